@@ -1,0 +1,60 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  author: 'cdk-glue-netplan developers',
+  authorAddress: 'dev@cdk-glue-netplan.invalid',
+  name: 'cdk-glue-netplan',
+  description: 'Synth-time planning and validation of AWS Glue job networking: connection selection, VPC reachability, auto-peering.',
+  keywords: ['cdk', 'aws-cdk', 'glue', 'vpc', 'peering', 'networking', 'validation'],
+  repositoryUrl: 'https://github.com/cdk-glue-netplan/cdk-glue-netplan.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+
+  // Minimum supported aws-cdk-lib: has AspectPriority, Validations and the stable aws-glue L2s.
+  cdkVersion: '2.270.0',
+  // ...but develop and test against the newest.
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  // No hosted CI/release plumbing: CI is `.ci/run`.
+  github: false,
+  release: false,
+
+  // Runtime deps that are not jsii modules are bundled.
+  bundledDeps: ['yaml@^2.9.0'],
+  devDeps: [
+    'fast-check@^4',
+    'aws-cdk@^2.1000.0',
+    'aws-cdk-lib@2.276.0',
+    'constructs@10.5.1',
+  ],
+  bin: { 'glue-netplan': 'lib/cli/main.js' },
+
+  gitignore: ['cdk.out', '/examples/**/cdk.out', '/bench/out/', '/.bench/'],
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench'],
+  },
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 120_000,
+    },
+  },
+});
+
+
+// The main job: synthesize the seed's example app with the real CDK CLI and print the plan.
+project.addTask('example', {
+  description: 'Synthesize examples/seed-three-vpcs (fail variant) and print the Glue network plan',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node examples/run-example.js' },
+  ],
+});
+
+project.synth();
