@@ -32,10 +32,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bin: { 'glue-netplan': 'lib/cli/main.js' },
 
   gitignore: ['cdk.out', '/examples/**/cdk.out', '/bench/out/', '/.bench/'],
-  tsconfigDev: {
-    include: ['examples/**/*.ts', 'bench/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench'],
@@ -47,6 +43,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+
+// Findings are sentences: long message strings are normal; keep code lines reasonable.
+project.eslint?.addRules({
+  '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true }],
+});
 
 // The main job: synthesize the seed's example app with the real CDK CLI and print the plan.
 project.addTask('example', {

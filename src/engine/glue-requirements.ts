@@ -1,0 +1,81 @@
+import { GlueConnection, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroupRule } from '../model';
+import { Finding } from './plan';
+import { RULES } from './rules';
+import { Topology } from './topology';
+
+const MAX_SECURITY_GROUPS_PER_ENI = 5;
+
+function allTcp(rule: SecurityGroupRule): boolean {
+  return (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= 0 && rule.ports.to >= 65535;
+}
+
+function allowsHttpsToAnywhereOrS3(rule: SecurityGroupRule): boolean {
+  if (!(rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) || rule.ports.from > 443 || rule.ports.to < 443) return false;
+  return rule.peer.kind === 'prefix-list' || (rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
+}
+
+/**
+ * What Glue requires of a network-bearing connection's security groups and VPC, independent of
+ * any data store: a self-referencing all-TCP inbound rule on one group, enough egress, VPC DNS.
+ */
+export function checkGlueRequirements(topo: Topology, connection: GlueConnection): Finding[] {
+  const findings: Finding[] = [];
+  const name = connection.name.known ? connection.name.value : connection.id;
+  const groups = connection.securityGroupIds.map((id) => topo.securityGroup(id));
+  const described = groups.filter((g) => g !== undefined);
+
+  if (connection.securityGroupIds.length > MAX_SECURITY_GROUPS_PER_ENI) {
+    findings.push({
+      ruleId: RULES.quotaSecurityGroups.id,
+      severity: RULES.quotaSecurityGroups.severity,
+      source: connection.source,
+      message: `Connection ${name} lists ${connection.securityGroupIds.length} security groups; an ENI accepts ${MAX_SECURITY_GROUPS_PER_ENI} by default, so Glue cannot create its ENIs.`,
+      fix: 'Merge the rules into at most 5 groups, or raise the "Security groups per network interface" quota.',
+    });
+  }
+  // Only judge when every group is described: a missing group might hold the rule.
+  if (described.length === groups.length && groups.length > 0 && !described.some((g) => g!.incomplete)) {
+    const selfRef = described.some((g) => g!.ingress.some((r) => allTcp(r) && r.peer.kind === 'security-group' && r.peer.groupId === g!.id));
+    if (!selfRef) {
+      findings.push({
+        ruleId: RULES.sgNoSelfReference.id,
+        severity: RULES.sgNoSelfReference.severity,
+        source: described[0]!.source,
+        message: `None of connection ${name}'s security groups (${connection.securityGroupIds.join(', ')}) has a self-referencing inbound rule for all TCP ports. Glue's Spark driver and executors talk to each other through it; without it the job fails with "At least one security group must open all ingress ports".`,
+        fix: `Add an inbound rule to ${connection.securityGroupIds[0]}: all TCP (0-65535) from ${connection.securityGroupIds[0]} itself (connections.allowInternally(ec2.Port.allTcp())).`,
+      });
+    }
+    const egress = described.flatMap((g) => g!.egress.map((r) => ({ rule: r, group: g!.id })));
+    const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
+    const selfEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
+    const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
+    const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
+    if (!allOpen && !allTcpOut && !(selfEgress && https)) {
+      findings.push({
+        ruleId: RULES.sgEgress.id,
+        severity: RULES.sgEgress.severity,
+        source: described[0]!.source,
+        message: `Connection ${name}'s security groups allow neither all outbound traffic nor the minimum Glue needs (all TCP to the group itself, and HTTPS to S3). ${selfEgress ? 'HTTPS to S3 is missing.' : 'The self-referencing all-TCP outbound rule is missing.'}`,
+        fix: `Allow all outbound traffic on ${connection.securityGroupIds[0]}, or add outbound all TCP to itself and TCP 443 to the S3 prefix list.`,
+      });
+    }
+  }
+  const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  const vpc = subnet && subnet.vpcId.known ? topo.vpc(subnet.vpcId.value) : undefined;
+  if (vpc) {
+    const off = [
+      vpc.enableDnsSupport.known && !vpc.enableDnsSupport.value ? 'enableDnsSupport' : undefined,
+      vpc.enableDnsHostnames.known && !vpc.enableDnsHostnames.value ? 'enableDnsHostnames' : undefined,
+    ].filter((x): x is string => !!x);
+    if (off.length) {
+      findings.push({
+        ruleId: RULES.vpcDns.id,
+        severity: RULES.vpcDns.severity,
+        source: vpc.source,
+        message: `VPC ${vpc.id} of connection ${name} has ${off.join(' and ')} set to false; Glue needs both DNS support and DNS hostnames in the VPC of its ENIs.`,
+        fix: `Set ${off.map((o) => `${o}: true`).join(' and ')} on ${vpc.id}.`,
+      });
+    }
+  }
+  return findings;
+}

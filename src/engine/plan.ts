@@ -1,0 +1,123 @@
+import { SourceRef } from '../model';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Verdict = 'REACHABLE' | 'UNREACHABLE' | 'UNKNOWN';
+
+/** A finding: stable rule id, severity, the element it concerns, and what/why/fix. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** Where the problem is (the resource to change). */
+  readonly source: SourceRef;
+  /** What is wrong and why (with the AWS rule behind it). */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** The job this finding is about, when it is about one (model key). */
+  readonly jobId?: string;
+}
+
+/** A connection as plans show it. */
+export interface ConnectionSummary {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly name: string;
+  readonly subnet?: string;
+  readonly az?: string;
+  readonly vpc?: string;
+}
+
+export type CandidateStatus = 'selected' | 'skipped' | 'not-considered' | 'unknown';
+
+export interface Reason {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface Candidate {
+  readonly connection: ConnectionSummary;
+  readonly status: CandidateStatus;
+  readonly reasons: Reason[];
+}
+
+/** One component a packet passes (or would pass) on its way, with what it decided. */
+export interface Hop {
+  /** `route-table`, `vpc-peering`, `transit-gateway`, `security-group`, `network-acl`, `dns`, `eni`, `data-store`. */
+  readonly kind: string;
+  readonly direction: 'forward' | 'return';
+  /** The component (model key or literal id) and where it was defined. */
+  readonly component: string;
+  readonly source?: SourceRef;
+  readonly verdict: Verdict;
+  /** What this component did with the packet. */
+  readonly detail: string;
+}
+
+export interface Explanation {
+  /** Reachability Analyzer's code where one fits (`DISCONNECTED_VPCS`, ...), ours otherwise. */
+  readonly code: string;
+  readonly component: string;
+  readonly source?: SourceRef;
+  readonly message: string;
+  readonly fix: string;
+  /** Unknown (missing fact) rather than a blocking setting. */
+  readonly unknown?: boolean;
+}
+
+/** The path from the selected ENI subnet to one subnet of a data store. */
+export interface PathTrace {
+  readonly sourceSubnet: string;
+  readonly destinationSubnet: string;
+  readonly verdict: Verdict;
+  readonly hops: Hop[];
+  readonly explanations: Explanation[];
+}
+
+export interface DataStorePlan {
+  readonly connection: ConnectionSummary;
+  /** How the store's location was found: `rds-instance`, `declared`, `connection-subnet`, ... */
+  readonly locatedBy: string;
+  /** The store resource, when it is one in the model. */
+  readonly storeSource?: SourceRef;
+  readonly port?: number;
+  readonly verdict: Verdict;
+  readonly paths: PathTrace[];
+  /** Every explanation of every path, de-duplicated, blocking ones first. */
+  readonly explanations: Explanation[];
+  /** Assumptions the verdict rests on (e.g. store guarded by its connection's groups). */
+  readonly assumptions: string[];
+}
+
+export interface FailoverScenario {
+  readonly azDown: string;
+  readonly selectedConnection: ConnectionSummary | null;
+  readonly candidates: Candidate[];
+  readonly dataStores: DataStorePlan[];
+  /** True when every store is REACHABLE; false when any is UNREACHABLE or nothing is selected; null when unknown. */
+  readonly allReachable: boolean | null;
+}
+
+export interface JobPlan {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly name: string;
+  readonly selectedConnection: ConnectionSummary | null;
+  readonly candidates: Candidate[];
+  readonly dataStores: DataStorePlan[];
+  readonly failover: FailoverScenario[];
+  readonly findings: Finding[];
+}
+
+export interface Plan {
+  readonly jobs: JobPlan[];
+  /** Findings not about one job (connections, peerings, quotas, input problems). */
+  readonly findings: Finding[];
+  readonly azDown: string[];
+}
+
+export interface PlanOptions {
+  /** AZs to treat as unhealthy for the main selection. */
+  readonly azDown?: readonly string[];
+  /** Evaluate single-AZ failure what-ifs (default true). */
+  readonly failover?: boolean;
+}

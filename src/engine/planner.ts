@@ -1,0 +1,304 @@
+import { GlueConnection, GlueJob, NetworkModel, Subnet } from '../model';
+import { enisPerRun, usableAddresses } from './capacity';
+import { checkGlueRequirements } from './glue-requirements';
+import { tracePath, worst } from './path';
+import {
+  DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanOptions, Verdict,
+} from './plan';
+import { cidrList, vpcsOverlap } from './routing';
+import { RULES, RuleDefinition } from './rules';
+import { judgeConnection, s3Path, selectConnection, Selection, summarize } from './selection';
+import { locateStore } from './store-location';
+import { otherSide, Topology } from './topology';
+
+const PEERINGS_PER_VPC = 50;
+const ROUTES_PER_TABLE = 50;
+const CONNECTIONS_PER_JOB = 1000;
+
+function finding(rule: RuleDefinition, source: Finding['source'], message: string, fix: string, jobId?: string): Finding {
+  return { ruleId: rule.id, severity: rule.severity, source, message, fix, jobId };
+}
+
+/** Builds the plan: Glue's selection replayed per job, every store traced, what-ifs, findings. */
+export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan {
+  const topo = new Topology(model);
+  const azDown = new Set(options.azDown ?? []);
+  const failover = options.failover ?? true;
+  const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover));
+  const findings = [
+    ...model.issues.map((i) => finding(RULES.inputUnresolved, i.source, i.message, 'Make the value resolvable (a literal, a parameter default, an export another stack provides), or describe it in --facts.')),
+    ...connectionFindings(topo),
+    ...peeringFindings(topo),
+    ...quotaFindings(topo),
+    ...capacityFindings(topo, jobs),
+  ];
+  return { jobs, findings, azDown: [...azDown] };
+}
+
+function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: boolean): JobPlan {
+  const name = job.name.known ? job.name.value : job.source.logicalId;
+  const selection = selectConnection(topo, job, azDown);
+  const dataStores = planStores(topo, job, selection);
+  const findings: Finding[] = [];
+  const selectedName = selection.selected ? summarize(topo, selection.selected.connection, '').name : undefined;
+
+  for (const ref of job.connections) {
+    if (!ref.connectionId) {
+      findings.push(finding(RULES.connectionUnresolved, job.source,
+        `Job ${name} lists connection ${ref.name.known ? ref.name.value : '(unresolved name)'}, which no template or --facts file defines, so its subnet, AZ and data store are unknown.`,
+        'Define the connection in the app, or describe it under connections[] in a --facts file.', job.id));
+    }
+  }
+  if (job.connections.length > CONNECTIONS_PER_JOB) {
+    findings.push(finding(RULES.quotaJobConnections, job.source, `Job ${name} lists ${job.connections.length} connections; Glue accepts at most ${CONNECTIONS_PER_JOB}.`, 'Remove connections the job does not use.', job.id));
+  }
+  const networkBearing = job.connections.map((r) => (r.connectionId ? topo.model.connections.get(r.connectionId) : undefined)).filter((c): c is GlueConnection => !!c && !!c.subnetId);
+  if (job.command === 'glueray' && networkBearing.length) {
+    findings.push(finding(RULES.rayJobVpc, job.source, `Ray job ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
+  }
+  const hasUnknownRefs = job.connections.some((r) => !r.connectionId);
+  if (!networkBearing.length && !hasUnknownRefs && dataStores.length) {
+    findings.push(finding(RULES.noVpcConnection, job.source, `Job ${name} has data store connections but none carries a network configuration, so Glue runs it outside your VPCs: private data stores are unreachable.`, 'Give one connection a PhysicalConnectionRequirements subnet (a NETWORK connection works) in a VPC that reaches every store.', job.id));
+  }
+  if (!selection.selected && !selection.uncertain && networkBearing.length) {
+    const why = selection.candidates.filter((c) => c.status === 'skipped').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`).join(' | ');
+    findings.push(finding(RULES.noSuitableConnection, job.source, `No connection of job ${name} is suitable, so every run fails at submission. ${why}`, 'Give at least one connection a subnet with an S3 gateway endpoint or NAT route, enough free addresses and a healthy AZ.', job.id));
+  }
+  if (selection.uncertain) {
+    const unknowns = selection.candidates.filter((c) => c.status === 'unknown').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`);
+    findings.push(finding(RULES.selectionUnknown, job.source, `Which connection Glue selects for job ${name} cannot be decided: ${unknowns.join(' | ')}.`, 'Describe the missing connections, subnets or route tables in the templates or a --facts file.', job.id));
+  }
+  for (const store of dataStores) {
+    if (store.verdict === 'UNREACHABLE') {
+      const codes = [...new Set(store.explanations.filter((e) => !e.unknown).map((e) => e.code))].join(', ');
+      const from = selectedName ? `from the connection Glue selects (${selectedName} in ${selection.selected!.subnet.id}, ${selection.selected!.vpc.id})` : 'because no connection is selected';
+      findings.push(finding(RULES.storeUnreachable, job.source,
+        `Job ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}`,
+        dedupe(store.explanations.filter((e) => !e.unknown).map((e) => e.fix)).join(' '), job.id));
+    } else if (store.verdict === 'UNKNOWN') {
+      findings.push(finding(RULES.storeUnknown, job.source,
+        `Job ${name}: reachability of the data store of connection ${store.connection.name} is UNKNOWN: ${dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.message)).join(' ')}`,
+        dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.fix)).join(' '), job.id));
+    }
+    for (const e of store.explanations) {
+      if (e.code === 'PEERING_DNS') findings.push(finding(RULES.peeringDns, e.source ?? job.source, e.message, e.fix, job.id));
+    }
+  }
+
+  const scenarios: FailoverScenario[] = [];
+  if (failover) {
+    const azs = new Set<string>();
+    for (const c of networkBearing) {
+      const az = topo.subnet(c.subnetId!)?.availabilityZone;
+      if (az?.known && !azDown.has(az.value)) azs.add(az.value);
+    }
+    for (const az of azs) {
+      const down = new Set([...azDown, az]);
+      const alt = selectConnection(topo, job, down);
+      const altStores = planStores(topo, job, alt);
+      const verdicts = altStores.map((s) => s.verdict);
+      const allReachable = !alt.selected ? (alt.uncertain ? null : false)
+        : verdicts.includes('UNREACHABLE') ? false : verdicts.includes('UNKNOWN') ? null : true;
+      scenarios.push({ azDown: az, selectedConnection: alt.selected ? summarize(topo, alt.selected.connection, '') : null, candidates: alt.candidates, dataStores: altStores, allReachable });
+      const changed = alt.selected?.connection.id !== selection.selected?.connection.id;
+      if (!alt.selected && !alt.uncertain && selection.selected) {
+        findings.push(finding(RULES.failoverNoConnection, job.source, `If ${az} fails, job ${name} has no suitable connection left: every network-bearing connection is in ${az} or unsuitable, so runs fail until the AZ recovers.`, 'Add a connection (a NETWORK connection is enough) in a subnet of another AZ that reaches every data store.', job.id));
+      } else if (alt.selected && changed && allReachable === false) {
+        const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
+        findings.push(finding(RULES.failoverUnreachable, job.source,
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), from where the data stores of ${bad} are UNREACHABLE. Retries after an AZ failure choose another AZ, so a single-AZ outage breaks this job.`,
+          dedupe(altStores.flatMap((s) => s.explanations.filter((e) => !e.unknown).map((e) => e.fix))).join(' '), job.id));
+      }
+    }
+  }
+
+  return { id: job.id, source: job.source, name, selectedConnection: selection.selected ? summarize(topo, selection.selected.connection, '') : null, candidates: selection.candidates, dataStores, failover: scenarios, findings };
+}
+
+function planStores(topo: Topology, job: GlueJob, selection: Selection): DataStorePlan[] {
+  const plans: DataStorePlan[] = [];
+  for (const ref of job.connections) {
+    const connection = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
+    if (!connection) continue;
+    const located = locateStore(topo, connection);
+    if (!located) continue;
+    const summary = summarize(topo, connection, '');
+    const base = { connection: summary, locatedBy: located.locatedBy, storeSource: located.storeSource, port: located.port.known ? located.port.value : undefined, assumptions: located.assumptions };
+    const unknownStore = (message: string, fix: string): DataStorePlan => ({
+      ...base, verdict: 'UNKNOWN', paths: [], explanations: [{ code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message, fix, unknown: true }],
+    });
+    if (!selection.selected) {
+      if (selection.uncertain) {
+        plans.push(unknownStore('The connection Glue selects cannot be decided (see the candidates).', 'Describe the undecided connections.'));
+      } else {
+        const none = !job.connections.some((r) => r.connectionId && topo.model.connections.get(r.connectionId)?.subnetId);
+        plans.push({
+          ...base,
+          verdict: 'UNREACHABLE',
+          paths: [],
+          explanations: [none
+            ? { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'No connection of the job carries a network configuration, so Glue runs outside your VPCs and cannot reach private data stores.', fix: 'Give a connection a subnet (PhysicalConnectionRequirements) in a VPC that reaches every store.' }
+            : { code: 'NO_SUITABLE_CONNECTION', component: job.id, source: job.source, message: 'No connection is suitable, so the run fails at submission before any data store is contacted.', fix: 'Make one connection suitable (S3 path, free addresses, healthy AZ).' }],
+        });
+      }
+      continue;
+    }
+    if (!located.subnetIds.known) { plans.push(unknownStore(located.subnetIds.reason, 'Declare where the store lives (GlueDataStore, or dataStores[] in --facts).')); continue; }
+    if (!located.port.known) { plans.push(unknownStore(located.port.reason, 'Put the port in the connection URL or declare it.')); continue; }
+    const eni = { subnet: selection.selected.subnet, securityGroupIds: selection.selected.connection.securityGroupIds };
+    const paths: PathTrace[] = [];
+    for (const subnetId of located.subnetIds.value) {
+      const subnet = topo.subnet(subnetId);
+      if (!subnet) {
+        paths.push({ sourceSubnet: eni.subnet.id, destinationSubnet: subnetId, verdict: 'UNKNOWN', hops: [], explanations: [{ code: 'UNKNOWN_SUBNET', component: subnetId, message: `Store subnet ${subnetId} is not described by the templates or --facts.`, fix: 'Describe it in a --facts file.', unknown: true }] });
+        continue;
+      }
+      paths.push(tracePath(topo, eni, {
+        subnet,
+        port: located.port.value,
+        securityGroupIds: located.securityGroupIds.known ? located.securityGroupIds.value : [],
+        securityGroupsKnown: located.securityGroupIds.known,
+      }));
+      const dns = dnsExplanation(topo, eni.subnet, subnet, located.publiclyAccessible && located.byHostname);
+      if (dns) paths[paths.length - 1].explanations.push(dns);
+    }
+    let verdict: Verdict = paths.length ? worst(paths.map((p) => p.verdict)) : 'UNKNOWN';
+    const explanations = dedupeExplanations(paths.flatMap((p) => p.explanations));
+    if (selection.uncertain && verdict !== 'UNKNOWN') {
+      explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
+      verdict = 'UNKNOWN';
+    }
+    if (!paths.length) explanations.push({ code: 'UNKNOWN_STORE', component: connection.id, message: 'The store has no subnets.', fix: 'Declare its subnets.', unknown: true });
+    plans.push({ ...base, verdict, paths, explanations });
+  }
+  return plans;
+}
+
+/** A publicly accessible store named by DNS resolves to its public IP from a peer VPC unless the peering allows remote DNS resolution on the store's side. */
+function dnsExplanation(topo: Topology, eniSubnet: Subnet, storeSubnet: Subnet, applies: boolean): Explanation | undefined {
+  if (!applies || !eniSubnet.vpcId.known || !storeSubnet.vpcId.known || eniSubnet.vpcId.value === storeSubnet.vpcId.value) return undefined;
+  const pcx = topo.peeringBetween(eniSubnet.vpcId.value, storeSubnet.vpcId.value);
+  if (!pcx) return undefined;
+  const storeIsRequester = pcx.requesterVpcId.known && pcx.requesterVpcId.value === storeSubnet.vpcId.value;
+  const option = storeIsRequester ? pcx.allowDnsResolutionFromRequester : pcx.allowDnsResolutionFromAccepter;
+  if (option.known && option.value) return undefined;
+  return {
+    code: 'PEERING_DNS',
+    component: pcx.id,
+    source: pcx.source,
+    unknown: false,
+    message: `The store is publicly accessible and addressed by its DNS name; from ${eniSubnet.vpcId.value} that name resolves to its public IP over ${pcx.id} unless the ${storeIsRequester ? 'requester' : 'accepter'} side allows DNS resolution from the remote VPC (${option.known ? 'it does not' : option.reason}). Traffic would then leave through NAT instead of the peering.`,
+    fix: `Enable AllowDnsResolutionFromRemoteVpc on the ${storeIsRequester ? 'requester' : 'accepter'} side of ${pcx.id} (VpcPeering's allowDnsResolution), or make the store not publicly accessible.`,
+  };
+}
+
+function connectionFindings(topo: Topology): Finding[] {
+  const findings: Finding[] = [];
+  const usedIds = new Set<string>();
+  for (const job of topo.model.jobs.values()) for (const r of job.connections) if (r.connectionId) usedIds.add(r.connectionId);
+  const anyJob = [...topo.model.jobs.values()][0];
+  for (const connection of topo.model.connections.values()) {
+    const name = connection.name.known ? connection.name.value : connection.id;
+    if (!connection.subnetId) {
+      if (connection.connectionType === 'NETWORK') {
+        findings.push(finding(RULES.networkWithoutSubnet, connection.source, `NETWORK connection ${name} has no PhysicalConnectionRequirements subnet; a NETWORK connection exists only to place Glue's ENIs, so it is useless (and rejected by Glue) without one.`, 'Set PhysicalConnectionRequirements.SubnetId and SecurityGroupIdList.'));
+      }
+      continue;
+    }
+    const subnet = topo.subnet(connection.subnetId);
+    if (!subnet) {
+      if (usedIds.has(connection.id)) findings.push(finding(RULES.unknownSubnet, connection.source, `Connection ${name}'s subnet ${connection.subnetId} is not described by the templates or --facts, so whether Glue can select it, and what it reaches, is unknown.`, 'Describe the subnet, its route table and VPC in a --facts file.'));
+      continue;
+    }
+    if (connection.availabilityZone?.known && subnet.availabilityZone.known && connection.availabilityZone.value !== subnet.availabilityZone.value) {
+      findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${connection.availabilityZone.value}, but its subnet ${subnet.id} is in ${subnet.availabilityZone.value}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${subnet.availabilityZone.value} (or derive it from the subnet: subnet.availabilityZone).`));
+    }
+    const vpc = topo.vpcOfSubnet(subnet);
+    if (vpc.known) {
+      const s3 = s3Path(topo, subnet, vpc.value);
+      if (s3.status === 'none') findings.push(finding(RULES.noS3Path, connection.source, `Connection ${name}: ${s3.message}. Glue checks for an S3 path at run submission and skips connections without one.`, `Add an S3 gateway endpoint associated with ${subnet.id}'s route table (vpc.addGatewayEndpoint with ec2.GatewayVpcEndpointAwsService.S3), or a default route to a NAT gateway.`));
+    }
+    if (anyJob) {
+      // Subnet too small for one run of any job listing the connection.
+      for (const job of topo.model.jobs.values()) {
+        if (!job.connections.some((r) => r.connectionId === connection.id)) continue;
+        const verdict = judgeConnection(topo, connection, job, new Set());
+        const cap = verdict.reasons.find((r) => r.code === 'IP_CAPACITY');
+        if (cap) findings.push(finding(RULES.subnetTooSmall, subnet.source, `Job ${job.name.known ? job.name.value : job.id} cannot use connection ${name}: ${cap.message}. Glue skips a subnet without enough free addresses.`, `Use a larger subnet (at least /${prefixFor(enisPerRun(job))}) or fewer workers.`, job.id));
+      }
+    }
+    findings.push(...checkGlueRequirements(topo, connection));
+  }
+  return findings;
+}
+
+function prefixFor(addresses: number): number {
+  let prefix = 28;
+  while (prefix > 16 && 2 ** (32 - prefix) - 5 < addresses) prefix--;
+  return prefix;
+}
+
+function peeringFindings(topo: Topology): Finding[] {
+  const findings: Finding[] = [];
+  for (const pcx of topo.model.peerings.values()) {
+    const a = pcx.requesterVpcId.known ? topo.vpc(pcx.requesterVpcId.value) : undefined;
+    const b = pcx.accepterVpcId.known ? topo.vpc(pcx.accepterVpcId.value) : undefined;
+    if (a && b && vpcsOverlap(topo, a, b)) {
+      findings.push(finding(RULES.peeringOverlap, pcx.source, `Peering ${pcx.id} joins ${a.id} (${cidrList(topo, a)}) and ${b.id} (${cidrList(topo, b)}), whose CIDR blocks overlap; AWS rejects peering VPCs with overlapping primary or secondary IPv4 blocks.`, 'Re-address one VPC, or connect them through a transit gateway with non-overlapping routes.'));
+    }
+    if (pcx.state === 'pending-acceptance') {
+      findings.push(finding(RULES.peeringNoRole, pcx.source, `Peering ${pcx.id} goes to another account without PeerRoleArn, so it stays pending acceptance and routes to it are blackholes.`, 'Set PeerRoleArn to a role in the accepter account that allows ec2:AcceptVpcPeeringConnection, or accept it there.'));
+    }
+  }
+  return findings;
+}
+
+function quotaFindings(topo: Topology): Finding[] {
+  const findings: Finding[] = [];
+  for (const vpc of topo.model.vpcs.values()) {
+    const active = topo.peeringsOf(vpc.id).filter((p) => p.state === 'active' && otherSide(p, vpc.id) !== undefined);
+    if (active.length > PEERINGS_PER_VPC) findings.push(finding(RULES.quotaPeerings, vpc.source, `${vpc.id} has ${active.length} active peerings; the default quota is ${PEERINGS_PER_VPC} (adjustable to 125).`, 'Request a quota increase, or use a transit gateway.'));
+  }
+  for (const rt of topo.model.routeTables.values()) {
+    if (rt.routes.length > ROUTES_PER_TABLE) findings.push(finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the default quota is ${ROUTES_PER_TABLE} per route table.`, 'Summarize routes, or request a quota increase.'));
+  }
+  return findings;
+}
+
+function capacityFindings(topo: Topology, jobs: JobPlan[]): Finding[] {
+  const demand = new Map<string, Map<string, number>>();
+  for (const plan of jobs) {
+    const job = topo.model.jobs.get(plan.id)!;
+    const perJob = enisPerRun(job) * job.maxConcurrentRuns;
+    for (const sel of [plan.selectedConnection, ...plan.failover.map((f) => f.selectedConnection)]) {
+      if (!sel?.subnet) continue;
+      const bySubnet = demand.get(sel.subnet) ?? new Map<string, number>();
+      bySubnet.set(job.id, perJob);
+      demand.set(sel.subnet, bySubnet);
+    }
+  }
+  const findings: Finding[] = [];
+  for (const [subnetId, byJob] of demand) {
+    const subnet = topo.subnet(subnetId);
+    const usable = subnet ? usableAddresses(subnet) : undefined;
+    const total = [...byJob.values()].reduce((a, b) => a + b, 0);
+    if (subnet && usable !== undefined && total > usable) {
+      findings.push(finding(RULES.subnetIpPressure, subnet.source, `${subnetId} has ${usable} usable addresses, but the ${byJob.size} job(s) that can land there need up to ${total} ENIs at their maximum concurrency (${[...byJob.entries()].map(([j, n]) => `${topo.model.jobs.get(j)?.name.known ? (topo.model.jobs.get(j)!.name as { value: string }).value : j}: ${n}`).join(', ')}). A run that finds no free address fails.`, 'Use a larger subnet, spread jobs over connections in other subnets, or lower MaxConcurrentRuns.'));
+    }
+  }
+  return findings;
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+function dedupeExplanations(items: Explanation[]): Explanation[] {
+  const seen = new Set<string>();
+  return items.filter((e) => {
+    const key = `${e.code}|${e.component}|${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
+}

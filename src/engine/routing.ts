@@ -1,0 +1,320 @@
+import {
+  AddressRange, atoms, Cidr, contains, formatRange, RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc,
+} from '../model';
+import { Explanation, Hop, Verdict } from './plan';
+import { otherSide, Topology } from './topology';
+
+/** The route a table applies to a destination range (constant over that range). */
+export interface RouteChoice {
+  readonly range: AddressRange;
+  readonly destination?: Cidr;
+  readonly target?: RouteTarget;
+  readonly routeSource?: SourceRef;
+  /** Set when no known route matches but routes with unknown destinations might. */
+  readonly unknownReason?: string;
+}
+
+interface CandidateRoute {
+  readonly destination: Cidr;
+  readonly target: RouteTarget;
+  readonly source?: SourceRef;
+}
+
+/**
+ * Longest-prefix match of `destination` in `table`, including the implicit local routes of the
+ * VPC's CIDR blocks. The destination is split into atoms so the answer is exact for every address.
+ */
+export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destination: AddressRange): RouteChoice[] {
+  const candidates: CandidateRoute[] = [];
+  if (vpc && vpc.cidrBlocks.known) {
+    for (const cidr of vpc.cidrBlocks.value) candidates.push({ destination: cidr, target: { kind: 'local', description: 'local' } });
+  }
+  const unresolved: string[] = [];
+  for (const route of table.routes) {
+    if (route.destination.known) candidates.push({ destination: route.destination.value, target: route.target, source: route.source });
+    else unresolved.push(route.destination.reason);
+  }
+  const choices: RouteChoice[] = [];
+  for (const atom of atoms(destination, candidates.map((c) => c.destination))) {
+    let best: CandidateRoute | undefined;
+    for (const c of candidates) {
+      if (!contains(c.destination, atom)) continue;
+      // Longest prefix wins; on a tie the local route wins (AWS gives local priority).
+      if (!best || c.destination.prefixLength > best.destination.prefixLength) best = c;
+    }
+    const choice: RouteChoice = best
+      ? { range: atom, destination: best.destination, target: best.target, routeSource: best.source }
+      : { range: atom, unknownReason: unresolved.length ? `route table ${table.id} has routes with unknown destinations (${unresolved[0]})` : undefined };
+    const last = choices[choices.length - 1];
+    if (last && sameChoice(last, choice) && last.range.last + 1 === atom.first) {
+      choices[choices.length - 1] = { ...last, range: { first: last.range.first, last: atom.last } };
+    } else {
+      choices.push(choice);
+    }
+  }
+  return choices;
+}
+
+function sameChoice(a: RouteChoice, b: RouteChoice): boolean {
+  return a.destination?.text === b.destination?.text && a.target?.kind === b.target?.kind
+    && a.target?.targetId === b.target?.targetId && a.target?.description === b.target?.description
+    && a.unknownReason === b.unknownReason;
+}
+
+/** Where a packet leaves from: a subnet and its VPC. */
+export interface Endpoint {
+  readonly subnet: Subnet;
+  readonly vpc: Vpc;
+  readonly range: AddressRange;
+}
+
+export interface RoutingResult {
+  readonly hops: Hop[];
+  readonly explanations: Explanation[];
+  /** Peerings the packets cross (for security-group reference validity). */
+  readonly peeringIds: Set<string>;
+  /** Transit gateways the packets cross. */
+  readonly transitGatewayIds: Set<string>;
+}
+
+/**
+ * Routes from `from` to every address of `to`, through the source subnet's effective route table,
+ * then a peering or transit gateway when the route says so. Used for both directions.
+ */
+export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direction: 'forward' | 'return'): RoutingResult {
+  const result: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set() };
+  const table = topo.effectiveRouteTable(from.subnet);
+  const side = direction === 'forward' ? 'route out' : 'route back';
+  if (!table.known) {
+    result.hops.push({ kind: 'route-table', direction, component: from.subnet.id, verdict: 'UNKNOWN', detail: table.reason });
+    result.explanations.push({ code: 'UNKNOWN_ROUTE_TABLE', component: from.subnet.id, message: table.reason, fix: 'Describe the route table in the templates or the --facts file.', unknown: true });
+    return result;
+  }
+  const rt = table.value;
+  const rtName = rt.implicitMain ? `${rt.id} (main route table of ${from.vpc.id}: only local routes)` : rt.id;
+  for (const choice of lookupRoutes(rt, from.vpc, to.range)) {
+    const where = `${side}: ${rtName} for ${formatRange(choice.range)}`;
+    if (!choice.target || !choice.destination) {
+      if (choice.unknownReason) {
+        result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNKNOWN', detail: `${where}: ${choice.unknownReason}` });
+        result.explanations.push({ code: 'UNKNOWN_ROUTE', component: rt.id, source: rt.source, message: choice.unknownReason, fix: 'Resolve the route destinations (prefix lists are not modelled).', unknown: true });
+        continue;
+      }
+      const connected = from.vpc.id === to.vpc.id || topo.peeringBetween(from.vpc.id, to.vpc.id) !== undefined || sharesTransitGateway(topo, from.vpc.id, to.vpc.id);
+      const code = connected ? 'NO_ROUTE_TO_DESTINATION' : 'DISCONNECTED_VPCS';
+      const message = connected
+        ? `${rtName} has no route for ${formatRange(choice.range)} (${to.subnet.id} in ${to.vpc.id}).`
+        : `${from.vpc.id} and ${to.vpc.id} are not connected: no peering or transit gateway joins them, and ${rtName} has no route for ${formatRange(choice.range)}. Glue places ENIs in one connection's subnet only and never checks the others' reachability.`;
+      result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNREACHABLE', detail: `${where}: no route` });
+      result.explanations.push({
+        code,
+        component: rt.id,
+        source: rt.source,
+        message,
+        fix: connected
+          ? `Add a route to ${to.vpc.id}'s CIDR (${cidrList(topo, to.vpc)}) in ${rt.id} via the peering or transit gateway that joins the VPCs.`
+          : `Peer ${from.vpc.id} with ${to.vpc.id} (VpcPeering, or GlueNetworkGuard in auto-peer mode) and add routes on both sides: ${cidrList(topo, to.vpc)} in ${from.vpc.id}'s table, ${cidrList(topo, from.vpc)} in ${to.vpc.id}'s table.`,
+      });
+      continue;
+    }
+    evaluateTarget(topo, result, { from, to, direction, rt, choice, where });
+  }
+  return result;
+}
+
+interface TargetContext {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly direction: 'forward' | 'return';
+  readonly rt: RouteTable;
+  readonly choice: RouteChoice;
+  readonly where: string;
+}
+
+function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContext): void {
+  const { from, to, direction, rt, choice, where } = ctx;
+  const target = choice.target!;
+  const hop = (verdict: Verdict, detail: string, kind = 'route-table', component = rt.id, source = rt.source) =>
+    result.hops.push({ kind, direction, component, source, verdict, detail });
+  const block = (code: string, component: string, message: string, fix: string, source?: SourceRef) =>
+    result.explanations.push({ code, component, source, message, fix });
+  const unknownFact = (component: string, message: string, fix: string, source?: SourceRef) =>
+    result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component, source, message, fix, unknown: true });
+  const viaText = `${where} -> ${choice.destination!.text} via ${target.description}`;
+
+  switch (target.kind) {
+    case 'local': {
+      if (from.vpc.id === to.vpc.id) {
+        hop('REACHABLE', `${viaText} (within ${from.vpc.id})`);
+      } else {
+        hop('UNREACHABLE', `${viaText}: the address is inside ${from.vpc.id}'s own CIDR`);
+        block('OVERLAPPING_VPC_CIDRS', rt.id, `${formatRange(choice.range)} of ${to.vpc.id} lies inside ${from.vpc.id}'s CIDR ${choice.destination!.text}, so it is routed locally and never leaves ${from.vpc.id}.`,
+          'Re-address one of the VPCs so their CIDR blocks do not overlap; overlapping VPCs cannot be peered.', rt.source);
+      }
+      return;
+    }
+    case 'vpc-peering': {
+      const pcx = target.targetId ? topo.model.peerings.get(target.targetId) : undefined;
+      if (!pcx) {
+        hop('UNKNOWN', `${viaText}: peering not described`);
+        unknownFact(target.description, `${rt.id} routes ${formatRange(choice.range)} to peering ${target.description}, which the templates and facts do not describe.`, 'Describe the peering in the --facts file (peerings[]).', rt.source);
+        return;
+      }
+      hop('REACHABLE', viaText);
+      result.peeringIds.add(pcx.id);
+      const far = otherSide(pcx, from.vpc.id);
+      if (pcx.state !== 'active') {
+        result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'UNREACHABLE', detail: `peering is ${pcx.state}` });
+        block('BAD_STATE_ROUTE', pcx.id, `Peering ${pcx.id} is ${pcx.state === 'pending-acceptance' ? 'pending acceptance (cross-account without an accepter role)' : 'not active'}; routes to it are blackholes.`,
+          'Give the peering a PeerRoleArn the accepter account trusts, or accept it in the accepter account.', pcx.source);
+        return;
+      }
+      if (far === undefined) {
+        const known = pcx.requesterVpcId.known && pcx.requesterVpcId.value === from.vpc.id;
+        result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: known ? 'UNKNOWN' : 'UNREACHABLE', detail: known ? 'far side not described' : `peering does not involve ${from.vpc.id}` });
+        if (known) unknownFact(pcx.id, `The accepter VPC of ${pcx.id} is not described.`, 'Describe the accepter VPC in the --facts file.', pcx.source);
+        else block('BAD_STATE_ROUTE', pcx.id, `${rt.id} in ${from.vpc.id} routes to ${pcx.id}, which does not connect ${from.vpc.id}.`, `Route via a peering that connects ${from.vpc.id}.`, rt.source);
+        return;
+      }
+      const farVpc = topo.vpc(far);
+      if (far !== to.vpc.id) {
+        result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'UNREACHABLE', detail: `peering leads to ${far}, not ${to.vpc.id}` });
+        block('PCX_REQUIRES_ADDRESS_IN_VPC_CIDR', pcx.id,
+          `${pcx.id} joins ${from.vpc.id} and ${far}, but ${formatRange(choice.range)} belongs to ${to.vpc.id}. Peering is not transitive: ${far} does not forward traffic to its own peers, NAT, VPN or gateways.`,
+          `Peer ${from.vpc.id} directly with ${to.vpc.id} and route ${cidrList(topo, to.vpc)} through that peering.`, pcx.source);
+        return;
+      }
+      if (farVpc && overlapsAny(topo, from.vpc, farVpc)) {
+        result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'UNREACHABLE', detail: 'peered VPCs have overlapping CIDR blocks' });
+        block('OVERLAPPING_VPC_CIDRS', pcx.id, `${from.vpc.id} (${cidrList(topo, from.vpc)}) and ${far} (${cidrList(topo, farVpc)}) have overlapping CIDR blocks; AWS refuses to peer them.`,
+          'Re-address one VPC (all primary and secondary blocks must be disjoint).', pcx.source);
+        return;
+      }
+      result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'REACHABLE', detail: `${from.vpc.id} -> ${far}` });
+      return;
+    }
+    case 'transit-gateway':
+      traceTransitGateway(topo, result, ctx);
+      return;
+    case 'internet-gateway':
+    case 'egress-only-internet-gateway':
+    case 'carrier-gateway':
+      hop('UNREACHABLE', `${viaText}: private addresses are not reachable through ${target.kind}`);
+      block('NO_ROUTE_TO_DESTINATION', rt.id, `${rt.id} sends ${formatRange(choice.range)} to ${target.description}, but ${to.subnet.id} is a private address in ${to.vpc.id}; an internet gateway does not forward to another VPC's private addresses (and Glue ENIs have no public IP).`,
+        `Route ${cidrList(topo, to.vpc)} through a peering or transit gateway to ${to.vpc.id} instead.`, choice.routeSource ?? rt.source);
+      return;
+    default:
+      hop('UNKNOWN', `${viaText}: the far side of a ${target.kind} is not described by the templates`);
+      unknownFact(target.description, `${rt.id} sends ${formatRange(choice.range)} to ${target.kind} ${target.description}; what lies beyond it is not in the templates, so reachability cannot be decided.`,
+        `Describe the network beyond ${target.description} (--facts), or declare the verdict you expect and acknowledge this warning.`, choice.routeSource ?? rt.source);
+  }
+}
+
+function sharesTransitGateway(topo: Topology, a: string, b: string): boolean {
+  for (const tgw of topo.model.transitGateways.keys()) {
+    if (topo.attachmentsOf(tgw, a).length && topo.attachmentsOf(tgw, b).length) return true;
+  }
+  return false;
+}
+
+function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetContext): void {
+  const { from, to, direction, rt, choice, where } = ctx;
+  const target = choice.target!;
+  const viaText = `${where} -> ${choice.destination!.text} via ${target.description}`;
+  const tgw = target.targetId ? topo.model.transitGateways.get(target.targetId) : undefined;
+  const tgwHop = (verdict: Verdict, detail: string) =>
+    result.hops.push({ kind: 'transit-gateway', direction, component: tgw?.id ?? target.description, source: tgw?.source, verdict, detail });
+  result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: tgw ? 'REACHABLE' : 'UNKNOWN', detail: viaText });
+  if (!tgw) {
+    result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: target.description, message: `Transit gateway ${target.description} is not described by the templates.`, fix: 'Describe its attachments and route tables in the templates.', unknown: true });
+    return;
+  }
+  result.transitGatewayIds.add(tgw.id);
+  const attachments = topo.attachmentsOf(tgw.id, from.vpc.id);
+  if (!attachments.length) {
+    tgwHop('UNREACHABLE', `${from.vpc.id} is not attached`);
+    result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: tgw.id, source: tgw.source, message: `${rt.id} routes to ${tgw.id}, but ${from.vpc.id} has no attachment to it.`, fix: `Attach ${from.vpc.id} to ${tgw.id} with a subnet in every AZ that has Glue ENIs or data stores.` });
+    return;
+  }
+  const az = from.subnet.availabilityZone;
+  const attachment = attachments[0];
+  if (az.known) {
+    const attachedAzs = attachment.subnetIds.map((id) => topo.subnet(id)?.availabilityZone).filter((f) => f?.known).map((f) => (f as { value: string }).value);
+    if (attachment.subnetIds.length === attachedAzs.length && !attachedAzs.includes(az.value)) {
+      tgwHop('UNREACHABLE', `attachment ${attachment.id} has no subnet in ${az.value}`);
+      result.explanations.push({
+        code: 'TGW_ATTACHMENT_AZ',
+        component: attachment.id,
+        source: attachment.source,
+        message: `Transit gateway attachment ${attachment.id} has no subnet in ${az.value}; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
+        fix: `Add a subnet of ${from.vpc.id} in ${az.value} to ${attachment.id}.`,
+      });
+      return;
+    }
+  }
+  const table = [...topo.model.transitGatewayRouteTables.values()].find((t) => t.transitGatewayId === tgw.id && t.associatedAttachmentIds.includes(attachment.id));
+  if (!table) {
+    tgwHop('UNREACHABLE', `attachment ${attachment.id} has no associated route table`);
+    result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: attachment.id, source: attachment.source, message: `Attachment ${attachment.id} is associated with no transit gateway route table.`, fix: `Associate ${attachment.id} with a route table of ${tgw.id}.` });
+    return;
+  }
+  for (const decision of lookupTgwRoutes(topo, table, choice.range)) {
+    const range = formatRange(decision.range);
+    if (!decision.attachmentId) {
+      tgwHop('UNREACHABLE', `${table.id}: ${decision.blackhole ? 'blackhole' : 'no route'} for ${range}`);
+      result.explanations.push({
+        code: decision.blackhole ? 'BAD_STATE_ROUTE' : 'NO_ROUTE_TO_DESTINATION',
+        component: table.id,
+        source: table.source,
+        message: `Transit gateway route table ${table.id} has ${decision.blackhole ? 'a blackhole route' : 'no route'} for ${range}.`,
+        fix: `Propagate ${to.vpc.id}'s attachment into ${table.id} or add a static route to it.`,
+      });
+      continue;
+    }
+    const dest = topo.model.transitGatewayAttachments.get(decision.attachmentId);
+    if (!dest || !dest.vpcId.known || dest.vpcId.value !== to.vpc.id) {
+      tgwHop('UNREACHABLE', `${table.id}: ${range} goes to ${decision.attachmentId}, not ${to.vpc.id}`);
+      result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: table.id, source: table.source, message: `${table.id} sends ${range} to ${decision.attachmentId}, which is not ${to.vpc.id}'s attachment.`, fix: `Route ${range} to ${to.vpc.id}'s attachment.` });
+      continue;
+    }
+    tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest.id} (${to.vpc.id})`);
+  }
+}
+
+interface TgwDecision {
+  readonly range: AddressRange;
+  readonly attachmentId?: string;
+  readonly blackhole: boolean;
+}
+
+function lookupTgwRoutes(topo: Topology, table: TransitGatewayRouteTable, destination: AddressRange): TgwDecision[] {
+  const candidates: { cidr: Cidr; attachmentId?: string; blackhole: boolean; propagated: boolean }[] = [];
+  for (const route of table.routes) {
+    if (route.destination.known) candidates.push({ cidr: route.destination.value, attachmentId: route.attachmentId, blackhole: route.blackhole, propagated: false });
+  }
+  for (const attId of table.propagatingAttachmentIds) {
+    const att = topo.model.transitGatewayAttachments.get(attId);
+    const vpc = att && att.vpcId.known ? topo.vpc(att.vpcId.value) : undefined;
+    if (vpc) for (const cidr of topo.vpcCidrs(vpc)) candidates.push({ cidr, attachmentId: attId, blackhole: false, propagated: true });
+  }
+  return atoms(destination, candidates.map((c) => c.cidr)).map((atom) => {
+    let best: typeof candidates[number] | undefined;
+    for (const c of candidates) {
+      if (!contains(c.cidr, atom)) continue;
+      // Static routes win over propagated ones of the same prefix.
+      if (!best || c.cidr.prefixLength > best.cidr.prefixLength || (c.cidr.prefixLength === best.cidr.prefixLength && best.propagated && !c.propagated)) best = c;
+    }
+    return { range: atom, attachmentId: best?.blackhole ? undefined : best?.attachmentId, blackhole: best?.blackhole ?? false };
+  });
+}
+
+export function cidrList(topo: Topology, vpc: Vpc): string {
+  const cidrs = topo.vpcCidrs(vpc);
+  return cidrs.length ? cidrs.map((c) => c.text).join(', ') : 'its CIDR';
+}
+
+function overlapsAny(topo: Topology, a: Vpc, b: Vpc): boolean {
+  return topo.vpcCidrs(a).some((x) => topo.vpcCidrs(b).some((y) => x.first <= y.last && y.first <= x.last));
+}
+
+export { overlapsAny as vpcsOverlap };

@@ -1,0 +1,44 @@
+import { Severity } from './plan';
+
+/** One rule of the catalogue. RULES.md documents each with its AWS source. */
+export interface RuleDefinition {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly title: string;
+}
+
+function rule(id: string, severity: Severity, title: string): RuleDefinition {
+  return { id, severity, title };
+}
+
+/** Every rule the engine can report, by stable id. */
+export const RULES = {
+  storeUnreachable: rule('GNP-STORE-UNREACHABLE', 'error', 'A data store is unreachable from the connection Glue selects'),
+  storeUnknown: rule('GNP-STORE-UNKNOWN', 'warning', 'Reachability of a data store cannot be decided from the templates'),
+  failoverUnreachable: rule('GNP-FAILOVER-UNREACHABLE', 'warning', 'After a single-AZ failure the connection Glue falls over to cannot reach every data store'),
+  failoverNoConnection: rule('GNP-FAILOVER-NO-CONNECTION', 'warning', 'A single-AZ failure leaves the job without a suitable connection'),
+  noSuitableConnection: rule('GNP-NO-SUITABLE-CONNECTION', 'error', 'No connection of the job is suitable: runs fail at submission'),
+  selectionUnknown: rule('GNP-SELECTION-UNKNOWN', 'warning', 'Which connection Glue selects depends on facts the templates do not give'),
+  noVpcConnection: rule('GNP-NO-VPC-CONNECTION', 'warning', 'The job reaches private data stores but none of its connections carries a network configuration'),
+  rayJobVpc: rule('GNP-RAY-VPC', 'error', 'Ray jobs cannot run in a VPC'),
+  azMismatch: rule('GNP-CONNECTION-AZ-MISMATCH', 'error', "A connection's AvailabilityZone differs from its subnet's"),
+  noS3Path: rule('GNP-CONNECTION-NO-S3-PATH', 'warning', "A connection's subnet has no S3 gateway endpoint and no NAT route, so Glue never selects it"),
+  unknownSubnet: rule('GNP-CONNECTION-UNKNOWN-SUBNET', 'warning', "A connection's subnet is not described by the templates or facts"),
+  networkWithoutSubnet: rule('GNP-NETWORK-CONNECTION-NO-SUBNET', 'error', 'A NETWORK connection has no subnet'),
+  connectionUnresolved: rule('GNP-CONNECTION-UNRESOLVED', 'warning', 'A job lists a connection name that no template or facts file defines'),
+  subnetTooSmall: rule('GNP-SUBNET-TOO-SMALL', 'error', 'The subnet cannot hold the ENIs of one job run'),
+  subnetIpPressure: rule('GNP-SUBNET-IP-PRESSURE', 'warning', 'Concurrent runs of the jobs that can land in a subnet may exhaust its addresses'),
+  sgNoSelfReference: rule('GNP-SG-NO-SELF-REFERENCE', 'error', 'No security group of the connection admits all TCP from itself'),
+  sgEgress: rule('GNP-SG-EGRESS', 'error', "The connection's security groups do not allow the outbound traffic Glue needs"),
+  vpcDns: rule('GNP-VPC-DNS', 'error', 'The VPC of a connection has DNS support or DNS hostnames disabled'),
+  peeringOverlap: rule('GNP-PEERING-CIDR-OVERLAP', 'error', 'A VPC peering connects VPCs whose CIDR blocks overlap'),
+  peeringNoRole: rule('GNP-PEERING-NO-ACCEPTER-ROLE', 'error', 'A cross-account VPC peering has no accepter role and stays pending'),
+  peeringDns: rule('GNP-PEERING-DNS', 'warning', 'A publicly accessible store is reached by name over a peering without remote DNS resolution'),
+  quotaPeerings: rule('GNP-QUOTA-PEERINGS', 'warning', 'A VPC has more active peerings than the default quota'),
+  quotaRoutes: rule('GNP-QUOTA-ROUTES', 'warning', 'A route table has more routes than the default quota'),
+  quotaSecurityGroups: rule('GNP-QUOTA-SECURITY-GROUPS', 'error', 'A connection has more security groups than an ENI accepts'),
+  quotaJobConnections: rule('GNP-QUOTA-JOB-CONNECTIONS', 'error', 'A job lists more connections than Glue accepts'),
+  inputUnresolved: rule('GNP-INPUT-UNRESOLVED', 'warning', 'A template value could not be resolved'),
+} as const;
+
+export const ALL_RULES: RuleDefinition[] = Object.values(RULES);

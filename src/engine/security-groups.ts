@@ -1,0 +1,129 @@
+import {
+  AddressRange, formatRange, PortRange, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, subtract, Vpc,
+} from '../model';
+import { Explanation, Hop } from './plan';
+import { Topology } from './topology';
+
+/** How the packet travels between the two VPCs: decides whether group references are valid. */
+export interface SecurityGroupContext {
+  readonly sourceVpc: Vpc;
+  readonly destinationVpc: Vpc;
+  readonly peeringIds: ReadonlySet<string>;
+  readonly transitGatewayIds: ReadonlySet<string>;
+}
+
+export interface SecurityGroupCheck {
+  readonly hop: Hop;
+  readonly explanations: Explanation[];
+}
+
+function admitsTcpPort(rule: SecurityGroupRule, port: number): boolean {
+  return (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= port && port <= rule.ports.to;
+}
+
+/**
+ * Whether a group reference across the path is honoured: always within a VPC; across a peering
+ * only in the same Region; across a transit gateway only with security group referencing enabled.
+ */
+function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: boolean; reason?: string } {
+  if (ctx.sourceVpc.id === ctx.destinationVpc.id) return { valid: true };
+  if (ctx.peeringIds.size) {
+    const a = topo.regionOf(ctx.sourceVpc);
+    const b = topo.regionOf(ctx.destinationVpc);
+    const crossRegion = [...ctx.peeringIds].some((id) => {
+      const pcx = topo.model.peerings.get(id);
+      return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
+    }) || (a !== undefined && b !== undefined && a !== b);
+    return crossRegion
+      ? { valid: false, reason: 'security group references are not supported across an inter-Region VPC peering' }
+      : { valid: true };
+  }
+  if (ctx.transitGatewayIds.size) {
+    const supported = [...ctx.transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
+    return supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
+  }
+  return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
+}
+
+interface Coverage {
+  covered: AddressRange[];
+  undecided: string[];
+  invalidReferences: string[];
+}
+
+function cover(topo: Topology, rules: SecurityGroupRule[], port: number, peerRange: AddressRange, peerGroups: readonly string[], ctx: SecurityGroupContext): Coverage {
+  const result: Coverage = { covered: [], undecided: [], invalidReferences: [] };
+  for (const rule of rules) {
+    if (!admitsTcpPort(rule, port)) continue;
+    const peer = rule.peer;
+    if (peer.kind === 'cidr') {result.covered.push(peer.cidr);} else if (peer.kind === 'security-group') {
+      if (!peerGroups.includes(peer.groupId)) continue;
+      const validity = referenceValidity(topo, ctx);
+      if (validity.valid) result.covered.push(peerRange);
+      else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+    } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
+  }
+  return result;
+}
+
+function missingGroups(topo: Topology, ids: readonly string[]): string[] {
+  return ids.filter((id) => !topo.securityGroup(id));
+}
+
+/** Egress from the Glue ENI's groups to the store's addresses on `port`. */
+export function checkEniEgress(topo: Topology, eniGroups: readonly string[], storeRange: AddressRange, storeGroups: readonly string[], port: number, ctx: SecurityGroupContext): SecurityGroupCheck {
+  return check(topo, 'egress', eniGroups, storeRange, storeGroups, port, ctx);
+}
+
+/** Ingress into the store's groups from the Glue ENI's subnet on `port`. */
+export function checkStoreIngress(topo: Topology, storeGroups: readonly string[], eniRange: AddressRange, eniGroups: readonly string[], port: number, ctx: SecurityGroupContext): SecurityGroupCheck {
+  return check(topo, 'ingress', storeGroups, eniRange, eniGroups, port, ctx);
+}
+
+function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly string[], peerRange: AddressRange, peerGroups: readonly string[], port: number, ctx: SecurityGroupContext): SecurityGroupCheck {
+  const component = groups.join(', ') || '(no security groups)';
+  const subject = way === 'egress' ? "Glue ENI's" : "data store's";
+  const hopBase = { kind: 'security-group', direction: 'forward' as const, component };
+  const firstSource = topo.securityGroup(groups[0] ?? '')?.source;
+  const missing = missingGroups(topo, groups);
+  const present = groups.map((id) => topo.securityGroup(id)).filter((g): g is SecurityGroup => g !== undefined);
+  const rules = present.flatMap((g) => (way === 'egress' ? g.egress : g.ingress));
+  const coverage = cover(topo, rules, port, peerRange, peerGroups, ctx);
+  const gaps = subtract(peerRange, coverage.covered);
+  const peerText = way === 'egress' ? `to ${formatRange(peerRange)}` : `from ${formatRange(peerRange)}`;
+  if (!gaps.length) {
+    return { hop: { ...hopBase, source: firstSource, verdict: 'REACHABLE', detail: `${subject} groups allow TCP ${port} ${peerText}` }, explanations: [] };
+  }
+  const incomplete = present.map((g) => g.incomplete).filter((x): x is string => !!x);
+  const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete];
+  if (!groups.length && way === 'ingress') undecided.push('the store has no known security groups');
+  const gapText = gaps.map(formatRange).join(', ');
+  if (undecided.length) {
+    return {
+      hop: { ...hopBase, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
+      explanations: [{ code: 'UNKNOWN_SECURITY_GROUP_RULES', component, source: firstSource, message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`, fix: 'Describe the missing groups or rules (--facts), or add an explicit rule.', unknown: true }],
+    };
+  }
+  const noRules = way === 'ingress' && present.length > 0 && present.every((g) => g.ingress.length === 0);
+  const code = noRules ? 'SG_HAS_NO_RULES' : coverage.invalidReferences.length ? (ctx.peeringIds.size ? 'UNKNOWN_PEERED_SGS' : 'ENI_SG_RULES_MISMATCH') : 'ENI_SG_RULES_MISMATCH';
+  const why = coverage.invalidReferences.length ? ` A rule references ${coverage.invalidReferences.join('; ')}.` : '';
+  const fix = way === 'egress'
+    ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${groups[0] ?? 'the connection\'s group'}.`
+    : referenceValidity(topo, ctx).valid
+      ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0] ?? ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
+      : `Add ingress TCP ${port} on ${groups[0]} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;
+  return {
+    hop: { ...hopBase, source: firstSource, verdict: 'UNREACHABLE', detail: `${subject} groups do not allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}` },
+    explanations: [{
+      code,
+      component,
+      source: firstSource,
+      message: `The ${subject} security groups (${component}) ${noRules ? 'have no inbound rules, so they ' : ''}do not allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}.${why} Security groups are stateful, so the ${way === 'egress' ? 'Glue side needs an outbound rule' : "store's side needs an inbound rule"}; ${way === 'ingress' ? 'a CIDR rule must cover the whole Glue subnet, because Glue may place ENIs anywhere in it' : 'the rule must cover every address the store may have'}.`,
+      fix,
+    }],
+  };
+}
+
+export function portText(ports: PortRange): string {
+  return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
+}

@@ -1,0 +1,119 @@
+import {
+  Cidr, Fact, GatewayEndpoint, known, NetworkAcl, NetworkModel, RouteTable, SecurityGroup, Subnet,
+  TransitGatewayAttachment, unknown, Vpc, VpcPeeringConnection,
+} from '../model';
+
+/**
+ * Lookups over a model, indexed once. Every question the engine asks about the topology goes
+ * through here, so no hop scans the whole model.
+ */
+export class Topology {
+  private readonly endpointsByRouteTable = new Map<string, GatewayEndpoint[]>();
+  private readonly attachmentsByTgwVpc = new Map<string, TransitGatewayAttachment[]>();
+  private readonly peeringsByVpc = new Map<string, VpcPeeringConnection[]>();
+  private readonly subnetsByCidr: Subnet[] = [];
+
+  constructor(public readonly model: NetworkModel) {
+    for (const endpoint of model.gatewayEndpoints.values()) {
+      for (const rt of endpoint.routeTableIds) push(this.endpointsByRouteTable, rt, endpoint);
+    }
+    for (const att of model.transitGatewayAttachments.values()) {
+      if (att.vpcId.known) push(this.attachmentsByTgwVpc, `${att.transitGatewayId}|${att.vpcId.value}`, att);
+    }
+    for (const pcx of model.peerings.values()) {
+      if (pcx.requesterVpcId.known) push(this.peeringsByVpc, pcx.requesterVpcId.value, pcx);
+      if (pcx.accepterVpcId.known && pcx.accepterVpcId.value !== (pcx.requesterVpcId.known ? pcx.requesterVpcId.value : undefined)) {
+        push(this.peeringsByVpc, pcx.accepterVpcId.value, pcx);
+      }
+    }
+    for (const subnet of model.subnets.values()) if (subnet.cidr.known) this.subnetsByCidr.push(subnet);
+  }
+
+  subnet(id: string): Subnet | undefined {
+    return this.model.subnets.get(id);
+  }
+
+  vpc(id: string): Vpc | undefined {
+    return this.model.vpcs.get(id);
+  }
+
+  /** The VPC of a subnet, or the reason it is not known. */
+  vpcOfSubnet(subnet: Subnet): Fact<Vpc> {
+    if (!subnet.vpcId.known) return unknown(subnet.vpcId.reason);
+    const vpc = this.vpc(subnet.vpcId.value);
+    return vpc ? known(vpc) : unknown(`VPC ${subnet.vpcId.value} of subnet ${subnet.id} is not described by the templates or facts`);
+  }
+
+  vpcCidrs(vpc: Vpc): Cidr[] {
+    return vpc.cidrBlocks.known ? vpc.cidrBlocks.value : [];
+  }
+
+  /** Explicit association, else the VPC's main route table. */
+  effectiveRouteTable(subnet: Subnet): Fact<RouteTable> {
+    if (subnet.routeTableId) {
+      const rt = this.model.routeTables.get(subnet.routeTableId);
+      return rt ? known(rt) : unknown(`route table ${subnet.routeTableId} of subnet ${subnet.id} is not described`);
+    }
+    const vpc = this.vpcOfSubnet(subnet);
+    if (!vpc.known) return unknown(vpc.reason);
+    const main = this.model.routeTables.get(vpc.value.mainRouteTableId);
+    return main ? known(main) : unknown(`main route table of ${vpc.value.id} is not described`);
+  }
+
+  /** Explicit association, else the VPC's default network ACL. */
+  effectiveNetworkAcl(subnet: Subnet): Fact<NetworkAcl> {
+    if (subnet.networkAclId) {
+      const acl = this.model.networkAcls.get(subnet.networkAclId);
+      return acl ? known(acl) : unknown(`network ACL ${subnet.networkAclId} of subnet ${subnet.id} is not described`);
+    }
+    const vpc = this.vpcOfSubnet(subnet);
+    if (!vpc.known) return unknown(vpc.reason);
+    const acl = this.model.networkAcls.get(vpc.value.defaultNetworkAclId);
+    return acl ? known(acl) : unknown(`default network ACL of ${vpc.value.id} is not described`);
+  }
+
+  gatewayEndpointsOn(routeTableId: string): GatewayEndpoint[] {
+    return this.endpointsByRouteTable.get(routeTableId) ?? [];
+  }
+
+  securityGroup(id: string): SecurityGroup | undefined {
+    return this.model.securityGroups.get(id);
+  }
+
+  peeringsOf(vpcId: string): VpcPeeringConnection[] {
+    return this.peeringsByVpc.get(vpcId) ?? [];
+  }
+
+  /** The active-or-not peering that joins two VPCs, if any. */
+  peeringBetween(a: string, b: string): VpcPeeringConnection | undefined {
+    return this.peeringsOf(a).find((p) => otherSide(p, a) === b);
+  }
+
+  attachmentsOf(transitGatewayId: string, vpcId: string): TransitGatewayAttachment[] {
+    return this.attachmentsByTgwVpc.get(`${transitGatewayId}|${vpcId}`) ?? [];
+  }
+
+  /** Subnets whose CIDR contains an address (for stores addressed by IP literal). */
+  subnetsContaining(address: number): Subnet[] {
+    return this.subnetsByCidr.filter((s) => s.cidr.known && s.cidr.value.first <= address && address <= s.cidr.value.last);
+  }
+
+  regionOf(vpc: Vpc): string | undefined {
+    return vpc.region.known ? vpc.region.value : undefined;
+  }
+}
+
+/** The VPC on the other side of a peering from `vpcId`, when known. */
+export function otherSide(pcx: VpcPeeringConnection, vpcId: string): string | undefined {
+  const requester = pcx.requesterVpcId.known ? pcx.requesterVpcId.value : undefined;
+  const accepter = pcx.accepterVpcId.known ? pcx.accepterVpcId.value : undefined;
+  if (requester === vpcId) return accepter;
+  if (accepter === vpcId) return requester;
+  return undefined;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,74 @@
+import { Fact } from './fact';
+import { SourceRef } from './network';
+
+export interface GlueConnection {
+  /** Model key. */
+  readonly id: string;
+  readonly source: SourceRef;
+  /** The connection's name as jobs refer to it (`ConnectionInput.Name`). */
+  readonly name: Fact<string>;
+  /** `ConnectionType`: JDBC, NETWORK, KAFKA, MONGODB, ... */
+  readonly connectionType: string;
+  /**
+   * The subnet of `PhysicalConnectionRequirements` (model key); absent when the connection carries
+   * no network configuration. A subnet the model cannot describe is still a model key, of a
+   * subnet whose facts are unknown.
+   */
+  readonly subnetId?: string;
+  readonly securityGroupIds: string[];
+  /** `PhysicalConnectionRequirements.AvailabilityZone`, when set. */
+  readonly availabilityZone?: Fact<string>;
+  /**
+   * The data store address: `JDBC_CONNECTION_URL`, `KAFKA_BOOTSTRAP_SERVERS` or `CONNECTION_URL`,
+   * with references to modelled resources kept as `{{ref:<model key>:<attribute>}}` markers.
+   */
+  readonly address?: Fact<string>;
+}
+
+/** A data store resource modelled from the templates (RDS, Redshift, MSK, DocumentDB). */
+export interface DataStoreResource {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly kind: 'rds-instance' | 'rds-cluster' | 'redshift-cluster' | 'msk-cluster' | 'docdb-cluster';
+  readonly subnetIds: Fact<string[]>;
+  readonly securityGroupIds: Fact<string[]>;
+  /** The port the store listens on, when the template says. */
+  readonly port?: Fact<number>;
+  readonly publiclyAccessible: boolean;
+  /**
+   * For a cluster whose members are modelled separately (an RDS cluster's instances), the
+   * cluster's model key on each member; unused otherwise.
+   */
+  readonly clusterId?: string;
+}
+
+/** A data store the user declared for a connection (construct or facts file). */
+export interface DeclaredDataStore {
+  readonly source: SourceRef;
+  /** The connection (model key) whose store this is. */
+  readonly connectionId: string;
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  readonly port?: number;
+  readonly publiclyAccessible?: boolean;
+}
+
+export interface JobConnectionRef {
+  /** The name as listed by the job (literal, or the resolved name of a Ref). */
+  readonly name: Fact<string>;
+  /** The connection (model key) when the name resolves to one in the model. */
+  readonly connectionId?: string;
+}
+
+export interface GlueJob {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly name: Fact<string>;
+  /** `Command.Name`: glueetl, gluestreaming, pythonshell, glueray. */
+  readonly command: string;
+  readonly connections: JobConnectionRef[];
+  readonly workerType?: string;
+  readonly numberOfWorkers?: Fact<number>;
+  readonly maxCapacity?: Fact<number>;
+  readonly maxConcurrentRuns: number;
+}

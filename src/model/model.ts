@@ -1,0 +1,56 @@
+import { DataStoreResource, DeclaredDataStore, GlueConnection, GlueJob } from './glue';
+import {
+  GatewayEndpoint, NatGateway, NetworkAcl, RouteTable, SecurityGroup, SourceRef, Subnet, TransitGateway,
+  TransitGatewayAttachment, TransitGatewayRouteTable, Vpc, VpcPeeringConnection,
+} from './network';
+
+/** Something the reader could not turn into model facts, reported as a finding. */
+export interface IngestIssue {
+  readonly source: SourceRef;
+  readonly message: string;
+}
+
+/**
+ * Everything the engine knows, keyed by model id. Built by `ingest`, read by `engine`.
+ * Maps keep insertion order, so iteration (and so every plan) is deterministic.
+ */
+export interface NetworkModel {
+  readonly vpcs: Map<string, Vpc>;
+  readonly subnets: Map<string, Subnet>;
+  readonly routeTables: Map<string, RouteTable>;
+  readonly gatewayEndpoints: Map<string, GatewayEndpoint>;
+  readonly natGateways: Map<string, NatGateway>;
+  readonly securityGroups: Map<string, SecurityGroup>;
+  readonly networkAcls: Map<string, NetworkAcl>;
+  readonly peerings: Map<string, VpcPeeringConnection>;
+  readonly transitGateways: Map<string, TransitGateway>;
+  readonly transitGatewayAttachments: Map<string, TransitGatewayAttachment>;
+  readonly transitGatewayRouteTables: Map<string, TransitGatewayRouteTable>;
+  readonly connections: Map<string, GlueConnection>;
+  readonly jobs: Map<string, GlueJob>;
+  readonly dataStores: Map<string, DataStoreResource>;
+  /** Declared stores, by connection model key. */
+  readonly declaredStores: Map<string, DeclaredDataStore>;
+  readonly issues: IngestIssue[];
+}
+
+export function emptyModel(): NetworkModel {
+  return {
+    vpcs: new Map(),
+    subnets: new Map(),
+    routeTables: new Map(),
+    gatewayEndpoints: new Map(),
+    natGateways: new Map(),
+    securityGroups: new Map(),
+    networkAcls: new Map(),
+    peerings: new Map(),
+    transitGateways: new Map(),
+    transitGatewayAttachments: new Map(),
+    transitGatewayRouteTables: new Map(),
+    connections: new Map(),
+    jobs: new Map(),
+    dataStores: new Map(),
+    declaredStores: new Map(),
+    issues: [],
+  };
+}

@@ -1,0 +1,219 @@
+import { Cidr } from './cidr';
+import { Fact } from './fact';
+
+/** Where an element of the model came from, so a finding can point at it. */
+export interface SourceRef {
+  /** Stack name (artifact id) or `facts` for elements described by a facts file. */
+  readonly stack: string;
+  /** CloudFormation logical ID, or the facts file's id for the element. */
+  readonly logicalId: string;
+  /** CDK construct path (`aws:cdk:path` metadata) when known. */
+  readonly constructPath?: string;
+  /** File the element was read from, when read from a file. */
+  readonly file?: string;
+}
+
+/** Port range, inclusive. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export const ALL_PORTS: PortRange = { from: 0, to: 65535 };
+/** Replies to the Glue ENI's client sockets: the ephemeral range AWS recommends NACLs allow. */
+export const EPHEMERAL_PORTS: PortRange = { from: 1024, to: 65535 };
+
+/** IP protocol as EC2 writes it: `-1` (all), or a protocol number (6 = TCP, 17 = UDP, 1 = ICMP). */
+export type Protocol = number;
+export const PROTOCOL_ALL: Protocol = -1;
+export const PROTOCOL_TCP: Protocol = 6;
+
+export interface Vpc {
+  /** Model key: unique across the whole model. */
+  readonly id: string;
+  readonly source: SourceRef;
+  /** Primary CIDR block first, then secondary blocks (`AWS::EC2::VPCCidrBlock`). */
+  readonly cidrBlocks: Fact<Cidr[]>;
+  readonly region: Fact<string>;
+  readonly account: Fact<string>;
+  readonly enableDnsSupport: Fact<boolean>;
+  readonly enableDnsHostnames: Fact<boolean>;
+  /** Route table used by subnets without an explicit association (model key). */
+  readonly mainRouteTableId: string;
+  /** Network ACL used by subnets without an explicit association (model key). */
+  readonly defaultNetworkAclId: string;
+}
+
+export interface Subnet {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly vpcId: Fact<string>;
+  readonly cidr: Fact<Cidr>;
+  readonly availabilityZone: Fact<string>;
+  /** Explicitly associated route table (model key); the VPC's main table when absent. */
+  readonly routeTableId?: string;
+  /** Explicitly associated network ACL (model key); the VPC's default NACL when absent. */
+  readonly networkAclId?: string;
+  /** Addresses known to be in use by other things (from facts); 0 when nothing is known. */
+  readonly usedAddresses: number;
+}
+
+export type RouteTargetKind =
+  | 'local'
+  | 'vpc-peering'
+  | 'transit-gateway'
+  | 'internet-gateway'
+  | 'egress-only-internet-gateway'
+  | 'nat-gateway'
+  | 'vpn-gateway'
+  | 'instance'
+  | 'network-interface'
+  | 'gateway-load-balancer-endpoint'
+  | 'carrier-gateway'
+  | 'core-network'
+  | 'local-gateway'
+  | 'unknown';
+
+export interface RouteTarget {
+  readonly kind: RouteTargetKind;
+  /** Model key of the target (peering, NAT gateway, transit gateway) when it is in the model. */
+  readonly targetId?: string;
+  /** What the template says the target is (a literal id, or a description), for messages. */
+  readonly description: string;
+}
+
+export interface Route {
+  readonly source: SourceRef;
+  /** Destination CIDR; unknown when unresolvable or a prefix list (not modelled). */
+  readonly destination: Fact<Cidr>;
+  readonly target: RouteTarget;
+}
+
+export interface RouteTable {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly vpcId: Fact<string>;
+  /** Routes other than the implicit `local` routes of the VPC's CIDR blocks. */
+  readonly routes: Route[];
+  /** True for the implicit main table the model creates for a VPC (only local routes). */
+  readonly implicitMain: boolean;
+}
+
+export interface GatewayEndpoint {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly vpcId: Fact<string>;
+  /** `s3`, `dynamodb`, or the service name when it is something else. */
+  readonly service: Fact<string>;
+  readonly type: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
+  /** Route tables (model keys) the endpoint is associated with. */
+  readonly routeTableIds: string[];
+}
+
+export interface NatGateway {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly subnetId: Fact<string>;
+  readonly connectivity: 'public' | 'private';
+}
+
+export type SecurityGroupPeer =
+  | { readonly kind: 'cidr'; readonly cidr: Cidr }
+  | { readonly kind: 'security-group'; readonly groupId: string; readonly peerOwnerId?: string }
+  | { readonly kind: 'prefix-list'; readonly prefixListId: string }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+export interface SecurityGroupRule {
+  readonly source: SourceRef;
+  readonly protocol: Protocol;
+  readonly ports: PortRange;
+  readonly peer: SecurityGroupPeer;
+  readonly description?: string;
+}
+
+export interface SecurityGroup {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly vpcId: Fact<string>;
+  readonly ingress: SecurityGroupRule[];
+  /** When the template sets no egress, EC2 adds allow-all egress: ingest models it explicitly. */
+  readonly egress: SecurityGroupRule[];
+  /** Rules may exist that the templates do not show (e.g. added by a custom resource). */
+  readonly incomplete?: string;
+}
+
+export interface NetworkAclEntry {
+  readonly source: SourceRef;
+  readonly ruleNumber: number;
+  readonly egress: boolean;
+  readonly allow: boolean;
+  readonly protocol: Protocol;
+  readonly cidr: Fact<Cidr>;
+  /** Absent for protocols without ports (then it matches every port). */
+  readonly ports?: PortRange;
+}
+
+export interface NetworkAcl {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly vpcId: Fact<string>;
+  /** The VPC's default NACL allows everything (rule 100 both ways) unless described otherwise. */
+  readonly isDefault: boolean;
+  readonly entries: NetworkAclEntry[];
+}
+
+export interface VpcPeeringConnection {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly requesterVpcId: Fact<string>;
+  /** The accepter VPC's model key; unknown when it is outside the model. */
+  readonly accepterVpcId: Fact<string>;
+  /** `PeerRegion`; absent means the requester's Region. */
+  readonly peerRegion?: Fact<string>;
+  /** `PeerOwnerId`; absent means the requester's account. */
+  readonly peerOwnerId?: Fact<string>;
+  readonly peerRoleArn?: Fact<string>;
+  /** False when the peering cannot become active (cross-account without a role, overlap...). */
+  readonly state: 'active' | 'pending-acceptance' | 'failed';
+  /** Whether each side resolves the other's public DNS names to private addresses. */
+  readonly allowDnsResolutionFromRequester: Fact<boolean>;
+  readonly allowDnsResolutionFromAccepter: Fact<boolean>;
+}
+
+export interface TransitGatewayAttachment {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly transitGatewayId: string;
+  readonly vpcId: Fact<string>;
+  readonly subnetIds: string[];
+}
+
+export interface TransitGatewayRoute {
+  readonly source: SourceRef;
+  readonly destination: Fact<Cidr>;
+  /** Attachment model key; absent for a blackhole route. */
+  readonly attachmentId?: string;
+  readonly blackhole: boolean;
+}
+
+export interface TransitGatewayRouteTable {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly transitGatewayId: string;
+  readonly routes: TransitGatewayRoute[];
+  /** Attachments associated with this table (they look up routes here). */
+  readonly associatedAttachmentIds: string[];
+  /** Attachments whose VPC CIDRs are propagated into this table. */
+  readonly propagatingAttachmentIds: string[];
+}
+
+export interface TransitGateway {
+  readonly id: string;
+  readonly source: SourceRef;
+  /**
+   * When default association/propagation are enabled, every attachment is associated with and
+   * propagates into the default route table (modelled as `defaultRouteTableId`).
+   */
+  readonly defaultRouteTableId?: string;
+  readonly securityGroupReferencingSupport: boolean;
+}
