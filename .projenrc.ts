@@ -49,12 +49,13 @@ project.eslint?.addRules({
   '@stylistic/max-len': ['error', { code: 200, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreComments: true, ignoreRegExpLiterals: true }],
 });
 
+
 // The main job: synthesize the seed's example app with the real CDK CLI and print the plan.
 project.addTask('example', {
   description: 'Synthesize examples/seed-three-vpcs (fail variant) and print the Glue network plan',
   steps: [
     { spawn: 'compile' },
-    { exec: 'node examples/run-example.js' },
+    { exec: 'node examples/run-example.js', receiveArgs: true },
   ],
 });
 

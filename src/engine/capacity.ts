@@ -22,3 +22,9 @@ export function usableAddresses(subnet: Subnet): number | undefined {
   if (!subnet.cidr.known) return undefined;
   return Math.max(0, rangeSize(subnet.cidr.value) - RESERVED_ADDRESSES - subnet.usedAddresses);
 }
+
+/** Addresses a subnet has for ENIs at all: its size minus the 5 AWS reserves. */
+export function totalAddresses(subnet: Subnet): number | undefined {
+  if (!subnet.cidr.known) return undefined;
+  return Math.max(0, rangeSize(subnet.cidr.value) - RESERVED_ADDRESSES);
+}

@@ -17,6 +17,8 @@ export interface StoreSide {
   readonly securityGroupIds: readonly string[];
   readonly securityGroupsKnown: boolean;
   readonly port: number;
+  /** A single address of the store (IP literal); absent means anywhere in the subnet. */
+  readonly address?: number;
 }
 
 export function worst(verdicts: Verdict[]): Verdict {
@@ -49,7 +51,7 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
   if (!dstVpc.known) return unknownPath(eni, store, store.subnet.id, dstVpc.reason);
 
   const from: Endpoint = { subnet: eni.subnet, vpc: srcVpc.value, range: eni.subnet.cidr.value };
-  const to: Endpoint = { subnet: store.subnet, vpc: dstVpc.value, range: store.subnet.cidr.value };
+  const to: Endpoint = { subnet: store.subnet, vpc: dstVpc.value, range: store.address !== undefined ? { first: store.address, last: store.address } : store.subnet.cidr.value };
   const hops: Hop[] = [];
   const explanations: Explanation[] = [];
 
@@ -63,6 +65,7 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     destinationVpc: to.vpc,
     peeringIds: new Set([...forward.peeringIds, ...back.peeringIds]),
     transitGatewayIds: new Set([...forward.transitGatewayIds, ...back.transitGatewayIds]),
+    unknownNextHop: forward.unknownNextHop || back.unknownNextHop,
   };
 
   const egress = checkEniEgress(topo, eni.securityGroupIds, to.range, store.securityGroupIds, store.port, sgContext);

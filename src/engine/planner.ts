@@ -123,10 +123,15 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     const located = locateStore(topo, connection);
     if (!located) continue;
     const summary = summarize(topo, connection, '');
-    const base = { connection: summary, locatedBy: located.locatedBy, storeSource: located.storeSource, port: located.port.known ? located.port.value : undefined, assumptions: located.assumptions };
+    const base0 = { connection: summary, locatedBy: located.locatedBy, storeSource: located.storeSource, port: located.port.known ? located.port.value : undefined, assumptions: located.assumptions };
+    const base = base0;
     const unknownStore = (message: string, fix: string): DataStorePlan => ({
       ...base, verdict: 'UNKNOWN', paths: [], explanations: [{ code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message, fix, unknown: true }],
     });
+    if (job.command === 'glueray') {
+      plans.push({ ...base, verdict: 'UNREACHABLE', paths: [], explanations: [{ code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'AWS Glue for Ray does not run in a VPC, so its runs cannot reach private data stores whatever the connections say.', fix: 'Use a Spark or Python shell job for VPC data stores.' }] });
+      continue;
+    }
     if (!selection.selected) {
       if (selection.uncertain) {
         plans.push(unknownStore('The connection Glue selects cannot be decided (see the candidates).', 'Describe the undecided connections.'));
@@ -156,6 +161,7 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       paths.push(tracePath(topo, eni, {
         subnet,
         port: located.port.value,
+        address: located.address,
         securityGroupIds: located.securityGroupIds.known ? located.securityGroupIds.value : [],
         securityGroupsKnown: located.securityGroupIds.known,
       }));
@@ -294,9 +300,11 @@ function dedupe(items: string[]): string[] {
 }
 
 function dedupeExplanations(items: Explanation[]): Explanation[] {
+  // One explanation per setting to change: several store subnets blocked by the same component
+  // and code need one fix, not one line each.
   const seen = new Set<string>();
   return items.filter((e) => {
-    const key = `${e.code}|${e.component}|${e.message}`;
+    const key = `${e.code}|${e.component}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -75,6 +75,8 @@ export interface RoutingResult {
   readonly peeringIds: Set<string>;
   /** Transit gateways the packets cross. */
   readonly transitGatewayIds: Set<string>;
+  /** Some packets go to a next hop the model does not describe (then group references are undecided). */
+  unknownNextHop: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export interface RoutingResult {
  * then a peering or transit gateway when the route says so. Used for both directions.
  */
 export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direction: 'forward' | 'return'): RoutingResult {
-  const result: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set() };
+  const result: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false };
   const table = topo.effectiveRouteTable(from.subnet);
   const side = direction === 'forward' ? 'route out' : 'route back';
   if (!table.known) {
@@ -138,8 +140,10 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
     result.hops.push({ kind, direction, component, source, verdict, detail });
   const block = (code: string, component: string, message: string, fix: string, source?: SourceRef) =>
     result.explanations.push({ code, component, source, message, fix });
-  const unknownFact = (component: string, message: string, fix: string, source?: SourceRef) =>
+  const unknownFact = (component: string, message: string, fix: string, source?: SourceRef) => {
+    result.unknownNextHop = true;
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component, source, message, fix, unknown: true });
+  };
   const viaText = `${where} -> ${choice.destination!.text} via ${target.description}`;
 
   switch (target.kind) {
@@ -226,6 +230,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
     result.hops.push({ kind: 'transit-gateway', direction, component: tgw?.id ?? target.description, source: tgw?.source, verdict, detail });
   result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: tgw ? 'REACHABLE' : 'UNKNOWN', detail: viaText });
   if (!tgw) {
+    result.unknownNextHop = true;
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: target.description, message: `Transit gateway ${target.description} is not described by the templates.`, fix: 'Describe its attachments and route tables in the templates.', unknown: true });
     return;
   }

@@ -10,6 +10,8 @@ export interface SecurityGroupContext {
   readonly destinationVpc: Vpc;
   readonly peeringIds: ReadonlySet<string>;
   readonly transitGatewayIds: ReadonlySet<string>;
+  /** Routing reached a next hop the model does not describe. */
+  readonly unknownNextHop?: boolean;
 }
 
 export interface SecurityGroupCheck {
@@ -25,7 +27,7 @@ function admitsTcpPort(rule: SecurityGroupRule, port: number): boolean {
  * Whether a group reference across the path is honoured: always within a VPC; across a peering
  * only in the same Region; across a transit gateway only with security group referencing enabled.
  */
-function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: boolean; reason?: string } {
+function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: boolean; undecided?: boolean; reason?: string } {
   if (ctx.sourceVpc.id === ctx.destinationVpc.id) return { valid: true };
   if (ctx.peeringIds.size) {
     const a = topo.regionOf(ctx.sourceVpc);
@@ -41,6 +43,9 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: 
   if (ctx.transitGatewayIds.size) {
     const supported = [...ctx.transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
     return supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
+  }
+  if (ctx.unknownNextHop) {
+    return { valid: false, undecided: true, reason: `whether a group reference between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is honoured depends on a next hop the templates do not describe` };
   }
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
 }
@@ -60,6 +65,7 @@ function cover(topo: Topology, rules: SecurityGroupRule[], port: number, peerRan
       if (!peerGroups.includes(peer.groupId)) continue;
       const validity = referenceValidity(topo, ctx);
       if (validity.valid) result.covered.push(peerRange);
+      else if (validity.undecided) result.undecided.push(validity.reason!);
       else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
     } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
   }

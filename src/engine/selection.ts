@@ -1,5 +1,5 @@
 import { formatRange, GlueConnection, GlueJob, Subnet, Vpc } from '../model';
-import { enisPerRun, usableAddresses } from './capacity';
+import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
@@ -51,10 +51,14 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   else if (s3.status === 'unknown') maybe('S3_PATH_UNKNOWN', s3.message);
   else reasons.push({ code: 'S3_PATH', message: s3.message });
 
+  // A subnet smaller than one run is never suitable; one whose free addresses (after those known
+  // to be used) fall short may still be selected when addresses are released: a warning.
+  const total = totalAddresses(subnet);
   const usable = usableAddresses(subnet);
   const demand = enisPerRun(job);
-  if (usable === undefined) maybe('IP_CAPACITY_UNKNOWN', `size of ${subnet.id} is unknown`);
-  else if (demand > usable) fail('IP_CAPACITY', `${subnet.id} (${subnet.cidr.known ? subnet.cidr.value.text : '?'}) has ${usable} usable addresses, one run needs ${demand} ENIs`);
+  if (total === undefined || usable === undefined) maybe('IP_CAPACITY_UNKNOWN', `size of ${subnet.id} is unknown`);
+  else if (demand > total) fail('IP_CAPACITY', `${subnet.id} (${subnet.cidr.known ? subnet.cidr.value.text : '?'}) has ${total} usable addresses, one run needs ${demand} ENIs`);
+  else if (demand > usable) reasons.push({ code: 'IP_LOW', message: `${subnet.id} has ${usable} free addresses (${subnet.usedAddresses} known used), one run needs ${demand} ENIs` });
   return { status, reasons, subnet, vpc: vpc.value };
 }
 
@@ -82,6 +86,9 @@ export function s3Path(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
     const natSubnet = nat?.subnetId.known ? topo.subnet(nat.subnetId.value) : undefined;
     if (nat && natSubnet?.vpcId.known && natSubnet.vpcId.value !== vpc.id) {
       return { status: 'none', message: `${rtName} routes to NAT gateway ${nat.id} of another VPC (NGW_REQUIRES_SOURCE_IN_VPC)` };
+    }
+    if (nat?.connectivity === 'private') {
+      return { status: 'none', message: `${rtName} routes to private NAT gateway ${nat.id}, which cannot reach S3 (it has no internet path)` };
     }
     return { status: 'ok', message: `default route to NAT gateway ${target.description} on ${rtName}` };
   }

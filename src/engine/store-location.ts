@@ -12,6 +12,8 @@ export interface LocatedStore {
   readonly publiclyAccessible: boolean;
   /** The address names the store by a DNS name (not an IP literal). */
   readonly byHostname: boolean;
+  /** The store's address when the URL gives an IP literal: only it is traced, not its whole subnet. */
+  readonly address?: number;
   readonly assumptions: string[];
 }
 
@@ -137,6 +139,7 @@ export function locateStore(topo: Topology, connection: GlueConnection): Located
       port: fallbackPort !== undefined ? known(fallbackPort) : unknown(`no port in the address of ${connection.id}`),
       publiclyAccessible: false,
       byHostname: false,
+      address: ip,
       assumptions: [assumedGroups],
     };
   }

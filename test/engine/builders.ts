@@ -140,6 +140,55 @@ export class ModelBuilder {
     this.model.dataStores.set(id, { id, source: src(id), kind, subnetIds: known(subnets), securityGroupIds: known(sgs), port: known(port), publiclyAccessible: opts.public ?? false });
     return this;
   }
+
+  /** A cross-account peering (`PeerOwnerId` set); without `peerRoleArn` it stays pending acceptance. */
+  crossAccountPeering(id: string, requester: string, accepter: string, opts: { peerOwnerId?: string; peerRoleArn?: string } = {}): this {
+    this.peering(id, requester, accepter, { state: opts.peerRoleArn ? 'active' : 'pending-acceptance' });
+    const pcx = this.model.peerings.get(id)!;
+    this.model.peerings.set(id, {
+      ...pcx,
+      peerOwnerId: known(opts.peerOwnerId ?? '222222222222'),
+      peerRoleArn: opts.peerRoleArn ? known(opts.peerRoleArn) : undefined,
+    });
+    return this;
+  }
+
+  /** Sets the two `AllowDnsResolutionFromRemoteVpc` options of a peering separately. */
+  peeringDns(id: string, fromRequester: boolean, fromAccepter: boolean): this {
+    const pcx = this.model.peerings.get(id);
+    if (!pcx) throw new Error(`no peering ${id}`);
+    this.model.peerings.set(id, { ...pcx, allowDnsResolutionFromRequester: known(fromRequester), allowDnsResolutionFromAccepter: known(fromAccepter) });
+    return this;
+  }
+
+  /** A transit gateway; `defaultRouteTable` names its default association/propagation table. */
+  tgw(id: string, opts: { defaultRouteTable?: string; sgReferencing?: boolean } = {}): this {
+    this.model.transitGateways.set(id, { id, source: src(id), defaultRouteTableId: opts.defaultRouteTable, securityGroupReferencingSupport: opts.sgReferencing ?? true });
+    return this;
+  }
+
+  /** A VPC attachment of a transit gateway, with its subnets (one per AZ it serves). */
+  tgwAttachment(id: string, tgw: string, vpc: string, subnets: string[]): this {
+    this.model.transitGatewayAttachments.set(id, { id, source: src(id), transitGatewayId: tgw, vpcId: known(vpc), subnetIds: subnets });
+    return this;
+  }
+
+  /** A transit gateway route table with its associated and propagating attachments. */
+  tgwRouteTable(id: string, tgw: string, opts: { associate?: string[]; propagate?: string[] } = {}): this {
+    this.model.transitGatewayRouteTables.set(id, {
+      id, source: src(id), transitGatewayId: tgw, routes: [], associatedAttachmentIds: opts.associate ?? [], propagatingAttachmentIds: opts.propagate ?? [],
+    });
+    return this;
+  }
+
+  /** A static transit gateway route to an attachment, or a blackhole route when `attachment` is `blackhole`. */
+  tgwRoute(tableId: string, destination: string, attachment: string): this {
+    const table = this.model.transitGatewayRouteTables.get(tableId);
+    if (!table) throw new Error(`no transit gateway route table ${tableId}`);
+    const blackhole = attachment === 'blackhole';
+    table.routes.push({ source: src(`${tableId}-route-${destination}`), destination: known(cidr(destination)), attachmentId: blackhole ? undefined : attachment, blackhole });
+    return this;
+  }
 }
 
 export interface NaclEntrySpec {

@@ -1,0 +1,105 @@
+/**
+ * The seed's case: one Glue job with a Redshift connection (VPC A), a MySQL connection (VPC B)
+ * and a PostgreSQL connection (VPC C). Glue places the job's ENIs in the subnet of the first
+ * suitable connection only, so MySQL and PostgreSQL are unreachable unless the VPCs are peered.
+ *
+ *   npx cdk synth --app 'npx ts-node --prefer-ts-exts examples/seed-three-vpcs.ts'
+ *
+ * Context `variant`: `broken` (default, no peering) or `peered` (VpcPeering A-B and A-C, with
+ * ingress on the stores from the Glue group).
+ */
+import { App, Stack, StackProps, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { VpcPeering } from '../src';
+
+/** A VPC with isolated subnets in two AZs and an S3 gateway endpoint (Glue's S3 path). */
+class NetworkStack extends Stack {
+  readonly vpc: ec2.Vpc;
+  readonly glueGroup: ec2.SecurityGroup;
+  constructor(scope: Construct, id: string, cidr: string, props?: StackProps) {
+    super(scope, id, props);
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+    });
+    // The group on Glue's ENIs and on the data store: self-referencing all TCP, as Glue requires.
+    this.glueGroup = new ec2.SecurityGroup(this, 'GlueGroup', { vpc: this.vpc, description: 'Glue ENIs and the data store' });
+    this.glueGroup.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
+  }
+}
+
+const app = new App();
+const variant = app.node.tryGetContext('variant') ?? 'broken';
+
+const a = new NetworkStack(app, 'NetworkA', '10.1.0.0/16');
+const b = new NetworkStack(app, 'NetworkB', '10.2.0.0/16');
+const c = new NetworkStack(app, 'NetworkC', '10.3.0.0/16');
+
+const etl = new Stack(app, 'Etl');
+const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+
+// Redshift in VPC A (no stable L2 in aws-cdk-lib: the L1).
+const redshiftSubnets = new redshift.CfnClusterSubnetGroup(a, 'RedshiftSubnets', { description: 'redshift', subnetIds: a.vpc.selectSubnets(isolated).subnetIds });
+const warehouse = new redshift.CfnCluster(a, 'Warehouse', {
+  clusterType: 'single-node',
+  nodeType: 'ra3.large',
+  dbName: 'dev',
+  masterUsername: 'admin',
+  manageMasterPassword: true,
+  clusterSubnetGroupName: redshiftSubnets.ref,
+  vpcSecurityGroupIds: [a.glueGroup.securityGroupId],
+  publiclyAccessible: false,
+});
+
+// MySQL in VPC B, PostgreSQL in VPC C.
+const mysql = new rds.DatabaseInstance(b, 'Mysql', {
+  engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }),
+  vpc: b.vpc,
+  vpcSubnets: isolated,
+  securityGroups: [b.glueGroup],
+  instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+  storageEncrypted: true,
+});
+const postgres = new rds.DatabaseInstance(c, 'Postgres', {
+  engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+  vpc: c.vpc,
+  vpcSubnets: isolated,
+  securityGroups: [c.glueGroup],
+  instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+  storageEncrypted: true,
+});
+
+function connection(id: string, net: NetworkStack, url: string): glue.Connection {
+  return new glue.Connection(etl, id, {
+    type: glue.ConnectionType.JDBC,
+    network: glue.ConnectionNetwork.subnet(net.vpc.isolatedSubnets[0]),
+    securityGroups: [net.glueGroup],
+    properties: { JDBC_CONNECTION_URL: url },
+  });
+}
+
+const redshiftConnection = connection('RedshiftConnection', a, `jdbc:redshift://${warehouse.attrEndpointAddress}:5439/dev`);
+const mysqlConnection = connection('MysqlConnection', b, `jdbc:mysql://${mysql.dbInstanceEndpointAddress}:3306/app`);
+const postgresConnection = connection('PostgresConnection', c, `jdbc:postgresql://${postgres.dbInstanceEndpointAddress}:5432/app`);
+
+const scripts = new s3.Bucket(etl, 'Scripts');
+new glue.PySparkEtlJob(etl, 'LoadWarehouse', {
+  jobName: 'load-warehouse',
+  role: new iam.Role(etl, 'JobRole', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+  script: glue.Code.fromBucket(scripts, 'load.py'),
+  connections: [redshiftConnection, mysqlConnection, postgresConnection],
+  workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: 4 },
+});
+
+if (variant === 'peered') {
+  // Peerings live in the ETL stack, which already depends on the three network stacks: no cycle.
+  for (const [id, store, port] of [['PeerAB', b, 3306], ['PeerAC', c, 5432]] as const) {
+    const peering = new VpcPeering(etl, id, { requesterVpc: a.vpc, accepterVpc: store.vpc });
+    peering.allowFromRequester(store.glueGroup, ec2.Port.tcp(port), { source: a.glueGroup });
+  }
+}
+
+app.synth();

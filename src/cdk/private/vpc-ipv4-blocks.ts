@@ -1,0 +1,63 @@
+import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
+
+/** One IPv4 CIDR block of a VPC, as far as it can be known at synth time. */
+export interface VpcIpv4Block {
+  /**
+   * Value usable as a route destination: a literal CIDR, or a token resolved at deploy
+   * time. `undefined` when the block exists but nothing can name it (IPAM allocation).
+   */
+  readonly cidr?: string;
+  /** Whether `cidr` is a literal that can be checked for overlaps. */
+  readonly known: boolean;
+  /** Stable, token-free label used in construct ids when `cidr` is a token. */
+  readonly label: string;
+  /** What the block is, in the user's terms, for messages. */
+  readonly origin: string;
+}
+
+/**
+ * The IPv4 blocks of a VPC: the primary block, then every `AWS::EC2::VPCCidrBlock`
+ * in the app that targets this VPC (children of an L2 `Vpc`, or siblings that pass
+ * `vpc.vpcId`). IPv6 associations are skipped: VpcPeering routes IPv4 only.
+ *
+ * An L2 `Vpc` exposes `vpcCidrBlock` as `Fn::GetAtt`, but its `CfnVPC` keeps the literal
+ * `CidrBlock` when `IpAddresses.cidr()` was used, so read that first.
+ */
+export function discoverVpcIpv4Blocks(vpc: ec2.IVpc): VpcIpv4Block[] {
+  const blocks: VpcIpv4Block[] = [primaryBlock(vpc)];
+  const vpcPathPrefix = `${vpc.node.path}/`;
+  for (const construct of vpc.node.root.node.findAll()) {
+    if (!(construct instanceof ec2.CfnVPCCidrBlock)) {
+      continue;
+    }
+    const targetsThisVpc = construct.node.path.startsWith(vpcPathPrefix) || construct.vpcId === vpc.vpcId;
+    const isIpv4 = construct.cidrBlock !== undefined || construct.ipv4IpamPoolId !== undefined;
+    if (!targetsThisVpc || !isIpv4) {
+      continue;
+    }
+    const cidr = construct.cidrBlock;
+    blocks.push({
+      cidr,
+      known: cidr !== undefined && !Token.isUnresolved(cidr),
+      label: `Secondary${construct.node.id}`,
+      origin: `secondary block ${construct.node.path}`,
+    });
+  }
+  return blocks;
+}
+
+function primaryBlock(vpc: ec2.IVpc): VpcIpv4Block {
+  const origin = `primary block of ${vpc.node.path}`;
+  const cfnVpc = vpc.node.defaultChild;
+  if (cfnVpc instanceof ec2.CfnVPC && cfnVpc.cidrBlock !== undefined && !Token.isUnresolved(cfnVpc.cidrBlock)) {
+    return { cidr: cfnVpc.cidrBlock, known: true, label: 'VpcCidr', origin };
+  }
+  let cidr: string | undefined;
+  try {
+    cidr = vpc.vpcCidrBlock;
+  } catch {
+    // Imported VPCs throw when `vpcCidrBlock` was not supplied: the block is unnameable.
+    cidr = undefined;
+  }
+  return { cidr, known: cidr !== undefined && !Token.isUnresolved(cidr), label: 'VpcCidr', origin };
+}

@@ -1,0 +1,529 @@
+import {
+  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, Protocol, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
+} from '../model';
+import { InputError } from './errors';
+import { parseProtocol } from './security';
+import { isObject, readTextFile } from './template';
+import { addVpcDefaults } from './vpc';
+
+/**
+ * The `--facts FILE` document: networks defined outside the templates, keyed by their real AWS ids
+ * (the same ids templates use literally). Documented in docs/facts.md.
+ */
+export interface FactsDocument {
+  readonly vpcs?: FactsVpc[];
+  readonly subnets?: FactsSubnet[];
+  readonly routeTables?: FactsRouteTable[];
+  readonly securityGroups?: FactsSecurityGroup[];
+  readonly networkAcls?: FactsNetworkAcl[];
+  readonly gatewayEndpoints?: FactsGatewayEndpoint[];
+  readonly natGateways?: FactsNatGateway[];
+  readonly peerings?: FactsPeering[];
+  readonly connections?: FactsConnection[];
+  readonly dataStores?: FactsDataStore[];
+  /** The file the document was read from (set by `loadFacts`). */
+  readonly file?: string;
+}
+
+export interface FactsVpc {
+  readonly id: string;
+  readonly cidrBlocks: string[];
+  readonly region?: string;
+  readonly account?: string;
+  readonly enableDnsSupport?: boolean;
+  readonly enableDnsHostnames?: boolean;
+  /** A described route table; absent: an implicit main table `${id}#main` with only local routes. */
+  readonly mainRouteTableId?: string;
+  /** A described NACL; absent: the default NACL `${id}#default-nacl` allowing everything. */
+  readonly defaultNetworkAclId?: string;
+}
+
+export interface FactsSubnet {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly cidr: string;
+  readonly availabilityZone?: string;
+  readonly routeTableId?: string;
+  readonly networkAclId?: string;
+  readonly usedAddresses?: number;
+}
+
+export interface FactsRoute {
+  /** A CIDR, or a prefix list id (`pl-...`, not modelled: unknown destination). */
+  readonly destination: string;
+  readonly target: { readonly kind: RouteTargetKind; readonly id?: string };
+}
+
+export interface FactsRouteTable {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly routes: FactsRoute[];
+}
+
+export interface FactsSecurityGroupRule {
+  /** `tcp`, `udp`, `icmp`, `-1`/`all`, or a protocol number. */
+  readonly protocol: string | number;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly cidr?: string;
+  readonly securityGroupId?: string;
+  readonly prefixListId?: string;
+  readonly description?: string;
+}
+
+export interface FactsSecurityGroup {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly ingress: FactsSecurityGroupRule[];
+  /** List the allow-all rule explicitly when the group has it (EC2 adds it to new groups). */
+  readonly egress: FactsSecurityGroupRule[];
+}
+
+export interface FactsNetworkAclEntry {
+  readonly ruleNumber: number;
+  readonly egress: boolean;
+  readonly action: 'allow' | 'deny';
+  readonly protocol: string | number;
+  readonly cidr: string;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+}
+
+export interface FactsNetworkAcl {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly isDefault?: boolean;
+  readonly entries: FactsNetworkAclEntry[];
+}
+
+export interface FactsGatewayEndpoint {
+  readonly id: string;
+  readonly vpcId: string;
+  /** `s3`, `dynamodb`, or a service name. */
+  readonly service: string;
+  readonly type?: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
+  readonly routeTableIds: string[];
+}
+
+export interface FactsNatGateway {
+  readonly id: string;
+  readonly subnetId: string;
+  readonly connectivity?: 'public' | 'private';
+}
+
+export interface FactsPeering {
+  readonly id: string;
+  readonly requesterVpcId: string;
+  readonly accepterVpcId: string;
+  readonly peerRegion?: string;
+  readonly peerOwnerId?: string;
+  readonly status?: 'active' | 'pending-acceptance' | 'failed';
+  readonly allowDnsResolutionFromRequester?: boolean;
+  readonly allowDnsResolutionFromAccepter?: boolean;
+}
+
+export interface FactsConnection {
+  readonly name: string;
+  readonly connectionType: string;
+  readonly subnetId?: string;
+  readonly securityGroupIds?: string[];
+  readonly availabilityZone?: string;
+  /** JDBC URL, Kafka bootstrap servers or connection URL. */
+  readonly address?: string;
+}
+
+export interface FactsDataStore {
+  /** A connection of the facts file or of the templates, by name. */
+  readonly connectionName: string;
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  readonly port?: number;
+  readonly publiclyAccessible?: boolean;
+}
+
+// ---- validation -------------------------------------------------------------------------------
+
+type FieldType = 'string' | 'cidr' | 'cidrs' | 'port' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type Field =
+  | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
+  | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
+type Schema = Record<string, Field>;
+
+const req = (type: FieldType, oneOf?: readonly string[]): Field => ({ type, oneOf });
+const opt = (type: FieldType, oneOf?: readonly string[]): Field => ({ type, optional: true, oneOf });
+
+const ROUTE_TARGET_KINDS: readonly RouteTargetKind[] = [
+  'local', 'vpc-peering', 'transit-gateway', 'internet-gateway', 'egress-only-internet-gateway', 'nat-gateway', 'vpn-gateway',
+  'instance', 'network-interface', 'gateway-load-balancer-endpoint', 'carrier-gateway', 'core-network', 'local-gateway', 'unknown',
+];
+
+const SG_RULE: Schema = {
+  protocol: req('protocol'),
+  fromPort: opt('port'),
+  toPort: opt('port'),
+  cidr: opt('cidr'),
+  securityGroupId: opt('string'),
+  prefixListId: opt('string'),
+  description: opt('string'),
+};
+
+const FACTS_SCHEMA: Schema = {
+  vpcs: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      cidrBlocks: req('cidrs'),
+      region: opt('string'),
+      account: opt('string'),
+      enableDnsSupport: opt('boolean'),
+      enableDnsHostnames: opt('boolean'),
+      mainRouteTableId: opt('string'),
+      defaultNetworkAclId: opt('string'),
+    },
+  },
+  subnets: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      vpcId: req('string'),
+      cidr: req('cidr'),
+      availabilityZone: opt('string'),
+      routeTableId: opt('string'),
+      networkAclId: opt('string'),
+      usedAddresses: opt('count'),
+    },
+  },
+  routeTables: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      vpcId: req('string'),
+      routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } } } },
+    },
+  },
+  securityGroups: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'), vpcId: req('string'), ingress: { type: 'list', of: SG_RULE }, egress: { type: 'list', of: SG_RULE },
+    },
+  },
+  networkAcls: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      vpcId: req('string'),
+      isDefault: opt('boolean'),
+      entries: {
+        type: 'list',
+        of: {
+          ruleNumber: req('count'),
+          egress: req('boolean'),
+          action: req('string', ['allow', 'deny']),
+          protocol: req('protocol'),
+          cidr: req('cidr'),
+          fromPort: opt('port'),
+          toPort: opt('port'),
+        },
+      },
+    },
+  },
+  gatewayEndpoints: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      vpcId: req('string'),
+      service: req('string'),
+      type: opt('string', ['Gateway', 'Interface', 'GatewayLoadBalancer']),
+      routeTableIds: req('strings'),
+    },
+  },
+  natGateways: { type: 'list', optional: true, of: { id: req('string'), subnetId: req('string'), connectivity: opt('string', ['public', 'private']) } },
+  peerings: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      requesterVpcId: req('string'),
+      accepterVpcId: req('string'),
+      peerRegion: opt('string'),
+      peerOwnerId: opt('string'),
+      status: opt('string', ['active', 'pending-acceptance', 'failed']),
+      allowDnsResolutionFromRequester: opt('boolean'),
+      allowDnsResolutionFromAccepter: opt('boolean'),
+    },
+  },
+  connections: {
+    type: 'list',
+    optional: true,
+    of: {
+      name: req('string'),
+      connectionType: req('string'),
+      subnetId: opt('string'),
+      securityGroupIds: opt('strings'),
+      availabilityZone: opt('string'),
+      address: opt('string'),
+    },
+  },
+  dataStores: {
+    type: 'list',
+    optional: true,
+    of: {
+      connectionName: req('string'), subnetIds: req('strings'), securityGroupIds: req('strings'), port: opt('port'), publiclyAccessible: opt('boolean'),
+    },
+  },
+};
+
+/** The problem with a value of a field, or undefined when it is valid. */
+function checkScalar(type: FieldType, value: unknown): string | undefined {
+  const shown = JSON.stringify(value);
+  switch (type) {
+    case 'string': return typeof value === 'string' && value !== '' ? undefined : `${shown} is not a non-empty string`;
+    case 'cidr': return typeof value === 'string' && parseCidr(value) ? undefined : `${shown} is not an IPv4 CIDR`;
+    case 'cidrs': return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && parseCidr(item))
+      ? undefined : `${shown} is not a non-empty list of IPv4 CIDRs`;
+    case 'destination':
+      return typeof value === 'string' && (parseCidr(value) || value.startsWith('pl-')) ? undefined : `${shown} is not an IPv4 CIDR or a prefix list id`;
+    case 'port': return Number.isInteger(value) && (value as number) >= -1 && (value as number) <= 65535 ? undefined : `${shown} is not a port (-1..65535)`;
+    case 'count': return Number.isInteger(value) && (value as number) >= 0 ? undefined : `${shown} is not a non-negative integer`;
+    case 'boolean': return typeof value === 'boolean' ? undefined : `${shown} is not true or false`;
+    case 'protocol': return (typeof value === 'string' || typeof value === 'number') && parseProtocol(value) !== undefined
+      ? undefined : `${shown} is not an IP protocol (tcp, udp, icmp, -1 or a number)`;
+    case 'strings': return Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')
+      ? undefined : `${shown} is not a list of non-empty strings`;
+  }
+}
+
+function validate(value: unknown, schema: Schema, path: string): string | undefined {
+  if (!isObject(value)) return `${path || 'the document'}: ${JSON.stringify(value)} is not an object`;
+  const prefix = path ? `${path}.` : '';
+  for (const key of Object.keys(value)) {
+    if (!(key in schema)) return `${prefix}${key}: unknown property (expected one of ${Object.keys(schema).join(', ')})`;
+  }
+  for (const [key, field] of Object.entries(schema)) {
+    const item = value[key];
+    const at = `${prefix}${key}`;
+    if (item === undefined) {
+      if (field.optional) continue;
+      return `${at}: missing`;
+    }
+    if (field.type === 'list') {
+      if (!Array.isArray(item)) return `${at}: ${JSON.stringify(item)} is not a list`;
+      for (const [index, element] of item.entries()) {
+        const problem = validate(element, field.of, `${at}[${index}]`);
+        if (problem) return problem;
+      }
+    } else if (field.type === 'object') {
+      const problem = validate(item, field.of, at);
+      if (problem) return problem;
+    } else {
+      const problem = checkScalar(field.type, item);
+      if (problem) return `${at}: ${problem}`;
+      if ('oneOf' in field && field.oneOf && !field.oneOf.includes(item as string)) {
+        return `${at}: ${JSON.stringify(item)} is not one of ${field.oneOf.join(', ')}`;
+      }
+    }
+  }
+  if (schema === SG_RULE) {
+    const peers = ['cidr', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
+    if (peers.length !== 1) return `${path}: needs exactly one of cidr, securityGroupId, prefixListId`;
+  }
+  return undefined;
+}
+
+/** Validates a parsed facts document; `file` names it in errors. */
+export function parseFacts(json: unknown, file: string): FactsDocument {
+  const problem = validate(json, FACTS_SCHEMA, '');
+  if (problem) throw new InputError(file, problem);
+  return { ...(json as FactsDocument), file };
+}
+
+/** Reads and validates a facts file; InputError names the JSON path of the first problem. */
+export function loadFacts(file: string): FactsDocument {
+  const text = readTextFile(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, `not valid JSON (${(e as Error).message})`);
+  }
+  return parseFacts(json, file);
+}
+
+// ---- merging into the model -------------------------------------------------------------------
+
+function sourceOf(facts: FactsDocument, id: string): SourceRef {
+  return { stack: 'facts', logicalId: id, ...(facts.file ? { file: facts.file } : {}) };
+}
+
+function optionalFact<T>(value: T | undefined, what: string): Fact<T> {
+  return value === undefined ? unknown(`${what} is not given in the facts file`) : known(value);
+}
+
+function portsOf(protocol: Protocol, from: number | undefined, to: number | undefined): PortRange | undefined {
+  if (protocol !== 6 && protocol !== 17) return undefined;
+  if (from === undefined || to === undefined || from === -1 || to === -1) return ALL_PORTS;
+  return { from, to };
+}
+
+function ruleOf(rule: FactsSecurityGroupRule, source: SourceRef): SecurityGroupRule {
+  const protocol = parseProtocol(rule.protocol)!;
+  return {
+    source,
+    protocol,
+    ports: portsOf(protocol, rule.fromPort, rule.toPort) ?? ALL_PORTS,
+    peer: rule.cidr !== undefined ? { kind: 'cidr', cidr: parseCidr(rule.cidr)! }
+      : rule.securityGroupId !== undefined ? { kind: 'security-group', groupId: rule.securityGroupId }
+        : { kind: 'prefix-list', prefixListId: rule.prefixListId! },
+    ...(rule.description ? { description: rule.description } : {}),
+  };
+}
+
+/** Adds the facts' network elements and connections (before the templates are read). */
+export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): void {
+  for (const vpc of facts.vpcs ?? []) {
+    const source = sourceOf(facts, vpc.id);
+    model.vpcs.set(vpc.id, {
+      id: vpc.id,
+      source,
+      cidrBlocks: known(vpc.cidrBlocks.map((text) => parseCidr(text)!)),
+      region: optionalFact(vpc.region, `the Region of ${vpc.id}`),
+      account: optionalFact(vpc.account, `the account of ${vpc.id}`),
+      enableDnsSupport: optionalFact(vpc.enableDnsSupport, `enableDnsSupport of ${vpc.id}`),
+      enableDnsHostnames: optionalFact(vpc.enableDnsHostnames, `enableDnsHostnames of ${vpc.id}`),
+      mainRouteTableId: vpc.mainRouteTableId ?? `${vpc.id}#main`,
+      defaultNetworkAclId: vpc.defaultNetworkAclId ?? `${vpc.id}#default-nacl`,
+    });
+    addVpcDefaults(model, vpc.id, source, { mainRouteTable: !vpc.mainRouteTableId, defaultNetworkAcl: !vpc.defaultNetworkAclId });
+  }
+  for (const subnet of facts.subnets ?? []) {
+    model.subnets.set(subnet.id, {
+      id: subnet.id,
+      source: sourceOf(facts, subnet.id),
+      vpcId: known(subnet.vpcId),
+      cidr: known(parseCidr(subnet.cidr)!),
+      availabilityZone: optionalFact(subnet.availabilityZone, `the Availability Zone of ${subnet.id}`),
+      ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
+      ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
+      usedAddresses: subnet.usedAddresses ?? 0,
+    });
+  }
+  for (const table of facts.routeTables ?? []) {
+    const source = sourceOf(facts, table.id);
+    model.routeTables.set(table.id, {
+      id: table.id,
+      source,
+      vpcId: known(table.vpcId),
+      implicitMain: false,
+      routes: table.routes.map((route) => {
+        const cidr = parseCidr(route.destination);
+        return {
+          source,
+          destination: cidr ? known(cidr) : unknown(`${table.id}: destination is prefix list ${route.destination} (prefix lists are not modelled)`),
+          target: {
+            kind: route.target.kind,
+            ...(route.target.id && route.target.kind !== 'local' ? { targetId: route.target.id } : {}),
+            description: route.target.id ?? route.target.kind,
+          },
+        };
+      }),
+    });
+  }
+  for (const group of facts.securityGroups ?? []) {
+    const source = sourceOf(facts, group.id);
+    model.securityGroups.set(group.id, {
+      id: group.id,
+      source,
+      vpcId: known(group.vpcId),
+      ingress: group.ingress.map((rule) => ruleOf(rule, source)),
+      egress: group.egress.map((rule) => ruleOf(rule, source)),
+    });
+  }
+  for (const acl of facts.networkAcls ?? []) {
+    const source = sourceOf(facts, acl.id);
+    model.networkAcls.set(acl.id, {
+      id: acl.id,
+      source,
+      vpcId: known(acl.vpcId),
+      isDefault: acl.isDefault ?? false,
+      entries: acl.entries.map((entry) => {
+        const protocol = parseProtocol(entry.protocol)!;
+        const ports = portsOf(protocol, entry.fromPort, entry.toPort);
+        return {
+          source,
+          ruleNumber: entry.ruleNumber,
+          egress: entry.egress,
+          allow: entry.action === 'allow',
+          protocol,
+          cidr: known(parseCidr(entry.cidr)!),
+          ...(ports ? { ports } : {}),
+        };
+      }),
+    });
+  }
+  for (const endpoint of facts.gatewayEndpoints ?? []) {
+    model.gatewayEndpoints.set(endpoint.id, {
+      id: endpoint.id,
+      source: sourceOf(facts, endpoint.id),
+      vpcId: known(endpoint.vpcId),
+      service: known(endpoint.service),
+      type: endpoint.type ?? 'Gateway',
+      routeTableIds: [...endpoint.routeTableIds],
+    });
+  }
+  for (const nat of facts.natGateways ?? []) {
+    model.natGateways.set(nat.id, { id: nat.id, source: sourceOf(facts, nat.id), subnetId: known(nat.subnetId), connectivity: nat.connectivity ?? 'public' });
+  }
+  for (const peering of facts.peerings ?? []) {
+    const dns = (value: boolean | undefined, side: string) => optionalFact(value, `DNS resolution from the ${side} of ${peering.id}`);
+    model.peerings.set(peering.id, {
+      id: peering.id,
+      source: sourceOf(facts, peering.id),
+      requesterVpcId: known(peering.requesterVpcId),
+      accepterVpcId: known(peering.accepterVpcId),
+      ...(peering.peerRegion ? { peerRegion: known(peering.peerRegion) } : {}),
+      ...(peering.peerOwnerId ? { peerOwnerId: known(peering.peerOwnerId) } : {}),
+      state: peering.status ?? 'active',
+      allowDnsResolutionFromRequester: dns(peering.allowDnsResolutionFromRequester, 'requester'),
+      allowDnsResolutionFromAccepter: dns(peering.allowDnsResolutionFromAccepter, 'accepter'),
+    });
+  }
+  for (const connection of facts.connections ?? []) {
+    const id = `facts/${connection.name}`;
+    model.connections.set(id, {
+      id,
+      source: sourceOf(facts, connection.name),
+      name: known(connection.name),
+      connectionType: connection.connectionType,
+      ...(connection.subnetId ? { subnetId: connection.subnetId } : {}),
+      securityGroupIds: [...(connection.securityGroupIds ?? [])],
+      ...(connection.availabilityZone ? { availabilityZone: known(connection.availabilityZone) } : {}),
+      ...(connection.address ? { address: known(connection.address) } : {}),
+    });
+  }
+}
+
+/** Adds the declared data stores (after the templates, whose connections they may name). */
+export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, connectionIdsByName: Map<string, string>): void {
+  for (const [index, store] of (facts.dataStores ?? []).entries()) {
+    const source = sourceOf(facts, `dataStores[${index}]`);
+    const connectionId = connectionIdsByName.get(store.connectionName);
+    if (!connectionId) {
+      model.issues.push({ source, message: `facts dataStores[${index}]: no connection is named "${store.connectionName}"` });
+      continue;
+    }
+    model.declaredStores.set(connectionId, {
+      source,
+      connectionId,
+      subnetIds: [...store.subnetIds],
+      securityGroupIds: [...store.securityGroupIds],
+      ...(store.port !== undefined ? { port: store.port } : {}),
+      ...(store.publiclyAccessible !== undefined ? { publiclyAccessible: store.publiclyAccessible } : {}),
+    });
+  }
+}

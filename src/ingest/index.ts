@@ -1,0 +1,15 @@
+export { InputError } from './errors';
+export { loadTemplateFile, parseTemplateText } from './template';
+export { loadCloudAssembly, loadInputs } from './cloud-assembly';
+export { loadFacts, parseFacts } from './facts';
+export type {
+  FactsDocument, FactsVpc, FactsSubnet, FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule,
+  FactsNetworkAcl, FactsNetworkAclEntry, FactsGatewayEndpoint, FactsNatGateway, FactsPeering, FactsConnection, FactsDataStore,
+} from './facts';
+export { buildModel } from './resources';
+export { parseCloudFormationYaml } from './yaml';
+export {
+  InputSet, StackEvaluator, isResourceRef, isUnresolved, refMarker, unknownMarker, resourceRef, unresolved,
+} from './intrinsics';
+export type { ResourceRef, Unresolved } from './intrinsics';
+export type { TemplateInput } from './types';

@@ -1,0 +1,476 @@
+import { cidrOf, parseCidr } from '../model';
+import { isObject } from './template';
+import { TemplateInput } from './types';
+
+/** A Ref / Fn::GetAtt to a resource of the model (`${stackName}/${logicalId}`). */
+export interface ResourceRef {
+  readonly kind: 'ref';
+  readonly modelId: string;
+  readonly attribute?: string;
+}
+
+/** A value the templates do not determine, with the reason (naming stack and logical id). */
+export interface Unresolved {
+  readonly kind: 'unresolved';
+  readonly reason: string;
+}
+
+export function resourceRef(modelId: string, attribute?: string): ResourceRef {
+  return attribute === undefined ? { kind: 'ref', modelId } : { kind: 'ref', modelId, attribute };
+}
+
+export function unresolved(reason: string): Unresolved {
+  return { kind: 'unresolved', reason };
+}
+
+export function isResourceRef(value: unknown): value is ResourceRef {
+  return isObject(value) && value.kind === 'ref' && typeof value.modelId === 'string';
+}
+
+export function isUnresolved(value: unknown): value is Unresolved {
+  return isObject(value) && value.kind === 'unresolved' && typeof value.reason === 'string';
+}
+
+/** The marker a ResourceRef leaves inside a string built by Fn::Join / Fn::Sub. */
+export function refMarker(ref: ResourceRef): string {
+  return `{{ref:${ref.modelId}:${ref.attribute ?? ''}}}`;
+}
+
+export function unknownMarker(reason: string): string {
+  return `{{unknown:${reason}}}`;
+}
+
+const SINGLE_REF_MARKER = /^\{\{ref:(.+):([^:}]*)\}\}$/;
+
+/** The ResourceRef when `text` is exactly one ref marker (e.g. `!Sub '${Subnet}'`). */
+export function parseSingleRefMarker(text: string): ResourceRef | undefined {
+  const m = SINGLE_REF_MARKER.exec(text);
+  if (!m || m[1].includes('}}')) return undefined;
+  return resourceRef(m[1], m[2] === '' ? undefined : m[2]);
+}
+
+/** A template resource, found by model id. */
+export interface ResourceEntry {
+  readonly input: TemplateInput;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly resource: Record<string, any>;
+}
+
+/** Engine default port by RDS / DocumentDB engine name. */
+export function defaultPortForEngine(engine: unknown): number | undefined {
+  if (typeof engine !== 'string') return undefined;
+  const name = engine.toLowerCase();
+  if (['mysql', 'mariadb', 'aurora', 'aurora-mysql'].includes(name)) return 3306;
+  if (['postgres', 'aurora-postgresql'].includes(name)) return 5432;
+  if (name.startsWith('oracle')) return 1521;
+  if (name.startsWith('sqlserver')) return 1433;
+  if (name === 'docdb') return 27017;
+  return undefined;
+}
+
+const MAX_DEPTH = 100;
+
+/**
+ * Every loaded template: the resource index by model id, the export index for Fn::ImportValue, and
+ * one evaluator per stack.
+ */
+export class InputSet {
+  private readonly evaluators = new Map<string, StackEvaluator>();
+  private readonly resources = new Map<string, ResourceEntry>();
+  private exportIndex?: Map<string, { stackName: string; value: unknown }>;
+  /** Nesting depth of evaluation across all stacks, to stop circular references. */
+  depth = 0;
+
+  constructor(readonly inputs: readonly TemplateInput[]) {
+    for (const input of inputs) {
+      this.evaluators.set(input.stackName, new StackEvaluator(input, this));
+      for (const [logicalId, resource] of Object.entries<any>(input.template.Resources ?? {})) {
+        if (!isObject(resource)) continue;
+        this.resources.set(modelIdOf(input, logicalId), {
+          input, logicalId, type: String(resource.Type), resource,
+        });
+      }
+    }
+  }
+
+  evaluator(stackName: string): StackEvaluator {
+    const evaluator = this.evaluators.get(stackName);
+    if (!evaluator) throw new Error(`no stack ${stackName}`);
+    return evaluator;
+  }
+
+  resource(modelId: string): ResourceEntry | undefined {
+    return this.resources.get(modelId);
+  }
+
+  /** The value an export provides, evaluated in the exporting stack, or undefined when none does. */
+  importValue(exportName: string): { value: unknown } | undefined {
+    if (!this.exportIndex) {
+      this.exportIndex = new Map();
+      for (const input of this.inputs) {
+        const evaluator = this.evaluator(input.stackName);
+        for (const output of Object.values<any>(input.template.Outputs ?? {})) {
+          if (!isObject(output) || output.Export?.Name === undefined) continue;
+          const name = evaluator.evaluate(output.Export.Name);
+          if (typeof name === 'string') this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
+        }
+      }
+    }
+    const found = this.exportIndex.get(exportName);
+    return found ? { value: this.evaluator(found.stackName).evaluate(found.value) } : undefined;
+  }
+}
+
+export function modelIdOf(input: TemplateInput, logicalId: string): string {
+  return `${input.stackName}/${logicalId}`;
+}
+
+/** Attributes of EC2 resources that are the resource's own id: `!GetAtt Sg.GroupId` is `!Ref Sg`. */
+function isOwnIdAttribute(entry: ResourceEntry, attribute: string): boolean {
+  return entry.type.startsWith('AWS::EC2::') && /Id$/.test(attribute)
+    && !(attribute in (entry.resource.Properties ?? {}));
+}
+
+/**
+ * Evaluates CloudFormation values in the context of one stack. Never throws on template content:
+ * whatever it cannot determine becomes `Unresolved` with a reason. `AWS::NoValue` evaluates to
+ * `undefined` and disappears from objects and lists.
+ */
+export class StackEvaluator {
+  constructor(private readonly input: TemplateInput, private readonly all: InputSet) {}
+
+  private get stack(): string {
+    return this.input.stackName;
+  }
+
+  evaluate(value: unknown): unknown {
+    if (Array.isArray(value)) {
+      return value.map((item) => this.evaluate(item)).filter((item) => item !== undefined);
+    }
+    if (!isObject(value)) return value;
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+      if (this.all.depth >= MAX_DEPTH) {
+        return unresolved(`stack ${this.stack}: references nest too deeply (circular?)`);
+      }
+      this.all.depth++;
+      try {
+        return this.intrinsic(keys[0], value[keys[0]]);
+      } finally {
+        this.all.depth--;
+      }
+    }
+    const result: Record<string, unknown> = {};
+    for (const key of keys) {
+      const item = this.evaluate(value[key]);
+      if (item !== undefined) result[key] = item;
+    }
+    return result;
+  }
+
+  private intrinsic(name: string, arg: unknown): unknown {
+    switch (name) {
+      case 'Ref': return this.ref(arg);
+      case 'Fn::GetAtt': return this.getAtt(arg);
+      case 'Fn::Join': return this.join(arg);
+      case 'Fn::Sub': return this.sub(arg);
+      case 'Fn::Select': return this.select(arg);
+      case 'Fn::Split': return this.split(arg);
+      case 'Fn::ImportValue': return this.importValue(arg);
+      case 'Fn::GetAZs': return this.getAZs(arg);
+      case 'Fn::FindInMap': return this.findInMap(arg);
+      case 'Fn::If': return this.ifThenElse(arg);
+      case 'Fn::Base64': return this.base64(arg);
+      case 'Fn::Cidr': return this.cidr(arg);
+      case 'Fn::Equals': case 'Fn::Not': case 'Fn::And': case 'Fn::Or':
+        return this.conditionValue({ [name]: arg });
+      default:
+        return unresolved(`stack ${this.stack}: unsupported intrinsic ${name}`);
+    }
+  }
+
+  private ref(name: unknown): unknown {
+    if (typeof name !== 'string') return unresolved(`stack ${this.stack}: Ref to a non-string ${JSON.stringify(name)}`);
+    if (name.startsWith('AWS::')) return this.pseudoParameter(name);
+    const parameter = this.input.template.Parameters?.[name];
+    if (isObject(parameter)) return this.parameter(name, parameter);
+    if (isObject(this.input.template.Resources?.[name])) return resourceRef(modelIdOf(this.input, name));
+    return unresolved(`stack ${this.stack}: Ref to ${name}, which is neither a resource nor a parameter of the template`);
+  }
+
+  private pseudoParameter(name: string): unknown {
+    switch (name) {
+      case 'AWS::Region':
+        return this.input.region ?? unresolved(`stack ${this.stack} is environment-agnostic: its Region is unknown`);
+      case 'AWS::AccountId':
+        return this.input.account ?? unresolved(`stack ${this.stack} is environment-agnostic: its account is unknown`);
+      case 'AWS::Partition': return 'aws';
+      case 'AWS::URLSuffix': return 'amazonaws.com';
+      case 'AWS::StackName': return this.input.stackName;
+      case 'AWS::NoValue': return undefined;
+      default: return unresolved(`stack ${this.stack}: ${name} is only known at deploy time`);
+    }
+  }
+
+  private parameter(name: string, definition: Record<string, any>): unknown {
+    const type = String(definition.Type ?? 'String');
+    let value: unknown;
+    if (this.input.parameters && name in this.input.parameters) {
+      const given = this.input.parameters[name];
+      value = this.input.parametersStackName ? this.all.evaluator(this.input.parametersStackName).evaluate(given) : given;
+      if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') {
+        return unresolved(`stack ${this.stack}: parameter ${name} is read from SSM parameter ${value} at deploy time`);
+      }
+    } else if ('Default' in definition) {
+      // CDK's SSM-backed parameters (AMI ids, bootstrap version) hold an SSM name, not the value.
+      if (type.startsWith('AWS::SSM::Parameter::Value<')) {
+        return unresolved(`stack ${this.stack}: parameter ${name} is read from SSM parameter ${definition.Default} at deploy time`);
+      }
+      value = definition.Default;
+    } else {
+      return unresolved(`stack ${this.stack}: parameter ${name} has no default and no value was given`);
+    }
+    const isList = type === 'CommaDelimitedList' || type.startsWith('List<');
+    return isList && typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+  }
+
+  private getAtt(arg: unknown): unknown {
+    let logicalId: unknown;
+    let attribute: unknown;
+    if (typeof arg === 'string') {
+      const dot = arg.indexOf('.');
+      [logicalId, attribute] = dot < 0 ? [arg, ''] : [arg.slice(0, dot), arg.slice(dot + 1)];
+    } else if (Array.isArray(arg) && arg.length === 2) {
+      logicalId = arg[0];
+      attribute = this.evaluate(arg[1]);
+    }
+    if (typeof logicalId !== 'string' || typeof attribute !== 'string' || attribute === '') {
+      return unresolved(`stack ${this.stack}: malformed Fn::GetAtt ${JSON.stringify(arg)}`);
+    }
+    const modelId = modelIdOf(this.input, logicalId);
+    const entry = this.all.resource(modelId);
+    if (!entry) return unresolved(`stack ${this.stack}: Fn::GetAtt of ${logicalId}, which is not a resource of the template`);
+    return this.attributeValue(entry, modelId, attribute);
+  }
+
+  /** Attributes that are plain property values evaluate to the property; the rest stay references. */
+  private attributeValue(entry: ResourceEntry, modelId: string, attribute: string): unknown {
+    const properties: Record<string, any> = isObject(entry.resource.Properties) ? entry.resource.Properties : {};
+    const property = (key: string, reasonWhenAbsent: string): unknown =>
+      key in properties ? this.evaluate(properties[key]) : unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} ${reasonWhenAbsent}`);
+    switch (`${entry.type}.${attribute}`) {
+      case 'AWS::EC2::VPC.CidrBlock':
+        return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property, e.g. from an IPAM pool)');
+      case 'AWS::EC2::VPC.CidrBlockAssociations':
+        // The association ids: the primary block's, then each AWS::EC2::VPCCidrBlock's (its Ref).
+        return [resourceRef(modelId, 'PrimaryCidrBlockAssociation'), ...this.secondaryCidrBlocksOf(modelId)];
+      case 'AWS::EC2::VPC.DefaultNetworkAcl': return resourceRef(`${modelId}#default-nacl`);
+      case 'AWS::EC2::VPC.DefaultSecurityGroup': return resourceRef(`${modelId}#default-sg`);
+      case 'AWS::EC2::Subnet.AvailabilityZone':
+        return property('AvailabilityZone', 'is chosen by EC2 (no AvailabilityZone property)');
+      case 'AWS::EC2::Subnet.VpcId': return property('VpcId', 'is not set');
+      case 'AWS::EC2::Subnet.CidrBlock': return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property)');
+      case 'AWS::EC2::SecurityGroup.GroupId': return resourceRef(modelId);
+      case 'AWS::EC2::SecurityGroup.VpcId': return property('VpcId', 'is the default VPC (no VpcId property)');
+      case 'AWS::RDS::DBInstance.Endpoint.Port':
+      case 'AWS::RDS::DBCluster.Endpoint.Port':
+      case 'AWS::DocDB::DBCluster.Port':
+      case 'AWS::Redshift::Cluster.Endpoint.Port': {
+        if ('Port' in properties) return this.evaluate(properties.Port);
+        const port = entry.type === 'AWS::Redshift::Cluster' ? 5439 : defaultPortForEngine(
+          entry.type === 'AWS::DocDB::DBCluster' ? 'docdb' : this.evaluate(properties.Engine));
+        return port ?? resourceRef(modelId, attribute);
+      }
+      default:
+        return isOwnIdAttribute(entry, attribute) ? resourceRef(modelId) : resourceRef(modelId, attribute);
+    }
+  }
+
+  private secondaryCidrBlocksOf(vpcModelId: string): ResourceRef[] {
+    const refs: ResourceRef[] = [];
+    for (const [logicalId, resource] of Object.entries<any>(this.input.template.Resources)) {
+      if (resource?.Type !== 'AWS::EC2::VPCCidrBlock') continue;
+      const vpc = this.evaluate(resource.Properties?.VpcId);
+      if (isResourceRef(vpc) && vpc.modelId === vpcModelId) refs.push(resourceRef(modelIdOf(this.input, logicalId)));
+    }
+    return refs;
+  }
+
+  /** Renders an evaluated value into a string, keeping references and unknowns as markers. */
+  private stringify(value: unknown): string {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (isResourceRef(value)) return refMarker(value);
+    if (isUnresolved(value)) return unknownMarker(value.reason);
+    return unknownMarker(`stack ${this.stack}: ${JSON.stringify(value)} is not a string`);
+  }
+
+  private join(arg: unknown): unknown {
+    if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string') {
+      return unresolved(`stack ${this.stack}: malformed Fn::Join ${JSON.stringify(arg)}`);
+    }
+    const parts = this.evaluate(arg[1]);
+    if (isUnresolved(parts)) return parts;
+    if (!Array.isArray(parts)) return unresolved(`stack ${this.stack}: Fn::Join of a non-list`);
+    return parts.map((part) => this.stringify(part)).join(arg[0]);
+  }
+
+  private sub(arg: unknown): unknown {
+    let text: unknown = arg;
+    let variables: Record<string, unknown> = {};
+    if (Array.isArray(arg)) {
+      [text] = arg;
+      variables = isObject(arg[1]) ? arg[1] : {};
+    }
+    if (typeof text !== 'string') return unresolved(`stack ${this.stack}: malformed Fn::Sub ${JSON.stringify(arg)}`);
+    return text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
+      // `${!Literal}` writes `${Literal}`.
+      if (name.startsWith('!')) return `\${${name.slice(1)}}`;
+      const key = name.trim();
+      if (key in variables) return this.stringify(this.evaluate(variables[key]));
+      const dot = key.indexOf('.');
+      if (dot > 0 && !key.startsWith('AWS::')) return this.stringify(this.getAtt([key.slice(0, dot), key.slice(dot + 1)]));
+      return this.stringify(this.ref(key));
+    });
+  }
+
+  private select(arg: unknown): unknown {
+    if (!Array.isArray(arg) || arg.length !== 2) return unresolved(`stack ${this.stack}: malformed Fn::Select ${JSON.stringify(arg)}`);
+    const index = Number(this.evaluate(arg[0]));
+    const list = this.evaluate(arg[1]);
+    if (isUnresolved(list)) return list;
+    if (!Array.isArray(list) || !Number.isInteger(index)) {
+      return unresolved(`stack ${this.stack}: Fn::Select ${JSON.stringify(arg)} cannot be evaluated`);
+    }
+    if (index < 0 || index >= list.length) {
+      return unresolved(`stack ${this.stack}: Fn::Select index ${index} is out of range (list of ${list.length})`);
+    }
+    return list[index];
+  }
+
+  private split(arg: unknown): unknown {
+    if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string') {
+      return unresolved(`stack ${this.stack}: malformed Fn::Split ${JSON.stringify(arg)}`);
+    }
+    const source = this.evaluate(arg[1]);
+    if (isUnresolved(source)) return source;
+    if (typeof source !== 'string') return unresolved(`stack ${this.stack}: Fn::Split of a value that is not a string`);
+    return source.split(arg[0]);
+  }
+
+  private importValue(arg: unknown): unknown {
+    const name = this.evaluate(arg);
+    if (isUnresolved(name)) return name;
+    if (typeof name !== 'string' || name.includes('{{')) {
+      return unresolved(`stack ${this.stack}: Fn::ImportValue of an export name that cannot be evaluated (${this.stringify(name)})`);
+    }
+    const found = this.all.importValue(name);
+    return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack exports it`);
+  }
+
+  /**
+   * Zone names are unknown at synth time, so the zones are symbolic `${region}-az1..6`: two subnets
+   * with the same index share a zone and different indexes are different zones, as in EC2.
+   */
+  private getAZs(arg: unknown): unknown {
+    const region = this.evaluate(arg);
+    const name = typeof region === 'string' && region !== '' ? region : this.input.region ?? 'current-region';
+    return [1, 2, 3, 4, 5, 6].map((i) => `${name}-az${i}`);
+  }
+
+  private findInMap(arg: unknown): unknown {
+    if (!Array.isArray(arg) || arg.length < 3) return unresolved(`stack ${this.stack}: malformed Fn::FindInMap ${JSON.stringify(arg)}`);
+    const keys = arg.slice(0, 3).map((key) => this.evaluate(key));
+    const bad = keys.find((key) => typeof key !== 'string' && typeof key !== 'number');
+    if (bad !== undefined) return isUnresolved(bad) ? bad : unresolved(`stack ${this.stack}: Fn::FindInMap key is not a string`);
+    const value = this.input.template.Mappings?.[String(keys[0])]?.[String(keys[1])]?.[String(keys[2])];
+    if (value === undefined) return unresolved(`stack ${this.stack}: Fn::FindInMap ${keys.join('/')} is not in Mappings`);
+    return this.evaluate(value);
+  }
+
+  private ifThenElse(arg: unknown): unknown {
+    if (!Array.isArray(arg) || arg.length !== 3) return unresolved(`stack ${this.stack}: malformed Fn::If ${JSON.stringify(arg)}`);
+    const decision = this.conditionValue({ Condition: arg[0] });
+    if (isUnresolved(decision)) return decision;
+    return this.evaluate(decision ? arg[1] : arg[2]);
+  }
+
+  /** Evaluates a condition expression (or a `{Condition: name}`) to a boolean when decidable. */
+  conditionValue(expression: unknown): boolean | Unresolved {
+    if (!isObject(expression)) {
+      return typeof expression === 'boolean' ? expression : unresolved(`stack ${this.stack}: malformed condition ${JSON.stringify(expression)}`);
+    }
+    const [name] = Object.keys(expression);
+    const arg = expression[name];
+    if (this.all.depth >= MAX_DEPTH) return unresolved(`stack ${this.stack}: conditions nest too deeply (circular?)`);
+    this.all.depth++;
+    try {
+      switch (name) {
+        case 'Condition': {
+          const definition = this.input.template.Conditions?.[String(arg)];
+          if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${String(arg)} is not defined`);
+          return this.conditionValue(definition);
+        }
+        case 'Fn::Equals': {
+          if (!Array.isArray(arg) || arg.length !== 2) return unresolved(`stack ${this.stack}: malformed Fn::Equals`);
+          const [a, b] = arg.map((side) => this.evaluate(side));
+          if (!isDecidable(a) || !isDecidable(b)) {
+            return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} depends on values known only at deploy time`);
+          }
+          return JSON.stringify(a) === JSON.stringify(b);
+        }
+        case 'Fn::Not': {
+          const inner = this.conditionValue(Array.isArray(arg) ? arg[0] : arg);
+          return isUnresolved(inner) ? inner : !inner;
+        }
+        case 'Fn::And':
+        case 'Fn::Or': {
+          if (!Array.isArray(arg)) return unresolved(`stack ${this.stack}: malformed ${name}`);
+          const values = arg.map((item) => this.conditionValue(item));
+          const decisive = name === 'Fn::And' ? false : true;
+          if (values.includes(decisive)) return decisive;
+          return values.find(isUnresolved) ?? !decisive;
+        }
+        default:
+          return unresolved(`stack ${this.stack}: ${name} is not a condition function`);
+      }
+    } finally {
+      this.all.depth--;
+    }
+  }
+
+  private base64(arg: unknown): unknown {
+    const text = this.evaluate(arg);
+    if (typeof text !== 'string' || text.includes('{{')) return unresolved(`stack ${this.stack}: Fn::Base64 of a value known only at deploy time`);
+    return Buffer.from(text, 'utf-8').toString('base64');
+  }
+
+  /** `Fn::Cidr [block, count, bits]`: `count` consecutive blocks of 2^bits addresses. */
+  private cidr(arg: unknown): unknown {
+    if (!Array.isArray(arg) || arg.length !== 3) return unresolved(`stack ${this.stack}: malformed Fn::Cidr ${JSON.stringify(arg)}`);
+    const block = this.evaluate(arg[0]);
+    if (isUnresolved(block)) return block;
+    const parent = typeof block === 'string' ? parseCidr(block) : undefined;
+    const count = Number(this.evaluate(arg[1]));
+    const bits = Number(this.evaluate(arg[2]));
+    const prefixLength = 32 - bits;
+    if (!parent || !Number.isInteger(count) || !Number.isInteger(bits) || prefixLength < parent.prefixLength || count < 1) {
+      return unresolved(`stack ${this.stack}: Fn::Cidr ${JSON.stringify(arg)} cannot be evaluated`);
+    }
+    const size = 2 ** bits;
+    if (parent.first + count * size - 1 > parent.last) {
+      return unresolved(`stack ${this.stack}: Fn::Cidr asks for ${count} blocks of /${prefixLength}, more than ${block} holds`);
+    }
+    return Array.from({ length: count }, (_, i) => cidrOf(parent.first + i * size, prefixLength).text);
+  }
+}
+
+/** A value that can be compared at synth time: plain JSON without references or markers. */
+function isDecidable(value: unknown): boolean {
+  if (isResourceRef(value) || isUnresolved(value)) return false;
+  if (typeof value === 'string') return !value.includes('{{ref:') && !value.includes('{{unknown:');
+  if (Array.isArray(value)) return value.every(isDecidable);
+  if (isObject(value)) return Object.values(value).every(isDecidable);
+  return true;
+}

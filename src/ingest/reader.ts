@@ -1,0 +1,189 @@
+import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '../model';
+import {
+  InputSet, isResourceRef, isUnresolved, modelIdOf, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator,
+} from './intrinsics';
+import { isObject } from './template';
+import { TemplateInput } from './types';
+
+/** Everything readers share while one model is built. */
+export interface BuildContext {
+  readonly model: NetworkModel;
+  readonly inputs: InputSet;
+  /** Transit gateways' default association / propagation settings, by model id. */
+  readonly transitGatewayDefaults: Map<string, { associate: boolean; propagate: boolean }>;
+}
+
+/**
+ * Reads one template resource: evaluates its properties and turns them into model facts, recording
+ * an issue for every value that matters and cannot be determined.
+ */
+export class ResourceReader {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly type: string;
+  private readonly evaluator: StackEvaluator;
+  private readonly properties: Record<string, unknown>;
+
+  constructor(readonly context: BuildContext, readonly input: TemplateInput, readonly logicalId: string,
+    readonly resource: Record<string, any>) {
+    this.id = modelIdOf(input, logicalId);
+    this.type = String(resource.Type);
+    this.evaluator = context.inputs.evaluator(input.stackName);
+    this.properties = isObject(resource.Properties) ? resource.Properties : {};
+    const constructPath = resource.Metadata?.['aws:cdk:path'];
+    this.source = {
+      stack: input.stackName,
+      logicalId,
+      ...(typeof constructPath === 'string' ? { constructPath } : {}),
+      ...(input.file ? { file: input.file } : {}),
+    };
+  }
+
+  get model(): NetworkModel {
+    return this.context.model;
+  }
+
+  has(property: string): boolean {
+    return this.properties[property] !== undefined;
+  }
+
+  /** The evaluated property (`undefined` when absent). */
+  value(property: string): unknown {
+    return this.evaluator.evaluate(this.properties[property]);
+  }
+
+  evaluate(raw: unknown): unknown {
+    return this.evaluator.evaluate(raw);
+  }
+
+  /** Evaluated resource metadata entry. */
+  metadata(key: string): unknown {
+    const raw = this.resource.Metadata?.[key];
+    return raw === undefined ? undefined : this.evaluator.evaluate(raw);
+  }
+
+  issue(property: string, problem: string): void {
+    this.model.issues.push({ source: this.source, message: `${this.input.stackName}/${this.logicalId} (${this.type}): ${property}: ${problem}` });
+  }
+
+  /** An unknown fact whose reason is also reported as an issue. */
+  unknownWithIssue<T>(property: string, reason: string): Fact<T> {
+    this.issue(property, reason);
+    return unknown(reason);
+  }
+
+  /**
+   * The model id a value designates: a Ref to a template resource, or a literal AWS id
+   * (`subnet-0abc`), which is its own model id.
+   */
+  idFact(value: unknown, property: string): Fact<string> {
+    const ref = asRef(value);
+    if (ref) return known(ref.modelId);
+    if (typeof value === 'string' && value !== '' && !value.includes('{{')) return known(value);
+    if (isUnresolved(value)) return unknown(value.reason);
+    if (value === undefined) return unknown(`${this.describe()} has no ${property}`);
+    return unknown(`${this.describe()}: ${property} ${describeValue(value)} is not a resource id`);
+  }
+
+  /** Like `idFact`, reporting an issue when the id is unknown. */
+  requiredId(property: string): Fact<string> {
+    const fact = this.idFact(this.value(property), property);
+    if (!fact.known) this.issue(property, fact.reason);
+    return fact;
+  }
+
+  /** A list of ids; elements that cannot be resolved are reported and left out. */
+  idList(value: unknown, property: string): string[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      const single = this.idFact(value, property);
+      if (!single.known) this.issue(property, single.reason);
+      return single.known ? [single.value] : [];
+    }
+    const ids: string[] = [];
+    value.forEach((item, index) => {
+      const fact = this.idFact(item, `${property}[${index}]`);
+      if (fact.known) ids.push(fact.value);
+      else this.issue(`${property}[${index}]`, fact.reason);
+    });
+    return ids;
+  }
+
+  /** A list of ids as a fact: unknown when the list or any element cannot be resolved. */
+  idListFact(value: unknown, property: string): Fact<string[]> {
+    if (isUnresolved(value)) return unknown(value.reason);
+    const items = Array.isArray(value) ? value : [value];
+    const ids: string[] = [];
+    for (const [index, item] of items.entries()) {
+      const fact = this.idFact(item, `${property}[${index}]`);
+      if (!fact.known) return unknown(fact.reason);
+      ids.push(fact.value);
+    }
+    return known(ids);
+  }
+
+  /** An IPv4 CIDR property; unknown (with an issue) when unresolvable or malformed. */
+  cidr(property: string, value: unknown = this.value(property)): Fact<Cidr> {
+    if (isUnresolved(value)) return this.unknownWithIssue(property, value.reason);
+    if (typeof value !== 'string' || value.includes('{{')) {
+      return this.unknownWithIssue(property, `${describeValue(value)} is known only at deploy time`);
+    }
+    const cidr = parseCidr(value);
+    if (!cidr) {
+      return this.unknownWithIssue(property, `"${value}" in ${this.describe()} is not a valid IPv4 CIDR (a.b.c.d/n, n <= 32, no host bits set)`);
+    }
+    return known(cidr);
+  }
+
+  stringFact(property: string, value: unknown = this.value(property)): Fact<string> {
+    if (isUnresolved(value)) return unknown(value.reason);
+    const ref = asRef(value);
+    if (ref) return unknown(`${this.describe()}: ${property} is the deploy-time value ${refMarker(ref)}`);
+    if (typeof value === 'string' || typeof value === 'number') return known(String(value));
+    return unknown(`${this.describe()}: ${property} ${describeValue(value)} is not a string`);
+  }
+
+  numberFact(property: string, value: unknown = this.value(property)): Fact<number> {
+    if (isUnresolved(value)) return unknown(value.reason);
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof n === 'number' && Number.isFinite(n)) return known(n);
+    return this.unknownWithIssue(property, `${describeValue(value)} is not a number`);
+  }
+
+  booleanFact(property: string, defaultValue: boolean, value: unknown = this.value(property)): Fact<boolean> {
+    if (value === undefined) return known(defaultValue);
+    if (value === true || value === 'true') return known(true);
+    if (value === false || value === 'false') return known(false);
+    if (isUnresolved(value)) return unknown(value.reason);
+    return this.unknownWithIssue(property, `${describeValue(value)} is not a boolean`);
+  }
+
+  /** A boolean where the reader needs a plain value: unknowns fall back to the default. */
+  boolean(property: string, defaultValue: boolean): boolean {
+    const fact = this.booleanFact(property, defaultValue);
+    return fact.known ? fact.value : defaultValue;
+  }
+
+  /** The template resource a value refers to, when it is one. */
+  referencedType(value: unknown): string | undefined {
+    const ref = asRef(value);
+    return ref ? this.context.inputs.resource(ref.modelId)?.type : undefined;
+  }
+
+  describe(): string {
+    return `${this.input.stackName}/${this.logicalId}`;
+  }
+}
+
+/** A ResourceRef, or a string that is exactly one ref marker (`!Sub '${Subnet}'`). */
+export function asRef(value: unknown): ResourceRef | undefined {
+  if (isResourceRef(value)) return value;
+  if (typeof value === 'string') return parseSingleRefMarker(value);
+  return undefined;
+}
+
+export function describeValue(value: unknown): string {
+  if (isResourceRef(value)) return refMarker(value);
+  if (isUnresolved(value)) return `{{unknown:${value.reason}}}`;
+  return value === undefined ? 'undefined' : JSON.stringify(value);
+}

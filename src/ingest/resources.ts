@@ -1,0 +1,93 @@
+import { emptyModel, NetworkModel } from '../model';
+import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork } from './facts';
+import { readGlueConnection, readGlueJob } from './glue';
+import { InputSet } from './intrinsics';
+import { BuildContext, ResourceReader } from './reader';
+import {
+  readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
+} from './routing';
+import {
+  readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSubnetNetworkAclAssociation,
+} from './security';
+import { readDbCluster, readDbInstance, readMskCluster, readRedshiftCluster } from './stores';
+import {
+  readTransitGateway, readTransitGatewayAttachment, readTransitGatewayRoute, readTransitGatewayRouteTable,
+  readTransitGatewayRouteTableLink,
+} from './transit';
+import { TemplateInput } from './types';
+import { readSubnet, readVpc, readVpcCidrBlock } from './vpc';
+
+type Read = (r: ResourceReader, connectionIdsByName: Map<string, string>) => void;
+
+/**
+ * Readers by resource type, in phases: a resource is read after everything it attaches to (a
+ * route after its table, an instance after its cluster), across all stacks, since references
+ * cross stacks through Fn::ImportValue and nested-stack parameters.
+ */
+const PHASES: Record<string, Read>[] = [
+  {
+    'AWS::EC2::VPC': readVpc,
+    'AWS::EC2::TransitGateway': readTransitGateway,
+  },
+  {
+    'AWS::EC2::VPCCidrBlock': readVpcCidrBlock,
+    'AWS::EC2::Subnet': readSubnet,
+    'AWS::EC2::RouteTable': readRouteTable,
+    'AWS::EC2::SecurityGroup': readSecurityGroup,
+    'AWS::EC2::NetworkAcl': readNetworkAcl,
+    'AWS::EC2::TransitGatewayRouteTable': readTransitGatewayRouteTable,
+    'AWS::EC2::TransitGatewayAttachment': readTransitGatewayAttachment,
+    'AWS::EC2::TransitGatewayVpcAttachment': readTransitGatewayAttachment,
+    'AWS::EC2::NatGateway': readNatGateway,
+    'AWS::Glue::Connection': readGlueConnection,
+    'AWS::RDS::DBCluster': (r) => readDbCluster(r, 'rds-cluster'),
+    'AWS::DocDB::DBCluster': (r) => readDbCluster(r, 'docdb-cluster'),
+    'AWS::Redshift::Cluster': readRedshiftCluster,
+    'AWS::MSK::Cluster': readMskCluster,
+  },
+  {
+    'AWS::EC2::SubnetRouteTableAssociation': readSubnetRouteTableAssociation,
+    'AWS::EC2::SubnetNetworkAclAssociation': readSubnetNetworkAclAssociation,
+    'AWS::EC2::Route': readRoute,
+    'AWS::EC2::VPCEndpoint': readVpcEndpoint,
+    'AWS::EC2::VPCPeeringConnection': readPeering,
+    'AWS::EC2::SecurityGroupIngress': (r) => readSecurityGroupRule(r, 'ingress'),
+    'AWS::EC2::SecurityGroupEgress': (r) => readSecurityGroupRule(r, 'egress'),
+    'AWS::EC2::NetworkAclEntry': readNetworkAclEntry,
+    'AWS::EC2::TransitGatewayRoute': readTransitGatewayRoute,
+    'AWS::EC2::TransitGatewayRouteTableAssociation': (r) => readTransitGatewayRouteTableLink(r, 'association'),
+    'AWS::EC2::TransitGatewayRouteTablePropagation': (r) => readTransitGatewayRouteTableLink(r, 'propagation'),
+    'AWS::RDS::DBInstance': readDbInstance,
+    'AWS::Glue::Job': readGlueJob,
+  },
+];
+
+/**
+ * Builds the network model from templates and an optional facts file. Never throws on template
+ * content: what cannot be determined becomes an unknown fact and, when it matters, an issue.
+ */
+export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): NetworkModel {
+  const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map() };
+  if (facts) mergeFactsNetwork(context.model, facts);
+  let connectionIdsByName = new Map<string, string>();
+  for (const [phase, readers] of PHASES.entries()) {
+    // Jobs name connections literally: index every connection by name once they are all read.
+    if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
+    for (const input of inputs) {
+      for (const [logicalId, resource] of Object.entries<any>(input.template.Resources)) {
+        const read = readers[resource?.Type];
+        if (read) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
+      }
+    }
+  }
+  if (facts) mergeFactsDataStores(context.model, facts, connectionIdsByName);
+  return context.model;
+}
+
+function connectionsByName(model: NetworkModel): Map<string, string> {
+  const byName = new Map<string, string>();
+  for (const connection of model.connections.values()) {
+    if (connection.name.known && !byName.has(connection.name.value)) byName.set(connection.name.value, connection.id);
+  }
+  return byName;
+}

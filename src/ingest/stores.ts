@@ -1,0 +1,92 @@
+import { DataStoreResource, Fact, known, unknown } from '../model';
+import { defaultPortForEngine, isUnresolved } from './intrinsics';
+import { asRef, describeValue, ResourceReader } from './reader';
+import { isObject } from './template';
+
+/** The subnets of a subnet group the store names (`DBSubnetGroupName`, `ClusterSubnetGroupName`). */
+function subnetGroupSubnets(r: ResourceReader, property: string, groupType: string): Fact<string[]> {
+  const value = r.value(property);
+  if (value === undefined) return unknown(`${r.describe()} has no ${property}: it is placed in the default VPC`);
+  if (isUnresolved(value)) return unknown(value.reason);
+  const ref = asRef(value);
+  const entry = ref ? r.context.inputs.resource(ref.modelId) : undefined;
+  if (!entry) {
+    return unknown(`${r.describe()}: ${property} ${describeValue(value)} names a subnet group outside the templates; its subnets are unknown`);
+  }
+  if (entry.type !== groupType) return unknown(`${r.describe()}: ${property} refers to a ${entry.type}, not a ${groupType}`);
+  const group = new ResourceReader(r.context, entry.input, entry.logicalId, entry.resource);
+  return group.idListFact(group.value('SubnetIds'), 'SubnetIds');
+}
+
+function groupsFact(r: ResourceReader, property: string): Fact<string[]> {
+  if (!r.has(property)) return unknown(`${r.describe()} has no ${property}: it uses its VPC's default security group`);
+  return r.idListFact(r.value(property), property);
+}
+
+function portFact(r: ResourceReader, defaultPort: number | undefined): Fact<number> | undefined {
+  if (r.has('Port')) return r.numberFact('Port');
+  return defaultPort === undefined ? undefined : known(defaultPort);
+}
+
+function add(r: ResourceReader, store: Omit<DataStoreResource, 'id' | 'source'>): void {
+  for (const [property, fact] of [['subnets', store.subnetIds], ['security groups', store.securityGroupIds]] as const) {
+    if (!fact.known) r.issue(property, fact.reason);
+  }
+  r.model.dataStores.set(r.id, { id: r.id, source: r.source, ...store });
+}
+
+/** AWS::RDS::DBCluster (Aurora) and AWS::DocDB::DBCluster. */
+export function readDbCluster(r: ResourceReader, kind: 'rds-cluster' | 'docdb-cluster'): void {
+  const groupType = kind === 'rds-cluster' ? 'AWS::RDS::DBSubnetGroup' : 'AWS::DocDB::DBSubnetGroup';
+  add(r, {
+    kind,
+    subnetIds: subnetGroupSubnets(r, 'DBSubnetGroupName', groupType),
+    securityGroupIds: groupsFact(r, 'VpcSecurityGroupIds'),
+    port: portFact(r, kind === 'docdb-cluster' ? 27017 : defaultPortForEngine(r.value('Engine'))),
+    publiclyAccessible: r.boolean('PubliclyAccessible', false),
+  });
+}
+
+/**
+ * AWS::RDS::DBInstance. A member of a DB cluster takes the cluster's network placement and port
+ * (read first: clusters come before instances).
+ */
+export function readDbInstance(r: ResourceReader): void {
+  const clusterValue = r.value('DBClusterIdentifier');
+  const clusterRef = asRef(clusterValue);
+  const cluster = clusterRef ? r.model.dataStores.get(clusterRef.modelId) : undefined;
+  const clusterId = clusterRef ? clusterRef.modelId : typeof clusterValue === 'string' ? clusterValue : undefined;
+  add(r, {
+    kind: 'rds-instance',
+    subnetIds: cluster && !r.has('DBSubnetGroupName') ? cluster.subnetIds : subnetGroupSubnets(r, 'DBSubnetGroupName', 'AWS::RDS::DBSubnetGroup'),
+    securityGroupIds: cluster && !r.has('VPCSecurityGroups') ? cluster.securityGroupIds : groupsFact(r, 'VPCSecurityGroups'),
+    port: cluster?.port ?? portFact(r, defaultPortForEngine(r.value('Engine'))),
+    publiclyAccessible: r.boolean('PubliclyAccessible', false),
+    ...(clusterId ? { clusterId } : {}),
+  });
+}
+
+/** AWS::Redshift::Cluster: port 5439 unless set. */
+export function readRedshiftCluster(r: ResourceReader): void {
+  add(r, {
+    kind: 'redshift-cluster',
+    subnetIds: subnetGroupSubnets(r, 'ClusterSubnetGroupName', 'AWS::Redshift::ClusterSubnetGroup'),
+    securityGroupIds: groupsFact(r, 'VpcSecurityGroupIds'),
+    port: portFact(r, 5439),
+    publiclyAccessible: r.boolean('PubliclyAccessible', false),
+  });
+}
+
+/** AWS::MSK::Cluster. The broker port depends on the client authentication, so it is left to the engine. */
+export function readMskCluster(r: ResourceReader): void {
+  const brokers = r.value('BrokerNodeGroupInfo');
+  const info: Record<string, unknown> = isObject(brokers) ? brokers : {};
+  add(r, {
+    kind: 'msk-cluster',
+    subnetIds: r.idListFact(info.ClientSubnets, 'BrokerNodeGroupInfo.ClientSubnets'),
+    securityGroupIds: info.SecurityGroups === undefined
+      ? unknown(`${r.describe()} has no BrokerNodeGroupInfo.SecurityGroups: it uses its VPC's default security group`)
+      : r.idListFact(info.SecurityGroups, 'BrokerNodeGroupInfo.SecurityGroups'),
+    publiclyAccessible: false,
+  });
+}

@@ -1,0 +1,20 @@
+/** One CloudFormation template to read, with the environment it deploys to. */
+export interface TemplateInput {
+  /** Stack name; model ids of the template's resources are `${stackName}/${logicalId}`. */
+  readonly stackName: string;
+  /** The CDK display name (`Stage/Stack`), when the cloud assembly gives one. */
+  readonly displayName?: string;
+  /** File the template was read from. */
+  readonly file?: string;
+  readonly template: any;
+  /** Undefined when unknown (environment-agnostic stack). */
+  readonly region?: string;
+  readonly account?: string;
+  /** Values given to the template's `Parameters` (a nested stack's parent passes them). */
+  readonly parameters?: Record<string, unknown>;
+  /**
+   * The stack in whose context `parameters` values are evaluated (a nested stack's parent, whose
+   * resources the values refer to). Absent: the values are literals.
+   */
+  readonly parametersStackName?: string;
+}

@@ -1,0 +1,112 @@
+import {
+  ALL_PORTS, Cidr, Fact, known, NetworkAcl, parseCidr, PROTOCOL_ALL, RouteTable, SecurityGroup, SourceRef, unknown, Vpc,
+  NetworkModel,
+} from '../model';
+import { ResourceReader } from './reader';
+
+const ANYWHERE = parseCidr('0.0.0.0/0')!;
+
+/**
+ * EC2 creates, for every VPC, a main route table (used by subnets without an association), a
+ * default network ACL allowing all traffic (rule 100 both ways) and a default security group (all
+ * inbound from itself, all outbound). The model makes them explicit.
+ */
+export function addVpcDefaults(model: NetworkModel, vpcId: string, source: SourceRef,
+  options: { mainRouteTable?: boolean; defaultNetworkAcl?: boolean } = {}): void {
+  if (options.mainRouteTable ?? true) {
+    const main: RouteTable = { id: `${vpcId}#main`, source, vpcId: known(vpcId), routes: [], implicitMain: true };
+    model.routeTables.set(main.id, main);
+  }
+  if (options.defaultNetworkAcl ?? true) {
+    const nacl: NetworkAcl = {
+      id: `${vpcId}#default-nacl`,
+      source,
+      vpcId: known(vpcId),
+      isDefault: true,
+      entries: [false, true].map((egress) => ({
+        source, ruleNumber: 100, egress, allow: true, protocol: PROTOCOL_ALL, cidr: known(ANYWHERE),
+      })),
+    };
+    model.networkAcls.set(nacl.id, nacl);
+  }
+  const groupId = `${vpcId}#default-sg`;
+  if (!model.securityGroups.has(groupId)) {
+    const group: SecurityGroup = {
+      id: groupId,
+      source,
+      vpcId: known(vpcId),
+      ingress: [{ source, protocol: PROTOCOL_ALL, ports: ALL_PORTS, peer: { kind: 'security-group', groupId } }],
+      egress: [{ source, protocol: PROTOCOL_ALL, ports: ALL_PORTS, peer: { kind: 'cidr', cidr: ANYWHERE } }],
+    };
+    model.securityGroups.set(group.id, group);
+  }
+}
+
+export function allowAllEgress(source: SourceRef) {
+  return { source, protocol: PROTOCOL_ALL, ports: ALL_PORTS, peer: { kind: 'cidr' as const, cidr: ANYWHERE } };
+}
+
+/** AWS::EC2::VPC. DNS support defaults to true, DNS hostnames to false (CloudFormation reference). */
+export function readVpc(r: ResourceReader): void {
+  const cidrBlocks: Fact<Cidr[]> = r.has('CidrBlock')
+    ? mapFact(r.cidr('CidrBlock'), (cidr) => [cidr])
+    : r.unknownWithIssue('CidrBlock', r.has('Ipv4IpamPoolId')
+      ? `${r.describe()} gets its CIDR from an IPAM pool at deploy time`
+      : `${r.describe()} has no CidrBlock`);
+  const vpc: Vpc = {
+    id: r.id,
+    source: r.source,
+    cidrBlocks,
+    region: r.input.region ? known(r.input.region) : unknown(`stack ${r.input.stackName} is environment-agnostic: its Region is unknown`),
+    account: r.input.account ? known(r.input.account) : unknown(`stack ${r.input.stackName} is environment-agnostic: its account is unknown`),
+    enableDnsSupport: r.booleanFact('EnableDnsSupport', true),
+    enableDnsHostnames: r.booleanFact('EnableDnsHostnames', false),
+    mainRouteTableId: `${r.id}#main`,
+    defaultNetworkAclId: `${r.id}#default-nacl`,
+  };
+  r.model.vpcs.set(vpc.id, vpc);
+  addVpcDefaults(r.model, vpc.id, r.source);
+}
+
+/** AWS::EC2::VPCCidrBlock: a secondary IPv4 block (IPv6 blocks are not modelled). */
+export function readVpcCidrBlock(r: ResourceReader): void {
+  if (!r.has('CidrBlock') && !r.has('Ipv4IpamPoolId')) return; // IPv6 only
+  const vpcId = r.requiredId('VpcId');
+  if (!vpcId.known) return;
+  const vpc = r.model.vpcs.get(vpcId.value);
+  if (!vpc) {
+    r.issue('VpcId', `VPC ${vpcId.value} is not described (add it to the facts file)`);
+    return;
+  }
+  const block = r.has('CidrBlock')
+    ? r.cidr('CidrBlock')
+    : r.unknownWithIssue<never>('Ipv4IpamPoolId', `${r.describe()} gets its CIDR from an IPAM pool at deploy time`);
+  let cidrBlocks = vpc.cidrBlocks;
+  if (!block.known) cidrBlocks = unknown(`secondary CIDR block ${r.describe()}: ${block.reason}`);
+  else if (cidrBlocks.known) cidrBlocks = known([...cidrBlocks.value, block.value]);
+  r.model.vpcs.set(vpc.id, { ...vpc, cidrBlocks });
+}
+
+/**
+ * AWS::EC2::Subnet. An `AvailabilityZoneId` (e.g. `use1-az1`) is kept as the zone: it names the
+ * same physical zone in every account, which is what the AZ-failure analysis groups by.
+ */
+export function readSubnet(r: ResourceReader): void {
+  let availabilityZone: Fact<string>;
+  if (r.has('AvailabilityZone')) availabilityZone = r.stringFact('AvailabilityZone');
+  else if (r.has('AvailabilityZoneId')) availabilityZone = r.stringFact('AvailabilityZoneId');
+  else availabilityZone = unknown(`${r.describe()} sets no AvailabilityZone: EC2 picks one at creation`);
+  r.model.subnets.set(r.id, {
+    id: r.id,
+    source: r.source,
+    vpcId: r.requiredId('VpcId'),
+    cidr: r.has('CidrBlock') ? r.cidr('CidrBlock')
+      : r.unknownWithIssue('CidrBlock', `${r.describe()} has no IPv4 CidrBlock (IPAM pool or IPv6-only)`),
+    availabilityZone,
+    usedAddresses: 0,
+  });
+}
+
+function mapFact<T, U>(fact: Fact<T>, f: (value: T) => U): Fact<U> {
+  return fact.known ? known(f(fact.value)) : fact;
+}

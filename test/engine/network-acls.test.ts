@@ -1,0 +1,116 @@
+/**
+ * Spec §4 hop 5 (network ACLs, stateless): first matching rule by number wins; the source subnet's
+ * NACL must allow egress to dst:port and ingress of the replies (ephemeral 1024-65535); the store
+ * subnet's NACL the ingress and the reply egress. Traffic inside one subnet is not subject to NACLs.
+ */
+import { model, NaclEntrySpec, sgRule } from './builders';
+import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+import { PROTOCOL_ALL } from '../../src/model';
+
+const store = (plan: Plan): DataStorePlan => plan.jobs[0].dataStores[0];
+const aclHops = (s: DataStorePlan) => s.paths[0].hops.filter((h) => h.kind === 'network-acl');
+
+/** Glue in sGlue 10.0.1.0/24 (1a); a MySQL store in `dbSubnet` behind sgDb admitting the Glue subnet. */
+function setup(dbSubnet: 'sDb' | 'sGlue' = 'sDb') {
+  return model().vpc('v', '10.0.0.0/16')
+    .subnet('sGlue', 'v', '10.0.1.0/24', 'us-east-1a')
+    .subnet('sDb', 'v', '10.0.2.0/24', 'us-east-1b')
+    .sg('sgGlue', 'v')
+    .sg('sgDb', 'v', { ingress: [sgRule({ cidr: '10.0.1.0/24', from: 3306 })] })
+    .connection('glue', 'sGlue', ['sgGlue'], { type: 'NETWORK' })
+    .connection('db', dbSubnet, [dbSubnet === 'sGlue' ? 'sgGlue' : 'sgDb'], { url: 'jdbc:mysql://db.example:3306/app' })
+    .job('etl', ['glue', 'db']);
+}
+
+const allowAll = (egress: boolean, rule = 100): NaclEntrySpec => ({ rule, egress, allow: true, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL });
+
+describe('custom NACL on the Glue subnet without ephemeral reply rules', () => {
+  const requestOnly: NaclEntrySpec[] = [
+    { rule: 100, egress: true, allow: true, cidr: '10.0.0.0/16', from: 3306 },
+    { rule: 100, egress: false, allow: true, cidr: '10.0.0.0/16', from: 3306 },
+  ];
+
+  test('SUBNET_ACL_RESTRICTION on the return hop (replies into the Glue subnet), forward allowed', () => {
+    const s = store(buildPlan(setup().nacl('naclGlue', 'v', ['sGlue'], requestOnly).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    const glueHops = aclHops(s).filter((h) => h.component === 'naclGlue');
+    expect(glueHops.map((h) => [h.direction, h.verdict])).toEqual([['forward', 'REACHABLE'], ['return', 'UNREACHABLE']]);
+    expect(s.explanations.map((e) => [e.code, e.component])).toEqual([['SUBNET_ACL_RESTRICTION', 'naclGlue']]);
+    expect(s.explanations[0].message).toMatch(/inbound/);
+    expect(s.explanations[0].message).toMatch(/ephemeral/);
+    expect(s.explanations[0].fix).toContain('1024-65535');
+  });
+
+  test('adding inbound TCP 1024-65535 from the store subnet: REACHABLE', () => {
+    const entries = [...requestOnly, { rule: 110, egress: false, allow: true, cidr: '10.0.2.0/24', from: 1024, to: 65535 }];
+    const s = store(buildPlan(setup().nacl('naclGlue', 'v', ['sGlue'], entries).model, { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+  });
+
+  test('store-side NACL without reply egress: blocks on the return hop of the store subnet', () => {
+    const entries: NaclEntrySpec[] = [{ rule: 100, egress: false, allow: true, cidr: '10.0.1.0/24', from: 3306 }, { rule: 100, egress: true, allow: true, cidr: '10.0.1.0/24', from: 3306 }];
+    const s = store(buildPlan(setup().nacl('naclDb', 'v', ['sDb'], entries).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(aclHops(s).filter((h) => h.verdict === 'UNREACHABLE').map((h) => [h.component, h.direction])).toEqual([['naclDb', 'return']]);
+  });
+});
+
+describe('first matching rule by number wins', () => {
+  test('deny numbered before an allow: denied, the message names the deny rule', () => {
+    const entries: NaclEntrySpec[] = [
+      { rule: 90, egress: false, allow: false, cidr: '10.0.1.0/24', from: 3306 },
+      allowAll(false, 100),
+      allowAll(true, 100),
+    ];
+    const s = store(buildPlan(setup().nacl('naclDb', 'v', ['sDb'], entries).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(aclHops(s).find((h) => h.component === 'naclDb' && h.direction === 'forward')?.verdict).toBe('UNREACHABLE');
+    expect(s.explanations[0]).toMatchObject({ code: 'SUBNET_ACL_RESTRICTION', component: 'naclDb' });
+    expect(s.explanations[0].message).toMatch(/rule 90 denies/);
+  });
+
+  test('the same deny numbered after the allow: allowed (entry order in the list does not matter)', () => {
+    const entries: NaclEntrySpec[] = [
+      { rule: 200, egress: false, allow: false, cidr: '10.0.1.0/24', from: 3306 },
+      allowAll(false, 100),
+      allowAll(true, 100),
+    ];
+    const s = store(buildPlan(setup().nacl('naclDb', 'v', ['sDb'], entries).model, { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+  });
+
+  test('a deny covering only part of the Glue subnet still blocks (Glue may use any address)', () => {
+    const entries: NaclEntrySpec[] = [
+      { rule: 90, egress: false, allow: false, cidr: '10.0.1.192/26', from: 3306 },
+      allowAll(false, 100),
+      allowAll(true, 100),
+    ];
+    const s = store(buildPlan(setup().nacl('naclDb', 'v', ['sDb'], entries).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.explanations[0].message).toContain('10.0.1.192/26');
+  });
+});
+
+describe('traffic inside one subnet is not subject to NACLs', () => {
+  test('store in the Glue subnet behind a deny-everything NACL: REACHABLE, no network-acl hop', () => {
+    const denyAll: NaclEntrySpec[] = [
+      { rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL },
+      { rule: 100, egress: false, allow: false, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL },
+    ];
+    const s = store(buildPlan(setup('sGlue').nacl('naclGlue', 'v', ['sGlue'], denyAll).model, { failover: false }));
+    expect(s.paths[0].sourceSubnet).toBe('sGlue');
+    expect(s.paths[0].destinationSubnet).toBe('sGlue');
+    expect(s.verdict).toBe('REACHABLE');
+    expect(aclHops(s)).toEqual([]);
+  });
+
+  test('the same NACL between two subnets: UNREACHABLE', () => {
+    const denyAll: NaclEntrySpec[] = [
+      { rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL },
+      { rule: 100, egress: false, allow: false, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL },
+    ];
+    const s = store(buildPlan(setup().nacl('naclGlue', 'v', ['sGlue'], denyAll).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(aclHops(s).filter((h) => h.verdict === 'UNREACHABLE').map((h) => h.direction)).toEqual(['forward', 'return']);
+  });
+});

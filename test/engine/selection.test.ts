@@ -1,0 +1,154 @@
+/**
+ * Spec §2 (connection selection) and §1 (which connections count): Glue walks the network-bearing
+ * connections in list order and selects the first suitable one. Suitable = valid subnet, an S3
+ * path (gateway endpoint on the subnet's effective route table, or a default route to a NAT
+ * gateway of the same VPC), enough free addresses, healthy AZ, matching AvailabilityZone.
+ */
+import { model } from './builders';
+import { buildPlan, Plan } from '../../src/engine';
+
+const ruleIds = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].map((f) => f.ruleId);
+const allFindings = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)];
+
+/** One VPC; `first` is judged first, `fallback` is a subnet with its own table and an S3 endpoint. */
+function twoCandidates() {
+  return model().vpc('v', '10.0.0.0/16')
+    .subnet('fallback', 'v', '10.0.9.0/24', 'us-east-1b')
+    .sg('sg', 'v');
+}
+
+function finish(m: ReturnType<typeof model>) {
+  return m.connection('first', 'first-subnet', ['sg'], { type: 'NETWORK' })
+    .connection('second', 'fallback', ['sg'], { type: 'NETWORK' })
+    .job('j', ['first', 'second']);
+}
+
+describe('rule §4.1 / §2.3: implicit main route table', () => {
+  test('a subnet without an explicit association uses the main table (local routes only): no S3 path, skipped, next connection selected', () => {
+    const m = finish(twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { mainTable: true, s3: false }));
+    const plan = buildPlan(m.model, { failover: false });
+    const [first, second] = plan.jobs[0].candidates;
+    expect(first.status).toBe('skipped');
+    expect(first.reasons.map((r) => r.code)).toEqual(['NO_S3_PATH']);
+    expect(first.reasons[0].message).toContain('main route table of v');
+    expect(second.status).toBe('selected');
+    expect(plan.jobs[0].selectedConnection?.name).toBe('second');
+    const noS3 = allFindings(plan).find((f) => f.ruleId === 'GNP-CONNECTION-NO-S3-PATH');
+    expect(noS3?.source.logicalId).toBe('first');
+    expect(noS3?.fix).toMatch(/S3 gateway endpoint/);
+  });
+
+  test('the same subnet is suitable when the S3 gateway endpoint is associated with the main table', () => {
+    const m = finish(twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { mainTable: true, s3: false }).s3Endpoint('v#main', 'v'));
+    const plan = buildPlan(m.model, { failover: false });
+    expect(plan.jobs[0].candidates.map((c) => c.status)).toEqual(['selected', 'not-considered']);
+    expect(ruleIds(plan)).not.toContain('GNP-CONNECTION-NO-S3-PATH');
+  });
+});
+
+describe('rule §2.3: S3 gateway endpoint on the wrong route table', () => {
+  test('endpoint associated with another table only: skipped with NO_S3_PATH, next connection selected', () => {
+    const m = finish(twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false }));
+    // The endpoint exists (v-s3) but only on fallback-rt, not on first-subnet-rt.
+    expect(m.model.gatewayEndpoints.get('v-s3')?.routeTableIds).toEqual(['fallback-rt']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'skipped', reasons: [{ code: 'NO_S3_PATH' }] });
+    expect(plan.jobs[0].candidates[0].reasons[0].message).toContain('first-subnet-rt');
+    expect(plan.jobs[0].selectedConnection?.name).toBe('second');
+  });
+
+  test('an explicit association wins over the main table: endpoint on the main table does not help a subnet with its own table', () => {
+    const m = finish(twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false }).s3Endpoint('v#main', 'v'));
+    const plan = buildPlan(m.model, { failover: false });
+    expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'skipped', reasons: [{ code: 'NO_S3_PATH' }] });
+  });
+
+  test('an S3 *interface* endpoint is not a gateway endpoint: still no S3 path', () => {
+    const m = finish(twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false }));
+    m.model.gatewayEndpoints.set('s3-if', { id: 's3-if', source: { stack: 'Test', logicalId: 's3-if' }, vpcId: { known: true, value: 'v' }, service: { known: true, value: 's3' }, type: 'Interface', routeTableIds: ['first-subnet-rt'] });
+    const plan = buildPlan(m.model, { failover: false });
+    expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'skipped', reasons: [{ code: 'NO_S3_PATH' }] });
+  });
+});
+
+describe('rule §2.3: default route to an internet gateway vs a NAT gateway', () => {
+  test('public subnet with only an IGW default route: not an S3 path (Glue ENIs get no public IP), skipped', () => {
+    const m = finish(twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false }).route('first-subnet-rt', '0.0.0.0/0', 'internet-gateway', 'igw-1'));
+    const plan = buildPlan(m.model, { failover: false });
+    const first = plan.jobs[0].candidates[0];
+    expect(first).toMatchObject({ status: 'skipped', reasons: [{ code: 'NO_S3_PATH' }] });
+    expect(first.reasons[0].message).toMatch(/internet gateway/);
+    expect(first.reasons[0].message).toMatch(/no public IP/);
+    expect(plan.jobs[0].selectedConnection?.name).toBe('second');
+  });
+
+  test('default route to a NAT gateway of the same VPC: suitable, selected', () => {
+    const m = finish(twoCandidates()
+      .subnet('public', 'v', '10.0.0.0/24', 'us-east-1a', { s3: false }).route('public-rt', '0.0.0.0/0', 'internet-gateway', 'igw-1')
+      .nat('nat-1', 'public')
+      .subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false }).route('first-subnet-rt', '0.0.0.0/0', 'nat-gateway', 'nat-1'));
+    const plan = buildPlan(m.model, { failover: false });
+    const first = plan.jobs[0].candidates[0];
+    expect(first.status).toBe('selected');
+    expect(first.reasons.find((r) => r.code === 'S3_PATH')?.message).toMatch(/NAT gateway/);
+  });
+
+  test('default route to a NAT gateway of another VPC: not an S3 path (NGW_REQUIRES_SOURCE_IN_VPC), skipped', () => {
+    const m = finish(twoCandidates()
+      .vpc('w', '10.50.0.0/16').subnet('w-public', 'w', '10.50.0.0/24', 'us-east-1a', { s3: false }).nat('nat-w', 'w-public')
+      .subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false }).route('first-subnet-rt', '0.0.0.0/0', 'nat-gateway', 'nat-w'));
+    const plan = buildPlan(m.model, { failover: false });
+    const first = plan.jobs[0].candidates[0];
+    expect(first).toMatchObject({ status: 'skipped', reasons: [{ code: 'NO_S3_PATH' }] });
+    expect(first.reasons[0].message).toContain('NGW_REQUIRES_SOURCE_IN_VPC');
+    expect(plan.jobs[0].selectedConnection?.name).toBe('second');
+  });
+});
+
+describe('rule §1: AvailabilityZone must equal the subnet AZ', () => {
+  test('mismatch: GNP-CONNECTION-AZ-MISMATCH and the connection is skipped with AZ_MISMATCH', () => {
+    const m = twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a')
+      .connection('first', 'first-subnet', ['sg'], { type: 'NETWORK', az: 'us-east-1c' })
+      .connection('second', 'fallback', ['sg'], { type: 'NETWORK' })
+      .job('j', ['first', 'second']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(plan.jobs[0].candidates[0].status).toBe('skipped');
+    expect(plan.jobs[0].candidates[0].reasons.map((r) => r.code)).toContain('AZ_MISMATCH');
+    expect(plan.jobs[0].selectedConnection?.name).toBe('second');
+    const f = allFindings(plan).find((x) => x.ruleId === 'GNP-CONNECTION-AZ-MISMATCH');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'first' } });
+    expect(f?.message).toContain('us-east-1c');
+    expect(f?.fix).toContain('us-east-1a');
+  });
+
+  test('matching AZ: no finding, selected', () => {
+    const m = twoCandidates().subnet('first-subnet', 'v', '10.0.1.0/24', 'us-east-1a')
+      .connection('first', 'first-subnet', ['sg'], { type: 'NETWORK', az: 'us-east-1a' })
+      .job('j', ['first']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(plan.jobs[0].selectedConnection?.name).toBe('first');
+    expect(ruleIds(plan)).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+  });
+});
+
+describe('rule §2.6: no suitable connection', () => {
+  test('every candidate skipped: GNP-NO-SUITABLE-CONNECTION naming each reason, stores UNREACHABLE with NO_SUITABLE_CONNECTION', () => {
+    const m = model().vpc('v', '10.0.0.0/16')
+      .subnet('s', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false }).sg('sg', 'v')
+      .connection('db', 's', ['sg'], { url: 'jdbc:mysql://db.example:3306/app' })
+      .job('j', ['db']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(plan.jobs[0].selectedConnection).toBeNull();
+    const f = plan.jobs[0].findings.find((x) => x.ruleId === 'GNP-NO-SUITABLE-CONNECTION');
+    expect(f?.message).toContain('db:');
+    expect(plan.jobs[0].dataStores[0]).toMatchObject({ verdict: 'UNREACHABLE', explanations: [{ code: 'NO_SUITABLE_CONNECTION' }] });
+  });
+
+  test('--az-down of the only AZ: the candidate is skipped with AZ_UNHEALTHY', () => {
+    const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a').sg('sg', 'v')
+      .connection('n', 's', ['sg'], { type: 'NETWORK' }).job('j', ['n']);
+    const plan = buildPlan(m.model, { azDown: ['us-east-1a'], failover: false });
+    expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'skipped', reasons: [{ code: 'AZ_UNHEALTHY' }] });
+    expect(ruleIds(plan)).toContain('GNP-NO-SUITABLE-CONNECTION');
+  });
+});

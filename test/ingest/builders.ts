@@ -1,0 +1,63 @@
+import { buildModel, FactsDocument, TemplateInput } from '../../src/ingest';
+import { NetworkModel } from '../../src/model';
+
+/** Small builders for CloudFormation-shaped templates, so tests read like the resources they test. */
+export type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+
+export const ref = (logicalId: string) => ({ Ref: logicalId });
+export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
+export const importValue = (name: unknown) => ({ 'Fn::ImportValue': name });
+export const join = (delimiter: string, parts: unknown[]) => ({ 'Fn::Join': [delimiter, parts] });
+
+export function tpl(resources: Record<string, Resource>, extra: Record<string, unknown> = {}): any {
+  return { Resources: resources, ...extra };
+}
+
+export function stack(stackName: string, template: any, env: Partial<TemplateInput> = {}): TemplateInput {
+  return { stackName, template, ...env };
+}
+
+/** Builds the model of one stack named `Stack`. */
+export function modelOf(resources: Record<string, Resource>, extra: Record<string, unknown> = {}, facts?: FactsDocument): NetworkModel {
+  return buildModel([stack('Stack', tpl(resources, extra), { region: 'us-east-1', account: '111111111111' })], facts);
+}
+
+const resource = (Type: string, Properties: Record<string, unknown>): Resource => ({ Type, Properties });
+
+export const vpc = (cidr: unknown, props: Record<string, unknown> = {}) => resource('AWS::EC2::VPC', { CidrBlock: cidr, ...props });
+export const subnet = (vpcId: unknown, cidr: unknown, az?: unknown) =>
+  resource('AWS::EC2::Subnet', { VpcId: vpcId, CidrBlock: cidr, ...(az === undefined ? {} : { AvailabilityZone: az }) });
+export const routeTable = (vpcId: unknown) => resource('AWS::EC2::RouteTable', { VpcId: vpcId });
+export const route = (tableId: unknown, destination: string, target: Record<string, unknown>) =>
+  resource('AWS::EC2::Route', { RouteTableId: tableId, DestinationCidrBlock: destination, ...target });
+export const association = (subnetId: unknown, tableId: unknown) =>
+  resource('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: subnetId, RouteTableId: tableId });
+export const securityGroup = (vpcId: unknown, props: Record<string, unknown> = {}) =>
+  resource('AWS::EC2::SecurityGroup', { GroupDescription: 'test', VpcId: vpcId, ...props });
+export const tcpFrom = (peer: Record<string, unknown>, from: number, to = from) => ({ IpProtocol: 'tcp', FromPort: from, ToPort: to, ...peer });
+export const ingress = (groupId: unknown, rule: Record<string, unknown>) => resource('AWS::EC2::SecurityGroupIngress', { GroupId: groupId, ...rule });
+export const egress = (groupId: unknown, rule: Record<string, unknown>) => resource('AWS::EC2::SecurityGroupEgress', { GroupId: groupId, ...rule });
+
+export function glueConnection(name: unknown, subnetId?: unknown, securityGroupIds: unknown[] = [], properties: Record<string, unknown> = {},
+  type = 'JDBC'): Resource {
+  return resource('AWS::Glue::Connection', {
+    CatalogId: '111111111111',
+    ConnectionInput: {
+      Name: name,
+      ConnectionType: type,
+      ConnectionProperties: properties,
+      ...(subnetId === undefined ? {} : { PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: securityGroupIds } }),
+    },
+  });
+}
+
+export function glueJob(connections: unknown[], props: Record<string, unknown> = {}): Resource {
+  return resource('AWS::Glue::Job', {
+    Role: 'arn:aws:iam::111111111111:role/glue',
+    Command: { Name: 'glueetl', ScriptLocation: 's3://bucket/job.py' },
+    Connections: { Connections: connections },
+    ...props,
+  });
+}
+
+export const anyResource = resource;

@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { InputError, loadFacts, parseFacts } from '../../src/ingest';
+
+describe('facts file validation', () => {
+  test.each([
+    [{ subnets: [{ id: 'subnet-1', vpcId: 'vpc-1', cidr: '10.0.0.0/24' }, {}, { id: 's', vpcId: 'v', cidr: '10.0.0.0/33' }] }, 'subnets[1].id: missing'],
+    [{ subnets: [{ id: 'a', vpcId: 'v', cidr: '10.0.0.0/24' }, { id: 'b', vpcId: 'v', cidr: '10.0.0.0/24' }, { id: 's', vpcId: 'v', cidr: '10.0.0.0/33' }] },
+      'facts.json: subnets[2].cidr: "10.0.0.0/33" is not an IPv4 CIDR'],
+    [{ vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'], colour: 'red' }] }, 'vpcs[0].colour: unknown property'],
+    [{ securityGroups: [{ id: 'sg', vpcId: 'v', ingress: [{ protocol: 'tcp', cidr: '10.0.0.0/8', securityGroupId: 'sg-2' }], egress: [] }] },
+      'securityGroups[0].ingress[0]: needs exactly one of cidr, securityGroupId, prefixListId'],
+    [{ routeTables: [{ id: 'rtb', vpcId: 'v', routes: [{ destination: '0.0.0.0/0', target: { kind: 'teleport' } }] }] },
+      'routeTables[0].routes[0].target.kind: "teleport" is not one of'],
+    [{ vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.1/16'] }] }, 'vpcs[0].cidrBlocks: ["10.0.0.1/16"] is not a non-empty list of IPv4 CIDRs'],
+    [[], 'the document: [] is not an object'],
+  ])('%j -> %s', (document, expected) => {
+    expect(() => parseFacts(document, 'facts.json')).toThrow(InputError);
+    expect(() => parseFacts(document, 'facts.json')).toThrow(expected);
+  });
+
+  test('a valid document loads from a file; a file that is not JSON is an InputError', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facts-'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }] }));
+    expect(loadFacts(good)).toMatchObject({ vpcs: [{ id: 'vpc-1' }], file: good });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, 'vpcs: []');
+    expect(() => loadFacts(bad)).toThrow(/bad\.json: not valid JSON/);
+  });
+});
+
+describe('docs/facts.md', () => {
+  test('the full example is a valid facts document', () => {
+    const text = readFileSync(join(__dirname, '../../docs/facts.md'), 'utf-8');
+    const example = JSON.parse(text.split('```json')[1].split('```')[0]);
+    expect(parseFacts(example, 'docs/facts.md').connections?.[0].name).toBe('warehouse');
+  });
+});

@@ -1,0 +1,143 @@
+import { anyResource, getAtt, glueConnection, glueJob, join, modelOf, ref, securityGroup, stack, subnet, tpl, vpc } from './builders';
+import { buildModel, parseFacts } from '../../src/ingest';
+
+const network = { Vpc: vpc('10.0.0.0/16'), Sub: subnet(ref('Vpc'), '10.0.1.0/24', 'us-east-1a'), Sg: securityGroup(ref('Vpc')) };
+
+describe('Glue connections and jobs', () => {
+  test('a JDBC URL built with Fn::Join and GetAtt Endpoint.Address keeps the reference as a marker', () => {
+    const model = modelOf({
+      ...network,
+      Db: anyResource('AWS::RDS::DBInstance', { Engine: 'mysql', Port: 3306 }),
+      Conn: glueConnection('mysql-conn', ref('Sub'), [getAtt('Sg', 'GroupId')], {
+        JDBC_CONNECTION_URL: join('', ['jdbc:mysql://', getAtt('Db', 'Endpoint.Address'), ':', getAtt('Db', 'Endpoint.Port'), '/db']),
+      }),
+    });
+    expect(model.connections.get('Stack/Conn')).toMatchObject({
+      name: { known: true, value: 'mysql-conn' },
+      connectionType: 'JDBC',
+      subnetId: 'Stack/Sub',
+      securityGroupIds: ['Stack/Sg'],
+      address: { known: true, value: 'jdbc:mysql://{{ref:Stack/Db:Endpoint.Address}}:3306/db' },
+    });
+  });
+
+  test('job connection list: Ref, literal matching a template connection in another stack, literal unknown', () => {
+    const model = buildModel([
+      stack('Net', tpl({ ...network, Shared: glueConnection('shared-conn', ref('Sub'), [ref('Sg')]) })),
+      stack('Jobs', tpl({
+        Local: glueConnection('local-conn', 'subnet-0abc', ['sg-1']),
+        Job: glueJob([ref('Local'), 'shared-conn', 'defined-elsewhere'], {
+          Name: 'etl',
+          WorkerType: 'G.1X',
+          NumberOfWorkers: 10,
+          ExecutionProperty: { MaxConcurrentRuns: 3 },
+        }),
+      })),
+    ]);
+    expect(model.connections.get('Jobs/Local')).toMatchObject({ subnetId: 'subnet-0abc', securityGroupIds: ['sg-1'] });
+    expect(model.jobs.get('Jobs/Job')).toMatchObject({
+      name: { known: true, value: 'etl' },
+      command: 'glueetl',
+      workerType: 'G.1X',
+      numberOfWorkers: { known: true, value: 10 },
+      maxConcurrentRuns: 3,
+      connections: [
+        { name: { known: true, value: 'local-conn' }, connectionId: 'Jobs/Local' },
+        { name: { known: true, value: 'shared-conn' }, connectionId: 'Net/Shared' },
+        { name: { known: true, value: 'defined-elsewhere' } },
+      ],
+    });
+    expect(model.jobs.get('Jobs/Job')!.connections[2].connectionId).toBeUndefined();
+  });
+
+  test('a job without Name has an unknown name naming its logical id; MaxCapacity and defaults', () => {
+    const model = modelOf({ Job: glueJob([], { MaxCapacity: 10 }) });
+    expect(model.jobs.get('Stack/Job')).toMatchObject({
+      name: { known: false, reason: expect.stringContaining('Job') }, maxCapacity: { known: true, value: 10 }, maxConcurrentRuns: 1,
+    });
+  });
+
+  test('an unresolvable connection subnet is a placeholder subnet with unknown facts plus an issue', () => {
+    const model = modelOf({ Conn: glueConnection('c', { 'Fn::ImportValue': 'NoSuchExport' }) });
+    const subnetId = model.connections.get('Stack/Conn')!.subnetId!;
+    expect(model.subnets.get(subnetId)?.cidr).toMatchObject({ known: false, reason: expect.stringContaining('NoSuchExport') });
+    expect(model.issues.some((i) => i.message.includes('NoSuchExport'))).toBe(true);
+  });
+
+  test('data-store metadata declares the store of a connection', () => {
+    const model = modelOf({
+      ...network,
+      Conn: {
+        ...glueConnection('c', ref('Sub'), [ref('Sg')]),
+        Metadata: { 'cdk-glue-netplan:data-store': { SubnetIds: [ref('Sub')], SecurityGroupIds: [ref('Sg')], Port: 5432, PubliclyAccessible: false } },
+      },
+    });
+    expect(model.declaredStores.get('Stack/Conn')).toMatchObject({
+      connectionId: 'Stack/Conn', subnetIds: ['Stack/Sub'], securityGroupIds: ['Stack/Sg'], port: 5432, publiclyAccessible: false,
+    });
+  });
+});
+
+describe('data stores', () => {
+  const stores = modelOf({
+    ...network,
+    RdsGroup: anyResource('AWS::RDS::DBSubnetGroup', { SubnetIds: [ref('Sub')], DBSubnetGroupDescription: 'x' }),
+    Aurora: anyResource('AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', DBSubnetGroupName: ref('RdsGroup'), VpcSecurityGroupIds: [ref('Sg')] }),
+    Member: anyResource('AWS::RDS::DBInstance', { Engine: 'aurora-postgresql', DBClusterIdentifier: ref('Aurora') }),
+    Mysql: anyResource('AWS::RDS::DBInstance', { Engine: 'mysql', DBSubnetGroupName: 'literal-group', VPCSecurityGroups: ['sg-1'], PubliclyAccessible: true }),
+    RsGroup: anyResource('AWS::Redshift::ClusterSubnetGroup', { SubnetIds: [ref('Sub')], Description: 'x' }),
+    Redshift: anyResource('AWS::Redshift::Cluster', { ClusterSubnetGroupName: ref('RsGroup'), VpcSecurityGroupIds: [ref('Sg')] }),
+    Msk: anyResource('AWS::MSK::Cluster', { BrokerNodeGroupInfo: { ClientSubnets: [ref('Sub')], SecurityGroups: [ref('Sg')] } }),
+    DocGroup: anyResource('AWS::DocDB::DBSubnetGroup', { SubnetIds: [ref('Sub')] }),
+    Doc: anyResource('AWS::DocDB::DBCluster', { DBSubnetGroupName: ref('DocGroup'), VpcSecurityGroupIds: [ref('Sg')] }),
+  });
+
+  test.each([
+    ['Aurora', 'rds-cluster', 5432],
+    ['Member', 'rds-instance', 5432],
+    ['Redshift', 'redshift-cluster', 5439],
+    ['Doc', 'docdb-cluster', 27017],
+  ])('%s: subnets from its subnet group, groups, default port', (id, kind, port) => {
+    expect(stores.dataStores.get(`Stack/${id}`)).toMatchObject({
+      kind, subnetIds: { known: true, value: ['Stack/Sub'] }, securityGroupIds: { known: true, value: ['Stack/Sg'] }, port: { known: true, value: port },
+    });
+  });
+
+  test('cluster member points at its cluster; MSK has no port; a literal subnet group name is unknown', () => {
+    expect(stores.dataStores.get('Stack/Member')?.clusterId).toBe('Stack/Aurora');
+    expect(stores.dataStores.get('Stack/Msk')).toMatchObject({ kind: 'msk-cluster', subnetIds: { known: true, value: ['Stack/Sub'] } });
+    expect(stores.dataStores.get('Stack/Msk')?.port).toBeUndefined();
+    expect(stores.dataStores.get('Stack/Mysql')).toMatchObject({
+      subnetIds: { known: false, reason: expect.stringContaining('literal-group') }, port: { known: true, value: 3306 }, publiclyAccessible: true,
+    });
+  });
+});
+
+describe('facts merged with templates', () => {
+  const facts = parseFacts({
+    vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.50.0.0/16'], region: 'us-east-1', enableDnsSupport: true, enableDnsHostnames: true }],
+    subnets: [{ id: 'subnet-0abc', vpcId: 'vpc-1', cidr: '10.50.1.0/24', availabilityZone: 'us-east-1b', usedAddresses: 12 }],
+    securityGroups: [{
+      id: 'sg-1',
+      vpcId: 'vpc-1',
+      ingress: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, securityGroupId: 'sg-1' }],
+      egress: [{ protocol: -1, cidr: '0.0.0.0/0' }],
+    }],
+    connections: [{ name: 'external-conn', connectionType: 'JDBC', subnetId: 'subnet-0abc', securityGroupIds: ['sg-1'] }],
+    dataStores: [{ connectionName: 'external-conn', subnetIds: ['subnet-0abc'], securityGroupIds: ['sg-1'], port: 5432 }],
+  }, 'facts.json');
+
+  test('a literal subnet in a template is described by the facts; a job finds a facts connection by name', () => {
+    const model = modelOf({
+      Conn: glueConnection('templated', 'subnet-0abc', ['sg-1']),
+      Extra: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' } },
+      Job: glueJob(['external-conn', ref('Conn')], { Name: 'j' }),
+    }, {}, facts);
+    expect(model.subnets.get('subnet-0abc')).toMatchObject({ vpcId: { known: true, value: 'vpc-1' }, usedAddresses: 12, source: { stack: 'facts' } });
+    expect(model.vpcs.get('vpc-1')?.mainRouteTableId).toBe('vpc-1#main');
+    expect(model.routeTables.has('vpc-1#main')).toBe(true);
+    expect(model.securityGroups.get('sg-1')!.ingress.map((r) => r.ports.from)).toEqual([5432, 443]);
+    expect(model.jobs.get('Stack/Job')!.connections.map((c) => c.connectionId)).toEqual(['facts/external-conn', 'Stack/Conn']);
+    expect(model.declaredStores.get('facts/external-conn')).toMatchObject({ subnetIds: ['subnet-0abc'], port: 5432 });
+  });
+});

@@ -1,0 +1,116 @@
+import { anyResource, getAtt, importValue, join, ref, stack, subnet, tpl, vpc } from './builders';
+import { InputSet } from '../../src/ingest';
+
+const db = anyResource('AWS::RDS::DBInstance', { Engine: 'mysql', Port: 3306 });
+
+function evaluatorFor(template: any, env: Record<string, unknown> = {}, others: any[] = []) {
+  const inputs = new InputSet([stack('Stack', template, env), ...others]);
+  return inputs.evaluator('Stack');
+}
+
+describe('intrinsic evaluation', () => {
+  const template = tpl({ Vpc: vpc('10.0.0.0/16'), Sub: subnet(ref('Vpc'), '10.0.1.0/24', 'us-east-1a'), Db: db }, {
+    Parameters: {
+      WithDefault: { Type: 'String', Default: '10.9.0.0/16' },
+      WithoutDefault: { Type: 'String' },
+      Subnets: { Type: 'CommaDelimitedList', Default: 'subnet-1, subnet-2' },
+      Ami: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/aws/ami' },
+    },
+    Mappings: { Ports: { mysql: { port: 3306 } } },
+    Conditions: { IsEast: { 'Fn::Equals': [ref('AWS::Region'), 'us-east-1'] }, Unknowable: { 'Fn::Equals': [ref('WithoutDefault'), 'x'] } },
+  });
+  const ev = evaluatorFor(template, { region: 'us-east-1', account: '111111111111' });
+
+  test('Ref to a resource is a reference to its model id', () => {
+    expect(ev.evaluate(ref('Vpc'))).toEqual({ kind: 'ref', modelId: 'Stack/Vpc' });
+  });
+
+  test('parameters: default, list, missing value, SSM-backed', () => {
+    expect(ev.evaluate(ref('WithDefault'))).toBe('10.9.0.0/16');
+    expect(ev.evaluate(ref('Subnets'))).toEqual(['subnet-1', 'subnet-2']);
+    expect(ev.evaluate(ref('WithoutDefault'))).toEqual({ kind: 'unresolved', reason: expect.stringMatching(/Stack.*WithoutDefault.*no default/) });
+    expect(ev.evaluate(ref('Ami'))).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('SSM parameter /aws/ami') });
+  });
+
+  test('parameters given by the caller win over defaults', () => {
+    const given = evaluatorFor(template, {}, []);
+    expect(given.evaluate(ref('WithDefault'))).toBe('10.9.0.0/16');
+    const withValue = new InputSet([stack('Stack', template, { parameters: { WithoutDefault: 'given' } })]).evaluator('Stack');
+    expect(withValue.evaluate(ref('WithoutDefault'))).toBe('given');
+  });
+
+  test('pseudo parameters', () => {
+    expect(ev.evaluate(ref('AWS::Region'))).toBe('us-east-1');
+    expect(ev.evaluate(ref('AWS::AccountId'))).toBe('111111111111');
+    expect(ev.evaluate(ref('AWS::Partition'))).toBe('aws');
+    expect(ev.evaluate(ref('AWS::URLSuffix'))).toBe('amazonaws.com');
+    expect(ev.evaluate(ref('AWS::StackName'))).toBe('Stack');
+    expect(evaluatorFor(template).evaluate(ref('AWS::Region'))).toMatchObject({ kind: 'unresolved' });
+  });
+
+  test('GetAtt of plain properties returns the property; others stay references', () => {
+    expect(ev.evaluate(getAtt('Vpc', 'CidrBlock'))).toBe('10.0.0.0/16');
+    expect(ev.evaluate(getAtt('Sub', 'AvailabilityZone'))).toBe('us-east-1a');
+    expect(ev.evaluate(getAtt('Sub', 'VpcId'))).toEqual({ kind: 'ref', modelId: 'Stack/Vpc' });
+    expect(ev.evaluate(getAtt('Vpc', 'DefaultSecurityGroup'))).toEqual({ kind: 'ref', modelId: 'Stack/Vpc#default-sg' });
+    expect(ev.evaluate(getAtt('Vpc', 'DefaultNetworkAcl'))).toEqual({ kind: 'ref', modelId: 'Stack/Vpc#default-nacl' });
+    expect(ev.evaluate(getAtt('Db', 'Endpoint.Port'))).toBe(3306);
+    expect(ev.evaluate(getAtt('Db', 'Endpoint.Address'))).toEqual({ kind: 'ref', modelId: 'Stack/Db', attribute: 'Endpoint.Address' });
+    expect(ev.evaluate({ 'Fn::GetAtt': 'Db.Endpoint.Address' })).toEqual({ kind: 'ref', modelId: 'Stack/Db', attribute: 'Endpoint.Address' });
+  });
+
+  test('Join keeps references and unknowns as markers', () => {
+    const url = join('', ['jdbc:mysql://', getAtt('Db', 'Endpoint.Address'), ':', getAtt('Db', 'Endpoint.Port'), '/db']);
+    expect(ev.evaluate(url)).toBe('jdbc:mysql://{{ref:Stack/Db:Endpoint.Address}}:3306/db');
+    const s3 = evaluatorFor(template).evaluate(join('.', ['com.amazonaws', ref('AWS::Region'), 's3']));
+    expect(s3).toMatch(/^com\.amazonaws\.\{\{unknown:.*Region.*\}\}\.s3$/);
+  });
+
+  test('Sub: resources, attributes, pseudo parameters, variable map, ${!literal}', () => {
+    expect(ev.evaluate({ 'Fn::Sub': '${Vpc}/${Db.Endpoint.Address}/${AWS::Region}/${!Keep}' }))
+      .toBe('{{ref:Stack/Vpc:}}/{{ref:Stack/Db:Endpoint.Address}}/us-east-1/${Keep}');
+    expect(ev.evaluate({ 'Fn::Sub': ['${Host}:${Port}', { Host: 'h', Port: getAtt('Db', 'Endpoint.Port') }] })).toBe('h:3306');
+  });
+
+  test('Select, Split, FindInMap, If, Cidr, Base64', () => {
+    expect(ev.evaluate({ 'Fn::Select': [1, { 'Fn::Split': [',', 'a,b,c'] }] })).toBe('b');
+    expect(ev.evaluate({ 'Fn::FindInMap': ['Ports', 'mysql', 'port'] })).toBe(3306);
+    expect(ev.evaluate({ 'Fn::If': ['IsEast', 'east', 'other'] })).toBe('east');
+    expect(ev.evaluate({ 'Fn::If': ['Unknowable', 'a', 'b'] })).toMatchObject({ kind: 'unresolved' });
+    expect(ev.evaluate({ 'Fn::Cidr': [getAtt('Vpc', 'CidrBlock'), 3, 8] })).toEqual(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24']);
+    expect(ev.evaluate({ 'Fn::Base64': 'hi' })).toBe('aGk=');
+    expect(ev.evaluate({ 'Fn::Select': [5, ['a']] })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('out of range') });
+  });
+
+  test('GetAZs gives symbolic zones: same index same zone, different index different zone', () => {
+    const agnostic = evaluatorFor(template);
+    const first = agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
+    expect(first).toBe('current-region-az1');
+    expect(agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] })).toBe(first);
+    expect(agnostic.evaluate({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] })).not.toBe(first);
+    expect(ev.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] })).toBe('us-east-1-az1');
+  });
+
+  test('dangling Ref, unknown intrinsic and missing export are unresolved with a reason, never thrown', () => {
+    expect(ev.evaluate(ref('Nope'))).toEqual({ kind: 'unresolved', reason: expect.stringMatching(/Stack.*Nope/) });
+    expect(ev.evaluate(getAtt('Nope', 'Arn'))).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('Nope') });
+    expect(ev.evaluate({ 'Fn::Length': [1, 2] })).toEqual({ kind: 'unresolved', reason: expect.stringContaining('Fn::Length') });
+    expect(ev.evaluate(importValue('Missing-Export'))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('Missing-Export') });
+  });
+
+  test('ImportValue evaluates the export in its own stack', () => {
+    const network = stack('Network', tpl({ Vpc: vpc('10.1.0.0/16') }, {
+      Outputs: { VpcOut: { Value: ref('Vpc'), Export: { Name: { 'Fn::Sub': '${AWS::StackName}-VpcId' } } } },
+    }));
+    const consumer = new InputSet([stack('App', tpl({}), {}), network]).evaluator('App');
+    expect(consumer.evaluate(importValue('Network-VpcId'))).toEqual({ kind: 'ref', modelId: 'Network/Vpc' });
+  });
+
+  test('circular references end as unresolved', () => {
+    const loop = tpl({
+      A: anyResource('AWS::EC2::Subnet', { CidrBlock: getAtt('B', 'CidrBlock') }),
+      B: anyResource('AWS::EC2::Subnet', { CidrBlock: getAtt('A', 'CidrBlock') }),
+    });
+    expect(evaluatorFor(loop).evaluate(getAtt('A', 'CidrBlock'))).toMatchObject({ kind: 'unresolved' });
+  });
+});

@@ -1,0 +1,55 @@
+import { parseCloudFormationYaml } from '../../src/ingest/yaml';
+
+function parse(text: string): any {
+  const result = parseCloudFormationYaml(text);
+  if (!result.ok) throw new Error(result.error);
+  return result.value;
+}
+
+describe('CloudFormation YAML short forms', () => {
+  test('!Ref and !Condition become Ref and Condition', () => {
+    expect(parse('a: !Ref Vpc\nb: !Condition IsProd')).toEqual({ a: { Ref: 'Vpc' }, b: { Condition: 'IsProd' } });
+  });
+
+  test('!GetAtt A.B splits at the first dot only; the list form is kept', () => {
+    expect(parse('a: !GetAtt Db.Endpoint.Address\nb: !GetAtt [Sg, GroupId]')).toEqual({
+      a: { 'Fn::GetAtt': ['Db', 'Endpoint.Address'] },
+      b: { 'Fn::GetAtt': ['Sg', 'GroupId'] },
+    });
+  });
+
+  test('!Sub string and list forms', () => {
+    expect(parse("a: !Sub '${AWS::Region}-x'\nb: !Sub ['${A}-y', {A: !Ref B}]")).toEqual({
+      a: { 'Fn::Sub': '${AWS::Region}-x' },
+      b: { 'Fn::Sub': ['${A}-y', { A: { Ref: 'B' } }] },
+    });
+  });
+
+  test("nested !Select [0, !GetAZs '']", () => {
+    expect(parse("az: !Select [0, !GetAZs '']")).toEqual({ az: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] } });
+  });
+
+  test.each([
+    ['!Join [",", [a, b]]', { 'Fn::Join': [',', ['a', 'b']] }],
+    ['!Split [",", "a,b"]', { 'Fn::Split': [',', 'a,b'] }],
+    ['!ImportValue Shared-VpcId', { 'Fn::ImportValue': 'Shared-VpcId' }],
+    ['!FindInMap [M, K, V]', { 'Fn::FindInMap': ['M', 'K', 'V'] }],
+    ['!If [C, a, b]', { 'Fn::If': ['C', 'a', 'b'] }],
+    ['!Not [!Equals [a, b]]', { 'Fn::Not': [{ 'Fn::Equals': ['a', 'b'] }] }],
+    ['!And [!Condition A, !Or [!Condition B, !Condition C]]',
+      { 'Fn::And': [{ Condition: 'A' }, { 'Fn::Or': [{ Condition: 'B' }, { Condition: 'C' }] }] }],
+    ['!Base64 hello', { 'Fn::Base64': 'hello' }],
+    ['!Cidr ["10.0.0.0/16", 4, 8]', { 'Fn::Cidr': ['10.0.0.0/16', 4, 8] }],
+  ])('%s', (text, expected) => {
+    expect(parse(`v: ${text}`)).toEqual({ v: expected });
+  });
+
+  test('a date-like template version stays a string', () => {
+    expect(parse('AWSTemplateFormatVersion: 2010-09-09')).toEqual({ AWSTemplateFormatVersion: '2010-09-09' });
+  });
+
+  test('broken YAML is reported, not thrown', () => {
+    const result = parseCloudFormationYaml('a: [1, 2');
+    expect(result.ok).toBe(false);
+  });
+});

@@ -1,0 +1,350 @@
+/**
+ * An independent, deliberately naive oracle for spec section 4 (path semantics).
+ *
+ * It judges ONE concrete TCP packet (ENI source address -> store address on the store port, from
+ * a client port) and its reply, walking every rule of every component with plain loops. It does
+ * not import anything from src/engine: only the model types and two CIDR helpers.
+ *
+ * Every check of a packet is judged (no short-circuit), so a packet is `blocked` when any check
+ * blocks it, else `unknown` when any check depends on a fact the model does not give, else `pass`.
+ * A path verdict is the verdict over every sampled packet: UNREACHABLE when some packet is
+ * blocked, else UNKNOWN when some packet is unknown, else REACHABLE.
+ */
+import {
+  Cidr, containsAddress, NetworkModel, PROTOCOL_ALL, PROTOCOL_TCP, Subnet, Vpc,
+} from '../../src/model';
+
+export type Outcome = 'pass' | 'blocked' | 'unknown';
+export type OracleVerdict = 'REACHABLE' | 'UNREACHABLE' | 'UNKNOWN';
+
+export interface OracleEni {
+  readonly subnetId: string;
+  readonly groupIds: readonly string[];
+}
+
+export interface OracleStore {
+  readonly subnetId: string;
+  readonly groupIds: readonly string[];
+  readonly port: number;
+}
+
+export interface CheckResult {
+  readonly check: string;
+  readonly outcome: Outcome;
+  readonly why: string;
+}
+
+export interface PacketResult {
+  readonly outcome: Outcome;
+  readonly checks: CheckResult[];
+}
+
+const EPHEMERAL_FIRST = 1024;
+const EPHEMERAL_LAST = 65535;
+
+function isTcp(protocol: number): boolean {
+  return protocol === PROTOCOL_ALL || protocol === PROTOCOL_TCP;
+}
+
+function ipText(a: number): string {
+  return `${Math.floor(a / 16777216) % 256}.${Math.floor(a / 65536) % 256}.${Math.floor(a / 256) % 256}.${a % 256}`;
+}
+
+function vpcOf(model: NetworkModel, subnet: Subnet): Vpc | undefined {
+  return subnet.vpcId.known ? model.vpcs.get(subnet.vpcId.value) : undefined;
+}
+
+function blocksOf(vpc: Vpc): Cidr[] {
+  return vpc.cidrBlocks.known ? vpc.cidrBlocks.value : [];
+}
+
+function vpcsOverlap(a: Vpc, b: Vpc): boolean {
+  for (const x of blocksOf(a)) {
+    for (const y of blocksOf(b)) {
+      // Two aligned CIDR blocks overlap iff one contains the other's first address.
+      if (containsAddress(x, y.first) || containsAddress(y, x.first)) return true;
+    }
+  }
+  return false;
+}
+
+/** What one route table hop did with one packet. */
+interface RouteOutcome {
+  readonly outcome: Outcome;
+  readonly why: string;
+  /** The peering the packet crossed when it was delivered through one. */
+  readonly viaPeeringSameRegion?: boolean;
+}
+
+/**
+ * Sends a packet for `address` from `subnet` (in `here`) towards `there`, the VPC of the
+ * destination subnet: longest-prefix match over the table's routes and the VPC's local routes.
+ */
+function route(model: NetworkModel, subnet: Subnet, here: Vpc, there: Vpc, address: number): RouteOutcome {
+  const tableId = subnet.routeTableId ?? here.mainRouteTableId;
+  const table = model.routeTables.get(tableId);
+  if (!table) return { outcome: 'unknown', why: `route table ${tableId} not described` };
+
+  let bestPrefix = -1;
+  let bestKind = '';
+  let bestTarget: string | undefined;
+  let bestText = '';
+  for (const block of blocksOf(here)) {
+    if (containsAddress(block, address) && block.prefixLength > bestPrefix) {
+      bestPrefix = block.prefixLength;
+      bestKind = 'local';
+      bestTarget = undefined;
+      bestText = block.text;
+    }
+  }
+  let unresolved = false;
+  for (const r of table.routes) {
+    if (!r.destination.known) { unresolved = true; continue; }
+    const d = r.destination.value;
+    // Strictly longer only: on a tie the local route (seen first) keeps priority.
+    if (containsAddress(d, address) && d.prefixLength > bestPrefix) {
+      bestPrefix = d.prefixLength;
+      bestKind = r.target.kind;
+      bestTarget = r.target.targetId;
+      bestText = d.text;
+    }
+  }
+  const at = `${table.id}: ${ipText(address)}`;
+  if (bestPrefix < 0) {
+    return unresolved
+      ? { outcome: 'unknown', why: `${at} matches no known route, but some routes have unknown destinations` }
+      : { outcome: 'blocked', why: `${at} matches no route` };
+  }
+  const via = `${at} -> ${bestText} via ${bestKind}${bestTarget ? ` ${bestTarget}` : ''}`;
+
+  if (bestKind === 'local') {
+    return here.id === there.id
+      ? { outcome: 'pass', why: via }
+      : { outcome: 'blocked', why: `${via}: local route, but the destination is in ${there.id}` };
+  }
+  if (bestKind === 'vpc-peering') {
+    const pcx = bestTarget === undefined ? undefined : model.peerings.get(bestTarget);
+    if (!pcx) return { outcome: 'unknown', why: `${via}: peering not described` };
+    if (pcx.state !== 'active') return { outcome: 'blocked', why: `${via}: peering is ${pcx.state}` };
+    const requester = pcx.requesterVpcId.known ? pcx.requesterVpcId.value : undefined;
+    const accepter = pcx.accepterVpcId.known ? pcx.accepterVpcId.value : undefined;
+    let far: string | undefined;
+    if (requester === here.id) far = accepter;
+    else if (accepter === here.id) far = requester;
+    else return { outcome: 'blocked', why: `${via}: peering does not involve ${here.id}` };
+    if (far === undefined) return { outcome: 'unknown', why: `${via}: far side of the peering not described` };
+    if (far !== there.id) return { outcome: 'blocked', why: `${via}: peering leads to ${far}, not ${there.id} (not transitive)` };
+    let inFar = false;
+    for (const block of blocksOf(there)) if (containsAddress(block, address)) inFar = true;
+    if (!inFar) return { outcome: 'blocked', why: `${via}: ${ipText(address)} is not in ${there.id}'s CIDR` };
+    if (vpcsOverlap(here, there)) return { outcome: 'blocked', why: `${via}: ${here.id} and ${there.id} overlap, they cannot be peered` };
+    const regionA = here.region.known ? here.region.value : undefined;
+    const regionB = there.region.known ? there.region.value : undefined;
+    const sameRegion = regionA !== undefined && regionA === regionB;
+    return { outcome: 'pass', why: via, viaPeeringSameRegion: sameRegion };
+  }
+  if (bestKind === 'internet-gateway' || bestKind === 'egress-only-internet-gateway' || bestKind === 'carrier-gateway') {
+    return { outcome: 'blocked', why: `${via}: a private address is not reachable through an internet gateway` };
+  }
+  // vpn, instance, network interface, NAT, transit gateway, unknown targets: the far side is not
+  // something this oracle can follow.
+  return { outcome: 'unknown', why: `${via}: next hop not followed` };
+}
+
+type RefValidity = 'valid' | 'invalid' | 'unknown';
+
+export interface OracleOptions {
+  /**
+   * How to judge a group reference when the request goes to a next hop the oracle cannot follow
+   * (undescribed peering, VPN, instance...). Honest answer: `unknown` (the default). `invalid`
+   * mimics an engine that treats such references as never honoured; it is used only to classify
+   * a known disagreement.
+   */
+  readonly referencesAfterUnfollowedHop?: 'unknown' | 'invalid';
+}
+
+/**
+ * Whether a security group rule referencing the other side's group applies to this packet:
+ * within one VPC always; across VPCs only when the request actually crossed a same-Region
+ * peering; unknown when the request went to a next hop we cannot follow.
+ */
+function referenceValidity(sameVpc: boolean, forward: RouteOutcome, options: OracleOptions): RefValidity {
+  if (sameVpc) return 'valid';
+  if (forward.outcome === 'unknown') return options.referencesAfterUnfollowedHop ?? 'unknown';
+  if (forward.outcome === 'pass' && forward.viaPeeringSameRegion === true) return 'valid';
+  return 'invalid';
+}
+
+function securityGroups(
+  model: NetworkModel, groupIds: readonly string[], egress: boolean, remote: number, port: number,
+  remoteGroups: readonly string[], validity: RefValidity,
+): { outcome: Outcome; why: string } {
+  const way = egress ? 'egress' : 'ingress';
+  if (!egress && groupIds.length === 0) return { outcome: 'unknown', why: 'the store has no known security groups' };
+  let undecided: string | undefined;
+  for (const gid of groupIds) {
+    const group = model.securityGroups.get(gid);
+    if (!group) { undecided = undecided ?? `group ${gid} not described`; continue; }
+    if (group.incomplete) undecided = undecided ?? `group ${gid} incomplete`;
+    const rules = egress ? group.egress : group.ingress;
+    for (const rule of rules) {
+      if (!isTcp(rule.protocol)) continue;
+      if (port < rule.ports.from || port > rule.ports.to) continue;
+      const peer = rule.peer;
+      if (peer.kind === 'cidr') {
+        if (containsAddress(peer.cidr, remote)) return { outcome: 'pass', why: `${gid} ${way} allows ${ipText(remote)}:${port} by ${peer.cidr.text}` };
+      } else if (peer.kind === 'security-group') {
+        if (!remoteGroups.includes(peer.groupId)) continue;
+        if (validity === 'valid') return { outcome: 'pass', why: `${gid} ${way} allows group ${peer.groupId} on ${port}` };
+        if (validity === 'unknown') undecided = undecided ?? `reference to ${peer.groupId}: unknown whether it applies`;
+      } else {
+        undecided = undecided ?? `rule peer ${peer.kind} not modelled`;
+      }
+    }
+  }
+  if (undecided) return { outcome: 'unknown', why: `${way} ${ipText(remote)}:${port}: ${undecided}` };
+  return { outcome: 'blocked', why: `no ${way} rule of [${groupIds.join(', ')}] allows ${ipText(remote)}:${port}` };
+}
+
+function networkAcl(model: NetworkModel, subnet: Subnet, vpc: Vpc, egress: boolean, remote: number, port: number): { outcome: Outcome; why: string } {
+  const aclId = subnet.networkAclId ?? vpc.defaultNetworkAclId;
+  const acl = model.networkAcls.get(aclId);
+  const what = `${aclId} ${egress ? 'outbound' : 'inbound'} ${ipText(remote)} port ${port}`;
+  if (!acl) return { outcome: 'unknown', why: `${what}: NACL not described` };
+  const entries = acl.entries.filter((e) => e.egress === egress).slice().sort((a, b) => a.ruleNumber - b.ruleNumber);
+  for (const entry of entries) {
+    if (!isTcp(entry.protocol)) continue;
+    if (!entry.cidr.known) return { outcome: 'unknown', why: `${what}: rule ${entry.ruleNumber} has an unknown CIDR` };
+    if (!containsAddress(entry.cidr.value, remote)) continue;
+    if (entry.ports && (port < entry.ports.from || port > entry.ports.to)) continue;
+    return entry.allow
+      ? { outcome: 'pass', why: `${what}: rule ${entry.ruleNumber} allows` }
+      : { outcome: 'blocked', why: `${what}: rule ${entry.ruleNumber} denies` };
+  }
+  return { outcome: 'blocked', why: `${what}: implicit deny` };
+}
+
+/**
+ * One TCP request from `srcAddr:clientPort` (the Glue ENI) to `dstAddr:store.port` (the store)
+ * and its reply.
+ */
+export function evaluatePacket(
+  model: NetworkModel, eni: OracleEni, srcAddr: number, store: OracleStore, dstAddr: number, clientPort: number,
+  options: OracleOptions = {},
+): PacketResult {
+  const checks: CheckResult[] = [];
+  const add = (check: string, r: { outcome: Outcome; why: string }) => checks.push({ check, outcome: r.outcome, why: r.why });
+  const srcSubnet = model.subnets.get(eni.subnetId);
+  const dstSubnet = model.subnets.get(store.subnetId);
+  const srcVpc = srcSubnet && vpcOf(model, srcSubnet);
+  const dstVpc = dstSubnet && vpcOf(model, dstSubnet);
+  if (!srcSubnet || !dstSubnet || !srcVpc || !dstVpc) {
+    add('topology', { outcome: 'unknown', why: 'a subnet or its VPC is not described' });
+    return { outcome: 'unknown', checks };
+  }
+  const sameSubnet = srcSubnet.id === dstSubnet.id;
+  const sameVpc = srcVpc.id === dstVpc.id;
+
+  const forward: RouteOutcome = sameSubnet ? { outcome: 'pass', why: 'same subnet' } : route(model, srcSubnet, srcVpc, dstVpc, dstAddr);
+  add('route out', forward);
+  const validity = referenceValidity(sameVpc, forward, options);
+  add('ENI egress', securityGroups(model, eni.groupIds, true, dstAddr, store.port, store.groupIds, validity));
+  if (!sameSubnet) {
+    add('source NACL out', networkAcl(model, srcSubnet, srcVpc, true, dstAddr, store.port));
+    add('store NACL in', networkAcl(model, dstSubnet, dstVpc, false, srcAddr, store.port));
+  }
+  add('store ingress', securityGroups(model, store.groupIds, false, srcAddr, store.port, eni.groupIds, validity));
+  if (!sameSubnet) {
+    add('route back', route(model, dstSubnet, dstVpc, srcVpc, srcAddr));
+    add('store NACL out (reply)', networkAcl(model, dstSubnet, dstVpc, true, srcAddr, clientPort));
+    add('source NACL in (reply)', networkAcl(model, srcSubnet, srcVpc, false, dstAddr, clientPort));
+  }
+  const outcome: Outcome = checks.some((c) => c.outcome === 'blocked') ? 'blocked'
+    : checks.some((c) => c.outcome === 'unknown') ? 'unknown' : 'pass';
+  return { outcome, checks };
+}
+
+/** Every CIDR that appears anywhere in the model. */
+export function modelCidrs(model: NetworkModel): Cidr[] {
+  const out: Cidr[] = [];
+  for (const v of model.vpcs.values()) out.push(...blocksOf(v));
+  for (const s of model.subnets.values()) if (s.cidr.known) out.push(s.cidr.value);
+  for (const t of model.routeTables.values()) for (const r of t.routes) if (r.destination.known) out.push(r.destination.value);
+  for (const g of model.securityGroups.values()) {
+    for (const r of [...g.ingress, ...g.egress]) if (r.peer.kind === 'cidr') out.push(r.peer.cidr);
+  }
+  for (const a of model.networkAcls.values()) for (const e of a.entries) if (e.cidr.known) out.push(e.cidr.value);
+  return out;
+}
+
+/** First, last, first-1 and last+1 of every CIDR of the model that fall in `range`, plus random addresses. */
+export function sampleAddresses(model: NetworkModel, range: Cidr, random: () => number, randomCount = 2): number[] {
+  const points = new Set<number>([range.first, range.last]);
+  for (const c of modelCidrs(model)) {
+    for (const p of [c.first, c.last, c.first - 1, c.last + 1]) if (containsAddress(range, p)) points.add(p);
+  }
+  for (let i = 0; i < randomCount; i++) points.add(range.first + Math.floor(random() * (range.last - range.first + 1)));
+  return [...points].sort((a, b) => a - b);
+}
+
+/** 1024, 65535 and every NACL port boundary (from, to, from-1, to+1) within the ephemeral range. */
+export function sampleClientPorts(model: NetworkModel): number[] {
+  const ports = new Set<number>([EPHEMERAL_FIRST, EPHEMERAL_LAST]);
+  for (const acl of model.networkAcls.values()) {
+    for (const e of acl.entries) {
+      if (!e.ports) continue;
+      for (const p of [e.ports.from, e.ports.to, e.ports.from - 1, e.ports.to + 1]) {
+        if (p >= EPHEMERAL_FIRST && p <= EPHEMERAL_LAST) ports.add(p);
+      }
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+export interface PathOracleResult {
+  readonly verdict: OracleVerdict;
+  /** A packet that decided the verdict (a blocked one, else an unknown one), for messages. */
+  readonly witness?: { src: string; dst: string; clientPort: number; checks: CheckResult[] };
+  readonly packets: number;
+}
+
+/**
+ * The verdict over every sampled packet of the path (ENI subnet -> store subnet).
+ *
+ * Each check depends on at most one address plus (for NACL reply checks) the client port, except
+ * the store's ingress, which depends on the source address and, through group-reference
+ * validity, on the forward route of the destination address. So every source x destination pair
+ * is tried at one client port, and every client port is tried against every source (with one
+ * destination) and every destination (with one source): any check that blocks (or is unknown)
+ * for some input is then met by some sampled packet. When the full product is small it is used.
+ */
+export function oraclePath(model: NetworkModel, eni: OracleEni, store: OracleStore, random: () => number, options: OracleOptions = {}): PathOracleResult {
+  const srcSubnet = model.subnets.get(eni.subnetId);
+  const dstSubnet = model.subnets.get(store.subnetId);
+  if (!srcSubnet?.cidr.known || !dstSubnet?.cidr.known) return { verdict: 'UNKNOWN', packets: 0 };
+  const srcs = sampleAddresses(model, srcSubnet.cidr.value, random);
+  const dsts = sampleAddresses(model, dstSubnet.cidr.value, random);
+  const ports = sampleClientPorts(model);
+
+  const packets: [number, number, number][] = [];
+  if (srcs.length * dsts.length * ports.length <= 4000) {
+    for (const s of srcs) for (const d of dsts) for (const p of ports) packets.push([s, d, p]);
+  } else {
+    for (const s of srcs) for (const d of dsts) packets.push([s, d, ports[0]]);
+    for (const p of ports) {
+      for (const s of srcs) packets.push([s, dsts[0], p]);
+      for (const d of dsts) packets.push([srcs[0], d, p]);
+    }
+  }
+
+  let unknownWitness: PathOracleResult['witness'];
+  for (const [s, d, p] of packets) {
+    const r = evaluatePacket(model, eni, s, store, d, p, options);
+    const witness = { src: ipText(s), dst: ipText(d), clientPort: p, checks: r.checks };
+    if (r.outcome === 'blocked') return { verdict: 'UNREACHABLE', witness, packets: packets.length };
+    if (r.outcome === 'unknown' && !unknownWitness) unknownWitness = witness;
+  }
+  return unknownWitness
+    ? { verdict: 'UNKNOWN', witness: unknownWitness, packets: packets.length }
+    : { verdict: 'REACHABLE', packets: packets.length };
+}
