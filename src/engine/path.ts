@@ -60,13 +60,14 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
   const sameSubnet = eni.subnet.id === store.subnet.id;
   const forward = traceRouting(topo, from, to, 'forward');
   const back = traceRouting(topo, to, from, 'return');
+  // Group references are judged on how the request travels (the reply is stateful).
   const sgContext: SecurityGroupContext = {
-    sourceVpc: from.vpc,
-    destinationVpc: to.vpc,
-    peeringIds: new Set([...forward.peeringIds, ...back.peeringIds]),
-    transitGatewayIds: new Set([...forward.transitGatewayIds, ...back.transitGatewayIds]),
-    unknownNextHop: forward.unknownNextHop || back.unknownNextHop,
+    sourceVpc: from.vpc, destinationVpc: to.vpc,
+    peeringIds: forward.peeringIds,
+    transitGatewayIds: forward.transitGatewayIds,
+    unknownNextHop: forward.unknownNextHop,
   };
+
 
   const egress = checkEniEgress(topo, eni.securityGroupIds, to.range, store.securityGroupIds, store.port, sgContext);
   hops.push(egress.hop);
