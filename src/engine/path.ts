@@ -62,7 +62,8 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
   const back = traceRouting(topo, to, from, 'return');
   // Group references are judged on how the request travels (the reply is stateful).
   const sgContext: SecurityGroupContext = {
-    sourceVpc: from.vpc, destinationVpc: to.vpc,
+    sourceVpc: from.vpc,
+    destinationVpc: to.vpc,
     peeringIds: forward.peeringIds,
     transitGatewayIds: forward.transitGatewayIds,
     unknownNextHop: forward.unknownNextHop,
