@@ -1,49 +1,28 @@
 /**
- * Minimal IPv4 CIDR arithmetic for the VpcPeering synth-time checks.
- *
- * Kept private to the cdk adapter on purpose: it only needs "parse" and "overlaps",
- * and must not depend on the model package while that is still moving.
+ * IPv4 blocks for the VpcPeering synth-time checks, on top of the model's CIDR arithmetic
+ * (`src/model/cidr.ts`). Unlike the model's strict `parseCidr`, host bits below the prefix are
+ * tolerated here (the block is the enclosing network), matching how EC2 reads route destinations.
  */
+import { AddressRange, cidrOf, contains, overlaps, parseAddress } from '../../model/cidr';
 
 /** A parsed IPv4 CIDR block as an inclusive range of 32-bit addresses. */
-export interface Ipv4Block {
+export interface Ipv4Block extends AddressRange {
   /** The block as written by the user, e.g. `10.0.0.0/16`. */
   readonly text: string;
-  /** First address of the block (network address), as an unsigned 32-bit number. */
-  readonly first: number;
-  /** Last address of the block (broadcast address), as an unsigned 32-bit number. */
-  readonly last: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/**
- * Parses `a.b.c.d/n`. Returns `undefined` when the text is not an IPv4 CIDR block.
- * Host bits set below the prefix are tolerated (the block is the enclosing network),
- * matching how EC2 interprets route destinations.
- */
+/** Parses `a.b.c.d/n`. Returns `undefined` when the text is not an IPv4 CIDR block. */
 export function parseIpv4Block(text: string): Ipv4Block | undefined {
-  const match = CIDR_PATTERN.exec(text.trim());
-  if (!match) {
-    return undefined;
-  }
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some(o => o > 255) || prefix > 32) {
-    return undefined;
-  }
-  const address = octets.reduce((value, octet) => value * 256 + octet, 0);
-  const size = 2 ** (32 - prefix);
-  const first = Math.floor(address / size) * size;
-  return { text: text.trim(), first, last: first + size - 1 };
+  const [address, prefix, extra] = text.trim().split('/');
+  if (extra !== undefined || prefix === undefined || !/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return undefined;
+  const first = parseAddress(address);
+  if (first === undefined) return undefined;
+  const block = cidrOf(first, Number(prefix));
+  return { text: text.trim(), first: block.first, last: block.last };
 }
 
 /** Whether two blocks share at least one address. */
-export function blocksOverlap(a: Ipv4Block, b: Ipv4Block): boolean {
-  return a.first <= b.last && b.first <= a.last;
-}
+export const blocksOverlap: (a: Ipv4Block, b: Ipv4Block) => boolean = overlaps;
 
 /** Whether `inner` lies entirely inside `outer`. */
-export function blockContains(outer: Ipv4Block, inner: Ipv4Block): boolean {
-  return outer.first <= inner.first && inner.last <= outer.last;
-}
+export const blockContains: (outer: Ipv4Block, inner: Ipv4Block) => boolean = contains;
