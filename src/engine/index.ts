@@ -2,3 +2,5 @@ export * from './plan';
 export * from './rules';
 export { buildPlan } from './planner';
 export { Topology } from './topology';
+export { planRemedy, PEERINGS_PER_VPC_QUOTA } from './remedy';
+export type { Remedy, RemedyPeering, RemedyRoute, RemedyRule } from './remedy';

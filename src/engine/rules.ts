@@ -38,6 +38,7 @@ export const RULES = {
   quotaRoutes: rule('GNP-QUOTA-ROUTES', 'warning', 'A route table has more routes than the default quota'),
   quotaSecurityGroups: rule('GNP-QUOTA-SECURITY-GROUPS', 'error', 'A connection has more security groups than an ENI accepts'),
   quotaJobConnections: rule('GNP-QUOTA-JOB-CONNECTIONS', 'error', 'A job lists more connections than Glue accepts'),
+  autoPeerUnfixable: rule('GNP-AUTOPEER-UNFIXABLE', 'error', 'Auto-peer cannot make a data store reachable safely'),
   inputUnresolved: rule('GNP-INPUT-UNRESOLVED', 'warning', 'A template value could not be resolved'),
 } as const;
 

@@ -9,7 +9,7 @@ export type {
 export { buildModel } from './resources';
 export { parseCloudFormationYaml } from './yaml';
 export {
-  InputSet, StackEvaluator, isResourceRef, isUnresolved, refMarker, unknownMarker, resourceRef, unresolved,
+  InputSet, STACK_REF, StackEvaluator, isResourceRef, isUnresolved, refMarker, unknownMarker, resourceRef, unresolved,
 } from './intrinsics';
 export type { ResourceRef, Unresolved } from './intrinsics';
 export type { TemplateInput } from './types';

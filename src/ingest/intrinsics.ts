@@ -72,6 +72,13 @@ export function defaultPortForEngine(engine: unknown): number | undefined {
 const MAX_DEPTH = 100;
 
 /**
+ * `{"Fn::NetplanStackRef": [stack, logicalId, "Ref" | attribute]}`: a reference to a resource of
+ * another stack of the same app. Not CloudFormation: the synth-time guard reads the construct tree
+ * before CDK turns such references into exports and imports, and renders them this way.
+ */
+export const STACK_REF = 'Fn::NetplanStackRef';
+
+/**
  * Every loaded template: the resource index by model id, the export index for Fn::ImportValue, and
  * one evaluator per stack.
  */
@@ -92,6 +99,10 @@ export class InputSet {
         });
       }
     }
+  }
+
+  hasStack(stackName: string): boolean {
+    return this.evaluators.has(stackName);
   }
 
   evaluator(stackName: string): StackEvaluator {
@@ -178,6 +189,7 @@ export class StackEvaluator {
       case 'Fn::Select': return this.select(arg);
       case 'Fn::Split': return this.split(arg);
       case 'Fn::ImportValue': return this.importValue(arg);
+      case STACK_REF: return this.stackRef(arg);
       case 'Fn::GetAZs': return this.getAZs(arg);
       case 'Fn::FindInMap': return this.findInMap(arg);
       case 'Fn::If': return this.ifThenElse(arg);
@@ -357,6 +369,16 @@ export class StackEvaluator {
     if (isUnresolved(source)) return source;
     if (typeof source !== 'string') return unresolved(`stack ${this.stack}: Fn::Split of a value that is not a string`);
     return source.split(arg[0]);
+  }
+
+  /** A reference to another stack's resource, as the guard renders it before CDK wires exports. */
+  private stackRef(arg: unknown): unknown {
+    if (!Array.isArray(arg) || arg.length !== 3 || !arg.every((x) => typeof x === 'string')) {
+      return unresolved(`stack ${this.stack}: malformed ${STACK_REF} ${JSON.stringify(arg)}`);
+    }
+    const [stackName, logicalId, attribute] = arg as string[];
+    if (!this.all.hasStack(stackName)) return unresolved(`stack ${this.stack}: reference to ${logicalId} in stack ${stackName}, which is not loaded`);
+    return this.all.evaluator(stackName).evaluate(attribute === 'Ref' ? { Ref: logicalId } : { 'Fn::GetAtt': [logicalId, attribute] });
   }
 
   private importValue(arg: unknown): unknown {

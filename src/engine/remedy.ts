@@ -1,0 +1,431 @@
+import {
+  Cidr, known, NetworkModel, parseCidr, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, Vpc,
+  VpcPeeringConnection,
+} from '../model';
+import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
+import { buildPlan } from './planner';
+import { lookupRoutes } from './routing';
+import { RULES } from './rules';
+import { locateStore } from './store-location';
+import { Topology } from './topology';
+
+/** Active peerings a VPC may have under the default quota (adjustable to 125). */
+export const PEERINGS_PER_VPC_QUOTA = 50;
+
+/** A route the remedy adds: in `routeTableId`, to `destination`, through the pair's peering. */
+export interface RemedyRoute {
+  readonly routeTableId: string;
+  /** The subnet whose effective table this is (for messages). */
+  readonly subnetId: string;
+  readonly destination: string;
+}
+
+/** One peering per VPC pair, shared by every job that needs it. */
+export interface RemedyPeering {
+  /** `${requester}|${accepter}` with the pair sorted, so every job finds the same entry. */
+  readonly key: string;
+  readonly requesterVpcId: string;
+  readonly accepterVpcId: string;
+  /** An active peering the model already has between the two VPCs: only routes are added. */
+  readonly existingPeeringId?: string;
+  /** Routes in requester-side tables, to accepter CIDRs. */
+  readonly requesterRoutes: RemedyRoute[];
+  /** Routes in accepter-side tables, to requester CIDRs. */
+  readonly accepterRoutes: RemedyRoute[];
+  /** The jobs that need it (model keys). */
+  readonly jobIds: string[];
+}
+
+/** A security-group rule the remedy adds, for one TCP port only. */
+export interface RemedyRule {
+  readonly direction: 'ingress' | 'egress';
+  /** The group that gets the rule (model key). */
+  readonly groupId: string;
+  readonly port: number;
+  /** The other side as a group (same VPC, or a same-Region peering) ... */
+  readonly peerGroupId?: string;
+  /** ... or as a CIDR (across Regions or a transit gateway). */
+  readonly peerCidr?: string;
+  readonly jobIds: string[];
+  readonly description: string;
+}
+
+export interface Remedy {
+  readonly peerings: RemedyPeering[];
+  readonly rules: RemedyRule[];
+  /** Why some paths cannot be repaired safely: error findings (rule GNP-AUTOPEER-UNFIXABLE). */
+  readonly unfixable: Finding[];
+  /** The model with the remedy applied. */
+  readonly modelAfter: NetworkModel;
+  /** Its plan: what the guard should find once the remedy is in the app. */
+  readonly planAfter: Plan;
+}
+
+interface BlockedPath {
+  readonly job: JobPlan;
+  readonly connectionId: string;
+  readonly store: DataStorePlan;
+  readonly path: PathTrace;
+  /** `main`, or the AZ of a failover what-if. */
+  readonly scenario: string;
+}
+
+const ROUTING_HOPS = new Set(['route-table', 'vpc-peering', 'transit-gateway']);
+
+/**
+ * What auto-peering must add so that every data store is reachable from every connection Glue
+ * can select (and, unless `failover` is false, from the one it falls over to after a single-AZ
+ * failure): one peering per VPC pair, routes on both sides for the subnets' CIDRs only, and
+ * security-group rules for the store's port only. Pure: it works on a copy of the model, applies
+ * its own additions there and checks them with the engine before returning.
+ *
+ * It repairs routing first (peerings make group references valid), then security groups. What
+ * cannot be repaired safely is returned as `unfixable` with the reason: network ACL denials,
+ * overlapping CIDRs, VPCs in another account or Region, subnets on the VPC's implicit main route
+ * table, conflicting routes, peering quotas, unknown facts.
+ */
+export function planRemedy(model: NetworkModel, options: PlanOptions = {}): Remedy {
+  const builder = new RemedyBuilder(model);
+  const failover = options.failover ?? true;
+
+  const before = buildPlan(model, options);
+  for (const blocked of blockedPaths(before, failover)) builder.repairRouting(blocked);
+
+  const routed = builder.apply(model);
+  const middle = buildPlan(routed, options);
+  for (const blocked of blockedPaths(middle, failover)) builder.repairSecurityGroups(blocked, new Topology(routed));
+
+  const repaired = builder.apply(model);
+  const after = buildPlan(repaired, options);
+  for (const blocked of blockedPaths(after, failover)) builder.stillBlocked(blocked);
+  return { peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after };
+}
+
+function blockedPaths(plan: Plan, failover: boolean): BlockedPath[] {
+  const result: BlockedPath[] = [];
+  for (const job of plan.jobs) {
+    const scenarios = [{ scenario: 'main', selected: job.selectedConnection, stores: job.dataStores }];
+    if (failover) for (const f of job.failover) scenarios.push({ scenario: f.azDown, selected: f.selectedConnection, stores: f.dataStores });
+    for (const { scenario, selected, stores } of scenarios) {
+      if (!selected) continue;
+      for (const store of stores) {
+        if (store.verdict !== 'UNREACHABLE') continue;
+        for (const path of store.paths) {
+          if (path.verdict === 'UNREACHABLE') result.push({ job, connectionId: selected.id, store, path, scenario });
+        }
+      }
+    }
+  }
+  return result;
+}
+
+class RemedyBuilder {
+  private readonly topo: Topology;
+  private readonly peerings = new Map<string, MutablePeering>();
+  private readonly rules = new Map<string, MutableRule>();
+  private readonly unfixable = new Map<string, Finding>();
+  /** Paths already explained as unfixable (`job|source subnet|destination subnet`). */
+  private readonly refused = new Set<string>();
+
+  constructor(private readonly model: NetworkModel) {
+    this.topo = new Topology(model);
+  }
+
+  peeringList(): RemedyPeering[] {
+    return [...this.peerings.values()].map((p) => ({
+      ...p, requesterRoutes: [...p.requesterRoutes.values()], accepterRoutes: [...p.accepterRoutes.values()], jobIds: [...p.jobIds],
+    }));
+  }
+
+  ruleList(): RemedyRule[] {
+    return [...this.rules.values()].map((r) => ({ ...r, jobIds: [...r.jobIds] }));
+  }
+
+  unfixableList(): Finding[] {
+    return [...this.unfixable.values()];
+  }
+
+  /** Peering and routes for a path whose routing blocks, or the reason it cannot be repaired. */
+  repairRouting(blocked: BlockedPath): void {
+    const { path, job } = blocked;
+    const acl = path.hops.find((h) => h.kind === 'network-acl' && h.verdict === 'UNREACHABLE');
+    if (acl) {
+      this.refuse(blocked, acl.source, `network ACL ${acl.component} blocks it (${acl.detail})`,
+        `Network ACLs are stateless rules other traffic may rely on, so auto-peer does not change them. Allow TCP ${blocked.store.port ?? ''} and the ephemeral replies (1024-65535) in ${acl.component}.`);
+    }
+    if (!path.hops.some((h) => ROUTING_HOPS.has(h.kind) && h.verdict === 'UNREACHABLE')) return;
+    const eni = this.topo.subnet(path.sourceSubnet);
+    const store = this.topo.subnet(path.destinationSubnet);
+    if (!eni || !store) return;
+    const a = this.vpcOf(eni);
+    const b = this.vpcOf(store);
+    if (!a || !b) {
+      this.refuse(blocked, job.source, 'the VPC of one of the subnets is not described', 'Describe both VPCs in the app (or peer them yourself).');
+      return;
+    }
+    if (a.id === b.id) {
+      this.refuse(blocked, job.source, `routing inside ${a.id} does not deliver it`, 'Check the route tables of the two subnets: within a VPC only the local route should apply.');
+      return;
+    }
+    const why = this.unpeerable(a, b);
+    if (why) {
+      this.refuse(blocked, b.source, why.message, why.fix);
+      return;
+    }
+    const peering = this.peeringFor(a, b, job.id);
+    if (!peering) return;
+    // Return traffic: the request side is the ENI's table, the reply side the store's.
+    this.addRoute(blocked, peering, a, eni, store);
+    this.addRoute(blocked, peering, b, store, eni);
+  }
+
+  /** Group rules for a path that only security groups block (after routing is repaired). */
+  repairSecurityGroups(blocked: BlockedPath, routed: Topology): void {
+    const { path, store, job } = blocked;
+    const groupHops = path.hops.filter((h) => h.kind === 'security-group');
+    // tracePath judges the ENI's egress first and the store's ingress second.
+    const [egressHop, ingressHop] = groupHops;
+    if (!groupHops.some((h) => h.verdict === 'UNREACHABLE')) return;
+    const connection = this.model.connections.get(blocked.connectionId);
+    const storeConnection = this.model.connections.get(store.connection.id);
+    const eniSubnet = routed.subnet(path.sourceSubnet);
+    const storeSubnet = routed.subnet(path.destinationSubnet);
+    if (!connection || !storeConnection || !eniSubnet || !storeSubnet || !eniSubnet.cidr.known || !storeSubnet.cidr.known || store.port === undefined) return;
+    const located = locateStore(routed, storeConnection);
+    const storeGroups = located?.securityGroupIds.known ? located.securityGroupIds.value : [];
+    const eniGroups = connection.securityGroupIds;
+    const byReference = this.groupReferenceValid(routed, path, eniSubnet, storeSubnet);
+    if (egressHop?.verdict === 'UNREACHABLE') {
+      if (!eniGroups.length) {
+        this.refuse(blocked, connection.source, 'the connection has no security group to add an egress rule to', 'Give the connection a security group.');
+      } else {
+        this.addRule(job.id, 'egress', eniGroups[0], store.port, byReference && storeGroups.length ? { peerGroupId: storeGroups[0] } : { peerCidr: storeSubnet.cidr.value.text },
+          `cdk-glue-netplan: Glue ${connection.id} to its data store ${store.connection.name}`);
+      }
+    }
+    if (ingressHop?.verdict === 'UNREACHABLE') {
+      if (!storeGroups.length) {
+        this.refuse(blocked, store.storeSource ?? storeConnection.source, "the data store's security groups are not known", 'Declare the store with its security groups (GlueDataStore.declare).');
+      } else {
+        this.addRule(job.id, 'ingress', storeGroups[0], store.port, byReference && eniGroups.length ? { peerGroupId: eniGroups[0] } : { peerCidr: eniSubnet.cidr.value.text },
+          `cdk-glue-netplan: Glue job ${job.name} via ${connection.id}`);
+      }
+    }
+  }
+
+  /** A path the remedy did not make reachable: say why, unless already said. */
+  stillBlocked(blocked: BlockedPath): void {
+    if (this.refused.has(pathKey(blocked))) return;
+    const reasons = blocked.store.explanations.filter((e) => !e.unknown).map((e) => e.message);
+    this.refuse(blocked, blocked.job.source, reasons.join(' ') || 'the path stays UNREACHABLE', 'Repair the path by hand (see the plan), or pass a facts file for what the templates do not describe.');
+  }
+
+  apply(base: NetworkModel): NetworkModel {
+    const model: NetworkModel = {
+      ...base,
+      routeTables: new Map(base.routeTables),
+      peerings: new Map(base.peerings),
+      securityGroups: new Map(base.securityGroups),
+    };
+    const remedySource = (id: string): SourceRef => ({ stack: '(auto-peer)', logicalId: id });
+    for (const p of this.peerings.values()) {
+      const peeringId = p.existingPeeringId ?? `(auto-peer)/${p.key}`;
+      if (!p.existingPeeringId) {
+        const pcx: VpcPeeringConnection = {
+          id: peeringId,
+          source: remedySource(p.key),
+          requesterVpcId: known(p.requesterVpcId),
+          accepterVpcId: known(p.accepterVpcId),
+          state: 'active',
+          allowDnsResolutionFromRequester: known(false),
+          allowDnsResolutionFromAccepter: known(false),
+        };
+        model.peerings.set(peeringId, pcx);
+      }
+      for (const route of [...p.requesterRoutes.values(), ...p.accepterRoutes.values()]) {
+        const table = model.routeTables.get(route.routeTableId);
+        if (!table) continue;
+        const updated: RouteTable = {
+          ...table,
+          routes: [...table.routes, {
+            source: remedySource(`${route.routeTableId}>${route.destination}`),
+            destination: known(parseCidrText(route.destination)),
+            target: { kind: 'vpc-peering', targetId: peeringId, description: peeringId },
+          }],
+        };
+        model.routeTables.set(route.routeTableId, updated);
+      }
+    }
+    for (const rule of this.rules.values()) {
+      const group = model.securityGroups.get(rule.groupId);
+      if (!group) continue;
+      const added: SecurityGroupRule = {
+        source: remedySource(ruleKey(rule)),
+        protocol: PROTOCOL_TCP,
+        ports: { from: rule.port, to: rule.port },
+        peer: rule.peerGroupId ? { kind: 'security-group', groupId: rule.peerGroupId } : { kind: 'cidr', cidr: parseCidrText(rule.peerCidr!) },
+      };
+      const updated: SecurityGroup = rule.direction === 'ingress'
+        ? { ...group, ingress: [...group.ingress, added] }
+        : { ...group, egress: [...group.egress, added] };
+      model.securityGroups.set(rule.groupId, updated);
+    }
+    return model;
+  }
+
+  private vpcOf(subnet: Subnet): Vpc | undefined {
+    const vpc = this.topo.vpcOfSubnet(subnet);
+    return vpc.known ? vpc.value : undefined;
+  }
+
+  private unpeerable(a: Vpc, b: Vpc): { message: string; fix: string } | undefined {
+    if (!a.cidrBlocks.known || !b.cidrBlocks.known) {
+      return { message: `the CIDR blocks of ${a.cidrBlocks.known ? b.id : a.id} are not known at synth time, so an overlap cannot be ruled out`, fix: 'Give the VPC a literal CIDR block, or peer the VPCs yourself with VpcPeering.' };
+    }
+    const blocksB = b.cidrBlocks.value;
+    const overlap = a.cidrBlocks.value.find((x) => blocksB.some((y) => x.first <= y.last && y.first <= x.last));
+    if (overlap) {
+      return { message: `${a.id} and ${b.id} have overlapping CIDR blocks (${overlap.text}), and a peering between overlapping VPCs fails`, fix: 'Re-address one VPC, or connect them through a transit gateway with non-overlapping routes.' };
+    }
+    const regionA = a.region.known ? a.region.value : undefined;
+    const regionB = b.region.known ? b.region.value : undefined;
+    if (regionA !== undefined && regionB !== undefined && regionA !== regionB) {
+      return { message: `${a.id} is in ${regionA} and ${b.id} in ${regionB}: a cross-Region peering needs the accepter's routes and rules in a stack of the other Region, which auto-peer does not create`, fix: `Add a VpcPeering with peerRegion ${regionB} in ${a.id}'s stack, and the accepter routes and ingress (from the Glue subnet's CIDR; group references do not cross Regions) in a stack of ${regionB}.` };
+    }
+    const accountA = a.account.known ? a.account.value : undefined;
+    const accountB = b.account.known ? b.account.value : undefined;
+    if (accountA !== undefined && accountB !== undefined && accountA !== accountB) {
+      return { message: `${a.id} is in account ${accountA} and ${b.id} in ${accountB}: a cross-account peering needs a role in the accepter account to accept it and the accepter's routes in that account, which auto-peer cannot provide`, fix: `Add a VpcPeering with peerOwnerId ${accountB} and peerRoleArn (a role in ${accountB} allowing ec2:AcceptVpcPeeringConnection), and the accepter routes in ${accountB}.` };
+    }
+    return undefined;
+  }
+
+  private peeringFor(a: Vpc, b: Vpc, jobId: string): MutablePeering | undefined {
+    const key = [a.id, b.id].sort().join('|');
+    let peering = this.peerings.get(key);
+    if (!peering) {
+      const existing = this.topo.peeringBetween(a.id, b.id);
+      if (existing && existing.state !== 'active') return undefined; // the engine reports why it is not active
+      if (!existing) {
+        for (const vpc of [a, b]) {
+          const count = this.topo.peeringsOf(vpc.id).filter((p) => p.state === 'active').length
+            + [...this.peerings.values()].filter((p) => !p.existingPeeringId && (p.requesterVpcId === vpc.id || p.accepterVpcId === vpc.id)).length;
+          if (count >= PEERINGS_PER_VPC_QUOTA) {
+            this.unfixable.set(`quota|${vpc.id}`, {
+              ruleId: RULES.autoPeerUnfixable.id,
+              severity: 'error',
+              source: vpc.source,
+              message: `Auto-peer would give ${vpc.id} more than ${PEERINGS_PER_VPC_QUOTA} active VPC peerings, the default quota per VPC.`,
+              fix: 'Request a quota increase (up to 125), or connect the VPCs through a transit gateway.',
+              jobId,
+            });
+            return undefined;
+          }
+        }
+      }
+      const requester = existing?.requesterVpcId.known ? existing.requesterVpcId.value : a.id;
+      peering = {
+        key,
+        requesterVpcId: requester,
+        accepterVpcId: requester === a.id ? b.id : a.id,
+        ...(existing ? { existingPeeringId: existing.id } : {}),
+        requesterRoutes: new Map(),
+        accepterRoutes: new Map(),
+        jobIds: new Set(),
+      };
+      this.peerings.set(key, peering);
+    }
+    peering.jobIds.add(jobId);
+    return peering;
+  }
+
+  /** A route in `from`'s effective table to `to`'s CIDR through the pair's peering. */
+  private addRoute(blocked: BlockedPath, peering: MutablePeering, vpc: Vpc, from: Subnet, to: Subnet): void {
+    if (!to.cidr.known) return;
+    const table = this.topo.effectiveRouteTable(from);
+    if (!table.known || table.value.implicitMain) {
+      this.refuse(blocked, from.source, `subnet ${from.id} uses ${table.known ? `the implicit main route table of ${vpc.id}` : `a route table that is not described (${table.reason})`}, which the templates cannot add routes to`,
+        `Associate an explicit route table with ${from.id} (CDK's ec2.Vpc does), or add the route to ${to.cidr.value.text} yourself.`);
+      return;
+    }
+    const destination = to.cidr.value.text;
+    if (peering.existingPeeringId) {
+      const choices = lookupRoutes(table.value, vpc, to.cidr.value);
+      if (choices.every((c) => c.target?.kind === 'vpc-peering' && c.target.targetId === peering.existingPeeringId)) return;
+    }
+    const existing = table.value.routes.find((r) => r.destination.known && r.destination.value.text === destination);
+    if (existing) {
+      if (existing.target.kind === 'vpc-peering' && existing.target.targetId === peering.existingPeeringId) return;
+      this.refuse(blocked, existing.source, `route table ${table.value.id} already routes ${destination} to ${existing.target.description}, and auto-peer does not replace routes`,
+        `Point that route at a peering to ${to.vpcId.known ? to.vpcId.value : 'the store VPC'} (or remove it) so auto-peer can add its own.`);
+      return;
+    }
+    const routes = vpc.id === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
+    routes.set(`${table.value.id}>${destination}`, { routeTableId: table.value.id, subnetId: from.id, destination });
+  }
+
+  private groupReferenceValid(routed: Topology, path: PathTrace, eniSubnet: Subnet, storeSubnet: Subnet): boolean {
+    if (eniSubnet.vpcId.known && storeSubnet.vpcId.known && eniSubnet.vpcId.value === storeSubnet.vpcId.value) return true;
+    if (path.hops.some((h) => h.kind === 'transit-gateway')) return false;
+    const a = routed.vpcOfSubnet(eniSubnet);
+    const b = routed.vpcOfSubnet(storeSubnet);
+    if (!a.known || !b.known) return false;
+    const regionA = routed.regionOf(a.value);
+    const regionB = routed.regionOf(b.value);
+    const pcx = routed.peeringBetween(a.value.id, b.value.id);
+    const crossRegion = (regionA !== undefined && regionB !== undefined && regionA !== regionB)
+      || (pcx?.peerRegion?.known === true && pcx.peerRegion.value !== '' && pcx.peerRegion.value !== regionA);
+    return !!pcx && !crossRegion;
+  }
+
+  private addRule(jobId: string, direction: 'ingress' | 'egress', groupId: string, port: number, peer: { peerGroupId?: string; peerCidr?: string }, description: string): void {
+    const rule: MutableRule = { direction, groupId, port, ...peer, jobIds: new Set([jobId]), description };
+    const key = ruleKey(rule);
+    const existing = this.rules.get(key);
+    if (existing) existing.jobIds.add(jobId);
+    else this.rules.set(key, rule);
+  }
+
+  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string): void {
+    this.refused.add(pathKey(blocked));
+    const key = `${blocked.job.id}|${why}`;
+    if (this.unfixable.has(key)) return;
+    const where = blocked.scenario === 'main' ? 'from the connection Glue selects' : `after a failure of ${blocked.scenario}`;
+    this.unfixable.set(key, {
+      ruleId: RULES.autoPeerUnfixable.id,
+      severity: 'error',
+      source: source ?? blocked.job.source,
+      message: `Auto-peer cannot make the data store of connection ${blocked.store.connection.name} reachable for job ${blocked.job.name} ${where} (${blocked.path.sourceSubnet} to ${blocked.path.destinationSubnet}): ${why.replace(/\.+$/, '')}.`,
+      fix,
+      jobId: blocked.job.id,
+    });
+  }
+}
+
+interface MutablePeering {
+  readonly key: string;
+  readonly requesterVpcId: string;
+  readonly accepterVpcId: string;
+  readonly existingPeeringId?: string;
+  readonly requesterRoutes: Map<string, RemedyRoute>;
+  readonly accepterRoutes: Map<string, RemedyRoute>;
+  readonly jobIds: Set<string>;
+}
+
+interface MutableRule extends Omit<RemedyRule, 'jobIds'> {
+  readonly jobIds: Set<string>;
+}
+
+function pathKey(blocked: BlockedPath): string {
+  return `${blocked.job.id}|${blocked.path.sourceSubnet}|${blocked.path.destinationSubnet}`;
+}
+
+function ruleKey(rule: Omit<RemedyRule, 'jobIds' | 'description'>): string {
+  return `${rule.direction}|${rule.groupId}|${rule.port}|${rule.peerGroupId ?? rule.peerCidr}`;
+}
+
+function parseCidrText(text: string): Cidr {
+  const cidr = parseCidr(text);
+  if (!cidr) throw new Error(`remedy: ${text} is not a CIDR block`);
+  return cidr;
+}

@@ -1,0 +1,140 @@
+import { buildPlan, planRemedy } from '../../src/engine';
+import { model, seedCase, sgRule } from './builders';
+
+function errors(plan: ReturnType<typeof buildPlan>) {
+  return [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.severity === 'error');
+}
+
+describe('planRemedy (auto-peer)', () => {
+  test("the seed's case: one peering per store VPC, routes on both sides for the subnets only, ingress for the port only", () => {
+    const m = seedCase().model;
+    expect(errors(buildPlan(m)).map((f) => f.ruleId)).toContain('GNP-STORE-UNREACHABLE');
+    const remedy = planRemedy(m, { failover: false });
+    expect(remedy.unfixable).toEqual([]);
+    expect(remedy.peerings.map((p) => [p.requesterVpcId, p.accepterVpcId])).toEqual([['vpcA', 'vpcB'], ['vpcA', 'vpcC']]);
+    const ab = remedy.peerings[0];
+    expect(ab.requesterRoutes).toEqual([{ routeTableId: 'subA-rt', subnetId: 'subA', destination: '10.2.1.0/24' }]);
+    expect(ab.accepterRoutes).toEqual([{ routeTableId: 'subB-rt', subnetId: 'subB', destination: '10.1.1.0/24' }]);
+    expect(ab.existingPeeringId).toBeUndefined();
+    // Same Region: the store's group admits the Glue connection's group, on its port only.
+    expect(remedy.rules.map((r) => [r.direction, r.groupId, r.port, r.peerGroupId, r.peerCidr])).toEqual([
+      ['ingress', 'sgB', 3306, 'sgA', undefined],
+      ['ingress', 'sgC', 5432, 'sgA', undefined],
+    ]);
+    expect(errors(remedy.planAfter)).toEqual([]);
+    expect(remedy.planAfter.jobs[0].dataStores.map((s) => s.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
+  });
+
+  test('nothing to do on a working network: no peering, no rule', () => {
+    const remedy = planRemedy(seedCase({ peered: true }).model, { failover: false });
+    expect(remedy.peerings).toEqual([]);
+    expect(remedy.rules).toEqual([]);
+    expect(remedy.unfixable).toEqual([]);
+  });
+
+  test('idempotent: a second pass over the repaired model adds nothing', () => {
+    const first = planRemedy(seedCase().model);
+    expect(first.peerings.length).toBeGreaterThan(0);
+    const second = planRemedy(first.modelAfter);
+    expect([second.peerings, second.rules, second.unfixable]).toEqual([[], [], []]);
+  });
+
+  test('a job whose stores are all in its VPC gets no peering; a missing ingress rule is added by group reference', () => {
+    const m = model().vpc('vpcA', '10.1.0.0/16')
+      .subnet('glue', 'vpcA', '10.1.1.0/24', 'us-east-1a').subnet('db', 'vpcA', '10.1.2.0/24', 'us-east-1a')
+      .sg('sgGlue', 'vpcA').sg('sgDb', 'vpcA', { selfRef: false })
+      .connection('net', 'glue', ['sgGlue'], { type: 'NETWORK' })
+      .connection('mysql', 'glue', ['sgGlue'], { url: 'jdbc:mysql://{{ref:db:Endpoint.Address}}:3306/x' })
+      .store('db', 'rds-instance', ['db'], ['sgDb'], 3306)
+      .job('etl', ['net', 'mysql']).model;
+    const remedy = planRemedy(m);
+    expect(remedy.peerings).toEqual([]);
+    expect(remedy.rules).toEqual([expect.objectContaining({ direction: 'ingress', groupId: 'sgDb', port: 3306, peerGroupId: 'sgGlue' })]);
+    expect(errors(remedy.planAfter)).toEqual([]);
+  });
+
+  test('egress: a Glue group that only allows HTTPS out gets an egress rule to the store group on its port', () => {
+    const m = seedCase().model;
+    const sgA = m.securityGroups.get('sgA')!;
+    m.securityGroups.set('sgA', { ...sgA, egress: [sgRule({ cidr: '0.0.0.0/0', from: 443 }), sgRule({ group: 'sgA', from: 0, to: 65535 })] });
+    const remedy = planRemedy(m, { failover: false });
+    expect(remedy.rules).toEqual(expect.arrayContaining([
+      expect.objectContaining({ direction: 'egress', groupId: 'sgA', port: 3306, peerGroupId: 'sgB' }),
+      expect.objectContaining({ direction: 'egress', groupId: 'sgA', port: 5432, peerGroupId: 'sgC' }),
+    ]));
+    expect(remedy.rules.some((r) => r.peerCidr === '0.0.0.0/0')).toBe(false);
+  });
+
+  test('an existing active peering is reused: only the missing routes are added', () => {
+    const m = seedCase().peering('pcxAB', 'vpcA', 'vpcB').route('subA-rt', '10.2.0.0/16', 'vpc-peering', 'pcxAB').model;
+    const remedy = planRemedy(m, { failover: false });
+    const ab = remedy.peerings.find((p) => p.key === 'vpcA|vpcB')!;
+    expect(ab.existingPeeringId).toBe('pcxAB');
+    expect(ab.requesterRoutes).toEqual([]);
+    expect(ab.accepterRoutes).toEqual([{ routeTableId: 'subB-rt', subnetId: 'subB', destination: '10.1.1.0/24' }]);
+  });
+
+  test('failover: the connection selected after an AZ failure is repaired too, unless failover is off', () => {
+    const m = seedCase().model;
+    const withFailover = planRemedy(m);
+    // After us-east-1a fails Glue selects mysql (VPC B): B must reach A and C as well.
+    expect(withFailover.peerings.map((p) => p.key).sort()).toEqual(['vpcA|vpcB', 'vpcA|vpcC', 'vpcB|vpcC']);
+    expect(errors(withFailover.planAfter)).toEqual([]);
+    expect(withFailover.planAfter.jobs[0].failover.every((f) => f.allReachable === true)).toBe(true);
+    expect(planRemedy(m, { failover: false }).peerings).toHaveLength(2);
+  });
+
+  test('unfixable: overlapping CIDRs', () => {
+    const m = seedCase().model;
+    const b = m.vpcs.get('vpcB')!;
+    m.vpcs.set('vpcB', { ...b, cidrBlocks: m.vpcs.get('vpcA')!.cidrBlocks });
+    const remedy = planRemedy(m, { failover: false });
+    expect(remedy.peerings.map((p) => p.key)).toEqual(['vpcA|vpcC']);
+    expect(remedy.unfixable).toEqual([expect.objectContaining({ ruleId: 'GNP-AUTOPEER-UNFIXABLE', severity: 'error' })]);
+    expect(remedy.unfixable[0].message).toMatch(/overlapping CIDR blocks \(10\.1\.0\.0\/16\)/);
+  });
+
+  test('unfixable: another Region, another account, a network ACL denial, the implicit main route table', () => {
+    const region = seedCase().vpc('vpcB', '10.2.0.0/16', { region: 'eu-west-1' }).model;
+    expect(planRemedy(region, { failover: false }).unfixable[0].message).toMatch(/us-east-1 and vpcB in eu-west-1/);
+
+    const account = seedCase().model;
+    account.vpcs.set('vpcC', { ...account.vpcs.get('vpcC')!, account: { known: true, value: '222222222222' } });
+    expect(planRemedy(account, { failover: false }).unfixable[0].fix).toMatch(/peerRoleArn/);
+
+    const nacl = seedCase().nacl('deny', 'vpcB', ['subB'], [{ rule: 100, egress: false, allow: false, cidr: '0.0.0.0/0', protocol: -1 }]).model;
+    const naclRemedy = planRemedy(nacl, { failover: false });
+    expect(naclRemedy.unfixable.map((f) => f.message).join('\n')).toMatch(/network ACL deny blocks it/);
+    expect(errors(naclRemedy.planAfter).map((f) => f.ruleId)).toContain('GNP-STORE-UNREACHABLE');
+
+    const main = model().vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
+      .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a').subnet('subB', 'vpcB', '10.2.1.0/24', 'us-east-1a', { mainTable: true })
+      .sg('sgA', 'vpcA').sg('sgB', 'vpcB')
+      .connection('a', 'subA', ['sgA'], { url: 'jdbc:mysql://a.example:3306/x' })
+      .connection('b', 'subB', ['sgB'], { url: 'jdbc:mysql://b.example:3306/x' })
+      .job('etl', ['a', 'b']).model;
+    expect(planRemedy(main, { failover: false }).unfixable[0].message).toMatch(/implicit main route table of vpcB/);
+  });
+
+  test('unfixable: a conflicting route to the same destination is never replaced', () => {
+    const m = seedCase().route('subA-rt', '10.2.1.0/24', 'nat-gateway', 'nat-x').model;
+    const remedy = planRemedy(m, { failover: false });
+    expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/already routes 10\.2\.1\.0\/24 to nat-x/);
+  });
+
+  test('the peering quota stops auto-peer with a clear error', () => {
+    const b = seedCase();
+    for (let i = 0; i < 50; i++) b.vpc(`x${i}`, `172.16.${i}.0/24`).peering(`p${i}`, 'vpcB', `x${i}`);
+    const remedy = planRemedy(b.model, { failover: false });
+    expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/more than 50 active VPC peerings/);
+    expect(remedy.peerings.map((p) => p.key)).toEqual(['vpcA|vpcC']);
+  });
+
+  test('across a cross-Region peering the ingress rule uses the Glue subnet CIDR, not a group', () => {
+    const m = seedCase().vpc('vpcB', '10.2.0.0/16', { region: 'eu-west-1' })
+      .peering('pcxAB', 'vpcA', 'vpcB', { peerRegion: 'eu-west-1' })
+      .peerRoutes('pcxAB', { table: 'subA-rt', cidr: '10.1.0.0/16' }, { table: 'subB-rt', cidr: '10.2.0.0/16' }).model;
+    const remedy = planRemedy(m, { failover: false });
+    expect(remedy.rules.find((r) => r.groupId === 'sgB')).toEqual(expect.objectContaining({ port: 3306, peerCidr: '10.1.1.0/24' }));
+  });
+});
