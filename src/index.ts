@@ -1,1 +1,3 @@
 export * from './cdk/vpc-peering';
+export * from './cdk/guard';
+export * from './cdk/data-store';

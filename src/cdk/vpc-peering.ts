@@ -282,6 +282,29 @@ export class VpcPeering extends Construct {
     this.addIngress('Accepter', target, port, options);
   }
 
+  /**
+   * Adds a route through this peering to a route table of either VPC, for a chosen
+   * destination (for example one subnet's CIDR rather than the whole peer VPC).
+   *
+   * The route is created in this peering's stack. A route table in another account or
+   * Region than this stack cannot be modified from here.
+   *
+   * @param id construct id of the route, unique within this peering
+   * @param routeTableId the route table (of the requester or the accepter VPC)
+   * @param destinationCidrBlock the IPv4 destination, inside the other VPC's CIDR blocks
+   * @returns the route
+   */
+  public addRoute(id: string, routeTableId: string, destinationCidrBlock: string): ec2.CfnRoute {
+    if (!Token.isUnresolved(destinationCidrBlock) && parseIpv4Block(destinationCidrBlock) === undefined) {
+      throw new Error(`${this.node.path}: addRoute('${id}'): '${destinationCidrBlock}' is not an IPv4 CIDR block.`);
+    }
+    return new ec2.CfnRoute(this, id, {
+      routeTableId,
+      destinationCidrBlock,
+      vpcPeeringConnectionId: this.peeringConnectionId,
+    });
+  }
+
   private resolvePeerRegion(props: VpcPeeringProps, stack: Stack): string | undefined {
     const accepterRegion = knownVpcEnvironment(props.accepterVpc, 'region');
     const given = props.peerRegion;

@@ -1,0 +1,159 @@
+import {
+  CfnElement, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
+  Token, Tokenization,
+} from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { STACK_REF } from '../../ingest/intrinsics';
+import { TemplateInput } from '../../ingest/types';
+
+/** The construct tree read as templates, with what the guard needs to map findings back. */
+export interface TreeSnapshot {
+  readonly inputs: TemplateInput[];
+  /** Every CfnElement by model id (`${stackName}/${logicalId}`). */
+  readonly elements: Map<string, CfnElement>;
+  /** Every stack by the name its model ids use. */
+  readonly stacks: Map<string, Stack>;
+  /** The name a stack's model ids use. */
+  readonly stackNames: Map<Stack, string>;
+  /** For each stack, the stacks it references (it deploys after them). */
+  readonly dependencies: Map<Stack, Set<Stack>>;
+  /** Elements that could not be rendered, with the reason. */
+  readonly problems: { element: CfnElement; message: string }[];
+}
+
+/** Joins string fragments that contain tokens the way CloudFormation does: `Fn::Join` with ''. */
+const CONCAT: IFragmentConcatenator = {
+  join(left: any, right: any): any {
+    if (left === undefined) return right;
+    if (right === undefined) return left;
+    const parts = [...joinParts(left), ...joinParts(right)];
+    const merged: unknown[] = [];
+    for (const part of parts) {
+      const last = merged[merged.length - 1];
+      if (typeof part !== 'object' && typeof last !== 'object' && last !== undefined) merged[merged.length - 1] = `${last}${part}`;
+      else merged.push(typeof part === 'object' ? part : `${part}`);
+    }
+    return merged.length === 1 && typeof merged[0] === 'string' ? merged[0] : { 'Fn::Join': ['', merged] };
+  },
+};
+
+function joinParts(value: any): unknown[] {
+  if (value && typeof value === 'object' && Array.isArray(value['Fn::Join']) && value['Fn::Join'][0] === '') return value['Fn::Join'][1];
+  return [value];
+}
+
+/**
+ * Resolves tokens like `stack.resolve()`, except that a reference to an element of another stack
+ * becomes `{"Fn::NetplanStackRef": [stack, logicalId, attribute]}`: before CDK's prepare phase it
+ * would render as a plain `Ref` that names nothing in the consuming template, and after it as an
+ * import of a generated export. Every such reference is recorded as a stack dependency.
+ */
+class StackRefResolver extends DefaultTokenResolver {
+  constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack) => void) {
+    super(CONCAT);
+  }
+
+  public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    if (Reference.isReference(t) && CfnElement.isCfnElement(t.target) && typeof (t as any).value !== 'string') {
+      const consumer = Stack.of(context.scope);
+      const producer = t.target.stack;
+      if (producer !== consumer) {
+        this.onReference(consumer, producer);
+        const name = this.names.get(producer) ?? producer.node.path;
+        return { [STACK_REF]: [name, producer.resolve(t.target.logicalId), t.displayName] };
+      }
+    }
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+/**
+ * Renders every CloudFormation element under `scope` into one template per stack, as
+ * `cdk synth` would, so the CLI's ingest reads the app before it is synthesized. Resources get
+ * their construct path in `Metadata['aws:cdk:path']`, so findings name constructs.
+ */
+export function readTree(scope: IConstruct): TreeSnapshot {
+  const all = scope.node.findAll();
+  const stackList = all.filter((c): c is Stack => Stack.isStack(c));
+  const stackNames = nameStacks(stackList);
+  const dependencies = new Map<Stack, Set<Stack>>(stackList.map((s) => [s, new Set<Stack>()]));
+  const addDependency = (consumer: Stack, producer: Stack) => {
+    if (consumer === producer) return;
+    let set = dependencies.get(consumer);
+    if (!set) dependencies.set(consumer, set = new Set());
+    set.add(producer);
+  };
+  for (const stack of stackList) {
+    for (const dep of stack.dependencies) addDependency(stack, dep);
+    // A parent stack deploys its nested stacks as resources: it depends on them.
+    if (stack.nestedStackParent) addDependency(stack.nestedStackParent, stack);
+  }
+  const resolver = new StackRefResolver(stackNames, addDependency);
+  const templates = new Map<Stack, any>(stackList.map((s) => [s, { Resources: {} }]));
+  const elements = new Map<string, CfnElement>();
+  const problems: { element: CfnElement; message: string }[] = [];
+
+  for (const construct of all) {
+    if (!CfnElement.isCfnElement(construct)) continue;
+    const stack = construct.stack;
+    const template = templates.get(stack);
+    if (!template) continue;
+    let fragment: any;
+    try {
+      fragment = Tokenization.resolve((construct as any)._toCloudFormation(), { scope: stack, resolver, preparing: false });
+    } catch (e) {
+      problems.push({ element: construct, message: (e as Error)?.message ?? String(e) });
+      continue;
+    }
+    for (const [section, entries] of Object.entries<any>(fragment ?? {})) {
+      if (!entries || typeof entries !== 'object') continue;
+      template[section] = { ...(template[section] ?? {}), ...entries };
+    }
+    const logicalId = stack.resolve(construct.logicalId);
+    elements.set(`${stackNames.get(stack)}/${logicalId}`, construct);
+    const resource = template.Resources?.[logicalId];
+    if (resource && typeof resource === 'object') {
+      resource.Metadata = { ...(resource.Metadata ?? {}), 'aws:cdk:path': construct.node.path };
+    }
+  }
+
+  const inputs: TemplateInput[] = stackList.map((stack) => ({
+    stackName: stackNames.get(stack)!,
+    displayName: stack.node.path,
+    template: templates.get(stack),
+    ...(Token.isUnresolved(stack.region) ? {} : { region: stack.region }),
+    ...(Token.isUnresolved(stack.account) ? {} : { account: stack.account }),
+  }));
+  return {
+    inputs,
+    elements,
+    stacks: new Map([...stackNames].map(([stack, name]) => [name, stack])),
+    stackNames,
+    dependencies,
+    problems,
+  };
+}
+
+/**
+ * The CloudFormation stack name where it is unique in the app (so plans match the CLI's over
+ * cdk.out), the construct path otherwise; a nested stack is `${parent}/${logicalId}` as in the CLI.
+ */
+function nameStacks(stacks: Stack[]): Map<Stack, string> {
+  const names = new Map<Stack, string>();
+  const count = new Map<string, number>();
+  for (const s of stacks) if (!s.nested) count.set(s.stackName, (count.get(s.stackName) ?? 0) + 1);
+  const nameOf = (s: Stack): string => {
+    const cached = names.get(s);
+    if (cached) return cached;
+    let name: string;
+    if (s.nested && s.nestedStackParent && s.nestedStackResource) {
+      name = `${nameOf(s.nestedStackParent)}/${s.nestedStackParent.resolve(s.nestedStackResource.logicalId)}`;
+    } else {
+      name = count.get(s.stackName) === 1 ? s.stackName : s.node.path;
+    }
+    names.set(s, name);
+    return name;
+  };
+  for (const s of stacks) nameOf(s);
+  return names;
+}
