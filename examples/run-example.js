@@ -1,29 +1,64 @@
 #!/usr/bin/env node
-// The main job: synthesize the seed's example app with the real CDK CLI, then print the plan.
-//   node examples/run-example.js [broken|peered]
+// The main job: synthesize the seed's example app with the real CDK CLI and print the plan.
+//   node examples/run-example.js              fail variant (the guard stops synth), then auto-peer (plan printed)
+//   node examples/run-example.js VARIANT      one variant: fail | auto-peer | peered | broken
 // Expects `lib/` to be compiled (npx projen example does it).
 const { spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const variant = process.argv[2] || 'broken';
-const out = path.join(root, 'examples', 'cdk.out', variant);
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
-console.log(`Synthesizing examples/seed-three-vpcs.ts (variant: ${variant}) with the AWS CDK CLI...`);
-const synth = spawnSync(bin('cdk'), [
-  'synth', '--quiet', '--no-notices', '--output', out, '--context', `variant=${variant}`,
-  '--app', `${bin('ts-node')} --prefer-ts-exts ${path.join(root, 'examples', 'seed-three-vpcs.ts')}`,
-], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-if (synth.status !== 0) {
-  console.error(`cdk synth failed (exit ${synth.status})`);
-  process.exit(synth.status || 1);
+function synth(variant) {
+  const out = path.join(root, 'examples', 'cdk.out', variant);
+  fs.rmSync(out, { recursive: true, force: true });
+  console.log(`\n== cdk synth examples/seed-three-vpcs.ts, variant ${variant} ==`);
+  const result = spawnSync(bin('cdk'), [
+    'synth', '--quiet', '--no-notices', '--output', out, '--context', `variant=${variant}`,
+    '--app', `${bin('ts-node')} --transpile-only --prefer-ts-exts ${path.join(root, 'examples', 'seed-three-vpcs.ts')}`,
+  ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  // Only our findings and the CLI's verdict: CDK's own warnings are noise here.
+  const lines = (result.stderr || '').split('\n').filter((l) => /GNP-|Found errors|^\s*$/.test(l) || /error/i.test(l));
+  process.stderr.write(lines.join('\n').replace(/\n{3,}/g, '\n\n'));
+  console.log(`cdk synth exited ${result.status}`);
+  return { out, status: result.status };
 }
 
-console.log(`\nglue-netplan ${path.relative(root, out)}\n`);
-const plan = spawnSync(process.execPath, [path.join(root, 'lib', 'cli', 'main.js'), out], { cwd: root, stdio: 'inherit' });
-if (plan.status === 1) {
-  console.log('\nglue-netplan exited 1: error findings, as expected for the broken variant (try: node examples/run-example.js peered).');
-  process.exit(variant === 'broken' ? 0 : 1);
+function plan(out) {
+  console.log(`\n== glue-netplan ${path.relative(root, out)} ==\n`);
+  return spawnSync(process.execPath, [path.join(root, 'lib', 'cli', 'main.js'), out], { cwd: root, stdio: 'inherit' }).status;
 }
-process.exit(plan.status ?? 1);
+
+function addedByAutoPeer(out) {
+  const template = JSON.parse(fs.readFileSync(path.join(out, 'Etl.template.json'), 'utf8'));
+  const added = Object.entries(template.Resources).filter(([, r]) => (r.Metadata?.['aws:cdk:path'] ?? '').includes('GlueNetplanAutoPeer'));
+  const count = (type) => added.filter(([, r]) => r.Type === type).length;
+  console.log(`auto-peer added to stack Etl: ${count('AWS::EC2::VPCPeeringConnection')} VPC peerings, ${count('AWS::EC2::Route')} routes, `
+    + `${count('AWS::EC2::SecurityGroupIngress')} ingress rules (plan written to ${path.relative(root, path.join(out, 'glue-netplan.plan.json'))})`);
+}
+
+const variant = process.argv[2];
+if (variant === undefined) {
+  const failed = synth('fail');
+  if (failed.status === 0) {
+    console.error('expected the guard to fail the synthesis of the fail variant');
+    process.exit(1);
+  }
+  console.log('The guard failed the synthesis, as it should: MySQL and PostgreSQL are unreachable from the selected connection.');
+  const fixed = synth('auto-peer');
+  if (fixed.status !== 0) process.exit(fixed.status || 1);
+  addedByAutoPeer(fixed.out);
+  process.exit(plan(fixed.out) ?? 1);
+}
+
+const result = synth(variant);
+if (variant === 'fail') process.exit(result.status === 0 ? 1 : 0);
+if (result.status !== 0) process.exit(result.status || 1);
+if (variant === 'auto-peer') addedByAutoPeer(result.out);
+const status = plan(result.out);
+if (variant === 'broken' && status === 1) {
+  console.log('\nglue-netplan exited 1: error findings, as expected for the broken variant.');
+  process.exit(0);
+}
+process.exit(status ?? 1);

@@ -5,12 +5,17 @@
  *
  *   npx cdk synth --app 'npx ts-node --prefer-ts-exts examples/seed-three-vpcs.ts'
  *
- * Context `variant`: `broken` (default, no peering) or `peered` (VpcPeering A-B and A-C, with
- * ingress on the stores from the Glue group).
+ * Context `variant`:
+ * - `fail` (default): the `GlueNetworkGuard` aspect in fail mode: `cdk synth` fails with the
+ *   explanation of each unreachable store, on the job's construct;
+ * - `auto-peer`: the guard in auto-peer mode adds the peerings, routes and ingress rules, so the
+ *   app synthesizes and every store is reachable;
+ * - `peered`: the same fix written by hand with `VpcPeering`, checked by the guard in fail mode;
+ * - `broken`: no guard at all (for the `glue-netplan` CLI to find the problem in cdk.out).
  */
-import { App, Stack, StackProps, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, StackProps, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { VpcPeering } from '../src';
+import { GlueNetworkGuard, GuardMode, VpcPeering } from '../src';
 
 /** A VPC with isolated subnets in two AZs and an S3 gateway endpoint (Glue's S3 path). */
 class NetworkStack extends Stack {
@@ -32,7 +37,10 @@ class NetworkStack extends Stack {
 }
 
 const app = new App();
-const variant = app.node.tryGetContext('variant') ?? 'broken';
+const variant: string = app.node.tryGetContext('variant') ?? 'fail';
+if (!['fail', 'auto-peer', 'peered', 'broken'].includes(variant)) {
+  throw new Error(`unknown variant '${variant}': use fail, auto-peer, peered or broken`);
+}
 
 const a = new NetworkStack(app, 'NetworkA', '10.1.0.0/16');
 const b = new NetworkStack(app, 'NetworkB', '10.2.0.0/16');
@@ -85,12 +93,19 @@ const redshiftConnection = connection('RedshiftConnection', a, `jdbc:redshift://
 const mysqlConnection = connection('MysqlConnection', b, `jdbc:mysql://${mysql.dbInstanceEndpointAddress}:3306/app`);
 const postgresConnection = connection('PostgresConnection', c, `jdbc:postgresql://${postgres.dbInstanceEndpointAddress}:5432/app`);
 
+// A NETWORK connection in A's second AZ: if the first AZ fails, Glue falls over to it.
+const standby = new glue.Connection(etl, 'StandbyNetwork', {
+  type: glue.ConnectionType.NETWORK,
+  network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[1]),
+  securityGroups: [a.glueGroup],
+});
+
 const scripts = new s3.Bucket(etl, 'Scripts');
 new glue.PySparkEtlJob(etl, 'LoadWarehouse', {
   jobName: 'load-warehouse',
   role: new iam.Role(etl, 'JobRole', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
   script: glue.Code.fromBucket(scripts, 'load.py'),
-  connections: [redshiftConnection, mysqlConnection, postgresConnection],
+  connections: [redshiftConnection, mysqlConnection, postgresConnection, standby],
   workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: 4 },
 });
 
@@ -100,6 +115,12 @@ if (variant === 'peered') {
     const peering = new VpcPeering(etl, id, { requesterVpc: a.vpc, accepterVpc: store.vpc });
     peering.allowFromRequester(store.glueGroup, ec2.Port.tcp(port), { source: a.glueGroup });
   }
+}
+
+if (variant === 'fail' || variant === 'peered') {
+  Aspects.of(app).add(new GlueNetworkGuard(), { priority: AspectPriority.READONLY });
+} else if (variant === 'auto-peer') {
+  Aspects.of(app).add(new GlueNetworkGuard({ mode: GuardMode.AUTO_PEER }), { priority: AspectPriority.READONLY });
 }
 
 app.synth();

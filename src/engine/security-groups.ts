@@ -117,7 +117,9 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
     ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${groups[0] ?? 'the connection\'s group'}.`
     : referenceValidity(topo, ctx).valid
       ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0] ?? ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
-      : `Add ingress TCP ${port} on ${groups[0]} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;
+      : !ctx.peeringIds.size && !ctx.transitGatewayIds.size && !ctx.unknownNextHop && peerGroups.length
+        ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0]} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`
+        : `Add ingress TCP ${port} on ${groups[0]} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;
   return {
     hop: { ...hopBase, source: firstSource, verdict: 'UNREACHABLE', detail: `${subject} groups do not allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}` },
     explanations: [{

@@ -7,7 +7,6 @@ import { NetworkStack, seedApp } from './seed-app';
 import { GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
 
 const STORE_UNREACHABLE = Match.stringLikeRegexp('GNP-STORE-UNREACHABLE');
-const ANY = Match.anyValue();
 
 function guard(app: App, props: ConstructorParameters<typeof GlueNetworkGuard>[0] = {}): GlueNetworkGuard {
   const g = new GlueNetworkGuard(props);
@@ -192,7 +191,7 @@ describe('GlueNetworkGuard, auto-peer mode', () => {
     // Both connections sit in A's subnets; the MySQL store in B is addressed by IP, so Etl does
     // not reference B, and B deploys after Etl: the peering cannot go in Etl (Etl -> B -> Etl),
     // nor in A (B -> Etl -> A -> B); it goes in B.
-    b.addDependency(etl);
+    b.addStackDependency(etl);
     const conn = (id: string, subnet: ec2.ISubnet, ip: string) => new glue.Connection(etl, id, {
       type: glue.ConnectionType.JDBC,
       network: glue.ConnectionNetwork.subnet(subnet),

@@ -1,5 +1,5 @@
-import { spawnSync } from 'child_process';
-import { mkdtempSync } from 'fs';
+import { spawn } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCli } from '../../src/cli/run';
@@ -7,24 +7,50 @@ import { runCli } from '../../src/cli/run';
 const root = join(__dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-/** Synthesizes examples/seed-three-vpcs.ts with the real AWS CDK CLI and plans the cdk.out. */
-function synthAndPlan(variant: 'broken' | 'peered') {
+type Variant = 'broken' | 'peered' | 'fail' | 'auto-peer';
+
+interface Synth {
+  readonly out: string;
+  readonly status: number | null;
+  readonly stderr: string;
+}
+
+/** Synthesizes examples/seed-three-vpcs.ts with the real AWS CDK CLI (asynchronously, so variants run side by side). */
+function synth(variant: Variant): Promise<Synth> {
   const out = mkdtempSync(join(tmpdir(), `glue-netplan-e2e-${variant}-`));
-  const synth = spawnSync(bin('cdk'), [
-    'synth', '--quiet', '--no-notices', '--output', out, '--context', `variant=${variant}`,
-    '--app', `${bin('ts-node')} --prefer-ts-exts ${join(root, 'examples', 'seed-three-vpcs.ts')}`,
-  ], { cwd: root, encoding: 'utf8' });
-  expect(synth.status).toBe(0);
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin('cdk'), [
+      'synth', '--quiet', '--no-notices', '--output', out, '--context', `variant=${variant}`,
+      '--app', `${bin('ts-node')} --transpile-only --prefer-ts-exts ${join(root, 'examples', 'seed-three-vpcs.ts')}`,
+    ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ out, status, stderr }));
+  });
+}
+
+function plan(out: string) {
   let stdout = '';
   const code = runCli([out, '--format', 'json'], { stdout: (t) => { stdout += t; }, stderr: () => undefined, cwd: root });
   return { code, plan: JSON.parse(stdout) };
 }
 
+const results: Partial<Record<Variant, Synth>> = {};
+
+beforeAll(async () => {
+  const variants: Variant[] = ['broken', 'peered', 'fail', 'auto-peer'];
+  const done = await Promise.all(variants.map(synth));
+  variants.forEach((v, i) => { results[v] = done[i]; });
+}, 240_000);
+
 describe("e2e: the seed's example app synthesized by the AWS CDK CLI", () => {
-  test('three unpeered VPCs: Redshift selected, MySQL and PostgreSQL UNREACHABLE (DISCONNECTED_VPCS), exit 1', () => {
-    const { code, plan } = synthAndPlan('broken');
+  test('no guard, three unpeered VPCs: the CLI finds Redshift selected, MySQL and PostgreSQL UNREACHABLE (DISCONNECTED_VPCS), exit 1', () => {
+    const { out, status } = results.broken!;
+    expect(status).toBe(0);
+    const { code, plan: p } = plan(out);
     expect(code).toBe(1);
-    const job = plan.jobs[0];
+    const job = p.jobs[0];
     expect(job.name).toBe('load-warehouse');
     expect(job.selectedConnection.logicalId).toMatch(/^RedshiftConnection/);
     expect(job.dataStores.map((s: any) => [s.locatedBy, s.verdict])).toEqual([
@@ -33,10 +59,44 @@ describe("e2e: the seed's example app synthesized by the AWS CDK CLI", () => {
     expect(job.dataStores[1].explanations.map((e: any) => e.code)).toEqual(expect.arrayContaining(['DISCONNECTED_VPCS', 'ENI_SG_RULES_MISMATCH']));
   });
 
-  test('with VpcPeering A-B and A-C and the ingress helpers: every store REACHABLE, exit 0', () => {
-    const { code, plan } = synthAndPlan('peered');
-    expect(plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
-    expect(plan.summary.errors).toBe(0);
+  test('guard in fail mode: cdk synth exits non-zero with the explanation on stderr', () => {
+    const { status, stderr } = results.fail!;
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/\[GNP-STORE-UNREACHABLE\] Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE/);
+    expect(stderr).toMatch(/\[GNP-STORE-UNREACHABLE\] Job load-warehouse: the data store of connection PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE/);
+    expect(stderr).toMatch(/DISCONNECTED_VPCS/);
+    expect(stderr).toMatch(/Fix: Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+/);
+  });
+
+  test('guard in auto-peer mode: the ETL template has the peerings, routes on both sides and port-only ingress; the CLI over cdk.out exits 0', () => {
+    const { out, status, stderr } = results['auto-peer']!;
+    expect(stderr).not.toMatch(/GNP-/);
+    expect(status).toBe(0);
+    const template = JSON.parse(readFileSync(join(out, 'Etl.template.json'), 'utf8'));
+    const of = (type: string) => Object.values<any>(template.Resources).filter((r) => r.Type === type).map((r) => r.Properties);
+    expect(of('AWS::EC2::VPCPeeringConnection')).toHaveLength(2);
+    const routes = of('AWS::EC2::Route');
+    const tablesBySide = new Set(routes.map((r) => String(r.RouteTableId['Fn::ImportValue']).split(':')[0]));
+    expect([...tablesBySide].sort()).toEqual(['NetworkA', 'NetworkB', 'NetworkC']);
+    expect(routes.map((r) => r.DestinationCidrBlock)).not.toContain('0.0.0.0/0');
+    const ingress = of('AWS::EC2::SecurityGroupIngress');
+    expect(ingress.map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.CidrIp])).toEqual([['tcp', 3306, 3306, undefined], ['tcp', 5432, 5432, undefined]]);
+    expect(existsSync(join(out, 'glue-netplan.plan.json'))).toBe(true);
+
+    const { code, plan: p } = plan(out);
+    expect(p.summary.errors).toBe(0);
+    expect(p.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
+    expect(p.jobs[0].failover.map((f: any) => f.allReachable)).toEqual([true, true]);
+    expect(code).toBe(0);
+  });
+
+  test('VpcPeering written by hand, checked by the guard: synth passes, every store REACHABLE, the CLI exits 0', () => {
+    const { out, status, stderr } = results.peered!;
+    expect(stderr).not.toMatch(/GNP-/);
+    expect(status).toBe(0);
+    const { code, plan: p } = plan(out);
+    expect(p.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
+    expect(p.summary.errors).toBe(0);
     expect(code).toBe(0);
   });
 });

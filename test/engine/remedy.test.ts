@@ -1,5 +1,5 @@
-import { buildPlan, planRemedy } from '../../src/engine';
 import { model, seedCase, sgRule } from './builders';
+import { buildPlan, planRemedy } from '../../src/engine';
 
 function errors(plan: ReturnType<typeof buildPlan>) {
   return [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.severity === 'error');

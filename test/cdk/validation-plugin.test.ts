@@ -1,0 +1,348 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import {
+  App, IPolicyValidationContext, NestedStack, PolicyValidationPluginReport, Stack, Validations,
+  aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
+import { ALL_RULES, RULES } from '../../src/engine';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+const JOB_CONNECTIONS = 'Properties.Connections.Connections';
+
+/** A VPC with isolated subnets in two AZs, an S3 gateway endpoint and a self-referencing Glue group. */
+class NetworkStack extends Stack {
+  readonly vpc: ec2.Vpc;
+  readonly glueGroup: ec2.SecurityGroup;
+  constructor(scope: Construct, id: string, cidr: string) {
+    super(scope, id, { env: ENV });
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+    });
+    this.glueGroup = new ec2.SecurityGroup(this, 'GlueGroup', { vpc: this.vpc, description: 'Glue ENIs and the data store' });
+    this.glueGroup.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
+  }
+}
+
+interface GlueAppOptions {
+  /** The VPC of the job's connection: `A` is the broken case (MySQL is in the unpeered VPC B), `B` the working one. */
+  readonly connectionVpc: 'A' | 'B';
+  readonly plugin?: GlueNetworkValidationPlugin;
+  /** Put the connection and the job in a nested stack of the ETL stack. */
+  readonly nested?: boolean;
+}
+
+/** Two network stacks (MySQL in VPC B) and an ETL stack with one job whose one JDBC connection is in `connectionVpc`. */
+function glueApp(options: GlueAppOptions) {
+  const outdir = mkdtempSync(join(tmpdir(), 'glue-netplan-plugin-'));
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  if (options.plugin) Validations.of(app).addPlugins(options.plugin);
+  const a = new NetworkStack(app, 'NetworkA', '10.1.0.0/16');
+  const b = new NetworkStack(app, 'NetworkB', '10.2.0.0/16');
+  const mysql = new rds.DatabaseInstance(b, 'Mysql', {
+    engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }),
+    vpc: b.vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroups: [b.glueGroup],
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+  });
+  const etl = new Stack(app, 'Etl', { env: ENV });
+  const jobStack = options.nested ? new NestedStack(etl, 'Jobs') : etl;
+  const network = options.connectionVpc === 'A' ? a : b;
+  const connection = new glue.Connection(jobStack, 'MysqlConnection', {
+    type: glue.ConnectionType.JDBC,
+    network: glue.ConnectionNetwork.subnet(network.vpc.isolatedSubnets[0]),
+    securityGroups: [network.glueGroup],
+    properties: { JDBC_CONNECTION_URL: `jdbc:mysql://${mysql.dbInstanceEndpointAddress}:3306/app` },
+  });
+  const job = new glue.PySparkEtlJob(jobStack, 'LoadOrders', {
+    jobName: 'load-orders',
+    role: new iam.Role(jobStack, 'JobRole', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+    script: glue.Code.fromBucket(new s3.Bucket(jobStack, 'Scripts'), 'load.py'),
+    connections: [connection],
+    workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: 2 },
+  });
+  const cfnJob = job.node.findAll().find((c): c is glue.CfnJob => c instanceof glue.CfnJob)!;
+  return { app, outdir, etl, jobStack, jobLogicalId: Stack.of(cfnJob).getLogicalId(cfnJob), jobPath: cfnJob.node.path };
+}
+
+/** What CDK gives a plugin: the synthesized templates of the app's stacks. */
+function contextOf(app: App): IPolicyValidationContext {
+  const stacks = app.synth().stacks;
+  return {
+    templatePaths: stacks.map((s) => s.templateFullPath),
+    stackTemplates: stacks.map((s) => ({ stackConstructPath: s.hierarchicalId, templatePath: s.templateFullPath, accountId: ENV.account, region: ENV.region })),
+    appConstruct: app,
+  };
+}
+
+function templateOf(context: IPolicyValidationContext, stackName: string): string {
+  const path = context.templatePaths.find((p) => p.endsWith(`/${stackName}.template.json`));
+  if (!path) throw new Error(`no template for ${stackName} in ${context.templatePaths.join(', ')}`);
+  return path;
+}
+
+function ruleNames(report: PolicyValidationPluginReport): [string, string | undefined][] {
+  return report.violations.map((v) => [v.ruleName, v.severity]);
+}
+
+function violationOf(report: PolicyValidationPluginReport, ruleId: string) {
+  const found = report.violations.filter((v) => v.ruleName === ruleId);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe('the plugin itself', () => {
+  test('is named cdk-glue-netplan, carries the package version and announces every rule of the catalogue', () => {
+    const plugin = new GlueNetworkValidationPlugin();
+    expect(plugin.name).toBe('cdk-glue-netplan');
+    expect(plugin.version).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf-8')).version);
+    expect(plugin.ruleIds).toEqual(ALL_RULES.map((r) => r.id));
+    expect(plugin.ruleIds).toContain('GNP-STORE-UNREACHABLE');
+  });
+});
+
+describe('validate() on synthesized templates', () => {
+  test('job connection in VPC A, MySQL in unpeered VPC B: GNP-STORE-UNREACHABLE on the job, in the ETL template', () => {
+    const { app, jobLogicalId } = glueApp({ connectionVpc: 'A' });
+    const context = contextOf(app);
+    const report = new GlueNetworkValidationPlugin().validate(context);
+
+    expect(report.success).toBe(false);
+    // The single connection's AZ failing also leaves the job without a connection: a warning.
+    expect(ruleNames(report)).toEqual([['GNP-STORE-UNREACHABLE', 'error'], ['GNP-FAILOVER-NO-CONNECTION', 'warning']]);
+    const unreachable = violationOf(report, 'GNP-STORE-UNREACHABLE');
+    expect(unreachable.violatingResources).toEqual([
+      { templatePath: templateOf(context, 'Etl'), resourceLogicalId: jobLogicalId, locations: [JOB_CONNECTIONS] },
+    ]);
+    expect(unreachable.description.split('\n')[0]).toBe(`${RULES.storeUnreachable.title}.`);
+    expect(unreachable.description).toMatch(/^- Job load-orders: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE .*DISCONNECTED_VPCS/m);
+    expect(unreachable.fix).toMatch(/^Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+/);
+    expect(unreachable.ruleMetadata).toEqual({ documentation: 'https://github.com/cdk-glue-netplan/cdk-glue-netplan/blob/main/RULES.md#gnp-store-unreachable' });
+    expect(report.metadata).toEqual({ jobs: '1', errors: '1', warnings: '1' });
+  });
+
+  test('job connection in the MySQL VPC: success; the single-AZ warning is still reported, as a warning', () => {
+    const { app, jobLogicalId } = glueApp({ connectionVpc: 'B' });
+    const context = contextOf(app);
+    const report = new GlueNetworkValidationPlugin().validate(context);
+
+    expect(report.success).toBe(true);
+    expect(ruleNames(report)).toEqual([['GNP-FAILOVER-NO-CONNECTION', 'warning']]);
+    expect(report.violations[0].violatingResources).toEqual([
+      { templatePath: templateOf(context, 'Etl'), resourceLogicalId: jobLogicalId, locations: [JOB_CONNECTIONS] },
+    ]);
+    expect(report.violations[0].description).toContain('If dummy1a fails, job load-orders has no suitable connection left');
+  });
+
+  test('failOnWarnings: the same warning fails the report', () => {
+    const { app } = glueApp({ connectionVpc: 'B' });
+    const report = new GlueNetworkValidationPlugin({ failOnWarnings: true }).validate(contextOf(app));
+    expect(report.success).toBe(false);
+    expect(ruleNames(report)).toEqual([['GNP-FAILOVER-NO-CONNECTION', 'warning']]);
+  });
+
+  test('failover: false skips the single-AZ what-ifs: nothing to report', () => {
+    const { app } = glueApp({ connectionVpc: 'B' });
+    const report = new GlueNetworkValidationPlugin({ failover: false, failOnWarnings: true }).validate(contextOf(app));
+    expect(report).toMatchObject({ success: true, violations: [] });
+  });
+
+  test('unhealthyAvailabilityZones: with the connection\'s AZ down no connection is suitable', () => {
+    const { app, jobLogicalId } = glueApp({ connectionVpc: 'B' });
+    const context = contextOf(app);
+    const report = new GlueNetworkValidationPlugin({ unhealthyAvailabilityZones: ['dummy1a'], failover: false }).validate(context);
+    expect(report.success).toBe(false);
+    // With no connection selected, the store is unreachable too.
+    expect(ruleNames(report)).toEqual([['GNP-STORE-UNREACHABLE', 'error'], ['GNP-NO-SUITABLE-CONNECTION', 'error']]);
+    const noConnection = violationOf(report, 'GNP-NO-SUITABLE-CONNECTION');
+    expect(noConnection.violatingResources).toEqual([
+      { templatePath: templateOf(context, 'Etl'), resourceLogicalId: jobLogicalId, locations: [JOB_CONNECTIONS] },
+    ]);
+    expect(noConnection.description).toMatch(/^- No connection of job load-orders is suitable, .*dummy1a/m);
+  });
+
+  test('a job in a nested stack is reported against the nested stack\'s template', () => {
+    const { app, jobLogicalId } = glueApp({ connectionVpc: 'A', nested: true });
+    const context = contextOf(app);
+    const report = new GlueNetworkValidationPlugin().validate(context);
+
+    expect(report.success).toBe(false);
+    const [resource] = violationOf(report, 'GNP-STORE-UNREACHABLE').violatingResources;
+    expect(context.templatePaths).not.toContain(resource.templatePath);
+    expect(resource.templatePath).toMatch(/\/EtlJobs\w+\.nested\.template\.json$/);
+    expect(JSON.parse(readFileSync(resource.templatePath!, 'utf-8')).Resources[jobLogicalId].Type).toBe('AWS::Glue::Job');
+    expect(resource).toEqual({ templatePath: resource.templatePath, resourceLogicalId: jobLogicalId, locations: [JOB_CONNECTIONS] });
+  });
+});
+
+describe('validate() on input it cannot read: one failing GNP-INPUT-UNRESOLVED violation, no exception', () => {
+  function writeTemplate(name: string, text: string): string {
+    const path = join(mkdtempSync(join(tmpdir(), 'glue-netplan-bad-')), name);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  test.each([
+    ['truncated JSON', '{ "Resources": { "Job": ', /neither JSON nor YAML/],
+    ['a JSON document that is no template', '{ "Parameters": {} }', /not a CloudFormation template \(no "Resources" object\)/],
+  ])('%s', (_, text, problem) => {
+    const good = writeTemplate('Good.template.json', JSON.stringify({ Resources: {} }));
+    const bad = writeTemplate('Bad.template.json', text);
+    const stackTemplates = [good, bad].map((templatePath, i) => ({ stackConstructPath: `Stack${i}`, templatePath, accountId: undefined, region: undefined }));
+    const report = new GlueNetworkValidationPlugin().validate({ templatePaths: [good, bad], stackTemplates, appConstruct: new App() });
+
+    expect(report.success).toBe(false);
+    expect(report.violations).toHaveLength(1);
+    const [violation] = report.violations;
+    // Reported against the stack whose template it is, as CDK's own plugins report stack-level problems.
+    expect(violation).toMatchObject({ ruleName: 'GNP-INPUT-UNRESOLVED', severity: 'error', violatingResources: [{ templatePath: bad, constructPath: 'Stack1', locations: [] }] });
+    expect(violation.description).toMatch(/^cdk-glue-netplan could not read its input, so no Glue job was checked: /);
+    expect(violation.description).toContain(`${bad}: `);
+    expect(violation.description).toMatch(problem);
+  });
+
+  test('a template that does not exist', () => {
+    const missing = join(tmpdir(), 'glue-netplan-no-such-dir', 'Gone.template.json');
+    const report = new GlueNetworkValidationPlugin().validate({ templatePaths: [missing], stackTemplates: [], appConstruct: new App() });
+    expect(report.success).toBe(false);
+    expect(report.violations).toEqual([expect.objectContaining({
+      ruleName: 'GNP-INPUT-UNRESOLVED',
+      severity: 'error',
+      description: `cdk-glue-netplan could not read its input, so no Glue job was checked: ${missing}: cannot read file (ENOENT)`,
+      violatingResources: [{ templatePath: missing, locations: [] }],
+    })]);
+  });
+
+  test('a facts file that does not exist', () => {
+    const template = writeTemplate('Etl.template.json', JSON.stringify({ Resources: {} }));
+    const factsFile = join(tmpdir(), 'glue-netplan-no-such-dir', 'facts.json');
+    const report = new GlueNetworkValidationPlugin({ factsFile }).validate({ templatePaths: [template], stackTemplates: [], appConstruct: new App() });
+    expect(report.success).toBe(false);
+    expect(report.violations).toEqual([expect.objectContaining({
+      ruleName: 'GNP-INPUT-UNRESOLVED',
+      severity: 'error',
+      description: expect.stringContaining(`${factsFile}: cannot read file (ENOENT)`),
+      violatingResources: [],
+    })]);
+  });
+
+  test('an unexpected exception is an internal error to report, not a stack trace', () => {
+    const broken = { templatePaths: null, stackTemplates: [], appConstruct: new App() } as unknown as IPolicyValidationContext;
+    const report = new GlueNetworkValidationPlugin().validate(broken);
+    expect(report.success).toBe(false);
+    expect(report.violations).toHaveLength(1);
+    expect(report.violations[0]).toMatchObject({ ruleName: 'GNP-INPUT-UNRESOLVED', severity: 'error' });
+    expect(report.violations[0].description).toMatch(/^cdk-glue-netplan: internal error: .*not iterable.* \(please report it\)$/);
+    expect(report.violations[0].fix).toMatch(/bug of cdk-glue-netplan/);
+  });
+});
+
+describe('findings about elements of the facts file', () => {
+  /** A job whose only connection, its subnet (a /28) and its group are described by the facts file. */
+  function factsCase() {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-facts-'));
+    const factsFile = join(dir, 'facts.json');
+    writeFileSync(factsFile, JSON.stringify({
+      vpcs: [{ id: 'vpc-0data', cidrBlocks: ['10.50.0.0/16'], region: 'us-east-1', account: '111111111111', enableDnsSupport: true, enableDnsHostnames: true }],
+      subnets: [{ id: 'subnet-0small', vpcId: 'vpc-0data', cidr: '10.50.1.0/28', availabilityZone: 'us-east-1a' }],
+      // No self-referencing all-TCP rule: GNP-SG-NO-SELF-REFERENCE, a finding about the group alone.
+      securityGroups: [{ id: 'sg-0db', vpcId: 'vpc-0data', ingress: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, cidr: '10.50.0.0/16' }], egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }] }],
+      gatewayEndpoints: [{ id: 'vpce-0s3', vpcId: 'vpc-0data', service: 's3', routeTableIds: ['vpc-0data#main'] }],
+      connections: [{ name: 'warehouse', connectionType: 'JDBC', subnetId: 'subnet-0small', securityGroupIds: ['sg-0db'], address: 'jdbc:postgresql://10.50.1.5:5432/dw' }],
+    }));
+    const app = new App({ outdir: dir, builtinCloudFormationValidation: false });
+    const etl = new Stack(app, 'Etl', { env: ENV });
+    // 20 G.1X workers need 22 addresses; a /28 has 11: GNP-SUBNET-TOO-SMALL, about the facts subnet and this job.
+    const job = new glue.CfnJob(etl, 'Job', {
+      role: 'arn:aws:iam::111111111111:role/glue',
+      command: { name: 'glueetl', scriptLocation: 's3://scripts/job.py' },
+      workerType: 'G.1X',
+      numberOfWorkers: 20,
+      connections: { connections: ['warehouse'] },
+    });
+    return { app, factsFile, jobLogicalId: etl.getLogicalId(job) };
+  }
+
+  test('reported against the job they concern when they have one, else with no resource; the description says where', () => {
+    const { app, factsFile, jobLogicalId } = factsCase();
+    const context = contextOf(app);
+    const report = new GlueNetworkValidationPlugin({ factsFile, failover: false }).validate(context);
+
+    expect(report.success).toBe(false);
+    const tooSmall = violationOf(report, 'GNP-SUBNET-TOO-SMALL');
+    expect(tooSmall.violatingResources).toEqual([{ templatePath: templateOf(context, 'Etl'), resourceLogicalId: jobLogicalId, locations: [] }]);
+    expect(tooSmall.description.split('\n').slice(-1)[0]).toBe(`- Described in the facts file ${factsFile} as subnet-0small.`);
+
+    const selfReference = violationOf(report, 'GNP-SG-NO-SELF-REFERENCE');
+    expect(selfReference.violatingResources).toEqual([{ locations: [] }]);
+    expect(selfReference.description).toContain("None of connection warehouse's security groups (sg-0db)");
+    expect(selfReference.description.split('\n').slice(-1)[0]).toBe(`- Described in the facts file ${factsFile} as sg-0db.`);
+  });
+});
+
+describe('registered with Validations.of(app).addPlugins()', () => {
+  function readValidationReport(outdir: string): any {
+    return JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf-8'));
+  }
+
+  test('an unreachable store fails app.synth() with the report, naming the job construct', () => {
+    const { app, outdir, jobLogicalId, jobPath } = glueApp({ connectionVpc: 'A', plugin: new GlueNetworkValidationPlugin() });
+
+    // Under jest CDK runs "in memory": a failing plugin makes synth throw with the whole report.
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`ERROR ${RULES.storeUnreachable.title}.`);
+    expect(message).toContain(`${jobPath} (${jobLogicalId}) aws-cdk-lib.aws_glue.CfnJob`);
+    expect(message).toContain("Acknowledge with 'cdk-glue-netplan::GNP-STORE-UNREACHABLE'");
+
+    const [pluginReport] = readValidationReport(outdir).pluginReports;
+    expect(pluginReport).toMatchObject({ pluginName: 'cdk-glue-netplan', conclusion: 'failure' });
+    const unreachable = pluginReport.violations.find((v: any) => v.ruleName === 'GNP-STORE-UNREACHABLE');
+    expect(unreachable.violatingConstructs).toEqual([expect.objectContaining({
+      constructPath: 'Etl/LoadOrders/Resource',
+      cloudFormationResource: { templatePath: 'Etl.template.json', logicalId: jobLogicalId, propertyPaths: [JOB_CONNECTIONS] },
+    })]);
+  });
+
+  test('acknowledging the rule on the ETL stack lets synth pass (the violation maps to the construct)', () => {
+    const { app, etl, outdir } = glueApp({ connectionVpc: 'A', plugin: new GlueNetworkValidationPlugin() });
+    Validations.of(etl).acknowledge({ id: 'cdk-glue-netplan::GNP-STORE-UNREACHABLE', reason: 'peered by the network team' });
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      printed.mockRestore();
+    }
+    const [pluginReport] = readValidationReport(outdir).pluginReports;
+    expect(pluginReport.conclusion).toBe('success');
+    expect(pluginReport.violations.map((v: any) => v.ruleName)).toEqual(['GNP-FAILOVER-NO-CONNECTION']);
+  });
+
+  test('warnings alone: synth passes and prints them', () => {
+    const { app, outdir } = glueApp({ connectionVpc: 'B', plugin: new GlueNetworkValidationPlugin() });
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(() => app.synth()).not.toThrow();
+      expect(printed.mock.calls.map((c) => String(c[0])).join('\n')).toContain("Acknowledge with 'cdk-glue-netplan::GNP-FAILOVER-NO-CONNECTION'");
+    } finally {
+      printed.mockRestore();
+    }
+    expect(readValidationReport(outdir).pluginReports[0].conclusion).toBe('success');
+  });
+
+  test('failOnWarnings: the same warnings fail synth', () => {
+    const { app } = glueApp({ connectionVpc: 'B', plugin: new GlueNetworkValidationPlugin({ failOnWarnings: true }) });
+    expect(() => app.synth()).toThrow(/WARNING A single-AZ failure leaves the job without a suitable connection/);
+  });
+});
