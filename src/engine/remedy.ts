@@ -174,9 +174,20 @@ class RemedyBuilder {
     }
     const peering = this.peeringFor(a, b, job.id);
     if (!peering) return;
-    // Return traffic: the request side is the ENI's table, the reply side the store's.
-    this.addRoute(blocked, peering, a, eni, store);
-    this.addRoute(blocked, peering, b, store, eni);
+    // The request leaves through the ENI's table, the reply through the store's: both or neither.
+    const routes = [this.planRoute(peering, a, eni, store), this.planRoute(peering, b, store, eni)];
+    const refusals = routes.filter((r): r is Refusal => r !== 'present' && 'why' in r);
+    if (refusals.length) {
+      for (const r of refusals) this.refuse(blocked, r.source, r.why, r.fix);
+      return;
+    }
+    const needed = routes.filter((r): r is RemedyRoute & { vpcId: string } => r !== 'present' && 'routeTableId' in r);
+    if (!needed.length) return;
+    this.peerings.set(peering.key, peering);
+    peering.jobIds.add(job.id);
+    for (const { vpcId, ...route } of needed) {
+      (vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes).set(`${route.routeTableId}>${route.destination}`, route);
+    }
   }
 
   /** Group rules for a path that only security groups block (after routing is repaired). */
@@ -186,6 +197,10 @@ class RemedyBuilder {
     // tracePath judges the ENI's egress first and the store's ingress second.
     const [egressHop, ingressHop] = groupHops;
     if (!groupHops.some((h) => h.verdict === 'UNREACHABLE')) return;
+    // Rules only where they make the path work: not on a path refused already, nor on one that
+    // routing or a network ACL still blocks (a rule there would open a port for nothing).
+    if (this.refused.has(pathKey(blocked))) return;
+    if (path.hops.some((h) => h.kind !== 'security-group' && h.verdict === 'UNREACHABLE')) return;
     const connection = this.model.connections.get(blocked.connectionId);
     const storeConnection = this.model.connections.get(store.connection.id);
     const eniSubnet = routed.subnet(path.sourceSubnet);
@@ -324,6 +339,7 @@ class RemedyBuilder {
         }
       }
       const requester = existing?.requesterVpcId.known ? existing.requesterVpcId.value : a.id;
+      // Registered by the caller once its routes are known to be needed and possible.
       peering = {
         key,
         requesterVpcId: requester,
@@ -333,35 +349,35 @@ class RemedyBuilder {
         accepterRoutes: new Map(),
         jobIds: new Set(),
       };
-      this.peerings.set(key, peering);
     }
-    peering.jobIds.add(jobId);
     return peering;
   }
 
-  /** A route in `from`'s effective table to `to`'s CIDR through the pair's peering. */
-  private addRoute(blocked: BlockedPath, peering: MutablePeering, vpc: Vpc, from: Subnet, to: Subnet): void {
-    if (!to.cidr.known) return;
+  /** The route `from`'s effective table needs to `to`'s CIDR through the pair's peering, `present`, or why not. */
+  private planRoute(peering: MutablePeering, vpc: Vpc, from: Subnet, to: Subnet): (RemedyRoute & { vpcId: string }) | 'present' | Refusal {
+    if (!to.cidr.known) return { source: to.source, why: `the CIDR of ${to.id} is unknown`, fix: 'Give the subnet a literal CIDR.' };
     const table = this.topo.effectiveRouteTable(from);
     if (!table.known || table.value.implicitMain) {
-      this.refuse(blocked, from.source, `subnet ${from.id} uses ${table.known ? `the implicit main route table of ${vpc.id}` : `a route table that is not described (${table.reason})`}, which the templates cannot add routes to`,
-        `Associate an explicit route table with ${from.id} (CDK's ec2.Vpc does), or add the route to ${to.cidr.value.text} yourself.`);
-      return;
+      return {
+        source: from.source,
+        why: `subnet ${from.id} uses ${table.known ? `the implicit main route table of ${vpc.id}` : `a route table that is not described (${table.reason})`}, which the templates cannot add routes to`,
+        fix: `Associate an explicit route table with ${from.id} (CDK's ec2.Vpc does), or add the route to ${to.cidr.value.text} yourself.`,
+      };
     }
     const destination = to.cidr.value.text;
     if (peering.existingPeeringId) {
       const choices = lookupRoutes(table.value, vpc, to.cidr.value);
-      if (choices.every((c) => c.target?.kind === 'vpc-peering' && c.target.targetId === peering.existingPeeringId)) return;
+      if (choices.every((c) => c.target?.kind === 'vpc-peering' && c.target.targetId === peering.existingPeeringId)) return 'present';
     }
     const existing = table.value.routes.find((r) => r.destination.known && r.destination.value.text === destination);
     if (existing) {
-      if (existing.target.kind === 'vpc-peering' && existing.target.targetId === peering.existingPeeringId) return;
-      this.refuse(blocked, existing.source, `route table ${table.value.id} already routes ${destination} to ${existing.target.description}, and auto-peer does not replace routes`,
-        `Point that route at a peering to ${to.vpcId.known ? to.vpcId.value : 'the store VPC'} (or remove it) so auto-peer can add its own.`);
-      return;
+      return {
+        source: existing.source,
+        why: `route table ${table.value.id} already routes ${destination} to ${existing.target.description}, and auto-peer does not replace routes`,
+        fix: `Point that route at a peering to ${to.vpcId.known ? to.vpcId.value : 'the store VPC'} (or remove it) so auto-peer can add its own.`,
+      };
     }
-    const routes = vpc.id === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
-    routes.set(`${table.value.id}>${destination}`, { routeTableId: table.value.id, subnetId: from.id, destination });
+    return { vpcId: vpc.id, routeTableId: table.value.id, subnetId: from.id, destination };
   }
 
   private groupReferenceValid(routed: Topology, path: PathTrace, eniSubnet: Subnet, storeSubnet: Subnet): boolean {
@@ -400,6 +416,12 @@ class RemedyBuilder {
       jobId: blocked.job.id,
     });
   }
+}
+
+interface Refusal {
+  readonly source?: SourceRef;
+  readonly why: string;
+  readonly fix: string;
 }
 
 interface MutablePeering {
