@@ -209,7 +209,11 @@ class RemedyBuilder {
     const located = locateStore(routed, storeConnection);
     const storeGroups = located?.securityGroupIds.known ? located.securityGroupIds.value : [];
     const eniGroups = connection.securityGroupIds;
-    const byReference = this.groupReferenceValid(routed, path, eniSubnet, storeSubnet);
+    // The path decides whether a reference is honoured only when each group is in its end's VPC:
+    // a store addressed by IP is assumed to wear its connection's groups, which may belong to
+    // another VPC, and a reference between groups of unpeered VPCs fails to deploy.
+    const byReference = this.groupReferenceValid(routed, path, eniSubnet, storeSubnet)
+      && groupInVpcOf(routed, eniGroups[0], eniSubnet) && groupInVpcOf(routed, storeGroups[0], storeSubnet);
     if (egressHop?.verdict === 'UNREACHABLE') {
       if (!eniGroups.length) {
         this.refuse(blocked, connection.source, 'the connection has no security group to add an egress rule to', 'Give the connection a security group.');
@@ -436,6 +440,11 @@ interface MutablePeering {
 
 interface MutableRule extends Omit<RemedyRule, 'jobIds'> {
   readonly jobIds: Set<string>;
+}
+
+function groupInVpcOf(topo: Topology, groupId: string | undefined, subnet: Subnet): boolean {
+  const vpcId = groupId !== undefined ? topo.securityGroup(groupId)?.vpcId : undefined;
+  return vpcId?.known === true && subnet.vpcId.known && vpcId.value === subnet.vpcId.value;
 }
 
 function pathKey(blocked: BlockedPath): string {

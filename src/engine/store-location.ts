@@ -132,10 +132,18 @@ export function locateStore(topo: Topology, connection: GlueConnection): Located
     const own = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
     const preferred = containing.filter((s) => own && s.vpcId.known && own.vpcId.known && s.vpcId.value === own.vpcId.value);
     const chosen = (preferred.length ? preferred : containing).slice(0, 1);
+    // The connection's groups can only guard the store if they belong to the store's VPC.
+    const storeVpc = chosen[0]?.vpcId.known ? chosen[0].vpcId.value : undefined;
+    const foreign = storeVpc === undefined ? [] : connection.securityGroupIds.filter((id) => {
+      const vpc = topo.securityGroup(id)?.vpcId;
+      return vpc?.known === true && vpc.value !== storeVpc;
+    });
     return {
       locatedBy: 'ip-address',
       subnetIds: chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${first!.host}`),
-      securityGroupIds: known([...connection.securityGroupIds]),
+      securityGroupIds: foreign.length
+        ? unknown(`The store at ${first!.host} is in ${storeVpc}, but the groups of connection ${connection.id} (${foreign.join(', ')}) belong to another VPC, so they cannot be the store's: its security groups are unknown.`)
+        : known([...connection.securityGroupIds]),
       port: fallbackPort !== undefined ? known(fallbackPort) : unknown(`no port in the address of ${connection.id}`),
       publiclyAccessible: false,
       byHostname: false,

@@ -209,7 +209,11 @@ describe('GlueNetworkGuard, auto-peer mode', () => {
     Template.fromStack(a).resourceCountIs('AWS::EC2::VPCPeeringConnection', 0);
     Template.fromStack(b).resourceCountIs('AWS::EC2::VPCPeeringConnection', 1);
     expect(gnpErrors(a, b, etl)).toEqual([]);
-    expect(JSON.parse(g.lastPlanJson!).jobs[0].dataStores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'REACHABLE']);
+    // Routing is repaired; the store's groups stay unknown (A's group cannot guard a store in B),
+    // so its verdict is UNKNOWN, a warning, until the store is declared.
+    const stores = JSON.parse(g.lastPlanJson!).jobs[0].dataStores;
+    expect(stores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'UNKNOWN']);
+    expect(stores[1].explanations.map((e: any) => e.code)).toEqual(['UNKNOWN_SECURITY_GROUP_RULES']);
   });
 
   test('idempotent: re-synthesizing and reading annotations twice adds nothing twice', () => {

@@ -56,6 +56,19 @@ describe('IP literal: the store lies in the subnet whose CIDR contains the addre
   });
 });
 
+describe('IP literal in another VPC than the connection\'s groups', () => {
+  test("the connection's groups cannot be the store's: its groups are unknown and the verdict UNKNOWN, not REACHABLE", () => {
+    // Found by the auto-peer property test: assuming sgA guards a store in VPC B let auto-peer
+    // write a group reference between unpeered VPCs.
+    const m = peered().connection('db', 'subA', ['sgA'], { url: 'jdbc:mysql://10.2.1.50:3306/app' }).job('etl', ['glue', 'db']);
+    const s = store(buildPlan(m.model, { failover: false }), 'db');
+    expect(s.locatedBy).toBe('ip-address');
+    expect(s.paths.map((p) => p.destinationSubnet)).toEqual(['subB']);
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => e.code)).toEqual(['UNKNOWN_SECURITY_GROUP_RULES']);
+  });
+});
+
 describe("default: the connection's own subnet, guarded by its own groups (assumed, and said so)", () => {
   test('hostname not resolvable to a resource: located by connection-subnet, both assumptions recorded', () => {
     const m = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example/app' }).job('etl', ['glue', 'db']);
