@@ -6,7 +6,7 @@ export type {
   FactsDocument, FactsVpc, FactsSubnet, FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule,
   FactsNetworkAcl, FactsNetworkAclEntry, FactsGatewayEndpoint, FactsNatGateway, FactsPeering, FactsConnection, FactsDataStore,
 } from './facts';
-export { buildModel } from './resources';
+export { buildModel, READ_RESOURCE_TYPES } from './resources';
 export { parseCloudFormationYaml } from './yaml';
 export {
   InputSet, STACK_REF, StackEvaluator, isResourceRef, isUnresolved, refMarker, unknownMarker, resourceRef, unresolved,

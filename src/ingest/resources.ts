@@ -63,6 +63,16 @@ const PHASES: Record<string, Read>[] = [
 ];
 
 /**
+ * Every resource type the model is built from: the readers' types, the subnet groups they look
+ * up, and nested stacks. A caller that renders templates itself (the synth-time guard) may skip
+ * every other resource.
+ */
+export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  ...PHASES.flatMap((phase) => Object.keys(phase)),
+  'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup', 'AWS::CloudFormation::Stack',
+]);
+
+/**
  * Builds the network model from templates and an optional facts file. Never throws on template
  * content: what cannot be determined becomes an unknown fact and, when it matters, an issue.
  */

@@ -1,9 +1,10 @@
 import {
-  CfnElement, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
+  CfnElement, CfnResource, DefaultTokenResolver, IFragmentConcatenator, IPostProcessor, IResolvable, IResolveContext, Reference, Stack,
   Token, Tokenization,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { STACK_REF } from '../../ingest/intrinsics';
+import { READ_RESOURCE_TYPES } from '../../ingest/resources';
 import { TemplateInput } from '../../ingest/types';
 
 /** The construct tree read as templates, with what the guard needs to map findings back. */
@@ -98,6 +99,15 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     const stack = construct.stack;
     const template = templates.get(stack);
     if (!template) continue;
+    // Only what the model is built from is rendered (resolving is most of synth's cost); any
+    // other resource is a stub with its type, so references to it still name a resource.
+    // Parameters, conditions, mappings and outputs are few and may be referenced: rendered.
+    if (CfnResource.isCfnResource(construct) && !READ_RESOURCE_TYPES.has(construct.cfnResourceType)) {
+      const logicalId = stack.resolve(construct.logicalId);
+      template.Resources[logicalId] = { Type: construct.cfnResourceType, Metadata: { 'aws:cdk:path': construct.node.path } };
+      elements.set(`${stackNames.get(stack)}/${logicalId}`, construct);
+      continue;
+    }
     let fragment: any;
     try {
       fragment = Tokenization.resolve((construct as any)._toCloudFormation(), { scope: stack, resolver, preparing: false });
