@@ -28,6 +28,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2.1000.0',
     'aws-cdk-lib@2.276.0',
     'constructs@10.5.1',
+    // The benchmark's anchor: the checks users already run at synth (bench/, not shipped).
+    'cdk-nag@^3',
   ],
   bin: { 'glue-netplan': 'lib/cli/main.js' },
 
@@ -52,10 +54,19 @@ project.eslint?.addRules({
 
 // The main job: synthesize the seed's example app with the real CDK CLI and print the plan.
 project.addTask('example', {
-  description: 'Synthesize examples/seed-three-vpcs (fail variant) and print the Glue network plan',
+  description: 'Synthesize examples/seed-three-vpcs (guard in fail mode, then auto-peer) and print the Glue network plan',
   steps: [
     { spawn: 'compile' },
     { exec: 'node examples/run-example.js', receiveArgs: true },
+  ],
+});
+
+// The synth-time benchmark (issue 5): ratios against plain synth and cdk-nag, growth exponent.
+project.addTask('bench', {
+  description: 'Measure the guard, auto-peer and the CLI on synthetic apps of growing size (see BENCHMARKS.md)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node --expose-gc node_modules/.bin/ts-node --transpile-only bench/run.ts', receiveArgs: true },
   ],
 });
 
