@@ -137,23 +137,28 @@ export class GlueNetworkGuard implements IAspect {
   private analyze(scope: IConstruct): void {
     let snapshot = readTree(scope);
     const extra: Finding[] = [];
+    const added: IConstruct[] = [];
     if (this.mode === GuardMode.AUTO_PEER) {
       const remedy = planRemedy(buildModel(snapshot.inputs), this.options);
       const placed = materializeRemedy(remedy, snapshot);
       extra.push(...remedy.unfixable, ...placed.unfixable);
+      added.push(...placed.stacks);
       if (placed.added > 0) snapshot = readTree(scope);
     }
     const plan = buildPlan(buildModel(snapshot.inputs), this.options);
     this.lastPlan = { ...plan, findings: [...plan.findings, ...extra] };
-    for (const finding of allFindings(this.lastPlan)) this.report(snapshot, scope, finding);
+    const touched = new Set<IConstruct>(added);
+    for (const finding of allFindings(this.lastPlan)) touched.add(this.report(snapshot, scope, finding));
     for (const problem of snapshot.problems) {
+      touched.add(problem.element);
       Validations.of(problem.element).addWarning(RULES.inputUnresolved.id,
         `[${RULES.inputUnresolved.id}] cdk-glue-netplan could not render ${problem.element.node.path} to read it: ${problem.message}. What depends on it is UNKNOWN.`);
     }
+    resynthesizeNestedStages(scope, touched);
     this.writePlan(scope);
   }
 
-  private report(snapshot: TreeSnapshot, scope: IConstruct, finding: Finding): void {
+  private report(snapshot: TreeSnapshot, scope: IConstruct, finding: Finding): IConstruct {
     const target = constructFor(snapshot, scope, finding);
     const text = `[${finding.ruleId}] ${finding.message} Fix: ${finding.fix}`;
     if (finding.severity === 'error' && this.mode !== GuardMode.WARN_ONLY) {
@@ -163,6 +168,7 @@ export class GlueNetworkGuard implements IAspect {
     } else {
       Validations.of(target).addWarning(finding.ruleId, text);
     }
+    return target;
   }
 
   private writePlan(scope: IConstruct): void {
@@ -173,6 +179,22 @@ export class GlueNetworkGuard implements IAspect {
     fs.mkdirSync(outdir, { recursive: true });
     fs.writeFileSync(path.join(outdir, this.planFileName), `${JSON.stringify(toJson(this.lastPlan), null, 2)}\n`);
   }
+}
+
+/**
+ * CDK synthesizes nested stages before it runs the aspects of their parent, so an analysis from
+ * above a Stage (the guard added to the App) comes after that stage's assembly was written. Every
+ * stage below the analyzed scope whose stacks got a finding or an auto-peer addition is
+ * synthesized again, so its assembly carries them (CDK re-synthesizes the same way with
+ * `synth({ force: true })`); the guard itself is not applied there, so this does not recurse.
+ */
+function resynthesizeNestedStages(scope: IConstruct, touched: Set<IConstruct>): void {
+  const stages = new Set<Stage>();
+  for (const construct of touched) {
+    const stage = Stage.of(construct);
+    if (stage && stage !== scope && isAncestor(scope, stage)) stages.add(stage);
+  }
+  for (const stage of stages) stage.synth({ force: true });
 }
 
 function isAncestor(ancestor: IConstruct, node: IConstruct): boolean {

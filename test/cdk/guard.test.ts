@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AspectPriority, Aspects, Stack, Validations, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Stack, Stage, Validations, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { NetworkStack, seedApp } from './seed-app';
 import { GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
@@ -131,6 +131,52 @@ describe('GlueNetworkGuard, fail mode (default)', () => {
     const plan = JSON.parse(g.lastPlanJson!);
     expect(plan.azDown).toEqual(['current-region-az1']);
     expect(plan.jobs[0].selectedConnection.constructPath).toBe('Etl/NetworkA2/Resource');
+  });
+});
+
+describe('GlueNetworkGuard across stages', () => {
+  test('one analysis covers the stacks of every stage; findings land in the staged stacks; auto-peer places within the stage', () => {
+    const app = new App();
+    const build = (stage: Stage) => {
+      const a = new NetworkStack(stage, 'NetA', '10.1.0.0/16');
+      const b = new NetworkStack(stage, 'NetB', '10.2.0.0/16');
+      const etl = new Stack(stage, 'Etl');
+      const conn = (id: string, net: NetworkStack, ip: string) => new glue.Connection(etl, id, {
+        type: glue.ConnectionType.JDBC,
+        network: glue.ConnectionNetwork.subnet(net.vpc.isolatedSubnets[0]),
+        securityGroups: [net.glueGroup],
+        properties: { JDBC_CONNECTION_URL: `jdbc:mysql://${ip}:3306/x` },
+      });
+      new glue.PythonShellJob(etl, 'Job', {
+        role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+        script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py'),
+        connections: [conn('ConnA', a, '10.1.0.10'), conn('ConnB', b, '10.2.0.10')],
+      });
+      return { a, b, etl };
+    };
+    const prod = build(new Stage(app, 'Prod'));
+    const dev = build(new Stage(app, 'Dev'));
+    const g = guard(app);
+    // Annotations.fromStack reads the root assembly only: read the stages' assemblies.
+    const assembly = app.synth();
+    for (const stage of ['Prod', 'Dev']) {
+      const messages = assembly.getNestedAssembly(`assembly-${stage}`).getStackByName(`${stage}-Etl`).messages;
+      const errors = messages.filter((m) => m.level === 'error' && /GNP-STORE-UNREACHABLE/.test(String(m.entry.data)));
+      expect(errors.map((m) => m.id)).toEqual([`/${stage}/Etl/Job/Resource`]);
+    }
+    void prod;
+    void dev;
+    // Both stages deploy stacks named Prod-NetA / Dev-NetA...: one plan, two jobs.
+    expect(JSON.parse(g.lastPlanJson!).jobs.map((j: any) => j.constructPath).sort()).toEqual(['Dev/Etl/Job/Resource', 'Prod/Etl/Job/Resource']);
+
+    const fixed = new App();
+    const staged = build(new Stage(fixed, 'Prod'));
+    guard(fixed, { mode: GuardMode.AUTO_PEER, failover: false });
+    const fixedAssembly = fixed.synth().getNestedAssembly('assembly-Prod');
+    const etlTemplate = fixedAssembly.getStackByName('Prod-Etl').template;
+    expect(Object.values<any>(etlTemplate.Resources).filter((r) => r.Type === 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(fixedAssembly.stacks.flatMap((st) => st.messages).filter((m) => m.level === 'error')).toEqual([]);
+    void staged;
   });
 });
 

@@ -17,7 +17,7 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
  *
  * @returns what could not be placed, as error findings
  */
-export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): { added: number; unfixable: Finding[] } {
+export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): { added: number; unfixable: Finding[]; stacks: Stack[] } {
   const placer = new Placer(snapshot);
   const unfixable: Finding[] = [];
   let added = 0;
@@ -31,7 +31,7 @@ export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): { add
     if (typeof result === 'number') added += result;
     else unfixable.push(result);
   }
-  return { added, unfixable };
+  return { added, unfixable, stacks: [...placer.used] };
 }
 
 function refuse(source: SourceRef, message: string, fix: string): Finding {
@@ -175,6 +175,9 @@ function slug(text: string): string {
  * cycle). Records the new dependencies, so later placements see them.
  */
 class Placer {
+  /** The stacks something was placed in. */
+  readonly used = new Set<Stack>();
+
   constructor(private readonly snapshot: TreeSnapshot) {}
 
   place(jobIds: readonly string[], referenced: CfnElement[]): Stack | string {
@@ -190,6 +193,7 @@ class Placer {
       const why = this.unsuitable(candidate, targets);
       if (!why) {
         for (const t of targets) this.addDependency(candidate, t);
+        this.used.add(candidate);
         return candidate;
       }
       reasons.push(`${candidate.node.path}: ${why}`);
