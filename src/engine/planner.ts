@@ -95,7 +95,10 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     for (const az of azs) {
       const down = new Set([...azDown, az]);
       const alt = selectConnection(topo, job, down);
-      const altStores = planStores(topo, job, alt);
+      // When the failed AZ leaves Glue's choice as it was, the stores' paths are those already
+      // traced (planStores depends on nothing else): reuse them rather than trace them again.
+      const sameChoice = alt.selected?.connection === selection.selected?.connection && alt.uncertain === selection.uncertain;
+      const altStores = sameChoice ? [...dataStores] : planStores(topo, job, alt);
       const verdicts = altStores.map((s) => s.verdict);
       const allReachable = !alt.selected ? (alt.uncertain ? null : false)
         : verdicts.includes('UNREACHABLE') ? false : verdicts.includes('UNKNOWN') ? null : true;
@@ -200,9 +203,17 @@ function dnsExplanation(topo: Topology, eniSubnet: Subnet, storeSubnet: Subnet, 
 
 function connectionFindings(topo: Topology): Finding[] {
   const findings: Finding[] = [];
-  const usedIds = new Set<string>();
-  for (const job of topo.model.jobs.values()) for (const r of job.connections) if (r.connectionId) usedIds.add(r.connectionId);
-  const anyJob = [...topo.model.jobs.values()][0];
+  // The jobs listing each connection, in model order, indexed once: asking every job about every
+  // connection made this quadratic in the size of the app.
+  const jobsByConnection = new Map<string, GlueJob[]>();
+  for (const job of topo.model.jobs.values()) {
+    for (const r of job.connections) {
+      if (!r.connectionId) continue;
+      const jobs = jobsByConnection.get(r.connectionId);
+      if (!jobs) jobsByConnection.set(r.connectionId, [job]);
+      else if (jobs[jobs.length - 1] !== job) jobs.push(job);
+    }
+  }
   for (const connection of topo.model.connections.values()) {
     const name = connection.name.known ? connection.name.value : connection.id;
     if (!connection.subnetId) {
@@ -213,7 +224,7 @@ function connectionFindings(topo: Topology): Finding[] {
     }
     const subnet = topo.subnet(connection.subnetId);
     if (!subnet) {
-      if (usedIds.has(connection.id)) findings.push(finding(RULES.unknownSubnet, connection.source, `Connection ${name}'s subnet ${connection.subnetId} is not described by the templates or --facts, so whether Glue can select it, and what it reaches, is unknown.`, 'Describe the subnet, its route table and VPC in a --facts file.'));
+      if (jobsByConnection.has(connection.id)) findings.push(finding(RULES.unknownSubnet, connection.source, `Connection ${name}'s subnet ${connection.subnetId} is not described by the templates or --facts, so whether Glue can select it, and what it reaches, is unknown.`, 'Describe the subnet, its route table and VPC in a --facts file.'));
       continue;
     }
     if (connection.availabilityZone?.known && subnet.availabilityZone.known && connection.availabilityZone.value !== subnet.availabilityZone.value) {
@@ -224,14 +235,11 @@ function connectionFindings(topo: Topology): Finding[] {
       const s3 = s3Path(topo, subnet, vpc.value);
       if (s3.status === 'none') findings.push(finding(RULES.noS3Path, connection.source, `Connection ${name}: ${s3.message}. Glue checks for an S3 path at run submission and skips connections without one.`, `Add an S3 gateway endpoint associated with ${subnet.id}'s route table (vpc.addGatewayEndpoint with ec2.GatewayVpcEndpointAwsService.S3), or a default route to a NAT gateway.`));
     }
-    if (anyJob) {
-      // Subnet too small for one run of any job listing the connection.
-      for (const job of topo.model.jobs.values()) {
-        if (!job.connections.some((r) => r.connectionId === connection.id)) continue;
-        const verdict = judgeConnection(topo, connection, job, new Set());
-        const cap = verdict.reasons.find((r) => r.code === 'IP_CAPACITY');
-        if (cap) findings.push(finding(RULES.subnetTooSmall, subnet.source, `Job ${job.name.known ? job.name.value : job.id} cannot use connection ${name}: ${cap.message}. Glue skips a subnet without enough free addresses.`, `Use a larger subnet (at least /${prefixFor(enisPerRun(job))}) or fewer workers.`, job.id));
-      }
+    // Subnet too small for one run of any job listing the connection.
+    for (const job of jobsByConnection.get(connection.id) ?? []) {
+      const verdict = judgeConnection(topo, connection, job, new Set());
+      const cap = verdict.reasons.find((r) => r.code === 'IP_CAPACITY');
+      if (cap) findings.push(finding(RULES.subnetTooSmall, subnet.source, `Job ${job.name.known ? job.name.value : job.id} cannot use connection ${name}: ${cap.message}. Glue skips a subnet without enough free addresses.`, `Use a larger subnet (at least /${prefixFor(enisPerRun(job))}) or fewer workers.`, job.id));
     }
     findings.push(...checkGlueRequirements(topo, connection));
   }

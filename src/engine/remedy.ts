@@ -93,7 +93,9 @@ export function planRemedy(model: NetworkModel, options: PlanOptions = {}): Reme
 
   const routed = builder.apply(model);
   const middle = buildPlan(routed, options);
-  for (const blocked of blockedPaths(middle, failover)) builder.repairSecurityGroups(blocked, new Topology(routed));
+  // One index of the routed model for every path (building it per path made this quadratic).
+  const routedTopology = new Topology(routed);
+  for (const blocked of blockedPaths(middle, failover)) builder.repairSecurityGroups(blocked, routedTopology);
 
   const repaired = builder.apply(model);
   const after = buildPlan(repaired, options);

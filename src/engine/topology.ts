@@ -11,7 +11,12 @@ export class Topology {
   private readonly endpointsByRouteTable = new Map<string, GatewayEndpoint[]>();
   private readonly attachmentsByTgwVpc = new Map<string, TransitGatewayAttachment[]>();
   private readonly peeringsByVpc = new Map<string, VpcPeeringConnection[]>();
-  private readonly subnetsByCidr: Subnet[] = [];
+  /** Subnets with a known CIDR of /16 or longer, by the /16 block they lie in (a CIDR is aligned). */
+  private readonly subnetsBySlash16 = new Map<number, Subnet[]>();
+  /** Subnets with a known CIDR shorter than /16 (facts may describe such), checked for every address. */
+  private readonly wideSubnets: Subnet[] = [];
+  /** Model order of the subnets with a known CIDR, so lookups keep it. */
+  private readonly subnetOrder = new Map<Subnet, number>();
 
   constructor(public readonly model: NetworkModel) {
     for (const endpoint of model.gatewayEndpoints.values()) {
@@ -26,7 +31,12 @@ export class Topology {
         push(this.peeringsByVpc, pcx.accepterVpcId.value, pcx);
       }
     }
-    for (const subnet of model.subnets.values()) if (subnet.cidr.known) this.subnetsByCidr.push(subnet);
+    for (const subnet of model.subnets.values()) {
+      if (!subnet.cidr.known) continue;
+      this.subnetOrder.set(subnet, this.subnetOrder.size);
+      if (subnet.cidr.value.prefixLength >= 16) push(this.subnetsBySlash16, slash16(subnet.cidr.value.first), subnet);
+      else this.wideSubnets.push(subnet);
+    }
   }
 
   subnet(id: string): Subnet | undefined {
@@ -95,7 +105,10 @@ export class Topology {
 
   /** Subnets whose CIDR contains an address (for stores addressed by IP literal). */
   subnetsContaining(address: number): Subnet[] {
-    return this.subnetsByCidr.filter((s) => s.cidr.known && s.cidr.value.first <= address && address <= s.cidr.value.last);
+    const contains = (s: Subnet) => s.cidr.known && s.cidr.value.first <= address && address <= s.cidr.value.last;
+    const found = (this.subnetsBySlash16.get(slash16(address)) ?? []).filter(contains);
+    if (!this.wideSubnets.length) return found;
+    return [...found, ...this.wideSubnets.filter(contains)].sort((a, b) => this.subnetOrder.get(a)! - this.subnetOrder.get(b)!);
   }
 
   regionOf(vpc: Vpc): string | undefined {
@@ -110,6 +123,11 @@ export function otherSide(pcx: VpcPeeringConnection, vpcId: string): string | un
   if (requester === vpcId) return accepter;
   if (accepter === vpcId) return requester;
   return undefined;
+}
+
+/** The /16 block of an address (addresses are unsigned 32-bit integers). */
+function slash16(address: number): number {
+  return Math.floor(address / 65536);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

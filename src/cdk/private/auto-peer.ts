@@ -5,6 +5,7 @@ import { Finding, Remedy, RemedyPeering, RemedyRule, RULES } from '../../engine'
 import { SourceRef } from '../../model';
 import { VpcPeering } from '../vpc-peering';
 import { TreeSnapshot } from './tree-reader';
+import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
 
 /** Construct id of the container auto-peer adds its resources under, in the stack it picks. */
 export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
@@ -18,6 +19,12 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
  * @returns what could not be placed, as error findings
  */
 export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): { added: number; unfixable: Finding[]; stacks: Stack[] } {
+  // Each VpcPeering looks for the VPCs' secondary CIDR blocks: find them once for all peerings.
+  const root = snapshot.stacks.values().next().value?.node.root;
+  return root ? withIpv4BlockIndex(root, () => placeRemedy(remedy, snapshot)) : placeRemedy(remedy, snapshot);
+}
+
+function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot): { added: number; unfixable: Finding[]; stacks: Stack[] } {
   const placer = new Placer(snapshot);
   const unfixable: Finding[] = [];
   let added = 0;

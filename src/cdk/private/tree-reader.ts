@@ -117,7 +117,8 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     }
     for (const [section, entries] of Object.entries<any>(fragment ?? {})) {
       if (!entries || typeof entries !== 'object') continue;
-      template[section] = { ...(template[section] ?? {}), ...entries };
+      // Merge in place: copying the section for each element made reading a stack quadratic.
+      Object.assign(template[section] ??= {}, entries);
     }
     const logicalId = stack.resolve(construct.logicalId);
     elements.set(`${stackNames.get(stack)}/${logicalId}`, construct);

@@ -1,4 +1,5 @@
 import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /** One IPv4 CIDR block of a VPC, as far as it can be known at synth time. */
 export interface VpcIpv4Block {
@@ -26,10 +27,9 @@ export interface VpcIpv4Block {
 export function discoverVpcIpv4Blocks(vpc: ec2.IVpc): VpcIpv4Block[] {
   const blocks: VpcIpv4Block[] = [primaryBlock(vpc)];
   const vpcPathPrefix = `${vpc.node.path}/`;
-  for (const construct of vpc.node.root.node.findAll()) {
-    if (!(construct instanceof ec2.CfnVPCCidrBlock)) {
-      continue;
-    }
+  const root = vpc.node.root;
+  const candidates = index?.root === root ? (index.blocks ??= findCidrBlocks(root)) : findCidrBlocks(root);
+  for (const construct of candidates) {
     const targetsThisVpc = construct.node.path.startsWith(vpcPathPrefix) || construct.vpcId === vpc.vpcId;
     const isIpv4 = construct.cidrBlock !== undefined || construct.ipv4IpamPoolId !== undefined;
     if (!targetsThisVpc || !isIpv4) {
@@ -44,6 +44,30 @@ export function discoverVpcIpv4Blocks(vpc: ec2.IVpc): VpcIpv4Block[] {
     });
   }
   return blocks;
+}
+
+/** Every AWS::EC2::VPCCidrBlock of the app, in tree order: a walk of the whole tree. */
+function findCidrBlocks(root: IConstruct): ec2.CfnVPCCidrBlock[] {
+  return root.node.findAll().filter((c): c is ec2.CfnVPCCidrBlock => c instanceof ec2.CfnVPCCidrBlock);
+}
+
+/** The blocks of one app, found once for a batch of calls (see withIpv4BlockIndex). */
+let index: { readonly root: IConstruct; blocks?: ec2.CfnVPCCidrBlock[] } | undefined;
+
+/**
+ * Runs `work` with the AWS::EC2::VPCCidrBlock constructs of the app found once, instead of by a
+ * walk of the whole tree at each discoverVpcIpv4Blocks call (each VpcPeering makes two): adding
+ * many peerings was quadratic in the size of the app. Only for work that adds no VPCCidrBlock
+ * (auto-peer adds peerings, routes and security-group rules), or the index would be stale.
+ */
+export function withIpv4BlockIndex<T>(root: IConstruct, work: () => T): T {
+  if (index) return work();
+  index = { root };
+  try {
+    return work();
+  } finally {
+    index = undefined;
+  }
 }
 
 function primaryBlock(vpc: ec2.IVpc): VpcIpv4Block {

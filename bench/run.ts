@@ -1,0 +1,656 @@
+/**
+ * The benchmark of issue 5: what the guard costs at synth time, against the same app's plain
+ * synth and against cdk-nag, what the CLI costs against bare JSON parsing, and how time and
+ * memory grow as the app doubles. BENCHMARKS.md has the results and how to read them.
+ *
+ *   npm run bench                                    # default sizes (small, medium, x1..x8), 3 rounds
+ *   npm run bench -- --sizes small --reps 1          # a quick check (about half a minute)
+ *   npm run bench -- --sizes large,x16               # the opt-in large sizes (tens of minutes)
+ *   npm run bench -- --sizes none --profile large    # CPU profile of the guard at the large size
+ *
+ * Each size runs in its own child process. In it, after a warm-up round, the variants alternate
+ * (plain, fail, auto-peer, cdk-nag, plugin, plain, fail, ...), each building a fresh App and
+ * synthesizing it into a fresh temporary directory after a forced GC. Ratios are medians of the
+ * per-round ratios, so a slow round (GC, a busy neighbour) weighs on both sides of a ratio. The
+ * guard's and the plugins' own time is measured directly (a subclass times `visit` / `validate`),
+ * so it is not lost in the noise of a whole synth; the GC pauses inside it (perf_hooks 'gc'
+ * entries) are reported apart, since how many major GCs land in it varies from run to run. Peak heap is the largest used V8 heap seen
+ * before any GC during the run (v8.GCProfiler) or at its end, above the heap after the forced GC.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as inspector from 'inspector/promises';
+import * as os from 'os';
+import * as path from 'path';
+import { PerformanceEntry, PerformanceObserver } from 'perf_hooks';
+import * as v8 from 'v8';
+import { App, AspectPriority, Aspects, IPolicyValidationContext, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { AppShape, generateApp, GeneratedApp, GROWTH_SERIES, SIZES } from './generate';
+import { formatSummary, Phase, summarizeProfile } from './profile';
+import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode } from '../src/cdk/guard';
+import { GlueNetworkValidationPlugin } from '../src/cdk/validation-plugin';
+import { parseArgs as parseCliArgs, planFromFiles, runCli } from '../src/cli/run';
+
+const REPO = path.resolve(__dirname, '..');
+/** Where results and profiles go (git-ignored). */
+const OUT = path.join(__dirname, 'out');
+const RESULT_MARKER = '@@bench-result ';
+const DEFAULT_SIZES = ['small', 'medium', 'x1', 'x2', 'x4', 'x8'];
+
+/** Context every variant gets, so they differ only by the check under test. */
+const APP_CONTEXT = {
+  // An in-memory synth throws validation failures (cdk-nag's) with the report instead of printing it.
+  '@aws-cdk/core:appMode': 'inmemory',
+  // The auto-peered large app passes CloudFormation's 500 resources in some ETL stacks (see BENCHMARKS.md).
+  '@aws-cdk/core:stackResourceLimit': 5000,
+};
+
+/**
+ * - plain: the app alone;
+ * - fail, auto-peer: the app with the GlueNetworkGuard aspect in that mode;
+ * - cdk-nag: the app with cdk-nag's AwsSolutionsChecks (a validation plugin since cdk-nag 3);
+ * - plugin: the app with this library's GlueNetworkValidationPlugin, which reads the templates
+ *   CDK wrote instead of rendering the tree (for comparison).
+ */
+type Variant = 'plain' | 'fail' | 'auto-peer' | 'cdk-nag' | 'plugin';
+const VARIANTS: Variant[] = ['plain', 'fail', 'auto-peer', 'cdk-nag', 'plugin'];
+
+declare const gc: (() => void) | undefined;
+
+function collect(): void {
+  if (typeof gc !== 'function') throw new Error('run with node --expose-gc (npm run bench does)');
+  gc();
+  gc();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timed checks: their own time, without touching src
+// ---------------------------------------------------------------------------------------------
+
+/** Time spent in a check, and the intervals of its longer calls (to find the GC pauses in them). */
+class OwnTime {
+  public ms = 0;
+  public readonly intervals: [number, number][] = [];
+  public time<T>(work: () => T): T {
+    const start = performance.now();
+    try {
+      return work();
+    } finally {
+      const end = performance.now();
+      this.ms += end - start;
+      if (end - start > 1) this.intervals.push([start, end]);
+    }
+  }
+}
+
+/** The guard, timing every visit (the analysis runs in the visit of the root; the others return at once). */
+class TimedGuard extends GlueNetworkGuard {
+  public readonly own = new OwnTime();
+  constructor(props: GlueNetworkGuardProps) {
+    super(props);
+  }
+  public visit(node: IConstruct): void {
+    this.own.time(() => super.visit(node));
+  }
+}
+
+/** cdk-nag's AWS Solutions pack, timing its validation (CDK's report formatting is not in it). */
+class TimedNag extends AwsSolutionsChecks {
+  public readonly own = new OwnTime();
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    return this.own.time(() => super.validate(context));
+  }
+}
+
+/** This library's validation plugin, timed like cdk-nag. */
+class TimedPlugin extends GlueNetworkValidationPlugin {
+  public readonly own = new OwnTime();
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    return this.own.time(() => super.validate(context));
+  }
+}
+
+/** GC pauses of the main thread, as the runtime reports them (after a turn of the event loop). */
+const gcPauses: PerformanceEntry[] = [];
+let gcObserver: PerformanceObserver | undefined;
+
+/** The GC pause time (ms) inside the intervals, from the pauses reported since the last call. */
+async function gcPauseWithin(intervals: [number, number][]): Promise<number> {
+  if (!gcObserver) return 0;
+  await new Promise((resolve) => setImmediate(resolve));
+  gcPauses.push(...gcObserver.takeRecords());
+  let total = 0;
+  for (const pause of gcPauses) {
+    for (const [start, end] of intervals) {
+      total += Math.max(0, Math.min(end, pause.startTime + pause.duration) - Math.max(start, pause.startTime));
+    }
+  }
+  gcPauses.length = 0;
+  return total;
+}
+
+function observeGc(): void {
+  gcObserver = new PerformanceObserver((list) => { gcPauses.push(...list.getEntries()); });
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One measurement
+// ---------------------------------------------------------------------------------------------
+
+interface Sample {
+  readonly variant: Variant;
+  /** App construction (the generator), ms. */
+  readonly constructMs: number;
+  /** app.synth(), ms (aspects and validation plugins included). */
+  readonly synthMs: number;
+  /** Construction + synth: what `cdk synth` waits for, ms. */
+  readonly totalMs: number;
+  /** The check's own time (guard visits, plugin validate), ms. */
+  readonly ownMs: number;
+  /** The GC pauses within the check's own time, ms. */
+  readonly ownGcMs: number;
+  /** Peak used V8 heap above the heap after the forced GC, MB. */
+  readonly peakHeapMb: number;
+}
+
+/** Runs `work` and returns the peak used heap above the current one (after a forced GC), MB. */
+function withPeakHeap<T>(work: () => T): { result: T; peakHeapMb: number } {
+  const base = v8.getHeapStatistics().used_heap_size;
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const result = work();
+  const stats = profiler.stop();
+  const peak = Math.max(v8.getHeapStatistics().used_heap_size, ...stats.statistics.map((s: any) => s.beforeGC.heapStatistics.usedHeapSize));
+  return { result, peakHeapMb: (peak - base) / 2 ** 20 };
+}
+
+interface Synthesized {
+  readonly sample: Sample;
+  readonly outdir: string;
+  readonly generated: GeneratedApp;
+  readonly planJson?: string;
+  readonly validationError?: string;
+}
+
+async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesized> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `glue-netplan-bench-${variant}-`));
+  collect();
+  let guard: TimedGuard | undefined;
+  let plugin: TimedNag | TimedPlugin | undefined;
+  let validationError: string | undefined;
+  let generated: GeneratedApp | undefined;
+  let times = { start: 0, constructed: 0, end: 0 };
+  const { peakHeapMb } = withPeakHeap(() => {
+    const start = performance.now();
+    const app = new App({ outdir, context: APP_CONTEXT });
+    generated = generateApp(app, SIZES[sizeName]);
+    if (variant === 'fail') guard = new TimedGuard({ mode: GuardMode.FAIL });
+    if (variant === 'auto-peer') guard = new TimedGuard({ mode: GuardMode.AUTO_PEER });
+    // As the guard's documentation says: last, after the aspects that change the app.
+    if (guard) Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    if (variant === 'cdk-nag') Validations.of(app).addPlugins(plugin = new TimedNag(app));
+    if (variant === 'plugin') Validations.of(app).addPlugins(plugin = new TimedPlugin());
+    const constructed = performance.now();
+    try {
+      app.synth();
+    } catch (e) {
+      // cdk-nag finds violations in any realistic app, the plugin the cross-VPC stores: CDK
+      // throws once the assembly is written and validated.
+      const text = `${(e as Error)?.name} ${(e as Error)?.message ?? String(e)}`;
+      if ((variant !== 'cdk-nag' && variant !== 'plugin') || !/ValidationFailed|Validation failed/.test(text)) throw e;
+      validationError = (e as Error).message;
+    }
+    times = { start, constructed, end: performance.now() };
+  });
+  const own = guard?.own ?? plugin?.own;
+  const sample: Sample = {
+    variant,
+    constructMs: times.constructed - times.start,
+    synthMs: times.end - times.constructed,
+    totalMs: times.end - times.start,
+    ownMs: own?.ms ?? 0,
+    ownGcMs: await gcPauseWithin(own?.intervals ?? []),
+    peakHeapMb,
+  };
+  return { sample, outdir, generated: generated!, planJson: guard?.lastPlanJson, validationError };
+}
+
+function templateFiles(outdir: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const files = [path.join(outdir, 'manifest.json')];
+  for (const artifact of Object.values<any>(manifest.artifacts)) {
+    if (artifact.type === 'aws:cloudformation:stack') files.push(path.join(outdir, artifact.properties.templateFile));
+  }
+  return files;
+}
+
+function countResources(outdir: string): number {
+  return templateFiles(outdir).slice(1)
+    .reduce((n, file) => n + Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {}).length, 0);
+}
+
+function errorCount(planJson: string | undefined): number {
+  if (!planJson) return 0;
+  const plan = JSON.parse(planJson);
+  const findings = [...plan.findings, ...plan.jobs.flatMap((j: any) => j.findings)];
+  return findings.filter((f: any) => f.severity === 'error').length;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One size, in its own process
+// ---------------------------------------------------------------------------------------------
+
+interface AppFacts {
+  readonly stacks: number;
+  readonly vpcs: number;
+  readonly jobs: number;
+  readonly connections: number;
+  readonly crossVpcConnections: number;
+  readonly resources: number;
+  readonly autoPeerResources: number;
+  readonly templateBytes: number;
+  readonly templateFiles: number;
+}
+
+interface CliSamples {
+  /** runCli over cdk.out (text output, as a user runs it), ms. */
+  readonly runCliMs: number[];
+  /** planFromFiles: load + model + plan, no output, ms. */
+  readonly planMs: number[];
+  /** Reading and JSON.parse of the same files (manifest and templates), ms. */
+  readonly floorMs: number[];
+  readonly runCliPeakHeapMb: number[];
+}
+
+interface SizeResult {
+  readonly size: string;
+  readonly shape: AppShape;
+  readonly app: AppFacts;
+  readonly findings: { failErrors: number; autoPeerErrors: number; nagFindings: number };
+  readonly rounds: Sample[][];
+  readonly cli: CliSamples;
+}
+
+async function measureSize(sizeName: string, reps: number, cliReps: number, warmups: number): Promise<SizeResult> {
+  observeGc();
+  // Warm-up rounds on the same app, not counted: module loading, JIT and heap growth would
+  // otherwise land on the first variant measured.
+  for (let w = 0; w < warmups; w++) {
+    for (const variant of VARIANTS) {
+      const { sample, outdir } = await synthOnce(sizeName, variant);
+      process.stderr.write(`  ${sizeName} warm-up ${w + 1}/${warmups} ${variant}: ${(sample.totalMs / 1000).toFixed(2)} s\n`);
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  const rounds: Sample[][] = [];
+  let cliOutdir: string | undefined;
+  let app: AppFacts | undefined;
+  const findings = { failErrors: 0, autoPeerErrors: 0, nagFindings: 0 };
+  for (let r = 0; r < reps; r++) {
+    const round: Sample[] = [];
+    for (const variant of VARIANTS) {
+      const result = await synthOnce(sizeName, variant);
+      round.push(result.sample);
+      process.stderr.write(`  ${sizeName} round ${r + 1}/${reps} ${variant}: ${(result.sample.totalMs / 1000).toFixed(2)} s `
+        + `(own ${result.sample.ownMs.toFixed(0)} ms of which GC ${result.sample.ownGcMs.toFixed(0)} ms, peak heap +${result.sample.peakHeapMb.toFixed(0)} MB)\n`);
+      if (r === 0) {
+        if (variant === 'plain') {
+          const files = templateFiles(result.outdir);
+          app = {
+            stacks: result.generated.stacks.length,
+            vpcs: result.generated.vpcs,
+            jobs: result.generated.jobs,
+            connections: result.generated.connections,
+            crossVpcConnections: result.generated.crossVpcConnections,
+            resources: countResources(result.outdir),
+            autoPeerResources: 0,
+            templateBytes: files.reduce((n, f) => n + fs.statSync(f).size, 0),
+            templateFiles: files.length,
+          };
+        }
+        if (variant === 'fail') findings.failErrors = errorCount(result.planJson);
+        if (variant === 'auto-peer') {
+          findings.autoPeerErrors = errorCount(result.planJson);
+          app = { ...app!, autoPeerResources: countResources(result.outdir) - app!.resources };
+        }
+        if (variant === 'cdk-nag') findings.nagFindings = (result.validationError?.match(/Acknowledge with/g) ?? []).length;
+      }
+      if (variant === 'plain' && !cliOutdir) cliOutdir = result.outdir;
+      else fs.rmSync(result.outdir, { recursive: true, force: true });
+    }
+    rounds.push(round);
+  }
+
+  // The CLI over the plain app's cdk.out, against reading and JSON.parse of the same files.
+  const files = templateFiles(cliOutdir!);
+  const cli: CliSamples = { runCliMs: [], planMs: [], floorMs: [], runCliPeakHeapMb: [] };
+  const options = parseCliArgs([cliOutdir!]);
+  if (options === 'help') throw new Error('unexpected --help');
+  let sink = 0;
+  for (let r = 0; r < cliReps + 1; r++) {
+    const counted = r > 0; // the first round warms up
+    collect();
+    let start = performance.now();
+    for (const file of files) sink += Object.keys(JSON.parse(fs.readFileSync(file, 'utf8'))).length;
+    if (counted) cli.floorMs.push(performance.now() - start);
+    collect();
+    start = performance.now();
+    sink += planFromFiles(options, REPO).jobs.length;
+    if (counted) cli.planMs.push(performance.now() - start);
+    collect();
+    let out = '';
+    const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { out += t; }, cwd: REPO };
+    start = performance.now();
+    const { peakHeapMb } = withPeakHeap(() => runCli([cliOutdir!], io));
+    if (counted) {
+      cli.runCliMs.push(performance.now() - start);
+      cli.runCliPeakHeapMb.push(peakHeapMb);
+    }
+    sink += out.length;
+  }
+  if (sink < 0) process.stderr.write('\n');
+  fs.rmSync(cliOutdir!, { recursive: true, force: true });
+  return { size: sizeName, shape: SIZES[sizeName], app: app!, findings, rounds, cli };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures and tables
+// ---------------------------------------------------------------------------------------------
+
+interface Figures {
+  readonly plainMs: number;
+  readonly failRatio: number;
+  readonly guardOwnMs: number;
+  readonly guardShare: number;
+  /** The guard's own time without the GC pauses in it. */
+  readonly guardCpuMs: number;
+  readonly guardCpuShare: number;
+  readonly autoRatio: number;
+  readonly autoOwnMs: number;
+  readonly autoShare: number;
+  readonly autoCpuMs: number;
+  readonly nagRatio: number;
+  readonly nagOwnMs: number;
+  readonly nagShare: number;
+  /** Guard's own time / cdk-nag's own time (both timed directly). */
+  readonly guardVsNagOwn: number;
+  /** (fail - plain) / (cdk-nag - plain), from the per-round totals: noisy when cdk-nag's overhead is small. */
+  readonly guardVsNagTotals: number;
+  readonly pluginRatio: number;
+  readonly pluginOwnMs: number;
+  readonly pluginShare: number;
+  readonly heapPlainMb: number;
+  readonly heapFailMb: number;
+  readonly heapAutoMb: number;
+  readonly floorMs: number;
+  readonly planMs: number;
+  readonly cliMs: number;
+  readonly cliHeapMb: number;
+}
+
+function figures(result: SizeResult): Figures {
+  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v)!;
+  const per = (f: (round: Sample[]) => number) => median(result.rounds.map(f));
+  const plain = (r: Sample[]) => of(r, 'plain').totalMs;
+  return {
+    plainMs: per(plain),
+    failRatio: per((r) => of(r, 'fail').totalMs / plain(r)),
+    guardOwnMs: per((r) => of(r, 'fail').ownMs),
+    guardShare: per((r) => of(r, 'fail').ownMs / plain(r)),
+    guardCpuMs: per((r) => of(r, 'fail').ownMs - of(r, 'fail').ownGcMs),
+    guardCpuShare: per((r) => (of(r, 'fail').ownMs - of(r, 'fail').ownGcMs) / plain(r)),
+    autoRatio: per((r) => of(r, 'auto-peer').totalMs / plain(r)),
+    autoOwnMs: per((r) => of(r, 'auto-peer').ownMs),
+    autoShare: per((r) => of(r, 'auto-peer').ownMs / plain(r)),
+    autoCpuMs: per((r) => of(r, 'auto-peer').ownMs - of(r, 'auto-peer').ownGcMs),
+    nagRatio: per((r) => of(r, 'cdk-nag').totalMs / plain(r)),
+    nagOwnMs: per((r) => of(r, 'cdk-nag').ownMs),
+    nagShare: per((r) => of(r, 'cdk-nag').ownMs / plain(r)),
+    guardVsNagOwn: per((r) => of(r, 'fail').ownMs / of(r, 'cdk-nag').ownMs),
+    guardVsNagTotals: per((r) => of(r, 'fail').totalMs - plain(r)) / per((r) => of(r, 'cdk-nag').totalMs - plain(r)),
+    pluginRatio: per((r) => of(r, 'plugin').totalMs / plain(r)),
+    pluginOwnMs: per((r) => of(r, 'plugin').ownMs),
+    pluginShare: per((r) => of(r, 'plugin').ownMs / plain(r)),
+    heapPlainMb: per((r) => of(r, 'plain').peakHeapMb),
+    heapFailMb: per((r) => of(r, 'fail').peakHeapMb),
+    heapAutoMb: per((r) => of(r, 'auto-peer').peakHeapMb),
+    floorMs: median(result.cli.floorMs),
+    planMs: median(result.cli.planMs),
+    cliMs: median(result.cli.runCliMs),
+    cliHeapMb: median(result.cli.runCliPeakHeapMb),
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const times = (x: number) => `${x.toFixed(2)}x`;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const mb = (x: number) => `${x.toFixed(0)} MB`;
+
+function synthTable(results: SizeResult[]): string {
+  const rows = [
+    '| size | jobs / VPCs / stacks | resources (+ auto-peer) | plain synth | fail / plain | guard own (of plain) | guard own excl. GC (of plain) | auto-peer / plain | auto-peer own (of plain) | cdk-nag / plain | cdk-nag own (of plain) | guard own / cdk-nag own | guard / cdk-nag overhead (totals) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const f = figures(r);
+    rows.push(`| ${r.size} | ${r.app.jobs} / ${r.app.vpcs} / ${r.app.stacks} | ${r.app.resources} (+${r.app.autoPeerResources}) | ${(f.plainMs / 1000).toFixed(2)} s `
+      + `| ${times(f.failRatio)} | ${ms(f.guardOwnMs)} (${pct(f.guardShare)}) | ${ms(f.guardCpuMs)} (${pct(f.guardCpuShare)}) | ${times(f.autoRatio)} | ${ms(f.autoOwnMs)} (${pct(f.autoShare)}) `
+      + `| ${times(f.nagRatio)} | ${ms(f.nagOwnMs)} (${pct(f.nagShare)}) | ${times(f.guardVsNagOwn)} | ${f.guardVsNagTotals.toFixed(2)} |`);
+  }
+  return rows.join('\n');
+}
+
+function cliTable(results: SizeResult[]): string {
+  const rows = [
+    '| size | template files (MB) | JSON.parse floor | planFromFiles (/ floor) | runCli, text (/ floor) | runCli peak heap |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const f = figures(r);
+    rows.push(`| ${r.size} | ${r.app.templateFiles} (${(r.app.templateBytes / 1e6).toFixed(1)}) | ${f.floorMs.toFixed(1)} ms | ${ms(f.planMs)} (${times(f.planMs / f.floorMs)}) `
+      + `| ${ms(f.cliMs)} (${times(f.cliMs / f.floorMs)}) | ${mb(f.cliHeapMb)} |`);
+  }
+  return rows.join('\n');
+}
+
+function growthTable(results: SizeResult[]): string | undefined {
+  const series = GROWTH_SERIES.filter((s) => results.some((r) => r.size === s));
+  if (series.length < 2) return undefined;
+  const step = (a: number, b: number) => `${times(b / a)} (${Math.log2(b / a).toFixed(2)})`;
+  const rows = [
+    '| step | jobs | plain synth (x, exponent) | guard own (x, exponent) | guard own excl. GC (x, exponent) | auto-peer own (x, exponent) | CLI (x, exponent) | peak heap plain / fail / auto-peer | guard heap (fail - plain) (x, exponent) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  let previous: Figures | undefined;
+  for (const size of series) {
+    const r = results.find((x) => x.size === size)!;
+    const f = figures(r);
+    const extra = f.heapFailMb - f.heapPlainMb;
+    const p = previous;
+    rows.push(`| ${size} | ${r.app.jobs} | ${(f.plainMs / 1000).toFixed(2)} s${p ? ` ${step(p.plainMs, f.plainMs)}` : ''} `
+      + `| ${ms(f.guardOwnMs)}${p ? ` ${step(p.guardOwnMs, f.guardOwnMs)}` : ''} | ${ms(f.guardCpuMs)}${p ? ` ${step(p.guardCpuMs, f.guardCpuMs)}` : ''} | ${ms(f.autoOwnMs)}${p ? ` ${step(p.autoOwnMs, f.autoOwnMs)}` : ''} `
+      + `| ${ms(f.cliMs)}${p ? ` ${step(p.cliMs, f.cliMs)}` : ''} | ${mb(f.heapPlainMb)} / ${mb(f.heapFailMb)} / ${mb(f.heapAutoMb)} `
+      + `| ${mb(extra)}${p && extra > 0 && p.heapFailMb - p.heapPlainMb > 0 ? ` ${step(p.heapFailMb - p.heapPlainMb, extra)}` : ''} |`);
+    previous = f;
+  }
+  return rows.join('\n');
+}
+
+function details(results: SizeResult[]): string {
+  return results.map((r) => {
+    const f = figures(r);
+    return `- ${r.size}: ${r.rounds.length} rounds; ${r.app.connections} connections (${r.app.crossVpcConnections} to a store in another VPC); `
+      + `guard errors ${r.findings.failErrors} (fail), ${r.findings.autoPeerErrors} after auto-peer; cdk-nag findings ${r.findings.nagFindings}; `
+      + `GlueNetworkValidationPlugin instead of the guard: ${times(f.pluginRatio)} plain, own ${ms(f.pluginOwnMs)} (${pct(f.pluginShare)} of plain)`;
+  }).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile
+// ---------------------------------------------------------------------------------------------
+
+/** The guard's steps, to split its time (the innermost on the stack wins). */
+const GUARD_PHASES: Phase[] = [
+  { name: 'readTree: render the tree to templates', functionName: 'readTree', file: 'src/cdk/private/tree-reader.ts' },
+  { name: 'buildModel: templates to model', functionName: 'buildModel', file: 'src/ingest/resources.ts' },
+  { name: 'buildPlan: selection, store location, findings', functionName: 'buildPlan', file: 'src/engine/planner.ts' },
+  { name: 'buildPlan > tracePath: hop-by-hop paths', functionName: 'tracePath', file: 'src/engine/path.ts' },
+  { name: 'planRemedy: what auto-peer adds', functionName: 'planRemedy', file: 'src/engine/remedy.ts' },
+  { name: 'materializeRemedy: adding the constructs', functionName: 'materializeRemedy', file: 'src/cdk/private/auto-peer.ts' },
+  { name: 'report: Validations/Annotations per finding', functionName: 'report', file: 'src/cdk/guard.ts' },
+  { name: 'writePlan: plan JSON into cdk.out', functionName: 'writePlan', file: 'src/cdk/guard.ts' },
+];
+
+/** The steps of a whole run. */
+const RUN_PHASES: Phase[] = [
+  { name: 'generateApp: constructing the app', functionName: 'generateApp', file: 'bench/generate.ts' },
+  { name: 'guard (GlueNetworkGuard.analyze)', functionName: 'analyze', file: 'src/cdk/guard.ts' },
+  { name: 'other aspects (invokeAspects)', functionName: 'invokeAspects', file: 'core/lib/private/synthesis.js' },
+  { name: 'CDK prepareApp (references, exports)', functionName: 'prepareApp', file: 'core/lib/private/prepare-app.js' },
+  { name: 'CDK validateTree', functionName: 'validateTree', file: 'core/lib/private/synthesis.js' },
+  { name: 'CDK synthesizeTree (templates, assets, manifest)', functionName: 'synthesizeTree', file: 'core/lib/private/synthesis.js' },
+  { name: 'CDK validateTemplates (built-in CloudFormation validation and plugins)', functionName: 'validateTemplates', file: 'core/lib/private/synthesis-validation.js' },
+];
+
+async function profileChild(size: string, variant: Variant, file: string): Promise<Sample> {
+  // The profiler covers the measured synth only, not the warm-up (the same synth once).
+  fs.rmSync((await synthOnce(size, variant)).outdir, { recursive: true, force: true });
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  const { sample, outdir } = await synthOnce(size, variant);
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.writeFileSync(file, JSON.stringify(profile));
+  return sample;
+}
+
+function printProfile(size: string, variant: Variant, sample: Sample, file: string): void {
+  console.log(`\n#### profile ${size} ${variant}: ${(sample.totalMs / 1000).toFixed(2)} s, guard own ${ms(sample.ownMs)} (profiler on); ${path.relative(REPO, file)}\n`);
+  console.log('```');
+  console.log(formatSummary('guard (samples under GlueNetworkGuard.analyze; GC is not attributed to it)',
+    summarizeProfile(file, REPO, (frame) => frame.functionName === 'analyze' && frame.url.endsWith('src/cdk/guard.ts'), 15, GUARD_PHASES)));
+  console.log(formatSummary('the whole measured run (construction + synth)', summarizeProfile(file, REPO, undefined, 10, RUN_PHASES)));
+  console.log('```');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes and arguments
+// ---------------------------------------------------------------------------------------------
+
+function child(args: string[]): string {
+  const result = spawnSync(process.execPath, [
+    '--expose-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only', __filename, ...args,
+  ], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`child ${args.join(' ')} failed with status ${result.status}`);
+  const line = result.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+  if (!line) throw new Error(`child ${args.join(' ')} printed no result`);
+  return line.slice(RESULT_MARKER.length);
+}
+
+interface Options {
+  sizes: string[];
+  reps: number;
+  cliReps: number;
+  warmups: number;
+  profile: string[];
+  json: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { sizes: DEFAULT_SIZES, reps: 3, cliReps: 0, warmups: 1, profile: [], json: path.join(OUT, 'results.json') };
+  const list = (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none')
+    .flatMap((s) => (s === 'growth' ? GROWTH_SERIES : [s]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--sizes': options.sizes = list(value()); break;
+      case '--reps': options.reps = Number(value()); break;
+      case '--cli-reps': options.cliReps = Number(value()); break;
+      case '--warmups': options.warmups = Number(value()); break;
+      case '--profile': options.profile = list(value()); break;
+      case '--json': options.json = value(); break;
+      default: throw new Error(`unknown argument ${arg}: --sizes LIST (${Object.keys(SIZES).join(', ')}, growth, none), --reps N, --cli-reps N, --warmups N, --profile LIST, --json FILE`);
+    }
+  }
+  for (const size of [...options.sizes, ...options.profile]) {
+    if (!SIZES[size]) throw new Error(`unknown size ${size}; sizes: ${Object.keys(SIZES).join(', ')}, growth`);
+  }
+  if (!(options.reps >= 1)) throw new Error('--reps must be at least 1');
+  if (!(options.warmups >= 0)) throw new Error('--warmups must be 0 or more');
+  if (!options.cliReps) options.cliReps = Math.max(5, options.reps * 3);
+  return options;
+}
+
+function machine(): string {
+  const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? os.cpus()[0]?.model;
+  return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '--child') {
+    console.log(RESULT_MARKER + JSON.stringify(await measureSize(argv[1], Number(argv[2]), Number(argv[3]), Number(argv[4]))));
+    return;
+  }
+  if (argv[0] === '--profile-child') {
+    console.log(RESULT_MARKER + JSON.stringify(await profileChild(argv[1], argv[2] as Variant, argv[3])));
+    return;
+  }
+
+  const options = parseOptions(argv);
+  const started = Date.now();
+  console.log(`machine: ${machine()}`);
+  console.log(`sizes: ${options.sizes.join(', ') || '(none)'}; per size ${options.warmups} warm-up + ${options.reps} measured rounds of `
+    + `${VARIANTS.join(', ')} (interleaved), then ${options.cliReps} CLI rounds`);
+  const results: SizeResult[] = [];
+  for (const size of options.sizes) {
+    const sizeStarted = Date.now();
+    process.stderr.write(`${size}: measuring (one process)\n`);
+    results.push(JSON.parse(child(['--child', size, String(options.reps), String(options.cliReps), String(options.warmups)])));
+    process.stderr.write(`${size}: done in ${((Date.now() - sizeStarted) / 1000).toFixed(0)} s\n`);
+  }
+  if (results.length) {
+    console.log(`\n### Synth (medians of per-round ratios; "own" = time inside the check itself)\n\n${synthTable(results)}`);
+    console.log(`\n### CLI over the plain app's cdk.out\n\n${cliTable(results)}`);
+    const growth = growthTable(results);
+    if (growth) console.log(`\n### Doubling (x = ratio to the previous step, exponent = log2 of it)\n\n${growth}`);
+    console.log(`\n${details(results)}`);
+  }
+  const profiles: { size: string; variant: Variant; file: string; sample: Sample }[] = [];
+  for (const size of options.profile) {
+    for (const variant of ['fail', 'auto-peer'] as Variant[]) {
+      fs.mkdirSync(OUT, { recursive: true });
+      const file = path.join(OUT, `${size}-${variant}.cpuprofile`);
+      process.stderr.write(`${size}: profiling ${variant}\n`);
+      const sample: Sample = JSON.parse(child(['--profile-child', size, variant, file]));
+      profiles.push({ size, variant, file, sample });
+      printProfile(size, variant, sample, file);
+    }
+  }
+  fs.mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
+  fs.writeFileSync(options.json, `${JSON.stringify({ machine: machine(), options, results, figures: results.map((r) => ({ size: r.size, ...figures(r) })), profiles }, null, 2)}\n`);
+  console.log(`\n(${((Date.now() - started) / 60000).toFixed(1)} min; raw samples in ${path.relative(REPO, path.resolve(options.json))})`);
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});
