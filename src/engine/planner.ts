@@ -1,19 +1,51 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet } from '../model';
 import { enisPerRun, usableAddresses } from './capacity';
 import { checkGlueRequirements } from './glue-requirements';
-import { tracePath, worst } from './path';
+import { EniSide, StoreSide, tracePath, worst } from './path';
 import {
-  DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanOptions, Verdict,
+  DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
 } from './plan';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { judgeConnection, s3Path, selectConnection, Selection, summarize } from './selection';
-import { locateStore } from './store-location';
+import { LocatedStore, locateStore } from './store-location';
 import { otherSide, Topology } from './topology';
 
 const PEERINGS_PER_VPC = 50;
 const ROUTES_PER_TABLE = 50;
 const CONNECTIONS_PER_JOB = 1000;
+
+/**
+ * What planning one model computes again and again, by key: where each connection's store is,
+ * and the trace of each distinct (ENI subnet and groups, store subnet, port, address, groups)
+ * path. Many jobs share connections, so most of their paths are the same path: traced once, the
+ * results are shared, read-only, by every job (and failover scenario) that takes that path.
+ */
+interface PlanMemo {
+  readonly stores: Map<string, LocatedStore | undefined>;
+  readonly traces: Map<string, PathTrace>;
+}
+const memos = new WeakMap<Topology, PlanMemo>();
+
+function memoOf(topo: Topology): PlanMemo {
+  let memo = memos.get(topo);
+  if (!memo) memos.set(topo, memo = { stores: new Map(), traces: new Map() });
+  return memo;
+}
+
+function locateStoreOnce(topo: Topology, connection: GlueConnection): LocatedStore | undefined {
+  const { stores } = memoOf(topo);
+  if (!stores.has(connection.id)) stores.set(connection.id, locateStore(topo, connection));
+  return stores.get(connection.id);
+}
+
+function tracePathOnce(topo: Topology, eni: EniSide, store: StoreSide): PathTrace {
+  const { traces } = memoOf(topo);
+  const key = [eni.subnet.id, eni.securityGroupIds.join(','), store.subnet.id, store.port, store.address ?? '', store.securityGroupsKnown, store.securityGroupIds.join(',')].join('|');
+  let trace = traces.get(key);
+  if (!trace) traces.set(key, trace = tracePath(topo, eni, store));
+  return trace;
+}
 
 function finding(rule: RuleDefinition, source: Finding['source'], message: string, fix: string, jobId?: string): Finding {
   return { ruleId: rule.id, severity: rule.severity, source, message, fix, jobId };
@@ -32,7 +64,40 @@ export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan 
     ...quotaFindings(topo),
     ...capacityFindings(topo, jobs),
   ];
-  return { jobs, findings, azDown: [...azDown] };
+  return { jobs, findings, azDown: [...azDown], network: describeNetwork(topo, jobs) };
+}
+
+/** The subnets (and their VPCs) that the jobs' connections and traced paths touch, in plan order. */
+function describeNetwork(topo: Topology, jobs: JobPlan[]): PlanNetwork {
+  const subnetIds = new Set<string>();
+  const addStores = (stores: DataStorePlan[]) => {
+    for (const s of stores) for (const p of s.paths) { subnetIds.add(p.sourceSubnet); subnetIds.add(p.destinationSubnet); }
+  };
+  for (const job of jobs) {
+    for (const c of job.candidates) if (c.connection.subnet) subnetIds.add(c.connection.subnet);
+    addStores(job.dataStores);
+    for (const f of job.failover) if (f.dataStores !== job.dataStores) addStores(f.dataStores);
+  }
+  const vpcIds = new Set<string>();
+  const subnets: PlanNetwork['subnets'] = [];
+  for (const id of subnetIds) {
+    const subnet = topo.subnet(id);
+    if (!subnet) continue;
+    if (subnet.vpcId.known) vpcIds.add(subnet.vpcId.value);
+    subnets.push({
+      id,
+      source: subnet.source,
+      vpc: subnet.vpcId.known ? subnet.vpcId.value : undefined,
+      cidr: subnet.cidr.known ? subnet.cidr.value.text : undefined,
+      az: subnet.availabilityZone.known ? subnet.availabilityZone.value : undefined,
+    });
+  }
+  const vpcs: PlanNetwork['vpcs'] = [];
+  for (const id of vpcIds) {
+    const vpc = topo.vpc(id);
+    if (vpc) vpcs.push({ id, source: vpc.source, cidrs: topo.vpcCidrs(vpc).map((c) => c.text) });
+  }
+  return { vpcs, subnets };
 }
 
 function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: boolean): JobPlan {
@@ -123,7 +188,7 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
   for (const ref of job.connections) {
     const connection = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
     if (!connection) continue;
-    const located = locateStore(topo, connection);
+    const located = locateStoreOnce(topo, connection);
     if (!located) continue;
     const summary = summarize(topo, connection, '');
     const base0 = { connection: summary, locatedBy: located.locatedBy, storeSource: located.storeSource, port: located.port.known ? located.port.value : undefined, assumptions: located.assumptions };
@@ -161,15 +226,16 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
         paths.push({ sourceSubnet: eni.subnet.id, destinationSubnet: subnetId, verdict: 'UNKNOWN', hops: [], explanations: [{ code: 'UNKNOWN_SUBNET', component: subnetId, message: `Store subnet ${subnetId} is not described by the templates or --facts.`, fix: 'Describe it in a --facts file.', unknown: true }] });
         continue;
       }
-      paths.push(tracePath(topo, eni, {
+      const trace = tracePathOnce(topo, eni, {
         subnet,
         port: located.port.value,
         address: located.address,
         securityGroupIds: located.securityGroupIds.known ? located.securityGroupIds.value : [],
         securityGroupsKnown: located.securityGroupIds.known,
-      }));
+      });
+      // The trace is shared: a DNS explanation goes on a copy.
       const dns = dnsExplanation(topo, eni.subnet, subnet, located.publiclyAccessible && located.byHostname);
-      if (dns) paths[paths.length - 1].explanations.push(dns);
+      paths.push(dns ? { ...trace, explanations: [...trace.explanations, dns] } : trace);
     }
     let verdict: Verdict = paths.length ? worst(paths.map((p) => p.verdict)) : 'UNKNOWN';
     const explanations = dedupeExplanations(paths.flatMap((p) => p.explanations));

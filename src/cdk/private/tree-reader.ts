@@ -50,18 +50,36 @@ function joinParts(value: any): unknown[] {
  * import of a generated export. Every such reference is recorded as a stack dependency.
  */
 class StackRefResolver extends DefaultTokenResolver {
+  /**
+   * Each element's logical ID token, resolved once: every reference to an element resolves its
+   * logical ID, which CDK computes afresh each time (a hash of the construct path).
+   */
+  private readonly logicalIds = new Map<IResolvable, string>();
+
   constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack) => void) {
     super(CONCAT);
   }
 
+  /** The element's logical ID, remembered for the references to it. */
+  public logicalIdOf(element: CfnElement): string {
+    const token = Tokenization.reverseString(element.logicalId).firstToken;
+    const cached = token && this.logicalIds.get(token);
+    if (cached !== undefined && cached !== null) return cached;
+    const id = element.stack.resolve(element.logicalId);
+    if (token && typeof id === 'string') this.logicalIds.set(token, id);
+    return id;
+  }
+
   public resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    const logicalId = this.logicalIds.get(t);
+    if (logicalId !== undefined) return logicalId;
     if (Reference.isReference(t) && CfnElement.isCfnElement(t.target) && typeof (t as any).value !== 'string') {
       const consumer = Stack.of(context.scope);
       const producer = t.target.stack;
       if (producer !== consumer) {
         this.onReference(consumer, producer);
         const name = this.names.get(producer) ?? producer.node.path;
-        return { [STACK_REF]: [name, producer.resolve(t.target.logicalId), t.displayName] };
+        return { [STACK_REF]: [name, this.logicalIdOf(t.target), t.displayName] };
       }
     }
     return super.resolveToken(t, context, postProcessor);
@@ -94,8 +112,9 @@ export function readTree(scope: IConstruct): TreeSnapshot {
   const elements = new Map<string, CfnElement>();
   const problems: { element: CfnElement; message: string }[] = [];
 
-  for (const construct of all) {
-    if (!CfnElement.isCfnElement(construct)) continue;
+  const cfnElements = all.filter((c): c is CfnElement => CfnElement.isCfnElement(c));
+  for (const element of cfnElements) resolver.logicalIdOf(element);
+  for (const construct of cfnElements) {
     const stack = construct.stack;
     const template = templates.get(stack);
     if (!template) continue;
@@ -103,7 +122,7 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     // other resource is a stub with its type, so references to it still name a resource.
     // Parameters, conditions, mappings and outputs are few and may be referenced: rendered.
     if (CfnResource.isCfnResource(construct) && !READ_RESOURCE_TYPES.has(construct.cfnResourceType)) {
-      const logicalId = stack.resolve(construct.logicalId);
+      const logicalId = resolver.logicalIdOf(construct);
       template.Resources[logicalId] = { Type: construct.cfnResourceType, Metadata: { 'aws:cdk:path': construct.node.path } };
       elements.set(`${stackNames.get(stack)}/${logicalId}`, construct);
       continue;
@@ -120,7 +139,7 @@ export function readTree(scope: IConstruct): TreeSnapshot {
       // Merge in place: copying the section for each element made reading a stack quadratic.
       Object.assign(template[section] ??= {}, entries);
     }
-    const logicalId = stack.resolve(construct.logicalId);
+    const logicalId = resolver.logicalIdOf(construct);
     elements.set(`${stackNames.get(stack)}/${logicalId}`, construct);
     const resource = template.Resources?.[logicalId];
     if (resource && typeof resource === 'object') {
