@@ -30,6 +30,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'constructs@10.5.1',
     // The benchmark's anchor: the checks users already run at synth (bench/, not shipped).
     'cdk-nag@^3',
+    // Reports (issue 4): a real Graphviz renderer for the diagram tests, the SARIF schema validator.
+    '@viz-js/viz@^3.31.0',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
   ],
   bin: { 'glue-netplan': 'lib/cli/main.js' },
 

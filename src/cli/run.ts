@@ -1,8 +1,13 @@
+import { writeFileSync } from 'fs';
 import { buildPlan, Plan } from '../engine';
 import { buildModel, InputError, loadFacts, loadInputs } from '../ingest';
-import { allFindings, toJson, toText } from '../report';
+import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
-export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--az-down AZ ...] [--no-failover] [--format text|json]
+export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
+export type Format = typeof FORMATS[number];
+
+export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--az-down AZ ...] [--no-failover]
+                    [--format text|json|markdown|sarif|dot] [--output FILE]
 
 Replays AWS Glue's connection selection for every Glue job in the given CloudFormation templates
 (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out), traces every data store path hop by
@@ -12,14 +17,21 @@ hop, and prints the plan.
   --facts FILE    JSON describing networks defined outside the templates (see docs/facts.md)
   --az-down AZ    treat AZ as failed for the main selection (repeatable, or several values)
   --no-failover   skip the single-AZ failure what-ifs
-  --format F      text (default) or json
+  --format F      text (default; coloured on a terminal unless NO_COLOR is set), json (the plan
+                  for scripts), markdown (summary, diagrams, blocked paths and fixes), sarif
+                  (SARIF 2.1.0 for code scanning, results at the template line of each resource)
+                  or dot (the network diagrams as Graphviz DOT)
+  --output FILE   write the report to FILE instead of standard output
 
-Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage or unreadable input.`;
+Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable input or an
+unwritable --output file.`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Colour the text format (the caller decides: a terminal, and NO_COLOR unset). Default: no colour. */
+  readonly colour?: boolean;
 }
 
 export interface CliOptions {
@@ -27,7 +39,9 @@ export interface CliOptions {
   readonly facts?: string;
   readonly azDown: string[];
   readonly failover: boolean;
-  readonly format: 'text' | 'json';
+  readonly format: Format;
+  /** Write the report to this file instead of standard output. */
+  readonly output?: string;
 }
 
 class UsageError extends Error {}
@@ -36,7 +50,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   const paths: string[] = [];
   const azDown: string[] = [];
   let facts: string | undefined;
-  let format: 'text' | 'json' = 'text';
+  let format: Format = 'text';
+  let output: string | undefined;
   let failover = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -61,10 +76,14 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         break;
       case '--format': {
         const f = value();
-        if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not ${f}`);
-        format = f;
+        if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be ${FORMATS.join(', ')}; not ${f}`);
+        format = f as Format;
         break;
       }
+      case '--output':
+        if (output !== undefined) throw new UsageError('--output given twice');
+        output = value();
+        break;
       case '--no-failover':
         failover = false;
         break;
@@ -73,12 +92,14 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         paths.push(arg);
     }
   }
-  return { paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format };
+  return { paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format, ...(output !== undefined ? { output } : {}) };
 }
+
+const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
 
 /** Reads the inputs and plans; InputError for unreadable input. */
 export function planFromFiles(options: CliOptions, cwd: string): Plan {
-  const resolve = (p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
+  const resolve = (p: string) => resolveIn(cwd, p);
   const inputs = loadInputs(options.paths.map(resolve));
   const facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
   return buildPlan(buildModel(inputs, facts), { azDown: options.azDown, failover: options.failover });
@@ -98,8 +119,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     return 0;
   }
   let plan: Plan;
+  let report: string;
   try {
     plan = planFromFiles(options, io.cwd);
+    report = render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`glue-netplan: ${e.message}\n`);
@@ -109,6 +132,35 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.stderr(`glue-netplan: internal error: ${(e as Error)?.message ?? String(e)} (please report it)\n`);
     return 2;
   }
-  io.stdout(options.format === 'json' ? `${JSON.stringify(toJson(plan), null, 2)}\n` : toText(plan));
+  if (options.output === undefined) {
+    io.stdout(report);
+  } else {
+    try {
+      writeFileSync(resolveIn(io.cwd, options.output), report);
+    } catch (e) {
+      io.stderr(`glue-netplan: ${options.output}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+      return 2;
+    }
+  }
   return allFindings(plan).some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** The report in one format. SARIF locations are relative to `cwd` (the repository root in CI). */
+export function render(plan: Plan, format: Format, context: { cwd: string; colour?: boolean }): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(toJson(plan), null, 2)}\n`;
+    case 'sarif':
+      return toSarif(plan, { baseDir: context.cwd });
+    case 'markdown':
+      return withNewline(toMarkdown(plan));
+    case 'dot':
+      return withNewline(toDot(plan));
+    case 'text':
+      return toText(plan, { colour: context.colour });
+  }
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

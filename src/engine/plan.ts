@@ -108,11 +108,36 @@ export interface JobPlan {
   readonly findings: Finding[];
 }
 
+/** A VPC the plan's paths or connections touch, as diagrams show it. */
+export interface VpcSummary {
+  readonly id: string;
+  readonly source: SourceRef;
+  /** Primary block first, then secondary blocks; empty when unknown. */
+  readonly cidrs: string[];
+}
+
+/** A subnet the plan's paths or connections touch, as diagrams show it. */
+export interface SubnetSummary {
+  readonly id: string;
+  readonly source: SourceRef;
+  readonly vpc?: string;
+  readonly cidr?: string;
+  readonly az?: string;
+}
+
+/** The VPCs and subnets a plan refers to, so reports can draw them without the model. */
+export interface PlanNetwork {
+  readonly vpcs: VpcSummary[];
+  readonly subnets: SubnetSummary[];
+}
+
 export interface Plan {
   readonly jobs: JobPlan[];
   /** Findings not about one job (connections, peerings, quotas, input problems). */
   readonly findings: Finding[];
   readonly azDown: string[];
+  /** The VPCs and subnets the jobs' connections and paths touch (for diagrams). */
+  readonly network?: PlanNetwork;
 }
 
 export interface PlanOptions {

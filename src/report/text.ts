@@ -3,76 +3,121 @@ import { allFindings } from './json';
 
 const MARK: Record<string, string> = { REACHABLE: 'ok ', UNREACHABLE: 'XX ', UNKNOWN: '?? ' };
 
+export interface TextOptions {
+  /** ANSI colours (REACHABLE green, UNREACHABLE and errors red, UNKNOWN and warnings yellow). Default: none. */
+  readonly colour?: boolean;
+}
+
+/** Wraps text in an SGR colour; resets only what it set, so colours nest inside bold. */
+type Paint = (text: string) => string;
+interface Palette {
+  readonly green: Paint;
+  readonly red: Paint;
+  readonly yellow: Paint;
+  readonly bold: Paint;
+}
+
+const sgr = (on: number, off: number): Paint => (text) => (text ? `\u001b[${on}m${text}\u001b[${off}m` : text);
+const COLOURS: Palette = { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), bold: sgr(1, 22) };
+const plain: Paint = (text) => text;
+const NO_COLOURS: Palette = { green: plain, red: plain, yellow: plain, bold: plain };
+
+function verdictPaint(p: Palette, verdict: string): Paint {
+  return verdict === 'REACHABLE' ? p.green : verdict === 'UNREACHABLE' ? p.red : p.yellow;
+}
+
+function severityPaint(p: Palette, severity: string): Paint {
+  return severity === 'error' ? p.red : severity === 'warning' ? p.yellow : plain;
+}
+
+/**
+ * Whether to colour text written to a stream: never when NO_COLOR is set to anything non-empty
+ * (https://no-color.org); else when FORCE_COLOR is set (other than `0` or `false`); else only on a
+ * terminal that is not `TERM=dumb`.
+ */
+export function shouldColour(stream: { readonly isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
 function where(c: ConnectionSummary | null): string {
   if (!c) return 'none';
   const parts = [c.subnet, c.az, c.vpc].filter((x) => x);
   return parts.length ? `${c.name} (${parts.join(', ')})` : c.name;
 }
 
-function candidateLine(c: Candidate, index: number): string {
-  const status = c.status === 'selected' ? 'SELECTED' : c.status === 'skipped' ? 'skipped' : c.status === 'unknown' ? 'UNKNOWN' : 'not considered';
+function candidateLine(c: Candidate, index: number, p: Palette): string {
+  const status = c.status === 'selected' ? p.green('SELECTED') : c.status === 'skipped' ? 'skipped' : c.status === 'unknown' ? p.yellow('UNKNOWN') : 'not considered';
   const reasons = c.reasons.map((r) => `${r.code}: ${r.message}`).join('; ');
   return `    ${index + 1}. ${where(c.connection)}: ${status}${reasons ? ` - ${reasons}` : ''}`;
 }
 
-function storeLines(s: DataStorePlan, detailed: boolean): string[] {
-  const lines = [`    ${MARK[s.verdict]}${s.connection.name}: ${s.verdict} (store located by ${s.locatedBy}${s.port ? `, TCP ${s.port}` : ''})`];
+function storeLines(s: DataStorePlan, detailed: boolean, p: Palette): string[] {
+  const paint = verdictPaint(p, s.verdict);
+  const lines = [`    ${paint(MARK[s.verdict])}${s.connection.name}: ${paint(s.verdict)} (store located by ${s.locatedBy}${s.port ? `, TCP ${s.port}` : ''})`];
   if (!detailed) return lines;
   for (const a of s.assumptions) lines.push(`         assumed: ${a}`);
   for (const path of s.paths) {
-    if (s.paths.length > 1 || s.verdict !== 'REACHABLE') lines.push(`         path ${path.sourceSubnet} -> ${path.destinationSubnet}: ${path.verdict}`);
+    if (s.paths.length > 1 || s.verdict !== 'REACHABLE') lines.push(`         path ${path.sourceSubnet} -> ${path.destinationSubnet}: ${verdictPaint(p, path.verdict)(path.verdict)}`);
     if (s.verdict === 'REACHABLE') continue;
-    for (const hop of path.hops) lines.push(`           ${MARK[hop.verdict]}${hop.direction === 'return' ? '<- ' : '-> '}${hop.kind} ${hop.component}: ${hop.detail}`);
+    for (const hop of path.hops) lines.push(`           ${verdictPaint(p, hop.verdict)(MARK[hop.verdict])}${hop.direction === 'return' ? '<- ' : '-> '}${hop.kind} ${hop.component}: ${hop.detail}`);
   }
   for (const e of s.explanations) {
-    lines.push(`         ${e.unknown ? 'unknown' : 'blocked'} ${e.code} at ${e.component}: ${e.message}`);
+    lines.push(`         ${e.unknown ? p.yellow('unknown') : p.red('blocked')} ${e.code} at ${e.component}: ${e.message}`);
     lines.push(`           fix: ${e.fix}`);
   }
   return lines;
 }
 
-function findingLine(f: Finding): string[] {
+function findingLine(f: Finding, p: Palette): string[] {
   const at = `${f.source.stack}/${f.source.logicalId}${f.source.constructPath ? ` (${f.source.constructPath})` : ''}`;
-  return [`    ${f.severity.toUpperCase()} ${f.ruleId} at ${at}: ${f.message}`, `      fix: ${f.fix}`];
+  return [`    ${severityPaint(p, f.severity)(f.severity.toUpperCase())} ${f.ruleId} at ${at}: ${f.message}`, `      fix: ${f.fix}`];
 }
 
-function jobLines(job: JobPlan): string[] {
-  const lines = [`Job ${job.name} (${job.source.stack}/${job.source.logicalId})`];
+function jobLines(job: JobPlan, p: Palette): string[] {
+  const lines = [`${p.bold(`Job ${job.name}`)} (${job.source.stack}/${job.source.logicalId})`];
   lines.push('  Connection selection (Glue walks the network-bearing connections in list order, takes the first suitable one):');
   if (!job.candidates.length) lines.push('    (no connections: the job runs outside your VPCs)');
-  job.candidates.forEach((c, i) => lines.push(candidateLine(c, i)));
+  job.candidates.forEach((c, i) => lines.push(candidateLine(c, i, p)));
   lines.push(`  Data stores, from ${job.selectedConnection ? `the ENIs in ${where(job.selectedConnection)}` : 'no selected connection'}:`);
   if (!job.dataStores.length) lines.push('    (none)');
-  for (const s of job.dataStores) lines.push(...storeLines(s, true));
+  for (const s of job.dataStores) lines.push(...storeLines(s, true, p));
   if (job.failover.length) {
     lines.push('  If one Availability Zone fails:');
     for (const f of job.failover) {
       const bad = f.dataStores.filter((s) => s.verdict !== 'REACHABLE').map((s) => `${s.connection.name} ${s.verdict}`);
-      const outcome = f.allReachable === true ? 'every store reachable' : f.allReachable === null ? `undecided (${bad.join(', ')})` : f.selectedConnection ? bad.join(', ') : 'no suitable connection: runs fail';
+      const outcome = f.allReachable === true ? p.green('every store reachable') : f.allReachable === null ? p.yellow(`undecided (${bad.join(', ')})`) : p.red(f.selectedConnection ? bad.join(', ') : 'no suitable connection: runs fail');
       lines.push(`    ${f.azDown} down -> ${where(f.selectedConnection)}: ${outcome}`);
     }
   }
   if (job.findings.length) {
     lines.push('  Findings:');
-    for (const f of job.findings) lines.push(...findingLine(f));
+    for (const f of job.findings) lines.push(...findingLine(f, p));
   }
   return lines;
 }
 
-/** The plan as a person reads it top-down: per job, candidates, stores with paths, what-ifs, findings. */
-export function toText(plan: Plan): string {
+/**
+ * The plan as a person reads it top-down: per job, candidates, stores with paths, what-ifs, findings.
+ * Without `colour` (the default) the text is plain, for pipes, files and tests.
+ */
+export function toText(plan: Plan, options: TextOptions = {}): string {
+  const p = options.colour ? COLOURS : NO_COLOURS;
   const lines: string[] = [];
   if (plan.azDown.length) lines.push(`Treating as failed: ${plan.azDown.join(', ')}`, '');
-  for (const job of plan.jobs) lines.push(...jobLines(job), '');
+  for (const job of plan.jobs) lines.push(...jobLines(job, p), '');
   if (!plan.jobs.length) lines.push('No Glue jobs found.', '');
   if (plan.findings.length) {
     lines.push('App-wide findings:');
-    for (const f of plan.findings) lines.push(...findingLine(f));
+    for (const f of plan.findings) lines.push(...findingLine(f, p));
     lines.push('');
   }
   const findings = allFindings(plan);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
-  lines.push(`${plan.jobs.length} job(s), ${errors} error(s), ${warnings} warning(s)`);
+  const errorText = `${errors} error(s)`;
+  const warningText = `${warnings} warning(s)`;
+  lines.push(`${plan.jobs.length} job(s), ${errors ? p.red(errorText) : errorText}, ${warnings ? p.yellow(warningText) : warningText}`);
   return lines.join('\n') + '\n';
 }
