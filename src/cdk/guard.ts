@@ -4,7 +4,7 @@ import { Annotations, App, IAspect, Stack, Stage, Validations } from 'aws-cdk-li
 import { IConstruct } from 'constructs';
 import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../engine';
 import { buildModel } from '../ingest';
-import { allFindings, toJson } from '../report';
+import { allFindings, toJson, toMarkdown } from '../report';
 import { materializeRemedy } from './private/auto-peer';
 import { readTree, TreeSnapshot } from './private/tree-reader';
 
@@ -72,6 +72,16 @@ export interface GlueNetworkGuardProps {
    * @default 'glue-netplan.plan.json'
    */
   readonly planFileName?: string;
+
+  /**
+   * Name of the file, in the cloud assembly directory (`cdk.out`), that receives the plan as a
+   * Markdown report (summary table, a Mermaid diagram per job with a problem, the hop-by-hop
+   * explanation and fix of each blocked path: what `glue-netplan --format markdown` prints).
+   * Set to an empty string to write nothing.
+   *
+   * @default 'glue-netplan.report.md'
+   */
+  readonly reportFileName?: string;
 }
 
 /**
@@ -97,6 +107,7 @@ export class GlueNetworkGuard implements IAspect {
 
   private readonly options: PlanOptions;
   private readonly planFileName: string;
+  private readonly reportFileName: string;
   private readonly analyzed: IConstruct[] = [];
   private lastPlan?: Plan;
 
@@ -106,9 +117,10 @@ export class GlueNetworkGuard implements IAspect {
   constructor(props: GlueNetworkGuardProps = {}) {
     this.mode = props.mode ?? GuardMode.FAIL;
     this.options = { azDown: props.unhealthyAvailabilityZones ?? [], failover: props.failover ?? true };
-    this.planFileName = props.planFileName ?? 'glue-netplan.plan.json';
-    if (this.planFileName !== '' && (path.basename(this.planFileName) !== this.planFileName || this.planFileName === '.' || this.planFileName === '..')) {
-      throw new Error(`GlueNetworkGuard: planFileName '${this.planFileName}' must be a plain file name (it is written in the cloud assembly directory).`);
+    this.planFileName = plainFileName('planFileName', props.planFileName ?? 'glue-netplan.plan.json');
+    this.reportFileName = plainFileName('reportFileName', props.reportFileName ?? 'glue-netplan.report.md');
+    if (this.planFileName !== '' && this.planFileName === this.reportFileName) {
+      throw new Error(`GlueNetworkGuard: planFileName and reportFileName are both '${this.planFileName}'; give them different names.`);
     }
   }
 
@@ -172,13 +184,22 @@ export class GlueNetworkGuard implements IAspect {
   }
 
   private writePlan(scope: IConstruct): void {
-    if (this.planFileName === '' || !this.lastPlan) return;
+    if ((this.planFileName === '' && this.reportFileName === '') || !this.lastPlan) return;
     const root = scope.node.root;
     const outdir = App.isApp(root) || Stage.isStage(root) ? (root as Stage).outdir : undefined;
     if (!outdir) return;
     fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(path.join(outdir, this.planFileName), `${JSON.stringify(toJson(this.lastPlan), null, 2)}\n`);
+    if (this.planFileName !== '') fs.writeFileSync(path.join(outdir, this.planFileName), `${JSON.stringify(toJson(this.lastPlan), null, 2)}\n`);
+    if (this.reportFileName !== '') fs.writeFileSync(path.join(outdir, this.reportFileName), toMarkdown(this.lastPlan));
   }
+}
+
+/** A file name the guard writes in the cloud assembly directory: no directory part ('' = none). */
+function plainFileName(prop: string, name: string): string {
+  if (name !== '' && (path.basename(name) !== name || name === '.' || name === '..')) {
+    throw new Error(`GlueNetworkGuard: ${prop} '${name}' must be a plain file name (it is written in the cloud assembly directory).`);
+  }
+  return name;
 }
 
 /**

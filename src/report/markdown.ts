@@ -1,5 +1,5 @@
 import { Candidate, ConnectionSummary, DataStorePlan, Finding, Hop, JobPlan, PathTrace, Plan, Verdict } from '../engine';
-import { jobDiagrams } from './diagram';
+import { jobToMermaid } from './diagram';
 import { allFindings } from './json';
 
 export interface MarkdownOptions {
@@ -155,8 +155,8 @@ export function toMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
 
   // Diagrams: the jobs with problems first when there are more jobs than diagrams allowed.
   const ranked = [...plan.jobs].sort((a, b) => Number(hasProblem(b)) - Number(hasProblem(a)));
-  const drawn = new Set(ranked.slice(0, maxDiagrams).map((j) => j.id));
-  const diagrams = new Map(jobDiagrams(plan, { failover: options.failover }).map((d) => [d.jobId, d]));
+  // Only the drawn jobs are laid out, and only as Mermaid: a large app's report stays cheap.
+  const diagrams = new Map(ranked.slice(0, maxDiagrams).map((j) => [j.id, { mermaid: jobToMermaid(plan, j, { failover: options.failover }) }]));
 
   for (const job of plan.jobs) {
     lines.push(`### Job ${code(job.name)} (${code(`${job.source.stack}/${job.source.logicalId}`)})`, '');
@@ -166,10 +166,10 @@ export function toMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
     job.candidates.forEach((c, i) => lines.push(candidateLine(c, i)));
     lines.push('');
     const diagram = diagrams.get(job.id);
-    if (diagram && drawn.has(job.id)) {
+    if (diagram) {
       lines.push('```mermaid', diagram.mermaid.trimEnd(), '```', '');
       lines.push('<sub>Green: the packet gets this far. Red hexagon: a hop that blocks it (edges after it are red). Grey dashed: unknown. Dotted, from a dashed ENI: the selection if one AZ fails.</sub>', '');
-    } else if (diagram) {
+    } else {
       lines.push(`<sub>Diagram omitted (more than ${maxDiagrams} jobs; \`glue-netplan --format dot\` draws every job).</sub>`, '');
     }
     const problems = job.dataStores.filter((s) => s.verdict !== 'REACHABLE');

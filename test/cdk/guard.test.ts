@@ -124,6 +124,28 @@ describe('GlueNetworkGuard, fail mode (default)', () => {
     expect(() => new GlueNetworkGuard({ planFileName: '../x.json' })).toThrow(/plain file name/);
   });
 
+  test('writes the Markdown report next to the plan, or not at all when its name is empty', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-report-'));
+    const s = seedApp({ appProps: { outdir } });
+    guard(s.app);
+    s.app.synth();
+    const report = fs.readFileSync(path.join(outdir, 'glue-netplan.report.md'), 'utf8');
+    expect(report).toMatch(/^## Glue network plan/);
+    // The blocked store's diagram and the rule behind the error.
+    expect(report).toContain('```mermaid');
+    expect(report).toContain('DISCONNECTED_VPCS');
+    expect(report).toContain('GNP-STORE-UNREACHABLE');
+    expect(fs.existsSync(path.join(outdir, 'glue-netplan.plan.json'))).toBe(true);
+
+    const quiet = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-report-'));
+    const t = seedApp({ appProps: { outdir: quiet } });
+    guard(t.app, { reportFileName: '', planFileName: '' });
+    t.app.synth();
+    expect(fs.readdirSync(quiet).filter((f) => f.startsWith('glue-netplan'))).toEqual([]);
+    expect(() => new GlueNetworkGuard({ reportFileName: 'a/b.md' })).toThrow(/reportFileName 'a\/b.md' must be a plain file name/);
+    expect(() => new GlueNetworkGuard({ reportFileName: 'x', planFileName: 'x' })).toThrow(/different names/);
+  });
+
   test('unhealthy AZs: the what-if moves the selection to the connection in a healthy zone', () => {
     const s = seedApp({ secondAz: true });
     const g = guard(s.app, { unhealthyAvailabilityZones: ['current-region-az1'] });
