@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The main job: synthesize the seed's example app with the real CDK CLI and print the plan.
-//   node examples/run-example.js              fail variant (the guard stops synth), then auto-peer (plan printed)
-//   node examples/run-example.js VARIANT      one variant: fail | auto-peer | peered | broken
+//   node examples/run-example.js              fail variant (the guard stops synth), then auto-peer (plan printed),
+//                                             then the same case built right with GlueJobNetwork (plan printed)
+//   node examples/run-example.js VARIANT      one variant: fail | auto-peer | peered | broken | glue-job-network
 // Expects `lib/` to be compiled (npx projen example does it).
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -13,10 +14,12 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 function synth(variant) {
   const out = path.join(root, 'examples', 'cdk.out', variant);
   fs.rmSync(out, { recursive: true, force: true });
-  console.log(`\n== cdk synth examples/seed-three-vpcs.ts, variant ${variant} ==`);
+  // The GlueJobNetwork variant is its own app; the others are variants of the hand-built one.
+  const app = variant === 'glue-job-network' ? 'seed-glue-job-network.ts' : 'seed-three-vpcs.ts';
+  console.log(`\n== cdk synth examples/${app}${app === 'seed-three-vpcs.ts' ? `, variant ${variant}` : ''} ==`);
   const result = spawnSync(bin('cdk'), [
     'synth', '--quiet', '--no-notices', '--output', out, '--context', `variant=${variant}`,
-    '--app', `${bin('ts-node')} --transpile-only --prefer-ts-exts ${path.join(root, 'examples', 'seed-three-vpcs.ts')}`,
+    '--app', `${bin('ts-node')} --transpile-only --prefer-ts-exts ${path.join(root, 'examples', app)}`,
   ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   // Only our findings and the CLI's verdict: CDK's own warnings are noise here.
   const lines = (result.stderr || '').split('\n').filter((l) => /GNP-|Found errors|^\s*$/.test(l) || /error/i.test(l));
@@ -49,7 +52,12 @@ if (variant === undefined) {
   const fixed = synth('auto-peer');
   if (fixed.status !== 0) process.exit(fixed.status || 1);
   addedByAutoPeer(fixed.out);
-  process.exit(plan(fixed.out) ?? 1);
+  const fixedStatus = plan(fixed.out);
+  if (fixedStatus !== 0) process.exit(fixedStatus ?? 1);
+  console.log('\nThe same case built right the first time with GlueJobNetwork (guard in fail mode):');
+  const built = synth('glue-job-network');
+  if (built.status !== 0) process.exit(built.status || 1);
+  process.exit(plan(built.out) ?? 1);
 }
 
 const result = synth(variant);

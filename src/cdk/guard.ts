@@ -160,12 +160,14 @@ export class GlueNetworkGuard implements IAspect {
     const plan = buildPlan(buildModel(snapshot.inputs), this.options);
     this.lastPlan = { ...plan, findings: [...plan.findings, ...extra] };
     const touched = new Set<IConstruct>(added);
-    for (const finding of allFindings(this.lastPlan)) touched.add(this.report(snapshot, scope, finding));
-    for (const problem of snapshot.problems) {
-      touched.add(problem.element);
-      Validations.of(problem.element).addWarning(RULES.inputUnresolved.id,
-        `[${RULES.inputUnresolved.id}] cdk-glue-netplan could not render ${problem.element.node.path} to read it: ${problem.message}. What depends on it is UNKNOWN.`);
-    }
+    withoutStackTraces(() => {
+      for (const finding of allFindings(this.lastPlan!)) touched.add(this.report(snapshot, scope, finding));
+      for (const problem of snapshot.problems) {
+        touched.add(problem.element);
+        Validations.of(problem.element).addWarning(RULES.inputUnresolved.id,
+          `[${RULES.inputUnresolved.id}] cdk-glue-netplan could not render ${problem.element.node.path} to read it: ${problem.message}. What depends on it is UNKNOWN.`);
+      }
+    });
     resynthesizeNestedStages(scope, touched);
     this.writePlan(scope);
   }
@@ -189,8 +191,28 @@ export class GlueNetworkGuard implements IAspect {
     const outdir = App.isApp(root) || Stage.isStage(root) ? (root as Stage).outdir : undefined;
     if (!outdir) return;
     fs.mkdirSync(outdir, { recursive: true });
-    if (this.planFileName !== '') fs.writeFileSync(path.join(outdir, this.planFileName), `${JSON.stringify(toJson(this.lastPlan), null, 2)}\n`);
+    // Compact: the file is for machines (the CLI's JSON contract), and a large app's plan is tens
+    // of megabytes when indented. `lastPlanJson` and `glue-netplan --format json` indent.
+    if (this.planFileName !== '') fs.writeFileSync(path.join(outdir, this.planFileName), `${JSON.stringify(toJson(this.lastPlan))}\n`);
     if (this.reportFileName !== '') fs.writeFileSync(path.join(outdir, this.reportFileName), toMarkdown(this.lastPlan));
+  }
+}
+
+/**
+ * Runs `report` with CDK's metadata stack traces off. Each annotation otherwise records the stack
+ * of the call that made it, which for the guard's findings is the guard's own frames (the
+ * construct path says where the problem is); capturing and source-mapping those stacks was a
+ * tenth of the guard's time on a large app with many findings. The CDK CLI's `--debug` still
+ * gets them for the app's own annotations, made outside this call.
+ */
+function withoutStackTraces(report: () => void): void {
+  const previous = process.env.CDK_DISABLE_STACK_TRACE;
+  process.env.CDK_DISABLE_STACK_TRACE = '1';
+  try {
+    report();
+  } finally {
+    if (previous === undefined) delete process.env.CDK_DISABLE_STACK_TRACE;
+    else process.env.CDK_DISABLE_STACK_TRACE = previous;
   }
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AspectPriority, Aspects, Stack, Stage, Validations, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Annotations as CoreAnnotations, Stack, Stage, Validations, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { NetworkStack, seedApp } from './seed-app';
 import { GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
@@ -122,6 +122,21 @@ describe('GlueNetworkGuard, fail mode (default)', () => {
     ]);
     expect(JSON.parse(g.lastPlanJson!)).toEqual(plan);
     expect(() => new GlueNetworkGuard({ planFileName: '../x.json' })).toThrow(/plain file name/);
+  });
+
+  test("findings carry no stack trace (it would show the guard's own frames), and the environment is left as it was", () => {
+    const s = seedApp();
+    guard(s.app);
+    const before = process.env.CDK_DISABLE_STACK_TRACE;
+    s.app.synth();
+    expect(process.env.CDK_DISABLE_STACK_TRACE).toBe(before);
+    const entries = s.app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.data).includes('[GNP-STORE-UNREACHABLE]')));
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((m) => m.trace === undefined)).toBe(true);
+    // The app's own annotations keep theirs.
+    const own = new Stack(s.app, 'Later');
+    CoreAnnotations.of(own).addWarning('an app warning');
+    expect(own.node.metadata.find((m) => m.data === 'an app warning')?.trace?.length ?? 0).toBeGreaterThan(0);
   });
 
   test('writes the Markdown report next to the plan, or not at all when its name is empty', () => {

@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli/run';
 const root = join(__dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-type Variant = 'broken' | 'peered' | 'fail' | 'auto-peer';
+type Variant = 'broken' | 'peered' | 'fail' | 'auto-peer' | 'glue-job-network';
 
 interface Synth {
   readonly out: string;
@@ -15,13 +15,17 @@ interface Synth {
   readonly stderr: string;
 }
 
-/** Synthesizes examples/seed-three-vpcs.ts with the real AWS CDK CLI (asynchronously, so variants run side by side). */
+/**
+ * Synthesizes an example with the real AWS CDK CLI (asynchronously, so variants run side by side):
+ * examples/seed-three-vpcs.ts in a variant, or examples/seed-glue-job-network.ts.
+ */
 function synth(variant: Variant): Promise<Synth> {
   const out = mkdtempSync(join(tmpdir(), `glue-netplan-e2e-${variant}-`));
+  const app = variant === 'glue-job-network' ? 'seed-glue-job-network.ts' : 'seed-three-vpcs.ts';
   return new Promise((resolve, reject) => {
     const child = spawn(bin('cdk'), [
       'synth', '--quiet', '--no-notices', '--output', out, '--context', `variant=${variant}`,
-      '--app', `${bin('ts-node')} --transpile-only --prefer-ts-exts ${join(root, 'examples', 'seed-three-vpcs.ts')}`,
+      '--app', `${bin('ts-node')} --transpile-only --prefer-ts-exts ${join(root, 'examples', app)}`,
     ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += chunk; });
@@ -39,7 +43,7 @@ function plan(out: string) {
 const results: Partial<Record<Variant, Synth>> = {};
 
 beforeAll(async () => {
-  const variants: Variant[] = ['broken', 'peered', 'fail', 'auto-peer'];
+  const variants: Variant[] = ['broken', 'peered', 'fail', 'auto-peer', 'glue-job-network'];
   const done = await Promise.all(variants.map(synth));
   variants.forEach((v, i) => { results[v] = done[i]; });
 }, 240_000);
@@ -97,6 +101,22 @@ describe("e2e: the seed's example app synthesized by the AWS CDK CLI", () => {
     const { code, plan: p } = plan(out);
     expect(p.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
     expect(p.summary.errors).toBe(0);
+    expect(code).toBe(0);
+  });
+
+  test('the same case built with GlueJobNetwork: the guard in fail mode passes with no finding, every store and every AZ what-if REACHABLE, the CLI exits 0', () => {
+    const { out, status, stderr } = results['glue-job-network']!;
+    expect(stderr).not.toMatch(/GNP-/);
+    expect(status).toBe(0);
+    const { code, plan: p } = plan(out);
+    expect(p.summary).toMatchObject({ errors: 0, warnings: 0 });
+    const job = p.jobs[0];
+    expect(job.name).toBe('load-warehouse');
+    // Glue selects the first NETWORK connection, in VPC A; the stores follow.
+    expect(job.candidates[0].status).toBe('selected');
+    expect(job.dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
+    expect(job.failover.length).toBe(2);
+    expect(job.failover.map((f: any) => f.allReachable)).toEqual([true, true]);
     expect(code).toBe(0);
   });
 });

@@ -1,0 +1,437 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  App, AspectPriority, Aspects, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  aws_secretsmanager as secretsmanager,
+} from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { NetworkStack, seedGlueJobNetworkApp } from '../../examples/seed-glue-job-network';
+import { DataStoreEngine, GlueJobNetwork, GlueS3Access } from '../../src/cdk/glue-job-network';
+import { GlueNetworkGuard } from '../../src/cdk/guard';
+import { runCli } from '../../src/cli/run';
+import { DATA_STORE_METADATA } from '../../src/ingest/glue';
+
+type Resources = Record<string, { Type: string; Properties?: any; Metadata?: any }>;
+
+function resources(stack: Stack, type: string): Resources {
+  return Template.fromStack(stack).findResources(type) as Resources;
+}
+
+function refOf(stack: Stack, construct: { node: { defaultChild?: unknown } } | undefined): { Ref: string } {
+  return { Ref: stack.resolve((construct!.node.defaultChild as ec2.CfnSecurityGroup).logicalId) };
+}
+
+function gnpFindings(...stacks: Stack[]): string[] {
+  return stacks.flatMap((s) => [
+    ...Annotations.fromStack(s).findError('*', Match.stringLikeRegexp('GNP-')),
+    ...Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('GNP-')),
+  ]).map((m) => `${m.id}: ${String(m.entry.data)}`);
+}
+
+function secret(scope: Stack, id: string): secretsmanager.ISecret {
+  return new secretsmanager.Secret(scope, id);
+}
+
+/** Two network stacks (10.1/16, 10.2/16 unless told), an ETL stack, a security group for a store in B. */
+function twoVpcs(options: { cidrB?: string } = {}) {
+  const app = new App();
+  const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+  const b = new NetworkStack(app, 'NetB', options.cidrB ?? '10.2.0.0/16');
+  const etl = new Stack(app, 'Etl');
+  const storeGroup = new ec2.SecurityGroup(b, 'StoreGroup', { vpc: b.vpc, description: 'store' });
+  return { app, a, b, etl, storeGroup };
+}
+
+describe('GlueJobNetwork: the seed case (Redshift in A, MySQL in B, PostgreSQL in C)', () => {
+  const built = seedGlueJobNetworkApp(new App(), { guard: false });
+  const { etl, a, b, c } = built;
+  const template = Template.fromStack(etl);
+
+  test('one Glue security group: all TCP from itself, all outbound, nothing else', () => {
+    const groups = resources(etl, 'AWS::EC2::SecurityGroup');
+    expect(Object.keys(groups)).toHaveLength(1);
+    const [[logicalId, group]] = Object.entries(groups);
+    expect(group.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'Allow all outbound traffic by default', IpProtocol: '-1' }]);
+    const selfRules = Object.values(resources(etl, 'AWS::EC2::SecurityGroupIngress'))
+      .filter((r) => r.Properties.GroupId?.['Fn::GetAtt']?.[0] === logicalId);
+    expect(selfRules.map((r) => [r.Properties.IpProtocol, r.Properties.FromPort, r.Properties.ToPort, r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]]))
+      .toEqual([['tcp', 0, 65535, logicalId]]);
+  });
+
+  test('the job lists one NETWORK connection per AZ first, then one connection per store in the order added', () => {
+    const connections = resources(etl, 'AWS::Glue::Connection');
+    const jobs = Object.values(resources(etl, 'AWS::Glue::Job'));
+    const listed: string[] = jobs[0].Properties.Connections.Connections.map((n: { Ref: string }) => n.Ref);
+    expect(listed.map((id) => connections[id].Properties.ConnectionInput.ConnectionType)).toEqual(['NETWORK', 'NETWORK', 'JDBC', 'JDBC', 'JDBC']);
+    expect(listed.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['NetworkAz1', 'NetworkAz2', 'NetworkWarehouse', 'NetworkMysql', 'NetworkPostgres']);
+    const zones = listed.slice(0, 2).map((id) => JSON.stringify(connections[id].Properties.ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone));
+    expect(new Set(zones).size).toBe(2);
+    expect(built.network.connectionNames).toHaveLength(5);
+  });
+
+  test('store connections: JDBC URL of the engine, credentials by SECRET_ID only, pinned to the first Glue subnet with the Glue group', () => {
+    const connections = Object.values(resources(etl, 'AWS::Glue::Connection')).filter((conn) => conn.Properties.ConnectionInput.ConnectionType === 'JDBC');
+    const az1 = Object.values(resources(etl, 'AWS::Glue::Connection')).find((conn) => conn.Properties.ConnectionInput.ConnectionType === 'NETWORK')!;
+    for (const connection of connections) {
+      const input = connection.Properties.ConnectionInput;
+      expect(Object.keys(input.ConnectionProperties).sort()).toEqual(['JDBC_CONNECTION_URL', 'SECRET_ID']);
+      expect(input.PhysicalConnectionRequirements).toEqual(az1.Properties.ConnectionInput.PhysicalConnectionRequirements);
+    }
+    const urls = connections.map((conn) => JSON.stringify(etl.resolve(conn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL)));
+    expect(urls[0]).toMatch(/jdbc:redshift:\/\/.*:5439\/dev/);
+    expect(urls[1]).toMatch(/jdbc:mysql:\/\/.*:3306\/app/);
+    expect(urls[2]).toMatch(/jdbc:postgresql:\/\/.*:5432\/app/);
+  });
+
+  test('every store connection declares where its store lives (subnets, groups, port) for the guard', () => {
+    const declared = Object.values(resources(etl, 'AWS::Glue::Connection')).map((conn) => conn.Metadata?.[DATA_STORE_METADATA]).filter((d) => d);
+    expect(declared.map((d) => [d.Port, d.SubnetIds.length, d.SecurityGroupIds.length])).toEqual([[5439, 2, 1], [3306, 2, 1], [5432, 2, 1]]);
+  });
+
+  test('one peering from A to each of B and C, routes both ways for the subnets that need them (/24 only)', () => {
+    const peerings = Object.values(resources(etl, 'AWS::EC2::VPCPeeringConnection'));
+    expect(peerings).toHaveLength(2);
+    const vpcStack = (ref: unknown) => JSON.stringify(ref).match(/NetA|NetworkA|NetworkB|NetworkC/)?.[0];
+    expect(peerings.map((p) => [vpcStack(p.Properties.VpcId), vpcStack(p.Properties.PeerVpcId)])).toEqual([['NetworkA', 'NetworkB'], ['NetworkA', 'NetworkC']]);
+    const routes = Object.values(resources(etl, 'AWS::EC2::Route'));
+    // 2 Glue route tables x 2 store subnets, and 2 store route tables x 2 Glue subnets, per store VPC.
+    expect(routes).toHaveLength(16);
+    expect(new Set(routes.map((r) => r.Properties.DestinationCidrBlock))).toEqual(new Set(['10.1.0.0/24', '10.1.1.0/24', '10.2.0.0/24', '10.2.1.0/24', '10.3.0.0/24', '10.3.1.0/24']));
+    expect(routes.every((r) => r.Properties.VpcPeeringConnectionId !== undefined)).toBe(true);
+  });
+
+  test("least privilege: each store's group admits only the store's port, only from the Glue group", () => {
+    const glueGroup = refOf(etl, built.network.securityGroup as unknown as ec2.SecurityGroup);
+    const storeRules = Object.values(resources(etl, 'AWS::EC2::SecurityGroupIngress'))
+      .filter((r) => r.Properties.FromPort !== 0);
+    expect(storeRules.map((r) => [r.Properties.IpProtocol, r.Properties.FromPort, r.Properties.ToPort]).sort())
+      .toEqual([['tcp', 3306, 3306], ['tcp', 5432, 5432], ['tcp', 5439, 5439]]);
+    for (const rule of storeRules) {
+      expect(rule.Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [glueGroup.Ref, 'GroupId'] });
+      expect(rule.Properties.CidrIp).toBeUndefined();
+    }
+    // Nothing is written into the network stacks: they never reference the ETL stack.
+    for (const net of [a, b, c]) expect(JSON.stringify(Template.fromStack(net).toJSON())).not.toMatch(/Etl/);
+  });
+
+  test('no S3 endpoint is added where the VPC already has one; the job role may read the three secrets', () => {
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(built.network.s3Endpoint).toBeUndefined();
+    const policies = JSON.stringify(Object.values(resources(etl, 'AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument));
+    expect(policies.match(/secretsmanager:GetSecretValue/g)).toHaveLength(3);
+  });
+});
+
+describe('GlueJobNetwork: the seed example passes the guard and the CLI', () => {
+  test('the guard in FAIL mode finds nothing, every store is reachable, also after each single-AZ failure; the CLI exits 0', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-job-network-'));
+    const built = seedGlueJobNetworkApp(new App({ outdir }));
+    const assembly = built.app.synth();
+    expect(gnpFindings(built.a, built.b, built.c, built.etl)).toEqual([]);
+    const stacks = [built.a, built.b, built.c, built.etl];
+    expect(stacks.flatMap((s) => Annotations.fromStack(s).findInfo('*', Match.stringLikeRegexp('GNP-')))).toEqual([]);
+    const plan = JSON.parse(fs.readFileSync(path.join(outdir, 'glue-netplan.plan.json'), 'utf8'));
+    expect(plan.summary).toEqual({ jobs: 1, errors: 0, warnings: 0, infos: 0 });
+    const [job] = plan.jobs;
+    expect(job.dataStores.map((d: any) => [d.verdict, d.locatedBy, d.port])).toEqual([['REACHABLE', 'declared', 5439], ['REACHABLE', 'declared', 3306], ['REACHABLE', 'declared', 5432]]);
+    expect(job.failover.map((f: any) => [f.azDown, f.allReachable])).toEqual([['current-region-az1', true], ['current-region-az2', true]]);
+
+    const cli = (...args: string[]) => {
+      let out = '';
+      const code = runCli([assembly.directory, ...args], { stdout: (t) => { out += t; }, stderr: (t) => { out += t; }, cwd: '/' });
+      return { code, out };
+    };
+    const main = cli();
+    expect(main.code).toBe(0);
+    expect(main.out).toMatch(/current-region-az1 down -> NetworkAz2\w+ .*: every store reachable/);
+    expect(main.out).toMatch(/current-region-az2 down -> NetworkAz1\w+ .*: every store reachable/);
+    // With a zone already down, the other one is selected and every store is still reachable.
+    for (const az of ['current-region-az1', 'current-region-az2']) {
+      const down = cli('--az-down', az, '--format', 'json');
+      expect(down.code).toBe(0);
+      expect(JSON.parse(down.out).jobs[0].dataStores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
+    }
+  });
+});
+
+describe('GlueJobNetwork: subnets and S3', () => {
+  test('one subnet per AZ, in selection order, as many as asked; too few AZs is an error that says what to do', () => {
+    const { a, etl } = twoVpcs();
+    const one = new GlueJobNetwork(etl, 'One', { vpc: a.vpc, availabilityZoneCount: 1 });
+    expect(one.subnets).toEqual([a.vpc.isolatedSubnets[0]]);
+    expect(() => new GlueJobNetwork(etl, 'Three', { vpc: a.vpc, availabilityZoneCount: 3 }))
+      .toThrow(/availabilityZoneCount is 3, but the selected subnets of NetA\/Vpc span 2 Availability Zones\. Select subnets in more zones/);
+    expect(() => new GlueJobNetwork(etl, 'Zero', { vpc: a.vpc, availabilityZoneCount: 0 })).toThrow(/at least 1/);
+  });
+
+  test('an owned VPC without S3 path gets an S3 gateway endpoint on the chosen route tables only, in the VPC stack', () => {
+    const app = new App();
+    const net = new Stack(app, 'Net');
+    const vpc = new ec2.Vpc(net, 'Vpc', { maxAzs: 3, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const etl = new Stack(app, 'Etl');
+    const network = new GlueJobNetwork(etl, 'Network', { vpc });
+    expect(network.s3Endpoint).toBeDefined();
+    const endpoints = Object.values(resources(net, 'AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0].Properties.RouteTableIds).toHaveLength(2);
+    expect(JSON.stringify(endpoints[0].Properties.ServiceName)).toMatch(/\.s3/);
+    Template.fromStack(etl).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('subnets with a NAT route already reach S3: nothing is added', () => {
+    const app = new App();
+    const net = new Stack(app, 'Net');
+    const vpc = new ec2.Vpc(net, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const network = new GlueJobNetwork(net, 'Network', { vpc });
+    expect(network.s3Endpoint).toBeUndefined();
+    expect(network.subnets).toEqual(vpc.privateSubnets);
+    Template.fromStack(net).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('an endpoint added to the same route tables after the construct is a synth error', () => {
+    const app = new App();
+    const net = new Stack(app, 'Net');
+    const vpc = new ec2.Vpc(net, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new GlueJobNetwork(net, 'Network', { vpc });
+    vpc.addGatewayEndpoint('LateS3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    expect(() => app.synth()).toThrow(/a route table takes one S3 gateway endpoint\. Create the VPC's endpoints before the GlueJobNetwork/);
+  });
+
+  describe('imported VPC', () => {
+    const imported = (stack: Stack, routeTables = true) => ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0aaa',
+      vpcCidrBlock: '10.9.0.0/16',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      isolatedSubnetIds: ['subnet-01', 'subnet-02'],
+      isolatedSubnetIpv4CidrBlocks: ['10.9.0.0/24', '10.9.1.0/24'],
+      ...(routeTables ? { isolatedSubnetRouteTableIds: ['rtb-01', 'rtb-02'] } : {}),
+    });
+
+    test('by default, a clear error: the app cannot tell whether the subnets reach S3', () => {
+      const stack = new Stack(new App(), 'Etl');
+      expect(() => new GlueJobNetwork(stack, 'Network', { vpc: imported(stack) }))
+        .toThrow(/is imported, so this app cannot tell whether its subnets reach Amazon S3.*Set s3Access: GlueS3Access\.EXISTING.*ADD_GATEWAY_ENDPOINT/);
+    });
+
+    test('EXISTING adds nothing; ADD_GATEWAY_ENDPOINT adds one endpoint on the chosen tables', () => {
+      const stack = new Stack(new App(), 'Etl');
+      new GlueJobNetwork(stack, 'Existing', { vpc: imported(stack), s3Access: GlueS3Access.EXISTING });
+      Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+      const other = new Stack(new App(), 'Etl');
+      new GlueJobNetwork(other, 'Added', { vpc: imported(other), s3Access: GlueS3Access.ADD_GATEWAY_ENDPOINT });
+      Template.fromStack(other).hasResourceProperties('AWS::EC2::VPCEndpoint', { RouteTableIds: ['rtb-01', 'rtb-02'], VpcId: 'vpc-0aaa' });
+    });
+
+    test('no route table IDs: the endpoint cannot be added, and the error says how to import them', () => {
+      const stack = new Stack(new App(), 'Etl');
+      expect(() => new GlueJobNetwork(stack, 'Network', { vpc: imported(stack, false), s3Access: GlueS3Access.ADD_GATEWAY_ENDPOINT }))
+        .toThrow(/have no known route table, so no S3 gateway endpoint can be associated with them.*SubnetRouteTableIds/);
+    });
+  });
+});
+
+describe('GlueJobNetwork: stores', () => {
+  test('a store in the Glue VPC and stack: no peering, the rule is the group\'s own (allowFrom)', () => {
+    const app = new App();
+    const net = new NetworkStack(app, 'Net', '10.1.0.0/16');
+    const storeGroup = new ec2.SecurityGroup(net, 'StoreGroup', { vpc: net.vpc, description: 'store' });
+    const network = new GlueJobNetwork(net, 'Network', { vpc: net.vpc });
+    network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: '10.1.0.10', databaseName: 'x', secret: secret(net, 'S'), connections: storeGroup, vpc: net.vpc });
+    const template = Template.fromStack(net);
+    template.resourceCountIs('AWS::EC2::VPCPeeringConnection', 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [net.getLogicalId(storeGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [net.getLogicalId(network.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+    });
+  });
+
+  test('two stores in one VPC share one peering; a second GlueJobNetwork between the same VPCs reuses it and adds no route twice', () => {
+    const { a, b, etl, storeGroup } = twoVpcs();
+    const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+    const s = secret(etl, 'S');
+    network.addDataStore('One', { engine: DataStoreEngine.MYSQL, host: 'one.internal', databaseName: 'x', secret: s, connections: storeGroup, vpc: b.vpc });
+    network.addDataStore('Two', { engine: DataStoreEngine.POSTGRESQL, host: 'two.internal', databaseName: 'x', secret: s, connections: storeGroup, vpc: b.vpc });
+    const again = new GlueJobNetwork(etl, 'Again', { vpc: a.vpc });
+    again.addDataStore('Three', { engine: DataStoreEngine.MYSQL, host: 'three.internal', databaseName: 'x', secret: s, connections: storeGroup, vpc: b.vpc });
+    expect(network.peerings).toHaveLength(1);
+    expect(again.peerings).toEqual(network.peerings);
+    const template = Template.fromStack(etl);
+    template.resourceCountIs('AWS::EC2::VPCPeeringConnection', 1);
+    template.resourceCountIs('AWS::EC2::Route', 8);
+    // One rule per (group, port) and source group: 3306 and 5432 from Network, 3306 from Again.
+    const storeRules = Object.values(resources(etl, 'AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort !== 0);
+    expect(storeRules.map((r) => r.Properties.FromPort).sort()).toEqual([3306, 3306, 5432]);
+  });
+
+  test('Kafka and MongoDB stores get their connection types and properties', () => {
+    const { a, b, etl, storeGroup } = twoVpcs();
+    const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+    const kafka = network.addDataStore('Stream', { engine: DataStoreEngine.KAFKA, host: 'b-1.msk.internal:9096,b-2.msk.internal:9096', port: 9096, secret: secret(etl, 'Scram'), connections: storeGroup, vpc: b.vpc });
+    network.addDataStore('Docs', { engine: DataStoreEngine.MONGODB, host: 'docs.internal', databaseName: 'db', secret: secret(etl, 'Docs'), connections: storeGroup, vpc: b.vpc });
+    const template = Template.fromStack(etl);
+    template.hasResourceProperties('AWS::Glue::Connection', {
+      ConnectionInput: Match.objectLike({
+        ConnectionType: 'KAFKA',
+        ConnectionProperties: Match.objectLike({ KAFKA_BOOTSTRAP_SERVERS: 'b-1.msk.internal:9096,b-2.msk.internal:9096', KAFKA_SSL_ENABLED: 'true', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512' }),
+      }),
+    });
+    template.hasResourceProperties('AWS::Glue::Connection', {
+      ConnectionInput: Match.objectLike({ ConnectionType: 'MONGODB', ConnectionProperties: Match.objectLike({ CONNECTION_URL: 'mongodb://docs.internal:27017/db' }) }),
+    });
+    expect(kafka.node.defaultChild).toBeDefined();
+  });
+
+  test('an RDS cluster: its engine, port, subnet group and secret are read from the construct', () => {
+    const { a, b, etl } = twoVpcs();
+    const cluster = new rds.DatabaseCluster(b, 'Aurora', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      writer: rds.ClusterInstance.provisioned('Writer'),
+      vpc: b.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+    const connection = network.addDatabaseCluster('Aurora', cluster, { databaseName: 'app' });
+    const cfn = connection.node.defaultChild as glue.CfnConnection;
+    expect(JSON.stringify(etl.resolve((cfn.connectionInput as any).connectionProperties))).toMatch(/jdbc:postgresql:\/\/.*:5432\/app.*SECRET_ID/);
+    expect(cfn.getMetadata(DATA_STORE_METADATA)).toMatchObject({ Port: 5432 });
+  });
+
+  describe('unsafe requests fail at synth with what to do', () => {
+    test('a store VPC whose CIDR overlaps the Glue VPC', () => {
+      const { a, b, etl, storeGroup } = twoVpcs({ cidrB: '10.1.0.0/16' });
+      const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+      expect(() => network.addDataStore('Db', { engine: DataStoreEngine.MYSQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc: b.vpc }))
+        .toThrow(/data store Db is in NetB\/Vpc, whose CIDR block 10\.1\.0\.0\/16 overlaps 10\.1\.0\.0\/16 of the Glue VPC NetA\/Vpc\. Overlapping VPCs cannot be peered.*Place the Glue ENIs in NetB\/Vpc/);
+    });
+
+    test('two store VPCs that overlap each other', () => {
+      const { app, a, b, etl, storeGroup } = twoVpcs();
+      const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+      const cGroup = new ec2.SecurityGroup(c, 'G', { vpc: c.vpc });
+      const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+      network.addDataStore('InB', { engine: DataStoreEngine.MYSQL, host: 'b.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc: b.vpc });
+      expect(() => network.addDataStore('InC', { engine: DataStoreEngine.MYSQL, host: 'c.internal', databaseName: 'x', secret: secret(etl, 'T'), connections: cGroup, vpc: c.vpc }))
+        .toThrow(/overlaps 10\.2\.0\.0\/16 of NetB\/Vpc, the VPC of another store: the Glue subnets' routes to the two VPCs would collide/);
+    });
+
+    test('a store in another account without an accepter role; with one, a warning says what its owner must add', () => {
+      const app = new App();
+      const env = { account: '111111111111', region: 'us-east-1' };
+      const a = new NetworkStack(app, 'NetA', '10.1.0.0/16', { env });
+      const b = new NetworkStack(app, 'NetB', '10.2.0.0/16', { env: { ...env, account: '222222222222' } });
+      const etl = new Stack(app, 'Etl', { env });
+      const storeGroup = ec2.SecurityGroup.fromSecurityGroupId(etl, 'StoreGroup', 'sg-0123');
+      const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+      const store = { engine: DataStoreEngine.MYSQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc: b.vpc };
+      expect(() => network.addDataStore('Db', store))
+        .toThrow(/owned by account 222222222222, not this stack's account 111111111111.*pass peerRoleArn/);
+      network.addDataStore('Db2', { ...store, peerRoleArn: 'arn:aws:iam::222222222222:role/accept' });
+      Template.fromStack(etl).hasResourceProperties('AWS::EC2::VPCPeeringConnection', { PeerOwnerId: '222222222222', PeerRoleArn: 'arn:aws:iam::222222222222:role/accept' });
+      const warnings = Annotations.fromStack(etl).findWarning('/Etl/Network', Match.stringLikeRegexp('glueJobNetworkRemoteStore'));
+      expect(String(warnings[0].entry.data)).toMatch(/is in account 222222222222.*route to 10\.1\.0\.0\/24, 10\.1\.1\.0\/24.*allow TCP 3306/);
+      // Nothing is written into the other account's route tables or groups.
+      expect(Object.values(resources(etl, 'AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort === 3306)).toEqual([]);
+    });
+
+    test('plaintext credentials, or a JDBC store without a secret', () => {
+      const { a, b, etl, storeGroup } = twoVpcs();
+      const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+      const base = { engine: DataStoreEngine.MYSQL, host: 'db.internal', databaseName: 'x', connections: storeGroup, vpc: b.vpc };
+      expect(() => network.addDataStore('NoSecret', base)).toThrow(/no credentials\. Pass secret, a Secrets Manager secret with username and password keys/);
+      expect(() => network.addDataStore('Plain', { ...base, secret: secret(etl, 'S'), properties: { PASSWORD: 'hunter2' } }))
+        .toThrow(/properties contains PASSWORD: credentials in connection properties are stored in plain text/);
+    });
+
+    test('an imported database whose VPC is unknown', () => {
+      const { a, etl } = twoVpcs();
+      const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+      const imported = rds.DatabaseInstance.fromDatabaseInstanceAttributes(etl, 'Imported', {
+        instanceIdentifier: 'db',
+        instanceEndpointAddress: 'db.internal',
+        port: 3306,
+        securityGroups: [],
+        engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }),
+      });
+      expect(() => network.addDatabaseInstance('Db', imported, { databaseName: 'x', secret: secret(etl, 'S') }))
+        .toThrow(/cannot tell the VPC of RDS instance Etl\/Imported.*Pass vpc and vpcSubnets/);
+    });
+  });
+});
+
+describe('GlueJobNetwork: attaching to jobs', () => {
+  test('attachTo puts the network\'s connections first, keeps the job\'s own after them, includes stores added later, grants the secrets', () => {
+    const { a, b, etl, storeGroup } = twoVpcs();
+    const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+    const role = new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
+    const job = new glue.PythonShellJob(etl, 'Job', {
+      role,
+      script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py'),
+      connections: [glue.Connection.fromConnectionName(etl, 'Own', 'own-connection')],
+    });
+    network.attachTo(job);
+    network.addDataStore('Late', { engine: DataStoreEngine.MYSQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc: b.vpc });
+    const listed = Object.values(resources(etl, 'AWS::Glue::Job'))[0].Properties.Connections.Connections;
+    expect(listed.map((n: any) => n.Ref ?? n)).toEqual([
+      etl.getLogicalId(network.networkConnections[0].node.defaultChild as glue.CfnConnection),
+      etl.getLogicalId(network.networkConnections[1].node.defaultChild as glue.CfnConnection),
+      etl.getLogicalId(network.dataStoreConnections[0].node.defaultChild as glue.CfnConnection),
+      'own-connection',
+    ]);
+    Template.fromStack(etl).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] })]) },
+    });
+  });
+
+  test('a job given network.connections and attached too lists each connection once', () => {
+    const { a, etl } = twoVpcs();
+    const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+    const job = new glue.PythonShellJob(etl, 'Job', {
+      role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+      script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py'),
+      connections: network.connections,
+    });
+    network.attachTo(job);
+    const listed = Object.values(resources(etl, 'AWS::Glue::Job'))[0].Properties.Connections.Connections;
+    expect(listed).toEqual(network.connectionNames.map((n) => etl.resolve(n)));
+  });
+
+  test('a raw CfnJob: connections by name, first; an unknown construct is refused', () => {
+    const { a, etl } = twoVpcs();
+    const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+    const job = new glue.CfnJob(etl, 'Raw', { role: 'arn:aws:iam::1:role/r', command: { name: 'glueetl', scriptLocation: 's3://b/a.py' }, connections: { connections: ['legacy'] } });
+    network.attachTo(job);
+    network.attachTo(job);
+    const listed = Object.values(resources(etl, 'AWS::Glue::Job'))[0].Properties.Connections.Connections;
+    expect(listed).toEqual([...network.connectionNames.map((n) => etl.resolve(n)), 'legacy']);
+    expect(() => network.attachTo(a.vpc)).toThrow(/neither a glue\.CfnJob nor a Glue job construct/);
+    // A job runs in one subnet: a second network on the same job is refused.
+    const other = new GlueJobNetwork(etl, 'Other', { vpc: a.vpc });
+    expect(() => other.attachTo(job)).toThrow(/Etl\/Raw is already attached to Etl\/Network\. A job runs in one subnet, so one network/);
+  });
+
+  test('with the guard: a job attached to a network across three zones passes with zero findings', () => {
+    // builtinCloudFormationValidation: CDK's own check warns of the literal zones of env-specific stacks.
+    const app = new App({ builtinCloudFormationValidation: false });
+    const env = { account: '111111111111', region: 'eu-west-1' };
+    app.node.setContext(`availability-zones:account=${env.account}:region=${env.region}`, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    const net = new Stack(app, 'Net', { env });
+    const vpc = new ec2.Vpc(net, 'Vpc', { maxAzs: 3, natGateways: 0, ipAddresses: ec2.IpAddresses.cidr('10.7.0.0/16'), subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }] });
+    const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
+    const etl = new Stack(app, 'Etl', { env });
+    const network = new GlueJobNetwork(etl, 'Network', { vpc, availabilityZoneCount: 3 });
+    network.addDataStore('Db', { engine: DataStoreEngine.ORACLE, host: 'db.internal', databaseName: 'ORCL', secret: secret(etl, 'S'), connections: storeGroup, vpc });
+    const job = new glue.PySparkEtlJob(etl, 'Job', { role: new iam.Role(etl, 'R', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }), script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py') });
+    network.attachTo(job);
+    const guard = new GlueNetworkGuard();
+    Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    app.synth();
+    expect(gnpFindings(net, etl)).toEqual([]);
+    const plan = JSON.parse(guard.lastPlanJson!);
+    expect(plan.jobs[0].failover.map((f: any) => [f.azDown, f.allReachable])).toEqual([['eu-west-1a', true], ['eu-west-1b', true], ['eu-west-1c', true]]);
+    expect(JSON.stringify(Template.fromStack(etl).toJSON())).toMatch(/jdbc:oracle:thin:\/\/@db\.internal:1521\/ORCL/);
+  });
+});
