@@ -11,10 +11,12 @@ export class Topology {
   private readonly endpointsByRouteTable = new Map<string, GatewayEndpoint[]>();
   private readonly attachmentsByTgwVpc = new Map<string, TransitGatewayAttachment[]>();
   private readonly peeringsByVpc = new Map<string, VpcPeeringConnection[]>();
-  /** Subnets with a known CIDR of /16 or longer, by the /16 block they lie in (a CIDR is aligned). */
-  private readonly subnetsBySlash16 = new Map<number, Subnet[]>();
-  /** Subnets with a known CIDR shorter than /16 (facts may describe such), checked for every address. */
-  private readonly wideSubnets: Subnet[] = [];
+  /**
+   * Subnets with a known CIDR, by prefix length, then by network address (CIDRs are aligned):
+   * an address lies in exactly one block of each length, so a lookup costs one probe per
+   * prefix length in use, whatever the number of subnets.
+   */
+  private readonly subnetsByPrefix = new Map<number, Map<number, Subnet[]>>();
   /** Model order of the subnets with a known CIDR, so lookups keep it. */
   private readonly subnetOrder = new Map<Subnet, number>();
 
@@ -34,8 +36,10 @@ export class Topology {
     for (const subnet of model.subnets.values()) {
       if (!subnet.cidr.known) continue;
       this.subnetOrder.set(subnet, this.subnetOrder.size);
-      if (subnet.cidr.value.prefixLength >= 16) push(this.subnetsBySlash16, slash16(subnet.cidr.value.first), subnet);
-      else this.wideSubnets.push(subnet);
+      const { prefixLength, first } = subnet.cidr.value;
+      let byNetwork = this.subnetsByPrefix.get(prefixLength);
+      if (!byNetwork) this.subnetsByPrefix.set(prefixLength, byNetwork = new Map());
+      push(byNetwork, first, subnet);
     }
   }
 
@@ -105,10 +109,13 @@ export class Topology {
 
   /** Subnets whose CIDR contains an address (for stores addressed by IP literal). */
   subnetsContaining(address: number): Subnet[] {
-    const contains = (s: Subnet) => s.cidr.known && s.cidr.value.first <= address && address <= s.cidr.value.last;
-    const found = (this.subnetsBySlash16.get(slash16(address)) ?? []).filter(contains);
-    if (!this.wideSubnets.length) return found;
-    return [...found, ...this.wideSubnets.filter(contains)].sort((a, b) => this.subnetOrder.get(a)! - this.subnetOrder.get(b)!);
+    const found: Subnet[] = [];
+    for (const [prefixLength, byNetwork] of this.subnetsByPrefix) {
+      const size = 2 ** (32 - prefixLength);
+      const subnets = byNetwork.get(address - (address % size));
+      if (subnets) found.push(...subnets);
+    }
+    return found.length > 1 ? found.sort((a, b) => this.subnetOrder.get(a)! - this.subnetOrder.get(b)!) : found;
   }
 
   regionOf(vpc: Vpc): string | undefined {
@@ -123,11 +130,6 @@ export function otherSide(pcx: VpcPeeringConnection, vpcId: string): string | un
   if (requester === vpcId) return accepter;
   if (accepter === vpcId) return requester;
   return undefined;
-}
-
-/** The /16 block of an address (addresses are unsigned 32-bit integers). */
-function slash16(address: number): number {
-  return Math.floor(address / 65536);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
