@@ -4,7 +4,7 @@ import { Annotations, App, IAspect, Stack, Stage, Validations } from 'aws-cdk-li
 import { IConstruct } from 'constructs';
 import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../engine';
 import { buildModel } from '../ingest';
-import { allFindings, toJson, toMarkdown } from '../report';
+import { allFindings, toJson, toMarkdown, writeJson } from '../report';
 import { materializeRemedy } from './private/auto-peer';
 import { readTree, TreeSnapshot } from './private/tree-reader';
 
@@ -191,9 +191,9 @@ export class GlueNetworkGuard implements IAspect {
     const outdir = App.isApp(root) || Stage.isStage(root) ? (root as Stage).outdir : undefined;
     if (!outdir) return;
     fs.mkdirSync(outdir, { recursive: true });
-    // Compact: the file is for machines (the CLI's JSON contract), and a large app's plan is tens
-    // of megabytes when indented. `lastPlanJson` and `glue-netplan --format json` indent.
-    if (this.planFileName !== '') fs.writeFileSync(path.join(outdir, this.planFileName), `${JSON.stringify(toJson(this.lastPlan))}\n`);
+    // Compact and written a job at a time: the file is for machines (the CLI's JSON contract), and
+    // a large app's plan is tens of megabytes. `lastPlanJson` and `glue-netplan --format json` indent.
+    if (this.planFileName !== '') writeChunked(path.join(outdir, this.planFileName), (write) => { writeJson(this.lastPlan!, write); write('\n'); });
     if (this.reportFileName !== '') fs.writeFileSync(path.join(outdir, this.reportFileName), toMarkdown(this.lastPlan));
   }
 }
@@ -213,6 +213,29 @@ function withoutStackTraces(report: () => void): void {
   } finally {
     if (previous === undefined) delete process.env.CDK_DISABLE_STACK_TRACE;
     else process.env.CDK_DISABLE_STACK_TRACE = previous;
+  }
+}
+
+/** Writes a file from chunks, in writes of about 1 MB. */
+function writeChunked(file: string, produce: (write: (chunk: string) => void) => void): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      const bytes = Buffer.from(pending.join(''), 'utf8');
+      for (let offset = 0; offset < bytes.length;) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      pending = [];
+      size = 0;
+    };
+    produce((chunk) => {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= 1_048_576) flush();
+    });
+    flush();
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

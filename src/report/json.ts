@@ -69,17 +69,31 @@ export function allFindings(plan: Plan): Finding[] {
 }
 
 export function toJson(plan: Plan): JsonPlan {
-  const findings = allFindings(plan);
   return {
     version: 1,
     azDown: plan.azDown,
     jobs: plan.jobs.map(job),
     findings: plan.findings.map(finding),
-    summary: {
-      jobs: plan.jobs.length,
-      errors: findings.filter((f) => f.severity === 'error').length,
-      warnings: findings.filter((f) => f.severity === 'warning').length,
-      infos: findings.filter((f) => f.severity === 'info').length,
-    },
+    summary: summary(plan),
   };
+}
+
+function summary(plan: Plan): JsonPlan['summary'] {
+  const findings = allFindings(plan);
+  return {
+    jobs: plan.jobs.length,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    infos: findings.filter((f) => f.severity === 'info').length,
+  };
+}
+
+/**
+ * Writes exactly `JSON.stringify(toJson(plan))`, one job at a time, through `write`: a large
+ * app's plan (tens of megabytes) is then never one string, nor one object tree, in memory.
+ */
+export function writeJson(plan: Plan, write: (chunk: string) => void): void {
+  write(`{"version":1,"azDown":${JSON.stringify(plan.azDown)},"jobs":[`);
+  plan.jobs.forEach((j, i) => write(`${i ? ',' : ''}${JSON.stringify(job(j))}`));
+  write(`],"findings":${JSON.stringify(plan.findings.map(finding))},"summary":${JSON.stringify(summary(plan))}}`);
 }
