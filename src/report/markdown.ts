@@ -12,6 +12,12 @@ export interface MarkdownOptions {
   readonly maxDiagrams?: number;
   /** Draw the single-AZ failure what-ifs in the diagrams (default true). */
   readonly failover?: boolean;
+  /**
+   * Above this many jobs, only the jobs with a problem (a store not reachable, a what-if that
+   * breaks, no selection, a finding) get a section; the others are in the summary table only.
+   * Default 25, so a large app's report stays readable (a GitHub comment holds 65,536 characters).
+   */
+  readonly maxSections?: number;
 }
 
 export const DEFAULT_RULES_URL = 'https://github.com/cdk-glue-netplan/cdk-glue-netplan/blob/main/RULES.md';
@@ -158,7 +164,15 @@ export function toMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   // Only the drawn jobs are laid out, and only as Mermaid: a large app's report stays cheap.
   const diagrams = new Map(ranked.slice(0, maxDiagrams).map((j) => [j.id, { mermaid: jobToMermaid(plan, j, { failover: options.failover }) }]));
 
-  for (const job of plan.jobs) {
+  // Sections: every job in a small app; in a large one, the jobs with something to say.
+  const maxSections = options.maxSections ?? 25;
+  const sectioned = plan.jobs.length <= maxSections ? plan.jobs : plan.jobs.filter((j) => hasProblem(j) || j.findings.length > 0);
+  if (sectioned.length < plan.jobs.length) {
+    const quiet = plan.jobs.length - sectioned.length;
+    lines.push(`<sub>${count(quiet, 'job')} with every store reachable, in every what-if, and no finding ${quiet === 1 ? 'is' : 'are'} in the table above only (more than ${maxSections} jobs); \`glue-netplan --format json\` has every path.</sub>`, '');
+  }
+
+  for (const job of sectioned) {
     lines.push(`### Job ${code(job.name)} (${code(`${job.source.stack}/${job.source.logicalId}`)})`, '');
     if (job.source.constructPath) lines.push(`Construct: ${code(job.source.constructPath)}`, '');
     lines.push('**Connection selection** (Glue walks the network-bearing connections in list order and takes the first suitable one):', '');

@@ -110,6 +110,24 @@ describe('Markdown report, multi-job multi-stack app', () => {
     expect(md).toContain('at `Etl/etl` (`Etl/etl/Resource`)');
   });
 
+  test('beyond maxSections jobs, only the jobs with something to say get a section; the others stay in the table', () => {
+    const fixed = seedPlan(true).jobs[0];
+    const quiet = { ...fixed, id: 'quiet', name: 'quiet', failover: [], findings: [] };
+    expect(quiet.dataStores.every((s) => s.verdict === 'REACHABLE')).toBe(true);
+    const mixed: Plan = { ...plan, jobs: [...plan.jobs, quiet] };
+
+    const compact = toMarkdown(mixed, { maxSections: 2 });
+    expect(tableRows(compact, SUMMARY_HEADER).slice(2).map((r) => r[0])).toEqual(['etl', 'report', 'quiet']);
+    expect(compact).toContain('### Job `etl`');
+    expect(compact).toContain('### Job `report`'); // a what-if breaks and it has a warning
+    expect(compact).not.toContain('### Job `quiet`');
+    expect(compact).toContain('1 job with every store reachable, in every what-if, and no finding is in the table above only');
+
+    const full = toMarkdown(mixed, { maxSections: 3 });
+    expect(full).toContain('### Job `quiet`');
+    expect(full).not.toContain('in the table above only');
+  });
+
   test('beyond maxDiagrams, the jobs with problems keep their diagram and the others say where to get theirs', () => {
     const md = toMarkdown(plan, { maxDiagrams: 1 });
     expect(md.match(/^```mermaid$/gm)).toHaveLength(1);
