@@ -1,4 +1,3 @@
-import { readFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import {
   IPolicyValidationContext,
@@ -14,6 +13,7 @@ import { ALL_RULES, buildPlan, Finding, Plan, RULES, Severity } from '../engine'
 import { buildModel, FactsDocument, InputError, loadFacts, loadTemplateFile, TemplateInput } from '../ingest';
 import { SourceRef } from '../model';
 import { allFindings } from '../report';
+import { PACKAGE_NAME, packageInfo } from '../report/package-info';
 
 /**
  * Properties of a {@link GlueNetworkValidationPlugin}.
@@ -55,7 +55,7 @@ export interface GlueNetworkValidationPluginProps {
   readonly factsFile?: string;
 }
 
-const PLUGIN_NAME = 'cdk-glue-netplan';
+const PLUGIN_NAME = PACKAGE_NAME;
 const NESTED_STACK_TEMPLATE = /\.nested\.template\.json$/;
 
 /**
@@ -430,21 +430,3 @@ function ruleDocumentation(ruleId: string): string {
   return repository ? `${repository}/blob/main/${anchor}` : anchor;
 }
 
-let cachedPackageInfo: { version?: string; repository?: string } | undefined;
-
-/** This package's version and repository, from its package.json (`lib/cdk/` and `src/cdk/` are both two levels down). */
-function packageInfo(): { version?: string; repository?: string } {
-  if (cachedPackageInfo) return cachedPackageInfo;
-  try {
-    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf-8'));
-    if (manifest?.name !== PLUGIN_NAME) throw new Error('not our package.json');
-    const url = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
-    cachedPackageInfo = {
-      version: typeof manifest.version === 'string' ? manifest.version : undefined,
-      repository: typeof url === 'string' && /^(git\+)?https:\/\//.test(url) ? url.replace(/^git\+/, '').replace(/\.git$/, '') : undefined,
-    };
-  } catch {
-    cachedPackageInfo = {};
-  }
-  return cachedPackageInfo;
-}

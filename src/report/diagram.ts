@@ -646,7 +646,11 @@ export function jobDiagrams(plan: Plan, options: DiagramOptions = {}): JobDiagra
  */
 export function toMermaid(plan: Plan, options: DiagramOptions = {}): string {
   if (!plan.jobs.length) return 'No Glue jobs found.\n';
-  return jobDiagrams(plan, options).map((d) => `**${d.title}**\n\n\`\`\`mermaid\n${d.mermaid}\`\`\`\n`).join('\n');
+  // Each scene rendered as Mermaid only (jobDiagrams would lay out the DOT too).
+  return plan.jobs.map((job) => {
+    const scene = sceneOf(plan, job, options);
+    return `**${scene.title}**\n\n\`\`\`mermaid\n${renderMermaid(scene)}\`\`\`\n`;
+  }).join('\n');
 }
 
 /**
@@ -655,5 +659,5 @@ export function toMermaid(plan: Plan, options: DiagramOptions = {}): string {
  */
 export function toDot(plan: Plan, options: DiagramOptions = {}): string {
   if (!plan.jobs.length) return 'digraph "no jobs" {\n  graph [label="No Glue jobs found."];\n}\n';
-  return jobDiagrams(plan, options).map((d) => d.dot).join('\n');
+  return plan.jobs.map((job) => jobToDot(plan, job, options)).join('\n');
 }

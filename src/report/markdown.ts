@@ -1,6 +1,7 @@
 import { Candidate, ConnectionSummary, DataStorePlan, Finding, Hop, JobPlan, PathTrace, Plan, Verdict } from '../engine';
 import { jobToMermaid } from './diagram';
 import { allFindings } from './json';
+import { RULES_URL } from './package-info';
 
 export interface MarkdownOptions {
   /**
@@ -20,7 +21,7 @@ export interface MarkdownOptions {
   readonly maxSections?: number;
 }
 
-export const DEFAULT_RULES_URL = 'https://github.com/cdk-glue-netplan/cdk-glue-netplan/blob/main/RULES.md';
+export const DEFAULT_RULES_URL = RULES_URL;
 
 const ICON: Record<Verdict, string> = { REACHABLE: '✅', UNREACHABLE: '❌', UNKNOWN: '❔' };
 const SEVERITY_ICON: Record<Finding['severity'], string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };

@@ -1,15 +1,13 @@
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
-import { isAbsolute, join, relative, resolve, sep } from 'path';
+import { isAbsolute, relative, resolve, sep } from 'path';
 import { pathToFileURL } from 'url';
 import { ALL_RULES, Finding, Plan, RuleDefinition, Severity } from '../engine';
 import { allFindings } from './json';
+import { PACKAGE_NAME, packageInfo, REPOSITORY_URL, RULES_URL } from './package-info';
 import { factsElementPositions, resourceKeyPositions, SourcePosition } from './source-lines';
 
-/** The repository: the tool's home page, and RULES.md (one anchor per rule ID) for each rule's help. */
-export const REPOSITORY_URL = 'https://github.com/cdk-glue-netplan/cdk-glue-netplan';
-const RULES_URL = `${REPOSITORY_URL}/blob/main/RULES.md`;
-const TOOL_NAME = 'cdk-glue-netplan';
+export { REPOSITORY_URL };
 const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** The `uriBaseId` relative artifact URIs are resolved against (the directory they are relative to). */
 export const SOURCE_ROOT_ID = 'SRCROOT';
@@ -73,17 +71,6 @@ export interface SarifLog {
 }
 
 const LEVEL: Record<Severity, SarifResult['level']> = { error: 'error', warning: 'warning', info: 'note' };
-
-/** The package's version, or undefined when package.json cannot be read (bundled, moved...). */
-function packageVersion(): string | undefined {
-  try {
-    // src/report and lib/report are both two levels below the package root.
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf-8'));
-    return pkg?.name === TOOL_NAME && typeof pkg.version === 'string' ? pkg.version : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** RULES.md gives each rule an anchor: the rule ID in lower case. */
 export function ruleHelpUri(ruleId: string): string {
@@ -186,7 +173,7 @@ function result(f: Finding, ruleIndex: Map<string, number>, sources: SourceIndex
 /** The plan's findings as a SARIF 2.1.0 log object: one rule per rule ID, results located in the templates. */
 export function toSarifLog(plan: Plan, options: SarifOptions = {}): SarifLog {
   const baseDir = resolve(options.baseDir ?? process.cwd());
-  const version = options.toolVersion ?? packageVersion();
+  const version = options.toolVersion ?? packageInfo().version;
   const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
   const sources = new SourceIndex(baseDir, options.readFile ?? defaultReadFile);
   return {
@@ -195,7 +182,7 @@ export function toSarifLog(plan: Plan, options: SarifOptions = {}): SarifLog {
     runs: [{
       tool: {
         driver: {
-          name: TOOL_NAME,
+          name: PACKAGE_NAME,
           ...(version ? { version } : {}),
           informationUri: REPOSITORY_URL,
           rules: ALL_RULES.map(descriptor),
