@@ -21,9 +21,11 @@ function synth(variant) {
     'synth', '--quiet', '--no-notices', '--output', out, '--context', `variant=${variant}`,
     '--app', `${bin('ts-node')} --transpile-only --prefer-ts-exts ${path.join(root, 'examples', app)}`,
   ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  // Only our findings and the CLI's verdict: CDK's own warnings are noise here.
-  const lines = (result.stderr || '').split('\n').filter((l) => /GNP-|Found errors|^\s*$/.test(l) || /error/i.test(l));
-  process.stderr.write(lines.join('\n').replace(/\n{3,}/g, '\n\n'));
+  // Only our findings (the blocks of CDK's validation report that cdk-glue-netplan wrote) and the
+  // CLI's verdict: CDK's own warnings are noise here.
+  const blocks = (result.stderr || '').split(/\n\s*\n/).filter((b) => /cdk-glue-netplan|GNP-/.test(b));
+  const verdict = (result.stderr || '').split('\n').filter((l) => /finished with errors|Found errors|Validation failed/.test(l));
+  process.stderr.write([...blocks, ...verdict].map((b) => `${b.trim()}\n`).join('\n'));
   console.log(`cdk synth exited ${result.status}`);
   return { out, status: result.status };
 }

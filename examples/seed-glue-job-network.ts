@@ -37,6 +37,8 @@ export interface SeedGlueJobNetworkApp {
   readonly etl: Stack;
   readonly network: GlueJobNetwork;
   readonly job: glue.PySparkEtlJob;
+  /** The guard, unless left out. */
+  readonly guard?: GlueNetworkGuard;
 }
 
 /** Builds the app (the test calls this too); `guard: false` leaves the guard out. */
@@ -83,10 +85,9 @@ export function seedGlueJobNetworkApp(app: App = new App(), options: { guard?: b
   network.attachTo(job);
   // ---- End of the user's lines. ----
 
-  if (options.guard ?? true) {
-    Aspects.of(app).add(new GlueNetworkGuard(), { priority: AspectPriority.READONLY });
-  }
-  return { app, a, b, c, etl, network, job };
+  const guard = options.guard ?? true ? new GlueNetworkGuard() : undefined;
+  if (guard) Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+  return { app, a, b, c, etl, network, job, guard };
 }
 
 if (require.main === module) {

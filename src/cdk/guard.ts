@@ -6,6 +6,7 @@ import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../eng
 import { buildModel } from '../ingest';
 import { allFindings, toJson, toMarkdown, writeJson } from '../report';
 import { materializeRemedy } from './private/auto-peer';
+import { GuardCheck } from './private/guard-check';
 import { readTree, TreeSnapshot } from './private/tree-reader';
 
 /**
@@ -37,6 +38,38 @@ export class GuardMode {
 }
 
 /**
+ * Where the guard reports its findings.
+ */
+export class GuardReporting {
+  /**
+   * In CDK's validation report, once CDK has written every template: the guard registers a
+   * validation plugin on the app and checks the templates that will be deployed, so it does not
+   * render the construct tree itself. Each finding is a violation on the resource it concerns
+   * (construct path, logical ID, rule ID, fix); an error fails `cdk synth` (and throws from
+   * `app.synth()` in tests); acknowledge one with
+   * `Validations.of(scope).acknowledge({ id: 'cdk-glue-netplan::GNP-...', reason })`.
+   * The default. Under a root that is not an `App` (CDK runs validation plugins only under an
+   * App), the guard reports as ANNOTATIONS instead.
+   */
+  public static readonly VALIDATION_REPORT = new GuardReporting('validation-report');
+
+  /**
+   * As annotations on the constructs, during synthesis: errors with
+   * `Validations.of(scope).addError`, warnings with `addWarning` (acknowledged with
+   * `Validations.of(scope).acknowledge({ id: 'GNP-...', reason })`), readable with the
+   * `Annotations` assertions. The guard then renders the app's Glue and network elements itself,
+   * before CDK does, which costs several times more than VALIDATION_REPORT on a large app
+   * (see BENCHMARKS.md).
+   */
+  public static readonly ANNOTATIONS = new GuardReporting('annotations');
+
+  private constructor(
+    /** The reporting's name: `validation-report` or `annotations`. */
+    public readonly name: string,
+  ) {}
+}
+
+/**
  * Options of the {@link GlueNetworkGuard}.
  */
 export interface GlueNetworkGuardProps {
@@ -46,6 +79,14 @@ export interface GlueNetworkGuardProps {
    * @default GuardMode.FAIL
    */
   readonly mode?: GuardMode;
+
+  /**
+   * Where findings are reported: CDK's validation report, from the templates CDK writes, or
+   * annotations on the constructs, from the construct tree.
+   *
+   * @default GuardReporting.VALIDATION_REPORT
+   */
+  readonly reporting?: GuardReporting;
 
   /**
    * Availability Zones to treat as unhealthy when replaying Glue's connection selection.
@@ -85,9 +126,9 @@ export interface GlueNetworkGuardProps {
 }
 
 /**
- * The synth-time guard: an aspect that reads the whole app once per synthesis, replays Glue's
- * connection selection for every job, traces every data store path hop by hop, and reports each
- * finding on the construct it concerns, with its rule ID.
+ * The synth-time guard: an aspect that, on every synthesis, replays Glue's connection selection
+ * for every job of the app, traces every data store path hop by hop, and reports each finding
+ * on the resource it concerns, with its rule ID.
  *
  * Add it last, after the aspects that change the app:
  *
@@ -95,9 +136,13 @@ export interface GlueNetworkGuardProps {
  * Aspects.of(app).add(new GlueNetworkGuard(), { priority: AspectPriority.READONLY });
  * ```
  *
- * Errors use `Validations.of(scope).addError` (so `cdk synth` fails), warnings
- * `Validations.of(scope).addWarning` with the rule ID, which
- * `Validations.of(scope).acknowledge({ id: 'GNP-...', reason })` suppresses.
+ * By default (`GuardReporting.VALIDATION_REPORT`) the check runs on the templates CDK writes,
+ * and findings appear in CDK's validation report: an error fails `cdk synth`, and
+ * `Validations.of(scope).acknowledge({ id: 'cdk-glue-netplan::GNP-...', reason })` suppresses
+ * one. With `GuardReporting.ANNOTATIONS`, errors are `Validations.of(scope).addError` and
+ * warnings `addWarning` on the constructs, acknowledged by their bare rule ID. In AUTO_PEER mode
+ * the guard adds the missing peering, routes and rules to the construct tree first, then checks
+ * the result the same way.
  */
 export class GlueNetworkGuard implements IAspect {
   /**
@@ -105,10 +150,17 @@ export class GlueNetworkGuard implements IAspect {
    */
   public readonly mode: GuardMode;
 
+  /**
+   * Where this guard reports its findings.
+   */
+  public readonly reporting: GuardReporting;
+
   private readonly options: PlanOptions;
   private readonly planFileName: string;
   private readonly reportFileName: string;
   private readonly analyzed: IConstruct[] = [];
+  /** The check registered on the app for each analyzed scope (VALIDATION_REPORT). */
+  private readonly checks = new Map<IConstruct, GuardCheck>();
   private lastPlan?: Plan;
 
   /**
@@ -116,6 +168,7 @@ export class GlueNetworkGuard implements IAspect {
    */
   constructor(props: GlueNetworkGuardProps = {}) {
     this.mode = props.mode ?? GuardMode.FAIL;
+    this.reporting = props.reporting ?? GuardReporting.VALIDATION_REPORT;
     this.options = { azDown: props.unhealthyAvailabilityZones ?? [], failover: props.failover ?? true };
     this.planFileName = plainFileName('planFileName', props.planFileName ?? 'glue-netplan.plan.json');
     this.reportFileName = plainFileName('reportFileName', props.reportFileName ?? 'glue-netplan.report.md');
@@ -147,6 +200,47 @@ export class GlueNetworkGuard implements IAspect {
   }
 
   private analyze(scope: IConstruct): void {
+    const root = scope.node.root;
+    if (this.reporting === GuardReporting.VALIDATION_REPORT && App.isApp(root)) this.deferCheck(scope, root);
+    else this.analyzeTree(scope);
+  }
+
+  /**
+   * Leaves the check to CDK's validation phase, on the templates CDK writes (VALIDATION_REPORT);
+   * in AUTO_PEER mode, first repairs the construct tree, which only the tree can do.
+   */
+  private deferCheck(scope: IConstruct, app: App): void {
+    // A plan or report left by an earlier synthesis would be taken for this one's if the check
+    // failed to run; CDK can also be told to refuse plugins that change existing files.
+    for (const name of [this.planFileName, this.reportFileName]) if (name !== '') fs.rmSync(path.join(app.outdir, name), { force: true });
+    let earlierFindings: Finding[] = [];
+    if (this.mode === GuardMode.AUTO_PEER) {
+      const snapshot = readTree(scope);
+      const remedy = planRemedy(buildModel(snapshot.inputs), this.options);
+      const placed = materializeRemedy(remedy, snapshot);
+      earlierFindings = [...remedy.unfixable, ...placed.unfixable].map((f) => inTemplateFile(snapshot, f));
+      withoutStackTraces(() => this.reportProblems(snapshot));
+      resynthesizeNestedStages(scope, new Set<IConstruct>([...placed.stacks, ...snapshot.problems.map((p) => p.element)]));
+    }
+    let check = this.checks.get(scope);
+    if (!check) {
+      check = new GuardCheck({
+        scope,
+        planOptions: this.options,
+        warnOnly: this.mode === GuardMode.WARN_ONLY,
+        onPlan: (plan) => {
+          this.lastPlan = plan;
+          this.writePlan(scope);
+        },
+      });
+      this.checks.set(scope, check);
+      Validations.of(app).addPlugins(check);
+    }
+    check.earlierFindings = earlierFindings;
+  }
+
+  /** Reads the construct tree, repairs it in AUTO_PEER mode, and annotates the constructs (ANNOTATIONS). */
+  private analyzeTree(scope: IConstruct): void {
     let snapshot = readTree(scope);
     const extra: Finding[] = [];
     const added: IConstruct[] = [];
@@ -162,14 +256,19 @@ export class GlueNetworkGuard implements IAspect {
     const touched = new Set<IConstruct>(added);
     withoutStackTraces(() => {
       for (const finding of allFindings(this.lastPlan!)) touched.add(this.report(snapshot, scope, finding));
-      for (const problem of snapshot.problems) {
-        touched.add(problem.element);
-        Validations.of(problem.element).addWarning(RULES.inputUnresolved.id,
-          `[${RULES.inputUnresolved.id}] cdk-glue-netplan could not render ${problem.element.node.path} to read it: ${problem.message}. What depends on it is UNKNOWN.`);
-      }
+      for (const element of this.reportProblems(snapshot)) touched.add(element);
     });
     resynthesizeNestedStages(scope, touched);
     this.writePlan(scope);
+  }
+
+  /** Warns on each element the guard could not render to read it; returns them. */
+  private reportProblems(snapshot: TreeSnapshot): IConstruct[] {
+    for (const problem of snapshot.problems) {
+      Validations.of(problem.element).addWarning(RULES.inputUnresolved.id,
+        `[${RULES.inputUnresolved.id}] cdk-glue-netplan could not render ${problem.element.node.path} to read it: ${problem.message}. What depends on it is UNKNOWN.`);
+    }
+    return snapshot.problems.map((p) => p.element);
   }
 
   private report(snapshot: TreeSnapshot, scope: IConstruct, finding: Finding): IConstruct {
@@ -266,6 +365,19 @@ function resynthesizeNestedStages(scope: IConstruct, touched: Set<IConstruct>): 
 function isAncestor(ancestor: IConstruct, node: IConstruct): boolean {
   for (let s = node.node.scope; s; s = s.node.scope) if (s === ancestor) return true;
   return false;
+}
+
+/**
+ * A finding made from the construct tree, pointed at the template file CDK will write its
+ * element to, so the check of the templates reports it on that resource.
+ */
+function inTemplateFile(snapshot: TreeSnapshot, finding: Finding): Finding {
+  const id = `${finding.source.stack}/${finding.source.logicalId}`;
+  const element = snapshot.elements.get(id) ?? snapshot.elements.get(id.split('#')[0]);
+  const stack = element?.stack ?? snapshot.stacks.get(finding.source.stack);
+  const outdir = stack ? Stage.of(stack)?.outdir : undefined;
+  if (!stack || outdir === undefined) return finding;
+  return { ...finding, source: { ...finding.source, file: path.join(outdir, stack.templateFile) } };
 }
 
 /**

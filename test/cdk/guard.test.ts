@@ -3,13 +3,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AspectPriority, Aspects, Annotations as CoreAnnotations, Stack, Stage, Validations, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { NetworkStack, seedApp } from './seed-app';
-import { GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
+import { NetworkStack, seedApp, stagedJob } from './seed-app';
+import { GlueNetworkGuard, GuardMode, GuardReporting } from '../../src/cdk/guard';
 
 const STORE_UNREACHABLE = Match.stringLikeRegexp('GNP-STORE-UNREACHABLE');
 
+/*
+ * The guard reporting as annotations on the constructs (GuardReporting.ANNOTATIONS), which reads
+ * the construct tree. The default, CDK's validation report, is in guard-validation-report.test.ts.
+ */
+
 function guard(app: App, props: ConstructorParameters<typeof GlueNetworkGuard>[0] = {}): GlueNetworkGuard {
-  const g = new GlueNetworkGuard(props);
+  const g = new GlueNetworkGuard({ reporting: GuardReporting.ANNOTATIONS, ...props });
   Aspects.of(app).add(g, { priority: AspectPriority.READONLY });
   return g;
 }
@@ -22,7 +27,7 @@ function gnpWarnings(...stacks: Stack[]) {
   return stacks.flatMap((s) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('GNP-')));
 }
 
-describe('GlueNetworkGuard, fail mode (default)', () => {
+describe('GlueNetworkGuard as annotations, fail mode (default)', () => {
   test("the seed's case fails synthesis with an error on the job, naming the blocked hops and the fix", () => {
     const s = seedApp();
     guard(s.app);
@@ -171,28 +176,11 @@ describe('GlueNetworkGuard, fail mode (default)', () => {
   });
 });
 
-describe('GlueNetworkGuard across stages', () => {
+describe('GlueNetworkGuard as annotations, across stages', () => {
   test('one analysis covers the stacks of every stage; findings land in the staged stacks; auto-peer places within the stage', () => {
     const app = new App();
-    const build = (stage: Stage) => {
-      const a = new NetworkStack(stage, 'NetA', '10.1.0.0/16');
-      const b = new NetworkStack(stage, 'NetB', '10.2.0.0/16');
-      const etl = new Stack(stage, 'Etl');
-      const conn = (id: string, net: NetworkStack, ip: string) => new glue.Connection(etl, id, {
-        type: glue.ConnectionType.JDBC,
-        network: glue.ConnectionNetwork.subnet(net.vpc.isolatedSubnets[0]),
-        securityGroups: [net.glueGroup],
-        properties: { JDBC_CONNECTION_URL: `jdbc:mysql://${ip}:3306/x` },
-      });
-      new glue.PythonShellJob(etl, 'Job', {
-        role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
-        script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py'),
-        connections: [conn('ConnA', a, '10.1.0.10'), conn('ConnB', b, '10.2.0.10')],
-      });
-      return { a, b, etl };
-    };
-    const prod = build(new Stage(app, 'Prod'));
-    const dev = build(new Stage(app, 'Dev'));
+    const prod = stagedJob(new Stage(app, 'Prod'));
+    const dev = stagedJob(new Stage(app, 'Dev'));
     const g = guard(app);
     // Annotations.fromStack reads the root assembly only: read the stages' assemblies.
     const assembly = app.synth();
@@ -207,7 +195,7 @@ describe('GlueNetworkGuard across stages', () => {
     expect(JSON.parse(g.lastPlanJson!).jobs.map((j: any) => j.constructPath).sort()).toEqual(['Dev/Etl/Job/Resource', 'Prod/Etl/Job/Resource']);
 
     const fixed = new App();
-    const staged = build(new Stage(fixed, 'Prod'));
+    const staged = stagedJob(new Stage(fixed, 'Prod'));
     guard(fixed, { mode: GuardMode.AUTO_PEER, failover: false });
     const fixedAssembly = fixed.synth().getNestedAssembly('assembly-Prod');
     const etlTemplate = fixedAssembly.getStackByName('Prod-Etl').template;
@@ -217,7 +205,7 @@ describe('GlueNetworkGuard across stages', () => {
   });
 });
 
-describe('GlueNetworkGuard, warn-only mode', () => {
+describe('GlueNetworkGuard as annotations, warn-only mode', () => {
   test('errors become acknowledgeable warnings; synthesis is not failed', () => {
     const s = seedApp();
     guard(s.app, { mode: GuardMode.WARN_ONLY });
@@ -226,7 +214,7 @@ describe('GlueNetworkGuard, warn-only mode', () => {
   });
 });
 
-describe('GlueNetworkGuard, auto-peer mode', () => {
+describe('GlueNetworkGuard as annotations, auto-peer mode', () => {
   test("the seed's case: peerings in the ETL stack, routes on both sides for the needed CIDRs, port-only ingress; no error left", () => {
     const s = seedApp({ secondAz: true });
     guard(s.app, { mode: GuardMode.AUTO_PEER });
@@ -313,7 +301,7 @@ describe('GlueNetworkGuard, auto-peer mode', () => {
   test('a second guard in fail mode after auto-peer finds no error', () => {
     const s = seedApp();
     guard(s.app, { mode: GuardMode.AUTO_PEER });
-    const check = new GlueNetworkGuard();
+    const check = new GlueNetworkGuard({ reporting: GuardReporting.ANNOTATIONS });
     Aspects.of(s.app).add(check, { priority: AspectPriority.READONLY + 1 });
     s.app.synth();
     const plan = JSON.parse(check.lastPlanJson!);

@@ -1,4 +1,4 @@
-import { App, AppProps, Stack, StackProps, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /** A VPC with isolated subnets in two AZs, an S3 gateway endpoint and a self-referencing Glue group. */
@@ -99,4 +99,23 @@ export function seedApp(options: SeedOptions = {}): SeedApp {
     workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: 4 },
   });
   return { app, a, b, c, etl, job, connections };
+}
+
+/** A job in stack `Etl` of the stage whose two JDBC connections sit in unpeered VPCs NetA and NetB of the stage. */
+export function stagedJob(stage: Stage): { a: NetworkStack; b: NetworkStack; etl: Stack } {
+  const a = new NetworkStack(stage, 'NetA', '10.1.0.0/16');
+  const b = new NetworkStack(stage, 'NetB', '10.2.0.0/16');
+  const etl = new Stack(stage, 'Etl');
+  const conn = (id: string, net: NetworkStack, ip: string) => new glue.Connection(etl, id, {
+    type: glue.ConnectionType.JDBC,
+    network: glue.ConnectionNetwork.subnet(net.vpc.isolatedSubnets[0]),
+    securityGroups: [net.glueGroup],
+    properties: { JDBC_CONNECTION_URL: `jdbc:mysql://${ip}:3306/x` },
+  });
+  new glue.PythonShellJob(etl, 'Job', {
+    role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+    script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py'),
+    connections: [conn('ConnA', a, '10.1.0.10'), conn('ConnB', b, '10.2.0.10')],
+  });
+  return { a, b, etl };
 }

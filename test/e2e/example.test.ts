@@ -66,10 +66,14 @@ describe("e2e: the seed's example app synthesized by the AWS CDK CLI", () => {
   test('guard in fail mode: cdk synth exits non-zero with the explanation on stderr', () => {
     const { status, stderr } = results.fail!;
     expect(status).not.toBe(0);
-    expect(stderr).toMatch(/\[GNP-STORE-UNREACHABLE\] Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE/);
-    expect(stderr).toMatch(/\[GNP-STORE-UNREACHABLE\] Job load-warehouse: the data store of connection PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE/);
+    // CDK's validation report: the rule's title, each finding, the construct, the fix and the ID to acknowledge.
+    expect(stderr).toMatch(/ERROR A data store is unreachable from the connection Glue selects\./);
+    expect(stderr).toMatch(/- Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE/);
+    expect(stderr).toMatch(/- Job load-warehouse: the data store of connection PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE/);
+    expect(stderr).toMatch(/Etl\/LoadWarehouse\/Resource \(LoadWarehouse\w+\) aws-cdk-lib\.aws_glue\.CfnJob/);
+    expect(stderr).toMatch(/Suggested fix: Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+/);
+    expect(stderr).toMatch(/Acknowledge with 'cdk-glue-netplan::GNP-STORE-UNREACHABLE'/);
     expect(stderr).toMatch(/DISCONNECTED_VPCS/);
-    expect(stderr).toMatch(/Fix: Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+/);
   });
 
   test('guard in auto-peer mode: the ETL template has the peerings, routes on both sides and port-only ingress; the CLI over cdk.out exits 0', () => {

@@ -1,0 +1,328 @@
+import { dirname, join, resolve } from 'path';
+import {
+  IPolicyValidationContext,
+  NestedStack,
+  PolicyValidationPluginReport,
+  PolicyViolatingResource,
+  PolicyViolation,
+  Stage,
+} from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ALL_RULES, Finding, Plan, RULES, Severity } from '../../engine';
+import { InputError, loadTemplateFile, TemplateInput } from '../../ingest';
+import { SourceRef } from '../../model';
+import { packageInfo } from '../../report/package-info';
+
+/*
+ * What the validation plugin and the guard share to report a plan through CDK's validation
+ * report: reading the templates CDK wrote (with their nested stacks), and turning findings into
+ * violations on the template resources they concern.
+ */
+
+const NESTED_STACK_TEMPLATE = /\.nested\.template\.json$/;
+
+/**
+ * The property the fix changes, per resource type and rule, as CDK expects `locations`: paths
+ * relative to the resource (`Properties.X.Y`, which CDK also matches against property-mutation
+ * traces). Rules whose fix may be a separate resource (a missing security-group rule) point at
+ * the resource only.
+ */
+const PROPERTY_PATHS: Record<string, Record<string, string[]>> = (() => {
+  const jobConnections = ['Properties.Connections.Connections'];
+  const requirements = 'Properties.ConnectionInput.PhysicalConnectionRequirements';
+  return {
+    'AWS::Glue::Job': Object.fromEntries([
+      RULES.storeUnreachable, RULES.storeUnknown, RULES.failoverUnreachable, RULES.failoverNoConnection,
+      RULES.noSuitableConnection, RULES.selectionUnknown, RULES.noVpcConnection, RULES.rayJobVpc,
+      RULES.connectionUnresolved, RULES.quotaJobConnections,
+    ].map((rule) => [rule.id, jobConnections])),
+    'AWS::Glue::Connection': {
+      [RULES.azMismatch.id]: [`${requirements}.AvailabilityZone`],
+      [RULES.noS3Path.id]: [`${requirements}.SubnetId`],
+      [RULES.unknownSubnet.id]: [`${requirements}.SubnetId`],
+      [RULES.networkWithoutSubnet.id]: [requirements],
+      [RULES.quotaSecurityGroups.id]: [`${requirements}.SecurityGroupIdList`],
+    },
+    'AWS::EC2::VPCPeeringConnection': {
+      [RULES.peeringNoRole.id]: ['Properties.PeerRoleArn'],
+    },
+    'AWS::EC2::Subnet': {
+      [RULES.subnetTooSmall.id]: ['Properties.CidrBlock'],
+      [RULES.subnetIpPressure.id]: ['Properties.CidrBlock'],
+    },
+  };
+})();
+
+/** A template the plugin read: the path as CDK gave it (or as found, for nested stacks) and its content. */
+export interface ReadTemplate {
+  readonly path: string;
+  readonly input: TemplateInput;
+  /** The stack's construct path, when CDK gave it (not for nested stacks). */
+  readonly stackConstructPath?: string;
+}
+
+
+/**
+ * The report of a plan's findings: each finding a violation with its rule's severity, except
+ * that `severityOf` may change it (the guard's warn-only mode); the report fails when a
+ * violation's severity is in `failing`.
+ */
+export function findingsReport(plan: Plan, findings: Finding[], templates: ReadTemplate[], failing: Set<Severity>,
+  version: string | undefined, severityOf: (finding: Finding) => Severity = (f) => f.severity): PolicyValidationPluginReport {
+  const judged = findings.map((f) => (severityOf(f) === f.severity ? f : { ...f, severity: severityOf(f) }));
+  return {
+    success: !judged.some((f) => failing.has(f.severity)),
+    violations: violations(judged, new ResourceLocator(plan, templates)),
+    pluginVersion: version,
+    metadata: {
+      jobs: String(plan.jobs.length),
+      errors: String(judged.filter((f) => f.severity === 'error').length),
+      warnings: String(judged.filter((f) => f.severity === 'warning').length),
+    },
+  };
+}
+
+
+/**
+ * The findings as violations: per rule, the messages of each resource, in catalogue order.
+ * CDK prints every violating resource of a violation as its own block under the violation's
+ * description, so a violation only groups resources whose messages are the same (as CDK's own
+ * plugins do): a block never shows another resource's messages, and acknowledging one resource
+ * leaves the others' text intact.
+ */
+function violations(findings: Finding[], locator: ResourceLocator): PolicyViolation[] {
+  const catalogue = new Map(ALL_RULES.map((rule, index) => [rule.id, { rule, index }]));
+  const byRuleAndResource = new Map<string, { located: LocatedFinding; findings: Finding[] }>();
+  for (const finding of findings) {
+    const located = locator.locate(finding);
+    const key = JSON.stringify([finding.ruleId, located.resource, located.note]);
+    const group = byRuleAndResource.get(key) ?? { located, findings: [] };
+    group.findings.push(finding);
+    byRuleAndResource.set(key, group);
+  }
+  // Catalogue order (a rule the catalogue lacks goes last), then the engine's order: the report
+  // reads the same every run.
+  const order = (ruleId: string) => catalogue.get(ruleId)?.index ?? Infinity;
+  const groups = [...byRuleAndResource.values()].sort((a, b) => order(a.findings[0].ruleId) - order(b.findings[0].ruleId));
+  const byText = new Map<string, PolicyViolation>();
+  for (const { located, findings: ruleFindings } of groups) {
+    const first = ruleFindings[0];
+    const rule = catalogue.get(first.ruleId)?.rule;
+    const messages = distinct(ruleFindings.map((f) => f.message));
+    const fixes = distinct(ruleFindings.map((f) => f.fix));
+    const description = [`${rule?.title ?? first.ruleId}.`, ...messages.map((m) => `- ${m}`), ...located.note ? [located.note] : []].join('\n');
+    const fix = fixes.length > 0 ? fixes.join('\n') : undefined;
+    const key = JSON.stringify([first.ruleId, description, fix]);
+    const existing = byText.get(key);
+    if (existing) {
+      existing.violatingResources.push(located.resource);
+      continue;
+    }
+    byText.set(key, {
+      ruleName: first.ruleId,
+      description,
+      fix,
+      severity: first.severity,
+      violatingResources: [located.resource],
+      ruleMetadata: { documentation: ruleDocumentation(first.ruleId) },
+    });
+  }
+  return [...byText.values()];
+}
+
+/** Where a finding points in the report, with a note for the reader when that is not a template resource. */
+interface LocatedFinding {
+  readonly resource: PolicyViolatingResource;
+  readonly note?: string;
+}
+
+/**
+ * Maps a finding to the template resource it concerns. A finding about an element that is not
+ * itself a template resource (an implicit element like a VPC's main route table, an element of
+ * the facts file) is reported against its job when it has one, else against its template (as
+ * the stack), else by its facts id: never dropped.
+ */
+class ResourceLocator {
+  private readonly templatesByFile = new Map<string, ReadTemplate>();
+  private readonly jobSources = new Map<string, SourceRef>();
+
+  constructor(plan: Plan, templates: ReadTemplate[]) {
+    for (const template of templates) this.templatesByFile.set(resolve(template.path), template);
+    for (const job of plan.jobs) this.jobSources.set(job.id, job.source);
+  }
+
+  locate(finding: Finding): LocatedFinding {
+    const own = this.templateResource(finding.source, finding.ruleId);
+    const job = finding.jobId !== undefined ? this.jobSources.get(finding.jobId) : undefined;
+    const resource = own ?? (job ? this.templateResource(job, finding.ruleId) : undefined);
+    const note = own ? undefined : describeSource(finding.source);
+    if (resource) return { resource, note };
+    const template = this.templateOf(finding.source);
+    if (template) {
+      // The stack itself, as CDK's own plugins report stack-level problems.
+      const stack = template.stackConstructPath !== undefined ? { constructPath: template.stackConstructPath } : {};
+      return { resource: { templatePath: template.path, ...stack, locations: [] }, note };
+    }
+    return { resource: { locations: [] }, note };
+  }
+
+  private templateOf(source: SourceRef): ReadTemplate | undefined {
+    return source.file !== undefined ? this.templatesByFile.get(resolve(source.file)) : undefined;
+  }
+
+  private templateResource(source: SourceRef, ruleId: string): PolicyViolatingResource | undefined {
+    const template = this.templateOf(source);
+    if (!template) return undefined;
+    const resources = template.input.template.Resources;
+    // Implicit elements carry their parent's id with a `#suffix` (`Vpc#main`): report the parent.
+    const logicalId = [source.logicalId, source.logicalId.split('#')[0]].find((id) => Object.prototype.hasOwnProperty.call(resources, id));
+    if (logicalId === undefined) return undefined;
+    const type = resources[logicalId]?.Type;
+    return {
+      templatePath: template.path,
+      resourceLogicalId: logicalId,
+      locations: [...(typeof type === 'string' ? PROPERTY_PATHS[type]?.[ruleId] ?? [] : [])],
+    };
+  }
+}
+
+/** Names an element that is not a template resource, so the report still says where it is. */
+function describeSource(source: SourceRef): string | undefined {
+  if (!source.logicalId) return undefined;
+  if (source.stack === 'facts') return `- Described in the facts file${source.file ? ` ${source.file}` : ''} as ${source.logicalId}.`;
+  return `- Concerns ${source.stack ? `${source.stack}/` : ''}${source.logicalId}${source.file ? ` (${source.file})` : ''}.`;
+}
+
+/** One unreadable file, with its template when it is one. */
+export interface InputProblem {
+  readonly message: string;
+  readonly templatePath?: string;
+  readonly stackConstructPath?: string;
+}
+
+/**
+ * Reads every template CDK gives, with the nested stacks each embeds (CDK lists only top-level
+ * stacks), collecting every unreadable file rather than stopping at the first.
+ *
+ * @param include which top-level stacks to read, by construct path (undefined when CDK does not
+ *   give it); every one by default
+ */
+export function readTemplates(context: IPolicyValidationContext, include: (stackConstructPath: string | undefined) => boolean = () => true): { templates: ReadTemplate[]; problems: InputProblem[] } {
+  // `stackTemplates` is missing from contexts made for the Beta1 interface: then no environments.
+  const stacks = new Map((context.stackTemplates ?? []).map((s) => [resolve(s.templatePath), s]));
+  const templates: ReadTemplate[] = [];
+  const problems: InputProblem[] = [];
+  const stackNames = new Set<string>();
+  const read = (path: string, describe: (input: TemplateInput) => Partial<TemplateInput>, stackConstructPath?: string): TemplateInput | undefined => {
+    try {
+      const loaded = loadTemplateFile(path);
+      const input = { ...loaded, ...describe(loaded) };
+      templates.push({ path, input, stackConstructPath });
+      stackNames.add(input.stackName);
+      return input;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push({ message: e.message, templatePath: path, stackConstructPath });
+      return undefined;
+    }
+  };
+  const nestedInTree = nestedStackTemplates(context.appConstruct);
+  const readNested = (parent: TemplateInput, parentPath: string): void => {
+    for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources)) {
+      if (resource?.Type !== 'AWS::CloudFormation::Stack') continue;
+      const assetPath = resource.Metadata?.['aws:asset:path'];
+      const path = nestedInTree.get(nestedStackKey(parentPath, logicalId))
+        ?? (typeof assetPath === 'string' && NESTED_STACK_TEMPLATE.test(assetPath) ? join(dirname(parentPath), assetPath) : undefined);
+      if (path === undefined) continue;
+      // Same naming and parameter passing as the CLI's cloud-assembly reader.
+      const child = read(path, () => ({
+        stackName: `${parent.stackName}/${logicalId}`,
+        displayName: parent.displayName ? `${parent.displayName}/${logicalId}` : undefined,
+        region: parent.region,
+        account: parent.account,
+        parameters: typeof resource.Properties?.Parameters === 'object' && resource.Properties.Parameters !== null ? resource.Properties.Parameters : {},
+        parametersStackName: parent.stackName,
+      }));
+      if (child) readNested(child, path);
+    }
+  };
+  for (const path of context.templatePaths) {
+    const stack = stacks.get(resolve(path));
+    if (!include(stack?.stackConstructPath)) continue;
+    const input = read(path, (loaded) => ({
+      // Template file names are unique within one assembly, not across the stages of an app.
+      stackName: stackNames.has(loaded.stackName) && stack ? stack.stackConstructPath : loaded.stackName,
+      displayName: stack?.stackConstructPath,
+      region: stack?.region,
+      account: stack?.accountId,
+    }), stack?.stackConstructPath);
+    if (input) readNested(input, path);
+  }
+  return { templates, problems };
+}
+
+/**
+ * The template file of every nested stack of the app, by parent template and parent resource.
+ * The `aws:asset:path` metadata that names it in the parent template is only written when asset
+ * metadata is enabled (the CDK CLI's default, not an in-process synth's), while the construct
+ * tree is always at hand.
+ */
+function nestedStackTemplates(root: IConstruct | undefined): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const construct of root?.node.findAll() ?? []) {
+    if (!NestedStack.isNestedStack(construct)) continue;
+    const parent = construct.nestedStackParent;
+    const resource = construct.nestedStackResource;
+    const outdir = Stage.of(construct)?.outdir;
+    if (!parent || !resource || outdir === undefined) continue;
+    files.set(nestedStackKey(join(outdir, parent.templateFile), parent.resolve(resource.logicalId)), join(outdir, construct.templateFile));
+  }
+  return files;
+}
+
+function nestedStackKey(parentTemplatePath: string, logicalId: string): string {
+  return JSON.stringify([resolve(parentTemplatePath), logicalId]);
+}
+
+export function inputErrorReport(problems: InputProblem[], version: string | undefined): PolicyValidationPluginReport {
+  const description = `cdk-glue-netplan could not read its input, so no Glue job was checked: ${problems.map((p) => p.message).join('; ')}`;
+  // Each unreadable template as its stack, as CDK's own plugins report stack-level problems.
+  const resources = problems.filter((p) => p.templatePath !== undefined).map((p) => ({
+    templatePath: p.templatePath,
+    ...p.stackConstructPath !== undefined ? { constructPath: p.stackConstructPath } : {},
+    locations: [],
+  }));
+  return failureReport(description, 'Make the file readable: a CloudFormation template (JSON or YAML) with a "Resources" object, or a valid facts file.', resources, version);
+}
+
+/** Our own bug, as one failing violation with one readable line rather than a stack trace. */
+export function internalErrorReport(error: unknown, workaround: string, version: string | undefined): PolicyValidationPluginReport {
+  return failureReport(`cdk-glue-netplan: internal error: ${(error as Error)?.message ?? String(error)} (please report it)`,
+    `None in the app: this is a bug of cdk-glue-netplan. Report it with this message; meanwhile ${workaround} to synthesize.`, [], version);
+}
+
+export function failureReport(description: string, fix: string, violatingResources: PolicyViolatingResource[], version: string | undefined): PolicyValidationPluginReport {
+  return {
+    success: false,
+    pluginVersion: version,
+    violations: [{
+      ruleName: RULES.inputUnresolved.id,
+      description,
+      fix,
+      // Nothing was checked: that fails, whatever the rule's usual severity.
+      severity: 'error',
+      violatingResources,
+      ruleMetadata: { documentation: ruleDocumentation(RULES.inputUnresolved.id) },
+    }],
+  };
+}
+
+function distinct(texts: string[]): string[] {
+  return [...new Set(texts.map((t) => t.trim()).filter((t) => t.length > 0))];
+}
+
+export function ruleDocumentation(ruleId: string): string {
+  const repository = packageInfo().repository;
+  const anchor = `RULES.md#${ruleId.toLowerCase()}`;
+  return repository ? `${repository}/blob/main/${anchor}` : anchor;
+}
