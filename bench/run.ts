@@ -9,10 +9,11 @@
  *   npm run bench -- --sizes none --profile large    # CPU profile of the guard at the large size
  *
  * Each size runs in its own child process. In it, after a warm-up round, the variants alternate
- * (plain, fail, auto-peer, cdk-nag, plugin, plain, fail, ...), each building a fresh App and
+ * (plain, fail, annotations, auto-peer, cdk-nag, plugin, plain, fail, ...), each building a fresh App and
  * synthesizing it into a fresh temporary directory after a forced GC. Ratios are medians of the
  * per-round ratios, so a slow round (GC, a busy neighbour) weighs on both sides of a ratio. The
- * guard's and the plugins' own time is measured directly (a subclass times `visit` / `validate`),
+ * guard's and the plugins' own time is measured directly (a subclass times `visit` / `validate`,
+ * and the guard's check of the written templates is timed into its guard),
  * so it is not lost in the noise of a whole synth; the GC pauses inside it (perf_hooks 'gc'
  * entries) are reported apart, since how many major GCs land in it varies from run to run. Peak heap is the largest used V8 heap seen
  * before any GC during the run (v8.GCProfiler) or at its end, above the heap after the forced GC.
@@ -29,7 +30,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppShape, generateApp, GeneratedApp, GROWTH_SERIES, SIZES } from './generate';
 import { formatSummary, Phase, summarizeProfile } from './profile';
-import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode } from '../src/cdk/guard';
+import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../src/cdk/guard';
+import { GuardCheck } from '../src/cdk/private/guard-check';
 import { GlueNetworkValidationPlugin } from '../src/cdk/validation-plugin';
 import { parseArgs as parseCliArgs, planFromFiles, runCli } from '../src/cli/run';
 
@@ -45,17 +47,22 @@ const APP_CONTEXT = {
   '@aws-cdk/core:appMode': 'inmemory',
   // The auto-peered large app passes CloudFormation's 500 resources in some ETL stacks (see BENCHMARKS.md).
   '@aws-cdk/core:stackResourceLimit': 5000,
+  // As `cdk synth` does by default (its --path-metadata): each resource's construct path in the template.
+  'aws:cdk:enable-path-metadata': true,
 };
 
 /**
  * - plain: the app alone;
- * - fail, auto-peer: the app with the GlueNetworkGuard aspect in that mode;
+ * - fail, auto-peer: the app with the GlueNetworkGuard aspect in that mode, reporting (by default)
+ *   in CDK's validation report from the templates CDK writes;
+ * - annotations: the guard in fail mode reporting as annotations (GuardReporting.ANNOTATIONS),
+ *   which renders the construct tree itself (the guard's only way before it used the templates);
  * - cdk-nag: the app with cdk-nag's AwsSolutionsChecks (a validation plugin since cdk-nag 3);
  * - plugin: the app with this library's GlueNetworkValidationPlugin, which reads the templates
  *   CDK wrote instead of rendering the tree (for comparison).
  */
-type Variant = 'plain' | 'fail' | 'auto-peer' | 'cdk-nag' | 'plugin';
-const VARIANTS: Variant[] = ['plain', 'fail', 'auto-peer', 'cdk-nag', 'plugin'];
+type Variant = 'plain' | 'fail' | 'annotations' | 'auto-peer' | 'cdk-nag' | 'plugin';
+const VARIANTS: Variant[] = ['plain', 'fail', 'annotations', 'auto-peer', 'cdk-nag', 'plugin'];
 
 declare const gc: (() => void) | undefined;
 
@@ -85,11 +92,22 @@ class OwnTime {
   }
 }
 
-/** The guard, timing every visit (the analysis runs in the visit of the root; the others return at once). */
+/** Where the guard's check of the written templates adds its time: the guard that registered it. */
+let checkOwnTime: OwnTime | undefined;
+const checkValidate = GuardCheck.prototype.validate;
+GuardCheck.prototype.validate = function timedValidate(this: GuardCheck, context: IPolicyValidationContext): PolicyValidationPluginReport {
+  return checkOwnTime ? checkOwnTime.time(() => checkValidate.call(this, context)) : checkValidate.call(this, context);
+};
+
+/**
+ * The guard, timing every visit (the analysis, or in auto-peer mode the repair, runs in the
+ * visit of the root; the others return at once) and its check of the written templates.
+ */
 class TimedGuard extends GlueNetworkGuard {
   public readonly own = new OwnTime();
   constructor(props: GlueNetworkGuardProps) {
     super(props);
+    checkOwnTime = this.own;
   }
   public visit(node: IConstruct): void {
     this.own.time(() => super.visit(node));
@@ -187,7 +205,9 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     const start = performance.now();
     const app = new App({ outdir, context: APP_CONTEXT });
     generated = generateApp(app, SIZES[sizeName]);
+    checkOwnTime = undefined;
     if (variant === 'fail') guard = new TimedGuard({ mode: GuardMode.FAIL });
+    if (variant === 'annotations') guard = new TimedGuard({ mode: GuardMode.FAIL, reporting: GuardReporting.ANNOTATIONS });
     if (variant === 'auto-peer') guard = new TimedGuard({ mode: GuardMode.AUTO_PEER });
     // As the guard's documentation says: last, after the aspects that change the app.
     if (guard) Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
@@ -197,10 +217,10 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     try {
       app.synth();
     } catch (e) {
-      // cdk-nag finds violations in any realistic app, the plugin the cross-VPC stores: CDK
-      // throws once the assembly is written and validated.
+      // cdk-nag finds violations in any realistic app, the plugin and the guard the cross-VPC
+      // stores: CDK throws once the assembly is written and validated.
       const text = `${(e as Error)?.name} ${(e as Error)?.message ?? String(e)}`;
-      if ((variant !== 'cdk-nag' && variant !== 'plugin') || !/ValidationFailed|Validation failed/.test(text)) throw e;
+      if (!['cdk-nag', 'plugin', 'fail'].includes(variant) || !/ValidationFailed|Validation failed/.test(text)) throw e;
       validationError = (e as Error).message;
     }
     times = { start, constructed, end: performance.now() };
@@ -275,7 +295,7 @@ interface SizeResult {
   readonly size: string;
   readonly shape: AppShape;
   readonly app: AppFacts;
-  readonly findings: { failErrors: number; autoPeerErrors: number; nagFindings: number };
+  readonly findings: { failErrors: number; annotationErrors: number; autoPeerErrors: number; nagFindings: number };
   readonly rounds: Sample[][];
   readonly cli: CliSamples;
 }
@@ -295,7 +315,7 @@ async function measureSize(sizeName: string, reps: number, cliReps: number, warm
   const rounds: Sample[][] = [];
   let cliOutdir: string | undefined;
   let app: AppFacts | undefined;
-  const findings = { failErrors: 0, autoPeerErrors: 0, nagFindings: 0 };
+  const findings = { failErrors: 0, annotationErrors: 0, autoPeerErrors: 0, nagFindings: 0 };
   for (let r = 0; r < reps; r++) {
     const round: Sample[] = [];
     for (const variant of VARIANTS) {
@@ -319,6 +339,7 @@ async function measureSize(sizeName: string, reps: number, cliReps: number, warm
           };
         }
         if (variant === 'fail') findings.failErrors = errorCount(result.planJson);
+        if (variant === 'annotations') findings.annotationErrors = errorCount(result.planJson);
         if (variant === 'auto-peer') {
           findings.autoPeerErrors = errorCount(result.planJson);
           app = { ...app!, autoPeerResources: countResources(result.outdir) - app!.resources };
@@ -375,6 +396,8 @@ interface Figures {
   /** The guard's own time without the GC pauses in it. */
   readonly guardCpuMs: number;
   readonly guardCpuShare: number;
+  readonly annOwnMs: number;
+  readonly annShare: number;
   readonly autoRatio: number;
   readonly autoOwnMs: number;
   readonly autoShare: number;
@@ -409,6 +432,8 @@ function figures(result: SizeResult): Figures {
     guardShare: per((r) => of(r, 'fail').ownMs / plain(r)),
     guardCpuMs: per((r) => of(r, 'fail').ownMs - of(r, 'fail').ownGcMs),
     guardCpuShare: per((r) => (of(r, 'fail').ownMs - of(r, 'fail').ownGcMs) / plain(r)),
+    annOwnMs: per((r) => of(r, 'annotations').ownMs),
+    annShare: per((r) => of(r, 'annotations').ownMs / plain(r)),
     autoRatio: per((r) => of(r, 'auto-peer').totalMs / plain(r)),
     autoOwnMs: per((r) => of(r, 'auto-peer').ownMs),
     autoShare: per((r) => of(r, 'auto-peer').ownMs / plain(r)),
@@ -438,13 +463,13 @@ const mb = (x: number) => `${x.toFixed(0)} MB`;
 
 function synthTable(results: SizeResult[]): string {
   const rows = [
-    '| size | jobs / VPCs / stacks | resources (+ auto-peer) | plain synth | fail / plain | guard own (of plain) | guard own excl. GC (of plain) | auto-peer / plain | auto-peer own (of plain) | cdk-nag / plain | cdk-nag own (of plain) | guard own / cdk-nag own | guard / cdk-nag overhead (totals) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| size | jobs / VPCs / stacks | resources (+ auto-peer) | plain synth | fail / plain | guard own (of plain) | guard own excl. GC (of plain) | as annotations: own (of plain) | auto-peer / plain | auto-peer own (of plain) | cdk-nag / plain | cdk-nag own (of plain) | guard own / cdk-nag own | guard / cdk-nag overhead (totals) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const f = figures(r);
     rows.push(`| ${r.size} | ${r.app.jobs} / ${r.app.vpcs} / ${r.app.stacks} | ${r.app.resources} (+${r.app.autoPeerResources}) | ${(f.plainMs / 1000).toFixed(2)} s `
-      + `| ${times(f.failRatio)} | ${ms(f.guardOwnMs)} (${pct(f.guardShare)}) | ${ms(f.guardCpuMs)} (${pct(f.guardCpuShare)}) | ${times(f.autoRatio)} | ${ms(f.autoOwnMs)} (${pct(f.autoShare)}) `
+      + `| ${times(f.failRatio)} | ${ms(f.guardOwnMs)} (${pct(f.guardShare)}) | ${ms(f.guardCpuMs)} (${pct(f.guardCpuShare)}) | ${ms(f.annOwnMs)} (${pct(f.annShare)}) | ${times(f.autoRatio)} | ${ms(f.autoOwnMs)} (${pct(f.autoShare)}) `
       + `| ${times(f.nagRatio)} | ${ms(f.nagOwnMs)} (${pct(f.nagShare)}) | ${times(f.guardVsNagOwn)} | ${f.guardVsNagTotals.toFixed(2)} |`);
   }
   return rows.join('\n');
@@ -490,7 +515,7 @@ function details(results: SizeResult[]): string {
   return results.map((r) => {
     const f = figures(r);
     return `- ${r.size}: ${r.rounds.length} rounds; ${r.app.connections} connections (${r.app.crossVpcConnections} to a store in another VPC); `
-      + `guard errors ${r.findings.failErrors} (fail), ${r.findings.autoPeerErrors} after auto-peer; cdk-nag findings ${r.findings.nagFindings}; `
+      + `guard errors ${r.findings.failErrors} (fail; ${r.findings.annotationErrors} as annotations), ${r.findings.autoPeerErrors} after auto-peer; cdk-nag findings ${r.findings.nagFindings}; `
       + `GlueNetworkValidationPlugin instead of the guard: ${times(f.pluginRatio)} plain, own ${ms(f.pluginOwnMs)} (${pct(f.pluginShare)} of plain)`;
   }).join('\n');
 }
@@ -501,20 +526,24 @@ function details(results: SizeResult[]): string {
 
 /** The guard's steps, to split its time (the innermost on the stack wins). */
 const GUARD_PHASES: Phase[] = [
-  { name: 'readTree: render the tree to templates', functionName: 'readTree', file: 'src/cdk/private/tree-reader.ts' },
+  { name: 'readTree: render the tree to templates (annotations, auto-peer)', functionName: 'readTree', file: 'src/cdk/private/tree-reader.ts' },
+  { name: 'readTemplates: read the templates CDK wrote', functionName: 'readTemplates', file: 'src/cdk/private/validation-report.ts' },
+  { name: 'addConstructPaths: paths CDK did not write', functionName: 'addConstructPaths', file: 'src/cdk/private/guard-check.ts' },
+  { name: 'findingsReport: violations for CDK\'s report', functionName: 'findingsReport', file: 'src/cdk/private/validation-report.ts' },
   { name: 'buildModel: templates to model', functionName: 'buildModel', file: 'src/ingest/resources.ts' },
   { name: 'buildPlan: selection, store location, findings', functionName: 'buildPlan', file: 'src/engine/planner.ts' },
   { name: 'buildPlan > tracePath: hop-by-hop paths', functionName: 'tracePath', file: 'src/engine/path.ts' },
   { name: 'planRemedy: what auto-peer adds', functionName: 'planRemedy', file: 'src/engine/remedy.ts' },
   { name: 'materializeRemedy: adding the constructs', functionName: 'materializeRemedy', file: 'src/cdk/private/auto-peer.ts' },
   { name: 'report: Validations/Annotations per finding', functionName: 'report', file: 'src/cdk/guard.ts' },
-  { name: 'writePlan: plan JSON into cdk.out', functionName: 'writePlan', file: 'src/cdk/guard.ts' },
+  { name: 'writePlan: plan JSON and Markdown into cdk.out', functionName: 'writePlan', file: 'src/cdk/guard.ts' },
 ];
 
 /** The steps of a whole run. */
 const RUN_PHASES: Phase[] = [
   { name: 'generateApp: constructing the app', functionName: 'generateApp', file: 'bench/generate.ts' },
   { name: 'guard (GlueNetworkGuard.analyze)', functionName: 'analyze', file: 'src/cdk/guard.ts' },
+  { name: 'guard\'s check of the templates (GuardCheck.validate)', functionName: 'validate', file: 'src/cdk/private/guard-check.ts' },
   { name: 'other aspects (invokeAspects)', functionName: 'invokeAspects', file: 'core/lib/private/synthesis.js' },
   { name: 'CDK prepareApp (references, exports)', functionName: 'prepareApp', file: 'core/lib/private/prepare-app.js' },
   { name: 'CDK validateTree', functionName: 'validateTree', file: 'core/lib/private/synthesis.js' },
@@ -541,8 +570,9 @@ async function profileChild(size: string, variant: Variant, file: string): Promi
 function printProfile(size: string, variant: Variant, sample: Sample, file: string): void {
   console.log(`\n#### profile ${size} ${variant}: ${(sample.totalMs / 1000).toFixed(2)} s, guard own ${ms(sample.ownMs)} (profiler on); ${path.relative(REPO, file)}\n`);
   console.log('```');
-  console.log(formatSummary('guard (samples under GlueNetworkGuard.analyze; GC is not attributed to it)',
-    summarizeProfile(file, REPO, (frame) => frame.functionName === 'analyze' && frame.url.endsWith('src/cdk/guard.ts'), 15, GUARD_PHASES)));
+  console.log(formatSummary('guard (samples under GlueNetworkGuard.analyze and GuardCheck.validate; GC is not attributed to it)',
+    summarizeProfile(file, REPO, (frame) => (frame.functionName === 'analyze' && frame.url.endsWith('src/cdk/guard.ts'))
+      || (frame.functionName === 'validate' && frame.url.endsWith('src/cdk/private/guard-check.ts')), 15, GUARD_PHASES)));
   console.log(formatSummary('the whole measured run (construction + synth)', summarizeProfile(file, REPO, undefined, 10, RUN_PHASES)));
   console.log('```');
 }

@@ -199,6 +199,17 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
       'GNP-STORE-UNREACHABLE error on Prod/Etl/Job/Resource',
     ]);
     expect(JSON.parse(onProd.lastPlanJson!).jobs.map((j: any) => j.constructPath)).toEqual(['Prod/Etl/Job/Resource']);
+
+    // Auto-peer places within the stage (whose assembly CDK wrote before the App's aspects ran).
+    const fixed = new App({ outdir: outdir() });
+    stagedJob(new Stage(fixed, 'Prod'));
+    const repairing = guard(fixed, { mode: GuardMode.AUTO_PEER, failover: false });
+    const repaired = synth(fixed);
+    expect(repaired.thrown).toBeUndefined();
+    expect(repaired.violations).toEqual([]);
+    const etl = fixed.synth().getNestedAssembly('assembly-Prod').getStackByName('Prod-Etl').template;
+    expect(Object.values<any>(etl.Resources).filter((r) => r.Type === 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(JSON.parse(repairing.lastPlanJson!).jobs[0].dataStores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'REACHABLE']);
   });
 
   test('re-synthesizing checks again and registers nothing twice', () => {
