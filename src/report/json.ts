@@ -93,7 +93,36 @@ function summary(plan: Plan): JsonPlan['summary'] {
  * app's plan (tens of megabytes) is then never one string, nor one object tree, in memory.
  */
 export function writeJson(plan: Plan, write: (chunk: string) => void): void {
+  const hops = new HopsJson();
   write(`{"version":1,"azDown":${JSON.stringify(plan.azDown)},"jobs":[`);
-  plan.jobs.forEach((j, i) => write(`${i ? ',' : ''}${JSON.stringify(job(j))}`));
+  plan.jobs.forEach((j, i) => write(`${i ? ',' : ''}${jobJson(j, hops)}`));
   write(`],"findings":${JSON.stringify(plan.findings.map(finding))},"summary":${JSON.stringify(summary(plan))}}`);
+}
+
+/**
+ * The JSON text of each path's hops, once per hops array: the engine shares a path's trace
+ * between every job and what-if that takes it, and the hops are most of a large plan's bytes.
+ */
+class HopsJson {
+  private readonly texts = new WeakMap<object, string>();
+  public of(hops: JobPlan['dataStores'][number]['paths'][number]['hops']): string {
+    let text = this.texts.get(hops);
+    if (text === undefined) this.texts.set(hops, text = JSON.stringify(hops));
+    return text;
+  }
+}
+
+/** Exactly `JSON.stringify(job(j))`, with each hops array's text taken from `hops`. */
+function jobJson(j: JobPlan, hops: HopsJson): string {
+  const { dataStores, failover, findings, ...head } = job(j);
+  return `${JSON.stringify(head).slice(0, -1)},"dataStores":[${j.dataStores.map((s) => dataStoreJson(s, hops)).join(',')}]`
+    + `,"failover":${JSON.stringify(failover)},"findings":${JSON.stringify(findings)}}`;
+}
+
+/** Exactly `JSON.stringify(dataStore(s))`, with each hops array's text taken from `hops`. */
+function dataStoreJson(s: DataStorePlan, hops: HopsJson): string {
+  const { hops: worstHops, explanations, paths, assumptions, ...head } = dataStore(s);
+  const pathTexts = s.paths.map((p) => `${JSON.stringify({ sourceSubnet: p.sourceSubnet, destinationSubnet: p.destinationSubnet, verdict: p.verdict }).slice(0, -1)},"hops":${hops.of(p.hops)}}`);
+  return `${JSON.stringify(head).slice(0, -1)},"hops":${hops.of(worstHops)},"explanations":${JSON.stringify(explanations)}`
+    + `,"paths":[${pathTexts.join(',')}]${assumptions === undefined ? '' : `,"assumptions":${JSON.stringify(assumptions)}`}}`;
 }

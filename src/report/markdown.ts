@@ -26,19 +26,20 @@ export const DEFAULT_RULES_URL = RULES_URL;
 const ICON: Record<Verdict, string> = { REACHABLE: '✅', UNREACHABLE: '❌', UNKNOWN: '❔' };
 const SEVERITY_ICON: Record<Finding['severity'], string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
 
-/** Text safe in Markdown prose: no line breaks, no HTML. */
+/** Text safe in Markdown prose: no line breaks, no HTML. (Most text has neither: checked first.) */
 function cell(text: string): string {
+  if (!/[\n<>]/.test(text)) return text;
   return text.replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A table cell: pipes escaped (GitHub unescapes them even inside code spans there). */
 function tableCell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+  return text.includes('|') ? text.replace(/\|/g, '\\|') : text;
 }
 
 /** An inline code span that survives backticks in the text. */
 function code(text: string): string {
-  const clean = text.replace(/\r?\n/g, ' ');
+  const clean = text.includes('\n') ? text.replace(/\r?\n/g, ' ') : text;
   return clean.includes('`') ? `\`\` ${clean} \`\`` : `\`${clean}\``;
 }
 
