@@ -212,6 +212,15 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(JSON.parse(repairing.lastPlanJson!).jobs[0].dataStores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'REACHABLE']);
   });
 
+  test('under a root that is not an App (CDK runs no validation plugin there), the guard reports as annotations', () => {
+    const root = new Stage(undefined as any, 'Root', { outdir: outdir() });
+    stagedJob(root);
+    const g = guard(root);
+    const messages = root.synth().getStackByName('Root-Etl').messages.filter((m) => /\[GNP-/.test(String(m.entry.data)));
+    expect(messages.map((m) => `${m.level} ${m.id}`)).toEqual(['error /Root/Etl/Job/Resource', 'warning /Root/Etl/Job/Resource']);
+    expect(JSON.parse(g.lastPlanJson!).summary).toEqual({ jobs: 1, errors: 1, warnings: 1, infos: 0 });
+  });
+
   test('re-synthesizing checks again and registers nothing twice', () => {
     const s = seed();
     guard(s.app, { mode: GuardMode.WARN_ONLY });
