@@ -92,6 +92,25 @@ class OwnTime {
   }
 }
 
+/**
+ * CDK's validation phase (its built-in CloudFormation checks, then the validation plugins, then
+ * the report), timed by wrapping aws-cdk-lib's internal module (the benchmark only): the guard's
+ * violations make CDK format a report, which the guard's own time does not include.
+ */
+// An internal file of aws-cdk-lib, not in its package exports: only a path require reaches it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const validationModule = require(path.join(path.dirname(require.resolve('aws-cdk-lib')), 'core/lib/private/synthesis-validation.js'));
+const validateTemplates = validationModule.validateTemplates;
+let validationMs = 0;
+validationModule.validateTemplates = function timedValidateTemplates(...args: unknown[]) {
+  const start = performance.now();
+  try {
+    return validateTemplates(...args);
+  } finally {
+    validationMs += performance.now() - start;
+  }
+};
+
 /** Where the guard's check of the written templates adds its time: the guard that registered it. */
 let checkOwnTime: OwnTime | undefined;
 const checkValidate = GuardCheck.prototype.validate;
@@ -172,6 +191,8 @@ interface Sample {
   readonly ownGcMs: number;
   /** Peak used V8 heap above the heap after the forced GC, MB. */
   readonly peakHeapMb: number;
+  /** CDK's validation phase (built-in checks, plugins, report), ms; the check's own time included. */
+  readonly validationMs: number;
 }
 
 /** Runs `work` and returns the peak used heap above the current one (after a forced GC), MB. */
@@ -206,6 +227,7 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     const app = new App({ outdir, context: APP_CONTEXT });
     generated = generateApp(app, SIZES[sizeName]);
     checkOwnTime = undefined;
+    validationMs = 0;
     if (variant === 'fail') guard = new TimedGuard({ mode: GuardMode.FAIL });
     if (variant === 'annotations') guard = new TimedGuard({ mode: GuardMode.FAIL, reporting: GuardReporting.ANNOTATIONS });
     if (variant === 'auto-peer') guard = new TimedGuard({ mode: GuardMode.AUTO_PEER });
@@ -234,6 +256,7 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     ownMs: own?.ms ?? 0,
     ownGcMs: await gcPauseWithin(own?.intervals ?? []),
     peakHeapMb,
+    validationMs,
   };
   return { sample, outdir, generated: generated!, planJson: guard?.lastPlanJson, validationError };
 }
@@ -397,6 +420,9 @@ interface Figures {
   readonly guardCpuMs: number;
   readonly guardCpuShare: number;
   readonly annOwnMs: number;
+  readonly validationExtraFailMs: number;
+  readonly validationExtraNagMs: number;
+  readonly validationPlainMs: number;
   readonly annShare: number;
   readonly autoRatio: number;
   readonly autoOwnMs: number;
@@ -446,6 +472,9 @@ function figures(result: SizeResult): Figures {
     pluginRatio: per((r) => of(r, 'plugin').totalMs / plain(r)),
     pluginOwnMs: per((r) => of(r, 'plugin').ownMs),
     pluginShare: per((r) => of(r, 'plugin').ownMs / plain(r)),
+    validationExtraFailMs: per((r) => of(r, 'fail').validationMs - of(r, 'fail').ownMs - of(r, 'plain').validationMs),
+    validationExtraNagMs: per((r) => of(r, 'cdk-nag').validationMs - of(r, 'cdk-nag').ownMs - of(r, 'plain').validationMs),
+    validationPlainMs: per((r) => of(r, 'plain').validationMs),
     heapPlainMb: per((r) => of(r, 'plain').peakHeapMb),
     heapFailMb: per((r) => of(r, 'fail').peakHeapMb),
     heapAutoMb: per((r) => of(r, 'auto-peer').peakHeapMb),
@@ -516,7 +545,9 @@ function details(results: SizeResult[]): string {
     const f = figures(r);
     return `- ${r.size}: ${r.rounds.length} rounds; ${r.app.connections} connections (${r.app.crossVpcConnections} to a store in another VPC); `
       + `guard errors ${r.findings.failErrors} (fail; ${r.findings.annotationErrors} as annotations), ${r.findings.autoPeerErrors} after auto-peer; cdk-nag findings ${r.findings.nagFindings}; `
-      + `GlueNetworkValidationPlugin instead of the guard: ${times(f.pluginRatio)} plain, own ${ms(f.pluginOwnMs)} (${pct(f.pluginShare)} of plain)`;
+      + `GlueNetworkValidationPlugin instead of the guard: ${times(f.pluginRatio)} plain, own ${ms(f.pluginOwnMs)} (${pct(f.pluginShare)} of plain); `
+      + `CDK's validation phase: ${ms(f.validationPlainMs)} in plain synth, plus ${ms(f.validationExtraFailMs)} beyond the guard's own time with the guard (CDK's report of its violations) `
+      + `and ${ms(f.validationExtraNagMs)} beyond cdk-nag's own time with cdk-nag`;
   }).join('\n');
 }
 
