@@ -1,4 +1,5 @@
-import { GlueJob, rangeSize, Subnet } from '../model';
+import { GlueJob, Subnet } from '../model';
+import { rangeSize } from '../model/cidr';
 
 /** Addresses AWS reserves in every subnet (network, router, DNS, future use, broadcast). */
 export const RESERVED_ADDRESSES = 5;

@@ -1,4 +1,4 @@
-import { GlueConnection, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroupRule } from '../model';
+import { GlueConnection, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
 import { Finding } from './plan';
 import { RULES } from './rules';
 import { Topology } from './topology';
@@ -14,6 +14,47 @@ function allowsHttpsToAnywhereOrS3(rule: SecurityGroupRule): boolean {
   return rule.peer.kind === 'prefix-list' || (rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
 }
 
+/** What the rules of a connection's security groups give Glue, judged once per list of groups. */
+interface GroupsJudgement {
+  /** The first group (findings point at it). */
+  readonly source: SourceRef;
+  /** A group admits all TCP from itself. */
+  readonly selfRef: boolean;
+  /** Egress allows everything, all TCP, or all TCP to itself plus HTTPS to S3. */
+  readonly egressEnough: boolean;
+  /** Egress allows all TCP to the group itself. */
+  readonly selfEgress: boolean;
+}
+
+/** Judgements by list of group ids (as JSON), per topology: many connections share their groups. */
+const judgements = new WeakMap<Topology, Map<string, GroupsJudgement | undefined>>();
+
+function judgeGroupsOnce(topo: Topology, ids: readonly string[]): GroupsJudgement | undefined {
+  let byIds = judgements.get(topo);
+  if (!byIds) judgements.set(topo, byIds = new Map());
+  const key = JSON.stringify(ids);
+  if (!byIds.has(key)) byIds.set(key, judgeGroups(topo, ids));
+  return byIds.get(key);
+}
+
+/** Undefined unless every group is described and complete: a missing group might hold the rule. */
+function judgeGroups(topo: Topology, ids: readonly string[]): GroupsJudgement | undefined {
+  const described: SecurityGroup[] = [];
+  for (const id of ids) {
+    const group = topo.securityGroup(id);
+    if (!group || group.incomplete) return undefined;
+    described.push(group);
+  }
+  if (!described.length) return undefined;
+  const selfRef = described.some((g) => g.ingress.some((r) => allTcp(r) && r.peer.kind === 'security-group' && r.peer.groupId === g.id));
+  const egress = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
+  const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
+  const selfEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
+  const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
+  const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
+  return { source: described[0].source, selfRef, egressEnough: allOpen || allTcpOut || (selfEgress && https), selfEgress };
+}
+
 /**
  * What Glue requires of a network-bearing connection's security groups and VPC, independent of
  * any data store: a self-referencing all-TCP inbound rule on one group, enough egress, VPC DNS.
@@ -21,8 +62,6 @@ function allowsHttpsToAnywhereOrS3(rule: SecurityGroupRule): boolean {
 export function checkGlueRequirements(topo: Topology, connection: GlueConnection): Finding[] {
   const findings: Finding[] = [];
   const name = connection.name.known ? connection.name.value : connection.id;
-  const groups = connection.securityGroupIds.map((id) => topo.securityGroup(id));
-  const described = groups.filter((g) => g !== undefined);
 
   if (connection.securityGroupIds.length > MAX_SECURITY_GROUPS_PER_ENI) {
     findings.push({
@@ -33,29 +72,23 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
       fix: 'Merge the rules into at most 5 groups, or raise the "Security groups per network interface" quota.',
     });
   }
-  // Only judge when every group is described: a missing group might hold the rule.
-  if (described.length === groups.length && groups.length > 0 && !described.some((g) => g!.incomplete)) {
-    const selfRef = described.some((g) => g!.ingress.some((r) => allTcp(r) && r.peer.kind === 'security-group' && r.peer.groupId === g!.id));
-    if (!selfRef) {
+  const groups = judgeGroupsOnce(topo, connection.securityGroupIds);
+  if (groups) {
+    if (!groups.selfRef) {
       findings.push({
         ruleId: RULES.sgNoSelfReference.id,
         severity: RULES.sgNoSelfReference.severity,
-        source: described[0]!.source,
+        source: groups.source,
         message: `None of connection ${name}'s security groups (${connection.securityGroupIds.join(', ')}) has a self-referencing inbound rule for all TCP ports. Glue's Spark driver and executors talk to each other through it; without it the job fails with "At least one security group must open all ingress ports".`,
         fix: `Add an inbound rule to ${connection.securityGroupIds[0]}: all TCP (0-65535) from ${connection.securityGroupIds[0]} itself (connections.allowInternally(ec2.Port.allTcp())).`,
       });
     }
-    const egress = described.flatMap((g) => g!.egress.map((r) => ({ rule: r, group: g!.id })));
-    const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-    const selfEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
-    const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
-    const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-    if (!allOpen && !allTcpOut && !(selfEgress && https)) {
+    if (!groups.egressEnough) {
       findings.push({
         ruleId: RULES.sgEgress.id,
         severity: RULES.sgEgress.severity,
-        source: described[0]!.source,
-        message: `Connection ${name}'s security groups allow neither all outbound traffic nor the minimum Glue needs (all TCP to the group itself, and HTTPS to S3). ${selfEgress ? 'HTTPS to S3 is missing.' : 'The self-referencing all-TCP outbound rule is missing.'}`,
+        source: groups.source,
+        message: `Connection ${name}'s security groups allow neither all outbound traffic nor the minimum Glue needs (all TCP to the group itself, and HTTPS to S3). ${groups.selfEgress ? 'HTTPS to S3 is missing.' : 'The self-referencing all-TCP outbound rule is missing.'}`,
         fix: `Allow all outbound traffic on ${connection.securityGroupIds[0]}, or add outbound all TCP to itself and TCP 443 to the S3 prefix list.`,
       });
     }

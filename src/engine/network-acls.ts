@@ -1,8 +1,9 @@
-import {
-  AddressRange, atoms, contains, formatRange, NetworkAcl, NetworkAclEntry, PortRange, PROTOCOL_ALL, PROTOCOL_TCP,
-} from '../model';
+import { NetworkAcl, NetworkAclEntry, PortRange } from '../model';
 import { Explanation, Hop, Verdict } from './plan';
 import { portText } from './security-groups';
+// Values from their modules, not the barrel: its re-exports are getters on every call.
+import { AddressRange, atoms, contains, formatRange } from '../model/cidr';
+import { PROTOCOL_ALL, PROTOCOL_TCP } from '../model/network';
 
 export interface AclCheck {
   readonly hop: Hop;

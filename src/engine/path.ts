@@ -1,9 +1,12 @@
-import { EPHEMERAL_PORTS, formatRange, Subnet } from '../model';
+import { Subnet } from '../model';
 import { checkAcl } from './network-acls';
 import { Explanation, Hop, PathTrace, Verdict } from './plan';
 import { Endpoint, traceRouting } from './routing';
 import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
 import { Topology } from './topology';
+// Values from their modules, not the barrel: its re-exports are getters on every call.
+import { formatRange } from '../model/cidr';
+import { EPHEMERAL_PORTS } from '../model/network';
 
 /** The Glue side of a path: the selected connection's subnet and security groups. */
 export interface EniSide {
@@ -98,7 +101,8 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
 
   const ingress = checkStoreIngress(topo, store.securityGroupIds, from.range, eni.securityGroupIds, store.port, sgContext);
   if (!store.securityGroupsKnown && ingress.hop.verdict !== 'UNREACHABLE') {
-    hops.push({ ...ingress.hop, verdict: 'UNKNOWN', detail: "the store's security groups are unknown" });
+    const { kind, direction, component, source } = ingress.hop;
+    hops.push({ kind, direction, component, source, verdict: 'UNKNOWN', detail: "the store's security groups are unknown" });
     explanations.push({ code: 'UNKNOWN_SECURITY_GROUP_RULES', component: store.subnet.id, message: "The data store's security groups could not be resolved.", fix: 'Declare the store (GlueDataStore, or dataStores[] in --facts).', unknown: true });
   } else {
     hops.push(ingress.hop);

@@ -1,19 +1,20 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet } from '../model';
 import { enisPerRun, usableAddresses } from './capacity';
 import { checkGlueRequirements } from './glue-requirements';
-import { EniSide, StoreSide, tracePath, worst } from './path';
+import { EniSide, StoreSide, tracePath } from './path';
 import {
-  DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
+  ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
 } from './plan';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
-import { judgeConnection, s3Path, selectConnection, Selection, summarize } from './selection';
+import { judgeConnection, s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { LocatedStore, locateStore } from './store-location';
 import { otherSide, Topology } from './topology';
 
 const PEERINGS_PER_VPC = 50;
 const ROUTES_PER_TABLE = 50;
 const CONNECTIONS_PER_JOB = 1000;
+const NO_AZ_DOWN: ReadonlySet<string> = new Set();
 
 /**
  * What planning one model computes again and again, by key: where each connection's store is,
@@ -23,14 +24,31 @@ const CONNECTIONS_PER_JOB = 1000;
  */
 interface PlanMemo {
   readonly stores: Map<string, LocatedStore | undefined>;
-  readonly traces: Map<string, PathTrace>;
+  /**
+   * Traces by ENI subnet, store subnet, ENI groups, then the store's port, address and groups.
+   * Nested maps keyed by the model's objects and by small numbers (below): one string key per
+   * path cost more, in building and comparing, than the lookup it served.
+   */
+  readonly traces: Map<Subnet, Map<Subnet, Map<number, Map<number, PathTrace>>>>;
+  /** A number per distinct list of ENI groups, by list (each connection's list is built once). */
+  readonly eniKeys: Map<readonly string[], number>;
+  /** A number per distinct (port, address, groups) of a store, by located store. */
+  readonly storeKeys: Map<LocatedStore, number>;
+  /** The numbers above, by the text they stand for. */
+  readonly keyNumbers: Map<string, number>;
 }
 const memos = new WeakMap<Topology, PlanMemo>();
 
 function memoOf(topo: Topology): PlanMemo {
   let memo = memos.get(topo);
-  if (!memo) memos.set(topo, memo = { stores: new Map(), traces: new Map() });
+  if (!memo) memos.set(topo, memo = { stores: new Map(), traces: new Map(), eniKeys: new Map(), storeKeys: new Map(), keyNumbers: new Map() });
   return memo;
+}
+
+function keyNumber(memo: PlanMemo, text: string): number {
+  let n = memo.keyNumbers.get(text);
+  if (n === undefined) memo.keyNumbers.set(text, n = memo.keyNumbers.size);
+  return n;
 }
 
 function locateStoreOnce(topo: Topology, connection: GlueConnection): LocatedStore | undefined {
@@ -39,11 +57,25 @@ function locateStoreOnce(topo: Topology, connection: GlueConnection): LocatedSto
   return stores.get(connection.id);
 }
 
-function tracePathOnce(topo: Topology, eni: EniSide, store: StoreSide): PathTrace {
-  const { traces } = memoOf(topo);
-  const key = [eni.subnet.id, eni.securityGroupIds.join(','), store.subnet.id, store.port, store.address ?? '', store.securityGroupsKnown, store.securityGroupIds.join(',')].join('|');
-  let trace = traces.get(key);
-  if (!trace) traces.set(key, trace = tracePath(topo, eni, store));
+/** The trace from the ENI side to one subnet of a located store whose port is known. */
+function tracePathOnce(topo: Topology, eni: EniSide, storeSubnet: Subnet, located: LocatedStore, port: number): PathTrace {
+  const memo = memoOf(topo);
+  const groups = located.securityGroupIds.known ? located.securityGroupIds.value : [];
+  let eniKey = memo.eniKeys.get(eni.securityGroupIds);
+  if (eniKey === undefined) memo.eniKeys.set(eni.securityGroupIds, eniKey = keyNumber(memo, `eni|${eni.securityGroupIds.join(',')}`));
+  let storeKey = memo.storeKeys.get(located);
+  if (storeKey === undefined) memo.storeKeys.set(located, storeKey = keyNumber(memo, `store|${port}|${located.address ?? ''}|${located.securityGroupIds.known}|${groups.join(',')}`));
+  let byStoreSubnet = memo.traces.get(eni.subnet);
+  if (!byStoreSubnet) memo.traces.set(eni.subnet, byStoreSubnet = new Map());
+  let byEniGroups = byStoreSubnet.get(storeSubnet);
+  if (!byEniGroups) byStoreSubnet.set(storeSubnet, byEniGroups = new Map());
+  let traces = byEniGroups.get(eniKey);
+  if (!traces) byEniGroups.set(eniKey, traces = new Map());
+  let trace = traces.get(storeKey);
+  if (!trace) {
+    const store: StoreSide = { subnet: storeSubnet, port, address: located.address, securityGroupIds: groups, securityGroupsKnown: located.securityGroupIds.known };
+    traces.set(storeKey, trace = tracePath(topo, eni, store));
+  }
   return trace;
 }
 
@@ -70,8 +102,17 @@ export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan 
 /** The subnets (and their VPCs) that the jobs' connections and traced paths touch, in plan order. */
 function describeNetwork(topo: Topology, jobs: JobPlan[]): PlanNetwork {
   const subnetIds = new Set<string>();
+  // Jobs share traces: a trace already visited added its subnets already.
+  const visited = new Set<PathTrace>();
   const addStores = (stores: DataStorePlan[]) => {
-    for (const s of stores) for (const p of s.paths) { subnetIds.add(p.sourceSubnet); subnetIds.add(p.destinationSubnet); }
+    for (const s of stores) {
+      for (const p of s.paths) {
+        if (visited.has(p)) continue;
+        visited.add(p);
+        subnetIds.add(p.sourceSubnet);
+        subnetIds.add(p.destinationSubnet);
+      }
+    }
   };
   for (const job of jobs) {
     for (const c of job.candidates) if (c.connection.subnet) subnetIds.add(c.connection.subnet);
@@ -117,7 +158,11 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
   if (job.connections.length > CONNECTIONS_PER_JOB) {
     findings.push(finding(RULES.quotaJobConnections, job.source, `Job ${name} lists ${job.connections.length} connections; Glue accepts at most ${CONNECTIONS_PER_JOB}.`, 'Remove connections the job does not use.', job.id));
   }
-  const networkBearing = job.connections.map((r) => (r.connectionId ? topo.model.connections.get(r.connectionId) : undefined)).filter((c): c is GlueConnection => !!c && !!c.subnetId);
+  const networkBearing: GlueConnection[] = [];
+  for (const r of job.connections) {
+    const c = r.connectionId ? topo.model.connections.get(r.connectionId) : undefined;
+    if (c?.subnetId) networkBearing.push(c);
+  }
   if (job.command === 'glueray' && networkBearing.length) {
     findings.push(finding(RULES.rayJobVpc, job.source, `Ray job ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
   }
@@ -158,15 +203,15 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       if (az?.known && !azDown.has(az.value)) azs.add(az.value);
     }
     for (const az of azs) {
-      const down = new Set([...azDown, az]);
+      const down = new Set(azDown).add(az);
       const alt = selectConnection(topo, job, down);
       // When the failed AZ leaves Glue's choice as it was, the stores' paths are those already
       // traced (planStores depends on nothing else): reuse them rather than trace them again.
       const sameChoice = alt.selected?.connection === selection.selected?.connection && alt.uncertain === selection.uncertain;
       const altStores = sameChoice ? [...dataStores] : planStores(topo, job, alt);
-      const verdicts = altStores.map((s) => s.verdict);
+      const verdict = worstOf(altStores);
       const allReachable = !alt.selected ? (alt.uncertain ? null : false)
-        : verdicts.includes('UNREACHABLE') ? false : verdicts.includes('UNKNOWN') ? null : true;
+        : verdict === 'UNREACHABLE' ? false : verdict === 'UNKNOWN' ? null : true;
       scenarios.push({ azDown: az, selectedConnection: alt.selected ? summarize(topo, alt.selected.connection, '') : null, candidates: alt.candidates, dataStores: altStores, allReachable });
       const changed = alt.selected?.connection.id !== selection.selected?.connection.id;
       if (!alt.selected && !alt.uncertain && selection.selected) {
@@ -191,13 +236,10 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     const located = locateStoreOnce(topo, connection);
     if (!located) continue;
     const summary = summarize(topo, connection, '');
-    const base0 = { connection: summary, locatedBy: located.locatedBy, storeSource: located.storeSource, port: located.port.known ? located.port.value : undefined, assumptions: located.assumptions };
-    const base = base0;
-    const unknownStore = (message: string, fix: string): DataStorePlan => ({
-      ...base, verdict: 'UNKNOWN', paths: [], explanations: [{ code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message, fix, unknown: true }],
-    });
+    const unknownStore = (message: string, fix: string): DataStorePlan =>
+      storePlan(summary, located, 'UNKNOWN', [], [{ code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message, fix, unknown: true }]);
     if (job.command === 'glueray') {
-      plans.push({ ...base, verdict: 'UNREACHABLE', paths: [], explanations: [{ code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'AWS Glue for Ray does not run in a VPC, so its runs cannot reach private data stores whatever the connections say.', fix: 'Use a Spark or Python shell job for VPC data stores.' }] });
+      plans.push(storePlan(summary, located, 'UNREACHABLE', [], [{ code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'AWS Glue for Ray does not run in a VPC, so its runs cannot reach private data stores whatever the connections say.', fix: 'Use a Spark or Python shell job for VPC data stores.' }]));
       continue;
     }
     if (!selection.selected) {
@@ -205,14 +247,9 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
         plans.push(unknownStore('The connection Glue selects cannot be decided (see the candidates).', 'Describe the undecided connections.'));
       } else {
         const none = !job.connections.some((r) => r.connectionId && topo.model.connections.get(r.connectionId)?.subnetId);
-        plans.push({
-          ...base,
-          verdict: 'UNREACHABLE',
-          paths: [],
-          explanations: [none
-            ? { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'No connection of the job carries a network configuration, so Glue runs outside your VPCs and cannot reach private data stores.', fix: 'Give a connection a subnet (PhysicalConnectionRequirements) in a VPC that reaches every store.' }
-            : { code: 'NO_SUITABLE_CONNECTION', component: job.id, source: job.source, message: 'No connection is suitable, so the run fails at submission before any data store is contacted.', fix: 'Make one connection suitable (S3 path, free addresses, healthy AZ).' }],
-        });
+        plans.push(storePlan(summary, located, 'UNREACHABLE', [], [none
+          ? { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'No connection of the job carries a network configuration, so Glue runs outside your VPCs and cannot reach private data stores.', fix: 'Give a connection a subnet (PhysicalConnectionRequirements) in a VPC that reaches every store.' }
+          : { code: 'NO_SUITABLE_CONNECTION', component: job.id, source: job.source, message: 'No connection is suitable, so the run fails at submission before any data store is contacted.', fix: 'Make one connection suitable (S3 path, free addresses, healthy AZ).' }]));
       }
       continue;
     }
@@ -226,32 +263,50 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
         paths.push({ sourceSubnet: eni.subnet.id, destinationSubnet: subnetId, verdict: 'UNKNOWN', hops: [], explanations: [{ code: 'UNKNOWN_SUBNET', component: subnetId, message: `Store subnet ${subnetId} is not described by the templates or --facts.`, fix: 'Describe it in a --facts file.', unknown: true }] });
         continue;
       }
-      const trace = tracePathOnce(topo, eni, {
-        subnet,
-        port: located.port.value,
-        address: located.address,
-        securityGroupIds: located.securityGroupIds.known ? located.securityGroupIds.value : [],
-        securityGroupsKnown: located.securityGroupIds.known,
-      });
+      const trace = tracePathOnce(topo, eni, subnet, located, located.port.value);
       // The trace is shared: a DNS explanation goes on a copy.
-      const dns = dnsExplanation(topo, eni.subnet, subnet, located.publiclyAccessible && located.byHostname);
+      const dns = located.publiclyAccessible && located.byHostname ? dnsExplanation(topo, eni.subnet, subnet) : undefined;
       paths.push(dns ? { ...trace, explanations: [...trace.explanations, dns] } : trace);
     }
-    let verdict: Verdict = paths.length ? worst(paths.map((p) => p.verdict)) : 'UNKNOWN';
-    const explanations = dedupeExplanations(paths.flatMap((p) => p.explanations));
+    let verdict: Verdict = paths.length ? worstOf(paths) : 'UNKNOWN';
+    const explanations = dedupeExplanations(paths);
     if (selection.uncertain && verdict !== 'UNKNOWN') {
       explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
       verdict = 'UNKNOWN';
     }
     if (!paths.length) explanations.push({ code: 'UNKNOWN_STORE', component: connection.id, message: 'The store has no subnets.', fix: 'Declare its subnets.', unknown: true });
-    plans.push({ ...base, verdict, paths, explanations });
+    plans.push(storePlan(summary, located, verdict, paths, explanations));
   }
   return plans;
 }
 
+/** A store's plan: what is known of the store, then the verdict and its reasons. */
+function storePlan(summary: ConnectionSummary, located: LocatedStore, verdict: Verdict, paths: PathTrace[], explanations: Explanation[]): DataStorePlan {
+  return {
+    connection: summary,
+    locatedBy: located.locatedBy,
+    storeSource: located.storeSource,
+    port: located.port.known ? located.port.value : undefined,
+    assumptions: located.assumptions,
+    verdict,
+    paths,
+    explanations,
+  };
+}
+
+/** The worst verdict of paths or stores (as `worst`, without building the list of verdicts). */
+function worstOf(items: readonly { readonly verdict: Verdict }[]): Verdict {
+  let verdict: Verdict = 'REACHABLE';
+  for (const p of items) {
+    if (p.verdict === 'UNREACHABLE') return 'UNREACHABLE';
+    if (p.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
+  }
+  return verdict;
+}
+
 /** A publicly accessible store named by DNS resolves to its public IP from a peer VPC unless the peering allows remote DNS resolution on the store's side. */
-function dnsExplanation(topo: Topology, eniSubnet: Subnet, storeSubnet: Subnet, applies: boolean): Explanation | undefined {
-  if (!applies || !eniSubnet.vpcId.known || !storeSubnet.vpcId.known || eniSubnet.vpcId.value === storeSubnet.vpcId.value) return undefined;
+function dnsExplanation(topo: Topology, eniSubnet: Subnet, storeSubnet: Subnet): Explanation | undefined {
+  if (!eniSubnet.vpcId.known || !storeSubnet.vpcId.known || eniSubnet.vpcId.value === storeSubnet.vpcId.value) return undefined;
   const pcx = topo.peeringBetween(eniSubnet.vpcId.value, storeSubnet.vpcId.value);
   if (!pcx) return undefined;
   const storeIsRequester = pcx.requesterVpcId.known && pcx.requesterVpcId.value === storeSubnet.vpcId.value;
@@ -298,12 +353,12 @@ function connectionFindings(topo: Topology): Finding[] {
     }
     const vpc = topo.vpcOfSubnet(subnet);
     if (vpc.known) {
-      const s3 = s3Path(topo, subnet, vpc.value);
+      const s3 = s3PathOnce(topo, subnet, vpc.value);
       if (s3.status === 'none') findings.push(finding(RULES.noS3Path, connection.source, `Connection ${name}: ${s3.message}. Glue checks for an S3 path at run submission and skips connections without one.`, `Add an S3 gateway endpoint associated with ${subnet.id}'s route table (vpc.addGatewayEndpoint with ec2.GatewayVpcEndpointAwsService.S3), or a default route to a NAT gateway.`));
     }
     // Subnet too small for one run of any job listing the connection.
     for (const job of jobsByConnection.get(connection.id) ?? []) {
-      const verdict = judgeConnection(topo, connection, job, new Set());
+      const verdict = judgeConnection(topo, connection, job, NO_AZ_DOWN);
       const cap = verdict.reasons.find((r) => r.code === 'IP_CAPACITY');
       if (cap) findings.push(finding(RULES.subnetTooSmall, subnet.source, `Job ${job.name.known ? job.name.value : job.id} cannot use connection ${name}: ${cap.message}. Glue skips a subnet without enough free addresses.`, `Use a larger subnet (at least /${prefixFor(enisPerRun(job))}) or fewer workers.`, job.id));
     }
@@ -350,12 +405,14 @@ function capacityFindings(topo: Topology, jobs: JobPlan[]): Finding[] {
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id)!;
     const perJob = enisPerRun(job) * job.maxConcurrentRuns;
-    for (const sel of [plan.selectedConnection, ...plan.failover.map((f) => f.selectedConnection)]) {
-      if (!sel?.subnet) continue;
-      const bySubnet = demand.get(sel.subnet) ?? new Map<string, number>();
+    const landsIn = (sel: ConnectionSummary | null) => {
+      if (!sel?.subnet) return;
+      let bySubnet = demand.get(sel.subnet);
+      if (!bySubnet) demand.set(sel.subnet, bySubnet = new Map<string, number>());
       bySubnet.set(job.id, perJob);
-      demand.set(sel.subnet, bySubnet);
-    }
+    };
+    landsIn(plan.selectedConnection);
+    for (const f of plan.failover) landsIn(f.selectedConnection);
   }
   const findings: Finding[] = [];
   for (const [subnetId, byJob] of demand) {
@@ -373,14 +430,22 @@ function dedupe(items: string[]): string[] {
   return [...new Set(items)];
 }
 
-function dedupeExplanations(items: Explanation[]): Explanation[] {
+function dedupeExplanations(paths: readonly PathTrace[]): Explanation[] {
   // One explanation per setting to change: several store subnets blocked by the same component
-  // and code need one fix, not one line each.
-  const seen = new Set<string>();
-  return items.filter((e) => {
-    const key = `${e.code}|${e.component}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
+  // and code need one fix, not one line each. Blocking ones first, unknowns after, each in path
+  // order (a stable partition: what sorting by `unknown` gave).
+  const seen = new Map<string, Set<string>>(); // components by code
+  const blocking: Explanation[] = [];
+  const unknowns: Explanation[] = [];
+  for (const p of paths) {
+    for (const e of p.explanations) {
+      let components = seen.get(e.code);
+      if (!components) seen.set(e.code, components = new Set());
+      if (components.has(e.component)) continue;
+      components.add(e.component);
+      (e.unknown ? unknowns : blocking).push(e);
+    }
+  }
+  for (const e of unknowns) blocking.push(e);
+  return blocking;
 }

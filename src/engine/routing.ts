@@ -1,8 +1,8 @@
-import {
-  AddressRange, atoms, Cidr, contains, formatRange, RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc,
-} from '../model';
+import { RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc } from '../model';
 import { Explanation, Hop, Verdict } from './plan';
 import { otherSide, Topology } from './topology';
+// Values from their modules, not the barrel: its re-exports are getters on every call.
+import { AddressRange, atoms, Cidr, contains, formatRange } from '../model/cidr';
 
 /** The route a table applies to a destination range (constant over that range). */
 export interface RouteChoice {
@@ -47,7 +47,9 @@ export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destinatio
       : { range: atom, unknownReason: unresolved.length ? `route table ${table.id} has routes with unknown destinations (${unresolved[0]})` : undefined };
     const last = choices[choices.length - 1];
     if (last && sameChoice(last, choice) && last.range.last + 1 === atom.first) {
-      choices[choices.length - 1] = { ...last, range: { first: last.range.first, last: atom.last } };
+      // (Written out, not spread: spreading was a hot spot of every trace.)
+      const range = { first: last.range.first, last: atom.last };
+      choices[choices.length - 1] = { range, destination: last.destination, target: last.target, routeSource: last.routeSource, unknownReason: last.unknownReason };
     } else {
       choices.push(choice);
     }

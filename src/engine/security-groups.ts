@@ -1,8 +1,9 @@
-import {
-  AddressRange, formatRange, PortRange, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, subtract, Vpc,
-} from '../model';
+import { PortRange, SecurityGroup, SecurityGroupRule, Vpc } from '../model';
 import { Explanation, Hop } from './plan';
 import { Topology } from './topology';
+// Values from their modules, not the barrel: its re-exports are getters on every call.
+import { AddressRange, formatRange, subtract } from '../model/cidr';
+import { PROTOCOL_ALL, PROTOCOL_TCP } from '../model/network';
 
 /** How the packet travels between the two VPCs: decides whether group references are valid. */
 export interface SecurityGroupContext {
@@ -56,24 +57,24 @@ interface Coverage {
   invalidReferences: string[];
 }
 
-function cover(topo: Topology, rules: SecurityGroupRule[], port: number, peerRange: AddressRange, peerGroups: readonly string[], ctx: SecurityGroupContext): Coverage {
+function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' | 'ingress', port: number, peerRange: AddressRange, peerGroups: readonly string[], ctx: SecurityGroupContext): Coverage {
   const result: Coverage = { covered: [], undecided: [], invalidReferences: [] };
-  for (const rule of rules) {
-    if (!admitsTcpPort(rule, port)) continue;
-    const peer = rule.peer;
-    if (peer.kind === 'cidr') {result.covered.push(peer.cidr);} else if (peer.kind === 'security-group') {
-      if (!peerGroups.includes(peer.groupId)) continue;
-      const validity = referenceValidity(topo, ctx);
-      if (validity.valid) result.covered.push(peerRange);
-      else if (validity.undecided) result.undecided.push(validity.reason!);
-      else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
-    } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
+  // Judged once per check, and only when a rule references a group.
+  let validity: ReturnType<typeof referenceValidity> | undefined;
+  for (const group of groups) {
+    for (const rule of way === 'egress' ? group.egress : group.ingress) {
+      if (!admitsTcpPort(rule, port)) continue;
+      const peer = rule.peer;
+      if (peer.kind === 'cidr') {result.covered.push(peer.cidr);} else if (peer.kind === 'security-group') {
+        if (!peerGroups.includes(peer.groupId)) continue;
+        validity ??= referenceValidity(topo, ctx);
+        if (validity.valid) result.covered.push(peerRange);
+        else if (validity.undecided) result.undecided.push(validity.reason!);
+        else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+      } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
+    }
   }
   return result;
-}
-
-function missingGroups(topo: Topology, ids: readonly string[]): string[] {
-  return ids.filter((id) => !topo.securityGroup(id));
 }
 
 /** Egress from the Glue ENI's groups to the store's addresses on `port`. */
@@ -89,16 +90,19 @@ export function checkStoreIngress(topo: Topology, storeGroups: readonly string[]
 function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly string[], peerRange: AddressRange, peerGroups: readonly string[], port: number, ctx: SecurityGroupContext): SecurityGroupCheck {
   const component = groups.join(', ') || '(no security groups)';
   const subject = way === 'egress' ? "Glue ENI's" : "data store's";
-  const hopBase = { kind: 'security-group', direction: 'forward' as const, component };
   const firstSource = topo.securityGroup(groups[0] ?? '')?.source;
-  const missing = missingGroups(topo, groups);
-  const present = groups.map((id) => topo.securityGroup(id)).filter((g): g is SecurityGroup => g !== undefined);
-  const rules = present.flatMap((g) => (way === 'egress' ? g.egress : g.ingress));
-  const coverage = cover(topo, rules, port, peerRange, peerGroups, ctx);
+  const present: SecurityGroup[] = [];
+  const missing: string[] = [];
+  for (const id of groups) {
+    const group = topo.securityGroup(id);
+    if (group) present.push(group);
+    else missing.push(id);
+  }
+  const coverage = cover(topo, present, way, port, peerRange, peerGroups, ctx);
   const gaps = subtract(peerRange, coverage.covered);
   const peerText = way === 'egress' ? `to ${formatRange(peerRange)}` : `from ${formatRange(peerRange)}`;
   if (!gaps.length) {
-    return { hop: { ...hopBase, source: firstSource, verdict: 'REACHABLE', detail: `${subject} groups allow TCP ${port} ${peerText}` }, explanations: [] };
+    return { hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'REACHABLE', detail: `${subject} groups allow TCP ${port} ${peerText}` }, explanations: [] };
   }
   const incomplete = present.map((g) => g.incomplete).filter((x): x is string => !!x);
   const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete];
@@ -106,7 +110,7 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const gapText = gaps.map(formatRange).join(', ');
   if (undecided.length) {
     return {
-      hop: { ...hopBase, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
+      hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
       explanations: [{ code: 'UNKNOWN_SECURITY_GROUP_RULES', component, source: firstSource, message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`, fix: 'Describe the missing groups or rules (--facts), or add an explicit rule.', unknown: true }],
     };
   }
@@ -121,7 +125,7 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
         ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0]} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`
         : `Add ingress TCP ${port} on ${groups[0]} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;
   return {
-    hop: { ...hopBase, source: firstSource, verdict: 'UNREACHABLE', detail: `${subject} groups do not allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}` },
+    hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNREACHABLE', detail: `${subject} groups do not allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}` },
     explanations: [{
       code,
       component,

@@ -1,8 +1,9 @@
-import { formatRange, GlueConnection, GlueJob, Subnet, Vpc } from '../model';
+import { GlueConnection, GlueJob, Subnet, Vpc } from '../model';
 import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
+import { formatRange } from '../model/cidr';
 
 export interface Selection {
   readonly candidates: Candidate[];
@@ -12,8 +13,39 @@ export interface Selection {
   readonly uncertain: boolean;
 }
 
+/**
+ * What selection asks again and again about one topology: each connection's summary, each
+ * subnet's S3 path, each connection's suitability for a demand of ENIs. The main selection, the
+ * failover what-ifs and the connection findings judge the same connections; the answers are
+ * shared, read-only.
+ */
+interface SelectionMemo {
+  readonly summaries: Map<GlueConnection, ConnectionSummary>;
+  readonly s3Paths: Map<Subnet, S3PathResult>;
+  /** By connection, then by ENIs per run: [its AZ healthy, its AZ down]. */
+  readonly suitability: Map<GlueConnection, Map<number, [Suitability?, Suitability?]>>;
+  /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
+  readonly judgedCandidates: Map<Suitability, Candidate>;
+  /** A connection not considered, by the connection, then by the connection selected before it. */
+  readonly passedOver: Map<GlueConnection, Map<GlueConnection, Candidate>>;
+}
+const memos = new WeakMap<Topology, SelectionMemo>();
+
+function memoOf(topo: Topology): SelectionMemo {
+  let memo = memos.get(topo);
+  if (!memo) memos.set(topo, memo = { summaries: new Map(), s3Paths: new Map(), suitability: new Map(), judgedCandidates: new Map(), passedOver: new Map() });
+  return memo;
+}
+
 export function summarize(topo: Topology, connection: GlueConnection | undefined, name: string): ConnectionSummary {
   if (!connection) return { id: name, source: { stack: '', logicalId: '' }, name };
+  const { summaries } = memoOf(topo);
+  let summary = summaries.get(connection);
+  if (!summary) summaries.set(connection, summary = summarizeConnection(topo, connection));
+  return summary;
+}
+
+function summarizeConnection(topo: Topology, connection: GlueConnection): ConnectionSummary {
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   return {
     id: connection.id,
@@ -29,6 +61,20 @@ type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Rea
 
 /** The suitability checks Glue makes at run submission (valid subnet, AZ, S3 path, IPs, AZ health). */
 export function judgeConnection(topo: Topology, connection: GlueConnection, job: GlueJob, azDown: ReadonlySet<string>): Suitability {
+  // The verdict depends on the job only through its ENIs per run, and on azDown only through
+  // whether the subnet's AZ is in it.
+  const demand = enisPerRun(job);
+  const az = connection.subnetId ? topo.subnet(connection.subnetId)?.availabilityZone : undefined;
+  const down = az?.known === true && azDown.has(az.value) ? 1 : 0;
+  const { suitability } = memoOf(topo);
+  let byDemand = suitability.get(connection);
+  if (!byDemand) suitability.set(connection, byDemand = new Map());
+  let verdicts = byDemand.get(demand);
+  if (!verdicts) byDemand.set(demand, verdicts = [undefined, undefined]);
+  return verdicts[down] ??= judge(topo, connection, demand, azDown);
+}
+
+function judge(topo: Topology, connection: GlueConnection, demand: number, azDown: ReadonlySet<string>): Suitability {
   const reasons: Reason[] = [];
   const subnet = topo.subnet(connection.subnetId!);
   if (!subnet) {
@@ -46,7 +92,7 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   }
   if (az.known && azDown.has(az.value)) fail('AZ_UNHEALTHY', `${az.value} is treated as failed, so Glue skips connections in it`);
 
-  const s3 = s3Path(topo, subnet, vpc.value);
+  const s3 = s3PathOnce(topo, subnet, vpc.value);
   if (s3.status === 'none') fail('NO_S3_PATH', s3.message);
   else if (s3.status === 'unknown') maybe('S3_PATH_UNKNOWN', s3.message);
   else reasons.push({ code: 'S3_PATH', message: s3.message });
@@ -55,7 +101,6 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   // to be used) fall short may still be selected when addresses are released: a warning.
   const total = totalAddresses(subnet);
   const usable = usableAddresses(subnet);
-  const demand = enisPerRun(job);
   if (total === undefined || usable === undefined) maybe('IP_CAPACITY_UNKNOWN', `size of ${subnet.id} is unknown`);
   else if (demand > total) fail('IP_CAPACITY', `${subnet.id} (${subnet.cidr.known ? subnet.cidr.value.text : '?'}) has ${total} usable addresses, one run needs ${demand} ENIs`);
   else if (demand > usable) reasons.push({ code: 'IP_LOW', message: `${subnet.id} has ${usable} free addresses (${subnet.usedAddresses} known used), one run needs ${demand} ENIs` });
@@ -63,6 +108,14 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
 }
 
 interface S3PathResult { status: 'ok' | 'none' | 'unknown'; message: string }
+
+/** `s3Path` of a subnet in its own VPC, computed once per topology. */
+export function s3PathOnce(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
+  const { s3Paths } = memoOf(topo);
+  let result = s3Paths.get(subnet);
+  if (!result) s3Paths.set(subnet, result = s3Path(topo, subnet, vpc));
+  return result;
+}
 
 /**
  * An S3 path: a gateway endpoint for S3 on the subnet's effective route table, or a default
@@ -112,11 +165,11 @@ export function selectConnection(topo: Topology, job: GlueJob, azDown: ReadonlyS
   for (const ref of job.connections) {
     const name = ref.name.known ? ref.name.value : ref.connectionId ?? '(unresolved)';
     const connection = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
-    const summary = summarize(topo, connection, name);
     if (selected) {
-      candidates.push({ connection: summary, status: 'not-considered', reasons: [{ code: 'AFTER_SELECTED', message: `an earlier connection (${summarize(topo, selected.connection, '').name}) was selected` }] });
+      candidates.push(passedOver(topo, connection, name, selected.connection));
       continue;
     }
+    const summary = summarize(topo, connection, name);
     if (!connection) {
       uncertain = true;
       candidates.push({ connection: summary, status: 'unknown', reasons: [{ code: 'CONNECTION_NOT_DESCRIBED', message: `no template or facts file defines a connection named ${name}` }] });
@@ -127,15 +180,41 @@ export function selectConnection(topo: Topology, job: GlueJob, azDown: ReadonlyS
       continue;
     }
     const verdict = judgeConnection(topo, connection, job, azDown);
-    if (verdict.status === 'suitable') {
-      selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc! };
-      candidates.push({ connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons] });
-    } else if (verdict.status === 'unsuitable') {
-      candidates.push({ connection: summary, status: 'skipped', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') });
-    } else {
-      uncertain = true;
-      candidates.push({ connection: summary, status: 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') });
-    }
+    if (verdict.status === 'suitable') selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc! };
+    else if (verdict.status !== 'unsuitable') uncertain = true;
+    candidates.push(judgedCandidate(topo, summary, verdict));
   }
   return { candidates, selected, uncertain };
+}
+
+/**
+ * The candidate a verdict makes. The main selection and every failover what-if judge the same
+ * connections, mostly to the same verdicts: one candidate per verdict, shared read-only.
+ */
+function judgedCandidate(topo: Topology, summary: ConnectionSummary, verdict: Suitability): Candidate {
+  const { judgedCandidates } = memoOf(topo);
+  let candidate = judgedCandidates.get(verdict);
+  if (!candidate) {
+    candidate = verdict.status === 'suitable'
+      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons] }
+      : { connection: summary, status: verdict.status === 'unsuitable' ? 'skipped' : 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') };
+    judgedCandidates.set(verdict, candidate);
+  }
+  return candidate;
+}
+
+/** A connection listed after the selected one: Glue does not look at it. */
+function passedOver(topo: Topology, connection: GlueConnection | undefined, name: string, selected: GlueConnection): Candidate {
+  const make = (): Candidate => ({
+    connection: summarize(topo, connection, name),
+    status: 'not-considered',
+    reasons: [{ code: 'AFTER_SELECTED', message: `an earlier connection (${summarize(topo, selected, '').name}) was selected` }],
+  });
+  if (!connection) return make();
+  const { passedOver: byConnection } = memoOf(topo);
+  let bySelected = byConnection.get(connection);
+  if (!bySelected) byConnection.set(connection, bySelected = new Map());
+  let candidate = bySelected.get(selected);
+  if (!candidate) bySelected.set(selected, candidate = make());
+  return candidate;
 }

@@ -45,8 +45,9 @@ export interface ParsedAddress {
  */
 export function parseStoreAddress(address: string): ParsedAddress {
   const markers: string[] = [];
-  const masked = address.replace(MARKER, (m) => `\u0001${markers.push(m) - 1}\u0002`);
-  const unmask = (s: string) => s.replace(/\u0001(\d+)\u0002/g, (_, i) => markers[Number(i)]);
+  // Only an address that names a modelled resource has markers to mask (and to put back).
+  const masked = address.includes('{{ref:') ? address.replace(MARKER, (m) => `\u0001${markers.push(m) - 1}\u0002`) : address;
+  const unmask = (s: string) => (s.includes('\u0001') ? s.replace(/\u0001(\d+)\u0002/g, (_, i) => markers[Number(i)]) : s);
   const schemeMatch = /^(?:jdbc:)?([a-z0-9+]+)(?::thin)?:/i.exec(masked);
   let rest = masked;
   let scheme: string | undefined;
@@ -55,12 +56,24 @@ export function parseStoreAddress(address: string): ParsedAddress {
     rest = masked.slice(masked.search(/\/\/|@/) + (masked.includes('//') ? 2 : 1)).replace(/^@/, '');
     rest = rest.replace(/^[^@/]*@/, ''); // credentials in mongodb://user:pass@host
   }
-  const hostPart = rest.split(/[/;?]/)[0];
+  const hostEnd = rest.search(/[/;?]/);
+  const hostPart = hostEnd < 0 ? rest : rest.slice(0, hostEnd);
   const hosts = hostPart.split(',').filter((h) => h.trim()).map((h) => {
     const [host, port] = h.trim().split(':');
     return { host: unmask(host), port: port !== undefined ? unmask(port) : undefined };
   });
   return { scheme, hosts };
+}
+
+/** Parsed addresses by text, per topology: the connections of one store share its address. */
+const parsedAddresses = new WeakMap<Topology, Map<string, ParsedAddress>>();
+
+function parseStoreAddressOnce(topo: Topology, address: string): ParsedAddress {
+  let byText = parsedAddresses.get(topo);
+  if (!byText) parsedAddresses.set(topo, byText = new Map());
+  let parsed = byText.get(address);
+  if (!parsed) byText.set(address, parsed = parseStoreAddress(address));
+  return parsed;
 }
 
 function defaultPort(connection: GlueConnection, scheme: string | undefined): number | undefined {
@@ -82,11 +95,12 @@ function markerRef(text: string): { modelId: string; attribute: string } | undef
 export function locateStore(topo: Topology, connection: GlueConnection): LocatedStore | undefined {
   const model = topo.model;
   const declared = model.declaredStores.get(connection.id);
-  const address = connection.address?.known ? parseStoreAddress(connection.address.value) : undefined;
+  const address = connection.address?.known ? parseStoreAddressOnce(topo, connection.address.value) : undefined;
   const first = address?.hosts[0];
   const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
   const fallbackPort = urlPort ?? defaultPort(connection, address?.scheme);
-  const byHostname = first !== undefined && parseAddress(first.host) === undefined;
+  const firstIp = first !== undefined ? parseAddress(first.host) : undefined;
+  const byHostname = first !== undefined && firstIp === undefined;
 
   if (declared) {
     const port = declared.port ?? fallbackPort;
@@ -126,7 +140,7 @@ export function locateStore(topo: Topology, connection: GlueConnection): Located
   }
 
   const assumedGroups = `The store's security groups are not known, so they are assumed to be the connection's own (${connection.securityGroupIds.join(', ') || 'none'}), the layout AWS documents for Glue.`;
-  const ip = first ? parseAddress(first.host) : undefined;
+  const ip = firstIp;
   if (ip !== undefined) {
     const containing = topo.subnetsContaining(ip);
     const own = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;

@@ -1,7 +1,8 @@
 import {
-  Cidr, Fact, GatewayEndpoint, known, NetworkAcl, NetworkModel, RouteTable, SecurityGroup, Subnet,
-  TransitGatewayAttachment, unknown, Vpc, VpcPeeringConnection,
+  Cidr, Fact, GatewayEndpoint, NetworkAcl, NetworkModel, RouteTable, SecurityGroup, Subnet,
+  TransitGatewayAttachment, Vpc, VpcPeeringConnection,
 } from '../model';
+import { known, unknown } from '../model/fact';
 
 /**
  * Lookups over a model, indexed once. Every question the engine asks about the topology goes
@@ -19,6 +20,14 @@ export class Topology {
   private readonly subnetsByPrefix = new Map<number, Map<number, Subnet[]>>();
   /** Model order of the subnets with a known CIDR, so lookups keep it. */
   private readonly subnetOrder = new Map<Subnet, number>();
+  /**
+   * Per-subnet answers, computed on first use: every path and every candidate asks them again.
+   * The model is not changed after the topology is built (a remedy builds a new model and a new
+   * topology), so they cannot go stale.
+   */
+  private readonly vpcBySubnet = new Map<Subnet, Fact<Vpc>>();
+  private readonly routeTableBySubnet = new Map<Subnet, Fact<RouteTable>>();
+  private readonly networkAclBySubnet = new Map<Subnet, Fact<NetworkAcl>>();
 
   constructor(public readonly model: NetworkModel) {
     for (const endpoint of model.gatewayEndpoints.values()) {
@@ -53,6 +62,12 @@ export class Topology {
 
   /** The VPC of a subnet, or the reason it is not known. */
   vpcOfSubnet(subnet: Subnet): Fact<Vpc> {
+    let vpc = this.vpcBySubnet.get(subnet);
+    if (!vpc) this.vpcBySubnet.set(subnet, vpc = this.findVpcOfSubnet(subnet));
+    return vpc;
+  }
+
+  private findVpcOfSubnet(subnet: Subnet): Fact<Vpc> {
     if (!subnet.vpcId.known) return unknown(subnet.vpcId.reason);
     const vpc = this.vpc(subnet.vpcId.value);
     return vpc ? known(vpc) : unknown(`VPC ${subnet.vpcId.value} of subnet ${subnet.id} is not described by the templates or facts`);
@@ -64,6 +79,12 @@ export class Topology {
 
   /** Explicit association, else the VPC's main route table. */
   effectiveRouteTable(subnet: Subnet): Fact<RouteTable> {
+    let table = this.routeTableBySubnet.get(subnet);
+    if (!table) this.routeTableBySubnet.set(subnet, table = this.findRouteTable(subnet));
+    return table;
+  }
+
+  private findRouteTable(subnet: Subnet): Fact<RouteTable> {
     if (subnet.routeTableId) {
       const rt = this.model.routeTables.get(subnet.routeTableId);
       return rt ? known(rt) : unknown(`route table ${subnet.routeTableId} of subnet ${subnet.id} is not described`);
@@ -76,6 +97,12 @@ export class Topology {
 
   /** Explicit association, else the VPC's default network ACL. */
   effectiveNetworkAcl(subnet: Subnet): Fact<NetworkAcl> {
+    let acl = this.networkAclBySubnet.get(subnet);
+    if (!acl) this.networkAclBySubnet.set(subnet, acl = this.findNetworkAcl(subnet));
+    return acl;
+  }
+
+  private findNetworkAcl(subnet: Subnet): Fact<NetworkAcl> {
     if (subnet.networkAclId) {
       const acl = this.model.networkAcls.get(subnet.networkAclId);
       return acl ? known(acl) : unknown(`network ACL ${subnet.networkAclId} of subnet ${subnet.id} is not described`);

@@ -92,8 +92,9 @@ export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, 
   const command = r.value('Command');
   const connections = r.value('Connections');
   const listed = isObject(connections) ? connections.Connections : undefined;
-  const maxConcurrentRuns = isObject(r.value('ExecutionProperty'))
-    ? r.numberFact('ExecutionProperty.MaxConcurrentRuns', (r.value('ExecutionProperty') as Record<string, unknown>).MaxConcurrentRuns ?? 1)
+  const executionProperty = r.value('ExecutionProperty');
+  const maxConcurrentRuns = isObject(executionProperty)
+    ? r.numberFact('ExecutionProperty.MaxConcurrentRuns', executionProperty.MaxConcurrentRuns ?? 1)
     : known(1);
   const capacityProperty = r.has('MaxCapacity') ? 'MaxCapacity' : r.has('AllocatedCapacity') ? 'AllocatedCapacity' : undefined;
   const workerType = r.value('WorkerType');

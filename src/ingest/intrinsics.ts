@@ -85,20 +85,46 @@ export const STACK_REF = 'Fn::NetplanStackRef';
 export class InputSet {
   private readonly evaluators = new Map<string, StackEvaluator>();
   private readonly resources = new Map<string, ResourceEntry>();
-  private exportIndex?: Map<string, { stackName: string; value: unknown }>;
+  /**
+   * Each resource's model id, by template, then logical id: one string per resource, shared by
+   * the model's keys and every reference to it, so lookups compare it by identity and hash it once.
+   */
+  private readonly modelIds = new Map<TemplateInput, Map<string, string>>();
+  private exportIndex?: Map<string, ExportEntry>;
+  /** Fn::GetAZs' symbolic zone names, by Region. */
+  readonly zoneNames = new Map<string, readonly string[]>();
   /** Nesting depth of evaluation across all stacks, to stop circular references. */
   depth = 0;
+  /** The deepest `depth` a nesting check has seen (see `importValue`). */
+  private deepest = 0;
 
   constructor(readonly inputs: readonly TemplateInput[]) {
     for (const input of inputs) {
       this.evaluators.set(input.stackName, new StackEvaluator(input, this));
-      for (const [logicalId, resource] of Object.entries<any>(input.template.Resources ?? {})) {
+      const resources = input.template.Resources ?? {};
+      const ids = new Map<string, string>();
+      this.modelIds.set(input, ids);
+      for (const logicalId of Object.keys(resources)) {
+        const resource = resources[logicalId];
         if (!isObject(resource)) continue;
-        this.resources.set(modelIdOf(input, logicalId), {
+        const modelId = modelIdOf(input, logicalId);
+        ids.set(logicalId, modelId);
+        this.resources.set(modelId, {
           input, logicalId, type: String(resource.Type), resource,
         });
       }
     }
+  }
+
+  /** `modelIdOf`, as the one string the set keeps for a resource of the templates. */
+  modelId(input: TemplateInput, logicalId: string): string {
+    return this.modelIds.get(input)?.get(logicalId) ?? modelIdOf(input, logicalId);
+  }
+
+  /** Stops an evaluation that nests too deeply; else records how deep it went. */
+  tooDeep(): boolean {
+    if (this.depth > this.deepest) this.deepest = this.depth;
+    return this.depth >= MAX_DEPTH;
   }
 
   hasStack(stackName: string): boolean {
@@ -129,8 +155,32 @@ export class InputSet {
       }
     }
     const found = this.exportIndex.get(exportName);
-    return found ? { value: this.evaluator(found.stackName).evaluate(found.value) } : undefined;
+    if (!found) return undefined;
+    // Every job and connection imports the same few exports: each is evaluated once, and the
+    // result reused wherever its evaluation, started at the current depth, would stay under the
+    // nesting limit too (then it nests the same way and gives the same value).
+    if (found.evaluated && this.depth + found.evaluated.reach < MAX_DEPTH) {
+      // As deep as evaluating it again would go, for an export being evaluated around this one.
+      this.deepest = Math.max(this.deepest, this.depth + found.evaluated.reach);
+      return { value: found.evaluated.value };
+    }
+    const start = this.depth;
+    const outer = this.deepest;
+    this.deepest = start;
+    const value = this.evaluator(found.stackName).evaluate(found.value);
+    const reach = this.deepest - start;
+    this.deepest = Math.max(outer, this.deepest);
+    // An evaluation cut short by the limit is not reused: from a shallower depth it goes further.
+    if (start + reach < MAX_DEPTH) found.evaluated = { value, reach };
+    return { value };
   }
+}
+
+/** An export of a loaded stack, and its value once evaluated (with how deep that nested). */
+interface ExportEntry {
+  readonly stackName: string;
+  readonly value: unknown;
+  evaluated?: { readonly value: unknown; readonly reach: number };
 }
 
 export function modelIdOf(input: TemplateInput, logicalId: string): string {
@@ -156,25 +206,31 @@ export class StackEvaluator {
   }
 
   evaluate(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return value; // most values are leaves
     if (Array.isArray(value)) {
-      return value.map((item) => this.evaluate(item)).filter((item) => item !== undefined);
+      const items: unknown[] = [];
+      for (const item of value) {
+        const evaluated = this.evaluate(item);
+        if (evaluated !== undefined) items.push(evaluated);
+      }
+      return items;
     }
-    if (!isObject(value)) return value;
-    const keys = Object.keys(value);
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object);
     if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
-      if (this.all.depth >= MAX_DEPTH) {
+      if (this.all.tooDeep()) {
         return unresolved(`stack ${this.stack}: references nest too deeply (circular?)`);
       }
       this.all.depth++;
       try {
-        return this.intrinsic(keys[0], value[keys[0]]);
+        return this.intrinsic(keys[0], object[keys[0]]);
       } finally {
         this.all.depth--;
       }
     }
     const result: Record<string, unknown> = {};
     for (const key of keys) {
-      const item = this.evaluate(value[key]);
+      const item = this.evaluate(object[key]);
       if (item !== undefined) result[key] = item;
     }
     return result;
@@ -207,7 +263,7 @@ export class StackEvaluator {
     if (name.startsWith('AWS::')) return this.pseudoParameter(name);
     const parameter = this.input.template.Parameters?.[name];
     if (isObject(parameter)) return this.parameter(name, parameter);
-    if (isObject(this.input.template.Resources?.[name])) return resourceRef(modelIdOf(this.input, name));
+    if (isObject(this.input.template.Resources?.[name])) return resourceRef(this.all.modelId(this.input, name));
     return unresolved(`stack ${this.stack}: Ref to ${name}, which is neither a resource nor a parameter of the template`);
   }
 
@@ -260,7 +316,7 @@ export class StackEvaluator {
     if (typeof logicalId !== 'string' || typeof attribute !== 'string' || attribute === '') {
       return unresolved(`stack ${this.stack}: malformed Fn::GetAtt ${JSON.stringify(arg)}`);
     }
-    const modelId = modelIdOf(this.input, logicalId);
+    const modelId = this.all.modelId(this.input, logicalId);
     const entry = this.all.resource(modelId);
     if (!entry) return unresolved(`stack ${this.stack}: Fn::GetAtt of ${logicalId}, which is not a resource of the template`);
     return this.attributeValue(entry, modelId, attribute);
@@ -304,7 +360,7 @@ export class StackEvaluator {
     for (const [logicalId, resource] of Object.entries<any>(this.input.template.Resources)) {
       if (resource?.Type !== 'AWS::EC2::VPCCidrBlock') continue;
       const vpc = this.evaluate(resource.Properties?.VpcId);
-      if (isResourceRef(vpc) && vpc.modelId === vpcModelId) refs.push(resourceRef(modelIdOf(this.input, logicalId)));
+      if (isResourceRef(vpc) && vpc.modelId === vpcModelId) refs.push(resourceRef(this.all.modelId(this.input, logicalId)));
     }
     return refs;
   }
@@ -398,7 +454,10 @@ export class StackEvaluator {
   private getAZs(arg: unknown): unknown {
     const region = this.evaluate(arg);
     const name = typeof region === 'string' && region !== '' ? region : this.input.region ?? 'current-region';
-    return [1, 2, 3, 4, 5, 6].map((i) => `${name}-az${i}`);
+    // Every connection's AvailabilityZone selects from the same list: its names are built once.
+    let zones = this.all.zoneNames.get(name);
+    if (!zones) this.all.zoneNames.set(name, zones = [1, 2, 3, 4, 5, 6].map((i) => `${name}-az${i}`));
+    return [...zones];
   }
 
   private findInMap(arg: unknown): unknown {
@@ -425,7 +484,7 @@ export class StackEvaluator {
     }
     const [name] = Object.keys(expression);
     const arg = expression[name];
-    if (this.all.depth >= MAX_DEPTH) return unresolved(`stack ${this.stack}: conditions nest too deeply (circular?)`);
+    if (this.all.tooDeep()) return unresolved(`stack ${this.stack}: conditions nest too deeply (circular?)`);
     this.all.depth++;
     try {
       switch (name) {

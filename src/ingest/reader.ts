@@ -1,6 +1,6 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isUnresolved, modelIdOf, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator,
+  InputSet, isResourceRef, isUnresolved, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator,
 } from './intrinsics';
 import { isObject } from './template';
 import { TemplateInput } from './types';
@@ -26,17 +26,17 @@ export class ResourceReader {
 
   constructor(readonly context: BuildContext, readonly input: TemplateInput, readonly logicalId: string,
     readonly resource: Record<string, any>) {
-    this.id = modelIdOf(input, logicalId);
+    this.id = context.inputs.modelId(input, logicalId);
     this.type = String(resource.Type);
     this.evaluator = context.inputs.evaluator(input.stackName);
     this.properties = isObject(resource.Properties) ? resource.Properties : {};
     const constructPath = resource.Metadata?.['aws:cdk:path'];
-    this.source = {
-      stack: input.stackName,
-      logicalId,
-      ...(typeof constructPath === 'string' ? { constructPath } : {}),
-      ...(input.file ? { file: input.file } : {}),
-    };
+    // Optional keys set one by one (same keys, same order as spreading them): every resource read
+    // builds one.
+    const source: { stack: string; logicalId: string; constructPath?: string; file?: string } = { stack: input.stackName, logicalId };
+    if (typeof constructPath === 'string') source.constructPath = constructPath;
+    if (input.file) source.file = input.file;
+    this.source = source;
   }
 
   get model(): NetworkModel {

@@ -62,6 +62,11 @@ const PHASES: Record<string, Read>[] = [
   },
 ];
 
+/** Each resource type's reader and phase. */
+const READERS = new Map<unknown, { phase: number; read: Read }>(
+  PHASES.flatMap((readers, phase) => Object.entries(readers).map(([type, read]) => [type, { phase, read }] as const)),
+);
+
 /**
  * Every resource type the model is built from: the readers' types, the subnet groups they look
  * up, and nested stacks. A caller that renders templates itself (the synth-time guard) may skip
@@ -79,16 +84,22 @@ export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
 export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): NetworkModel {
   const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map() };
   if (facts) mergeFactsNetwork(context.model, facts);
+  // Every resource is sorted into its reader's phase in one pass (most resources have no reader),
+  // keeping stack order, then template order, within each phase.
+  const phases: { input: TemplateInput; logicalId: string; resource: any; read: Read }[][] = PHASES.map(() => []);
+  for (const input of inputs) {
+    const resources = input.template.Resources;
+    for (const logicalId of Object.keys(resources)) {
+      const resource = resources[logicalId];
+      const reader = READERS.get(resource?.Type);
+      if (reader) phases[reader.phase].push({ input, logicalId, resource, read: reader.read });
+    }
+  }
   let connectionIdsByName = new Map<string, string>();
-  for (const [phase, readers] of PHASES.entries()) {
+  for (const [phase, entries] of phases.entries()) {
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
-    for (const input of inputs) {
-      for (const [logicalId, resource] of Object.entries<any>(input.template.Resources)) {
-        const read = readers[resource?.Type];
-        if (read) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
-      }
-    }
+    for (const { input, logicalId, resource, read } of entries) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
   }
   if (facts) mergeFactsDataStores(context.model, facts, connectionIdsByName);
   return context.model;

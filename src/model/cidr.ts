@@ -26,7 +26,8 @@ export function parseAddress(text: string): number | undefined {
 }
 
 export function formatAddress(address: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
+  // Plain arithmetic and concatenation: traces format thousands of addresses.
+  return `${Math.floor(address / 0x1000000) % 256}.${Math.floor(address / 0x10000) % 256}.${Math.floor(address / 0x100) % 256}.${address % 256}`;
 }
 
 /**
