@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, App, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, App, CfnElement, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../engine';
 import { buildModel } from '../ingest';
@@ -8,6 +8,7 @@ import { allFindings, toJson, toMarkdown, writeJson } from '../report';
 import { materializeRemedy } from './private/auto-peer';
 import { GuardCheck } from './private/guard-check';
 import { readTree, TreeSnapshot } from './private/tree-reader';
+import { templatePathOf } from './private/validation-report';
 
 /**
  * What the guard does with what it finds.
@@ -372,12 +373,9 @@ function isAncestor(ancestor: IConstruct, node: IConstruct): boolean {
  * element to, so the check of the templates reports it on that resource.
  */
 function inTemplateFile(snapshot: TreeSnapshot, finding: Finding): Finding {
-  const id = `${finding.source.stack}/${finding.source.logicalId}`;
-  const element = snapshot.elements.get(id) ?? snapshot.elements.get(id.split('#')[0]);
-  const stack = element?.stack ?? snapshot.stacks.get(finding.source.stack);
-  const outdir = stack ? Stage.of(stack)?.outdir : undefined;
-  if (!stack || outdir === undefined) return finding;
-  return { ...finding, source: { ...finding.source, file: path.join(outdir, stack.templateFile) } };
+  const stack = elementOf(snapshot, finding.source)?.stack ?? snapshot.stacks.get(finding.source.stack);
+  const file = stack ? templatePathOf(stack) : undefined;
+  return file === undefined ? finding : { ...finding, source: { ...finding.source, file } };
 }
 
 /**
@@ -385,9 +383,14 @@ function inTemplateFile(snapshot: TreeSnapshot, finding: Finding): Finding {
  * (`Vpc#main` is the VPC's), else its stack, else the analyzed scope.
  */
 function constructFor(snapshot: TreeSnapshot, scope: IConstruct, finding: Finding): IConstruct {
-  const id = `${finding.source.stack}/${finding.source.logicalId}`;
-  const element = snapshot.elements.get(id) ?? snapshot.elements.get(id.split('#')[0]);
+  const element = elementOf(snapshot, finding.source);
   if (element) return element;
   const stack: Stack | undefined = snapshot.stacks.get(finding.source.stack);
   return stack ?? scope;
+}
+
+/** The element a source names, or the element an implicit id belongs to (`Vpc#main` is the VPC's). */
+function elementOf(snapshot: TreeSnapshot, source: Finding['source']): CfnElement | undefined {
+  const id = `${source.stack}/${source.logicalId}`;
+  return snapshot.elements.get(id) ?? snapshot.elements.get(id.split('#')[0]);
 }

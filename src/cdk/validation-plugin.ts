@@ -1,10 +1,9 @@
 import { resolve } from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { ALL_RULES, buildPlan, Plan, Severity } from '../engine';
-import { buildModel, FactsDocument, InputError, loadFacts } from '../ingest';
-import { allFindings } from '../report';
+import { ALL_RULES, Severity } from '../engine';
+import { loadFacts } from '../ingest';
 import { PACKAGE_NAME, packageInfo } from '../report/package-info';
-import { findingsReport, inputErrorReport, internalErrorReport, ReadTemplate, readTemplates } from './private/validation-report';
+import { checkTemplates } from './private/validation-report';
 
 /**
  * Properties of a {@link GlueNetworkValidationPlugin}.
@@ -106,31 +105,12 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
    * @param context the templates CDK synthesized
    */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    try {
-      const { templates, problems } = readTemplates(context);
-      if (problems.length > 0) {
-        return inputErrorReport(problems, this.version);
-      }
-      const facts = this.readFacts();
-      const plan = buildPlan(buildModel(templates.map((t) => t.input), facts), {
-        azDown: this.props.unhealthyAvailabilityZones ?? [],
-        failover: this.props.failover ?? true,
-      });
-      return this.report(plan, templates);
-    } catch (e) {
-      if (e instanceof InputError) {
-        return inputErrorReport([{ message: e.message }], this.version);
-      }
-      return internalErrorReport(e, 'remove the plugin', this.version);
-    }
-  }
-
-  private readFacts(): FactsDocument | undefined {
-    return this.props.factsFile === undefined ? undefined : loadFacts(resolve(this.props.factsFile));
-  }
-
-  private report(plan: Plan, templates: ReadTemplate[]): PolicyValidationPluginReport {
-    const failing = new Set<Severity>(this.props.failOnWarnings ? ['error', 'warning'] : ['error']);
-    return findingsReport(plan, allFindings(plan), templates, failing, this.version);
+    return checkTemplates(context, {
+      version: this.version,
+      planOptions: { azDown: this.props.unhealthyAvailabilityZones ?? [], failover: this.props.failover ?? true },
+      facts: () => (this.props.factsFile === undefined ? undefined : loadFacts(resolve(this.props.factsFile))),
+      failing: new Set<Severity>(this.props.failOnWarnings ? ['error', 'warning'] : ['error']),
+      workaround: 'remove the plugin',
+    });
   }
 }

@@ -1,12 +1,9 @@
 import { resolve } from 'path';
-import {
-  CfnElement, IPolicyValidationContext, IPolicyValidationPlugin, IResolveContext, PolicyValidationPluginReport, Stack, Stage, Tokenization,
-} from 'aws-cdk-lib';
+import { CfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { findingsReport, inputErrorReport, internalErrorReport, ReadTemplate, readTemplates } from './validation-report';
-import { ALL_RULES, buildPlan, Finding, Plan, PlanOptions, Severity } from '../../engine';
-import { buildModel, InputError } from '../../ingest';
-import { allFindings } from '../../report';
+import { logicalIdOf } from './logical-id';
+import { checkTemplates, ReadTemplate, templatePathOf } from './validation-report';
+import { ALL_RULES, Finding, Plan, PlanOptions, Severity } from '../../engine';
 import { PACKAGE_NAME, packageInfo } from '../../report/package-info';
 
 /** What the guard's check needs from the guard. */
@@ -42,22 +39,19 @@ export class GuardCheck implements IPolicyValidationPlugin {
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    try {
-      const scopePath = this.options.scope.node.path;
-      const { templates, problems } = readTemplates(context, (stackPath) => stackPath === undefined || related(scopePath, stackPath));
-      if (problems.length > 0) return inputErrorReport(problems, this.version);
-      addConstructPaths(templates, context.appConstruct);
-      const planned = buildPlan(buildModel(templates.map((t) => t.input)), this.options.planOptions);
-      const plan: Plan = { ...planned, findings: [...planned.findings, ...this.earlierFindings] };
-      this.options.onPlan(plan);
-      const warnOnly = this.options.warnOnly;
-      const failing = new Set<Severity>(warnOnly ? [] : ['error']);
-      return findingsReport(plan, allFindings(plan), templates, failing, this.version,
-        (finding) => (warnOnly && finding.severity === 'error' ? 'warning' : finding.severity));
-    } catch (e) {
-      if (e instanceof InputError) return inputErrorReport([{ message: e.message }], this.version);
-      return internalErrorReport(e, "set the guard's reporting to GuardReporting.ANNOTATIONS", this.version);
-    }
+    const scopePath = this.options.scope.node.path;
+    const warnOnly = this.options.warnOnly;
+    return checkTemplates(context, {
+      version: this.version,
+      planOptions: this.options.planOptions,
+      include: (stackPath) => stackPath === undefined || related(scopePath, stackPath),
+      prepare: (templates) => addConstructPaths(templates, context.appConstruct),
+      extraFindings: this.earlierFindings,
+      onPlan: this.options.onPlan,
+      failing: new Set<Severity>(warnOnly ? [] : ['error']),
+      severityOf: (finding) => (warnOnly && finding.severity === 'error' ? 'warning' : finding.severity),
+      workaround: "set the guard's reporting to GuardReporting.ANNOTATIONS",
+    });
   }
 }
 
@@ -83,8 +77,8 @@ function addConstructPaths(templates: ReadTemplate[], root: IConstruct | undefin
   if (lacking.size === 0 || !root) return;
   const stacks = root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
   for (const stack of stacks) {
-    const outdir = Stage.of(stack)?.outdir;
-    const template = outdir !== undefined ? lacking.get(resolve(outdir, stack.templateFile)) : undefined;
+    const file = templatePathOf(stack);
+    const template = file !== undefined ? lacking.get(resolve(file)) : undefined;
     if (!template) continue;
     const resources = template.input.template.Resources;
     for (const element of stack.node.findAll()) {
@@ -94,22 +88,4 @@ function addConstructPaths(templates: ReadTemplate[], root: IConstruct | undefin
       resource.Metadata = { ...(resource.Metadata ?? {}), [PATH_METADATA]: element.node.path };
     }
   }
-}
-
-/**
- * An element's logical ID, without a full token resolution of the stack (a third of the cost):
- * the ID is a lazy token whose producer gives the override, if any, or the stack's allocation.
- */
-function logicalIdOf(element: CfnElement): string {
-  const token = Tokenization.reverseString(element.logicalId).firstToken;
-  if (!token) return element.logicalId;
-  const context: IResolveContext = {
-    scope: element,
-    preparing: false,
-    documentPath: [],
-    registerPostProcessor: () => undefined,
-    resolve: (x: any) => element.stack.resolve(x),
-  };
-  const id = token.resolve(context);
-  return typeof id === 'string' ? id : element.stack.resolve(element.logicalId);
 }

@@ -3,6 +3,7 @@ import {
   Token, Tokenization,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { logicalIdOf as elementLogicalId } from './logical-id';
 import { STACK_REF } from '../../ingest/intrinsics';
 import { READ_RESOURCE_TYPES } from '../../ingest/resources';
 import { TemplateInput } from '../../ingest/types';
@@ -65,8 +66,8 @@ class StackRefResolver extends DefaultTokenResolver {
     const token = Tokenization.reverseString(element.logicalId).firstToken;
     const cached = token && this.logicalIds.get(token);
     if (cached !== undefined && cached !== null) return cached;
-    const id = element.stack.resolve(element.logicalId);
-    if (token && typeof id === 'string') this.logicalIds.set(token, id);
+    const id = elementLogicalId(element);
+    if (token) this.logicalIds.set(token, id);
     return id;
   }
 

@@ -3,14 +3,16 @@ import {
   IPolicyValidationContext,
   NestedStack,
   PolicyValidationPluginReport,
+  Stack,
   PolicyViolatingResource,
   PolicyViolation,
   Stage,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ALL_RULES, Finding, Plan, RULES, Severity } from '../../engine';
-import { InputError, loadTemplateFile, TemplateInput } from '../../ingest';
+import { ALL_RULES, buildPlan, Finding, Plan, PlanOptions, RULES, Severity } from '../../engine';
+import { buildModel, FactsDocument, InputError, loadTemplateFile, TemplateInput } from '../../ingest';
 import { SourceRef } from '../../model';
+import { allFindings } from '../../report';
 import { packageInfo } from '../../report/package-info';
 
 /*
@@ -62,12 +64,60 @@ export interface ReadTemplate {
 }
 
 
+/** How a check of the templates CDK wrote plans them and judges the findings. */
+export interface TemplateCheck {
+  readonly version: string | undefined;
+  readonly planOptions: PlanOptions;
+  /** Which top-level stacks to read, by construct path (undefined when CDK does not give it). */
+  readonly include?: (stackConstructPath: string | undefined) => boolean;
+  /** Read when the templates are (a facts file); may throw InputError. */
+  readonly facts?: () => FactsDocument | undefined;
+  /** Changes the templates read before they are modelled. */
+  readonly prepare?: (templates: ReadTemplate[]) => void;
+  /** Findings made elsewhere, added to the plan. */
+  readonly extraFindings?: Finding[];
+  /** Receives the plan. */
+  readonly onPlan?: (plan: Plan) => void;
+  /** The severities that fail the report. */
+  readonly failing: Set<Severity>;
+  /** A finding's severity in the report (its rule's by default). */
+  readonly severityOf?: (finding: Finding) => Severity;
+  /** What a user can do meanwhile when the check itself fails (our bug). */
+  readonly workaround: string;
+}
+
+/**
+ * Reads the templates CDK gives, plans them and reports the findings. Never throws: unreadable
+ * input and internal errors are reported as failing violations.
+ */
+export function checkTemplates(context: IPolicyValidationContext, check: TemplateCheck): PolicyValidationPluginReport {
+  try {
+    const { templates, problems } = readTemplates(context, check.include);
+    if (problems.length > 0) return inputErrorReport(problems, check.version);
+    const facts = check.facts?.();
+    check.prepare?.(templates);
+    const planned = buildPlan(buildModel(templates.map((t) => t.input), facts), check.planOptions);
+    const plan: Plan = check.extraFindings?.length ? { ...planned, findings: [...planned.findings, ...check.extraFindings] } : planned;
+    check.onPlan?.(plan);
+    return findingsReport(plan, allFindings(plan), templates, check.failing, check.version, check.severityOf);
+  } catch (e) {
+    if (e instanceof InputError) return inputErrorReport([{ message: e.message }], check.version);
+    return internalErrorReport(e, check.workaround, check.version);
+  }
+}
+
+/** The file CDK writes a stack's template to (nested stacks included), when it has an output directory. */
+export function templatePathOf(stack: Stack): string | undefined {
+  const outdir = Stage.of(stack)?.outdir;
+  return outdir === undefined ? undefined : join(outdir, stack.templateFile);
+}
+
 /**
  * The report of a plan's findings: each finding a violation with its rule's severity, except
  * that `severityOf` may change it (the guard's warn-only mode); the report fails when a
  * violation's severity is in `failing`.
  */
-export function findingsReport(plan: Plan, findings: Finding[], templates: ReadTemplate[], failing: Set<Severity>,
+function findingsReport(plan: Plan, findings: Finding[], templates: ReadTemplate[], failing: Set<Severity>,
   version: string | undefined, severityOf: (finding: Finding) => Severity = (f) => f.severity): PolicyValidationPluginReport {
   const judged = findings.map((f) => (severityOf(f) === f.severity ? f : { ...f, severity: severityOf(f) }));
   return {
@@ -273,9 +323,10 @@ function nestedStackTemplates(root: IConstruct | undefined): Map<string, string>
     if (!NestedStack.isNestedStack(construct)) continue;
     const parent = construct.nestedStackParent;
     const resource = construct.nestedStackResource;
-    const outdir = Stage.of(construct)?.outdir;
-    if (!parent || !resource || outdir === undefined) continue;
-    files.set(nestedStackKey(join(outdir, parent.templateFile), parent.resolve(resource.logicalId)), join(outdir, construct.templateFile));
+    const parentPath = parent ? templatePathOf(parent) : undefined;
+    const path = templatePathOf(construct);
+    if (!parent || !resource || parentPath === undefined || path === undefined) continue;
+    files.set(nestedStackKey(parentPath, parent.resolve(resource.logicalId)), path);
   }
   return files;
 }
@@ -296,7 +347,7 @@ export function inputErrorReport(problems: InputProblem[], version: string | und
 }
 
 /** Our own bug, as one failing violation with one readable line rather than a stack trace. */
-export function internalErrorReport(error: unknown, workaround: string, version: string | undefined): PolicyValidationPluginReport {
+function internalErrorReport(error: unknown, workaround: string, version: string | undefined): PolicyValidationPluginReport {
   return failureReport(`cdk-glue-netplan: internal error: ${(error as Error)?.message ?? String(error)} (please report it)`,
     `None in the app: this is a bug of cdk-glue-netplan. Report it with this message; meanwhile ${workaround} to synthesize.`, [], version);
 }
