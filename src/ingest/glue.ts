@@ -1,5 +1,5 @@
 import { Fact, GlueConnection, JobConnectionRef, known, unknown } from '../model';
-import { isResourceRef, isUnresolved, refMarker } from './intrinsics';
+import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
 import { isObject } from './template';
 
@@ -11,10 +11,14 @@ export const DATA_STORE_METADATA = 'cdk-glue-netplan:data-store';
 /** AWS::Glue::Connection, and the data store declared on it in metadata. */
 export function readGlueConnection(r: ResourceReader): void {
   const input = r.value('ConnectionInput');
-  const connectionInput: Record<string, unknown> = isObject(input) ? input : {};
-  if (!isObject(input)) r.issue('ConnectionInput', `${describeValue(input)} is not an object`);
-  const requirements = connectionInput.PhysicalConnectionRequirements;
-  const physical: Record<string, unknown> = isObject(requirements) ? requirements : {};
+  const inputUnresolved = isUnresolved(input) || !isObject(input);
+  const connectionInput: Record<string, unknown> = isObject(input) && !isUnresolved(input) ? input : {};
+  if (inputUnresolved) r.issue('ConnectionInput', isUnresolved(input) ? `cannot be resolved (${input.reason})` : `${describeValue(input)} is not an object`);
+  const requirements = inputUnresolved ? input : connectionInput.PhysicalConnectionRequirements;
+  // Requirements the templates do not resolve may name a subnet: the connection is then
+  // network-bearing, in a subnet whose facts are unknown (never "no network configuration").
+  const physical: Record<string, unknown> = isObject(requirements) && !isUnresolved(requirements) ? requirements
+    : requirements === undefined ? {} : { SubnetId: isUnresolved(requirements) ? requirements : unresolved(`${r.describe()}: PhysicalConnectionRequirements ${describeValue(requirements)} is not an object`) };
   const connection: GlueConnection = {
     id: r.id,
     source: r.source,
@@ -23,7 +27,7 @@ export function readGlueConnection(r: ResourceReader): void {
       : r.stringFact('ConnectionInput.Name', connectionInput.Name),
     connectionType: typeof connectionInput.ConnectionType === 'string' ? connectionInput.ConnectionType : 'UNKNOWN',
     ...subnetOf(r, physical.SubnetId),
-    securityGroupIds: r.idList(physical.SecurityGroupIdList, 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList'),
+    securityGroupIds: securityGroupsOf(r, physical.SecurityGroupIdList),
     ...(physical.AvailabilityZone !== undefined
       ? { availabilityZone: r.stringFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone) }
       : {}),
@@ -52,6 +56,27 @@ function subnetOf(r: ResourceReader, value: unknown): { subnetId?: string } {
     usedAddresses: 0,
   });
   return { subnetId: placeholder };
+}
+
+/**
+ * The connection's security groups. A group (or list) the templates cannot resolve becomes a
+ * placeholder group that may be any group, with unknown rules: never left out, which would change
+ * what the ENI may send and what a store's group references admit.
+ */
+function securityGroupsOf(r: ResourceReader, value: unknown): string[] {
+  const property = 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList';
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item, index) => {
+    const id = r.idFact(item, `${property}[${index}]`);
+    if (id.known) return id.value;
+    r.issue(property, id.reason);
+    const placeholder = `${r.id}#security-group-${index}`;
+    r.model.securityGroups.set(placeholder, {
+      id: placeholder, source: r.source, vpcId: unknown(id.reason), ingress: [], egress: [], incomplete: id.reason, unresolved: id.reason,
+    });
+    return placeholder;
+  });
 }
 
 /** The data store address, with references kept as markers (`jdbc:mysql://{{ref:S/Db:Endpoint.Address}}:3306/db`). */
@@ -90,8 +115,6 @@ function readDeclaredStore(r: ResourceReader): void {
  */
 export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
   const command = r.value('Command');
-  const connections = r.value('Connections');
-  const listed = isObject(connections) ? connections.Connections : undefined;
   const executionProperty = r.value('ExecutionProperty');
   const maxConcurrentRuns = isObject(executionProperty)
     ? r.numberFact('ExecutionProperty.MaxConcurrentRuns', executionProperty.MaxConcurrentRuns ?? 1)
@@ -103,12 +126,34 @@ export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, 
     source: r.source,
     name: r.has('Name') ? r.stringFact('Name') : unknown(`${r.describe()} has no Name: CloudFormation generates one (logical id ${r.logicalId})`),
     command: isObject(command) && typeof command.Name === 'string' ? command.Name : 'glueetl',
-    connections: Array.isArray(listed) ? listed.map((item) => jobConnection(r, item, connectionIdsByName)) : [],
+    connections: jobConnections(r, connectionIdsByName),
     ...(typeof workerType === 'string' ? { workerType } : {}),
     ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
     ...(capacityProperty ? { maxCapacity: r.numberFact(capacityProperty) } : {}),
     maxConcurrentRuns: maxConcurrentRuns.known ? maxConcurrentRuns.value : 1,
   });
+}
+
+/**
+ * `Connections: { Connections: [names] }` (ConnectionsList). Anything else that is set (a bare
+ * list, a string, a value the templates do not resolve) is reported and stands for connections
+ * the job may list: one connection of unknown name, so selection is unknown, never "no
+ * connections" (which would run the job outside every VPC).
+ */
+function jobConnections(r: ResourceReader, connectionIdsByName: Map<string, string>): JobConnectionRef[] {
+  if (!r.has('Connections')) return [];
+  const connections = r.value('Connections');
+  if (connections === undefined) return []; // AWS::NoValue
+  const listed = isObject(connections) && !isUnresolved(connections) ? connections.Connections : connections;
+  if (listed === undefined && isObject(connections) && !isUnresolved(connections)) return [];
+  if (Array.isArray(listed) && listed !== connections) return listed.map((item) => jobConnection(r, item, connectionIdsByName));
+  const problem = isUnresolved(listed) ? `Connections.Connections cannot be resolved (${listed.reason})`
+    : Array.isArray(connections) ? 'Connections is a bare list; CloudFormation expects {"Connections": [names]} (ConnectionsList)'
+      : isObject(connections) ? `Connections.Connections ${describeValue(listed)} is not a list of connection names`
+        : `Connections ${describeValue(connections)} is not {"Connections": [names]} (ConnectionsList)`;
+  const reason = `${r.describe()}: ${problem}; which connections the job uses is unknown`;
+  r.issue('Connections', reason);
+  return [{ name: unknown(reason) }];
 }
 
 /** A Ref to a connection in the app, or a literal name matched against every known connection. */
