@@ -18,7 +18,14 @@ interface CandidateRoute {
   readonly destination: Cidr;
   readonly target: RouteTarget;
   readonly source?: SourceRef;
+  /** The prefix length it competes with, when not its destination's (see `knownLocal`). */
+  readonly rank?: number;
 }
+
+/** VPC blocks are /16 to /28 (VPC User Guide, VPC CIDR blocks): a local route is never shorter. */
+const WIDEST_VPC_BLOCK = 16;
+
+const rankOf = (c: CandidateRoute) => c.rank ?? c.destination.prefixLength;
 
 /** A route that may apply to some addresses of a table, or may not (see `Route.uncertain`). */
 interface PossibleRoute {
@@ -49,7 +56,12 @@ export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destinatio
   if (vpc && vpc.cidrBlocks.known) {
     for (const cidr of vpc.cidrBlocks.value) candidates.push({ destination: cidr, target: local });
   } else if (vpc) {
-    for (const cidr of knownLocal) candidates.push({ destination: cidr, target: local });
+    // A subnet lies in one of the VPC's blocks, whose local route is /16 or longer, up to the
+    // subnet's own prefix: certain at /16, possible up to the subnet's length.
+    for (const cidr of knownLocal) {
+      candidates.push({ destination: cidr, target: local, rank: WIDEST_VPC_BLOCK });
+      possible.push({ destination: cidr, target: local, reason: `the CIDR blocks of ${vpc.id} are unknown, so how specific its local route for ${cidr.text} is is unknown` });
+    }
     possible.push({ target: local, reason: `the CIDR blocks of ${vpc.id}, hence its local route, are unknown (${vpc.cidrBlocks.known ? '' : vpc.cidrBlocks.reason})` });
   }
   for (const route of table.routes) {
@@ -65,7 +77,7 @@ export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destinatio
     for (const c of candidates) {
       if (!contains(c.destination, atom)) continue;
       // Longest prefix wins; on a tie the local route wins (AWS gives local priority).
-      if (!best || c.destination.prefixLength > best.destination.prefixLength) best = c;
+      if (!best || rankOf(c) > rankOf(best)) best = c;
     }
     const undecided = possible.length ? possible.find((p) => mayDecide(p, best, atom)) : undefined;
     const choice: RouteChoice = undecided
@@ -92,8 +104,9 @@ function mayDecide(p: PossibleRoute, best: CandidateRoute | undefined, atom: Add
   // VPC or has no route, and neither reaches another VPC.
   if (!best) return p.target.kind !== 'local';
   if (p.target.kind === best.target.kind && p.target.targetId === best.target.targetId && p.target.description === best.target.description) return false;
-  if (p.destination && p.destination.prefixLength <= best.destination.prefixLength) return false;
-  if (!p.destination && best.destination.prefixLength === 32) return false;
+  // Longer prefixes win; on a tie the local route wins.
+  if (p.destination && (p.target.kind === 'local' ? p.destination.prefixLength < rankOf(best) : p.destination.prefixLength <= rankOf(best))) return false;
+  if (!p.destination && rankOf(best) === 32) return false;
   if (best.target.kind === 'local' && !MAY_OVERRIDE_LOCAL.has(p.target.kind)) return false;
   return true;
 }

@@ -46,16 +46,7 @@ function subnetOf(r: ResourceReader, value: unknown): { subnetId?: string } {
   const id = r.idFact(value, 'PhysicalConnectionRequirements.SubnetId');
   if (id.known) return { subnetId: id.value };
   r.issue('PhysicalConnectionRequirements.SubnetId', id.reason);
-  const placeholder = `${r.id}#subnet`;
-  r.model.subnets.set(placeholder, {
-    id: placeholder,
-    source: r.source,
-    vpcId: unknown(id.reason),
-    cidr: unknown(id.reason),
-    availabilityZone: unknown(id.reason),
-    usedAddresses: 0,
-  });
-  return { subnetId: placeholder };
+  return { subnetId: placeholderSubnet(r, 'subnet', id.reason) };
 }
 
 /**
@@ -64,19 +55,34 @@ function subnetOf(r: ResourceReader, value: unknown): { subnetId?: string } {
  * what the ENI may send and what a store's group references admit.
  */
 function securityGroupsOf(r: ResourceReader, value: unknown): string[] {
-  const property = 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList';
+  return idsOrPlaceholders(r, value, 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList', placeholderGroup);
+}
+
+/** Ids of a list; an element (or the whole list) the templates cannot resolve becomes a placeholder. */
+function idsOrPlaceholders(r: ResourceReader, value: unknown, property: string,
+  placeholder: (r: ResourceReader, key: string, reason: string) => string): string[] {
   if (value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
   return items.map((item, index) => {
     const id = r.idFact(item, `${property}[${index}]`);
     if (id.known) return id.value;
     r.issue(property, id.reason);
-    const placeholder = `${r.id}#security-group-${index}`;
-    r.model.securityGroups.set(placeholder, {
-      id: placeholder, source: r.source, vpcId: unknown(id.reason), ingress: [], egress: [], incomplete: id.reason, unresolved: id.reason,
-    });
-    return placeholder;
+    return placeholder(r, `${property.split('.').pop()}-${index}`, id.reason);
   });
+}
+
+/** A subnet standing for one the templates do not resolve: every fact about it is unknown. */
+function placeholderSubnet(r: ResourceReader, key: string, reason: string): string {
+  const id = key === 'subnet' ? `${r.id}#subnet` : `${r.id}#${key}`;
+  r.model.subnets.set(id, { id, source: r.source, vpcId: unknown(reason), cidr: unknown(reason), availabilityZone: unknown(reason), usedAddresses: 0 });
+  return id;
+}
+
+/** A security group standing for one the templates do not resolve: it may be any group, with any rules. */
+function placeholderGroup(r: ResourceReader, key: string, reason: string): string {
+  const id = `${r.id}#${key}`;
+  r.model.securityGroups.set(id, { id, source: r.source, vpcId: unknown(reason), ingress: [], egress: [], incomplete: reason, unresolved: reason });
+  return id;
 }
 
 /** The data store address, with references kept as markers (`jdbc:mysql://{{ref:S/Db:Endpoint.Address}}:3306/db`). */
@@ -102,9 +108,9 @@ function readDeclaredStore(r: ResourceReader): void {
   r.model.declaredStores.set(r.id, {
     source: r.source,
     connectionId: r.id,
-    subnetIds: r.idList(declared.SubnetIds, `Metadata.${DATA_STORE_METADATA}.SubnetIds`),
-    securityGroupIds: r.idList(declared.SecurityGroupIds, `Metadata.${DATA_STORE_METADATA}.SecurityGroupIds`),
-    ...(port?.known ? { port: port.value } : {}),
+    subnetIds: idsOrPlaceholders(r, declared.SubnetIds, `Metadata.${DATA_STORE_METADATA}.SubnetIds`, placeholderSubnet),
+    securityGroupIds: idsOrPlaceholders(r, declared.SecurityGroupIds, `Metadata.${DATA_STORE_METADATA}.SecurityGroupIds`, placeholderGroup),
+    ...(port?.known ? { port: port.value } : port ? { portUnresolved: port.reason } : {}),
     ...(typeof declared.PubliclyAccessible === 'boolean' ? { publiclyAccessible: declared.PubliclyAccessible } : {}),
   });
 }
