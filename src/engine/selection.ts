@@ -90,6 +90,9 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
   if (connection.availabilityZone?.known && az.known && connection.availabilityZone.value !== az.value) {
     fail('AZ_MISMATCH', `AvailabilityZone ${connection.availabilityZone.value} does not match subnet ${subnet.id}'s AZ ${az.value}`);
   }
+  if (connection.availabilityZone && !connection.availabilityZone.known) {
+    maybe('AZ_UNKNOWN', `the connection's AvailabilityZone cannot be resolved (${connection.availabilityZone.reason}); if it differs from ${subnet.id}'s zone, Glue skips the connection`);
+  }
   if (az.known && azDown.has(az.value)) fail('AZ_UNHEALTHY', `${az.value} is treated as failed, so Glue skips connections in it`);
 
   const s3 = s3PathOnce(topo, subnet, vpc.value);

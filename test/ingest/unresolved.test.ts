@@ -122,6 +122,7 @@ describe('an unresolvable value in what makes the path work is UNKNOWN, not UNRE
     ['a security group of the Glue connection', (r) => { r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList = [UNRESOLVED]; }],
     ['the physical requirements of the Glue connection', (r) => { r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements = UNRESOLVED; }],
     ['the database port', (r) => { r.Db.Properties.Port = UNRESOLVED; }],
+    ['the zone of the Glue connection', (r) => { r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone = UNRESOLVED; }],
     ['the VPC of a secondary CIDR block', (r) => { r.Extra = anyResource('AWS::EC2::VPCCidrBlock', { VpcId: UNRESOLVED, CidrBlock: '10.3.0.0/16' }); }],
   ])('%s', (_what, change) => {
     expect(verdictOf(changed(change))).toBe('UNKNOWN');
