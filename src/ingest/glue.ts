@@ -66,7 +66,7 @@ function idsOrPlaceholders(r: ResourceReader, value: unknown, property: string,
   return items.map((item, index) => {
     const id = r.idFact(item, `${property}[${index}]`);
     if (id.known) return id.value;
-    r.issue(property, id.reason);
+    r.issue(`${property}[${index}]`, id.reason);
     return placeholder(r, `${property.split('.').pop()}-${index}`, id.reason);
   });
 }
