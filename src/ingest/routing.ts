@@ -23,7 +23,7 @@ export function readSubnetRouteTableAssociation(r: ResourceReader): void {
  * unknown too).
  */
 export function associate(r: ResourceReader, tableProperty: string, tableId: Fact<string>, tableVpcId: Fact<string> | undefined,
-  known: (subnet: Subnet, tableId: string) => Subnet, unknown_: (subnet: Subnet, reason: string) => Subnet): void {
+  associated: (subnet: Subnet, tableId: string) => Subnet, unresolvedAssociation: (subnet: Subnet, reason: string) => Subnet): void {
   const subnetId = r.requiredId('SubnetId');
   const doubt = r.uncertain ?? (tableId.known ? undefined : `${r.describe()}: ${tableProperty} cannot be resolved (${tableId.reason})`);
   if (subnetId.known) {
@@ -32,13 +32,13 @@ export function associate(r: ResourceReader, tableProperty: string, tableId: Fac
       r.issue('SubnetId', `subnet ${subnetId.value} is not described (add it to the facts file)`);
       return;
     }
-    r.model.subnets.set(subnet.id, doubt || !tableId.known ? unknown_(subnet, doubt!) : known(subnet, tableId.value));
+    r.model.subnets.set(subnet.id, doubt || !tableId.known ? unresolvedAssociation(subnet, doubt!) : associated(subnet, tableId.value));
     return;
   }
   const reason = `${r.describe()} associates a subnet the templates do not resolve (${subnetId.reason})${doubt ? `; ${doubt}` : ''}`;
   for (const subnet of [...r.model.subnets.values()]) {
     const sameVpc = !tableVpcId?.known || !subnet.vpcId.known || subnet.vpcId.value === tableVpcId.value;
-    if (sameVpc) r.model.subnets.set(subnet.id, unknown_(subnet, reason));
+    if (sameVpc) r.model.subnets.set(subnet.id, unresolvedAssociation(subnet, reason));
   }
 }
 

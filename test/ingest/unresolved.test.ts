@@ -5,7 +5,7 @@
  * PostgreSQL database in VPC B, peered, and changes one value the way real templates do: a Ref
  * to a parameter given no value, a garbage value, a `Condition`.
  */
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { anyResource, association, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
 import { buildPlan, Verdict } from '../../src/engine';
@@ -51,14 +51,16 @@ function peeredApp(): any {
       GlueConn: anyResource('AWS::Glue::Connection', {
         CatalogId: '111111111111',
         ConnectionInput: {
-          Name: 'glue-net', ConnectionType: 'NETWORK',
+          Name: 'glue-net',
+          ConnectionType: 'NETWORK',
           PhysicalConnectionRequirements: { SubnetId: ref('SubA'), SecurityGroupIdList: [getAtt('GlueSg', 'GroupId')], AvailabilityZone: 'us-east-1a' },
         },
       }),
       DbConn: anyResource('AWS::Glue::Connection', {
         CatalogId: '111111111111',
         ConnectionInput: {
-          Name: 'orders-db', ConnectionType: 'JDBC',
+          Name: 'orders-db',
+          ConnectionType: 'JDBC',
           ConnectionProperties: { JDBC_CONNECTION_URL: { 'Fn::Sub': 'jdbc:postgresql://${Db.Endpoint.Address}:${Db.Endpoint.Port}/orders' } },
         },
       }),
@@ -334,7 +336,7 @@ describe('from a CDK app (L1 resources and a CfnParameter without default)', () 
       const table = new CfnParameter(stack, 'GlueRouteTable', { type: 'String' });
       for (const [logicalId, resource] of Object.entries<any>(base)) {
         if (logicalId === 'AssocA') continue;
-        new (require('aws-cdk-lib').CfnResource)(stack, logicalId, { type: resource.Type, properties: resource.Properties }).overrideLogicalId(logicalId);
+        new CfnResource(stack, logicalId, { type: resource.Type, properties: resource.Properties }).overrideLogicalId(logicalId);
       }
       new ec2.CfnSubnetRouteTableAssociation(stack, 'AssocA', { subnetId: 'placeholder', routeTableId: table.valueAsString })
         .addPropertyOverride('SubnetId', { Ref: 'SubA' });

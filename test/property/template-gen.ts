@@ -3,8 +3,8 @@
  * writes one by hand (every resource the reader reads, referenced with Ref), so a property test
  * can change any value the reader uses and compare the plans.
  */
-import { PROTOCOL_ALL, PROTOCOL_TCP } from '../../src/model';
 import { TopologySpec } from './topology-gen';
+import { PROTOCOL_ALL, PROTOCOL_TCP } from '../../src/model';
 
 export const STACK = 'Prop';
 

@@ -4,6 +4,7 @@
  * any single resource exist only under a condition that cannot be decided), and no store verdict
  * may move from REACHABLE to UNREACHABLE or from UNREACHABLE to REACHABLE. Fixed seed.
  */
+import { writeFileSync } from 'fs';
 import * as fc from 'fast-check';
 import {
   STACK, templateOf, valuePaths, ValuePath, withUndecidedCondition, withUnresolvable,
@@ -59,7 +60,7 @@ describe('an unresolvable value never flips a verdict between REACHABLE and UNRE
         const after = verdicts(apply(template, change));
         for (const v of before.values()) tally[v] = (tally[v] ?? 0) + 1;
         const flipped = flips(before, after);
-        if (flipped.length && process.env.UNRESOLVED_DUMP) require('fs').writeFileSync(process.env.UNRESOLVED_DUMP, JSON.stringify({ change, template }));
+        if (flipped.length && process.env.UNRESOLVED_DUMP) writeFileSync(process.env.UNRESOLVED_DUMP, JSON.stringify({ change, template }));
         if (flipped.length) throw new Error(`${JSON.stringify(change)} flips ${flipped.join(', ')}\ntemplate: ${JSON.stringify(template)}`);
       }),
       { numRuns: NUM_RUNS, seed: Number(process.env.UNRESOLVED_SEED ?? 1311) },
