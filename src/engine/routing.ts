@@ -297,6 +297,12 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: target.description, message: `Transit gateway ${target.description} is not described by the templates.`, fix: 'Describe its attachments and route tables in the templates.', unknown: true });
     return;
   }
+  if (tgw.unresolved) {
+    tgwHop('UNKNOWN', `not fully described: ${tgw.unresolved}`);
+    result.unknownNextHop = true;
+    result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: tgw.id, source: tgw.source, message: `What transit gateway ${tgw.id} does with ${formatRange(choice.range)} depends on a value the templates do not resolve: ${tgw.unresolved}.`, fix: 'Make its attachments, route tables and routes resolvable.', unknown: true });
+    return;
+  }
   result.transitGatewayIds.add(tgw.id);
   const attachments = topo.attachmentsOf(tgw.id, from.vpc.id);
   if (!attachments.length) {

@@ -260,4 +260,10 @@ export interface TransitGateway {
    */
   readonly defaultRouteTableId?: string;
   readonly securityGroupReferencingSupport: boolean;
+  /**
+   * Set when something the templates do not resolve may change this gateway's attachments,
+   * route tables or routes (an unresolved id, destination or option, an undecided `Condition`):
+   * paths through it are then unknown, for this reason.
+   */
+  readonly unresolved?: string;
 }

@@ -306,6 +306,56 @@ describe('a job whose Connections is malformed gets a finding, never "no connect
   });
 });
 
+describe('transit gateways: an unresolvable value makes paths through the gateway UNKNOWN', () => {
+  /** The app with the VPCs joined by a transit gateway (static routes in a custom route table) instead of a peering. */
+  const tgwApp = () => changed((r) => {
+    delete r.Pcx;
+    r.Tgw = anyResource('AWS::EC2::TransitGateway', { DefaultRouteTableAssociation: 'disable', DefaultRouteTablePropagation: 'disable' });
+    r.AttA = anyResource('AWS::EC2::TransitGatewayVpcAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('VpcA'), SubnetIds: [ref('SubA')] });
+    r.AttB = anyResource('AWS::EC2::TransitGatewayVpcAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('VpcB'), SubnetIds: [ref('SubB')] });
+    r.TgwRt = anyResource('AWS::EC2::TransitGatewayRouteTable', { TransitGatewayId: ref('Tgw') });
+    r.TgwAssocA = anyResource('AWS::EC2::TransitGatewayRouteTableAssociation', { TransitGatewayRouteTableId: ref('TgwRt'), TransitGatewayAttachmentId: ref('AttA') });
+    r.TgwAssocB = anyResource('AWS::EC2::TransitGatewayRouteTableAssociation', { TransitGatewayRouteTableId: ref('TgwRt'), TransitGatewayAttachmentId: ref('AttB') });
+    r.TgwToA = anyResource('AWS::EC2::TransitGatewayRoute', { TransitGatewayRouteTableId: ref('TgwRt'), DestinationCidrBlock: '10.1.0.0/16', TransitGatewayAttachmentId: ref('AttA') });
+    r.TgwToB = anyResource('AWS::EC2::TransitGatewayRoute', { TransitGatewayRouteTableId: ref('TgwRt'), DestinationCidrBlock: '10.2.0.0/16', TransitGatewayAttachmentId: ref('AttB') });
+    r.RouteAB = route(ref('RtA'), '10.2.0.0/16', { TransitGatewayId: ref('Tgw') });
+    r.RouteBA = route(ref('RtB'), '10.1.0.0/16', { TransitGatewayId: ref('Tgw') });
+  });
+
+  test('the baseline: REACHABLE through the gateway', () => {
+    expect(verdictOf(tgwApp())).toBe('REACHABLE');
+  });
+
+  test.each<[string, (r: Record<string, any>) => void]>([
+    ['the gateway of the store VPC\'s attachment', (r) => { r.AttB.Properties.TransitGatewayId = UNRESOLVED; }],
+    ['the VPC of the store VPC\'s attachment', (r) => { r.AttB.Properties.VpcId = UNRESOLVED; }],
+    ['a subnet of the Glue VPC\'s attachment', (r) => { r.AttA.Properties.SubnetIds = [UNRESOLVED]; }],
+    ['the gateway of the route table', (r) => { r.TgwRt.Properties.TransitGatewayId = UNRESOLVED; }],
+    ['the route table of an association', (r) => { r.TgwAssocA.Properties.TransitGatewayRouteTableId = UNRESOLVED; }],
+    ['the attachment of an association', (r) => { r.TgwAssocA.Properties.TransitGatewayAttachmentId = UNRESOLVED; }],
+    ['the route table of a route', (r) => { r.TgwToB.Properties.TransitGatewayRouteTableId = UNRESOLVED; }],
+    ['the destination of a route', (r) => { r.TgwToB.Properties.DestinationCidrBlock = UNRESOLVED; }],
+    ['the attachment of a route', (r) => { r.TgwToB.Properties.TransitGatewayAttachmentId = UNRESOLVED; }],
+    ['the default association option', (r) => { r.Tgw.Properties.DefaultRouteTableAssociation = UNRESOLVED; }],
+  ])('%s', (_what, change) => {
+    const template = tgwApp();
+    change(template.Resources);
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+
+  test('a blackhole route under an undecidable condition, or with an unresolvable Blackhole', () => {
+    const template = tgwApp();
+    template.Resources.Hole = anyResource('AWS::EC2::TransitGatewayRoute', { TransitGatewayRouteTableId: ref('TgwRt'), DestinationCidrBlock: '10.2.1.0/24', Blackhole: true });
+    expect(verdictOf(template)).toBe('UNREACHABLE');
+    template.Resources.Hole.Properties.Blackhole = UNRESOLVED;
+    expect(verdictOf(template)).toBe('UNKNOWN');
+    template.Resources.Hole.Properties.Blackhole = true;
+    template.Conditions = { Undecided: { 'Fn::Equals': [UNRESOLVED, 'yes'] } };
+    template.Resources.Hole.Condition = 'Undecided';
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+});
+
 describe('regressions found by the property test (test/property/unresolved-values.test.ts)', () => {
   test('the VPC of a secondary block unresolvable: a route more specific than the VPC\'s block no longer loses to a subnet-sized local route', () => {
     // RtA routes 10.1.0.0/20 (inside VPC A's own 10.1.0.0/16) to the peering: the store side is
