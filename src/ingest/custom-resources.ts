@@ -1,8 +1,8 @@
-import { Cidr, OpenEnded, parseCidr } from '../model';
-import { describeSource } from '../engine/open-ended';
 import { isUnresolved } from './intrinsics';
 import { addOpening, openableKindOf, OpenableKind } from './openings';
 import { asRef, ResourceReader } from './reader';
+import { describeSource } from '../engine/open-ended';
+import { Cidr, OpenEnded, parseCidr } from '../model';
 import { isObject } from './template';
 
 /**

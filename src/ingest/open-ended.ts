@@ -1,5 +1,3 @@
-import { NetworkModel, SourceRef } from '../model';
-import { describeSource } from '../engine/open-ended';
 import { readCustomResource, isCustomResourceType } from './custom-resources';
 import { isResourceRef } from './intrinsics';
 import { addOpening, openableKindOf } from './openings';
@@ -7,6 +5,8 @@ import { BuildContext, ResourceReader } from './reader';
 import { isObject } from './template';
 import { TemplateInput } from './types';
 import { finishVpn, readVpnConnection, readVpnConnectionRoute, readVpnGatewayAttachment, readVpnRoutePropagation, VpnState } from './vpn';
+import { describeSource } from '../engine/open-ended';
+import { NetworkModel, SourceRef } from '../model';
 
 /**
  * Elements the templates do not fully describe: what custom resources, VPNs and other stacks may

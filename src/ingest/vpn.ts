@@ -1,7 +1,7 @@
-import { NetworkModel, SourceRef } from '../model';
-import { describeSource } from '../engine/open-ended';
 import { addOpening } from './openings';
 import { ResourceReader } from './reader';
+import { describeSource } from '../engine/open-ended';
+import { NetworkModel, SourceRef } from '../model';
 
 /**
  * Virtual private gateways and Site-to-Site VPN: the routes they put in VPC route tables are

@@ -1,8 +1,8 @@
-import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
-import { buildModel, FactsDocument } from '../../src/ingest';
 import {
   anyResource, association, getAtt, glueConnection, glueJob, ingress, ref, Resource, route, routeTable, securityGroup, stack, subnet, tcpFrom, tpl, vpc,
 } from './builders';
+import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+import { buildModel, FactsDocument } from '../../src/ingest';
 
 /**
  * Elements the templates do not fully describe (custom resources, VPNs, transit gateway route
@@ -66,7 +66,7 @@ function mysqlStore(plan: Plan): DataStorePlan {
   return store;
 }
 
-function text(store: DataStorePlan): string {
+function explained(store: DataStorePlan): string {
   return store.explanations.map((e) => e.message).join('\n');
 }
 
@@ -80,7 +80,7 @@ describe('custom resources that call EC2 on an element of the templates', () => 
     }));
     expect(store.verdict).toBe('UNKNOWN');
     expect(store.explanations.map((e) => e.code)).toContain('OPEN_ENDED_ROUTES');
-    expect(text(store)).toContain('custom resource Stack/AddRouteAtoB/Resource/Default (AddRouteAtoB) calls EC2 createRoute on Stack/RtA');
+    expect(explained(store)).toContain('custom resource Stack/AddRouteAtoB/Resource/Default (AddRouteAtoB) calls EC2 createRoute on Stack/RtA');
     expect(store.explanations.every((e) => e.unknown)).toBe(true);
   });
 
@@ -111,7 +111,7 @@ describe('custom resources that call EC2 on an element of the templates', () => 
       }),
     }));
     expect(store.verdict).toBe('UNKNOWN');
-    expect(text(store)).toContain('custom resource Stack/AdmitGlue/Resource/Default (AdmitGlue) calls EC2 authorizeSecurityGroupIngress on Stack/SgB');
+    expect(explained(store)).toContain('custom resource Stack/AdmitGlue/Resource/Default (AdmitGlue) calls EC2 authorizeSecurityGroupIngress on Stack/SgB');
   });
 
   test('an outbound rule added by a custom resource does not open the inbound side', () => {
@@ -164,7 +164,7 @@ describe('custom resources that call EC2 on an element of the templates', () => 
     const store = mysqlStore(planOf({ ...twoVpcs(), ...acl, AclEntry: entry(false), AclEntryOut: entry(true) }));
     expect(store.verdict).toBe('UNKNOWN');
     expect(store.explanations.map((e) => e.code)).toContain('OPEN_ENDED_ACL');
-    expect(text(store)).toContain('(AclEntry) calls EC2 createNetworkAclEntry on Stack/AclB');
+    expect(explained(store)).toContain('(AclEntry) calls EC2 createNetworkAclEntry on Stack/AclB');
   });
 
   test('any other custom resource given the route table: its handler may add routes, so UNKNOWN', () => {
@@ -173,7 +173,7 @@ describe('custom resources that call EC2 on an element of the templates', () => 
       Routes: { Type: 'Custom::PeeringRoutes', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:routes', RouteTableId: ref('RtA'), PeeringId: ref('Pcx') } },
     }));
     expect(store.verdict).toBe('UNKNOWN');
-    expect(text(store)).toContain('custom resource Stack/Routes (Custom::PeeringRoutes) is given Stack/RtA as RouteTableId');
+    expect(explained(store)).toContain('custom resource Stack/Routes (Custom::PeeringRoutes) is given Stack/RtA as RouteTableId');
   });
 });
 
@@ -195,8 +195,8 @@ describe('VPN: routes a virtual private gateway puts in route tables', () => {
       VpnRouteA: anyResource('AWS::EC2::VPNConnectionRoute', { VpnConnectionId: ref('VpnA'), DestinationCidrBlock: '10.2.0.0/16' }),
     }));
     expect(store.verdict).toBe('UNKNOWN');
-    expect(text(store)).toContain('VPN gateway Stack/VgwA propagates the routes of its VPN connections into Stack/RtA (Stack/PropagateA), among them the VPN connection routes 10.2.0.0/16 (Stack/VpnRouteA)');
-    expect(text(store)).toContain('VPN gateway Stack/VgwB is attached to Stack/VpcB (Stack/VgwAttachB), and route propagation may be enabled on Stack/RtB outside the templates');
+    expect(explained(store)).toContain('VPN gateway Stack/VgwA propagates the routes of its VPN connections into Stack/RtA (Stack/PropagateA), among them the VPN connection routes 10.2.0.0/16 (Stack/VpnRouteA)');
+    expect(explained(store)).toContain('VPN gateway Stack/VgwB is attached to Stack/VpcB (Stack/VgwAttachB), and route propagation may be enabled on Stack/RtB outside the templates');
   });
 
   test("only the Glue VPC has a VPN: the store's VPC cannot route the replies back, so UNREACHABLE stays", () => {
@@ -256,7 +256,7 @@ describe('transit gateway route tables that others can change', () => {
 
     const store = mysqlStore(planOf(transit(), undefined, exported));
     expect(store.verdict).toBe('UNKNOWN');
-    expect(text(store)).toContain('Transit gateway route table Stack/TgwRt has no route for 10.2.1.10 in the templates, but it may have routes or propagations they do not list: its id is exported as network-tgw-rt (output Stack/TgwRouteTableId)');
+    expect(explained(store)).toContain('Transit gateway route table Stack/TgwRt has no route for 10.2.1.10 in the templates, but it may have routes or propagations they do not list: its id is exported as network-tgw-rt (output Stack/TgwRouteTableId)');
   });
 
   test("CDK's own exports for references between the app's stacks do not count", () => {
@@ -275,7 +275,7 @@ describe('transit gateway route tables that others can change', () => {
   test('a table no attachment of the templates uses: the Glue attachment may be associated with it outside them', () => {
     const unattached = planOf(transit({ associate: false }));
     expect(mysqlStore(unattached).verdict).toBe('UNKNOWN');
-    expect(text(mysqlStore(unattached))).toContain('no attachment of the templates is associated with Stack/TgwRt or propagates into it');
+    expect(explained(mysqlStore(unattached))).toContain('no attachment of the templates is associated with Stack/TgwRt or propagates into it');
 
     const facts: FactsDocument = { transitGatewayRouteTables: [{ id: 'Stack/TgwRt', associations: ['Stack/AttA', 'Stack/AttB'], propagations: ['Stack/AttA', 'Stack/AttB'] }] };
     expect(mysqlStore(planOf(transit({ associate: false }), facts)).verdict).toBe('REACHABLE');
