@@ -173,7 +173,7 @@ function traceOpenChoice(topo: Topology, result: RoutingResult, ctx: TargetConte
     code: 'OPEN_ENDED_ROUTES',
     component: rt.id,
     source: openings[0].source,
-    message: `Route table ${rt.id} may have routes for ${range} that the templates do not list: ${causes}. Where ${range} goes cannot be decided from the templates (listed: ${listed}).${wouldBe}`,
+    message: `Route table ${rt.id} ${choice.target && choice.destination ? `routes ${range} to ${listed} in the templates` : `has no route for ${range} in the templates`}, but it may have routes they do not list: ${causes}. Where ${range} goes cannot be decided from the templates.${wouldBe}`,
     fix: `Describe the routes ${openings[0].kind === 'vpn' ? 'the VPN propagates' : 'it adds'} as template resources (AWS::EC2::Route) instead, or acknowledge this warning.`,
     unknown: true,
   });

@@ -121,7 +121,16 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   if (undecided.length) {
     return {
       hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
-      explanations: [{ code: 'UNKNOWN_SECURITY_GROUP_RULES', component, source: firstSource, message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`, fix: 'Describe the missing groups or rules (--facts), or add an explicit rule.', unknown: true }],
+      explanations: [{
+        code: 'UNKNOWN_SECURITY_GROUP_RULES',
+        component,
+        source: firstSource,
+        message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`,
+        fix: openings.length === undecided.length
+          ? `Declare the rule in the templates (TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}, AWS::EC2::SecurityGroup${way === 'egress' ? 'Egress' : 'Ingress'}) so the verdict can be decided, or acknowledge this warning.`
+          : 'Describe the missing groups or rules (--facts), or add an explicit rule.',
+        unknown: true,
+      }],
     };
   }
   const noRules = way === 'ingress' && present.length > 0 && present.every((g) => g.ingress.length === 0);

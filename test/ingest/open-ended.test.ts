@@ -1,6 +1,10 @@
 import {
   anyResource, association, getAtt, glueConnection, glueJob, ingress, ref, Resource, route, routeTable, securityGroup, stack, subnet, tcpFrom, tpl, vpc,
 } from './builders';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { runCli } from '../../src/cli/run';
 import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
 import { buildModel, FactsDocument } from '../../src/ingest';
 
@@ -281,6 +285,24 @@ describe('transit gateway route tables that others can change', () => {
     expect(mysqlStore(planOf(transit({ associate: false }), facts)).verdict).toBe('REACHABLE');
     const routesOnly: FactsDocument = { transitGatewayRouteTables: [{ id: 'Stack/TgwRt', associations: ['Stack/AttA', 'Stack/AttB'], routes: [{ destination: '10.1.0.0/16', attachmentId: 'Stack/AttA' }] }] };
     expect(mysqlStore(planOf(transit({ associate: false }), routesOnly)).verdict).toBe('UNREACHABLE');
+  });
+
+  test('through the CLI: UNKNOWN (exit 0) until --facts says what others add, then definite either way', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-tgw-'));
+    const file = (name: string, content: unknown) => {
+      writeFileSync(join(dir, name), JSON.stringify(content));
+      return join(dir, name);
+    };
+    const template = file('network.json', tpl(transit(), exported));
+    const cli = (...args: string[]) => {
+      let stdout = '';
+      const code = runCli([template, '--format', 'json', '--no-failover', ...args], { stdout: (t) => { stdout += t; }, stderr: () => undefined, cwd: dir });
+      const store = JSON.parse(stdout).jobs[0].dataStores.find((d: any) => d.connection.name === 'mysql-b');
+      return [code, store.verdict];
+    };
+    expect(cli()).toEqual([0, 'UNKNOWN']);
+    expect(cli('--facts', file('propagated.json', { transitGatewayRouteTables: [{ id: 'network/TgwRt', propagations: ['network/AttB'] }] }))).toEqual([0, 'REACHABLE']);
+    expect(cli('--facts', file('nothing-more.json', { transitGatewayRouteTables: [{ id: 'network/TgwRt' }] }))).toEqual([1, 'UNREACHABLE']);
   });
 
   test('a facts entry naming a table or an attachment the templates do not define is reported', () => {
