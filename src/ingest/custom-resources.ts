@@ -2,7 +2,7 @@ import { isUnresolved } from './intrinsics';
 import { addOpening, openableKindOf, OpenableKind } from './openings';
 import { asRef, ResourceReader } from './reader';
 import { describeSource } from '../engine/open-ended';
-import { Cidr, OpenEnded, parseCidr } from '../model';
+import { Cidr, Fact, known, OpenEnded, parseCidr, unknown } from '../model';
 import { isObject } from './template';
 
 /**
@@ -95,6 +95,10 @@ function applyCall(r: ResourceReader, call: SdkCall): void {
   const action = normalizedAction(call.action);
   if (readsOnly(action)) return;
   const params = call.parameters;
+  if (action === 'modifyvpcpeeringconnectionoptions') {
+    peeringDnsOptions(r, params);
+    return;
+  }
   // AssociateRouteTable / ReplaceRouteTableAssociation move a subnet to another table: the
   // subnet's current table no longer decides its routes.
   if (/routetable/.test(action) && /associat/.test(action) && params.SubnetId !== undefined) {
@@ -181,4 +185,28 @@ function restrictDefaultSecurityGroup(r: ResourceReader): void {
     return;
   }
   r.model.securityGroups.set(group.id, { ...group, ingress: [], egress: [] });
+}
+
+/**
+ * ModifyVpcPeeringConnectionOptions: what CloudFormation cannot set on a peering, the DNS
+ * resolution each side allows from the remote VPC (EC2 API reference,
+ * ModifyVpcPeeringConnectionOptions). Literal options are facts; others stay unknown, naming
+ * the custom resource.
+ */
+function peeringDnsOptions(r: ResourceReader, params: Record<string, unknown>): void {
+  const peeringId = idsOf(params.VpcPeeringConnectionId)[0];
+  const peering = peeringId ? r.model.peerings.get(peeringId) : undefined;
+  if (!peering) return;
+  const option = (side: 'Requester' | 'Accepter', current: Fact<boolean>): Fact<boolean> => {
+    const options = params[`${side}PeeringConnectionOptions`];
+    if (!isObject(options) || options.AllowDnsResolutionFromRemoteVpc === undefined) return current;
+    const value = options.AllowDnsResolutionFromRemoteVpc;
+    return typeof value === 'boolean' ? known(value)
+      : unknown(`custom resource ${describeSource(r.source)} sets the ${side.toLowerCase()} side's DNS resolution of ${peering.id} to a value known at deploy time`);
+  };
+  r.model.peerings.set(peering.id, {
+    ...peering,
+    allowDnsResolutionFromRequester: option('Requester', peering.allowDnsResolutionFromRequester),
+    allowDnsResolutionFromAccepter: option('Accepter', peering.allowDnsResolutionFromAccepter),
+  });
 }

@@ -171,6 +171,20 @@ describe('custom resources that call EC2 on an element of the templates', () => 
     expect(explained(store)).toContain('(AclEntry) calls EC2 createNetworkAclEntry on Stack/AclB');
   });
 
+  test("ModifyVpcPeeringConnectionOptions sets the peering's DNS options CloudFormation cannot set", () => {
+    const model = buildModel([stack('Stack', tpl({
+      ...twoVpcs(),
+      PeeringDns: awsCustomResource('PeeringDns', {
+        action: 'modifyVpcPeeringConnectionOptions',
+        parameters: { VpcPeeringConnectionId: ref('Pcx'), RequesterPeeringConnectionOptions: { AllowDnsResolutionFromRemoteVpc: true } },
+      }),
+    }), { region: 'us-east-1', account: '111111111111' })]);
+    expect(model.peerings.get('Stack/Pcx')).toMatchObject({
+      allowDnsResolutionFromRequester: { known: true, value: true },
+      allowDnsResolutionFromAccepter: { known: false, reason: expect.stringContaining('CloudFormation cannot set peering DNS options') },
+    });
+  });
+
   test('any other custom resource given the route table: its handler may add routes, so UNKNOWN', () => {
     const store = mysqlStore(planOf({
       ...twoVpcs({ routeAtoB: false }),
