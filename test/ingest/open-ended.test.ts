@@ -1,9 +1,9 @@
-import {
-  anyResource, association, getAtt, glueConnection, glueJob, ingress, ref, Resource, route, routeTable, securityGroup, stack, subnet, tcpFrom, tpl, vpc,
-} from './builders';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import {
+  anyResource, association, getAtt, glueConnection, glueJob, ingress, ref, Resource, route, routeTable, securityGroup, stack, subnet, tcpFrom, tpl, vpc,
+} from './builders';
 import { runCli } from '../../src/cli/run';
 import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
 import { buildModel, FactsDocument } from '../../src/ingest';
