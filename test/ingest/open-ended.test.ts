@@ -185,6 +185,21 @@ describe('custom resources that call EC2 on an element of the templates', () => 
     });
   });
 
+  test("a subnet without an S3 path whose table a custom resource adds routes to: Glue's selection is UNKNOWN, not skipped", () => {
+    const noEndpoint = { ...twoVpcs() };
+    delete (noEndpoint as Record<string, unknown>).S3A;
+    const skipped = planOf(noEndpoint).jobs[0].candidates[0];
+    expect([skipped.status, skipped.reasons.map((r) => r.code)]).toEqual(['skipped', expect.arrayContaining(['NO_S3_PATH'])]);
+
+    const plan = planOf({
+      ...noEndpoint,
+      NatRoute: awsCustomResource('NatRoute', { action: 'createRoute', parameters: { RouteTableId: ref('RtA'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0shared' } }),
+    });
+    const candidate = plan.jobs[0].candidates[0];
+    expect(candidate.status).toBe('unknown');
+    expect(candidate.reasons.find((r) => r.code === 'S3_PATH_UNKNOWN')?.message).toContain('(custom resource Stack/NatRoute/Resource/Default (NatRoute) calls EC2 createRoute on Stack/RtA)');
+  });
+
   test('any other custom resource given the route table: its handler may add routes, so UNKNOWN', () => {
     const store = mysqlStore(planOf({
       ...twoVpcs({ routeAtoB: false }),
@@ -235,6 +250,23 @@ describe('VPN: routes a virtual private gateway puts in route tables', () => {
     }));
     expect(store.verdict).toBe('REACHABLE');
     expect(store.paths[0].hops.map((h) => h.detail).join('\n')).toMatch(/assuming the routes VPN gateway Stack\/VgwA .* adds are no more specific for 10\.2\.1\.10 than 10\.2\.0\.0\/16/);
+  });
+
+  test('addresses of the VPC itself stay decided: the local route wins over propagated routes', () => {
+    const resources: Record<string, Resource> = {
+      ...twoVpcs({ peered: false }),
+      ...vgw('B'),
+      PropagateB: anyResource('AWS::EC2::VPNGatewayRoutePropagation', { RouteTableIds: [ref('RtB')], VpnGatewayId: ref('VgwB') }),
+      SubnetB2: subnet(ref('VpcB'), '10.2.2.0/24', 'us-east-1b'),
+      AssocB2: association(ref('SubnetB2'), ref('RtB')),
+      // Glue in B's second subnet, MySQL in B's first: one VPC, routed locally.
+      ConnA: glueConnection('network-b2', ref('SubnetB2'), [getAtt('SgB', 'GroupId')], {}, 'NETWORK'),
+    };
+    delete resources.AdmitA;
+    const store = mysqlStore(planOf(resources));
+    // Both ends wear SgB, which admits itself; the route is the local one, which no VPN route overrides.
+    expect(store.verdict).toBe('REACHABLE');
+    expect(store.paths[0].hops.filter((h) => h.kind === 'route-table').every((h) => h.verdict === 'REACHABLE' && !/assuming/.test(h.detail))).toBe(true);
   });
 
   test('an internet gateway attachment is not a VPN', () => {
