@@ -333,7 +333,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
     const delivers = !!dest && dest.vpcId.known && dest.vpcId.value === to.vpc.id;
     if (table.openEnded?.length && (!delivers || !onlyUnknownAdditions(table.openEnded))) {
       const causes = causesText(table.openEnded);
-      const listed = decision.attachmentId ? `to ${decision.attachmentId}` : decision.blackhole ? 'a blackhole' : 'no route';
+      const listed = decision.attachmentId ? `a route to ${decision.attachmentId}` : decision.blackhole ? 'a blackhole route' : 'no route';
       tgwHop('UNKNOWN', `${table.id}: ${listed} for ${range} in the templates, but the table may have routes or propagations they do not list (${causes})`);
       result.unknownNextHop = true;
       result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: table.id, source: table.openEnded[0].source, message: `Transit gateway route table ${table.id} has ${listed} for ${range} in the templates, but it may have routes or propagations they do not list: ${causes}.`, fix: `Describe the table's routes, associations and propagations in the --facts file (transitGatewayRouteTables[]) to make the verdict definite, or route ${range} to ${to.vpc.id}'s attachment in the templates.`, unknown: true });
