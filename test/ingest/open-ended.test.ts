@@ -5,7 +5,7 @@ import {
   anyResource, association, getAtt, glueConnection, glueJob, ingress, ref, Resource, route, routeTable, securityGroup, stack, subnet, tcpFrom, tpl, vpc,
 } from './builders';
 import { runCli } from '../../src/cli/run';
-import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+import { buildPlan, DataStorePlan, Plan, planRemedy } from '../../src/engine';
 import { buildModel, FactsDocument } from '../../src/ingest';
 
 /**
@@ -200,6 +200,23 @@ describe('custom resources that call EC2 on an element of the templates', () => 
     expect(candidate.reasons.find((r) => r.code === 'S3_PATH_UNKNOWN')?.message).toContain('(custom resource Stack/NatRoute/Resource/Default (NatRoute) calls EC2 createRoute on Stack/RtA)');
   });
 
+  test('a deny entry a custom resource may add makes even an allowed path UNKNOWN', () => {
+    const acl = {
+      AclB: anyResource('AWS::EC2::NetworkAcl', { VpcId: ref('VpcB') }),
+      AclAssocB: anyResource('AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: ref('SubnetB'), NetworkAclId: ref('AclB') }),
+      AllowIn: anyResource('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('AclB'), RuleNumber: 100, Protocol: -1, RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' }),
+      AllowOut: anyResource('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('AclB'), RuleNumber: 100, Protocol: -1, RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' }),
+    };
+    expect(mysqlStore(planOf({ ...twoVpcs(), ...acl })).verdict).toBe('REACHABLE');
+    const store = mysqlStore(planOf({
+      ...twoVpcs(),
+      ...acl,
+      DenyGlue: awsCustomResource('DenyGlue', { action: 'createNetworkAclEntry', parameters: { NetworkAclId: ref('AclB'), RuleNumber: 50, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '10.1.0.0/16' } }),
+    }));
+    expect(store.verdict).toBe('UNKNOWN');
+    expect(explained(store)).toContain('is allowed by the listed entries, but the ACL may have entries the templates do not list: custom resource Stack/DenyGlue/Resource/Default (DenyGlue) calls EC2 createNetworkAclEntry on Stack/AclB');
+  });
+
   test('any other custom resource given the route table: its handler may add routes, so UNKNOWN', () => {
     const store = mysqlStore(planOf({
       ...twoVpcs({ routeAtoB: false }),
@@ -267,6 +284,17 @@ describe('VPN: routes a virtual private gateway puts in route tables', () => {
     // Both ends wear SgB, which admits itself; the route is the local one, which no VPN route overrides.
     expect(store.verdict).toBe('REACHABLE');
     expect(store.paths[0].hops.filter((h) => h.kind === 'route-table').every((h) => h.verdict === 'REACHABLE' && !/assuming/.test(h.detail))).toBe(true);
+  });
+
+  test('auto-peer adds no route beside routes it cannot see: the path is reported unfixable, naming the VPN', () => {
+    const model = buildModel([stack('Stack', tpl({
+      ...twoVpcs({ peered: false }),
+      ...vgw('A'),
+      PropagateA: anyResource('AWS::EC2::VPNGatewayRoutePropagation', { RouteTableIds: [ref('RtA')], VpnGatewayId: ref('VgwA') }),
+    }), { region: 'us-east-1', account: '111111111111' })]);
+    const remedy = planRemedy(model, { failover: false });
+    expect(remedy.peerings).toEqual([]);
+    expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/route table Stack\/RtA may have routes the templates do not list \(VPN gateway Stack\/VgwA propagates/);
   });
 
   test('an internet gateway attachment is not a VPN', () => {
