@@ -272,6 +272,14 @@ describe('Condition: a resource whose condition is false does not exist', () => 
     expect(messages).toContainEqual(expect.stringContaining(`App/${logicalId} exists only if condition IsPeered holds`));
   });
 
+  test.each<[string, Verdict]>([['no', 'REACHABLE'], ['yes', 'UNKNOWN']])('a custom resource given the store\'s route table, that exists only if Peered=%s', (value, verdict) => {
+    const template = changed((r, tpl) => {
+      conditions(tpl, value);
+      r.Routes = { Type: 'Custom::PeeringRoutes', Condition: 'IsPeered', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:routes', RouteTableId: ref('RtB') } };
+    });
+    expect(verdictOf(template)).toBe(verdict);
+  });
+
   test('Fn::If in a property follows a known condition and is unknown under an undecidable one', () => {
     const template = (value: unknown) => changed((r, tpl) => {
       conditions(tpl, value);
