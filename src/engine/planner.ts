@@ -90,7 +90,9 @@ export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan 
   const failover = options.failover ?? true;
   const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover));
   const findings = [
-    ...model.issues.map((i) => finding(RULES.inputUnresolved, i.source, i.message, 'Make the value resolvable (a literal, a parameter default, an export another stack provides), or describe it in --facts.')),
+    ...model.issues.map((i) => (i.kind === 'not-read'
+      ? finding(RULES.inputNotRead, i.source, i.message, i.fix ?? 'Give the reader that part of the input as CloudFormation, or describe what it defines in --facts.')
+      : finding(RULES.inputUnresolved, i.source, i.message, i.fix ?? 'Make the value resolvable (a literal, a parameter default, an export another stack provides), or describe it in --facts.'))),
     ...connectionFindings(topo),
     ...peeringFindings(topo),
     ...quotaFindings(topo),

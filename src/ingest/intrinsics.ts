@@ -78,6 +78,9 @@ const MAX_DEPTH = 100;
  */
 export const STACK_REF = 'Fn::NetplanStackRef';
 
+/** A nested stack's resource in its parent; the nested stack is loaded as `${parent}/${logicalId}`. */
+export const NESTED_STACK = 'AWS::CloudFormation::Stack';
+
 /**
  * Every loaded template: the resource index by model id, the export index for Fn::ImportValue, and
  * one evaluator per stack.
@@ -327,6 +330,7 @@ export class StackEvaluator {
     const properties: Record<string, any> = isObject(entry.resource.Properties) ? entry.resource.Properties : {};
     const property = (key: string, reasonWhenAbsent: string): unknown =>
       key in properties ? this.evaluate(properties[key]) : unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} ${reasonWhenAbsent}`);
+    if (entry.type === NESTED_STACK && attribute.startsWith('Outputs.')) return this.nestedStackOutput(entry, modelId, attribute.slice('Outputs.'.length));
     switch (`${entry.type}.${attribute}`) {
       case 'AWS::EC2::VPC.CidrBlock':
         return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property, e.g. from an IPAM pool)');
@@ -353,6 +357,29 @@ export class StackEvaluator {
       default:
         return isOwnIdAttribute(entry, attribute) ? resourceRef(modelId) : resourceRef(modelId, attribute);
     }
+  }
+
+  /**
+   * `Fn::GetAtt [NestedStack, Outputs.Name]`: the value of the nested stack's output, evaluated in
+   * the nested stack (which is loaded as `${stack}/${logicalId}`, the model id of its resource).
+   * This is how CDK wires references into, out of and between nested stacks.
+   */
+  private nestedStackOutput(entry: ResourceEntry, modelId: string, output: string): unknown {
+    if (!this.all.hasStack(modelId)) {
+      return unresolved(`stack ${this.stack}: output ${output} of nested stack ${entry.logicalId} is unknown: its template was not read`);
+    }
+    const child = this.all.evaluator(modelId);
+    const definition = child.outputs()?.[output];
+    if (!isObject(definition) || !('Value' in definition)) {
+      return unresolved(`stack ${this.stack}: nested stack ${entry.logicalId} has no output ${output}`);
+    }
+    return child.evaluate(definition.Value);
+  }
+
+  /** The template's `Outputs` section. */
+  outputs(): Record<string, unknown> | undefined {
+    const outputs = this.input.template.Outputs;
+    return isObject(outputs) ? outputs : undefined;
   }
 
   private secondaryCidrBlocksOf(vpcModelId: string): ResourceRef[] {

@@ -66,6 +66,11 @@ export class ResourceReader {
     this.model.issues.push({ source: this.source, message: `${this.input.stackName}/${this.logicalId} (${this.type}): ${property}: ${problem}` });
   }
 
+  /** A part of the input the reader skips, with what the user can do to have it checked. */
+  notRead(message: string, fix: string): void {
+    this.model.issues.push({ source: this.source, message, kind: 'not-read', fix });
+  }
+
   /** An unknown fact whose reason is also reported as an issue. */
   unknownWithIssue<T>(property: string, reason: string): Fact<T> {
     this.issue(property, reason);

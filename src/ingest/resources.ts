@@ -3,6 +3,7 @@ import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork } from './facts'
 import { readGlueConnection, readGlueJob } from './glue';
 import { InputSet } from './intrinsics';
 import { BuildContext, ResourceReader } from './reader';
+import { readNestedStack } from './nested-stack';
 import {
   readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
 } from './routing';
@@ -28,6 +29,7 @@ const PHASES: Record<string, Read>[] = [
   {
     'AWS::EC2::VPC': readVpc,
     'AWS::EC2::TransitGateway': readTransitGateway,
+    'AWS::CloudFormation::Stack': readNestedStack,
   },
   {
     'AWS::EC2::VPCCidrBlock': readVpcCidrBlock,
@@ -74,7 +76,7 @@ const READERS = new Map<unknown, { phase: number; read: Read }>(
  */
 export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   ...PHASES.flatMap((phase) => Object.keys(phase)),
-  'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup', 'AWS::CloudFormation::Stack',
+  'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup',
 ]);
 
 /**
