@@ -119,6 +119,19 @@ export class InputSet {
     }
   }
 
+  /**
+   * Parameters with no default and no value, by the reason their uses carry: each is reported
+   * once, by itself, rather than in every value built from it.
+   */
+  readonly missingParameters = new Map<string, { readonly input: TemplateInput; readonly name: string }>();
+
+  /** The unknown value of a parameter with no default and no value, recorded to be reported once. */
+  missingParameter(input: TemplateInput, name: string): Unresolved {
+    const reason = `stack ${input.stackName}: parameter ${name} has no default and no value was given`;
+    if (!this.missingParameters.has(reason)) this.missingParameters.set(reason, { input, name });
+    return unresolved(reason);
+  }
+
   /** `modelIdOf`, as the one string the set keeps for a resource of the templates. */
   modelId(input: TemplateInput, logicalId: string): string {
     return this.modelIds.get(input)?.get(logicalId) ?? modelIdOf(input, logicalId);
@@ -287,9 +300,12 @@ export class StackEvaluator {
   private parameter(name: string, definition: Record<string, any>): unknown {
     const type = String(definition.Type ?? 'String');
     let value: unknown;
-    if (this.input.parameters && name in this.input.parameters) {
-      const given = this.input.parameters[name];
-      value = this.input.parametersStackName ? this.all.evaluator(this.input.parametersStackName).evaluate(given) : given;
+    const given = this.input.givenParameters;
+    if (given && Object.prototype.hasOwnProperty.call(given, name)) {
+      value = given[name];
+    } else if (this.input.parameters && name in this.input.parameters) {
+      const passed = this.input.parameters[name];
+      value = this.input.parametersStackName ? this.all.evaluator(this.input.parametersStackName).evaluate(passed) : passed;
       if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') {
         return unresolved(`stack ${this.stack}: parameter ${name} is read from SSM parameter ${value} at deploy time`);
       }
@@ -300,7 +316,7 @@ export class StackEvaluator {
       }
       value = definition.Default;
     } else {
-      return unresolved(`stack ${this.stack}: parameter ${name} has no default and no value was given`);
+      return this.all.missingParameter(this.input, name);
     }
     const isList = type === 'CommaDelimitedList' || type.startsWith('List<');
     return isList && typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;

@@ -63,6 +63,9 @@ export class ResourceReader {
   }
 
   issue(property: string, problem: string): void {
+    // A missing parameter is reported once, by itself (see `buildModel`), not in each use.
+    const missing = this.context.inputs.missingParameters;
+    if (missing.size > 0) for (const reason of missing.keys()) if (problem.includes(reason)) return;
     this.model.issues.push({ source: this.source, message: `${this.input.stackName}/${this.logicalId} (${this.type}): ${property}: ${problem}` });
   }
 
@@ -144,7 +147,16 @@ export class ResourceReader {
     if (isUnresolved(value)) return unknown(value.reason);
     const ref = asRef(value);
     if (ref) return unknown(`${this.describe()}: ${property} is the deploy-time value ${refMarker(ref)}`);
-    if (typeof value === 'string' || typeof value === 'number') return known(String(value));
+    if (typeof value === 'string') {
+      // Built from a value known only at deploy time (`!Sub '${Env}-load'` without Env): unknown,
+      // never a name with a marker in it.
+      const marker = /\{\{unknown:(.*?)\}\}/.exec(value);
+      if (marker) return unknown(marker[1]);
+      const reference = /\{\{ref:([^}]*?):[^:}]*\}\}/.exec(value);
+      if (reference) return unknown(`${this.describe()}: ${property} is built from ${reference[1]}, known only at deploy time`);
+      return known(value);
+    }
+    if (typeof value === 'number') return known(String(value));
     return unknown(`${this.describe()}: ${property} ${describeValue(value)} is not a string`);
   }
 

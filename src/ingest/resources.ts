@@ -104,7 +104,21 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
     for (const { input, logicalId, resource, read } of entries) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
   }
   if (facts) mergeFactsDataStores(context.model, facts, connectionIdsByName);
+  for (const { input, name } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name);
   return context.model;
+}
+
+/** One finding per parameter with no default and no value that a value the model needs is built from. */
+function reportMissingParameter(model: NetworkModel, input: TemplateInput, name: string): void {
+  const source = { stack: input.stackName, logicalId: name, ...input.file ? { file: input.file } : {} };
+  const passedByParent = input.parametersStackName !== undefined;
+  model.issues.push({
+    source,
+    message: `Parameter ${name} of stack ${input.stackName} has no default and no value was given, so every value built from it is unknown.`,
+    fix: passedByParent
+      ? `Pass ${name} from the parent stack ${input.parametersStackName} (the nested stack resource's Parameters), or give ${name} a Default.`
+      : `Give its value: glue-netplan --parameters ${input.stackName}:${name}=VALUE (or a parameters file, see docs/cli.md); in a CDK app, give the CfnParameter a default.`,
+  });
 }
 
 function connectionsByName(model: NetworkModel): Map<string, string> {
