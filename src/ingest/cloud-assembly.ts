@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'fs';
-import { dirname, join } from 'path';
+import { basename, dirname, join } from 'path';
 import { InputError } from './errors';
 import { isObject, loadTemplateFile, parseTemplateText, readTextFile } from './template';
+import { NOT_CLOUDFORMATION, notCloudFormation, terraformDirectoryKind } from './terraform';
 import { TemplateInput } from './types';
 
 const STACK_ARTIFACT = 'aws:cloudformation:stack';
@@ -14,7 +15,10 @@ const ASSET_MANIFEST_ARTIFACT = 'cdk:asset-manifest';
  */
 export function loadCloudAssembly(dir: string): TemplateInput[] {
   const manifestFile = join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) throw new InputError(dir, 'no manifest.json: not a CDK cloud assembly directory');
+  if (!existsSync(manifestFile)) {
+    const terraform = terraformDirectoryKind(dir, undefined);
+    throw new InputError(dir, terraform ? notCloudFormation(terraform) : 'no manifest.json: not a CDK cloud assembly directory');
+  }
   let manifest: any;
   try {
     manifest = JSON.parse(readTextFile(manifestFile));
@@ -22,6 +26,8 @@ export function loadCloudAssembly(dir: string): TemplateInput[] {
     if (e instanceof InputError) throw e;
     throw new InputError(manifestFile, `not valid JSON (${(e as Error).message})`);
   }
+  const terraform = terraformDirectoryKind(dir, manifest);
+  if (terraform) throw new InputError(dir, notCloudFormation(terraform));
   if (!isObject(manifest) || !isObject(manifest.artifacts)) {
     throw new InputError(manifestFile, 'no "artifacts" object');
   }
@@ -144,7 +150,9 @@ export function loadInputs(paths: string[]): TemplateInput[] {
     try {
       isDirectory = statSync(path).isDirectory();
     } catch {
-      throw new InputError(path, 'no such file or directory');
+      // `glue-netplan` run in a CDKTF or Terraform project looks for ./cdk.out.
+      const terraform = basename(path) === 'cdk.out' ? terraformDirectoryKind(dirname(path), undefined) : undefined;
+      throw new InputError(path, terraform ? `no such directory, and ${dirname(path)} is ${terraform}, ${NOT_CLOUDFORMATION}` : 'no such file or directory');
     }
     if (isDirectory) {
       inputs.push(...loadCloudAssembly(path));
