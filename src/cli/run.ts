@@ -129,10 +129,26 @@ const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/$
 
 /** Reads the inputs and plans; InputError for unreadable input. */
 export function planFromFiles(options: CliOptions, cwd: string): Plan {
+  return readAndPlan(options, cwd).plan;
+}
+
+function readAndPlan(options: CliOptions, cwd: string): { plan: Plan; connections: number } {
   const resolve = (p: string) => resolveIn(cwd, p);
   const inputs = applyParameters(loadInputs(options.paths.map(resolve)), options.parameters ?? [], resolve);
   const facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
-  return buildPlan(buildModel(inputs, facts), { azDown: options.azDown, failover: options.failover });
+  const model = buildModel(inputs, facts);
+  return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover }), connections: model.connections.size };
+}
+
+/**
+ * The text report of an input with nothing to check (no job, no finding): one line saying so,
+ * rather than an empty plan.
+ */
+function nothingToCheck(plan: Plan, connections: number, paths: readonly string[]): string | undefined {
+  if (plan.jobs.length > 0 || allFindings(plan).length > 0) return undefined;
+  const where = paths.join(', ');
+  if (connections === 0) return `No Glue job, crawler or connection in ${where}: nothing to check.\n`;
+  return `No Glue job or crawler in ${where} (${connections} connection${connections === 1 ? '' : 's'}, used by none): nothing to check.\n`;
 }
 
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
@@ -151,8 +167,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   let plan: Plan;
   let report: string;
   try {
-    plan = planFromFiles(options, io.cwd);
-    report = render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
+    const read = readAndPlan(options, io.cwd);
+    plan = read.plan;
+    report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
+      ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`glue-netplan: ${e.message}\n`);

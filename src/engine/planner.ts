@@ -151,7 +151,12 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
   const selectedName = selection.selected ? summarize(topo, selection.selected.connection, '').name : undefined;
 
   for (const ref of job.connections) {
-    if (!ref.connectionId) {
+    if (!ref.connectionId && ref.createdBy) {
+      const listed = ref.name.known ? `connection ${ref.name.value}` : 'a connection';
+      findings.push(finding(RULES.connectionUnresolved, job.source,
+        `Job ${name} lists ${listed}, created by ${ref.createdBy}: glue-netplan cannot see what a custom resource creates, so the connection's subnet, AZ and data store are unknown.`,
+        `Declare the connection as an AWS::Glue::Connection (glue.Connection in CDK), or describe it by its name${ref.name.known ? ` (${ref.name.value})` : ''} under connections[] in a --facts file.`, job.id));
+    } else if (!ref.connectionId) {
       findings.push(finding(RULES.connectionUnresolved, job.source,
         `Job ${name} lists connection ${ref.name.known ? ref.name.value : '(unresolved name)'}, which no template or --facts file defines, so its subnet, AZ and data store are unknown.`,
         'Define the connection in the app, or describe it under connections[] in a --facts file.', job.id));

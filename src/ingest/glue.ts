@@ -117,15 +117,91 @@ function jobConnection(r: ResourceReader, item: unknown, connectionIdsByName: Ma
   if (ref) {
     const connection = r.model.connections.get(ref.modelId);
     if (connection) return { name: connection.name, connectionId: connection.id };
+    const custom = customResources(r).find((c) => c.modelId === ref.modelId);
+    if (custom) {
+      // The name the custom resource gives the connection, when its properties say it plainly:
+      // what a facts file describes it by.
+      const named = custom.connectionName;
+      const connectionId = named !== undefined ? connectionIdsByName.get(named) : undefined;
+      if (named !== undefined && connectionId) return { name: known(named), connectionId };
+      return { name: named !== undefined ? known(named) : unknown(`${r.describe()}: the name of the connection ${custom.description} creates is known only at deploy time`), createdBy: custom.description };
+    }
     const reason = `${r.describe()}: Connections lists ${refMarker(ref)}, which is not an AWS::Glue::Connection`;
     r.issue('Connections', reason);
     return { name: unknown(reason) };
   }
   if (typeof item === 'string' && !item.includes('{{')) {
     const connectionId = connectionIdsByName.get(item);
-    return connectionId ? { name: known(item), connectionId } : { name: known(item) };
+    if (connectionId) return { name: known(item), connectionId };
+    const custom = customResources(r).find((c) => c.mentions(item));
+    return custom ? { name: known(item), createdBy: custom.description } : { name: known(item) };
   }
   const reason = isUnresolved(item) ? item.reason : `${r.describe()}: connection name ${describeValue(item)} cannot be resolved`;
   r.issue('Connections', reason);
   return { name: unknown(reason) };
+}
+
+/** A custom resource of the templates that may create a Glue connection. */
+interface GlueCustomResource {
+  readonly modelId: string;
+  /** `custom resource Stack/LogicalId (Custom::Type)`. */
+  readonly description: string;
+  /** The connection name its properties give (`ConnectionInput.Name`, `ConnectionName`, `Name`). */
+  readonly connectionName?: string;
+  /** Whether its properties give `name` as a string value (a quoted string in JSON, as CDK's AwsCustomResource writes its calls). */
+  mentions(name: string): boolean;
+}
+
+const customResourcesByInputs = new WeakMap<object, GlueCustomResource[]>();
+
+/**
+ * The custom resources of all templates that concern Glue (by type or properties), read once per
+ * model: a job listing a connection no template defines may list one of these.
+ */
+function customResources(r: ResourceReader): GlueCustomResource[] {
+  const inputs = r.context.inputs;
+  let found = customResourcesByInputs.get(inputs);
+  if (found) return found;
+  found = [];
+  for (const input of inputs.inputs) {
+    const evaluator = inputs.evaluator(input.stackName);
+    for (const [logicalId, resource] of Object.entries<any>(input.template.Resources ?? {})) {
+      const type = resource?.Type;
+      if (typeof type !== 'string' || !(type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')) continue;
+      const properties = evaluator.evaluate(resource.Properties ?? {});
+      const text = JSON.stringify(properties) ?? '';
+      if (!/glue/i.test(type) && !/glue/i.test(text)) continue;
+      found.push({
+        modelId: inputs.modelId(input, logicalId),
+        description: `custom resource ${input.stackName}/${logicalId} (${type})`,
+        connectionName: connectionNameOf(properties),
+        mentions: (name) => text.includes(JSON.stringify(name)) || text.includes(JSON.stringify(JSON.stringify(name)).slice(1, -1)),
+      });
+    }
+  }
+  customResourcesByInputs.set(inputs, found);
+  return found;
+}
+
+/** `ConnectionInput.Name`, `ConnectionName` or `Name` of the properties, or of a JSON API call in them (CDK's AwsCustomResource). */
+function connectionNameOf(properties: unknown): string | undefined {
+  const direct = (value: unknown): string | undefined => {
+    if (!isObject(value)) return undefined;
+    const candidates = [isObject(value.ConnectionInput) ? value.ConnectionInput.Name : undefined, value.ConnectionName, value.Name];
+    return candidates.find((c): c is string => typeof c === 'string' && c !== '' && !c.includes('{{'));
+  };
+  if (!isObject(properties)) return undefined;
+  const own = direct(properties);
+  if (own !== undefined) return own;
+  for (const key of ['Create', 'Update']) {
+    if (typeof properties[key] !== 'string') continue;
+    try {
+      const call = JSON.parse(properties[key]);
+      const name = direct(call?.parameters);
+      if (name !== undefined) return name;
+    } catch {
+      // Not a JSON call: nothing to read.
+    }
+  }
+  return undefined;
 }

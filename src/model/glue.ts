@@ -58,6 +58,11 @@ export interface JobConnectionRef {
   readonly name: Fact<string>;
   /** The connection (model key) when the name resolves to one in the model. */
   readonly connectionId?: string;
+  /**
+   * What creates the connection when the templates do not define it but a custom resource
+   * does (`custom resource Etl/Conn (Custom::AWS)`): the reader cannot see what it creates.
+   */
+  readonly createdBy?: string;
 }
 
 export interface GlueJob {
