@@ -267,6 +267,8 @@ export class StackEvaluator {
       case 'Fn::If': return this.ifThenElse(arg);
       case 'Fn::Base64': return this.base64(arg);
       case 'Fn::Cidr': return this.cidr(arg);
+      case 'Fn::Length': return this.length(arg);
+      case 'Fn::ToJsonString': return this.toJsonString(arg);
       case 'Fn::Equals': case 'Fn::Not': case 'Fn::And': case 'Fn::Or':
         return this.conditionValue({ [name]: arg });
       default:
@@ -275,6 +277,8 @@ export class StackEvaluator {
   }
 
   private ref(name: unknown): unknown {
+    // AWS::LanguageExtensions allows an intrinsic as the name (`!Ref {"Fn::Sub": "Subnet${Az}"}` in a loop).
+    if (isObject(name)) name = this.evaluate(name);
     if (typeof name !== 'string') return unresolved(`stack ${this.stack}: Ref to a non-string ${JSON.stringify(name)}`);
     if (name.startsWith('AWS::')) return this.pseudoParameter(name);
     const parameter = this.input.template.Parameters?.[name];
@@ -329,7 +333,7 @@ export class StackEvaluator {
       const dot = arg.indexOf('.');
       [logicalId, attribute] = dot < 0 ? [arg, ''] : [arg.slice(0, dot), arg.slice(dot + 1)];
     } else if (Array.isArray(arg) && arg.length === 2) {
-      logicalId = arg[0];
+      logicalId = isObject(arg[0]) ? this.evaluate(arg[0]) : arg[0];
       attribute = this.evaluate(arg[1]);
     }
     if (typeof logicalId !== 'string' || typeof attribute !== 'string' || attribute === '') {
@@ -509,6 +513,8 @@ export class StackEvaluator {
     const bad = keys.find((key) => typeof key !== 'string' && typeof key !== 'number');
     if (bad !== undefined) return isUnresolved(bad) ? bad : unresolved(`stack ${this.stack}: Fn::FindInMap key is not a string`);
     const value = this.input.template.Mappings?.[String(keys[0])]?.[String(keys[1])]?.[String(keys[2])];
+    // AWS::LanguageExtensions: `[Map, Key, Key, {DefaultValue: x}]` gives x when the keys are not mapped.
+    if (value === undefined && isObject(arg[3]) && 'DefaultValue' in arg[3]) return this.evaluate(arg[3].DefaultValue);
     if (value === undefined) return unresolved(`stack ${this.stack}: Fn::FindInMap ${keys.join('/')} is not in Mappings`);
     return this.evaluate(value);
   }
@@ -562,6 +568,22 @@ export class StackEvaluator {
     } finally {
       this.all.depth--;
     }
+  }
+
+  /** `Fn::Length` (AWS::LanguageExtensions): the number of items of a list. */
+  private length(arg: unknown): unknown {
+    const list = this.evaluate(arg);
+    if (isUnresolved(list)) return list;
+    if (!Array.isArray(list)) return unresolved(`stack ${this.stack}: Fn::Length of ${JSON.stringify(list)}, which is not a list`);
+    return list.length;
+  }
+
+  /** `Fn::ToJsonString` (AWS::LanguageExtensions): an object or list as JSON text, references kept as markers. */
+  private toJsonString(arg: unknown): unknown {
+    const value = this.evaluate(arg);
+    if (isUnresolved(value)) return value;
+    if (!isObject(value) && !Array.isArray(value)) return unresolved(`stack ${this.stack}: Fn::ToJsonString of a value that is neither an object nor a list`);
+    return JSON.stringify(value, (_key, item) => (isResourceRef(item) ? refMarker(item) : isUnresolved(item) ? unknownMarker(item.reason) : item));
   }
 
   private base64(arg: unknown): unknown {

@@ -15,6 +15,7 @@ import {
   readTransitGateway, readTransitGatewayAttachment, readTransitGatewayRoute, readTransitGatewayRouteTable,
   readTransitGatewayRouteTableLink,
 } from './transit';
+import { applyTransforms } from './transforms';
 import { TemplateInput } from './types';
 import { readSubnet, readVpc, readVpcCidrBlock } from './vpc';
 
@@ -83,8 +84,10 @@ export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
  * Builds the network model from templates and an optional facts file. Never throws on template
  * content: what cannot be determined becomes an unknown fact and, when it matters, an issue.
  */
-export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): NetworkModel {
+export function buildModel(templates: TemplateInput[], facts?: FactsDocument): NetworkModel {
+  const { inputs, issues } = applyTransforms(templates);
   const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map() };
+  context.model.issues.push(...issues);
   if (facts) mergeFactsNetwork(context.model, facts);
   // Every resource is sorted into its reader's phase in one pass (most resources have no reader),
   // keeping stack order, then template order, within each phase.
