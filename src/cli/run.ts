@@ -10,7 +10,7 @@ export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameter
                     [--az-down AZ ...] [--no-failover]
                     [--format text|json|markdown|sarif|dot] [--output FILE]
 
-Replays AWS Glue's connection selection for every Glue job in the given CloudFormation templates
+Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in the given CloudFormation templates
 (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out), traces every data store path hop by
 hop, and prints the plan.
 

@@ -1,4 +1,4 @@
-import { Fact, GlueConnection, JobConnectionRef, known, unknown } from '../model';
+import { Fact, GlueConnection, GlueUnitKind, JobConnectionRef, known, unknown } from '../model';
 import { isResourceRef, isUnresolved, refMarker } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
 import { isObject } from './template';
@@ -89,6 +89,15 @@ function readDeclaredStore(r: ResourceReader): void {
  * `AllocatedCapacity` is the deprecated spelling of `MaxCapacity` (DPUs).
  */
 export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+  readJobLike(r, connectionIdsByName, 'job', 'Name');
+}
+
+/** AWS::Glue::Session (an interactive session): its connections are used as a job's are; `Id` names it. */
+export function readGlueSession(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+  readJobLike(r, connectionIdsByName, 'session', 'Id');
+}
+
+function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>, kind: GlueUnitKind, nameProperty: string): void {
   const command = r.value('Command');
   const connections = r.value('Connections');
   const listed = isObject(connections) ? connections.Connections : undefined;
@@ -99,15 +108,86 @@ export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, 
   const capacityProperty = r.has('MaxCapacity') ? 'MaxCapacity' : r.has('AllocatedCapacity') ? 'AllocatedCapacity' : undefined;
   const workerType = r.value('WorkerType');
   r.model.jobs.set(r.id, {
+    ...kind !== 'job' ? { kind } : {},
     id: r.id,
     source: r.source,
-    name: r.has('Name') ? r.stringFact('Name') : unknown(`${r.describe()} has no Name: CloudFormation generates one (logical id ${r.logicalId})`),
+    name: r.has(nameProperty) ? r.stringFact(nameProperty) : unknown(`${r.describe()} has no ${nameProperty}: CloudFormation generates one (logical id ${r.logicalId})`),
     command: isObject(command) && typeof command.Name === 'string' ? command.Name : 'glueetl',
     connections: Array.isArray(listed) ? listed.map((item) => jobConnection(r, item, connectionIdsByName)) : [],
     ...(typeof workerType === 'string' ? { workerType } : {}),
     ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
     ...(capacityProperty ? { maxCapacity: r.numberFact(capacityProperty) } : {}),
     maxConcurrentRuns: maxConcurrentRuns.known ? maxConcurrentRuns.value : 1,
+  });
+}
+
+/** The crawler target lists whose entries may name a connection, in the order they are read. */
+const CRAWLER_TARGETS = ['JdbcTargets', 'MongoDBTargets', 'CatalogTargets', 'S3Targets', 'DeltaTargets', 'IcebergTargets', 'HudiTargets'];
+
+/**
+ * AWS::Glue::Crawler: the connections its targets name (`ConnectionName`), each once, in target
+ * order. Glue places a crawler's ENIs as it places a job's (assumed: the first suitable of those
+ * connections, in that order; see RULES.md). A crawler without a connection runs outside your VPCs
+ * and is not planned.
+ */
+export function readGlueCrawler(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+  const targets = r.value('Targets');
+  if (!isObject(targets)) return;
+  const names: unknown[] = [];
+  const seen = new Set<string>();
+  for (const list of CRAWLER_TARGETS) {
+    const entries = targets[list];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!isObject(entry) || entry.ConnectionName === undefined) continue;
+      const key = JSON.stringify(entry.ConnectionName);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      names.push(entry.ConnectionName);
+    }
+  }
+  if (names.length === 0) return;
+  r.model.jobs.set(r.id, {
+    kind: 'crawler',
+    id: r.id,
+    source: r.source,
+    name: r.has('Name') ? r.stringFact('Name') : unknown(`${r.describe()} has no Name: CloudFormation generates one (logical id ${r.logicalId})`),
+    command: 'crawler',
+    connections: names.map((item) => jobConnection(r, item, connectionIdsByName)),
+    maxConcurrentRuns: 1,
+  });
+}
+
+/**
+ * AWS::Glue::DevEndpoint: its own `SubnetId` and `SecurityGroupIds` (no connection), planned as
+ * one network connection of that subnet, whose ENIs Glue places like a job's.
+ */
+export function readGlueDevEndpoint(r: ResourceReader): void {
+  if (!r.has('SubnetId')) return;
+  const name = r.has('EndpointName') ? r.stringFact('EndpointName') : unknown(`${r.describe()} has no EndpointName: CloudFormation generates one (logical id ${r.logicalId})`);
+  const connectionId = `${r.id}#network`;
+  r.model.connections.set(connectionId, {
+    id: connectionId,
+    source: r.source,
+    name: name.known ? name : known(r.logicalId),
+    connectionType: 'NETWORK',
+    ...subnetOf(r, r.value('SubnetId')),
+    securityGroupIds: r.idList(r.value('SecurityGroupIds'), 'SecurityGroupIds'),
+  });
+  const workerType = r.value('WorkerType');
+  const nodes = r.has('NumberOfNodes') ? r.numberFact('NumberOfNodes') : undefined;
+  r.model.jobs.set(r.id, {
+    kind: 'dev-endpoint',
+    id: r.id,
+    source: r.source,
+    name,
+    command: 'glueetl',
+    connections: [{ name: name.known ? name : known(r.logicalId), connectionId }],
+    ...(typeof workerType === 'string' ? { workerType } : {}),
+    ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
+    // A development endpoint has 5 DPUs unless NumberOfNodes says otherwise.
+    maxCapacity: nodes ?? known(5),
+    maxConcurrentRuns: 1,
   });
 }
 

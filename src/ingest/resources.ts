@@ -1,6 +1,6 @@
 import { emptyModel, NetworkModel } from '../model';
 import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork } from './facts';
-import { readGlueConnection, readGlueJob } from './glue';
+import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet } from './intrinsics';
 import { BuildContext, ResourceReader } from './reader';
 import { readNestedStack } from './nested-stack';
@@ -62,6 +62,9 @@ const PHASES: Record<string, Read>[] = [
     'AWS::EC2::TransitGatewayRouteTablePropagation': (r) => readTransitGatewayRouteTableLink(r, 'propagation'),
     'AWS::RDS::DBInstance': readDbInstance,
     'AWS::Glue::Job': readGlueJob,
+    'AWS::Glue::Session': readGlueSession,
+    'AWS::Glue::Crawler': readGlueCrawler,
+    'AWS::Glue::DevEndpoint': (r) => readGlueDevEndpoint(r),
   },
 ];
 
