@@ -10,9 +10,9 @@ export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameter
                     [--az-down AZ ...] [--no-failover]
                     [--format text|json|markdown|sarif|dot] [--output FILE]
 
-Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in the given CloudFormation templates
-(JSON or YAML) or CDK cloud assemblies (default: ./cdk.out), traces every data store path hop by
-hop, and prints the plan.
+Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in
+the given CloudFormation templates (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out),
+traces every data store path hop by hop, and prints the plan.
 
   PATH            a cdk.out directory (manifest.json) or a template file; several allowed
   --facts FILE    JSON describing networks defined outside the templates (see docs/facts.md)
