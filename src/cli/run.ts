@@ -120,8 +120,13 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     }
   }
   return {
-    paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format,
-    ...(parameters.length ? { parameters } : {}), ...(output !== undefined ? { output } : {}),
+    paths: paths.length ? paths : ['cdk.out'],
+    facts,
+    azDown,
+    failover,
+    format,
+    ...(parameters.length ? { parameters } : {}),
+    ...(output !== undefined ? { output } : {}),
   };
 }
 

@@ -101,6 +101,12 @@ export class InputSet {
   /** The deepest `depth` a nesting check has seen (see `importValue`). */
   private deepest = 0;
 
+  /**
+   * Parameters with no default and no value, by the reason their uses carry: each is reported
+   * once, by itself, rather than in every value built from it.
+   */
+  readonly missingParameters = new Map<string, { readonly input: TemplateInput; readonly name: string }>();
+
   constructor(readonly inputs: readonly TemplateInput[]) {
     for (const input of inputs) {
       this.evaluators.set(input.stackName, new StackEvaluator(input, this));
@@ -118,12 +124,6 @@ export class InputSet {
       }
     }
   }
-
-  /**
-   * Parameters with no default and no value, by the reason their uses carry: each is reported
-   * once, by itself, rather than in every value built from it.
-   */
-  readonly missingParameters = new Map<string, { readonly input: TemplateInput; readonly name: string }>();
 
   /** The unknown value of a parameter with no default and no value, recorded to be reported once. */
   missingParameter(input: TemplateInput, name: string): Unresolved {

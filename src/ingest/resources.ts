@@ -2,8 +2,8 @@ import { emptyModel, NetworkModel } from '../model';
 import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork } from './facts';
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet } from './intrinsics';
-import { BuildContext, ResourceReader } from './reader';
 import { readNestedStack } from './nested-stack';
+import { BuildContext, ResourceReader } from './reader';
 import {
   readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
 } from './routing';
@@ -11,11 +11,11 @@ import {
   readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSubnetNetworkAclAssociation,
 } from './security';
 import { readDbCluster, readDbInstance, readMskCluster, readRedshiftCluster } from './stores';
+import { applyTransforms } from './transforms';
 import {
   readTransitGateway, readTransitGatewayAttachment, readTransitGatewayRoute, readTransitGatewayRouteTable,
   readTransitGatewayRouteTableLink,
 } from './transit';
-import { applyTransforms } from './transforms';
 import { TemplateInput } from './types';
 import { readSubnet, readVpc, readVpcCidrBlock } from './vpc';
 

@@ -13,12 +13,12 @@ const LINE = 'not a CloudFormation template or cloud assembly; export the synthe
 /** What `cdktf synth` writes for a stack with a Glue job and connection. */
 const CDKTF_STACK = {
   '//': { metadata: { backend: 'local', stackName: 'etl', version: '0.20.0' }, outputs: {} },
-  provider: { aws: [{ region: 'us-east-1' }] },
-  resource: {
+  'provider': { aws: [{ region: 'us-east-1' }] },
+  'resource': {
     aws_glue_connection: { warehouse: { name: 'warehouse', connection_type: 'JDBC', connection_properties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://secret-host:5432/dw', PASSWORD: 's3cr3t' } } },
     aws_glue_job: { load: { name: 'load', role_arn: 'arn:aws:iam::111111111111:role/glue', connections: ['${aws_glue_connection.warehouse.name}'], command: { script_location: 's3://b/load.py' } } },
   },
-  terraform: { backend: { local: { path: 'terraform.etl.tfstate' } }, required_providers: { aws: { source: 'aws', version: '5.0.0' } } },
+  'terraform': { backend: { local: { path: 'terraform.etl.tfstate' } }, required_providers: { aws: { source: 'aws', version: '5.0.0' } } },
 };
 
 const HCL = `resource "aws_glue_connection" "warehouse" {

@@ -95,7 +95,7 @@ describe('other transforms', () => {
       Transform: ['AWS::LanguageExtensions', 'NetworkMacro'],
       Resources: {
         'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/glue-jobs.yaml' } },
-        Bucket: { Type: 'AWS::S3::Bucket' },
+        'Bucket': { Type: 'AWS::S3::Bucket' },
       },
     }));
     const plan = buildPlan(buildModel(loadInputs([file])));
