@@ -1,6 +1,6 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isUnresolved, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator,
+  InputSet, isResourceRef, isUnresolved, NESTED_STACK, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator,
 } from './intrinsics';
 import { isObject } from './template';
 import { TemplateInput } from './types';
@@ -86,7 +86,13 @@ export class ResourceReader {
    */
   idFact(value: unknown, property: string): Fact<string> {
     const ref = asRef(value);
-    if (ref) return known(ref.modelId);
+    if (ref) {
+      // A nested stack is not the resource its outputs name: never a subnet or a group.
+      if (this.context.inputs.resource(ref.modelId)?.type === NESTED_STACK) {
+        return unknown(`${this.describe()}: ${property} refers to nested stack ${ref.modelId} itself, not to a resource id (Fn::GetAtt ${ref.modelId.split('/').pop()}.Outputs.Name gives an output of it)`);
+      }
+      return known(ref.modelId);
+    }
     if (typeof value === 'string' && value !== '' && !value.includes('{{')) return known(value);
     if (isUnresolved(value)) return unknown(value.reason);
     if (value === undefined) return unknown(`${this.describe()} has no ${property}`);

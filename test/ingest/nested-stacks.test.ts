@@ -212,6 +212,20 @@ describe('nested stacks whose template cannot be found', () => {
     expect(model.issues).toEqual([]);
   });
 
+  test('a Ref to the nested stack itself where a subnet id belongs is unknown, never a subnet named like the stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-nested-'));
+    const parent = join(dir, 'parent.json');
+    writeFileSync(parent, JSON.stringify({
+      Resources: {
+        Network: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.amazonaws.com/b/network.json' } },
+        Conn: { Type: 'AWS::Glue::Connection', Properties: { ConnectionInput: { Name: 'c', ConnectionType: 'NETWORK', PhysicalConnectionRequirements: { SubnetId: { Ref: 'Network' } } } } },
+      },
+    }));
+    const model = buildModel(loadInputs([parent]));
+    expect(model.connections.get('parent/Conn')?.subnetId).toBe('parent/Conn#subnet');
+    expect(model.issues.map((i) => i.message)).toContainEqual(expect.stringContaining('refers to nested stack parent/Network itself, not to a resource id'));
+  });
+
   test('an output the nested template does not declare is unknown, naming the stack and the output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-nested-'));
     writeFileSync(join(dir, 'network.json'), JSON.stringify({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } } } }));
