@@ -102,10 +102,11 @@ export class InputSet {
   private deepest = 0;
 
   /**
-   * Parameters with no default and no value, by the reason their uses carry: each is reported
-   * once, by itself, rather than in every value built from it.
+   * Parameters whose value is unknown (no default and no value, or read from SSM at deploy time),
+   * by the reason their uses carry: each is reported once, by itself, rather than in every value
+   * built from it.
    */
-  readonly missingParameters = new Map<string, { readonly input: TemplateInput; readonly name: string }>();
+  readonly missingParameters = new Map<string, { readonly input: TemplateInput; readonly name: string; readonly ssmName?: string }>();
 
   constructor(readonly inputs: readonly TemplateInput[]) {
     for (const input of inputs) {
@@ -125,10 +126,12 @@ export class InputSet {
     }
   }
 
-  /** The unknown value of a parameter with no default and no value, recorded to be reported once. */
-  missingParameter(input: TemplateInput, name: string): Unresolved {
-    const reason = `stack ${input.stackName}: parameter ${name} has no default and no value was given`;
-    if (!this.missingParameters.has(reason)) this.missingParameters.set(reason, { input, name });
+  /** The unknown value of a parameter with no default and no value (or read from SSM), recorded to be reported once. */
+  missingParameter(input: TemplateInput, name: string, ssmName?: string): Unresolved {
+    const reason = ssmName === undefined
+      ? `stack ${input.stackName}: parameter ${name} has no default and no value was given`
+      : `stack ${input.stackName}: parameter ${name} is read from SSM parameter ${ssmName} at deploy time`;
+    if (!this.missingParameters.has(reason)) this.missingParameters.set(reason, { input, name, ...ssmName !== undefined ? { ssmName } : {} });
     return unresolved(reason);
   }
 
@@ -310,14 +313,10 @@ export class StackEvaluator {
     } else if (this.input.parameters && name in this.input.parameters) {
       const passed = this.input.parameters[name];
       value = this.input.parametersStackName ? this.all.evaluator(this.input.parametersStackName).evaluate(passed) : passed;
-      if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') {
-        return unresolved(`stack ${this.stack}: parameter ${name} is read from SSM parameter ${value} at deploy time`);
-      }
+      if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') return this.all.missingParameter(this.input, name, value);
     } else if ('Default' in definition) {
       // CDK's SSM-backed parameters (AMI ids, bootstrap version) hold an SSM name, not the value.
-      if (type.startsWith('AWS::SSM::Parameter::Value<')) {
-        return unresolved(`stack ${this.stack}: parameter ${name} is read from SSM parameter ${definition.Default} at deploy time`);
-      }
+      if (type.startsWith('AWS::SSM::Parameter::Value<')) return this.all.missingParameter(this.input, name, String(definition.Default));
       value = definition.Default;
     } else {
       return this.all.missingParameter(this.input, name);

@@ -110,14 +110,25 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
     for (const { input, logicalId, resource, read } of entries) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
   }
   if (facts) mergeFactsDataStores(context.model, facts, connectionIdsByName);
-  for (const { input, name } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name);
+  for (const { input, name, ssmName } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name, ssmName);
   return context.model;
 }
 
-/** One finding per parameter with no default and no value that a value the model needs is built from. */
-function reportMissingParameter(model: NetworkModel, input: TemplateInput, name: string): void {
+/**
+ * One finding per parameter whose value is unknown (no default and no value, or read from SSM)
+ * that a value the model needs is built from.
+ */
+function reportMissingParameter(model: NetworkModel, input: TemplateInput, name: string, ssmName?: string): void {
   const source = { stack: input.stackName, logicalId: name, ...input.file ? { file: input.file } : {} };
   const passedByParent = input.parametersStackName !== undefined;
+  if (ssmName !== undefined) {
+    model.issues.push({
+      source,
+      message: `Parameter ${name} of stack ${input.stackName} is read from SSM parameter ${ssmName} at deploy time, so every value built from it is unknown.`,
+      fix: `Give the SSM parameter's value: glue-netplan --parameters ${input.stackName}:${name}=VALUE.`,
+    });
+    return;
+  }
   model.issues.push({
     source,
     message: `Parameter ${name} of stack ${input.stackName} has no default and no value was given, so every value built from it is unknown.`,

@@ -80,12 +80,13 @@ function run(argv: string[], cwd: string) {
 const planned = (dir: string, ...args: string[]) => run(['etl.yaml', '--facts', 'facts.json', '--format', 'json', '--no-failover', ...args], dir);
 
 describe('--parameters', () => {
-  test('without values: each parameter with no default is named once, plainly; no {{unknown:...}} in names', () => {
+  test('without values: each parameter with no default (or read from SSM) is named once, plainly; no {{unknown:...}} in names', () => {
     const { code, plan, stdout } = planned(workspace());
     expect(code).toBe(0);
     const unresolved = plan.findings.filter((f: any) => f.ruleId === 'GNP-INPUT-UNRESOLVED');
     expect(unresolved.map((f: any) => [f.logicalId, f.message])).toEqual([
       ['Env', 'Parameter Env of stack etl has no default and no value was given, so every value built from it is unknown.'],
+      ['DatabaseHost', 'Parameter DatabaseHost of stack etl is read from SSM parameter /data/warehouse/host at deploy time, so every value built from it is unknown.'],
       ['SubnetId', 'Parameter SubnetId of stack etl has no default and no value was given, so every value built from it is unknown.'],
       ['GlueSecurityGroupId', 'Parameter GlueSecurityGroupId of stack etl has no default and no value was given, so every value built from it is unknown.'],
     ]);
@@ -107,6 +108,9 @@ describe('--parameters', () => {
     const { DatabaseHost: _, ...rest } = VALUES;
     const { plan } = planned(workspace(), '--parameters', ...Object.entries(rest).map(([k, v]) => `${k}=${v}`));
     expect(plan.jobs[0].dataStores[0].locatedBy).not.toBe('ip-address');
+    expect(plan.findings.map((f: any) => [f.ruleId, f.logicalId, f.message, f.fix])).toEqual([['GNP-INPUT-UNRESOLVED', 'DatabaseHost',
+      'Parameter DatabaseHost of stack etl is read from SSM parameter /data/warehouse/host at deploy time, so every value built from it is unknown.',
+      'Give the SSM parameter\'s value: glue-netplan --parameters etl:DatabaseHost=VALUE.']]);
     expect(JSON.stringify(plan)).not.toContain('/data/warehouse/host:5432');
   });
 
