@@ -1,4 +1,5 @@
 import { Fact, GlueConnection, GlueUnitKind, JobConnectionRef, known, unknown } from '../model';
+import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
 import { isObject } from './template';
@@ -247,7 +248,7 @@ function customResources(r: ResourceReader): GlueCustomResource[] {
     const evaluator = inputs.evaluator(input.stackName);
     for (const [logicalId, resource] of Object.entries<any>(input.template.Resources ?? {})) {
       const type = resource?.Type;
-      if (typeof type !== 'string' || !(type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')) continue;
+      if (typeof type !== 'string' || !isCustomResourceType(type)) continue;
       const properties = evaluator.evaluate(resource.Properties ?? {});
       const text = JSON.stringify(properties) ?? '';
       if (!/glue/i.test(type) && !/glue/i.test(text)) continue;
