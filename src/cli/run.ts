@@ -1,13 +1,14 @@
-import { writeFileSync } from 'fs';
 import { buildPlan, Plan } from '../engine';
 import { buildModel, InputError, loadFacts, loadInputs } from '../ingest';
+import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
+import { writeReportFile } from './output';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
 export type Format = typeof FORMATS[number];
 
 export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--az-down AZ ...] [--no-failover]
-                    [--format text|json|markdown|sarif|dot] [--output FILE]
+                    [--format text|json|markdown|sarif|dot] [--output FILE] [--max-input-mb N]
 
 Replays AWS Glue's connection selection for every Glue job in the given CloudFormation templates
 (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out), traces every data store path hop by
@@ -21,10 +22,12 @@ hop, and prints the plan.
                   for scripts), markdown (summary, diagrams, blocked paths and fixes), sarif
                   (SARIF 2.1.0 for code scanning, results at the template line of each resource)
                   or dot (the network diagrams as Graphviz DOT)
-  --output FILE   write the report to FILE instead of standard output
+  --output FILE   write the report to FILE instead of standard output (never over an input;
+                  written to a temporary file, then renamed)
+  --max-input-mb N  stop reading after N MB of input, all files together (default ${DEFAULT_MAX_INPUT_MB})
 
-Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable input or an
-unwritable --output file.`;
+Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable, malformed or
+too large input, or an unwritable --output file.`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -42,6 +45,8 @@ export interface CliOptions {
   readonly format: Format;
   /** Write the report to this file instead of standard output. */
   readonly output?: string;
+  /** The most input to read, all files together, in MB (default DEFAULT_MAX_INPUT_MB). */
+  readonly maxInputMb?: number;
 }
 
 class UsageError extends Error {}
@@ -52,6 +57,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   let facts: string | undefined;
   let format: Format = 'text';
   let output: string | undefined;
+  let maxInputMb: number | undefined;
   let failover = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -84,6 +90,13 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (output !== undefined) throw new UsageError('--output given twice');
         output = value();
         break;
+      case '--max-input-mb': {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) throw new UsageError(`--max-input-mb must be a positive number of megabytes; not ${v}`);
+        maxInputMb = n;
+        break;
+      }
       case '--no-failover':
         failover = false;
         break;
@@ -92,16 +105,25 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         paths.push(arg);
     }
   }
-  return { paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format, ...(output !== undefined ? { output } : {}) };
+  return {
+    paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format,
+    ...(output !== undefined ? { output } : {}), ...(maxInputMb !== undefined ? { maxInputMb } : {}),
+  };
 }
 
 const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
 
+/** The run's input budget: `--max-input-mb`, every file read counted. */
+export function inputBudget(options: CliOptions): InputBudget {
+  const mb = options.maxInputMb ?? DEFAULT_MAX_INPUT_MB;
+  return new InputBudget(mb * 1024 * 1024, `raise it with --max-input-mb (now ${mb})`);
+}
+
 /** Reads the inputs and plans; InputError for unreadable input. */
-export function planFromFiles(options: CliOptions, cwd: string): Plan {
+export function planFromFiles(options: CliOptions, cwd: string, budget: InputBudget = inputBudget(options)): Plan {
   const resolve = (p: string) => resolveIn(cwd, p);
-  const inputs = loadInputs(options.paths.map(resolve));
-  const facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
+  const inputs = loadInputs(options.paths.map(resolve), budget);
+  const facts = options.facts !== undefined ? loadFacts(resolve(options.facts), budget) : undefined;
   return buildPlan(buildModel(inputs, facts), { azDown: options.azDown, failover: options.failover });
 }
 
@@ -120,8 +142,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
   let plan: Plan;
   let report: string;
+  const budget = inputBudget(options);
   try {
-    plan = planFromFiles(options, io.cwd);
+    plan = planFromFiles(options, io.cwd, budget);
     report = render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
   } catch (e) {
     if (e instanceof InputError) {
@@ -136,7 +159,11 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.stdout(report);
   } else {
     try {
-      writeFileSync(resolveIn(io.cwd, options.output), report);
+      const problem = writeReportFile(resolveIn(io.cwd, options.output), report, budget.filesRead);
+      if (problem) {
+        io.stderr(`glue-netplan: ${options.output}: cannot write the report: the --output file ${problem}\n`);
+        return 2;
+      }
     } catch (e) {
       io.stderr(`glue-netplan: ${options.output}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
       return 2;

@@ -1,4 +1,5 @@
 import { cidrOf, parseCidr } from '../model';
+import { TemplateError } from './errors';
 import { isObject } from './template';
 import { TemplateInput } from './types';
 
@@ -70,6 +71,12 @@ export function defaultPortForEngine(engine: unknown): number | undefined {
 }
 
 const MAX_DEPTH = 100;
+
+/**
+ * `Fn::Cidr`'s largest count
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html).
+ */
+const MAX_CIDR_COUNT = 256;
 
 /**
  * `{"Fn::NetplanStackRef": [stack, logicalId, "Ref" | attribute]}`: a reference to a resource of
@@ -536,6 +543,10 @@ export class StackEvaluator {
     const count = Number(this.evaluate(arg[1]));
     const bits = Number(this.evaluate(arg[2]));
     const prefixLength = 32 - bits;
+    // CloudFormation's range (its Fn::Cidr reference): a larger count is a template it rejects.
+    if (Number.isInteger(count) && count > MAX_CIDR_COUNT) {
+      throw new TemplateError(`Fn::Cidr ${JSON.stringify(arg).slice(0, 80)}: count ${count} is outside 1..${MAX_CIDR_COUNT}, the range CloudFormation accepts`);
+    }
     if (!parent || !Number.isInteger(count) || !Number.isInteger(bits) || prefixLength < parent.prefixLength || count < 1) {
       return unresolved(`stack ${this.stack}: Fn::Cidr ${JSON.stringify(arg)} cannot be evaluated`);
     }

@@ -1,4 +1,5 @@
-import { emptyModel, NetworkModel } from '../model';
+import { emptyModel, NetworkModel, SourceRef } from '../model';
+import { InputError, isStackOverflow, TemplateError } from './errors';
 import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork } from './facts';
 import { readGlueConnection, readGlueJob } from './glue';
 import { InputSet } from './intrinsics';
@@ -99,7 +100,18 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
   for (const [phase, entries] of phases.entries()) {
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
-    for (const { input, logicalId, resource, read } of entries) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
+    for (const { input, logicalId, resource, read } of entries) {
+      try {
+        read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
+      } catch (e) {
+        // Content CloudFormation rejects, or a value nested too deeply to evaluate: the user's to fix.
+        if (e instanceof TemplateError || isStackOverflow(e)) {
+          const problem = e instanceof TemplateError ? e.message : 'a value nests too deeply to evaluate';
+          throw new InputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName}): ${problem}`);
+        }
+        throw e;
+      }
+    }
   }
   if (facts) mergeFactsDataStores(context.model, facts, connectionIdsByName);
   return context.model;
@@ -108,7 +120,21 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
 function connectionsByName(model: NetworkModel): Map<string, string> {
   const byName = new Map<string, string>();
   for (const connection of model.connections.values()) {
-    if (connection.name.known && !byName.has(connection.name.value)) byName.set(connection.name.value, connection.id);
+    if (!connection.name.known) continue;
+    const firstId = byName.get(connection.name.value);
+    if (firstId === undefined) {
+      byName.set(connection.name.value, connection.id);
+      continue;
+    }
+    // Jobs name connections literally: the name must designate one connection.
+    const first = model.connections.get(firstId)!;
+    const where = (source: SourceRef) => `${source.file ?? source.stack} (${source.stack}/${source.logicalId})`;
+    model.issues.push({
+      source: connection.source,
+      message: `Glue connection name "${connection.name.value}" is defined by both ${where(first.source)} and ${where(connection.source)}: `
+        + 'a job that names it is matched to the first. Glue connection names are unique per account and Region; rename one, '
+        + 'or read the templates of one account and Region at a time',
+    });
   }
   return byName;
 }
