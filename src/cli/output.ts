@@ -33,7 +33,7 @@ export function writeReportFile(target: string, report: string, inputs: readonly
       return undefined;
     }
     path = realpathSync(target); // through a link to an existing file: replace the file, keep the link
-    mode = Number(existing.mode) & 0o7777;
+    mode = Number(existing.mode) % 0o10000; // the permission bits
   }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | undefined;

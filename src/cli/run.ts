@@ -1,7 +1,7 @@
 import { buildPlan, Plan } from '../engine';
 import { buildModel, InputError, loadFacts, loadInputs } from '../ingest';
-import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { writeReportFile } from './output';
+import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
@@ -106,8 +106,13 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     }
   }
   return {
-    paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format,
-    ...(output !== undefined ? { output } : {}), ...(maxInputMb !== undefined ? { maxInputMb } : {}),
+    paths: paths.length ? paths : ['cdk.out'],
+    facts,
+    azDown,
+    failover,
+    format,
+    ...(output !== undefined ? { output } : {}),
+    ...(maxInputMb !== undefined ? { maxInputMb } : {}),
   };
 }
 

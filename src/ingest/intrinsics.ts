@@ -1,6 +1,6 @@
 import { cidrOf, parseCidr } from '../model';
 import { TemplateError } from './errors';
-import { isObject } from './template';
+import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
 
 /** A Ref / Fn::GetAtt to a resource of the model (`${stackName}/${logicalId}`). */
@@ -117,7 +117,7 @@ export class InputSet {
         const modelId = modelIdOf(input, logicalId);
         ids.set(logicalId, modelId);
         this.resources.set(modelId, {
-          input, logicalId, type: String(resource.Type), resource,
+          input, logicalId, type: safeString(resource.Type), resource,
         });
       }
     }
@@ -289,7 +289,7 @@ export class StackEvaluator {
   }
 
   private parameter(name: string, definition: Record<string, any>): unknown {
-    const type = String(definition.Type ?? 'String');
+    const type = safeString(definition.Type ?? 'String');
     let value: unknown;
     if (this.input.parameters && name in this.input.parameters) {
       const given = this.input.parameters[name];
@@ -496,8 +496,8 @@ export class StackEvaluator {
     try {
       switch (name) {
         case 'Condition': {
-          const definition = this.input.template.Conditions?.[String(arg)];
-          if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${String(arg)} is not defined`);
+          const definition = this.input.template.Conditions?.[safeString(arg)];
+          if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${safeString(arg)} is not defined`);
           return this.conditionValue(definition);
         }
         case 'Fn::Equals': {

@@ -2,15 +2,16 @@ import {
   ALL_PORTS, Cidr, Fact, NetworkAclEntry, PortRange, Protocol, SecurityGroupPeer, SecurityGroupRule,
 } from '../model';
 import { describeValue, ResourceReader } from './reader';
-import { isObject } from './template';
+import { isObject, safeString } from './template';
 import { allowAllEgress } from './vpc';
 
 const PROTOCOL_NAMES: Record<string, number> = { 'tcp': 6, 'udp': 17, 'icmp': 1, 'icmpv6': 58, '-1': -1, 'all': -1 };
 
 /** `tcp`, `6`, `-1`, `all`...; undefined when not a protocol. */
 export function parseProtocol(value: unknown): Protocol | undefined {
-  const text = String(value).trim().toLowerCase();
-  if (text in PROTOCOL_NAMES) return PROTOCOL_NAMES[text];
+  const text = safeString(value).trim().toLowerCase();
+  // An own name only: `constructor` or `toString` is not a protocol.
+  if (Object.prototype.hasOwnProperty.call(PROTOCOL_NAMES, text)) return PROTOCOL_NAMES[text];
   const n = Number(text);
   return Number.isInteger(n) && n >= -1 && n <= 255 && text !== '' ? n : undefined;
 }
@@ -150,7 +151,7 @@ export function readNetworkAclEntry(r: ResourceReader): void {
     source: r.source,
     ruleNumber: ruleNumber.value,
     egress: r.boolean('Egress', false),
-    allow: String(r.value('RuleAction')).toLowerCase() === 'allow',
+    allow: safeString(r.value('RuleAction')).toLowerCase() === 'allow',
     protocol,
     cidr: r.cidr('CidrBlock'),
     ...(entryPorts ? { ports: entryPorts } : {}),

@@ -129,7 +129,8 @@ export function checkNesting(document: unknown, file: string, maxDepth = MAX_NES
 export function readTextFile(file: string, budget: InputBudget = new InputBudget()): string {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    // O_NONBLOCK: opening a FIFO does not wait for a writer (flags are distinct bits: + is |).
+    fd = openSync(file, constants.O_RDONLY + (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     throw new InputError(file, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
@@ -168,6 +169,22 @@ export function loadTemplateFile(file: string, budget?: InputBudget): TemplateIn
   const template = parseTemplateText(readTextFile(file, budget), file);
   const stackName = basename(file).replace(/(\.template)?\.(json|ya?ml)$/i, '');
   return { stackName, file, template };
+}
+
+/**
+ * `String(value)`, except for an object whose own `toString` or `valueOf` is not a function (a
+ * template can say `{"toString": 1}`), which String() cannot convert: its JSON text then.
+ */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    try {
+      return JSON.stringify(value) ?? '';
+    } catch {
+      return '[object]';
+    }
+  }
 }
 
 export function isObject(value: unknown): value is Record<string, any> {

@@ -202,9 +202,11 @@ describe('--output never destroys an input, never follows a dangling link, and i
     const report = write(dir, 'report.md', 'old report');
     chmodSync(report, 0o640);
     symlinkSync(report, join(dir, 'latest.md'));
+    const inodeBefore = statSync(report).ino;
     expect(run([template, '--format', 'markdown', '--output', 'latest.md'], dir).code).toBe(0);
     expect(readFileSync(report, 'utf-8')).toMatch(/^## Glue network plan/);
-    expect(statSync(report).mode & 0o777).toBe(0o640);
+    expect(statSync(report).ino).not.toBe(inodeBefore); // a new file renamed into place, not the old one rewritten
+    expect(statSync(report).mode % 0o1000).toBe(0o640);
     expect(readdirSync(dir).sort()).toEqual(['latest.md', 'report.md', 't.json']);
   });
 
