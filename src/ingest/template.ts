@@ -88,6 +88,26 @@ export function jsonProblem(e: unknown, text: string): string {
  * inside its own anchor), naming the place. Iterative: the document may be arbitrarily deep.
  */
 export function checkNesting(document: unknown, file: string, maxDepth = MAX_NESTING): void {
+  // The quick walk (recursion at most maxDepth deep) finds whether there is a problem; the slow
+  // one below, only then, where it is and what it is (a cycle is also infinitely deep).
+  if (!deeperThan(document, 0, maxDepth)) return;
+  locateNestingProblem(document, file, maxDepth);
+  throw new InputError(file, `nested more than ${maxDepth} levels deep`);
+}
+
+function deeperThan(value: unknown, depth: number, maxDepth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > maxDepth) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (deeperThan(item, depth + 1, maxDepth)) return true;
+    return false;
+  }
+  // for...in over a parsed document (plain objects): its own keys, without an array of them.
+  for (const key in value) if (deeperThan((value as Record<string, unknown>)[key], depth + 1, maxDepth)) return true;
+  return false;
+}
+
+function locateNestingProblem(document: unknown, file: string, maxDepth: number): void {
   interface Frame { readonly value: object; readonly key: string; readonly parent?: Frame; readonly depth: number }
   const placeOf = (frame: Frame | undefined): string => {
     const keys: string[] = [];
