@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync, writeFileSync, realpathSync } from 'fs';
+import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
 import { FileIdentity } from '../ingest/template';
 
@@ -39,7 +39,17 @@ export function writeReportFile(target: string, report: string, inputs: readonly
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'wx', mode ?? 0o666);
-    writeSync(fd, report);
+  } catch (e) {
+    // A file we may write in a directory we may not: replace its content in place.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (existing && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) {
+      writeFileSync(path, report);
+      return undefined;
+    }
+    throw e;
+  }
+  try {
+    writeFileSync(fd, report);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -51,7 +61,7 @@ export function writeReportFile(target: string, report: string, inputs: readonly
     try {
       unlinkSync(temporary);
     } catch {
-      // never created
+      // already gone
     }
     throw e;
   }

@@ -40,7 +40,7 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
         throw new InputError(manifestFile, `artifact "${artifactId}" has no properties.templateFile`);
       }
       const file = join(dir, properties.templateFile);
-      insideAssembly(realDir, file, manifestFile, `artifact "${artifactId}": templateFile "${properties.templateFile}"`);
+      insideAssembly(dir, realDir, file, manifestFile, `artifact "${artifactId}": templateFile "${properties.templateFile}"`);
       const stack: TemplateInput = {
         stackName: typeof properties.stackName === 'string' ? properties.stackName : artifactId,
         displayName: typeof artifact.displayName === 'string' ? artifact.displayName : undefined,
@@ -52,7 +52,7 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
     } else if (artifact.type === NESTED_ASSEMBLY_ARTIFACT && typeof properties.directoryName === 'string') {
       const nestedDir = join(dir, properties.directoryName);
       const where = `artifact "${artifactId}": directoryName "${properties.directoryName}"`;
-      insideAssembly(realDir, nestedDir, manifestFile, where);
+      insideAssembly(dir, realDir, nestedDir, manifestFile, where);
       const realNested = existsSync(nestedDir) ? realpathSync(nestedDir) : nestedDir;
       if (realNested === realDir || assemblies.includes(realNested)) {
         throw new InputError(manifestFile, `${where} is an assembly already being read (the assembly itself or one that contains it): a cycle`);
@@ -86,7 +86,7 @@ function loadNestedStacks(parent: TemplateInput, dir: string, realDir: string, b
     if (typeof assetPath !== 'string' || !assetPath.endsWith('.nested.template.json')) continue;
     const file = join(dir, assetPath);
     const where = `Resources.${logicalId}: Metadata aws:asset:path "${assetPath}"`;
-    insideAssembly(realDir, file, parent.file ?? dir, where);
+    insideAssembly(dir, realDir, file, parent.file ?? dir, where);
     const realFile = existsSync(file) ? realpathSync(file) : file;
     if (chain.includes(realFile)) {
       throw new InputError(parent.file ?? dir, `${where} is the template of this stack or of a stack that contains it: nested stacks in a cycle`);
@@ -110,11 +110,11 @@ function loadNestedStacks(parent: TemplateInput, dir: string, realDir: string, b
  * A path a manifest or a template names must stay inside the cloud assembly directory (after
  * following symbolic links): a downloaded cdk.out must not make us read `../../etc/passwd`.
  */
-function insideAssembly(realDir: string, path: string, namedIn: string, what: string): void {
-  const real = existsSync(path) ? realpathSync(path) : resolve(path);
-  const rel = relative(realDir, real);
+function insideAssembly(dir: string, realDir: string, path: string, namedIn: string, what: string): void {
+  // A missing path is compared as written (reading it then says it is missing).
+  const rel = existsSync(path) ? relative(realDir, realpathSync(path)) : relative(resolve(dir), resolve(path));
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new InputError(namedIn, `${what} leads outside the cloud assembly directory ${realDir}`);
+    throw new InputError(namedIn, `${what} leads outside the cloud assembly directory ${dir}`);
   }
 }
 
