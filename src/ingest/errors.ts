@@ -20,7 +20,8 @@ function oneLine(text: string): string {
  * and the resource.
  */
 export class TemplateError extends Error {
-  constructor(problem: string) {
+  /** `file`: the template whose value it is. */
+  constructor(problem: string, readonly file?: string) {
     super(oneLine(problem));
     this.name = 'TemplateError';
   }

@@ -545,7 +545,8 @@ export class StackEvaluator {
     const prefixLength = 32 - bits;
     // CloudFormation's range (its Fn::Cidr reference): a larger count is a template it rejects.
     if (Number.isInteger(count) && count > MAX_CIDR_COUNT) {
-      throw new TemplateError(`Fn::Cidr ${JSON.stringify(arg).slice(0, 80)}: count ${count} is outside 1..${MAX_CIDR_COUNT}, the range CloudFormation accepts`);
+      throw new TemplateError(`Fn::Cidr ${JSON.stringify(arg).slice(0, 80)}: count ${count} is outside 1..${MAX_CIDR_COUNT}, the range CloudFormation accepts`,
+        this.input.file ?? this.input.stackName);
     }
     if (!parent || !Number.isInteger(count) || !Number.isInteger(bits) || prefixLength < parent.prefixLength || count < 1) {
       return unresolved(`stack ${this.stack}: Fn::Cidr ${JSON.stringify(arg)} cannot be evaluated`);

@@ -1,8 +1,10 @@
 import { emptyModel, NetworkModel, SourceRef } from '../model';
+import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
-import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork } from './facts';
+import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables } from './facts';
 import { readGlueConnection, readGlueJob } from './glue';
 import { InputSet } from './intrinsics';
+import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenEndedSources } from './open-ended';
 import { BuildContext, ResourceReader } from './reader';
 import {
   readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
@@ -75,8 +77,14 @@ const READERS = new Map<unknown, { phase: number; read: Read }>(
  */
 export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   ...PHASES.flatMap((phase) => Object.keys(phase)),
+  ...OPEN_ENDED_SOURCE_TYPES,
   'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup', 'AWS::CloudFormation::Stack',
 ]);
+
+/** Whether the model reads resources of this type (custom resources are recognised by prefix). */
+export function readsResourceType(type: string): boolean {
+  return READ_RESOURCE_TYPES.has(type) || isCustomResourceType(type);
+}
 
 /**
  * Builds the network model from templates and an optional facts file. Never throws on template
@@ -88,12 +96,15 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
   // Every resource is sorted into its reader's phase in one pass (most resources have no reader),
   // keeping stack order, then template order, within each phase.
   const phases: { input: TemplateInput; logicalId: string; resource: any; read: Read }[][] = PHASES.map(() => []);
+  // Custom resources and VPNs change what the other resources define: read after them.
+  const late: LateResource[] = [];
   for (const input of inputs) {
     const resources = input.template.Resources;
     for (const logicalId of Object.keys(resources)) {
       const resource = resources[logicalId];
       const reader = READERS.get(resource?.Type);
       if (reader) phases[reader.phase].push({ input, logicalId, resource, read: reader.read });
+      else if (isOpenEndedSourceType(resource?.Type)) late.push({ input, logicalId, resource });
     }
   }
   let connectionIdsByName = new Map<string, string>();
@@ -101,20 +112,30 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
     for (const { input, logicalId, resource, read } of entries) {
-      try {
-        read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
-      } catch (e) {
-        // Content CloudFormation rejects, or a value nested too deeply to evaluate: the user's to fix.
-        if (e instanceof TemplateError || isStackOverflow(e)) {
-          const problem = e instanceof TemplateError ? e.message : 'a value nests too deeply to evaluate';
-          throw new InputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName}): ${problem}`);
-        }
-        throw e;
-      }
+      asInputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`,
+        () => read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName));
     }
   }
-  if (facts) mergeFactsDataStores(context.model, facts, connectionIdsByName);
+  asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
+  if (facts) {
+    mergeFactsTransitGatewayRouteTables(context.model, facts);
+    mergeFactsDataStores(context.model, facts, connectionIdsByName);
+  }
   return context.model;
+}
+
+/**
+ * Runs a reading step. Content CloudFormation rejects (TemplateError), or a value nested too
+ * deeply to evaluate, is the user's to fix: an InputError naming the file and the place.
+ */
+function asInputError(file: string | undefined, place: string, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    if (e instanceof TemplateError) throw new InputError(file ?? e.file ?? 'the templates', `${place}: ${e.message}`);
+    if (isStackOverflow(e)) throw new InputError(file ?? 'the templates', `${place}: a value nests too deeply to evaluate`);
+    throw e;
+  }
 }
 
 function connectionsByName(model: NetworkModel): Map<string, string> {
