@@ -63,6 +63,11 @@ describe('what used to be internal errors is one line naming the file and the pl
     expectInputError(run([file]), file, /Resources\.Subnet .*Fn::Cidr .*count 1000000000 is outside 1\.\.256/);
   });
 
+  test('Fn::Cidr with a huge count in an exported output: the file and where it was met', () => {
+    const file = write(tempDir(), 't.json', { ...cidrSubnet('10.0.1.0/24'), Outputs: { Blocks: { Value: { 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/8', 5000, 8] }] }, Export: { Name: 'blocks' } } } });
+    expectInputError(run([file]), file, /reading exports and custom resources: Fn::Cidr .*count 5000 is outside 1\.\.256/);
+  });
+
   test('Fn::Cidr with 256 blocks is still evaluated', () => {
     const file = write(tempDir(), 't.json', cidrSubnet({ 'Fn::Select': [255, { 'Fn::Cidr': ['10.0.0.0/16', 256, 8] }] }));
     expect(run([file, '--format', 'json']).code).toBe(0);
