@@ -112,8 +112,11 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
     for (const { input, logicalId, resource, read } of entries) {
-      asInputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`,
-        () => read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName));
+      // A resource whose Condition is false does not exist; an undecided one is read as uncertain.
+      asInputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`, () => {
+        const reader = new ResourceReader(context, input, logicalId, resource);
+        if (reader.exists() !== false) read(reader, connectionIdsByName);
+      });
     }
   }
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
