@@ -1,5 +1,5 @@
 import {
-  Cidr, known, NetworkModel, parseCidr, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, Vpc,
+  Cidr, contains, known, overlaps, NetworkModel, parseCidr, PROTOCOL_ALL, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, Vpc,
   VpcPeeringConnection,
 } from '../model';
 import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
@@ -48,6 +48,19 @@ export interface RemedyRule {
   readonly peerCidr?: string;
   readonly jobIds: string[];
   readonly description: string;
+  /** Why this group and this peer: which group of the connection admits the Glue ENIs, and why. */
+  readonly reason: string;
+}
+
+/** Options of the remedy, beyond the plan's. */
+export interface RemedyOptions extends PlanOptions {
+  /**
+   * Let a failover repair admit a fallback connection's Glue group on a store even when that
+   * group is itself a data store's group (the common layout where the database wears the Glue
+   * group): the stores wearing it then reach the other store too. Default false: such a repair
+   * is refused with a warning saying so.
+   */
+  readonly failoverOpensStoreGroups?: boolean;
 }
 
 export interface Remedy {
@@ -84,8 +97,8 @@ const ROUTING_HOPS = new Set(['route-table', 'vpc-peering', 'transit-gateway']);
  * overlapping CIDRs, VPCs in another account or Region, subnets on the VPC's implicit main route
  * table, conflicting routes, peering quotas, unknown facts.
  */
-export function planRemedy(model: NetworkModel, options: PlanOptions = {}): Remedy {
-  const builder = new RemedyBuilder(model);
+export function planRemedy(model: NetworkModel, options: RemedyOptions = {}): Remedy {
+  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false);
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);
@@ -129,8 +142,13 @@ class RemedyBuilder {
   /** Paths already explained as unfixable (`job|source subnet|destination subnet`). */
   private readonly refused = new Set<string>();
 
-  constructor(private readonly model: NetworkModel) {
+  /** Security groups that data stores wear (declared or read from their resources). */
+  private readonly storeGroups = new Set<string>();
+
+  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean) {
     this.topo = new Topology(model);
+    for (const store of model.dataStores.values()) if (store.securityGroupIds.known) for (const g of store.securityGroupIds.value) this.storeGroups.add(g);
+    for (const store of model.declaredStores.values()) for (const g of store.securityGroupIds) this.storeGroups.add(g);
   }
 
   peeringList(): RemedyPeering[] {
@@ -210,26 +228,40 @@ class RemedyBuilder {
     if (!connection || !storeConnection || !eniSubnet || !storeSubnet || !eniSubnet.cidr.known || !storeSubnet.cidr.known || store.port === undefined) return;
     const located = locateStore(routed, storeConnection);
     const storeGroups = located?.securityGroupIds.known ? located.securityGroupIds.value : [];
-    const eniGroups = connection.securityGroupIds;
+    const glue = glueGroupOf(routed, connection.securityGroupIds);
+    if (glue && blocked.scenario !== 'main' && !this.failoverOpensStoreGroups && this.storeGroups.has(glue.groupId)) {
+      // The Glue ENIs need the port; the databases that also wear this group do not.
+      this.refuse(blocked, connection.source,
+        `the fallback connection ${connection.id}'s Glue group ${glue.groupId} is also a data store's security group, so admitting it would let that store reach ${store.connection.name} too`,
+        `Give connection ${connection.id} a security group of its own (with the self-referencing all-TCP rule) and synthesize again, or set failoverRepair to FailoverRepair.ALLOW_STORE_GROUPS on the guard to admit the shared group anyway.`,
+        'warning');
+      return;
+    }
     // The path decides whether a reference is honoured only when each group is in its end's VPC:
     // a store addressed by IP is assumed to wear its connection's groups, which may belong to
     // another VPC, and a reference between groups of unpeered VPCs fails to deploy.
     const byReference = this.groupReferenceValid(routed, path, eniSubnet, storeSubnet)
-      && groupInVpcOf(routed, eniGroups[0], eniSubnet) && groupInVpcOf(routed, storeGroups[0], storeSubnet);
+      && groupInVpcOf(routed, glue?.groupId, eniSubnet) && groupInVpcOf(routed, storeGroups[0], storeSubnet);
+    const scenario = blocked.scenario === 'main' ? '' : ` after a failure of ${blocked.scenario}`;
     if (egressHop?.verdict === 'UNREACHABLE') {
-      if (!eniGroups.length) {
+      if (!glue) {
         this.refuse(blocked, connection.source, 'the connection has no security group to add an egress rule to', 'Give the connection a security group.');
       } else {
-        this.addRule(job.id, 'egress', eniGroups[0], store.port, byReference && storeGroups.length ? { peerGroupId: storeGroups[0] } : { peerCidr: storeSubnet.cidr.value.text },
-          `cdk-glue-netplan: Glue ${connection.id} to its data store ${store.connection.name}`);
+        const peer = byReference && storeGroups.length ? { peerGroupId: storeGroups[0] } : { peerCidr: storeSubnet.cidr.value.text };
+        this.addRule(job.id, 'egress', glue.groupId, store.port, peer,
+          `cdk-glue-netplan: Glue ${connection.id} to its data store ${store.connection.name}`,
+          `job ${job.name}${scenario}: ${glue.reason}; it may send TCP ${store.port} to ${peer.peerGroupId ?? peer.peerCidr} (${store.connection.name}'s ${peer.peerGroupId ? 'group' : 'subnet'})`);
       }
     }
     if (ingressHop?.verdict === 'UNREACHABLE') {
       if (!storeGroups.length) {
         this.refuse(blocked, store.storeSource ?? storeConnection.source, "the data store's security groups are not known", 'Declare the store with its security groups (GlueDataStore.declare).');
       } else {
-        this.addRule(job.id, 'ingress', storeGroups[0], store.port, byReference && eniGroups.length ? { peerGroupId: eniGroups[0] } : { peerCidr: eniSubnet.cidr.value.text },
-          `cdk-glue-netplan: Glue job ${job.name} via ${connection.id}`);
+        const peer = byReference && glue ? { peerGroupId: glue.groupId } : { peerCidr: eniSubnet.cidr.value.text };
+        this.addRule(job.id, 'ingress', storeGroups[0], store.port, peer,
+          `cdk-glue-netplan: Glue job ${job.name} via ${connection.id}`,
+          `job ${job.name}${scenario}: ${store.connection.name}'s group ${storeGroups[0]} admits TCP ${store.port} from ${peer.peerGroupId
+            ? `${glue!.reason}` : `the Glue subnet ${eniSubnet.id} (${peer.peerCidr}), as a group reference would not be honoured on this path`}`);
       }
     }
   }
@@ -383,7 +415,67 @@ class RemedyBuilder {
         fix: `Point that route at a peering to ${to.vpcId.known ? to.vpcId.value : 'the store VPC'} (or remove it) so auto-peer can add its own.`,
       };
     }
+    const conflict = this.overlappingRoute(table.value, to.cidr.value, peering);
+    if (conflict) return conflict;
     return { vpcId: vpc.id, routeTableId: table.value.id, subnetId: from.id, destination };
+  }
+
+  /**
+   * Why a route to `destination` through `peering` in `table` would change where other traffic
+   * goes, or undefined. A route table sends each packet by its longest matching prefix, so a new
+   * route inside a wider route to another target takes that part of its traffic, and a narrower
+   * route to another target inside the new one keeps part of the store's subnet from it; both
+   * with the routes already in the table (templates and facts) and the ones this remedy adds.
+   * A route whose destination is not known cannot be ruled out. Only the default route to an
+   * internet or public NAT gateway is left out: it cannot deliver to the private addresses of a
+   * peered VPC, and peering routes exist to be more specific than it.
+   */
+  private overlappingRoute(table: RouteTable, destination: Cidr, peering: MutablePeering): Refusal | undefined {
+    const ownTarget = peering.existingPeeringId;
+    const fix = (other: string) => `Auto-peer does not change where existing traffic goes. If the traffic to ${other} is no longer needed there, remove or narrow that route and synthesize again; otherwise re-address the store's VPC, or route ${destination.text} yourself (a transit gateway can carry both).`;
+    for (const route of table.routes) {
+      if (route.target.kind === 'vpc-peering' && ownTarget !== undefined && route.target.targetId === ownTarget) continue;
+      if (!route.destination.known) {
+        return {
+          source: route.source,
+          why: `route table ${table.id} has a route to ${route.target.description} whose destination is not known at synth time (${route.destination.reason}), so a route to ${destination.text} through a peering might take part of its traffic`,
+          fix: `Describe that route's destination (a literal CIDR, or a facts file), or add the route to ${destination.text} yourself.`,
+        };
+      }
+      const other = route.destination.value;
+      if (!overlaps(other, destination) || this.cannotDeliverPrivately(route)) continue;
+      const where = `${other.text} to ${route.target.description}${route.source.constructPath ? ` (${route.source.constructPath})` : ''}`;
+      return {
+        source: route.source,
+        why: contains(other, destination) && other.prefixLength < destination.prefixLength
+          ? `route table ${table.id} routes ${where}: a route to ${destination.text} through a peering would take that part of its traffic (the longest prefix wins)`
+          : `route table ${table.id} routes ${where}, which is part of ${destination.text}: a route through a peering would not carry the whole subnet`,
+        fix: fix(`${other.text} through ${route.target.description}`),
+      };
+    }
+    for (const planned of this.peerings.values()) {
+      if (planned.key === peering.key) continue;
+      for (const route of [...planned.requesterRoutes.values(), ...planned.accepterRoutes.values()]) {
+        if (route.routeTableId !== table.id) continue;
+        const other = parseCidrText(route.destination);
+        if (!overlaps(other, destination)) continue;
+        return {
+          source: table.source,
+          why: `auto-peer already routes ${route.destination} in route table ${table.id} through the peering of ${planned.requesterVpcId} and ${planned.accepterVpcId}, which overlaps ${destination.text}`,
+          fix: fix(`${route.destination} through that peering`),
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** The default route to an internet gateway or a public NAT gateway. */
+  private cannotDeliverPrivately(route: RouteTable['routes'][number]): boolean {
+    if (!route.destination.known || route.destination.value.prefixLength !== 0) return false;
+    const kind = route.target.kind;
+    if (kind === 'internet-gateway' || kind === 'egress-only-internet-gateway') return true;
+    if (kind !== 'nat-gateway' || route.target.targetId === undefined) return false;
+    return this.model.natGateways.get(route.target.targetId)?.connectivity === 'public';
   }
 
   private groupReferenceValid(routed: Topology, path: PathTrace, eniSubnet: Subnet, storeSubnet: Subnet): boolean {
@@ -400,22 +492,22 @@ class RemedyBuilder {
     return !!pcx && !crossRegion;
   }
 
-  private addRule(jobId: string, direction: 'ingress' | 'egress', groupId: string, port: number, peer: { peerGroupId?: string; peerCidr?: string }, description: string): void {
-    const rule: MutableRule = { direction, groupId, port, ...peer, jobIds: new Set([jobId]), description };
+  private addRule(jobId: string, direction: 'ingress' | 'egress', groupId: string, port: number, peer: { peerGroupId?: string; peerCidr?: string }, description: string, reason: string): void {
+    const rule: MutableRule = { direction, groupId, port, ...peer, jobIds: new Set([jobId]), description, reason };
     const key = ruleKey(rule);
     const existing = this.rules.get(key);
     if (existing) existing.jobIds.add(jobId);
     else this.rules.set(key, rule);
   }
 
-  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string): void {
+  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, severity: 'error' | 'warning' = 'error'): void {
     this.refused.add(pathKey(blocked));
     const key = `${blocked.job.id}|${why}`;
     if (this.unfixable.has(key)) return;
     const where = blocked.scenario === 'main' ? 'from the connection Glue selects' : `after a failure of ${blocked.scenario}`;
     this.unfixable.set(key, {
       ruleId: RULES.autoPeerUnfixable.id,
-      severity: 'error',
+      severity,
       source: source ?? blocked.job.source,
       message: `Auto-peer cannot make the data store of connection ${blocked.store.connection.name} reachable for job ${blocked.job.name} ${where} (${blocked.path.sourceSubnet} to ${blocked.path.destinationSubnet}): ${why.replace(/\.+$/, '')}.`,
       fix,
@@ -442,6 +534,26 @@ interface MutablePeering {
 
 interface MutableRule extends Omit<RemedyRule, 'jobIds'> {
   readonly jobIds: Set<string>;
+}
+
+/**
+ * The connection's Glue group: the group Glue requires, with an inbound rule for all TCP from
+ * itself. When several have it, the first in the connection's list; when none has it (the plan
+ * reports GNP-SG-NO-SELF-REFERENCE), the first listed. Its reason says which and why.
+ */
+function glueGroupOf(topo: Topology, groupIds: readonly string[]): { groupId: string; reason: string } | undefined {
+  if (!groupIds.length) return undefined;
+  const selfReferencing = groupIds.filter((id) => topo.securityGroup(id)?.ingress.some((r) => r.peer.kind === 'security-group' && r.peer.groupId === id
+    && (r.protocol === PROTOCOL_TCP || r.protocol === PROTOCOL_ALL) && r.ports.from <= 0 && r.ports.to >= 65535));
+  if (!selfReferencing.length) {
+    return { groupId: groupIds[0], reason: `${groupIds[0]}, the first group of the connection (none of ${groupIds.join(', ')} has the self-referencing all-TCP rule of a Glue group)` };
+  }
+  const groupId = selfReferencing[0];
+  const others = selfReferencing.slice(1);
+  return {
+    groupId,
+    reason: `${groupId}, the connection's Glue group (the one with the self-referencing all-TCP rule${others.length ? `; ${others.join(', ')} also ${others.length > 1 ? 'have' : 'has'} it, the first listed is used` : ''})`,
+  };
 }
 
 function groupInVpcOf(topo: Topology, groupId: string | undefined, subnet: Subnet): boolean {
