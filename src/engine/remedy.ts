@@ -509,8 +509,8 @@ class RemedyBuilder {
       return {
         source: route.source,
         why: contains(other, destination) && other.prefixLength < destination.prefixLength
-          ? `route table ${table.id} routes ${where}: a route to ${destination.text} through a peering would take that part of its traffic (the longest prefix wins)`
-          : `route table ${table.id} routes ${where}, which is part of ${destination.text}: a route through a peering would not carry the whole subnet`,
+          ? `route table ${nameOf(table.source, table.id)} routes ${where}: a route to ${destination.text} through a peering would take that part of its traffic (the longest prefix wins)`
+          : `route table ${nameOf(table.source, table.id)} routes ${where}, which is part of ${destination.text}: a route through a peering would not carry the whole subnet`,
         fix: fix(`${other.text} through ${route.target.description}`),
       };
     }

@@ -17,7 +17,7 @@ import {
 import * as fc from 'fast-check';
 import { propertyRuns, propertySeed } from './seeds';
 import { GlueDataStore } from '../../src/cdk/data-store';
-import { GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
+import { FailoverRepair, GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
 import { AUTO_PEER_ID } from '../../src/cdk/private/auto-peer';
 import { NetworkStack } from '../cdk/seed-app';
 
@@ -157,7 +157,10 @@ function buildApp(spec: AppSpec): BuiltApp {
     }
   });
 
-  Aspects.of(app).add(new GlueNetworkGuard({ mode: GuardMode.AUTO_PEER }), { priority: AspectPriority.READONLY });
+  // The stores wear their VPC's Glue group here (the common layout): by default auto-peer refuses
+  // to admit such a group for a failover (test/cdk/auto-peer-guarantees.test.ts); this property is
+  // about completeness, so it allows it.
+  Aspects.of(app).add(new GlueNetworkGuard({ mode: GuardMode.AUTO_PEER, failoverRepair: FailoverRepair.ALLOW_STORE_GROUPS }), { priority: AspectPriority.READONLY });
   const check = new GlueNetworkGuard();
   Aspects.of(app).add(check, { priority: AspectPriority.READONLY + 1 });
   return { app, networks, etl, check, storesPerJob: spec.jobs.map((job) => job.jdbc.length) };
