@@ -207,7 +207,10 @@ describe('robust to two copies of aws-cdk-lib', () => {
     let built: any;
     let cdk2: any;
     jest.isolateModules(() => {
+      // A fresh module registry: this aws-cdk-lib is a second copy, as a linked library would load.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       cdk2 = require('aws-cdk-lib');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       built = require('./seed-app').seedApp();
     });
     expect(built.app instanceof App).toBe(false);
