@@ -1,8 +1,9 @@
 import { PortRange, SecurityGroup, SecurityGroupRule, Vpc } from '../model';
+import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop } from './plan';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
-import { AddressRange, formatRange, subtract } from '../model/cidr';
+import { AddressRange, formatRange, overlaps, subtract } from '../model/cidr';
 import { PROTOCOL_ALL, PROTOCOL_TCP } from '../model/network';
 
 /** How the packet travels between the two VPCs: decides whether group references are valid. */
@@ -33,6 +34,10 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: 
   if (ctx.peeringIds.size) {
     const a = topo.regionOf(ctx.sourceVpc);
     const b = topo.regionOf(ctx.destinationVpc);
+    const unknownRegion = [...ctx.peeringIds].map((id) => topo.model.peerings.get(id)?.peerRegion).find((region) => region?.known === false);
+    if (unknownRegion && !unknownRegion.known) {
+      return { valid: false, undecided: true, reason: `whether a group reference is honoured depends on the peering's Region, which is unknown (${unknownRegion.reason})` };
+    }
     const crossRegion = [...ctx.peeringIds].some((id) => {
       const pcx = topo.model.peerings.get(id);
       return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
@@ -65,12 +70,26 @@ function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' |
     for (const rule of way === 'egress' ? group.egress : group.ingress) {
       if (!admitsTcpPort(rule, port)) continue;
       const peer = rule.peer;
-      if (peer.kind === 'cidr') {result.covered.push(peer.cidr);} else if (peer.kind === 'security-group') {
-        if (!peerGroups.includes(peer.groupId)) continue;
+      if (peer.kind === 'cidr') {
+        // A rule that may not exist as shown covers nothing for certain: where it would, the answer is unknown.
+        if (!rule.uncertain) result.covered.push(peer.cidr);
+        else if (overlaps(peer.cidr, peerRange)) result.undecided.push(rule.uncertain);
+      } else if (peer.kind === 'security-group') {
+        if (!peerGroups.includes(peer.groupId)) {
+          // A peer group the templates do not resolve may be the one referenced.
+          const placeholder = peerGroups.map((id) => topo.securityGroup(id)?.unresolved).find((reason) => reason);
+          if (placeholder) result.undecided.push(placeholder);
+          continue;
+        }
         validity ??= referenceValidity(topo, ctx);
-        if (validity.valid) result.covered.push(peerRange);
-        else if (validity.undecided) result.undecided.push(validity.reason!);
-        else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+        if (validity.valid) {
+          if (rule.uncertain) result.undecided.push(rule.uncertain);
+          else result.covered.push(peerRange);
+        } else if (validity.undecided) {
+          result.undecided.push(validity.reason!);
+        } else if (!rule.uncertain) {
+          result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+        }
       } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
     }
   }
@@ -101,17 +120,35 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const coverage = cover(topo, present, way, port, peerRange, peerGroups, ctx);
   const gaps = subtract(peerRange, coverage.covered);
   const peerText = way === 'egress' ? `to ${formatRange(peerRange)}` : `from ${formatRange(peerRange)}`;
+  const openings = present.flatMap((g) => openingsFor(g.openEnded, way));
+  if (!gaps.length && openings.some((o) => o.effect === 'change')) {
+    const changes = openings.filter((o) => o.effect === 'change');
+    return {
+      hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `the listed rules allow TCP ${port} ${peerText}, but ${causesText(changes)}` },
+      explanations: [{ code: 'OPEN_ENDED_SECURITY_GROUP', component, source: changes[0].source, message: `The ${subject} security groups (${component}) allow TCP ${port} ${peerText} by the rules the templates list, but their rules may be changed or removed outside them: ${causesText(changes)}.`, fix: 'Manage the rules as template resources (AWS::EC2::SecurityGroupIngress/Egress) instead, or acknowledge this warning.', unknown: true }],
+    };
+  }
   if (!gaps.length) {
     return { hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'REACHABLE', detail: `${subject} groups allow TCP ${port} ${peerText}` }, explanations: [] };
   }
   const incomplete = present.map((g) => g.incomplete).filter((x): x is string => !!x);
-  const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete];
+  const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete,
+    ...(openings.length ? [`rules the templates do not list: ${causesText(openings)}`] : [])];
   if (!groups.length && way === 'ingress') undecided.push('the store has no known security groups');
   const gapText = gaps.map(formatRange).join(', ');
   if (undecided.length) {
     return {
       hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
-      explanations: [{ code: 'UNKNOWN_SECURITY_GROUP_RULES', component, source: firstSource, message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`, fix: 'Describe the missing groups or rules (--facts), or add an explicit rule.', unknown: true }],
+      explanations: [{
+        code: 'UNKNOWN_SECURITY_GROUP_RULES',
+        component,
+        source: firstSource,
+        message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`,
+        fix: openings.length === undecided.length
+          ? `Declare the rule in the templates (TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}, AWS::EC2::SecurityGroup${way === 'egress' ? 'Egress' : 'Ingress'}) so the verdict can be decided, or acknowledge this warning.`
+          : 'Describe the missing groups or rules (--facts), or add an explicit rule.',
+        unknown: true,
+      }],
     };
   }
   const noRules = way === 'ingress' && present.length > 0 && present.every((g) => g.ingress.length === 0);
