@@ -100,7 +100,8 @@ export function readVpcEndpoint(r: ResourceReader): void {
   if (typeof serviceName !== 'string') service = r.stringFact('ServiceName', serviceName);
   else if (serviceName.endsWith('.s3')) service = known('s3');
   else if (serviceName.endsWith('.dynamodb')) service = known('dynamodb');
-  else if (serviceName.includes('{{')) service = unknown(`${r.describe()}: ServiceName ${serviceName} is known only at deploy time`);
+  else if (/\.secretsmanager$/.test(serviceName) && /^com\.amazonaws\./.test(serviceName)) service = known('secretsmanager');
+  else if (serviceName.includes('{{')) service = unknown(`${r.describe()}: its ServiceName is known only at deploy time`);
   else service = known(serviceName);
   const type = r.value('VpcEndpointType');
   r.model.gatewayEndpoints.set(r.id, {
@@ -110,6 +111,8 @@ export function readVpcEndpoint(r: ResourceReader): void {
     service,
     type: type === 'Interface' || type === 'GatewayLoadBalancer' ? type : 'Gateway',
     routeTableIds: r.idList(r.value('RouteTableIds'), 'RouteTableIds'),
+    // CloudFormation's default for PrivateDnsEnabled is false (the CDK's InterfaceVpcEndpoint writes true).
+    ...(type === 'Interface' ? { privateDnsEnabled: r.booleanFact('PrivateDnsEnabled', false) } : {}),
   });
 }
 

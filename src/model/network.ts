@@ -108,6 +108,11 @@ export interface GatewayEndpoint {
   readonly type: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
   /** Route tables (model keys) the endpoint is associated with. */
   readonly routeTableIds: string[];
+  /**
+   * For an interface endpoint: whether the service's public DNS name resolves to the endpoint
+   * inside the VPC (`PrivateDnsEnabled`). Absent for gateway endpoints.
+   */
+  readonly privateDnsEnabled?: Fact<boolean>;
 }
 
 export interface NatGateway {

@@ -76,7 +76,7 @@ describe("default: the connection's own subnet, guarded by its own groups (assum
     expect(s.locatedBy).toBe('connection-subnet');
     expect(s.paths.map((p) => p.destinationSubnet)).toEqual(['subB']);
     expect(s.assumptions).toHaveLength(2);
-    expect(s.assumptions[0]).toMatch(/assumed to live in its connection's subnet subB/);
+    expect(s.assumptions[0]).toMatch(/locates host mysql.example .*assumed to live in its connection's subnet subB/);
     expect(s.assumptions[1]).toMatch(/\(sgB\)/);
   });
 });
@@ -94,9 +94,9 @@ describe('port: from the URL, else the default for the scheme', () => {
   });
 
   test('the port decides the group check: PostgreSQL on 5432 admitted, on 6543 not', () => {
-    const ok = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example/app' }).job('etl', ['glue', 'db']);
+    const ok = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example/app' }).declareStore('db').job('etl', ['glue', 'db']);
     expect(store(buildPlan(ok.model, { failover: false }), 'db').verdict).toBe('REACHABLE');
-    const other = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example:6543/app' }).job('etl', ['glue', 'db']);
+    const other = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example:6543/app' }).declareStore('db').job('etl', ['glue', 'db']);
     const s = store(buildPlan(other.model, { failover: false }), 'db');
     expect(s.verdict).toBe('UNREACHABLE');
     expect(s.explanations[0].message).toContain('TCP 6543');
