@@ -187,7 +187,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       const codes = [...new Set(store.explanations.filter((e) => !e.unknown).map((e) => e.code))].join(', ');
       const from = selectedName ? `from the connection Glue selects (${selectedName} in ${selection.selected!.subnet.id}, ${selection.selected!.vpc.id})` : 'because no connection is selected';
       findings.push(finding(RULES.storeUnreachable, job.source,
-        `Job ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}`,
+        `Job ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}${store.assumptions.length ? ` Assumed: ${store.assumptions.join(' ')}` : ''}`,
         dedupe(store.explanations.filter((e) => !e.unknown).map((e) => e.fix)).join(' '), job.id));
     } else if (store.verdict === 'UNKNOWN') {
       findings.push(finding(RULES.storeUnknown, job.source,

@@ -150,7 +150,7 @@ export function s3Path(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
     return { status: 'unknown', message: `the default route of ${rtName} goes to ${target.kind} ${target.description}; whether it leads to S3 is not described` };
   }
   if (!target && defaultRoute?.unknownReason) return { status: 'unknown', message: defaultRoute.unknownReason };
-  const igw = target?.kind === 'internet-gateway' ? ` (only an internet gateway route for ${formatRange(defaultRoute.range)}; Glue ENIs get no public IP, so it does not count)` : '';
+  const igw = target?.kind === 'internet-gateway' ? ` (only an internet gateway route for ${defaultRoute.destination?.text ?? formatRange(defaultRoute.range)}; Glue ENIs get no public IP, so it does not count)` : '';
   return { status: 'none', message: `${rtName} has no S3 gateway endpoint and no default route to a NAT gateway${igw}` };
 }
 
