@@ -8,9 +8,10 @@ import {
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { judgeConnection, s3PathOnce, selectConnection, Selection, summarize } from './selection';
+import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { resolvedTrace } from './public-path';
 import { servicePathFindings } from './service-paths';
-import { LocatedStore, locateStores } from './store-location';
+import { describeAddress, LocatedStore, locateStores } from './store-location';
 import { otherSide, Topology } from './topology';
 
 const PEERINGS_PER_VPC = 50;
@@ -83,7 +84,8 @@ function tracePathOnce(topo: Topology, eni: EniSide, storeSubnet: Subnet, locate
 }
 
 function finding(rule: RuleDefinition, source: Finding['source'], message: string, fix: string, jobId?: string): Finding {
-  return { ruleId: rule.id, severity: rule.severity, source, message, fix, jobId };
+  // Internal markers of unresolved template values never reach a message.
+  return { ruleId: rule.id, severity: rule.severity, source, message: describeAddress(message), fix: describeAddress(fix), jobId };
 }
 
 /** Builds the plan: Glue's selection replayed per job, every store traced, what-ifs, findings. */
@@ -391,7 +393,7 @@ function connectionFindings(topo: Topology): Finding[] {
     }
   }
   for (const connection of topo.model.connections.values()) {
-    const name = connection.name.known ? connection.name.value : connection.id;
+    const name = connection.name.known || CUSTOM_RESOURCE_NAME.test(connection.name.reason) ? connectionName(connection) : connection.id;
     if (!connection.subnetId) {
       if (connection.connectionType === 'NETWORK') {
         findings.push(finding(RULES.networkWithoutSubnet, connection.source, `NETWORK connection ${name} has no PhysicalConnectionRequirements subnet; a NETWORK connection exists only to place Glue's ENIs, so it is useless (and rejected by Glue) without one.`, 'Set PhysicalConnectionRequirements.SubnetId and SecurityGroupIdList.'));

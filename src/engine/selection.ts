@@ -2,6 +2,7 @@ import { GlueConnection, GlueJob, Subnet, Vpc } from '../model';
 import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
+import { connectionName } from './connection-name';
 import { Topology } from './topology';
 import { formatRange } from '../model/cidr';
 
@@ -50,7 +51,7 @@ function summarizeConnection(topo: Topology, connection: GlueConnection): Connec
   return {
     id: connection.id,
     source: connection.source,
-    name: connection.name.known ? connection.name.value : connection.source.logicalId,
+    name: connectionName(connection),
     subnet: connection.subnetId,
     az: subnet?.availabilityZone.known ? subnet.availabilityZone.value : connection.availabilityZone?.known ? connection.availabilityZone.value : undefined,
     vpc: subnet?.vpcId.known ? subnet.vpcId.value : undefined,

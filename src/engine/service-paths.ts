@@ -1,4 +1,5 @@
 import { GlueConnection, Subnet, Vpc } from '../model';
+import { connectionName } from './connection-name';
 import { Finding, JobPlan } from './plan';
 import {
   judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, Outcome, PUBLIC_RANGES, publicRouteChoices, routeText,
@@ -78,7 +79,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
 }
 
 function nameOf(connection: GlueConnection): string {
-  return connection.name.known ? connection.name.value : connection.source.logicalId;
+  return connectionName(connection);
 }
 
 /** The S3 traffic (HTTPS to S3's public addresses, replies back) through the subnet's ACL. */
@@ -131,9 +132,9 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome
   if (undecidedRoute) {
     return { outcome: 'unknown', why: undecidedRoute.unknownReason ?? `${rtName} sends public addresses to ${undecidedRoute.target!.kind} ${undecidedRoute.target!.description}; whether that leads to Secrets Manager is not described` };
   }
-  const routes = [...new Set(choices.map(routeText))].slice(0, 3).join(', ');
+  const routed = [...new Set(choices.filter((c) => c.destination).map(routeText))].slice(0, 3);
   return {
     outcome: 'blocked',
-    why: `${vpc.id} has no interface endpoint for Secrets Manager with private DNS${notes.length ? ` (${notes.join('; ')})` : ''}, and ${rtName} has no default route to a NAT gateway (${routes})`,
+    why: `${vpc.id} has no interface endpoint for Secrets Manager with private DNS${notes.length ? ` (${notes.join('; ')})` : ''}, and ${rtName} has no default route to a NAT gateway${routed.length ? ` (it routes ${routed.join(', ')})` : ''}`,
   };
 }

@@ -20,7 +20,7 @@ export function readGlueConnection(r: ResourceReader): void {
     source: r.source,
     name: connectionInput.Name === undefined
       ? unknown(`${r.describe()} has no ConnectionInput.Name`)
-      : r.stringFact('ConnectionInput.Name', connectionInput.Name),
+      : nameOf(r, connectionInput.Name),
     connectionType: typeof connectionInput.ConnectionType === 'string' ? connectionInput.ConnectionType : 'UNKNOWN',
     ...subnetOf(r, physical.SubnetId),
     securityGroupIds: r.idList(physical.SecurityGroupIdList, 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList'),
@@ -32,6 +32,16 @@ export function readGlueConnection(r: ResourceReader): void {
   };
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
+}
+
+/** The connection's name; one a custom resource makes at deploy time says so ("created by custom resource X"). */
+function nameOf(r: ResourceReader, value: unknown): Fact<string> {
+  const ref = asRef(value);
+  const type = ref ? r.context.inputs.resource(ref.modelId)?.type : undefined;
+  if (ref && type && (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')) {
+    return unknown(`created by custom resource ${ref.modelId}`);
+  }
+  return r.stringFact('ConnectionInput.Name', value);
 }
 
 /**

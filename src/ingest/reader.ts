@@ -1,6 +1,6 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isUnresolved, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator,
+  InputSet, isResourceRef, isUnresolved, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, withoutMarkers,
 } from './intrinsics';
 import { isObject } from './template';
 import { TemplateInput } from './types';
@@ -138,7 +138,7 @@ export class ResourceReader {
   stringFact(property: string, value: unknown = this.value(property)): Fact<string> {
     if (isUnresolved(value)) return unknown(value.reason);
     const ref = asRef(value);
-    if (ref) return unknown(`${this.describe()}: ${property} is the deploy-time value ${refMarker(ref)}`);
+    if (ref) return unknown(`${this.describe()}: ${property} is ${describeValue(ref)}`);
     if (typeof value === 'string' || typeof value === 'number') return known(String(value));
     return unknown(`${this.describe()}: ${property} ${describeValue(value)} is not a string`);
   }
@@ -182,8 +182,9 @@ export function asRef(value: unknown): ResourceRef | undefined {
   return undefined;
 }
 
+/** A value in words for messages: internal markers (`{{ref:...}}`, `{{unknown:...}}`) never reach a message. */
 export function describeValue(value: unknown): string {
-  if (isResourceRef(value)) return refMarker(value);
-  if (isUnresolved(value)) return `{{unknown:${value.reason}}}`;
-  return value === undefined ? 'undefined' : JSON.stringify(value);
+  if (isResourceRef(value)) return `the deploy-time value of ${refWords(value.modelId, value.attribute)}`;
+  if (isUnresolved(value)) return `a value known only at deploy time (${value.reason})`;
+  return value === undefined ? 'undefined' : withoutMarkers(JSON.stringify(value));
 }
