@@ -131,7 +131,7 @@ export class ModelBuilder {
     const connection = this.model.connections.get(connectionId);
     if (!connection) throw new Error(`no connection ${connectionId}`);
     this.model.declaredStores.set(connectionId, {
-      source: src(`${connectionId}-store`),
+      source: connection.source, // as GlueDataStore.declare does: the declaration is on the connection
       connectionId,
       subnetIds: opts.subnets ?? (connection.subnetId ? [connection.subnetId] : []),
       securityGroupIds: opts.groups ?? [...connection.securityGroupIds],
