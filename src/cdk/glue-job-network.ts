@@ -830,11 +830,25 @@ export class GlueJobNetwork extends Construct {
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       privateDnsEnabled: true,
       subnets: { subnets: this.subnets },
+      // Least privilege: HTTPS from the Glue group only, not from the whole VPC.
+      open: false,
     };
     // In a VPC of the app, the endpoint belongs with the VPC (its stack), like the VPC's own endpoints.
-    this.secretsEndpoint = owned
+    const endpoint = owned
       ? this.vpc.addInterfaceEndpoint(`GlueSecrets${shortHash(this.node.path)}`, options)
       : new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', { vpc: this.vpc, ...options });
+    // The rule lives here (as the stores' rules do), so the VPC's stack never references this one.
+    for (const group of endpoint.connections.securityGroups) {
+      new ec2.CfnSecurityGroupIngress(this, `SecretsEndpointIngress${shortHash(group.node.path)}`, {
+        groupId: group.securityGroupId,
+        sourceSecurityGroupId: this.securityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: `Glue ENIs of ${this.node.path} read the data stores' secrets (Secrets Manager endpoint)`,
+      });
+    }
+    this.secretsEndpoint = endpoint;
   }
 
   /** Peering needs disjoint CIDR blocks, and routes from the Glue subnets must not be ambiguous. */
