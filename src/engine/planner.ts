@@ -1,15 +1,15 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet } from '../model';
 import { enisPerRun, usableAddresses } from './capacity';
+import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
 } from './plan';
+import { resolvedTrace } from './public-path';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { judgeConnection, s3PathOnce, selectConnection, Selection, summarize } from './selection';
-import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
-import { resolvedTrace } from './public-path';
 import { servicePathFindings } from './service-paths';
 import { describeAddress, LocatedStore, locateStores } from './store-location';
 import { otherSide, Topology } from './topology';

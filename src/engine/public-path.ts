@@ -1,11 +1,11 @@
 import { NetworkAcl, Subnet, Vpc } from '../model';
-import { LocatedStore } from './store-location';
 import { EniSide } from './path';
 import { Explanation, Hop, NameResolution, PathTrace, Verdict } from './plan';
 import {
   AclJudgement, judgeAcl, judgeGroupsPublic, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome,
   PUBLIC_RANGES, publicRouteChoices, routeText,
 } from './public-traffic';
+import { LocatedStore } from './store-location';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { formatRange } from '../model/cidr';

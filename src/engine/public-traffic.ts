@@ -145,8 +145,7 @@ export function judgeGroupsPublic(topo: Topology, groupIds: readonly string[], w
   if (!known) undecided.push('the groups are not known');
   for (const id of groupIds) {
     const g = topo.securityGroup(id);
-    if (!g) undecided.push(`security group ${id} is not described`);
-    else {
+    if (!g) {undecided.push(`security group ${id} is not described`);} else {
       groups.push(g);
       if (g.incomplete) undecided.push(g.incomplete);
     }

@@ -40,7 +40,7 @@ export const RULES = {
   quotaJobConnections: rule('GNP-QUOTA-JOB-CONNECTIONS', 'error', 'A job lists more connections than Glue accepts'),
   autoPeerUnfixable: rule('GNP-AUTOPEER-UNFIXABLE', 'error', 'Auto-peer cannot make a data store reachable safely'),
   inputUnresolved: rule('GNP-INPUT-UNRESOLVED', 'warning', 'A template value could not be resolved'),
-  s3PathAcl: rule('GNP-CONNECTION-S3-ACL', 'error', "The network ACL of a connection Glue can select blocks its S3 traffic: Glue still selects it and the runs fail"),
+  s3PathAcl: rule('GNP-CONNECTION-S3-ACL', 'error', 'The network ACL of a connection Glue can select blocks its S3 traffic: Glue still selects it and the runs fail'),
   noSecretsPath: rule('GNP-CONNECTION-NO-SECRETS-PATH', 'error', 'A connection Glue can select has no path to Secrets Manager, and the job reads a secret'),
   servicePathUnknown: rule('GNP-CONNECTION-SERVICE-PATH-UNKNOWN', 'warning', 'Whether a connection Glue can select reaches S3 or Secrets Manager depends on facts the inputs do not give'),
 } as const;

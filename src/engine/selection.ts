@@ -1,8 +1,8 @@
 import { GlueConnection, GlueJob, Subnet, Vpc } from '../model';
 import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
+import { connectionName } from './connection-name';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
-import { connectionName } from './connection-name';
 import { Topology } from './topology';
 import { formatRange } from '../model/cidr';
 

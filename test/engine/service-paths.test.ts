@@ -26,7 +26,12 @@ function oneVpc(opts: { secret?: boolean; nat?: boolean } = {}) {
 
 function interfaceEndpoint(m: ReturnType<typeof model>, privateDns: boolean | undefined) {
   m.model.gatewayEndpoints.set('sm', {
-    id: 'sm', source: { stack: 'Test', logicalId: 'sm' }, vpcId: known('v'), service: known('secretsmanager'), type: 'Interface', routeTableIds: [],
+    id: 'sm',
+    source: { stack: 'Test', logicalId: 'sm' },
+    vpcId: known('v'),
+    service: known('secretsmanager'),
+    type: 'Interface',
+    routeTableIds: [],
     privateDnsEnabled: privateDns === undefined ? { known: false, reason: 'PrivateDnsEnabled is a deploy-time value' } : known(privateDns),
   });
   return m;
