@@ -191,7 +191,8 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       findings.push(finding(RULES.storeUnreachable, job.source,
         `Job ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}${store.assumptions.length ? ` Assumed: ${store.assumptions.join(' ')}` : ''}`,
         dedupe(store.explanations.filter((e) => !e.unknown).map((e) => e.fix)).join(' '), job.id));
-    } else if (store.verdict === 'UNKNOWN') {
+    } else if (store.verdict === 'UNKNOWN' && !store.explanations.every((e) => e.code === 'UNKNOWN_CONNECTION')) {
+      // (A connection nobody defines already has GNP-CONNECTION-UNRESOLVED.)
       findings.push(finding(RULES.storeUnknown, job.source,
         `Job ${name}: reachability of the data store of connection ${store.connection.name} is UNKNOWN: ${dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.message)).join(' ')}`,
         dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.fix)).join(' '), job.id));

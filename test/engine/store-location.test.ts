@@ -197,5 +197,7 @@ describe('a job listing a connection nobody defines', () => {
     expect(row).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'unknown', paths: [] });
     expect(row.explanations.map((e) => e.code)).toEqual(['UNKNOWN_CONNECTION']);
     expect(plan.jobs[0].findings.map((f) => f.ruleId)).toContain('GNP-CONNECTION-UNRESOLVED');
+    // One warning says it, not two.
+    expect(plan.jobs[0].findings.map((f) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
   });
 });
