@@ -1,20 +1,29 @@
 import { writeFileSync } from 'fs';
 import { buildPlan, Plan } from '../engine';
-import { buildModel, InputError, loadFacts, loadInputs } from '../ingest';
+import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseParameterArgument } from '../ingest';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
 export type Format = typeof FORMATS[number];
 
-export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--az-down AZ ...] [--no-failover]
+export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameters KEY=VALUE ... | FILE]
+                    [--az-down AZ ...] [--no-failover]
                     [--format text|json|markdown|sarif|dot] [--output FILE]
 
-Replays AWS Glue's connection selection for every Glue job in the given CloudFormation templates
-(JSON or YAML) or CDK cloud assemblies (default: ./cdk.out), traces every data store path hop by
-hop, and prints the plan.
+Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in
+the given CloudFormation templates (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out),
+traces every data store path hop by hop, and prints the plan.
 
   PATH            a cdk.out directory (manifest.json) or a template file; several allowed
   --facts FILE    JSON describing networks defined outside the templates (see docs/facts.md)
+  --parameters P  values of the templates' parameters, as deployed (repeatable):
+                    Key=Value ...        for every stack that declares Key
+                    Stack:Key=Value ...  for one stack (its name, or its CDK display name)
+                    FILE, Stack:FILE     a JSON file, [{"ParameterKey": "K", "ParameterValue": "V"}]
+                                         (as the AWS CLI takes it) or {"Parameters": {"K": "V"}}
+                                         (a CodePipeline template configuration)
+                  An AWS::SSM::Parameter::Value<...> parameter is unknown unless given here (give
+                  the SSM parameter's value). A parameter with no default and no value is reported.
   --az-down AZ    treat AZ as failed for the main selection (repeatable, or several values)
   --no-failover   skip the single-AZ failure what-ifs
   --format F      text (default; coloured on a terminal unless NO_COLOR is set), json (the plan
@@ -37,6 +46,8 @@ export interface CliIo {
 export interface CliOptions {
   readonly paths: string[];
   readonly facts?: string;
+  /** `--parameters`: values for the templates' parameters, in the order given (later ones win). */
+  readonly parameters?: readonly ParameterSource[];
   readonly azDown: string[];
   readonly failover: boolean;
   readonly format: Format;
@@ -49,6 +60,7 @@ class UsageError extends Error {}
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   const paths: string[] = [];
   const azDown: string[] = [];
+  const parameters: ParameterSource[] = [];
   let facts: string | undefined;
   let format: Format = 'text';
   let output: string | undefined;
@@ -69,6 +81,21 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (facts !== undefined) throw new UsageError('--facts given twice');
         facts = value();
         break;
+      case '--parameters': {
+        const parameter = (text: string) => {
+          try {
+            return parseParameterArgument(text);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+        };
+        parameters.push(parameter(value()));
+        // `--parameters A=1 B=2` takes the following bare words that are Key=Value pairs.
+        while (inline === undefined && i + 1 < argv.length && !argv[i + 1].startsWith('-') && /^[^=]+=/.test(argv[i + 1])) {
+          parameters.push(parameter(argv[++i]));
+        }
+        break;
+      }
       case '--az-down':
         azDown.push(value());
         // `--az-down a b` takes the following bare words that look like AZ names.
@@ -92,17 +119,41 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         paths.push(arg);
     }
   }
-  return { paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format, ...(output !== undefined ? { output } : {}) };
+  return {
+    paths: paths.length ? paths : ['cdk.out'],
+    facts,
+    azDown,
+    failover,
+    format,
+    ...(parameters.length ? { parameters } : {}),
+    ...(output !== undefined ? { output } : {}),
+  };
 }
 
 const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
 
 /** Reads the inputs and plans; InputError for unreadable input. */
 export function planFromFiles(options: CliOptions, cwd: string): Plan {
+  return readAndPlan(options, cwd).plan;
+}
+
+function readAndPlan(options: CliOptions, cwd: string): { plan: Plan; connections: number } {
   const resolve = (p: string) => resolveIn(cwd, p);
-  const inputs = loadInputs(options.paths.map(resolve));
+  const inputs = applyParameters(loadInputs(options.paths.map(resolve)), options.parameters ?? [], resolve);
   const facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
-  return buildPlan(buildModel(inputs, facts), { azDown: options.azDown, failover: options.failover });
+  const model = buildModel(inputs, facts);
+  return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover }), connections: model.connections.size };
+}
+
+/**
+ * The text report of an input with nothing to check (no job, no finding): one line saying so,
+ * rather than an empty plan.
+ */
+function nothingToCheck(plan: Plan, connections: number, paths: readonly string[]): string | undefined {
+  if (plan.jobs.length > 0 || allFindings(plan).length > 0) return undefined;
+  const where = paths.join(', ');
+  if (connections === 0) return `No Glue job, crawler or connection in ${where}: nothing to check.\n`;
+  return `No Glue job or crawler in ${where} (${connections} connection${connections === 1 ? '' : 's'}, used by none): nothing to check.\n`;
 }
 
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
@@ -121,8 +172,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   let plan: Plan;
   let report: string;
   try {
-    plan = planFromFiles(options, io.cwd);
-    report = render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
+    const read = readAndPlan(options, io.cwd);
+    plan = read.plan;
+    report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
+      ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`glue-netplan: ${e.message}\n`);

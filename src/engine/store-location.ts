@@ -152,13 +152,14 @@ export function locateStores(topo: Topology, connection: GlueConnection): Locate
   if (declared) {
     const first = address?.hosts[0];
     const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
-    const port = declared.port ?? urlPort ?? defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined);
+    const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
+    const port = declared.portUnresolved ? undefined : declared.port ?? fallbackPort;
     return [{
       locatedBy: 'declared',
       storeSource: declared.source,
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
-      port: port !== undefined ? known(port) : unknown(`no port declared for ${connection.id} and none in its address`),
+      port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address`),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
@@ -169,6 +170,7 @@ export function locateStores(topo: Topology, connection: GlueConnection): Locate
   const located: LocatedStore[] = [];
   const assumedHosts: string[] = [];
   let assumedPort: number | undefined;
+  let assumedPortUnresolved = false;
   for (const host of hosts) {
     const one = host ? locateHost(topo, connection, address?.scheme, host) : undefined;
     if (one) {
@@ -178,13 +180,19 @@ export function locateStores(topo: Topology, connection: GlueConnection): Locate
     // Nothing locates this host: it joins the assumption below.
     if (host) assumedHosts.push(describeAddress(host.host, model));
     const port = host?.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
-    assumedPort ??= port ?? defaultPort(connection, address?.scheme, host ? markerRef(host.host)?.attribute : undefined);
+    if (port === undefined && portUnresolved(host)) assumedPortUnresolved = true;
+    assumedPort ??= port ?? (portUnresolved(host) ? undefined : defaultPort(connection, address?.scheme, host ? markerRef(host.host)?.attribute : undefined));
   }
   if (assumedHosts.length || !located.length) {
-    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? defaultPort(connection, address?.scheme));
+    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)));
     if (assumed) located.push(assumed);
   }
   return located;
+}
+
+/** A port the address names but that cannot be resolved is unknown, not the scheme's default. */
+function portUnresolved(host: { host: string; port?: string } | undefined): boolean {
+  return host?.port !== undefined && !/^\d+$/.test(host.port) && !markerRef(host.port);
 }
 
 function sameLocation(a: LocatedStore, b: LocatedStore): boolean {
@@ -197,7 +205,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   const model = topo.model;
   const urlPort = host.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
   const ref = markerRef(host.host);
-  const fallbackPort = urlPort ?? defaultPort(connection, scheme, ref?.attribute);
+  const fallbackPort = urlPort ?? (portUnresolved(host) ? undefined : defaultPort(connection, scheme, ref?.attribute));
   const hostText = describeAddress(host.host, model);
   const resource = ref ? model.dataStores.get(ref.modelId) : undefined;
   if (resource) {

@@ -1,11 +1,13 @@
 import { existsSync, statSync } from 'fs';
-import { join } from 'path';
+import { basename, dirname, join } from 'path';
 import { InputError } from './errors';
 import { isObject, loadTemplateFile, parseTemplateText, readTextFile } from './template';
+import { NOT_CLOUDFORMATION, notCloudFormation, terraformDirectoryKind } from './terraform';
 import { TemplateInput } from './types';
 
 const STACK_ARTIFACT = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY_ARTIFACT = 'cdk:cloud-assembly';
+const ASSET_MANIFEST_ARTIFACT = 'cdk:asset-manifest';
 
 /**
  * Reads every stack of a CDK cloud assembly (`cdk.out`): the stacks of `manifest.json`, the nested
@@ -13,7 +15,10 @@ const NESTED_ASSEMBLY_ARTIFACT = 'cdk:cloud-assembly';
  */
 export function loadCloudAssembly(dir: string): TemplateInput[] {
   const manifestFile = join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) throw new InputError(dir, 'no manifest.json: not a CDK cloud assembly directory');
+  if (!existsSync(manifestFile)) {
+    const terraform = terraformDirectoryKind(dir, undefined);
+    throw new InputError(dir, terraform ? notCloudFormation(terraform) : 'no manifest.json: not a CDK cloud assembly directory');
+  }
   let manifest: any;
   try {
     manifest = JSON.parse(readTextFile(manifestFile));
@@ -21,11 +26,14 @@ export function loadCloudAssembly(dir: string): TemplateInput[] {
     if (e instanceof InputError) throw e;
     throw new InputError(manifestFile, `not valid JSON (${(e as Error).message})`);
   }
+  const terraform = terraformDirectoryKind(dir, manifest);
+  if (terraform) throw new InputError(dir, notCloudFormation(terraform));
   if (!isObject(manifest) || !isObject(manifest.artifacts)) {
     throw new InputError(manifestFile, 'no "artifacts" object');
   }
 
   const inputs: TemplateInput[] = [];
+  const assets = fileAssetsOf(dir, manifest.artifacts);
   for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts)) {
     if (!isObject(artifact)) continue;
     const properties = isObject(artifact.properties) ? artifact.properties : {};
@@ -41,7 +49,7 @@ export function loadCloudAssembly(dir: string): TemplateInput[] {
         template: parseTemplateText(readTextFile(file), file),
         ...parseEnvironment(artifact.environment),
       };
-      inputs.push(stack, ...loadNestedStacks(stack, dir));
+      inputs.push(stack, ...loadNestedStacks(stack, (resource) => nestedTemplateInAssembly(resource, dir, assets)));
     } else if (artifact.type === NESTED_ASSEMBLY_ARTIFACT && typeof properties.directoryName === 'string') {
       inputs.push(...loadCloudAssembly(join(dir, properties.directoryName)));
     }
@@ -60,17 +68,65 @@ function parseEnvironment(environment: unknown): { account?: string; region?: st
 }
 
 /**
- * CDK nested stacks: the parent's `AWS::CloudFormation::Stack` resource names its template in the
- * `aws:asset:path` metadata. The nested stack is named `${parent}/${logicalId}` and receives the
- * parent resource's `Parameters`, evaluated in the parent's context.
+ * The file of each file asset of the assembly, by the S3 object key it is published to
+ * (`<hash>.json`): where a nested stack's template is when its parent's `TemplateURL` names the
+ * key and no `aws:asset:path` metadata names the file (`cdk synth --no-asset-metadata`).
  */
-function loadNestedStacks(parent: TemplateInput, dir: string): TemplateInput[] {
+function fileAssetsOf(dir: string, artifacts: Record<string, unknown>): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const artifact of Object.values<any>(artifacts)) {
+    if (!isObject(artifact) || artifact.type !== ASSET_MANIFEST_ARTIFACT || typeof artifact.properties?.file !== 'string') continue;
+    let assetManifest: any;
+    try {
+      assetManifest = JSON.parse(readTextFile(join(dir, artifact.properties.file)));
+    } catch {
+      continue; // Only a fallback: without it a nested stack is reported as not read.
+    }
+    for (const asset of Object.values<any>(isObject(assetManifest?.files) ? assetManifest.files : {})) {
+      const path = asset?.source?.path;
+      if (typeof path !== 'string' || !NESTED_TEMPLATE.test(path) || !isObject(asset.destinations)) continue;
+      for (const destination of Object.values<any>(asset.destinations)) {
+        if (typeof destination?.objectKey === 'string') files.set(destination.objectKey, join(dir, path));
+      }
+    }
+  }
+  return files;
+}
+
+const NESTED_TEMPLATE = /\.nested\.template\.json$/;
+
+/** A CDK nested stack's template in the assembly: named by `aws:asset:path`, else by its asset's object key. */
+function nestedTemplateInAssembly(resource: Record<string, any>, dir: string, assets: Map<string, string>): string | undefined {
+  const assetPath = resource.Metadata?.['aws:asset:path'];
+  if (typeof assetPath === 'string' && NESTED_TEMPLATE.test(assetPath)) return join(dir, assetPath);
+  const url = JSON.stringify(resource.Properties?.TemplateURL ?? '');
+  for (const [objectKey, file] of assets) if (url.includes(`/${objectKey}`)) return file;
+  return undefined;
+}
+
+/**
+ * A hand-written parent's nested template given as a local path (`TemplateURL: ./network.yaml`,
+ * as `aws cloudformation package` takes it), relative to the parent's file. A URL (S3, https) is
+ * not fetched: the nested stack is reported as not read.
+ */
+function nestedTemplateBesideFile(resource: Record<string, any>, parentFile: string): string | undefined {
+  const url = resource.Properties?.TemplateURL;
+  if (typeof url !== 'string' || url === '' || /^[a-z][a-z0-9+.-]*:/i.test(url)) return undefined;
+  return join(dirname(parentFile), url);
+}
+
+/**
+ * Nested stacks: the parent's `AWS::CloudFormation::Stack` resources whose template `locate`
+ * finds. The nested stack is named `${parent}/${logicalId}` and receives the parent resource's
+ * `Parameters`, evaluated in the parent's context. One whose template is not found is reported
+ * when the model is built.
+ */
+function loadNestedStacks(parent: TemplateInput, locate: (resource: Record<string, any>, parent: TemplateInput) => string | undefined): TemplateInput[] {
   const nested: TemplateInput[] = [];
   for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources)) {
     if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
-    const assetPath = resource.Metadata?.['aws:asset:path'];
-    if (typeof assetPath !== 'string' || !assetPath.endsWith('.nested.template.json')) continue;
-    const file = join(dir, assetPath);
+    const file = locate(resource, parent);
+    if (file === undefined) continue;
     const child: TemplateInput = {
       stackName: `${parent.stackName}/${logicalId}`,
       displayName: parent.displayName ? `${parent.displayName}/${logicalId}` : undefined,
@@ -81,7 +137,7 @@ function loadNestedStacks(parent: TemplateInput, dir: string): TemplateInput[] {
       parameters: isObject(resource.Properties?.Parameters) ? resource.Properties.Parameters : {},
       parametersStackName: parent.stackName,
     };
-    nested.push(child, ...loadNestedStacks(child, dir));
+    nested.push(child, ...loadNestedStacks(child, locate));
   }
   return nested;
 }
@@ -94,9 +150,16 @@ export function loadInputs(paths: string[]): TemplateInput[] {
     try {
       isDirectory = statSync(path).isDirectory();
     } catch {
-      throw new InputError(path, 'no such file or directory');
+      // `glue-netplan` run in a CDKTF or Terraform project looks for ./cdk.out.
+      const terraform = basename(path) === 'cdk.out' ? terraformDirectoryKind(dirname(path), undefined) : undefined;
+      throw new InputError(path, terraform ? `no such directory, and ${dirname(path)} is ${terraform}, ${NOT_CLOUDFORMATION}` : 'no such file or directory');
     }
-    inputs.push(...(isDirectory ? loadCloudAssembly(path) : [loadTemplateFile(path)]));
+    if (isDirectory) {
+      inputs.push(...loadCloudAssembly(path));
+    } else {
+      const template = loadTemplateFile(path);
+      inputs.push(template, ...loadNestedStacks(template, (resource, { file }) => nestedTemplateBesideFile(resource, file ?? path)));
+    }
   }
   return inputs;
 }

@@ -1,15 +1,24 @@
 import { readFileSync } from 'fs';
 import { basename } from 'path';
 import { InputError } from './errors';
+import { notCloudFormation, terraformFileKind } from './terraform';
 import { TemplateInput } from './types';
 import { parseCloudFormationYaml } from './yaml';
 
 /** Parses template text: JSON first, then YAML with short-form intrinsics. */
 export function parseTemplateText(text: string, file: string): any {
   let template: unknown;
+  let json: unknown;
   try {
-    template = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
+    // Not JSON: Terraform is said as such, not as a YAML error quoting it.
+  }
+  const terraform = terraformFileKind(file, text, json);
+  if (terraform) throw new InputError(file, notCloudFormation(terraform));
+  if (json !== undefined) {
+    template = json;
+  } else {
     const yaml = parseCloudFormationYaml(text);
     if (!yaml.ok) throw new InputError(file, `neither JSON nor YAML (${yaml.error})`);
     template = yaml.value;
