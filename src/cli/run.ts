@@ -1,6 +1,7 @@
-import { writeFileSync } from 'fs';
 import { buildPlan, Plan } from '../engine';
 import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseParameterArgument } from '../ingest';
+import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
+import { writeReportFile } from './output';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
@@ -8,7 +9,7 @@ export type Format = typeof FORMATS[number];
 
 export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameters KEY=VALUE ... | FILE]
                     [--az-down AZ ...] [--no-failover]
-                    [--format text|json|markdown|sarif|dot] [--output FILE]
+                    [--format text|json|markdown|sarif|dot] [--output FILE] [--max-input-mb N]
 
 Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in
 the given CloudFormation templates (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out),
@@ -30,10 +31,12 @@ traces every data store path hop by hop, and prints the plan.
                   for scripts), markdown (summary, diagrams, blocked paths and fixes), sarif
                   (SARIF 2.1.0 for code scanning, results at the template line of each resource)
                   or dot (the network diagrams as Graphviz DOT)
-  --output FILE   write the report to FILE instead of standard output
+  --output FILE   write the report to FILE instead of standard output (never over an input;
+                  written to a temporary file, then renamed)
+  --max-input-mb N  stop reading after N MB of input, all files together (default ${DEFAULT_MAX_INPUT_MB})
 
-Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable input or an
-unwritable --output file.`;
+Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable, malformed or
+too large input, or an unwritable --output file.`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -53,6 +56,8 @@ export interface CliOptions {
   readonly format: Format;
   /** Write the report to this file instead of standard output. */
   readonly output?: string;
+  /** The most input to read, all files together, in MB (default DEFAULT_MAX_INPUT_MB). */
+  readonly maxInputMb?: number;
 }
 
 class UsageError extends Error {}
@@ -64,6 +69,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   let facts: string | undefined;
   let format: Format = 'text';
   let output: string | undefined;
+  let maxInputMb: number | undefined;
   let failover = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -111,6 +117,13 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (output !== undefined) throw new UsageError('--output given twice');
         output = value();
         break;
+      case '--max-input-mb': {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) throw new UsageError(`--max-input-mb must be a positive number of megabytes; not ${v}`);
+        maxInputMb = n;
+        break;
+      }
       case '--no-failover':
         failover = false;
         break;
@@ -127,20 +140,27 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     format,
     ...(parameters.length ? { parameters } : {}),
     ...(output !== undefined ? { output } : {}),
+    ...(maxInputMb !== undefined ? { maxInputMb } : {}),
   };
 }
 
 const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
 
-/** Reads the inputs and plans; InputError for unreadable input. */
-export function planFromFiles(options: CliOptions, cwd: string): Plan {
-  return readAndPlan(options, cwd).plan;
+/** The run's input budget: `--max-input-mb`, every file read counted. */
+export function inputBudget(options: CliOptions): InputBudget {
+  const mb = options.maxInputMb ?? DEFAULT_MAX_INPUT_MB;
+  return new InputBudget(mb * 1024 * 1024, `raise it with --max-input-mb (now ${mb})`);
 }
 
-function readAndPlan(options: CliOptions, cwd: string): { plan: Plan; connections: number } {
+/** Reads the inputs and plans; InputError for unreadable input. */
+export function planFromFiles(options: CliOptions, cwd: string, budget: InputBudget = inputBudget(options)): Plan {
+  return readAndPlan(options, cwd, budget).plan;
+}
+
+function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget): { plan: Plan; connections: number } {
   const resolve = (p: string) => resolveIn(cwd, p);
-  const inputs = applyParameters(loadInputs(options.paths.map(resolve)), options.parameters ?? [], resolve);
-  const facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
+  const inputs = applyParameters(loadInputs(options.paths.map(resolve), budget), options.parameters ?? [], resolve);
+  const facts = options.facts !== undefined ? loadFacts(resolve(options.facts), budget) : undefined;
   const model = buildModel(inputs, facts);
   return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover }), connections: model.connections.size };
 }
@@ -171,8 +191,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
   let plan: Plan;
   let report: string;
+  const budget = inputBudget(options);
   try {
-    const read = readAndPlan(options, io.cwd);
+    const read = readAndPlan(options, io.cwd, budget);
     plan = read.plan;
     report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
       ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
@@ -189,7 +210,11 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.stdout(report);
   } else {
     try {
-      writeFileSync(resolveIn(io.cwd, options.output), report);
+      const problem = writeReportFile(resolveIn(io.cwd, options.output), report, budget.filesRead);
+      if (problem) {
+        io.stderr(`glue-netplan: ${options.output}: cannot write the report: the --output file ${problem}\n`);
+        return 2;
+      }
     } catch (e) {
       io.stderr(`glue-netplan: ${options.output}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
       return 2;

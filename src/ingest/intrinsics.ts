@@ -1,5 +1,6 @@
 import { cidrOf, parseCidr } from '../model';
-import { isObject } from './template';
+import { TemplateError } from './errors';
+import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
 
 /** A Ref / Fn::GetAtt to a resource of the model (`${stackName}/${logicalId}`). */
@@ -84,6 +85,12 @@ export function defaultPortForEngine(engine: unknown): number | undefined {
 const MAX_DEPTH = 100;
 
 /**
+ * `Fn::Cidr`'s largest count
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html).
+ */
+const MAX_CIDR_COUNT = 256;
+
+/**
  * `{"Fn::NetplanStackRef": [stack, logicalId, "Ref" | attribute]}`: a reference to a resource of
  * another stack of the same app. Not CloudFormation: the synth-time guard reads the construct tree
  * before CDK turns such references into exports and imports, and renders them this way.
@@ -132,7 +139,7 @@ export class InputSet {
         const modelId = modelIdOf(input, logicalId);
         ids.set(logicalId, modelId);
         this.resources.set(modelId, {
-          input, logicalId, type: String(resource.Type), resource,
+          input, logicalId, type: safeString(resource.Type), resource,
         });
       }
     }
@@ -317,7 +324,7 @@ export class StackEvaluator {
   }
 
   private parameter(name: string, definition: Record<string, any>): unknown {
-    const type = String(definition.Type ?? 'String');
+    const type = safeString(definition.Type ?? 'String');
     let value: unknown;
     const given = this.input.givenParameters;
     if (given && Object.prototype.hasOwnProperty.call(given, name)) {
@@ -549,8 +556,8 @@ export class StackEvaluator {
     try {
       switch (name) {
         case 'Condition': {
-          const definition = this.input.template.Conditions?.[String(arg)];
-          if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${String(arg)} is not defined`);
+          const definition = this.input.template.Conditions?.[safeString(arg)];
+          if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${safeString(arg)} is not defined`);
           return this.conditionValue(definition);
         }
         case 'Fn::Equals': {
@@ -612,6 +619,11 @@ export class StackEvaluator {
     const count = Number(this.evaluate(arg[1]));
     const bits = Number(this.evaluate(arg[2]));
     const prefixLength = 32 - bits;
+    // CloudFormation's range (its Fn::Cidr reference): a larger count is a template it rejects.
+    if (Number.isInteger(count) && count > MAX_CIDR_COUNT) {
+      throw new TemplateError(`Fn::Cidr ${JSON.stringify(arg).slice(0, 80)}: count ${count} is outside 1..${MAX_CIDR_COUNT}, the range CloudFormation accepts`,
+        this.input.file ?? this.input.stackName);
+    }
     if (!parent || !Number.isInteger(count) || !Number.isInteger(bits) || prefixLength < parent.prefixLength || count < 1) {
       return unresolved(`stack ${this.stack}: Fn::Cidr ${JSON.stringify(arg)} cannot be evaluated`);
     }

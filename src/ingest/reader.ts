@@ -2,7 +2,7 @@ import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '
 import {
   InputSet, isResourceRef, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, unresolved, withoutMarkers,
 } from './intrinsics';
-import { isObject } from './template';
+import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
 
 /** Everything readers share while one model is built. */
@@ -32,7 +32,7 @@ export class ResourceReader {
   constructor(readonly context: BuildContext, readonly input: TemplateInput, readonly logicalId: string,
     readonly resource: Record<string, any>) {
     this.id = context.inputs.modelId(input, logicalId);
-    this.type = String(resource.Type);
+    this.type = safeString(resource.Type);
     this.evaluator = context.inputs.evaluator(input.stackName);
     this.properties = isObject(resource.Properties) ? resource.Properties : {};
     const constructPath = resource.Metadata?.['aws:cdk:path'];

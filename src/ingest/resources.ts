@@ -1,5 +1,6 @@
-import { emptyModel, NetworkModel } from '../model';
+import { emptyModel, NetworkModel, SourceRef } from '../model';
 import { isCustomResourceType } from './custom-resources';
+import { InputError, isStackOverflow, TemplateError } from './errors';
 import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables } from './facts';
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet } from './intrinsics';
@@ -119,12 +120,14 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
     for (const { input, logicalId, resource, read } of entries) {
-      const reader = new ResourceReader(context, input, logicalId, resource);
       // A resource whose Condition is false does not exist; an undecided one is read as uncertain.
-      if (reader.exists() !== false) read(reader, connectionIdsByName);
+      asInputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`, () => {
+        const reader = new ResourceReader(context, input, logicalId, resource);
+        if (reader.exists() !== false) read(reader, connectionIdsByName);
+      });
     }
   }
-  readOpenEndedSources(context, late);
+  asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);
@@ -157,10 +160,38 @@ function reportMissingParameter(model: NetworkModel, input: TemplateInput, name:
   });
 }
 
+/**
+ * Runs a reading step. Content CloudFormation rejects (TemplateError), or a value nested too
+ * deeply to evaluate, is the user's to fix: an InputError naming the file and the place.
+ */
+function asInputError(file: string | undefined, place: string, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    if (e instanceof TemplateError) throw new InputError(file ?? e.file ?? 'the templates', `${place}: ${e.message}`);
+    if (isStackOverflow(e)) throw new InputError(file ?? 'the templates', `${place}: a value nests too deeply to evaluate`);
+    throw e;
+  }
+}
+
 function connectionsByName(model: NetworkModel): Map<string, string> {
   const byName = new Map<string, string>();
   for (const connection of model.connections.values()) {
-    if (connection.name.known && !byName.has(connection.name.value)) byName.set(connection.name.value, connection.id);
+    if (!connection.name.known) continue;
+    const firstId = byName.get(connection.name.value);
+    if (firstId === undefined) {
+      byName.set(connection.name.value, connection.id);
+      continue;
+    }
+    // Jobs name connections literally: the name must designate one connection.
+    const first = model.connections.get(firstId)!;
+    const where = (source: SourceRef) => `${source.file ?? source.stack} (${source.stack}/${source.logicalId})`;
+    model.issues.push({
+      source: connection.source,
+      message: `Glue connection name "${connection.name.value}" is defined by both ${where(first.source)} and ${where(connection.source)}: `
+        + 'a job that names it is matched to the first. Glue connection names are unique per account and Region; rename one, '
+        + 'or read the templates of one account and Region at a time',
+    });
   }
   return byName;
 }
