@@ -388,6 +388,17 @@ export class GlueJobNetwork extends Construct {
    */
   public readonly s3Endpoint?: ec2.IGatewayVpcEndpoint;
 
+  /**
+   * The Secrets Manager interface endpoint (private DNS on) the Glue ENIs read the stores'
+   * secrets through, once a store with a secret is added: created here unless the chosen
+   * subnets route to a NAT gateway or the VPC already has one in the app. Undefined until then.
+   */
+  public get secretsManagerEndpoint(): ec2.IInterfaceVpcEndpoint | undefined {
+    return this.secretsEndpoint;
+  }
+
+  private secretsEndpoint?: ec2.IInterfaceVpcEndpoint;
+  private secretsPathChecked = false;
   private readonly storeConnections: glue.Connection[] = [];
   private readonly storeSecrets: secretsmanager.ISecret[] = [];
   private readonly grantees: iam.IGrantable[] = [];
@@ -792,7 +803,53 @@ export class GlueJobNetwork extends Construct {
       this.storeSecrets.push(spec.secret);
       for (const grantee of this.grantees) spec.secret.grantRead(grantee);
     }
+    if (spec.secret !== undefined) this.ensureSecretsPath();
     return connection;
+  }
+
+  /**
+   * Glue reads a connection's secret from the ENIs' subnet at run time, so the subnets need a
+   * path to Secrets Manager: a NAT route, or an interface endpoint with private DNS in the VPC
+   * (rule GNP-CONNECTION-NO-SECRETS-PATH). One endpoint per VPC: an app that already has one (or
+   * another GlueJobNetwork on the VPC made one) keeps it, since a second endpoint with private
+   * DNS for the same service fails to deploy.
+   */
+  private ensureSecretsPath(): void {
+    if (this.secretsPathChecked) return;
+    this.secretsPathChecked = true;
+    const owned = isDefinedInApp(this.vpc);
+    if (owned) {
+      const index = new AppRoutingIndex(this.node.root);
+      const tables = this.subnets.map(s => s.routeTable?.routeTableId);
+      if (tables.every(t => t !== undefined && index.s3Path(t).natRoutes.length > 0)) return;
+    }
+    const existing = this.node.root.node.findAll().find((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
+      && c.vpcId === this.vpc.vpcId && c.vpcEndpointType === 'Interface' && c.privateDnsEnabled === true
+      && JSON.stringify(Stack.of(c).resolve(c.serviceName)).includes('secretsmanager'));
+    if (existing) return;
+    const options: ec2.InterfaceVpcEndpointOptions = {
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      privateDnsEnabled: true,
+      subnets: { subnets: this.subnets },
+      // Least privilege: HTTPS from the Glue group only, not from the whole VPC.
+      open: false,
+    };
+    // In a VPC of the app, the endpoint belongs with the VPC (its stack), like the VPC's own endpoints.
+    const endpoint = owned
+      ? this.vpc.addInterfaceEndpoint(`GlueSecrets${shortHash(this.node.path)}`, options)
+      : new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', { vpc: this.vpc, ...options });
+    // The rule lives here (as the stores' rules do), so the VPC's stack never references this one.
+    for (const group of endpoint.connections.securityGroups) {
+      new ec2.CfnSecurityGroupIngress(this, `SecretsEndpointIngress${shortHash(group.node.path)}`, {
+        groupId: group.securityGroupId,
+        sourceSecurityGroupId: this.securityGroup.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: `Glue ENIs of ${this.node.path} read the data stores' secrets (Secrets Manager endpoint)`,
+      });
+    }
+    this.secretsEndpoint = endpoint;
   }
 
   /** Peering needs disjoint CIDR blocks, and routes from the Glue subnets must not be ambiguous. */

@@ -71,6 +71,29 @@ export interface PathTrace {
   readonly verdict: Verdict;
   readonly hops: Hop[];
   readonly explanations: Explanation[];
+  /**
+   * For a publicly accessible store named by DNS from another VPC: what its name resolves to,
+   * and so which path this is (`public`: through a NAT gateway and the internet).
+   */
+  readonly nameResolution?: NameResolution;
+}
+
+/**
+ * What a publicly accessible store's DNS name resolves to from the Glue subnet's VPC: its public
+ * address from any other VPC, unless a peering between the two allows DNS resolution from the
+ * remote VPC on the store's side (`AllowDnsResolutionFromRemoteVpc`; CloudFormation cannot set
+ * it); over a transit gateway always the public one.
+ */
+export interface NameResolution {
+  readonly resolvesTo: 'private' | 'public' | 'unknown';
+  readonly eniVpc: string;
+  readonly storeVpc: string;
+  /** The peering joining the two VPCs, when there is one. */
+  readonly peeringId?: string;
+  /** The side of that peering whose DNS option decides (the store's VPC's side). */
+  readonly optionSide?: 'requester' | 'accepter';
+  /** Why, in words. */
+  readonly why: string;
 }
 
 export interface DataStorePlan {

@@ -1,14 +1,17 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../model';
 import { enisPerRun, usableAddresses } from './capacity';
+import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
 } from './plan';
+import { resolvedTrace } from './public-path';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { judgeConnection, s3PathOnce, selectConnection, Selection, summarize } from './selection';
-import { LocatedStore, locateStore } from './store-location';
+import { servicePathFindings } from './service-paths';
+import { describeAddress, LocatedStore, locateStores } from './store-location';
 import { otherSide, Topology } from './topology';
 
 const PEERINGS_PER_VPC = 50;
@@ -23,7 +26,7 @@ const NO_AZ_DOWN: ReadonlySet<string> = new Set();
  * results are shared, read-only, by every job (and failover scenario) that takes that path.
  */
 interface PlanMemo {
-  readonly stores: Map<string, LocatedStore | undefined>;
+  readonly stores: Map<string, LocatedStore[]>;
   /**
    * Traces by ENI subnet, store subnet, ENI groups, then the store's port, address and groups.
    * Nested maps keyed by the model's objects and by small numbers (below): one string key per
@@ -51,10 +54,11 @@ function keyNumber(memo: PlanMemo, text: string): number {
   return n;
 }
 
-function locateStoreOnce(topo: Topology, connection: GlueConnection): LocatedStore | undefined {
+function locateStoresOnce(topo: Topology, connection: GlueConnection): LocatedStore[] {
   const { stores } = memoOf(topo);
-  if (!stores.has(connection.id)) stores.set(connection.id, locateStore(topo, connection));
-  return stores.get(connection.id);
+  let located = stores.get(connection.id);
+  if (!located) stores.set(connection.id, located = locateStores(topo, connection));
+  return located;
 }
 
 /** The trace from the ENI side to one subnet of a located store whose port is known. */
@@ -80,7 +84,8 @@ function tracePathOnce(topo: Topology, eni: EniSide, storeSubnet: Subnet, locate
 }
 
 function finding(rule: RuleDefinition, source: Finding['source'], message: string, fix: string, jobId?: string): Finding {
-  return { ruleId: rule.id, severity: rule.severity, source, message, fix, jobId };
+  // Internal markers of unresolved template values never reach a message.
+  return { ruleId: rule.id, severity: rule.severity, source, message: describeAddress(message), fix: describeAddress(fix), jobId };
 }
 
 /** Builds the plan: Glue's selection replayed per job, every store traced, what-ifs, findings. */
@@ -97,6 +102,7 @@ export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan 
     ...peeringFindings(topo),
     ...quotaFindings(topo),
     ...capacityFindings(topo, jobs),
+    ...servicePathFindings(topo, jobs),
   ];
   return { jobs, findings, azDown: [...azDown], network: describeNetwork(topo, jobs) };
 }
@@ -193,9 +199,10 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       const codes = [...new Set(store.explanations.filter((e) => !e.unknown).map((e) => e.code))].join(', ');
       const from = selectedName ? `from the connection Glue selects (${selectedName} in ${selection.selected!.subnet.id}, ${selection.selected!.vpc.id})` : 'because no connection is selected';
       findings.push(finding(RULES.storeUnreachable, job.source,
-        `${unitTitle} ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}`,
+        `${unitTitle} ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}${store.assumptions.length ? ` Assumed: ${store.assumptions.join(' ')}` : ''}`,
         dedupe(store.explanations.filter((e) => !e.unknown).map((e) => e.fix)).join(' '), job.id));
-    } else if (store.verdict === 'UNKNOWN') {
+    } else if (store.verdict === 'UNKNOWN' && !store.explanations.every((e) => e.code === 'UNKNOWN_CONNECTION')) {
+      // (A connection nobody defines already has GNP-CONNECTION-UNRESOLVED.)
       findings.push(finding(RULES.storeUnknown, job.source,
         `${unitTitle} ${name}: reachability of the data store of connection ${store.connection.name} is UNKNOWN: ${dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.message)).join(' ')}`,
         dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.fix)).join(' '), job.id));
@@ -242,62 +249,131 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
   const plans: DataStorePlan[] = [];
   for (const ref of job.connections) {
     const connection = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
-    if (!connection) continue;
-    const located = locateStoreOnce(topo, connection);
-    if (!located) continue;
+    if (!connection) {
+      // A connection nobody describes still has a store: its row says UNKNOWN, so scripts that
+      // read `dataStores` see it (GNP-CONNECTION-UNRESOLVED says why).
+      const name = ref.name.known ? ref.name.value : '(unresolved name)';
+      plans.push({
+        connection: summarize(topo, undefined, name),
+        locatedBy: 'unknown',
+        assumptions: [],
+        verdict: 'UNKNOWN',
+        paths: [],
+        explanations: [{ code: 'UNKNOWN_CONNECTION', component: name, source: job.source, message: `No template or --facts file defines connection ${name}, so its data store (and whether Glue can select it) is unknown.`, fix: 'Define the connection in the app, or describe it under connections[] (and its store under dataStores[]) in a --facts file.', unknown: true }],
+      });
+      continue;
+    }
+    const locatedList = locateStoresOnce(topo, connection);
+    if (!locatedList.length) continue;
     const summary = summarize(topo, connection, '');
-    const unknownStore = (message: string, fix: string): DataStorePlan =>
-      storePlan(summary, located, 'UNKNOWN', [], [{ code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message, fix, unknown: true }]);
+    const whole = (verdict: Verdict, explanation: Explanation): DataStorePlan => storePlan(summary, locatedList, verdict, [], [explanation]);
     if (job.command === 'glueray') {
-      plans.push(storePlan(summary, located, 'UNREACHABLE', [], [{ code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'AWS Glue for Ray does not run in a VPC, so its runs cannot reach private data stores whatever the connections say.', fix: 'Use a Spark or Python shell job for VPC data stores.' }]));
+      plans.push(whole('UNREACHABLE', { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'AWS Glue for Ray does not run in a VPC, so its runs cannot reach private data stores whatever the connections say.', fix: 'Use a Spark or Python shell job for VPC data stores.' }));
+      continue;
+    }
+    const loopback = locatedList.find((l) => l.loopback);
+    if (loopback) {
+      // Whatever Glue selects, a loopback address names the worker itself.
+      plans.push(whole('UNREACHABLE', {
+        code: 'LOOPBACK_ADDRESS',
+        component: connection.id,
+        source: connection.source,
+        message: `Connection ${summary.name} names ${loopback.host} as its data store: a loopback address (localhost, 127.0.0.0/8) names the Glue worker itself from inside the job, never a data store, so nothing listens there.`,
+        fix: `Put the data store's real host name or address in connection ${summary.name}.`,
+      }));
       continue;
     }
     if (!selection.selected) {
       if (selection.uncertain) {
-        plans.push(unknownStore('The connection Glue selects cannot be decided (see the candidates).', 'Describe the undecided connections.'));
+        plans.push(whole('UNKNOWN', { code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message: 'The connection Glue selects cannot be decided (see the candidates).', fix: 'Describe the undecided connections.', unknown: true }));
       } else {
         const none = !job.connections.some((r) => r.connectionId && topo.model.connections.get(r.connectionId)?.subnetId);
-        plans.push(storePlan(summary, located, 'UNREACHABLE', [], [none
+        plans.push(whole('UNREACHABLE', none
           ? { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'No connection of the job carries a network configuration, so Glue runs outside your VPCs and cannot reach private data stores.', fix: 'Give a connection a subnet (PhysicalConnectionRequirements) in a VPC that reaches every store.' }
-          : { code: 'NO_SUITABLE_CONNECTION', component: job.id, source: job.source, message: 'No connection is suitable, so the run fails at submission before any data store is contacted.', fix: 'Make one connection suitable (S3 path, free addresses, healthy AZ).' }]));
+          : { code: 'NO_SUITABLE_CONNECTION', component: job.id, source: job.source, message: 'No connection is suitable, so the run fails at submission before any data store is contacted.', fix: 'Make one connection suitable (S3 path, free addresses, healthy AZ).' }));
       }
       continue;
     }
-    if (!located.subnetIds.known) { plans.push(unknownStore(located.subnetIds.reason, 'Declare where the store lives (GlueDataStore, or dataStores[] in --facts).')); continue; }
-    if (!located.port.known) { plans.push(unknownStore(located.port.reason, 'Put the port in the connection URL or declare it.')); continue; }
     const eni = { subnet: selection.selected.subnet, securityGroupIds: selection.selected.connection.securityGroupIds };
     const paths: PathTrace[] = [];
-    for (const subnetId of located.subnetIds.value) {
-      const subnet = topo.subnet(subnetId);
-      if (!subnet) {
-        paths.push({ sourceSubnet: eni.subnet.id, destinationSubnet: subnetId, verdict: 'UNKNOWN', hops: [], explanations: [{ code: 'UNKNOWN_SUBNET', component: subnetId, message: `Store subnet ${subnetId} is not described by the templates or --facts.`, fix: 'Describe it in a --facts file.', unknown: true }] });
-        continue;
-      }
-      const trace = tracePathOnce(topo, eni, subnet, located, located.port.value);
-      // The trace is shared: a DNS explanation goes on a copy.
-      const dns = located.publiclyAccessible && located.byHostname ? dnsExplanation(topo, eni.subnet, subnet) : undefined;
-      paths.push(dns ? { ...trace, explanations: [...trace.explanations, dns] } : trace);
+    const extra: Explanation[] = [];
+    let verdict: Verdict = 'REACHABLE';
+    for (const located of locatedList) {
+      const one = planLocated(topo, connection, eni, located);
+      paths.push(...one.paths);
+      extra.push(...one.explanations);
+      if (one.verdict === 'UNREACHABLE' || verdict === 'UNREACHABLE') verdict = 'UNREACHABLE';
+      else if (one.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
     }
-    let verdict: Verdict = paths.length ? worstOf(paths) : 'UNKNOWN';
-    const explanations = dedupeExplanations(paths);
+    const explanations = mergeExplanations(dedupeExplanations(paths), extra);
     if (selection.uncertain && verdict !== 'UNKNOWN') {
       explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
       verdict = 'UNKNOWN';
     }
-    if (!paths.length) explanations.push({ code: 'UNKNOWN_STORE', component: connection.id, message: 'The store has no subnets.', fix: 'Declare its subnets.', unknown: true });
-    plans.push(storePlan(summary, located, verdict, paths, explanations));
+    plans.push(storePlan(summary, locatedList, verdict, paths, explanations));
   }
   return plans;
 }
 
+/**
+ * The paths from the selected ENI subnet to one location of a store (a declared store, a
+ * resource, an IP address, or the assumed connection subnet), and the verdict they give.
+ */
+function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, located: LocatedStore): { verdict: Verdict; paths: PathTrace[]; explanations: Explanation[] } {
+  const unknownStore = (message: string, fix: string) => ({ verdict: 'UNKNOWN' as Verdict, paths: [], explanations: [{ code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message, fix, unknown: true }] });
+  if (!located.subnetIds.known) return unknownStore(located.subnetIds.reason, 'Declare where the store lives (GlueDataStore, or dataStores[] in --facts).');
+  if (!located.port.known) return unknownStore(located.port.reason, 'Put the port in the connection URL or declare it.');
+  let paths: PathTrace[] = [];
+  const explanations: Explanation[] = [];
+  for (const subnetId of located.subnetIds.value) {
+    const subnet = topo.subnet(subnetId);
+    if (!subnet) {
+      paths.push({ sourceSubnet: eni.subnet.id, destinationSubnet: subnetId, verdict: 'UNKNOWN', hops: [], explanations: [{ code: 'UNKNOWN_SUBNET', component: subnetId, message: `Store subnet ${subnetId} is not described by the templates or --facts.`, fix: 'Describe it in a --facts file.', unknown: true }] });
+      continue;
+    }
+    const trace = tracePathOnce(topo, eni, subnet, located, located.port.value);
+    paths.push(located.publiclyAccessible && located.byHostname ? resolvedTrace(topo, eni, subnet, located, trace) : trace);
+  }
+  if (!paths.length) explanations.push({ code: 'UNKNOWN_STORE', component: connection.id, message: 'The store has no subnets.', fix: 'Declare its subnets.', unknown: true });
+  if (located.assumedLocation) {
+    // An assumed location can never make a store REACHABLE: at best the store may be there.
+    const explanation: Explanation = {
+      code: 'UNKNOWN_STORE_LOCATION',
+      component: connection.id,
+      source: connection.source,
+      message: `Nothing in the templates or facts says where ${located.host ? `host ${located.host}` : 'the store'} of connection ${connection.name.known ? connection.name.value : connection.source.logicalId} lives (it is not the endpoint of a resource in the app, an IP address, or a declared store), so its location was assumed to be the connection's own subnet ${connection.subnetId}; an assumed location cannot make the store REACHABLE.`,
+      fix: `Declare where the store lives: GlueDataStore.declare(connection, { subnets, securityGroups, port }) in the app, or dataStores[] (connectionName, subnetIds, securityGroupIds) in a --facts file${located.host ? `, for ${located.host}` : ''}.`,
+      unknown: true,
+    };
+    paths = paths.map((p) => (p.verdict === 'REACHABLE' ? { ...p, verdict: 'UNKNOWN', explanations: [...p.explanations, explanation] } : p));
+    explanations.push(explanation);
+  }
+  return { verdict: paths.length ? worstOf(paths) : 'UNKNOWN', paths, explanations };
+}
+
+/** Blocking explanations first, then unknowns, each once (by code and component). */
+function mergeExplanations(first: Explanation[], more: Explanation[]): Explanation[] {
+  const seen = new Set(first.map((e) => `${e.code}|${e.component}`));
+  const all = [...first];
+  for (const e of more) {
+    const key = `${e.code}|${e.component}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    all.push(e);
+  }
+  return [...all.filter((e) => !e.unknown), ...all.filter((e) => e.unknown)];
+}
+
 /** A store's plan: what is known of the store, then the verdict and its reasons. */
-function storePlan(summary: ConnectionSummary, located: LocatedStore, verdict: Verdict, paths: PathTrace[], explanations: Explanation[]): DataStorePlan {
+function storePlan(summary: ConnectionSummary, locatedList: readonly LocatedStore[], verdict: Verdict, paths: PathTrace[], explanations: Explanation[]): DataStorePlan {
+  const located = locatedList[0];
+  const port = locatedList.find((l) => l.port.known)?.port;
   return {
     connection: summary,
-    locatedBy: located.locatedBy,
+    locatedBy: locatedList.length === 1 ? located.locatedBy : [...new Set(locatedList.map((l) => l.locatedBy))].join(', '),
     storeSource: located.storeSource,
-    port: located.port.known ? located.port.value : undefined,
-    assumptions: located.assumptions,
+    port: port?.known ? port.value : undefined,
+    assumptions: locatedList.length === 1 ? located.assumptions : [...new Set(locatedList.flatMap((l) => l.assumptions))],
     verdict,
     paths,
     explanations,
@@ -314,24 +390,6 @@ function worstOf(items: readonly { readonly verdict: Verdict }[]): Verdict {
   return verdict;
 }
 
-/** A publicly accessible store named by DNS resolves to its public IP from a peer VPC unless the peering allows remote DNS resolution on the store's side. */
-function dnsExplanation(topo: Topology, eniSubnet: Subnet, storeSubnet: Subnet): Explanation | undefined {
-  if (!eniSubnet.vpcId.known || !storeSubnet.vpcId.known || eniSubnet.vpcId.value === storeSubnet.vpcId.value) return undefined;
-  const pcx = topo.peeringBetween(eniSubnet.vpcId.value, storeSubnet.vpcId.value);
-  if (!pcx) return undefined;
-  const storeIsRequester = pcx.requesterVpcId.known && pcx.requesterVpcId.value === storeSubnet.vpcId.value;
-  const option = storeIsRequester ? pcx.allowDnsResolutionFromRequester : pcx.allowDnsResolutionFromAccepter;
-  if (option.known && option.value) return undefined;
-  return {
-    code: 'PEERING_DNS',
-    component: pcx.id,
-    source: pcx.source,
-    unknown: false,
-    message: `The store is publicly accessible and addressed by its DNS name; from ${eniSubnet.vpcId.value} that name resolves to its public IP over ${pcx.id} unless the ${storeIsRequester ? 'requester' : 'accepter'} side allows DNS resolution from the remote VPC (${option.known ? 'it does not' : option.reason}). Traffic would then leave through NAT instead of the peering.`,
-    fix: `Enable AllowDnsResolutionFromRemoteVpc on the ${storeIsRequester ? 'requester' : 'accepter'} side of ${pcx.id} (VpcPeering's allowDnsResolution), or make the store not publicly accessible.`,
-  };
-}
-
 function connectionFindings(topo: Topology): Finding[] {
   const findings: Finding[] = [];
   // The jobs listing each connection, in model order, indexed once: asking every job about every
@@ -346,7 +404,7 @@ function connectionFindings(topo: Topology): Finding[] {
     }
   }
   for (const connection of topo.model.connections.values()) {
-    const name = connection.name.known ? connection.name.value : connection.id;
+    const name = connection.name.known || CUSTOM_RESOURCE_NAME.test(connection.name.reason) ? connectionName(connection) : connection.id;
     if (!connection.subnetId) {
       if (connection.connectionType === 'NETWORK') {
         findings.push(finding(RULES.networkWithoutSubnet, connection.source, `NETWORK connection ${name} has no PhysicalConnectionRequirements subnet; a NETWORK connection exists only to place Glue's ENIs, so it is useless (and rejected by Glue) without one.`, 'Set PhysicalConnectionRequirements.SubnetId and SecurityGroupIdList.'));

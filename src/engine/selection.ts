@@ -1,5 +1,6 @@
 import { GlueConnection, GlueJob, Subnet, Vpc } from '../model';
 import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
+import { connectionName } from './connection-name';
 import { causesText } from './open-ended';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
@@ -51,7 +52,7 @@ function summarizeConnection(topo: Topology, connection: GlueConnection): Connec
   return {
     id: connection.id,
     source: connection.source,
-    name: connection.name.known ? connection.name.value : connection.source.logicalId,
+    name: connectionName(connection),
     subnet: connection.subnetId,
     az: subnet?.availabilityZone.known ? subnet.availabilityZone.value : connection.availabilityZone?.known ? connection.availabilityZone.value : undefined,
     vpc: subnet?.vpcId.known ? subnet.vpcId.value : undefined,
@@ -175,7 +176,7 @@ export function s3Path(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
     return { status: 'unknown', message: `the default route of ${rtName} goes to ${target.kind} ${target.description}; whether it leads to S3 is not described` };
   }
   if (!target && defaultRoute?.unknownReason) return { status: 'unknown', message: defaultRoute.unknownReason };
-  const igw = target?.kind === 'internet-gateway' ? ` (only an internet gateway route for ${formatRange(defaultRoute.range)}; Glue ENIs get no public IP, so it does not count)` : '';
+  const igw = target?.kind === 'internet-gateway' ? ` (only an internet gateway route for ${defaultRoute.destination?.text ?? formatRange(defaultRoute.range)}; Glue ENIs get no public IP, so it does not count)` : '';
   return { status: 'none', message: `${rtName} has no S3 gateway endpoint and no default route to a NAT gateway${igw}` };
 }
 

@@ -1,4 +1,4 @@
-import { Fact, GlueConnection, known, parseAddress, SourceRef, unknown } from '../model';
+import { Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
 import { Topology } from './topology';
 
 /** Where a connection's data store lives, and how that was found. */
@@ -15,6 +15,15 @@ export interface LocatedStore {
   /** The store's address when the URL gives an IP literal: only it is traced, not its whole subnet. */
   readonly address?: number;
   readonly assumptions: string[];
+  /** The host as the connection names it, in words (no internal markers), when it names one. */
+  readonly host?: string;
+  /**
+   * Nothing in the inputs says where the host lives: the location (the connection's own subnet)
+   * is assumed, so the store can never be REACHABLE through it. [seed, our choice]
+   */
+  readonly assumedLocation?: boolean;
+  /** The host is `localhost` or in 127.0.0.0/8: from a Glue worker it names the worker itself. */
+  readonly loopback?: boolean;
 }
 
 const MARKER = /\{\{ref:([^}]*?):([^}]*)\}\}/g;
@@ -31,6 +40,17 @@ const DEFAULT_PORTS: Record<string, number> = {
   'mongodb+srv': 27017,
   'kafka': 9092,
   'documentdb': 27017,
+};
+
+/** MSK's broker port for each client authentication (MSK developer guide, "Port information"). */
+export const MSK_PORTS: Record<KafkaAuthentication, number> = { 'plaintext': 9092, 'tls': 9094, 'sasl-scram': 9096, 'iam': 9098 };
+
+/** The `AWS::MSK::Cluster` attributes that list its brokers, by the authentication they serve. */
+const MSK_BOOTSTRAP_ATTRIBUTES: Record<string, KafkaAuthentication> = {
+  BootstrapBrokers: 'plaintext',
+  BootstrapBrokersTls: 'tls',
+  BootstrapBrokersSaslScram: 'sasl-scram',
+  BootstrapBrokersSaslIam: 'iam',
 };
 
 export interface ParsedAddress {
@@ -76,9 +96,13 @@ function parseStoreAddressOnce(topo: Topology, address: string): ParsedAddress {
   return parsed;
 }
 
-function defaultPort(connection: GlueConnection, scheme: string | undefined): number | undefined {
+function defaultPort(connection: GlueConnection, scheme: string | undefined, mskAttribute?: string): number | undefined {
+  const byAttribute = mskAttribute !== undefined ? MSK_BOOTSTRAP_ATTRIBUTES[mskAttribute] : undefined;
+  if (byAttribute) return MSK_PORTS[byAttribute];
+  if (connection.connectionType === 'KAFKA' || scheme === 'kafka') {
+    return MSK_PORTS[connection.kafkaAuthentication ?? 'plaintext'];
+  }
   if (scheme && DEFAULT_PORTS[scheme] !== undefined) return DEFAULT_PORTS[scheme];
-  if (connection.connectionType === 'KAFKA') return 9092;
   if (connection.connectionType === 'MONGODB') return 27017;
   return undefined;
 }
@@ -89,41 +113,105 @@ function markerRef(text: string): { modelId: string; attribute: string } | undef
 }
 
 /**
+ * A store address in words: `{{ref:S/Db:Endpoint.Address}}` becomes "the Endpoint.Address of
+ * S/Db", `{{unknown:why}}` becomes "(a value known only at deploy time: why)". Internal markers
+ * never reach a message.
+ */
+export function describeAddress(text: string, model?: NetworkModel): string {
+  return text
+    .replace(/\{\{ref:([^}]*?):([^}]*)\}\}/g, (_, id: string, attribute: string) => {
+      const kind = model?.dataStores.get(id)?.kind;
+      const what = kind ? `${kind} ${id}` : id;
+      return attribute ? `<${attribute} of ${what}>` : `<${what}>`;
+    })
+    .replace(/\{\{unknown:([^}]*)\}\}/g, (_, why: string) => `<known only at deploy time: ${why}>`);
+}
+
+const LOOPBACK = { first: 0x7f000000, last: 0x7fffffff };
+
+/**
  * Finds the data store of a connection: a declaration wins; then the resource the address names;
- * then an IP literal's subnet; else the connection's own subnet (the seed's layout).
+ * then an IP literal's subnet; else the connection's own subnet (the seed's layout), as an
+ * assumption that can never make the store REACHABLE. The first host only; see `locateStores`.
  */
 export function locateStore(topo: Topology, connection: GlueConnection): LocatedStore | undefined {
+  return locateStores(topo, connection)[0];
+}
+
+/**
+ * Every place the connection's store may be: one per host of its address (a Kafka bootstrap list
+ * names several brokers, each located and traced), hosts with the same location merged. Empty
+ * when the connection names no store (a NETWORK connection without an address).
+ */
+export function locateStores(topo: Topology, connection: GlueConnection): LocatedStore[] {
   const model = topo.model;
   const declared = model.declaredStores.get(connection.id);
   const address = connection.address?.known ? parseStoreAddressOnce(topo, connection.address.value) : undefined;
-  const first = address?.hosts[0];
-  const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
-  // A port the address names but that cannot be resolved is unknown, not the scheme's default.
-  const urlPortUnresolved = first?.port !== undefined && urlPort === undefined && !markerRef(first.port);
-  const fallbackPort = urlPort ?? (urlPortUnresolved ? undefined : defaultPort(connection, address?.scheme));
-  const firstIp = first !== undefined ? parseAddress(first.host) : undefined;
-  const byHostname = first !== undefined && firstIp === undefined;
+  const hosts = address?.hosts.length ? address.hosts : [undefined];
 
   if (declared) {
+    const first = address?.hosts[0];
+    const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
+    const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
     const port = declared.portUnresolved ? undefined : declared.port ?? fallbackPort;
-    return {
+    return [{
       locatedBy: 'declared',
       storeSource: declared.source,
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
       port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address`),
       publiclyAccessible: declared.publiclyAccessible ?? false,
-      byHostname,
+      byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
-    };
+      ...(first ? { host: describeAddress(first.host, model) } : {}),
+    }];
   }
 
-  const ref = first ? markerRef(first.host) : undefined;
+  const located: LocatedStore[] = [];
+  const assumedHosts: string[] = [];
+  let assumedPort: number | undefined;
+  let assumedPortUnresolved = false;
+  for (const host of hosts) {
+    const one = host ? locateHost(topo, connection, address?.scheme, host) : undefined;
+    if (one) {
+      if (!located.some((l) => sameLocation(l, one))) located.push(one);
+      continue;
+    }
+    // Nothing locates this host: it joins the assumption below.
+    if (host) assumedHosts.push(describeAddress(host.host, model));
+    const port = host?.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
+    if (port === undefined && portUnresolved(host)) assumedPortUnresolved = true;
+    assumedPort ??= port ?? (portUnresolved(host) ? undefined : defaultPort(connection, address?.scheme, host ? markerRef(host.host)?.attribute : undefined));
+  }
+  if (assumedHosts.length || !located.length) {
+    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)));
+    if (assumed) located.push(assumed);
+  }
+  return located;
+}
+
+/** A port the address names but that cannot be resolved is unknown, not the scheme's default. */
+function portUnresolved(host: { host: string; port?: string } | undefined): boolean {
+  return host?.port !== undefined && !/^\d+$/.test(host.port) && !markerRef(host.port);
+}
+
+function sameLocation(a: LocatedStore, b: LocatedStore): boolean {
+  return a.locatedBy === b.locatedBy && a.storeSource === b.storeSource && a.address === b.address && a.loopback === b.loopback
+    && (a.port.known ? a.port.value : undefined) === (b.port.known ? b.port.value : undefined);
+}
+
+/** One host: a modelled resource, an IP literal, or a loopback name; undefined when nothing locates it. */
+function locateHost(topo: Topology, connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string }): LocatedStore | undefined {
+  const model = topo.model;
+  const urlPort = host.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
+  const ref = markerRef(host.host);
+  const fallbackPort = urlPort ?? (portUnresolved(host) ? undefined : defaultPort(connection, scheme, ref?.attribute));
+  const hostText = describeAddress(host.host, model);
   const resource = ref ? model.dataStores.get(ref.modelId) : undefined;
   if (resource) {
     const cluster = resource.clusterId ? model.dataStores.get(resource.clusterId) : undefined;
     const subnetIds = resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds;
-    const portRef = first?.port ? markerRef(first.port) : undefined;
+    const portRef = host.port ? markerRef(host.port) : undefined;
     const resourcePort = resource.port ?? cluster?.port;
     const port: Fact<number> = urlPort !== undefined ? known(urlPort)
       : portRef && resourcePort ? resourcePort
@@ -138,56 +226,87 @@ export function locateStore(topo: Topology, connection: GlueConnection): Located
       publiclyAccessible: resource.publiclyAccessible,
       byHostname: true,
       assumptions: [],
+      host: hostText,
     };
   }
 
-  const assumedGroups = `The store's security groups are not known, so they are assumed to be the connection's own (${connection.securityGroupIds.join(', ') || 'none'}), the layout AWS documents for Glue.`;
-  const ip = firstIp;
-  if (ip !== undefined) {
-    const containing = topo.subnetsContaining(ip);
-    const own = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
-    const preferred = containing.filter((s) => own && s.vpcId.known && own.vpcId.known && s.vpcId.value === own.vpcId.value);
-    const chosen = (preferred.length ? preferred : containing).slice(0, 1);
-    // The connection's groups can only guard the store if they belong to the store's VPC.
-    const storeVpc = chosen[0]?.vpcId.known ? chosen[0].vpcId.value : undefined;
-    const foreign = storeVpc === undefined ? [] : connection.securityGroupIds.filter((id) => {
-      const vpc = topo.securityGroup(id)?.vpcId;
-      return vpc?.known === true && vpc.value !== storeVpc;
-    });
+  const ip = parseAddress(host.host);
+  if ((ip !== undefined && ip >= LOOPBACK.first && ip <= LOOPBACK.last) || /^localhost\.?$/i.test(host.host.trim())) {
     return {
-      locatedBy: 'ip-address',
-      subnetIds: chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${first!.host}`),
-      securityGroupIds: foreign.length
-        ? unknown(`The store at ${first!.host} is in ${storeVpc}, but the groups of connection ${connection.id} (${foreign.join(', ')}) belong to another VPC, so they cannot be the store's: its security groups are unknown.`)
-        : known([...connection.securityGroupIds]),
-      port: fallbackPort !== undefined ? known(fallbackPort) : unknown(`no port in the address of ${connection.id}`),
-      publiclyAccessible: false,
-      byHostname: false,
-      address: ip,
-      assumptions: [assumedGroups],
-    };
-  }
-
-  if (connection.connectionType === 'NETWORK' && !connection.address) return undefined;
-  if (!connection.subnetId) {
-    return {
-      locatedBy: 'unknown',
-      subnetIds: unknown(`connection ${connection.id} has no subnet and its address names no resource in the templates`),
+      locatedBy: 'loopback',
+      subnetIds: known([]),
       securityGroupIds: known([]),
       port: fallbackPort !== undefined ? known(fallbackPort) : unknown('no port'),
       publiclyAccessible: false,
-      byHostname,
+      byHostname: ip === undefined,
       assumptions: [],
+      host: hostText,
+      loopback: true,
     };
   }
-  const addressNote = connection.address && !connection.address.known ? ` (its address could not be resolved: ${connection.address.reason})` : '';
+  if (ip === undefined) return undefined;
+
+  const assumedGroups = `The store's security groups are not known, so they are assumed to be the connection's own (${connection.securityGroupIds.join(', ') || 'none'}), the layout AWS documents for Glue.`;
+  const containing = topo.subnetsContaining(ip);
+  const own = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  const preferred = containing.filter((s) => own && s.vpcId.known && own.vpcId.known && s.vpcId.value === own.vpcId.value);
+  const chosen = (preferred.length ? preferred : containing).slice(0, 1);
+  // The connection's groups can only guard the store if they belong to the store's VPC.
+  const storeVpc = chosen[0]?.vpcId.known ? chosen[0].vpcId.value : undefined;
+  const foreign = storeVpc === undefined ? [] : connection.securityGroupIds.filter((id) => {
+    const vpc = topo.securityGroup(id)?.vpcId;
+    return vpc?.known === true && vpc.value !== storeVpc;
+  });
+  return {
+    locatedBy: 'ip-address',
+    subnetIds: chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${host.host}`),
+    securityGroupIds: foreign.length
+      ? unknown(`The store at ${host.host} is in ${storeVpc}, but the groups of connection ${connection.id} (${foreign.join(', ')}) belong to another VPC, so they cannot be the store's: its security groups are unknown.`)
+      : known([...connection.securityGroupIds]),
+    port: fallbackPort !== undefined ? known(fallbackPort) : unknown(`no port in the address of ${connection.id}`),
+    publiclyAccessible: false,
+    byHostname: false,
+    address: ip,
+    assumptions: [assumedGroups],
+    host: hostText,
+  };
+}
+
+/**
+ * The seed's layout for hosts nothing locates: the store is assumed to sit in its connection's
+ * subnet, behind its connection's groups. Marked `assumedLocation`: the planner never lets it
+ * make a store REACHABLE.
+ */
+function assumedLocation(topo: Topology, connection: GlueConnection, hosts: string[], port: number | undefined): LocatedStore | undefined {
+  if (connection.connectionType === 'NETWORK' && !connection.address) return undefined;
+  const hostText = hosts.length ? hosts.join(', ') : undefined;
+  const byHostname = hosts.length > 0;
+  if (!connection.subnetId) {
+    return {
+      locatedBy: 'unknown',
+      subnetIds: unknown(`connection ${connection.id} has no subnet and its address ${hostText ? `(${hostText}) ` : ''}names no resource in the templates`),
+      securityGroupIds: known([]),
+      port: port !== undefined ? known(port) : unknown('no port'),
+      publiclyAccessible: false,
+      byHostname,
+      assumptions: [],
+      ...(hostText ? { host: hostText } : {}),
+    };
+  }
+  const addressNote = connection.address && !connection.address.known ? ` (its address could not be resolved: ${describeAddress(connection.address.reason, topo.model)})` : '';
+  const what = hostText ? `${hosts.length > 1 ? 'hosts' : 'host'} ${hostText}` : 'the store';
   return {
     locatedBy: 'connection-subnet',
     subnetIds: known([connection.subnetId]),
     securityGroupIds: known([...connection.securityGroupIds]),
-    port: fallbackPort !== undefined ? known(fallbackPort) : unknown(`no port in the address of ${connection.id} and no default for its type`),
+    port: port !== undefined ? known(port) : unknown(`no port in the address of ${connection.id} and no default for its type`),
     publiclyAccessible: false,
     byHostname,
-    assumptions: [`The store is assumed to live in its connection's subnet ${connection.subnetId}${addressNote}.`, assumedGroups],
+    assumptions: [
+      `Nothing in the templates or facts locates ${what} (not the endpoint of a resource in the app, not an IP address, not declared), so the store is assumed to live in its connection's subnet ${connection.subnetId}${addressNote}; an assumed location never makes it REACHABLE.`,
+      `The store's security groups are not known, so they are assumed to be the connection's own (${connection.securityGroupIds.join(', ') || 'none'}), the layout AWS documents for Glue.`,
+    ],
+    assumedLocation: true,
+    ...(hostText ? { host: hostText } : {}),
   };
 }

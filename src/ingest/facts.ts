@@ -103,7 +103,10 @@ export interface FactsGatewayEndpoint {
   /** `s3`, `dynamodb`, or a service name. */
   readonly service: string;
   readonly type?: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
-  readonly routeTableIds: string[];
+  /** Gateway endpoints: the route tables it is associated with. */
+  readonly routeTableIds?: string[];
+  /** Interface endpoints: whether the service's DNS name resolves to the endpoint in the VPC (default false, as in CloudFormation). */
+  readonly privateDnsEnabled?: boolean;
 }
 
 export interface FactsNatGateway {
@@ -152,6 +155,10 @@ export interface FactsConnection {
   readonly availabilityZone?: string;
   /** JDBC URL, Kafka bootstrap servers or connection URL. */
   readonly address?: string;
+  /** The connection's `SECRET_ID` (Glue reads the secret from the ENIs' subnet at run time). */
+  readonly secretId?: string;
+  /** A Kafka connection's client authentication: decides the MSK broker port when the address gives none. */
+  readonly kafkaAuthentication?: 'plaintext' | 'tls' | 'sasl-scram' | 'iam';
 }
 
 export interface FactsDataStore {
@@ -264,7 +271,8 @@ const FACTS_SCHEMA: Schema = {
       vpcId: req('string'),
       service: req('string'),
       type: opt('string', ['Gateway', 'Interface', 'GatewayLoadBalancer']),
-      routeTableIds: req('strings'),
+      routeTableIds: opt('strings'),
+      privateDnsEnabled: opt('boolean'),
     },
   },
   natGateways: { type: 'list', optional: true, of: { id: req('string'), subnetId: req('string'), connectivity: opt('string', ['public', 'private']) } },
@@ -302,6 +310,8 @@ const FACTS_SCHEMA: Schema = {
       securityGroupIds: opt('strings'),
       availabilityZone: opt('string'),
       address: opt('string'),
+      secretId: opt('string'),
+      kafkaAuthentication: opt('string', ['plaintext', 'tls', 'sasl-scram', 'iam']),
     },
   },
   dataStores: {
@@ -524,7 +534,8 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       vpcId: known(endpoint.vpcId),
       service: known(endpoint.service),
       type: endpoint.type ?? 'Gateway',
-      routeTableIds: [...endpoint.routeTableIds],
+      routeTableIds: [...(endpoint.routeTableIds ?? [])],
+      ...(endpoint.type === 'Interface' ? { privateDnsEnabled: known(endpoint.privateDnsEnabled ?? false) } : {}),
     });
   }
   for (const nat of facts.natGateways ?? []) {
@@ -555,6 +566,8 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       securityGroupIds: [...(connection.securityGroupIds ?? [])],
       ...(connection.availabilityZone ? { availabilityZone: known(connection.availabilityZone) } : {}),
       ...(connection.address ? { address: known(connection.address) } : {}),
+      ...(connection.secretId ? { secretProperty: 'SECRET_ID' } : {}),
+      ...(connection.kafkaAuthentication ? { kafkaAuthentication: connection.kafkaAuthentication } : {}),
     });
   }
 }

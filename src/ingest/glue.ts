@@ -1,4 +1,4 @@
-import { Fact, GlueConnection, GlueUnitKind, JobConnectionRef, known, unknown } from '../model';
+import { Fact, GlueConnection, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, unknown } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
@@ -25,7 +25,7 @@ export function readGlueConnection(r: ResourceReader): void {
     source: r.source,
     name: connectionInput.Name === undefined
       ? unknown(`${r.describe()} has no ConnectionInput.Name`)
-      : r.stringFact('ConnectionInput.Name', connectionInput.Name),
+      : nameOf(r, connectionInput.Name),
     connectionType: typeof connectionInput.ConnectionType === 'string' ? connectionInput.ConnectionType : 'UNKNOWN',
     ...subnetOf(r, physical.SubnetId),
     securityGroupIds: securityGroupsOf(r, physical.SecurityGroupIdList),
@@ -33,9 +33,20 @@ export function readGlueConnection(r: ResourceReader): void {
       ? { availabilityZone: r.stringFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone) }
       : {}),
     ...addressOf(r, connectionInput.ConnectionProperties),
+    ...secretAndKafkaOf(connectionInput.ConnectionProperties),
   };
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
+}
+
+/** The connection's name; one a custom resource makes at deploy time says so ("created by custom resource X"). */
+function nameOf(r: ResourceReader, value: unknown): Fact<string> {
+  const ref = asRef(value);
+  const type = ref ? r.context.inputs.resource(ref.modelId)?.type : undefined;
+  if (ref && type && (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource')) {
+    return unknown(`created by custom resource ${ref.modelId}`);
+  }
+  return r.stringFact('ConnectionInput.Name', value);
 }
 
 /**
@@ -90,13 +101,50 @@ function placeholderGroup(r: ResourceReader, key: string, reason: string): strin
 function addressOf(r: ResourceReader, properties: unknown): { address?: Fact<string> } {
   if (!isObject(properties)) return {};
   const key = ADDRESS_PROPERTIES.find((name) => properties[name] !== undefined);
-  if (!key) return {};
+  if (!key) return hostAndPortOf(r, properties);
   const value = properties[key];
   if (typeof value === 'string') return { address: known(value) };
   if (isResourceRef(value)) return { address: known(refMarker(value)) };
   if (isUnresolved(value)) return { address: unknown(value.reason) };
   return { address: unknown(`${r.describe()}: ${key} ${describeValue(value)} is not a string`) };
 }
+
+/** A connection without a URL may give the store as `HOST` and `PORT` properties (Glue connection properties). */
+function hostAndPortOf(r: ResourceReader, properties: Record<string, unknown>): { address?: Fact<string> } {
+  const host = properties.HOST;
+  if (host === undefined) return {};
+  const text = (value: unknown, key: string): Fact<string> => {
+    if (typeof value === 'string' || typeof value === 'number') return known(String(value));
+    if (isResourceRef(value)) return known(refMarker(value));
+    if (isUnresolved(value)) return unknown(value.reason);
+    return unknown(`${r.describe()}: ${key} ${describeValue(value)} is not a string`);
+  };
+  const hostFact = text(host, 'HOST');
+  if (!hostFact.known) return { address: hostFact };
+  const port = properties.PORT === undefined ? undefined : text(properties.PORT, 'PORT');
+  if (port && !port.known) return { address: port };
+  return { address: known(port ? `${hostFact.value}:${port.value}` : hostFact.value) };
+}
+
+/**
+ * The property that makes Glue read a Secrets Manager secret, and a Kafka connection's client
+ * authentication when its properties say (`KAFKA_SASL_MECHANISM`, else `KAFKA_SSL_ENABLED`).
+ */
+function secretAndKafkaOf(properties: unknown): { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication } {
+  if (!isObject(properties)) return {};
+  const secretProperty = SECRET_PROPERTIES.find((name) => properties[name] !== undefined);
+  const mechanism = typeof properties.KAFKA_SASL_MECHANISM === 'string' ? properties.KAFKA_SASL_MECHANISM.toUpperCase() : undefined;
+  const ssl = properties.KAFKA_SSL_ENABLED;
+  const kafkaAuthentication: KafkaAuthentication | undefined = mechanism === 'AWS_MSK_IAM' ? 'iam'
+    : mechanism?.startsWith('SCRAM-') ? 'sasl-scram'
+      : mechanism !== undefined ? undefined
+        : ssl === true || ssl === 'true' ? 'tls'
+          : ssl === false || ssl === 'false' ? 'plaintext' : undefined;
+  return { ...(secretProperty ? { secretProperty } : {}), ...(kafkaAuthentication ? { kafkaAuthentication } : {}) };
+}
+
+/** Connection properties that name a Secrets Manager secret Glue reads at run time. */
+const SECRET_PROPERTIES = ['SECRET_ID', 'KAFKA_SASL_SCRAM_SECRETS_ARN'];
 
 function readDeclaredStore(r: ResourceReader): void {
   const declared = r.metadata(DATA_STORE_METADATA);

@@ -41,6 +41,18 @@ export function unknownMarker(reason: string): string {
   return `{{unknown:${reason}}}`;
 }
 
+/** A resource reference in words: `Stack/Logical.Attribute`. */
+export function refWords(modelId: string, attribute: string | undefined): string {
+  return attribute ? `${modelId}.${attribute}` : modelId;
+}
+
+/** Text with every marker replaced by words. */
+export function withoutMarkers(text: string): string {
+  return text
+    .replace(/\{\{ref:([^}]*?):([^:}]*)\}\}/g, (_, id: string, attribute: string) => `<deploy-time value of ${refWords(id, attribute || undefined)}>`)
+    .replace(/\{\{unknown:([^}]*)\}\}/g, (_, why: string) => `<known only at deploy time: ${why}>`);
+}
+
 const SINGLE_REF_MARKER = /^\{\{ref:(.+):([^:}]*)\}\}$/;
 
 /** The ResourceRef when `text` is exactly one ref marker (e.g. `!Sub '${Subnet}'`). */
@@ -494,7 +506,7 @@ export class StackEvaluator {
     const name = this.evaluate(arg);
     if (isUnresolved(name)) return name;
     if (typeof name !== 'string' || name.includes('{{')) {
-      return unresolved(`stack ${this.stack}: Fn::ImportValue of an export name that cannot be evaluated (${this.stringify(name)})`);
+      return unresolved(`stack ${this.stack}: Fn::ImportValue of an export name that cannot be evaluated (${withoutMarkers(this.stringify(name))})`);
     }
     const found = this.all.importValue(name);
     return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack exports it`);

@@ -1,6 +1,6 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isUnresolved, NESTED_STACK, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator, unresolved,
+  InputSet, isResourceRef, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, unresolved, withoutMarkers,
 } from './intrinsics';
 import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
@@ -173,7 +173,7 @@ export class ResourceReader {
   stringFact(property: string, value: unknown = this.value(property)): Fact<string> {
     if (isUnresolved(value)) return unknown(value.reason);
     const ref = asRef(value);
-    if (ref) return unknown(`${this.describe()}: ${property} is the deploy-time value ${refMarker(ref)}`);
+    if (ref) return unknown(`${this.describe()}: ${property} is ${describeValue(ref)}`);
     if (typeof value === 'string') {
       // Built from a value known only at deploy time (`!Sub '${Env}-load'` without Env): unknown,
       // never a name with a marker in it.
@@ -226,8 +226,9 @@ export function asRef(value: unknown): ResourceRef | undefined {
   return undefined;
 }
 
+/** A value in words for messages: internal markers (`{{ref:...}}`, `{{unknown:...}}`) never reach a message. */
 export function describeValue(value: unknown): string {
-  if (isResourceRef(value)) return refMarker(value);
-  if (isUnresolved(value)) return `{{unknown:${value.reason}}}`;
-  return value === undefined ? 'undefined' : JSON.stringify(value);
+  if (isResourceRef(value)) return `the deploy-time value of ${refWords(value.modelId, value.attribute)}`;
+  if (isUnresolved(value)) return `a value known only at deploy time (${value.reason})`;
+  return value === undefined ? 'undefined' : withoutMarkers(JSON.stringify(value));
 }

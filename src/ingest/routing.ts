@@ -140,7 +140,8 @@ export function readVpcEndpoint(r: ResourceReader): void {
   if (typeof serviceName !== 'string') service = r.stringFact('ServiceName', serviceName);
   else if (serviceName.endsWith('.s3')) service = known('s3');
   else if (serviceName.endsWith('.dynamodb')) service = known('dynamodb');
-  else if (serviceName.includes('{{')) service = unknown(`${r.describe()}: ServiceName ${serviceName} is known only at deploy time`);
+  else if (/\.secretsmanager$/.test(serviceName) && /^com\.amazonaws\./.test(serviceName)) service = known('secretsmanager');
+  else if (serviceName.includes('{{')) service = unknown(`${r.describe()}: its ServiceName is known only at deploy time`);
   else service = known(serviceName);
   const type = r.value('VpcEndpointType');
   const knownType = type === undefined || type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer';
@@ -156,6 +157,8 @@ export function readVpcEndpoint(r: ResourceReader): void {
     routeTableIds: tables.ids,
     ...(uncertain ? { uncertain } : {}),
     ...(tables.unresolved ? { routeTablesUnresolved: tables.unresolved } : {}),
+    // CloudFormation's default for PrivateDnsEnabled is false (the CDK's InterfaceVpcEndpoint writes true).
+    ...(type === 'Interface' ? { privateDnsEnabled: r.booleanFact('PrivateDnsEnabled', false) } : {}),
   });
 }
 

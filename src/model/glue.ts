@@ -23,7 +23,20 @@ export interface GlueConnection {
    * with references to modelled resources kept as `{{ref:<model key>:<attribute>}}` markers.
    */
   readonly address?: Fact<string>;
+  /**
+   * The connection property that makes Glue read a Secrets Manager secret at run time
+   * (`SECRET_ID`, `KAFKA_SASL_SCRAM_SECRETS_ARN`), when the connection has one.
+   */
+  readonly secretProperty?: string;
+  /**
+   * How a KAFKA connection authenticates, when its properties say (`KAFKA_SASL_MECHANISM`,
+   * `KAFKA_SSL_ENABLED`): MSK listens on a different port for each.
+   */
+  readonly kafkaAuthentication?: KafkaAuthentication;
 }
+
+/** MSK client authentication, each with its own broker port (9092, 9094, 9096, 9098). */
+export type KafkaAuthentication = 'plaintext' | 'tls' | 'sasl-scram' | 'iam';
 
 /** A data store resource modelled from the templates (RDS, Redshift, MSK, DocumentDB). */
 export interface DataStoreResource {

@@ -151,6 +151,11 @@ export interface GatewayEndpoint {
   /** Route tables (model keys) the endpoint is associated with. */
   readonly routeTableIds: string[];
   /**
+   * For an interface endpoint: whether the service's public DNS name resolves to the endpoint
+   * inside the VPC (`PrivateDnsEnabled`). Absent for gateway endpoints.
+   */
+  readonly privateDnsEnabled?: Fact<boolean>;
+  /**
    * Set when the endpoint may not exist (its `Condition` cannot be decided): it is then only
    * possibly on `routeTableIds`.
    */

@@ -84,7 +84,13 @@ function subnetName(subnet: SubnetSummary, vpcName?: string): string {
 }
 
 function storeName(store: DataStorePlan): string {
-  return store.storeSource ? displayName(store.storeSource.logicalId, store.storeSource) : `data store of ${store.connection.name}`;
+  return separateStore(store) ? displayName(store.storeSource!.logicalId, store.storeSource) : `data store of ${store.connection.name}`;
+}
+
+/** The store is a resource of its own, not a declaration on its connection (GlueDataStore.declare). */
+function separateStore(store: DataStorePlan): boolean {
+  const s = store.storeSource;
+  return s !== undefined && !(s.stack === store.connection.source.stack && s.logicalId === store.connection.source.logicalId);
 }
 
 function statusText(c: Candidate): string {
@@ -320,7 +326,7 @@ function sceneOf(plan: Plan, job: JobPlan, options: DiagramOptions): Scene {
     const subnets = store.paths.map((p) => p.destinationSubnet);
     const name = storeName(store);
     const label = [name];
-    if (store.storeSource) label.push(`data store of ${store.connection.name}`);
+    if (separateStore(store)) label.push(`data store of ${store.connection.name}`);
     if (new Set(subnets).size > 1) label.push(`in ${[...new Set(subnets)].map((s) => b.subnetLabel(s)).join(', ')}`);
     label.push(`${store.port !== undefined ? `TCP ${store.port}: ` : ''}${store.verdict}`);
     return { kind: 'store', label, cluster: subnets.length ? b.storeCluster(subnets) : undefined, verdict: store.verdict };

@@ -40,7 +40,14 @@ function dataStore(s: DataStorePlan) {
     store: s.storeSource ? { stack: s.storeSource.stack, logicalId: s.storeSource.logicalId } : null,
     hops: worstPath ? worstPath.hops : [],
     explanations: s.explanations.map((e) => ({ code: e.code, component: e.component, message: e.message, fix: e.fix, unknown: !!e.unknown })),
-    paths: s.paths.map((p) => ({ sourceSubnet: p.sourceSubnet, destinationSubnet: p.destinationSubnet, verdict: p.verdict, hops: p.hops })),
+    paths: s.paths.map((p) => ({
+      sourceSubnet: p.sourceSubnet,
+      destinationSubnet: p.destinationSubnet,
+      verdict: p.verdict,
+      hops: p.hops,
+      // What a publicly accessible store's name resolves to, so the path is read as private or public.
+      ...(p.nameResolution ? { nameResolution: p.nameResolution } : {}),
+    })),
     assumptions: s.assumptions,
   };
 }

@@ -102,8 +102,9 @@ describe('GlueJobNetwork: the seed case (Redshift in A, MySQL in B, PostgreSQL i
 
   test("least privilege: each store's group admits only the store's port, only from the Glue group", () => {
     const glueGroup = refOf(etl, built.network.securityGroup as unknown as ec2.SecurityGroup);
+    // (HTTPS into the Secrets Manager endpoint is the endpoint's rule, tested with the stores.)
     const storeRules = Object.values(resources(etl, 'AWS::EC2::SecurityGroupIngress'))
-      .filter((r) => r.Properties.FromPort !== 0);
+      .filter((r) => r.Properties.FromPort !== 0 && !/Secrets Manager endpoint/.test(r.Properties.Description));
     expect(storeRules.map((r) => [r.Properties.IpProtocol, r.Properties.FromPort, r.Properties.ToPort]).sort())
       .toEqual([['tcp', 3306, 3306], ['tcp', 5432, 5432], ['tcp', 5439, 5439]]);
     for (const rule of storeRules) {
@@ -229,6 +230,35 @@ describe('GlueJobNetwork: subnets and S3', () => {
 });
 
 describe('GlueJobNetwork: stores', () => {
+  test('a store with a secret: one Secrets Manager interface endpoint with private DNS in the Glue VPC (isolated subnets have no NAT), HTTPS from the Glue group only; a second network on the VPC reuses it', () => {
+    const { a, b, etl, storeGroup } = twoVpcs();
+    const network = new GlueJobNetwork(etl, 'Network', { vpc: a.vpc });
+    expect(network.secretsManagerEndpoint).toBeUndefined();
+    network.addDataStore('Db', { engine: DataStoreEngine.MYSQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc: b.vpc });
+    expect(network.secretsManagerEndpoint).toBeDefined();
+    const again = new GlueJobNetwork(etl, 'Again', { vpc: a.vpc });
+    again.addDataStore('Db', { engine: DataStoreEngine.MYSQL, host: 'db2.internal', databaseName: 'x', secret: secret(etl, 'S2'), connections: storeGroup, vpc: b.vpc });
+    expect(again.secretsManagerEndpoint).toBeUndefined();
+    const vpcTemplate = Template.fromStack(a);
+    vpcTemplate.resourceCountIs('AWS::EC2::VPCEndpoint', 2); // S3 (the VPC's own) and Secrets Manager
+    vpcTemplate.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true, ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] } });
+    // No CIDR rule on the endpoint's group: the rule lives in the ETL stack, from the Glue group.
+    expect(JSON.stringify(vpcTemplate.findResources('AWS::EC2::SecurityGroup'))).not.toMatch(/SecurityGroupIngress/);
+    vpcTemplate.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    Template.fromStack(etl).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [etl.getLogicalId(network.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] } });
+  });
+
+  test('subnets that route to a NAT gateway reach Secrets Manager already: no endpoint', () => {
+    const app = new App();
+    const net = new Stack(app, 'Net');
+    const vpc = new ec2.Vpc(net, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const storeGroup = new ec2.SecurityGroup(net, 'StoreGroup', { vpc, description: 'store' });
+    const network = new GlueJobNetwork(net, 'Network', { vpc });
+    network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: '10.0.200.10', databaseName: 'x', secret: secret(net, 'S'), connections: storeGroup, vpc });
+    expect(network.secretsManagerEndpoint).toBeUndefined();
+    Template.fromStack(net).resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
+  });
+
   test('a store in the Glue VPC and stack: no peering, the rule is the group\'s own (allowFrom)', () => {
     const app = new App();
     const net = new NetworkStack(app, 'Net', '10.1.0.0/16');
@@ -260,7 +290,7 @@ describe('GlueJobNetwork: stores', () => {
     template.resourceCountIs('AWS::EC2::VPCPeeringConnection', 1);
     template.resourceCountIs('AWS::EC2::Route', 8);
     // One rule per (group, port) and source group: 3306 and 5432 from Network, 3306 from Again.
-    const storeRules = Object.values(resources(etl, 'AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort !== 0);
+    const storeRules = Object.values(resources(etl, 'AWS::EC2::SecurityGroupIngress')).filter((r) => r.Properties.FromPort !== 0 && r.Properties.FromPort !== 443);
     expect(storeRules.map((r) => r.Properties.FromPort).sort()).toEqual([3306, 3306, 5432]);
   });
 

@@ -122,6 +122,25 @@ export class ModelBuilder {
     return this;
   }
 
+  /**
+   * Declares where a connection's data store lives, as `GlueDataStore.declare` or facts
+   * `dataStores[]` do: by default in the connection's own subnet behind its own groups (the
+   * layout AWS documents), so the store is located, not assumed.
+   */
+  declareStore(connectionId: string, opts: { subnets?: string[]; groups?: string[]; port?: number; public?: boolean } = {}): this {
+    const connection = this.model.connections.get(connectionId);
+    if (!connection) throw new Error(`no connection ${connectionId}`);
+    this.model.declaredStores.set(connectionId, {
+      source: connection.source, // as GlueDataStore.declare does: the declaration is on the connection
+      connectionId,
+      subnetIds: opts.subnets ?? (connection.subnetId ? [connection.subnetId] : []),
+      securityGroupIds: opts.groups ?? [...connection.securityGroupIds],
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.public !== undefined ? { publiclyAccessible: opts.public } : {}),
+    });
+    return this;
+  }
+
   job(id: string, connections: string[], opts: { workers?: number; workerType?: string; command?: string; maxConcurrentRuns?: number } = {}): this {
     this.model.jobs.set(id, {
       id,
@@ -228,10 +247,11 @@ export function model(): ModelBuilder {
 
 /**
  * The seed's case: a job with Redshift (VPC A), MySQL (VPC B) and PostgreSQL (VPC C) connections.
- * Each store lives in its connection's subnet behind its connection's group. `peered` adds
+ * Each store lives in its connection's subnet behind its connection's group, declared so (unless
+ * `declared: false`: then nothing locates the hosts and the engine assumes it). `peered` adds
  * peerings A-B and A-C with routes on both sides and ingress from A's Glue subnet.
  */
-export function seedCase(opts: { peered?: boolean } = {}): ModelBuilder {
+export function seedCase(opts: { peered?: boolean; declared?: boolean } = {}): ModelBuilder {
   const m = model()
     .vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16').vpc('vpcC', '10.3.0.0/16')
     .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
@@ -243,6 +263,8 @@ export function seedCase(opts: { peered?: boolean } = {}): ModelBuilder {
     .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' })
     .connection('postgres', 'subC', ['sgC'], { url: 'jdbc:postgresql://pg.example:5432/app' })
     .job('etl', ['redshift', 'mysql', 'postgres']);
+  // Declared where they live (each in its connection's subnet), unless the test is about hosts nothing locates.
+  if (opts.declared !== false) m.declareStore('redshift').declareStore('mysql').declareStore('postgres');
   if (opts.peered) {
     m.peering('pcxAB', 'vpcA', 'vpcB').peering('pcxAC', 'vpcA', 'vpcC')
       .peerRoutes('pcxAB', { table: 'subA-rt', cidr: '10.1.0.0/16' }, { table: 'subB-rt', cidr: '10.2.0.0/16' })

@@ -117,7 +117,7 @@ describe('§1 Ray jobs cannot use a VPC', () => {
   });
 
   test('a Spark job with the same connection: no GNP-RAY-VPC', () => {
-    const m = base().connection('local', 'subA', ['sgA'], { url: 'jdbc:mysql://db.example:3306/app' }).job('spark', ['local']);
+    const m = base().connection('local', 'subA', ['sgA'], { url: 'jdbc:mysql://db.example:3306/app' }).declareStore('local').job('spark', ['local']);
     const plan = buildPlan(m.model, { failover: false });
     expect(ruleIds(plan)).not.toContain('GNP-RAY-VPC');
     expect(plan.jobs[0].dataStores[0].verdict).toBe('REACHABLE');

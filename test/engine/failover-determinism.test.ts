@@ -16,7 +16,7 @@ function oneVpc() {
     .sg('sg', 'v')
     .connection('c1', 's1', ['sg'], { type: 'NETWORK' })
     .connection('c2', 's2', ['sg'], { type: 'NETWORK' })
-    .connection('db', 's1', ['sg'], { url: 'jdbc:mysql://db.example:3306/app' });
+    .connection('db', 's1', ['sg'], { url: 'jdbc:mysql://db.example:3306/app' }).declareStore('db');
 }
 
 describe('failover: no suitable connection after an AZ failure', () => {

@@ -18,7 +18,7 @@ function setup(dbSubnet: 'sDb' | 'sGlue' = 'sDb') {
     .sg('sgGlue', 'v')
     .sg('sgDb', 'v', { ingress: [sgRule({ cidr: '10.0.1.0/24', from: 3306 })] })
     .connection('glue', 'sGlue', ['sgGlue'], { type: 'NETWORK' })
-    .connection('db', dbSubnet, [dbSubnet === 'sGlue' ? 'sgGlue' : 'sgDb'], { url: 'jdbc:mysql://db.example:3306/app' })
+    .connection('db', dbSubnet, [dbSubnet === 'sGlue' ? 'sgGlue' : 'sgDb'], { url: 'jdbc:mysql://db.example:3306/app' }).declareStore('db')
     .job('etl', ['glue', 'db']);
 }
 

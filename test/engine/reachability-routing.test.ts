@@ -23,7 +23,7 @@ function pair(opts: { cidrB?: string | string[] } = {}) {
     .sg('sgA', 'vpcA')
     .sg('sgB', 'vpcB', { ingress: [sgRule({ cidr: '10.1.1.0/24', from: 3306 })] })
     .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
-    .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' })
+    .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' }).declareStore('mysql')
     .job('etl', ['glue', 'mysql']);
 }
 
@@ -75,7 +75,7 @@ describe('hop 2: peering is not transitive', () => {
       .route('subA-rt', '10.3.0.0/16', 'vpc-peering', 'pcxAB')
       .route('subC-rt', '10.1.0.0/16', 'vpc-peering', 'pcxBC')
       .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
-      .connection('pg', 'subC', ['sgC'], { url: 'jdbc:postgresql://pg.example:5432/app' })
+      .connection('pg', 'subC', ['sgC'], { url: 'jdbc:postgresql://pg.example:5432/app' }).declareStore('pg')
       .job('etl', ['glue', 'pg']);
     const s = store(buildPlan(m.model, { failover: false }), 'pg');
     expect(s.verdict).toBe('UNREACHABLE');
@@ -239,10 +239,11 @@ describe('hop 6: DNS of a publicly accessible RDS instance over a peering', () =
       .job('etl', ['glue', 'mysql']);
   }
 
-  test('by name, peering without DNS resolution: GNP-PEERING-DNS warning on the peering, verdict not turned UNREACHABLE', () => {
+  test('by name, peering without DNS resolution: the name resolves to the public address, so the public path is traced (no NAT here: UNREACHABLE), and GNP-PEERING-DNS says how to keep it private', () => {
     const plan = buildPlan(publicRds(false).model, { failover: false });
     const s = store(plan, 'mysql');
-    expect(s.verdict).toBe('REACHABLE');
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.paths[0].nameResolution).toMatchObject({ resolvesTo: 'public', peeringId: 'pcx', optionSide: 'accepter' });
     expect(s.explanations.map((e) => e.code)).toContain('PEERING_DNS');
     const f = plan.jobs[0].findings.find((x) => x.ruleId === 'GNP-PEERING-DNS');
     expect(f).toMatchObject({ severity: 'warning', source: { logicalId: 'pcx' } });
@@ -250,9 +251,11 @@ describe('hop 6: DNS of a publicly accessible RDS instance over a peering', () =
     expect(f?.fix).toMatch(/AllowDnsResolutionFromRemoteVpc/);
   });
 
-  test('option unknown (CloudFormation cannot set it): still warned', () => {
+  test('option unknown (CloudFormation cannot set it): still warned; private path REACHABLE, public path UNREACHABLE, so UNKNOWN', () => {
     const plan = buildPlan(publicRds(undefined).model, { failover: false });
     expect(plan.jobs[0].findings.map((f) => f.ruleId)).toContain('GNP-PEERING-DNS');
+    expect(store(plan, 'mysql').verdict).toBe('UNKNOWN');
+    expect(store(plan, 'mysql').explanations.map((e) => e.code)).toContain('UNKNOWN_NAME_RESOLUTION');
   });
 
   test('with dns: true: no warning', () => {

@@ -35,7 +35,7 @@ function peered(sgBIngress: SecurityGroupRule[], opts: { regionB?: string; peerR
     .peering('pcx', 'vpcA', 'vpcB', { peerRegion: opts.peerRegion })
     .peerRoutes('pcx', { table: 'subA-rt', cidr: '10.1.0.0/16' }, { table: 'subB-rt', cidr: '10.2.0.0/16' })
     .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
-    .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' })
+    .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' }).declareStore('mysql')
     .job('etl', ['glue', 'mysql']);
 }
 
@@ -152,10 +152,12 @@ describe('undescribed security group', () => {
 
 describe("store groups not known: assumed to be the connection's own, and said so", () => {
   test('store in its connection subnet: the assumption is recorded on the verdict', () => {
-    const plan = buildPlan(peered([sgRule({ cidr: '10.1.1.0/24', from: 3306 })]).model, { failover: false });
-    const s = store(plan);
+    const m = peered([sgRule({ cidr: '10.1.1.0/24', from: 3306 })]);
+    m.model.declaredStores.delete('mysql'); // nothing locates mysql.example: location and groups assumed
+    const s = store(buildPlan(m.model, { failover: false }));
     expect(s.connection.name).toBe('mysql');
     expect(s.locatedBy).toBe('connection-subnet');
+    expect(s.verdict).toBe('UNKNOWN');
     expect(s.assumptions.join(' ')).toMatch(/assumed to be the connection's own \(sgB\)/);
   });
 });

@@ -3,8 +3,9 @@
  * whose CIDR contains it), else the connection's own subnet with its groups assumed; the port from
  * the URL, else the engine's default for the scheme.
  */
-import { model, sgRule } from './builders';
+import { model, seedCase, sgRule } from './builders';
 import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+import { known } from '../../src/model';
 
 const store = (plan: Plan, name: string): DataStorePlan => plan.jobs[0].dataStores.find((s) => s.connection.name === name)!;
 
@@ -76,7 +77,7 @@ describe("default: the connection's own subnet, guarded by its own groups (assum
     expect(s.locatedBy).toBe('connection-subnet');
     expect(s.paths.map((p) => p.destinationSubnet)).toEqual(['subB']);
     expect(s.assumptions).toHaveLength(2);
-    expect(s.assumptions[0]).toMatch(/assumed to live in its connection's subnet subB/);
+    expect(s.assumptions[0]).toMatch(/locates host mysql.example .*assumed to live in its connection's subnet subB/);
     expect(s.assumptions[1]).toMatch(/\(sgB\)/);
   });
 });
@@ -94,11 +95,109 @@ describe('port: from the URL, else the default for the scheme', () => {
   });
 
   test('the port decides the group check: PostgreSQL on 5432 admitted, on 6543 not', () => {
-    const ok = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example/app' }).job('etl', ['glue', 'db']);
+    const ok = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example/app' }).declareStore('db').job('etl', ['glue', 'db']);
     expect(store(buildPlan(ok.model, { failover: false }), 'db').verdict).toBe('REACHABLE');
-    const other = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example:6543/app' }).job('etl', ['glue', 'db']);
+    const other = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:postgresql://h.example:6543/app' }).declareStore('db').job('etl', ['glue', 'db']);
     const s = store(buildPlan(other.model, { failover: false }), 'db');
     expect(s.verdict).toBe('UNREACHABLE');
     expect(s.explanations[0].message).toContain('TCP 6543');
+  });
+});
+
+describe('a host nothing locates: its location is assumed, and an assumption never makes a store REACHABLE', () => {
+  test('the assumed subnet is reachable: UNKNOWN (GNP-STORE-UNKNOWN naming the host and how to declare it), not REACHABLE', () => {
+    const m = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:mysql://orders.cluster-abc.us-east-1.rds.amazonaws.com:3306/app' }).job('etl', ['glue', 'db']);
+    const plan = buildPlan(m.model, { failover: false });
+    const s = store(plan, 'db');
+    expect(s.locatedBy).toBe('connection-subnet');
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.paths.map((p) => p.verdict)).toEqual(['UNKNOWN']);
+    expect(s.explanations.map((e) => e.code)).toEqual(['UNKNOWN_STORE_LOCATION']);
+    const f = plan.jobs[0].findings.find((x) => x.ruleId === 'GNP-STORE-UNKNOWN')!;
+    expect(f.message).toMatch(/host orders\.cluster-abc\.us-east-1\.rds\.amazonaws\.com/);
+    expect(f.fix).toMatch(/GlueDataStore\.declare/);
+    expect(f.fix).toMatch(/dataStores\[\]/);
+  });
+
+  test("the assumed subnet is not reachable (the seed's unpeered VPCs): UNREACHABLE, an error that says the location was assumed", () => {
+    const m = seedCase({ declared: false });
+    const plan = buildPlan(m.model, { failover: false });
+    const mysql = store(plan, 'mysql');
+    expect(mysql.verdict).toBe('UNREACHABLE');
+    const f = plan.jobs[0].findings.find((x) => x.ruleId === 'GNP-STORE-UNREACHABLE' && /mysql/.test(x.message))!;
+    expect(f.severity).toBe('error');
+    expect(f.message).toMatch(/DISCONNECTED_VPCS/);
+    expect(f.message).toMatch(/assumed to live in its connection's subnet subB/);
+  });
+
+  test("the seed's case peered: every store UNKNOWN (hosts not located), none REACHABLE; declared: REACHABLE", () => {
+    const assumed = buildPlan(seedCase({ peered: true, declared: false }).model, { failover: false });
+    expect(assumed.jobs[0].dataStores.map((d) => d.verdict)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
+    const declared = buildPlan(seedCase({ peered: true }).model, { failover: false });
+    expect(declared.jobs[0].dataStores.map((d) => d.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
+  });
+});
+
+describe('loopback addresses name the Glue worker itself', () => {
+  test.each(['jdbc:postgresql://localhost:5432/app', 'jdbc:mysql://127.0.0.1:3306/app', 'jdbc:mysql://127.10.0.3/app'])('%s: UNREACHABLE, an error', (url) => {
+    const m = peered().connection('db', 'subB', ['sgB'], { url }).job('etl', ['glue', 'db']);
+    const plan = buildPlan(m.model, { failover: false });
+    const s = store(plan, 'db');
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.explanations.map((e) => e.code)).toEqual(['LOOPBACK_ADDRESS']);
+    expect(plan.jobs[0].findings.find((f) => f.ruleId === 'GNP-STORE-UNREACHABLE')?.severity).toBe('error');
+  });
+});
+
+describe('Kafka: every broker of the bootstrap list is located and traced', () => {
+  test('two brokers by IP in two subnets: the second one is blocked, so the store is UNREACHABLE (was: only the first traced)', () => {
+    const m = peered().connection('kafka', 'subB', ['sgB'], { type: 'KAFKA', url: '10.2.1.10:3306,10.2.2.10:3306' }).job('etl', ['glue', 'kafka']);
+    // subB2's table has no route back to the Glue VPC.
+    const s = store(buildPlan(m.model, { failover: false }), 'kafka');
+    expect(s.paths.map((p) => [p.destinationSubnet, p.verdict])).toEqual([['subB', 'REACHABLE'], ['subB2', 'UNREACHABLE']]);
+    expect(s.verdict).toBe('UNREACHABLE');
+  });
+
+  test('a broker by IP and one nothing locates: the located one traced, the other assumed (UNKNOWN at best)', () => {
+    const m = peered().connection('kafka', 'subB', ['sgB'], { type: 'KAFKA', url: '10.2.1.10:3306,b-2.kafka.example:3306' }).job('etl', ['glue', 'kafka']);
+    const s = store(buildPlan(m.model, { failover: false }), 'kafka');
+    expect(s.locatedBy).toBe('ip-address, connection-subnet');
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((e) => e.code === 'UNKNOWN_STORE_LOCATION')?.message).toMatch(/host b-2\.kafka\.example/);
+  });
+});
+
+describe('Kafka ports follow the MSK client authentication where the connection says it', () => {
+  const port = (opts: { url: string; auth?: 'plaintext' | 'tls' | 'sasl-scram' | 'iam' }) => {
+    const m = peered().connection('kafka', 'subB', ['sgB'], { type: 'KAFKA', url: opts.url }).declareStore('kafka');
+    if (opts.auth) m.model.connections.set('kafka', { ...m.model.connections.get('kafka')!, kafkaAuthentication: opts.auth });
+    return store(buildPlan(m.job('etl', ['glue', 'kafka']).model, { failover: false }), 'kafka').port;
+  };
+  test.each([[undefined, 9092], ['plaintext', 9092], ['tls', 9094], ['sasl-scram', 9096], ['iam', 9098]] as const)('authentication %s: TCP %d', (auth, expected) => {
+    expect(port({ url: 'b-1.kafka.example,b-2.kafka.example', auth })).toBe(expected);
+  });
+  test('a port in the bootstrap list wins', () => {
+    expect(port({ url: 'b-1.kafka.example:9094', auth: 'iam' })).toBe(9094);
+  });
+  test.each([['BootstrapBrokers', 9092], ['BootstrapBrokersTls', 9094], ['BootstrapBrokersSaslScram', 9096], ['BootstrapBrokersSaslIam', 9098]] as const)(
+    'an MSK cluster named by its %s attribute: TCP %d', (attribute, expected) => {
+      const m = peered();
+      m.model.dataStores.set('msk', { id: 'msk', source: { stack: 'Test', logicalId: 'msk' }, kind: 'msk-cluster', subnetIds: known(['subB']), securityGroupIds: known(['sgB']), publiclyAccessible: false });
+      m.connection('kafka', undefined, [], { type: 'KAFKA', url: `{{ref:msk:${attribute}}}` }).job('etl', ['glue', 'kafka']);
+      const s = store(buildPlan(m.model, { failover: false }), 'kafka');
+      expect([s.locatedBy, s.port]).toEqual(['msk-cluster', expected]);
+    });
+});
+
+describe('a job listing a connection nobody defines', () => {
+  test('gets a data-store row with verdict UNKNOWN for it, besides GNP-CONNECTION-UNRESOLVED', () => {
+    const m = peered().connection('db', 'subB', ['sgB'], { url: 'jdbc:mysql://10.2.1.50:3306/app' }).job('etl', ['glue', 'db', 'orders-legacy']);
+    const plan = buildPlan(m.model, { failover: false });
+    const row = store(plan, 'orders-legacy');
+    expect(row).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'unknown', paths: [] });
+    expect(row.explanations.map((e) => e.code)).toEqual(['UNKNOWN_CONNECTION']);
+    expect(plan.jobs[0].findings.map((f) => f.ruleId)).toContain('GNP-CONNECTION-UNRESOLVED');
+    // One warning says it, not two.
+    expect(plan.jobs[0].findings.map((f) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
   });
 });

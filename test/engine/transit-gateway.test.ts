@@ -26,7 +26,7 @@ function viaTgw(opts: { attachASubnets?: string[]; sgReferencing?: boolean; ingr
     .route('subA-rt', '10.2.0.0/16', 'transit-gateway', 'tgw1')
     .route('subB-rt', '10.1.0.0/16', 'transit-gateway', 'tgw1')
     .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
-    .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' })
+    .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' }).declareStore('mysql')
     .job('etl', ['glue', 'mysql']);
 }
 

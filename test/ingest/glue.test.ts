@@ -141,3 +141,49 @@ describe('facts merged with templates', () => {
     expect(model.declaredStores.get('facts/external-conn')).toMatchObject({ subnetIds: ['subnet-0abc'], port: 5432 });
   });
 });
+
+describe('connection properties behind issue 12 points 7 and 8', () => {
+  test('JDBC HOST and PORT without a URL make the address; SECRET_ID marks a secret read at run time', () => {
+    const model = modelOf({ ...network, Conn: glueConnection('c', ref('Sub'), [], { HOST: 'db.internal', PORT: 6543, SECRET_ID: 'creds' }) });
+    expect(model.connections.get('Stack/Conn')).toMatchObject({ address: { known: true, value: 'db.internal:6543' }, secretProperty: 'SECRET_ID' });
+  });
+
+  test.each([
+    [{ KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' }, 'iam'],
+    [{ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_SCRAM_SECRETS_ARN: 'arn:x' }, 'sasl-scram'],
+    [{ KAFKA_SSL_ENABLED: 'true' }, 'tls'],
+    [{ KAFKA_SSL_ENABLED: 'false' }, 'plaintext'],
+    [{}, undefined],
+  ])('Kafka properties %j: authentication %s', (properties, expected) => {
+    const model = modelOf({ ...network, Conn: glueConnection('k', ref('Sub'), [], { KAFKA_BOOTSTRAP_SERVERS: 'b-1.example', ...properties }, 'KAFKA') });
+    expect(model.connections.get('Stack/Conn')!.kafkaAuthentication).toBe(expected);
+  });
+
+  test('a Secrets Manager interface endpoint: service secretsmanager (Region from the stack), PrivateDnsEnabled read, default false', () => {
+    const endpoint = (props: Record<string, unknown>) => anyResource('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: join('', ['com.amazonaws.', ref('AWS::Region'), '.secretsmanager']), ...props });
+    const model = modelOf({ ...network, On: endpoint({ PrivateDnsEnabled: true }), Off: endpoint({}) });
+    expect(model.gatewayEndpoints.get('Stack/On')).toMatchObject({ service: { known: true, value: 'secretsmanager' }, type: 'Interface', privateDnsEnabled: { known: true, value: true } });
+    expect(model.gatewayEndpoints.get('Stack/Off')!.privateDnsEnabled).toEqual({ known: true, value: false });
+  });
+
+  test('facts: an interface endpoint with private DNS, a connection with a secret', () => {
+    const facts = parseFacts({
+      gatewayEndpoints: [{ id: 'vpce-1', vpcId: 'vpc-1', service: 'secretsmanager', type: 'Interface', privateDnsEnabled: true }],
+      connections: [{ name: 'ext', connectionType: 'JDBC', secretId: 'creds', kafkaAuthentication: 'tls' }],
+    }, 'facts.json');
+    const model = buildModel([], facts);
+    expect(model.gatewayEndpoints.get('vpce-1')).toMatchObject({ type: 'Interface', routeTableIds: [], privateDnsEnabled: { known: true, value: true } });
+    expect(model.connections.get('facts/ext')).toMatchObject({ secretProperty: 'SECRET_ID', kafkaAuthentication: 'tls' });
+  });
+
+  test('a connection name made by a custom resource is "created by custom resource X"; no marker in any issue', () => {
+    const model = modelOf({
+      ...network,
+      Namer: anyResource('Custom::Namer', { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:n' }),
+      Conn: glueConnection(getAtt('Namer', 'Name'), ref('Sub'), [], { JDBC_CONNECTION_URL: join('', ['jdbc:mysql://', getAtt('Namer', 'Host'), '/db']) }),
+      Bad: anyResource('AWS::EC2::Subnet', { VpcId: getAtt('Namer', 'VpcId'), CidrBlock: join('', [getAtt('Namer', 'Block'), '/24']) }),
+    });
+    expect(model.connections.get('Stack/Conn')!.name).toEqual({ known: false, reason: 'created by custom resource Stack/Namer' });
+    expect(JSON.stringify(model.issues)).not.toMatch(/\{\{(ref|unknown):/);
+  });
+});

@@ -6,7 +6,7 @@
  *   engine UNKNOWN     <=> no sampled packet is blocked and some depends on an undescribed fact.
  */
 import * as fc from 'fast-check';
-import { oraclePath, OracleVerdict, PathOracleResult } from './oracle';
+import { oracleAssumedStore, oraclePath, oracleS3Acl, OracleVerdict, PathOracleResult } from './oracle';
 import { propertyRuns, propertySeed } from './seeds';
 import { buildTopology, drawTopology, prng, TopologySpec } from './topology-gen';
 import { buildPlan } from '../../src/engine';
@@ -122,5 +122,73 @@ describe('regression: group reference across an undescribed peering', () => {
     const store = buildPlan(undescribedPeeringCase(), { failover: false }).jobs[0].dataStores.find((d) => d.connection.id === 'db')!;
     expect(store.paths.map((p) => p.verdict)).toEqual(['UNKNOWN']);
     expect(store.explanations.filter((e) => !e.unknown).map((e) => e.code)).toEqual([]);
+  });
+});
+
+/**
+ * Issue 12 point 7: the store's host is a name nothing in the templates locates (an RDS endpoint
+ * written as a string, a CNAME, an on-premises host). The connection carries the store's first
+ * subnet and groups; the oracle learns from the spec that the location is assumed there and that
+ * an assumption never makes a store REACHABLE.
+ */
+describe('engine vs oracle: stores whose host nothing locates (issue 12 point 7)', () => {
+  test(`store verdicts agree (${Math.ceil(NUM_RUNS / 4)} runs)`, () => {
+    const tally: Record<string, number> = {};
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const spec = drawTopology(g);
+        const model = buildTopology(spec);
+        const subnetId = spec.store.subnets[0];
+        model.declaredStores.delete('storeConn');
+        model.connections.set('storeConn', {
+          ...model.connections.get('storeConn')!,
+          subnetId,
+          securityGroupIds: [...spec.store.groups],
+          address: { known: true, value: `jdbc:postgresql://orders.example.internal:${spec.store.port}/app` },
+        });
+        const job = buildPlan(model, { failover: false }).jobs[0];
+        if (job.selectedConnection?.id !== 'eniConn') throw new Error(`ENI connection not selected: ${JSON.stringify(job.candidates)}`);
+        const store = job.dataStores.find((d) => d.connection.id === 'storeConn')!;
+        const oracle = oracleAssumedStore(model, { subnetId: spec.eni.subnet, groupIds: spec.eni.groups }, subnetId, spec.store.groups, spec.store.port, prng(spec.seed));
+        tally[store.verdict] = (tally[store.verdict] ?? 0) + 1;
+        expect(store.verdict).not.toBe('REACHABLE');
+        if (store.verdict !== oracle.verdict) {
+          throw new Error(`${JSON.stringify(spec)}\nengine ${store.verdict}, oracle ${oracle.verdict}\n${oracle.witness?.checks.map((c) => `  ${c.check}: ${c.outcome} (${c.why})`).join('\n')}\n${store.explanations.map((e) => `  ${e.code}: ${e.message}`).join('\n')}`);
+        }
+      }),
+      { numRuns: Math.ceil(NUM_RUNS / 4), seed: SEED + 7 },
+    );
+    expect(tally.UNKNOWN ?? 0).toBeGreaterThan(NUM_RUNS / 40);
+    expect(tally.UNREACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 40);
+  });
+});
+
+/**
+ * Issue 12 point 9: Glue selects the ENI connection whatever its subnet's network ACL does to
+ * the S3 traffic; an ACL that blocks it is an error on the connection, one that may block it a
+ * warning. The oracle judges sampled S3 packets (HTTPS out to a public address, replies to the
+ * Linux ephemeral range) rule by rule.
+ */
+describe('engine vs oracle: the network ACL on the S3 path (issue 12 point 9)', () => {
+  test(`findings agree (${Math.ceil(NUM_RUNS / 4)} runs)`, () => {
+    const tally: Record<string, number> = {};
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const spec = drawTopology(g);
+        const model = buildTopology(spec);
+        const plan = buildPlan(model, { failover: false });
+        if (plan.jobs[0].selectedConnection?.id !== 'eniConn') throw new Error('ENI connection not selected');
+        const about = plan.findings.filter((f) => f.source.logicalId === 'eniConn').map((f) => f.ruleId);
+        const engine = about.includes('GNP-CONNECTION-S3-ACL') ? 'blocked' : about.includes('GNP-CONNECTION-SERVICE-PATH-UNKNOWN') ? 'unknown' : 'pass';
+        const oracle = oracleS3Acl(model, spec.eni.subnet, prng(spec.seed));
+        tally[engine] = (tally[engine] ?? 0) + 1;
+        if (engine !== oracle) throw new Error(`${JSON.stringify(spec.nacls)}\nENI subnet ${spec.eni.subnet}: engine ${engine}, oracle ${oracle}\n${plan.findings.filter((f) => f.source.logicalId === 'eniConn').map((f) => f.message).join('\n')}`);
+        // Glue still selects the connection: the store verdicts do not change.
+      }),
+      { numRuns: Math.ceil(NUM_RUNS / 4), seed: SEED + 9 },
+    );
+    expect(tally.pass ?? 0).toBeGreaterThan(NUM_RUNS / 40);
+    expect(tally.blocked ?? 0).toBeGreaterThan(NUM_RUNS / 100);
+    expect(tally.unknown ?? 0).toBeGreaterThan(0);
   });
 });

@@ -234,7 +234,9 @@ function checkInput(input: InputSpec): void {
     for (const [id, r] of Object.entries(assembly.getStackArtifact(stack.artifactId).template.Resources ?? {}) as [string, any][]) {
       const p = r.Properties ?? {};
       if (r.Type === 'AWS::EC2::SecurityGroupIngress' && p.FromPort !== 0) {
-        expect({ id, IpProtocol: p.IpProtocol, single: p.FromPort === p.ToPort, storePort: ports.has(p.FromPort), CidrIp: p.CidrIp })
+        // HTTPS into the Secrets Manager endpoint the network adds, from the Glue group only.
+        const secretsEndpoint = p.FromPort === 443 && /secrets/i.test(String(p.Description));
+        expect({ id, IpProtocol: p.IpProtocol, single: p.FromPort === p.ToPort, storePort: ports.has(p.FromPort) || secretsEndpoint, CidrIp: p.CidrIp })
           .toEqual({ id, IpProtocol: 'tcp', single: true, storePort: true, CidrIp: undefined });
         expect(JSON.stringify(p.SourceSecurityGroupId)).toContain(glueGroupId);
       }

@@ -348,3 +348,84 @@ export function oraclePath(model: NetworkModel, eni: OracleEni, store: OracleSto
     ? { verdict: 'UNKNOWN', witness: unknownWitness, packets: packets.length }
     : { verdict: 'REACHABLE', packets: packets.length };
 }
+
+// ---- issue 12 point 7: a store whose host nothing locates ---------------------------------------
+
+/**
+ * Spec §4: "When nothing locates the host, its location is *assumed* to be its own connection's
+ * subnet, and an assumed location can never make the store REACHABLE: UNKNOWN if the selected
+ * subnet reaches that subnet, UNREACHABLE if it cannot." The store's groups are then its
+ * connection's own (the layout AWS documents). So: the per-packet verdict of the path to the
+ * connection's subnet, with REACHABLE read as UNKNOWN.
+ */
+export function oracleAssumedStore(model: NetworkModel, eni: OracleEni, connectionSubnetId: string, connectionGroups: readonly string[], port: number, random: () => number): PathOracleResult {
+  const path = oraclePath(model, eni, { subnetId: connectionSubnetId, groupIds: connectionGroups, port }, random);
+  return path.verdict === 'REACHABLE' ? { ...path, verdict: 'UNKNOWN' } : path;
+}
+
+// ---- issue 12 point 9: the network ACL on the S3 path ---------------------------------------------
+
+/**
+ * The special-purpose IPv4 blocks of RFC 6890 (private, shared, loopback, link-local, multicast,
+ * reserved): Amazon S3's addresses (its managed prefix list) are public, so never in these.
+ */
+const NOT_PUBLIC: readonly [number, number][] = [
+  [0x00000000, 0x00ffffff], [0x0a000000, 0x0affffff], [0x64400000, 0x647fffff], [0x7f000000, 0x7fffffff],
+  [0xa9fe0000, 0xa9feffff], [0xac100000, 0xac1fffff], [0xc0a80000, 0xc0a8ffff], [0xe0000000, 0xffffffff],
+];
+
+function isPublic(address: number): boolean {
+  if (address < 0 || address > 0xffffffff) return false;
+  return !NOT_PUBLIC.some(([first, last]) => address >= first && address <= last);
+}
+
+/** Linux's ephemeral range (net.ipv4.ip_local_port_range), the spec's stated assumption for replies. */
+export const LINUX_FIRST = 32768;
+export const LINUX_LAST = 60999;
+
+export type S3AclOutcome = 'pass' | 'blocked' | 'unknown';
+
+/**
+ * Spec §2.3 and issue 12 point 9: Glue selects a subnet whose ACL blocks the S3 path, and its runs
+ * fail. The S3 traffic is HTTPS (TCP 443) out to one of S3's addresses, which the model does not
+ * hold (some public address), and the reply in to the client's port, one of the Linux range
+ * (§4.5: the whole range admitted passes, part of it is UNKNOWN, none blocks). Per address: the
+ * request and the replies; over the addresses: every one passes -> pass, every one blocked ->
+ * blocked, else unknown (S3 might be on either side). Every NACL CIDR boundary in the public
+ * space and every port boundary in the Linux range is sampled, so each region of constant
+ * decision is met.
+ */
+export function oracleS3Acl(model: NetworkModel, subnetId: string, random: () => number): S3AclOutcome {
+  const subnet = model.subnets.get(subnetId);
+  const vpc = subnet && vpcOf(model, subnet);
+  if (!subnet || !vpc) return 'unknown';
+  const aclId = subnet.networkAclId ?? vpc.defaultNetworkAclId;
+  const acl = model.networkAcls.get(aclId);
+  if (!acl) return 'unknown';
+  const addresses = new Set<number>();
+  for (const [first, last] of NOT_PUBLIC) for (const p of [first - 1, last + 1]) if (isPublic(p)) addresses.add(p);
+  for (const e of acl.entries) {
+    if (!e.cidr.known) continue;
+    for (const p of [e.cidr.value.first, e.cidr.value.last, e.cidr.value.first - 1, e.cidr.value.last + 1]) if (isPublic(p)) addresses.add(p);
+  }
+  for (let i = 0; i < 3; i++) {
+    const a = Math.floor(random() * 0x100000000);
+    if (isPublic(a)) addresses.add(a);
+  }
+  const ports = new Set<number>([LINUX_FIRST, LINUX_LAST]);
+  for (const e of acl.entries) {
+    if (!e.ports) continue;
+    for (const p of [e.ports.from, e.ports.to, e.ports.from - 1, e.ports.to + 1]) if (p >= LINUX_FIRST && p <= LINUX_LAST) ports.add(p);
+  }
+  const perAddress: S3AclOutcome[] = [];
+  for (const a of addresses) {
+    const out = networkAcl(model, subnet, vpc, true, a, 443).outcome;
+    const replies = [...ports].map((p) => networkAcl(model, subnet, vpc, false, a, p).outcome);
+    const back: S3AclOutcome = replies.every((o) => o === 'pass') ? 'pass' : replies.every((o) => o === 'blocked') ? 'blocked'
+      : replies.some((o) => o === 'unknown') && !replies.some((o) => o === 'blocked') ? 'unknown' : 'unknown';
+    perAddress.push(out === 'blocked' || back === 'blocked' ? 'blocked' : out === 'unknown' || back === 'unknown' ? 'unknown' : 'pass');
+  }
+  if (perAddress.every((o) => o === 'pass')) return 'pass';
+  if (perAddress.every((o) => o === 'blocked')) return 'blocked';
+  return 'unknown';
+}

@@ -13,6 +13,7 @@ const stripAnsi = (text: string) => text.replace(/\u001b\[\d+m/g, '');
 function mixedPlan(): Plan {
   const template = seedTemplate(false) as any;
   template.Resources.PostgresConnection.Properties.ConnectionInput.PhysicalConnectionRequirements.SubnetId = { Ref: 'NoSuchSubnet' };
+  delete template.Resources.PostgresConnection.Metadata; // not declared: located by its (dangling) subnet
   return buildPlan(buildModel([{ stackName: 'Seed', template, region: 'us-east-1', account: '111111111111' }]), {});
 }
 

@@ -1,0 +1,230 @@
+import { NetworkAcl, Subnet, Vpc } from '../model';
+import { EniSide } from './path';
+import { Explanation, Hop, NameResolution, PathTrace, Verdict } from './plan';
+import {
+  AclJudgement, judgeAcl, judgeGroupsPublic, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome,
+  PUBLIC_RANGES, publicRouteChoices, routeText,
+} from './public-traffic';
+import { LocatedStore } from './store-location';
+import { Topology } from './topology';
+// Values from their modules, not the barrel: its re-exports are getters on every call.
+import { formatRange } from '../model/cidr';
+
+const VERDICT: Record<Outcome, Verdict> = { pass: 'REACHABLE', blocked: 'UNREACHABLE', unknown: 'UNKNOWN' };
+
+/**
+ * What a publicly accessible store's DNS name resolves to from the Glue subnet [AWS doc: RDS,
+ * "Hiding a DB instance in a VPC from the internet"; VPC peering, "Enable DNS resolution"]:
+ * inside the store's VPC its private address; from another VPC its public address, unless a
+ * peering between the two allows DNS resolution from the remote VPC on the store's side; over a
+ * transit gateway (or no connection at all) always the public one. Undefined inside one VPC or
+ * when a VPC is not known (the private trace says why).
+ */
+export function nameResolution(topo: Topology, eniSubnet: Subnet, storeSubnet: Subnet): NameResolution | undefined {
+  if (!eniSubnet.vpcId.known || !storeSubnet.vpcId.known || eniSubnet.vpcId.value === storeSubnet.vpcId.value) return undefined;
+  const eniVpc = eniSubnet.vpcId.value;
+  const storeVpc = storeSubnet.vpcId.value;
+  const pcx = topo.peeringBetween(eniVpc, storeVpc);
+  if (!pcx) return { resolvesTo: 'public', eniVpc, storeVpc, why: `no VPC peering joins ${eniVpc} and ${storeVpc}, so from ${eniVpc} the name resolves to the store's public address (over a transit gateway it always does)` };
+  const storeIsRequester = pcx.requesterVpcId.known && pcx.requesterVpcId.value === storeVpc;
+  const side = storeIsRequester ? 'requester' : 'accepter';
+  const option = storeIsRequester ? pcx.allowDnsResolutionFromRequester : pcx.allowDnsResolutionFromAccepter;
+  const base = { eniVpc, storeVpc, peeringId: pcx.id, optionSide: side } as const;
+  if (option.known && option.value) return { ...base, resolvesTo: 'private', why: `the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC` };
+  if (option.known) return { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} does not allow DNS resolution from the remote VPC` };
+  return { ...base, resolvesTo: 'unknown', why: `whether the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC is not known (${option.reason})` };
+}
+
+/**
+ * The path a publicly accessible store named by DNS is really reached on: the private trace when
+ * the name resolves privately, the public one (NAT gateway, internet gateway, the store's groups
+ * admitting the NAT's address) when it resolves publicly, and both when that is not known (the
+ * verdict is then theirs when they agree, else UNKNOWN).
+ */
+export function resolvedTrace(topo: Topology, eni: EniSide, storeSubnet: Subnet, located: LocatedStore, privateTrace: PathTrace): PathTrace {
+  const resolution = nameResolution(topo, eni.subnet, storeSubnet);
+  if (!resolution) return privateTrace;
+  if (resolution.resolvesTo === 'private') return { ...privateTrace, nameResolution: resolution };
+  const publicTrace = tracePublicPath(topo, eni, storeSubnet, located, resolution);
+  const dns: Explanation[] = resolution.peeringId ? [peeringDnsExplanation(topo, resolution)] : [];
+  if (resolution.resolvesTo === 'public') return { ...publicTrace, explanations: [...publicTrace.explanations, ...dns] };
+  if (publicTrace.verdict === privateTrace.verdict) {
+    return { ...privateTrace, nameResolution: resolution, hops: [...privateTrace.hops, ...publicTrace.hops], explanations: [...privateTrace.explanations, ...publicTrace.explanations, ...dns] };
+  }
+  const undecided: Explanation = {
+    code: 'UNKNOWN_NAME_RESOLUTION',
+    component: resolution.peeringId!,
+    source: topo.model.peerings.get(resolution.peeringId!)?.source,
+    message: `The store is publicly accessible and named by DNS: ${resolution.why}, so its name may resolve to the private address (over the peering: ${privateTrace.verdict}) or to the public one (through a NAT gateway and the internet: ${publicTrace.verdict}).`,
+    fix: `State the peering's DNS option (VpcPeering's allowDnsResolution, or allowDnsResolutionFrom${resolution.optionSide === 'requester' ? 'Requester' : 'Accepter'} in --facts), or make the store not publicly accessible.`,
+    unknown: true,
+  };
+  return {
+    ...privateTrace,
+    verdict: 'UNKNOWN',
+    nameResolution: resolution,
+    hops: [...privateTrace.hops, ...publicTrace.hops],
+    explanations: [...privateTrace.explanations.map((e) => ({ ...e, unknown: true })), ...publicTrace.explanations.map((e) => ({ ...e, unknown: true })), undecided, ...dns],
+  };
+}
+
+function peeringDnsExplanation(topo: Topology, resolution: NameResolution): Explanation {
+  const pcx = topo.model.peerings.get(resolution.peeringId!)!;
+  return {
+    code: 'PEERING_DNS',
+    component: pcx.id,
+    source: pcx.source,
+    unknown: false,
+    message: `The store is publicly accessible and addressed by its DNS name; from ${resolution.eniVpc} that name resolves to its public IP, not over ${pcx.id}, unless the ${resolution.optionSide} side allows DNS resolution from the remote VPC (${resolution.why}). The traffic then leaves through a NAT gateway and the internet, which is the path traced.`,
+    fix: `Enable AllowDnsResolutionFromRemoteVpc on the ${resolution.optionSide} side of ${pcx.id} (VpcPeering's allowDnsResolution; CloudFormation cannot set it), or make the store not publicly accessible.`,
+  };
+}
+
+/**
+ * The public path: from the Glue subnet to a NAT gateway (its default route), from the NAT
+ * gateway's subnet to an internet gateway, to the store's public address; the store's subnet
+ * routes the replies to an internet gateway, and the store's groups must admit the NAT gateway's
+ * public address. The public addresses are not known at synth time, so a setting that admits all
+ * public addresses passes, one that admits none blocks, one that admits some is UNKNOWN. Every
+ * hop is judged, so an UNREACHABLE path lists every setting to change.
+ */
+export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subnet, located: LocatedStore, resolution: NameResolution): PathTrace {
+  const port = located.port.known ? located.port.value : 0;
+  const hops: Hop[] = [];
+  const explanations: Explanation[] = [];
+  const add = (hop: Omit<Hop, 'direction'> & { direction?: Hop['direction'] }, explanation?: Omit<Explanation, 'unknown'>) => {
+    hops.push({ direction: 'forward', ...hop });
+    if (explanation && hop.verdict !== 'REACHABLE') explanations.push({ ...explanation, unknown: hop.verdict === 'UNKNOWN' });
+  };
+  const eniVpc = topo.vpcOfSubnet(eni.subnet);
+  const storeVpc = topo.vpcOfSubnet(storeSubnet);
+  add({ kind: 'dns', component: located.host ?? storeSubnet.id, verdict: 'REACHABLE', detail: `the store's name resolves to its public address: ${resolution.why}` });
+
+  // ENI egress to the store's public address.
+  const egress = judgeGroupsPublic(topo, eni.securityGroupIds, 'egress', port);
+  add({ kind: 'security-group', component: eni.securityGroupIds.join(', ') || '(no security groups)', verdict: VERDICT[egress.outcome], detail: `Glue ENI's groups: ${egress.why}` },
+    { code: 'ENI_SG_RULES_MISMATCH', component: eni.securityGroupIds.join(', '), message: `The store is reached at its public address, and the Glue ENI's groups: ${egress.why}.`, fix: `Allow egress TCP ${port} to 0.0.0.0/0 (the store's public address) on ${eni.securityGroupIds[0] ?? "the connection's group"}.` });
+
+  // Glue subnet -> NAT gateway.
+  let natSubnet: Subnet | undefined;
+  if (eniVpc.known) {
+    const nat = natOf(topo, eni.subnet, eniVpc.value);
+    add({ kind: 'route-table', component: nat.component, source: nat.source, verdict: VERDICT[nat.outcome], detail: `route out to the public address: ${nat.why}` },
+      { code: nat.code, component: nat.component, source: nat.source, message: `The store's name resolves to its public address, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, or let the name resolve privately (peering DNS resolution, or a private store).` });
+    natSubnet = nat.natSubnet;
+    if (nat.outcome === 'pass' && natSubnet) {
+      const natVpc = topo.vpcOfSubnet(natSubnet);
+      const igw = natVpc.known ? internetRoute(topo, natSubnet, natVpc.value) : { outcome: 'unknown' as Outcome, why: natVpc.reason, component: natSubnet.id };
+      add({ kind: 'route-table', component: igw.component, verdict: VERDICT[igw.outcome], detail: `NAT gateway subnet ${natSubnet.id} to the internet: ${igw.why}` },
+        { code: 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The NAT gateway's subnet ${natSubnet.id}: ${igw.why}.`, fix: `Route 0.0.0.0/0 from ${natSubnet.id}'s route table to the VPC's internet gateway.` });
+    }
+  } else {
+    add({ kind: 'route-table', component: eni.subnet.id, verdict: 'UNKNOWN', detail: eniVpc.reason }, { code: 'UNKNOWN_ROUTE_TABLE', component: eni.subnet.id, message: eniVpc.reason, fix: 'Describe the VPC.' });
+  }
+
+  // Network ACLs: the Glue subnet's, the NAT gateway's subnet's, the store subnet's.
+  const aclHop = (subnet: Subnet, judge: (acl: NetworkAcl) => AclJudgement, what: string, direction: Hop['direction']) => {
+    const acl = topo.effectiveNetworkAcl(subnet);
+    if (!acl.known) {
+      add({ kind: 'network-acl', direction, component: '?', verdict: 'UNKNOWN', detail: acl.reason }, { code: 'UNKNOWN_ACL_RULES', component: '?', message: acl.reason, fix: 'Describe the network ACL.' });
+      return;
+    }
+    const j = judge(acl.value);
+    const detail = j.outcome === 'pass' ? `${what}: allowed` : j.outcome === 'blocked' ? `${what}: denied by ${j.deciding.join('; ')}` : `${what}: ${j.why}`;
+    add({ kind: 'network-acl', direction, component: acl.value.id, source: acl.value.source, verdict: VERDICT[j.outcome], detail },
+      { code: j.outcome === 'blocked' ? 'SUBNET_ACL_RESTRICTION' : 'UNKNOWN_ACL_RULES', component: acl.value.id, source: acl.value.source, message: `Network ACL ${acl.value.id} ${j.outcome === 'blocked' ? 'denies' : 'may deny'} ${what} (${j.outcome === 'blocked' ? j.deciding.join('; ') : j.why}). ${LINUX_EPHEMERAL_ASSUMPTION}`, fix: `Allow ${what} in ${acl.value.id}, numbered below any deny rule that matches.` });
+  };
+  const single = { from: port, to: port };
+  const glueRange = eni.subnet.cidr.known ? [eni.subnet.cidr.value] : undefined;
+  const sameSubnet = natSubnet?.id === eni.subnet.id;
+  aclHop(eni.subnet, (acl) => judgeAcl(acl, true, PUBLIC_RANGES, single, 'one-unknown-address', 'every-port'), `outbound TCP ${port} from the Glue subnet to the store's public address`, 'forward');
+  if (natSubnet && glueRange && !sameSubnet) {
+    aclHop(natSubnet, (acl) => judgeAcl(acl, false, glueRange, single, 'every-address', 'every-port'), `inbound TCP ${port} into the NAT gateway's subnet from the Glue subnet ${formatRange(glueRange[0])}`, 'forward');
+  }
+  if (natSubnet) aclHop(natSubnet, (acl) => judgeAcl(acl, true, PUBLIC_RANGES, single, 'one-unknown-address', 'every-port'), `outbound TCP ${port} from the NAT gateway's subnet to the store's public address`, 'forward');
+  aclHop(storeSubnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, single, 'one-unknown-address', 'every-port'), `inbound TCP ${port} into the store subnet from the NAT gateway's public address`, 'forward');
+
+  // The store's groups must admit the NAT gateway's public (Elastic IP) address.
+  const ingress = judgeGroupsPublic(topo, located.securityGroupIds.known ? located.securityGroupIds.value : [], 'ingress', port, located.securityGroupIds.known);
+  const storeGroups = located.securityGroupIds.known ? located.securityGroupIds.value.join(', ') || '(no security groups)' : '?';
+  add({ kind: 'security-group', component: storeGroups, verdict: VERDICT[ingress.outcome], detail: `data store's groups: ${ingress.why}` },
+    { code: ingress.outcome === 'blocked' ? 'ENI_SG_RULES_MISMATCH' : 'UNKNOWN_SECURITY_GROUP_RULES', component: storeGroups, message: `Over the internet the store sees connections from the NAT gateway's public (Elastic IP) address, not from the Glue subnet or group: its groups ${ingress.why}.`, fix: `Admit TCP ${port} from the NAT gateway's Elastic IP (a /32) on ${located.securityGroupIds.known ? located.securityGroupIds.value[0] ?? "the store's group" : "the store's group"}, or let the name resolve privately (peering DNS resolution).` });
+  hops.push({ kind: 'data-store', direction: 'forward', component: storeSubnet.id, source: storeSubnet.source, verdict: 'REACHABLE', detail: `data store's public address (${storeSubnet.id}, ${storeVpc.known ? storeVpc.value.id : '?'}) on TCP ${port}` });
+
+  // Replies: the store subnet routes them to an internet gateway; ACLs both ways back.
+  if (storeVpc.known) {
+    const igw = internetRoute(topo, storeSubnet, storeVpc.value);
+    add({ kind: 'route-table', direction: 'return', component: igw.component, verdict: VERDICT[igw.outcome], detail: `route back to the NAT gateway's public address: ${igw.why}` },
+      { code: 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The store's subnet ${storeSubnet.id}: ${igw.why}, so replies to the NAT gateway's public address go nowhere.`, fix: `Route 0.0.0.0/0 from ${storeSubnet.id}'s route table to ${storeVpc.value.id}'s internet gateway (a publicly accessible store needs it).` });
+  }
+  aclHop(storeSubnet, (acl) => judgeAcl(acl, true, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks'), "outbound replies from the store to the NAT gateway's public address (ports 1024-65535)", 'return');
+  if (natSubnet) aclHop(natSubnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks'), "inbound replies into the NAT gateway's subnet (ports 1024-65535)", 'return');
+  if (natSubnet && glueRange && !sameSubnet) {
+    aclHop(natSubnet, (acl) => judgeAcl(acl, true, glueRange, LINUX_EPHEMERAL_PORTS, 'every-address', 'client-picks'), 'outbound replies from the NAT gateway to the Glue subnet (ports 32768-60999)', 'return');
+  }
+  // The NAT gateway rewrites only the reply's destination: it still comes from the store's public address.
+  aclHop(eni.subnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, LINUX_EPHEMERAL_PORTS, 'one-unknown-address', 'client-picks'), 'inbound replies into the Glue subnet from the store\'s public address (ports 32768-60999)', 'return');
+
+  const verdict: Verdict = hops.some((h) => h.verdict === 'UNREACHABLE') ? 'UNREACHABLE' : hops.some((h) => h.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'REACHABLE';
+  explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
+  return { sourceSubnet: eni.subnet.id, destinationSubnet: storeSubnet.id, verdict, hops, explanations, nameResolution: resolution };
+}
+
+interface NatHop {
+  readonly outcome: Outcome;
+  readonly why: string;
+  readonly code: string;
+  readonly component: string;
+  readonly source?: Hop['source'];
+  readonly natSubnet?: Subnet;
+}
+
+/** The NAT gateway the subnet's table sends every public address to, in the same VPC and public. */
+function natOf(topo: Topology, subnet: Subnet, vpc: Vpc): NatHop {
+  const table = topo.effectiveRouteTable(subnet);
+  if (!table.known) return { outcome: 'unknown', why: table.reason, code: 'UNKNOWN_ROUTE_TABLE', component: subnet.id };
+  const rt = table.value;
+  const rtName = rt.implicitMain ? `the main route table of ${vpc.id}` : rt.id;
+  const choices = publicRouteChoices(rt, vpc).filter((c) => c.target?.kind !== 'local');
+  const nats = new Set(choices.map((c) => (c.target?.kind === 'nat-gateway' ? c.target.targetId ?? c.target.description : undefined)));
+  if (choices.length && choices.every((c) => c.target?.kind === 'nat-gateway') && nats.size === 1) {
+    const natId = [...nats][0]!;
+    const nat = topo.model.natGateways.get(natId);
+    if (!nat) return { outcome: 'unknown', why: `${rtName} routes public addresses to NAT gateway ${natId}, which the inputs do not describe`, code: 'UNKNOWN_NEXT_HOP', component: rt.id, source: rt.source };
+    if (nat.connectivity === 'private') return { outcome: 'blocked', why: `${rtName} routes public addresses to private NAT gateway ${nat.id}, which has no internet path`, code: 'NO_ROUTE_TO_DESTINATION', component: rt.id, source: rt.source };
+    const natSubnet = nat.subnetId.known ? topo.subnet(nat.subnetId.value) : undefined;
+    if (!natSubnet) return { outcome: 'unknown', why: `the subnet of NAT gateway ${nat.id} is not described`, code: 'UNKNOWN_NEXT_HOP', component: nat.id, source: nat.source };
+    if (natSubnet.vpcId.known && natSubnet.vpcId.value !== vpc.id) return { outcome: 'blocked', why: `${rtName} routes to NAT gateway ${nat.id} of another VPC (NGW_REQUIRES_SOURCE_IN_VPC)`, code: 'NGW_REQUIRES_SOURCE_IN_VPC', component: rt.id, source: rt.source };
+    return { outcome: 'pass', why: `${rtName} sends public addresses to NAT gateway ${nat.id}`, code: '', component: rt.id, source: rt.source, natSubnet };
+  }
+  const undecided = choices.find((c) => c.unknownReason || (c.target && !['nat-gateway', 'internet-gateway', 'egress-only-internet-gateway', 'carrier-gateway'].includes(c.target.kind)));
+  const someNat = choices.some((c) => c.target?.kind === 'nat-gateway');
+  if (undecided || someNat) {
+    return { outcome: 'unknown', why: undecided?.unknownReason ?? `${rtName} sends public addresses to ${[...new Set(choices.map(routeText))].slice(0, 3).join(', ')}; which the store's public address takes, and what lies beyond, is not known`, code: 'UNKNOWN_NEXT_HOP', component: rt.id, source: rt.source };
+  }
+  const igw = choices.some((c) => c.target?.kind === 'internet-gateway');
+  return {
+    outcome: 'blocked',
+    why: igw
+      ? `${rtName} sends public addresses to an internet gateway, but Glue ENIs have no public IP, so that route does not carry them (IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS)`
+      : `${rtName} has no route to public addresses (no NAT gateway)`,
+    code: igw ? 'IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS' : 'NO_ROUTE_TO_DESTINATION',
+    component: rt.id,
+    source: rt.source,
+  };
+}
+
+/** Whether the subnet's table sends every public address to an internet gateway. */
+function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string } {
+  const table = topo.effectiveRouteTable(subnet);
+  if (!table.known) return { outcome: 'unknown', why: table.reason, component: subnet.id };
+  const rt = table.value;
+  const rtName = rt.implicitMain ? `the main route table of ${vpc.id}` : rt.id;
+  const choices = publicRouteChoices(rt, vpc).filter((c) => c.target?.kind !== 'local');
+  const outcomes: Outcome[] = choices.map((c) => (c.target?.kind === 'internet-gateway' ? 'pass'
+    : c.unknownReason || (c.target && !['nat-gateway', 'egress-only-internet-gateway', 'carrier-gateway'].includes(c.target.kind)) ? 'unknown' : 'blocked'));
+  const routes = [...new Set(choices.map(routeText))].slice(0, 3).join(', ');
+  if (outcomes.length && outcomes.every((o) => o === 'pass')) return { outcome: 'pass', why: `${rtName} routes public addresses to an internet gateway`, component: rt.id };
+  if (!outcomes.length || outcomes.every((o) => o === 'blocked')) return { outcome: 'blocked', why: `${rtName} has no route to an internet gateway for public addresses (${routes || 'no route'})`, component: rt.id };
+  return { outcome: 'unknown', why: `${rtName} sends only some public addresses to an internet gateway, or some to a next hop not described (${routes})`, component: rt.id };
+}

@@ -1,0 +1,205 @@
+/**
+ * Issue 12 points 7-10 as a user meets them: hand-written CloudFormation templates through the
+ * CLI. Where a store is (hosts nothing locates, loopback, every Kafka broker, MSK ports, JDBC
+ * HOST/PORT), the services Glue calls from the ENI subnet (Secrets Manager, S3 through the
+ * network ACL), and a publicly accessible RDS instance reached over a transit gateway.
+ */
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { runCli } from '../../src/cli/run';
+import { getAtt, glueConnection, glueJob, ref, Resource } from '../ingest/builders';
+
+function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: process.cwd() });
+  return { code, stdout, stderr };
+}
+
+function planOf(resources: Record<string, Resource>, facts?: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-i12-'));
+  const file = join(dir, 'app.json');
+  writeFileSync(file, JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }));
+  const args = [file, '--format', 'json'];
+  if (facts) {
+    writeFileSync(join(dir, 'facts.json'), JSON.stringify(facts));
+    args.push('--facts', join(dir, 'facts.json'));
+  }
+  const { code, stdout, stderr } = run(args);
+  if (!stdout) throw new Error(stderr);
+  const plan = JSON.parse(stdout);
+  const findings = [...plan.findings, ...plan.jobs.flatMap((j: any) => j.findings)];
+  return { code, plan, job: plan.jobs[0], findings, ids: findings.map((f: any) => f.ruleId), text: stdout };
+}
+
+const r = (Type: string, Properties: Record<string, unknown>): Resource => ({ Type, Properties });
+
+/**
+ * One VPC 10.0.0.0/16 with a private subnet in us-east-1a (its own route table with an S3
+ * gateway endpoint) and one in us-east-1b, a Glue group (self-referencing, all outbound), and a
+ * NETWORK connection in the first subnet.
+ */
+function network(extra: Record<string, Resource> = {}): Record<string, Resource> {
+  return {
+    Vpc: r('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
+    SubnetA: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }),
+    SubnetB: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1b' }),
+    Rt: r('AWS::EC2::RouteTable', { VpcId: ref('Vpc') }),
+    AssocA: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetA'), RouteTableId: ref('Rt') }),
+    AssocB: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetB'), RouteTableId: ref('Rt') }),
+    S3: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.s3' }, RouteTableIds: [ref('Rt')] }),
+    GlueSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'glue', VpcId: ref('Vpc') }),
+    SelfRef: r('AWS::EC2::SecurityGroupIngress', { GroupId: getAtt('GlueSg', 'GroupId'), IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }),
+    Net: glueConnection('net', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], {}, 'NETWORK'),
+    ...extra,
+  };
+}
+
+const store = (job: any, name: string) => job.dataStores.find((d: any) => d.connection.name === name);
+
+describe('point 7: a store address nothing maps is never REACHABLE', () => {
+  test('an RDS endpoint written as a string in the same subnet: UNKNOWN with GNP-STORE-UNKNOWN naming the host and how to declare it; exit 0', () => {
+    const { code, job, findings } = planOf(network({
+      Db: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: 'jdbc:postgresql://orders.c1.us-east-1.rds.amazonaws.com:5432/orders' }),
+      Job: glueJob([ref('Net'), ref('Db')], { Name: 'load' }),
+    }));
+    expect(store(job, 'orders')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'connection-subnet' });
+    const f = findings.find((x: any) => x.ruleId === 'GNP-STORE-UNKNOWN');
+    expect(f.message).toMatch(/orders\.c1\.us-east-1\.rds\.amazonaws\.com/);
+    expect(f.fix).toMatch(/GlueDataStore\.declare.*dataStores\[\]/);
+    expect(code).toBe(0);
+  });
+
+  test('the same store declared in the facts file: REACHABLE', () => {
+    const { job } = planOf(network({
+      Db: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: 'jdbc:postgresql://orders.c1.us-east-1.rds.amazonaws.com:5432/orders' }),
+      Job: glueJob([ref('Net'), ref('Db')], { Name: 'load' }),
+    }), { dataStores: [{ connectionName: 'orders', subnetIds: ['subnet-0aaa'], securityGroupIds: [] }], subnets: [{ id: 'subnet-0aaa', vpcId: 'vpc-0aaa', cidr: '10.9.1.0/24' }], vpcs: [{ id: 'vpc-0aaa', cidrBlocks: ['10.9.0.0/16'] }] });
+    // Declared elsewhere (another VPC, not peered): now a located verdict, UNREACHABLE, not an assumption.
+    expect(store(job, 'orders')).toMatchObject({ locatedBy: 'declared', verdict: 'UNREACHABLE', assumptions: [] });
+  });
+
+  test('JDBC HOST and PORT properties without a URL: the host is read, and its port', () => {
+    const { job } = planOf(network({
+      Db: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { HOST: '10.0.2.40', PORT: '6543', JDBC_ENGINE: 'postgres' }),
+      Job: glueJob([ref('Net'), ref('Db')], { Name: 'load' }),
+    }));
+    expect(store(job, 'orders')).toMatchObject({ locatedBy: 'ip-address', port: 6543 });
+    expect(store(job, 'orders').paths[0].destinationSubnet).toMatch(/SubnetB/);
+  });
+
+  test('localhost in a connection: an error, exit 1', () => {
+    const { code, job, findings } = planOf(network({
+      Db: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: 'jdbc:mysql://localhost:3306/orders' }),
+      Job: glueJob([ref('Net'), ref('Db')], { Name: 'load' }),
+    }));
+    expect(store(job, 'orders')).toMatchObject({ verdict: 'UNREACHABLE', locatedBy: 'loopback' });
+    expect(findings.find((f: any) => f.ruleId === 'GNP-STORE-UNREACHABLE').message).toMatch(/loopback/);
+    expect(code).toBe(1);
+  });
+
+  test('Kafka: every broker of the list is traced, and the MSK authentication the connection names picks the port (SASL/SCRAM 9096, IAM 9098)', () => {
+    const { job } = planOf(network({
+      Kafka: glueConnection('events', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], {
+        KAFKA_BOOTSTRAP_SERVERS: 'b-1.example:9096,b-2.example:9096', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_SCRAM_SECRETS_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:AmazonMSK_x',
+      }, 'KAFKA'),
+      NoPort: glueConnection('events-default-port', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { KAFKA_BOOTSTRAP_SERVERS: '10.0.2.10,10.0.2.11', KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' }, 'KAFKA'),
+      Job: glueJob([ref('Net'), ref('Kafka'), ref('NoPort')], { Name: 'stream' }),
+    }));
+    expect(store(job, 'events').port).toBe(9096);
+    expect(store(job, 'events-default-port').port).toBe(9098);
+    // Two brokers, two traces (was: the first broker only).
+    expect(store(job, 'events-default-port').paths.map((p: any) => p.destinationSubnet)).toEqual(['app/SubnetB', 'app/SubnetB']);
+  });
+
+  test('a job listing a connection no template defines: a data-store row with verdict UNKNOWN for it', () => {
+    const { job } = planOf(network({ Job: glueJob([ref('Net'), 'legacy-oracle'], { Name: 'load' }) }));
+    expect(store(job, 'legacy-oracle')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'unknown' });
+  });
+});
+
+describe('point 8: Secrets Manager from the ENI subnet', () => {
+  const withSecret = (extra: Record<string, Resource> = {}) => network({
+    Db: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.1.20:5432/orders', SECRET_ID: 'orders-credentials' }),
+    Job: glueJob([ref('Net'), ref('Db')], { Name: 'load' }),
+    ...extra,
+  });
+
+  test('no endpoint, no NAT: GNP-CONNECTION-NO-SECRETS-PATH on the selected connection, exit 1', () => {
+    const { code, findings } = planOf(withSecret());
+    const f = findings.find((x: any) => x.ruleId === 'GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(f).toMatchObject({ severity: 'error', logicalId: 'Net' });
+    expect(code).toBe(1);
+  });
+
+  test('an interface endpoint for Secrets Manager with PrivateDnsEnabled: no finding', () => {
+    const { ids } = planOf(withSecret({
+      Secrets: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.secretsmanager' }, PrivateDnsEnabled: true, SubnetIds: [ref('SubnetA'), ref('SubnetB')] }),
+    }));
+    expect(ids).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(ids).not.toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+  });
+
+  test('the same endpoint without PrivateDnsEnabled (CloudFormation default false): still the error', () => {
+    const { ids } = planOf(withSecret({
+      Secrets: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.secretsmanager', SubnetIds: [ref('SubnetA')] }),
+    }));
+    expect(ids).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+  });
+});
+
+describe('point 9: the network ACL on the S3 path', () => {
+  test('HTTPS out denied by an entry: GNP-CONNECTION-S3-ACL naming it; the connection is still selected; exit 1', () => {
+    const { code, job, findings } = planOf(network({
+      Acl: r('AWS::EC2::NetworkAcl', { VpcId: ref('Vpc') }),
+      AclAssoc: r('AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: ref('SubnetA'), NetworkAclId: ref('Acl') }),
+      DenyHttps: r('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('Acl'), RuleNumber: 90, Egress: true, RuleAction: 'deny', Protocol: 6, CidrBlock: '0.0.0.0/0', PortRange: { From: 443, To: 443 } }),
+      AllowOut: r('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('Acl'), RuleNumber: 100, Egress: true, RuleAction: 'allow', Protocol: -1, CidrBlock: '0.0.0.0/0' }),
+      AllowIn: r('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('Acl'), RuleNumber: 100, Egress: false, RuleAction: 'allow', Protocol: -1, CidrBlock: '0.0.0.0/0' }),
+      Job: glueJob([ref('Net')], { Name: 'load' }),
+    }));
+    expect(job.selectedConnection.name).toBe('net');
+    const f = findings.find((x: any) => x.ruleId === 'GNP-CONNECTION-S3-ACL');
+    expect(f).toMatchObject({ severity: 'error', logicalId: 'Net' });
+    expect(f.message).toMatch(/rule 90 \(deny TCP ports 443/);
+    expect(code).toBe(1);
+  });
+});
+
+describe('point 10: a publicly accessible RDS instance over a transit gateway resolves to its public address', () => {
+  test('no NAT gateway in the Glue VPC: UNREACHABLE on the public path (the private path over the transit gateway is open)', () => {
+    const { job } = planOf(network({
+      VpcB: r('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
+      DbSubnet: r('AWS::EC2::Subnet', { VpcId: ref('VpcB'), CidrBlock: '10.1.1.0/24', AvailabilityZone: 'us-east-1a' }),
+      DbRt: r('AWS::EC2::RouteTable', { VpcId: ref('VpcB') }),
+      DbAssoc: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('DbSubnet'), RouteTableId: ref('DbRt') }),
+      DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('DbSubnet')] }),
+      DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('VpcB'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/16' }] }),
+      Db: r('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.t4g.micro', PubliclyAccessible: true, DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: [getAtt('DbSg', 'GroupId')] }),
+      Tgw: r('AWS::EC2::TransitGateway', {}),
+      AttA: r('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('Vpc'), SubnetIds: [ref('SubnetA'), ref('SubnetB')] }),
+      AttB: r('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('VpcB'), SubnetIds: [ref('DbSubnet')] }),
+      ToB: r('AWS::EC2::Route', { RouteTableId: ref('Rt'), DestinationCidrBlock: '10.1.0.0/16', TransitGatewayId: ref('Tgw') }),
+      ToA: r('AWS::EC2::Route', { RouteTableId: ref('DbRt'), DestinationCidrBlock: '10.0.0.0/16', TransitGatewayId: ref('Tgw') }),
+      Pg: glueConnection('reports', undefined, [], { JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), ':5432/reports']] } }),
+      Job: glueJob([ref('Net'), ref('Pg')], { Name: 'load' }),
+    }));
+    const pg = store(job, 'reports');
+    expect(pg.verdict).toBe('UNREACHABLE');
+    expect(pg.paths[0].nameResolution).toMatchObject({ resolvesTo: 'public' });
+  });
+});
+
+describe('no internal marker reaches a message', () => {
+  test('a connection URL built from a resource that is not a store: no {{ref: or {{unknown: in the plan', () => {
+    const { text } = planOf(network({
+      Lookup: r('Custom::DbEndpoint', { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x' }),
+      Db: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Lookup', 'Address'), ':5432/orders']] } }),
+      Named: glueConnection(getAtt('Lookup', 'ConnectionName'), ref('SubnetB'), [getAtt('GlueSg', 'GroupId')], {}, 'NETWORK'),
+      Job: glueJob([ref('Net'), ref('Db'), ref('Named')], { Name: 'load' }),
+    }));
+    expect(text).not.toMatch(/\{\{(ref|unknown):/);
+    expect(text).toMatch(/created by custom resource/);
+  });
+});

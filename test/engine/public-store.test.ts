@@ -1,0 +1,97 @@
+/**
+ * Spec §4 hop 6: a publicly accessible RDS instance's name resolves to its public address from
+ * any other VPC, unless a peering allows DNS resolution from the remote VPC on the store's side;
+ * over a transit gateway always. Then the path is the public one (the Glue subnet's NAT gateway,
+ * its internet gateway, the store subnet's internet gateway route, the store's groups admitting
+ * the NAT's address), and that is what is traced.
+ */
+import { model, sgRule } from './builders';
+import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+
+const store = (plan: Plan): DataStorePlan => plan.jobs[0].dataStores.find((s) => s.connection.name === 'mysql')!;
+
+/**
+ * Glue in VPC A (subA, with a public subnet pubA holding a NAT gateway when `nat`), a publicly
+ * accessible RDS instance in VPC B (subB, routed to an internet gateway when `storeIgw`), whose
+ * group admits 3306 from the Glue subnet and, when `openToInternet`, from anywhere.
+ */
+function publicRds(opts: { link: 'peering' | 'tgw'; dns?: boolean; nat?: boolean; storeIgw?: boolean; openToInternet?: boolean }) {
+  const m = model()
+    .vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
+    .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+    .subnet('pubA', 'vpcA', '10.1.0.0/24', 'us-east-1a')
+    .subnet('subB', 'vpcB', '10.2.1.0/24', 'us-east-1a')
+    .route('pubA-rt', '0.0.0.0/0', 'internet-gateway', 'igwA')
+    .sg('sgA', 'vpcA')
+    .sg('sgDb', 'vpcB', { ingress: [sgRule({ cidr: '10.1.1.0/24', from: 3306 }), ...(opts.openToInternet ? [sgRule({ cidr: '0.0.0.0/0', from: 3306 })] : [])] })
+    .store('rds', 'rds-instance', ['subB'], ['sgDb'], 3306, { public: true })
+    .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
+    .connection('mysql', undefined, [], { url: 'jdbc:mysql://{{ref:rds:Endpoint.Address}}:3306/db' })
+    .job('etl', ['glue', 'mysql']);
+  if (opts.nat) m.nat('natA', 'pubA').route('subA-rt', '0.0.0.0/0', 'nat-gateway', 'natA');
+  if (opts.storeIgw) m.route('subB-rt', '0.0.0.0/0', 'internet-gateway', 'igwB');
+  if (opts.link === 'peering') {
+    m.peering('pcx', 'vpcA', 'vpcB', { dns: opts.dns }).peerRoutes('pcx', { table: 'subA-rt', cidr: '10.1.0.0/16' }, { table: 'subB-rt', cidr: '10.2.0.0/16' });
+  } else {
+    m.tgw('tgw', { defaultRouteTable: 'tgw-rt' })
+      .tgwAttachment('attA', 'tgw', 'vpcA', ['subA']).tgwAttachment('attB', 'tgw', 'vpcB', ['subB'])
+      .tgwRouteTable('tgw-rt', 'tgw', { associate: ['attA', 'attB'], propagate: ['attA', 'attB'] })
+      .route('subA-rt', '10.2.0.0/16', 'transit-gateway', 'tgw').route('subB-rt', '10.1.0.0/16', 'transit-gateway', 'tgw');
+  }
+  return m;
+}
+
+describe('over a transit gateway the name always resolves to the public address', () => {
+  test('the private path is open but no NAT route: UNREACHABLE on the public path (was REACHABLE over the transit gateway)', () => {
+    const s = store(buildPlan(publicRds({ link: 'tgw' }).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.paths[0].nameResolution).toMatchObject({ resolvesTo: 'public' });
+    expect(s.explanations.map((e) => e.code)).toContain('NO_ROUTE_TO_DESTINATION');
+  });
+
+  test("NAT gateway and internet gateways in place, but the store's group admits only private ranges: UNREACHABLE, the NAT's address is not admitted", () => {
+    const s = store(buildPlan(publicRds({ link: 'tgw', nat: true, storeIgw: true }).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    const sg = s.explanations.find((e) => e.code === 'ENI_SG_RULES_MISMATCH')!;
+    expect(sg.component).toBe('sgDb');
+    expect(sg.message).toMatch(/NAT gateway's public \(Elastic IP\) address/);
+  });
+
+  test('the whole public path open (NAT, internet gateways, the group admits any address): REACHABLE', () => {
+    const s = store(buildPlan(publicRds({ link: 'tgw', nat: true, storeIgw: true, openToInternet: true }).model, { failover: false }));
+    expect(s.paths[0].hops.filter((h) => h.verdict !== 'REACHABLE')).toEqual([]);
+    expect(s.verdict).toBe('REACHABLE');
+  });
+
+  test("the store subnet has no internet gateway route: UNREACHABLE (replies to the NAT's address go nowhere)", () => {
+    const s = store(buildPlan(publicRds({ link: 'tgw', nat: true, openToInternet: true }).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.explanations.some((e) => /replies to the NAT gateway's public address go nowhere/.test(e.message))).toBe(true);
+  });
+});
+
+describe('over a peering the DNS option on the store side decides', () => {
+  test('option on: the private path, REACHABLE, no public hops', () => {
+    const s = store(buildPlan(publicRds({ link: 'peering', dns: true }).model, { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+    expect(s.paths[0].nameResolution).toMatchObject({ resolvesTo: 'private' });
+  });
+
+  test('option off: the public path; closed (no NAT): UNREACHABLE, with GNP-PEERING-DNS naming the option to turn on', () => {
+    const plan = buildPlan(publicRds({ link: 'peering', dns: false }).model, { failover: false });
+    expect(store(plan).verdict).toBe('UNREACHABLE');
+    expect(store(plan).paths[0].nameResolution).toMatchObject({ resolvesTo: 'public', peeringId: 'pcx', optionSide: 'accepter' });
+    expect(plan.jobs[0].findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['GNP-STORE-UNREACHABLE', 'GNP-PEERING-DNS']));
+  });
+
+  test('option unknown and the two paths disagree: UNKNOWN naming the option', () => {
+    const s = store(buildPlan(publicRds({ link: 'peering' }).model, { failover: false }));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((e) => e.code === 'UNKNOWN_NAME_RESOLUTION')?.fix).toMatch(/allowDnsResolution/);
+  });
+
+  test('option unknown and both paths open: REACHABLE', () => {
+    const s = store(buildPlan(publicRds({ link: 'peering', nat: true, storeIgw: true, openToInternet: true }).model, { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Spec §2.3 and §3 "services reached from inside the VPC": Glue's checks at submission only ask
+ * that an S3 endpoint or NAT exists, so a connection whose subnet's network ACL blocks the S3
+ * traffic, or whose subnet cannot reach Secrets Manager when the job reads a secret, is still
+ * selected, and its runs fail there. Checked for every connection some job can select.
+ */
+import { model, NaclEntrySpec, sgRule } from './builders';
+import { buildPlan, Plan } from '../../src/engine';
+import { known, PROTOCOL_ALL } from '../../src/model';
+
+const findings = (plan: Plan, ruleId: string) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.ruleId === ruleId);
+
+/** One VPC, two Glue subnets (AZ a and b), a store declared in the first; `secret` puts SECRET_ID on the store's connection. */
+function oneVpc(opts: { secret?: boolean; nat?: boolean } = {}) {
+  const m = model().vpc('v', '10.0.0.0/16')
+    .subnet('s1', 'v', '10.0.1.0/24', 'us-east-1a')
+    .subnet('s2', 'v', '10.0.2.0/24', 'us-east-1b')
+    .sg('sg', 'v', { ingress: [sgRule({ cidr: '10.0.0.0/16', from: 5432 })] })
+    .connection('net1', 's1', ['sg'], { type: 'NETWORK' })
+    .connection('net2', 's2', ['sg'], { type: 'NETWORK' })
+    .connection('db', 's1', ['sg'], { url: 'jdbc:postgresql://10.0.1.20:5432/app' });
+  if (opts.secret) m.model.connections.set('db', { ...m.model.connections.get('db')!, secretProperty: 'SECRET_ID' });
+  if (opts.nat) m.nat('nat1', 's1').route('s1-rt', '0.0.0.0/0', 'nat-gateway', 'nat1');
+  return m;
+}
+
+function interfaceEndpoint(m: ReturnType<typeof model>, privateDns: boolean | undefined) {
+  m.model.gatewayEndpoints.set('sm', {
+    id: 'sm',
+    source: { stack: 'Test', logicalId: 'sm' },
+    vpcId: known('v'),
+    service: known('secretsmanager'),
+    type: 'Interface',
+    routeTableIds: [],
+    privateDnsEnabled: privateDns === undefined ? { known: false, reason: 'PrivateDnsEnabled is a deploy-time value' } : known(privateDns),
+  });
+  return m;
+}
+
+describe('GNP-CONNECTION-NO-SECRETS-PATH: a job that reads a secret needs Secrets Manager from the ENI subnet', () => {
+  test('no interface endpoint, no NAT: an error on the selected connection naming the secret-bearing connection', () => {
+    const plan = buildPlan(oneVpc({ secret: true }).job('etl', ['net1', 'db']).model, { failover: false });
+    const [f] = findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'net1' } });
+    expect(f.message).toMatch(/db \(SECRET_ID\)/);
+    expect(f.fix).toMatch(/InterfaceVpcEndpointAwsService\.SECRETS_MANAGER/);
+    // The connection is still the one Glue selects.
+    expect(plan.jobs[0].selectedConnection?.id).toBe('net1');
+  });
+
+  test('every connection Glue can select is checked: after an AZ failure net2 is selected, and is reported too', () => {
+    const plan = buildPlan(oneVpc({ secret: true }).job('etl', ['net1', 'net2', 'db']).model);
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH').map((f) => f.source.logicalId)).toEqual(['net1', 'net2']);
+  });
+
+  test('a job that reads no secret: no finding', () => {
+    const plan = buildPlan(oneVpc().job('etl', ['net1', 'db']).model);
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+  });
+
+  test('an interface endpoint for secretsmanager with private DNS in the VPC: no finding', () => {
+    const plan = buildPlan(interfaceEndpoint(oneVpc({ secret: true }), true).job('etl', ['net1', 'net2', 'db']).model);
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+
+  test('the endpoint with private DNS off does not count (the name still resolves to the public endpoint)', () => {
+    const plan = buildPlan(interfaceEndpoint(oneVpc({ secret: true }), false).job('etl', ['net1', 'db']).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')[0].message).toMatch(/private DNS off/);
+  });
+
+  test('private DNS not known: a warning, not an error and not a pass', () => {
+    const plan = buildPlan(interfaceEndpoint(oneVpc({ secret: true }), undefined).job('etl', ['net1', 'db']).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')[0]).toMatchObject({ severity: 'warning', source: { logicalId: 'net1' } });
+  });
+
+  test('a default route to a NAT gateway of the VPC: no finding for that subnet', () => {
+    const plan = buildPlan(oneVpc({ secret: true, nat: true }).job('etl', ['net1', 'net2', 'db']).model);
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH').map((f) => f.source.logicalId)).toEqual(['net2']);
+  });
+});
+
+describe('GNP-CONNECTION-S3-ACL: the network ACL on the S3 path (Glue still selects the connection)', () => {
+  const acl = (entries: NaclEntrySpec[]) => oneVpc().nacl('acl', 'v', ['s1'], entries).job('etl', ['net1', 'db']);
+  const allowAll = (egress: boolean): NaclEntrySpec => ({ rule: 200, egress, allow: true, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL });
+
+  test('outbound HTTPS denied to everything: an error on the connection naming the ACL entry; the connection is still selected', () => {
+    const plan = buildPlan(acl([{ rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, allowAll(true), allowAll(false)]).model, { failover: false });
+    const [f] = findings(plan, 'GNP-CONNECTION-S3-ACL');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'net1' } });
+    expect(f.message).toMatch(/acl outbound rule 100 \(deny TCP ports 443 for 0\.0\.0\.0\/0\)/);
+    expect(plan.jobs[0].selectedConnection?.id).toBe('net1');
+  });
+
+  test('outbound allowed only inside the VPC (the implicit deny for every public address): an error naming the implicit deny', () => {
+    const plan = buildPlan(acl([{ rule: 100, egress: true, allow: true, cidr: '10.0.0.0/16', protocol: PROTOCOL_ALL }, allowAll(false)]).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-S3-ACL')[0].message).toMatch(/implicit deny/);
+  });
+
+  test('replies denied: inbound allows only ports 1024-32767 (none of the Linux range 32768-60999): an error that states the assumption', () => {
+    const plan = buildPlan(acl([allowAll(true), { rule: 100, egress: false, allow: true, cidr: '0.0.0.0/0', from: 1024, to: 32767 }]).model, { failover: false });
+    const [f] = findings(plan, 'GNP-CONNECTION-S3-ACL');
+    expect(f.message).toMatch(/32768-60999/);
+    expect(f.message).toMatch(/assumption/);
+  });
+
+  test('replies admitted on 32768-65535 only (AWS examples): passes', () => {
+    const plan = buildPlan(acl([allowAll(true), { rule: 100, egress: false, allow: true, cidr: '0.0.0.0/0', from: 32768, to: 65535 }]).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-S3-ACL')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+
+  test('HTTPS allowed to only some public addresses (S3 prefix list not modelled): a warning, not an error', () => {
+    const plan = buildPlan(acl([{ rule: 100, egress: true, allow: true, cidr: '52.216.0.0/15', from: 443 }, allowAll(false)]).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-S3-ACL')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')[0].severity).toBe('warning');
+  });
+
+  test('a connection no job can select is not checked', () => {
+    const m = oneVpc().nacl('acl', 'v', ['s2'], [allowAll(false)]).job('etl', ['net1', 'db']);
+    expect(findings(buildPlan(m.model, { failover: false }), 'GNP-CONNECTION-S3-ACL')).toEqual([]);
+  });
+});
+
+describe('no probe address in the S3-path message', () => {
+  test('an internet gateway default route is named by its destination, never by an internal probe address', () => {
+    const m = model().vpc('v', '10.0.0.0/16').subnet('s1', 'v', '10.0.1.0/24', 'us-east-1a', { s3: false })
+      .route('s1-rt', '0.0.0.0/0', 'internet-gateway', 'igw-1').sg('sg', 'v')
+      .connection('net1', 's1', ['sg'], { type: 'NETWORK' }).job('etl', ['net1']);
+    const text = JSON.stringify(buildPlan(m.model, { failover: false }));
+    expect(text).toMatch(/internet gateway route for 0\.0\.0\.0\/0/);
+    expect(text).not.toMatch(/8\.8\.8\.8/);
+  });
+});
