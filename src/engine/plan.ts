@@ -71,6 +71,8 @@ export interface PathTrace {
   readonly verdict: Verdict;
   readonly hops: Hop[];
   readonly explanations: Explanation[];
+  /** Assumptions the path's verdict rests on (e.g. the client ports of Glue's workers). */
+  readonly assumptions?: string[];
 }
 
 export interface DataStorePlan {

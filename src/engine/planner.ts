@@ -287,11 +287,17 @@ function storePlan(summary: ConnectionSummary, located: LocatedStore, verdict: V
     locatedBy: located.locatedBy,
     storeSource: located.storeSource,
     port: located.port.known ? located.port.value : undefined,
-    assumptions: located.assumptions,
+    assumptions: pathAssumptions(located.assumptions, paths),
     verdict,
     paths,
     explanations,
   };
+}
+
+/** The store's assumptions, then those its paths' verdicts rest on, each once. */
+function pathAssumptions(store: string[], paths: readonly PathTrace[]): string[] {
+  if (!paths.some((p) => p.assumptions?.length)) return store;
+  return dedupe([...store, ...paths.flatMap((p) => p.assumptions ?? [])]);
 }
 
 /** The worst verdict of paths or stores (as `worst`, without building the list of verdicts). */
