@@ -1,5 +1,5 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet } from '../model';
-import { enisPerRun, usableAddresses } from './capacity';
+import { demandText, enisPerRun, usableAddresses } from './capacity';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
@@ -7,14 +7,13 @@ import {
 } from './plan';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
-import { judgeConnection, s3PathOnce, selectConnection, Selection, summarize } from './selection';
+import { s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { LocatedStore, locateStore } from './store-location';
 import { otherSide, Topology } from './topology';
 
 const PEERINGS_PER_VPC = 50;
 const ROUTES_PER_TABLE = 50;
 const CONNECTIONS_PER_JOB = 1000;
-const NO_AZ_DOWN: ReadonlySet<string> = new Set();
 
 /**
  * What planning one model computes again and again, by key: where each connection's store is,
@@ -174,6 +173,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     const why = selection.candidates.filter((c) => c.status === 'skipped').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`).join(' | ');
     findings.push(finding(RULES.noSuitableConnection, job.source, `No connection of job ${name} is suitable, so every run fails at submission. ${why}`, 'Give at least one connection a subnet with an S3 gateway endpoint or NAT route, enough free addresses and a healthy AZ.', job.id));
   }
+  if (selection.selected) findings.push(...runFailureFindings(topo, job, name, selection.selected));
   if (selection.uncertain) {
     const unknowns = selection.candidates.filter((c) => c.status === 'unknown').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`);
     findings.push(finding(RULES.selectionUnknown, job.source, `Which connection Glue selects for job ${name} cannot be decided: ${unknowns.join(' | ')}.`, 'Describe the missing connections, subnets or route tables in the templates or a --facts file.', job.id));
@@ -216,6 +216,10 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       const changed = alt.selected?.connection.id !== selection.selected?.connection.id;
       if (!alt.selected && !alt.uncertain && selection.selected) {
         findings.push(finding(RULES.failoverNoConnection, job.source, `If ${az} fails, job ${name} has no suitable connection left: every network-bearing connection is in ${az} or unsuitable, so runs fail until the AZ recovers.`, 'Add a connection (a NETWORK connection is enough) in a subnet of another AZ that reaches every data store.', job.id));
+      } else if (alt.selected && changed && alt.selected.runFailures.length && !altStores.length) {
+        findings.push(finding(RULES.failoverUnreachable, job.source,
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), where runs fail: ${alt.selected.runFailures.map((r) => r.message).join('; ')}.`,
+          runFailureExplanations(topo, alt.selected.connection, alt.selected.runFailures).map((e) => e.fix).join(' '), job.id));
       } else if (alt.selected && changed && allReachable === false) {
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
@@ -270,6 +274,11 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     }
     let verdict: Verdict = paths.length ? worstOf(paths) : 'UNKNOWN';
     const explanations = dedupeExplanations(paths);
+    if (selection.selected.runFailures.length) {
+      // The run fails before any store is contacted; the paths still say what else must change.
+      verdict = 'UNREACHABLE';
+      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, selection.selected.runFailures));
+    }
     if (selection.uncertain && verdict !== 'UNKNOWN') {
       explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
       verdict = 'UNKNOWN';
@@ -278,6 +287,20 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     plans.push(storePlan(summary, located, verdict, paths, explanations));
   }
   return plans;
+}
+
+/** Why runs fail in the selected connection's subnet, as explanations of a store's verdict. */
+function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly { code: string; message: string }[]): Explanation[] {
+  const name = summarize(topo, connection, '').name;
+  return failures.map((f) => ({
+    code: 'RUN_FAILS_AT_ENI_CREATION',
+    component: connection.id,
+    source: connection.source,
+    message: `Glue selects connection ${name}, but ${f.message}: every run fails there before any data store is contacted, and Glue does not fall back to the next connection.`,
+    fix: f.code === 'IP_CAPACITY'
+      ? `Use a larger subnet for ${name} (or free addresses in it), or fewer workers.`
+      : `Use security groups of the subnet's VPC on ${name}.`,
+  }));
 }
 
 /** A store's plan: what is known of the store, then the verdict and its reasons. */
@@ -362,13 +385,29 @@ function connectionFindings(topo: Topology): Finding[] {
       const s3 = s3PathOnce(topo, subnet, vpc.value);
       if (s3.status === 'none') findings.push(finding(RULES.noS3Path, connection.source, `Connection ${name}: ${s3.message}. Glue checks for an S3 path at run submission and skips connections without one.`, `Add an S3 gateway endpoint associated with ${subnet.id}'s route table (vpc.addGatewayEndpoint with ec2.GatewayVpcEndpointAwsService.S3), or a default route to a NAT gateway.`));
     }
-    // Subnet too small for one run of any job listing the connection.
-    for (const job of jobsByConnection.get(connection.id) ?? []) {
-      const verdict = judgeConnection(topo, connection, job, NO_AZ_DOWN);
-      const cap = verdict.reasons.find((r) => r.code === 'IP_CAPACITY');
-      if (cap) findings.push(finding(RULES.subnetTooSmall, subnet.source, `Job ${job.name.known ? job.name.value : job.id} cannot use connection ${name}: ${cap.message}. Glue skips a subnet without enough free addresses.`, `Use a larger subnet (at least /${prefixFor(enisPerRun(job))}) or fewer workers.`, job.id));
-    }
     findings.push(...checkGlueRequirements(topo, connection));
+  }
+  return findings;
+}
+
+/**
+ * Errors for what makes runs fail in the connection Glue selects: too few free addresses for one
+ * run (GNP-SUBNET-TOO-SMALL, on the subnet), a security group of another VPC
+ * (GNP-CONNECTION-SG-OTHER-VPC, on the connection).
+ */
+function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selected: NonNullable<Selection['selected']>): Finding[] {
+  const findings: Finding[] = [];
+  const name = summarize(topo, selected.connection, '').name;
+  for (const failure of selected.runFailures) {
+    if (failure.code === 'IP_CAPACITY') {
+      findings.push(finding(RULES.subnetTooSmall, selected.subnet.source,
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demandText(job)}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,
+        `Use a larger subnet (at least /${prefixFor(enisPerRun(job) + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
+    } else {
+      findings.push(finding(RULES.sgOtherVpc, selected.connection.source,
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. Glue's documented checks at run submission do not look at security groups, so this model assumes Glue still selects the connection and each run fails there (unverified).`,
+        `Give ${name} security groups of ${selected.vpc.id}.`, job.id));
+    }
   }
   return findings;
 }

@@ -7,8 +7,11 @@ import { formatRange } from '../model/cidr';
 
 export interface Selection {
   readonly candidates: Candidate[];
-  /** The connection Glue selects, when it can be decided. */
-  readonly selected?: { connection: GlueConnection; subnet: Subnet; vpc: Vpc };
+  /**
+   * The connection Glue selects, when it can be decided. `runFailures`: why runs fail there after
+   * Glue selected it (EC2 cannot create the run's ENIs); Glue does not move on to the next one.
+   */
+  readonly selected?: { connection: GlueConnection; subnet: Subnet; vpc: Vpc; runFailures: Reason[] };
   /** A candidate before the selected one (or all of them) could not be judged. */
   readonly uncertain: boolean;
 }
@@ -57,7 +60,11 @@ function summarizeConnection(topo: Topology, connection: GlueConnection): Connec
   };
 }
 
-type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Reason[]; subnet?: Subnet; vpc?: Vpc };
+/**
+ * `runFailures`: what makes runs fail after Glue selected the connection (its checks at submission
+ * passed, then EC2 refuses the ENIs). Not a reason to skip it: Glue does not look further.
+ */
+type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Reason[]; subnet?: Subnet; vpc?: Vpc; runFailures?: Reason[] };
 
 /** The suitability checks Glue makes at run submission (valid subnet, AZ, S3 path, IPs, AZ health). */
 export function judgeConnection(topo: Topology, connection: GlueConnection, job: GlueJob, azDown: ReadonlySet<string>): Suitability {
@@ -97,14 +104,34 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
   else if (s3.status === 'unknown') maybe('S3_PATH_UNKNOWN', s3.message);
   else reasons.push({ code: 'S3_PATH', message: s3.message });
 
-  // A subnet smaller than one run is never suitable; one whose free addresses (after those known
-  // to be used) fall short may still be selected when addresses are released: a warning.
+  // Glue checks that the subnet has a free address, then creates the ENIs (spec section 2, step
+  // 3): a subnet with none free is skipped; one with fewer free than a run needs is selected, and
+  // its runs fail there.
+  const runFailures: Reason[] = [];
   const total = totalAddresses(subnet);
   const usable = usableAddresses(subnet);
+  const cidrText = subnet.cidr.known ? subnet.cidr.value.text : '?';
+  const usedText = subnet.usedAddresses ? ` (${total} usable, ${subnet.usedAddresses} known used)` : '';
   if (total === undefined || usable === undefined) maybe('IP_CAPACITY_UNKNOWN', `size of ${subnet.id} is unknown`);
-  else if (demand > total) fail('IP_CAPACITY', `${subnet.id} (${subnet.cidr.known ? subnet.cidr.value.text : '?'}) has ${total} usable addresses, one run needs ${demand} ENIs`);
-  else if (demand > usable) reasons.push({ code: 'IP_LOW', message: `${subnet.id} has ${usable} free addresses (${subnet.usedAddresses} known used), one run needs ${demand} ENIs` });
-  return { status, reasons, subnet, vpc: vpc.value };
+  else if (usable === 0) fail('NO_FREE_ADDRESSES', `${subnet.id} (${cidrText}) has no free address${usedText}, so Glue skips it`);
+  else if (demand > usable) runFailures.push({ code: 'IP_CAPACITY', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, one run needs ${demand} ENIs` });
+  runFailures.push(...foreignGroups(topo, connection, vpc.value));
+  return runFailures.length ? { status, reasons, subnet, vpc: vpc.value, runFailures } : { status, reasons, subnet, vpc: vpc.value };
+}
+
+/**
+ * A security group of another VPC than the subnet's: EC2 refuses to create the ENI. Glue's
+ * documented checks at submission do not look at groups, so the connection is still selected and
+ * its runs fail (our model; unverified). Only groups whose VPC the model describes are judged.
+ */
+function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Reason[] {
+  const reasons: Reason[] = [];
+  for (const id of connection.securityGroupIds) {
+    const group = topo.securityGroup(id);
+    if (!group?.vpcId.known || group.vpcId.value === vpc.id || !topo.vpc(group.vpcId.value)) continue;
+    reasons.push({ code: 'SG_OTHER_VPC', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), so EC2 refuses to create the ENIs` });
+  }
+  return reasons;
 }
 
 interface S3PathResult { status: 'ok' | 'none' | 'unknown'; message: string }
@@ -180,7 +207,7 @@ export function selectConnection(topo: Topology, job: GlueJob, azDown: ReadonlyS
       continue;
     }
     const verdict = judgeConnection(topo, connection, job, azDown);
-    if (verdict.status === 'suitable') selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc! };
+    if (verdict.status === 'suitable') selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc!, runFailures: verdict.runFailures ?? [] };
     else if (verdict.status !== 'unsuitable') uncertain = true;
     candidates.push(judgedCandidate(topo, summary, verdict));
   }
@@ -196,7 +223,7 @@ function judgedCandidate(topo: Topology, summary: ConnectionSummary, verdict: Su
   let candidate = judgedCandidates.get(verdict);
   if (!candidate) {
     candidate = verdict.status === 'suitable'
-      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons] }
+      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` }))] }
       : { connection: summary, status: verdict.status === 'unsuitable' ? 'skipped' : 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') };
     judgedCandidates.set(verdict, candidate);
   }
