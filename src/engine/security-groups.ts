@@ -26,10 +26,14 @@ function admitsTcpPort(rule: SecurityGroupRule, port: number): boolean {
 
 /**
  * Whether a group reference across the path is honoured: always within a VPC; across a peering
- * only in the same Region; across a transit gateway only with security group referencing enabled.
+ * only in the same Region; across a transit gateway only in inbound rules, and only with security
+ * group referencing enabled (outbound rules cannot reference a group across a transit gateway).
+ * When the store's addresses are reached partly over a peering and partly over a transit gateway
+ * and the two answers differ, the answer is undecided rather than one of them.
  */
-function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: boolean; undecided?: boolean; reason?: string } {
+function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egress' | 'ingress'): { valid: boolean; undecided?: boolean; reason?: string } {
   if (ctx.sourceVpc.id === ctx.destinationVpc.id) return { valid: true };
+  const answers: { valid: boolean; reason?: string }[] = [];
   if (ctx.peeringIds.size) {
     const a = topo.regionOf(ctx.sourceVpc);
     const b = topo.regionOf(ctx.destinationVpc);
@@ -37,13 +41,23 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: 
       const pcx = topo.model.peerings.get(id);
       return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
     }) || (a !== undefined && b !== undefined && a !== b);
-    return crossRegion
+    answers.push(crossRegion
       ? { valid: false, reason: 'security group references are not supported across an inter-Region VPC peering' }
-      : { valid: true };
+      : { valid: true });
   }
   if (ctx.transitGatewayIds.size) {
-    const supported = [...ctx.transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
-    return supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
+    if (way === 'egress') {
+      answers.push({ valid: false, reason: 'outbound rules cannot reference a security group across a transit gateway (only inbound rules can, when the transit gateway and its attachments enable security group referencing)' });
+    } else {
+      const supported = [...ctx.transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
+      answers.push(supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' });
+    }
+  }
+  if (answers.length === 1) return answers[0];
+  if (answers.length > 1) {
+    if (answers.every((x) => x.valid)) return { valid: true };
+    if (answers.every((x) => !x.valid)) return { valid: false, reason: answers.map((x) => x.reason).join('; ') };
+    return { valid: false, undecided: true, reason: `part of the store's addresses are reached over a peering and part over a transit gateway, and a group reference is honoured over only one of them (${answers.filter((x) => !x.valid).map((x) => x.reason).join('; ')})` };
   }
   if (ctx.unknownNextHop) {
     return { valid: false, undecided: true, reason: `whether a group reference between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is honoured depends on a next hop the templates do not describe` };
@@ -67,7 +81,7 @@ function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' |
       const peer = rule.peer;
       if (peer.kind === 'cidr') {result.covered.push(peer.cidr);} else if (peer.kind === 'security-group') {
         if (!peerGroups.includes(peer.groupId)) continue;
-        validity ??= referenceValidity(topo, ctx);
+        validity ??= referenceValidity(topo, ctx, way);
         if (validity.valid) result.covered.push(peerRange);
         else if (validity.undecided) result.undecided.push(validity.reason!);
         else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
@@ -118,8 +132,10 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const code = noRules ? 'SG_HAS_NO_RULES' : coverage.invalidReferences.length ? (ctx.peeringIds.size ? 'UNKNOWN_PEERED_SGS' : 'ENI_SG_RULES_MISMATCH') : 'ENI_SG_RULES_MISMATCH';
   const why = coverage.invalidReferences.length ? ` A rule references ${coverage.invalidReferences.join('; ')}.` : '';
   const fix = way === 'egress'
-    ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${groups[0] ?? 'the connection\'s group'}.`
-    : referenceValidity(topo, ctx).valid
+    ? referenceValidity(topo, ctx, way).valid || !ctx.transitGatewayIds.size
+      ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${groups[0] ?? 'the connection\'s group'}.`
+      : `Allow egress TCP ${port} to ${formatRange(peerRange)} on ${groups[0] ?? 'the connection\'s group'} (a CIDR: outbound rules cannot reference a group across a transit gateway).`
+    : referenceValidity(topo, ctx, way).valid
       ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0] ?? ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
       : !ctx.peeringIds.size && !ctx.transitGatewayIds.size && !ctx.unknownNextHop && peerGroups.length
         ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0]} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`
