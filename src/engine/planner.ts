@@ -7,8 +7,9 @@ import {
 } from './plan';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
-import { s3PathOnce, selectConnection, Selection, summarize } from './selection';
+import { azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { LocatedStore, locateStore } from './store-location';
+import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 import { otherSide, Topology } from './topology';
 
 const PEERINGS_PER_VPC = 50;
@@ -129,7 +130,7 @@ function describeNetwork(topo: Topology, jobs: JobPlan[]): PlanNetwork {
       source: subnet.source,
       vpc: subnet.vpcId.known ? subnet.vpcId.value : undefined,
       cidr: subnet.cidr.known ? subnet.cidr.value.text : undefined,
-      az: subnet.availabilityZone.known ? subnet.availabilityZone.value : undefined,
+      az: zoneKey(subnetZone(subnet)),
     });
   }
   const vpcs: PlanNetwork['vpcs'] = [];
@@ -197,10 +198,14 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
 
   const scenarios: FailoverScenario[] = [];
   if (failover) {
+    // One what-if per zone a connection's subnet is in: by name, or by its symbol when the zone
+    // comes from Fn::GetAZs. A subnet whose zone is unknown gets none of its own; in the others,
+    // whether it is in the failed zone is undecided, so its connection is not counted on.
     const azs = new Set<string>();
     for (const c of networkBearing) {
-      const az = topo.subnet(c.subnetId!)?.availabilityZone;
-      if (az?.known && !azDown.has(az.value)) azs.add(az.value);
+      const subnet = topo.subnet(c.subnetId!);
+      const key = subnet ? zoneKey(subnetZone(subnet)) : undefined;
+      if (key !== undefined && !azDown.has(key)) azs.add(key);
     }
     for (const az of azs) {
       const down = new Set(azDown).add(az);
@@ -377,8 +382,16 @@ function connectionFindings(topo: Topology): Finding[] {
       if (jobsByConnection.has(connection.id)) findings.push(finding(RULES.unknownSubnet, connection.source, `Connection ${name}'s subnet ${connection.subnetId} is not described by the templates or --facts, so whether Glue can select it, and what it reaches, is unknown.`, 'Describe the subnet, its route table and VPC in a --facts file.'));
       continue;
     }
-    if (connection.availabilityZone?.known && subnet.availabilityZone.known && connection.availabilityZone.value !== subnet.availabilityZone.value) {
-      findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${connection.availabilityZone.value}, but its subnet ${subnet.id} is in ${subnet.availabilityZone.value}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${subnet.availabilityZone.value} (or derive it from the subnet: subnet.availabilityZone).`));
+    const match = azMatch(connection, subnet);
+    const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
+    const subnetAz = subnetZone(subnet);
+    if (match === false) {
+      findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${given}, but its subnet ${subnet.id} is in ${zoneText(subnetAz)}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${zoneKey(subnetAz)} (or derive it from the subnet: subnet.availabilityZone).`));
+    } else if (match === undefined) {
+      const symbol = subnetAz.symbolic ?? connection.symbolicZone;
+      findings.push(finding(RULES.azUnknown, connection.source,
+        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time (which zone Fn::GetAZs gives at an index depends on the account). If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not skipped on this account.`,
+        `Make the zone definite: pin the stack's environment (env: { account, region }) so CDK writes zone names, derive the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`));
     }
     const vpc = topo.vpcOfSubnet(subnet);
     if (vpc.known) {

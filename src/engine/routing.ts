@@ -1,6 +1,7 @@
 import { RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc } from '../model';
 import { Explanation, Hop, Verdict } from './plan';
 import { otherSide, Topology } from './topology';
+import { sameZone, subnetZone, zoneKey, zoneText } from './zones';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, atoms, Cidr, contains, formatRange } from '../model/cidr';
 
@@ -243,21 +244,33 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
     result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: tgw.id, source: tgw.source, message: `${rt.id} routes to ${tgw.id}, but ${from.vpc.id} has no attachment to it.`, fix: `Attach ${from.vpc.id} to ${tgw.id} with a subnet in every AZ that has Glue ENIs or data stores.` });
     return;
   }
-  const az = from.subnet.availabilityZone;
+  const zone = subnetZone(from.subnet);
   const attachment = attachments[0];
-  if (az.known) {
-    const attachedAzs = attachment.subnetIds.map((id) => topo.subnet(id)?.availabilityZone).filter((f) => f?.known).map((f) => (f as { value: string }).value);
-    if (attachment.subnetIds.length === attachedAzs.length && !attachedAzs.includes(az.value)) {
-      tgwHop('UNREACHABLE', `attachment ${attachment.id} has no subnet in ${az.value}`);
-      result.explanations.push({
-        code: 'TGW_ATTACHMENT_AZ',
-        component: attachment.id,
-        source: attachment.source,
-        message: `Transit gateway attachment ${attachment.id} has no subnet in ${az.value}; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
-        fix: `Add a subnet of ${from.vpc.id} in ${az.value} to ${attachment.id}.`,
-      });
-      return;
-    }
+  // Whether an attachment subnet shares the source subnet's zone: by name, or by which zone of
+  // Fn::GetAZs; undecided for a zone known only at deploy time, or a subnet not described.
+  const shares = attachment.subnetIds.map((id) => { const s = topo.subnet(id); return s ? sameZone(subnetZone(s), zone) : undefined; });
+  const azText = zoneKey(zone) ?? 'its zone';
+  if (shares.length && shares.every((x) => x === false)) {
+    tgwHop('UNREACHABLE', `attachment ${attachment.id} has no subnet in ${azText}`);
+    result.explanations.push({
+      code: 'TGW_ATTACHMENT_AZ',
+      component: attachment.id,
+      source: attachment.source,
+      message: `Transit gateway attachment ${attachment.id} has no subnet in ${azText}; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
+      fix: `Add a subnet of ${from.vpc.id} in ${azText} to ${attachment.id}.`,
+    });
+    return;
+  }
+  if (!shares.includes(true)) {
+    tgwHop('UNKNOWN', `whether attachment ${attachment.id} has a subnet in ${from.subnet.id}'s zone (${zoneText(zone)}) cannot be told`);
+    result.explanations.push({
+      code: 'UNKNOWN_TGW_ATTACHMENT_AZ',
+      component: attachment.id,
+      source: attachment.source,
+      message: `Whether transit gateway attachment ${attachment.id} has a subnet in the zone of ${from.subnet.id} (${zoneText(zone)}) is known only at deploy time; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
+      fix: "Make the zones definite: pin the stacks' environment so CDK writes zone names, or describe the zones in --facts.",
+      unknown: true,
+    });
   }
   const table = [...topo.model.transitGatewayRouteTables.values()].find((t) => t.transitGatewayId === tgw.id && t.associatedAttachmentIds.includes(attachment.id));
   if (!table) {

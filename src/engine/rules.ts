@@ -21,6 +21,7 @@ export const RULES = {
   selectionUnknown: rule('GNP-SELECTION-UNKNOWN', 'warning', 'Which connection Glue selects depends on facts the templates do not give'),
   noVpcConnection: rule('GNP-NO-VPC-CONNECTION', 'warning', 'The job reaches private data stores but none of its connections carries a network configuration'),
   rayJobVpc: rule('GNP-RAY-VPC', 'error', 'Ray jobs cannot run in a VPC'),
+  azUnknown: rule('GNP-CONNECTION-AZ-UNKNOWN', 'warning', "Whether a connection's AvailabilityZone is its subnet's zone is known only at deploy time"),
   azMismatch: rule('GNP-CONNECTION-AZ-MISMATCH', 'error', "A connection's AvailabilityZone differs from its subnet's"),
   noS3Path: rule('GNP-CONNECTION-NO-S3-PATH', 'warning', "A connection's subnet has no S3 gateway endpoint and no NAT route, so Glue never selects it"),
   unknownSubnet: rule('GNP-CONNECTION-UNKNOWN-SUBNET', 'warning', "A connection's subnet is not described by the templates or facts"),

@@ -4,6 +4,7 @@ import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
 import { formatRange } from '../model/cidr';
+import { inAnyZone, sameZone, subnetZone, Zone, zoneKey, zoneOf, zoneText } from './zones';
 
 export interface Selection {
   readonly candidates: Candidate[];
@@ -25,8 +26,8 @@ export interface Selection {
 interface SelectionMemo {
   readonly summaries: Map<GlueConnection, ConnectionSummary>;
   readonly s3Paths: Map<Subnet, S3PathResult>;
-  /** By connection, then by ENIs per run: [its AZ healthy, its AZ down]. */
-  readonly suitability: Map<GlueConnection, Map<number, [Suitability?, Suitability?]>>;
+  /** By connection, then by ENIs per run: [its AZ healthy, its AZ down, whether it is down undecided]. */
+  readonly suitability: Map<GlueConnection, Map<number, [Suitability?, Suitability?, Suitability?]>>;
   /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
   readonly judgedCandidates: Map<Suitability, Candidate>;
   /** A connection not considered, by the connection, then by the connection selected before it. */
@@ -55,7 +56,7 @@ function summarizeConnection(topo: Topology, connection: GlueConnection): Connec
     source: connection.source,
     name: connection.name.known ? connection.name.value : connection.source.logicalId,
     subnet: connection.subnetId,
-    az: subnet?.availabilityZone.known ? subnet.availabilityZone.value : connection.availabilityZone?.known ? connection.availabilityZone.value : undefined,
+    az: (subnet && zoneKey(subnetZone(subnet))) ?? zoneKey(connectionZone(connection)),
     vpc: subnet?.vpcId.known ? subnet.vpcId.value : undefined,
   };
 }
@@ -71,13 +72,14 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   // The verdict depends on the job only through its ENIs per run, and on azDown only through
   // whether the subnet's AZ is in it.
   const demand = enisPerRun(job);
-  const az = connection.subnetId ? topo.subnet(connection.subnetId)?.availabilityZone : undefined;
-  const down = az?.known === true && azDown.has(az.value) ? 1 : 0;
+  const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
+  const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
   const { suitability } = memoOf(topo);
   let byDemand = suitability.get(connection);
   if (!byDemand) suitability.set(connection, byDemand = new Map());
   let verdicts = byDemand.get(demand);
-  if (!verdicts) byDemand.set(demand, verdicts = [undefined, undefined]);
+  if (!verdicts) byDemand.set(demand, verdicts = [undefined, undefined, undefined]);
   return verdicts[down] ??= judge(topo, connection, demand, azDown);
 }
 
@@ -93,11 +95,18 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
   const fail = (code: string, message: string) => { status = 'unsuitable'; reasons.push({ code, message }); };
   const maybe = (code: string, message: string) => { if (status === 'suitable') status = 'unknown'; reasons.push({ code, message }); };
 
-  const az = subnet.availabilityZone;
-  if (connection.availabilityZone?.known && az.known && connection.availabilityZone.value !== az.value) {
-    fail('AZ_MISMATCH', `AvailabilityZone ${connection.availabilityZone.value} does not match subnet ${subnet.id}'s AZ ${az.value}`);
+  const zone = subnetZone(subnet);
+  const match = azMatch(connection, subnet);
+  if (match === false) {
+    fail('AZ_MISMATCH', `AvailabilityZone ${zoneText(connectionZone(connection))} does not match subnet ${subnet.id}'s AZ ${zoneText(zone)}`);
+  } else if (match === undefined) {
+    maybe('AZ_MATCH_UNKNOWN', `whether AvailabilityZone ${zoneText(connectionZone(connection))} is subnet ${subnet.id}'s zone, ${zoneText(zone)}, is known only at deploy time, so whether Glue accepts this connection cannot be told`);
   }
-  if (az.known && azDown.has(az.value)) fail('AZ_UNHEALTHY', `${az.value} is treated as failed, so Glue skips connections in it`);
+  if (azDown.size) {
+    const down = inAnyZone(subnet, azDown, topo.symbolicZones);
+    if (down === true) fail('AZ_UNHEALTHY', `${zoneText(zone)} is treated as failed, so Glue skips connections in it`);
+    else if (down === undefined) maybe('AZ_HEALTH_UNKNOWN', `whether ${subnet.id}'s zone, ${zoneText(zone)}, is one of the failed zones (${[...azDown].join(', ')}) cannot be told`);
+  }
 
   const s3 = s3PathOnce(topo, subnet, vpc.value);
   if (s3.status === 'none') fail('NO_S3_PATH', s3.message);
@@ -135,6 +144,20 @@ function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Re
 }
 
 interface S3PathResult { status: 'ok' | 'none' | 'unknown'; message: string }
+
+function connectionZone(connection: GlueConnection): Zone {
+  return zoneOf(connection.availabilityZone, connection.symbolicZone);
+}
+
+/**
+ * Whether the connection's AvailabilityZone is its subnet's zone: true when it gives none or the
+ * same; undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
+ * name depends on the account, or a zone that is not known at all).
+ */
+export function azMatch(connection: GlueConnection, subnet: Subnet): boolean | undefined {
+  if (!connection.availabilityZone) return true;
+  return sameZone(connectionZone(connection), subnetZone(subnet));
+}
 
 /** `s3Path` of a subnet in its own VPC, computed once per topology. */
 export function s3PathOnce(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {

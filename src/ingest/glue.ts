@@ -24,13 +24,17 @@ export function readGlueConnection(r: ResourceReader): void {
     connectionType: typeof connectionInput.ConnectionType === 'string' ? connectionInput.ConnectionType : 'UNKNOWN',
     ...subnetOf(r, physical.SubnetId),
     securityGroupIds: r.idList(physical.SecurityGroupIdList, 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList'),
-    ...(physical.AvailabilityZone !== undefined
-      ? { availabilityZone: r.stringFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone) }
-      : {}),
+    ...(physical.AvailabilityZone !== undefined ? zoneOf(r, physical.AvailabilityZone) : {}),
     ...addressOf(r, connectionInput.ConnectionProperties),
   };
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
+}
+
+/** The connection's AvailabilityZone, keeping which zone of `Fn::GetAZs` it is when it is one. */
+function zoneOf(r: ResourceReader, value: unknown): Pick<GlueConnection, 'availabilityZone' | 'symbolicZone'> {
+  const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', value);
+  return symbolicZone ? { availabilityZone, symbolicZone } : { availabilityZone };
 }
 
 /**

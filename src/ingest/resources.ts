@@ -1,5 +1,5 @@
 import { emptyModel, NetworkModel } from '../model';
-import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork } from './facts';
+import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork, mergeFactsZones } from './facts';
 import { readGlueConnection, readGlueJob } from './glue';
 import { InputSet } from './intrinsics';
 import { BuildContext, ResourceReader } from './reader';
@@ -102,6 +102,7 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
     for (const { input, logicalId, resource, read } of entries) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
   }
   if (facts) mergeFactsDataStores(context.model, facts, connectionIdsByName);
+  if (facts) mergeFactsZones(context.model, facts);
   return context.model;
 }
 
