@@ -69,6 +69,7 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     peeringIds: forward.peeringIds,
     transitGatewayIds: forward.transitGatewayIds,
     unknownNextHop: forward.unknownNextHop,
+    segments: forward.segments,
   };
 
 

@@ -80,6 +80,19 @@ export interface RoutingResult {
   readonly transitGatewayIds: Set<string>;
   /** Some packets go to a next hop the model does not describe (then group references are undecided). */
   unknownNextHop: boolean;
+  /**
+   * The destination addresses delivered to the other VPC, by how they get there (a peering or a
+   * transit gateway), and those sent to a next hop the model does not describe: whether a group
+   * reference is honoured depends on it, address by address.
+   */
+  readonly segments: RouteSegment[];
+}
+
+export interface RouteSegment {
+  readonly range: AddressRange;
+  readonly via: 'vpc-peering' | 'transit-gateway' | 'unknown';
+  /** The peering or transit gateway (model key). */
+  readonly id?: string;
 }
 
 /**
@@ -87,7 +100,7 @@ export interface RoutingResult {
  * then a peering or transit gateway when the route says so. Used for both directions.
  */
 export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direction: 'forward' | 'return'): RoutingResult {
-  const result: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false };
+  const result: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false, segments: [] };
   const table = topo.effectiveRouteTable(from.subnet);
   const side = direction === 'forward' ? 'route out' : 'route back';
   if (!table.known) {
@@ -145,6 +158,7 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
     result.explanations.push({ code, component, source, message, fix });
   const unknownFact = (component: string, message: string, fix: string, source?: SourceRef) => {
     result.unknownNextHop = true;
+    result.segments.push({ range: choice.range, via: 'unknown' });
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component, source, message, fix, unknown: true });
   };
   const viaText = `${where} -> ${choice.destination!.text} via ${target.description}`;
@@ -198,6 +212,7 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
         return;
       }
       result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'REACHABLE', detail: `${from.vpc.id} -> ${far}` });
+      result.segments.push({ range: choice.range, via: 'vpc-peering', id: pcx.id });
       return;
     }
     case 'transit-gateway':
@@ -234,6 +249,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
   result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: tgw ? 'REACHABLE' : 'UNKNOWN', detail: viaText });
   if (!tgw) {
     result.unknownNextHop = true;
+    result.segments.push({ range: choice.range, via: 'unknown' });
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: target.description, message: `Transit gateway ${target.description} is not described by the templates.`, fix: 'Describe its attachments and route tables in the templates.', unknown: true });
     return;
   }
@@ -250,7 +266,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
   // Fn::GetAZs; undecided for a zone known only at deploy time, or a subnet not described.
   const shares = attachment.subnetIds.map((id) => { const s = topo.subnet(id); return s ? sameZone(subnetZone(s), zone) : undefined; });
   const azText = zoneKey(zone) ?? 'its zone';
-  if (shares.length && shares.every((x) => x === false)) {
+  if (shares.every((x) => x === false)) {
     tgwHop('UNREACHABLE', `attachment ${attachment.id} has no subnet in ${azText}`);
     result.explanations.push({
       code: 'TGW_ATTACHMENT_AZ',
@@ -298,6 +314,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       continue;
     }
     tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest.id} (${to.vpc.id})`);
+    result.segments.push({ range: decision.range, via: 'transit-gateway', id: tgw.id });
   }
 }
 

@@ -1,5 +1,6 @@
 import { PortRange, SecurityGroup, SecurityGroupRule, Vpc } from '../model';
 import { Explanation, Hop } from './plan';
+import { RouteSegment } from './routing';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, formatRange, subtract } from '../model/cidr';
@@ -13,6 +14,8 @@ export interface SecurityGroupContext {
   readonly transitGatewayIds: ReadonlySet<string>;
   /** Routing reached a next hop the model does not describe. */
   readonly unknownNextHop?: boolean;
+  /** The store's addresses by how the request reaches them (see RoutingResult.segments). */
+  readonly segments?: readonly RouteSegment[];
 }
 
 export interface SecurityGroupCheck {
@@ -24,67 +27,100 @@ function admitsTcpPort(rule: SecurityGroupRule, port: number): boolean {
   return (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= port && port <= rule.ports.to;
 }
 
+type Validity = { valid: boolean; undecided?: boolean; reason?: string };
+
+/** Whether a reference is honoured over one peering (same Region only). */
+function peeringValidity(topo: Topology, ctx: SecurityGroupContext, peeringIds: Iterable<string>): Validity {
+  const a = topo.regionOf(ctx.sourceVpc);
+  const b = topo.regionOf(ctx.destinationVpc);
+  const crossRegion = [...peeringIds].some((id) => {
+    const pcx = topo.model.peerings.get(id);
+    return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
+  }) || (a !== undefined && b !== undefined && a !== b);
+  return crossRegion
+    ? { valid: false, reason: 'security group references are not supported across an inter-Region VPC peering' }
+    : { valid: true };
+}
+
+/** Whether a reference is honoured over transit gateways: inbound rules only, with referencing enabled. */
+function transitGatewayValidity(topo: Topology, transitGatewayIds: Iterable<string>, way: 'egress' | 'ingress'): Validity {
+  if (way === 'egress') {
+    return { valid: false, reason: 'outbound rules cannot reference a security group across a transit gateway (only inbound rules can, when the transit gateway and its attachments enable security group referencing)' };
+  }
+  const supported = [...transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
+  return supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
+}
+
+function unknownHopValidity(ctx: SecurityGroupContext): Validity {
+  return { valid: false, undecided: true, reason: `whether a group reference between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is honoured depends on a next hop the templates do not describe` };
+}
+
 /**
- * Whether a group reference across the path is honoured: always within a VPC; across a peering
- * only in the same Region; across a transit gateway only in inbound rules, and only with security
- * group referencing enabled (outbound rules cannot reference a group across a transit gateway).
- * When the store's addresses are reached partly over a peering and partly over a transit gateway
- * and the two answers differ, the answer is undecided rather than one of them.
+ * Whether a group reference across the path is honoured, for the whole path: always within a VPC;
+ * across a peering only in the same Region; across a transit gateway only in inbound rules, and
+ * only with security group referencing enabled. When the store's addresses are reached in several
+ * ways, the worst answer (a reference not honoured for some of them blocks those packets).
  */
-function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egress' | 'ingress'): { valid: boolean; undecided?: boolean; reason?: string } {
+function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egress' | 'ingress'): Validity {
   if (ctx.sourceVpc.id === ctx.destinationVpc.id) return { valid: true };
-  const answers: { valid: boolean; reason?: string }[] = [];
-  if (ctx.peeringIds.size) {
-    const a = topo.regionOf(ctx.sourceVpc);
-    const b = topo.regionOf(ctx.destinationVpc);
-    const crossRegion = [...ctx.peeringIds].some((id) => {
-      const pcx = topo.model.peerings.get(id);
-      return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
-    }) || (a !== undefined && b !== undefined && a !== b);
-    answers.push(crossRegion
-      ? { valid: false, reason: 'security group references are not supported across an inter-Region VPC peering' }
-      : { valid: true });
-  }
-  if (ctx.transitGatewayIds.size) {
-    if (way === 'egress') {
-      answers.push({ valid: false, reason: 'outbound rules cannot reference a security group across a transit gateway (only inbound rules can, when the transit gateway and its attachments enable security group referencing)' });
-    } else {
-      const supported = [...ctx.transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
-      answers.push(supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' });
-    }
-  }
-  if (answers.length === 1) return answers[0];
-  if (answers.length > 1) {
-    if (answers.every((x) => x.valid)) return { valid: true };
-    if (answers.every((x) => !x.valid)) return { valid: false, reason: answers.map((x) => x.reason).join('; ') };
-    return { valid: false, undecided: true, reason: `part of the store's addresses are reached over a peering and part over a transit gateway, and a group reference is honoured over only one of them (${answers.filter((x) => !x.valid).map((x) => x.reason).join('; ')})` };
-  }
-  if (ctx.unknownNextHop) {
-    return { valid: false, undecided: true, reason: `whether a group reference between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is honoured depends on a next hop the templates do not describe` };
-  }
+  const answers: Validity[] = [];
+  if (ctx.peeringIds.size) answers.push(peeringValidity(topo, ctx, ctx.peeringIds));
+  if (ctx.transitGatewayIds.size) answers.push(transitGatewayValidity(topo, ctx.transitGatewayIds, way));
+  const invalid = answers.filter((x) => !x.valid);
+  if (invalid.length) return { valid: false, reason: invalid.map((x) => x.reason).join('; ') };
+  if (ctx.unknownNextHop) return unknownHopValidity(ctx);
+  if (answers.length) return { valid: true };
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
+}
+
+/**
+ * What a reference covers of `peerRange`, part by part. For egress, the peer range is the store's
+ * addresses, and each part is judged by how the request reaches it (a reference can be honoured
+ * over a peering and not over a transit gateway). For ingress, the peer range is the Glue subnet,
+ * judged for the whole path.
+ */
+function referenceParts(topo: Topology, ctx: SecurityGroupContext, way: 'egress' | 'ingress', peerRange: AddressRange): (Validity & { range: AddressRange })[] {
+  if (way === 'ingress' || !ctx.segments || ctx.sourceVpc.id === ctx.destinationVpc.id) return [{ range: peerRange, ...referenceValidity(topo, ctx, way) }];
+  const parts: (Validity & { range: AddressRange })[] = [];
+  for (const segment of ctx.segments) {
+    const first = Math.max(segment.range.first, peerRange.first);
+    const last = Math.min(segment.range.last, peerRange.last);
+    if (first > last) continue;
+    const validity = segment.via === 'vpc-peering' ? peeringValidity(topo, ctx, [segment.id!])
+      : segment.via === 'transit-gateway' ? transitGatewayValidity(topo, [segment.id!], way)
+        : unknownHopValidity(ctx);
+    parts.push({ range: { first, last }, ...validity });
+  }
+  // Addresses no route delivers: the routing hop blocks them; a reference cannot cover them.
+  if (!parts.length) parts.push({ range: peerRange, ...referenceValidity(topo, ctx, way) });
+  return parts;
 }
 
 interface Coverage {
   covered: AddressRange[];
+  /** Rules whose effect on any address cannot be told (prefix lists, unknown peers). */
   undecided: string[];
+  /** References whose effect on part of the peer range cannot be told. */
+  partUndecided: { range: AddressRange; reason: string }[];
   invalidReferences: string[];
 }
 
 function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' | 'ingress', port: number, peerRange: AddressRange, peerGroups: readonly string[], ctx: SecurityGroupContext): Coverage {
-  const result: Coverage = { covered: [], undecided: [], invalidReferences: [] };
+  const result: Coverage = { covered: [], undecided: [], partUndecided: [], invalidReferences: [] };
   // Judged once per check, and only when a rule references a group.
-  let validity: ReturnType<typeof referenceValidity> | undefined;
+  let parts: ReturnType<typeof referenceParts> | undefined;
   for (const group of groups) {
     for (const rule of way === 'egress' ? group.egress : group.ingress) {
       if (!admitsTcpPort(rule, port)) continue;
       const peer = rule.peer;
       if (peer.kind === 'cidr') {result.covered.push(peer.cidr);} else if (peer.kind === 'security-group') {
         if (!peerGroups.includes(peer.groupId)) continue;
-        validity ??= referenceValidity(topo, ctx, way);
-        if (validity.valid) result.covered.push(peerRange);
-        else if (validity.undecided) result.undecided.push(validity.reason!);
-        else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+        parts ??= referenceParts(topo, ctx, way, peerRange);
+        for (const part of parts) {
+          if (part.valid) result.covered.push(part.range);
+          else if (part.undecided) result.partUndecided.push({ range: part.range, reason: part.reason! });
+          else result.invalidReferences.push(`${peer.groupId}: ${part.reason}`);
+        }
       } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
     }
   }
@@ -121,7 +157,10 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const incomplete = present.map((g) => g.incomplete).filter((x): x is string => !!x);
   const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete];
   if (!groups.length && way === 'ingress') undecided.push('the store has no known security groups');
-  const gapText = gaps.map(formatRange).join(', ');
+  // Gaps a reference might cover (undecided for those addresses) are not definite.
+  const definiteGaps = coverage.partUndecided.length ? gaps.flatMap((g) => subtract(g, coverage.partUndecided.map((p) => p.range))) : gaps;
+  if (!definiteGaps.length) undecided.push(...new Set(coverage.partUndecided.map((p) => p.reason)));
+  const gapText = (undecided.length ? gaps : definiteGaps).map(formatRange).join(', ');
   if (undecided.length) {
     return {
       hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
