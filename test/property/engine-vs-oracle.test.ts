@@ -6,7 +6,7 @@
  *   engine UNKNOWN     <=> no sampled packet is blocked and some depends on an undescribed fact.
  */
 import * as fc from 'fast-check';
-import { oraclePath, OracleVerdict, PathOracleResult } from './oracle';
+import { oraclePath, OracleVerdict, oracleSelection, PathOracleResult } from './oracle';
 import { buildTopology, drawTopology, prng, TopologySpec } from './topology-gen';
 import { buildPlan } from '../../src/engine';
 import { NetworkModel } from '../../src/model';
@@ -134,5 +134,79 @@ describe('regression: group reference across an undescribed peering', () => {
     const store = buildPlan(undescribedPeeringCase(), { failover: false }).jobs[0].dataStores.find((d) => d.connection.id === 'db')!;
     expect(store.paths.map((p) => p.verdict)).toEqual(['UNKNOWN']);
     expect(store.explanations.filter((e) => !e.unknown).map((e) => e.code)).toEqual([]);
+  });
+});
+
+/**
+ * Spec sections 2-3 (which connection Glue selects, and whether its runs fail there): the engine's
+ * selection and run-failure findings against oracleSelection on random jobs.
+ */
+describe('engine vs oracle: connection selection, free addresses, groups of another VPC', () => {
+  interface SelectionSpec {
+    connections: { subnetPrefix: number; used: 'none' | 'some' | 'all'; s3: 'endpoint' | 'nat' | 'none'; az?: 'same' | 'other'; zone: 'a' | 'b'; foreignGroup: boolean }[];
+    workers: number;
+    workerType: 'G.1X' | 'Standard';
+    failed?: 'a' | 'b';
+  }
+
+  function draw(g: fc.GeneratorValue): SelectionSpec {
+    const int = (min: number, max: number) => g(fc.integer, { min, max });
+    const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)];
+    const connections = Array.from({ length: int(1, 4) }, () => ({
+      subnetPrefix: pick([24, 26, 27, 28, 28]),
+      used: pick(['none', 'none', 'some', 'all'] as const),
+      s3: pick(['endpoint', 'endpoint', 'nat', 'none'] as const),
+      az: pick([undefined, undefined, 'same', 'other'] as const),
+      zone: pick(['a', 'b'] as const),
+      foreignGroup: int(0, 9) === 0,
+    }));
+    return { connections, workers: int(1, 40), workerType: pick(['G.1X', 'G.1X', 'Standard'] as const), failed: pick([undefined, undefined, 'a', 'b'] as const) };
+  }
+
+  function build(spec: SelectionSpec): NetworkModel {
+    const b = newModel().vpc('v', '10.0.0.0/16').vpc('other', '10.9.0.0/16')
+      .subnet('pub', 'v', '10.0.255.0/24', 'us-east-1a', { s3: false }).nat('nat', 'pub')
+      .sg('sg', 'v').sg('sgOther', 'other');
+    spec.connections.forEach((c, i) => {
+      const size = 2 ** (32 - c.subnetPrefix);
+      const id = `s${i}`;
+      b.subnet(id, 'v', `10.0.${i * 4}.0/${c.subnetPrefix}`, `us-east-1${c.zone}`, {
+        s3: c.s3 === 'endpoint',
+        usedAddresses: c.used === 'none' ? 0 : c.used === 'all' ? size - 5 : Math.floor((size - 5) / 2),
+      });
+      if (c.s3 === 'nat') b.route(`${id}-rt`, '0.0.0.0/0', 'nat-gateway', 'nat');
+      const az = c.az === undefined ? undefined : c.az === 'same' ? `us-east-1${c.zone}` : `us-east-1${c.zone === 'a' ? 'b' : 'a'}`;
+      b.connection(`c${i}`, id, c.foreignGroup ? ['sgOther'] : ['sg'], { type: 'NETWORK', az });
+    });
+    b.job('job', spec.connections.map((_, i) => `c${i}`), { workers: spec.workers, workerType: spec.workerType });
+    return b.model;
+  }
+
+  test('selected connection and run-failure findings agree (fixed seed)', () => {
+    const tally: Record<string, number> = {};
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const spec = draw(g);
+        const model = build(spec);
+        const failed = spec.failed ? [`us-east-1${spec.failed}`] : [];
+        const oracle = oracleSelection(model, 'job', failed);
+        const job = buildPlan(model, { failover: false, azDown: failed }).jobs[0];
+        const ids = new Set(job.findings.map((f) => f.ruleId));
+        const engine = {
+          selected: job.selectedConnection?.id ?? null,
+          tooFewAddresses: ids.has('GNP-SUBNET-TOO-SMALL'),
+          foreignGroup: ids.has('GNP-CONNECTION-SG-OTHER-VPC'),
+        };
+        if (oracle.tooFewAddresses) tally.tooFew = (tally.tooFew ?? 0) + 1;
+        if (oracle.foreignGroup) tally.foreign = (tally.foreign ?? 0) + 1;
+        if (oracle.selected === null) tally.none = (tally.none ?? 0) + 1;
+        if (oracle.selected !== null && oracle.selected !== 'c0') tally.notFirst = (tally.notFirst ?? 0) + 1;
+        expect({ spec, ...engine }).toEqual({ spec, ...oracle });
+        expect(ids.has('GNP-NO-SUITABLE-CONNECTION')).toBe(oracle.selected === null);
+      }),
+      { numRuns: 1500, seed: 20261130 },
+    );
+    // Each rule must be exercised for the comparison to prove something.
+    for (const key of ['tooFew', 'foreign', 'none', 'notFirst']) expect(tally[key] ?? 0).toBeGreaterThan(10);
   });
 });

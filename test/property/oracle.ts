@@ -417,3 +417,60 @@ export function oraclePath(model: NetworkModel, eni: OracleEni, store: OracleSto
     ? { verdict: 'UNKNOWN', witness: unknownWitness, packets: packets.length }
     : { verdict: 'REACHABLE', packets: packets.length };
 }
+
+// ---- connection selection (spec sections 1-3) --------------------------------------------------
+
+export interface SelectionOracleResult {
+  /** The connection Glue selects (model key), or null when none is suitable. */
+  readonly selected: string | null;
+  /** Why runs fail in the selected connection's subnet. */
+  readonly tooFewAddresses: boolean;
+  readonly foreignGroup: boolean;
+}
+
+/**
+ * Glue's selection as the spec states it, written independently of the engine: walk the job's
+ * network-bearing connections in list order; the first suitable one is selected. Suitable: its
+ * subnet exists and belongs to a described VPC, its AvailabilityZone (when given) is the subnet's,
+ * an S3 gateway endpoint is on the subnet's route table or its default route goes to a NAT gateway
+ * of the same VPC, the subnet has more than 0 free addresses, its zone is not failed. Selected,
+ * its runs fail when the subnet has fewer free addresses than one run needs (workers + 1 for
+ * Standard, + 2 for larger worker types) or a security group belongs to another VPC.
+ */
+export function oracleSelection(model: NetworkModel, jobId: string, failedZones: readonly string[]): SelectionOracleResult {
+  const job = model.jobs.get(jobId)!;
+  const workers = job.numberOfWorkers?.known ? job.numberOfWorkers.value : 10;
+  const demand = workers + (job.workerType === 'Standard' ? 1 : 2);
+  for (const ref of job.connections) {
+    const connection = ref.connectionId ? model.connections.get(ref.connectionId) : undefined;
+    if (!connection?.subnetId) continue;
+    const subnet = model.subnets.get(connection.subnetId);
+    const vpc = subnet && subnet.vpcId.known ? model.vpcs.get(subnet.vpcId.value) : undefined;
+    if (!subnet || !vpc || !subnet.cidr.known || !subnet.availabilityZone.known) continue;
+    const zone = subnet.availabilityZone.value;
+    if (connection.availabilityZone?.known && connection.availabilityZone.value !== zone) continue;
+    if (failedZones.includes(zone)) continue;
+    const tableId = subnet.routeTableId ?? vpc.mainRouteTableId;
+    let s3 = false;
+    for (const e of model.gatewayEndpoints.values()) {
+      if (e.type === 'Gateway' && e.service.known && e.service.value === 's3' && e.routeTableIds.includes(tableId)) s3 = true;
+    }
+    for (const r of model.routeTables.get(tableId)?.routes ?? []) {
+      if (!r.destination.known || r.destination.value.prefixLength !== 0 || r.target.kind !== 'nat-gateway') continue;
+      const nat = r.target.targetId ? model.natGateways.get(r.target.targetId) : undefined;
+      const natSubnet = nat?.subnetId.known ? model.subnets.get(nat.subnetId.value) : undefined;
+      if (nat?.connectivity === 'public' && natSubnet?.vpcId.known && natSubnet.vpcId.value === vpc.id) s3 = true;
+    }
+    if (!s3) continue;
+    const size = subnet.cidr.value.last - subnet.cidr.value.first + 1;
+    const free = Math.max(0, size - 5 - subnet.usedAddresses);
+    if (free === 0) continue;
+    let foreignGroup = false;
+    for (const id of connection.securityGroupIds) {
+      const group = model.securityGroups.get(id);
+      if (group?.vpcId.known && group.vpcId.value !== vpc.id && model.vpcs.has(group.vpcId.value)) foreignGroup = true;
+    }
+    return { selected: connection.id, tooFewAddresses: free < demand, foreignGroup };
+  }
+  return { selected: null, tooFewAddresses: false, foreignGroup: false };
+}
