@@ -1,8 +1,8 @@
 import { Cidr, Fact, GlueConnection, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
-import { contains } from '../model/cidr';
 import { Finding } from './plan';
 import { RULES } from './rules';
 import { Topology } from './topology';
+import { contains } from '../model/cidr';
 
 const MAX_SECURITY_GROUPS_PER_ENI = 5;
 

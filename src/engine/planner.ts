@@ -9,8 +9,8 @@ import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { LocatedStore, locateStore } from './store-location';
-import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 import { otherSide, Topology } from './topology';
+import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 
 const PEERINGS_PER_VPC = 50;
 const ROUTES_PER_TABLE = 50;

@@ -3,8 +3,8 @@ import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
-import { formatRange } from '../model/cidr';
 import { inAnyZone, sameZone, subnetZone, Zone, zoneKey, zoneOf, zoneText } from './zones';
+import { formatRange } from '../model/cidr';
 
 export interface Selection {
   readonly candidates: Candidate[];
