@@ -390,7 +390,7 @@ function connectionFindings(topo: Topology): Finding[] {
     } else if (match === undefined) {
       const symbol = subnetAz.symbolic ?? connection.symbolicZone;
       findings.push(finding(RULES.azUnknown, connection.source,
-        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${symbol ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not skipped on this account.`,
+        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${symbol ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
         `Make the zone definite: pin the stack's environment (env: { account, region }) so CDK writes zone names, derive the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`));
     }
     const vpc = topo.vpcOfSubnet(subnet);
