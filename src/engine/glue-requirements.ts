@@ -1,4 +1,5 @@
-import { Cidr, Fact, GlueConnection, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
+import { Cidr, Fact, GlueConnection, OpenEnded, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
+import { causesText, openingsFor } from './open-ended';
 import { Finding } from './plan';
 import { RULES } from './rules';
 import { Topology } from './topology';
@@ -32,6 +33,9 @@ interface GroupsJudgement {
   readonly cidrInstead?: { readonly group: SecurityGroup; readonly cidr: string; readonly egress: boolean };
   /** An all-TCP inbound CIDR rule might cover the subnet, but the subnet's CIDR is unknown. */
   readonly selfRefUndecided: boolean;
+  /** Rules the templates do not list, by direction (see `OpenEnded`). */
+  readonly openIngress: OpenEnded[];
+  readonly openEgress: OpenEnded[];
 }
 
 /** Judgements by list of group ids (as JSON) and ENI subnet, per topology: many connections share their groups. */
@@ -86,7 +90,9 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
     const group = described.find((g) => g.id === cidrEgress.group)!;
     if (rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: true };
   }
-  return { source: described[0].source, selfRef, egressEnough, selfEgress, cidrInstead, selfRefUndecided };
+  const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
+  const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
+  return { source: described[0].source, selfRef, egressEnough, selfEgress, cidrInstead, selfRefUndecided, openIngress, openEgress };
 }
 
 /**
@@ -119,7 +125,22 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
         fix: `Nothing needs to change. To follow the documented form (and not depend on the subnet's addresses), replace it with an all-TCP rule ${egress ? 'to' : 'from'} ${group.id} itself (connections.allowInternally(ec2.Port.allTcp())).`,
       });
     }
-    if (!groups.selfRef && !groups.cidrInstead && !groups.selfRefUndecided) {
+    // A rule the templates do not list may be the one missing (or remove the one listed).
+    const undecided = (met: boolean, openings: OpenEnded[]) => (met ? openings.filter((o) => o.effect === 'change') : openings);
+    const selfRefMet = groups.selfRef || !!groups.cidrInstead;
+    const openSelfRef = undecided(selfRefMet, groups.openIngress);
+    const openEgress = undecided(groups.egressEnough, groups.openEgress);
+    for (const [openings, what] of [[openSelfRef, 'a self-referencing inbound rule for all TCP ports'], [openEgress, 'the outbound rules Glue needs (all outbound, or all TCP to the group itself and HTTPS to S3)']] as const) {
+      if (!openings.length) continue;
+      findings.push({
+        ruleId: RULES.sgRequirementsUnknown.id,
+        severity: RULES.sgRequirementsUnknown.severity,
+        source: openings[0].source,
+        message: `Whether connection ${name}'s security groups (${connection.securityGroupIds.join(', ')}) have ${what} cannot be decided: the templates ${what.startsWith('a self') ? (selfRefMet ? 'list it' : 'do not list it') : (groups.egressEnough ? 'list them' : 'do not list them')}, and the groups may have rules they do not list: ${causesText(openings)}.`,
+        fix: `Add the rule${what.startsWith('a self') ? '' : 's'} in the templates (${what.startsWith('a self') ? `connections.allowInternally(ec2.Port.allTcp()) on ${connection.securityGroupIds[0]}` : `allowAllOutbound on ${connection.securityGroupIds[0]}`}), or acknowledge this warning.`,
+      });
+    }
+    if (!selfRefMet && !groups.selfRefUndecided && !openSelfRef.length) {
       findings.push({
         ruleId: RULES.sgNoSelfReference.id,
         severity: RULES.sgNoSelfReference.severity,
@@ -128,7 +149,7 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
         fix: `Add an inbound rule to ${connection.securityGroupIds[0]}: all TCP (0-65535) from ${connection.securityGroupIds[0]} itself (connections.allowInternally(ec2.Port.allTcp())).`,
       });
     }
-    if (!groups.egressEnough) {
+    if (!groups.egressEnough && !openEgress.length) {
       findings.push({
         ruleId: RULES.sgEgress.id,
         severity: RULES.sgEgress.severity,

@@ -32,6 +32,7 @@ export const RULES = {
   subnetIpPressure: rule('GNP-SUBNET-IP-PRESSURE', 'warning', 'Concurrent runs of the jobs that can land in a subnet may exhaust its addresses'),
   sgNoSelfReference: rule('GNP-SG-NO-SELF-REFERENCE', 'error', 'No security group of the connection admits all TCP from itself'),
   sgSelfReferenceCidr: rule('GNP-SG-SELF-REFERENCE-CIDR', 'info', "A connection's group admits all TCP from a CIDR covering the whole ENI subnet instead of referencing itself"),
+  sgRequirementsUnknown: rule('GNP-SG-REQUIREMENTS-UNKNOWN', 'warning', "Whether the connection's security groups meet Glue's requirements depends on rules the templates do not list"),
   sgEgress: rule('GNP-SG-EGRESS', 'error', "The connection's security groups do not allow the outbound traffic Glue needs"),
   vpcDns: rule('GNP-VPC-DNS', 'error', 'The VPC of a connection has DNS support or DNS hostnames disabled'),
   peeringOverlap: rule('GNP-PEERING-CIDR-OVERLAP', 'error', 'A VPC peering connects VPCs whose CIDR blocks overlap'),
