@@ -105,6 +105,8 @@ function decideAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange, ports
     .sort((a, b) => a.ruleNumber - b.ruleNumber);
   const knownCidrs = entries.filter((e) => e.cidr.known).map((e) => (e.cidr as { value: AddressRange }).value);
   const portRanges = portAtoms(ports, entries);
+  const openings = openingsFor(acl.openEnded, egress ? 'egress' : 'ingress');
+  const changing = openings.some((o) => o.effect === 'change');
   const byAddress = atoms(remote, knownCidrs).map((addr) => ({
     range: addr,
     ports: portRanges.map((port) => {
@@ -112,9 +114,17 @@ function decideAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange, ports
         if (!entry.cidr.known) return { range: port, decision: 'unknown' as PortDecision, why: `rule ${entry.ruleNumber} has an unknown CIDR (${entry.cidr.reason})` };
         if (!contains(entry.cidr.value, addr)) continue;
         if (entry.ports && !(entry.ports.from <= port.from && port.to <= entry.ports.to)) continue;
+        // An entry that may not exist as shown decides nothing where it may match.
+        if (entry.uncertain) return { range: port, decision: 'unknown' as PortDecision, why: `rule ${entry.ruleNumber} may match (${entry.uncertain})` };
         return { range: port, decision: (entry.allow ? 'allow' : 'deny') as PortDecision, why: `rule ${entry.ruleNumber} ${entry.allow ? 'allows' : 'denies'}` };
       }
       return { range: port, decision: 'deny' as PortDecision, why: 'no rule matches: implicit deny' };
+    }).map((p) => {
+      // Entries the templates do not list may allow what the listed ones deny (or, when they may
+      // deny or replace entries, deny what they allow).
+      if (p.decision === 'deny' && openings.length) return { ...p, decision: 'unknown' as PortDecision, why: `${p.why}, but the ACL may have entries the templates do not list` };
+      if (p.decision === 'allow' && changing) return { ...p, decision: 'unknown' as PortDecision, why: `${p.why}, but the ACL's entries may be changed outside the templates` };
+      return p;
     }),
   }));
   return { acl, byAddress };
@@ -212,6 +222,14 @@ export function checkReplies(storeAcl: NetworkAcl | undefined, eniAcl: NetworkAc
     const detail = verdict === 'REACHABLE'
       ? `${way} ${purpose} (TCP ${range}, Glue's Linux client ports): allowed${assumptionNeeded ? ' [assumption: Glue\'s workers use Linux\'s ephemeral range]' : ''}`
       : `${way} ${purpose} (TCP ${range}, Glue's Linux client ports): ${verdict === 'UNKNOWN' ? 'only partly allowed' : 'denied'} for ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''}`;
+    const openings = openingsFor(acl.openEnded, way === 'outbound' ? 'egress' : 'ingress');
+    const deciding = verdict === 'REACHABLE' ? openings.filter((o) => o.effect === 'change') : openings;
+    if (deciding.length) {
+      const causes = causesText(deciding);
+      hops.push({ kind: 'network-acl', direction: 'return', component: acl.id, source: acl.source, verdict: 'UNKNOWN', detail: `${way} ${purpose} (TCP ${range}): the ACL may have entries the templates do not list (${causes})` });
+      explanations.push({ code: 'OPEN_ENDED_ACL', component: acl.id, source: deciding[0].source, message: `Network ACL ${acl.id}: ${way} ${purpose} (TCP ${range}, Glue's Linux client ports) depends on entries the templates do not list: ${causes}.`, fix: 'Manage the entries as template resources (AWS::EC2::NetworkAclEntry) instead, or acknowledge this warning.', unknown: true });
+      continue;
+    }
     hops.push({ kind: 'network-acl', direction: 'return', component: acl.id, source: acl.source, verdict, detail });
     const fix = `Add an allow rule to ${acl.id} (${way}, TCP 1024-65535 as AWS recommends, or at least ${range}, ${formatRange(remote)}) numbered below any deny rule that matches.`;
     if (verdict === 'UNREACHABLE') {
