@@ -65,7 +65,26 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
     described.push(group);
   }
   if (!described.length) return undefined;
-  const selfRef = described.some((g) => g.ingress.some((r) => allTcp(r) && r.peer.kind === 'security-group' && r.peer.groupId === g.id));
+  // A rule that may not exist as shown (`uncertain`) proves nothing, but may be the one needed:
+  // then there is no finding (the reader reported the unresolved value).
+  const selfRef = described.some((g) => g.ingress.some((r) => (r.uncertain ? r.peer.kind === 'unknown' || r.peer.kind === 'security-group' : allTcp(r))
+    && (r.peer.kind === 'unknown' || (r.peer.kind === 'security-group' && r.peer.groupId === g.id))));
+  const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
+  const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
+  // No self-reference, but an all-TCP rule from a CIDR covering the whole ENI subnet serves as one.
+  let cidrInstead: GroupsJudgement['cidrInstead'];
+  let selfRefUndecided = false;
+  if (!selfRef) {
+    for (const group of described) {
+      for (const rule of group.ingress) {
+        if (rule.uncertain) continue;
+        const covers = coversSubnet(rule, subnet);
+        if (covers === undefined) selfRefUndecided = true;
+        if (covers && !cidrInstead && rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: false };
+      }
+    }
+  }
+  if (described.some((g) => g.egress.some((r) => r.uncertain))) return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, cidrInstead, selfRefUndecided, openIngress, openEgress };
   const egress = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
   const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
   const selfRefEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
@@ -74,24 +93,11 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
   const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
   const egressEnough = allOpen || allTcpOut || (selfEgress && https);
-  let cidrInstead: GroupsJudgement['cidrInstead'];
-  let selfRefUndecided = false;
-  if (!selfRef) {
-    for (const group of described) {
-      for (const rule of group.ingress) {
-        const covers = coversSubnet(rule, subnet);
-        if (covers === undefined) selfRefUndecided = true;
-        if (covers && !cidrInstead && rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: false };
-      }
-    }
-  }
   if (!cidrInstead && !selfRefEgress && cidrEgress && egressEnough && !allOpen && !allTcpOut) {
     const rule = cidrEgress.rule;
     const group = described.find((g) => g.id === cidrEgress.group)!;
     if (rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: true };
   }
-  const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
-  const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
   return { source: described[0].source, selfRef, egressEnough, selfEgress, cidrInstead, selfRefUndecided, openIngress, openEgress };
 }
 

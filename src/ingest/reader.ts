@@ -1,6 +1,6 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, SymbolicZone, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isSymbolicZone, isUnresolved, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator, symbolicZoneReason,
+  InputSet, isResourceRef, isSymbolicZone, isUnresolved, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator, symbolicZoneReason, unresolved,
 } from './intrinsics';
 import { isObject } from './template';
 import { TemplateInput } from './types';
@@ -21,6 +21,11 @@ export class ResourceReader {
   readonly id: string;
   readonly source: SourceRef;
   readonly type: string;
+  /**
+   * Set when the resource's `Condition` cannot be decided: it may not exist, so what it adds to
+   * the network (a route, a rule, an association...) is only possible, never certain.
+   */
+  uncertain?: string;
   private readonly evaluator: StackEvaluator;
   private readonly properties: Record<string, unknown>;
 
@@ -45,6 +50,22 @@ export class ResourceReader {
 
   has(property: string): boolean {
     return this.properties[property] !== undefined;
+  }
+
+  /**
+   * Whether the resource exists: its `Condition` evaluated with the parameters given (and their
+   * defaults). `undefined` when that cannot be decided (the reason is in `uncertain` then).
+   */
+  exists(): boolean | undefined {
+    const condition = this.resource.Condition;
+    if (condition === undefined) return true;
+    const value = typeof condition === 'string'
+      ? this.evaluator.conditionValue({ Condition: condition })
+      : unresolved(`Condition ${describeValue(condition)} is not a condition name`);
+    if (typeof value === 'boolean') return value;
+    this.uncertain = `${this.describe()} exists only if condition ${typeof condition === 'string' ? condition : '?'} holds, which cannot be decided (${value.reason})`;
+    this.issue('Condition', this.uncertain);
+    return undefined;
   }
 
   /** The evaluated property (`undefined` when absent). */

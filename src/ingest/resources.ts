@@ -110,7 +110,11 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
   for (const [phase, entries] of phases.entries()) {
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
-    for (const { input, logicalId, resource, read } of entries) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
+    for (const { input, logicalId, resource, read } of entries) {
+      const reader = new ResourceReader(context, input, logicalId, resource);
+      // A resource whose Condition is false does not exist; an undecided one is read as uncertain.
+      if (reader.exists() !== false) read(reader, connectionIdsByName);
+    }
   }
   readOpenEndedSources(context, late);
   if (facts) {

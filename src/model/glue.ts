@@ -52,6 +52,8 @@ export interface DeclaredDataStore {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
   readonly port?: number;
+  /** Set when the declaration names a port the templates cannot resolve (then the port is unknown). */
+  readonly portUnresolved?: string;
   readonly publiclyAccessible?: boolean;
 }
 
