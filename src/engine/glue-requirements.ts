@@ -84,7 +84,9 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
       }
     }
   }
-  if (described.some((g) => g.egress.some((r) => r.uncertain))) return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, cidrInstead, selfRefUndecided, openIngress, openEgress };
+  if (described.some((g) => g.egress.some((r) => r.uncertain))) {
+    return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, cidrInstead, selfRefUndecided, openIngress, openEgress };
+  }
   const egress = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
   const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
   const selfRefEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
