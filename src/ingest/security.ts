@@ -4,15 +4,16 @@ import {
 import { isUnresolved } from './intrinsics';
 import { describeValue, ResourceReader } from './reader';
 import { associate } from './routing';
-import { isObject } from './template';
+import { isObject, safeString } from './template';
 import { allowAllEgress } from './vpc';
 
 const PROTOCOL_NAMES: Record<string, number> = { 'tcp': 6, 'udp': 17, 'icmp': 1, 'icmpv6': 58, '-1': -1, 'all': -1 };
 
 /** `tcp`, `6`, `-1`, `all`...; undefined when not a protocol. */
 export function parseProtocol(value: unknown): Protocol | undefined {
-  const text = String(value).trim().toLowerCase();
-  if (text in PROTOCOL_NAMES) return PROTOCOL_NAMES[text];
+  const text = safeString(value).trim().toLowerCase();
+  // An own name only: `constructor` or `toString` is not a protocol.
+  if (Object.prototype.hasOwnProperty.call(PROTOCOL_NAMES, text)) return PROTOCOL_NAMES[text];
   const n = Number(text);
   return Number.isInteger(n) && n >= -1 && n <= 255 && text !== '' ? n : undefined;
 }

@@ -292,17 +292,18 @@ describe('Condition: a resource whose condition is false does not exist', () => 
 });
 
 describe('a job whose Connections is malformed gets a finding, never "no connections"', () => {
-  test.each<[string, unknown]>([
-    ['a bare list', [ref('GlueConn'), ref('DbConn')]],
-    ['a string', 'glue-net'],
-    ['an unresolved value', UNRESOLVED],
-    ['a list under Connections that is unresolved', { Connections: UNRESOLVED }],
-  ])('%s', (_what, connections) => {
+  // A malformed value is reported at the job; an unresolved one once, at the parameter it comes from.
+  test.each<[string, unknown, string]>([
+    ['a bare list', [ref('GlueConn'), ref('DbConn')], 'App/Job'],
+    ['a string', 'glue-net', 'App/Job'],
+    ['an unresolved value', UNRESOLVED, 'Parameter NotGiven'],
+    ['a list under Connections that is unresolved', { Connections: UNRESOLVED }, 'Parameter NotGiven'],
+  ])('%s', (_what, connections, named) => {
     const template = changed((r) => { r.Job.Properties.Connections = connections; });
     const plan = buildPlan(modelOfTemplate(template), { failover: false });
     const job = plan.jobs[0];
     expect(job.candidates.map((c) => c.status)).toEqual(['unknown']);
-    expect(plan.findings.filter((f) => f.ruleId === 'GNP-INPUT-UNRESOLVED').map((f) => f.message)).toContainEqual(expect.stringContaining('App/Job'));
+    expect(plan.findings.filter((f) => f.ruleId === 'GNP-INPUT-UNRESOLVED').map((f) => f.message)).toContainEqual(expect.stringContaining(named));
     expect([...job.findings, ...plan.findings].map((f) => f.ruleId)).not.toContain('GNP-NO-VPC-CONNECTION');
   });
 

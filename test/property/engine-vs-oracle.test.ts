@@ -7,14 +7,14 @@
  */
 import * as fc from 'fast-check';
 import { oraclePath, OracleVerdict, oracleSelection, PathOracleResult } from './oracle';
+import { propertyRuns, propertySeed } from './seeds';
 import { buildTopology, drawTopology, prng, TopologySpec } from './topology-gen';
 import { buildPlan } from '../../src/engine';
 import { NetworkModel } from '../../src/model';
 import { model as newModel, sgRule } from '../engine/builders';
 
-const NUM_RUNS = Number(process.env.ORACLE_RUNS ?? 2000);
-/** The default run is reproducible; ORACLE_SEED explores others. */
-const SEED = process.env.ORACLE_SEED ? Number(process.env.ORACLE_SEED) : 20261130;
+const NUM_RUNS = propertyRuns('ORACLE', 2000);
+const SEED = propertySeed('ORACLE', 20261130);
 
 interface Disagreement {
   readonly storeSubnet: string;
@@ -68,7 +68,7 @@ function describe_(spec: TopologySpec, disagreements: Disagreement[]): string {
 }
 
 describe('engine vs per-packet oracle on random topologies', () => {
-  test(`path verdicts agree (${NUM_RUNS} runs)`, () => {
+  test(`path verdicts agree (${NUM_RUNS} runs, seed ${SEED})`, () => {
     const tally: Record<string, number> = {};
     const started = Date.now();
     fc.assert(

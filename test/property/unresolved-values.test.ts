@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'fs';
 import * as fc from 'fast-check';
+import { propertyRuns, propertySeed } from './seeds';
 import {
   STACK, templateOf, valuePaths, ValuePath, withUndecidedCondition, withUnresolvable,
 } from './template-gen';
@@ -13,7 +14,8 @@ import { drawTopology } from './topology-gen';
 import { buildPlan, Verdict } from '../../src/engine';
 import { buildModel } from '../../src/ingest';
 
-const NUM_RUNS = Number(process.env.UNRESOLVED_RUNS ?? 400);
+const NUM_RUNS = propertyRuns('UNRESOLVED', 400);
+const SEED = propertySeed('UNRESOLVED', 1311);
 
 /** Each store's verdict, and each path's (by its store subnet). */
 function verdicts(template: any): Map<string, Verdict> {
@@ -63,7 +65,7 @@ describe('an unresolvable value never flips a verdict between REACHABLE and UNRE
         if (flipped.length && process.env.UNRESOLVED_DUMP) writeFileSync(process.env.UNRESOLVED_DUMP, JSON.stringify({ change, template }));
         if (flipped.length) throw new Error(`${JSON.stringify(change)} flips ${flipped.join(', ')}\ntemplate: ${JSON.stringify(template)}`);
       }),
-      { numRuns: NUM_RUNS, seed: Number(process.env.UNRESOLVED_SEED ?? 1311) },
+      { numRuns: NUM_RUNS, seed: SEED },
     );
     // The templates must give both definite verdicts often, or the property proves little.
     expect(tally.REACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 10);
