@@ -19,6 +19,16 @@ export function enisPerRun(job: GlueJob): number {
   return 11;
 }
 
+/** How `enisPerRun` counted, for messages. */
+export function demandText(job: GlueJob): string {
+  if (job.command === 'pythonshell') return 'a Python shell job uses 1 ENI';
+  if (job.workerType && job.numberOfWorkers?.known) {
+    return `${job.numberOfWorkers.value} ${job.workerType} workers + ${job.workerType === 'Standard' ? 1 : 2} [observed, not documented by AWS]`;
+  }
+  if (job.maxCapacity?.known) return `MaxCapacity ${job.maxCapacity.value} DPUs + 1`;
+  return "Glue's default of 10 DPUs + 1";
+}
+
 /** Addresses a subnet can give Glue: its size minus reserved and known-used addresses. */
 export function usableAddresses(subnet: Subnet): number | undefined {
   if (!subnet.cidr.known) return undefined;

@@ -1,8 +1,9 @@
-import { GlueConnection, OpenEnded, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
+import { Cidr, Fact, GlueConnection, OpenEnded, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
 import { causesText, openingsFor } from './open-ended';
 import { Finding } from './plan';
 import { RULES } from './rules';
 import { Topology } from './topology';
+import { contains } from '../model/cidr';
 
 const MAX_SECURITY_GROUPS_PER_ENI = 5;
 
@@ -23,26 +24,40 @@ interface GroupsJudgement {
   readonly selfRef: boolean;
   /** Egress allows everything, all TCP, or all TCP to itself plus HTTPS to S3. */
   readonly egressEnough: boolean;
-  /** Egress allows all TCP to the group itself. */
+  /** Egress allows all TCP to the group itself (or to a CIDR covering the whole ENI subnet). */
   readonly selfEgress: boolean;
+  /**
+   * No self-reference, but an all-TCP inbound rule from a CIDR that covers the whole ENI subnet:
+   * it admits every other ENI of the run, as the self-reference does.
+   */
+  readonly cidrInstead?: { readonly group: SecurityGroup; readonly cidr: string; readonly egress: boolean };
+  /** An all-TCP inbound CIDR rule might cover the subnet, but the subnet's CIDR is unknown. */
+  readonly selfRefUndecided: boolean;
   /** Rules the templates do not list, by direction (see `OpenEnded`). */
   readonly openIngress: OpenEnded[];
   readonly openEgress: OpenEnded[];
 }
 
-/** Judgements by list of group ids (as JSON), per topology: many connections share their groups. */
+/** Judgements by list of group ids (as JSON) and ENI subnet, per topology: many connections share their groups. */
 const judgements = new WeakMap<Topology, Map<string, GroupsJudgement | undefined>>();
 
-function judgeGroupsOnce(topo: Topology, ids: readonly string[]): GroupsJudgement | undefined {
+function judgeGroupsOnce(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> | undefined): GroupsJudgement | undefined {
   let byIds = judgements.get(topo);
   if (!byIds) judgements.set(topo, byIds = new Map());
-  const key = JSON.stringify(ids);
-  if (!byIds.has(key)) byIds.set(key, judgeGroups(topo, ids));
+  const key = `${JSON.stringify(ids)}|${subnet?.known ? subnet.value.text : '?'}`;
+  if (!byIds.has(key)) byIds.set(key, judgeGroups(topo, ids, subnet));
   return byIds.get(key);
 }
 
+/** An all-TCP rule to or from a CIDR that covers the whole ENI subnet; undefined when undecidable. */
+function coversSubnet(rule: SecurityGroupRule, subnet: Fact<Cidr> | undefined): boolean | undefined {
+  if (!allTcp(rule) || rule.peer.kind !== 'cidr') return false;
+  if (!subnet?.known) return undefined;
+  return contains(rule.peer.cidr, subnet.value);
+}
+
 /** Undefined unless every group is described and complete: a missing group might hold the rule. */
-function judgeGroups(topo: Topology, ids: readonly string[]): GroupsJudgement | undefined {
+function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> | undefined): GroupsJudgement | undefined {
   const described: SecurityGroup[] = [];
   for (const id of ids) {
     const group = topo.securityGroup(id);
@@ -56,13 +71,36 @@ function judgeGroups(topo: Topology, ids: readonly string[]): GroupsJudgement | 
     && (r.peer.kind === 'unknown' || (r.peer.kind === 'security-group' && r.peer.groupId === g.id))));
   const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
   const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
-  if (described.some((g) => g.egress.some((r) => r.uncertain))) return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, openIngress, openEgress };
+  // No self-reference, but an all-TCP rule from a CIDR covering the whole ENI subnet serves as one.
+  let cidrInstead: GroupsJudgement['cidrInstead'];
+  let selfRefUndecided = false;
+  if (!selfRef) {
+    for (const group of described) {
+      for (const rule of group.ingress) {
+        if (rule.uncertain) continue;
+        const covers = coversSubnet(rule, subnet);
+        if (covers === undefined) selfRefUndecided = true;
+        if (covers && !cidrInstead && rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: false };
+      }
+    }
+  }
+  if (described.some((g) => g.egress.some((r) => r.uncertain))) {
+    return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, cidrInstead, selfRefUndecided, openIngress, openEgress };
+  }
   const egress = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
   const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-  const selfEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
+  const selfRefEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
+  const cidrEgress = egress.find(({ rule }) => coversSubnet(rule, subnet) === true);
+  const selfEgress = selfRefEgress || !!cidrEgress;
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
   const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-  return { source: described[0].source, selfRef, egressEnough: allOpen || allTcpOut || (selfEgress && https), selfEgress, openIngress, openEgress };
+  const egressEnough = allOpen || allTcpOut || (selfEgress && https);
+  if (!cidrInstead && !selfRefEgress && cidrEgress && egressEnough && !allOpen && !allTcpOut) {
+    const rule = cidrEgress.rule;
+    const group = described.find((g) => g.id === cidrEgress.group)!;
+    if (rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: true };
+  }
+  return { source: described[0].source, selfRef, egressEnough, selfEgress, cidrInstead, selfRefUndecided, openIngress, openEgress };
 }
 
 /**
@@ -82,11 +120,23 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
       fix: 'Merge the rules into at most 5 groups, or raise the "Security groups per network interface" quota.',
     });
   }
-  const groups = judgeGroupsOnce(topo, connection.securityGroupIds);
+  const eniSubnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  const groups = judgeGroupsOnce(topo, connection.securityGroupIds, eniSubnet?.cidr);
   if (groups) {
+    if (groups.cidrInstead) {
+      const { group, cidr, egress } = groups.cidrInstead;
+      findings.push({
+        ruleId: RULES.sgSelfReferenceCidr.id,
+        severity: RULES.sgSelfReferenceCidr.severity,
+        source: group.source,
+        message: `Connection ${name}: security group ${group.id} has no self-referencing ${egress ? 'outbound' : 'inbound'} rule, but allows all TCP ${egress ? 'to' : 'from'} ${cidr}, which covers the whole ENI subnet ${eniSubnet?.id} (${eniSubnet?.cidr.known ? eniSubnet.cidr.value.text : '?'}): Glue's workers reach each other through it as they would through the self-reference. The documented form is a self-referencing rule for all TCP ports (source: the group itself).`,
+        fix: `Nothing needs to change. To follow the documented form (and not depend on the subnet's addresses), replace it with an all-TCP rule ${egress ? 'to' : 'from'} ${group.id} itself (connections.allowInternally(ec2.Port.allTcp())).`,
+      });
+    }
     // A rule the templates do not list may be the one missing (or remove the one listed).
     const undecided = (met: boolean, openings: OpenEnded[]) => (met ? openings.filter((o) => o.effect === 'change') : openings);
-    const openSelfRef = undecided(groups.selfRef, groups.openIngress);
+    const selfRefMet = groups.selfRef || !!groups.cidrInstead;
+    const openSelfRef = undecided(selfRefMet, groups.openIngress);
     const openEgress = undecided(groups.egressEnough, groups.openEgress);
     for (const [openings, what] of [[openSelfRef, 'a self-referencing inbound rule for all TCP ports'], [openEgress, 'the outbound rules Glue needs (all outbound, or all TCP to the group itself and HTTPS to S3)']] as const) {
       if (!openings.length) continue;
@@ -94,11 +144,11 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
         ruleId: RULES.sgRequirementsUnknown.id,
         severity: RULES.sgRequirementsUnknown.severity,
         source: openings[0].source,
-        message: `Whether connection ${name}'s security groups (${connection.securityGroupIds.join(', ')}) have ${what} cannot be decided: the templates ${what.startsWith('a self') ? (groups.selfRef ? 'list it' : 'do not list it') : (groups.egressEnough ? 'list them' : 'do not list them')}, and the groups may have rules they do not list: ${causesText(openings)}.`,
+        message: `Whether connection ${name}'s security groups (${connection.securityGroupIds.join(', ')}) have ${what} cannot be decided: the templates ${what.startsWith('a self') ? (selfRefMet ? 'list it' : 'do not list it') : (groups.egressEnough ? 'list them' : 'do not list them')}, and the groups may have rules they do not list: ${causesText(openings)}.`,
         fix: `Add the rule${what.startsWith('a self') ? '' : 's'} in the templates (${what.startsWith('a self') ? `connections.allowInternally(ec2.Port.allTcp()) on ${connection.securityGroupIds[0]}` : `allowAllOutbound on ${connection.securityGroupIds[0]}`}), or acknowledge this warning.`,
       });
     }
-    if (!groups.selfRef && !openSelfRef.length) {
+    if (!selfRefMet && !groups.selfRefUndecided && !openSelfRef.length) {
       findings.push({
         ruleId: RULES.sgNoSelfReference.id,
         severity: RULES.sgNoSelfReference.severity,

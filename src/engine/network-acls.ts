@@ -4,7 +4,7 @@ import { Explanation, Hop, Verdict } from './plan';
 import { portText } from './security-groups';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, atoms, contains, formatRange } from '../model/cidr';
-import { PROTOCOL_ALL, PROTOCOL_TCP } from '../model/network';
+import { EPHEMERAL_PORTS, PROTOCOL_ALL, PROTOCOL_TCP } from '../model/network';
 
 export interface AclCheck {
   readonly hop: Hop;
@@ -72,7 +72,7 @@ export function checkAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange,
         code: 'SUBNET_ACL_RESTRICTION',
         component,
         source: acl.source,
-        message: `Network ACL ${acl.id} denies ${way} ${purpose}: ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ` and ${denied.length - 3} more` : ''}. NACLs are stateless: both the request and the reply (to ephemeral ports 1024-65535) need an allow rule, and the lowest-numbered matching rule wins.`,
+        message: `Network ACL ${acl.id} denies ${way} ${purpose}: ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ` and ${denied.length - 3} more` : ''}. NACLs are stateless: both the request and the reply (to the client's ephemeral port) need an allow rule, and the lowest-numbered matching rule wins.`,
         fix: `Add an allow rule to ${acl.id} (${way}, TCP ${portText(ports)}, ${formatRange(remote)}) numbered below any deny rule that matches.`,
       },
     };
@@ -81,4 +81,177 @@ export function checkAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange,
     return { hop, explanation: { code: 'UNKNOWN_ACL_RULES', component, source: acl.source, message: `Network ACL ${acl.id}: ${unknownReason}.`, fix: 'Resolve the rule CIDR.', unknown: true } };
   }
   return { hop };
+}
+
+/**
+ * The client ports Glue's workers use, so the ports replies come back to: Glue's workers run
+ * Linux, whose default ephemeral range (`net.ipv4.ip_local_port_range`) is 32768-60999. AWS does
+ * not document Glue's client ports: an assumption, stated wherever a verdict rests on it.
+ */
+export const LINUX_EPHEMERAL_PORTS: PortRange = { from: 32768, to: 60999 };
+
+export const LINUX_EPHEMERAL_ASSUMPTION = "Glue's workers run Linux, so replies come back to a port of Linux's ephemeral range 32768-60999 [assumption: AWS does not document Glue's client ports]";
+
+type PortDecision = 'allow' | 'deny' | 'unknown';
+
+/** What one ACL decides, per remote address atom, for each port of `ports`: rules in number order, first match wins. */
+interface AclDecisions {
+  readonly acl: NetworkAcl;
+  /** Per address atom: port ranges (in order, covering `ports`) with their decision and deciding rule. */
+  readonly byAddress: { readonly range: AddressRange; readonly ports: { readonly range: PortRange; readonly decision: PortDecision; readonly why: string }[] }[];
+}
+
+function decideAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange, ports: PortRange): AclDecisions {
+  const entries = acl.entries
+    .filter((e) => e.egress === egress && (e.protocol === PROTOCOL_ALL || e.protocol === PROTOCOL_TCP))
+    .sort((a, b) => a.ruleNumber - b.ruleNumber);
+  const knownCidrs = entries.filter((e) => e.cidr.known).map((e) => (e.cidr as { value: AddressRange }).value);
+  const portRanges = portAtoms(ports, entries);
+  const openings = openingsFor(acl.openEnded, egress ? 'egress' : 'ingress');
+  const changing = openings.some((o) => o.effect === 'change');
+  const byAddress = atoms(remote, knownCidrs).map((addr) => ({
+    range: addr,
+    ports: portRanges.map((port) => {
+      for (const entry of entries) {
+        if (!entry.cidr.known) return { range: port, decision: 'unknown' as PortDecision, why: `rule ${entry.ruleNumber} has an unknown CIDR (${entry.cidr.reason})` };
+        if (!contains(entry.cidr.value, addr)) continue;
+        if (entry.ports && !(entry.ports.from <= port.from && port.to <= entry.ports.to)) continue;
+        // An entry that may not exist as shown decides nothing where it may match.
+        if (entry.uncertain) return { range: port, decision: 'unknown' as PortDecision, why: `rule ${entry.ruleNumber} may match (${entry.uncertain})` };
+        return { range: port, decision: (entry.allow ? 'allow' : 'deny') as PortDecision, why: `rule ${entry.ruleNumber} ${entry.allow ? 'allows' : 'denies'}` };
+      }
+      return { range: port, decision: 'deny' as PortDecision, why: 'no rule matches: implicit deny' };
+    }).map((p) => {
+      // Entries the templates do not list may allow what the listed ones deny (or, when they may
+      // deny or replace entries, deny what they allow).
+      if (p.decision === 'deny' && openings.length) return { ...p, decision: 'unknown' as PortDecision, why: `${p.why}, but the ACL may have entries the templates do not list` };
+      if (p.decision === 'allow' && changing) return { ...p, decision: 'unknown' as PortDecision, why: `${p.why}, but the ACL's entries may be changed outside the templates` };
+      return p;
+    }),
+  }));
+  return { acl, byAddress };
+}
+
+/** The decision of one ACL for one port at one address atom. */
+function decisionAt(d: AclDecisions['byAddress'][number], port: number): PortDecision {
+  for (const p of d.ports) if (p.range.from <= port && port <= p.range.to) return p.decision;
+  return 'deny';
+}
+
+/** How much of `ports` both ACLs admit, for the worst pair of addresses. */
+type Coverage = 'all' | 'part' | 'none';
+
+/**
+ * Over every (Glue address, store address) pair: `none` when for some pair no port is admitted by
+ * both ACLs (and none is undecided), else `part` when for some pair a port is denied or undecided,
+ * else `all`. `undecided` tells whether an undecided port made it `part`.
+ */
+function coverage(a: AclDecisions | undefined, b: AclDecisions | undefined, ports: PortRange): { coverage: Coverage; undecided: boolean; allowedSample?: PortRange[] } {
+  const all = [{ range: { first: 0, last: 0 }, ports: [{ range: ports, decision: 'allow' as PortDecision, why: '' }] }];
+  const left = a?.byAddress ?? all;
+  const right = b?.byAddress ?? all;
+  let result: Coverage = 'all';
+  let undecided = false;
+  let allowedSample: PortRange[] | undefined;
+  for (const x of left) {
+    for (const y of right) {
+      const cuts = new Set<number>([ports.from]);
+      for (const p of [...x.ports, ...y.ports]) {
+        if (p.range.from > ports.from && p.range.from <= ports.to) cuts.add(p.range.from);
+        if (p.range.to + 1 > ports.from && p.range.to + 1 <= ports.to) cuts.add(p.range.to + 1);
+      }
+      const starts = [...cuts].sort((m, n) => m - n);
+      let allowed = 0;
+      let open = 0;
+      let total = 0;
+      const allowedRanges: PortRange[] = [];
+      starts.forEach((from, i) => {
+        const to = i + 1 < starts.length ? starts[i + 1] - 1 : ports.to;
+        const dx = decisionAt(x, from);
+        const dy = decisionAt(y, from);
+        const size = to - from + 1;
+        total += size;
+        if (dx === 'deny' || dy === 'deny') return;
+        if (dx === 'allow' && dy === 'allow') { allowed += size; allowedRanges.push({ from, to }); } else { open += size; }
+      });
+      if (allowed === 0 && open === 0) return { coverage: 'none', undecided: false };
+      if (allowed < total) {
+        result = 'part';
+        if (open > 0) undecided = true;
+        allowedSample ??= allowedRanges;
+      }
+    }
+  }
+  return { coverage: result, undecided, allowedSample };
+}
+
+export interface ReplyCheck {
+  readonly hops: Hop[];
+  readonly explanations: Explanation[];
+  /** Set when the verdict rests on the Linux ephemeral range assumption. */
+  readonly assumption?: string;
+}
+
+/**
+ * The replies of the store to the Glue ENI: out of the store subnet's ACL to the Glue subnet, into
+ * the Glue subnet's ACL from the store, to the client port the ENI used. That port lies in Linux's
+ * ephemeral range (LINUX_EPHEMERAL_PORTS, an assumption): the range admitted by both ACLs, for
+ * every pair of addresses, passes; part of it is UNKNOWN (a connection may or may not get a
+ * port that is admitted); none of it is blocked. AWS recommends admitting 1024-65535; an ACL that
+ * does needs no assumption.
+ */
+export function checkReplies(storeAcl: NetworkAcl | undefined, eniAcl: NetworkAcl | undefined, eniRange: AddressRange, storeRange: AddressRange): ReplyCheck {
+  const linux = LINUX_EPHEMERAL_PORTS;
+  const out = storeAcl ? decideAcl(storeAcl, true, eniRange, linux) : undefined;
+  const into = eniAcl ? decideAcl(eniAcl, false, storeRange, linux) : undefined;
+  const both = coverage(out, into, linux);
+  const wideOut = storeAcl ? decideAcl(storeAcl, true, eniRange, EPHEMERAL_PORTS) : undefined;
+  const wideInto = eniAcl ? decideAcl(eniAcl, false, storeRange, EPHEMERAL_PORTS) : undefined;
+  const assumptionNeeded = coverage(wideOut, wideInto, EPHEMERAL_PORTS).coverage !== 'all';
+  const hops: Hop[] = [];
+  const explanations: Explanation[] = [];
+  const range = `${linux.from}-${linux.to}`;
+  for (const [decisions, way, purpose, remote] of [
+    [out, 'outbound', 'replies from the store to the Glue subnet', eniRange],
+    [into, 'inbound', 'replies into the Glue subnet from the store', storeRange],
+  ] as const) {
+    if (!decisions) continue;
+    const alone = coverage(decisions, undefined, linux);
+    const verdict: Verdict = both.coverage === 'none' && alone.coverage !== 'all' ? 'UNREACHABLE'
+      : alone.coverage === 'none' ? 'UNREACHABLE' : alone.coverage === 'part' ? 'UNKNOWN' : 'REACHABLE';
+    const acl = decisions.acl;
+    const denied = decisions.byAddress.flatMap((a) => a.ports.filter((p) => p.decision !== 'allow').map((p) => `${formatRange(a.range)} port ${portText(p.range)} (${p.why})`));
+    const detail = verdict === 'REACHABLE'
+      ? `${way} ${purpose} (TCP ${range}, Glue's Linux client ports): allowed${assumptionNeeded ? ' [assumption: Glue\'s workers use Linux\'s ephemeral range]' : ''}`
+      : `${way} ${purpose} (TCP ${range}, Glue's Linux client ports): ${verdict === 'UNKNOWN' ? 'only partly allowed' : 'denied'} for ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''}`;
+    const openings = openingsFor(acl.openEnded, way === 'outbound' ? 'egress' : 'ingress');
+    const deciding = verdict === 'REACHABLE' ? openings.filter((o) => o.effect === 'change') : openings;
+    if (deciding.length) {
+      const causes = causesText(deciding);
+      hops.push({ kind: 'network-acl', direction: 'return', component: acl.id, source: acl.source, verdict: 'UNKNOWN', detail: `${way} ${purpose} (TCP ${range}): the ACL may have entries the templates do not list (${causes})` });
+      explanations.push({ code: 'OPEN_ENDED_ACL', component: acl.id, source: deciding[0].source, message: `Network ACL ${acl.id}: ${way} ${purpose} (TCP ${range}, Glue's Linux client ports) depends on entries the templates do not list: ${causes}.`, fix: 'Manage the entries as template resources (AWS::EC2::NetworkAclEntry) instead, or acknowledge this warning.', unknown: true });
+      continue;
+    }
+    hops.push({ kind: 'network-acl', direction: 'return', component: acl.id, source: acl.source, verdict, detail });
+    const fix = `Add an allow rule to ${acl.id} (${way}, TCP 1024-65535 as AWS recommends, or at least ${range}, ${formatRange(remote)}) numbered below any deny rule that matches.`;
+    if (verdict === 'UNREACHABLE') {
+      explanations.push({
+        code: 'SUBNET_ACL_RESTRICTION',
+        component: acl.id,
+        source: acl.source,
+        message: `Network ACL ${acl.id} denies ${way} ${purpose}${alone.coverage === 'none' ? '' : ' on every port the other ACL of the path admits'}: ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ` and ${denied.length - 3} more` : ''}. NACLs are stateless: the reply needs an allow rule too, on the client port of the request; ${LINUX_EPHEMERAL_ASSUMPTION}.`,
+        fix,
+      });
+    } else if (verdict === 'UNKNOWN') {
+      explanations.push({
+        code: 'UNKNOWN_EPHEMERAL_PORTS',
+        component: acl.id,
+        source: acl.source,
+        message: `Network ACL ${acl.id} admits ${way} ${purpose} on only part of ${range}${alone.undecided ? ' (some rules have unknown CIDRs)' : ''}: ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''} ${alone.undecided ? 'may be' : 'are'} not admitted. ${LINUX_EPHEMERAL_ASSUMPTION}; a run whose connection gets a client port outside what is admitted gets no reply, so whether the store is reachable cannot be promised.`,
+        fix,
+        unknown: true,
+      });
+    }
+  }
+  return { hops, explanations, assumption: both.coverage === 'all' && assumptionNeeded ? LINUX_EPHEMERAL_ASSUMPTION : undefined };
 }

@@ -1,12 +1,11 @@
 import { Subnet } from '../model';
-import { checkAcl } from './network-acls';
+import { checkAcl, checkReplies } from './network-acls';
 import { Explanation, Hop, PathTrace, Verdict } from './plan';
 import { Endpoint, traceRouting } from './routing';
 import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { formatRange } from '../model/cidr';
-import { EPHEMERAL_PORTS } from '../model/network';
 
 /** The Glue side of a path: the selected connection's subnet and security groups. */
 export interface EniSide {
@@ -70,6 +69,7 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     peeringIds: forward.peeringIds,
     transitGatewayIds: forward.transitGatewayIds,
     unknownNextHop: forward.unknownNextHop,
+    segments: forward.segments,
   };
 
 
@@ -110,25 +110,23 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
   }
   hops.push({ kind: 'data-store', direction: 'forward', component: store.subnet.id, source: store.subnet.source, verdict: 'REACHABLE', detail: `data store in ${store.subnet.id} (${formatRange(to.range)}, ${to.vpc.id}) on TCP ${store.port}` });
 
+  let assumption: string | undefined;
   if (!sameSubnet) {
     hops.push(...back.hops);
     explanations.push(...back.explanations);
     const srcAcl = topo.effectiveNetworkAcl(eni.subnet);
     const dstAcl = topo.effectiveNetworkAcl(store.subnet);
-    for (const [acl, egressRule, remote, purpose] of [
-      [dstAcl, true, from.range, 'replies from the store to the Glue subnet (ephemeral ports 1024-65535)'],
-      [srcAcl, false, to.range, 'replies into the Glue subnet from the store (ephemeral ports 1024-65535)'],
-    ] as const) {
-      if (!acl.known) continue;
-      const result = checkAcl(acl.value, egressRule, remote, EPHEMERAL_PORTS, purpose, 'return');
-      hops.push(result.hop);
-      if (result.explanation) explanations.push(result.explanation);
-    }
+    const replies = checkReplies(dstAcl.known ? dstAcl.value : undefined, srcAcl.known ? srcAcl.value : undefined, from.range, to.range);
+    hops.push(...replies.hops);
+    explanations.push(...replies.explanations);
+    assumption = replies.assumption;
   }
 
   const verdict = worst(hops.map((h) => h.verdict));
   // Blocking explanations first, unknowns after; an UNREACHABLE path does not also list the
   // unknowns that cannot change its verdict... but they are still worth fixing, so keep them.
   explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
-  return { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations };
+  return assumption
+    ? { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations, assumptions: [assumption] }
+    : { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations };
 }

@@ -71,6 +71,8 @@ export interface PathTrace {
   readonly verdict: Verdict;
   readonly hops: Hop[];
   readonly explanations: Explanation[];
+  /** Assumptions the path's verdict rests on (e.g. the client ports of Glue's workers). */
+  readonly assumptions?: string[];
   /**
    * For a publicly accessible store named by DNS from another VPC: what its name resolves to,
    * and so which path this is (`public`: through a NAT gateway and the internet).

@@ -1,5 +1,5 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../model';
-import { enisPerRun, usableAddresses } from './capacity';
+import { demandText, enisPerRun, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
@@ -9,15 +9,15 @@ import {
 import { resolvedTrace } from './public-path';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
-import { judgeConnection, s3PathOnce, selectConnection, Selection, summarize } from './selection';
+import { azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { servicePathFindings } from './service-paths';
 import { describeAddress, LocatedStore, locateStores } from './store-location';
 import { otherSide, Topology } from './topology';
+import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 
 const PEERINGS_PER_VPC = 50;
 const ROUTES_PER_TABLE = 50;
 const CONNECTIONS_PER_JOB = 1000;
-const NO_AZ_DOWN: ReadonlySet<string> = new Set();
 
 /**
  * What planning one model computes again and again, by key: where each connection's store is,
@@ -138,7 +138,7 @@ function describeNetwork(topo: Topology, jobs: JobPlan[]): PlanNetwork {
       source: subnet.source,
       vpc: subnet.vpcId.known ? subnet.vpcId.value : undefined,
       cidr: subnet.cidr.known ? subnet.cidr.value.text : undefined,
-      az: subnet.availabilityZone.known ? subnet.availabilityZone.value : undefined,
+      az: zoneKey(subnetZone(subnet)),
     });
   }
   const vpcs: PlanNetwork['vpcs'] = [];
@@ -190,6 +190,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     const why = selection.candidates.filter((c) => c.status === 'skipped').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`).join(' | ');
     findings.push(finding(RULES.noSuitableConnection, job.source, `No connection of ${unit} ${name} is suitable, so every run fails at submission. ${why}`, 'Give at least one connection a subnet with an S3 gateway endpoint or NAT route, enough free addresses and a healthy AZ.', job.id));
   }
+  if (selection.selected) findings.push(...runFailureFindings(topo, job, name, selection.selected));
   if (selection.uncertain) {
     const unknowns = selection.candidates.filter((c) => c.status === 'unknown').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`);
     findings.push(finding(RULES.selectionUnknown, job.source, `Which connection Glue selects for ${unit} ${name} cannot be decided: ${unknowns.join(' | ')}.`, 'Describe the missing connections, subnets or route tables in the templates or a --facts file.', job.id));
@@ -214,10 +215,14 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
 
   const scenarios: FailoverScenario[] = [];
   if (failover) {
+    // One what-if per zone a connection's subnet is in: by name, or by its symbol when the zone
+    // comes from Fn::GetAZs. A subnet whose zone is unknown gets none of its own; in the others,
+    // whether it is in the failed zone is undecided, so its connection is not counted on.
     const azs = new Set<string>();
     for (const c of networkBearing) {
-      const az = topo.subnet(c.subnetId!)?.availabilityZone;
-      if (az?.known && !azDown.has(az.value)) azs.add(az.value);
+      const subnet = topo.subnet(c.subnetId!);
+      const key = subnet ? zoneKey(subnetZone(subnet)) : undefined;
+      if (key !== undefined && !azDown.has(key)) azs.add(key);
     }
     for (const az of azs) {
       const down = new Set(azDown).add(az);
@@ -233,6 +238,10 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       const changed = alt.selected?.connection.id !== selection.selected?.connection.id;
       if (!alt.selected && !alt.uncertain && selection.selected) {
         findings.push(finding(RULES.failoverNoConnection, job.source, `If ${az} fails, ${unit} ${name} has no suitable connection left: every network-bearing connection is in ${az} or unsuitable, so runs fail until the AZ recovers.`, 'Add a connection (a NETWORK connection is enough) in a subnet of another AZ that reaches every data store.', job.id));
+      } else if (alt.selected && changed && alt.selected.runFailures.length && !altStores.length) {
+        findings.push(finding(RULES.failoverUnreachable, job.source,
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), where runs fail: ${alt.selected.runFailures.map((r) => r.message).join('; ')}.`,
+          runFailureExplanations(topo, alt.selected.connection, alt.selected.runFailures).map((e) => e.fix).join(' '), job.id));
       } else if (alt.selected && changed && allReachable === false) {
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
@@ -306,6 +315,11 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       else if (one.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
     }
     const explanations = mergeExplanations(dedupeExplanations(paths), extra);
+    if (selection.selected.runFailures.length) {
+      // The run fails before any store is contacted; the paths still say what else must change.
+      verdict = 'UNREACHABLE';
+      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, selection.selected.runFailures));
+    }
     if (selection.uncertain && verdict !== 'UNKNOWN') {
       explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
       verdict = 'UNKNOWN';
@@ -364,6 +378,20 @@ function mergeExplanations(first: Explanation[], more: Explanation[]): Explanati
   return [...all.filter((e) => !e.unknown), ...all.filter((e) => e.unknown)];
 }
 
+/** Why runs fail in the selected connection's subnet, as explanations of a store's verdict. */
+function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly { code: string; message: string }[]): Explanation[] {
+  const name = summarize(topo, connection, '').name;
+  return failures.map((f) => ({
+    code: 'RUN_FAILS_AT_ENI_CREATION',
+    component: connection.id,
+    source: connection.source,
+    message: `Glue selects connection ${name}, but ${f.message}: every run fails there before any data store is contacted, and Glue does not fall back to the next connection.`,
+    fix: f.code === 'IP_CAPACITY'
+      ? `Use a larger subnet for ${name} (or free addresses in it), or fewer workers.`
+      : `Use security groups of the subnet's VPC on ${name}.`,
+  }));
+}
+
 /** A store's plan: what is known of the store, then the verdict and its reasons. */
 function storePlan(summary: ConnectionSummary, locatedList: readonly LocatedStore[], verdict: Verdict, paths: PathTrace[], explanations: Explanation[]): DataStorePlan {
   const located = locatedList[0];
@@ -373,11 +401,17 @@ function storePlan(summary: ConnectionSummary, locatedList: readonly LocatedStor
     locatedBy: locatedList.length === 1 ? located.locatedBy : [...new Set(locatedList.map((l) => l.locatedBy))].join(', '),
     storeSource: located.storeSource,
     port: port?.known ? port.value : undefined,
-    assumptions: locatedList.length === 1 ? located.assumptions : [...new Set(locatedList.flatMap((l) => l.assumptions))],
+    assumptions: pathAssumptions(locatedList.length === 1 ? located.assumptions : [...new Set(locatedList.flatMap((l) => l.assumptions))], paths),
     verdict,
     paths,
     explanations,
   };
+}
+
+/** The store's assumptions, then those its paths' verdicts rest on, each once. */
+function pathAssumptions(store: string[], paths: readonly PathTrace[]): string[] {
+  if (!paths.some((p) => p.assumptions?.length)) return store;
+  return dedupe([...store, ...paths.flatMap((p) => p.assumptions ?? [])]);
 }
 
 /** The worst verdict of paths or stores (as `worst`, without building the list of verdicts). */
@@ -416,21 +450,45 @@ function connectionFindings(topo: Topology): Finding[] {
       if (jobsByConnection.has(connection.id)) findings.push(finding(RULES.unknownSubnet, connection.source, `Connection ${name}'s subnet ${connection.subnetId} is not described by the templates or --facts, so whether Glue can select it, and what it reaches, is unknown.`, 'Describe the subnet, its route table and VPC in a --facts file.'));
       continue;
     }
-    if (connection.availabilityZone?.known && subnet.availabilityZone.known && connection.availabilityZone.value !== subnet.availabilityZone.value) {
-      findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${connection.availabilityZone.value}, but its subnet ${subnet.id} is in ${subnet.availabilityZone.value}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${subnet.availabilityZone.value} (or derive it from the subnet: subnet.availabilityZone).`));
+    const match = azMatch(connection, subnet);
+    const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
+    const subnetAz = subnetZone(subnet);
+    if (match === false) {
+      findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${given}, but its subnet ${subnet.id} is in ${zoneText(subnetAz)}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${zoneKey(subnetAz)} (or derive it from the subnet: subnet.availabilityZone).`));
+    } else if (match === undefined) {
+      const symbol = subnetAz.symbolic ?? connection.symbolicZone;
+      findings.push(finding(RULES.azUnknown, connection.source,
+        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${symbol ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
+        `Make the zone definite: pin the stack's environment (env: { account, region }) so CDK writes zone names, derive the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`));
     }
     const vpc = topo.vpcOfSubnet(subnet);
     if (vpc.known) {
       const s3 = s3PathOnce(topo, subnet, vpc.value);
       if (s3.status === 'none') findings.push(finding(RULES.noS3Path, connection.source, `Connection ${name}: ${s3.message}. Glue checks for an S3 path at run submission and skips connections without one.`, `Add an S3 gateway endpoint associated with ${subnet.id}'s route table (vpc.addGatewayEndpoint with ec2.GatewayVpcEndpointAwsService.S3), or a default route to a NAT gateway.`));
     }
-    // Subnet too small for one run of any job listing the connection.
-    for (const job of jobsByConnection.get(connection.id) ?? []) {
-      const verdict = judgeConnection(topo, connection, job, NO_AZ_DOWN);
-      const cap = verdict.reasons.find((r) => r.code === 'IP_CAPACITY');
-      if (cap) findings.push(finding(RULES.subnetTooSmall, subnet.source, `Job ${job.name.known ? job.name.value : job.id} cannot use connection ${name}: ${cap.message}. Glue skips a subnet without enough free addresses.`, `Use a larger subnet (at least /${prefixFor(enisPerRun(job))}) or fewer workers.`, job.id));
-    }
     findings.push(...checkGlueRequirements(topo, connection));
+  }
+  return findings;
+}
+
+/**
+ * Errors for what makes runs fail in the connection Glue selects: too few free addresses for one
+ * run (GNP-SUBNET-TOO-SMALL, on the subnet), a security group of another VPC
+ * (GNP-CONNECTION-SG-OTHER-VPC, on the connection).
+ */
+function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selected: NonNullable<Selection['selected']>): Finding[] {
+  const findings: Finding[] = [];
+  const name = summarize(topo, selected.connection, '').name;
+  for (const failure of selected.runFailures) {
+    if (failure.code === 'IP_CAPACITY') {
+      findings.push(finding(RULES.subnetTooSmall, selected.subnet.source,
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demandText(job)}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,
+        `Use a larger subnet (at least /${prefixFor(enisPerRun(job) + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
+    } else {
+      findings.push(finding(RULES.sgOtherVpc, selected.connection.source,
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. Glue's documented checks at run submission do not look at security groups, so this model assumes Glue still selects the connection and each run fails there (unverified).`,
+        `Give ${name} security groups of ${selected.vpc.id}.`, job.id));
+    }
   }
   return findings;
 }

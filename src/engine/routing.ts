@@ -2,6 +2,7 @@ import { OpenEnded, RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRo
 import { causesText, onlyUnknownAdditions, routeOpeningsFor } from './open-ended';
 import { Explanation, Hop, Verdict } from './plan';
 import { otherSide, Topology } from './topology';
+import { sameZone, subnetZone, zoneKey, zoneText } from './zones';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, atoms, Cidr, contains, formatRange } from '../model/cidr';
 
@@ -134,6 +135,19 @@ export interface RoutingResult {
   readonly transitGatewayIds: Set<string>;
   /** Some packets go to a next hop the model does not describe (then group references are undecided). */
   unknownNextHop: boolean;
+  /**
+   * The destination addresses delivered to the other VPC, by how they get there (a peering or a
+   * transit gateway), and those sent to a next hop the model does not describe: whether a group
+   * reference is honoured depends on it, address by address.
+   */
+  readonly segments: RouteSegment[];
+}
+
+export interface RouteSegment {
+  readonly range: AddressRange;
+  readonly via: 'vpc-peering' | 'transit-gateway' | 'unknown';
+  /** The peering or transit gateway (model key). */
+  readonly id?: string;
 }
 
 /**
@@ -141,7 +155,7 @@ export interface RoutingResult {
  * then a peering or transit gateway when the route says so. Used for both directions.
  */
 export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direction: 'forward' | 'return'): RoutingResult {
-  const result: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false };
+  const result: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false, segments: [] };
   const table = topo.effectiveRouteTable(from.subnet);
   const side = direction === 'forward' ? 'route out' : 'route back';
   if (!table.known) {
@@ -204,19 +218,21 @@ function traceOpenChoice(topo: Topology, result: RoutingResult, ctx: TargetConte
   const { rt, choice, where, direction } = ctx;
   const causes = causesText(openings);
   const range = formatRange(choice.range);
-  const scratch: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false };
+  const scratch: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false, segments: [] };
   if (choice.target && choice.destination) evaluateTarget(topo, scratch, ctx);
   for (const id of scratch.peeringIds) result.peeringIds.add(id);
   for (const id of scratch.transitGatewayIds) result.transitGatewayIds.add(id);
   const listed = choice.target && choice.destination ? `${choice.destination.text} via ${choice.target.description}` : 'no listed route';
   if (scratch.hops.length && scratch.hops.every((h) => h.verdict === 'REACHABLE') && onlyUnknownAdditions(openings)) {
     result.unknownNextHop ||= scratch.unknownNextHop;
+    result.segments.push(...scratch.segments);
     const note = ` (assuming the routes ${causes} adds are no more specific for ${range} than ${choice.destination!.text})`;
     result.hops.push(...scratch.hops.map((h, i) => (i === 0 ? { ...h, detail: `${h.detail}${note}` } : h)));
     result.explanations.push(...scratch.explanations);
     return;
   }
   result.unknownNextHop = true;
+  result.segments.push({ range: choice.range, via: 'unknown' });
   const blocked = scratch.explanations.filter((e) => !e.unknown);
   const wouldBe = blocked.length ? ` On the listed routes alone it would not arrive: ${blocked.map((e) => e.message).join(' ')}` : '';
   result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNKNOWN', detail: `${where}: ${listed}, but the table may have routes the templates do not list (${causes})` });
@@ -252,6 +268,7 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
     result.explanations.push({ code, component, source, message, fix });
   const unknownFact = (component: string, message: string, fix: string, source?: SourceRef) => {
     result.unknownNextHop = true;
+    result.segments.push({ range: choice.range, via: 'unknown' });
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component, source, message, fix, unknown: true });
   };
   const viaText = `${where} -> ${choice.destination!.text} via ${target.description}`;
@@ -311,6 +328,7 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
         return;
       }
       result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'REACHABLE', detail: `${from.vpc.id} -> ${far}` });
+      result.segments.push({ range: choice.range, via: 'vpc-peering', id: pcx.id });
       return;
     }
     case 'transit-gateway':
@@ -347,6 +365,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
   result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: tgw ? 'REACHABLE' : 'UNKNOWN', detail: viaText });
   if (!tgw) {
     result.unknownNextHop = true;
+    result.segments.push({ range: choice.range, via: 'unknown' });
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: target.description, message: `Transit gateway ${target.description} is not described by the templates.`, fix: 'Describe its attachments and route tables in the templates.', unknown: true });
     return;
   }
@@ -363,21 +382,33 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
     result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: tgw.id, source: tgw.source, message: `${rt.id} routes to ${tgw.id}, but ${from.vpc.id} has no attachment to it.`, fix: `Attach ${from.vpc.id} to ${tgw.id} with a subnet in every AZ that has Glue ENIs or data stores.` });
     return;
   }
-  const az = from.subnet.availabilityZone;
+  const zone = subnetZone(from.subnet);
   const attachment = attachments[0];
-  if (az.known) {
-    const attachedAzs = attachment.subnetIds.map((id) => topo.subnet(id)?.availabilityZone).filter((f) => f?.known).map((f) => (f as { value: string }).value);
-    if (attachment.subnetIds.length === attachedAzs.length && !attachedAzs.includes(az.value)) {
-      tgwHop('UNREACHABLE', `attachment ${attachment.id} has no subnet in ${az.value}`);
-      result.explanations.push({
-        code: 'TGW_ATTACHMENT_AZ',
-        component: attachment.id,
-        source: attachment.source,
-        message: `Transit gateway attachment ${attachment.id} has no subnet in ${az.value}; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
-        fix: `Add a subnet of ${from.vpc.id} in ${az.value} to ${attachment.id}.`,
-      });
-      return;
-    }
+  // Whether an attachment subnet shares the source subnet's zone: by name, or by which zone of
+  // Fn::GetAZs; undecided for a zone known only at deploy time, or a subnet not described.
+  const shares = attachment.subnetIds.map((id) => { const s = topo.subnet(id); return s ? sameZone(subnetZone(s), zone) : undefined; });
+  const azText = zoneKey(zone) ?? 'its zone';
+  if (shares.every((x) => x === false)) {
+    tgwHop('UNREACHABLE', `attachment ${attachment.id} has no subnet in ${azText}`);
+    result.explanations.push({
+      code: 'TGW_ATTACHMENT_AZ',
+      component: attachment.id,
+      source: attachment.source,
+      message: `Transit gateway attachment ${attachment.id} has no subnet in ${azText}; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
+      fix: `Add a subnet of ${from.vpc.id} in ${azText} to ${attachment.id}.`,
+    });
+    return;
+  }
+  if (!shares.includes(true)) {
+    tgwHop('UNKNOWN', `whether attachment ${attachment.id} has a subnet in ${from.subnet.id}'s zone (${zoneText(zone)}) cannot be told`);
+    result.explanations.push({
+      code: 'UNKNOWN_TGW_ATTACHMENT_AZ',
+      component: attachment.id,
+      source: attachment.source,
+      message: `Whether transit gateway attachment ${attachment.id} has a subnet in the zone of ${from.subnet.id} (${zoneText(zone)}) is known only at deploy time; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
+      fix: "Make the zones definite: pin the stacks' environment so CDK writes zone names, or describe the zones in --facts.",
+      unknown: true,
+    });
   }
   const table = [...topo.model.transitGatewayRouteTables.values()].find((t) => t.transitGatewayId === tgw.id && t.associatedAttachmentIds.includes(attachment.id));
   if (!table) {
@@ -387,6 +418,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       const causes = causesText(open.flatMap((t) => t.openEnded!));
       tgwHop('UNKNOWN', `attachment ${attachment.id} has no associated route table in the templates; ${open.map((t) => t.id).join(', ')} may be associated with it outside them`);
       result.unknownNextHop = true;
+      result.segments.push({ range: choice.range, via: 'unknown' });
       result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: attachment.id, source: open[0].openEnded![0].source, message: `Attachment ${attachment.id} is associated with no transit gateway route table in the templates, but ${open.map((t) => t.id).join(', ')} of ${tgw.id} may be associated with it outside them: ${causes}.`, fix: `Associate ${attachment.id} in the templates, or describe the route table's associations in the --facts file (transitGatewayRouteTables[]).`, unknown: true });
       return;
     }
@@ -403,11 +435,13 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       const listed = decision.attachmentId ? `a route to ${decision.attachmentId}` : decision.blackhole ? 'a blackhole route' : 'no route';
       tgwHop('UNKNOWN', `${table.id}: ${listed} for ${range} in the templates, but the table may have routes or propagations they do not list (${causes})`);
       result.unknownNextHop = true;
+      result.segments.push({ range: decision.range, via: 'unknown' });
       result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: table.id, source: table.openEnded[0].source, message: `Transit gateway route table ${table.id} has ${listed} for ${range} in the templates, but it may have routes or propagations they do not list: ${causes}.`, fix: `Describe the table's routes, associations and propagations in the --facts file (transitGatewayRouteTables[]) to make the verdict definite, or route ${range} to ${to.vpc.id}'s attachment in the templates.`, unknown: true });
       continue;
     }
     if (delivers && table.openEnded?.length) {
       tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest!.id} (${to.vpc.id}) (assuming the routes ${causesText(table.openEnded)} may add are no more specific)`);
+      result.segments.push({ range: decision.range, via: 'transit-gateway', id: tgw.id });
       continue;
     }
     if (!decision.attachmentId) {
@@ -427,6 +461,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       continue;
     }
     tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest!.id} (${to.vpc.id})`);
+    result.segments.push({ range: decision.range, via: 'transit-gateway', id: tgw.id });
   }
 }
 

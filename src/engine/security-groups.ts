@@ -1,6 +1,7 @@
 import { PortRange, SecurityGroup, SecurityGroupRule, Vpc } from '../model';
 import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop } from './plan';
+import { RouteSegment } from './routing';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, formatRange, overlaps, subtract } from '../model/cidr';
@@ -14,6 +15,8 @@ export interface SecurityGroupContext {
   readonly transitGatewayIds: ReadonlySet<string>;
   /** Routing reached a next hop the model does not describe. */
   readonly unknownNextHop?: boolean;
+  /** The store's addresses by how the request reaches them (see RoutingResult.segments). */
+  readonly segments?: readonly RouteSegment[];
 }
 
 export interface SecurityGroupCheck {
@@ -25,47 +28,92 @@ function admitsTcpPort(rule: SecurityGroupRule, port: number): boolean {
   return (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= port && port <= rule.ports.to;
 }
 
+type Validity = { valid: boolean; undecided?: boolean; reason?: string };
+
+/** Whether a reference is honoured over one peering (same Region only). */
+function peeringValidity(topo: Topology, ctx: SecurityGroupContext, peeringIds: Iterable<string>): Validity {
+  const a = topo.regionOf(ctx.sourceVpc);
+  const b = topo.regionOf(ctx.destinationVpc);
+  const unknownRegion = [...peeringIds].map((id) => topo.model.peerings.get(id)?.peerRegion).find((region) => region?.known === false);
+  if (unknownRegion && !unknownRegion.known) {
+    return { valid: false, undecided: true, reason: `whether a group reference is honoured depends on the peering's Region, which is unknown (${unknownRegion.reason})` };
+  }
+  const crossRegion = [...peeringIds].some((id) => {
+    const pcx = topo.model.peerings.get(id);
+    return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
+  }) || (a !== undefined && b !== undefined && a !== b);
+  return crossRegion
+    ? { valid: false, reason: 'security group references are not supported across an inter-Region VPC peering' }
+    : { valid: true };
+}
+
+/** Whether a reference is honoured over transit gateways: inbound rules only, with referencing enabled. */
+function transitGatewayValidity(topo: Topology, transitGatewayIds: Iterable<string>, way: 'egress' | 'ingress'): Validity {
+  if (way === 'egress') {
+    return { valid: false, reason: 'outbound rules cannot reference a security group across a transit gateway (only inbound rules can, when the transit gateway and its attachments enable security group referencing)' };
+  }
+  const supported = [...transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
+  return supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
+}
+
+function unknownHopValidity(ctx: SecurityGroupContext): Validity {
+  return { valid: false, undecided: true, reason: `whether a group reference between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is honoured depends on a next hop the templates do not describe` };
+}
+
 /**
- * Whether a group reference across the path is honoured: always within a VPC; across a peering
- * only in the same Region; across a transit gateway only with security group referencing enabled.
+ * Whether a group reference across the path is honoured, for the whole path: always within a VPC;
+ * across a peering only in the same Region; across a transit gateway only in inbound rules, and
+ * only with security group referencing enabled. When the store's addresses are reached in several
+ * ways, the worst answer (a reference not honoured for some of them blocks those packets).
  */
-function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: boolean; undecided?: boolean; reason?: string } {
+function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egress' | 'ingress'): Validity {
   if (ctx.sourceVpc.id === ctx.destinationVpc.id) return { valid: true };
-  if (ctx.peeringIds.size) {
-    const a = topo.regionOf(ctx.sourceVpc);
-    const b = topo.regionOf(ctx.destinationVpc);
-    const unknownRegion = [...ctx.peeringIds].map((id) => topo.model.peerings.get(id)?.peerRegion).find((region) => region?.known === false);
-    if (unknownRegion && !unknownRegion.known) {
-      return { valid: false, undecided: true, reason: `whether a group reference is honoured depends on the peering's Region, which is unknown (${unknownRegion.reason})` };
-    }
-    const crossRegion = [...ctx.peeringIds].some((id) => {
-      const pcx = topo.model.peerings.get(id);
-      return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
-    }) || (a !== undefined && b !== undefined && a !== b);
-    return crossRegion
-      ? { valid: false, reason: 'security group references are not supported across an inter-Region VPC peering' }
-      : { valid: true };
-  }
-  if (ctx.transitGatewayIds.size) {
-    const supported = [...ctx.transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
-    return supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
-  }
-  if (ctx.unknownNextHop) {
-    return { valid: false, undecided: true, reason: `whether a group reference between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is honoured depends on a next hop the templates do not describe` };
-  }
+  const answers: Validity[] = [];
+  if (ctx.peeringIds.size) answers.push(peeringValidity(topo, ctx, ctx.peeringIds));
+  if (ctx.transitGatewayIds.size) answers.push(transitGatewayValidity(topo, ctx.transitGatewayIds, way));
+  const invalid = answers.filter((x) => !x.valid);
+  if (invalid.length) return { valid: false, reason: invalid.map((x) => x.reason).join('; ') };
+  if (ctx.unknownNextHop) return unknownHopValidity(ctx);
+  if (answers.length) return { valid: true };
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
+}
+
+/**
+ * What a reference covers of `peerRange`, part by part. For egress, the peer range is the store's
+ * addresses, and each part is judged by how the request reaches it (a reference can be honoured
+ * over a peering and not over a transit gateway). For ingress, the peer range is the Glue subnet,
+ * judged for the whole path.
+ */
+function referenceParts(topo: Topology, ctx: SecurityGroupContext, way: 'egress' | 'ingress', peerRange: AddressRange): (Validity & { range: AddressRange })[] {
+  if (way === 'ingress' || !ctx.segments || ctx.sourceVpc.id === ctx.destinationVpc.id) return [{ range: peerRange, ...referenceValidity(topo, ctx, way) }];
+  const parts: (Validity & { range: AddressRange })[] = [];
+  for (const segment of ctx.segments) {
+    const first = Math.max(segment.range.first, peerRange.first);
+    const last = Math.min(segment.range.last, peerRange.last);
+    if (first > last) continue;
+    const validity = segment.via === 'vpc-peering' ? peeringValidity(topo, ctx, [segment.id!])
+      : segment.via === 'transit-gateway' ? transitGatewayValidity(topo, [segment.id!], way)
+        : unknownHopValidity(ctx);
+    parts.push({ range: { first, last }, ...validity });
+  }
+  // Addresses no route delivers: the routing hop blocks them; a reference cannot cover them.
+  if (!parts.length) parts.push({ range: peerRange, ...referenceValidity(topo, ctx, way) });
+  return parts;
 }
 
 interface Coverage {
   covered: AddressRange[];
+  /** Rules whose effect on any address cannot be told (prefix lists, unknown peers). */
   undecided: string[];
+  /** References whose effect on part of the peer range cannot be told. */
+  partUndecided: { range: AddressRange; reason: string }[];
   invalidReferences: string[];
 }
 
 function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' | 'ingress', port: number, peerRange: AddressRange, peerGroups: readonly string[], ctx: SecurityGroupContext): Coverage {
-  const result: Coverage = { covered: [], undecided: [], invalidReferences: [] };
+  const result: Coverage = { covered: [], undecided: [], partUndecided: [], invalidReferences: [] };
   // Judged once per check, and only when a rule references a group.
-  let validity: ReturnType<typeof referenceValidity> | undefined;
+  let parts: ReturnType<typeof referenceParts> | undefined;
   for (const group of groups) {
     for (const rule of way === 'egress' ? group.egress : group.ingress) {
       if (!admitsTcpPort(rule, port)) continue;
@@ -81,14 +129,16 @@ function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' |
           if (placeholder) result.undecided.push(placeholder);
           continue;
         }
-        validity ??= referenceValidity(topo, ctx);
-        if (validity.valid) {
-          if (rule.uncertain) result.undecided.push(rule.uncertain);
-          else result.covered.push(peerRange);
-        } else if (validity.undecided) {
-          result.undecided.push(validity.reason!);
-        } else if (!rule.uncertain) {
-          result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+        parts ??= referenceParts(topo, ctx, way, peerRange);
+        for (const part of parts) {
+          if (part.valid) {
+            if (rule.uncertain) result.partUndecided.push({ range: part.range, reason: rule.uncertain });
+            else result.covered.push(part.range);
+          } else if (part.undecided) {
+            result.partUndecided.push({ range: part.range, reason: part.reason! });
+          } else if (!rule.uncertain) {
+            result.invalidReferences.push(`${peer.groupId}: ${part.reason}`);
+          }
         }
       } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
     }
@@ -135,7 +185,10 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete,
     ...(openings.length ? [`rules the templates do not list: ${causesText(openings)}`] : [])];
   if (!groups.length && way === 'ingress') undecided.push('the store has no known security groups');
-  const gapText = gaps.map(formatRange).join(', ');
+  // Gaps a reference might cover (undecided for those addresses) are not definite.
+  const definiteGaps = coverage.partUndecided.length ? gaps.flatMap((g) => subtract(g, coverage.partUndecided.map((p) => p.range))) : gaps;
+  if (!definiteGaps.length) undecided.push(...new Set(coverage.partUndecided.map((p) => p.reason)));
+  const gapText = (undecided.length ? gaps : definiteGaps).map(formatRange).join(', ');
   if (undecided.length) {
     return {
       hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
@@ -155,8 +208,10 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const code = noRules ? 'SG_HAS_NO_RULES' : coverage.invalidReferences.length ? (ctx.peeringIds.size ? 'UNKNOWN_PEERED_SGS' : 'ENI_SG_RULES_MISMATCH') : 'ENI_SG_RULES_MISMATCH';
   const why = coverage.invalidReferences.length ? ` A rule references ${coverage.invalidReferences.join('; ')}.` : '';
   const fix = way === 'egress'
-    ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${groups[0] ?? 'the connection\'s group'}.`
-    : referenceValidity(topo, ctx).valid
+    ? referenceValidity(topo, ctx, way).valid || !ctx.transitGatewayIds.size
+      ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${groups[0] ?? 'the connection\'s group'}.`
+      : `Allow egress TCP ${port} to ${formatRange(peerRange)} on ${groups[0] ?? 'the connection\'s group'} (a CIDR: outbound rules cannot reference a group across a transit gateway).`
+    : referenceValidity(topo, ctx, way).valid
       ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0] ?? ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
       : !ctx.peeringIds.size && !ctx.transitGatewayIds.size && !ctx.unknownNextHop && peerGroups.length
         ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0]} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`

@@ -5,12 +5,16 @@ import { causesText } from './open-ended';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
+import { inAnyZone, sameZone, subnetZone, Zone, zoneKey, zoneOf, zoneText } from './zones';
 import { formatRange } from '../model/cidr';
 
 export interface Selection {
   readonly candidates: Candidate[];
-  /** The connection Glue selects, when it can be decided. */
-  readonly selected?: { connection: GlueConnection; subnet: Subnet; vpc: Vpc };
+  /**
+   * The connection Glue selects, when it can be decided. `runFailures`: why runs fail there after
+   * Glue selected it (EC2 cannot create the run's ENIs); Glue does not move on to the next one.
+   */
+  readonly selected?: { connection: GlueConnection; subnet: Subnet; vpc: Vpc; runFailures: Reason[] };
   /** A candidate before the selected one (or all of them) could not be judged. */
   readonly uncertain: boolean;
 }
@@ -24,8 +28,8 @@ export interface Selection {
 interface SelectionMemo {
   readonly summaries: Map<GlueConnection, ConnectionSummary>;
   readonly s3Paths: Map<Subnet, S3PathResult>;
-  /** By connection, then by ENIs per run: [its AZ healthy, its AZ down]. */
-  readonly suitability: Map<GlueConnection, Map<number, [Suitability?, Suitability?]>>;
+  /** By connection, then by ENIs per run: [its AZ healthy, its AZ down, whether it is down undecided]. */
+  readonly suitability: Map<GlueConnection, Map<number, [Suitability?, Suitability?, Suitability?]>>;
   /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
   readonly judgedCandidates: Map<Suitability, Candidate>;
   /** A connection not considered, by the connection, then by the connection selected before it. */
@@ -54,25 +58,30 @@ function summarizeConnection(topo: Topology, connection: GlueConnection): Connec
     source: connection.source,
     name: connectionName(connection),
     subnet: connection.subnetId,
-    az: subnet?.availabilityZone.known ? subnet.availabilityZone.value : connection.availabilityZone?.known ? connection.availabilityZone.value : undefined,
+    az: (subnet && zoneKey(subnetZone(subnet))) ?? zoneKey(connectionZone(connection)),
     vpc: subnet?.vpcId.known ? subnet.vpcId.value : undefined,
   };
 }
 
-type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Reason[]; subnet?: Subnet; vpc?: Vpc };
+/**
+ * `runFailures`: what makes runs fail after Glue selected the connection (its checks at submission
+ * passed, then EC2 refuses the ENIs). Not a reason to skip it: Glue does not look further.
+ */
+type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Reason[]; subnet?: Subnet; vpc?: Vpc; runFailures?: Reason[] };
 
 /** The suitability checks Glue makes at run submission (valid subnet, AZ, S3 path, IPs, AZ health). */
 export function judgeConnection(topo: Topology, connection: GlueConnection, job: GlueJob, azDown: ReadonlySet<string>): Suitability {
   // The verdict depends on the job only through its ENIs per run, and on azDown only through
   // whether the subnet's AZ is in it.
   const demand = enisPerRun(job);
-  const az = connection.subnetId ? topo.subnet(connection.subnetId)?.availabilityZone : undefined;
-  const down = az?.known === true && azDown.has(az.value) ? 1 : 0;
+  const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
+  const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
   const { suitability } = memoOf(topo);
   let byDemand = suitability.get(connection);
   if (!byDemand) suitability.set(connection, byDemand = new Map());
   let verdicts = byDemand.get(demand);
-  if (!verdicts) byDemand.set(demand, verdicts = [undefined, undefined]);
+  if (!verdicts) byDemand.set(demand, verdicts = [undefined, undefined, undefined]);
   return verdicts[down] ??= judge(topo, connection, demand, azDown);
 }
 
@@ -88,31 +97,69 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
   const fail = (code: string, message: string) => { status = 'unsuitable'; reasons.push({ code, message }); };
   const maybe = (code: string, message: string) => { if (status === 'suitable') status = 'unknown'; reasons.push({ code, message }); };
 
-  const az = subnet.availabilityZone;
-  if (connection.availabilityZone?.known && az.known && connection.availabilityZone.value !== az.value) {
-    fail('AZ_MISMATCH', `AvailabilityZone ${connection.availabilityZone.value} does not match subnet ${subnet.id}'s AZ ${az.value}`);
+  const zone = subnetZone(subnet);
+  const match = azMatch(connection, subnet);
+  if (match === false) {
+    fail('AZ_MISMATCH', `AvailabilityZone ${zoneText(connectionZone(connection))} does not match subnet ${subnet.id}'s AZ ${zoneText(zone)}`);
+  } else if (match === undefined) {
+    maybe('AZ_MATCH_UNKNOWN', `whether AvailabilityZone ${zoneText(connectionZone(connection))} is subnet ${subnet.id}'s zone, ${zoneText(zone)}, is known only at deploy time, so whether Glue accepts this connection cannot be told`);
   }
-  if (connection.availabilityZone && !connection.availabilityZone.known) {
-    maybe('AZ_UNKNOWN', `the connection's AvailabilityZone cannot be resolved (${connection.availabilityZone.reason}); if it differs from ${subnet.id}'s zone, Glue skips the connection`);
+  if (azDown.size) {
+    const down = inAnyZone(subnet, azDown, topo.symbolicZones);
+    if (down === true) fail('AZ_UNHEALTHY', `${zoneText(zone)} is treated as failed, so Glue skips connections in it`);
+    else if (down === undefined) maybe('AZ_HEALTH_UNKNOWN', `whether ${subnet.id}'s zone, ${zoneText(zone)}, is one of the failed zones (${[...azDown].join(', ')}) cannot be told`);
   }
-  if (az.known && azDown.has(az.value)) fail('AZ_UNHEALTHY', `${az.value} is treated as failed, so Glue skips connections in it`);
 
   const s3 = s3PathOnce(topo, subnet, vpc.value);
   if (s3.status === 'none') fail('NO_S3_PATH', s3.message);
   else if (s3.status === 'unknown') maybe('S3_PATH_UNKNOWN', s3.message);
   else reasons.push({ code: 'S3_PATH', message: s3.message });
 
-  // A subnet smaller than one run is never suitable; one whose free addresses (after those known
-  // to be used) fall short may still be selected when addresses are released: a warning.
+  // Glue checks that the subnet has a free address, then creates the ENIs (spec section 2, step
+  // 3): a subnet with none free is skipped; one with fewer free than a run needs is selected, and
+  // its runs fail there.
+  const runFailures: Reason[] = [];
   const total = totalAddresses(subnet);
   const usable = usableAddresses(subnet);
+  const cidrText = subnet.cidr.known ? subnet.cidr.value.text : '?';
+  const usedText = subnet.usedAddresses ? ` (${total} usable, ${subnet.usedAddresses} known used)` : '';
   if (total === undefined || usable === undefined) maybe('IP_CAPACITY_UNKNOWN', `size of ${subnet.id} is unknown`);
-  else if (demand > total) fail('IP_CAPACITY', `${subnet.id} (${subnet.cidr.known ? subnet.cidr.value.text : '?'}) has ${total} usable addresses, one run needs ${demand} ENIs`);
-  else if (demand > usable) reasons.push({ code: 'IP_LOW', message: `${subnet.id} has ${usable} free addresses (${subnet.usedAddresses} known used), one run needs ${demand} ENIs` });
-  return { status, reasons, subnet, vpc: vpc.value };
+  else if (usable === 0) fail('NO_FREE_ADDRESSES', `${subnet.id} (${cidrText}) has no free address${usedText}, so Glue skips it`);
+  else if (demand > usable) runFailures.push({ code: 'IP_CAPACITY', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, one run needs ${demand} ENIs` });
+  runFailures.push(...foreignGroups(topo, connection, vpc.value));
+  return runFailures.length ? { status, reasons, subnet, vpc: vpc.value, runFailures } : { status, reasons, subnet, vpc: vpc.value };
+}
+
+/**
+ * A security group of another VPC than the subnet's: EC2 refuses to create the ENI. Glue's
+ * documented checks at submission do not look at groups, so the connection is still selected and
+ * its runs fail (our model; unverified). Only groups whose VPC the model describes are judged.
+ */
+function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Reason[] {
+  const reasons: Reason[] = [];
+  for (const id of connection.securityGroupIds) {
+    const group = topo.securityGroup(id);
+    if (!group?.vpcId.known || group.vpcId.value === vpc.id || !topo.vpc(group.vpcId.value)) continue;
+    reasons.push({ code: 'SG_OTHER_VPC', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), so EC2 refuses to create the ENIs` });
+  }
+  return reasons;
 }
 
 interface S3PathResult { status: 'ok' | 'none' | 'unknown'; message: string }
+
+function connectionZone(connection: GlueConnection): Zone {
+  return zoneOf(connection.availabilityZone, connection.symbolicZone);
+}
+
+/**
+ * Whether the connection's AvailabilityZone is its subnet's zone: true when it gives none or the
+ * same; undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
+ * name depends on the account, or a zone that is not known at all).
+ */
+export function azMatch(connection: GlueConnection, subnet: Subnet): boolean | undefined {
+  if (!connection.availabilityZone) return true;
+  return sameZone(connectionZone(connection), subnetZone(subnet));
+}
 
 /** `s3Path` of a subnet in its own VPC, computed once per topology. */
 export function s3PathOnce(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
@@ -206,7 +253,7 @@ export function selectConnection(topo: Topology, job: GlueJob, azDown: ReadonlyS
       continue;
     }
     const verdict = judgeConnection(topo, connection, job, azDown);
-    if (verdict.status === 'suitable') selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc! };
+    if (verdict.status === 'suitable') selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc!, runFailures: verdict.runFailures ?? [] };
     else if (verdict.status !== 'unsuitable') uncertain = true;
     candidates.push(judgedCandidate(topo, summary, verdict));
   }
@@ -222,7 +269,7 @@ function judgedCandidate(topo: Topology, summary: ConnectionSummary, verdict: Su
   let candidate = judgedCandidates.get(verdict);
   if (!candidate) {
     candidate = verdict.status === 'suitable'
-      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons] }
+      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` }))] }
       : { connection: summary, status: verdict.status === 'unsuitable' ? 'skipped' : 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') };
     judgedCandidates.set(verdict, candidate);
   }

@@ -1,5 +1,5 @@
 import {
-  Cidr, Fact, GatewayEndpoint, NetworkAcl, NetworkModel, RouteTable, SecurityGroup, Subnet,
+  Cidr, Fact, GatewayEndpoint, NetworkAcl, NetworkModel, RouteTable, SecurityGroup, Subnet, SymbolicZone,
   TransitGatewayAttachment, Vpc, VpcPeeringConnection,
 } from '../model';
 import { known, unknown } from '../model/fact';
@@ -30,6 +30,8 @@ export class Topology {
   private readonly vpcBySubnet = new Map<Subnet, Fact<Vpc>>();
   private readonly routeTableBySubnet = new Map<Subnet, Fact<RouteTable>>();
   private readonly networkAclBySubnet = new Map<Subnet, Fact<NetworkAcl>>();
+  /** The symbolic zones (`Fn::GetAZs`) of the subnets and connections, by symbol. */
+  readonly symbolicZones = new Map<string, SymbolicZone>();
   private subnetCidrsByVpc?: Map<string, Cidr[]>;
 
   constructor(public readonly model: NetworkModel) {
@@ -52,7 +54,11 @@ export class Topology {
         push(this.peeringsByVpc, pcx.accepterVpcId.value, pcx);
       }
     }
+    for (const connection of model.connections.values()) {
+      if (connection.symbolicZone) this.symbolicZones.set(connection.symbolicZone.symbol, connection.symbolicZone);
+    }
     for (const subnet of model.subnets.values()) {
+      if (subnet.symbolicZone) this.symbolicZones.set(subnet.symbolicZone.symbol, subnet.symbolicZone);
       if (!subnet.cidr.known) continue;
       this.subnetOrder.set(subnet, this.subnetOrder.size);
       const { prefixLength, first } = subnet.cidr.value;

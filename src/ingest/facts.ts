@@ -22,6 +22,11 @@ export interface FactsDocument {
   readonly transitGatewayRouteTables?: FactsTransitGatewayRouteTable[];
   readonly connections?: FactsConnection[];
   readonly dataStores?: FactsDataStore[];
+  /**
+   * Names of the zones templates take from `Fn::GetAZs` (`current-region-az1` is the first zone of
+   * an environment-agnostic stack's list, `us-east-1-az2` the second of us-east-1's).
+   */
+  readonly availabilityZones?: FactsAvailabilityZone[];
   /** The file the document was read from (set by `loadFacts`). */
   readonly file?: string;
 }
@@ -37,6 +42,13 @@ export interface FactsVpc {
   readonly mainRouteTableId?: string;
   /** A described NACL; absent: the default NACL `${id}#default-nacl` allowing everything. */
   readonly defaultNetworkAclId?: string;
+}
+
+export interface FactsAvailabilityZone {
+  /** The symbolic zone, as plans show it: `current-region-az1`, `us-east-1-az2`. */
+  readonly symbol: string;
+  /** Its name in the account (`us-east-1a`). */
+  readonly name: string;
 }
 
 export interface FactsSubnet {
@@ -314,6 +326,11 @@ const FACTS_SCHEMA: Schema = {
       kafkaAuthentication: opt('string', ['plaintext', 'tls', 'sasl-scram', 'iam']),
     },
   },
+  availabilityZones: {
+    type: 'list',
+    optional: true,
+    of: { symbol: req('string'), name: req('string') },
+  },
   dataStores: {
     type: 'list',
     optional: true,
@@ -569,6 +586,23 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       ...(connection.secretId ? { secretProperty: 'SECRET_ID' } : {}),
       ...(connection.kafkaAuthentication ? { kafkaAuthentication: connection.kafkaAuthentication } : {}),
     });
+  }
+}
+
+/**
+ * Names the zones the templates take from `Fn::GetAZs` (after the templates): every subnet and
+ * connection in that symbolic zone gets the name.
+ */
+export function mergeFactsZones(model: NetworkModel, facts: FactsDocument): void {
+  const names = new Map((facts.availabilityZones ?? []).map((z) => [z.symbol, z.name]));
+  if (!names.size) return;
+  for (const subnet of model.subnets.values()) {
+    const name = subnet.symbolicZone ? names.get(subnet.symbolicZone.symbol) : undefined;
+    if (name !== undefined) model.subnets.set(subnet.id, { ...subnet, availabilityZone: known(name), symbolicZone: undefined });
+  }
+  for (const connection of model.connections.values()) {
+    const name = connection.symbolicZone ? names.get(connection.symbolicZone.symbol) : undefined;
+    if (name !== undefined) model.connections.set(connection.id, { ...connection, availabilityZone: known(name), symbolicZone: undefined });
   }
 }
 

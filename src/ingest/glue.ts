@@ -29,9 +29,7 @@ export function readGlueConnection(r: ResourceReader): void {
     connectionType: typeof connectionInput.ConnectionType === 'string' ? connectionInput.ConnectionType : 'UNKNOWN',
     ...subnetOf(r, physical.SubnetId),
     securityGroupIds: securityGroupsOf(r, physical.SecurityGroupIdList),
-    ...(physical.AvailabilityZone !== undefined
-      ? { availabilityZone: r.stringFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone) }
-      : {}),
+    ...(physical.AvailabilityZone !== undefined ? zoneOf(r, physical.AvailabilityZone) : {}),
     ...addressOf(r, connectionInput.ConnectionProperties),
     ...secretAndKafkaOf(connectionInput.ConnectionProperties),
   };
@@ -47,6 +45,12 @@ function nameOf(r: ResourceReader, value: unknown): Fact<string> {
     return unknown(`created by custom resource ${ref.modelId}`);
   }
   return r.stringFact('ConnectionInput.Name', value);
+}
+
+/** The connection's AvailabilityZone, keeping which zone of `Fn::GetAZs` it is when it is one. */
+function zoneOf(r: ResourceReader, value: unknown): Pick<GlueConnection, 'availabilityZone' | 'symbolicZone'> {
+  const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', value);
+  return symbolicZone ? { availabilityZone, symbolicZone } : { availabilityZone };
 }
 
 /**

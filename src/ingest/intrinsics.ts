@@ -1,4 +1,4 @@
-import { cidrOf, parseCidr } from '../model';
+import { cidrOf, parseCidr, SymbolicZone } from '../model';
 import { TemplateError } from './errors';
 import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
@@ -14,6 +14,24 @@ export interface ResourceRef {
 export interface Unresolved {
   readonly kind: 'unresolved';
   readonly reason: string;
+}
+
+/** A zone of `Fn::GetAZs`' list, as the evaluator gives it: its name is known only at deploy time. */
+export interface SymbolicZoneValue extends SymbolicZone {
+  readonly kind: 'zone';
+}
+
+export function symbolicZone(list: string, index: number): SymbolicZoneValue {
+  return { kind: 'zone', symbol: `${list}-az${index + 1}`, list, index };
+}
+
+export function isSymbolicZone(value: unknown): value is SymbolicZoneValue {
+  return isObject(value) && value.kind === 'zone' && typeof value.symbol === 'string';
+}
+
+/** Why a zone from `Fn::GetAZs` has no name yet, and how to give it one. */
+export function symbolicZoneReason(zone: SymbolicZone): string {
+  return `Fn::GetAZs: known only at deploy time (${zone.symbol} is zone ${zone.index + 1} of the list Fn::GetAZs returns${zone.list === 'current-region' ? ' in the stack\'s Region' : ` in ${zone.list}`}, which depends on the account)`;
 }
 
 export function resourceRef(modelId: string, attribute?: string): ResourceRef {
@@ -113,8 +131,8 @@ export class InputSet {
    */
   private readonly modelIds = new Map<TemplateInput, Map<string, string>>();
   private exportIndex?: Map<string, ExportEntry>;
-  /** Fn::GetAZs' symbolic zone names, by Region. */
-  readonly zoneNames = new Map<string, readonly string[]>();
+  /** Fn::GetAZs' symbolic zones, by Region. */
+  readonly zoneNames = new Map<string, readonly SymbolicZoneValue[]>();
   /** Nesting depth of evaluation across all stacks, to stop circular references. */
   depth = 0;
   /** The deepest `depth` a nesting check has seen (see `importValue`). */
@@ -436,6 +454,7 @@ export class StackEvaluator {
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     if (isResourceRef(value)) return refMarker(value);
     if (isUnresolved(value)) return unknownMarker(value.reason);
+    if (isSymbolicZone(value)) return unknownMarker(symbolicZoneReason(value));
     return unknownMarker(`stack ${this.stack}: ${JSON.stringify(value)} is not a string`);
   }
 
@@ -513,15 +532,16 @@ export class StackEvaluator {
   }
 
   /**
-   * Zone names are unknown at synth time, so the zones are symbolic `${region}-az1..6`: two subnets
-   * with the same index share a zone and different indexes are different zones, as in EC2.
+   * Zone names are unknown at synth time (which zone is at an index depends on the account), so
+   * the zones are symbolic (`${region}-az1..6`, `current-region-az1..6` without a Region): the
+   * same index is the same zone, different indexes are different zones, the name stays unknown.
    */
   private getAZs(arg: unknown): unknown {
     const region = this.evaluate(arg);
     const name = typeof region === 'string' && region !== '' ? region : this.input.region ?? 'current-region';
-    // Every connection's AvailabilityZone selects from the same list: its names are built once.
+    // Every connection's AvailabilityZone selects from the same list: its zones are built once.
     let zones = this.all.zoneNames.get(name);
-    if (!zones) this.all.zoneNames.set(name, zones = [1, 2, 3, 4, 5, 6].map((i) => `${name}-az${i}`));
+    if (!zones) this.all.zoneNames.set(name, zones = [0, 1, 2, 3, 4, 5].map((index) => symbolicZone(name, index)));
     return [...zones];
   }
 
@@ -637,7 +657,7 @@ export class StackEvaluator {
 
 /** A value that can be compared at synth time: plain JSON without references or markers. */
 function isDecidable(value: unknown): boolean {
-  if (isResourceRef(value) || isUnresolved(value)) return false;
+  if (isResourceRef(value) || isUnresolved(value) || isSymbolicZone(value)) return false;
   if (typeof value === 'string') return !value.includes('{{ref:') && !value.includes('{{unknown:');
   if (Array.isArray(value)) return value.every(isDecidable);
   if (isObject(value)) return Object.values(value).every(isDecidable);

@@ -1,6 +1,6 @@
-import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '../model';
+import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, SymbolicZone, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, unresolved, withoutMarkers,
+  InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, symbolicZoneReason, unresolved, withoutMarkers,
 } from './intrinsics';
 import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
@@ -168,6 +168,17 @@ export class ResourceReader {
       return this.unknownWithIssue(property, `"${value}" in ${this.describe()} is not a valid IPv4 CIDR (a.b.c.d/n, n <= 32, no host bits set)`);
     }
     return known(cidr);
+  }
+
+  /**
+   * An Availability Zone property. A zone from `Fn::GetAZs` is unknown (its name depends on the
+   * account) but keeps which zone of the list it is, so equal indexes still compare equal.
+   */
+  zoneFact(property: string, value: unknown = this.value(property)): { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone } {
+    if (isSymbolicZone(value)) {
+      return { availabilityZone: unknown(symbolicZoneReason(value)), symbolicZone: { symbol: value.symbol, list: value.list, index: value.index } };
+    }
+    return { availabilityZone: this.stringFact(property, value) };
   }
 
   stringFact(property: string, value: unknown = this.value(property)): Fact<string> {

@@ -1,5 +1,5 @@
 import {
-  ALL_PORTS, Cidr, Fact, known, NetworkAcl, parseCidr, PROTOCOL_ALL, RouteTable, SecurityGroup, SourceRef, unknown, Vpc,
+  ALL_PORTS, Cidr, Fact, known, NetworkAcl, parseCidr, PROTOCOL_ALL, RouteTable, SecurityGroup, SourceRef, SymbolicZone, unknown, Vpc,
   NetworkModel,
 } from '../model';
 import { ResourceReader } from './reader';
@@ -97,11 +97,13 @@ export function readVpcCidrBlock(r: ResourceReader): void {
  * same physical zone in every account, which is what the AZ-failure analysis groups by.
  */
 export function readSubnet(r: ResourceReader): void {
-  let availabilityZone: Fact<string>;
-  if (r.has('AvailabilityZone')) availabilityZone = r.stringFact('AvailabilityZone');
-  else if (r.has('AvailabilityZoneId')) availabilityZone = r.stringFact('AvailabilityZoneId');
-  else availabilityZone = unknown(`${r.describe()} sets no AvailabilityZone: EC2 picks one at creation`);
+  let zone: { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone };
+  if (r.has('AvailabilityZone')) zone = r.zoneFact('AvailabilityZone');
+  else if (r.has('AvailabilityZoneId')) zone = { availabilityZone: r.stringFact('AvailabilityZoneId') };
+  else zone = { availabilityZone: unknown(`${r.describe()} sets no AvailabilityZone: EC2 picks one at creation`) };
+  const { availabilityZone, symbolicZone } = zone;
   r.model.subnets.set(r.id, {
+    ...(symbolicZone ? { symbolicZone } : {}),
     id: r.id,
     source: r.source,
     vpcId: r.requiredId('VpcId'),

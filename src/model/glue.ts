@@ -1,5 +1,5 @@
 import { Fact } from './fact';
-import { SourceRef } from './network';
+import { SourceRef, SymbolicZone } from './network';
 
 export interface GlueConnection {
   /** Model key. */
@@ -18,6 +18,8 @@ export interface GlueConnection {
   readonly securityGroupIds: string[];
   /** `PhysicalConnectionRequirements.AvailabilityZone`, when set. */
   readonly availabilityZone?: Fact<string>;
+  /** When that zone comes from `Fn::GetAZs` (then `availabilityZone` is unknown): which one it is. */
+  readonly symbolicZone?: SymbolicZone;
   /**
    * The data store address: `JDBC_CONNECTION_URL`, `KAFKA_BOOTSTRAP_SERVERS` or `CONNECTION_URL`,
    * with references to modelled resources kept as `{{ref:<model key>:<attribute>}}` markers.

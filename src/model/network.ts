@@ -44,12 +44,29 @@ export interface Vpc {
   readonly defaultNetworkAclId: string;
 }
 
+/**
+ * A zone the templates name only by its place in the list `Fn::GetAZs` returns
+ * (`Fn::Select [0, Fn::GetAZs '']`, what `ec2.Vpc` writes for environment-agnostic stacks): which
+ * zone that is depends on the account, so its name is known only at deploy time. Two places that
+ * take the same index of the same list name the same zone; different indexes name different zones.
+ */
+export interface SymbolicZone {
+  /** `current-region-az1` for the first zone of an environment-agnostic stack, `us-east-1-az1` with a Region. */
+  readonly symbol: string;
+  /** The list indexed: the Region, or `current-region`. */
+  readonly list: string;
+  /** Index in the list, from 0. */
+  readonly index: number;
+}
+
 export interface Subnet {
   readonly id: string;
   readonly source: SourceRef;
   readonly vpcId: Fact<string>;
   readonly cidr: Fact<Cidr>;
   readonly availabilityZone: Fact<string>;
+  /** When the zone comes from `Fn::GetAZs` (then `availabilityZone` is unknown): which one it is. */
+  readonly symbolicZone?: SymbolicZone;
   /** Explicitly associated route table (model key); the VPC's main table when absent. */
   readonly routeTableId?: string;
   /** Explicitly associated network ACL (model key); the VPC's default NACL when absent. */

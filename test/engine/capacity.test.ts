@@ -1,7 +1,9 @@
 /**
  * Spec §3 (IP demand): one ENI per worker plus 1 (Standard) or 2 (G.1X and larger); times
  * MaxConcurrentRuns, summed over every job that can select the subnet. Capacity: 2^(32-prefix) - 5.
- * A subnet that cannot hold one run is skipped (IP_CAPACITY, GNP-SUBNET-TOO-SMALL); concurrent-run
+ * Glue checks only that the subnet has a free address (seed): a subnet with some free addresses
+ * but fewer than one run needs is still selected and every run fails there, the next connection
+ * unused (GNP-SUBNET-TOO-SMALL, error); only a subnet with none free is skipped. Concurrent-run
  * pressure is a warning (GNP-SUBNET-IP-PRESSURE).
  */
 import { model } from './builders';
@@ -20,15 +22,18 @@ function oneSubnet(cidrText: string) {
 }
 
 describe('subnet too small for one run', () => {
-  test('a /28 (11 usable) with 20 G.1X workers (22 ENIs): GNP-SUBNET-TOO-SMALL, candidate skipped with IP_CAPACITY', () => {
+  test('a /28 (11 free) with 20 G.1X workers (22 ENIs) listed first: Glue selects it, runs fail there, the next connection is not used', () => {
     const plan = buildPlan(oneSubnet('10.0.1.0/28').job('j', ['small', 'large'], { workers: 20 }).model, { failover: false });
-    const first = plan.jobs[0].candidates[0];
-    expect(first.status).toBe('skipped');
-    expect(first.reasons.map((r) => r.code)).toEqual(['IP_CAPACITY']);
-    expect(first.reasons[0].message).toMatch(/11 usable addresses, one run needs 22 ENIs/);
-    expect(plan.jobs[0].selectedConnection?.name).toBe('large');
+    const [first, second] = plan.jobs[0].candidates;
+    expect(first.status).toBe('selected');
+    expect(first.reasons.map((r) => r.code)).toContain('IP_CAPACITY');
+    expect(first.reasons.find((r) => r.code === 'IP_CAPACITY')?.message).toMatch(/11 free addresses, one run needs 22 ENIs/);
+    expect(second.status).toBe('not-considered');
+    expect(plan.jobs[0].selectedConnection?.name).toBe('small');
     const f = allFindings(plan).find((x) => x.ruleId === 'GNP-SUBNET-TOO-SMALL');
     expect(f).toMatchObject({ severity: 'error', source: { logicalId: 's' }, jobId: 'j' });
+    expect(f?.message).toMatch(/20 G\.1X workers \+ 2 \[observed/);
+    expect(f?.message).toMatch(/does not fall back to the next connection/);
     expect(f?.fix).toMatch(/larger subnet \(at least \/27\)/);
   });
 
@@ -41,29 +46,37 @@ describe('subnet too small for one run', () => {
   test('Standard workers need one driver-side ENI, not two: 10 Standard workers (11 ENIs) fit a /28', () => {
     const plan = buildPlan(oneSubnet('10.0.1.0/28').job('j', ['small'], { workers: 10, workerType: 'Standard' }).model, { failover: false });
     expect(plan.jobs[0].selectedConnection?.name).toBe('small');
+    expect(ruleIds(plan)).not.toContain('GNP-SUBNET-TOO-SMALL');
   });
 
-  test('addresses known to be used count against the free addresses (the run is at risk)', () => {
+  test('addresses known to be used count against the free addresses: 6 free of 11, one run needs 11: selected, runs fail (error)', () => {
     const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/28', 'us-east-1a', { usedAddresses: 5 }).sg('sg', 'v')
       .connection('small', 's', ['sg'], { type: 'NETWORK' }).job('j', ['small'], { workers: 9 });
     const plan = buildPlan(m.model, { failover: false });
-    expect(allFindings(plan).some((f) => f.source.logicalId === 's' && /usable addresses/.test(f.message))).toBe(true);
+    expect(plan.jobs[0].selectedConnection?.name).toBe('small');
+    const f = allFindings(plan).find((x) => x.ruleId === 'GNP-SUBNET-TOO-SMALL');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 's' } });
+    expect(f?.message).toMatch(/6 free addresses \(11 usable, 5 known used\)/);
   });
 
-  // REGRESSION (an engine bug this test found, now fixed): spec §3 [our choice] says "Treat IP exhaustion
-  // as a warning unless demand exceeds the subnet's total size". Here one run needs 11 ENIs; the
-  // /28 holds 11 (16 - 5 reserved), but 5 are known used, so only 6 are free. Demand does not
-  // exceed the subnet's size, so this must be a warning. The engine raises GNP-SUBNET-TOO-SMALL
-  // (severity error) because judgeConnection (src/engine/selection.ts, `demand > usable` with
-  // usable = usableAddresses(subnet), which subtracts usedAddresses) feeds connectionFindings
-  // (src/engine/planner.ts, the IP_CAPACITY -> RULES.subnetTooSmall branch).
-  test('free addresses short but the subnet itself is large enough: a warning, not GNP-SUBNET-TOO-SMALL (error)', () => {
-    const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/28', 'us-east-1a', { usedAddresses: 5 }).sg('sg', 'v')
-      .connection('small', 's', ['sg'], { type: 'NETWORK' }).job('j', ['small'], { workers: 9 });
+  test('no free address at all: skipped, the next connection is selected, no GNP-SUBNET-TOO-SMALL', () => {
+    const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/28', 'us-east-1a', { usedAddresses: 11 })
+      .subnet('big', 'v', '10.0.128.0/20', 'us-east-1b').sg('sg', 'v')
+      .connection('small', 's', ['sg'], { type: 'NETWORK' }).connection('large', 'big', ['sg'], { type: 'NETWORK' })
+      .job('j', ['small', 'large'], { workers: 9 });
     const plan = buildPlan(m.model, { failover: false });
-    const aboutSubnet = allFindings(plan).filter((f) => f.source.logicalId === 's');
-    expect(aboutSubnet.filter((f) => f.severity === 'error').map((f) => f.ruleId)).toEqual([]);
-    expect(aboutSubnet.some((f) => f.severity === 'warning')).toBe(true);
+    expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'skipped', reasons: [{ code: 'NO_FREE_ADDRESSES' }] });
+    expect(plan.jobs[0].selectedConnection?.name).toBe('large');
+    expect(ruleIds(plan)).not.toContain('GNP-SUBNET-TOO-SMALL');
+  });
+
+  test("the store's verdict from a subnet where runs fail: UNREACHABLE, RUN_FAILS_AT_ENI_CREATION first", () => {
+    const m = oneSubnet('10.0.1.0/28').connection('db', 'big', ['sg'], { url: 'jdbc:mysql://10.0.128.10:3306/app' })
+      .job('j', ['small', 'db'], { workers: 20 });
+    const store = buildPlan(m.model, { failover: false }).jobs[0].dataStores[0];
+    expect(store.verdict).toBe('UNREACHABLE');
+    expect(store.paths.map((p) => p.verdict)).toEqual(['REACHABLE']);
+    expect(store.explanations[0]).toMatchObject({ code: 'RUN_FAILS_AT_ENI_CREATION', component: 'small' });
   });
 });
 

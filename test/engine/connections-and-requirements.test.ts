@@ -127,7 +127,7 @@ describe('§1 Ray jobs cannot use a VPC', () => {
 describe('§3 self-referencing all-TCP inbound rule (per group, not on the union)', () => {
   test('no self-referencing rule: GNP-SG-NO-SELF-REFERENCE with the Glue error text and the fix', () => {
     const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
-      .sg('sg1', 'v', { selfRef: false, ingress: [sgRule({ cidr: '10.0.0.0/16' })] })
+      .sg('sg1', 'v', { selfRef: false, ingress: [sgRule({ cidr: '10.0.2.0/24' })] })
       .connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);
     const plan = buildPlan(m.model);
     const f = allFindings(plan).find((x) => x.ruleId === 'GNP-SG-NO-SELF-REFERENCE');
@@ -156,6 +156,82 @@ describe('§3 self-referencing all-TCP inbound rule (per group, not on the union
       .sg('sg1', 'v', { selfRef: false }).sg('sg2', 'v')
       .connection('c', 's', ['sg1', 'sg2'], { type: 'NETWORK' }).job('j', ['c']);
     expect(ruleIds(buildPlan(m.model))).not.toContain('GNP-SG-NO-SELF-REFERENCE');
+  });
+});
+
+/*
+ * Glue's check is that one group "open all ingress ports", the source optionally restricted to the
+ * group itself (Glue troubleshooting, "Inbound rule in security group required"). An all-TCP rule
+ * from a CIDR that covers the whole ENI subnet admits every worker of the run as the
+ * self-reference does: accepted, with an info finding naming the documented form.
+ */
+describe('§3 an all-TCP CIDR rule covering the ENI subnet serves as the self-reference', () => {
+  const withIngress = (cidr: string) => model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
+    .sg('sg1', 'v', { selfRef: false, ingress: [sgRule({ cidr, from: 0, to: 65535 })] })
+    .connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);
+
+  test('all TCP from the VPC CIDR (covers the subnet): no error, an info finding GNP-SG-SELF-REFERENCE-CIDR naming the documented form', () => {
+    const plan = buildPlan(withIngress('10.0.0.0/16').model);
+    expect(ruleIds(plan)).not.toContain('GNP-SG-NO-SELF-REFERENCE');
+    const f = allFindings(plan).find((x) => x.ruleId === 'GNP-SG-SELF-REFERENCE-CIDR');
+    expect(f).toMatchObject({ severity: 'info', source: { logicalId: 'sg1' } });
+    expect(f?.message).toMatch(/10\.0\.0\.0\/16, which covers the whole ENI subnet s \(10\.0\.1\.0\/24\)/);
+    expect(f?.message).toMatch(/documented form is a self-referencing rule for all TCP ports/);
+  });
+
+  test('all TCP from exactly the subnet CIDR: accepted the same way', () => {
+    expect(ruleIds(buildPlan(withIngress('10.0.1.0/24').model, { failover: false }))).toEqual(['GNP-SG-SELF-REFERENCE-CIDR']);
+  });
+
+  test('all TCP from a CIDR covering only half the subnet: still GNP-SG-NO-SELF-REFERENCE (ENIs may be anywhere in it)', () => {
+    const ids = ruleIds(buildPlan(withIngress('10.0.1.0/25').model));
+    expect(ids).toContain('GNP-SG-NO-SELF-REFERENCE');
+    expect(ids).not.toContain('GNP-SG-SELF-REFERENCE-CIDR');
+  });
+
+  test('all TCP egress to the subnet CIDR plus HTTPS to S3 serves as the self-referencing outbound rule', () => {
+    const https: SecurityGroupRule = { source: { stack: 'Test', logicalId: 'https' }, protocol: PROTOCOL_TCP, ports: { from: 443, to: 443 }, peer: { kind: 'prefix-list', prefixListId: 'pl-63a5400a' } };
+    const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
+      .sg('sg1', 'v', { egress: [sgRule({ cidr: '10.0.1.0/24', from: 0, to: 65535 }), https] })
+      .connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);
+    const ids = ruleIds(buildPlan(m.model));
+    expect(ids).not.toContain('GNP-SG-EGRESS');
+    expect(ids).toContain('GNP-SG-SELF-REFERENCE-CIDR');
+  });
+});
+
+/*
+ * EC2 associates a security group only with resources of the VPC it was created for, so it refuses
+ * an ENI whose group belongs to another VPC than the subnet's. Glue's documented checks at run
+ * submission do not look at groups: modelled as selected, then every run fails (unverified).
+ */
+describe('§3 security groups of another VPC (GNP-CONNECTION-SG-OTHER-VPC)', () => {
+  const foreign = () => base()
+    .subnet('subA2', 'vpcA', '10.1.2.0/24', 'us-east-1b')
+    .connection('glueForeign', 'subA', ['sgB'], { type: 'NETWORK' })
+    .connection('glueA2', 'subA2', ['sgA'], { type: 'NETWORK' });
+
+  test('a connection whose group is of another VPC: selected, runs fail there (error on the connection), the next connection not used', () => {
+    const plan = buildPlan(foreign().job('etl', ['glueForeign', 'glueA2']).model, { failover: false });
+    const job = plan.jobs[0];
+    expect(job.selectedConnection?.name).toBe('glueForeign');
+    expect(job.candidates.map((c) => c.status)).toEqual(['selected', 'not-considered']);
+    expect(job.candidates[0].reasons.map((r) => r.code)).toContain('SG_OTHER_VPC');
+    const f = job.findings.find((x) => x.ruleId === 'GNP-CONNECTION-SG-OTHER-VPC');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'glueForeign' }, jobId: 'etl' });
+    expect(f?.message).toMatch(/sgB belongs to vpcB, not to vpcA/);
+    expect(f?.message).toMatch(/unverified/);
+  });
+
+  test("the job's stores from that connection: UNREACHABLE, RUN_FAILS_AT_ENI_CREATION first", () => {
+    const m = foreign().connection('db', 'subA2', ['sgA'], { url: 'jdbc:mysql://10.1.2.10:3306/app' }).job('etl', ['glueForeign', 'db']);
+    const store = buildPlan(m.model, { failover: false }).jobs[0].dataStores[0];
+    expect(store.verdict).toBe('UNREACHABLE');
+    expect(store.explanations[0]).toMatchObject({ code: 'RUN_FAILS_AT_ENI_CREATION', component: 'glueForeign' });
+  });
+
+  test('groups of the subnet\'s own VPC: no finding', () => {
+    expect(ruleIds(buildPlan(foreign().job('etl', ['glueA2']).model, { failover: false }))).not.toContain('GNP-CONNECTION-SG-OTHER-VPC');
   });
 });
 

@@ -114,3 +114,64 @@ describe('traffic inside one subnet is not subject to NACLs', () => {
     expect(aclHops(s).filter((h) => h.verdict === 'UNREACHABLE').map((h) => h.direction)).toEqual(['forward', 'return']);
   });
 });
+
+/*
+ * Replies go to the client port of the Glue ENI. Glue's workers run Linux, whose ephemeral range
+ * is 32768-60999 [assumption, stated in the verdict]: that range admitted passes, part of it is
+ * UNKNOWN, none of it is blocked.
+ */
+describe('reply ports: the Linux ephemeral range 32768-60999', () => {
+  /** As `setup()`, with the MySQL store declared in sDb behind sgDb (so no assumption about where it is). */
+  const declared = () => {
+    const b = setup();
+    b.model.declaredStores.set('db', { source: { stack: 'Test', logicalId: 'db' }, connectionId: 'db', subnetIds: ['sDb'], securityGroupIds: ['sgDb'], port: 3306 });
+    return b;
+  };
+  /** The Glue subnet's NACL: the request out, replies in on `replies` only. */
+  const hardened = (replies: { from: number; to: number } | undefined, extra: NaclEntrySpec[] = []): NaclEntrySpec[] => [
+    { rule: 100, egress: true, allow: true, cidr: '10.0.2.0/24', from: 3306 },
+    ...(replies ? [{ rule: 100, egress: false, allow: true, cidr: '10.0.2.0/24', ...replies }] : []),
+    ...extra,
+  ];
+
+  test("AWS's hardened example (replies on 32768-65535 only): REACHABLE, the assumption stated in the verdict", () => {
+    const s = store(buildPlan(declared().nacl('naclGlue', 'v', ['sGlue'], hardened({ from: 32768, to: 65535 })).model, { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+    expect(s.assumptions).toEqual([expect.stringMatching(/Linux.*32768-60999.*\[assumption/)]);
+    expect(aclHops(s).find((h) => h.direction === 'return' && h.component === 'naclGlue')?.detail).toMatch(/assumption/);
+  });
+
+  test('1024-65535 admitted: REACHABLE with no assumption needed', () => {
+    const s = store(buildPlan(declared().nacl('naclGlue', 'v', ['sGlue'], hardened({ from: 1024, to: 65535 })).model, { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+    expect(s.assumptions).toEqual([]);
+  });
+
+  test('only part of the Linux range (49152-65535, the IANA range): UNKNOWN, a warning that names the ports', () => {
+    const plan = buildPlan(declared().nacl('naclGlue', 'v', ['sGlue'], hardened({ from: 49152, to: 65535 })).model, { failover: false });
+    const s = store(plan);
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => [e.code, e.component, e.unknown])).toEqual([['UNKNOWN_EPHEMERAL_PORTS', 'naclGlue', true]]);
+    expect(s.explanations[0].message).toMatch(/32768-49151/);
+    expect(s.explanations[0].message).toMatch(/\[assumption/);
+    expect(plan.jobs[0].findings.map((f) => [f.ruleId, f.severity])).toEqual([['GNP-STORE-UNKNOWN', 'warning']]);
+  });
+
+  test('none of it (replies admitted on 1024-32767 only): UNREACHABLE', () => {
+    const s = store(buildPlan(declared().nacl('naclGlue', 'v', ['sGlue'], hardened({ from: 1024, to: 32767 })).model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.explanations.map((e) => [e.code, e.component])).toEqual([['SUBNET_ACL_RESTRICTION', 'naclGlue']]);
+  });
+
+  test('each side admits a different half: no port gets through both, UNREACHABLE', () => {
+    const b = declared()
+      .nacl('naclGlue', 'v', ['sGlue'], hardened({ from: 32768, to: 45000 }))
+      .nacl('naclDb', 'v', ['sDb'], [
+        { rule: 100, egress: false, allow: true, cidr: '10.0.1.0/24', from: 3306 },
+        { rule: 100, egress: true, allow: true, cidr: '10.0.1.0/24', from: 45001, to: 65535 },
+      ]);
+    const s = store(buildPlan(b.model, { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.explanations.map((e) => e.code)).toEqual(['SUBNET_ACL_RESTRICTION', 'SUBNET_ACL_RESTRICTION']);
+  });
+});

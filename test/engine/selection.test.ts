@@ -152,3 +152,68 @@ describe('rule §2.6: no suitable connection', () => {
     expect(ruleIds(plan)).toContain('GNP-NO-SUITABLE-CONNECTION');
   });
 });
+
+/*
+ * Zones from Fn::GetAZs (environment-agnostic stacks): which zone an index names depends on the
+ * account, so the name is unknown. Same index of one list = same zone, different index = different
+ * zones; a zone name against such a zone is undecided, never a mismatch.
+ */
+describe('§1/§2 symbolic zones (Fn::GetAZs)', () => {
+  /** Makes a subnet's zone the `index`-th of `Fn::GetAZs` (name unknown). */
+  function symbolic(b: ReturnType<typeof model>, subnetId: string, index: number) {
+    const subnet = b.model.subnets.get(subnetId)!;
+    b.model.subnets.set(subnetId, {
+      ...subnet,
+      availabilityZone: { known: false, reason: 'Fn::GetAZs: known only at deploy time' },
+      symbolicZone: { symbol: `current-region-az${index + 1}`, list: 'current-region', index },
+    });
+    return b;
+  }
+
+  const twoZones = () => {
+    const b = model().vpc('v', '10.0.0.0/16')
+      .subnet('s1', 'v', '10.0.1.0/24', 'x').subnet('s2', 'v', '10.0.2.0/24', 'x').sg('sg', 'v')
+      .connection('c1', 's1', ['sg'], { type: 'NETWORK' }).connection('c2', 's2', ['sg'], { type: 'NETWORK' })
+      .job('j', ['c1', 'c2']);
+    return symbolic(symbolic(b, 's1', 0), 's2', 1);
+  };
+
+  test('a literal AvailabilityZone against a symbolic subnet zone: candidate UNKNOWN (AZ_MATCH_UNKNOWN), GNP-CONNECTION-AZ-UNKNOWN warning, never AZ-MISMATCH', () => {
+    const b = twoZones();
+    b.model.connections.set('c1', { ...b.model.connections.get('c1')!, availabilityZone: { known: true, value: 'us-east-1a' } });
+    const plan = buildPlan(b.model, { failover: false });
+    expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'unknown', reasons: [expect.objectContaining({ code: 'AZ_MATCH_UNKNOWN' })] });
+    const ids = ruleIds(plan);
+    expect(ids).toContain('GNP-CONNECTION-AZ-UNKNOWN');
+    expect(ids).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(allFindings(plan).find((f) => f.ruleId === 'GNP-CONNECTION-AZ-UNKNOWN')?.fix).toMatch(/availabilityZones.*current-region-az1/);
+  });
+
+  test('the connection\'s zone from the same Fn::GetAZs index as the subnet\'s: a match, selected', () => {
+    const b = twoZones();
+    b.model.connections.set('c1', { ...b.model.connections.get('c1')!, availabilityZone: { known: false, reason: 'Fn::GetAZs' }, symbolicZone: b.model.subnets.get('s1')!.symbolicZone });
+    expect(buildPlan(b.model, { failover: false }).jobs[0].selectedConnection?.id).toBe('c1');
+  });
+
+  test('from another index of the same list: a definite mismatch', () => {
+    const b = twoZones();
+    b.model.connections.set('c1', { ...b.model.connections.get('c1')!, availabilityZone: { known: false, reason: 'Fn::GetAZs' }, symbolicZone: b.model.subnets.get('s2')!.symbolicZone });
+    const plan = buildPlan(b.model, { failover: false });
+    expect(ruleIds(plan)).toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(plan.jobs[0].selectedConnection?.id).toBe('c2');
+  });
+
+  test('AZ what-ifs by symbol: az1 down skips c1 and selects c2 (different index, definitely healthy)', () => {
+    const plan = buildPlan(twoZones().model);
+    expect(plan.jobs[0].failover.map((f) => [f.azDown, f.selectedConnection?.id])).toEqual([['current-region-az1', 'c2'], ['current-region-az2', 'c1']]);
+  });
+
+  test('a literal zone down against symbolic subnets: whether they are in it is undecided, the selection UNKNOWN (not pretended healthy)', () => {
+    const plan = buildPlan(twoZones().model, { azDown: ['us-east-1a'], failover: false });
+    expect(plan.jobs[0].selectedConnection).toBeNull();
+    expect(plan.jobs[0].candidates.map((c) => [c.status, c.reasons.map((r) => r.code)])).toEqual([
+      ['unknown', ['AZ_HEALTH_UNKNOWN']], ['unknown', ['AZ_HEALTH_UNKNOWN']],
+    ]);
+    expect(ruleIds(plan)).toContain('GNP-SELECTION-UNKNOWN');
+  });
+});

@@ -12,13 +12,13 @@ const store = (plan: Plan): DataStorePlan => plan.jobs[0].dataStores[0];
 const tgwHops = (s: DataStorePlan) => s.paths[0].hops.filter((h) => h.kind === 'transit-gateway');
 
 /** Glue in VPC A (subA, 1a), MySQL in VPC B (subB, 1b), both attached to tgw1 and routing the other VPC via it. */
-function viaTgw(opts: { attachASubnets?: string[]; sgReferencing?: boolean; ingress?: SecurityGroupRule[] } = {}) {
+function viaTgw(opts: { attachASubnets?: string[]; sgReferencing?: boolean; ingress?: SecurityGroupRule[]; egress?: SecurityGroupRule[] } = {}) {
   return model()
     .vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
     .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
     .subnet('subA2', 'vpcA', '10.1.2.0/24', 'us-east-1b')
     .subnet('subB', 'vpcB', '10.2.1.0/24', 'us-east-1b')
-    .sg('sgA', 'vpcA').sg('sgB', 'vpcB', { selfRef: false, ingress: opts.ingress ?? [sgRule({ cidr: '10.1.1.0/24', from: 3306 })] })
+    .sg('sgA', 'vpcA', opts.egress ? { egress: opts.egress } : {}).sg('sgB', 'vpcB', { selfRef: false, ingress: opts.ingress ?? [sgRule({ cidr: '10.1.1.0/24', from: 3306 })] })
     .tgw('tgw1', { sgReferencing: opts.sgReferencing })
     .tgwAttachment('attA', 'tgw1', 'vpcA', opts.attachASubnets ?? ['subA'])
     .tgwAttachment('attB', 'tgw1', 'vpcB', ['subB'])
@@ -87,5 +87,49 @@ describe('security group references across a transit gateway', () => {
     const e = s.explanations.find((x) => x.component === 'sgB')!;
     expect(e.code).toBe('ENI_SG_RULES_MISMATCH');
     expect(e.fix).toContain('10.1.1.0/24');
+  });
+});
+
+/*
+ * Transit gateway security group referencing works for inbound rules only: an outbound rule that
+ * names a group of a VPC across the transit gateway does not admit the traffic, even with
+ * referencing enabled on the gateway and its attachments.
+ */
+describe('outbound security group references across a transit gateway (not supported)', () => {
+  /** The Glue group's only egress beside HTTPS: TCP 3306 to the store's group. */
+  const egressToStoreGroup = [sgRule({ group: 'sgB', from: 3306 }), sgRule({ cidr: '0.0.0.0/0', from: 443 })];
+  const mysqlDeclared = (b: ReturnType<typeof viaTgw>) => {
+    b.model.declaredStores.set('mysql', { source: { stack: 'Test', logicalId: 'mysql' }, connectionId: 'mysql', subnetIds: ['subB'], securityGroupIds: ['sgB'], port: 3306 });
+    return b.model;
+  };
+
+  test('egress by reference to the store group across the TGW, referencing enabled: UNREACHABLE, the fix asks for a CIDR', () => {
+    const s = store(buildPlan(mysqlDeclared(viaTgw({ sgReferencing: true, egress: egressToStoreGroup })), { failover: false }));
+    expect(s.verdict).toBe('UNREACHABLE');
+    const e = s.explanations.find((x) => x.component === 'sgA')!;
+    expect(e.code).toBe('ENI_SG_RULES_MISMATCH');
+    expect(e.message).toMatch(/outbound rules cannot reference a security group across a transit gateway/);
+    expect(e.fix).toMatch(/10\.2\.1\.0\/24/);
+    expect(e.fix).toMatch(/a CIDR/);
+  });
+
+  test('the same egress as a CIDR rule: REACHABLE', () => {
+    const s = store(buildPlan(mysqlDeclared(viaTgw({ sgReferencing: true, egress: [sgRule({ cidr: '10.2.1.0/24', from: 3306 })] })), { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+  });
+
+  test('the same egress by reference over a same-Region peering instead: REACHABLE (peering honours outbound references)', () => {
+    const b = model()
+      .vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
+      .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .subnet('subB', 'vpcB', '10.2.1.0/24', 'us-east-1b')
+      .sg('sgA', 'vpcA', { egress: egressToStoreGroup }).sg('sgB', 'vpcB', { selfRef: false, ingress: [sgRule({ cidr: '10.1.1.0/24', from: 3306 })] })
+      .peering('pcx', 'vpcA', 'vpcB')
+      .peerRoutes('pcx', { table: 'subA-rt', cidr: '10.1.0.0/16' }, { table: 'subB-rt', cidr: '10.2.0.0/16' })
+      .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
+      .connection('mysql', 'subB', ['sgB'], { url: 'jdbc:mysql://mysql.example:3306/app' })
+      .job('etl', ['glue', 'mysql']);
+    b.model.declaredStores.set('mysql', { source: { stack: 'Test', logicalId: 'mysql' }, connectionId: 'mysql', subnetIds: ['subB'], securityGroupIds: ['sgB'], port: 3306 });
+    expect(store(buildPlan(b.model, { failover: false })).verdict).toBe('REACHABLE');
   });
 });

@@ -82,13 +82,15 @@ describe('intrinsic evaluation', () => {
     expect(ev.evaluate({ 'Fn::Select': [5, ['a']] })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('out of range') });
   });
 
-  test('GetAZs gives symbolic zones: same index same zone, different index different zone', () => {
+  test('GetAZs gives symbolic zones, not names: same index same zone, different index different zone', () => {
     const agnostic = evaluatorFor(template);
     const first = agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
-    expect(first).toBe('current-region-az1');
-    expect(agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] })).toBe(first);
-    expect(agnostic.evaluate({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] })).not.toBe(first);
-    expect(ev.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] })).toBe('us-east-1-az1');
+    expect(first).toEqual({ kind: 'zone', symbol: 'current-region-az1', list: 'current-region', index: 0 });
+    expect(agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] })).toEqual(first);
+    expect(agnostic.evaluate({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] })).toMatchObject({ symbol: 'current-region-az2' });
+    expect(ev.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] })).toMatchObject({ symbol: 'us-east-1-az1', list: 'us-east-1' });
+    // Inside a string the zone is unknown, with the reason, never a made-up name.
+    expect(ev.evaluate({ 'Fn::Join': ['', ['x-', { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }]] })).toMatch(/Fn::GetAZs: known only at deploy time/);
   });
 
   test('dangling Ref, unknown intrinsic and missing export are unresolved with a reason, never thrown', () => {

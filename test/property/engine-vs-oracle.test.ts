@@ -6,7 +6,7 @@
  *   engine UNKNOWN     <=> no sampled packet is blocked and some depends on an undescribed fact.
  */
 import * as fc from 'fast-check';
-import { oracleAssumedStore, oraclePath, oracleS3Acl, OracleVerdict, PathOracleResult } from './oracle';
+import { oracleAssumedStore, oraclePath, oracleS3Acl, OracleVerdict, oracleSelection, PathOracleResult } from './oracle';
 import { propertyRuns, propertySeed } from './seeds';
 import { buildTopology, drawTopology, prng, TopologySpec } from './topology-gen';
 import { buildPlan } from '../../src/engine';
@@ -41,7 +41,15 @@ function compare(spec: TopologySpec, tally?: Record<string, number>): { disagree
     const eni = { subnetId: spec.eni.subnet, groupIds: spec.eni.groups };
     const target = { subnetId: path.destinationSubnet, groupIds: storeGroupsOf(spec), port: spec.store.port };
     const oracle = oraclePath(model, eni, target, prng(spec.seed + i));
-    if (tally) tally[path.verdict] = (tally[path.verdict] ?? 0) + 1;
+    if (tally) {
+      tally[path.verdict] = (tally[path.verdict] ?? 0) + 1;
+      // What the spec's newer rules need to be exercised: replies on part of the Linux ephemeral
+      // range (UNKNOWN) or on none of it, and group references across a transit gateway.
+      if (path.explanations.some((e) => e.code === 'UNKNOWN_EPHEMERAL_PORTS')) tally.partialReplyPorts = (tally.partialReplyPorts ?? 0) + 1;
+      if (path.hops.some((h) => h.kind === 'network-acl' && h.direction === 'return' && h.verdict === 'REACHABLE' && /assumption/.test(h.detail))) tally.linuxRangeOnly = (tally.linuxRangeOnly ?? 0) + 1;
+      if (path.hops.some((h) => h.kind === 'transit-gateway' && h.direction === 'forward' && h.verdict === 'REACHABLE')) tally.viaTransitGateway = (tally.viaTransitGateway ?? 0) + 1;
+      if (path.explanations.some((e) => /across a transit gateway/.test(e.message))) tally.tgwReferenceRefused = (tally.tgwReferenceRefused ?? 0) + 1;
+    }
     if (oracle.verdict === (path.verdict as OracleVerdict)) return;
     disagreements.push({ storeSubnet: path.destinationSubnet, engine: path.verdict, oracle, engineExplanations: path.explanations.map((e) => `${e.code}: ${e.message}`) });
   });
@@ -78,6 +86,10 @@ describe('engine vs per-packet oracle on random topologies', () => {
     expect(tally.REACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 10);
     expect(tally.UNREACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 20);
     expect(tally.UNKNOWN ?? 0).toBeGreaterThan(NUM_RUNS / 100);
+    expect(tally.partialReplyPorts ?? 0).toBeGreaterThan(0);
+    expect(tally.linuxRangeOnly ?? 0).toBeGreaterThan(0);
+    expect(tally.viaTransitGateway ?? 0).toBeGreaterThan(NUM_RUNS / 100);
+    expect(tally.tgwReferenceRefused ?? 0).toBeGreaterThan(0);
   });
 });
 
@@ -190,5 +202,79 @@ describe('engine vs oracle: the network ACL on the S3 path (issue 12 point 9)', 
     expect(tally.pass ?? 0).toBeGreaterThan(NUM_RUNS / 40);
     expect(tally.blocked ?? 0).toBeGreaterThan(NUM_RUNS / 100);
     expect(tally.unknown ?? 0).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Spec sections 2-3 (which connection Glue selects, and whether its runs fail there): the engine's
+ * selection and run-failure findings against oracleSelection on random jobs.
+ */
+describe('engine vs oracle: connection selection, free addresses, groups of another VPC', () => {
+  interface SelectionSpec {
+    connections: { subnetPrefix: number; used: 'none' | 'some' | 'all'; s3: 'endpoint' | 'nat' | 'none'; az?: 'same' | 'other'; zone: 'a' | 'b'; foreignGroup: boolean }[];
+    workers: number;
+    workerType: 'G.1X' | 'Standard';
+    failed?: 'a' | 'b';
+  }
+
+  function draw(g: fc.GeneratorValue): SelectionSpec {
+    const int = (min: number, max: number) => g(fc.integer, { min, max });
+    const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)];
+    const connections = Array.from({ length: int(1, 4) }, () => ({
+      subnetPrefix: pick([24, 26, 27, 28, 28]),
+      used: pick(['none', 'none', 'some', 'all'] as const),
+      s3: pick(['endpoint', 'endpoint', 'nat', 'none'] as const),
+      az: pick([undefined, undefined, 'same', 'other'] as const),
+      zone: pick(['a', 'b'] as const),
+      foreignGroup: int(0, 9) === 0,
+    }));
+    return { connections, workers: int(1, 40), workerType: pick(['G.1X', 'G.1X', 'Standard'] as const), failed: pick([undefined, undefined, 'a', 'b'] as const) };
+  }
+
+  function build(spec: SelectionSpec): NetworkModel {
+    const b = newModel().vpc('v', '10.0.0.0/16').vpc('other', '10.9.0.0/16')
+      .subnet('pub', 'v', '10.0.255.0/24', 'us-east-1a', { s3: false }).nat('nat', 'pub')
+      .sg('sg', 'v').sg('sgOther', 'other');
+    spec.connections.forEach((c, i) => {
+      const size = 2 ** (32 - c.subnetPrefix);
+      const id = `s${i}`;
+      b.subnet(id, 'v', `10.0.${i * 4}.0/${c.subnetPrefix}`, `us-east-1${c.zone}`, {
+        s3: c.s3 === 'endpoint',
+        usedAddresses: c.used === 'none' ? 0 : c.used === 'all' ? size - 5 : Math.floor((size - 5) / 2),
+      });
+      if (c.s3 === 'nat') b.route(`${id}-rt`, '0.0.0.0/0', 'nat-gateway', 'nat');
+      const az = c.az === undefined ? undefined : c.az === 'same' ? `us-east-1${c.zone}` : `us-east-1${c.zone === 'a' ? 'b' : 'a'}`;
+      b.connection(`c${i}`, id, c.foreignGroup ? ['sgOther'] : ['sg'], { type: 'NETWORK', az });
+    });
+    b.job('job', spec.connections.map((_, i) => `c${i}`), { workers: spec.workers, workerType: spec.workerType });
+    return b.model;
+  }
+
+  test('selected connection and run-failure findings agree (fixed seed)', () => {
+    const tally: Record<string, number> = {};
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const spec = draw(g);
+        const model = build(spec);
+        const failed = spec.failed ? [`us-east-1${spec.failed}`] : [];
+        const oracle = oracleSelection(model, 'job', failed);
+        const job = buildPlan(model, { failover: false, azDown: failed }).jobs[0];
+        const ids = new Set(job.findings.map((f) => f.ruleId));
+        const engine = {
+          selected: job.selectedConnection?.id ?? null,
+          tooFewAddresses: ids.has('GNP-SUBNET-TOO-SMALL'),
+          foreignGroup: ids.has('GNP-CONNECTION-SG-OTHER-VPC'),
+        };
+        if (oracle.tooFewAddresses) tally.tooFew = (tally.tooFew ?? 0) + 1;
+        if (oracle.foreignGroup) tally.foreign = (tally.foreign ?? 0) + 1;
+        if (oracle.selected === null) tally.none = (tally.none ?? 0) + 1;
+        if (oracle.selected !== null && oracle.selected !== 'c0') tally.notFirst = (tally.notFirst ?? 0) + 1;
+        expect({ spec, ...engine }).toEqual({ spec, ...oracle });
+        expect(ids.has('GNP-NO-SUITABLE-CONNECTION')).toBe(oracle.selected === null);
+      }),
+      { numRuns: 1500, seed: 20261130 },
+    );
+    // Each rule must be exercised for the comparison to prove something.
+    for (const key of ['tooFew', 'foreign', 'none', 'notFirst']) expect(tally[key] ?? 0).toBeGreaterThan(10);
   });
 });

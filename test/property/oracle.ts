@@ -39,8 +39,13 @@ export interface PacketResult {
   readonly checks: CheckResult[];
 }
 
-const EPHEMERAL_FIRST = 1024;
-const EPHEMERAL_LAST = 65535;
+/**
+ * Replies go to the client port the Glue worker chose. Spec section 4 hop 5: Glue's workers run
+ * Linux, whose ephemeral range is 32768-60999 [assumption]; the range admitted passes, part of it
+ * is unknown, none of it is blocked.
+ */
+const EPHEMERAL_FIRST = 32768;
+const EPHEMERAL_LAST = 60999;
 
 function isTcp(protocol: number): boolean {
   return protocol === PROTOCOL_ALL || protocol === PROTOCOL_TCP;
@@ -74,6 +79,58 @@ interface RouteOutcome {
   readonly why: string;
   /** The peering the packet crossed when it was delivered through one. */
   readonly viaPeeringSameRegion?: boolean;
+  /** The transit gateway the packet crossed when it was delivered through one. */
+  readonly viaTransitGateway?: string;
+}
+
+/**
+ * A packet handed to a transit gateway (spec section 4 hop 1-2; [TGW]): the source VPC's
+ * attachment must have a subnet in the source subnet's zone; the attachment's associated route
+ * table picks the longest prefix among its static routes and the CIDRs its propagating
+ * attachments' VPCs have (a static route wins a tie; a blackhole drops); the chosen attachment
+ * must be the destination VPC's.
+ */
+function transitGateway(model: NetworkModel, subnet: Subnet, here: Vpc, there: Vpc, address: number, via: string, tgwId: string | undefined): RouteOutcome {
+  const tgw = tgwId === undefined ? undefined : model.transitGateways.get(tgwId);
+  if (!tgw) return { outcome: 'unknown', why: `${via}: transit gateway not described` };
+  let attachment;
+  for (const a of model.transitGatewayAttachments.values()) {
+    if (a.transitGatewayId === tgw.id && a.vpcId.known && a.vpcId.value === here.id) { attachment = a; break; }
+  }
+  if (!attachment) return { outcome: 'blocked', why: `${via}: ${here.id} has no attachment to ${tgw.id}` };
+  const zone = subnet.availabilityZone.known ? subnet.availabilityZone.value : undefined;
+  let inZone = false;
+  let undecided = zone === undefined;
+  for (const id of attachment.subnetIds) {
+    const s = model.subnets.get(id);
+    if (!s || !s.availabilityZone.known) { undecided = true; continue; }
+    if (s.availabilityZone.value === zone) inZone = true;
+  }
+  if (!inZone && !undecided) return { outcome: 'blocked', why: `${via}: attachment ${attachment.id} has no subnet in ${zone}` };
+  let table;
+  for (const t of model.transitGatewayRouteTables.values()) {
+    if (t.transitGatewayId === tgw.id && t.associatedAttachmentIds.includes(attachment.id)) { table = t; break; }
+  }
+  if (!table) return { outcome: 'blocked', why: `${via}: attachment ${attachment.id} has no route table` };
+  let best: { prefix: number; attachmentId?: string; blackhole: boolean; propagated: boolean } | undefined;
+  const consider = (cidr: Cidr, attachmentId: string | undefined, blackhole: boolean, propagated: boolean) => {
+    if (!containsAddress(cidr, address)) return;
+    if (!best || cidr.prefixLength > best.prefix || (cidr.prefixLength === best.prefix && best.propagated && !propagated)) {
+      best = { prefix: cidr.prefixLength, attachmentId, blackhole, propagated };
+    }
+  };
+  for (const r of table.routes) if (r.destination.known) consider(r.destination.value, r.attachmentId, r.blackhole, false);
+  for (const id of table.propagatingAttachmentIds) {
+    const a = model.transitGatewayAttachments.get(id);
+    const vpc = a && a.vpcId.known ? model.vpcs.get(a.vpcId.value) : undefined;
+    if (vpc) for (const block of blocksOf(vpc)) consider(block, id, false, true);
+  }
+  const chosen = best as { attachmentId?: string; blackhole: boolean } | undefined;
+  if (!chosen || chosen.blackhole || !chosen.attachmentId) return { outcome: 'blocked', why: `${via}: ${table.id} has ${chosen?.blackhole ? 'a blackhole' : 'no route'} for ${ipText(address)}` };
+  const target = model.transitGatewayAttachments.get(chosen.attachmentId);
+  if (!target || !target.vpcId.known || target.vpcId.value !== there.id) return { outcome: 'blocked', why: `${via}: ${table.id} sends ${ipText(address)} to ${chosen.attachmentId}, not ${there.id}'s attachment` };
+  if (undecided && !inZone) return { outcome: 'unknown', why: `${via}: whether attachment ${attachment.id} serves ${subnet.id}'s zone is not known`, viaTransitGateway: tgw.id };
+  return { outcome: 'pass', why: `${via} -> ${table.id} -> ${target.id}`, viaTransitGateway: tgw.id };
 }
 
 /**
@@ -143,6 +200,7 @@ function route(model: NetworkModel, subnet: Subnet, here: Vpc, there: Vpc, addre
     const sameRegion = regionA !== undefined && regionA === regionB;
     return { outcome: 'pass', why: via, viaPeeringSameRegion: sameRegion };
   }
+  if (bestKind === 'transit-gateway') return transitGateway(model, subnet, here, there, address, via, bestTarget);
   if (bestKind === 'internet-gateway' || bestKind === 'egress-only-internet-gateway' || bestKind === 'carrier-gateway') {
     return { outcome: 'blocked', why: `${via}: a private address is not reachable through an internet gateway` };
   }
@@ -168,8 +226,13 @@ export interface OracleOptions {
  * within one VPC always; across VPCs only when the request actually crossed a same-Region
  * peering; unknown when the request went to a next hop we cannot follow.
  */
-function referenceValidity(sameVpc: boolean, forward: RouteOutcome, options: OracleOptions): RefValidity {
+function referenceValidity(model: NetworkModel, sameVpc: boolean, forward: RouteOutcome, options: OracleOptions, egress: boolean): RefValidity {
   if (sameVpc) return 'valid';
+  // Across a transit gateway: inbound rules only, with referencing enabled (spec section 4 hop 7).
+  if (forward.viaTransitGateway !== undefined) {
+    if (egress) return 'invalid';
+    return model.transitGateways.get(forward.viaTransitGateway)?.securityGroupReferencingSupport ? 'valid' : 'invalid';
+  }
   if (forward.outcome === 'unknown') return options.referencesAfterUnfollowedHop ?? 'unknown';
   if (forward.outcome === 'pass' && forward.viaPeeringSameRegion === true) return 'valid';
   return 'invalid';
@@ -230,7 +293,7 @@ function networkAcl(model: NetworkModel, subnet: Subnet, vpc: Vpc, egress: boole
  */
 export function evaluatePacket(
   model: NetworkModel, eni: OracleEni, srcAddr: number, store: OracleStore, dstAddr: number, clientPort: number,
-  options: OracleOptions = {},
+  options: OracleOptions = {}, clientPorts?: readonly number[],
 ): PacketResult {
   const checks: CheckResult[] = [];
   const add = (check: string, r: { outcome: Outcome; why: string }) => checks.push({ check, outcome: r.outcome, why: r.why });
@@ -247,17 +310,30 @@ export function evaluatePacket(
 
   const forward: RouteOutcome = sameSubnet ? { outcome: 'pass', why: 'same subnet' } : route(model, srcSubnet, srcVpc, dstVpc, dstAddr);
   add('route out', forward);
-  const validity = referenceValidity(sameVpc, forward, options);
-  add('ENI egress', securityGroups(model, eni.groupIds, true, dstAddr, store.port, store.groupIds, validity));
+  add('ENI egress', securityGroups(model, eni.groupIds, true, dstAddr, store.port, store.groupIds, referenceValidity(model, sameVpc, forward, options, true)));
   if (!sameSubnet) {
     add('source NACL out', networkAcl(model, srcSubnet, srcVpc, true, dstAddr, store.port));
     add('store NACL in', networkAcl(model, dstSubnet, dstVpc, false, srcAddr, store.port));
   }
-  add('store ingress', securityGroups(model, store.groupIds, false, srcAddr, store.port, eni.groupIds, validity));
+  add('store ingress', securityGroups(model, store.groupIds, false, srcAddr, store.port, eni.groupIds, referenceValidity(model, sameVpc, forward, options, false)));
   if (!sameSubnet) {
     add('route back', route(model, dstSubnet, dstVpc, srcVpc, srcAddr));
-    add('store NACL out (reply)', networkAcl(model, dstSubnet, dstVpc, true, srcAddr, clientPort));
-    add('source NACL in (reply)', networkAcl(model, srcSubnet, srcVpc, false, dstAddr, clientPort));
+    const ports = clientPorts ?? [clientPort];
+    const perPort = ports.map((p) => {
+      const out = networkAcl(model, dstSubnet, dstVpc, true, srcAddr, p);
+      const into = networkAcl(model, srcSubnet, srcVpc, false, dstAddr, p);
+      const outcome: Outcome = out.outcome === 'blocked' || into.outcome === 'blocked' ? 'blocked'
+        : out.outcome === 'unknown' || into.outcome === 'unknown' ? 'unknown' : 'pass';
+      return { port: p, outcome, why: `${out.why}; ${into.why}` };
+    });
+    // The worker picks its client port anywhere in the range: every port admitted passes, none
+    // blocks, some (or undecided ones) leave it unknown.
+    const allPass = perPort.every((r) => r.outcome === 'pass');
+    const allBlocked = perPort.every((r) => r.outcome === 'blocked');
+    const witness = perPort.find((r) => r.outcome !== 'pass') ?? perPort[0];
+    add('NACL replies', allPass ? { outcome: 'pass', why: `every sampled client port admitted (${witness.why})` }
+      : allBlocked ? { outcome: 'blocked', why: `no sampled client port admitted (port ${witness.port}: ${witness.why})` }
+        : { outcome: 'unknown', why: `only part of the client ports admitted (port ${witness.port}: ${witness.why})` });
   }
   const outcome: Outcome = checks.some((c) => c.outcome === 'blocked') ? 'blocked'
     : checks.some((c) => c.outcome === 'unknown') ? 'unknown' : 'pass';
@@ -287,7 +363,7 @@ export function sampleAddresses(model: NetworkModel, range: Cidr, random: () => 
   return [...points].sort((a, b) => a - b);
 }
 
-/** 1024, 65535 and every NACL port boundary (from, to, from-1, to+1) within the ephemeral range. */
+/** 32768, 60999 and every NACL port boundary (from, to, from-1, to+1) within Linux's ephemeral range. */
 export function sampleClientPorts(model: NetworkModel): number[] {
   const ports = new Set<number>([EPHEMERAL_FIRST, EPHEMERAL_LAST]);
   for (const acl of model.networkAcls.values()) {
@@ -326,20 +402,13 @@ export function oraclePath(model: NetworkModel, eni: OracleEni, store: OracleSto
   const dsts = sampleAddresses(model, dstSubnet.cidr.value, random);
   const ports = sampleClientPorts(model);
 
+  // Every source x destination pair, its reply judged over every sampled client port together.
   const packets: [number, number, number][] = [];
-  if (srcs.length * dsts.length * ports.length <= 4000) {
-    for (const s of srcs) for (const d of dsts) for (const p of ports) packets.push([s, d, p]);
-  } else {
-    for (const s of srcs) for (const d of dsts) packets.push([s, d, ports[0]]);
-    for (const p of ports) {
-      for (const s of srcs) packets.push([s, dsts[0], p]);
-      for (const d of dsts) packets.push([srcs[0], d, p]);
-    }
-  }
+  for (const src of srcs) for (const dst of dsts) packets.push([src, dst, ports[0]]);
 
   let unknownWitness: PathOracleResult['witness'];
   for (const [s, d, p] of packets) {
-    const r = evaluatePacket(model, eni, s, store, d, p, options);
+    const r = evaluatePacket(model, eni, s, store, d, p, options, ports);
     const witness = { src: ipText(s), dst: ipText(d), clientPort: p, checks: r.checks };
     if (r.outcome === 'blocked') return { verdict: 'UNREACHABLE', witness, packets: packets.length };
     if (r.outcome === 'unknown' && !unknownWitness) unknownWitness = witness;
@@ -428,4 +497,61 @@ export function oracleS3Acl(model: NetworkModel, subnetId: string, random: () =>
   if (perAddress.every((o) => o === 'pass')) return 'pass';
   if (perAddress.every((o) => o === 'blocked')) return 'blocked';
   return 'unknown';
+}
+
+// ---- connection selection (spec sections 1-3) --------------------------------------------------
+
+export interface SelectionOracleResult {
+  /** The connection Glue selects (model key), or null when none is suitable. */
+  readonly selected: string | null;
+  /** Why runs fail in the selected connection's subnet. */
+  readonly tooFewAddresses: boolean;
+  readonly foreignGroup: boolean;
+}
+
+/**
+ * Glue's selection as the spec states it, written independently of the engine: walk the job's
+ * network-bearing connections in list order; the first suitable one is selected. Suitable: its
+ * subnet exists and belongs to a described VPC, its AvailabilityZone (when given) is the subnet's,
+ * an S3 gateway endpoint is on the subnet's route table or its default route goes to a NAT gateway
+ * of the same VPC, the subnet has more than 0 free addresses, its zone is not failed. Selected,
+ * its runs fail when the subnet has fewer free addresses than one run needs (workers + 1 for
+ * Standard, + 2 for larger worker types) or a security group belongs to another VPC.
+ */
+export function oracleSelection(model: NetworkModel, jobId: string, failedZones: readonly string[]): SelectionOracleResult {
+  const job = model.jobs.get(jobId)!;
+  const workers = job.numberOfWorkers?.known ? job.numberOfWorkers.value : 10;
+  const demand = workers + (job.workerType === 'Standard' ? 1 : 2);
+  for (const ref of job.connections) {
+    const connection = ref.connectionId ? model.connections.get(ref.connectionId) : undefined;
+    if (!connection?.subnetId) continue;
+    const subnet = model.subnets.get(connection.subnetId);
+    const vpc = subnet && subnet.vpcId.known ? model.vpcs.get(subnet.vpcId.value) : undefined;
+    if (!subnet || !vpc || !subnet.cidr.known || !subnet.availabilityZone.known) continue;
+    const zone = subnet.availabilityZone.value;
+    if (connection.availabilityZone?.known && connection.availabilityZone.value !== zone) continue;
+    if (failedZones.includes(zone)) continue;
+    const tableId = subnet.routeTableId ?? vpc.mainRouteTableId;
+    let s3 = false;
+    for (const e of model.gatewayEndpoints.values()) {
+      if (e.type === 'Gateway' && e.service.known && e.service.value === 's3' && e.routeTableIds.includes(tableId)) s3 = true;
+    }
+    for (const r of model.routeTables.get(tableId)?.routes ?? []) {
+      if (!r.destination.known || r.destination.value.prefixLength !== 0 || r.target.kind !== 'nat-gateway') continue;
+      const nat = r.target.targetId ? model.natGateways.get(r.target.targetId) : undefined;
+      const natSubnet = nat?.subnetId.known ? model.subnets.get(nat.subnetId.value) : undefined;
+      if (nat?.connectivity === 'public' && natSubnet?.vpcId.known && natSubnet.vpcId.value === vpc.id) s3 = true;
+    }
+    if (!s3) continue;
+    const size = subnet.cidr.value.last - subnet.cidr.value.first + 1;
+    const free = Math.max(0, size - 5 - subnet.usedAddresses);
+    if (free === 0) continue;
+    let foreignGroup = false;
+    for (const id of connection.securityGroupIds) {
+      const group = model.securityGroups.get(id);
+      if (group?.vpcId.known && group.vpcId.value !== vpc.id && model.vpcs.has(group.vpcId.value)) foreignGroup = true;
+    }
+    return { selected: connection.id, tooFewAddresses: free < demand, foreignGroup };
+  }
+  return { selected: null, tooFewAddresses: false, foreignGroup: false };
 }

@@ -25,6 +25,13 @@ export interface TopologySpec {
   nacls: { id: string; vpc: string; subnets: string[]; entries: NaclEntrySpec[] }[];
   eni: { subnet: string; groups: string[] };
   store: { subnets: string[]; groups: string[]; port: number; via: 'declared' | 'resource' };
+  /** A transit gateway joining some VPCs (never two that are also peered with each other). */
+  tgw?: {
+    sgReferencing: boolean;
+    attachments: { id: string; vpc: string; subnets: string[] }[];
+    propagate: string[];
+    routes: { dest: string; attachment: string }[];
+  };
   seed: number;
 }
 
@@ -80,9 +87,26 @@ export function drawTopology(g: Gen): TopologySpec {
     }
   }
 
+  // A transit gateway in some topologies. Two VPCs it joins are never peered as well, so a store
+  // is reached over one kind of hop (the engine does not split group references by hop).
+  let tgw: TopologySpec['tgw'];
+  if (chance(30)) {
+    const attached = vpcs.filter(() => chance(70));
+    const attachments = attached.map((v) => {
+      const own = subnets.filter((s) => s.vpc === v.id);
+      const chosen = own.filter(() => chance(75));
+      return { id: `att-${v.id}`, vpc: v.id, subnets: (chosen.length ? chosen : own.slice(0, 1)).map((s) => s.id) };
+    }).filter((a) => a.subnets.length);
+    const routesTgw: { dest: string; attachment: string }[] = [];
+    if (attachments.length && chance(30)) routesTgw.push({ dest: pick(subnets).cidr, attachment: chance(50) ? 'blackhole' : pick(attachments).id });
+    tgw = { sgReferencing: chance(50), attachments, propagate: attachments.filter(() => chance(80)).map((a) => a.id), routes: routesTgw };
+  }
+  const tgwJoins = (a: string, b: string) => !!tgw && tgw.attachments.some((x) => x.vpc === a) && tgw.attachments.some((x) => x.vpc === b);
+
   const peerings: TopologySpec['peerings'] = [];
   for (let a = 0; a < vpcs.length; a++) {
     for (let b = a + 1; b < vpcs.length; b++) {
+      if (tgwJoins(vpcs[a].id, vpcs[b].id)) continue;
       if (!chance(55)) continue;
       const [requester, accepter] = chance(50) ? [vpcs[a], vpcs[b]] : [vpcs[b], vpcs[a]];
       const crossRegion = requester.region !== accepter.region;
@@ -138,6 +162,15 @@ export function drawTopology(g: Gen): TopologySpec {
       }
     }
   }
+  if (tgw) {
+    for (const a of tgw.attachments) {
+      for (const b of tgw.attachments) {
+        if (a === b || !chance(75)) continue;
+        const far = vpcs.find((v) => v.id === b.vpc)!;
+        for (const table of tablesOfVpc(a.vpc)) if (chance(80)) for (const c of far.cidrs) addRoute(table, c, 'transit-gateway', 'tgw0');
+      }
+    }
+  }
   for (const table of tables) {
     const count = int(0, 3);
     for (let k = 0; k < count; k++) {
@@ -145,7 +178,7 @@ export function drawTopology(g: Gen): TopologySpec {
       const roll = int(0, 19);
       if (roll < 9) addRoute(table, dest, 'vpc-peering', peerings.length && roll < 8 ? pick(peerings).id : 'pcx-ghost');
       else if (roll < 13) addRoute(table, dest, 'internet-gateway', 'igw');
-      else if (roll < 16) addRoute(table, dest, 'local');
+      else if (roll < 16) addRoute(table, dest, tgw && roll === 15 ? 'transit-gateway' : 'local', tgw && roll === 15 ? 'tgw0' : undefined);
       else addRoute(table, dest, pick(['vpn-gateway', 'instance', 'nat-gateway', 'network-interface'] as const), 'hop');
     }
   }
@@ -238,6 +271,7 @@ export function drawTopology(g: Gen): TopologySpec {
     nacls,
     eni: { subnet: eniSubnet.id, groups: [...new Set(eniGroups)] },
     store: { subnets: [...new Set(storeSubnets)], groups: [...new Set(storeGroups)], port, via: chance(70) ? 'declared' : 'resource' },
+    ...(tgw ? { tgw } : {}),
     seed: int(0, 0x7fffffff),
   };
 }
@@ -262,6 +296,12 @@ export function buildTopology(spec: TopologySpec): NetworkModel {
   for (const r of spec.routes) b.route(r.table, r.dest, r.kind, r.target);
   for (const g of spec.sgs) b.sg(g.id, g.vpc, { selfRef: false, ingress: g.ingress.map(sgRuleOf), egress: g.egress.map(sgRuleOf) });
   for (const n of spec.nacls) b.nacl(n.id, n.vpc, n.subnets, n.entries);
+  if (spec.tgw) {
+    b.tgw('tgw0', { sgReferencing: spec.tgw.sgReferencing });
+    for (const a of spec.tgw.attachments) b.tgwAttachment(a.id, 'tgw0', a.vpc, a.subnets);
+    b.tgwRouteTable('tgw0-rt', 'tgw0', { associate: spec.tgw.attachments.map((a) => a.id), propagate: spec.tgw.propagate });
+    for (const r of spec.tgw.routes) b.tgwRoute('tgw0-rt', r.dest, r.attachment);
+  }
   b.connection('eniConn', spec.eni.subnet, spec.eni.groups, { type: 'NETWORK' });
   if (spec.store.via === 'declared') {
     b.connection('storeConn', undefined, [], { type: 'JDBC' });
