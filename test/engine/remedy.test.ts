@@ -36,7 +36,11 @@ describe('planRemedy (auto-peer)', () => {
     const first = planRemedy(seedCase().model);
     expect(first.peerings.length).toBeGreaterThan(0);
     const second = planRemedy(first.modelAfter);
-    expect([second.peerings, second.rules, second.unfixable]).toEqual([[], [], []]);
+    expect([second.peerings, second.rules]).toEqual([[], []]);
+    // With the seed's stores declared, the fallback connection's Glue group is also a store's group:
+    // both passes refuse that failover repair (FailoverRepair.GLUE_GROUPS_ONLY), and nothing else.
+    expect(second.unfixable).toEqual(first.unfixable);
+    expect(second.unfixable.every((f) => f.severity === 'warning')).toBe(true);
   });
 
   test('a job whose stores are all in its VPC gets no peering; a missing ingress rule is added by group reference', () => {
@@ -76,11 +80,17 @@ describe('planRemedy (auto-peer)', () => {
 
   test('failover: the connection selected after an AZ failure is repaired too, unless failover is off', () => {
     const m = seedCase().model;
-    const withFailover = planRemedy(m);
+    // In the seed, mysql's Glue group sgB is also the MySQL store's group: opening the other
+    // stores to it needs the user's consent (failoverOpensStoreGroups), else it is refused.
+    const withFailover = planRemedy(m, { failoverOpensStoreGroups: true });
     // After us-east-1a fails Glue selects mysql (VPC B): B must reach A and C as well.
     expect(withFailover.peerings.map((p) => p.key).sort()).toEqual(['vpcA|vpcB', 'vpcA|vpcC', 'vpcB|vpcC']);
     expect(errors(withFailover.planAfter)).toEqual([]);
     expect(withFailover.planAfter.jobs[0].failover.every((f) => f.allReachable === true)).toBe(true);
+    expect(withFailover.unfixable).toEqual([]);
+    const safe = planRemedy(m);
+    expect(safe.unfixable.map((f) => [f.ruleId, f.severity])).toEqual([['GNP-AUTOPEER-UNFIXABLE', 'warning'], ['GNP-AUTOPEER-UNFIXABLE', 'warning']]);
+    expect(safe.planAfter.jobs[0].failover.some((f) => f.allReachable !== true)).toBe(true);
     expect(planRemedy(m, { failover: false }).peerings).toHaveLength(2);
   });
 

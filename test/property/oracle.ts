@@ -428,6 +428,15 @@ export function oraclePath(model: NetworkModel, eni: OracleEni, store: OracleSto
  * connection's subnet, with REACHABLE read as UNKNOWN.
  */
 export function oracleAssumedStore(model: NetworkModel, eni: OracleEni, connectionSubnetId: string, connectionGroups: readonly string[], port: number, random: () => number): PathOracleResult {
+  // Spec §3: the connection's groups must belong to the subnet's VPC, or EC2 refuses the ENIs and
+  // every run fails before any store is contacted.
+  const known = (f: { known: boolean; value?: string } | undefined) => (f?.known ? f.value : undefined);
+  const eniVpc = known(model.subnets.get(eni.subnetId)?.vpcId);
+  const foreign = eni.groupIds.find((g) => { const vpc = known(model.securityGroups.get(g)?.vpcId); return vpc !== undefined && eniVpc !== undefined && vpc !== eniVpc; });
+  if (foreign !== undefined) {
+    const checks: CheckResult[] = [{ check: 'ENI creation', outcome: 'blocked', why: `security group ${foreign} is not in the subnet's VPC ${eniVpc}` }];
+    return { verdict: 'UNREACHABLE', packets: 0, witness: { src: eni.subnetId, dst: connectionSubnetId, clientPort: 0, checks } };
+  }
   const path = oraclePath(model, eni, { subnetId: connectionSubnetId, groupIds: connectionGroups, port }, random);
   return path.verdict === 'REACHABLE' ? { ...path, verdict: 'UNKNOWN' } : path;
 }
