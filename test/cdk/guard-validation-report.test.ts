@@ -94,6 +94,36 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(fs.readFileSync(path.join(dir, 'Etl.template.json'), 'utf8')).not.toMatch(/VPCPeeringConnection/);
   });
 
+  test('each unreachable store is said short: one line (job, store, selected connection), its blocking hops, the fix; how Glue places ENIs once', () => {
+    const s = seed();
+    guard(s.app);
+    const { thrown, violations } = synth(s.app);
+    const unreachable = violations.find((v) => v.ruleName === 'GNP-STORE-UNREACHABLE')!;
+    const lines = unreachable.description.split('\n');
+    expect(lines[0]).toBe('A data store is unreachable from the connection Glue selects.');
+    const stores = lines.filter((l) => l.startsWith('- '));
+    expect(stores).toEqual([
+      expect.stringMatching(/^- Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE from the connection Glue selects \(RedshiftConnection\w+ in NetworkA\/\w+, NetworkA\/Vpc\w+\) \[DISCONNECTED_VPCS, ENI_SG_RULES_MISMATCH\]\.$/),
+      expect.stringMatching(/^- Job load-warehouse: the data store of connection PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE /),
+    ]);
+    // Under each store, one short line per blocking hop.
+    const mysql = lines.slice(lines.indexOf(stores[0]) + 1, lines.indexOf(stores[1]));
+    expect(mysql.length).toBeGreaterThanOrEqual(2);
+    for (const hop of mysql) expect(hop).toMatch(/^  - (DISCONNECTED_VPCS|ENI_SG_RULES_MISMATCH)( at \S+)?: /);
+    expect(mysql.join('\n')).toMatch(/^  - ENI_SG_RULES_MISMATCH: The data store's security groups \(NetworkB\/GlueGroup\w+\) do not allow TCP 3306 from 10\.1\.0\.0\/24\./m);
+    // Why a security group blocks is said once, not once per store.
+    expect(unreachable.description.match(/Security groups are stateful/g)).toHaveLength(1);
+    // How Glue places ENIs: once in the whole report (the thrown error is CDK's whole report).
+    expect(thrown!.match(/Glue places ENIs in one connection's subnet only/g)).toHaveLength(1);
+    expect(lines).toContain("Glue places ENIs in one connection's subnet only and never checks the others' reachability.");
+    // The fix: one step a line, a peering once although the forward and the return path both need it.
+    const fix = unreachable.suggestedFix!.split('\n');
+    expect(fix.filter((step) => /^Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+ /.test(step))).toHaveLength(1);
+    expect(fix.filter((step) => /^Peer NetworkB\/Vpc\w+ with NetworkA\/Vpc\w+ /.test(step))).toHaveLength(0);
+    expect(fix.filter((step) => /^Peer NetworkA\/Vpc\w+ with NetworkC\/Vpc\w+ /.test(step))).toHaveLength(1);
+    expect(fix.filter((step) => /^Add ingress TCP (3306|5432) /.test(step))).toHaveLength(2);
+  });
+
   test('finds what the annotations reporting finds, on the same constructs', () => {
     const cases: (SeedOptions & { mode?: GuardMode })[] = [{}, { secondAz: true }, { mode: GuardMode.AUTO_PEER, cidrB: '10.1.0.0/16' }];
     for (const { mode, ...options } of cases) {
