@@ -7,6 +7,7 @@
  * - it never makes a REACHABLE path worse.
  */
 import * as fc from 'fast-check';
+import { logRun } from './log-run';
 import { oraclePath } from './oracle';
 import { buildTopology, drawTopology, prng } from './topology-gen';
 import { planRemedy } from '../../src/engine';
@@ -56,6 +57,6 @@ test('auto-peer remedy: least privilege, idempotent, and it repairs what it clai
     }),
     { numRuns: NUM_RUNS, ...(process.env.REMEDY_SEED ? { seed: Number(process.env.REMEDY_SEED) } : {}) },
   );
-  console.log(`remedy property: ${NUM_RUNS} runs in ${Date.now() - started} ms, ${JSON.stringify(tally)}`);
+  logRun(`remedy property: ${NUM_RUNS} runs in ${Date.now() - started} ms, ${JSON.stringify(tally)}`);
   expect(tally.repaired).toBeGreaterThan(0);
 });
