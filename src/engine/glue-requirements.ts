@@ -1,4 +1,5 @@
-import { GlueConnection, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
+import { GlueConnection, OpenEnded, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
+import { causesText, openingsFor } from './open-ended';
 import { Finding } from './plan';
 import { RULES } from './rules';
 import { Topology } from './topology';
@@ -24,6 +25,9 @@ interface GroupsJudgement {
   readonly egressEnough: boolean;
   /** Egress allows all TCP to the group itself. */
   readonly selfEgress: boolean;
+  /** Rules the templates do not list, by direction (see `OpenEnded`). */
+  readonly openIngress: OpenEnded[];
+  readonly openEgress: OpenEnded[];
 }
 
 /** Judgements by list of group ids (as JSON), per topology: many connections share their groups. */
@@ -52,7 +56,9 @@ function judgeGroups(topo: Topology, ids: readonly string[]): GroupsJudgement | 
   const selfEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
   const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-  return { source: described[0].source, selfRef, egressEnough: allOpen || allTcpOut || (selfEgress && https), selfEgress };
+  const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
+  const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
+  return { source: described[0].source, selfRef, egressEnough: allOpen || allTcpOut || (selfEgress && https), selfEgress, openIngress, openEgress };
 }
 
 /**
@@ -74,7 +80,21 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
   }
   const groups = judgeGroupsOnce(topo, connection.securityGroupIds);
   if (groups) {
-    if (!groups.selfRef) {
+    // A rule the templates do not list may be the one missing (or remove the one listed).
+    const undecided = (met: boolean, openings: OpenEnded[]) => (met ? openings.filter((o) => o.effect === 'change') : openings);
+    const openSelfRef = undecided(groups.selfRef, groups.openIngress);
+    const openEgress = undecided(groups.egressEnough, groups.openEgress);
+    for (const [openings, what] of [[openSelfRef, 'a self-referencing inbound rule for all TCP ports'], [openEgress, 'the outbound rules Glue needs (all outbound, or all TCP to the group itself and HTTPS to S3)']] as const) {
+      if (!openings.length) continue;
+      findings.push({
+        ruleId: RULES.sgRequirementsUnknown.id,
+        severity: RULES.sgRequirementsUnknown.severity,
+        source: openings[0].source,
+        message: `Whether connection ${name}'s security groups (${connection.securityGroupIds.join(', ')}) have ${what} cannot be decided: the templates ${what.startsWith('a self') ? (groups.selfRef ? 'list it' : 'do not list it') : (groups.egressEnough ? 'list them' : 'do not list them')}, and the groups may have rules they do not list: ${causesText(openings)}.`,
+        fix: `Add the rule${what.startsWith('a self') ? '' : 's'} in the templates (${what.startsWith('a self') ? `connections.allowInternally(ec2.Port.allTcp()) on ${connection.securityGroupIds[0]}` : `allowAllOutbound on ${connection.securityGroupIds[0]}`}), or acknowledge this warning.`,
+      });
+    }
+    if (!groups.selfRef && !openSelfRef.length) {
       findings.push({
         ruleId: RULES.sgNoSelfReference.id,
         severity: RULES.sgNoSelfReference.severity,
@@ -83,7 +103,7 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
         fix: `Add an inbound rule to ${connection.securityGroupIds[0]}: all TCP (0-65535) from ${connection.securityGroupIds[0]} itself (connections.allowInternally(ec2.Port.allTcp())).`,
       });
     }
-    if (!groups.egressEnough) {
+    if (!groups.egressEnough && !openEgress.length) {
       findings.push({
         ruleId: RULES.sgEgress.id,
         severity: RULES.sgEgress.severity,

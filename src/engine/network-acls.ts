@@ -1,4 +1,5 @@
 import { NetworkAcl, NetworkAclEntry, PortRange } from '../model';
+import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop, Verdict } from './plan';
 import { portText } from './security-groups';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
@@ -48,6 +49,18 @@ export function checkAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange,
   }
   const way = egress ? 'outbound' : 'inbound';
   const component = acl.id;
+  const openings = openingsFor(acl.openEnded, egress ? 'egress' : 'ingress');
+  // Entries the templates do not list may allow what the listed ones deny (or, when they may
+  // deny or replace entries, deny what they allow).
+  const deciding = denied.length ? openings : openings.filter((o) => o.effect === 'change');
+  if (deciding.length) {
+    const causes = causesText(deciding);
+    const listed = denied.length ? `denied by the listed entries for ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''}` : 'allowed by the listed entries';
+    return {
+      hop: { kind: 'network-acl', direction, component, source: acl.source, verdict: 'UNKNOWN', detail: `${way} ${purpose}: ${listed}, but the ACL may have entries the templates do not list (${causes})` },
+      explanation: { code: 'OPEN_ENDED_ACL', component, source: deciding[0].source, message: `Network ACL ${acl.id}: ${way} ${purpose} is ${listed}, but the ACL may have entries the templates do not list: ${causes}.`, fix: 'Manage the entries as template resources (AWS::EC2::NetworkAclEntry) instead, or acknowledge this warning.', unknown: true },
+    };
+  }
   const verdict: Verdict = denied.length ? 'UNREACHABLE' : unknownReason ? 'UNKNOWN' : 'REACHABLE';
   const hop: Hop = { kind: 'network-acl', direction, component, source: acl.source, verdict, detail: `${way} ${purpose}: ${verdict === 'REACHABLE' ? 'allowed' : denied.length ? `denied for ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''}` : unknownReason}` };
   if (denied.length) {

@@ -370,6 +370,14 @@ class RemedyBuilder {
         fix: `Associate an explicit route table with ${from.id} (CDK's ec2.Vpc does), or add the route to ${to.cidr.value.text} yourself.`,
       };
     }
+    if (table.value.openEnded?.length) {
+      // Routes the templates do not list may conflict with the one auto-peer would add.
+      return {
+        source: table.value.openEnded[0].source,
+        why: `route table ${table.value.id} may have routes the templates do not list (${table.value.openEnded.map((o) => o.cause).join('; ')}), and auto-peer does not add routes beside routes it cannot see`,
+        fix: `Add the route to ${to.cidr.value.text} yourself, or describe the table's routes in the templates.`,
+      };
+    }
     const destination = to.cidr.value.text;
     if (peering.existingPeeringId) {
       const choices = lookupRoutes(table.value, vpc, to.cidr.value);

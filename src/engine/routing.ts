@@ -1,4 +1,5 @@
-import { RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc } from '../model';
+import { OpenEnded, RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc } from '../model';
+import { causesText, onlyUnknownAdditions, routeOpeningsFor } from './open-ended';
 import { Explanation, Hop, Verdict } from './plan';
 import { otherSide, Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
@@ -96,8 +97,14 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
   }
   const rt = table.value;
   const rtName = rt.implicitMain ? `${rt.id} (main route table of ${from.vpc.id}: only local routes)` : rt.id;
-  for (const choice of lookupRoutes(rt, from.vpc, to.range)) {
+  for (const choice of splitByOpenings(rt, lookupRoutes(rt, from.vpc, to.range))) {
     const where = `${side}: ${rtName} for ${formatRange(choice.range)}`;
+    const openings = routeOpeningsFor(rt.openEnded, choice.range, choice.destination
+      ? { prefixLength: choice.destination.prefixLength, local: choice.target?.kind === 'local' } : undefined);
+    if (openings.length) {
+      traceOpenChoice(topo, result, { from, to, direction, rt, choice, where }, openings);
+      continue;
+    }
     if (!choice.target || !choice.destination) {
       if (choice.unknownReason) {
         result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNKNOWN', detail: `${where}: ${choice.unknownReason}` });
@@ -124,6 +131,52 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
     evaluateTarget(topo, result, { from, to, direction, rt, choice, where });
   }
   return result;
+}
+
+/** The choices, cut further where an opening's known destinations begin or end. */
+function splitByOpenings(rt: RouteTable, choices: RouteChoice[]): RouteChoice[] {
+  const cuts = (rt.openEnded ?? []).flatMap((o) => o.destinations ?? []);
+  if (!cuts.length) return choices;
+  return choices.flatMap((choice) => atoms(choice.range, cuts).map((range) => ({ ...choice, range })));
+}
+
+/**
+ * A range of an open-ended table: judged on the listed routes, then never UNREACHABLE. A routed
+ * verdict stands only when the openings merely add routes of unknown destinations (assumed no
+ * more specific than the listed one, said in the hop); otherwise the range is UNKNOWN.
+ */
+function traceOpenChoice(topo: Topology, result: RoutingResult, ctx: TargetContext, openings: OpenEnded[]): void {
+  const { rt, choice, where, direction } = ctx;
+  const causes = causesText(openings);
+  const range = formatRange(choice.range);
+  const scratch: RoutingResult = { hops: [], explanations: [], peeringIds: new Set(), transitGatewayIds: new Set(), unknownNextHop: false };
+  if (choice.target && choice.destination) evaluateTarget(topo, scratch, ctx);
+  for (const id of scratch.peeringIds) result.peeringIds.add(id);
+  for (const id of scratch.transitGatewayIds) result.transitGatewayIds.add(id);
+  const listed = choice.target && choice.destination ? `${choice.destination.text} via ${choice.target.description}` : 'no listed route';
+  if (scratch.hops.length && scratch.hops.every((h) => h.verdict === 'REACHABLE') && onlyUnknownAdditions(openings)) {
+    result.unknownNextHop ||= scratch.unknownNextHop;
+    const note = ` (assuming the routes ${causes} adds are no more specific for ${range} than ${choice.destination!.text})`;
+    result.hops.push(...scratch.hops.map((h, i) => (i === 0 ? { ...h, detail: `${h.detail}${note}` } : h)));
+    result.explanations.push(...scratch.explanations);
+    return;
+  }
+  result.unknownNextHop = true;
+  const blocked = scratch.explanations.filter((e) => !e.unknown);
+  const wouldBe = blocked.length ? ` On the listed routes alone it would not arrive: ${blocked.map((e) => e.message).join(' ')}` : '';
+  result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNKNOWN', detail: `${where}: ${listed}, but the table may have routes the templates do not list (${causes})` });
+  for (const h of scratch.hops) {
+    if (h.kind !== 'route-table' || h.component !== rt.id) result.hops.push(h.verdict === 'UNREACHABLE' ? { ...h, verdict: 'UNKNOWN' } : h);
+  }
+  result.explanations.push(...scratch.explanations.filter((e) => e.unknown));
+  result.explanations.push({
+    code: 'OPEN_ENDED_ROUTES',
+    component: rt.id,
+    source: openings[0].source,
+    message: `Route table ${rt.id} ${choice.target && choice.destination ? `routes ${range} to ${listed} in the templates` : `has no route for ${range} in the templates`}, but it may have routes they do not list: ${causes}. Where ${range} goes cannot be decided from the templates.${wouldBe}`,
+    fix: `Describe the routes ${openings[0].kind === 'vpn' ? 'the VPN propagates' : 'it adds'} as template resources (AWS::EC2::Route) instead, or acknowledge this warning.`,
+    unknown: true,
+  });
 }
 
 interface TargetContext {
@@ -261,12 +314,35 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
   }
   const table = [...topo.model.transitGatewayRouteTables.values()].find((t) => t.transitGatewayId === tgw.id && t.associatedAttachmentIds.includes(attachment.id));
   if (!table) {
+    // A table the templates leave open may be associated with the attachment from outside.
+    const open = [...topo.model.transitGatewayRouteTables.values()].filter((t) => t.transitGatewayId === tgw.id && t.openEnded?.length);
+    if (open.length) {
+      const causes = causesText(open.flatMap((t) => t.openEnded!));
+      tgwHop('UNKNOWN', `attachment ${attachment.id} has no associated route table in the templates; ${open.map((t) => t.id).join(', ')} may be associated with it outside them`);
+      result.unknownNextHop = true;
+      result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: attachment.id, source: open[0].openEnded![0].source, message: `Attachment ${attachment.id} is associated with no transit gateway route table in the templates, but ${open.map((t) => t.id).join(', ')} of ${tgw.id} may be associated with it outside them: ${causes}.`, fix: `Associate ${attachment.id} in the templates, or describe the route table's associations in the --facts file (transitGatewayRouteTables[]).`, unknown: true });
+      return;
+    }
     tgwHop('UNREACHABLE', `attachment ${attachment.id} has no associated route table`);
     result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: attachment.id, source: attachment.source, message: `Attachment ${attachment.id} is associated with no transit gateway route table.`, fix: `Associate ${attachment.id} with a route table of ${tgw.id}.` });
     return;
   }
   for (const decision of lookupTgwRoutes(topo, table, choice.range)) {
     const range = formatRange(decision.range);
+    const dest = decision.attachmentId ? topo.model.transitGatewayAttachments.get(decision.attachmentId) : undefined;
+    const delivers = !!dest && dest.vpcId.known && dest.vpcId.value === to.vpc.id;
+    if (table.openEnded?.length && (!delivers || !onlyUnknownAdditions(table.openEnded))) {
+      const causes = causesText(table.openEnded);
+      const listed = decision.attachmentId ? `a route to ${decision.attachmentId}` : decision.blackhole ? 'a blackhole route' : 'no route';
+      tgwHop('UNKNOWN', `${table.id}: ${listed} for ${range} in the templates, but the table may have routes or propagations they do not list (${causes})`);
+      result.unknownNextHop = true;
+      result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: table.id, source: table.openEnded[0].source, message: `Transit gateway route table ${table.id} has ${listed} for ${range} in the templates, but it may have routes or propagations they do not list: ${causes}.`, fix: `Describe the table's routes, associations and propagations in the --facts file (transitGatewayRouteTables[]) to make the verdict definite, or route ${range} to ${to.vpc.id}'s attachment in the templates.`, unknown: true });
+      continue;
+    }
+    if (delivers && table.openEnded?.length) {
+      tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest!.id} (${to.vpc.id}) (assuming the routes ${causesText(table.openEnded)} may add are no more specific)`);
+      continue;
+    }
     if (!decision.attachmentId) {
       tgwHop('UNREACHABLE', `${table.id}: ${decision.blackhole ? 'blackhole' : 'no route'} for ${range}`);
       result.explanations.push({
@@ -278,13 +354,12 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       });
       continue;
     }
-    const dest = topo.model.transitGatewayAttachments.get(decision.attachmentId);
-    if (!dest || !dest.vpcId.known || dest.vpcId.value !== to.vpc.id) {
+    if (!delivers) {
       tgwHop('UNREACHABLE', `${table.id}: ${range} goes to ${decision.attachmentId}, not ${to.vpc.id}`);
       result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: table.id, source: table.source, message: `${table.id} sends ${range} to ${decision.attachmentId}, which is not ${to.vpc.id}'s attachment.`, fix: `Route ${range} to ${to.vpc.id}'s attachment.` });
       continue;
     }
-    tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest.id} (${to.vpc.id})`);
+    tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest!.id} (${to.vpc.id})`);
   }
 }
 

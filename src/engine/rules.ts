@@ -29,6 +29,7 @@ export const RULES = {
   subnetTooSmall: rule('GNP-SUBNET-TOO-SMALL', 'error', 'The subnet cannot hold the ENIs of one job run'),
   subnetIpPressure: rule('GNP-SUBNET-IP-PRESSURE', 'warning', 'Concurrent runs of the jobs that can land in a subnet may exhaust its addresses'),
   sgNoSelfReference: rule('GNP-SG-NO-SELF-REFERENCE', 'error', 'No security group of the connection admits all TCP from itself'),
+  sgRequirementsUnknown: rule('GNP-SG-REQUIREMENTS-UNKNOWN', 'warning', "Whether the connection's security groups meet Glue's requirements depends on rules the templates do not list"),
   sgEgress: rule('GNP-SG-EGRESS', 'error', "The connection's security groups do not allow the outbound traffic Glue needs"),
   vpcDns: rule('GNP-VPC-DNS', 'error', 'The VPC of a connection has DNS support or DNS hostnames disabled'),
   peeringOverlap: rule('GNP-PEERING-CIDR-OVERLAP', 'error', 'A VPC peering connects VPCs whose CIDR blocks overlap'),

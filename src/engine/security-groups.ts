@@ -1,4 +1,5 @@
 import { PortRange, SecurityGroup, SecurityGroupRule, Vpc } from '../model';
+import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop } from './plan';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
@@ -101,17 +102,35 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const coverage = cover(topo, present, way, port, peerRange, peerGroups, ctx);
   const gaps = subtract(peerRange, coverage.covered);
   const peerText = way === 'egress' ? `to ${formatRange(peerRange)}` : `from ${formatRange(peerRange)}`;
+  const openings = present.flatMap((g) => openingsFor(g.openEnded, way));
+  if (!gaps.length && openings.some((o) => o.effect === 'change')) {
+    const changes = openings.filter((o) => o.effect === 'change');
+    return {
+      hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `the listed rules allow TCP ${port} ${peerText}, but ${causesText(changes)}` },
+      explanations: [{ code: 'OPEN_ENDED_SECURITY_GROUP', component, source: changes[0].source, message: `The ${subject} security groups (${component}) allow TCP ${port} ${peerText} by the rules the templates list, but their rules may be changed or removed outside them: ${causesText(changes)}.`, fix: 'Manage the rules as template resources (AWS::EC2::SecurityGroupIngress/Egress) instead, or acknowledge this warning.', unknown: true }],
+    };
+  }
   if (!gaps.length) {
     return { hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'REACHABLE', detail: `${subject} groups allow TCP ${port} ${peerText}` }, explanations: [] };
   }
   const incomplete = present.map((g) => g.incomplete).filter((x): x is string => !!x);
-  const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete];
+  const undecided = [...coverage.undecided, ...missing.map((id) => `security group ${id} is not described`), ...incomplete,
+    ...(openings.length ? [`rules the templates do not list: ${causesText(openings)}`] : [])];
   if (!groups.length && way === 'ingress') undecided.push('the store has no known security groups');
   const gapText = gaps.map(formatRange).join(', ');
   if (undecided.length) {
     return {
       hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNKNOWN', detail: `cannot tell whether TCP ${port} ${peerText} is allowed: ${undecided[0]}` },
-      explanations: [{ code: 'UNKNOWN_SECURITY_GROUP_RULES', component, source: firstSource, message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`, fix: 'Describe the missing groups or rules (--facts), or add an explicit rule.', unknown: true }],
+      explanations: [{
+        code: 'UNKNOWN_SECURITY_GROUP_RULES',
+        component,
+        source: firstSource,
+        message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`,
+        fix: openings.length === undecided.length
+          ? `Declare the rule in the templates (TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}, AWS::EC2::SecurityGroup${way === 'egress' ? 'Egress' : 'Ingress'}) so the verdict can be decided, or acknowledge this warning.`
+          : 'Describe the missing groups or rules (--facts), or add an explicit rule.',
+        unknown: true,
+      }],
     };
   }
   const noRules = way === 'ingress' && present.length > 0 && present.every((g) => g.ingress.length === 0);

@@ -1,5 +1,6 @@
 import { GlueConnection, GlueJob, Subnet, Vpc } from '../model';
 import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
+import { causesText } from './open-ended';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
@@ -113,8 +114,20 @@ interface S3PathResult { status: 'ok' | 'none' | 'unknown'; message: string }
 export function s3PathOnce(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
   const { s3Paths } = memoOf(topo);
   let result = s3Paths.get(subnet);
-  if (!result) s3Paths.set(subnet, result = s3Path(topo, subnet, vpc));
+  if (!result) s3Paths.set(subnet, result = openS3Path(topo, subnet, s3Path(topo, subnet, vpc)));
   return result;
+}
+
+/**
+ * No S3 path in the listed routes of a table a custom resource adds routes to (or endpoints
+ * to): it may add the NAT route or the endpoint, so the path is unknown. VPN routes do not count
+ * (Glue wants an S3 endpoint or a NAT gateway).
+ */
+function openS3Path(topo: Topology, subnet: Subnet, result: S3PathResult): S3PathResult {
+  if (result.status !== 'none') return result;
+  const table = topo.effectiveRouteTable(subnet);
+  const openings = table.known ? (table.value.openEnded ?? []).filter((o) => o.kind !== 'vpn') : [];
+  return openings.length ? { status: 'unknown', message: `${result.message}, but it may have routes or endpoints the templates do not list (${causesText(openings)})` } : result;
 }
 
 /**

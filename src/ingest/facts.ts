@@ -19,6 +19,7 @@ export interface FactsDocument {
   readonly gatewayEndpoints?: FactsGatewayEndpoint[];
   readonly natGateways?: FactsNatGateway[];
   readonly peerings?: FactsPeering[];
+  readonly transitGatewayRouteTables?: FactsTransitGatewayRouteTable[];
   readonly connections?: FactsConnection[];
   readonly dataStores?: FactsDataStore[];
   /** The file the document was read from (set by `loadFacts`). */
@@ -122,6 +123,27 @@ export interface FactsPeering {
   readonly allowDnsResolutionFromAccepter?: boolean;
 }
 
+export interface FactsTransitGatewayRoute {
+  readonly destination: string;
+  /** The attachment the route sends to; absent with `blackhole: true`. */
+  readonly attachmentId?: string;
+  readonly blackhole?: boolean;
+}
+
+/**
+ * What other stacks or accounts add to a transit gateway route table of the templates (by the
+ * model id plans show, `<stack>/<logicalId>`, or `<stack>/<tgwLogicalId>#default-rt`). Once
+ * described, the table is taken to hold exactly what the templates and this entry list.
+ */
+export interface FactsTransitGatewayRouteTable {
+  readonly id: string;
+  readonly routes?: FactsTransitGatewayRoute[];
+  /** Attachments (model ids) associated with the table. */
+  readonly associations?: string[];
+  /** Attachments (model ids) propagating their VPC's CIDRs into the table. */
+  readonly propagations?: string[];
+}
+
 export interface FactsConnection {
   readonly name: string;
   readonly connectionType: string;
@@ -166,6 +188,8 @@ const SG_RULE: Schema = {
   prefixListId: opt('string'),
   description: opt('string'),
 };
+
+const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
 const FACTS_SCHEMA: Schema = {
   vpcs: {
@@ -258,6 +282,16 @@ const FACTS_SCHEMA: Schema = {
       allowDnsResolutionFromAccepter: opt('boolean'),
     },
   },
+  transitGatewayRouteTables: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      routes: { type: 'list', optional: true, of: TGW_ROUTE },
+      associations: opt('strings'),
+      propagations: opt('strings'),
+    },
+  },
   connections: {
     type: 'list',
     optional: true,
@@ -328,6 +362,9 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
         return `${at}: ${JSON.stringify(item)} is not one of ${field.oneOf.join(', ')}`;
       }
     }
+  }
+  if (schema === TGW_ROUTE && (value.attachmentId === undefined) === (value.blackhole !== true)) {
+    return `${path}: needs exactly one of attachmentId, blackhole: true`;
   }
   if (schema === SG_RULE) {
     const peers = ['cidr', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
@@ -524,6 +561,50 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
       securityGroupIds: [...store.securityGroupIds],
       ...(store.port !== undefined ? { port: store.port } : {}),
       ...(store.publiclyAccessible !== undefined ? { publiclyAccessible: store.publiclyAccessible } : {}),
+    });
+  }
+}
+
+/**
+ * Adds what the facts file says other stacks or accounts put in transit gateway route tables of
+ * the templates (after the templates are read, since the tables are theirs). A described table is
+ * no longer open-ended: the facts state what the templates could not.
+ */
+export function mergeFactsTransitGatewayRouteTables(model: NetworkModel, facts: FactsDocument): void {
+  for (const [index, described] of (facts.transitGatewayRouteTables ?? []).entries()) {
+    const source = sourceOf(facts, `transitGatewayRouteTables[${index}]`);
+    const table = model.transitGatewayRouteTables.get(described.id);
+    if (!table) {
+      const ids = [...model.transitGatewayRouteTables.keys()];
+      model.issues.push({ source, message: `facts transitGatewayRouteTables[${index}]: no transit gateway route table of the templates has the id "${described.id}"${ids.length ? ` (they are: ${ids.slice(0, 10).join(', ')})` : ''}` });
+      continue;
+    }
+    const undescribed = [...(described.associations ?? []), ...(described.propagations ?? []), ...(described.routes ?? []).flatMap((r) => r.attachmentId ?? [])]
+      .filter((id) => !model.transitGatewayAttachments.has(id));
+    for (const id of new Set(undescribed)) {
+      model.issues.push({ source, message: `facts transitGatewayRouteTables[${index}]: attachment "${id}" is not an attachment of the templates; what it leads to is unknown` });
+    }
+    const stillOpen = (described.propagations ?? []).filter((id) => !model.transitGatewayAttachments.has(id));
+    model.transitGatewayRouteTables.set(table.id, {
+      id: table.id,
+      source: table.source,
+      transitGatewayId: table.transitGatewayId,
+      routes: [...table.routes, ...(described.routes ?? []).map((route) => ({
+        source,
+        destination: known(parseCidr(route.destination)!),
+        blackhole: route.blackhole === true,
+        ...(route.attachmentId !== undefined ? { attachmentId: route.attachmentId } : {}),
+      }))],
+      associatedAttachmentIds: [...table.associatedAttachmentIds, ...(described.associations ?? [])],
+      propagatingAttachmentIds: [...table.propagatingAttachmentIds, ...(described.propagations ?? [])],
+      ...(stillOpen.length ? {
+        openEnded: [{
+          cause: `the facts file propagates ${stillOpen.join(', ')} into it, which is not described`,
+          source,
+          kind: 'outside' as const,
+          effect: 'add' as const,
+        }],
+      } : {}),
     });
   }
 }

@@ -82,6 +82,33 @@ export interface RouteTarget {
   readonly description: string;
 }
 
+/**
+ * Why an element may hold more rules or routes than the templates (and facts) list: a custom
+ * resource that calls EC2 on it, a VPN that propagates routes into it, a transit gateway route
+ * table other stacks can change. The engine never draws a negative verdict from what such an
+ * element lacks: that is UNKNOWN, naming the cause.
+ */
+export interface OpenEnded {
+  /** What adds them, in the user's terms, e.g. `custom resource App/Net/AddRoute (AddRoute1A2B) calls EC2 CreateRoute`. */
+  readonly cause: string;
+  /** The element that causes it (the custom resource, the propagation, the export). */
+  readonly source: SourceRef;
+  /** `custom-resource`: an EC2 call; `vpn`: routes a virtual private gateway propagates; `outside`: other stacks or accounts. */
+  readonly kind: 'custom-resource' | 'vpn' | 'outside';
+  /**
+   * `add`: only adds (allow rules, routes that never override the local route, propagations);
+   * `change`: may also remove or replace listed ones, or add deny entries: then even a verdict the
+   * listed rules allow is not certain.
+   */
+  readonly effect: 'add' | 'change';
+  /** Security groups and network ACLs: the direction affected; absent: both. */
+  readonly direction?: 'ingress' | 'egress';
+  /** Routes: the destinations added, when known; absent: any destination. */
+  readonly destinations?: Cidr[];
+  /** Where the added routes lead, for messages (`vgw-...`, `a VPN gateway`), when known. */
+  readonly via?: string;
+}
+
 export interface Route {
   readonly source: SourceRef;
   /** Destination CIDR; unknown when unresolvable or a prefix list (not modelled). */
@@ -97,6 +124,8 @@ export interface RouteTable {
   readonly routes: Route[];
   /** True for the implicit main table the model creates for a VPC (only local routes). */
   readonly implicitMain: boolean;
+  /** Routes may exist that the templates do not list. */
+  readonly openEnded?: OpenEnded[];
 }
 
 export interface GatewayEndpoint {
@@ -140,6 +169,8 @@ export interface SecurityGroup {
   readonly egress: SecurityGroupRule[];
   /** Rules may exist that the templates do not show (e.g. added by a custom resource). */
   readonly incomplete?: string;
+  /** Rules may exist that the templates do not list, and why. */
+  readonly openEnded?: OpenEnded[];
 }
 
 export interface NetworkAclEntry {
@@ -160,6 +191,8 @@ export interface NetworkAcl {
   /** The VPC's default NACL allows everything (rule 100 both ways) unless described otherwise. */
   readonly isDefault: boolean;
   readonly entries: NetworkAclEntry[];
+  /** Entries may exist that the templates do not list. */
+  readonly openEnded?: OpenEnded[];
 }
 
 export interface VpcPeeringConnection {
@@ -205,6 +238,8 @@ export interface TransitGatewayRouteTable {
   readonly associatedAttachmentIds: string[];
   /** Attachments whose VPC CIDRs are propagated into this table. */
   readonly propagatingAttachmentIds: string[];
+  /** Routes, associations or propagations may exist that the templates do not list. */
+  readonly openEnded?: OpenEnded[];
 }
 
 export interface TransitGateway {

@@ -37,4 +37,22 @@ describe('docs/facts.md', () => {
     const example = JSON.parse(text.split('```json')[1].split('```')[0]);
     expect(parseFacts(example, 'docs/facts.md').connections?.[0].name).toBe('warehouse');
   });
+
+  test('the transit gateway route table example is a valid facts document', () => {
+    const text = readFileSync(join(__dirname, '../../docs/facts.md'), 'utf-8');
+    const example = JSON.parse(text.split('```json')[2].split('```')[0]);
+    expect(parseFacts(example, 'docs/facts.md').transitGatewayRouteTables?.[0].propagations).toEqual(['Etl/GlueVpcAttachment', 'Data/WarehouseVpcAttachment']);
+  });
+});
+
+describe('transitGatewayRouteTables', () => {
+  test.each([
+    [{ id: 'S/Rt', routes: [{ destination: '10.0.0.0/16' }] }, /transitGatewayRouteTables\[0\]\.routes\[0\]: needs exactly one of attachmentId, blackhole: true/],
+    [{ id: 'S/Rt', routes: [{ destination: '10.0.0.0/16', attachmentId: 'S/Att', blackhole: true }] }, /needs exactly one of attachmentId, blackhole: true/],
+    [{ id: 'S/Rt', routes: [{ destination: '10.0.0.0/33', attachmentId: 'S/Att' }] }, /routes\[0\]\.destination: "10\.0\.0\.0\/33" is not an IPv4 CIDR/],
+    [{ id: 'S/Rt', propagations: 'S/Att' }, /transitGatewayRouteTables\[0\]\.propagations: "S\/Att" is not a list of non-empty strings/],
+    [{ routes: [] }, /transitGatewayRouteTables\[0\]\.id: missing/],
+  ])('%j is refused with the JSON path of the problem', (table, problem) => {
+    expect(() => parseFacts({ transitGatewayRouteTables: [table] }, 'facts.json')).toThrow(problem);
+  });
 });

@@ -5,7 +5,7 @@ import {
 import { IConstruct } from 'constructs';
 import { logicalIdOf as elementLogicalId } from './logical-id';
 import { STACK_REF } from '../../ingest/intrinsics';
-import { READ_RESOURCE_TYPES } from '../../ingest/resources';
+import { readsResourceType } from '../../ingest/resources';
 import { TemplateInput } from '../../ingest/types';
 
 /** The construct tree read as templates, with what the guard needs to map findings back. */
@@ -122,7 +122,7 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     // Only what the model is built from is rendered (resolving is most of synth's cost); any
     // other resource is a stub with its type, so references to it still name a resource.
     // Parameters, conditions, mappings and outputs are few and may be referenced: rendered.
-    if (CfnResource.isCfnResource(construct) && !READ_RESOURCE_TYPES.has(construct.cfnResourceType)) {
+    if (CfnResource.isCfnResource(construct) && !readsResourceType(construct.cfnResourceType)) {
       const logicalId = resolver.logicalIdOf(construct);
       template.Resources[logicalId] = { Type: construct.cfnResourceType, Metadata: { 'aws:cdk:path': construct.node.path } };
       elements.set(`${stackNames.get(stack)}/${logicalId}`, construct);
