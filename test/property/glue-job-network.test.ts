@@ -20,6 +20,7 @@ import {
 } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { logRun } from './log-run';
+import { propertyRuns, propertySeed } from './seeds';
 import { DataStoreEngine, GlueJobNetwork, GlueS3Access } from '../../src/cdk/glue-job-network';
 import { GlueNetworkGuard } from '../../src/cdk/guard';
 import { capturingConsoleError, withoutCdkTemplateCheck } from '../cdk/quiet-cdk';
@@ -27,8 +28,8 @@ import { capturingConsoleError, withoutCdkTemplateCheck } from '../cdk/quiet-cdk
 // CDK's own template check warns of the fixtures' literal ids and zones: not what these tests check.
 withoutCdkTemplateCheck();
 
-const NUM_RUNS = Number(process.env.GLUE_JOB_NETWORK_RUNS ?? 60);
-const SEED = Number(process.env.GLUE_JOB_NETWORK_SEED ?? 20260606);
+const NUM_RUNS = propertyRuns('GLUE_JOB_NETWORK', 60);
+const SEED = propertySeed('GLUE_JOB_NETWORK', 20260606);
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
