@@ -5,6 +5,7 @@ export { loadFacts, parseFacts } from './facts';
 export type {
   FactsDocument, FactsVpc, FactsSubnet, FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule,
   FactsNetworkAcl, FactsNetworkAclEntry, FactsGatewayEndpoint, FactsNatGateway, FactsPeering, FactsConnection, FactsDataStore,
+  FactsJob, FactsUnread,
 } from './facts';
 export { buildModel, READ_RESOURCE_TYPES } from './resources';
 export { parseCloudFormationYaml } from './yaml';

@@ -1,6 +1,6 @@
 import { emptyModel, NetworkModel } from '../model';
 import { isCustomResourceType } from './custom-resources';
-import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables } from './facts';
+import { FactsDocument, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables } from './facts';
 import { readGlueConnection, readGlueJob } from './glue';
 import { InputSet } from './intrinsics';
 import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenEndedSources } from './open-ended';
@@ -116,6 +116,7 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);
+    mergeFactsJobs(context.model, facts, connectionIdsByName);
   }
   return context.model;
 }
