@@ -1,6 +1,7 @@
 import { writeFileSync } from 'fs';
 import { buildPlan, Plan } from '../engine';
 import { buildModel, InputError, loadFacts, loadInputs } from '../ingest';
+import { AccountSnapshot, accountFacts, combineFacts, readDescribeDir, writeFactsFile } from '../ingest/aws';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
@@ -8,6 +9,7 @@ export type Format = typeof FORMATS[number];
 
 export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--az-down AZ ...] [--no-failover]
                     [--format text|json|markdown|sarif|dot] [--output FILE]
+                    [--from-aws | --from-describe DIR] [--job NAME ...] [--write-facts FILE]
 
 Replays AWS Glue's connection selection for every Glue job in the given CloudFormation templates
 (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out), traces every data store path hop by
@@ -22,6 +24,11 @@ hop, and prints the plan.
                   (SARIF 2.1.0 for code scanning, results at the template line of each resource)
                   or dot (the network diagrams as Graphviz DOT)
   --output FILE   write the report to FILE instead of standard output
+  --from-aws      read the account (AWS SDK credentials, AWS_REGION): alone, plan every deployed
+                  Glue job; with templates, read what they name but do not define (docs/live.md)
+  --from-describe DIR  the same from saved \`aws ec2 describe-*\` / \`aws glue get-*\` outputs
+  --job NAME      with --from-aws/--from-describe alone: plan only this job (repeatable)
+  --write-facts FILE  write what was read as a facts file for --facts
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable input or an
 unwritable --output file.`;
@@ -42,6 +49,11 @@ export interface CliOptions {
   readonly format: Format;
   /** Write the report to this file instead of standard output. */
   readonly output?: string;
+  /** Read the account (`--from-aws`) or saved describe outputs (`--from-describe DIR`). */
+  readonly fromAws?: boolean;
+  readonly fromDescribe?: string;
+  readonly jobs?: string[];
+  readonly writeFacts?: string;
 }
 
 class UsageError extends Error {}
@@ -53,6 +65,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   let format: Format = 'text';
   let output: string | undefined;
   let failover = true;
+  const account: { fromAws?: boolean; fromDescribe?: string; jobs?: string[]; writeFacts?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -84,6 +97,20 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (output !== undefined) throw new UsageError('--output given twice');
         output = value();
         break;
+      case '--from-aws':
+        account.fromAws = true;
+        break;
+      case '--from-describe':
+        if (account.fromDescribe !== undefined) throw new UsageError('--from-describe given twice');
+        account.fromDescribe = value();
+        break;
+      case '--job':
+        (account.jobs ??= []).push(value());
+        break;
+      case '--write-facts':
+        if (account.writeFacts !== undefined) throw new UsageError('--write-facts given twice');
+        account.writeFacts = value();
+        break;
       case '--no-failover':
         failover = false;
         break;
@@ -92,21 +119,34 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         paths.push(arg);
     }
   }
-  return { paths: paths.length ? paths : ['cdk.out'], facts, azDown, failover, format, ...(output !== undefined ? { output } : {}) };
+  const reading = account.fromAws === true || account.fromDescribe !== undefined;
+  if (account.fromAws && account.fromDescribe !== undefined) throw new UsageError('--from-aws and --from-describe exclude each other');
+  if (!reading && (account.jobs || account.writeFacts)) throw new UsageError(`${account.jobs ? '--job' : '--write-facts'} needs --from-aws or --from-describe DIR`);
+  if (account.jobs && paths.length) throw new UsageError('--job limits the jobs read from the account: it cannot be combined with templates');
+  return {
+    paths: paths.length || reading ? paths : ['cdk.out'], facts, azDown, failover, format, ...(output !== undefined ? { output } : {}), ...account,
+  };
 }
 
 const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
 
-/** Reads the inputs and plans; InputError for unreadable input. */
-export function planFromFiles(options: CliOptions, cwd: string): Plan {
+/** Reads the inputs and plans; InputError for unreadable input. `account`: what `--from-aws` read. */
+export function planFromFiles(options: CliOptions, cwd: string, account?: AccountSnapshot): Plan {
   const resolve = (p: string) => resolveIn(cwd, p);
   const inputs = loadInputs(options.paths.map(resolve));
-  const facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
+  let facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
+  const snapshot = options.fromDescribe !== undefined ? readDescribeDir(resolve(options.fromDescribe)) : account;
+  if (options.fromAws && !snapshot) throw new InputError('--from-aws', 'the account was not read (use runCliAsync)');
+  if (snapshot) {
+    const read = accountFacts(snapshot, inputs, { jobNames: options.jobs, origin: options.fromDescribe ?? 'the account' });
+    if (options.writeFacts !== undefined) writeFactsFile(resolve(options.writeFacts), read);
+    facts = facts ? combineFacts(read, facts) : read;
+  }
   return buildPlan(buildModel(inputs, facts), { azDown: options.azDown, failover: options.failover });
 }
 
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnapshot): number {
   let options: CliOptions | 'help';
   try {
     options = parseArgs(argv);
@@ -121,7 +161,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   let plan: Plan;
   let report: string;
   try {
-    plan = planFromFiles(options, io.cwd);
+    plan = planFromFiles(options, io.cwd, account);
     report = render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
   } catch (e) {
     if (e instanceof InputError) {
@@ -143,6 +183,26 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
   }
   return allFindings(plan).some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** `runCli`, first reading the account with the AWS SDK when `--from-aws` is given. */
+export async function runCliAsync(argv: readonly string[], io: CliIo): Promise<number> {
+  let options: CliOptions | 'help';
+  try {
+    options = parseArgs(argv);
+  } catch {
+    return runCli(argv, io);
+  }
+  if (options === 'help' || !options.fromAws) return runCli(argv, io);
+  try {
+    // Loaded only here: the SDK is large, and template-only runs do not need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readAccount } = require('../ingest/aws/sdk') as typeof import('../ingest/aws/sdk');
+    return runCli(argv, io, await readAccount());
+  } catch (e) {
+    io.stderr(`glue-netplan: ${e instanceof InputError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)} (please report it)`}\n`);
+    return 2;
+  }
 }
 
 /** The report in one format. SARIF locations are relative to `cwd` (the repository root in CI). */

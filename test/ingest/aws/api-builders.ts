@@ -63,7 +63,7 @@ export const apiPeering = (id: string, requester: string, accepter: string, stat
 });
 
 export const apiConnection = (name: string, subnetId: string, groups: string[], az: string, url?: string) => ({
-  Name: name, ConnectionType: 'JDBC',
+  Name: name, ConnectionType: url ? 'JDBC' : 'NETWORK',
   ConnectionProperties: url ? { JDBC_CONNECTION_URL: url, JDBC_ENFORCE_SSL: 'false' } : {},
   PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: groups, AvailabilityZone: az },
 });
@@ -97,7 +97,7 @@ export function account(): AccountSnapshot {
     ],
     securityGroups: [
       apiSecurityGroup('sg-0glue', 'vpc-0glue', [allTraffic({ group: 'sg-0glue' })]),
-      apiSecurityGroup('sg-0db', 'vpc-0data', [tcpRule(5432, { cidr: '10.0.1.0/24' })]),
+      apiSecurityGroup('sg-0db', 'vpc-0data', [tcpRule(5432, { cidr: '10.0.1.0/24' }), allTraffic({ group: 'sg-0db' })]),
     ],
     networkAcls: [apiNetworkAcl('acl-0glue', 'vpc-0glue', ['subnet-0glue']), apiNetworkAcl('acl-0data', 'vpc-0data', ['subnet-0db'])],
     vpcEndpoints: [apiS3Endpoint('vpce-0s3', 'vpc-0glue', ['rtb-0glue'])],
