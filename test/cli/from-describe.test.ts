@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCli } from '../../src/cli/run';
 import { parseFacts } from '../../src/ingest';
-import { AccountSnapshot, DESCRIBE_FILES } from '../../src/ingest/aws';
+import { AccountSnapshot, DESCRIBE_FILES, SNAPSHOT_CALLS } from '../../src/ingest/aws';
 import { account, apiConnection } from '../ingest/aws/api-builders';
 
 let dir: string;
@@ -143,5 +143,17 @@ describe('--from-describe with templates', () => {
     }));
     const run = cli('app.json', '--from-describe', saved, '--format', 'json', '--no-failover');
     expect(verdicts(run.stdout)).toEqual([{ job: 'new-job', selected: 'glue-net', stores: ['warehouse:REACHABLE'] }]);
+  });
+});
+
+describe('docs/live.md', () => {
+  const text = readFileSync(join(__dirname, '..', '..', 'docs', 'live.md'), 'utf8');
+  it('lists every saved file and every IAM action the reader uses', () => {
+    for (const { file, part } of DESCRIBE_FILES) {
+      expect(text).toContain(`\`${file}\``);
+      expect(text).toContain(`\`${SNAPSHOT_CALLS[part]}\``);
+    }
+    const policy = JSON.parse(text.split('```json')[1].split('```')[0]);
+    expect(policy.Statement[0].Action.sort()).toEqual(Object.values(SNAPSHOT_CALLS).sort());
   });
 });
