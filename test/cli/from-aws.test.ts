@@ -5,6 +5,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCliAsync } from '../../src/cli/run';
@@ -180,5 +182,77 @@ describe('--from-aws: an account that cannot be read', () => {
       delete process.env.AWS_CONFIG_FILE;
       delete process.env.AWS_EC2_METADATA_DISABLED;
     }
+  });
+});
+
+/**
+ * Faults AWS returns and moto does not: an HTTP proxy in front of moto answers the chosen
+ * actions with the error AWS sends (EC2 query-protocol XML, Glue JSON), forwards the rest.
+ */
+async function withFaults(faults: Record<string, { status: number; code: string }>, body: (counts: Map<string, number>) => Promise<void>): Promise<void> {
+  const counts = new Map<string, number>();
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const payload = Buffer.concat(chunks);
+      const action = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? /Action=(\w+)/.exec(payload.toString())?.[1] ?? '';
+      counts.set(action, (counts.get(action) ?? 0) + 1);
+      const fault = faults[action];
+      if (fault && request.headers['x-amz-target']) {
+        response.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': fault.code });
+        response.end(JSON.stringify({ __type: fault.code, message: 'injected' }));
+        return;
+      }
+      if (fault) {
+        response.writeHead(fault.status, { 'content-type': 'text/xml' });
+        response.end(`<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fault.code}</Code><Message>injected</Message></Error></Errors><RequestID>r</RequestID></Response>`);
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(request.headers)) if (typeof value === 'string' && key !== 'host' && key !== 'content-length') headers[key] = value;
+      fetch(`${moto.endpoint}${request.url}`, { method: request.method, headers, body: payload.length ? payload : undefined })
+        .then(async (answer) => {
+          response.writeHead(answer.status, Object.fromEntries([...answer.headers.entries()].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding'].includes(k))));
+          response.end(Buffer.from(await answer.arrayBuffer()));
+        })
+        .catch(() => { response.writeHead(502); response.end(); });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await body(counts);
+  } finally {
+    process.env.AWS_ENDPOINT_URL = endpoint;
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('--from-aws: a partial read plans what it can and marks the rest UNKNOWN', () => {
+  it('DescribeSecurityGroups denied: the stores are UNKNOWN and the plan names the permission', async () => {
+    await withFaults({ DescribeSecurityGroups: { status: 403, code: 'UnauthorizedOperation' } }, async () => {
+      const run = await cli('--from-aws', '--job', 'etl', '--format', 'json', '--no-failover');
+      expect(verdicts(run.stdout)[0].stores).toEqual([GLUE_NET, 'warehouse:UNKNOWN']);
+      expect(run.stdout).toContain('ec2:DescribeSecurityGroups could not be read (access denied (UnauthorizedOperation): grant ec2:DescribeSecurityGroups)');
+    });
+  });
+
+  it('DescribeNetworkAcls throttled: retried, then UNKNOWN, never "no ACL"', async () => {
+    await withFaults({ DescribeNetworkAcls: { status: 503, code: 'RequestLimitExceeded' } }, async (counts) => {
+      const run = await cli('--from-aws', '--job', 'etl', '--format', 'json', '--no-failover');
+      expect(counts.get('DescribeNetworkAcls')).toBe(5);
+      expect(verdicts(run.stdout)[0].stores).toEqual([GLUE_NET, 'warehouse:UNKNOWN']);
+      expect(run.stdout).toContain('ec2:DescribeNetworkAcls could not be read (throttled after retries (RequestLimitExceeded)');
+    });
+  });
+
+  it('GetJobs denied and no templates: nothing to plan, one line, exit 2', async () => {
+    await withFaults({ GetJobs: { status: 400, code: 'AccessDeniedException' } }, async () => {
+      const run = await cli('--from-aws');
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toBe('glue-netplan: the account: the Glue jobs could not be read (access denied (AccessDeniedException): grant glue:GetJobs), so there is nothing to plan\n');
+    });
   });
 });
