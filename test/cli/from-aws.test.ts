@@ -1,17 +1,17 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import {
   AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, CreateRouteTableCommand,
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcPeeringConnectionCommand, DescribeRouteTablesCommand,
   EC2Client, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { createServer, Server } from 'http';
-import { AddressInfo } from 'net';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { Moto, startMoto, useEmulator } from './moto';
 import { runCliAsync } from '../../src/cli/run';
 import { parseFacts } from '../../src/ingest';
-import { Moto, startMoto, useEmulator } from './moto';
 
 /**
  * `--from-aws` against a real AWS API emulator (moto_server): the world is created through the
@@ -71,15 +71,21 @@ async function createWorld(): Promise<void> {
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: world.dbGroup, ...dbRule }));
   const connection = async (name: string, subnetId: string, groupId: string, url?: string) => glue.send(new CreateConnectionCommand({
     ConnectionInput: {
-      Name: name, ConnectionType: url ? 'JDBC' : 'NETWORK', ConnectionProperties: url ? { JDBC_CONNECTION_URL: url } : {},
+      Name: name,
+      ConnectionType: url ? 'JDBC' : 'NETWORK',
+      ConnectionProperties: url ? { JDBC_CONNECTION_URL: url } : {},
       PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: [groupId], AvailabilityZone: 'us-east-1a' },
     },
   }));
   await connection('glue-net', world.glueSubnet, world.glueGroup);
   await connection('warehouse', world.dbSubnet, world.dbGroup, 'jdbc:postgresql://10.50.1.10:5432/dw');
   const job = (name: string, connections: string[]) => glue.send(new CreateJobCommand({
-    Name: name, Role: 'arn:aws:iam::123456789012:role/glue', Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
-    Connections: { Connections: connections }, WorkerType: 'G.1X', NumberOfWorkers: 2,
+    Name: name,
+    Role: 'arn:aws:iam::123456789012:role/glue',
+    Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
+    Connections: { Connections: connections },
+    WorkerType: 'G.1X',
+    NumberOfWorkers: 2,
   }));
   await job('etl', ['glue-net', 'warehouse']);
   await job('nightly', ['glue-net']);

@@ -133,7 +133,9 @@ describe('--from-describe with templates', () => {
           Properties: {
             CatalogId: '111111111111',
             ConnectionInput: {
-              Name: 'warehouse', ConnectionType: 'JDBC', ConnectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.50.1.10:5432/dw' },
+              Name: 'warehouse',
+              ConnectionType: 'JDBC',
+              ConnectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.50.1.10:5432/dw' },
               PhysicalConnectionRequirements: { SubnetId: 'subnet-0db', SecurityGroupIdList: ['sg-0db'], AvailabilityZone: 'us-east-1a' },
             },
           },

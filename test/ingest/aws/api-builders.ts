@@ -5,7 +5,11 @@ import { AccountSnapshot } from '../../../src/ingest/aws';
  * so tests read like the account they describe.
  */
 export const apiVpc = (id: string, cidr: string, owner = '111111111111') => ({
-  VpcId: id, CidrBlock: cidr, OwnerId: owner, State: 'available', IsDefault: false,
+  VpcId: id,
+  CidrBlock: cidr,
+  OwnerId: owner,
+  State: 'available',
+  IsDefault: false,
   CidrBlockAssociationSet: [{ AssociationId: `${id}-cidr`, CidrBlock: cidr, CidrBlockState: { State: 'associated' } }],
 });
 
@@ -28,10 +32,13 @@ export const apiRouteTable = (id: string, vpcId: string, options: { main?: boole
 });
 
 export const tcpRule = (port: number, peer: { cidr?: string; group?: string }) => ({
-  IpProtocol: 'tcp', FromPort: port, ToPort: port,
+  IpProtocol: 'tcp',
+  FromPort: port,
+  ToPort: port,
   IpRanges: peer.cidr ? [{ CidrIp: peer.cidr }] : [],
   UserIdGroupPairs: peer.group ? [{ GroupId: peer.group, UserId: '111111111111' }] : [],
-  PrefixListIds: [], Ipv6Ranges: [],
+  PrefixListIds: [],
+  Ipv6Ranges: [],
 });
 export const allTraffic = (peer: { cidr?: string; group?: string }) => ({ ...tcpRule(0, peer), IpProtocol: '-1', FromPort: undefined, ToPort: undefined });
 
@@ -40,12 +47,18 @@ export const apiSecurityGroup = (id: string, vpcId: string, ingress: object[], e
 });
 
 export const naclEntry = (ruleNumber: number, egress: boolean, action: 'allow' | 'deny', cidr = '0.0.0.0/0', protocol = '-1', ports?: [number, number]) => ({
-  RuleNumber: ruleNumber, Egress: egress, RuleAction: action, Protocol: protocol, CidrBlock: cidr,
+  RuleNumber: ruleNumber,
+  Egress: egress,
+  RuleAction: action,
+  Protocol: protocol,
+  CidrBlock: cidr,
   ...(ports ? { PortRange: { From: ports[0], To: ports[1] } } : {}),
 });
 /** A default NACL: allow all both ways, then the implicit deny (rule 32767) AWS lists. */
 export const apiNetworkAcl = (id: string, vpcId: string, subnets: string[], entries?: object[], isDefault = true) => ({
-  NetworkAclId: id, VpcId: vpcId, IsDefault: isDefault,
+  NetworkAclId: id,
+  VpcId: vpcId,
+  IsDefault: isDefault,
   Associations: subnets.map((subnetId) => ({ NetworkAclAssociationId: `${id}-${subnetId}`, NetworkAclId: id, SubnetId: subnetId })),
   Entries: entries ?? [naclEntry(100, false, 'allow'), naclEntry(32767, false, 'deny'), naclEntry(100, true, 'allow'), naclEntry(32767, true, 'deny')],
 });
@@ -63,14 +76,21 @@ export const apiPeering = (id: string, requester: string, accepter: string, stat
 });
 
 export const apiConnection = (name: string, subnetId: string, groups: string[], az: string, url?: string) => ({
-  Name: name, ConnectionType: url ? 'JDBC' : 'NETWORK',
+  Name: name,
+  ConnectionType: url ? 'JDBC' : 'NETWORK',
   ConnectionProperties: url ? { JDBC_CONNECTION_URL: url, JDBC_ENFORCE_SSL: 'false' } : {},
   PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: groups, AvailabilityZone: az },
 });
 
 export const apiJob = (name: string, connections: string[], extra: Record<string, unknown> = {}) => ({
-  Name: name, Role: 'arn:aws:iam::111111111111:role/glue', Command: { Name: 'glueetl', ScriptLocation: 's3://scripts/job.py' },
-  Connections: { Connections: connections }, WorkerType: 'G.1X', NumberOfWorkers: 2, MaxCapacity: 2, ExecutionProperty: { MaxConcurrentRuns: 1 },
+  Name: name,
+  Role: 'arn:aws:iam::111111111111:role/glue',
+  Command: { Name: 'glueetl', ScriptLocation: 's3://scripts/job.py' },
+  Connections: { Connections: connections },
+  WorkerType: 'G.1X',
+  NumberOfWorkers: 2,
+  MaxCapacity: 2,
+  ExecutionProperty: { MaxConcurrentRuns: 1 },
   ...extra,
 });
 

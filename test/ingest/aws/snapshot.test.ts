@@ -1,9 +1,9 @@
-import { buildPlan } from '../../../src/engine';
-import { buildModel, parseFacts } from '../../../src/ingest';
-import { AccountSnapshot, snapshotToFacts } from '../../../src/ingest/aws';
 import {
   account, allTraffic, apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
 } from './api-builders';
+import { buildPlan } from '../../../src/engine';
+import { buildModel, parseFacts } from '../../../src/ingest';
+import { AccountSnapshot, snapshotToFacts } from '../../../src/ingest/aws';
 
 const factsOf = (snapshot: AccountSnapshot) => parseFacts(snapshotToFacts(snapshot), 'the account');
 const planOf = (snapshot: AccountSnapshot) => buildPlan(buildModel([], factsOf(snapshot)), { failover: false });
@@ -31,8 +31,12 @@ describe('DescribeVpcs', () => {
   it('gives CIDR blocks, account and Region; the main route table and default NACL by association', () => {
     const vpc = factsOf(account()).vpcs!.find((v) => v.id === 'vpc-0glue')!;
     expect(vpc).toEqual({
-      id: 'vpc-0glue', cidrBlocks: ['10.0.0.0/16'], region: 'us-east-1', account: '111111111111',
-      mainRouteTableId: 'rtb-0gluemain', defaultNetworkAclId: 'acl-0glue',
+      id: 'vpc-0glue',
+      cidrBlocks: ['10.0.0.0/16'],
+      region: 'us-east-1',
+      account: '111111111111',
+      mainRouteTableId: 'rtb-0gluemain',
+      defaultNetworkAclId: 'acl-0glue',
     });
   });
 
@@ -95,7 +99,8 @@ describe('DescribeSecurityGroups', () => {
     const group = apiSecurityGroup('sg-0db', 'vpc-0data', [{ ...tcpRule(5432, { cidr: '10.0.1.0/24', group: 'sg-0app' }) }]);
     const facts = factsOf({ ...full, securityGroups: replace(full.securityGroups!, 'GroupId', 'sg-0db', group) });
     expect(facts.securityGroups!.find((g) => g.id === 'sg-0db')).toEqual({
-      id: 'sg-0db', vpcId: 'vpc-0data',
+      id: 'sg-0db',
+      vpcId: 'vpc-0data',
       ingress: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, cidr: '10.0.1.0/24' }, { protocol: 'tcp', fromPort: 5432, toPort: 5432, securityGroupId: 'sg-0app' }],
       egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }],
     });
@@ -129,8 +134,14 @@ describe('DescribeNetworkAcls', () => {
 describe('DescribeVpcPeeringConnections', () => {
   it('gives status, owner, Region and DNS options', () => {
     expect(factsOf(account()).peerings).toEqual([{
-      id: 'pcx-0glue', requesterVpcId: 'vpc-0glue', accepterVpcId: 'vpc-0data', peerRegion: 'us-east-1', peerOwnerId: '222222222222',
-      status: 'active', allowDnsResolutionFromRequester: true, allowDnsResolutionFromAccepter: true,
+      id: 'pcx-0glue',
+      requesterVpcId: 'vpc-0glue',
+      accepterVpcId: 'vpc-0data',
+      peerRegion: 'us-east-1',
+      peerOwnerId: '222222222222',
+      status: 'active',
+      allowDnsResolutionFromRequester: true,
+      allowDnsResolutionFromAccepter: true,
     }]);
   });
 
@@ -162,7 +173,11 @@ describe('DescribeVpcEndpoints and DescribeNatGateways', () => {
 describe('GetConnections and GetJobs', () => {
   it('a connection gives its subnet, groups, AZ and JDBC URL', () => {
     expect(factsOf(account()).connections![1]).toEqual({
-      name: 'warehouse', connectionType: 'JDBC', subnetId: 'subnet-0db', securityGroupIds: ['sg-0db'], availabilityZone: 'us-east-1a',
+      name: 'warehouse',
+      connectionType: 'JDBC',
+      subnetId: 'subnet-0db',
+      securityGroupIds: ['sg-0db'],
+      availabilityZone: 'us-east-1a',
       address: 'jdbc:postgresql://10.50.1.10:5432/dw',
     });
   });
