@@ -1,7 +1,7 @@
 import { writeFileSync } from 'fs';
 import { buildPlan, Plan } from '../engine';
 import { buildModel, InputError, loadFacts, loadInputs } from '../ingest';
-import { AccountSnapshot, accountFacts, combineFacts, readDescribeDir, writeFactsFile } from '../ingest/aws';
+import { AccountSnapshot, planFacts, readDescribeDir } from '../ingest/aws';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
@@ -134,14 +134,17 @@ const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/$
 export function planFromFiles(options: CliOptions, cwd: string, account?: AccountSnapshot): Plan {
   const resolve = (p: string) => resolveIn(cwd, p);
   const inputs = loadInputs(options.paths.map(resolve));
-  let facts = options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined;
-  const snapshot = options.fromDescribe !== undefined ? readDescribeDir(resolve(options.fromDescribe)) : account;
-  if (options.fromAws && !snapshot) throw new InputError('--from-aws', 'the account was not read (use runCliAsync)');
-  if (snapshot) {
-    const read = accountFacts(snapshot, inputs, { jobNames: options.jobs, origin: options.fromDescribe ?? 'the account' });
-    if (options.writeFacts !== undefined) writeFactsFile(resolve(options.writeFacts), read);
-    facts = facts ? combineFacts(read, facts) : read;
-  }
+  if (options.fromAws && !account) throw new InputError('--from-aws', 'the account was not read (use runCliAsync)');
+  // Lookup context, the account (--from-aws / --from-describe), then --facts: see docs/live.md.
+  const facts = planFacts({
+    inputs,
+    userFacts: options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined,
+    snapshot: options.fromDescribe !== undefined ? readDescribeDir(resolve(options.fromDescribe)) : account,
+    jobNames: options.jobs,
+    origin: options.fromDescribe ?? 'the account',
+    writeFacts: options.writeFacts !== undefined ? resolve(options.writeFacts) : undefined,
+    contextFile: resolve('cdk.context.json'),
+  });
   return buildPlan(buildModel(inputs, facts), { azDown: options.azDown, failover: options.failover });
 }
 

@@ -3,11 +3,13 @@ import { InputError } from '../errors';
 import { FactsDocument, parseFacts } from '../facts';
 import { buildModel } from '../resources';
 import { TemplateInput } from '../types';
+import { loadLookupContext } from './cdk-context';
 import { AccountSnapshot, snapshotToFacts, SNAPSHOT_CALLS } from './snapshot';
 
 export { snapshotToFacts, SNAPSHOT_CALLS } from './snapshot';
 export type { AccountSnapshot } from './snapshot';
 export { readDescribeDir, DESCRIBE_FILES } from './describe-dir';
+export { lookupContextFacts, loadLookupContext } from './cdk-context';
 
 export interface AccountFactsOptions {
   /** `--job NAME`: plan only these deployed jobs (without templates). */
@@ -57,4 +59,35 @@ export function writeFactsFile(file: string, facts: FactsDocument): void {
   } catch (e) {
     throw new InputError(file, `cannot write the facts file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+}
+
+export interface PlanFactsOptions {
+  readonly inputs: TemplateInput[];
+  /** `--facts FILE`: merged last (over what was read). */
+  readonly userFacts?: FactsDocument;
+  /** What `--from-aws` / `--from-describe` read. */
+  readonly snapshot?: AccountSnapshot;
+  readonly jobNames?: readonly string[];
+  readonly origin: string;
+  /** `--write-facts FILE` (resolved). */
+  readonly writeFacts?: string;
+  /** `cdk.context.json` whose `Vpc.fromLookup` entries describe looked-up VPCs (used with templates, when it exists). */
+  readonly contextFile?: string;
+}
+
+/**
+ * Every facts source of a CLI plan, weakest first: `Vpc.fromLookup` context, the account read,
+ * the user's facts file. Writes `--write-facts` (what was read only).
+ */
+export function planFacts(options: PlanFactsOptions): FactsDocument | undefined {
+  let facts: FactsDocument | undefined;
+  const lookups = options.inputs.length && options.contextFile ? loadLookupContext(options.contextFile) : undefined;
+  if (lookups) facts = lookups;
+  if (options.snapshot) {
+    const read = accountFacts(options.snapshot, options.inputs, { jobNames: options.jobNames, origin: options.origin });
+    if (options.writeFacts !== undefined) writeFactsFile(options.writeFacts, read);
+    facts = facts ? combineFacts(facts, read) : read;
+  }
+  if (options.userFacts) facts = facts ? combineFacts(facts, options.userFacts) : options.userFacts;
+  return facts;
 }
