@@ -64,7 +64,8 @@ export function seedGlueJobNetworkApp(app: App = new App(), options: { guard?: b
     engine,
     vpc: scope.vpc,
     vpcSubnets: isolated,
-    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    // cfn-lint (E3062): PostgreSQL 16.4 is offered from db.t4g.medium up.
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
     storageEncrypted: true,
   });
   const mysql = database(b, 'Mysql', rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }));

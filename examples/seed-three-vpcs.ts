@@ -76,7 +76,8 @@ const postgres = new rds.DatabaseInstance(c, 'Postgres', {
   vpc: c.vpc,
   vpcSubnets: isolated,
   securityGroups: [c.glueGroup],
-  instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+  // cfn-lint (E3062): PostgreSQL 16.4 is offered from db.t4g.medium up.
+  instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
   storageEncrypted: true,
 });
 

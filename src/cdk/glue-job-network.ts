@@ -6,6 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { GlueDataStore } from './data-store';
+import { isCfnResourceOfType } from './private/cfn-type';
 import { AppRoutingIndex } from './private/glue-job-network-s3';
 import {
   ObservedStore, observeDatabaseCluster, observeDatabaseInstance, observeRedshiftCluster, securityGroupsOf, subnetsById,
@@ -944,9 +945,9 @@ export class GlueJobNetwork extends Construct {
 // ---------------------------------------------------------------------------------------------
 
 function findCfnJob(job: IConstruct): glue.CfnJob {
-  if (job instanceof glue.CfnJob) return job;
+  if (isCfnResourceOfType<glue.CfnJob>(job, 'AWS::Glue::Job')) return job;
   const child = job.node.defaultChild;
-  if (child instanceof glue.CfnJob) return child;
+  if (isCfnResourceOfType<glue.CfnJob>(child, 'AWS::Glue::Job')) return child;
   throw new Error(`GlueJobNetwork.attachTo(): ${job.node.path} is neither a glue.CfnJob nor a Glue job construct whose default child is one.`);
 }
 
@@ -955,7 +956,7 @@ function isGrantable(construct: IConstruct): construct is IConstruct & iam.IGran
 }
 
 function isDefinedInApp(vpc: ec2.IVpc): boolean {
-  return vpc.node.defaultChild instanceof ec2.CfnVPC;
+  return isCfnResourceOfType(vpc.node.defaultChild, 'AWS::EC2::VPC');
 }
 
 /** Two handles on one VPC: the same construct, or the same VPC ID (a literal, or the same token). */

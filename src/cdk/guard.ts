@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, App, CfnElement, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../engine';
-import { buildModel } from '../ingest';
+import { buildModel, FactsDocument, InputError, loadFacts, parseFacts } from '../ingest';
 import { allFindings, toJson, toMarkdown, writeJson } from '../report';
-import { materializeRemedy } from './private/auto-peer';
+import { AddedResource, materializeRemedy } from './private/auto-peer';
+import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
 import { GuardCheck } from './private/guard-check';
 import { readTree, TreeSnapshot } from './private/tree-reader';
 import { templatePathOf } from './private/validation-report';
@@ -71,6 +72,30 @@ export class GuardReporting {
 }
 
 /**
+ * What auto-peer may open to repair the paths of a connection Glue falls over to after a
+ * single-AZ failure.
+ */
+export class FailoverRepair {
+  /**
+   * Admit only the fallback connection's Glue group (the one with the self-referencing rule), and
+   * refuse, with a GNP-AUTOPEER-UNFIXABLE warning, when that group is also a data store's group:
+   * in the common layout where a database wears the Glue group, admitting it on another store
+   * would let the databases reach each other. The default.
+   */
+  public static readonly GLUE_GROUPS_ONLY = new FailoverRepair('glue-groups-only');
+
+  /**
+   * Admit the fallback connection's Glue group even when a data store wears it too.
+   */
+  public static readonly ALLOW_STORE_GROUPS = new FailoverRepair('allow-store-groups');
+
+  private constructor(
+    /** The policy's name. */
+    public readonly name: string,
+  ) {}
+}
+
+/**
  * Options of the {@link GlueNetworkGuard}.
  */
 export interface GlueNetworkGuardProps {
@@ -124,6 +149,31 @@ export interface GlueNetworkGuardProps {
    * @default 'glue-netplan.report.md'
    */
   readonly reportFileName?: string;
+
+  /**
+   * A facts file (JSON, the format of the CLI's `--facts` option) describing networks the app does
+   * not define: VPCs, subnets, route tables, peerings, Glue connections of other teams. A relative
+   * path is resolved against the working directory of the CDK app. The guard's fix texts ask for
+   * it where a verdict is UNKNOWN.
+   *
+   * @default - no facts file
+   */
+  readonly factsFile?: string;
+
+  /**
+   * The facts document itself (the parsed JSON of a facts file), for facts built in code. Used
+   * with `factsFile`, both are read (the file's entries first).
+   *
+   * @default - no facts document
+   */
+  readonly facts?: { [key: string]: any };
+
+  /**
+   * What auto-peer may open to repair the paths of a fallback connection (failover on).
+   *
+   * @default FailoverRepair.GLUE_GROUPS_ONLY
+   */
+  readonly failoverRepair?: FailoverRepair;
 }
 
 /**
@@ -163,11 +213,21 @@ export class GlueNetworkGuard implements IAspect {
   /** The check registered on the app for each analyzed scope (VALIDATION_REPORT). */
   private readonly checks = new Map<IConstruct, GuardCheck>();
   private lastPlan?: Plan;
+  private readonly failoverRepair: FailoverRepair;
+  private readonly factsFile?: string;
+  private readonly factsObject?: { [key: string]: any };
+  /** The hook child the guard analyzes from, per analyzed scope (see `visit`). */
+  private readonly hooks = new Map<IConstruct, IConstruct>();
+  /** Stacks told already that two copies of aws-cdk-lib are loaded. */
+  private readonly toldTwoCopies = new WeakSet<IConstruct>();
 
   /**
    * @param props the guard's options
    */
   constructor(props: GlueNetworkGuardProps = {}) {
+    this.failoverRepair = props.failoverRepair ?? FailoverRepair.GLUE_GROUPS_ONLY;
+    this.factsFile = props.factsFile;
+    this.factsObject = props.facts;
     this.mode = props.mode ?? GuardMode.FAIL;
     this.reporting = props.reporting ?? GuardReporting.VALIDATION_REPORT;
     this.options = { azDown: props.unhealthyAvailabilityZones ?? [], failover: props.failover ?? true };
@@ -187,21 +247,43 @@ export class GlueNetworkGuard implements IAspect {
   }
 
   /**
-   * Analyzes the whole subtree the aspect was added to, on its first node; skips the others.
-   * A new synthesis visits that first node again and gets a fresh analysis.
+   * Analyzes the whole subtree the aspect was added to once every aspect has visited it, whatever
+   * their priorities: on its first node (the scope) the guard adds an empty hook construct as the
+   * scope's last child, and analyzes when CDK visits that hook, which it does after every other
+   * node of the scope, each with all of its aspects. So auto-peer repairs the connections that
+   * mutating aspects leave, not the ones they find. A new synthesis does the same again.
    *
    * @param node the construct visited
    */
   public visit(node: IConstruct): void {
+    for (const [scope, hook] of this.hooks) {
+      if (hook === node) {
+        this.analyze(scope);
+        return;
+      }
+    }
     if (!this.analyzed.includes(node)) {
       if (this.analyzed.some((scope) => isAncestor(scope, node))) return;
       this.analyzed.push(node);
     }
-    this.analyze(node);
+    this.placeHook(node);
+  }
+
+  /** Makes the scope's hook its last child, so CDK visits it after the rest of the scope. */
+  private placeHook(scope: IConstruct): void {
+    let hook = this.hooks.get(scope);
+    const children = scope.node.children;
+    if (hook && children[children.length - 1] === hook) return;
+    if (hook) scope.node.tryRemoveChild(hook.node.id);
+    let id = 'GlueNetplanGuard';
+    for (let n = 2; scope.node.tryFindChild(id); n++) id = `GlueNetplanGuard${n}`;
+    hook = new Construct(scope as Construct, id);
+    this.hooks.set(scope, hook);
   }
 
   private analyze(scope: IConstruct): void {
     const root = scope.node.root;
+    this.tellIfTwoCdkCopies(scope);
     if (this.reporting === GuardReporting.VALIDATION_REPORT && App.isApp(root)) this.deferCheck(scope, root);
     else this.analyzeTree(scope);
   }
@@ -217,17 +299,25 @@ export class GlueNetworkGuard implements IAspect {
     let earlierFindings: Finding[] = [];
     if (this.mode === GuardMode.AUTO_PEER) {
       const snapshot = readTree(scope);
-      const remedy = planRemedy(buildModel(snapshot.inputs), this.options);
-      const placed = materializeRemedy(remedy, snapshot);
-      earlierFindings = [...remedy.unfixable, ...placed.unfixable].map((f) => inTemplateFile(snapshot, f));
+      const facts = this.readFacts();
+      if (facts.problem) {
+        // The check reports the unreadable facts; repairing without them would be guessing.
+        earlierFindings = [];
+      } else {
+        const remedy = planRemedy(buildModel(snapshot.inputs, facts.document), { ...this.options, failoverOpensStoreGroups: this.failoverRepair === FailoverRepair.ALLOW_STORE_GROUPS });
+        const placed = materializeRemedy(remedy, snapshot);
+        const summary = addedSummary(snapshot, remedy.peerings[0]?.jobIds[0] ?? remedy.rules[0]?.jobIds[0], placed.resources);
+        earlierFindings = [...remedy.unfixable, ...placed.unfixable, ...(summary ? [summary] : [])].map((f) => inTemplateFile(snapshot, f));
+        resynthesizeNestedStages(scope, new Set<IConstruct>([...placed.stacks, ...snapshot.problems.map((p) => p.element)]));
+      }
       withoutStackTraces(() => this.reportProblems(snapshot));
-      resynthesizeNestedStages(scope, new Set<IConstruct>([...placed.stacks, ...snapshot.problems.map((p) => p.element)]));
     }
     let check = this.checks.get(scope);
     if (!check) {
       check = new GuardCheck({
         scope,
         planOptions: this.options,
+        facts: () => this.readFacts(true).document,
         warnOnly: this.mode === GuardMode.WARN_ONLY,
         onPlan: (plan) => {
           this.lastPlan = plan;
@@ -245,14 +335,22 @@ export class GlueNetworkGuard implements IAspect {
     let snapshot = readTree(scope);
     const extra: Finding[] = [];
     const added: IConstruct[] = [];
+    const facts = this.readFacts();
+    if (facts.problem) {
+      // On a stack (errors on an App are not reported with any stack's).
+      const target = scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
+      withoutStackTraces(() => Validations.of(target).addError(RULES.inputUnresolved.id, `[${RULES.inputUnresolved.id}] cdk-glue-netplan cannot read its facts: ${facts.problem}. Nothing was checked${this.mode === GuardMode.AUTO_PEER ? ' or added' : ''}.`));
+      return;
+    }
     if (this.mode === GuardMode.AUTO_PEER) {
-      const remedy = planRemedy(buildModel(snapshot.inputs), this.options);
+      const remedy = planRemedy(buildModel(snapshot.inputs, facts.document), { ...this.options, failoverOpensStoreGroups: this.failoverRepair === FailoverRepair.ALLOW_STORE_GROUPS });
       const placed = materializeRemedy(remedy, snapshot);
-      extra.push(...remedy.unfixable, ...placed.unfixable);
+      const summary = addedSummary(snapshot, remedy.peerings[0]?.jobIds[0] ?? remedy.rules[0]?.jobIds[0], placed.resources);
+      extra.push(...remedy.unfixable, ...placed.unfixable, ...(summary ? [summary] : []));
       added.push(...placed.stacks);
       if (placed.added > 0) snapshot = readTree(scope);
     }
-    const plan = buildPlan(buildModel(snapshot.inputs), this.options);
+    const plan = buildPlan(buildModel(snapshot.inputs, facts.document), this.options);
     this.lastPlan = { ...plan, findings: [...plan.findings, ...extra] };
     const touched = new Set<IConstruct>(added);
     withoutStackTraces(() => {
@@ -261,6 +359,32 @@ export class GlueNetworkGuard implements IAspect {
     });
     resynthesizeNestedStages(scope, touched);
     this.writePlan(scope);
+  }
+
+  /**
+   * The facts of the props: the file's, then the document's, merged as one document. In the
+   * check (`throwing`), an unreadable file is an InputError the validation report turns into a
+   * failure; in the tree reading, it is returned as a problem.
+   */
+  private readFacts(throwing = false): { document?: FactsDocument; problem?: string } {
+    try {
+      const documents: FactsDocument[] = [];
+      if (this.factsFile !== undefined) documents.push(loadFacts(path.resolve(this.factsFile)));
+      if (this.factsObject !== undefined) documents.push(parseFacts(this.factsObject, '(the guard\'s facts prop)'));
+      return { document: mergeFacts(documents) };
+    } catch (e) {
+      if (throwing || !(e instanceof InputError)) throw e;
+      return { problem: e.message };
+    }
+  }
+
+  /** Says once per stack tree that the app loaded another copy of aws-cdk-lib, and how to fix it. */
+  private tellIfTwoCdkCopies(scope: IConstruct): void {
+    if (!builtWithAnotherCdkCopy(scope)) return;
+    const stack = scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
+    if (this.toldTwoCopies.has(stack)) return;
+    this.toldTwoCopies.add(stack);
+    withoutStackTraces(() => Annotations.of(stack).addWarningV2('cdk-glue-netplan:twoCopiesOfAwsCdkLib', TWO_CDK_COPIES_MESSAGE));
   }
 
   /** Warns on each element the guard could not render to read it; returns them. */
@@ -296,6 +420,38 @@ export class GlueNetworkGuard implements IAspect {
     if (this.planFileName !== '') writeChunked(path.join(outdir, this.planFileName), (write) => { writeJson(this.lastPlan!, write); write('\n'); });
     if (this.reportFileName !== '') fs.writeFileSync(path.join(outdir, this.reportFileName), toMarkdown(this.lastPlan));
   }
+}
+
+/** Facts documents as one: the entries of each list, in order. */
+function mergeFacts(documents: FactsDocument[]): FactsDocument | undefined {
+  if (documents.length <= 1) return documents[0];
+  const merged: any = { ...documents[0] };
+  for (const doc of documents.slice(1)) {
+    for (const [key, value] of Object.entries(doc)) {
+      merged[key] = Array.isArray(value) && Array.isArray(merged[key]) ? [...merged[key], ...value] : value;
+    }
+  }
+  return merged as FactsDocument;
+}
+
+/**
+ * The one finding that says what auto-peer added in this synthesis, per stack and why (an info
+ * finding on the first job that needed something): shown in CDK's output and the Markdown report.
+ */
+function addedSummary(snapshot: TreeSnapshot, jobId: string | undefined, resources: AddedResource[]): Finding | undefined {
+  if (!resources.length) return undefined;
+  const byStack = new Map<Stack, AddedResource[]>();
+  for (const r of resources) byStack.set(r.stack, [...(byStack.get(r.stack) ?? []), r]);
+  const parts = [...byStack].map(([stack, items]) => `in stack ${stack.node.path}: ${items.map((i) => (i.why ? `${i.what} (${i.why})` : i.what)).join('; ')}`);
+  const job = jobId ? snapshot.elements.get(jobId) : undefined;
+  const stackName = jobId ? jobId.slice(0, jobId.lastIndexOf('/')) : snapshot.stackNames.get([...byStack.keys()][0]) ?? '';
+  return {
+    ruleId: RULES.autoPeerAdded.id,
+    severity: RULES.autoPeerAdded.severity,
+    source: job ? { stack: stackName, logicalId: jobId!.slice(jobId!.lastIndexOf('/') + 1), constructPath: job.node.path } : { stack: stackName, logicalId: '(app)' },
+    message: `Auto-peer added ${resources.length} item${resources.length > 1 ? 's' : ''} to this synthesis, ${parts.join('. ')}.`,
+    fix: 'Nothing to fix: review the additions in the diff. To own them, copy them into your stacks (VpcPeering, routes, rules) and switch the guard to GuardMode.FAIL.',
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   custom_resources as cr,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { isCfnResourceOfType } from './private/cfn-type';
 import { Ipv4Block, blockContains, blocksOverlap, parseIpv4Block } from './private/ipv4-block';
 import { VpcIpv4Block, discoverVpcIpv4Blocks } from './private/vpc-ipv4-blocks';
 
@@ -523,7 +524,7 @@ function knownVpcEnvironment(vpc: ec2.IVpc, what: 'account' | 'region'): string 
   if (value === undefined) {
     return undefined;
   }
-  const definedInApp = vpc.node.defaultChild instanceof ec2.CfnVPC;
+  const definedInApp = isCfnResourceOfType(vpc.node.defaultChild, 'AWS::EC2::VPC');
   return definedInApp || value !== Stack.of(vpc)[what] ? value : undefined;
 }
 

@@ -1,37 +1,49 @@
-import { writeFileSync } from 'fs';
 import { buildPlan, Plan } from '../engine';
-import { buildModel, InputError, loadFacts, loadInputs } from '../ingest';
+import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseParameterArgument } from '../ingest';
+import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
+import { writeReportFile } from './output';
 import { AccountSnapshot, planFacts, readDescribeDir } from '../ingest/aws';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
 export type Format = typeof FORMATS[number];
 
-export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--az-down AZ ...] [--no-failover]
-                    [--format text|json|markdown|sarif|dot] [--output FILE]
+export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameters KEY=VALUE ... | FILE]
+                    [--az-down AZ ...] [--no-failover]
+                    [--format text|json|markdown|sarif|dot] [--output FILE] [--max-input-mb N]
                     [--from-aws | --from-describe DIR] [--job NAME ...] [--write-facts FILE]
 
-Replays AWS Glue's connection selection for every Glue job in the given CloudFormation templates
-(JSON or YAML) or CDK cloud assemblies (default: ./cdk.out), traces every data store path hop by
-hop, and prints the plan.
+Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in
+the given CloudFormation templates (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out),
+traces every data store path hop by hop, and prints the plan.
 
   PATH            a cdk.out directory (manifest.json) or a template file; several allowed
   --facts FILE    JSON describing networks defined outside the templates (see docs/facts.md)
+  --parameters P  values of the templates' parameters, as deployed (repeatable):
+                    Key=Value ...        for every stack that declares Key
+                    Stack:Key=Value ...  for one stack (its name, or its CDK display name)
+                    FILE, Stack:FILE     a JSON file, [{"ParameterKey": "K", "ParameterValue": "V"}]
+                                         (as the AWS CLI takes it) or {"Parameters": {"K": "V"}}
+                                         (a CodePipeline template configuration)
+                  An AWS::SSM::Parameter::Value<...> parameter is unknown unless given here (give
+                  the SSM parameter's value). A parameter with no default and no value is reported.
   --az-down AZ    treat AZ as failed for the main selection (repeatable, or several values)
   --no-failover   skip the single-AZ failure what-ifs
   --format F      text (default; coloured on a terminal unless NO_COLOR is set), json (the plan
                   for scripts), markdown (summary, diagrams, blocked paths and fixes), sarif
                   (SARIF 2.1.0 for code scanning, results at the template line of each resource)
                   or dot (the network diagrams as Graphviz DOT)
-  --output FILE   write the report to FILE instead of standard output
+  --output FILE   write the report to FILE instead of standard output (never over an input;
+                  written to a temporary file, then renamed)
+  --max-input-mb N  stop reading after N MB of input, all files together (default ${DEFAULT_MAX_INPUT_MB})
   --from-aws      read the account (AWS SDK credentials, AWS_REGION): alone, plan every deployed
                   Glue job; with templates, read what they name but do not define (docs/live.md)
   --from-describe DIR  the same from saved \`aws ec2 describe-*\` / \`aws glue get-*\` outputs
   --job NAME      with --from-aws/--from-describe alone: plan only this job (repeatable)
   --write-facts FILE  write what was read as a facts file for --facts
 
-Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable input or an
-unwritable --output file.`;
+Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable, malformed or
+too large input, or an unwritable --output file.`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -44,11 +56,15 @@ export interface CliIo {
 export interface CliOptions {
   readonly paths: string[];
   readonly facts?: string;
+  /** `--parameters`: values for the templates' parameters, in the order given (later ones win). */
+  readonly parameters?: readonly ParameterSource[];
   readonly azDown: string[];
   readonly failover: boolean;
   readonly format: Format;
   /** Write the report to this file instead of standard output. */
   readonly output?: string;
+  /** The most input to read, all files together, in MB (default DEFAULT_MAX_INPUT_MB). */
+  readonly maxInputMb?: number;
   /** Read the account (`--from-aws`) or saved describe outputs (`--from-describe DIR`). */
   readonly fromAws?: boolean;
   readonly fromDescribe?: string;
@@ -61,9 +77,11 @@ class UsageError extends Error {}
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   const paths: string[] = [];
   const azDown: string[] = [];
+  const parameters: ParameterSource[] = [];
   let facts: string | undefined;
   let format: Format = 'text';
   let output: string | undefined;
+  let maxInputMb: number | undefined;
   let failover = true;
   const account: { fromAws?: boolean; fromDescribe?: string; jobs?: string[]; writeFacts?: string } = {};
   for (let i = 0; i < argv.length; i++) {
@@ -82,6 +100,21 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (facts !== undefined) throw new UsageError('--facts given twice');
         facts = value();
         break;
+      case '--parameters': {
+        const parameter = (text: string) => {
+          try {
+            return parseParameterArgument(text);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+        };
+        parameters.push(parameter(value()));
+        // `--parameters A=1 B=2` takes the following bare words that are Key=Value pairs.
+        while (inline === undefined && i + 1 < argv.length && !argv[i + 1].startsWith('-') && /^[^=]+=/.test(argv[i + 1])) {
+          parameters.push(parameter(argv[++i]));
+        }
+        break;
+      }
       case '--az-down':
         azDown.push(value());
         // `--az-down a b` takes the following bare words that look like AZ names.
@@ -111,6 +144,13 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (account.writeFacts !== undefined) throw new UsageError('--write-facts given twice');
         account.writeFacts = value();
         break;
+      case '--max-input-mb': {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) throw new UsageError(`--max-input-mb must be a positive number of megabytes; not ${v}`);
+        maxInputMb = n;
+        break;
+      }
       case '--no-failover':
         failover = false;
         break;
@@ -124,28 +164,58 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   if (!reading && (account.jobs || account.writeFacts)) throw new UsageError(`${account.jobs ? '--job' : '--write-facts'} needs --from-aws or --from-describe DIR`);
   if (account.jobs && paths.length) throw new UsageError('--job limits the jobs read from the account: it cannot be combined with templates');
   return {
-    paths: paths.length || reading ? paths : ['cdk.out'], facts, azDown, failover, format, ...(output !== undefined ? { output } : {}), ...account,
+    paths: paths.length || reading ? paths : ['cdk.out'],
+    facts,
+    azDown,
+    failover,
+    format,
+    ...(parameters.length ? { parameters } : {}),
+    ...(output !== undefined ? { output } : {}),
+    ...(maxInputMb !== undefined ? { maxInputMb } : {}),
+    ...account,
   };
 }
 
 const resolveIn = (cwd: string, p: string) => (p.startsWith('/') ? p : `${cwd}/${p}`);
 
+/** The run's input budget: `--max-input-mb`, every file read counted. */
+export function inputBudget(options: CliOptions): InputBudget {
+  const mb = options.maxInputMb ?? DEFAULT_MAX_INPUT_MB;
+  return new InputBudget(mb * 1024 * 1024, `raise it with --max-input-mb (now ${mb})`);
+}
+
 /** Reads the inputs and plans; InputError for unreadable input. `account`: what `--from-aws` read. */
-export function planFromFiles(options: CliOptions, cwd: string, account?: AccountSnapshot): Plan {
+export function planFromFiles(options: CliOptions, cwd: string, budget: InputBudget = inputBudget(options), account?: AccountSnapshot): Plan {
+  return readAndPlan(options, cwd, budget, account).plan;
+}
+
+function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, account?: AccountSnapshot): { plan: Plan; connections: number } {
   const resolve = (p: string) => resolveIn(cwd, p);
-  const inputs = loadInputs(options.paths.map(resolve));
+  const inputs = applyParameters(loadInputs(options.paths.map(resolve), budget), options.parameters ?? [], resolve);
   if (options.fromAws && !account) throw new InputError('--from-aws', 'the account was not read (use runCliAsync)');
   // Lookup context, the account (--from-aws / --from-describe), then --facts: see docs/live.md.
   const facts = planFacts({
     inputs,
-    userFacts: options.facts !== undefined ? loadFacts(resolve(options.facts)) : undefined,
+    userFacts: options.facts !== undefined ? loadFacts(resolve(options.facts), budget) : undefined,
     snapshot: options.fromDescribe !== undefined ? readDescribeDir(resolve(options.fromDescribe)) : account,
     jobNames: options.jobs,
     origin: options.fromDescribe ?? 'the account',
     writeFacts: options.writeFacts !== undefined ? resolve(options.writeFacts) : undefined,
     contextFile: resolve('cdk.context.json'),
   });
-  return buildPlan(buildModel(inputs, facts), { azDown: options.azDown, failover: options.failover });
+  const model = buildModel(inputs, facts);
+  return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover }), connections: model.connections.size };
+}
+
+/**
+ * The text report of an input with nothing to check (no job, no finding): one line saying so,
+ * rather than an empty plan.
+ */
+function nothingToCheck(plan: Plan, connections: number, paths: readonly string[]): string | undefined {
+  if (plan.jobs.length > 0 || allFindings(plan).length > 0) return undefined;
+  const where = paths.join(', ');
+  if (connections === 0) return `No Glue job, crawler or connection in ${where}: nothing to check.\n`;
+  return `No Glue job or crawler in ${where} (${connections} connection${connections === 1 ? '' : 's'}, used by none): nothing to check.\n`;
 }
 
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
@@ -163,9 +233,12 @@ export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnap
   }
   let plan: Plan;
   let report: string;
+  const budget = inputBudget(options);
   try {
-    plan = planFromFiles(options, io.cwd, account);
-    report = render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
+    const read = readAndPlan(options, io.cwd, budget, account);
+    plan = read.plan;
+    report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
+      ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`glue-netplan: ${e.message}\n`);
@@ -179,7 +252,11 @@ export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnap
     io.stdout(report);
   } else {
     try {
-      writeFileSync(resolveIn(io.cwd, options.output), report);
+      const problem = writeReportFile(resolveIn(io.cwd, options.output), report, budget.filesRead);
+      if (problem) {
+        io.stderr(`glue-netplan: ${options.output}: cannot write the report: the --output file ${problem}\n`);
+        return 2;
+      }
     } catch (e) {
       io.stderr(`glue-netplan: ${options.output}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
       return 2;

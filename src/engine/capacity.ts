@@ -9,7 +9,8 @@ export const RESERVED_ADDRESSES = 5;
  * 2 for G.1X and larger, as observed), or DPUs + 1 for legacy MaxCapacity jobs.
  */
 export function enisPerRun(job: GlueJob): number {
-  if (job.command === 'pythonshell') return 1;
+  // A crawler's ENIs are not documented; one is assumed (RULES.md), so no subnet is judged too small for it.
+  if (job.command === 'pythonshell' || job.kind === 'crawler') return 1;
   if (job.workerType && job.numberOfWorkers?.known) {
     return job.numberOfWorkers.value + (job.workerType === 'Standard' ? 1 : 2);
   }

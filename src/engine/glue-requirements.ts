@@ -50,14 +50,18 @@ function judgeGroups(topo: Topology, ids: readonly string[]): GroupsJudgement | 
     described.push(group);
   }
   if (!described.length) return undefined;
-  const selfRef = described.some((g) => g.ingress.some((r) => allTcp(r) && r.peer.kind === 'security-group' && r.peer.groupId === g.id));
+  // A rule that may not exist as shown (`uncertain`) proves nothing, but may be the one needed:
+  // then there is no finding (the reader reported the unresolved value).
+  const selfRef = described.some((g) => g.ingress.some((r) => (r.uncertain ? r.peer.kind === 'unknown' || r.peer.kind === 'security-group' : allTcp(r))
+    && (r.peer.kind === 'unknown' || (r.peer.kind === 'security-group' && r.peer.groupId === g.id))));
+  const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
+  const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
+  if (described.some((g) => g.egress.some((r) => r.uncertain))) return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, openIngress, openEgress };
   const egress = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
   const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
   const selfEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
   const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-  const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
-  const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
   return { source: described[0].source, selfRef, egressEnough: allOpen || allTcpOut || (selfEgress && https), selfEgress, openIngress, openEgress };
 }
 

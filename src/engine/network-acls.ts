@@ -40,6 +40,8 @@ export function checkAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange,
         if (!entry.cidr.known) { unknownReason = unknownReason ?? `rule ${entry.ruleNumber} has an unknown CIDR (${entry.cidr.reason})`; decided = true; break; }
         if (!contains(entry.cidr.value, addr)) continue;
         if (entry.ports && !(entry.ports.from <= port.from && port.to <= entry.ports.to)) continue;
+        // An entry that may not exist as shown decides nothing where it may match.
+        if (entry.uncertain) { unknownReason = unknownReason ?? `rule ${entry.ruleNumber} may match (${entry.uncertain})`; decided = true; break; }
         if (!entry.allow) denied.push(`${formatRange(addr)} port ${portText(port)} (rule ${entry.ruleNumber} denies)`);
         decided = true;
         break;

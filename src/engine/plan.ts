@@ -1,4 +1,4 @@
-import { SourceRef } from '../model';
+import { GlueUnitKind, SourceRef } from '../model';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Verdict = 'REACHABLE' | 'UNREACHABLE' | 'UNKNOWN';
@@ -98,6 +98,8 @@ export interface FailoverScenario {
 }
 
 export interface JobPlan {
+  /** What is planned: a crawler, a dev endpoint or a session; absent for a job. */
+  readonly kind?: GlueUnitKind;
   readonly id: string;
   readonly source: SourceRef;
   readonly name: string;

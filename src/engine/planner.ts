@@ -1,4 +1,4 @@
-import { GlueConnection, GlueJob, NetworkModel, Subnet } from '../model';
+import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../model';
 import { enisPerRun, usableAddresses } from './capacity';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
@@ -90,7 +90,9 @@ export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan 
   const failover = options.failover ?? true;
   const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover));
   const findings = [
-    ...model.issues.map((i) => finding(RULES.inputUnresolved, i.source, i.message, 'Make the value resolvable (a literal, a parameter default, an export another stack provides), or describe it in --facts.')),
+    ...model.issues.map((i) => (i.kind === 'not-read'
+      ? finding(RULES.inputNotRead, i.source, i.message, i.fix ?? 'Give the reader that part of the input as CloudFormation, or describe what it defines in --facts.')
+      : finding(RULES.inputUnresolved, i.source, i.message, i.fix ?? 'Make the value resolvable (a literal, a parameter default, an export another stack provides), or describe it in --facts.'))),
     ...connectionFindings(topo),
     ...peeringFindings(topo),
     ...quotaFindings(topo),
@@ -143,20 +145,28 @@ function describeNetwork(topo: Topology, jobs: JobPlan[]): PlanNetwork {
 
 function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: boolean): JobPlan {
   const name = job.name.known ? job.name.value : job.source.logicalId;
+  // `job` or `crawler`, ...: the messages name what is planned.
+  const unit = unitNoun(job.kind);
+  const unitTitle = `${unit[0].toUpperCase()}${unit.slice(1)}`;
   const selection = selectConnection(topo, job, azDown);
   const dataStores = planStores(topo, job, selection);
   const findings: Finding[] = [];
   const selectedName = selection.selected ? summarize(topo, selection.selected.connection, '').name : undefined;
 
   for (const ref of job.connections) {
-    if (!ref.connectionId) {
+    if (!ref.connectionId && ref.createdBy) {
+      const listed = ref.name.known ? `connection ${ref.name.value}` : 'a connection';
       findings.push(finding(RULES.connectionUnresolved, job.source,
-        `Job ${name} lists connection ${ref.name.known ? ref.name.value : '(unresolved name)'}, which no template or --facts file defines, so its subnet, AZ and data store are unknown.`,
+        `${unitTitle} ${name} lists ${listed}, created by ${ref.createdBy}: glue-netplan cannot see what a custom resource creates, so the connection's subnet, AZ and data store are unknown.`,
+        `Declare the connection as an AWS::Glue::Connection (glue.Connection in CDK), or describe it by its name${ref.name.known ? ` (${ref.name.value})` : ''} under connections[] in a --facts file.`, job.id));
+    } else if (!ref.connectionId) {
+      findings.push(finding(RULES.connectionUnresolved, job.source,
+        `${unitTitle} ${name} lists connection ${ref.name.known ? ref.name.value : '(unresolved name)'}, which no template or --facts file defines, so its subnet, AZ and data store are unknown.`,
         'Define the connection in the app, or describe it under connections[] in a --facts file.', job.id));
     }
   }
   if (job.connections.length > CONNECTIONS_PER_JOB) {
-    findings.push(finding(RULES.quotaJobConnections, job.source, `Job ${name} lists ${job.connections.length} connections; Glue accepts at most ${CONNECTIONS_PER_JOB}.`, 'Remove connections the job does not use.', job.id));
+    findings.push(finding(RULES.quotaJobConnections, job.source, `${unitTitle} ${name} lists ${job.connections.length} connections; Glue accepts at most ${CONNECTIONS_PER_JOB}.`, 'Remove connections the job does not use.', job.id));
   }
   const networkBearing: GlueConnection[] = [];
   for (const r of job.connections) {
@@ -164,30 +174,30 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     if (c?.subnetId) networkBearing.push(c);
   }
   if (job.command === 'glueray' && networkBearing.length) {
-    findings.push(finding(RULES.rayJobVpc, job.source, `Ray job ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
+    findings.push(finding(RULES.rayJobVpc, job.source, `Ray ${unit} ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
   }
   const hasUnknownRefs = job.connections.some((r) => !r.connectionId);
   if (!networkBearing.length && !hasUnknownRefs && dataStores.length) {
-    findings.push(finding(RULES.noVpcConnection, job.source, `Job ${name} has data store connections but none carries a network configuration, so Glue runs it outside your VPCs: private data stores are unreachable.`, 'Give one connection a PhysicalConnectionRequirements subnet (a NETWORK connection works) in a VPC that reaches every store.', job.id));
+    findings.push(finding(RULES.noVpcConnection, job.source, `${unitTitle} ${name} has data store connections but none carries a network configuration, so Glue runs it outside your VPCs: private data stores are unreachable.`, 'Give one connection a PhysicalConnectionRequirements subnet (a NETWORK connection works) in a VPC that reaches every store.', job.id));
   }
   if (!selection.selected && !selection.uncertain && networkBearing.length) {
     const why = selection.candidates.filter((c) => c.status === 'skipped').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`).join(' | ');
-    findings.push(finding(RULES.noSuitableConnection, job.source, `No connection of job ${name} is suitable, so every run fails at submission. ${why}`, 'Give at least one connection a subnet with an S3 gateway endpoint or NAT route, enough free addresses and a healthy AZ.', job.id));
+    findings.push(finding(RULES.noSuitableConnection, job.source, `No connection of ${unit} ${name} is suitable, so every run fails at submission. ${why}`, 'Give at least one connection a subnet with an S3 gateway endpoint or NAT route, enough free addresses and a healthy AZ.', job.id));
   }
   if (selection.uncertain) {
     const unknowns = selection.candidates.filter((c) => c.status === 'unknown').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`);
-    findings.push(finding(RULES.selectionUnknown, job.source, `Which connection Glue selects for job ${name} cannot be decided: ${unknowns.join(' | ')}.`, 'Describe the missing connections, subnets or route tables in the templates or a --facts file.', job.id));
+    findings.push(finding(RULES.selectionUnknown, job.source, `Which connection Glue selects for ${unit} ${name} cannot be decided: ${unknowns.join(' | ')}.`, 'Describe the missing connections, subnets or route tables in the templates or a --facts file.', job.id));
   }
   for (const store of dataStores) {
     if (store.verdict === 'UNREACHABLE') {
       const codes = [...new Set(store.explanations.filter((e) => !e.unknown).map((e) => e.code))].join(', ');
       const from = selectedName ? `from the connection Glue selects (${selectedName} in ${selection.selected!.subnet.id}, ${selection.selected!.vpc.id})` : 'because no connection is selected';
       findings.push(finding(RULES.storeUnreachable, job.source,
-        `Job ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}`,
+        `${unitTitle} ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}`,
         dedupe(store.explanations.filter((e) => !e.unknown).map((e) => e.fix)).join(' '), job.id));
     } else if (store.verdict === 'UNKNOWN') {
       findings.push(finding(RULES.storeUnknown, job.source,
-        `Job ${name}: reachability of the data store of connection ${store.connection.name} is UNKNOWN: ${dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.message)).join(' ')}`,
+        `${unitTitle} ${name}: reachability of the data store of connection ${store.connection.name} is UNKNOWN: ${dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.message)).join(' ')}`,
         dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.fix)).join(' '), job.id));
     }
     for (const e of store.explanations) {
@@ -215,17 +225,17 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       scenarios.push({ azDown: az, selectedConnection: alt.selected ? summarize(topo, alt.selected.connection, '') : null, candidates: alt.candidates, dataStores: altStores, allReachable });
       const changed = alt.selected?.connection.id !== selection.selected?.connection.id;
       if (!alt.selected && !alt.uncertain && selection.selected) {
-        findings.push(finding(RULES.failoverNoConnection, job.source, `If ${az} fails, job ${name} has no suitable connection left: every network-bearing connection is in ${az} or unsuitable, so runs fail until the AZ recovers.`, 'Add a connection (a NETWORK connection is enough) in a subnet of another AZ that reaches every data store.', job.id));
+        findings.push(finding(RULES.failoverNoConnection, job.source, `If ${az} fails, ${unit} ${name} has no suitable connection left: every network-bearing connection is in ${az} or unsuitable, so runs fail until the AZ recovers.`, 'Add a connection (a NETWORK connection is enough) in a subnet of another AZ that reaches every data store.', job.id));
       } else if (alt.selected && changed && allReachable === false) {
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
-          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), from where the data stores of ${bad} are UNREACHABLE. Retries after an AZ failure choose another AZ, so a single-AZ outage breaks this job.`,
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), from where the data stores of ${bad} are UNREACHABLE. Retries after an AZ failure choose another AZ, so a single-AZ outage breaks this ${unit}.`,
           dedupe(altStores.flatMap((s) => s.explanations.filter((e) => !e.unknown).map((e) => e.fix))).join(' '), job.id));
       }
     }
   }
 
-  return { id: job.id, source: job.source, name, selectedConnection: selection.selected ? summarize(topo, selection.selected.connection, '') : null, candidates: selection.candidates, dataStores, failover: scenarios, findings };
+  return { ...job.kind ? { kind: job.kind } : {}, id: job.id, source: job.source, name, selectedConnection: selection.selected ? summarize(topo, selection.selected.connection, '') : null, candidates: selection.candidates, dataStores, failover: scenarios, findings };
 }
 
 function planStores(topo: Topology, job: GlueJob, selection: Selection): DataStorePlan[] {

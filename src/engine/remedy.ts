@@ -1,5 +1,5 @@
 import {
-  Cidr, known, NetworkModel, parseCidr, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, Vpc,
+  Cidr, contains, known, overlaps, NetworkModel, parseCidr, PROTOCOL_ALL, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, Vpc,
   VpcPeeringConnection,
 } from '../model';
 import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
@@ -34,6 +34,14 @@ export interface RemedyPeering {
   readonly accepterRoutes: RemedyRoute[];
   /** The jobs that need it (model keys). */
   readonly jobIds: string[];
+  /** The names of the connections whose data stores it carries traffic to. */
+  readonly stores: string[];
+  /**
+   * Enable DNS resolution from the remote VPC on both sides (only on a peering the remedy adds):
+   * a publicly accessible store reached by its DNS name over it would otherwise resolve to its
+   * public IP (GNP-PEERING-DNS).
+   */
+  readonly allowDnsResolution: boolean;
 }
 
 /** A security-group rule the remedy adds, for one TCP port only. */
@@ -48,6 +56,26 @@ export interface RemedyRule {
   readonly peerCidr?: string;
   readonly jobIds: string[];
   readonly description: string;
+  /**
+   * The VPC pair (a peering's `key`) whose peering the group reference travels over: the rule can
+   * only be created once that peering is active, so it must wait for it (DependsOn).
+   */
+  readonly peeringKey?: string;
+  /** That peering's model id when it is not one the remedy adds. */
+  readonly existingPeeringId?: string;
+  /** Why this group and this peer: which group of the connection admits the Glue ENIs, and why. */
+  readonly reason: string;
+}
+
+/** Options of the remedy, beyond the plan's. */
+export interface RemedyOptions extends PlanOptions {
+  /**
+   * Let a failover repair admit a fallback connection's Glue group on a store even when that
+   * group is itself a data store's group (the common layout where the database wears the Glue
+   * group): the stores wearing it then reach the other store too. Default false: such a repair
+   * is refused with a warning saying so.
+   */
+  readonly failoverOpensStoreGroups?: boolean;
 }
 
 export interface Remedy {
@@ -72,6 +100,9 @@ interface BlockedPath {
 
 const ROUTING_HOPS = new Set(['route-table', 'vpc-peering', 'transit-gateway']);
 
+/** Model ids of the peerings the remedy adds: the prefix, then the pair's key. */
+const ADDED_PEERING_PREFIX = '(auto-peer)/';
+
 /**
  * What auto-peering must add so that every data store is reachable from every connection Glue
  * can select (and, unless `failover` is false, from the one it falls over to after a single-AZ
@@ -84,8 +115,8 @@ const ROUTING_HOPS = new Set(['route-table', 'vpc-peering', 'transit-gateway']);
  * overlapping CIDRs, VPCs in another account or Region, subnets on the VPC's implicit main route
  * table, conflicting routes, peering quotas, unknown facts.
  */
-export function planRemedy(model: NetworkModel, options: PlanOptions = {}): Remedy {
-  const builder = new RemedyBuilder(model);
+export function planRemedy(model: NetworkModel, options: RemedyOptions = {}): Remedy {
+  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false);
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);
@@ -95,10 +126,18 @@ export function planRemedy(model: NetworkModel, options: PlanOptions = {}): Reme
   const middle = buildPlan(routed, options);
   // One index of the routed model for every path (building it per path made this quadratic).
   const routedTopology = new Topology(routed);
-  for (const blocked of blockedPaths(middle, failover)) builder.repairSecurityGroups(blocked, routedTopology);
+  // The main selections first: a failover repair that needs no more than they do opens nothing new.
+  const blockedMiddle = blockedPaths(middle, failover);
+  for (const blocked of [...blockedMiddle.filter((b) => b.scenario === 'main'), ...blockedMiddle.filter((b) => b.scenario !== 'main')]) {
+    builder.repairSecurityGroups(blocked, routedTopology);
+  }
 
-  const repaired = builder.apply(model);
-  const after = buildPlan(repaired, options);
+  let repaired = builder.apply(model);
+  let after = buildPlan(repaired, options);
+  if (builder.enableDnsWhereNeeded(after)) {
+    repaired = builder.apply(model);
+    after = buildPlan(repaired, options);
+  }
   for (const blocked of blockedPaths(after, failover)) builder.stillBlocked(blocked);
   return { peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after };
 }
@@ -129,13 +168,18 @@ class RemedyBuilder {
   /** Paths already explained as unfixable (`job|source subnet|destination subnet`). */
   private readonly refused = new Set<string>();
 
-  constructor(private readonly model: NetworkModel) {
+  /** Security groups that data stores wear (declared or read from their resources). */
+  private readonly storeGroups = new Set<string>();
+
+  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean) {
     this.topo = new Topology(model);
+    for (const store of model.dataStores.values()) if (store.securityGroupIds.known) for (const g of store.securityGroupIds.value) this.storeGroups.add(g);
+    for (const store of model.declaredStores.values()) for (const g of store.securityGroupIds) this.storeGroups.add(g);
   }
 
   peeringList(): RemedyPeering[] {
     return [...this.peerings.values()].map((p) => ({
-      ...p, requesterRoutes: [...p.requesterRoutes.values()], accepterRoutes: [...p.accepterRoutes.values()], jobIds: [...p.jobIds],
+      ...p, requesterRoutes: [...p.requesterRoutes.values()], accepterRoutes: [...p.accepterRoutes.values()], jobIds: [...p.jobIds], stores: [...p.stores],
     }));
   }
 
@@ -187,6 +231,7 @@ class RemedyBuilder {
     if (!needed.length) return;
     this.peerings.set(peering.key, peering);
     peering.jobIds.add(job.id);
+    peering.stores.add(blocked.store.connection.name);
     for (const { vpcId, ...route } of needed) {
       (vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes).set(`${route.routeTableId}>${route.destination}`, route);
     }
@@ -210,28 +255,74 @@ class RemedyBuilder {
     if (!connection || !storeConnection || !eniSubnet || !storeSubnet || !eniSubnet.cidr.known || !storeSubnet.cidr.known || store.port === undefined) return;
     const located = locateStore(routed, storeConnection);
     const storeGroups = located?.securityGroupIds.known ? located.securityGroupIds.value : [];
-    const eniGroups = connection.securityGroupIds;
+    const glue = glueGroupOf(routed, connection.securityGroupIds);
     // The path decides whether a reference is honoured only when each group is in its end's VPC:
     // a store addressed by IP is assumed to wear its connection's groups, which may belong to
     // another VPC, and a reference between groups of unpeered VPCs fails to deploy.
     const byReference = this.groupReferenceValid(routed, path, eniSubnet, storeSubnet)
-      && groupInVpcOf(routed, eniGroups[0], eniSubnet) && groupInVpcOf(routed, storeGroups[0], storeSubnet);
+      && groupInVpcOf(routed, glue?.groupId, eniSubnet) && groupInVpcOf(routed, storeGroups[0], storeSubnet);
+    if (glue && byReference && blocked.scenario !== 'main' && !this.failoverOpensStoreGroups && this.storeGroups.has(glue.groupId)
+      && !(ingressHop?.verdict === 'UNREACHABLE' && storeGroups.length && this.rules.has(ruleKey({ direction: 'ingress', groupId: storeGroups[0], port: store.port, peerGroupId: glue.groupId })))) {
+      // The Glue ENIs need the port; the databases that also wear this group do not. (A rule the
+      // main selection needs anyway is no new opening.)
+      const connectionName = nameOf(connection.source, connection.id);
+      this.refuse(blocked, connection.source,
+        `the fallback connection ${connectionName}'s Glue group ${nameOf(routed.securityGroup(glue.groupId)?.source, glue.groupId)} is also a data store's security group, so admitting it would let that store reach ${store.connection.name} too`,
+        `Give connection ${connectionName} a security group of its own (with the self-referencing all-TCP rule) and synthesize again, or set failoverRepair to FailoverRepair.ALLOW_STORE_GROUPS on the guard to admit the shared group anyway.`,
+        'warning');
+      return;
+    }
+    const scenario = blocked.scenario === 'main' ? '' : ` after a failure of ${blocked.scenario}`;
+    const eniVpc = eniSubnet.vpcId.known ? eniSubnet.vpcId.value : undefined;
+    const storeVpc = storeSubnet.vpcId.known ? storeSubnet.vpcId.value : undefined;
+    const acrossVpcs = eniVpc !== undefined && storeVpc !== undefined && eniVpc !== storeVpc;
+    const peeringKey = byReference && acrossVpcs ? [eniVpc, storeVpc].sort().join('|') : undefined;
+    const travelled = peeringKey ? routed.peeringBetween(eniVpc!, storeVpc!) : undefined;
+    const via = peeringKey ? { peeringKey, ...(travelled && !travelled.id.startsWith(ADDED_PEERING_PREFIX) ? { existingPeeringId: travelled.id } : {}) } : {};
     if (egressHop?.verdict === 'UNREACHABLE') {
-      if (!eniGroups.length) {
+      if (!glue) {
         this.refuse(blocked, connection.source, 'the connection has no security group to add an egress rule to', 'Give the connection a security group.');
       } else {
-        this.addRule(job.id, 'egress', eniGroups[0], store.port, byReference && storeGroups.length ? { peerGroupId: storeGroups[0] } : { peerCidr: storeSubnet.cidr.value.text },
-          `cdk-glue-netplan: Glue ${connection.id} to its data store ${store.connection.name}`);
+        const peer = byReference && storeGroups.length ? { peerGroupId: storeGroups[0] } : { peerCidr: storeSubnet.cidr.value.text };
+        this.addRule(job.id, 'egress', glue.groupId, store.port, peer.peerGroupId ? { ...peer, ...via } : peer,
+          `cdk-glue-netplan: Glue ${connection.id} to its data store ${store.connection.name}`,
+          `job ${job.name}${scenario}: ${glue.reason}; it may send TCP ${store.port} to ${peer.peerGroupId ? nameOf(routed.securityGroup(peer.peerGroupId)?.source, peer.peerGroupId) : peer.peerCidr} (${store.connection.name}'s ${peer.peerGroupId ? 'group' : 'subnet'})`);
       }
     }
     if (ingressHop?.verdict === 'UNREACHABLE') {
       if (!storeGroups.length) {
         this.refuse(blocked, store.storeSource ?? storeConnection.source, "the data store's security groups are not known", 'Declare the store with its security groups (GlueDataStore.declare).');
       } else {
-        this.addRule(job.id, 'ingress', storeGroups[0], store.port, byReference && eniGroups.length ? { peerGroupId: eniGroups[0] } : { peerCidr: eniSubnet.cidr.value.text },
-          `cdk-glue-netplan: Glue job ${job.name} via ${connection.id}`);
+        const peer = byReference && glue ? { peerGroupId: glue.groupId } : { peerCidr: eniSubnet.cidr.value.text };
+        this.addRule(job.id, 'ingress', storeGroups[0], store.port, peer.peerGroupId ? { ...peer, ...via } : peer,
+          `cdk-glue-netplan: Glue job ${job.name} via ${connection.id}`,
+          `job ${job.name}${scenario}: ${store.connection.name}'s group ${nameOf(routed.securityGroup(storeGroups[0])?.source, storeGroups[0])} admits TCP ${store.port} from ${peer.peerGroupId
+            ? `${glue!.reason}` : `the Glue subnet ${eniSubnet.id} (${peer.peerCidr}), as a group reference would not be honoured on this path`}`);
       }
     }
+  }
+
+  /**
+   * Turns on DNS resolution on the peerings the remedy adds where the plan says a publicly
+   * accessible store, named by DNS, would resolve to its public IP over them (PEERING_DNS).
+   * Returns whether anything changed.
+   */
+  enableDnsWhereNeeded(plan: Plan): boolean {
+    let changed = false;
+    for (const job of plan.jobs) {
+      const stores = [...job.dataStores, ...job.failover.flatMap((f) => f.dataStores)];
+      for (const store of stores) {
+        for (const e of [...store.explanations, ...store.paths.flatMap((p) => p.explanations)]) {
+          if (e.code !== 'PEERING_DNS' || !e.component.startsWith(ADDED_PEERING_PREFIX)) continue;
+          const peering = this.peerings.get(e.component.slice(ADDED_PEERING_PREFIX.length));
+          if (peering && !peering.existingPeeringId && !peering.allowDnsResolution) {
+            peering.allowDnsResolution = true;
+            changed = true;
+          }
+        }
+      }
+    }
+    return changed;
   }
 
   /** A path the remedy did not make reachable: say why, unless already said. */
@@ -250,7 +341,7 @@ class RemedyBuilder {
     };
     const remedySource = (id: string): SourceRef => ({ stack: '(auto-peer)', logicalId: id });
     for (const p of this.peerings.values()) {
-      const peeringId = p.existingPeeringId ?? `(auto-peer)/${p.key}`;
+      const peeringId = p.existingPeeringId ?? `${ADDED_PEERING_PREFIX}${p.key}`;
       if (!p.existingPeeringId) {
         const pcx: VpcPeeringConnection = {
           id: peeringId,
@@ -258,8 +349,8 @@ class RemedyBuilder {
           requesterVpcId: known(p.requesterVpcId),
           accepterVpcId: known(p.accepterVpcId),
           state: 'active',
-          allowDnsResolutionFromRequester: known(false),
-          allowDnsResolutionFromAccepter: known(false),
+          allowDnsResolutionFromRequester: known(p.allowDnsResolution),
+          allowDnsResolutionFromAccepter: known(p.allowDnsResolution),
         };
         model.peerings.set(peeringId, pcx);
       }
@@ -354,6 +445,8 @@ class RemedyBuilder {
         requesterRoutes: new Map(),
         accepterRoutes: new Map(),
         jobIds: new Set(),
+        stores: new Set(),
+        allowDnsResolution: false,
       };
     }
     return peering;
@@ -391,7 +484,67 @@ class RemedyBuilder {
         fix: `Point that route at a peering to ${to.vpcId.known ? to.vpcId.value : 'the store VPC'} (or remove it) so auto-peer can add its own.`,
       };
     }
+    const conflict = this.overlappingRoute(table.value, to.cidr.value, peering);
+    if (conflict) return conflict;
     return { vpcId: vpc.id, routeTableId: table.value.id, subnetId: from.id, destination };
+  }
+
+  /**
+   * Why a route to `destination` through `peering` in `table` would change where other traffic
+   * goes, or undefined. A route table sends each packet by its longest matching prefix, so a new
+   * route inside a wider route to another target takes that part of its traffic, and a narrower
+   * route to another target inside the new one keeps part of the store's subnet from it; both
+   * with the routes already in the table (templates and facts) and the ones this remedy adds.
+   * A route whose destination is not known cannot be ruled out. Only the default route to an
+   * internet or public NAT gateway is left out: it cannot deliver to the private addresses of a
+   * peered VPC, and peering routes exist to be more specific than it.
+   */
+  private overlappingRoute(table: RouteTable, destination: Cidr, peering: MutablePeering): Refusal | undefined {
+    const ownTarget = peering.existingPeeringId;
+    const fix = (other: string) => `Auto-peer does not change where existing traffic goes. If the traffic to ${other} is no longer needed there, remove or narrow that route and synthesize again; otherwise re-address the store's VPC, or route ${destination.text} yourself (a transit gateway can carry both).`;
+    for (const route of table.routes) {
+      if (route.target.kind === 'vpc-peering' && ownTarget !== undefined && route.target.targetId === ownTarget) continue;
+      if (!route.destination.known) {
+        return {
+          source: route.source,
+          why: `route table ${table.id} has a route to ${route.target.description} whose destination is not known at synth time (${route.destination.reason}), so a route to ${destination.text} through a peering might take part of its traffic`,
+          fix: `Describe that route's destination (a literal CIDR, or a facts file), or add the route to ${destination.text} yourself.`,
+        };
+      }
+      const other = route.destination.value;
+      if (!overlaps(other, destination) || this.cannotDeliverPrivately(route)) continue;
+      const where = `${other.text} to ${route.target.description}${route.source.constructPath ? ` (${route.source.constructPath})` : ''}`;
+      return {
+        source: route.source,
+        why: contains(other, destination) && other.prefixLength < destination.prefixLength
+          ? `route table ${nameOf(table.source, table.id)} routes ${where}: a route to ${destination.text} through a peering would take that part of its traffic (the longest prefix wins)`
+          : `route table ${nameOf(table.source, table.id)} routes ${where}, which is part of ${destination.text}: a route through a peering would not carry the whole subnet`,
+        fix: fix(`${other.text} through ${route.target.description}`),
+      };
+    }
+    for (const planned of this.peerings.values()) {
+      if (planned.key === peering.key) continue;
+      for (const route of [...planned.requesterRoutes.values(), ...planned.accepterRoutes.values()]) {
+        if (route.routeTableId !== table.id) continue;
+        const other = parseCidrText(route.destination);
+        if (!overlaps(other, destination)) continue;
+        return {
+          source: table.source,
+          why: `auto-peer already routes ${route.destination} in route table ${table.id} through the peering of ${planned.requesterVpcId} and ${planned.accepterVpcId}, which overlaps ${destination.text}`,
+          fix: fix(`${route.destination} through that peering`),
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** The default route to an internet gateway or a public NAT gateway. */
+  private cannotDeliverPrivately(route: RouteTable['routes'][number]): boolean {
+    if (!route.destination.known || route.destination.value.prefixLength !== 0) return false;
+    const kind = route.target.kind;
+    if (kind === 'internet-gateway' || kind === 'egress-only-internet-gateway') return true;
+    if (kind !== 'nat-gateway' || route.target.targetId === undefined) return false;
+    return this.model.natGateways.get(route.target.targetId)?.connectivity === 'public';
   }
 
   private groupReferenceValid(routed: Topology, path: PathTrace, eniSubnet: Subnet, storeSubnet: Subnet): boolean {
@@ -408,22 +561,22 @@ class RemedyBuilder {
     return !!pcx && !crossRegion;
   }
 
-  private addRule(jobId: string, direction: 'ingress' | 'egress', groupId: string, port: number, peer: { peerGroupId?: string; peerCidr?: string }, description: string): void {
-    const rule: MutableRule = { direction, groupId, port, ...peer, jobIds: new Set([jobId]), description };
+  private addRule(jobId: string, direction: 'ingress' | 'egress', groupId: string, port: number, peer: { peerGroupId?: string; peerCidr?: string; peeringKey?: string; existingPeeringId?: string }, description: string, reason: string): void {
+    const rule: MutableRule = { direction, groupId, port, ...peer, jobIds: new Set([jobId]), description, reason };
     const key = ruleKey(rule);
     const existing = this.rules.get(key);
     if (existing) existing.jobIds.add(jobId);
     else this.rules.set(key, rule);
   }
 
-  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string): void {
+  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, severity: 'error' | 'warning' = 'error'): void {
     this.refused.add(pathKey(blocked));
     const key = `${blocked.job.id}|${why}`;
     if (this.unfixable.has(key)) return;
     const where = blocked.scenario === 'main' ? 'from the connection Glue selects' : `after a failure of ${blocked.scenario}`;
     this.unfixable.set(key, {
       ruleId: RULES.autoPeerUnfixable.id,
-      severity: 'error',
+      severity,
       source: source ?? blocked.job.source,
       message: `Auto-peer cannot make the data store of connection ${blocked.store.connection.name} reachable for job ${blocked.job.name} ${where} (${blocked.path.sourceSubnet} to ${blocked.path.destinationSubnet}): ${why.replace(/\.+$/, '')}.`,
       fix,
@@ -446,10 +599,39 @@ interface MutablePeering {
   readonly requesterRoutes: Map<string, RemedyRoute>;
   readonly accepterRoutes: Map<string, RemedyRoute>;
   readonly jobIds: Set<string>;
+  readonly stores: Set<string>;
+  allowDnsResolution: boolean;
 }
 
 interface MutableRule extends Omit<RemedyRule, 'jobIds'> {
   readonly jobIds: Set<string>;
+}
+
+/**
+ * The connection's Glue group: the group Glue requires, with an inbound rule for all TCP from
+ * itself. When several have it, the first in the connection's list; when none has it (the plan
+ * reports GNP-SG-NO-SELF-REFERENCE), the first listed. Its reason says which and why.
+ */
+function glueGroupOf(topo: Topology, groupIds: readonly string[]): { groupId: string; reason: string } | undefined {
+  if (!groupIds.length) return undefined;
+  const name = (id: string) => nameOf(topo.securityGroup(id)?.source, id);
+  const selfReferencing = groupIds.filter((id) => topo.securityGroup(id)?.ingress.some((r) => r.peer.kind === 'security-group' && r.peer.groupId === id
+    && (r.protocol === PROTOCOL_TCP || r.protocol === PROTOCOL_ALL) && r.ports.from <= 0 && r.ports.to >= 65535));
+  if (!selfReferencing.length) {
+    return { groupId: groupIds[0], reason: `${name(groupIds[0])}, the first group of the connection (none of ${groupIds.map(name).join(', ')} has the self-referencing all-TCP rule of a Glue group)` };
+  }
+  const groupId = selfReferencing[0];
+  const others = selfReferencing.slice(1);
+  return {
+    groupId,
+    reason: `${name(groupId)}, the connection's Glue group (the one with the self-referencing all-TCP rule${others.length ? `; ${others.map(name).join(', ')} also ${others.length > 1 ? 'have' : 'has'} it, the first listed is used` : ''})`,
+  };
+}
+
+/** What a user calls an element: its construct path (an L1's default-child `/Resource` left out), else its model id. */
+function nameOf(source: SourceRef | undefined, id: string): string {
+  const path = source?.constructPath;
+  return path ? path.replace(/\/Resource$/, '') : id;
 }
 
 function groupInVpcOf(topo: Topology, groupId: string | undefined, subnet: Subnet): boolean {
@@ -461,7 +643,7 @@ function pathKey(blocked: BlockedPath): string {
   return `${blocked.job.id}|${blocked.path.sourceSubnet}|${blocked.path.destinationSubnet}`;
 }
 
-function ruleKey(rule: Omit<RemedyRule, 'jobIds' | 'description'>): string {
+function ruleKey(rule: Pick<RemedyRule, 'direction' | 'groupId' | 'port' | 'peerGroupId' | 'peerCidr'>): string {
   return `${rule.direction}|${rule.groupId}|${rule.port}|${rule.peerGroupId ?? rule.peerCidr}`;
 }
 

@@ -19,33 +19,73 @@ interface CandidateRoute {
   readonly destination: Cidr;
   readonly target: RouteTarget;
   readonly source?: SourceRef;
+  /** The prefix length it competes with, when not its destination's (see `knownLocal`). */
+  readonly rank?: number;
 }
+
+/** VPC blocks are /16 to /28 (VPC User Guide, VPC CIDR blocks): a local route is never shorter. */
+const WIDEST_VPC_BLOCK = 16;
+
+const rankOf = (c: CandidateRoute) => c.rank ?? c.destination.prefixLength;
+
+/** A route that may apply to some addresses of a table, or may not (see `Route.uncertain`). */
+interface PossibleRoute {
+  /** Undefined: its destination is unknown, so it may cover any address. */
+  readonly destination?: Cidr;
+  readonly target: RouteTarget;
+  readonly reason: string;
+}
+
+/**
+ * Targets a route more specific than the VPC's local route may have (VPC User Guide, subnet route
+ * tables: "more specific routes" to a middlebox); a possible route to anything else cannot take
+ * addresses from the local route.
+ */
+const MAY_OVERRIDE_LOCAL = new Set(['nat-gateway', 'network-interface', 'gateway-load-balancer-endpoint', 'instance', 'unknown']);
 
 /**
  * Longest-prefix match of `destination` in `table`, including the implicit local routes of the
  * VPC's CIDR blocks. The destination is split into atoms so the answer is exact for every address.
+ * A route whose destination or presence is unknown makes an atom unknown wherever it could win
+ * with another target than the known best route; `knownLocal` (addresses certainly inside the VPC,
+ * its subnets' CIDRs) keeps the local route known when the VPC's own blocks are not.
  */
-export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destination: AddressRange): RouteChoice[] {
+export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destination: AddressRange, knownLocal: readonly Cidr[] = []): RouteChoice[] {
   const candidates: CandidateRoute[] = [];
+  const possible: PossibleRoute[] = [];
+  const local: RouteTarget = { kind: 'local', description: 'local' };
   if (vpc && vpc.cidrBlocks.known) {
-    for (const cidr of vpc.cidrBlocks.value) candidates.push({ destination: cidr, target: { kind: 'local', description: 'local' } });
+    for (const cidr of vpc.cidrBlocks.value) candidates.push({ destination: cidr, target: local });
+  } else if (vpc) {
+    // A subnet lies in one of the VPC's blocks, whose local route is /16 or longer, up to the
+    // subnet's own prefix: certain at /16, possible up to the subnet's length.
+    for (const cidr of knownLocal) {
+      candidates.push({ destination: cidr, target: local, rank: WIDEST_VPC_BLOCK });
+      possible.push({ destination: cidr, target: local, reason: `the CIDR blocks of ${vpc.id} are unknown, so how specific its local route for ${cidr.text} is is unknown` });
+    }
+    possible.push({ target: local, reason: `the CIDR blocks of ${vpc.id}, hence its local route, are unknown (${vpc.cidrBlocks.known ? '' : vpc.cidrBlocks.reason})` });
   }
-  const unresolved: string[] = [];
   for (const route of table.routes) {
-    if (route.destination.known) candidates.push({ destination: route.destination.value, target: route.target, source: route.source });
-    else unresolved.push(route.destination.reason);
+    if (route.destination.known && !route.uncertain) candidates.push({ destination: route.destination.value, target: route.target, source: route.source });
+    else if (route.destination.known) possible.push({ destination: route.destination.value, target: route.target, reason: route.uncertain! });
+    else possible.push({ target: route.target, reason: route.uncertain ?? route.destination.reason });
   }
+  const boundaries = candidates.map((c) => c.destination);
+  for (const p of possible) if (p.destination) boundaries.push(p.destination);
   const choices: RouteChoice[] = [];
-  for (const atom of atoms(destination, candidates.map((c) => c.destination))) {
+  for (const atom of atoms(destination, boundaries)) {
     let best: CandidateRoute | undefined;
     for (const c of candidates) {
       if (!contains(c.destination, atom)) continue;
       // Longest prefix wins; on a tie the local route wins (AWS gives local priority).
-      if (!best || c.destination.prefixLength > best.destination.prefixLength) best = c;
+      if (!best || rankOf(c) > rankOf(best)) best = c;
     }
-    const choice: RouteChoice = best
-      ? { range: atom, destination: best.destination, target: best.target, routeSource: best.source }
-      : { range: atom, unknownReason: unresolved.length ? `route table ${table.id} has routes with unknown destinations (${unresolved[0]})` : undefined };
+    const undecided = possible.length ? possible.find((p) => mayDecide(p, best, atom)) : undefined;
+    const choice: RouteChoice = undecided
+      ? { range: atom, unknownReason: `route table ${table.id} has a route that may apply (${undecided.reason})` }
+      : best
+        ? { range: atom, destination: best.destination, target: best.target, routeSource: best.source }
+        : { range: atom };
     const last = choices[choices.length - 1];
     if (last && sameChoice(last, choice) && last.range.last + 1 === atom.first) {
       // (Written out, not spread: spreading was a hot spot of every trace.)
@@ -56,6 +96,20 @@ export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destinatio
     }
   }
   return choices;
+}
+
+/** Whether a possible route could take `atom` from `best` (or give it a route it lacks) to another target. */
+function mayDecide(p: PossibleRoute, best: CandidateRoute | undefined, atom: AddressRange): boolean {
+  if (p.destination && !contains(p.destination, atom)) return false;
+  // Unknown local addresses are outside every known subnet of the VPC: the packet stays in the
+  // VPC or has no route, and neither reaches another VPC.
+  if (!best) return p.target.kind !== 'local';
+  if (p.target.kind === best.target.kind && p.target.targetId === best.target.targetId && p.target.description === best.target.description) return false;
+  // Longer prefixes win; on a tie the local route wins.
+  if (p.destination && (p.target.kind === 'local' ? p.destination.prefixLength < rankOf(best) : p.destination.prefixLength <= rankOf(best))) return false;
+  if (!p.destination && rankOf(best) === 32) return false;
+  if (best.target.kind === 'local' && !MAY_OVERRIDE_LOCAL.has(p.target.kind)) return false;
+  return true;
 }
 
 function sameChoice(a: RouteChoice, b: RouteChoice): boolean {
@@ -97,7 +151,7 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
   }
   const rt = table.value;
   const rtName = rt.implicitMain ? `${rt.id} (main route table of ${from.vpc.id}: only local routes)` : rt.id;
-  for (const choice of splitByOpenings(rt, lookupRoutes(rt, from.vpc, to.range))) {
+  for (const choice of splitByOpenings(rt, lookupRoutes(rt, from.vpc, to.range, topo.subnetCidrsOf(from.vpc.id)))) {
     const where = `${side}: ${rtName} for ${formatRange(choice.range)}`;
     const openings = routeOpeningsFor(rt.openEnded, choice.range, choice.destination
       ? { prefixLength: choice.destination.prefixLength, local: choice.target?.kind === 'local' } : undefined);
@@ -107,6 +161,7 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
     }
     if (!choice.target || !choice.destination) {
       if (choice.unknownReason) {
+        result.unknownNextHop = true;
         result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNKNOWN', detail: `${where}: ${choice.unknownReason}` });
         result.explanations.push({ code: 'UNKNOWN_ROUTE', component: rt.id, source: rt.source, message: choice.unknownReason, fix: 'Resolve the route destinations (prefix lists are not modelled).', unknown: true });
         continue;
@@ -222,6 +277,11 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
       hop('REACHABLE', viaText);
       result.peeringIds.add(pcx.id);
       const far = otherSide(pcx, from.vpc.id);
+      if (pcx.state === 'unknown') {
+        result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'UNKNOWN', detail: `state unknown: ${pcx.unknownState}` });
+        unknownFact(pcx.id, `Whether peering ${pcx.id} becomes active is unknown: ${pcx.unknownState}.`, 'Make the peering\'s properties resolvable, or describe it in the --facts file (peerings[]).', pcx.source);
+        return;
+      }
       if (pcx.state !== 'active') {
         result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'UNREACHABLE', detail: `peering is ${pcx.state}` });
         block('BAD_STATE_ROUTE', pcx.id, `Peering ${pcx.id} is ${pcx.state === 'pending-acceptance' ? 'pending acceptance (cross-account without an accepter role)' : 'not active'}; routes to it are blackholes.`,
@@ -229,9 +289,10 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
         return;
       }
       if (far === undefined) {
-        const known = pcx.requesterVpcId.known && pcx.requesterVpcId.value === from.vpc.id;
+        // A side the templates do not resolve may be this VPC or the far one.
+        const known = (pcx.requesterVpcId.known && pcx.requesterVpcId.value === from.vpc.id) || !pcx.requesterVpcId.known || !pcx.accepterVpcId.known;
         result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: known ? 'UNKNOWN' : 'UNREACHABLE', detail: known ? 'far side not described' : `peering does not involve ${from.vpc.id}` });
-        if (known) unknownFact(pcx.id, `The accepter VPC of ${pcx.id} is not described.`, 'Describe the accepter VPC in the --facts file.', pcx.source);
+        if (known) unknownFact(pcx.id, `A VPC of ${pcx.id} is not described (${!pcx.accepterVpcId.known ? pcx.accepterVpcId.reason : !pcx.requesterVpcId.known ? pcx.requesterVpcId.reason : ''}).`, 'Describe the VPC in the templates or the --facts file.', pcx.source);
         else block('BAD_STATE_ROUTE', pcx.id, `${rt.id} in ${from.vpc.id} routes to ${pcx.id}, which does not connect ${from.vpc.id}.`, `Route via a peering that connects ${from.vpc.id}.`, rt.source);
         return;
       }
@@ -287,6 +348,12 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
   if (!tgw) {
     result.unknownNextHop = true;
     result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: target.description, message: `Transit gateway ${target.description} is not described by the templates.`, fix: 'Describe its attachments and route tables in the templates.', unknown: true });
+    return;
+  }
+  if (tgw.unresolved) {
+    tgwHop('UNKNOWN', `not fully described: ${tgw.unresolved}`);
+    result.unknownNextHop = true;
+    result.explanations.push({ code: 'UNKNOWN_NEXT_HOP', component: tgw.id, source: tgw.source, message: `What transit gateway ${tgw.id} does with ${formatRange(choice.range)} depends on a value the templates do not resolve: ${tgw.unresolved}.`, fix: 'Make its attachments, route tables and routes resolvable.', unknown: true });
     return;
   }
   result.transitGatewayIds.add(tgw.id);

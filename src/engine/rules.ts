@@ -40,7 +40,9 @@ export const RULES = {
   quotaSecurityGroups: rule('GNP-QUOTA-SECURITY-GROUPS', 'error', 'A connection has more security groups than an ENI accepts'),
   quotaJobConnections: rule('GNP-QUOTA-JOB-CONNECTIONS', 'error', 'A job lists more connections than Glue accepts'),
   autoPeerUnfixable: rule('GNP-AUTOPEER-UNFIXABLE', 'error', 'Auto-peer cannot make a data store reachable safely'),
+  autoPeerAdded: rule('GNP-AUTOPEER-ADDED', 'info', 'What auto-peer added to this synthesis, per stack, and why'),
   inputUnresolved: rule('GNP-INPUT-UNRESOLVED', 'warning', 'A template value could not be resolved'),
+  inputNotRead: rule('GNP-INPUT-NOT-READ', 'warning', 'Part of the input was not read, so what it defines is not checked'),
 } as const;
 
 export const ALL_RULES: RuleDefinition[] = Object.values(RULES);

@@ -3,7 +3,7 @@ import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop } from './plan';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
-import { AddressRange, formatRange, subtract } from '../model/cidr';
+import { AddressRange, formatRange, overlaps, subtract } from '../model/cidr';
 import { PROTOCOL_ALL, PROTOCOL_TCP } from '../model/network';
 
 /** How the packet travels between the two VPCs: decides whether group references are valid. */
@@ -34,6 +34,10 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext): { valid: 
   if (ctx.peeringIds.size) {
     const a = topo.regionOf(ctx.sourceVpc);
     const b = topo.regionOf(ctx.destinationVpc);
+    const unknownRegion = [...ctx.peeringIds].map((id) => topo.model.peerings.get(id)?.peerRegion).find((region) => region?.known === false);
+    if (unknownRegion && !unknownRegion.known) {
+      return { valid: false, undecided: true, reason: `whether a group reference is honoured depends on the peering's Region, which is unknown (${unknownRegion.reason})` };
+    }
     const crossRegion = [...ctx.peeringIds].some((id) => {
       const pcx = topo.model.peerings.get(id);
       return pcx?.peerRegion?.known === true && a !== undefined && pcx.peerRegion.value !== a && pcx.peerRegion.value !== '';
@@ -66,12 +70,26 @@ function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' |
     for (const rule of way === 'egress' ? group.egress : group.ingress) {
       if (!admitsTcpPort(rule, port)) continue;
       const peer = rule.peer;
-      if (peer.kind === 'cidr') {result.covered.push(peer.cidr);} else if (peer.kind === 'security-group') {
-        if (!peerGroups.includes(peer.groupId)) continue;
+      if (peer.kind === 'cidr') {
+        // A rule that may not exist as shown covers nothing for certain: where it would, the answer is unknown.
+        if (!rule.uncertain) result.covered.push(peer.cidr);
+        else if (overlaps(peer.cidr, peerRange)) result.undecided.push(rule.uncertain);
+      } else if (peer.kind === 'security-group') {
+        if (!peerGroups.includes(peer.groupId)) {
+          // A peer group the templates do not resolve may be the one referenced.
+          const placeholder = peerGroups.map((id) => topo.securityGroup(id)?.unresolved).find((reason) => reason);
+          if (placeholder) result.undecided.push(placeholder);
+          continue;
+        }
         validity ??= referenceValidity(topo, ctx);
-        if (validity.valid) result.covered.push(peerRange);
-        else if (validity.undecided) result.undecided.push(validity.reason!);
-        else result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+        if (validity.valid) {
+          if (rule.uncertain) result.undecided.push(rule.uncertain);
+          else result.covered.push(peerRange);
+        } else if (validity.undecided) {
+          result.undecided.push(validity.reason!);
+        } else if (!rule.uncertain) {
+          result.invalidReferences.push(`${peer.groupId}: ${validity.reason}`);
+        }
       } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
     }
   }

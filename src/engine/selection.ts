@@ -91,6 +91,9 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
   if (connection.availabilityZone?.known && az.known && connection.availabilityZone.value !== az.value) {
     fail('AZ_MISMATCH', `AvailabilityZone ${connection.availabilityZone.value} does not match subnet ${subnet.id}'s AZ ${az.value}`);
   }
+  if (connection.availabilityZone && !connection.availabilityZone.known) {
+    maybe('AZ_UNKNOWN', `the connection's AvailabilityZone cannot be resolved (${connection.availabilityZone.reason}); if it differs from ${subnet.id}'s zone, Glue skips the connection`);
+  }
   if (az.known && azDown.has(az.value)) fail('AZ_UNHEALTHY', `${az.value} is treated as failed, so Glue skips connections in it`);
 
   const s3 = s3PathOnce(topo, subnet, vpc.value);
@@ -145,7 +148,9 @@ export function s3Path(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
     return { status: 'ok', message: `S3 gateway endpoint on ${rtName}` };
   }
   const unknownService = endpoints.find((e) => !e.service.known);
-  const defaultRoute = lookupRoutes(rt, vpc, { first: 0x08080808, last: 0x08080808 })[0];
+  // The VPC's own blocks are private addresses that never hold S3's: its local route is left out
+  // (it matters only when those blocks are unknown).
+  const defaultRoute = lookupRoutes(rt, undefined, { first: 0x08080808, last: 0x08080808 })[0];
   const target = defaultRoute?.target;
   if (target?.kind === 'nat-gateway') {
     const nat = target.targetId ? topo.model.natGateways.get(target.targetId) : undefined;
@@ -156,9 +161,16 @@ export function s3Path(topo: Topology, subnet: Subnet, vpc: Vpc): S3PathResult {
     if (nat?.connectivity === 'private') {
       return { status: 'none', message: `${rtName} routes to private NAT gateway ${nat.id}, which cannot reach S3 (it has no internet path)` };
     }
+    if (nat?.connectivity === 'unknown') {
+      return { status: 'unknown', message: `${rtName} routes to NAT gateway ${nat.id}, whose connectivity type (public or private) is unknown` };
+    }
     return { status: 'ok', message: `default route to NAT gateway ${target.description} on ${rtName}` };
   }
   if (unknownService) return { status: 'unknown', message: `gateway endpoint ${unknownService.id} on ${rtName} has an unresolved service name` };
+  const possible = topo.possibleGatewayEndpointsOn(rt.id).find((e) => e.type === 'Gateway' && (!e.service.known || e.service.value === 's3'));
+  if (possible) {
+    return { status: 'unknown', message: `gateway endpoint ${possible.id} may be on ${rtName}: ${possible.uncertain ?? possible.routeTablesUnresolved}` };
+  }
   if (target && ['transit-gateway', 'vpn-gateway', 'instance', 'network-interface', 'gateway-load-balancer-endpoint', 'core-network', 'unknown', 'vpc-peering'].includes(target.kind)) {
     return { status: 'unknown', message: `the default route of ${rtName} goes to ${target.kind} ${target.description}; whether it leads to S3 is not described` };
   }

@@ -98,18 +98,20 @@ export function locateStore(topo: Topology, connection: GlueConnection): Located
   const address = connection.address?.known ? parseStoreAddressOnce(topo, connection.address.value) : undefined;
   const first = address?.hosts[0];
   const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
-  const fallbackPort = urlPort ?? defaultPort(connection, address?.scheme);
+  // A port the address names but that cannot be resolved is unknown, not the scheme's default.
+  const urlPortUnresolved = first?.port !== undefined && urlPort === undefined && !markerRef(first.port);
+  const fallbackPort = urlPort ?? (urlPortUnresolved ? undefined : defaultPort(connection, address?.scheme));
   const firstIp = first !== undefined ? parseAddress(first.host) : undefined;
   const byHostname = first !== undefined && firstIp === undefined;
 
   if (declared) {
-    const port = declared.port ?? fallbackPort;
+    const port = declared.portUnresolved ? undefined : declared.port ?? fallbackPort;
     return {
       locatedBy: 'declared',
       storeSource: declared.source,
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
-      port: port !== undefined ? known(port) : unknown(`no port declared for ${connection.id} and none in its address`),
+      port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address`),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname,
       assumptions: [],

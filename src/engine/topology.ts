@@ -10,6 +10,8 @@ import { known, unknown } from '../model/fact';
  */
 export class Topology {
   private readonly endpointsByRouteTable = new Map<string, GatewayEndpoint[]>();
+  /** Endpoints that may be on a table (their existence or their tables are unresolved). */
+  private readonly possibleEndpointsByRouteTable = new Map<string, GatewayEndpoint[]>();
   private readonly attachmentsByTgwVpc = new Map<string, TransitGatewayAttachment[]>();
   private readonly peeringsByVpc = new Map<string, VpcPeeringConnection[]>();
   /**
@@ -28,10 +30,18 @@ export class Topology {
   private readonly vpcBySubnet = new Map<Subnet, Fact<Vpc>>();
   private readonly routeTableBySubnet = new Map<Subnet, Fact<RouteTable>>();
   private readonly networkAclBySubnet = new Map<Subnet, Fact<NetworkAcl>>();
+  private subnetCidrsByVpc?: Map<string, Cidr[]>;
 
   constructor(public readonly model: NetworkModel) {
     for (const endpoint of model.gatewayEndpoints.values()) {
-      for (const rt of endpoint.routeTableIds) push(this.endpointsByRouteTable, rt, endpoint);
+      const listed = endpoint.uncertain ? this.possibleEndpointsByRouteTable : this.endpointsByRouteTable;
+      for (const rt of endpoint.routeTableIds) push(listed, rt, endpoint);
+      if (endpoint.routeTablesUnresolved) {
+        for (const table of model.routeTables.values()) {
+          const sameVpc = !endpoint.vpcId.known || !table.vpcId.known || endpoint.vpcId.value === table.vpcId.value;
+          if (sameVpc && !endpoint.routeTableIds.includes(table.id)) push(this.possibleEndpointsByRouteTable, table.id, endpoint);
+        }
+      }
     }
     for (const att of model.transitGatewayAttachments.values()) {
       if (att.vpcId.known) push(this.attachmentsByTgwVpc, `${att.transitGatewayId}|${att.vpcId.value}`, att);
@@ -73,6 +83,17 @@ export class Topology {
     return vpc ? known(vpc) : unknown(`VPC ${subnet.vpcId.value} of subnet ${subnet.id} is not described by the templates or facts`);
   }
 
+  /** The known CIDRs of a VPC's subnets: addresses certainly inside the VPC. */
+  subnetCidrsOf(vpcId: string): Cidr[] {
+    if (!this.subnetCidrsByVpc) {
+      this.subnetCidrsByVpc = new Map();
+      for (const subnet of this.model.subnets.values()) {
+        if (subnet.vpcId.known && subnet.cidr.known) push(this.subnetCidrsByVpc, subnet.vpcId.value, subnet.cidr.value);
+      }
+    }
+    return this.subnetCidrsByVpc.get(vpcId) ?? [];
+  }
+
   vpcCidrs(vpc: Vpc): Cidr[] {
     return vpc.cidrBlocks.known ? vpc.cidrBlocks.value : [];
   }
@@ -89,6 +110,7 @@ export class Topology {
       const rt = this.model.routeTables.get(subnet.routeTableId);
       return rt ? known(rt) : unknown(`route table ${subnet.routeTableId} of subnet ${subnet.id} is not described`);
     }
+    if (subnet.routeTableUnresolved) return unknown(`the route table of subnet ${subnet.id} is unknown: ${subnet.routeTableUnresolved}`);
     const vpc = this.vpcOfSubnet(subnet);
     if (!vpc.known) return unknown(vpc.reason);
     const main = this.model.routeTables.get(vpc.value.mainRouteTableId);
@@ -107,6 +129,7 @@ export class Topology {
       const acl = this.model.networkAcls.get(subnet.networkAclId);
       return acl ? known(acl) : unknown(`network ACL ${subnet.networkAclId} of subnet ${subnet.id} is not described`);
     }
+    if (subnet.networkAclUnresolved) return unknown(`the network ACL of subnet ${subnet.id} is unknown: ${subnet.networkAclUnresolved}`);
     const vpc = this.vpcOfSubnet(subnet);
     if (!vpc.known) return unknown(vpc.reason);
     const acl = this.model.networkAcls.get(vpc.value.defaultNetworkAclId);
@@ -115,6 +138,11 @@ export class Topology {
 
   gatewayEndpointsOn(routeTableId: string): GatewayEndpoint[] {
     return this.endpointsByRouteTable.get(routeTableId) ?? [];
+  }
+
+  /** Endpoints that may or may not be on a table (see `GatewayEndpoint.uncertain`). */
+  possibleGatewayEndpointsOn(routeTableId: string): GatewayEndpoint[] {
+    return this.possibleEndpointsByRouteTable.get(routeTableId) ?? [];
   }
 
   securityGroup(id: string): SecurityGroup | undefined {

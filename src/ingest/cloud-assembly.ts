@@ -1,31 +1,45 @@
-import { existsSync, statSync } from 'fs';
-import { join } from 'path';
+import { existsSync, realpathSync, statSync } from 'fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 import { InputError } from './errors';
-import { isObject, loadTemplateFile, parseTemplateText, readTextFile } from './template';
+import { InputBudget, isObject, jsonProblem, loadTemplateFile, parseTemplateText, readTextFile } from './template';
+import { NOT_CLOUDFORMATION, notCloudFormation, terraformDirectoryKind } from './terraform';
 import { TemplateInput } from './types';
 
 const STACK_ARTIFACT = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY_ARTIFACT = 'cdk:cloud-assembly';
+const ASSET_MANIFEST_ARTIFACT = 'cdk:asset-manifest';
 
 /**
  * Reads every stack of a CDK cloud assembly (`cdk.out`): the stacks of `manifest.json`, the nested
  * assemblies of CDK Stages, and the nested stacks (`AWS::CloudFormation::Stack` assets) of each.
  */
-export function loadCloudAssembly(dir: string): TemplateInput[] {
+export function loadCloudAssembly(dir: string, budget: InputBudget = new InputBudget()): TemplateInput[] {
+  return readAssembly(dir, budget, []);
+}
+
+/** `assemblies`: the real paths of the assemblies being read, outermost first (to stop cycles). */
+function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): TemplateInput[] {
   const manifestFile = join(dir, 'manifest.json');
-  if (!existsSync(manifestFile)) throw new InputError(dir, 'no manifest.json: not a CDK cloud assembly directory');
-  let manifest: any;
-  try {
-    manifest = JSON.parse(readTextFile(manifestFile));
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(manifestFile, `not valid JSON (${(e as Error).message})`);
+  if (!existsSync(manifestFile)) {
+    const terraform = terraformDirectoryKind(dir, undefined);
+    throw new InputError(dir, terraform ? notCloudFormation(terraform) : 'no manifest.json: not a CDK cloud assembly directory');
   }
+  const realDir = realpathSync(dir);
+  let manifest: any;
+  const text = readTextFile(manifestFile, budget);
+  try {
+    manifest = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(manifestFile, `not valid JSON (${jsonProblem(e, text)})`);
+  }
+  const terraform = terraformDirectoryKind(dir, manifest);
+  if (terraform) throw new InputError(dir, notCloudFormation(terraform));
   if (!isObject(manifest) || !isObject(manifest.artifacts)) {
     throw new InputError(manifestFile, 'no "artifacts" object');
   }
 
   const inputs: TemplateInput[] = [];
+  const assets = fileAssetsOf(dir, realDir, manifest.artifacts, budget);
   for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts)) {
     if (!isObject(artifact)) continue;
     const properties = isObject(artifact.properties) ? artifact.properties : {};
@@ -34,16 +48,29 @@ export function loadCloudAssembly(dir: string): TemplateInput[] {
         throw new InputError(manifestFile, `artifact "${artifactId}" has no properties.templateFile`);
       }
       const file = join(dir, properties.templateFile);
+      insideAssembly(dir, realDir, file, manifestFile, `artifact "${artifactId}": templateFile "${properties.templateFile}"`);
       const stack: TemplateInput = {
         stackName: typeof properties.stackName === 'string' ? properties.stackName : artifactId,
         displayName: typeof artifact.displayName === 'string' ? artifact.displayName : undefined,
         file,
-        template: parseTemplateText(readTextFile(file), file),
+        template: parseTemplateText(readTextFile(file, budget), file),
         ...parseEnvironment(artifact.environment),
       };
-      inputs.push(stack, ...loadNestedStacks(stack, dir));
+      const reading: NestedReading = {
+        locate: (resource) => nestedTemplateInAssembly(resource, dir, assets),
+        check: (path, namedIn, what) => insideAssembly(dir, realDir, path, namedIn, what),
+        budget,
+      };
+      inputs.push(stack, ...loadNestedStacks(stack, reading, [realpathSync(file)]));
     } else if (artifact.type === NESTED_ASSEMBLY_ARTIFACT && typeof properties.directoryName === 'string') {
-      inputs.push(...loadCloudAssembly(join(dir, properties.directoryName)));
+      const nestedDir = join(dir, properties.directoryName);
+      const where = `artifact "${artifactId}": directoryName "${properties.directoryName}"`;
+      insideAssembly(dir, realDir, nestedDir, manifestFile, where);
+      const realNested = existsSync(nestedDir) ? realpathSync(nestedDir) : nestedDir;
+      if (realNested === realDir || assemblies.includes(realNested)) {
+        throw new InputError(manifestFile, `${where} is an assembly already being read (the assembly itself or one that contains it): a cycle`);
+      }
+      inputs.push(...readAssembly(nestedDir, budget, [...assemblies, realDir]));
     }
   }
   return inputs;
@@ -60,43 +87,167 @@ function parseEnvironment(environment: unknown): { account?: string; region?: st
 }
 
 /**
- * CDK nested stacks: the parent's `AWS::CloudFormation::Stack` resource names its template in the
- * `aws:asset:path` metadata. The nested stack is named `${parent}/${logicalId}` and receives the
- * parent resource's `Parameters`, evaluated in the parent's context.
+ * The file of each file asset of the assembly, by the S3 object key it is published to
+ * (`<hash>.json`): where a nested stack's template is when its parent's `TemplateURL` names the
+ * key and no `aws:asset:path` metadata names the file (`cdk synth --no-asset-metadata`).
  */
-function loadNestedStacks(parent: TemplateInput, dir: string): TemplateInput[] {
+function fileAssetsOf(dir: string, realDir: string, artifacts: Record<string, unknown>, budget: InputBudget): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [artifactId, artifact] of Object.entries<any>(artifacts)) {
+    if (!isObject(artifact) || artifact.type !== ASSET_MANIFEST_ARTIFACT || typeof artifact.properties?.file !== 'string') continue;
+    const file = join(dir, artifact.properties.file);
+    insideAssembly(dir, realDir, file, join(dir, 'manifest.json'), `artifact "${artifactId}": file "${artifact.properties.file}"`);
+    let assetManifest: any;
+    try {
+      assetManifest = JSON.parse(readTextFile(file, budget));
+    } catch (e) {
+      // Only a fallback: when it is missing or not JSON, a nested stack is reported as not read.
+      // The input limits (budget, regular files only) still stand.
+      if (e instanceof InputError && existsSync(file)) throw e;
+      continue;
+    }
+    for (const asset of Object.values<any>(isObject(assetManifest?.files) ? assetManifest.files : {})) {
+      const path = asset?.source?.path;
+      if (typeof path !== 'string' || !NESTED_TEMPLATE.test(path) || !isObject(asset.destinations)) continue;
+      for (const destination of Object.values<any>(asset.destinations)) {
+        if (typeof destination?.objectKey === 'string') files.set(destination.objectKey, join(dir, path));
+      }
+    }
+  }
+  return files;
+}
+
+const NESTED_TEMPLATE = /\.nested\.template\.json$/;
+
+/** Where a nested stack's template is, and how the parent names it (for messages). */
+interface NestedTemplate {
+  readonly file: string;
+  readonly namedBy: string;
+}
+
+/** A CDK nested stack's template in the assembly: named by `aws:asset:path`, else by its asset's object key. */
+function nestedTemplateInAssembly(resource: Record<string, any>, dir: string, assets: Map<string, string>): NestedTemplate | undefined {
+  const assetPath = resource.Metadata?.['aws:asset:path'];
+  if (typeof assetPath === 'string' && NESTED_TEMPLATE.test(assetPath)) return { file: join(dir, assetPath), namedBy: `Metadata aws:asset:path "${assetPath}"` };
+  const url = JSON.stringify(resource.Properties?.TemplateURL ?? '');
+  for (const [objectKey, file] of assets) if (url.includes(`/${objectKey}`)) return { file, namedBy: `TemplateURL (asset ${objectKey})` };
+  return undefined;
+}
+
+/**
+ * A hand-written parent's nested template given as a local path (`TemplateURL: ./network.yaml`,
+ * as `aws cloudformation package` takes it), relative to the parent's file. A URL (S3, https) is
+ * not fetched: the nested stack is reported as not read.
+ */
+function nestedTemplateBesideFile(resource: Record<string, any>, parentFile: string): NestedTemplate | undefined {
+  const url = resource.Properties?.TemplateURL;
+  if (typeof url !== 'string' || url === '' || /^[a-z][a-z0-9+.-]*:/i.test(url)) return undefined;
+  return { file: join(dirname(parentFile), url), namedBy: `TemplateURL "${url}"` };
+}
+
+/** How nested templates are found and which files may be read, for one input. */
+interface NestedReading {
+  readonly locate: (resource: Record<string, any>, parent: TemplateInput) => NestedTemplate | undefined;
+  /** Throws an InputError when `path` may not be read (outside the assembly or the template's folder). */
+  readonly check: (path: string, namedIn: string, what: string) => void;
+  readonly budget: InputBudget;
+}
+
+/**
+ * Nested stacks: the parent's `AWS::CloudFormation::Stack` resources whose template `locate`
+ * finds. The nested stack is named `${parent}/${logicalId}` and receives the parent resource's
+ * `Parameters`, evaluated in the parent's context. One whose template is not found is reported
+ * when the model is built. `chain`: the real paths of the templates being read, outermost first
+ * (a nested stack that leads back to one of them is a cycle).
+ */
+function loadNestedStacks(parent: TemplateInput, reading: NestedReading, chain: string[]): TemplateInput[] {
   const nested: TemplateInput[] = [];
   for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources)) {
     if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
-    const assetPath = resource.Metadata?.['aws:asset:path'];
-    if (typeof assetPath !== 'string' || !assetPath.endsWith('.nested.template.json')) continue;
-    const file = join(dir, assetPath);
+    const found = reading.locate(resource, parent);
+    if (found === undefined) continue;
+    const file = found.file;
+    const where = `Resources.${logicalId}: ${found.namedBy}`;
+    reading.check(file, parent.file ?? file, where);
+    const realFile = existsSync(file) ? realpathSync(file) : file;
+    if (chain.includes(realFile)) {
+      throw new InputError(parent.file ?? file, `${where} is the template of this stack or of a stack that contains it: nested stacks in a cycle`);
+    }
     const child: TemplateInput = {
       stackName: `${parent.stackName}/${logicalId}`,
       displayName: parent.displayName ? `${parent.displayName}/${logicalId}` : undefined,
       file,
-      template: parseTemplateText(readTextFile(file), file),
+      template: parseTemplateText(readTextFile(file, reading.budget), file),
       region: parent.region,
       account: parent.account,
       parameters: isObject(resource.Properties?.Parameters) ? resource.Properties.Parameters : {},
       parametersStackName: parent.stackName,
     };
-    nested.push(child, ...loadNestedStacks(child, dir));
+    nested.push(child, ...loadNestedStacks(child, reading, [...chain, realFile]));
   }
   return nested;
 }
 
+/**
+ * A path a manifest or a template names must stay inside the cloud assembly directory (after
+ * following symbolic links): a downloaded cdk.out must not make us read `../../etc/passwd`.
+ */
+function insideAssembly(dir: string, realDir: string, path: string, namedIn: string, what: string): void {
+  insideFolder(dir, realDir, path, namedIn, what, 'the cloud assembly directory');
+}
+
+function insideFolder(dir: string, realDir: string, path: string, namedIn: string, what: string, folderIs: string): void {
+  // A missing path is compared as written (reading it then says it is missing).
+  const rel = existsSync(path) ? relative(realDir, realpathSync(path)) : relative(resolve(dir), resolve(path));
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new InputError(namedIn, `${what} leads outside ${folderIs} ${dir}`);
+  }
+}
+
 /** A directory with `manifest.json` is a cloud assembly; a file is one template. */
-export function loadInputs(paths: string[]): TemplateInput[] {
+export function loadInputs(paths: string[], budget: InputBudget = new InputBudget()): TemplateInput[] {
   const inputs: TemplateInput[] = [];
   for (const path of paths) {
     let isDirectory: boolean;
     try {
       isDirectory = statSync(path).isDirectory();
     } catch {
-      throw new InputError(path, 'no such file or directory');
+      // `glue-netplan` run in a CDKTF or Terraform project looks for ./cdk.out.
+      const terraform = basename(path) === 'cdk.out' ? terraformDirectoryKind(dirname(path), undefined) : undefined;
+      throw new InputError(path, terraform ? `no such directory, and ${dirname(path)} is ${terraform}, ${NOT_CLOUDFORMATION}` : 'no such file or directory');
     }
-    inputs.push(...(isDirectory ? loadCloudAssembly(path) : [loadTemplateFile(path)]));
+    if (isDirectory) {
+      inputs.push(...loadCloudAssembly(path, budget));
+    } else {
+      const template = loadTemplateFile(path, budget);
+      // A hand-written template's nested templates must stay in its folder (or below it).
+      const folder = dirname(path);
+      const realFolder = realpathSync(folder);
+      const reading: NestedReading = {
+        locate: (resource, { file }) => nestedTemplateBesideFile(resource, file ?? path),
+        check: (nestedPath, namedIn, what) => insideFolder(folder, realFolder, nestedPath, namedIn, what, 'the folder of the template that names it'),
+        budget,
+      };
+      inputs.push(template, ...loadNestedStacks(template, reading, [realpathSync(path)]));
+    }
   }
+  checkDistinctStackNames(inputs);
   return inputs;
+}
+
+/**
+ * Two templates read as one stack name would be merged (their resources share model ids) and a
+ * job could disappear: refuse, naming both files.
+ */
+export function checkDistinctStackNames(inputs: readonly TemplateInput[]): void {
+  const byName = new Map<string, TemplateInput>();
+  for (const input of inputs) {
+    const first = byName.get(input.stackName);
+    if (first) {
+      const second = input.file ?? input.stackName;
+      throw new InputError(second, `stack name "${input.stackName}" is already the name of ${first.file ?? 'another stack'}: `
+        + 'each stack must have its own name (rename one of the template files, or give the CDK stacks distinct names)');
+    }
+    byName.set(input.stackName, input);
+  }
 }

@@ -13,3 +13,21 @@ export class InputError extends Error {
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/**
+ * Template content CloudFormation itself would reject, found while a value is evaluated (an
+ * `Fn::Cidr` count outside 1..256). The model builder turns it into an InputError naming the file
+ * and the resource.
+ */
+export class TemplateError extends Error {
+  /** `file`: the template whose value it is. */
+  constructor(problem: string, readonly file?: string) {
+    super(oneLine(problem));
+    this.name = 'TemplateError';
+  }
+}
+
+/** A JavaScript stack overflow (a value nested too deeply to evaluate), not our bug. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}

@@ -3,7 +3,7 @@ import {
 } from '../model';
 import { InputError } from './errors';
 import { parseProtocol } from './security';
-import { isObject, readTextFile } from './template';
+import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
 import { addVpcDefaults } from './vpc';
 
 /**
@@ -354,7 +354,7 @@ const FACTS_SCHEMA: Schema = {
 
 /** The problem with a value of a field, or undefined when it is valid. */
 function checkScalar(type: FieldType, value: unknown): string | undefined {
-  const shown = JSON.stringify(value);
+  const shown = show(value);
   switch (type) {
     case 'string': return typeof value === 'string' && value !== '' ? undefined : `${shown} is not a non-empty string`;
     case 'cidr': return typeof value === 'string' && parseCidr(value) ? undefined : `${shown} is not an IPv4 CIDR`;
@@ -374,10 +374,11 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
 }
 
 function validate(value: unknown, schema: Schema, path: string): string | undefined {
-  if (!isObject(value)) return `${path || 'the document'}: ${JSON.stringify(value)} is not an object`;
+  if (!isObject(value)) return `${path || 'the document'}: ${show(value)} is not an object`;
   const prefix = path ? `${path}.` : '';
   for (const key of Object.keys(value)) {
-    if (!(key in schema)) return `${prefix}${key}: unknown property (expected one of ${Object.keys(schema).join(', ')})`;
+    // An own property of the schema: `__proto__`, `constructor` or `toString` are unknown too.
+    if (!Object.prototype.hasOwnProperty.call(schema, key)) return `${prefix}${key}: unknown property (expected one of ${Object.keys(schema).join(', ')})`;
   }
   for (const [key, field] of Object.entries(schema)) {
     const item = value[key];
@@ -387,7 +388,7 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
       return `${at}: missing`;
     }
     if (field.type === 'list') {
-      if (!Array.isArray(item)) return `${at}: ${JSON.stringify(item)} is not a list`;
+      if (!Array.isArray(item)) return `${at}: ${show(item)} is not a list`;
       for (const [index, element] of item.entries()) {
         const problem = validate(element, field.of, `${at}[${index}]`);
         if (problem) return problem;
@@ -399,7 +400,7 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
       const problem = checkScalar(field.type, item);
       if (problem) return `${at}: ${problem}`;
       if ('oneOf' in field && field.oneOf && !field.oneOf.includes(item as string)) {
-        return `${at}: ${JSON.stringify(item)} is not one of ${field.oneOf.join(', ')}`;
+        return `${at}: ${show(item)} is not one of ${field.oneOf.join(', ')}`;
       }
     }
   }
@@ -413,21 +414,34 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
   return undefined;
 }
 
+/** A value as JSON in a message, cut short when long. */
+function show(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** Validates a parsed facts document; `file` names it in errors. */
 export function parseFacts(json: unknown, file: string): FactsDocument {
+  checkNesting(json, file);
   const problem = validate(json, FACTS_SCHEMA, '');
   if (problem) throw new InputError(file, problem);
   return { ...(json as FactsDocument), file };
 }
 
 /** Reads and validates a facts file; InputError names the JSON path of the first problem. */
-export function loadFacts(file: string): FactsDocument {
-  const text = readTextFile(file);
+export function loadFacts(file: string, budget?: InputBudget): FactsDocument {
+  const text = readTextFile(file, budget);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InputError(file, `not valid JSON (${(e as Error).message})`);
+    throw new InputError(file, `not valid JSON (${jsonProblem(e, text)})`);
   }
   return parseFacts(json, file);
 }

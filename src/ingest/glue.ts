@@ -1,5 +1,6 @@
-import { Fact, GlueConnection, JobConnectionRef, known, unknown } from '../model';
-import { isResourceRef, isUnresolved, refMarker } from './intrinsics';
+import { Fact, GlueConnection, GlueUnitKind, JobConnectionRef, known, unknown } from '../model';
+import { isCustomResourceType } from './custom-resources';
+import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
 import { isObject } from './template';
 
@@ -11,10 +12,14 @@ export const DATA_STORE_METADATA = 'cdk-glue-netplan:data-store';
 /** AWS::Glue::Connection, and the data store declared on it in metadata. */
 export function readGlueConnection(r: ResourceReader): void {
   const input = r.value('ConnectionInput');
-  const connectionInput: Record<string, unknown> = isObject(input) ? input : {};
-  if (!isObject(input)) r.issue('ConnectionInput', `${describeValue(input)} is not an object`);
-  const requirements = connectionInput.PhysicalConnectionRequirements;
-  const physical: Record<string, unknown> = isObject(requirements) ? requirements : {};
+  const inputUnresolved = isUnresolved(input) || !isObject(input);
+  const connectionInput: Record<string, unknown> = isObject(input) && !isUnresolved(input) ? input : {};
+  if (inputUnresolved) r.issue('ConnectionInput', isUnresolved(input) ? `cannot be resolved (${input.reason})` : `${describeValue(input)} is not an object`);
+  const requirements = inputUnresolved ? input : connectionInput.PhysicalConnectionRequirements;
+  // Requirements the templates do not resolve may name a subnet: the connection is then
+  // network-bearing, in a subnet whose facts are unknown (never "no network configuration").
+  const physical: Record<string, unknown> = isObject(requirements) && !isUnresolved(requirements) ? requirements
+    : requirements === undefined ? {} : { SubnetId: isUnresolved(requirements) ? requirements : unresolved(`${r.describe()}: PhysicalConnectionRequirements ${describeValue(requirements)} is not an object`) };
   const connection: GlueConnection = {
     id: r.id,
     source: r.source,
@@ -23,7 +28,7 @@ export function readGlueConnection(r: ResourceReader): void {
       : r.stringFact('ConnectionInput.Name', connectionInput.Name),
     connectionType: typeof connectionInput.ConnectionType === 'string' ? connectionInput.ConnectionType : 'UNKNOWN',
     ...subnetOf(r, physical.SubnetId),
-    securityGroupIds: r.idList(physical.SecurityGroupIdList, 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList'),
+    securityGroupIds: securityGroupsOf(r, physical.SecurityGroupIdList),
     ...(physical.AvailabilityZone !== undefined
       ? { availabilityZone: r.stringFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone) }
       : {}),
@@ -42,16 +47,43 @@ function subnetOf(r: ResourceReader, value: unknown): { subnetId?: string } {
   const id = r.idFact(value, 'PhysicalConnectionRequirements.SubnetId');
   if (id.known) return { subnetId: id.value };
   r.issue('PhysicalConnectionRequirements.SubnetId', id.reason);
-  const placeholder = `${r.id}#subnet`;
-  r.model.subnets.set(placeholder, {
-    id: placeholder,
-    source: r.source,
-    vpcId: unknown(id.reason),
-    cidr: unknown(id.reason),
-    availabilityZone: unknown(id.reason),
-    usedAddresses: 0,
+  return { subnetId: placeholderSubnet(r, 'subnet', id.reason) };
+}
+
+/**
+ * The connection's security groups. A group (or list) the templates cannot resolve becomes a
+ * placeholder group that may be any group, with unknown rules: never left out, which would change
+ * what the ENI may send and what a store's group references admit.
+ */
+function securityGroupsOf(r: ResourceReader, value: unknown): string[] {
+  return idsOrPlaceholders(r, value, 'ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList', placeholderGroup);
+}
+
+/** Ids of a list; an element (or the whole list) the templates cannot resolve becomes a placeholder. */
+function idsOrPlaceholders(r: ResourceReader, value: unknown, property: string,
+  placeholder: (r: ResourceReader, key: string, reason: string) => string): string[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item, index) => {
+    const id = r.idFact(item, `${property}[${index}]`);
+    if (id.known) return id.value;
+    r.issue(`${property}[${index}]`, id.reason);
+    return placeholder(r, `${property.split('.').pop()}-${index}`, id.reason);
   });
-  return { subnetId: placeholder };
+}
+
+/** A subnet standing for one the templates do not resolve: every fact about it is unknown. */
+function placeholderSubnet(r: ResourceReader, key: string, reason: string): string {
+  const id = key === 'subnet' ? `${r.id}#subnet` : `${r.id}#${key}`;
+  r.model.subnets.set(id, { id, source: r.source, vpcId: unknown(reason), cidr: unknown(reason), availabilityZone: unknown(reason), usedAddresses: 0 });
+  return id;
+}
+
+/** A security group standing for one the templates do not resolve: it may be any group, with any rules. */
+function placeholderGroup(r: ResourceReader, key: string, reason: string): string {
+  const id = `${r.id}#${key}`;
+  r.model.securityGroups.set(id, { id, source: r.source, vpcId: unknown(reason), ingress: [], egress: [], incomplete: reason, unresolved: reason });
+  return id;
 }
 
 /** The data store address, with references kept as markers (`jdbc:mysql://{{ref:S/Db:Endpoint.Address}}:3306/db`). */
@@ -77,9 +109,9 @@ function readDeclaredStore(r: ResourceReader): void {
   r.model.declaredStores.set(r.id, {
     source: r.source,
     connectionId: r.id,
-    subnetIds: r.idList(declared.SubnetIds, `Metadata.${DATA_STORE_METADATA}.SubnetIds`),
-    securityGroupIds: r.idList(declared.SecurityGroupIds, `Metadata.${DATA_STORE_METADATA}.SecurityGroupIds`),
-    ...(port?.known ? { port: port.value } : {}),
+    subnetIds: idsOrPlaceholders(r, declared.SubnetIds, `Metadata.${DATA_STORE_METADATA}.SubnetIds`, placeholderSubnet),
+    securityGroupIds: idsOrPlaceholders(r, declared.SecurityGroupIds, `Metadata.${DATA_STORE_METADATA}.SecurityGroupIds`, placeholderGroup),
+    ...(port?.known ? { port: port.value } : port ? { portUnresolved: port.reason } : {}),
     ...(typeof declared.PubliclyAccessible === 'boolean' ? { publiclyAccessible: declared.PubliclyAccessible } : {}),
   });
 }
@@ -89,9 +121,16 @@ function readDeclaredStore(r: ResourceReader): void {
  * `AllocatedCapacity` is the deprecated spelling of `MaxCapacity` (DPUs).
  */
 export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+  readJobLike(r, connectionIdsByName, 'job', 'Name');
+}
+
+/** AWS::Glue::Session (an interactive session): its connections are used as a job's are; `Id` names it. */
+export function readGlueSession(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+  readJobLike(r, connectionIdsByName, 'session', 'Id');
+}
+
+function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>, kind: GlueUnitKind, nameProperty: string): void {
   const command = r.value('Command');
-  const connections = r.value('Connections');
-  const listed = isObject(connections) ? connections.Connections : undefined;
   const executionProperty = r.value('ExecutionProperty');
   const maxConcurrentRuns = isObject(executionProperty)
     ? r.numberFact('ExecutionProperty.MaxConcurrentRuns', executionProperty.MaxConcurrentRuns ?? 1)
@@ -99,15 +138,108 @@ export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, 
   const capacityProperty = r.has('MaxCapacity') ? 'MaxCapacity' : r.has('AllocatedCapacity') ? 'AllocatedCapacity' : undefined;
   const workerType = r.value('WorkerType');
   r.model.jobs.set(r.id, {
+    ...kind !== 'job' ? { kind } : {},
     id: r.id,
     source: r.source,
-    name: r.has('Name') ? r.stringFact('Name') : unknown(`${r.describe()} has no Name: CloudFormation generates one (logical id ${r.logicalId})`),
+    name: r.has(nameProperty) ? r.stringFact(nameProperty) : unknown(`${r.describe()} has no ${nameProperty}: CloudFormation generates one (logical id ${r.logicalId})`),
     command: isObject(command) && typeof command.Name === 'string' ? command.Name : 'glueetl',
-    connections: Array.isArray(listed) ? listed.map((item) => jobConnection(r, item, connectionIdsByName)) : [],
+    connections: jobConnections(r, connectionIdsByName),
     ...(typeof workerType === 'string' ? { workerType } : {}),
     ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
     ...(capacityProperty ? { maxCapacity: r.numberFact(capacityProperty) } : {}),
     maxConcurrentRuns: maxConcurrentRuns.known ? maxConcurrentRuns.value : 1,
+  });
+}
+
+/**
+ * `Connections: { Connections: [names] }` (ConnectionsList). Anything else that is set (a bare
+ * list, a string, a value the templates do not resolve) is reported and stands for connections
+ * the job may list: one connection of unknown name, so selection is unknown, never "no
+ * connections" (which would run the job outside every VPC).
+ */
+function jobConnections(r: ResourceReader, connectionIdsByName: Map<string, string>): JobConnectionRef[] {
+  if (!r.has('Connections')) return [];
+  const connections = r.value('Connections');
+  if (connections === undefined) return []; // AWS::NoValue
+  const listed = isObject(connections) && !isUnresolved(connections) ? connections.Connections : connections;
+  if (listed === undefined && isObject(connections) && !isUnresolved(connections)) return [];
+  if (Array.isArray(listed) && listed !== connections) return listed.map((item) => jobConnection(r, item, connectionIdsByName));
+  const problem = isUnresolved(listed) ? `Connections.Connections cannot be resolved (${listed.reason})`
+    : Array.isArray(connections) ? 'Connections is a bare list; CloudFormation expects {"Connections": [names]} (ConnectionsList)'
+      : isObject(connections) ? `Connections.Connections ${describeValue(listed)} is not a list of connection names`
+        : `Connections ${describeValue(connections)} is not {"Connections": [names]} (ConnectionsList)`;
+  const reason = `${r.describe()}: ${problem}; which connections the job uses is unknown`;
+  r.issue('Connections', reason);
+  return [{ name: unknown(reason) }];
+}
+
+/** The crawler target lists whose entries may name a connection, in the order they are read. */
+const CRAWLER_TARGETS = ['JdbcTargets', 'MongoDBTargets', 'CatalogTargets', 'S3Targets', 'DeltaTargets', 'IcebergTargets', 'HudiTargets'];
+
+/**
+ * AWS::Glue::Crawler: the connections its targets name (`ConnectionName`), each once, in target
+ * order. Glue places a crawler's ENIs as it places a job's (assumed: the first suitable of those
+ * connections, in that order; see RULES.md). A crawler without a connection runs outside your VPCs
+ * and is not planned.
+ */
+export function readGlueCrawler(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+  const targets = r.value('Targets');
+  if (!isObject(targets)) return;
+  const names: unknown[] = [];
+  const seen = new Set<string>();
+  for (const list of CRAWLER_TARGETS) {
+    const entries = targets[list];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!isObject(entry) || entry.ConnectionName === undefined) continue;
+      const key = JSON.stringify(entry.ConnectionName);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      names.push(entry.ConnectionName);
+    }
+  }
+  if (names.length === 0) return;
+  r.model.jobs.set(r.id, {
+    kind: 'crawler',
+    id: r.id,
+    source: r.source,
+    name: r.has('Name') ? r.stringFact('Name') : unknown(`${r.describe()} has no Name: CloudFormation generates one (logical id ${r.logicalId})`),
+    command: 'crawler',
+    connections: names.map((item) => jobConnection(r, item, connectionIdsByName)),
+    maxConcurrentRuns: 1,
+  });
+}
+
+/**
+ * AWS::Glue::DevEndpoint: its own `SubnetId` and `SecurityGroupIds` (no connection), planned as
+ * one network connection of that subnet, whose ENIs Glue places like a job's.
+ */
+export function readGlueDevEndpoint(r: ResourceReader): void {
+  if (!r.has('SubnetId')) return;
+  const name = r.has('EndpointName') ? r.stringFact('EndpointName') : unknown(`${r.describe()} has no EndpointName: CloudFormation generates one (logical id ${r.logicalId})`);
+  const connectionId = `${r.id}#network`;
+  r.model.connections.set(connectionId, {
+    id: connectionId,
+    source: r.source,
+    name: name.known ? name : known(r.logicalId),
+    connectionType: 'NETWORK',
+    ...subnetOf(r, r.value('SubnetId')),
+    securityGroupIds: r.idList(r.value('SecurityGroupIds'), 'SecurityGroupIds'),
+  });
+  const workerType = r.value('WorkerType');
+  const nodes = r.has('NumberOfNodes') ? r.numberFact('NumberOfNodes') : undefined;
+  r.model.jobs.set(r.id, {
+    kind: 'dev-endpoint',
+    id: r.id,
+    source: r.source,
+    name,
+    command: 'glueetl',
+    connections: [{ name: name.known ? name : known(r.logicalId), connectionId }],
+    ...(typeof workerType === 'string' ? { workerType } : {}),
+    ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
+    // A development endpoint has 5 DPUs unless NumberOfNodes says otherwise.
+    maxCapacity: nodes ?? known(5),
+    maxConcurrentRuns: 1,
   });
 }
 
@@ -117,15 +249,91 @@ function jobConnection(r: ResourceReader, item: unknown, connectionIdsByName: Ma
   if (ref) {
     const connection = r.model.connections.get(ref.modelId);
     if (connection) return { name: connection.name, connectionId: connection.id };
+    const custom = customResources(r).find((c) => c.modelId === ref.modelId);
+    if (custom) {
+      // The name the custom resource gives the connection, when its properties say it plainly:
+      // what a facts file describes it by.
+      const named = custom.connectionName;
+      const connectionId = named !== undefined ? connectionIdsByName.get(named) : undefined;
+      if (named !== undefined && connectionId) return { name: known(named), connectionId };
+      return { name: named !== undefined ? known(named) : unknown(`${r.describe()}: the name of the connection ${custom.description} creates is known only at deploy time`), createdBy: custom.description };
+    }
     const reason = `${r.describe()}: Connections lists ${refMarker(ref)}, which is not an AWS::Glue::Connection`;
     r.issue('Connections', reason);
     return { name: unknown(reason) };
   }
   if (typeof item === 'string' && !item.includes('{{')) {
     const connectionId = connectionIdsByName.get(item);
-    return connectionId ? { name: known(item), connectionId } : { name: known(item) };
+    if (connectionId) return { name: known(item), connectionId };
+    const custom = customResources(r).find((c) => c.mentions(item));
+    return custom ? { name: known(item), createdBy: custom.description } : { name: known(item) };
   }
   const reason = isUnresolved(item) ? item.reason : `${r.describe()}: connection name ${describeValue(item)} cannot be resolved`;
   r.issue('Connections', reason);
   return { name: unknown(reason) };
+}
+
+/** A custom resource of the templates that may create a Glue connection. */
+interface GlueCustomResource {
+  readonly modelId: string;
+  /** `custom resource Stack/LogicalId (Custom::Type)`. */
+  readonly description: string;
+  /** The connection name its properties give (`ConnectionInput.Name`, `ConnectionName`, `Name`). */
+  readonly connectionName?: string;
+  /** Whether its properties give `name` as a string value (a quoted string in JSON, as CDK's AwsCustomResource writes its calls). */
+  mentions(name: string): boolean;
+}
+
+const customResourcesByInputs = new WeakMap<object, GlueCustomResource[]>();
+
+/**
+ * The custom resources of all templates that concern Glue (by type or properties), read once per
+ * model: a job listing a connection no template defines may list one of these.
+ */
+function customResources(r: ResourceReader): GlueCustomResource[] {
+  const inputs = r.context.inputs;
+  let found = customResourcesByInputs.get(inputs);
+  if (found) return found;
+  found = [];
+  for (const input of inputs.inputs) {
+    const evaluator = inputs.evaluator(input.stackName);
+    for (const [logicalId, resource] of Object.entries<any>(input.template.Resources ?? {})) {
+      const type = resource?.Type;
+      if (typeof type !== 'string' || !isCustomResourceType(type)) continue;
+      const properties = evaluator.evaluate(resource.Properties ?? {});
+      const text = JSON.stringify(properties) ?? '';
+      if (!/glue/i.test(type) && !/glue/i.test(text)) continue;
+      found.push({
+        modelId: inputs.modelId(input, logicalId),
+        description: `custom resource ${input.stackName}/${logicalId} (${type})`,
+        connectionName: connectionNameOf(properties),
+        mentions: (name) => text.includes(JSON.stringify(name)) || text.includes(JSON.stringify(JSON.stringify(name)).slice(1, -1)),
+      });
+    }
+  }
+  customResourcesByInputs.set(inputs, found);
+  return found;
+}
+
+/** `ConnectionInput.Name`, `ConnectionName` or `Name` of the properties, or of a JSON API call in them (CDK's AwsCustomResource). */
+function connectionNameOf(properties: unknown): string | undefined {
+  const direct = (value: unknown): string | undefined => {
+    if (!isObject(value)) return undefined;
+    const candidates = [isObject(value.ConnectionInput) ? value.ConnectionInput.Name : undefined, value.ConnectionName, value.Name];
+    return candidates.find((c): c is string => typeof c === 'string' && c !== '' && !c.includes('{{'));
+  };
+  if (!isObject(properties)) return undefined;
+  const own = direct(properties);
+  if (own !== undefined) return own;
+  for (const key of ['Create', 'Update']) {
+    if (typeof properties[key] !== 'string') continue;
+    try {
+      const call = JSON.parse(properties[key]);
+      const name = direct(call?.parameters);
+      if (name !== undefined) return name;
+    } catch {
+      // Not a JSON call: nothing to read.
+    }
+  }
+  return undefined;
 }

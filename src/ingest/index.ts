@@ -2,6 +2,8 @@ export { InputError } from './errors';
 export { loadTemplateFile, parseTemplateText } from './template';
 export { loadCloudAssembly, loadInputs } from './cloud-assembly';
 export { loadFacts, parseFacts } from './facts';
+export { applyParameters, parseParameterArgument, readParametersFile } from './parameters';
+export type { ParameterSource } from './parameters';
 export type {
   FactsDocument, FactsVpc, FactsSubnet, FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule,
   FactsNetworkAcl, FactsNetworkAclEntry, FactsGatewayEndpoint, FactsNatGateway, FactsPeering, FactsConnection, FactsDataStore,

@@ -1,5 +1,6 @@
 import { cidrOf, parseCidr } from '../model';
-import { isObject } from './template';
+import { TemplateError } from './errors';
+import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
 
 /** A Ref / Fn::GetAtt to a resource of the model (`${stackName}/${logicalId}`). */
@@ -72,11 +73,20 @@ export function defaultPortForEngine(engine: unknown): number | undefined {
 const MAX_DEPTH = 100;
 
 /**
+ * `Fn::Cidr`'s largest count
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html).
+ */
+const MAX_CIDR_COUNT = 256;
+
+/**
  * `{"Fn::NetplanStackRef": [stack, logicalId, "Ref" | attribute]}`: a reference to a resource of
  * another stack of the same app. Not CloudFormation: the synth-time guard reads the construct tree
  * before CDK turns such references into exports and imports, and renders them this way.
  */
 export const STACK_REF = 'Fn::NetplanStackRef';
+
+/** A nested stack's resource in its parent; the nested stack is loaded as `${parent}/${logicalId}`. */
+export const NESTED_STACK = 'AWS::CloudFormation::Stack';
 
 /**
  * Every loaded template: the resource index by model id, the export index for Fn::ImportValue, and
@@ -98,6 +108,13 @@ export class InputSet {
   /** The deepest `depth` a nesting check has seen (see `importValue`). */
   private deepest = 0;
 
+  /**
+   * Parameters whose value is unknown (no default and no value, or read from SSM at deploy time),
+   * by the reason their uses carry: each is reported once, by itself, rather than in every value
+   * built from it.
+   */
+  readonly missingParameters = new Map<string, { readonly input: TemplateInput; readonly name: string; readonly ssmName?: string }>();
+
   constructor(readonly inputs: readonly TemplateInput[]) {
     for (const input of inputs) {
       this.evaluators.set(input.stackName, new StackEvaluator(input, this));
@@ -110,10 +127,19 @@ export class InputSet {
         const modelId = modelIdOf(input, logicalId);
         ids.set(logicalId, modelId);
         this.resources.set(modelId, {
-          input, logicalId, type: String(resource.Type), resource,
+          input, logicalId, type: safeString(resource.Type), resource,
         });
       }
     }
+  }
+
+  /** The unknown value of a parameter with no default and no value (or read from SSM), recorded to be reported once. */
+  missingParameter(input: TemplateInput, name: string, ssmName?: string): Unresolved {
+    const reason = ssmName === undefined
+      ? `stack ${input.stackName}: parameter ${name} has no default and no value was given`
+      : `stack ${input.stackName}: parameter ${name} is read from SSM parameter ${ssmName} at deploy time`;
+    if (!this.missingParameters.has(reason)) this.missingParameters.set(reason, { input, name, ...ssmName !== undefined ? { ssmName } : {} });
+    return unresolved(reason);
   }
 
   /** `modelIdOf`, as the one string the set keeps for a resource of the templates. */
@@ -251,6 +277,8 @@ export class StackEvaluator {
       case 'Fn::If': return this.ifThenElse(arg);
       case 'Fn::Base64': return this.base64(arg);
       case 'Fn::Cidr': return this.cidr(arg);
+      case 'Fn::Length': return this.length(arg);
+      case 'Fn::ToJsonString': return this.toJsonString(arg);
       case 'Fn::Equals': case 'Fn::Not': case 'Fn::And': case 'Fn::Or':
         return this.conditionValue({ [name]: arg });
       default:
@@ -259,6 +287,8 @@ export class StackEvaluator {
   }
 
   private ref(name: unknown): unknown {
+    // AWS::LanguageExtensions allows an intrinsic as the name (`!Ref {"Fn::Sub": "Subnet${Az}"}` in a loop).
+    if (isObject(name)) name = this.evaluate(name);
     if (typeof name !== 'string') return unresolved(`stack ${this.stack}: Ref to a non-string ${JSON.stringify(name)}`);
     if (name.startsWith('AWS::')) return this.pseudoParameter(name);
     const parameter = this.input.template.Parameters?.[name];
@@ -282,22 +312,21 @@ export class StackEvaluator {
   }
 
   private parameter(name: string, definition: Record<string, any>): unknown {
-    const type = String(definition.Type ?? 'String');
+    const type = safeString(definition.Type ?? 'String');
     let value: unknown;
-    if (this.input.parameters && name in this.input.parameters) {
-      const given = this.input.parameters[name];
-      value = this.input.parametersStackName ? this.all.evaluator(this.input.parametersStackName).evaluate(given) : given;
-      if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') {
-        return unresolved(`stack ${this.stack}: parameter ${name} is read from SSM parameter ${value} at deploy time`);
-      }
+    const given = this.input.givenParameters;
+    if (given && Object.prototype.hasOwnProperty.call(given, name)) {
+      value = given[name];
+    } else if (this.input.parameters && name in this.input.parameters) {
+      const passed = this.input.parameters[name];
+      value = this.input.parametersStackName ? this.all.evaluator(this.input.parametersStackName).evaluate(passed) : passed;
+      if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') return this.all.missingParameter(this.input, name, value);
     } else if ('Default' in definition) {
       // CDK's SSM-backed parameters (AMI ids, bootstrap version) hold an SSM name, not the value.
-      if (type.startsWith('AWS::SSM::Parameter::Value<')) {
-        return unresolved(`stack ${this.stack}: parameter ${name} is read from SSM parameter ${definition.Default} at deploy time`);
-      }
+      if (type.startsWith('AWS::SSM::Parameter::Value<')) return this.all.missingParameter(this.input, name, String(definition.Default));
       value = definition.Default;
     } else {
-      return unresolved(`stack ${this.stack}: parameter ${name} has no default and no value was given`);
+      return this.all.missingParameter(this.input, name);
     }
     const isList = type === 'CommaDelimitedList' || type.startsWith('List<');
     return isList && typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
@@ -310,7 +339,7 @@ export class StackEvaluator {
       const dot = arg.indexOf('.');
       [logicalId, attribute] = dot < 0 ? [arg, ''] : [arg.slice(0, dot), arg.slice(dot + 1)];
     } else if (Array.isArray(arg) && arg.length === 2) {
-      logicalId = arg[0];
+      logicalId = isObject(arg[0]) ? this.evaluate(arg[0]) : arg[0];
       attribute = this.evaluate(arg[1]);
     }
     if (typeof logicalId !== 'string' || typeof attribute !== 'string' || attribute === '') {
@@ -327,6 +356,7 @@ export class StackEvaluator {
     const properties: Record<string, any> = isObject(entry.resource.Properties) ? entry.resource.Properties : {};
     const property = (key: string, reasonWhenAbsent: string): unknown =>
       key in properties ? this.evaluate(properties[key]) : unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} ${reasonWhenAbsent}`);
+    if (entry.type === NESTED_STACK && attribute.startsWith('Outputs.')) return this.nestedStackOutput(entry, modelId, attribute.slice('Outputs.'.length));
     switch (`${entry.type}.${attribute}`) {
       case 'AWS::EC2::VPC.CidrBlock':
         return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property, e.g. from an IPAM pool)');
@@ -353,6 +383,29 @@ export class StackEvaluator {
       default:
         return isOwnIdAttribute(entry, attribute) ? resourceRef(modelId) : resourceRef(modelId, attribute);
     }
+  }
+
+  /**
+   * `Fn::GetAtt [NestedStack, Outputs.Name]`: the value of the nested stack's output, evaluated in
+   * the nested stack (which is loaded as `${stack}/${logicalId}`, the model id of its resource).
+   * This is how CDK wires references into, out of and between nested stacks.
+   */
+  private nestedStackOutput(entry: ResourceEntry, modelId: string, output: string): unknown {
+    if (!this.all.hasStack(modelId)) {
+      return unresolved(`stack ${this.stack}: output ${output} of nested stack ${entry.logicalId} is unknown: its template was not read`);
+    }
+    const child = this.all.evaluator(modelId);
+    const definition = child.outputs()?.[output];
+    if (!isObject(definition) || !('Value' in definition)) {
+      return unresolved(`stack ${this.stack}: nested stack ${entry.logicalId} has no output ${output}`);
+    }
+    return child.evaluate(definition.Value);
+  }
+
+  /** The template's `Outputs` section. */
+  outputs(): Record<string, unknown> | undefined {
+    const outputs = this.input.template.Outputs;
+    return isObject(outputs) ? outputs : undefined;
   }
 
   private secondaryCidrBlocksOf(vpcModelId: string): ResourceRef[] {
@@ -466,6 +519,8 @@ export class StackEvaluator {
     const bad = keys.find((key) => typeof key !== 'string' && typeof key !== 'number');
     if (bad !== undefined) return isUnresolved(bad) ? bad : unresolved(`stack ${this.stack}: Fn::FindInMap key is not a string`);
     const value = this.input.template.Mappings?.[String(keys[0])]?.[String(keys[1])]?.[String(keys[2])];
+    // AWS::LanguageExtensions: `[Map, Key, Key, {DefaultValue: x}]` gives x when the keys are not mapped.
+    if (value === undefined && isObject(arg[3]) && 'DefaultValue' in arg[3]) return this.evaluate(arg[3].DefaultValue);
     if (value === undefined) return unresolved(`stack ${this.stack}: Fn::FindInMap ${keys.join('/')} is not in Mappings`);
     return this.evaluate(value);
   }
@@ -489,8 +544,8 @@ export class StackEvaluator {
     try {
       switch (name) {
         case 'Condition': {
-          const definition = this.input.template.Conditions?.[String(arg)];
-          if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${String(arg)} is not defined`);
+          const definition = this.input.template.Conditions?.[safeString(arg)];
+          if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${safeString(arg)} is not defined`);
           return this.conditionValue(definition);
         }
         case 'Fn::Equals': {
@@ -521,6 +576,22 @@ export class StackEvaluator {
     }
   }
 
+  /** `Fn::Length` (AWS::LanguageExtensions): the number of items of a list. */
+  private length(arg: unknown): unknown {
+    const list = this.evaluate(arg);
+    if (isUnresolved(list)) return list;
+    if (!Array.isArray(list)) return unresolved(`stack ${this.stack}: Fn::Length of ${JSON.stringify(list)}, which is not a list`);
+    return list.length;
+  }
+
+  /** `Fn::ToJsonString` (AWS::LanguageExtensions): an object or list as JSON text, references kept as markers. */
+  private toJsonString(arg: unknown): unknown {
+    const value = this.evaluate(arg);
+    if (isUnresolved(value)) return value;
+    if (!isObject(value) && !Array.isArray(value)) return unresolved(`stack ${this.stack}: Fn::ToJsonString of a value that is neither an object nor a list`);
+    return JSON.stringify(value, (_key, item) => (isResourceRef(item) ? refMarker(item) : isUnresolved(item) ? unknownMarker(item.reason) : item));
+  }
+
   private base64(arg: unknown): unknown {
     const text = this.evaluate(arg);
     if (typeof text !== 'string' || text.includes('{{')) return unresolved(`stack ${this.stack}: Fn::Base64 of a value known only at deploy time`);
@@ -536,6 +607,11 @@ export class StackEvaluator {
     const count = Number(this.evaluate(arg[1]));
     const bits = Number(this.evaluate(arg[2]));
     const prefixLength = 32 - bits;
+    // CloudFormation's range (its Fn::Cidr reference): a larger count is a template it rejects.
+    if (Number.isInteger(count) && count > MAX_CIDR_COUNT) {
+      throw new TemplateError(`Fn::Cidr ${JSON.stringify(arg).slice(0, 80)}: count ${count} is outside 1..${MAX_CIDR_COUNT}, the range CloudFormation accepts`,
+        this.input.file ?? this.input.stackName);
+    }
     if (!parent || !Number.isInteger(count) || !Number.isInteger(bits) || prefixLength < parent.prefixLength || count < 1) {
       return unresolved(`stack ${this.stack}: Fn::Cidr ${JSON.stringify(arg)} cannot be evaluated`);
     }

@@ -43,6 +43,7 @@ export function readOpenEndedSources(context: BuildContext, late: readonly LateR
   const vpn: VpnState = { gatewaysByVpc: new Map(), propagations: [], connections: new Map(), routes: [] };
   for (const { input, logicalId, resource } of late) {
     const r = new ResourceReader(context, input, logicalId, resource);
+    if (r.exists() === false) continue; // its Condition is false: it does not exist
     const vpnReader = VPN_READERS[r.type];
     if (vpnReader) vpnReader(r, vpn);
     else readCustomResource(r);

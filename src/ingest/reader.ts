@@ -1,8 +1,8 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isUnresolved, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator,
+  InputSet, isResourceRef, isUnresolved, NESTED_STACK, parseSingleRefMarker, refMarker, ResourceRef, StackEvaluator, unresolved,
 } from './intrinsics';
-import { isObject } from './template';
+import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
 
 /** Everything readers share while one model is built. */
@@ -21,13 +21,18 @@ export class ResourceReader {
   readonly id: string;
   readonly source: SourceRef;
   readonly type: string;
+  /**
+   * Set when the resource's `Condition` cannot be decided: it may not exist, so what it adds to
+   * the network (a route, a rule, an association...) is only possible, never certain.
+   */
+  uncertain?: string;
   private readonly evaluator: StackEvaluator;
   private readonly properties: Record<string, unknown>;
 
   constructor(readonly context: BuildContext, readonly input: TemplateInput, readonly logicalId: string,
     readonly resource: Record<string, any>) {
     this.id = context.inputs.modelId(input, logicalId);
-    this.type = String(resource.Type);
+    this.type = safeString(resource.Type);
     this.evaluator = context.inputs.evaluator(input.stackName);
     this.properties = isObject(resource.Properties) ? resource.Properties : {};
     const constructPath = resource.Metadata?.['aws:cdk:path'];
@@ -47,6 +52,22 @@ export class ResourceReader {
     return this.properties[property] !== undefined;
   }
 
+  /**
+   * Whether the resource exists: its `Condition` evaluated with the parameters given (and their
+   * defaults). `undefined` when that cannot be decided (the reason is in `uncertain` then).
+   */
+  exists(): boolean | undefined {
+    const condition = this.resource.Condition;
+    if (condition === undefined) return true;
+    const value = typeof condition === 'string'
+      ? this.evaluator.conditionValue({ Condition: condition })
+      : unresolved(`Condition ${describeValue(condition)} is not a condition name`);
+    if (typeof value === 'boolean') return value;
+    this.uncertain = `${this.describe()} exists only if condition ${typeof condition === 'string' ? condition : '?'} holds, which cannot be decided (${value.reason})`;
+    this.issue('Condition', this.uncertain);
+    return undefined;
+  }
+
   /** The evaluated property (`undefined` when absent). */
   value(property: string): unknown {
     return this.evaluator.evaluate(this.properties[property]);
@@ -63,7 +84,15 @@ export class ResourceReader {
   }
 
   issue(property: string, problem: string): void {
+    // A missing parameter is reported once, by itself (see `buildModel`), not in each use.
+    const missing = this.context.inputs.missingParameters;
+    if (missing.size > 0) for (const reason of missing.keys()) if (problem.includes(reason)) return;
     this.model.issues.push({ source: this.source, message: `${this.input.stackName}/${this.logicalId} (${this.type}): ${property}: ${problem}` });
+  }
+
+  /** A part of the input the reader skips, with what the user can do to have it checked. */
+  notRead(message: string, fix: string): void {
+    this.model.issues.push({ source: this.source, message, kind: 'not-read', fix });
   }
 
   /** An unknown fact whose reason is also reported as an issue. */
@@ -78,7 +107,13 @@ export class ResourceReader {
    */
   idFact(value: unknown, property: string): Fact<string> {
     const ref = asRef(value);
-    if (ref) return known(ref.modelId);
+    if (ref) {
+      // A nested stack is not the resource its outputs name: never a subnet or a group.
+      if (this.context.inputs.resource(ref.modelId)?.type === NESTED_STACK) {
+        return unknown(`${this.describe()}: ${property} refers to nested stack ${ref.modelId} itself, not to a resource id (Fn::GetAtt ${ref.modelId.split('/').pop()}.Outputs.Name gives an output of it)`);
+      }
+      return known(ref.modelId);
+    }
     if (typeof value === 'string' && value !== '' && !value.includes('{{')) return known(value);
     if (isUnresolved(value)) return unknown(value.reason);
     if (value === undefined) return unknown(`${this.describe()} has no ${property}`);
@@ -139,7 +174,16 @@ export class ResourceReader {
     if (isUnresolved(value)) return unknown(value.reason);
     const ref = asRef(value);
     if (ref) return unknown(`${this.describe()}: ${property} is the deploy-time value ${refMarker(ref)}`);
-    if (typeof value === 'string' || typeof value === 'number') return known(String(value));
+    if (typeof value === 'string') {
+      // Built from a value known only at deploy time (`!Sub '${Env}-load'` without Env): unknown,
+      // never a name with a marker in it.
+      const marker = /\{\{unknown:(.*?)\}\}/.exec(value);
+      if (marker) return unknown(marker[1]);
+      const reference = /\{\{ref:([^}]*?):[^:}]*\}\}/.exec(value);
+      if (reference) return unknown(`${this.describe()}: ${property} is built from ${reference[1]}, known only at deploy time`);
+      return known(value);
+    }
+    if (typeof value === 'number') return known(String(value));
     return unknown(`${this.describe()}: ${property} ${describeValue(value)} is not a string`);
   }
 

@@ -1,8 +1,10 @@
-import { emptyModel, NetworkModel } from '../model';
+import { emptyModel, NetworkModel, SourceRef } from '../model';
 import { isCustomResourceType } from './custom-resources';
+import { InputError, isStackOverflow, TemplateError } from './errors';
 import { FactsDocument, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables } from './facts';
-import { readGlueConnection, readGlueJob } from './glue';
+import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet } from './intrinsics';
+import { readNestedStack } from './nested-stack';
 import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenEndedSources } from './open-ended';
 import { BuildContext, ResourceReader } from './reader';
 import {
@@ -12,6 +14,7 @@ import {
   readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSubnetNetworkAclAssociation,
 } from './security';
 import { readDbCluster, readDbInstance, readMskCluster, readRedshiftCluster } from './stores';
+import { applyTransforms } from './transforms';
 import {
   readTransitGateway, readTransitGatewayAttachment, readTransitGatewayRoute, readTransitGatewayRouteTable,
   readTransitGatewayRouteTableLink,
@@ -30,6 +33,7 @@ const PHASES: Record<string, Read>[] = [
   {
     'AWS::EC2::VPC': readVpc,
     'AWS::EC2::TransitGateway': readTransitGateway,
+    'AWS::CloudFormation::Stack': readNestedStack,
   },
   {
     'AWS::EC2::VPCCidrBlock': readVpcCidrBlock,
@@ -61,6 +65,9 @@ const PHASES: Record<string, Read>[] = [
     'AWS::EC2::TransitGatewayRouteTablePropagation': (r) => readTransitGatewayRouteTableLink(r, 'propagation'),
     'AWS::RDS::DBInstance': readDbInstance,
     'AWS::Glue::Job': readGlueJob,
+    'AWS::Glue::Session': readGlueSession,
+    'AWS::Glue::Crawler': readGlueCrawler,
+    'AWS::Glue::DevEndpoint': (r) => readGlueDevEndpoint(r),
   },
 ];
 
@@ -77,7 +84,7 @@ const READERS = new Map<unknown, { phase: number; read: Read }>(
 export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   ...PHASES.flatMap((phase) => Object.keys(phase)),
   ...OPEN_ENDED_SOURCE_TYPES,
-  'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup', 'AWS::CloudFormation::Stack',
+  'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup',
 ]);
 
 /** Whether the model reads resources of this type (custom resources are recognised by prefix). */
@@ -89,8 +96,10 @@ export function readsResourceType(type: string): boolean {
  * Builds the network model from templates and an optional facts file. Never throws on template
  * content: what cannot be determined becomes an unknown fact and, when it matters, an issue.
  */
-export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): NetworkModel {
+export function buildModel(templates: TemplateInput[], facts?: FactsDocument): NetworkModel {
+  const { inputs, issues } = applyTransforms(templates);
   const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map() };
+  context.model.issues.push(...issues);
   if (facts) mergeFactsNetwork(context.model, facts);
   // Every resource is sorted into its reader's phase in one pass (most resources have no reader),
   // keeping stack order, then template order, within each phase.
@@ -110,21 +119,80 @@ export function buildModel(inputs: TemplateInput[], facts?: FactsDocument): Netw
   for (const [phase, entries] of phases.entries()) {
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
-    for (const { input, logicalId, resource, read } of entries) read(new ResourceReader(context, input, logicalId, resource), connectionIdsByName);
+    for (const { input, logicalId, resource, read } of entries) {
+      // A resource whose Condition is false does not exist; an undecided one is read as uncertain.
+      asInputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`, () => {
+        const reader = new ResourceReader(context, input, logicalId, resource);
+        if (reader.exists() !== false) read(reader, connectionIdsByName);
+      });
+    }
   }
-  readOpenEndedSources(context, late);
+  asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);
     mergeFactsJobs(context.model, facts, connectionIdsByName);
   }
+  for (const { input, name, ssmName } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name, ssmName);
   return context.model;
+}
+
+/**
+ * One finding per parameter whose value is unknown (no default and no value, or read from SSM)
+ * that a value the model needs is built from.
+ */
+function reportMissingParameter(model: NetworkModel, input: TemplateInput, name: string, ssmName?: string): void {
+  const source = { stack: input.stackName, logicalId: name, ...input.file ? { file: input.file } : {} };
+  const passedByParent = input.parametersStackName !== undefined;
+  if (ssmName !== undefined) {
+    model.issues.push({
+      source,
+      message: `Parameter ${name} of stack ${input.stackName} is read from SSM parameter ${ssmName} at deploy time, so every value built from it is unknown.`,
+      fix: `Give the SSM parameter's value: glue-netplan --parameters ${input.stackName}:${name}=VALUE.`,
+    });
+    return;
+  }
+  model.issues.push({
+    source,
+    message: `Parameter ${name} of stack ${input.stackName} has no default and no value was given, so every value built from it is unknown.`,
+    fix: passedByParent
+      ? `Pass ${name} from the parent stack ${input.parametersStackName} (the nested stack resource's Parameters), or give ${name} a Default.`
+      : `Give its value: glue-netplan --parameters ${input.stackName}:${name}=VALUE (or a parameters file, see docs/cli.md); in a CDK app, give the CfnParameter a default.`,
+  });
+}
+
+/**
+ * Runs a reading step. Content CloudFormation rejects (TemplateError), or a value nested too
+ * deeply to evaluate, is the user's to fix: an InputError naming the file and the place.
+ */
+function asInputError(file: string | undefined, place: string, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    if (e instanceof TemplateError) throw new InputError(file ?? e.file ?? 'the templates', `${place}: ${e.message}`);
+    if (isStackOverflow(e)) throw new InputError(file ?? 'the templates', `${place}: a value nests too deeply to evaluate`);
+    throw e;
+  }
 }
 
 function connectionsByName(model: NetworkModel): Map<string, string> {
   const byName = new Map<string, string>();
   for (const connection of model.connections.values()) {
-    if (connection.name.known && !byName.has(connection.name.value)) byName.set(connection.name.value, connection.id);
+    if (!connection.name.known) continue;
+    const firstId = byName.get(connection.name.value);
+    if (firstId === undefined) {
+      byName.set(connection.name.value, connection.id);
+      continue;
+    }
+    // Jobs name connections literally: the name must designate one connection.
+    const first = model.connections.get(firstId)!;
+    const where = (source: SourceRef) => `${source.file ?? source.stack} (${source.stack}/${source.logicalId})`;
+    model.issues.push({
+      source: connection.source,
+      message: `Glue connection name "${connection.name.value}" is defined by both ${where(first.source)} and ${where(connection.source)}: `
+        + 'a job that names it is matched to the first. Glue connection names are unique per account and Region; rename one, '
+        + 'or read the templates of one account and Region at a time',
+    });
   }
   return byName;
 }

@@ -1,5 +1,6 @@
-import { Cidr, Fact, known, RouteTarget, RouteTargetKind, unknown } from '../model';
+import { Cidr, Fact, known, NatGateway, Route, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
 import { describeValue, ResourceReader, asRef } from './reader';
+import { isObject } from './template';
 
 /** AWS::EC2::RouteTable. */
 export function readRouteTable(r: ResourceReader): void {
@@ -8,15 +9,37 @@ export function readRouteTable(r: ResourceReader): void {
 
 /** AWS::EC2::SubnetRouteTableAssociation: the subnet stops using the VPC's main table. */
 export function readSubnetRouteTableAssociation(r: ResourceReader): void {
-  const subnetId = r.requiredId('SubnetId');
   const routeTableId = r.requiredId('RouteTableId');
-  if (!subnetId.known || !routeTableId.known) return;
-  const subnet = r.model.subnets.get(subnetId.value);
-  if (!subnet) {
-    r.issue('SubnetId', `subnet ${subnetId.value} is not described (add it to the facts file)`);
+  const table = routeTableId.known ? r.model.routeTables.get(routeTableId.value) : undefined;
+  associate(r, 'RouteTableId', routeTableId, table?.vpcId, (subnet, tableId) => ({ ...subnet, routeTableId: tableId }),
+    (subnet, reason) => ({ ...subnet, routeTableUnresolved: reason }));
+}
+
+/**
+ * Applies a subnet association (route table or network ACL). When the association may not
+ * exist, or its table or subnet cannot be resolved, the subnets it may concern get an unknown
+ * association instead of none (which would mean the VPC's main table or default ACL): a subnet
+ * the templates do not resolve may be any subnet of the table's VPC (of any VPC when that is
+ * unknown too).
+ */
+export function associate(r: ResourceReader, tableProperty: string, tableId: Fact<string>, tableVpcId: Fact<string> | undefined,
+  associated: (subnet: Subnet, tableId: string) => Subnet, unresolvedAssociation: (subnet: Subnet, reason: string) => Subnet): void {
+  const subnetId = r.requiredId('SubnetId');
+  const doubt = r.uncertain ?? (tableId.known ? undefined : `${r.describe()}: ${tableProperty} cannot be resolved (${tableId.reason})`);
+  if (subnetId.known) {
+    const subnet = r.model.subnets.get(subnetId.value);
+    if (!subnet) {
+      r.issue('SubnetId', `subnet ${subnetId.value} is not described (add it to the facts file)`);
+      return;
+    }
+    r.model.subnets.set(subnet.id, doubt || !tableId.known ? unresolvedAssociation(subnet, doubt!) : associated(subnet, tableId.value));
     return;
   }
-  r.model.subnets.set(subnet.id, { ...subnet, routeTableId: routeTableId.value });
+  const reason = `${r.describe()} associates a subnet the templates do not resolve (${subnetId.reason})${doubt ? `; ${doubt}` : ''}`;
+  for (const subnet of [...r.model.subnets.values()]) {
+    const sameVpc = !tableVpcId?.known || !subnet.vpcId.known || subnet.vpcId.value === tableVpcId.value;
+    if (sameVpc) r.model.subnets.set(subnet.id, unresolvedAssociation(subnet, reason));
+  }
 }
 
 /** Route target properties of AWS::EC2::Route, in the order CloudFormation documents them. */
@@ -34,20 +57,29 @@ const TARGET_PROPERTIES: [string, RouteTargetKind][] = [
   ['VpcPeeringConnectionId', 'vpc-peering'],
 ];
 
-/** AWS::EC2::Route. IPv6-only routes are not modelled. */
+/**
+ * AWS::EC2::Route. IPv6-only routes are not modelled. A route whose table cannot be resolved may
+ * be in any table: it is added to every table as uncertain (it decides nothing, and makes unknown
+ * what it could change); so is a route that may not exist (undecided `Condition`).
+ */
 export function readRoute(r: ResourceReader): void {
   if (!r.has('DestinationCidrBlock') && !r.has('DestinationPrefixListId')) return; // IPv6 only
   const routeTableId = r.requiredId('RouteTableId');
-  if (!routeTableId.known) return;
-  const table = r.model.routeTables.get(routeTableId.value);
-  if (!table) {
+  const table = routeTableId.known ? r.model.routeTables.get(routeTableId.value) : undefined;
+  if (routeTableId.known && !table) {
     r.issue('RouteTableId', `route table ${routeTableId.value} is not described (add it to the facts file)`);
     return;
   }
   const destination: Fact<Cidr> = r.has('DestinationCidrBlock')
     ? r.cidr('DestinationCidrBlock')
     : unknown(`${r.describe()}: destination is prefix list ${describeValue(r.value('DestinationPrefixListId'))} (prefix lists are not modelled)`);
-  table.routes.push({ source: r.source, destination, target: routeTarget(r) });
+  const route: Route = { source: r.source, destination, target: routeTarget(r) };
+  if (table) {
+    table.routes.push(r.uncertain ? { ...route, uncertain: r.uncertain } : route);
+    return;
+  }
+  const uncertain = `${r.describe()} may be in this table: its RouteTableId cannot be resolved (${routeTableId.known ? '' : routeTableId.reason})`;
+  for (const any of r.model.routeTables.values()) any.routes.push({ ...route, uncertain });
 }
 
 function routeTarget(r: ResourceReader): RouteTarget {
@@ -86,8 +118,16 @@ export function readNatGateway(r: ResourceReader): void {
     id: r.id,
     source: r.source,
     subnetId: r.requiredId('SubnetId'),
-    connectivity: r.value('ConnectivityType') === 'private' ? 'private' : 'public',
+    connectivity: natConnectivity(r),
   });
+}
+
+function natConnectivity(r: ResourceReader): NatGateway['connectivity'] {
+  const value = r.value('ConnectivityType');
+  if (value === undefined || value === 'public') return 'public';
+  if (value === 'private') return 'private';
+  r.issue('ConnectivityType', `${describeValue(value)} is neither public nor private: whether the NAT gateway reaches the internet is unknown`);
+  return 'unknown';
 }
 
 /**
@@ -103,14 +143,36 @@ export function readVpcEndpoint(r: ResourceReader): void {
   else if (serviceName.includes('{{')) service = unknown(`${r.describe()}: ServiceName ${serviceName} is known only at deploy time`);
   else service = known(serviceName);
   const type = r.value('VpcEndpointType');
+  const knownType = type === undefined || type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer';
+  if (!knownType) r.issue('VpcEndpointType', `${describeValue(type)} is not an endpoint type: whether it is a gateway endpoint is unknown`);
+  const uncertain = r.uncertain ?? (knownType ? undefined : `${r.describe()}: VpcEndpointType ${describeValue(type)} cannot be resolved`);
+  const tables = routeTableList(r);
   r.model.gatewayEndpoints.set(r.id, {
     id: r.id,
     source: r.source,
     vpcId: r.requiredId('VpcId'),
     service,
     type: type === 'Interface' || type === 'GatewayLoadBalancer' ? type : 'Gateway',
-    routeTableIds: r.idList(r.value('RouteTableIds'), 'RouteTableIds'),
+    routeTableIds: tables.ids,
+    ...(uncertain ? { uncertain } : {}),
+    ...(tables.unresolved ? { routeTablesUnresolved: tables.unresolved } : {}),
   });
+}
+
+/** `RouteTableIds`: the ids resolved, and why the others (or the whole list) are not. */
+function routeTableList(r: ResourceReader): { ids: string[]; unresolved?: string } {
+  const value = r.value('RouteTableIds');
+  if (value === undefined) return { ids: [] };
+  const items = Array.isArray(value) ? value : [value];
+  const ids: string[] = [];
+  let unresolved: string | undefined;
+  items.forEach((item, index) => {
+    const id = r.idFact(item, `RouteTableIds[${index}]`);
+    if (id.known) ids.push(id.value);
+    else unresolved ??= `${r.describe()}: RouteTableIds${Array.isArray(value) ? `[${index}]` : ''} cannot be resolved (${id.reason})`;
+  });
+  if (unresolved) r.issue('RouteTableIds', `${unresolved}; the endpoint may be on any route table of its VPC`);
+  return { ids, ...(unresolved ? { unresolved } : {}) };
 }
 
 /**
@@ -124,8 +186,19 @@ export function readPeering(r: ResourceReader): void {
   const optional = (property: string) => (r.has(property) ? r.stringFact(property) : undefined);
   const peerOwnerId = optional('PeerOwnerId');
   const peerRoleArn = optional('PeerRoleArn');
-  const sameAccount = peerOwnerId === undefined
-    || (peerOwnerId.known && r.input.account !== undefined && peerOwnerId.value === r.input.account);
+  // `PeerOwnerId: !Ref AWS::AccountId` is the requester's own account, known or not.
+  const ownAccount = isObject(r.resource.Properties) && isObject(r.resource.Properties.PeerOwnerId)
+    && r.resource.Properties.PeerOwnerId.Ref === 'AWS::AccountId';
+  const sameAccount: boolean | undefined = peerOwnerId === undefined || ownAccount ? true
+    : !peerOwnerId.known || r.input.account === undefined ? undefined
+      : peerOwnerId.value === r.input.account;
+  let unknownState = r.uncertain;
+  if (sameAccount === undefined && !peerRoleArn) {
+    unknownState ??= peerOwnerId?.known
+      ? `stack ${r.input.stackName} is environment-agnostic, so whether PeerOwnerId ${peerOwnerId.value} is another account (then the peering waits for acceptance without PeerRoleArn) is unknown`
+      : `PeerOwnerId cannot be resolved (${peerOwnerId && !peerOwnerId.known ? peerOwnerId.reason : ''}), so whether the peering needs an accepter role is unknown`;
+    r.issue('PeerOwnerId', unknownState);
+  }
   const dns = r.metadata('cdk-glue-netplan:peering-dns') as Record<string, unknown> | undefined;
   const dnsFact = (side: 'Requester' | 'Accepter'): Fact<boolean> => (typeof dns?.[side] === 'boolean'
     ? known(dns[side] as boolean)
@@ -140,7 +213,7 @@ export function readPeering(r: ResourceReader): void {
     ...(r.has('PeerRegion') ? { peerRegion: r.stringFact('PeerRegion') } : {}),
     ...(peerOwnerId ? { peerOwnerId } : {}),
     ...(peerRoleArn ? { peerRoleArn } : {}),
-    state: !sameAccount && !peerRoleArn ? 'pending-acceptance' : 'active',
+    ...(unknownState ? { state: 'unknown' as const, unknownState } : { state: sameAccount === false && !peerRoleArn ? 'pending-acceptance' as const : 'active' as const }),
     allowDnsResolutionFromRequester: dnsFact('Requester'),
     allowDnsResolutionFromAccepter: dnsFact('Accepter'),
   });

@@ -1,43 +1,70 @@
 import {
-  ALL_PORTS, Cidr, Fact, NetworkAclEntry, PortRange, Protocol, SecurityGroupPeer, SecurityGroupRule,
+  ALL_PORTS, Cidr, Fact, NetworkAclEntry, PortRange, Protocol, PROTOCOL_ALL, SecurityGroupPeer, SecurityGroupRule,
 } from '../model';
+import { isUnresolved } from './intrinsics';
 import { describeValue, ResourceReader } from './reader';
-import { isObject } from './template';
+import { associate } from './routing';
+import { isObject, safeString } from './template';
 import { allowAllEgress } from './vpc';
 
 const PROTOCOL_NAMES: Record<string, number> = { 'tcp': 6, 'udp': 17, 'icmp': 1, 'icmpv6': 58, '-1': -1, 'all': -1 };
 
 /** `tcp`, `6`, `-1`, `all`...; undefined when not a protocol. */
 export function parseProtocol(value: unknown): Protocol | undefined {
-  const text = String(value).trim().toLowerCase();
-  if (text in PROTOCOL_NAMES) return PROTOCOL_NAMES[text];
+  const text = safeString(value).trim().toLowerCase();
+  // An own name only: `constructor` or `toString` is not a protocol.
+  if (Object.prototype.hasOwnProperty.call(PROTOCOL_NAMES, text)) return PROTOCOL_NAMES[text];
   const n = Number(text);
   return Number.isInteger(n) && n >= -1 && n <= 255 && text !== '' ? n : undefined;
 }
 
-/** Ports of a TCP/UDP rule; -1 or absent means all ports. Other protocols have no ports. */
-function ports(protocol: Protocol, from: unknown, to: unknown): PortRange | undefined {
-  if (protocol !== 6 && protocol !== 17) return undefined;
-  const low = from === undefined ? -1 : Number(from);
-  const high = to === undefined ? -1 : Number(to);
-  if (low === -1 || high === -1 || !Number.isFinite(low) || !Number.isFinite(high)) return ALL_PORTS;
-  return { from: low, to: high };
+/**
+ * Ports of a TCP/UDP rule; -1 or absent means all ports. Other protocols have no ports. A port
+ * that cannot be resolved, or is not a port (text, out of range, from > to), gives all ports with
+ * the reason (`problem`): the caller keeps the rule or entry, marked uncertain, never as "all ports".
+ */
+function ports(protocol: Protocol, from: unknown, to: unknown): { ports?: PortRange; problem?: string } {
+  if (protocol !== 6 && protocol !== 17) return {};
+  const unresolvedPort = [from, to].find(isUnresolved);
+  if (unresolvedPort) return { ports: ALL_PORTS, problem: `port cannot be resolved (${unresolvedPort.reason})` };
+  const low = from === undefined ? -1 : portNumber(from);
+  const high = to === undefined ? -1 : portNumber(to);
+  if (low === undefined || high === undefined || (low !== -1 && high !== -1 && low > high)) {
+    return { ports: ALL_PORTS, problem: `${describeValue(from)}-${describeValue(to)} is not a port range (0-65535, from <= to)` };
+  }
+  if (low === -1 || high === -1) return { ports: ALL_PORTS };
+  return { ports: { from: low, to: high } };
+}
+
+/** A port number (or -1), from a number or numeric text; undefined otherwise. */
+function portNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= -1 && n <= 65535 ? n : undefined;
 }
 
 type Direction = 'ingress' | 'egress';
 
 /**
  * One security group rule, from an inline rule object or a separate rule resource's properties
- * (already evaluated). IPv6-only rules are not modelled (undefined).
+ * (already evaluated). IPv6-only rules are not modelled (undefined). A protocol or port that
+ * cannot be resolved keeps the rule, widest and uncertain (`SecurityGroupRule.uncertain`).
  */
 function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string): SecurityGroupRule | undefined {
   const groupKey = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
   const prefixKey = direction === 'ingress' ? 'SourcePrefixListId' : 'DestinationPrefixListId';
   if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) return undefined;
-  const protocol = parseProtocol(rule.IpProtocol);
+  const doubts: string[] = r.uncertain ? [r.uncertain] : [];
+  let protocol = parseProtocol(rule.IpProtocol);
   if (protocol === undefined) {
-    r.issue(`${property}.IpProtocol`, `${describeValue(rule.IpProtocol)} is not an IP protocol: rule ignored`);
-    return undefined;
+    const problem = isUnresolved(rule.IpProtocol) ? `IpProtocol cannot be resolved (${rule.IpProtocol.reason})` : `${describeValue(rule.IpProtocol)} is not an IP protocol`;
+    r.issue(`${property}.IpProtocol`, `${problem}: the rule may allow any protocol and port, or nothing`);
+    doubts.push(`${r.describe()}: ${property}: ${problem}`);
+    protocol = PROTOCOL_ALL;
+  }
+  const portRange = ports(protocol, rule.FromPort, rule.ToPort);
+  if (portRange.problem) {
+    r.issue(`${property}.FromPort/ToPort`, `${portRange.problem}: which ports the rule allows is unknown`);
+    doubts.push(`${r.describe()}: ${property}: ${portRange.problem}`);
   }
   let peer: SecurityGroupPeer;
   if (rule.CidrIp !== undefined) {
@@ -60,23 +87,31 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
   return {
     source: r.source,
     protocol,
-    ports: ports(protocol, rule.FromPort, rule.ToPort) ?? ALL_PORTS,
+    ports: portRange.ports ?? ALL_PORTS,
     peer,
     ...(typeof rule.Description === 'string' ? { description: rule.Description } : {}),
+    ...(doubts.length ? { uncertain: doubts.join('; ') } : {}),
   };
+}
+
+/** A rule standing for rules the templates do not resolve: it may allow anything, or nothing. */
+function unresolvedRule(r: ResourceReader, reason: string): SecurityGroupRule {
+  return { source: r.source, protocol: PROTOCOL_ALL, ports: ALL_PORTS, peer: { kind: 'unknown', reason }, uncertain: reason };
 }
 
 function inlineRules(r: ResourceReader, property: string, direction: Direction): SecurityGroupRule[] {
   const value = r.value(property);
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    r.issue(property, `${describeValue(value)} is not a list of rules`);
-    return [];
+    const reason = isUnresolved(value) ? `${r.describe()}: ${property} cannot be resolved (${value.reason})` : `${r.describe()}: ${property} ${describeValue(value)} is not a list of rules`;
+    r.issue(property, reason);
+    return [unresolvedRule(r, reason)];
   }
   return value.flatMap((rule, index) => {
-    if (!isObject(rule)) {
-      r.issue(`${property}[${index}]`, `${describeValue(rule)} is not a rule`);
-      return [];
+    if (!isObject(rule) || isUnresolved(rule)) {
+      const reason = isUnresolved(rule) ? `${r.describe()}: ${property}[${index}] cannot be resolved (${rule.reason})` : `${r.describe()}: ${property}[${index}] ${describeValue(rule)} is not a rule`;
+      r.issue(`${property}[${index}]`, reason);
+      return [unresolvedRule(r, reason)];
     }
     return ruleFrom(r, rule, direction, `${property}[${index}]`) ?? [];
   });
@@ -90,7 +125,8 @@ function inlineRules(r: ResourceReader, property: string, direction: Direction):
 export function readSecurityGroup(r: ResourceReader): void {
   const egress = inlineRules(r, 'SecurityGroupEgress', 'egress');
   const inlineEgress = r.value('SecurityGroupEgress');
-  const declaresEgress = Array.isArray(inlineEgress) && inlineEgress.length > 0;
+  // An unresolved list may or may not declare rules: its one uncertain rule stands for both cases.
+  const declaresEgress = (Array.isArray(inlineEgress) && inlineEgress.length > 0) || (inlineEgress !== undefined && !Array.isArray(inlineEgress));
   r.model.securityGroups.set(r.id, {
     id: r.id,
     source: r.source,
@@ -107,10 +143,9 @@ export function readSecurityGroup(r: ResourceReader): void {
  */
 export function readSecurityGroupRule(r: ResourceReader, direction: Direction): void {
   const groupId = r.has('GroupId') ? r.requiredId('GroupId')
-    : r.unknownWithIssue<string>('GroupId', `${r.describe()} names its group by GroupName (default VPC only): not modelled`);
-  if (!groupId.known) return;
-  const group = r.model.securityGroups.get(groupId.value);
-  if (!group) {
+    : r.unknownWithIssue<string>('GroupId', `${r.describe()} names its group by GroupName: it may be any group of the Region's default VPC`);
+  const group = groupId.known ? r.model.securityGroups.get(groupId.value) : undefined;
+  if (groupId.known && !group) {
     r.issue('GroupId', `security group ${groupId.value} is not described (add it to the facts file)`);
     return;
   }
@@ -120,7 +155,19 @@ export function readSecurityGroupRule(r: ResourceReader, direction: Direction): 
     if (r.has(key)) properties[key] = r.value(key);
   }
   const rule = ruleFrom(r, properties, direction, direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress');
-  if (rule) group[direction].push(rule);
+  if (!rule) return;
+  if (group) {
+    group[direction].push(rule);
+    return;
+  }
+  // The group cannot be resolved: the rule may belong to any group (of the default VPC, for a
+  // GroupName), so every such group may have it.
+  const doubt = `${r.describe()} may belong to this group: ${groupId.known ? '' : groupId.reason}`;
+  const uncertain = rule.uncertain ? `${doubt}; ${rule.uncertain}` : doubt;
+  for (const any of r.model.securityGroups.values()) {
+    if (!r.has('GroupId') && any.vpcId.known) continue;
+    any[direction].push({ ...rule, uncertain });
+  }
 }
 
 /** AWS::EC2::NetworkAcl: a new (non-default) NACL denies everything until entries are added. */
@@ -128,45 +175,68 @@ export function readNetworkAcl(r: ResourceReader): void {
   r.model.networkAcls.set(r.id, { id: r.id, source: r.source, vpcId: r.requiredId('VpcId'), isDefault: false, entries: [] });
 }
 
-/** AWS::EC2::NetworkAclEntry. IPv6 entries are not modelled. */
+/**
+ * AWS::EC2::NetworkAclEntry. IPv6 entries are not modelled. An entry whose protocol, ports,
+ * action, direction, number or condition cannot be resolved is kept, uncertain (wherever it may
+ * match, the outcome is unknown), first in order when its number is unknown, in both directions
+ * when its direction is; one whose ACL cannot be resolved goes, uncertain, into every ACL.
+ */
 export function readNetworkAclEntry(r: ResourceReader): void {
   if (!r.has('CidrBlock')) return;
   const aclId = r.requiredId('NetworkAclId');
-  if (!aclId.known) return;
-  const acl = r.model.networkAcls.get(aclId.value);
-  if (!acl) {
+  const acl = aclId.known ? r.model.networkAcls.get(aclId.value) : undefined;
+  if (aclId.known && !acl) {
     r.issue('NetworkAclId', `network ACL ${aclId.value} is not described (add it to the facts file)`);
     return;
   }
-  const protocol = parseProtocol(r.value('Protocol'));
-  const ruleNumber = r.numberFact('RuleNumber');
-  if (protocol === undefined || !ruleNumber.known) {
-    r.issue('Protocol', `entry ignored: protocol ${describeValue(r.value('Protocol'))}, rule number ${describeValue(r.value('RuleNumber'))}`);
-    return;
+  const doubts: string[] = r.uncertain ? [r.uncertain] : [];
+  const doubt = (property: string, problem: string) => {
+    r.issue(property, `${problem}: the entry may allow or deny anything it might match`);
+    doubts.push(`${r.describe()}: ${property}: ${problem}`);
+  };
+  const unresolvedText = (value: unknown) => (isUnresolved(value) ? `cannot be resolved (${value.reason})` : `${describeValue(value)} is not valid`);
+  const protocolValue = r.value('Protocol');
+  let protocol = parseProtocol(protocolValue);
+  if (protocol === undefined) {
+    doubt('Protocol', `protocol ${unresolvedText(protocolValue)}`);
+    protocol = PROTOCOL_ALL;
   }
-  const portRange = r.value('PortRange') as Record<string, unknown> | undefined;
-  const entryPorts = isObject(portRange) ? ports(protocol, portRange.From, portRange.To) : undefined;
-  const entry: NetworkAclEntry = {
+  const ruleNumberValue = r.value('RuleNumber');
+  const ruleNumber = typeof ruleNumberValue === 'number' || (typeof ruleNumberValue === 'string' && /^\s*\d+\s*$/.test(ruleNumberValue))
+    ? Number(ruleNumberValue) : undefined;
+  if (ruleNumber === undefined || !Number.isInteger(ruleNumber)) doubt('RuleNumber', `rule number ${unresolvedText(ruleNumberValue)}`);
+  const action = r.value('RuleAction');
+  const actionText = typeof action === 'string' ? action.toLowerCase() : undefined;
+  if (actionText !== 'allow' && actionText !== 'deny') doubt('RuleAction', `action ${unresolvedText(action)}`);
+  const egress = r.booleanFact('Egress', false);
+  if (!egress.known) doubt('Egress', `direction ${unresolvedText(r.value('Egress'))}`);
+  const portRange = r.value('PortRange');
+  let entryPorts: PortRange | undefined;
+  if (portRange !== undefined) {
+    const range = isObject(portRange) && !isUnresolved(portRange) ? ports(protocol, portRange.From, portRange.To)
+      : { ports: ALL_PORTS, problem: `port range ${unresolvedText(portRange)}` };
+    if (range.problem) doubt('PortRange', range.problem);
+    entryPorts = range.ports;
+  }
+  const base = {
     source: r.source,
-    ruleNumber: ruleNumber.value,
-    egress: r.boolean('Egress', false),
-    allow: String(r.value('RuleAction')).toLowerCase() === 'allow',
+    ruleNumber: ruleNumber !== undefined && Number.isInteger(ruleNumber) ? ruleNumber : 0,
+    allow: actionText === 'allow',
     protocol,
     cidr: r.cidr('CidrBlock'),
     ...(entryPorts ? { ports: entryPorts } : {}),
   };
-  acl.entries.push(entry);
+  if (!acl) doubts.unshift(`${r.describe()} may belong to this ACL: ${aclId.known ? '' : aclId.reason}`);
+  const uncertain = doubts.length ? doubts.join('; ') : undefined;
+  const entries: NetworkAclEntry[] = (egress.known ? [egress.value] : [false, true])
+    .map((isEgress) => ({ ...base, egress: isEgress, ...(uncertain ? { uncertain } : {}) }));
+  for (const target of acl ? [acl] : r.model.networkAcls.values()) target.entries.push(...entries);
 }
 
 /** AWS::EC2::SubnetNetworkAclAssociation: the subnet stops using the VPC's default NACL. */
 export function readSubnetNetworkAclAssociation(r: ResourceReader): void {
-  const subnetId = r.requiredId('SubnetId');
   const aclId = r.requiredId('NetworkAclId');
-  if (!subnetId.known || !aclId.known) return;
-  const subnet = r.model.subnets.get(subnetId.value);
-  if (!subnet) {
-    r.issue('SubnetId', `subnet ${subnetId.value} is not described (add it to the facts file)`);
-    return;
-  }
-  r.model.subnets.set(subnet.id, { ...subnet, networkAclId: aclId.value });
+  const acl = aclId.known ? r.model.networkAcls.get(aclId.value) : undefined;
+  associate(r, 'NetworkAclId', aclId, acl?.vpcId, (subnet, id) => ({ ...subnet, networkAclId: id }),
+    (subnet, reason) => ({ ...subnet, networkAclUnresolved: reason }));
 }

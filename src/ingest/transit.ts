@@ -1,5 +1,27 @@
-import { TransitGatewayAttachment, TransitGatewayRouteTable } from '../model';
-import { ResourceReader } from './reader';
+import { Fact, TransitGatewayAttachment, TransitGatewayRouteTable } from '../model';
+import { describeValue, ResourceReader } from './reader';
+
+/**
+ * Marks what a value the templates do not resolve may change: the transit gateway it belongs to,
+ * or every transit gateway when that is unknown too. Paths through a marked gateway are UNKNOWN.
+ */
+function unresolvedOn(r: ResourceReader, transitGatewayId: string | undefined, reason: string): void {
+  for (const tgw of [...r.model.transitGateways.values()]) {
+    if (transitGatewayId !== undefined && tgw.id !== transitGatewayId) continue;
+    if (!tgw.unresolved) r.model.transitGateways.set(tgw.id, { ...tgw, unresolved: reason });
+  }
+}
+
+/** A gateway option (`enable` / `disable`); a value that is neither is reported in `problems`. */
+function option(r: ResourceReader, property: string, defaultValue: 'enable' | 'disable', problems: string[]): boolean {
+  const value = r.value(property);
+  if (value === undefined) return defaultValue === 'enable';
+  if (value === 'enable' || value === 'disable') return value === 'enable';
+  const reason = `${r.describe()}: ${property} ${describeValue(value)} is neither enable nor disable`;
+  r.issue(property, reason);
+  problems.push(reason);
+  return defaultValue === 'enable';
+}
 
 /**
  * AWS::EC2::TransitGateway. With DefaultRouteTableAssociation / Propagation `enable` (the
@@ -7,8 +29,11 @@ import { ResourceReader } from './reader';
  * there; the model names that table `${tgwId}#default-rt`.
  */
 export function readTransitGateway(r: ResourceReader): void {
-  const associate = r.value('DefaultRouteTableAssociation') !== 'disable';
-  const propagate = r.value('DefaultRouteTablePropagation') !== 'disable';
+  const problems: string[] = [];
+  const associate = option(r, 'DefaultRouteTableAssociation', 'enable', problems);
+  const propagate = option(r, 'DefaultRouteTablePropagation', 'enable', problems);
+  const referencing = option(r, 'SecurityGroupReferencingSupport', 'disable', problems);
+  if (r.uncertain) problems.push(r.uncertain);
   let defaultRouteTableId: string | undefined;
   if (associate || propagate) {
     defaultRouteTableId = `${r.id}#default-rt`;
@@ -21,14 +46,18 @@ export function readTransitGateway(r: ResourceReader): void {
     id: r.id,
     source: r.source,
     ...(defaultRouteTableId ? { defaultRouteTableId } : {}),
-    securityGroupReferencingSupport: r.value('SecurityGroupReferencingSupport') === 'enable',
+    securityGroupReferencingSupport: referencing,
+    ...(problems.length ? { unresolved: problems.join('; ') } : {}),
   });
 }
 
 /** AWS::EC2::TransitGatewayAttachment and AWS::EC2::TransitGatewayVpcAttachment. */
 export function readTransitGatewayAttachment(r: ResourceReader): void {
   const transitGatewayId = r.requiredId('TransitGatewayId');
-  if (!transitGatewayId.known) return;
+  if (!transitGatewayId.known) {
+    unresolvedOn(r, undefined, `attachment ${r.describe()} may belong to it: its TransitGatewayId cannot be resolved (${transitGatewayId.reason})`);
+    return;
+  }
   const attachment: TransitGatewayAttachment = {
     id: r.id,
     source: r.source,
@@ -36,6 +65,11 @@ export function readTransitGatewayAttachment(r: ResourceReader): void {
     vpcId: r.requiredId('VpcId'),
     subnetIds: r.idList(r.value('SubnetIds'), 'SubnetIds'),
   };
+  const subnets = r.value('SubnetIds');
+  const unresolvedSubnets = subnets !== undefined && (!Array.isArray(subnets) || subnets.length !== attachment.subnetIds.length);
+  const doubt = r.uncertain ?? (!attachment.vpcId.known ? `attachment ${r.describe()}: VpcId cannot be resolved (${attachment.vpcId.reason})`
+    : unresolvedSubnets ? `attachment ${r.describe()}: some SubnetIds cannot be resolved` : undefined);
+  if (doubt) unresolvedOn(r, attachment.transitGatewayId, doubt);
   r.model.transitGatewayAttachments.set(r.id, attachment);
   const defaults = r.context.transitGatewayDefaults.get(attachment.transitGatewayId);
   const table = r.model.transitGatewayRouteTables.get(`${attachment.transitGatewayId}#default-rt`);
@@ -48,7 +82,11 @@ export function readTransitGatewayAttachment(r: ResourceReader): void {
 /** AWS::EC2::TransitGatewayRouteTable. */
 export function readTransitGatewayRouteTable(r: ResourceReader): void {
   const transitGatewayId = r.requiredId('TransitGatewayId');
-  if (!transitGatewayId.known) return;
+  if (!transitGatewayId.known) {
+    unresolvedOn(r, undefined, `route table ${r.describe()} may belong to it: its TransitGatewayId cannot be resolved (${transitGatewayId.reason})`);
+    return;
+  }
+  if (r.uncertain) unresolvedOn(r, transitGatewayId.value, r.uncertain);
   r.model.transitGatewayRouteTables.set(r.id, {
     id: r.id, source: r.source, transitGatewayId: transitGatewayId.value, routes: [], associatedAttachmentIds: [], propagatingAttachmentIds: [],
   });
@@ -56,21 +94,34 @@ export function readTransitGatewayRouteTable(r: ResourceReader): void {
 
 function routeTableOf(r: ResourceReader): TransitGatewayRouteTable | undefined {
   const tableId = r.requiredId('TransitGatewayRouteTableId');
-  if (!tableId.known) return undefined;
+  if (!tableId.known) {
+    unresolvedOn(r, undefined, `${r.describe()} may be on any of its route tables: its TransitGatewayRouteTableId cannot be resolved (${tableId.reason})`);
+    return undefined;
+  }
   const table = r.model.transitGatewayRouteTables.get(tableId.value);
   if (!table) r.issue('TransitGatewayRouteTableId', `transit gateway route table ${tableId.value} is not described`);
   return table;
+}
+
+/** Marks the table's gateway when one of the resource's values cannot be resolved (or it may not exist). */
+function doubtOn(r: ResourceReader, table: TransitGatewayRouteTable, facts: [string, Fact<unknown> | undefined][]): void {
+  const unknownFact = facts.find(([, fact]) => fact && !fact.known);
+  const reason = r.uncertain ?? (unknownFact ? `${r.describe()}: ${unknownFact[0]} cannot be resolved (${(unknownFact[1] as { reason: string }).reason})` : undefined);
+  if (reason) unresolvedOn(r, table.transitGatewayId, reason);
 }
 
 /** AWS::EC2::TransitGatewayRoute: to an attachment, or a blackhole. */
 export function readTransitGatewayRoute(r: ResourceReader): void {
   const table = routeTableOf(r);
   if (!table || !r.has('DestinationCidrBlock')) return;
-  const blackhole = r.boolean('Blackhole', false);
+  const blackholeFact = r.booleanFact('Blackhole', false);
+  const blackhole = blackholeFact.known && blackholeFact.value;
   const attachmentId = blackhole ? undefined : r.requiredId('TransitGatewayAttachmentId');
+  const destination = r.cidr('DestinationCidrBlock');
+  doubtOn(r, table, [['Blackhole', blackholeFact], ['TransitGatewayAttachmentId', attachmentId], ['DestinationCidrBlock', destination]]);
   table.routes.push({
     source: r.source,
-    destination: r.cidr('DestinationCidrBlock'),
+    destination,
     blackhole,
     ...(attachmentId?.known ? { attachmentId: attachmentId.value } : {}),
   });
@@ -80,6 +131,7 @@ export function readTransitGatewayRoute(r: ResourceReader): void {
 export function readTransitGatewayRouteTableLink(r: ResourceReader, link: 'association' | 'propagation'): void {
   const table = routeTableOf(r);
   const attachmentId = r.requiredId('TransitGatewayAttachmentId');
+  if (table) doubtOn(r, table, [['TransitGatewayAttachmentId', attachmentId]]);
   if (!table || !attachmentId.known) return;
   (link === 'association' ? table.associatedAttachmentIds : table.propagatingAttachmentIds).push(attachmentId.value);
 }

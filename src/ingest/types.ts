@@ -17,4 +17,10 @@ export interface TemplateInput {
    * resources the values refer to). Absent: the values are literals.
    */
   readonly parametersStackName?: string;
+  /**
+   * Values the user gave for the template's parameters (the CLI's `--parameters`): what each
+   * parameter is at deploy time, literally. They win over `parameters` and defaults, and an
+   * `AWS::SSM::Parameter::Value<...>` parameter given here is the SSM parameter's value, not its name.
+   */
+  readonly givenParameters?: Readonly<Record<string, string>>;
 }

@@ -72,19 +72,24 @@ export function readVpc(r: ResourceReader): void {
 export function readVpcCidrBlock(r: ResourceReader): void {
   if (!r.has('CidrBlock') && !r.has('Ipv4IpamPoolId')) return; // IPv6 only
   const vpcId = r.requiredId('VpcId');
-  if (!vpcId.known) return;
-  const vpc = r.model.vpcs.get(vpcId.value);
-  if (!vpc) {
+  const vpc = vpcId.known ? r.model.vpcs.get(vpcId.value) : undefined;
+  if (vpcId.known && !vpc) {
     r.issue('VpcId', `VPC ${vpcId.value} is not described (add it to the facts file)`);
     return;
   }
   const block = r.has('CidrBlock')
     ? r.cidr('CidrBlock')
     : r.unknownWithIssue<never>('Ipv4IpamPoolId', `${r.describe()} gets its CIDR from an IPAM pool at deploy time`);
-  let cidrBlocks = vpc.cidrBlocks;
-  if (!block.known) cidrBlocks = unknown(`secondary CIDR block ${r.describe()}: ${block.reason}`);
-  else if (cidrBlocks.known) cidrBlocks = known([...cidrBlocks.value, block.value]);
-  r.model.vpcs.set(vpc.id, { ...vpc, cidrBlocks });
+  // A block that may not exist, or may belong to any VPC, leaves the blocks of the VPCs it may
+  // extend unknown (their subnets' CIDRs stay known to be inside).
+  const doubt = r.uncertain ?? (vpcId.known ? undefined : `its VpcId cannot be resolved (${vpcId.reason})`);
+  for (const target of vpc ? [vpc] : [...r.model.vpcs.values()]) {
+    let cidrBlocks = target.cidrBlocks;
+    if (!block.known) cidrBlocks = unknown(`secondary CIDR block ${r.describe()}: ${block.reason}`);
+    else if (doubt) cidrBlocks = unknown(`secondary CIDR block ${r.describe()} (${block.value.text}) may belong to ${target.id}: ${doubt}`);
+    else if (cidrBlocks.known) cidrBlocks = known([...cidrBlocks.value, block.value]);
+    r.model.vpcs.set(target.id, { ...target, cidrBlocks });
+  }
 }
 
 /**

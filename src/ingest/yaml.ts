@@ -1,4 +1,4 @@
-import { parseDocument, Tags, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, LineCounter, parseDocument, Tags, visit, YAMLMap, YAMLSeq } from 'yaml';
 
 /**
  * CloudFormation YAML short-form intrinsics (`!Ref X`, `!GetAtt A.B`, `!Sub [...]`...) and the long
@@ -52,11 +52,45 @@ function shortFormTags(): Tags {
 
 export type YamlResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-/** Parses a CloudFormation YAML template, turning short-form intrinsics into their JSON long form. */
+/**
+ * Parses a CloudFormation YAML template, turning short-form intrinsics into their JSON long form.
+ * Never throws: a YAML error, an alias without its anchor, more alias expansions than the yaml
+ * library allows (its guard against alias bombs) or nesting too deep to parse is an error with
+ * its line and column when known.
+ */
 export function parseCloudFormationYaml(text: string): YamlResult {
-  const doc = parseDocument(text, { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    return { ok: false, error: doc.errors[0].message };
+  const lineCounter = new LineCounter();
+  const at = (offset: number | undefined): string => {
+    if (offset === undefined) return '';
+    const { line, col } = lineCounter.linePos(offset);
+    return ` at line ${line}, column ${col}`;
+  };
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false, lineCounter });
+  } catch (e) {
+    return { ok: false, error: problemOf(e) };
   }
-  return { ok: true, value: doc.toJS({ maxAliasCount: -1 }) };
+  if (doc.errors.length > 0) {
+    return { ok: false, error: `${doc.errors[0].message}${at(doc.errors[0].pos?.[0])}` };
+  }
+  try {
+    // The yaml library's default alias limit stays on: an alias bomb is refused, not expanded.
+    return { ok: true, value: doc.toJS() };
+  } catch (e) {
+    const unresolved = /^Unresolved alias.*: (.*)$/.exec((e as Error)?.message ?? '');
+    if (unresolved) {
+      let offset: number | undefined;
+      visit(doc, { Alias: (_key, node) => { if (node.source === unresolved[1] && isAlias(node)) { offset = node.range?.[0]; return visit.BREAK; } return undefined; } });
+      return { ok: false, error: `alias *${unresolved[1]} has no anchor &${unresolved[1]} before it${at(offset)}` };
+    }
+    return { ok: false, error: problemOf(e) };
+  }
+}
+
+function problemOf(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  if (e instanceof RangeError && /call stack/i.test(message)) return 'nested too deeply to parse';
+  if (/Excessive alias count/.test(message)) return 'too many YAML alias expansions (an alias bomb?): the yaml library\'s alias limit refuses it';
+  return message;
 }

@@ -50,6 +50,8 @@ export interface DeclaredDataStore {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
   readonly port?: number;
+  /** Set when the declaration names a port the templates cannot resolve (then the port is unknown). */
+  readonly portUnresolved?: string;
   readonly publiclyAccessible?: boolean;
 }
 
@@ -58,9 +60,28 @@ export interface JobConnectionRef {
   readonly name: Fact<string>;
   /** The connection (model key) when the name resolves to one in the model. */
   readonly connectionId?: string;
+  /**
+   * What creates the connection when the templates do not define it but a custom resource
+   * does (`custom resource Etl/Conn (Custom::AWS)`): the reader cannot see what it creates.
+   */
+  readonly createdBy?: string;
 }
 
+/**
+ * What Glue runs in the VPC of a connection: a job, a crawler, a development endpoint or an
+ * interactive session. Glue places the ENIs of each the same way.
+ */
+export type GlueUnitKind = 'job' | 'crawler' | 'dev-endpoint' | 'session';
+
+/** The noun for a unit in messages: `job`, `crawler`, `dev endpoint`, `session`. */
+export function unitNoun(kind: GlueUnitKind | undefined): string {
+  return kind === 'dev-endpoint' ? 'dev endpoint' : kind ?? 'job';
+}
+
+/** A job, or another unit Glue runs with connections (`kind`), planned the same way. */
 export interface GlueJob {
+  /** Absent: a job. */
+  readonly kind?: GlueUnitKind;
   readonly id: string;
   readonly source: SourceRef;
   readonly name: Fact<string>;

@@ -8,6 +8,14 @@ import {
 export interface IngestIssue {
   readonly source: SourceRef;
   readonly message: string;
+  /**
+   * `not-read`: a part of the input the reader skips (a nested stack whose template is missing, a
+   * transform it does not expand, a connection made by a custom resource). Default: a value that
+   * could not be resolved.
+   */
+  readonly kind?: 'not-read';
+  /** How to fix it, when the kind's usual fix does not fit. */
+  readonly fix?: string;
 }
 
 /**

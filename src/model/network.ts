@@ -54,6 +54,14 @@ export interface Subnet {
   readonly routeTableId?: string;
   /** Explicitly associated network ACL (model key); the VPC's default NACL when absent. */
   readonly networkAclId?: string;
+  /**
+   * Set when an association the templates cannot resolve (its table, its subnet or its
+   * condition) may apply to this subnet: without a known `routeTableId`, the effective route
+   * table is then unknown, for this reason.
+   */
+  readonly routeTableUnresolved?: string;
+  /** Like `routeTableUnresolved`, for the network ACL association. */
+  readonly networkAclUnresolved?: string;
   /** Addresses known to be in use by other things (from facts); 0 when nothing is known. */
   readonly usedAddresses: number;
 }
@@ -114,6 +122,11 @@ export interface Route {
   /** Destination CIDR; unknown when unresolvable or a prefix list (not modelled). */
   readonly destination: Fact<Cidr>;
   readonly target: RouteTarget;
+  /**
+   * Set when the route may not be in this table at all (its `RouteTableId` or its `Condition`
+   * cannot be resolved): it decides nothing, but where it could apply the answer is unknown.
+   */
+  readonly uncertain?: string;
 }
 
 export interface RouteTable {
@@ -137,13 +150,24 @@ export interface GatewayEndpoint {
   readonly type: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
   /** Route tables (model keys) the endpoint is associated with. */
   readonly routeTableIds: string[];
+  /**
+   * Set when the endpoint may not exist (its `Condition` cannot be decided): it is then only
+   * possibly on `routeTableIds`.
+   */
+  readonly uncertain?: string;
+  /**
+   * Set when some of its route tables cannot be resolved: it may also be on any other route
+   * table of its VPC (of any VPC when its VPC is unknown).
+   */
+  readonly routeTablesUnresolved?: string;
 }
 
 export interface NatGateway {
   readonly id: string;
   readonly source: SourceRef;
   readonly subnetId: Fact<string>;
-  readonly connectivity: 'public' | 'private';
+  /** `unknown` when `ConnectivityType` cannot be resolved. */
+  readonly connectivity: 'public' | 'private' | 'unknown';
 }
 
 export type SecurityGroupPeer =
@@ -158,6 +182,12 @@ export interface SecurityGroupRule {
   readonly ports: PortRange;
   readonly peer: SecurityGroupPeer;
   readonly description?: string;
+  /**
+   * Set when the rule may not exist as shown (its protocol, ports, group or condition cannot be
+   * resolved; then protocol and ports are the widest possible): it admits nothing for certain,
+   * and what it might admit is unknown.
+   */
+  readonly uncertain?: string;
 }
 
 export interface SecurityGroup {
@@ -169,6 +199,11 @@ export interface SecurityGroup {
   readonly egress: SecurityGroupRule[];
   /** Rules may exist that the templates do not show (e.g. added by a custom resource). */
   readonly incomplete?: string;
+  /**
+   * Set on a placeholder for a group the templates name by a value they cannot resolve: it may
+   * be any group, so a rule referencing another group may reference this one.
+   */
+  readonly unresolved?: string;
   /** Rules may exist that the templates do not list, and why. */
   readonly openEnded?: OpenEnded[];
 }
@@ -182,6 +217,11 @@ export interface NetworkAclEntry {
   readonly cidr: Fact<Cidr>;
   /** Absent for protocols without ports (then it matches every port). */
   readonly ports?: PortRange;
+  /**
+   * Set when the entry may not exist as shown (its protocol, ports, action, direction, number,
+   * ACL or condition cannot be resolved): wherever it might match, the outcome is unknown.
+   */
+  readonly uncertain?: string;
 }
 
 export interface NetworkAcl {
@@ -206,8 +246,12 @@ export interface VpcPeeringConnection {
   /** `PeerOwnerId`; absent means the requester's account. */
   readonly peerOwnerId?: Fact<string>;
   readonly peerRoleArn?: Fact<string>;
-  /** False when the peering cannot become active (cross-account without a role, overlap...). */
-  readonly state: 'active' | 'pending-acceptance' | 'failed';
+  /**
+   * False when the peering cannot become active (cross-account without a role, overlap...);
+   * `unknown` when the templates do not decide it (then `unknownState` says why).
+   */
+  readonly state: 'active' | 'pending-acceptance' | 'failed' | 'unknown';
+  readonly unknownState?: string;
   /** Whether each side resolves the other's public DNS names to private addresses. */
   readonly allowDnsResolutionFromRequester: Fact<boolean>;
   readonly allowDnsResolutionFromAccepter: Fact<boolean>;
@@ -251,4 +295,10 @@ export interface TransitGateway {
    */
   readonly defaultRouteTableId?: string;
   readonly securityGroupReferencingSupport: boolean;
+  /**
+   * Set when something the templates do not resolve may change this gateway's attachments,
+   * route tables or routes (an unresolved id, destination or option, an undecided `Condition`):
+   * paths through it are then unknown, for this reason.
+   */
+  readonly unresolved?: string;
 }

@@ -47,6 +47,7 @@ function dataStore(s: DataStorePlan) {
 
 function job(j: JobPlan) {
   return {
+    kind: j.kind ?? 'job',
     stack: j.source.stack,
     logicalId: j.source.logicalId,
     constructPath: j.source.constructPath ?? null,

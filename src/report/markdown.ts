@@ -2,6 +2,7 @@ import { Candidate, ConnectionSummary, DataStorePlan, Finding, Hop, JobPlan, Pat
 import { jobToMermaid } from './diagram';
 import { allFindings } from './json';
 import { RULES_URL } from './package-info';
+import { unitTitle } from './text';
 
 export interface MarkdownOptions {
   /**
@@ -175,7 +176,7 @@ export function toMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   }
 
   for (const job of sectioned) {
-    lines.push(`### Job ${code(job.name)} (${code(`${job.source.stack}/${job.source.logicalId}`)})`, '');
+    lines.push(`### ${unitTitle(job.kind)} ${code(job.name)} (${code(`${job.source.stack}/${job.source.logicalId}`)})`, '');
     if (job.source.constructPath) lines.push(`Construct: ${code(job.source.constructPath)}`, '');
     lines.push('**Connection selection** (Glue walks the network-bearing connections in list order and takes the first suitable one):', '');
     if (!job.candidates.length) lines.push('- (no connections: the job runs outside your VPCs)');

@@ -1,5 +1,12 @@
 import { Candidate, ConnectionSummary, DataStorePlan, Finding, JobPlan, Plan } from '../engine';
 import { allFindings } from './json';
+import { unitNoun } from '../model';
+
+/** `Job`, `Crawler`, `Dev endpoint`, `Session`. */
+export function unitTitle(kind: JobPlan['kind']): string {
+  const noun = unitNoun(kind);
+  return `${noun[0].toUpperCase()}${noun.slice(1)}`;
+}
 
 const MARK: Record<string, string> = { REACHABLE: 'ok ', UNREACHABLE: 'XX ', UNKNOWN: '?? ' };
 
@@ -76,7 +83,7 @@ function findingLine(f: Finding, p: Palette): string[] {
 }
 
 function jobLines(job: JobPlan, p: Palette): string[] {
-  const lines = [`${p.bold(`Job ${job.name}`)} (${job.source.stack}/${job.source.logicalId})`];
+  const lines = [`${p.bold(`${unitTitle(job.kind)} ${job.name}`)} (${job.source.stack}/${job.source.logicalId})`];
   lines.push('  Connection selection (Glue walks the network-bearing connections in list order, takes the first suitable one):');
   if (!job.candidates.length) lines.push('    (no connections: the job runs outside your VPCs)');
   job.candidates.forEach((c, i) => lines.push(candidateLine(c, i, p)));

@@ -160,7 +160,16 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     const g = guard(s.app, { mode: GuardMode.AUTO_PEER });
     const { thrown, violations } = synth(s.app);
     expect(thrown).toBeUndefined();
-    expect(violations).toEqual([]);
+    // Only what auto-peer says it added, once: an info entry on the job, per stack and why.
+    expect(violations.filter((v: any) => v.severity !== 'info')).toEqual([]);
+    const added = violations.filter((v: any) => v.ruleName === 'GNP-AUTOPEER-ADDED');
+    expect(added).toHaveLength(1);
+    expect(added[0].constructPaths).toEqual(['Etl/LoadWarehouse/Resource']);
+    expect(added[0].description).toMatch(/in stack Etl: peering Etl\/GlueNetplanAutoPeer\/Peering-\S+ between NetworkA\/Vpc and NetworkB\/Vpc \(job Etl\/LoadWarehouse reaches the data store of MysqlConnection\w+\)/);
+    expect(added[0].description).toMatch(/routes in NetworkA\/Vpc\/dataSubnet1\/RouteTable to 10\.2\.0\.0\/24, 10\.2\.1\.0\/24 through it/);
+    expect(added[0].description).toMatch(/ingress TCP 3306 on NetworkB\/GlueGroup from NetworkA\/GlueGroup, after Etl\/GlueNetplanAutoPeer\/Peering-\S+ \(job load-warehouse: .*the connection's Glue group/);
+    const report = fs.readFileSync(path.join(s.app.outdir, 'glue-netplan.report.md'), 'utf8');
+    expect(report).toMatch(/GNP-AUTOPEER-ADDED/);
     Template.fromStack(s.etl).resourceCountIs('AWS::EC2::VPCPeeringConnection', 2);
     const plan = JSON.parse(g.lastPlanJson!);
     expect(plan.jobs[0].dataStores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'REACHABLE', 'REACHABLE']);
@@ -206,7 +215,7 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     const repairing = guard(fixed, { mode: GuardMode.AUTO_PEER, failover: false });
     const repaired = synth(fixed);
     expect(repaired.thrown).toBeUndefined();
-    expect(repaired.violations).toEqual([]);
+    expect(repaired.violations.filter((v: any) => v.severity !== 'info')).toEqual([]);
     const etl = fixed.synth().getNestedAssembly('assembly-Prod').getStackByName('Prod-Etl').template;
     expect(Object.values<any>(etl.Resources).filter((r) => r.Type === 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
     expect(JSON.parse(repairing.lastPlanJson!).jobs[0].dataStores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'REACHABLE']);

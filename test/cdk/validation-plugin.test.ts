@@ -190,7 +190,7 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNRESOLVED v
   }
 
   test.each([
-    ['truncated JSON', '{ "Resources": { "Job": ', /neither JSON nor YAML/],
+    ['truncated JSON', '{ "Resources": { "Job": ', /not valid JSON \(/],
     ['a JSON document that is no template', '{ "Parameters": {} }', /not a CloudFormation template \(no "Resources" object\)/],
   ])('%s', (_, text, problem) => {
     const good = writeTemplate('Good.template.json', JSON.stringify({ Resources: {} }));

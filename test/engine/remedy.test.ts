@@ -138,3 +138,45 @@ describe('planRemedy (auto-peer)', () => {
     expect(remedy.rules.find((r) => r.groupId === 'sgB')).toEqual(expect.objectContaining({ port: 3306, peerCidr: '10.1.1.0/24' }));
   });
 });
+
+describe('planRemedy never changes where existing traffic goes (route overlap)', () => {
+  const refusals = (m: ReturnType<typeof seedCase>['model']) => planRemedy(m, { failover: false }).unfixable.map((f) => f.message).join('\n');
+
+  test('a wider route to another target (a transit gateway for 10.0.0.0/8) in the Glue table: refused, nothing routed there', () => {
+    const m = seedCase().route('subA-rt', '10.0.0.0/8', 'transit-gateway', 'tgw-1').model;
+    const remedy = planRemedy(m, { failover: false });
+    expect(refusals(m)).toMatch(/route table subA-rt routes 10\.0\.0\.0\/8 to tgw-1: a route to 10\.2\.1\.0\/24 through a peering would take that part of its traffic/);
+    expect(remedy.peerings.flatMap((p) => p.requesterRoutes)).toEqual([]);
+  });
+
+  test('the same on the store side', () => {
+    const m = seedCase().route('subB-rt', '10.1.0.0/16', 'vpn-gateway', 'vgw-1').model;
+    expect(refusals(m)).toMatch(/route table subB-rt routes 10\.1\.0\.0\/16 to vgw-1: a route to 10\.1\.1\.0\/24/);
+  });
+
+  test('a narrower route to another target inside the store subnet: refused (the route would not carry the whole subnet)', () => {
+    const m = seedCase().route('subA-rt', '10.2.1.128/25', 'instance', 'i-1').model;
+    expect(refusals(m)).toMatch(/routes 10\.2\.1\.128\/25 to i-1, which is part of 10\.2\.1\.0\/24/);
+  });
+
+  test('the default route to an internet or public NAT gateway does not count; to a transit gateway it does', () => {
+    const nat = seedCase().nat('nat-1', 'subA').route('subA-rt', '0.0.0.0/0', 'nat-gateway', 'nat-1').model;
+    expect(planRemedy(nat, { failover: false }).unfixable).toEqual([]);
+    const igw = seedCase().route('subA-rt', '0.0.0.0/0', 'internet-gateway', 'igw-1').model;
+    expect(planRemedy(igw, { failover: false }).unfixable).toEqual([]);
+    const tgw = seedCase().route('subA-rt', '0.0.0.0/0', 'transit-gateway', 'tgw-1').model;
+    expect(refusals(tgw)).toMatch(/routes 0\.0\.0\.0\/0 to tgw-1/);
+  });
+});
+
+describe('planRemedy: the source group and failover', () => {
+  test('the store admits the connection\'s Glue group (self-referencing), not the first listed; the rule says why', () => {
+    const m = seedCase().sg('sgAudit', 'vpcA', { selfRef: false }).model;
+    const redshift = m.connections.get('redshift')!;
+    m.connections.set('redshift', { ...redshift, securityGroupIds: ['sgAudit', 'sgA'] });
+    const remedy = planRemedy(m, { failover: false });
+    expect(remedy.rules.map((r) => [r.groupId, r.peerGroupId])).toEqual([['sgB', 'sgA'], ['sgC', 'sgA']]);
+    expect(remedy.rules[0].reason).toMatch(/admits TCP 3306 from sgA, the connection's Glue group \(the one with the self-referencing all-TCP rule\)/);
+    expect(remedy.rules[0].peeringKey).toBe('vpcA|vpcB');
+  });
+});

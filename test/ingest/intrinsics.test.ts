@@ -94,7 +94,7 @@ describe('intrinsic evaluation', () => {
   test('dangling Ref, unknown intrinsic and missing export are unresolved with a reason, never thrown', () => {
     expect(ev.evaluate(ref('Nope'))).toEqual({ kind: 'unresolved', reason: expect.stringMatching(/Stack.*Nope/) });
     expect(ev.evaluate(getAtt('Nope', 'Arn'))).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('Nope') });
-    expect(ev.evaluate({ 'Fn::Length': [1, 2] })).toEqual({ kind: 'unresolved', reason: expect.stringContaining('Fn::Length') });
+    expect(ev.evaluate({ 'Fn::Transform': { Name: 'AWS::Include' } })).toEqual({ kind: 'unresolved', reason: expect.stringContaining('Fn::Transform') });
     expect(ev.evaluate(importValue('Missing-Export'))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('Missing-Export') });
   });
 

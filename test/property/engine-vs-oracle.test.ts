@@ -7,12 +7,14 @@
  */
 import * as fc from 'fast-check';
 import { oraclePath, OracleVerdict, PathOracleResult } from './oracle';
+import { propertyRuns, propertySeed } from './seeds';
 import { buildTopology, drawTopology, prng, TopologySpec } from './topology-gen';
 import { buildPlan } from '../../src/engine';
 import { NetworkModel } from '../../src/model';
 import { model as newModel, sgRule } from '../engine/builders';
 
-const NUM_RUNS = Number(process.env.ORACLE_RUNS ?? 2000);
+const NUM_RUNS = propertyRuns('ORACLE', 2000);
+const SEED = propertySeed('ORACLE', 20261130);
 
 interface Disagreement {
   readonly storeSubnet: string;
@@ -58,7 +60,7 @@ function describe_(spec: TopologySpec, disagreements: Disagreement[]): string {
 }
 
 describe('engine vs per-packet oracle on random topologies', () => {
-  test(`path verdicts agree (${NUM_RUNS} runs)`, () => {
+  test(`path verdicts agree (${NUM_RUNS} runs, seed ${SEED})`, () => {
     const tally: Record<string, number> = {};
     const started = Date.now();
     fc.assert(
@@ -68,7 +70,7 @@ describe('engine vs per-packet oracle on random topologies', () => {
         if (problem) throw new Error(`${problem}\n${JSON.stringify(spec)}`);
         if (disagreements.length) throw new Error(describe_(spec, disagreements));
       }),
-      { numRuns: NUM_RUNS, seed: process.env.ORACLE_SEED ? Number(process.env.ORACLE_SEED) : undefined },
+      { numRuns: NUM_RUNS, seed: SEED },
     );
     // The generator must exercise every verdict, or the comparison proves little.
     // eslint-disable-next-line no-console

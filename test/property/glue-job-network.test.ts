@@ -19,11 +19,12 @@ import {
   aws_s3 as s3, aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
+import { propertyRuns, propertySeed } from './seeds';
 import { DataStoreEngine, GlueJobNetwork, GlueS3Access } from '../../src/cdk/glue-job-network';
 import { GlueNetworkGuard } from '../../src/cdk/guard';
 
-const NUM_RUNS = Number(process.env.GLUE_JOB_NETWORK_RUNS ?? 60);
-const SEED = Number(process.env.GLUE_JOB_NETWORK_SEED ?? 20260606);
+const NUM_RUNS = propertyRuns('GLUE_JOB_NETWORK', 60);
+const SEED = propertySeed('GLUE_JOB_NETWORK', 20260606);
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 

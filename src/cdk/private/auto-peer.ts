@@ -1,11 +1,38 @@
-import { CfnElement, Stack, Stage } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
+import { isCfnResourceOfType } from './cfn-type';
+import { TreeSnapshot } from './tree-reader';
+import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
 import { Finding, Remedy, RemedyPeering, RemedyRule, RULES } from '../../engine';
 import { SourceRef } from '../../model';
 import { VpcPeering } from '../vpc-peering';
-import { TreeSnapshot } from './tree-reader';
-import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
+
+const VPC = 'AWS::EC2::VPC';
+const PEERING = 'AWS::EC2::VPCPeeringConnection';
+const ROUTE_TABLE = 'AWS::EC2::RouteTable';
+const SECURITY_GROUP = 'AWS::EC2::SecurityGroup';
+
+/** One thing auto-peer added, for the summary of a synthesis. */
+export interface AddedResource {
+  readonly stack: Stack;
+  /** What it is, naming constructs by their paths. */
+  readonly what: string;
+  /** Why: the jobs (and stores) that need it. */
+  readonly why: string;
+}
+
+/** What auto-peer placed in the app. */
+export interface PlacedRemedy {
+  /** How many constructs were added (0 on a second synthesis). */
+  readonly added: number;
+  /** What could not be placed, as error findings. */
+  readonly unfixable: Finding[];
+  /** The stacks something was placed in. */
+  readonly stacks: Stack[];
+  /** Everything the remedy calls for, in placement order (also what an earlier synthesis added). */
+  readonly resources: AddedResource[];
+}
 
 /** Construct id of the container auto-peer adds its resources under, in the stack it picks. */
 export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
@@ -18,84 +45,111 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
  *
  * @returns what could not be placed, as error findings
  */
-export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): { added: number; unfixable: Finding[]; stacks: Stack[] } {
+export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): PlacedRemedy {
   // Each VpcPeering looks for the VPCs' secondary CIDR blocks: find them once for all peerings.
   const root = snapshot.stacks.values().next().value?.node.root;
   return root ? withIpv4BlockIndex(root, () => placeRemedy(remedy, snapshot)) : placeRemedy(remedy, snapshot);
 }
 
-function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot): { added: number; unfixable: Finding[]; stacks: Stack[] } {
-  const placer = new Placer(snapshot);
+/**
+ * One pass: peerings and their routes first, then the rules, each rule that references a group
+ * across a peering placed where it may depend on that peering, and made to wait for it.
+ */
+function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot): PlacedRemedy {
+  const placement: Placement = { snapshot, placer: new Placer(snapshot), peerings: new Map(), resources: [] };
   const unfixable: Finding[] = [];
   let added = 0;
   for (const peering of remedy.peerings) {
-    const result = placePeering(peering, snapshot, placer);
+    const result = placePeering(peering, placement);
     if (typeof result === 'number') added += result;
     else unfixable.push(result);
   }
   for (const rule of remedy.rules) {
-    const result = placeRule(rule, snapshot, placer);
+    const result = placeRule(rule, placement);
     if (typeof result === 'number') added += result;
     else unfixable.push(result);
   }
-  return { added, unfixable, stacks: [...placer.used] };
+  return { added, unfixable, stacks: [...placement.placer.used], resources: placement.resources };
+}
+
+interface Placement {
+  readonly snapshot: TreeSnapshot;
+  readonly placer: Placer;
+  /** The peering resource of each VPC pair the remedy uses, by the pair's key. */
+  readonly peerings: Map<string, CfnResource>;
+  readonly resources: AddedResource[];
 }
 
 function refuse(source: SourceRef, message: string, fix: string): Finding {
   return { ruleId: RULES.autoPeerUnfixable.id, severity: 'error', source, message, fix };
 }
 
-function placePeering(peering: RemedyPeering, snapshot: TreeSnapshot, placer: Placer): number | Finding {
+function placePeering(peering: RemedyPeering, placement: Placement): number | Finding {
+  const { snapshot, placer } = placement;
   const requester = snapshot.elements.get(peering.requesterVpcId);
   const accepter = snapshot.elements.get(peering.accepterVpcId);
   const jobSource = sourceOf(snapshot, peering.jobIds[0]);
-  if (!(requester instanceof ec2.CfnVPC) || !(accepter instanceof ec2.CfnVPC)) {
-    return refuse(jobSource, `Auto-peer cannot peer ${peering.requesterVpcId} and ${peering.accepterVpcId}: ${!(requester instanceof ec2.CfnVPC) ? peering.requesterVpcId : peering.accepterVpcId} is not an AWS::EC2::VPC of this app.`,
+  if (!isCfnResourceOfType<ec2.CfnVPC>(requester, VPC) || !isCfnResourceOfType<ec2.CfnVPC>(accepter, VPC)) {
+    const missing = !isCfnResourceOfType(requester, VPC) ? peering.requesterVpcId : peering.accepterVpcId;
+    return refuse(jobSource, `Auto-peer cannot peer ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${nameOf(snapshot, missing)} is not an AWS::EC2::VPC of this app.`,
       'Peer the VPCs yourself (VpcPeering) or define the VPC in the app.');
   }
   const existing = peering.existingPeeringId ? snapshot.elements.get(peering.existingPeeringId) : undefined;
-  if (peering.existingPeeringId && !(existing instanceof ec2.CfnVPCPeeringConnection)) {
-    return refuse(jobSource, `Auto-peer cannot add routes to peering ${peering.existingPeeringId}: it is not an AWS::EC2::VPCPeeringConnection of this app.`, 'Add the routes yourself.');
+  if (peering.existingPeeringId && !isCfnResourceOfType<ec2.CfnVPCPeeringConnection>(existing, PEERING)) {
+    return refuse(jobSource, `Auto-peer cannot add routes to peering ${nameOf(snapshot, peering.existingPeeringId)}: it is not an AWS::EC2::VPCPeeringConnection of this app.`, 'Add the routes yourself.');
   }
   const routes = [...peering.requesterRoutes, ...peering.accepterRoutes];
-  const tables = new Map<string, CfnElement>();
+  const tables = new Map<string, ec2.CfnRouteTable>();
   for (const route of routes) {
     const table = snapshot.elements.get(route.routeTableId);
-    if (!(table instanceof ec2.CfnRouteTable)) {
-      return refuse(jobSource, `Auto-peer cannot add a route to ${route.destination} in ${route.routeTableId} (subnet ${route.subnetId}): the route table is not an AWS::EC2::RouteTable of this app.`, 'Add the route yourself.');
+    if (!isCfnResourceOfType<ec2.CfnRouteTable>(table, ROUTE_TABLE)) {
+      return refuse(jobSource, `Auto-peer cannot add a route to ${route.destination} in ${nameOf(snapshot, route.routeTableId)} (subnet ${nameOf(snapshot, route.subnetId)}): the route table is not an AWS::EC2::RouteTable of this app.`, 'Add the route yourself.');
     }
     tables.set(route.routeTableId, table);
   }
-  const referenced = [requester, accepter, ...tables.values(), ...(existing ? [existing] : [])];
+  const referenced: CfnElement[] = [requester, accepter, ...tables.values(), ...(existing ? [existing] : [])];
   const stack = placer.place(peering.jobIds, referenced);
   if (typeof stack === 'string') {
-    return refuse(jobSource, `Auto-peer cannot place the peering of ${peering.requesterVpcId} and ${peering.accepterVpcId}: ${stack}.`, 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
+    return refuse(jobSource, `Auto-peer cannot place the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${stack}.`, 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
   }
   const container = containerIn(stack);
+  const why = whyOf(snapshot, peering.jobIds, peering.stores);
   let added = 0;
   let scope: Construct;
   let peeringId: string;
-  if (existing instanceof ec2.CfnVPCPeeringConnection) {
+  if (isCfnResourceOfType<ec2.CfnVPCPeeringConnection>(existing, PEERING)) {
     scope = child(container, `Routes-${slug(peering.existingPeeringId!)}`, () => new Construct(container, `Routes-${slug(peering.existingPeeringId!)}`));
     peeringId = existing.ref;
+    placement.peerings.set(peering.key, existing);
   } else {
     const id = `Peering-${slug(peering.requesterVpcId)}-${slug(peering.accepterVpcId)}`;
-    const existingConstruct = container.node.tryFindChild(id);
-    const vpcPeering = existingConstruct instanceof VpcPeering ? existingConstruct : new VpcPeering(container, id, {
+    const existingConstruct = container.node.tryFindChild(id) as VpcPeering | undefined;
+    const vpcPeering = existingConstruct ?? new VpcPeering(container, id, {
       requesterVpc: vpcOf(requester, container, 'Requester', id),
       accepterVpc: vpcOf(accepter, container, 'Accepter', id),
       // Routes are added one by one below, for the subnets that need them only.
       requesterSubnets: { subnets: [] },
       accepterSubnets: { subnets: [] },
+      allowDnsResolution: peering.allowDnsResolution,
     });
     if (!existingConstruct) added++;
     scope = vpcPeering;
     peeringId = vpcPeering.peeringConnectionId;
+    placement.peerings.set(peering.key, vpcPeering.cfnPeering);
+    placement.resources.push({
+      stack,
+      what: `peering ${vpcPeering.node.path} between ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}${peering.allowDnsResolution
+        ? ', with DNS resolution from the remote VPC on both sides (a publicly accessible store is named by DNS)' : ''}`,
+      why,
+    });
   }
+  // One line per route table: the destinations its subnets need.
+  const byTable = new Map<string, string[]>();
   for (const route of routes) {
     const id = `Route-${slug(route.routeTableId)}-${route.destination.replace(/[./]/g, '_')}`;
+    byTable.set(route.routeTableId, [...(byTable.get(route.routeTableId) ?? []), route.destination]);
     if (scope.node.tryFindChild(id)) continue;
-    const table = tables.get(route.routeTableId) as ec2.CfnRouteTable;
+    const table = tables.get(route.routeTableId)!;
     if (scope instanceof VpcPeering) {
       scope.addRoute(id, table.ref, route.destination);
     } else {
@@ -103,55 +157,92 @@ function placePeering(peering: RemedyPeering, snapshot: TreeSnapshot, placer: Pl
     }
     added++;
   }
+  for (const [tableId, destinations] of byTable) {
+    placement.resources.push({ stack, what: `routes in ${nameOf(snapshot, tableId)} to ${destinations.join(', ')} through ${scope instanceof VpcPeering ? 'it' : nameOf(snapshot, peering.existingPeeringId!)}`, why: scope instanceof VpcPeering ? '' : why });
+  }
   return added;
 }
 
-function placeRule(rule: RemedyRule, snapshot: TreeSnapshot, placer: Placer): number | Finding {
+function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
+  const { snapshot, placer } = placement;
   const jobSource = sourceOf(snapshot, rule.jobIds[0]);
   const group = groupIdOf(snapshot, rule.groupId);
   const peer = rule.peerGroupId ? groupIdOf(snapshot, rule.peerGroupId) : undefined;
+  const peerText = rule.peerGroupId ? nameOf(snapshot, rule.peerGroupId) : rule.peerCidr;
   if (!group || (rule.peerGroupId && !peer)) {
-    const missing = !group ? rule.groupId : rule.peerGroupId;
-    return refuse(jobSource, `Auto-peer cannot add the ${rule.direction} rule for TCP ${rule.port} on ${rule.groupId}: security group ${missing} is not an AWS::EC2::SecurityGroup of this app.`,
-      `Add the rule yourself: ${rule.direction} TCP ${rule.port} on ${rule.groupId} ${rule.direction === 'ingress' ? 'from' : 'to'} ${rule.peerGroupId ?? rule.peerCidr}.`);
+    const missing = !group ? rule.groupId : rule.peerGroupId!;
+    return refuse(jobSource, `Auto-peer cannot add the ${rule.direction} rule for TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)}: security group ${nameOf(snapshot, missing)} is not an AWS::EC2::SecurityGroup of this app.`,
+      `Add the rule yourself: ${rule.direction} TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}.`);
   }
-  const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : [])]);
+  // A reference to a group across a peering can only be created once the peering is active.
+  const travelled = rule.peeringKey ? placement.peerings.get(rule.peeringKey) ?? peeringElement(snapshot, rule.existingPeeringId) : undefined;
+  const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : []), ...(travelled ? [travelled] : [])]);
   if (typeof stack === 'string') {
-    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${rule.groupId}: ${stack}.`, 'Add the rule yourself.');
+    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, 'Add the rule yourself.');
   }
   const container = containerIn(stack);
   const rules = child(container, 'Rules', () => new Construct(container, 'Rules'));
   const id = `${rule.direction === 'ingress' ? 'Ingress' : 'Egress'}-${slug(rule.groupId)}-${rule.port}-${slug(rule.peerGroupId ?? rule.peerCidr!)}`;
+  placement.resources.push({
+    stack,
+    what: `${rule.direction} TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}${travelled ? `, after ${displayPath(travelled)}` : ''}`,
+    why: rule.reason,
+  });
   if (rules.node.tryFindChild(id)) return 0;
   const common = { groupId: group.value, ipProtocol: 'tcp', fromPort: rule.port, toPort: rule.port, description: rule.description.slice(0, 255) };
-  if (rule.direction === 'ingress') {
-    new ec2.CfnSecurityGroupIngress(rules, id, { ...common, ...(peer ? { sourceSecurityGroupId: peer.value } : { cidrIp: rule.peerCidr }) });
-  } else {
-    new ec2.CfnSecurityGroupEgress(rules, id, { ...common, ...(peer ? { destinationSecurityGroupId: peer.value } : { cidrIp: rule.peerCidr }) });
-  }
+  const resource = rule.direction === 'ingress'
+    ? new ec2.CfnSecurityGroupIngress(rules, id, { ...common, ...(peer ? { sourceSecurityGroupId: peer.value } : { cidrIp: rule.peerCidr }) })
+    : new ec2.CfnSecurityGroupEgress(rules, id, { ...common, ...(peer ? { destinationSecurityGroupId: peer.value } : { cidrIp: rule.peerCidr }) });
+  // In the same stack a DependsOn; in another, a stack dependency (the placer allowed for it).
+  if (travelled) resource.node.addDependency(travelled);
   return 1;
+}
+
+/** The app's element of an existing peering, if it is one. */
+function peeringElement(snapshot: TreeSnapshot, modelId: string | undefined): CfnResource | undefined {
+  const element = modelId ? snapshot.elements.get(modelId) : undefined;
+  return isCfnResourceOfType(element, PEERING) ? element : undefined;
 }
 
 /** A security group's id token: the group's, or a VPC's default group (`${vpc}#default-sg`). */
 function groupIdOf(snapshot: TreeSnapshot, modelId: string): { element: CfnElement; value: string } | undefined {
   const element = snapshot.elements.get(modelId);
-  if (element instanceof ec2.CfnSecurityGroup) return { element, value: element.attrGroupId };
+  if (isCfnResourceOfType<ec2.CfnSecurityGroup>(element, SECURITY_GROUP)) return { element, value: element.attrGroupId };
   if (modelId.endsWith('#default-sg')) {
     const vpc = snapshot.elements.get(modelId.slice(0, -'#default-sg'.length));
-    if (vpc instanceof ec2.CfnVPC) return { element: vpc, value: vpc.attrDefaultSecurityGroup };
+    if (isCfnResourceOfType<ec2.CfnVPC>(vpc, VPC)) return { element: vpc, value: vpc.attrDefaultSecurityGroup };
   }
   return undefined;
 }
 
-/** The L2 `ec2.Vpc` of a CfnVPC, or an import of it (raw L1 VPCs). */
+/** The L2 VPC of a CfnVPC (whichever copy of aws-cdk-lib built it), or an import of it (raw L1 VPCs). */
 function vpcOf(cfn: ec2.CfnVPC, container: Construct, side: string, peeringId: string): ec2.IVpc {
-  const parent = cfn.node.scope;
-  if (parent instanceof ec2.Vpc && parent.node.defaultChild === cfn) return parent;
+  const parent = cfn.node.scope as (IConstruct & Partial<ec2.IVpc>) | undefined;
+  if (parent && parent.node.defaultChild === cfn && typeof parent.vpcId === 'string' && typeof parent.selectSubnets === 'function') return parent as ec2.IVpc;
   return ec2.Vpc.fromVpcAttributes(container, `${peeringId}-${side}Vpc`, {
     vpcId: cfn.ref,
     availabilityZones: [],
     ...(typeof cfn.cidrBlock === 'string' ? { vpcCidrBlock: cfn.cidrBlock } : {}),
   });
+}
+
+/** A construct's path as a user wrote it: an L1 that is its parent's default child is named by the parent (`Net/Vpc`). */
+function displayPath(element: IConstruct): string {
+  const parent = element.node.scope;
+  return parent && parent.node.defaultChild === element ? parent.node.path : element.node.path;
+}
+
+/** A model id as the user knows it: the construct path of its element (`Net/Vpc`), else the id. */
+function nameOf(snapshot: TreeSnapshot, modelId: string): string {
+  const element = snapshot.elements.get(modelId) ?? snapshot.elements.get(modelId.split('#')[0]);
+  if (!element) return modelId;
+  const suffix = modelId.includes('#') && !snapshot.elements.has(modelId) ? ` (${modelId.slice(modelId.indexOf('#') + 1)})` : '';
+  return `${displayPath(element)}${suffix}`;
+}
+
+/** Why a peering is there: its jobs (by construct path) and the stores they reach over it. */
+function whyOf(snapshot: TreeSnapshot, jobIds: readonly string[], stores: readonly string[]): string {
+  return `job${jobIds.length > 1 ? 's' : ''} ${jobIds.map((j) => nameOf(snapshot, j)).join(', ')} reach${jobIds.length > 1 ? '' : 'es'} ${stores.length > 1 ? 'the data stores of' : 'the data store of'} ${stores.join(', ')}`;
 }
 
 function containerIn(stack: Stack): Construct {

@@ -1,5 +1,6 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { isCfnResourceOfType } from './cfn-type';
 
 /**
  * What the app itself says about Glue's S3 path from a route table: Glue selects a connection
@@ -23,8 +24,8 @@ export class AppRoutingIndex {
 
   constructor(root: IConstruct) {
     for (const construct of root.node.findAll()) {
-      if (construct instanceof ec2.CfnVPCEndpoint) this.endpoints.push(construct);
-      else if (construct instanceof ec2.CfnRoute) this.routes.push(construct);
+      if (isCfnResourceOfType<ec2.CfnVPCEndpoint>(construct, 'AWS::EC2::VPCEndpoint')) this.endpoints.push(construct);
+      else if (isCfnResourceOfType<ec2.CfnRoute>(construct, 'AWS::EC2::Route')) this.routes.push(construct);
     }
   }
 

@@ -8,6 +8,7 @@ import {
   aws_ec2 as ec2, aws_rds as rds, aws_redshift as redshift, aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { isCfnResourceOfType } from './cfn-type';
 
 /** What could be read from a store construct; anything unknown is left out. */
 export interface ObservedStore {
@@ -24,7 +25,7 @@ export interface ObservedStore {
 export function referencedConstruct(token: unknown): IConstruct | undefined {
   if (typeof token !== 'string' || !Token.isUnresolved(token)) return undefined;
   const reversed = Tokenization.reverse(token);
-  return reversed instanceof Reference ? reversed.target : undefined;
+  return reversed && Reference.isReference(reversed) ? reversed.target : undefined;
 }
 
 function literalNumber(value: unknown): number | undefined {
@@ -49,13 +50,13 @@ function ownSecret(construct: object): secretsmanager.ISecret | undefined {
 
 function dbSubnetGroupSubnetIds(subnetGroupName: unknown): string[] | undefined {
   const group = referencedConstruct(subnetGroupName);
-  return group instanceof rds.CfnDBSubnetGroup && Array.isArray(group.subnetIds) ? group.subnetIds : undefined;
+  return isCfnResourceOfType<rds.CfnDBSubnetGroup>(group, 'AWS::RDS::DBSubnetGroup') && Array.isArray(group.subnetIds) ? group.subnetIds : undefined;
 }
 
 /** An RDS instance: defined in the app (`rds.DatabaseInstance`) or imported (little is known). */
 export function observeDatabaseInstance(instance: rds.IDatabaseInstance): ObservedStore {
   const cfn = instance.node.defaultChild;
-  const resource = cfn instanceof rds.CfnDBInstance ? cfn : undefined;
+  const resource = isCfnResourceOfType<rds.CfnDBInstance>(cfn, 'AWS::RDS::DBInstance') ? cfn : undefined;
   return {
     vpc: ownVpc(instance),
     subnetIds: dbSubnetGroupSubnetIds(resource?.dbSubnetGroupName),
@@ -69,9 +70,9 @@ export function observeDatabaseInstance(instance: rds.IDatabaseInstance): Observ
 /** An Aurora (or Multi-AZ) cluster: defined in the app (`rds.DatabaseCluster`) or imported. */
 export function observeDatabaseCluster(cluster: rds.IDatabaseCluster): ObservedStore {
   const cfn = cluster.node.defaultChild;
-  const resource = cfn instanceof rds.CfnDBCluster ? cfn : undefined;
+  const resource = isCfnResourceOfType<rds.CfnDBCluster>(cfn, 'AWS::RDS::DBCluster') ? cfn : undefined;
   // An Aurora cluster's instances may be public; the cluster endpoint then resolves publicly.
-  const instances = cluster.node.findAll().filter((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance);
+  const instances = cluster.node.findAll().filter((c): c is rds.CfnDBInstance => isCfnResourceOfType(c, 'AWS::RDS::DBInstance'));
   return {
     vpc: ownVpc(cluster),
     subnetIds: dbSubnetGroupSubnetIds(resource?.dbSubnetGroupName),
@@ -86,7 +87,7 @@ export function observeDatabaseCluster(cluster: rds.IDatabaseCluster): ObservedS
 export function observeRedshiftCluster(cluster: redshift.CfnCluster): ObservedStore {
   const group = referencedConstruct(cluster.clusterSubnetGroupName);
   return {
-    subnetIds: group instanceof redshift.CfnClusterSubnetGroup && Array.isArray(group.subnetIds) ? group.subnetIds : undefined,
+    subnetIds: isCfnResourceOfType<redshift.CfnClusterSubnetGroup>(group, 'AWS::Redshift::ClusterSubnetGroup') && Array.isArray(group.subnetIds) ? group.subnetIds : undefined,
     port: literalNumber(cluster.port),
     publiclyAccessible: literalBoolean(cluster.publiclyAccessible),
   };
@@ -100,8 +101,9 @@ export function securityGroupsOf(ids: unknown, importGroup: (id: string, index: 
   if (!Array.isArray(ids)) return [];
   return ids.map((id: string, index) => {
     const target = referencedConstruct(id);
-    const owner = target instanceof ec2.CfnSecurityGroup ? target.node.scope : undefined;
-    return owner instanceof ec2.SecurityGroup ? owner : importGroup(id, index);
+    const owner = isCfnResourceOfType(target, 'AWS::EC2::SecurityGroup') ? target.node.scope as (IConstruct & Partial<ec2.ISecurityGroup>) | undefined : undefined;
+    // The app's own L2 group (whichever copy of aws-cdk-lib built it): the L1 is its default child.
+    return owner && owner.node.defaultChild === target && typeof owner.securityGroupId === 'string' && owner.connections ? owner as ec2.ISecurityGroup : importGroup(id, index);
   });
 }
 

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { logicalIdOf } from './logical-id';
 import { checkTemplates, ReadTemplate, templatePathOf } from './validation-report';
 import { ALL_RULES, Finding, Plan, PlanOptions, Severity } from '../../engine';
+import { FactsDocument } from '../../ingest';
 import { PACKAGE_NAME, packageInfo } from '../../report/package-info';
 
 /** What the guard's check needs from the guard. */
@@ -11,6 +12,8 @@ export interface GuardCheckOptions {
   /** The construct the guard was added to: only the stacks in it, or containing it, are checked. */
   readonly scope: IConstruct;
   readonly planOptions: PlanOptions;
+  /** The guard's facts, read when the templates are; may throw InputError. */
+  readonly facts?: () => FactsDocument | undefined;
   /** Report every finding as a warning, so the validation never fails (WARN_ONLY). */
   readonly warnOnly: boolean;
   /** Receives each plan, for the guard's `lastPlanJson` and its plan and report files. */
@@ -44,6 +47,7 @@ export class GuardCheck implements IPolicyValidationPlugin {
     return checkTemplates(context, {
       version: this.version,
       planOptions: this.options.planOptions,
+      facts: this.options.facts,
       include: (stackPath) => stackPath === undefined || related(scopePath, stackPath),
       prepare: (templates) => addConstructPaths(templates, context.appConstruct),
       extraFindings: this.earlierFindings,

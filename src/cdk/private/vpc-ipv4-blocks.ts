@@ -1,5 +1,6 @@
 import { Token, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { isCfnResourceOfType } from './cfn-type';
 
 /** One IPv4 CIDR block of a VPC, as far as it can be known at synth time. */
 export interface VpcIpv4Block {
@@ -48,7 +49,7 @@ export function discoverVpcIpv4Blocks(vpc: ec2.IVpc): VpcIpv4Block[] {
 
 /** Every AWS::EC2::VPCCidrBlock of the app, in tree order: a walk of the whole tree. */
 function findCidrBlocks(root: IConstruct): ec2.CfnVPCCidrBlock[] {
-  return root.node.findAll().filter((c): c is ec2.CfnVPCCidrBlock => c instanceof ec2.CfnVPCCidrBlock);
+  return root.node.findAll().filter((c): c is ec2.CfnVPCCidrBlock => isCfnResourceOfType(c, 'AWS::EC2::VPCCidrBlock'));
 }
 
 /** The blocks of one app, found once for a batch of calls (see withIpv4BlockIndex). */
@@ -73,7 +74,7 @@ export function withIpv4BlockIndex<T>(root: IConstruct, work: () => T): T {
 function primaryBlock(vpc: ec2.IVpc): VpcIpv4Block {
   const origin = `primary block of ${vpc.node.path}`;
   const cfnVpc = vpc.node.defaultChild;
-  if (cfnVpc instanceof ec2.CfnVPC && cfnVpc.cidrBlock !== undefined && !Token.isUnresolved(cfnVpc.cidrBlock)) {
+  if (isCfnResourceOfType<ec2.CfnVPC>(cfnVpc, 'AWS::EC2::VPC') && cfnVpc.cidrBlock !== undefined && !Token.isUnresolved(cfnVpc.cidrBlock)) {
     return { cidr: cfnVpc.cidrBlock, known: true, label: 'VpcCidr', origin };
   }
   let cidr: string | undefined;

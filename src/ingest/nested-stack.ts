@@ -1,0 +1,32 @@
+import { ResourceReader } from './reader';
+
+/**
+ * `AWS::CloudFormation::Stack`: the nested stack is read as its own template, named like the
+ * resource's model id. One whose template was not found is named, never skipped in silence:
+ * whatever it defines (jobs, connections, the network) is not checked, and its outputs are unknown.
+ */
+export function readNestedStack(r: ResourceReader): void {
+  if (r.context.inputs.hasStack(r.id)) return;
+  const url = r.resource.Properties?.TemplateURL;
+  const handWritten = 'Give glue-netplan the nested template: set TemplateURL to its local path, relative to the parent template'
+    + ' (as `aws cloudformation package` takes it), or download it and check it as a template of its own, giving the values'
+    + ' the parent passes with --parameters.';
+  let why: string;
+  let fix: string;
+  if (typeof url === 'string' && /^(https?|s3):/i.test(url)) {
+    why = `its TemplateURL ${url} is a URL, and glue-netplan does not download templates`;
+    fix = handWritten;
+  } else if (typeof url === 'string') {
+    why = `its TemplateURL ${url} names no template beside the parent`;
+    fix = handWritten;
+  } else {
+    why = 'no template file in the cloud assembly is named for it (no aws:asset:path metadata, as `cdk synth --no-asset-metadata`'
+      + ' writes, and no asset manifest entry for its TemplateURL)';
+    fix = 'Synthesize with asset metadata (the default of `cdk synth`) and check that cdk.out, asset manifests included.';
+  }
+  r.notRead(
+    `Nested stack ${r.describe()} (AWS::CloudFormation::Stack) was not read: ${why}. The Glue jobs, connections and network`
+    + ' it defines are not checked, and every output of it that another template uses is unknown.',
+    fix,
+  );
+}

@@ -1,0 +1,284 @@
+/*
+ * What auto-peer guarantees (issue 14), each on a CDK app as a user would write it, with the guard
+ * reporting as annotations (the validation-report path shares the remedy and placement):
+ * deploy order, no shadowed route, the right source group, failover without opening stores to each
+ * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
+ */
+import {
+  App, AspectPriority, Aspects, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
+import { NetworkStack, seedApp } from './seed-app';
+import { FailoverRepair, GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../../src/cdk/guard';
+import { VpcPeering } from '../../src/cdk/vpc-peering';
+
+function autoPeer(app: App, props: GlueNetworkGuardProps = {}, priority: number = AspectPriority.READONLY): GlueNetworkGuard {
+  const guard = new GlueNetworkGuard({ mode: GuardMode.AUTO_PEER, reporting: GuardReporting.ANNOTATIONS, ...props });
+  Aspects.of(app).add(guard, { priority });
+  return guard;
+}
+
+function messages(level: 'error' | 'warning' | 'info', ...stacks: Stack[]): string[] {
+  return stacks.flatMap((s) => {
+    const a = Annotations.fromStack(s);
+    const found = level === 'error' ? a.findError('*', Match.anyValue()) : level === 'warning' ? a.findWarning('*', Match.anyValue()) : a.findInfo('*', Match.anyValue());
+    return found.map((m) => String(m.entry.data));
+  });
+}
+
+function postgres(net: NetworkStack, id = 'Db', publiclyAccessible = false): rds.DatabaseInstance {
+  return new rds.DatabaseInstance(net, id, {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+    vpc: net.vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroups: [net.glueGroup],
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    publiclyAccessible,
+  });
+}
+
+function jdbc(etl: Stack, id: string, subnet: ec2.ISubnet, groups: ec2.ISecurityGroup[], db: rds.DatabaseInstance): glue.Connection {
+  return new glue.Connection(etl, id, {
+    type: glue.ConnectionType.JDBC,
+    network: glue.ConnectionNetwork.subnet(subnet),
+    securityGroups: groups,
+    properties: { JDBC_CONNECTION_URL: `jdbc:postgresql://${db.dbInstanceEndpointAddress}:5432/app` },
+  });
+}
+
+function job(etl: Stack, connections: glue.IConnection[]): glue.PythonShellJob {
+  return new glue.PythonShellJob(etl, 'Job', {
+    jobName: 'nightly',
+    role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+    script: glue.Code.fromBucket(new s3.Bucket(etl, 'Scripts'), 'job.py'),
+    connections,
+  });
+}
+
+function resources(stack: Stack, type: string): { id: string; r: any }[] {
+  return Object.entries(Template.fromStack(stack).findResources(type)).map(([id, r]) => ({ id, r }));
+}
+
+describe('deploy order: a rule naming a group across a peering waits for that peering', () => {
+  test("the seed's app: every added ingress from the other VPC's group DependsOn the peering it travels over", () => {
+    const s = seedApp();
+    autoPeer(s.app);
+    const peerings = resources(s.etl, 'AWS::EC2::VPCPeeringConnection');
+    expect(peerings).toHaveLength(2);
+    const ingress = resources(s.etl, 'AWS::EC2::SecurityGroupIngress');
+    expect(ingress).toHaveLength(2);
+    for (const { id, r } of ingress) {
+      expect({ id, group: r.Properties.SourceSecurityGroupId }).toEqual({ id, group: { 'Fn::ImportValue': expect.stringMatching(/^NetworkA:.*GlueGroup/) } });
+      const dependsOn: string[] = r.DependsOn ?? [];
+      expect({ id, waits: dependsOn.filter((d) => peerings.some((p) => p.id === d)).length }).toEqual({ id, waits: 1 });
+    }
+  });
+
+  test('a peering of the app in another stack: the rule goes where it may depend on that stack, without a cycle', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const b = new NetworkStack(app, 'NetB', '10.2.0.0/16');
+    const peeringStack = new Stack(app, 'Peering');
+    // Peered and routed by hand; only the store's ingress is missing.
+    new VpcPeering(peeringStack, 'AB', { requesterVpc: a.vpc, accepterVpc: b.vpc });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(b))]);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    const ingress = resources(etl, 'AWS::EC2::SecurityGroupIngress');
+    expect(ingress).toHaveLength(1);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(assembly.getStackByName('Etl').dependencies.map((d) => d.id)).toContain('Peering');
+    expect(assembly.getStackByName('Peering').dependencies.map((d) => d.id)).not.toContain('Etl');
+    expect(messages('error', a, b, peeringStack, etl)).toEqual([]);
+  });
+});
+
+describe('never cut existing traffic: no route that overlaps a route to another target', () => {
+  test('A routes 10.2.0.0/16 to its peering with B; the store sits in C, which reuses 10.2.0.0/16: refused, naming the route; nothing added', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const b = new NetworkStack(app, 'NetB', '10.2.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    new VpcPeering(a, 'ToB', { requesterVpc: a.vpc, accepterVpc: b.vpc });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    autoPeer(app, { failover: false });
+    const errors = messages('error', a, b, c, etl);
+    const refusal = errors.filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal.length).toBeGreaterThan(0);
+    expect(refusal[0]).toMatch(/route table NetA\/Vpc\/dataSubnet1\/RouteTable routes 10\.2\.0\.0\/16 to .*\(NetA\/ToB\/RequesterRoutes\/dataSubnet1\/To10\.2\.0\.0_16\): a route to 10\.2\.0\.0\/24 through a peering would take that part of its traffic/);
+    expect(refusal[0]).toMatch(/Fix: Auto-peer does not change where existing traffic goes/);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(resources(etl, 'AWS::EC2::Route')).toHaveLength(0);
+  });
+});
+
+describe('the right source group: the connection\'s Glue group', () => {
+  test('listed second, the self-referencing group is admitted on the store, and the summary says why', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const b = new NetworkStack(app, 'NetB', '10.2.0.0/16');
+    const audit = new ec2.SecurityGroup(a, 'Audit', { vpc: a.vpc, description: 'listed first, not the Glue group' });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [audit, a.glueGroup], postgres(b))]);
+    autoPeer(app, { failover: false });
+    const ingress = resources(etl, 'AWS::EC2::SecurityGroupIngress');
+    expect(ingress.map(({ r }) => r.Properties.SourceSecurityGroupId)).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/^NetA:.*GlueGroup/) }]);
+    const info = messages('info', etl).filter((m) => /GNP-AUTOPEER-ADDED/.test(m));
+    expect(info).toHaveLength(1);
+    expect(info[0]).toMatch(/admits TCP 5432 from NetA\/GlueGroup, the connection's Glue group \(the one with the self-referencing all-TCP rule\)/);
+  });
+});
+
+describe('failover without opening databases to each other', () => {
+  /** The main connection has a Glue group of its own; the fallback's Glue group is also worn by a database in A. */
+  function failoverApp(props: GlueNetworkGuardProps) {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const b = new NetworkStack(app, 'NetB', '10.2.0.0/16');
+    postgres(a, 'ReportsDb');
+    const glueOnly = new ec2.SecurityGroup(a, 'GlueOnly', { vpc: a.vpc });
+    glueOnly.connections.allowInternally(ec2.Port.allTcp());
+    const etl = new Stack(app, 'Etl');
+    const fallback = new glue.Connection(etl, 'Fallback', {
+      type: glue.ConnectionType.NETWORK,
+      network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[1]),
+      securityGroups: [a.glueGroup],
+    });
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [glueOnly], postgres(b)), fallback]);
+    autoPeer(app, props);
+    return { a, b, etl };
+  }
+
+  test('by default the fallback group that a database wears is not admitted: a warning says why and what to do', () => {
+    const { a, b, etl } = failoverApp({});
+    const sources = resources(etl, 'AWS::EC2::SecurityGroupIngress').map(({ r }) => JSON.stringify(r.Properties.SourceSecurityGroupId));
+    expect(sources).toHaveLength(1);
+    expect(sources[0]).toMatch(/GlueOnly/);
+    const warnings = messages('warning', a, b, etl).filter((w) => /GNP-AUTOPEER-UNFIXABLE/.test(w));
+    expect(warnings).toEqual([expect.stringMatching(/the fallback connection Etl\/Fallback's Glue group NetA\/GlueGroup is also a data store's security group.*Fix: .*FailoverRepair\.ALLOW_STORE_GROUPS/)]);
+    expect(messages('error', a, b, etl).filter((e) => /GNP-AUTOPEER/.test(e))).toEqual([]);
+  });
+
+  test('FailoverRepair.ALLOW_STORE_GROUPS admits it', () => {
+    const { etl } = failoverApp({ failoverRepair: FailoverRepair.ALLOW_STORE_GROUPS });
+    const sources = resources(etl, 'AWS::EC2::SecurityGroupIngress').map(({ r }) => JSON.stringify(r.Properties.SourceSecurityGroupId));
+    expect(sources).toHaveLength(2);
+    expect(sources.some((t) => /NetA:.*GlueGroup/.test(t) && !/GlueOnly/.test(t))).toBe(true);
+  });
+});
+
+describe('auto-peer sees the final app: mutating aspects, whatever their priority', () => {
+  /** Prepends a NETWORK connection in A to every job's connections, as a platform library might. */
+  class PrependConnection implements IAspect {
+    constructor(private readonly connection: glue.Connection) {}
+    visit(node: IConstruct): void {
+      if (!(node instanceof glue.CfnJob)) return;
+      const listed = (node.connections as glue.CfnJob.ConnectionsListProperty | undefined)?.connections ?? [];
+      if (listed.includes(this.connection.connectionName)) return;
+      node.connections = { connections: [this.connection.connectionName, ...listed] };
+    }
+  }
+
+  test.each([
+    ['before the guard (MUTATING)', AspectPriority.MUTATING],
+    ['after the guard (priority 1500)', 1500],
+  ])('an aspect %s prepends a connection in A: auto-peer peers A with the store\'s VPC', (_, priority) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const b = new NetworkStack(app, 'NetB', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    // As written, the job's only connection sits in the store's VPC: nothing to peer.
+    job(etl, [jdbc(etl, 'Conn', b.vpc.isolatedSubnets[0], [b.glueGroup], postgres(b))]);
+    const platform = new glue.Connection(etl, 'Platform', { type: glue.ConnectionType.NETWORK, network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[0]), securityGroups: [a.glueGroup] });
+    autoPeer(app, { failover: false });
+    Aspects.of(app).add(new PrependConnection(platform), { priority });
+    const connections = Object.values(Template.fromStack(etl).findResources('AWS::Glue::Job'))[0].Properties.Connections.Connections;
+    expect(connections).toHaveLength(2);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(messages('error', a, b, etl)).toEqual([]);
+  });
+});
+
+describe('robust to two copies of aws-cdk-lib', () => {
+  test('an app built with another copy (a library installed from a local path): no false errors, told once with the fix', () => {
+    let built: any;
+    let cdk2: any;
+    jest.isolateModules(() => {
+      // A fresh module registry: this aws-cdk-lib is a second copy, as a linked library would load.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      cdk2 = require('aws-cdk-lib');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      built = require('./seed-app').seedApp();
+    });
+    expect(built.app instanceof App).toBe(false);
+    const guard = new GlueNetworkGuard({ mode: GuardMode.AUTO_PEER, reporting: GuardReporting.ANNOTATIONS, failover: false });
+    cdk2.Aspects.of(built.app).add(guard, { priority: AspectPriority.READONLY });
+    const assembly = built.app.synth();
+    const etl = assembly.getStackByName('Etl');
+    expect(Object.values<any>(etl.template.Resources).filter((r) => r.Type === 'AWS::EC2::VPCPeeringConnection')).toHaveLength(2);
+    const all = assembly.stacks.flatMap((s: any) => s.messages).map((m: any) => ({ level: m.level, text: String(m.entry.data) }));
+    expect(all.filter((m: any) => m.level === 'error')).toEqual([]);
+    expect(all.filter((m: any) => /another copy of aws-cdk-lib/.test(m.text))).toEqual([
+      { level: 'warning', text: expect.stringMatching(/Fix: install one copy: `npm dedupe`, or make aws-cdk-lib and constructs peer dependencies/) },
+    ]);
+  });
+});
+
+describe('the guard takes facts', () => {
+  test('an invalid facts document is a clear error, and auto-peer adds nothing', () => {
+    const s = seedApp();
+    autoPeer(s.app, { facts: { vpcs: 'not a list' } });
+    expect(messages('error', s.a, s.b, s.c, s.etl).filter((e) => /cannot read its facts/.test(e))).toEqual([expect.stringMatching(/GNP-INPUT-UNRESOLVED.*cannot read its facts: .*vpcs.*Nothing was checked or added/)]);
+    expect(resources(s.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test('a facts document describing the store\'s network: the verdict uses it', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    new glue.PythonShellJob(etl, 'Job', {
+      role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+      script: glue.Code.fromBucket(new s3.Bucket(etl, 'Scripts'), 'job.py'),
+      connections: [new glue.Connection(etl, 'Conn', {
+        type: glue.ConnectionType.JDBC,
+        network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[0]),
+        securityGroups: [a.glueGroup],
+        properties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.50.1.5:5432/dw' },
+      })],
+    });
+    const without = new GlueNetworkGuard({ reporting: GuardReporting.ANNOTATIONS, failover: false });
+    const withFacts = new GlueNetworkGuard({
+      reporting: GuardReporting.ANNOTATIONS,
+      failover: false,
+      facts: {
+        vpcs: [{ id: 'vpc-0data', cidrBlocks: ['10.50.0.0/16'], region: 'us-east-1', account: '111111111111', enableDnsSupport: true, enableDnsHostnames: true }],
+        subnets: [{ id: 'subnet-0data', vpcId: 'vpc-0data', cidr: '10.50.1.0/24', availabilityZone: 'us-east-1a' }],
+      },
+    });
+    Aspects.of(app).add(without, { priority: AspectPriority.READONLY });
+    Aspects.of(app).add(withFacts, { priority: AspectPriority.READONLY });
+    app.synth();
+    const verdict = (g: GlueNetworkGuard) => JSON.parse(g.lastPlanJson!).jobs[0].dataStores[0];
+    expect(verdict(without).paths.map((p: any) => p.destinationSubnet)).not.toContain('subnet-0data');
+    expect(verdict(withFacts).paths.map((p: any) => p.destinationSubnet)).toEqual(['subnet-0data']);
+    expect(verdict(withFacts).verdict).toBe('UNREACHABLE');
+  });
+});
+
+describe('DNS for a publicly accessible store reached over an added peering', () => {
+  test('the peering auto-peer adds turns on DNS resolution from the remote VPC (custom resource)', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const b = new NetworkStack(app, 'NetB', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(b, 'PublicDb', true))]);
+    autoPeer(app, { failover: false });
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    const dns = resources(etl, 'Custom::AWS').map(({ r }) => JSON.stringify(r.Properties.Create));
+    expect(dns).toEqual([expect.stringMatching(/modifyVpcPeeringConnectionOptions.*AllowDnsResolutionFromRemoteVpc/)]);
+    expect(messages('warning', a, b, etl).filter((w) => /GNP-PEERING-DNS/.test(w))).toEqual([]);
+  });
+});

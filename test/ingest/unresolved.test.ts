@@ -1,0 +1,406 @@
+/**
+ * What the reader cannot resolve stays in the model, marked unknown, and every verdict that
+ * depends on it is UNKNOWN: never dropped (a false UNREACHABLE), never defaulted to open (a false
+ * REACHABLE). Each case starts from one hand-written template of a Glue job in VPC A and a
+ * PostgreSQL database in VPC B, peered, and changes one value the way real templates do: a Ref
+ * to a parameter given no value, a garbage value, a `Condition`.
+ */
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { anyResource, association, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
+import { buildPlan, Verdict } from '../../src/engine';
+import { buildModel, TemplateInput } from '../../src/ingest';
+import { NetworkModel } from '../../src/model';
+
+/** A Ref to a parameter that has no default and is given no value. */
+const UNRESOLVED = { Ref: 'NotGiven' };
+
+/** The peered app: every value resolvable, the database REACHABLE. */
+function peeredApp(): any {
+  return {
+    Parameters: { NotGiven: { Type: 'String' } },
+    Resources: {
+      VpcA: vpc('10.1.0.0/16', { EnableDnsSupport: true, EnableDnsHostnames: true }),
+      SubA: subnet(ref('VpcA'), '10.1.1.0/24', 'us-east-1a'),
+      RtA: routeTable(ref('VpcA')),
+      AssocA: association(ref('SubA'), ref('RtA')),
+      S3A: anyResource('AWS::EC2::VPCEndpoint', { VpcId: ref('VpcA'), ServiceName: 'com.amazonaws.us-east-1.s3', RouteTableIds: [ref('RtA')] }),
+      VpcB: vpc('10.2.0.0/16', { EnableDnsSupport: true, EnableDnsHostnames: true }),
+      SubB: subnet(ref('VpcB'), '10.2.1.0/24', 'us-east-1b'),
+      RtB: routeTable(ref('VpcB')),
+      AssocB: association(ref('SubB'), ref('RtB')),
+      Pcx: anyResource('AWS::EC2::VPCPeeringConnection', { VpcId: ref('VpcA'), PeerVpcId: ref('VpcB') }),
+      RouteAB: route(ref('RtA'), '10.2.0.0/16', { VpcPeeringConnectionId: ref('Pcx') }),
+      RouteBA: route(ref('RtB'), '10.1.0.0/16', { VpcPeeringConnectionId: ref('Pcx') }),
+      GlueSg: securityGroup(ref('VpcA')),
+      GlueSelf: ingress(getAtt('GlueSg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }),
+      DbSg: securityGroup(ref('VpcB')),
+      DbIngress: ingress(getAtt('DbSg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.1.1.0/24' }),
+      NaclB: anyResource('AWS::EC2::NetworkAcl', { VpcId: ref('VpcB') }),
+      NaclBIn: anyResource('AWS::EC2::NetworkAclEntry', {
+        NetworkAclId: ref('NaclB'), RuleNumber: 100, Protocol: 6, RuleAction: 'allow', Egress: false, CidrBlock: '10.1.1.0/24', PortRange: { From: 5432, To: 5432 },
+      }),
+      NaclBOut: anyResource('AWS::EC2::NetworkAclEntry', {
+        NetworkAclId: ref('NaclB'), RuleNumber: 100, Protocol: 6, RuleAction: 'allow', Egress: true, CidrBlock: '10.1.1.0/24', PortRange: { From: 1024, To: 65535 },
+      }),
+      NaclBAssoc: anyResource('AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: ref('SubB'), NetworkAclId: ref('NaclB') }),
+      DbSubnets: anyResource('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubB')] }),
+      Db: anyResource('AWS::RDS::DBInstance', {
+        Engine: 'postgres', DBInstanceClass: 'db.t3.micro', Port: 5432, DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: [getAtt('DbSg', 'GroupId')],
+      }),
+      GlueConn: anyResource('AWS::Glue::Connection', {
+        CatalogId: '111111111111',
+        ConnectionInput: {
+          Name: 'glue-net',
+          ConnectionType: 'NETWORK',
+          PhysicalConnectionRequirements: { SubnetId: ref('SubA'), SecurityGroupIdList: [getAtt('GlueSg', 'GroupId')], AvailabilityZone: 'us-east-1a' },
+        },
+      }),
+      DbConn: anyResource('AWS::Glue::Connection', {
+        CatalogId: '111111111111',
+        ConnectionInput: {
+          Name: 'orders-db',
+          ConnectionType: 'JDBC',
+          ConnectionProperties: { JDBC_CONNECTION_URL: { 'Fn::Sub': 'jdbc:postgresql://${Db.Endpoint.Address}:${Db.Endpoint.Port}/orders' } },
+        },
+      }),
+      Job: anyResource('AWS::Glue::Job', {
+        Name: 'etl',
+        Role: 'arn:aws:iam::111111111111:role/glue',
+        Command: { Name: 'glueetl', ScriptLocation: 's3://bucket/etl.py' },
+        Connections: { Connections: [ref('GlueConn'), ref('DbConn')] },
+        WorkerType: 'G.1X',
+        NumberOfWorkers: 2,
+      }),
+    },
+  };
+}
+
+/** The app with one change made to it. */
+function changed(change: (resources: Record<string, any>, template: any) => void): any {
+  const template = peeredApp();
+  change(template.Resources, template);
+  return template;
+}
+
+function modelOfTemplate(template: any, env: Partial<TemplateInput> = { region: 'us-east-1', account: '111111111111' }): NetworkModel {
+  return buildModel([{ stackName: 'App', template, ...env }]);
+}
+
+/** The database's verdict and the findings' rule IDs. */
+function planOf(template: any, env?: Partial<TemplateInput>): { verdict: Verdict; ruleIds: string[]; messages: string[] } {
+  const plan = buildPlan(modelOfTemplate(template, env), { failover: false });
+  const store = plan.jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn');
+  const findings = [...plan.findings, ...plan.jobs[0].findings];
+  return { verdict: store?.verdict ?? 'UNKNOWN', ruleIds: findings.map((f) => f.ruleId), messages: findings.map((f) => f.message) };
+}
+
+const verdictOf = (template: any, env?: Partial<TemplateInput>) => planOf(template, env).verdict;
+
+test('the peered app is REACHABLE (the baseline every case changes)', () => {
+  expect(planOf(peeredApp())).toMatchObject({ verdict: 'REACHABLE', ruleIds: [] });
+});
+
+describe('an unresolvable value in what makes the path work is UNKNOWN, not UNREACHABLE', () => {
+  test.each<[string, (r: Record<string, any>) => void]>([
+    ['the route table of the Glue subnet\'s association', (r) => { r.AssocA.Properties.RouteTableId = UNRESOLVED; }],
+    ['the subnet of the Glue subnet\'s association', (r) => { r.AssocA.Properties.SubnetId = UNRESOLVED; }],
+    ['the route table of the route to the store\'s VPC', (r) => { r.RouteAB.Properties.RouteTableId = UNRESOLVED; }],
+    ['the route table of the route back', (r) => { r.RouteBA.Properties.RouteTableId = UNRESOLVED; }],
+    ['the protocol of the store group\'s ingress rule', (r) => { r.DbIngress.Properties.IpProtocol = UNRESOLVED; }],
+    ['the group of the store group\'s ingress rule', (r) => { r.DbIngress.Properties.GroupId = UNRESOLVED; }],
+    ['the accepter VPC of the peering', (r) => { r.Pcx.Properties.PeerVpcId = UNRESOLVED; }],
+    ['the requester VPC of the peering', (r) => { r.Pcx.Properties.VpcId = UNRESOLVED; }],
+    ['the owner of the peering', (r) => { r.Pcx.Properties.PeerOwnerId = UNRESOLVED; }],
+    ['the protocol of the store subnet\'s inbound NACL entry', (r) => { r.NaclBIn.Properties.Protocol = UNRESOLVED; }],
+    ['the action of the store subnet\'s inbound NACL entry', (r) => { r.NaclBIn.Properties.RuleAction = UNRESOLVED; }],
+    ['the rule number of the store subnet\'s inbound NACL entry', (r) => { r.NaclBIn.Properties.RuleNumber = UNRESOLVED; }],
+    ['the direction of the store subnet\'s inbound NACL entry', (r) => { r.NaclBIn.Properties.Egress = UNRESOLVED; }],
+    ['the ACL of the store subnet\'s inbound NACL entry', (r) => { r.NaclBIn.Properties.NetworkAclId = UNRESOLVED; }],
+    ['the port range of the store subnet\'s inbound NACL entry', (r) => { r.NaclBIn.Properties.PortRange = UNRESOLVED; }],
+    ['a route table of the S3 endpoint', (r) => { r.S3A.Properties.RouteTableIds = [UNRESOLVED]; }],
+    ['the whole route table list of the S3 endpoint', (r) => { r.S3A.Properties.RouteTableIds = UNRESOLVED; }],
+    ['the type of the S3 endpoint', (r) => { r.S3A.Properties.VpcEndpointType = UNRESOLVED; }],
+    ['a security group of the Glue connection', (r) => { r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.SecurityGroupIdList = [UNRESOLVED]; }],
+    ['the physical requirements of the Glue connection', (r) => { r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements = UNRESOLVED; }],
+    ['the database port', (r) => { r.Db.Properties.Port = UNRESOLVED; }],
+    ['the zone of the Glue connection', (r) => { r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone = UNRESOLVED; }],
+    ['the VPC of a secondary CIDR block', (r) => { r.Extra = anyResource('AWS::EC2::VPCCidrBlock', { VpcId: UNRESOLVED, CidrBlock: '10.3.0.0/16' }); }],
+  ])('%s', (_what, change) => {
+    expect(verdictOf(changed(change))).toBe('UNKNOWN');
+  });
+
+  test('the value is named once in a GNP-INPUT-UNRESOLVED warning', () => {
+    const { ruleIds, messages } = planOf(changed((r) => { r.AssocA.Properties.RouteTableId = UNRESOLVED; }));
+    expect(ruleIds).toContain('GNP-INPUT-UNRESOLVED');
+    expect(messages).toContainEqual(expect.stringMatching(/App\/AssocA.*RouteTableId.*parameter NotGiven has no default/));
+  });
+
+  test('a route whose table is unknown stays in the model, uncertain, in every table', () => {
+    const model = modelOfTemplate(changed((r) => { r.RouteAB.Properties.RouteTableId = UNRESOLVED; }));
+    const rtB = model.routeTables.get('App/RtB')!;
+    expect(rtB.routes.map((x) => x.uncertain ?? 'certain')).toEqual(expect.arrayContaining(['certain', expect.stringContaining('RouteTableId cannot be resolved')]));
+  });
+
+  test('a known route to another target no longer hides a route whose destination is unknown', () => {
+    const template = changed((r) => {
+      r.Default = route(ref('RtA'), '0.0.0.0/0', { GatewayId: 'igw-0123' });
+      r.RouteAB.Properties.DestinationCidrBlock = UNRESOLVED;
+    });
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+
+  test('an environment-agnostic stack peering to a named owner: whether that is another account is unknown', () => {
+    const template = changed((r) => { r.Pcx.Properties.PeerOwnerId = '222222222222'; });
+    expect(verdictOf(template, {})).toBe('UNKNOWN');
+    expect(verdictOf(changed((r) => { r.Pcx.Properties.PeerOwnerId = { Ref: 'AWS::AccountId' }; }), {})).toBe('REACHABLE');
+  });
+});
+
+describe('an unresolvable or garbage value in what blocks the path is UNKNOWN, not REACHABLE', () => {
+  /** The app with the store's group admitting port 3306 only: UNREACHABLE. */
+  const wrongPort = () => changed((r) => { r.DbIngress.Properties.FromPort = 3306; r.DbIngress.Properties.ToPort = 3306; });
+
+  test('the baseline: the store\'s group admits another port', () => {
+    expect(verdictOf(wrongPort())).toBe('UNREACHABLE');
+  });
+
+  test.each<[string, unknown]>([['unresolvable', UNRESOLVED], ['text', 'postgres'], ['out of range', 70000]])('an %s port is not "all ports"', (_what, port) => {
+    const template = wrongPort();
+    template.Resources.DbIngress.Properties.ToPort = port;
+    const { verdict, ruleIds } = planOf(template);
+    expect(verdict).toBe('UNKNOWN');
+    expect(ruleIds).toContain('GNP-INPUT-UNRESOLVED');
+  });
+
+  test('an unresolvable port range of a NACL entry is not "all ports"', () => {
+    const template = changed((r) => { r.NaclBIn.Properties.PortRange = { From: 3306, To: 3306 }; });
+    expect(verdictOf(template)).toBe('UNREACHABLE');
+    template.Resources.NaclBIn.Properties.PortRange = { From: UNRESOLVED, To: 3306 };
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+
+  test('an unresolvable NACL association does not fall back to the default NACL', () => {
+    const template = changed((r) => { r.NaclBIn.Properties.RuleAction = 'deny'; });
+    expect(verdictOf(template)).toBe('UNREACHABLE');
+    template.Resources.NaclBAssoc.Properties.NetworkAclId = UNRESOLVED;
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+
+  test('an unresolvable inline egress list is not the default allow-all egress', () => {
+    const template = changed((r) => { r.GlueSg.Properties.SecurityGroupEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }]; });
+    expect(verdictOf(template)).toBe('UNREACHABLE');
+    template.Resources.GlueSg.Properties.SecurityGroupEgress = UNRESOLVED;
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+
+  test('a NAT gateway of unknown connectivity is not a public path to S3', () => {
+    const template = changed((r) => {
+      r.S3A.Properties.RouteTableIds = [];
+      r.Nat = anyResource('AWS::EC2::NatGateway', { SubnetId: ref('SubA'), ConnectivityType: 'private' });
+      r.ToNat = route(ref('RtA'), '0.0.0.0/0', { NatGatewayId: ref('Nat') });
+    });
+    expect(verdictOf(template)).toBe('UNREACHABLE');
+    template.Resources.Nat.Properties.ConnectivityType = UNRESOLVED;
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+});
+
+describe('Condition: a resource whose condition is false does not exist', () => {
+  const conditions = (template: any, value: unknown) => {
+    template.Parameters.Peered = { Type: 'String', AllowedValues: ['yes', 'no'], ...(value === undefined ? {} : { Default: value }) };
+    template.Conditions = { IsPeered: { 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'Peered' }, 'yes'] }, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-3'] }] }] } };
+  };
+  const conditionalRoute = (value: unknown) => changed((r, template) => {
+    conditions(template, value);
+    r.RouteAB.Condition = 'IsPeered';
+  });
+
+  test.each<[string, unknown, Verdict]>([
+    ['true (parameter default)', 'yes', 'REACHABLE'],
+    ['false (parameter default)', 'no', 'UNREACHABLE'],
+    ['undecidable (no default, no value)', undefined, 'UNKNOWN'],
+  ])('a route whose condition is %s', (_what, value, verdict) => {
+    expect(verdictOf(conditionalRoute(value))).toBe(verdict);
+  });
+
+  test('the parameters given decide the condition', () => {
+    const template = conditionalRoute(undefined);
+    expect(buildPlan(buildModel([{ stackName: 'App', template, region: 'us-east-1', parameters: { Peered: 'no' } }]), { failover: false })
+      .jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn')?.verdict).toBe('UNREACHABLE');
+  });
+
+  test('a condition named through another condition (Condition inside Fn::Or)', () => {
+    const template = changed((t, tpl) => {
+      conditions(tpl, 'no');
+      tpl.Conditions.Always = { 'Fn::Or': [{ Condition: 'IsPeered' }, { 'Fn::Equals': ['a', 'a'] }] };
+      t.RouteAB.Condition = 'Always';
+    });
+    expect(verdictOf(template)).toBe('REACHABLE');
+  });
+
+  test.each<[string, Verdict]>([['no', 'UNREACHABLE'], ['yes', 'REACHABLE']])('an ingress rule that exists only if Peered=%s', (value, verdict) => {
+    const template = changed((r, tpl) => {
+      conditions(tpl, value);
+      r.DbIngress.Condition = 'IsPeered';
+    });
+    expect(verdictOf(template)).toBe(verdict);
+  });
+
+  test.each<[string, Verdict]>([['no', 'REACHABLE'], ['yes', 'UNREACHABLE']])('a NACL deny entry that exists only if Peered=%s', (value, verdict) => {
+    const template = changed((r, tpl) => {
+      conditions(tpl, value);
+      r.Deny = anyResource('AWS::EC2::NetworkAclEntry', {
+        NetworkAclId: ref('NaclB'), RuleNumber: 50, Protocol: -1, RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0',
+      });
+      r.Deny.Condition = 'IsPeered';
+    });
+    expect(verdictOf(template)).toBe(verdict);
+    if (value === 'yes') {
+      delete template.Parameters.Peered.Default;
+      expect(verdictOf(template)).toBe('UNKNOWN');
+    }
+  });
+
+  test.each(['AssocA', 'S3A', 'Pcx', 'DbIngress', 'NaclBAssoc', 'RouteBA'])('%s under an undecidable condition: UNKNOWN, never REACHABLE or UNREACHABLE', (logicalId) => {
+    const template = changed((r, tpl) => {
+      conditions(tpl, undefined);
+      r[logicalId].Condition = 'IsPeered';
+    });
+    const { verdict, messages } = planOf(template);
+    expect(verdict).toBe('UNKNOWN');
+    expect(messages).toContainEqual(expect.stringContaining(`App/${logicalId} exists only if condition IsPeered holds`));
+  });
+
+  test.each<[string, Verdict]>([['no', 'REACHABLE'], ['yes', 'UNKNOWN']])('a custom resource given the store\'s route table, that exists only if Peered=%s', (value, verdict) => {
+    const template = changed((r, tpl) => {
+      conditions(tpl, value);
+      r.Routes = { Type: 'Custom::PeeringRoutes', Condition: 'IsPeered', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:routes', RouteTableId: ref('RtB') } };
+    });
+    expect(verdictOf(template)).toBe(verdict);
+  });
+
+  test('Fn::If in a property follows a known condition and is unknown under an undecidable one', () => {
+    const template = (value: unknown) => changed((r, tpl) => {
+      conditions(tpl, value);
+      r.RouteAB.Properties.VpcPeeringConnectionId = { 'Fn::If': ['IsPeered', ref('Pcx'), 'pcx-0elsewhere'] };
+    });
+    expect(verdictOf(template('yes'))).toBe('REACHABLE');
+    expect(verdictOf(template('no'))).toBe('UNKNOWN'); // an undescribed peering
+    expect(verdictOf(template(undefined))).toBe('UNKNOWN');
+  });
+});
+
+describe('a job whose Connections is malformed gets a finding, never "no connections"', () => {
+  // A malformed value is reported at the job; an unresolved one once, at the parameter it comes from.
+  test.each<[string, unknown, string]>([
+    ['a bare list', [ref('GlueConn'), ref('DbConn')], 'App/Job'],
+    ['a string', 'glue-net', 'App/Job'],
+    ['an unresolved value', UNRESOLVED, 'Parameter NotGiven'],
+    ['a list under Connections that is unresolved', { Connections: UNRESOLVED }, 'Parameter NotGiven'],
+  ])('%s', (_what, connections, named) => {
+    const template = changed((r) => { r.Job.Properties.Connections = connections; });
+    const plan = buildPlan(modelOfTemplate(template), { failover: false });
+    const job = plan.jobs[0];
+    expect(job.candidates.map((c) => c.status)).toEqual(['unknown']);
+    expect(plan.findings.filter((f) => f.ruleId === 'GNP-INPUT-UNRESOLVED').map((f) => f.message)).toContainEqual(expect.stringContaining(named));
+    expect([...job.findings, ...plan.findings].map((f) => f.ruleId)).not.toContain('GNP-NO-VPC-CONNECTION');
+  });
+
+  test('an empty ConnectionsList is no connections (valid, nothing to report)', () => {
+    const template = changed((r) => { r.Job.Properties.Connections = { Connections: [] }; });
+    const plan = buildPlan(modelOfTemplate(template), { failover: false });
+    expect(plan.jobs[0].candidates).toEqual([]);
+    expect(plan.findings.map((f) => f.ruleId)).not.toContain('GNP-INPUT-UNRESOLVED');
+  });
+});
+
+describe('transit gateways: an unresolvable value makes paths through the gateway UNKNOWN', () => {
+  /** The app with the VPCs joined by a transit gateway (static routes in a custom route table) instead of a peering. */
+  const tgwApp = () => changed((r) => {
+    delete r.Pcx;
+    r.Tgw = anyResource('AWS::EC2::TransitGateway', { DefaultRouteTableAssociation: 'disable', DefaultRouteTablePropagation: 'disable' });
+    r.AttA = anyResource('AWS::EC2::TransitGatewayVpcAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('VpcA'), SubnetIds: [ref('SubA')] });
+    r.AttB = anyResource('AWS::EC2::TransitGatewayVpcAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('VpcB'), SubnetIds: [ref('SubB')] });
+    r.TgwRt = anyResource('AWS::EC2::TransitGatewayRouteTable', { TransitGatewayId: ref('Tgw') });
+    r.TgwAssocA = anyResource('AWS::EC2::TransitGatewayRouteTableAssociation', { TransitGatewayRouteTableId: ref('TgwRt'), TransitGatewayAttachmentId: ref('AttA') });
+    r.TgwAssocB = anyResource('AWS::EC2::TransitGatewayRouteTableAssociation', { TransitGatewayRouteTableId: ref('TgwRt'), TransitGatewayAttachmentId: ref('AttB') });
+    r.TgwToA = anyResource('AWS::EC2::TransitGatewayRoute', { TransitGatewayRouteTableId: ref('TgwRt'), DestinationCidrBlock: '10.1.0.0/16', TransitGatewayAttachmentId: ref('AttA') });
+    r.TgwToB = anyResource('AWS::EC2::TransitGatewayRoute', { TransitGatewayRouteTableId: ref('TgwRt'), DestinationCidrBlock: '10.2.0.0/16', TransitGatewayAttachmentId: ref('AttB') });
+    r.RouteAB = route(ref('RtA'), '10.2.0.0/16', { TransitGatewayId: ref('Tgw') });
+    r.RouteBA = route(ref('RtB'), '10.1.0.0/16', { TransitGatewayId: ref('Tgw') });
+  });
+
+  test('the baseline: REACHABLE through the gateway', () => {
+    expect(verdictOf(tgwApp())).toBe('REACHABLE');
+  });
+
+  test.each<[string, (r: Record<string, any>) => void]>([
+    ['the gateway of the store VPC\'s attachment', (r) => { r.AttB.Properties.TransitGatewayId = UNRESOLVED; }],
+    ['the VPC of the store VPC\'s attachment', (r) => { r.AttB.Properties.VpcId = UNRESOLVED; }],
+    ['a subnet of the Glue VPC\'s attachment', (r) => { r.AttA.Properties.SubnetIds = [UNRESOLVED]; }],
+    ['the gateway of the route table', (r) => { r.TgwRt.Properties.TransitGatewayId = UNRESOLVED; }],
+    ['the route table of an association', (r) => { r.TgwAssocA.Properties.TransitGatewayRouteTableId = UNRESOLVED; }],
+    ['the attachment of an association', (r) => { r.TgwAssocA.Properties.TransitGatewayAttachmentId = UNRESOLVED; }],
+    ['the route table of a route', (r) => { r.TgwToB.Properties.TransitGatewayRouteTableId = UNRESOLVED; }],
+    ['the destination of a route', (r) => { r.TgwToB.Properties.DestinationCidrBlock = UNRESOLVED; }],
+    ['the attachment of a route', (r) => { r.TgwToB.Properties.TransitGatewayAttachmentId = UNRESOLVED; }],
+    ['the default association option', (r) => { r.Tgw.Properties.DefaultRouteTableAssociation = UNRESOLVED; }],
+  ])('%s', (_what, change) => {
+    const template = tgwApp();
+    change(template.Resources);
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+
+  test('a blackhole route under an undecidable condition, or with an unresolvable Blackhole', () => {
+    const template = tgwApp();
+    template.Resources.Hole = anyResource('AWS::EC2::TransitGatewayRoute', { TransitGatewayRouteTableId: ref('TgwRt'), DestinationCidrBlock: '10.2.1.0/24', Blackhole: true });
+    expect(verdictOf(template)).toBe('UNREACHABLE');
+    template.Resources.Hole.Properties.Blackhole = UNRESOLVED;
+    expect(verdictOf(template)).toBe('UNKNOWN');
+    template.Resources.Hole.Properties.Blackhole = true;
+    template.Conditions = { Undecided: { 'Fn::Equals': [UNRESOLVED, 'yes'] } };
+    template.Resources.Hole.Condition = 'Undecided';
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+});
+
+describe('regressions found by the property test (test/property/unresolved-values.test.ts)', () => {
+  test('the VPC of a secondary block unresolvable: a route more specific than the VPC\'s block no longer loses to a subnet-sized local route', () => {
+    // RtA routes 10.1.0.0/20 (inside VPC A's own 10.1.0.0/16) to the peering: the store side is
+    // A itself here, so the packet leaves through the peering and never comes back.
+    const template = changed((r) => {
+      r.SubA2 = subnet(ref('VpcA'), '10.1.4.0/24', 'us-east-1a');
+      r.Wrong = route(ref('RtA'), '10.1.0.0/20', { VpcPeeringConnectionId: ref('Pcx') });
+      r.DbSubnets.Properties.SubnetIds = [ref('SubA2')];
+      r.DbIngress.Properties.CidrIp = '10.1.0.0/16';
+    });
+    expect(verdictOf(template)).toBe('UNREACHABLE');
+    template.Resources.Extra = anyResource('AWS::EC2::VPCCidrBlock', { VpcId: UNRESOLVED, CidrBlock: '172.16.0.0/16' });
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+});
+
+describe('from a CDK app (L1 resources and a CfnParameter without default)', () => {
+  function cdkTemplate(build: (stack: Stack) => void): any {
+    const app = new App();
+    const stack = new Stack(app, 'App', { env: { region: 'us-east-1', account: '111111111111' } });
+    build(stack);
+    return app.synth().getStackByName('App').template;
+  }
+
+  test('a route table association whose table is a parameter: UNKNOWN, not the main table\'s UNREACHABLE', () => {
+    const base = peeredApp().Resources;
+    const template = cdkTemplate((stack) => {
+      const table = new CfnParameter(stack, 'GlueRouteTable', { type: 'String' });
+      for (const [logicalId, resource] of Object.entries<any>(base)) {
+        if (logicalId === 'AssocA') continue;
+        new CfnResource(stack, logicalId, { type: resource.Type, properties: resource.Properties }).overrideLogicalId(logicalId);
+      }
+      new ec2.CfnSubnetRouteTableAssociation(stack, 'AssocA', { subnetId: 'placeholder', routeTableId: table.valueAsString })
+        .addPropertyOverride('SubnetId', { Ref: 'SubA' });
+    });
+    expect(template.Resources.AssocA.Properties.RouteTableId).toEqual({ Ref: 'GlueRouteTable' });
+    expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * What the reader cannot resolve stays unknown: take a random template that the engine plans,
+ * replace any single value the reader uses with a Ref to a parameter that has no value (or make
+ * any single resource exist only under a condition that cannot be decided), and no store verdict
+ * may move from REACHABLE to UNREACHABLE or from UNREACHABLE to REACHABLE. Fixed seed.
+ */
+import { writeFileSync } from 'fs';
+import * as fc from 'fast-check';
+import { propertyRuns, propertySeed } from './seeds';
+import {
+  STACK, templateOf, valuePaths, ValuePath, withUndecidedCondition, withUnresolvable,
+} from './template-gen';
+import { drawTopology } from './topology-gen';
+import { buildPlan, Verdict } from '../../src/engine';
+import { buildModel } from '../../src/ingest';
+
+const NUM_RUNS = propertyRuns('UNRESOLVED', 400);
+const SEED = propertySeed('UNRESOLVED', 1311);
+
+/** Each store's verdict, and each path's (by its store subnet). */
+function verdicts(template: any): Map<string, Verdict> {
+  const model = buildModel([{ stackName: STACK, template, region: 'us-east-1', account: '111111111111' }]);
+  const plan = buildPlan(model, { failover: false });
+  const result = new Map<string, Verdict>();
+  for (const job of plan.jobs) {
+    for (const store of job.dataStores) {
+      result.set(`${job.id} ${store.connection.id}`, store.verdict);
+      for (const path of store.paths) result.set(`${job.id} ${store.connection.id} ${path.destinationSubnet}`, path.verdict);
+    }
+  }
+  return result;
+}
+
+/** The verdicts that flipped between REACHABLE and UNREACHABLE. */
+function flips(before: Map<string, Verdict>, after: Map<string, Verdict>): string[] {
+  const flipped: string[] = [];
+  for (const [key, verdict] of before) {
+    const now = after.get(key);
+    if (now && now !== verdict && now !== 'UNKNOWN' && verdict !== 'UNKNOWN') flipped.push(`${key}: ${verdict} -> ${now}`);
+  }
+  return flipped;
+}
+
+/** One change: a value replaced by an unresolvable reference, or a resource made conditional. */
+type Change = { value: ValuePath } | { condition: string };
+
+function apply(template: any, change: Change): any {
+  return 'value' in change ? withUnresolvable(template, change.value) : withUndecidedCondition(template, change.condition);
+}
+
+describe('an unresolvable value never flips a verdict between REACHABLE and UNREACHABLE', () => {
+  test(`any single value or condition of a random template (${NUM_RUNS} runs)`, () => {
+    const tally: Record<string, number> = {};
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const template = templateOf(drawTopology(g));
+        const paths = valuePaths(template);
+        const logicalIds = Object.keys(template.Resources);
+        const index = g(fc.integer, { min: 0, max: paths.length + logicalIds.length - 1 });
+        const change: Change = index < paths.length ? { value: paths[index] } : { condition: logicalIds[index - paths.length] };
+        const before = verdicts(template);
+        const after = verdicts(apply(template, change));
+        for (const v of before.values()) tally[v] = (tally[v] ?? 0) + 1;
+        const flipped = flips(before, after);
+        if (flipped.length && process.env.UNRESOLVED_DUMP) writeFileSync(process.env.UNRESOLVED_DUMP, JSON.stringify({ change, template }));
+        if (flipped.length) throw new Error(`${JSON.stringify(change)} flips ${flipped.join(', ')}\ntemplate: ${JSON.stringify(template)}`);
+      }),
+      { numRuns: NUM_RUNS, seed: SEED },
+    );
+    // The templates must give both definite verdicts often, or the property proves little.
+    expect(tally.REACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 10);
+    expect(tally.UNREACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 10);
+  });
+});
