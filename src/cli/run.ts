@@ -1,8 +1,8 @@
 import { buildPlan, Plan } from '../engine';
 import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseParameterArgument } from '../ingest';
-import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { writeReportFile } from './output';
 import { AccountSnapshot, planFacts, readDescribeDir } from '../ingest/aws';
+import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
