@@ -13,21 +13,30 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
 
   // Minimum supported aws-cdk-lib: has AspectPriority, Validations and the stable aws-glue L2s.
+  // The dev dependency is pinned to it (jsii's rule: compile against the oldest version users may
+  // have); .ci/run also runs the CDK-facing tests against the newest aws-cdk-lib.
   cdkVersion: '2.270.0',
-  // ...but develop and test against the newest.
-  peerDependencyOptions: { pinnedDevDependency: false },
+  constructsVersion: '10.5.1',
+
+  // Every CDK language (jsii-pacmak). Only npm is published so far: see README, "Install".
+  publishToPypi: { distName: 'cdk-glue-netplan', module: 'cdk_glue_netplan' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkgluenetplan',
+    mavenGroupId: 'io.github.cdk-glue-netplan',
+    mavenArtifactId: 'cdk-glue-netplan',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkGlueNetplan', packageId: 'CdkGlueNetplan' },
+  publishToGo: { moduleName: 'github.com/cdk-glue-netplan/cdk-glue-netplan-go', packageName: 'cdkgluenetplan' },
 
   // No hosted CI/release plumbing: CI is `.ci/run`.
   github: false,
   release: false,
 
   // Runtime deps that are not jsii modules are bundled.
-  bundledDeps: ['yaml@^2.9.0'],
+  bundledDeps: ['yaml@^2.9.0', '@aws-sdk/client-ec2@^3.1169.0', '@aws-sdk/client-glue@^3.1169.0'],
   devDeps: [
     'fast-check@^4',
     'aws-cdk@^2.1000.0',
-    'aws-cdk-lib@2.276.0',
-    'constructs@10.5.1',
     // The benchmark's anchor: the checks users already run at synth (bench/, not shipped).
     'cdk-nag@^3',
     // Reports (issue 4): a real Graphviz renderer for the diagram tests, the SARIF schema validator.
@@ -38,6 +47,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bin: { 'glue-netplan': 'lib/cli/main.js' },
 
   gitignore: ['cdk.out', '/examples/**/cdk.out', '/bench/out/', '/.bench/'],
+  // The npm tarball is the library: lib/, .jsii, API.md, README, RULES.md, docs/ (and LICENSE).
+  npmIgnoreOptions: {
+    ignorePatterns: ['/bench/', '/examples/', '/.ci/', '/BENCHMARKS.md', 'cdk.out'],
+  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench'],
@@ -49,6 +62,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+
+// The jsii compiler's warnings are errors: the public API stays usable from every target language.
+project.compileTask.reset('jsii --fail-on-warnings --silence-warnings=reserved-word');
+project.watchTask.reset('jsii -w --fail-on-warnings --silence-warnings=reserved-word');
+
+// The default build packages npm only, offline and in CI alike; the other languages need their
+// own toolchains and registries (PyPI, Maven Central, NuGet, the Go proxy): `npx projen package-all`
+// or `npx projen package:python` etc. on a machine that has them (see README, "Install").
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // Findings are sentences: long message strings are normal; keep code lines reasonable.
 project.eslint?.addRules({

@@ -2,6 +2,7 @@
  * The README's TypeScript examples compile against the library as it is: each ```ts block is
  * type-checked as its own module (`cdk-glue-netplan` imports point at src/), in memory.
  */
+import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as ts from 'typescript';
@@ -46,3 +47,27 @@ test('every README TypeScript example compiles', () => {
     .map((d) => `${d.file!.fileName.replace(/.*__readme_/, 'README ')}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   expect(diagnostics).toEqual([]);
 }, 120_000);
+
+describe('the README in Python', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const python = [...readme.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+  test('every TypeScript example of the library has a Python version next to it', () => {
+    const text = python.join('\n');
+    for (const api of ['GlueNetworkGuard(', 'GlueNetworkValidationPlugin(', 'GlueDataStore.declare(', 'VpcPeering(', 'GlueJobNetwork(']) expect(text).toContain(api);
+  });
+
+  test('each Python example imports from cdk_glue_netplan only what the library exports, and parses', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = new Set(Object.keys(require('../src')));
+    for (const code of python) {
+      for (const m of code.matchAll(/^from cdk_glue_netplan import (.+)$/gm)) {
+        for (const name of m[1].split(',').map((n) => n.trim())) expect(exported).toContain(name);
+      }
+    }
+    const parsed = spawnSync('python3', ['-c', 'import ast, json, sys\nfor code in json.load(sys.stdin): ast.parse(code)'], { input: JSON.stringify(python), encoding: 'utf8' });
+    if (parsed.error) return; // no python3 on this machine: the import check above still ran
+    expect(parsed.stderr).toBe('');
+    expect(parsed.status).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from './run';
+import { runCliAsync } from './run';
 import { shouldColour } from '../report';
 
 // A reader that stops early (`glue-netplan ... | head`) closes the pipe: the rest of the report
@@ -15,11 +15,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   process.exitCode = 2;
 });
 
-process.exitCode = runCli(process.argv.slice(2), {
+void runCliAsync(process.argv.slice(2), {
   stdout: (text) => {
     if (!stdoutClosed) process.stdout.write(text);
   },
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
   colour: shouldColour(process.stdout, process.env),
-});
+}).then((code) => { process.exitCode = code; });

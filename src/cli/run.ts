@@ -1,7 +1,8 @@
 import { buildPlan, Plan } from '../engine';
 import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseParameterArgument } from '../ingest';
-import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { writeReportFile } from './output';
+import { AccountSnapshot, planFacts, readDescribeDir } from '../ingest/aws';
+import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
@@ -10,6 +11,7 @@ export type Format = typeof FORMATS[number];
 export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameters KEY=VALUE ... | FILE]
                     [--az-down AZ ...] [--no-failover]
                     [--format text|json|markdown|sarif|dot] [--output FILE] [--max-input-mb N]
+                    [--from-aws | --from-describe DIR] [--job NAME ...] [--write-facts FILE]
 
 Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in
 the given CloudFormation templates (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out),
@@ -34,6 +36,11 @@ traces every data store path hop by hop, and prints the plan.
   --output FILE   write the report to FILE instead of standard output (never over an input;
                   written to a temporary file, then renamed)
   --max-input-mb N  stop reading after N MB of input, all files together (default ${DEFAULT_MAX_INPUT_MB})
+  --from-aws      read the account (AWS SDK credentials, AWS_REGION): alone, plan every deployed
+                  Glue job; with templates, read what they name but do not define (docs/live.md)
+  --from-describe DIR  the same from saved \`aws ec2 describe-*\` / \`aws glue get-*\` outputs
+  --job NAME      with --from-aws/--from-describe alone: plan only this job (repeatable)
+  --write-facts FILE  write what was read as a facts file for --facts
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable, malformed or
 too large input, or an unwritable --output file.`;
@@ -58,6 +65,11 @@ export interface CliOptions {
   readonly output?: string;
   /** The most input to read, all files together, in MB (default DEFAULT_MAX_INPUT_MB). */
   readonly maxInputMb?: number;
+  /** Read the account (`--from-aws`) or saved describe outputs (`--from-describe DIR`). */
+  readonly fromAws?: boolean;
+  readonly fromDescribe?: string;
+  readonly jobs?: string[];
+  readonly writeFacts?: string;
 }
 
 class UsageError extends Error {}
@@ -71,6 +83,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   let output: string | undefined;
   let maxInputMb: number | undefined;
   let failover = true;
+  const account: { fromAws?: boolean; fromDescribe?: string; jobs?: string[]; writeFacts?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -117,6 +130,20 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (output !== undefined) throw new UsageError('--output given twice');
         output = value();
         break;
+      case '--from-aws':
+        account.fromAws = true;
+        break;
+      case '--from-describe':
+        if (account.fromDescribe !== undefined) throw new UsageError('--from-describe given twice');
+        account.fromDescribe = value();
+        break;
+      case '--job':
+        (account.jobs ??= []).push(value());
+        break;
+      case '--write-facts':
+        if (account.writeFacts !== undefined) throw new UsageError('--write-facts given twice');
+        account.writeFacts = value();
+        break;
       case '--max-input-mb': {
         const v = value();
         const n = Number(v);
@@ -132,8 +159,12 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         paths.push(arg);
     }
   }
+  const reading = account.fromAws === true || account.fromDescribe !== undefined;
+  if (account.fromAws && account.fromDescribe !== undefined) throw new UsageError('--from-aws and --from-describe exclude each other');
+  if (!reading && (account.jobs || account.writeFacts)) throw new UsageError(`${account.jobs ? '--job' : '--write-facts'} needs --from-aws or --from-describe DIR`);
+  if (account.jobs && paths.length) throw new UsageError('--job limits the jobs read from the account: it cannot be combined with templates');
   return {
-    paths: paths.length ? paths : ['cdk.out'],
+    paths: paths.length || reading ? paths : ['cdk.out'],
     facts,
     azDown,
     failover,
@@ -141,6 +172,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     ...(parameters.length ? { parameters } : {}),
     ...(output !== undefined ? { output } : {}),
     ...(maxInputMb !== undefined ? { maxInputMb } : {}),
+    ...account,
   };
 }
 
@@ -152,15 +184,25 @@ export function inputBudget(options: CliOptions): InputBudget {
   return new InputBudget(mb * 1024 * 1024, `raise it with --max-input-mb (now ${mb})`);
 }
 
-/** Reads the inputs and plans; InputError for unreadable input. */
-export function planFromFiles(options: CliOptions, cwd: string, budget: InputBudget = inputBudget(options)): Plan {
-  return readAndPlan(options, cwd, budget).plan;
+/** Reads the inputs and plans; InputError for unreadable input. `account`: what `--from-aws` read. */
+export function planFromFiles(options: CliOptions, cwd: string, budget: InputBudget = inputBudget(options), account?: AccountSnapshot): Plan {
+  return readAndPlan(options, cwd, budget, account).plan;
 }
 
-function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget): { plan: Plan; connections: number } {
+function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, account?: AccountSnapshot): { plan: Plan; connections: number } {
   const resolve = (p: string) => resolveIn(cwd, p);
   const inputs = applyParameters(loadInputs(options.paths.map(resolve), budget), options.parameters ?? [], resolve);
-  const facts = options.facts !== undefined ? loadFacts(resolve(options.facts), budget) : undefined;
+  if (options.fromAws && !account) throw new InputError('--from-aws', 'the account was not read (use runCliAsync)');
+  // Lookup context, the account (--from-aws / --from-describe), then --facts: see docs/live.md.
+  const facts = planFacts({
+    inputs,
+    userFacts: options.facts !== undefined ? loadFacts(resolve(options.facts), budget) : undefined,
+    snapshot: options.fromDescribe !== undefined ? readDescribeDir(resolve(options.fromDescribe)) : account,
+    jobNames: options.jobs,
+    origin: options.fromDescribe ?? 'the account',
+    writeFacts: options.writeFacts !== undefined ? resolve(options.writeFacts) : undefined,
+    contextFile: resolve('cdk.context.json'),
+  });
   const model = buildModel(inputs, facts);
   return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover }), connections: model.connections.size };
 }
@@ -177,7 +219,7 @@ function nothingToCheck(plan: Plan, connections: number, paths: readonly string[
 }
 
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnapshot): number {
   let options: CliOptions | 'help';
   try {
     options = parseArgs(argv);
@@ -193,7 +235,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   let report: string;
   const budget = inputBudget(options);
   try {
-    const read = readAndPlan(options, io.cwd, budget);
+    const read = readAndPlan(options, io.cwd, budget, account);
     plan = read.plan;
     report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
       ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
@@ -221,6 +263,26 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     }
   }
   return allFindings(plan).some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** `runCli`, first reading the account with the AWS SDK when `--from-aws` is given. */
+export async function runCliAsync(argv: readonly string[], io: CliIo): Promise<number> {
+  let options: CliOptions | 'help';
+  try {
+    options = parseArgs(argv);
+  } catch {
+    return runCli(argv, io);
+  }
+  if (options === 'help' || !options.fromAws) return runCli(argv, io);
+  try {
+    // Loaded only here: the SDK is large, and template-only runs do not need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readAccount } = require('../ingest/aws/sdk') as typeof import('../ingest/aws/sdk');
+    return runCli(argv, io, await readAccount());
+  } catch (e) {
+    io.stderr(`glue-netplan: ${e instanceof InputError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)} (please report it)`}\n`);
+    return 2;
+  }
 }
 
 /** The report in one format. SARIF locations are relative to `cwd` (the repository root in CI). */

@@ -27,6 +27,13 @@ export interface FactsDocument {
    * an environment-agnostic stack's list, `us-east-1-az2` the second of us-east-1's).
    */
   readonly availabilityZones?: FactsAvailabilityZone[];
+  /** Glue jobs defined outside the templates (deployed jobs read from the account). */
+  readonly jobs?: FactsJob[];
+  /**
+   * What a reader of the account could not read (a call denied, throttled, or missing from an
+   * emulator): reported with every plan; what it would have described stays unknown.
+   */
+  readonly unread?: FactsUnread[];
   /** The file the document was read from (set by `loadFacts`). */
   readonly file?: string;
 }
@@ -182,9 +189,27 @@ export interface FactsDataStore {
   readonly publiclyAccessible?: boolean;
 }
 
+export interface FactsJob {
+  readonly name: string;
+  /** `Command.Name`: glueetl (default), gluestreaming, pythonshell, glueray. */
+  readonly command?: string;
+  /** Connection names in the job's order (Glue takes the first suitable network-bearing one). */
+  readonly connections?: string[];
+  readonly workerType?: string;
+  readonly numberOfWorkers?: number;
+  readonly maxCapacity?: number;
+  readonly maxConcurrentRuns?: number;
+}
+
+export interface FactsUnread {
+  /** The API call, `ec2:DescribeRouteTables`, or the saved file that was missing. */
+  readonly call: string;
+  readonly reason: string;
+}
+
 // ---- validation -------------------------------------------------------------------------------
 
-type FieldType = 'string' | 'cidr' | 'cidrs' | 'port' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
 type Field =
   | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
   | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
@@ -338,6 +363,20 @@ const FACTS_SCHEMA: Schema = {
       connectionName: req('string'), subnetIds: req('strings'), securityGroupIds: req('strings'), port: opt('port'), publiclyAccessible: opt('boolean'),
     },
   },
+  jobs: {
+    type: 'list',
+    optional: true,
+    of: {
+      name: req('string'),
+      command: opt('string'),
+      connections: opt('strings'),
+      workerType: opt('string'),
+      numberOfWorkers: opt('count'),
+      maxCapacity: opt('number'),
+      maxConcurrentRuns: opt('count'),
+    },
+  },
+  unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
 };
 
 /** The problem with a value of a field, or undefined when it is valid. */
@@ -351,6 +390,7 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
     case 'destination':
       return typeof value === 'string' && (parseCidr(value) || value.startsWith('pl-')) ? undefined : `${shown} is not an IPv4 CIDR or a prefix list id`;
     case 'port': return Number.isInteger(value) && (value as number) >= -1 && (value as number) <= 65535 ? undefined : `${shown} is not a port (-1..65535)`;
+    case 'number': return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : `${shown} is not a non-negative number`;
     case 'count': return Number.isInteger(value) && (value as number) >= 0 ? undefined : `${shown} is not a non-negative integer`;
     case 'boolean': return typeof value === 'boolean' ? undefined : `${shown} is not true or false`;
     case 'protocol': return (typeof value === 'string' || typeof value === 'number') && parseProtocol(value) !== undefined
@@ -622,6 +662,36 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
       securityGroupIds: [...store.securityGroupIds],
       ...(store.port !== undefined ? { port: store.port } : {}),
       ...(store.publiclyAccessible !== undefined ? { publiclyAccessible: store.publiclyAccessible } : {}),
+    });
+  }
+}
+
+/**
+ * Adds the facts' Glue jobs (after the templates, whose connections they may name) and reports
+ * what the account reader could not read.
+ */
+export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connectionIdsByName: Map<string, string>): void {
+  for (const job of facts.jobs ?? []) {
+    const id = `facts/job/${job.name}`;
+    model.jobs.set(id, {
+      id,
+      source: sourceOf(facts, job.name),
+      name: known(job.name),
+      command: job.command ?? 'glueetl',
+      connections: (job.connections ?? []).map((name) => {
+        const connectionId = connectionIdsByName.get(name);
+        return connectionId ? { name: known(name), connectionId } : { name: known(name) };
+      }),
+      ...(job.workerType !== undefined ? { workerType: job.workerType } : {}),
+      ...(job.numberOfWorkers !== undefined ? { numberOfWorkers: known(job.numberOfWorkers) } : {}),
+      ...(job.maxCapacity !== undefined ? { maxCapacity: known(job.maxCapacity) } : {}),
+      maxConcurrentRuns: job.maxConcurrentRuns ?? 1,
+    });
+  }
+  for (const [index, unread] of (facts.unread ?? []).entries()) {
+    model.issues.push({
+      source: sourceOf(facts, `unread[${index}]`),
+      message: `${unread.call} could not be read (${unread.reason}): what it describes is unknown`,
     });
   }
 }

@@ -7,6 +7,7 @@ export type { ParameterSource } from './parameters';
 export type {
   FactsDocument, FactsVpc, FactsSubnet, FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule,
   FactsNetworkAcl, FactsNetworkAclEntry, FactsGatewayEndpoint, FactsNatGateway, FactsPeering, FactsConnection, FactsDataStore,
+  FactsJob, FactsUnread,
 } from './facts';
 export { buildModel, READ_RESOURCE_TYPES } from './resources';
 export { parseCloudFormationYaml } from './yaml';

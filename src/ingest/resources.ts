@@ -1,7 +1,7 @@
 import { emptyModel, NetworkModel, SourceRef } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
-import { FactsDocument, mergeFactsDataStores, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
+import { FactsDocument, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet } from './intrinsics';
 import { readNestedStack } from './nested-stack';
@@ -132,6 +132,7 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);
     mergeFactsZones(context.model, facts);
+    mergeFactsJobs(context.model, facts, connectionIdsByName);
   }
   for (const { input, name, ssmName } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name, ssmName);
   return context.model;

@@ -1,5 +1,6 @@
 import { Candidate, ConnectionSummary, DataStorePlan, Finding, JobPlan, Plan } from '../engine';
 import { allFindings } from './json';
+import { distinctFixes, Narration, shortFinding } from './short-findings';
 import { unitNoun } from '../model';
 
 /** `Job`, `Crawler`, `Dev endpoint`, `Session`. */
@@ -60,7 +61,7 @@ function candidateLine(c: Candidate, index: number, p: Palette): string {
   return `    ${index + 1}. ${where(c.connection)}: ${status}${reasons ? ` - ${reasons}` : ''}`;
 }
 
-function storeLines(s: DataStorePlan, detailed: boolean, p: Palette): string[] {
+function storeLines(s: DataStorePlan, detailed: boolean, p: Palette, narration: Narration): string[] {
   const paint = verdictPaint(p, s.verdict);
   const lines = [`    ${paint(MARK[s.verdict])}${s.connection.name}: ${paint(s.verdict)} (store located by ${s.locatedBy}${s.port ? `, TCP ${s.port}` : ''})`];
   if (!detailed) return lines;
@@ -70,26 +71,35 @@ function storeLines(s: DataStorePlan, detailed: boolean, p: Palette): string[] {
     if (s.verdict === 'REACHABLE') continue;
     for (const hop of path.hops) lines.push(`           ${verdictPaint(p, hop.verdict)(MARK[hop.verdict])}${hop.direction === 'return' ? '<- ' : '-> '}${hop.kind} ${hop.component}: ${hop.detail}`);
   }
+  // Each fix once per store: the forward and the return path may ask for the same peering.
+  const steps: string[] = [];
   for (const e of s.explanations) {
-    lines.push(`         ${e.unknown ? p.yellow('unknown') : p.red('blocked')} ${e.code} at ${e.component}: ${e.message}`);
-    lines.push(`           fix: ${e.fix}`);
+    lines.push(`         ${e.unknown ? p.yellow('unknown') : p.red('blocked')} ${e.code} at ${e.component}: ${narration.tell(e.message)}`);
+    const added = distinctFixes([...steps, e.fix]).slice(steps.length);
+    steps.push(...added);
+    if (added.length > 0) lines.push(`           fix: ${added.join(' ')}`);
   }
   return lines;
 }
 
-function findingLine(f: Finding, p: Palette): string[] {
+/**
+ * A finding in one line and its fix. An unreachable store's blocking hops are listed with the
+ * store above, so its line says only what is wrong.
+ */
+function findingLine(plan: Plan, f: Finding, p: Palette, narration: Narration): string[] {
   const at = `${f.source.stack}/${f.source.logicalId}${f.source.constructPath ? ` (${f.source.constructPath})` : ''}`;
-  return [`    ${severityPaint(p, f.severity)(f.severity.toUpperCase())} ${f.ruleId} at ${at}: ${f.message}`, `      fix: ${f.fix}`];
+  const short = shortFinding(plan, f, narration);
+  return [`    ${severityPaint(p, f.severity)(f.severity.toUpperCase())} ${f.ruleId} at ${at}: ${short.summary}`, `      fix: ${short.fixes.join(' ')}`];
 }
 
-function jobLines(job: JobPlan, p: Palette): string[] {
+function jobLines(plan: Plan, job: JobPlan, p: Palette, narration: Narration): string[] {
   const lines = [`${p.bold(`${unitTitle(job.kind)} ${job.name}`)} (${job.source.stack}/${job.source.logicalId})`];
   lines.push('  Connection selection (Glue walks the network-bearing connections in list order, takes the first suitable one):');
   if (!job.candidates.length) lines.push('    (no connections: the job runs outside your VPCs)');
   job.candidates.forEach((c, i) => lines.push(candidateLine(c, i, p)));
   lines.push(`  Data stores, from ${job.selectedConnection ? `the ENIs in ${where(job.selectedConnection)}` : 'no selected connection'}:`);
   if (!job.dataStores.length) lines.push('    (none)');
-  for (const s of job.dataStores) lines.push(...storeLines(s, true, p));
+  for (const s of job.dataStores) lines.push(...storeLines(s, true, p, narration));
   if (job.failover.length) {
     lines.push('  If one Availability Zone fails:');
     for (const f of job.failover) {
@@ -100,7 +110,7 @@ function jobLines(job: JobPlan, p: Palette): string[] {
   }
   if (job.findings.length) {
     lines.push('  Findings:');
-    for (const f of job.findings) lines.push(...findingLine(f, p));
+    for (const f of job.findings) lines.push(...findingLine(plan, f, p, narration));
   }
   return lines;
 }
@@ -112,14 +122,18 @@ function jobLines(job: JobPlan, p: Palette): string[] {
 export function toText(plan: Plan, options: TextOptions = {}): string {
   const p = options.colour ? COLOURS : NO_COLOURS;
   const lines: string[] = [];
+  const narration = new Narration();
   if (plan.azDown.length) lines.push(`Treating as failed: ${plan.azDown.join(', ')}`, '');
-  for (const job of plan.jobs) lines.push(...jobLines(job, p), '');
+  for (const job of plan.jobs) lines.push(...jobLines(plan, job, p, narration), '');
   if (!plan.jobs.length) lines.push('No Glue jobs found.', '');
   if (plan.findings.length) {
     lines.push('App-wide findings:');
-    for (const f of plan.findings) lines.push(...findingLine(f, p));
+    for (const f of plan.findings) lines.push(...findingLine(plan, f, p, narration));
     lines.push('');
   }
+  // Said once, for every store a route between unconnected VPCs blocks.
+  const eniPlacement = narration.takeEniPlacement();
+  if (eniPlacement) lines.push(`Note: ${eniPlacement}`, '');
   const findings = allFindings(plan);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;

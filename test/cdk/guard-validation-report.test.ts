@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, AppProps, AspectPriority, Aspects, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
+import { capturingConsoleError } from './quiet-cdk';
 import { seedApp, SeedOptions, stagedJob } from './seed-app';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../../src/cdk/guard';
 
@@ -25,6 +26,8 @@ interface Synthesized {
   readonly thrown?: string;
   /** This library's violations in CDK's validation report (validation-report.json). */
   readonly violations: Violation[];
+  /** What CDK printed: the report, when its violations are only warnings. */
+  readonly printed: string;
   readonly outdir: string;
 }
 
@@ -41,11 +44,13 @@ function guard(scope: IConstruct, props: GlueNetworkGuardProps = {}, priority = 
 /** Synthesizes as `cdk synth` would in a test (NODE_ENV=test: CDK throws on a failed validation). */
 function synth(app: App): Synthesized {
   let thrown: string | undefined;
-  try {
-    app.synth();
-  } catch (e) {
-    thrown = `${(e as Error).name}: ${(e as Error).message}`;
-  }
+  const { printed } = capturingConsoleError(() => {
+    try {
+      app.synth();
+    } catch (e) {
+      thrown = `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  });
   const file = path.join(app.outdir, 'validation-report.json');
   const report = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { pluginReports: [] };
   const violations: Violation[] = report.pluginReports
@@ -58,7 +63,7 @@ function synth(app: App): Synthesized {
       suggestedFix: v.suggestedFix,
       constructPaths: v.violatingConstructs.map((c: any) => c.constructPath),
     }));
-  return { thrown, violations, outdir: app.outdir };
+  return { thrown, violations, printed, outdir: app.outdir };
 }
 
 function seed(options: SeedOptions & { appProps?: AppProps } = {}) {
@@ -92,6 +97,36 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(unreachable.suggestedFix).toMatch(/Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+/);
     // Fail mode adds nothing to the app.
     expect(fs.readFileSync(path.join(dir, 'Etl.template.json'), 'utf8')).not.toMatch(/VPCPeeringConnection/);
+  });
+
+  test('each unreachable store is said short: one line (job, store, selected connection), its blocking hops, the fix; how Glue places ENIs once', () => {
+    const s = seed();
+    guard(s.app);
+    const { thrown, violations } = synth(s.app);
+    const unreachable = violations.find((v) => v.ruleName === 'GNP-STORE-UNREACHABLE')!;
+    const lines = unreachable.description.split('\n');
+    expect(lines[0]).toBe('A data store is unreachable from the connection Glue selects.');
+    const stores = lines.filter((l) => l.startsWith('- '));
+    expect(stores).toEqual([
+      expect.stringMatching(/^- Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE from the connection Glue selects \(RedshiftConnection\w+ in NetworkA\/\w+, NetworkA\/Vpc\w+\) \[DISCONNECTED_VPCS, ENI_SG_RULES_MISMATCH\]\.$/),
+      expect.stringMatching(/^- Job load-warehouse: the data store of connection PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE /),
+    ]);
+    // Under each store, one short line per blocking hop.
+    const mysql = lines.slice(lines.indexOf(stores[0]) + 1, lines.indexOf(stores[1]));
+    expect(mysql.length).toBeGreaterThanOrEqual(2);
+    for (const hop of mysql) expect(hop).toMatch(/^  - (DISCONNECTED_VPCS|ENI_SG_RULES_MISMATCH)( at \S+)?: /);
+    expect(mysql.join('\n')).toMatch(/^  - ENI_SG_RULES_MISMATCH: The data store's security groups \(NetworkB\/GlueGroup\w+\) do not allow TCP 3306 from 10\.1\.0\.0\/24\./m);
+    // Why a security group blocks is said once, not once per store.
+    expect(unreachable.description.match(/Security groups are stateful/g)).toHaveLength(1);
+    // How Glue places ENIs: once in the whole report (the thrown error is CDK's whole report).
+    expect(thrown!.match(/Glue places ENIs in one connection's subnet only/g)).toHaveLength(1);
+    expect(lines).toContain("Glue places ENIs in one connection's subnet only and never checks the others' reachability.");
+    // The fix: one step a line, a peering once although the forward and the return path both need it.
+    const fix = unreachable.suggestedFix!.split('\n');
+    expect(fix.filter((step) => /^Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+ /.test(step))).toHaveLength(1);
+    expect(fix.filter((step) => /^Peer NetworkB\/Vpc\w+ with NetworkA\/Vpc\w+ /.test(step))).toHaveLength(0);
+    expect(fix.filter((step) => /^Peer NetworkA\/Vpc\w+ with NetworkC\/Vpc\w+ /.test(step))).toHaveLength(1);
+    expect(fix.filter((step) => /^Add ingress TCP (3306|5432) /.test(step))).toHaveLength(2);
   });
 
   test('finds what the annotations reporting finds, on the same constructs', () => {
@@ -129,7 +164,9 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
   test('a plan left by an earlier synthesis is removed first, so CDK can refuse plugins that change the assembly', () => {
     const dir = outdir();
     fs.writeFileSync(path.join(dir, 'glue-netplan.plan.json'), '{"stale":true}');
-    const s = seed({ appProps: { outdir: dir, confirmValidationPluginsDoNotMutate: true } });
+    // CDK's check that plugins leave the assembly as it was (aws-cdk-lib newer than the minimum 2.270.0; older ones ignore the property).
+    const mutationCheck = { confirmValidationPluginsDoNotMutate: true };
+    const s = seed({ appProps: { outdir: dir, ...mutationCheck } });
     guard(s.app, { mode: GuardMode.WARN_ONLY });
     expect(synth(s.app).thrown).toBeUndefined();
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'glue-netplan.plan.json'), 'utf8')).version).toBe(1);
@@ -144,11 +181,12 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(thrown).toMatch(/^ValidationFailed: /);
   });
 
-  test('warn-only: every finding is a warning and synthesis goes on', () => {
+  test('warn-only: every finding is a warning and synthesis goes on, with the report printed', () => {
     const s = seed();
     guard(s.app, { mode: GuardMode.WARN_ONLY });
-    const { thrown, violations } = synth(s.app);
+    const { thrown, violations, printed } = synth(s.app);
     expect(thrown).toBeUndefined();
+    expect(printed).toMatch(/WARNING A data store is unreachable from the connection Glue selects\.\n- Job load-warehouse: /);
     expect(located(violations)).toEqual([
       'GNP-FAILOVER-NO-CONNECTION warning on Etl/LoadWarehouse/Resource',
       'GNP-STORE-UNREACHABLE warning on Etl/LoadWarehouse/Resource',
@@ -234,10 +272,10 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     const s = seed();
     guard(s.app, { mode: GuardMode.WARN_ONLY });
     const first = synth(s.app).violations;
-    s.app.synth({ force: true });
+    capturingConsoleError(() => s.app.synth({ force: true }));
     const again = synth(s.app).violations;
     expect(again).toEqual(first);
     // The annotations reporting is not used: no GNP- annotation on any construct.
-    expect(Annotations.fromStack(s.etl).findWarning('*', Match.stringLikeRegexp('GNP-'))).toEqual([]);
+    expect(capturingConsoleError(() => Annotations.fromStack(s.etl).findWarning('*', Match.stringLikeRegexp('GNP-'))).result).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import {
   aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
+import { logRun } from './log-run';
 import { propertyRuns, propertySeed } from './seeds';
 import { GlueDataStore } from '../../src/cdk/data-store';
 import { FailoverRepair, GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
@@ -319,7 +320,7 @@ describe('auto-peer on random fixable multi-VPC apps', () => {
     const examples: [AppSpec][] = [...REGRESSIONS, ...(process.env.AUTOPEER_EXAMPLE ? [JSON.parse(process.env.AUTOPEER_EXAMPLE)] : [])].map((spec) => [spec]);
     fc.assert(fc.property(appArb(), checkApp), { numRuns: NUM_RUNS, seed: SEED, examples });
     // eslint-disable-next-line no-console
-    console.log(`auto-peer-app: ${NUM_RUNS} runs in ${Date.now() - started} ms; over ${tally.apps} checked apps auto-peer added ${tally.peerings} peerings, ${tally.routes} routes, ${tally.rules} security-group rules`);
+    logRun(`auto-peer-app: ${NUM_RUNS} runs in ${Date.now() - started} ms; over ${tally.apps} checked apps auto-peer added ${tally.peerings} peerings, ${tally.routes} routes, ${tally.rules} security-group rules`);
     if (NUM_RUNS >= 10) expect(tally.peerings).toBeGreaterThan(0);
   }, Math.max(180_000, NUM_RUNS * 15_000));
 });

@@ -6,6 +6,7 @@
  *   engine UNKNOWN     <=> no sampled packet is blocked and some depends on an undescribed fact.
  */
 import * as fc from 'fast-check';
+import { logRun } from './log-run';
 import { oracleAssumedStore, oraclePath, oracleS3Acl, OracleVerdict, oracleSelection, PathOracleResult } from './oracle';
 import { propertyRuns, propertySeed } from './seeds';
 import { buildTopology, drawTopology, prng, TopologySpec } from './topology-gen';
@@ -82,7 +83,7 @@ describe('engine vs per-packet oracle on random topologies', () => {
     );
     // The generator must exercise every verdict, or the comparison proves little.
     // eslint-disable-next-line no-console
-    console.log(`engine-vs-oracle: ${NUM_RUNS} runs in ${Date.now() - started} ms, path verdicts ${JSON.stringify(tally)}`);
+    logRun(`engine-vs-oracle: ${NUM_RUNS} runs in ${Date.now() - started} ms, path verdicts ${JSON.stringify(tally)}`);
     expect(tally.REACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 10);
     expect(tally.UNREACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 20);
     expect(tally.UNKNOWN ?? 0).toBeGreaterThan(NUM_RUNS / 100);

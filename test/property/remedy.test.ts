@@ -9,6 +9,7 @@
  * The default run uses a fixed seed (test/property/seeds.ts); `npm run fuzz` draws random ones.
  */
 import * as fc from 'fast-check';
+import { logRun } from './log-run';
 import { oraclePath } from './oracle';
 import { propertyRuns, propertySeed } from './seeds';
 import { buildTopology, drawTopology, prng } from './topology-gen';
@@ -69,7 +70,7 @@ test(`auto-peer remedy: least privilege, idempotent, and it repairs what it clai
   const started = Date.now();
   const tally: Tally = { repaired: 0, unfixable: 0, untouched: 0 };
   fc.assert(fc.property(fc.gen(), (g) => checkRemedy(g, tally)), { numRuns: NUM_RUNS, seed: SEED });
-  console.log(`remedy property: ${NUM_RUNS} runs in ${Date.now() - started} ms, ${JSON.stringify(tally)}`);
+  logRun(`remedy property: ${NUM_RUNS} runs in ${Date.now() - started} ms, ${JSON.stringify(tally)}`);
   expect(tally.repaired).toBeGreaterThan(0);
 });
 

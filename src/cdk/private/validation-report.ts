@@ -14,6 +14,7 @@ import { buildModel, FactsDocument, InputError, loadTemplateFile, TemplateInput 
 import { SourceRef } from '../../model';
 import { allFindings } from '../../report';
 import { packageInfo } from '../../report/package-info';
+import { distinctFixes, Narration, shortFinding } from '../../report/short-findings';
 
 /*
  * What the validation plugin and the guard share to report a plan through CDK's validation
@@ -122,7 +123,7 @@ function findingsReport(plan: Plan, findings: Finding[], templates: ReadTemplate
   const judged = findings.map((f) => (severityOf(f) === f.severity ? f : { ...f, severity: severityOf(f) }));
   return {
     success: !judged.some((f) => failing.has(f.severity)),
-    violations: violations(judged, new ResourceLocator(plan, templates)),
+    violations: violations(plan, judged, new ResourceLocator(plan, templates)),
     pluginVersion: version,
     metadata: {
       jobs: String(plan.jobs.length),
@@ -139,8 +140,12 @@ function findingsReport(plan: Plan, findings: Finding[], templates: ReadTemplate
  * description, so a violation only groups resources whose messages are the same (as CDK's own
  * plugins do): a block never shows another resource's messages, and acknowledging one resource
  * leaves the others' text intact.
+ *
+ * Each finding is said short: one line of what is wrong (for an unreachable store: job, store,
+ * selected connection), its blocking hops as a list, and the fix, one step a line. What the
+ * report has already explained (how Glue places ENIs, why a security group blocks) is said once.
  */
-function violations(findings: Finding[], locator: ResourceLocator): PolicyViolation[] {
+function violations(plan: Plan, findings: Finding[], locator: ResourceLocator): PolicyViolation[] {
   const catalogue = new Map(ALL_RULES.map((rule, index) => [rule.id, { rule, index }]));
   const byRuleAndResource = new Map<string, { located: LocatedFinding; findings: Finding[] }>();
   for (const finding of findings) {
@@ -154,14 +159,25 @@ function violations(findings: Finding[], locator: ResourceLocator): PolicyViolat
   // reads the same every run.
   const order = (ruleId: string) => catalogue.get(ruleId)?.index ?? Infinity;
   const groups = [...byRuleAndResource.values()].sort((a, b) => order(a.findings[0].ruleId) - order(b.findings[0].ruleId));
+  const narration = new Narration();
   const byText = new Map<string, PolicyViolation>();
   for (const { located, findings: ruleFindings } of groups) {
     const first = ruleFindings[0];
     const rule = catalogue.get(first.ruleId)?.rule;
-    const messages = distinct(ruleFindings.map((f) => f.message));
-    const fixes = distinct(ruleFindings.map((f) => f.fix));
-    const description = [`${rule?.title ?? first.ruleId}.`, ...messages.map((m) => `- ${m}`), ...located.note ? [located.note] : []].join('\n');
-    const fix = fixes.length > 0 ? fixes.join('\n') : undefined;
+    const said = new Set<string>();
+    const lines: string[] = [];
+    const fixes: string[] = [];
+    for (const finding of ruleFindings) {
+      const short = shortFinding(plan, finding, narration);
+      if (said.has(short.summary) || short.summary.length === 0) continue;
+      said.add(short.summary);
+      lines.push(`- ${short.summary}`, ...short.details.map((d) => `  - ${d}`));
+      fixes.push(...short.fixes);
+    }
+    const eniPlacement = narration.takeEniPlacement();
+    const description = [`${rule?.title ?? first.ruleId}.`, ...lines, ...eniPlacement ? [eniPlacement] : [], ...located.note ? [located.note] : []].join('\n');
+    const steps = distinctFixes(fixes);
+    const fix = steps.length > 0 ? steps.join('\n') : undefined;
     const key = JSON.stringify([first.ruleId, description, fix]);
     const existing = byText.get(key);
     if (existing) {
@@ -366,10 +382,6 @@ export function failureReport(description: string, fix: string, violatingResourc
       ruleMetadata: { documentation: ruleDocumentation(RULES.inputUnresolved.id) },
     }],
   };
-}
-
-function distinct(texts: string[]): string[] {
-  return [...new Set(texts.map((t) => t.trim()).filter((t) => t.length > 0))];
 }
 
 export function ruleDocumentation(ruleId: string): string {

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, statSync } from 'fs';
+import { join } from 'path';
+import { InputError } from '../errors';
+import { isObject } from '../template';
+import { AccountSnapshot, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
+
+/**
+ * The saved outputs `--from-describe DIR` reads: file name, the AWS CLI command that writes it,
+ * and the top-level key of its JSON. Documented in docs/live.md.
+ */
+export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; command: string; key: string }[] = [
+  { part: 'vpcs', file: 'describe-vpcs.json', command: 'aws ec2 describe-vpcs', key: 'Vpcs' },
+  { part: 'subnets', file: 'describe-subnets.json', command: 'aws ec2 describe-subnets', key: 'Subnets' },
+  { part: 'routeTables', file: 'describe-route-tables.json', command: 'aws ec2 describe-route-tables', key: 'RouteTables' },
+  { part: 'securityGroups', file: 'describe-security-groups.json', command: 'aws ec2 describe-security-groups', key: 'SecurityGroups' },
+  { part: 'networkAcls', file: 'describe-network-acls.json', command: 'aws ec2 describe-network-acls', key: 'NetworkAcls' },
+  { part: 'vpcEndpoints', file: 'describe-vpc-endpoints.json', command: 'aws ec2 describe-vpc-endpoints', key: 'VpcEndpoints' },
+  { part: 'natGateways', file: 'describe-nat-gateways.json', command: 'aws ec2 describe-nat-gateways', key: 'NatGateways' },
+  { part: 'peerings', file: 'describe-vpc-peering-connections.json', command: 'aws ec2 describe-vpc-peering-connections', key: 'VpcPeeringConnections' },
+  { part: 'connections', file: 'get-connections.json', command: 'aws glue get-connections', key: 'ConnectionList' },
+  { part: 'jobs', file: 'get-jobs.json', command: 'aws glue get-jobs', key: 'Jobs' },
+];
+
+/**
+ * Reads saved `aws ec2 describe-* --output json` / `aws glue get-*` outputs from a directory. A
+ * missing file is a part not read (UNKNOWN, listed in `unread`), not an empty list; a file that is
+ * not the expected JSON is an InputError. `region.txt`, when present, names the Region.
+ */
+export function readDescribeDir(dir: string): AccountSnapshot {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, '--from-describe needs a directory of saved `aws ec2 describe-*` / `aws glue get-*` outputs (see docs/live.md)');
+  const parts: Partial<Record<SnapshotPart, any[]>> = {};
+  const unread: { call: string; reason: string }[] = [];
+  for (const { part, file, command, key } of DESCRIBE_FILES) {
+    const path = join(dir, file);
+    if (!existsSync(path)) {
+      unread.push({ call: SNAPSHOT_CALLS[part], reason: `${file} is missing from ${dir} (save it with \`${command} --output json > ${file}\`)` });
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new InputError(path, `not valid JSON (${(e as Error).message})`);
+    }
+    if (!isObject(json) || !Array.isArray(json[key])) throw new InputError(path, `expected the output of \`${command} --output json\`: an object with a "${key}" list`);
+    parts[part] = json[key] as any[];
+  }
+  const regionFile = join(dir, 'region.txt');
+  const region = existsSync(regionFile) ? readFileSync(regionFile, 'utf8').trim() : undefined;
+  return { ...parts, ...(region ? { region } : {}), unread };
+}

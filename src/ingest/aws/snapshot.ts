@@ -1,0 +1,297 @@
+import { parseCidr, rangeSize } from '../../model';
+import {
+  FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering,
+  FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc,
+} from '../facts';
+
+/**
+ * What was read from an account, as the AWS APIs return it (the `aws ec2 describe-* --output
+ * json` shapes, `Vpcs`, `Subnets`...). A list that is absent was NOT read (the call failed or the
+ * saved file is missing): what it would describe is unknown, never "none". An empty list is a
+ * definite "none".
+ */
+export interface AccountSnapshot {
+  readonly region?: string;
+  readonly vpcs?: any[];
+  readonly subnets?: any[];
+  readonly routeTables?: any[];
+  readonly securityGroups?: any[];
+  readonly networkAcls?: any[];
+  readonly vpcEndpoints?: any[];
+  readonly natGateways?: any[];
+  readonly peerings?: any[];
+  readonly connections?: any[];
+  readonly jobs?: any[];
+  /** The calls (or files) that could not be read, and why. */
+  readonly unread: FactsUnread[];
+}
+
+/** The read-only call behind each part of the snapshot (named in UNKNOWN reasons and docs/live.md). */
+export const SNAPSHOT_CALLS = {
+  vpcs: 'ec2:DescribeVpcs',
+  subnets: 'ec2:DescribeSubnets',
+  routeTables: 'ec2:DescribeRouteTables',
+  securityGroups: 'ec2:DescribeSecurityGroups',
+  networkAcls: 'ec2:DescribeNetworkAcls',
+  vpcEndpoints: 'ec2:DescribeVpcEndpoints',
+  natGateways: 'ec2:DescribeNatGateways',
+  peerings: 'ec2:DescribeVpcPeeringConnections',
+  connections: 'glue:GetConnections',
+  jobs: 'glue:GetJobs',
+} as const;
+
+export type SnapshotPart = keyof typeof SNAPSHOT_CALLS;
+
+export interface ToFactsOptions {
+  /** Only these jobs (by name); default every job read. */
+  readonly jobNames?: readonly string[];
+  /** Leave the jobs out (the templates define the jobs to plan). */
+  readonly withoutJobs?: boolean;
+  /** Connections the templates define: left out, the templates' definition wins. */
+  readonly skipConnectionNames?: ReadonlySet<string>;
+}
+
+const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL'];
+
+/** Route target kinds by the id field DescribeRouteTables fills (first match wins). */
+const ROUTE_TARGETS: readonly (readonly [string, FactsRoute['target']['kind'], string?])[] = [
+  ['VpcPeeringConnectionId', 'vpc-peering'],
+  ['TransitGatewayId', 'transit-gateway'],
+  ['NatGatewayId', 'nat-gateway'],
+  ['EgressOnlyInternetGatewayId', 'egress-only-internet-gateway'],
+  ['NetworkInterfaceId', 'network-interface'],
+  ['InstanceId', 'instance'],
+  ['CarrierGatewayId', 'carrier-gateway'],
+  ['LocalGatewayId', 'local-gateway'],
+  ['CoreNetworkArn', 'core-network'],
+];
+
+const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** The part that was not read, as an UNKNOWN placeholder id (undescribed, so the engine says unknown). */
+const notRead = (part: SnapshotPart, owner: string) => `${owner}#${SNAPSHOT_CALLS[part].replace(':', '-')}-not-read`;
+
+function vpcFacts(s: AccountSnapshot, vpc: any): FactsVpc {
+  const id = String(vpc.VpcId);
+  const associated = list(vpc.CidrBlockAssociationSet)
+    .filter((a) => a?.CidrBlockState?.State === undefined || a.CidrBlockState.State === 'associated')
+    .map((a) => str(a.CidrBlock)).filter((c): c is string => !!c && !!parseCidr(c));
+  const primary = str(vpc.CidrBlock);
+  const cidrBlocks = [...new Set([...(primary ? [primary] : []), ...associated])];
+  const main = s.routeTables?.find((t) => t.VpcId === id && list(t.Associations).some((a) => a.Main === true));
+  const defaultAcl = s.networkAcls?.find((a) => a.VpcId === id && a.IsDefault === true);
+  return {
+    id,
+    cidrBlocks,
+    ...(s.region ? { region: s.region } : {}),
+    ...(str(vpc.OwnerId) ? { account: vpc.OwnerId } : {}),
+    // A main table / default ACL that was not read is named but undescribed: unknown, not the
+    // implicit "local routes only" table or the allow-all default ACL.
+    mainRouteTableId: s.routeTables === undefined ? notRead('routeTables', id) : str(main?.RouteTableId) ?? `${id}#main-route-table-not-found`,
+    defaultNetworkAclId: s.networkAcls === undefined ? notRead('networkAcls', id) : str(defaultAcl?.NetworkAclId) ?? `${id}#default-network-acl-not-found`,
+  };
+}
+
+function subnetFacts(s: AccountSnapshot, subnet: any): FactsSubnet | undefined {
+  const id = String(subnet.SubnetId);
+  const cidr = parseCidr(String(subnet.CidrBlock));
+  if (!cidr) return undefined;
+  const table = s.routeTables?.find((t) => list(t.Associations).some((a) => a.SubnetId === id));
+  const acl = s.networkAcls?.find((a) => list(a.Associations).some((assoc: any) => assoc.SubnetId === id));
+  // Every subnet has a NACL association; none read means the association is unknown.
+  const networkAclId = s.networkAcls === undefined ? notRead('networkAcls', id) : str(acl?.NetworkAclId) ?? `${id}#network-acl-not-found`;
+  const free = subnet.AvailableIpAddressCount;
+  return {
+    id,
+    vpcId: String(subnet.VpcId),
+    cidr: String(subnet.CidrBlock),
+    ...(str(subnet.AvailabilityZone) ? { availabilityZone: subnet.AvailabilityZone } : {}),
+    ...(str(table?.RouteTableId) ? { routeTableId: table.RouteTableId } : {}),
+    networkAclId,
+    // AWS reserves 5 addresses per subnet; the rest not available are taken by ENIs.
+    ...(Number.isInteger(free) ? { usedAddresses: Math.max(0, rangeSize(cidr) - 5 - free) } : {}),
+  };
+}
+
+function routeFacts(route: any, endpointIds: ReadonlySet<string>): FactsRoute | undefined {
+  const destination = str(route.DestinationCidrBlock) ?? str(route.DestinationPrefixListId);
+  if (!destination) return undefined; // IPv6 routes: the model is IPv4.
+  const gateway = str(route.GatewayId);
+  if (gateway === 'local') return undefined; // the VPC's own CIDRs: implied
+  // A gateway endpoint's route (prefix list -> vpce-) is the endpoint itself, described apart.
+  if (gateway && endpointIds.has(gateway)) return undefined;
+  // A blackhole route drops the traffic; the facts format has no blackhole route target, and
+  // what a packet meets there is not a working gateway: unknown, never the target it had.
+  if (route.State === 'blackhole') return { destination, target: { kind: 'unknown', id: `blackhole:${gateway ?? ROUTE_TARGETS.map(([k]) => str(route[k])).find(Boolean) ?? 'route'}` } };
+  for (const [field, kind] of ROUTE_TARGETS) {
+    const id = str(route[field]);
+    if (id) return { destination, target: { kind, id } };
+  }
+  if (gateway?.startsWith('igw-')) return { destination, target: { kind: 'internet-gateway', id: gateway } };
+  if (gateway?.startsWith('vgw-')) return { destination, target: { kind: 'vpn-gateway', id: gateway } };
+  return { destination, target: { kind: 'unknown', ...(gateway ? { id: gateway } : {}) } };
+}
+
+function routeTableFacts(table: any, endpointIds: ReadonlySet<string>): FactsRouteTable {
+  return {
+    id: String(table.RouteTableId),
+    vpcId: String(table.VpcId),
+    // Propagated routes (Origin EnableVgwRoutePropagation) are listed like the others.
+    routes: list(table.Routes).map((route) => routeFacts(route, endpointIds)).filter((r): r is FactsRoute => !!r),
+  };
+}
+
+function ruleFacts(permission: any): FactsSecurityGroupRule[] {
+  const protocol = String(permission.IpProtocol ?? '-1');
+  const ports = protocol === '-1' ? {} : {
+    ...(Number.isInteger(permission.FromPort) ? { fromPort: permission.FromPort } : {}),
+    ...(Number.isInteger(permission.ToPort) ? { toPort: permission.ToPort } : {}),
+  };
+  const base = { protocol, ...ports };
+  const described = (d: unknown) => (str(d) ? { description: d as string } : {});
+  return [
+    ...list(permission.IpRanges).filter((r) => parseCidr(String(r.CidrIp))).map((r) => ({ ...base, cidr: r.CidrIp, ...described(r.Description) })),
+    ...list(permission.UserIdGroupPairs).filter((p) => str(p.GroupId)).map((p) => ({ ...base, securityGroupId: p.GroupId, ...described(p.Description) })),
+    ...list(permission.PrefixListIds).filter((p) => str(p.PrefixListId)).map((p) => ({ ...base, prefixListId: p.PrefixListId, ...described(p.Description) })),
+    // Ipv6Ranges: the model is IPv4.
+  ];
+}
+
+function securityGroupFacts(group: any): FactsSecurityGroup {
+  return {
+    id: String(group.GroupId),
+    vpcId: String(group.VpcId),
+    ingress: list(group.IpPermissions).flatMap(ruleFacts),
+    egress: list(group.IpPermissionsEgress).flatMap(ruleFacts),
+  };
+}
+
+function networkAclFacts(acl: any): FactsNetworkAcl {
+  const entries: FactsNetworkAclEntry[] = [];
+  for (const entry of list(acl.Entries)) {
+    if (!str(entry.CidrBlock) || !parseCidr(entry.CidrBlock)) continue; // IPv6 entries
+    if (entry.RuleNumber === 32767) continue; // the implicit final deny
+    const ports = entry.PortRange && Number.isInteger(entry.PortRange.From) ? { fromPort: entry.PortRange.From, toPort: entry.PortRange.To } : {};
+    entries.push({
+      ruleNumber: entry.RuleNumber,
+      egress: entry.Egress === true,
+      action: entry.RuleAction === 'allow' ? 'allow' : 'deny',
+      protocol: String(entry.Protocol ?? '-1'),
+      cidr: entry.CidrBlock,
+      ...ports,
+    });
+  }
+  return { id: String(acl.NetworkAclId), vpcId: String(acl.VpcId), isDefault: acl.IsDefault === true, entries };
+}
+
+/** `com.amazonaws.us-east-1.s3` -> `s3`; other service names are kept whole. */
+function serviceOf(name: string): string {
+  const match = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb)$/.exec(name);
+  return match ? match[1] : name;
+}
+
+const GONE = new Set(['deleted', 'deleting', 'failed', 'rejected', 'expired']);
+
+function endpointFacts(endpoint: any): FactsGatewayEndpoint | undefined {
+  if (GONE.has(String(endpoint.State).toLowerCase())) return undefined;
+  const type = endpoint.VpcEndpointType;
+  return {
+    id: String(endpoint.VpcEndpointId),
+    vpcId: String(endpoint.VpcId),
+    service: serviceOf(String(endpoint.ServiceName)),
+    ...(type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer' ? { type } : {}),
+    routeTableIds: list(endpoint.RouteTableIds).filter((id) => str(id)),
+  };
+}
+
+function natFacts(nat: any): FactsNatGateway | undefined {
+  if (GONE.has(String(nat.State))) return undefined;
+  return { id: String(nat.NatGatewayId), subnetId: String(nat.SubnetId), connectivity: nat.ConnectivityType === 'private' ? 'private' : 'public' };
+}
+
+function peeringFacts(peering: any): FactsPeering {
+  const requester = peering.RequesterVpcInfo ?? {};
+  const accepter = peering.AccepterVpcInfo ?? {};
+  const code = String(peering.Status?.Code ?? '');
+  // Anything but active is not a path: pending states may still become active, the others never.
+  const status: FactsPeering['status'] = code === 'active' ? 'active'
+    : ['pending-acceptance', 'provisioning', 'initiating-request'].includes(code) ? 'pending-acceptance' : 'failed';
+  const dns = (info: any): boolean | undefined => (typeof info.PeeringOptions?.AllowDnsResolutionFromRemoteVpc === 'boolean'
+    ? info.PeeringOptions.AllowDnsResolutionFromRemoteVpc : undefined);
+  const fromRequester = dns(requester);
+  const fromAccepter = dns(accepter);
+  const peerRegion = str(accepter.Region);
+  return {
+    id: String(peering.VpcPeeringConnectionId),
+    requesterVpcId: String(requester.VpcId),
+    accepterVpcId: String(accepter.VpcId),
+    ...(peerRegion ? { peerRegion } : {}),
+    ...(str(accepter.OwnerId) ? { peerOwnerId: accepter.OwnerId } : {}),
+    status,
+    ...(fromRequester !== undefined ? { allowDnsResolutionFromRequester: fromRequester } : {}),
+    ...(fromAccepter !== undefined ? { allowDnsResolutionFromAccepter: fromAccepter } : {}),
+  };
+}
+
+function connectionFacts(connection: any): FactsConnection {
+  const physical = connection.PhysicalConnectionRequirements ?? {};
+  const properties = connection.ConnectionProperties ?? {};
+  const key = ADDRESS_PROPERTIES.find((name) => str(properties[name]));
+  const groups = list(physical.SecurityGroupIdList).filter((id) => str(id));
+  return {
+    name: String(connection.Name),
+    connectionType: str(connection.ConnectionType) ?? 'UNKNOWN',
+    ...(str(physical.SubnetId) ? { subnetId: physical.SubnetId } : {}),
+    ...(groups.length ? { securityGroupIds: groups } : {}),
+    ...(str(physical.AvailabilityZone) ? { availabilityZone: physical.AvailabilityZone } : {}),
+    ...(key ? { address: properties[key] } : {}),
+  };
+}
+
+function jobFacts(job: any): FactsJob {
+  const count = (value: unknown) => (Number.isInteger(value) && (value as number) >= 0 ? value as number : undefined);
+  const workers = count(job.NumberOfWorkers);
+  const runs = count(job.ExecutionProperty?.MaxConcurrentRuns);
+  const capacity = typeof job.MaxCapacity === 'number' ? job.MaxCapacity : typeof job.AllocatedCapacity === 'number' ? job.AllocatedCapacity : undefined;
+  const connections = list(job.Connections?.Connections).filter((name) => str(name));
+  return {
+    name: String(job.Name),
+    ...(str(job.Command?.Name) ? { command: job.Command.Name } : {}),
+    ...(connections.length ? { connections } : {}),
+    ...(str(job.WorkerType) ? { workerType: job.WorkerType } : {}),
+    // MaxCapacity is derived from the workers when they are set: keep one, as Glue does.
+    ...(workers !== undefined ? { numberOfWorkers: workers } : capacity !== undefined ? { maxCapacity: capacity } : {}),
+    ...(runs !== undefined ? { maxConcurrentRuns: runs } : {}),
+  };
+}
+
+const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
+
+/**
+ * The facts document for what was read: the same document a user could write by hand
+ * (docs/facts.md). Parts that were not read are listed in `unread` and leave the elements that
+ * depend on them undescribed (unknown).
+ */
+export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}): FactsDocument {
+  const endpoints = present((s.vpcEndpoints ?? []).map(endpointFacts));
+  // Without DescribeVpcEndpoints, a route to a vpce- stays in the table with an unknown target.
+  const gatewayEndpointIds = new Set(endpoints.filter((e) => (e.type ?? 'Gateway') === 'Gateway').map((e) => e.id));
+  const jobs = options.withoutJobs ? [] : (s.jobs ?? []).map(jobFacts).filter((job) => !options.jobNames?.length || options.jobNames.includes(job.name));
+  const connections = (s.connections ?? []).map(connectionFacts).filter((c) => !options.skipConnectionNames?.has(c.name));
+  const doc: Record<string, unknown> = {
+    vpcs: (s.vpcs ?? []).map((vpc) => vpcFacts(s, vpc)).filter((vpc) => vpc.cidrBlocks.length > 0),
+    subnets: present((s.subnets ?? []).map((subnet) => subnetFacts(s, subnet))),
+    routeTables: (s.routeTables ?? []).map((table) => routeTableFacts(table, gatewayEndpointIds)),
+    securityGroups: (s.securityGroups ?? []).map(securityGroupFacts),
+    networkAcls: (s.networkAcls ?? []).map(networkAclFacts),
+    gatewayEndpoints: endpoints,
+    natGateways: present((s.natGateways ?? []).map(natFacts)),
+    peerings: (s.peerings ?? []).map((p) => peeringFacts(p)),
+    connections,
+    jobs,
+    unread: s.unread,
+  };
+  for (const key of Object.keys(doc)) if ((doc[key] as unknown[]).length === 0) delete doc[key];
+  return doc as FactsDocument;
+}

@@ -1,0 +1,111 @@
+import { DataStorePlan, Explanation, Finding, JobPlan, Plan, RULES } from '../engine';
+
+/*
+ * Findings as a person reads them in `cdk synth` output and in the CLI's text: one line of what
+ * is wrong, the blocking hops as a short list, the fix; explanations the report already gave are
+ * not repeated. Rendering only: the engine's findings and explanations are left as they are.
+ */
+
+/**
+ * How Glue places ENIs, which the engine's DISCONNECTED_VPCS explanations repeat after every
+ * blocked route: a report says it once.
+ */
+export const GLUE_ENI_PLACEMENT = "Glue places ENIs in one connection's subnet only and never checks the others' reachability.";
+
+/** Sentences: a full stop followed by a space and a capital (CIDRs, `10.1.0.0/24.`, and ids stay whole). */
+export function sentences(text: string): string[] {
+  return text.split(/(?<=\.)\s+(?=[A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/**
+ * What a report has already said, so that it says each explanation (the "why" sentences after
+ * an item's first one) and the ENI-placement sentence once.
+ */
+export class Narration {
+  private readonly said = new Set<string>();
+  private eniPlacementNeeded = false;
+
+  /** The text without the ENI-placement sentence and without the "why" sentences said before. */
+  tell(text: string): string {
+    const parts = sentences(text);
+    const kept: string[] = [];
+    parts.forEach((sentence, index) => {
+      if (sentence === GLUE_ENI_PLACEMENT) {
+        this.eniPlacementNeeded = true;
+        return;
+      }
+      if (index > 0 && this.said.has(sentence)) return;
+      this.said.add(sentence);
+      kept.push(sentence);
+    });
+    return kept.join(' ');
+  }
+
+  /** The ENI-placement sentence the first time a told text needed it, then never again. */
+  takeEniPlacement(): string | undefined {
+    if (!this.eniPlacementNeeded || this.said.has(GLUE_ENI_PLACEMENT)) return undefined;
+    this.said.add(GLUE_ENI_PLACEMENT);
+    return GLUE_ENI_PLACEMENT;
+  }
+}
+
+/**
+ * The fixes as a list without repeats: each sentence once, and a peering of two VPCs once
+ * whichever direction asked for it (the forward and the return path both ask).
+ */
+export function distinctFixes(fixes: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const sentence of fixes.flatMap(sentences)) {
+    const peer = /^Peer (\S+) with (\S+) /.exec(sentence);
+    const key = peer ? `peer ${[peer[1], peer[2]].sort().join(' ')}` : sentence;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(sentence);
+  }
+  return out;
+}
+
+/** A finding in its short form. */
+export interface ShortFinding {
+  /** What is wrong, in one line. */
+  readonly summary: string;
+  /** The blocking hops (or the other details), one line each. */
+  readonly details: string[];
+  /** The fix, one step a line. */
+  readonly fixes: string[];
+}
+
+/** The store a GNP-STORE-UNREACHABLE finding is about, from its job's plan. */
+function storeOf(plan: Plan, finding: Finding): { job: JobPlan; store: DataStorePlan } | undefined {
+  if (finding.ruleId !== RULES.storeUnreachable.id || finding.jobId === undefined) return undefined;
+  const job = plan.jobs.find((j) => j.id === finding.jobId);
+  const store = job?.dataStores.find((s) => s.verdict === 'UNREACHABLE' && finding.message.includes(`connection ${s.connection.name} (`));
+  return job && store ? { job, store } : undefined;
+}
+
+function blockingLine(e: Explanation, narration: Narration): string {
+  const text = narration.tell(e.message);
+  return text.includes(e.component) ? `${e.code}: ${text}` : `${e.code} at ${e.component}: ${text}`;
+}
+
+/**
+ * A finding in its short form. An unreachable store is said from its plan: job, store and
+ * selected connection in one line, then each blocking explanation, then the fixes. Any other
+ * finding keeps its message (less what the report already said) and its fix as a list.
+ */
+export function shortFinding(plan: Plan, finding: Finding, narration: Narration): ShortFinding {
+  const about = storeOf(plan, finding);
+  if (!about) return { summary: narration.tell(finding.message), details: [], fixes: distinctFixes([finding.fix]) };
+  const { job, store } = about;
+  const blocking = store.explanations.filter((e) => !e.unknown);
+  const codes = [...new Set(blocking.map((e) => e.code))].join(', ');
+  const selected = job.selectedConnection;
+  const where = selected ? [selected.subnet, selected.vpc].filter((x) => x).join(', ') : '';
+  const from = selected ? `from the connection Glue selects (${selected.name}${where ? ` in ${where}` : ''})` : 'because no connection is selected';
+  return {
+    summary: `Job ${job.name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}].`,
+    details: blocking.map((e) => blockingLine(e, narration)),
+    fixes: distinctFixes(blocking.map((e) => e.fix)),
+  };
+}

@@ -1,0 +1,264 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import {
+  AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, CreateRouteTableCommand,
+  CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcPeeringConnectionCommand, DescribeRouteTablesCommand,
+  EC2Client, RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
+import { Moto, startMoto, useEmulator } from './moto';
+import { runCliAsync } from '../../src/cli/run';
+import { parseFacts } from '../../src/ingest';
+
+/**
+ * `--from-aws` against a real AWS API emulator (moto_server): the world is created through the
+ * SDK, the CLI reads it back with the same SDK calls it makes against AWS.
+ */
+let moto: Moto;
+let restoreEnv: () => void;
+let dir: string;
+const world: Record<string, string> = {};
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCliAsync(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: dir });
+  return { code, stdout, stderr };
+}
+
+const verdicts = (json: string) => JSON.parse(json).jobs.map((job: any) => ({
+  job: job.name, selected: job.selectedConnection?.name, stores: job.dataStores.map((s: any) => `${s.connection.name}:${s.verdict}`),
+}));
+
+/**
+ * moto's GetConnections leaves out `ConnectionType` (AWS returns it): the NETWORK connection
+ * glue-net reads as a connection of unknown type, whose data store is UNKNOWN, never "none".
+ */
+const GLUE_NET = 'glue-net:UNKNOWN';
+
+const dbRule = { IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.0.1.0/24' }] }] };
+
+/** The seed's account: job etl lists glue-net (Glue VPC) then warehouse (data VPC, over a peering). */
+async function createWorld(): Promise<void> {
+  const ec2 = new EC2Client({});
+  const glue = new GlueClient({});
+  const vpc = async (cidr: string) => (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
+  const subnet = async (vpcId: string, cidr: string) =>
+    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+  const group = async (vpcId: string, name: string) => {
+    const id = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: name, Description: name }))).GroupId!;
+    // Glue needs a self-referencing rule for all TCP on the connection's groups.
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: id }] }] }));
+    return id;
+  };
+  world.glueVpc = await vpc('10.0.0.0/16');
+  world.dataVpc = await vpc('10.50.0.0/16');
+  world.glueSubnet = await subnet(world.glueVpc, '10.0.1.0/24');
+  world.dbSubnet = await subnet(world.dataVpc, '10.50.1.0/24');
+  world.glueTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: world.glueVpc }))).RouteTable!.RouteTableId!;
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: world.glueTable, SubnetId: world.glueSubnet }));
+  await ec2.send(new CreateVpcEndpointCommand({ VpcId: world.glueVpc, ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: [world.glueTable] }));
+  world.peering = (await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: world.glueVpc, PeerVpcId: world.dataVpc }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
+  await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: world.peering }));
+  const dataMain = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [world.dataVpc] }] }))).RouteTables![0].RouteTableId!;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: world.glueTable, DestinationCidrBlock: '10.50.0.0/16', VpcPeeringConnectionId: world.peering }));
+  await ec2.send(new CreateRouteCommand({ RouteTableId: dataMain, DestinationCidrBlock: '10.0.0.0/16', VpcPeeringConnectionId: world.peering }));
+  world.glueGroup = await group(world.glueVpc, 'glue');
+  world.dbGroup = await group(world.dataVpc, 'db');
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: world.dbGroup, ...dbRule }));
+  const connection = async (name: string, subnetId: string, groupId: string, url?: string) => glue.send(new CreateConnectionCommand({
+    ConnectionInput: {
+      Name: name,
+      ConnectionType: url ? 'JDBC' : 'NETWORK',
+      ConnectionProperties: url ? { JDBC_CONNECTION_URL: url } : {},
+      PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: [groupId], AvailabilityZone: 'us-east-1a' },
+    },
+  }));
+  await connection('glue-net', world.glueSubnet, world.glueGroup);
+  await connection('warehouse', world.dbSubnet, world.dbGroup, 'jdbc:postgresql://10.50.1.10:5432/dw');
+  const job = (name: string, connections: string[]) => glue.send(new CreateJobCommand({
+    Name: name,
+    Role: 'arn:aws:iam::123456789012:role/glue',
+    Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
+    Connections: { Connections: connections },
+    WorkerType: 'G.1X',
+    NumberOfWorkers: 2,
+  }));
+  await job('etl', ['glue-net', 'warehouse']);
+  await job('nightly', ['glue-net']);
+  ec2.destroy();
+  glue.destroy();
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  restoreEnv = useEmulator(moto.endpoint);
+  await createWorld();
+});
+afterAll(async () => {
+  restoreEnv?.();
+  await moto?.stop();
+});
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-aws-')); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('--from-aws (moto_server)', () => {
+  it('plans every deployed Glue job from the live configuration', async () => {
+    const run = await cli('--from-aws', '--format', 'json', '--no-failover');
+    expect(run.stderr).toBe('');
+    expect(verdicts(run.stdout)).toEqual([
+      { job: 'etl', selected: 'glue-net', stores: [GLUE_NET, 'warehouse:REACHABLE'] },
+      { job: 'nightly', selected: 'glue-net', stores: [GLUE_NET] },
+    ]);
+    // Glue-net's unknown store is a warning, not an error.
+    expect(run.code).toBe(0);
+  });
+
+  it('--job limits the plan', async () => {
+    const run = await cli('--from-aws', '--job', 'nightly', '--format', 'json', '--no-failover');
+    expect(verdicts(run.stdout).map((j: any) => j.job)).toEqual(['nightly']);
+  });
+
+  it('--write-facts writes what was read: a valid facts file giving the same verdicts', async () => {
+    const first = await cli('--from-aws', '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(() => parseFacts(written, 'account.json')).not.toThrow();
+    expect(written.unread).toBeUndefined();
+    expect(written.subnets.find((s: any) => s.id === world.glueSubnet)).toMatchObject({ vpcId: world.glueVpc, routeTableId: world.glueTable, availabilityZone: 'us-east-1a' });
+    writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
+    const second = await cli('empty.json', '--facts', 'account.json', '--format', 'json', '--no-failover');
+    expect(verdicts(second.stdout)).toEqual(verdicts(first.stdout));
+  });
+
+  it('with templates: the template job uses the deployed connections and network it names', async () => {
+    writeFileSync(join(dir, 'app.json'), JSON.stringify({
+      Resources: {
+        NewJob: { Type: 'AWS::Glue::Job', Properties: { Name: 'new-job', Role: 'r', Command: { Name: 'glueetl' }, Connections: { Connections: ['glue-net', 'warehouse'] } } },
+      },
+    }));
+    const run = await cli('app.json', '--from-aws', '--format', 'json', '--no-failover');
+    expect(verdicts(run.stdout)).toEqual([{ job: 'new-job', selected: 'glue-net', stores: [GLUE_NET, 'warehouse:REACHABLE'] }]);
+  });
+
+  it('a rule removed in the console after deployment: the warehouse is UNREACHABLE, exit 1', async () => {
+    const ec2 = new EC2Client({});
+    await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: world.dbGroup, ...dbRule }));
+    try {
+      const run = await cli('--from-aws', '--job', 'etl', '--format', 'json', '--no-failover');
+      expect(verdicts(run.stdout)[0].stores).toEqual([GLUE_NET, 'warehouse:UNREACHABLE']);
+      expect(run.code).toBe(1);
+    } finally {
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: world.dbGroup, ...dbRule }));
+      ec2.destroy();
+    }
+  });
+});
+
+describe('--from-aws: an account that cannot be read', () => {
+  it('an endpoint that does not answer: one line naming the call, exit 2', async () => {
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
+    try {
+      const run = await cli('--from-aws');
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^glue-netplan: (ec2|glue):\w+: the endpoint does not answer \(.*\); check AWS_REGION and AWS_ENDPOINT_URL\n$/);
+    } finally {
+      process.env.AWS_ENDPOINT_URL = endpoint;
+    }
+  });
+
+  it('no credentials: one line saying how to provide them, exit 2', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, home: process.env.HOME };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'none');
+    process.env.AWS_CONFIG_FILE = join(dir, 'none');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    try {
+      const run = await cli('--from-aws');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^glue-netplan: (ec2|glue):\w+: no usable AWS credentials .*set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or use --from-describe DIR\n$/);
+    } finally {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: saved.id, AWS_SECRET_ACCESS_KEY: saved.secret });
+      delete process.env.AWS_SHARED_CREDENTIALS_FILE;
+      delete process.env.AWS_CONFIG_FILE;
+      delete process.env.AWS_EC2_METADATA_DISABLED;
+    }
+  });
+});
+
+/**
+ * Faults AWS returns and moto does not: an HTTP proxy in front of moto answers the chosen
+ * actions with the error AWS sends (EC2 query-protocol XML, Glue JSON), forwards the rest.
+ */
+async function withFaults(faults: Record<string, { status: number; code: string }>, body: (counts: Map<string, number>) => Promise<void>): Promise<void> {
+  const counts = new Map<string, number>();
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const payload = Buffer.concat(chunks);
+      const action = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? /Action=(\w+)/.exec(payload.toString())?.[1] ?? '';
+      counts.set(action, (counts.get(action) ?? 0) + 1);
+      const fault = faults[action];
+      if (fault && request.headers['x-amz-target']) {
+        response.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': fault.code });
+        response.end(JSON.stringify({ __type: fault.code, message: 'injected' }));
+        return;
+      }
+      if (fault) {
+        response.writeHead(fault.status, { 'content-type': 'text/xml' });
+        response.end(`<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fault.code}</Code><Message>injected</Message></Error></Errors><RequestID>r</RequestID></Response>`);
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(request.headers)) if (typeof value === 'string' && key !== 'host' && key !== 'content-length') headers[key] = value;
+      fetch(`${moto.endpoint}${request.url}`, { method: request.method, headers, body: payload.length ? payload : undefined })
+        .then(async (answer) => {
+          response.writeHead(answer.status, Object.fromEntries([...answer.headers.entries()].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding'].includes(k))));
+          response.end(Buffer.from(await answer.arrayBuffer()));
+        })
+        .catch(() => { response.writeHead(502); response.end(); });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await body(counts);
+  } finally {
+    process.env.AWS_ENDPOINT_URL = endpoint;
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('--from-aws: a partial read plans what it can and marks the rest UNKNOWN', () => {
+  it('DescribeSecurityGroups denied: the stores are UNKNOWN and the plan names the permission', async () => {
+    await withFaults({ DescribeSecurityGroups: { status: 403, code: 'UnauthorizedOperation' } }, async () => {
+      const run = await cli('--from-aws', '--job', 'etl', '--format', 'json', '--no-failover');
+      expect(verdicts(run.stdout)[0].stores).toEqual([GLUE_NET, 'warehouse:UNKNOWN']);
+      expect(run.stdout).toContain('ec2:DescribeSecurityGroups could not be read (access denied (UnauthorizedOperation): grant ec2:DescribeSecurityGroups)');
+    });
+  });
+
+  it('DescribeNetworkAcls throttled: retried, then UNKNOWN, never "no ACL"', async () => {
+    await withFaults({ DescribeNetworkAcls: { status: 503, code: 'RequestLimitExceeded' } }, async (counts) => {
+      const run = await cli('--from-aws', '--job', 'etl', '--format', 'json', '--no-failover');
+      expect(counts.get('DescribeNetworkAcls')).toBe(5);
+      expect(verdicts(run.stdout)[0].stores).toEqual([GLUE_NET, 'warehouse:UNKNOWN']);
+      expect(run.stdout).toContain('ec2:DescribeNetworkAcls could not be read (throttled after retries (RequestLimitExceeded)');
+    });
+  });
+
+  it('GetJobs denied and no templates: nothing to plan, one line, exit 2', async () => {
+    await withFaults({ GetJobs: { status: 400, code: 'AccessDeniedException' } }, async () => {
+      const run = await cli('--from-aws');
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toBe('glue-netplan: the account: the Glue jobs could not be read (access denied (AccessDeniedException): grant glue:GetJobs), so there is nothing to plan\n');
+    });
+  });
+});

@@ -1,0 +1,161 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { runCli } from '../../src/cli/run';
+import { parseFacts } from '../../src/ingest';
+import { AccountSnapshot, DESCRIBE_FILES, SNAPSHOT_CALLS } from '../../src/ingest/aws';
+import { account, apiConnection } from '../ingest/aws/api-builders';
+
+let dir: string;
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-describe-')); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Saves the snapshot as `aws ec2 describe-* --output json` files would, leaving out `skip`. */
+function saveDescribeOutputs(snapshot: AccountSnapshot, skip: string[] = []): string {
+  const out = join(dir, 'describe');
+  mkdirSync(out);
+  for (const { part, file, key } of DESCRIBE_FILES) {
+    if (!skip.includes(file)) writeFileSync(join(out, file), JSON.stringify({ [key]: snapshot[part] }, null, 2));
+  }
+  writeFileSync(join(out, 'region.txt'), 'us-east-1\n');
+  return out;
+}
+
+function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: dir });
+  return { code, stdout, stderr };
+}
+
+const verdicts = (json: string) => JSON.parse(json).jobs.map((job: any) => ({
+  job: job.name, selected: job.selectedConnection?.name, stores: job.dataStores.map((s: any) => `${s.connection.name}:${s.verdict}`),
+}));
+
+describe('--from-describe DIR', () => {
+  it('plans every deployed job from saved describe outputs', () => {
+    const saved = saveDescribeOutputs(account());
+    const run = cli('--from-describe', saved, '--format', 'json', '--no-failover');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(verdicts(run.stdout)).toEqual([{ job: 'etl', selected: 'glue-net', stores: ['warehouse:REACHABLE'] }]);
+  });
+
+  it('a missing file is a part not read: UNKNOWN, and the plan says which command saves it', () => {
+    const saved = saveDescribeOutputs(account(), ['describe-security-groups.json']);
+    const run = cli('--from-describe', saved, '--format', 'json', '--no-failover');
+    expect(verdicts(run.stdout)[0].stores).toEqual(['warehouse:UNKNOWN']);
+    expect(run.stdout).toContain('describe-security-groups.json is missing');
+    expect(run.stdout).toContain('aws ec2 describe-security-groups --output json');
+  });
+
+  it('--job limits the plan; an unknown job name is an error (exit 2)', () => {
+    const snapshot = { ...account(), jobs: [...account().jobs!, { Name: 'other', Command: { Name: 'pythonshell' } }] };
+    const saved = saveDescribeOutputs(snapshot);
+    expect(verdicts(cli('--from-describe', saved, '--job', 'other', '--format', 'json').stdout).map((j: any) => j.job)).toEqual(['other']);
+    const missing = cli('--from-describe', saved, '--job', 'nope');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^glue-netplan: .*no Glue job named nope \(jobs read: etl, other\)\n$/);
+  });
+
+  it('without get-jobs.json and without templates there is nothing to plan: exit 2, never an empty pass', () => {
+    const saved = saveDescribeOutputs(account(), ['get-jobs.json']);
+    const run = cli('--from-describe', saved);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the Glue jobs could not be read (get-jobs.json is missing');
+  });
+
+  it('a file that is not the describe output is one line, exit 2', () => {
+    const saved = saveDescribeOutputs(account());
+    writeFileSync(join(saved, 'describe-vpcs.json'), '{"Subnets": []}');
+    const run = cli('--from-describe', saved);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toBe(`glue-netplan: ${join(saved, 'describe-vpcs.json')}: expected the output of \`aws ec2 describe-vpcs --output json\`: an object with a "Vpcs" list\n`);
+  });
+
+  it.each([
+    [['--write-facts', 'f.json'], '--write-facts needs --from-aws or --from-describe DIR'],
+    [['--job', 'etl'], '--job needs --from-aws or --from-describe DIR'],
+    [['--from-aws', '--from-describe', 'd'], '--from-aws and --from-describe exclude each other'],
+    [['t.json', '--from-describe', 'd', '--job', 'etl'], '--job limits the jobs read from the account: it cannot be combined with templates'],
+  ])('usage: %j', (argv, message) => {
+    const run = cli(...argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(`glue-netplan: ${message}`);
+  });
+});
+
+describe('--write-facts FILE', () => {
+  it('writes a facts file that validates and gives the same plan with --facts', () => {
+    const saved = saveDescribeOutputs(account());
+    const first = cli('--from-describe', saved, '--write-facts', 'account.json', '--format', 'json');
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(() => parseFacts(written, 'account.json')).not.toThrow();
+    expect(written.jobs).toEqual([expect.objectContaining({ name: 'etl', connections: ['glue-net', 'warehouse'] })]);
+    // The facts alone: no template defines anything (an empty template stands for "no app").
+    writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
+    const second = cli('empty.json', '--facts', 'account.json', '--format', 'json');
+    expect(second.code).toBe(first.code);
+    // Sources name the facts file instead of the directory; everything else is the same plan.
+    const normalise = (text: string, origin: string) => text.split(origin).join('<facts>');
+    expect(normalise(second.stdout, join(dir, 'account.json'))).toBe(normalise(first.stdout, saved));
+  });
+
+  it('writes what could not be read, so the plan from the file stays UNKNOWN', () => {
+    const saved = saveDescribeOutputs(account(), ['describe-network-acls.json']);
+    cli('--from-describe', saved, '--write-facts', 'account.json');
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(written.unread).toEqual([{ call: 'ec2:DescribeNetworkAcls', reason: expect.stringContaining('describe-network-acls.json is missing') }]);
+    writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
+    expect(verdicts(cli('empty.json', '--facts', 'account.json', '--format', 'json', '--no-failover').stdout)[0].stores).toEqual(['warehouse:UNKNOWN']);
+  });
+});
+
+describe('--from-describe with templates', () => {
+  it('the templates\' job uses the deployed connection and network they name but do not define', () => {
+    const saved = saveDescribeOutputs(account(), ['get-jobs.json']);
+    writeFileSync(join(dir, 'app.json'), JSON.stringify({
+      Resources: {
+        Job: { Type: 'AWS::Glue::Job', Properties: { Name: 'new-job', Role: 'r', Command: { Name: 'glueetl' }, Connections: { Connections: ['glue-net', 'warehouse'] } } },
+      },
+    }));
+    const run = cli('app.json', '--from-describe', saved, '--format', 'json', '--no-failover');
+    expect(verdicts(run.stdout)).toEqual([{ job: 'new-job', selected: 'glue-net', stores: ['warehouse:REACHABLE'] }]);
+  });
+
+  it('a connection the templates define wins over the deployed one of the same name', () => {
+    const deployed = { ...account(), connections: [...account().connections!.slice(0, 1), apiConnection('warehouse', 'subnet-0elsewhere', ['sg-0db'], 'us-east-1a')] };
+    const saved = saveDescribeOutputs(deployed, ['get-jobs.json']);
+    writeFileSync(join(dir, 'app.json'), JSON.stringify({
+      Resources: {
+        Warehouse: {
+          Type: 'AWS::Glue::Connection',
+          Properties: {
+            CatalogId: '111111111111',
+            ConnectionInput: {
+              Name: 'warehouse',
+              ConnectionType: 'JDBC',
+              ConnectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.50.1.10:5432/dw' },
+              PhysicalConnectionRequirements: { SubnetId: 'subnet-0db', SecurityGroupIdList: ['sg-0db'], AvailabilityZone: 'us-east-1a' },
+            },
+          },
+        },
+        Job: { Type: 'AWS::Glue::Job', Properties: { Name: 'new-job', Role: 'r', Command: { Name: 'glueetl' }, Connections: { Connections: ['glue-net', 'warehouse'] } } },
+      },
+    }));
+    const run = cli('app.json', '--from-describe', saved, '--format', 'json', '--no-failover');
+    expect(verdicts(run.stdout)).toEqual([{ job: 'new-job', selected: 'glue-net', stores: ['warehouse:REACHABLE'] }]);
+  });
+});
+
+describe('docs/live.md', () => {
+  const text = readFileSync(join(__dirname, '..', '..', 'docs', 'live.md'), 'utf8');
+  it('lists every saved file and every IAM action the reader uses', () => {
+    for (const { file, part } of DESCRIBE_FILES) {
+      expect(text).toContain(`\`${file}\``);
+      expect(text).toContain(`\`${SNAPSHOT_CALLS[part]}\``);
+    }
+    const policy = JSON.parse(text.split('```json')[1].split('```')[0]);
+    expect(policy.Statement[0].Action.sort()).toEqual(Object.values(SNAPSHOT_CALLS).sort());
+  });
+});

@@ -1,0 +1,133 @@
+import { AccountSnapshot } from '../../../src/ingest/aws';
+
+/**
+ * Builders for what the EC2 and Glue APIs return (the `aws ec2 describe-* --output json` shapes),
+ * so tests read like the account they describe.
+ */
+export const apiVpc = (id: string, cidr: string, owner = '111111111111') => ({
+  VpcId: id,
+  CidrBlock: cidr,
+  OwnerId: owner,
+  State: 'available',
+  IsDefault: false,
+  CidrBlockAssociationSet: [{ AssociationId: `${id}-cidr`, CidrBlock: cidr, CidrBlockState: { State: 'associated' } }],
+});
+
+export const apiSubnet = (id: string, vpcId: string, cidr: string, az: string, free: number) => ({
+  SubnetId: id, VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az, AvailableIpAddressCount: free, State: 'available',
+});
+
+export const localRoute = (cidr: string) => ({ DestinationCidrBlock: cidr, GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' });
+export const routeTo = (cidr: string, target: Record<string, string>, extra: Record<string, string> = {}) =>
+  ({ DestinationCidrBlock: cidr, ...target, Origin: 'CreateRoute', State: 'active', ...extra });
+
+export const apiRouteTable = (id: string, vpcId: string, options: { main?: boolean; subnets?: string[]; routes?: object[] }) => ({
+  RouteTableId: id,
+  VpcId: vpcId,
+  Associations: [
+    ...(options.main ? [{ Main: true, RouteTableId: id, RouteTableAssociationId: `${id}-main` }] : []),
+    ...(options.subnets ?? []).map((subnetId) => ({ Main: false, RouteTableId: id, SubnetId: subnetId, RouteTableAssociationId: `${id}-${subnetId}` })),
+  ],
+  Routes: options.routes ?? [],
+});
+
+export const tcpRule = (port: number, peer: { cidr?: string; group?: string }) => ({
+  IpProtocol: 'tcp',
+  FromPort: port,
+  ToPort: port,
+  IpRanges: peer.cidr ? [{ CidrIp: peer.cidr }] : [],
+  UserIdGroupPairs: peer.group ? [{ GroupId: peer.group, UserId: '111111111111' }] : [],
+  PrefixListIds: [],
+  Ipv6Ranges: [],
+});
+export const allTraffic = (peer: { cidr?: string; group?: string }) => ({ ...tcpRule(0, peer), IpProtocol: '-1', FromPort: undefined, ToPort: undefined });
+
+export const apiSecurityGroup = (id: string, vpcId: string, ingress: object[], egress: object[] = [allTraffic({ cidr: '0.0.0.0/0' })]) => ({
+  GroupId: id, GroupName: id, VpcId: vpcId, OwnerId: '111111111111', IpPermissions: ingress, IpPermissionsEgress: egress,
+});
+
+export const naclEntry = (ruleNumber: number, egress: boolean, action: 'allow' | 'deny', cidr = '0.0.0.0/0', protocol = '-1', ports?: [number, number]) => ({
+  RuleNumber: ruleNumber,
+  Egress: egress,
+  RuleAction: action,
+  Protocol: protocol,
+  CidrBlock: cidr,
+  ...(ports ? { PortRange: { From: ports[0], To: ports[1] } } : {}),
+});
+/** A default NACL: allow all both ways, then the implicit deny (rule 32767) AWS lists. */
+export const apiNetworkAcl = (id: string, vpcId: string, subnets: string[], entries?: object[], isDefault = true) => ({
+  NetworkAclId: id,
+  VpcId: vpcId,
+  IsDefault: isDefault,
+  Associations: subnets.map((subnetId) => ({ NetworkAclAssociationId: `${id}-${subnetId}`, NetworkAclId: id, SubnetId: subnetId })),
+  Entries: entries ?? [naclEntry(100, false, 'allow'), naclEntry(32767, false, 'deny'), naclEntry(100, true, 'allow'), naclEntry(32767, true, 'deny')],
+});
+
+export const apiS3Endpoint = (id: string, vpcId: string, routeTableIds: string[]) => ({
+  VpcEndpointId: id, VpcEndpointType: 'Gateway', VpcId: vpcId, ServiceName: 'com.amazonaws.us-east-1.s3', State: 'available', RouteTableIds: routeTableIds,
+});
+export const s3EndpointRoute = (endpointId: string) => ({ DestinationPrefixListId: 'pl-63a5400a', GatewayId: endpointId, Origin: 'CreateRoute', State: 'active' });
+
+export const apiPeering = (id: string, requester: string, accepter: string, status = 'active', dns?: { requester: boolean; accepter: boolean }) => ({
+  VpcPeeringConnectionId: id,
+  Status: { Code: status, Message: status },
+  RequesterVpcInfo: { VpcId: requester, OwnerId: '111111111111', Region: 'us-east-1', ...(dns ? { PeeringOptions: { AllowDnsResolutionFromRemoteVpc: dns.requester } } : {}) },
+  AccepterVpcInfo: { VpcId: accepter, OwnerId: '222222222222', Region: 'us-east-1', ...(dns ? { PeeringOptions: { AllowDnsResolutionFromRemoteVpc: dns.accepter } } : {}) },
+});
+
+export const apiConnection = (name: string, subnetId: string, groups: string[], az: string, url?: string) => ({
+  Name: name,
+  ConnectionType: url ? 'JDBC' : 'NETWORK',
+  ConnectionProperties: url ? { JDBC_CONNECTION_URL: url, JDBC_ENFORCE_SSL: 'false' } : {},
+  PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: groups, AvailabilityZone: az },
+});
+
+export const apiJob = (name: string, connections: string[], extra: Record<string, unknown> = {}) => ({
+  Name: name,
+  Role: 'arn:aws:iam::111111111111:role/glue',
+  Command: { Name: 'glueetl', ScriptLocation: 's3://scripts/job.py' },
+  Connections: { Connections: connections },
+  WorkerType: 'G.1X',
+  NumberOfWorkers: 2,
+  MaxCapacity: 2,
+  ExecutionProperty: { MaxConcurrentRuns: 1 },
+  ...extra,
+});
+
+/**
+ * The seed's account: the Glue VPC (10.0.0.0/16, S3 endpoint, a route to the data VPC over the
+ * peering) and the data VPC (10.50.0.0/16) whose database group admits the Glue subnet on 5432;
+ * job `etl` lists connection `warehouse` (Glue VPC subnet).
+ */
+export function account(): AccountSnapshot {
+  return {
+    region: 'us-east-1',
+    vpcs: [apiVpc('vpc-0glue', '10.0.0.0/16'), apiVpc('vpc-0data', '10.50.0.0/16')],
+    subnets: [
+      apiSubnet('subnet-0glue', 'vpc-0glue', '10.0.1.0/24', 'us-east-1a', 240),
+      apiSubnet('subnet-0db', 'vpc-0data', '10.50.1.0/24', 'us-east-1a', 250),
+    ],
+    routeTables: [
+      apiRouteTable('rtb-0gluemain', 'vpc-0glue', { main: true }),
+      apiRouteTable('rtb-0glue', 'vpc-0glue', {
+        subnets: ['subnet-0glue'],
+        routes: [localRoute('10.0.0.0/16'), routeTo('10.50.0.0/16', { VpcPeeringConnectionId: 'pcx-0glue' }), s3EndpointRoute('vpce-0s3')],
+      }),
+      apiRouteTable('rtb-0data', 'vpc-0data', { main: true, routes: [localRoute('10.50.0.0/16'), routeTo('10.0.0.0/16', { VpcPeeringConnectionId: 'pcx-0glue' })] }),
+    ],
+    securityGroups: [
+      apiSecurityGroup('sg-0glue', 'vpc-0glue', [allTraffic({ group: 'sg-0glue' })]),
+      apiSecurityGroup('sg-0db', 'vpc-0data', [tcpRule(5432, { cidr: '10.0.1.0/24' }), allTraffic({ group: 'sg-0db' })]),
+    ],
+    networkAcls: [apiNetworkAcl('acl-0glue', 'vpc-0glue', ['subnet-0glue']), apiNetworkAcl('acl-0data', 'vpc-0data', ['subnet-0db'])],
+    vpcEndpoints: [apiS3Endpoint('vpce-0s3', 'vpc-0glue', ['rtb-0glue'])],
+    natGateways: [],
+    peerings: [apiPeering('pcx-0glue', 'vpc-0glue', 'vpc-0data', 'active', { requester: true, accepter: true })],
+    connections: [
+      apiConnection('glue-net', 'subnet-0glue', ['sg-0glue'], 'us-east-1a'),
+      apiConnection('warehouse', 'subnet-0db', ['sg-0db'], 'us-east-1a', 'jdbc:postgresql://10.50.1.10:5432/dw'),
+    ],
+    jobs: [apiJob('etl', ['glue-net', 'warehouse'])],
+    unread: [],
+  };
+}

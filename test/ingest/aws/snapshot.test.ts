@@ -1,0 +1,245 @@
+import {
+  account, allTraffic, apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
+} from './api-builders';
+import { buildPlan } from '../../../src/engine';
+import { buildModel, parseFacts } from '../../../src/ingest';
+import { AccountSnapshot, snapshotToFacts } from '../../../src/ingest/aws';
+
+const factsOf = (snapshot: AccountSnapshot) => parseFacts(snapshotToFacts(snapshot), 'the account');
+const planOf = (snapshot: AccountSnapshot) => buildPlan(buildModel([], factsOf(snapshot)), { failover: false });
+const warehouseVerdict = (snapshot: AccountSnapshot) => {
+  const job = planOf(snapshot).jobs.find((j) => j.name === 'etl')!;
+  return job.dataStores.find((store) => store.connection.name === 'warehouse')?.verdict;
+};
+const replace = <T extends { [key: string]: any }>(items: T[], key: string, id: string, next: T | undefined): T[] =>
+  items.flatMap((item) => (item[key] === id ? (next ? [next] : []) : [item]));
+
+describe('the account as a facts document', () => {
+  it('is a valid facts document a user could have written', () => {
+    expect(() => factsOf(account())).not.toThrow();
+  });
+
+  it('plans the deployed job: warehouse REACHABLE over the peering', () => {
+    const plan = planOf(account());
+    expect(plan.jobs.map((j) => j.name)).toEqual(['etl']);
+    expect(plan.jobs[0].selectedConnection?.name).toBe('glue-net');
+    expect(warehouseVerdict(account())).toBe('REACHABLE');
+  });
+});
+
+describe('DescribeVpcs', () => {
+  it('gives CIDR blocks, account and Region; the main route table and default NACL by association', () => {
+    const vpc = factsOf(account()).vpcs!.find((v) => v.id === 'vpc-0glue')!;
+    expect(vpc).toEqual({
+      id: 'vpc-0glue',
+      cidrBlocks: ['10.0.0.0/16'],
+      region: 'us-east-1',
+      account: '111111111111',
+      mainRouteTableId: 'rtb-0gluemain',
+      defaultNetworkAclId: 'acl-0glue',
+    });
+  });
+
+  it('leaves the DNS settings unknown (DescribeVpcs does not return them)', () => {
+    const vpc = factsOf(account()).vpcs![0];
+    expect(vpc.enableDnsSupport).toBeUndefined();
+  });
+});
+
+describe('DescribeSubnets', () => {
+  it('turns AvailableIpAddressCount into used addresses (size - 5 reserved - free)', () => {
+    const subnet = factsOf(account()).subnets!.find((s) => s.id === 'subnet-0glue')!;
+    expect(subnet).toMatchObject({ vpcId: 'vpc-0glue', cidr: '10.0.1.0/24', availabilityZone: 'us-east-1a', routeTableId: 'rtb-0glue', networkAclId: 'acl-0glue' });
+    expect(subnet.usedAddresses).toBe(256 - 5 - 240);
+  });
+
+  it('a subnet without free addresses is unsuitable (IP_LOW)', () => {
+    const full = account();
+    const snapshot = { ...full, subnets: replace(full.subnets!, 'SubnetId', 'subnet-0glue', apiSubnet('subnet-0glue', 'vpc-0glue', '10.0.1.0/24', 'us-east-1a', 0)) };
+    const job = planOf(snapshot).jobs[0];
+    expect(job.candidates[0].reasons.map((r) => r.code)).toContain('IP_LOW');
+  });
+});
+
+describe('DescribeRouteTables', () => {
+  const routesOf = (snapshot: AccountSnapshot, id: string) => factsOf(snapshot).routeTables!.find((t) => t.id === id)!.routes;
+
+  it('leaves out the local route and the S3 endpoint route (the endpoint is described apart)', () => {
+    expect(routesOf(account(), 'rtb-0glue')).toEqual([{ destination: '10.50.0.0/16', target: { kind: 'vpc-peering', id: 'pcx-0glue' } }]);
+  });
+
+  it('keeps propagated VPN routes (Origin EnableVgwRoutePropagation) as vpn-gateway routes', () => {
+    const full = account();
+    const vpn = { DestinationCidrBlock: '172.16.0.0/12', GatewayId: 'vgw-0corp', Origin: 'EnableVgwRoutePropagation', State: 'active' };
+    const snapshot = { ...full, routeTables: [...full.routeTables!, apiRouteTable('rtb-0vpn', 'vpc-0glue', { routes: [localRoute('10.0.0.0/16'), vpn] })] };
+    expect(routesOf(snapshot, 'rtb-0vpn')).toEqual([{ destination: '172.16.0.0/12', target: { kind: 'vpn-gateway', id: 'vgw-0corp' } }]);
+  });
+
+  it('a blackhole route is an unknown target, never the peering it had', () => {
+    const full = account();
+    const broken = apiRouteTable('rtb-0glue', 'vpc-0glue', {
+      subnets: ['subnet-0glue'],
+      routes: [localRoute('10.0.0.0/16'), routeTo('10.50.0.0/16', { VpcPeeringConnectionId: 'pcx-0gone' }, { State: 'blackhole' }), s3EndpointRoute('vpce-0s3')],
+    });
+    const snapshot = { ...full, routeTables: replace(full.routeTables!, 'RouteTableId', 'rtb-0glue', broken) };
+    expect(routesOf(snapshot, 'rtb-0glue')).toEqual([{ destination: '10.50.0.0/16', target: { kind: 'unknown', id: 'blackhole:pcx-0gone' } }]);
+    expect(warehouseVerdict(snapshot)).not.toBe('REACHABLE');
+  });
+
+  it('a route removed by hand makes the warehouse UNREACHABLE', () => {
+    const full = account();
+    const removed = apiRouteTable('rtb-0glue', 'vpc-0glue', { subnets: ['subnet-0glue'], routes: [localRoute('10.0.0.0/16'), s3EndpointRoute('vpce-0s3')] });
+    expect(warehouseVerdict({ ...full, routeTables: replace(full.routeTables!, 'RouteTableId', 'rtb-0glue', removed) })).toBe('UNREACHABLE');
+  });
+});
+
+describe('DescribeSecurityGroups', () => {
+  it('gives one rule per peer, protocol and ports as the API lists them', () => {
+    const full = account();
+    const group = apiSecurityGroup('sg-0db', 'vpc-0data', [{ ...tcpRule(5432, { cidr: '10.0.1.0/24', group: 'sg-0app' }) }]);
+    const facts = factsOf({ ...full, securityGroups: replace(full.securityGroups!, 'GroupId', 'sg-0db', group) });
+    expect(facts.securityGroups!.find((g) => g.id === 'sg-0db')).toEqual({
+      id: 'sg-0db',
+      vpcId: 'vpc-0data',
+      ingress: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, cidr: '10.0.1.0/24' }, { protocol: 'tcp', fromPort: 5432, toPort: 5432, securityGroupId: 'sg-0app' }],
+      egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }],
+    });
+  });
+
+  it('a rule removed in the console makes the warehouse UNREACHABLE', () => {
+    const full = account();
+    const closed = apiSecurityGroup('sg-0db', 'vpc-0data', [tcpRule(3306, { cidr: '10.0.1.0/24' })]);
+    expect(warehouseVerdict({ ...full, securityGroups: replace(full.securityGroups!, 'GroupId', 'sg-0db', closed) })).toBe('UNREACHABLE');
+  });
+});
+
+describe('DescribeNetworkAcls', () => {
+  it('lists the entries without the implicit deny (rule 32767)', () => {
+    const acl = factsOf(account()).networkAcls!.find((a) => a.id === 'acl-0data')!;
+    expect(acl.entries).toEqual([
+      { ruleNumber: 100, egress: false, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
+      { ruleNumber: 100, egress: true, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
+    ]);
+  });
+
+  it('a deny entry on the data subnet makes the warehouse UNREACHABLE', () => {
+    const full = account();
+    const deny = apiNetworkAcl('acl-0data', 'vpc-0data', ['subnet-0db'], [
+      naclEntry(90, false, 'deny', '10.0.0.0/16', '6', [5432, 5432]), naclEntry(100, false, 'allow'), naclEntry(100, true, 'allow'),
+    ]);
+    expect(warehouseVerdict({ ...full, networkAcls: replace(full.networkAcls!, 'NetworkAclId', 'acl-0data', deny) })).toBe('UNREACHABLE');
+  });
+});
+
+describe('DescribeVpcPeeringConnections', () => {
+  it('gives status, owner, Region and DNS options', () => {
+    expect(factsOf(account()).peerings).toEqual([{
+      id: 'pcx-0glue',
+      requesterVpcId: 'vpc-0glue',
+      accepterVpcId: 'vpc-0data',
+      peerRegion: 'us-east-1',
+      peerOwnerId: '222222222222',
+      status: 'active',
+      allowDnsResolutionFromRequester: true,
+      allowDnsResolutionFromAccepter: true,
+    }]);
+  });
+
+  it.each([['pending-acceptance', 'pending-acceptance'], ['rejected', 'failed'], ['deleted', 'failed'], ['provisioning', 'pending-acceptance']])(
+    'status %s is %s (not a path)', (code, status) => {
+      const full = account();
+      const snapshot = { ...full, peerings: [apiPeering('pcx-0glue', 'vpc-0glue', 'vpc-0data', code)] };
+      expect(factsOf(snapshot).peerings![0].status).toBe(status);
+      expect(warehouseVerdict(snapshot)).toBe('UNREACHABLE');
+    });
+
+  it('DNS options the API does not return stay unknown', () => {
+    expect(factsOf({ ...account(), peerings: [apiPeering('pcx-0glue', 'vpc-0glue', 'vpc-0data')] }).peerings![0].allowDnsResolutionFromRequester).toBeUndefined();
+  });
+});
+
+describe('DescribeVpcEndpoints and DescribeNatGateways', () => {
+  it('an S3 gateway endpoint by service name; a NAT gateway with its connectivity', () => {
+    const facts = factsOf({ ...account(), natGateways: [{ NatGatewayId: 'nat-0out', SubnetId: 'subnet-0glue', State: 'available', ConnectivityType: 'private' }] });
+    expect(facts.gatewayEndpoints).toEqual([{ id: 'vpce-0s3', vpcId: 'vpc-0glue', service: 's3', type: 'Gateway', routeTableIds: ['rtb-0glue'] }]);
+    expect(facts.natGateways).toEqual([{ id: 'nat-0out', subnetId: 'subnet-0glue', connectivity: 'private' }]);
+  });
+
+  it('a deleted NAT gateway is left out', () => {
+    expect(factsOf({ ...account(), natGateways: [{ NatGatewayId: 'nat-0old', SubnetId: 'subnet-0glue', State: 'deleted' }] }).natGateways).toBeUndefined();
+  });
+});
+
+describe('GetConnections and GetJobs', () => {
+  it('a connection gives its subnet, groups, AZ and JDBC URL', () => {
+    expect(factsOf(account()).connections![1]).toEqual({
+      name: 'warehouse',
+      connectionType: 'JDBC',
+      subnetId: 'subnet-0db',
+      securityGroupIds: ['sg-0db'],
+      availabilityZone: 'us-east-1a',
+      address: 'jdbc:postgresql://10.50.1.10:5432/dw',
+    });
+  });
+
+  it('a job gives its connections in order, command, workers and concurrency', () => {
+    expect(factsOf(account()).jobs).toEqual([{ name: 'etl', command: 'glueetl', connections: ['glue-net', 'warehouse'], workerType: 'G.1X', numberOfWorkers: 2, maxConcurrentRuns: 1 }]);
+  });
+
+  it('--job limits the jobs', () => {
+    expect(snapshotToFacts(account(), { jobNames: ['other'] }).jobs).toBeUndefined();
+  });
+});
+
+describe('a part that could not be read stays UNKNOWN, never empty', () => {
+  const without = (part: keyof AccountSnapshot, reason = 'access denied (UnauthorizedOperation)') => {
+    const full = account();
+    return { ...full, [part]: undefined, unread: [{ call: `ec2:${part}`, reason }] } as AccountSnapshot;
+  };
+
+  it.each(['routeTables', 'securityGroups', 'networkAcls', 'subnets', 'peerings'] as const)('%s not read: the warehouse is UNKNOWN', (part) => {
+    expect(warehouseVerdict(without(part))).toBe('UNKNOWN');
+  });
+
+  it('names the main route table and NACL as not read, so the implicit defaults are never assumed', () => {
+    const facts = factsOf(without('networkAcls'));
+    expect(facts.vpcs![0].defaultNetworkAclId).toBe('vpc-0glue#ec2-DescribeNetworkAcls-not-read');
+    expect(facts.subnets![0].networkAclId).toBe('subnet-0glue#ec2-DescribeNetworkAcls-not-read');
+  });
+
+  it('reports what was not read with every plan', () => {
+    const model = buildModel([], factsOf(without('securityGroups')));
+    expect(model.issues.map((i) => i.message)).toContain('ec2:securityGroups could not be read (access denied (UnauthorizedOperation)): what it describes is unknown');
+  });
+
+  it('GetConnections not read: the job\'s connections are not described (UNKNOWN selection)', () => {
+    const job = planOf({ ...account(), connections: undefined, unread: [{ call: 'glue:GetConnections', reason: 'access denied' }] }).jobs[0];
+    expect(job.candidates.map((c) => c.status)).toEqual(['unknown', 'unknown']);
+  });
+});
+
+describe('security group rules the API lists', () => {
+  it('all traffic from a group (IpProtocol -1) has no ports', () => {
+    const facts = factsOf({ ...account(), securityGroups: [apiSecurityGroup('sg-0x', 'vpc-0glue', [allTraffic({ group: 'sg-0x' })])] });
+    expect(facts.securityGroups![0].ingress).toEqual([{ protocol: '-1', securityGroupId: 'sg-0x' }]);
+  });
+});
+
+describe('facts file: jobs and unread', () => {
+  it('a job listing a connection of the facts is planned like a template job', () => {
+    const facts = parseFacts({
+      connections: [{ name: 'n', connectionType: 'NETWORK' }],
+      jobs: [{ name: 'j', connections: ['n'], maxCapacity: 0.0625, command: 'pythonshell' }],
+    }, 'f.json');
+    const job = buildModel([], facts).jobs.get('facts/job/j')!;
+    expect(job).toMatchObject({ command: 'pythonshell', connections: [{ connectionId: 'facts/n' }], maxConcurrentRuns: 1 });
+  });
+
+  it.each([
+    [{ jobs: [{ name: 'j', connections: 'n' }] }, 'jobs[0].connections: "n" is not a list of non-empty strings'],
+    [{ jobs: [{ name: 'j', maxCapacity: -1 }] }, 'jobs[0].maxCapacity: -1 is not a non-negative number'],
+    [{ unread: [{ call: 'ec2:DescribeVpcs' }] }, 'unread[0].reason: missing'],
+  ])('rejects %j', (doc, problem) => {
+    expect(() => parseFacts(doc, 'f.json')).toThrow(`f.json: ${problem}`);
+  });
+});
