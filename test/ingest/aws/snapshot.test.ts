@@ -53,11 +53,11 @@ describe('DescribeSubnets', () => {
     expect(subnet.usedAddresses).toBe(256 - 5 - 240);
   });
 
-  it('a subnet without free addresses is unsuitable (IP_LOW)', () => {
+  it('a subnet without free addresses is unsuitable (NO_FREE_ADDRESSES)', () => {
     const full = account();
     const snapshot = { ...full, subnets: replace(full.subnets!, 'SubnetId', 'subnet-0glue', apiSubnet('subnet-0glue', 'vpc-0glue', '10.0.1.0/24', 'us-east-1a', 0)) };
     const job = planOf(snapshot).jobs[0];
-    expect(job.candidates[0].reasons.map((r) => r.code)).toContain('IP_LOW');
+    expect(job.candidates[0].reasons.map((r) => r.code)).toContain('NO_FREE_ADDRESSES');
   });
 });
 
