@@ -36,7 +36,7 @@ describe('the text report', () => {
   test('a store finding is one line: the blocking hops are listed with the store above, not repeated', () => {
     const text = toText(seedPlan());
     const finding = text.split('\n').find((l) => l.includes('ERROR GNP-STORE-UNREACHABLE') && l.includes('connection mysql'))!;
-    expect(finding).toMatch(/: Job load: the data store of connection mysql \(connection-subnet, TCP 3306\) is UNREACHABLE from the connection Glue selects \(redshift in Seed\/SubnetA, Seed\/VpcA\) \[DISCONNECTED_VPCS, ENI_SG_RULES_MISMATCH\]\.$/);
+    expect(finding).toMatch(/: Job load: the data store of connection mysql \(declared, TCP 3306\) is UNREACHABLE from the connection Glue selects \(redshift in Seed\/SubnetA, Seed\/VpcA\) \[DISCONNECTED_VPCS, ENI_SG_RULES_MISMATCH\]\.$/);
   });
 
   test('under a store, a peering fix appears once though the forward and the return path both need it', () => {
