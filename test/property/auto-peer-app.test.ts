@@ -20,6 +20,7 @@ import { propertyRuns, propertySeed } from './seeds';
 import { GlueDataStore } from '../../src/cdk/data-store';
 import { FailoverRepair, GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
 import { AUTO_PEER_ID } from '../../src/cdk/private/auto-peer';
+import { capturingConsoleError } from '../cdk/quiet-cdk';
 import { NetworkStack } from '../cdk/seed-app';
 
 const NUM_RUNS = propertyRuns('AUTOPEER', 12);
@@ -220,8 +221,9 @@ function checkApp(spec: AppSpec): void {
   const { app, networks, etl, check, storesPerJob } = buildApp(spec);
   const stacks: Stack[] = [...networks, etl];
 
-  // 6 (part): the app synthesizes (a dependency cycle would throw here).
-  const assembly = app.synth();
+  // 6 (part): the app synthesizes (a dependency cycle would throw here). CDK prints auto-peer's
+  // info report (what it added) on the console: captured, and checked below.
+  const { result: assembly, printed } = capturingConsoleError(() => app.synth());
   const first = new Map<Stack, Template>(stacks.map((s) => [s, assembly.getStackArtifact(s.artifactId).template]));
 
   // 2. The checking guard, which runs after auto-peer, finds every store reachable.
@@ -244,7 +246,7 @@ function checkApp(spec: AppSpec): void {
   expect(findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message}`)).toEqual([]);
 
   // 3. Idempotent: after those syntheses and one more, every template is the first one.
-  const again = app.synth({ force: true });
+  const { result: again } = capturingConsoleError(() => app.synth({ force: true }));
   for (const stack of stacks) {
     expect({ stack: stack.stackName, template: again.getStackArtifact(stack.artifactId).template })
       .toEqual({ stack: stack.stackName, template: first.get(stack) });
@@ -253,6 +255,10 @@ function checkApp(spec: AppSpec): void {
   // 4. Least privilege: TCP rules for a store's port only, from a group or a Glue subnet's CIDR;
   // routes through a peering to a subnet's /24, never to a whole VPC or the internet.
   const autoPeered = autoPeerResources(stacks, first);
+  // The report printed by the first synthesis names what auto-peer added, and warns of nothing.
+  expect({ reportsAdditions: printed.includes('GNP-AUTOPEER-ADDED'), added: autoPeered.length > 0 })
+    .toEqual({ reportsAdditions: autoPeered.length > 0, added: autoPeered.length > 0 });
+  expect(printed).not.toMatch(/\b(ERROR|WARNING)\b/);
   tally.apps++;
   tally.peerings += autoPeered.filter((r) => r.type === 'AWS::EC2::VPCPeeringConnection').length;
   tally.routes += autoPeered.filter((r) => r.type === 'AWS::EC2::Route').length;
