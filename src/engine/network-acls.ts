@@ -11,7 +11,8 @@ export interface AclCheck {
   readonly explanation?: Explanation;
 }
 
-function portAtoms(ports: PortRange, entries: NetworkAclEntry[]): PortRange[] {
+/** The port ranges on which every entry's port match is constant, covering `ports`. */
+export function portAtoms(ports: PortRange, entries: readonly NetworkAclEntry[]): PortRange[] {
   const cuts = new Set<number>([ports.from]);
   for (const e of entries) {
     if (!e.ports) continue;

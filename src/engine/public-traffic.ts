@@ -1,4 +1,5 @@
 import { NetworkAcl, NetworkAclEntry, PortRange, RouteTable, SecurityGroup, Vpc } from '../model';
+import { LINUX_EPHEMERAL_ASSUMPTION as LINUX_REPLY_PORTS_ASSUMPTION, LINUX_EPHEMERAL_PORTS, portAtoms } from './network-acls';
 import { RouteChoice, lookupRoutes } from './routing';
 import { portText } from './security-groups';
 import { Topology } from './topology';
@@ -30,16 +31,13 @@ const NOT_PUBLIC: readonly AddressRange[] = [
 /** The public IPv4 space, as disjoint ranges. */
 export const PUBLIC_RANGES: readonly AddressRange[] = subtract({ first: 0, last: 0xffffffff }, NOT_PUBLIC);
 
-/**
- * The ports a Linux client (Glue's workers run Linux) picks its source port from:
- * `net.ipv4.ip_local_port_range` 32768-60999. [assumption, stated in the verdict text]
- */
-export const LINUX_EPHEMERAL_PORTS: PortRange = { from: 32768, to: 60999 };
+export { LINUX_EPHEMERAL_PORTS };
 
 /** The source ports a NAT gateway translates connections to (Amazon VPC, "NAT gateway basics"). */
 export const NAT_GATEWAY_PORTS: PortRange = { from: 1024, to: 65535 };
 
-export const LINUX_EPHEMERAL_ASSUMPTION = "Glue's workers run Linux, so replies come back to ports 32768-60999 (the Linux ephemeral range) [assumption: AWS does not document Glue's client ports].";
+/** The reply-port assumption (network-acls.ts), as a sentence of its own. */
+export const LINUX_EPHEMERAL_ASSUMPTION = `${LINUX_REPLY_PORTS_ASSUMPTION}.`;
 
 /** How the far end of the traffic is known: every address of the ranges, or one address somewhere in them. */
 export type AddressSemantics = 'every-address' | 'one-unknown-address';
@@ -60,17 +58,6 @@ function entryText(acl: NetworkAcl, entry: NetworkAclEntry | undefined, egress: 
   const ports = entry.ports ? ` ports ${portText(entry.ports)}` : '';
   const cidr = entry.cidr.known ? entry.cidr.value.text : '?';
   return `${acl.id} ${way} rule ${entry.ruleNumber} (${entry.allow ? 'allow' : 'deny'} ${entry.protocol === PROTOCOL_ALL ? 'all traffic' : 'TCP'}${ports} ${entry.allow ? 'to/from' : 'for'} ${cidr})`;
-}
-
-function portAtoms(ports: PortRange, entries: readonly NetworkAclEntry[]): PortRange[] {
-  const cuts = new Set<number>([ports.from]);
-  for (const e of entries) {
-    if (!e.ports) continue;
-    if (e.ports.from > ports.from && e.ports.from <= ports.to) cuts.add(e.ports.from);
-    if (e.ports.to + 1 > ports.from && e.ports.to + 1 <= ports.to) cuts.add(e.ports.to + 1);
-  }
-  const starts = [...cuts].sort((a, b) => a - b);
-  return starts.map((from, i) => ({ from, to: i + 1 < starts.length ? starts[i + 1] - 1 : ports.to }));
 }
 
 /**
