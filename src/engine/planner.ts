@@ -6,7 +6,7 @@ import { EniSide, StoreSide, tracePath } from './path';
 import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
 } from './plan';
-import { resolvedTrace } from './public-path';
+import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
@@ -346,7 +346,9 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
       continue;
     }
     const trace = tracePathOnce(topo, eni, subnet, located, located.port.value);
-    paths.push(located.publiclyAccessible && located.byHostname ? resolvedTrace(topo, eni, subnet, located, trace) : trace);
+    paths.push(!located.byHostname ? trace
+      : located.publiclyAccessible ? resolvedTrace(topo, eni, subnet, located, trace)
+        : located.publiclyAccessibleUnknown !== undefined ? publicAccessUnknownTrace(topo, eni, subnet, located, trace) : trace);
   }
   if (!paths.length) explanations.push({ code: 'UNKNOWN_STORE', component: connection.id, message: 'The store has no subnets.', fix: 'Declare its subnets.', unknown: true });
   if (located.assumedLocation) {

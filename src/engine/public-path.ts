@@ -68,6 +68,29 @@ export function resolvedTrace(topo: Topology, eni: EniSide, storeSubnet: Subnet,
   };
 }
 
+/**
+ * A store named by DNS whose `PubliclyAccessible` the inputs do not resolve: traced both as private
+ * and as publicly accessible. The same verdict either way stands; otherwise UNKNOWN, saying why.
+ */
+export function publicAccessUnknownTrace(topo: Topology, eni: EniSide, storeSubnet: Subnet, located: LocatedStore, privateTrace: PathTrace): PathTrace {
+  const asPublic = resolvedTrace(topo, eni, storeSubnet, { ...located, publiclyAccessible: true }, privateTrace);
+  if (asPublic.verdict === privateTrace.verdict) return privateTrace;
+  const undecided: Explanation = {
+    code: 'UNKNOWN_PUBLIC_ACCESS',
+    component: located.storeSource?.logicalId ?? storeSubnet.id,
+    ...(located.storeSource ? { source: located.storeSource } : {}),
+    message: `Whether the store is publicly accessible is unknown (${located.publiclyAccessibleUnknown}). If it is not, its name resolves to its private address (${privateTrace.verdict}); if it is, from another VPC it may resolve to its public address (${asPublic.verdict}).`,
+    fix: 'Make PubliclyAccessible resolvable (a literal, or a parameter value: --parameters), or declare the store.',
+    unknown: true,
+  };
+  return {
+    ...privateTrace,
+    verdict: 'UNKNOWN',
+    hops: asPublic.hops[0] === privateTrace.hops[0] ? asPublic.hops : [...privateTrace.hops, ...asPublic.hops],
+    explanations: [...privateTrace.explanations.map((e) => ({ ...e, unknown: true })), ...asPublic.explanations.map((e) => ({ ...e, unknown: true })), undecided],
+  };
+}
+
 function peeringDnsExplanation(topo: Topology, resolution: NameResolution): Explanation {
   const pcx = topo.model.peerings.get(resolution.peeringId!)!;
   return {

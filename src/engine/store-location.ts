@@ -10,6 +10,8 @@ export interface LocatedStore {
   readonly securityGroupIds: Fact<string[]>;
   readonly port: Fact<number>;
   readonly publiclyAccessible: boolean;
+  /** Why whether the store is publicly accessible is unknown (see DataStoreResource). */
+  readonly publiclyAccessibleUnknown?: string;
   /** The address names the store by a DNS name (not an IP literal). */
   readonly byHostname: boolean;
   /** The store's address when the URL gives an IP literal: only it is traced, not its whole subnet. */
@@ -224,6 +226,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
       securityGroupIds: resource.securityGroupIds,
       port,
       publiclyAccessible: resource.publiclyAccessible,
+      ...(resource.publiclyAccessibleUnknown !== undefined ? { publiclyAccessibleUnknown: resource.publiclyAccessibleUnknown } : {}),
       byHostname: true,
       assumptions: [],
       host: hostText,

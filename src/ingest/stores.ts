@@ -43,7 +43,7 @@ export function readDbCluster(r: ResourceReader, kind: 'rds-cluster' | 'docdb-cl
     subnetIds: subnetGroupSubnets(r, 'DBSubnetGroupName', groupType),
     securityGroupIds: groupsFact(r, 'VpcSecurityGroupIds'),
     port: portFact(r, kind === 'docdb-cluster' ? 27017 : defaultPortForEngine(r.value('Engine'))),
-    publiclyAccessible: r.boolean('PubliclyAccessible', false),
+    ...publicAccess(r),
   });
 }
 
@@ -61,7 +61,7 @@ export function readDbInstance(r: ResourceReader): void {
     subnetIds: cluster && !r.has('DBSubnetGroupName') ? cluster.subnetIds : subnetGroupSubnets(r, 'DBSubnetGroupName', 'AWS::RDS::DBSubnetGroup'),
     securityGroupIds: cluster && !r.has('VPCSecurityGroups') ? cluster.securityGroupIds : groupsFact(r, 'VPCSecurityGroups'),
     port: cluster?.port ?? portFact(r, defaultPortForEngine(r.value('Engine'))),
-    publiclyAccessible: r.boolean('PubliclyAccessible', false),
+    ...publicAccess(r),
     ...(clusterId ? { clusterId } : {}),
   });
 }
@@ -73,7 +73,7 @@ export function readRedshiftCluster(r: ResourceReader): void {
     subnetIds: subnetGroupSubnets(r, 'ClusterSubnetGroupName', 'AWS::Redshift::ClusterSubnetGroup'),
     securityGroupIds: groupsFact(r, 'VpcSecurityGroupIds'),
     port: portFact(r, 5439),
-    publiclyAccessible: r.boolean('PubliclyAccessible', false),
+    ...publicAccess(r),
   });
 }
 
@@ -89,4 +89,13 @@ export function readMskCluster(r: ResourceReader): void {
       : r.idListFact(info.SecurityGroups, 'BrokerNodeGroupInfo.SecurityGroups'),
     publiclyAccessible: false,
   });
+}
+
+/**
+ * `PubliclyAccessible` (default false). A value the reader cannot resolve is kept as unknown, not
+ * taken as false: a public store is reached by another path (its public address).
+ */
+function publicAccess(r: ResourceReader): { publiclyAccessible: boolean; publiclyAccessibleUnknown?: string } {
+  const fact = r.booleanFact('PubliclyAccessible', false);
+  return fact.known ? { publiclyAccessible: fact.value } : { publiclyAccessible: false, publiclyAccessibleUnknown: fact.reason };
 }

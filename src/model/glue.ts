@@ -51,6 +51,11 @@ export interface DataStoreResource {
   readonly port?: Fact<number>;
   readonly publiclyAccessible: boolean;
   /**
+   * Why `PubliclyAccessible` is unknown, when the template sets it to a value the reader cannot
+   * resolve (`publiclyAccessible` is then false, and must not be relied on).
+   */
+  readonly publiclyAccessibleUnknown?: string;
+  /**
    * For a cluster whose members are modelled separately (an RDS cluster's instances), the
    * cluster's model key on each member; unused otherwise.
    */

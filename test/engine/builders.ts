@@ -155,8 +155,17 @@ export class ModelBuilder {
     return this;
   }
 
-  store(id: string, kind: 'rds-instance' | 'redshift-cluster', subnets: string[], sgs: string[], port: number, opts: { public?: boolean } = {}): this {
-    this.model.dataStores.set(id, { id, source: src(id), kind, subnetIds: known(subnets), securityGroupIds: known(sgs), port: known(port), publiclyAccessible: opts.public ?? false });
+  store(id: string, kind: 'rds-instance' | 'redshift-cluster', subnets: string[], sgs: string[], port: number, opts: { public?: boolean; publicUnknown?: string } = {}): this {
+    this.model.dataStores.set(id, {
+      id,
+      source: src(id),
+      kind,
+      subnetIds: known(subnets),
+      securityGroupIds: known(sgs),
+      port: known(port),
+      publiclyAccessible: opts.public ?? false,
+      ...(opts.publicUnknown ? { publiclyAccessibleUnknown: opts.publicUnknown } : {}),
+    });
     return this;
   }
 

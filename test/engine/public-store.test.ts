@@ -15,7 +15,7 @@ const store = (plan: Plan): DataStorePlan => plan.jobs[0].dataStores.find((s) =>
  * accessible RDS instance in VPC B (subB, routed to an internet gateway when `storeIgw`), whose
  * group admits 3306 from the Glue subnet and, when `openToInternet`, from anywhere.
  */
-function publicRds(opts: { link: 'peering' | 'tgw'; dns?: boolean; nat?: boolean; storeIgw?: boolean; openToInternet?: boolean }) {
+function publicRds(opts: { link: 'peering' | 'tgw'; dns?: boolean; nat?: boolean; storeIgw?: boolean; openToInternet?: boolean; publicUnknown?: string }) {
   const m = model()
     .vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
     .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
@@ -24,7 +24,7 @@ function publicRds(opts: { link: 'peering' | 'tgw'; dns?: boolean; nat?: boolean
     .route('pubA-rt', '0.0.0.0/0', 'internet-gateway', 'igwA')
     .sg('sgA', 'vpcA')
     .sg('sgDb', 'vpcB', { ingress: [sgRule({ cidr: '10.1.1.0/24', from: 3306 }), ...(opts.openToInternet ? [sgRule({ cidr: '0.0.0.0/0', from: 3306 })] : [])] })
-    .store('rds', 'rds-instance', ['subB'], ['sgDb'], 3306, { public: true })
+    .store('rds', 'rds-instance', ['subB'], ['sgDb'], 3306, opts.publicUnknown ? { publicUnknown: opts.publicUnknown } : { public: true })
     .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
     .connection('mysql', undefined, [], { url: 'jdbc:mysql://{{ref:rds:Endpoint.Address}}:3306/db' })
     .job('etl', ['glue', 'mysql']);
@@ -92,6 +92,23 @@ describe('over a peering the DNS option on the store side decides', () => {
 
   test('option unknown and both paths open: REACHABLE', () => {
     const s = store(buildPlan(publicRds({ link: 'peering', nat: true, storeIgw: true, openToInternet: true }).model, { failover: false }));
+    expect(s.verdict).toBe('REACHABLE');
+  });
+});
+
+describe('PubliclyAccessible that the templates do not resolve (issue 13 point 0)', () => {
+  const reason = 'Ref to parameter DbPublic, which has no default and no value';
+
+  test('the private path is open, the public one closed: UNKNOWN, never the private REACHABLE', () => {
+    const s = store(buildPlan(publicRds({ link: 'tgw', publicUnknown: reason }).model, { failover: false }));
+    expect(s.verdict).toBe('UNKNOWN');
+    const why = s.explanations.find((e) => e.code === 'UNKNOWN_PUBLIC_ACCESS')!;
+    expect(why.message).toContain(reason);
+    expect(why.message).toMatch(/private address \(REACHABLE\).*public address \(UNREACHABLE\)/);
+  });
+
+  test('both paths open: the verdict stands (REACHABLE)', () => {
+    const s = store(buildPlan(publicRds({ link: 'tgw', nat: true, storeIgw: true, openToInternet: true, publicUnknown: reason }).model, { failover: false }));
     expect(s.verdict).toBe('REACHABLE');
   });
 });

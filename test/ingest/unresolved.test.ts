@@ -408,3 +408,18 @@ describe('from a CDK app (L1 resources and a CfnParameter without default)', () 
     expect(verdictOf(template)).toBe('UNKNOWN');
   });
 });
+
+describe('PubliclyAccessible that cannot be resolved', () => {
+  test('stays unknown on the store (not false), with one finding at the parameter', () => {
+    const model = modelOfTemplate(changed((r) => { r.Db.Properties.PubliclyAccessible = UNRESOLVED; }));
+    const db = model.dataStores.get('App/Db')!;
+    expect(db.publiclyAccessibleUnknown).toMatch(/NotGiven/);
+    expect(db.publiclyAccessible).toBe(false);
+  });
+
+  test('a literal value is known', () => {
+    const model = modelOfTemplate(changed((r) => { r.Db.Properties.PubliclyAccessible = true; }));
+    expect(model.dataStores.get('App/Db')).toMatchObject({ publiclyAccessible: true });
+    expect(model.dataStores.get('App/Db')!.publiclyAccessibleUnknown).toBeUndefined();
+  });
+});
