@@ -97,6 +97,8 @@ export interface FactsSecurityGroup {
   readonly ingress: FactsSecurityGroupRule[];
   /** List the allow-all rule explicitly when the group has it (EC2 adds it to new groups). */
   readonly egress: FactsSecurityGroupRule[];
+  /** Other VPCs the group is associated with (EC2 AssociateSecurityGroupVpc). */
+  readonly associatedVpcIds?: string[];
 }
 
 export interface FactsNetworkAclEntry {
@@ -277,6 +279,7 @@ const FACTS_SCHEMA: Schema = {
     optional: true,
     of: {
       id: req('string'), vpcId: req('string'), ingress: { type: 'list', of: SG_RULE }, egress: { type: 'list', of: SG_RULE },
+      associatedVpcIds: opt('strings'),
     },
   },
   networkAcls: {
@@ -560,6 +563,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       vpcId: known(group.vpcId),
       ingress: group.ingress.map((rule) => ruleOf(rule, source)),
       egress: group.egress.map((rule) => ruleOf(rule, source)),
+      ...(group.associatedVpcIds?.length ? { vpcAssociations: group.associatedVpcIds.map((vpcId) => ({ source, vpcId: known(vpcId) })) } : {}),
     });
   }
   for (const acl of facts.networkAcls ?? []) {
