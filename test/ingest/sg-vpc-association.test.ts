@@ -53,9 +53,9 @@ describe('AWS::EC2::SecurityGroupVpcAssociation', () => {
   });
 
   test.each([
-    ['its VpcId is a parameter with no value', { GroupId: getAtt('SharedSg', 'GroupId'), VpcId: { Ref: 'NotGiven' } }, {}],
-    ['its GroupId is a parameter with no value', { GroupId: { Ref: 'NotGiven' }, VpcId: ref('VpcA') }, {}],
-  ])('%s: GNP-CONNECTION-SG-VPC-UNKNOWN (warning) and GNP-INPUT-UNRESOLVED, not the error', (_, sharedInA) => {
+    ['its VpcId is a parameter with no value', { GroupId: getAtt('SharedSg', 'GroupId'), VpcId: { Ref: 'NotGiven' } }],
+    ['its GroupId is a parameter with no value', { GroupId: { Ref: 'NotGiven' }, VpcId: ref('VpcA') }],
+  ] as [string, Record<string, unknown>][])('%s: GNP-CONNECTION-SG-VPC-UNKNOWN (warning) and GNP-INPUT-UNRESOLVED, not the error', (_, sharedInA) => {
     const { ruleIds } = plan(sharedInA, {}, { Parameters: { NotGiven: { Type: 'String' } } });
     expect(ruleIds).toContain('GNP-CONNECTION-SG-VPC-UNKNOWN');
     expect(ruleIds).toContain('GNP-INPUT-UNRESOLVED');
