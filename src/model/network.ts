@@ -173,6 +173,13 @@ export interface GatewayEndpoint {
    */
   readonly privateDnsEnabled?: Fact<boolean>;
   /**
+   * For an interface endpoint: the security groups of its network interfaces (EC2 uses the VPC's
+   * default group when none is given). Unknown when unresolved or not described.
+   */
+  readonly securityGroupIds?: Fact<string[]>;
+  /** For an interface endpoint: the subnets of its network interfaces. Unknown when unresolved or not described. */
+  readonly subnetIds?: Fact<string[]>;
+  /**
    * Set when the endpoint may not exist (its `Condition` cannot be decided): it is then only
    * possibly on `routeTableIds`.
    */
