@@ -202,7 +202,7 @@ function natLegs(topo: Topology, glueSubnet: Subnet, natIds: readonly string[]):
     const nat = topo.model.natGateways.get(natId);
     if (!nat) return { outcome: 'unknown', why: `NAT gateway ${natId} is not described, so the network ACL of its subnet is unknown`, fix: `Describe NAT gateway ${natId} and its subnet (--facts natGateways[], subnets[] with networkAclId), or acknowledge this warning.` };
     const natSubnet = nat.subnetId.known ? topo.subnet(nat.subnetId.value) : undefined;
-    if (!natSubnet) return { outcome: 'unknown', why: `the subnet of NAT gateway ${nat.id} is ${nat.subnetId.known ? `${nat.subnetId.value}, which is not described` : `unknown (${nat.subnetId.reason})`}, so its network ACL is unknown`, fix: `Describe the NAT gateway's subnet (--facts subnets[] with networkAclId), or acknowledge this warning.` };
+    if (!natSubnet) return { outcome: 'unknown', why: `the subnet of NAT gateway ${nat.id} is ${nat.subnetId.known ? `${nat.subnetId.value}, which is not described` : `unknown (${nat.subnetId.reason})`}, so its network ACL is unknown`, fix: 'Describe the NAT gateway\'s subnet (--facts subnets[] with networkAclId), or acknowledge this warning.' };
     const acl = topo.effectiveNetworkAcl(natSubnet);
     if (!acl.known) return { outcome: 'unknown', why: `the network ACL of NAT gateway ${nat.id}'s subnet ${natSubnet.id} is unknown (${acl.reason})`, fix: `Describe the network ACL of ${natSubnet.id} (--facts), or acknowledge this warning.` };
     const glueRange = glueSubnet.cidr.known ? [glueSubnet.cidr.value] : undefined;

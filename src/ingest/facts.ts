@@ -282,7 +282,10 @@ const FACTS_SCHEMA: Schema = {
     type: 'list',
     optional: true,
     of: {
-      id: req('string'), vpcId: req('string'), ingress: { type: 'list', of: SG_RULE }, egress: { type: 'list', of: SG_RULE },
+      id: req('string'),
+      vpcId: req('string'),
+      ingress: { type: 'list', of: SG_RULE },
+      egress: { type: 'list', of: SG_RULE },
       associatedVpcIds: opt('strings'),
     },
   },

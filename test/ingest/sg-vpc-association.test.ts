@@ -4,15 +4,11 @@
  * the templates cannot resolve keeps the question open (UNKNOWN), never an error, never a pass.
  * Each case is one hand-written template: Glue in VPC A wearing a group created in VPC B.
  */
-import { anyResource, association, getAtt, glueConnection, glueJob, ingress, modelOf, ref, routeTable, securityGroup, subnet, vpc } from './builders';
+import { anyResource, getAtt, glueConnection, glueJob, glueReadyVpc, ingress, modelOf, ref, securityGroup, vpc } from './builders';
 import { buildPlan } from '../../src/engine';
 
 const resources = (sharedInA: Record<string, unknown> | undefined, extra: Record<string, any> = {}) => ({
-  VpcA: vpc('10.1.0.0/16', { EnableDnsSupport: true, EnableDnsHostnames: true }),
-  SubA: subnet(ref('VpcA'), '10.1.1.0/24', 'us-east-1a'),
-  RtA: routeTable(ref('VpcA')),
-  AssocA: association(ref('SubA'), ref('RtA')),
-  S3A: anyResource('AWS::EC2::VPCEndpoint', { VpcId: ref('VpcA'), ServiceName: 'com.amazonaws.us-east-1.s3', RouteTableIds: [ref('RtA')] }),
+  ...glueReadyVpc('A', '10.1.0.0/16', '10.1.1.0/24', 'us-east-1a'),
   VpcB: vpc('10.2.0.0/16', { EnableDnsSupport: true, EnableDnsHostnames: true }),
   SharedSg: securityGroup(ref('VpcB')),
   SharedSelf: ingress(getAtt('SharedSg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('SharedSg', 'GroupId') }),
