@@ -155,7 +155,8 @@ export interface GlueNetworkGuardProps {
    * A facts file (JSON, the format of the CLI's `--facts` option) describing networks the app does
    * not define: VPCs, subnets, route tables, peerings, Glue connections of other teams. A relative
    * path is resolved against the working directory of the CDK app. The guard's fix texts ask for
-   * it where a verdict is UNKNOWN.
+   * it where a verdict is UNKNOWN. What `Vpc.fromLookup` left in the CDK context (the app's context and
+   * `cdk.context.json`) is read too; these facts win over it for the same ids.
    *
    * @default - no facts file
    */

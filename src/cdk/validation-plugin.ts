@@ -42,7 +42,10 @@ export interface GlueNetworkValidationPluginProps {
    * Glue connections of other teams); the format of the CLI's `--facts` option. A relative
    * path is resolved against the working directory of the CDK app.
    *
-   * @default - no facts file: what the templates do not define is unknown
+   * What `Vpc.fromLookup` left in the CDK context (the app's context and `cdk.context.json`) is
+   * read too; this file wins over it for the same ids.
+   *
+   * @default - no facts file: what the templates do not define (beyond looked-up VPCs) is unknown
    */
   readonly factsFile?: string;
 }
