@@ -1,11 +1,11 @@
 import { buildPlan, Plan } from '../engine';
 import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseFacts, parseParameterArgument } from '../ingest';
 import { writeReportFile } from './output';
-import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS } from '../ingest/aws';
 import { compareDeployment, DriftReport } from '../engine/drift';
-import { driftToJson, driftToText } from '../report/drift';
+import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS } from '../ingest/aws';
 import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
+import { driftToJson, driftToText } from '../report/drift';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
 export type Format = typeof FORMATS[number];

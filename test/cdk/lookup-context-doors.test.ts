@@ -79,10 +79,15 @@ function routeFacts(subnet: Record<string, unknown> = {}): string {
   writeFileSync(file, JSON.stringify({
     subnets: [{ id: 'subnet-0a', vpcId: 'vpc-0shared', cidr: '10.20.1.0/24', availabilityZone: 'us-east-1a', routeTableId: 'rtb-0a', networkAclId: 'acl-0', ...subnet }],
     routeTables: [{ id: 'rtb-0a', vpcId: 'vpc-0shared', routes: [] }],
-    networkAcls: [{ id: 'acl-0', vpcId: 'vpc-0shared', isDefault: true, entries: [
-      { ruleNumber: 100, egress: false, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
-      { ruleNumber: 100, egress: true, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
-    ] }],
+    networkAcls: [{
+      id: 'acl-0',
+      vpcId: 'vpc-0shared',
+      isDefault: true,
+      entries: [
+        { ruleNumber: 100, egress: false, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
+        { ruleNumber: 100, egress: true, action: 'allow', protocol: '-1', cidr: '0.0.0.0/0' },
+      ],
+    }],
     gatewayEndpoints: [{ id: 'vpce-0s3', vpcId: 'vpc-0shared', service: 's3', routeTableIds: ['rtb-0a'] }],
   }));
   return file;

@@ -63,7 +63,9 @@ const template = {
       Properties: {
         CatalogId: '123456789012',
         ConnectionInput: {
-          Name: 'warehouse', ConnectionType: 'JDBC', ConnectionProperties: { JDBC_CONNECTION_URL: JDBC_URL },
+          Name: 'warehouse',
+          ConnectionType: 'JDBC',
+          ConnectionProperties: { JDBC_CONNECTION_URL: JDBC_URL },
           PhysicalConnectionRequirements: { SubnetId: { Ref: 'DbSubnet' }, SecurityGroupIdList: [{ Ref: 'DbGroup' }], AvailabilityZone: 'us-east-1a' },
         },
       },
@@ -114,8 +116,12 @@ async function deploy(): Promise<void> {
   await connection('glue-net', world.glueSubnet, world.glueGroup);
   await connection('warehouse', world.dbSubnet, world.dbGroup, JDBC_URL);
   const job = (name: string, connections: string[]) => glue.send(new CreateJobCommand({
-    Name: name, Role: 'arn:aws:iam::123456789012:role/glue', Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
-    Connections: { Connections: connections }, WorkerType: 'G.1X', NumberOfWorkers: 2,
+    Name: name,
+    Role: 'arn:aws:iam::123456789012:role/glue',
+    Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
+    Connections: { Connections: connections },
+    WorkerType: 'G.1X',
+    NumberOfWorkers: 2,
   }));
   await job('etl', ['glue-net', 'warehouse']);
   ec2.destroy();
