@@ -89,6 +89,15 @@ describe('saved list-stack-resources outputs', () => {
   });
 });
 
+describe('stacks that could not be read', () => {
+  it('one reason for several stacks (access denied) is said once, naming the permission', () => {
+    const denied = 'access denied (AccessDenied): grant cloudformation:ListStackResources';
+    const ids = deployedIds([{ name: 'app', status: 'unread', reason: denied }, { name: 'data', status: 'unread', reason: denied }, { name: 'gone', status: 'not-deployed' }], 'the account');
+    expect(ids.notes).toEqual([`the resources of stacks app, data could not be read from the account (${denied}): their jobs and connections are matched by name, their network elements through the connections`]);
+    expect(ids.stacks).toEqual(new Map([['gone', 'not-deployed']]));
+  });
+});
+
 describe('--from-describe DIR --compare with list-stack-resources files', () => {
   it('the unnamed job in a nested stack is compared with the job CloudFormation created: no drift, exit 0', () => {
     writeApp();
