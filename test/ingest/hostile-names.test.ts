@@ -63,14 +63,14 @@ describe('names that are members of every object name only what the template def
   test('a property object with a __proto__ key does not lend its keys to the object around it', () => {
     // Without an own-key copy, `{"__proto__": {"SubnetId": ...}}` became the prototype of the
     // evaluated requirements, and the connection seemed to be in subnet-0evil.
-    const template = fromJson(JSON.stringify(tpl({
+    const hostile = fromJson(JSON.stringify(tpl({
       Vpc: vpc('10.0.0.0/16'),
       Sub: subnet(ref('Vpc'), '10.0.1.0/24', 'us-east-1a'),
       Conn: anyResource('AWS::Glue::Connection', { CatalogId: '111111111111', ConnectionInput: { Name: 'net', ConnectionType: 'NETWORK', PhysicalConnectionRequirements: { SecurityGroupIdList: [] } } }),
       Job: glueJob([ref('Conn')]),
     })).replace('"PhysicalConnectionRequirements":{', '"PhysicalConnectionRequirements":{"__proto__":{"SubnetId":"subnet-0evil"},'));
-    expect(Object.keys(template.Resources.Conn.Properties.ConnectionInput.PhysicalConnectionRequirements)).toContain('__proto__');
-    const model = buildModel([stack('Stack', template, { region: 'us-east-1' })]);
+    expect(Object.keys(hostile.Resources.Conn.Properties.ConnectionInput.PhysicalConnectionRequirements)).toContain('__proto__');
+    const model = buildModel([stack('Stack', hostile, { region: 'us-east-1' })]);
     expect(model.connections.get('Stack/Conn')?.subnetId).toBeUndefined();
     expect(model.subnets.has('subnet-0evil')).toBe(false);
   });
