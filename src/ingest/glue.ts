@@ -263,18 +263,36 @@ const CRAWLER_TARGETS = ['JdbcTargets', 'MongoDBTargets', 'CatalogTargets', 'S3T
  */
 export function readGlueCrawler(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
   const targets = r.value('Targets');
-  if (!isObject(targets)) return;
   const names: unknown[] = [];
-  const seen = new Set<string>();
-  for (const list of CRAWLER_TARGETS) {
-    const entries = targets[list];
-    if (!Array.isArray(entries)) continue;
-    for (const entry of entries) {
-      if (!isObject(entry) || entry.ConnectionName === undefined) continue;
-      const key = JSON.stringify(entry.ConnectionName);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      names.push(entry.ConnectionName);
+  // Targets the templates do not resolve may name connections: the crawler is planned with a
+  // connection of unknown name for them (never dropped as "no connection").
+  const undecided = (property: string, value: unknown) => {
+    const what = isUnresolved(value) ? `cannot be resolved (${value.reason})` : `${describeValue(value)} is not ${property === 'Targets' ? 'an object' : 'a list of targets'}`;
+    names.push(unresolved(`${r.describe()}: ${property} ${what}; which connections the crawler uses is unknown`));
+  };
+  if (!isObject(targets) || isUnresolved(targets)) {
+    if (targets === undefined) return;
+    undecided('Targets', targets);
+  } else {
+    const seen = new Set<string>();
+    for (const list of CRAWLER_TARGETS) {
+      const entries = targets[list];
+      if (entries === undefined) continue;
+      if (!Array.isArray(entries)) {
+        undecided(`Targets.${list}`, entries);
+        continue;
+      }
+      for (const [index, entry] of entries.entries()) {
+        if (!isObject(entry) || isUnresolved(entry)) {
+          undecided(`Targets.${list}[${index}]`, entry);
+          continue;
+        }
+        if (entry.ConnectionName === undefined) continue;
+        const key = JSON.stringify(entry.ConnectionName);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        names.push(entry.ConnectionName);
+      }
     }
   }
   if (names.length === 0) return;
@@ -303,7 +321,7 @@ export function readGlueDevEndpoint(r: ResourceReader): void {
     name: name.known ? name : known(r.logicalId),
     connectionType: 'NETWORK',
     ...subnetOf(r, r.value('SubnetId')),
-    securityGroupIds: r.idList(r.value('SecurityGroupIds'), 'SecurityGroupIds'),
+    securityGroupIds: idsOrPlaceholders(r, r.value('SecurityGroupIds'), 'SecurityGroupIds', placeholderGroup),
   });
   const workerType = r.value('WorkerType');
   const nodes = r.has('NumberOfNodes') ? r.numberFact('NumberOfNodes') : undefined;
