@@ -1,5 +1,5 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../model';
-import { demandText, enisPerRun, usableAddresses } from './capacity';
+import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
@@ -179,7 +179,12 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     const c = r.connectionId ? topo.model.connections.get(r.connectionId) : undefined;
     if (c?.subnetId) networkBearing.push(c);
   }
-  if (job.command === 'glueray' && networkBearing.length) {
+  if (!job.command.known) {
+    findings.push(finding(RULES.jobCommandUnknown, job.source,
+      `The kind of ${unit} ${name} is unknown: Command.Name ${job.command.reason}. What Glue does with the ${unit}'s connections depends on it: a Ray job (glueray) does not run in your VPCs, so it reaches no private data store; a Python shell job (pythonshell) uses 1 ENI; a Spark job (glueetl, gluestreaming) one per worker plus the driver side. Whether its runs fit in the subnet Glue selects, and whether they reach the data stores, is UNKNOWN.`,
+      `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}), or give a value to what it comes from (a parameter: --parameters Key=Value with the CLI, a value in the app for the guard).`, job.id));
+  }
+  if (job.command.known && job.command.value === 'glueray' && networkBearing.length) {
     findings.push(finding(RULES.rayJobVpc, job.source, `Ray ${unit} ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
   }
   const hasUnknownRefs = job.connections.some((r) => !r.connectionId);
@@ -277,7 +282,7 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     if (!locatedList.length) continue;
     const summary = summarize(topo, connection, '');
     const whole = (verdict: Verdict, explanation: Explanation): DataStorePlan => storePlan(summary, locatedList, verdict, [], [explanation]);
-    if (job.command === 'glueray') {
+    if (job.command.known && job.command.value === 'glueray') {
       plans.push(whole('UNREACHABLE', { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'AWS Glue for Ray does not run in a VPC, so its runs cannot reach private data stores whatever the connections say.', fix: 'Use a Spark or Python shell job for VPC data stores.' }));
       continue;
     }
@@ -326,8 +331,25 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       if (verdict === 'REACHABLE') verdict = 'UNKNOWN';
       explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, failures));
     }
+    if (selection.selected.runMayFail.length && verdict !== 'UNREACHABLE') {
+      // A run that may not fit fails before any store is contacted: never REACHABLE.
+      explanations.push(...selection.selected.runMayFail.map((r) => ({
+        code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
+        component: selection.selected!.connection.id,
+        source: selection.selected!.connection.source,
+        message: `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
+        fix: 'Give the job setting the inputs do not resolve a value (a literal, or --parameters Key=Value for a parameter).',
+        unknown: true,
+      })));
+      verdict = 'UNKNOWN';
+    }
     if (selection.uncertain && verdict !== 'UNKNOWN') {
       explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
+      verdict = 'UNKNOWN';
+    }
+    if (!job.command.known && verdict !== 'UNREACHABLE') {
+      // A Ray job does not run in a VPC: what the paths allow holds only if the job is not one.
+      explanations.push({ code: 'JOB_KIND_UNKNOWN', component: job.id, source: job.source, message: `The paths give ${verdict}, for a job that runs in the VPC; but the job's kind is unknown (Command.Name ${job.command.reason}), and a Ray job (glueray) does not run in your VPCs, so it cannot reach this store.`, fix: `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}).`, unknown: true });
       verdict = 'UNKNOWN';
     }
     const associated = associatedGroups(topo, selection.selected.connection, selection.selected.vpc);
@@ -498,11 +520,17 @@ function connectionFindings(topo: Topology): Finding[] {
 function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selected: NonNullable<Selection['selected']>): Finding[] {
   const findings: Finding[] = [];
   const name = summarize(topo, selected.connection, '').name;
+  const demand = eniDemand(job);
+  for (const failure of selected.runMayFail) {
+    findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
+      `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. How many ENIs a run needs depends on a setting the inputs do not resolve: if a run needs more than the subnet has free, Glue still selects it and each run fails there (${RULES.subnetTooSmall.id}). Until then whether the job reaches its data stores is UNKNOWN.`,
+      `Give the job's ${demand.unknown?.startsWith("the job's kind") ? 'Command.Name' : 'worker settings'} a value (a literal, or --parameters Key=Value for a parameter)${Number.isFinite(demand.max) ? `, or use a subnet of at least /${prefixFor(demand.max + selected.subnet.usedAddresses)}` : ''}.`, job.id));
+  }
   for (const failure of selected.runFailures) {
     if (failure.code === 'IP_CAPACITY') {
       findings.push(finding(RULES.subnetTooSmall, selected.subnet.source,
-        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demandText(job)}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,
-        `Use a larger subnet (at least /${prefixFor(enisPerRun(job) + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demand.text}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,
+        `Use a larger subnet (at least /${prefixFor(demand.min + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
     } else if (failure.unknown) {
       findings.push(finding(RULES.sgVpcUnknown, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group is not associated with ${selected.vpc.id}, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it is, the run proceeds. Which one cannot be told from the inputs.`,
@@ -553,7 +581,8 @@ function capacityFindings(topo: Topology, jobs: JobPlan[]): Finding[] {
   const demand = new Map<string, Map<string, number>>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id)!;
-    const perJob = enisPerRun(job) * job.maxConcurrentRuns;
+    // The fewest ENIs a run can need: pressure is reported only when it is certain.
+    const perJob = eniDemand(job).min * job.maxConcurrentRuns;
     const landsIn = (sel: ConnectionSummary | null) => {
       if (!sel?.subnet) return;
       let bySubnet = demand.get(sel.subnet);

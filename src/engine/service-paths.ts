@@ -28,7 +28,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
   const selectable = new Map<string, { jobs: string[]; secretJobs: { job: string; connections: string[] }[] }>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id);
-    if (!job || job.command === 'glueray') continue;
+    if (!job || (job.command.known && job.command.value === 'glueray')) continue;
     const secretConnections: string[] = [];
     for (const ref of job.connections) {
       const c = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;

@@ -694,12 +694,12 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       id,
       source: sourceOf(facts, job.name),
       name: known(job.name),
-      command: job.command ?? 'glueetl',
+      command: known(job.command ?? 'glueetl'),
       connections: (job.connections ?? []).map((name) => {
         const connectionId = connectionIdsByName.get(name);
         return connectionId ? { name: known(name), connectionId } : { name: known(name) };
       }),
-      ...(job.workerType !== undefined ? { workerType: job.workerType } : {}),
+      ...(job.workerType !== undefined ? { workerType: known(job.workerType) } : {}),
       ...(job.numberOfWorkers !== undefined ? { numberOfWorkers: known(job.numberOfWorkers) } : {}),
       ...(job.maxCapacity !== undefined ? { maxCapacity: known(job.maxCapacity) } : {}),
       maxConcurrentRuns: job.maxConcurrentRuns ?? 1,

@@ -157,9 +157,9 @@ export class ModelBuilder {
       id,
       source: src(id),
       name: known(id),
-      command: opts.command ?? 'glueetl',
+      command: known(opts.command ?? 'glueetl'),
       connections: connections.map((c) => (this.model.connections.has(c) ? { name: known(c), connectionId: c } : { name: known(c) })),
-      workerType: opts.workerType ?? 'G.1X',
+      workerType: known(opts.workerType ?? 'G.1X'),
       numberOfWorkers: known(opts.workers ?? 2),
       maxConcurrentRuns: opts.maxConcurrentRuns ?? 1,
     });
