@@ -73,8 +73,12 @@ const VARIANTS: Variant[] = ['plain', 'fail', 'annotations', 'auto-peer', 'cdk-n
  */
 const BROKEN_VARIANTS: Variant[] = ['plain', 'warn-only', 'canned'];
 
+/** The variants --variants keeps (all by default). */
+let selectedVariants: Variant[] | undefined;
+
 function variantsOf(size: string): Variant[] {
-  return SIZES[size].broken ? BROKEN_VARIANTS : VARIANTS;
+  const all = SIZES[size].broken ? BROKEN_VARIANTS : VARIANTS;
+  return selectedVariants ? all.filter((v) => selectedVariants!.includes(v)) : all;
 }
 
 declare const gc: (() => void) | undefined;
@@ -89,16 +93,26 @@ function collect(): void {
 // Timed checks: their own time, without touching src
 // ---------------------------------------------------------------------------------------------
 
+/** CPU time of the process so far (user + system, every thread), ms. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 /** Time spent in a check, and the intervals of its longer calls (to find the GC pauses in them). */
 class OwnTime {
   public ms = 0;
+  /** The process's CPU time (every thread) during the check, ms: steadier than wall time on a busy machine. */
+  public cpuMs = 0;
   public readonly intervals: [number, number][] = [];
   public time<T>(work: () => T): T {
     const start = performance.now();
+    const startCpu = cpuMs();
     try {
       return work();
     } finally {
       const end = performance.now();
+      this.cpuMs += cpuMs() - startCpu;
       this.ms += end - start;
       if (end - start > 1) this.intervals.push([start, end]);
     }
@@ -215,8 +229,12 @@ interface Sample {
   readonly synthMs: number;
   /** Construction + synth: what `cdk synth` waits for, ms. */
   readonly totalMs: number;
+  /** The same, in the process's CPU time (every thread), ms. */
+  readonly totalCpuMs: number;
   /** The check's own time (guard visits, plugin validate), ms. */
   readonly ownMs: number;
+  /** The check's own CPU time, ms. */
+  readonly ownCpuMs: number;
   /** The GC pauses within the check's own time, ms. */
   readonly ownGcMs: number;
   /** Peak used V8 heap above the heap after the forced GC, MB. */
@@ -255,10 +273,11 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
   let plugin: TimedNag | TimedPlugin | CannedPlugin | undefined;
   let validationError: string | undefined;
   let generated: GeneratedApp | undefined;
-  let times = { start: 0, constructed: 0, end: 0 };
+  let times = { start: 0, constructed: 0, end: 0, cpuStart: 0, cpuEnd: 0 };
   let printedChars = 0;
   const { peakHeapMb } = withPeakHeap(() => {
     const start = performance.now();
+    const cpuStart = cpuMs();
     const app = new App({ outdir, context: APP_CONTEXT });
     generated = generateApp(app, SIZES[sizeName]);
     checkOwnTime = undefined;
@@ -291,7 +310,7 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     } finally {
       console.error = consoleError;
     }
-    times = { start, constructed, end: performance.now() };
+    times = { start, constructed, end: performance.now(), cpuStart, cpuEnd: cpuMs() };
   });
   const own = guard?.own ?? plugin?.own;
   const sample: Sample = {
@@ -299,7 +318,9 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     constructMs: times.constructed - times.start,
     synthMs: times.end - times.constructed,
     totalMs: times.end - times.start,
+    totalCpuMs: times.cpuEnd - times.cpuStart,
     ownMs: own?.ms ?? 0,
+    ownCpuMs: own?.cpuMs ?? 0,
     ownGcMs: await gcPauseWithin(own?.intervals ?? []),
     peakHeapMb,
     validationMs,
@@ -400,7 +421,7 @@ async function measureSize(sizeName: string, reps: number, cliReps: number, warm
       const result = await synthOnce(sizeName, variant);
       round.push(result.sample);
       process.stderr.write(`  ${sizeName} round ${r + 1}/${reps} ${variant}: ${(result.sample.totalMs / 1000).toFixed(2)} s `
-        + `(own ${result.sample.ownMs.toFixed(0)} ms of which GC ${result.sample.ownGcMs.toFixed(0)} ms, peak heap +${result.sample.peakHeapMb.toFixed(0)} MB)\n`);
+        + `(CPU ${(result.sample.totalCpuMs / 1000).toFixed(2)} s; own ${result.sample.ownMs.toFixed(0)} ms, CPU ${result.sample.ownCpuMs.toFixed(0)} ms, of which GC ${result.sample.ownGcMs.toFixed(0)} ms, peak heap +${result.sample.peakHeapMb.toFixed(0)} MB)\n`);
       if (r === 0) {
         if (variant === 'plain') {
           const files = templateFiles(result.outdir);
@@ -512,8 +533,13 @@ interface Figures {
   readonly cliHeapMb: number;
 }
 
+/** A variant left out with --variants: every figure from it is NaN. */
+function missing(variant: Variant): Sample {
+  return { variant, constructMs: NaN, synthMs: NaN, totalMs: NaN, totalCpuMs: NaN, ownMs: NaN, ownCpuMs: NaN, ownGcMs: NaN, peakHeapMb: NaN, validationMs: NaN };
+}
+
 function figures(result: SizeResult): Figures {
-  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v)!;
+  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v) ?? missing(v);
   const per = (f: (round: Sample[]) => number) => median(result.rounds.map(f));
   const plain = (r: Sample[]) => of(r, 'plain').totalMs;
   return {
@@ -583,7 +609,7 @@ interface BrokenFigures {
 }
 
 function brokenFigures(result: SizeResult): BrokenFigures {
-  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v)!;
+  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v) ?? missing(v);
   const per = (f: (round: Sample[]) => number) => median(result.rounds.map(f));
   const plain = (r: Sample[]) => of(r, 'plain').totalMs;
   const warnCdk = (r: Sample[]) => of(r, 'warn-only').validationMs - of(r, 'warn-only').ownMs - of(r, 'plain').validationMs;
@@ -615,6 +641,29 @@ function brokenTable(results: SizeResult[]): string {
     rows.push(`| ${r.size} | ${r.app.jobs} / ${r.app.connections} / ${r.app.vpcs} / ${r.app.stacks} | ${r.findings.brokenErrors} / ${r.findings.brokenWarnings} | ${r.findings.violations} (${r.findings.violatingResources}) `
       + `| ${(f.plainMs / 1000).toFixed(2)} s | ${times(f.warnRatio)} | ${ms(f.guardOwnMs)} (${pct(f.guardShare)}) | ${pct(f.guardCpuShare)} `
       + `| ${ms(f.cannedCdkMs)} (${pct(f.cannedCdkShare)}) | ${ms(f.warnCdkMs)} (${pct(f.warnCdkShare)}) | ${times(f.cannedRatio)} | ${pct(f.overheadShare)} |`);
+  }
+  return rows.join('\n');
+}
+
+/**
+ * The guard's overhead on each app, in wall time and in the process's CPU time, side by side:
+ * fail mode on the clean app, warn-only on the broken one (medians of per-round values).
+ */
+function overheadTable(results: SizeResult[]): string {
+  const rows = [
+    '| size | guard | plain synth: wall / CPU | guard own, wall (of plain wall) | guard own, CPU (of plain CPU) | CDK\'s report of its violations, canned, CPU (of plain CPU) | whole synth with the guard / plain: wall | same: CPU |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const variant: Variant = r.shape.broken ? 'warn-only' : 'fail';
+    const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v) ?? missing(v);
+    const per = (f: (round: Sample[]) => number) => median(r.rounds.map(f));
+    const canned = r.shape.broken ? per((x) => (of(x, 'canned').totalCpuMs - of(x, 'plain').totalCpuMs) / of(x, 'plain').totalCpuMs) : NaN;
+    rows.push(`| ${r.size} | ${variant} | ${(per((x) => of(x, 'plain').totalMs) / 1000).toFixed(2)} s / ${(per((x) => of(x, 'plain').totalCpuMs) / 1000).toFixed(2)} s `
+      + `| ${ms(per((x) => of(x, variant).ownMs))} (${pct(per((x) => of(x, variant).ownMs / of(x, 'plain').totalMs))}) `
+      + `| ${ms(per((x) => of(x, variant).ownCpuMs))} (${pct(per((x) => of(x, variant).ownCpuMs / of(x, 'plain').totalCpuMs))}) `
+      + `| ${Number.isNaN(canned) ? '—' : pct(canned)} `
+      + `| ${times(per((x) => of(x, variant).totalMs / of(x, 'plain').totalMs))} | ${times(per((x) => of(x, variant).totalCpuMs / of(x, 'plain').totalCpuMs))} |`);
   }
   return rows.join('\n');
 }
@@ -791,10 +840,12 @@ interface Options {
   warmups: number;
   profile: string[];
   json: string;
+  /** Only these variants (plain always kept: every ratio is to it); empty for all. */
+  variants: Variant[];
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { sizes: DEFAULT_SIZES, reps: 3, cliReps: -1, warmups: 1, profile: [], json: path.join(OUT, 'results.json') };
+  const options: Options = { sizes: DEFAULT_SIZES, reps: 3, cliReps: -1, warmups: 1, profile: [], json: path.join(OUT, 'results.json'), variants: [] };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none')
     .flatMap((s) => (s === 'growth' ? GROWTH_SERIES : s === 'growth-broken' ? BROKEN_GROWTH_SERIES : [s]));
   for (let i = 0; i < argv.length; i++) {
@@ -811,12 +862,16 @@ function parseOptions(argv: string[]): Options {
       case '--warmups': options.warmups = Number(value()); break;
       case '--profile': options.profile = list(value()); break;
       case '--json': options.json = value(); break;
-      default: throw new Error(`unknown argument ${arg}: --sizes LIST (${Object.keys(SIZES).join(', ')}, growth, none), --reps N, --cli-reps N, --warmups N, --profile LIST, --json FILE`);
+      case '--variants': options.variants = value().split(',').map((v) => v.trim()).filter((v) => v) as Variant[]; break;
+      default: throw new Error(`unknown argument ${arg}: --sizes LIST (${Object.keys(SIZES).join(', ')}, growth, none), --reps N, --cli-reps N, --warmups N, --profile LIST, --json FILE, --variants LIST (${[...VARIANTS, ...BROKEN_VARIANTS.slice(1)].join(', ')})`);
     }
   }
   for (const size of [...options.sizes, ...options.profile]) {
     if (!SIZES[size]) throw new Error(`unknown size ${size}; sizes: ${Object.keys(SIZES).join(', ')}, growth`);
   }
+  for (const v of options.variants) if (![...VARIANTS, ...BROKEN_VARIANTS].includes(v)) throw new Error(`unknown variant ${v}`);
+  if (options.variants.length && !options.variants.includes('plain')) options.variants.unshift('plain');
+  if (options.variants.includes('canned') && !options.variants.includes('warn-only')) throw new Error('--variants: canned needs warn-only (it replays its report)');
   if (!(options.reps >= 1)) throw new Error('--reps must be at least 1');
   if (!(options.warmups >= 0)) throw new Error('--warmups must be 0 or more');
   // --cli-reps 0 skips the CLI rounds.
@@ -831,6 +886,7 @@ function machine(): string {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
+    if (argv[5]) selectedVariants = argv[5].split(',') as Variant[];
     console.log(RESULT_MARKER + JSON.stringify(await measureSize(argv[1], Number(argv[2]), Number(argv[3]), Number(argv[4]))));
     return;
   }
@@ -843,15 +899,16 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   console.log(`machine: ${machine()}`);
   console.log(`sizes: ${options.sizes.join(', ') || '(none)'}; per size ${options.warmups} warm-up + ${options.reps} measured rounds of `
-    + `${VARIANTS.join(', ')} (broken sizes: ${BROKEN_VARIANTS.join(', ')}) (interleaved), then ${options.cliReps} CLI rounds`);
+    + `${VARIANTS.join(', ')} (broken sizes: ${BROKEN_VARIANTS.join(', ')})${options.variants.length ? `, only ${options.variants.join(', ')}` : ''} (interleaved), then ${options.cliReps} CLI rounds`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   const results: SizeResult[] = [];
   for (const size of options.sizes) {
     const sizeStarted = Date.now();
     process.stderr.write(`${size}: measuring (one process)\n`);
-    results.push(JSON.parse(child(['--child', size, String(options.reps), String(options.cliReps), String(options.warmups)])));
+    results.push(JSON.parse(child(['--child', size, String(options.reps), String(options.cliReps), String(options.warmups), options.variants.join(',')])));
     process.stderr.write(`${size}: done in ${((Date.now() - sizeStarted) / 1000).toFixed(0)} s (load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')})\n`);
   }
+  if (results.length) console.log(`\n### The guard's overhead, wall and CPU (medians of per-round values)\n\n${overheadTable(results)}`);
   const clean = results.filter((r) => !r.shape.broken);
   const broken = results.filter((r) => r.shape.broken);
   if (clean.length) {
