@@ -68,14 +68,29 @@ export class Narration {
 export function distinctFixes(fixes: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const sentence of fixes.flatMap(sentences)) {
-    const peer = /^Peer (\S+) with (\S+) /.exec(sentence);
-    const key = peer ? `peer ${[peer[1], peer[2]].sort().join(' ')}` : sentence;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(sentence);
+  for (const fix of fixes) {
+    for (const sentence of sentences(fix)) {
+      const key = fixKey(sentence);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(sentence);
+    }
   }
   return out;
+}
+
+/** What makes two fix sentences the same step, per sentence (cached like the sentences). */
+const fixKeyCache = new Map<string, string>();
+
+function fixKey(sentence: string): string {
+  let key = fixKeyCache.get(sentence);
+  if (key === undefined) {
+    const peer = /^Peer (\S+) with (\S+) /.exec(sentence);
+    key = peer ? `peer ${[peer[1], peer[2]].sort().join(' ')}` : sentence;
+    if (fixKeyCache.size >= 10_000) fixKeyCache.clear();
+    fixKeyCache.set(sentence, key);
+  }
+  return key;
 }
 
 /** A finding in its short form. */
