@@ -4,12 +4,12 @@ import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
-  ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
+  ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
-import { azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
+import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { servicePathFindings } from './service-paths';
 import { describeAddress, LocatedStore, locateStores } from './store-location';
 import { otherSide, Topology } from './topology';
@@ -238,10 +238,11 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       const changed = alt.selected?.connection.id !== selection.selected?.connection.id;
       if (!alt.selected && !alt.uncertain && selection.selected) {
         findings.push(finding(RULES.failoverNoConnection, job.source, `If ${az} fails, ${unit} ${name} has no suitable connection left: every network-bearing connection is in ${az} or unsuitable, so runs fail until the AZ recovers.`, 'Add a connection (a NETWORK connection is enough) in a subnet of another AZ that reaches every data store.', job.id));
-      } else if (alt.selected && changed && alt.selected.runFailures.length && !altStores.length) {
+      } else if (alt.selected && changed && alt.selected.runFailures.some((r) => !r.unknown) && !altStores.length) {
+        const failing = alt.selected.runFailures.filter((r) => !r.unknown);
         findings.push(finding(RULES.failoverUnreachable, job.source,
-          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), where runs fail: ${alt.selected.runFailures.map((r) => r.message).join('; ')}.`,
-          runFailureExplanations(topo, alt.selected.connection, alt.selected.runFailures).map((e) => e.fix).join(' '), job.id));
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), where runs fail: ${failing.map((r) => r.message).join('; ')}.`,
+          runFailureExplanations(topo, alt.selected.connection, failing).map((e) => e.fix).join(' '), job.id));
       } else if (alt.selected && changed && allReachable === false) {
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
@@ -315,16 +316,23 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       else if (one.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
     }
     const explanations = mergeExplanations(dedupeExplanations(paths), extra);
-    if (selection.selected.runFailures.length) {
+    const failures = selection.selected.runFailures;
+    if (failures.some((f) => !f.unknown)) {
       // The run fails before any store is contacted; the paths still say what else must change.
       verdict = 'UNREACHABLE';
-      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, selection.selected.runFailures));
+      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, failures));
+    } else if (failures.length) {
+      // The run may fail before any store is contacted: never REACHABLE, never an error for it.
+      if (verdict === 'REACHABLE') verdict = 'UNKNOWN';
+      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, failures));
     }
     if (selection.uncertain && verdict !== 'UNKNOWN') {
       explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
       verdict = 'UNKNOWN';
     }
-    plans.push(storePlan(summary, locatedList, verdict, paths, explanations));
+    const associated = associatedGroups(topo, selection.selected.connection, selection.selected.vpc);
+    const plan = storePlan(summary, locatedList, verdict, paths, explanations);
+    plans.push(associated.length ? { ...plan, assumptions: dedupe([...plan.assumptions, associationAssumption(associated, selection.selected.vpc.id)]) } : plan);
   }
   return plans;
 }
@@ -381,17 +389,26 @@ function mergeExplanations(first: Explanation[], more: Explanation[]): Explanati
 }
 
 /** Why runs fail in the selected connection's subnet, as explanations of a store's verdict. */
-function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly { code: string; message: string }[]): Explanation[] {
+function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly Reason[]): Explanation[] {
   const name = summarize(topo, connection, '').name;
-  return failures.map((f) => ({
-    code: 'RUN_FAILS_AT_ENI_CREATION',
-    component: connection.id,
-    source: connection.source,
-    message: `Glue selects connection ${name}, but ${f.message}: every run fails there before any data store is contacted, and Glue does not fall back to the next connection.`,
-    fix: f.code === 'IP_CAPACITY'
-      ? `Use a larger subnet for ${name} (or free addresses in it), or fewer workers.`
-      : `Use security groups of the subnet's VPC on ${name}.`,
-  }));
+  return failures.map((f) => f.unknown
+    ? {
+      code: 'UNKNOWN_SECURITY_GROUP_VPC',
+      component: connection.id,
+      source: connection.source,
+      message: `Glue selects connection ${name}, but ${f.message}. If it is not associated, every run fails there before any data store is contacted (EC2 refuses the ENIs); the verdict is UNKNOWN.`,
+      fix: `Make the association definite (a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
+      unknown: true,
+    }
+    : {
+      code: 'RUN_FAILS_AT_ENI_CREATION',
+      component: connection.id,
+      source: connection.source,
+      message: `Glue selects connection ${name}, but ${f.message}: every run fails there before any data store is contacted, and Glue does not fall back to the next connection.`,
+      fix: f.code === 'IP_CAPACITY'
+        ? `Use a larger subnet for ${name} (or free addresses in it), or fewer workers.`
+        : `Use security groups of the subnet's VPC on ${name}, or associate the group with that VPC (ec2.CfnSecurityGroupVpcAssociation).`,
+    });
 }
 
 /** A store's plan: what is known of the store, then the verdict and its reasons. */
@@ -486,10 +503,14 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
       findings.push(finding(RULES.subnetTooSmall, selected.subnet.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demandText(job)}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,
         `Use a larger subnet (at least /${prefixFor(enisPerRun(job) + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
+    } else if (failure.unknown) {
+      findings.push(finding(RULES.sgVpcUnknown, selected.connection.source,
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group is not associated with ${selected.vpc.id}, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it is, the run proceeds. Which one cannot be told from the inputs.`,
+        `Make the association definite (resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
     } else {
       findings.push(finding(RULES.sgOtherVpc, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. Glue's documented checks at run submission do not look at security groups, so this model assumes Glue still selects the connection and each run fails there (unverified).`,
-        `Give ${name} security groups of ${selected.vpc.id}.`, job.id));
+        `Give ${name} security groups of ${selected.vpc.id}, or associate the group with ${selected.vpc.id} (AWS::EC2::SecurityGroupVpcAssociation, ec2.CfnSecurityGroupVpcAssociation).`, job.id));
     }
   }
   return findings;

@@ -29,6 +29,7 @@ export const RULES = {
   connectionUnresolved: rule('GNP-CONNECTION-UNRESOLVED', 'warning', 'A job lists a connection name that no template or facts file defines'),
   subnetTooSmall: rule('GNP-SUBNET-TOO-SMALL', 'error', 'The subnet Glue selects has fewer free addresses than one job run needs: runs fail there'),
   sgOtherVpc: rule('GNP-CONNECTION-SG-OTHER-VPC', 'error', "A connection's security group belongs to another VPC than its subnet: EC2 refuses the ENIs"),
+  sgVpcUnknown: rule('GNP-CONNECTION-SG-VPC-UNKNOWN', 'warning', "Whether a connection's security group of another VPC is associated with its subnet's VPC cannot be told from the inputs"),
   subnetIpPressure: rule('GNP-SUBNET-IP-PRESSURE', 'warning', 'Concurrent runs of the jobs that can land in a subnet may exhaust its addresses'),
   sgNoSelfReference: rule('GNP-SG-NO-SELF-REFERENCE', 'error', 'No security group of the connection admits all TCP from itself'),
   sgSelfReferenceCidr: rule('GNP-SG-SELF-REFERENCE-CIDR', 'info', "A connection's group admits all TCP from a CIDR covering the whole ENI subnet instead of referencing itself"),

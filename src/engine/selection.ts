@@ -127,6 +127,8 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
   else if (usable === 0) fail('NO_FREE_ADDRESSES', `${subnet.id} (${cidrText}) has no free address${usedText}, so Glue skips it`);
   else if (demand > usable) runFailures.push({ code: 'IP_CAPACITY', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, one run needs ${demand} ENIs` });
   runFailures.push(...foreignGroups(topo, connection, vpc.value));
+  const associated = associatedGroups(topo, connection, vpc.value);
+  if (associated.length) reasons.push({ code: 'SG_ASSOCIATED_VPC', message: associationAssumption(associated, vpc.value.id) });
   return runFailures.length ? { status, reasons, subnet, vpc: vpc.value, runFailures } : { status, reasons, subnet, vpc: vpc.value };
 }
 
@@ -134,15 +136,46 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
  * A security group of another VPC than the subnet's: EC2 refuses to create the ENI. Glue's
  * documented checks at submission do not look at groups, so the connection is still selected and
  * its runs fail (our model; unverified). Only groups whose VPC the model describes are judged.
+ * A group associated with the subnet's VPC (AWS::EC2::SecurityGroupVpcAssociation) may be used
+ * there: no failure, with the assumption that Glue hands it to EC2 as it does any group (Glue
+ * does not document associated groups). An association that may exist, or whose VPC is unknown,
+ * makes the failure undecided (`unknown`), never an error nor a pass.
  */
 function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Reason[] {
   const reasons: Reason[] = [];
   for (const id of connection.securityGroupIds) {
     const group = topo.securityGroup(id);
     if (!group?.vpcId.known || group.vpcId.value === vpc.id || !topo.vpc(group.vpcId.value)) continue;
-    reasons.push({ code: 'SG_OTHER_VPC', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), so EC2 refuses to create the ENIs` });
+    const associations = group.vpcAssociations ?? [];
+    const associated = associations.find((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id);
+    if (associated) continue;
+    const maybe = associations.find((a) => !a.vpcId.known || (a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id));
+    if (maybe) {
+      const why = !maybe.vpcId.known ? `association ${maybe.source.stack}/${maybe.source.logicalId} names a VPC the inputs cannot resolve (${maybe.vpcId.reason})` : maybe.uncertain;
+      reasons.push({ code: 'SG_OTHER_VPC_UNKNOWN', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), and whether it is associated with ${vpc.id} is unknown: ${why}`, unknown: true });
+      continue;
+    }
+    reasons.push({ code: 'SG_OTHER_VPC', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), and is not associated with it (AWS::EC2::SecurityGroupVpcAssociation), so EC2 refuses to create the ENIs` });
   }
   return reasons;
+}
+
+/**
+ * What the plan assumes of groups associated with the ENI subnet's VPC: AWS documents that
+ * interfaces of that VPC may use them, not that Glue accepts them nor how rules that reference
+ * them are evaluated there.
+ */
+export function associationAssumption(groups: readonly string[], vpcId: string): string {
+  return `Security group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} of another VPC ${groups.length > 1 ? 'are' : 'is'} associated with ${vpcId} (AWS::EC2::SecurityGroupVpcAssociation), so EC2 accepts ${groups.length > 1 ? 'them' : 'it'} on the ENIs there; assumed (AWS does not document it): Glue passes ${groups.length > 1 ? 'them' : 'it'} to EC2 as any group, and a rule in ${vpcId} that references ${groups.length > 1 ? 'them' : 'it'} admits the ENIs that wear ${groups.length > 1 ? 'them' : 'it'}, as within one VPC.`;
+}
+
+/** The connection's groups of another VPC that are associated with `vpc`, for the assumption text. */
+export function associatedGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): string[] {
+  return connection.securityGroupIds.filter((id) => {
+    const group = topo.securityGroup(id);
+    return group?.vpcId.known && group.vpcId.value !== vpc.id
+      && (group.vpcAssociations ?? []).some((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id);
+  });
 }
 
 interface S3PathResult { status: 'ok' | 'none' | 'unknown'; message: string }
@@ -269,7 +302,7 @@ function judgedCandidate(topo: Topology, summary: ConnectionSummary, verdict: Su
   let candidate = judgedCandidates.get(verdict);
   if (!candidate) {
     candidate = verdict.status === 'suitable'
-      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` }))] }
+      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: r.unknown ? `${r.message}: Glue selects this connection, and its runs may fail here (it does not fall back to the next one)` : `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` }))] }
       : { connection: summary, status: verdict.status === 'unsuitable' ? 'skipped' : 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') };
     judgedCandidates.set(verdict, candidate);
   }

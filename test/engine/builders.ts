@@ -99,6 +99,17 @@ export class ModelBuilder {
     return this;
   }
 
+  /** Associates group `sg` with another VPC (AWS::EC2::SecurityGroupVpcAssociation); `vpc: undefined` for an unresolved VpcId. */
+  associateGroup(sg: string, vpc: string | undefined, opts: { uncertain?: string } = {}): this {
+    const group = this.model.securityGroups.get(sg)!;
+    (group.vpcAssociations ??= []).push({
+      source: src(`${sg}-assoc`),
+      vpcId: vpc === undefined ? unknown('VpcId is a parameter with no value') : known(vpc),
+      ...(opts.uncertain ? { uncertain: opts.uncertain } : {}),
+    });
+    return this;
+  }
+
   nacl(id: string, vpc: string, subnets: string[], entries: NaclEntrySpec[]): this {
     this.model.networkAcls.set(id, { id, source: src(id), vpcId: known(vpc), isDefault: false, entries: entries.map(naclEntry) });
     for (const s of subnets) {
