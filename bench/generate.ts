@@ -41,6 +41,12 @@ export interface AppShape {
    * stores addressed by endpoint become IP-literal stores. @default true
    */
   readonly rdsStores?: boolean;
+  /**
+   * A broken app, as on a first synthesis with the guard: the benchmark runs the guard in
+   * WARN_ONLY mode on it (it would stop at the first error otherwise) and measures CDK's handling
+   * of the guard's thousands of violations apart. @default false
+   */
+  readonly broken?: boolean;
 }
 
 /** Named sizes. `x1`..`x16` double everything (jobs, VPCs, stacks) at each step: the growth series. */
@@ -55,8 +61,22 @@ export const SIZES: Record<string, AppShape> = {
   x16: { vpcs: 160, jobs: 1600, connectionsPerJob: 2, networkStacks: 16, etlStacks: 16, crossVpcShare: 0.25 },
 };
 
+/**
+ * The broken variant of a size (issue 18): three connections per job, and every connection after
+ * the first reaches a store in a neighbouring VPC that nothing peers, so two stores of three are
+ * unreachable (2,000 jobs: 4,000 errors, and a failover warning per job).
+ */
+function broken(shape: AppShape): AppShape {
+  return { ...shape, connectionsPerJob: 3, crossVpcShare: 1, broken: true };
+}
+
+for (const size of ['large', 'x1', 'x2', 'x4', 'x8']) SIZES[`${size}-broken`] = broken(SIZES[size]);
+
 /** The doubling series, in order. */
 export const GROWTH_SERIES = ['x1', 'x2', 'x4', 'x8', 'x16'];
+
+/** The doubling series of the broken app. */
+export const BROKEN_GROWTH_SERIES = ['x1-broken', 'x2-broken', 'x4-broken', 'x8-broken'];
 
 /** What was generated, for the report. */
 export interface GeneratedApp {

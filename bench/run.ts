@@ -25,10 +25,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { PerformanceEntry, PerformanceObserver } from 'perf_hooks';
 import * as v8 from 'v8';
-import { App, AspectPriority, Aspects, IPolicyValidationContext, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { AppShape, generateApp, GeneratedApp, GROWTH_SERIES, SIZES } from './generate';
+import { AppShape, BROKEN_GROWTH_SERIES, generateApp, GeneratedApp, GROWTH_SERIES, SIZES } from './generate';
 import { formatSummary, Phase, summarizeProfile } from './profile';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../src/cdk/guard';
 import { GuardCheck } from '../src/cdk/private/guard-check';
@@ -61,8 +61,25 @@ const APP_CONTEXT = {
  * - plugin: the app with this library's GlueNetworkValidationPlugin, which reads the templates
  *   CDK wrote instead of rendering the tree (for comparison).
  */
-type Variant = 'plain' | 'fail' | 'annotations' | 'auto-peer' | 'cdk-nag' | 'plugin';
+type Variant = 'plain' | 'fail' | 'annotations' | 'auto-peer' | 'cdk-nag' | 'plugin' | 'warn-only' | 'canned';
 const VARIANTS: Variant[] = ['plain', 'fail', 'annotations', 'auto-peer', 'cdk-nag', 'plugin'];
+/**
+ * The broken app's variants (issue 18):
+ * - warn-only: the guard in WARN_ONLY mode (FAIL would stop at the first error), its thousands
+ *   of findings as warnings in CDK's validation report;
+ * - canned: a plugin that returns, at once, a copy of the report the guard's check returned in
+ *   the previous warn-only synth: what CDK's own handling of those violations costs (building
+ *   the report, looking constructs up, formatting and printing it), without the guard's work.
+ */
+const BROKEN_VARIANTS: Variant[] = ['plain', 'warn-only', 'canned'];
+
+/** The variants --variants keeps (all by default). */
+let selectedVariants: Variant[] | undefined;
+
+function variantsOf(size: string): Variant[] {
+  const all = SIZES[size].broken ? BROKEN_VARIANTS : VARIANTS;
+  return selectedVariants ? all.filter((v) => selectedVariants!.includes(v)) : all;
+}
 
 declare const gc: (() => void) | undefined;
 
@@ -76,16 +93,26 @@ function collect(): void {
 // Timed checks: their own time, without touching src
 // ---------------------------------------------------------------------------------------------
 
+/** CPU time of the process so far (user + system, every thread), ms. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 /** Time spent in a check, and the intervals of its longer calls (to find the GC pauses in them). */
 class OwnTime {
   public ms = 0;
+  /** The process's CPU time (every thread) during the check, ms: steadier than wall time on a busy machine. */
+  public cpuMs = 0;
   public readonly intervals: [number, number][] = [];
   public time<T>(work: () => T): T {
     const start = performance.now();
+    const startCpu = cpuMs();
     try {
       return work();
     } finally {
       const end = performance.now();
+      this.cpuMs += cpuMs() - startCpu;
       this.ms += end - start;
       if (end - start > 1) this.intervals.push([start, end]);
     }
@@ -113,10 +140,27 @@ validationModule.validateTemplates = function timedValidateTemplates(...args: un
 
 /** Where the guard's check of the written templates adds its time: the guard that registered it. */
 let checkOwnTime: OwnTime | undefined;
+/** The last report the guard's check returned, for the canned variant (a deep copy: CDK changes it). */
+let lastGuardReport: PolicyValidationPluginReport | undefined;
 const checkValidate = GuardCheck.prototype.validate;
 GuardCheck.prototype.validate = function timedValidate(this: GuardCheck, context: IPolicyValidationContext): PolicyValidationPluginReport {
-  return checkOwnTime ? checkOwnTime.time(() => checkValidate.call(this, context)) : checkValidate.call(this, context);
+  const report = checkOwnTime ? checkOwnTime.time(() => checkValidate.call(this, context)) : checkValidate.call(this, context);
+  lastGuardReport = structuredClone(report);
+  return report;
 };
+
+/**
+ * A plugin under the guard's name that returns a copy of the guard's last report: CDK's handling
+ * of the guard's violations, measured apart from the guard's work (its own time is the copy).
+ */
+class CannedPlugin implements IPolicyValidationPlugin {
+  public readonly name = 'cdk-glue-netplan';
+  public readonly own = new OwnTime();
+  constructor(private readonly report: PolicyValidationPluginReport) {}
+  public validate(): PolicyValidationPluginReport {
+    return this.own.time(() => structuredClone(this.report));
+  }
+}
 
 /**
  * The guard, timing every visit (the analysis, or in auto-peer mode the repair, runs in the
@@ -185,14 +229,20 @@ interface Sample {
   readonly synthMs: number;
   /** Construction + synth: what `cdk synth` waits for, ms. */
   readonly totalMs: number;
+  /** The same, in the process's CPU time (every thread), ms. */
+  readonly totalCpuMs: number;
   /** The check's own time (guard visits, plugin validate), ms. */
   readonly ownMs: number;
+  /** The check's own CPU time, ms. */
+  readonly ownCpuMs: number;
   /** The GC pauses within the check's own time, ms. */
   readonly ownGcMs: number;
   /** Peak used V8 heap above the heap after the forced GC, MB. */
   readonly peakHeapMb: number;
   /** CDK's validation phase (built-in checks, plugins, report), ms; the check's own time included. */
   readonly validationMs: number;
+  /** Characters CDK printed to the console (its validation report, when it only warns). */
+  readonly printedChars?: number;
 }
 
 /** Runs `work` and returns the peak used heap above the current one (after a forced GC), MB. */
@@ -212,18 +262,22 @@ interface Synthesized {
   readonly generated: GeneratedApp;
   readonly planJson?: string;
   readonly validationError?: string;
+  /** The guard's violations in CDK's report, and the violating resources they list. */
+  readonly violations?: { violations: number; resources: number };
 }
 
 async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesized> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `glue-netplan-bench-${variant}-`));
   collect();
   let guard: TimedGuard | undefined;
-  let plugin: TimedNag | TimedPlugin | undefined;
+  let plugin: TimedNag | TimedPlugin | CannedPlugin | undefined;
   let validationError: string | undefined;
   let generated: GeneratedApp | undefined;
-  let times = { start: 0, constructed: 0, end: 0 };
+  let times = { start: 0, constructed: 0, end: 0, cpuStart: 0, cpuEnd: 0 };
+  let printedChars = 0;
   const { peakHeapMb } = withPeakHeap(() => {
     const start = performance.now();
+    const cpuStart = cpuMs();
     const app = new App({ outdir, context: APP_CONTEXT });
     generated = generateApp(app, SIZES[sizeName]);
     checkOwnTime = undefined;
@@ -231,11 +285,20 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     if (variant === 'fail') guard = new TimedGuard({ mode: GuardMode.FAIL });
     if (variant === 'annotations') guard = new TimedGuard({ mode: GuardMode.FAIL, reporting: GuardReporting.ANNOTATIONS });
     if (variant === 'auto-peer') guard = new TimedGuard({ mode: GuardMode.AUTO_PEER });
+    if (variant === 'warn-only') guard = new TimedGuard({ mode: GuardMode.WARN_ONLY });
     // As the guard's documentation says: last, after the aspects that change the app.
     if (guard) Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
     if (variant === 'cdk-nag') Validations.of(app).addPlugins(plugin = new TimedNag(app));
     if (variant === 'plugin') Validations.of(app).addPlugins(plugin = new TimedPlugin());
+    if (variant === 'canned') {
+      if (!lastGuardReport) throw new Error('the canned variant runs after a warn-only synth');
+      Validations.of(app).addPlugins(plugin = new CannedPlugin(lastGuardReport));
+    }
     const constructed = performance.now();
+    // CDK prints a report with warnings only (warn-only) to the console, as `cdk synth` does: it
+    // is formatted as usual and counted, not written, so the benchmark's output stays readable.
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => { printedChars += args.map(String).join(' ').length; };
     try {
       app.synth();
     } catch (e) {
@@ -244,8 +307,10 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
       const text = `${(e as Error)?.name} ${(e as Error)?.message ?? String(e)}`;
       if (!['cdk-nag', 'plugin', 'fail'].includes(variant) || !/ValidationFailed|Validation failed/.test(text)) throw e;
       validationError = (e as Error).message;
+    } finally {
+      console.error = consoleError;
     }
-    times = { start, constructed, end: performance.now() };
+    times = { start, constructed, end: performance.now(), cpuStart, cpuEnd: cpuMs() };
   });
   const own = guard?.own ?? plugin?.own;
   const sample: Sample = {
@@ -253,12 +318,19 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     constructMs: times.constructed - times.start,
     synthMs: times.end - times.constructed,
     totalMs: times.end - times.start,
+    totalCpuMs: times.cpuEnd - times.cpuStart,
     ownMs: own?.ms ?? 0,
+    ownCpuMs: own?.cpuMs ?? 0,
     ownGcMs: await gcPauseWithin(own?.intervals ?? []),
     peakHeapMb,
     validationMs,
+    printedChars,
   };
-  return { sample, outdir, generated: generated!, planJson: guard?.lastPlanJson, validationError };
+  const report = variant === 'warn-only' || variant === 'fail' ? lastGuardReport : undefined;
+  return {
+    sample, outdir, generated: generated!, planJson: guard?.lastPlanJson, validationError,
+    violations: report ? { violations: report.violations.length, resources: report.violations.reduce((n, v) => n + v.violatingResources.length, 0) } : undefined,
+  };
 }
 
 function templateFiles(outdir: string): string[] {
@@ -275,11 +347,11 @@ function countResources(outdir: string): number {
     .reduce((n, file) => n + Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {}).length, 0);
 }
 
-function errorCount(planJson: string | undefined): number {
+function errorCount(planJson: string | undefined, severity = 'error'): number {
   if (!planJson) return 0;
   const plan = JSON.parse(planJson);
   const findings = [...plan.findings, ...plan.jobs.flatMap((j: any) => j.findings)];
-  return findings.filter((f: any) => f.severity === 'error').length;
+  return findings.filter((f: any) => f.severity === severity).length;
 }
 
 function median(values: number[]): number {
@@ -318,7 +390,11 @@ interface SizeResult {
   readonly size: string;
   readonly shape: AppShape;
   readonly app: AppFacts;
-  readonly findings: { failErrors: number; annotationErrors: number; autoPeerErrors: number; nagFindings: number };
+  readonly findings: {
+    failErrors: number; annotationErrors: number; autoPeerErrors: number; nagFindings: number;
+    /** The broken app: the guard's findings (warn-only), and its violations in CDK's report. */
+    brokenErrors?: number; brokenWarnings?: number; violations?: number; violatingResources?: number;
+  };
   readonly rounds: Sample[][];
   readonly cli: CliSamples;
 }
@@ -328,7 +404,7 @@ async function measureSize(sizeName: string, reps: number, cliReps: number, warm
   // Warm-up rounds on the same app, not counted: module loading, JIT and heap growth would
   // otherwise land on the first variant measured.
   for (let w = 0; w < warmups; w++) {
-    for (const variant of VARIANTS) {
+    for (const variant of variantsOf(sizeName)) {
       const { sample, outdir } = await synthOnce(sizeName, variant);
       process.stderr.write(`  ${sizeName} warm-up ${w + 1}/${warmups} ${variant}: ${(sample.totalMs / 1000).toFixed(2)} s\n`);
       fs.rmSync(outdir, { recursive: true, force: true });
@@ -338,14 +414,14 @@ async function measureSize(sizeName: string, reps: number, cliReps: number, warm
   const rounds: Sample[][] = [];
   let cliOutdir: string | undefined;
   let app: AppFacts | undefined;
-  const findings = { failErrors: 0, annotationErrors: 0, autoPeerErrors: 0, nagFindings: 0 };
+  const findings: SizeResult['findings'] = { failErrors: 0, annotationErrors: 0, autoPeerErrors: 0, nagFindings: 0 };
   for (let r = 0; r < reps; r++) {
     const round: Sample[] = [];
-    for (const variant of VARIANTS) {
+    for (const variant of variantsOf(sizeName)) {
       const result = await synthOnce(sizeName, variant);
       round.push(result.sample);
       process.stderr.write(`  ${sizeName} round ${r + 1}/${reps} ${variant}: ${(result.sample.totalMs / 1000).toFixed(2)} s `
-        + `(own ${result.sample.ownMs.toFixed(0)} ms of which GC ${result.sample.ownGcMs.toFixed(0)} ms, peak heap +${result.sample.peakHeapMb.toFixed(0)} MB)\n`);
+        + `(CPU ${(result.sample.totalCpuMs / 1000).toFixed(2)} s; own ${result.sample.ownMs.toFixed(0)} ms, CPU ${result.sample.ownCpuMs.toFixed(0)} ms, of which GC ${result.sample.ownGcMs.toFixed(0)} ms, peak heap +${result.sample.peakHeapMb.toFixed(0)} MB)\n`);
       if (r === 0) {
         if (variant === 'plain') {
           const files = templateFiles(result.outdir);
@@ -367,6 +443,12 @@ async function measureSize(sizeName: string, reps: number, cliReps: number, warm
           findings.autoPeerErrors = errorCount(result.planJson);
           app = { ...app!, autoPeerResources: countResources(result.outdir) - app!.resources };
         }
+        if (variant === 'warn-only') {
+          findings.brokenErrors = errorCount(result.planJson);
+          findings.brokenWarnings = errorCount(result.planJson, 'warning');
+          findings.violations = result.violations?.violations;
+          findings.violatingResources = result.violations?.resources;
+        }
         if (variant === 'cdk-nag') findings.nagFindings = (result.validationError?.match(/Acknowledge with/g) ?? []).length;
       }
       if (variant === 'plain' && !cliOutdir) cliOutdir = result.outdir;
@@ -378,6 +460,10 @@ async function measureSize(sizeName: string, reps: number, cliReps: number, warm
   // The CLI over the plain app's cdk.out, against reading and JSON.parse of the same files.
   const files = templateFiles(cliOutdir!);
   const cli: CliSamples = { runCliMs: [], planMs: [], floorMs: [], runCliPeakHeapMb: [] };
+  if (cliReps === 0) {
+    fs.rmSync(cliOutdir!, { recursive: true, force: true });
+    return { size: sizeName, shape: SIZES[sizeName], app: app!, findings, rounds, cli };
+  }
   const options = parseCliArgs([cliOutdir!]);
   if (options === 'help') throw new Error('unexpected --help');
   let sink = 0;
@@ -447,8 +533,13 @@ interface Figures {
   readonly cliHeapMb: number;
 }
 
+/** A variant left out with --variants: every figure from it is NaN. */
+function missing(variant: Variant): Sample {
+  return { variant, constructMs: NaN, synthMs: NaN, totalMs: NaN, totalCpuMs: NaN, ownMs: NaN, ownCpuMs: NaN, ownGcMs: NaN, peakHeapMb: NaN, validationMs: NaN };
+}
+
 function figures(result: SizeResult): Figures {
-  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v)!;
+  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v) ?? missing(v);
   const per = (f: (round: Sample[]) => number) => median(result.rounds.map(f));
   const plain = (r: Sample[]) => of(r, 'plain').totalMs;
   return {
@@ -485,6 +576,119 @@ function figures(result: SizeResult): Figures {
   };
 }
 
+function cliFigures(result: SizeResult) {
+  return {
+    floorMs: median(result.cli.floorMs),
+    planMs: median(result.cli.planMs),
+    cliMs: median(result.cli.runCliMs),
+    cliHeapMb: median(result.cli.runCliPeakHeapMb),
+  };
+}
+
+/** The broken app's figures (issue 18): medians of per-round values. */
+interface BrokenFigures {
+  readonly plainMs: number;
+  /** warn-only total / plain total. */
+  readonly warnRatio: number;
+  /** The guard's own time (its check of the templates), ms and of plain. */
+  readonly guardOwnMs: number;
+  readonly guardShare: number;
+  readonly guardCpuShare: number;
+  /** CDK's handling of the guard's report within the warn-only synth: its validation phase beyond plain's and the guard's own time. */
+  readonly warnCdkMs: number;
+  readonly warnCdkShare: number;
+  /** The same, measured with the canned plugin (the guard's report, returned at once). */
+  readonly cannedCdkMs: number;
+  readonly cannedCdkShare: number;
+  /** canned total / plain total. */
+  readonly cannedRatio: number;
+  /** The guard's overhead: its own time plus CDK's handling of its report (canned), of plain. */
+  readonly overheadShare: number;
+  readonly heapPlainMb: number;
+  readonly heapWarnMb: number;
+}
+
+function brokenFigures(result: SizeResult): BrokenFigures {
+  const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v) ?? missing(v);
+  const per = (f: (round: Sample[]) => number) => median(result.rounds.map(f));
+  const plain = (r: Sample[]) => of(r, 'plain').totalMs;
+  const warnCdk = (r: Sample[]) => of(r, 'warn-only').validationMs - of(r, 'warn-only').ownMs - of(r, 'plain').validationMs;
+  const cannedCdk = (r: Sample[]) => of(r, 'canned').validationMs - of(r, 'plain').validationMs;
+  return {
+    plainMs: per(plain),
+    warnRatio: per((r) => of(r, 'warn-only').totalMs / plain(r)),
+    guardOwnMs: per((r) => of(r, 'warn-only').ownMs),
+    guardShare: per((r) => of(r, 'warn-only').ownMs / plain(r)),
+    guardCpuShare: per((r) => (of(r, 'warn-only').ownMs - of(r, 'warn-only').ownGcMs) / plain(r)),
+    warnCdkMs: per(warnCdk),
+    warnCdkShare: per((r) => warnCdk(r) / plain(r)),
+    cannedCdkMs: per(cannedCdk),
+    cannedCdkShare: per((r) => cannedCdk(r) / plain(r)),
+    cannedRatio: per((r) => of(r, 'canned').totalMs / plain(r)),
+    overheadShare: per((r) => (of(r, 'warn-only').ownMs + cannedCdk(r)) / plain(r)),
+    heapPlainMb: per((r) => of(r, 'plain').peakHeapMb),
+    heapWarnMb: per((r) => of(r, 'warn-only').peakHeapMb),
+  };
+}
+
+function brokenTable(results: SizeResult[]): string {
+  const rows = [
+    '| size | jobs / connections / VPCs / stacks | guard findings (errors / warnings) | violations (resources) | plain synth | warn-only / plain | guard own (of plain) | guard own excl. GC (of plain) | CDK\'s report of them, canned (of plain) | same, in the warn-only synth (of plain) | canned / plain | guard own + CDK\'s report (of plain) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const f = brokenFigures(r);
+    rows.push(`| ${r.size} | ${r.app.jobs} / ${r.app.connections} / ${r.app.vpcs} / ${r.app.stacks} | ${r.findings.brokenErrors} / ${r.findings.brokenWarnings} | ${r.findings.violations} (${r.findings.violatingResources}) `
+      + `| ${(f.plainMs / 1000).toFixed(2)} s | ${times(f.warnRatio)} | ${ms(f.guardOwnMs)} (${pct(f.guardShare)}) | ${pct(f.guardCpuShare)} `
+      + `| ${ms(f.cannedCdkMs)} (${pct(f.cannedCdkShare)}) | ${ms(f.warnCdkMs)} (${pct(f.warnCdkShare)}) | ${times(f.cannedRatio)} | ${pct(f.overheadShare)} |`);
+  }
+  return rows.join('\n');
+}
+
+/**
+ * The guard's overhead on each app, in wall time and in the process's CPU time, side by side:
+ * fail mode on the clean app, warn-only on the broken one (medians of per-round values).
+ */
+function overheadTable(results: SizeResult[]): string {
+  const rows = [
+    '| size | guard | plain synth: wall / CPU | guard own, wall (of plain wall) | guard own, CPU (of plain CPU) | CDK\'s report of its violations, canned, CPU (of plain CPU) | whole synth with the guard / plain: wall | same: CPU |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const variant: Variant = r.shape.broken ? 'warn-only' : 'fail';
+    const of = (round: Sample[], v: Variant) => round.find((s) => s.variant === v) ?? missing(v);
+    const per = (f: (round: Sample[]) => number) => median(r.rounds.map(f));
+    const canned = r.shape.broken ? per((x) => (of(x, 'canned').totalCpuMs - of(x, 'plain').totalCpuMs) / of(x, 'plain').totalCpuMs) : NaN;
+    rows.push(`| ${r.size} | ${variant} | ${(per((x) => of(x, 'plain').totalMs) / 1000).toFixed(2)} s / ${(per((x) => of(x, 'plain').totalCpuMs) / 1000).toFixed(2)} s `
+      + `| ${ms(per((x) => of(x, variant).ownMs))} (${pct(per((x) => of(x, variant).ownMs / of(x, 'plain').totalMs))}) `
+      + `| ${ms(per((x) => of(x, variant).ownCpuMs))} (${pct(per((x) => of(x, variant).ownCpuMs / of(x, 'plain').totalCpuMs))}) `
+      + `| ${Number.isNaN(canned) ? '—' : pct(canned)} `
+      + `| ${times(per((x) => of(x, variant).totalMs / of(x, 'plain').totalMs))} | ${times(per((x) => of(x, variant).totalCpuMs / of(x, 'plain').totalCpuMs))} |`);
+  }
+  return rows.join('\n');
+}
+
+function brokenGrowthTable(results: SizeResult[]): string | undefined {
+  const series = BROKEN_GROWTH_SERIES.filter((s) => results.some((r) => r.size === s));
+  if (series.length < 2) return undefined;
+  const step = (a: number, b: number) => `${times(b / a)} (${Math.log2(b / a).toFixed(2)})`;
+  const rows = [
+    '| step | jobs | plain synth (x, exponent) | guard own (x, exponent) | CDK\'s report, canned (x, exponent) | peak heap plain / warn-only |',
+    '|---|---|---|---|---|---|',
+  ];
+  let previous: BrokenFigures | undefined;
+  for (const size of series) {
+    const r = results.find((x) => x.size === size)!;
+    const f = brokenFigures(r);
+    const p = previous;
+    rows.push(`| ${size} | ${r.app.jobs} | ${(f.plainMs / 1000).toFixed(2)} s${p ? ` ${step(p.plainMs, f.plainMs)}` : ''} `
+      + `| ${ms(f.guardOwnMs)}${p ? ` ${step(p.guardOwnMs, f.guardOwnMs)}` : ''} | ${ms(f.cannedCdkMs)}${p && p.cannedCdkMs > 0 && f.cannedCdkMs > 0 ? ` ${step(p.cannedCdkMs, f.cannedCdkMs)}` : ''} `
+      + `| ${mb(f.heapPlainMb)} / ${mb(f.heapWarnMb)} |`);
+    previous = f;
+  }
+  return rows.join('\n');
+}
+
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const times = (x: number) => `${x.toFixed(2)}x`;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -510,7 +714,7 @@ function cliTable(results: SizeResult[]): string {
     '|---|---|---|---|---|---|',
   ];
   for (const r of results) {
-    const f = figures(r);
+    const f = cliFigures(r);
     rows.push(`| ${r.size} | ${r.app.templateFiles} (${(r.app.templateBytes / 1e6).toFixed(1)}) | ${f.floorMs.toFixed(1)} ms | ${ms(f.planMs)} (${times(f.planMs / f.floorMs)}) `
       + `| ${ms(f.cliMs)} (${times(f.cliMs / f.floorMs)}) | ${mb(f.cliHeapMb)} |`);
   }
@@ -561,6 +765,7 @@ const GUARD_PHASES: Phase[] = [
   { name: 'readTemplates: read the templates CDK wrote', functionName: 'readTemplates', file: 'src/cdk/private/validation-report.ts' },
   { name: 'addConstructPaths: paths CDK did not write', functionName: 'addConstructPaths', file: 'src/cdk/private/guard-check.ts' },
   { name: 'findingsReport: violations for CDK\'s report', functionName: 'findingsReport', file: 'src/cdk/private/validation-report.ts' },
+  { name: 'findingsReport > shortFinding: each finding said short', functionName: 'shortFinding', file: 'src/report/short-findings.ts' },
   { name: 'buildModel: templates to model', functionName: 'buildModel', file: 'src/ingest/resources.ts' },
   { name: 'buildPlan: selection, store location, findings', functionName: 'buildPlan', file: 'src/engine/planner.ts' },
   { name: 'buildPlan > tracePath: hop-by-hop paths', functionName: 'tracePath', file: 'src/engine/path.ts' },
@@ -568,6 +773,8 @@ const GUARD_PHASES: Phase[] = [
   { name: 'materializeRemedy: adding the constructs', functionName: 'materializeRemedy', file: 'src/cdk/private/auto-peer.ts' },
   { name: 'report: Validations/Annotations per finding', functionName: 'report', file: 'src/cdk/guard.ts' },
   { name: 'writePlan: plan JSON and Markdown into cdk.out', functionName: 'writePlan', file: 'src/cdk/guard.ts' },
+  { name: 'writePlan > writeJson: the plan file', functionName: 'writeJson', file: 'src/report/json.ts' },
+  { name: 'writePlan > toMarkdown: the Markdown report', functionName: 'toMarkdown', file: 'src/report/markdown.ts' },
 ];
 
 /** The steps of a whole run. */
@@ -580,6 +787,10 @@ const RUN_PHASES: Phase[] = [
   { name: 'CDK validateTree', functionName: 'validateTree', file: 'core/lib/private/synthesis.js' },
   { name: 'CDK synthesizeTree (templates, assets, manifest)', functionName: 'synthesizeTree', file: 'core/lib/private/synthesis.js' },
   { name: 'CDK validateTemplates (built-in CloudFormation validation and plugins)', functionName: 'validateTemplates', file: 'core/lib/private/synthesis-validation.js' },
+  { name: 'CDK validateTemplates > the construct tree for the report', functionName: 'ConstructTree', file: 'core/lib/validation/private/construct-tree.js' },
+  { name: 'CDK validateTemplates > acknowledgements', functionName: 'collectSuppressions', file: 'core/lib/private/synthesis-validation.js' },
+  { name: 'CDK validateTemplates > the report as JSON (constructs, traces)', functionName: 'formatJson', file: 'core/lib/validation/private/report.js' },
+  { name: 'CDK validateTemplates > the report as text', functionName: 'formatValidationReports', file: 'core/lib/validation/private/modern-formatter.js' },
 ];
 
 async function profileChild(size: string, variant: Variant, file: string): Promise<Sample> {
@@ -629,12 +840,14 @@ interface Options {
   warmups: number;
   profile: string[];
   json: string;
+  /** Only these variants (plain always kept: every ratio is to it); empty for all. */
+  variants: Variant[];
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { sizes: DEFAULT_SIZES, reps: 3, cliReps: 0, warmups: 1, profile: [], json: path.join(OUT, 'results.json') };
+  const options: Options = { sizes: DEFAULT_SIZES, reps: 3, cliReps: -1, warmups: 1, profile: [], json: path.join(OUT, 'results.json'), variants: [] };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none')
-    .flatMap((s) => (s === 'growth' ? GROWTH_SERIES : [s]));
+    .flatMap((s) => (s === 'growth' ? GROWTH_SERIES : s === 'growth-broken' ? BROKEN_GROWTH_SERIES : [s]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -649,15 +862,20 @@ function parseOptions(argv: string[]): Options {
       case '--warmups': options.warmups = Number(value()); break;
       case '--profile': options.profile = list(value()); break;
       case '--json': options.json = value(); break;
-      default: throw new Error(`unknown argument ${arg}: --sizes LIST (${Object.keys(SIZES).join(', ')}, growth, none), --reps N, --cli-reps N, --warmups N, --profile LIST, --json FILE`);
+      case '--variants': options.variants = value().split(',').map((v) => v.trim()).filter((v) => v) as Variant[]; break;
+      default: throw new Error(`unknown argument ${arg}: --sizes LIST (${Object.keys(SIZES).join(', ')}, growth, none), --reps N, --cli-reps N, --warmups N, --profile LIST, --json FILE, --variants LIST (${[...VARIANTS, ...BROKEN_VARIANTS.slice(1)].join(', ')})`);
     }
   }
   for (const size of [...options.sizes, ...options.profile]) {
     if (!SIZES[size]) throw new Error(`unknown size ${size}; sizes: ${Object.keys(SIZES).join(', ')}, growth`);
   }
+  for (const v of options.variants) if (![...VARIANTS, ...BROKEN_VARIANTS].includes(v)) throw new Error(`unknown variant ${v}`);
+  if (options.variants.length && !options.variants.includes('plain')) options.variants.unshift('plain');
+  if (options.variants.includes('canned') && !options.variants.includes('warn-only')) throw new Error('--variants: canned needs warn-only (it replays its report)');
   if (!(options.reps >= 1)) throw new Error('--reps must be at least 1');
   if (!(options.warmups >= 0)) throw new Error('--warmups must be 0 or more');
-  if (!options.cliReps) options.cliReps = Math.max(5, options.reps * 3);
+  // --cli-reps 0 skips the CLI rounds.
+  if (options.cliReps < 0 || Number.isNaN(options.cliReps)) options.cliReps = Math.max(5, options.reps * 3);
   return options;
 }
 
@@ -668,6 +886,7 @@ function machine(): string {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
+    if (argv[5]) selectedVariants = argv[5].split(',') as Variant[];
     console.log(RESULT_MARKER + JSON.stringify(await measureSize(argv[1], Number(argv[2]), Number(argv[3]), Number(argv[4]))));
     return;
   }
@@ -680,24 +899,34 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   console.log(`machine: ${machine()}`);
   console.log(`sizes: ${options.sizes.join(', ') || '(none)'}; per size ${options.warmups} warm-up + ${options.reps} measured rounds of `
-    + `${VARIANTS.join(', ')} (interleaved), then ${options.cliReps} CLI rounds`);
+    + `${VARIANTS.join(', ')} (broken sizes: ${BROKEN_VARIANTS.join(', ')})${options.variants.length ? `, only ${options.variants.join(', ')}` : ''} (interleaved), then ${options.cliReps} CLI rounds`);
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   const results: SizeResult[] = [];
   for (const size of options.sizes) {
     const sizeStarted = Date.now();
     process.stderr.write(`${size}: measuring (one process)\n`);
-    results.push(JSON.parse(child(['--child', size, String(options.reps), String(options.cliReps), String(options.warmups)])));
-    process.stderr.write(`${size}: done in ${((Date.now() - sizeStarted) / 1000).toFixed(0)} s\n`);
+    results.push(JSON.parse(child(['--child', size, String(options.reps), String(options.cliReps), String(options.warmups), options.variants.join(',')])));
+    process.stderr.write(`${size}: done in ${((Date.now() - sizeStarted) / 1000).toFixed(0)} s (load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')})\n`);
   }
-  if (results.length) {
-    console.log(`\n### Synth (medians of per-round ratios; "own" = time inside the check itself)\n\n${synthTable(results)}`);
-    console.log(`\n### CLI over the plain app's cdk.out\n\n${cliTable(results)}`);
-    const growth = growthTable(results);
+  if (results.length) console.log(`\n### The guard's overhead, wall and CPU (medians of per-round values)\n\n${overheadTable(results)}`);
+  const clean = results.filter((r) => !r.shape.broken);
+  const broken = results.filter((r) => r.shape.broken);
+  if (clean.length) {
+    console.log(`\n### Synth (medians of per-round ratios; "own" = time inside the check itself)\n\n${synthTable(clean)}`);
+    const growth = growthTable(clean);
     if (growth) console.log(`\n### Doubling (x = ratio to the previous step, exponent = log2 of it)\n\n${growth}`);
-    console.log(`\n${details(results)}`);
+    console.log(`\n${details(clean)}`);
   }
+  if (broken.length) {
+    console.log(`\n### The broken app, guard in WARN_ONLY (medians of per-round ratios)\n\n${brokenTable(broken)}`);
+    const growth = brokenGrowthTable(broken);
+    if (growth) console.log(`\n### Doubling, broken app (x = ratio to the previous step, exponent = log2 of it)\n\n${growth}`);
+  }
+  const withCli = results.filter((r) => r.cli.planMs.length > 0);
+  if (withCli.length) console.log(`\n### CLI over the plain app's cdk.out\n\n${cliTable(withCli)}`);
   const profiles: { size: string; variant: Variant; file: string; sample: Sample }[] = [];
   for (const size of options.profile) {
-    for (const variant of ['fail', 'auto-peer'] as Variant[]) {
+    for (const variant of (SIZES[size].broken ? ['warn-only'] : ['fail', 'auto-peer']) as Variant[]) {
       fs.mkdirSync(OUT, { recursive: true });
       const file = path.join(OUT, `${size}-${variant}.cpuprofile`);
       process.stderr.write(`${size}: profiling ${variant}\n`);
@@ -707,8 +936,8 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   fs.mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
-  fs.writeFileSync(options.json, `${JSON.stringify({ machine: machine(), options, results, figures: results.map((r) => ({ size: r.size, ...figures(r) })), profiles }, null, 2)}\n`);
-  console.log(`\n(${((Date.now() - started) / 60000).toFixed(1)} min; raw samples in ${path.relative(REPO, path.resolve(options.json))})`);
+  fs.writeFileSync(options.json, `${JSON.stringify({ machine: machine(), options, results, figures: results.map((r) => ({ size: r.size, ...(r.shape.broken ? brokenFigures(r) : figures(r)) })), profiles }, null, 2)}\n`);
+  console.log(`\n(${((Date.now() - started) / 60000).toFixed(1)} min; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}; raw samples in ${path.relative(REPO, path.resolve(options.json))})`);
 }
 
 main(process.argv.slice(2)).catch((e) => {

@@ -144,7 +144,8 @@ export interface GlueNetworkGuardProps {
   /**
    * Name of the file, in the cloud assembly directory (`cdk.out`), that receives the plan as a
    * Markdown report (summary table, a Mermaid diagram per job with a problem, the hop-by-hop
-   * explanation and fix of each blocked path: what `glue-netplan --format markdown` prints).
+   * explanation and fix of each blocked path: what `glue-netplan --format markdown` prints, with
+   * a section for the first 50 jobs that have something to say; the table lists every job).
    * Set to an empty string to write nothing.
    *
    * @default 'glue-netplan.report.md'
@@ -424,9 +425,16 @@ export class GlueNetworkGuard implements IAspect {
     // Compact and written a job at a time: the file is for machines (the CLI's JSON contract), and
     // a large app's plan is tens of megabytes. `lastPlanJson` and `glue-netplan --format json` indent.
     if (this.planFileName !== '') writeChunked(path.join(outdir, this.planFileName), (write) => { writeJson(this.lastPlan!, write); write('\n'); });
-    if (this.reportFileName !== '') fs.writeFileSync(path.join(outdir, this.reportFileName), toMarkdown(this.lastPlan));
+    if (this.reportFileName !== '') fs.writeFileSync(path.join(outdir, this.reportFileName), toMarkdown(this.lastPlan, { maxJobSections: REPORT_JOB_SECTIONS }));
   }
 }
+
+/**
+ * The job sections of the Markdown report file: an app broken in many places would otherwise get
+ * a section per job, megabytes no one reads (and no pull request comment holds), written on every
+ * synthesis. The summary table lists every job, the plan file has every path.
+ */
+const REPORT_JOB_SECTIONS = 50;
 
 /** Facts documents as one: the entries of each list, in order. */
 function mergeFacts(documents: FactsDocument[]): FactsDocument | undefined {

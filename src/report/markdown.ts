@@ -20,6 +20,11 @@ export interface MarkdownOptions {
    * Default 25, so a large app's report stays readable (a GitHub comment holds 65,536 characters).
    */
   readonly maxSections?: number;
+  /**
+   * At most this many job sections in all (the first ones, in the plan's order); the other jobs
+   * are in the summary table only, and a line says how many. Default: no limit.
+   */
+  readonly maxJobSections?: number;
 }
 
 export const DEFAULT_RULES_URL = RULES_URL;
@@ -169,10 +174,16 @@ export function toMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
 
   // Sections: every job in a small app; in a large one, the jobs with something to say.
   const maxSections = options.maxSections ?? 25;
-  const sectioned = plan.jobs.length <= maxSections ? plan.jobs : plan.jobs.filter((j) => hasProblem(j) || j.findings.length > 0);
-  if (sectioned.length < plan.jobs.length) {
-    const quiet = plan.jobs.length - sectioned.length;
+  const worthSaying = plan.jobs.length <= maxSections ? plan.jobs : plan.jobs.filter((j) => hasProblem(j) || j.findings.length > 0);
+  if (worthSaying.length < plan.jobs.length) {
+    const quiet = plan.jobs.length - worthSaying.length;
     lines.push(`<sub>${count(quiet, 'job')} with every store reachable, in every what-if, and no finding ${quiet === 1 ? 'is' : 'are'} in the table above only (more than ${maxSections} jobs); \`glue-netplan --format json\` has every path.</sub>`, '');
+  }
+  const maxJobSections = options.maxJobSections ?? Infinity;
+  const sectioned = worthSaying.length > maxJobSections ? worthSaying.slice(0, maxJobSections) : worthSaying;
+  if (sectioned.length < worthSaying.length) {
+    const more = worthSaying.length - sectioned.length;
+    lines.push(`<sub>Only the first ${count(sectioned.length, 'job')} ${sectioned.length === 1 ? 'has a section' : 'have a section'}: ${count(more, 'more job')} with a problem or a finding ${more === 1 ? 'is' : 'are'} in the table above only; \`glue-netplan --format markdown\` says every one, the plan file has every path.</sub>`, '');
   }
 
   for (const job of sectioned) {

@@ -12,9 +12,21 @@ import { DataStorePlan, Explanation, Finding, JobPlan, Plan, RULES } from '../en
  */
 export const GLUE_ENI_PLACEMENT = "Glue places ENIs in one connection's subnet only and never checks the others' reachability.";
 
+/**
+ * The sentences of the texts split lately: a report of thousands of findings tells the same
+ * explanations and fixes over and over. Emptied when it grows large; the arrays are never changed.
+ */
+const sentenceCache = new Map<string, readonly string[]>();
+
 /** Sentences: a full stop followed by a space and a capital (CIDRs, `10.1.0.0/24.`, and ids stay whole). */
-export function sentences(text: string): string[] {
-  return text.split(/(?<=\.)\s+(?=[A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0);
+export function sentences(text: string): readonly string[] {
+  let split = sentenceCache.get(text);
+  if (split === undefined) {
+    split = text.split(/(?<=\.)\s+(?=[A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0);
+    if (sentenceCache.size >= 10_000) sentenceCache.clear();
+    sentenceCache.set(text, split);
+  }
+  return split;
 }
 
 /**
@@ -56,14 +68,29 @@ export class Narration {
 export function distinctFixes(fixes: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const sentence of fixes.flatMap(sentences)) {
-    const peer = /^Peer (\S+) with (\S+) /.exec(sentence);
-    const key = peer ? `peer ${[peer[1], peer[2]].sort().join(' ')}` : sentence;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(sentence);
+  for (const fix of fixes) {
+    for (const sentence of sentences(fix)) {
+      const key = fixKey(sentence);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(sentence);
+    }
   }
   return out;
+}
+
+/** What makes two fix sentences the same step, per sentence (cached like the sentences). */
+const fixKeyCache = new Map<string, string>();
+
+function fixKey(sentence: string): string {
+  let key = fixKeyCache.get(sentence);
+  if (key === undefined) {
+    const peer = /^Peer (\S+) with (\S+) /.exec(sentence);
+    key = peer ? `peer ${[peer[1], peer[2]].sort().join(' ')}` : sentence;
+    if (fixKeyCache.size >= 10_000) fixKeyCache.clear();
+    fixKeyCache.set(sentence, key);
+  }
+  return key;
 }
 
 /** A finding in its short form. */
@@ -76,10 +103,19 @@ export interface ShortFinding {
   readonly fixes: string[];
 }
 
+/** Each plan's jobs by id: a report of thousands of findings looks each one's job up once. */
+const jobsById = new WeakMap<Plan, Map<string, JobPlan>>();
+
 /** The store a GNP-STORE-UNREACHABLE finding is about, from its job's plan. */
 function storeOf(plan: Plan, finding: Finding): { job: JobPlan; store: DataStorePlan } | undefined {
   if (finding.ruleId !== RULES.storeUnreachable.id || finding.jobId === undefined) return undefined;
-  const job = plan.jobs.find((j) => j.id === finding.jobId);
+  let jobs = jobsById.get(plan);
+  if (!jobs) {
+    jobs = new Map();
+    for (const j of plan.jobs) if (!jobs.has(j.id)) jobs.set(j.id, j);
+    jobsById.set(plan, jobs);
+  }
+  const job = jobs.get(finding.jobId);
   const store = job?.dataStores.find((s) => s.verdict === 'UNREACHABLE' && finding.message.includes(`connection ${s.connection.name} (`));
   return job && store ? { job, store } : undefined;
 }

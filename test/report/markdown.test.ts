@@ -128,6 +128,18 @@ describe('Markdown report, multi-job multi-stack app', () => {
     expect(full).not.toContain('in the table above only');
   });
 
+  test('beyond maxJobSections, the first jobs get a section, the others stay in the table, and a line says how many', () => {
+    const capped = toMarkdown(plan, { maxJobSections: 1 });
+    expect(tableRows(capped, SUMMARY_HEADER).slice(2).map((r) => r[0])).toEqual(['etl', 'report']);
+    expect(capped).toContain('### Job `etl`');
+    expect(capped).not.toContain('### Job `report`');
+    expect(capped).toContain('Only the first 1 job has a section: 1 more job with a problem or a finding is in the table above only');
+
+    const uncapped = toMarkdown(plan, { maxJobSections: 2 });
+    expect(uncapped).toContain('### Job `report`');
+    expect(uncapped).not.toContain('Only the first');
+  });
+
   test('beyond maxDiagrams, the jobs with problems keep their diagram and the others say where to get theirs', () => {
     const md = toMarkdown(plan, { maxDiagrams: 1 });
     expect(md.match(/^```mermaid$/gm)).toHaveLength(1);

@@ -150,7 +150,7 @@ function violations(plan: Plan, findings: Finding[], locator: ResourceLocator): 
   const byRuleAndResource = new Map<string, { located: LocatedFinding; findings: Finding[] }>();
   for (const finding of findings) {
     const located = locator.locate(finding);
-    const key = JSON.stringify([finding.ruleId, located.resource, located.note]);
+    const key = groupKey(finding.ruleId, located);
     const group = byRuleAndResource.get(key) ?? { located, findings: [] };
     group.findings.push(finding);
     byRuleAndResource.set(key, group);
@@ -178,7 +178,8 @@ function violations(plan: Plan, findings: Finding[], locator: ResourceLocator): 
     const description = [`${rule?.title ?? first.ruleId}.`, ...lines, ...eniPlacement ? [eniPlacement] : [], ...located.note ? [located.note] : []].join('\n');
     const steps = distinctFixes(fixes);
     const fix = steps.length > 0 ? steps.join('\n') : undefined;
-    const key = JSON.stringify([first.ruleId, description, fix]);
+    // Plain joins: descriptions are long, and JSON would scan them for escapes once more.
+    const key = `${first.ruleId}\u0000${fix === undefined ? '\u0001' : fix}\u0000${description}`;
     const existing = byText.get(key);
     if (existing) {
       existing.violatingResources.push(located.resource);
@@ -194,6 +195,12 @@ function violations(plan: Plan, findings: Finding[], locator: ResourceLocator): 
     });
   }
   return [...byText.values()];
+}
+
+/** The (rule, resource, note) a finding is grouped by, as one string. */
+function groupKey(ruleId: string, located: LocatedFinding): string {
+  const r = located.resource;
+  return [ruleId, r.templatePath ?? '\u0001', r.resourceLogicalId ?? '\u0001', r.constructPath ?? '\u0001', r.locations.join('\u0002'), located.note ?? '\u0001'].join('\u0000');
 }
 
 /** Where a finding points in the report, with a note for the reader when that is not a template resource. */
