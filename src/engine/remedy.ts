@@ -1,10 +1,11 @@
 import {
-  known, NetworkModel, PROTOCOL_ALL, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, VpcPeeringConnection,
+  known, NetworkModel, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, VpcPeeringConnection,
 } from '../model';
 import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
 import { buildPlan } from './planner';
 import { blockedStorePaths, nameOf, parseCidrText, PEERINGS_PER_VPC_QUOTA, RemedyRoute, RouteRepair } from './route-repair';
 import { RULES } from './rules';
+import { glueGroupOf } from './security-groups';
 import { locateStore } from './store-location';
 import { Topology } from './topology';
 
@@ -389,27 +390,6 @@ class RemedyBuilder {
 
 interface MutableRule extends Omit<RemedyRule, 'jobIds'> {
   readonly jobIds: Set<string>;
-}
-
-/**
- * The connection's Glue group: the group Glue requires, with an inbound rule for all TCP from
- * itself. When several have it, the first in the connection's list; when none has it (the plan
- * reports GNP-SG-NO-SELF-REFERENCE), the first listed. Its reason says which and why.
- */
-function glueGroupOf(topo: Topology, groupIds: readonly string[]): { groupId: string; reason: string } | undefined {
-  if (!groupIds.length) return undefined;
-  const name = (id: string) => nameOf(topo.securityGroup(id)?.source, id);
-  const selfReferencing = groupIds.filter((id) => topo.securityGroup(id)?.ingress.some((r) => r.peer.kind === 'security-group' && r.peer.groupId === id
-    && (r.protocol === PROTOCOL_TCP || r.protocol === PROTOCOL_ALL) && r.ports.from <= 0 && r.ports.to >= 65535));
-  if (!selfReferencing.length) {
-    return { groupId: groupIds[0], reason: `${name(groupIds[0])}, the first group of the connection (none of ${groupIds.map(name).join(', ')} has the self-referencing all-TCP rule of a Glue group)` };
-  }
-  const groupId = selfReferencing[0];
-  const others = selfReferencing.slice(1);
-  return {
-    groupId,
-    reason: `${name(groupId)}, the connection's Glue group (the one with the self-referencing all-TCP rule${others.length ? `; ${others.map(name).join(', ')} also ${others.length > 1 ? 'have' : 'has'} it, the first listed is used` : ''})`,
-  };
 }
 
 function groupInVpcOf(topo: Topology, groupId: string | undefined, subnet: Subnet): boolean {

@@ -1,7 +1,10 @@
 import { Cidr, contains, NetworkModel, overlaps, parseCidr, RouteTable, SourceRef, Subnet, Vpc } from '../model';
+import { nameOf } from './names';
 import { DataStorePlan, Explanation, PathTrace } from './plan';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
+
+export { nameOf };
 
 /*
  * The peerings and routes auto-peer adds, path by path: one computation for the remedy (which
@@ -74,12 +77,6 @@ export function blockedStorePaths(stores: readonly DataStorePlan[]): BlockedStor
     for (const path of store.paths) if (path.verdict === 'UNREACHABLE') result.push({ store, path });
   }
   return result;
-}
-
-/** What a user calls an element: its construct path (an L1's default-child `/Resource` left out), else its model id. */
-export function nameOf(source: SourceRef | undefined, id: string): string {
-  const path = source?.constructPath;
-  return path ? path.replace(/\/Resource$/, '') : id;
 }
 
 export function parseCidrText(text: string): Cidr {
