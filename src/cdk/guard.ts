@@ -78,7 +78,7 @@ export class GuardReporting {
 export class FailoverRepair {
   /**
    * Admit only the fallback connection's Glue group (the one with the self-referencing rule), and
-   * refuse, with a GNP-AUTOPEER-UNFIXABLE warning, when that group is also a data store's group:
+   * refuse, with a GNP-AUTOPEER-FAILOVER-NOT-OPENED warning, when that group is also a data store's group:
    * in the common layout where a database wears the Glue group, admitting it on another store
    * would let the databases reach each other. The default.
    */

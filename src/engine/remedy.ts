@@ -4,7 +4,7 @@ import {
 import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
 import { buildPlan } from './planner';
 import { blockedStorePaths, nameOf, parseCidrText, PEERINGS_PER_VPC_QUOTA, RemedyRoute, RouteRepair } from './route-repair';
-import { RULES } from './rules';
+import { RuleDefinition, RULES } from './rules';
 import { glueGroupOf } from './security-groups';
 import { locateStore } from './store-location';
 import { Topology } from './topology';
@@ -73,7 +73,10 @@ export interface RemedyOptions extends PlanOptions {
 export interface Remedy {
   readonly peerings: RemedyPeering[];
   readonly rules: RemedyRule[];
-  /** Why some paths cannot be repaired safely: error findings (rule GNP-AUTOPEER-UNFIXABLE). */
+  /**
+   * Why some paths cannot be repaired safely: GNP-AUTOPEER-UNFIXABLE errors, and
+   * GNP-AUTOPEER-FAILOVER-NOT-OPENED warnings for the failover repairs the options do not allow.
+   */
   readonly unfixable: Finding[];
   /** The model with the remedy applied. */
   readonly modelAfter: NetworkModel;
@@ -234,7 +237,7 @@ class RemedyBuilder {
       this.refuse(blocked, connection.source,
         `the fallback connection ${connectionName}'s Glue group ${nameOf(routed.securityGroup(glue.groupId)?.source, glue.groupId)} is also a data store's security group, so admitting it would let that store reach ${store.connection.name} too`,
         `Give connection ${connectionName} a security group of its own (with the self-referencing all-TCP rule) and synthesize again, or set failoverRepair to FailoverRepair.ALLOW_STORE_GROUPS on the guard to admit the shared group anyway.`,
-        'warning');
+        RULES.autoPeerFailoverNotOpened);
       return;
     }
     const scenario = blocked.scenario === 'main' ? '' : ` after a failure of ${blocked.scenario}`;
@@ -372,14 +375,14 @@ class RemedyBuilder {
     else this.rules.set(key, rule);
   }
 
-  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, severity: 'error' | 'warning' = 'error'): void {
+  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, rule: RuleDefinition = RULES.autoPeerUnfixable): void {
     this.refused.add(pathKey(blocked));
     const key = `${blocked.job.id}|${why}`;
     if (this.unfixable.has(key)) return;
     const where = blocked.scenario === 'main' ? 'from the connection Glue selects' : `after a failure of ${blocked.scenario}`;
     this.unfixable.set(key, {
-      ruleId: RULES.autoPeerUnfixable.id,
-      severity,
+      ruleId: rule.id,
+      severity: rule.severity,
       source: source ?? blocked.job.source,
       message: `Auto-peer cannot make the data store of connection ${blocked.store.connection.name} reachable for job ${blocked.job.name} ${where} (${blocked.path.sourceSubnet} to ${blocked.path.destinationSubnet}): ${why.replace(/\.+$/, '')}.`,
       fix,
