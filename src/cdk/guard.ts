@@ -341,7 +341,7 @@ export class GlueNetworkGuard implements IAspect {
     if (facts.problem) {
       // On a stack (errors on an App are not reported with any stack's).
       const target = scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
-      withoutStackTraces(() => Validations.of(target).addError(RULES.inputUnresolved.id, `[${RULES.inputUnresolved.id}] cdk-glue-netplan cannot read its facts: ${facts.problem}. Nothing was checked${this.mode === GuardMode.AUTO_PEER ? ' or added' : ''}.`));
+      withoutStackTraces(() => Validations.of(target).addError(RULES.inputUnreadable.id, `[${RULES.inputUnreadable.id}] cdk-glue-netplan cannot read its facts: ${facts.problem}. Nothing was checked${this.mode === GuardMode.AUTO_PEER ? ' or added' : ''}.`));
       return;
     }
     if (this.mode === GuardMode.AUTO_PEER) {

@@ -255,7 +255,7 @@ describe('the guard takes facts', () => {
   test('an invalid facts document is a clear error, and auto-peer adds nothing', () => {
     const s = seedApp();
     autoPeer(s.app, { facts: { vpcs: 'not a list' } });
-    expect(messages('error', s.a, s.b, s.c, s.etl).filter((e) => /cannot read its facts/.test(e))).toEqual([expect.stringMatching(/GNP-INPUT-UNRESOLVED.*cannot read its facts: .*vpcs.*Nothing was checked or added/)]);
+    expect(messages('error', s.a, s.b, s.c, s.etl).filter((e) => /cannot read its facts/.test(e))).toEqual([expect.stringMatching(/GNP-INPUT-UNREADABLE.*cannot read its facts: .*vpcs.*Nothing was checked or added/)]);
     expect(resources(s.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
 
