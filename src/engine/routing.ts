@@ -1,8 +1,8 @@
 import { OpenEnded, RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc } from '../model';
+import { nameOf } from './names';
 import { causesText, onlyUnknownAdditions, routeOpeningsFor } from './open-ended';
 import { Explanation, Hop, Verdict } from './plan';
 import { otherSide, Topology } from './topology';
-import { nameOf } from './names';
 import { sameZone, subnetZone, zoneKey, zoneText } from './zones';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, atoms, Cidr, contains, formatRange } from '../model/cidr';
