@@ -88,6 +88,8 @@ export function parseCidrText(text: string): Cidr {
 /** The peerings and routes that repair the routing of blocked paths, planned one path after the other. */
 export class RouteRepair {
   readonly peerings = new Map<string, PlannedPeering>();
+  /** The planned routes by route table, with their peering (the overlap check reads one table's). */
+  private readonly plannedByTable = new Map<string, { route: RemedyRoute; cidr: Cidr; peering: PlannedPeering }[]>();
 
   constructor(private readonly topo: Topology) {}
 
@@ -126,7 +128,13 @@ export class RouteRepair {
       peering.jobIds.add(jobId);
       peering.stores.add(storeName);
       for (const { vpcId, ...route } of needed) {
-        (vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes).set(`${route.routeTableId}>${route.destination}`, route);
+        const routes = vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
+        const key = `${route.routeTableId}>${route.destination}`;
+        if (routes.has(key)) continue;
+        routes.set(key, route);
+        let inTable = this.plannedByTable.get(route.routeTableId);
+        if (!inTable) this.plannedByTable.set(route.routeTableId, inTable = []);
+        inTable.push({ route, cidr: parseCidrText(route.destination), peering });
       }
     }
     return { kind: 'routes', peering, routes: needed };
@@ -265,18 +273,13 @@ export class RouteRepair {
         fix: fix(`${other.text} through ${route.target.description}`),
       };
     }
-    for (const planned of this.peerings.values()) {
-      if (planned.key === peering.key) continue;
-      for (const route of [...planned.requesterRoutes.values(), ...planned.accepterRoutes.values()]) {
-        if (route.routeTableId !== table.id) continue;
-        const other = parseCidrText(route.destination);
-        if (!overlaps(other, destination)) continue;
-        return {
-          source: table.source,
-          why: `auto-peer already routes ${route.destination} in route table ${tableName} through the peering of ${this.vpcName(planned.requesterVpcId)} and ${this.vpcName(planned.accepterVpcId)}, which overlaps ${destination.text}`,
-          fix: fix(`${route.destination} through that peering`),
-        };
-      }
+    for (const { route, cidr, peering: planned } of this.plannedByTable.get(table.id) ?? []) {
+      if (planned.key === peering.key || !overlaps(cidr, destination)) continue;
+      return {
+        source: table.source,
+        why: `auto-peer already routes ${route.destination} in route table ${tableName} through the peering of ${this.vpcName(planned.requesterVpcId)} and ${this.vpcName(planned.accepterVpcId)}, which overlaps ${destination.text}`,
+        fix: fix(`${route.destination} through that peering`),
+      };
     }
     return undefined;
   }
