@@ -79,7 +79,7 @@ export class GuardReporting {
 export class FailoverRepair {
   /**
    * Admit only the fallback connection's Glue group (the one with the self-referencing rule), and
-   * refuse, with a GNP-AUTOPEER-UNFIXABLE warning, when that group is also a data store's group:
+   * refuse, with a GNP-AUTOPEER-FAILOVER-NOT-OPENED warning, when that group is also a data store's group:
    * in the common layout where a database wears the Glue group, admitting it on another store
    * would let the databases reach each other. The default.
    */
@@ -342,7 +342,7 @@ export class GlueNetworkGuard implements IAspect {
     if (facts.problem) {
       // On a stack (errors on an App are not reported with any stack's).
       const target = scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
-      withoutStackTraces(() => Validations.of(target).addError(RULES.inputUnresolved.id, `[${RULES.inputUnresolved.id}] cdk-glue-netplan cannot read its facts: ${facts.problem}. Nothing was checked${this.mode === GuardMode.AUTO_PEER ? ' or added' : ''}.`));
+      withoutStackTraces(() => Validations.of(target).addError(RULES.inputUnreadable.id, `[${RULES.inputUnreadable.id}] cdk-glue-netplan cannot read its facts: ${facts.problem}. Nothing was checked${this.mode === GuardMode.AUTO_PEER ? ' or added' : ''}.`));
       return;
     }
     if (this.mode === GuardMode.AUTO_PEER) {

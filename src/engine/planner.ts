@@ -7,6 +7,7 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
+import { blockedStorePaths, proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
@@ -93,7 +94,10 @@ export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan 
   const topo = new Topology(model);
   const azDown = new Set(options.azDown ?? []);
   const failover = options.failover ?? true;
-  const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover));
+  // The routes auto-peer would add, planned path by path in the order it plans them, so that
+  // the fixes propose exactly those.
+  const routeRepair = new RouteRepair(topo);
+  const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover, routeRepair));
   const findings = [
     ...model.issues.map((i) => (i.kind === 'not-read'
       ? finding(RULES.inputNotRead, i.source, i.message, i.fix ?? 'Give the reader that part of the input as CloudFormation, or describe what it defines in --facts.')
@@ -149,13 +153,13 @@ function describeNetwork(topo: Topology, jobs: JobPlan[]): PlanNetwork {
   return { vpcs, subnets };
 }
 
-function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: boolean): JobPlan {
+function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: boolean, routeRepair: RouteRepair): JobPlan {
   const name = job.name.known ? job.name.value : job.source.logicalId;
   // `job` or `crawler`, ...: the messages name what is planned.
   const unit = unitNoun(job.kind);
   const unitTitle = `${unit[0].toUpperCase()}${unit.slice(1)}`;
   const selection = selectConnection(topo, job, azDown);
-  const dataStores = planStores(topo, job, selection);
+  const dataStores = selection.selected ? withRouteFixes(topo, routeRepair, job, planStores(topo, job, selection)) : planStores(topo, job, selection);
   const findings: Finding[] = [];
   const selectedName = selection.selected ? summarize(topo, selection.selected.connection, '').name : undefined;
 
@@ -235,7 +239,8 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       // When the failed AZ leaves Glue's choice as it was, the stores' paths are those already
       // traced (planStores depends on nothing else): reuse them rather than trace them again.
       const sameChoice = alt.selected?.connection === selection.selected?.connection && alt.uncertain === selection.uncertain;
-      const altStores = sameChoice ? [...dataStores] : planStores(topo, job, alt);
+      const planned = sameChoice ? [...dataStores] : planStores(topo, job, alt);
+      const altStores = alt.selected ? withRouteFixes(topo, routeRepair, job, planned) : planned;
       const verdict = worstOf(altStores);
       const allReachable = !alt.selected ? (alt.uncertain ? null : false)
         : verdict === 'UNREACHABLE' ? false : verdict === 'UNKNOWN' ? null : true;
@@ -252,12 +257,58 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
           `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), from where the data stores of ${bad} are UNREACHABLE. Retries after an AZ failure choose another AZ, so a single-AZ outage breaks this ${unit}.`,
-          dedupe(altStores.flatMap((s) => s.explanations.filter((e) => !e.unknown).map((e) => e.fix))).join(' '), job.id));
+          fixesOf(topo, altStores).join(' '), job.id));
       }
     }
   }
 
   return { ...job.kind ? { kind: job.kind } : {}, id: job.id, source: job.source, name, selectedConnection: selection.selected ? summarize(topo, selection.selected.connection, '') : null, candidates: selection.candidates, dataStores, failover: scenarios, findings };
+}
+
+/**
+ * The stores, with the fix of each explanation that asks for a route (DISCONNECTED_VPCS, ...)
+ * replaced by the peering and routes auto-peer plans for the store's blocked paths (or why it
+ * would refuse). The route repair sees the paths in the order auto-peer repairs them.
+ */
+function withRouteFixes(topo: Topology, routeRepair: RouteRepair, job: GlueJob, stores: DataStorePlan[]): DataStorePlan[] {
+  const outcomes = new Map<DataStorePlan, RouteOutcome[]>();
+  for (const { store, path } of blockedStorePaths(stores)) {
+    const outcome = routeRepair.repair(job.id, job.source, store.connection.name, path);
+    if (!outcome) continue;
+    let list = outcomes.get(store);
+    if (!list) outcomes.set(store, list = []);
+    list.push(outcome);
+  }
+  return stores.map((store) => {
+    const text = routeFixText(topo, outcomes.get(store) ?? []);
+    if (!text) return store;
+    const fixed = { ...store, explanations: store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e)) };
+    routeOutcomes.set(fixed, outcomes.get(store)!);
+    return fixed;
+  });
+}
+
+/** What auto-peer plans for the blocked paths of a store (whose route fixes say it). */
+const routeOutcomes = new WeakMap<DataStorePlan, RouteOutcome[]>();
+
+/**
+ * The fixes of the blocking explanations of several stores, each once; their route fixes merged
+ * into one (each peering once, one sentence per route table).
+ */
+function fixesOf(topo: Topology, stores: DataStorePlan[]): string[] {
+  const blocking = stores.flatMap((s) => s.explanations.filter((e) => !e.unknown));
+  const routeFixes = new Set(blocking.filter((e) => proposesRoute(topo, e)).map((e) => e.fix));
+  const fixes: string[] = [];
+  let routesSaid = false;
+  for (const e of blocking) {
+    if (!routeFixes.has(e.fix)) {
+      fixes.push(e.fix);
+    } else if (!routesSaid) {
+      routesSaid = true;
+      fixes.push(routeFixText(topo, stores.flatMap((s) => routeOutcomes.get(s) ?? [])));
+    }
+  }
+  return dedupe(fixes);
 }
 
 function planStores(topo: Topology, job: GlueJob, selection: Selection): DataStorePlan[] {

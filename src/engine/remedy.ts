@@ -1,24 +1,16 @@
 import {
-  Cidr, contains, known, overlaps, NetworkModel, parseCidr, PROTOCOL_ALL, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, Vpc,
-  VpcPeeringConnection,
+  known, NetworkModel, PROTOCOL_TCP, RouteTable, SecurityGroup, SecurityGroupRule, SourceRef, Subnet, VpcPeeringConnection,
 } from '../model';
 import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
 import { buildPlan } from './planner';
-import { lookupRoutes } from './routing';
-import { RULES } from './rules';
+import { blockedStorePaths, nameOf, parseCidrText, PEERINGS_PER_VPC_QUOTA, RemedyRoute, RouteRepair } from './route-repair';
+import { RuleDefinition, RULES } from './rules';
+import { glueGroupOf } from './security-groups';
 import { locateStore } from './store-location';
 import { Topology } from './topology';
 
-/** Active peerings a VPC may have under the default quota (adjustable to 125). */
-export const PEERINGS_PER_VPC_QUOTA = 50;
-
-/** A route the remedy adds: in `routeTableId`, to `destination`, through the pair's peering. */
-export interface RemedyRoute {
-  readonly routeTableId: string;
-  /** The subnet whose effective table this is (for messages). */
-  readonly subnetId: string;
-  readonly destination: string;
-}
+export { PEERINGS_PER_VPC_QUOTA };
+export type { RemedyRoute };
 
 /** One peering per VPC pair, shared by every job that needs it. */
 export interface RemedyPeering {
@@ -81,7 +73,10 @@ export interface RemedyOptions extends PlanOptions {
 export interface Remedy {
   readonly peerings: RemedyPeering[];
   readonly rules: RemedyRule[];
-  /** Why some paths cannot be repaired safely: error findings (rule GNP-AUTOPEER-UNFIXABLE). */
+  /**
+   * Why some paths cannot be repaired safely: GNP-AUTOPEER-UNFIXABLE errors, and
+   * GNP-AUTOPEER-FAILOVER-NOT-OPENED warnings for the failover repairs the options do not allow.
+   */
   readonly unfixable: Finding[];
   /** The model with the remedy applied. */
   readonly modelAfter: NetworkModel;
@@ -97,8 +92,6 @@ interface BlockedPath {
   /** `main`, or the AZ of a failover what-if. */
   readonly scenario: string;
 }
-
-const ROUTING_HOPS = new Set(['route-table', 'vpc-peering', 'transit-gateway']);
 
 /** Model ids of the peerings the remedy adds: the prefix, then the pair's key. */
 const ADDED_PEERING_PREFIX = '(auto-peer)/';
@@ -149,12 +142,7 @@ function blockedPaths(plan: Plan, failover: boolean): BlockedPath[] {
     if (failover) for (const f of job.failover) scenarios.push({ scenario: f.azDown, selected: f.selectedConnection, stores: f.dataStores });
     for (const { scenario, selected, stores } of scenarios) {
       if (!selected) continue;
-      for (const store of stores) {
-        if (store.verdict !== 'UNREACHABLE') continue;
-        for (const path of store.paths) {
-          if (path.verdict === 'UNREACHABLE') result.push({ job, connectionId: selected.id, store, path, scenario });
-        }
-      }
+      for (const { store, path } of blockedStorePaths(stores)) result.push({ job, connectionId: selected.id, store, path, scenario });
     }
   }
   return result;
@@ -162,7 +150,8 @@ function blockedPaths(plan: Plan, failover: boolean): BlockedPath[] {
 
 class RemedyBuilder {
   private readonly topo: Topology;
-  private readonly peerings = new Map<string, MutablePeering>();
+  /** The peerings and routes: the computation the plan's fix texts propose (route-repair.ts). */
+  private readonly routeRepair: RouteRepair;
   private readonly rules = new Map<string, MutableRule>();
   private readonly unfixable = new Map<string, Finding>();
   /** Paths already explained as unfixable (`job|source subnet|destination subnet`). */
@@ -173,12 +162,13 @@ class RemedyBuilder {
 
   constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean) {
     this.topo = new Topology(model);
+    this.routeRepair = new RouteRepair(this.topo);
     for (const store of model.dataStores.values()) if (store.securityGroupIds.known) for (const g of store.securityGroupIds.value) this.storeGroups.add(g);
     for (const store of model.declaredStores.values()) for (const g of store.securityGroupIds) this.storeGroups.add(g);
   }
 
   peeringList(): RemedyPeering[] {
-    return [...this.peerings.values()].map((p) => ({
+    return [...this.routeRepair.peerings.values()].map((p) => ({
       ...p, requesterRoutes: [...p.requesterRoutes.values()], accepterRoutes: [...p.accepterRoutes.values()], jobIds: [...p.jobIds], stores: [...p.stores],
     }));
   }
@@ -199,41 +189,19 @@ class RemedyBuilder {
       this.refuse(blocked, acl.source, `network ACL ${acl.component} blocks it (${acl.detail})`,
         `Network ACLs are stateless rules other traffic may rely on, so auto-peer does not change them. Allow TCP ${blocked.store.port ?? ''} and the ephemeral replies (1024-65535) in ${acl.component}.`);
     }
-    if (!path.hops.some((h) => ROUTING_HOPS.has(h.kind) && h.verdict === 'UNREACHABLE')) return;
-    const eni = this.topo.subnet(path.sourceSubnet);
-    const store = this.topo.subnet(path.destinationSubnet);
-    if (!eni || !store) return;
-    const a = this.vpcOf(eni);
-    const b = this.vpcOf(store);
-    if (!a || !b) {
-      this.refuse(blocked, job.source, 'the VPC of one of the subnets is not described', 'Describe both VPCs in the app (or peer them yourself).');
-      return;
-    }
-    if (a.id === b.id) {
-      this.refuse(blocked, job.source, `routing inside ${a.id} does not deliver it`, 'Check the route tables of the two subnets: within a VPC only the local route should apply.');
-      return;
-    }
-    const why = this.unpeerable(a, b);
-    if (why) {
-      this.refuse(blocked, b.source, why.message, why.fix);
-      return;
-    }
-    const peering = this.peeringFor(a, b, job.id);
-    if (!peering) return;
-    // The request leaves through the ENI's table, the reply through the store's: both or neither.
-    const routes = [this.planRoute(peering, a, eni, store), this.planRoute(peering, b, store, eni)];
-    const refusals = routes.filter((r): r is Refusal => r !== 'present' && 'why' in r);
-    if (refusals.length) {
-      for (const r of refusals) this.refuse(blocked, r.source, r.why, r.fix);
-      return;
-    }
-    const needed = routes.filter((r): r is RemedyRoute & { vpcId: string } => r !== 'present' && 'routeTableId' in r);
-    if (!needed.length) return;
-    this.peerings.set(peering.key, peering);
-    peering.jobIds.add(job.id);
-    peering.stores.add(blocked.store.connection.name);
-    for (const { vpcId, ...route } of needed) {
-      (vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes).set(`${route.routeTableId}>${route.destination}`, route);
+    const outcome = this.routeRepair.repair(job.id, job.source, blocked.store.connection.name, path);
+    if (outcome?.kind === 'refused') {
+      for (const r of outcome.refusals) this.refuse(blocked, r.source, r.why, r.fix);
+    } else if (outcome?.kind === 'quota') {
+      const vpc = outcome.vpc;
+      this.unfixable.set(`quota|${vpc.id}`, {
+        ruleId: RULES.autoPeerUnfixable.id,
+        severity: RULES.autoPeerUnfixable.severity,
+        source: vpc.source,
+        message: `Auto-peer would give ${nameOf(vpc.source, vpc.id)} more than ${PEERINGS_PER_VPC_QUOTA} active VPC peerings, the default quota per VPC.`,
+        fix: 'Request a quota increase (up to 125), or connect the VPCs through a transit gateway.',
+        jobId: job.id,
+      });
     }
   }
 
@@ -269,7 +237,7 @@ class RemedyBuilder {
       this.refuse(blocked, connection.source,
         `the fallback connection ${connectionName}'s Glue group ${nameOf(routed.securityGroup(glue.groupId)?.source, glue.groupId)} is also a data store's security group, so admitting it would let that store reach ${store.connection.name} too`,
         `Give connection ${connectionName} a security group of its own (with the self-referencing all-TCP rule) and synthesize again, or set failoverRepair to FailoverRepair.ALLOW_STORE_GROUPS on the guard to admit the shared group anyway.`,
-        'warning');
+        RULES.autoPeerFailoverNotOpened);
       return;
     }
     const scenario = blocked.scenario === 'main' ? '' : ` after a failure of ${blocked.scenario}`;
@@ -314,7 +282,7 @@ class RemedyBuilder {
       for (const store of stores) {
         for (const e of [...store.explanations, ...store.paths.flatMap((p) => p.explanations)]) {
           if (e.code !== 'PEERING_DNS' || !e.component.startsWith(ADDED_PEERING_PREFIX)) continue;
-          const peering = this.peerings.get(e.component.slice(ADDED_PEERING_PREFIX.length));
+          const peering = this.routeRepair.peerings.get(e.component.slice(ADDED_PEERING_PREFIX.length));
           if (peering && !peering.existingPeeringId && !peering.allowDnsResolution) {
             peering.allowDnsResolution = true;
             changed = true;
@@ -340,7 +308,7 @@ class RemedyBuilder {
       securityGroups: new Map(base.securityGroups),
     };
     const remedySource = (id: string): SourceRef => ({ stack: '(auto-peer)', logicalId: id });
-    for (const p of this.peerings.values()) {
+    for (const p of this.routeRepair.peerings.values()) {
       const peeringId = p.existingPeeringId ?? `${ADDED_PEERING_PREFIX}${p.key}`;
       if (!p.existingPeeringId) {
         const pcx: VpcPeeringConnection = {
@@ -385,168 +353,6 @@ class RemedyBuilder {
     return model;
   }
 
-  private vpcOf(subnet: Subnet): Vpc | undefined {
-    const vpc = this.topo.vpcOfSubnet(subnet);
-    return vpc.known ? vpc.value : undefined;
-  }
-
-  private unpeerable(a: Vpc, b: Vpc): { message: string; fix: string } | undefined {
-    if (!a.cidrBlocks.known || !b.cidrBlocks.known) {
-      return { message: `the CIDR blocks of ${a.cidrBlocks.known ? b.id : a.id} are not known at synth time, so an overlap cannot be ruled out`, fix: 'Give the VPC a literal CIDR block, or peer the VPCs yourself with VpcPeering.' };
-    }
-    const blocksB = b.cidrBlocks.value;
-    const overlap = a.cidrBlocks.value.find((x) => blocksB.some((y) => x.first <= y.last && y.first <= x.last));
-    if (overlap) {
-      return { message: `${a.id} and ${b.id} have overlapping CIDR blocks (${overlap.text}), and a peering between overlapping VPCs fails`, fix: 'Re-address one VPC, or connect them through a transit gateway with non-overlapping routes.' };
-    }
-    const regionA = a.region.known ? a.region.value : undefined;
-    const regionB = b.region.known ? b.region.value : undefined;
-    if (regionA !== undefined && regionB !== undefined && regionA !== regionB) {
-      return { message: `${a.id} is in ${regionA} and ${b.id} in ${regionB}: a cross-Region peering needs the accepter's routes and rules in a stack of the other Region, which auto-peer does not create`, fix: `Add a VpcPeering with peerRegion ${regionB} in ${a.id}'s stack, and the accepter routes and ingress (from the Glue subnet's CIDR; group references do not cross Regions) in a stack of ${regionB}.` };
-    }
-    const accountA = a.account.known ? a.account.value : undefined;
-    const accountB = b.account.known ? b.account.value : undefined;
-    if (accountA !== undefined && accountB !== undefined && accountA !== accountB) {
-      return { message: `${a.id} is in account ${accountA} and ${b.id} in ${accountB}: a cross-account peering needs a role in the accepter account to accept it and the accepter's routes in that account, which auto-peer cannot provide`, fix: `Add a VpcPeering with peerOwnerId ${accountB} and peerRoleArn (a role in ${accountB} allowing ec2:AcceptVpcPeeringConnection), and the accepter routes in ${accountB}.` };
-    }
-    return undefined;
-  }
-
-  private peeringFor(a: Vpc, b: Vpc, jobId: string): MutablePeering | undefined {
-    const key = [a.id, b.id].sort().join('|');
-    let peering = this.peerings.get(key);
-    if (!peering) {
-      const existing = this.topo.peeringBetween(a.id, b.id);
-      if (existing && existing.state !== 'active') return undefined; // the engine reports why it is not active
-      if (!existing) {
-        for (const vpc of [a, b]) {
-          const count = this.topo.peeringsOf(vpc.id).filter((p) => p.state === 'active').length
-            + [...this.peerings.values()].filter((p) => !p.existingPeeringId && (p.requesterVpcId === vpc.id || p.accepterVpcId === vpc.id)).length;
-          if (count >= PEERINGS_PER_VPC_QUOTA) {
-            this.unfixable.set(`quota|${vpc.id}`, {
-              ruleId: RULES.autoPeerUnfixable.id,
-              severity: 'error',
-              source: vpc.source,
-              message: `Auto-peer would give ${vpc.id} more than ${PEERINGS_PER_VPC_QUOTA} active VPC peerings, the default quota per VPC.`,
-              fix: 'Request a quota increase (up to 125), or connect the VPCs through a transit gateway.',
-              jobId,
-            });
-            return undefined;
-          }
-        }
-      }
-      const requester = existing?.requesterVpcId.known ? existing.requesterVpcId.value : a.id;
-      // Registered by the caller once its routes are known to be needed and possible.
-      peering = {
-        key,
-        requesterVpcId: requester,
-        accepterVpcId: requester === a.id ? b.id : a.id,
-        ...(existing ? { existingPeeringId: existing.id } : {}),
-        requesterRoutes: new Map(),
-        accepterRoutes: new Map(),
-        jobIds: new Set(),
-        stores: new Set(),
-        allowDnsResolution: false,
-      };
-    }
-    return peering;
-  }
-
-  /** The route `from`'s effective table needs to `to`'s CIDR through the pair's peering, `present`, or why not. */
-  private planRoute(peering: MutablePeering, vpc: Vpc, from: Subnet, to: Subnet): (RemedyRoute & { vpcId: string }) | 'present' | Refusal {
-    if (!to.cidr.known) return { source: to.source, why: `the CIDR of ${to.id} is unknown`, fix: 'Give the subnet a literal CIDR.' };
-    const table = this.topo.effectiveRouteTable(from);
-    if (!table.known || table.value.implicitMain) {
-      return {
-        source: from.source,
-        why: `subnet ${from.id} uses ${table.known ? `the implicit main route table of ${vpc.id}` : `a route table that is not described (${table.reason})`}, which the templates cannot add routes to`,
-        fix: `Associate an explicit route table with ${from.id} (CDK's ec2.Vpc does), or add the route to ${to.cidr.value.text} yourself.`,
-      };
-    }
-    if (table.value.openEnded?.length) {
-      // Routes the templates do not list may conflict with the one auto-peer would add.
-      return {
-        source: table.value.openEnded[0].source,
-        why: `route table ${table.value.id} may have routes the templates do not list (${table.value.openEnded.map((o) => o.cause).join('; ')}), and auto-peer does not add routes beside routes it cannot see`,
-        fix: `Add the route to ${to.cidr.value.text} yourself, or describe the table's routes in the templates.`,
-      };
-    }
-    const destination = to.cidr.value.text;
-    if (peering.existingPeeringId) {
-      const choices = lookupRoutes(table.value, vpc, to.cidr.value);
-      if (choices.every((c) => c.target?.kind === 'vpc-peering' && c.target.targetId === peering.existingPeeringId)) return 'present';
-    }
-    const existing = table.value.routes.find((r) => r.destination.known && r.destination.value.text === destination);
-    if (existing) {
-      return {
-        source: existing.source,
-        why: `route table ${table.value.id} already routes ${destination} to ${existing.target.description}, and auto-peer does not replace routes`,
-        fix: `Point that route at a peering to ${to.vpcId.known ? to.vpcId.value : 'the store VPC'} (or remove it) so auto-peer can add its own.`,
-      };
-    }
-    const conflict = this.overlappingRoute(table.value, to.cidr.value, peering);
-    if (conflict) return conflict;
-    return { vpcId: vpc.id, routeTableId: table.value.id, subnetId: from.id, destination };
-  }
-
-  /**
-   * Why a route to `destination` through `peering` in `table` would change where other traffic
-   * goes, or undefined. A route table sends each packet by its longest matching prefix, so a new
-   * route inside a wider route to another target takes that part of its traffic, and a narrower
-   * route to another target inside the new one keeps part of the store's subnet from it; both
-   * with the routes already in the table (templates and facts) and the ones this remedy adds.
-   * A route whose destination is not known cannot be ruled out. Only the default route to an
-   * internet or public NAT gateway is left out: it cannot deliver to the private addresses of a
-   * peered VPC, and peering routes exist to be more specific than it.
-   */
-  private overlappingRoute(table: RouteTable, destination: Cidr, peering: MutablePeering): Refusal | undefined {
-    const ownTarget = peering.existingPeeringId;
-    const fix = (other: string) => `Auto-peer does not change where existing traffic goes. If the traffic to ${other} is no longer needed there, remove or narrow that route and synthesize again; otherwise re-address the store's VPC, or route ${destination.text} yourself (a transit gateway can carry both).`;
-    for (const route of table.routes) {
-      if (route.target.kind === 'vpc-peering' && ownTarget !== undefined && route.target.targetId === ownTarget) continue;
-      if (!route.destination.known) {
-        return {
-          source: route.source,
-          why: `route table ${table.id} has a route to ${route.target.description} whose destination is not known at synth time (${route.destination.reason}), so a route to ${destination.text} through a peering might take part of its traffic`,
-          fix: `Describe that route's destination (a literal CIDR, or a facts file), or add the route to ${destination.text} yourself.`,
-        };
-      }
-      const other = route.destination.value;
-      if (!overlaps(other, destination) || this.cannotDeliverPrivately(route)) continue;
-      const where = `${other.text} to ${route.target.description}${route.source.constructPath ? ` (${route.source.constructPath})` : ''}`;
-      return {
-        source: route.source,
-        why: contains(other, destination) && other.prefixLength < destination.prefixLength
-          ? `route table ${nameOf(table.source, table.id)} routes ${where}: a route to ${destination.text} through a peering would take that part of its traffic (the longest prefix wins)`
-          : `route table ${nameOf(table.source, table.id)} routes ${where}, which is part of ${destination.text}: a route through a peering would not carry the whole subnet`,
-        fix: fix(`${other.text} through ${route.target.description}`),
-      };
-    }
-    for (const planned of this.peerings.values()) {
-      if (planned.key === peering.key) continue;
-      for (const route of [...planned.requesterRoutes.values(), ...planned.accepterRoutes.values()]) {
-        if (route.routeTableId !== table.id) continue;
-        const other = parseCidrText(route.destination);
-        if (!overlaps(other, destination)) continue;
-        return {
-          source: table.source,
-          why: `auto-peer already routes ${route.destination} in route table ${table.id} through the peering of ${planned.requesterVpcId} and ${planned.accepterVpcId}, which overlaps ${destination.text}`,
-          fix: fix(`${route.destination} through that peering`),
-        };
-      }
-    }
-    return undefined;
-  }
-
-  /** The default route to an internet gateway or a public NAT gateway. */
-  private cannotDeliverPrivately(route: RouteTable['routes'][number]): boolean {
-    if (!route.destination.known || route.destination.value.prefixLength !== 0) return false;
-    const kind = route.target.kind;
-    if (kind === 'internet-gateway' || kind === 'egress-only-internet-gateway') return true;
-    if (kind !== 'nat-gateway' || route.target.targetId === undefined) return false;
-    return this.model.natGateways.get(route.target.targetId)?.connectivity === 'public';
-  }
-
   private groupReferenceValid(routed: Topology, path: PathTrace, eniSubnet: Subnet, storeSubnet: Subnet): boolean {
     if (eniSubnet.vpcId.known && storeSubnet.vpcId.known && eniSubnet.vpcId.value === storeSubnet.vpcId.value) return true;
     if (path.hops.some((h) => h.kind === 'transit-gateway')) return false;
@@ -569,14 +375,14 @@ class RemedyBuilder {
     else this.rules.set(key, rule);
   }
 
-  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, severity: 'error' | 'warning' = 'error'): void {
+  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, rule: RuleDefinition = RULES.autoPeerUnfixable): void {
     this.refused.add(pathKey(blocked));
     const key = `${blocked.job.id}|${why}`;
     if (this.unfixable.has(key)) return;
     const where = blocked.scenario === 'main' ? 'from the connection Glue selects' : `after a failure of ${blocked.scenario}`;
     this.unfixable.set(key, {
-      ruleId: RULES.autoPeerUnfixable.id,
-      severity,
+      ruleId: rule.id,
+      severity: rule.severity,
       source: source ?? blocked.job.source,
       message: `Auto-peer cannot make the data store of connection ${blocked.store.connection.name} reachable for job ${blocked.job.name} ${where} (${blocked.path.sourceSubnet} to ${blocked.path.destinationSubnet}): ${why.replace(/\.+$/, '')}.`,
       fix,
@@ -585,53 +391,8 @@ class RemedyBuilder {
   }
 }
 
-interface Refusal {
-  readonly source?: SourceRef;
-  readonly why: string;
-  readonly fix: string;
-}
-
-interface MutablePeering {
-  readonly key: string;
-  readonly requesterVpcId: string;
-  readonly accepterVpcId: string;
-  readonly existingPeeringId?: string;
-  readonly requesterRoutes: Map<string, RemedyRoute>;
-  readonly accepterRoutes: Map<string, RemedyRoute>;
-  readonly jobIds: Set<string>;
-  readonly stores: Set<string>;
-  allowDnsResolution: boolean;
-}
-
 interface MutableRule extends Omit<RemedyRule, 'jobIds'> {
   readonly jobIds: Set<string>;
-}
-
-/**
- * The connection's Glue group: the group Glue requires, with an inbound rule for all TCP from
- * itself. When several have it, the first in the connection's list; when none has it (the plan
- * reports GNP-SG-NO-SELF-REFERENCE), the first listed. Its reason says which and why.
- */
-function glueGroupOf(topo: Topology, groupIds: readonly string[]): { groupId: string; reason: string } | undefined {
-  if (!groupIds.length) return undefined;
-  const name = (id: string) => nameOf(topo.securityGroup(id)?.source, id);
-  const selfReferencing = groupIds.filter((id) => topo.securityGroup(id)?.ingress.some((r) => r.peer.kind === 'security-group' && r.peer.groupId === id
-    && (r.protocol === PROTOCOL_TCP || r.protocol === PROTOCOL_ALL) && r.ports.from <= 0 && r.ports.to >= 65535));
-  if (!selfReferencing.length) {
-    return { groupId: groupIds[0], reason: `${name(groupIds[0])}, the first group of the connection (none of ${groupIds.map(name).join(', ')} has the self-referencing all-TCP rule of a Glue group)` };
-  }
-  const groupId = selfReferencing[0];
-  const others = selfReferencing.slice(1);
-  return {
-    groupId,
-    reason: `${name(groupId)}, the connection's Glue group (the one with the self-referencing all-TCP rule${others.length ? `; ${others.map(name).join(', ')} also ${others.length > 1 ? 'have' : 'has'} it, the first listed is used` : ''})`,
-  };
-}
-
-/** What a user calls an element: its construct path (an L1's default-child `/Resource` left out), else its model id. */
-function nameOf(source: SourceRef | undefined, id: string): string {
-  const path = source?.constructPath;
-  return path ? path.replace(/\/Resource$/, '') : id;
 }
 
 function groupInVpcOf(topo: Topology, groupId: string | undefined, subnet: Subnet): boolean {
@@ -645,10 +406,4 @@ function pathKey(blocked: BlockedPath): string {
 
 function ruleKey(rule: Pick<RemedyRule, 'direction' | 'groupId' | 'port' | 'peerGroupId' | 'peerCidr'>): string {
   return `${rule.direction}|${rule.groupId}|${rule.port}|${rule.peerGroupId ?? rule.peerCidr}`;
-}
-
-function parseCidrText(text: string): Cidr {
-  const cidr = parseCidr(text);
-  if (!cidr) throw new Error(`remedy: ${text} is not a CIDR block`);
-  return cidr;
 }

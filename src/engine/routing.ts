@@ -1,4 +1,5 @@
 import { OpenEnded, RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc } from '../model';
+import { nameOf } from './names';
 import { causesText, onlyUnknownAdditions, routeOpeningsFor } from './open-ended';
 import { Explanation, Hop, Verdict } from './plan';
 import { otherSide, Topology } from './topology';
@@ -182,9 +183,11 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
       }
       const connected = from.vpc.id === to.vpc.id || topo.peeringBetween(from.vpc.id, to.vpc.id) !== undefined || sharesTransitGateway(topo, from.vpc.id, to.vpc.id);
       const code = connected ? 'NO_ROUTE_TO_DESTINATION' : 'DISCONNECTED_VPCS';
+      // Named as the user wrote them (construct paths) where the model knows them.
+      const rtLabel = rt.implicitMain ? rtName : named(rt);
       const message = connected
-        ? `${rtName} has no route for ${formatRange(choice.range)} (${to.subnet.id} in ${to.vpc.id}).`
-        : `${from.vpc.id} and ${to.vpc.id} are not connected: no peering or transit gateway joins them, and ${rtName} has no route for ${formatRange(choice.range)}. Glue places ENIs in one connection's subnet only and never checks the others' reachability.`;
+        ? `${rtLabel} has no route for ${formatRange(choice.range)} (${named(to.subnet)} in ${named(to.vpc)}).`
+        : `${named(from.vpc)} and ${named(to.vpc)} are not connected: no peering or transit gateway joins them, and ${rtLabel} has no route for ${formatRange(choice.range)}. Glue places ENIs in one connection's subnet only and never checks the others' reachability.`;
       result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNREACHABLE', detail: `${where}: no route` });
       result.explanations.push({
         code,
@@ -192,8 +195,8 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
         source: rt.source,
         message,
         fix: connected
-          ? `Add a route to ${to.vpc.id}'s CIDR (${cidrList(topo, to.vpc)}) in ${rt.id} via the peering or transit gateway that joins the VPCs.`
-          : `Peer ${from.vpc.id} with ${to.vpc.id} (VpcPeering, or GlueNetworkGuard in auto-peer mode) and add routes on both sides: ${cidrList(topo, to.vpc)} in ${from.vpc.id}'s table, ${cidrList(topo, from.vpc)} in ${to.vpc.id}'s table.`,
+          ? `Add a route to ${subnetCidr(to.subnet)} in ${named(rt)} via the peering or transit gateway that joins ${named(from.vpc)} and ${named(to.vpc)}.`
+          : `Peer ${named(from.vpc)} with ${named(to.vpc)} (VpcPeering, or GlueNetworkGuard in auto-peer mode) and add routes on both sides: ${subnetCidr(to.subnet)} in ${named(rt)}, ${subnetCidr(from.subnet)} in the route table of ${named(to.subnet)}.`,
       });
       continue;
     }
@@ -318,7 +321,7 @@ function evaluateTarget(topo: Topology, result: RoutingResult, ctx: TargetContex
         result.hops.push({ kind: 'vpc-peering', direction, component: pcx.id, source: pcx.source, verdict: 'UNREACHABLE', detail: `peering leads to ${far}, not ${to.vpc.id}` });
         block('PCX_REQUIRES_ADDRESS_IN_VPC_CIDR', pcx.id,
           `${pcx.id} joins ${from.vpc.id} and ${far}, but ${formatRange(choice.range)} belongs to ${to.vpc.id}. Peering is not transitive: ${far} does not forward traffic to its own peers, NAT, VPN or gateways.`,
-          `Peer ${from.vpc.id} directly with ${to.vpc.id} and route ${cidrList(topo, to.vpc)} through that peering.`, pcx.source);
+          `Peer ${named(from.vpc)} directly with ${named(to.vpc)} and route ${subnetCidr(to.subnet)} in ${named(rt)} through that peering.`, pcx.source);
         return;
       }
       if (farVpc && overlapsAny(topo, from.vpc, farVpc)) {
@@ -379,7 +382,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
   const attachments = topo.attachmentsOf(tgw.id, from.vpc.id);
   if (!attachments.length) {
     tgwHop('UNREACHABLE', `${from.vpc.id} is not attached`);
-    result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: tgw.id, source: tgw.source, message: `${rt.id} routes to ${tgw.id}, but ${from.vpc.id} has no attachment to it.`, fix: `Attach ${from.vpc.id} to ${tgw.id} with a subnet in every AZ that has Glue ENIs or data stores.` });
+    result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: tgw.id, source: tgw.source, message: `${rt.id} routes to ${tgw.id}, but ${from.vpc.id} has no attachment to it.`, fix: `Attach ${named(from.vpc)} to ${named(tgw)} with a subnet in every AZ that has Glue ENIs or data stores.` });
     return;
   }
   const zone = subnetZone(from.subnet);
@@ -395,7 +398,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       component: attachment.id,
       source: attachment.source,
       message: `Transit gateway attachment ${attachment.id} has no subnet in ${azText}; resources in an AZ without an attachment subnet cannot reach the transit gateway.`,
-      fix: `Add a subnet of ${from.vpc.id} in ${azText} to ${attachment.id}.`,
+      fix: `Add a subnet of ${named(from.vpc)} in ${azText} to ${named(attachment)}.`,
     });
     return;
   }
@@ -419,11 +422,11 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       tgwHop('UNKNOWN', `attachment ${attachment.id} has no associated route table in the templates; ${open.map((t) => t.id).join(', ')} may be associated with it outside them`);
       result.unknownNextHop = true;
       result.segments.push({ range: choice.range, via: 'unknown' });
-      result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: attachment.id, source: open[0].openEnded![0].source, message: `Attachment ${attachment.id} is associated with no transit gateway route table in the templates, but ${open.map((t) => t.id).join(', ')} of ${tgw.id} may be associated with it outside them: ${causes}.`, fix: `Associate ${attachment.id} in the templates, or describe the route table's associations in the --facts file (transitGatewayRouteTables[]).`, unknown: true });
+      result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: attachment.id, source: open[0].openEnded![0].source, message: `Attachment ${attachment.id} is associated with no transit gateway route table in the templates, but ${open.map((t) => t.id).join(', ')} of ${tgw.id} may be associated with it outside them: ${causes}.`, fix: `Associate ${named(attachment)} in the templates, or describe the route table's associations in the --facts file (transitGatewayRouteTables[]).`, unknown: true });
       return;
     }
     tgwHop('UNREACHABLE', `attachment ${attachment.id} has no associated route table`);
-    result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: attachment.id, source: attachment.source, message: `Attachment ${attachment.id} is associated with no transit gateway route table.`, fix: `Associate ${attachment.id} with a route table of ${tgw.id}.` });
+    result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: attachment.id, source: attachment.source, message: `Attachment ${attachment.id} is associated with no transit gateway route table.`, fix: `Associate ${named(attachment)} with a route table of ${named(tgw)}.` });
     return;
   }
   for (const decision of lookupTgwRoutes(topo, table, choice.range)) {
@@ -436,7 +439,7 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
       tgwHop('UNKNOWN', `${table.id}: ${listed} for ${range} in the templates, but the table may have routes or propagations they do not list (${causes})`);
       result.unknownNextHop = true;
       result.segments.push({ range: decision.range, via: 'unknown' });
-      result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: table.id, source: table.openEnded[0].source, message: `Transit gateway route table ${table.id} has ${listed} for ${range} in the templates, but it may have routes or propagations they do not list: ${causes}.`, fix: `Describe the table's routes, associations and propagations in the --facts file (transitGatewayRouteTables[]) to make the verdict definite, or route ${range} to ${to.vpc.id}'s attachment in the templates.`, unknown: true });
+      result.explanations.push({ code: 'OPEN_ENDED_ROUTES', component: table.id, source: table.openEnded[0].source, message: `Transit gateway route table ${table.id} has ${listed} for ${range} in the templates, but it may have routes or propagations they do not list: ${causes}.`, fix: `Describe the table's routes, associations and propagations in the --facts file (transitGatewayRouteTables[]) to make the verdict definite, or route ${range} to ${named(to.vpc)}'s attachment in the templates.`, unknown: true });
       continue;
     }
     if (delivers && table.openEnded?.length) {
@@ -451,13 +454,13 @@ function traceTransitGateway(topo: Topology, result: RoutingResult, ctx: TargetC
         component: table.id,
         source: table.source,
         message: `Transit gateway route table ${table.id} has ${decision.blackhole ? 'a blackhole route' : 'no route'} for ${range}.`,
-        fix: `Propagate ${to.vpc.id}'s attachment into ${table.id} or add a static route to it.`,
+        fix: `Propagate ${named(to.vpc)}'s attachment into ${named(table)} or add a static route to it.`,
       });
       continue;
     }
     if (!delivers) {
       tgwHop('UNREACHABLE', `${table.id}: ${range} goes to ${decision.attachmentId}, not ${to.vpc.id}`);
-      result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: table.id, source: table.source, message: `${table.id} sends ${range} to ${decision.attachmentId}, which is not ${to.vpc.id}'s attachment.`, fix: `Route ${range} to ${to.vpc.id}'s attachment.` });
+      result.explanations.push({ code: 'NO_ROUTE_TO_DESTINATION', component: table.id, source: table.source, message: `${table.id} sends ${range} to ${decision.attachmentId}, which is not ${to.vpc.id}'s attachment.`, fix: `Route ${range} to ${named(to.vpc)}'s attachment.` });
       continue;
     }
     tgwHop('REACHABLE', `${table.id}: ${range} -> ${dest!.id} (${to.vpc.id})`);
@@ -490,6 +493,15 @@ function lookupTgwRoutes(topo: Topology, table: TransitGatewayRouteTable, destin
     }
     return { range: atom, attachmentId: best?.blackhole ? undefined : best?.attachmentId, blackhole: best?.blackhole ?? false };
   });
+}
+
+/** What the user calls an element: its construct path when known, else its model id. */
+function named(element: { readonly source?: SourceRef; readonly id: string }): string {
+  return nameOf(element.source, element.id);
+}
+
+function subnetCidr(subnet: Subnet): string {
+  return subnet.cidr.known ? subnet.cidr.value.text : `the CIDR of ${named(subnet)}`;
 }
 
 export function cidrList(topo: Topology, vpc: Vpc): string {

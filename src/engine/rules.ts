@@ -46,11 +46,13 @@ export const RULES = {
   quotaSecurityGroups: rule('GNP-QUOTA-SECURITY-GROUPS', 'error', 'A connection has more security groups than an ENI accepts'),
   quotaJobConnections: rule('GNP-QUOTA-JOB-CONNECTIONS', 'error', 'A job lists more connections than Glue accepts'),
   autoPeerUnfixable: rule('GNP-AUTOPEER-UNFIXABLE', 'error', 'Auto-peer cannot make a data store reachable safely'),
+  autoPeerFailoverNotOpened: rule('GNP-AUTOPEER-FAILOVER-NOT-OPENED', 'warning', "Auto-peer does not open a data store to a fallback connection's Glue group that a data store also wears"),
   autoPeerAdded: rule('GNP-AUTOPEER-ADDED', 'info', 'What auto-peer added to this synthesis, per stack, and why'),
   inputUnresolved: rule('GNP-INPUT-UNRESOLVED', 'warning', 'A template value could not be resolved'),
   s3PathAcl: rule('GNP-CONNECTION-S3-ACL', 'error', 'The network ACL of a connection Glue can select blocks its S3 traffic: Glue still selects it and the runs fail'),
   noSecretsPath: rule('GNP-CONNECTION-NO-SECRETS-PATH', 'error', 'A connection Glue can select has no path to Secrets Manager, and the job reads a secret'),
   servicePathUnknown: rule('GNP-CONNECTION-SERVICE-PATH-UNKNOWN', 'warning', 'Whether a connection Glue can select reaches S3 or Secrets Manager depends on facts the inputs do not give'),
+  inputUnreadable: rule('GNP-INPUT-UNREADABLE', 'error', 'The input (a template or the facts) could not be read, or checking it failed: no Glue job was checked'),
   inputNotRead: rule('GNP-INPUT-NOT-READ', 'warning', 'Part of the input was not read, so what it defines is not checked'),
 } as const;
 

@@ -1,4 +1,5 @@
 import { PortRange, SecurityGroup, SecurityGroupRule, Vpc } from '../model';
+import { nameOf } from './names';
 import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop } from './plan';
 import { RouteSegment } from './routing';
@@ -207,15 +208,19 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
   const noRules = way === 'ingress' && present.length > 0 && present.every((g) => g.ingress.length === 0);
   const code = noRules ? 'SG_HAS_NO_RULES' : coverage.invalidReferences.length ? (ctx.peeringIds.size ? 'UNKNOWN_PEERED_SGS' : 'ENI_SG_RULES_MISMATCH') : 'ENI_SG_RULES_MISMATCH';
   const why = coverage.invalidReferences.length ? ` A rule references ${coverage.invalidReferences.join('; ')}.` : '';
+  // Groups by construct path; the group that gets the rule and the source group are the ones
+  // auto-peer would use (the connection's Glue group: the one with the self-referencing rule).
+  const name = (id: string | undefined) => (id === undefined ? 'the store\'s group' : nameOf(topo.securityGroup(id)?.source, id));
+  const glueGroup = way === 'egress' ? glueGroupOf(topo, groups)?.groupId : glueGroupOf(topo, peerGroups)?.groupId;
   const fix = way === 'egress'
     ? referenceValidity(topo, ctx, way).valid || !ctx.transitGatewayIds.size
-      ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${groups[0] ?? 'the connection\'s group'}.`
-      : `Allow egress TCP ${port} to ${formatRange(peerRange)} on ${groups[0] ?? 'the connection\'s group'} (a CIDR: outbound rules cannot reference a group across a transit gateway).`
+      ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${glueGroup !== undefined ? name(glueGroup) : 'the connection\'s group'}.`
+      : `Allow egress TCP ${port} to ${formatRange(peerRange)} on ${glueGroup !== undefined ? name(glueGroup) : 'the connection\'s group'} (a CIDR: outbound rules cannot reference a group across a transit gateway).`
     : referenceValidity(topo, ctx, way).valid
-      ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0] ?? ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
-      : !ctx.peeringIds.size && !ctx.transitGatewayIds.size && !ctx.unknownNextHop && peerGroups.length
-        ? `Add ingress TCP ${port} on ${groups[0]} from the Glue connection's security group ${peerGroups[0]} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`
-        : `Add ingress TCP ${port} on ${groups[0]} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;
+      ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${glueGroup !== undefined ? name(glueGroup) : ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
+      : !ctx.peeringIds.size && !ctx.transitGatewayIds.size && !ctx.unknownNextHop && glueGroup !== undefined
+        ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${name(glueGroup)} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`
+        : `Add ingress TCP ${port} on ${name(groups[0])} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;
   return {
     hop: { kind: 'security-group', direction: 'forward', component, source: firstSource, verdict: 'UNREACHABLE', detail: `${subject} groups do not allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}` },
     explanations: [{
@@ -230,4 +235,25 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
 
 export function portText(ports: PortRange): string {
   return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
+}
+
+/**
+ * The connection's Glue group: the group Glue requires, with an inbound rule for all TCP from
+ * itself. When several have it, the first in the connection's list; when none has it (the plan
+ * reports GNP-SG-NO-SELF-REFERENCE), the first listed. Its reason says which and why.
+ */
+export function glueGroupOf(topo: Topology, groupIds: readonly string[]): { groupId: string; reason: string } | undefined {
+  if (!groupIds.length) return undefined;
+  const name = (id: string) => nameOf(topo.securityGroup(id)?.source, id);
+  const selfReferencing = groupIds.filter((id) => topo.securityGroup(id)?.ingress.some((r) => r.peer.kind === 'security-group' && r.peer.groupId === id
+    && (r.protocol === PROTOCOL_TCP || r.protocol === PROTOCOL_ALL) && r.ports.from <= 0 && r.ports.to >= 65535));
+  if (!selfReferencing.length) {
+    return { groupId: groupIds[0], reason: `${name(groupIds[0])}, the first group of the connection (none of ${groupIds.map(name).join(', ')} has the self-referencing all-TCP rule of a Glue group)` };
+  }
+  const groupId = selfReferencing[0];
+  const others = selfReferencing.slice(1);
+  return {
+    groupId,
+    reason: `${name(groupId)}, the connection's Glue group (the one with the self-referencing all-TCP rule${others.length ? `; ${others.map(name).join(', ')} also ${others.length > 1 ? 'have' : 'has'} it, the first listed is used` : ''})`,
+  };
 }

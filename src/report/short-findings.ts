@@ -122,7 +122,10 @@ function storeOf(plan: Plan, finding: Finding): { job: JobPlan; store: DataStore
 
 function blockingLine(e: Explanation, narration: Narration): string {
   const text = narration.tell(e.message);
-  return text.includes(e.component) ? `${e.code}: ${text}` : `${e.code} at ${e.component}: ${text}`;
+  // The component by its construct path when the explanation's source is the component itself.
+  const own = e.source?.constructPath && `${e.source.stack}/${e.source.logicalId}` === e.component;
+  const component = own ? e.source!.constructPath!.replace(/\/Resource$/, '') : e.component;
+  return text.includes(component) || text.includes(e.component) ? `${e.code}: ${text}` : `${e.code} at ${component}: ${text}`;
 }
 
 /**

@@ -119,6 +119,26 @@ describe('never cut existing traffic: no route that overlaps a route to another 
   });
 });
 
+describe('never cut existing traffic on the store side either', () => {
+  test("the store's VPC C routes 10.1.0.0/16 to its peering with D, and A (the Glue side) reuses 10.1.0.0/16: refused, naming C's route; nothing added", () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.3.0.0/16');
+    const d = new NetworkStack(app, 'NetD', '10.1.0.0/16');
+    // C's replies to A's Glue subnet would be taken from C's traffic to D by a 10.1.0.0/24 route.
+    new VpcPeering(c, 'ToD', { requesterVpc: c.vpc, accepterVpc: d.vpc });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    autoPeer(app, { failover: false });
+    const refusal = messages('error', a, c, d, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal.length).toBeGreaterThan(0);
+    expect(refusal[0]).toMatch(/route table NetC\/Vpc\/dataSubnet\d\/RouteTable routes 10\.1\.0\.0\/16 to .*\(NetC\/ToD\/RequesterRoutes\/dataSubnet\d\/To10\.1\.0\.0_16\): a route to 10\.1\.0\.0\/24 through a peering would take that part of its traffic/);
+    // Both sides or neither: not even the Glue side's route is added.
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(resources(etl, 'AWS::EC2::Route')).toHaveLength(0);
+  });
+});
+
 describe('the right source group: the connection\'s Glue group', () => {
   test('listed second, the self-referencing group is admitted on the store, and the summary says why', () => {
     const app = new App();
@@ -161,8 +181,8 @@ describe('failover without opening databases to each other', () => {
     const sources = resources(etl, 'AWS::EC2::SecurityGroupIngress').map(({ r }) => JSON.stringify(r.Properties.SourceSecurityGroupId));
     expect(sources).toHaveLength(1);
     expect(sources[0]).toMatch(/GlueOnly/);
-    const warnings = messages('warning', a, b, etl).filter((w) => /GNP-AUTOPEER-UNFIXABLE/.test(w));
-    expect(warnings).toEqual([expect.stringMatching(/the fallback connection Etl\/Fallback's Glue group NetA\/GlueGroup is also a data store's security group.*Fix: .*FailoverRepair\.ALLOW_STORE_GROUPS/)]);
+    const warnings = messages('warning', a, b, etl).filter((w) => /GNP-AUTOPEER-/.test(w));
+    expect(warnings).toEqual([expect.stringMatching(/GNP-AUTOPEER-FAILOVER-NOT-OPENED.*the fallback connection Etl\/Fallback's Glue group NetA\/GlueGroup is also a data store's security group.*Fix: .*FailoverRepair\.ALLOW_STORE_GROUPS/)]);
     expect(messages('error', a, b, etl).filter((e) => /GNP-AUTOPEER/.test(e))).toEqual([]);
   });
 
@@ -235,7 +255,7 @@ describe('the guard takes facts', () => {
   test('an invalid facts document is a clear error, and auto-peer adds nothing', () => {
     const s = seedApp();
     autoPeer(s.app, { facts: { vpcs: 'not a list' } });
-    expect(messages('error', s.a, s.b, s.c, s.etl).filter((e) => /cannot read its facts/.test(e))).toEqual([expect.stringMatching(/GNP-INPUT-UNRESOLVED.*cannot read its facts: .*vpcs.*Nothing was checked or added/)]);
+    expect(messages('error', s.a, s.b, s.c, s.etl).filter((e) => /cannot read its facts/.test(e))).toEqual([expect.stringMatching(/GNP-INPUT-UNREADABLE.*cannot read its facts: .*vpcs.*Nothing was checked or added/)]);
     expect(resources(s.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
 

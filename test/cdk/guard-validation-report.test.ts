@@ -94,7 +94,8 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(unreachable.description).toMatch(/MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE/);
     expect(unreachable.description).toMatch(/PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE/);
     expect(unreachable.description).toMatch(/DISCONNECTED_VPCS/);
-    expect(unreachable.suggestedFix).toMatch(/Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+/);
+    // Named by construct path, not by hashed logical ID.
+    expect(unreachable.suggestedFix).toMatch(/^Peer NetworkA\/Vpc with NetworkB\/Vpc /m);
     // Fail mode adds nothing to the app.
     expect(fs.readFileSync(path.join(dir, 'Etl.template.json'), 'utf8')).not.toMatch(/VPCPeeringConnection/);
   });
@@ -123,9 +124,15 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(lines).toContain("Glue places ENIs in one connection's subnet only and never checks the others' reachability.");
     // The fix: one step a line, a peering once although the forward and the return path both need it.
     const fix = unreachable.suggestedFix!.split('\n');
-    expect(fix.filter((step) => /^Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+ /.test(step))).toHaveLength(1);
-    expect(fix.filter((step) => /^Peer NetworkB\/Vpc\w+ with NetworkA\/Vpc\w+ /.test(step))).toHaveLength(0);
-    expect(fix.filter((step) => /^Peer NetworkA\/Vpc\w+ with NetworkC\/Vpc\w+ /.test(step))).toHaveLength(1);
+    expect(fix.filter((step) => /^Peer NetworkA\/Vpc with NetworkB\/Vpc /.test(step))).toHaveLength(1);
+    expect(fix.filter((step) => /^Peer NetworkB\/Vpc with NetworkA\/Vpc /.test(step))).toHaveLength(0);
+    expect(fix.filter((step) => /^Peer NetworkA\/Vpc with NetworkC\/Vpc /.test(step))).toHaveLength(1);
+    // The routes auto-peer would add: subnet CIDRs, one line per route table, named by construct path.
+    expect(fix.filter((step) => step.startsWith('In route table NetworkA/Vpc/dataSubnet1/RouteTable'))).toEqual([
+      'In route table NetworkA/Vpc/dataSubnet1/RouteTable, route 10.2.0.0/24 and 10.2.1.0/24 to the new peering of NetworkA/Vpc and NetworkB/Vpc.',
+      'In route table NetworkA/Vpc/dataSubnet1/RouteTable, route 10.3.0.0/24 and 10.3.1.0/24 to the new peering of NetworkA/Vpc and NetworkC/Vpc.',
+    ]);
+    expect(fix).toContain('In route table NetworkB/Vpc/dataSubnet2/RouteTable, route 10.1.0.0/24 to the new peering of NetworkA/Vpc and NetworkB/Vpc.');
     expect(fix.filter((step) => /^Add ingress TCP (3306|5432) /.test(step))).toHaveLength(2);
   });
 

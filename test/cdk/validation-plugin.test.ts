@@ -168,7 +168,7 @@ describe('validate() on synthesized templates', () => {
   });
 });
 
-describe('validate() on input it cannot read: one failing GNP-INPUT-UNRESOLVED violation, no exception', () => {
+describe('validate() on input it cannot read: one failing GNP-INPUT-UNREADABLE violation, no exception', () => {
   function writeTemplate(name: string, text: string): string {
     const path = join(mkdtempSync(join(tmpdir(), 'glue-netplan-bad-')), name);
     writeFileSync(path, text);
@@ -188,7 +188,7 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNRESOLVED v
     expect(report.violations).toHaveLength(1);
     const [violation] = report.violations;
     // Reported against the stack whose template it is, as CDK's own plugins report stack-level problems.
-    expect(violation).toMatchObject({ ruleName: 'GNP-INPUT-UNRESOLVED', severity: 'error', violatingResources: [{ templatePath: bad, constructPath: 'Stack1', locations: [] }] });
+    expect(violation).toMatchObject({ ruleName: 'GNP-INPUT-UNREADABLE', severity: 'error', violatingResources: [{ templatePath: bad, constructPath: 'Stack1', locations: [] }] });
     expect(violation.description).toMatch(/^cdk-glue-netplan could not read its input, so no Glue job was checked: /);
     expect(violation.description).toContain(`${bad}: `);
     expect(violation.description).toMatch(problem);
@@ -199,7 +199,7 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNRESOLVED v
     const report = new GlueNetworkValidationPlugin().validate({ templatePaths: [missing], stackTemplates: [], appConstruct: new App() });
     expect(report.success).toBe(false);
     expect(report.violations).toEqual([expect.objectContaining({
-      ruleName: 'GNP-INPUT-UNRESOLVED',
+      ruleName: 'GNP-INPUT-UNREADABLE',
       severity: 'error',
       description: `cdk-glue-netplan could not read its input, so no Glue job was checked: ${missing}: cannot read file (ENOENT)`,
       violatingResources: [{ templatePath: missing, locations: [] }],
@@ -212,7 +212,7 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNRESOLVED v
     const report = new GlueNetworkValidationPlugin({ factsFile }).validate({ templatePaths: [template], stackTemplates: [], appConstruct: new App() });
     expect(report.success).toBe(false);
     expect(report.violations).toEqual([expect.objectContaining({
-      ruleName: 'GNP-INPUT-UNRESOLVED',
+      ruleName: 'GNP-INPUT-UNREADABLE',
       severity: 'error',
       description: expect.stringContaining(`${factsFile}: cannot read file (ENOENT)`),
       violatingResources: [],
@@ -224,7 +224,7 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNRESOLVED v
     const report = new GlueNetworkValidationPlugin().validate(broken);
     expect(report.success).toBe(false);
     expect(report.violations).toHaveLength(1);
-    expect(report.violations[0]).toMatchObject({ ruleName: 'GNP-INPUT-UNRESOLVED', severity: 'error' });
+    expect(report.violations[0]).toMatchObject({ ruleName: 'GNP-INPUT-UNREADABLE', severity: 'error' });
     expect(report.violations[0].description).toMatch(/^cdk-glue-netplan: internal error: .*not iterable.* \(please report it\)$/);
     expect(report.violations[0].fix).toMatch(/bug of cdk-glue-netplan/);
   });

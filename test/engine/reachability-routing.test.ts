@@ -50,8 +50,8 @@ describe('hop 3: route back (one-sided routes)', () => {
     const e = s.explanations.find((x) => x.component === 'subB-rt')!;
     expect(e.code).toBe('NO_ROUTE_TO_DESTINATION');
     expect(e.message).toContain('10.1.1.0/24');
-    expect(e.fix).toContain('10.1.0.0/16');
-    expect(e.fix).toContain('subB-rt');
+    // The route auto-peer would add: the Glue subnet's CIDR, in the store subnet's table, to the peering.
+    expect(e.fix).toBe('In route table subB-rt, route 10.1.1.0/24 to peering pcx.');
   });
 
   test('return route present, forward route missing: UNREACHABLE, the forward route-table hop of the Glue subnet blocks', () => {
@@ -84,7 +84,10 @@ describe('hop 2: peering is not transitive', () => {
     const e = s.explanations.find((x) => x.component === 'pcxAB')!;
     expect(e.code).toBe('PCX_REQUIRES_ADDRESS_IN_VPC_CIDR');
     expect(e.message).toMatch(/not transitive/);
-    expect(e.fix).toMatch(/Peer vpcA directly with vpcC/);
+    // A direct peering's route would take the traffic of the wider route through pcxAB: auto-peer
+    // refuses, and the fix says what to change first.
+    expect(e.fix).toMatch(/route table subA-rt routes 10\.3\.0\.0\/16 to pcxAB: a route to 10\.3\.1\.0\/24 through a peering would take that part of its traffic/);
+    expect(e.fix).toMatch(/remove or narrow that route/);
     expect(s.explanations.map((x) => x.code)).toEqual(['PCX_REQUIRES_ADDRESS_IN_VPC_CIDR', 'PCX_REQUIRES_ADDRESS_IN_VPC_CIDR']);
   });
 });

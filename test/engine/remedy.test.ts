@@ -89,7 +89,7 @@ describe('planRemedy (auto-peer)', () => {
     expect(withFailover.planAfter.jobs[0].failover.every((f) => f.allReachable === true)).toBe(true);
     expect(withFailover.unfixable).toEqual([]);
     const safe = planRemedy(m);
-    expect(safe.unfixable.map((f) => [f.ruleId, f.severity])).toEqual([['GNP-AUTOPEER-UNFIXABLE', 'warning'], ['GNP-AUTOPEER-UNFIXABLE', 'warning']]);
+    expect(safe.unfixable.map((f) => [f.ruleId, f.severity])).toEqual([['GNP-AUTOPEER-FAILOVER-NOT-OPENED', 'warning'], ['GNP-AUTOPEER-FAILOVER-NOT-OPENED', 'warning']]);
     expect(safe.planAfter.jobs[0].failover.some((f) => f.allReachable !== true)).toBe(true);
     expect(planRemedy(m, { failover: false }).peerings).toHaveLength(2);
   });

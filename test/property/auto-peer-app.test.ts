@@ -20,6 +20,7 @@ import { propertyRuns, propertySeed } from './seeds';
 import { GlueDataStore } from '../../src/cdk/data-store';
 import { FailoverRepair, GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
 import { AUTO_PEER_ID } from '../../src/cdk/private/auto-peer';
+import { ALL_RULES } from '../../src/engine';
 import { capturingConsoleError } from '../cdk/quiet-cdk';
 import { NetworkStack } from '../cdk/seed-app';
 
@@ -244,6 +245,8 @@ function checkApp(spec: AppSpec): void {
   // thrown from app.synth(); the plan says so too.
   const findings: { ruleId: string; severity: string; message: string }[] = [...plan.jobs.flatMap((j: any) => j.findings), ...plan.findings];
   expect(findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message}`)).toEqual([]);
+  // Each finding with its rule's catalogue severity (the checking guard does not demote them).
+  expect(findings.filter((f) => ALL_RULES.find((r) => r.id === f.ruleId)?.severity !== f.severity).map((f) => `${f.ruleId} ${f.severity}`)).toEqual([]);
 
   // 3. Idempotent: after those syntheses and one more, every template is the first one.
   const { result: again } = capturingConsoleError(() => app.synth({ force: true }));

@@ -81,7 +81,7 @@ interface Placement {
 }
 
 function refuse(source: SourceRef, message: string, fix: string): Finding {
-  return { ruleId: RULES.autoPeerUnfixable.id, severity: 'error', source, message, fix };
+  return { ruleId: RULES.autoPeerUnfixable.id, severity: RULES.autoPeerUnfixable.severity, source, message, fix };
 }
 
 function placePeering(peering: RemedyPeering, placement: Placement): number | Finding {

@@ -380,13 +380,13 @@ export function failureReport(description: string, fix: string, violatingResourc
     success: false,
     pluginVersion: version,
     violations: [{
-      ruleName: RULES.inputUnresolved.id,
+      ruleName: RULES.inputUnreadable.id,
       description,
       fix,
-      // Nothing was checked: that fails, whatever the rule's usual severity.
-      severity: 'error',
+      // Nothing was checked: that fails.
+      severity: RULES.inputUnreadable.severity,
       violatingResources,
-      ruleMetadata: { documentation: ruleDocumentation(RULES.inputUnresolved.id) },
+      ruleMetadata: { documentation: ruleDocumentation(RULES.inputUnreadable.id) },
     }],
   };
 }
