@@ -94,6 +94,79 @@ export const apiJob = (name: string, connections: string[], extra: Record<string
   ...extra,
 });
 
+/** The two DescribeVpcAttribute outputs of a VPC. */
+export const apiDnsAttributes = (vpcId: string, support = true, hostnames = true) => [
+  { VpcId: vpcId, EnableDnsSupport: { Value: support } },
+  { VpcId: vpcId, EnableDnsHostnames: { Value: hostnames } },
+];
+
+/** What the RDS, Redshift and MSK APIs return for an account with none of them, and no transit gateway. */
+export const noStoresNorTransitGateways = (): Partial<AccountSnapshot> => ({
+  dbInstances: [], dbClusters: [], dbSubnetGroups: [], redshiftClusters: [], redshiftSubnetGroups: [], mskClusters: [], mskBootstrapBrokers: [],
+  transitGateways: [], transitGatewayAttachments: [], transitGatewayVpcAttachments: [], transitGatewayRouteTables: [], transitGatewayRoutes: [], transitGatewayPropagations: [],
+});
+
+export const apiDbSubnetGroup = (name: string, vpcId: string, subnets: [string, string][]) => ({
+  DBSubnetGroupName: name,
+  VpcId: vpcId,
+  SubnetGroupStatus: 'Complete',
+  Subnets: subnets.map(([id, az]) => ({ SubnetIdentifier: id, SubnetAvailabilityZone: { Name: az }, SubnetStatus: 'Active' })),
+});
+
+export const apiDbInstance = (id: string, engine: string, address: string, port: number, subnetGroup: ReturnType<typeof apiDbSubnetGroup>, groups: string[], publiclyAccessible = false, cluster?: string) => ({
+  DBInstanceIdentifier: id,
+  Engine: engine,
+  DBInstanceStatus: 'available',
+  Endpoint: { Address: address, Port: port },
+  DBSubnetGroup: subnetGroup,
+  VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+  PubliclyAccessible: publiclyAccessible,
+  ...(cluster ? { DBClusterIdentifier: cluster } : {}),
+});
+
+export const apiDbCluster = (id: string, engine: string, endpoint: string, port: number, subnetGroup: string, groups: string[], members: string[]) => ({
+  DBClusterIdentifier: id,
+  Engine: engine,
+  Status: 'available',
+  Endpoint: endpoint,
+  ReaderEndpoint: endpoint.replace(`${id}.cluster-`, `${id}.cluster-ro-`),
+  Port: port,
+  DBSubnetGroup: subnetGroup,
+  VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+  DBClusterMembers: members.map((m, i) => ({ DBInstanceIdentifier: m, IsClusterWriter: i === 0 })),
+});
+
+export const apiRedshiftSubnetGroup = (name: string, vpcId: string, subnets: string[]) => ({
+  ClusterSubnetGroupName: name, VpcId: vpcId, SubnetGroupStatus: 'Complete', Subnets: subnets.map((id) => ({ SubnetIdentifier: id, SubnetStatus: 'Active' })),
+});
+
+export const apiRedshiftCluster = (id: string, address: string, subnetGroup: string, groups: string[], publiclyAccessible = false) => ({
+  ClusterIdentifier: id,
+  ClusterStatus: 'available',
+  Endpoint: { Address: address, Port: 5439 },
+  ClusterSubnetGroupName: subnetGroup,
+  VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+  PubliclyAccessible: publiclyAccessible,
+});
+
+export const apiMskCluster = (name: string, subnets: string[], groups: string[]) => ({
+  ClusterArn: `arn:aws:kafka:us-east-1:111111111111:cluster/${name}/abc-1`,
+  ClusterName: name,
+  ClusterType: 'PROVISIONED',
+  State: 'ACTIVE',
+  Provisioned: {
+    BrokerNodeGroupInfo: { ClientSubnets: subnets, SecurityGroups: groups, InstanceType: 'kafka.m5.large' },
+    ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+    NumberOfBrokerNodes: subnets.length,
+  },
+});
+
+/** GetBootstrapBrokers for a cluster, gathered with its ARN (how `get-bootstrap-brokers.json` saves it). */
+export const apiBootstrapBrokers = (cluster: ReturnType<typeof apiMskCluster>, hosts: string[]) => ({
+  ClusterArn: cluster.ClusterArn,
+  BootstrapBrokerStringSaslIam: hosts.map((h) => `${h}:9098`).join(','),
+});
+
 /**
  * The seed's account: the Glue VPC (10.0.0.0/16, S3 endpoint, a route to the data VPC over the
  * peering) and the data VPC (10.50.0.0/16) whose database group admits the Glue subnet on 5432;
@@ -128,6 +201,8 @@ export function account(): AccountSnapshot {
       apiConnection('warehouse', 'subnet-0db', ['sg-0db'], 'us-east-1a', 'jdbc:postgresql://10.50.1.10:5432/dw'),
     ],
     jobs: [apiJob('etl', ['glue-net', 'warehouse'])],
+    vpcAttributes: [...apiDnsAttributes('vpc-0glue'), ...apiDnsAttributes('vpc-0data')],
+    ...noStoresNorTransitGateways(),
     unread: [],
   };
 }
