@@ -206,3 +206,41 @@ export function account(): AccountSnapshot {
     unread: [],
   };
 }
+
+export const apiTransitGateway = (id: string, securityGroupReferencing = false) => ({
+  TransitGatewayId: id,
+  State: 'available',
+  Options: {
+    DefaultRouteTableAssociation: 'enable',
+    DefaultRouteTablePropagation: 'enable',
+    DnsSupport: 'enable',
+    SecurityGroupReferencingSupport: securityGroupReferencing ? 'enable' : 'disable',
+  },
+});
+
+/** A VPC attachment as DescribeTransitGatewayAttachments lists it (with its association) and as DescribeTransitGatewayVpcAttachments does. */
+export const apiVpcAttachment = (id: string, tgw: string, vpcId: string, subnets: string[], table: string, securityGroupReferencing = false) => ({
+  attachment: { TransitGatewayAttachmentId: id, TransitGatewayId: tgw, ResourceType: 'vpc', ResourceId: vpcId, State: 'available', Association: { TransitGatewayRouteTableId: table, State: 'associated' } },
+  vpcAttachment: {
+    TransitGatewayAttachmentId: id,
+    TransitGatewayId: tgw,
+    VpcId: vpcId,
+    SubnetIds: subnets,
+    State: 'available',
+    Options: { DnsSupport: 'enable', ApplianceModeSupport: 'disable', SecurityGroupReferencingSupport: securityGroupReferencing ? 'enable' : 'disable' },
+  },
+});
+
+export const apiTgwRouteTable = (id: string, tgw: string) => ({ TransitGatewayRouteTableId: id, TransitGatewayId: tgw, State: 'available', DefaultAssociationRouteTable: true });
+
+/** SearchTransitGatewayRoutes for a table, gathered with its id (how `search-transit-gateway-routes.json` saves it). */
+export const apiTgwRoutes = (table: string, routes: { cidr: string; attachment?: string; type?: 'static' | 'propagated'; blackhole?: boolean }[], more = false) => ({
+  TransitGatewayRouteTableId: table,
+  Routes: routes.map((r) => ({
+    DestinationCidrBlock: r.cidr,
+    Type: r.type ?? 'propagated',
+    State: r.blackhole ? 'blackhole' : 'active',
+    ...(r.attachment ? { TransitGatewayAttachments: [{ TransitGatewayAttachmentId: r.attachment, ResourceType: 'vpc' }] } : {}),
+  })),
+  AdditionalRoutesAvailable: more,
+});
