@@ -60,21 +60,24 @@ export function transitFacts(s: AccountTransitParts): TransitFacts | undefined {
     const id = String(t.TransitGatewayRouteTableId);
     const search = routesOf.get(id);
     const routes: FactsTransitGatewayRoute[] = [];
+    let unlisted = false;
     // Static routes first: a static route wins over a propagated one for the same prefix.
     const sorted = [...list(search?.Routes)].sort((a, b) => Number(a.Type === 'propagated') - Number(b.Type === 'propagated'));
     for (const route of sorted) {
       const destination = str(route.DestinationCidrBlock);
       if (!destination || !parseCidr(destination)) continue; // prefix-list and IPv6 routes: not modelled
       const attachment = list(route.TransitGatewayAttachments)[0];
-      if (route.State === 'blackhole' || !str(attachment?.TransitGatewayAttachmentId)) routes.push({ destination, blackhole: true });
-      else routes.push({ destination, attachmentId: attachment.TransitGatewayAttachmentId });
+      if (route.State === 'blackhole') routes.push({ destination, blackhole: true });
+      else if (str(attachment?.TransitGatewayAttachmentId)) routes.push({ destination, attachmentId: attachment.TransitGatewayAttachmentId });
+      // An active route that names no attachment leads somewhere unknown: never a blackhole.
+      else unlisted = true;
     }
     const propagations = list(propagationsOf.get(id)?.TransitGatewayRouteTablePropagations)
       .filter((p) => p.State === undefined || p.State === 'enabled').map((p) => String(p.TransitGatewayAttachmentId));
     return {
       id,
       transitGatewayId: String(t.TransitGatewayId),
-      ...(search?.AdditionalRoutesAvailable === true || !search ? { routesIncomplete: true } : {}),
+      ...(search?.AdditionalRoutesAvailable === true || !search || unlisted ? { routesIncomplete: true } : {}),
       routes,
       associations: attachments.filter((a) => a.Association?.TransitGatewayRouteTableId === id && a.Association.State !== 'disassociated').map((a) => String(a.TransitGatewayAttachmentId)),
       ...(propagations.length ? { propagations } : {}),
