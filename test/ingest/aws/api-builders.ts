@@ -244,3 +244,45 @@ export const apiTgwRoutes = (table: string, routes: { cidr: string; attachment?:
   })),
   AdditionalRoutesAvailable: more,
 });
+
+/**
+ * The seed's account joined by a transit gateway instead of a peering: tgw-0hub, one route
+ * table (tgw-rtb-0hub) both VPC attachments are associated with and propagate into.
+ */
+export function accountOverTransitGateway(options: { routes?: Parameters<typeof apiTgwRoutes>[1]; more?: boolean; glueSubnets?: string[]; referencing?: [boolean, boolean, boolean]; dbIngress?: object[] } = {}): AccountSnapshot {
+  const seed = account();
+  const [tgwRef, glueRef, dataRef] = options.referencing ?? [false, false, false];
+  const glue = apiVpcAttachment('tgw-attach-0glue', 'tgw-0hub', 'vpc-0glue', options.glueSubnets ?? ['subnet-0glue'], 'tgw-rtb-0hub', glueRef);
+  const data = apiVpcAttachment('tgw-attach-0data', 'tgw-0hub', 'vpc-0data', ['subnet-0db'], 'tgw-rtb-0hub', dataRef);
+  return {
+    ...seed,
+    routeTables: [
+      apiRouteTable('rtb-0gluemain', 'vpc-0glue', { main: true }),
+      apiRouteTable('rtb-0glue', 'vpc-0glue', {
+        subnets: ['subnet-0glue'],
+        routes: [localRoute('10.0.0.0/16'), routeTo('10.50.0.0/16', { TransitGatewayId: 'tgw-0hub' }), s3EndpointRoute('vpce-0s3')],
+      }),
+      apiRouteTable('rtb-0data', 'vpc-0data', { main: true, routes: [localRoute('10.50.0.0/16'), routeTo('10.0.0.0/16', { TransitGatewayId: 'tgw-0hub' })] }),
+    ],
+    securityGroups: [
+      apiSecurityGroup('sg-0glue', 'vpc-0glue', [allTraffic({ group: 'sg-0glue' })]),
+      apiSecurityGroup('sg-0db', 'vpc-0data', options.dbIngress ?? [tcpRule(5432, { cidr: '10.0.1.0/24' }), allTraffic({ group: 'sg-0db' })]),
+    ],
+    peerings: [],
+    transitGateways: [apiTransitGateway('tgw-0hub', tgwRef)],
+    transitGatewayAttachments: [glue.attachment, data.attachment],
+    transitGatewayVpcAttachments: [glue.vpcAttachment, data.vpcAttachment],
+    transitGatewayRouteTables: [apiTgwRouteTable('tgw-rtb-0hub', 'tgw-0hub')],
+    transitGatewayRoutes: [apiTgwRoutes('tgw-rtb-0hub', options.routes ?? [
+      { cidr: '10.0.0.0/16', attachment: 'tgw-attach-0glue' },
+      { cidr: '10.50.0.0/16', attachment: 'tgw-attach-0data' },
+    ], options.more)],
+    transitGatewayPropagations: [{
+      TransitGatewayRouteTableId: 'tgw-rtb-0hub',
+      TransitGatewayRouteTablePropagations: [
+        { TransitGatewayAttachmentId: 'tgw-attach-0glue', ResourceType: 'vpc', State: 'enabled' },
+        { TransitGatewayAttachmentId: 'tgw-attach-0data', ResourceType: 'vpc', State: 'enabled' },
+      ],
+    }],
+  };
+}
