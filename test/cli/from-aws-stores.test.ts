@@ -8,7 +8,7 @@ import {
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
 import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateClusterCommand, CreateClusterSubnetGroupCommand, RedshiftClient } from '@aws-sdk/client-redshift';
-import { Moto, startMoto, useEmulator } from './moto';
+import { Moto, startMoto, useEmulator, withFaults } from './moto';
 import { runCliAsync } from '../../src/cli/run';
 
 /**
@@ -226,5 +226,42 @@ describe('--from-aws: the stores behind connection URLs (moto_server)', () => {
       ['10.0.0.0/16', true, true], ['10.50.0.0/16', true, true], ['172.31.0.0/16', true, true],
     ]);
     expect(written.unread).toBeUndefined();
+  });
+});
+
+describe('--from-aws: calls grow with the resources, never with jobs x resources', () => {
+  it('one paginated call per resource type, two DescribeVpcAttribute per VPC; 30 more jobs add no call', async () => {
+    const count = async () => {
+      let counted = new Map<string, number>();
+      await withFaults(moto, {}, async (counts) => {
+        await cli('--from-aws', '--format', 'json', '--no-failover');
+        counted = new Map(counts);
+      });
+      return counted;
+    };
+    const before = await count();
+    expect(before.get('DescribeVpcAttribute')).toBe(2 * 3); // three VPCs: moto's default one and the world's two
+    for (const action of ['DescribeVpcs', 'DescribeSubnets', 'DescribeSecurityGroups', 'DescribeDBInstances', 'DescribeClusters', 'GetJobs', 'GetConnections', 'DescribeTransitGateways']) {
+      expect([action, before.get(action)]).toEqual([action, 1]);
+    }
+    const glue = new GlueClient({});
+    for (let i = 0; i < 30; i++) {
+      await glue.send(new CreateJobCommand({
+        Name: `more-${i}`, Role: 'arn:aws:iam::123456789012:role/glue', Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
+        Connections: { Connections: ['glue-net', 'orders', 'dw'] }, WorkerType: 'G.1X', NumberOfWorkers: 2,
+      }));
+    }
+    glue.destroy();
+    expect(await count()).toEqual(before);
+  });
+});
+
+describe('--from-aws: one store service denied plans the rest', () => {
+  it('rds:DescribeDBInstances denied: orders is UNKNOWN naming the permission, dw (Redshift) still UNREACHABLE', async () => {
+    await withFaults(moto, { DescribeDBInstances: { status: 403, code: 'AccessDenied', protocol: 'query' } }, async () => {
+      const run = await cli('--from-aws', '--job', 'etl', '--format', 'json', '--no-failover');
+      expect(verdicts(run.stdout)[0].stores).toEqual(['orders:UNKNOWN', 'dw:UNREACHABLE']);
+      expect(run.stdout).toContain('rds:DescribeDBInstances could not be read (access denied (AccessDenied): grant rds:DescribeDBInstances)');
+    });
   });
 });
