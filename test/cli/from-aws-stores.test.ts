@@ -91,13 +91,27 @@ async function createWorld(): Promise<void> {
 
   await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'data', DBSubnetGroupDescription: 'data', SubnetIds: [dbSubnetA, dbSubnetB] }));
   const db = (await rds.send(new CreateDBInstanceCommand({
-    DBInstanceIdentifier: 'orders', Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'admin', MasterUserPassword: 'password123',
-    DBSubnetGroupName: 'data', VpcSecurityGroupIds: [dbGroup], PubliclyAccessible: false, Port: 5432,
+    DBInstanceIdentifier: 'orders',
+    Engine: 'postgres',
+    DBInstanceClass: 'db.t3.micro',
+    AllocatedStorage: 20,
+    MasterUsername: 'admin',
+    MasterUserPassword: 'password123',
+    DBSubnetGroupName: 'data',
+    VpcSecurityGroupIds: [dbGroup],
+    PubliclyAccessible: false,
+    Port: 5432,
   }))).DBInstance!;
   await redshift.send(new CreateClusterSubnetGroupCommand({ ClusterSubnetGroupName: 'data', Description: 'data', SubnetIds: [dbSubnetA, dbSubnetB] }));
   const dw = (await redshift.send(new CreateClusterCommand({
-    ClusterIdentifier: 'dw', NodeType: 'ra3.xlplus', MasterUsername: 'admin', MasterUserPassword: 'Password123', ClusterType: 'single-node',
-    ClusterSubnetGroupName: 'data', VpcSecurityGroupIds: [closedGroup], PubliclyAccessible: false,
+    ClusterIdentifier: 'dw',
+    NodeType: 'ra3.xlplus',
+    MasterUsername: 'admin',
+    MasterUserPassword: 'Password123',
+    ClusterType: 'single-node',
+    ClusterSubnetGroupName: 'data',
+    VpcSecurityGroupIds: [closedGroup],
+    PubliclyAccessible: false,
   }))).Cluster!;
   world.dbHost = db.Endpoint?.Address ?? '';
   world.dwHost = dw.Endpoint?.Address ?? '';
@@ -114,8 +128,12 @@ async function createWorld(): Promise<void> {
   await connection('orders', dbGroup, dbSubnetA, `jdbc:postgresql://${world.dbHost}:5432/orders`);
   await connection('dw', dbGroup, dbSubnetA, `jdbc:redshift://${world.dwHost}:5439/dev`);
   await glue.send(new CreateJobCommand({
-    Name: 'etl', Role: 'arn:aws:iam::123456789012:role/glue', Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
-    Connections: { Connections: ['glue-net', 'orders', 'dw'] }, WorkerType: 'G.1X', NumberOfWorkers: 2,
+    Name: 'etl',
+    Role: 'arn:aws:iam::123456789012:role/glue',
+    Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
+    Connections: { Connections: ['glue-net', 'orders', 'dw'] },
+    WorkerType: 'G.1X',
+    NumberOfWorkers: 2,
   }));
   for (const client of [ec2, glue, rds, redshift]) client.destroy();
 }
@@ -128,7 +146,8 @@ function appTemplate(): object {
   const group = (vpcId: string, ports: number[]) => ({
     Type: 'AWS::EC2::SecurityGroup',
     Properties: {
-      GroupDescription: 'g', VpcId: ref(vpcId),
+      GroupDescription: 'g',
+      VpcId: ref(vpcId),
       SecurityGroupIngress: ports.map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: GLUE_CIDR })),
       SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }],
     },
@@ -185,7 +204,11 @@ function appTemplate(): object {
       Etl: {
         Type: 'AWS::Glue::Job',
         Properties: {
-          Name: 'etl', Role: 'r', Command: { Name: 'glueetl' }, WorkerType: 'G.1X', NumberOfWorkers: 2,
+          Name: 'etl',
+          Role: 'r',
+          Command: { Name: 'glueetl' },
+          WorkerType: 'G.1X',
+          NumberOfWorkers: 2,
           Connections: { Connections: [ref('GlueNet'), ref('OrdersConnection'), ref('DwConnection')] },
         },
       },
@@ -247,8 +270,12 @@ describe('--from-aws: calls grow with the resources, never with jobs x resources
     const glue = new GlueClient({});
     for (let i = 0; i < 30; i++) {
       await glue.send(new CreateJobCommand({
-        Name: `more-${i}`, Role: 'arn:aws:iam::123456789012:role/glue', Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
-        Connections: { Connections: ['glue-net', 'orders', 'dw'] }, WorkerType: 'G.1X', NumberOfWorkers: 2,
+        Name: `more-${i}`,
+        Role: 'arn:aws:iam::123456789012:role/glue',
+        Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
+        Connections: { Connections: ['glue-net', 'orders', 'dw'] },
+        WorkerType: 'G.1X',
+        NumberOfWorkers: 2,
       }));
     }
     glue.destroy();

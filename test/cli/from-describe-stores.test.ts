@@ -70,7 +70,9 @@ function template(ports: number[]): object {
     Properties: {
       CatalogId: ref('AWS::AccountId'),
       ConnectionInput: {
-        Name: name, ConnectionType: type, ConnectionProperties: properties,
+        Name: name,
+        ConnectionType: type,
+        ConnectionProperties: properties,
         PhysicalConnectionRequirements: { SubnetId: ref(subnetId), SecurityGroupIdList: [ref(groupId)], AvailabilityZone: 'us-east-1a' },
       },
     },
@@ -101,7 +103,8 @@ function template(ports: number[]): object {
       DbGroup: {
         Type: 'AWS::EC2::SecurityGroup',
         Properties: {
-          GroupDescription: 'g', VpcId: ref('DataVpc'),
+          GroupDescription: 'g',
+          VpcId: ref('DataVpc'),
           SecurityGroupIngress: ports.map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: '10.0.1.0/24' })),
           SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }],
         },
@@ -111,7 +114,9 @@ function template(ports: number[]): object {
       Events: {
         Type: 'AWS::MSK::Cluster',
         Properties: {
-          ClusterName: 'events', KafkaVersion: '3.6.0', NumberOfBrokerNodes: 2,
+          ClusterName: 'events',
+          KafkaVersion: '3.6.0',
+          NumberOfBrokerNodes: 2,
           BrokerNodeGroupInfo: { ClientSubnets: [ref('DbSubnet')], SecurityGroups: [ref('DbGroup')], InstanceType: 'kafka.m5.large' },
           ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
         },
@@ -122,7 +127,11 @@ function template(ports: number[]): object {
       Etl: {
         Type: 'AWS::Glue::Job',
         Properties: {
-          Name: 'etl', Role: 'r', Command: { Name: 'glueetl' }, WorkerType: 'G.1X', NumberOfWorkers: 2,
+          Name: 'etl',
+          Role: 'r',
+          Command: { Name: 'glueetl' },
+          WorkerType: 'G.1X',
+          NumberOfWorkers: 2,
           Connections: { Connections: ['glue-net', ref('Warehouse'), ref('EventsConnection')] },
         },
       },

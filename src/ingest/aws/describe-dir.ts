@@ -57,9 +57,11 @@ export function readDescribeDir(dir: string): AccountSnapshot {
     } catch (e) {
       throw new InputError(path, `not valid JSON (${(e as Error).message})`);
     }
-    if (!isObject(json) || !Array.isArray(json[key])) throw new InputError(path, per
-      ? `expected the outputs of \`${command} --output json\`, one per ${per}, gathered in a "${key}" list (see docs/live.md)`
-      : `expected the output of \`${command} --output json\`: an object with a "${key}" list`);
+    if (!isObject(json) || !Array.isArray(json[key])) {
+      throw new InputError(path, per
+        ? `expected the outputs of \`${command} --output json\`, one per ${per}, gathered in a "${key}" list (see docs/live.md)`
+        : `expected the output of \`${command} --output json\`: an object with a "${key}" list`);
+    }
     parts[part] = json[key] as any[];
   }
   const regionFile = join(dir, 'region.txt');

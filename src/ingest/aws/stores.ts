@@ -20,8 +20,6 @@ export interface AccountStoreParts {
 
 /** One store of the account, as the facts can declare it. */
 interface AccountStore {
-  /** `rds-instance db-1`, for messages. */
-  readonly what: string;
   readonly subnetIds?: string[];
   readonly securityGroupIds: string[];
   /** The port its endpoint listens on (used when the connection's URL names none). */
@@ -59,7 +57,6 @@ function storesByHost(parts: AccountStoreParts): Map<string, AccountStore> {
   for (const db of parts.dbInstances ?? []) {
     instances.set(String(db.DBInstanceIdentifier), db);
     add(db.Endpoint?.Address, {
-      what: `rds-instance ${db.DBInstanceIdentifier}`,
       subnetIds: subnetsOf(db.DBSubnetGroup),
       securityGroupIds: activeGroups(db.VpcSecurityGroups),
       ...(Number.isInteger(db.Endpoint?.Port) ? { port: db.Endpoint.Port } : {}),
@@ -68,15 +65,13 @@ function storesByHost(parts: AccountStoreParts): Map<string, AccountStore> {
   }
   const dbSubnetGroups = new Map((parts.dbSubnetGroups ?? []).map((g) => [String(g.DBSubnetGroupName), g]));
   for (const cluster of parts.dbClusters ?? []) {
-    // An Aurora cluster's endpoints lead to its instances: public only if all of them are (or
+    // DocumentDB clusters (Engine docdb) come through the same call. An Aurora cluster's endpoints lead to its instances: public only if all of them are (or
     // the cluster says, for Multi-AZ DB clusters); members that differ leave it unknown.
     const members = list(cluster.DBClusterMembers).map((m) => instances.get(String(m?.DBInstanceIdentifier)));
     const memberAccess = new Set(members.map((m) => m?.PubliclyAccessible));
     const publiclyAccessible = typeof cluster.PubliclyAccessible === 'boolean' ? cluster.PubliclyAccessible
       : memberAccess.size === 1 && typeof members[0]?.PubliclyAccessible === 'boolean' ? members[0].PubliclyAccessible as boolean : undefined;
-    const kind = String(cluster.Engine) === 'docdb' ? 'docdb-cluster' : 'rds-cluster';
     const store: AccountStore = {
-      what: `${kind} ${cluster.DBClusterIdentifier}`,
       subnetIds: parts.dbSubnetGroups === undefined ? undefined : subnetsOf(dbSubnetGroups.get(String(cluster.DBSubnetGroup))),
       securityGroupIds: activeGroups(cluster.VpcSecurityGroups),
       ...(Number.isInteger(cluster.Port) ? { port: cluster.Port } : {}),
@@ -87,7 +82,6 @@ function storesByHost(parts: AccountStoreParts): Map<string, AccountStore> {
   const redshiftSubnetGroups = new Map((parts.redshiftSubnetGroups ?? []).map((g) => [String(g.ClusterSubnetGroupName), g]));
   for (const cluster of parts.redshiftClusters ?? []) {
     add(cluster.Endpoint?.Address, {
-      what: `redshift-cluster ${cluster.ClusterIdentifier}`,
       subnetIds: parts.redshiftSubnetGroups === undefined ? undefined : subnetsOf(redshiftSubnetGroups.get(String(cluster.ClusterSubnetGroupName))),
       securityGroupIds: activeGroups(cluster.VpcSecurityGroups),
       ...(Number.isInteger(cluster.Endpoint?.Port) ? { port: cluster.Endpoint.Port } : {}),
@@ -105,7 +99,6 @@ function storesByHost(parts: AccountStoreParts): Map<string, AccountStore> {
       if (!key.startsWith('BootstrapBrokerString') || !str(value)) continue;
       // The Public* strings are the brokers' public addresses (MSK public access).
       const store: AccountStore = {
-        what: `msk-cluster ${cluster.ClusterName}`,
         subnetIds: subnetIds.length ? subnetIds.map(String) : undefined,
         securityGroupIds: securityGroupIds.map(String),
         publiclyAccessible: key.includes('Public'),

@@ -15,8 +15,14 @@ describe('transit gateways of the account', () => {
     const facts = factsOf(overTransitGateway());
     expect(facts.transitGateways).toEqual([{ id: 'tgw-0hub', securityGroupReferencingSupport: false, dnsSupport: true }]);
     expect(facts.transitGatewayAttachments![0]).toEqual({
-      id: 'tgw-attach-0glue', transitGatewayId: 'tgw-0hub', resourceType: 'vpc', vpcId: 'vpc-0glue', subnetIds: ['subnet-0glue'],
-      applianceModeSupport: false, dnsSupport: true, securityGroupReferencingSupport: false,
+      id: 'tgw-attach-0glue',
+      transitGatewayId: 'tgw-0hub',
+      resourceType: 'vpc',
+      vpcId: 'vpc-0glue',
+      subnetIds: ['subnet-0glue'],
+      applianceModeSupport: false,
+      dnsSupport: true,
+      securityGroupReferencingSupport: false,
     });
     expect(facts.transitGatewayRouteTables).toEqual([{
       id: 'tgw-rtb-0hub',

@@ -102,8 +102,19 @@ export const apiDnsAttributes = (vpcId: string, support = true, hostnames = true
 
 /** What the RDS, Redshift and MSK APIs return for an account with none of them, and no transit gateway. */
 export const noStoresNorTransitGateways = (): Partial<AccountSnapshot> => ({
-  dbInstances: [], dbClusters: [], dbSubnetGroups: [], redshiftClusters: [], redshiftSubnetGroups: [], mskClusters: [], mskBootstrapBrokers: [],
-  transitGateways: [], transitGatewayAttachments: [], transitGatewayVpcAttachments: [], transitGatewayRouteTables: [], transitGatewayRoutes: [], transitGatewayPropagations: [],
+  dbInstances: [],
+  dbClusters: [],
+  dbSubnetGroups: [],
+  redshiftClusters: [],
+  redshiftSubnetGroups: [],
+  mskClusters: [],
+  mskBootstrapBrokers: [],
+  transitGateways: [],
+  transitGatewayAttachments: [],
+  transitGatewayVpcAttachments: [],
+  transitGatewayRouteTables: [],
+  transitGatewayRoutes: [],
+  transitGatewayPropagations: [],
 });
 
 export const apiDbSubnetGroup = (name: string, vpcId: string, subnets: [string, string][]) => ({
@@ -113,7 +124,9 @@ export const apiDbSubnetGroup = (name: string, vpcId: string, subnets: [string, 
   Subnets: subnets.map(([id, az]) => ({ SubnetIdentifier: id, SubnetAvailabilityZone: { Name: az }, SubnetStatus: 'Active' })),
 });
 
-export const apiDbInstance = (id: string, engine: string, address: string, port: number, subnetGroup: ReturnType<typeof apiDbSubnetGroup>, groups: string[], publiclyAccessible = false, cluster?: string) => ({
+export const apiDbInstance = (
+  id: string, engine: string, address: string, port: number, subnetGroup: ReturnType<typeof apiDbSubnetGroup>, groups: string[], publiclyAccessible = false, cluster?: string,
+) => ({
   DBInstanceIdentifier: id,
   Engine: engine,
   DBInstanceStatus: 'available',
@@ -249,7 +262,17 @@ export const apiTgwRoutes = (table: string, routes: { cidr: string; attachment?:
  * The seed's account joined by a transit gateway instead of a peering: tgw-0hub, one route
  * table (tgw-rtb-0hub) both VPC attachments are associated with and propagate into.
  */
-export function accountOverTransitGateway(options: { routes?: Parameters<typeof apiTgwRoutes>[1]; more?: boolean; glueSubnets?: string[]; referencing?: [boolean, boolean, boolean]; dbIngress?: object[] } = {}): AccountSnapshot {
+export interface OverTransitGatewayOptions {
+  readonly routes?: Parameters<typeof apiTgwRoutes>[1];
+  /** SearchTransitGatewayRoutes says more routes are available. */
+  readonly more?: boolean;
+  readonly glueSubnets?: string[];
+  /** Security group referencing on the gateway, the Glue attachment, the data attachment. */
+  readonly referencing?: [boolean, boolean, boolean];
+  readonly dbIngress?: object[];
+}
+
+export function accountOverTransitGateway(options: OverTransitGatewayOptions = {}): AccountSnapshot {
   const seed = account();
   const [tgwRef, glueRef, dataRef] = options.referencing ?? [false, false, false];
   const glue = apiVpcAttachment('tgw-attach-0glue', 'tgw-0hub', 'vpc-0glue', options.glueSubnets ?? ['subnet-0glue'], 'tgw-rtb-0hub', glueRef);
