@@ -33,7 +33,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
 
   // Runtime deps that are not jsii modules are bundled.
-  bundledDeps: ['yaml@^2.9.0', '@aws-sdk/client-ec2@^3.1169.0', '@aws-sdk/client-glue@^3.1169.0', '@aws-sdk/client-cloudformation@^3.1169.0'],
+  bundledDeps: ['yaml@^2.9.0', '@aws-sdk/client-ec2@^3.1169.0', '@aws-sdk/client-glue@^3.1169.0',
+    // Drift (issue 16): template logical ids to deployed physical ids.
+    '@aws-sdk/client-cloudformation@^3.1169.0',
+    // The stores behind connection URLs (issue 16): same minor line as client-ec2.
+    '@aws-sdk/client-rds@^3.1169.0', '@aws-sdk/client-redshift@^3.1169.0', '@aws-sdk/client-kafka@^3.1169.0'],
   devDeps: [
     'fast-check@^4',
     'aws-cdk@^2.1000.0',

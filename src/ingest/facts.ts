@@ -19,6 +19,10 @@ export interface FactsDocument {
   readonly gatewayEndpoints?: FactsGatewayEndpoint[];
   readonly natGateways?: FactsNatGateway[];
   readonly peerings?: FactsPeering[];
+  /** Transit gateways of the account (read by `--from-aws`), by their `tgw-...` ids. */
+  readonly transitGateways?: FactsTransitGateway[];
+  /** Their attachments (`tgw-attach-...`). */
+  readonly transitGatewayAttachments?: FactsTransitGatewayAttachment[];
   readonly transitGatewayRouteTables?: FactsTransitGatewayRouteTable[];
   readonly connections?: FactsConnection[];
   readonly dataStores?: FactsDataStore[];
@@ -158,13 +162,40 @@ export interface FactsTransitGatewayRoute {
   readonly blackhole?: boolean;
 }
 
+export interface FactsTransitGateway {
+  readonly id: string;
+  /** The gateway's `SecurityGroupReferencingSupport` option (default false, as in EC2). */
+  readonly securityGroupReferencingSupport?: boolean;
+  /** The gateway's `DnsSupport` option (unknown when absent). */
+  readonly dnsSupport?: boolean;
+}
+
+export interface FactsTransitGatewayAttachment {
+  readonly id: string;
+  readonly transitGatewayId: string;
+  /** `vpc` (default), `vpn`, `peering`, `direct-connect-gateway`, `connect`, `network-function`... */
+  readonly resourceType?: string;
+  /** VPC attachments: the VPC and the subnets the attachment has an interface in. */
+  readonly vpcId?: string;
+  readonly subnetIds?: string[];
+  readonly applianceModeSupport?: boolean;
+  readonly dnsSupport?: boolean;
+  /** The attachment's `SecurityGroupReferencingSupport` option (default false). */
+  readonly securityGroupReferencingSupport?: boolean;
+}
+
 /**
  * What other stacks or accounts add to a transit gateway route table of the templates (by the
  * model id plans show, `<stack>/<logicalId>`, or `<stack>/<tgwLogicalId>#default-rt`). Once
  * described, the table is taken to hold exactly what the templates and this entry list.
+ * With `transitGatewayId`, a route table of the account (`tgw-rtb-...`), described whole.
  */
 export interface FactsTransitGatewayRouteTable {
   readonly id: string;
+  /** The account's gateway the table belongs to (a table the templates do not define). */
+  readonly transitGatewayId?: string;
+  /** The routes listed are not all of them (the search returned more than it lists): the table stays open. */
+  readonly routesIncomplete?: boolean;
   readonly routes?: FactsTransitGatewayRoute[];
   /** Attachments (model ids) associated with the table. */
   readonly associations?: string[];
@@ -339,11 +370,32 @@ const FACTS_SCHEMA: Schema = {
       allowDnsResolutionFromAccepter: opt('boolean'),
     },
   },
+  transitGateways: {
+    type: 'list',
+    optional: true,
+    of: { id: req('string'), securityGroupReferencingSupport: opt('boolean'), dnsSupport: opt('boolean') },
+  },
+  transitGatewayAttachments: {
+    type: 'list',
+    optional: true,
+    of: {
+      id: req('string'),
+      transitGatewayId: req('string'),
+      resourceType: opt('string'),
+      vpcId: opt('string'),
+      subnetIds: opt('strings'),
+      applianceModeSupport: opt('boolean'),
+      dnsSupport: opt('boolean'),
+      securityGroupReferencingSupport: opt('boolean'),
+    },
+  },
   transitGatewayRouteTables: {
     type: 'list',
     optional: true,
     of: {
       id: req('string'),
+      transitGatewayId: opt('string'),
+      routesIncomplete: opt('boolean'),
       routes: { type: 'list', optional: true, of: TGW_ROUTE },
       associations: opt('strings'),
       propagations: opt('strings'),
@@ -629,6 +681,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       allowDnsResolutionFromAccepter: dns(peering.allowDnsResolutionFromAccepter, 'accepter'),
     });
   }
+  mergeFactsTransitGateways(model, facts);
   for (const connection of facts.connections ?? []) {
     const id = `facts/${connection.name}`;
     model.connections.set(id, {
@@ -642,6 +695,63 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       ...(connection.address ? { address: known(connection.address) } : {}),
       ...(connection.secretId ? { secretProperty: 'SECRET_ID' } : {}),
       ...(connection.kafkaAuthentication ? { kafkaAuthentication: connection.kafkaAuthentication } : {}),
+    });
+  }
+}
+
+/**
+ * The account's transit gateways, attachments and route tables (`--from-aws`): described whole.
+ * A gateway's security group referencing works only where the gateway and its VPC attachments
+ * enable it, and the model keeps one flag per gateway: it is on only when the gateway and every
+ * VPC attachment have it on. A route to an attachment that is not described, or a table whose
+ * routes were not all listed, leaves the table open (UNKNOWN beyond it).
+ */
+function mergeFactsTransitGateways(model: NetworkModel, facts: FactsDocument): void {
+  const attachments = facts.transitGatewayAttachments ?? [];
+  for (const tgw of facts.transitGateways ?? []) {
+    const own = attachments.filter((a) => a.transitGatewayId === tgw.id && (a.resourceType ?? 'vpc') === 'vpc');
+    model.transitGateways.set(tgw.id, {
+      id: tgw.id,
+      source: sourceOf(facts, tgw.id),
+      securityGroupReferencingSupport: tgw.securityGroupReferencingSupport === true && own.every((a) => a.securityGroupReferencingSupport === true),
+    });
+  }
+  for (const attachment of attachments) {
+    const vpc = (attachment.resourceType ?? 'vpc') === 'vpc';
+    model.transitGatewayAttachments.set(attachment.id, {
+      id: attachment.id,
+      source: sourceOf(facts, attachment.id),
+      transitGatewayId: attachment.transitGatewayId,
+      vpcId: vpc && attachment.vpcId ? known(attachment.vpcId)
+        : unknown(vpc ? `the VPC of ${attachment.id} is not described` : `${attachment.id} is a ${attachment.resourceType} attachment, not a VPC's`),
+      subnetIds: [...(attachment.subnetIds ?? [])],
+    });
+  }
+  for (const [index, table] of (facts.transitGatewayRouteTables ?? []).entries()) {
+    if (table.transitGatewayId === undefined) continue; // a table of the templates: merged after them
+    const source = sourceOf(facts, `transitGatewayRouteTables[${index}]`);
+    const named = [...(table.associations ?? []), ...(table.propagations ?? []), ...(table.routes ?? []).flatMap((r) => r.attachmentId ?? [])];
+    const undescribed = [...new Set(named.filter((id) => !model.transitGatewayAttachments.has(id)))];
+    for (const id of undescribed) {
+      model.issues.push({ source, message: `facts transitGatewayRouteTables[${index}]: attachment "${id}" is not described; what it leads to is unknown` });
+    }
+    const causes = [
+      ...(table.routesIncomplete ? [`not all of the routes of ${table.id} were listed`] : []),
+      ...(undescribed.length ? [`${table.id} leads to ${undescribed.join(', ')}, which is not described`] : []),
+    ];
+    model.transitGatewayRouteTables.set(table.id, {
+      id: table.id,
+      source,
+      transitGatewayId: table.transitGatewayId,
+      routes: (table.routes ?? []).map((route) => ({
+        source,
+        destination: known(parseCidr(route.destination)!),
+        blackhole: route.blackhole === true,
+        ...(route.attachmentId !== undefined ? { attachmentId: route.attachmentId } : {}),
+      })),
+      associatedAttachmentIds: [...(table.associations ?? [])],
+      propagatingAttachmentIds: [...(table.propagations ?? [])],
+      ...(causes.length ? { openEnded: causes.map((cause) => ({ cause, source, kind: 'outside' as const, effect: 'change' as const })) } : {}),
     });
   }
 }
@@ -720,6 +830,7 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
  */
 export function mergeFactsTransitGatewayRouteTables(model: NetworkModel, facts: FactsDocument): void {
   for (const [index, described] of (facts.transitGatewayRouteTables ?? []).entries()) {
+    if (described.transitGatewayId !== undefined) continue; // a table of the account, merged with the network
     const source = sourceOf(facts, `transitGatewayRouteTables[${index}]`);
     const table = model.transitGatewayRouteTables.get(described.id);
     if (!table) {

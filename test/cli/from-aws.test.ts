@@ -1,15 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { createServer, Server } from 'http';
-import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
   AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, CreateRouteTableCommand,
   CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcPeeringConnectionCommand, DescribeRouteTablesCommand,
-  EC2Client, RevokeSecurityGroupIngressCommand,
+  EC2Client, ModifyVpcAttributeCommand, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
-import { Moto, startMoto, useEmulator } from './moto';
+import { Fault, Moto, startMoto, useEmulator, withFaults as withFaultsBefore } from './moto';
 import { runCliAsync } from '../../src/cli/run';
 import { parseFacts } from '../../src/ingest';
 
@@ -45,7 +43,12 @@ const dbRule = { IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 54
 async function createWorld(): Promise<void> {
   const ec2 = new EC2Client({});
   const glue = new GlueClient({});
-  const vpc = async (cidr: string) => (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
+  // Glue needs DNS hostnames in the VPC of its ENIs (GNP-VPC-DNS); EC2 leaves them off in a new VPC.
+  const vpc = async (cidr: string) => {
+    const id = (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
+    await ec2.send(new ModifyVpcAttributeCommand({ VpcId: id, EnableDnsHostnames: { Value: true } }));
+    return id;
+  };
   const subnet = async (vpcId: string, cidr: string) =>
     (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
   const group = async (vpcId: string, name: string) => {
@@ -191,50 +194,7 @@ describe('--from-aws: an account that cannot be read', () => {
   });
 });
 
-/**
- * Faults AWS returns and moto does not: an HTTP proxy in front of moto answers the chosen
- * actions with the error AWS sends (EC2 query-protocol XML, Glue JSON), forwards the rest.
- */
-async function withFaults(faults: Record<string, { status: number; code: string }>, body: (counts: Map<string, number>) => Promise<void>): Promise<void> {
-  const counts = new Map<string, number>();
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () => {
-      const payload = Buffer.concat(chunks);
-      const action = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? /Action=(\w+)/.exec(payload.toString())?.[1] ?? '';
-      counts.set(action, (counts.get(action) ?? 0) + 1);
-      const fault = faults[action];
-      if (fault && request.headers['x-amz-target']) {
-        response.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': fault.code });
-        response.end(JSON.stringify({ __type: fault.code, message: 'injected' }));
-        return;
-      }
-      if (fault) {
-        response.writeHead(fault.status, { 'content-type': 'text/xml' });
-        response.end(`<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fault.code}</Code><Message>injected</Message></Error></Errors><RequestID>r</RequestID></Response>`);
-        return;
-      }
-      const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(request.headers)) if (typeof value === 'string' && key !== 'host' && key !== 'content-length') headers[key] = value;
-      fetch(`${moto.endpoint}${request.url}`, { method: request.method, headers, body: payload.length ? payload : undefined })
-        .then(async (answer) => {
-          response.writeHead(answer.status, Object.fromEntries([...answer.headers.entries()].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding'].includes(k))));
-          response.end(Buffer.from(await answer.arrayBuffer()));
-        })
-        .catch(() => { response.writeHead(502); response.end(); });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = process.env.AWS_ENDPOINT_URL;
-  process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
-    await body(counts);
-  } finally {
-    process.env.AWS_ENDPOINT_URL = endpoint;
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
+const withFaults = (faults: Record<string, Fault>, body: (counts: Map<string, number>) => Promise<void>) => withFaultsBefore(moto, faults, body);
 
 describe('--from-aws: a partial read plans what it can and marks the rest UNKNOWN', () => {
   it('DescribeSecurityGroups denied: the stores are UNKNOWN and the plan names the permission', async () => {

@@ -11,12 +11,12 @@ let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-describe-')); });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Saves the snapshot as `aws ec2 describe-* --output json` files would, leaving out `skip`. */
+/** Saves the snapshot as `aws ec2 describe-* --output json` files would, leaving out `skip` and the parts it lacks. */
 function saveDescribeOutputs(snapshot: AccountSnapshot, skip: string[] = []): string {
   const out = join(dir, 'describe');
   mkdirSync(out);
   for (const { part, file, key } of DESCRIBE_FILES) {
-    if (!skip.includes(file)) writeFileSync(join(out, file), JSON.stringify({ [key]: snapshot[part] }, null, 2));
+    if (!skip.includes(file) && snapshot[part] !== undefined) writeFileSync(join(out, file), JSON.stringify({ [key]: snapshot[part] }, null, 2));
   }
   writeFileSync(join(out, 'region.txt'), 'us-east-1\n');
   return out;

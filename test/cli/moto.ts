@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
-import { createServer } from 'net';
+import { createServer as createHttpServer, Server } from 'http';
+import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
 
 /** A real AWS API emulator (Python moto) on 127.0.0.1 and a free port, for the account reader's tests. */
@@ -88,4 +89,60 @@ export function useEmulator(endpoint: string): () => void {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   };
+}
+
+/** An error to answer an action with; `query`: the XML of RDS and Redshift (EC2's otherwise, or JSON for JSON protocols). */
+export interface Fault {
+  readonly status: number;
+  readonly code: string;
+  readonly protocol?: 'query';
+}
+
+/**
+ * Faults AWS returns and moto does not: an HTTP proxy in front of moto answers the chosen
+ * actions with the error AWS sends (EC2 query-protocol XML, the query protocol's XML of RDS and
+ * Redshift, JSON for Glue), forwards the rest; it counts the calls by action.
+ */
+export async function withFaults(moto: Moto, faults: Record<string, Fault>, body: (counts: Map<string, number>) => Promise<void>): Promise<void> {
+  const counts = new Map<string, number>();
+  const server: Server = createHttpServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const payload = Buffer.concat(chunks);
+      // JSON protocols name the action in a header, query protocols in the body; REST ones (MSK) by method and path.
+      const action = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? /Action=(\w+)/.exec(payload.toString())?.[1] ?? `${request.method} ${request.url?.split('?')[0]}`;
+      counts.set(action, (counts.get(action) ?? 0) + 1);
+      const fault = faults[action];
+      if (fault && request.headers['x-amz-target']) {
+        response.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': fault.code });
+        response.end(JSON.stringify({ __type: fault.code, message: 'injected' }));
+        return;
+      }
+      if (fault) {
+        response.writeHead(fault.status, { 'content-type': 'text/xml' });
+        response.end(fault.protocol === 'query'
+          ? `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>injected</Message></Error><RequestId>r</RequestId></ErrorResponse>`
+          : `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fault.code}</Code><Message>injected</Message></Error></Errors><RequestID>r</RequestID></Response>`);
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(request.headers)) if (typeof value === 'string' && key !== 'host' && key !== 'content-length') headers[key] = value;
+      fetch(`${moto.endpoint}${request.url}`, { method: request.method, headers, body: payload.length ? payload : undefined })
+        .then(async (answer) => {
+          response.writeHead(answer.status, Object.fromEntries([...answer.headers.entries()].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding'].includes(k))));
+          response.end(Buffer.from(await answer.arrayBuffer()));
+        })
+        .catch(() => { response.writeHead(502); response.end(); });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await body(counts);
+  } finally {
+    process.env.AWS_ENDPOINT_URL = endpoint;
+    await new Promise((resolve) => server.close(resolve));
+  }
 }

@@ -6,9 +6,10 @@ import { AccountSnapshot, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
 
 /**
  * The saved outputs `--from-describe DIR` reads: file name, the AWS CLI command that writes it,
- * and the top-level key of its JSON. Documented in docs/live.md.
+ * and the top-level key of its JSON. Documented in docs/live.md. A call made once `per` resource
+ * is saved as its outputs gathered in one list under `key` (`jq -s '{Key: .}'`).
  */
-export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; command: string; key: string }[] = [
+export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; command: string; key: string; per?: string }[] = [
   { part: 'vpcs', file: 'describe-vpcs.json', command: 'aws ec2 describe-vpcs', key: 'Vpcs' },
   { part: 'subnets', file: 'describe-subnets.json', command: 'aws ec2 describe-subnets', key: 'Subnets' },
   { part: 'routeTables', file: 'describe-route-tables.json', command: 'aws ec2 describe-route-tables', key: 'RouteTables' },
@@ -19,6 +20,20 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   { part: 'peerings', file: 'describe-vpc-peering-connections.json', command: 'aws ec2 describe-vpc-peering-connections', key: 'VpcPeeringConnections' },
   { part: 'connections', file: 'get-connections.json', command: 'aws glue get-connections', key: 'ConnectionList' },
   { part: 'jobs', file: 'get-jobs.json', command: 'aws glue get-jobs', key: 'Jobs' },
+  { part: 'vpcAttributes', file: 'describe-vpc-attribute.json', command: 'aws ec2 describe-vpc-attribute', per: 'VPC and attribute', key: 'VpcAttributes' },
+  { part: 'transitGateways', file: 'describe-transit-gateways.json', command: 'aws ec2 describe-transit-gateways', key: 'TransitGateways' },
+  { part: 'transitGatewayAttachments', file: 'describe-transit-gateway-attachments.json', command: 'aws ec2 describe-transit-gateway-attachments', key: 'TransitGatewayAttachments' },
+  { part: 'transitGatewayVpcAttachments', file: 'describe-transit-gateway-vpc-attachments.json', command: 'aws ec2 describe-transit-gateway-vpc-attachments', key: 'TransitGatewayVpcAttachments' },
+  { part: 'transitGatewayRouteTables', file: 'describe-transit-gateway-route-tables.json', command: 'aws ec2 describe-transit-gateway-route-tables', key: 'TransitGatewayRouteTables' },
+  { part: 'transitGatewayRoutes', file: 'search-transit-gateway-routes.json', command: 'aws ec2 search-transit-gateway-routes', per: 'route table', key: 'RouteTableRoutes' },
+  { part: 'transitGatewayPropagations', file: 'get-transit-gateway-route-table-propagations.json', command: 'aws ec2 get-transit-gateway-route-table-propagations', per: 'route table', key: 'RouteTablePropagations' },
+  { part: 'dbInstances', file: 'describe-db-instances.json', command: 'aws rds describe-db-instances', key: 'DBInstances' },
+  { part: 'dbClusters', file: 'describe-db-clusters.json', command: 'aws rds describe-db-clusters', key: 'DBClusters' },
+  { part: 'dbSubnetGroups', file: 'describe-db-subnet-groups.json', command: 'aws rds describe-db-subnet-groups', key: 'DBSubnetGroups' },
+  { part: 'redshiftClusters', file: 'describe-clusters.json', command: 'aws redshift describe-clusters', key: 'Clusters' },
+  { part: 'redshiftSubnetGroups', file: 'describe-cluster-subnet-groups.json', command: 'aws redshift describe-cluster-subnet-groups', key: 'ClusterSubnetGroups' },
+  { part: 'mskClusters', file: 'list-clusters-v2.json', command: 'aws kafka list-clusters-v2', key: 'ClusterInfoList' },
+  { part: 'mskBootstrapBrokers', file: 'get-bootstrap-brokers.json', command: 'aws kafka get-bootstrap-brokers', per: 'cluster', key: 'BootstrapBrokers' },
 ];
 
 /**
@@ -30,10 +45,10 @@ export function readDescribeDir(dir: string): AccountSnapshot {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, '--from-describe needs a directory of saved `aws ec2 describe-*` / `aws glue get-*` outputs (see docs/live.md)');
   const parts: Partial<Record<SnapshotPart, any[]>> = {};
   const unread: { call: string; reason: string }[] = [];
-  for (const { part, file, command, key } of DESCRIBE_FILES) {
+  for (const { part, file, command, key, per } of DESCRIBE_FILES) {
     const path = join(dir, file);
     if (!existsSync(path)) {
-      unread.push({ call: SNAPSHOT_CALLS[part], reason: `${file} is missing from ${dir} (save it with \`${command} --output json > ${file}\`)` });
+      unread.push({ call: SNAPSHOT_CALLS[part], reason: `${file} is missing from ${dir} (save it with \`${command} --output json > ${file}\`${per ? `, once per ${per}, gathered under "${key}" (see docs/live.md)` : ''})` });
       continue;
     }
     let json: unknown;
@@ -42,7 +57,11 @@ export function readDescribeDir(dir: string): AccountSnapshot {
     } catch (e) {
       throw new InputError(path, `not valid JSON (${(e as Error).message})`);
     }
-    if (!isObject(json) || !Array.isArray(json[key])) throw new InputError(path, `expected the output of \`${command} --output json\`: an object with a "${key}" list`);
+    if (!isObject(json) || !Array.isArray(json[key])) {
+      throw new InputError(path, per
+        ? `expected the outputs of \`${command} --output json\`, one per ${per}, gathered in a "${key}" list (see docs/live.md)`
+        : `expected the output of \`${command} --output json\`: an object with a "${key}" list`);
+    }
     parts[part] = json[key] as any[];
   }
   const regionFile = join(dir, 'region.txt');

@@ -37,9 +37,17 @@ export function accountFacts(snapshot: AccountSnapshot, inputs: TemplateInput[],
     }
     return parseFacts(snapshotToFacts(snapshot, { jobNames: options.jobNames }), options.origin);
   }
+  const model = buildModel(inputs);
   const templateConnections = new Set<string>();
-  for (const connection of buildModel(inputs).connections.values()) if (connection.name.known) templateConnections.add(connection.name.value);
-  return parseFacts(snapshotToFacts(snapshot, { withoutJobs: true, skipConnectionNames: templateConnections }), options.origin);
+  // A template connection with a literal address (an RDS endpoint written as a string) may name a
+  // store of the account; one the app declares keeps its declaration.
+  const addressed: { name: string; address: string }[] = [];
+  for (const connection of model.connections.values()) {
+    if (!connection.name.known) continue;
+    templateConnections.add(connection.name.value);
+    if (connection.address?.known && !model.declaredStores.has(connection.id)) addressed.push({ name: connection.name.value, address: connection.address.value });
+  }
+  return parseFacts(snapshotToFacts(snapshot, { withoutJobs: true, skipConnectionNames: templateConnections, templateConnections: addressed }), options.origin);
 }
 
 /** Two facts documents as one: the sections concatenated, `second`'s elements after (and over) `first`'s. */

@@ -1,8 +1,13 @@
 import {
-  EC2Client, paginateDescribeNatGateways, paginateDescribeNetworkAcls, paginateDescribeRouteTables, paginateDescribeSecurityGroups,
-  paginateDescribeSubnets, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections, paginateDescribeVpcs,
+  DescribeVpcAttributeCommand, EC2Client, paginateDescribeNatGateways, paginateDescribeNetworkAcls, paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups, paginateDescribeSubnets, paginateDescribeTransitGatewayAttachments, paginateDescribeTransitGatewayRouteTables,
+  paginateDescribeTransitGateways, paginateDescribeTransitGatewayVpcAttachments, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections,
+  paginateDescribeVpcs, paginateGetTransitGatewayRouteTablePropagations, paginateSearchTransitGatewayRoutes,
 } from '@aws-sdk/client-ec2';
 import { GlueClient, paginateGetConnections, paginateGetJobs } from '@aws-sdk/client-glue';
+import { GetBootstrapBrokersCommand, KafkaClient, paginateListClustersV2 } from '@aws-sdk/client-kafka';
+import { paginateDescribeDBClusters, paginateDescribeDBInstances, paginateDescribeDBSubnetGroups, RDSClient } from '@aws-sdk/client-rds';
+import { paginateDescribeClusters, paginateDescribeClusterSubnetGroups, RedshiftClient } from '@aws-sdk/client-redshift';
 import { InputError } from '../errors';
 import { AccountSnapshot, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
 
@@ -15,13 +20,15 @@ export interface ReadAccountOptions {
   readonly region?: string;
   /** Attempts per call, throttling included (the SDK's standard retry mode). Default 5. */
   readonly maxAttempts?: number;
+  /** Calls in flight at once. Default 8. */
+  readonly concurrency?: number;
 }
 
 type Pages = AsyncIterable<Record<string, any>>;
 
 /** Errors that mean the whole read cannot work: one line, exit 2. */
 const FATAL_ERRORS = new Set(['CredentialsProviderError', 'AuthFailure', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch']);
-const DENIED_ERRORS = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess']);
+const DENIED_ERRORS = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'ForbiddenException']);
 const THROTTLED_ERRORS = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException']);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
 
@@ -43,19 +50,58 @@ export function classify(call: string, error: any): string {
   if (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(name) || name === 'TimeoutError' || /getaddrinfo|ECONNREFUSED/.test(message)) {
     throw new InputError(call, `the endpoint does not answer (${code ?? name}: ${message}); check AWS_REGION and AWS_ENDPOINT_URL`);
   }
+  if (name === 'NotRead') return message;
   if (DENIED_ERRORS.has(name)) return `access denied (${name}): grant ${call}`;
   if (THROTTLED_ERRORS.has(name)) return `throttled after retries (${name}): run again later or raise the limit`;
   const status = error?.$metadata?.httpStatusCode;
   return `${name}${status ? ` (HTTP ${status})` : ''}: ${message}`;
 }
 
-/** Reads every part the planner needs; a part that fails is listed in `unread` (UNKNOWN), not empty. */
+/** Runs the tasks with at most `limit` in flight; results in order, failures kept. */
+async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      try {
+        results[index] = { status: 'fulfilled', value: await tasks[index]() };
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** Per resource calls (DescribeVpcAttribute per VPC...): bounded, all or nothing for the part. */
+async function perItem<T>(items: readonly T[], call: (item: T) => Promise<any[]>, limit: number): Promise<any[]> {
+  const settled = await pooled(items.map((item) => () => call(item)), limit);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.flatMap((r) => (r as PromiseFulfilledResult<any[]>).value);
+}
+
+type Reads = Partial<Record<SnapshotPart, () => Promise<any[]>>>;
+
+/**
+ * Reads every part the planner needs; a part that fails is listed in `unread` (UNKNOWN), not
+ * empty. Two rounds: one paginated call per resource type, then the calls made per resource read
+ * (two DescribeVpcAttribute per VPC, SearchTransitGatewayRoutes and its propagations per transit
+ * gateway route table, GetBootstrapBrokers per MSK cluster). At most `concurrency` calls at once;
+ * the number of calls grows with the resources, never with jobs x resources.
+ */
 export async function readAccount(options: ReadAccountOptions = {}): Promise<AccountSnapshot> {
   const config = { ...(options.region ? { region: options.region } : {}), maxAttempts: options.maxAttempts ?? 5 };
+  const limit = options.concurrency ?? 8;
   const ec2 = new EC2Client(config);
   const glue = new GlueClient(config);
+  const rds = new RDSClient(config);
+  const redshift = new RedshiftClient(config);
+  const kafka = new KafkaClient(config);
   const page = { client: ec2, pageSize: 1000 };
-  const reads: Record<SnapshotPart, () => Promise<any[]>> = {
+  const listReads: Reads = {
     vpcs: () => collect(paginateDescribeVpcs(page, {}), 'Vpcs'),
     subnets: () => collect(paginateDescribeSubnets(page, {}), 'Subnets'),
     routeTables: () => collect(paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, {}), 'RouteTables'),
@@ -64,30 +110,68 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
     vpcEndpoints: () => collect(paginateDescribeVpcEndpoints(page, {}), 'VpcEndpoints'),
     natGateways: () => collect(paginateDescribeNatGateways(page, {}), 'NatGateways'),
     peerings: () => collect(paginateDescribeVpcPeeringConnections(page, {}), 'VpcPeeringConnections'),
+    transitGateways: () => collect(paginateDescribeTransitGateways(page, {}), 'TransitGateways'),
+    transitGatewayAttachments: () => collect(paginateDescribeTransitGatewayAttachments(page, {}), 'TransitGatewayAttachments'),
+    transitGatewayVpcAttachments: () => collect(paginateDescribeTransitGatewayVpcAttachments(page, {}), 'TransitGatewayVpcAttachments'),
+    transitGatewayRouteTables: () => collect(paginateDescribeTransitGatewayRouteTables(page, {}), 'TransitGatewayRouteTables'),
     connections: () => collect(paginateGetConnections({ client: glue, pageSize: 100 }, {}), 'ConnectionList'),
     jobs: () => collect(paginateGetJobs({ client: glue, pageSize: 100 }, {}), 'Jobs'),
+    dbInstances: () => collect(paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {}), 'DBInstances'),
+    dbClusters: () => collect(paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {}), 'DBClusters'),
+    dbSubnetGroups: () => collect(paginateDescribeDBSubnetGroups({ client: rds, pageSize: 100 }, {}), 'DBSubnetGroups'),
+    redshiftClusters: () => collect(paginateDescribeClusters({ client: redshift, pageSize: 100 }, {}), 'Clusters'),
+    redshiftSubnetGroups: () => collect(paginateDescribeClusterSubnetGroups({ client: redshift, pageSize: 100 }, {}), 'ClusterSubnetGroups'),
+    mskClusters: () => collect(paginateListClustersV2({ client: kafka, pageSize: 100 }, {}), 'ClusterInfoList'),
   };
   try {
     const region = await ec2.config.region();
     const unread: { call: string; reason: string }[] = [];
     const parts: Partial<Record<SnapshotPart, any[]>> = {};
-    // Ten paginated reads side by side: bounded concurrency, calls grow with pages, not with jobs.
-    const settled = await Promise.allSettled((Object.keys(reads) as SnapshotPart[]).map(async (part) => {
-      parts[part] = await reads[part]();
-    }));
-    // Fatal errors first (credentials, endpoint): one message for the whole read.
-    const keys = Object.keys(reads) as SnapshotPart[];
-    const reasons = settled.map((result, index) => (result.status === 'rejected' ? classify(SNAPSHOT_CALLS[keys[index]], result.reason) : undefined));
-    reasons.forEach((reason, index) => {
-      if (reason !== undefined) unread.push({ call: SNAPSHOT_CALLS[keys[index]], reason });
+    const round = async (reads: Reads) => {
+      const keys = Object.keys(reads) as SnapshotPart[];
+      const settled = await pooled(keys.map((part) => () => reads[part]!()), limit);
+      // Fatal errors (credentials, endpoint) throw here: one message for the whole read.
+      settled.forEach((result, index) => {
+        if (result.status === 'fulfilled') parts[keys[index]] = result.value;
+        else unread.push({ call: SNAPSHOT_CALLS[keys[index]], reason: classify(SNAPSHOT_CALLS[keys[index]], result.reason) });
+      });
+    };
+    await round(listReads);
+    const needs = (part: SnapshotPart, call: () => Promise<any[]>) => async () => {
+      if (parts[part] === undefined) throw Object.assign(new Error(`not read because ${SNAPSHOT_CALLS[part]} was not read`), { name: 'NotRead' });
+      return call();
+    };
+    const tables = () => (parts.transitGatewayRouteTables ?? []).map((t) => String(t.TransitGatewayRouteTableId));
+    await round({
+      vpcAttributes: needs('vpcs', () => perItem(parts.vpcs!.flatMap((vpc) => (['enableDnsSupport', 'enableDnsHostnames'] as const).map((Attribute) => ({ VpcId: String(vpc.VpcId), Attribute }))),
+        async (input) => [await ec2.send(new DescribeVpcAttributeCommand(input))], limit)),
+      transitGatewayRoutes: needs('transitGatewayRouteTables', () => perItem(tables(), async (id) => {
+        const routes: any[] = [];
+        let more = false;
+        // Every route in force, static and propagated, blackholes included.
+        const filters = [{ Name: 'state', Values: ['active', 'blackhole'] }];
+        for await (const found of paginateSearchTransitGatewayRoutes({ client: ec2 }, { TransitGatewayRouteTableId: id, Filters: filters })) {
+          routes.push(...(found.Routes ?? []));
+          more ||= found.AdditionalRoutesAvailable === true;
+        }
+        return [{ TransitGatewayRouteTableId: id, Routes: routes, AdditionalRoutesAvailable: more }];
+      }, limit)),
+      transitGatewayPropagations: needs('transitGatewayRouteTables', () => perItem(tables(), async (id) => [{
+        TransitGatewayRouteTableId: id,
+        TransitGatewayRouteTablePropagations: await collect(paginateGetTransitGatewayRouteTablePropagations({ client: ec2 }, { TransitGatewayRouteTableId: id }), 'TransitGatewayRouteTablePropagations'),
+      }], limit)),
+      mskBootstrapBrokers: needs('mskClusters', () => perItem(parts.mskClusters!.filter((c) => c.State !== 'DELETING' && c.State !== 'FAILED').map((c) => String(c.ClusterArn)),
+        async (arn) => {
+          const { $metadata: _meta, ...strings } = await kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: arn }));
+          return [{ ClusterArn: arn, ...strings }];
+        }, limit)),
     });
     return { ...parts, region, unread };
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError('AWS', classifyOutside(e));
   } finally {
-    ec2.destroy();
-    glue.destroy();
+    for (const client of [ec2, glue, rds, redshift, kafka]) client.destroy();
   }
 }
 

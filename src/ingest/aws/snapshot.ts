@@ -3,6 +3,8 @@ import {
   FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering,
   FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc,
 } from '../facts';
+import { accountDataStores, AccountStoreParts, StoreConnection } from './stores';
+import { AccountTransitParts, transitFacts } from './transit';
 
 /**
  * What was read from an account, as the AWS APIs return it (the `aws ec2 describe-* --output
@@ -10,9 +12,11 @@ import {
  * saved file is missing): what it would describe is unknown, never "none". An empty list is a
  * definite "none".
  */
-export interface AccountSnapshot {
+export interface AccountSnapshot extends AccountStoreParts, AccountTransitParts {
   readonly region?: string;
   readonly vpcs?: any[];
+  /** DescribeVpcAttribute outputs (`{VpcId, EnableDnsSupport: {Value}}`, `{VpcId, EnableDnsHostnames: {Value}}`), two per VPC. */
+  readonly vpcAttributes?: any[];
   readonly subnets?: any[];
   readonly routeTables?: any[];
   readonly securityGroups?: any[];
@@ -38,6 +42,20 @@ export const SNAPSHOT_CALLS = {
   peerings: 'ec2:DescribeVpcPeeringConnections',
   connections: 'glue:GetConnections',
   jobs: 'glue:GetJobs',
+  vpcAttributes: 'ec2:DescribeVpcAttribute',
+  transitGateways: 'ec2:DescribeTransitGateways',
+  transitGatewayAttachments: 'ec2:DescribeTransitGatewayAttachments',
+  transitGatewayVpcAttachments: 'ec2:DescribeTransitGatewayVpcAttachments',
+  transitGatewayRouteTables: 'ec2:DescribeTransitGatewayRouteTables',
+  transitGatewayRoutes: 'ec2:SearchTransitGatewayRoutes',
+  transitGatewayPropagations: 'ec2:GetTransitGatewayRouteTablePropagations',
+  dbInstances: 'rds:DescribeDBInstances',
+  dbClusters: 'rds:DescribeDBClusters',
+  dbSubnetGroups: 'rds:DescribeDBSubnetGroups',
+  redshiftClusters: 'redshift:DescribeClusters',
+  redshiftSubnetGroups: 'redshift:DescribeClusterSubnetGroups',
+  mskClusters: 'kafka:ListClustersV2',
+  mskBootstrapBrokers: 'kafka:GetBootstrapBrokers',
 } as const;
 
 export type SnapshotPart = keyof typeof SNAPSHOT_CALLS;
@@ -49,6 +67,8 @@ export interface ToFactsOptions {
   readonly withoutJobs?: boolean;
   /** Connections the templates define: left out, the templates' definition wins. */
   readonly skipConnectionNames?: ReadonlySet<string>;
+  /** The templates' connections whose address is known: their stores may be in the account too. */
+  readonly templateConnections?: readonly StoreConnection[];
 }
 
 const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL'];
@@ -81,11 +101,20 @@ function vpcFacts(s: AccountSnapshot, vpc: any): FactsVpc {
   const cidrBlocks = [...new Set([...(primary ? [primary] : []), ...associated])];
   const main = s.routeTables?.find((t) => t.VpcId === id && list(t.Associations).some((a) => a.Main === true));
   const defaultAcl = s.networkAcls?.find((a) => a.VpcId === id && a.IsDefault === true);
+  // Not read: unknown, as in a facts file that leaves them out (never EC2's defaults).
+  const attribute = (name: string): boolean | undefined => {
+    const value = s.vpcAttributes?.find((a) => a.VpcId === id && a[name] !== undefined)?.[name]?.Value;
+    return typeof value === 'boolean' ? value : undefined;
+  };
+  const dnsSupport = attribute('EnableDnsSupport');
+  const dnsHostnames = attribute('EnableDnsHostnames');
   return {
     id,
     cidrBlocks,
     ...(s.region ? { region: s.region } : {}),
     ...(str(vpc.OwnerId) ? { account: vpc.OwnerId } : {}),
+    ...(dnsSupport !== undefined ? { enableDnsSupport: dnsSupport } : {}),
+    ...(dnsHostnames !== undefined ? { enableDnsHostnames: dnsHostnames } : {}),
     // A main table / default ACL that was not read is named but undescribed: unknown, not the
     // implicit "local routes only" table or the allow-all default ACL.
     mainRouteTableId: s.routeTables === undefined ? notRead('routeTables', id) : str(main?.RouteTableId) ?? `${id}#main-route-table-not-found`,
@@ -278,7 +307,13 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
   // Without DescribeVpcEndpoints, a route to a vpce- stays in the table with an unknown target.
   const gatewayEndpointIds = new Set(endpoints.filter((e) => (e.type ?? 'Gateway') === 'Gateway').map((e) => e.id));
   const jobs = options.withoutJobs ? [] : (s.jobs ?? []).map(jobFacts).filter((job) => !options.jobNames?.length || options.jobNames.includes(job.name));
-  const connections = (s.connections ?? []).map(connectionFacts).filter((c) => !options.skipConnectionNames?.has(c.name));
+  const read = (s.connections ?? []).map(connectionFacts);
+  const connections = read.filter((c) => !options.skipConnectionNames?.has(c.name));
+  const storeConnections: StoreConnection[] = [
+    ...connections.flatMap((c) => (c.address ? [{ name: c.name, address: c.address }] : [])),
+    ...(options.templateConnections ?? []),
+  ];
+  const transit = transitFacts(s);
   const doc: Record<string, unknown> = {
     vpcs: (s.vpcs ?? []).map((vpc) => vpcFacts(s, vpc)).filter((vpc) => vpc.cidrBlocks.length > 0),
     subnets: present((s.subnets ?? []).map((subnet) => subnetFacts(s, subnet))),
@@ -288,7 +323,11 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
     gatewayEndpoints: endpoints,
     natGateways: present((s.natGateways ?? []).map(natFacts)),
     peerings: (s.peerings ?? []).map((p) => peeringFacts(p)),
+    transitGateways: transit?.transitGateways ?? [],
+    transitGatewayAttachments: transit?.transitGatewayAttachments ?? [],
+    transitGatewayRouteTables: transit?.transitGatewayRouteTables ?? [],
     connections,
+    dataStores: accountDataStores(s, storeConnections),
     jobs,
     unread: s.unread,
   };

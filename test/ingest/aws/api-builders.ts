@@ -94,6 +94,92 @@ export const apiJob = (name: string, connections: string[], extra: Record<string
   ...extra,
 });
 
+/** The two DescribeVpcAttribute outputs of a VPC. */
+export const apiDnsAttributes = (vpcId: string, support = true, hostnames = true) => [
+  { VpcId: vpcId, EnableDnsSupport: { Value: support } },
+  { VpcId: vpcId, EnableDnsHostnames: { Value: hostnames } },
+];
+
+/** What the RDS, Redshift and MSK APIs return for an account with none of them, and no transit gateway. */
+export const noStoresNorTransitGateways = (): Partial<AccountSnapshot> => ({
+  dbInstances: [],
+  dbClusters: [],
+  dbSubnetGroups: [],
+  redshiftClusters: [],
+  redshiftSubnetGroups: [],
+  mskClusters: [],
+  mskBootstrapBrokers: [],
+  transitGateways: [],
+  transitGatewayAttachments: [],
+  transitGatewayVpcAttachments: [],
+  transitGatewayRouteTables: [],
+  transitGatewayRoutes: [],
+  transitGatewayPropagations: [],
+});
+
+export const apiDbSubnetGroup = (name: string, vpcId: string, subnets: [string, string][]) => ({
+  DBSubnetGroupName: name,
+  VpcId: vpcId,
+  SubnetGroupStatus: 'Complete',
+  Subnets: subnets.map(([id, az]) => ({ SubnetIdentifier: id, SubnetAvailabilityZone: { Name: az }, SubnetStatus: 'Active' })),
+});
+
+export const apiDbInstance = (
+  id: string, engine: string, address: string, port: number, subnetGroup: ReturnType<typeof apiDbSubnetGroup>, groups: string[], publiclyAccessible = false, cluster?: string,
+) => ({
+  DBInstanceIdentifier: id,
+  Engine: engine,
+  DBInstanceStatus: 'available',
+  Endpoint: { Address: address, Port: port },
+  DBSubnetGroup: subnetGroup,
+  VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+  PubliclyAccessible: publiclyAccessible,
+  ...(cluster ? { DBClusterIdentifier: cluster } : {}),
+});
+
+export const apiDbCluster = (id: string, engine: string, endpoint: string, port: number, subnetGroup: string, groups: string[], members: string[]) => ({
+  DBClusterIdentifier: id,
+  Engine: engine,
+  Status: 'available',
+  Endpoint: endpoint,
+  ReaderEndpoint: endpoint.replace(`${id}.cluster-`, `${id}.cluster-ro-`),
+  Port: port,
+  DBSubnetGroup: subnetGroup,
+  VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+  DBClusterMembers: members.map((m, i) => ({ DBInstanceIdentifier: m, IsClusterWriter: i === 0 })),
+});
+
+export const apiRedshiftSubnetGroup = (name: string, vpcId: string, subnets: string[]) => ({
+  ClusterSubnetGroupName: name, VpcId: vpcId, SubnetGroupStatus: 'Complete', Subnets: subnets.map((id) => ({ SubnetIdentifier: id, SubnetStatus: 'Active' })),
+});
+
+export const apiRedshiftCluster = (id: string, address: string, subnetGroup: string, groups: string[], publiclyAccessible = false) => ({
+  ClusterIdentifier: id,
+  ClusterStatus: 'available',
+  Endpoint: { Address: address, Port: 5439 },
+  ClusterSubnetGroupName: subnetGroup,
+  VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+  PubliclyAccessible: publiclyAccessible,
+});
+
+export const apiMskCluster = (name: string, subnets: string[], groups: string[]) => ({
+  ClusterArn: `arn:aws:kafka:us-east-1:111111111111:cluster/${name}/abc-1`,
+  ClusterName: name,
+  ClusterType: 'PROVISIONED',
+  State: 'ACTIVE',
+  Provisioned: {
+    BrokerNodeGroupInfo: { ClientSubnets: subnets, SecurityGroups: groups, InstanceType: 'kafka.m5.large' },
+    ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+    NumberOfBrokerNodes: subnets.length,
+  },
+});
+
+/** GetBootstrapBrokers for a cluster, gathered with its ARN (how `get-bootstrap-brokers.json` saves it). */
+export const apiBootstrapBrokers = (cluster: ReturnType<typeof apiMskCluster>, hosts: string[]) => ({
+  ClusterArn: cluster.ClusterArn,
+  BootstrapBrokerStringSaslIam: hosts.map((h) => `${h}:9098`).join(','),
+});
+
 /**
  * The seed's account: the Glue VPC (10.0.0.0/16, S3 endpoint, a route to the data VPC over the
  * peering) and the data VPC (10.50.0.0/16) whose database group admits the Glue subnet on 5432;
@@ -128,6 +214,98 @@ export function account(): AccountSnapshot {
       apiConnection('warehouse', 'subnet-0db', ['sg-0db'], 'us-east-1a', 'jdbc:postgresql://10.50.1.10:5432/dw'),
     ],
     jobs: [apiJob('etl', ['glue-net', 'warehouse'])],
+    vpcAttributes: [...apiDnsAttributes('vpc-0glue'), ...apiDnsAttributes('vpc-0data')],
+    ...noStoresNorTransitGateways(),
     unread: [],
+  };
+}
+
+export const apiTransitGateway = (id: string, securityGroupReferencing = false) => ({
+  TransitGatewayId: id,
+  State: 'available',
+  Options: {
+    DefaultRouteTableAssociation: 'enable',
+    DefaultRouteTablePropagation: 'enable',
+    DnsSupport: 'enable',
+    SecurityGroupReferencingSupport: securityGroupReferencing ? 'enable' : 'disable',
+  },
+});
+
+/** A VPC attachment as DescribeTransitGatewayAttachments lists it (with its association) and as DescribeTransitGatewayVpcAttachments does. */
+export const apiVpcAttachment = (id: string, tgw: string, vpcId: string, subnets: string[], table: string, securityGroupReferencing = false) => ({
+  attachment: { TransitGatewayAttachmentId: id, TransitGatewayId: tgw, ResourceType: 'vpc', ResourceId: vpcId, State: 'available', Association: { TransitGatewayRouteTableId: table, State: 'associated' } },
+  vpcAttachment: {
+    TransitGatewayAttachmentId: id,
+    TransitGatewayId: tgw,
+    VpcId: vpcId,
+    SubnetIds: subnets,
+    State: 'available',
+    Options: { DnsSupport: 'enable', ApplianceModeSupport: 'disable', SecurityGroupReferencingSupport: securityGroupReferencing ? 'enable' : 'disable' },
+  },
+});
+
+export const apiTgwRouteTable = (id: string, tgw: string) => ({ TransitGatewayRouteTableId: id, TransitGatewayId: tgw, State: 'available', DefaultAssociationRouteTable: true });
+
+/** SearchTransitGatewayRoutes for a table, gathered with its id (how `search-transit-gateway-routes.json` saves it). */
+export const apiTgwRoutes = (table: string, routes: { cidr: string; attachment?: string; type?: 'static' | 'propagated'; blackhole?: boolean }[], more = false) => ({
+  TransitGatewayRouteTableId: table,
+  Routes: routes.map((r) => ({
+    DestinationCidrBlock: r.cidr,
+    Type: r.type ?? 'propagated',
+    State: r.blackhole ? 'blackhole' : 'active',
+    ...(r.attachment ? { TransitGatewayAttachments: [{ TransitGatewayAttachmentId: r.attachment, ResourceType: 'vpc' }] } : {}),
+  })),
+  AdditionalRoutesAvailable: more,
+});
+
+/**
+ * The seed's account joined by a transit gateway instead of a peering: tgw-0hub, one route
+ * table (tgw-rtb-0hub) both VPC attachments are associated with and propagate into.
+ */
+export interface OverTransitGatewayOptions {
+  readonly routes?: Parameters<typeof apiTgwRoutes>[1];
+  /** SearchTransitGatewayRoutes says more routes are available. */
+  readonly more?: boolean;
+  readonly glueSubnets?: string[];
+  /** Security group referencing on the gateway, the Glue attachment, the data attachment. */
+  readonly referencing?: [boolean, boolean, boolean];
+  readonly dbIngress?: object[];
+}
+
+export function accountOverTransitGateway(options: OverTransitGatewayOptions = {}): AccountSnapshot {
+  const seed = account();
+  const [tgwRef, glueRef, dataRef] = options.referencing ?? [false, false, false];
+  const glue = apiVpcAttachment('tgw-attach-0glue', 'tgw-0hub', 'vpc-0glue', options.glueSubnets ?? ['subnet-0glue'], 'tgw-rtb-0hub', glueRef);
+  const data = apiVpcAttachment('tgw-attach-0data', 'tgw-0hub', 'vpc-0data', ['subnet-0db'], 'tgw-rtb-0hub', dataRef);
+  return {
+    ...seed,
+    routeTables: [
+      apiRouteTable('rtb-0gluemain', 'vpc-0glue', { main: true }),
+      apiRouteTable('rtb-0glue', 'vpc-0glue', {
+        subnets: ['subnet-0glue'],
+        routes: [localRoute('10.0.0.0/16'), routeTo('10.50.0.0/16', { TransitGatewayId: 'tgw-0hub' }), s3EndpointRoute('vpce-0s3')],
+      }),
+      apiRouteTable('rtb-0data', 'vpc-0data', { main: true, routes: [localRoute('10.50.0.0/16'), routeTo('10.0.0.0/16', { TransitGatewayId: 'tgw-0hub' })] }),
+    ],
+    securityGroups: [
+      apiSecurityGroup('sg-0glue', 'vpc-0glue', [allTraffic({ group: 'sg-0glue' })]),
+      apiSecurityGroup('sg-0db', 'vpc-0data', options.dbIngress ?? [tcpRule(5432, { cidr: '10.0.1.0/24' }), allTraffic({ group: 'sg-0db' })]),
+    ],
+    peerings: [],
+    transitGateways: [apiTransitGateway('tgw-0hub', tgwRef)],
+    transitGatewayAttachments: [glue.attachment, data.attachment],
+    transitGatewayVpcAttachments: [glue.vpcAttachment, data.vpcAttachment],
+    transitGatewayRouteTables: [apiTgwRouteTable('tgw-rtb-0hub', 'tgw-0hub')],
+    transitGatewayRoutes: [apiTgwRoutes('tgw-rtb-0hub', options.routes ?? [
+      { cidr: '10.0.0.0/16', attachment: 'tgw-attach-0glue' },
+      { cidr: '10.50.0.0/16', attachment: 'tgw-attach-0data' },
+    ], options.more)],
+    transitGatewayPropagations: [{
+      TransitGatewayRouteTableId: 'tgw-rtb-0hub',
+      TransitGatewayRouteTablePropagations: [
+        { TransitGatewayAttachmentId: 'tgw-attach-0glue', ResourceType: 'vpc', State: 'enabled' },
+        { TransitGatewayAttachmentId: 'tgw-attach-0data', ResourceType: 'vpc', State: 'enabled' },
+      ],
+    }],
   };
 }

@@ -1,5 +1,5 @@
 import {
-  account, allTraffic, apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
+  account, allTraffic, apiDnsAttributes, apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
 } from './api-builders';
 import { buildPlan } from '../../../src/engine';
 import { buildModel, parseFacts } from '../../../src/ingest';
@@ -35,14 +35,32 @@ describe('DescribeVpcs', () => {
       cidrBlocks: ['10.0.0.0/16'],
       region: 'us-east-1',
       account: '111111111111',
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
       mainRouteTableId: 'rtb-0gluemain',
       defaultNetworkAclId: 'acl-0glue',
     });
   });
+});
 
-  it('leaves the DNS settings unknown (DescribeVpcs does not return them)', () => {
-    const vpc = factsOf(account()).vpcs![0];
+describe('DescribeVpcAttribute', () => {
+  it('gives enableDnsSupport and enableDnsHostnames, one call per VPC and attribute', () => {
+    const snapshot = { ...account(), vpcAttributes: [...apiDnsAttributes('vpc-0glue', true, false), ...apiDnsAttributes('vpc-0data')] };
+    expect(factsOf(snapshot).vpcs!.find((v) => v.id === 'vpc-0glue')).toMatchObject({ enableDnsSupport: true, enableDnsHostnames: false });
+  });
+
+  it('DNS hostnames off in the Glue VPC: GNP-VPC-DNS names the setting', () => {
+    const snapshot = { ...account(), vpcAttributes: [...apiDnsAttributes('vpc-0glue', true, false), ...apiDnsAttributes('vpc-0data')] };
+    const findings = planOf(snapshot).findings.filter((f) => f.ruleId === 'GNP-VPC-DNS');
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('VPC vpc-0glue of connection glue-net has enableDnsHostnames set to false')]);
+  });
+
+  it('not read: the DNS settings stay unknown (never EC2\'s defaults), and no GNP-VPC-DNS', () => {
+    const { vpcAttributes: _, ...snapshot } = { ...account(), unread: [{ call: 'ec2:DescribeVpcAttribute', reason: 'access denied' }] };
+    const vpc = factsOf(snapshot).vpcs![0];
     expect(vpc.enableDnsSupport).toBeUndefined();
+    expect(vpc.enableDnsHostnames).toBeUndefined();
+    expect(planOf(snapshot).findings.filter((f) => f.ruleId === 'GNP-VPC-DNS')).toEqual([]);
   });
 });
 

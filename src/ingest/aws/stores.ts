@@ -1,0 +1,137 @@
+import { parseStoreAddress } from '../../engine/store-location';
+import { FactsDataStore } from '../facts';
+
+/**
+ * The stores behind connection URLs, read from the account (RDS instances and clusters,
+ * DocumentDB clusters, Redshift clusters, MSK clusters), turned into the facts' `dataStores`
+ * declarations of the connections whose address names them. A host is matched by its DNS name
+ * (the endpoint the API returns); a store whose subnets or public access cannot be told is not
+ * declared, so the connection's store stays UNKNOWN (an assumed location), never guessed.
+ */
+export interface AccountStoreParts {
+  readonly dbInstances?: any[];
+  readonly dbClusters?: any[];
+  readonly dbSubnetGroups?: any[];
+  readonly redshiftClusters?: any[];
+  readonly redshiftSubnetGroups?: any[];
+  readonly mskClusters?: any[];
+  readonly mskBootstrapBrokers?: any[];
+}
+
+/** One store of the account, as the facts can declare it. */
+interface AccountStore {
+  readonly subnetIds?: string[];
+  readonly securityGroupIds: string[];
+  /** The port its endpoint listens on (used when the connection's URL names none). */
+  readonly port?: number;
+  /** Undefined when it cannot be told (the store is then not declared). */
+  readonly publiclyAccessible?: boolean;
+}
+
+/** A connection whose store may be in the account: its name and its address (JDBC URL, bootstrap servers). */
+export interface StoreConnection {
+  readonly name: string;
+  readonly address: string;
+}
+
+const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const hostKey = (host: string) => host.trim().toLowerCase().replace(/\.$/, '');
+
+/** Groups the store is in now (a group being removed no longer guards it). */
+function activeGroups(groups: unknown): string[] {
+  return list(groups).filter((g) => str(g?.VpcSecurityGroupId) && (g.Status === undefined || g.Status === 'active' || g.Status === 'adding'))
+    .map((g) => g.VpcSecurityGroupId);
+}
+
+const subnetsOf = (group: any): string[] | undefined => {
+  const ids = list(group?.Subnets).map((s) => str(s?.SubnetIdentifier)).filter((id): id is string => !!id);
+  return group && ids.length ? ids : undefined;
+};
+
+/** Every store endpoint of the account, by host name. */
+function storesByHost(parts: AccountStoreParts): Map<string, AccountStore> {
+  const byHost = new Map<string, AccountStore>();
+  const add = (host: unknown, store: AccountStore) => { if (str(host)) byHost.set(hostKey(host as string), store); };
+  const instances = new Map<string, any>();
+  for (const db of parts.dbInstances ?? []) {
+    instances.set(String(db.DBInstanceIdentifier), db);
+    add(db.Endpoint?.Address, {
+      subnetIds: subnetsOf(db.DBSubnetGroup),
+      securityGroupIds: activeGroups(db.VpcSecurityGroups),
+      ...(Number.isInteger(db.Endpoint?.Port) ? { port: db.Endpoint.Port } : {}),
+      ...(typeof db.PubliclyAccessible === 'boolean' ? { publiclyAccessible: db.PubliclyAccessible } : {}),
+    });
+  }
+  const dbSubnetGroups = new Map((parts.dbSubnetGroups ?? []).map((g) => [String(g.DBSubnetGroupName), g]));
+  for (const cluster of parts.dbClusters ?? []) {
+    // DocumentDB clusters (Engine docdb) come through the same call. An Aurora cluster's endpoints lead to its instances: public only if all of them are (or
+    // the cluster says, for Multi-AZ DB clusters); members that differ leave it unknown.
+    const members = list(cluster.DBClusterMembers).map((m) => instances.get(String(m?.DBInstanceIdentifier)));
+    const memberAccess = new Set(members.map((m) => m?.PubliclyAccessible));
+    const publiclyAccessible = typeof cluster.PubliclyAccessible === 'boolean' ? cluster.PubliclyAccessible
+      : memberAccess.size === 1 && typeof members[0]?.PubliclyAccessible === 'boolean' ? members[0].PubliclyAccessible as boolean : undefined;
+    const store: AccountStore = {
+      subnetIds: parts.dbSubnetGroups === undefined ? undefined : subnetsOf(dbSubnetGroups.get(String(cluster.DBSubnetGroup))),
+      securityGroupIds: activeGroups(cluster.VpcSecurityGroups),
+      ...(Number.isInteger(cluster.Port) ? { port: cluster.Port } : {}),
+      ...(publiclyAccessible !== undefined ? { publiclyAccessible } : {}),
+    };
+    for (const host of [cluster.Endpoint, cluster.ReaderEndpoint, ...list(cluster.CustomEndpoints)]) add(host, store);
+  }
+  const redshiftSubnetGroups = new Map((parts.redshiftSubnetGroups ?? []).map((g) => [String(g.ClusterSubnetGroupName), g]));
+  for (const cluster of parts.redshiftClusters ?? []) {
+    add(cluster.Endpoint?.Address, {
+      subnetIds: parts.redshiftSubnetGroups === undefined ? undefined : subnetsOf(redshiftSubnetGroups.get(String(cluster.ClusterSubnetGroupName))),
+      securityGroupIds: activeGroups(cluster.VpcSecurityGroups),
+      ...(Number.isInteger(cluster.Endpoint?.Port) ? { port: cluster.Endpoint.Port } : {}),
+      ...(typeof cluster.PubliclyAccessible === 'boolean' ? { publiclyAccessible: cluster.PubliclyAccessible } : {}),
+    });
+  }
+  const brokers = new Map((parts.mskBootstrapBrokers ?? []).map((b) => [String(b.ClusterArn), b]));
+  for (const cluster of parts.mskClusters ?? []) {
+    const provisioned = cluster.Provisioned?.BrokerNodeGroupInfo;
+    const serverless = list(cluster.Serverless?.VpcConfigs);
+    const subnetIds = provisioned ? list(provisioned.ClientSubnets) : serverless.flatMap((c) => list(c.SubnetIds));
+    const securityGroupIds = provisioned ? list(provisioned.SecurityGroups) : serverless.flatMap((c) => list(c.SecurityGroupIds));
+    const strings = brokers.get(String(cluster.ClusterArn)) ?? {};
+    for (const [key, value] of Object.entries(strings)) {
+      if (!key.startsWith('BootstrapBrokerString') || !str(value)) continue;
+      // The Public* strings are the brokers' public addresses (MSK public access).
+      const store: AccountStore = {
+        subnetIds: subnetIds.length ? subnetIds.map(String) : undefined,
+        securityGroupIds: securityGroupIds.map(String),
+        publiclyAccessible: key.includes('Public'),
+      };
+      for (const host of parseStoreAddress(String(value)).hosts) add(host.host, store);
+    }
+  }
+  return byHost;
+}
+
+/**
+ * `dataStores` for the connections whose every host is an endpoint of one store read from the
+ * account. The store's port is declared only when the address names none (the URL's port is the
+ * one the job uses).
+ */
+export function accountDataStores(parts: AccountStoreParts, connections: readonly StoreConnection[]): FactsDataStore[] {
+  const byHost = storesByHost(parts);
+  if (!byHost.size) return [];
+  const declared: FactsDataStore[] = [];
+  for (const connection of connections) {
+    const address = parseStoreAddress(connection.address);
+    if (!address.hosts.length) continue;
+    const stores = new Set(address.hosts.map((h) => byHost.get(hostKey(h.host))));
+    const store = stores.size === 1 ? [...stores][0] : undefined;
+    if (!store?.subnetIds || store.publiclyAccessible === undefined) continue;
+    const urlPort = address.hosts[0].port !== undefined && /^\d+$/.test(address.hosts[0].port);
+    declared.push({
+      connectionName: connection.name,
+      subnetIds: store.subnetIds,
+      securityGroupIds: store.securityGroupIds,
+      ...(!urlPort && store.port !== undefined ? { port: store.port } : {}),
+      publiclyAccessible: store.publiclyAccessible,
+    });
+  }
+  return declared;
+}
