@@ -122,10 +122,17 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     assumption = replies.assumption;
   }
 
-  const verdict = worst(hops.map((h) => h.verdict));
+  let verdict: Verdict = 'REACHABLE';
+  for (const h of hops) {
+    if (h.verdict === 'UNREACHABLE') {
+      verdict = 'UNREACHABLE';
+      break;
+    }
+    if (h.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
+  }
   // Blocking explanations first, unknowns after; an UNREACHABLE path does not also list the
   // unknowns that cannot change its verdict... but they are still worth fixing, so keep them.
-  explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
+  if (explanations.length > 1) explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
   return assumption
     ? { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations, assumptions: [assumption] }
     : { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations };

@@ -14,7 +14,23 @@ export const GLUE_ENI_PLACEMENT = "Glue places ENIs in one connection's subnet o
 
 /** Sentences: a full stop followed by a space and a capital (CIDRs, `10.1.0.0/24.`, and ids stay whole). */
 export function sentences(text: string): string[] {
-  return text.split(/(?<=\.)\s+(?=[A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return [...sentencesOf(text)];
+}
+
+/**
+ * `sentences`, shared read-only: a report splits the same explanations and fixes again and again
+ * (jobs share paths, and every fix of a store is split again with the ones before it). Kept
+ * across reports (the guard and the CLI render a plan several ways), up to a bound.
+ */
+const SENTENCE_CACHE_SIZE = 20_000;
+const sentenceCache = new Map<string, readonly string[]>();
+function sentencesOf(text: string): readonly string[] {
+  let parts = sentenceCache.get(text);
+  if (!parts) {
+    if (sentenceCache.size >= SENTENCE_CACHE_SIZE) sentenceCache.clear();
+    sentenceCache.set(text, parts = text.split(/(?<=\.)\s+(?=[A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0));
+  }
+  return parts;
 }
 
 /**
@@ -27,7 +43,7 @@ export class Narration {
 
   /** The text without the ENI-placement sentence and without the "why" sentences said before. */
   tell(text: string): string {
-    const parts = sentences(text);
+    const parts = sentencesOf(text);
     const kept: string[] = [];
     parts.forEach((sentence, index) => {
       if (sentence === GLUE_ENI_PLACEMENT) {
@@ -56,12 +72,14 @@ export class Narration {
 export function distinctFixes(fixes: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const sentence of fixes.flatMap(sentences)) {
-    const peer = /^Peer (\S+) with (\S+) /.exec(sentence);
-    const key = peer ? `peer ${[peer[1], peer[2]].sort().join(' ')}` : sentence;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(sentence);
+  for (const fix of fixes) {
+    for (const sentence of sentencesOf(fix)) {
+      const peer = /^Peer (\S+) with (\S+) /.exec(sentence);
+      const key = peer ? `peer ${[peer[1], peer[2]].sort().join(' ')}` : sentence;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(sentence);
+    }
   }
   return out;
 }
@@ -76,10 +94,21 @@ export interface ShortFinding {
   readonly fixes: string[];
 }
 
+/** Each plan's jobs by id (the first of an id, as a search in plan order finds), built once per plan. */
+const jobIndexes = new WeakMap<Plan, Map<string, JobPlan>>();
+function jobsById(plan: Plan): Map<string, JobPlan> {
+  let index = jobIndexes.get(plan);
+  if (!index) {
+    jobIndexes.set(plan, index = new Map());
+    for (const j of plan.jobs) if (!index.has(j.id)) index.set(j.id, j);
+  }
+  return index;
+}
+
 /** The store a GNP-STORE-UNREACHABLE finding is about, from its job's plan. */
 function storeOf(plan: Plan, finding: Finding): { job: JobPlan; store: DataStorePlan } | undefined {
   if (finding.ruleId !== RULES.storeUnreachable.id || finding.jobId === undefined) return undefined;
-  const job = plan.jobs.find((j) => j.id === finding.jobId);
+  const job = jobsById(plan).get(finding.jobId);
   const store = job?.dataStores.find((s) => s.verdict === 'UNREACHABLE' && finding.message.includes(`connection ${s.connection.name} (`));
   return job && store ? { job, store } : undefined;
 }
