@@ -33,6 +33,14 @@ export interface DoorAnswers {
 /** Builds the user's app into a fresh App (called once per door). */
 export type AppBuilder = (app: App) => void;
 
+/** What the doors are given besides the app: the same facts file for each, the CLI's working directory. */
+export interface DoorInputs {
+  /** Given to the guard (`factsFile`), the plugin (`factsFile`) and the CLI (`--facts`). */
+  readonly factsFile?: string;
+  /** The CLI's working directory (where it reads `cdk.context.json`); default the process's. */
+  readonly cliCwd?: string;
+}
+
 function sorted(items: Iterable<string>): string[] {
   return [...new Set(items)].sort();
 }
@@ -55,10 +63,10 @@ function newApp(): App {
 }
 
 /** The guard in fail mode, reporting as annotations: what it annotates, and the plan it wrote. */
-export function guardAnswer(build: AppBuilder): DoorAnswer {
+export function guardAnswer(build: AppBuilder, inputs: DoorInputs = {}): DoorAnswer {
   const app = newApp();
   build(app);
-  const guard = new GlueNetworkGuard({ reporting: GuardReporting.ANNOTATIONS });
+  const guard = new GlueNetworkGuard({ reporting: GuardReporting.ANNOTATIONS, factsFile: inputs.factsFile });
   Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
   app.synth();
   const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
@@ -83,7 +91,7 @@ export function guardAnswer(build: AppBuilder): DoorAnswer {
 }
 
 /** The validation plugin on the synthesized templates, as CDK calls it. */
-export function pluginAnswer(build: AppBuilder): DoorAnswer {
+export function pluginAnswer(build: AppBuilder, inputs: DoorInputs = {}): DoorAnswer {
   const app = newApp();
   build(app);
   const artifacts = app.synth().stacks;
@@ -98,7 +106,7 @@ export function pluginAnswer(build: AppBuilder): DoorAnswer {
     })),
     appConstruct: app,
   } as IPolicyValidationContext;
-  const report = new GlueNetworkValidationPlugin().validate(context);
+  const report = new GlueNetworkValidationPlugin({ factsFile: inputs.factsFile }).validate(context);
   return {
     findings: sorted(report.violations.map((v) => `${v.ruleName}:${v.severity}`)),
     stores: [],
@@ -108,13 +116,14 @@ export function pluginAnswer(build: AppBuilder): DoorAnswer {
 }
 
 /** `glue-netplan <cdk.out> --format json`. */
-export function cliAnswer(build: AppBuilder): DoorAnswer {
+export function cliAnswer(build: AppBuilder, inputs: DoorInputs = {}): DoorAnswer {
   const app = newApp();
   build(app);
   const outdir = app.synth().directory;
   let stdout = '';
   let stderr = '';
-  runCli([outdir, '--format', 'json'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: process.cwd() });
+  const facts = inputs.factsFile !== undefined ? ['--facts', inputs.factsFile] : [];
+  runCli([outdir, '--format', 'json', ...facts], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: inputs.cliCwd ?? process.cwd() });
   if (!stdout) throw new Error(`glue-netplan printed nothing: ${stderr}`);
   const plan = JSON.parse(stdout);
   const findings = [...plan.jobs.flatMap((j: any) => j.findings), ...plan.findings];
@@ -127,8 +136,8 @@ export function cliAnswer(build: AppBuilder): DoorAnswer {
 }
 
 /** The three doors' answers for one app. */
-export function allDoors(build: AppBuilder): DoorAnswers {
-  return { guard: guardAnswer(build), plugin: pluginAnswer(build), cli: cliAnswer(build) };
+export function allDoors(build: AppBuilder, inputs: DoorInputs = {}): DoorAnswers {
+  return { guard: guardAnswer(build, inputs), plugin: pluginAnswer(build, inputs), cli: cliAnswer(build, inputs) };
 }
 
 /** Expects the three doors to report the same rules with the same severities, and guard and CLI the same verdicts. */

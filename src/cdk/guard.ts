@@ -8,6 +8,7 @@ import { allFindings, toJson, toMarkdown, writeJson } from '../report';
 import { AddedResource, materializeRemedy } from './private/auto-peer';
 import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
 import { GuardCheck } from './private/guard-check';
+import { lookupContextFactsOf } from './private/lookup-context';
 import { readTree, TreeSnapshot } from './private/tree-reader';
 import { templatePathOf } from './private/validation-report';
 
@@ -154,7 +155,8 @@ export interface GlueNetworkGuardProps {
    * A facts file (JSON, the format of the CLI's `--facts` option) describing networks the app does
    * not define: VPCs, subnets, route tables, peerings, Glue connections of other teams. A relative
    * path is resolved against the working directory of the CDK app. The guard's fix texts ask for
-   * it where a verdict is UNKNOWN.
+   * it where a verdict is UNKNOWN. What `Vpc.fromLookup` left in the CDK context (the app's context and
+   * `cdk.context.json`) is read too; these facts win over it for the same ids.
    *
    * @default - no facts file
    */
@@ -299,7 +301,7 @@ export class GlueNetworkGuard implements IAspect {
     let earlierFindings: Finding[] = [];
     if (this.mode === GuardMode.AUTO_PEER) {
       const snapshot = readTree(scope);
-      const facts = this.readFacts();
+      const facts = this.readFacts(scope);
       if (facts.problem) {
         // The check reports the unreadable facts; repairing without them would be guessing.
         earlierFindings = [];
@@ -317,7 +319,7 @@ export class GlueNetworkGuard implements IAspect {
       check = new GuardCheck({
         scope,
         planOptions: this.options,
-        facts: () => this.readFacts(true).document,
+        facts: () => this.readFacts(scope, true).document,
         warnOnly: this.mode === GuardMode.WARN_ONLY,
         onPlan: (plan) => {
           this.lastPlan = plan;
@@ -335,7 +337,7 @@ export class GlueNetworkGuard implements IAspect {
     let snapshot = readTree(scope);
     const extra: Finding[] = [];
     const added: IConstruct[] = [];
-    const facts = this.readFacts();
+    const facts = this.readFacts(scope);
     if (facts.problem) {
       // On a stack (errors on an App are not reported with any stack's).
       const target = scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
@@ -362,13 +364,17 @@ export class GlueNetworkGuard implements IAspect {
   }
 
   /**
-   * The facts of the props: the file's, then the document's, merged as one document. In the
+   * The facts of the synthesis, merged as one document, weakest first: what `Vpc.fromLookup`
+   * left in the CDK context (`cdk.context.json` and the app's context), then the props' file,
+   * then the props' document, so explicit facts win over the lookups for the same ids. In the
    * check (`throwing`), an unreadable file is an InputError the validation report turns into a
    * failure; in the tree reading, it is returned as a problem.
    */
-  private readFacts(throwing = false): { document?: FactsDocument; problem?: string } {
+  private readFacts(scope: IConstruct, throwing = false): { document?: FactsDocument; problem?: string } {
     try {
       const documents: FactsDocument[] = [];
+      const lookups = lookupContextFactsOf(scope.node.root);
+      if (lookups) documents.push(lookups);
       if (this.factsFile !== undefined) documents.push(loadFacts(path.resolve(this.factsFile)));
       if (this.factsObject !== undefined) documents.push(parseFacts(this.factsObject, '(the guard\'s facts prop)'));
       return { document: mergeFacts(documents) };

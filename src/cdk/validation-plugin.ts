@@ -1,8 +1,10 @@
 import { resolve } from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { ALL_RULES, Severity } from '../engine';
-import { loadFacts } from '../ingest';
+import { FactsDocument, loadFacts } from '../ingest';
+import { combineFacts } from '../ingest/aws';
 import { PACKAGE_NAME, packageInfo } from '../report/package-info';
+import { lookupContextFactsOf } from './private/lookup-context';
 import { checkTemplates } from './private/validation-report';
 
 /**
@@ -40,7 +42,10 @@ export interface GlueNetworkValidationPluginProps {
    * Glue connections of other teams); the format of the CLI's `--facts` option. A relative
    * path is resolved against the working directory of the CDK app.
    *
-   * @default - no facts file: what the templates do not define is unknown
+   * What `Vpc.fromLookup` left in the CDK context (the app's context and `cdk.context.json`) is
+   * read too; this file wins over it for the same ids.
+   *
+   * @default - no facts file: what the templates do not define (beyond looked-up VPCs) is unknown
    */
   readonly factsFile?: string;
 }
@@ -108,9 +113,15 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
     return checkTemplates(context, {
       version: this.version,
       planOptions: { azDown: this.props.unhealthyAvailabilityZones ?? [], failover: this.props.failover ?? true },
-      facts: () => (this.props.factsFile === undefined ? undefined : loadFacts(resolve(this.props.factsFile))),
+      // Vpc.fromLookup's context first, the facts file over it (explicit facts win for the same ids).
+      facts: () => weakestFirst(lookupContextFactsOf(context.appConstruct), this.props.factsFile === undefined ? undefined : loadFacts(resolve(this.props.factsFile))),
       failing: new Set<Severity>(this.props.failOnWarnings ? ['error', 'warning'] : ['error']),
       workaround: 'remove the plugin',
     });
   }
+}
+
+/** Facts documents as one, later ones over earlier ones for the same ids. */
+function weakestFirst(...documents: (FactsDocument | undefined)[]): FactsDocument | undefined {
+  return documents.reduce<FactsDocument | undefined>((merged, doc) => (doc === undefined ? merged : merged === undefined ? doc : combineFacts(merged, doc)), undefined);
 }

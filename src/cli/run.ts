@@ -1,9 +1,11 @@
 import { buildPlan, Plan } from '../engine';
-import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseParameterArgument } from '../ingest';
+import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseFacts, parseParameterArgument } from '../ingest';
 import { writeReportFile } from './output';
-import { AccountSnapshot, planFacts, readDescribeDir } from '../ingest/aws';
+import { compareDeployment, DriftReport } from '../engine/drift';
+import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS } from '../ingest/aws';
 import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
+import { driftToJson, driftToText } from '../report/drift';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
 export type Format = typeof FORMATS[number];
@@ -11,7 +13,7 @@ export type Format = typeof FORMATS[number];
 export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameters KEY=VALUE ... | FILE]
                     [--az-down AZ ...] [--no-failover]
                     [--format text|json|markdown|sarif|dot] [--output FILE] [--max-input-mb N]
-                    [--from-aws | --from-describe DIR] [--job NAME ...] [--write-facts FILE]
+                    [--from-aws | --from-describe DIR] [--job NAME ...] [--write-facts FILE] [--compare]
 
 Replays AWS Glue's connection selection for every Glue job, crawler, session and dev endpoint in
 the given CloudFormation templates (JSON or YAML) or CDK cloud assemblies (default: ./cdk.out),
@@ -41,9 +43,12 @@ traces every data store path hop by hop, and prints the plan.
   --from-describe DIR  the same from saved \`aws ec2 describe-*\` / \`aws glue get-*\` outputs
   --job NAME      with --from-aws/--from-describe alone: plan only this job (repeatable)
   --write-facts FILE  write what was read as a facts file for --facts
+  --compare       with --from-aws/--from-describe and templates: report, per job, where the
+                  deployed plan differs from the templates' (drift); text or json only;
+                  exit 0 no drift, 1 drift, 2 error
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 bad usage, unreadable, malformed or
-too large input, or an unwritable --output file.`;
+too large input, or an unwritable --output file. With --compare: 0 no drift, 1 drift, 2 error.`;
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -70,6 +75,8 @@ export interface CliOptions {
   readonly fromDescribe?: string;
   readonly jobs?: string[];
   readonly writeFacts?: string;
+  /** `--compare`: the drift between the templates and the account. */
+  readonly compare?: boolean;
 }
 
 class UsageError extends Error {}
@@ -83,7 +90,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   let output: string | undefined;
   let maxInputMb: number | undefined;
   let failover = true;
-  const account: { fromAws?: boolean; fromDescribe?: string; jobs?: string[]; writeFacts?: string } = {};
+  const account: { fromAws?: boolean; fromDescribe?: string; jobs?: string[]; writeFacts?: string; compare?: boolean } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -137,6 +144,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (account.fromDescribe !== undefined) throw new UsageError('--from-describe given twice');
         account.fromDescribe = value();
         break;
+      case '--compare':
+        account.compare = true;
+        break;
       case '--job':
         (account.jobs ??= []).push(value());
         break;
@@ -163,8 +173,11 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   if (account.fromAws && account.fromDescribe !== undefined) throw new UsageError('--from-aws and --from-describe exclude each other');
   if (!reading && (account.jobs || account.writeFacts)) throw new UsageError(`${account.jobs ? '--job' : '--write-facts'} needs --from-aws or --from-describe DIR`);
   if (account.jobs && paths.length) throw new UsageError('--job limits the jobs read from the account: it cannot be combined with templates');
+  if (account.compare && !reading) throw new UsageError('--compare needs the deployed side: --from-aws or --from-describe DIR');
+  if (account.compare && account.jobs) throw new UsageError('--compare compares the templates\' jobs: it cannot be combined with --job');
+  if (account.compare && format !== 'text' && format !== 'json') throw new UsageError(`--compare reports as text or json; not ${format}`);
   return {
-    paths: paths.length || reading ? paths : ['cdk.out'],
+    paths: paths.length || (reading && !account.compare) ? paths : ['cdk.out'],
     facts,
     azDown,
     failover,
@@ -208,6 +221,37 @@ function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, acco
 }
 
 /**
+ * `--compare`: the templates' plan (with what they do not define read from the account, as
+ * without --compare) beside the plan of the same jobs as deployed, read from the account alone.
+ * Deployed jobs are those named as the templates' jobs, or listing one of their connections.
+ */
+export function compareFromFiles(options: CliOptions, cwd: string, budget: InputBudget, account?: AccountSnapshot): DriftReport {
+  const resolve = (p: string) => resolveIn(cwd, p);
+  const inputs = applyParameters(loadInputs(options.paths.map(resolve), budget), options.parameters ?? [], resolve);
+  const snapshot = options.fromDescribe !== undefined ? readDescribeDir(resolve(options.fromDescribe)) : account;
+  const origin = options.fromDescribe ?? 'the account';
+  if (!snapshot) throw new InputError('--from-aws', 'the account was not read (use runCliAsync)');
+  if (snapshot.jobs === undefined) {
+    const unread = snapshot.unread.find((u) => u.call === SNAPSHOT_CALLS.jobs);
+    throw new InputError(origin, `--compare needs the deployed jobs, which could not be read (${unread?.reason ?? 'not read'})`);
+  }
+  const userFacts = options.facts !== undefined ? loadFacts(resolve(options.facts), budget) : undefined;
+  const planOptions = { azDown: options.azDown, failover: false };
+  const templateFacts = planFacts({ inputs, userFacts, snapshot, origin, writeFacts: options.writeFacts !== undefined ? resolve(options.writeFacts) : undefined, contextFile: resolve('cdk.context.json') });
+  const templateModel = buildModel(inputs, templateFacts);
+  const templatePlan = buildPlan(templateModel, planOptions);
+  const names = new Set(templatePlan.jobs.map((job) => job.name));
+  const connectionNames = new Set<string>();
+  for (const c of templateModel.connections.values()) if (c.name.known) connectionNames.add(c.name.value);
+  const deployedNames = snapshot.jobs.map((job) => String(job?.Name)).filter((name, index) => names.has(name)
+    || (Array.isArray(snapshot.jobs![index]?.Connections?.Connections) && snapshot.jobs![index].Connections.Connections.some((c: unknown) => connectionNames.has(String(c)))));
+  const read = snapshotToFacts(snapshot, deployedNames.length ? { jobNames: deployedNames } : { withoutJobs: true });
+  const deployedFacts = userFacts ? combineFacts(parseFacts(read, origin), userFacts) : parseFacts(read, origin);
+  const deployedModel = buildModel([], deployedFacts);
+  return compareDeployment({ model: templateModel, plan: templatePlan }, { model: deployedModel, plan: buildPlan(deployedModel, planOptions) });
+}
+
+/**
  * The text report of an input with nothing to check (no job, no finding): one line saying so,
  * rather than an empty plan.
  */
@@ -231,14 +275,20 @@ export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnap
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  let plan: Plan;
+  let plan: Plan | undefined;
   let report: string;
+  let drift: DriftReport | undefined;
   const budget = inputBudget(options);
   try {
-    const read = readAndPlan(options, io.cwd, budget, account);
-    plan = read.plan;
-    report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
-      ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
+    if (options.compare) {
+      drift = compareFromFiles(options, io.cwd, budget, account);
+      report = options.format === 'json' ? driftToJson(drift) : driftToText(drift);
+    } else {
+      const read = readAndPlan(options, io.cwd, budget, account);
+      plan = read.plan;
+      report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
+        ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
+    }
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`glue-netplan: ${e.message}\n`);
@@ -262,7 +312,8 @@ export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnap
       return 2;
     }
   }
-  return allFindings(plan).some((f) => f.severity === 'error') ? 1 : 0;
+  if (drift) return drift.drift ? 1 : 0;
+  return allFindings(plan!).some((f) => f.severity === 'error') ? 1 : 0;
 }
 
 /** `runCli`, first reading the account with the AWS SDK when `--from-aws` is given. */

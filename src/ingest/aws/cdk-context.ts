@@ -57,8 +57,8 @@ export function lookupContextFacts(context: Record<string, unknown>): FactsDocum
   return { ...(vpcs.length ? { vpcs } : {}), ...(subnets.length ? { subnets } : {}) };
 }
 
-/** `cdk.context.json` in `dir`, as lookup facts; undefined when there is none (or no lookup in it). */
-export function loadLookupContext(file: string): FactsDocument | undefined {
+/** The context values of `cdk.context.json`, or undefined when there is no such file. */
+export function readContextFile(file: string): Record<string, unknown> | undefined {
   if (!existsSync(file)) return undefined;
   let json: unknown;
   try {
@@ -66,7 +66,13 @@ export function loadLookupContext(file: string): FactsDocument | undefined {
   } catch (e) {
     throw new InputError(file, `not valid JSON (${(e as Error).message})`);
   }
-  if (!isObject(json)) return undefined;
-  const facts = lookupContextFacts(json);
+  return isObject(json) ? json : undefined;
+}
+
+/** `cdk.context.json` in `dir`, as lookup facts; undefined when there is none (or no lookup in it). */
+export function loadLookupContext(file: string): FactsDocument | undefined {
+  const context = readContextFile(file);
+  if (!context) return undefined;
+  const facts = lookupContextFacts(context);
   return facts.vpcs ? { ...facts, file } : undefined;
 }

@@ -9,7 +9,7 @@ import { AccountSnapshot, snapshotToFacts, SNAPSHOT_CALLS } from './snapshot';
 export { snapshotToFacts, SNAPSHOT_CALLS } from './snapshot';
 export type { AccountSnapshot } from './snapshot';
 export { readDescribeDir, DESCRIBE_FILES } from './describe-dir';
-export { lookupContextFacts, loadLookupContext } from './cdk-context';
+export { lookupContextFacts, loadLookupContext, readContextFile } from './cdk-context';
 
 export interface AccountFactsOptions {
   /** `--job NAME`: plan only these deployed jobs (without templates). */

@@ -1,0 +1,235 @@
+import { Plan, Verdict } from './plan';
+import { NetworkModel, SecurityGroupRule } from '../model';
+
+/*
+ * Drift: where the plan of the templates and the plan of the same jobs as deployed differ, and
+ * which deployed element differs from the template element it was made from. Pure: two models
+ * and their plans in, the differences out. Template elements are matched to deployed ones through
+ * the jobs' and connections' names (a name is what both sides share): the connection's subnet,
+ * its security groups in order, then that subnet's VPC, route table and network ACL.
+ */
+
+/** A job's state in the comparison. */
+export type JobDriftStatus = 'same' | 'drifted' | 'not-deployed' | 'not-in-templates' | 'name-unknown';
+
+export interface StoreDrift {
+  /** The connection the store is reached through (its name). */
+  readonly connection: string;
+  readonly templates?: Verdict;
+  readonly deployed?: Verdict;
+}
+
+/** An element whose deployed configuration is not the templates'. */
+export interface ElementDrift {
+  /** `route table`, `security group`, `network ACL`, `connection`, `job`. */
+  readonly kind: string;
+  /** The element in the templates (stack/logical id), and as deployed (physical id). */
+  readonly templateId: string;
+  readonly deployedId: string;
+  /** Present in the templates, not deployed (`removed`), or the other way round (`added`). */
+  readonly change: 'removed' | 'added';
+  /** The route, rule, entry or setting, in words. */
+  readonly item: string;
+}
+
+export interface JobDrift {
+  readonly name: string;
+  readonly status: JobDriftStatus;
+  /** Selected connection per side (null: none; absent: the side has no plan of the job). */
+  readonly selected?: { readonly templates?: string | null; readonly deployed?: string | null };
+  readonly stores: StoreDrift[];
+  readonly elements: ElementDrift[];
+  /** Why the job could not be compared, or what it shares with the templates (`not-in-templates`). */
+  readonly note?: string;
+}
+
+export interface DriftReport {
+  readonly jobs: JobDrift[];
+  /** True when any job is not `same`. */
+  readonly drift: boolean;
+}
+
+export interface DriftSide {
+  readonly model: NetworkModel;
+  readonly plan: Plan;
+}
+
+const knownValue = <T>(fact: { known: boolean; value?: T } | undefined): T | undefined => (fact?.known ? fact.value : undefined);
+
+/** Template id -> deployed id, per element, found through connection names. */
+class ElementPairs {
+  readonly pairs = new Map<string, { kind: string; deployed: string }>();
+  add(kind: string, template: string | undefined, deployed: string | undefined): void {
+    if (template === undefined || deployed === undefined || this.pairs.has(template)) return;
+    this.pairs.set(template, { kind, deployed });
+  }
+  deployedIds(): Set<string> {
+    return new Set([...this.pairs.values()].map((p) => p.deployed));
+  }
+}
+
+function pairElements(templates: NetworkModel, deployed: NetworkModel, connectionNames: Iterable<string>): ElementPairs {
+  const pairs = new ElementPairs();
+  const byName = (model: NetworkModel, name: string) => [...model.connections.values()].find((c) => knownValue(c.name) === name);
+  for (const name of connectionNames) {
+    const t = byName(templates, name);
+    const d = byName(deployed, name);
+    if (!t || !d) continue;
+    pairs.add('connection', t.id, d.id);
+    t.securityGroupIds.forEach((id, index) => pairs.add('security group', id, d.securityGroupIds[index]));
+    if (!t.subnetId || !d.subnetId) continue;
+    pairs.add('subnet', t.subnetId, d.subnetId);
+    const ts = templates.subnets.get(t.subnetId);
+    const ds = deployed.subnets.get(d.subnetId);
+    if (!ts || !ds) continue;
+    const tv = templates.vpcs.get(knownValue(ts.vpcId) ?? '');
+    const dv = deployed.vpcs.get(knownValue(ds.vpcId) ?? '');
+    pairs.add('VPC', tv?.id, dv?.id);
+    pairs.add('route table', ts.routeTableId ?? tv?.mainRouteTableId, ds.routeTableId ?? dv?.mainRouteTableId);
+    pairs.add('network ACL', ts.networkAclId ?? tv?.defaultNetworkAclId, ds.networkAclId ?? dv?.defaultNetworkAclId);
+  }
+  return pairs;
+}
+
+/** Items only on one side, as drift entries. */
+function difference(kind: string, templateId: string, deployedId: string, templateItems: string[], deployedItems: string[]): ElementDrift[] {
+  const t = new Set(templateItems);
+  const d = new Set(deployedItems);
+  return [
+    ...[...t].filter((item) => !d.has(item)).map((item) => ({ kind, templateId, deployedId, change: 'removed' as const, item })),
+    ...[...d].filter((item) => !t.has(item)).map((item) => ({ kind, templateId, deployedId, change: 'added' as const, item })),
+  ];
+}
+
+function portsText(protocol: number, from: number, to: number): string {
+  const name = protocol === -1 ? 'all traffic' : protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 1 ? 'icmp' : `protocol ${protocol}`;
+  if (protocol === -1) return name;
+  if (from === 0 && to === 65535) return `${name} all ports`;
+  return from === to ? `${name} ${from}` : `${name} ${from}-${to}`;
+}
+
+/** The differences of one pair of elements, in words both sides share (deployed ids for peers). */
+function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: ElementPairs, templateId: string, kind: string, deployedId: string): ElementDrift[] {
+  const deployedPeers = pairs.deployedIds();
+  const templatePeer = (id: string) => pairs.pairs.get(id)?.deployed ?? (templates.securityGroups.has(id) && !id.includes('/') ? id : 'another group');
+  const deployedPeer = (id: string) => (deployedPeers.has(id) || templates.securityGroups.has(id) ? id : 'another group');
+  const rule = (direction: string, r: SecurityGroupRule, peer: (id: string) => string) => {
+    const who = r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.kind === 'security-group' ? `group ${peer(r.peer.groupId)}`
+      : r.peer.kind === 'prefix-list' ? `prefix list ${r.peer.prefixListId}` : 'an unresolved peer';
+    return `${direction} ${portsText(r.protocol, r.ports.from, r.ports.to)} ${direction === 'inbound' ? 'from' : 'to'} ${who}`;
+  };
+  switch (kind) {
+    case 'route table': {
+      const t = templates.routeTables.get(templateId);
+      const d = deployed.routeTables.get(deployedId);
+      if (!t || !d) return [];
+      const routes = (table: typeof t) => table.routes.map((r) => `route ${r.destination.known ? r.destination.value.text : 'to an unresolved destination'} -> ${r.target.kind}`);
+      const endpoints = (model: NetworkModel, id: string) => [...model.gatewayEndpoints.values()]
+        .filter((e) => e.type === 'Gateway' && e.routeTableIds.includes(id)).map((e) => `gateway endpoint ${knownValue(e.service) ?? '?'}`);
+      return difference(kind, templateId, deployedId, [...routes(t), ...endpoints(templates, templateId)], [...routes(d), ...endpoints(deployed, deployedId)]);
+    }
+    case 'security group': {
+      const t = templates.securityGroups.get(templateId);
+      const d = deployed.securityGroups.get(deployedId);
+      if (!t || !d) return [];
+      const rules = (g: typeof t, peer: (id: string) => string) => [...g.ingress.map((r) => rule('inbound', r, peer)), ...g.egress.map((r) => rule('outbound', r, peer))];
+      return difference(kind, templateId, deployedId, rules(t, templatePeer), rules(d, deployedPeer));
+    }
+    case 'network ACL': {
+      const t = templates.networkAcls.get(templateId);
+      const d = deployed.networkAcls.get(deployedId);
+      // The implicit default ACL of a template VPC has no entries to compare (it allows everything).
+      if (!t || !d || templateId.includes('#')) return [];
+      const entries = (acl: typeof t) => acl.entries.map((e) => `${e.egress ? 'outbound' : 'inbound'} rule ${e.ruleNumber} ${e.allow ? 'allow' : 'deny'} ${portsText(e.protocol, e.ports?.from ?? 0, e.ports?.to ?? 65535)} ${e.cidr.known ? e.cidr.value.text : '?'}`);
+      return difference(kind, templateId, deployedId, entries(t), entries(d));
+    }
+    case 'connection': {
+      const t = templates.connections.get(templateId);
+      const d = deployed.connections.get(deployedId);
+      if (!t || !d) return [];
+      const settings = (c: typeof t) => [
+        `${c.securityGroupIds.length} security group(s)`,
+        ...(knownValue(c.availabilityZone) ? [`AvailabilityZone ${knownValue(c.availabilityZone)}`] : []),
+        ...(knownValue(c.address) ? [`address ${knownValue(c.address)}`] : []),
+      ];
+      return difference(kind, templateId, deployedId, settings(t), settings(d));
+    }
+    default:
+      return [];
+  }
+}
+
+const storeKey = (s: { connection: { name: string } }) => s.connection.name;
+
+/**
+ * Compares the template plan with the deployed plan, job by job (by name). `deployedOnly`: deployed
+ * jobs that list one of the templates' connections but are not in the templates.
+ */
+export function compareDeployment(templates: DriftSide, deployed: DriftSide): DriftReport {
+  const jobs: JobDrift[] = [];
+  const connectionNames = new Set<string>();
+  for (const c of templates.model.connections.values()) if (knownValue(c.name) !== undefined) connectionNames.add(c.name.known ? c.name.value : '');
+  const pairs = pairElements(templates.model, deployed.model, connectionNames);
+  const deployedJobs = new Map(deployed.plan.jobs.map((job) => [job.name, job]));
+  const templateNames = new Set<string>();
+  for (const job of templates.plan.jobs) {
+    const modelJob = templates.model.jobs.get(job.id);
+    if (modelJob && !modelJob.name.known) {
+      jobs.push({ name: job.name, status: 'name-unknown', stores: [], elements: [], note: `its name is not fixed in the templates (${modelJob.name.reason}): give the job a name (jobName) to compare it` });
+      continue;
+    }
+    templateNames.add(job.name);
+    const other = deployedJobs.get(job.name);
+    if (!other) {
+      jobs.push({ name: job.name, status: 'not-deployed', selected: { templates: job.selectedConnection?.name ?? null }, stores: job.dataStores.map((s) => ({ connection: storeKey(s), templates: s.verdict })), elements: [] });
+      continue;
+    }
+    const stores: StoreDrift[] = [];
+    const otherStores = new Map(other.dataStores.map((s) => [storeKey(s), s.verdict]));
+    for (const s of job.dataStores) stores.push({ connection: storeKey(s), templates: s.verdict, deployed: otherStores.get(storeKey(s)) });
+    for (const s of other.dataStores) if (!job.dataStores.some((t) => storeKey(t) === storeKey(s))) stores.push({ connection: storeKey(s), deployed: s.verdict });
+    const elements: ElementDrift[] = [];
+    const templateJob = templates.model.jobs.get(job.id);
+    const deployedJob = deployed.model.jobs.get(other.id);
+    const names = (j: typeof templateJob) => (j?.connections ?? []).map((c, i) => `connection ${i + 1}: ${c.name.known ? c.name.value : '(unresolved)'}`);
+    elements.push(...difference('job', job.id, other.id, names(templateJob), names(deployedJob)));
+    const involved = new Set<string>();
+    for (const ref of templateJob?.connections ?? []) {
+      const connection = ref.connectionId ? templates.model.connections.get(ref.connectionId) : undefined;
+      if (!connection) continue;
+      involved.add(connection.id);
+      for (const id of connection.securityGroupIds) involved.add(id);
+      const subnet = connection.subnetId ? templates.model.subnets.get(connection.subnetId) : undefined;
+      const vpc = subnet ? templates.model.vpcs.get(knownValue(subnet.vpcId) ?? '') : undefined;
+      const table = subnet?.routeTableId ?? vpc?.mainRouteTableId;
+      const acl = subnet?.networkAclId ?? vpc?.defaultNetworkAclId;
+      if (table) involved.add(table);
+      if (acl) involved.add(acl);
+    }
+    for (const id of [...involved].sort()) {
+      const pair = pairs.pairs.get(id);
+      // The same id on both sides: an element the templates take from the account, not one they define.
+      if (!pair || pair.deployed === id) continue;
+      elements.push(...elementDrift(templates.model, deployed.model, pairs, id, pair.kind, pair.deployed));
+    }
+    const selected = { templates: job.selectedConnection?.name ?? null, deployed: other.selectedConnection?.name ?? null };
+    const same = selected.templates === selected.deployed && stores.every((s) => s.templates === s.deployed) && elements.length === 0;
+    jobs.push({ name: job.name, status: same ? 'same' : 'drifted', selected, stores, elements });
+  }
+  for (const job of deployed.plan.jobs) {
+    if (templateNames.has(job.name)) continue;
+    const modelJob = deployed.model.jobs.get(job.id);
+    const shared = (modelJob?.connections ?? []).map((c) => (c.name.known ? c.name.value : '')).filter((name) => connectionNames.has(name));
+    if (!shared.length) continue;
+    jobs.push({
+      name: job.name,
+      status: 'not-in-templates',
+      selected: { deployed: job.selectedConnection?.name ?? null },
+      stores: job.dataStores.map((s) => ({ connection: storeKey(s), deployed: s.verdict })),
+      elements: [],
+      note: `deployed, not in the templates; it lists the templates' connection${shared.length > 1 ? 's' : ''} ${shared.join(', ')}`,
+    });
+  }
+  jobs.sort((a, b) => a.name.localeCompare(b.name));
+  return { jobs, drift: jobs.some((job) => job.status !== 'same') };
+}
