@@ -6,7 +6,8 @@
  *       synthesizes the benchmark's plain app of that size into DIR (a cdk.out), once
  *   node --expose-gc node_modules/.bin/ts-node --transpile-only bench/cli-profile.ts measure DIR [ROUNDS]
  *       interleaved rounds of: read + JSON.parse of the manifest and templates (the floor),
- *       planFromFiles, runCli (text); prints the medians and the medians of the per-round ratios
+ *       planFromFiles, runCli (text), each after a forced GC; prints the medians, wall and CPU
+ *       time (CPU time is less disturbed by a busy machine), and the medians of the per-round ratios
  *   node --cpu-prof ... bench/cli-profile.ts plan DIR [TIMES]
  *       planFromFiles TIMES times, then runCli once per format (for a CPU profile)
  *   ... bench/cli-profile.ts outputs DIR OUTDIR
@@ -60,37 +61,42 @@ function synth(size: string, outdir: string): void {
   app.synth();
 }
 
+/** CPU time of this process (every thread: the main one and GC helpers), ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Wall and CPU time of `work`, ms. */
+function timed(work: () => void): { wall: number; cpu: number } {
+  collect();
+  const wall = performance.now();
+  const cpu = cpuMs();
+  work();
+  return { wall: performance.now() - wall, cpu: cpuMs() - cpu };
+}
+
 function measure(outdir: string, rounds: number): void {
   const files = templateFiles(outdir);
   const options = parseArgs([outdir]);
   if (options === 'help') throw new Error('unreachable');
-  const floor: number[] = [];
-  const plan: number[] = [];
-  const cli: number[] = [];
+  const samples: Record<'floor' | 'plan' | 'cli', { wall: number; cpu: number }[]> = { floor: [], plan: [], cli: [] };
   let sink = 0;
   const io = { stdout: (t: string) => { sink += t.length; }, stderr: (t: string) => { sink += t.length; }, cwd: REPO };
   for (let r = 0; r <= rounds; r++) {
-    collect();
-    let start = performance.now();
-    for (const file of files) sink += Object.keys(JSON.parse(fs.readFileSync(file, 'utf8'))).length;
-    const f = performance.now() - start;
-    collect();
-    start = performance.now();
-    sink += planFromFiles(options, REPO).jobs.length;
-    const p = performance.now() - start;
-    collect();
-    start = performance.now();
-    runCli([outdir], io);
-    const c = performance.now() - start;
+    const f = timed(() => { for (const file of files) sink += Object.keys(JSON.parse(fs.readFileSync(file, 'utf8'))).length; });
+    const p = timed(() => { sink += planFromFiles(options, REPO).jobs.length; });
+    const c = timed(() => { runCli([outdir], io); });
     if (r === 0) continue; // warm-up
-    floor.push(f);
-    plan.push(p);
-    cli.push(c);
-    console.log(`round ${r}: floor ${f.toFixed(1)} ms, planFromFiles ${p.toFixed(1)} ms (${(p / f).toFixed(2)}x), runCli ${c.toFixed(1)} ms (${(c / f).toFixed(2)}x)`);
+    samples.floor.push(f);
+    samples.plan.push(p);
+    samples.cli.push(c);
   }
-  const ratio = (xs: number[]) => median(xs.map((x, i) => x / floor[i]));
-  console.log(`medians of ${rounds}: floor ${median(floor).toFixed(1)} ms; planFromFiles ${median(plan).toFixed(1)} ms, ${ratio(plan).toFixed(2)}x; `
-    + `runCli text ${median(cli).toFixed(1)} ms, ${ratio(cli).toFixed(2)}x (sink ${sink % 7})`);
+  const ratio = (kind: 'plan' | 'cli', clock: 'wall' | 'cpu') => median(samples[kind].map((x, i) => x[clock] / samples.floor[i][clock])).toFixed(2);
+  const ms = (kind: 'floor' | 'plan' | 'cli', clock: 'wall' | 'cpu') => median(samples[kind].map((x) => x[clock])).toFixed(0);
+  console.log(`${rounds} rounds: floor ${ms('floor', 'wall')} ms wall / ${ms('floor', 'cpu')} ms CPU; `
+    + `planFromFiles ${ms('plan', 'wall')} / ${ms('plan', 'cpu')} ms, ${ratio('plan', 'wall')}x / ${ratio('plan', 'cpu')}x; `
+    + `runCli text ${ms('cli', 'wall')} / ${ms('cli', 'cpu')} ms, ${ratio('cli', 'wall')}x / ${ratio('cli', 'cpu')}x (sink ${sink % 7})`);
 }
 
 function planOnly(outdir: string, times: number): void {
