@@ -12,6 +12,7 @@
  */
 import { App, AspectPriority, Aspects, Stack, StackProps, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { seedVpc } from './seed-network';
 import { GlueJobNetwork, GlueNetworkGuard } from '../src';
 
 /** What the network teams own: a VPC with isolated subnets in two zones and an S3 gateway endpoint. */
@@ -19,13 +20,7 @@ export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
   constructor(scope: Construct, id: string, cidr: string, props?: StackProps) {
     super(scope, id, props);
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-    });
+    this.vpc = seedVpc(this, cidr);
   }
 }
 

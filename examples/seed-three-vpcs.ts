@@ -13,28 +13,9 @@
  * - `peered`: the same fix written by hand with `VpcPeering`, checked by the guard in fail mode;
  * - `broken`: no guard at all (for the `glue-netplan` CLI to find the problem in cdk.out).
  */
-import { App, AspectPriority, Aspects, Stack, StackProps, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { App, AspectPriority, Aspects, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
+import { NetworkStack } from './seed-network';
 import { GlueNetworkGuard, GuardMode, VpcPeering } from '../src';
-
-/** A VPC with isolated subnets in two AZs and an S3 gateway endpoint (Glue's S3 path). */
-class NetworkStack extends Stack {
-  readonly vpc: ec2.Vpc;
-  readonly glueGroup: ec2.SecurityGroup;
-  constructor(scope: Construct, id: string, cidr: string, props?: StackProps) {
-    super(scope, id, props);
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-    });
-    // The group on Glue's ENIs and on the data store: self-referencing all TCP, as Glue requires.
-    this.glueGroup = new ec2.SecurityGroup(this, 'GlueGroup', { vpc: this.vpc, description: 'Glue ENIs and the data store' });
-    this.glueGroup.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
-  }
-}
 
 const app = new App();
 const variant: string = app.node.tryGetContext('variant') ?? 'fail';
@@ -42,6 +23,8 @@ if (!['fail', 'auto-peer', 'peered', 'broken'].includes(variant)) {
   throw new Error(`unknown variant '${variant}': use fail, auto-peer, peered or broken`);
 }
 
+// Three VPCs with isolated subnets and an S3 gateway endpoint, each with a self-referencing Glue
+// group (examples/seed-network.ts).
 const a = new NetworkStack(app, 'NetworkA', '10.1.0.0/16');
 const b = new NetworkStack(app, 'NetworkB', '10.2.0.0/16');
 const c = new NetworkStack(app, 'NetworkC', '10.3.0.0/16');

@@ -826,7 +826,14 @@ export class GlueJobNetwork extends Construct {
     const existing = this.node.root.node.findAll().find((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
       && c.vpcId === this.vpc.vpcId && c.vpcEndpointType === 'Interface' && c.privateDnsEnabled === true
       && JSON.stringify(Stack.of(c).resolve(c.serviceName)).includes('secretsmanager'));
-    if (existing) return;
+    if (existing) {
+      // The endpoint admits HTTPS only from the groups its owner chose: admit this network's Glue
+      // group too, or its runs cannot read their secrets. An endpoint without SecurityGroupIds
+      // wears the VPC's default group, which this construct leaves alone (the guard reports it).
+      const groups = Array.isArray(existing.securityGroupIds) ? existing.securityGroupIds : [];
+      groups.forEach((groupId, index) => this.admitToSecretsEndpoint(groupId, `${existing.node.path}#${index}`));
+      return;
+    }
     const options: ec2.InterfaceVpcEndpointOptions = {
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       privateDnsEnabled: true,
@@ -838,18 +845,21 @@ export class GlueJobNetwork extends Construct {
     const endpoint = owned
       ? this.vpc.addInterfaceEndpoint(`GlueSecrets${shortHash(this.node.path)}`, options)
       : new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', { vpc: this.vpc, ...options });
-    // The rule lives here (as the stores' rules do), so the VPC's stack never references this one.
-    for (const group of endpoint.connections.securityGroups) {
-      new ec2.CfnSecurityGroupIngress(this, `SecretsEndpointIngress${shortHash(group.node.path)}`, {
-        groupId: group.securityGroupId,
-        sourceSecurityGroupId: this.securityGroup.securityGroupId,
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        description: `Glue ENIs of ${this.node.path} read the data stores' secrets (Secrets Manager endpoint)`,
-      });
-    }
+    for (const group of endpoint.connections.securityGroups) this.admitToSecretsEndpoint(group.securityGroupId, group.node.path);
     this.secretsEndpoint = endpoint;
+  }
+
+  /** HTTPS from the Glue group into a Secrets Manager endpoint's group (GNP-CONNECTION-NO-SECRETS-PATH). */
+  private admitToSecretsEndpoint(groupId: string, key: string): void {
+    // The rule lives here (as the stores' rules do), so the VPC's stack never references this one.
+    new ec2.CfnSecurityGroupIngress(this, `SecretsEndpointIngress${shortHash(key)}`, {
+      groupId,
+      sourceSecurityGroupId: this.securityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: `Glue ENIs of ${this.node.path} read the data stores' secrets (Secrets Manager endpoint)`,
+    });
   }
 
   /** Peering needs disjoint CIDR blocks, and routes from the Glue subnets must not be ambiguous. */

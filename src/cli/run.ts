@@ -3,6 +3,7 @@ import { applyParameters, buildModel, InputError, loadFacts, loadInputs, Paramet
 import { writeReportFile } from './output';
 import { compareDeployment, DriftReport } from '../engine/drift';
 import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS } from '../ingest/aws';
+import { deployedIds, readSavedStacks, StackRead, topLevelStacks } from '../ingest/aws/stacks';
 import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 import { driftToJson, driftToText } from '../report/drift';
@@ -225,7 +226,7 @@ function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, acco
  * without --compare) beside the plan of the same jobs as deployed, read from the account alone.
  * Deployed jobs are those named as the templates' jobs, or listing one of their connections.
  */
-export function compareFromFiles(options: CliOptions, cwd: string, budget: InputBudget, account?: AccountSnapshot): DriftReport {
+export function compareFromFiles(options: CliOptions, cwd: string, budget: InputBudget, account?: AccountSnapshot, stacks?: readonly StackRead[]): DriftReport {
   const resolve = (p: string) => resolveIn(cwd, p);
   const inputs = applyParameters(loadInputs(options.paths.map(resolve), budget), options.parameters ?? [], resolve);
   const snapshot = options.fromDescribe !== undefined ? readDescribeDir(resolve(options.fromDescribe)) : account;
@@ -240,15 +241,22 @@ export function compareFromFiles(options: CliOptions, cwd: string, budget: Input
   const templateFacts = planFacts({ inputs, userFacts, snapshot, origin, writeFacts: options.writeFacts !== undefined ? resolve(options.writeFacts) : undefined, contextFile: resolve('cdk.context.json') });
   const templateModel = buildModel(inputs, templateFacts);
   const templatePlan = buildPlan(templateModel, planOptions);
-  const names = new Set(templatePlan.jobs.map((job) => job.name));
+  // Logical -> physical ids of the templates' stacks (ListStackResources, or its saved outputs).
+  const stackNames = topLevelStacks(inputs.map((input) => input.stackName));
+  const reads = options.fromDescribe !== undefined ? readSavedStacks(resolve(options.fromDescribe), stackNames) : stacks;
+  const ids = reads ? deployedIds(reads, origin) : undefined;
+  const names = new Set(templatePlan.jobs.map((job) => ids?.physicalIds.get(job.id) ?? job.name));
   const connectionNames = new Set<string>();
-  for (const c of templateModel.connections.values()) if (c.name.known) connectionNames.add(c.name.value);
+  for (const c of templateModel.connections.values()) {
+    const name = ids?.physicalIds.get(c.id) ?? (c.name.known ? c.name.value : undefined);
+    if (name !== undefined) connectionNames.add(name);
+  }
   const deployedNames = snapshot.jobs.map((job) => String(job?.Name)).filter((name, index) => names.has(name)
     || (Array.isArray(snapshot.jobs![index]?.Connections?.Connections) && snapshot.jobs![index].Connections.Connections.some((c: unknown) => connectionNames.has(String(c)))));
   const read = snapshotToFacts(snapshot, deployedNames.length ? { jobNames: deployedNames } : { withoutJobs: true });
   const deployedFacts = userFacts ? combineFacts(parseFacts(read, origin), userFacts) : parseFacts(read, origin);
   const deployedModel = buildModel([], deployedFacts);
-  return compareDeployment({ model: templateModel, plan: templatePlan }, { model: deployedModel, plan: buildPlan(deployedModel, planOptions) });
+  return compareDeployment({ model: templateModel, plan: templatePlan }, { model: deployedModel, plan: buildPlan(deployedModel, planOptions) }, ids);
 }
 
 /**
@@ -263,7 +271,7 @@ function nothingToCheck(plan: Plan, connections: number, paths: readonly string[
 }
 
 /** The whole CLI as a function: argv in, exit code out. Never throws. */
-export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnapshot): number {
+export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnapshot, stacks?: readonly StackRead[]): number {
   let options: CliOptions | 'help';
   try {
     options = parseArgs(argv);
@@ -281,7 +289,7 @@ export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnap
   const budget = inputBudget(options);
   try {
     if (options.compare) {
-      drift = compareFromFiles(options, io.cwd, budget, account);
+      drift = compareFromFiles(options, io.cwd, budget, account, stacks);
       report = options.format === 'json' ? driftToJson(drift) : driftToText(drift);
     } else {
       const read = readAndPlan(options, io.cwd, budget, account);
@@ -329,11 +337,29 @@ export async function runCliAsync(argv: readonly string[], io: CliIo): Promise<n
     // Loaded only here: the SDK is large, and template-only runs do not need it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { readAccount } = require('../ingest/aws/sdk') as typeof import('../ingest/aws/sdk');
-    return runCli(argv, io, await readAccount());
+    const account = await readAccount();
+    return runCli(argv, io, account, options.compare ? await readTemplateStacks(options, io.cwd) : undefined);
   } catch (e) {
     io.stderr(`glue-netplan: ${e instanceof InputError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)} (please report it)`}\n`);
     return 2;
   }
+}
+
+/**
+ * `--from-aws --compare`: what CloudFormation deployed from each template stack (its stack name,
+ * nested stacks through their parents). Unreadable templates: nothing here, runCli reports them.
+ */
+async function readTemplateStacks(options: CliOptions, cwd: string): Promise<StackRead[] | undefined> {
+  let stackNames: string[];
+  try {
+    stackNames = topLevelStacks(loadInputs(options.paths.map((p) => resolveIn(cwd, p)), inputBudget(options)).map((input) => input.stackName));
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readStacks } = require('../ingest/aws/stacks-sdk') as typeof import('../ingest/aws/stacks-sdk');
+  return readStacks(stackNames);
 }
 
 /** The report in one format. SARIF locations are relative to `cwd` (the repository root in CI). */

@@ -1,12 +1,14 @@
 import { Plan, Verdict } from './plan';
-import { NetworkModel, SecurityGroupRule } from '../model';
+import { JobConnectionRef, NetworkModel, SecurityGroupRule } from '../model';
 
 /*
  * Drift: where the plan of the templates and the plan of the same jobs as deployed differ, and
  * which deployed element differs from the template element it was made from. Pure: two models
  * and their plans in, the differences out. Template elements are matched to deployed ones through
- * the jobs' and connections' names (a name is what both sides share): the connection's subnet,
- * its security groups in order, then that subnet's VPC, route table and network ACL.
+ * CloudFormation's physical ids (`DeployedIds`: logical id -> physical id, per deployed stack),
+ * and, where the stack's resources were not read or for what the templates do not define,
+ * through the jobs' and connections' names (a name is what both sides share): the connection's
+ * subnet, its security groups in order, then that subnet's VPC, route table and network ACL.
  */
 
 /** A job's state in the comparison. */
@@ -30,10 +32,14 @@ export interface ElementDrift {
   readonly change: 'removed' | 'added';
   /** The route, rule, entry or setting, in words. */
   readonly item: string;
+  /** The template resource the removed item comes from (`stack/LogicalId` of an `AWS::EC2::Route`), when it is one. */
+  readonly resource?: string;
 }
 
 export interface JobDrift {
   readonly name: string;
+  /** The deployed job's name, when it is not `name` (CloudFormation generated it). */
+  readonly deployedName?: string;
   readonly status: JobDriftStatus;
   /** Selected connection per side (null: none; absent: the side has no plan of the job). */
   readonly selected?: { readonly templates?: string | null; readonly deployed?: string | null };
@@ -47,6 +53,17 @@ export interface DriftReport {
   readonly jobs: JobDrift[];
   /** True when any job is not `same`. */
   readonly drift: boolean;
+  /** What limited the matching (stacks whose resources could not be read), said once. */
+  readonly notes?: string[];
+}
+
+/** What CloudFormation deployed from the templates (`ListStackResources`). */
+export interface DeployedIds {
+  /** Template model id (`Stack/LogicalId`, nested: `Parent/Nested/LogicalId`) -> physical id. */
+  readonly physicalIds: ReadonlyMap<string, string>;
+  /** Template stacks whose resources were listed, or that CloudFormation says do not exist. Absent: not read. */
+  readonly stacks: ReadonlyMap<string, 'listed' | 'not-deployed'>;
+  readonly notes: readonly string[];
 }
 
 export interface DriftSide {
@@ -68,13 +85,32 @@ class ElementPairs {
   }
 }
 
-function pairElements(templates: NetworkModel, deployed: NetworkModel, connectionNames: Iterable<string>): ElementPairs {
+/** Physical ids first: each template element CloudFormation created, with the deployed element of that id. */
+function pairByPhysicalIds(pairs: ElementPairs, templates: NetworkModel, deployed: NetworkModel, ids: DeployedIds): void {
+  const kinds: [string, ReadonlyMap<string, unknown>, (id: string) => string | undefined][] = [
+    ['connection', templates.connections, (name) => [...deployed.connections.values()].find((c) => knownValue(c.name) === name)?.id],
+    ['security group', templates.securityGroups, (id) => (deployed.securityGroups.has(id) ? id : undefined)],
+    ['subnet', templates.subnets, (id) => (deployed.subnets.has(id) ? id : undefined)],
+    ['VPC', templates.vpcs, (id) => (deployed.vpcs.has(id) ? id : undefined)],
+    ['route table', templates.routeTables, (id) => (deployed.routeTables.has(id) ? id : undefined)],
+    ['network ACL', templates.networkAcls, (id) => (deployed.networkAcls.has(id) ? id : undefined)],
+  ];
+  for (const [kind, elements, find] of kinds) {
+    for (const id of [...elements.keys()].sort()) {
+      const physical = ids.physicalIds.get(id);
+      if (physical !== undefined) pairs.add(kind, id, find(physical));
+    }
+  }
+}
+
+function pairElements(templates: NetworkModel, deployed: NetworkModel, deployedName: (connectionId: string) => string | undefined, ids?: DeployedIds): ElementPairs {
   const pairs = new ElementPairs();
+  if (ids) pairByPhysicalIds(pairs, templates, deployed, ids);
   const byName = (model: NetworkModel, name: string) => [...model.connections.values()].find((c) => knownValue(c.name) === name);
-  for (const name of connectionNames) {
-    const t = byName(templates, name);
-    const d = byName(deployed, name);
-    if (!t || !d) continue;
+  for (const t of templates.connections.values()) {
+    const name = deployedName(t.id);
+    const d = name === undefined ? undefined : byName(deployed, name);
+    if (!d) continue;
     pairs.add('connection', t.id, d.id);
     t.securityGroupIds.forEach((id, index) => pairs.add('security group', id, d.securityGroupIds[index]));
     if (!t.subnetId || !d.subnetId) continue;
@@ -123,10 +159,14 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const t = templates.routeTables.get(templateId);
       const d = deployed.routeTables.get(deployedId);
       if (!t || !d) return [];
-      const routes = (table: typeof t) => table.routes.map((r) => `route ${r.destination.known ? r.destination.value.text : 'to an unresolved destination'} -> ${r.target.kind}`);
+      const routeText = (r: typeof t.routes[number]) => `route ${r.destination.known ? r.destination.value.text : 'to an unresolved destination'} -> ${r.target.kind}`;
+      const routes = (table: typeof t) => table.routes.map(routeText);
       const endpoints = (model: NetworkModel, id: string) => [...model.gatewayEndpoints.values()]
         .filter((e) => e.type === 'Gateway' && e.routeTableIds.includes(id)).map((e) => `gateway endpoint ${knownValue(e.service) ?? '?'}`);
-      return difference(kind, templateId, deployedId, [...routes(t), ...endpoints(templates, templateId)], [...routes(d), ...endpoints(deployed, deployedId)]);
+      // A removed route is named by the template resource it comes from (its AWS::EC2::Route).
+      const resources = new Map(t.routes.filter((r) => r.source.stack !== 'facts').map((r) => [routeText(r), `${r.source.stack}/${r.source.logicalId}`]));
+      return difference(kind, templateId, deployedId, [...routes(t), ...endpoints(templates, templateId)], [...routes(d), ...endpoints(deployed, deployedId)])
+        .map((drift) => (drift.change === 'removed' && resources.has(drift.item) ? { ...drift, resource: resources.get(drift.item) } : drift));
     }
     case 'security group': {
       const t = templates.securityGroups.get(templateId);
@@ -142,6 +182,18 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       if (!t || !d || templateId.includes('#')) return [];
       const entries = (acl: typeof t) => acl.entries.map((e) => `${e.egress ? 'outbound' : 'inbound'} rule ${e.ruleNumber} ${e.allow ? 'allow' : 'deny'} ${portsText(e.protocol, e.ports?.from ?? 0, e.ports?.to ?? 65535)} ${e.cidr.known ? e.cidr.value.text : '?'}`);
       return difference(kind, templateId, deployedId, entries(t), entries(d));
+    }
+    case 'subnet': {
+      // Its associations: a subnet moved to another route table or ACL by hand (names as deployed).
+      const t = templates.subnets.get(templateId);
+      const d = deployed.subnets.get(deployedId);
+      if (!t || !d) return [];
+      const tv = templates.vpcs.get(knownValue(t.vpcId) ?? '');
+      const dv = deployed.vpcs.get(knownValue(d.vpcId) ?? '');
+      const asDeployed = (id: string | undefined) => (id === undefined ? 'none' : pairs.pairs.get(id)?.deployed ?? id);
+      const table = (id: string | undefined) => `associated with route table ${id ?? 'none'}`;
+      const items = (tableId: string | undefined) => [table(tableId)];
+      return difference(kind, templateId, deployedId, items(asDeployed(t.routeTableId ?? tv?.mainRouteTableId)), items(d.routeTableId ?? dv?.mainRouteTableId));
     }
     case 'connection': {
       const t = templates.connections.get(templateId);
@@ -159,39 +211,77 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
   }
 }
 
-const storeKey = (s: { connection: { name: string } }) => s.connection.name;
-
 /**
- * Compares the template plan with the deployed plan, job by job (by name). `deployedOnly`: deployed
- * jobs that list one of the templates' connections but are not in the templates.
+ * Compares the template plan with the deployed plan, job by job: a template job is the deployed
+ * job CloudFormation created from it (`ids`), or, where its stack's resources were not read, the
+ * deployed job of the same name. Also listed: deployed jobs that list one of the templates'
+ * connections but are not in the templates.
  */
-export function compareDeployment(templates: DriftSide, deployed: DriftSide): DriftReport {
+export function compareDeployment(templates: DriftSide, deployed: DriftSide, ids?: DeployedIds): DriftReport {
   const jobs: JobDrift[] = [];
+  const stackOf = (id: string) => id.slice(0, id.lastIndexOf('/'));
+  /** A template connection's deployed name: its physical id, or its own name where its stack was not listed. */
+  const deployedConnectionName = (connectionId: string): string | undefined => {
+    const physical = ids?.physicalIds.get(connectionId);
+    if (physical !== undefined) return physical;
+    const connection = templates.model.connections.get(connectionId);
+    return connection ? knownValue(connection.name) : undefined;
+  };
   const connectionNames = new Set<string>();
-  for (const c of templates.model.connections.values()) if (knownValue(c.name) !== undefined) connectionNames.add(c.name.known ? c.name.value : '');
-  const pairs = pairElements(templates.model, deployed.model, connectionNames);
+  for (const c of templates.model.connections.values()) {
+    const name = deployedConnectionName(c.id);
+    if (name !== undefined) connectionNames.add(name);
+  }
+  const pairs = pairElements(templates.model, deployed.model, deployedConnectionName, ids);
   const deployedJobs = new Map(deployed.plan.jobs.map((job) => [job.name, job]));
-  const templateNames = new Set<string>();
+  const templateKey = (s: { connection: { id: string; name: string } }) => deployedConnectionName(s.connection.id) ?? s.connection.name;
+  const deployedKey = (s: { connection: { name: string } }) => s.connection.name;
+  const claimed = new Set<string>();
   for (const job of templates.plan.jobs) {
     const modelJob = templates.model.jobs.get(job.id);
-    if (modelJob && !modelJob.name.known) {
-      jobs.push({ name: job.name, status: 'name-unknown', stores: [], elements: [], note: `its name is not fixed in the templates (${modelJob.name.reason}): give the job a name (jobName) to compare it` });
+    const stack = modelJob ? modelJob.source.stack : stackOf(job.id);
+    const notDeployed = (note?: string): JobDrift => ({
+      name: job.name,
+      status: 'not-deployed',
+      selected: { templates: job.selectedConnection?.name ?? null },
+      stores: job.dataStores.map((s) => ({ connection: templateKey(s), templates: s.verdict })),
+      elements: [],
+      ...(note ? { note } : {}),
+    });
+    let deployedName: string | undefined;
+    const state = ids?.stacks.get(stack);
+    if (state === 'not-deployed') {
+      jobs.push(notDeployed(`its stack ${stack} is not deployed (CloudFormation has no such stack)`));
       continue;
     }
-    templateNames.add(job.name);
-    const other = deployedJobs.get(job.name);
+    if (state === 'listed') {
+      deployedName = ids!.physicalIds.get(job.id);
+      if (deployedName === undefined) {
+        jobs.push(notDeployed(`the deployed stack ${stack} has no resource ${job.source.logicalId}: deploy the templates`));
+        continue;
+      }
+    } else if (modelJob && !modelJob.name.known) {
+      jobs.push({ name: job.name, status: 'name-unknown', stores: [], elements: [], note: `its name is not fixed in the templates (${modelJob.name.reason}), and the resources of its stack ${stack} were not read: give the job a name (jobName), or let the stack's resources be read (cloudformation:ListStackResources) to compare it` });
+      continue;
+    } else {
+      deployedName = job.name;
+    }
+    claimed.add(deployedName);
+    const renamed = deployedName !== job.name ? { deployedName } : {};
+    const other = deployedJobs.get(deployedName);
     if (!other) {
-      jobs.push({ name: job.name, status: 'not-deployed', selected: { templates: job.selectedConnection?.name ?? null }, stores: job.dataStores.map((s) => ({ connection: storeKey(s), templates: s.verdict })), elements: [] });
+      jobs.push({ ...notDeployed(state === 'listed' ? `the stack ${stack} lists it as ${deployedName}, but glue:GetJobs does not return it (deleted outside CloudFormation?)` : undefined), ...renamed });
       continue;
     }
     const stores: StoreDrift[] = [];
-    const otherStores = new Map(other.dataStores.map((s) => [storeKey(s), s.verdict]));
-    for (const s of job.dataStores) stores.push({ connection: storeKey(s), templates: s.verdict, deployed: otherStores.get(storeKey(s)) });
-    for (const s of other.dataStores) if (!job.dataStores.some((t) => storeKey(t) === storeKey(s))) stores.push({ connection: storeKey(s), deployed: s.verdict });
+    const otherStores = new Map(other.dataStores.map((s) => [deployedKey(s), s.verdict]));
+    for (const s of job.dataStores) stores.push({ connection: templateKey(s), templates: s.verdict, deployed: otherStores.get(templateKey(s)) });
+    for (const s of other.dataStores) if (!job.dataStores.some((t) => templateKey(t) === deployedKey(s))) stores.push({ connection: deployedKey(s), deployed: s.verdict });
     const elements: ElementDrift[] = [];
     const templateJob = templates.model.jobs.get(job.id);
     const deployedJob = deployed.model.jobs.get(other.id);
-    const names = (j: typeof templateJob) => (j?.connections ?? []).map((c, i) => `connection ${i + 1}: ${c.name.known ? c.name.value : '(unresolved)'}`);
+    const listName = (ref: JobConnectionRef) => (ref.connectionId ? deployedConnectionName(ref.connectionId) : undefined) ?? (ref.name.known ? ref.name.value : '(unresolved)');
+    const names = (j: typeof templateJob) => (j?.connections ?? []).map((c, i) => `connection ${i + 1}: ${listName(c)}`);
     elements.push(...difference('job', job.id, other.id, names(templateJob), names(deployedJob)));
     const involved = new Set<string>();
     for (const ref of templateJob?.connections ?? []) {
@@ -200,6 +290,7 @@ export function compareDeployment(templates: DriftSide, deployed: DriftSide): Dr
       involved.add(connection.id);
       for (const id of connection.securityGroupIds) involved.add(id);
       const subnet = connection.subnetId ? templates.model.subnets.get(connection.subnetId) : undefined;
+      if (subnet) involved.add(subnet.id);
       const vpc = subnet ? templates.model.vpcs.get(knownValue(subnet.vpcId) ?? '') : undefined;
       const table = subnet?.routeTableId ?? vpc?.mainRouteTableId;
       const acl = subnet?.networkAclId ?? vpc?.defaultNetworkAclId;
@@ -212,12 +303,14 @@ export function compareDeployment(templates: DriftSide, deployed: DriftSide): Dr
       if (!pair || pair.deployed === id) continue;
       elements.push(...elementDrift(templates.model, deployed.model, pairs, id, pair.kind, pair.deployed));
     }
-    const selected = { templates: job.selectedConnection?.name ?? null, deployed: other.selectedConnection?.name ?? null };
+    // The selected connection by its deployed name on both sides.
+    const selectedName = (summary: { id: string; name: string } | null) => (summary ? deployedConnectionName(summary.id) ?? summary.name : null);
+    const selected = { templates: selectedName(job.selectedConnection), deployed: other.selectedConnection?.name ?? null };
     const same = selected.templates === selected.deployed && stores.every((s) => s.templates === s.deployed) && elements.length === 0;
-    jobs.push({ name: job.name, status: same ? 'same' : 'drifted', selected, stores, elements });
+    jobs.push({ name: job.name, ...renamed, status: same ? 'same' : 'drifted', selected, stores, elements });
   }
   for (const job of deployed.plan.jobs) {
-    if (templateNames.has(job.name)) continue;
+    if (claimed.has(job.name)) continue;
     const modelJob = deployed.model.jobs.get(job.id);
     const shared = (modelJob?.connections ?? []).map((c) => (c.name.known ? c.name.value : '')).filter((name) => connectionNames.has(name));
     if (!shared.length) continue;
@@ -225,11 +318,11 @@ export function compareDeployment(templates: DriftSide, deployed: DriftSide): Dr
       name: job.name,
       status: 'not-in-templates',
       selected: { deployed: job.selectedConnection?.name ?? null },
-      stores: job.dataStores.map((s) => ({ connection: storeKey(s), deployed: s.verdict })),
+      stores: job.dataStores.map((s) => ({ connection: deployedKey(s), deployed: s.verdict })),
       elements: [],
       note: `deployed, not in the templates; it lists the templates' connection${shared.length > 1 ? 's' : ''} ${shared.join(', ')}`,
     });
   }
   jobs.sort((a, b) => a.name.localeCompare(b.name));
-  return { jobs, drift: jobs.some((job) => job.status !== 'same') };
+  return { jobs, drift: jobs.some((job) => job.status !== 'same'), ...(ids?.notes.length ? { notes: [...ids.notes] } : {}) };
 }

@@ -32,6 +32,8 @@ export type CandidateStatus = 'selected' | 'skipped' | 'not-considered' | 'unkno
 export interface Reason {
   readonly code: string;
   readonly message: string;
+  /** A run failure that may or may not happen (the inputs do not decide it): UNKNOWN, never an error. */
+  readonly unknown?: boolean;
 }
 
 export interface Candidate {

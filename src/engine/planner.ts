@@ -1,15 +1,15 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../model';
-import { demandText, enisPerRun, usableAddresses } from './capacity';
+import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
-  ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Verdict,
+  ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
-import { azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
+import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { servicePathFindings } from './service-paths';
 import { describeAddress, LocatedStore, locateStores } from './store-location';
 import { otherSide, Topology } from './topology';
@@ -184,7 +184,12 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     const c = r.connectionId ? topo.model.connections.get(r.connectionId) : undefined;
     if (c?.subnetId) networkBearing.push(c);
   }
-  if (job.command === 'glueray' && networkBearing.length) {
+  if (!job.command.known) {
+    findings.push(finding(RULES.jobCommandUnknown, job.source,
+      `The kind of ${unit} ${name} is unknown: Command.Name ${job.command.reason}. What Glue does with the ${unit}'s connections depends on it: a Ray job (glueray) does not run in your VPCs, so it reaches no private data store; a Python shell job (pythonshell) uses 1 ENI; a Spark job (glueetl, gluestreaming) one per worker plus the driver side. Whether its runs fit in the subnet Glue selects, and whether they reach the data stores, is UNKNOWN.`,
+      `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}), or give a value to what it comes from (a parameter: --parameters Key=Value with the CLI, a value in the app for the guard).`, job.id));
+  }
+  if (job.command.known && job.command.value === 'glueray' && networkBearing.length) {
     findings.push(finding(RULES.rayJobVpc, job.source, `Ray ${unit} ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
   }
   const hasUnknownRefs = job.connections.some((r) => !r.connectionId);
@@ -243,10 +248,11 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       const changed = alt.selected?.connection.id !== selection.selected?.connection.id;
       if (!alt.selected && !alt.uncertain && selection.selected) {
         findings.push(finding(RULES.failoverNoConnection, job.source, `If ${az} fails, ${unit} ${name} has no suitable connection left: every network-bearing connection is in ${az} or unsuitable, so runs fail until the AZ recovers.`, 'Add a connection (a NETWORK connection is enough) in a subnet of another AZ that reaches every data store.', job.id));
-      } else if (alt.selected && changed && alt.selected.runFailures.length && !altStores.length) {
+      } else if (alt.selected && changed && alt.selected.runFailures.some((r) => !r.unknown) && !altStores.length) {
+        const failing = alt.selected.runFailures.filter((r) => !r.unknown);
         findings.push(finding(RULES.failoverUnreachable, job.source,
-          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), where runs fail: ${alt.selected.runFailures.map((r) => r.message).join('; ')}.`,
-          runFailureExplanations(topo, alt.selected.connection, alt.selected.runFailures).map((e) => e.fix).join(' '), job.id));
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), where runs fail: ${failing.map((r) => r.message).join('; ')}.`,
+          runFailureExplanations(topo, alt.selected.connection, failing).map((e) => e.fix).join(' '), job.id));
       } else if (alt.selected && changed && allReachable === false) {
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
@@ -294,7 +300,7 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     if (!locatedList.length) continue;
     const summary = summarize(topo, connection, '');
     const whole = (verdict: Verdict, explanation: Explanation): DataStorePlan => storePlan(summary, locatedList, verdict, [], [explanation]);
-    if (job.command === 'glueray') {
+    if (job.command.known && job.command.value === 'glueray') {
       plans.push(whole('UNREACHABLE', { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'AWS Glue for Ray does not run in a VPC, so its runs cannot reach private data stores whatever the connections say.', fix: 'Use a Spark or Python shell job for VPC data stores.' }));
       continue;
     }
@@ -333,16 +339,40 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       else if (one.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
     }
     const explanations = mergeExplanations(dedupeExplanations(paths), extra);
-    if (selection.selected.runFailures.length) {
+    const failures = selection.selected.runFailures;
+    if (failures.some((f) => !f.unknown)) {
       // The run fails before any store is contacted; the paths still say what else must change.
       verdict = 'UNREACHABLE';
-      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, selection.selected.runFailures));
+      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, failures));
+    } else if (failures.length) {
+      // The run may fail before any store is contacted: never REACHABLE, never an error for it.
+      if (verdict === 'REACHABLE') verdict = 'UNKNOWN';
+      explanations.unshift(...runFailureExplanations(topo, selection.selected.connection, failures));
+    }
+    if (selection.selected.runMayFail.length && verdict !== 'UNREACHABLE') {
+      // A run that may not fit fails before any store is contacted: never REACHABLE.
+      explanations.push(...selection.selected.runMayFail.map((r) => ({
+        code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
+        component: selection.selected!.connection.id,
+        source: selection.selected!.connection.source,
+        message: `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
+        fix: 'Give the job setting the inputs do not resolve a value (a literal, or --parameters Key=Value for a parameter).',
+        unknown: true,
+      })));
+      verdict = 'UNKNOWN';
     }
     if (selection.uncertain && verdict !== 'UNKNOWN') {
       explanations.push({ code: 'SELECTION_UNKNOWN', component: job.id, source: job.source, message: `The verdict is ${verdict} from ${summary.name === selection.selected.connection.id ? selection.selected.connection.id : summarize(topo, selection.selected.connection, '').name}, but an earlier connection may be selected instead.`, fix: 'Describe the undecided connections.', unknown: true });
       verdict = 'UNKNOWN';
     }
-    plans.push(storePlan(summary, locatedList, verdict, paths, explanations));
+    if (!job.command.known && verdict !== 'UNREACHABLE') {
+      // A Ray job does not run in a VPC: what the paths allow holds only if the job is not one.
+      explanations.push({ code: 'JOB_KIND_UNKNOWN', component: job.id, source: job.source, message: `The paths give ${verdict}, for a job that runs in the VPC; but the job's kind is unknown (Command.Name ${job.command.reason}), and a Ray job (glueray) does not run in your VPCs, so it cannot reach this store.`, fix: `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}).`, unknown: true });
+      verdict = 'UNKNOWN';
+    }
+    const associated = associatedGroups(topo, selection.selected.connection, selection.selected.vpc);
+    const plan = storePlan(summary, locatedList, verdict, paths, explanations);
+    plans.push(associated.length ? { ...plan, assumptions: dedupe([...plan.assumptions, associationAssumption(associated, selection.selected.vpc.id)]) } : plan);
   }
   return plans;
 }
@@ -401,17 +431,26 @@ function mergeExplanations(first: Explanation[], more: Explanation[]): Explanati
 }
 
 /** Why runs fail in the selected connection's subnet, as explanations of a store's verdict. */
-function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly { code: string; message: string }[]): Explanation[] {
+function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly Reason[]): Explanation[] {
   const name = summarize(topo, connection, '').name;
-  return failures.map((f) => ({
-    code: 'RUN_FAILS_AT_ENI_CREATION',
-    component: connection.id,
-    source: connection.source,
-    message: `Glue selects connection ${name}, but ${f.message}: every run fails there before any data store is contacted, and Glue does not fall back to the next connection.`,
-    fix: f.code === 'IP_CAPACITY'
-      ? `Use a larger subnet for ${name} (or free addresses in it), or fewer workers.`
-      : `Use security groups of the subnet's VPC on ${name}.`,
-  }));
+  return failures.map((f) => f.unknown
+    ? {
+      code: 'UNKNOWN_SECURITY_GROUP_VPC',
+      component: connection.id,
+      source: connection.source,
+      message: `Glue selects connection ${name}, but ${f.message}. If it is not associated, every run fails there before any data store is contacted (EC2 refuses the ENIs); the verdict is UNKNOWN.`,
+      fix: `Make the association definite (a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
+      unknown: true,
+    }
+    : {
+      code: 'RUN_FAILS_AT_ENI_CREATION',
+      component: connection.id,
+      source: connection.source,
+      message: `Glue selects connection ${name}, but ${f.message}: every run fails there before any data store is contacted, and Glue does not fall back to the next connection.`,
+      fix: f.code === 'IP_CAPACITY'
+        ? `Use a larger subnet for ${name} (or free addresses in it), or fewer workers.`
+        : `Use security groups of the subnet's VPC on ${name}, or associate the group with that VPC (ec2.CfnSecurityGroupVpcAssociation).`,
+    });
 }
 
 /** A store's plan: what is known of the store, then the verdict and its reasons. */
@@ -501,15 +540,25 @@ function connectionFindings(topo: Topology): Finding[] {
 function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selected: NonNullable<Selection['selected']>): Finding[] {
   const findings: Finding[] = [];
   const name = summarize(topo, selected.connection, '').name;
+  const demand = eniDemand(job);
+  for (const failure of selected.runMayFail) {
+    findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
+      `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. How many ENIs a run needs depends on a setting the inputs do not resolve: if a run needs more than the subnet has free, Glue still selects it and each run fails there (${RULES.subnetTooSmall.id}). Until then whether the job reaches its data stores is UNKNOWN.`,
+      `Give the job's ${demand.unknown?.startsWith("the job's kind") ? 'Command.Name' : 'worker settings'} a value (a literal, or --parameters Key=Value for a parameter)${Number.isFinite(demand.max) ? `, or use a subnet of at least /${prefixFor(demand.max + selected.subnet.usedAddresses)}` : ''}.`, job.id));
+  }
   for (const failure of selected.runFailures) {
     if (failure.code === 'IP_CAPACITY') {
       findings.push(finding(RULES.subnetTooSmall, selected.subnet.source,
-        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demandText(job)}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,
-        `Use a larger subnet (at least /${prefixFor(enisPerRun(job) + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demand.text}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,
+        `Use a larger subnet (at least /${prefixFor(demand.min + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
+    } else if (failure.unknown) {
+      findings.push(finding(RULES.sgVpcUnknown, selected.connection.source,
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group is not associated with ${selected.vpc.id}, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it is, the run proceeds. Which one cannot be told from the inputs.`,
+        `Make the association definite (resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
     } else {
       findings.push(finding(RULES.sgOtherVpc, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. Glue's documented checks at run submission do not look at security groups, so this model assumes Glue still selects the connection and each run fails there (unverified).`,
-        `Give ${name} security groups of ${selected.vpc.id}.`, job.id));
+        `Give ${name} security groups of ${selected.vpc.id}, or associate the group with ${selected.vpc.id} (AWS::EC2::SecurityGroupVpcAssociation, ec2.CfnSecurityGroupVpcAssociation).`, job.id));
     }
   }
   return findings;
@@ -552,7 +601,8 @@ function capacityFindings(topo: Topology, jobs: JobPlan[]): Finding[] {
   const demand = new Map<string, Map<string, number>>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id)!;
-    const perJob = enisPerRun(job) * job.maxConcurrentRuns;
+    // The fewest ENIs a run can need: pressure is reported only when it is certain.
+    const perJob = eniDemand(job).min * job.maxConcurrentRuns;
     const landsIn = (sel: ConnectionSummary | null) => {
       if (!sel?.subnet) return;
       let bySubnet = demand.get(sel.subnet);

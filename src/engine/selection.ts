@@ -1,5 +1,5 @@
 import { GlueConnection, GlueJob, Subnet, Vpc } from '../model';
-import { enisPerRun, totalAddresses, usableAddresses } from './capacity';
+import { demandCount, eniDemand, EniDemand, totalAddresses, usableAddresses } from './capacity';
 import { connectionName } from './connection-name';
 import { causesText } from './open-ended';
 import { Candidate, ConnectionSummary, Reason } from './plan';
@@ -13,8 +13,10 @@ export interface Selection {
   /**
    * The connection Glue selects, when it can be decided. `runFailures`: why runs fail there after
    * Glue selected it (EC2 cannot create the run's ENIs); Glue does not move on to the next one.
+   * `runMayFail`: the same, when whether it happens depends on what the inputs do not say (how
+   * many ENIs a run needs).
    */
-  readonly selected?: { connection: GlueConnection; subnet: Subnet; vpc: Vpc; runFailures: Reason[] };
+  readonly selected?: { connection: GlueConnection; subnet: Subnet; vpc: Vpc; runFailures: Reason[]; runMayFail: Reason[] };
   /** A candidate before the selected one (or all of them) could not be judged. */
   readonly uncertain: boolean;
 }
@@ -28,8 +30,8 @@ export interface Selection {
 interface SelectionMemo {
   readonly summaries: Map<GlueConnection, ConnectionSummary>;
   readonly s3Paths: Map<Subnet, S3PathResult>;
-  /** By connection, then by ENIs per run: [its AZ healthy, its AZ down, whether it is down undecided]. */
-  readonly suitability: Map<GlueConnection, Map<number, [Suitability?, Suitability?, Suitability?]>>;
+  /** By connection, then by ENIs per run (`min-max`): [its AZ healthy, its AZ down, whether it is down undecided]. */
+  readonly suitability: Map<GlueConnection, Map<string, [Suitability?, Suitability?, Suitability?]>>;
   /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
   readonly judgedCandidates: Map<Suitability, Candidate>;
   /** A connection not considered, by the connection, then by the connection selected before it. */
@@ -67,25 +69,26 @@ function summarizeConnection(topo: Topology, connection: GlueConnection): Connec
  * `runFailures`: what makes runs fail after Glue selected the connection (its checks at submission
  * passed, then EC2 refuses the ENIs). Not a reason to skip it: Glue does not look further.
  */
-type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Reason[]; subnet?: Subnet; vpc?: Vpc; runFailures?: Reason[] };
+type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Reason[]; subnet?: Subnet; vpc?: Vpc; runFailures?: Reason[]; runMayFail?: Reason[] };
 
 /** The suitability checks Glue makes at run submission (valid subnet, AZ, S3 path, IPs, AZ health). */
 export function judgeConnection(topo: Topology, connection: GlueConnection, job: GlueJob, azDown: ReadonlySet<string>): Suitability {
   // The verdict depends on the job only through its ENIs per run, and on azDown only through
   // whether the subnet's AZ is in it.
-  const demand = enisPerRun(job);
+  const demand = eniDemand(job);
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
   const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
   const { suitability } = memoOf(topo);
   let byDemand = suitability.get(connection);
   if (!byDemand) suitability.set(connection, byDemand = new Map());
-  let verdicts = byDemand.get(demand);
-  if (!verdicts) byDemand.set(demand, verdicts = [undefined, undefined, undefined]);
+  const demandKey = `${demand.min}-${demand.max}`;
+  let verdicts = byDemand.get(demandKey);
+  if (!verdicts) byDemand.set(demandKey, verdicts = [undefined, undefined, undefined]);
   return verdicts[down] ??= judge(topo, connection, demand, azDown);
 }
 
-function judge(topo: Topology, connection: GlueConnection, demand: number, azDown: ReadonlySet<string>): Suitability {
+function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, azDown: ReadonlySet<string>): Suitability {
   const reasons: Reason[] = [];
   const subnet = topo.subnet(connection.subnetId!);
   if (!subnet) {
@@ -125,24 +128,61 @@ function judge(topo: Topology, connection: GlueConnection, demand: number, azDow
   const usedText = subnet.usedAddresses ? ` (${total} usable, ${subnet.usedAddresses} known used)` : '';
   if (total === undefined || usable === undefined) maybe('IP_CAPACITY_UNKNOWN', `size of ${subnet.id} is unknown`);
   else if (usable === 0) fail('NO_FREE_ADDRESSES', `${subnet.id} (${cidrText}) has no free address${usedText}, so Glue skips it`);
-  else if (demand > usable) runFailures.push({ code: 'IP_CAPACITY', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, one run needs ${demand} ENIs` });
+  else if (demand.min > usable) runFailures.push({ code: 'IP_CAPACITY', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, one run needs ${demandCount(demand)} ENIs` });
+  // A run whose demand the inputs do not fix may or may not fit: never judged to fit.
+  const runMayFail: Reason[] = usable !== undefined && usable > 0 && demand.min <= usable && demand.max > usable
+    ? [{ code: 'IP_CAPACITY_RUN_UNKNOWN', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, and one run needs ${demandCount(demand)} ENIs (${demand.unknown ?? demand.text})` }]
+    : [];
   runFailures.push(...foreignGroups(topo, connection, vpc.value));
-  return runFailures.length ? { status, reasons, subnet, vpc: vpc.value, runFailures } : { status, reasons, subnet, vpc: vpc.value };
+  const associated = associatedGroups(topo, connection, vpc.value);
+  if (associated.length) reasons.push({ code: 'SG_ASSOCIATED_VPC', message: associationAssumption(associated, vpc.value.id) });
+  return { status, reasons, subnet, vpc: vpc.value, ...runFailures.length ? { runFailures } : {}, ...runMayFail.length ? { runMayFail } : {} };
 }
 
 /**
  * A security group of another VPC than the subnet's: EC2 refuses to create the ENI. Glue's
  * documented checks at submission do not look at groups, so the connection is still selected and
  * its runs fail (our model; unverified). Only groups whose VPC the model describes are judged.
+ * A group associated with the subnet's VPC (AWS::EC2::SecurityGroupVpcAssociation) may be used
+ * there: no failure, with the assumption that Glue hands it to EC2 as it does any group (Glue
+ * does not document associated groups). An association that may exist, or whose VPC is unknown,
+ * makes the failure undecided (`unknown`), never an error nor a pass.
  */
 function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Reason[] {
   const reasons: Reason[] = [];
   for (const id of connection.securityGroupIds) {
     const group = topo.securityGroup(id);
     if (!group?.vpcId.known || group.vpcId.value === vpc.id || !topo.vpc(group.vpcId.value)) continue;
-    reasons.push({ code: 'SG_OTHER_VPC', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), so EC2 refuses to create the ENIs` });
+    const associations = group.vpcAssociations ?? [];
+    const associated = associations.find((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id);
+    if (associated) continue;
+    const maybe = associations.find((a) => !a.vpcId.known || (a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id));
+    if (maybe) {
+      const why = !maybe.vpcId.known ? `association ${maybe.source.stack}/${maybe.source.logicalId} names a VPC the inputs cannot resolve (${maybe.vpcId.reason})` : maybe.uncertain;
+      reasons.push({ code: 'SG_OTHER_VPC_UNKNOWN', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), and whether it is associated with ${vpc.id} is unknown: ${why}`, unknown: true });
+      continue;
+    }
+    reasons.push({ code: 'SG_OTHER_VPC', message: `security group ${id} belongs to ${group.vpcId.value}, not to ${vpc.id} (the subnet's VPC), and is not associated with it (AWS::EC2::SecurityGroupVpcAssociation), so EC2 refuses to create the ENIs` });
   }
   return reasons;
+}
+
+/**
+ * What the plan assumes of groups associated with the ENI subnet's VPC: AWS documents that
+ * interfaces of that VPC may use them, not that Glue accepts them nor how rules that reference
+ * them are evaluated there.
+ */
+export function associationAssumption(groups: readonly string[], vpcId: string): string {
+  return `Security group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} of another VPC ${groups.length > 1 ? 'are' : 'is'} associated with ${vpcId} (AWS::EC2::SecurityGroupVpcAssociation), so EC2 accepts ${groups.length > 1 ? 'them' : 'it'} on the ENIs there; assumed (AWS does not document it): Glue passes ${groups.length > 1 ? 'them' : 'it'} to EC2 as any group, and a rule in ${vpcId} that references ${groups.length > 1 ? 'them' : 'it'} admits the ENIs that wear ${groups.length > 1 ? 'them' : 'it'}, as within one VPC.`;
+}
+
+/** The connection's groups of another VPC that are associated with `vpc`, for the assumption text. */
+export function associatedGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): string[] {
+  return connection.securityGroupIds.filter((id) => {
+    const group = topo.securityGroup(id);
+    return group?.vpcId.known && group.vpcId.value !== vpc.id
+      && (group.vpcAssociations ?? []).some((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id);
+  });
 }
 
 interface S3PathResult { status: 'ok' | 'none' | 'unknown'; message: string }
@@ -253,7 +293,7 @@ export function selectConnection(topo: Topology, job: GlueJob, azDown: ReadonlyS
       continue;
     }
     const verdict = judgeConnection(topo, connection, job, azDown);
-    if (verdict.status === 'suitable') selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc!, runFailures: verdict.runFailures ?? [] };
+    if (verdict.status === 'suitable') selected = { connection, subnet: verdict.subnet!, vpc: verdict.vpc!, runFailures: verdict.runFailures ?? [], runMayFail: verdict.runMayFail ?? [] };
     else if (verdict.status !== 'unsuitable') uncertain = true;
     candidates.push(judgedCandidate(topo, summary, verdict));
   }
@@ -269,7 +309,7 @@ function judgedCandidate(topo: Topology, summary: ConnectionSummary, verdict: Su
   let candidate = judgedCandidates.get(verdict);
   if (!candidate) {
     candidate = verdict.status === 'suitable'
-      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` }))] }
+      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: r.unknown ? `${r.message}: Glue selects this connection, and its runs may fail here (it does not fall back to the next one)` : `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` })), ...(verdict.runMayFail ?? []).map((r) => ({ code: r.code, message: `${r.message}: if a run needs more, Glue still selects this connection and the run fails here` }))] }
       : { connection: summary, status: verdict.status === 'unsuitable' ? 'skipped' : 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') };
     judgedCandidates.set(verdict, candidate);
   }

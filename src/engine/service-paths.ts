@@ -1,12 +1,19 @@
-import { GlueConnection, Subnet, Vpc } from '../model';
+import { GatewayEndpoint, GlueConnection, NetworkAcl, Subnet, Vpc } from '../model';
 import { connectionName } from './connection-name';
 import { Finding, JobPlan } from './plan';
 import {
-  judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, Outcome, PUBLIC_RANGES, publicRouteChoices, routeText,
+  AclJudgement, combine, judgeAcl, judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome, PUBLIC_RANGES,
+  publicRouteChoices, routeText,
 } from './public-traffic';
 import { RULES, RuleDefinition } from './rules';
+import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
 import { s3PathOnce } from './selection';
 import { Topology } from './topology';
+// Values from their modules, not the barrel: its re-exports are getters on every call.
+import { AddressRange, formatRange } from '../model/cidr';
+
+/** The port every AWS service endpoint Glue calls from the ENIs listens on. */
+const HTTPS = 443;
 
 /**
  * Paths from a connection's subnet to the AWS services Glue calls from inside the VPC, which
@@ -21,7 +28,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
   const selectable = new Map<string, { jobs: string[]; secretJobs: { job: string; connections: string[] }[] }>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id);
-    if (!job || job.command === 'glueray') continue;
+    if (!job || (job.command.known && job.command.value === 'glueray')) continue;
     const secretConnections: string[] = [];
     for (const ref of job.connections) {
       const c = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
@@ -52,6 +59,16 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     const jobsText = `job${entry.jobs.length > 1 ? 's' : ''} ${entry.jobs.join(', ')}`;
 
     const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
+    const s3Nat = s3ViaNat(topo, subnet, vpc.value);
+    if (s3Nat.outcome === 'blocked') {
+      add(RULES.s3PathAcl, connection,
+        `Connection ${name} (selected by ${jobsText}): its S3 traffic leaves through a NAT gateway, and the network ACL of the NAT gateway's subnet blocks it: ${s3Nat.why}. Glue checks only that an S3 endpoint or NAT exists when it selects a connection, so it still selects this one, and the runs fail reading from S3. ${LINUX_EPHEMERAL_ASSUMPTION}`,
+        s3Nat.fix ?? 'Allow the S3 traffic through the network ACL of the NAT gateway\'s subnet.');
+    } else if (s3Nat.outcome === 'unknown') {
+      add(RULES.servicePathUnknown, connection,
+        `Connection ${name} (selected by ${jobsText}): its S3 traffic leaves through a NAT gateway, and whether the NAT gateway's subnet lets it through is UNKNOWN: ${s3Nat.why}.`,
+        s3Nat.fix ?? 'Describe the NAT gateway\'s subnet and network ACL (--facts), or acknowledge this warning.');
+    }
     if (s3.outcome === 'blocked') {
       add(RULES.s3PathAcl, connection,
         `Connection ${name} (selected by ${jobsText}): the network ACL of ${subnet.id} blocks HTTPS to Amazon S3: ${s3.why}. Glue checks only that an S3 endpoint or NAT exists when it selects a connection, so it still selects this one, and the runs fail reading from S3. ${LINUX_EPHEMERAL_ASSUMPTION}`,
@@ -63,16 +80,16 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     }
 
     if (!entry.secretJobs.length) continue;
-    const secrets = secretsPath(topo, subnet, vpc.value);
+    const secrets = secretsPath(topo, subnet, vpc.value, connection.securityGroupIds);
     const readers = entry.secretJobs.map((s) => `${s.job} reads ${s.connections.join(', ')}`).join('; ');
     if (secrets.outcome === 'blocked') {
       add(RULES.noSecretsPath, connection,
-        `Connection ${name} is selected by jobs whose connections keep credentials in AWS Secrets Manager (${readers}), but its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}. Glue reads the secret from the ENIs in this subnet, so the runs fail (timeout reading the secret).`,
-        `Add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id} (vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER })), or give ${subnet.id} a default route to a NAT gateway.`);
+        `Connection ${name} is selected by jobs whose connections keep credentials in AWS Secrets Manager (${readers}), but its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}. Glue reads the secret from the ENIs in this subnet, so the runs fail (timeout reading the secret).${secrets.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
+        secrets.fix ?? `Add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id} (vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER })), or give ${subnet.id} a default route to a NAT gateway.`);
     } else if (secrets.outcome === 'unknown') {
       add(RULES.servicePathUnknown, connection,
         `Connection ${name} is selected by jobs whose connections keep credentials in AWS Secrets Manager (${readers}); whether its subnet ${subnet.id} reaches Secrets Manager is UNKNOWN: ${secrets.why}.`,
-        `Describe the endpoint or route (--facts), or add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id}.`);
+        secrets.fix ?? `Describe the endpoint or route (--facts), or add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id}.`);
     }
   }
   return findings;
@@ -111,17 +128,27 @@ function s3AclOnPath(topo: Topology, subnet: Subnet, vpc: Vpc): S3AclOutcome {
   return { outcome: judged.outcome, why, aclId: acl.value.id };
 }
 
+/** A service path's verdict: what decides it, and how to fix it when the default fix does not fit. */
+interface ServicePath {
+  readonly outcome: Outcome;
+  readonly why: string;
+  readonly fix?: string;
+  /** The path leaves through a NAT gateway (its verdict rests on the Linux reply-port assumption). */
+  readonly viaNat?: boolean;
+}
+
 /**
  * A path from the subnet to Secrets Manager: an interface endpoint for `secretsmanager` with
- * private DNS in the subnet's VPC (the service's name then resolves to it), or a default route
- * to a public NAT gateway of the same VPC.
+ * private DNS in the subnet's VPC (the service's name then resolves to it, so its security groups
+ * and subnets decide), or a default route to a public NAT gateway of the same VPC (whose subnet's
+ * network ACL must let the HTTPS traffic and its replies through).
  */
-export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string } {
+export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
   const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && e.vpcId.known && e.vpcId.value === vpc.id);
   const secretsEndpoints = endpoints.filter((e) => e.service.known && e.service.value === 'secretsmanager');
   const notes: string[] = [];
   for (const e of secretsEndpoints) {
-    if (e.privateDnsEnabled?.known && e.privateDnsEnabled.value) return { outcome: 'pass', why: `interface endpoint ${e.id} for Secrets Manager with private DNS` };
+    if (e.privateDnsEnabled?.known && e.privateDnsEnabled.value) return throughEndpoint(topo, e, subnet, vpc, eniGroups);
   }
   const unknownDns = secretsEndpoints.find((e) => !e.privateDnsEnabled?.known);
   for (const e of secretsEndpoints) {
@@ -139,10 +166,14 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome
     const nat = c.target.targetId ? topo.model.natGateways.get(c.target.targetId) : undefined;
     const natSubnet = nat?.subnetId.known ? topo.subnet(nat.subnetId.value) : undefined;
     // A NAT gateway outside the model (a literal id) is taken as the VPC's own public one, as
-    // the S3 path check does.
+    // the S3 path check does (its subnet's ACL is then unknown: natLegs).
     return !nat || (nat.connectivity === 'public' && (!natSubnet || !natSubnet.vpcId.known || natSubnet.vpcId.value === vpc.id));
   });
-  if (viaNat) return { outcome: 'pass', why: `default route to a NAT gateway on ${rtName}` };
+  if (viaNat && !unknownDns) {
+    const legs = natLegs(topo, subnet, natTargets(choices));
+    if (legs.outcome === 'pass') return { outcome: 'pass', why: `default route to a NAT gateway on ${rtName}`, viaNat: true };
+    return { ...legs, why: `${rtName} sends it to a NAT gateway, but ${legs.why}`, viaNat: true };
+  }
   const undecidedRoute = choices.find((c) => c.unknownReason || (c.target && ['transit-gateway', 'vpn-gateway', 'instance', 'network-interface', 'gateway-load-balancer-endpoint', 'core-network', 'unknown', 'vpc-peering', 'local-gateway'].includes(c.target.kind)));
   if (unknownDns) return { outcome: 'unknown', why: `interface endpoint ${unknownDns.id} for Secrets Manager does not say whether private DNS is enabled (${unknownDns.privateDnsEnabled && !unknownDns.privateDnsEnabled.known ? unknownDns.privateDnsEnabled.reason : 'not given'})` };
   if (unknownService) return { outcome: 'unknown', why: `interface endpoint ${unknownService.id} has a service name known only at deploy time` };
@@ -153,5 +184,156 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome
   return {
     outcome: 'blocked',
     why: `${vpc.id} has no interface endpoint for Secrets Manager with private DNS${notes.length ? ` (${notes.join('; ')})` : ''}, and ${rtName} has no default route to a NAT gateway${routed.length ? ` (it routes ${routed.join(', ')})` : ''}`,
+  };
+}
+
+/** The NAT gateways (model keys or literal ids) the route choices send public addresses to. */
+function natTargets(choices: ReturnType<typeof publicRouteChoices>): string[] {
+  return [...new Set(choices.flatMap((c) => (c.target?.kind === 'nat-gateway' ? [c.target.targetId ?? c.target.description] : [])))];
+}
+
+/**
+ * The S3 traffic through a NAT gateway, when the subnet's S3 path is a NAT route (no S3 gateway
+ * endpoint on its table): the NAT subnet's network ACL (natLegs). A gateway endpoint carries S3
+ * traffic without the NAT: nothing to judge then.
+ */
+function s3ViaNat(topo: Topology, subnet: Subnet, vpc: Vpc): ServicePath {
+  if (s3PathOnce(topo, subnet, vpc).status !== 'ok') return { outcome: 'pass', why: '' };
+  const table = topo.effectiveRouteTable(subnet);
+  if (!table.known) return { outcome: 'pass', why: '' };
+  const hasEndpoint = topo.gatewayEndpointsOn(table.value.id).some((e) => e.type === 'Gateway' && e.service.known && e.service.value === 's3');
+  if (hasEndpoint) return { outcome: 'pass', why: '' };
+  const nats = natTargets(publicRouteChoices(table.value, vpc).filter((c) => c.target?.kind !== 'local'));
+  return nats.length ? natLegs(topo, subnet, nats) : { outcome: 'pass', why: '' };
+}
+
+/**
+ * HTTPS from the Glue subnet through a NAT gateway to a public service address, as the NAT
+ * gateway's subnet's network ACL sees it (stateless): in from the Glue subnet on 443, out to the
+ * service on 443, the replies in on the NAT gateway's ports (1024-65535), out to the Glue subnet
+ * on the Linux ephemeral ports (an assumption). The Glue subnet's own ACL sees the same traffic as
+ * the S3 ACL check judges. Several NAT gateways (the service's address picks one): each must pass.
+ */
+function natLegs(topo: Topology, glueSubnet: Subnet, natIds: readonly string[]): ServicePath {
+  const outcomes: ServicePath[] = natIds.map((natId) => {
+    const nat = topo.model.natGateways.get(natId);
+    if (!nat) return { outcome: 'unknown', why: `NAT gateway ${natId} is not described, so the network ACL of its subnet is unknown`, fix: `Describe NAT gateway ${natId} and its subnet (--facts natGateways[], subnets[] with networkAclId), or acknowledge this warning.` };
+    const natSubnet = nat.subnetId.known ? topo.subnet(nat.subnetId.value) : undefined;
+    if (!natSubnet) return { outcome: 'unknown', why: `the subnet of NAT gateway ${nat.id} is ${nat.subnetId.known ? `${nat.subnetId.value}, which is not described` : `unknown (${nat.subnetId.reason})`}, so its network ACL is unknown`, fix: 'Describe the NAT gateway\'s subnet (--facts subnets[] with networkAclId), or acknowledge this warning.' };
+    const acl = topo.effectiveNetworkAcl(natSubnet);
+    if (!acl.known) return { outcome: 'unknown', why: `the network ACL of NAT gateway ${nat.id}'s subnet ${natSubnet.id} is unknown (${acl.reason})`, fix: `Describe the network ACL of ${natSubnet.id} (--facts), or acknowledge this warning.` };
+    const glueRange = glueSubnet.cidr.known ? [glueSubnet.cidr.value] : undefined;
+    const same = natSubnet.id === glueSubnet.id;
+    const single = { from: HTTPS, to: HTTPS };
+    const legs: { what: string; judged: AclJudgement }[] = [];
+    if (!same) {
+      if (!glueRange) return { outcome: 'unknown', why: `the CIDR of ${glueSubnet.id} is unknown, so whether ${acl.value.id} (NAT gateway ${nat.id}'s subnet) admits its traffic is unknown` };
+      legs.push({ what: `inbound TCP ${HTTPS} from the Glue subnet ${formatRange(glueRange[0])}`, judged: judgeAcl(acl.value, false, glueRange, single, 'every-address', 'every-port') });
+    }
+    legs.push({ what: `outbound TCP ${HTTPS} to the service's public address`, judged: judgeAcl(acl.value, true, PUBLIC_RANGES, single, 'one-unknown-address', 'every-port') });
+    legs.push({ what: `inbound replies from the service's public address (ports ${NAT_GATEWAY_PORTS.from}-${NAT_GATEWAY_PORTS.to}, the NAT gateway's)`, judged: judgeAcl(acl.value, false, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks') });
+    if (!same) legs.push({ what: `outbound replies to the Glue subnet (ports ${LINUX_EPHEMERAL_PORTS.from}-${LINUX_EPHEMERAL_PORTS.to})`, judged: judgeAcl(acl.value, true, glueRange!, LINUX_EPHEMERAL_PORTS, 'every-address', 'client-picks') });
+    return natAclVerdict(acl.value, nat.id, natSubnet.id, legs, glueRange?.[0]);
+  });
+  const outcome = combine(outcomes.map((o) => o.outcome), 'one');
+  const deciding = outcomes.filter((o) => o.outcome === outcome);
+  return outcome === 'pass' ? { outcome, why: '' } : { outcome, why: deciding.map((o) => o.why).join('; '), fix: deciding.find((o) => o.fix)?.fix };
+}
+
+function natAclVerdict(acl: NetworkAcl, natId: string, natSubnetId: string, legs: readonly { what: string; judged: AclJudgement }[], glueRange: AddressRange | undefined): ServicePath {
+  const outcome = combine(legs.map((l) => l.judged.outcome), 'every');
+  if (outcome === 'pass') return { outcome, why: '' };
+  const failing = legs.filter((l) => l.judged.outcome === outcome);
+  const where = `network ACL ${acl.id} of NAT gateway ${natId}'s subnet ${natSubnetId}`;
+  const why = outcome === 'blocked'
+    ? `${where} denies ${failing.map((l) => `${l.what} (${l.judged.deciding.join('; ')})`).join(', and ')}`
+    : `${where}: ${failing.map((l) => `${l.what}: ${l.judged.why ?? 'partly admitted'}`).join('; ')}`;
+  const glue = glueRange ? formatRange(glueRange) : 'the Glue subnet';
+  return {
+    outcome,
+    why,
+    fix: `In ${acl.id}, numbered below the entries that deny them: allow inbound TCP ${HTTPS} from ${glue}, outbound TCP ${HTTPS} to 0.0.0.0/0, inbound TCP ${NAT_GATEWAY_PORTS.from}-${NAT_GATEWAY_PORTS.to} from 0.0.0.0/0 (the replies), and outbound TCP ${LINUX_EPHEMERAL_PORTS.from}-${LINUX_EPHEMERAL_PORTS.to} (or 1024-65535) to ${glue}.`,
+  };
+}
+
+/**
+ * Secrets Manager through its interface endpoint: the endpoint's security groups must admit
+ * HTTPS from the Glue ENIs (their group, or a CIDR covering their subnet), the Glue groups must
+ * let it out to the endpoint's network interfaces, and the network ACLs between the two subnets
+ * must let it through both ways (AWS PrivateLink, "Create an interface endpoint": the endpoint's
+ * security groups must allow the clients' HTTPS). The client connects to one of the endpoint's
+ * interfaces (DNS picks): every endpoint subnet is judged, a mix is UNKNOWN.
+ */
+function throughEndpoint(topo: Topology, endpoint: GatewayEndpoint, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
+  const name = `interface endpoint ${endpoint.id} for Secrets Manager (private DNS)`;
+  const describeFix = `Describe ${endpoint.id}'s security groups and subnets (--facts gatewayEndpoints[] securityGroupIds, subnetIds), or acknowledge this warning.`;
+  if (!subnet.cidr.known) return { outcome: 'unknown', why: `${name}: the CIDR of ${subnet.id} is unknown (${subnet.cidr.reason})` };
+  const eniRange = subnet.cidr.value;
+  const ctx: SecurityGroupContext = { sourceVpc: vpc, destinationVpc: vpc, peeringIds: new Set(), transitGatewayIds: new Set() };
+  const groups = endpoint.securityGroupIds;
+  if (!groups?.known) return { outcome: 'unknown', why: `${name}: its security groups are unknown (${groups?.reason ?? 'not given'}), so whether they admit HTTPS from the Glue ENIs is unknown`, fix: describeFix };
+
+  const ingress = checkStoreIngress(topo, groups.value, eniRange, eniGroups, HTTPS, ctx);
+  const fromGlue = eniGroups.length ? `the Glue connection's security group ${eniGroups[0]} (or from ${formatRange(eniRange)})` : formatRange(eniRange);
+  const fixIngress = `Add ingress TCP ${HTTPS} on ${groups.value[0] ?? `${endpoint.id}'s security group`} from ${fromGlue}; CDK's InterfaceVpcEndpoint admits its VPC's CIDR on 443 unless \`open: false\`.`;
+  if (ingress.hop.verdict === 'UNREACHABLE') {
+    return { outcome: 'blocked', why: `${name}: its security groups (${groups.value.join(', ') || 'none'}) do not admit TCP ${HTTPS} from ${formatRange(eniRange)} or the connection's groups (${eniGroups.join(', ') || 'none'})`, fix: fixIngress };
+  }
+  const endpointSubnets = endpoint.subnetIds?.known ? endpoint.subnetIds.value.map((id) => topo.subnet(id)) : undefined;
+  // Egress from the Glue groups to the endpoint's interfaces; without their subnets, to the whole VPC.
+  const targets: { range: AddressRange; subnet: Subnet; label: string }[] = endpointSubnets && endpointSubnets.length && endpointSubnets.every((x) => x?.cidr.known)
+    ? endpointSubnets.map((x) => ({ range: (x!.cidr as { value: AddressRange }).value, subnet: x!, label: x!.id }))
+    : [];
+  const parts: ServicePath[] = [];
+  if (ingress.hop.verdict === 'UNKNOWN') parts.push({ outcome: 'unknown', why: `${name}: ${ingress.hop.detail}`, fix: describeFix });
+  if (!targets.length) {
+    const unknownWhy = !endpoint.subnetIds?.known ? endpoint.subnetIds?.reason ?? 'not given' : 'some of them are not described';
+    parts.push({ outcome: 'unknown', why: `${name}: its subnets are unknown (${unknownWhy}), so the Glue groups' egress and the network ACLs toward it cannot be judged`, fix: describeFix });
+  }
+  // Per endpoint interface: the Glue groups' egress, then the ACLs between the subnets.
+  const perTarget: ServicePath[] = targets.map((target) => {
+    const egress = checkEniEgress(topo, eniGroups, target.range, groups.value, HTTPS, ctx);
+    if (egress.hop.verdict === 'UNREACHABLE') {
+      return { outcome: 'blocked', why: `${name}: the connection's groups (${eniGroups.join(', ') || 'none'}) do not allow TCP ${HTTPS} out to its interfaces in ${target.label} (${formatRange(target.range)})`, fix: `Allow egress TCP ${HTTPS} to ${formatRange(target.range)} (or to ${groups.value[0] ?? "the endpoint's group"}) on ${eniGroups[0] ?? "the connection's group"}.` };
+    }
+    const acls = target.subnet.id === subnet.id ? { outcome: 'pass' as Outcome, why: '' } : aclsBetween(topo, subnet, eniRange, target.subnet, target.range, name);
+    if (acls.outcome === 'blocked') return acls;
+    if (egress.hop.verdict === 'UNKNOWN') return { outcome: 'unknown', why: `${name}: ${egress.hop.detail}`, fix: describeFix };
+    return acls;
+  });
+  // Which interface DNS gives is not known: all pass passes, all blocked blocks, a mix is unknown.
+  if (perTarget.length) {
+    const outcome = combine(perTarget.map((p) => p.outcome), 'one');
+    const deciding = perTarget.filter((p) => p.outcome !== 'pass');
+    if (outcome !== 'pass') parts.push({ outcome, why: deciding.map((p) => p.why).join('; '), fix: deciding.find((p) => p.fix)?.fix });
+  }
+  const outcome = combine(parts.map((p) => p.outcome), 'every');
+  if (outcome === 'pass') return { outcome, why: name };
+  const deciding = parts.filter((p) => p.outcome === outcome);
+  return { outcome, why: deciding.map((p) => p.why).join('; '), fix: deciding.find((p) => p.fix)?.fix };
+}
+
+/** HTTPS from the Glue subnet to an endpoint subnet and its replies, through both subnets' ACLs. */
+function aclsBetween(topo: Topology, glueSubnet: Subnet, glueRange: AddressRange, endpointSubnet: Subnet, endpointRange: AddressRange, name: string): ServicePath {
+  const glueAcl = topo.effectiveNetworkAcl(glueSubnet);
+  const endpointAcl = topo.effectiveNetworkAcl(endpointSubnet);
+  const missing = [glueAcl, endpointAcl].find((a) => !a.known);
+  if (missing && !missing.known) return { outcome: 'unknown', why: `${name}: ${missing.reason}` };
+  const single = { from: HTTPS, to: HTTPS };
+  const g = (glueAcl as { value: NetworkAcl }).value;
+  const e = (endpointAcl as { value: NetworkAcl }).value;
+  const legs = [
+    { acl: g, what: `outbound TCP ${HTTPS} from ${glueSubnet.id} to ${formatRange(endpointRange)}`, judged: judgeAcl(g, true, [endpointRange], single, 'every-address', 'every-port') },
+    { acl: e, what: `inbound TCP ${HTTPS} into ${endpointSubnet.id} from ${formatRange(glueRange)}`, judged: judgeAcl(e, false, [glueRange], single, 'every-address', 'every-port') },
+    { acl: e, what: `outbound replies from ${endpointSubnet.id} to ${formatRange(glueRange)} (ports ${LINUX_EPHEMERAL_PORTS.from}-${LINUX_EPHEMERAL_PORTS.to})`, judged: judgeAcl(e, true, [glueRange], LINUX_EPHEMERAL_PORTS, 'every-address', 'client-picks') },
+    { acl: g, what: `inbound replies into ${glueSubnet.id} from ${formatRange(endpointRange)} (ports ${LINUX_EPHEMERAL_PORTS.from}-${LINUX_EPHEMERAL_PORTS.to})`, judged: judgeAcl(g, false, [endpointRange], LINUX_EPHEMERAL_PORTS, 'every-address', 'client-picks') },
+  ];
+  const outcome = combine(legs.map((l) => l.judged.outcome), 'every');
+  if (outcome === 'pass') return { outcome, why: '' };
+  const failing = legs.filter((l) => l.judged.outcome === outcome);
+  return {
+    outcome,
+    why: `${name}: ${failing.map((l) => (outcome === 'blocked' ? `${l.what} is denied (${l.judged.deciding.join('; ')})` : `${l.what}: ${l.judged.why ?? 'partly admitted'}`)).join('; ')}. ${LINUX_EPHEMERAL_ASSUMPTION}`,
+    fix: `Allow ${failing.map((l) => `${l.what} in ${l.acl.id}`).join(', and ')}, numbered below the entries that deny them.`,
   };
 }

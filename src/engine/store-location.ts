@@ -257,8 +257,10 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   // The connection's groups can only guard the store if they belong to the store's VPC.
   const storeVpc = chosen[0]?.vpcId.known ? chosen[0].vpcId.value : undefined;
   const foreign = storeVpc === undefined ? [] : connection.securityGroupIds.filter((id) => {
-    const vpc = topo.securityGroup(id)?.vpcId;
-    return vpc?.known === true && vpc.value !== storeVpc;
+    const group = topo.securityGroup(id);
+    const vpc = group?.vpcId;
+    // A group associated with the store's VPC can guard it there (an uncertain association cannot tell).
+    return vpc?.known === true && vpc.value !== storeVpc && !(group?.vpcAssociations ?? []).some((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === storeVpc);
   });
   return {
     locatedBy: 'ip-address',

@@ -97,6 +97,8 @@ export interface FactsSecurityGroup {
   readonly ingress: FactsSecurityGroupRule[];
   /** List the allow-all rule explicitly when the group has it (EC2 adds it to new groups). */
   readonly egress: FactsSecurityGroupRule[];
+  /** Other VPCs the group is associated with (EC2 AssociateSecurityGroupVpc). */
+  readonly associatedVpcIds?: string[];
 }
 
 export interface FactsNetworkAclEntry {
@@ -126,6 +128,10 @@ export interface FactsGatewayEndpoint {
   readonly routeTableIds?: string[];
   /** Interface endpoints: whether the service's DNS name resolves to the endpoint in the VPC (default false, as in CloudFormation). */
   readonly privateDnsEnabled?: boolean;
+  /** Interface endpoints: the security groups of its network interfaces (without them, whether they admit HTTPS from Glue is unknown). */
+  readonly securityGroupIds?: string[];
+  /** Interface endpoints: the subnets of its network interfaces. */
+  readonly subnetIds?: string[];
 }
 
 export interface FactsNatGateway {
@@ -276,7 +282,11 @@ const FACTS_SCHEMA: Schema = {
     type: 'list',
     optional: true,
     of: {
-      id: req('string'), vpcId: req('string'), ingress: { type: 'list', of: SG_RULE }, egress: { type: 'list', of: SG_RULE },
+      id: req('string'),
+      vpcId: req('string'),
+      ingress: { type: 'list', of: SG_RULE },
+      egress: { type: 'list', of: SG_RULE },
+      associatedVpcIds: opt('strings'),
     },
   },
   networkAcls: {
@@ -310,6 +320,8 @@ const FACTS_SCHEMA: Schema = {
       type: opt('string', ['Gateway', 'Interface', 'GatewayLoadBalancer']),
       routeTableIds: opt('strings'),
       privateDnsEnabled: opt('boolean'),
+      securityGroupIds: opt('strings'),
+      subnetIds: opt('strings'),
     },
   },
   natGateways: { type: 'list', optional: true, of: { id: req('string'), subnetId: req('string'), connectivity: opt('string', ['public', 'private']) } },
@@ -560,6 +572,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       vpcId: known(group.vpcId),
       ingress: group.ingress.map((rule) => ruleOf(rule, source)),
       egress: group.egress.map((rule) => ruleOf(rule, source)),
+      ...(group.associatedVpcIds?.length ? { vpcAssociations: group.associatedVpcIds.map((vpcId) => ({ source, vpcId: known(vpcId) })) } : {}),
     });
   }
   for (const acl of facts.networkAcls ?? []) {
@@ -592,7 +605,11 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       service: known(endpoint.service),
       type: endpoint.type ?? 'Gateway',
       routeTableIds: [...(endpoint.routeTableIds ?? [])],
-      ...(endpoint.type === 'Interface' ? { privateDnsEnabled: known(endpoint.privateDnsEnabled ?? false) } : {}),
+      ...(endpoint.type === 'Interface' ? {
+        privateDnsEnabled: known(endpoint.privateDnsEnabled ?? false),
+        securityGroupIds: endpoint.securityGroupIds ? known([...endpoint.securityGroupIds]) : unknown(`the facts file does not give the security groups of interface endpoint ${endpoint.id} (securityGroupIds)`),
+        subnetIds: endpoint.subnetIds ? known([...endpoint.subnetIds]) : unknown(`the facts file does not give the subnets of interface endpoint ${endpoint.id} (subnetIds)`),
+      } : {}),
     });
   }
   for (const nat of facts.natGateways ?? []) {
@@ -677,12 +694,12 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       id,
       source: sourceOf(facts, job.name),
       name: known(job.name),
-      command: job.command ?? 'glueetl',
+      command: known(job.command ?? 'glueetl'),
       connections: (job.connections ?? []).map((name) => {
         const connectionId = connectionIdsByName.get(name);
         return connectionId ? { name: known(name), connectionId } : { name: known(name) };
       }),
-      ...(job.workerType !== undefined ? { workerType: job.workerType } : {}),
+      ...(job.workerType !== undefined ? { workerType: known(job.workerType) } : {}),
       ...(job.numberOfWorkers !== undefined ? { numberOfWorkers: known(job.numberOfWorkers) } : {}),
       ...(job.maxCapacity !== undefined ? { maxCapacity: known(job.maxCapacity) } : {}),
       maxConcurrentRuns: job.maxConcurrentRuns ?? 1,

@@ -194,13 +194,40 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
     id: r.id,
     source: r.source,
     name: r.has(nameProperty) ? r.stringFact(nameProperty) : unknown(`${r.describe()} has no ${nameProperty}: CloudFormation generates one (logical id ${r.logicalId})`),
-    command: isObject(command) && typeof command.Name === 'string' ? command.Name : 'glueetl',
+    command: commandOf(r, command),
     connections: jobConnections(r, connectionIdsByName),
-    ...(typeof workerType === 'string' ? { workerType } : {}),
+    ...(workerType !== undefined ? { workerType: workerTypeOf(r, workerType) } : {}),
     ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
     ...(capacityProperty ? { maxCapacity: r.numberFact(capacityProperty) } : {}),
     maxConcurrentRuns: maxConcurrentRuns.known ? maxConcurrentRuns.value : 1,
   });
+}
+
+/** The job kinds Glue runs (`Command.Name`, AWS Glue API JobCommand). */
+const COMMAND_NAMES = ['glueetl', 'gluestreaming', 'pythonshell', 'glueray'];
+
+/**
+ * `Command.Name`. One the inputs do not resolve, or do not give (AWS documents no default), is
+ * unknown, and reported: never taken as glueetl, as a Ray or Python shell job runs differently.
+ */
+function commandOf(r: ResourceReader, command: unknown): Fact<string> {
+  const kinds = `one of ${COMMAND_NAMES.join(', ')}`;
+  let name: Fact<string>;
+  if (command === undefined) name = unknown(`${r.describe()} has no Command (${kinds})`);
+  else if (isUnresolved(command)) name = unknown(command.reason);
+  else if (!isObject(command)) name = unknown(`${r.describe()}: Command ${describeValue(command)} is not an object`);
+  else if (command.Name === undefined) name = unknown(`${r.describe()}: Command.Name is not set, and AWS documents no default (${kinds})`);
+  else name = r.stringFact('Command.Name', command.Name);
+  if (name.known && !COMMAND_NAMES.includes(name.value)) name = unknown(`${r.describe()}: Command.Name "${name.value}" is not ${kinds}`);
+  if (!name.known) r.issue('Command.Name', name.reason);
+  return name;
+}
+
+/** `WorkerType`; one the inputs do not resolve is unknown (it decides 1 or 2 driver-side ENIs). */
+function workerTypeOf(r: ResourceReader, value: unknown): Fact<string> {
+  const type = r.stringFact('WorkerType', value);
+  if (!type.known) r.issue('WorkerType', type.reason);
+  return type;
 }
 
 /**
@@ -236,18 +263,36 @@ const CRAWLER_TARGETS = ['JdbcTargets', 'MongoDBTargets', 'CatalogTargets', 'S3T
  */
 export function readGlueCrawler(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
   const targets = r.value('Targets');
-  if (!isObject(targets)) return;
   const names: unknown[] = [];
-  const seen = new Set<string>();
-  for (const list of CRAWLER_TARGETS) {
-    const entries = targets[list];
-    if (!Array.isArray(entries)) continue;
-    for (const entry of entries) {
-      if (!isObject(entry) || entry.ConnectionName === undefined) continue;
-      const key = JSON.stringify(entry.ConnectionName);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      names.push(entry.ConnectionName);
+  // Targets the templates do not resolve may name connections: the crawler is planned with a
+  // connection of unknown name for them (never dropped as "no connection").
+  const undecided = (property: string, value: unknown) => {
+    const what = isUnresolved(value) ? `cannot be resolved (${value.reason})` : `${describeValue(value)} is not ${property === 'Targets' ? 'an object' : 'a list of targets'}`;
+    names.push(unresolved(`${r.describe()}: ${property} ${what}; which connections the crawler uses is unknown`));
+  };
+  if (!isObject(targets) || isUnresolved(targets)) {
+    if (targets === undefined) return;
+    undecided('Targets', targets);
+  } else {
+    const seen = new Set<string>();
+    for (const list of CRAWLER_TARGETS) {
+      const entries = targets[list];
+      if (entries === undefined) continue;
+      if (!Array.isArray(entries)) {
+        undecided(`Targets.${list}`, entries);
+        continue;
+      }
+      for (const [index, entry] of entries.entries()) {
+        if (!isObject(entry) || isUnresolved(entry)) {
+          undecided(`Targets.${list}[${index}]`, entry);
+          continue;
+        }
+        if (entry.ConnectionName === undefined) continue;
+        const key = JSON.stringify(entry.ConnectionName);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        names.push(entry.ConnectionName);
+      }
     }
   }
   if (names.length === 0) return;
@@ -256,7 +301,7 @@ export function readGlueCrawler(r: ResourceReader, connectionIdsByName: Map<stri
     id: r.id,
     source: r.source,
     name: r.has('Name') ? r.stringFact('Name') : unknown(`${r.describe()} has no Name: CloudFormation generates one (logical id ${r.logicalId})`),
-    command: 'crawler',
+    command: known('crawler'),
     connections: names.map((item) => jobConnection(r, item, connectionIdsByName)),
     maxConcurrentRuns: 1,
   });
@@ -276,7 +321,7 @@ export function readGlueDevEndpoint(r: ResourceReader): void {
     name: name.known ? name : known(r.logicalId),
     connectionType: 'NETWORK',
     ...subnetOf(r, r.value('SubnetId')),
-    securityGroupIds: r.idList(r.value('SecurityGroupIds'), 'SecurityGroupIds'),
+    securityGroupIds: idsOrPlaceholders(r, r.value('SecurityGroupIds'), 'SecurityGroupIds', placeholderGroup),
   });
   const workerType = r.value('WorkerType');
   const nodes = r.has('NumberOfNodes') ? r.numberFact('NumberOfNodes') : undefined;
@@ -285,9 +330,9 @@ export function readGlueDevEndpoint(r: ResourceReader): void {
     id: r.id,
     source: r.source,
     name,
-    command: 'glueetl',
+    command: known('glueetl'),
     connections: [{ name: name.known ? name : known(r.logicalId), connectionId }],
-    ...(typeof workerType === 'string' ? { workerType } : {}),
+    ...(workerType !== undefined ? { workerType: workerTypeOf(r, workerType) } : {}),
     ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
     // A development endpoint has 5 DPUs unless NumberOfNodes says otherwise.
     maxCapacity: nodes ?? known(5),

@@ -1,6 +1,6 @@
 import { cidrOf, parseCidr, SymbolicZone } from '../model';
 import { TemplateError } from './errors';
-import { isObject, safeString } from './template';
+import { hasOwn, isObject, ownValue, safeString, setOwn } from './template';
 import { TemplateInput } from './types';
 
 /** A Ref / Fn::GetAtt to a resource of the model (`${stackName}/${logicalId}`). */
@@ -197,21 +197,32 @@ export class InputSet {
     return this.resources.get(modelId);
   }
 
-  /** The value an export provides, evaluated in the exporting stack, or undefined when none does. */
-  importValue(exportName: string): { value: unknown } | undefined {
+  /**
+   * The value an export provides, evaluated in the exporting stack; undefined when none does;
+   * `absent` when the output that would export it is not created (its condition is false).
+   */
+  importValue(exportName: string): { value: unknown; absent?: undefined } | { absent: string } | undefined {
     if (!this.exportIndex) {
       this.exportIndex = new Map();
       for (const input of this.inputs) {
         const evaluator = this.evaluator(input.stackName);
-        for (const output of Object.values<any>(input.template.Outputs ?? {})) {
-          if (!isObject(output) || output.Export?.Name === undefined) continue;
+        const outputs = isObject(input.template.Outputs) ? input.template.Outputs : {};
+        for (const [outputName, output] of Object.entries<any>(outputs)) {
+          if (!isObject(output) || !isObject(output.Export) || output.Export.Name === undefined) continue;
           const name = evaluator.evaluate(output.Export.Name);
-          if (typeof name === 'string') this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
+          if (typeof name !== 'string') continue;
+          // An output whose condition is false is not created: nothing is exported under its name.
+          const exists = evaluator.outputExists(output);
+          const where = `output ${outputName} of stack ${input.stackName}, which exports ${name},`;
+          if (exists === false) this.exportIndex.set(name, { stackName: input.stackName, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
+          else if (exists !== true) this.exportIndex.set(name, { stackName: input.stackName, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
+          else this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
         }
       }
     }
     const found = this.exportIndex.get(exportName);
     if (!found) return undefined;
+    if (found.absent !== undefined) return { absent: found.absent };
     // Every job and connection imports the same few exports: each is evaluated once, and the
     // result reused wherever its evaluation, started at the current depth, would stay under the
     // nesting limit too (then it nests the same way and gives the same value).
@@ -236,6 +247,8 @@ export class InputSet {
 interface ExportEntry {
   readonly stackName: string;
   readonly value: unknown;
+  /** Why nothing is exported under the name: its output's condition is false. */
+  readonly absent?: string;
   evaluated?: { readonly value: unknown; readonly reach: number };
 }
 
@@ -246,7 +259,7 @@ export function modelIdOf(input: TemplateInput, logicalId: string): string {
 /** Attributes of EC2 resources that are the resource's own id: `!GetAtt Sg.GroupId` is `!Ref Sg`. */
 function isOwnIdAttribute(entry: ResourceEntry, attribute: string): boolean {
   return entry.type.startsWith('AWS::EC2::') && /Id$/.test(attribute)
-    && !(attribute in (entry.resource.Properties ?? {}));
+    && !hasOwn(entry.resource.Properties, attribute);
 }
 
 /**
@@ -287,7 +300,7 @@ export class StackEvaluator {
     const result: Record<string, unknown> = {};
     for (const key of keys) {
       const item = this.evaluate(object[key]);
-      if (item !== undefined) result[key] = item;
+      if (item !== undefined) setOwn(result, key, item);
     }
     return result;
   }
@@ -321,9 +334,9 @@ export class StackEvaluator {
     if (isObject(name)) name = this.evaluate(name);
     if (typeof name !== 'string') return unresolved(`stack ${this.stack}: Ref to a non-string ${JSON.stringify(name)}`);
     if (name.startsWith('AWS::')) return this.pseudoParameter(name);
-    const parameter = this.input.template.Parameters?.[name];
+    const parameter = ownValue(this.input.template.Parameters, name);
     if (isObject(parameter)) return this.parameter(name, parameter);
-    if (isObject(this.input.template.Resources?.[name])) return resourceRef(this.all.modelId(this.input, name));
+    if (isObject(ownValue(this.input.template.Resources, name))) return resourceRef(this.all.modelId(this.input, name));
     return unresolved(`stack ${this.stack}: Ref to ${name}, which is neither a resource nor a parameter of the template`);
   }
 
@@ -347,11 +360,11 @@ export class StackEvaluator {
     const given = this.input.givenParameters;
     if (given && Object.prototype.hasOwnProperty.call(given, name)) {
       value = given[name];
-    } else if (this.input.parameters && name in this.input.parameters) {
-      const passed = this.input.parameters[name];
+    } else if (hasOwn(this.input.parameters, name)) {
+      const passed = this.input.parameters![name];
       value = this.input.parametersStackName ? this.all.evaluator(this.input.parametersStackName).evaluate(passed) : passed;
       if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') return this.all.missingParameter(this.input, name, value);
-    } else if ('Default' in definition) {
+    } else if (hasOwn(definition, 'Default')) {
       // CDK's SSM-backed parameters (AMI ids, bootstrap version) hold an SSM name, not the value.
       if (type.startsWith('AWS::SSM::Parameter::Value<')) return this.all.missingParameter(this.input, name, String(definition.Default));
       value = definition.Default;
@@ -385,7 +398,7 @@ export class StackEvaluator {
   private attributeValue(entry: ResourceEntry, modelId: string, attribute: string): unknown {
     const properties: Record<string, any> = isObject(entry.resource.Properties) ? entry.resource.Properties : {};
     const property = (key: string, reasonWhenAbsent: string): unknown =>
-      key in properties ? this.evaluate(properties[key]) : unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} ${reasonWhenAbsent}`);
+      hasOwn(properties, key) ? this.evaluate(properties[key]) : unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} ${reasonWhenAbsent}`);
     if (entry.type === NESTED_STACK && attribute.startsWith('Outputs.')) return this.nestedStackOutput(entry, modelId, attribute.slice('Outputs.'.length));
     switch (`${entry.type}.${attribute}`) {
       case 'AWS::EC2::VPC.CidrBlock':
@@ -405,7 +418,7 @@ export class StackEvaluator {
       case 'AWS::RDS::DBCluster.Endpoint.Port':
       case 'AWS::DocDB::DBCluster.Port':
       case 'AWS::Redshift::Cluster.Endpoint.Port': {
-        if ('Port' in properties) return this.evaluate(properties.Port);
+        if (hasOwn(properties, 'Port')) return this.evaluate(properties.Port);
         const port = entry.type === 'AWS::Redshift::Cluster' ? 5439 : defaultPortForEngine(
           entry.type === 'AWS::DocDB::DBCluster' ? 'docdb' : this.evaluate(properties.Engine));
         return port ?? resourceRef(modelId, attribute);
@@ -425,11 +438,25 @@ export class StackEvaluator {
       return unresolved(`stack ${this.stack}: output ${output} of nested stack ${entry.logicalId} is unknown: its template was not read`);
     }
     const child = this.all.evaluator(modelId);
-    const definition = child.outputs()?.[output];
-    if (!isObject(definition) || !('Value' in definition)) {
+    const definition = ownValue(child.outputs(), output);
+    if (!isObject(definition) || !hasOwn(definition, 'Value')) {
       return unresolved(`stack ${this.stack}: nested stack ${entry.logicalId} has no output ${output}`);
     }
+    const exists = child.outputExists(definition);
+    if (exists !== true) {
+      return unresolved(`stack ${this.stack}: output ${output} of nested stack ${entry.logicalId} exists only if condition ${safeString(definition.Condition)} holds, which ${exists === false ? 'is false' : `cannot be decided (${exists.reason})`}`);
+    }
     return child.evaluate(definition.Value);
+  }
+
+  /**
+   * Whether an output exists: its `Condition` evaluated with the parameters given. An output
+   * whose condition is false is not created, and neither is its export.
+   */
+  outputExists(output: Record<string, unknown>): boolean | Unresolved {
+    if (output.Condition === undefined) return true;
+    if (typeof output.Condition !== 'string') return unresolved(`stack ${this.stack}: output Condition ${JSON.stringify(output.Condition)} is not a condition name`);
+    return this.conditionValue({ Condition: output.Condition });
   }
 
   /** The template's `Outputs` section. */
@@ -480,7 +507,7 @@ export class StackEvaluator {
       // `${!Literal}` writes `${Literal}`.
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       const key = name.trim();
-      if (key in variables) return this.stringify(this.evaluate(variables[key]));
+      if (hasOwn(variables, key)) return this.stringify(this.evaluate(variables[key]));
       const dot = key.indexOf('.');
       if (dot > 0 && !key.startsWith('AWS::')) return this.stringify(this.getAtt([key.slice(0, dot), key.slice(dot + 1)]));
       return this.stringify(this.ref(key));
@@ -528,6 +555,7 @@ export class StackEvaluator {
       return unresolved(`stack ${this.stack}: Fn::ImportValue of an export name that cannot be evaluated (${withoutMarkers(this.stringify(name))})`);
     }
     const found = this.all.importValue(name);
+    if (found?.absent !== undefined) return unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no stack exports it: ${found.absent}`);
     return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack exports it`);
   }
 
@@ -550,9 +578,9 @@ export class StackEvaluator {
     const keys = arg.slice(0, 3).map((key) => this.evaluate(key));
     const bad = keys.find((key) => typeof key !== 'string' && typeof key !== 'number');
     if (bad !== undefined) return isUnresolved(bad) ? bad : unresolved(`stack ${this.stack}: Fn::FindInMap key is not a string`);
-    const value = this.input.template.Mappings?.[String(keys[0])]?.[String(keys[1])]?.[String(keys[2])];
+    const value = ownValue(ownValue(ownValue(this.input.template.Mappings, String(keys[0])), String(keys[1])), String(keys[2]));
     // AWS::LanguageExtensions: `[Map, Key, Key, {DefaultValue: x}]` gives x when the keys are not mapped.
-    if (value === undefined && isObject(arg[3]) && 'DefaultValue' in arg[3]) return this.evaluate(arg[3].DefaultValue);
+    if (value === undefined && hasOwn(arg[3], 'DefaultValue')) return this.evaluate(arg[3].DefaultValue);
     if (value === undefined) return unresolved(`stack ${this.stack}: Fn::FindInMap ${keys.join('/')} is not in Mappings`);
     return this.evaluate(value);
   }
@@ -576,7 +604,7 @@ export class StackEvaluator {
     try {
       switch (name) {
         case 'Condition': {
-          const definition = this.input.template.Conditions?.[safeString(arg)];
+          const definition = ownValue(this.input.template.Conditions, safeString(arg));
           if (definition === undefined) return unresolved(`stack ${this.stack}: condition ${safeString(arg)} is not defined`);
           return this.conditionValue(definition);
         }

@@ -11,7 +11,7 @@ import {
   readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
 } from './routing';
 import {
-  readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSubnetNetworkAclAssociation,
+  readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSecurityGroupVpcAssociation, readSubnetNetworkAclAssociation,
 } from './security';
 import { readDbCluster, readDbInstance, readMskCluster, readRedshiftCluster } from './stores';
 import { applyTransforms } from './transforms';
@@ -59,6 +59,7 @@ const PHASES: Record<string, Read>[] = [
     'AWS::EC2::VPCPeeringConnection': readPeering,
     'AWS::EC2::SecurityGroupIngress': (r) => readSecurityGroupRule(r, 'ingress'),
     'AWS::EC2::SecurityGroupEgress': (r) => readSecurityGroupRule(r, 'egress'),
+    'AWS::EC2::SecurityGroupVpcAssociation': readSecurityGroupVpcAssociation,
     'AWS::EC2::NetworkAclEntry': readNetworkAclEntry,
     'AWS::EC2::TransitGatewayRoute': readTransitGatewayRoute,
     'AWS::EC2::TransitGatewayRouteTableAssociation': (r) => readTransitGatewayRouteTableLink(r, 'association'),

@@ -158,8 +158,28 @@ export function readVpcEndpoint(r: ResourceReader): void {
     ...(uncertain ? { uncertain } : {}),
     ...(tables.unresolved ? { routeTablesUnresolved: tables.unresolved } : {}),
     // CloudFormation's default for PrivateDnsEnabled is false (the CDK's InterfaceVpcEndpoint writes true).
-    ...(type === 'Interface' ? { privateDnsEnabled: r.booleanFact('PrivateDnsEnabled', false) } : {}),
+    ...(type === 'Interface' ? { privateDnsEnabled: r.booleanFact('PrivateDnsEnabled', false), ...interfaceNetwork(r) } : {}),
   });
+}
+
+/**
+ * An interface endpoint's security groups and subnets. Without `SecurityGroupIds`, EC2 gives its
+ * network interfaces the VPC's default security group (EC2 API, CreateVpcEndpoint).
+ */
+function interfaceNetwork(r: ResourceReader): { securityGroupIds: Fact<string[]>; subnetIds: Fact<string[]> } {
+  const list = (property: string): Fact<string[]> => {
+    const fact = r.idListFact(r.value(property), property);
+    if (!fact.known) r.issue(property, fact.reason);
+    return fact;
+  };
+  let securityGroupIds: Fact<string[]>;
+  if (r.has('SecurityGroupIds')) {
+    securityGroupIds = list('SecurityGroupIds');
+  } else {
+    const vpcId = r.idFact(r.value('VpcId'), 'VpcId');
+    securityGroupIds = vpcId.known ? known([`${vpcId.value}#default-sg`]) : unknown(`${r.describe()} has no SecurityGroupIds, so it uses its VPC's default group, and its VPC cannot be resolved`);
+  }
+  return { securityGroupIds, subnetIds: r.has('SubnetIds') ? list('SubnetIds') : known([]) };
 }
 
 /** `RouteTableIds`: the ids resolved, and why the others (or the whole list) are not. */

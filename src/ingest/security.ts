@@ -170,6 +170,29 @@ export function readSecurityGroupRule(r: ResourceReader, direction: Direction): 
   }
 }
 
+/**
+ * AWS::EC2::SecurityGroupVpcAssociation: the group may be used by network interfaces of another
+ * VPC of the same account and Region (EC2 AssociateSecurityGroupVpc). An association whose group
+ * cannot be resolved may be of any group: every group gets it, marked uncertain, so it never
+ * decides a verdict but keeps "another VPC's group" from being an error.
+ */
+export function readSecurityGroupVpcAssociation(r: ResourceReader): void {
+  const groupId = r.requiredId('GroupId');
+  const vpcId = r.requiredId('VpcId');
+  const group = groupId.known ? r.model.securityGroups.get(groupId.value) : undefined;
+  if (groupId.known && !group) {
+    r.issue('GroupId', `security group ${groupId.value} is not described (add it to the facts file)`);
+    return;
+  }
+  const association = { source: r.source, vpcId, ...(r.uncertain ? { uncertain: r.uncertain } : {}) };
+  if (group) {
+    (group.vpcAssociations ??= []).push(association);
+    return;
+  }
+  const uncertain = `${r.describe()} may associate this group with ${vpcId.known ? vpcId.value : 'a VPC'}: its GroupId cannot be resolved (${groupId.known ? '' : groupId.reason})${r.uncertain ? `; ${r.uncertain}` : ''}`;
+  for (const any of r.model.securityGroups.values()) (any.vpcAssociations ??= []).push({ ...association, uncertain });
+}
+
 /** AWS::EC2::NetworkAcl: a new (non-default) NACL denies everything until entries are added. */
 export function readNetworkAcl(r: ResourceReader): void {
   r.model.networkAcls.set(r.id, { id: r.id, source: r.source, vpcId: r.requiredId('VpcId'), isDefault: false, entries: [] });

@@ -217,6 +217,28 @@ export function safeString(value: unknown): string {
   }
 }
 
+/**
+ * The value `container` holds under `key` itself: never one inherited from Object.prototype (a
+ * template naming `constructor`, `toString` or `__proto__` names nothing it does not define).
+ */
+export function ownValue(container: unknown, key: string): any {
+  return isObject(container) && Object.prototype.hasOwnProperty.call(container, key) ? container[key] : undefined;
+}
+
+/** Whether `container` holds `key` itself (not through its prototype). */
+export function hasOwn(container: unknown, key: string): boolean {
+  return isObject(container) && Object.prototype.hasOwnProperty.call(container, key);
+}
+
+/**
+ * Sets `key` on an object built from template data: `__proto__` becomes an own property (plain
+ * assignment would replace the object's prototype, and every key of the value would then seem set).
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 export function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 import { IngestIssue } from '../model';
 import { InputSet, isResourceRef, isUnresolved, StackEvaluator } from './intrinsics';
-import { isObject } from './template';
+import { isObject, setOwn } from './template';
 import { TemplateInput } from './types';
 
 const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
@@ -82,10 +82,10 @@ class LoopExpander {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (!key.startsWith(FOR_EACH)) {
-        result[key] = this.expand(item, where);
+        setOwn(result, key, this.expand(item, where));
         continue;
       }
-      for (const [generatedKey, generated] of Object.entries(this.loop(key, item, where))) result[generatedKey] = generated;
+      for (const [generatedKey, generated] of Object.entries(this.loop(key, item, where))) setOwn(result, generatedKey, generated);
     }
     return result;
   }
@@ -126,7 +126,7 @@ class LoopExpander {
     const result: Record<string, any> = {};
     for (const [logicalId, resource] of Object.entries(resources)) {
       if (!isObject(resource) || !['DeletionPolicy', 'UpdateReplacePolicy'].some((k) => isObject(resource[k]))) {
-        result[logicalId] = resource;
+        setOwn(result, logicalId, resource);
         continue;
       }
       const resolved: Record<string, unknown> = { ...resource };
@@ -136,7 +136,7 @@ class LoopExpander {
         if (typeof value === 'string') resolved[key] = value;
         else delete resolved[key];
       }
-      result[logicalId] = resolved;
+      setOwn(result, logicalId, resolved);
     }
     return result;
   }
@@ -158,7 +158,7 @@ function substitute(value: unknown, identifier: string, item: string): unknown {
     const keys = Object.keys(v);
     if (keys.length === 1 && keys[0] === 'Ref' && v.Ref === identifier) return item;
     const result: Record<string, unknown> = {};
-    for (const key of keys) result[replace(key)] = walk(v[key]);
+    for (const key of keys) setOwn(result, replace(key), walk(v[key]));
     return result;
   };
   return walk(value);

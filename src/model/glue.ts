@@ -105,10 +105,15 @@ export interface GlueJob {
   readonly id: string;
   readonly source: SourceRef;
   readonly name: Fact<string>;
-  /** `Command.Name`: glueetl, gluestreaming, pythonshell, glueray. */
-  readonly command: string;
+  /**
+   * `Command.Name`: glueetl, gluestreaming, pythonshell, glueray (`crawler` for a crawler).
+   * Unknown when the inputs do not resolve it: then whether the job runs in a VPC at all (a Ray
+   * job does not) and how many ENIs a run needs (1 for Python shell) are unknown too.
+   */
+  readonly command: Fact<string>;
   readonly connections: JobConnectionRef[];
-  readonly workerType?: string;
+  /** `WorkerType`, when set (unknown when set to a value the inputs do not resolve). */
+  readonly workerType?: Fact<string>;
   readonly numberOfWorkers?: Fact<number>;
   readonly maxCapacity?: Fact<number>;
   readonly maxConcurrentRuns: number;

@@ -173,6 +173,13 @@ export interface GatewayEndpoint {
    */
   readonly privateDnsEnabled?: Fact<boolean>;
   /**
+   * For an interface endpoint: the security groups of its network interfaces (EC2 uses the VPC's
+   * default group when none is given). Unknown when unresolved or not described.
+   */
+  readonly securityGroupIds?: Fact<string[]>;
+  /** For an interface endpoint: the subnets of its network interfaces. Unknown when unresolved or not described. */
+  readonly subnetIds?: Fact<string[]>;
+  /**
    * Set when the endpoint may not exist (its `Condition` cannot be decided): it is then only
    * possibly on `routeTableIds`.
    */
@@ -212,10 +219,29 @@ export interface SecurityGroupRule {
   readonly uncertain?: string;
 }
 
+/**
+ * A security group associated with another VPC of the same account and Region
+ * (`AWS::EC2::SecurityGroupVpcAssociation`, EC2 `AssociateSecurityGroupVpc`): network interfaces
+ * in that VPC may then use the group.
+ */
+export interface SecurityGroupVpcAssociation {
+  readonly source: SourceRef;
+  /** The VPC the group is associated with; unknown when the templates cannot resolve it. */
+  readonly vpcId: Fact<string>;
+  /**
+   * Set when the association may not exist, or may be of another group (its `Condition` cannot be
+   * decided, its `GroupId` cannot be resolved): it then decides nothing.
+   */
+  readonly uncertain?: string;
+}
+
 export interface SecurityGroup {
   readonly id: string;
   readonly source: SourceRef;
+  /** The VPC the group was created in. */
   readonly vpcId: Fact<string>;
+  /** Other VPCs the group is (or may be) associated with; absent when none. */
+  vpcAssociations?: SecurityGroupVpcAssociation[];
   readonly ingress: SecurityGroupRule[];
   /** When the template sets no egress, EC2 adds allow-all egress: ingest models it explicitly. */
   readonly egress: SecurityGroupRule[];

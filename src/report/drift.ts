@@ -2,7 +2,7 @@ import { DriftReport, JobDrift } from '../engine/drift';
 
 /** `--compare --format json`: the drift report as it is (docs/live.md describes the fields). */
 export function driftToJson(report: DriftReport): string {
-  return `${JSON.stringify({ drift: report.drift, jobs: report.jobs }, null, 2)}\n`;
+  return `${JSON.stringify({ drift: report.drift, jobs: report.jobs, ...(report.notes ? { notes: report.notes } : {}) }, null, 2)}\n`;
 }
 
 const STATUS: Record<JobDrift['status'], string> = {
@@ -20,7 +20,7 @@ export function driftToText(report: DriftReport): string {
   const lines: string[] = [];
   if (report.jobs.length === 0) lines.push('No Glue job in the templates or deployed with their connections: nothing to compare.');
   for (const job of report.jobs) {
-    lines.push(`Job ${job.name}: ${STATUS[job.status]}${job.note ? ` (${job.note})` : ''}`);
+    lines.push(`Job ${job.name}${job.deployedName ? ` (deployed ${job.deployedName})` : ''}: ${STATUS[job.status]}${job.note ? ` (${job.note})` : ''}`);
     if (job.status === 'name-unknown') continue;
     const selected = job.selected ?? {};
     if (job.status !== 'same' || selected.templates !== selected.deployed) {
@@ -34,7 +34,8 @@ export function driftToText(report: DriftReport): string {
     }
     for (const element of job.elements) {
       const where = element.templateId === element.deployedId ? element.templateId : `${element.templateId} (deployed ${element.deployedId})`;
-      lines.push(`  ${element.change === 'removed' ? '-' : '+'} ${element.kind} ${where}: ${element.item} ${element.change === 'removed' ? 'is in the templates, not deployed' : 'is deployed, not in the templates'}`);
+      const resource = element.resource ? ` (${element.resource})` : '';
+      lines.push(`  ${element.change === 'removed' ? '-' : '+'} ${element.kind} ${where}: ${element.item}${resource} ${element.change === 'removed' ? 'is in the templates, not deployed' : 'is deployed, not in the templates'}`);
     }
   }
   const drifted = report.jobs.filter((job) => job.status !== 'same' && job.status !== 'name-unknown').length;
@@ -43,5 +44,6 @@ export function driftToText(report: DriftReport): string {
     ? `${drifted} of ${report.jobs.length} job(s) drifted from the templates${uncompared ? `; ${uncompared} not compared` : ''}.`
     : `No drift: ${report.jobs.length} job(s) deployed as the templates plan them.`;
   lines.push('', summary);
+  for (const note of report.notes ?? []) lines.push(`Note: ${note}.`);
   return `${lines.join('\n')}\n`;
 }

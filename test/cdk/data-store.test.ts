@@ -1,5 +1,6 @@
 import { App, Stack, Token, aws_ec2 as ec2, aws_glue as glue, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { seedNetwork } from '../../examples/seed-network';
 import { GlueDataStore, GlueDataStoreProps } from '../../src/cdk/data-store';
 import { VpcPeering } from '../../src/cdk/vpc-peering';
 import { DataStorePlan, Plan, buildPlan } from '../../src/engine';
@@ -12,15 +13,7 @@ class Network {
   readonly glueGroup: ec2.SecurityGroup;
   readonly storeGroup: ec2.SecurityGroup;
   constructor(readonly stack: Stack, cidr: string) {
-    this.vpc = new ec2.Vpc(stack, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-    });
-    this.glueGroup = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc: this.vpc, description: 'Glue ENIs' });
-    this.glueGroup.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
+    ({ vpc: this.vpc, glueGroup: this.glueGroup } = seedNetwork(stack, cidr));
     this.storeGroup = new ec2.SecurityGroup(stack, 'StoreGroup', { vpc: this.vpc, description: 'the data store' });
   }
 }

@@ -250,6 +250,8 @@ describe('GlueJobNetwork: stores', () => {
     expect(JSON.stringify(vpcTemplate.findResources('AWS::EC2::SecurityGroup'))).not.toMatch(/SecurityGroupIngress/);
     vpcTemplate.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
     Template.fromStack(etl).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [etl.getLogicalId(network.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] } });
+    // The second network's Glue group is admitted to the endpoint it reuses, or its runs could not read their secrets.
+    Template.fromStack(etl).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [etl.getLogicalId(again.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] } });
   });
 
   test('subnets that route to a NAT gateway reach Secrets Manager already: no endpoint', () => {
@@ -442,6 +444,20 @@ describe('GlueJobNetwork: attaching to jobs', () => {
     // A job runs in one subnet: a second network on the same job is refused.
     const other = new GlueJobNetwork(etl, 'Other', { vpc: a.vpc });
     expect(() => other.attachTo(job)).toThrow(/Etl\/Raw is already attached to Etl\/Network\. A job runs in one subnet, so one network/);
+  });
+
+  test('with the guard: two networks on one VPC share its Secrets Manager endpoint, and both jobs read their secrets (zero findings)', () => {
+    const { app, a, b, etl, storeGroup } = twoVpcs();
+    const jobOf = (id: string, network: GlueJobNetwork) => {
+      network.addDataStore('Db', { engine: DataStoreEngine.MYSQL, host: `${id.toLowerCase()}.internal`, databaseName: 'x', secret: secret(etl, `${id}Secret`), connections: storeGroup, vpc: b.vpc });
+      network.attachTo(new glue.PySparkEtlJob(etl, `${id}Job`, { role: new iam.Role(etl, `${id}Role`, { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }), script: glue.Code.fromBucket(new s3.Bucket(etl, `${id}Scripts`), 'a.py') }));
+    };
+    jobOf('First', new GlueJobNetwork(etl, 'First', { vpc: a.vpc }));
+    jobOf('Second', new GlueJobNetwork(etl, 'Second', { vpc: a.vpc }));
+    const guard = new GlueNetworkGuard();
+    Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    app.synth();
+    expect(gnpFindings(guard)).toEqual([]);
   });
 
   test('with the guard: a job attached to a network across three zones passes with zero findings', () => {

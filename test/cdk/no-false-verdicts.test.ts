@@ -220,6 +220,19 @@ describe('12. a security group of another VPC on the connection', () => {
     expect(answers.cli.findings).toContain('GNP-CONNECTION-SG-OTHER-VPC:error');
     expect(answers.cli.messages.find((m) => /belongs to/.test(m))).toMatch(/unverified/);
   });
+
+  test('the group associated with the subnet\'s VPC (CfnSecurityGroupVpcAssociation): no error; every door agrees', () => {
+    const answers = allDoors((app) => {
+      build(app);
+      const stack = app.node.findChild('Foreign') as Stack;
+      const group = stack.node.findChild('OtherGroup') as ec2.SecurityGroup;
+      const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
+      new ec2.CfnSecurityGroupVpcAssociation(stack, 'OtherGroupInVpc', { groupId: group.securityGroupId, vpcId: vpc.vpcId });
+    });
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain('GNP-CONNECTION-SG-OTHER-VPC:error');
+    expect(answers.cli.findings).not.toContain('GNP-CONNECTION-SG-VPC-UNKNOWN:warning');
+  });
 });
 
 describe('13. a subnet with some free addresses, fewer than one run needs, listed first', () => {

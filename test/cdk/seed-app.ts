@@ -1,23 +1,8 @@
-import { App, AppProps, Stack, StackProps, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { App, AppProps, Stack, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift, aws_s3 as s3 } from 'aws-cdk-lib';
+import { NetworkStack } from '../../examples/seed-network';
 
-/** A VPC with isolated subnets in two AZs, an S3 gateway endpoint and a self-referencing Glue group. */
-export class NetworkStack extends Stack {
-  readonly vpc: ec2.Vpc;
-  readonly glueGroup: ec2.SecurityGroup;
-  constructor(scope: Construct, id: string, cidr: string, props?: StackProps) {
-    super(scope, id, props);
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-    });
-    this.glueGroup = new ec2.SecurityGroup(this, 'GlueGroup', { vpc: this.vpc, description: 'Glue ENIs and the data store' });
-    this.glueGroup.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
-  }
-}
+/** The examples' network stack: a VPC with isolated subnets in two AZs, an S3 gateway endpoint and a self-referencing Glue group. */
+export { NetworkStack };
 
 export interface SeedApp {
   readonly app: App;

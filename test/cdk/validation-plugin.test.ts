@@ -5,8 +5,8 @@ import {
   App, IPolicyValidationContext, NestedStack, PolicyValidationPluginReport, Stack, Validations,
   aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
 import { withoutCdkTemplateCheck } from './quiet-cdk';
+import { NetworkStack } from '../../examples/seed-network';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
 import { ALL_RULES, RULES } from '../../src/engine';
 
@@ -15,24 +15,6 @@ withoutCdkTemplateCheck();
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const JOB_CONNECTIONS = 'Properties.Connections.Connections';
-
-/** A VPC with isolated subnets in two AZs, an S3 gateway endpoint and a self-referencing Glue group. */
-class NetworkStack extends Stack {
-  readonly vpc: ec2.Vpc;
-  readonly glueGroup: ec2.SecurityGroup;
-  constructor(scope: Construct, id: string, cidr: string) {
-    super(scope, id, { env: ENV });
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-    });
-    this.glueGroup = new ec2.SecurityGroup(this, 'GlueGroup', { vpc: this.vpc, description: 'Glue ENIs and the data store' });
-    this.glueGroup.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
-  }
-}
 
 interface GlueAppOptions {
   /** The VPC of the job's connection: `A` is the broken case (MySQL is in the unpeered VPC B), `B` the working one. */
@@ -47,8 +29,8 @@ function glueApp(options: GlueAppOptions) {
   const outdir = mkdtempSync(join(tmpdir(), 'glue-netplan-plugin-'));
   const app = new App({ outdir });
   if (options.plugin) Validations.of(app).addPlugins(options.plugin);
-  const a = new NetworkStack(app, 'NetworkA', '10.1.0.0/16');
-  const b = new NetworkStack(app, 'NetworkB', '10.2.0.0/16');
+  const a = new NetworkStack(app, 'NetworkA', '10.1.0.0/16', { env: ENV });
+  const b = new NetworkStack(app, 'NetworkB', '10.2.0.0/16', { env: ENV });
   const mysql = new rds.DatabaseInstance(b, 'Mysql', {
     engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }),
     vpc: b.vpc,

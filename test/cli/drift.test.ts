@@ -1,20 +1,22 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
-  AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, CreateRouteTableCommand,
-  CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcPeeringConnectionCommand, DeleteRouteCommand,
+  AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand,
+  DeleteRouteCommand,
   DescribeNatGatewaysCommand, DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand, DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand, EC2Client, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { CreateConnectionCommand, CreateJobCommand, DeleteJobCommand, GetConnectionsCommand, GetJobsCommand, GlueClient } from '@aws-sdk/client-glue';
+import { CreateJobCommand, DeleteJobCommand, GetConnectionsCommand, GetJobsCommand, GlueClient } from '@aws-sdk/client-glue';
 import { Moto, startMoto, useEmulator } from './moto';
 import { runCliAsync } from '../../src/cli/run';
 
 /**
- * `--compare` (issue 16 point 5) against a real AWS API emulator: the app's network is deployed
- * through the EC2 and Glue APIs as its template describes it; then a route is removed and a rule
- * added by hand, and the comparison must report exactly that.
+ * `--compare` (issue 16 point 5) against a real AWS API emulator: the app's template (its job
+ * unnamed, as most CDK jobs) is deployed through CloudFormation; the comparison matches template
+ * and deployed elements through ListStackResources' physical ids; then a route is removed and a
+ * rule added by hand, and the comparison must report exactly that.
  */
 let moto: Moto;
 let restoreEnv: () => void;
@@ -70,66 +72,38 @@ const template = {
         },
       },
     },
-    Etl: { Type: 'AWS::Glue::Job', Properties: { Name: 'etl', Role: 'r', Command: { Name: 'glueetl' }, WorkerType: 'G.1X', NumberOfWorkers: 2, Connections: { Connections: ['glue-net', 'warehouse'] } } },
+    // No Name: CloudFormation names the job (app-Etl-XXXX), as for most CDK jobs.
+    Etl: { Type: 'AWS::Glue::Job', Properties: { Role: 'r', Command: { Name: 'glueetl' }, WorkerType: 'G.1X', NumberOfWorkers: 2, Connections: { Connections: ['glue-net', 'warehouse'] } } },
   },
 };
 
-/** Deploys the template's network, connections and job through the EC2 and Glue APIs, as CloudFormation would. */
+/**
+ * Deploys the template through CloudFormation (moto's, with AWS::Glue::Connection and
+ * AWS::Glue::Job added: see moto-glue-cloudformation.py), as the stack `app`; reads back the
+ * physical ids the tests change by hand.
+ */
 async function deploy(): Promise<void> {
+  const cfn = new CloudFormationClient({});
+  await cfn.send(new CreateStackCommand({ StackName: 'app', TemplateBody: JSON.stringify(template) }));
+  const resources = (await cfn.send(new ListStackResourcesCommand({ StackName: 'app' }))).StackResourceSummaries ?? [];
+  const physical = (logicalId: string) => resources.find((r) => r.LogicalResourceId === logicalId)?.PhysicalResourceId ?? '';
+  world.glueTable = physical('GlueTable');
+  world.peering = physical('Peering');
+  world.glueGroup = physical('GlueGroup');
+  world.job = physical('Etl');
+  cfn.destroy();
+  // Two gaps of moto's CloudFormation, done here through EC2 as AWS's CloudFormation does them:
+  // a peering between two VPCs of the same account is active at once, and an
+  // AWS::EC2::SubnetRouteTableAssociation associates the subnet (moto's leaves it on the main table).
   const ec2 = new EC2Client({});
-  const glue = new GlueClient({});
-  const vpc = async (cidr: string) => (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
-  const subnet = async (vpcId: string, cidr: string) =>
-    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
-  const table = async (vpcId: string, subnetId: string) => {
-    const id = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
-    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: id, SubnetId: subnetId }));
-    return id;
-  };
-  const group = async (vpcId: string, name: string) => {
-    const id = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: name, Description: name }))).GroupId!;
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: id }] }] }));
-    return id;
-  };
-  world.glueVpc = await vpc('10.0.0.0/16');
-  world.dataVpc = await vpc('10.50.0.0/16');
-  world.glueSubnet = await subnet(world.glueVpc, '10.0.1.0/24');
-  world.dbSubnet = await subnet(world.dataVpc, '10.50.1.0/24');
-  world.glueTable = await table(world.glueVpc, world.glueSubnet);
-  world.dataTable = await table(world.dataVpc, world.dbSubnet);
-  await ec2.send(new CreateVpcEndpointCommand({ VpcId: world.glueVpc, ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: [world.glueTable] }));
-  world.peering = (await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: world.glueVpc, PeerVpcId: world.dataVpc }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
   await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: world.peering }));
-  await ec2.send(new CreateRouteCommand({ RouteTableId: world.glueTable, DestinationCidrBlock: '10.50.0.0/16', VpcPeeringConnectionId: world.peering }));
-  await ec2.send(new CreateRouteCommand({ RouteTableId: world.dataTable, DestinationCidrBlock: '10.0.0.0/16', VpcPeeringConnectionId: world.peering }));
-  world.glueGroup = await group(world.glueVpc, 'glue');
-  world.dbGroup = await group(world.dataVpc, 'db');
-  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: world.dbGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.0.1.0/24' }] }] }));
-  const connection = async (name: string, subnetId: string, groupId: string, url?: string) => glue.send(new CreateConnectionCommand({
-    ConnectionInput: {
-      Name: name,
-      ConnectionType: url ? 'JDBC' : 'NETWORK',
-      ConnectionProperties: url ? { JDBC_CONNECTION_URL: url } : {},
-      PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: [groupId], AvailabilityZone: 'us-east-1a' },
-    },
-  }));
-  await connection('glue-net', world.glueSubnet, world.glueGroup);
-  await connection('warehouse', world.dbSubnet, world.dbGroup, JDBC_URL);
-  const job = (name: string, connections: string[]) => glue.send(new CreateJobCommand({
-    Name: name,
-    Role: 'arn:aws:iam::123456789012:role/glue',
-    Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
-    Connections: { Connections: connections },
-    WorkerType: 'G.1X',
-    NumberOfWorkers: 2,
-  }));
-  await job('etl', ['glue-net', 'warehouse']);
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: world.glueTable, SubnetId: physical('GlueSubnet') }));
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: physical('DataTable'), SubnetId: physical('DbSubnet') }));
   ec2.destroy();
-  glue.destroy();
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMoto({ glueCloudFormation: true });
   restoreEnv = useEmulator(moto.endpoint);
   await deploy();
 });
@@ -150,7 +124,8 @@ describe('--compare (moto_server)', () => {
     const run = await cli('app.json', '--from-aws', '--compare', '--format', 'json');
     expect(run.stderr).toBe('');
     expect(report(run.stdout).jobs).toEqual([{
-      name: 'etl',
+      name: 'Etl',
+      deployedName: world.job,
       status: 'drifted',
       selected: { templates: 'glue-net', deployed: 'glue-net' },
       // AWS returns ConnectionType; moto does not, so the deployed NETWORK connection is of unknown type.
@@ -168,15 +143,18 @@ describe('--compare (moto_server)', () => {
       expect(report(run.stdout)).toEqual({
         drift: true,
         jobs: [{
-          name: 'etl',
+          name: 'Etl',
+          deployedName: world.job,
           status: 'drifted',
           selected: { templates: 'glue-net', deployed: 'glue-net' },
           stores: [{ connection: 'warehouse', templates: 'REACHABLE', deployed: 'UNREACHABLE' }, { connection: 'glue-net', deployed: 'UNKNOWN' }],
-          elements: [{ kind: 'route table', templateId: 'app/GlueTable', deployedId: world.glueTable, change: 'removed', item: 'route 10.50.0.0/16 -> vpc-peering' }],
+          // Exactly the route deleted: its table (by the physical id CloudFormation gave it) and its AWS::EC2::Route.
+          elements: [{ kind: 'route table', templateId: 'app/GlueTable', deployedId: world.glueTable, change: 'removed', item: 'route 10.50.0.0/16 -> vpc-peering', resource: 'app/ToData' }],
         }],
       });
       const text = await cli('app.json', '--from-aws', '--compare');
-      expect(text.stdout).toContain(`  - route table app/GlueTable (deployed ${world.glueTable}): route 10.50.0.0/16 -> vpc-peering is in the templates, not deployed`);
+      expect(text.stdout).toContain(`Job Etl (deployed ${world.job}): DRIFT\n`);
+      expect(text.stdout).toContain(`  - route table app/GlueTable (deployed ${world.glueTable}): route 10.50.0.0/16 -> vpc-peering (app/ToData) is in the templates, not deployed`);
       expect(text.stdout).toContain('  ≠ store of warehouse: templates REACHABLE, deployed UNREACHABLE');
     } finally {
       await ec2.send(new CreateRouteCommand({ RouteTableId: world.glueTable, DestinationCidrBlock: '10.50.0.0/16', VpcPeeringConnectionId: world.peering }));
@@ -207,9 +185,9 @@ describe('--compare (moto_server)', () => {
     try {
       const run = await cli('app.json', '--from-aws', '--compare', '--format', 'json');
       expect(run.code).toBe(1);
-      expect(report(run.stdout).jobs.map((j: any) => [j.name, j.status])).toEqual([['etl', 'drifted'], ['legacy', 'not-in-templates'], ['new-job', 'not-deployed']]);
+      expect(report(run.stdout).jobs.map((j: any) => [j.name, j.status])).toEqual([['Etl', 'drifted'], ['legacy', 'not-in-templates'], ['new-job', 'not-deployed']]);
       const text = await cli('app.json', '--from-aws', '--compare');
-      expect(text.stdout).toContain('Job new-job: DRIFT: in the templates, not deployed');
+      expect(text.stdout).toContain('Job new-job: DRIFT: in the templates, not deployed (the deployed stack app has no resource NewJob: deploy the templates)');
       expect(text.stdout).toContain('Job legacy: DRIFT: deployed, not in the templates (deployed, not in the templates; it lists the templates\' connection warehouse)');
     } finally {
       await glue.send(new DeleteJobCommand({ JobName: 'legacy' }));
@@ -222,6 +200,7 @@ describe('--compare (moto_server)', () => {
     mkdirSync(saved);
     const ec2 = new EC2Client({});
     const glue = new GlueClient({});
+    const cfn = new CloudFormationClient({});
     const outputs: [string, () => Promise<unknown>][] = [
       ['describe-vpcs.json', () => ec2.send(new DescribeVpcsCommand({}))],
       ['describe-subnets.json', () => ec2.send(new DescribeSubnetsCommand({}))],
@@ -233,6 +212,7 @@ describe('--compare (moto_server)', () => {
       ['describe-vpc-peering-connections.json', () => ec2.send(new DescribeVpcPeeringConnectionsCommand({}))],
       ['get-connections.json', () => glue.send(new GetConnectionsCommand({}))],
       ['get-jobs.json', () => glue.send(new GetJobsCommand({}))],
+      ['list-stack-resources.app.json', () => cfn.send(new ListStackResourcesCommand({ StackName: 'app' }))],
     ];
     const save = async () => {
       for (const [file, call] of outputs) {
@@ -246,24 +226,45 @@ describe('--compare (moto_server)', () => {
     try {
       await save();
       const same = await cli('app.json', '--from-describe', 'saved', '--compare');
-      expect(same.stdout).toBe('Job etl: no drift\n\nNo drift: 1 job(s) deployed as the templates plan them.\n');
+      expect(same.stdout).toBe(`Job Etl (deployed ${world.job}): no drift\n\nNo drift: 1 job(s) deployed as the templates plan them.\n`);
       expect(same.code).toBe(0);
       await ec2.send(new DeleteRouteCommand({ RouteTableId: world.glueTable, DestinationCidrBlock: '10.50.0.0/16' }));
       await save();
       const drifted = await cli('app.json', '--from-describe', 'saved', '--compare', '--format', 'json');
       expect(drifted.code).toBe(1);
       expect(report(drifted.stdout).jobs).toEqual([{
-        name: 'etl',
+        name: 'Etl',
+        deployedName: world.job,
         status: 'drifted',
         selected: { templates: 'glue-net', deployed: 'glue-net' },
         stores: [{ connection: 'warehouse', templates: 'REACHABLE', deployed: 'UNREACHABLE' }],
-        elements: [{ kind: 'route table', templateId: 'app/GlueTable', deployedId: world.glueTable, change: 'removed', item: 'route 10.50.0.0/16 -> vpc-peering' }],
+        elements: [{ kind: 'route table', templateId: 'app/GlueTable', deployedId: world.glueTable, change: 'removed', item: 'route 10.50.0.0/16 -> vpc-peering', resource: 'app/ToData' }],
       }]);
+      // Without the stack's saved resources: matched by name, so the unnamed job is not compared (and
+      // the deployed one is not recognised as its), said once.
+      rmSync(join(saved, 'list-stack-resources.app.json'));
+      const unmapped = await cli('app.json', '--from-describe', 'saved', '--compare', '--format', 'json');
+      expect(unmapped.code).toBe(1);
+      expect(report(unmapped.stdout).jobs.map((j: any) => [j.name, j.status])).toEqual([[world.job, 'not-in-templates'], ['Etl', 'name-unknown']]);
+      expect(report(unmapped.stdout).notes).toEqual(['the resources of stack app could not be read from saved (list-stack-resources.app.json is missing (save it with '
+        + '`aws cloudformation list-stack-resources --stack-name app --output json > list-stack-resources.app.json`)): their jobs and connections are matched by name, their network elements through the connections']);
     } finally {
       await ec2.send(new CreateRouteCommand({ RouteTableId: world.glueTable, DestinationCidrBlock: '10.50.0.0/16', VpcPeeringConnectionId: world.peering }));
       ec2.destroy();
       glue.destroy();
+      cfn.destroy();
     }
+  });
+
+  it('a stack CloudFormation does not have: its jobs are not deployed (even where a job of that name exists)', async () => {
+    writeFileSync(join(dir, 'other.json'), JSON.stringify(template));
+    const run = await cli('other.json', '--from-aws', '--compare', '--format', 'json');
+    expect(run.code).toBe(1);
+    expect(report(run.stdout).jobs).toEqual([
+      // The job the stack app deployed lists other.json's connections (same names): not other's.
+      expect.objectContaining({ name: world.job, status: 'not-in-templates' }),
+      expect.objectContaining({ name: 'Etl', status: 'not-deployed', note: 'its stack other is not deployed (CloudFormation has no such stack)' }),
+    ]);
   });
 });
 

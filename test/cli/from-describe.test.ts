@@ -4,6 +4,7 @@ import { join } from 'path';
 import { runCli } from '../../src/cli/run';
 import { parseFacts } from '../../src/ingest';
 import { AccountSnapshot, DESCRIBE_FILES, SNAPSHOT_CALLS } from '../../src/ingest/aws';
+import { LIST_STACK_RESOURCES } from '../../src/ingest/aws/stacks';
 import { account, apiConnection } from '../ingest/aws/api-builders';
 
 let dir: string;
@@ -156,6 +157,8 @@ describe('docs/live.md', () => {
       expect(text).toContain(`\`${SNAPSHOT_CALLS[part]}\``);
     }
     const policy = JSON.parse(text.split('```json')[1].split('```')[0]);
-    expect(policy.Statement[0].Action.sort()).toEqual(Object.values(SNAPSHOT_CALLS).sort());
+    // --compare also lists the templates' stacks (src/ingest/aws/stacks.ts).
+    expect(policy.Statement[0].Action.sort()).toEqual([...Object.values(SNAPSHOT_CALLS), LIST_STACK_RESOURCES].sort());
+    expect(text).toContain(`\`${LIST_STACK_RESOURCES}\``);
   });
 });

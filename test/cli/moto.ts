@@ -1,5 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { readFileSync } from 'fs';
 import { createServer } from 'net';
+import { join } from 'path';
 
 /** A real AWS API emulator (Python moto) on 127.0.0.1 and a free port, for the account reader's tests. */
 export interface Moto {
@@ -19,13 +21,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startMoto(): Promise<Moto> {
+export interface MotoOptions {
+  /**
+   * Add CloudFormation support for AWS::Glue::Connection and AWS::Glue::Job (moto has none) on
+   * top of moto's Glue backend: test/cli/moto-glue-cloudformation.py, run with moto's Python.
+   */
+  readonly glueCloudFormation?: boolean;
+}
+
+export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('moto_server is not installed: install it with `pip install "moto[server]"` (the account reader is tested against it)');
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['-H', '127.0.0.1', '-p', String(port)];
+  const child: ChildProcess = options.glueCloudFormation
+    ? spawn(motoPython(), [join(__dirname, 'moto-glue-cloudformation.py'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn('moto_server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk) => { log = (log + String(chunk)).slice(-2000); });
   const deadline = Date.now() + 30_000;
@@ -50,6 +63,14 @@ export async function startMoto(): Promise<Moto> {
       child.kill();
     }),
   };
+}
+
+/** The Python that runs moto_server (its script's `#!` line), so that the Glue extension imports the same moto. */
+function motoPython(): string {
+  const which = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).stdout.trim();
+  const real = spawnSync('sh', ['-c', `pyenv which moto_server 2>/dev/null || echo ${JSON.stringify(which)}`], { encoding: 'utf8' }).stdout.trim() || which;
+  const shebang = /^#!\s*(\S+)/.exec(readFileSync(real, 'utf8').split('\n')[0]);
+  return shebang && !shebang[1].endsWith('/env') ? shebang[1] : 'python3';
 }
 
 /** Points the SDK at the emulator with dummy credentials; returns a function restoring the environment. */

@@ -133,12 +133,29 @@ describe('point 8: Secrets Manager from the ENI subnet', () => {
     expect(code).toBe(1);
   });
 
-  test('an interface endpoint for Secrets Manager with PrivateDnsEnabled: no finding', () => {
-    const { ids } = planOf(withSecret({
-      Secrets: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.secretsmanager' }, PrivateDnsEnabled: true, SubnetIds: [ref('SubnetA'), ref('SubnetB')] }),
-    }));
+  const secretsEndpoint = (props: Record<string, unknown> = {}) => r('AWS::EC2::VPCEndpoint', {
+    VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.secretsmanager' }, PrivateDnsEnabled: true, SubnetIds: [ref('SubnetA'), ref('SubnetB')], ...props,
+  });
+  /** The endpoint's own group, admitting HTTPS from the VPC (what CDK's InterfaceVpcEndpoint writes). */
+  const endpointGroup = { EndpointSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'endpoint', VpcId: ref('Vpc'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' }] }) };
+
+  test('an interface endpoint for Secrets Manager with PrivateDnsEnabled, its group admitting HTTPS from the VPC: no finding', () => {
+    const { ids } = planOf(withSecret({ ...endpointGroup, Secrets: secretsEndpoint({ SecurityGroupIds: [getAtt('EndpointSg', 'GroupId')] }) }));
     expect(ids).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
     expect(ids).not.toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+  });
+
+  test('the endpoint without SecurityGroupIds (EC2 gives it the VPC\'s default group, which admits only itself): the error, naming the group and the fix', () => {
+    const { findings } = planOf(withSecret({ Secrets: secretsEndpoint() }));
+    const f = findings.find((x: any) => x.ruleId === 'GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(f.message).toMatch(/app\/Vpc#default-sg\) do not admit TCP 443 from 10\.0\.1\.0\/24/);
+    expect(f.fix).toMatch(/Add ingress TCP 443 on app\/Vpc#default-sg from the Glue connection's security group app\/GlueSg/);
+  });
+
+  test('the endpoint\'s SecurityGroupIds an import no stack exports: a warning (GNP-CONNECTION-SERVICE-PATH-UNKNOWN), not an error nor a pass', () => {
+    const { ids } = planOf(withSecret({ Secrets: secretsEndpoint({ SecurityGroupIds: [{ 'Fn::ImportValue': 'shared-endpoint-sg' }] }) }));
+    expect(ids).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(ids).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
   });
 
   test('the same endpoint without PrivateDnsEnabled (CloudFormation default false): still the error', () => {

@@ -99,6 +99,17 @@ export class ModelBuilder {
     return this;
   }
 
+  /** Associates group `sg` with another VPC (AWS::EC2::SecurityGroupVpcAssociation); `vpc: undefined` for an unresolved VpcId. */
+  associateGroup(sg: string, vpc: string | undefined, opts: { uncertain?: string } = {}): this {
+    const group = this.model.securityGroups.get(sg)!;
+    (group.vpcAssociations ??= []).push({
+      source: src(`${sg}-assoc`),
+      vpcId: vpc === undefined ? unknown('VpcId is a parameter with no value') : known(vpc),
+      ...(opts.uncertain ? { uncertain: opts.uncertain } : {}),
+    });
+    return this;
+  }
+
   nacl(id: string, vpc: string, subnets: string[], entries: NaclEntrySpec[]): this {
     this.model.networkAcls.set(id, { id, source: src(id), vpcId: known(vpc), isDefault: false, entries: entries.map(naclEntry) });
     for (const s of subnets) {
@@ -146,9 +157,9 @@ export class ModelBuilder {
       id,
       source: src(id),
       name: known(id),
-      command: opts.command ?? 'glueetl',
+      command: known(opts.command ?? 'glueetl'),
       connections: connections.map((c) => (this.model.connections.has(c) ? { name: known(c), connectionId: c } : { name: known(c) })),
-      workerType: opts.workerType ?? 'G.1X',
+      workerType: known(opts.workerType ?? 'G.1X'),
       numberOfWorkers: known(opts.workers ?? 2),
       maxConcurrentRuns: opts.maxConcurrentRuns ?? 1,
     });

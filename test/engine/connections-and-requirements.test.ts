@@ -235,6 +235,50 @@ describe('§3 security groups of another VPC (GNP-CONNECTION-SG-OTHER-VPC)', () 
   });
 });
 
+/*
+ * EC2 AssociateSecurityGroupVpc (AWS::EC2::SecurityGroupVpcAssociation) lets interfaces of another
+ * VPC of the same account and Region use a group. That Glue passes such a group through, and that
+ * rules of that VPC referencing it admit its wearers, AWS does not document: stated as assumed.
+ */
+describe('§3 a security group associated with the subnet\'s VPC (AWS::EC2::SecurityGroupVpcAssociation)', () => {
+  /** Glue wears sgB (of vpcB) in subA (vpcA); the store in vpcA admits sgB by reference. */
+  const foreign = () => {
+    const m = base()
+      .connection('glueForeign', 'subA', ['sgB'], { type: 'NETWORK' })
+      .subnet('subA2', 'vpcA', '10.1.2.0/24', 'us-east-1b')
+      .connection('db', 'subA2', ['sgA'], { url: 'jdbc:mysql://10.1.2.10:3306/app' });
+    m.model.securityGroups.get('sgA')!.ingress.push(sgRule({ group: 'sgB', from: 3306, to: 3306 }));
+    return m;
+  };
+  const storeOf = (m: ReturnType<typeof foreign>) => buildPlan(m.job('etl', ['glueForeign', 'db']).model, { failover: false }).jobs[0];
+
+  test('associated with the subnet\'s VPC: no GNP-CONNECTION-SG-OTHER-VPC, the run proceeds, the assumption is stated', () => {
+    const job = storeOf(foreign().associateGroup('sgB', 'vpcA'));
+    expect(job.findings.map((f) => f.ruleId)).not.toContain('GNP-CONNECTION-SG-OTHER-VPC');
+    expect(job.candidates[0].reasons.map((r) => r.code)).toContain('SG_ASSOCIATED_VPC');
+    expect(job.dataStores[0].verdict).toBe('REACHABLE');
+    expect(job.dataStores[0].assumptions.join(' ')).toMatch(/sgB of another VPC is associated with vpcA.*assumed \(AWS does not document it\): Glue passes it to EC2/);
+  });
+
+  test('associated with a third VPC only: still GNP-CONNECTION-SG-OTHER-VPC, store UNREACHABLE', () => {
+    const job = storeOf(foreign().vpc('vpcC', '10.3.0.0/16').associateGroup('sgB', 'vpcC'));
+    expect(job.findings.find((f) => f.ruleId === 'GNP-CONNECTION-SG-OTHER-VPC')?.message).toMatch(/is not associated with it/);
+    expect(job.dataStores[0].verdict).toBe('UNREACHABLE');
+  });
+
+  test.each([
+    ['an unresolved VpcId', (m: ReturnType<typeof foreign>) => m.associateGroup('sgB', undefined), /names a VPC the inputs cannot resolve/],
+    ['an undecided Condition', (m: ReturnType<typeof foreign>) => m.associateGroup('sgB', 'vpcA', { uncertain: 'exists only if condition Shared holds' }), /condition Shared/],
+  ])('an association with %s: UNKNOWN (GNP-CONNECTION-SG-VPC-UNKNOWN warning), neither the error nor a pass', (_, associate, why) => {
+    const job = storeOf(associate(foreign()));
+    const ids = job.findings.map((f) => f.ruleId);
+    expect(ids).not.toContain('GNP-CONNECTION-SG-OTHER-VPC');
+    expect(job.findings.find((f) => f.ruleId === 'GNP-CONNECTION-SG-VPC-UNKNOWN')).toMatchObject({ severity: 'warning', message: expect.stringMatching(why) });
+    expect(job.dataStores[0].verdict).toBe('UNKNOWN');
+    expect(job.dataStores[0].explanations[0]).toMatchObject({ code: 'UNKNOWN_SECURITY_GROUP_VPC', unknown: true });
+  });
+});
+
 describe('§3 outbound rules', () => {
   const setup = (egress: SecurityGroupRule[]) => model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
     .sg('sg1', 'v', { egress }).connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);

@@ -24,7 +24,14 @@ function oneVpc(opts: { secret?: boolean; nat?: boolean } = {}) {
   return m;
 }
 
-function interfaceEndpoint(m: ReturnType<typeof model>, privateDns: boolean | undefined) {
+/**
+ * A Secrets Manager interface endpoint in `subnets` (s2 by default) wearing `groups` (its own
+ * group `sm-sg`, admitting HTTPS from the VPC, by default).
+ */
+function interfaceEndpoint(m: ReturnType<typeof model>, privateDns: boolean | undefined, opts: { groups?: string[] | null; subnets?: string[] | null } = {}) {
+  if (!m.model.securityGroups.has('sm-sg')) m.sg('sm-sg', 'v', { selfRef: false, ingress: [sgRule({ cidr: '10.0.0.0/16', from: 443 })] });
+  const list = (value: string[] | null | undefined, fallback: string[], what: string) =>
+    (value === null ? { known: false as const, reason: `the ${what} are not described` } : known(value ?? fallback));
   m.model.gatewayEndpoints.set('sm', {
     id: 'sm',
     source: { stack: 'Test', logicalId: 'sm' },
@@ -33,6 +40,8 @@ function interfaceEndpoint(m: ReturnType<typeof model>, privateDns: boolean | un
     type: 'Interface',
     routeTableIds: [],
     privateDnsEnabled: privateDns === undefined ? { known: false, reason: 'PrivateDnsEnabled is a deploy-time value' } : known(privateDns),
+    securityGroupIds: list(opts.groups, ['sm-sg'], 'security groups'),
+    subnetIds: list(opts.subnets, ['s2'], 'subnets'),
   });
   return m;
 }
@@ -78,6 +87,117 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: a job that reads a secret needs Secret
   test('a default route to a NAT gateway of the VPC: no finding for that subnet', () => {
     const plan = buildPlan(oneVpc({ secret: true, nat: true }).job('etl', ['net1', 'net2', 'db']).model);
     expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH').map((f) => f.source.logicalId)).toEqual(['net2']);
+  });
+});
+
+describe('Secrets Manager through its interface endpoint: the endpoint\'s security groups and the ACLs on the way', () => {
+  const job = (m: ReturnType<typeof model>) => buildPlan(m.job('etl', ['net1', 'db']).model, { failover: false });
+
+  test('the endpoint\'s group admits HTTPS only from another subnet: GNP-CONNECTION-NO-SECRETS-PATH naming the group, with the fix', () => {
+    const m = oneVpc({ secret: true }).sg('narrow', 'v', { selfRef: false, ingress: [sgRule({ cidr: '10.0.2.0/24', from: 443 })] });
+    const [f] = findings(job(interfaceEndpoint(m, true, { groups: ['narrow'] })), 'GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(f.message).toMatch(/interface endpoint sm .*security groups \(narrow\) do not admit TCP 443 from 10\.0\.1\.0\/24 or the connection's groups \(sg\)/);
+    expect(f.fix).toBe("Add ingress TCP 443 on narrow from the Glue connection's security group sg (or from 10.0.1.0/24); CDK's InterfaceVpcEndpoint admits its VPC's CIDR on 443 unless `open: false`.");
+  });
+
+  test('the endpoint\'s group admits the Glue group by reference: no finding', () => {
+    const m = oneVpc({ secret: true }).sg('byRef', 'v', { selfRef: false, ingress: [sgRule({ group: 'sg', from: 443 })] });
+    const plan = job(interfaceEndpoint(m, true, { groups: ['byRef'] }));
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+
+  test('the Glue group lets out only its own traffic: the error names the missing egress toward the endpoint', () => {
+    const m = oneVpc({ secret: true });
+    m.model.securityGroups.set('sg', { ...m.model.securityGroups.get('sg')!, egress: [sgRule({ group: 'sg', from: 0, to: 65535 })] });
+    const [f] = findings(job(interfaceEndpoint(m, true)), 'GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(f.message).toMatch(/the connection's groups \(sg\) do not allow TCP 443 out to its interfaces in s2 \(10\.0\.2\.0\/24\)/);
+    expect(f.fix).toBe('Allow egress TCP 443 to 10.0.2.0/24 (or to sm-sg) on sg.');
+  });
+
+  test('the Glue group lets HTTPS out only to an S3 prefix list (Glue\'s minimal egress): UNKNOWN (prefix lists are not modelled), not a pass', () => {
+    const m = oneVpc({ secret: true });
+    const prefixList = { ...sgRule({ cidr: '0.0.0.0/0', from: 443 }), peer: { kind: 'prefix-list' as const, prefixListId: 'pl-s3' } };
+    m.model.securityGroups.set('sg', { ...m.model.securityGroups.get('sg')!, egress: [sgRule({ group: 'sg', from: 0, to: 65535 }), prefixList] });
+    const plan = job(interfaceEndpoint(m, true));
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')[0].message).toMatch(/prefix list pl-s3/);
+  });
+
+  test('the endpoint subnet\'s ACL denies HTTPS from the Glue subnet: the error names the ACL entry', () => {
+    const m = oneVpc({ secret: true }).nacl('smAcl', 'v', ['s2'], [
+      { rule: 100, egress: false, allow: false, cidr: '10.0.1.0/24', from: 443 },
+      { rule: 200, egress: false, allow: true, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL },
+      { rule: 200, egress: true, allow: true, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL },
+    ]);
+    const [f] = findings(job(interfaceEndpoint(m, true)), 'GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(f.message).toMatch(/inbound TCP 443 into s2 from 10\.0\.1\.0\/24 is denied \(smAcl inbound rule 100/);
+    expect(f.fix).toMatch(/in smAcl/);
+  });
+
+  test.each([
+    ['its security groups', { groups: null }],
+    ['its subnets', { subnets: null }],
+  ])('%s not described: a warning (GNP-CONNECTION-SERVICE-PATH-UNKNOWN), never the error nor a pass', (what, opts) => {
+    const plan = job(interfaceEndpoint(oneVpc({ secret: true }), true, opts));
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f.message).toContain(`${what} are unknown`);
+    expect(f.fix).toMatch(/securityGroupIds, subnetIds/);
+  });
+});
+
+describe('the NAT gateway\'s subnet on the way to Secrets Manager and S3', () => {
+  /** Glue in s1, its default route to NAT gateway nat1 in subnet pub (10.0.9.0/24) with ACL natAcl. */
+  const viaNat = (entries: NaclEntrySpec[], opts: { secret?: boolean; s3?: boolean } = {}) => {
+    const m = oneVpc({ secret: opts.secret ?? true });
+    m.subnet('pub', 'v', '10.0.9.0/24', 'us-east-1a', { s3: false }).nat('nat1', 'pub').route('s1-rt', '0.0.0.0/0', 'nat-gateway', 'nat1');
+    if (opts.s3 === false) m.model.gatewayEndpoints.delete('v-s3');
+    return m.nacl('natAcl', 'v', ['pub'], entries).job('etl', ['net1', 'db']);
+  };
+  const open = (egress: boolean): NaclEntrySpec => ({ rule: 200, egress, allow: true, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL });
+
+  test('the NAT subnet\'s ACL admits everything: no finding', () => {
+    const plan = buildPlan(viaNat([open(true), open(false)]).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+
+  test('outbound HTTPS denied from the NAT subnet: GNP-CONNECTION-NO-SECRETS-PATH naming the NAT\'s ACL entry, with the fix', () => {
+    const plan = buildPlan(viaNat([{ rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, open(true), open(false)]).model, { failover: false });
+    const [f] = findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(f.message).toMatch(/network ACL natAcl of NAT gateway nat1's subnet pub denies outbound TCP 443 to the service's public address \(natAcl outbound rule 100/);
+    expect(f.message).toMatch(/assumption/);
+    expect(f.fix).toMatch(/^In natAcl, numbered below the entries that deny them: allow inbound TCP 443 from 10\.0\.1\.0\/24/);
+  });
+
+  test('the Glue subnet -> NAT subnet leg: inbound from the Glue subnet denied: the error', () => {
+    const plan = buildPlan(viaNat([{ rule: 100, egress: false, allow: false, cidr: '10.0.1.0/24', protocol: PROTOCOL_ALL }, open(true), open(false)]).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')[0].message).toMatch(/denies inbound TCP 443 from the Glue subnet 10\.0\.1\.0\/24/);
+  });
+
+  test('replies to the Glue subnet on part of the Linux range only: a warning, not an error', () => {
+    const plan = buildPlan(viaNat([open(false), { rule: 100, egress: true, allow: true, cidr: '10.0.1.0/24', from: 49152, to: 65535 }, { rule: 200, egress: true, allow: true, cidr: '0.0.0.0/0', from: 443 }]).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')[0].message).toMatch(/outbound replies to the Glue subnet/);
+  });
+
+  test('S3 through the NAT (no gateway endpoint) and the NAT subnet denies it: GNP-CONNECTION-S3-ACL on the connection', () => {
+    const plan = buildPlan(viaNat([{ rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, open(true), open(false)], { secret: false, s3: false }).model, { failover: false });
+    const [f] = findings(plan, 'GNP-CONNECTION-S3-ACL');
+    expect(f.message).toMatch(/S3 traffic leaves through a NAT gateway, and the network ACL of the NAT gateway's subnet blocks it/);
+  });
+
+  test('S3 through a gateway endpoint: the NAT subnet\'s ACL does not matter for S3', () => {
+    const plan = buildPlan(viaNat([{ rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, open(true), open(false)], { secret: false }).model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-S3-ACL')).toEqual([]);
+  });
+
+  test('a NAT gateway the inputs do not describe: a warning naming it, not a pass', () => {
+    const m = oneVpc({ secret: true }).route('s1-rt', '0.0.0.0/0', 'nat-gateway', 'nat-0elsewhere').job('etl', ['net1', 'db']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')[0].message).toMatch(/NAT gateway nat-0elsewhere is not described/);
   });
 });
 

@@ -61,3 +61,19 @@ export function glueJob(connections: unknown[], props: Record<string, unknown> =
 }
 
 export const anyResource = resource;
+
+/**
+ * VPC `<name>` (DNS on) with subnet `Sub<suffix>` on its own route table, which carries an S3
+ * gateway endpoint: a Glue-ready network in five resources, keyed `Vpc<suffix>`, `Sub<suffix>`,
+ * `Rt<suffix>`, `Assoc<suffix>`, `S3<suffix>`.
+ */
+export function glueReadyVpc(suffix: string, cidr: string, subnetCidr: string, az: string): Record<string, Resource> {
+  const vpcId = ref(`Vpc${suffix}`);
+  return {
+    [`Vpc${suffix}`]: vpc(cidr, { EnableDnsSupport: true, EnableDnsHostnames: true }),
+    [`Sub${suffix}`]: subnet(vpcId, subnetCidr, az),
+    [`Rt${suffix}`]: routeTable(vpcId),
+    [`Assoc${suffix}`]: association(ref(`Sub${suffix}`), ref(`Rt${suffix}`)),
+    [`S3${suffix}`]: resource('AWS::EC2::VPCEndpoint', { VpcId: vpcId, ServiceName: 'com.amazonaws.us-east-1.s3', RouteTableIds: [ref(`Rt${suffix}`)] }),
+  };
+}

@@ -111,3 +111,39 @@ describe('crawlers, sessions and dev endpoints are planned like jobs', () => {
     expect(text).toContain('Dev endpoint sandbox (Etl/Sandbox)');
   });
 });
+
+describe('a crawler or dev endpoint whose network settings cannot be resolved is planned, UNKNOWN, never skipped', () => {
+  /** A hand-written template: a parameter with no value decides which JDBC target the crawler has. */
+  const template = (crawler: Record<string, unknown>, devEndpoint?: Record<string, unknown>) => ({
+    Parameters: { Source: { Type: 'String', AllowedValues: ['orders', 'billing'] } },
+    Conditions: { Orders: { 'Fn::Equals': [{ Ref: 'Source' }, 'orders'] } },
+    Resources: {
+      Crawler: { Type: 'AWS::Glue::Crawler', Properties: { Name: 'nightly', Role: 'arn:aws:iam::111111111111:role/glue', ...crawler } },
+      ...devEndpoint ? { Sandbox: { Type: 'AWS::Glue::DevEndpoint', Properties: { EndpointName: 'sandbox', RoleArn: 'arn:aws:iam::111111111111:role/glue', ...devEndpoint } } } : {},
+    },
+  });
+  const target = (connection: string) => [{ ConnectionName: connection, Path: 'db/%' }];
+  const planOf = (t: unknown) => buildPlan(buildModel([{ stackName: 'Etl', template: t, region: 'us-east-1' }]), { failover: false });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['Targets chosen by an undecidable condition', { Targets: { 'Fn::If': ['Orders', { JdbcTargets: target('orders') }, { JdbcTargets: target('billing') }] } }],
+    ['a target list chosen by an undecidable condition', { Targets: { JdbcTargets: { 'Fn::If': ['Orders', target('orders'), target('billing')] } } }],
+    ['a target chosen by an undecidable condition', { Targets: { JdbcTargets: [{ 'Fn::If': ['Orders', target('orders')[0], target('billing')[0]] }] } }],
+  ])('%s', (_what, crawler) => {
+    const plan = planOf(template(crawler));
+    expect(plan.jobs.map((j) => [j.kind, j.name, j.candidates.map((c) => c.status)])).toEqual([['crawler', 'nightly', ['unknown']]]);
+    expect(plan.findings.filter((f) => f.ruleId === 'GNP-INPUT-UNRESOLVED').map((f) => f.message))
+      .toContainEqual(expect.stringMatching(/Etl\/Crawler .*Targets.* cannot be resolved .*which connections the crawler uses is unknown/));
+  });
+
+  test('an S3-only crawler is still not planned (it runs outside your VPCs)', () => {
+    expect(planOf(template({ Targets: { S3Targets: [{ Path: 's3://lake/raw/' }] } })).jobs).toEqual([]);
+  });
+
+  test('a dev endpoint\'s security group that cannot be resolved stays, as a group of unknown rules', () => {
+    const model = buildModel([{ stackName: 'Etl', template: template({ Targets: {} }, { SubnetId: 'subnet-0abc', SecurityGroupIds: ['sg-0known', { Ref: 'Source' }] }), region: 'us-east-1' }]);
+    const groups = model.connections.get('Etl/Sandbox#network')!.securityGroupIds;
+    expect(groups).toHaveLength(2);
+    expect(model.securityGroups.get(groups[1])).toMatchObject({ unresolved: expect.stringContaining('parameter Source has no default') });
+  });
+});

@@ -37,8 +37,8 @@ describe('Glue connections and jobs', () => {
     expect(model.connections.get('Jobs/Local')).toMatchObject({ subnetId: 'subnet-0abc', securityGroupIds: ['sg-1'] });
     expect(model.jobs.get('Jobs/Job')).toMatchObject({
       name: { known: true, value: 'etl' },
-      command: 'glueetl',
-      workerType: 'G.1X',
+      command: { known: true, value: 'glueetl' },
+      workerType: { known: true, value: 'G.1X' },
       numberOfWorkers: { known: true, value: 10 },
       maxConcurrentRuns: 3,
       connections: [

@@ -5,6 +5,7 @@ import {
   App, Aspects, NestedStack, Stack, Validations, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { seedNetwork } from '../../examples/seed-network';
 import { GlueNetworkGuard, GuardReporting } from '../../src/cdk/guard';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
 import { planFromFiles } from '../../src/cli/run';
@@ -22,24 +23,6 @@ withoutCdkTemplateCheck();
  * parameters of one nested stack filled from the parent's Fn::GetAtt of the other's outputs).
  * Deploying either gives the same network, so the plans must be the same.
  */
-
-/** VPC A holds the job's first connection; VPC B, not peered with A, holds the MySQL store. */
-class Network extends Construct {
-  readonly vpc: ec2.Vpc;
-  readonly glueGroup: ec2.SecurityGroup;
-  constructor(scope: Construct, id: string, cidr: string) {
-    super(scope, id);
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-    });
-    this.glueGroup = new ec2.SecurityGroup(this, 'GlueGroup', { vpc: this.vpc, description: 'Glue ENIs and the store' });
-    this.glueGroup.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
-  }
-}
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -65,8 +48,9 @@ function etlApp(options: { nested: boolean; outdir: string; assetMetadata?: bool
     storeScope = new Stack(app, 'NetworkB', { env: ENV });
     etlScope = new Stack(app, 'Etl', { env: ENV });
   }
-  const a = new Network(networkScope, 'Net', '10.1.0.0/16');
-  const b = new Network(storeScope, 'Net', '10.2.0.0/16');
+  // VPC A holds the job's first connection; VPC B, not peered with A, holds the MySQL store.
+  const a = seedNetwork(new Construct(networkScope, 'Net'), '10.1.0.0/16');
+  const b = seedNetwork(new Construct(storeScope, 'Net'), '10.2.0.0/16');
   const mysql = new rds.DatabaseInstance(storeScope, 'Mysql', {
     engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_39 }),
     vpc: b.vpc,

@@ -7,6 +7,7 @@
  */
 import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import { anyResource, association, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
 import { buildPlan, Verdict } from '../../src/engine';
 import { buildModel, TemplateInput } from '../../src/ingest';
@@ -421,5 +422,110 @@ describe('PubliclyAccessible that cannot be resolved', () => {
     const model = modelOfTemplate(changed((r) => { r.Db.Properties.PubliclyAccessible = true; }));
     expect(model.dataStores.get('App/Db')).toMatchObject({ publiclyAccessible: true });
     expect(model.dataStores.get('App/Db')!.publiclyAccessibleUnknown).toBeUndefined();
+  });
+});
+
+describe('a job whose kind or size cannot be resolved: what depends on it is UNKNOWN, never glueetl by default', () => {
+  /** The app with the job given these properties (and the Glue subnet this CIDR). */
+  const withJob = (job: Record<string, unknown>, glueCidr?: string) => changed((r) => {
+    Object.assign(r.Job.Properties, job);
+    for (const [key, value] of Object.entries(job)) if (value === undefined) delete r.Job.Properties[key];
+    if (glueCidr) r.SubA.Properties.CidrBlock = glueCidr;
+  });
+  const command = (name: unknown) => ({ Name: name, ScriptLocation: 's3://bucket/etl.py' });
+
+  describe('Command.Name decides whether the job runs in a VPC (a Ray job does not)', () => {
+    test.each<[string, unknown, Verdict]>([
+      ['glueetl', 'glueetl', 'REACHABLE'],
+      ['gluestreaming', 'gluestreaming', 'REACHABLE'],
+      ['pythonshell', 'pythonshell', 'REACHABLE'],
+      ['glueray', 'glueray', 'UNREACHABLE'],
+      ['a parameter given no value', UNRESOLVED, 'UNKNOWN'],
+    ])('Command.Name %s', (_what, name, verdict) => {
+      expect(verdictOf(withJob({ Command: command(name) }))).toBe(verdict);
+    });
+
+    test('the unknown kind is named in a GNP-JOB-KIND-UNKNOWN warning that says how to give it, and the parameter once', () => {
+      const { ruleIds, messages } = planOf(withJob({ Command: command(UNRESOLVED) }));
+      expect(ruleIds).toContain('GNP-JOB-KIND-UNKNOWN');
+      expect(ruleIds).not.toContain('GNP-RAY-VPC');
+      expect(messages.find((m) => m.startsWith('The kind of job etl is unknown'))).toMatch(/parameter NotGiven has no default.*Ray job \(glueray\) does not run in your VPCs/);
+      expect(messages.filter((m) => m.includes('Parameter NotGiven'))).toHaveLength(1);
+      const plan = buildPlan(modelOfTemplate(withJob({ Command: command(UNRESOLVED) })), { failover: false });
+      const store = plan.jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn')!;
+      expect(store.explanations.map((e) => e.code)).toContain('JOB_KIND_UNKNOWN');
+      expect(plan.findings.concat(plan.jobs[0].findings).find((f) => f.ruleId === 'GNP-JOB-KIND-UNKNOWN')?.fix).toMatch(/glueetl, gluestreaming, pythonshell, glueray.*--parameters Key=Value/);
+    });
+
+    test.each<[string, Record<string, unknown>]>([
+      ['no Command', { Command: undefined }],
+      ['a Command without Name (AWS documents no default)', { Command: { ScriptLocation: 's3://bucket/etl.py' } }],
+      ['a Command.Name that is no job kind', { Command: command('spark') }],
+      ['a Command that is not an object', { Command: 'glueetl' }],
+    ])('%s: UNKNOWN, with the value named', (_what, job) => {
+      const { verdict, ruleIds, messages } = planOf(withJob(job));
+      expect(verdict).toBe('UNKNOWN');
+      expect(ruleIds).toEqual(expect.arrayContaining(['GNP-JOB-KIND-UNKNOWN', 'GNP-INPUT-UNRESOLVED']));
+      expect(messages).toContainEqual(expect.stringMatching(/App\/Job \(AWS::Glue::Job\): Command\.Name: /));
+    });
+
+    test('a Ray job stays UNREACHABLE whatever else is unknown: unknown kind does not turn UNREACHABLE into REACHABLE', () => {
+      const blocked = withJob({ Command: command(UNRESOLVED) });
+      blocked.Resources.DbIngress.Properties.FromPort = 3306;
+      blocked.Resources.DbIngress.Properties.ToPort = 3306;
+      expect(verdictOf(blocked)).toBe('UNREACHABLE');
+    });
+  });
+
+  describe('the kind and the workers decide how many ENIs a run needs (/28: 11 free addresses)', () => {
+    const workers = (count: unknown, type: unknown = 'G.1X') => ({ WorkerType: type, NumberOfWorkers: count });
+
+    test.each<[string, Record<string, unknown>, Verdict, string | undefined]>([
+      ['a Spark job of 9 G.1X workers (11 ENIs) fits', { Command: command('glueetl'), ...workers(9) }, 'REACHABLE', undefined],
+      ['a Spark job of 20 G.1X workers (22 ENIs) does not', { Command: command('glueetl'), ...workers(20) }, 'UNREACHABLE', 'GNP-SUBNET-TOO-SMALL'],
+      ['a Python shell job uses 1 ENI', { Command: command('pythonshell'), WorkerType: undefined, NumberOfWorkers: undefined, MaxCapacity: 0.0625 }, 'REACHABLE', undefined],
+      ['an unknown kind with 20 workers: 1 ENI (Python shell) to 22', { Command: command(UNRESOLVED), ...workers(20) }, 'UNKNOWN', 'GNP-SUBNET-CAPACITY-UNKNOWN'],
+      ['an unresolved number of workers is not Glue\'s default 10 DPUs', { Command: command('glueetl'), ...workers(UNRESOLVED) }, 'UNKNOWN', 'GNP-SUBNET-CAPACITY-UNKNOWN'],
+      ['an unresolved worker type with 10 workers: 11 (Standard) or 12 ENIs', { Command: command('glueetl'), ...workers(10, UNRESOLVED) }, 'UNKNOWN', 'GNP-SUBNET-CAPACITY-UNKNOWN'],
+      ['an unresolved worker type with 9 workers: 10 or 11 ENIs, both fit', { Command: command('glueetl'), ...workers(9, UNRESOLVED) }, 'REACHABLE', undefined],
+      ['an unresolved MaxCapacity', { Command: command('glueetl'), WorkerType: undefined, NumberOfWorkers: undefined, MaxCapacity: UNRESOLVED }, 'UNKNOWN', 'GNP-SUBNET-CAPACITY-UNKNOWN'],
+    ])('%s', (_what, job, verdict, ruleId) => {
+      const { verdict: got, ruleIds } = planOf(withJob(job, '10.1.1.0/28'));
+      expect(got).toBe(verdict);
+      if (ruleId) expect(ruleIds).toContain(ruleId);
+      if (verdict !== 'UNREACHABLE') expect(ruleIds).not.toContain('GNP-SUBNET-TOO-SMALL');
+    });
+
+    test('the capacity warning says what a run may need and where', () => {
+      const { messages } = planOf(withJob({ Command: command('glueetl'), ...workers(UNRESOLVED) }, '10.1.1.0/28'));
+      expect(messages).toContainEqual(expect.stringMatching(/^Job etl: Glue selects connection glue-net, where App\/SubA \(10\.1\.1\.0\/28\) has 11 free addresses, and one run needs 1 or more ENIs \(NumberOfWorkers is unknown: stack App: parameter NotGiven/));
+    });
+  });
+
+  describe('from a CDK app', () => {
+    withoutCdkTemplateCheck();
+    test('a CfnJob whose command name is a CfnParameter: UNKNOWN until the parameter is given', () => {
+      const app = new App();
+      const stack = new Stack(app, 'App', { env: { region: 'us-east-1', account: '111111111111' } });
+      const kind = new CfnParameter(stack, 'JobKind', { type: 'String', allowedValues: ['glueetl', 'glueray'] });
+      for (const [logicalId, resource] of Object.entries<any>(peeredApp().Resources)) {
+        if (logicalId === 'Job') continue;
+        new CfnResource(stack, logicalId, { type: resource.Type, properties: resource.Properties }).overrideLogicalId(logicalId);
+      }
+      new glue.CfnJob(stack, 'Job', {
+        name: 'etl',
+        role: 'arn:aws:iam::111111111111:role/glue',
+        command: { name: kind.valueAsString, scriptLocation: 's3://bucket/etl.py' },
+        connections: { connections: [{ Ref: 'GlueConn' } as any, { Ref: 'DbConn' } as any] },
+        workerType: 'G.1X',
+        numberOfWorkers: 2,
+      }).overrideLogicalId('Job');
+      const template = app.synth().getStackByName('App').template;
+      expect(verdictOf(template)).toBe('UNKNOWN');
+      const given = (value: string) => buildPlan(buildModel([{ stackName: 'App', template, region: 'us-east-1', account: '111111111111', givenParameters: { JobKind: value } }]), { failover: false })
+        .jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn')?.verdict;
+      expect(given('glueetl')).toBe('REACHABLE');
+      expect(given('glueray')).toBe('UNREACHABLE');
+    });
   });
 });

@@ -530,7 +530,7 @@ export interface SelectionOracleResult {
 export function oracleSelection(model: NetworkModel, jobId: string, failedZones: readonly string[]): SelectionOracleResult {
   const job = model.jobs.get(jobId)!;
   const workers = job.numberOfWorkers?.known ? job.numberOfWorkers.value : 10;
-  const demand = workers + (job.workerType === 'Standard' ? 1 : 2);
+  const demand = workers + (job.workerType?.known && job.workerType.value === 'Standard' ? 1 : 2);
   for (const ref of job.connections) {
     const connection = ref.connectionId ? model.connections.get(ref.connectionId) : undefined;
     if (!connection?.subnetId) continue;

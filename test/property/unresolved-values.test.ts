@@ -72,3 +72,33 @@ describe('an unresolvable value never flips a verdict between REACHABLE and UNRE
     expect(tally.UNREACHABLE ?? 0).toBeGreaterThan(NUM_RUNS / 10);
   });
 });
+
+describe('the job\'s own settings: an unresolvable kind or size never flips a verdict either', () => {
+  const JOB_RUNS = propertyRuns('UNRESOLVED_JOB', 150);
+  const JOB_SEED = propertySeed('UNRESOLVED_JOB', 1312);
+
+  test(`Command.Name, WorkerType or NumberOfWorkers of a random job (${JOB_RUNS} runs)`, () => {
+    const tally: Record<string, number> = {};
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const template = templateOf(drawTopology(g));
+        // A Ray job reaches nothing in a VPC; a Python shell job needs 1 ENI; a Spark job one per
+        // worker plus 2 (the drawn subnets go down to /28, 11 free addresses).
+        const job = template.Resources.job.Properties;
+        job.Command.Name = g(fc.constantFrom, 'glueetl', 'gluestreaming', 'pythonshell', 'glueray');
+        job.NumberOfWorkers = g(fc.constantFrom, 2, 10, 30);
+        job.WorkerType = g(fc.constantFrom, 'G.1X', 'Standard');
+        const paths = valuePaths(template).filter((p) => p[0] === 'job' && ['Command', 'WorkerType', 'NumberOfWorkers'].includes(String(p[2])));
+        const change = { value: paths[g(fc.integer, { min: 0, max: paths.length - 1 })] };
+        const before = verdicts(template);
+        const after = verdicts(apply(template, change));
+        for (const v of before.values()) tally[v] = (tally[v] ?? 0) + 1;
+        const flipped = flips(before, after);
+        if (flipped.length) throw new Error(`${JSON.stringify(change)} flips ${flipped.join(', ')}\ntemplate: ${JSON.stringify(template)}`);
+      }),
+      { numRuns: JOB_RUNS, seed: JOB_SEED },
+    );
+    expect(tally.REACHABLE ?? 0).toBeGreaterThan(JOB_RUNS / 10);
+    expect(tally.UNREACHABLE ?? 0).toBeGreaterThan(JOB_RUNS / 10);
+  });
+});

@@ -32,7 +32,7 @@ async function collect(pages: Pages, key: string): Promise<any[]> {
 }
 
 /** Why a part could not be read; throws InputError when nothing can be read at all. */
-function classify(call: string, error: any): string {
+export function classify(call: string, error: any): string {
   const name = String(error?.name ?? error?.Code ?? 'Error');
   const message = String(error?.message ?? error).split('\n')[0];
   const code = error?.code ?? error?.cause?.code ?? error?.$metadata?.code;
