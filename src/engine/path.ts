@@ -1,11 +1,11 @@
-import { Subnet } from '../model';
-import { checkAcl, checkReplies } from './network-acls';
+import { NetworkAcl, PortRange, Subnet } from '../model';
+import { AclCheck, checkAcl, checkReplies, ReplyCheck } from './network-acls';
 import { Explanation, Hop, PathTrace, Verdict } from './plan';
 import { Endpoint, traceRouting } from './routing';
 import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
-import { formatRange } from '../model/cidr';
+import { AddressRange, formatRange } from '../model/cidr';
 
 /** The Glue side of a path: the selected connection's subnet and security groups. */
 export interface EniSide {
@@ -37,6 +37,46 @@ function unknownPath(eni: EniSide, store: StoreSide, component: string, reason: 
     hops: [{ kind: 'subnet', direction: 'forward', component, verdict: 'UNKNOWN', detail: reason }],
     explanations: [{ code: 'UNKNOWN_SUBNET', component, message: reason, fix: 'Describe the subnet and its VPC in the templates or the --facts file.', unknown: true }],
   };
+}
+
+/**
+ * The ACL judgements of one topology's paths, by ACL and then by what else they depend on: the
+ * paths of different stores (groups, ports, addresses) between the same subnets ask the same
+ * ACLs the same questions. The results (hops, explanations) are shared read-only, as whole traces
+ * already are.
+ */
+interface AclMemo {
+  readonly checks: Map<NetworkAcl, Map<string, AclCheck>>;
+  readonly replies: Map<NetworkAcl | undefined, Map<NetworkAcl | undefined, Map<string, ReplyCheck>>>;
+}
+const aclMemos = new WeakMap<Topology, AclMemo>();
+
+function aclMemoOf(topo: Topology): AclMemo {
+  let memo = aclMemos.get(topo);
+  if (!memo) aclMemos.set(topo, memo = { checks: new Map(), replies: new Map() });
+  return memo;
+}
+
+function checkAclOnce(topo: Topology, acl: NetworkAcl, egress: boolean, remote: AddressRange, ports: PortRange, purpose: string, direction: 'forward' | 'return'): AclCheck {
+  const { checks } = aclMemoOf(topo);
+  let byQuestion = checks.get(acl);
+  if (!byQuestion) checks.set(acl, byQuestion = new Map());
+  const key = `${egress}|${remote.first}|${remote.last}|${ports.from}|${ports.to}|${direction}|${purpose}`;
+  let check = byQuestion.get(key);
+  if (!check) byQuestion.set(key, check = checkAcl(acl, egress, remote, ports, purpose, direction));
+  return check;
+}
+
+function checkRepliesOnce(topo: Topology, storeAcl: NetworkAcl | undefined, eniAcl: NetworkAcl | undefined, eniRange: AddressRange, storeRange: AddressRange): ReplyCheck {
+  const { replies } = aclMemoOf(topo);
+  let byEniAcl = replies.get(storeAcl);
+  if (!byEniAcl) replies.set(storeAcl, byEniAcl = new Map());
+  let byRanges = byEniAcl.get(eniAcl);
+  if (!byRanges) byEniAcl.set(eniAcl, byRanges = new Map());
+  const key = `${eniRange.first}|${eniRange.last}|${storeRange.first}|${storeRange.last}`;
+  let check = byRanges.get(key);
+  if (!check) byRanges.set(key, check = checkReplies(storeAcl, eniAcl, eniRange, storeRange));
+  return check;
 }
 
 /**
@@ -91,7 +131,7 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
         explanations.push({ code: 'UNKNOWN_ACL_RULES', component: '?', message: acl.reason, fix: 'Describe the network ACL.', unknown: true });
         continue;
       }
-      const result = checkAcl(acl.value, egressRule, remote, ports, purpose, direction);
+      const result = checkAclOnce(topo, acl.value, egressRule, remote, ports, purpose, direction);
       hops.push(result.hop);
       if (result.explanation) explanations.push(result.explanation);
     }
@@ -116,16 +156,23 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     explanations.push(...back.explanations);
     const srcAcl = topo.effectiveNetworkAcl(eni.subnet);
     const dstAcl = topo.effectiveNetworkAcl(store.subnet);
-    const replies = checkReplies(dstAcl.known ? dstAcl.value : undefined, srcAcl.known ? srcAcl.value : undefined, from.range, to.range);
+    const replies = checkRepliesOnce(topo, dstAcl.known ? dstAcl.value : undefined, srcAcl.known ? srcAcl.value : undefined, from.range, to.range);
     hops.push(...replies.hops);
     explanations.push(...replies.explanations);
     assumption = replies.assumption;
   }
 
-  const verdict = worst(hops.map((h) => h.verdict));
+  let verdict: Verdict = 'REACHABLE';
+  for (const h of hops) {
+    if (h.verdict === 'UNREACHABLE') {
+      verdict = 'UNREACHABLE';
+      break;
+    }
+    if (h.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
+  }
   // Blocking explanations first, unknowns after; an UNREACHABLE path does not also list the
   // unknowns that cannot change its verdict... but they are still worth fixing, so keep them.
-  explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
+  if (explanations.length > 1) explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
   return assumption
     ? { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations, assumptions: [assumption] }
     : { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations };

@@ -86,7 +86,12 @@ function tracePathOnce(topo: Topology, eni: EniSide, storeSubnet: Subnet, locate
 
 function finding(rule: RuleDefinition, source: Finding['source'], message: string, fix: string, jobId?: string): Finding {
   // Internal markers of unresolved template values never reach a message.
-  return { ruleId: rule.id, severity: rule.severity, source, message: describeAddress(message), fix: describeAddress(fix), jobId };
+  return { ruleId: rule.id, severity: rule.severity, source, message: withoutMarkers(message), fix: withoutMarkers(fix), jobId };
+}
+
+/** `describeAddress`, without its two scans of the (mostly long, marker-free) text when it has no marker. */
+function withoutMarkers(text: string): string {
+  return text.includes('{{') ? describeAddress(text) : text;
 }
 
 /** Builds the plan: Glue's selection replayed per job, every store traced, what-ifs, findings. */
@@ -234,7 +239,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       if (key !== undefined && !azDown.has(key)) azs.add(key);
     }
     for (const az of azs) {
-      const down = new Set(azDown).add(az);
+      const down = failedZones(azDown, az);
       const alt = selectConnection(topo, job, down);
       // When the failed AZ leaves Glue's choice as it was, the stores' paths are those already
       // traced (planStores depends on nothing else): reuse them rather than trace them again.
@@ -311,6 +316,19 @@ function fixesOf(topo: Topology, stores: DataStorePlan[]): string[] {
   return dedupe(fixes);
 }
 
+/**
+ * `azDown` and one more failed zone, as a set shared read-only by every job's what-if of that
+ * zone (selection only reads it), rather than a new set per job and zone.
+ */
+const failedZoneSets = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
+function failedZones(azDown: ReadonlySet<string>, az: string): ReadonlySet<string> {
+  let byZone = failedZoneSets.get(azDown);
+  if (!byZone) failedZoneSets.set(azDown, byZone = new Map());
+  let down = byZone.get(az);
+  if (!down) byZone.set(az, down = new Set(azDown).add(az));
+  return down;
+}
+
 function planStores(topo: Topology, job: GlueJob, selection: Selection): DataStorePlan[] {
   const plans: DataStorePlan[] = [];
   for (const ref of job.connections) {
@@ -366,8 +384,8 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     let verdict: Verdict = 'REACHABLE';
     for (const located of locatedList) {
       const one = planLocated(topo, connection, eni, located);
-      paths.push(...one.paths);
-      extra.push(...one.explanations);
+      for (const p of one.paths) paths.push(p);
+      for (const e of one.explanations) extra.push(e);
       if (one.verdict === 'UNREACHABLE' || verdict === 'UNREACHABLE') verdict = 'UNREACHABLE';
       else if (one.verdict === 'UNKNOWN') verdict = 'UNKNOWN';
     }
@@ -450,6 +468,8 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
 
 /** Blocking explanations first, then unknowns, each once (by code and component). */
 function mergeExplanations(first: Explanation[], more: Explanation[]): Explanation[] {
+  // `first` (from dedupeExplanations) is already blocking first and once per code and component.
+  if (!more.length) return first;
   const seen = new Set(first.map((e) => `${e.code}|${e.component}`));
   const all = [...first];
   for (const e of more) {

@@ -58,7 +58,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     const name = nameOf(connection);
     const jobsText = `job${entry.jobs.length > 1 ? 's' : ''} ${entry.jobs.join(', ')}`;
 
-    const s3 = s3AclOnPath(topo, subnet, vpc.value);
+    const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
     const s3Nat = s3ViaNat(topo, subnet, vpc.value);
     if (s3Nat.outcome === 'blocked') {
       add(RULES.s3PathAcl, connection,
@@ -99,8 +99,25 @@ function nameOf(connection: GlueConnection): string {
   return connectionName(connection);
 }
 
+type S3AclOutcome = { outcome: Outcome; why: string; aclId: string };
+
+/**
+ * `s3AclOnPath` by subnet, per topology: the connections of a subnet share its ACL's judgement,
+ * which walks every entry of the ACL for every public range (a tenth of planning a large app
+ * when judged again for each connection).
+ */
+const s3AclMemos = new WeakMap<Topology, Map<Subnet, S3AclOutcome>>();
+
+function s3AclOnPathOnce(topo: Topology, subnet: Subnet, vpc: Vpc): S3AclOutcome {
+  let bySubnet = s3AclMemos.get(topo);
+  if (!bySubnet) s3AclMemos.set(topo, bySubnet = new Map());
+  let outcome = bySubnet.get(subnet);
+  if (!outcome) bySubnet.set(subnet, outcome = s3AclOnPath(topo, subnet, vpc));
+  return outcome;
+}
+
 /** The S3 traffic (HTTPS to S3's public addresses, replies back) through the subnet's ACL. */
-function s3AclOnPath(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; aclId: string } {
+function s3AclOnPath(topo: Topology, subnet: Subnet, vpc: Vpc): S3AclOutcome {
   if (s3PathOnce(topo, subnet, vpc).status !== 'ok') return { outcome: 'pass', why: '', aclId: '' };
   const acl = topo.effectiveNetworkAcl(subnet);
   if (!acl.known) return { outcome: 'unknown', why: acl.reason, aclId: '?' };

@@ -15,11 +15,17 @@ type JsonPath = readonly (string | number)[];
 /**
  * Called for each value inside an object or array: `path` ends with the member name or element
  * index, `offset` is where the member's key (or the element) starts, `text` the value when it is a
- * string.
+ * string. `path` is the walker's own stack, valid only during the call (a visitor copies what it keeps).
  */
 type JsonVisitor = (path: JsonPath, offset: number, text: string | undefined) => void;
 
 class MalformedJson extends Error {}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Characters JSON does not allow unescaped in a string. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f]/;
 
 /**
  * A small position-aware JSON reader: it only walks the structure and reports where each key
@@ -39,14 +45,15 @@ class JsonWalker {
   }
 
   private skipWhitespace(): void {
-    while (this.index < this.text.length) {
-      const c = this.text[this.index];
-      if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') return;
+    const text = this.text;
+    while (this.index < text.length) {
+      const c = text.charCodeAt(this.index);
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return;
       this.index++;
     }
   }
 
-  private value(path: JsonPath): string | undefined {
+  private value(path: (string | number)[]): string | undefined {
     this.skipWhitespace();
     const c = this.text[this.index];
     if (c === '{') this.object(path);
@@ -56,7 +63,7 @@ class JsonWalker {
     return undefined;
   }
 
-  private object(path: JsonPath): void {
+  private object(path: (string | number)[]): void {
     this.index++; // {
     this.skipWhitespace();
     if (this.text[this.index] === '}') {
@@ -70,18 +77,21 @@ class JsonWalker {
       const key = this.string();
       this.skipWhitespace();
       if (this.text[this.index++] !== ':') throw new MalformedJson();
-      const memberPath = [...path, key];
+      // One path array for the whole walk, grown and shrunk as it descends: a copy per member
+      // was most of what walking a large template allocated.
+      path.push(key);
       this.skipWhitespace();
       // Report the member before descending, so a visitor sees a container before its contents.
-      const isString = this.text[this.index] === '"';
-      if (!isString) this.visit(memberPath, keyOffset, undefined);
-      const text = this.value(memberPath);
-      if (isString) this.visit(memberPath, keyOffset, text);
+      const isString = this.text.charCodeAt(this.index) === QUOTE;
+      if (!isString) this.visit(path, keyOffset, undefined);
+      const text = this.value(path);
+      if (isString) this.visit(path, keyOffset, text);
+      path.pop();
       if (this.separator('}')) return;
     }
   }
 
-  private array(path: JsonPath): void {
+  private array(path: (string | number)[]): void {
     this.index++; // [
     this.skipWhitespace();
     if (this.text[this.index] === ']') {
@@ -90,12 +100,13 @@ class JsonWalker {
     }
     for (let i = 0; ; i++) {
       this.skipWhitespace();
-      const elementPath = [...path, i];
+      path.push(i);
       const offset = this.index;
-      const isString = this.text[this.index] === '"';
-      if (!isString) this.visit(elementPath, offset, undefined);
-      const text = this.value(elementPath);
-      if (isString) this.visit(elementPath, offset, text);
+      const isString = this.text.charCodeAt(this.index) === QUOTE;
+      if (!isString) this.visit(path, offset, undefined);
+      const text = this.value(path);
+      if (isString) this.visit(path, offset, text);
+      path.pop();
       if (this.separator(']')) return;
     }
   }
@@ -110,18 +121,28 @@ class JsonWalker {
   }
 
   private string(): string {
+    const text = this.text;
     const start = this.index;
+    let escaped = false;
     this.index++; // opening quote
-    while (this.index < this.text.length) {
-      const c = this.text[this.index];
-      if (c === '\\') {this.index += 2;} else if (c === '"') {
+    while (this.index < text.length) {
+      const c = text.charCodeAt(this.index);
+      if (c === BACKSLASH) {
+        escaped = true;
+        this.index += 2;
+      } else if (c === QUOTE) {
         this.index++;
+        // JSON.parse decodes escapes and rejects what JSON does not allow in a string (control
+        // characters); a string with neither is its own text.
+        if (!escaped && !CONTROL.test(text.slice(start + 1, this.index - 1))) return text.slice(start + 1, this.index - 1);
         try {
-          return JSON.parse(this.text.slice(start, this.index));
+          return JSON.parse(text.slice(start, this.index));
         } catch {
           throw new MalformedJson();
         }
-      } else {this.index++;}
+      } else {
+        this.index++;
+      }
     }
     throw new MalformedJson();
   }
