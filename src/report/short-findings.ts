@@ -39,7 +39,7 @@ export class Narration {
 
   /** The text without the ENI-placement sentence and without the "why" sentences said before. */
   tell(text: string): string {
-    const parts = sentencesOf(text);
+    const parts = sentences(text);
     const kept: string[] = [];
     parts.forEach((sentence, index) => {
       if (sentence === GLUE_ENI_PLACEMENT) {
