@@ -74,8 +74,12 @@ async function createWorld(): Promise<void> {
   // A Secrets Manager interface endpoint (no connection keeps a secret: it changes no verdict).
   world.endpointGroup = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: world.glueVpc, GroupName: 'endpoint', Description: 'endpoint' }))).GroupId!;
   world.secretsEndpoint = (await ec2.send(new CreateVpcEndpointCommand({
-    VpcId: world.glueVpc, ServiceName: 'com.amazonaws.us-east-1.secretsmanager', VpcEndpointType: 'Interface',
-    PrivateDnsEnabled: true, SubnetIds: [world.glueSubnet], SecurityGroupIds: [world.endpointGroup],
+    VpcId: world.glueVpc,
+    ServiceName: 'com.amazonaws.us-east-1.secretsmanager',
+    VpcEndpointType: 'Interface',
+    PrivateDnsEnabled: true,
+    SubnetIds: [world.glueSubnet],
+    SecurityGroupIds: [world.endpointGroup],
   }))).VpcEndpoint!.VpcEndpointId!;
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: world.dbGroup, ...dbRule }));
   const connection = async (name: string, subnetId: string, groupId: string, url?: string) => glue.send(new CreateConnectionCommand({

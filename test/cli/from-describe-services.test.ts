@@ -119,8 +119,12 @@ function template(world: World): Record<string, Resource> {
     EndpointSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'endpoint', VpcId: ref('Vpc'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' }] }),
     ...(world.endpoint ? {
       Secrets: r('AWS::EC2::VPCEndpoint', {
-        VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.secretsmanager' },
-        PrivateDnsEnabled: world.endpoint.privateDns, SubnetIds: [ref('SubnetA'), ref('SubnetB')], SecurityGroupIds: [getAtt('EndpointSg', 'GroupId')],
+        VpcId: ref('Vpc'),
+        VpcEndpointType: 'Interface',
+        ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.secretsmanager' },
+        PrivateDnsEnabled: world.endpoint.privateDns,
+        SubnetIds: [ref('SubnetA'), ref('SubnetB')],
+        SecurityGroupIds: [getAtt('EndpointSg', 'GroupId')],
       }),
     } : {}),
     Net: glueConnection('net', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], {}, 'NETWORK'),
@@ -165,8 +169,14 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     cli('--from-describe', out, '--write-facts', 'account.json', '--format', 'json', '--no-failover');
     const facts = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
     expect(facts.gatewayEndpoints.find((e: any) => e.id === 'vpce-0secrets')).toEqual({
-      id: 'vpce-0secrets', vpcId: 'vpc-0a', service: 'secretsmanager', type: 'Interface', routeTableIds: [],
-      privateDnsEnabled: true, securityGroupIds: ['sg-0endpoint'], subnetIds: ['subnet-0a', 'subnet-0b'],
+      id: 'vpce-0secrets',
+      vpcId: 'vpc-0a',
+      service: 'secretsmanager',
+      type: 'Interface',
+      routeTableIds: [],
+      privateDnsEnabled: true,
+      securityGroupIds: ['sg-0endpoint'],
+      subnetIds: ['subnet-0a', 'subnet-0b'],
     });
     expect(facts.connections.find((c: any) => c.name === 'orders').secretId).toBe('orders-credentials');
   });

@@ -1,5 +1,6 @@
 import {
-  account, allTraffic, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint, apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
+  account, allTraffic, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint,
+  apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
 } from './api-builders';
 import { buildPlan } from '../../../src/engine';
 import { buildModel, parseFacts } from '../../../src/ingest';
@@ -242,8 +243,14 @@ describe('DescribeVpcEndpoints: interface endpoints', () => {
   it('keeps PrivateDnsEnabled, Groups[].GroupId and SubnetIds; the service by its short name', () => {
     const facts = withEndpoint(apiInterfaceEndpoint('vpce-0sm', 'vpc-0glue', 'secretsmanager', { privateDns: true, groups: ['sg-0glue'], subnets: ['subnet-0glue'] }));
     expect(facts.gatewayEndpoints!.find((e) => e.id === 'vpce-0sm')).toEqual({
-      id: 'vpce-0sm', vpcId: 'vpc-0glue', service: 'secretsmanager', type: 'Interface', routeTableIds: [],
-      privateDnsEnabled: true, securityGroupIds: ['sg-0glue'], subnetIds: ['subnet-0glue'],
+      id: 'vpce-0sm',
+      vpcId: 'vpc-0glue',
+      service: 'secretsmanager',
+      type: 'Interface',
+      routeTableIds: [],
+      privateDnsEnabled: true,
+      securityGroupIds: ['sg-0glue'],
+      subnetIds: ['subnet-0glue'],
     });
   });
 
