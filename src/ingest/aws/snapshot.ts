@@ -3,6 +3,7 @@ import {
   FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering,
   FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc,
 } from '../facts';
+import { secretAndKafkaOf, SECRET_PROPERTIES } from '../glue';
 import { accountDataStores, AccountStoreParts, StoreConnection } from './stores';
 import { AccountTransitParts, transitFacts } from './transit';
 
@@ -75,8 +76,6 @@ export interface ToFactsOptions {
 }
 
 const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL'];
-/** Connection properties naming a Secrets Manager secret Glue reads at run time (as src/ingest/glue.ts). */
-const SECRET_PROPERTIES = ['SECRET_ID', 'KAFKA_SASL_SCRAM_SECRETS_ARN'];
 
 /** Route target kinds by the id field DescribeRouteTables fills (first match wins). */
 const ROUTE_TARGETS: readonly (readonly [string, FactsRoute['target']['kind'], string?])[] = [
@@ -297,6 +296,8 @@ function connectionFacts(connection: any): FactsConnection {
   const groups = list(physical.SecurityGroupIdList).filter((id) => str(id));
   // The secret Glue reads from the ENIs' subnet at run time (the Secrets Manager path).
   const secret = SECRET_PROPERTIES.map((name) => str(properties[name])).find(Boolean) ?? str(connection.AuthenticationConfiguration?.SecretArn);
+  // A Kafka connection's client authentication, read as the template reader reads it (it sets the MSK port).
+  const { kafkaAuthentication } = secretAndKafkaOf(properties);
   return {
     name: String(connection.Name),
     connectionType: str(connection.ConnectionType) ?? 'UNKNOWN',
@@ -305,6 +306,7 @@ function connectionFacts(connection: any): FactsConnection {
     ...(str(physical.AvailabilityZone) ? { availabilityZone: physical.AvailabilityZone } : {}),
     ...(key ? { address: properties[key] } : {}),
     ...(secret ? { secretId: secret } : {}),
+    ...(kafkaAuthentication ? { kafkaAuthentication } : {}),
   };
 }
 

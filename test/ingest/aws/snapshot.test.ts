@@ -298,6 +298,16 @@ describe('GetConnections: the secret Glue reads', () => {
     ];
     expect(factsOf({ ...account(), connections: withSecret }).connections!.map((c) => c.secretId)).toEqual(['creds', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:dw']);
   });
+
+  it("a Kafka connection's KAFKA_SASL_MECHANISM / KAFKA_SSL_ENABLED become its authentication, which sets the MSK port", () => {
+    const connections = account().connections!;
+    const kafka = (properties: Record<string, string>) => ({ ...connections[0], ConnectionType: 'KAFKA', ConnectionProperties: { KAFKA_BOOTSTRAP_SERVERS: 'b-1.msk.example:9098', ...properties } });
+    const auth = (properties: Record<string, string>) => factsOf({ ...account(), connections: [kafka(properties)] }).connections![0].kafkaAuthentication;
+    expect(auth({ KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' })).toBe('iam');
+    expect(auth({ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_SCRAM_SECRETS_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:k' })).toBe('sasl-scram');
+    expect(auth({ KAFKA_SSL_ENABLED: 'true' })).toBe('tls');
+    expect(auth({})).toBeUndefined();
+  });
 });
 
 describe('security group rules the API lists', () => {
