@@ -9,8 +9,7 @@ import {
   DescribeVpcEndpointsCommand, DescribeVpcPeeringConnectionsCommand, DescribeVpcsCommand, EC2Client, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateJobCommand, DeleteJobCommand, GetConnectionsCommand, GetJobsCommand, GlueClient } from '@aws-sdk/client-glue';
-import { Moto, startMoto, useEmulator } from './moto';
-import { runCliAsync } from '../../src/cli/run';
+import { cliIn, Moto, startMoto, useEmulator } from './moto';
 
 /**
  * `--compare` (issue 16 point 5) against a real AWS API emulator: the app's template (its job
@@ -23,12 +22,7 @@ let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCliAsync(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: dir });
-  return { code, stdout, stderr };
-}
+const cli = cliIn(() => dir);
 
 const sshRule = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
 const JDBC_URL = 'jdbc:postgresql://10.50.1.10:5432/dw';

@@ -8,8 +8,7 @@ import {
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
 import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateClusterCommand, CreateClusterSubnetGroupCommand, RedshiftClient } from '@aws-sdk/client-redshift';
-import { Moto, startMoto, useEmulator, withFaults } from './moto';
-import { runCliAsync } from '../../src/cli/run';
+import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
 
 /**
  * The same world twice: once as an app's template, once created through the AWS APIs in a real
@@ -30,12 +29,7 @@ let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCliAsync(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: dir });
-  return { code, stdout, stderr };
-}
+const cli = cliIn(() => dir);
 
 /** Per job: the selected connection and every JDBC store's verdict (glue-net's store left out, see above). */
 const verdicts = (json: string) => JSON.parse(json).jobs.map((job: any) => ({

@@ -7,8 +7,7 @@ import {
   EC2Client, ModifyVpcAttributeCommand, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
-import { Fault, Moto, startMoto, useEmulator, withFaults as withFaultsBefore } from './moto';
-import { runCliAsync } from '../../src/cli/run';
+import { cliIn, Fault, Moto, startMoto, useEmulator, withFaults as withFaultsBefore } from './moto';
 import { parseFacts } from '../../src/ingest';
 
 /**
@@ -20,12 +19,7 @@ let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCliAsync(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: dir });
-  return { code, stdout, stderr };
-}
+const cli = cliIn(() => dir);
 
 const verdicts = (json: string) => JSON.parse(json).jobs.map((job: any) => ({
   job: job.name, selected: job.selectedConnection?.name, stores: job.dataStores.map((s: any) => `${s.connection.name}:${s.verdict}`),

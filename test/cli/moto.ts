@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import { createServer as createHttpServer, Server } from 'http';
 import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
+import { runCliAsync } from '../../src/cli/run';
 
 /** A real AWS API emulator (Python moto) on 127.0.0.1 and a free port, for the account reader's tests. */
 export interface Moto {
@@ -145,4 +146,14 @@ export async function withFaults(moto: Moto, faults: Record<string, Fault>, body
     process.env.AWS_ENDPOINT_URL = endpoint;
     await new Promise((resolve) => server.close(resolve));
   }
+}
+
+/** The CLI run in process in the directory `cwd()` names when it is called, its output captured. */
+export function cliIn(cwd: () => string): (...argv: string[]) => Promise<{ code: number; stdout: string; stderr: string }> {
+  return async (...argv) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCliAsync(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: cwd() });
+    return { code, stdout, stderr };
+  };
 }
