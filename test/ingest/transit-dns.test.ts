@@ -42,8 +42,9 @@ describe('AWS::EC2::TransitGateway DnsSupport and the attachments\' Options.DnsS
     expect(modelOf(app({})).transitGateways.get('Stack/Tgw')!.dnsSupport).toEqual({ known: true, value: true });
     expect(modelOf(app({ DnsSupport: 'disable' })).transitGateways.get('Stack/Tgw')!.dnsSupport).toEqual({ known: true, value: false });
     const unresolved = modelOf(app({ DnsSupport: ref('Dns') }), { Parameters: { Dns: { Type: 'String' } } });
-    expect(unresolved.transitGateways.get('Stack/Tgw')!.dnsSupport!.known).toBe(false);
-    expect(unresolved.issues.map((i) => i.message).join('\n')).toMatch(/DnsSupport/);
+    const fact = unresolved.transitGateways.get('Stack/Tgw')!.dnsSupport!;
+    expect(!fact.known && fact.reason).toMatch(/Stack\/Tgw: DnsSupport cannot be resolved/);
+    expect(unresolved.issues.map((i) => i.message).join('\n')).toMatch(/Parameter Dns/);
     // The option changes name resolution, not routing: the gateway's routes stay traced.
     expect(unresolved.transitGateways.get('Stack/Tgw')!.unresolved).toBeUndefined();
   });
