@@ -15,7 +15,7 @@ const VERDICT: Record<Outcome, Verdict> = { pass: 'REACHABLE', blocked: 'UNREACH
 /**
  * What a publicly accessible store's DNS name resolves to from the Glue subnet [AWS doc: RDS,
  * "Hiding a DB instance in a VPC from the internet"; VPC peering, "Enable DNS resolution";
- * Transit Gateway, "Create a transit gateway", DNS support]: inside the store's VPC its private
+ * Transit Gateways Guide, "Create a transit gateway", DNS support]: inside the store's VPC its private
  * address; from another VPC its public address, unless a peering between the two allows DNS
  * resolution from the remote VPC on the store's side, or a transit gateway joining them has DNS
  * support enabled (see `transitGatewayResolution`). Undefined inside one VPC or when a VPC is not
