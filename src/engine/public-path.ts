@@ -206,7 +206,7 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
   if (eniVpc.known) {
     const nat = natOf(topo, eni.subnet, eniVpc.value);
     add({ kind: 'route-table', component: nat.component, source: nat.source, verdict: VERDICT[nat.outcome], detail: `route out to the public address: ${nat.why}` },
-      { code: nat.code, component: nat.component, source: nat.source, message: `The store's name resolves to its public address, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, or let the name resolve privately (peering DNS resolution, or a private store).` });
+      { code: nat.code, component: nat.component, source: nat.source, message: `The store's name resolves to its public address, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, or let the name resolve privately (peering DNS resolution, transit gateway DNS support, or a private store).` });
     natSubnet = nat.natSubnet;
     if (nat.outcome === 'pass' && natSubnet) {
       const natVpc = topo.vpcOfSubnet(natSubnet);
@@ -244,7 +244,7 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
   const ingress = judgeGroupsPublic(topo, located.securityGroupIds.known ? located.securityGroupIds.value : [], 'ingress', port, located.securityGroupIds.known);
   const storeGroups = located.securityGroupIds.known ? located.securityGroupIds.value.join(', ') || '(no security groups)' : '?';
   add({ kind: 'security-group', component: storeGroups, verdict: VERDICT[ingress.outcome], detail: `data store's groups: ${ingress.why}` },
-    { code: ingress.outcome === 'blocked' ? 'ENI_SG_RULES_MISMATCH' : 'UNKNOWN_SECURITY_GROUP_RULES', component: storeGroups, message: `Over the internet the store sees connections from the NAT gateway's public (Elastic IP) address, not from the Glue subnet or group: its groups ${ingress.why}.`, fix: `Admit TCP ${port} from the NAT gateway's Elastic IP (a /32) on ${located.securityGroupIds.known ? located.securityGroupIds.value[0] ?? "the store's group" : "the store's group"}, or let the name resolve privately (peering DNS resolution).` });
+    { code: ingress.outcome === 'blocked' ? 'ENI_SG_RULES_MISMATCH' : 'UNKNOWN_SECURITY_GROUP_RULES', component: storeGroups, message: `Over the internet the store sees connections from the NAT gateway's public (Elastic IP) address, not from the Glue subnet or group: its groups ${ingress.why}.`, fix: `Admit TCP ${port} from the NAT gateway's Elastic IP (a /32) on ${located.securityGroupIds.known ? located.securityGroupIds.value[0] ?? "the store's group" : "the store's group"}, or let the name resolve privately (peering DNS resolution, or transit gateway DNS support).` });
   hops.push({ kind: 'data-store', direction: 'forward', component: storeSubnet.id, source: storeSubnet.source, verdict: 'REACHABLE', detail: `data store's public address (${storeSubnet.id}, ${storeVpc.known ? storeVpc.value.id : '?'}) on TCP ${port}` });
 
   // Replies: the store subnet routes them to an internet gateway; ACLs both ways back.
