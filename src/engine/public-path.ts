@@ -110,7 +110,7 @@ export function resolvedTrace(topo: Topology, eni: EniSide, storeSubnet: Subnet,
     component: resolution.transitGatewayId!,
     source: topo.model.transitGateways.get(resolution.transitGatewayId!)?.source,
     message: `The store is publicly accessible and named by DNS: ${resolution.why}, so its name may resolve to the private address (over the transit gateway: ${privateTrace.verdict}) or to the public one (through a NAT gateway and the internet: ${publicTrace.verdict}). ${TGW_DNS_ASSUMPTION}.`,
-    fix: `State the transit gateway's DNS support: DnsSupport on the AWS::EC2::TransitGateway (enabled by default) and Options.DnsSupport (enable) on both VPC attachments, or dnsSupport in --facts (transitGateways[], transitGatewayAttachments[]); or make the store not publicly accessible.`,
+    fix: "State the transit gateway's DNS support: DnsSupport on the AWS::EC2::TransitGateway (enabled by default) and Options.DnsSupport (enable) on both VPC attachments, or dnsSupport in --facts (transitGateways[], transitGatewayAttachments[]); or make the store not publicly accessible.",
     unknown: true,
   } : {
     code: 'UNKNOWN_NAME_RESOLUTION',

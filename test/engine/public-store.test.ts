@@ -16,11 +16,10 @@ const store = (plan: Plan): DataStorePlan => plan.jobs[0].dataStores.find((s) =>
  * accessible RDS instance in VPC B (subB, routed to an internet gateway when `storeIgw`), whose
  * group admits 3306 from the Glue subnet and, when `openToInternet`, from anywhere.
  */
-function publicRds(opts: {
-  link: 'peering' | 'tgw'; dns?: boolean; nat?: boolean; storeIgw?: boolean; openToInternet?: boolean; publicUnknown?: string;
-  /** The transit gateway's DnsSupport, and its two attachments' (undefined: not described). */
-  tgwDns?: boolean; attachmentDns?: boolean;
-}) {
+/** `tgwDns` / `attachmentDns`: the transit gateway's DnsSupport, and its two attachments' (undefined: not described). */
+interface PublicRdsOptions { link: 'peering' | 'tgw'; dns?: boolean; nat?: boolean; storeIgw?: boolean; openToInternet?: boolean; publicUnknown?: string; tgwDns?: boolean; attachmentDns?: boolean }
+
+function publicRds(opts: PublicRdsOptions) {
   const m = model()
     .vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
     .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
