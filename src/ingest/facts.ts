@@ -103,6 +103,11 @@ export interface FactsSecurityGroup {
   readonly egress: FactsSecurityGroupRule[];
   /** Other VPCs the group is associated with (EC2 AssociateSecurityGroupVpc). */
   readonly associatedVpcIds?: string[];
+  /**
+   * True when `associatedVpcIds` may not list all of them (the associations were not read):
+   * whether the group is associated with a VPC it does not list is then unknown.
+   */
+  readonly associationsIncomplete?: boolean;
 }
 
 export interface FactsNetworkAclEntry {
@@ -132,6 +137,8 @@ export interface FactsGatewayEndpoint {
   readonly routeTableIds?: string[];
   /** Interface endpoints: whether the service's DNS name resolves to the endpoint in the VPC (default false, as in CloudFormation). */
   readonly privateDnsEnabled?: boolean;
+  /** Interface endpoints: true when whether private DNS is enabled is not known (instead of `privateDnsEnabled`). */
+  readonly privateDnsUnknown?: boolean;
   /** Interface endpoints: the security groups of its network interfaces (without them, whether they admit HTTPS from Glue is unknown). */
   readonly securityGroupIds?: string[];
   /** Interface endpoints: the subnets of its network interfaces. */
@@ -319,6 +326,7 @@ const FACTS_SCHEMA: Schema = {
       ingress: { type: 'list', of: SG_RULE },
       egress: { type: 'list', of: SG_RULE },
       associatedVpcIds: opt('strings'),
+      associationsIncomplete: opt('boolean'),
     },
   },
   networkAcls: {
@@ -352,6 +360,7 @@ const FACTS_SCHEMA: Schema = {
       type: opt('string', ['Gateway', 'Interface', 'GatewayLoadBalancer']),
       routeTableIds: opt('strings'),
       privateDnsEnabled: opt('boolean'),
+      privateDnsUnknown: opt('boolean'),
       securityGroupIds: opt('strings'),
       subnetIds: opt('strings'),
     },
@@ -625,7 +634,13 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       vpcId: known(group.vpcId),
       ingress: group.ingress.map((rule) => ruleOf(rule, source)),
       egress: group.egress.map((rule) => ruleOf(rule, source)),
-      ...(group.associatedVpcIds?.length ? { vpcAssociations: group.associatedVpcIds.map((vpcId) => ({ source, vpcId: known(vpcId) })) } : {}),
+      ...(group.associatedVpcIds?.length || group.associationsIncomplete ? {
+        vpcAssociations: [
+          ...(group.associatedVpcIds ?? []).map((vpcId) => ({ source, vpcId: known(vpcId) })),
+          // An association that may exist with any VPC: it decides nothing (UNKNOWN, never "not associated").
+          ...(group.associationsIncomplete ? [{ source, vpcId: unknown<string>(`the facts do not list all the VPC associations of security group ${group.id} (associationsIncomplete)`) }] : []),
+        ],
+      } : {}),
     });
   }
   for (const acl of facts.networkAcls ?? []) {
@@ -659,7 +674,9 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       type: endpoint.type ?? 'Gateway',
       routeTableIds: [...(endpoint.routeTableIds ?? [])],
       ...(endpoint.type === 'Interface' ? {
-        privateDnsEnabled: known(endpoint.privateDnsEnabled ?? false),
+        privateDnsEnabled: endpoint.privateDnsUnknown && endpoint.privateDnsEnabled === undefined
+          ? unknown<boolean>(`the facts file does not say whether interface endpoint ${endpoint.id} has private DNS enabled (privateDnsUnknown)`)
+          : known(endpoint.privateDnsEnabled ?? false),
         securityGroupIds: endpoint.securityGroupIds ? known([...endpoint.securityGroupIds]) : unknown(`the facts file does not give the security groups of interface endpoint ${endpoint.id} (securityGroupIds)`),
         subnetIds: endpoint.subnetIds ? known([...endpoint.subnetIds]) : unknown(`the facts file does not give the subnets of interface endpoint ${endpoint.id} (subnetIds)`),
       } : {}),

@@ -134,7 +134,7 @@ function hostAndPortOf(r: ResourceReader, properties: Record<string, unknown>): 
  * The property that makes Glue read a Secrets Manager secret, and a Kafka connection's client
  * authentication when its properties say (`KAFKA_SASL_MECHANISM`, else `KAFKA_SSL_ENABLED`).
  */
-function secretAndKafkaOf(properties: unknown): { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication } {
+export function secretAndKafkaOf(properties: unknown): { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication } {
   if (!isObject(properties)) return {};
   const secretProperty = SECRET_PROPERTIES.find((name) => properties[name] !== undefined);
   const mechanism = typeof properties.KAFKA_SASL_MECHANISM === 'string' ? properties.KAFKA_SASL_MECHANISM.toUpperCase() : undefined;
@@ -148,7 +148,7 @@ function secretAndKafkaOf(properties: unknown): { secretProperty?: string; kafka
 }
 
 /** Connection properties that name a Secrets Manager secret Glue reads at run time. */
-const SECRET_PROPERTIES = ['SECRET_ID', 'KAFKA_SASL_SCRAM_SECRETS_ARN'];
+export const SECRET_PROPERTIES: readonly string[] = ['SECRET_ID', 'KAFKA_SASL_SCRAM_SECRETS_ARN'];
 
 function readDeclaredStore(r: ResourceReader): void {
   const declared = r.metadata(DATA_STORE_METADATA);

@@ -248,7 +248,8 @@ describe('--from-aws: the stores behind connection URLs (moto_server)', () => {
     expect(written.vpcs.map((v: any) => [v.cidrBlocks[0], v.enableDnsSupport, v.enableDnsHostnames]).sort()).toEqual([
       ['10.0.0.0/16', true, true], ['10.50.0.0/16', true, true], ['172.31.0.0/16', true, true],
     ]);
-    expect(written.unread).toBeUndefined();
+    // moto (5.2) does not implement DescribeSecurityGroupVpcAssociations (HTTP 500): the only part not read.
+    expect((written.unread ?? []).filter((u: any) => u.call !== 'ec2:DescribeSecurityGroupVpcAssociations')).toEqual([]);
   });
 });
 

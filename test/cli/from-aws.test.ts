@@ -71,6 +71,16 @@ async function createWorld(): Promise<void> {
   await ec2.send(new CreateRouteCommand({ RouteTableId: dataMain, DestinationCidrBlock: '10.0.0.0/16', VpcPeeringConnectionId: world.peering }));
   world.glueGroup = await group(world.glueVpc, 'glue');
   world.dbGroup = await group(world.dataVpc, 'db');
+  // A Secrets Manager interface endpoint (no connection keeps a secret: it changes no verdict).
+  world.endpointGroup = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: world.glueVpc, GroupName: 'endpoint', Description: 'endpoint' }))).GroupId!;
+  world.secretsEndpoint = (await ec2.send(new CreateVpcEndpointCommand({
+    VpcId: world.glueVpc,
+    ServiceName: 'com.amazonaws.us-east-1.secretsmanager',
+    VpcEndpointType: 'Interface',
+    PrivateDnsEnabled: true,
+    SubnetIds: [world.glueSubnet],
+    SecurityGroupIds: [world.endpointGroup],
+  }))).VpcEndpoint!.VpcEndpointId!;
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: world.dbGroup, ...dbRule }));
   const connection = async (name: string, subnetId: string, groupId: string, url?: string) => glue.send(new CreateConnectionCommand({
     ConnectionInput: {
@@ -129,8 +139,12 @@ describe('--from-aws (moto_server)', () => {
     const first = await cli('--from-aws', '--write-facts', 'account.json', '--format', 'json', '--no-failover');
     const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
     expect(() => parseFacts(written, 'account.json')).not.toThrow();
-    expect(written.unread).toBeUndefined();
+    // moto (5.2) does not implement DescribeSecurityGroupVpcAssociations (HTTP 500): the only part not read.
+    expect((written.unread ?? []).filter((u: any) => u.call !== 'ec2:DescribeSecurityGroupVpcAssociations')).toEqual([]);
     expect(written.subnets.find((s: any) => s.id === world.glueSubnet)).toMatchObject({ vpcId: world.glueVpc, routeTableId: world.glueTable, availabilityZone: 'us-east-1a' });
+    expect(written.gatewayEndpoints.find((e: any) => e.id === world.secretsEndpoint)).toMatchObject({
+      service: 'secretsmanager', type: 'Interface', privateDnsEnabled: true, securityGroupIds: [world.endpointGroup], subnetIds: [world.glueSubnet],
+    });
     writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
     const second = await cli('empty.json', '--facts', 'account.json', '--format', 'json', '--no-failover');
     expect(verdicts(second.stdout)).toEqual(verdicts(first.stdout));
@@ -202,6 +216,16 @@ describe('--from-aws: a partial read plans what it can and marks the rest UNKNOW
       const run = await cli('--from-aws', '--job', 'etl', '--format', 'json', '--no-failover');
       expect(verdicts(run.stdout)[0].stores).toEqual([GLUE_NET, 'warehouse:UNKNOWN']);
       expect(run.stdout).toContain('ec2:DescribeSecurityGroups could not be read (access denied (UnauthorizedOperation): grant ec2:DescribeSecurityGroups)');
+    });
+  });
+
+  it('DescribeSecurityGroupVpcAssociations denied: the plan names the permission, the facts say the associations are incomplete', async () => {
+    await withFaults({ DescribeSecurityGroupVpcAssociations: { status: 403, code: 'UnauthorizedOperation' } }, async (counts) => {
+      const run = await cli('--from-aws', '--job', 'etl', '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+      expect(counts.get('DescribeSecurityGroupVpcAssociations')).toBe(1);
+      expect(run.stdout).toContain('ec2:DescribeSecurityGroupVpcAssociations could not be read (access denied (UnauthorizedOperation): grant ec2:DescribeSecurityGroupVpcAssociations)');
+      const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+      expect(written.securityGroups.find((g: any) => g.id === world.glueGroup).associationsIncomplete).toBe(true);
     });
   });
 

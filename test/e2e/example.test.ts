@@ -71,7 +71,7 @@ describe("e2e: the seed's example app synthesized by the AWS CDK CLI", () => {
     expect(stderr).toMatch(/- Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE/);
     expect(stderr).toMatch(/- Job load-warehouse: the data store of connection PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE/);
     expect(stderr).toMatch(/Etl\/LoadWarehouse\/Resource \(LoadWarehouse\w+\) aws-cdk-lib\.aws_glue\.CfnJob/);
-    expect(stderr).toMatch(/Suggested fix: Peer NetworkA\/Vpc\w+ with NetworkB\/Vpc\w+/);
+    expect(stderr).toMatch(/Suggested fix: Peer NetworkA\/Vpc with NetworkB\/Vpc .*\n\s+In route table NetworkA\/Vpc\/dataSubnet1\/RouteTable, route 10\.2\.0\.0\/24 and 10\.2\.1\.0\/24 to the new peering of NetworkA\/Vpc and NetworkB\/Vpc\./);
     expect(stderr).toMatch(/Acknowledge with 'cdk-glue-netplan::GNP-STORE-UNREACHABLE'/);
     expect(stderr).toMatch(/DISCONNECTED_VPCS/);
   });

@@ -14,6 +14,7 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   { part: 'subnets', file: 'describe-subnets.json', command: 'aws ec2 describe-subnets', key: 'Subnets' },
   { part: 'routeTables', file: 'describe-route-tables.json', command: 'aws ec2 describe-route-tables', key: 'RouteTables' },
   { part: 'securityGroups', file: 'describe-security-groups.json', command: 'aws ec2 describe-security-groups', key: 'SecurityGroups' },
+  { part: 'securityGroupVpcAssociations', file: 'describe-security-group-vpc-associations.json', command: 'aws ec2 describe-security-group-vpc-associations', key: 'SecurityGroupVpcAssociations' },
   { part: 'networkAcls', file: 'describe-network-acls.json', command: 'aws ec2 describe-network-acls', key: 'NetworkAcls' },
   { part: 'vpcEndpoints', file: 'describe-vpc-endpoints.json', command: 'aws ec2 describe-vpc-endpoints', key: 'VpcEndpoints' },
   { part: 'natGateways', file: 'describe-nat-gateways.json', command: 'aws ec2 describe-nat-gateways', key: 'NatGateways' },

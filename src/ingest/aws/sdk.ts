@@ -1,6 +1,6 @@
 import {
   DescribeVpcAttributeCommand, EC2Client, paginateDescribeNatGateways, paginateDescribeNetworkAcls, paginateDescribeRouteTables,
-  paginateDescribeSecurityGroups, paginateDescribeSubnets, paginateDescribeTransitGatewayAttachments, paginateDescribeTransitGatewayRouteTables,
+  paginateDescribeSecurityGroups, paginateDescribeSecurityGroupVpcAssociations, paginateDescribeSubnets, paginateDescribeTransitGatewayAttachments, paginateDescribeTransitGatewayRouteTables,
   paginateDescribeTransitGateways, paginateDescribeTransitGatewayVpcAttachments, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs, paginateGetTransitGatewayRouteTablePropagations, paginateSearchTransitGatewayRoutes,
 } from '@aws-sdk/client-ec2';
@@ -106,6 +106,7 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
     subnets: () => collect(paginateDescribeSubnets(page, {}), 'Subnets'),
     routeTables: () => collect(paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, {}), 'RouteTables'),
     securityGroups: () => collect(paginateDescribeSecurityGroups(page, {}), 'SecurityGroups'),
+    securityGroupVpcAssociations: () => collect(paginateDescribeSecurityGroupVpcAssociations(page, {}), 'SecurityGroupVpcAssociations'),
     networkAcls: () => collect(paginateDescribeNetworkAcls({ client: ec2, pageSize: 1000 }, {}), 'NetworkAcls'),
     vpcEndpoints: () => collect(paginateDescribeVpcEndpoints(page, {}), 'VpcEndpoints'),
     natGateways: () => collect(paginateDescribeNatGateways(page, {}), 'NatGateways'),

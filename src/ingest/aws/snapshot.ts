@@ -3,6 +3,7 @@ import {
   FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering,
   FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc,
 } from '../facts';
+import { secretAndKafkaOf, SECRET_PROPERTIES } from '../glue';
 import { accountDataStores, AccountStoreParts, StoreConnection } from './stores';
 import { AccountTransitParts, transitFacts } from './transit';
 
@@ -20,6 +21,8 @@ export interface AccountSnapshot extends AccountStoreParts, AccountTransitParts 
   readonly subnets?: any[];
   readonly routeTables?: any[];
   readonly securityGroups?: any[];
+  /** DescribeSecurityGroupVpcAssociations: groups associated with VPCs other than their own. */
+  readonly securityGroupVpcAssociations?: any[];
   readonly networkAcls?: any[];
   readonly vpcEndpoints?: any[];
   readonly natGateways?: any[];
@@ -36,6 +39,7 @@ export const SNAPSHOT_CALLS = {
   subnets: 'ec2:DescribeSubnets',
   routeTables: 'ec2:DescribeRouteTables',
   securityGroups: 'ec2:DescribeSecurityGroups',
+  securityGroupVpcAssociations: 'ec2:DescribeSecurityGroupVpcAssociations',
   networkAcls: 'ec2:DescribeNetworkAcls',
   vpcEndpoints: 'ec2:DescribeVpcEndpoints',
   natGateways: 'ec2:DescribeNatGateways',
@@ -187,12 +191,21 @@ function ruleFacts(permission: any): FactsSecurityGroupRule[] {
   ];
 }
 
-function securityGroupFacts(group: any): FactsSecurityGroup {
+function securityGroupFacts(s: AccountSnapshot, group: any): FactsSecurityGroup {
+  const id = String(group.GroupId);
+  // Only an association in force lets ENIs of that VPC wear the group: associating,
+  // disassociating and the failed states do not count.
+  const associated = [...new Set((s.securityGroupVpcAssociations ?? [])
+    .filter((a) => a?.GroupId === id && a.State === 'associated' && str(a.VpcId) && a.VpcId !== group.VpcId)
+    .map((a) => String(a.VpcId)))];
   return {
-    id: String(group.GroupId),
+    id,
     vpcId: String(group.VpcId),
     ingress: list(group.IpPermissions).flatMap(ruleFacts),
     egress: list(group.IpPermissionsEgress).flatMap(ruleFacts),
+    ...(associated.length ? { associatedVpcIds: associated } : {}),
+    // Not read: whether it is associated with another VPC is unknown, never "not associated".
+    ...(s.securityGroupVpcAssociations === undefined ? { associationsIncomplete: true } : {}),
   };
 }
 
@@ -214,9 +227,9 @@ function networkAclFacts(acl: any): FactsNetworkAcl {
   return { id: String(acl.NetworkAclId), vpcId: String(acl.VpcId), isDefault: acl.IsDefault === true, entries };
 }
 
-/** `com.amazonaws.us-east-1.s3` -> `s3`; other service names are kept whole. */
+/** `com.amazonaws.us-east-1.s3` -> `s3` (and `dynamodb`, `secretsmanager`: the names the engine knows); other service names are kept whole. */
 function serviceOf(name: string): string {
-  const match = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb)$/.exec(name);
+  const match = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb|secretsmanager)$/.exec(name);
   return match ? match[1] : name;
 }
 
@@ -225,12 +238,25 @@ const GONE = new Set(['deleted', 'deleting', 'failed', 'rejected', 'expired']);
 function endpointFacts(endpoint: any): FactsGatewayEndpoint | undefined {
   if (GONE.has(String(endpoint.State).toLowerCase())) return undefined;
   const type = endpoint.VpcEndpointType;
+  const id = String(endpoint.VpcEndpointId);
+  // An interface endpoint: its private DNS, and the groups and subnets of its network interfaces
+  // (DescribeVpcEndpoints' PrivateDnsEnabled, Groups[].GroupId, SubnetIds). A field the answer
+  // lacks stays out, so the facts leave it unknown (private DNS: see privateDnsUnknown).
+  const groups = Array.isArray(endpoint.Groups) ? list(endpoint.Groups).map((g) => str(g?.GroupId)).filter((g): g is string => !!g) : undefined;
+  const subnets = Array.isArray(endpoint.SubnetIds) ? list(endpoint.SubnetIds).filter((s): s is string => !!str(s)) : undefined;
+  const dns = endpoint.PrivateDnsEnabled;
+  const interfaceFields = type !== 'Interface' ? {} : {
+    ...(typeof dns === 'boolean' ? { privateDnsEnabled: dns } : { privateDnsUnknown: true }),
+    ...(groups ? { securityGroupIds: groups } : {}),
+    ...(subnets ? { subnetIds: subnets } : {}),
+  };
   return {
-    id: String(endpoint.VpcEndpointId),
+    id,
     vpcId: String(endpoint.VpcId),
     service: serviceOf(String(endpoint.ServiceName)),
     ...(type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer' ? { type } : {}),
-    routeTableIds: list(endpoint.RouteTableIds).filter((id) => str(id)),
+    routeTableIds: list(endpoint.RouteTableIds).filter((routeTable) => str(routeTable)),
+    ...interfaceFields,
   };
 }
 
@@ -268,6 +294,10 @@ function connectionFacts(connection: any): FactsConnection {
   const properties = connection.ConnectionProperties ?? {};
   const key = ADDRESS_PROPERTIES.find((name) => str(properties[name]));
   const groups = list(physical.SecurityGroupIdList).filter((id) => str(id));
+  // The secret Glue reads from the ENIs' subnet at run time (the Secrets Manager path).
+  const secret = SECRET_PROPERTIES.map((name) => str(properties[name])).find(Boolean) ?? str(connection.AuthenticationConfiguration?.SecretArn);
+  // A Kafka connection's client authentication, read as the template reader reads it (it sets the MSK port).
+  const { kafkaAuthentication } = secretAndKafkaOf(properties);
   return {
     name: String(connection.Name),
     connectionType: str(connection.ConnectionType) ?? 'UNKNOWN',
@@ -275,6 +305,8 @@ function connectionFacts(connection: any): FactsConnection {
     ...(groups.length ? { securityGroupIds: groups } : {}),
     ...(str(physical.AvailabilityZone) ? { availabilityZone: physical.AvailabilityZone } : {}),
     ...(key ? { address: properties[key] } : {}),
+    ...(secret ? { secretId: secret } : {}),
+    ...(kafkaAuthentication ? { kafkaAuthentication } : {}),
   };
 }
 
@@ -318,7 +350,7 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
     vpcs: (s.vpcs ?? []).map((vpc) => vpcFacts(s, vpc)).filter((vpc) => vpc.cidrBlocks.length > 0),
     subnets: present((s.subnets ?? []).map((subnet) => subnetFacts(s, subnet))),
     routeTables: (s.routeTables ?? []).map((table) => routeTableFacts(table, gatewayEndpointIds)),
-    securityGroups: (s.securityGroups ?? []).map(securityGroupFacts),
+    securityGroups: (s.securityGroups ?? []).map((group) => securityGroupFacts(s, group)),
     networkAcls: (s.networkAcls ?? []).map(networkAclFacts),
     gatewayEndpoints: endpoints,
     natGateways: present((s.natGateways ?? []).map(natFacts)),

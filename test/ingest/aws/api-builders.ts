@@ -66,6 +66,26 @@ export const apiNetworkAcl = (id: string, vpcId: string, subnets: string[], entr
 export const apiS3Endpoint = (id: string, vpcId: string, routeTableIds: string[]) => ({
   VpcEndpointId: id, VpcEndpointType: 'Gateway', VpcId: vpcId, ServiceName: 'com.amazonaws.us-east-1.s3', State: 'available', RouteTableIds: routeTableIds,
 });
+/** An interface endpoint as DescribeVpcEndpoints returns it (its network interfaces' groups and subnets). */
+export const apiInterfaceEndpoint = (id: string, vpcId: string, service: string, options: { privateDns: boolean; groups: string[]; subnets: string[] }) => ({
+  VpcEndpointId: id,
+  VpcEndpointType: 'Interface',
+  VpcId: vpcId,
+  ServiceName: `com.amazonaws.us-east-1.${service}`,
+  State: 'available',
+  RouteTableIds: [],
+  SubnetIds: options.subnets,
+  Groups: options.groups.map((GroupId) => ({ GroupId, GroupName: GroupId })),
+  PrivateDnsEnabled: options.privateDns,
+  RequesterManaged: false,
+  NetworkInterfaceIds: options.subnets.map((_, i) => `eni-0${id.slice(5)}${i}`),
+});
+
+/** A security group VPC association as DescribeSecurityGroupVpcAssociations returns it. */
+export const apiGroupVpcAssociation = (groupId: string, vpcId: string, state = 'associated') => ({
+  GroupId: groupId, VpcId: vpcId, VpcOwnerId: '111111111111', State: state, GroupOwnerId: '111111111111',
+});
+
 export const s3EndpointRoute = (endpointId: string) => ({ DestinationPrefixListId: 'pl-63a5400a', GatewayId: endpointId, Origin: 'CreateRoute', State: 'active' });
 
 export const apiPeering = (id: string, requester: string, accepter: string, status = 'active', dns?: { requester: boolean; accepter: boolean }) => ({
@@ -205,6 +225,7 @@ export function account(): AccountSnapshot {
       apiSecurityGroup('sg-0glue', 'vpc-0glue', [allTraffic({ group: 'sg-0glue' })]),
       apiSecurityGroup('sg-0db', 'vpc-0data', [tcpRule(5432, { cidr: '10.0.1.0/24' }), allTraffic({ group: 'sg-0db' })]),
     ],
+    securityGroupVpcAssociations: [],
     networkAcls: [apiNetworkAcl('acl-0glue', 'vpc-0glue', ['subnet-0glue']), apiNetworkAcl('acl-0data', 'vpc-0data', ['subnet-0db'])],
     vpcEndpoints: [apiS3Endpoint('vpce-0s3', 'vpc-0glue', ['rtb-0glue'])],
     natGateways: [],

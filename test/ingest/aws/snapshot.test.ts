@@ -1,5 +1,6 @@
 import {
-  account, allTraffic, apiDnsAttributes, apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
+  account, allTraffic, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint,
+  apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
 } from './api-builders';
 import { buildPlan } from '../../../src/engine';
 import { buildModel, parseFacts } from '../../../src/ingest';
@@ -233,6 +234,79 @@ describe('a part that could not be read stays UNKNOWN, never empty', () => {
   it('GetConnections not read: the job\'s connections are not described (UNKNOWN selection)', () => {
     const job = planOf({ ...account(), connections: undefined, unread: [{ call: 'glue:GetConnections', reason: 'access denied' }] }).jobs[0];
     expect(job.candidates.map((c) => c.status)).toEqual(['unknown', 'unknown']);
+  });
+});
+
+describe('DescribeVpcEndpoints: interface endpoints', () => {
+  const withEndpoint = (endpoint: object) => factsOf({ ...account(), vpcEndpoints: [...account().vpcEndpoints!, endpoint] });
+
+  it('keeps PrivateDnsEnabled, Groups[].GroupId and SubnetIds; the service by its short name', () => {
+    const facts = withEndpoint(apiInterfaceEndpoint('vpce-0sm', 'vpc-0glue', 'secretsmanager', { privateDns: true, groups: ['sg-0glue'], subnets: ['subnet-0glue'] }));
+    expect(facts.gatewayEndpoints!.find((e) => e.id === 'vpce-0sm')).toEqual({
+      id: 'vpce-0sm',
+      vpcId: 'vpc-0glue',
+      service: 'secretsmanager',
+      type: 'Interface',
+      routeTableIds: [],
+      privateDnsEnabled: true,
+      securityGroupIds: ['sg-0glue'],
+      subnetIds: ['subnet-0glue'],
+    });
+  });
+
+  it('an answer without PrivateDnsEnabled, Groups or SubnetIds leaves them unknown, never "private DNS off"', () => {
+    const { PrivateDnsEnabled: _dns, Groups: _groups, SubnetIds: _subnets, ...bare } = apiInterfaceEndpoint('vpce-0sm', 'vpc-0glue', 'secretsmanager', { privateDns: true, groups: [], subnets: [] });
+    const endpoint = buildModel([], withEndpoint(bare)).gatewayEndpoints.get('vpce-0sm')!;
+    expect(endpoint.privateDnsEnabled?.known).toBe(false);
+    expect(endpoint.securityGroupIds?.known).toBe(false);
+    expect(endpoint.subnetIds?.known).toBe(false);
+  });
+
+  it('a gateway endpoint gets none of them', () => {
+    expect(factsOf(account()).gatewayEndpoints![0]).not.toHaveProperty('privateDnsEnabled');
+  });
+});
+
+describe('DescribeSecurityGroupVpcAssociations', () => {
+  const groupOf = (snapshot: AccountSnapshot) => factsOf(snapshot).securityGroups!.find((g) => g.id === 'sg-0db')!;
+
+  it('only an association in the associated state counts', () => {
+    const associations = [
+      apiGroupVpcAssociation('sg-0db', 'vpc-0glue'),
+      apiGroupVpcAssociation('sg-0db', 'vpc-0gone', 'disassociated'),
+      apiGroupVpcAssociation('sg-0db', 'vpc-0soon', 'associating'),
+      apiGroupVpcAssociation('sg-0db', 'vpc-0failed', 'association-failed'),
+    ];
+    expect(groupOf({ ...account(), securityGroupVpcAssociations: associations })).toMatchObject({ associatedVpcIds: ['vpc-0glue'] });
+    expect(groupOf({ ...account(), securityGroupVpcAssociations: associations })).not.toHaveProperty('associationsIncomplete');
+  });
+
+  it('not read: every group\'s associations are incomplete, an association with an unknown VPC in the model', () => {
+    const snapshot = { ...account(), securityGroupVpcAssociations: undefined, unread: [{ call: 'ec2:DescribeSecurityGroupVpcAssociations', reason: 'access denied' }] };
+    expect(groupOf(snapshot)).toMatchObject({ associationsIncomplete: true });
+    const group = buildModel([], factsOf(snapshot)).securityGroups.get('sg-0db')!;
+    expect(group.vpcAssociations).toEqual([expect.objectContaining({ vpcId: expect.objectContaining({ known: false }) })]);
+  });
+});
+
+describe('GetConnections: the secret Glue reads', () => {
+  it('SECRET_ID, or the AuthenticationConfiguration secret, becomes secretId', () => {
+    const connections = account().connections!;
+    const withSecret = [
+      { ...connections[0], ConnectionProperties: { SECRET_ID: 'creds' } },
+      { ...connections[1], AuthenticationConfiguration: { AuthenticationType: 'BASIC', SecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:dw' } },
+    ];
+    expect(factsOf({ ...account(), connections: withSecret }).connections!.map((c) => c.secretId)).toEqual(['creds', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:dw']);
+  });
+
+  it("a Kafka connection's KAFKA_SASL_MECHANISM / KAFKA_SSL_ENABLED become its authentication, which sets the MSK port", () => {
+    const connections = account().connections!;
+    const kafka = (properties: Record<string, string>) => ({ ...connections[0], ConnectionType: 'KAFKA', ConnectionProperties: { KAFKA_BOOTSTRAP_SERVERS: 'b-1.msk.example:9098', ...properties } });
+    const auth = (properties: Record<string, string>) => factsOf({ ...account(), connections: [kafka(properties)] }).connections![0].kafkaAuthentication;
+    expect(auth({ KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' })).toBe('iam');
+    expect(auth({ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_SCRAM_SECRETS_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:k' })).toBe('sasl-scram');
+    expect(auth({ KAFKA_SSL_ENABLED: 'true' })).toBe('tls');
+    expect(auth({})).toBeUndefined();
   });
 });
 
