@@ -86,7 +86,8 @@ export interface PathTrace {
  * What a publicly accessible store's DNS name resolves to from the Glue subnet's VPC: its public
  * address from any other VPC, unless a peering between the two allows DNS resolution from the
  * remote VPC on the store's side (`AllowDnsResolutionFromRemoteVpc`; CloudFormation cannot set
- * it); over a transit gateway always the public one.
+ * it), or a transit gateway joining them has DNS support enabled (`DnsSupport` on the gateway,
+ * and, as the library assumes, `Options.DnsSupport` on both VPC attachments).
  */
 export interface NameResolution {
   readonly resolvesTo: 'private' | 'public' | 'unknown';
@@ -96,6 +97,8 @@ export interface NameResolution {
   readonly peeringId?: string;
   /** The side of that peering whose DNS option decides (the store's VPC's side). */
   readonly optionSide?: 'requester' | 'accepter';
+  /** The transit gateway joining the two VPCs whose DNS support decides, when no peering does. */
+  readonly transitGatewayId?: string;
   /** Why, in words. */
   readonly why: string;
 }

@@ -1,4 +1,4 @@
-import { NetworkAcl, Subnet, Vpc } from '../model';
+import { NetworkAcl, Subnet, TransitGateway, Vpc } from '../model';
 import { EniSide } from './path';
 import { Explanation, Hop, NameResolution, PathTrace, Verdict } from './plan';
 import {
@@ -14,18 +14,22 @@ const VERDICT: Record<Outcome, Verdict> = { pass: 'REACHABLE', blocked: 'UNREACH
 
 /**
  * What a publicly accessible store's DNS name resolves to from the Glue subnet [AWS doc: RDS,
- * "Hiding a DB instance in a VPC from the internet"; VPC peering, "Enable DNS resolution"]:
- * inside the store's VPC its private address; from another VPC its public address, unless a
- * peering between the two allows DNS resolution from the remote VPC on the store's side; over a
- * transit gateway (or no connection at all) always the public one. Undefined inside one VPC or
- * when a VPC is not known (the private trace says why).
+ * "Hiding a DB instance in a VPC from the internet"; VPC peering, "Enable DNS resolution";
+ * Transit Gateways Guide, "Create a transit gateway", DNS support]: inside the store's VPC its private
+ * address; from another VPC its public address, unless a peering between the two allows DNS
+ * resolution from the remote VPC on the store's side, or a transit gateway joining them has DNS
+ * support enabled (see `transitGatewayResolution`). Undefined inside one VPC or when a VPC is not
+ * known (the private trace says why).
  */
 export function nameResolution(topo: Topology, eniSubnet: Subnet, storeSubnet: Subnet): NameResolution | undefined {
   if (!eniSubnet.vpcId.known || !storeSubnet.vpcId.known || eniSubnet.vpcId.value === storeSubnet.vpcId.value) return undefined;
   const eniVpc = eniSubnet.vpcId.value;
   const storeVpc = storeSubnet.vpcId.value;
   const pcx = topo.peeringBetween(eniVpc, storeVpc);
-  if (!pcx) return { resolvesTo: 'public', eniVpc, storeVpc, why: `no VPC peering joins ${eniVpc} and ${storeVpc}, so from ${eniVpc} the name resolves to the store's public address (over a transit gateway it always does)` };
+  if (!pcx) {
+    return transitGatewayResolution(topo, eniVpc, storeVpc)
+      ?? { resolvesTo: 'public', eniVpc, storeVpc, why: `no VPC peering or transit gateway joins ${eniVpc} and ${storeVpc}, so from ${eniVpc} the name resolves to the store's public address` };
+  }
   const storeIsRequester = pcx.requesterVpcId.known && pcx.requesterVpcId.value === storeVpc;
   const side = storeIsRequester ? 'requester' : 'accepter';
   const option = storeIsRequester ? pcx.allowDnsResolutionFromRequester : pcx.allowDnsResolutionFromAccepter;
@@ -33,6 +37,54 @@ export function nameResolution(topo: Topology, eniSubnet: Subnet, storeSubnet: S
   if (option.known && option.value) return { ...base, resolvesTo: 'private', why: `the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC` };
   if (option.known) return { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} does not allow DNS resolution from the remote VPC` };
   return { ...base, resolvesTo: 'unknown', why: `whether the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC is not known (${option.reason})` };
+}
+
+/** What AWS documents about a transit gateway's DNS support, and what the library assumes. */
+export const TGW_DNS_ASSUMPTION = "AWS documents that a transit gateway's DNS support resolves public IPv4 DNS names to private IPv4 addresses when queried from another VPC attached to it, and documents the same option on VPC attachments without saying how the two combine; the library assumes the name resolves privately when DNS support is enabled on the gateway and on both VPC attachments, publicly when it is disabled on the gateway, and treats anything else as unknown";
+
+/**
+ * How a publicly accessible store's name resolves across the transit gateways that attach both
+ * VPCs (undefined when none does) [AWS doc: Transit Gateways Guide, "Create a transit gateway":
+ * DNS support "resolve[s] public IPv4 DNS host names to private IPv4 addresses when queried from
+ * instances in another VPC attached to the transit gateway"]. AWS also lets each VPC attachment
+ * enable or disable DNS support, but does not document how the two settings combine, and its
+ * references disagree on the attachment's default (CloudFormation: `disable`; EC2 API: `enable`).
+ * So: private when the gateway and both attachments enable it; public when the gateway disables
+ * it; unknown otherwise (an attachment that disables it, or any setting not known). Several
+ * gateways that disagree: unknown.
+ */
+export function transitGatewayResolution(topo: Topology, eniVpc: string, storeVpc: string): NameResolution | undefined {
+  const decisions: { tgw: TransitGateway; resolvesTo: NameResolution['resolvesTo']; why: string }[] = [];
+  for (const tgw of topo.model.transitGateways.values()) {
+    const near = topo.attachmentsOf(tgw.id, eniVpc)[0];
+    const far = topo.attachmentsOf(tgw.id, storeVpc)[0];
+    if (!near || !far) continue;
+    const gateway = tgw.dnsSupport ?? { known: false as const, reason: `the DnsSupport option of ${tgw.id} is not described` };
+    if (gateway.known && !gateway.value) {
+      decisions.push({ tgw, resolvesTo: 'public', why: `${tgw.id} joins ${eniVpc} and ${storeVpc} with DNS support disabled, so from ${eniVpc} the name resolves to the store's public address` });
+      continue;
+    }
+    const settings = [
+      { what: `${tgw.id}`, fact: gateway },
+      ...[near, far].map((a) => ({ what: `attachment ${a.id}`, fact: a.dnsSupport ?? { known: false as const, reason: `the DnsSupport option of ${a.id} is not described` } })),
+    ];
+    const off = settings.filter((x) => x.fact.known && !x.fact.value);
+    const unknownOnes = settings.flatMap((x) => (x.fact.known ? [] : [`${x.what}: ${x.fact.reason}`]));
+    if (!off.length && !unknownOnes.length) {
+      decisions.push({ tgw, resolvesTo: 'private', why: `${tgw.id} joins ${eniVpc} and ${storeVpc} with DNS support enabled on the gateway and on attachments ${near.id} and ${far.id}, so the name resolves to the store's private address (${TGW_DNS_ASSUMPTION})` });
+      continue;
+    }
+    const causes = [
+      ...off.map((x) => `${x.what} disables DNS support while ${tgw.id} enables it, and AWS does not document what an attachment's option does on its own`),
+      ...unknownOnes,
+    ];
+    decisions.push({ tgw, resolvesTo: 'unknown', why: `whether the name resolves privately over ${tgw.id}, which joins ${eniVpc} and ${storeVpc}, is not known (${causes.join('; ')})` });
+  }
+  if (!decisions.length) return undefined;
+  const first = decisions[0];
+  if (decisions.every((d) => d.resolvesTo === first.resolvesTo)) return { resolvesTo: first.resolvesTo, eniVpc, storeVpc, transitGatewayId: first.tgw.id, why: decisions.map((d) => d.why).join('; ') };
+  const undecided = decisions.find((d) => d.resolvesTo === 'unknown') ?? first;
+  return { resolvesTo: 'unknown', eniVpc, storeVpc, transitGatewayId: undecided.tgw.id, why: `the transit gateways joining ${eniVpc} and ${storeVpc} disagree: ${decisions.map((d) => d.why).join('; ')}` };
 }
 
 /**
@@ -46,12 +98,21 @@ export function resolvedTrace(topo: Topology, eni: EniSide, storeSubnet: Subnet,
   if (!resolution) return privateTrace;
   if (resolution.resolvesTo === 'private') return { ...privateTrace, nameResolution: resolution };
   const publicTrace = tracePublicPath(topo, eni, storeSubnet, located, resolution);
-  const dns: Explanation[] = resolution.peeringId ? [peeringDnsExplanation(topo, resolution)] : [];
+  const dns: Explanation[] = resolution.peeringId ? [peeringDnsExplanation(topo, resolution)]
+    : resolution.transitGatewayId && resolution.resolvesTo === 'public' ? [transitGatewayDnsExplanation(topo, resolution)] : [];
   if (resolution.resolvesTo === 'public') return { ...publicTrace, explanations: [...publicTrace.explanations, ...dns] };
   if (publicTrace.verdict === privateTrace.verdict) {
     return { ...privateTrace, nameResolution: resolution, hops: [...privateTrace.hops, ...publicTrace.hops], explanations: [...privateTrace.explanations, ...publicTrace.explanations, ...dns] };
   }
-  const undecided: Explanation = {
+  const overTgw = resolution.peeringId === undefined && resolution.transitGatewayId !== undefined;
+  const undecided: Explanation = overTgw ? {
+    code: 'UNKNOWN_NAME_RESOLUTION',
+    component: resolution.transitGatewayId!,
+    source: topo.model.transitGateways.get(resolution.transitGatewayId!)?.source,
+    message: `The store is publicly accessible and named by DNS: ${resolution.why}, so its name may resolve to the private address (over the transit gateway: ${privateTrace.verdict}) or to the public one (through a NAT gateway and the internet: ${publicTrace.verdict}). ${TGW_DNS_ASSUMPTION}.`,
+    fix: "State the transit gateway's DNS support: DnsSupport on the AWS::EC2::TransitGateway (enabled by default) and Options.DnsSupport (enable) on both VPC attachments, or dnsSupport in --facts (transitGateways[], transitGatewayAttachments[]); or make the store not publicly accessible.",
+    unknown: true,
+  } : {
     code: 'UNKNOWN_NAME_RESOLUTION',
     component: resolution.peeringId!,
     source: topo.model.peerings.get(resolution.peeringId!)?.source,
@@ -103,6 +164,18 @@ function peeringDnsExplanation(topo: Topology, resolution: NameResolution): Expl
   };
 }
 
+function transitGatewayDnsExplanation(topo: Topology, resolution: NameResolution): Explanation {
+  const tgw = topo.model.transitGateways.get(resolution.transitGatewayId!)!;
+  return {
+    code: 'TGW_DNS',
+    component: tgw.id,
+    source: tgw.source,
+    unknown: false,
+    message: `The store is publicly accessible and addressed by its DNS name; ${resolution.why}. The traffic then leaves through a NAT gateway and the internet, which is the path traced. ${TGW_DNS_ASSUMPTION}.`,
+    fix: `Enable DnsSupport on ${tgw.id} (and Options.DnsSupport on both VPC attachments) so the name resolves to the private address over the transit gateway, or make the store not publicly accessible.`,
+  };
+}
+
 /**
  * The public path: from the Glue subnet to a NAT gateway (its default route), from the NAT
  * gateway's subnet to an internet gateway, to the store's public address; the store's subnet
@@ -133,7 +206,7 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
   if (eniVpc.known) {
     const nat = natOf(topo, eni.subnet, eniVpc.value);
     add({ kind: 'route-table', component: nat.component, source: nat.source, verdict: VERDICT[nat.outcome], detail: `route out to the public address: ${nat.why}` },
-      { code: nat.code, component: nat.component, source: nat.source, message: `The store's name resolves to its public address, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, or let the name resolve privately (peering DNS resolution, or a private store).` });
+      { code: nat.code, component: nat.component, source: nat.source, message: `The store's name resolves to its public address, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, or let the name resolve privately (peering DNS resolution, transit gateway DNS support, or a private store).` });
     natSubnet = nat.natSubnet;
     if (nat.outcome === 'pass' && natSubnet) {
       const natVpc = topo.vpcOfSubnet(natSubnet);
@@ -171,7 +244,7 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
   const ingress = judgeGroupsPublic(topo, located.securityGroupIds.known ? located.securityGroupIds.value : [], 'ingress', port, located.securityGroupIds.known);
   const storeGroups = located.securityGroupIds.known ? located.securityGroupIds.value.join(', ') || '(no security groups)' : '?';
   add({ kind: 'security-group', component: storeGroups, verdict: VERDICT[ingress.outcome], detail: `data store's groups: ${ingress.why}` },
-    { code: ingress.outcome === 'blocked' ? 'ENI_SG_RULES_MISMATCH' : 'UNKNOWN_SECURITY_GROUP_RULES', component: storeGroups, message: `Over the internet the store sees connections from the NAT gateway's public (Elastic IP) address, not from the Glue subnet or group: its groups ${ingress.why}.`, fix: `Admit TCP ${port} from the NAT gateway's Elastic IP (a /32) on ${located.securityGroupIds.known ? located.securityGroupIds.value[0] ?? "the store's group" : "the store's group"}, or let the name resolve privately (peering DNS resolution).` });
+    { code: ingress.outcome === 'blocked' ? 'ENI_SG_RULES_MISMATCH' : 'UNKNOWN_SECURITY_GROUP_RULES', component: storeGroups, message: `Over the internet the store sees connections from the NAT gateway's public (Elastic IP) address, not from the Glue subnet or group: its groups ${ingress.why}.`, fix: `Admit TCP ${port} from the NAT gateway's Elastic IP (a /32) on ${located.securityGroupIds.known ? located.securityGroupIds.value[0] ?? "the store's group" : "the store's group"}, or let the name resolve privately (peering DNS resolution, or transit gateway DNS support).` });
   hops.push({ kind: 'data-store', direction: 'forward', component: storeSubnet.id, source: storeSubnet.source, verdict: 'REACHABLE', detail: `data store's public address (${storeSubnet.id}, ${storeVpc.known ? storeVpc.value.id : '?'}) on TCP ${port}` });
 
   // Replies: the store subnet routes them to an internet gateway; ACLs both ways back.

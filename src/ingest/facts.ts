@@ -186,6 +186,7 @@ export interface FactsTransitGatewayAttachment {
   readonly vpcId?: string;
   readonly subnetIds?: string[];
   readonly applianceModeSupport?: boolean;
+  /** The attachment's `Options.DnsSupport` (unknown when absent). */
   readonly dnsSupport?: boolean;
   /** The attachment's `SecurityGroupReferencingSupport` option (default false). */
   readonly securityGroupReferencingSupport?: boolean;
@@ -731,6 +732,7 @@ function mergeFactsTransitGateways(model: NetworkModel, facts: FactsDocument): v
       id: tgw.id,
       source: sourceOf(facts, tgw.id),
       securityGroupReferencingSupport: tgw.securityGroupReferencingSupport === true && own.every((a) => a.securityGroupReferencingSupport === true),
+      dnsSupport: tgw.dnsSupport !== undefined ? known(tgw.dnsSupport) : unknown(`the facts do not give the DnsSupport option of ${tgw.id} (transitGateways[].dnsSupport)`),
     });
   }
   for (const attachment of attachments) {
@@ -742,6 +744,8 @@ function mergeFactsTransitGateways(model: NetworkModel, facts: FactsDocument): v
       vpcId: vpc && attachment.vpcId ? known(attachment.vpcId)
         : unknown(vpc ? `the VPC of ${attachment.id} is not described` : `${attachment.id} is a ${attachment.resourceType} attachment, not a VPC's`),
       subnetIds: [...(attachment.subnetIds ?? [])],
+      dnsSupport: attachment.dnsSupport !== undefined ? known(attachment.dnsSupport)
+        : unknown(`the facts do not give the DnsSupport option of ${attachment.id} (transitGatewayAttachments[].dnsSupport)`),
     });
   }
   for (const [index, table] of (facts.transitGatewayRouteTables ?? []).entries()) {

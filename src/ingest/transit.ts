@@ -1,5 +1,7 @@
-import { Fact, TransitGatewayAttachment, TransitGatewayRouteTable } from '../model';
+import { Fact, known, TransitGatewayAttachment, TransitGatewayRouteTable, unknown } from '../model';
+import { isUnresolved } from './intrinsics';
 import { describeValue, ResourceReader } from './reader';
+import { isObject } from './template';
 
 /**
  * Marks what a value the templates do not resolve may change: the transit gateway it belongs to,
@@ -21,6 +23,18 @@ function option(r: ResourceReader, property: string, defaultValue: 'enable' | 'd
   r.issue(property, reason);
   problems.push(reason);
   return defaultValue === 'enable';
+}
+
+/**
+ * A DNS support option (`enable` / `disable`) as a fact: absent gives `absent`; a value the
+ * templates do not resolve, or that is neither, is unknown (and reported). It never marks the
+ * gateway unresolved: it changes how names resolve, not where packets go.
+ */
+function dnsOption(r: ResourceReader, property: string, value: unknown, absent: Fact<boolean>): Fact<boolean> {
+  if (value === undefined) return absent;
+  if (value === 'enable' || value === 'disable') return known(value === 'enable');
+  if (isUnresolved(value)) return r.unknownWithIssue(property, `${r.describe()}: ${property} cannot be resolved (${value.reason})`);
+  return r.unknownWithIssue(property, `${r.describe()}: ${property} ${describeValue(value)} is neither enable nor disable`);
 }
 
 /**
@@ -47,6 +61,8 @@ export function readTransitGateway(r: ResourceReader): void {
     source: r.source,
     ...(defaultRouteTableId ? { defaultRouteTableId } : {}),
     securityGroupReferencingSupport: referencing,
+    // "Enable or disable DNS support. Enabled by default." (AWS::EC2::TransitGateway reference).
+    dnsSupport: dnsOption(r, 'DnsSupport', r.value('DnsSupport'), known(true)),
     ...(problems.length ? { unresolved: problems.join('; ') } : {}),
   });
 }
@@ -64,6 +80,7 @@ export function readTransitGatewayAttachment(r: ResourceReader): void {
     transitGatewayId: transitGatewayId.value,
     vpcId: r.requiredId('VpcId'),
     subnetIds: r.idList(r.value('SubnetIds'), 'SubnetIds'),
+    dnsSupport: attachmentDnsSupport(r),
   };
   const subnets = r.value('SubnetIds');
   const unresolvedSubnets = subnets !== undefined && (!Array.isArray(subnets) || subnets.length !== attachment.subnetIds.length);
@@ -77,6 +94,20 @@ export function readTransitGatewayAttachment(r: ResourceReader): void {
     if (defaults.associate) table.associatedAttachmentIds.push(r.id);
     if (defaults.propagate) table.propagatingAttachmentIds.push(r.id);
   }
+}
+
+/**
+ * An attachment's `Options.DnsSupport`. Absent, it is unknown: the CloudFormation reference
+ * (AWS::EC2::TransitGatewayAttachment / TransitGatewayVpcAttachment Options) says the default is
+ * `disable`, the EC2 API (CreateTransitGatewayVpcAttachmentRequestOptions) says `enable`.
+ */
+function attachmentDnsSupport(r: ResourceReader): Fact<boolean> {
+  const options = r.value('Options');
+  const absent = unknown<boolean>(`${r.describe()} does not set Options.DnsSupport, and AWS documents two defaults for it (disable in the CloudFormation reference, enable in the EC2 API)`);
+  if (options === undefined) return absent;
+  if (isUnresolved(options)) return r.unknownWithIssue('Options', `${r.describe()}: Options cannot be resolved (${options.reason})`);
+  if (!isObject(options)) return r.unknownWithIssue('Options', `${r.describe()}: Options ${describeValue(options)} is not an object`);
+  return dnsOption(r, 'Options.DnsSupport', options.DnsSupport, absent);
 }
 
 /** AWS::EC2::TransitGatewayRouteTable. */

@@ -311,6 +311,11 @@ export interface TransitGatewayAttachment {
   readonly transitGatewayId: string;
   readonly vpcId: Fact<string>;
   readonly subnetIds: string[];
+  /**
+   * The attachment's `DnsSupport` option (`Options.DnsSupport`); absent or unknown when the
+   * inputs do not say (the CloudFormation reference and the EC2 API document different defaults).
+   */
+  readonly dnsSupport?: Fact<boolean>;
 }
 
 export interface TransitGatewayRoute {
@@ -343,6 +348,11 @@ export interface TransitGateway {
    */
   readonly defaultRouteTableId?: string;
   readonly securityGroupReferencingSupport: boolean;
+  /**
+   * The gateway's `DnsSupport` option: public IPv4 DNS names of an attached VPC resolve to private
+   * addresses when queried from another attached VPC. Absent: not described (unknown).
+   */
+  readonly dnsSupport?: Fact<boolean>;
   /**
    * Set when something the templates do not resolve may change this gateway's attachments,
    * route tables or routes (an unresolved id, destination or option, an undecided `Condition`):

@@ -181,7 +181,7 @@ function waypointsOf(path: PathTrace): Waypoint[] {
   });
   // Explanations about a component the hop names differently (a transit gateway's attachment or
   // route table) go to the first blocking point that has no code yet.
-  const leftover = path.explanations.filter((e) => !matched.has(e) && e.code !== 'PEERING_DNS');
+  const leftover = path.explanations.filter((e) => !matched.has(e) && e.code !== 'PEERING_DNS' && e.code !== 'TGW_DNS');
   for (const e of leftover) {
     const index = points.findIndex((p) => p.hop.verdict !== 'REACHABLE' && (p.codes.length === 0 || p.hop.component === e.component));
     if (index >= 0) points[index] = { ...points[index], codes: [...new Set([...points[index].codes, e.code])] };

@@ -184,27 +184,41 @@ describe('point 9: the network ACL on the S3 path', () => {
   });
 });
 
-describe('point 10: a publicly accessible RDS instance over a transit gateway resolves to its public address', () => {
-  test('no NAT gateway in the Glue VPC: UNREACHABLE on the public path (the private path over the transit gateway is open)', () => {
-    const { job } = planOf(network({
-      VpcB: r('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
-      DbSubnet: r('AWS::EC2::Subnet', { VpcId: ref('VpcB'), CidrBlock: '10.1.1.0/24', AvailabilityZone: 'us-east-1a' }),
-      DbRt: r('AWS::EC2::RouteTable', { VpcId: ref('VpcB') }),
-      DbAssoc: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('DbSubnet'), RouteTableId: ref('DbRt') }),
-      DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('DbSubnet')] }),
-      DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('VpcB'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/16' }] }),
-      Db: r('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.t4g.micro', PubliclyAccessible: true, DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: [getAtt('DbSg', 'GroupId')] }),
-      Tgw: r('AWS::EC2::TransitGateway', {}),
-      AttA: r('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('Vpc'), SubnetIds: [ref('SubnetA'), ref('SubnetB')] }),
-      AttB: r('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('VpcB'), SubnetIds: [ref('DbSubnet')] }),
-      ToB: r('AWS::EC2::Route', { RouteTableId: ref('Rt'), DestinationCidrBlock: '10.1.0.0/16', TransitGatewayId: ref('Tgw') }),
-      ToA: r('AWS::EC2::Route', { RouteTableId: ref('DbRt'), DestinationCidrBlock: '10.0.0.0/16', TransitGatewayId: ref('Tgw') }),
-      Pg: glueConnection('reports', undefined, [], { JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), ':5432/reports']] } }),
-      Job: glueJob([ref('Net'), ref('Pg')], { Name: 'load' }),
-    }));
-    const pg = store(job, 'reports');
+describe('point 10: a publicly accessible RDS instance over a transit gateway: its DNS support decides how the name resolves', () => {
+  /** No NAT gateway in the Glue VPC: the public path is closed, the private one over the transit gateway open. */
+  const overTgw = (tgw: Record<string, unknown>, attachment: Record<string, unknown> = {}) => planOf(network({
+    VpcB: r('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
+    DbSubnet: r('AWS::EC2::Subnet', { VpcId: ref('VpcB'), CidrBlock: '10.1.1.0/24', AvailabilityZone: 'us-east-1a' }),
+    DbRt: r('AWS::EC2::RouteTable', { VpcId: ref('VpcB') }),
+    DbAssoc: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('DbSubnet'), RouteTableId: ref('DbRt') }),
+    DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('DbSubnet')] }),
+    DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('VpcB'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.0.0/16' }] }),
+    Db: r('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.t4g.micro', PubliclyAccessible: true, DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: [getAtt('DbSg', 'GroupId')] }),
+    Tgw: r('AWS::EC2::TransitGateway', tgw),
+    AttA: r('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('Vpc'), SubnetIds: [ref('SubnetA'), ref('SubnetB')], ...attachment }),
+    AttB: r('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: ref('Tgw'), VpcId: ref('VpcB'), SubnetIds: [ref('DbSubnet')], ...attachment }),
+    ToB: r('AWS::EC2::Route', { RouteTableId: ref('Rt'), DestinationCidrBlock: '10.1.0.0/16', TransitGatewayId: ref('Tgw') }),
+    ToA: r('AWS::EC2::Route', { RouteTableId: ref('DbRt'), DestinationCidrBlock: '10.0.0.0/16', TransitGatewayId: ref('Tgw') }),
+    Pg: glueConnection('reports', undefined, [], { JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), ':5432/reports']] } }),
+    Job: glueJob([ref('Net'), ref('Pg')], { Name: 'load' }),
+  })).job;
+
+  test('DnsSupport disabled on the gateway: the name resolves publicly, UNREACHABLE on the public path', () => {
+    const pg = store(overTgw({ DnsSupport: 'disable' }), 'reports');
     expect(pg.verdict).toBe('UNREACHABLE');
     expect(pg.paths[0].nameResolution).toMatchObject({ resolvesTo: 'public' });
+  });
+
+  test('enabled on the gateway (its default) and on both attachments: the name resolves privately, REACHABLE over the transit gateway', () => {
+    const pg = store(overTgw({}, { Options: { DnsSupport: 'enable' } }), 'reports');
+    expect(pg.verdict).toBe('REACHABLE');
+    expect(pg.paths[0].nameResolution).toMatchObject({ resolvesTo: 'private' });
+  });
+
+  test('the attachments do not set it (AWS documents two defaults): both paths traced, they disagree, UNKNOWN', () => {
+    const pg = store(overTgw({}), 'reports');
+    expect(pg.verdict).toBe('UNKNOWN');
+    expect(pg.explanations.map((e: any) => e.code)).toContain('UNKNOWN_NAME_RESOLUTION');
   });
 });
 

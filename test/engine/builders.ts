@@ -201,14 +201,17 @@ export class ModelBuilder {
   }
 
   /** A transit gateway; `defaultRouteTable` names its default association/propagation table. */
-  tgw(id: string, opts: { defaultRouteTable?: string; sgReferencing?: boolean } = {}): this {
-    this.model.transitGateways.set(id, { id, source: src(id), defaultRouteTableId: opts.defaultRouteTable, securityGroupReferencingSupport: opts.sgReferencing ?? true });
+  /** A transit gateway; `dns` is its DnsSupport option (absent: not described, unknown). */
+  tgw(id: string, opts: { defaultRouteTable?: string; sgReferencing?: boolean; dns?: boolean } = {}): this {
+    const dns = opts.dns !== undefined ? { dnsSupport: known(opts.dns) } : {};
+    this.model.transitGateways.set(id, { id, source: src(id), defaultRouteTableId: opts.defaultRouteTable, securityGroupReferencingSupport: opts.sgReferencing ?? true, ...dns });
     return this;
   }
 
-  /** A VPC attachment of a transit gateway, with its subnets (one per AZ it serves). */
-  tgwAttachment(id: string, tgw: string, vpc: string, subnets: string[]): this {
-    this.model.transitGatewayAttachments.set(id, { id, source: src(id), transitGatewayId: tgw, vpcId: known(vpc), subnetIds: subnets });
+  /** A VPC attachment of a transit gateway, with its subnets (one per AZ it serves); `dns`: its Options.DnsSupport (absent: unknown). */
+  tgwAttachment(id: string, tgw: string, vpc: string, subnets: string[], opts: { dns?: boolean } = {}): this {
+    const dns = opts.dns !== undefined ? { dnsSupport: known(opts.dns) } : {};
+    this.model.transitGatewayAttachments.set(id, { id, source: src(id), transitGatewayId: tgw, vpcId: known(vpc), subnetIds: subnets, ...dns });
     return this;
   }
 
