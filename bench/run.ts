@@ -328,7 +328,11 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
   };
   const report = variant === 'warn-only' || variant === 'fail' ? lastGuardReport : undefined;
   return {
-    sample, outdir, generated: generated!, planJson: guard?.lastPlanJson, validationError,
+    sample,
+    outdir,
+    generated: generated!,
+    planJson: guard?.lastPlanJson,
+    validationError,
     violations: report ? { violations: report.violations.length, resources: report.violations.reduce((n, v) => n + v.violatingResources.length, 0) } : undefined,
   };
 }
@@ -391,9 +395,15 @@ interface SizeResult {
   readonly shape: AppShape;
   readonly app: AppFacts;
   readonly findings: {
-    failErrors: number; annotationErrors: number; autoPeerErrors: number; nagFindings: number;
+    failErrors: number;
+    annotationErrors: number;
+    autoPeerErrors: number;
+    nagFindings: number;
     /** The broken app: the guard's findings (warn-only), and its violations in CDK's report. */
-    brokenErrors?: number; brokenWarnings?: number; violations?: number; violatingResources?: number;
+    brokenErrors?: number;
+    brokenWarnings?: number;
+    violations?: number;
+    violatingResources?: number;
   };
   readonly rounds: Sample[][];
   readonly cli: CliSamples;

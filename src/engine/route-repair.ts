@@ -128,10 +128,10 @@ export class RouteRepair {
       peering.jobIds.add(jobId);
       peering.stores.add(storeName);
       for (const { vpcId, ...route } of needed) {
-        const routes = vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
+        const sideRoutes = vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
         const key = `${route.routeTableId}>${route.destination}`;
-        if (routes.has(key)) continue;
-        routes.set(key, route);
+        if (sideRoutes.has(key)) continue;
+        sideRoutes.set(key, route);
         let inTable = this.plannedByTable.get(route.routeTableId);
         if (!inTable) this.plannedByTable.set(route.routeTableId, inTable = []);
         inTable.push({ route, cidr: parseCidrText(route.destination), peering });
