@@ -12,7 +12,7 @@ import {
   allTraffic, apiConnection, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint, apiJob, apiNetworkAcl, apiRouteTable, apiS3Endpoint,
   apiSecurityGroup, apiSubnet, apiVpc, localRoute, noStoresNorTransitGateways, s3EndpointRoute, tcpRule,
 } from '../ingest/aws/api-builders';
-import { getAtt, glueConnection, glueJob, ref, Resource } from '../ingest/builders';
+import { getAtt, glueConnection, glueJob, ref, Resource, twoSubnetGlueVpc } from '../ingest/builders';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-describe-services-')); });
@@ -107,15 +107,7 @@ function account(world: World): AccountSnapshot {
 /** The same world as a hand-written template (as test/cli/stores-and-services.test.ts writes it). */
 function template(world: World): Record<string, Resource> {
   return {
-    Vpc: r('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
-    SubnetA: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }),
-    SubnetB: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1b' }),
-    Rt: r('AWS::EC2::RouteTable', { VpcId: ref('Vpc') }),
-    AssocA: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetA'), RouteTableId: ref('Rt') }),
-    AssocB: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetB'), RouteTableId: ref('Rt') }),
-    S3: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.s3' }, RouteTableIds: [ref('Rt')] }),
-    GlueSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'glue', VpcId: ref('Vpc') }),
-    SelfRef: r('AWS::EC2::SecurityGroupIngress', { GroupId: getAtt('GlueSg', 'GroupId'), IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }),
+    ...twoSubnetGlueVpc(),
     EndpointSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'endpoint', VpcId: ref('Vpc'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' }] }),
     ...(world.endpoint ? {
       Secrets: r('AWS::EC2::VPCEndpoint', {

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCli } from '../../src/cli/run';
-import { getAtt, glueConnection, glueJob, ref, Resource } from '../ingest/builders';
+import { getAtt, glueConnection, glueJob, ref, Resource, twoSubnetGlueVpc } from '../ingest/builders';
 
 function run(argv: string[]) {
   let stdout = '';
@@ -42,15 +42,7 @@ const r = (Type: string, Properties: Record<string, unknown>): Resource => ({ Ty
  */
 function network(extra: Record<string, Resource> = {}): Record<string, Resource> {
   return {
-    Vpc: r('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
-    SubnetA: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }),
-    SubnetB: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1b' }),
-    Rt: r('AWS::EC2::RouteTable', { VpcId: ref('Vpc') }),
-    AssocA: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetA'), RouteTableId: ref('Rt') }),
-    AssocB: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetB'), RouteTableId: ref('Rt') }),
-    S3: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.s3' }, RouteTableIds: [ref('Rt')] }),
-    GlueSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'glue', VpcId: ref('Vpc') }),
-    SelfRef: r('AWS::EC2::SecurityGroupIngress', { GroupId: getAtt('GlueSg', 'GroupId'), IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }),
+    ...twoSubnetGlueVpc(),
     Net: glueConnection('net', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], {}, 'NETWORK'),
     ...extra,
   };

@@ -77,3 +77,23 @@ export function glueReadyVpc(suffix: string, cidr: string, subnetCidr: string, a
     [`S3${suffix}`]: resource('AWS::EC2::VPCEndpoint', { VpcId: vpcId, ServiceName: 'com.amazonaws.us-east-1.s3', RouteTableIds: [ref(`Rt${suffix}`)] }),
   };
 }
+
+/**
+ * VPC `Vpc` (10.0.0.0/16, DNS on) with `SubnetA` (us-east-1a) and `SubnetB` (us-east-1b) on one
+ * route table `Rt` that carries an S3 gateway endpoint, and a Glue group `GlueSg` admitting all
+ * TCP from itself: the network of the CLI's store and service-path tests.
+ */
+export function twoSubnetGlueVpc(): Record<string, Resource> {
+  const r = (Type: string, Properties: Record<string, unknown>): Resource => ({ Type, Properties });
+  return {
+    Vpc: r('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
+    SubnetA: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }),
+    SubnetB: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1b' }),
+    Rt: r('AWS::EC2::RouteTable', { VpcId: ref('Vpc') }),
+    AssocA: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetA'), RouteTableId: ref('Rt') }),
+    AssocB: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetB'), RouteTableId: ref('Rt') }),
+    S3: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.s3' }, RouteTableIds: [ref('Rt')] }),
+    GlueSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'glue', VpcId: ref('Vpc') }),
+    SelfRef: r('AWS::EC2::SecurityGroupIngress', { GroupId: getAtt('GlueSg', 'GroupId'), IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }),
+  };
+}
