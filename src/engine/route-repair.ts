@@ -90,6 +90,33 @@ export class RouteRepair {
   readonly peerings = new Map<string, PlannedPeering>();
   /** The planned routes by route table, with their peering (the overlap check reads one table's). */
   private readonly plannedByTable = new Map<string, { route: RemedyRoute; cidr: Cidr; peering: PlannedPeering }[]>();
+  /** How many new peerings (not ones the model has) are planned per VPC: the quota check reads it. */
+  private readonly newPeeringsPerVpc = new Map<string, number>();
+  /** How many active peerings the model gives each VPC (the model does not change under a repair). */
+  private readonly activePeeringsPerVpc = new Map<string, number>();
+  /**
+   * The outcome of each (ENI subnet, store subnet) pair, once it can no longer change: the same
+   * trace is shared by many jobs and failover what-ifs, and many traces share a subnet pair.
+   * Past the check that routing blocks it, `repair` reads nothing of a path but its two subnets,
+   * and every input besides the (fixed) model only grows: planned peerings and planned routes are
+   * never removed. So an outcome settles as follows (see `plan`):
+   * - `routes`: its peering stays planned (found first by `peeringFor`, so the quota is not asked
+   *   again), `present` reads the model only, and a planned route stays free of conflicts: any
+   *   later route that overlaps it in its table through another peering is refused because of it
+   *   (`overlappingRoute` reads the planned routes), and routes through its own peering are skipped.
+   * - `quota`: the counts of peerings only grow, and the pair's peering cannot be planned by
+   *   another path (that path would hit the same quota first). But the ENI's VPC is checked
+   *   first, so an outcome naming the store's VPC may later name the ENI's: only one naming the
+   *   ENI's VPC is settled.
+   * - `refused`: a refusal read from the model stays, and one for an overlap with a planned route
+   *   stays (that route stays planned, and it stays the first match: planned routes are appended).
+   *   But a route the path would have added beside a refused one is not planned, so a later route
+   *   may conflict with it: such an outcome (a refusal beside a would-be route) is not reused.
+   * Refusals naming the job (VPCs not described, both ends in one VPC) are never stored: they are
+   * decided before the memo is read, from the model only. A reused outcome with routes still
+   * registers its job and store on the peering (auto-peer's remedy lists them).
+   */
+  private readonly settled = new Map<string, Map<string, RouteOutcome | undefined>>();
 
   constructor(private readonly topo: Topology) {}
 
@@ -107,6 +134,13 @@ export class RouteRepair {
     const eni = this.topo.subnet(path.sourceSubnet);
     const store = this.topo.subnet(path.destinationSubnet);
     if (!eni || !store) return undefined;
+    let fromEni = this.settled.get(eni.id);
+    if (!fromEni) this.settled.set(eni.id, fromEni = new Map());
+    if (fromEni.has(store.id)) {
+      const outcome = fromEni.get(store.id);
+      if (outcome?.kind === 'routes' && outcome.routes.length) this.register(outcome.peering, jobId, storeName);
+      return outcome;
+    }
     const refused = (r: Refusal): RouteOutcome => ({ kind: 'refused', refusals: [r] });
     const a = this.vpcOf(eni);
     const b = this.vpcOf(store);
@@ -114,20 +148,15 @@ export class RouteRepair {
     if (a.id === b.id) {
       return refused({ source: jobSource, why: `routing inside ${this.name(a)} does not deliver it`, fix: 'Check the route tables of the two subnets: within a VPC only the local route should apply.' });
     }
-    const why = this.unpeerable(a, b);
-    if (why) return refused({ source: b.source, why: why.message, fix: why.fix });
-    const peering = this.peeringFor(a, b);
-    if (!peering || 'quota' in peering) return peering ? { kind: 'quota', vpc: peering.quota } : undefined;
-    // The request leaves through the ENI's table, the reply through the store's: both or neither.
-    const routes = [this.planRoute(peering, a, eni, store), this.planRoute(peering, b, store, eni)];
-    const refusals = routes.filter((r): r is Refusal => r !== 'present' && 'why' in r);
-    if (refusals.length) return { kind: 'refused', refusals };
-    const needed = routes.filter((r): r is PlannedRoute => r !== 'present' && 'routeTableId' in r);
-    if (needed.length) {
-      this.peerings.set(peering.key, peering);
-      peering.jobIds.add(jobId);
-      peering.stores.add(storeName);
-      for (const { vpcId, ...route } of needed) {
+    const { outcome, settled } = this.plan(a, b, eni, store);
+    if (outcome?.kind === 'routes' && outcome.routes.length) {
+      const peering = outcome.peering;
+      if (!this.peerings.has(peering.key)) {
+        this.peerings.set(peering.key, peering);
+        if (!peering.existingPeeringId) for (const vpcId of [peering.requesterVpcId, peering.accepterVpcId]) this.newPeeringsPerVpc.set(vpcId, (this.newPeeringsPerVpc.get(vpcId) ?? 0) + 1);
+      }
+      this.register(peering, jobId, storeName);
+      for (const { vpcId, ...route } of outcome.routes) {
         const sideRoutes = vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
         const key = `${route.routeTableId}>${route.destination}`;
         if (sideRoutes.has(key)) continue;
@@ -137,9 +166,34 @@ export class RouteRepair {
         inTable.push({ route, cidr: parseCidrText(route.destination), peering });
       }
     }
-    return { kind: 'routes', peering, routes: needed };
+    if (settled) fromEni.set(store.id, outcome);
+    return outcome;
   }
 
+  /**
+   * The outcome for two known VPCs that differ (nothing registered yet), and whether it is
+   * settled: every outcome but a refusal beside a route the path would add (see `settled`).
+   */
+  private plan(a: Vpc, b: Vpc, eni: Subnet, store: Subnet): { outcome: RouteOutcome | undefined; settled: boolean } {
+    const why = this.unpeerable(a, b);
+    if (why) return { outcome: { kind: 'refused', refusals: [{ source: b.source, why: why.message, fix: why.fix }] }, settled: true };
+    const peering = this.peeringFor(a, b);
+    // Which VPC is over the quota may change from the store's to the ENI's (asked first) as
+    // peerings are planned: only the ENI's is settled.
+    if (!peering || 'quota' in peering) return { outcome: peering ? { kind: 'quota', vpc: peering.quota } : undefined, settled: !peering || peering.quota === a };
+    // The request leaves through the ENI's table, the reply through the store's: both or neither.
+    const routes = [this.planRoute(peering, a, eni, store), this.planRoute(peering, b, store, eni)];
+    const refusals = routes.filter((r): r is Refusal => r !== 'present' && 'why' in r);
+    const needed = routes.filter((r): r is PlannedRoute => r !== 'present' && 'routeTableId' in r);
+    if (refusals.length) return { outcome: { kind: 'refused', refusals }, settled: !needed.length };
+    return { outcome: { kind: 'routes', peering, routes: needed }, settled: true };
+  }
+
+  /** The job and the store a planned peering carries traffic for (auto-peer's remedy lists them). */
+  private register(peering: PlannedPeering, jobId: string, storeName: string): void {
+    peering.jobIds.add(jobId);
+    peering.stores.add(storeName);
+  }
   private name(element: { readonly source?: SourceRef; readonly id: string }): string {
     return nameOf(element.source, element.id);
   }
@@ -180,9 +234,9 @@ export class RouteRepair {
     if (existing && existing.state !== 'active') return undefined; // the engine reports why it is not active
     if (!existing) {
       for (const vpc of [a, b]) {
-        const count = this.topo.peeringsOf(vpc.id).filter((p) => p.state === 'active').length
-          + [...this.peerings.values()].filter((p) => !p.existingPeeringId && (p.requesterVpcId === vpc.id || p.accepterVpcId === vpc.id)).length;
-        if (count >= PEERINGS_PER_VPC_QUOTA) return { quota: vpc };
+        let active = this.activePeeringsPerVpc.get(vpc.id);
+        if (active === undefined) this.activePeeringsPerVpc.set(vpc.id, active = this.topo.peeringsOf(vpc.id).filter((p) => p.state === 'active').length);
+        if (active + (this.newPeeringsPerVpc.get(vpc.id) ?? 0) >= PEERINGS_PER_VPC_QUOTA) return { quota: vpc };
       }
     }
     const requester = existing?.requesterVpcId.known ? existing.requesterVpcId.value : a.id;
