@@ -285,16 +285,25 @@ function withRouteFixes(topo: Topology, routeRepair: RouteRepair, job: GlueJob, 
     list.push(outcome);
   }
   return stores.map((store) => {
-    const text = routeFixText(topo, outcomes.get(store) ?? []);
+    const list = outcomes.get(store);
+    const text = list ? routeFixText(topo, list) : '';
     if (!text) return store;
+    // A store fixed already with this text (a what-if that keeps the selection passes the fixed
+    // stores again) would be fixed into a copy of itself: it stays as it is. Its outcomes are
+    // this call's (fixesOf merges them).
+    const known = routeOutcomes.get(store);
+    if (known?.topo === topo && known.text === text) {
+      known.outcomes = list!;
+      return store;
+    }
     const fixed = { ...store, explanations: store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e)) };
-    routeOutcomes.set(fixed, outcomes.get(store)!);
+    routeOutcomes.set(fixed, { topo, text, outcomes: list! });
     return fixed;
   });
 }
 
-/** What auto-peer plans for the blocked paths of a store (whose route fixes say it). */
-const routeOutcomes = new WeakMap<DataStorePlan, RouteOutcome[]>();
+/** What auto-peer plans for the blocked paths of a store (whose route fixes say it), and the text they made. */
+const routeOutcomes = new WeakMap<DataStorePlan, { readonly topo: Topology; readonly text: string; outcomes: RouteOutcome[] }>();
 
 /**
  * The fixes of the blocking explanations of several stores, each once; their route fixes merged
@@ -310,7 +319,7 @@ function fixesOf(topo: Topology, stores: DataStorePlan[]): string[] {
       fixes.push(e.fix);
     } else if (!routesSaid) {
       routesSaid = true;
-      fixes.push(routeFixText(topo, stores.flatMap((s) => routeOutcomes.get(s) ?? [])));
+      fixes.push(routeFixText(topo, stores.flatMap((s) => routeOutcomes.get(s)?.outcomes ?? [])));
     }
   }
   return dedupe(fixes);

@@ -117,6 +117,8 @@ export class RouteRepair {
    * registers its job and store on the peering (auto-peer's remedy lists them).
    */
   private readonly settled = new Map<string, Map<string, RouteOutcome | undefined>>();
+  /** `pairOf` each path (traces are shared by jobs and what-ifs). */
+  private readonly pairOfPath = new WeakMap<PathTrace, ReturnType<RouteRepair['pairOf']>>();
 
   constructor(private readonly topo: Topology) {}
 
@@ -130,12 +132,10 @@ export class RouteRepair {
    * (a store subnet not described, an existing peering that is not active).
    */
   repair(jobId: string, jobSource: SourceRef, storeName: string, path: PathTrace): RouteOutcome | undefined {
-    if (!path.hops.some((h) => ROUTING_HOPS.has(h.kind) && h.verdict === 'UNREACHABLE')) return undefined;
-    const eni = this.topo.subnet(path.sourceSubnet);
-    const store = this.topo.subnet(path.destinationSubnet);
-    if (!eni || !store) return undefined;
-    let fromEni = this.settled.get(eni.id);
-    if (!fromEni) this.settled.set(eni.id, fromEni = new Map());
+    let pair = this.pairOfPath.get(path);
+    if (pair === undefined) this.pairOfPath.set(path, pair = this.pairOf(path));
+    if (!pair) return undefined;
+    const [eni, store, fromEni] = pair;
     if (fromEni.has(store.id)) {
       const outcome = fromEni.get(store.id);
       if (outcome?.kind === 'routes' && outcome.routes.length) this.register(outcome.peering, jobId, storeName);
@@ -168,6 +168,20 @@ export class RouteRepair {
     }
     if (settled) fromEni.set(store.id, outcome);
     return outcome;
+  }
+
+  /**
+   * The subnets of a path whose routing blocks, with the settled outcomes from its ENI subnet;
+   * null when routing does not block it or a subnet is not described (a trace does not change).
+   */
+  private pairOf(path: PathTrace): [Subnet, Subnet, Map<string, RouteOutcome | undefined>] | null {
+    if (!path.hops.some((h) => ROUTING_HOPS.has(h.kind) && h.verdict === 'UNREACHABLE')) return null;
+    const eni = this.topo.subnet(path.sourceSubnet);
+    const store = this.topo.subnet(path.destinationSubnet);
+    if (!eni || !store) return null;
+    let fromEni = this.settled.get(eni.id);
+    if (!fromEni) this.settled.set(eni.id, fromEni = new Map());
+    return [eni, store, fromEni];
   }
 
   /**
@@ -363,12 +377,55 @@ export function proposesRoute(topo: Topology, e: Explanation): boolean {
   return e.code === 'NO_ROUTE_TO_DESTINATION' && topo.model.routeTables.has(e.component);
 }
 
+/** Outcome objects numbered for `routeFixText`'s keys. */
+const outcomeIds = new WeakMap<RouteOutcome, number>();
+let nextOutcomeId = 0;
+/** `routeFixText` of several outcomes, by topology and key. */
+const fixTexts = new WeakMap<Topology, Map<string, string>>();
+/** `routeFixText` of one outcome. */
+const singleFixTexts = new WeakMap<RouteOutcome, { readonly topo: Topology; readonly text: string }>();
+
 /**
  * The routing fix for some blocked paths, from what auto-peer plans for them: each peering once,
  * then one sentence per route table with the subnet CIDRs it routes through that peering; then
  * why the routes auto-peer will not add cannot simply be added. Empty when nothing is planned.
  */
 export function routeFixText(topo: Topology, outcomes: readonly (RouteOutcome | undefined)[]): string {
+  // The text reads only fields of the outcomes that do not change once made (the peering's key,
+  // VPCs and existing id; the routes and refusals), and the same outcomes recur: a settled
+  // outcome is shared by every path of its subnet pair (RouteRepair.repair). So it is kept per
+  // topology and list of outcome objects (by identity, in order); most lists have one outcome.
+  let only: RouteOutcome | undefined;
+  let count = 0;
+  for (const outcome of outcomes) {
+    if (outcome) {
+      only = outcome;
+      count++;
+    }
+  }
+  if (!only) return '';
+  if (count === 1) {
+    const said = singleFixTexts.get(only);
+    if (said?.topo === topo) return said.text;
+    const text = composeRouteFixText(topo, outcomes);
+    singleFixTexts.set(only, { topo, text });
+    return text;
+  }
+  let key = '';
+  for (const outcome of outcomes) {
+    if (!outcome) continue;
+    let id = outcomeIds.get(outcome);
+    if (id === undefined) outcomeIds.set(outcome, id = nextOutcomeId++);
+    key += `${id},`;
+  }
+  let texts = fixTexts.get(topo);
+  if (!texts) fixTexts.set(topo, texts = new Map());
+  let text = texts.get(key);
+  if (text === undefined) texts.set(key, text = composeRouteFixText(topo, outcomes));
+  return text;
+}
+
+function composeRouteFixText(topo: Topology, outcomes: readonly (RouteOutcome | undefined)[]): string {
   const vpcName = (id: string) => { const vpc = topo.vpc(id); return vpc ? nameOf(vpc.source, vpc.id) : id; };
   const byPeering = new Map<string, { peering: PlannedPeering; tables: Map<string, string[]> }>();
   const refusals: string[] = [];
