@@ -1,13 +1,13 @@
 import { GatewayEndpoint, GlueConnection, NetworkAcl, Subnet, Vpc } from '../model';
 import { connectionName } from './connection-name';
 import { Finding, JobPlan } from './plan';
+import { internetRoute } from './public-path';
 import {
   AclJudgement, combine, judgeAcl, judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome, PUBLIC_RANGES,
   publicRouteChoices, routeText,
 } from './public-traffic';
 import { RULES, RuleDefinition } from './rules';
 import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
-import { internetRoute } from './public-path';
 import { s3PathOnce } from './selection';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
