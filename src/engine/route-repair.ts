@@ -208,6 +208,7 @@ export class RouteRepair {
     peering.jobIds.add(jobId);
     peering.stores.add(storeName);
   }
+
   private name(element: { readonly source?: SourceRef; readonly id: string }): string {
     return nameOf(element.source, element.id);
   }
