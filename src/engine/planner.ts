@@ -276,6 +276,16 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
  * would refuse). The route repair sees the paths in the order auto-peer repairs them.
  */
 function withRouteFixes(topo: Topology, routeRepair: RouteRepair, job: GlueJob, stores: DataStorePlan[]): DataStorePlan[] {
+  // A store this job's stores were fixed into already (a what-if that keeps the selection passes
+  // them again), from outcomes that are settled: repairing its paths again would give the same
+  // outcomes and register this job and store on their peerings again (they are), so the same
+  // text and the store itself. It is left as it is.
+  const done = (store: DataStorePlan) => {
+    const known = routeOutcomes.get(store);
+    return known !== undefined && known.topo === topo && known.jobId === job.id && known.routeRepair === routeRepair
+      && known.outcomes.every((o) => routeRepair.isSettled(o));
+  };
+  if (stores.every((s) => s.verdict !== 'UNREACHABLE' || done(s))) return [...stores];
   const outcomes = new Map<DataStorePlan, RouteOutcome[]>();
   for (const { store, path } of blockedStorePaths(stores)) {
     const outcome = routeRepair.repair(job.id, job.source, store.connection.name, path);
@@ -293,17 +303,20 @@ function withRouteFixes(topo: Topology, routeRepair: RouteRepair, job: GlueJob, 
     // this call's (fixesOf merges them).
     const known = routeOutcomes.get(store);
     if (known?.topo === topo && known.text === text) {
-      known.outcomes = list!;
+      Object.assign(known, { outcomes: list!, jobId: job.id, routeRepair });
       return store;
     }
     const fixed = { ...store, explanations: store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e)) };
-    routeOutcomes.set(fixed, { topo, text, outcomes: list! });
+    routeOutcomes.set(fixed, { topo, text, outcomes: list!, jobId: job.id, routeRepair });
     return fixed;
   });
 }
 
-/** What auto-peer plans for the blocked paths of a store (whose route fixes say it), and the text they made. */
-const routeOutcomes = new WeakMap<DataStorePlan, { readonly topo: Topology; readonly text: string; outcomes: RouteOutcome[] }>();
+/**
+ * What auto-peer plans for the blocked paths of a store (whose route fixes say it), the text they
+ * made, and the job and route repair that planned them last.
+ */
+const routeOutcomes = new WeakMap<DataStorePlan, { readonly topo: Topology; readonly text: string; outcomes: RouteOutcome[]; jobId: string; routeRepair: RouteRepair }>();
 
 /**
  * The fixes of the blocking explanations of several stores, each once; their route fixes merged

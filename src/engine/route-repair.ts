@@ -117,6 +117,8 @@ export class RouteRepair {
    * registers its job and store on the peering (auto-peer's remedy lists them).
    */
   private readonly settled = new Map<string, Map<string, RouteOutcome | undefined>>();
+  /** The outcomes stored in `settled`. */
+  private readonly settledOutcomes = new WeakSet<RouteOutcome>();
   /** `pairOf` each path (traces are shared by jobs and what-ifs). */
   private readonly pairOfPath = new WeakMap<PathTrace, ReturnType<RouteRepair['pairOf']>>();
 
@@ -166,8 +168,16 @@ export class RouteRepair {
         inTable.push({ route, cidr: parseCidrText(route.destination), peering });
       }
     }
-    if (settled) fromEni.set(store.id, outcome);
+    if (settled) {
+      fromEni.set(store.id, outcome);
+      if (outcome) this.settledOutcomes.add(outcome);
+    }
     return outcome;
+  }
+
+  /** Whether `repair` gives this outcome again for its subnet pair, whatever is planned after. */
+  isSettled(outcome: RouteOutcome): boolean {
+    return this.settledOutcomes.has(outcome);
   }
 
   /**
