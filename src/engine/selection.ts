@@ -30,8 +30,8 @@ export interface Selection {
 interface SelectionMemo {
   readonly summaries: Map<GlueConnection, ConnectionSummary>;
   readonly s3Paths: Map<Subnet, S3PathResult>;
-  /** By connection, then by ENIs per run (`min-max`): [its AZ healthy, its AZ down, whether it is down undecided]. */
-  readonly suitability: Map<GlueConnection, Map<string, [Suitability?, Suitability?, Suitability?]>>;
+  /** By connection, then by ENIs per run (`min`, then `max`): [its AZ healthy, its AZ down, whether it is down undecided]. */
+  readonly suitability: Map<GlueConnection, Map<number, Map<number, [Suitability?, Suitability?, Suitability?]>>>;
   /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
   readonly judgedCandidates: Map<Suitability, Candidate>;
   /** A connection not considered, by the connection, then by the connection selected before it. */
@@ -80,11 +80,12 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
   const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
   const { suitability } = memoOf(topo);
-  let byDemand = suitability.get(connection);
-  if (!byDemand) suitability.set(connection, byDemand = new Map());
-  const demandKey = `${demand.min}-${demand.max}`;
-  let verdicts = byDemand.get(demandKey);
-  if (!verdicts) byDemand.set(demandKey, verdicts = [undefined, undefined, undefined]);
+  let byMin = suitability.get(connection);
+  if (!byMin) suitability.set(connection, byMin = new Map());
+  let byMax = byMin.get(demand.min);
+  if (!byMax) byMin.set(demand.min, byMax = new Map());
+  let verdicts = byMax.get(demand.max);
+  if (!verdicts) byMax.set(demand.max, verdicts = [undefined, undefined, undefined]);
   return verdicts[down] ??= judge(topo, connection, demand, azDown);
 }
 
