@@ -311,7 +311,7 @@ function natOf(topo: Topology, subnet: Subnet, vpc: Vpc): NatHop {
 }
 
 /** Whether the subnet's table sends every public address to an internet gateway. */
-function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string } {
+export function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string } {
   const table = topo.effectiveRouteTable(subnet);
   if (!table.known) return { outcome: 'unknown', why: table.reason, component: subnet.id };
   const rt = table.value;
