@@ -30,15 +30,15 @@ export class ResourceReader {
   private readonly properties: Record<string, unknown>;
 
   /**
-   * `known`: the resource's model id and its stack's evaluator, when the caller has them (as
+   * `indexed`: the resource's model id and its stack's evaluator, when the caller has them (as
    * `context.inputs` gives them).
    */
   constructor(readonly context: BuildContext, readonly input: TemplateInput, readonly logicalId: string,
-    readonly resource: Record<string, any>, known?: { readonly modelId: string; readonly evaluator: StackEvaluator }) {
-    this.id = known ? known.modelId : context.inputs.modelId(input, logicalId);
+    readonly resource: Record<string, any>, indexed?: { readonly modelId: string; readonly evaluator: StackEvaluator }) {
+    this.id = indexed ? indexed.modelId : context.inputs.modelId(input, logicalId);
     const type = resource.Type;
     this.type = typeof type === 'string' ? type : safeString(type);
-    this.evaluator = known ? known.evaluator : context.inputs.evaluator(input.stackName);
+    this.evaluator = indexed ? indexed.evaluator : context.inputs.evaluator(input.stackName);
     this.properties = isObject(resource.Properties) ? resource.Properties : {};
     const constructPath = resource.Metadata?.['aws:cdk:path'];
     // Optional keys set one by one (same keys, same order as spreading them): every resource read
