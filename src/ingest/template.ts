@@ -188,7 +188,10 @@ export function readTextFile(file: string, budget: InputBudget = new InputBudget
     // A file that grew while it was read counts at its real size.
     if (buffer.length > stat.size) budget.take(file, buffer.length - stat.size);
     budget.filesRead.push({ file, dev: stat.dev, ino: stat.ino });
-    return buffer.toString('utf-8');
+    // A UTF-8 byte order mark (editors on Windows write one) is not part of the text: JSON.parse
+    // would refuse it.
+    const bom = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+    return buffer.toString('utf-8', bom);
   } finally {
     closeSync(fd);
   }
