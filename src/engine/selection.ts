@@ -31,7 +31,7 @@ interface SelectionMemo {
   readonly summaries: Map<GlueConnection, ConnectionSummary>;
   readonly s3Paths: Map<Subnet, S3PathResult>;
   /** By connection, then by ENIs per run (`min`, then `max`): [its AZ healthy, its AZ down, whether it is down undecided]. */
-  readonly suitability: Map<GlueConnection, Map<number, Map<number, [Suitability?, Suitability?, Suitability?]>>>;
+  readonly suitability: Map<GlueConnection, Map<number, Map<number, Map<string, [Suitability?, Suitability?, Suitability?]>>>>;
   /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
   readonly judgedCandidates: Map<Suitability, Candidate>;
   /** A connection not considered, by the connection, then by the connection selected before it. */
@@ -73,8 +73,8 @@ type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Rea
 
 /** The suitability checks Glue makes at run submission (valid subnet, AZ, S3 path, IPs, AZ health). */
 export function judgeConnection(topo: Topology, connection: GlueConnection, job: GlueJob, azDown: ReadonlySet<string>): Suitability {
-  // The verdict depends on the job only through its ENIs per run, and on azDown only through
-  // whether the subnet's AZ is in it.
+  // The verdict depends on the job only through its ENIs per run (the range, and the texts that
+  // say how it was counted), and on azDown only through whether the subnet's AZ is in it.
   const demand = eniDemand(job);
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
@@ -84,8 +84,11 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   if (!byMin) suitability.set(connection, byMin = new Map());
   let byMax = byMin.get(demand.min);
   if (!byMax) byMin.set(demand.min, byMax = new Map());
-  let verdicts = byMax.get(demand.max);
-  if (!verdicts) byMax.set(demand.max, verdicts = [undefined, undefined, undefined]);
+  let byText = byMax.get(demand.max);
+  if (!byText) byMax.set(demand.max, byText = new Map());
+  const text = demand.unknown === undefined ? demand.text : `${demand.text}\u0000${demand.unknown}`;
+  let verdicts = byText.get(text);
+  if (!verdicts) byText.set(text, verdicts = [undefined, undefined, undefined]);
   return verdicts[down] ??= judge(topo, connection, demand, azDown);
 }
 

@@ -179,6 +179,22 @@ describe("a job's ENIs per run, counted once per job", () => {
   });
 });
 
+describe("a connection's suitability, shared by jobs whose ENIs per run are counted alike", () => {
+  test('two jobs with the same range of ENIs from different unresolved parameters: each candidate names its own parameter', () => {
+    const m = model().vpc('v', '10.1.0.0/16').subnet('tiny', 'v', '10.1.1.0/28', 'us-east-1a').sg('sg', 'v')
+      .connection('net', 'tiny', ['sg'], { type: 'NETWORK' })
+      .job('a', ['net']).job('b', ['net']);
+    for (const [id, parameter] of [['a', 'WorkersA'], ['b', 'WorkersB']]) {
+      m.model.jobs.set(id, { ...m.model.jobs.get(id)!, numberOfWorkers: { known: false, reason: `parameter ${parameter} has no value` } });
+    }
+    const plan = buildPlan(m.model, { failover: false });
+    const reasons = (id: string) => plan.jobs.find((j) => j.id === id)!.candidates.flatMap((c) => c.reasons.map((r) => r.message)).join(' ');
+    expect(reasons('a')).toMatch(/WorkersA/);
+    expect(reasons('b')).toMatch(/WorkersB/);
+    expect(reasons('b')).not.toMatch(/WorkersA/);
+  });
+});
+
 describe('the S3 round trip through a Glue subnet ACL, judged once per ACL', () => {
   test('two subnets with their own ACLs, one blocking HTTPS out: only its connection is reported', () => {
     const m = model().vpc('v', '10.1.0.0/16')
