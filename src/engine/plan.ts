@@ -97,7 +97,10 @@ export interface NameResolution {
   readonly peeringId?: string;
   /** The side of that peering whose DNS option decides (the store's VPC's side). */
   readonly optionSide?: 'requester' | 'accepter';
-  /** The transit gateway joining the two VPCs whose DNS support decides, when no peering does. */
+  /**
+   * The transit gateway joining the two VPCs whose DNS support decides, when no peering does; or,
+   * beside `peeringId`, one whose DNS support disagrees with the peering's option (unknown then).
+   */
   readonly transitGatewayId?: string;
   /** Why, in words. */
   readonly why: string;

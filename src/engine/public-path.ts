@@ -34,9 +34,20 @@ export function nameResolution(topo: Topology, eniSubnet: Subnet, storeSubnet: S
   const side = storeIsRequester ? 'requester' : 'accepter';
   const option = storeIsRequester ? pcx.allowDnsResolutionFromRequester : pcx.allowDnsResolutionFromAccepter;
   const base = { eniVpc, storeVpc, peeringId: pcx.id, optionSide: side } as const;
-  if (option.known && option.value) return { ...base, resolvesTo: 'private', why: `the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC` };
-  if (option.known) return { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} does not allow DNS resolution from the remote VPC` };
-  return { ...base, resolvesTo: 'unknown', why: `whether the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC is not known (${option.reason})` };
+  const byPeering: NameResolution = option.known && option.value ? { ...base, resolvesTo: 'private', why: `the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC` }
+    : option.known ? { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} does not allow DNS resolution from the remote VPC` }
+      : { ...base, resolvesTo: 'unknown', why: `whether the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC is not known (${option.reason})` };
+  // A transit gateway joining the same two VPCs has a DNS option of its own. AWS documents each
+  // option alone, not what the name resolves to when a peering and a transit gateway both join
+  // the VPCs: when they agree, that; when they do not, unknown (both paths are traced).
+  const byGateway = transitGatewayResolution(topo, eniVpc, storeVpc);
+  if (!byGateway || byGateway.resolvesTo === byPeering.resolvesTo) return byPeering;
+  return {
+    ...base,
+    transitGatewayId: byGateway.transitGatewayId,
+    resolvesTo: 'unknown',
+    why: `${pcx.id} and transit gateway ${byGateway.transitGatewayId} both join ${eniVpc} and ${storeVpc}, and their DNS options do not agree (${byPeering.why}; ${byGateway.why}); AWS does not document which one decides how the name resolves`,
+  };
 }
 
 /** What AWS documents about a transit gateway's DNS support, and what the library assumes. */
@@ -98,14 +109,23 @@ export function resolvedTrace(topo: Topology, eni: EniSide, storeSubnet: Subnet,
   if (!resolution) return privateTrace;
   if (resolution.resolvesTo === 'private') return { ...privateTrace, nameResolution: resolution };
   const publicTrace = tracePublicPath(topo, eni, storeSubnet, located, resolution);
-  const dns: Explanation[] = resolution.peeringId ? [peeringDnsExplanation(topo, resolution)]
+  // Over a peering and a transit gateway that disagree, the undecided explanation below says both.
+  const overBoth = resolution.peeringId !== undefined && resolution.transitGatewayId !== undefined;
+  const dns: Explanation[] = overBoth ? [] : resolution.peeringId ? [peeringDnsExplanation(topo, resolution)]
     : resolution.transitGatewayId && resolution.resolvesTo === 'public' ? [transitGatewayDnsExplanation(topo, resolution)] : [];
   if (resolution.resolvesTo === 'public') return { ...publicTrace, explanations: [...publicTrace.explanations, ...dns] };
   if (publicTrace.verdict === privateTrace.verdict) {
     return { ...privateTrace, nameResolution: resolution, hops: [...privateTrace.hops, ...publicTrace.hops], explanations: [...privateTrace.explanations, ...publicTrace.explanations, ...dns] };
   }
   const overTgw = resolution.peeringId === undefined && resolution.transitGatewayId !== undefined;
-  const undecided: Explanation = overTgw ? {
+  const undecided: Explanation = overBoth ? {
+    code: 'UNKNOWN_NAME_RESOLUTION',
+    component: resolution.peeringId!,
+    source: topo.model.peerings.get(resolution.peeringId!)?.source,
+    message: `The store is publicly accessible and named by DNS: ${resolution.why}, so its name may resolve to the private address (${privateTrace.verdict}) or to the public one (through a NAT gateway and the internet: ${publicTrace.verdict}).`,
+    fix: `Make the two agree: allow DNS resolution from the remote VPC on the ${resolution.optionSide} side of ${resolution.peeringId} (VpcPeering's allowDnsResolution) and enable DnsSupport on ${resolution.transitGatewayId} and both its VPC attachments, or state them in --facts; or make the store not publicly accessible.`,
+    unknown: true,
+  } : overTgw ? {
     code: 'UNKNOWN_NAME_RESOLUTION',
     component: resolution.transitGatewayId!,
     source: topo.model.transitGateways.get(resolution.transitGatewayId!)?.source,
@@ -311,7 +331,7 @@ function natOf(topo: Topology, subnet: Subnet, vpc: Vpc): NatHop {
 }
 
 /** Whether the subnet's table sends every public address to an internet gateway. */
-function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string } {
+export function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string } {
   const table = topo.effectiveRouteTable(subnet);
   if (!table.known) return { outcome: 'unknown', why: table.reason, component: subnet.id };
   const rt = table.value;

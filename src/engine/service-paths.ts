@@ -1,6 +1,7 @@
 import { GatewayEndpoint, GlueConnection, NetworkAcl, Subnet, Vpc } from '../model';
 import { connectionName } from './connection-name';
 import { Finding, JobPlan } from './plan';
+import { internetRoute } from './public-path';
 import {
   AclJudgement, combine, judgeAcl, judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome, PUBLIC_RANGES,
   publicRouteChoices, routeText,
@@ -60,7 +61,11 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
 
     const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
     const s3Nat = s3ViaNat(topo, subnet, vpc.value);
-    if (s3Nat.outcome === 'blocked') {
+    if (s3Nat.outcome === 'blocked' && s3Nat.natWithoutInternet) {
+      add(RULES.natWithoutInternet, connection,
+        `Connection ${name} (selected by ${jobsText}): its S3 traffic leaves through a NAT gateway that cannot reach the internet: ${s3Nat.why}. Glue checks only that an S3 endpoint or NAT route exists when it selects a connection, so it still selects this one, and the runs fail reading from S3.`,
+        s3Nat.fix ?? 'Route the NAT gateway\'s subnet to an internet gateway.');
+    } else if (s3Nat.outcome === 'blocked') {
       add(RULES.s3PathAcl, connection,
         `Connection ${name} (selected by ${jobsText}): its S3 traffic leaves through a NAT gateway, and the network ACL of the NAT gateway's subnet blocks it: ${s3Nat.why}. Glue checks only that an S3 endpoint or NAT exists when it selects a connection, so it still selects this one, and the runs fail reading from S3. ${LINUX_EPHEMERAL_ASSUMPTION}`,
         s3Nat.fix ?? 'Allow the S3 traffic through the network ACL of the NAT gateway\'s subnet.');
@@ -135,6 +140,8 @@ interface ServicePath {
   readonly fix?: string;
   /** The path leaves through a NAT gateway (its verdict rests on the Linux reply-port assumption). */
   readonly viaNat?: boolean;
+  /** What blocks it is the NAT gateway's subnet's route to the internet, not a network ACL. */
+  readonly natWithoutInternet?: boolean;
 }
 
 /**
@@ -220,6 +227,16 @@ function natLegs(topo: Topology, glueSubnet: Subnet, natIds: readonly string[]):
     if (!nat) return { outcome: 'unknown', why: `NAT gateway ${natId} is not described, so the network ACL of its subnet is unknown`, fix: `Describe NAT gateway ${natId} and its subnet (--facts natGateways[], subnets[] with networkAclId), or acknowledge this warning.` };
     const natSubnet = nat.subnetId.known ? topo.subnet(nat.subnetId.value) : undefined;
     if (!natSubnet) return { outcome: 'unknown', why: `the subnet of NAT gateway ${nat.id} is ${nat.subnetId.known ? `${nat.subnetId.value}, which is not described` : `unknown (${nat.subnetId.reason})`}, so its network ACL is unknown`, fix: 'Describe the NAT gateway\'s subnet (--facts subnets[] with networkAclId), or acknowledge this warning.' };
+    // A public NAT gateway reaches the internet through its own subnet's route to an internet
+    // gateway (Amazon VPC, "NAT gateways": the public subnet's route table routes 0.0.0.0/0 to it).
+    const natVpc = topo.vpcOfSubnet(natSubnet);
+    const internet = natVpc.known ? internetRoute(topo, natSubnet, natVpc.value) : { outcome: 'unknown' as Outcome, why: `the VPC of ${natSubnet.id} is unknown (${natVpc.reason})` };
+    if (internet.outcome === 'blocked') {
+      return { outcome: 'blocked', natWithoutInternet: true, why: `NAT gateway ${nat.id}'s subnet ${natSubnet.id} has no internet path: ${internet.why}`, fix: `Route 0.0.0.0/0 from ${natSubnet.id}'s route table to ${natVpc.known ? `${natVpc.value.id}'s` : 'the VPC\'s'} internet gateway (a public NAT gateway belongs in a public subnet), or give ${glueSubnet.id} an S3 gateway endpoint.` };
+    }
+    if (internet.outcome === 'unknown') {
+      return { outcome: 'unknown', why: `whether NAT gateway ${nat.id}'s subnet ${natSubnet.id} reaches the internet is unknown: ${internet.why}`, fix: `Describe the route table of ${natSubnet.id} (its route to the internet gateway), or acknowledge this warning.` };
+    }
     const acl = topo.effectiveNetworkAcl(natSubnet);
     if (!acl.known) return { outcome: 'unknown', why: `the network ACL of NAT gateway ${nat.id}'s subnet ${natSubnet.id} is unknown (${acl.reason})`, fix: `Describe the network ACL of ${natSubnet.id} (--facts), or acknowledge this warning.` };
     const glueRange = glueSubnet.cidr.known ? [glueSubnet.cidr.value] : undefined;
@@ -237,7 +254,9 @@ function natLegs(topo: Topology, glueSubnet: Subnet, natIds: readonly string[]):
   });
   const outcome = combine(outcomes.map((o) => o.outcome), 'one');
   const deciding = outcomes.filter((o) => o.outcome === outcome);
-  return outcome === 'pass' ? { outcome, why: '' } : { outcome, why: deciding.map((o) => o.why).join('; '), fix: deciding.find((o) => o.fix)?.fix };
+  if (outcome === 'pass') return { outcome, why: '' };
+  const natWithoutInternet = outcome === 'blocked' && deciding.every((o) => o.natWithoutInternet);
+  return { outcome, why: deciding.map((o) => o.why).join('; '), fix: deciding.find((o) => o.fix)?.fix, ...natWithoutInternet ? { natWithoutInternet } : {} };
 }
 
 function natAclVerdict(acl: NetworkAcl, natId: string, natSubnetId: string, legs: readonly { what: string; judged: AclJudgement }[], glueRange: AddressRange | undefined): ServicePath {

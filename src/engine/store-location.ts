@@ -102,11 +102,19 @@ function defaultPort(connection: GlueConnection, scheme: string | undefined, msk
   const byAttribute = mskAttribute !== undefined ? MSK_BOOTSTRAP_ATTRIBUTES[mskAttribute] : undefined;
   if (byAttribute) return MSK_PORTS[byAttribute];
   if (connection.connectionType === 'KAFKA' || scheme === 'kafka') {
-    return MSK_PORTS[connection.kafkaAuthentication ?? 'plaintext'];
+    // Which MSK listener a broker without a port means depends on the client authentication;
+    // when the connection does not say it, the port is unknown (not plaintext's 9092).
+    return connection.kafkaAuthentication ? MSK_PORTS[connection.kafkaAuthentication] : undefined;
   }
   if (scheme && DEFAULT_PORTS[scheme] !== undefined) return DEFAULT_PORTS[scheme];
   if (connection.connectionType === 'MONGODB') return 27017;
   return undefined;
+}
+
+/** Why a Kafka broker without a port has no default: the listener depends on the authentication. */
+function kafkaPortNote(connection: GlueConnection): string {
+  if (connection.connectionType !== 'KAFKA' || connection.kafkaAuthentication) return '';
+  return ' (a Kafka broker without a port has no default here: MSK listens on 9092 for plaintext, 9094 for TLS, 9096 for SASL/SCRAM and 9098 for IAM, and the connection says none of KAFKA_SSL_ENABLED or KAFKA_SASL_MECHANISM)';
 }
 
 function markerRef(text: string): { modelId: string; attribute: string } | undefined {
@@ -161,7 +169,7 @@ export function locateStores(topo: Topology, connection: GlueConnection): Locate
       storeSource: declared.source,
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
-      port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address`),
+      port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
@@ -218,7 +226,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
     const port: Fact<number> = urlPort !== undefined ? known(urlPort)
       : portRef && resourcePort ? resourcePort
         : fallbackPort !== undefined ? known(fallbackPort)
-          : resourcePort ?? unknown(`port of ${resource.id} is unknown`);
+          : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
     return {
       locatedBy: resource.kind,
       storeSource: resource.source,
@@ -304,7 +312,7 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
     locatedBy: 'connection-subnet',
     subnetIds: known([connection.subnetId]),
     securityGroupIds: known([...connection.securityGroupIds]),
-    port: port !== undefined ? known(port) : unknown(`no port in the address of ${connection.id} and no default for its type`),
+    port: port !== undefined ? known(port) : unknown(`no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`),
     publiclyAccessible: false,
     byHostname,
     assumptions: [

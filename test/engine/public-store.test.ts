@@ -150,6 +150,42 @@ describe('over a peering the DNS option on the store side decides', () => {
   });
 });
 
+describe('a peering and a transit gateway both join the VPCs: AWS does not say which DNS option decides', () => {
+  /** The transit gateway of `publicRds`, plus peering pcx (DNS option `peeringDns`) carrying the subnets' /24s (the longest prefix, so the private path is the peering's). */
+  const both = (peeringDns: boolean | undefined, tgwDns: boolean) => {
+    const m = publicRds({ link: 'tgw', tgwDns, attachmentDns: tgwDns });
+    return m.peering('pcx', 'vpcA', 'vpcB', { dns: peeringDns }).peerRoutes('pcx', { table: 'subA-rt', cidr: '10.1.1.0/24' }, { table: 'subB-rt', cidr: '10.2.1.0/24' });
+  };
+
+  test('the peering does not allow DNS resolution, the transit gateway has DNS support: UNKNOWN (was the public path alone, UNREACHABLE), naming both options', () => {
+    const plan = buildPlan(both(false, true).model, { failover: false });
+    const s = store(plan);
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.paths[0].nameResolution).toMatchObject({ resolvesTo: 'unknown', peeringId: 'pcx', transitGatewayId: 'tgw' });
+    const undecided = s.explanations.find((e) => e.code === 'UNKNOWN_NAME_RESOLUTION')!;
+    expect(undecided.message).toMatch(/pcx and transit gateway tgw both join vpcA and vpcB, and their DNS options do not agree .*AWS does not document which one decides/);
+    expect(undecided.message).toMatch(/private address \(REACHABLE\) or to the public one \(through a NAT gateway and the internet: UNREACHABLE\)/);
+    expect(undecided.fix).toMatch(/allowDnsResolution.*DnsSupport on tgw/);
+    // Not the peering-alone warning, which would say the name resolves publicly.
+    expect(plan.jobs[0].findings.map((f) => f.ruleId)).not.toContain('GNP-PEERING-DNS');
+  });
+
+  test('the peering allows it, the transit gateway disables it: UNKNOWN', () => {
+    const s = store(buildPlan(both(true, false).model, { failover: false }));
+    expect([s.verdict, s.paths[0].nameResolution?.resolvesTo]).toEqual(['UNKNOWN', 'unknown']);
+  });
+
+  test('both resolve privately: the private path, REACHABLE', () => {
+    const s = store(buildPlan(both(true, true).model, { failover: false }));
+    expect([s.verdict, s.paths[0].nameResolution?.resolvesTo]).toEqual(['REACHABLE', 'private']);
+  });
+
+  test('both resolve publicly: the public path, UNREACHABLE without a NAT gateway', () => {
+    const s = store(buildPlan(both(false, false).model, { failover: false }));
+    expect([s.verdict, s.paths[0].nameResolution?.resolvesTo]).toEqual(['UNREACHABLE', 'public']);
+  });
+});
+
 describe('PubliclyAccessible that the templates do not resolve (issue 13 point 0)', () => {
   const reason = 'Ref to parameter DbPublic, which has no default and no value';
 

@@ -20,7 +20,14 @@ function oneVpc(opts: { secret?: boolean; nat?: boolean } = {}) {
     .connection('net2', 's2', ['sg'], { type: 'NETWORK' })
     .connection('db', 's1', ['sg'], { url: 'jdbc:postgresql://10.0.1.20:5432/app' });
   if (opts.secret) m.model.connections.set('db', { ...m.model.connections.get('db')!, secretProperty: 'SECRET_ID' });
-  if (opts.nat) m.nat('nat1', 's1').route('s1-rt', '0.0.0.0/0', 'nat-gateway', 'nat1');
+  if (opts.nat) publicNat(m).route('s1-rt', '0.0.0.0/0', 'nat-gateway', 'nat1');
+  return m;
+}
+
+/** NAT gateway nat1 in a public subnet `pub` (10.0.9.0/24) whose table routes 0.0.0.0/0 to an internet gateway, unless `internet` says otherwise. */
+function publicNat(m: ReturnType<typeof model>, internet: 'internet-gateway' | 'transit-gateway' | 'none' = 'internet-gateway') {
+  m.subnet('pub', 'v', '10.0.9.0/24', 'us-east-1a', { s3: false }).nat('nat1', 'pub');
+  if (internet !== 'none') m.route('pub-rt', '0.0.0.0/0', internet, internet === 'internet-gateway' ? 'igw1' : 'tgw1');
   return m;
 }
 
@@ -149,9 +156,9 @@ describe('Secrets Manager through its interface endpoint: the endpoint\'s securi
 
 describe('the NAT gateway\'s subnet on the way to Secrets Manager and S3', () => {
   /** Glue in s1, its default route to NAT gateway nat1 in subnet pub (10.0.9.0/24) with ACL natAcl. */
-  const viaNat = (entries: NaclEntrySpec[], opts: { secret?: boolean; s3?: boolean } = {}) => {
+  const viaNat = (entries: NaclEntrySpec[], opts: { secret?: boolean; s3?: boolean; internet?: 'internet-gateway' | 'transit-gateway' | 'none' } = {}) => {
     const m = oneVpc({ secret: opts.secret ?? true });
-    m.subnet('pub', 'v', '10.0.9.0/24', 'us-east-1a', { s3: false }).nat('nat1', 'pub').route('s1-rt', '0.0.0.0/0', 'nat-gateway', 'nat1');
+    publicNat(m, opts.internet).route('s1-rt', '0.0.0.0/0', 'nat-gateway', 'nat1');
     if (opts.s3 === false) m.model.gatewayEndpoints.delete('v-s3');
     return m.nacl('natAcl', 'v', ['pub'], entries).job('etl', ['net1', 'db']);
   };
@@ -186,6 +193,23 @@ describe('the NAT gateway\'s subnet on the way to Secrets Manager and S3', () =>
     const plan = buildPlan(viaNat([{ rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, open(true), open(false)], { secret: false, s3: false }).model, { failover: false });
     const [f] = findings(plan, 'GNP-CONNECTION-S3-ACL');
     expect(f.message).toMatch(/S3 traffic leaves through a NAT gateway, and the network ACL of the NAT gateway's subnet blocks it/);
+  });
+
+  test('S3 through a NAT gateway whose subnet has no route to an internet gateway: GNP-CONNECTION-NAT-NO-INTERNET on the connection, and no Secrets Manager path either', () => {
+    const plan = buildPlan(viaNat([open(true), open(false)], { s3: false, internet: 'none' }).model);
+    const [f] = findings(plan, 'GNP-CONNECTION-NAT-NO-INTERNET');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'net1' } });
+    expect(f.message).toMatch(/NAT gateway nat1's subnet pub has no internet path: pub-rt has no route to an internet gateway for public addresses/);
+    expect(f.fix).toMatch(/^Route 0\.0\.0\.0\/0 from pub's route table to v's internet gateway/);
+    expect(findings(plan, 'GNP-CONNECTION-S3-ACL')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')[0].message).toMatch(/NAT gateway nat1's subnet pub has no internet path/);
+  });
+
+  test('a NAT gateway whose subnet sends public addresses to a transit gateway (central egress): a warning, never the error nor a pass', () => {
+    const plan = buildPlan(viaNat([open(true), open(false)], { s3: false, internet: 'transit-gateway' }).model);
+    expect(findings(plan, 'GNP-CONNECTION-NAT-NO-INTERNET')).toEqual([]);
+    const warnings = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').map((f) => f.message).join(' | ');
+    expect(warnings).toMatch(/whether NAT gateway nat1's subnet pub reaches the internet is unknown/);
   });
 
   test('S3 through a gateway endpoint: the NAT subnet\'s ACL does not matter for S3', () => {

@@ -173,8 +173,15 @@ describe('Kafka ports follow the MSK client authentication where the connection 
     if (opts.auth) m.model.connections.set('kafka', { ...m.model.connections.get('kafka')!, kafkaAuthentication: opts.auth });
     return store(buildPlan(m.job('etl', ['glue', 'kafka']).model, { failover: false }), 'kafka').port;
   };
-  test.each([[undefined, 9092], ['plaintext', 9092], ['tls', 9094], ['sasl-scram', 9096], ['iam', 9098]] as const)('authentication %s: TCP %d', (auth, expected) => {
+  test.each([['plaintext', 9092], ['tls', 9094], ['sasl-scram', 9096], ['iam', 9098]] as const)('authentication %s: TCP %d', (auth, expected) => {
     expect(port({ url: 'b-1.kafka.example,b-2.kafka.example', auth })).toBe(expected);
+  });
+  test('brokers without a port and a connection that does not say its authentication: the port is UNKNOWN, not plaintext 9092', () => {
+    const m = peered().connection('kafka', 'subB', ['sgB'], { type: 'KAFKA', url: 'b-1.kafka.example,b-2.kafka.example' }).declareStore('kafka');
+    const s = store(buildPlan(m.job('etl', ['glue', 'kafka']).model, { failover: false }), 'kafka');
+    expect(s.port).toBeUndefined();
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => e.message).join(' ')).toMatch(/KAFKA_SSL_ENABLED or KAFKA_SASL_MECHANISM/);
   });
   test('a port in the bootstrap list wins', () => {
     expect(port({ url: 'b-1.kafka.example:9094', auth: 'iam' })).toBe(9094);
