@@ -76,7 +76,8 @@ describe('writeJson: objects shared within a plan and between plans', () => {
     const connection = { ...store.connection, name: 'renamed-connection', subnet: 'subnet-other' };
     const paths = store.paths.map((p) => ({ ...p, verdict: 'UNKNOWN' as const }));
     const changed: DataStorePlan = { ...store, connection, paths, port: 1234 };
-    const second: Plan = { ...first, jobs: [{ ...job, dataStores: [changed, ...job.dataStores.slice(1)], failover: job.failover.map((f) => ({ ...f, dataStores: [changed, ...f.dataStores.slice(1)] })) }, ...first.jobs.slice(1)] };
+    const failover = job.failover.map((f) => ({ ...f, dataStores: [changed, ...f.dataStores.slice(1)] }));
+    const second: Plan = { ...first, jobs: [{ ...job, dataStores: [changed, ...job.dataStores.slice(1)], failover }, ...first.jobs.slice(1)] };
     const secondText = streamed(second).text;
     expect(secondText).toBe(JSON.stringify(toJson(second)));
     expect(secondText).not.toBe(firstText);

@@ -81,7 +81,7 @@ describe('sentences', () => {
 describe('FixSteps', () => {
   test('each text adds what distinctFixes of the steps so far and the text adds', () => {
     const texts = [
-      "Peer A with B (VpcPeering). Add ingress TCP 3306 on sgB from 10.1.0.0/24.",
+      'Peer A with B (VpcPeering). Add ingress TCP 3306 on sgB from 10.1.0.0/24.',
       'Peer B with A (VpcPeering). Add a route to 10.2.0.0/16.',
       'Add ingress TCP 3306 on sgB from 10.1.0.0/24. Peer C with A (VpcPeering).',
     ];
