@@ -29,6 +29,16 @@ const exactly = (count: number, text: string): EniDemand => ({ min: count, max: 
  * capacity) makes it a range, never a default.
  */
 export function eniDemand(job: GlueJob): EniDemand {
+  // Asked for every connection judged for the job (main selection and each what-if), and for
+  // its findings: counted once per job (a model's jobs are not changed once built).
+  let demand = demands.get(job);
+  if (!demand) demands.set(job, demand = countEnis(job));
+  return demand;
+}
+
+const demands = new WeakMap<GlueJob, EniDemand>();
+
+function countEnis(job: GlueJob): EniDemand {
   // A crawler's ENIs are not documented; one is assumed (RULES.md), so no subnet is judged too small for it.
   if (job.kind === 'crawler') return exactly(1, 'a crawler is assumed to use 1 ENI');
   if (job.command.known && job.command.value === 'pythonshell') return exactly(1, 'a Python shell job uses 1 ENI');

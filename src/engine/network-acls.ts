@@ -28,12 +28,9 @@ export function portAtoms(ports: PortRange, entries: readonly NetworkAclEntry[])
  * number order, first match wins, implicit deny. Exact over ranges (evaluated per atom).
  */
 export function checkAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange, ports: PortRange, purpose: string, direction: 'forward' | 'return'): AclCheck {
-  const entries = acl.entries
-    .filter((e) => e.egress === egress && (e.protocol === PROTOCOL_ALL || e.protocol === PROTOCOL_TCP))
-    .sort((a, b) => a.ruleNumber - b.ruleNumber);
+  const { entries, knownCidrs } = tcpEntries(acl, egress);
   const denied: string[] = [];
   let unknownReason: string | undefined;
-  const knownCidrs = entries.filter((e) => e.cidr.known).map((e) => (e.cidr as { value: AddressRange }).value);
   for (const addr of atoms(remote, knownCidrs)) {
     for (const port of portAtoms(ports, entries)) {
       let decided = false;
@@ -102,11 +99,50 @@ interface AclDecisions {
   readonly byAddress: { readonly range: AddressRange; readonly ports: { readonly range: PortRange; readonly decision: PortDecision; readonly why: string }[] }[];
 }
 
+/** An ACL's TCP entries of one direction in rule order, and their known CIDRs. */
+interface TcpEntries {
+  readonly entries: readonly NetworkAclEntry[];
+  readonly knownCidrs: readonly AddressRange[];
+}
+
+/**
+ * `tcpEntries` by ACL, [ingress, egress]: every check of every path through an ACL filtered and
+ * sorted its entries again. (A model's ACLs are not changed once built.)
+ */
+const tcpEntriesByAcl = new WeakMap<NetworkAcl, [TcpEntries?, TcpEntries?]>();
+
+function tcpEntries(acl: NetworkAcl, egress: boolean): TcpEntries {
+  let both = tcpEntriesByAcl.get(acl);
+  if (!both) tcpEntriesByAcl.set(acl, both = [undefined, undefined]);
+  const i = egress ? 1 : 0;
+  let found = both[i];
+  if (!found) {
+    const entries = acl.entries
+      .filter((e) => e.egress === egress && (e.protocol === PROTOCOL_ALL || e.protocol === PROTOCOL_TCP))
+      .sort((a, b) => a.ruleNumber - b.ruleNumber);
+    const knownCidrs = entries.filter((e) => e.cidr.known).map((e) => (e.cidr as { value: AddressRange }).value);
+    both[i] = found = { entries, knownCidrs };
+  }
+  return found;
+}
+
+/**
+ * `decideAcl` by ACL, then by direction, remote range and ports: the replies of every path
+ * between the same subnet and VPC ask the same ACL the same question (shared read-only).
+ */
+const decisionsByAcl = new WeakMap<NetworkAcl, Map<string, AclDecisions>>();
+
+function decideAclOnce(acl: NetworkAcl, egress: boolean, remote: AddressRange, ports: PortRange): AclDecisions {
+  let byQuestion = decisionsByAcl.get(acl);
+  if (!byQuestion) decisionsByAcl.set(acl, byQuestion = new Map());
+  const key = `${egress ? 1 : 0}|${remote.first}|${remote.last}|${ports.from}|${ports.to}`;
+  let decisions = byQuestion.get(key);
+  if (!decisions) byQuestion.set(key, decisions = decideAcl(acl, egress, remote, ports));
+  return decisions;
+}
+
 function decideAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange, ports: PortRange): AclDecisions {
-  const entries = acl.entries
-    .filter((e) => e.egress === egress && (e.protocol === PROTOCOL_ALL || e.protocol === PROTOCOL_TCP))
-    .sort((a, b) => a.ruleNumber - b.ruleNumber);
-  const knownCidrs = entries.filter((e) => e.cidr.known).map((e) => (e.cidr as { value: AddressRange }).value);
+  const { entries, knownCidrs } = tcpEntries(acl, egress);
   const portRanges = portAtoms(ports, entries);
   const openings = openingsFor(acl.openEnded, egress ? 'egress' : 'ingress');
   const changing = openings.some((o) => o.effect === 'change');
@@ -156,6 +192,19 @@ function coverage(a: AclDecisions | undefined, b: AclDecisions | undefined, port
   let allowedSample: PortRange[] | undefined;
   for (const x of left) {
     for (const y of right) {
+      const px = x.ports.length === 1 ? x.ports[0] : undefined;
+      const py = y.ports.length === 1 ? y.ports[0] : undefined;
+      if (px && py && px.range.from === ports.from && px.range.to === ports.to && py.range.from === ports.from && py.range.to === ports.to) {
+        // One decision on each side for the whole of `ports` (no entry cuts it, the common
+        // case): what the cuts below give for a single piece, without building them.
+        if (px.decision === 'deny' || py.decision === 'deny') return { coverage: 'none', undecided: false };
+        if (px.decision !== 'allow' || py.decision !== 'allow') {
+          result = 'part';
+          undecided = true;
+          allowedSample ??= [];
+        }
+        continue;
+      }
       const cuts = new Set<number>([ports.from]);
       for (const p of [...x.ports, ...y.ports]) {
         if (p.range.from > ports.from && p.range.from <= ports.to) cuts.add(p.range.from);
@@ -186,6 +235,15 @@ function coverage(a: AclDecisions | undefined, b: AclDecisions | undefined, port
   return { coverage: result, undecided, allowedSample };
 }
 
+/** `coverage` of one ACL's decisions on Linux's ephemeral ports alone, by decisions (shared, as they are). */
+const aloneCoverage = new WeakMap<AclDecisions, ReturnType<typeof coverage>>();
+
+function coverageAlone(decisions: AclDecisions): ReturnType<typeof coverage> {
+  let found = aloneCoverage.get(decisions);
+  if (!found) aloneCoverage.set(decisions, found = coverage(decisions, undefined, LINUX_EPHEMERAL_PORTS));
+  return found;
+}
+
 export interface ReplyCheck {
   readonly hops: Hop[];
   readonly explanations: Explanation[];
@@ -203,11 +261,11 @@ export interface ReplyCheck {
  */
 export function checkReplies(storeAcl: NetworkAcl | undefined, eniAcl: NetworkAcl | undefined, eniRange: AddressRange, storeRange: AddressRange): ReplyCheck {
   const linux = LINUX_EPHEMERAL_PORTS;
-  const out = storeAcl ? decideAcl(storeAcl, true, eniRange, linux) : undefined;
-  const into = eniAcl ? decideAcl(eniAcl, false, storeRange, linux) : undefined;
+  const out = storeAcl ? decideAclOnce(storeAcl, true, eniRange, linux) : undefined;
+  const into = eniAcl ? decideAclOnce(eniAcl, false, storeRange, linux) : undefined;
   const both = coverage(out, into, linux);
-  const wideOut = storeAcl ? decideAcl(storeAcl, true, eniRange, EPHEMERAL_PORTS) : undefined;
-  const wideInto = eniAcl ? decideAcl(eniAcl, false, storeRange, EPHEMERAL_PORTS) : undefined;
+  const wideOut = storeAcl ? decideAclOnce(storeAcl, true, eniRange, EPHEMERAL_PORTS) : undefined;
+  const wideInto = eniAcl ? decideAclOnce(eniAcl, false, storeRange, EPHEMERAL_PORTS) : undefined;
   const assumptionNeeded = coverage(wideOut, wideInto, EPHEMERAL_PORTS).coverage !== 'all';
   const hops: Hop[] = [];
   const explanations: Explanation[] = [];
@@ -217,11 +275,12 @@ export function checkReplies(storeAcl: NetworkAcl | undefined, eniAcl: NetworkAc
     [into, 'inbound', 'replies into the Glue subnet from the store', storeRange],
   ] as const) {
     if (!decisions) continue;
-    const alone = coverage(decisions, undefined, linux);
+    const alone = coverageAlone(decisions);
     const verdict: Verdict = both.coverage === 'none' && alone.coverage !== 'all' ? 'UNREACHABLE'
       : alone.coverage === 'none' ? 'UNREACHABLE' : alone.coverage === 'part' ? 'UNKNOWN' : 'REACHABLE';
     const acl = decisions.acl;
-    const denied = decisions.byAddress.flatMap((a) => a.ports.filter((p) => p.decision !== 'allow').map((p) => `${formatRange(a.range)} port ${portText(p.range)} (${p.why})`));
+    // (Nothing is denied where the verdict is REACHABLE: every port of every address is allowed.)
+    const denied = verdict === 'REACHABLE' ? [] : decisions.byAddress.flatMap((a) => a.ports.filter((p) => p.decision !== 'allow').map((p) => `${formatRange(a.range)} port ${portText(p.range)} (${p.why})`));
     const detail = verdict === 'REACHABLE'
       ? `${way} ${purpose} (TCP ${range}, Glue's Linux client ports): allowed${assumptionNeeded ? ' [assumption: Glue\'s workers use Linux\'s ephemeral range]' : ''}`
       : `${way} ${purpose} (TCP ${range}, Glue's Linux client ports): ${verdict === 'UNKNOWN' ? 'only partly allowed' : 'denied'} for ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''}`;
@@ -234,6 +293,7 @@ export function checkReplies(storeAcl: NetworkAcl | undefined, eniAcl: NetworkAc
       continue;
     }
     hops.push({ kind: 'network-acl', direction: 'return', component: acl.id, source: acl.source, verdict, detail });
+    if (verdict === 'REACHABLE') continue;
     const fix = `Add an allow rule to ${acl.id} (${way}, TCP 1024-65535 as AWS recommends, or at least ${range}, ${formatRange(remote)}) numbered below any deny rule that matches.`;
     if (verdict === 'UNREACHABLE') {
       explanations.push({

@@ -1,8 +1,8 @@
-import { NetworkAcl, PortRange, Subnet } from '../model';
+import { Fact, NetworkAcl, Subnet, Vpc } from '../model';
 import { AclCheck, checkAcl, checkReplies, ReplyCheck } from './network-acls';
 import { Explanation, Hop, PathTrace, Verdict } from './plan';
-import { Endpoint, traceRouting } from './routing';
-import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
+import { Endpoint, RoutingResult, traceRouting } from './routing';
+import { checkEniEgress, checkStoreIngress, SecurityGroupCheck, SecurityGroupContext } from './security-groups';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, formatRange } from '../model/cidr';
@@ -48,23 +48,80 @@ function unknownPath(eni: EniSide, store: StoreSide, component: string, reason: 
 interface AclMemo {
   readonly checks: Map<NetworkAcl, Map<string, AclCheck>>;
   readonly replies: Map<NetworkAcl | undefined, Map<NetworkAcl | undefined, Map<string, ReplyCheck>>>;
+  /**
+   * The routing of replies, by store subnet then ENI subnet: it goes to the whole ENI subnet
+   * whatever the store's address, port or groups, so the paths of every store of a subnet share it.
+   */
+  readonly returns: Map<Subnet, Map<Subnet, RoutingResult>>;
+  /**
+   * The store's ingress check, by ENI subnet (the peer range), then by what else it reads: the
+   * groups on both sides, the port, the store's VPC, and how the request travels (peerings and
+   * transit gateways crossed, an unknown next hop; not the segments, which only egress reads).
+   */
+  readonly ingress: Map<Subnet, Map<string, SecurityGroupCheck>>;
+  /** The first and the store hops of paths (see `eniHopOnce`, `storeHopOnce`). */
+  readonly eniHops: Map<Subnet, Hop>;
+  readonly storeHops: Map<Subnet, Map<number, Map<number, Hop>>>;
 }
 const aclMemos = new WeakMap<Topology, AclMemo>();
 
 function aclMemoOf(topo: Topology): AclMemo {
   let memo = aclMemos.get(topo);
-  if (!memo) aclMemos.set(topo, memo = { checks: new Map(), replies: new Map() });
+  if (!memo) aclMemos.set(topo, memo = { checks: new Map(), replies: new Map(), returns: new Map(), ingress: new Map(), eniHops: new Map(), storeHops: new Map() });
   return memo;
 }
 
-function checkAclOnce(topo: Topology, acl: NetworkAcl, egress: boolean, remote: AddressRange, ports: PortRange, purpose: string, direction: 'forward' | 'return'): AclCheck {
+/**
+ * The forward check of one ACL on a path: outbound from the Glue subnet to the store's range
+ * (`egress`), or inbound into the store subnet from the Glue subnet, on the store's port. The
+ * words of the hop follow from those, so they are written only when the check is made.
+ */
+function checkAclOnce(topo: Topology, acl: NetworkAcl, egress: boolean, remote: AddressRange, port: number): AclCheck {
   const { checks } = aclMemoOf(topo);
   let byQuestion = checks.get(acl);
   if (!byQuestion) checks.set(acl, byQuestion = new Map());
-  const key = `${egress}|${remote.first}|${remote.last}|${ports.from}|${ports.to}|${direction}|${purpose}`;
+  const key = `${egress ? 1 : 0}|${remote.first}|${remote.last}|${port}`;
   let check = byQuestion.get(key);
-  if (!check) byQuestion.set(key, check = checkAcl(acl, egress, remote, ports, purpose, direction));
+  if (!check) {
+    const purpose = egress ? `from the Glue subnet to the store on TCP ${port}` : `into the store subnet from the Glue subnet on TCP ${port}`;
+    byQuestion.set(key, check = checkAcl(acl, egress, remote, { from: port, to: port }, purpose, 'forward'));
+  }
   return check;
+}
+
+/** The ACL hop (and its explanation) of one side of a path, forward. */
+function forwardAclHop(topo: Topology, acl: Fact<NetworkAcl>, egress: boolean, remote: AddressRange, port: number, hops: Hop[], explanations: Explanation[]): void {
+  if (!acl.known) {
+    hops.push({ kind: 'network-acl', direction: 'forward', component: '?', verdict: 'UNKNOWN', detail: acl.reason });
+    explanations.push({ code: 'UNKNOWN_ACL_RULES', component: '?', message: acl.reason, fix: 'Describe the network ACL.', unknown: true });
+    return;
+  }
+  const result = checkAclOnce(topo, acl.value, egress, remote, port);
+  hops.push(result.hop);
+  if (result.explanation) explanations.push(result.explanation);
+}
+
+/** The first hop of every path from a Glue subnet (its words depend on the subnet alone). */
+function eniHopOnce(topo: Topology, subnet: Subnet, range: AddressRange, vpc: Vpc): Hop {
+  const { eniHops } = aclMemoOf(topo);
+  let hop = eniHops.get(subnet);
+  if (!hop) eniHops.set(subnet, hop = { kind: 'eni', direction: 'forward', component: subnet.id, source: subnet.source, verdict: 'REACHABLE', detail: `Glue ENI in ${subnet.id} (${formatRange(range)}, ${vpc.id})` });
+  return hop;
+}
+
+/** The data store hop of a path: by store subnet, then address (-1: the whole subnet), then port. */
+function storeHopOnce(topo: Topology, store: StoreSide, range: AddressRange, vpc: Vpc): Hop {
+  const { storeHops } = aclMemoOf(topo);
+  let byAddress = storeHops.get(store.subnet);
+  if (!byAddress) storeHops.set(store.subnet, byAddress = new Map());
+  const address = store.address ?? -1;
+  let byPort = byAddress.get(address);
+  if (!byPort) byAddress.set(address, byPort = new Map());
+  let hop = byPort.get(store.port);
+  if (!hop) {
+    byPort.set(store.port, hop = { kind: 'data-store', direction: 'forward', component: store.subnet.id, source: store.subnet.source, verdict: 'REACHABLE', detail: `data store in ${store.subnet.id} (${formatRange(range)}, ${vpc.id}) on TCP ${store.port}` });
+  }
+  return hop;
 }
 
 function checkRepliesOnce(topo: Topology, storeAcl: NetworkAcl | undefined, eniAcl: NetworkAcl | undefined, eniRange: AddressRange, storeRange: AddressRange): ReplyCheck {
@@ -76,6 +133,27 @@ function checkRepliesOnce(topo: Topology, storeAcl: NetworkAcl | undefined, eniA
   const key = `${eniRange.first}|${eniRange.last}|${storeRange.first}|${storeRange.last}`;
   let check = byRanges.get(key);
   if (!check) byRanges.set(key, check = checkReplies(storeAcl, eniAcl, eniRange, storeRange));
+  return check;
+}
+
+function traceReturnOnce(topo: Topology, store: Endpoint, eni: Endpoint): RoutingResult {
+  const { returns } = aclMemoOf(topo);
+  let byEniSubnet = returns.get(store.subnet);
+  if (!byEniSubnet) returns.set(store.subnet, byEniSubnet = new Map());
+  let result = byEniSubnet.get(eni.subnet);
+  if (!result) byEniSubnet.set(eni.subnet, result = traceRouting(topo, store, eni, 'return'));
+  return result;
+}
+
+function checkStoreIngressOnce(topo: Topology, store: StoreSide, eni: EniSide, eniRange: AddressRange, ctx: SecurityGroupContext): SecurityGroupCheck {
+  const { ingress } = aclMemoOf(topo);
+  let byQuestion = ingress.get(eni.subnet);
+  if (!byQuestion) ingress.set(eni.subnet, byQuestion = new Map());
+  // (NUL never occurs in the ids: it separates them.)
+  const key = `${store.securityGroupIds.join('\0')}\u0001${eni.securityGroupIds.join('\0')}\u0001${store.port}\u0001${ctx.destinationVpc.id}`
+    + `\u0001${[...ctx.peeringIds].join('\0')}\u0001${[...ctx.transitGatewayIds].join('\0')}\u0001${ctx.unknownNextHop ? 1 : 0}`;
+  let check = byQuestion.get(key);
+  if (!check) byQuestion.set(key, check = checkStoreIngress(topo, store.securityGroupIds, eniRange, eni.securityGroupIds, store.port, ctx));
   return check;
 }
 
@@ -97,11 +175,11 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
   const hops: Hop[] = [];
   const explanations: Explanation[] = [];
 
-  hops.push({ kind: 'eni', direction: 'forward', component: eni.subnet.id, source: eni.subnet.source, verdict: 'REACHABLE', detail: `Glue ENI in ${eni.subnet.id} (${formatRange(from.range)}, ${from.vpc.id})` });
+  hops.push(eniHopOnce(topo, eni.subnet, from.range, from.vpc));
 
   const sameSubnet = eni.subnet.id === store.subnet.id;
   const forward = traceRouting(topo, from, to, 'forward');
-  const back = traceRouting(topo, to, from, 'return');
+  const back = sameSubnet ? undefined : traceReturnOnce(topo, to, from);
   // Group references are judged on how the request travels (the reply is stateful).
   const sgContext: SecurityGroupContext = {
     sourceVpc: from.vpc,
@@ -122,24 +200,13 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     const dstAcl = topo.effectiveNetworkAcl(store.subnet);
     hops.push(...forward.hops);
     explanations.push(...forward.explanations);
-    for (const [acl, egressRule, remote, ports, purpose, direction] of [
-      [srcAcl, true, to.range, { from: store.port, to: store.port }, `from the Glue subnet to the store on TCP ${store.port}`, 'forward'],
-      [dstAcl, false, from.range, { from: store.port, to: store.port }, `into the store subnet from the Glue subnet on TCP ${store.port}`, 'forward'],
-    ] as const) {
-      if (!acl.known) {
-        hops.push({ kind: 'network-acl', direction, component: '?', verdict: 'UNKNOWN', detail: acl.reason });
-        explanations.push({ code: 'UNKNOWN_ACL_RULES', component: '?', message: acl.reason, fix: 'Describe the network ACL.', unknown: true });
-        continue;
-      }
-      const result = checkAclOnce(topo, acl.value, egressRule, remote, ports, purpose, direction);
-      hops.push(result.hop);
-      if (result.explanation) explanations.push(result.explanation);
-    }
+    forwardAclHop(topo, srcAcl, true, to.range, store.port, hops, explanations);
+    forwardAclHop(topo, dstAcl, false, from.range, store.port, hops, explanations);
   } else {
     hops.push({ kind: 'route-table', direction: 'forward', component: eni.subnet.id, verdict: 'REACHABLE', detail: 'same subnet: delivered locally, no route table or network ACL applies' });
   }
 
-  const ingress = checkStoreIngress(topo, store.securityGroupIds, from.range, eni.securityGroupIds, store.port, sgContext);
+  const ingress = checkStoreIngressOnce(topo, store, eni, from.range, sgContext);
   if (!store.securityGroupsKnown && ingress.hop.verdict !== 'UNREACHABLE') {
     const { kind, direction, component, source } = ingress.hop;
     hops.push({ kind, direction, component, source, verdict: 'UNKNOWN', detail: "the store's security groups are unknown" });
@@ -148,10 +215,10 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     hops.push(ingress.hop);
     explanations.push(...ingress.explanations);
   }
-  hops.push({ kind: 'data-store', direction: 'forward', component: store.subnet.id, source: store.subnet.source, verdict: 'REACHABLE', detail: `data store in ${store.subnet.id} (${formatRange(to.range)}, ${to.vpc.id}) on TCP ${store.port}` });
+  hops.push(storeHopOnce(topo, store, to.range, to.vpc));
 
   let assumption: string | undefined;
-  if (!sameSubnet) {
+  if (back) {
     hops.push(...back.hops);
     explanations.push(...back.explanations);
     const srcAcl = topo.effectiveNetworkAcl(eni.subnet);

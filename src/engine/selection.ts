@@ -30,8 +30,8 @@ export interface Selection {
 interface SelectionMemo {
   readonly summaries: Map<GlueConnection, ConnectionSummary>;
   readonly s3Paths: Map<Subnet, S3PathResult>;
-  /** By connection, then by ENIs per run (`min-max`): [its AZ healthy, its AZ down, whether it is down undecided]. */
-  readonly suitability: Map<GlueConnection, Map<string, [Suitability?, Suitability?, Suitability?]>>;
+  /** By connection, then by ENIs per run (`min`, then `max`): [its AZ healthy, its AZ down, whether it is down undecided]. */
+  readonly suitability: Map<GlueConnection, Map<number, Map<number, Map<string, [Suitability?, Suitability?, Suitability?]>>>>;
   /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
   readonly judgedCandidates: Map<Suitability, Candidate>;
   /** A connection not considered, by the connection, then by the connection selected before it. */
@@ -73,18 +73,22 @@ type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Rea
 
 /** The suitability checks Glue makes at run submission (valid subnet, AZ, S3 path, IPs, AZ health). */
 export function judgeConnection(topo: Topology, connection: GlueConnection, job: GlueJob, azDown: ReadonlySet<string>): Suitability {
-  // The verdict depends on the job only through its ENIs per run, and on azDown only through
-  // whether the subnet's AZ is in it.
+  // The verdict depends on the job only through its ENIs per run (the range, and the texts that
+  // say how it was counted), and on azDown only through whether the subnet's AZ is in it.
   const demand = eniDemand(job);
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
   const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
   const { suitability } = memoOf(topo);
-  let byDemand = suitability.get(connection);
-  if (!byDemand) suitability.set(connection, byDemand = new Map());
-  const demandKey = `${demand.min}-${demand.max}`;
-  let verdicts = byDemand.get(demandKey);
-  if (!verdicts) byDemand.set(demandKey, verdicts = [undefined, undefined, undefined]);
+  let byMin = suitability.get(connection);
+  if (!byMin) suitability.set(connection, byMin = new Map());
+  let byMax = byMin.get(demand.min);
+  if (!byMax) byMin.set(demand.min, byMax = new Map());
+  let byText = byMax.get(demand.max);
+  if (!byText) byMax.set(demand.max, byText = new Map());
+  const text = demand.unknown === undefined ? demand.text : `${demand.text}\u0000${demand.unknown}`;
+  let verdicts = byText.get(text);
+  if (!verdicts) byText.set(text, verdicts = [undefined, undefined, undefined]);
   return verdicts[down] ??= judge(topo, connection, demand, azDown);
 }
 

@@ -121,12 +121,25 @@ function s3AclOnPathOnce(topo: Topology, subnet: Subnet, vpc: Vpc): S3AclOutcome
   return outcome;
 }
 
+/**
+ * `judgeAclRoundTrip` of HTTPS to the public addresses and its replies, by ACL: the subnets of a
+ * VPC mostly share its default ACL, and the answer depends on the ACL alone (a model's ACLs are
+ * not changed once built).
+ */
+const s3RoundTrips = new WeakMap<NetworkAcl, ReturnType<typeof judgeAclRoundTrip>>();
+
+function s3RoundTripOnce(acl: NetworkAcl): ReturnType<typeof judgeAclRoundTrip> {
+  let judged = s3RoundTrips.get(acl);
+  if (!judged) s3RoundTrips.set(acl, judged = judgeAclRoundTrip(acl, PUBLIC_RANGES, 443, LINUX_EPHEMERAL_PORTS));
+  return judged;
+}
+
 /** The S3 traffic (HTTPS to S3's public addresses, replies back) through the subnet's ACL. */
 function s3AclOnPath(topo: Topology, subnet: Subnet, vpc: Vpc): S3AclOutcome {
   if (s3PathOnce(topo, subnet, vpc).status !== 'ok') return { outcome: 'pass', why: '', aclId: '' };
   const acl = topo.effectiveNetworkAcl(subnet);
   if (!acl.known) return { outcome: 'unknown', why: acl.reason, aclId: '?' };
-  const judged = judgeAclRoundTrip(acl.value, PUBLIC_RANGES, 443, LINUX_EPHEMERAL_PORTS);
+  const judged = s3RoundTripOnce(acl.value);
   const why = judged.outcome === 'blocked'
     ? `${judged.deciding.join('; ')}`
     : judged.why ?? '';

@@ -86,6 +86,8 @@ export interface ResourceEntry {
   readonly logicalId: string;
   readonly type: string;
   readonly resource: Record<string, any>;
+  /** `modelIdOf(input, logicalId)`, the one string the set keeps for it. */
+  readonly modelId: string;
 }
 
 /** Engine default port by RDS / DocumentDB engine name. */
@@ -130,6 +132,8 @@ export class InputSet {
    * the model's keys and every reference to it, so lookups compare it by identity and hash it once.
    */
   private readonly modelIds = new Map<TemplateInput, Map<string, string>>();
+  /** Each template's resources (those that are objects), in template order. */
+  private readonly entries = new Map<TemplateInput, ResourceEntry[]>();
   private exportIndex?: Map<string, ExportEntry>;
   /** Fn::GetAZs' symbolic zones, by Region. */
   readonly zoneNames = new Map<string, readonly SymbolicZoneValue[]>();
@@ -150,15 +154,18 @@ export class InputSet {
       this.evaluators.set(input.stackName, new StackEvaluator(input, this));
       const resources = input.template.Resources ?? {};
       const ids = new Map<string, string>();
+      const entries: ResourceEntry[] = [];
       this.modelIds.set(input, ids);
+      this.entries.set(input, entries);
       for (const logicalId of Object.keys(resources)) {
         const resource = resources[logicalId];
         if (!isObject(resource)) continue;
         const modelId = modelIdOf(input, logicalId);
         ids.set(logicalId, modelId);
-        this.resources.set(modelId, {
-          input, logicalId, type: safeString(resource.Type), resource,
-        });
+        const type = resource.Type;
+        const entry: ResourceEntry = { input, logicalId, type: typeof type === 'string' ? type : safeString(type), resource, modelId };
+        entries.push(entry);
+        this.resources.set(modelId, entry);
       }
     }
   }
@@ -170,6 +177,11 @@ export class InputSet {
       : `stack ${input.stackName}: parameter ${name} is read from SSM parameter ${ssmName} at deploy time`;
     if (!this.missingParameters.has(reason)) this.missingParameters.set(reason, { input, name, ...ssmName !== undefined ? { ssmName } : {} });
     return unresolved(reason);
+  }
+
+  /** The template's resources that are objects, in template order (none for a template not in the set). */
+  resourcesOf(input: TemplateInput): readonly ResourceEntry[] {
+    return this.entries.get(input) ?? [];
   }
 
   /** `modelIdOf`, as the one string the set keeps for a resource of the templates. */

@@ -23,8 +23,13 @@ const VPN_READERS: Record<string, (r: ResourceReader, vpn: VpnState) => void> = 
 /** Resource types read by `readOpenEndedSources` (custom resources are recognised by prefix). */
 export const OPEN_ENDED_SOURCE_TYPES: readonly string[] = Object.keys(VPN_READERS);
 
+/** The VPN reader of a type: its own entry only (a resource of type `toString` or `__proto__` has none). */
+function vpnReaderOf(type: string): ((r: ResourceReader, vpn: VpnState) => void) | undefined {
+  return Object.prototype.hasOwnProperty.call(VPN_READERS, type) ? VPN_READERS[type] : undefined;
+}
+
 export function isOpenEndedSourceType(type: unknown): boolean {
-  return typeof type === 'string' && (type in VPN_READERS || isCustomResourceType(type));
+  return typeof type === 'string' && (vpnReaderOf(type) !== undefined || isCustomResourceType(type));
 }
 
 /** A resource to read once everything else is read. */
@@ -44,7 +49,7 @@ export function readOpenEndedSources(context: BuildContext, late: readonly LateR
   for (const { input, logicalId, resource } of late) {
     const r = new ResourceReader(context, input, logicalId, resource);
     if (r.exists() === false) continue; // its Condition is false: it does not exist
-    const vpnReader = VPN_READERS[r.type];
+    const vpnReader = vpnReaderOf(r.type);
     if (vpnReader) vpnReader(r, vpn);
     else readCustomResource(r);
   }

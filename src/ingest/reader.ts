@@ -29,11 +29,16 @@ export class ResourceReader {
   private readonly evaluator: StackEvaluator;
   private readonly properties: Record<string, unknown>;
 
+  /**
+   * `indexed`: the resource's model id and its stack's evaluator, when the caller has them (as
+   * `context.inputs` gives them).
+   */
   constructor(readonly context: BuildContext, readonly input: TemplateInput, readonly logicalId: string,
-    readonly resource: Record<string, any>) {
-    this.id = context.inputs.modelId(input, logicalId);
-    this.type = safeString(resource.Type);
-    this.evaluator = context.inputs.evaluator(input.stackName);
+    readonly resource: Record<string, any>, indexed?: { readonly modelId: string; readonly evaluator: StackEvaluator }) {
+    this.id = indexed ? indexed.modelId : context.inputs.modelId(input, logicalId);
+    const type = resource.Type;
+    this.type = typeof type === 'string' ? type : safeString(type);
+    this.evaluator = indexed ? indexed.evaluator : context.inputs.evaluator(input.stackName);
     this.properties = isObject(resource.Properties) ? resource.Properties : {};
     const constructPath = resource.Metadata?.['aws:cdk:path'];
     // Optional keys set one by one (same keys, same order as spreading them): every resource read

@@ -3,7 +3,7 @@ import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
 import { FactsDocument, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
-import { InputSet } from './intrinsics';
+import { InputSet, ResourceEntry, StackEvaluator } from './intrinsics';
 import { readNestedStack } from './nested-stack';
 import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenEndedSources } from './open-ended';
 import { BuildContext, ResourceReader } from './reader';
@@ -104,26 +104,28 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
   if (facts) mergeFactsNetwork(context.model, facts);
   // Every resource is sorted into its reader's phase in one pass (most resources have no reader),
   // keeping stack order, then template order, within each phase.
-  const phases: { input: TemplateInput; logicalId: string; resource: any; read: Read }[][] = PHASES.map(() => []);
+  // (Only resources that are objects have a type: the input set lists them, with their model ids.)
+  const phases: { entry: ResourceEntry; evaluator: StackEvaluator; read: Read }[][] = PHASES.map(() => []);
   // Custom resources and VPNs change what the other resources define: read after them.
   const late: LateResource[] = [];
   for (const input of inputs) {
-    const resources = input.template.Resources;
-    for (const logicalId of Object.keys(resources)) {
-      const resource = resources[logicalId];
-      const reader = READERS.get(resource?.Type);
-      if (reader) phases[reader.phase].push({ input, logicalId, resource, read: reader.read });
-      else if (isOpenEndedSourceType(resource?.Type)) late.push({ input, logicalId, resource });
+    const evaluator = context.inputs.evaluator(input.stackName);
+    for (const entry of context.inputs.resourcesOf(input)) {
+      const type: unknown = entry.resource.Type;
+      const reader = READERS.get(type);
+      if (reader) phases[reader.phase].push({ entry, evaluator, read: reader.read });
+      else if (isOpenEndedSourceType(type)) late.push({ input, logicalId: entry.logicalId, resource: entry.resource });
     }
   }
   let connectionIdsByName = new Map<string, string>();
   for (const [phase, entries] of phases.entries()) {
     // Jobs name connections literally: index every connection by name once they are all read.
     if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
-    for (const { input, logicalId, resource, read } of entries) {
+    for (const { entry, evaluator, read } of entries) {
+      const { input, logicalId, resource } = entry;
       // A resource whose Condition is false does not exist; an undecided one is read as uncertain.
       asInputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`, () => {
-        const reader = new ResourceReader(context, input, logicalId, resource);
+        const reader = new ResourceReader(context, input, logicalId, resource, { modelId: entry.modelId, evaluator });
         if (reader.exists() !== false) read(reader, connectionIdsByName);
       });
     }

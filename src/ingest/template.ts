@@ -100,20 +100,31 @@ export function jsonProblem(e: unknown, text: string): string {
 export function checkNesting(document: unknown, file: string, maxDepth = MAX_NESTING): void {
   // The quick walk (recursion at most maxDepth deep) finds whether there is a problem; the slow
   // one below, only then, where it is and what it is (a cycle is also infinitely deep).
-  if (!deeperThan(document, 0, maxDepth)) return;
+  if (typeof document !== 'object' || document === null || !deeperThan(document, 0, maxDepth)) return;
   locateNestingProblem(document, file, maxDepth);
   throw new InputError(file, `nested more than ${maxDepth} levels deep`);
 }
 
-function deeperThan(value: unknown, depth: number, maxDepth: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
+/**
+ * Whether an object or list at `depth` holds one deeper than `maxDepth` (itself included). It
+ * visits every object and list of the document; leaves (most values) are skipped where they are
+ * met, without a call each.
+ */
+function deeperThan(value: object, depth: number, maxDepth: number): boolean {
   if (depth > maxDepth) return true;
+  const next = depth + 1;
   if (Array.isArray(value)) {
-    for (const item of value) if (deeperThan(item, depth + 1, maxDepth)) return true;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null && deeperThan(item, next, maxDepth)) return true;
+    }
     return false;
   }
   // for...in over a parsed document (plain objects): its own keys, without an array of them.
-  for (const key in value) if (deeperThan((value as Record<string, unknown>)[key], depth + 1, maxDepth)) return true;
+  for (const key in value) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null && deeperThan(item, next, maxDepth)) return true;
+  }
   return false;
 }
 
@@ -177,7 +188,10 @@ export function readTextFile(file: string, budget: InputBudget = new InputBudget
     // A file that grew while it was read counts at its real size.
     if (buffer.length > stat.size) budget.take(file, buffer.length - stat.size);
     budget.filesRead.push({ file, dev: stat.dev, ino: stat.ino });
-    return buffer.toString('utf-8');
+    // A UTF-8 byte order mark (editors on Windows write one) is not part of the text: JSON.parse
+    // would refuse it.
+    const bom = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+    return buffer.toString('utf-8', bom);
   } finally {
     closeSync(fd);
   }

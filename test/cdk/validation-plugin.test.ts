@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib';
 import { withoutCdkTemplateCheck } from './quiet-cdk';
 import { NetworkStack } from '../../examples/seed-network';
+import { readTemplates } from '../../src/cdk/private/validation-report';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
 import { ALL_RULES, RULES } from '../../src/engine';
 
@@ -330,5 +331,26 @@ describe('registered with Validations.of(app).addPlugins()', () => {
   test('failOnWarnings: the same warnings fail synth', () => {
     const { app } = glueApp({ connectionVpc: 'B', plugin: new GlueNetworkValidationPlugin({ failOnWarnings: true }) });
     expect(() => app.synth()).toThrow(/WARNING A single-AZ failure leaves the job without a suitable connection/);
+  });
+});
+
+describe('reading the templates: the construct tree is walked for nested stack templates only when there is one', () => {
+  test('no nested stack: the templates are read without walking the tree', () => {
+    const { app } = glueApp({ connectionVpc: 'A' });
+    const context = contextOf(app);
+    const findAll = jest.spyOn(app.node, 'findAll');
+    const { templates, problems } = readTemplates(context);
+    expect(problems).toEqual([]);
+    expect(templates.map((t) => t.input.stackName).sort()).toEqual(['Etl', 'NetworkA', 'NetworkB']);
+    expect(findAll).not.toHaveBeenCalled();
+  });
+
+  test('a nested stack: the tree is walked once, and its template is found there', () => {
+    const { app } = glueApp({ connectionVpc: 'A', nested: true });
+    const context = contextOf(app);
+    const findAll = jest.spyOn(app.node, 'findAll');
+    const { templates } = readTemplates(context);
+    expect(templates.find((t) => t.input.stackName.startsWith('Etl/'))?.path).toMatch(/\/EtlJobs\w+\.nested\.template\.json$/);
+    expect(findAll).toHaveBeenCalledTimes(1);
   });
 });

@@ -305,6 +305,16 @@ describe('facts schema and JSON errors', () => {
     expectInputError(run([write(dir, 't.json', seedTemplate(true)), '--facts', facts]), facts, /not valid JSON \(.*\(line 3,? column 1\)/);
   });
 
+  test('a .json template and a facts file that start with a UTF-8 byte order mark are read as without it', () => {
+    const dir = tempDir();
+    const plain = run([write(dir, 'plain/t.json', seedTemplate(true)), '--format', 'json']);
+    const facts = write(dir, 'facts.json', '\uFEFF{"vpcs": []}');
+    const bom = run([write(dir, 'bom/t.json', `\uFEFF${JSON.stringify(seedTemplate(true))}`), '--facts', facts, '--format', 'json']);
+    expect(bom.stderr).toBe('');
+    expect(bom.code).toBe(plain.code);
+    expect(JSON.parse(bom.stdout.split('/bom/t.json').join('/plain/t.json')).jobs).toEqual(JSON.parse(plain.stdout).jobs);
+  });
+
   test('a .json template that is not JSON: the JSON parser\'s message and position, not the YAML parser\'s', () => {
     const file = write(tempDir(), 't.json', '{"Resources": {"Vpc": {"Type": "AWS::EC2::VPC",}}}');
     const result = run([file]);

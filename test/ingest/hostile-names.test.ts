@@ -76,6 +76,17 @@ describe('names that are members of every object name only what the template def
   });
 });
 
+describe('a resource type that is a member of every object is no type the reader knows', () => {
+  // Such a type was taken for a VPN resource (`type in readers`), and its "reader" was
+  // Object.prototype's member: an internal error for hasOwnProperty, valueOf or __proto__.
+  test.each(['hasOwnProperty', 'valueOf', '__proto__', 'constructor', 'toString'])('a resource of type %s is skipped like any unread type', (type) => {
+    const template = fromJson(JSON.stringify(tpl({ Vpc: vpc('10.0.0.0/16'), Odd: anyResource('PLACEHOLDER', {}) })).replace('"PLACEHOLDER"', JSON.stringify(type)));
+    const model = buildModel([stack('Stack', template)]);
+    expect(model.vpcs.has('Stack/Vpc')).toBe(true);
+    expect(model.issues).toEqual([]);
+  });
+});
+
 describe('Outputs whose Condition is false export nothing', () => {
   /** A network stack exporting its subnet under a condition, and an ETL stack importing it. */
   function importing(condition: unknown, given: Record<string, string> = {}) {

@@ -305,11 +305,15 @@ export function readTemplates(context: IPolicyValidationContext, include: (stack
       return undefined;
     }
   };
-  const nestedInTree = nestedStackTemplates(context.appConstruct);
+  // The construct tree is walked only for an app with a nested stack, once.
+  let nestedInTree: Map<string, string> | undefined;
   const readNested = (parent: TemplateInput, parentPath: string): void => {
-    for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources)) {
+    const resources = parent.template.Resources;
+    for (const logicalId of Object.keys(resources)) {
+      const resource = resources[logicalId];
       if (resource?.Type !== 'AWS::CloudFormation::Stack') continue;
       const assetPath = resource.Metadata?.['aws:asset:path'];
+      nestedInTree ??= nestedStackTemplates(context.appConstruct);
       const path = nestedInTree.get(nestedStackKey(parentPath, logicalId))
         ?? (typeof assetPath === 'string' && NESTED_STACK_TEMPLATE.test(assetPath) ? join(dirname(parentPath), assetPath) : undefined);
       if (path === undefined) continue;

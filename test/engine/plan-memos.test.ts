@@ -1,0 +1,211 @@
+/**
+ * What planning computes once and shares (issue 18): the reply routing of a store subnet, the
+ * store's ingress check, the ACL judgements, the hops every path of a subnet starts or ends with,
+ * the ENIs a job's run needs, the S3 round trip through an ACL. Each is keyed on everything its
+ * answer depends on: two questions that differ in one part of the key get two answers, and a
+ * model planned after another (same ids, other settings) gets its own.
+ */
+import { model, NaclEntrySpec, sgRule } from './builders';
+import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+import { RULES } from '../../src/engine/rules';
+import { PROTOCOL_ALL } from '../../src/model';
+
+const storesOf = (plan: Plan, jobId: string): DataStorePlan[] => plan.jobs.find((j) => j.id === jobId)!.dataStores;
+const verdictOf = (plan: Plan, jobId: string) => storesOf(plan, jobId)[0].verdict;
+const allowAll = (egress: boolean, rule = 100): NaclEntrySpec => ({ rule, egress, allow: true, cidr: '0.0.0.0/0', protocol: PROTOCOL_ALL });
+
+/** One VPC: Glue subnets gA and gB, a store subnet db (its own ACL when `dbAcl`), groups sgGood, sgBad, sgDb. */
+function oneVpc(opts: { dbAcl?: NaclEntrySpec[]; dbIngress?: ReturnType<typeof sgRule>[] } = {}) {
+  const m = model().vpc('v', '10.1.0.0/16')
+    .subnet('gA', 'v', '10.1.1.0/24', 'us-east-1a')
+    .subnet('gB', 'v', '10.1.2.0/24', 'us-east-1a')
+    .subnet('db', 'v', '10.1.9.0/24', 'us-east-1b')
+    .sg('sgGood', 'v').sg('sgBad', 'v')
+    .sg('sgDb', 'v', { ingress: opts.dbIngress ?? [sgRule({ group: 'sgGood', from: 5432 })] });
+  if (opts.dbAcl) m.nacl('naclDb', 'v', ['db'], opts.dbAcl);
+  return m;
+}
+
+/** A JDBC connection in `subnet` wearing `groups`, its store declared in db behind sgDb on `port`, and a job listing it alone. */
+function storeJob(m: ReturnType<typeof oneVpc>, id: string, subnet: string, groups: string[], port = 5432) {
+  return m.connection(id, subnet, groups, { url: `jdbc:postgresql://${id}.example:${port}/app` })
+    .declareStore(id, { subnets: ['db'], groups: ['sgDb'], port })
+    .job(`job-${id}`, [id]);
+}
+
+describe("the store's ingress check, shared by paths that ask the same question", () => {
+  test('two jobs from one subnet that differ only in their groups: each gets its own answer', () => {
+    const m = oneVpc();
+    storeJob(m, 'good', 'gA', ['sgGood']);
+    storeJob(m, 'bad', 'gA', ['sgBad']);
+    storeJob(m, 'good2', 'gA', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(verdictOf(plan, 'job-good')).toBe('REACHABLE');
+    expect(verdictOf(plan, 'job-bad')).toBe('UNREACHABLE');
+    expect(storesOf(plan, 'job-bad')[0].explanations.map((e) => e.code)).toContain('ENI_SG_RULES_MISMATCH');
+    expect(verdictOf(plan, 'job-good2')).toBe('REACHABLE');
+  });
+
+  test('two stores that differ only in their port: each gets its own answer', () => {
+    const m = oneVpc();
+    storeJob(m, 'pg', 'gA', ['sgGood'], 5432);
+    storeJob(m, 'mysql', 'gA', ['sgGood'], 3306);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(verdictOf(plan, 'job-pg')).toBe('REACHABLE');
+    expect(verdictOf(plan, 'job-mysql')).toBe('UNREACHABLE');
+  });
+
+  test('two Glue subnets, one admitted by a CIDR rule: each gets its own answer', () => {
+    const m = oneVpc({ dbIngress: [sgRule({ cidr: '10.1.1.0/24', from: 5432 })] });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    storeJob(m, 'b', 'gB', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(verdictOf(plan, 'job-a')).toBe('REACHABLE');
+    expect(verdictOf(plan, 'job-b')).toBe('UNREACHABLE');
+  });
+});
+
+describe('the routing of replies, shared by the paths of a store subnet', () => {
+  /** Glue subnets gA, gB in vpcA (each routes vpcB through the peering); db in vpcB routes back to gA only. */
+  function peered() {
+    const m = model().vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
+      .subnet('gA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .subnet('gB', 'vpcA', '10.1.2.0/24', 'us-east-1a')
+      .subnet('db', 'vpcB', '10.2.9.0/24', 'us-east-1b')
+      .sg('sgGlue', 'vpcA').sg('sgDb', 'vpcB', { ingress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] })
+      .peering('pcx', 'vpcA', 'vpcB')
+      .route('gA-rt', '10.2.0.0/16', 'vpc-peering', 'pcx')
+      .route('gB-rt', '10.2.0.0/16', 'vpc-peering', 'pcx')
+      .route('db-rt', '10.1.1.0/24', 'vpc-peering', 'pcx');
+    for (const [id, subnet] of [['fromB', 'gB'], ['fromA', 'gA'], ['fromB2', 'gB']]) {
+      m.connection(id, subnet, ['sgGlue'], { url: `jdbc:postgresql://${id}.example:5432/app` })
+        .declareStore(id, { subnets: ['db'], groups: ['sgDb'], port: 5432 })
+        .job(`job-${id}`, [id]);
+    }
+    return m;
+  }
+
+  test('replies to two Glue subnets of one store subnet: each follows its own route back', () => {
+    const plan = buildPlan(peered().model, { failover: false });
+    expect(verdictOf(plan, 'job-fromA')).toBe('REACHABLE');
+    for (const job of ['job-fromB', 'job-fromB2']) {
+      expect(verdictOf(plan, job)).toBe('UNREACHABLE');
+      const back = storesOf(plan, job)[0].paths[0].hops.filter((h) => h.kind === 'route-table' && h.direction === 'return');
+      expect(back.map((h) => h.verdict)).toEqual(['UNREACHABLE']);
+    }
+  });
+});
+
+describe('network ACL judgements, shared by ACL and question', () => {
+  // The store subnet's ACL denies the replies to gB only.
+  const repliesDeniedToB: NaclEntrySpec[] = [
+    { rule: 50, egress: true, allow: false, cidr: '10.1.2.0/24', protocol: PROTOCOL_ALL },
+    allowAll(true), allowAll(false),
+  ];
+
+  test('replies from one ACL to two Glue subnets: each judged on its own range', () => {
+    const m = oneVpc({ dbAcl: repliesDeniedToB, dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    storeJob(m, 'b', 'gB', ['sgGood']);
+    storeJob(m, 'a2', 'gA', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(verdictOf(plan, 'job-a')).toBe('REACHABLE');
+    expect(verdictOf(plan, 'job-a2')).toBe('REACHABLE');
+    expect(verdictOf(plan, 'job-b')).toBe('UNREACHABLE');
+    expect(storesOf(plan, 'job-b')[0].explanations.map((e) => [e.code, e.component])).toContainEqual(['SUBNET_ACL_RESTRICTION', 'naclDb']);
+  });
+
+  test('two models with the same ids planned one after the other: each judged on its own entries', () => {
+    const build = (entries: NaclEntrySpec[]) => {
+      const m = oneVpc({ dbAcl: entries, dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] });
+      return storeJob(m, 'b', 'gB', ['sgGood']).model;
+    };
+    const open = build([allowAll(true), allowAll(false)]);
+    const denied = build(repliesDeniedToB);
+    expect(verdictOf(buildPlan(open, { failover: false }), 'job-b')).toBe('REACHABLE');
+    expect(verdictOf(buildPlan(denied, { failover: false }), 'job-b')).toBe('UNREACHABLE');
+    expect(verdictOf(buildPlan(open, { failover: false }), 'job-b')).toBe('REACHABLE');
+  });
+
+  test('the forward ACL hops of two ports of one store subnet name their own port', () => {
+    const m = oneVpc({ dbAcl: [allowAll(true), allowAll(false)], dbIngress: [sgRule({ cidr: '10.1.0.0/16' })] });
+    storeJob(m, 'pg', 'gA', ['sgGood'], 5432);
+    storeJob(m, 'mysql', 'gA', ['sgGood'], 3306);
+    const plan = buildPlan(m.model, { failover: false });
+    const forwardAcl = (job: string) => storesOf(plan, job)[0].paths[0].hops.filter((h) => h.kind === 'network-acl' && h.direction === 'forward').map((h) => h.detail);
+    expect(forwardAcl('job-pg').every((d) => d.includes('TCP 5432'))).toBe(true);
+    expect(forwardAcl('job-mysql').every((d) => d.includes('TCP 3306'))).toBe(true);
+    expect(forwardAcl('job-mysql')).toHaveLength(2);
+  });
+});
+
+describe('the first and last hops of paths, shared by subnet', () => {
+  test('two stores of one subnet addressed by IP: the store hop names each address and port', () => {
+    const m = oneVpc({ dbIngress: [sgRule({ cidr: '10.1.0.0/16' })] });
+    m.connection('ten', 'gA', ['sgGood'], { url: 'jdbc:postgresql://10.1.9.10:5432/app' }).job('job-ten', ['ten'])
+      .connection('twenty', 'gA', ['sgGood'], { url: 'jdbc:mysql://10.1.9.20:3306/app' }).job('job-twenty', ['twenty'])
+      .connection('whole', 'gB', ['sgGood'], { url: 'jdbc:postgresql://whole.example:5432/app' }).declareStore('whole', { subnets: ['db'], groups: ['sgDb'], port: 5432 }).job('job-whole', ['whole']);
+    const plan = buildPlan(m.model, { failover: false });
+    const hop = (job: string, kind: string) => storesOf(plan, job)[0].paths[0].hops.find((h) => h.kind === kind)!.detail;
+    expect(hop('job-ten', 'data-store')).toContain('10.1.9.10');
+    expect(hop('job-ten', 'data-store')).toContain('TCP 5432');
+    expect(hop('job-twenty', 'data-store')).toContain('10.1.9.20');
+    expect(hop('job-twenty', 'data-store')).toContain('TCP 3306');
+    expect(hop('job-whole', 'data-store')).toContain('10.1.9.0/24');
+    expect(hop('job-ten', 'eni')).toContain('gA');
+    expect(hop('job-whole', 'eni')).toContain('gB');
+  });
+});
+
+describe("a job's ENIs per run, counted once per job", () => {
+  /** A /28 subnet (11 usable addresses) and a job of `workers` G.1X workers (workers + 2 ENIs). */
+  const small = (workers: number, other?: number) => {
+    const m = model().vpc('v', '10.1.0.0/16').subnet('tiny', 'v', '10.1.1.0/28', 'us-east-1a').sg('sg', 'v')
+      .connection('net', 'tiny', ['sg'], { type: 'NETWORK' })
+      .job('etl', ['net'], { workers });
+    if (other !== undefined) m.job('etl2', ['net'], { workers: other });
+    return m.model;
+  };
+  const tooSmall = (plan: Plan) => plan.jobs.flatMap((j) => j.findings).filter((f) => f.ruleId === RULES.subnetTooSmall.id).map((f) => f.jobId);
+
+  test('two models with the same job id, planned one after the other: each counted on its own workers', () => {
+    expect(tooSmall(buildPlan(small(2), { failover: false }))).toEqual([]);
+    expect(tooSmall(buildPlan(small(20), { failover: false }))).toEqual(['etl']);
+    expect(tooSmall(buildPlan(small(2), { failover: false }))).toEqual([]);
+  });
+
+  test('two jobs that differ only in their workers: each counted on its own', () => {
+    expect(tooSmall(buildPlan(small(2, 20), { failover: false }))).toEqual(['etl2']);
+  });
+});
+
+describe("a connection's suitability, shared by jobs whose ENIs per run are counted alike", () => {
+  test('two jobs with the same range of ENIs from different unresolved parameters: each candidate names its own parameter', () => {
+    const m = model().vpc('v', '10.1.0.0/16').subnet('tiny', 'v', '10.1.1.0/28', 'us-east-1a').sg('sg', 'v')
+      .connection('net', 'tiny', ['sg'], { type: 'NETWORK' })
+      .job('a', ['net']).job('b', ['net']);
+    for (const [id, parameter] of [['a', 'WorkersA'], ['b', 'WorkersB']]) {
+      m.model.jobs.set(id, { ...m.model.jobs.get(id)!, numberOfWorkers: { known: false, reason: `parameter ${parameter} has no value` } });
+    }
+    const plan = buildPlan(m.model, { failover: false });
+    const reasons = (id: string) => plan.jobs.find((j) => j.id === id)!.candidates.flatMap((c) => c.reasons.map((r) => r.message)).join(' ');
+    expect(reasons('a')).toMatch(/WorkersA/);
+    expect(reasons('b')).toMatch(/WorkersB/);
+    expect(reasons('b')).not.toMatch(/WorkersA/);
+  });
+});
+
+describe('the S3 round trip through a Glue subnet ACL, judged once per ACL', () => {
+  test('two subnets with their own ACLs, one blocking HTTPS out: only its connection is reported', () => {
+    const m = model().vpc('v', '10.1.0.0/16')
+      .subnet('open', 'v', '10.1.1.0/24', 'us-east-1a')
+      .subnet('closed', 'v', '10.1.2.0/24', 'us-east-1a')
+      .nacl('naclOpen', 'v', ['open'], [allowAll(true), allowAll(false)])
+      .nacl('naclClosed', 'v', ['closed'], [{ rule: 90, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, allowAll(true), allowAll(false)])
+      .sg('sg', 'v')
+      .connection('cOpen', 'open', ['sg'], { type: 'NETWORK' }).job('jOpen', ['cOpen'])
+      .connection('cClosed', 'closed', ['sg'], { type: 'NETWORK' }).job('jClosed', ['cClosed']);
+    const s3 = (plan: Plan) => plan.findings.filter((f) => f.ruleId === RULES.s3PathAcl.id).map((f) => f.source.logicalId);
+    expect(s3(buildPlan(m.model, { failover: false }))).toEqual(['cClosed']);
+  });
+});
