@@ -13,6 +13,13 @@
  *   ... bench/cli-profile.ts outputs DIR OUTDIR
  *       writes the json, text, markdown and sarif reports, with and without --no-failover, to
  *       OUTDIR (to compare byte for byte before and after a change)
+ *   node --expose-gc ... bench/cli-profile.ts guard DIR OUTDIR [ROUNDS]
+ *       the guard's template check of DIR (a cdk.out) in WARN_ONLY mode, as CDK's validation
+ *       phase runs it, without a synth: ROUNDS rounds after a warm-up, each writing the plan file
+ *       (plan.json) and the Markdown report (report.md) to OUTDIR; then the validation report
+ *       (report.json: CDK's violations). Prints the medians of the check (CPU and wall), of its
+ *       file writing and of making CDK's violations (the findings report, after the plan).
+ *       GUARD_ROOT=/other/checkout runs that checkout's code (to compare).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -122,11 +129,92 @@ function outputs(outdir: string, target: string): void {
   }
 }
 
+/**
+ * The guard's check (src/cdk/private/guard-check.ts) of a cdk.out's stacks, with the context CDK
+ * gives it (template paths, stack construct paths), in WARN_ONLY mode, writing the plan file and
+ * the Markdown report as the guard's `writePlan` does.
+ */
+function guard(outdir: string, target: string, rounds: number): void {
+  const root = path.resolve(process.env.GUARD_ROOT ?? REPO);
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { GuardCheck } = require(path.join(root, 'src/cdk/private/guard-check'));
+  const { toMarkdown, writeJson } = require(path.join(root, 'src/report'));
+  // The guard's own file writer, where it has one of its own (else the same code, as it was in guard.ts).
+  const chunkedFile = path.join(root, 'src/cdk/private/chunked-file.ts');
+  const writeChunked: typeof writeFileInChunks = fs.existsSync(chunkedFile) ? require(chunkedFile).writeChunked : writeFileInChunks;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const stackTemplates = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id, a]) => ({
+    stackConstructPath: a.displayName ?? id,
+    templatePath: path.join(outdir, a.properties.templateFile),
+    accountId: undefined,
+    region: undefined,
+  }));
+  const context = { templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates, appConstruct: undefined };
+  fs.mkdirSync(target, { recursive: true });
+  let writing = { wall: 0, cpu: 0 };
+  // The check makes CDK's violations right after it hands over the plan (findingsReport).
+  let planned = { wall: 0, cpu: 0 };
+  const check = new GuardCheck({
+    scope: { node: { path: '' } },
+    planOptions: { azDown: [], failover: true },
+    warnOnly: true,
+    onPlan: (plan: unknown) => {
+      writing = timed(() => {
+        writeChunked(path.join(target, 'plan.json'), (write) => { writeJson(plan, write); write('\n'); });
+        fs.writeFileSync(path.join(target, 'report.md'), toMarkdown(plan, { maxJobSections: 50 }));
+      });
+      planned = { wall: performance.now(), cpu: cpuMs() };
+    },
+  });
+  const checks: { wall: number; cpu: number }[] = [];
+  const writes: { wall: number; cpu: number }[] = [];
+  const reports: { wall: number; cpu: number }[] = [];
+  let report: unknown;
+  for (let r = 0; r <= rounds; r++) {
+    const t = timed(() => { report = check.validate(context); });
+    const violations = { wall: performance.now() - planned.wall, cpu: cpuMs() - planned.cpu };
+    if (r === 0) continue; // warm-up
+    checks.push(t);
+    writes.push(writing);
+    reports.push(violations);
+  }
+  fs.writeFileSync(path.join(target, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
+  const ms = (samples: { wall: number; cpu: number }[], clock: 'wall' | 'cpu') => median(samples.map((x) => x[clock])).toFixed(0);
+  console.log(`${rounds} rounds (${root}): check ${ms(checks, 'wall')} ms wall / ${ms(checks, 'cpu')} ms CPU, `
+    + `of which writing the plan and report files ${ms(writes, 'wall')} / ${ms(writes, 'cpu')} ms, `
+    + `CDK's violations ${ms(reports, 'wall')} / ${ms(reports, 'cpu')} ms`);
+}
+
+/** How guard.ts wrote its plan file before src/cdk/private/chunked-file.ts: chunks of about 1 MB. */
+function writeFileInChunks(file: string, produce: (write: (chunk: string) => void) => void): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      const bytes = Buffer.from(pending.join(''), 'utf8');
+      for (let offset = 0; offset < bytes.length;) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      pending = [];
+      size = 0;
+    };
+    produce((chunk) => {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= 1_048_576) flush();
+    });
+    flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 const [command, ...args] = process.argv.slice(2);
 switch (command) {
   case 'synth': synth(args[0], path.resolve(args[1])); break;
   case 'measure': measure(path.resolve(args[0]), Number(args[1] ?? 7)); break;
   case 'plan': planOnly(path.resolve(args[0]), Number(args[1] ?? 5)); break;
   case 'outputs': outputs(path.resolve(args[0]), path.resolve(args[1])); break;
-  default: throw new Error('usage: cli-profile.ts synth SIZE DIR | measure DIR [ROUNDS] | plan DIR [TIMES] | outputs DIR OUTDIR');
+  case 'guard': guard(path.resolve(args[0]), path.resolve(args[1]), Number(args[2] ?? 3)); break;
+  default: throw new Error('usage: cli-profile.ts synth SIZE DIR | measure DIR [ROUNDS] | plan DIR [TIMES] | outputs DIR OUTDIR | guard DIR OUTDIR [ROUNDS]');
 }

@@ -7,6 +7,7 @@ import { buildModel, FactsDocument, InputError, loadFacts, parseFacts } from '..
 import { allFindings, toJson, toMarkdown, writeJson } from '../report';
 import { AddedResource, materializeRemedy } from './private/auto-peer';
 import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
+import { writeChunked } from './private/chunked-file';
 import { GuardCheck } from './private/guard-check';
 import { lookupContextFactsOf } from './private/lookup-context';
 import { readTree, TreeSnapshot } from './private/tree-reader';
@@ -483,29 +484,6 @@ function withoutStackTraces(report: () => void): void {
   } finally {
     if (previous === undefined) delete process.env.CDK_DISABLE_STACK_TRACE;
     else process.env.CDK_DISABLE_STACK_TRACE = previous;
-  }
-}
-
-/** Writes a file from chunks, in writes of about 1 MB. */
-function writeChunked(file: string, produce: (write: (chunk: string) => void) => void): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    let pending: string[] = [];
-    let size = 0;
-    const flush = () => {
-      const bytes = Buffer.from(pending.join(''), 'utf8');
-      for (let offset = 0; offset < bytes.length;) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
-      pending = [];
-      size = 0;
-    };
-    produce((chunk) => {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size >= 1_048_576) flush();
-    });
-    flush();
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -22,11 +22,38 @@ const sentenceCache = new Map<string, readonly string[]>();
 export function sentences(text: string): readonly string[] {
   let split = sentenceCache.get(text);
   if (split === undefined) {
-    split = text.split(/(?<=\.)\s+(?=[A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0);
+    split = splitSentences(text);
     if (sentenceCache.size >= 10_000) sentenceCache.clear();
     sentenceCache.set(text, split);
   }
   return split;
+}
+
+const WHITESPACE = /\s/;
+
+/**
+ * Exactly `text.split(/(?<=\.)\s+(?=[A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0)`,
+ * in one scan: a full stop, then whitespace (as `\s` has it), then a capital A-Z.
+ */
+function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  const keep = (piece: string) => {
+    const trimmed = piece.trim();
+    if (trimmed.length > 0) out.push(trimmed);
+  };
+  let start = 0;
+  for (let dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', dot + 1)) {
+    let next = dot + 1;
+    while (next < text.length && WHITESPACE.test(text[next])) next++;
+    if (next === dot + 1 || next >= text.length) continue;
+    const code = text.charCodeAt(next);
+    if (code < 65 || code > 90) continue;
+    keep(text.slice(start, dot + 1));
+    start = next;
+    dot = next - 1;
+  }
+  keep(text.slice(start));
+  return out;
 }
 
 /**
@@ -66,23 +93,49 @@ export class Narration {
  * whichever direction asked for it (the forward and the return path both ask).
  */
 export function distinctFixes(fixes: string[]): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const fix of fixes) {
-    for (const sentence of sentences(fix)) {
-      const key = fixKey(sentence);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(sentence);
-    }
-  }
-  return out;
+  const steps = new FixSteps();
+  for (const fix of fixes) steps.add(fix);
+  return steps.steps;
 }
 
-/** What makes two fix sentences the same step, per sentence (cached like the sentences). */
+/**
+ * A list of fix steps built a text at a time: `add` returns the steps a text adds, as
+ * `distinctFixes([...steps, text])` would, without splitting and comparing the earlier ones again.
+ */
+export class FixSteps {
+  /** The steps so far, in order. */
+  public readonly steps: string[] = [];
+  private readonly keys = new Set<string>();
+
+  /** Adds the steps of a fix text (its sentences) not yet in the list; returns them. */
+  public add(text: string): string[] {
+    return this.addSentences(sentences(text));
+  }
+
+  /**
+   * Adds steps that are each one sentence already (what `sentences` or `distinctFixes` gave,
+   * which `sentences` would return as they are); returns those not yet in the list.
+   */
+  public addSentences(steps: readonly string[]): string[] {
+    const added: string[] = [];
+    for (const sentence of steps) {
+      const key = fixKey(sentence);
+      if (this.keys.has(key)) continue;
+      this.keys.add(key);
+      this.steps.push(sentence);
+      added.push(sentence);
+    }
+    return added;
+  }
+}
+
+/** What makes two peering sentences the same step, per sentence (cached like the sentences). */
 const fixKeyCache = new Map<string, string>();
 
+/** What makes two fix sentences the same step: the sentence, or for a peering the two VPCs in either order. */
 function fixKey(sentence: string): string {
+  // Only a peering can be said two ways: any other sentence is its own key, without a look-up.
+  if (!sentence.startsWith('Peer ')) return sentence;
   let key = fixKeyCache.get(sentence);
   if (key === undefined) {
     const peer = /^Peer (\S+) with (\S+) /.exec(sentence);

@@ -1,6 +1,6 @@
 import { Candidate, ConnectionSummary, DataStorePlan, Finding, JobPlan, Plan } from '../engine';
 import { allFindings } from './json';
-import { distinctFixes, Narration, shortFinding } from './short-findings';
+import { FixSteps, Narration, shortFinding } from './short-findings';
 import { unitNoun } from '../model';
 
 /** `Job`, `Crawler`, `Dev endpoint`, `Session`. */
@@ -72,11 +72,10 @@ function storeLines(s: DataStorePlan, detailed: boolean, p: Palette, narration: 
     for (const hop of path.hops) lines.push(`           ${verdictPaint(p, hop.verdict)(MARK[hop.verdict])}${hop.direction === 'return' ? '<- ' : '-> '}${hop.kind} ${hop.component}: ${hop.detail}`);
   }
   // Each fix once per store: the forward and the return path may ask for the same peering.
-  const steps: string[] = [];
+  const steps = new FixSteps();
   for (const e of s.explanations) {
     lines.push(`         ${e.unknown ? p.yellow('unknown') : p.red('blocked')} ${e.code} at ${e.component}: ${narration.tell(e.message)}`);
-    const added = distinctFixes([...steps, e.fix]).slice(steps.length);
-    steps.push(...added);
+    const added = steps.add(e.fix);
     if (added.length > 0) lines.push(`           fix: ${added.join(' ')}`);
   }
   return lines;

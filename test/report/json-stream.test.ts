@@ -1,5 +1,5 @@
 import { multiJobPlan, seedPlan } from './report-fixtures';
-import { Plan } from '../../src/engine';
+import { DataStorePlan, JobPlan, Plan } from '../../src/engine';
 import { toJson, writeJson } from '../../src/report';
 
 function streamed(plan: Plan): { text: string; chunks: number } {
@@ -24,5 +24,65 @@ describe('writeJson: the JSON plan a job at a time', () => {
     const plan: Plan = { ...seedPlan(false), jobs: [] };
     expect(streamed(plan).text).toBe(JSON.stringify(toJson(plan)));
     expect(JSON.parse(streamed(plan).text).summary.jobs).toBe(0);
+  });
+});
+
+/*
+ * writeJson writes each shared object's text once per plan (connections, paths, hops): the text
+ * must still be that of every place the object appears, and never one of another plan.
+ */
+describe('writeJson: objects shared within a plan and between plans', () => {
+  const blocked = () => seedPlan(false);
+
+  /** The plan with its first job's stores also listed by two what-ifs, the same objects. */
+  function withSharedStores(plan: Plan): Plan {
+    const [job, ...rest] = plan.jobs;
+    const stores = job.dataStores;
+    const failover = ['us-east-1a', 'us-east-1b'].map((azDown) => ({ azDown, selectedConnection: job.selectedConnection, candidates: job.candidates, dataStores: stores, allReachable: false }));
+    return { ...plan, jobs: [{ ...job, failover }, ...rest] };
+  }
+
+  test('a store object listed by the job and by two what-ifs', () => {
+    const plan = withSharedStores(blocked());
+    expect(plan.jobs[0].dataStores.length).toBeGreaterThan(0);
+    expect(streamed(plan).text).toBe(JSON.stringify(toJson(plan)));
+  });
+
+  test('paths sharing one hops array with other verdicts, connections of one id with other names', () => {
+    const plan = blocked();
+    const job = plan.jobs[0];
+    const store = job.dataStores[0];
+    const copy: DataStorePlan = { ...store, connection: { ...store.connection, name: 'renamed' }, paths: store.paths.map((p) => ({ ...p, verdict: 'UNKNOWN' as const })) };
+    const mixed: Plan = { ...plan, jobs: [{ ...job, dataStores: [store, copy, ...job.dataStores.slice(1)] }, ...plan.jobs.slice(1)] };
+    expect(copy.paths[0].hops).toBe(store.paths[0].hops);
+    expect(streamed(mixed).text).toBe(JSON.stringify(toJson(mixed)));
+  });
+
+  test('the same job, store, path and connection objects in two jobs, one of them renamed', () => {
+    const plan = blocked();
+    const job = plan.jobs[0];
+    const renamed: JobPlan = { ...job, id: `${job.id}2`, name: 'other', source: { ...job.source, logicalId: 'Other' } };
+    const twice: Plan = { ...plan, jobs: [job, renamed, job] };
+    expect(streamed(twice).text).toBe(JSON.stringify(toJson(twice)));
+  });
+
+  test('two plans one after the other: the second\'s connection, path and store texts are its own', () => {
+    const first = withSharedStores(blocked());
+    const firstText = streamed(first).text;
+    // The second plan keeps the first's hops but has other connection, path and store objects
+    // with other contents (a connection renamed, a path's verdict changed, a store's port).
+    const job = first.jobs[0];
+    const store = job.dataStores[0];
+    const connection = { ...store.connection, name: 'renamed-connection', subnet: 'subnet-other' };
+    const paths = store.paths.map((p) => ({ ...p, verdict: 'UNKNOWN' as const }));
+    const changed: DataStorePlan = { ...store, connection, paths, port: 1234 };
+    const failover = job.failover.map((f) => ({ ...f, dataStores: [changed, ...f.dataStores.slice(1)] }));
+    const second: Plan = { ...first, jobs: [{ ...job, dataStores: [changed, ...job.dataStores.slice(1)], failover }, ...first.jobs.slice(1)] };
+    const secondText = streamed(second).text;
+    expect(secondText).toBe(JSON.stringify(toJson(second)));
+    expect(secondText).not.toBe(firstText);
+    expect(secondText).toContain('"name":"renamed-connection"');
+    // And the first plan again, after the second: its own texts still.
+    expect(streamed(first).text).toBe(firstText);
   });
 });

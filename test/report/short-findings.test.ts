@@ -1,7 +1,8 @@
+import * as fc from 'fast-check';
 import { buildPlan, Plan } from '../../src/engine';
 import { buildModel } from '../../src/ingest';
 import { toText } from '../../src/report';
-import { distinctFixes, GLUE_ENI_PLACEMENT, Narration, sentences } from '../../src/report/short-findings';
+import { distinctFixes, FixSteps, GLUE_ENI_PLACEMENT, Narration, sentences } from '../../src/report/short-findings';
 import { seedTemplate } from '../fixtures/seed-templates';
 
 /*
@@ -56,6 +57,49 @@ describe('distinctFixes', () => {
       "Peer A with B (VpcPeering) and add routes on both sides: 10.2.0.0/16 in A's table, 10.1.0.0/16 in B's table.",
       'Add ingress TCP 3306 on sgB from 10.1.0.0/24.',
     ]);
+  });
+});
+
+describe('sentences', () => {
+  // What the splitter must say, as the regular expression it replaces said it.
+  const byRegex = (text: string) => text.split(/(?<=\.)\s+(?=[A-Z])/).map((x) => x.trim()).filter((x) => x.length > 0);
+
+  test('split at a full stop, whitespace and a capital only; CIDRs, ids and lower-case words stay whole', () => {
+    expect(sentences('Route 10.1.0.0/24. Then peer A. and b. Add\u00a0sgB.\n\tEnd.  ')).toEqual(['Route 10.1.0.0/24.', 'Then peer A. and b.', 'Add\u00a0sgB.', 'End.']);
+    expect(sentences('  . A.B. .C.  D')).toEqual(['.', 'A.B. .C.', 'D']);
+    expect(sentences('')).toEqual([]);
+  });
+
+  test('the same as the regular expression on any text of full stops, spaces, capitals and others', () => {
+    const text = fc.array(fc.constantFrom('.', ' ', '  ', '\n', '\u00a0', '\u2028', 'A', 'Z', 'a', '[', '@', '1', '/', 'É'), { maxLength: 40 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(text, (t) => {
+      expect(sentences(t)).toEqual(byRegex(t));
+    }), { seed: 1818, numRuns: 2000 });
+  });
+});
+
+describe('FixSteps', () => {
+  test('each text adds what distinctFixes of the steps so far and the text adds', () => {
+    const texts = [
+      'Peer A with B (VpcPeering). Add ingress TCP 3306 on sgB from 10.1.0.0/24.',
+      'Peer B with A (VpcPeering). Add a route to 10.2.0.0/16.',
+      'Add ingress TCP 3306 on sgB from 10.1.0.0/24. Peer C with A (VpcPeering).',
+    ];
+    const steps = new FixSteps();
+    const seen: string[] = [];
+    for (const text of texts) {
+      const expected = distinctFixes([...seen, text]).slice(seen.length);
+      expect(steps.add(text)).toEqual(expected);
+      seen.push(...expected);
+    }
+    expect(steps.steps).toEqual(distinctFixes(texts));
+    expect(steps.steps).toEqual(['Peer A with B (VpcPeering).', 'Add ingress TCP 3306 on sgB from 10.1.0.0/24.', 'Add a route to 10.2.0.0/16.', 'Peer C with A (VpcPeering).']);
+  });
+
+  test('sentences added as they are: a peering in the other direction is the same step, anything else its own', () => {
+    const steps = new FixSteps();
+    expect(steps.addSentences(['Peer A with B (VpcPeering).', 'Peer x.'])).toEqual(['Peer A with B (VpcPeering).', 'Peer x.']);
+    expect(steps.addSentences(['Peer B with A (VpcPeering).', 'Peer x.', 'Peer y.'])).toEqual(['Peer y.']);
   });
 });
 

@@ -14,7 +14,7 @@ import { buildModel, FactsDocument, InputError, loadTemplateFile, TemplateInput 
 import { SourceRef } from '../../model';
 import { allFindings } from '../../report';
 import { packageInfo } from '../../report/package-info';
-import { distinctFixes, Narration, shortFinding } from '../../report/short-findings';
+import { FixSteps, Narration, shortFinding } from '../../report/short-findings';
 
 /*
  * What the validation plugin and the guard share to report a plan through CDK's validation
@@ -160,41 +160,47 @@ function violations(plan: Plan, findings: Finding[], locator: ResourceLocator): 
   const order = (ruleId: string) => catalogue.get(ruleId)?.index ?? Infinity;
   const groups = [...byRuleAndResource.values()].sort((a, b) => order(a.findings[0].ruleId) - order(b.findings[0].ruleId));
   const narration = new Narration();
-  const byText = new Map<string, PolicyViolation>();
+  const byText = new Map<string, PolicyViolation[]>();
+  const out: PolicyViolation[] = [];
   for (const { located, findings: ruleFindings } of groups) {
     const first = ruleFindings[0];
     const rule = catalogue.get(first.ruleId)?.rule;
     const said = new Set<string>();
     const lines: string[] = [];
-    const fixes: string[] = [];
+    // Each short finding's fixes are one sentence a step already.
+    const fixes = new FixSteps();
     for (const finding of ruleFindings) {
       const short = shortFinding(plan, finding, narration);
       if (said.has(short.summary) || short.summary.length === 0) continue;
       said.add(short.summary);
       lines.push(`- ${short.summary}`, ...short.details.map((d) => `  - ${d}`));
-      fixes.push(...short.fixes);
+      fixes.addSentences(short.fixes);
     }
     const eniPlacement = narration.takeEniPlacement();
     const description = [`${rule?.title ?? first.ruleId}.`, ...lines, ...eniPlacement ? [eniPlacement] : [], ...located.note ? [located.note] : []].join('\n');
-    const steps = distinctFixes(fixes);
+    const steps = fixes.steps;
     const fix = steps.length > 0 ? steps.join('\n') : undefined;
-    // Plain joins: descriptions are long, and JSON would scan them for escapes once more.
-    const key = `${first.ruleId}\u0000${fix === undefined ? '\u0001' : fix}\u0000${description}`;
-    const existing = byText.get(key);
+    // By description first: descriptions are long, and a key joining them to the rest would copy
+    // each once more before hashing it.
+    const sameText = byText.get(description) ?? [];
+    const existing = sameText.find((v) => v.ruleName === first.ruleId && v.fix === fix);
     if (existing) {
       existing.violatingResources.push(located.resource);
       continue;
     }
-    byText.set(key, {
+    if (sameText.length === 0) byText.set(description, sameText);
+    const violation: PolicyViolation = {
       ruleName: first.ruleId,
       description,
       fix,
       severity: first.severity,
       violatingResources: [located.resource],
       ruleMetadata: { documentation: ruleDocumentation(first.ruleId) },
-    });
+    };
+    sameText.push(violation);
+    out.push(violation);
   }
-  return [...byText.values()];
+  return out;
 }
 
 /** The (rule, resource, note) a finding is grouped by, as one string. */
