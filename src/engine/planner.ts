@@ -2,6 +2,7 @@ import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../mode
 import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
+import { nameOf } from './names';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
@@ -82,6 +83,11 @@ function tracePathOnce(topo: Topology, eni: EniSide, storeSubnet: Subnet, locate
     traces.set(storeKey, trace = tracePath(topo, eni, store));
   }
   return trace;
+}
+
+/** The subnet and VPC of a selected connection, as the user calls them (construct paths where known). */
+function placeOf(selected: NonNullable<Selection['selected']>): string {
+  return `${nameOf(selected.subnet.source, selected.subnet.id)}, ${nameOf(selected.vpc.source, selected.vpc.id)}`;
 }
 
 function finding(rule: RuleDefinition, source: Finding['source'], message: string, fix: string, jobId?: string): Finding {
@@ -212,7 +218,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
   for (const store of dataStores) {
     if (store.verdict === 'UNREACHABLE') {
       const codes = [...new Set(store.explanations.filter((e) => !e.unknown).map((e) => e.code))].join(', ');
-      const from = selectedName ? `from the connection Glue selects (${selectedName} in ${selection.selected!.subnet.id}, ${selection.selected!.vpc.id})` : 'because no connection is selected';
+      const from = selectedName ? `from the connection Glue selects (${selectedName} in ${placeOf(selection.selected!)})` : 'because no connection is selected';
       findings.push(finding(RULES.storeUnreachable, job.source,
         `${unitTitle} ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}${store.assumptions.length ? ` Assumed: ${store.assumptions.join(' ')}` : ''}`,
         dedupe(store.explanations.filter((e) => !e.unknown).map((e) => e.fix)).join(' '), job.id));
@@ -256,12 +262,12 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       } else if (alt.selected && changed && alt.selected.runFailures.some((r) => !r.unknown) && !altStores.length) {
         const failing = alt.selected.runFailures.filter((r) => !r.unknown);
         findings.push(finding(RULES.failoverUnreachable, job.source,
-          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), where runs fail: ${failing.map((r) => r.message).join('; ')}.`,
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${placeOf(alt.selected)}), where runs fail: ${failing.map((r) => r.message).join('; ')}.`,
           runFailureExplanations(topo, alt.selected.connection, failing).map((e) => e.fix).join(' '), job.id));
       } else if (alt.selected && changed && allReachable === false) {
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
-          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${alt.selected.subnet.id}, ${alt.selected.vpc.id}), from where the data stores of ${bad} are UNREACHABLE. Retries after an AZ failure choose another AZ, so a single-AZ outage breaks this ${unit}.`,
+          `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${placeOf(alt.selected)}), from where the data stores of ${bad} are UNREACHABLE. Retries after an AZ failure choose another AZ, so a single-AZ outage breaks this ${unit}.`,
           fixesOf(topo, altStores).join(' '), job.id));
       }
     }

@@ -1,4 +1,5 @@
 import { DataStorePlan, Explanation, Finding, JobPlan, Plan, RULES } from '../engine';
+import { nameOf } from '../engine/names';
 
 /*
  * Findings as a person reads them in `cdk synth` output and in the CLI's text: one line of what
@@ -181,6 +182,20 @@ function blockingLine(e: Explanation, narration: Narration): string {
   return text.includes(component) || text.includes(e.component) ? `${e.code}: ${text}` : `${e.code} at ${component}: ${text}`;
 }
 
+/** The names of a plan's subnets and VPCs as the user calls them (construct paths where known), by model id. */
+const placeNames = new WeakMap<Plan, Map<string, string>>();
+
+function placeName(plan: Plan, id: string): string {
+  let names = placeNames.get(plan);
+  if (!names) {
+    names = new Map();
+    for (const vpc of plan.network?.vpcs ?? []) names.set(vpc.id, nameOf(vpc.source, vpc.id));
+    for (const subnet of plan.network?.subnets ?? []) names.set(subnet.id, nameOf(subnet.source, subnet.id));
+    placeNames.set(plan, names);
+  }
+  return names.get(id) ?? id;
+}
+
 /**
  * A finding in its short form. An unreachable store is said from its plan: job, store and
  * selected connection in one line, then each blocking explanation, then the fixes. Any other
@@ -193,7 +208,7 @@ export function shortFinding(plan: Plan, finding: Finding, narration: Narration)
   const blocking = store.explanations.filter((e) => !e.unknown);
   const codes = [...new Set(blocking.map((e) => e.code))].join(', ');
   const selected = job.selectedConnection;
-  const where = selected ? [selected.subnet, selected.vpc].filter((x) => x).join(', ') : '';
+  const where = selected ? [selected.subnet, selected.vpc].filter((x): x is string => !!x).map((id) => placeName(plan, id)).join(', ') : '';
   const from = selected ? `from the connection Glue selects (${selected.name}${where ? ` in ${where}` : ''})` : 'because no connection is selected';
   return {
     summary: `Job ${job.name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}].`,

@@ -109,7 +109,7 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(lines[0]).toBe('A data store is unreachable from the connection Glue selects.');
     const stores = lines.filter((l) => l.startsWith('- '));
     expect(stores).toEqual([
-      expect.stringMatching(/^- Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE from the connection Glue selects \(RedshiftConnection\w+ in NetworkA\/\w+, NetworkA\/Vpc\w+\) \[DISCONNECTED_VPCS, ENI_SG_RULES_MISMATCH\]\.$/),
+      expect.stringMatching(/^- Job load-warehouse: the data store of connection MysqlConnection\w+ \(rds-instance, TCP 3306\) is UNREACHABLE from the connection Glue selects \(RedshiftConnection\w+ in NetworkA\/Vpc\/\w+\/Subnet, NetworkA\/Vpc\) \[DISCONNECTED_VPCS, ENI_SG_RULES_MISMATCH\]\.$/),
       expect.stringMatching(/^- Job load-warehouse: the data store of connection PostgresConnection\w+ \(rds-instance, TCP 5432\) is UNREACHABLE /),
     ]);
     // Under each store, one short line per blocking hop.
