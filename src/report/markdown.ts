@@ -2,6 +2,7 @@ import { Candidate, ConnectionSummary, DataStorePlan, Finding, Hop, JobPlan, Pat
 import { jobToMermaid } from './diagram';
 import { allFindings } from './json';
 import { RULES_URL } from './package-info';
+import { placeName } from './place-names';
 import { unitTitle } from './text';
 
 export interface MarkdownOptions {
@@ -49,9 +50,9 @@ function code(text: string): string {
   return clean.includes('`') ? `\`\` ${clean} \`\`` : `\`${clean}\``;
 }
 
-function where(c: ConnectionSummary | null): string {
+function where(plan: Plan, c: ConnectionSummary | null): string {
   if (!c) return 'none';
-  const parts = [c.subnet, c.az, c.vpc].filter((x) => x);
+  const parts = [c.subnet && placeName(plan, c.subnet), c.az, c.vpc && placeName(plan, c.vpc)].filter((x) => x);
   return parts.length ? `${code(c.name)} (${parts.map((p) => cell(p!)).join(', ')})` : code(c.name);
 }
 
@@ -76,16 +77,16 @@ function summaryTable(plan: Plan): string[] {
   const lines = ['| Job | Stack | Selected connection | Data stores | Findings |', '|---|---|---|---|---|'];
   for (const job of plan.jobs) {
     const stores = job.dataStores.map((s) => `${ICON[s.verdict]} ${cell(s.connection.name)}`).join('<br>') || '(none)';
-    const cells = [cell(job.name), cell(job.source.stack), job.selectedConnection ? where(job.selectedConnection) : '**none**', stores, findingCounts(job.findings)];
+    const cells = [cell(job.name), cell(job.source.stack), job.selectedConnection ? where(plan, job.selectedConnection) : '**none**', stores, findingCounts(job.findings)];
     lines.push(`| ${cells.map(tableCell).join(' | ')} |`);
   }
   return lines;
 }
 
-function candidateLine(c: Candidate, index: number): string {
+function candidateLine(plan: Plan, c: Candidate, index: number): string {
   const status = c.status === 'selected' ? '**selected**' : c.status === 'skipped' ? 'skipped' : c.status === 'unknown' ? '**undecided**' : 'not considered';
   const reasons = c.reasons.filter((r) => r.code !== 'FIRST_SUITABLE').map((r) => `${code(r.code)}: ${cell(r.message)}`).join('; ');
-  return `${index + 1}. ${where(c.connection)}: ${status}${reasons ? ` (${reasons})` : ''}`;
+  return `${index + 1}. ${where(plan, c.connection)}: ${status}${reasons ? ` (${reasons})` : ''}`;
 }
 
 const HOP_MARK: Record<Verdict, string> = { REACHABLE: '✅', UNREACHABLE: '❌', UNKNOWN: '❔' };
@@ -99,7 +100,7 @@ function hopTable(path: PathTrace): string[] {
   return lines;
 }
 
-function storeSection(store: DataStorePlan): string[] {
+function storeSection(plan: Plan, store: DataStorePlan): string[] {
   const lines = [`#### ${ICON[store.verdict]} ${cell(store.connection.name)}: ${store.verdict}`, ''];
   lines.push(`Store located by ${code(store.locatedBy)}${store.port !== undefined ? `, TCP ${store.port}` : ''}${store.storeSource ? `, resource ${code(`${store.storeSource.stack}/${store.storeSource.logicalId}`)}` : ''}.`, '');
   const blocking = store.explanations.filter((e) => !e.unknown);
@@ -118,12 +119,12 @@ function storeSection(store: DataStorePlan): string[] {
     lines.push(`Assumed: ${store.assumptions.map(cell).join(' ')}`, '');
   }
   for (const path of store.paths.filter((p) => p.verdict !== 'REACHABLE')) {
-    lines.push('<details>', `<summary>Hop by hop: ${cell(path.sourceSubnet)} → ${cell(path.destinationSubnet)}: ${path.verdict}</summary>`, '', ...hopTable(path), '', '</details>', '');
+    lines.push('<details>', `<summary>Hop by hop: ${cell(placeName(plan, path.sourceSubnet))} → ${cell(placeName(plan, path.destinationSubnet))}: ${path.verdict}</summary>`, '', ...hopTable(path), '', '</details>', '');
   }
   return lines;
 }
 
-function failoverLines(job: JobPlan): string[] {
+function failoverLines(plan: Plan, job: JobPlan): string[] {
   if (!job.failover.length) return [];
   const lines = ['**If one Availability Zone fails:**', ''];
   for (const f of job.failover) {
@@ -131,7 +132,7 @@ function failoverLines(job: JobPlan): string[] {
     const outcome = f.allReachable === true ? '✅ every store reachable'
       : !f.selectedConnection ? '❌ no suitable connection: runs fail'
         : bad.join(', ');
-    lines.push(`- ${code(f.azDown)} down → ${where(f.selectedConnection)}: ${outcome}`);
+    lines.push(`- ${code(f.azDown)} down → ${where(plan, f.selectedConnection)}: ${outcome}`);
   }
   lines.push('');
   return lines;
@@ -191,7 +192,7 @@ export function toMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
     if (job.source.constructPath) lines.push(`Construct: ${code(job.source.constructPath)}`, '');
     lines.push('**Connection selection** (Glue walks the network-bearing connections in list order and takes the first suitable one):', '');
     if (!job.candidates.length) lines.push('- (no connections: the job runs outside your VPCs)');
-    job.candidates.forEach((c, i) => lines.push(candidateLine(c, i)));
+    job.candidates.forEach((c, i) => lines.push(candidateLine(plan, c, i)));
     lines.push('');
     const diagram = diagrams.get(job.id);
     if (diagram) {
@@ -202,9 +203,9 @@ export function toMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
     }
     const problems = job.dataStores.filter((s) => s.verdict !== 'REACHABLE');
     const fine = job.dataStores.filter((s) => s.verdict === 'REACHABLE');
-    for (const store of problems) lines.push(...storeSection(store));
+    for (const store of problems) lines.push(...storeSection(plan, store));
     if (fine.length) lines.push(`Reachable: ${fine.map((s) => `✅ ${cell(s.connection.name)}${s.port !== undefined ? ` (TCP ${s.port})` : ''}`).join(', ')}.`, '');
-    lines.push(...failoverLines(job));
+    lines.push(...failoverLines(plan, job));
     if (job.findings.length) {
       lines.push('**Findings:**', '');
       for (const f of job.findings) lines.push(...findingLines(f, rulesUrl));

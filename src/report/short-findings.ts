@@ -1,5 +1,5 @@
 import { DataStorePlan, Explanation, Finding, JobPlan, Plan, RULES } from '../engine';
-import { nameOf } from '../engine/names';
+import { placeName } from './place-names';
 
 /*
  * Findings as a person reads them in `cdk synth` output and in the CLI's text: one line of what
@@ -180,20 +180,6 @@ function blockingLine(e: Explanation, narration: Narration): string {
   const own = e.source?.constructPath && `${e.source.stack}/${e.source.logicalId}` === e.component;
   const component = own ? e.source!.constructPath!.replace(/\/Resource$/, '') : e.component;
   return text.includes(component) || text.includes(e.component) ? `${e.code}: ${text}` : `${e.code} at ${component}: ${text}`;
-}
-
-/** The names of a plan's subnets and VPCs as the user calls them (construct paths where known), by model id. */
-const placeNames = new WeakMap<Plan, Map<string, string>>();
-
-function placeName(plan: Plan, id: string): string {
-  let names = placeNames.get(plan);
-  if (!names) {
-    names = new Map();
-    for (const vpc of plan.network?.vpcs ?? []) names.set(vpc.id, nameOf(vpc.source, vpc.id));
-    for (const subnet of plan.network?.subnets ?? []) names.set(subnet.id, nameOf(subnet.source, subnet.id));
-    placeNames.set(plan, names);
-  }
-  return names.get(id) ?? id;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Candidate, ConnectionSummary, DataStorePlan, Finding, JobPlan, Plan } from '../engine';
 import { allFindings } from './json';
+import { placeName } from './place-names';
 import { FixSteps, Narration, shortFinding } from './short-findings';
 import { unitNoun } from '../model';
 
@@ -49,25 +50,25 @@ export function shouldColour(stream: { readonly isTTY?: boolean }, env: Record<s
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-function where(c: ConnectionSummary | null): string {
+function where(plan: Plan, c: ConnectionSummary | null): string {
   if (!c) return 'none';
-  const parts = [c.subnet, c.az, c.vpc].filter((x) => x);
+  const parts = [c.subnet && placeName(plan, c.subnet), c.az, c.vpc && placeName(plan, c.vpc)].filter((x) => x);
   return parts.length ? `${c.name} (${parts.join(', ')})` : c.name;
 }
 
-function candidateLine(c: Candidate, index: number, p: Palette): string {
+function candidateLine(plan: Plan, c: Candidate, index: number, p: Palette): string {
   const status = c.status === 'selected' ? p.green('SELECTED') : c.status === 'skipped' ? 'skipped' : c.status === 'unknown' ? p.yellow('UNKNOWN') : 'not considered';
   const reasons = c.reasons.map((r) => `${r.code}: ${r.message}`).join('; ');
-  return `    ${index + 1}. ${where(c.connection)}: ${status}${reasons ? ` - ${reasons}` : ''}`;
+  return `    ${index + 1}. ${where(plan, c.connection)}: ${status}${reasons ? ` - ${reasons}` : ''}`;
 }
 
-function storeLines(s: DataStorePlan, detailed: boolean, p: Palette, narration: Narration): string[] {
+function storeLines(plan: Plan, s: DataStorePlan, detailed: boolean, p: Palette, narration: Narration): string[] {
   const paint = verdictPaint(p, s.verdict);
   const lines = [`    ${paint(MARK[s.verdict])}${s.connection.name}: ${paint(s.verdict)} (store located by ${s.locatedBy}${s.port ? `, TCP ${s.port}` : ''})`];
   if (!detailed) return lines;
   for (const a of s.assumptions) lines.push(`         assumed: ${a}`);
   for (const path of s.paths) {
-    if (s.paths.length > 1 || s.verdict !== 'REACHABLE') lines.push(`         path ${path.sourceSubnet} -> ${path.destinationSubnet}: ${verdictPaint(p, path.verdict)(path.verdict)}`);
+    if (s.paths.length > 1 || s.verdict !== 'REACHABLE') lines.push(`         path ${placeName(plan, path.sourceSubnet)} -> ${placeName(plan, path.destinationSubnet)}: ${verdictPaint(p, path.verdict)(path.verdict)}`);
     if (s.verdict === 'REACHABLE') continue;
     for (const hop of path.hops) lines.push(`           ${verdictPaint(p, hop.verdict)(MARK[hop.verdict])}${hop.direction === 'return' ? '<- ' : '-> '}${hop.kind} ${hop.component}: ${hop.detail}`);
   }
@@ -95,16 +96,16 @@ function jobLines(plan: Plan, job: JobPlan, p: Palette, narration: Narration): s
   const lines = [`${p.bold(`${unitTitle(job.kind)} ${job.name}`)} (${job.source.stack}/${job.source.logicalId})`];
   lines.push('  Connection selection (Glue walks the network-bearing connections in list order, takes the first suitable one):');
   if (!job.candidates.length) lines.push('    (no connections: the job runs outside your VPCs)');
-  job.candidates.forEach((c, i) => lines.push(candidateLine(c, i, p)));
-  lines.push(`  Data stores, from ${job.selectedConnection ? `the ENIs in ${where(job.selectedConnection)}` : 'no selected connection'}:`);
+  job.candidates.forEach((c, i) => lines.push(candidateLine(plan, c, i, p)));
+  lines.push(`  Data stores, from ${job.selectedConnection ? `the ENIs in ${where(plan, job.selectedConnection)}` : 'no selected connection'}:`);
   if (!job.dataStores.length) lines.push('    (none)');
-  for (const s of job.dataStores) lines.push(...storeLines(s, true, p, narration));
+  for (const s of job.dataStores) lines.push(...storeLines(plan, s, true, p, narration));
   if (job.failover.length) {
     lines.push('  If one Availability Zone fails:');
     for (const f of job.failover) {
       const bad = f.dataStores.filter((s) => s.verdict !== 'REACHABLE').map((s) => `${s.connection.name} ${s.verdict}`);
       const outcome = f.allReachable === true ? p.green('every store reachable') : f.allReachable === null ? p.yellow(`undecided (${bad.join(', ')})`) : p.red(f.selectedConnection ? bad.join(', ') : 'no suitable connection: runs fail');
-      lines.push(`    ${f.azDown} down -> ${where(f.selectedConnection)}: ${outcome}`);
+      lines.push(`    ${f.azDown} down -> ${where(plan, f.selectedConnection)}: ${outcome}`);
     }
   }
   if (job.findings.length) {

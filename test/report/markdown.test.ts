@@ -101,8 +101,9 @@ describe('Markdown report, multi-job multi-stack app', () => {
     const md = toMarkdown(plan);
     const rows = tableRows(md, SUMMARY_HEADER).slice(2);
     expect(rows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual([
-      ['etl', 'Etl', '`redshift` (subA, us-east-1a, vpcA)', '✅ redshift<br>❌ mysql<br>❌ postgres'],
-      ['report', 'Etl', '`postgres` (subC, us-east-1c, vpcC)', '✅ postgres'],
+      // The selected subnet and VPC by construct path.
+      ['etl', 'Etl', '`redshift` (NetworkA/subA, us-east-1a, NetworkA/vpcA)', '✅ redshift<br>❌ mysql<br>❌ postgres'],
+      ['report', 'Etl', '`postgres` (NetworkC/subC, us-east-1c, NetworkC/vpcC)', '✅ postgres'],
     ]);
     expect(md.match(/^```mermaid$/gm)).toHaveLength(2);
     expect(md).toContain('### Job `report` (`Etl/report`)');
