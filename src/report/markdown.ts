@@ -2,7 +2,7 @@ import { Candidate, ConnectionSummary, DataStorePlan, Finding, Hop, JobPlan, Pat
 import { jobToMermaid } from './diagram';
 import { allFindings } from './json';
 import { RULES_URL } from './package-info';
-import { placeName } from './place-names';
+import { connectionPlace, placeName } from './place-names';
 import { unitTitle } from './text';
 
 export interface MarkdownOptions {
@@ -52,8 +52,8 @@ function code(text: string): string {
 
 function where(plan: Plan, c: ConnectionSummary | null): string {
   if (!c) return 'none';
-  const parts = [c.subnet && placeName(plan, c.subnet), c.az, c.vpc && placeName(plan, c.vpc)].filter((x) => x);
-  return parts.length ? `${code(c.name)} (${parts.map((p) => cell(p!)).join(', ')})` : code(c.name);
+  const parts = connectionPlace(plan, c, true);
+  return parts.length ? `${code(c.name)} (${parts.map((p) => cell(p)).join(', ')})` : code(c.name);
 }
 
 function anchorOf(ruleId: string): string {

@@ -1,4 +1,4 @@
-import { Plan } from '../engine';
+import { ConnectionSummary, Plan } from '../engine';
 import { nameOf } from '../engine/names';
 
 /** A plan's subnets and VPCs named as the user calls them (construct paths where known), by model id. */
@@ -14,4 +14,16 @@ export function placeName(plan: Plan, id: string): string {
     placeNames.set(plan, names);
   }
   return names.get(id) ?? id;
+}
+
+/**
+ * Where a connection puts the ENIs, as reports say it: its subnet, zone (when `zone`) and VPC,
+ * the ones the plan knows, named by `placeName`.
+ */
+export function connectionPlace(plan: Plan, c: ConnectionSummary, zone: boolean): string[] {
+  const parts: string[] = [];
+  if (c.subnet) parts.push(placeName(plan, c.subnet));
+  if (zone && c.az) parts.push(c.az);
+  if (c.vpc) parts.push(placeName(plan, c.vpc));
+  return parts;
 }

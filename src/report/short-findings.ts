@@ -1,5 +1,5 @@
 import { DataStorePlan, Explanation, Finding, JobPlan, Plan, RULES } from '../engine';
-import { placeName } from './place-names';
+import { connectionPlace } from './place-names';
 
 /*
  * Findings as a person reads them in `cdk synth` output and in the CLI's text: one line of what
@@ -194,7 +194,7 @@ export function shortFinding(plan: Plan, finding: Finding, narration: Narration)
   const blocking = store.explanations.filter((e) => !e.unknown);
   const codes = [...new Set(blocking.map((e) => e.code))].join(', ');
   const selected = job.selectedConnection;
-  const where = selected ? [selected.subnet, selected.vpc].filter((x): x is string => !!x).map((id) => placeName(plan, id)).join(', ') : '';
+  const where = selected ? connectionPlace(plan, selected, false).join(', ') : '';
   const from = selected ? `from the connection Glue selects (${selected.name}${where ? ` in ${where}` : ''})` : 'because no connection is selected';
   return {
     summary: `Job ${job.name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}].`,

@@ -1,6 +1,6 @@
 import { Candidate, ConnectionSummary, DataStorePlan, Finding, JobPlan, Plan } from '../engine';
 import { allFindings } from './json';
-import { placeName } from './place-names';
+import { connectionPlace, placeName } from './place-names';
 import { FixSteps, Narration, shortFinding } from './short-findings';
 import { unitNoun } from '../model';
 
@@ -52,7 +52,7 @@ export function shouldColour(stream: { readonly isTTY?: boolean }, env: Record<s
 
 function where(plan: Plan, c: ConnectionSummary | null): string {
   if (!c) return 'none';
-  const parts = [c.subnet && placeName(plan, c.subnet), c.az, c.vpc && placeName(plan, c.vpc)].filter((x) => x);
+  const parts = connectionPlace(plan, c, true);
   return parts.length ? `${c.name} (${parts.join(', ')})` : c.name;
 }
 
