@@ -82,6 +82,38 @@ export function checkAcl(acl: NetworkAcl, egress: boolean, remote: AddressRange,
 }
 
 /**
+ * Whether one entry decides every address of `remote` on every port of `from`-`to`, and allows
+ * them: the first entry in rule order that may match any of them is a certain allow covering them
+ * all (an entry of unknown CIDR before it leaves the question to `checkAcl`). Then nothing is
+ * denied or undecided, so `checkAcl`'s answer names no address: it is the same for every such
+ * `remote` (see `checkAclOnce` in path.ts).
+ */
+export function allowsAll(acl: NetworkAcl, egress: boolean, remote: AddressRange, from: number, to: number): boolean {
+  for (const entry of tcpEntries(acl, egress).entries) {
+    if (!entry.cidr.known) return false;
+    const cidr = entry.cidr.value;
+    if (cidr.last < remote.first || remote.last < cidr.first) continue;
+    const ports = entry.ports;
+    if (ports && (ports.to < from || to < ports.from)) continue;
+    return entry.allow && !entry.uncertain && cidr.first <= remote.first && remote.last <= cidr.last
+      && (!ports || (ports.from <= from && to <= ports.to));
+  }
+  return false;
+}
+
+/**
+ * Whether the replies through `acl` (absent: not known) are allowed to and from every address of
+ * `remote` on every ephemeral port (1024-65535, hence on Linux's too) by one entry, and the ACL
+ * has no openings in that direction: then what `checkReplies` says of it names no address, port
+ * range or opening (see `checkRepliesOnce` in path.ts).
+ */
+export function repliesAllowedAll(acl: NetworkAcl | undefined, egress: boolean, remote: AddressRange): boolean {
+  if (!acl) return true;
+  if (acl.openEnded?.some((o) => o.direction === undefined || o.direction === (egress ? 'egress' : 'ingress'))) return false;
+  return allowsAll(acl, egress, remote, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to);
+}
+
+/**
  * The client ports Glue's workers use, so the ports replies come back to: Glue's workers run
  * Linux, whose default ephemeral range (`net.ipv4.ip_local_port_range`) is 32768-60999. AWS does
  * not document Glue's client ports: an assumption, stated wherever a verdict rests on it.

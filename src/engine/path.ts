@@ -1,5 +1,5 @@
 import { Fact, NetworkAcl, Subnet, Vpc } from '../model';
-import { AclCheck, checkAcl, checkReplies, ReplyCheck } from './network-acls';
+import { AclCheck, allowsAll, checkAcl, checkReplies, repliesAllowedAll, ReplyCheck } from './network-acls';
 import { Explanation, Hop, PathTrace, Verdict } from './plan';
 import { Endpoint, RoutingResult, traceRouting } from './routing';
 import { checkEniEgress, checkStoreIngress, SecurityGroupCheck, SecurityGroupContext } from './security-groups';
@@ -47,7 +47,14 @@ function unknownPath(eni: EniSide, store: StoreSide, component: string, reason: 
  */
 interface AclMemo {
   readonly checks: Map<NetworkAcl, Map<string, AclCheck>>;
+  /**
+   * The forward checks that one entry allows for the whole remote range (`allowsAll`), by ACL then
+   * port and direction (`2 * port + egress`): they name no address, so every range shares them.
+   */
+  readonly allowed: Map<NetworkAcl, Map<number, AclCheck>>;
   readonly replies: Map<NetworkAcl | undefined, Map<NetworkAcl | undefined, Map<string, ReplyCheck>>>;
+  /** The replies both ACLs allow whole (`repliesAllowedAll`), by store ACL then ENI ACL: they name no range. */
+  readonly allowedReplies: Map<NetworkAcl | undefined, Map<NetworkAcl | undefined, ReplyCheck>>;
   /**
    * The routing of replies, by store subnet then ENI subnet: it goes to the whole ENI subnet
    * whatever the store's address, port or groups, so the paths of every store of a subnet share it.
@@ -67,7 +74,10 @@ const aclMemos = new WeakMap<Topology, AclMemo>();
 
 function aclMemoOf(topo: Topology): AclMemo {
   let memo = aclMemos.get(topo);
-  if (!memo) aclMemos.set(topo, memo = { checks: new Map(), replies: new Map(), returns: new Map(), ingress: new Map(), eniHops: new Map(), storeHops: new Map() });
+  if (!memo) {
+    memo = { checks: new Map(), allowed: new Map(), replies: new Map(), allowedReplies: new Map(), returns: new Map(), ingress: new Map(), eniHops: new Map(), storeHops: new Map() };
+    aclMemos.set(topo, memo);
+  }
   return memo;
 }
 
@@ -77,16 +87,27 @@ function aclMemoOf(topo: Topology): AclMemo {
  * words of the hop follow from those, so they are written only when the check is made.
  */
 function checkAclOnce(topo: Topology, acl: NetworkAcl, egress: boolean, remote: AddressRange, port: number): AclCheck {
-  const { checks } = aclMemoOf(topo);
+  const { checks, allowed } = aclMemoOf(topo);
+  if (allowsAll(acl, egress, remote, port, port)) {
+    let byPort = allowed.get(acl);
+    if (!byPort) allowed.set(acl, byPort = new Map());
+    const key = 2 * port + (egress ? 1 : 0);
+    let check = byPort.get(key);
+    if (!check) byPort.set(key, check = checkAcl(acl, egress, remote, { from: port, to: port }, aclPurpose(egress, port), 'forward'));
+    return check;
+  }
   let byQuestion = checks.get(acl);
   if (!byQuestion) checks.set(acl, byQuestion = new Map());
   const key = `${egress ? 1 : 0}|${remote.first}|${remote.last}|${port}`;
   let check = byQuestion.get(key);
   if (!check) {
-    const purpose = egress ? `from the Glue subnet to the store on TCP ${port}` : `into the store subnet from the Glue subnet on TCP ${port}`;
-    byQuestion.set(key, check = checkAcl(acl, egress, remote, { from: port, to: port }, purpose, 'forward'));
+    byQuestion.set(key, check = checkAcl(acl, egress, remote, { from: port, to: port }, aclPurpose(egress, port), 'forward'));
   }
   return check;
+}
+
+function aclPurpose(egress: boolean, port: number): string {
+  return egress ? `from the Glue subnet to the store on TCP ${port}` : `into the store subnet from the Glue subnet on TCP ${port}`;
 }
 
 /** The ACL hop (and its explanation) of one side of a path, forward. */
@@ -125,7 +146,14 @@ function storeHopOnce(topo: Topology, store: StoreSide, range: AddressRange, vpc
 }
 
 function checkRepliesOnce(topo: Topology, storeAcl: NetworkAcl | undefined, eniAcl: NetworkAcl | undefined, eniRange: AddressRange, storeRange: AddressRange): ReplyCheck {
-  const { replies } = aclMemoOf(topo);
+  const { replies, allowedReplies } = aclMemoOf(topo);
+  if (repliesAllowedAll(storeAcl, true, eniRange) && repliesAllowedAll(eniAcl, false, storeRange)) {
+    let byEniAcl = allowedReplies.get(storeAcl);
+    if (!byEniAcl) allowedReplies.set(storeAcl, byEniAcl = new Map());
+    let check = byEniAcl.get(eniAcl);
+    if (!check) byEniAcl.set(eniAcl, check = checkReplies(storeAcl, eniAcl, eniRange, storeRange));
+    return check;
+  }
   let byEniAcl = replies.get(storeAcl);
   if (!byEniAcl) replies.set(storeAcl, byEniAcl = new Map());
   let byRanges = byEniAcl.get(eniAcl);

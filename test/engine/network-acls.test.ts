@@ -5,7 +5,8 @@
  */
 import { model, NaclEntrySpec, sgRule } from './builders';
 import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
-import { PROTOCOL_ALL } from '../../src/model';
+import { allowsAll } from '../../src/engine/network-acls';
+import { NetworkAclEntry, PROTOCOL_ALL } from '../../src/model';
 
 const store = (plan: Plan): DataStorePlan => plan.jobs[0].dataStores[0];
 const aclHops = (s: DataStorePlan) => s.paths[0].hops.filter((h) => h.kind === 'network-acl');
@@ -173,5 +174,39 @@ describe('reply ports: the Linux ephemeral range 32768-60999', () => {
     const s = store(buildPlan(b.model, { failover: false }));
     expect(s.verdict).toBe('UNREACHABLE');
     expect(s.explanations.map((e) => e.code)).toEqual(['SUBNET_ACL_RESTRICTION', 'SUBNET_ACL_RESTRICTION']);
+  });
+});
+
+describe('one entry deciding a whole range (what lets paths of different subnets share a check)', () => {
+  const glue = { first: 0x0a000100, last: 0x0a0001ff }; // 10.0.1.0/24
+  const aclOf = (specs: NaclEntrySpec[], patch: (e: NetworkAclEntry, i: number) => NetworkAclEntry = (e) => e) => {
+    const acl = model().vpc('v', '10.0.0.0/16').nacl('n', 'v', [], specs).model.networkAcls.get('n')!;
+    return { ...acl, entries: acl.entries.map(patch) };
+  };
+
+  test('the first entry that matches allows all of the range on the port: allowed whole', () => {
+    expect(allowsAll(aclOf([allowAll(false)]), false, glue, 3306, 3306)).toBe(true);
+  });
+
+  test('entries before it for other addresses or other ports are passed over', () => {
+    const acl = aclOf([
+      { rule: 10, egress: false, allow: false, cidr: '10.0.2.0/24' },
+      { rule: 20, egress: false, allow: false, cidr: '0.0.0.0/0', from: 22 },
+      allowAll(false),
+    ]);
+    expect(allowsAll(acl, false, glue, 3306, 3306)).toBe(true);
+    expect(allowsAll(acl, false, glue, 22, 22)).toBe(false);
+  });
+
+  test('an allow covering part of the range or part of the ports does not decide it whole', () => {
+    expect(allowsAll(aclOf([{ rule: 10, egress: false, allow: true, cidr: '10.0.1.0/25' }, allowAll(false, 20)]), false, glue, 3306, 3306)).toBe(false);
+    expect(allowsAll(aclOf([{ rule: 10, egress: false, allow: true, cidr: '0.0.0.0/0', from: 1024, to: 2000 }, allowAll(false, 20)]), false, glue, 1024, 65535)).toBe(false);
+  });
+
+  test('the other direction, an entry of unknown CIDR, or one that may not exist: not decided whole', () => {
+    expect(allowsAll(aclOf([allowAll(false)]), true, glue, 3306, 3306)).toBe(false);
+    expect(allowsAll(aclOf([{ rule: 10, egress: false, allow: false, cidr: '10.0.2.0/24' }, allowAll(false, 20)],
+      (e, i) => (i === 0 ? { ...e, cidr: { known: false, reason: 'a parameter' } } : e)), false, glue, 3306, 3306)).toBe(false);
+    expect(allowsAll(aclOf([allowAll(false)], (e) => ({ ...e, uncertain: 'a condition' })), false, glue, 3306, 3306)).toBe(false);
   });
 });

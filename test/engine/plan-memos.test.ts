@@ -127,6 +127,68 @@ describe('network ACL judgements, shared by ACL and question', () => {
     expect(verdictOf(buildPlan(open, { failover: false }), 'job-b')).toBe('REACHABLE');
   });
 
+  test('one ACL on both sides of a path, allowing everything: each forward hop names its own direction', () => {
+    // gA and db share the VPC's default ACL (allow all), asked outbound and inbound on one port.
+    const m = oneVpc({ dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    const forwardAcl = storesOf(plan, 'job-a')[0].paths[0].hops.filter((h) => h.kind === 'network-acl' && h.direction === 'forward');
+    expect(forwardAcl.map((h) => [h.component, h.detail])).toEqual([
+      ['v#default-nacl', 'outbound from the Glue subnet to the store on TCP 5432: allowed'],
+      ['v#default-nacl', 'inbound into the store subnet from the Glue subnet on TCP 5432: allowed'],
+    ]);
+  });
+
+  test('one ACL allowing one Glue subnet whole and half of another: the other is denied for the rest', () => {
+    const m = oneVpc({
+      dbAcl: [
+        { rule: 100, egress: false, allow: true, cidr: '10.1.1.0/24', protocol: PROTOCOL_ALL },
+        { rule: 110, egress: false, allow: true, cidr: '10.1.2.0/25', protocol: PROTOCOL_ALL },
+        allowAll(true),
+      ],
+      dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })],
+    });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    storeJob(m, 'b', 'gB', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    const intoDb = (job: string) => storesOf(plan, job)[0].paths[0].hops.find((h) => h.kind === 'network-acl' && h.component === 'naclDb' && h.direction === 'forward')!;
+    expect(verdictOf(plan, 'job-a')).toBe('REACHABLE');
+    expect(intoDb('job-a').detail).toMatch(/: allowed$/);
+    expect(verdictOf(plan, 'job-b')).toBe('UNREACHABLE');
+    expect(intoDb('job-b').detail).toContain('denied for 10.1.2.128/25 port 5432 (no rule matches: implicit deny)');
+  });
+
+  test('the replies of two Glue subnets, each behind its own ACL allowing everything: each names its own ACL', () => {
+    const m = oneVpc({ dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] })
+      .nacl('naclA', 'v', ['gA'], [allowAll(true), allowAll(false)])
+      .nacl('naclB', 'v', ['gB'], [allowAll(true), allowAll(false)]);
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    storeJob(m, 'b', 'gB', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    const replies = (job: string) => storesOf(plan, job)[0].paths[0].hops.filter((h) => h.kind === 'network-acl' && h.direction === 'return').map((h) => h.component);
+    expect(replies('job-a')).toEqual(['v#default-nacl', 'naclA']);
+    expect(replies('job-b')).toEqual(['v#default-nacl', 'naclB']);
+  });
+
+  test('replies from one ACL to two Glue subnets, one admitted on every ephemeral port, the other on Linux\'s only: only the other rests on the assumption', () => {
+    const m = oneVpc({
+      dbAcl: [
+        { rule: 100, egress: true, allow: true, cidr: '10.1.1.0/24', from: 1024, to: 65535 },
+        { rule: 110, egress: true, allow: true, cidr: '0.0.0.0/0', from: 32768, to: 60999 },
+        allowAll(false),
+      ],
+      dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })],
+    });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    storeJob(m, 'b', 'gB', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    const path = (job: string) => storesOf(plan, job)[0].paths[0];
+    expect(path('job-a').verdict).toBe('REACHABLE');
+    expect(path('job-a').assumptions).toBeUndefined();
+    expect(path('job-b').verdict).toBe('REACHABLE');
+    expect(path('job-b').assumptions).toEqual([expect.stringContaining('ephemeral range 32768-60999')]);
+  });
+
   test('the forward ACL hops of two ports of one store subnet name their own port', () => {
     const m = oneVpc({ dbAcl: [allowAll(true), allowAll(false)], dbIngress: [sgRule({ cidr: '10.1.0.0/16' })] });
     storeJob(m, 'pg', 'gA', ['sgGood'], 5432);
