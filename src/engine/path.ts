@@ -55,17 +55,24 @@ interface AclMemo {
   readonly replies: Map<NetworkAcl | undefined, Map<NetworkAcl | undefined, Map<string, ReplyCheck>>>;
   /** The replies both ACLs allow whole (`repliesAllowedAll`), by store ACL then ENI ACL: they name no range. */
   readonly allowedReplies: Map<NetworkAcl | undefined, Map<NetworkAcl | undefined, ReplyCheck>>;
+  /** The hop of such replies through one ACL, [inbound, outbound]: it names that ACL alone. */
+  readonly allowedReplyHops: Map<NetworkAcl, [Hop?, Hop?]>;
   /**
    * The routing of replies, by store subnet then ENI subnet: it goes to the whole ENI subnet
    * whatever the store's address, port or groups, so the paths of every store of a subnet share it.
    */
   readonly returns: Map<Subnet, Map<Subnet, RoutingResult>>;
   /**
-   * The store's ingress check, by ENI subnet (the peer range), then by what else it reads: the
-   * groups on both sides, the port, the store's VPC, and how the request travels (peerings and
-   * transit gateways crossed, an unknown next hop; not the segments, which only egress reads).
+   * The store's ingress check, by ENI subnet (the peer range), the store's VPC, then by what else
+   * it reads: the groups on both sides, the port, and how the request travels (peerings and
+   * transit gateways crossed, an unknown next hop; not the segments, which only egress reads),
+   * as numbers (`numberOf`).
    */
-  readonly ingress: Map<Subnet, Map<string, SecurityGroupCheck>>;
+  readonly ingress: Map<Subnet, Map<Vpc, Map<string, SecurityGroupCheck>>>;
+  /** A number per distinct text of a key part (lists of group ids, how a request travels). */
+  readonly numbers: Map<string, number>;
+  /** The number of each list of group ids, by list (a connection's and a store's lists are built once). */
+  readonly groupNumbers: WeakMap<readonly string[], number>;
   /** The first and the store hops of paths (see `eniHopOnce`, `storeHopOnce`). */
   readonly eniHops: Map<Subnet, Hop>;
   readonly storeHops: Map<Subnet, Map<number, Map<number, Hop>>>;
@@ -75,7 +82,19 @@ const aclMemos = new WeakMap<Topology, AclMemo>();
 function aclMemoOf(topo: Topology): AclMemo {
   let memo = aclMemos.get(topo);
   if (!memo) {
-    memo = { checks: new Map(), allowed: new Map(), replies: new Map(), allowedReplies: new Map(), returns: new Map(), ingress: new Map(), eniHops: new Map(), storeHops: new Map() };
+    memo = {
+      checks: new Map(),
+      allowed: new Map(),
+      replies: new Map(),
+      allowedReplies: new Map(),
+      allowedReplyHops: new Map(),
+      returns: new Map(),
+      ingress: new Map(),
+      eniHops: new Map(),
+      storeHops: new Map(),
+      numbers: new Map(),
+      groupNumbers: new WeakMap(),
+    };
     aclMemos.set(topo, memo);
   }
   return memo;
@@ -145,13 +164,31 @@ function storeHopOnce(topo: Topology, store: StoreSide, range: AddressRange, vpc
   return hop;
 }
 
+/**
+ * The hop of replies `acl` allows whole (`repliesAllowedAll`), outbound from the store subnet
+ * (`egress`) or inbound into the Glue subnet: what `checkReplies` says of that ACL whatever the
+ * other, which allows them whole too (no assumption is needed, no range is named).
+ */
+function allowedReplyHop(memo: AclMemo, acl: NetworkAcl, egress: boolean, eniRange: AddressRange, storeRange: AddressRange): Hop {
+  let both = memo.allowedReplyHops.get(acl);
+  if (!both) memo.allowedReplyHops.set(acl, both = [undefined, undefined]);
+  const i = egress ? 1 : 0;
+  return both[i] ??= checkReplies(egress ? acl : undefined, egress ? undefined : acl, eniRange, storeRange).hops[0];
+}
+
 function checkRepliesOnce(topo: Topology, storeAcl: NetworkAcl | undefined, eniAcl: NetworkAcl | undefined, eniRange: AddressRange, storeRange: AddressRange): ReplyCheck {
-  const { replies, allowedReplies } = aclMemoOf(topo);
+  const memo = aclMemoOf(topo);
+  const { replies, allowedReplies } = memo;
   if (repliesAllowedAll(storeAcl, true, eniRange) && repliesAllowedAll(eniAcl, false, storeRange)) {
     let byEniAcl = allowedReplies.get(storeAcl);
     if (!byEniAcl) allowedReplies.set(storeAcl, byEniAcl = new Map());
     let check = byEniAcl.get(eniAcl);
-    if (!check) byEniAcl.set(eniAcl, check = checkReplies(storeAcl, eniAcl, eniRange, storeRange));
+    if (!check) {
+      const hops: Hop[] = [];
+      if (storeAcl) hops.push(allowedReplyHop(memo, storeAcl, true, eniRange, storeRange));
+      if (eniAcl) hops.push(allowedReplyHop(memo, eniAcl, false, eniRange, storeRange));
+      byEniAcl.set(eniAcl, check = { hops, explanations: [] });
+    }
     return check;
   }
   let byEniAcl = replies.get(storeAcl);
@@ -173,13 +210,36 @@ function traceReturnOnce(topo: Topology, store: Endpoint, eni: Endpoint): Routin
   return result;
 }
 
-function checkStoreIngressOnce(topo: Topology, store: StoreSide, eni: EniSide, eniRange: AddressRange, ctx: SecurityGroupContext): SecurityGroupCheck {
-  const { ingress } = aclMemoOf(topo);
-  let byQuestion = ingress.get(eni.subnet);
-  if (!byQuestion) ingress.set(eni.subnet, byQuestion = new Map());
+/** The number of a key part's text in this topology's memo. */
+function numberOf(memo: AclMemo, text: string): number {
+  let n = memo.numbers.get(text);
+  if (n === undefined) memo.numbers.set(text, n = memo.numbers.size);
+  return n;
+}
+
+function groupsNumber(memo: AclMemo, groups: readonly string[]): number {
+  let n = memo.groupNumbers.get(groups);
   // (NUL never occurs in the ids: it separates them.)
-  const key = `${store.securityGroupIds.join('\0')}\u0001${eni.securityGroupIds.join('\0')}\u0001${store.port}\u0001${ctx.destinationVpc.id}`
-    + `\u0001${[...ctx.peeringIds].join('\0')}\u0001${[...ctx.transitGatewayIds].join('\0')}\u0001${ctx.unknownNextHop ? 1 : 0}`;
+  if (n === undefined) memo.groupNumbers.set(groups, n = numberOf(memo, `groups\0${groups.join('\0')}`));
+  return n;
+}
+
+/**
+ * How the request of `forward` travels, as the store's ingress check reads it: peerings, transit
+ * gateways, an unknown next hop (-1 and -2: none crossed, with and without an unknown next hop).
+ */
+function travelNumber(memo: AclMemo, forward: RoutingResult): number {
+  if (!forward.peeringIds.size && !forward.transitGatewayIds.size) return forward.unknownNextHop ? -1 : -2;
+  return numberOf(memo, `travel\0${[...forward.peeringIds].join('\0')}\u0001${[...forward.transitGatewayIds].join('\0')}\u0001${forward.unknownNextHop ? 1 : 0}`);
+}
+
+function checkStoreIngressOnce(topo: Topology, store: StoreSide, eni: EniSide, eniRange: AddressRange, ctx: SecurityGroupContext, forward: RoutingResult): SecurityGroupCheck {
+  const memo = aclMemoOf(topo);
+  let byVpc = memo.ingress.get(eni.subnet);
+  if (!byVpc) memo.ingress.set(eni.subnet, byVpc = new Map());
+  let byQuestion = byVpc.get(ctx.destinationVpc);
+  if (!byQuestion) byVpc.set(ctx.destinationVpc, byQuestion = new Map());
+  const key = `${groupsNumber(memo, store.securityGroupIds)}|${groupsNumber(memo, eni.securityGroupIds)}|${store.port}|${travelNumber(memo, forward)}`;
   let check = byQuestion.get(key);
   if (!check) byQuestion.set(key, check = checkStoreIngress(topo, store.securityGroupIds, eniRange, eni.securityGroupIds, store.port, ctx));
   return check;
@@ -234,7 +294,7 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
     hops.push({ kind: 'route-table', direction: 'forward', component: eni.subnet.id, verdict: 'REACHABLE', detail: 'same subnet: delivered locally, no route table or network ACL applies' });
   }
 
-  const ingress = checkStoreIngressOnce(topo, store, eni, from.range, sgContext);
+  const ingress = checkStoreIngressOnce(topo, store, eni, from.range, sgContext, forward);
   if (!store.securityGroupsKnown && ingress.hop.verdict !== 'UNREACHABLE') {
     const { kind, direction, component, source } = ingress.hop;
     hops.push({ kind, direction, component, source, verdict: 'UNKNOWN', detail: "the store's security groups are unknown" });

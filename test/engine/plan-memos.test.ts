@@ -65,6 +65,65 @@ describe("the store's ingress check, shared by paths that ask the same question"
   });
 });
 
+describe("the store's ingress check: what else its answer depends on", () => {
+  /** Glue subnet gA in vpcA (group sgGlue); store subnets dbA in vpcA, dbB and dbC in vpcB, gA routing only dbB through a peering (unless not `peered`). */
+  function twoVpcs(peered = true) {
+    const m = model().vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
+      .subnet('gA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .subnet('dbA', 'vpcA', '10.1.9.0/24', 'us-east-1b')
+      .subnet('dbB', 'vpcB', '10.2.8.0/24', 'us-east-1b')
+      .subnet('dbC', 'vpcB', '10.2.9.0/24', 'us-east-1b')
+      .sg('sgGlue', 'vpcA')
+      // Admits the Glue group by reference; honoured within a VPC and over a peering in one Region.
+      .sg('sgDb', 'vpcB', { ingress: [sgRule({ group: 'sgGlue', from: 5432 })] })
+      .sg('sgNone', 'vpcB', { ingress: [] })
+      .peering('pcx', 'vpcA', 'vpcB');
+    return peered ? m.route('gA-rt', '10.2.8.0/24', 'vpc-peering', 'pcx').route('dbB-rt', '10.1.1.0/24', 'vpc-peering', 'pcx') : m;
+  }
+  const job = (m: ReturnType<typeof twoVpcs>, id: string, subnet: string, groups: string[]) =>
+    m.connection(id, 'gA', ['sgGlue'], { url: `jdbc:postgresql://${id}.example:5432/app` })
+      .declareStore(id, { subnets: [subnet], groups, port: 5432 })
+      .job(`job-${id}`, [id]);
+  const ingressHop = (plan: Plan, jobId: string) => storesOf(plan, jobId)[0].paths[0].hops.find((h) => h.kind === 'security-group' && h.component !== 'sgGlue')!;
+
+  test('two stores of one subnet that differ only in their groups: each judged on its own groups', () => {
+    const m = twoVpcs();
+    job(m, 'good', 'dbB', ['sgDb']);
+    job(m, 'none', 'dbB', ['sgNone']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(ingressHop(plan, 'job-good').verdict).toBe('REACHABLE');
+    expect(ingressHop(plan, 'job-none').verdict).toBe('UNREACHABLE');
+  });
+
+  test('two store subnets of one VPC, one reached through the peering and one not routed: the reference is honoured for the first only', () => {
+    const m = twoVpcs();
+    job(m, 'peered', 'dbB', ['sgDb']);
+    job(m, 'unrouted', 'dbC', ['sgDb']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(ingressHop(plan, 'job-peered').verdict).toBe('REACHABLE');
+    expect(ingressHop(plan, 'job-unrouted').verdict).toBe('UNREACHABLE');
+    expect(storesOf(plan, 'job-unrouted')[0].explanations.find((e) => e.component === 'sgDb')!.message).toContain('not peered');
+  });
+
+  test('two store subnets of one VPC, one routed to a next hop the templates do not describe and one not routed: undecided for the first only', () => {
+    const m = twoVpcs(false).route('gA-rt', '10.2.9.0/24', 'instance', 'i-123');
+    job(m, 'beyond', 'dbC', ['sgDb']);
+    job(m, 'unrouted', 'dbB', ['sgDb']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(ingressHop(plan, 'job-beyond').verdict).toBe('UNKNOWN');
+    expect(ingressHop(plan, 'job-unrouted').verdict).toBe('UNREACHABLE');
+  });
+
+  test("two stores with the same groups, one in the Glue subnet's VPC and one in an unrouted VPC: the reference is honoured for the first only", () => {
+    const m = twoVpcs();
+    job(m, 'local', 'dbA', ['sgDb']);
+    job(m, 'far', 'dbC', ['sgDb']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(ingressHop(plan, 'job-local').verdict).toBe('REACHABLE');
+    expect(ingressHop(plan, 'job-far').verdict).toBe('UNREACHABLE');
+  });
+});
+
 describe('the routing of replies, shared by the paths of a store subnet', () => {
   /** Glue subnets gA, gB in vpcA (each routes vpcB through the peering); db in vpcB routes back to gA only. */
   function peered() {
@@ -156,6 +215,17 @@ describe('network ACL judgements, shared by ACL and question', () => {
     expect(intoDb('job-a').detail).toMatch(/: allowed$/);
     expect(verdictOf(plan, 'job-b')).toBe('UNREACHABLE');
     expect(intoDb('job-b').detail).toContain('denied for 10.1.2.128/25 port 5432 (no rule matches: implicit deny)');
+  });
+
+  test('one ACL on both sides of the replies, allowing everything: each reply hop names its own direction', () => {
+    const m = oneVpc({ dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    const plan = buildPlan(m.model, { failover: false });
+    const replies = storesOf(plan, 'job-a')[0].paths[0].hops.filter((h) => h.kind === 'network-acl' && h.direction === 'return');
+    expect(replies.map((h) => [h.component, h.detail])).toEqual([
+      ['v#default-nacl', "outbound replies from the store to the Glue subnet (TCP 32768-60999, Glue's Linux client ports): allowed"],
+      ['v#default-nacl', "inbound replies into the Glue subnet from the store (TCP 32768-60999, Glue's Linux client ports): allowed"],
+    ]);
   });
 
   test('the replies of two Glue subnets, each behind its own ACL allowing everything: each names its own ACL', () => {
