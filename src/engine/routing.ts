@@ -167,10 +167,12 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
   const rt = table.value;
   const rtName = rt.implicitMain ? `${rt.id} (main route table of ${from.vpc.id}: only local routes)` : rt.id;
   for (const choice of splitByOpenings(rt, lookupRoutes(rt, from.vpc, to.range, topo.subnetCidrsOf(from.vpc.id)))) {
-    const where = `${side}: ${rtName} for ${formatRange(choice.range)}`;
-    const openings = routeOpeningsFor(rt.openEnded, choice.range, choice.destination
-      ? { prefixLength: choice.destination.prefixLength, local: choice.target?.kind === 'local' } : undefined);
-    if (openings.length) {
+    const rangeText = formatRange(choice.range);
+    const where = `${side}: ${rtName} for ${rangeText}`;
+    // (Asked only of a table with openings: most have none.)
+    const openings = rt.openEnded?.length ? routeOpeningsFor(rt.openEnded, choice.range, choice.destination
+      ? { prefixLength: choice.destination.prefixLength, local: choice.target?.kind === 'local' } : undefined) : undefined;
+    if (openings?.length) {
       traceOpenChoice(topo, result, { from, to, direction, rt, choice, where }, openings);
       continue;
     }
@@ -184,10 +186,13 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
       const connected = from.vpc.id === to.vpc.id || topo.peeringBetween(from.vpc.id, to.vpc.id) !== undefined || sharesTransitGateway(topo, from.vpc.id, to.vpc.id);
       const code = connected ? 'NO_ROUTE_TO_DESTINATION' : 'DISCONNECTED_VPCS';
       // Named as the user wrote them (construct paths) where the model knows them.
-      const rtLabel = rt.implicitMain ? rtName : named(rt);
+      const rtNamed = named(rt);
+      const fromVpc = named(from.vpc);
+      const toVpc = named(to.vpc);
+      const rtLabel = rt.implicitMain ? rtName : rtNamed;
       const message = connected
-        ? `${rtLabel} has no route for ${formatRange(choice.range)} (${named(to.subnet)} in ${named(to.vpc)}).`
-        : `${named(from.vpc)} and ${named(to.vpc)} are not connected: no peering or transit gateway joins them, and ${rtLabel} has no route for ${formatRange(choice.range)}. Glue places ENIs in one connection's subnet only and never checks the others' reachability.`;
+        ? `${rtLabel} has no route for ${rangeText} (${named(to.subnet)} in ${toVpc}).`
+        : `${fromVpc} and ${toVpc} are not connected: no peering or transit gateway joins them, and ${rtLabel} has no route for ${rangeText}. Glue places ENIs in one connection's subnet only and never checks the others' reachability.`;
       result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNREACHABLE', detail: `${where}: no route` });
       result.explanations.push({
         code,
@@ -195,8 +200,8 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
         source: rt.source,
         message,
         fix: connected
-          ? `Add a route to ${subnetCidr(to.subnet)} in ${named(rt)} via the peering or transit gateway that joins ${named(from.vpc)} and ${named(to.vpc)}.`
-          : `Peer ${named(from.vpc)} with ${named(to.vpc)} (VpcPeering, or GlueNetworkGuard in auto-peer mode) and add routes on both sides: ${subnetCidr(to.subnet)} in ${named(rt)}, ${subnetCidr(from.subnet)} in the route table of ${named(to.subnet)}.`,
+          ? `Add a route to ${subnetCidr(to.subnet)} in ${rtNamed} via the peering or transit gateway that joins ${fromVpc} and ${toVpc}.`
+          : `Peer ${fromVpc} with ${toVpc} (VpcPeering, or GlueNetworkGuard in auto-peer mode) and add routes on both sides: ${subnetCidr(to.subnet)} in ${rtNamed}, ${subnetCidr(from.subnet)} in the route table of ${named(to.subnet)}.`,
       });
       continue;
     }
@@ -207,7 +212,8 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
 
 /** The choices, cut further where an opening's known destinations begin or end. */
 function splitByOpenings(rt: RouteTable, choices: RouteChoice[]): RouteChoice[] {
-  const cuts = (rt.openEnded ?? []).flatMap((o) => o.destinations ?? []);
+  if (!rt.openEnded?.length) return choices;
+  const cuts = rt.openEnded.flatMap((o) => o.destinations ?? []);
   if (!cuts.length) return choices;
   return choices.flatMap((choice) => atoms(choice.range, cuts).map((range) => ({ ...choice, range })));
 }

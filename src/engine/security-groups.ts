@@ -1,4 +1,4 @@
-import { PortRange, SecurityGroup, SecurityGroupRule, Vpc } from '../model';
+import { OpenEnded, PortRange, SecurityGroup, SecurityGroupRule, SourceRef, Vpc } from '../model';
 import { nameOf } from './names';
 import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop } from './plan';
@@ -157,21 +157,53 @@ export function checkStoreIngress(topo: Topology, storeGroups: readonly string[]
   return check(topo, 'ingress', storeGroups, eniRange, eniGroups, port, ctx);
 }
 
-function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly string[], peerRange: AddressRange, peerGroups: readonly string[], port: number, ctx: SecurityGroupContext): SecurityGroupCheck {
-  const component = groups.join(', ') || '(no security groups)';
-  const subject = way === 'egress' ? "Glue ENI's" : "data store's";
-  const firstSource = topo.securityGroup(groups[0] ?? '')?.source;
-  const present: SecurityGroup[] = [];
-  const missing: string[] = [];
-  for (const id of groups) {
-    const group = topo.securityGroup(id);
-    if (group) present.push(group);
-    else missing.push(id);
+/** What a check reads of a list of groups whatever the question: their names, which are described, their openings. */
+interface GroupList {
+  readonly component: string;
+  readonly firstSource?: SourceRef;
+  readonly present: readonly SecurityGroup[];
+  readonly missing: readonly string[];
+  readonly openings: { readonly egress: readonly OpenEnded[]; readonly ingress: readonly OpenEnded[] };
+}
+
+/**
+ * `GroupList`s by topology, then list (a connection's and a store's lists are built once, and
+ * the model's groups are not changed once built): every check of every path through the same
+ * groups joined their names and looked them up again.
+ */
+const groupLists = new WeakMap<Topology, WeakMap<readonly string[], GroupList>>();
+
+function groupListOf(topo: Topology, groups: readonly string[]): GroupList {
+  let byList = groupLists.get(topo);
+  if (!byList) groupLists.set(topo, byList = new WeakMap());
+  let list = byList.get(groups);
+  if (!list) {
+    const present: SecurityGroup[] = [];
+    const missing: string[] = [];
+    for (const id of groups) {
+      const group = topo.securityGroup(id);
+      if (group) present.push(group);
+      else missing.push(id);
+    }
+    list = {
+      component: groups.join(', ') || '(no security groups)',
+      firstSource: topo.securityGroup(groups[0] ?? '')?.source,
+      present,
+      missing,
+      openings: { egress: present.flatMap((g) => openingsFor(g.openEnded, 'egress')), ingress: present.flatMap((g) => openingsFor(g.openEnded, 'ingress')) },
+    };
+    byList.set(groups, list);
   }
+  return list;
+}
+
+function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly string[], peerRange: AddressRange, peerGroups: readonly string[], port: number, ctx: SecurityGroupContext): SecurityGroupCheck {
+  const { component, firstSource, present, missing, openings: byWay } = groupListOf(topo, groups);
+  const subject = way === 'egress' ? "Glue ENI's" : "data store's";
   const coverage = cover(topo, present, way, port, peerRange, peerGroups, ctx);
   const gaps = subtract(peerRange, coverage.covered);
   const peerText = way === 'egress' ? `to ${formatRange(peerRange)}` : `from ${formatRange(peerRange)}`;
-  const openings = present.flatMap((g) => openingsFor(g.openEnded, way));
+  const openings = byWay[way];
   if (!gaps.length && openings.some((o) => o.effect === 'change')) {
     const changes = openings.filter((o) => o.effect === 'change');
     return {

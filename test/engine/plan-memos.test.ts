@@ -341,3 +341,29 @@ describe('the S3 round trip through a Glue subnet ACL, judged once per ACL', () 
     expect(s3(buildPlan(m.model, { failover: false }))).toEqual(['cClosed']);
   });
 });
+
+describe('what a check reads of a list of groups, once per model and list', () => {
+  test("one connection in two models whose group differs (egress rules): each judged on its own model's group", () => {
+    const m = oneVpc({ dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    const open = m.model;
+    // The same connection objects (and lists of group ids), another group behind the id.
+    const closed = { ...open, securityGroups: new Map(open.securityGroups) };
+    closed.securityGroups.set('sgGood', { ...open.securityGroups.get('sgGood')!, egress: [] });
+    expect(verdictOf(buildPlan(open, { failover: false }), 'job-a')).toBe('REACHABLE');
+    expect(verdictOf(buildPlan(closed, { failover: false }), 'job-a')).toBe('UNREACHABLE');
+    expect(verdictOf(buildPlan(open, { failover: false }), 'job-a')).toBe('REACHABLE');
+  });
+
+  test('one connection in two models, its group described in one only: UNKNOWN in the other, naming it', () => {
+    const m = oneVpc({ dbIngress: [sgRule({ cidr: '10.1.0.0/16', from: 5432 })] });
+    storeJob(m, 'a', 'gA', ['sgGood']);
+    const described = m.model;
+    const missing = { ...described, securityGroups: new Map(described.securityGroups) };
+    missing.securityGroups.delete('sgGood');
+    expect(verdictOf(buildPlan(described, { failover: false }), 'job-a')).toBe('REACHABLE');
+    const plan = buildPlan(missing, { failover: false });
+    expect(verdictOf(plan, 'job-a')).toBe('UNKNOWN');
+    expect(storesOf(plan, 'job-a')[0].explanations.map((e) => e.message).join(' ')).toContain('security group sgGood is not described');
+  });
+});
