@@ -170,7 +170,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
   const unit = unitNoun(job.kind);
   const unitTitle = `${unit[0].toUpperCase()}${unit.slice(1)}`;
   const selection = selectConnection(topo, job, azDown);
-  const dataStores = selection.selected ? withRouteFixes(topo, fixing, job, planStores(topo, job, selection)) : planStores(topo, job, selection);
+  const dataStores = selection.selected ? withRouteFixes(topo, fixing, job, planStores(topo, job, selection), true) : planStores(topo, job, selection);
   const findings: Finding[] = [];
   const selectedName = selection.selected ? summarize(topo, selection.selected.connection, '').name : undefined;
 
@@ -252,7 +252,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       // traced (planStores depends on nothing else): reuse them rather than trace them again.
       const sameChoice = alt.selected?.connection === selection.selected?.connection && alt.uncertain === selection.uncertain;
       const planned = sameChoice ? [...dataStores] : planStores(topo, job, alt);
-      const altStores = alt.selected ? withRouteFixes(topo, fixing, job, planned) : planned;
+      const altStores = alt.selected ? withRouteFixes(topo, fixing, job, planned, !sameChoice) : planned;
       const verdict = worstOf(altStores);
       const allReachable = !alt.selected ? (alt.uncertain ? null : false)
         : verdict === 'UNREACHABLE' ? false : verdict === 'UNKNOWN' ? null : true;
@@ -282,7 +282,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
  * replaced by the peering and routes auto-peer plans for the store's blocked paths (or why it
  * would refuse). The route repair sees the paths in the order auto-peer repairs them.
  */
-function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, stores: DataStorePlan[]): DataStorePlan[] {
+function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, stores: DataStorePlan[], fresh: boolean): DataStorePlan[] {
   const { repair: routeRepair, byStore } = fixing;
   // A store this job's stores were fixed into already (a what-if that keeps the selection passes
   // them again), from outcomes that are settled: repairing its paths again would give the same
@@ -325,7 +325,11 @@ function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, store
       known.jobId = job.id;
       return store;
     }
-    const fixed = { ...store, explanations: store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e)) };
+    const explanations = store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e));
+    // A store planStores just made (`fresh`) is this call's alone: it is fixed in place (the
+    // copy would have its keys, in their order). Any other may be in a plan already: copied.
+    const fixed = fresh ? store : { ...store };
+    (fixed as { explanations: Explanation[] }).explanations = explanations;
     byStore.set(fixed, { text, outcomes: list!, jobId: job.id });
     return fixed;
   });

@@ -6,7 +6,8 @@
  * model planned after another (same ids, other settings) gets its own.
  */
 import { model, NaclEntrySpec, sgRule } from './builders';
-import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+import { buildPlan, DataStorePlan, Explanation, Plan } from '../../src/engine';
+import { explanationTexts } from '../../src/engine/planner';
 import { RULES } from '../../src/engine/rules';
 import { PROTOCOL_ALL } from '../../src/model';
 
@@ -176,6 +177,45 @@ describe("a job's ENIs per run, counted once per job", () => {
 
   test('two jobs that differ only in their workers: each counted on its own', () => {
     expect(tooSmall(buildPlan(small(2, 20), { failover: false }))).toEqual(['etl2']);
+  });
+
+  test('four jobs of one connection, two demands taking turns: each judged on its own demand', () => {
+    const m = model().vpc('v', '10.1.0.0/16').subnet('tiny', 'v', '10.1.1.0/28', 'us-east-1a').sg('sg', 'v')
+      .connection('net', 'tiny', ['sg'], { type: 'NETWORK' })
+      .job('etl1', ['net'], { workers: 2 }).job('etl2', ['net'], { workers: 20 })
+      .job('etl3', ['net'], { workers: 2 }).job('etl4', ['net'], { workers: 20 });
+    expect(tooSmall(buildPlan(m.model, { failover: false }))).toEqual(['etl2', 'etl4']);
+  });
+});
+
+describe('a connection listed after the selected one, shared by the selections that pass it over', () => {
+  test('listed after two different connections by three jobs: each candidate names the connection its job selects', () => {
+    const m = model().vpc('v', '10.1.0.0/16').subnet('g', 'v', '10.1.1.0/24', 'us-east-1a').sg('sg', 'v')
+      .connection('c1', 'g', ['sg'], { type: 'NETWORK' }).connection('c2', 'g', ['sg'], { type: 'NETWORK' })
+      .connection('late', 'g', ['sg'], { type: 'NETWORK' })
+      .job('a', ['c1', 'late']).job('b', ['c2', 'late']).job('c', ['c1', 'late']);
+    const plan = buildPlan(m.model, { failover: false });
+    const passed = (id: string) => plan.jobs.find((j) => j.id === id)!.candidates[1].reasons[0].message;
+    expect(passed('a')).toMatch(/\(c1\)/);
+    expect(passed('b')).toMatch(/\(c2\)/);
+    expect(passed('c')).toMatch(/\(c1\)/);
+  });
+});
+
+describe("a store finding's texts, from its explanations in one pass", () => {
+  const e = (code: string, message: string, fix: string, unknown?: boolean): Explanation => ({ code, component: code, message, fix, ...unknown ? { unknown } : {} });
+  const explanations = [
+    e('A', 'a1', 'fix A'), e('U', 'u1', 'fix U', true), e('B', 'b1', 'fix B'), e('A', 'a1', 'fix A'),
+    e('U', 'u1', 'fix U2', true), e('C', '', 'fix B'), e('V', 'v1', 'fix U', true),
+  ];
+  test('the blocking ones: codes once, every message, fixes once, in order', () => {
+    expect(explanationTexts(explanations, false)).toEqual({ codes: 'A, B, C', messages: 'a1 b1 a1 ', fixes: 'fix A fix B' });
+  });
+  test('the unknown ones: codes once, messages once, fixes once, in order', () => {
+    expect(explanationTexts(explanations, true)).toEqual({ codes: 'U, V', messages: 'u1 v1', fixes: 'fix U fix U2' });
+  });
+  test('none: empty texts', () => {
+    expect(explanationTexts([e('U', 'u', 'f', true)], false)).toEqual({ codes: '', messages: '', fixes: '' });
   });
 });
 
