@@ -393,6 +393,7 @@ function failedZones(azDown: ReadonlySet<string>, az: string): ReadonlySet<strin
 
 function planStores(topo: Topology, job: GlueJob, selection: Selection): DataStorePlan[] {
   const plans: DataStorePlan[] = [];
+  let associated: string[] | undefined;
   for (const ref of job.connections) {
     const connection = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
     if (!connection) {
@@ -483,7 +484,8 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       explanations.push({ code: 'JOB_KIND_UNKNOWN', component: job.id, source: job.source, message: `The paths give ${verdict}, for a job that runs in the VPC; but the job's kind is unknown (Command.Name ${job.command.reason}), and a Ray job (glueray) does not run in your VPCs, so it cannot reach this store.`, fix: `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}).`, unknown: true });
       verdict = 'UNKNOWN';
     }
-    const associated = associatedGroups(topo, selection.selected.connection, selection.selected.vpc);
+    // (The same for every store of the selection: asked once.)
+    associated ??= associatedGroups(topo, selection.selected.connection, selection.selected.vpc);
     const plan = storePlan(summary, locatedList, verdict, paths, explanations);
     plans.push(associated.length ? { ...plan, assumptions: dedupe([...plan.assumptions, associationAssumption(associated, selection.selected.vpc.id)]) } : plan);
   }
@@ -775,20 +777,36 @@ function dedupe(items: string[]): string[] {
   return [...new Set(items)];
 }
 
-function dedupeExplanations(paths: readonly PathTrace[]): Explanation[] {
+/** Up to this many explanations, `dedupeExplanations` compares with the ones kept rather than index them. */
+const FEW_EXPLANATIONS = 16;
+
+export function dedupeExplanations(paths: readonly PathTrace[]): Explanation[] {
   // One explanation per setting to change: several store subnets blocked by the same component
   // and code need one fix, not one line each. Blocking ones first, unknowns after, each in path
   // order (a stable partition: what sorting by `unknown` gave).
-  const seen = new Map<string, Set<string>>(); // components by code
+  let count = 0;
+  for (const p of paths) count += p.explanations.length;
   const blocking: Explanation[] = [];
   const unknowns: Explanation[] = [];
-  for (const p of paths) {
-    for (const e of p.explanations) {
-      let components = seen.get(e.code);
-      if (!components) seen.set(e.code, components = new Set());
-      if (components.has(e.component)) continue;
-      components.add(e.component);
-      (e.unknown ? unknowns : blocking).push(e);
+  if (count <= FEW_EXPLANATIONS) {
+    // Mostly one path with a few explanations: the kept ones are compared (no index to build).
+    const kept = (e: Explanation, list: Explanation[]) => list.some((k) => k.code === e.code && k.component === e.component);
+    for (const p of paths) {
+      for (const e of p.explanations) {
+        if (kept(e, blocking) || kept(e, unknowns)) continue;
+        (e.unknown ? unknowns : blocking).push(e);
+      }
+    }
+  } else {
+    const seen = new Map<string, Set<string>>(); // components by code
+    for (const p of paths) {
+      for (const e of p.explanations) {
+        let components = seen.get(e.code);
+        if (!components) seen.set(e.code, components = new Set());
+        if (components.has(e.component)) continue;
+        components.add(e.component);
+        (e.unknown ? unknowns : blocking).push(e);
+      }
     }
   }
   for (const e of unknowns) blocking.push(e);

@@ -6,8 +6,8 @@
  * model planned after another (same ids, other settings) gets its own.
  */
 import { model, NaclEntrySpec, sgRule } from './builders';
-import { buildPlan, DataStorePlan, Explanation, Plan } from '../../src/engine';
-import { explanationTexts } from '../../src/engine/planner';
+import { buildPlan, DataStorePlan, Explanation, PathTrace, Plan } from '../../src/engine';
+import { dedupeExplanations, explanationTexts } from '../../src/engine/planner';
 import { RULES } from '../../src/engine/rules';
 import { PROTOCOL_ALL } from '../../src/model';
 
@@ -247,5 +247,28 @@ describe('the S3 round trip through a Glue subnet ACL, judged once per ACL', () 
       .connection('cClosed', 'closed', ['sg'], { type: 'NETWORK' }).job('jClosed', ['cClosed']);
     const s3 = (plan: Plan) => plan.findings.filter((f) => f.ruleId === RULES.s3PathAcl.id).map((f) => f.source.logicalId);
     expect(s3(buildPlan(m.model, { failover: false }))).toEqual(['cClosed']);
+  });
+});
+
+describe("a store's explanations, each once by code and component, blocking ones first", () => {
+  const e = (code: string, component: string, unknown?: boolean): Explanation => ({ code, component, message: `${code} ${component}`, fix: 'f', ...unknown ? { unknown } : {} });
+  const path = (explanations: Explanation[]): PathTrace => ({ sourceSubnet: 'a', destinationSubnet: 'b', verdict: 'UNREACHABLE', hops: [], explanations });
+  /** What sorting the explanations of the paths by `unknown` after dropping repeats gave. */
+  const expected = (paths: PathTrace[]) => {
+    const seen = new Set<string>();
+    const once = paths.flatMap((p) => p.explanations).filter((x) => !seen.has(`${x.code}|${x.component}`) && seen.add(`${x.code}|${x.component}`));
+    return [...once.filter((x) => !x.unknown), ...once.filter((x) => x.unknown)];
+  };
+  test('a few (compared with the ones kept): repeats across paths and lists dropped, first kept', () => {
+    const a = e('X', '1');
+    const paths = [path([e('U', '1', true), a, e('X', '2')]), path([e('X', '1'), e('U', '1'), e('Y', '1', true), e('X', '2', true)])];
+    expect(dedupeExplanations(paths)).toEqual(expected(paths));
+    expect(dedupeExplanations(paths)[0]).toBe(a);
+    expect(dedupeExplanations(paths).map((x) => `${x.code}${x.component}`)).toEqual(['X1', 'X2', 'U1', 'Y1']);
+  });
+  test('many (indexed): the same', () => {
+    const paths = [0, 1, 2].map((i) => path(Array.from({ length: 12 }, (_, j) => e(`C${j % 5}`, `${(i + j) % 4}`, j % 3 === 0))));
+    expect(dedupeExplanations(paths)).toEqual(expected(paths));
+    expect(dedupeExplanations(paths).length).toBeLessThan(36);
   });
 });
