@@ -39,21 +39,42 @@ interface PlanMemo {
   readonly eniKeys: Map<readonly string[], number>;
   /** A number per distinct (port, address, groups) of a store, by located store. */
   readonly storeKeys: Map<LocatedStore, number>;
-  /** The numbers above, by the text they stand for. */
-  readonly keyNumbers: Map<string, number>;
+  /**
+   * The numbers above, by what they stand for, one part after the other: ENI groups by their ids;
+   * store keys by port, address, whether the groups are known, then the groups' ids. (A tree of
+   * the parts rather than one text per key: building and hashing a new text per connection cost
+   * more than these lookups of the ids, port and address.)
+   */
+  readonly eniKeyTree: KeyNode;
+  readonly storeKeyTree: KeyNode;
+  keyCount: number;
+}
+
+/** A node of a key tree: the number of the key that ends here, and the next parts. */
+interface KeyNode {
+  n?: number;
+  next?: Map<unknown, KeyNode>;
+}
+
+/** The node after `node` for the next part of a key. */
+function keyStep(node: KeyNode, part: unknown): KeyNode {
+  const next = node.next ??= new Map();
+  let child = next.get(part);
+  if (!child) next.set(part, child = {});
+  return child;
+}
+
+/** The number of a list of ids, after `node` (a list ending here is another key than a longer one). */
+function keyNumber(memo: PlanMemo, node: KeyNode, ids: readonly string[]): number {
+  for (const id of ids) node = keyStep(node, id);
+  return node.n ??= memo.keyCount++;
 }
 const memos = new WeakMap<Topology, PlanMemo>();
 
 function memoOf(topo: Topology): PlanMemo {
   let memo = memos.get(topo);
-  if (!memo) memos.set(topo, memo = { stores: new Map(), traces: new Map(), eniKeys: new Map(), storeKeys: new Map(), keyNumbers: new Map() });
+  if (!memo) memos.set(topo, memo = { stores: new Map(), traces: new Map(), eniKeys: new Map(), storeKeys: new Map(), eniKeyTree: {}, storeKeyTree: {}, keyCount: 0 });
   return memo;
-}
-
-function keyNumber(memo: PlanMemo, text: string): number {
-  let n = memo.keyNumbers.get(text);
-  if (n === undefined) memo.keyNumbers.set(text, n = memo.keyNumbers.size);
-  return n;
 }
 
 function locateStoresOnce(topo: Topology, connection: GlueConnection): LocatedStore[] {
@@ -68,9 +89,12 @@ function tracePathOnce(topo: Topology, eni: EniSide, storeSubnet: Subnet, locate
   const memo = memoOf(topo);
   const groups = located.securityGroupIds.known ? located.securityGroupIds.value : [];
   let eniKey = memo.eniKeys.get(eni.securityGroupIds);
-  if (eniKey === undefined) memo.eniKeys.set(eni.securityGroupIds, eniKey = keyNumber(memo, `eni|${eni.securityGroupIds.join(',')}`));
+  if (eniKey === undefined) memo.eniKeys.set(eni.securityGroupIds, eniKey = keyNumber(memo, memo.eniKeyTree, eni.securityGroupIds));
   let storeKey = memo.storeKeys.get(located);
-  if (storeKey === undefined) memo.storeKeys.set(located, storeKey = keyNumber(memo, `store|${port}|${located.address ?? ''}|${located.securityGroupIds.known}|${groups.join(',')}`));
+  if (storeKey === undefined) {
+    const head = keyStep(keyStep(keyStep(memo.storeKeyTree, port), located.address), located.securityGroupIds.known);
+    memo.storeKeys.set(located, storeKey = keyNumber(memo, head, groups));
+  }
   let byStoreSubnet = memo.traces.get(eni.subnet);
   if (!byStoreSubnet) memo.traces.set(eni.subnet, byStoreSubnet = new Map());
   let byEniGroups = byStoreSubnet.get(storeSubnet);

@@ -47,6 +47,17 @@ describe("the store's ingress check, shared by paths that ask the same question"
     expect(verdictOf(plan, 'job-good2')).toBe('REACHABLE');
   });
 
+  test("two jobs whose groups differ by one more group (one list the start of the other): each gets its own answer", () => {
+    const m = oneVpc({ dbIngress: [sgRule({ group: 'sgBad', from: 5432 })] });
+    storeJob(m, 'both', 'gA', ['sgGood', 'sgBad']);
+    storeJob(m, 'first', 'gA', ['sgGood']);
+    storeJob(m, 'both2', 'gA', ['sgGood', 'sgBad']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(verdictOf(plan, 'job-both')).toBe('REACHABLE');
+    expect(verdictOf(plan, 'job-first')).toBe('UNREACHABLE');
+    expect(verdictOf(plan, 'job-both2')).toBe('REACHABLE');
+  });
+
   test('two stores that differ only in their port: each gets its own answer', () => {
     const m = oneVpc();
     storeJob(m, 'pg', 'gA', ['sgGood'], 5432);
