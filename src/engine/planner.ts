@@ -651,11 +651,13 @@ function connectionFindings(topo: Topology): Finding[] {
       continue;
     }
     const match = azMatch(connection, subnet);
-    const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
-    const subnetAz = subnetZone(subnet);
     if (match === false) {
+      const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
+      const subnetAz = subnetZone(subnet);
       findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${given}, but its subnet ${subnet.id} is in ${zoneText(subnetAz)}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${zoneKey(subnetAz)} (or derive it from the subnet: subnet.availabilityZone).`));
     } else if (match === undefined) {
+      const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
+      const subnetAz = subnetZone(subnet);
       const symbol = subnetAz.symbolic ?? connection.symbolicZone;
       findings.push(finding(RULES.azUnknown, connection.source,
         `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${symbol ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,

@@ -117,12 +117,12 @@ export class RouteRepair {
    * registers its job and store on the peering (auto-peer's remedy lists them).
    */
   private readonly settled = new Map<string, Map<string, RouteOutcome | undefined>>();
-  /** The outcomes stored in `settled`. */
-  private readonly settledOutcomes = new WeakSet<RouteOutcome>();
+  /** The outcomes stored in `settled`. (A Set and a Map, not weak ones: they live as long as the repair, one plan.) */
+  private readonly settledOutcomes = new Set<RouteOutcome>();
   /** Planned destinations parsed (many routes go to the same store subnet). */
   private readonly parsedCidrs = new Map<string, Cidr>();
   /** `pairOf` each path (traces are shared by jobs and what-ifs). */
-  private readonly pairOfPath = new WeakMap<PathTrace, ReturnType<RouteRepair['pairOf']>>();
+  private readonly pairOfPath = new Map<PathTrace, ReturnType<RouteRepair['pairOf']>>();
 
   constructor(private readonly topo: Topology) {}
 
