@@ -47,7 +47,7 @@ describe("the store's ingress check, shared by paths that ask the same question"
     expect(verdictOf(plan, 'job-good2')).toBe('REACHABLE');
   });
 
-  test("two jobs whose groups differ by one more group (one list the start of the other): each gets its own answer", () => {
+  test('two jobs whose groups differ by one more group (one list the start of the other): each gets its own answer', () => {
     const m = oneVpc({ dbIngress: [sgRule({ group: 'sgBad', from: 5432 })] });
     storeJob(m, 'both', 'gA', ['sgGood', 'sgBad']);
     storeJob(m, 'first', 'gA', ['sgGood']);
