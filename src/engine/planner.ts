@@ -239,10 +239,11 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     const unknowns = selection.candidates.filter((c) => c.status === 'unknown').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`);
     findings.push(finding(RULES.selectionUnknown, job.source, `Which connection Glue selects for ${unit} ${name} cannot be decided: ${unknowns.join(' | ')}.`, 'Describe the missing connections, subnets or route tables in the templates or a --facts file.', job.id));
   }
+  let from: string | undefined; // (the same for every store: said once)
   for (const store of dataStores) {
     if (store.verdict === 'UNREACHABLE') {
       const texts = explanationTexts(store.explanations, false);
-      const from = selectedName ? `from the connection Glue selects (${selectedName} in ${placeOf(selection.selected!)})` : 'because no connection is selected';
+      from ??= selectedName ? `from the connection Glue selects (${selectedName} in ${placeOf(selection.selected!)})` : 'because no connection is selected';
       findings.push(finding(RULES.storeUnreachable, job.source,
         `${unitTitle} ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${texts.codes}]. ${texts.messages}${store.assumptions.length ? ` Assumed: ${store.assumptions.join(' ')}` : ''}`,
         texts.fixes, job.id));
