@@ -162,7 +162,10 @@ interface NestedReading {
  */
 function loadNestedStacks(parent: TemplateInput, reading: NestedReading, chain: string[]): TemplateInput[] {
   const nested: TemplateInput[] = [];
-  for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources)) {
+  const resources = parent.template.Resources;
+  // Every resource is looked at: its keys, without an [id, resource] pair each.
+  for (const logicalId of Object.keys(resources)) {
+    const resource = resources[logicalId];
     if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
     const found = reading.locate(resource, parent);
     if (found === undefined) continue;

@@ -75,6 +75,7 @@ const SINGLE_REF_MARKER = /^\{\{ref:(.+):([^:}]*)\}\}$/;
 
 /** The ResourceRef when `text` is exactly one ref marker (e.g. `!Sub '${Subnet}'`). */
 export function parseSingleRefMarker(text: string): ResourceRef | undefined {
+  if (!text.startsWith('{{ref:')) return undefined; // most strings: no regex run
   const m = SINGLE_REF_MARKER.exec(text);
   if (!m || m[1].includes('}}')) return undefined;
   return resourceRef(m[1], m[2] === '' ? undefined : m[2]);

@@ -65,7 +65,9 @@ function includesOf(template: any): { where: string; name: string }[] {
   const nameOf = (t: unknown) => (isObject(t) && typeof t.Name === 'string' ? t.Name : 'a macro');
   const resources = isObject(template?.Resources) ? template.Resources : {};
   if ('Fn::Transform' in resources) found.push({ where: 'Resources', name: nameOf(resources['Fn::Transform']) });
-  for (const [logicalId, resource] of Object.entries<any>(resources)) {
+  // Every resource of every template is looked at: its keys, without an [id, resource] pair each.
+  for (const logicalId of Object.keys(resources)) {
+    const resource = resources[logicalId];
     if (isObject(resource?.Properties) && 'Fn::Transform' in resource.Properties) found.push({ where: logicalId, name: nameOf(resource.Properties['Fn::Transform']) });
   }
   return found;
