@@ -163,10 +163,15 @@ interface NestedReading {
 function loadNestedStacks(parent: TemplateInput, reading: NestedReading, chain: string[]): TemplateInput[] {
   const nested: TemplateInput[] = [];
   const resources = parent.template.Resources;
-  // Every resource is looked at: its keys, without an [id, resource] pair each.
-  for (const logicalId of Object.keys(resources)) {
-    const resource = resources[logicalId];
+  // Every resource is looked at: its value, without a lookup by key in a large object (the keys,
+  // in the same order, only for a nested stack).
+  const values: any[] = Object.values(resources);
+  let logicalIds: string[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const resource = values[i];
     if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
+    logicalIds ??= Object.keys(resources);
+    const logicalId = logicalIds[i];
     const found = reading.locate(resource, parent);
     if (found === undefined) continue;
     const file = found.file;

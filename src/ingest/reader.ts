@@ -114,7 +114,7 @@ export class ResourceReader {
     const ref = asRef(value);
     if (ref) {
       // A nested stack is not the resource its outputs name: never a subnet or a group.
-      if (this.context.inputs.resource(ref.modelId)?.type === NESTED_STACK) {
+      if (this.context.inputs.hasNestedStacks && this.context.inputs.resource(ref.modelId)?.type === NESTED_STACK) {
         return unknown(`${this.describe()}: ${property} refers to nested stack ${ref.modelId} itself, not to a resource id (Fn::GetAtt ${ref.modelId.split('/').pop()}.Outputs.Name gives an output of it)`);
       }
       return known(ref.modelId);
