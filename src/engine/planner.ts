@@ -632,7 +632,7 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
         `Use a larger subnet (at least /${prefixFor(demand.min + selected.subnet.usedAddresses)}) or fewer workers.`, job.id));
     } else if (failure.unknown) {
       findings.push(finding(RULES.sgVpcUnknown, selected.connection.source,
-        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group is not associated with ${selected.vpc.id}, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it is, the run proceeds. Which one cannot be told from the inputs.`,
+        `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group neither belongs to ${selected.vpc.id} nor is associated with it, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it does or is, the run proceeds. Which one cannot be told from the inputs.`,
         `Make the association definite (resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
     } else {
       findings.push(finding(RULES.sgOtherVpc, selected.connection.source,

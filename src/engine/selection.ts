@@ -146,7 +146,8 @@ function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, az
 /**
  * A security group of another VPC than the subnet's: EC2 refuses to create the ENI. Glue's
  * documented checks at submission do not look at groups, so the connection is still selected and
- * its runs fail (our model; unverified). Only groups whose VPC the model describes are judged.
+ * its runs fail (our model; unverified). A group whose VPC the inputs do not resolve (or that names
+ * none: the default VPC), or name but do not describe, makes the failure undecided.
  * A group associated with the subnet's VPC (AWS::EC2::SecurityGroupVpcAssociation) may be used
  * there: no failure, with the assumption that Glue hands it to EC2 as it does any group (Glue
  * does not document associated groups). An association that may exist, or whose VPC is unknown,
@@ -156,7 +157,19 @@ function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Re
   const reasons: Reason[] = [];
   for (const id of connection.securityGroupIds) {
     const group = topo.securityGroup(id);
-    if (!group?.vpcId.known || group.vpcId.value === vpc.id || !topo.vpc(group.vpcId.value)) continue;
+    if (!group) continue; // (A group the inputs do not describe: its rules are unknown, so are the paths.)
+    if (!group.vpcId.known) {
+      // Its VPC may be the subnet's or another, associated or not: never a pass.
+      reasons.push({ code: 'SG_OTHER_VPC_UNKNOWN', message: `the VPC of security group ${id} is unknown (${group.vpcId.reason}), so whether EC2 accepts it on ENIs in ${vpc.id} (the subnet's VPC) is unknown`, unknown: true });
+      continue;
+    }
+    if (group.vpcId.value === vpc.id) continue;
+    if (!topo.vpc(group.vpcId.value)) {
+      // A VPC id the inputs do not describe: another VPC, or the subnet's own as deployed (its id
+      // once created). Which one they do not say: never a pass, never the error.
+      reasons.push({ code: 'SG_OTHER_VPC_UNKNOWN', message: `security group ${id} belongs to ${group.vpcId.value}, which the inputs do not describe, so whether it is ${vpc.id} (the subnet's VPC) or another VPC, and whether EC2 accepts the group on ENIs there, is unknown`, unknown: true });
+      continue;
+    }
     const associations = group.vpcAssociations ?? [];
     const associated = associations.find((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id);
     if (associated) continue;

@@ -79,3 +79,41 @@ describe('AWS::EC2::SecurityGroupVpcAssociation', () => {
     expect(model.securityGroups.get('sg-0shared')?.vpcAssociations).toEqual([expect.objectContaining({ vpcId: { known: true, value: 'vpc-0a' } })]);
   });
 });
+
+/*
+ * The Glue connection's own group, with a VpcId the templates do not resolve (or none: CloudFormation
+ * then creates it in the Region's default VPC), or resolve to a VPC they do not describe. It may belong to the subnet's VPC or to another one:
+ * UNKNOWN (GNP-CONNECTION-SG-VPC-UNKNOWN), never a pass. Found by `npm run fuzz` (unresolved-values).
+ */
+describe("a connection's security group whose VpcId is not resolved", () => {
+  const withStore = (groupVpc: unknown) => {
+    const model = modelOf({
+      ...resources(undefined),
+      SharedSg: securityGroup(groupVpc),
+      Db: glueConnection('db', ref('SubA'), [getAtt('SharedSg', 'GroupId')], { JDBC_CONNECTION_URL: 'jdbc:mysql://10.1.1.10:3306/app' }),
+      Job: glueJob([ref('Net'), ref('Db')]),
+    } as any, { Parameters: { NotGiven: { Type: 'AWS::EC2::VPC::Id' } } });
+    const job = buildPlan(model, { failover: false }).jobs[0];
+    return { job, ruleIds: job.findings.map((f) => f.ruleId) };
+  };
+
+  test("resolved to the subnet's VPC: no finding, the store REACHABLE (the control)", () => {
+    const { job, ruleIds } = withStore(ref('VpcA'));
+    expect(ruleIds).not.toContain('GNP-CONNECTION-SG-VPC-UNKNOWN');
+    expect(job.dataStores[0].verdict).toBe('REACHABLE');
+  });
+
+  test.each([
+    ['a parameter with no value', { Ref: 'NotGiven' }, /the VPC of security group Stack\/SharedSg is unknown \(.*NotGiven/],
+    ['absent (the default VPC)', undefined, /the VPC of security group Stack\/SharedSg is unknown \(.*default VPC/],
+    ['a VPC id the inputs do not describe', 'vpc-0notdescribed', /Stack\/SharedSg belongs to vpc-0notdescribed, which the inputs do not describe/],
+  ])('%s: GNP-CONNECTION-SG-VPC-UNKNOWN (warning), the store UNKNOWN, not REACHABLE', (_, groupVpc, why) => {
+    const { job, ruleIds } = withStore(groupVpc);
+    expect(ruleIds).not.toContain('GNP-CONNECTION-SG-OTHER-VPC');
+    const f = job.findings.find((x) => x.ruleId === 'GNP-CONNECTION-SG-VPC-UNKNOWN');
+    expect(f).toMatchObject({ severity: 'warning' });
+    expect(f?.message).toMatch(why);
+    expect(job.dataStores[0].verdict).toBe('UNKNOWN');
+    expect(job.dataStores[0].explanations[0]).toMatchObject({ code: 'UNKNOWN_SECURITY_GROUP_VPC', unknown: true });
+  });
+});
