@@ -8,7 +8,7 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
-import { blockedStorePaths, proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
+import { proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
@@ -39,21 +39,42 @@ interface PlanMemo {
   readonly eniKeys: Map<readonly string[], number>;
   /** A number per distinct (port, address, groups) of a store, by located store. */
   readonly storeKeys: Map<LocatedStore, number>;
-  /** The numbers above, by the text they stand for. */
-  readonly keyNumbers: Map<string, number>;
+  /**
+   * The numbers above, by what they stand for, one part after the other: ENI groups by their ids;
+   * store keys by port, address, whether the groups are known, then the groups' ids. (A tree of
+   * the parts rather than one text per key: building and hashing a new text per connection cost
+   * more than these lookups of the ids, port and address.)
+   */
+  readonly eniKeyTree: KeyNode;
+  readonly storeKeyTree: KeyNode;
+  keyCount: number;
+}
+
+/** A node of a key tree: the number of the key that ends here, and the next parts. */
+interface KeyNode {
+  n?: number;
+  next?: Map<unknown, KeyNode>;
+}
+
+/** The node after `node` for the next part of a key. */
+function keyStep(node: KeyNode, part: unknown): KeyNode {
+  const next = node.next ??= new Map();
+  let child = next.get(part);
+  if (!child) next.set(part, child = {});
+  return child;
+}
+
+/** The number of a list of ids, after `node` (a list ending here is another key than a longer one). */
+function keyNumber(memo: PlanMemo, node: KeyNode, ids: readonly string[]): number {
+  for (const id of ids) node = keyStep(node, id);
+  return node.n ??= memo.keyCount++;
 }
 const memos = new WeakMap<Topology, PlanMemo>();
 
 function memoOf(topo: Topology): PlanMemo {
   let memo = memos.get(topo);
-  if (!memo) memos.set(topo, memo = { stores: new Map(), traces: new Map(), eniKeys: new Map(), storeKeys: new Map(), keyNumbers: new Map() });
+  if (!memo) memos.set(topo, memo = { stores: new Map(), traces: new Map(), eniKeys: new Map(), storeKeys: new Map(), eniKeyTree: {}, storeKeyTree: {}, keyCount: 0 });
   return memo;
-}
-
-function keyNumber(memo: PlanMemo, text: string): number {
-  let n = memo.keyNumbers.get(text);
-  if (n === undefined) memo.keyNumbers.set(text, n = memo.keyNumbers.size);
-  return n;
 }
 
 function locateStoresOnce(topo: Topology, connection: GlueConnection): LocatedStore[] {
@@ -68,9 +89,12 @@ function tracePathOnce(topo: Topology, eni: EniSide, storeSubnet: Subnet, locate
   const memo = memoOf(topo);
   const groups = located.securityGroupIds.known ? located.securityGroupIds.value : [];
   let eniKey = memo.eniKeys.get(eni.securityGroupIds);
-  if (eniKey === undefined) memo.eniKeys.set(eni.securityGroupIds, eniKey = keyNumber(memo, `eni|${eni.securityGroupIds.join(',')}`));
+  if (eniKey === undefined) memo.eniKeys.set(eni.securityGroupIds, eniKey = keyNumber(memo, memo.eniKeyTree, eni.securityGroupIds));
   let storeKey = memo.storeKeys.get(located);
-  if (storeKey === undefined) memo.storeKeys.set(located, storeKey = keyNumber(memo, `store|${port}|${located.address ?? ''}|${located.securityGroupIds.known}|${groups.join(',')}`));
+  if (storeKey === undefined) {
+    const head = keyStep(keyStep(keyStep(memo.storeKeyTree, port), located.address), located.securityGroupIds.known);
+    memo.storeKeys.set(located, storeKey = keyNumber(memo, head, groups));
+  }
   let byStoreSubnet = memo.traces.get(eni.subnet);
   if (!byStoreSubnet) memo.traces.set(eni.subnet, byStoreSubnet = new Map());
   let byEniGroups = byStoreSubnet.get(storeSubnet);
@@ -107,8 +131,8 @@ export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan 
   const failover = options.failover ?? true;
   // The routes auto-peer would add, planned path by path in the order it plans them, so that
   // the fixes propose exactly those.
-  const routeRepair = new RouteRepair(topo);
-  const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover, routeRepair));
+  const fixing: RouteFixing = { repair: new RouteRepair(topo), byStore: new Map() };
+  const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover, fixing));
   const findings = [
     ...model.issues.map((i) => (i.kind === 'not-read'
       ? finding(RULES.inputNotRead, i.source, i.message, i.fix ?? 'Give the reader that part of the input as CloudFormation, or describe what it defines in --facts.')
@@ -164,13 +188,13 @@ function describeNetwork(topo: Topology, jobs: JobPlan[]): PlanNetwork {
   return { vpcs, subnets };
 }
 
-function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: boolean, routeRepair: RouteRepair): JobPlan {
+function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: boolean, fixing: RouteFixing): JobPlan {
   const name = job.name.known ? job.name.value : job.source.logicalId;
   // `job` or `crawler`, ...: the messages name what is planned.
   const unit = unitNoun(job.kind);
   const unitTitle = `${unit[0].toUpperCase()}${unit.slice(1)}`;
   const selection = selectConnection(topo, job, azDown);
-  const dataStores = selection.selected ? withRouteFixes(topo, routeRepair, job, planStores(topo, job, selection)) : planStores(topo, job, selection);
+  const dataStores = selection.selected ? withRouteFixes(topo, fixing, job, planStores(topo, job, selection), true) : planStores(topo, job, selection);
   const findings: Finding[] = [];
   const selectedName = selection.selected ? summarize(topo, selection.selected.connection, '').name : undefined;
 
@@ -215,18 +239,20 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     const unknowns = selection.candidates.filter((c) => c.status === 'unknown').map((c) => `${c.connection.name}: ${c.reasons.map((r) => r.message).join('; ')}`);
     findings.push(finding(RULES.selectionUnknown, job.source, `Which connection Glue selects for ${unit} ${name} cannot be decided: ${unknowns.join(' | ')}.`, 'Describe the missing connections, subnets or route tables in the templates or a --facts file.', job.id));
   }
+  let from: string | undefined; // (the same for every store: said once)
   for (const store of dataStores) {
     if (store.verdict === 'UNREACHABLE') {
-      const codes = [...new Set(store.explanations.filter((e) => !e.unknown).map((e) => e.code))].join(', ');
-      const from = selectedName ? `from the connection Glue selects (${selectedName} in ${placeOf(selection.selected!)})` : 'because no connection is selected';
+      const texts = explanationTexts(store.explanations, false);
+      from ??= selectedName ? `from the connection Glue selects (${selectedName} in ${placeOf(selection.selected!)})` : 'because no connection is selected';
       findings.push(finding(RULES.storeUnreachable, job.source,
-        `${unitTitle} ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${codes}]. ${store.explanations.filter((e) => !e.unknown).map((e) => e.message).join(' ')}${store.assumptions.length ? ` Assumed: ${store.assumptions.join(' ')}` : ''}`,
-        dedupe(store.explanations.filter((e) => !e.unknown).map((e) => e.fix)).join(' '), job.id));
+        `${unitTitle} ${name}: the data store of connection ${store.connection.name} (${store.locatedBy}, TCP ${store.port ?? '?'}) is UNREACHABLE ${from} [${texts.codes}]. ${texts.messages}${store.assumptions.length ? ` Assumed: ${store.assumptions.join(' ')}` : ''}`,
+        texts.fixes, job.id));
     } else if (store.verdict === 'UNKNOWN' && !store.explanations.every((e) => e.code === 'UNKNOWN_CONNECTION')) {
       // (A connection nobody defines already has GNP-CONNECTION-UNRESOLVED.)
+      const texts = explanationTexts(store.explanations, true);
       findings.push(finding(RULES.storeUnknown, job.source,
-        `${unitTitle} ${name}: reachability of the data store of connection ${store.connection.name} is UNKNOWN: ${dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.message)).join(' ')}`,
-        dedupe(store.explanations.filter((e) => e.unknown).map((e) => e.fix)).join(' '), job.id));
+        `${unitTitle} ${name}: reachability of the data store of connection ${store.connection.name} is UNKNOWN: ${texts.messages}`,
+        texts.fixes, job.id));
     }
     for (const e of store.explanations) {
       if (e.code === 'PEERING_DNS') findings.push(finding(RULES.peeringDns, e.source ?? job.source, e.message, e.fix, job.id));
@@ -251,7 +277,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
       // traced (planStores depends on nothing else): reuse them rather than trace them again.
       const sameChoice = alt.selected?.connection === selection.selected?.connection && alt.uncertain === selection.uncertain;
       const planned = sameChoice ? [...dataStores] : planStores(topo, job, alt);
-      const altStores = alt.selected ? withRouteFixes(topo, routeRepair, job, planned) : planned;
+      const altStores = alt.selected ? withRouteFixes(topo, fixing, job, planned, !sameChoice) : planned;
       const verdict = worstOf(altStores);
       const allReachable = !alt.selected ? (alt.uncertain ? null : false)
         : verdict === 'UNREACHABLE' ? false : verdict === 'UNKNOWN' ? null : true;
@@ -268,7 +294,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
         const bad = altStores.filter((s) => s.verdict === 'UNREACHABLE').map((s) => s.connection.name).join(', ');
         findings.push(finding(RULES.failoverUnreachable, job.source,
           `If ${az} fails, Glue skips the connections in it and selects ${summarize(topo, alt.selected.connection, '').name} (${placeOf(alt.selected)}), from where the data stores of ${bad} are UNREACHABLE. Retries after an AZ failure choose another AZ, so a single-AZ outage breaks this ${unit}.`,
-          fixesOf(topo, altStores).join(' '), job.id));
+          fixesOf(topo, fixing, altStores).join(' '), job.id));
       }
     }
   }
@@ -281,25 +307,36 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
  * replaced by the peering and routes auto-peer plans for the store's blocked paths (or why it
  * would refuse). The route repair sees the paths in the order auto-peer repairs them.
  */
-function withRouteFixes(topo: Topology, routeRepair: RouteRepair, job: GlueJob, stores: DataStorePlan[]): DataStorePlan[] {
+function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, stores: DataStorePlan[], fresh: boolean): DataStorePlan[] {
+  const { repair: routeRepair, byStore } = fixing;
   // A store this job's stores were fixed into already (a what-if that keeps the selection passes
   // them again), from outcomes that are settled: repairing its paths again would give the same
   // outcomes and register this job and store on their peerings again (they are), so the same
   // text and the store itself. It is left as it is.
-  const done = (store: DataStorePlan) => {
-    const known = routeOutcomes.get(store);
-    return known !== undefined && known.topo === topo && known.jobId === job.id && known.routeRepair === routeRepair
-      && known.outcomes.every((o) => routeRepair.isSettled(o));
-  };
-  if (stores.every((s) => s.verdict !== 'UNREACHABLE' || done(s))) return [...stores];
-  const outcomes = new Map<DataStorePlan, RouteOutcome[]>();
-  for (const { store, path } of blockedStorePaths(stores)) {
-    const outcome = routeRepair.repair(job.id, job.source, store.connection.name, path);
-    if (!outcome) continue;
-    let list = outcomes.get(store);
-    if (!list) outcomes.set(store, list = []);
-    list.push(outcome);
+  let allDone = true;
+  for (const s of stores) {
+    if (s.verdict !== 'UNREACHABLE') continue;
+    const known = byStore.get(s);
+    if (known === undefined || known.jobId !== job.id || !known.outcomes.every((o) => routeRepair.isSettled(o))) {
+      allDone = false;
+      break;
+    }
   }
+  if (allDone) return [...stores];
+  const outcomes = new Map<DataStorePlan, RouteOutcome[]>();
+  for (const store of stores) {
+    // The UNREACHABLE paths of the UNREACHABLE stores, in plan order (`blockedStorePaths`).
+    if (store.verdict !== 'UNREACHABLE') continue;
+    for (const path of store.paths) {
+      if (path.verdict !== 'UNREACHABLE') continue;
+      const outcome = routeRepair.repair(job.id, job.source, store.connection.name, path);
+      if (!outcome) continue;
+      let list = outcomes.get(store);
+      if (!list) outcomes.set(store, list = []);
+      list.push(outcome);
+    }
+  }
+  if (!outcomes.size) return [...stores];
   return stores.map((store) => {
     const list = outcomes.get(store);
     const text = list ? routeFixText(topo, list) : '';
@@ -307,41 +344,63 @@ function withRouteFixes(topo: Topology, routeRepair: RouteRepair, job: GlueJob, 
     // A store fixed already with this text (a what-if that keeps the selection passes the fixed
     // stores again) would be fixed into a copy of itself: it stays as it is. Its outcomes are
     // this call's (fixesOf merges them).
-    const known = routeOutcomes.get(store);
-    if (known?.topo === topo && known.text === text) {
-      Object.assign(known, { outcomes: list!, jobId: job.id, routeRepair });
+    const known = byStore.get(store);
+    if (known?.text === text) {
+      known.outcomes = list!;
+      known.jobId = job.id;
       return store;
     }
-    const fixed = { ...store, explanations: store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e)) };
-    routeOutcomes.set(fixed, { topo, text, outcomes: list!, jobId: job.id, routeRepair });
+    const explanations = store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e));
+    // A store planStores just made (`fresh`) is this call's alone: it is fixed in place (the
+    // copy would have its keys, in their order). Any other may be in a plan already: copied.
+    const fixed = fresh ? store : { ...store };
+    (fixed as { explanations: Explanation[] }).explanations = explanations;
+    byStore.set(fixed, { text, outcomes: list!, jobId: job.id });
     return fixed;
   });
 }
 
 /**
- * What auto-peer plans for the blocked paths of a store (whose route fixes say it), the text they
- * made, and the job and route repair that planned them last.
+ * The route repair of one plan, and for each store whose route fixes it wrote: what auto-peer
+ * plans for the store's blocked paths (which its route fixes say), the text they made, and the
+ * job that planned them last. One per plan (as the route repair): a store of one plan is never
+ * passed to another.
  */
-const routeOutcomes = new WeakMap<DataStorePlan, { readonly topo: Topology; readonly text: string; outcomes: RouteOutcome[]; jobId: string; routeRepair: RouteRepair }>();
+interface RouteFixing {
+  readonly repair: RouteRepair;
+  readonly byStore: Map<DataStorePlan, { readonly text: string; outcomes: RouteOutcome[]; jobId: string }>;
+}
 
 /**
  * The fixes of the blocking explanations of several stores, each once; their route fixes merged
  * into one (each peering once, one sentence per route table).
  */
-function fixesOf(topo: Topology, stores: DataStorePlan[]): string[] {
-  const blocking = stores.flatMap((s) => s.explanations.filter((e) => !e.unknown));
-  const routeFixes = new Set(blocking.filter((e) => proposesRoute(topo, e)).map((e) => e.fix));
-  const fixes: string[] = [];
+function fixesOf(topo: Topology, fixing: RouteFixing, stores: DataStorePlan[]): string[] {
+  const blocking: Explanation[] = [];
+  const routeFixes = new Set<string>();
+  for (const s of stores) {
+    for (const e of s.explanations) {
+      if (e.unknown) continue;
+      blocking.push(e);
+      if (proposesRoute(topo, e)) routeFixes.add(e.fix);
+    }
+  }
+  const fixes = new Set<string>();
   let routesSaid = false;
   for (const e of blocking) {
     if (!routeFixes.has(e.fix)) {
-      fixes.push(e.fix);
+      fixes.add(e.fix);
     } else if (!routesSaid) {
       routesSaid = true;
-      fixes.push(routeFixText(topo, stores.flatMap((s) => routeOutcomes.get(s)?.outcomes ?? [])));
+      const outcomes: RouteOutcome[] = [];
+      for (const s of stores) {
+        const known = fixing.byStore.get(s);
+        if (known) for (const o of known.outcomes) outcomes.push(o);
+      }
+      fixes.add(routeFixText(topo, outcomes));
     }
   }
-  return dedupe(fixes);
+  return [...fixes];
 }
 
 /**
@@ -359,6 +418,7 @@ function failedZones(azDown: ReadonlySet<string>, az: string): ReadonlySet<strin
 
 function planStores(topo: Topology, job: GlueJob, selection: Selection): DataStorePlan[] {
   const plans: DataStorePlan[] = [];
+  let associated: string[] | undefined;
   for (const ref of job.connections) {
     const connection = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
     if (!connection) {
@@ -449,7 +509,8 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       explanations.push({ code: 'JOB_KIND_UNKNOWN', component: job.id, source: job.source, message: `The paths give ${verdict}, for a job that runs in the VPC; but the job's kind is unknown (Command.Name ${job.command.reason}), and a Ray job (glueray) does not run in your VPCs, so it cannot reach this store.`, fix: `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}).`, unknown: true });
       verdict = 'UNKNOWN';
     }
-    const associated = associatedGroups(topo, selection.selected.connection, selection.selected.vpc);
+    // (The same for every store of the selection: asked once.)
+    associated ??= associatedGroups(topo, selection.selected.connection, selection.selected.vpc);
     const plan = storePlan(summary, locatedList, verdict, paths, explanations);
     plans.push(associated.length ? { ...plan, assumptions: dedupe([...plan.assumptions, associationAssumption(associated, selection.selected.vpc.id)]) } : plan);
   }
@@ -591,11 +652,13 @@ function connectionFindings(topo: Topology): Finding[] {
       continue;
     }
     const match = azMatch(connection, subnet);
-    const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
-    const subnetAz = subnetZone(subnet);
     if (match === false) {
+      const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
+      const subnetAz = subnetZone(subnet);
       findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${given}, but its subnet ${subnet.id} is in ${zoneText(subnetAz)}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${zoneKey(subnetAz)} (or derive it from the subnet: subnet.availabilityZone).`));
     } else if (match === undefined) {
+      const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
+      const subnetAz = subnetZone(subnet);
       const symbol = subnetAz.symbolic ?? connection.symbolicZone;
       findings.push(finding(RULES.azUnknown, connection.source,
         `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${symbol ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
@@ -703,24 +766,74 @@ function capacityFindings(topo: Topology, jobs: JobPlan[]): Finding[] {
   return findings;
 }
 
+/**
+ * The blocking (`unknown` false) or the unknown explanations of a store, in one pass: their codes
+ * (each once, joined by ", "), their messages (joined by " "; for unknowns each once) and their
+ * fixes (each once, joined by " "), as the store findings say them.
+ */
+export function explanationTexts(explanations: readonly Explanation[], unknown: boolean): { codes: string; messages: string; fixes: string } {
+  const codes = new Set<string>();
+  const messages = new Set<string>();
+  const fixes = new Set<string>();
+  let codeText = '';
+  let messageText = '';
+  let fixText = '';
+  let any = false;
+  for (const e of explanations) {
+    if (!e.unknown !== !unknown) continue;
+    if (!codes.has(e.code)) {
+      codeText = codes.size ? `${codeText}, ${e.code}` : e.code;
+      codes.add(e.code);
+    }
+    if (!unknown) {
+      messageText = any ? `${messageText} ${e.message}` : e.message;
+    } else if (!messages.has(e.message)) {
+      messageText = any ? `${messageText} ${e.message}` : e.message;
+      messages.add(e.message);
+    }
+    if (!fixes.has(e.fix)) {
+      fixText = fixes.size ? `${fixText} ${e.fix}` : e.fix;
+      fixes.add(e.fix);
+    }
+    any = true;
+  }
+  return { codes: codeText, messages: messageText, fixes: fixText };
+}
+
 function dedupe(items: string[]): string[] {
   return [...new Set(items)];
 }
 
-function dedupeExplanations(paths: readonly PathTrace[]): Explanation[] {
+/** Up to this many explanations, `dedupeExplanations` compares with the ones kept rather than index them. */
+const FEW_EXPLANATIONS = 16;
+
+export function dedupeExplanations(paths: readonly PathTrace[]): Explanation[] {
   // One explanation per setting to change: several store subnets blocked by the same component
   // and code need one fix, not one line each. Blocking ones first, unknowns after, each in path
   // order (a stable partition: what sorting by `unknown` gave).
-  const seen = new Map<string, Set<string>>(); // components by code
+  let count = 0;
+  for (const p of paths) count += p.explanations.length;
   const blocking: Explanation[] = [];
   const unknowns: Explanation[] = [];
-  for (const p of paths) {
-    for (const e of p.explanations) {
-      let components = seen.get(e.code);
-      if (!components) seen.set(e.code, components = new Set());
-      if (components.has(e.component)) continue;
-      components.add(e.component);
-      (e.unknown ? unknowns : blocking).push(e);
+  if (count <= FEW_EXPLANATIONS) {
+    // Mostly one path with a few explanations: the kept ones are compared (no index to build).
+    const kept = (e: Explanation, list: Explanation[]) => list.some((k) => k.code === e.code && k.component === e.component);
+    for (const p of paths) {
+      for (const e of p.explanations) {
+        if (kept(e, blocking) || kept(e, unknowns)) continue;
+        (e.unknown ? unknowns : blocking).push(e);
+      }
+    }
+  } else {
+    const seen = new Map<string, Set<string>>(); // components by code
+    for (const p of paths) {
+      for (const e of p.explanations) {
+        let components = seen.get(e.code);
+        if (!components) seen.set(e.code, components = new Set());
+        if (components.has(e.component)) continue;
+        components.add(e.component);
+        (e.unknown ? unknowns : blocking).push(e);
+      }
     }
   }
   for (const e of unknowns) blocking.push(e);

@@ -117,10 +117,12 @@ export class RouteRepair {
    * registers its job and store on the peering (auto-peer's remedy lists them).
    */
   private readonly settled = new Map<string, Map<string, RouteOutcome | undefined>>();
-  /** The outcomes stored in `settled`. */
-  private readonly settledOutcomes = new WeakSet<RouteOutcome>();
+  /** The outcomes stored in `settled`. (A Set and a Map, not weak ones: they live as long as the repair, one plan.) */
+  private readonly settledOutcomes = new Set<RouteOutcome>();
+  /** Planned destinations parsed (many routes go to the same store subnet). */
+  private readonly parsedCidrs = new Map<string, Cidr>();
   /** `pairOf` each path (traces are shared by jobs and what-ifs). */
-  private readonly pairOfPath = new WeakMap<PathTrace, ReturnType<RouteRepair['pairOf']>>();
+  private readonly pairOfPath = new Map<PathTrace, ReturnType<RouteRepair['pairOf']>>();
 
   constructor(private readonly topo: Topology) {}
 
@@ -158,14 +160,16 @@ export class RouteRepair {
         if (!peering.existingPeeringId) for (const vpcId of [peering.requesterVpcId, peering.accepterVpcId]) this.newPeeringsPerVpc.set(vpcId, (this.newPeeringsPerVpc.get(vpcId) ?? 0) + 1);
       }
       this.register(peering, jobId, storeName);
-      for (const { vpcId, ...route } of outcome.routes) {
-        const sideRoutes = vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
-        const key = `${route.routeTableId}>${route.destination}`;
+      for (const planned of outcome.routes) {
+        const sideRoutes = planned.vpcId === peering.requesterVpcId ? peering.requesterRoutes : peering.accepterRoutes;
+        const key = `${planned.routeTableId}>${planned.destination}`;
         if (sideRoutes.has(key)) continue;
+        // The route without its VPC (what `{ vpcId, ...route }` gave), made only when it is new.
+        const route: RemedyRoute = { routeTableId: planned.routeTableId, subnetId: planned.subnetId, destination: planned.destination };
         sideRoutes.set(key, route);
         let inTable = this.plannedByTable.get(route.routeTableId);
         if (!inTable) this.plannedByTable.set(route.routeTableId, inTable = []);
-        inTable.push({ route, cidr: parseCidrText(route.destination), peering });
+        inTable.push({ route, cidr: this.cidrOf(route.destination), peering });
       }
     }
     if (settled) {
@@ -173,6 +177,13 @@ export class RouteRepair {
       if (outcome) this.settledOutcomes.add(outcome);
     }
     return outcome;
+  }
+
+  /** `parseCidrText` of a planned destination (the CIDR text of a subnet), parsed once. */
+  private cidrOf(text: string): Cidr {
+    let cidr = this.parsedCidrs.get(text);
+    if (!cidr) this.parsedCidrs.set(text, cidr = parseCidrText(text));
+    return cidr;
   }
 
   /** Whether `repair` gives this outcome again for its subnet pair, whatever is planned after. */

@@ -30,12 +30,37 @@ export interface Selection {
 interface SelectionMemo {
   readonly summaries: Map<GlueConnection, ConnectionSummary>;
   readonly s3Paths: Map<Subnet, S3PathResult>;
-  /** By connection, then by ENIs per run (`min`, then `max`): [its AZ healthy, its AZ down, whether it is down undecided]. */
-  readonly suitability: Map<GlueConnection, Map<number, Map<number, Map<string, [Suitability?, Suitability?, Suitability?]>>>>;
+  /**
+   * By connection, then by ENIs per run (`min`, `max` and the texts that count them): [its AZ
+   * healthy, its AZ down, whether it is down undecided]. A connection is mostly judged for one
+   * demand (the jobs that list it are mostly one): the first demand's verdicts are kept beside
+   * its key, further demands in a map by their key.
+   */
+  readonly suitability: Map<GlueConnection, DemandVerdicts>;
   /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
   readonly judgedCandidates: Map<Suitability, Candidate>;
-  /** A connection not considered, by the connection, then by the connection selected before it. */
-  readonly passedOver: Map<GlueConnection, Map<GlueConnection, Candidate>>;
+  /**
+   * A connection not considered, by the connection, then by the connection selected before it
+   * (the first one beside it, more in a map: a connection is mostly listed by one job).
+   */
+  readonly passedOver: Map<GlueConnection, PassedOver>;
+}
+
+type Verdicts = [Suitability?, Suitability?, Suitability?];
+
+interface DemandVerdicts {
+  readonly min: number;
+  readonly max: number;
+  readonly text: string;
+  readonly verdicts: Verdicts;
+  /** Other demands' verdicts, by `${min}|${max}|${text}`. */
+  others?: Map<string, Verdicts>;
+}
+
+interface PassedOver {
+  readonly selected: GlueConnection;
+  readonly candidate: Candidate;
+  others?: Map<GlueConnection, Candidate>;
 }
 const memos = new WeakMap<Topology, SelectionMemo>();
 
@@ -80,15 +105,21 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
   const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
   const { suitability } = memoOf(topo);
-  let byMin = suitability.get(connection);
-  if (!byMin) suitability.set(connection, byMin = new Map());
-  let byMax = byMin.get(demand.min);
-  if (!byMax) byMin.set(demand.min, byMax = new Map());
-  let byText = byMax.get(demand.max);
-  if (!byText) byMax.set(demand.max, byText = new Map());
   const text = demand.unknown === undefined ? demand.text : `${demand.text}\u0000${demand.unknown}`;
-  let verdicts = byText.get(text);
-  if (!verdicts) byText.set(text, verdicts = [undefined, undefined, undefined]);
+  const first = suitability.get(connection);
+  let verdicts: Verdicts;
+  if (!first) {
+    suitability.set(connection, { min: demand.min, max: demand.max, text, verdicts: verdicts = [undefined, undefined, undefined] });
+  } else if (first.min === demand.min && first.max === demand.max && first.text === text) {
+    verdicts = first.verdicts;
+  } else {
+    // (The key is unambiguous: `min` and `max` are numbers, the text comes last.)
+    const key = `${demand.min}|${demand.max}|${text}`;
+    first.others ??= new Map();
+    let other = first.others.get(key);
+    if (!other) first.others.set(key, other = [undefined, undefined, undefined]);
+    verdicts = other;
+  }
   return verdicts[down] ??= judge(topo, connection, demand, azDown);
 }
 
@@ -342,9 +373,15 @@ function passedOver(topo: Topology, connection: GlueConnection | undefined, name
   });
   if (!connection) return make();
   const { passedOver: byConnection } = memoOf(topo);
-  let bySelected = byConnection.get(connection);
-  if (!bySelected) byConnection.set(connection, bySelected = new Map());
-  let candidate = bySelected.get(selected);
-  if (!candidate) bySelected.set(selected, candidate = make());
+  const first = byConnection.get(connection);
+  if (!first) {
+    const candidate = make();
+    byConnection.set(connection, { selected, candidate });
+    return candidate;
+  }
+  if (first.selected === selected) return first.candidate;
+  first.others ??= new Map();
+  let candidate = first.others.get(selected);
+  if (!candidate) first.others.set(selected, candidate = make());
   return candidate;
 }

@@ -56,11 +56,11 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     const subnet = topo.subnet(connection.subnetId);
     const vpc = subnet ? topo.vpcOfSubnet(subnet) : undefined;
     if (!subnet || !vpc?.known) continue;
+    const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
+    const s3Nat = s3ViaNatOnce(topo, subnet, vpc.value);
+    if (s3.outcome === 'pass' && s3Nat.outcome === 'pass' && !entry.secretJobs.length) continue; // (nothing to say)
     const name = nameOf(connection);
     const jobsText = `job${entry.jobs.length > 1 ? 's' : ''} ${entry.jobs.join(', ')}`;
-
-    const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
-    const s3Nat = s3ViaNat(topo, subnet, vpc.value);
     if (s3Nat.outcome === 'blocked' && s3Nat.natWithoutInternet) {
       add(RULES.natWithoutInternet, connection,
         `Connection ${name} (selected by ${jobsText}): its S3 traffic leaves through a NAT gateway that cannot reach the internet: ${s3Nat.why}. Glue checks only that an S3 endpoint or NAT route exists when it selects a connection, so it still selects this one, and the runs fail reading from S3.`,
@@ -210,6 +210,17 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups:
 /** The NAT gateways (model keys or literal ids) the route choices send public addresses to. */
 function natTargets(choices: ReturnType<typeof publicRouteChoices>): string[] {
   return [...new Set(choices.flatMap((c) => (c.target?.kind === 'nat-gateway' ? [c.target.targetId ?? c.target.description] : [])))];
+}
+
+/** `s3ViaNat` by subnet, per topology (its VPC is the subnet's): the connections of a subnet share it. */
+const s3ViaNatMemos = new WeakMap<Topology, Map<Subnet, ServicePath>>();
+
+function s3ViaNatOnce(topo: Topology, subnet: Subnet, vpc: Vpc): ServicePath {
+  let bySubnet = s3ViaNatMemos.get(topo);
+  if (!bySubnet) s3ViaNatMemos.set(topo, bySubnet = new Map());
+  let path = bySubnet.get(subnet);
+  if (!path) bySubnet.set(subnet, path = s3ViaNat(topo, subnet, vpc));
+  return path;
 }
 
 /**

@@ -118,6 +118,7 @@ function kafkaPortNote(connection: GlueConnection): string {
 }
 
 function markerRef(text: string): { modelId: string; attribute: string } | undefined {
+  if (!text.includes('{{ref:')) return undefined;
   const m = /^\{\{ref:([^}]*?):([^}]*)\}\}$/.exec(text.trim());
   return m ? { modelId: m[1], attribute: m[2] } : undefined;
 }
@@ -128,6 +129,8 @@ function markerRef(text: string): { modelId: string; attribute: string } | undef
  * never reach a message.
  */
 export function describeAddress(text: string, model?: NetworkModel): string {
+  // Both markers begin with `{{`: a text without it is its own description.
+  if (!text.includes('{{')) return text;
   return text
     .replace(/\{\{ref:([^}]*?):([^}]*)\}\}/g, (_, id: string, attribute: string) => {
       const kind = model?.dataStores.get(id)?.kind;

@@ -162,8 +162,16 @@ interface NestedReading {
  */
 function loadNestedStacks(parent: TemplateInput, reading: NestedReading, chain: string[]): TemplateInput[] {
   const nested: TemplateInput[] = [];
-  for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources)) {
+  const resources = parent.template.Resources;
+  // Every resource is looked at: its value, without a lookup by key in a large object (the keys,
+  // in the same order, only for a nested stack).
+  const values: any[] = Object.values(resources);
+  let logicalIds: string[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const resource = values[i];
     if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
+    logicalIds ??= Object.keys(resources);
+    const logicalId = logicalIds[i];
     const found = reading.locate(resource, parent);
     if (found === undefined) continue;
     const file = found.file;

@@ -1,4 +1,4 @@
-import { Fact, GlueConnection, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, unknown } from '../model';
+import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, unknown } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
@@ -20,19 +20,27 @@ export function readGlueConnection(r: ResourceReader): void {
   // network-bearing, in a subnet whose facts are unknown (never "no network configuration").
   const physical: Record<string, unknown> = isObject(requirements) && !isUnresolved(requirements) ? requirements
     : requirements === undefined ? {} : { SubnetId: isUnresolved(requirements) ? requirements : unresolved(`${r.describe()}: PhysicalConnectionRequirements ${describeValue(requirements)} is not an object`) };
-  const connection: GlueConnection = {
+  // Keys set one by one, in the order (and with the same calls, in the same order) spreading
+  // each part would give: every connection builds one.
+  const connection: Writable<GlueConnection> = {
     id: r.id,
     source: r.source,
     name: connectionInput.Name === undefined
       ? unknown(`${r.describe()} has no ConnectionInput.Name`)
       : nameOf(r, connectionInput.Name),
     connectionType: typeof connectionInput.ConnectionType === 'string' ? connectionInput.ConnectionType : 'UNKNOWN',
-    ...subnetOf(r, physical.SubnetId),
-    securityGroupIds: securityGroupsOf(r, physical.SecurityGroupIdList),
-    ...(physical.AvailabilityZone !== undefined ? zoneOf(r, physical.AvailabilityZone) : {}),
-    ...addressOf(r, connectionInput.ConnectionProperties),
-    ...secretAndKafkaOf(connectionInput.ConnectionProperties),
-  };
+  } as Writable<GlueConnection>;
+  const subnetId = subnetIdOf(r, physical.SubnetId);
+  if (subnetId !== undefined) connection.subnetId = subnetId;
+  connection.securityGroupIds = securityGroupsOf(r, physical.SecurityGroupIdList);
+  if (physical.AvailabilityZone !== undefined) {
+    const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone);
+    connection.availabilityZone = availabilityZone;
+    if (symbolicZone) connection.symbolicZone = symbolicZone;
+  }
+  const address = addressOf(r, connectionInput.ConnectionProperties);
+  if (address !== undefined) connection.address = address;
+  addSecretAndKafka(connection, connectionInput.ConnectionProperties);
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
 }
@@ -47,22 +55,19 @@ function nameOf(r: ResourceReader, value: unknown): Fact<string> {
   return r.stringFact('ConnectionInput.Name', value);
 }
 
-/** The connection's AvailabilityZone, keeping which zone of `Fn::GetAZs` it is when it is one. */
-function zoneOf(r: ResourceReader, value: unknown): Pick<GlueConnection, 'availabilityZone' | 'symbolicZone'> {
-  const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', value);
-  return symbolicZone ? { availabilityZone, symbolicZone } : { availabilityZone };
-}
+/** A model element under construction: its optional keys are set one by one. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The connection's subnet. One the templates cannot resolve still makes the connection
  * network-bearing: it gets a placeholder subnet whose facts are unknown, with the reason.
  */
-function subnetOf(r: ResourceReader, value: unknown): { subnetId?: string } {
-  if (value === undefined) return {};
+function subnetIdOf(r: ResourceReader, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
   const id = r.idFact(value, 'PhysicalConnectionRequirements.SubnetId');
-  if (id.known) return { subnetId: id.value };
+  if (id.known) return id.value;
   r.issue('PhysicalConnectionRequirements.SubnetId', id.reason);
-  return { subnetId: placeholderSubnet(r, 'subnet', id.reason) };
+  return placeholderSubnet(r, 'subnet', id.reason);
 }
 
 /**
@@ -102,21 +107,27 @@ function placeholderGroup(r: ResourceReader, key: string, reason: string): strin
 }
 
 /** The data store address, with references kept as markers (`jdbc:mysql://{{ref:S/Db:Endpoint.Address}}:3306/db`). */
-function addressOf(r: ResourceReader, properties: unknown): { address?: Fact<string> } {
-  if (!isObject(properties)) return {};
-  const key = ADDRESS_PROPERTIES.find((name) => properties[name] !== undefined);
+function addressOf(r: ResourceReader, properties: unknown): Fact<string> | undefined {
+  if (!isObject(properties)) return undefined;
+  let key: string | undefined;
+  for (const name of ADDRESS_PROPERTIES) {
+    if (properties[name] !== undefined) {
+      key = name;
+      break;
+    }
+  }
   if (!key) return hostAndPortOf(r, properties);
   const value = properties[key];
-  if (typeof value === 'string') return { address: known(value) };
-  if (isResourceRef(value)) return { address: known(refMarker(value)) };
-  if (isUnresolved(value)) return { address: unknown(value.reason) };
-  return { address: unknown(`${r.describe()}: ${key} ${describeValue(value)} is not a string`) };
+  if (typeof value === 'string') return known(value);
+  if (isResourceRef(value)) return known(refMarker(value));
+  if (isUnresolved(value)) return unknown(value.reason);
+  return unknown(`${r.describe()}: ${key} ${describeValue(value)} is not a string`);
 }
 
 /** A connection without a URL may give the store as `HOST` and `PORT` properties (Glue connection properties). */
-function hostAndPortOf(r: ResourceReader, properties: Record<string, unknown>): { address?: Fact<string> } {
+function hostAndPortOf(r: ResourceReader, properties: Record<string, unknown>): Fact<string> | undefined {
   const host = properties.HOST;
-  if (host === undefined) return {};
+  if (host === undefined) return undefined;
   const text = (value: unknown, key: string): Fact<string> => {
     if (typeof value === 'string' || typeof value === 'number') return known(String(value));
     if (isResourceRef(value)) return known(refMarker(value));
@@ -124,10 +135,10 @@ function hostAndPortOf(r: ResourceReader, properties: Record<string, unknown>): 
     return unknown(`${r.describe()}: ${key} ${describeValue(value)} is not a string`);
   };
   const hostFact = text(host, 'HOST');
-  if (!hostFact.known) return { address: hostFact };
+  if (!hostFact.known) return hostFact;
   const port = properties.PORT === undefined ? undefined : text(properties.PORT, 'PORT');
-  if (port && !port.known) return { address: port };
-  return { address: known(port ? `${hostFact.value}:${port.value}` : hostFact.value) };
+  if (port && !port.known) return port;
+  return known(port ? `${hostFact.value}:${port.value}` : hostFact.value);
 }
 
 /**
@@ -135,8 +146,21 @@ function hostAndPortOf(r: ResourceReader, properties: Record<string, unknown>): 
  * authentication when its properties say (`KAFKA_SASL_MECHANISM`, else `KAFKA_SSL_ENABLED`).
  */
 export function secretAndKafkaOf(properties: unknown): { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication } {
-  if (!isObject(properties)) return {};
-  const secretProperty = SECRET_PROPERTIES.find((name) => properties[name] !== undefined);
+  const found: { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication } = {};
+  addSecretAndKafka(found, properties);
+  return found;
+}
+
+/** Sets `secretAndKafkaOf`'s keys (those it gives, in its order) on `target`. */
+function addSecretAndKafka(target: { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication }, properties: unknown): void {
+  if (!isObject(properties)) return;
+  let secretProperty: string | undefined;
+  for (const name of SECRET_PROPERTIES) {
+    if (properties[name] !== undefined) {
+      secretProperty = name;
+      break;
+    }
+  }
   const mechanism = typeof properties.KAFKA_SASL_MECHANISM === 'string' ? properties.KAFKA_SASL_MECHANISM.toUpperCase() : undefined;
   const ssl = properties.KAFKA_SSL_ENABLED;
   const kafkaAuthentication: KafkaAuthentication | undefined = mechanism === 'AWS_MSK_IAM' ? 'iam'
@@ -144,7 +168,8 @@ export function secretAndKafkaOf(properties: unknown): { secretProperty?: string
       : mechanism !== undefined ? undefined
         : ssl === true || ssl === 'true' ? 'tls'
           : ssl === false || ssl === 'false' ? 'plaintext' : undefined;
-  return { ...(secretProperty ? { secretProperty } : {}), ...(kafkaAuthentication ? { kafkaAuthentication } : {}) };
+  if (secretProperty) target.secretProperty = secretProperty;
+  if (kafkaAuthentication) target.kafkaAuthentication = kafkaAuthentication;
 }
 
 /** Connection properties that name a Secrets Manager secret Glue reads at run time. */
@@ -158,15 +183,21 @@ function readDeclaredStore(r: ResourceReader): void {
     return;
   }
   const port = declared.Port === undefined ? undefined : r.numberFact(`Metadata.${DATA_STORE_METADATA}.Port`, declared.Port);
-  r.model.declaredStores.set(r.id, {
+  // Optional keys set one by one, in the order spreading them gave.
+  const store: Writable<DeclaredDataStore> = {
     source: r.source,
     connectionId: r.id,
-    subnetIds: idsOrPlaceholders(r, declared.SubnetIds, `Metadata.${DATA_STORE_METADATA}.SubnetIds`, placeholderSubnet),
-    securityGroupIds: idsOrPlaceholders(r, declared.SecurityGroupIds, `Metadata.${DATA_STORE_METADATA}.SecurityGroupIds`, placeholderGroup),
-    ...(port?.known ? { port: port.value } : port ? { portUnresolved: port.reason } : {}),
-    ...(typeof declared.PubliclyAccessible === 'boolean' ? { publiclyAccessible: declared.PubliclyAccessible } : {}),
-  });
+    subnetIds: idsOrPlaceholders(r, declared.SubnetIds, DECLARED_SUBNETS, placeholderSubnet),
+    securityGroupIds: idsOrPlaceholders(r, declared.SecurityGroupIds, DECLARED_GROUPS, placeholderGroup),
+  };
+  if (port?.known) store.port = port.value;
+  else if (port) store.portUnresolved = port.reason;
+  if (typeof declared.PubliclyAccessible === 'boolean') store.publiclyAccessible = declared.PubliclyAccessible;
+  r.model.declaredStores.set(r.id, store);
 }
+
+const DECLARED_SUBNETS = `Metadata.${DATA_STORE_METADATA}.SubnetIds`;
+const DECLARED_GROUPS = `Metadata.${DATA_STORE_METADATA}.SecurityGroupIds`;
 
 /**
  * AWS::Glue::Job. Without `Name`, CloudFormation generates one, so the name is unknown.
@@ -189,18 +220,21 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
     : known(1);
   const capacityProperty = r.has('MaxCapacity') ? 'MaxCapacity' : r.has('AllocatedCapacity') ? 'AllocatedCapacity' : undefined;
   const workerType = r.value('WorkerType');
-  r.model.jobs.set(r.id, {
-    ...kind !== 'job' ? { kind } : {},
-    id: r.id,
-    source: r.source,
-    name: r.has(nameProperty) ? r.stringFact(nameProperty) : unknown(`${r.describe()} has no ${nameProperty}: CloudFormation generates one (logical id ${r.logicalId})`),
-    command: commandOf(r, command),
-    connections: jobConnections(r, connectionIdsByName),
-    ...(workerType !== undefined ? { workerType: workerTypeOf(r, workerType) } : {}),
-    ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
-    ...(capacityProperty ? { maxCapacity: r.numberFact(capacityProperty) } : {}),
-    maxConcurrentRuns: maxConcurrentRuns.known ? maxConcurrentRuns.value : 1,
-  });
+  // Keys set one by one, in the order (and with the calls in the order) of spreading each
+  // optional part: every job builds one.
+  const id = r.id;
+  const source = r.source;
+  const name = r.has(nameProperty) ? r.stringFact(nameProperty) : unknown<string>(`${r.describe()} has no ${nameProperty}: CloudFormation generates one (logical id ${r.logicalId})`);
+  const commandName = commandOf(r, command);
+  const connections = jobConnections(r, connectionIdsByName);
+  const job: Writable<GlueJob> = kind !== 'job'
+    ? { kind, id, source, name, command: commandName, connections } as Writable<GlueJob>
+    : { id, source, name, command: commandName, connections } as Writable<GlueJob>;
+  if (workerType !== undefined) job.workerType = workerTypeOf(r, workerType);
+  if (r.has('NumberOfWorkers')) job.numberOfWorkers = r.numberFact('NumberOfWorkers');
+  if (capacityProperty) job.maxCapacity = r.numberFact(capacityProperty);
+  job.maxConcurrentRuns = maxConcurrentRuns.known ? maxConcurrentRuns.value : 1;
+  r.model.jobs.set(r.id, job);
 }
 
 /** The job kinds Glue runs (`Command.Name`, AWS Glue API JobCommand). */
@@ -315,12 +349,13 @@ export function readGlueDevEndpoint(r: ResourceReader): void {
   if (!r.has('SubnetId')) return;
   const name = r.has('EndpointName') ? r.stringFact('EndpointName') : unknown(`${r.describe()} has no EndpointName: CloudFormation generates one (logical id ${r.logicalId})`);
   const connectionId = `${r.id}#network`;
+  const subnetId = subnetIdOf(r, r.value('SubnetId'));
   r.model.connections.set(connectionId, {
     id: connectionId,
     source: r.source,
     name: name.known ? name : known(r.logicalId),
     connectionType: 'NETWORK',
-    ...subnetOf(r, r.value('SubnetId')),
+    ...(subnetId !== undefined ? { subnetId } : {}),
     securityGroupIds: idsOrPlaceholders(r, r.value('SecurityGroupIds'), 'SecurityGroupIds', placeholderGroup),
   });
   const workerType = r.value('WorkerType');

@@ -75,6 +75,7 @@ const SINGLE_REF_MARKER = /^\{\{ref:(.+):([^:}]*)\}\}$/;
 
 /** The ResourceRef when `text` is exactly one ref marker (e.g. `!Sub '${Subnet}'`). */
 export function parseSingleRefMarker(text: string): ResourceRef | undefined {
+  if (!text.startsWith('{{ref:')) return undefined; // most strings: no regex run
   const m = SINGLE_REF_MARKER.exec(text);
   if (!m || m[1].includes('}}')) return undefined;
   return resourceRef(m[1], m[2] === '' ? undefined : m[2]);
@@ -128,13 +129,16 @@ export class InputSet {
   private readonly evaluators = new Map<string, StackEvaluator>();
   private readonly resources = new Map<string, ResourceEntry>();
   /**
-   * Each resource's model id, by template, then logical id: one string per resource, shared by
-   * the model's keys and every reference to it, so lookups compare it by identity and hash it once.
+   * Each resource's entry, by template, then logical id. Its model id is one string per resource,
+   * shared by the model's keys and every reference to it, so lookups compare it by identity and
+   * hash it once.
    */
-  private readonly modelIds = new Map<TemplateInput, Map<string, string>>();
+  private readonly byLogicalId = new Map<TemplateInput, Map<string, ResourceEntry>>();
   /** Each template's resources (those that are objects), in template order. */
   private readonly entries = new Map<TemplateInput, ResourceEntry[]>();
   private exportIndex?: Map<string, ExportEntry>;
+  /** Whether any template has a nested stack resource (else no reference designates one). */
+  readonly hasNestedStacks: boolean = false;
   /** Fn::GetAZs' symbolic zones, by Region. */
   readonly zoneNames = new Map<string, readonly SymbolicZoneValue[]>();
   /** Nesting depth of evaluation across all stacks, to stop circular references. */
@@ -153,19 +157,24 @@ export class InputSet {
     for (const input of inputs) {
       this.evaluators.set(input.stackName, new StackEvaluator(input, this));
       const resources = input.template.Resources ?? {};
-      const ids = new Map<string, string>();
+      const ids = new Map<string, ResourceEntry>();
       const entries: ResourceEntry[] = [];
-      this.modelIds.set(input, ids);
+      this.byLogicalId.set(input, ids);
       this.entries.set(input, entries);
-      for (const logicalId of Object.keys(resources)) {
-        const resource = resources[logicalId];
+      // Keys and values in the same order, each resource without a lookup by key in a large object.
+      const logicalIds = Object.keys(resources);
+      const values: unknown[] = Object.values(resources);
+      for (let i = 0; i < logicalIds.length; i++) {
+        const resource = values[i];
         if (!isObject(resource)) continue;
+        const logicalId = logicalIds[i];
         const modelId = modelIdOf(input, logicalId);
-        ids.set(logicalId, modelId);
         const type = resource.Type;
         const entry: ResourceEntry = { input, logicalId, type: typeof type === 'string' ? type : safeString(type), resource, modelId };
+        ids.set(logicalId, entry);
         entries.push(entry);
         this.resources.set(modelId, entry);
+        if (entry.type === NESTED_STACK) this.hasNestedStacks = true;
       }
     }
   }
@@ -186,7 +195,15 @@ export class InputSet {
 
   /** `modelIdOf`, as the one string the set keeps for a resource of the templates. */
   modelId(input: TemplateInput, logicalId: string): string {
-    return this.modelIds.get(input)?.get(logicalId) ?? modelIdOf(input, logicalId);
+    return this.byLogicalId.get(input)?.get(logicalId)?.modelId ?? modelIdOf(input, logicalId);
+  }
+
+  /**
+   * The template's resource of that logical id, when it is an object: the one
+   * `isObject(ownValue(input.template.Resources, logicalId))` finds, with its model id.
+   */
+  entryOf(input: TemplateInput, logicalId: string): ResourceEntry | undefined {
+    return this.byLogicalId.get(input)?.get(logicalId);
   }
 
   /** Stops an evaluation that nests too deeply; else records how deep it went. */
@@ -225,10 +242,14 @@ export class InputSet {
           if (typeof name !== 'string') continue;
           // An output whose condition is false is not created: nothing is exported under its name.
           const exists = evaluator.outputExists(output);
+          if (exists === true) {
+            this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
+            continue;
+          }
+          // (The words only for an output that may not exist.)
           const where = `output ${outputName} of stack ${input.stackName}, which exports ${name},`;
           if (exists === false) this.exportIndex.set(name, { stackName: input.stackName, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
-          else if (exists !== true) this.exportIndex.set(name, { stackName: input.stackName, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
-          else this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
+          else this.exportIndex.set(name, { stackName: input.stackName, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
         }
       }
     }
@@ -348,7 +369,8 @@ export class StackEvaluator {
     if (name.startsWith('AWS::')) return this.pseudoParameter(name);
     const parameter = ownValue(this.input.template.Parameters, name);
     if (isObject(parameter)) return this.parameter(name, parameter);
-    if (isObject(ownValue(this.input.template.Resources, name))) return resourceRef(this.all.modelId(this.input, name));
+    const entry = this.all.entryOf(this.input, name); // (a resource of the template that is an object)
+    if (entry) return resourceRef(entry.modelId);
     return unresolved(`stack ${this.stack}: Ref to ${name}, which is neither a resource nor a parameter of the template`);
   }
 

@@ -114,7 +114,7 @@ export class ResourceReader {
     const ref = asRef(value);
     if (ref) {
       // A nested stack is not the resource its outputs name: never a subnet or a group.
-      if (this.context.inputs.resource(ref.modelId)?.type === NESTED_STACK) {
+      if (this.context.inputs.hasNestedStacks && this.context.inputs.resource(ref.modelId)?.type === NESTED_STACK) {
         return unknown(`${this.describe()}: ${property} refers to nested stack ${ref.modelId} itself, not to a resource id (Fn::GetAtt ${ref.modelId.split('/').pop()}.Outputs.Name gives an output of it)`);
       }
       return known(ref.modelId);
@@ -193,10 +193,13 @@ export class ResourceReader {
     if (typeof value === 'string') {
       // Built from a value known only at deploy time (`!Sub '${Env}-load'` without Env): unknown,
       // never a name with a marker in it.
-      const marker = /\{\{unknown:(.*?)\}\}/.exec(value);
-      if (marker) return unknown(marker[1]);
-      const reference = /\{\{ref:([^}]*?):[^:}]*\}\}/.exec(value);
-      if (reference) return unknown(`${this.describe()}: ${property} is built from ${reference[1]}, known only at deploy time`);
+      // (Both markers start with `{{`: most strings have none.)
+      if (value.includes('{{')) {
+        const marker = /\{\{unknown:(.*?)\}\}/.exec(value);
+        if (marker) return unknown(marker[1]);
+        const reference = /\{\{ref:([^}]*?):[^:}]*\}\}/.exec(value);
+        if (reference) return unknown(`${this.describe()}: ${property} is built from ${reference[1]}, known only at deploy time`);
+      }
       return known(value);
     }
     if (typeof value === 'number') return known(String(value));

@@ -124,10 +124,13 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
     for (const { entry, evaluator, read } of entries) {
       const { input, logicalId, resource } = entry;
       // A resource whose Condition is false does not exist; an undecided one is read as uncertain.
-      asInputError(input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`, () => {
+      // (As `asInputError` does, without a closure and the place's words for every resource.)
+      try {
         const reader = new ResourceReader(context, input, logicalId, resource, { modelId: entry.modelId, evaluator });
         if (reader.exists() !== false) read(reader, connectionIdsByName);
-      });
+      } catch (e) {
+        throw asInputErrorOf(e, input.file ?? input.stackName, `Resources.${logicalId} (stack ${input.stackName})`);
+      }
     }
   }
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
@@ -173,10 +176,15 @@ function asInputError(file: string | undefined, place: string, step: () => void)
   try {
     step();
   } catch (e) {
-    if (e instanceof TemplateError) throw new InputError(file ?? e.file ?? 'the templates', `${place}: ${e.message}`);
-    if (isStackOverflow(e)) throw new InputError(file ?? 'the templates', `${place}: a value nests too deeply to evaluate`);
-    throw e;
+    throw asInputErrorOf(e, file, place);
   }
+}
+
+/** What `asInputError` throws for an error `e` of a step at `place`: an InputError, or `e` itself. */
+function asInputErrorOf(e: unknown, file: string | undefined, place: string): unknown {
+  if (e instanceof TemplateError) return new InputError(file ?? e.file ?? 'the templates', `${place}: ${e.message}`);
+  if (isStackOverflow(e)) return new InputError(file ?? 'the templates', `${place}: a value nests too deeply to evaluate`);
+  return e;
 }
 
 function connectionsByName(model: NetworkModel): Map<string, string> {

@@ -65,8 +65,16 @@ function includesOf(template: any): { where: string; name: string }[] {
   const nameOf = (t: unknown) => (isObject(t) && typeof t.Name === 'string' ? t.Name : 'a macro');
   const resources = isObject(template?.Resources) ? template.Resources : {};
   if ('Fn::Transform' in resources) found.push({ where: 'Resources', name: nameOf(resources['Fn::Transform']) });
-  for (const [logicalId, resource] of Object.entries<any>(resources)) {
-    if (isObject(resource?.Properties) && 'Fn::Transform' in resource.Properties) found.push({ where: logicalId, name: nameOf(resource.Properties['Fn::Transform']) });
+  // Every resource of every template is looked at: its value, without a lookup by key in a large
+  // object (the keys, in the same order, only for a resource that includes one).
+  const values: any[] = Object.values(resources);
+  let logicalIds: string[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const resource = values[i];
+    if (isObject(resource?.Properties) && 'Fn::Transform' in resource.Properties) {
+      logicalIds ??= Object.keys(resources);
+      found.push({ where: logicalIds[i], name: nameOf(resource.Properties['Fn::Transform']) });
+    }
   }
   return found;
 }

@@ -73,7 +73,11 @@ function job(j: JobPlan) {
 }
 
 export function allFindings(plan: Plan): Finding[] {
-  return [...plan.jobs.flatMap((j) => j.findings), ...plan.findings];
+  // A loop rather than flatMap and spreads: thousands of findings, copied once.
+  const all: Finding[] = [];
+  for (const j of plan.jobs) for (const f of j.findings) all.push(f);
+  for (const f of plan.findings) all.push(f);
+  return all;
 }
 
 export function toJson(plan: Plan): JsonPlan {
@@ -97,33 +101,65 @@ function summary(plan: Plan): JsonPlan['summary'] {
 }
 
 /**
- * Writes exactly `JSON.stringify(toJson(plan))`, one job at a time, through `write`: a large
- * app's plan (tens of megabytes) is then never one string, nor one object tree, in memory.
+ * Writes exactly `JSON.stringify(toJson(plan))` through `write`, in pieces of at most one job: a
+ * large app's plan (tens of megabytes) is then never one string, nor one object tree, in memory.
+ * The long texts the plan repeats (a path's hops) are written as they are, each its own piece,
+ * rather than copied into a job's text first.
  */
 export function writeJson(plan: Plan, write: (chunk: string) => void): void {
-  const texts = new PlanJson();
-  write(`{"version":1,"azDown":${JSON.stringify(plan.azDown)},"jobs":[`);
-  plan.jobs.forEach((j, i) => write(`${i ? ',' : ''}${texts.job(j)}`));
-  write(`],"findings":${JSON.stringify(plan.findings.map(finding))},"summary":${JSON.stringify(summary(plan))}}`);
+  const out = new JsonOut(write);
+  const texts = new PlanJson(out);
+  out.text(`{"version":1,"azDown":${JSON.stringify(plan.azDown)},"jobs":[`);
+  plan.jobs.forEach((j, i) => {
+    if (i) out.text(',');
+    texts.job(j);
+    out.flush();
+  });
+  out.text(`],"findings":${JSON.stringify(plan.findings.map(finding))},"summary":${JSON.stringify(summary(plan))}}`);
+  out.flush();
 }
 
-/** The members of an object's JSON text, without the braces ('' for none). */
-function members(value: object): string {
-  return JSON.stringify(value).slice(1, -1);
+/**
+ * A JSON text's pieces, in order, to `write`: small pieces are gathered into one, a long one
+ * (a shared text, already whole) is written on its own, so it is not copied into another.
+ */
+class JsonOut {
+  private pending = '';
+
+  constructor(private readonly write: (chunk: string) => void) {}
+
+  /** A piece, gathered with the small pieces around it. */
+  public text(piece: string): void {
+    this.pending += piece;
+  }
+
+  /** A piece written on its own when it is long. */
+  public shared(piece: string): void {
+    if (piece.length < LONG_PIECE) {
+      this.pending += piece;
+      return;
+    }
+    this.flush();
+    this.write(piece);
+  }
+
+  public flush(): void {
+    if (this.pending === '') return;
+    this.write(this.pending);
+    this.pending = '';
+  }
 }
 
-/** An object's JSON text from its members' texts, in order, leaving out the empty ones. */
-function object(...parts: string[]): string {
-  let text = '';
-  for (const part of parts) if (part !== '') text += text === '' ? part : `,${part}`;
-  return `{${text}}`;
-}
+/** The length from which a shared text is its own piece rather than copied into the pieces around it. */
+const LONG_PIECE = 1024;
 
-/** An array's JSON text from its items' texts. */
-function array<T>(items: readonly T[], text: (item: T) => string): string {
-  let out = '';
-  for (let i = 0; i < items.length; i++) out += i ? `,${text(items[i])}` : text(items[i]);
-  return `[${out}]`;
+/**
+ * `,"key":value`: an object's member as `JSON.stringify` writes it, after a comma, or '' where
+ * it leaves the member out (an undefined value). `key` needs no escaping.
+ */
+function member(key: string, value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? '' : `,"${key}":${text}`;
 }
 
 /**
@@ -138,54 +174,82 @@ class PlanJson {
   private readonly connectionTexts = new Map<object, string>();
   private readonly pathTexts = new Map<object, string>();
 
-  /** Exactly `JSON.stringify(job(j))`. */
-  public job(j: JobPlan): string {
-    const head = members({ kind: j.kind ?? 'job', stack: j.source.stack, logicalId: j.source.logicalId, constructPath: j.source.constructPath ?? null, name: j.name });
-    return object(head,
-      `"selectedConnection":${this.connection(j.selectedConnection)}`,
-      `"candidates":${array(j.candidates, (c) => object(`"connection":${this.connection(c.connection)}`, members({ status: c.status, reasons: c.reasons })))}`,
-      `"dataStores":${array(j.dataStores, (s) => this.dataStore(s))}`,
-      `"failover":${array(j.failover, (f) => object(
-        members({ azDown: f.azDown }),
-        `"selectedConnection":${this.connection(f.selectedConnection)}`,
-        members({ allReachable: f.allReachable }),
-        `"dataStores":${array(f.dataStores, (s) => this.storeVerdict(s))}`))}`,
-      `"findings":${JSON.stringify(j.findings.map(finding))}`);
+  constructor(private readonly out: JsonOut) {}
+
+  /** Writes exactly `JSON.stringify(job(j))`. */
+  public job(j: JobPlan): void {
+    const out = this.out;
+    // Each member after a comma: the object's first loses it (`kind` is never left out).
+    const head = `${member('kind', j.kind ?? 'job')}${member('stack', j.source.stack)}${member('logicalId', j.source.logicalId)}`
+      + `${member('constructPath', j.source.constructPath ?? null)}${member('name', j.name)}`;
+    out.text(`{${head.slice(1)},"selectedConnection":`);
+    out.shared(this.connection(j.selectedConnection));
+    out.text(',"candidates":[');
+    j.candidates.forEach((c, i) => {
+      out.text(i ? ',{"connection":' : '{"connection":');
+      out.shared(this.connection(c.connection));
+      out.text(`${member('status', c.status)}${member('reasons', c.reasons)}}`);
+    });
+    out.text('],"dataStores":[');
+    j.dataStores.forEach((s, i) => {
+      if (i) out.text(',');
+      this.dataStore(s);
+    });
+    out.text('],"failover":[');
+    j.failover.forEach((f, i) => {
+      // `azDown` may be left out: the object then opens with the next member, without a comma.
+      const azDown = member('azDown', f.azDown);
+      out.text(`${i ? ',' : ''}{${azDown === '' ? '' : `${azDown.slice(1)},`}"selectedConnection":`);
+      out.shared(this.connection(f.selectedConnection));
+      out.text(`${member('allReachable', f.allReachable)},"dataStores":[`);
+      f.dataStores.forEach((s, k) => {
+        out.text(k ? ',{"connection":' : '{"connection":');
+        out.shared(this.connection(s.connection));
+        out.text(`${member('verdict', s.verdict)}}`);
+      });
+      out.text(']}');
+    });
+    out.text(`],"findings":${JSON.stringify(j.findings.map(finding))}}`);
   }
 
   /** Exactly `JSON.stringify(connection(c))`. */
-  public connection(c: ConnectionSummary | null): string {
+  private connection(c: ConnectionSummary | null): string {
     if (!c) return 'null';
     let text = this.connectionTexts.get(c);
     if (text === undefined) this.connectionTexts.set(c, text = JSON.stringify(connection(c)));
     return text;
   }
 
-  /** Exactly `JSON.stringify(dataStore(s))`. */
-  public dataStore(s: DataStorePlan): string {
+  /** Writes exactly `JSON.stringify(dataStore(s))`. */
+  private dataStore(s: DataStorePlan): void {
+    const out = this.out;
     const worstPath = s.paths.find((p) => p.verdict === 'UNREACHABLE') ?? s.paths.find((p) => p.verdict === 'UNKNOWN') ?? s.paths[0];
-    return object(
-      `"connection":${this.connection(s.connection)}`,
-      members({ verdict: s.verdict, port: s.port ?? null, locatedBy: s.locatedBy, store: s.storeSource ? { stack: s.storeSource.stack, logicalId: s.storeSource.logicalId } : null }),
-      `"hops":${worstPath ? this.hops(worstPath.hops) : '[]'}`,
-      `"explanations":${JSON.stringify(s.explanations.map((e) => ({ code: e.code, component: e.component, message: e.message, fix: e.fix, unknown: !!e.unknown })))}`,
-      `"paths":${array(s.paths, (p) => this.path(p))}`,
-      s.assumptions === undefined ? '' : `"assumptions":${JSON.stringify(s.assumptions)}`);
+    out.text('{"connection":');
+    out.shared(this.connection(s.connection));
+    const store = s.storeSource ? { stack: s.storeSource.stack, logicalId: s.storeSource.logicalId } : null;
+    out.text(`${member('verdict', s.verdict)}${member('port', s.port ?? null)}${member('locatedBy', s.locatedBy)}${member('store', store)},"hops":`);
+    out.shared(worstPath ? this.hops(worstPath.hops) : '[]');
+    out.text(',"explanations":[');
+    s.explanations.forEach((e, i) => {
+      if (i) out.text(',');
+      out.text(JSON.stringify({ code: e.code, component: e.component, message: e.message, fix: e.fix, unknown: !!e.unknown }));
+    });
+    out.text('],"paths":[');
+    s.paths.forEach((p, i) => {
+      if (i) out.text(',');
+      out.shared(this.path(p));
+    });
+    out.text(`]${member('assumptions', s.assumptions)}}`);
   }
 
-  /** A store as a what-if lists it: exactly `JSON.stringify({ connection: connection(s.connection), verdict: s.verdict })`. */
-  private storeVerdict(s: DataStorePlan): string {
-    return object(`"connection":${this.connection(s.connection)}`, members({ verdict: s.verdict }));
-  }
-
+  /** Exactly `JSON.stringify` of what `dataStore` makes of the path. */
   private path(p: DataStorePlan['paths'][number]): string {
     let text = this.pathTexts.get(p);
     if (text === undefined) {
-      this.pathTexts.set(p, text = object(
-        members({ sourceSubnet: p.sourceSubnet, destinationSubnet: p.destinationSubnet, verdict: p.verdict }),
-        `"hops":${this.hops(p.hops)}`,
+      const members = `${member('sourceSubnet', p.sourceSubnet)}${member('destinationSubnet', p.destinationSubnet)}${member('verdict', p.verdict)},"hops":${this.hops(p.hops)}`
         // What a publicly accessible store's name resolves to, so the path is read as private or public.
-        p.nameResolution ? `"nameResolution":${JSON.stringify(p.nameResolution)}` : ''));
+        + (p.nameResolution ? `,"nameResolution":${JSON.stringify(p.nameResolution)}` : '');
+      this.pathTexts.set(p, text = `{${members.slice(1)}}`);
     }
     return text;
   }

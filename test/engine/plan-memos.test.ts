@@ -6,7 +6,8 @@
  * model planned after another (same ids, other settings) gets its own.
  */
 import { model, NaclEntrySpec, sgRule } from './builders';
-import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
+import { buildPlan, DataStorePlan, Explanation, PathTrace, Plan } from '../../src/engine';
+import { dedupeExplanations, explanationTexts } from '../../src/engine/planner';
 import { RULES } from '../../src/engine/rules';
 import { PROTOCOL_ALL } from '../../src/model';
 
@@ -44,6 +45,17 @@ describe("the store's ingress check, shared by paths that ask the same question"
     expect(verdictOf(plan, 'job-bad')).toBe('UNREACHABLE');
     expect(storesOf(plan, 'job-bad')[0].explanations.map((e) => e.code)).toContain('ENI_SG_RULES_MISMATCH');
     expect(verdictOf(plan, 'job-good2')).toBe('REACHABLE');
+  });
+
+  test('two jobs whose groups differ by one more group (one list the start of the other): each gets its own answer', () => {
+    const m = oneVpc({ dbIngress: [sgRule({ group: 'sgBad', from: 5432 })] });
+    storeJob(m, 'both', 'gA', ['sgGood', 'sgBad']);
+    storeJob(m, 'first', 'gA', ['sgGood']);
+    storeJob(m, 'both2', 'gA', ['sgGood', 'sgBad']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(verdictOf(plan, 'job-both')).toBe('REACHABLE');
+    expect(verdictOf(plan, 'job-first')).toBe('UNREACHABLE');
+    expect(verdictOf(plan, 'job-both2')).toBe('REACHABLE');
   });
 
   test('two stores that differ only in their port: each gets its own answer', () => {
@@ -309,6 +321,45 @@ describe("a job's ENIs per run, counted once per job", () => {
   test('two jobs that differ only in their workers: each counted on its own', () => {
     expect(tooSmall(buildPlan(small(2, 20), { failover: false }))).toEqual(['etl2']);
   });
+
+  test('four jobs of one connection, two demands taking turns: each judged on its own demand', () => {
+    const m = model().vpc('v', '10.1.0.0/16').subnet('tiny', 'v', '10.1.1.0/28', 'us-east-1a').sg('sg', 'v')
+      .connection('net', 'tiny', ['sg'], { type: 'NETWORK' })
+      .job('etl1', ['net'], { workers: 2 }).job('etl2', ['net'], { workers: 20 })
+      .job('etl3', ['net'], { workers: 2 }).job('etl4', ['net'], { workers: 20 });
+    expect(tooSmall(buildPlan(m.model, { failover: false }))).toEqual(['etl2', 'etl4']);
+  });
+});
+
+describe('a connection listed after the selected one, shared by the selections that pass it over', () => {
+  test('listed after two different connections by three jobs: each candidate names the connection its job selects', () => {
+    const m = model().vpc('v', '10.1.0.0/16').subnet('g', 'v', '10.1.1.0/24', 'us-east-1a').sg('sg', 'v')
+      .connection('c1', 'g', ['sg'], { type: 'NETWORK' }).connection('c2', 'g', ['sg'], { type: 'NETWORK' })
+      .connection('late', 'g', ['sg'], { type: 'NETWORK' })
+      .job('a', ['c1', 'late']).job('b', ['c2', 'late']).job('c', ['c1', 'late']);
+    const plan = buildPlan(m.model, { failover: false });
+    const passed = (id: string) => plan.jobs.find((j) => j.id === id)!.candidates[1].reasons[0].message;
+    expect(passed('a')).toMatch(/\(c1\)/);
+    expect(passed('b')).toMatch(/\(c2\)/);
+    expect(passed('c')).toMatch(/\(c1\)/);
+  });
+});
+
+describe("a store finding's texts, from its explanations in one pass", () => {
+  const e = (code: string, message: string, fix: string, unknown?: boolean): Explanation => ({ code, component: code, message, fix, ...unknown ? { unknown } : {} });
+  const explanations = [
+    e('A', 'a1', 'fix A'), e('U', 'u1', 'fix U', true), e('B', 'b1', 'fix B'), e('A', 'a1', 'fix A'),
+    e('U', 'u1', 'fix U2', true), e('C', '', 'fix B'), e('V', 'v1', 'fix U', true),
+  ];
+  test('the blocking ones: codes once, every message, fixes once, in order', () => {
+    expect(explanationTexts(explanations, false)).toEqual({ codes: 'A, B, C', messages: 'a1 b1 a1 ', fixes: 'fix A fix B' });
+  });
+  test('the unknown ones: codes once, messages once, fixes once, in order', () => {
+    expect(explanationTexts(explanations, true)).toEqual({ codes: 'U, V', messages: 'u1 v1', fixes: 'fix U fix U2' });
+  });
+  test('none: empty texts', () => {
+    expect(explanationTexts([e('U', 'u', 'f', true)], false)).toEqual({ codes: '', messages: '', fixes: '' });
+  });
 });
 
 describe("a connection's suitability, shared by jobs whose ENIs per run are counted alike", () => {
@@ -365,5 +416,28 @@ describe('what a check reads of a list of groups, once per model and list', () =
     const plan = buildPlan(missing, { failover: false });
     expect(verdictOf(plan, 'job-a')).toBe('UNKNOWN');
     expect(storesOf(plan, 'job-a')[0].explanations.map((e) => e.message).join(' ')).toContain('security group sgGood is not described');
+  });
+});
+
+describe("a store's explanations, each once by code and component, blocking ones first", () => {
+  const e = (code: string, component: string, unknown?: boolean): Explanation => ({ code, component, message: `${code} ${component}`, fix: 'f', ...unknown ? { unknown } : {} });
+  const path = (explanations: Explanation[]): PathTrace => ({ sourceSubnet: 'a', destinationSubnet: 'b', verdict: 'UNREACHABLE', hops: [], explanations });
+  /** What sorting the explanations of the paths by `unknown` after dropping repeats gave. */
+  const expected = (paths: PathTrace[]) => {
+    const seen = new Set<string>();
+    const once = paths.flatMap((p) => p.explanations).filter((x) => !seen.has(`${x.code}|${x.component}`) && seen.add(`${x.code}|${x.component}`));
+    return [...once.filter((x) => !x.unknown), ...once.filter((x) => x.unknown)];
+  };
+  test('a few (compared with the ones kept): repeats across paths and lists dropped, first kept', () => {
+    const a = e('X', '1');
+    const paths = [path([e('U', '1', true), a, e('X', '2')]), path([e('X', '1'), e('U', '1'), e('Y', '1', true), e('X', '2', true)])];
+    expect(dedupeExplanations(paths)).toEqual(expected(paths));
+    expect(dedupeExplanations(paths)[0]).toBe(a);
+    expect(dedupeExplanations(paths).map((x) => `${x.code}${x.component}`)).toEqual(['X1', 'X2', 'U1', 'Y1']);
+  });
+  test('many (indexed): the same', () => {
+    const paths = [0, 1, 2].map((i) => path(Array.from({ length: 12 }, (_, j) => e(`C${j % 5}`, `${(i + j) % 4}`, j % 3 === 0))));
+    expect(dedupeExplanations(paths)).toEqual(expected(paths));
+    expect(dedupeExplanations(paths).length).toBeLessThan(36);
   });
 });

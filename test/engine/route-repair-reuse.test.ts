@@ -5,7 +5,8 @@
  * every planned peering, and a refusal beside a route it did not add decided again.
  */
 import { model } from './builders';
-import { PathTrace } from '../../src/engine/plan';
+import { buildPlan } from '../../src/engine';
+import { DataStorePlan, PathTrace } from '../../src/engine/plan';
 import { PEERINGS_PER_VPC_QUOTA, RouteOutcome, routeFixText, RouteRepair } from '../../src/engine/route-repair';
 import { Topology } from '../../src/engine/topology';
 import { NetworkModel, SourceRef } from '../../src/model';
@@ -149,5 +150,31 @@ describe('the route fix text of the same outcomes', () => {
     expect(routeFixText(topo, [toC, toB])).toBe(`${one(toC)} ${one(toB)}`);
     expect(routeFixText(topo, [toB, undefined, toB])).toBe(one(toB));
     expect(routeFixText(topo, [undefined])).toBe('');
+  });
+});
+
+describe("a what-if that keeps the job's selection leaves the job's own stores as they are", () => {
+  test("its route fix, decided again after a later route, is the what-if's: the job's store still says the first", () => {
+    // c1's store in vpcB: the store side is refused (a VPN route to vpcA's range) beside a Glue
+    // side route auto-peer does not add; c2's store in vpcD (inside vpcB's range) is peered and
+    // routed in subA-rt. With us-east-1b down Glue still selects c1, and the Glue side of A-B is
+    // now refused too (it would overlap the A-D route).
+    const m = threeVpcs()
+      .subnet('subA2', 'vpcA', '10.1.2.0/24', 'us-east-1b')
+      .route('subB-rt', '10.1.0.0/16', 'vpn-gateway', 'vgw-1')
+      .vpc('vpcD', '10.2.1.0/25').subnet('subD', 'vpcD', '10.2.1.0/25', 'us-east-1a')
+      .sg('sgA', 'vpcA').sg('sgB', 'vpcB').sg('sgD', 'vpcD')
+      .connection('c1', 'subA', ['sgA'], { url: 'jdbc:mysql://db1.example:3306/app' }).declareStore('c1', { subnets: ['subB'], groups: ['sgB'], port: 3306 })
+      .connection('c2', 'subA', ['sgA'], { url: 'jdbc:mysql://db2.example:3306/app' }).declareStore('c2', { subnets: ['subD'], groups: ['sgD'], port: 3306 })
+      .connection('c3', 'subA2', ['sgA'], { type: 'NETWORK' })
+      .job('etl', ['c1', 'c2', 'c3']);
+    const plan = buildPlan(m.model);
+    const job = plan.jobs[0];
+    const kept = job.failover.find((f) => f.azDown === 'us-east-1b')!;
+    expect(kept.selectedConnection?.id).toBe('c1');
+    const fixes = (stores: DataStorePlan[]) => stores[0].explanations.map((e) => e.fix).join(' ');
+    expect(fixes(kept.dataStores)).toMatch(/auto-peer already routes 10\.2\.1\.0\/25 in route table subA-rt/);
+    expect(fixes(job.dataStores)).toMatch(/subB-rt routes 10\.1\.0\.0\/16 to vgw-1/);
+    expect(fixes(job.dataStores)).not.toMatch(/auto-peer already routes/);
   });
 });

@@ -212,6 +212,15 @@ describe('the NAT gateway\'s subnet on the way to Secrets Manager and S3', () =>
     expect(warnings).toMatch(/whether NAT gateway nat1's subnet pub reaches the internet is unknown/);
   });
 
+  test('S3 through the NAT judged once per subnet: the connections of s1 (no gateway endpoint) reported, not net2 in s2 (endpoint) of the same VPC', () => {
+    const m = viaNat([{ rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, open(true), open(false)], { secret: false })
+      .route('s2-rt', '0.0.0.0/0', 'nat-gateway', 'nat1').job('b', ['net2']).job('c', ['db']);
+    const endpoint = m.model.gatewayEndpoints.get('v-s3')!;
+    m.model.gatewayEndpoints.set('v-s3', { ...endpoint, routeTableIds: endpoint.routeTableIds.filter((t) => t !== 's1-rt') });
+    const plan = buildPlan(m.model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-S3-ACL').map((f) => f.source.logicalId)).toEqual(['net1', 'db']);
+  });
+
   test('S3 through a gateway endpoint: the NAT subnet\'s ACL does not matter for S3', () => {
     const plan = buildPlan(viaNat([{ rule: 100, egress: true, allow: false, cidr: '0.0.0.0/0', from: 443 }, open(true), open(false)], { secret: false }).model, { failover: false });
     expect(findings(plan, 'GNP-CONNECTION-S3-ACL')).toEqual([]);

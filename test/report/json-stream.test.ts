@@ -2,10 +2,15 @@ import { multiJobPlan, seedPlan } from './report-fixtures';
 import { DataStorePlan, JobPlan, Plan } from '../../src/engine';
 import { toJson, writeJson } from '../../src/report';
 
-function streamed(plan: Plan): { text: string; chunks: number } {
+function streamed(plan: Plan): { text: string; chunks: string[] } {
   const chunks: string[] = [];
   writeJson(plan, (chunk) => chunks.push(chunk));
-  return { text: chunks.join(''), chunks: chunks.length };
+  return { text: chunks.join(''), chunks };
+}
+
+/** How many jobs' candidate lists a chunk holds (only a job's object has one). */
+function jobHeads(chunk: string): number {
+  return chunk.split('"candidates":[').length - 1;
 }
 
 describe('writeJson: the JSON plan a job at a time', () => {
@@ -16,8 +21,35 @@ describe('writeJson: the JSON plan a job at a time', () => {
   ])('%s: exactly JSON.stringify(toJson(plan))', (_, plan) => {
     const { text, chunks } = streamed(plan);
     expect(text).toBe(JSON.stringify(toJson(plan)));
-    // One chunk per job between the head and the tail: never the whole plan at once.
-    expect(chunks).toBe(plan.jobs.length + 2);
+    // Never the whole plan at once: no chunk holds more than one job's text.
+    expect(chunks.length).toBeGreaterThan(plan.jobs.length);
+    expect(Math.max(...chunks.map(jobHeads))).toBe(1);
+  });
+
+  test('a path\'s long hops text is its own chunk, and the text around it stays exact', () => {
+    const seed = seedPlan(false);
+    const [job, ...rest] = seed.jobs;
+    const [store, ...others] = job.dataStores;
+    // A path of many hops, as a long trace across VPCs has.
+    const path = { ...store.paths[0], hops: Array.from({ length: 20 }, () => store.paths[0].hops).flat() };
+    const plan: Plan = { ...seed, jobs: [{ ...job, dataStores: [{ ...store, paths: [path, ...store.paths.slice(1)] }, ...others] }, ...rest] };
+    const hops = JSON.stringify(path.hops);
+    expect(hops.length).toBeGreaterThanOrEqual(1024);
+    const { text, chunks } = streamed(plan);
+    expect(chunks).toContain(hops);
+    expect(text).toBe(JSON.stringify(toJson(plan)));
+  });
+
+  test('members JSON.stringify leaves out (undefined values) are left out, commas and all', () => {
+    const seed = seedPlan(false);
+    const [job, ...rest] = seed.jobs;
+    const [store, ...others] = job.dataStores;
+    const bare = { ...store, locatedBy: undefined, assumptions: undefined } as unknown as DataStorePlan;
+    const failover = [{ azDown: undefined, selectedConnection: null, candidates: [], dataStores: [bare], allReachable: undefined }] as unknown as JobPlan['failover'];
+    const plan: Plan = { ...seed, jobs: [{ ...job, dataStores: [bare, ...others], failover }, ...rest] };
+    const { text } = streamed(plan);
+    expect(text).toBe(JSON.stringify(toJson(plan)));
+    expect(text).toContain('"failover":[{"selectedConnection":null,"dataStores":[');
   });
 
   test('a plan without jobs', () => {

@@ -224,6 +224,8 @@ interface LocatedFinding {
 class ResourceLocator {
   private readonly templatesByFile = new Map<string, ReadTemplate>();
   private readonly jobSources = new Map<string, SourceRef>();
+  /** The template of each file a finding names, as the finding names it. */
+  private readonly templatesBySourceFile = new Map<string, ReadTemplate | undefined>();
 
   constructor(plan: Plan, templates: ReadTemplate[]) {
     for (const template of templates) this.templatesByFile.set(resolve(template.path), template);
@@ -246,7 +248,13 @@ class ResourceLocator {
   }
 
   private templateOf(source: SourceRef): ReadTemplate | undefined {
-    return source.file !== undefined ? this.templatesByFile.get(resolve(source.file)) : undefined;
+    if (source.file === undefined) return undefined;
+    // Thousands of findings name a few files: each is resolved once.
+    let template = this.templatesBySourceFile.get(source.file);
+    if (template === undefined && !this.templatesBySourceFile.has(source.file)) {
+      this.templatesBySourceFile.set(source.file, template = this.templatesByFile.get(resolve(source.file)));
+    }
+    return template;
   }
 
   private templateResource(source: SourceRef, ruleId: string): PolicyViolatingResource | undefined {
