@@ -114,11 +114,16 @@ type S3AclOutcome = { outcome: Outcome; why: string; aclId: string };
 const s3AclMemos = new WeakMap<Topology, Map<Subnet, S3AclOutcome>>();
 
 function s3AclOnPathOnce(topo: Topology, subnet: Subnet, vpc: Vpc): S3AclOutcome {
-  let bySubnet = s3AclMemos.get(topo);
-  if (!bySubnet) s3AclMemos.set(topo, bySubnet = new Map());
-  let outcome = bySubnet.get(subnet);
-  if (!outcome) bySubnet.set(subnet, outcome = s3AclOnPath(topo, subnet, vpc));
-  return outcome;
+  return perSubnetOnce(s3AclMemos, topo, subnet, () => s3AclOnPath(topo, subnet, vpc));
+}
+
+/** What `compute` says of `subnet` (whose VPC it reads is the subnet's), once per topology and subnet. */
+function perSubnetOnce<T>(memos: WeakMap<Topology, Map<Subnet, T>>, topo: Topology, subnet: Subnet, compute: () => T): T {
+  let bySubnet = memos.get(topo);
+  if (!bySubnet) memos.set(topo, bySubnet = new Map());
+  let value = bySubnet.get(subnet);
+  if (value === undefined) bySubnet.set(subnet, value = compute());
+  return value;
 }
 
 /**
@@ -216,11 +221,7 @@ function natTargets(choices: ReturnType<typeof publicRouteChoices>): string[] {
 const s3ViaNatMemos = new WeakMap<Topology, Map<Subnet, ServicePath>>();
 
 function s3ViaNatOnce(topo: Topology, subnet: Subnet, vpc: Vpc): ServicePath {
-  let bySubnet = s3ViaNatMemos.get(topo);
-  if (!bySubnet) s3ViaNatMemos.set(topo, bySubnet = new Map());
-  let path = bySubnet.get(subnet);
-  if (!path) bySubnet.set(subnet, path = s3ViaNat(topo, subnet, vpc));
-  return path;
+  return perSubnetOnce(s3ViaNatMemos, topo, subnet, () => s3ViaNat(topo, subnet, vpc));
 }
 
 /**
