@@ -189,6 +189,9 @@ function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Re
   for (const id of connection.securityGroupIds) {
     const group = topo.securityGroup(id);
     if (!group) continue; // (A group the inputs do not describe: its rules are unknown, so are the paths.)
+    const associations = group.vpcAssociations ?? [];
+    // Associated with the subnet's VPC for certain: accepted there, whichever VPC it belongs to.
+    if (associations.some((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id)) continue;
     if (!group.vpcId.known) {
       // Its VPC may be the subnet's or another, associated or not: never a pass.
       reasons.push({ code: 'SG_OTHER_VPC_UNKNOWN', message: `the VPC of security group ${id} is unknown (${group.vpcId.reason}), so whether EC2 accepts it on ENIs in ${vpc.id} (the subnet's VPC) is unknown`, unknown: true });
@@ -201,9 +204,6 @@ function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Re
       reasons.push({ code: 'SG_OTHER_VPC_UNKNOWN', message: `security group ${id} belongs to ${group.vpcId.value}, which the inputs do not describe, so whether it is ${vpc.id} (the subnet's VPC) or another VPC, and whether EC2 accepts the group on ENIs there, is unknown`, unknown: true });
       continue;
     }
-    const associations = group.vpcAssociations ?? [];
-    const associated = associations.find((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id);
-    if (associated) continue;
     const maybe = associations.find((a) => !a.vpcId.known || (a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id));
     if (maybe) {
       const why = !maybe.vpcId.known ? `association ${maybe.source.stack}/${maybe.source.logicalId} names a VPC the inputs cannot resolve (${maybe.vpcId.reason})` : maybe.uncertain;

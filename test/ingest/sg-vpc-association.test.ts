@@ -86,9 +86,9 @@ describe('AWS::EC2::SecurityGroupVpcAssociation', () => {
  * UNKNOWN (GNP-CONNECTION-SG-VPC-UNKNOWN), never a pass. Found by `npm run fuzz` (unresolved-values).
  */
 describe("a connection's security group whose VpcId is not resolved", () => {
-  const withStore = (groupVpc: unknown) => {
+  const withStore = (groupVpc: unknown, associatedWithA = false) => {
     const model = modelOf({
-      ...resources(undefined),
+      ...resources(associatedWithA ? { GroupId: getAtt('SharedSg', 'GroupId'), VpcId: ref('VpcA') } : undefined),
       SharedSg: securityGroup(groupVpc),
       Db: glueConnection('db', ref('SubA'), [getAtt('SharedSg', 'GroupId')], { JDBC_CONNECTION_URL: 'jdbc:mysql://10.1.1.10:3306/app' }),
       Job: glueJob([ref('Net'), ref('Db')]),
@@ -115,5 +115,15 @@ describe("a connection's security group whose VpcId is not resolved", () => {
     expect(f?.message).toMatch(why);
     expect(job.dataStores[0].verdict).toBe('UNKNOWN');
     expect(job.dataStores[0].explanations[0]).toMatchObject({ code: 'UNKNOWN_SECURITY_GROUP_VPC', unknown: true });
+  });
+
+  test.each([
+    ['a parameter with no value', { Ref: 'NotGiven' }],
+    ['a VPC id the inputs do not describe', 'vpc-0notdescribed'],
+  ])("%s, but associated for certain with the subnet's VPC: accepted there, no finding, the store REACHABLE", (_, groupVpc) => {
+    const { job, ruleIds } = withStore(groupVpc, true);
+    expect(ruleIds).not.toContain('GNP-CONNECTION-SG-VPC-UNKNOWN');
+    expect(ruleIds).not.toContain('GNP-CONNECTION-SG-OTHER-VPC');
+    expect(job.dataStores[0].verdict).toBe('REACHABLE');
   });
 });
