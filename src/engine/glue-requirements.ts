@@ -94,7 +94,13 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
   const selfEgress = selfRefEgress || !!cidrEgress;
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
   const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-  const egressEnough = allOpen || allTcpOut || (selfEgress && https);
+  // A rule whose destination is not resolved (a prefix list or CIDR from a parameter without
+  // value, an SSM parameter, an import) may be the rule that is missing: like an uncertain rule,
+  // it proves nothing, and there is no finding when it could complete what Glue needs.
+  const unresolved = egress.filter(({ rule }) => rule.peer.kind === 'unknown' && (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP));
+  const mayAllTcp = unresolved.some(({ rule }) => allTcp(rule));
+  const mayHttps = unresolved.some(({ rule }) => rule.ports.from <= 443 && rule.ports.to >= 443);
+  const egressEnough = allOpen || allTcpOut || mayAllTcp || (selfEgress && (https || mayHttps));
   if (!cidrInstead && !selfRefEgress && cidrEgress && egressEnough && !allOpen && !allTcpOut) {
     const rule = cidrEgress.rule;
     const group = described.find((g) => g.id === cidrEgress.group)!;
