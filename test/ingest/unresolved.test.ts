@@ -8,7 +8,7 @@
 import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import { anyResource, association, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
+import { anyResource, association, egress, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
 import { buildPlan, Verdict } from '../../src/engine';
 import { buildModel, TemplateInput } from '../../src/ingest';
 import { NetworkModel } from '../../src/model';
@@ -130,6 +130,24 @@ describe('an unresolvable value in what makes the path work is UNKNOWN, not UNRE
     ['the VPC of a secondary CIDR block', (r) => { r.Extra = anyResource('AWS::EC2::VPCCidrBlock', { VpcId: UNRESOLVED, CidrBlock: '10.3.0.0/16' }); }],
   ])('%s', (_what, change) => {
     expect(verdictOf(changed(change))).toBe('UNKNOWN');
+  });
+
+  test.each<[string, (db: Record<string, any>) => void]>([
+    ['resolve to nothing', (db) => { db.VPCSecurityGroups = [UNRESOLVED]; }],
+    ['are not given (the VPC\'s default group)', (db) => { delete db.VPCSecurityGroups; }],
+  ])("the store's security groups %s, and the Glue group sends the store's port only to the store's group", (_what, change) => {
+    const template = changed((r) => {
+      // Outbound restricted, as hardened apps write it: itself, HTTPS to S3, the database's group.
+      r.GlueSg.Properties.SecurityGroupEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: 'pl-63a5400a' }];
+      r.GlueSelfOut = egress(getAtt('GlueSg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, DestinationSecurityGroupId: getAtt('GlueSg', 'GroupId') });
+      r.GlueToDb = egress(getAtt('GlueSg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: getAtt('DbSg', 'GroupId') });
+    });
+    expect(verdictOf(template)).toBe('REACHABLE');
+    change(template.Resources.Db.Properties);
+    // The store may wear the group the rule names: not UNREACHABLE.
+    const { verdict, messages } = planOf(template);
+    expect(verdict).toBe('UNKNOWN');
+    expect(messages.join('\n')).toMatch(/allow TCP 5432 to 10\.2\.1\.0\/24 only through rules that name security groups, and the store's groups are unknown/);
   });
 
   test('the value is named once in a GNP-INPUT-UNRESOLVED warning', () => {
