@@ -547,3 +547,37 @@ describe('a job whose kind or size cannot be resolved: what depends on it is UNK
     });
   });
 });
+
+describe("Secrets Manager's interface endpoint: one the templates do not fully resolve is UNKNOWN, never the error nor a pass", () => {
+  /** The peered app whose database connection reads its credentials from Secrets Manager, through an endpoint in VPC A. */
+  const withSecretsEndpoint = (change: (endpoint: Record<string, any>, template: any) => void = () => {}) => changed((r, template) => {
+    r.DbConn.Properties.ConnectionInput.ConnectionProperties.SECRET_ID = 'orders-db-credentials';
+    r.EndpointSg = securityGroup(ref('VpcA'), { SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.1.0.0/16' }] });
+    r.SecretsEndpoint = anyResource('AWS::EC2::VPCEndpoint', {
+      VpcId: ref('VpcA'), ServiceName: 'com.amazonaws.us-east-1.secretsmanager', VpcEndpointType: 'Interface', PrivateDnsEnabled: true,
+      SubnetIds: [ref('SubA')], SecurityGroupIds: [getAtt('EndpointSg', 'GroupId')],
+    });
+    change(r.SecretsEndpoint, template);
+  });
+  const secretsFindings = (template: any) => planOf(template).ruleIds.filter((id) => /SECRETS-PATH|SERVICE-PATH/.test(id));
+
+  test('the baseline: the endpoint serves the Glue subnet, no finding', () => {
+    expect(secretsFindings(withSecretsEndpoint())).toEqual([]);
+  });
+
+  test.each<[string, (endpoint: Record<string, any>, template: any) => void]>([
+    ['its VpcId is unresolved', (e) => { e.Properties.VpcId = UNRESOLVED; }],
+    ['its VpcId is imported from a stack not read', (e) => { e.Properties.VpcId = { 'Fn::ImportValue': 'network-VpcA' }; }],
+    ['its VpcEndpointType is unresolved', (e) => { e.Properties.VpcEndpointType = UNRESOLVED; }],
+    ['its Condition cannot be decided', (e, template) => { template.Conditions = { Shared: { 'Fn::Equals': [UNRESOLVED, 'yes'] } }; e.Condition = 'Shared'; }],
+  ])('%s: GNP-CONNECTION-SERVICE-PATH-UNKNOWN (a warning naming the endpoint)', (_what, change) => {
+    const template = withSecretsEndpoint(change);
+    expect(secretsFindings(template)).toEqual(['GNP-CONNECTION-SERVICE-PATH-UNKNOWN']);
+    expect(planOf(template).messages.join('\n')).toMatch(/App\/SecretsEndpoint may be an interface endpoint for Secrets Manager/);
+  });
+
+  test('an endpoint of unresolved VPC with private DNS off cannot be the path: still the error', () => {
+    const template = withSecretsEndpoint((e) => { e.Properties.VpcId = UNRESOLVED; e.Properties.PrivateDnsEnabled = false; });
+    expect(secretsFindings(template)).toEqual(['GNP-CONNECTION-NO-SECRETS-PATH']);
+  });
+});
