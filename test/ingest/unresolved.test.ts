@@ -581,3 +581,34 @@ describe("Secrets Manager's interface endpoint: one the templates do not fully r
     expect(secretsFindings(template)).toEqual(['GNP-CONNECTION-NO-SECRETS-PATH']);
   });
 });
+
+describe("the S3 path through the Glue subnet's network ACL: an entry that cannot be resolved is UNKNOWN, not GNP-CONNECTION-S3-ACL", () => {
+  /** The peered app with an ACL on the Glue subnet admitting all traffic both ways (as the default ACL does). */
+  const withGlueAcl = (change: (outbound: Record<string, any>) => void = () => {}) => changed((r) => {
+    r.NaclA = anyResource('AWS::EC2::NetworkAcl', { VpcId: ref('VpcA') });
+    r.NaclAAssoc = anyResource('AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: ref('SubA'), NetworkAclId: ref('NaclA') });
+    for (const [id, egressEntry] of [['NaclAIn', false], ['NaclAOut', true]] as const) {
+      r[id] = anyResource('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('NaclA'), RuleNumber: 100, Protocol: -1, RuleAction: 'allow', Egress: egressEntry, CidrBlock: '0.0.0.0/0' });
+    }
+    change(r.NaclAOut.Properties);
+  });
+  const s3Findings = (template: any) => planOf(template).ruleIds.filter((id) => /S3-ACL|SERVICE-PATH/.test(id));
+
+  test('the baseline: no finding', () => {
+    expect(s3Findings(withGlueAcl())).toEqual([]);
+  });
+
+  test.each<[string, (outbound: Record<string, any>) => void]>([
+    ['action', (e) => { e.RuleAction = UNRESOLVED; }],
+    ['protocol', (e) => { e.Protocol = UNRESOLVED; }],
+    ['rule number', (e) => { e.RuleNumber = UNRESOLVED; }],
+  ])('the outbound entry\'s %s unresolved: GNP-CONNECTION-SERVICE-PATH-UNKNOWN naming the entry', (_what, change) => {
+    const template = withGlueAcl(change);
+    expect(s3Findings(template)).toEqual(['GNP-CONNECTION-SERVICE-PATH-UNKNOWN']);
+    expect(planOf(template).messages.join('\n')).toMatch(/rule \d+ of App\/NaclA may match \(App\/NaclAOut/);
+  });
+
+  test('the baseline with the outbound entry denying: still the error', () => {
+    expect(s3Findings(withGlueAcl((e) => { e.RuleAction = 'deny'; }))).toEqual(['GNP-CONNECTION-S3-ACL']);
+  });
+});
