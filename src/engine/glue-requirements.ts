@@ -67,7 +67,10 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
   if (!described.length) return undefined;
   // A rule that may not exist as shown (`uncertain`) proves nothing, but may be the one needed:
   // then there is no finding (the reader reported the unresolved value).
-  const selfRef = described.some((g) => g.ingress.some((r) => (r.uncertain ? r.peer.kind === 'unknown' || r.peer.kind === 'security-group' : allTcp(r))
+  // Its protocol and ports still count (unresolved ones are read as the widest): a rule whose
+  // only doubt is its group (an imported GroupId, placed in every group) or its Condition, and
+  // that admits TCP 5432 from the Glue group, can never be the all-TCP self-reference.
+  const selfRef = described.some((g) => g.ingress.some((r) => allTcp(r)
     && (r.peer.kind === 'unknown' || (r.peer.kind === 'security-group' && r.peer.groupId === g.id))));
   const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
   const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
@@ -84,23 +87,26 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
       }
     }
   }
-  if (described.some((g) => g.egress.some((r) => r.uncertain))) {
-    return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, cidrInstead, selfRefUndecided, openIngress, openEgress };
-  }
-  const egress = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
+  const all = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
+  const egress = all.filter(({ rule }) => !rule.uncertain);
   const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
   const selfRefEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
   const cidrEgress = egress.find(({ rule }) => coversSubnet(rule, subnet) === true);
-  const selfEgress = selfRefEgress || !!cidrEgress;
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
   const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-  // A rule whose destination is not resolved (a prefix list or CIDR from a parameter without
-  // value, an SSM parameter, an import) may be the rule that is missing: like an uncertain rule,
-  // it proves nothing, and there is no finding when it could complete what Glue needs.
-  const unresolved = egress.filter(({ rule }) => rule.peer.kind === 'unknown' && (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP));
-  const mayAllTcp = unresolved.some(({ rule }) => allTcp(rule));
-  const mayHttps = unresolved.some(({ rule }) => rule.ports.from <= 443 && rule.ports.to >= 443);
-  const egressEnough = allOpen || allTcpOut || mayAllTcp || (selfEgress && (https || mayHttps));
+  // A rule that may not exist as shown (uncertain), or whose destination is not resolved (a
+  // prefix list or CIDR from a parameter without value, an SSM parameter, an import), proves
+  // nothing but may be the rule that is missing: no finding when, as it may be, it completes what
+  // Glue needs (the reader reported the unresolved value). Its protocol and ports still count
+  // (unresolved ones are the widest): a UDP rule, or TCP 5432 to a group, can never be it.
+  const unknownPeer = (rule: SecurityGroupRule) => rule.peer.kind === 'unknown';
+  const mayAllOpen = all.some(({ rule }) => rule.protocol === PROTOCOL_ALL && (unknownPeer(rule) || (rule.uncertain !== undefined && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+  const mayAllTcpOut = all.some(({ rule }) => allTcp(rule) && (unknownPeer(rule) || (rule.uncertain !== undefined && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+  const maySelfEgress = all.some(({ rule, group }) => allTcp(rule) && (unknownPeer(rule) || (rule.peer.kind === 'security-group' && rule.peer.groupId === group) || coversSubnet(rule, subnet) !== false));
+  const mayHttps = all.some(({ rule }) => (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= 443 && rule.ports.to >= 443
+    && (unknownPeer(rule) || rule.peer.kind === 'prefix-list' || (rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+  const selfEgress = selfRefEgress || !!cidrEgress;
+  const egressEnough = allOpen || allTcpOut || (selfEgress && https) || mayAllOpen || mayAllTcpOut || (maySelfEgress && mayHttps);
   if (!cidrInstead && !selfRefEgress && cidrEgress && egressEnough && !allOpen && !allTcpOut) {
     const rule = cidrEgress.rule;
     const group = described.find((g) => g.id === cidrEgress.group)!;

@@ -612,3 +612,34 @@ describe("the S3 path through the Glue subnet's network ACL: an entry that canno
     expect(s3Findings(withGlueAcl((e) => { e.RuleAction = 'deny'; }))).toEqual(['GNP-CONNECTION-S3-ACL']);
   });
 });
+
+describe("Glue's own security group checks: a rule whose group cannot be resolved never hides a missing self-reference or egress", () => {
+  /** A rule of a group imported from a stack not read (the database team's): it may belong to any group, the Glue group too. */
+  const onImportedGroup = (type: 'Ingress' | 'Egress', rule: Record<string, unknown>) =>
+    anyResource(`AWS::EC2::SecurityGroup${type}`, { GroupId: { 'Fn::ImportValue': 'shared-db-sg' }, ...rule });
+  const glueFindings = (template: any) => planOf(template).ruleIds.filter((id) => /^GNP-SG-/.test(id));
+
+  test('no self-referencing rule, and TCP 5432 from the Glue group on the imported group: still GNP-SG-NO-SELF-REFERENCE', () => {
+    const template = changed((r) => {
+      delete r.GlueSelf;
+      r.GlueToSharedDb = onImportedGroup('Ingress', { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') });
+    });
+    expect(glueFindings(template)).toEqual(['GNP-SG-NO-SELF-REFERENCE']);
+  });
+
+  test('all TCP from the Glue group on the imported group may be the self-reference (if the import is the Glue group): no error', () => {
+    const template = changed((r) => {
+      delete r.GlueSelf;
+      r.GlueToSharedDb = onImportedGroup('Ingress', { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') });
+    });
+    expect(glueFindings(template)).toEqual([]);
+  });
+
+  test('egress only HTTPS, and TCP 5432 out of the imported group: still GNP-SG-EGRESS', () => {
+    const template = changed((r) => {
+      r.GlueSg.Properties.SecurityGroupEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }];
+      r.SharedDbOut = onImportedGroup('Egress', { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: getAtt('DbSg', 'GroupId') });
+    });
+    expect(glueFindings(template)).toEqual(['GNP-SG-EGRESS']);
+  });
+});
