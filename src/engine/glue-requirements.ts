@@ -80,8 +80,12 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
   if (!selfRef) {
     for (const group of described) {
       for (const rule of group.ingress) {
-        if (rule.uncertain) continue;
         const covers = coversSubnet(rule, subnet);
+        // An uncertain rule proves nothing, but one that may cover the subnet may be the one needed.
+        if (rule.uncertain) {
+          if (covers !== false) selfRefUndecided = true;
+          continue;
+        }
         if (covers === undefined) selfRefUndecided = true;
         if (covers && !cidrInstead && rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: false };
       }

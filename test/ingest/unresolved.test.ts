@@ -635,6 +635,16 @@ describe("Glue's own security group checks: a rule whose group cannot be resolve
     expect(glueFindings(template)).toEqual([]);
   });
 
+  test('all traffic from the VPC instead of the self-reference, its protocol unresolved: undecided, not GNP-SG-NO-SELF-REFERENCE', () => {
+    const template = changed((r) => {
+      delete r.GlueSelf;
+      r.GlueFromVpc = ingress(getAtt('GlueSg', 'GroupId'), { IpProtocol: '-1', CidrIp: '10.1.0.0/16' });
+    });
+    expect(glueFindings(template)).toEqual(['GNP-SG-SELF-REFERENCE-CIDR']);
+    template.Resources.GlueFromVpc.Properties.IpProtocol = UNRESOLVED;
+    expect(glueFindings(template)).toEqual([]);
+  });
+
   test('egress only HTTPS, and TCP 5432 out of the imported group: still GNP-SG-EGRESS', () => {
     const template = changed((r) => {
       r.GlueSg.Properties.SecurityGroupEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }];
