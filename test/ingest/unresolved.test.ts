@@ -554,8 +554,12 @@ describe("Secrets Manager's interface endpoint: one the templates do not fully r
     r.DbConn.Properties.ConnectionInput.ConnectionProperties.SECRET_ID = 'orders-db-credentials';
     r.EndpointSg = securityGroup(ref('VpcA'), { SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.1.0.0/16' }] });
     r.SecretsEndpoint = anyResource('AWS::EC2::VPCEndpoint', {
-      VpcId: ref('VpcA'), ServiceName: 'com.amazonaws.us-east-1.secretsmanager', VpcEndpointType: 'Interface', PrivateDnsEnabled: true,
-      SubnetIds: [ref('SubA')], SecurityGroupIds: [getAtt('EndpointSg', 'GroupId')],
+      VpcId: ref('VpcA'),
+      ServiceName: 'com.amazonaws.us-east-1.secretsmanager',
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+      SubnetIds: [ref('SubA')],
+      SecurityGroupIds: [getAtt('EndpointSg', 'GroupId')],
     });
     change(r.SecretsEndpoint, template);
   });
