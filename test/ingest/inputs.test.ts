@@ -73,7 +73,7 @@ describe('template files', () => {
       ['a resource without Type', { Vpc: vpc('10.0.0.0/16'), GlueSelf: { Properties: glueGroup.Properties } }, /Resources\.GlueSelf has no Type string/],
       ['a Type that is not a string', { Vpc: vpc('10.0.0.0/16'), GlueSelf: { ...glueGroup, Type: ['AWS::EC2::SecurityGroupIngress'] } }, /Resources\.GlueSelf has no Type string/],
     ])('%s', (_name, resources, message) => {
-      const file = write(tempDir(), 'Net.template.json', tpl(resources as Record<string, unknown>));
+      const file = write(tempDir(), 'Net.template.json', { Resources: resources });
       expect(() => loadTemplateFile(file)).toThrow(InputError);
       expect(() => loadTemplateFile(file)).toThrow(message);
     });
@@ -84,7 +84,7 @@ describe('template files', () => {
     });
 
     test('a template with a Transform is left to the transforms reader (Fn::ForEach keys are not resources)', () => {
-      const file = write(tempDir(), 'Net.template.json', tpl({ 'Vpc': vpc('10.0.0.0/16'), 'Fn::ForEach::Subnets': ['Az', ['a', 'b'], {}] }, { Transform: 'AWS::LanguageExtensions' }));
+      const file = write(tempDir(), 'Net.template.json', { Transform: 'AWS::LanguageExtensions', Resources: { 'Vpc': vpc('10.0.0.0/16'), 'Fn::ForEach::Subnets': ['Az', ['a', 'b'], {}] } });
       expect(() => loadTemplateFile(file)).not.toThrow();
     });
   });
