@@ -60,7 +60,7 @@ describe('a verdict shared by the connections alike', () => {
     expect(codes(candidate(plan, 'j2'))).toContain('IP_CAPACITY');
   });
 
-  test("the zone failed in a what-if: skipped there, selected in the main plan", () => {
+  test('the zone failed in a what-if: skipped there, selected in the main plan', () => {
     const m = vpc().connection('c1', 'small', ['sgA']).connection('c2', 'small', ['sgA']).connection('c3', 'other', ['sgA'])
       .job('j1', ['c1', 'c3']).job('j2', ['c2', 'c3']);
     const plan = buildPlan(m.model);
