@@ -2,7 +2,6 @@ import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../mode
 import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements } from './glue-requirements';
-import { withFix } from './lazy-text';
 import { nameOf } from './names';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
@@ -351,7 +350,7 @@ function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, store
       known.jobId = job.id;
       return store;
     }
-    const explanations = store.explanations.map((e) => (proposesRoute(topo, e) ? withFix(e, text) : e));
+    const explanations = store.explanations.map((e) => (proposesRoute(topo, e) ? { ...e, fix: text } : e));
     // A store planStores just made (`fresh`) is this call's alone: it is fixed in place (the
     // copy would have its keys, in their order). Any other may be in a plan already: copied.
     const fixed = fresh ? store : { ...store };

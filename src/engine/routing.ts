@@ -1,5 +1,4 @@
 import { OpenEnded, RouteTable, RouteTarget, SourceRef, Subnet, TransitGatewayRouteTable, Vpc } from '../model';
-import { lazyExplanation } from './lazy-text';
 import { nameOf } from './names';
 import { causesText, onlyUnknownAdditions, routeOpeningsFor } from './open-ended';
 import { Explanation, Hop, Verdict } from './plan';
@@ -191,16 +190,19 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
       const fromVpc = named(from.vpc);
       const toVpc = named(to.vpc);
       const rtLabel = rt.implicitMain ? rtName : rtNamed;
+      const message = connected
+        ? `${rtLabel} has no route for ${rangeText} (${named(to.subnet)} in ${toVpc}).`
+        : `${fromVpc} and ${toVpc} are not connected: no peering or transit gateway joins them, and ${rtLabel} has no route for ${rangeText}. Glue places ENIs in one connection's subnet only and never checks the others' reachability.`;
       result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNREACHABLE', detail: `${where}: no route` });
-      // Written when read: a what-if's stores are summarised as verdicts, and the planner
-      // replaces the fix with the routes auto-peer plans.
-      result.explanations.push(lazyExplanation(code, rt.id, rt.source,
-        () => (connected
-          ? `${rtLabel} has no route for ${rangeText} (${named(to.subnet)} in ${toVpc}).`
-          : `${fromVpc} and ${toVpc} are not connected: no peering or transit gateway joins them, and ${rtLabel} has no route for ${rangeText}. Glue places ENIs in one connection's subnet only and never checks the others' reachability.`),
-        () => (connected
+      result.explanations.push({
+        code,
+        component: rt.id,
+        source: rt.source,
+        message,
+        fix: connected
           ? `Add a route to ${subnetCidr(to.subnet)} in ${rtNamed} via the peering or transit gateway that joins ${fromVpc} and ${toVpc}.`
-          : `Peer ${fromVpc} with ${toVpc} (VpcPeering, or GlueNetworkGuard in auto-peer mode) and add routes on both sides: ${subnetCidr(to.subnet)} in ${rtNamed}, ${subnetCidr(from.subnet)} in the route table of ${named(to.subnet)}.`)));
+          : `Peer ${fromVpc} with ${toVpc} (VpcPeering, or GlueNetworkGuard in auto-peer mode) and add routes on both sides: ${subnetCidr(to.subnet)} in ${rtNamed}, ${subnetCidr(from.subnet)} in the route table of ${named(to.subnet)}.`,
+      });
       continue;
     }
     evaluateTarget(topo, result, { from, to, direction, rt, choice, where });
