@@ -13,7 +13,7 @@ import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
 import { servicePathFindings } from './service-paths';
-import { describeAddress, LocatedStore, locateStores } from './store-location';
+import { describeAddress, LocatedStore, locateStoresShared } from './store-location';
 import { otherSide, Topology } from './topology';
 import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 
@@ -80,7 +80,7 @@ function memoOf(topo: Topology): PlanMemo {
 function locateStoresOnce(topo: Topology, connection: GlueConnection): LocatedStore[] {
   const { stores } = memoOf(topo);
   let located = stores.get(connection.id);
-  if (!located) stores.set(connection.id, located = locateStores(topo, connection));
+  if (!located) stores.set(connection.id, located = locateStoresShared(topo, connection));
   return located;
 }
 

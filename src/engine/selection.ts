@@ -37,8 +37,17 @@ interface SelectionMemo {
    * its key, further demands in a map by their key.
    */
   readonly suitability: Map<GlueConnection, DemandVerdicts>;
-  /** A judged connection as a candidate, by its verdict (each verdict is of one connection). */
-  readonly judgedCandidates: Map<Suitability, Candidate>;
+  /**
+   * Verdicts by `sharedVerdictKey`: connections alike (one subnet, zone and groups; the jobs of
+   * an app list many) get one verdict for one demand and zone health, shared read-only.
+   */
+  readonly sharedVerdicts: Map<string, Suitability>;
+  /**
+   * A judged connection as a candidate, by its verdict, then by the connection's summary (a
+   * verdict may be shared by connections alike): the first beside the verdict's reasons, more in
+   * a map.
+   */
+  readonly judgedCandidates: Map<Suitability, JudgedCandidates>;
   /**
    * A connection not considered, by the connection, then by the connection selected before it
    * (the first one beside it, more in a map: a connection is mostly listed by one job).
@@ -57,6 +66,12 @@ interface DemandVerdicts {
   others?: Map<string, Verdicts>;
 }
 
+interface JudgedCandidates {
+  readonly summary: ConnectionSummary;
+  readonly candidate: Candidate;
+  others?: Map<ConnectionSummary, Candidate>;
+}
+
 interface PassedOver {
   readonly selected: GlueConnection;
   readonly candidate: Candidate;
@@ -66,7 +81,7 @@ const memos = new WeakMap<Topology, SelectionMemo>();
 
 function memoOf(topo: Topology): SelectionMemo {
   let memo = memos.get(topo);
-  if (!memo) memos.set(topo, memo = { summaries: new Map(), s3Paths: new Map(), suitability: new Map(), judgedCandidates: new Map(), passedOver: new Map() });
+  if (!memo) memos.set(topo, memo = { summaries: new Map(), s3Paths: new Map(), suitability: new Map(), sharedVerdicts: new Map(), judgedCandidates: new Map(), passedOver: new Map() });
   return memo;
 }
 
@@ -120,7 +135,28 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
     if (!other) first.others.set(key, other = [undefined, undefined, undefined]);
     verdicts = other;
   }
-  return verdicts[down] ??= judge(topo, connection, demand, azDown);
+  return verdicts[down] ??= judgeShared(topo, connection, demand, text, azDown, down);
+}
+
+/**
+ * `judge`, shared by the connections with the same `sharedVerdictKey`. A verdict reads of its
+ * connection only the subnet, the zone (name, or symbol and why it is unknown) and the groups,
+ * in order; of the demand its range and texts; of `azDown` whether the subnet's zone is in it
+ * (`down`), except when that is undecided: then its reason lists the failed zones, and the verdict
+ * is the connection's alone (judged as before).
+ */
+function judgeShared(topo: Topology, connection: GlueConnection, demand: EniDemand, demandText: string, azDown: ReadonlySet<string>, down: number): Suitability {
+  if (down === 2) return judge(topo, connection, demand, azDown);
+  const { sharedVerdicts } = memoOf(topo);
+  const key = sharedVerdictKey(connection, demand, demandText, down);
+  let verdict = sharedVerdicts.get(key);
+  if (!verdict) sharedVerdicts.set(key, verdict = judge(topo, connection, demand, azDown));
+  return verdict;
+}
+
+function sharedVerdictKey(connection: GlueConnection, demand: EniDemand, demandText: string, down: number): string {
+  // (`min` and `max` as texts: JSON writes Infinity as null.)
+  return JSON.stringify([connection.subnetId ?? null, connection.availabilityZone ?? null, connection.symbolicZone ?? null, connection.securityGroupIds, `${demand.min}|${demand.max}`, demandText, down]);
 }
 
 function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, azDown: ReadonlySet<string>): Suitability {
@@ -354,13 +390,19 @@ export function selectConnection(topo: Topology, job: GlueJob, azDown: ReadonlyS
  */
 function judgedCandidate(topo: Topology, summary: ConnectionSummary, verdict: Suitability): Candidate {
   const { judgedCandidates } = memoOf(topo);
-  let candidate = judgedCandidates.get(verdict);
-  if (!candidate) {
-    candidate = verdict.status === 'suitable'
-      ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: r.unknown ? `${r.message}: Glue selects this connection, and its runs may fail here (it does not fall back to the next one)` : `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` })), ...(verdict.runMayFail ?? []).map((r) => ({ code: r.code, message: `${r.message}: if a run needs more, Glue still selects this connection and the run fails here` }))] }
-      : { connection: summary, status: verdict.status === 'unsuitable' ? 'skipped' : 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') };
-    judgedCandidates.set(verdict, candidate);
+  const first = judgedCandidates.get(verdict);
+  if (first) {
+    if (first.summary === summary) return first.candidate;
+    // Another connection with this verdict: the same status and reasons, its own summary.
+    first.others ??= new Map();
+    let candidate = first.others.get(summary);
+    if (!candidate) first.others.set(summary, candidate = { connection: summary, status: first.candidate.status, reasons: first.candidate.reasons });
+    return candidate;
   }
+  const candidate: Candidate = verdict.status === 'suitable'
+    ? { connection: summary, status: 'selected', reasons: [{ code: 'FIRST_SUITABLE', message: 'first suitable network-bearing connection in list order' }, ...verdict.reasons, ...(verdict.runFailures ?? []).map((r) => ({ code: r.code, message: r.unknown ? `${r.message}: Glue selects this connection, and its runs may fail here (it does not fall back to the next one)` : `${r.message}: Glue selects this connection and its runs fail here (it does not fall back to the next one)` })), ...(verdict.runMayFail ?? []).map((r) => ({ code: r.code, message: `${r.message}: if a run needs more, Glue still selects this connection and the run fails here` }))] }
+    : { connection: summary, status: verdict.status === 'unsuitable' ? 'skipped' : 'unknown', reasons: verdict.reasons.filter((r) => r.code !== 'S3_PATH') };
+  judgedCandidates.set(verdict, { summary, candidate });
   return candidate;
 }
 

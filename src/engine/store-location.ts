@@ -157,12 +157,56 @@ export function locateStore(topo: Topology, connection: GlueConnection): Located
  * when the connection names no store (a NETWORK connection without an address).
  */
 export function locateStores(topo: Topology, connection: GlueConnection): LocatedStore[] {
+  return locate(topo, connection, { id: false });
+}
+
+/** What a location read of its connection beyond `sharedKey`: its id (in a text). */
+interface Uses {
+  id: boolean;
+}
+
+/**
+ * Locations by topology and `sharedKey`, of connections whose location names nothing else of
+ * them: the same for every connection with that key (connections of many jobs name one store).
+ */
+const sharedLocations = new WeakMap<Topology, Map<string, LocatedStore[]>>();
+
+/**
+ * Everything `locateStores` reads of a connection that is not declared, but its id: its type,
+ * Kafka authentication, subnet, groups (in order) and address (or why it is unknown). The id
+ * appears only in some texts (`Uses`); a location whose texts name it is not shared.
+ */
+function sharedKey(connection: GlueConnection): string {
+  const address = connection.address === undefined ? null : connection.address.known ? [1, connection.address.value] : [0, connection.address.reason];
+  return JSON.stringify([connection.connectionType, connection.kafkaAuthentication ?? null, connection.subnetId ?? null, connection.securityGroupIds, address]);
+}
+
+/**
+ * `locateStores`, shared read-only by the connections with the same `sharedKey` when the
+ * location does not name the connection (a declared store is the connection's own, by id).
+ * The model does not change under a topology, so neither does a location.
+ */
+export function locateStoresShared(topo: Topology, connection: GlueConnection): LocatedStore[] {
+  if (topo.model.declaredStores.has(connection.id)) return locateStores(topo, connection);
+  let byKey = sharedLocations.get(topo);
+  if (!byKey) sharedLocations.set(topo, byKey = new Map());
+  const key = sharedKey(connection);
+  const shared = byKey.get(key);
+  if (shared) return shared;
+  const uses: Uses = { id: false };
+  const located = locate(topo, connection, uses);
+  if (!uses.id) byKey.set(key, located);
+  return located;
+}
+
+function locate(topo: Topology, connection: GlueConnection, uses: Uses): LocatedStore[] {
   const model = topo.model;
   const declared = model.declaredStores.get(connection.id);
   const address = connection.address?.known ? parseStoreAddressOnce(topo, connection.address.value) : undefined;
   const hosts = address?.hosts.length ? address.hosts : [undefined];
 
   if (declared) {
+    uses.id = true;
     const first = address?.hosts[0];
     const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
     const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
@@ -185,7 +229,7 @@ export function locateStores(topo: Topology, connection: GlueConnection): Locate
   let assumedPort: number | undefined;
   let assumedPortUnresolved = false;
   for (const host of hosts) {
-    const one = host ? locateHost(topo, connection, address?.scheme, host) : undefined;
+    const one = host ? locateHost(topo, connection, address?.scheme, host, uses) : undefined;
     if (one) {
       if (!located.some((l) => sameLocation(l, one))) located.push(one);
       continue;
@@ -197,7 +241,7 @@ export function locateStores(topo: Topology, connection: GlueConnection): Locate
     assumedPort ??= port ?? (portUnresolved(host) ? undefined : defaultPort(connection, address?.scheme, host ? markerRef(host.host)?.attribute : undefined));
   }
   if (assumedHosts.length || !located.length) {
-    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)));
+    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)), uses);
     if (assumed) located.push(assumed);
   }
   return located;
@@ -214,7 +258,7 @@ function sameLocation(a: LocatedStore, b: LocatedStore): boolean {
 }
 
 /** One host: a modelled resource, an IP literal, or a loopback name; undefined when nothing locates it. */
-function locateHost(topo: Topology, connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string }): LocatedStore | undefined {
+function locateHost(topo: Topology, connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string }, uses: Uses): LocatedStore | undefined {
   const model = topo.model;
   const urlPort = host.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
   const ref = markerRef(host.host);
@@ -273,6 +317,8 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
     // A group associated with the store's VPC can guard it there (an uncertain association cannot tell).
     return vpc?.known === true && vpc.value !== storeVpc && !(group?.vpcAssociations ?? []).some((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === storeVpc);
   });
+  // (These texts name the connection.)
+  if (foreign.length || fallbackPort === undefined) uses.id = true;
   return {
     locatedBy: 'ip-address',
     subnetIds: chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${host.host}`),
@@ -293,8 +339,10 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
  * subnet, behind its connection's groups. Marked `assumedLocation`: the planner never lets it
  * make a store REACHABLE.
  */
-function assumedLocation(topo: Topology, connection: GlueConnection, hosts: string[], port: number | undefined): LocatedStore | undefined {
+function assumedLocation(topo: Topology, connection: GlueConnection, hosts: string[], port: number | undefined, uses: Uses): LocatedStore | undefined {
   if (connection.connectionType === 'NETWORK' && !connection.address) return undefined;
+  // (These texts name the connection.)
+  if (!connection.subnetId || port === undefined) uses.id = true;
   const hostText = hosts.length ? hosts.join(', ') : undefined;
   const byHostname = hosts.length > 0;
   if (!connection.subnetId) {
