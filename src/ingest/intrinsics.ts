@@ -161,13 +161,13 @@ export class InputSet {
       const entries: ResourceEntry[] = [];
       this.byLogicalId.set(input, ids);
       this.entries.set(input, entries);
-      // Keys and values in the same order, each resource without a lookup by key in a large object.
+      // The keys, then each value by its key: a large object (a template's Resources) is held as a
+      // dictionary, whose Object.values costs twice as much as a lookup by key.
       const logicalIds = Object.keys(resources);
-      const values: unknown[] = Object.values(resources);
       for (let i = 0; i < logicalIds.length; i++) {
-        const resource = values[i];
-        if (!isObject(resource)) continue;
         const logicalId = logicalIds[i];
+        const resource: unknown = resources[logicalId];
+        if (!isObject(resource)) continue;
         const modelId = modelIdOf(input, logicalId);
         const type = resource.Type;
         const entry: ResourceEntry = { input, logicalId, type: typeof type === 'string' ? type : safeString(type), resource, modelId };
@@ -311,27 +311,37 @@ export class StackEvaluator {
     if (typeof value !== 'object' || value === null) return value; // most values are leaves
     if (Array.isArray(value)) {
       const items: unknown[] = [];
-      for (const item of value) {
-        const evaluated = this.evaluate(item);
+      for (let i = 0; i < value.length; i++) {
+        const evaluated = this.evaluate(value[i]);
         if (evaluated !== undefined) items.push(evaluated);
       }
       return items;
     }
     const object = value as Record<string, unknown>;
-    const keys = Object.keys(object);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+    // The first key, and whether there is another, without an array of the keys (for...in over a
+    // plain object: its own keys, in Object.keys' order).
+    let first: string | undefined;
+    let more = false;
+    for (const key in object) {
+      if (first === undefined) first = key;
+      else {
+        more = true;
+        break;
+      }
+    }
+    if (!more && first !== undefined && (first === 'Ref' || first.startsWith('Fn::'))) {
       if (this.all.tooDeep()) {
         return unresolved(`stack ${this.stack}: references nest too deeply (circular?)`);
       }
       this.all.depth++;
       try {
-        return this.intrinsic(keys[0], object[keys[0]]);
+        return this.intrinsic(first, object[first]);
       } finally {
         this.all.depth--;
       }
     }
     const result: Record<string, unknown> = {};
-    for (const key of keys) {
+    for (const key in object) {
       const item = this.evaluate(object[key]);
       if (item !== undefined) setOwn(result, key, item);
     }
