@@ -67,7 +67,10 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
   if (!described.length) return undefined;
   // A rule that may not exist as shown (`uncertain`) proves nothing, but may be the one needed:
   // then there is no finding (the reader reported the unresolved value).
-  const selfRef = described.some((g) => g.ingress.some((r) => (r.uncertain ? r.peer.kind === 'unknown' || r.peer.kind === 'security-group' : allTcp(r))
+  // Its protocol and ports still count (unresolved ones are read as the widest): a rule whose
+  // only doubt is its group (an imported GroupId, placed in every group) or its Condition, and
+  // that admits TCP 5432 from the Glue group, can never be the all-TCP self-reference.
+  const selfRef = described.some((g) => g.ingress.some((r) => allTcp(r)
     && (r.peer.kind === 'unknown' || (r.peer.kind === 'security-group' && r.peer.groupId === g.id))));
   const openIngress = described.flatMap((g) => openingsFor(g.openEnded, 'ingress'));
   const openEgress = described.flatMap((g) => openingsFor(g.openEnded, 'egress'));
@@ -77,24 +80,37 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
   if (!selfRef) {
     for (const group of described) {
       for (const rule of group.ingress) {
-        if (rule.uncertain) continue;
         const covers = coversSubnet(rule, subnet);
+        // An uncertain rule proves nothing, but one that may cover the subnet may be the one needed.
+        if (rule.uncertain) {
+          if (covers !== false) selfRefUndecided = true;
+          continue;
+        }
         if (covers === undefined) selfRefUndecided = true;
         if (covers && !cidrInstead && rule.peer.kind === 'cidr') cidrInstead = { group, cidr: rule.peer.cidr.text, egress: false };
       }
     }
   }
-  if (described.some((g) => g.egress.some((r) => r.uncertain))) {
-    return { source: described[0].source, selfRef, egressEnough: true, selfEgress: true, cidrInstead, selfRefUndecided, openIngress, openEgress };
-  }
-  const egress = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
+  const all = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
+  const egress = all.filter(({ rule }) => !rule.uncertain);
   const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
   const selfRefEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
   const cidrEgress = egress.find(({ rule }) => coversSubnet(rule, subnet) === true);
-  const selfEgress = selfRefEgress || !!cidrEgress;
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
   const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
-  const egressEnough = allOpen || allTcpOut || (selfEgress && https);
+  // A rule that may not exist as shown (uncertain), or whose destination is not resolved (a
+  // prefix list or CIDR from a parameter without value, an SSM parameter, an import), proves
+  // nothing but may be the rule that is missing: no finding when, as it may be, it completes what
+  // Glue needs (the reader reported the unresolved value). Its protocol and ports still count
+  // (unresolved ones are the widest): a UDP rule, or TCP 5432 to a group, can never be it.
+  const unknownPeer = (rule: SecurityGroupRule) => rule.peer.kind === 'unknown';
+  const mayAllOpen = all.some(({ rule }) => rule.protocol === PROTOCOL_ALL && (unknownPeer(rule) || (rule.uncertain !== undefined && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+  const mayAllTcpOut = all.some(({ rule }) => allTcp(rule) && (unknownPeer(rule) || (rule.uncertain !== undefined && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+  const maySelfEgress = all.some(({ rule, group }) => allTcp(rule) && (unknownPeer(rule) || (rule.peer.kind === 'security-group' && rule.peer.groupId === group) || coversSubnet(rule, subnet) !== false));
+  const mayHttps = all.some(({ rule }) => (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= 443 && rule.ports.to >= 443
+    && (unknownPeer(rule) || rule.peer.kind === 'prefix-list' || (rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+  const selfEgress = selfRefEgress || !!cidrEgress;
+  const egressEnough = allOpen || allTcpOut || (selfEgress && https) || mayAllOpen || mayAllTcpOut || (maySelfEgress && mayHttps);
   if (!cidrInstead && !selfRefEgress && cidrEgress && egressEnough && !allOpen && !allTcpOut) {
     const rule = cidrEgress.rule;
     const group = described.find((g) => g.id === cidrEgress.group)!;

@@ -340,7 +340,7 @@ export function checkReplies(storeAcl: NetworkAcl | undefined, eniAcl: NetworkAc
         code: 'UNKNOWN_EPHEMERAL_PORTS',
         component: acl.id,
         source: acl.source,
-        message: `Network ACL ${acl.id} admits ${way} ${purpose} on only part of ${range}${alone.undecided ? ' (some rules have unknown CIDRs)' : ''}: ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''} ${alone.undecided ? 'may be' : 'are'} not admitted. ${LINUX_EPHEMERAL_ASSUMPTION}; a run whose connection gets a client port outside what is admitted gets no reply, so whether the store is reachable cannot be promised.`,
+        message: `Network ACL ${acl.id} admits ${way} ${purpose} on only part of ${range}${alone.undecided ? ' (some rules cannot be resolved)' : ''}: ${denied.slice(0, 3).join(', ')}${denied.length > 3 ? ', ...' : ''} ${alone.undecided ? 'may be' : 'are'} not admitted. ${LINUX_EPHEMERAL_ASSUMPTION}; a run whose connection gets a client port outside what is admitted gets no reply, so whether the store is reachable cannot be promised.`,
         fix,
         unknown: true,
       });

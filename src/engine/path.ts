@@ -246,6 +246,35 @@ function checkStoreIngressOnce(topo: Topology, store: StoreSide, eni: EniSide, e
 }
 
 /**
+ * The Glue ENI's egress to the store. When the store's groups are unknown (unresolved, or not
+ * given), an outbound rule that names a security group may admit the store (it may wear that
+ * group): a denial that such a rule could lift is UNKNOWN, never UNREACHABLE.
+ */
+function egressToStore(topo: Topology, eni: EniSide, store: StoreSide, storeRange: AddressRange, ctx: SecurityGroupContext): SecurityGroupCheck {
+  const egress = checkEniEgress(topo, eni.securityGroupIds, storeRange, store.securityGroupIds, store.port, ctx);
+  if (store.securityGroupsKnown || egress.hop.verdict !== 'UNREACHABLE') return egress;
+  const named = new Set<string>(store.securityGroupIds);
+  for (const id of eni.securityGroupIds) {
+    for (const rule of topo.securityGroup(id)?.egress ?? []) if (rule.peer.kind === 'security-group') named.add(rule.peer.groupId);
+  }
+  if (named.size === store.securityGroupIds.length) return egress;
+  const ifWorn = checkEniEgress(topo, eni.securityGroupIds, storeRange, [...named], store.port, ctx);
+  if (ifWorn.hop.verdict === 'UNREACHABLE') return egress;
+  const { kind, direction, component, source } = egress.hop;
+  return {
+    hop: { kind, direction, component, source, verdict: 'UNKNOWN', detail: "the store's security groups are unknown, and an outbound rule to a security group may admit it" },
+    explanations: [{
+      code: 'UNKNOWN_SECURITY_GROUP_RULES',
+      component,
+      source,
+      message: `The Glue ENI's security groups (${component}) allow TCP ${store.port} to ${formatRange(storeRange)} only through rules that name security groups, and the store's groups are unknown: it may wear one of them.`,
+      fix: 'Declare the store (GlueDataStore, or dataStores[] in --facts), or make its security groups resolvable.',
+      unknown: true,
+    }],
+  };
+}
+
+/**
  * Traces TCP from every address of the ENI subnet to every address of the store subnet and the
  * replies back, hop by hop. Every hop is judged even after a blocking one, so an UNREACHABLE
  * path lists every setting that must change.
@@ -279,7 +308,7 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
   };
 
 
-  const egress = checkEniEgress(topo, eni.securityGroupIds, to.range, store.securityGroupIds, store.port, sgContext);
+  const egress = egressToStore(topo, eni, store, to.range, sgContext);
   hops.push(egress.hop);
   explanations.push(...egress.explanations);
 

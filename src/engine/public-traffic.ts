@@ -1,5 +1,6 @@
 import { NetworkAcl, NetworkAclEntry, PortRange, RouteTable, SecurityGroup, Vpc } from '../model';
 import { LINUX_EPHEMERAL_ASSUMPTION as LINUX_REPLY_PORTS_ASSUMPTION, LINUX_EPHEMERAL_PORTS, portAtoms } from './network-acls';
+import { causesText, openingsFor } from './open-ended';
 import { RouteChoice, lookupRoutes } from './routing';
 import { portText } from './security-groups';
 import { Topology } from './topology';
@@ -70,6 +71,7 @@ export function judgeAcl(acl: NetworkAcl, egress: boolean, remote: readonly Addr
     .filter((e) => e.egress === egress && (e.protocol === PROTOCOL_ALL || e.protocol === PROTOCOL_TCP))
     .sort((a, b) => a.ruleNumber - b.ruleNumber);
   const unknownEntry = entries.find((e) => !e.cidr.known);
+  const openings = openingsFor(acl.openEnded, egress ? 'egress' : 'ingress');
   const boundaries = entries.filter((e) => e.cidr.known).map((e) => (e.cidr as { value: AddressRange }).value);
   const perAddress: Outcome[] = [];
   const deciding = new Set<string>();
@@ -83,11 +85,20 @@ export function judgeAcl(acl: NetworkAcl, egress: boolean, remote: readonly Addr
           if (!entry.cidr.known) { outcome = 'unknown'; why ??= `rule ${entry.ruleNumber} of ${acl.id} has an unknown CIDR (${entry.cidr.reason})`; break; }
           if (!contains(entry.cidr.value, addr)) continue;
           if (entry.ports && !(entry.ports.from <= port.from && port.to <= entry.ports.to)) continue;
+          // An entry that may not exist as shown (unresolved action, protocol, ports, direction,
+          // number or condition) decides nothing where it may match.
+          if (entry.uncertain) { outcome = 'unknown'; why ??= `rule ${entry.ruleNumber} of ${acl.id} may match (${entry.uncertain})`; break; }
           outcome = entry.allow ? 'pass' : 'blocked';
           if (!entry.allow) deciding.add(entryText(acl, entry, egress));
           break;
         }
         if (!outcome) { outcome = 'blocked'; deciding.add(entryText(acl, undefined, egress)); }
+        // Entries the templates do not list may allow what the listed ones deny (or, when they
+        // may deny or replace entries, deny what they allow).
+        if ((outcome === 'blocked' && openings.length) || (outcome === 'pass' && openings.some((o) => o.effect === 'change'))) {
+          outcome = 'unknown';
+          why ??= `${acl.id} may have ${egress ? 'outbound' : 'inbound'} entries the templates do not list (${causesText(openings)})`;
+        }
         perPort.push(outcome);
       }
       perAddress.push(combine(perPort, portsSemantics === 'every-port' ? 'every' : 'one'));

@@ -169,7 +169,20 @@ interface ServicePath {
  * network ACL must let the HTTPS traffic and its replies through).
  */
 export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
-  const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && e.vpcId.known && e.vpcId.value === vpc.id);
+  const listed = listedSecretsPath(topo, subnet, vpc, eniGroups);
+  if (listed.outcome !== 'blocked') return listed;
+  // An endpoint that may exist, or may be an interface endpoint of this VPC (its Condition, type
+  // or VPC cannot be resolved), may be the path the listed elements lack: unknown, not blocked.
+  const maybe = [...topo.model.gatewayEndpoints.values()].find((e) => (e.uncertain || !e.vpcId.known)
+    && (e.type === 'Interface' || e.uncertain) && (!e.vpcId.known || e.vpcId.value === vpc.id)
+    && (!e.service.known || e.service.value === 'secretsmanager') && !(e.privateDnsEnabled?.known && !e.privateDnsEnabled.value));
+  if (!maybe) return listed;
+  return { outcome: 'unknown', why: `${listed.why}; but ${maybe.id} may be an interface endpoint for Secrets Manager in ${vpc.id}: ${maybe.uncertain ?? (maybe.vpcId.known ? '' : `its VPC cannot be resolved (${maybe.vpcId.reason})`)}` };
+}
+
+/** `secretsPath` through the elements that certainly exist as the templates list them. */
+function listedSecretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
+  const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && !e.uncertain && e.vpcId.known && e.vpcId.value === vpc.id);
   const secretsEndpoints = endpoints.filter((e) => e.service.known && e.service.value === 'secretsmanager');
   const notes: string[] = [];
   for (const e of secretsEndpoints) {

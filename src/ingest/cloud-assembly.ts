@@ -41,7 +41,8 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
   const inputs: TemplateInput[] = [];
   const assets = fileAssetsOf(dir, realDir, manifest.artifacts, budget);
   for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts)) {
-    if (!isObject(artifact)) continue;
+    // A manifest CDK did not write this way: refused, never skipped (a stack in it would be a silent pass).
+    if (!isObject(artifact)) throw new InputError(manifestFile, `artifact "${artifactId}" is not an object`);
     const properties = isObject(artifact.properties) ? artifact.properties : {};
     if (artifact.type === STACK_ARTIFACT) {
       if (typeof properties.templateFile !== 'string') {
@@ -62,7 +63,10 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
         budget,
       };
       inputs.push(stack, ...loadNestedStacks(stack, reading, [realpathSync(file)]));
-    } else if (artifact.type === NESTED_ASSEMBLY_ARTIFACT && typeof properties.directoryName === 'string') {
+    } else if (artifact.type === NESTED_ASSEMBLY_ARTIFACT) {
+      if (typeof properties.directoryName !== 'string') {
+        throw new InputError(manifestFile, `artifact "${artifactId}" (a nested cloud assembly: a stage) has no properties.directoryName string: its stacks cannot be found`);
+      }
       const nestedDir = join(dir, properties.directoryName);
       const where = `artifact "${artifactId}": directoryName "${properties.directoryName}"`;
       insideAssembly(dir, realDir, nestedDir, manifestFile, where);

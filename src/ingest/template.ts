@@ -78,7 +78,37 @@ export function parseTemplateText(text: string, file: string): any {
   if (!isObject(template) || !isObject(template.Resources)) {
     throw new InputError(file, 'not a CloudFormation template (no "Resources" object)');
   }
+  checkLogicalIds(template, file);
   return template;
+}
+
+/**
+ * Refuses what CloudFormation refuses and the readers could only skip: a resource that is not an
+ * object or has no `Type` string (it would vanish from the model, and a verdict would rest on its
+ * absence), and a logical ID that is both a parameter and a resource (logical names are unique
+ * within a template, and a `Ref` to it would be ambiguous).
+ */
+function checkLogicalIds(template: Record<string, any>, file: string): void {
+  // A transform (a macro, AWS::LanguageExtensions' Fn::ForEach, an AWS::Include) rewrites the
+  // template before CloudFormation checks it: the transforms' reader says what it cannot read.
+  if (template.Transform !== undefined) return;
+  const resources: Record<string, unknown> = template.Resources;
+  for (const logicalId in resources) {
+    const resource = resources[logicalId];
+    if (!isObject(resource)) {
+      throw new InputError(file, `Resources.${logicalId} is ${resource === null ? 'null' : `a ${Array.isArray(resource) ? 'list' : typeof resource}`}, not a resource object: CloudFormation refuses the template (every resource is an object with a Type)`);
+    }
+    if (typeof resource.Type !== 'string') {
+      throw new InputError(file, `Resources.${logicalId} has no Type string: CloudFormation refuses the template (every resource names its type)`);
+    }
+  }
+  if (isObject(template.Parameters)) {
+    for (const name in template.Parameters) {
+      if (Object.prototype.hasOwnProperty.call(resources, name)) {
+        throw new InputError(file, `"${name}" is both a parameter and a resource: CloudFormation refuses the template (a logical name is unique within a template)`);
+      }
+    }
+  }
 }
 
 /** The JSON parser's message, with the line and column of its position when it gives one. */

@@ -5,7 +5,7 @@
  */
 import { model, sgRule } from './builders';
 import { buildPlan, Plan } from '../../src/engine';
-import { PROTOCOL_TCP, SecurityGroupRule } from '../../src/model';
+import { PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroupRule } from '../../src/model';
 
 const allFindings = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)];
 const ruleIds = (plan: Plan) => allFindings(plan).map((f) => f.ruleId);
@@ -298,6 +298,25 @@ describe('§3 outbound rules', () => {
   test('self-referencing all-TCP egress without HTTPS to S3: GNP-SG-EGRESS saying HTTPS is missing', () => {
     const plan = buildPlan(setup([sgRule({ group: 'sg1' })]).model);
     expect(allFindings(plan).find((x) => x.ruleId === 'GNP-SG-EGRESS')?.message).toMatch(/HTTPS to S3 is missing/);
+  });
+
+  /** A rule whose destination the reader could not resolve (a parameter without value, an SSM parameter, an import). */
+  const toUnresolved = (protocol: number, from: number, to: number): SecurityGroupRule => ({
+    source: { stack: 'Test', logicalId: 'unresolved' }, protocol, ports: { from, to }, peer: { kind: 'unknown', reason: 'Parameter S3PrefixList has no value' },
+  });
+
+  test.each([
+    ['HTTPS to an unresolved prefix list, beside the self-referencing all-TCP egress', [sgRule({ group: 'sg1' }), toUnresolved(PROTOCOL_TCP, 443, 443)]],
+    ['all traffic to an unresolved CIDR', [toUnresolved(PROTOCOL_ALL, 0, 65535)]],
+  ])('%s: no GNP-SG-EGRESS (the rule may be the one needed; the reader reports the value)', (_, egress) => {
+    expect(ruleIds(buildPlan(setup(egress).model))).not.toContain('GNP-SG-EGRESS');
+  });
+
+  test.each([
+    ['HTTPS to an unresolved prefix list, without the self-referencing egress', [toUnresolved(PROTOCOL_TCP, 443, 443)], /self-referencing all-TCP outbound rule is missing/],
+    ['UDP to an unresolved CIDR, beside the self-referencing egress', [sgRule({ group: 'sg1' }), toUnresolved(17, 0, 65535)], /HTTPS to S3 is missing/],
+  ])('%s: still GNP-SG-EGRESS (whatever its destination, the rule cannot complete it)', (_, egress, why) => {
+    expect(allFindings(buildPlan(setup(egress).model)).find((x) => x.ruleId === 'GNP-SG-EGRESS')?.message).toMatch(why);
   });
 
   test('all traffic open (the EC2 default): no finding', () => {

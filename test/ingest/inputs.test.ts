@@ -65,6 +65,30 @@ describe('template files', () => {
     expect(() => loadTemplateFile(file)).toThrow(/notes\.yaml: not a CloudFormation template/);
   });
 
+  describe('what CloudFormation refuses is refused, never skipped (a skipped resource would be a verdict on its absence)', () => {
+    const glueGroup = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'glue', VpcId: ref('Vpc') } };
+    test.each([
+      ['a null resource', { Vpc: vpc('10.0.0.0/16'), GlueSelf: null }, /Resources\.GlueSelf is null, not a resource object/],
+      ['a resource that is a list', { Vpc: vpc('10.0.0.0/16'), GlueSelf: [glueGroup] }, /Resources\.GlueSelf is a list, not a resource object/],
+      ['a resource without Type', { Vpc: vpc('10.0.0.0/16'), GlueSelf: { Properties: glueGroup.Properties } }, /Resources\.GlueSelf has no Type string/],
+      ['a Type that is not a string', { Vpc: vpc('10.0.0.0/16'), GlueSelf: { ...glueGroup, Type: ['AWS::EC2::SecurityGroupIngress'] } }, /Resources\.GlueSelf has no Type string/],
+    ])('%s', (_name, resources, message) => {
+      const file = write(tempDir(), 'Net.template.json', tpl(resources as Record<string, unknown>));
+      expect(() => loadTemplateFile(file)).toThrow(InputError);
+      expect(() => loadTemplateFile(file)).toThrow(message);
+    });
+
+    test('a logical ID that is both a parameter and a resource', () => {
+      const file = write(tempDir(), 'Net.template.json', tpl({ Vpc: vpc('10.0.0.0/16') }, { Parameters: { Vpc: { Type: 'AWS::EC2::VPC::Id' } } }));
+      expect(() => loadTemplateFile(file)).toThrow(/"Vpc" is both a parameter and a resource/);
+    });
+
+    test('a template with a Transform is left to the transforms reader (Fn::ForEach keys are not resources)', () => {
+      const file = write(tempDir(), 'Net.template.json', tpl({ 'Vpc': vpc('10.0.0.0/16'), 'Fn::ForEach::Subnets': ['Az', ['a', 'b'], {}] }, { Transform: 'AWS::LanguageExtensions' }));
+      expect(() => loadTemplateFile(file)).not.toThrow();
+    });
+  });
+
   test('a missing path or a directory without manifest.json is an InputError', () => {
     const dir = tempDir();
     expect(() => loadInputs([joinPath(dir, 'nope.json')])).toThrow(InputError);
@@ -119,6 +143,16 @@ describe('cloud assembly', () => {
     });
     return dir;
   }
+
+  test.each([
+    ['an artifact that is not an object', { Bad: 5 }, /artifact "Bad" is not an object/],
+    ['a nested assembly without a directoryName string', { Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 5 } } }, /artifact "Stage" \(a nested cloud assembly: a stage\) has no properties\.directoryName/],
+  ])('a manifest with %s is an InputError, not an assembly read without it', (_name, artifacts, message) => {
+    const dir = tempDir();
+    write(dir, 'manifest.json', { version: '36.0.0', artifacts });
+    expect(() => loadCloudAssembly(dir)).toThrow(InputError);
+    expect(() => loadCloudAssembly(dir)).toThrow(message);
+  });
 
   test('reads stacks, stage assemblies and nested stacks with their environments', () => {
     const inputs = loadCloudAssembly(writeAssembly());

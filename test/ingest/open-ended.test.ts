@@ -171,6 +171,25 @@ describe('custom resources that call EC2 on an element of the templates', () => 
     expect(explained(store)).toContain('(AclEntry) calls EC2 createNetworkAclEntry on Stack/AclB');
   });
 
+  test("the Glue subnet's ACL admits only the VPC, and a custom resource adds entries both ways: S3 through it is UNKNOWN, not GNP-CONNECTION-S3-ACL", () => {
+    const acl = {
+      AclA: anyResource('AWS::EC2::NetworkAcl', { VpcId: ref('VpcA') }),
+      AclAssocA: anyResource('AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: ref('SubnetA'), NetworkAclId: ref('AclA') }),
+      AclAIn: anyResource('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('AclA'), RuleNumber: 100, Protocol: -1, RuleAction: 'allow', Egress: false, CidrBlock: '10.0.0.0/8' }),
+      AclAOut: anyResource('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('AclA'), RuleNumber: 100, Protocol: -1, RuleAction: 'allow', Egress: true, CidrBlock: '10.0.0.0/8' }),
+    };
+    const entry = (egress: boolean) => awsCustomResource(`Open${egress ? 'Out' : 'In'}`, {
+      action: 'createNetworkAclEntry', parameters: { NetworkAclId: ref('AclA'), RuleNumber: 90, Protocol: '6', RuleAction: 'allow', Egress: egress, CidrBlock: '0.0.0.0/0' },
+    });
+    const s3Findings = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => /S3-ACL|SERVICE-PATH/.test(f.ruleId));
+    expect(s3Findings(planOf({ ...twoVpcs(), ...acl })).map((f) => f.ruleId)).toEqual(['GNP-CONNECTION-S3-ACL']);
+    // Outbound only: the replies are still denied inbound, which nothing opens.
+    expect(s3Findings(planOf({ ...twoVpcs(), ...acl, OpenOut: entry(true) })).map((f) => f.ruleId)).toEqual(['GNP-CONNECTION-S3-ACL']);
+    const both = s3Findings(planOf({ ...twoVpcs(), ...acl, OpenOut: entry(true), OpenIn: entry(false) }));
+    expect(both.map((f) => f.ruleId)).toEqual(['GNP-CONNECTION-SERVICE-PATH-UNKNOWN']);
+    expect(both[0].message).toContain('(OpenOut) calls EC2 createNetworkAclEntry on Stack/AclA');
+  });
+
   test("ModifyVpcPeeringConnectionOptions sets the peering's DNS options CloudFormation cannot set", () => {
     const model = buildModel([stack('Stack', tpl({
       ...twoVpcs(),

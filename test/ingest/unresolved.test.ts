@@ -8,7 +8,7 @@
 import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import { anyResource, association, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
+import { anyResource, association, egress, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
 import { buildPlan, Verdict } from '../../src/engine';
 import { buildModel, TemplateInput } from '../../src/ingest';
 import { NetworkModel } from '../../src/model';
@@ -130,6 +130,24 @@ describe('an unresolvable value in what makes the path work is UNKNOWN, not UNRE
     ['the VPC of a secondary CIDR block', (r) => { r.Extra = anyResource('AWS::EC2::VPCCidrBlock', { VpcId: UNRESOLVED, CidrBlock: '10.3.0.0/16' }); }],
   ])('%s', (_what, change) => {
     expect(verdictOf(changed(change))).toBe('UNKNOWN');
+  });
+
+  test.each<[string, (db: Record<string, any>) => void]>([
+    ['resolve to nothing', (db) => { db.VPCSecurityGroups = [UNRESOLVED]; }],
+    ['are not given (the VPC\'s default group)', (db) => { delete db.VPCSecurityGroups; }],
+  ])("the store's security groups %s, and the Glue group sends the store's port only to the store's group", (_what, change) => {
+    const template = changed((r) => {
+      // Outbound restricted, as hardened apps write it: itself, HTTPS to S3, the database's group.
+      r.GlueSg.Properties.SecurityGroupEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: 'pl-63a5400a' }];
+      r.GlueSelfOut = egress(getAtt('GlueSg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, DestinationSecurityGroupId: getAtt('GlueSg', 'GroupId') });
+      r.GlueToDb = egress(getAtt('GlueSg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: getAtt('DbSg', 'GroupId') });
+    });
+    expect(verdictOf(template)).toBe('REACHABLE');
+    change(template.Resources.Db.Properties);
+    // The store may wear the group the rule names: not UNREACHABLE.
+    const { verdict, messages } = planOf(template);
+    expect(verdict).toBe('UNKNOWN');
+    expect(messages.join('\n')).toMatch(/allow TCP 5432 to 10\.2\.1\.0\/24 only through rules that name security groups, and the store's groups are unknown/);
   });
 
   test('the value is named once in a GNP-INPUT-UNRESOLVED warning', () => {
@@ -527,5 +545,115 @@ describe('a job whose kind or size cannot be resolved: what depends on it is UNK
       expect(given('glueetl')).toBe('REACHABLE');
       expect(given('glueray')).toBe('UNREACHABLE');
     });
+  });
+});
+
+describe("Secrets Manager's interface endpoint: one the templates do not fully resolve is UNKNOWN, never the error nor a pass", () => {
+  /** The peered app whose database connection reads its credentials from Secrets Manager, through an endpoint in VPC A. */
+  const withSecretsEndpoint = (change: (endpoint: Record<string, any>, template: any) => void = () => {}) => changed((r, template) => {
+    r.DbConn.Properties.ConnectionInput.ConnectionProperties.SECRET_ID = 'orders-db-credentials';
+    r.EndpointSg = securityGroup(ref('VpcA'), { SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.1.0.0/16' }] });
+    r.SecretsEndpoint = anyResource('AWS::EC2::VPCEndpoint', {
+      VpcId: ref('VpcA'),
+      ServiceName: 'com.amazonaws.us-east-1.secretsmanager',
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+      SubnetIds: [ref('SubA')],
+      SecurityGroupIds: [getAtt('EndpointSg', 'GroupId')],
+    });
+    change(r.SecretsEndpoint, template);
+  });
+  const secretsFindings = (template: any) => planOf(template).ruleIds.filter((id) => /SECRETS-PATH|SERVICE-PATH/.test(id));
+
+  test('the baseline: the endpoint serves the Glue subnet, no finding', () => {
+    expect(secretsFindings(withSecretsEndpoint())).toEqual([]);
+  });
+
+  test.each<[string, (endpoint: Record<string, any>, template: any) => void]>([
+    ['its VpcId is unresolved', (e) => { e.Properties.VpcId = UNRESOLVED; }],
+    ['its VpcId is imported from a stack not read', (e) => { e.Properties.VpcId = { 'Fn::ImportValue': 'network-VpcA' }; }],
+    ['its VpcEndpointType is unresolved', (e) => { e.Properties.VpcEndpointType = UNRESOLVED; }],
+    ['its Condition cannot be decided', (e, template) => { template.Conditions = { Shared: { 'Fn::Equals': [UNRESOLVED, 'yes'] } }; e.Condition = 'Shared'; }],
+  ])('%s: GNP-CONNECTION-SERVICE-PATH-UNKNOWN (a warning naming the endpoint)', (_what, change) => {
+    const template = withSecretsEndpoint(change);
+    expect(secretsFindings(template)).toEqual(['GNP-CONNECTION-SERVICE-PATH-UNKNOWN']);
+    expect(planOf(template).messages.join('\n')).toMatch(/App\/SecretsEndpoint may be an interface endpoint for Secrets Manager/);
+  });
+
+  test('an endpoint of unresolved VPC with private DNS off cannot be the path: still the error', () => {
+    const template = withSecretsEndpoint((e) => { e.Properties.VpcId = UNRESOLVED; e.Properties.PrivateDnsEnabled = false; });
+    expect(secretsFindings(template)).toEqual(['GNP-CONNECTION-NO-SECRETS-PATH']);
+  });
+});
+
+describe("the S3 path through the Glue subnet's network ACL: an entry that cannot be resolved is UNKNOWN, not GNP-CONNECTION-S3-ACL", () => {
+  /** The peered app with an ACL on the Glue subnet admitting all traffic both ways (as the default ACL does). */
+  const withGlueAcl = (change: (outbound: Record<string, any>) => void = () => {}) => changed((r) => {
+    r.NaclA = anyResource('AWS::EC2::NetworkAcl', { VpcId: ref('VpcA') });
+    r.NaclAAssoc = anyResource('AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: ref('SubA'), NetworkAclId: ref('NaclA') });
+    for (const [id, egressEntry] of [['NaclAIn', false], ['NaclAOut', true]] as const) {
+      r[id] = anyResource('AWS::EC2::NetworkAclEntry', { NetworkAclId: ref('NaclA'), RuleNumber: 100, Protocol: -1, RuleAction: 'allow', Egress: egressEntry, CidrBlock: '0.0.0.0/0' });
+    }
+    change(r.NaclAOut.Properties);
+  });
+  const s3Findings = (template: any) => planOf(template).ruleIds.filter((id) => /S3-ACL|SERVICE-PATH/.test(id));
+
+  test('the baseline: no finding', () => {
+    expect(s3Findings(withGlueAcl())).toEqual([]);
+  });
+
+  test.each<[string, (outbound: Record<string, any>) => void]>([
+    ['action', (e) => { e.RuleAction = UNRESOLVED; }],
+    ['protocol', (e) => { e.Protocol = UNRESOLVED; }],
+    ['rule number', (e) => { e.RuleNumber = UNRESOLVED; }],
+  ])('the outbound entry\'s %s unresolved: GNP-CONNECTION-SERVICE-PATH-UNKNOWN naming the entry', (_what, change) => {
+    const template = withGlueAcl(change);
+    expect(s3Findings(template)).toEqual(['GNP-CONNECTION-SERVICE-PATH-UNKNOWN']);
+    expect(planOf(template).messages.join('\n')).toMatch(/rule \d+ of App\/NaclA may match \(App\/NaclAOut/);
+  });
+
+  test('the baseline with the outbound entry denying: still the error', () => {
+    expect(s3Findings(withGlueAcl((e) => { e.RuleAction = 'deny'; }))).toEqual(['GNP-CONNECTION-S3-ACL']);
+  });
+});
+
+describe("Glue's own security group checks: a rule whose group cannot be resolved never hides a missing self-reference or egress", () => {
+  /** A rule of a group imported from a stack not read (the database team's): it may belong to any group, the Glue group too. */
+  const onImportedGroup = (type: 'Ingress' | 'Egress', rule: Record<string, unknown>) =>
+    anyResource(`AWS::EC2::SecurityGroup${type}`, { GroupId: { 'Fn::ImportValue': 'shared-db-sg' }, ...rule });
+  const glueFindings = (template: any) => planOf(template).ruleIds.filter((id) => /^GNP-SG-/.test(id));
+
+  test('no self-referencing rule, and TCP 5432 from the Glue group on the imported group: still GNP-SG-NO-SELF-REFERENCE', () => {
+    const template = changed((r) => {
+      delete r.GlueSelf;
+      r.GlueToSharedDb = onImportedGroup('Ingress', { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') });
+    });
+    expect(glueFindings(template)).toEqual(['GNP-SG-NO-SELF-REFERENCE']);
+  });
+
+  test('all TCP from the Glue group on the imported group may be the self-reference (if the import is the Glue group): no error', () => {
+    const template = changed((r) => {
+      delete r.GlueSelf;
+      r.GlueToSharedDb = onImportedGroup('Ingress', { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') });
+    });
+    expect(glueFindings(template)).toEqual([]);
+  });
+
+  test('all traffic from the VPC instead of the self-reference, its protocol unresolved: undecided, not GNP-SG-NO-SELF-REFERENCE', () => {
+    const template = changed((r) => {
+      delete r.GlueSelf;
+      r.GlueFromVpc = ingress(getAtt('GlueSg', 'GroupId'), { IpProtocol: '-1', CidrIp: '10.1.0.0/16' });
+    });
+    expect(glueFindings(template)).toEqual(['GNP-SG-SELF-REFERENCE-CIDR']);
+    template.Resources.GlueFromVpc.Properties.IpProtocol = UNRESOLVED;
+    expect(glueFindings(template)).toEqual([]);
+  });
+
+  test('egress only HTTPS, and TCP 5432 out of the imported group: still GNP-SG-EGRESS', () => {
+    const template = changed((r) => {
+      r.GlueSg.Properties.SecurityGroupEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }];
+      r.SharedDbOut = onImportedGroup('Egress', { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: getAtt('DbSg', 'GroupId') });
+    });
+    expect(glueFindings(template)).toEqual(['GNP-SG-EGRESS']);
   });
 });
