@@ -311,37 +311,27 @@ export class StackEvaluator {
     if (typeof value !== 'object' || value === null) return value; // most values are leaves
     if (Array.isArray(value)) {
       const items: unknown[] = [];
-      for (let i = 0; i < value.length; i++) {
-        const evaluated = this.evaluate(value[i]);
+      for (const item of value) {
+        const evaluated = this.evaluate(item);
         if (evaluated !== undefined) items.push(evaluated);
       }
       return items;
     }
     const object = value as Record<string, unknown>;
-    // The first key, and whether there is another, without an array of the keys (for...in over a
-    // plain object: its own keys, in Object.keys' order).
-    let first: string | undefined;
-    let more = false;
-    for (const key in object) {
-      if (first === undefined) first = key;
-      else {
-        more = true;
-        break;
-      }
-    }
-    if (!more && first !== undefined && (first === 'Ref' || first.startsWith('Fn::'))) {
+    const keys = Object.keys(object);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
       if (this.all.tooDeep()) {
         return unresolved(`stack ${this.stack}: references nest too deeply (circular?)`);
       }
       this.all.depth++;
       try {
-        return this.intrinsic(first, object[first]);
+        return this.intrinsic(keys[0], object[keys[0]]);
       } finally {
         this.all.depth--;
       }
     }
     const result: Record<string, unknown> = {};
-    for (const key in object) {
+    for (const key of keys) {
       const item = this.evaluate(object[key]);
       if (item !== undefined) setOwn(result, key, item);
     }
