@@ -167,15 +167,13 @@ interface NestedReading {
 function loadNestedStacks(parent: TemplateInput, reading: NestedReading, chain: string[]): TemplateInput[] {
   const nested: TemplateInput[] = [];
   const resources = parent.template.Resources;
-  // Every resource is looked at: its value, without a lookup by key in a large object (the keys,
-  // in the same order, only for a nested stack).
-  const values: any[] = Object.values(resources);
-  let logicalIds: string[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const resource = values[i];
-    if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
-    logicalIds ??= Object.keys(resources);
+  // Every resource is looked at, by key (Object.values of a large object, held as a dictionary,
+  // costs twice as much).
+  const logicalIds = Object.keys(resources);
+  for (let i = 0; i < logicalIds.length; i++) {
     const logicalId = logicalIds[i];
+    const resource = resources[logicalId];
+    if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
     const found = reading.locate(resource, parent);
     if (found === undefined) continue;
     const file = found.file;

@@ -161,13 +161,13 @@ export class InputSet {
       const entries: ResourceEntry[] = [];
       this.byLogicalId.set(input, ids);
       this.entries.set(input, entries);
-      // Keys and values in the same order, each resource without a lookup by key in a large object.
+      // The keys, then each value by its key: a large object (a template's Resources) is held as a
+      // dictionary, whose Object.values costs twice as much as a lookup by key.
       const logicalIds = Object.keys(resources);
-      const values: unknown[] = Object.values(resources);
       for (let i = 0; i < logicalIds.length; i++) {
-        const resource = values[i];
-        if (!isObject(resource)) continue;
         const logicalId = logicalIds[i];
+        const resource: unknown = resources[logicalId];
+        if (!isObject(resource)) continue;
         const modelId = modelIdOf(input, logicalId);
         const type = resource.Type;
         const entry: ResourceEntry = { input, logicalId, type: typeof type === 'string' ? type : safeString(type), resource, modelId };

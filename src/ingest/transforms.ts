@@ -65,14 +65,12 @@ function includesOf(template: any): { where: string; name: string }[] {
   const nameOf = (t: unknown) => (isObject(t) && typeof t.Name === 'string' ? t.Name : 'a macro');
   const resources = isObject(template?.Resources) ? template.Resources : {};
   if ('Fn::Transform' in resources) found.push({ where: 'Resources', name: nameOf(resources['Fn::Transform']) });
-  // Every resource of every template is looked at: its value, without a lookup by key in a large
-  // object (the keys, in the same order, only for a resource that includes one).
-  const values: any[] = Object.values(resources);
-  let logicalIds: string[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    const resource = values[i];
+  // Every resource of every template is looked at, by key (Object.values of a large object, held
+  // as a dictionary, costs twice as much).
+  const logicalIds = Object.keys(resources);
+  for (let i = 0; i < logicalIds.length; i++) {
+    const resource = resources[logicalIds[i]];
     if (isObject(resource?.Properties) && 'Fn::Transform' in resource.Properties) {
-      logicalIds ??= Object.keys(resources);
       found.push({ where: logicalIds[i], name: nameOf(resource.Properties['Fn::Transform']) });
     }
   }
