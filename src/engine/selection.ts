@@ -114,11 +114,15 @@ type Suitability = { status: 'suitable' | 'unsuitable' | 'unknown'; reasons: Rea
 /** The suitability checks Glue makes at run submission (valid subnet, AZ, S3 path, IPs, AZ health). */
 export function judgeConnection(topo: Topology, connection: GlueConnection, job: GlueJob, azDown: ReadonlySet<string>): Suitability {
   // The verdict depends on the job only through its ENIs per run (the range, and the texts that
-  // say how it was counted), and on azDown only through whether the subnet's AZ is in it.
+  // say how it was counted), and on azDown only through whether the subnet's AZ is in it (when
+  // that is decided).
   const demand = eniDemand(job);
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
   const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
+  // Undecided: the verdict's reason lists the failed zones, which differ between what-ifs (the
+  // main plan's and each what-if's own), so it is judged for these zones, never reused.
+  if (down === 2) return judge(topo, connection, demand, azDown);
   const { suitability } = memoOf(topo);
   const text = demand.unknown === undefined ? demand.text : `${demand.text}\u0000${demand.unknown}`;
   const first = suitability.get(connection);

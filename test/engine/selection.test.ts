@@ -208,6 +208,19 @@ describe('§1/§2 symbolic zones (Fn::GetAZs)', () => {
     expect(plan.jobs[0].failover.map((f) => [f.azDown, f.selectedConnection?.id])).toEqual([['current-region-az1', 'c2'], ['current-region-az2', 'c1']]);
   });
 
+  test('undecided in the main plan and in a what-if: each reason names its own failed zones (not the first one judged)', () => {
+    const b = model().vpc('v', '10.0.0.0/16')
+      .subnet('s1', 'v', '10.0.1.0/24', 'x').subnet('s2', 'v', '10.0.2.0/24', 'us-east-1b').sg('sg', 'v')
+      .connection('c1', 's1', ['sg'], { type: 'NETWORK' }).connection('c2', 's2', ['sg'], { type: 'NETWORK' })
+      .job('j', ['c1', 'c2']);
+    const plan = buildPlan(symbolic(b, 's1', 0).model, { azDown: ['us-east-1a'] });
+    const failedZones = (candidates: Plan['jobs'][number]['candidates']) => candidates[0].reasons.find((r) => r.code === 'AZ_HEALTH_UNKNOWN')?.message.match(/failed zones \(([^)]*)\)/)?.[1];
+    const job = plan.jobs[0];
+    expect(failedZones(job.candidates)).toBe('us-east-1a');
+    const whatIf = job.failover.find((f) => f.azDown === 'us-east-1b')!;
+    expect(failedZones(whatIf.candidates)).toBe('us-east-1a, us-east-1b');
+  });
+
   test('a literal zone down against symbolic subnets: whether they are in it is undecided, the selection UNKNOWN (not pretended healthy)', () => {
     const plan = buildPlan(twoZones().model, { azDown: ['us-east-1a'], failover: false });
     expect(plan.jobs[0].selectedConnection).toBeNull();
