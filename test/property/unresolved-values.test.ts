@@ -49,13 +49,19 @@ function apply(template: any, change: Change): any {
   return 'value' in change ? withUnresolvable(template, change.value) : withUndecidedCondition(template, change.condition);
 }
 
-/** One draw: a random template, one change to it, and no verdict flipped by the change. */
-function checkOneChange(g: fc.GeneratorValue, tally: Record<string, number>): void {
+/** A random template and one change to it: one of its values, or one of its resources made conditional. */
+function drawChange(g: fc.GeneratorValue): { template: any; change: Change } {
   const template = templateOf(drawTopology(g));
   const paths = valuePaths(template);
   const logicalIds = Object.keys(template.Resources);
   const index = g(fc.integer, { min: 0, max: paths.length + logicalIds.length - 1 });
   const change: Change = index < paths.length ? { value: paths[index] } : { condition: logicalIds[index - paths.length] };
+  return { template, change };
+}
+
+/** One draw: a random template, one change to it, and no verdict flipped by the change. */
+function checkOneChange(g: fc.GeneratorValue, tally: Record<string, number>): void {
+  const { template, change } = drawChange(g);
   const before = verdicts(template);
   const after = verdicts(apply(template, change));
   for (const v of before.values()) tally[v] = (tally[v] ?? 0) + 1;
@@ -140,11 +146,7 @@ function errors(template: any): Set<string> {
 
 /** One draw: a random template, one change to it, and no error the change brought. */
 function checkNoNewError(g: fc.GeneratorValue, tally: Record<string, number>): void {
-  const template = templateOf(drawTopology(g));
-  const paths = valuePaths(template);
-  const logicalIds = Object.keys(template.Resources);
-  const index = g(fc.integer, { min: 0, max: paths.length + logicalIds.length - 1 });
-  const change: Change = index < paths.length ? { value: paths[index] } : { condition: logicalIds[index - paths.length] };
+  const { template, change } = drawChange(g);
   const before = errors(template);
   for (const e of before) tally[e.split(' ')[0]] = (tally[e.split(' ')[0]] ?? 0) + 1;
   const raised = [...errors(apply(template, change))].filter((e) => !before.has(e));
