@@ -8,7 +8,7 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
-import { proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
+import { proposesRoute, RouteOutcome, routeFixText, RouteRepair, ROUTES_PER_TABLE_QUOTA } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
@@ -18,7 +18,7 @@ import { otherSide, Topology } from './topology';
 import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 
 const PEERINGS_PER_VPC = 50;
-const ROUTES_PER_TABLE = 50;
+const ROUTES_PER_TABLE = ROUTES_PER_TABLE_QUOTA;
 const CONNECTIONS_PER_JOB = 1000;
 
 /**

@@ -14,6 +14,9 @@ export { nameOf };
 /** Active peerings a VPC may have under the default quota (adjustable to 125). */
 export const PEERINGS_PER_VPC_QUOTA = 50;
 
+/** Routes a route table may have under the default quota (adjustable): GNP-QUOTA-ROUTES counts the same. */
+export const ROUTES_PER_TABLE_QUOTA = 50;
+
 /** A route the remedy adds: in `routeTableId`, to `destination`, through the pair's peering. */
 export interface RemedyRoute {
   readonly routeTableId: string;
@@ -109,7 +112,9 @@ export class RouteRepair {
    *   first, so an outcome naming the store's VPC may later name the ENI's: only one naming the
    *   ENI's VPC is settled.
    * - `refused`: a refusal read from the model stays, and one for an overlap with a planned route
-   *   stays (that route stays planned, and it stays the first match: planned routes are appended).
+   *   stays (that route stays planned, and it stays the first match: planned routes are appended);
+   *   so does one for a table at the route quota (its planned routes only grow, and none is
+   *   planned in it once it is there).
    *   But a route the path would have added beside a refused one is not planned, so a later route
    *   may conflict with it: such an outcome (a refusal beside a would-be route) is not reused.
    * Refusals naming the job (VPCs not described, both ends in one VPC) are never stored: they are
@@ -326,6 +331,17 @@ export class RouteRepair {
     }
     const conflict = this.overlappingRoute(table.value, to.cidr.value, peering);
     if (conflict) return conflict;
+    // A route past the table's quota fails to create, and CloudFormation rolls the whole deploy
+    // back: auto-peer never makes a change that cannot deploy (as with the peering quota, the
+    // default quota is assumed; a raised one is not in the templates).
+    const planned = this.plannedByTable.get(table.value.id)?.length ?? 0;
+    if (table.value.routes.length + planned >= ROUTES_PER_TABLE_QUOTA) {
+      return {
+        source: table.value.source,
+        why: `route table ${tableName} has ${table.value.routes.length} routes${planned ? ` and auto-peer already adds ${planned}` : ''}: a route to ${destination} would exceed the default quota of ${ROUTES_PER_TABLE_QUOTA} routes per route table, and a route over the quota fails to create, rolling the deployment back`,
+        fix: `Summarize the table's routes, or request a quota increase (routes per route table) and add the route to ${destination} yourself.`,
+      };
+    }
     return { vpcId: vpc.id, routeTableId: table.value.id, subnetId: from.id, destination };
   }
 

@@ -132,6 +132,40 @@ describe('planRemedy (auto-peer)', () => {
     expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/already routes 10\.2\.1\.0\/24 to nat-x/);
   });
 
+  describe('the route quota: auto-peer never adds a route that cannot be created', () => {
+    /** The seed's case with `n` more routes (to other networks, through a NAT gateway) in the Glue subnet's table. */
+    const withRoutes = (n: number) => {
+      const b = seedCase();
+      for (let i = 0; i < n; i++) b.route('subA-rt', `192.168.${i}.0/24`, 'nat-gateway', 'nat-x');
+      return b.model;
+    };
+    const routesIn = (remedy: ReturnType<typeof planRemedy>, table: string) => remedy.peerings.flatMap((p) => [...p.requesterRoutes, ...p.accepterRoutes]).filter((r) => r.routeTableId === table);
+
+    test('a table with room for its routes: they are added', () => {
+      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const remedy = planRemedy(withRoutes(48 - count), { failover: false });
+      expect(remedy.unfixable).toEqual([]);
+      expect(routesIn(remedy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24', '10.3.1.0/24']);
+    });
+
+    test('a table at the quota after the first route: the second is refused, naming the table, its routes and the quota', () => {
+      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const remedy = planRemedy(withRoutes(49 - count), { failover: false });
+      expect(routesIn(remedy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24']);
+      const message = remedy.unfixable.map((f) => `${f.message} ${f.fix}`).join('\n');
+      expect(message).toMatch(/route table subA-rt has 49 routes and auto-peer already adds 1: a route to 10\.3\.1\.0\/24 would exceed the default quota of 50 routes per route table/);
+      expect(message).toMatch(/request a quota increase/);
+      expect(errors(remedy.planAfter).map((f) => f.ruleId)).toContain('GNP-STORE-UNREACHABLE');
+    });
+
+    test('a table already at the quota: nothing added through it', () => {
+      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const remedy = planRemedy(withRoutes(50 - count), { failover: false });
+      expect(routesIn(remedy, 'subA-rt')).toEqual([]);
+      expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/route table subA-rt has 50 routes: a route to 10\.2\.1\.0\/24 would exceed/);
+    });
+  });
+
   test('the peering quota stops auto-peer with a clear error', () => {
     const b = seedCase();
     for (let i = 0; i < 50; i++) b.vpc(`x${i}`, `172.16.${i}.0/24`).peering(`p${i}`, 'vpcB', `x${i}`);
