@@ -93,22 +93,24 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
   }
   const all = described.flatMap((g) => g.egress.map((r) => ({ rule: r, group: g.id })));
   const egress = all.filter(({ rule }) => !rule.uncertain);
-  const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
+  const toAnywhere = (rule: SecurityGroupRule) => rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0;
+  const allOpen = egress.some(({ rule }) => rule.protocol === PROTOCOL_ALL && toAnywhere(rule));
   const selfRefEgress = egress.some(({ rule, group }) => allTcp(rule) && rule.peer.kind === 'security-group' && rule.peer.groupId === group);
   const cidrEgress = egress.find(({ rule }) => coversSubnet(rule, subnet) === true);
   const https = egress.some(({ rule }) => allowsHttpsToAnywhereOrS3(rule));
-  const allTcpOut = egress.some(({ rule }) => allTcp(rule) && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0);
+  const allTcpOut = egress.some(({ rule }) => allTcp(rule) && toAnywhere(rule));
   // A rule that may not exist as shown (uncertain), or whose destination is not resolved (a
   // prefix list or CIDR from a parameter without value, an SSM parameter, an import), proves
   // nothing but may be the rule that is missing: no finding when, as it may be, it completes what
   // Glue needs (the reader reported the unresolved value). Its protocol and ports still count
   // (unresolved ones are the widest): a UDP rule, or TCP 5432 to a group, can never be it.
   const unknownPeer = (rule: SecurityGroupRule) => rule.peer.kind === 'unknown';
-  const mayAllOpen = all.some(({ rule }) => rule.protocol === PROTOCOL_ALL && (unknownPeer(rule) || (rule.uncertain !== undefined && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
-  const mayAllTcpOut = all.some(({ rule }) => allTcp(rule) && (unknownPeer(rule) || (rule.uncertain !== undefined && rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+  const mayBeToAnywhere = (rule: SecurityGroupRule) => unknownPeer(rule) || (rule.uncertain !== undefined && toAnywhere(rule));
+  const mayAllOpen = all.some(({ rule }) => rule.protocol === PROTOCOL_ALL && mayBeToAnywhere(rule));
+  const mayAllTcpOut = all.some(({ rule }) => allTcp(rule) && mayBeToAnywhere(rule));
   const maySelfEgress = all.some(({ rule, group }) => allTcp(rule) && (unknownPeer(rule) || (rule.peer.kind === 'security-group' && rule.peer.groupId === group) || coversSubnet(rule, subnet) !== false));
   const mayHttps = all.some(({ rule }) => (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= 443 && rule.ports.to >= 443
-    && (unknownPeer(rule) || rule.peer.kind === 'prefix-list' || (rule.peer.kind === 'cidr' && rule.peer.cidr.prefixLength === 0)));
+    && (unknownPeer(rule) || rule.peer.kind === 'prefix-list' || toAnywhere(rule)));
   const selfEgress = selfRefEgress || !!cidrEgress;
   const egressEnough = allOpen || allTcpOut || (selfEgress && https) || mayAllOpen || mayAllTcpOut || (maySelfEgress && mayHttps);
   if (!cidrInstead && !selfRefEgress && cidrEgress && egressEnough && !allOpen && !allTcpOut) {

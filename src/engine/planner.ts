@@ -18,7 +18,6 @@ import { otherSide, Topology } from './topology';
 import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 
 const PEERINGS_PER_VPC = 50;
-const ROUTES_PER_TABLE = ROUTES_PER_TABLE_QUOTA;
 const CONNECTIONS_PER_JOB = 1000;
 
 /**
@@ -734,7 +733,7 @@ function quotaFindings(topo: Topology): Finding[] {
     if (active.length > PEERINGS_PER_VPC) findings.push(finding(RULES.quotaPeerings, vpc.source, `${vpc.id} has ${active.length} active peerings; the default quota is ${PEERINGS_PER_VPC} (adjustable to 125).`, 'Request a quota increase, or use a transit gateway.'));
   }
   for (const rt of topo.model.routeTables.values()) {
-    if (rt.routes.length > ROUTES_PER_TABLE) findings.push(finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the default quota is ${ROUTES_PER_TABLE} per route table.`, 'Summarize routes, or request a quota increase.'));
+    if (rt.routes.length > ROUTES_PER_TABLE_QUOTA) findings.push(finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the default quota is ${ROUTES_PER_TABLE_QUOTA} per route table.`, 'Summarize routes, or request a quota increase.'));
   }
   return findings;
 }

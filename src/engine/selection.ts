@@ -32,7 +32,7 @@ interface SelectionMemo {
   readonly s3Paths: Map<Subnet, S3PathResult>;
   /**
    * By connection, then by ENIs per run (`min`, `max` and the texts that count them): [its AZ
-   * healthy, its AZ down, whether it is down undecided]. A connection is mostly judged for one
+   * healthy, its AZ down] (an undecided AZ is judged per set of failed zones, never kept). A connection is mostly judged for one
    * demand (the jobs that list it are mostly one): the first demand's verdicts are kept beside
    * its key, further demands in a map by their key.
    */
@@ -55,7 +55,7 @@ interface SelectionMemo {
   readonly passedOver: Map<GlueConnection, PassedOver>;
 }
 
-type Verdicts = [Suitability?, Suitability?, Suitability?];
+type Verdicts = [Suitability?, Suitability?];
 
 interface DemandVerdicts {
   readonly min: number;
@@ -119,16 +119,16 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
   const demand = eniDemand(job);
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const inFailed = subnet && azDown.size ? inAnyZone(subnet, azDown, topo.symbolicZones) : false;
-  const down = inFailed === true ? 1 : inFailed === false ? 0 : 2;
   // Undecided: the verdict's reason lists the failed zones, which differ between what-ifs (the
   // main plan's and each what-if's own), so it is judged for these zones, never reused.
-  if (down === 2) return judge(topo, connection, demand, azDown);
+  if (inFailed === undefined) return judge(topo, connection, demand, azDown);
+  const down = inFailed ? 1 : 0;
   const { suitability } = memoOf(topo);
   const text = demand.unknown === undefined ? demand.text : `${demand.text}\u0000${demand.unknown}`;
   const first = suitability.get(connection);
   let verdicts: Verdicts;
   if (!first) {
-    suitability.set(connection, { min: demand.min, max: demand.max, text, verdicts: verdicts = [undefined, undefined, undefined] });
+    suitability.set(connection, { min: demand.min, max: demand.max, text, verdicts: verdicts = [undefined, undefined] });
   } else if (first.min === demand.min && first.max === demand.max && first.text === text) {
     verdicts = first.verdicts;
   } else {
@@ -136,7 +136,7 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
     const key = `${demand.min}|${demand.max}|${text}`;
     first.others ??= new Map();
     let other = first.others.get(key);
-    if (!other) first.others.set(key, other = [undefined, undefined, undefined]);
+    if (!other) first.others.set(key, other = [undefined, undefined]);
     verdicts = other;
   }
   return verdicts[down] ??= judgeShared(topo, connection, demand, text, azDown, down);
@@ -145,12 +145,10 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
 /**
  * `judge`, shared by the connections with the same `sharedVerdictKey`. A verdict reads of its
  * connection only the subnet, the zone (name, or symbol and why it is unknown) and the groups,
- * in order; of the demand its range and texts; of `azDown` whether the subnet's zone is in it
- * (`down`), except when that is undecided: then its reason lists the failed zones, and the verdict
- * is the connection's alone (judged as before).
+ * in order; of the demand its range and texts; of `azDown`, when that is decided, whether the
+ * subnet's zone is in it (`down`).
  */
-function judgeShared(topo: Topology, connection: GlueConnection, demand: EniDemand, demandText: string, azDown: ReadonlySet<string>, down: number): Suitability {
-  if (down === 2) return judge(topo, connection, demand, azDown);
+function judgeShared(topo: Topology, connection: GlueConnection, demand: EniDemand, demandText: string, azDown: ReadonlySet<string>, down: 0 | 1): Suitability {
   const { sharedVerdicts } = memoOf(topo);
   const key = sharedVerdictKey(connection, demand, demandText, down);
   let verdict = sharedVerdicts.get(key);
@@ -158,7 +156,7 @@ function judgeShared(topo: Topology, connection: GlueConnection, demand: EniDema
   return verdict;
 }
 
-function sharedVerdictKey(connection: GlueConnection, demand: EniDemand, demandText: string, down: number): string {
+function sharedVerdictKey(connection: GlueConnection, demand: EniDemand, demandText: string, down: 0 | 1): string {
   // (`min` and `max` as texts: JSON writes Infinity as null.)
   return JSON.stringify([connection.subnetId ?? null, connection.availabilityZone ?? null, connection.symbolicZone ?? null, connection.securityGroupIds, `${demand.min}|${demand.max}`, demandText, down]);
 }
