@@ -82,11 +82,16 @@ export function parseTemplateText(text: string, file: string): any {
   return template;
 }
 
+/** CloudFormation logical IDs: "alphanumeric (A-Za-z0-9) and unique within the template". */
+const LOGICAL_ID = /^[A-Za-z0-9]+$/;
+
 /**
  * Refuses what CloudFormation refuses and the readers could only skip: a resource that is not an
  * object or has no `Type` string (it would vanish from the model, and a verdict would rest on its
- * absence), and a logical ID that is both a parameter and a resource (logical names are unique
- * within a template, and a `Ref` to it would be ambiguous).
+ * absence), a logical ID that is both a parameter and a resource (logical names are unique
+ * within a template, and a `Ref` to it would be ambiguous), and a resource or parameter logical
+ * ID that is not alphanumeric (a `/` in one would make its model id, `Stack/LogicalId`, that of
+ * a nested stack's resource).
  */
 function checkLogicalIds(template: Record<string, any>, file: string): void {
   // A transform (a macro, AWS::LanguageExtensions' Fn::ForEach, an AWS::Include) rewrites the
@@ -95,6 +100,7 @@ function checkLogicalIds(template: Record<string, any>, file: string): void {
   const resources: Record<string, unknown> = template.Resources;
   for (const logicalId in resources) {
     const resource = resources[logicalId];
+    if (!LOGICAL_ID.test(logicalId)) throw notAlphanumeric(file, 'Resources', logicalId);
     if (!isObject(resource)) {
       throw new InputError(file, `Resources.${logicalId} is ${resource === null ? 'null' : `a ${Array.isArray(resource) ? 'list' : typeof resource}`}, not a resource object: CloudFormation refuses the template (every resource is an object with a Type)`);
     }
@@ -104,11 +110,17 @@ function checkLogicalIds(template: Record<string, any>, file: string): void {
   }
   if (isObject(template.Parameters)) {
     for (const name in template.Parameters) {
+      if (!LOGICAL_ID.test(name)) throw notAlphanumeric(file, 'Parameters', name);
       if (Object.prototype.hasOwnProperty.call(resources, name)) {
         throw new InputError(file, `"${name}" is both a parameter and a resource: CloudFormation refuses the template (a logical name is unique within a template)`);
       }
     }
   }
+}
+
+function notAlphanumeric(file: string, section: string, logicalId: string): InputError {
+  return new InputError(file, `${section} logical ID ${JSON.stringify(logicalId)} is not alphanumeric: CloudFormation refuses the template `
+    + '(logical IDs are A-Za-z0-9 only, unique within the template); rename it');
 }
 
 /** The JSON parser's message, with the line and column of its position when it gives one. */

@@ -83,6 +83,28 @@ describe('template files', () => {
       expect(() => loadTemplateFile(file)).toThrow(/"Vpc" is both a parameter and a resource/);
     });
 
+    describe('a logical ID that is not alphanumeric (CloudFormation: logical IDs are A-Za-z0-9)', () => {
+      test.each([
+        ['a resource whose logical ID names a nested stack resource', { 'Vpc': vpc('10.0.0.0/16'), 'Network/Vpc': vpc('10.1.0.0/16') }, 'Resources', 'Network/Vpc'],
+        ['a resource with a dash', { 'Vpc': vpc('10.0.0.0/16'), 'Glue-Sg': { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'glue' } } }, 'Resources', 'Glue-Sg'],
+        ['an empty logical ID', { '': vpc('10.0.0.0/16') }, 'Resources', ''],
+      ])('%s', (_name, resources, section, logicalId) => {
+        const file = write(tempDir(), 'Net.template.json', { Resources: resources });
+        expect(() => loadTemplateFile(file)).toThrow(InputError);
+        expect(() => loadTemplateFile(file)).toThrow(`${file}: ${section} logical ID ${JSON.stringify(logicalId)} is not alphanumeric`);
+      });
+
+      test('a parameter name with a slash', () => {
+        const file = write(tempDir(), 'Net.template.json', tpl({ Vpc: vpc('10.0.0.0/16') }, { Parameters: { 'Net/Cidr': { Type: 'String' } } }));
+        expect(() => loadTemplateFile(file)).toThrow('Parameters logical ID "Net/Cidr" is not alphanumeric');
+      });
+
+      test('a template with a Transform is left to the transforms reader', () => {
+        const file = write(tempDir(), 'Net.template.json', { Transform: 'AWS::Serverless-2016-10-31', Resources: { 'Glue-Sg': vpc('10.0.0.0/16') } });
+        expect(() => loadTemplateFile(file)).not.toThrow();
+      });
+    });
+
     test('a template with a Transform is left to the transforms reader (Fn::ForEach keys are not resources)', () => {
       const file = write(tempDir(), 'Net.template.json', { Transform: 'AWS::LanguageExtensions', Resources: { 'Vpc': vpc('10.0.0.0/16'), 'Fn::ForEach::Subnets': ['Az', ['a', 'b'], {}] } });
       expect(() => loadTemplateFile(file)).not.toThrow();
