@@ -1,4 +1,4 @@
-import { Cidr, Fact, GlueConnection, OpenEnded, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
+import { Cidr, Fact, GlueConnection, OpenEnded, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef, Vpc } from '../model';
 import { causesText, openingsFor } from './open-ended';
 import { Finding } from './plan';
 import { RULES } from './rules';
@@ -200,7 +200,42 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
         message: `VPC ${vpc.id} of connection ${name} has ${off.join(' and ')} set to false; Glue needs both DNS support and DNS hostnames in the VPC of its ENIs.`,
         fix: `Set ${off.map((o) => `${o}: true`).join(' and ')} on ${vpc.id}.`,
       });
+    } else {
+      const undecided = undecidedDnsSettings(vpc);
+      if (undecided.length) {
+        findings.push({
+          ruleId: RULES.vpcDnsUnknown.id,
+          severity: RULES.vpcDnsUnknown.severity,
+          source: vpc.source,
+          message: `Whether VPC ${vpc.id} of connection ${name} has DNS support and DNS hostnames enabled is unknown: ${undecidedDnsText(undecided)}. Glue needs both in the VPC of its ENIs; a data store named by DNS is UNKNOWN until they are known.`,
+          fix: undecidedDnsFix(vpc, undecided),
+        });
+      }
     }
   }
   return findings;
+}
+
+/** A DNS setting of a VPC that the inputs do not resolve: its template property name, and why. */
+export interface UndecidedDnsSetting {
+  readonly property: 'EnableDnsSupport' | 'EnableDnsHostnames';
+  readonly reason: string;
+}
+
+/** The DNS settings of `vpc` the inputs do not resolve (a parameter without value, a condition, SSM, not in --facts). */
+export function undecidedDnsSettings(vpc: Vpc): UndecidedDnsSetting[] {
+  const undecided: UndecidedDnsSetting[] = [];
+  if (!vpc.enableDnsSupport.known) undecided.push({ property: 'EnableDnsSupport', reason: vpc.enableDnsSupport.reason });
+  if (!vpc.enableDnsHostnames.known) undecided.push({ property: 'EnableDnsHostnames', reason: vpc.enableDnsHostnames.reason });
+  return undecided;
+}
+
+export function undecidedDnsText(undecided: readonly UndecidedDnsSetting[]): string {
+  return undecided.map((u) => `${u.property} is not resolved (${u.reason})`).join('; ');
+}
+
+export function undecidedDnsFix(vpc: Vpc, undecided: readonly UndecidedDnsSetting[]): string {
+  const properties = undecided.map((u) => u.property).join(' and ');
+  const facts = undecided.map((u) => `vpcs[].${u.property[0].toLowerCase()}${u.property.slice(1)}`).join(' and ');
+  return `Give ${properties} of ${vpc.id} a value: a literal true in the template, or a value for the parameter it comes from (glue-netplan --parameters Stack:Key=Value); for a VPC described in a --facts file, set ${facts}.`;
 }

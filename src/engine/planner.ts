@@ -1,7 +1,7 @@
 import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../model';
 import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
-import { checkGlueRequirements } from './glue-requirements';
+import { checkGlueRequirements, undecidedDnsFix, undecidedDnsSettings } from './glue-requirements';
 import { nameOf } from './names';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
@@ -506,6 +506,21 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     if (!job.command.known && verdict !== 'UNREACHABLE') {
       // A Ray job does not run in a VPC: what the paths allow holds only if the job is not one.
       explanations.push({ code: 'JOB_KIND_UNKNOWN', component: job.id, source: job.source, message: `The paths give ${verdict}, for a job that runs in the VPC; but the job's kind is unknown (Command.Name ${job.command.reason}), and a Ray job (glueray) does not run in your VPCs, so it cannot reach this store.`, fix: `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}).`, unknown: true });
+      verdict = 'UNKNOWN';
+    }
+    const named = verdict !== 'UNREACHABLE' ? locatedList.find((l) => l.byHostname) : undefined;
+    const dnsUndecided = named ? undecidedDnsSettings(selection.selected.vpc) : [];
+    if (dnsUndecided.length) {
+      // Glue resolves the store's name in the VPC of its ENIs: undecided DNS there decides nothing.
+      const vpc = selection.selected.vpc;
+      explanations.push({
+        code: 'VPC_DNS_UNKNOWN',
+        component: vpc.id,
+        source: vpc.source,
+        message: `Connection ${summary.name} names its data store by DNS${named!.host ? ` (${named!.host})` : ''}, and whether VPC ${vpc.id}, where Glue's ENIs are, resolves names is unknown: ${dnsUndecided.map((u) => `${u.property} of ${vpc.id} is not resolved (${u.reason})`).join('; ')}. Glue needs DNS support and DNS hostnames in the VPC of its ENIs.`,
+        fix: undecidedDnsFix(vpc, dnsUndecided),
+        unknown: true,
+      });
       verdict = 'UNKNOWN';
     }
     // (The same for every store of the selection: asked once.)

@@ -38,6 +38,7 @@ export const RULES = {
   sgRequirementsUnknown: rule('GNP-SG-REQUIREMENTS-UNKNOWN', 'warning', "Whether the connection's security groups meet Glue's requirements depends on rules the templates do not list"),
   sgEgress: rule('GNP-SG-EGRESS', 'error', "The connection's security groups do not allow the outbound traffic Glue needs"),
   vpcDns: rule('GNP-VPC-DNS', 'error', 'The VPC of a connection has DNS support or DNS hostnames disabled'),
+  vpcDnsUnknown: rule('GNP-VPC-DNS-UNKNOWN', 'warning', 'Whether the VPC of a connection has DNS support and DNS hostnames enabled is not resolved by the inputs'),
   peeringOverlap: rule('GNP-PEERING-CIDR-OVERLAP', 'error', 'A VPC peering connects VPCs whose CIDR blocks overlap'),
   peeringNoRole: rule('GNP-PEERING-NO-ACCEPTER-ROLE', 'error', 'A cross-account VPC peering has no accepter role and stays pending'),
   peeringDns: rule('GNP-PEERING-DNS', 'warning', 'A publicly accessible store is reached by name over a peering without remote DNS resolution'),

@@ -657,3 +657,54 @@ describe("Glue's own security group checks: a rule whose group cannot be resolve
     expect(glueFindings(template)).toEqual(['GNP-SG-EGRESS']);
   });
 });
+
+describe("the DNS settings of the Glue ENIs' VPC: unresolved, a store named by DNS is UNKNOWN, never a pass", () => {
+  const dbFindings = (template: any) => {
+    const plan = buildPlan(modelOfTemplate(template), { failover: false });
+    const store = plan.jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn')!;
+    return { store, findings: [...plan.findings, ...plan.jobs[0].findings] };
+  };
+
+  test.each([
+    ['EnableDnsHostnames from a parameter without value', (r: any) => { r.VpcA.Properties.EnableDnsHostnames = UNRESOLVED; }, 'EnableDnsHostnames'],
+    ['EnableDnsSupport from a parameter without value', (r: any) => { r.VpcA.Properties.EnableDnsSupport = UNRESOLVED; }, 'EnableDnsSupport'],
+    ['EnableDnsHostnames under an undecidable condition', (r: any, t: any) => {
+      t.Conditions = { Dns: { 'Fn::Equals': [UNRESOLVED, 'on'] } };
+      r.VpcA.Properties.EnableDnsHostnames = { 'Fn::If': ['Dns', true, false] };
+    }, 'EnableDnsHostnames'],
+    ['EnableDnsSupport from an SSM parameter', (r: any, t: any) => {
+      t.Parameters.DnsFromSsm = { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/net/dns' };
+      r.VpcA.Properties.EnableDnsSupport = ref('DnsFromSsm');
+    }, 'EnableDnsSupport'],
+  ])('%s', (_name, change, attribute) => {
+    const { store, findings } = dbFindings(changed(change));
+    expect(store.verdict).toBe('UNKNOWN');
+    const dns = store.explanations.find((e) => e.code === 'VPC_DNS_UNKNOWN');
+    expect(dns?.message).toContain(`${attribute} of App/VpcA`);
+    expect(dns?.fix).toMatch(/--parameters/);
+    expect(dns?.fix).toMatch(/--facts/);
+    const warning = findings.find((f) => f.ruleId === 'GNP-VPC-DNS-UNKNOWN');
+    expect(warning).toMatchObject({ severity: 'warning', source: { logicalId: 'VpcA' } });
+    expect(warning?.message).toContain(attribute);
+  });
+
+  test('the baseline (both literal true): REACHABLE, no DNS finding', () => {
+    const { store, findings } = dbFindings(peeredApp());
+    expect(store.verdict).toBe('REACHABLE');
+    expect(findings.map((f) => f.ruleId).filter((id) => id.startsWith('GNP-VPC-DNS'))).toEqual([]);
+  });
+
+  test("the store's own VPC does not resolve names for Glue: its unresolved setting leaves the verdict REACHABLE", () => {
+    expect(verdictOf(changed((r) => { r.VpcB.Properties.EnableDnsHostnames = UNRESOLVED; }))).toBe('REACHABLE');
+  });
+
+  test('a store named by IP address does not need DNS: the unresolved setting is a warning only', () => {
+    const template = changed((r) => {
+      r.VpcA.Properties.EnableDnsHostnames = UNRESOLVED;
+      r.DbConn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL = 'jdbc:postgresql://10.2.1.10:5432/orders';
+    });
+    const { store, findings } = dbFindings(template);
+    expect(store.explanations.map((e) => e.code)).not.toContain('VPC_DNS_UNKNOWN');
+    expect(findings.map((f) => f.ruleId)).toContain('GNP-VPC-DNS-UNKNOWN');
+  });
+});
