@@ -755,26 +755,51 @@ function quotaFindings(topo: Topology): Finding[] {
 
 function capacityFindings(topo: Topology, jobs: JobPlan[]): Finding[] {
   const demand = new Map<string, Map<string, number>>();
+  // Jobs whose MaxConcurrentRuns is not resolved, by subnet: counted at 1 run (the fewest) in
+  // `demand`, and named apart, since they may run any number of times at once.
+  const undecided = new Map<string, Map<string, { perRun: number; reason: string }>>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id)!;
     // The fewest ENIs a run can need: pressure is reported only when it is certain.
-    const perJob = eniDemand(job).min * job.maxConcurrentRuns;
+    const perRun = eniDemand(job).min;
+    const runs = job.maxConcurrentRuns;
+    const perJob = perRun * (runs.known ? runs.value : 1);
     const landsIn = (sel: ConnectionSummary | null) => {
       if (!sel?.subnet) return;
       let bySubnet = demand.get(sel.subnet);
       if (!bySubnet) demand.set(sel.subnet, bySubnet = new Map<string, number>());
       bySubnet.set(job.id, perJob);
+      if (runs.known || perRun === 0) return;
+      let unresolvedRuns = undecided.get(sel.subnet);
+      if (!unresolvedRuns) undecided.set(sel.subnet, unresolvedRuns = new Map());
+      unresolvedRuns.set(job.id, { perRun, reason: runs.reason });
     };
     landsIn(plan.selectedConnection);
     for (const f of plan.failover) landsIn(f.selectedConnection);
   }
+  const jobName = (id: string) => {
+    const name = topo.model.jobs.get(id)?.name;
+    return name?.known ? name.value : id;
+  };
   const findings: Finding[] = [];
   for (const [subnetId, byJob] of demand) {
     const subnet = topo.subnet(subnetId);
     const usable = subnet ? usableAddresses(subnet) : undefined;
     const total = [...byJob.values()].reduce((a, b) => a + b, 0);
+    const unresolvedRuns = undecided.get(subnetId);
     if (subnet && usable !== undefined && total > usable) {
-      findings.push(finding(RULES.subnetIpPressure, subnet.source, `${subnetId} has ${usable} usable addresses, but the ${byJob.size} job(s) that can land there need up to ${total} ENIs at their maximum concurrency (${[...byJob.entries()].map(([j, n]) => `${topo.model.jobs.get(j)?.name.known ? (topo.model.jobs.get(j)!.name as { value: string }).value : j}: ${n}`).join(', ')}). A run that finds no free address fails.`, 'Use a larger subnet, spread jobs over connections in other subnets, or lower MaxConcurrentRuns.'));
+      const atOneRun = unresolvedRuns ? ` (${[...unresolvedRuns.keys()].map(jobName).join(', ')} counted at 1 run: MaxConcurrentRuns is not resolved, so it may need more)` : '';
+      findings.push(finding(RULES.subnetIpPressure, subnet.source, `${subnetId} has ${usable} usable addresses, but the ${byJob.size} job(s) that can land there need up to ${total} ENIs at their maximum concurrency (${[...byJob.entries()].map(([j, n]) => `${jobName(j)}: ${n}`).join(', ')})${atOneRun}. A run that finds no free address fails.`, 'Use a larger subnet, spread jobs over connections in other subnets, or lower MaxConcurrentRuns.'));
+    } else if (subnet && usable !== undefined && unresolvedRuns) {
+      // Glue's bound on MaxConcurrentRuns is a service quota the account can raise: no number
+      // from the inputs bounds the runs, so whether they fit stays undecided.
+      const jobsText = [...unresolvedRuns.entries()].map(([j, u]) => `MaxConcurrentRuns of job ${jobName(j)} is not resolved (${u.reason}); it needs ${u.perRun} ENI${u.perRun === 1 ? '' : 's'} a run`).join('; ');
+      const others = total - [...unresolvedRuns.values()].reduce((a, u) => a + u.perRun, 0);
+      const room = usable - others;
+      const fits = [...unresolvedRuns.entries()].map(([j, u]) => `${jobName(j)}: at most ${Math.floor(room / u.perRun)} runs at once${unresolvedRuns.size > 1 ? ' (alone)' : ''}`).join(', ');
+      findings.push(finding(RULES.subnetIpPressureUnknown, subnet.source,
+        `${subnetId} has ${usable} usable addresses; whether concurrent runs of the ${byJob.size} job(s) that can land there exhaust them is unknown: ${jobsText}. It is not taken as 1 run: Glue allows up to MaxConcurrentRuns runs of a job at once, and the highest value allowed is a service quota of the account, not a number the inputs give.`,
+        `Give ExecutionProperty.MaxConcurrentRuns a value (a literal, or --parameters Stack:Key=Value for the parameter it comes from; maxConcurrentRuns of the job in a --facts file). With the other jobs' runs, ${subnetId} has room for ${fits}.`));
     }
   }
   return findings;

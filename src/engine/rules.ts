@@ -33,6 +33,7 @@ export const RULES = {
   subnetCapacityUnknown: rule('GNP-SUBNET-CAPACITY-UNKNOWN', 'warning', 'Whether one job run fits in the subnet Glue selects depends on job settings the inputs do not resolve'),
   jobCommandUnknown: rule('GNP-JOB-KIND-UNKNOWN', 'warning', "A job's kind (Command.Name) is unknown, and whether it runs in a VPC and how many ENIs it needs depend on it"),
   subnetIpPressure: rule('GNP-SUBNET-IP-PRESSURE', 'warning', 'Concurrent runs of the jobs that can land in a subnet may exhaust its addresses'),
+  subnetIpPressureUnknown: rule('GNP-SUBNET-IP-PRESSURE-UNKNOWN', 'warning', "Whether concurrent runs of the jobs that can land in a subnet exhaust its addresses depends on a job's MaxConcurrentRuns the inputs do not resolve"),
   sgNoSelfReference: rule('GNP-SG-NO-SELF-REFERENCE', 'error', 'No security group of the connection admits all TCP from itself'),
   sgSelfReferenceCidr: rule('GNP-SG-SELF-REFERENCE-CIDR', 'info', "A connection's group admits all TCP from a CIDR covering the whole ENI subnet instead of referencing itself"),
   sgRequirementsUnknown: rule('GNP-SG-REQUIREMENTS-UNKNOWN', 'warning', "Whether the connection's security groups meet Glue's requirements depends on rules the templates do not list"),

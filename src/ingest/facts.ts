@@ -833,7 +833,7 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       ...(job.workerType !== undefined ? { workerType: known(job.workerType) } : {}),
       ...(job.numberOfWorkers !== undefined ? { numberOfWorkers: known(job.numberOfWorkers) } : {}),
       ...(job.maxCapacity !== undefined ? { maxCapacity: known(job.maxCapacity) } : {}),
-      maxConcurrentRuns: job.maxConcurrentRuns ?? 1,
+      maxConcurrentRuns: known(job.maxConcurrentRuns ?? 1),
     });
   }
   for (const [index, unread] of (facts.unread ?? []).entries()) {

@@ -215,9 +215,11 @@ export function readGlueSession(r: ResourceReader, connectionIdsByName: Map<stri
 function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>, kind: GlueUnitKind, nameProperty: string): void {
   const command = r.value('Command');
   const executionProperty = r.value('ExecutionProperty');
-  const maxConcurrentRuns = isObject(executionProperty)
-    ? r.numberFact('ExecutionProperty.MaxConcurrentRuns', executionProperty.MaxConcurrentRuns ?? 1)
-    : known(1);
+  // Not set: Glue's default of 1 run. Set to what the inputs do not resolve: unknown, never 1.
+  const maxConcurrentRuns = executionProperty === undefined ? known(1)
+    : isObject(executionProperty) && !isUnresolved(executionProperty)
+      ? r.numberFact('ExecutionProperty.MaxConcurrentRuns', executionProperty.MaxConcurrentRuns ?? 1)
+      : r.unknownWithIssue<number>('ExecutionProperty', isUnresolved(executionProperty) ? executionProperty.reason : `${describeValue(executionProperty)} is not an object`);
   const capacityProperty = r.has('MaxCapacity') ? 'MaxCapacity' : r.has('AllocatedCapacity') ? 'AllocatedCapacity' : undefined;
   const workerType = r.value('WorkerType');
   // Keys set one by one, in the order (and with the calls in the order) of spreading each
@@ -233,7 +235,7 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
   if (workerType !== undefined) job.workerType = workerTypeOf(r, workerType);
   if (r.has('NumberOfWorkers')) job.numberOfWorkers = r.numberFact('NumberOfWorkers');
   if (capacityProperty) job.maxCapacity = r.numberFact(capacityProperty);
-  job.maxConcurrentRuns = maxConcurrentRuns.known ? maxConcurrentRuns.value : 1;
+  job.maxConcurrentRuns = maxConcurrentRuns;
   r.model.jobs.set(r.id, job);
 }
 
@@ -337,7 +339,7 @@ export function readGlueCrawler(r: ResourceReader, connectionIdsByName: Map<stri
     name: r.has('Name') ? r.stringFact('Name') : unknown(`${r.describe()} has no Name: CloudFormation generates one (logical id ${r.logicalId})`),
     command: known('crawler'),
     connections: names.map((item) => jobConnection(r, item, connectionIdsByName)),
-    maxConcurrentRuns: 1,
+    maxConcurrentRuns: known(1),
   });
 }
 
@@ -371,7 +373,7 @@ export function readGlueDevEndpoint(r: ResourceReader): void {
     ...(r.has('NumberOfWorkers') ? { numberOfWorkers: r.numberFact('NumberOfWorkers') } : {}),
     // A development endpoint has 5 DPUs unless NumberOfNodes says otherwise.
     maxCapacity: nodes ?? known(5),
-    maxConcurrentRuns: 1,
+    maxConcurrentRuns: known(1),
   });
 }
 

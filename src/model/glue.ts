@@ -116,5 +116,10 @@ export interface GlueJob {
   readonly workerType?: Fact<string>;
   readonly numberOfWorkers?: Fact<number>;
   readonly maxCapacity?: Fact<number>;
-  readonly maxConcurrentRuns: number;
+  /**
+   * `ExecutionProperty.MaxConcurrentRuns` (1 when not set, Glue's default). Unknown when the
+   * inputs do not resolve it: never taken as 1, which would judge concurrent-run capacity toward
+   * "fits".
+   */
+  readonly maxConcurrentRuns: Fact<number>;
 }

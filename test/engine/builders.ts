@@ -161,7 +161,7 @@ export class ModelBuilder {
       connections: connections.map((c) => (this.model.connections.has(c) ? { name: known(c), connectionId: c } : { name: known(c) })),
       workerType: known(opts.workerType ?? 'G.1X'),
       numberOfWorkers: known(opts.workers ?? 2),
-      maxConcurrentRuns: opts.maxConcurrentRuns ?? 1,
+      maxConcurrentRuns: known(opts.maxConcurrentRuns ?? 1),
     });
     return this;
   }

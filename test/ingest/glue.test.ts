@@ -40,7 +40,7 @@ describe('Glue connections and jobs', () => {
       command: { known: true, value: 'glueetl' },
       workerType: { known: true, value: 'G.1X' },
       numberOfWorkers: { known: true, value: 10 },
-      maxConcurrentRuns: 3,
+      maxConcurrentRuns: { known: true, value: 3 },
       connections: [
         { name: { known: true, value: 'local-conn' }, connectionId: 'Jobs/Local' },
         { name: { known: true, value: 'shared-conn' }, connectionId: 'Net/Shared' },
@@ -53,7 +53,7 @@ describe('Glue connections and jobs', () => {
   test('a job without Name has an unknown name naming its logical id; MaxCapacity and defaults', () => {
     const model = modelOf({ Job: glueJob([], { MaxCapacity: 10 }) });
     expect(model.jobs.get('Stack/Job')).toMatchObject({
-      name: { known: false, reason: expect.stringContaining('Job') }, maxCapacity: { known: true, value: 10 }, maxConcurrentRuns: 1,
+      name: { known: false, reason: expect.stringContaining('Job') }, maxCapacity: { known: true, value: 10 }, maxConcurrentRuns: { known: true, value: 1 },
     });
   });
 

@@ -708,3 +708,48 @@ describe("the DNS settings of the Glue ENIs' VPC: unresolved, a store named by D
     expect(findings.map((f) => f.ruleId)).toContain('GNP-VPC-DNS-UNKNOWN');
   });
 });
+
+describe('MaxConcurrentRuns that cannot be resolved: concurrent-run IP pressure is undecided, never counted as 1 run', () => {
+  // The job: 2 G.1X workers, 4 ENIs a run; App/SubA is a /24 (251 usable addresses).
+  const withRuns = (runs: unknown) => changed((r, t) => {
+    t.Conditions = { Busy: { 'Fn::Equals': [UNRESOLVED, 'busy'] } };
+    r.Job.Properties.ExecutionProperty = { MaxConcurrentRuns: runs };
+  });
+
+  test.each<[string, unknown]>([
+    ['a parameter without value', UNRESOLVED],
+    ['an undecidable condition', { 'Fn::If': ['Busy', 100, 1] }],
+  ])('from %s: GNP-SUBNET-IP-PRESSURE-UNKNOWN naming the job, its MaxConcurrentRuns and how to give it', (_what, runs) => {
+    const plan = buildPlan(modelOfTemplate(withRuns(runs)), { failover: false });
+    const findings = [...plan.findings, ...plan.jobs[0].findings];
+    expect(findings.map((f) => f.ruleId)).not.toContain('GNP-SUBNET-IP-PRESSURE');
+    const undecided = findings.filter((f) => f.ruleId === 'GNP-SUBNET-IP-PRESSURE-UNKNOWN');
+    expect(undecided).toHaveLength(1);
+    expect(undecided[0]).toMatchObject({ severity: 'warning', source: { logicalId: 'SubA' } });
+    expect(undecided[0].message).toMatch(/App\/SubA has 251 usable addresses/);
+    expect(undecided[0].message).toMatch(/MaxConcurrentRuns of job etl is not resolved \(.*NotGiven/);
+    expect(undecided[0].message).toMatch(/4 ENIs a run/);
+    expect(undecided[0].fix).toMatch(/ExecutionProperty\.MaxConcurrentRuns.*--parameters/);
+  });
+
+  test('the model keeps it unknown (not 1), and so is an ExecutionProperty that is itself unresolved', () => {
+    expect(modelOfTemplate(withRuns(UNRESOLVED)).jobs.get('App/Job')?.maxConcurrentRuns).toEqual({ known: false, reason: expect.stringContaining('NotGiven') });
+    const whole = changed((r) => { r.Job.Properties.ExecutionProperty = UNRESOLVED; });
+    expect(modelOfTemplate(whole).jobs.get('App/Job')?.maxConcurrentRuns).toEqual({ known: false, reason: expect.stringContaining('NotGiven') });
+    expect(planOf(whole).ruleIds).toContain('GNP-SUBNET-IP-PRESSURE-UNKNOWN');
+  });
+
+  test.each<[string, unknown, boolean]>([
+    ['3 runs x 4 ENIs = 12 of 251: nothing to report', 3, false],
+    ['63 runs x 4 ENIs = 252 of 251: GNP-SUBNET-IP-PRESSURE', 63, true],
+  ])('a literal: %s', (_what, runs, pressure) => {
+    const { ruleIds } = planOf(withRuns(runs));
+    expect(ruleIds.includes('GNP-SUBNET-IP-PRESSURE')).toBe(pressure);
+    expect(ruleIds).not.toContain('GNP-SUBNET-IP-PRESSURE-UNKNOWN');
+  });
+
+  test('no ExecutionProperty is the documented default of 1 run: nothing to report', () => {
+    const { ruleIds } = planOf(peeredApp());
+    expect(ruleIds.filter((id) => id.startsWith('GNP-SUBNET-IP-PRESSURE'))).toEqual([]);
+  });
+});

@@ -324,7 +324,7 @@ describe('facts file: jobs and unread', () => {
       jobs: [{ name: 'j', connections: ['n'], maxCapacity: 0.0625, command: 'pythonshell' }],
     }, 'f.json');
     const job = buildModel([], facts).jobs.get('facts/job/j')!;
-    expect(job).toMatchObject({ command: { known: true, value: 'pythonshell' }, connections: [{ connectionId: 'facts/n' }], maxConcurrentRuns: 1 });
+    expect(job).toMatchObject({ command: { known: true, value: 'pythonshell' }, connections: [{ connectionId: 'facts/n' }], maxConcurrentRuns: { known: true, value: 1 } });
   });
 
   it.each([
