@@ -2,6 +2,7 @@ import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, SymbolicZone, un
 import {
   InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, symbolicZoneReason, unresolved, withoutMarkers,
 } from './intrinsics';
+import type { PrefixListContents } from './prefix-lists';
 import { isObject, safeString } from './template';
 import { TemplateInput } from './types';
 
@@ -11,6 +12,8 @@ export interface BuildContext {
   readonly inputs: InputSet;
   /** Transit gateways' default association / propagation settings, by model id. */
   readonly transitGatewayDefaults: Map<string, { associate: boolean; propagate: boolean }>;
+  /** What each customer-managed prefix list of the templates holds, by model id. */
+  readonly prefixLists: Map<string, PrefixListContents>;
 }
 
 /**

@@ -6,9 +6,10 @@ import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, 
 import { InputSet, ResourceEntry, StackEvaluator } from './intrinsics';
 import { readNestedStack } from './nested-stack';
 import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenEndedSources } from './open-ended';
+import { readPrefixList } from './prefix-lists';
 import { BuildContext, ResourceReader } from './reader';
 import {
-  readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
+  readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint, settlePrefixListRoutes,
 } from './routing';
 import {
   readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSecurityGroupVpcAssociation, readSubnetNetworkAclAssociation,
@@ -34,6 +35,7 @@ const PHASES: Record<string, Read>[] = [
     'AWS::EC2::VPC': readVpc,
     'AWS::EC2::TransitGateway': readTransitGateway,
     'AWS::CloudFormation::Stack': readNestedStack,
+    'AWS::EC2::PrefixList': readPrefixList,
   },
   {
     'AWS::EC2::VPCCidrBlock': readVpcCidrBlock,
@@ -99,7 +101,7 @@ export function readsResourceType(type: string): boolean {
  */
 export function buildModel(templates: TemplateInput[], facts?: FactsDocument): NetworkModel {
   const { inputs, issues } = applyTransforms(templates);
-  const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map() };
+  const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map(), prefixLists: new Map() };
   context.model.issues.push(...issues);
   if (facts) mergeFactsNetwork(context.model, facts);
   // Every resource is sorted into its reader's phase in one pass (most resources have no reader),
@@ -133,6 +135,7 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
       }
     }
   }
+  settlePrefixListRoutes(context.model);
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);

@@ -1,4 +1,5 @@
-import { Cidr, Fact, known, NatGateway, Route, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
+import { Fact, known, NatGateway, NetworkModel, Route, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
+import { prefixListReference } from './prefix-lists';
 import { describeValue, ResourceReader, asRef } from './reader';
 import { isObject } from './template';
 
@@ -70,16 +71,79 @@ export function readRoute(r: ResourceReader): void {
     r.issue('RouteTableId', `route table ${routeTableId.value} is not described (add it to the facts file)`);
     return;
   }
-  const destination: Fact<Cidr> = r.has('DestinationCidrBlock')
-    ? r.cidr('DestinationCidrBlock')
-    : unknown(`${r.describe()}: destination is prefix list ${describeValue(r.value('DestinationPrefixListId'))} (prefix lists are not modelled)`);
-  const route: Route = { source: r.source, destination, target: routeTarget(r) };
+  const target = routeTarget(r);
+  const routes: Route[] = r.has('DestinationCidrBlock')
+    ? [{ source: r.source, destination: r.cidr('DestinationCidrBlock'), target }]
+    : prefixListRoutes(r, target);
   if (table) {
-    table.routes.push(r.uncertain ? { ...route, uncertain: r.uncertain } : route);
+    for (const route of routes) table.routes.push(r.uncertain ? { ...route, uncertain: r.uncertain } : route);
     return;
   }
   const uncertain = `${r.describe()} may be in this table: its RouteTableId cannot be resolved (${routeTableId.known ? '' : routeTableId.reason})`;
-  for (const any of r.model.routeTables.values()) any.routes.push({ ...route, uncertain });
+  for (const any of r.model.routeTables.values()) for (const route of routes) any.routes.push({ ...route, uncertain });
+}
+
+/**
+ * A route to a prefix list: one route per entry of a list the templates define (none for an
+ * IPv6 list), one route of unknown destination per entry they do not resolve; one route of
+ * unknown destination for a list they do not define (`pl-...`: AWS-managed, or created elsewhere).
+ */
+function prefixListRoutes(r: ResourceReader, target: RouteTarget): Route[] {
+  const value = r.value('DestinationPrefixListId');
+  const reference = prefixListReference(r, value, 'DestinationPrefixListId');
+  if (reference.kind !== 'defined') {
+    const reason = reference.kind === 'id' ? `${r.describe()}: destination is prefix list ${reference.id}, whose entries the inputs do not hold` : reference.reason;
+    return [{ source: r.source, destination: unknown(reason), target }];
+  }
+  const contents = reference.contents;
+  const prefixList = reference.id;
+  if (contents.kind === 'unknown') return [{ source: r.source, destination: unknown(`${r.describe()}: destination is prefix list ${prefixList}: ${contents.reason}`), target, prefixList }];
+  if (contents.kind === 'ipv6') return [];
+  return [
+    ...contents.cidrs.map((cidr): Route => ({ source: r.source, destination: known(cidr), target, prefixList })),
+    ...contents.unresolved.map((reason): Route => ({ source: r.source, destination: unknown(`${r.describe()}: an entry of prefix list ${prefixList}: ${reason}`), target, prefixList })),
+  ];
+}
+
+/**
+ * Route priority between routes to the same CIDR (VPC User Guide, "How route priority works"):
+ * a static route wins over a route to a prefix list, so such a prefix list route never applies
+ * and goes; which of two prefix list routes to the same CIDR with different targets applies is
+ * not documented, so both become uncertain (the answer there is UNKNOWN).
+ */
+export function settlePrefixListRoutes(model: NetworkModel): void {
+  for (const table of model.routeTables.values()) {
+    if (!table.routes.some((route) => route.prefixList !== undefined && route.destination.known)) continue;
+    const staticDestinations = new Set<string>();
+    const byDestination = new Map<string, Route[]>();
+    for (const route of table.routes) {
+      if (!route.destination.known) continue;
+      if (route.prefixList === undefined) {
+        if (!route.uncertain) staticDestinations.add(route.destination.value.text);
+        continue;
+      }
+      const same = byDestination.get(route.destination.value.text);
+      if (same) same.push(route);
+      else byDestination.set(route.destination.value.text, [route]);
+    }
+    const undecided = new Map<Route, string>();
+    for (const [destination, routes] of byDestination) {
+      if (staticDestinations.has(destination)) continue;
+      const targets = new Set(routes.map((route) => `${route.target.kind}|${route.target.targetId ?? route.target.description}`));
+      if (targets.size < 2) continue;
+      const lists = [...new Set(routes.map((route) => route.prefixList))].join(', ');
+      for (const route of routes) {
+        undecided.set(route, `routes to prefix lists ${lists} in ${table.id} both hold ${destination}, to different targets: which one applies is not documented by AWS`);
+      }
+    }
+    const settled = table.routes.flatMap((route) => {
+      if (route.prefixList === undefined || !route.destination.known) return [route];
+      if (staticDestinations.has(route.destination.value.text)) return [];
+      const doubt = undecided.get(route);
+      return doubt ? [{ ...route, uncertain: route.uncertain ? `${route.uncertain}; ${doubt}` : doubt }] : [route];
+    });
+    table.routes.splice(0, table.routes.length, ...settled);
+  }
 }
 
 function routeTarget(r: ResourceReader): RouteTarget {

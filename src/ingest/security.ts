@@ -2,6 +2,7 @@ import {
   ALL_PORTS, Cidr, Fact, NetworkAclEntry, PortRange, Protocol, PROTOCOL_ALL, SecurityGroupPeer, SecurityGroupRule,
 } from '../model';
 import { isUnresolved } from './intrinsics';
+import { prefixListReference } from './prefix-lists';
 import { describeValue, ResourceReader } from './reader';
 import { associate } from './routing';
 import { isObject, safeString } from './template';
@@ -49,10 +50,10 @@ type Direction = 'ingress' | 'egress';
  * (already evaluated). IPv6-only rules are not modelled (undefined). A protocol or port that
  * cannot be resolved keeps the rule, widest and uncertain (`SecurityGroupRule.uncertain`).
  */
-function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string): SecurityGroupRule | undefined {
+function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string): SecurityGroupRule[] {
   const groupKey = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
   const prefixKey = direction === 'ingress' ? 'SourcePrefixListId' : 'DestinationPrefixListId';
-  if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) return undefined;
+  if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) return [];
   const doubts: string[] = r.uncertain ? [r.uncertain] : [];
   let protocol = parseProtocol(rule.IpProtocol);
   if (protocol === undefined) {
@@ -67,6 +68,8 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
     doubts.push(`${r.describe()}: ${property}: ${portRange.problem}`);
   }
   let peer: SecurityGroupPeer;
+  // A prefix list the templates define: one rule per entry (an IPv6 list: none for IPv4).
+  let entryPeers: SecurityGroupPeer[] | undefined;
   if (rule.CidrIp !== undefined) {
     const cidr: Fact<Cidr> = r.cidr(`${property}.CidrIp`, rule.CidrIp);
     peer = cidr.known ? { kind: 'cidr', cidr: cidr.value } : { kind: 'unknown', reason: cidr.reason };
@@ -77,21 +80,32 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
       ? { kind: 'security-group', groupId: group.value, ...(typeof owner === 'string' ? { peerOwnerId: owner } : {}) }
       : { kind: 'unknown', reason: group.reason };
   } else if (rule[prefixKey] !== undefined) {
-    const prefixList = r.stringFact(`${property}.${prefixKey}`, rule[prefixKey]);
-    peer = prefixList.known ? { kind: 'prefix-list', prefixListId: prefixList.value } : { kind: 'unknown', reason: prefixList.reason };
+    const prefixList = prefixListReference(r, rule[prefixKey], `${property}.${prefixKey}`);
+    peer = prefixList.kind === 'id' ? { kind: 'prefix-list', prefixListId: prefixList.id }
+      : prefixList.kind === 'unknown' ? { kind: 'unknown', reason: prefixList.reason }
+        : prefixList.contents.kind === 'unknown' ? { kind: 'unknown', reason: `prefix list ${prefixList.id}: ${prefixList.contents.reason}` }
+          : { kind: 'prefix-list', prefixListId: prefixList.id };
+    if (prefixList.kind === 'defined' && prefixList.contents.kind !== 'unknown') {
+      const contents = prefixList.contents;
+      entryPeers = contents.kind === 'ipv6' ? [] : [
+        ...contents.cidrs.map((cidr): SecurityGroupPeer => ({ kind: 'cidr', cidr })),
+        ...contents.unresolved.map((reason): SecurityGroupPeer => ({ kind: 'unknown', reason: `an entry of prefix list ${prefixList.id}: ${reason}` })),
+      ];
+    }
   } else {
     const reason = `${r.describe()}: ${property} has no peer (CidrIp, security group or prefix list)`;
     peer = { kind: 'unknown', reason };
   }
-  if (peer.kind === 'unknown') r.issue(property, peer.reason);
-  return {
+  // (A prefix list's unresolved entries were reported where the list is defined.)
+  if (peer.kind === 'unknown' && !entryPeers) r.issue(property, peer.reason);
+  return (entryPeers ?? [peer]).map((one) => ({
     source: r.source,
     protocol,
     ports: portRange.ports ?? ALL_PORTS,
-    peer,
+    peer: one,
     ...(typeof rule.Description === 'string' ? { description: rule.Description } : {}),
     ...(doubts.length ? { uncertain: doubts.join('; ') } : {}),
-  };
+  }));
 }
 
 /** A rule standing for rules the templates do not resolve: it may allow anything, or nothing. */
@@ -113,7 +127,7 @@ function inlineRules(r: ResourceReader, property: string, direction: Direction):
       r.issue(`${property}[${index}]`, reason);
       return [unresolvedRule(r, reason)];
     }
-    return ruleFrom(r, rule, direction, `${property}[${index}]`) ?? [];
+    return ruleFrom(r, rule, direction, `${property}[${index}]`);
   });
 }
 
@@ -154,19 +168,18 @@ export function readSecurityGroupRule(r: ResourceReader, direction: Direction): 
     'SourcePrefixListId', 'DestinationPrefixListId', 'SourceSecurityGroupOwnerId', 'Description']) {
     if (r.has(key)) properties[key] = r.value(key);
   }
-  const rule = ruleFrom(r, properties, direction, direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress');
-  if (!rule) return;
+  const rules = ruleFrom(r, properties, direction, direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress');
+  if (!rules.length) return;
   if (group) {
-    group[direction].push(rule);
+    group[direction].push(...rules);
     return;
   }
   // The group cannot be resolved: the rule may belong to any group (of the default VPC, for a
   // GroupName), so every such group may have it.
   const doubt = `${r.describe()} may belong to this group: ${groupId.known ? '' : groupId.reason}`;
-  const uncertain = rule.uncertain ? `${doubt}; ${rule.uncertain}` : doubt;
   for (const any of r.model.securityGroups.values()) {
     if (!r.has('GroupId') && any.vpcId.known) continue;
-    any[direction].push({ ...rule, uncertain });
+    for (const rule of rules) any[direction].push({ ...rule, uncertain: rule.uncertain ? `${doubt}; ${rule.uncertain}` : doubt });
   }
 }
 

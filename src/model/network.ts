@@ -136,9 +136,17 @@ export interface OpenEnded {
 
 export interface Route {
   readonly source: SourceRef;
-  /** Destination CIDR; unknown when unresolvable or a prefix list (not modelled). */
+  /**
+   * Destination CIDR; unknown when unresolvable, or a prefix list whose entries the inputs do
+   * not hold (AWS-managed, created elsewhere).
+   */
   readonly destination: Fact<Cidr>;
   readonly target: RouteTarget;
+  /**
+   * Set on a route to a prefix list the templates define: the list's model id. Such a route is
+   * one route per entry of the list; a static route to the same CIDR wins over it.
+   */
+  readonly prefixList?: string;
   /**
    * Set when the route may not be in this table at all (its `RouteTableId` or its `Condition`
    * cannot be resolved): it decides nothing, but where it could apply the answer is unknown.

@@ -753,3 +753,109 @@ describe('MaxConcurrentRuns that cannot be resolved: concurrent-run IP pressure 
     expect(ruleIds.filter((id) => id.startsWith('GNP-SUBNET-IP-PRESSURE'))).toEqual([]);
   });
 });
+
+describe('a customer-managed prefix list defined in the app (AWS::EC2::PrefixList): its entries are read', () => {
+  const prefixList = (entries: unknown, props: Record<string, unknown> = {}) =>
+    anyResource('AWS::EC2::PrefixList', { PrefixListName: 'glue-subnets', AddressFamily: 'IPv4', MaxEntries: 5, Entries: entries, ...props });
+  /** The database's group admits 5432 from the prefix list instead of the Glue subnet's CIDR. */
+  const dbFromPrefixList = (entries: unknown, props: Record<string, unknown> = {}, peer: unknown = ref('GluePl')) => changed((r) => {
+    r.GluePl = prefixList(entries, props);
+    delete r.DbIngress.Properties.CidrIp;
+    r.DbIngress.Properties.SourcePrefixListId = peer;
+  });
+
+  describe('from a CDK app: L1 CfnPrefixList, ec2.Peer.prefixList(pl.ref) on the store\'s group', () => {
+    withoutCdkTemplateCheck();
+    const cdkApp = (cidrs: string[]) => {
+      const base = peeredApp().Resources;
+      const app = new App();
+      const stack = new Stack(app, 'App', { env: { region: 'us-east-1', account: '111111111111' } });
+      new CfnParameter(stack, 'NotGiven', { type: 'String' });
+      for (const [logicalId, resource] of Object.entries<any>(base)) {
+        if (logicalId === 'DbIngress') continue;
+        new CfnResource(stack, logicalId, { type: resource.Type, properties: resource.Properties }).overrideLogicalId(logicalId);
+      }
+      const pl = new ec2.CfnPrefixList(stack, 'GlueSubnets', {
+        prefixListName: 'glue-subnets', addressFamily: 'IPv4', maxEntries: 5, entries: cidrs.map((cidr) => ({ cidr, description: 'Glue ENIs' })),
+      });
+      const dbGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'DbGroup', (stack.node.findChild('DbSg') as CfnResource).getAtt('GroupId').toString());
+      dbGroup.addIngressRule(ec2.Peer.prefixList(pl.ref), ec2.Port.tcp(5432), 'Glue to the database');
+      return app.synth().getStackByName('App').template;
+    };
+
+    test('the prefix list holds the Glue subnet: REACHABLE', () => {
+      const template = cdkApp(['10.9.0.0/16', '10.1.1.0/24']);
+      expect(Object.values<any>(template.Resources).filter((r) => r.Properties?.SourcePrefixListId)).toEqual([
+        expect.objectContaining({ Type: 'AWS::EC2::SecurityGroupIngress', Properties: expect.objectContaining({ SourcePrefixListId: { Ref: 'GlueSubnets' } }) }),
+      ]);
+      expect(verdictOf(template)).toBe('REACHABLE');
+    });
+
+    test('the prefix list holds another range only: UNREACHABLE', () => {
+      expect(verdictOf(cdkApp(['10.9.0.0/16']))).toBe('UNREACHABLE');
+    });
+  });
+
+  describe('security group rules (hand-written templates)', () => {
+    test.each<[string, any, Verdict]>([
+      ['an entry covering the Glue subnet, inline Ref', dbFromPrefixList([{ Cidr: '10.1.0.0/16', Description: 'VPC A' }]), 'REACHABLE'],
+      ['the same through Fn::GetAtt PrefixListId', dbFromPrefixList([{ Cidr: '10.1.0.0/16' }], {}, getAtt('GluePl', 'PrefixListId')), 'REACHABLE'],
+      ['no entry covers the Glue subnet', dbFromPrefixList([{ Cidr: '10.9.0.0/16' }, { Cidr: '10.1.2.0/24' }]), 'UNREACHABLE'],
+      ['no entries at all: the rule admits nothing', dbFromPrefixList(undefined), 'UNREACHABLE'],
+      ['an IPv6 prefix list admits no IPv4 traffic', dbFromPrefixList([{ Cidr: '2001:db8::/32' }], { AddressFamily: 'IPv6' }), 'UNREACHABLE'],
+      ['an entry from a parameter without value', dbFromPrefixList([{ Cidr: '10.9.0.0/16' }, { Cidr: UNRESOLVED }]), 'UNKNOWN'],
+      ['Entries from a parameter without value', dbFromPrefixList(UNRESOLVED), 'UNKNOWN'],
+      ['AddressFamily from a parameter without value', dbFromPrefixList([{ Cidr: '10.9.0.0/16' }], { AddressFamily: UNRESOLVED }), 'UNKNOWN'],
+      ['an AWS-managed or imported prefix list (pl-...): contents not in the inputs', dbFromPrefixList([], {}, 'pl-0123456789abcdef0'), 'UNKNOWN'],
+    ])('%s', (_what, template, verdict) => {
+      expect(verdictOf(template)).toBe(verdict);
+    });
+
+    test('a known entry that covers the subnet decides, whatever the unresolved one is', () => {
+      expect(verdictOf(dbFromPrefixList([{ Cidr: '10.1.1.0/24' }, { Cidr: UNRESOLVED }]))).toBe('REACHABLE');
+    });
+
+    test('an inline rule of the group reads the prefix list the same way', () => {
+      const inline = (cidr: string) => changed((r) => {
+        r.GluePl = prefixList([{ Cidr: cidr }]);
+        delete r.DbIngress;
+        r.DbSg.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourcePrefixListId: ref('GluePl') }];
+      });
+      expect(verdictOf(inline('10.1.1.0/24'))).toBe('REACHABLE');
+      expect(verdictOf(inline('10.9.1.0/24'))).toBe('UNREACHABLE');
+    });
+
+    test('the unresolved entry is named in a GNP-INPUT-UNRESOLVED warning', () => {
+      const { messages } = planOf(dbFromPrefixList([{ Cidr: UNRESOLVED }]));
+      expect(messages).toContainEqual(expect.stringMatching(/App\/GluePl.*Entries\[0\]\.Cidr/));
+    });
+  });
+
+  describe('routes to a prefix list (DestinationPrefixListId)', () => {
+    /** VPC A's route to VPC B goes to the prefix list instead of B's CIDR. */
+    const routeThroughPrefixList = (entries: unknown, extra: (r: Record<string, any>) => void = () => undefined) => changed((r) => {
+      r.PeersPl = prefixList(entries);
+      delete r.RouteAB.Properties.DestinationCidrBlock;
+      r.RouteAB.Properties.DestinationPrefixListId = ref('PeersPl');
+      extra(r);
+    });
+
+    test.each<[string, any, Verdict]>([
+      ['an entry covering VPC B', routeThroughPrefixList([{ Cidr: '10.3.0.0/16' }, { Cidr: '10.2.0.0/16' }]), 'REACHABLE'],
+      ['no entry covers VPC B: no route', routeThroughPrefixList([{ Cidr: '10.3.0.0/16' }]), 'UNREACHABLE'],
+      ['an entry from a parameter without value', routeThroughPrefixList([{ Cidr: UNRESOLVED }]), 'UNKNOWN'],
+      ['a static route to the same CIDR wins over the prefix list route (VPC route priority)', routeThroughPrefixList([{ Cidr: '10.2.0.0/16' }], (r) => {
+        r.RouteAB.Properties.VpcPeeringConnectionId = undefined;
+        r.RouteAB.Properties.GatewayId = 'igw-0abc';
+        delete r.RouteAB.Properties.VpcPeeringConnectionId;
+        r.RouteAB2 = route(ref('RtA'), '10.2.0.0/16', { VpcPeeringConnectionId: ref('Pcx') });
+      }), 'REACHABLE'],
+      ['two prefix lists with the same CIDR to different targets: which one AWS uses is not documented', routeThroughPrefixList([{ Cidr: '10.2.0.0/16' }], (r) => {
+        r.OtherPl = prefixList([{ Cidr: '10.2.0.0/16' }]);
+        r.RouteOther = anyResource('AWS::EC2::Route', { RouteTableId: ref('RtA'), DestinationPrefixListId: ref('OtherPl'), GatewayId: 'igw-0abc' });
+      }), 'UNKNOWN'],
+    ])('%s', (_what, template, verdict) => {
+      expect(verdictOf(template)).toBe(verdict);
+    });
+  });
+});
