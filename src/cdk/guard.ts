@@ -545,7 +545,9 @@ function constructFor(snapshot: TreeSnapshot, scope: IConstruct, finding: Findin
   const element = elementOf(snapshot, finding.source);
   if (element) return element;
   const stack: Stack | undefined = snapshot.stacks.get(finding.source.stack);
-  return stack ?? scope;
+  // A finding about an element of the facts (a looked-up VPC, a --facts subnet) goes on a stack:
+  // what is added on the App is not in any stack's report.
+  return stack ?? scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
 }
 
 /** The element a source names, or the element an implicit id belongs to (`Vpc#main` is the VPC's). */
