@@ -52,6 +52,7 @@ const PROPERTY_PATHS: Record<string, Record<string, string[]>> = (() => {
     'AWS::EC2::Subnet': {
       [RULES.subnetTooSmall.id]: ['Properties.CidrBlock'],
       [RULES.subnetIpPressure.id]: ['Properties.CidrBlock'],
+      [RULES.subnetIpPressureUnknown.id]: ['Properties.CidrBlock'],
     },
   };
 })();
