@@ -208,15 +208,16 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
   if (declared) {
     uses.id = true;
     const first = address?.hosts[0];
-    const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
+    const urlPort = tcpPortOf(first);
     const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
     const port = declared.portUnresolved ? undefined : declared.port ?? fallbackPort;
+    const noPort = declared.portUnresolved ?? (portUnresolved(first) ? badPortReason(connection, first!, model) : `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`);
     return [{
       locatedBy: 'declared',
       storeSource: declared.source,
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
-      port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`),
+      port: port !== undefined ? known(port) : unknown(noPort),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
@@ -227,7 +228,7 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
   const located: LocatedStore[] = [];
   const assumedHosts: string[] = [];
   let assumedPort: number | undefined;
-  let assumedPortUnresolved = false;
+  let assumedPortUnresolved: string | undefined;
   for (const host of hosts) {
     const one = host ? locateHost(topo, connection, address?.scheme, host, uses) : undefined;
     if (one) {
@@ -236,20 +237,47 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     }
     // Nothing locates this host: it joins the assumption below.
     if (host) assumedHosts.push(describeAddress(host.host, model));
-    const port = host?.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
-    if (port === undefined && portUnresolved(host)) assumedPortUnresolved = true;
+    const port = tcpPortOf(host);
+    if (port === undefined && portUnresolved(host)) assumedPortUnresolved ??= badPortReason(connection, host!, model);
     assumedPort ??= port ?? (portUnresolved(host) ? undefined : defaultPort(connection, address?.scheme, host ? markerRef(host.host)?.attribute : undefined));
   }
   if (assumedHosts.length || !located.length) {
-    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)), uses);
+    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)), uses, assumedPortUnresolved);
     if (assumed) located.push(assumed);
   }
   return located;
 }
 
-/** A port the address names but that cannot be resolved is unknown, not the scheme's default. */
+/** The highest TCP port; port 0 is reserved and no server listens on it (RFC 6335, section 6). */
+const MAX_PORT = 65535;
+
+/** The port an address gives in digits, when it is a TCP port (1-65535); undefined otherwise. */
+function tcpPortOf(host: { host: string; port?: string } | undefined): number | undefined {
+  if (host?.port === undefined || !/^\d+$/.test(host.port)) return undefined;
+  const port = Number(host.port);
+  return port >= 1 && port <= MAX_PORT ? port : undefined;
+}
+
+/**
+ * A port the address names but that cannot be resolved, or that is not a TCP port (not digits,
+ * 0, above 65535), is unknown: never the scheme's default, never traced (the driver cannot connect).
+ */
 function portUnresolved(host: { host: string; port?: string } | undefined): boolean {
-  return host?.port !== undefined && !/^\d+$/.test(host.port) && !markerRef(host.port);
+  return host?.port !== undefined && tcpPortOf(host) === undefined && !markerRef(host.port);
+}
+
+/** A port written as a literal (no deploy-time value) that is not a TCP port. */
+function literalPortInvalid(host: { host: string; port?: string }): boolean {
+  return host.port !== undefined && !host.port.includes('{{') && tcpPortOf(host) === undefined;
+}
+
+/** Why the port an address names is unknown (`portUnresolved`), naming the address and the port. */
+function badPortReason(connection: GlueConnection, host: { host: string; port?: string }, model: NetworkModel): string {
+  const url = connection.address?.known ? describeAddress(connection.address.value, model) : describeAddress(host.host, model);
+  const port = host.port ?? '';
+  if (port.includes('{{')) return `the port in the address ${url} of connection ${connection.id} is ${describeAddress(port, model)}, so the store's port is unknown`;
+  return `the address ${url} of connection ${connection.id} gives port "${port}", which is not a TCP port (1-${MAX_PORT}): the driver cannot connect to it, so no path is traced on it. `
+    + 'Write the store\'s port (1-65535) in the connection\'s URL (or its PORT property), or leave it out to use the driver\'s default port';
 }
 
 function sameLocation(a: LocatedStore, b: LocatedStore): boolean {
@@ -260,20 +288,23 @@ function sameLocation(a: LocatedStore, b: LocatedStore): boolean {
 /** One host: a modelled resource, an IP literal, or a loopback name; undefined when nothing locates it. */
 function locateHost(topo: Topology, connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string }, uses: Uses): LocatedStore | undefined {
   const model = topo.model;
-  const urlPort = host.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
+  const urlPort = tcpPortOf(host);
   const ref = markerRef(host.host);
   const fallbackPort = urlPort ?? (portUnresolved(host) ? undefined : defaultPort(connection, scheme, ref?.attribute));
   const hostText = describeAddress(host.host, model);
   const resource = ref ? model.dataStores.get(ref.modelId) : undefined;
+  // (A port that is not one is named in a text that names the connection.)
+  if (portUnresolved(host)) uses.id = true;
   if (resource) {
     const cluster = resource.clusterId ? model.dataStores.get(resource.clusterId) : undefined;
     const subnetIds = resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds;
     const portRef = host.port ? markerRef(host.port) : undefined;
     const resourcePort = resource.port ?? cluster?.port;
     const port: Fact<number> = urlPort !== undefined ? known(urlPort)
-      : portRef && resourcePort ? resourcePort
-        : fallbackPort !== undefined ? known(fallbackPort)
-          : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
+      : literalPortInvalid(host) ? unknown(badPortReason(connection, host, model))
+        : portRef && resourcePort ? resourcePort
+          : fallbackPort !== undefined ? known(fallbackPort)
+            : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
     return {
       locatedBy: resource.kind,
       storeSource: resource.source,
@@ -294,7 +325,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
       locatedBy: 'loopback',
       subnetIds: known([]),
       securityGroupIds: known([]),
-      port: fallbackPort !== undefined ? known(fallbackPort) : unknown('no port'),
+      port: fallbackPort !== undefined ? known(fallbackPort) : unknown(portUnresolved(host) ? badPortReason(connection, host, model) : 'no port'),
       publiclyAccessible: false,
       byHostname: ip === undefined,
       assumptions: [],
@@ -325,7 +356,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
     securityGroupIds: foreign.length
       ? unknown(`The store at ${host.host} is in ${storeVpc}, but the groups of connection ${connection.id} (${foreign.join(', ')}) belong to another VPC, so they cannot be the store's: its security groups are unknown.`)
       : known([...connection.securityGroupIds]),
-    port: fallbackPort !== undefined ? known(fallbackPort) : unknown(`no port in the address of ${connection.id}`),
+    port: fallbackPort !== undefined ? known(fallbackPort) : unknown(portUnresolved(host) ? badPortReason(connection, host, model) : `no port in the address of ${connection.id}`),
     publiclyAccessible: false,
     byHostname: false,
     address: ip,
@@ -339,7 +370,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
  * subnet, behind its connection's groups. Marked `assumedLocation`: the planner never lets it
  * make a store REACHABLE.
  */
-function assumedLocation(topo: Topology, connection: GlueConnection, hosts: string[], port: number | undefined, uses: Uses): LocatedStore | undefined {
+function assumedLocation(topo: Topology, connection: GlueConnection, hosts: string[], port: number | undefined, uses: Uses, badPort?: string): LocatedStore | undefined {
   if (connection.connectionType === 'NETWORK' && !connection.address) return undefined;
   // (These texts name the connection.)
   if (!connection.subnetId || port === undefined) uses.id = true;
@@ -350,7 +381,7 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
       locatedBy: 'unknown',
       subnetIds: unknown(`connection ${connection.id} has no subnet and its address ${hostText ? `(${hostText}) ` : ''}names no resource in the templates`),
       securityGroupIds: known([]),
-      port: port !== undefined ? known(port) : unknown('no port'),
+      port: port !== undefined ? known(port) : unknown(badPort ?? 'no port'),
       publiclyAccessible: false,
       byHostname,
       assumptions: [],
@@ -363,7 +394,7 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
     locatedBy: 'connection-subnet',
     subnetIds: known([connection.subnetId]),
     securityGroupIds: known([...connection.securityGroupIds]),
-    port: port !== undefined ? known(port) : unknown(`no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`),
+    port: port !== undefined ? known(port) : unknown(badPort ?? `no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`),
     publiclyAccessible: false,
     byHostname,
     assumptions: [
