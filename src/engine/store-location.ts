@@ -1,9 +1,9 @@
-import { Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
+import { DataStoreResource, Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
 import { Topology } from './topology';
 
 /** Where a connection's data store lives, and how that was found. */
 export interface LocatedStore {
-  /** `declared`, `rds-instance`, `rds-cluster`, `redshift-cluster`, `msk-cluster`, `docdb-cluster`, `ip-address`, `connection-subnet`. */
+  /** `declared`, `rds-instance`, `rds-cluster`, `redshift-cluster`, `redshift-serverless-workgroup`, `msk-cluster`, `docdb-cluster`, `ip-address`, `connection-subnet`. */
   readonly locatedBy: string;
   readonly storeSource?: SourceRef;
   readonly subnetIds: Fact<string[]>;
@@ -141,6 +141,19 @@ export function describeAddress(text: string, model?: NetworkModel): string {
 }
 
 const LOOPBACK = { first: 0x7f000000, last: 0x7fffffff };
+
+/** Stores of the model by the DNS name their endpoint will have (`DataStoreResource.endpointHost`). */
+const storesByEndpointHost = new WeakMap<NetworkModel, Map<string, DataStoreResource>>();
+
+/** The store whose endpoint a host written as a literal names (case and a final dot aside), if any. */
+function storeByEndpointHost(model: NetworkModel, host: string): DataStoreResource | undefined {
+  let byHost = storesByEndpointHost.get(model);
+  if (!byHost) {
+    storesByEndpointHost.set(model, byHost = new Map());
+    for (const store of model.dataStores.values()) if (store.endpointHost) byHost.set(store.endpointHost, store);
+  }
+  return byHost.size ? byHost.get(host.trim().toLowerCase().replace(/\.$/, '')) : undefined;
+}
 
 /**
  * Finds the data store of a connection: a declaration wins; then the resource the address names;
@@ -292,7 +305,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   const ref = markerRef(host.host);
   const fallbackPort = urlPort ?? (portUnresolved(host) ? undefined : defaultPort(connection, scheme, ref?.attribute));
   const hostText = describeAddress(host.host, model);
-  const resource = ref ? model.dataStores.get(ref.modelId) : undefined;
+  const resource = ref ? model.dataStores.get(ref.modelId) : storeByEndpointHost(model, host.host);
   // (A port that is not one is named in a text that names the connection.)
   if (portUnresolved(host)) uses.id = true;
   if (resource) {

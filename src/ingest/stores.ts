@@ -77,6 +77,39 @@ export function readRedshiftCluster(r: ResourceReader): void {
   });
 }
 
+/**
+ * AWS::RedshiftServerless::Workgroup: its endpoint is in `SubnetIds`, behind `SecurityGroupIds`,
+ * on `Port` (5439 unless set). Sources: CloudFormation, AWS::RedshiftServerless::Workgroup
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html);
+ * the default port and the endpoint's name, `<workgroup>.<account>.<region>.redshift-serverless.amazonaws.com`:
+ * Amazon Redshift, Connecting to Amazon Redshift Serverless
+ * (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-connecting.html). Without
+ * `SubnetIds` or `SecurityGroupIds`, where the endpoint is, or what guards it, is not in the
+ * templates: unknown. `PubliclyAccessible` is false unless set, as for a Redshift cluster (an
+ * assumption: the workgroup's docs do not state its default).
+ */
+export function readRedshiftServerlessWorkgroup(r: ResourceReader): void {
+  add(r, {
+    kind: 'redshift-serverless-workgroup',
+    subnetIds: r.has('SubnetIds') ? r.idListFact(r.value('SubnetIds'), 'SubnetIds')
+      : unknown(`${r.describe()} has no SubnetIds: the subnets of its endpoint are not in the templates`),
+    securityGroupIds: r.has('SecurityGroupIds') ? r.idListFact(r.value('SecurityGroupIds'), 'SecurityGroupIds')
+      : unknown(`${r.describe()} has no SecurityGroupIds: the security groups of its endpoint are not in the templates`),
+    port: portFact(r, 5439),
+    ...publicAccess(r),
+    ...workgroupEndpointHost(r),
+  });
+}
+
+/** The workgroup endpoint's DNS name, when its name, account and Region are known. */
+function workgroupEndpointHost(r: ResourceReader): { endpointHost?: string } {
+  const name = r.value('WorkgroupName');
+  const account = r.evaluate({ Ref: 'AWS::AccountId' });
+  const region = r.evaluate({ Ref: 'AWS::Region' });
+  if (typeof name !== 'string' || typeof account !== 'string' || typeof region !== 'string') return {};
+  return { endpointHost: `${name}.${account}.${region}.redshift-serverless.amazonaws.com`.toLowerCase() };
+}
+
 /** AWS::MSK::Cluster. The broker port depends on the client authentication, so it is left to the engine. */
 export function readMskCluster(r: ResourceReader): void {
   const brokers = r.value('BrokerNodeGroupInfo');

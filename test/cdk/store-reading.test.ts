@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AspectPriority, Aspects, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
-import { GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
+import { App, AspectPriority, Aspects, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_redshiftserverless as redshiftserverless, aws_s3 as s3 } from 'aws-cdk-lib';
 import { capturingConsoleError, withoutCdkTemplateCheck } from './quiet-cdk';
+import { GlueNetworkGuard, GuardMode } from '../../src/cdk/guard';
 
 withoutCdkTemplateCheck();
 
@@ -61,5 +61,35 @@ describe('a port that is not a TCP port in an L2 glue.Connection', () => {
     expect(findings.find((f: any) => f.ruleId === 'GNP-STORE-UNKNOWN').message).toContain(`${url} of connection`);
     expect(findings.find((f: any) => f.ruleId === 'GNP-INPUT-UNRESOLVED').message).toMatch(/port "99999", which is not a TCP port \(1-65535\)/);
     expect(JSON.stringify(findings)).not.toMatch(/TCP 99999/);
+  });
+});
+
+describe('a Redshift Serverless workgroup (L1 CfnWorkgroup: aws-cdk-lib has no L2) named by an L2 glue.Connection', () => {
+  /** The workgroup in the second subnet, behind its own group admitting the Glue group on 5439. */
+  function withWorkgroup(url: (wg: redshiftserverless.CfnWorkgroup) => string) {
+    const s = glueStack();
+    const wgGroup = new ec2.SecurityGroup(s.stack, 'WarehouseGroup', { vpc: s.vpc });
+    wgGroup.addIngressRule(s.group, ec2.Port.tcp(5439));
+    const namespace = new redshiftserverless.CfnNamespace(s.stack, 'Namespace', { namespaceName: 'analytics' });
+    const wg = new redshiftserverless.CfnWorkgroup(s.stack, 'Workgroup', {
+      workgroupName: 'analytics',
+      namespaceName: namespace.namespaceName,
+      subnetIds: [s.vpc.isolatedSubnets[1].subnetId],
+      securityGroupIds: [wgGroup.securityGroupId],
+    });
+    const warehouse = new glue.Connection(s.stack, 'Warehouse', {
+      type: glue.ConnectionType.JDBC, network: s.network, securityGroups: [s.group], properties: { JDBC_CONNECTION_URL: url(wg) },
+    });
+    job(s.stack, [warehouse]);
+    return planOf(s.app);
+  }
+
+  test.each([
+    ['attrWorkgroupEndpointAddress (GetAtt Workgroup.Endpoint.Address)', (wg: redshiftserverless.CfnWorkgroup) => `jdbc:redshift://${wg.attrWorkgroupEndpointAddress}:5439/dev`],
+    ['its DNS name written as a literal', () => 'jdbc:redshift://analytics.111111111111.us-east-1.redshift-serverless.amazonaws.com/dev'],
+  ])('%s: located at the workgroup, port 5439, REACHABLE; no GNP-STORE-UNKNOWN', (_, url) => {
+    const { job: planned, findings } = withWorkgroup(url);
+    expect(planned.dataStores[0]).toMatchObject({ verdict: 'REACHABLE', locatedBy: 'redshift-serverless-workgroup', port: 5439, assumptions: [] });
+    expect(findings.map((f: any) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
   });
 });

@@ -74,3 +74,59 @@ describe('a port that is not a TCP port (outside 1-65535) in a store address', (
     expect(findings.map((f: any) => f.ruleId)).not.toContain('GNP-INPUT-UNRESOLVED');
   });
 });
+
+/**
+ * A Redshift Serverless workgroup in SubnetB behind its own group, which admits the Glue group on
+ * `port` (5439 unless given); the workgroup's `Port` when given.
+ */
+function workgroup(props: Record<string, unknown> = {}, admitted = 5439): Record<string, Resource> {
+  return {
+    WgSg: r('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'workgroup',
+      VpcId: ref('Vpc'),
+      SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: admitted, ToPort: admitted, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }],
+    }),
+    Ns: r('AWS::RedshiftServerless::Namespace', { NamespaceName: 'analytics' }),
+    Wg: r('AWS::RedshiftServerless::Workgroup', {
+      WorkgroupName: 'analytics', NamespaceName: ref('Ns'), SubnetIds: [ref('SubnetB')], SecurityGroupIds: [getAtt('WgSg', 'GroupId')], ...props,
+    }),
+  };
+}
+
+const endpointUrl = (port?: string) => ({
+  'Fn::Join': ['', ['jdbc:redshift://', getAtt('Wg', 'Workgroup.Endpoint.Address'), ...(port ? [':', port] : []), '/dev']],
+});
+
+describe('a Redshift Serverless workgroup (AWS::RedshiftServerless::Workgroup) is located as a store', () => {
+  test('named by GetAtt Workgroup.Endpoint.Address: traced to its SubnetIds, its SecurityGroupIds, port 5439; REACHABLE, no GNP-STORE-UNKNOWN', () => {
+    const { job, findings } = planOf({
+      ...twoSubnetGlueVpc(),
+      ...workgroup(),
+      Db: glueConnection('warehouse', ref('SubnetA'), glueSg(), { JDBC_CONNECTION_URL: endpointUrl() }),
+      Job: glueJob([ref('Db')], { Name: 'load' }),
+    });
+    expect(store(job, 'warehouse')).toMatchObject({ verdict: 'REACHABLE', locatedBy: 'redshift-serverless-workgroup', port: 5439, assumptions: [] });
+    expect(findings.map((f: any) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
+  });
+
+  test("its Port (8191) through GetAtt Workgroup.Endpoint.Port: a group admitting only 5439 leaves it UNREACHABLE, naming the workgroup's group", () => {
+    const { job, findings } = planOf({
+      ...twoSubnetGlueVpc(),
+      ...workgroup({ Port: 8191 }),
+      Db: glueConnection('warehouse', ref('SubnetA'), glueSg(), {
+        JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:redshift://', getAtt('Wg', 'Workgroup.Endpoint.Address'), ':', getAtt('Wg', 'Workgroup.Endpoint.Port'), '/dev']] },
+      }),
+      Job: glueJob([ref('Db')], { Name: 'load' }),
+    });
+    expect(store(job, 'warehouse')).toMatchObject({ verdict: 'UNREACHABLE', locatedBy: 'redshift-serverless-workgroup', port: 8191 });
+    expect(findings.find((f: any) => f.ruleId === 'GNP-STORE-UNREACHABLE').message).toMatch(/TCP 8191.*app\/WgSg|app\/WgSg.*TCP 8191/s);
+  });
+
+  test('without SubnetIds: UNKNOWN naming the missing property, never assumed to be in the connection\'s subnet', () => {
+    const resources: Record<string, Resource> = { ...twoSubnetGlueVpc(), ...workgroup(), Db: glueConnection('warehouse', ref('SubnetA'), glueSg(), { JDBC_CONNECTION_URL: endpointUrl() }), Job: glueJob([ref('Db')], { Name: 'load' }) };
+    delete resources.Wg.Properties!.SubnetIds;
+    const { job, findings } = planOf(resources);
+    expect(store(job, 'warehouse')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'redshift-serverless-workgroup' });
+    expect(findings.find((f: any) => f.ruleId === 'GNP-STORE-UNKNOWN').message).toMatch(/app\/Wg has no SubnetIds/);
+  });
+});
