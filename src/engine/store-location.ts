@@ -3,7 +3,7 @@ import { Topology } from './topology';
 
 /** Where a connection's data store lives, and how that was found. */
 export interface LocatedStore {
-  /** `declared`, `rds-instance`, `rds-cluster`, `redshift-cluster`, `redshift-serverless-workgroup`, `msk-cluster`, `docdb-cluster`, `ip-address`, `connection-subnet`. */
+  /** `declared`, `rds-instance`, `rds-cluster`, `redshift-cluster`, `redshift-serverless-workgroup`, `msk-cluster`, `docdb-cluster`, `ip-address`, `internet`, `connection-subnet`, `unknown`. */
   readonly locatedBy: string;
   readonly storeSource?: SourceRef;
   readonly subnetIds: Fact<string[]>;
@@ -26,6 +26,12 @@ export interface LocatedStore {
   readonly assumedLocation?: boolean;
   /** The host is `localhost` or in 127.0.0.0/8: from a Glue worker it names the worker itself. */
   readonly loopback?: boolean;
+  /**
+   * The host is a SaaS connection's, on the internet outside every VPC (`locatedBy: internet`):
+   * why it is taken to be there (an assumption, stated in the verdict). Its path is the public one
+   * from the Glue ENI (see `traceInternetPath`), never a trace into a subnet.
+   */
+  readonly internet?: string;
 }
 
 const MARKER = /\{\{ref:([^}]*?):([^}]*)\}\}/g;
@@ -42,7 +48,25 @@ const DEFAULT_PORTS: Record<string, number> = {
   'mongodb+srv': 27017,
   'kafka': 9092,
   'documentdb': 27017,
+  // RFC 9110, section 4.2: the default ports of the http and https schemes.
+  'https': 443,
+  'http': 80,
 };
+
+/**
+ * Glue connection types of software-as-a-service sources (AWS Glue API, ConnectionInput
+ * ConnectionType; Snowflake: AWS Glue, "Snowflake connections"): the host is the provider's, on
+ * the internet, outside the account's VPCs. Types whose store may be in a VPC (JDBC, the native
+ * database types, SAPODATA, OPENSEARCH, DYNAMODB, CUSTOM, MARKETPLACE) are not among them.
+ */
+export const SAAS_CONNECTION_TYPES: ReadonlySet<string> = new Set([
+  'SALESFORCE', 'SALESFORCEMARKETINGCLOUD', 'SALESFORCEPARDOT', 'SNOWFLAKE', 'SERVICENOW', 'ZENDESK', 'JIRACLOUD',
+  'HUBSPOT', 'MARKETO', 'NETSUITEERP', 'ZOHOCRM', 'INTERCOM', 'SLACK', 'STRIPE', 'FACEBOOKADS', 'INSTAGRAMADS',
+  'SNAPCHATADS', 'GOOGLEADS', 'GOOGLESHEETS', 'GOOGLEANALYTICS4', 'BIGQUERY', 'AZURESQL', 'AZURECOSMOS',
+]);
+
+/** The port a SaaS connector uses when its address names none and no scheme says: HTTPS (an assumption). */
+const SAAS_DEFAULT_PORT = 443;
 
 /** MSK's broker port for each client authentication (MSK developer guide, "Port information"). */
 export const MSK_PORTS: Record<KafkaAuthentication, number> = { 'plaintext': 9092, 'tls': 9094, 'sasl-scram': 9096, 'iam': 9098 };
@@ -238,6 +262,8 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     }];
   }
 
+  if (SAAS_CONNECTION_TYPES.has(connection.connectionType)) return locateSaas(topo, connection, address, uses);
+
   const located: LocatedStore[] = [];
   const assumedHosts: string[] = [];
   let assumedPort: number | undefined;
@@ -295,7 +321,7 @@ function badPortReason(connection: GlueConnection, host: { host: string; port?: 
 
 function sameLocation(a: LocatedStore, b: LocatedStore): boolean {
   return a.locatedBy === b.locatedBy && a.storeSource === b.storeSource && a.address === b.address && a.loopback === b.loopback
-    && (a.port.known ? a.port.value : undefined) === (b.port.known ? b.port.value : undefined);
+    && (a.port.known ? a.port.value : undefined) === (b.port.known ? b.port.value : undefined) && a.host === (b.internet === undefined ? a.host : b.host);
 }
 
 /** One host: a modelled resource, an IP literal, or a loopback name; undefined when nothing locates it. */
@@ -375,6 +401,67 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
     address: ip,
     assumptions: [assumedGroups],
     host: hostText,
+  };
+}
+
+/**
+ * A SaaS connection's store: each host the templates locate (a resource's endpoint, an IP literal,
+ * loopback) as any connection's; any other host is the provider's, on the internet, reached from
+ * the Glue ENI through a NAT gateway (AWS Glue, "Configure a VPC for your ETL job": data stores
+ * not in AWS need public network access from the VPC subnet, through a NAT gateway when the job
+ * also reaches VPC resources). Never assumed to be in the connection's subnet. No host in the
+ * inputs: unknown, naming the properties that give it.
+ */
+function locateSaas(topo: Topology, connection: GlueConnection, address: ParsedAddress | undefined, uses: Uses): LocatedStore[] {
+  const type = connection.connectionType;
+  if (!address?.hosts.length) {
+    uses.id = true;
+    const why = connection.address && !connection.address.known
+      ? `the host of ${type} connection ${connection.id} is not known before deploy (${describeAddress(connection.address.reason, topo.model)})`
+      : `${type} connection ${connection.id} names no host (no INSTANCE_URL, CONNECTION_URL, JDBC_CONNECTION_URL or HOST property)`;
+    return [{
+      locatedBy: 'unknown',
+      subnetIds: unknown(`${why}, so where its store is and which port it uses are not in the inputs. Give the host in the connection's properties, or declare the store (GlueDataStore.declare, or dataStores[] in --facts)`),
+      securityGroupIds: known([]),
+      port: unknown(why),
+      publiclyAccessible: false,
+      byHostname: false,
+      assumptions: [],
+    }];
+  }
+  const located: LocatedStore[] = [];
+  for (const host of address.hosts) {
+    const one = locateHost(topo, connection, address.scheme, host, uses) ?? internetHost(topo, connection, address.scheme, host, uses);
+    if (!located.some((l) => sameLocation(l, one))) located.push(one);
+  }
+  return located;
+}
+
+/** A SaaS host nothing in the inputs locates: on the internet, as an assumption said in the verdict. */
+function internetHost(topo: Topology, connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string }, uses: Uses): LocatedStore {
+  const hostText = describeAddress(host.host, topo.model);
+  const urlPort = tcpPortOf(host);
+  const schemePort = scheme !== undefined ? DEFAULT_PORTS[scheme] : undefined;
+  const bad = portUnresolved(host);
+  if (bad) uses.id = true;
+  const port: Fact<number> = urlPort !== undefined ? known(urlPort)
+    : bad ? unknown(badPortReason(connection, host, topo.model))
+      : known(schemePort ?? SAAS_DEFAULT_PORT);
+  const portNote = urlPort === undefined && !bad && schemePort === undefined
+    ? ` The address names no port and no scheme, so the connector is assumed to use HTTPS (TCP ${SAAS_DEFAULT_PORT}).` : '';
+  const why = `a ${connection.connectionType} connection's host (${hostText}) is the provider's, so it is assumed to be on the internet, reached from the Glue ENI through a NAT gateway as AWS documents for data stores not in AWS; `
+    + 'a PrivateLink endpoint, or a private hosted zone that maps the name, would change the path and is not read: declare the store then (GlueDataStore.declare, or dataStores[] in --facts).'
+    + portNote;
+  return {
+    locatedBy: 'internet',
+    subnetIds: known([]),
+    securityGroupIds: known([]),
+    port,
+    publiclyAccessible: true,
+    byHostname: parseAddress(host.host) === undefined,
+    assumptions: [`${why[0].toUpperCase()}${why.slice(1)}`],
+    host: hostText,
+    internet: `assumed, as a ${connection.connectionType} connection's host (see the store's assumptions)`,
   };
 }
 

@@ -5,7 +5,8 @@ import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics
 import { asRef, describeValue, ResourceReader } from './reader';
 import { isObject } from './template';
 
-const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL'];
+// INSTANCE_URL: the https URL of a Salesforce instance (AWS Glue, "Configuring Salesforce connections").
+const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL', 'INSTANCE_URL'];
 
 /** Metadata on an AWS::Glue::Connection declaring where its data store lives. */
 export const DATA_STORE_METADATA = 'cdk-glue-netplan:data-store';

@@ -93,3 +93,42 @@ describe('a Redshift Serverless workgroup (L1 CfnWorkgroup: aws-cdk-lib has no L
     expect(findings.map((f: any) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
   });
 });
+
+describe('a SaaS connection (L2 glue.Connection of type SALESFORCE) with a subnet', () => {
+  /** A VPC whose private subnets reach the internet through a NAT gateway, or an isolated one. */
+  function saasApp(natGateways: number) {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'glue-netplan-stores-')) });
+    const stack = new Stack(app, 'Etl', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 1,
+      natGateways,
+      subnetConfiguration: natGateways
+        ? [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'data', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+        : [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+    });
+    const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc });
+    group.connections.allowInternally(ec2.Port.allTcp());
+    const subnet = natGateways ? vpc.privateSubnets[0] : vpc.isolatedSubnets[0];
+    const crm = new glue.Connection(stack, 'Crm', {
+      type: glue.ConnectionType.SALESFORCE,
+      network: glue.ConnectionNetwork.subnet(subnet),
+      securityGroups: [group],
+      properties: { INSTANCE_URL: 'https://acme.my.salesforce.com' },
+    });
+    job(stack, [crm]);
+    return planOf(app);
+  }
+
+  test('through a NAT gateway: REACHABLE on TCP 443 (the https INSTANCE_URL), located on the internet, no GNP-STORE-UNKNOWN', () => {
+    const { job: planned, findings } = saasApp(1);
+    expect(planned.dataStores[0]).toMatchObject({ verdict: 'REACHABLE', locatedBy: 'internet', port: 443 });
+    expect(findings.map((f: any) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
+  });
+
+  test('from an isolated subnet: UNREACHABLE, naming the missing NAT gateway route', () => {
+    const { job: planned, findings } = saasApp(0);
+    expect(planned.dataStores[0]).toMatchObject({ verdict: 'UNREACHABLE', locatedBy: 'internet', port: 443 });
+    expect(findings.find((f: any) => f.ruleId === 'GNP-STORE-UNREACHABLE').message).toMatch(/NO_ROUTE_TO_DESTINATION/);
+  });
+});

@@ -130,3 +130,110 @@ describe('a Redshift Serverless workgroup (AWS::RedshiftServerless::Workgroup) i
     expect(findings.find((f: any) => f.ruleId === 'GNP-STORE-UNKNOWN').message).toMatch(/app\/Wg has no SubnetIds/);
   });
 });
+
+/**
+ * The Glue VPC with a way to the internet: a public subnet with an internet gateway route, a NAT
+ * gateway there, and the private subnets' default route to it.
+ */
+function withNat(): Record<string, Resource> {
+  return {
+    ...twoSubnetGlueVpc(),
+    Igw: r('AWS::EC2::InternetGateway', {}),
+    IgwAttach: r('AWS::EC2::VPCGatewayAttachment', { VpcId: ref('Vpc'), InternetGatewayId: ref('Igw') }),
+    SubnetPub: r('AWS::EC2::Subnet', { VpcId: ref('Vpc'), CidrBlock: '10.0.9.0/24', AvailabilityZone: 'us-east-1a' }),
+    RtPub: r('AWS::EC2::RouteTable', { VpcId: ref('Vpc') }),
+    AssocPub: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubnetPub'), RouteTableId: ref('RtPub') }),
+    ToIgw: r('AWS::EC2::Route', { RouteTableId: ref('RtPub'), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref('Igw') }),
+    Eip: r('AWS::EC2::EIP', { Domain: 'vpc' }),
+    Nat: r('AWS::EC2::NatGateway', { SubnetId: ref('SubnetPub'), AllocationId: getAtt('Eip', 'AllocationId') }),
+    ToNat: r('AWS::EC2::Route', { RouteTableId: ref('Rt'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref('Nat') }),
+  };
+}
+
+const salesforce = (properties: Record<string, unknown>, type = 'SALESFORCE') => glueConnection('crm', ref('SubnetA'), glueSg(), properties, type);
+
+describe('a SaaS connection type with a subnet: its host is on the internet, reached through a NAT gateway', () => {
+  test('SALESFORCE with an https INSTANCE_URL and a NAT gateway: REACHABLE on TCP 443 over the internet, the assumption stated; no GNP-STORE-UNKNOWN', () => {
+    const { job, findings } = planOf({ ...withNat(), Crm: salesforce({ INSTANCE_URL: 'https://acme.my.salesforce.com' }), Job: glueJob([ref('Crm')], { Name: 'load' }) });
+    const row = store(job, 'crm');
+    expect(row).toMatchObject({ verdict: 'REACHABLE', locatedBy: 'internet', port: 443 });
+    expect(row.paths[0].destinationSubnet).toBe('internet');
+    expect(row.paths[0].hops.map((h: any) => h.kind)).toContain('route-table');
+    expect(row.assumptions.join(' ')).toMatch(/SALESFORCE connection's host \(acme\.my\.salesforce\.com\).*on the internet.*NAT gateway.*PrivateLink/);
+    expect(findings.map((f: any) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
+  });
+
+  test('the same without a NAT gateway: UNREACHABLE naming the missing route, and saying the host was assumed to be on the internet', () => {
+    const { job, findings } = planOf({ ...twoSubnetGlueVpc(), Crm: salesforce({ INSTANCE_URL: 'https://acme.my.salesforce.com' }), Job: glueJob([ref('Crm')], { Name: 'load' }) });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'UNREACHABLE', locatedBy: 'internet', port: 443 });
+    const f = findings.find((x: any) => x.ruleId === 'GNP-STORE-UNREACHABLE');
+    expect(f.message).toMatch(/TCP 443/);
+    expect(f.message).toMatch(/no route to public addresses \(no NAT gateway\)/);
+    expect(f.message).toMatch(/Assumed:.*on the internet/);
+    expect(f.message).not.toMatch(/assumed to live in its connection's subnet/);
+  });
+
+  test.each([
+    ['HOST without a port: the connector is assumed to use HTTPS, TCP 443, and says so', { HOST: 'xy12345.us-east-1.snowflakecomputing.com' }, 443, /assumed to use HTTPS/],
+    ['HOST and PORT: the port given', { HOST: 'xy12345.us-east-1.snowflakecomputing.com', PORT: '8443' }, 8443, /on the internet/],
+  ])('SNOWFLAKE, %s', (_, properties, port, assumption) => {
+    const { job } = planOf({ ...withNat(), Crm: salesforce(properties, 'SNOWFLAKE'), Job: glueJob([ref('Crm')], { Name: 'load' }) });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'REACHABLE', locatedBy: 'internet', port });
+    expect(store(job, 'crm').assumptions.join(' ')).toMatch(assumption);
+  });
+
+  test('no host in the properties: UNKNOWN naming what is missing and how to supply it, never assumed in the subnet', () => {
+    const { job, findings } = planOf({ ...withNat(), Crm: salesforce({ ENVIRONMENT: 'PRODUCTION' }), Job: glueJob([ref('Crm')], { Name: 'load' }) });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'unknown' });
+    const f = findings.find((x: any) => x.ruleId === 'GNP-STORE-UNKNOWN');
+    expect(f.message).toMatch(/SALESFORCE connection app\/Crm names no host \(no INSTANCE_URL/);
+    expect(f.message).toMatch(/GlueDataStore\.declare/);
+  });
+
+  test('a PrivateLink endpoint to a service outside AWS in the Glue VPC: UNKNOWN naming it (the name may resolve there)', () => {
+    const { job, findings } = planOf({
+      ...withNat(),
+      Pl: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0', SubnetIds: [ref('SubnetA')], PrivateDnsEnabled: true }),
+      Crm: salesforce({ INSTANCE_URL: 'https://acme.my.salesforce.com' }),
+      Job: glueJob([ref('Crm')], { Name: 'load' }),
+    });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'internet' });
+    expect(findings.find((x: any) => x.ruleId === 'GNP-STORE-UNKNOWN').message).toMatch(/PrivateLink endpoint app\/Pl \(com\.amazonaws\.vpce\.us-east-1\.vpce-svc-0123456789abcdef0\)/);
+  });
+
+  test('an interface endpoint to an AWS service (Secrets Manager) does not make it UNKNOWN', () => {
+    const { job } = planOf({
+      ...withNat(),
+      Sm: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.secretsmanager', SubnetIds: [ref('SubnetA')], PrivateDnsEnabled: true }),
+      Crm: salesforce({ INSTANCE_URL: 'https://acme.my.salesforce.com' }),
+      Job: glueJob([ref('Crm')], { Name: 'load' }),
+    });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'REACHABLE' });
+  });
+
+  test('a Snowflake PrivateLink host (.privatelink.snowflakecomputing.com): UNKNOWN, not the internet path', () => {
+    const { job, findings } = planOf({ ...withNat(), Crm: salesforce({ HOST: 'xy12345.us-east-1.privatelink.snowflakecomputing.com' }, 'SNOWFLAKE'), Job: glueJob([ref('Crm')], { Name: 'load' }) });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'internet' });
+    expect(findings.find((x: any) => x.ruleId === 'GNP-STORE-UNKNOWN').message).toMatch(/names a PrivateLink endpoint/);
+  });
+
+  test('a JDBC connection to a host nothing locates keeps the connection-subnet assumption (unchanged)', () => {
+    const { job } = planOf({ ...withNat(), Db: glueConnection('db', ref('SubnetA'), glueSg(), { JDBC_CONNECTION_URL: 'jdbc:postgresql://db.example.com:5432/app' }), Job: glueJob([ref('Db')], { Name: 'load' }) });
+    expect(store(job, 'db')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'connection-subnet' });
+  });
+});
+
+describe('a SaaS connection type without a subnet: Glue runs outside your VPCs, where the internet is reachable', () => {
+  test('SALESFORCE alone, no subnet: REACHABLE with the assumption stated, no GNP-NO-VPC-CONNECTION and no false GLUE_NOT_IN_VPC error', () => {
+    const { job, findings, code } = planOf({
+      Crm: glueConnection('crm', undefined, [], { INSTANCE_URL: 'https://acme.my.salesforce.com' }, 'SALESFORCE'),
+      Job: glueJob([ref('Crm')], { Name: 'load' }),
+    });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'REACHABLE', locatedBy: 'internet', port: 443 });
+    expect(store(job, 'crm').assumptions.join(' ')).toMatch(/outside your VPCs, where it reaches hosts on the internet/);
+    const ids = findings.map((f: any) => f.ruleId);
+    expect(ids).not.toContain('GNP-NO-VPC-CONNECTION');
+    expect(ids).not.toContain('GNP-STORE-UNREACHABLE');
+    expect(code).toBe(0);
+  });
+});
