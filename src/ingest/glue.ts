@@ -3,6 +3,7 @@ import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConn
 import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
+import { tcpPortFact } from './stores';
 import { isObject } from './template';
 
 // INSTANCE_URL: the https URL of a Salesforce instance (AWS Glue, "Configuring Salesforce connections").
@@ -204,7 +205,7 @@ function readDeclaredStore(r: ResourceReader): void {
     r.issue(`Metadata.${DATA_STORE_METADATA}`, `${describeValue(declared)} is not an object`);
     return;
   }
-  const port = declared.Port === undefined ? undefined : r.numberFact(`Metadata.${DATA_STORE_METADATA}.Port`, declared.Port);
+  const port = declared.Port === undefined ? undefined : tcpPortFact(r, `Metadata.${DATA_STORE_METADATA}.Port`, declared.Port);
   // Optional keys set one by one, in the order spreading them gave.
   const store: Writable<DeclaredDataStore> = {
     source: r.source,

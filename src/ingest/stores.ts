@@ -24,8 +24,20 @@ function groupsFact(r: ResourceReader, property: string): Fact<string[]> {
 }
 
 function portFact(r: ResourceReader, defaultPort: number | undefined): Fact<number> | undefined {
-  if (r.has('Port')) return r.numberFact('Port');
+  if (r.has('Port')) return tcpPortFact(r, 'Port');
   return defaultPort === undefined ? undefined : known(defaultPort);
+}
+
+/**
+ * A port property: unknown (reported) when it is not a TCP port, an integer from 1 to 65535, so
+ * that no path is ever traced on a port that cannot exist.
+ */
+export function tcpPortFact(r: ResourceReader, property: string, value: unknown = r.value(property)): Fact<number> {
+  const port = r.numberFact(property, value);
+  if (!port.known || (Number.isInteger(port.value) && port.value >= 1 && port.value <= 65535)) return port;
+  const reason = `${r.describe()}: ${property} ${port.value} is not a TCP port (1-65535), so the store's port is unknown`;
+  r.issue(property, `${port.value} is not a TCP port (1-65535): give the store's port`);
+  return unknown(reason);
 }
 
 function add(r: ResourceReader, store: Omit<DataStoreResource, 'id' | 'source'>): void {

@@ -237,3 +237,27 @@ describe('a SaaS connection type without a subnet: Glue runs outside your VPCs, 
     expect(code).toBe(0);
   });
 });
+
+describe('a port property that is not a TCP port (a store resource\'s Port, a declared store\'s Port)', () => {
+  test('an RDS instance with Port 0 named by its endpoint: UNKNOWN and reported, never traced on TCP 0', () => {
+    const { job, findings } = planOf({
+      ...twoSubnetGlueVpc(),
+      DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubnetB')] }),
+      Rds: r('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', Port: 0, DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: glueSg() }),
+      Db: glueConnection('orders', ref('SubnetA'), glueSg(), {
+        JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Rds', 'Endpoint.Address'), ':', getAtt('Rds', 'Endpoint.Port'), '/app']] },
+      }),
+      Job: glueJob([ref('Db')], { Name: 'load' }),
+    });
+    expect(store(job, 'orders')).toMatchObject({ verdict: 'UNKNOWN' });
+    expect(findings.find((f: any) => f.ruleId === 'GNP-INPUT-UNRESOLVED' && /Port/.test(f.message)).message).toMatch(/0 is not a TCP port \(1-65535\)/);
+  });
+
+  test('a store declared in metadata with Port 70000: UNKNOWN and reported', () => {
+    const db = glueConnection('orders', ref('SubnetA'), glueSg(), { JDBC_CONNECTION_URL: 'jdbc:postgresql://db.example.com/app' });
+    db.Metadata = { 'cdk-glue-netplan:data-store': { SubnetIds: [ref('SubnetB')], SecurityGroupIds: glueSg(), Port: 70000 } };
+    const { job, findings } = planOf({ ...twoSubnetGlueVpc(), Db: db, Job: glueJob([ref('Db')], { Name: 'load' }) });
+    expect(store(job, 'orders')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'declared' });
+    expect(findings.map((f: any) => f.message).join('\n')).toMatch(/70000 is not a TCP port \(1-65535\)/);
+  });
+});
