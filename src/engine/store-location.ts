@@ -34,7 +34,8 @@ export interface LocatedStore {
   readonly internet?: string;
 }
 
-const MARKER = /\{\{ref:([^}]*?):([^}]*)\}\}/g;
+/** A resource marker (`{{ref:id:attribute}}`) or a deploy-time value's marker (`{{unknown:why}}`). */
+const ANY_MARKER = /\{\{ref:[^}]*?:[^}]*\}\}|\{\{unknown:[^}]*\}\}/g;
 
 /** Default ports by URL scheme or connection type, when the address gives none. */
 const DEFAULT_PORTS: Record<string, number> = {
@@ -91,8 +92,9 @@ export interface ParsedAddress {
  */
 export function parseStoreAddress(address: string): ParsedAddress {
   const markers: string[] = [];
-  // Only an address that names a modelled resource has markers to mask (and to put back).
-  const masked = address.includes('{{ref:') ? address.replace(MARKER, (m) => `\u0001${markers.push(m) - 1}\u0002`) : address;
+  // Only an address that names a modelled resource, or a value known only at deploy time, has
+  // markers to mask (and to put back): their colons are not a port's.
+  const masked = address.includes('{{') ? address.replace(ANY_MARKER, (m) => `\u0001${markers.push(m) - 1}\u0002`) : address;
   const unmask = (s: string) => (s.includes('\u0001') ? s.replace(/\u0001(\d+)\u0002/g, (_, i) => markers[Number(i)]) : s);
   const schemeMatch = /^(?:jdbc:)?([a-z0-9+]+)(?::thin)?:/i.exec(masked);
   let rest = masked;
