@@ -26,6 +26,12 @@ export interface LocatedStore {
   readonly assumedLocation?: boolean;
   /** The host is `localhost` or in 127.0.0.0/8: from a Glue worker it names the worker itself. */
   readonly loopback?: boolean;
+  /**
+   * The port the store's resource (or its declaration) says it listens on, when `port` (what Glue
+   * connects to: the address's port, else its driver's default) was not taken from it: a store
+   * listening on another port refuses the connection, whatever the network allows.
+   */
+  readonly listensOn?: Fact<number>;
 }
 
 const MARKER = /\{\{ref:([^}]*?):([^}]*)\}\}/g;
@@ -210,13 +216,16 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     const first = address?.hosts[0];
     const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
     const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
-    const port = declared.portUnresolved ? undefined : declared.port ?? fallbackPort;
+    // Glue connects to the port its address names; a declared port that differs is where the store listens.
+    const listensElsewhere = urlPort !== undefined && declared.port !== undefined && !declared.portUnresolved && declared.port !== urlPort;
+    const port = declared.portUnresolved ? undefined : listensElsewhere ? urlPort : declared.port ?? fallbackPort;
     return [{
       locatedBy: 'declared',
       storeSource: declared.source,
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
       port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`),
+      ...(listensElsewhere ? { listensOn: known(declared.port!) } : {}),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
@@ -270,16 +279,22 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
     const subnetIds = resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds;
     const portRef = host.port ? markerRef(host.port) : undefined;
     const resourcePort = resource.port ?? cluster?.port;
+    // The port Glue connects to: the address's, else its driver's default; the resource's port
+    // only when the address names it. A port the address names but that cannot be resolved is
+    // unknown, not the resource's.
+    const fromResource = urlPort === undefined && (portRef !== undefined || fallbackPort === undefined) && !portUnresolved(host);
     const port: Fact<number> = urlPort !== undefined ? known(urlPort)
       : portRef && resourcePort ? resourcePort
         : fallbackPort !== undefined ? known(fallbackPort)
-          : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
+          : portUnresolved(host) ? unknown(`the port in the address (${describeAddress(host.port!, model)}) cannot be resolved`)
+            : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
     return {
       locatedBy: resource.kind,
       storeSource: resource.source,
       subnetIds,
       securityGroupIds: resource.securityGroupIds,
       port,
+      ...(!fromResource && resourcePort && port.known ? { listensOn: resourcePort } : {}),
       publiclyAccessible: resource.publiclyAccessible,
       ...(resource.publiclyAccessibleUnknown !== undefined ? { publiclyAccessibleUnknown: resource.publiclyAccessibleUnknown } : {}),
       byHostname: true,

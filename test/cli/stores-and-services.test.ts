@@ -214,6 +214,32 @@ describe('point 10: a publicly accessible RDS instance over a transit gateway: i
   });
 });
 
+describe('the port Glue connects to against the port the RDS instance listens on', () => {
+  /** A PostgreSQL instance in SubnetB with `Port`, its group admitting all TCP from the VPC, named by the connection's URL. */
+  const withDb = (port: unknown, url: unknown) => planOf(network({
+    DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubnetB')] }),
+    DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('Vpc'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/16' }] }),
+    Db: r('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', Port: port, DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: [getAtt('DbSg', 'GroupId')] }),
+    Pg: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: url }),
+    Job: glueJob([ref('Net'), ref('Pg')], { Name: 'load' }),
+  }));
+  const url = (port: string) => ({ 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), port, '/orders']] });
+
+  test("Port '5433' on the instance, ':5432' in the URL: GNP-STORE-UNREACHABLE (STORE_PORT_MISMATCH), exit 1; was REACHABLE", () => {
+    const { code, job, findings } = withDb('5433', url(':5432'));
+    expect(store(job, 'orders').verdict).toBe('UNREACHABLE');
+    expect(code).toBe(1);
+    const f = findings.find((x: any) => x.ruleId === 'GNP-STORE-UNREACHABLE');
+    expect(f.message).toContain('STORE_PORT_MISMATCH');
+  });
+
+  test("no port in the URL (the driver's 5432) and Port '5433': UNREACHABLE; the URL naming Endpoint.Port: REACHABLE", () => {
+    expect(store(withDb('5433', url('')).job, 'orders').verdict).toBe('UNREACHABLE');
+    const named = { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), ':', getAtt('Db', 'Endpoint.Port'), '/orders']] };
+    expect(store(withDb('5433', named).job, 'orders')).toMatchObject({ verdict: 'REACHABLE', port: 5433 });
+  });
+});
+
 describe('no internal marker reaches a message', () => {
   test('a connection URL built from a resource that is not a store: no {{ref: or {{unknown: in the plan', () => {
     const { text } = planOf(network({
