@@ -1,5 +1,6 @@
-import { Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
+import { DataStoreResource, Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
 import { Topology } from './topology';
+import { sameZone, subnetZone, zoneOf } from './zones';
 
 /** Where a connection's data store lives, and how that was found. */
 export interface LocatedStore {
@@ -256,6 +257,21 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
   return located;
 }
 
+/**
+ * The subnets of a store's group that a single-AZ store may be in: those of its zone, and those
+ * whose zone cannot be compared with it. All of them when none can be (the template then does not
+ * deploy: RDS wants a subnet of the group in that zone).
+ */
+function inStoreZone(topo: Topology, resource: DataStoreResource, subnetIds: Fact<string[]>): Fact<string[]> {
+  if (!subnetIds.known || (!resource.availabilityZone?.known && !resource.symbolicZone)) return subnetIds;
+  const zone = zoneOf(resource.availabilityZone, resource.symbolicZone);
+  const inZone = subnetIds.value.filter((id) => {
+    const subnet = topo.subnet(id);
+    return !subnet || sameZone(subnetZone(subnet), zone) !== false;
+  });
+  return inZone.length && inZone.length < subnetIds.value.length ? known(inZone) : subnetIds;
+}
+
 /** A port the address names but that cannot be resolved is unknown, not the scheme's default. */
 function portUnresolved(host: { host: string; port?: string } | undefined): boolean {
   return host?.port !== undefined && !/^\d+$/.test(host.port) && !markerRef(host.port);
@@ -276,7 +292,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   const resource = ref ? model.dataStores.get(ref.modelId) : undefined;
   if (resource) {
     const cluster = resource.clusterId ? model.dataStores.get(resource.clusterId) : undefined;
-    const subnetIds = resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds;
+    const subnetIds = inStoreZone(topo, resource, resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds);
     const portRef = host.port ? markerRef(host.port) : undefined;
     const resourcePort = resource.port ?? cluster?.port;
     // The port Glue connects to: the address's, else its driver's default; the resource's port

@@ -60,6 +60,14 @@ export interface DataStoreResource {
    * cluster's model key on each member; unused otherwise.
    */
   readonly clusterId?: string;
+  /**
+   * The zone a single-AZ store is created in and stays in (an RDS instance's or a Redshift
+   * cluster's `AvailabilityZone`, when nothing lets it move): it lives in the subnets of its
+   * group in that zone only. Absent: any subnet of its group.
+   */
+  readonly availabilityZone?: Fact<string>;
+  /** When that zone comes from `Fn::GetAZs`: which one it is. */
+  readonly symbolicZone?: SymbolicZone;
 }
 
 /** A data store the user declared for a connection (construct or facts file). */
