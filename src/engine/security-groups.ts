@@ -37,7 +37,7 @@ function peeringValidity(topo: Topology, ctx: SecurityGroupContext, peeringIds: 
   const b = topo.regionOf(ctx.destinationVpc);
   const unknownRegion = [...peeringIds].map((id) => topo.model.peerings.get(id)?.peerRegion).find((region) => region?.known === false);
   if (unknownRegion && !unknownRegion.known) {
-    return { valid: false, undecided: true, reason: `whether a group reference is honoured depends on the peering's Region, which is unknown (${unknownRegion.reason})` };
+    return { valid: false, undecided: true, reason: `the peering's Region (a group reference is honoured only within one Region), which is unknown (${unknownRegion.reason})` };
   }
   const crossRegion = [...peeringIds].some((id) => {
     const pcx = topo.model.peerings.get(id);
@@ -73,7 +73,11 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egre
   if (ctx.peeringIds.size) answers.push(peeringValidity(topo, ctx, ctx.peeringIds));
   if (ctx.transitGatewayIds.size) answers.push(transitGatewayValidity(topo, ctx.transitGatewayIds, way));
   const invalid = answers.filter((x) => !x.valid);
-  if (invalid.length) return { valid: false, reason: invalid.map((x) => x.reason).join('; ') };
+  // A reference not honoured on one way blocks; one whose answer is unknown (a peering's Region)
+  // stays undecided, never taken as not honoured.
+  const blocking = invalid.filter((x) => !x.undecided);
+  if (blocking.length) return { valid: false, reason: blocking.map((x) => x.reason).join('; ') };
+  if (invalid.length) return { valid: false, undecided: true, reason: invalid.map((x) => x.reason).join('; ') };
   if (ctx.unknownNextHop) return unknownHopValidity(ctx);
   if (answers.length) return { valid: true };
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
