@@ -340,6 +340,11 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   const own = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const preferred = containing.filter((s) => own && s.vpcId.known && own.vpcId.known && s.vpcId.value === own.vpcId.value);
   const chosen = (preferred.length ? preferred : containing).slice(0, 1);
+  // Subnets of several VPCs (overlapping CIDRs) hold the address, and the connection's own subnet
+  // does not pick one: which network the store is in is not known (the first one described was
+  // taken before, and a store the Glue subnet reaches locally could be judged in another VPC).
+  const vpcs = preferred.length ? [] : [...new Set(containing.map((s) => (s.vpcId.known ? s.vpcId.value : `?${s.id}`)))];
+  if (vpcs.length > 1) uses.id = true;
   // The connection's groups can only guard the store if they belong to the store's VPC.
   const storeVpc = chosen[0]?.vpcId.known ? chosen[0].vpcId.value : undefined;
   const foreign = storeVpc === undefined ? [] : connection.securityGroupIds.filter((id) => {
@@ -352,7 +357,9 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   if (foreign.length || fallbackPort === undefined) uses.id = true;
   return {
     locatedBy: 'ip-address',
-    subnetIds: chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${host.host}`),
+    subnetIds: vpcs.length > 1
+      ? unknown(`${host.host} lies in subnets of several VPCs whose CIDRs overlap (${containing.map((s) => s.id).join(', ')}), and the own subnet of connection ${connection.id} is in none of their VPCs: which one holds the store is not known`)
+      : chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${host.host}`),
     securityGroupIds: foreign.length
       ? unknown(`The store at ${host.host} is in ${storeVpc}, but the groups of connection ${connection.id} (${foreign.join(', ')}) belong to another VPC, so they cannot be the store's: its security groups are unknown.`)
       : known([...connection.securityGroupIds]),

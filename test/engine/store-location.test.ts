@@ -57,6 +57,35 @@ describe('IP literal: the store lies in the subnet whose CIDR contains the addre
   });
 });
 
+describe('IP literal in subnets of several VPCs (overlapping CIDRs)', () => {
+  test('a connection without a subnet names 10.1.1.50, in the Glue subnet and in a subnet of another VPC with the same CIDR: UNKNOWN, naming both (was UNREACHABLE through whichever was described first)', () => {
+    const m = model()
+      .vpc('vpcC', '10.1.0.0/16').vpc('vpcA', '10.1.0.0/16')
+      .subnet('subC', 'vpcC', '10.1.1.0/24', 'us-east-1a')
+      .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .sg('sgA', 'vpcA')
+      .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
+      .connection('db', undefined, [], { url: 'jdbc:postgresql://10.1.1.50:5432/app' })
+      .job('etl', ['glue', 'db']);
+    const s = store(buildPlan(m.model, { failover: false }), 'db');
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => e.message).join(' ')).toMatch(/several VPCs whose CIDRs overlap \(subC, subA\)/);
+  });
+
+  test("the connection's own subnet is in one of them: that VPC's subnet, as before", () => {
+    const m = model()
+      .vpc('vpcC', '10.1.0.0/16').vpc('vpcA', '10.1.0.0/16')
+      .subnet('subC', 'vpcC', '10.1.1.0/24', 'us-east-1a')
+      .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .sg('sgA', 'vpcA')
+      .connection('db', 'subA', ['sgA'], { url: 'jdbc:postgresql://10.1.1.50:5432/app' })
+      .job('etl', ['db']);
+    const s = store(buildPlan(m.model, { failover: false }), 'db');
+    expect(s.paths.map((p) => p.destinationSubnet)).toEqual(['subA']);
+    expect(s.verdict).toBe('REACHABLE');
+  });
+});
+
 describe('IP literal in another VPC than the connection\'s groups', () => {
   test("the connection's groups cannot be the store's: its groups are unknown and the verdict UNKNOWN, not REACHABLE", () => {
     // Found by the auto-peer property test: assuming sgA guards a store in VPC B let auto-peer
