@@ -238,6 +238,20 @@ describe('the port Glue connects to against the port the RDS instance listens on
     const named = { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), ':', getAtt('Db', 'Endpoint.Port'), '/orders']] };
     expect(store(withDb('5433', named).job, 'orders')).toMatchObject({ verdict: 'REACHABLE', port: 5433 });
   });
+
+  test("an Aurora member's Endpoint.Port is its cluster's Port (5433), not its engine's default: REACHABLE through a group admitting 5433 only (was TCP 5432, UNREACHABLE)", () => {
+    const { job } = planOf(network({
+      DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubnetB')] }),
+      DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('Vpc'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5433, ToPort: 5433, CidrIp: '10.0.0.0/16' }] }),
+      Cluster: r('AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', Port: 5433, DBSubnetGroupName: ref('DbSubnets'), VpcSecurityGroupIds: [getAtt('DbSg', 'GroupId')] }),
+      Member: r('AWS::RDS::DBInstance', { Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large', DBClusterIdentifier: ref('Cluster') }),
+      Pg: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], {
+        JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Member', 'Endpoint.Address'), ':', getAtt('Member', 'Endpoint.Port'), '/orders']] },
+      }),
+      Job: glueJob([ref('Net'), ref('Pg')], { Name: 'load' }),
+    }));
+    expect(store(job, 'orders')).toMatchObject({ verdict: 'REACHABLE', port: 5433 });
+  });
 });
 
 describe('a single-AZ store lives in the subnets of its zone', () => {
