@@ -584,7 +584,7 @@ function listeningPortExplanation(connection: GlueConnection, located: LocatedSt
     component: connection.id,
     source: located.storeSource ?? connection.source,
     message: `Connection ${name} connects to TCP ${located.port.value} (the port of its address, or its driver's default when the address gives none), but ${store} ${declared ? 'is declared to listen' : 'listens'} on TCP ${listensOn.value}: nothing answers on ${located.port.value}, so every connection is refused.`,
-    fix: `Put port ${listensOn.value} in connection ${name}'s address${declared ? '' : ` (or its Endpoint.Port attribute)`}, or ${declared ? 'declare the port the store listens on' : `set ${store}'s Port to ${located.port.value}`}.`,
+    fix: `Put port ${listensOn.value} in connection ${name}'s address${declared ? '' : ' (or its Endpoint.Port attribute)'}, or ${declared ? 'declare the port the store listens on' : `set ${store}'s Port to ${located.port.value}`}.`,
   };
 }
 

@@ -65,8 +65,7 @@ function transitGatewayValidity(topo: Topology, ctx: SecurityGroupContext, trans
     for (const vpc of [ctx.sourceVpc, ctx.destinationVpc]) {
       for (const attachment of topo.attachmentsOf(id, vpc.id)) {
         const option = attachment.securityGroupReferencingSupport;
-        if (option?.known === false) unknownOptions.push(attachment.id);
-        else if (option && !option.value) {
+        if (option?.known === false) {unknownOptions.push(attachment.id);} else if (option && !option.value) {
           return { valid: false, reason: `transit gateway attachment ${attachment.id} disables security group referencing (Options.SecurityGroupReferencingSupport)` };
         }
       }

@@ -98,7 +98,7 @@ describe('store ingress by group reference', () => {
     expect(e.fix).toMatch(/CIDR/);
   });
 
-  test("across a peering whose PeerRegion is not resolved: UNKNOWN, not UNREACHABLE (was an error although the message said the Region was unknown)", () => {
+  test('across a peering whose PeerRegion is not resolved: UNKNOWN, not UNREACHABLE (was an error although the message said the Region was unknown)', () => {
     const m = peered([sgRule({ group: 'sgA', from: 3306 })]);
     const pcx = m.model.peerings.get('pcx')!;
     m.model.peerings.set('pcx', { ...pcx, peerRegion: unknown('PeerRegion is a parameter with no value') });
