@@ -561,6 +561,8 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
         : located.publiclyAccessibleUnknown !== undefined ? publicAccessUnknownTrace(topo, eni, subnet, located, trace) : trace);
   }
   if (!paths.length) explanations.push({ code: 'UNKNOWN_STORE', component: connection.id, message: 'The store has no subnets.', fix: 'Declare its subnets.', unknown: true });
+  const listening = listeningPortExplanation(connection, located);
+  if (listening) explanations.push(listening);
   if (located.assumedLocation) {
     // An assumed location can never make a store REACHABLE: at best the store may be there.
     const explanation: Explanation = {
@@ -574,7 +576,39 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
     paths = paths.map((p) => (p.verdict === 'REACHABLE' ? { ...p, verdict: 'UNKNOWN', explanations: [...p.explanations, explanation] } : p));
     explanations.push(explanation);
   }
-  return { verdict: paths.length ? worstOf(paths) : 'UNKNOWN', paths, explanations };
+  const verdict = paths.length ? worstOf(paths) : 'UNKNOWN';
+  if (!listening || verdict === 'UNREACHABLE') return { verdict, paths, explanations };
+  return { verdict: listening.unknown ? 'UNKNOWN' : 'UNREACHABLE', paths, explanations };
+}
+
+/**
+ * Glue connects to the port of the connection's address (else its driver's default); a store
+ * whose resource or declaration listens on another port refuses the connection, however open
+ * the network is. A listening port the inputs do not resolve leaves that unknown.
+ */
+function listeningPortExplanation(connection: GlueConnection, located: LocatedStore): Explanation | undefined {
+  const listensOn = located.listensOn;
+  if (!listensOn || !located.port.known || (listensOn.known && listensOn.value === located.port.value)) return undefined;
+  const store = located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
+  const declared = located.locatedBy === 'declared';
+  const name = connection.name.known ? connection.name.value : connection.source.logicalId;
+  if (!listensOn.known) {
+    return {
+      code: 'UNKNOWN_STORE_PORT',
+      component: connection.id,
+      source: located.storeSource ?? connection.source,
+      message: `Connection ${name} connects to TCP ${located.port.value}, but the port ${store} listens on is unknown (${listensOn.reason}): if it is another port, the store refuses the connection.`,
+      fix: `Give ${store}'s port a value (a literal, or --parameters Key=Value), or name it in the connection's address (its Endpoint.Port).`,
+      unknown: true,
+    };
+  }
+  return {
+    code: 'STORE_PORT_MISMATCH',
+    component: connection.id,
+    source: located.storeSource ?? connection.source,
+    message: `Connection ${name} connects to TCP ${located.port.value} (the port of its address, or its driver's default when the address gives none), but ${store} ${declared ? 'is declared to listen' : 'listens'} on TCP ${listensOn.value}: nothing answers on ${located.port.value}, so every connection is refused.`,
+    fix: `Put port ${listensOn.value} in connection ${name}'s address${declared ? '' : ' (or its Endpoint.Port attribute)'}, or ${declared ? 'declare the port the store listens on' : `set ${store}'s Port to ${located.port.value}`}.`,
+  };
 }
 
 /** Why a SaaS host is reachable from a job none of whose connections carries a subnet. */

@@ -37,7 +37,7 @@ function peeringValidity(topo: Topology, ctx: SecurityGroupContext, peeringIds: 
   const b = topo.regionOf(ctx.destinationVpc);
   const unknownRegion = [...peeringIds].map((id) => topo.model.peerings.get(id)?.peerRegion).find((region) => region?.known === false);
   if (unknownRegion && !unknownRegion.known) {
-    return { valid: false, undecided: true, reason: `whether a group reference is honoured depends on the peering's Region, which is unknown (${unknownRegion.reason})` };
+    return { valid: false, undecided: true, reason: `the peering's Region (a group reference is honoured only within one Region), which is unknown (${unknownRegion.reason})` };
   }
   const crossRegion = [...peeringIds].some((id) => {
     const pcx = topo.model.peerings.get(id);
@@ -48,13 +48,32 @@ function peeringValidity(topo: Topology, ctx: SecurityGroupContext, peeringIds: 
     : { valid: true };
 }
 
-/** Whether a reference is honoured over transit gateways: inbound rules only, with referencing enabled. */
-function transitGatewayValidity(topo: Topology, transitGatewayIds: Iterable<string>, way: 'egress' | 'ingress'): Validity {
+/**
+ * Whether a reference is honoured over transit gateways: inbound rules only, with referencing
+ * enabled on the gateway and on the VPC attachments of both ends ([TGW-SG]); an attachment whose
+ * option is unknown leaves it undecided.
+ */
+function transitGatewayValidity(topo: Topology, ctx: SecurityGroupContext, transitGatewayIds: Iterable<string>, way: 'egress' | 'ingress'): Validity {
   if (way === 'egress') {
     return { valid: false, reason: 'outbound rules cannot reference a security group across a transit gateway (only inbound rules can, when the transit gateway and its attachments enable security group referencing)' };
   }
-  const supported = [...transitGatewayIds].every((id) => topo.model.transitGateways.get(id)?.securityGroupReferencingSupport);
-  return supported ? { valid: true } : { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
+  const unknownOptions: string[] = [];
+  for (const id of transitGatewayIds) {
+    if (!topo.model.transitGateways.get(id)?.securityGroupReferencingSupport) {
+      return { valid: false, reason: 'the transit gateway does not have security group referencing support enabled' };
+    }
+    for (const vpc of [ctx.sourceVpc, ctx.destinationVpc]) {
+      for (const attachment of topo.attachmentsOf(id, vpc.id)) {
+        const option = attachment.securityGroupReferencingSupport;
+        if (option?.known === false) {unknownOptions.push(attachment.id);} else if (option && !option.value) {
+          return { valid: false, reason: `transit gateway attachment ${attachment.id} disables security group referencing (Options.SecurityGroupReferencingSupport)` };
+        }
+      }
+    }
+  }
+  return unknownOptions.length
+    ? { valid: false, undecided: true, reason: `Options.SecurityGroupReferencingSupport of transit gateway attachment${unknownOptions.length > 1 ? 's' : ''} ${unknownOptions.join(', ')}, not set or not resolved (AWS documents two defaults for it: disabled in the CloudFormation reference, enabled in the EC2 API); a reference is honoured only when the gateway and the attachments enable it` }
+    : { valid: true };
 }
 
 function unknownHopValidity(ctx: SecurityGroupContext): Validity {
@@ -71,9 +90,13 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egre
   if (ctx.sourceVpc.id === ctx.destinationVpc.id) return { valid: true };
   const answers: Validity[] = [];
   if (ctx.peeringIds.size) answers.push(peeringValidity(topo, ctx, ctx.peeringIds));
-  if (ctx.transitGatewayIds.size) answers.push(transitGatewayValidity(topo, ctx.transitGatewayIds, way));
+  if (ctx.transitGatewayIds.size) answers.push(transitGatewayValidity(topo, ctx, ctx.transitGatewayIds, way));
   const invalid = answers.filter((x) => !x.valid);
-  if (invalid.length) return { valid: false, reason: invalid.map((x) => x.reason).join('; ') };
+  // A reference not honoured on one way blocks; one whose answer is unknown (a peering's Region)
+  // stays undecided, never taken as not honoured.
+  const blocking = invalid.filter((x) => !x.undecided);
+  if (blocking.length) return { valid: false, reason: blocking.map((x) => x.reason).join('; ') };
+  if (invalid.length) return { valid: false, undecided: true, reason: invalid.map((x) => x.reason).join('; ') };
   if (ctx.unknownNextHop) return unknownHopValidity(ctx);
   if (answers.length) return { valid: true };
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
@@ -93,7 +116,7 @@ function referenceParts(topo: Topology, ctx: SecurityGroupContext, way: 'egress'
     const last = Math.min(segment.range.last, peerRange.last);
     if (first > last) continue;
     const validity = segment.via === 'vpc-peering' ? peeringValidity(topo, ctx, [segment.id!])
-      : segment.via === 'transit-gateway' ? transitGatewayValidity(topo, [segment.id!], way)
+      : segment.via === 'transit-gateway' ? transitGatewayValidity(topo, ctx, [segment.id!], way)
         : unknownHopValidity(ctx);
     parts.push({ range: { first, last }, ...validity });
   }

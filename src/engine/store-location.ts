@@ -1,5 +1,6 @@
 import { DataStoreResource, Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
 import { Topology } from './topology';
+import { sameZone, subnetZone, zoneOf } from './zones';
 
 /** Where a connection's data store lives, and how that was found. */
 export interface LocatedStore {
@@ -26,6 +27,12 @@ export interface LocatedStore {
   readonly assumedLocation?: boolean;
   /** The host is `localhost` or in 127.0.0.0/8: from a Glue worker it names the worker itself. */
   readonly loopback?: boolean;
+  /**
+   * The port the store's resource (or its declaration) says it listens on, when `port` (what Glue
+   * connects to: the address's port, else its driver's default) was not taken from it: a store
+   * listening on another port refuses the connection, whatever the network allows.
+   */
+  readonly listensOn?: Fact<number>;
   /**
    * The host is a SaaS connection's, on the internet outside every VPC (`locatedBy: internet`):
    * why it is taken to be there (an assumption, stated in the verdict). Its path is the public one
@@ -249,7 +256,9 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     const first = address?.hosts[0];
     const urlPort = tcpPortOf(first);
     const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
-    const port = declared.portUnresolved ? undefined : declared.port ?? fallbackPort;
+    // Glue connects to the port its address names; a declared port that differs is where the store listens.
+    const listensElsewhere = urlPort !== undefined && declared.port !== undefined && !declared.portUnresolved && declared.port !== urlPort;
+    const port = declared.portUnresolved ? undefined : listensElsewhere ? urlPort : declared.port ?? fallbackPort;
     const noPort = declared.portUnresolved ?? (portUnresolved(first) ? badPortReason(connection, first!, model) : `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`);
     return [{
       locatedBy: 'declared',
@@ -257,6 +266,7 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
       port: port !== undefined ? known(port) : unknown(noPort),
+      ...(listensElsewhere ? { listensOn: known(declared.port!) } : {}),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
@@ -287,6 +297,21 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     if (assumed) located.push(assumed);
   }
   return located;
+}
+
+/**
+ * The subnets of a store's group that a single-AZ store may be in: those of its zone, and those
+ * whose zone cannot be compared with it. All of them when none can be (the template then does not
+ * deploy: RDS wants a subnet of the group in that zone).
+ */
+function inStoreZone(topo: Topology, resource: DataStoreResource, subnetIds: Fact<string[]>): Fact<string[]> {
+  if (!subnetIds.known || (!resource.availabilityZone?.known && !resource.symbolicZone)) return subnetIds;
+  const zone = zoneOf(resource.availabilityZone, resource.symbolicZone);
+  const inZone = subnetIds.value.filter((id) => {
+    const subnet = topo.subnet(id);
+    return !subnet || sameZone(subnetZone(subnet), zone) !== false;
+  });
+  return inZone.length && inZone.length < subnetIds.value.length ? known(inZone) : subnetIds;
 }
 
 /** The highest TCP port; port 0 is reserved and no server listens on it (RFC 6335, section 6). */
@@ -338,20 +363,26 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   if (portUnresolved(host)) uses.id = true;
   if (resource) {
     const cluster = resource.clusterId ? model.dataStores.get(resource.clusterId) : undefined;
-    const subnetIds = resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds;
+    const subnetIds = inStoreZone(topo, resource, resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds);
     const portRef = host.port ? markerRef(host.port) : undefined;
     const resourcePort = resource.port ?? cluster?.port;
+    // The port Glue connects to: the address's, else its driver's default; the resource's port
+    // only when the address names it. A port the address names but that cannot be resolved is
+    // unknown, not the resource's.
+    const fromResource = urlPort === undefined && (portRef !== undefined || fallbackPort === undefined) && !portUnresolved(host);
     const port: Fact<number> = urlPort !== undefined ? known(urlPort)
       : literalPortInvalid(host) ? unknown(badPortReason(connection, host, model))
         : portRef && resourcePort ? resourcePort
           : fallbackPort !== undefined ? known(fallbackPort)
-            : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
+            : portUnresolved(host) ? unknown(badPortReason(connection, host, model))
+              : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
     return {
       locatedBy: resource.kind,
       storeSource: resource.source,
       subnetIds,
       securityGroupIds: resource.securityGroupIds,
       port,
+      ...(!fromResource && resourcePort && port.known ? { listensOn: resourcePort } : {}),
       publiclyAccessible: resource.publiclyAccessible,
       ...(resource.publiclyAccessibleUnknown !== undefined ? { publiclyAccessibleUnknown: resource.publiclyAccessibleUnknown } : {}),
       byHostname: true,
@@ -381,6 +412,11 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   const own = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const preferred = containing.filter((s) => own && s.vpcId.known && own.vpcId.known && s.vpcId.value === own.vpcId.value);
   const chosen = (preferred.length ? preferred : containing).slice(0, 1);
+  // Subnets of several VPCs (overlapping CIDRs) hold the address, and the connection's own subnet
+  // does not pick one: which network the store is in is not known (the first one described was
+  // taken before, and a store the Glue subnet reaches locally could be judged in another VPC).
+  const vpcs = preferred.length ? [] : [...new Set(containing.map((s) => (s.vpcId.known ? s.vpcId.value : `?${s.id}`)))];
+  if (vpcs.length > 1) uses.id = true;
   // The connection's groups can only guard the store if they belong to the store's VPC.
   const storeVpc = chosen[0]?.vpcId.known ? chosen[0].vpcId.value : undefined;
   const foreign = storeVpc === undefined ? [] : connection.securityGroupIds.filter((id) => {
@@ -393,7 +429,9 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   if (foreign.length || fallbackPort === undefined) uses.id = true;
   return {
     locatedBy: 'ip-address',
-    subnetIds: chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${host.host}`),
+    subnetIds: vpcs.length > 1
+      ? unknown(`${host.host} lies in subnets of several VPCs whose CIDRs overlap (${containing.map((s) => s.id).join(', ')}), and the own subnet of connection ${connection.id} is in none of their VPCs: which one holds the store is not known`)
+      : chosen.length ? known(chosen.map((s) => s.id)) : unknown(`no described subnet contains ${host.host}`),
     securityGroupIds: foreign.length
       ? unknown(`The store at ${host.host} is in ${storeVpc}, but the groups of connection ${connection.id} (${foreign.join(', ')}) belong to another VPC, so they cannot be the store's: its security groups are unknown.`)
       : known([...connection.securityGroupIds]),

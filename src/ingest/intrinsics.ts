@@ -428,6 +428,18 @@ export class StackEvaluator {
     return this.attributeValue(entry, modelId, attribute);
   }
 
+  /**
+   * An Aurora member's `Endpoint.Port` is its cluster's port (RDS CreateDBInstance: `Port` "doesn't
+   * apply to Aurora DB instances. The port number is managed by the cluster"), not its engine's
+   * default nor its own `Port`; a cluster outside the template leaves it a reference.
+   */
+  private clusterMemberPort(clusterIdentifier: unknown, modelId: string, attribute: string): unknown {
+    const clusterLogicalId = isObject(clusterIdentifier) && typeof clusterIdentifier.Ref === 'string' ? clusterIdentifier.Ref : undefined;
+    const clusterModelId = clusterLogicalId !== undefined ? this.all.modelId(this.input, clusterLogicalId) : undefined;
+    const cluster = clusterModelId !== undefined ? this.all.resource(clusterModelId) : undefined;
+    return cluster?.type === 'AWS::RDS::DBCluster' ? this.attributeValue(cluster, clusterModelId!, 'Endpoint.Port') : resourceRef(modelId, attribute);
+  }
+
   /** Attributes that are plain property values evaluate to the property; the rest stay references. */
   private attributeValue(entry: ResourceEntry, modelId: string, attribute: string): unknown {
     const properties: Record<string, any> = isObject(entry.resource.Properties) ? entry.resource.Properties : {};
@@ -452,6 +464,7 @@ export class StackEvaluator {
       case 'AWS::RDS::DBCluster.Endpoint.Port':
       case 'AWS::DocDB::DBCluster.Port':
       case 'AWS::Redshift::Cluster.Endpoint.Port': {
+        if (entry.type === 'AWS::RDS::DBInstance' && hasOwn(properties, 'DBClusterIdentifier')) return this.clusterMemberPort(properties.DBClusterIdentifier, modelId, attribute);
         if (hasOwn(properties, 'Port')) return this.evaluate(properties.Port);
         const port = entry.type === 'AWS::Redshift::Cluster' ? 5439 : defaultPortForEngine(
           entry.type === 'AWS::DocDB::DBCluster' ? 'docdb' : this.evaluate(properties.Engine));

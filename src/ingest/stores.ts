@@ -29,6 +29,20 @@ function portFact(r: ResourceReader, defaultPort: number | undefined): Fact<numb
 }
 
 /**
+ * The zone a single-AZ store is created in (`AvailabilityZone`), unless one of `movers` (Multi-AZ,
+ * zone relocation) is or may be on: then it may live in any zone of its subnet group.
+ */
+function pinnedZone(r: ResourceReader, movers: string[]): Pick<DataStoreResource, 'availabilityZone' | 'symbolicZone'> {
+  if (!r.has('AvailabilityZone')) return {};
+  for (const property of movers) {
+    const on = r.booleanFact(property, false);
+    if (!on.known || on.value) return {};
+  }
+  const { availabilityZone, symbolicZone } = r.zoneFact('AvailabilityZone');
+  return { availabilityZone, ...(symbolicZone ? { symbolicZone } : {}) };
+}
+
+/**
  * A port property: unknown (reported) when it is not a TCP port, an integer from 1 to 65535, so
  * that no path is ever traced on a port that cannot exist.
  */
@@ -75,6 +89,8 @@ export function readDbInstance(r: ResourceReader): void {
     port: cluster?.port ?? portFact(r, defaultPortForEngine(r.value('Engine'))),
     ...publicAccess(r),
     ...(clusterId ? { clusterId } : {}),
+    // An Aurora member has no MultiAZ of its own: it stays in its zone (the cluster fails over to another member).
+    ...pinnedZone(r, ['MultiAZ']),
   });
 }
 
@@ -86,6 +102,7 @@ export function readRedshiftCluster(r: ResourceReader): void {
     securityGroupIds: groupsFact(r, 'VpcSecurityGroupIds'),
     port: portFact(r, 5439),
     ...publicAccess(r),
+    ...pinnedZone(r, ['MultiAZ', 'AvailabilityZoneRelocation']),
   });
 }
 

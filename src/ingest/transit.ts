@@ -81,6 +81,7 @@ export function readTransitGatewayAttachment(r: ResourceReader): void {
     vpcId: r.requiredId('VpcId'),
     subnetIds: r.idList(r.value('SubnetIds'), 'SubnetIds'),
     dnsSupport: attachmentDnsSupport(r),
+    securityGroupReferencingSupport: attachmentReferencing(r),
   };
   const subnets = r.value('SubnetIds');
   const unresolvedSubnets = subnets !== undefined && (!Array.isArray(subnets) || subnets.length !== attachment.subnetIds.length);
@@ -108,6 +109,21 @@ function attachmentDnsSupport(r: ResourceReader): Fact<boolean> {
   if (isUnresolved(options)) return r.unknownWithIssue('Options', `${r.describe()}: Options cannot be resolved (${options.reason})`);
   if (!isObject(options)) return r.unknownWithIssue('Options', `${r.describe()}: Options ${describeValue(options)} is not an object`);
   return dnsOption(r, 'Options.DnsSupport', options.DnsSupport, absent);
+}
+
+/**
+ * An attachment's `Options.SecurityGroupReferencingSupport`. Absent, it is unknown: the
+ * CloudFormation reference (AWS::EC2::TransitGatewayAttachment / TransitGatewayVpcAttachment
+ * Options) says it is disabled by default, the EC2 API (CreateTransitGatewayVpcAttachmentRequestOptions)
+ * that it is enabled by default.
+ */
+function attachmentReferencing(r: ResourceReader): Fact<boolean> {
+  const options = r.value('Options');
+  const absent = unknown<boolean>(`${r.describe()} does not set Options.SecurityGroupReferencingSupport, and AWS documents two defaults for it (disabled in the CloudFormation reference, enabled in the EC2 API)`);
+  if (options === undefined) return absent;
+  // An unresolved or malformed Options is reported once, by attachmentDnsSupport.
+  if (!isObject(options)) return unknown(`${r.describe()}: Options cannot be resolved`);
+  return dnsOption(r, 'Options.SecurityGroupReferencingSupport', options.SecurityGroupReferencingSupport, absent);
 }
 
 /** AWS::EC2::TransitGatewayRouteTable. */

@@ -61,6 +61,14 @@ export interface DataStoreResource {
    */
   readonly clusterId?: string;
   /**
+   * The zone a single-AZ store is created in and stays in (an RDS instance's or a Redshift
+   * cluster's `AvailabilityZone`, when nothing lets it move): it lives in the subnets of its
+   * group in that zone only. Absent: any subnet of its group.
+   */
+  readonly availabilityZone?: Fact<string>;
+  /** When that zone comes from `Fn::GetAZs`: which one it is. */
+  readonly symbolicZone?: SymbolicZone;
+  /**
    * The DNS name the store's endpoint will have, when AWS documents how it is formed and the
    * templates give every part (a Redshift Serverless workgroup: `<workgroup>.<account>.<region>.
    * redshift-serverless.amazonaws.com`), lower case: a connection may write it as a literal.

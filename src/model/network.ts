@@ -324,6 +324,12 @@ export interface TransitGatewayAttachment {
    * inputs do not say (the CloudFormation reference and the EC2 API document different defaults).
    */
   readonly dnsSupport?: Fact<boolean>;
+  /**
+   * The attachment's `Options.SecurityGroupReferencingSupport`, read from templates (unknown when
+   * absent: the CloudFormation reference and the EC2 API document different defaults). Absent
+   * for attachments of the facts, whose options are folded into their gateway's flag.
+   */
+  readonly securityGroupReferencingSupport?: Fact<boolean>;
 }
 
 export interface TransitGatewayRoute {

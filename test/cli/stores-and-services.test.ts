@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCli } from '../../src/cli/run';
-import { getAtt, glueConnection, glueJob, ref, Resource, twoSubnetGlueVpc } from '../ingest/builders';
+import { getAtt, glueConnection, glueJob, glueReadyVpc, ref, Resource, twoSubnetGlueVpc } from '../ingest/builders';
 
 function run(argv: string[]) {
   let stdout = '';
@@ -211,6 +211,92 @@ describe('point 10: a publicly accessible RDS instance over a transit gateway: i
     const pg = store(overTgw({}), 'reports');
     expect(pg.verdict).toBe('UNKNOWN');
     expect(pg.explanations.map((e: any) => e.code)).toContain('UNKNOWN_NAME_RESOLUTION');
+  });
+});
+
+describe('the port Glue connects to against the port the RDS instance listens on', () => {
+  /** A PostgreSQL instance in SubnetB with `Port`, its group admitting all TCP from the VPC, named by the connection's URL. */
+  const withDb = (port: unknown, url: unknown) => planOf(network({
+    DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubnetB')] }),
+    DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('Vpc'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/16' }] }),
+    Db: r('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', Port: port, DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: [getAtt('DbSg', 'GroupId')] }),
+    Pg: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: url }),
+    Job: glueJob([ref('Net'), ref('Pg')], { Name: 'load' }),
+  }));
+  const url = (port: string) => ({ 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), port, '/orders']] });
+
+  test("Port '5433' on the instance, ':5432' in the URL: GNP-STORE-UNREACHABLE (STORE_PORT_MISMATCH), exit 1; was REACHABLE", () => {
+    const { code, job, findings } = withDb('5433', url(':5432'));
+    expect(store(job, 'orders').verdict).toBe('UNREACHABLE');
+    expect(code).toBe(1);
+    const f = findings.find((x: any) => x.ruleId === 'GNP-STORE-UNREACHABLE');
+    expect(f.message).toContain('STORE_PORT_MISMATCH');
+  });
+
+  test("no port in the URL (the driver's 5432) and Port '5433': UNREACHABLE; the URL naming Endpoint.Port: REACHABLE", () => {
+    expect(store(withDb('5433', url('')).job, 'orders').verdict).toBe('UNREACHABLE');
+    const named = { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), ':', getAtt('Db', 'Endpoint.Port'), '/orders']] };
+    expect(store(withDb('5433', named).job, 'orders')).toMatchObject({ verdict: 'REACHABLE', port: 5433 });
+  });
+
+  test("an Aurora member's Endpoint.Port is its cluster's Port (5433), not its engine's default: REACHABLE through a group admitting 5433 only (was TCP 5432, UNREACHABLE)", () => {
+    const { job } = planOf(network({
+      DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubnetB')] }),
+      DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('Vpc'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5433, ToPort: 5433, CidrIp: '10.0.0.0/16' }] }),
+      Cluster: r('AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', Port: 5433, DBSubnetGroupName: ref('DbSubnets'), VpcSecurityGroupIds: [getAtt('DbSg', 'GroupId')] }),
+      Member: r('AWS::RDS::DBInstance', { Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large', DBClusterIdentifier: ref('Cluster') }),
+      Pg: glueConnection('orders', ref('SubnetA'), [getAtt('GlueSg', 'GroupId')], {
+        JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Member', 'Endpoint.Address'), ':', getAtt('Member', 'Endpoint.Port'), '/orders']] },
+      }),
+      Job: glueJob([ref('Net'), ref('Pg')], { Name: 'load' }),
+    }));
+    expect(store(job, 'orders')).toMatchObject({ verdict: 'REACHABLE', port: 5433 });
+  });
+});
+
+describe('a single-AZ store lives in the subnets of its zone', () => {
+  /**
+   * Glue in VPC A (10.0.0.0/16); PostgreSQL in VPC B (10.1.0.0/16), whose subnet group spans
+   * us-east-1a and us-east-1b, each subnet on its own route table; the peering's route back is on
+   * the us-east-1b table only. `db` adds properties to the instance.
+   */
+  const peeredDb = (db: Record<string, unknown>) => planOf({
+    ...glueReadyVpc('A', '10.0.0.0/16', '10.0.1.0/24', 'us-east-1a'),
+    GlueSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'glue', VpcId: ref('VpcA'), SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] }),
+    SelfRef: r('AWS::EC2::SecurityGroupIngress', { GroupId: getAtt('GlueSg', 'GroupId'), IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }),
+    VpcB: r('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }),
+    SubB1: r('AWS::EC2::Subnet', { VpcId: ref('VpcB'), CidrBlock: '10.1.1.0/24', AvailabilityZone: 'us-east-1a' }),
+    SubB2: r('AWS::EC2::Subnet', { VpcId: ref('VpcB'), CidrBlock: '10.1.2.0/24', AvailabilityZone: 'us-east-1b' }),
+    RtB1: r('AWS::EC2::RouteTable', { VpcId: ref('VpcB') }),
+    RtB2: r('AWS::EC2::RouteTable', { VpcId: ref('VpcB') }),
+    AssocB1: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubB1'), RouteTableId: ref('RtB1') }),
+    AssocB2: r('AWS::EC2::SubnetRouteTableAssociation', { SubnetId: ref('SubB2'), RouteTableId: ref('RtB2') }),
+    Pcx: r('AWS::EC2::VPCPeeringConnection', { VpcId: ref('VpcA'), PeerVpcId: ref('VpcB') }),
+    ToB: r('AWS::EC2::Route', { RouteTableId: ref('RtA'), DestinationCidrBlock: '10.1.0.0/16', VpcPeeringConnectionId: ref('Pcx') }),
+    BackFromB2: r('AWS::EC2::Route', { RouteTableId: ref('RtB2'), DestinationCidrBlock: '10.0.0.0/16', VpcPeeringConnectionId: ref('Pcx') }),
+    DbSg: r('AWS::EC2::SecurityGroup', { GroupDescription: 'db', VpcId: ref('VpcB'), SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '10.0.1.0/24' }] }),
+    DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubB1'), ref('SubB2')] }),
+    Db: r('AWS::RDS::DBInstance', { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: [getAtt('DbSg', 'GroupId')], ...db }),
+    Pg: glueConnection('orders', ref('SubA'), [getAtt('GlueSg', 'GroupId')], { JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Db', 'Endpoint.Address'), ':5432/orders']] } }),
+    Job: glueJob([ref('Pg')], { Name: 'load' }),
+  });
+  const destinations = (plan: { job: any }) => store(plan.job, 'orders').paths.map((p: any) => [p.destinationSubnet, p.verdict]);
+
+  test('AvailabilityZone us-east-1b: only the us-east-1b subnet is traced, REACHABLE (was UNREACHABLE through the us-east-1a subnet it is never in)', () => {
+    const plan = peeredDb({ AvailabilityZone: 'us-east-1b' });
+    expect(destinations(plan)).toEqual([['app/SubB2', 'REACHABLE']]);
+    expect(plan.code).toBe(0);
+  });
+
+  test('no AvailabilityZone, MultiAZ true, or a MultiAZ not resolved: it may be in either subnet, UNREACHABLE', () => {
+    for (const db of [{}, { AvailabilityZone: 'us-east-1b', MultiAZ: true }, { AvailabilityZone: 'us-east-1b', MultiAZ: { Ref: 'Nope' } }]) {
+      const plan = peeredDb(db);
+      expect(destinations(plan)).toEqual([['app/SubB1', 'UNREACHABLE'], ['app/SubB2', 'REACHABLE']]);
+    }
+  });
+
+  test('AvailabilityZone us-east-1a: the subnet it is in has no route back, UNREACHABLE', () => {
+    expect(destinations(peeredDb({ AvailabilityZone: 'us-east-1a' }))).toEqual([['app/SubB1', 'UNREACHABLE']]);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { model, sgRule } from './builders';
 import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
-import { SecurityGroupRule } from '../../src/model';
+import { SecurityGroupRule, unknown } from '../../src/model';
 
 const store = (plan: Plan): DataStorePlan => plan.jobs[0].dataStores[0];
 const sgHop = (s: DataStorePlan, component: string) => s.paths[0].hops.find((h) => h.kind === 'security-group' && h.component === component);
@@ -96,6 +96,16 @@ describe('store ingress by group reference', () => {
     expect(e.message).toMatch(/inter-Region/);
     expect(e.fix).toContain('10.1.1.0/24');
     expect(e.fix).toMatch(/CIDR/);
+  });
+
+  test('across a peering whose PeerRegion is not resolved: UNKNOWN, not UNREACHABLE (was an error although the message said the Region was unknown)', () => {
+    const m = peered([sgRule({ group: 'sgA', from: 3306 })]);
+    const pcx = m.model.peerings.get('pcx')!;
+    m.model.peerings.set('pcx', { ...pcx, peerRegion: unknown('PeerRegion is a parameter with no value') });
+    const s = store(buildPlan(m.model, { failover: false }));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(sgHop(s, 'sgB')?.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((x) => x.component === 'sgB')).toMatchObject({ unknown: true });
   });
 
   test('across Regions a CIDR rule still works: REACHABLE', () => {

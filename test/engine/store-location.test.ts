@@ -5,7 +5,7 @@
  */
 import { model, seedCase, sgRule } from './builders';
 import { buildPlan, DataStorePlan, Plan } from '../../src/engine';
-import { known } from '../../src/model';
+import { Fact, known, unknown } from '../../src/model';
 
 const store = (plan: Plan, name: string): DataStorePlan => plan.jobs[0].dataStores.find((s) => s.connection.name === name)!;
 
@@ -54,6 +54,35 @@ describe('IP literal: the store lies in the subnet whose CIDR contains the addre
     const s = store(buildPlan(m.model, { failover: false }), 'db');
     expect(s.verdict).toBe('UNREACHABLE');
     expect(s.explanations.map((e) => [e.code, e.component])).toEqual([['ENI_SG_RULES_MISMATCH', 'sgA']]);
+  });
+});
+
+describe('IP literal in subnets of several VPCs (overlapping CIDRs)', () => {
+  test('a connection without a subnet names 10.1.1.50, in the Glue subnet and in a subnet of another VPC with the same CIDR: UNKNOWN, naming both (was UNREACHABLE through whichever was described first)', () => {
+    const m = model()
+      .vpc('vpcC', '10.1.0.0/16').vpc('vpcA', '10.1.0.0/16')
+      .subnet('subC', 'vpcC', '10.1.1.0/24', 'us-east-1a')
+      .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .sg('sgA', 'vpcA')
+      .connection('glue', 'subA', ['sgA'], { type: 'NETWORK' })
+      .connection('db', undefined, [], { url: 'jdbc:postgresql://10.1.1.50:5432/app' })
+      .job('etl', ['glue', 'db']);
+    const s = store(buildPlan(m.model, { failover: false }), 'db');
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => e.message).join(' ')).toMatch(/several VPCs whose CIDRs overlap \(subC, subA\)/);
+  });
+
+  test("the connection's own subnet is in one of them: that VPC's subnet, as before", () => {
+    const m = model()
+      .vpc('vpcC', '10.1.0.0/16').vpc('vpcA', '10.1.0.0/16')
+      .subnet('subC', 'vpcC', '10.1.1.0/24', 'us-east-1a')
+      .subnet('subA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .sg('sgA', 'vpcA')
+      .connection('db', 'subA', ['sgA'], { url: 'jdbc:postgresql://10.1.1.50:5432/app' })
+      .job('etl', ['db']);
+    const s = store(buildPlan(m.model, { failover: false }), 'db');
+    expect(s.paths.map((p) => p.destinationSubnet)).toEqual(['subA']);
+    expect(s.verdict).toBe('REACHABLE');
   });
 });
 
@@ -206,5 +235,60 @@ describe('a job listing a connection nobody defines', () => {
     expect(plan.jobs[0].findings.map((f) => f.ruleId)).toContain('GNP-CONNECTION-UNRESOLVED');
     // One warning says it, not two.
     expect(plan.jobs[0].findings.map((f) => f.ruleId)).not.toContain('GNP-STORE-UNKNOWN');
+  });
+});
+
+describe('the port Glue connects to is the port the store listens on (STORE_PORT_MISMATCH)', () => {
+  /** A PostgreSQL instance in subB whose group admits all TCP from the Glue subnet, listening on `listens`. */
+  const withDb = (url: string, listens: Fact<number>) => {
+    const m = peered();
+    m.model.securityGroups.get('sgB')!.ingress.push(sgRule({ cidr: '10.1.1.0/24' }));
+    m.model.dataStores.set('db', { id: 'db', source: { stack: 'Test', logicalId: 'db' }, kind: 'rds-instance', subnetIds: known(['subB']), securityGroupIds: known(['sgB']), port: listens, publiclyAccessible: false });
+    m.connection('pg', undefined, [], { url }).job('etl', ['glue', 'pg']);
+    return store(buildPlan(m.model, { failover: false }), 'pg');
+  };
+
+  test('the URL names 5432, the instance listens on 5433 (its groups admit every port): UNREACHABLE, was REACHABLE', () => {
+    const s = withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}:5432/app', known(5433));
+    expect(s.paths.map((p) => p.verdict)).toEqual(['REACHABLE']);
+    expect(s.verdict).toBe('UNREACHABLE');
+    const e = s.explanations.find((x) => x.code === 'STORE_PORT_MISMATCH')!;
+    expect(e.message).toMatch(/connects to TCP 5432 .* listens on TCP 5433/);
+    expect(e.fix).toMatch(/Put port 5433 in connection pg's address/);
+  });
+
+  test("a URL without a port connects to its driver's default (5432), not to the instance's 5433: UNREACHABLE", () => {
+    expect(withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}/app', known(5433)).verdict).toBe('UNREACHABLE');
+  });
+
+  test('the URL names the endpoint port attribute, or the ports agree: REACHABLE', () => {
+    expect(withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}:{{ref:db:Endpoint.Port}}/app', known(5433))).toMatchObject({ verdict: 'REACHABLE', port: 5433 });
+    expect(withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}:5433/app', known(5433)).verdict).toBe('REACHABLE');
+    expect(withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}/app', known(5432)).verdict).toBe('REACHABLE');
+  });
+
+  test('the instance port is not resolved: UNKNOWN (UNKNOWN_STORE_PORT), never REACHABLE', () => {
+    const s = withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}:5432/app', unknown('Port is a parameter with no value'));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => e.code)).toContain('UNKNOWN_STORE_PORT');
+  });
+
+  test("the URL's port is not resolved: the port is unknown (UNKNOWN), not taken from the instance", () => {
+    const s = withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}:{{unknown:parameter DbPort has no value}}/app', known(5432));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.port).toBeUndefined();
+  });
+
+  test('a declared store listening on 6432 behind a URL naming 5432: UNREACHABLE; without a port in the URL the declaration gives it', () => {
+    const declared = (url: string) => {
+      const m = peered();
+      m.model.securityGroups.get('sgB')!.ingress.push(sgRule({ cidr: '10.1.1.0/24' }));
+      m.connection('pg', 'subB', ['sgB'], { url }).declareStore('pg', { port: 6432 }).job('etl', ['glue', 'pg']);
+      return store(buildPlan(m.model, { failover: false }), 'pg');
+    };
+    const s = declared('jdbc:postgresql://pg.example:5432/app');
+    expect(s).toMatchObject({ verdict: 'UNREACHABLE', port: 5432 });
+    expect(s.explanations.map((e) => e.code)).toContain('STORE_PORT_MISMATCH');
+    expect(declared('jdbc:postgresql://pg.example/app')).toMatchObject({ verdict: 'REACHABLE', port: 6432 });
   });
 });

@@ -100,3 +100,34 @@ describe('transit gateway DNS support from facts (what --from-aws writes)', () =
     expect(!attachment.known && attachment.reason).toMatch(/transitGatewayAttachments\[\]\.dnsSupport/);
   });
 });
+
+describe("security group referencing: the gateway's SecurityGroupReferencingSupport and the attachments' Options", () => {
+  /** `app`, with the store's group admitting the Glue group (a reference across the gateway) instead of the Glue subnet, and a private store. */
+  const byReference = (tgwProps: Record<string, unknown>, attachmentProps: Record<string, unknown> = {}) => {
+    const resources = app(tgwProps, attachmentProps);
+    resources.DbSg = securityGroup(ref('VpcB'), { SecurityGroupIngress: [tcpFrom({ SourceSecurityGroupId: getAtt('GlueSg', 'GroupId') }, 3306)] });
+    resources.Db = anyResource('AWS::RDS::DBInstance', { ...resources.Db.Properties, PubliclyAccessible: false });
+    return mysql(resources);
+  };
+  const dns = { DnsSupport: 'enable' };
+
+  test('enabled on the gateway and on both attachments: the reference admits the Glue ENIs, REACHABLE', () => {
+    expect(byReference({ SecurityGroupReferencingSupport: 'enable' }, { Options: { ...dns, SecurityGroupReferencingSupport: 'enable' } }).verdict).toBe('REACHABLE');
+  });
+
+  test('an attachment that disables it: UNREACHABLE, naming the attachment (was REACHABLE: only the gateway was read)', () => {
+    const s = byReference({ SecurityGroupReferencingSupport: 'enable' }, { Options: { ...dns, SecurityGroupReferencingSupport: 'disable' } });
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.explanations.map((e) => e.message).join(' ')).toMatch(/attachment Stack\/AttA disables security group referencing/);
+  });
+
+  test('attachments that do not set it (AWS documents two defaults): UNKNOWN naming the option, never REACHABLE', () => {
+    const s = byReference({ SecurityGroupReferencingSupport: 'enable' }, { Options: dns });
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => e.message).join(' ')).toMatch(/Options.SecurityGroupReferencingSupport of transit gateway attachments Stack\/AttA, Stack\/AttB/);
+  });
+
+  test('the gateway does not enable it (its default): UNREACHABLE whatever the attachments say', () => {
+    expect(byReference({}, { Options: { ...dns, SecurityGroupReferencingSupport: 'enable' } }).verdict).toBe('UNREACHABLE');
+  });
+});
