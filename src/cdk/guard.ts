@@ -12,6 +12,7 @@ import { GuardCheck } from './private/guard-check';
 import { lookupContextFactsOf } from './private/lookup-context';
 import { readTree, TreeSnapshot } from './private/tree-reader';
 import { templatePathOf } from './private/validation-report';
+import { checkedQuotas, NetworkQuotas } from './quotas';
 
 /**
  * What the guard does with what it finds.
@@ -178,6 +179,15 @@ export interface GlueNetworkGuardProps {
    * @default FailoverRepair.GLUE_GROUPS_ONLY
    */
   readonly failoverRepair?: FailoverRepair;
+
+  /**
+   * The account's VPC quotas, where raised above AWS's defaults. The templates do not show
+   * quotas: without this, the default quotas are assumed by the quota checks (GNP-QUOTA-*) and
+   * by auto-peer, which refuses a peering or a route that would exceed one.
+   *
+   * @default - AWS's default quotas
+   */
+  readonly quotas?: NetworkQuotas;
 }
 
 /**
@@ -234,7 +244,8 @@ export class GlueNetworkGuard implements IAspect {
     this.factsObject = props.facts;
     this.mode = props.mode ?? GuardMode.FAIL;
     this.reporting = props.reporting ?? GuardReporting.VALIDATION_REPORT;
-    this.options = { azDown: props.unhealthyAvailabilityZones ?? [], failover: props.failover ?? true };
+    const quotas = checkedQuotas('GlueNetworkGuard', props.quotas);
+    this.options = { azDown: props.unhealthyAvailabilityZones ?? [], failover: props.failover ?? true, ...(quotas ? { quotas } : {}) };
     this.planFileName = plainFileName('planFileName', props.planFileName ?? 'glue-netplan.plan.json');
     this.reportFileName = plainFileName('reportFileName', props.reportFileName ?? 'glue-netplan.report.md');
     if (this.planFileName !== '' && this.planFileName === this.reportFileName) {

@@ -6,6 +6,8 @@ import { combineFacts } from '../ingest/aws';
 import { PACKAGE_NAME, packageInfo } from '../report/package-info';
 import { lookupContextFactsOf } from './private/lookup-context';
 import { checkTemplates } from './private/validation-report';
+import { checkedQuotas, NetworkQuotas } from './quotas';
+import { QuotaOptions } from '../engine/quotas';
 
 /**
  * Properties of a {@link GlueNetworkValidationPlugin}.
@@ -48,6 +50,15 @@ export interface GlueNetworkValidationPluginProps {
    * @default - no facts file: what the templates do not define (beyond looked-up VPCs) is unknown
    */
   readonly factsFile?: string;
+
+  /**
+   * The account's VPC quotas, where raised above AWS's defaults. The templates do not show
+   * quotas: without this, the default quotas are assumed by the quota checks (GNP-QUOTA-*) and
+   * by auto-peer, which refuses a peering or a route that would exceed one.
+   *
+   * @default - AWS's default quotas
+   */
+  readonly quotas?: NetworkQuotas;
 }
 
 
@@ -90,6 +101,7 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
   public readonly ruleIds?: string[];
 
   private readonly props: GlueNetworkValidationPluginProps;
+  private readonly quotas?: QuotaOptions;
 
   /**
    * Creates the plugin; register it with `Validations.of(app).addPlugins(plugin)`.
@@ -98,6 +110,7 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
    */
   constructor(props: GlueNetworkValidationPluginProps = {}) {
     this.props = props;
+    this.quotas = checkedQuotas('GlueNetworkValidationPlugin', props.quotas);
     this.version = packageInfo().version;
     this.ruleIds = ALL_RULES.map((rule) => rule.id);
   }
@@ -112,7 +125,7 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     return checkTemplates(context, {
       version: this.version,
-      planOptions: { azDown: this.props.unhealthyAvailabilityZones ?? [], failover: this.props.failover ?? true },
+      planOptions: { azDown: this.props.unhealthyAvailabilityZones ?? [], failover: this.props.failover ?? true, ...(this.quotas ? { quotas: this.quotas } : {}) },
       // Vpc.fromLookup's context first, the facts file over it (explicit facts win for the same ids).
       facts: () => weakestFirst(lookupContextFactsOf(context.appConstruct), this.props.factsFile === undefined ? undefined : loadFacts(resolve(this.props.factsFile))),
       failing: new Set<Severity>(this.props.failOnWarnings ? ['error', 'warning'] : ['error']),

@@ -2,6 +2,7 @@ import { buildPlan, Plan } from '../engine';
 import { applyParameters, buildModel, InputError, loadFacts, loadInputs, ParameterSource, parseFacts, parseParameterArgument } from '../ingest';
 import { writeReportFile } from './output';
 import { compareDeployment, DriftReport } from '../engine/drift';
+import { QuotaName, QuotaOptions, Quotas } from '../engine/quotas';
 import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS } from '../ingest/aws';
 import { deployedIds, readSavedStacks, StackRead, topLevelStacks } from '../ingest/aws/stacks';
 import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
@@ -12,7 +13,7 @@ export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
 export type Format = typeof FORMATS[number];
 
 export const USAGE = `Usage: glue-netplan [PATH ...] [--facts FILE] [--parameters KEY=VALUE ... | FILE]
-                    [--az-down AZ ...] [--no-failover]
+                    [--az-down AZ ...] [--no-failover] [--quota NAME=N ...]
                     [--format text|json|markdown|sarif|dot] [--output FILE] [--max-input-mb N]
                     [--from-aws | --from-describe DIR] [--job NAME ...] [--write-facts FILE] [--compare]
 
@@ -32,6 +33,10 @@ traces every data store path hop by hop, and prints the plan.
                   the SSM parameter's value). A parameter with no default and no value is reported.
   --az-down AZ    treat AZ as failed for the main selection (repeatable, or several values)
   --no-failover   skip the single-AZ failure what-ifs
+  --quota NAME=N  the account's VPC quota where raised above AWS's default (repeatable):
+                  peerings-per-vpc (default 50, up to 125), routes-per-route-table (default
+                  500, up to 1000), security-groups-per-network-interface (default 5, up to 16);
+                  the GNP-QUOTA-* checks assume the defaults otherwise
   --format F      text (default; coloured on a terminal unless NO_COLOR is set), json (the plan
                   for scripts), markdown (summary, diagrams, blocked paths and fixes), sarif
                   (SARIF 2.1.0 for code scanning, results at the template line of each resource)
@@ -78,9 +83,18 @@ export interface CliOptions {
   readonly writeFacts?: string;
   /** `--compare`: the drift between the templates and the account. */
   readonly compare?: boolean;
+  /** `--quota`: the account's VPC quotas where raised. */
+  readonly quotas?: QuotaOptions;
 }
 
 class UsageError extends Error {}
+
+/** `--quota` names, as the VPC quotas page words them. */
+const CLI_QUOTA_NAMES: Readonly<Record<string, QuotaName>> = {
+  'peerings-per-vpc': 'peeringsPerVpc',
+  'routes-per-route-table': 'routesPerRouteTable',
+  'security-groups-per-network-interface': 'securityGroupsPerNetworkInterface',
+};
 
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   const paths: string[] = [];
@@ -91,6 +105,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
   let output: string | undefined;
   let maxInputMb: number | undefined;
   let failover = true;
+  const quotas: { -readonly [K in keyof QuotaOptions]: QuotaOptions[K] } = {};
   const account: { fromAws?: boolean; fromDescribe?: string; jobs?: string[]; writeFacts?: string; compare?: boolean } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -165,6 +180,21 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
       case '--no-failover':
         failover = false;
         break;
+      case '--quota': {
+        const v = value();
+        const match = /^([a-z-]+)=(.*)$/.exec(v);
+        const name = match ? CLI_QUOTA_NAMES[match[1]] : undefined;
+        if (!match || !name) throw new UsageError(`--quota takes NAME=N, NAME one of ${Object.keys(CLI_QUOTA_NAMES).join(', ')}; not ${v}`);
+        if (quotas[name] !== undefined) throw new UsageError(`--quota ${match[1]} given twice`);
+        const n = /^\d+$/.test(match[2]) ? Number(match[2]) : NaN;
+        try {
+          Quotas.of({ [name]: n });
+        } catch (e) {
+          throw new UsageError(`--quota ${match[1]}: ${(e as Error).message.replace(/; got .*$/, `; not ${match[2]}`)}`);
+        }
+        quotas[name] = n;
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         paths.push(arg);
@@ -186,6 +216,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     ...(parameters.length ? { parameters } : {}),
     ...(output !== undefined ? { output } : {}),
     ...(maxInputMb !== undefined ? { maxInputMb } : {}),
+    ...(Object.keys(quotas).length ? { quotas } : {}),
     ...account,
   };
 }
@@ -218,7 +249,7 @@ function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, acco
     contextFile: resolve('cdk.context.json'),
   });
   const model = buildModel(inputs, facts);
-  return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover }), connections: model.connections.size };
+  return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover, ...(options.quotas ? { quotas: options.quotas } : {}) }), connections: model.connections.size };
 }
 
 /**
@@ -237,7 +268,7 @@ export function compareFromFiles(options: CliOptions, cwd: string, budget: Input
     throw new InputError(origin, `--compare needs the deployed jobs, which could not be read (${unread?.reason ?? 'not read'})`);
   }
   const userFacts = options.facts !== undefined ? loadFacts(resolve(options.facts), budget) : undefined;
-  const planOptions = { azDown: options.azDown, failover: false };
+  const planOptions = { azDown: options.azDown, failover: false, ...(options.quotas ? { quotas: options.quotas } : {}) };
   const templateFacts = planFacts({ inputs, userFacts, snapshot, origin, writeFacts: options.writeFacts !== undefined ? resolve(options.writeFacts) : undefined, contextFile: resolve('cdk.context.json') });
   const templateModel = buildModel(inputs, templateFacts);
   const templatePlan = buildPlan(templateModel, planOptions);

@@ -1,11 +1,10 @@
 import { Cidr, Fact, GlueConnection, OpenEnded, PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroup, SecurityGroupRule, SourceRef } from '../model';
 import { causesText, openingsFor } from './open-ended';
 import { Finding } from './plan';
+import { Quotas } from './quotas';
 import { RULES } from './rules';
 import { Topology } from './topology';
 import { contains } from '../model/cidr';
-
-const MAX_SECURITY_GROUPS_PER_ENI = 5;
 
 function allTcp(rule: SecurityGroupRule): boolean {
   return (rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) && rule.ports.from <= 0 && rule.ports.to >= 65535;
@@ -125,17 +124,21 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
  * What Glue requires of a network-bearing connection's security groups and VPC, independent of
  * any data store: a self-referencing all-TCP inbound rule on one group, enough egress, VPC DNS.
  */
-export function checkGlueRequirements(topo: Topology, connection: GlueConnection): Finding[] {
+export function checkGlueRequirements(topo: Topology, connection: GlueConnection, quotas: Quotas = Quotas.DEFAULT): Finding[] {
   const findings: Finding[] = [];
   const name = connection.name.known ? connection.name.value : connection.id;
 
-  if (connection.securityGroupIds.length > MAX_SECURITY_GROUPS_PER_ENI) {
+  const perEni = quotas.value('securityGroupsPerNetworkInterface');
+  if (connection.securityGroupIds.length > perEni) {
+    const given = !quotas.isDefault('securityGroupsPerNetworkInterface');
     findings.push({
       ruleId: RULES.quotaSecurityGroups.id,
       severity: RULES.quotaSecurityGroups.severity,
       source: connection.source,
-      message: `Connection ${name} lists ${connection.securityGroupIds.length} security groups; an ENI accepts ${MAX_SECURITY_GROUPS_PER_ENI} by default, so Glue cannot create its ENIs.`,
-      fix: 'Merge the rules into at most 5 groups, or raise the "Security groups per network interface" quota.',
+      message: `Connection ${name} lists ${connection.securityGroupIds.length} security groups; an ENI accepts ${perEni} ${given ? "(the account's quota, as given)" : 'by default'}, so Glue cannot create its ENIs.`,
+      fix: given
+        ? `Merge the rules into at most ${perEni} groups, or raise the "Security groups per network interface" quota further (up to 16).`
+        : 'Merge the rules into at most 5 groups, or raise the "Security groups per network interface" quota. If it is already raised, give it to the check (the guard\'s and the plugin\'s `quotas`, the CLI\'s --quota) and this finding goes.',
     });
   }
   const eniSubnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;

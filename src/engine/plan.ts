@@ -1,3 +1,4 @@
+import type { QuotaOptions } from './quotas';
 import { GlueUnitKind, SourceRef } from '../model';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -180,4 +181,6 @@ export interface PlanOptions {
   readonly azDown?: readonly string[];
   /** Evaluate single-AZ failure what-ifs (default true). */
   readonly failover?: boolean;
+  /** The account's VPC quotas, where raised (default: AWS's default quotas, assumed). */
+  readonly quotas?: QuotaOptions;
 }

@@ -8,7 +8,8 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
-import { proposesRoute, RouteOutcome, routeFixText, RouteRepair, ROUTES_PER_TABLE_QUOTA } from './route-repair';
+import { Quotas } from './quotas';
+import { proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
@@ -17,7 +18,6 @@ import { describeAddress, LocatedStore, locateStoresShared } from './store-locat
 import { otherSide, Topology } from './topology';
 import { subnetZone, zoneKey, zoneOf, zoneText } from './zones';
 
-const PEERINGS_PER_VPC = 50;
 const CONNECTIONS_PER_JOB = 1000;
 
 /**
@@ -125,20 +125,21 @@ function withoutMarkers(text: string): string {
 
 /** Builds the plan: Glue's selection replayed per job, every store traced, what-ifs, findings. */
 export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan {
+  const quotas = Quotas.of(options.quotas);
   const topo = new Topology(model);
   const azDown = new Set(options.azDown ?? []);
   const failover = options.failover ?? true;
   // The routes auto-peer would add, planned path by path in the order it plans them, so that
   // the fixes propose exactly those.
-  const fixing: RouteFixing = { repair: new RouteRepair(topo), byStore: new Map() };
+  const fixing: RouteFixing = { repair: new RouteRepair(topo, quotas), byStore: new Map() };
   const jobs = [...model.jobs.values()].map((job) => planJob(topo, job, azDown, failover, fixing));
   const findings = [
     ...model.issues.map((i) => (i.kind === 'not-read'
       ? finding(RULES.inputNotRead, i.source, i.message, i.fix ?? 'Give the reader that part of the input as CloudFormation, or describe what it defines in --facts.')
       : finding(RULES.inputUnresolved, i.source, i.message, i.fix ?? 'Make the value resolvable (a literal, a parameter default, an export another stack provides), or describe it in --facts.'))),
-    ...connectionFindings(topo),
+    ...connectionFindings(topo, quotas),
     ...peeringFindings(topo),
-    ...quotaFindings(topo),
+    ...quotaFindings(topo, quotas),
     ...capacityFindings(topo, jobs),
     ...servicePathFindings(topo, jobs),
   ];
@@ -624,7 +625,7 @@ function worstOf(items: readonly { readonly verdict: Verdict }[]): Verdict {
   return verdict;
 }
 
-function connectionFindings(topo: Topology): Finding[] {
+function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
   const findings: Finding[] = [];
   // The jobs listing each connection, in model order, indexed once: asking every job about every
   // connection made this quadratic in the size of the app.
@@ -668,7 +669,7 @@ function connectionFindings(topo: Topology): Finding[] {
       const s3 = s3PathOnce(topo, subnet, vpc.value);
       if (s3.status === 'none') findings.push(finding(RULES.noS3Path, connection.source, `Connection ${name}: ${s3.message}. Glue checks for an S3 path at run submission and skips connections without one.`, `Add an S3 gateway endpoint associated with ${subnet.id}'s route table (vpc.addGatewayEndpoint with ec2.GatewayVpcEndpointAwsService.S3), or a default route to a NAT gateway.`));
     }
-    findings.push(...checkGlueRequirements(topo, connection));
+    findings.push(...checkGlueRequirements(topo, connection, quotas));
   }
   return findings;
 }
@@ -726,14 +727,27 @@ function peeringFindings(topo: Topology): Finding[] {
   return findings;
 }
 
-function quotaFindings(topo: Topology): Finding[] {
+/** Where the account's quota was not given, the fix says how to give a raised one. */
+const RAISED_QUOTA_HINT = " If the account's quota is already raised, give it to the check (the guard's and the plugin's `quotas`, the CLI's --quota) and this finding goes.";
+
+function quotaFindings(topo: Topology, quotas: Quotas): Finding[] {
   const findings: Finding[] = [];
+  const peerings = quotas.value('peeringsPerVpc');
   for (const vpc of topo.model.vpcs.values()) {
     const active = topo.peeringsOf(vpc.id).filter((p) => p.state === 'active' && otherSide(p, vpc.id) !== undefined);
-    if (active.length > PEERINGS_PER_VPC) findings.push(finding(RULES.quotaPeerings, vpc.source, `${vpc.id} has ${active.length} active peerings; the default quota is ${PEERINGS_PER_VPC} (adjustable to 125).`, 'Request a quota increase, or use a transit gateway.'));
+    if (active.length > peerings) {
+      findings.push(quotas.isDefault('peeringsPerVpc')
+        ? finding(RULES.quotaPeerings, vpc.source, `${vpc.id} has ${active.length} active peerings; the default quota is ${peerings} (adjustable to 125).`, `Request a quota increase, or use a transit gateway.${RAISED_QUOTA_HINT}`)
+        : finding(RULES.quotaPeerings, vpc.source, `${vpc.id} has ${active.length} active peerings; the account's quota is ${peerings} (as given; adjustable to 125).`, 'Request a further quota increase, or use a transit gateway.'));
+    }
   }
+  const routes = quotas.value('routesPerRouteTable');
   for (const rt of topo.model.routeTables.values()) {
-    if (rt.routes.length > ROUTES_PER_TABLE_QUOTA) findings.push(finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the default quota is ${ROUTES_PER_TABLE_QUOTA} per route table.`, 'Summarize routes, or request a quota increase.'));
+    if (rt.routes.length > routes) {
+      findings.push(quotas.isDefault('routesPerRouteTable')
+        ? finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the default quota is ${routes} per route table.`, `Summarize routes, or request a quota increase.${RAISED_QUOTA_HINT}`)
+        : finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the account's quota is ${routes} per route table (as given).`, 'Summarize routes, or request a further quota increase (up to 1,000).'));
+    }
   }
   return findings;
 }

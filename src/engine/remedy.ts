@@ -3,6 +3,7 @@ import {
 } from '../model';
 import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
 import { buildPlan } from './planner';
+import { Quotas } from './quotas';
 import { blockedStorePaths, nameOf, parseCidrText, PEERINGS_PER_VPC_QUOTA, RemedyRoute, RouteRepair } from './route-repair';
 import { RuleDefinition, RULES } from './rules';
 import { glueGroupOf } from './security-groups';
@@ -109,7 +110,7 @@ const ADDED_PEERING_PREFIX = '(auto-peer)/';
  * table, conflicting routes, peering quotas, unknown facts.
  */
 export function planRemedy(model: NetworkModel, options: RemedyOptions = {}): Remedy {
-  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false);
+  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.of(options.quotas));
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);
@@ -160,9 +161,9 @@ class RemedyBuilder {
   /** Security groups that data stores wear (declared or read from their resources). */
   private readonly storeGroups = new Set<string>();
 
-  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean) {
+  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean, quotas: Quotas) {
     this.topo = new Topology(model);
-    this.routeRepair = new RouteRepair(this.topo);
+    this.routeRepair = new RouteRepair(this.topo, quotas);
     for (const store of model.dataStores.values()) if (store.securityGroupIds.known) for (const g of store.securityGroupIds.value) this.storeGroups.add(g);
     for (const store of model.declaredStores.values()) for (const g of store.securityGroupIds) this.storeGroups.add(g);
   }
@@ -198,7 +199,7 @@ class RemedyBuilder {
         ruleId: RULES.autoPeerUnfixable.id,
         severity: RULES.autoPeerUnfixable.severity,
         source: vpc.source,
-        message: `Auto-peer would give ${nameOf(vpc.source, vpc.id)} more than ${PEERINGS_PER_VPC_QUOTA} active VPC peerings, the default quota per VPC.`,
+        message: `Auto-peer would give ${nameOf(vpc.source, vpc.id)} more than ${outcome.limit}.`,
         fix: 'Request a quota increase (up to 125), or connect the VPCs through a transit gateway.',
         jobId: job.id,
       });

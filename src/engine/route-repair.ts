@@ -1,6 +1,7 @@
 import { Cidr, contains, NetworkModel, overlaps, parseCidr, RouteTable, SourceRef, Subnet, Vpc } from '../model';
 import { nameOf } from './names';
 import { DataStorePlan, Explanation, PathTrace } from './plan';
+import { Quotas } from './quotas';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
 
@@ -12,10 +13,7 @@ export { nameOf };
  */
 
 /** Active peerings a VPC may have under the default quota (adjustable to 125). */
-export const PEERINGS_PER_VPC_QUOTA = 50;
-
-/** Routes a route table may have under the default quota (adjustable): GNP-QUOTA-ROUTES counts the same. */
-export const ROUTES_PER_TABLE_QUOTA = 50;
+export const PEERINGS_PER_VPC_QUOTA = Quotas.DEFAULT.value('peeringsPerVpc');
 
 /** A route the remedy adds: in `routeTableId`, to `destination`, through the pair's peering. */
 export interface RemedyRoute {
@@ -58,8 +56,8 @@ export type RouteOutcome =
   | { readonly kind: 'routes'; readonly peering: PlannedPeering; readonly routes: PlannedRoute[] }
   /** Why it adds nothing for the path. */
   | { readonly kind: 'refused'; readonly refusals: Refusal[] }
-  /** A new peering would exceed the quota of peerings of `vpc`. */
-  | { readonly kind: 'quota'; readonly vpc: Vpc };
+  /** A new peering would exceed the quota of peerings of `vpc` (`limit`: that quota, in words). */
+  | { readonly kind: 'quota'; readonly vpc: Vpc; readonly limit: string };
 
 /** A store path routing or security groups block, in one scenario of one job. */
 export interface BlockedStorePath {
@@ -129,7 +127,7 @@ export class RouteRepair {
   /** `pairOf` each path (traces are shared by jobs and what-ifs). */
   private readonly pairOfPath = new Map<PathTrace, ReturnType<RouteRepair['pairOf']>>();
 
-  constructor(private readonly topo: Topology) {}
+  constructor(private readonly topo: Topology, private readonly quotas: Quotas = Quotas.DEFAULT) {}
 
   private get model(): NetworkModel {
     return this.topo.model;
@@ -220,7 +218,7 @@ export class RouteRepair {
     const peering = this.peeringFor(a, b);
     // Which VPC is over the quota may change from the store's to the ENI's (asked first) as
     // peerings are planned: only the ENI's is settled.
-    if (!peering || 'quota' in peering) return { outcome: peering ? { kind: 'quota', vpc: peering.quota } : undefined, settled: !peering || peering.quota === a };
+    if (!peering || 'quota' in peering) return { outcome: peering ? { kind: 'quota', vpc: peering.quota, limit: this.peeringQuotaText() } : undefined, settled: !peering || peering.quota === a };
     // The request leaves through the ENI's table, the reply through the store's: both or neither.
     const routes = [this.planRoute(peering, a, eni, store), this.planRoute(peering, b, store, eni)];
     const refusals = routes.filter((r): r is Refusal => r !== 'present' && 'why' in r);
@@ -266,6 +264,11 @@ export class RouteRepair {
     return undefined;
   }
 
+  /** `50 active VPC peerings, the default quota per VPC`, or the account's quota as given. */
+  private peeringQuotaText(): string {
+    return `${this.quotas.value('peeringsPerVpc')} active VPC peerings, ${this.quotas.isDefault('peeringsPerVpc') ? 'the default' : "the account's"} quota per VPC`;
+  }
+
   /** The pair's peering (planned, or a new plan), `quota` when a new one would exceed it, undefined when the existing one is not active. */
   private peeringFor(a: Vpc, b: Vpc): PlannedPeering | { quota: Vpc } | undefined {
     // (`[a.id, b.id].sort().join('|')`: the default sort compares the ids as `<` does.)
@@ -278,7 +281,7 @@ export class RouteRepair {
       for (const vpc of [a, b]) {
         let active = this.activePeeringsPerVpc.get(vpc.id);
         if (active === undefined) this.activePeeringsPerVpc.set(vpc.id, active = this.topo.peeringsOf(vpc.id).filter((p) => p.state === 'active').length);
-        if (active + (this.newPeeringsPerVpc.get(vpc.id) ?? 0) >= PEERINGS_PER_VPC_QUOTA) return { quota: vpc };
+        if (active + (this.newPeeringsPerVpc.get(vpc.id) ?? 0) >= this.quotas.value('peeringsPerVpc')) return { quota: vpc };
       }
     }
     const requester = existing?.requesterVpcId.known ? existing.requesterVpcId.value : a.id;
@@ -334,12 +337,12 @@ export class RouteRepair {
     if (conflict) return conflict;
     // A route past the table's quota fails to create, and CloudFormation rolls the whole deploy
     // back: auto-peer never makes a change that cannot deploy (as with the peering quota, the
-    // default quota is assumed; a raised one is not in the templates).
+    // default quota is assumed unless the account's is given: a raised one is not in the templates).
     const planned = this.plannedByTable.get(table.value.id)?.length ?? 0;
-    if (table.value.routes.length + planned >= ROUTES_PER_TABLE_QUOTA) {
+    if (table.value.routes.length + planned >= this.quotas.value('routesPerRouteTable')) {
       return {
         source: table.value.source,
-        why: `route table ${tableName} has ${table.value.routes.length} routes${planned ? ` and auto-peer already adds ${planned}` : ''}: a route to ${destination} would exceed the default quota of ${ROUTES_PER_TABLE_QUOTA} routes per route table, and a route over the quota fails to create, rolling the deployment back`,
+        why: `route table ${tableName} has ${table.value.routes.length} routes${planned ? ` and auto-peer already adds ${planned}` : ''}: a route to ${destination} would exceed ${this.quotas.text('routesPerRouteTable')} routes per route table, and a route over the quota fails to create, rolling the deployment back`,
         fix: `Summarize the table's routes, or request a quota increase (routes per route table) and add the route to ${destination} yourself.`,
       };
     }
@@ -471,7 +474,7 @@ function composeRouteFixText(topo: Topology, outcomes: readonly (RouteOutcome | 
   for (const outcome of outcomes) {
     if (!outcome) continue;
     if (outcome.kind === 'quota') {
-      refusals.push(`A new peering would give ${vpcName(outcome.vpc.id)} more than ${PEERINGS_PER_VPC_QUOTA} active VPC peerings, the default quota per VPC: request a quota increase (up to 125), or connect the VPCs through a transit gateway.`);
+      refusals.push(`A new peering would give ${vpcName(outcome.vpc.id)} more than ${outcome.limit}: request a quota increase (up to 125), or connect the VPCs through a transit gateway.`);
       continue;
     }
     if (outcome.kind === 'refused') {

@@ -181,4 +181,27 @@ describe('glue-netplan CLI', () => {
     expect(parseArgs(['--az-down', 'us-east-1a', 'us-east-1b', 'x.json'])).toMatchObject({ azDown: ['us-east-1a', 'us-east-1b'], paths: ['x.json'] });
     expect(parseArgs(['--help'])).toBe('help');
   });
+
+  test("--quota NAME=N gives the account's raised quota: six groups on a connection pass at 8, fail at the default 5", () => {
+    const template = seedTemplate(true) as { Resources: Record<string, any> };
+    const extra = Array.from({ length: 5 }, (_, i) => `Extra${i}`);
+    for (const id of extra) template.Resources[id] = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'team rules', VpcId: ref('VpcA') } };
+    const requirements = template.Resources.RedshiftConnection.Properties.ConnectionInput.PhysicalConnectionRequirements;
+    requirements.SecurityGroupIdList = [...requirements.SecurityGroupIdList, ...extra.map((id) => getAtt(id, 'GroupId'))];
+    const file = writeTemp('six-groups.json', JSON.stringify(template));
+    const quotaFindings = (argv: string[]) => JSON.parse(run([file, '--format', 'json', ...argv]).stdout).findings.filter((f: any) => f.ruleId === 'GNP-QUOTA-SECURITY-GROUPS');
+    expect(quotaFindings([])).toHaveLength(1);
+    expect(quotaFindings(['--quota', 'security-groups-per-network-interface=8'])).toEqual([]);
+    expect(quotaFindings(['--quota=security-groups-per-network-interface=5'])).toHaveLength(1);
+  });
+
+  test('--quota: names, values and repeats are checked (exit 2, the allowed names and range)', () => {
+    expect(parseArgs(['--quota', 'routes-per-route-table=200', '--quota', 'peerings-per-vpc=125'])).toMatchObject({ quotas: { routesPerRouteTable: 200, peeringsPerVpc: 125 } });
+    expect(parseArgs([])).not.toHaveProperty('quotas');
+    const usage = (argv: string[]) => { const r = run(argv); return `${r.code} ${r.stderr}`; };
+    expect(usage(['--quota', 'routes=200'])).toMatch(/^2 .*--quota takes NAME=N, NAME one of peerings-per-vpc, routes-per-route-table, security-groups-per-network-interface; not routes=200/);
+    expect(usage(['--quota', 'peerings-per-vpc=126'])).toMatch(/^2 .*--quota peerings-per-vpc: .*must be a whole number from 1 to 125, the most AWS grants; not 126/);
+    expect(usage(['--quota', 'routes-per-route-table=1e3'])).toMatch(/^2 .*from 1 to 1000.*; not 1e3/);
+    expect(usage(['--quota', 'peerings-per-vpc=60', '--quota', 'peerings-per-vpc=70'])).toMatch(/^2 .*--quota peerings-per-vpc given twice/);
+  });
 });

@@ -363,4 +363,53 @@ describe('§5 security groups per ENI', () => {
   test('5 groups: no finding', () => {
     expect(ruleIds(buildPlan(withGroups(5).model))).not.toContain('GNP-QUOTA-SECURITY-GROUPS');
   });
+
+  test("the default fix says how to give the account's raised quota", () => {
+    const f = allFindings(buildPlan(withGroups(6).model)).find((x) => x.ruleId === 'GNP-QUOTA-SECURITY-GROUPS');
+    expect(f?.fix).toMatch(/If it is already raised, give it to the check/);
+  });
+
+  test("6 groups with the account's quota given as 8: no finding; 9 groups: the error names the given quota", () => {
+    expect(ruleIds(buildPlan(withGroups(6).model, { quotas: { securityGroupsPerNetworkInterface: 8 } }))).not.toContain('GNP-QUOTA-SECURITY-GROUPS');
+    const f = allFindings(buildPlan(withGroups(9).model, { quotas: { securityGroupsPerNetworkInterface: 8 } })).find((x) => x.ruleId === 'GNP-QUOTA-SECURITY-GROUPS');
+    expect(f?.message).toMatch(/lists 9 security groups; an ENI accepts 8 \(the account's quota, as given\)/);
+    expect(f?.fix).toMatch(/at most 8 groups/);
+  });
+});
+
+describe('§5 route and peering quotas (GNP-QUOTA-ROUTES, GNP-QUOTA-PEERINGS)', () => {
+  const withRoutes = (n: number) => {
+    const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
+      .sg('sg1', 'v').connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);
+    for (let i = 0; i < n; i++) m.route('s-rt', `172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`, 'nat-gateway', 'nat-x');
+    return m.model;
+  };
+  const withPeerings = (n: number) => {
+    const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
+      .sg('sg1', 'v').connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);
+    for (let i = 0; i < n; i++) m.vpc(`x${i}`, `172.16.${i}.0/24`).peering(`p${i}`, 'v', `x${i}`);
+    return m.model;
+  };
+  const routeCount = (m: ReturnType<typeof withRoutes>) => m.routeTables.get('s-rt')!.routes.length;
+
+  test('a table over the default quota (500 since June 2025): a warning whose fix says how to give the account\'s quota', () => {
+    expect(ruleIds(buildPlan(withRoutes(80)))).not.toContain('GNP-QUOTA-ROUTES');
+    const m = withRoutes(501);
+    const f = allFindings(buildPlan(m)).find((x) => x.ruleId === 'GNP-QUOTA-ROUTES');
+    expect(f?.message).toMatch(new RegExp(`has ${routeCount(m)} routes; the default quota is 500 per route table`));
+    expect(f?.fix).toMatch(/already raised, give it to the check/);
+  });
+
+  test("the account's quota given: no warning under it, the given quota named over it", () => {
+    const m = withRoutes(52);
+    expect(ruleIds(buildPlan(m, { quotas: { routesPerRouteTable: 200 } }))).not.toContain('GNP-QUOTA-ROUTES');
+    const f = allFindings(buildPlan(m, { quotas: { routesPerRouteTable: 51 } })).find((x) => x.ruleId === 'GNP-QUOTA-ROUTES');
+    expect(f?.message).toMatch(/the account's quota is 51 per route table \(as given\)/);
+  });
+
+  test("peerings over the default quota warn; under the account's given quota they do not", () => {
+    const m = withPeerings(51);
+    expect(allFindings(buildPlan(m)).find((x) => x.ruleId === 'GNP-QUOTA-PEERINGS')?.message).toMatch(/51 active peerings; the default quota is 50/);
+    expect(ruleIds(buildPlan(m, { quotas: { peeringsPerVpc: 60 } }))).not.toContain('GNP-QUOTA-PEERINGS');
+  });
 });

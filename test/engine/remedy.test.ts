@@ -136,33 +136,45 @@ describe('planRemedy (auto-peer)', () => {
     /** The seed's case with `n` more routes (to other networks, through a NAT gateway) in the Glue subnet's table. */
     const withRoutes = (n: number) => {
       const b = seedCase();
-      for (let i = 0; i < n; i++) b.route('subA-rt', `192.168.${i}.0/24`, 'nat-gateway', 'nat-x');
+      for (let i = 0; i < n; i++) b.route('subA-rt', `172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`, 'nat-gateway', 'nat-x');
       return b.model;
     };
+    /** An account whose quota is the old default of 50 routes per table. */
+    const fifty = { failover: false, quotas: { routesPerRouteTable: 50 } };
     const routesIn = (remedy: ReturnType<typeof planRemedy>, table: string) => remedy.peerings.flatMap((p) => [...p.requesterRoutes, ...p.accepterRoutes]).filter((r) => r.routeTableId === table);
 
     test('a table with room for its routes: they are added', () => {
       const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
-      const remedy = planRemedy(withRoutes(48 - count), { failover: false });
+      const remedy = planRemedy(withRoutes(48 - count), fifty);
       expect(remedy.unfixable).toEqual([]);
       expect(routesIn(remedy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24', '10.3.1.0/24']);
     });
 
     test('a table at the quota after the first route: the second is refused, naming the table, its routes and the quota', () => {
       const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
-      const remedy = planRemedy(withRoutes(49 - count), { failover: false });
+      const remedy = planRemedy(withRoutes(49 - count), fifty);
       expect(routesIn(remedy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24']);
       const message = remedy.unfixable.map((f) => `${f.message} ${f.fix}`).join('\n');
-      expect(message).toMatch(/route table subA-rt has 49 routes and auto-peer already adds 1: a route to 10\.3\.1\.0\/24 would exceed the default quota of 50 routes per route table/);
+      expect(message).toMatch(/route table subA-rt has 49 routes and auto-peer already adds 1: a route to 10\.3\.1\.0\/24 would exceed the account's quota of 50 routes per route table/);
       expect(message).toMatch(/request a quota increase/);
       expect(errors(remedy.planAfter).map((f) => f.ruleId)).toContain('GNP-STORE-UNREACHABLE');
     });
 
     test('a table already at the quota: nothing added through it', () => {
       const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
-      const remedy = planRemedy(withRoutes(50 - count), { failover: false });
+      const remedy = planRemedy(withRoutes(50 - count), fifty);
       expect(routesIn(remedy, 'subA-rt')).toEqual([]);
       expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/route table subA-rt has 50 routes: a route to 10\.2\.1\.0\/24 would exceed/);
+    });
+
+    test('the default quota is 500 (AWS raised it from 50 in June 2025): 50 routes leave room, 500 do not', () => {
+      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const roomy = planRemedy(withRoutes(50 - count), { failover: false });
+      expect(roomy.unfixable).toEqual([]);
+      expect(routesIn(roomy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24', '10.3.1.0/24']);
+      const full = planRemedy(withRoutes(500 - count), { failover: false });
+      expect(routesIn(full, 'subA-rt')).toEqual([]);
+      expect(full.unfixable.map((f) => f.message).join('\n')).toMatch(/has 500 routes: a route to 10\.2\.1\.0\/24 would exceed the default quota of 500 routes per route table/);
     });
   });
 
@@ -172,6 +184,17 @@ describe('planRemedy (auto-peer)', () => {
     const remedy = planRemedy(b.model, { failover: false });
     expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/more than 50 active VPC peerings/);
     expect(remedy.peerings.map((p) => p.key)).toEqual(['vpcA|vpcC']);
+    // The account's raised quota, given: the peering is added.
+    const raised = planRemedy(b.model, { failover: false, quotas: { peeringsPerVpc: 51 } });
+    expect(raised.unfixable).toEqual([]);
+    expect(raised.peerings.map((p) => p.key).sort()).toEqual(['vpcA|vpcB', 'vpcA|vpcC']);
+    const given = planRemedy(b.model, { failover: false, quotas: { peeringsPerVpc: 50 } });
+    expect(given.unfixable.map((f) => f.message).join('\n')).toMatch(/more than 50 active VPC peerings, the account's quota per VPC/);
+  });
+
+  test('a quota outside what AWS grants is refused with the range', () => {
+    expect(() => planRemedy(seedCase().model, { quotas: { peeringsPerVpc: 126 } })).toThrow(/peeringsPerVpc \(Active VPC peering connections per VPC\) must be a whole number from 1 to 125/);
+    expect(() => planRemedy(seedCase().model, { quotas: { routesPerRouteTable: 0 } })).toThrow(/from 1 to 1000/);
   });
 
   test('across a cross-Region peering the ingress rule uses the Glue subnet CIDR, not a group', () => {

@@ -79,7 +79,7 @@ describe('the peering quota counts every peering planned so far', () => {
     const repair = repairOf(withPeerings(PEERINGS_PER_VPC_QUOTA - 1).model);
     expect(repair.repair('job1', jobSource('Job1'), 'mysql', blocked('subA', 'subB'))?.kind).toBe('routes');
     const next = repair.repair('job1', jobSource('Job1'), 'postgres', blocked('subA', 'subC'));
-    expect(next).toEqual({ kind: 'quota', vpc: expect.objectContaining({ id: 'vpcA' }) });
+    expect(next).toEqual({ kind: 'quota', vpc: expect.objectContaining({ id: 'vpcA' }), limit: '50 active VPC peerings, the default quota per VPC' });
   });
 
   test('routes through a peering the model has do not count as a new peering', () => {
@@ -94,9 +94,9 @@ describe('the peering quota counts every peering planned so far', () => {
     const b = withPeerings(PEERINGS_PER_VPC_QUOTA - 1);
     for (let i = 0; i < PEERINGS_PER_VPC_QUOTA; i++) b.vpc(`y${i}`, `172.17.${i}.0/24`).peering(`q${i}`, 'vpcC', `y${i}`);
     const repair = repairOf(b.model);
-    expect(repair.repair('job1', jobSource('Job1'), 'postgres', blocked('subA', 'subC'))).toEqual({ kind: 'quota', vpc: expect.objectContaining({ id: 'vpcC' }) });
+    expect(repair.repair('job1', jobSource('Job1'), 'postgres', blocked('subA', 'subC'))).toEqual({ kind: 'quota', vpc: expect.objectContaining({ id: 'vpcC' }), limit: '50 active VPC peerings, the default quota per VPC' });
     expect(repair.repair('job1', jobSource('Job1'), 'mysql', blocked('subA', 'subB'))?.kind).toBe('routes');
-    expect(repair.repair('job2', jobSource('Job2'), 'postgres', blocked('subA', 'subC'))).toEqual({ kind: 'quota', vpc: expect.objectContaining({ id: 'vpcA' }) });
+    expect(repair.repair('job2', jobSource('Job2'), 'postgres', blocked('subA', 'subC'))).toEqual({ kind: 'quota', vpc: expect.objectContaining({ id: 'vpcA' }), limit: '50 active VPC peerings, the default quota per VPC' });
   });
 });
 

@@ -1,0 +1,71 @@
+/*
+ * The account's VPC quotas the checks and auto-peer count against. The templates do not show
+ * them: the defaults are assumed unless the caller gives the account's values (a raised quota is
+ * a Service Quotas request, not a resource). Sources: Amazon VPC quotas,
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html ("Active VPC peering
+ * connections per VPC": 50, up to 125; "Routes per route table" (Service Quotas L-93826ACB): 500
+ * since AWS raised the default from 50 in June 2025, up to 1,000; "Security groups per network
+ * interface": 5, up to 16).
+ */
+
+/** The quotas a caller may give (each optional: the default is assumed). */
+export interface QuotaOptions {
+  readonly peeringsPerVpc?: number;
+  readonly routesPerRouteTable?: number;
+  readonly securityGroupsPerNetworkInterface?: number;
+}
+
+export type QuotaName = keyof QuotaOptions;
+
+interface QuotaDefinition {
+  /** The quota's name in the Amazon VPC quotas page. */
+  readonly title: string;
+  readonly defaultValue: number;
+  /** The most AWS grants. */
+  readonly max: number;
+}
+
+export const QUOTA_DEFINITIONS: Readonly<Record<QuotaName, QuotaDefinition>> = {
+  peeringsPerVpc: { title: 'Active VPC peering connections per VPC', defaultValue: 50, max: 125 },
+  routesPerRouteTable: { title: 'Routes per route table', defaultValue: 500, max: 1000 },
+  securityGroupsPerNetworkInterface: { title: 'Security groups per network interface', defaultValue: 5, max: 16 },
+};
+
+/** The quotas in force for one plan: each value, and whether the caller gave it. */
+export class Quotas {
+  static readonly DEFAULT = new Quotas({});
+
+  /**
+   * Checks the values (whole numbers from 1 to the most AWS grants) and fills in the defaults.
+   * Throws an Error naming the quota, the value and the allowed range.
+   */
+  static of(options?: QuotaOptions): Quotas {
+    if (!options) return Quotas.DEFAULT;
+    for (const name of Object.keys(QUOTA_DEFINITIONS) as QuotaName[]) {
+      const value = options[name];
+      if (value === undefined) continue;
+      const { title, max } = QUOTA_DEFINITIONS[name];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+        throw new Error(`quota ${name} (${title}) must be a whole number from 1 to ${max}, the most AWS grants; got ${JSON.stringify(value)}`);
+      }
+    }
+    return new Quotas(options);
+  }
+
+  private constructor(private readonly given: QuotaOptions) {}
+
+  value(name: QuotaName): number {
+    return this.given[name] ?? QUOTA_DEFINITIONS[name].defaultValue;
+  }
+
+  /** `the default quota of 50`, or `the account's quota of 200` when given, for messages. */
+  text(name: QuotaName): string {
+    const value = this.given[name];
+    return value === undefined ? `the default quota of ${QUOTA_DEFINITIONS[name].defaultValue}` : `the account's quota of ${value}`;
+  }
+
+  /** Whether the value is the default (assumed, not given). */
+  isDefault(name: QuotaName): boolean {
+    return this.given[name] === undefined;
+  }
+}
