@@ -188,11 +188,11 @@ function groupListOf(topo: Topology, groups: readonly string[]): GroupList {
   if (!byList) groupLists.set(topo, byList = new WeakMap());
   let list = byList.get(groups);
   if (list) return list;
-  let node = groupListTrees.get(topo);
+  let node: GroupListNode | undefined = groupListTrees.get(topo);
   if (!node) groupListTrees.set(topo, node = {});
   for (const id of groups) {
-    const next = node.next ??= new Map();
-    let child = next.get(id);
+    const next: Map<string, GroupListNode> = node.next ??= new Map();
+    let child: GroupListNode | undefined = next.get(id);
     if (!child) next.set(id, child = {});
     node = child;
   }
