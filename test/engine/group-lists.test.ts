@@ -25,7 +25,7 @@ function storeJob(m: ReturnType<typeof oneVpc>, id: string, groups: string[]) {
     .job(`job-${id}`, [id]);
 }
 
-describe("a list of groups, read once per list of ids", () => {
+describe('a list of groups, read once per list of ids', () => {
   test('the same groups declared apart: one reading, the same answer', () => {
     const m = oneVpc();
     storeJob(m, 'a', ['sgClosed', 'sgOpen']);
