@@ -125,7 +125,8 @@ function withoutMarkers(text: string): string {
 
 /** Builds the plan: Glue's selection replayed per job, every store traced, what-ifs, findings. */
 export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan {
-  const quotas = Quotas.of(options.quotas);
+  // The caller's quotas over the ones a facts document gives (the account's, read or written).
+  const quotas = Quotas.of(model.quotas || options.quotas ? { ...model.quotas, ...options.quotas } : undefined);
   const topo = new Topology(model);
   const azDown = new Set(options.azDown ?? []);
   const failover = options.failover ?? true;

@@ -8,12 +8,10 @@
  * interface": 5, up to 16).
  */
 
+import { QuotaValues } from '../model';
+
 /** The quotas a caller may give (each optional: the default is assumed). */
-export interface QuotaOptions {
-  readonly peeringsPerVpc?: number;
-  readonly routesPerRouteTable?: number;
-  readonly securityGroupsPerNetworkInterface?: number;
-}
+export type QuotaOptions = QuotaValues;
 
 export type QuotaName = keyof QuotaOptions;
 

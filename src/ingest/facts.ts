@@ -1,9 +1,10 @@
-import {
-  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, Protocol, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
-} from '../model';
 import { InputError } from './errors';
 import { parseProtocol } from './security';
 import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
+import { Quotas } from '../engine/quotas';
+import {
+  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, Protocol, QuotaValues, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
+} from '../model';
 import { addVpcDefaults } from './vpc';
 
 /**
@@ -38,6 +39,11 @@ export interface FactsDocument {
    * emulator): reported with every plan; what it would have described stays unknown.
    */
   readonly unread?: FactsUnread[];
+  /**
+   * The account's VPC quotas (read by `--from-aws` where the account tells them): each absent is
+   * AWS's default. The guard's `quotas` option and the CLI's `--quota` win over these.
+   */
+  readonly quotas?: QuotaValues;
   /** The file the document was read from (set by `loadFacts`). */
   readonly file?: string;
 }
@@ -430,6 +436,11 @@ const FACTS_SCHEMA: Schema = {
     optional: true,
     of: { symbol: req('string'), name: req('string') },
   },
+  quotas: {
+    type: 'object',
+    optional: true,
+    of: { peeringsPerVpc: opt('count'), routesPerRouteTable: opt('count'), securityGroupsPerNetworkInterface: opt('count') },
+  },
   dataStores: {
     type: 'list',
     optional: true,
@@ -532,7 +543,13 @@ export function parseFacts(json: unknown, file: string): FactsDocument {
   checkNesting(json, file);
   const problem = validate(json, FACTS_SCHEMA, '');
   if (problem) throw new InputError(file, problem);
-  return { ...(json as FactsDocument), file };
+  const document = json as FactsDocument;
+  try {
+    Quotas.of(document.quotas);
+  } catch (e) {
+    throw new InputError(file, `quotas: ${(e as Error).message}`);
+  }
+  return { ...document, file };
 }
 
 /** Reads and validates a facts file; InputError names the JSON path of the first problem. */
@@ -578,6 +595,7 @@ function ruleOf(rule: FactsSecurityGroupRule, source: SourceRef): SecurityGroupR
 
 /** Adds the facts' network elements and connections (before the templates are read). */
 export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): void {
+  if (facts.quotas) model.quotas = { ...model.quotas, ...facts.quotas };
   for (const vpc of facts.vpcs ?? []) {
     const source = sourceOf(facts, vpc.id);
     model.vpcs.set(vpc.id, {
@@ -839,7 +857,9 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
   for (const [index, unread] of (facts.unread ?? []).entries()) {
     model.issues.push({
       source: sourceOf(facts, `unread[${index}]`),
-      message: `${unread.call} could not be read (${unread.reason}): what it describes is unknown`,
+      message: unread.call === 'ec2:DescribeAccountAttributes'
+        ? `${unread.call} could not be read (${unread.reason}): the account's "Security groups per network interface" quota is taken to be AWS's default (5)`
+        : `${unread.call} could not be read (${unread.reason}): what it describes is unknown`,
     });
   }
 }

@@ -40,6 +40,18 @@ export interface NetworkModel {
   /** Declared stores, by connection model key. */
   readonly declaredStores: Map<string, DeclaredDataStore>;
   readonly issues: IngestIssue[];
+  /** The account's VPC quotas a facts document gives (read by `--from-aws`, or written); absent: the defaults. */
+  quotas?: QuotaValues;
+}
+
+/** VPC quotas of an account (each absent: AWS's default). */
+export interface QuotaValues {
+  /** Active VPC peering connections per VPC. */
+  readonly peeringsPerVpc?: number;
+  /** Routes per route table. */
+  readonly routesPerRouteTable?: number;
+  /** Security groups per network interface. */
+  readonly securityGroupsPerNetworkInterface?: number;
 }
 
 export function emptyModel(): NetworkModel {

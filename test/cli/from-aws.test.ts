@@ -135,6 +135,8 @@ describe('--from-aws (moto_server)', () => {
     expect(() => parseFacts(written, 'account.json')).not.toThrow();
     // moto (5.2) does not implement DescribeSecurityGroupVpcAssociations (HTTP 500): the only part not read.
     expect((written.unread ?? []).filter((u: any) => u.call !== 'ec2:DescribeSecurityGroupVpcAssociations')).toEqual([]);
+    // The account's "Security groups per network interface" quota, from DescribeAccountAttributes (moto answers AWS's default).
+    expect(written.quotas).toEqual({ securityGroupsPerNetworkInterface: 5 });
     expect(written.subnets.find((s: any) => s.id === world.glueSubnet)).toMatchObject({ vpcId: world.glueVpc, routeTableId: world.glueTable, availabilityZone: 'us-east-1a' });
     expect(written.gatewayEndpoints.find((e: any) => e.id === world.secretsEndpoint)).toMatchObject({
       service: 'secretsmanager', type: 'Interface', privateDnsEnabled: true, securityGroupIds: [world.endpointGroup], subnetIds: [world.glueSubnet],

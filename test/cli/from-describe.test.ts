@@ -86,6 +86,47 @@ describe('--from-describe DIR', () => {
   });
 });
 
+describe("--from-describe: the account's security-group quota (describe-account-attributes.json)", () => {
+  /** The seed account, its Glue connection wearing six groups (the default quota is 5). */
+  const sixGroups = (attributes?: unknown[]): AccountSnapshot => {
+    const seed = account();
+    const extra = ['sg-0a', 'sg-0b', 'sg-0c', 'sg-0d', 'sg-0e'];
+    return {
+      ...seed,
+      securityGroups: [...seed.securityGroups!, ...extra.map((id) => ({ GroupId: id, VpcId: 'vpc-0glue', IpPermissions: [], IpPermissionsEgress: [] }))],
+      connections: seed.connections!.map((c) => (c.Name === 'glue-net'
+        ? { ...c, PhysicalConnectionRequirements: { ...c.PhysicalConnectionRequirements, SecurityGroupIdList: ['sg-0glue', ...extra] } } : c)),
+      ...(attributes ? { accountAttributes: attributes } : {}),
+    };
+  };
+  const attribute = (value: string) => [
+    { AttributeName: 'max-instances', AttributeValues: [{ AttributeValue: '20' }] },
+    { AttributeName: 'vpc-max-security-groups-per-interface', AttributeValues: [{ AttributeValue: value }] },
+  ];
+  const quotaFindings = (run: { stdout: string }) => JSON.parse(run.stdout).findings.filter((f: any) => f.ruleId === 'GNP-QUOTA-SECURITY-GROUPS');
+
+  it('an account at 10 groups per interface: no GNP-QUOTA-SECURITY-GROUPS, and --write-facts keeps the quota', () => {
+    const saved = saveDescribeOutputs(sixGroups(attribute('10')));
+    const run = cli('--from-describe', saved, '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+    expect(quotaFindings(run)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8')).quotas).toEqual({ securityGroupsPerNetworkInterface: 10 });
+  });
+
+  it('an account at the default 5: the error names the quota as the account\'s; --quota wins over the account', () => {
+    const saved = saveDescribeOutputs(sixGroups(attribute('5')));
+    const run = cli('--from-describe', saved, '--format', 'json', '--no-failover');
+    expect(quotaFindings(run)).toEqual([expect.objectContaining({ message: expect.stringMatching(/an ENI accepts 5 \(the account's quota, as given\)/) })]);
+    expect(quotaFindings(cli('--from-describe', saved, '--quota', 'security-groups-per-network-interface=6', '--format', 'json', '--no-failover'))).toEqual([]);
+  });
+
+  it('without the file: the default is assumed, and nothing is reported as not read', () => {
+    const saved = saveDescribeOutputs(sixGroups());
+    const run = cli('--from-describe', saved, '--format', 'json', '--no-failover');
+    expect(quotaFindings(run)).toEqual([expect.objectContaining({ message: expect.stringMatching(/an ENI accepts 5 by default/) })]);
+    expect(run.stdout).not.toContain('describe-account-attributes.json');
+  });
+});
+
 describe('--write-facts FILE', () => {
   it('writes a facts file that validates and gives the same plan with --facts', () => {
     const saved = saveDescribeOutputs(account());

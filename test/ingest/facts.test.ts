@@ -15,6 +15,9 @@ describe('facts file validation', () => {
       'routeTables[0].routes[0].target.kind: "teleport" is not one of'],
     [{ vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.1/16'] }] }, 'vpcs[0].cidrBlocks: ["10.0.0.1/16"] is not a non-empty list of IPv4 CIDRs'],
     [[], 'the document: [] is not an object'],
+    [{ quotas: { routesPerRouteTable: 1001 } }, 'facts.json: quotas: quota routesPerRouteTable (Routes per route table) must be a whole number from 1 to 1000'],
+    [{ quotas: { securityGroupsPerNetworkInterface: 0 } }, 'quotas: quota securityGroupsPerNetworkInterface (Security groups per network interface) must be a whole number from 1 to 16'],
+    [{ quotas: { rulesPerGroup: 60 } }, 'quotas.rulesPerGroup: unknown property'],
   ])('%j -> %s', (document, expected) => {
     expect(() => parseFacts(document, 'facts.json')).toThrow(InputError);
     expect(() => parseFacts(document, 'facts.json')).toThrow(expected);

@@ -9,7 +9,7 @@ import { AccountSnapshot, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
  * and the top-level key of its JSON. Documented in docs/live.md. A call made once `per` resource
  * is saved as its outputs gathered in one list under `key` (`jq -s '{Key: .}'`).
  */
-export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; command: string; key: string; per?: string }[] = [
+export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; command: string; key: string; per?: string; optional?: true }[] = [
   { part: 'vpcs', file: 'describe-vpcs.json', command: 'aws ec2 describe-vpcs', key: 'Vpcs' },
   { part: 'subnets', file: 'describe-subnets.json', command: 'aws ec2 describe-subnets', key: 'Subnets' },
   { part: 'routeTables', file: 'describe-route-tables.json', command: 'aws ec2 describe-route-tables', key: 'RouteTables' },
@@ -22,6 +22,8 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   { part: 'connections', file: 'get-connections.json', command: 'aws glue get-connections', key: 'ConnectionList' },
   { part: 'jobs', file: 'get-jobs.json', command: 'aws glue get-jobs', key: 'Jobs' },
   { part: 'vpcAttributes', file: 'describe-vpc-attribute.json', command: 'aws ec2 describe-vpc-attribute', per: 'VPC and attribute', key: 'VpcAttributes' },
+  // Optional: without it the default quota (5 security groups per network interface) is assumed, as without the account.
+  { part: 'accountAttributes', file: 'describe-account-attributes.json', command: 'aws ec2 describe-account-attributes', key: 'AccountAttributes', optional: true },
   { part: 'transitGateways', file: 'describe-transit-gateways.json', command: 'aws ec2 describe-transit-gateways', key: 'TransitGateways' },
   { part: 'transitGatewayAttachments', file: 'describe-transit-gateway-attachments.json', command: 'aws ec2 describe-transit-gateway-attachments', key: 'TransitGatewayAttachments' },
   { part: 'transitGatewayVpcAttachments', file: 'describe-transit-gateway-vpc-attachments.json', command: 'aws ec2 describe-transit-gateway-vpc-attachments', key: 'TransitGatewayVpcAttachments' },
@@ -46,9 +48,10 @@ export function readDescribeDir(dir: string): AccountSnapshot {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, '--from-describe needs a directory of saved `aws ec2 describe-*` / `aws glue get-*` outputs (see docs/live.md)');
   const parts: Partial<Record<SnapshotPart, any[]>> = {};
   const unread: { call: string; reason: string }[] = [];
-  for (const { part, file, command, key, per } of DESCRIBE_FILES) {
+  for (const { part, file, command, key, per, optional } of DESCRIBE_FILES) {
     const path = join(dir, file);
     if (!existsSync(path)) {
+      if (optional) continue;
       unread.push({ call: SNAPSHOT_CALLS[part], reason: `${file} is missing from ${dir} (save it with \`${command} --output json > ${file}\`${per ? `, once per ${per}, gathered under "${key}" (see docs/live.md)` : ''})` });
       continue;
     }

@@ -54,7 +54,9 @@ export function accountFacts(snapshot: AccountSnapshot, inputs: TemplateInput[],
 export function combineFacts(first: FactsDocument, second: FactsDocument): FactsDocument {
   const combined: Record<string, unknown> = { ...first };
   for (const [key, value] of Object.entries(second)) {
-    combined[key] = Array.isArray(value) ? [...((combined[key] as unknown[] | undefined) ?? []), ...value] : value;
+    combined[key] = Array.isArray(value) ? [...((combined[key] as unknown[] | undefined) ?? []), ...value]
+      // Quotas one by one: a later document's quota wins, the others stay.
+      : key === 'quotas' ? { ...first.quotas, ...(value as FactsDocument['quotas']) } : value;
   }
   return combined as FactsDocument;
 }

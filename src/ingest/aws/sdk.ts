@@ -1,5 +1,5 @@
 import {
-  DescribeVpcAttributeCommand, EC2Client, paginateDescribeNatGateways, paginateDescribeNetworkAcls, paginateDescribeRouteTables,
+  DescribeAccountAttributesCommand, DescribeVpcAttributeCommand, EC2Client, paginateDescribeNatGateways, paginateDescribeNetworkAcls, paginateDescribeRouteTables,
   paginateDescribeSecurityGroups, paginateDescribeSecurityGroupVpcAssociations, paginateDescribeSubnets, paginateDescribeTransitGatewayAttachments, paginateDescribeTransitGatewayRouteTables,
   paginateDescribeTransitGateways, paginateDescribeTransitGatewayVpcAttachments, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs, paginateGetTransitGatewayRouteTablePropagations, paginateSearchTransitGatewayRoutes,
@@ -117,6 +117,8 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
     transitGatewayRouteTables: () => collect(paginateDescribeTransitGatewayRouteTables(page, {}), 'TransitGatewayRouteTables'),
     connections: () => collect(paginateGetConnections({ client: glue, pageSize: 100 }, {}), 'ConnectionList'),
     jobs: () => collect(paginateGetJobs({ client: glue, pageSize: 100 }, {}), 'Jobs'),
+    // Every attribute (AttributeNames only takes supported-platforms and default-vpc): the account's vpc-max-security-groups-per-interface.
+    accountAttributes: async () => (await ec2.send(new DescribeAccountAttributesCommand({}))).AccountAttributes ?? [],
     dbInstances: () => collect(paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {}), 'DBInstances'),
     dbClusters: () => collect(paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {}), 'DBClusters'),
     dbSubnetGroups: () => collect(paginateDescribeDBSubnetGroups({ client: rds, pageSize: 100 }, {}), 'DBSubnetGroups'),

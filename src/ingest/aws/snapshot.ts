@@ -29,6 +29,8 @@ export interface AccountSnapshot extends AccountStoreParts, AccountTransitParts 
   readonly peerings?: any[];
   readonly connections?: any[];
   readonly jobs?: any[];
+  /** DescribeAccountAttributes (`{AttributeName, AttributeValues: [{AttributeValue}]}`): the account's `vpc-max-security-groups-per-interface`. */
+  readonly accountAttributes?: any[];
   /** The calls (or files) that could not be read, and why. */
   readonly unread: FactsUnread[];
 }
@@ -47,6 +49,7 @@ export const SNAPSHOT_CALLS = {
   connections: 'glue:GetConnections',
   jobs: 'glue:GetJobs',
   vpcAttributes: 'ec2:DescribeVpcAttribute',
+  accountAttributes: 'ec2:DescribeAccountAttributes',
   transitGateways: 'ec2:DescribeTransitGateways',
   transitGatewayAttachments: 'ec2:DescribeTransitGatewayAttachments',
   transitGatewayVpcAttachments: 'ec2:DescribeTransitGatewayVpcAttachments',
@@ -334,6 +337,18 @@ const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item 
  * (docs/facts.md). Parts that were not read are listed in `unread` and leave the elements that
  * depend on them undescribed (unknown).
  */
+/**
+ * The account's quotas DescribeAccountAttributes tells: `vpc-max-security-groups-per-interface`
+ * (the "Security groups per network interface" quota). The other VPC quotas are Service Quotas',
+ * not read: their defaults are assumed unless given.
+ */
+function accountQuotas(s: AccountSnapshot): FactsDocument['quotas'] | undefined {
+  const attribute = (s.accountAttributes ?? []).find((a) => a?.AttributeName === 'vpc-max-security-groups-per-interface');
+  const value = attribute?.AttributeValues?.[0]?.AttributeValue;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  return n !== undefined && n >= 1 && n <= 16 ? { securityGroupsPerNetworkInterface: n } : undefined;
+}
+
 export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}): FactsDocument {
   const endpoints = present((s.vpcEndpoints ?? []).map(endpointFacts));
   // Without DescribeVpcEndpoints, a route to a vpce- stays in the table with an unknown target.
@@ -364,5 +379,6 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
     unread: s.unread,
   };
   for (const key of Object.keys(doc)) if ((doc[key] as unknown[]).length === 0) delete doc[key];
-  return doc as FactsDocument;
+  const quotas = accountQuotas(s);
+  return (quotas ? { ...doc, quotas } : doc) as FactsDocument;
 }

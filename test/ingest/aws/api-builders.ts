@@ -236,6 +236,8 @@ export function account(): AccountSnapshot {
     ],
     jobs: [apiJob('etl', ['glue-net', 'warehouse'])],
     vpcAttributes: [...apiDnsAttributes('vpc-0glue'), ...apiDnsAttributes('vpc-0data')],
+    // DescribeAccountAttributes answered without vpc-max-security-groups-per-interface: the default quota.
+    accountAttributes: [],
     ...noStoresNorTransitGateways(),
     unread: [],
   };
