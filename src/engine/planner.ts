@@ -7,7 +7,7 @@ import { EniSide, StoreSide, tracePath } from './path';
 import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
-import { publicAccessUnknownTrace, resolvedTrace } from './public-path';
+import { publicAccessUnknownTrace, resolvedTrace, traceInternetPath } from './public-path';
 import { Quotas } from './quotas';
 import { proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
@@ -228,7 +228,7 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     findings.push(finding(RULES.rayJobVpc, job.source, `Ray ${unit} ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
   }
   const hasUnknownRefs = job.connections.some((r) => !r.connectionId);
-  if (!networkBearing.length && !hasUnknownRefs && dataStores.length) {
+  if (!networkBearing.length && !hasUnknownRefs && dataStores.some((d) => d.locatedBy !== 'internet')) {
     findings.push(finding(RULES.noVpcConnection, job.source, `${unitTitle} ${name} has data store connections but none carries a network configuration, so Glue runs it outside your VPCs: private data stores are unreachable.`, 'Give one connection a PhysicalConnectionRequirements subnet (a NETWORK connection works) in a VPC that reaches every store.', job.id));
   }
   if (!selection.selected && !selection.uncertain && networkBearing.length) {
@@ -461,6 +461,11 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
         plans.push(whole('UNKNOWN', { code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message: 'The connection Glue selects cannot be decided (see the candidates).', fix: 'Describe the undecided connections.', unknown: true }));
       } else {
         const none = !job.connections.some((r) => r.connectionId && topo.model.connections.get(r.connectionId)?.subnetId);
+        if (none && locatedList.every((l) => l.internet !== undefined && l.port.known)) {
+          // Outside every VPC, Glue reaches the internet: a SaaS host there needs no network setup.
+          plans.push({ ...storePlan(summary, locatedList, 'REACHABLE', [], []), assumptions: [OUTSIDE_VPC_INTERNET] });
+          continue;
+        }
         plans.push(whole('UNREACHABLE', none
           ? { code: 'GLUE_NOT_IN_VPC', component: job.id, source: job.source, message: 'No connection of the job carries a network configuration, so Glue runs outside your VPCs and cannot reach private data stores.', fix: 'Give a connection a subnet (PhysicalConnectionRequirements) in a VPC that reaches every store.' }
           : { code: 'NO_SUITABLE_CONNECTION', component: job.id, source: job.source, message: 'No connection is suitable, so the run fails at submission before any data store is contacted.', fix: 'Make one connection suitable (S3 path, free addresses, healthy AZ).' }));
@@ -526,6 +531,7 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
   const unknownStore = (message: string, fix: string) => ({ verdict: 'UNKNOWN' as Verdict, paths: [], explanations: [{ code: 'UNKNOWN_STORE', component: connection.id, source: connection.source, message, fix, unknown: true }] });
   if (!located.subnetIds.known) return unknownStore(located.subnetIds.reason, 'Declare where the store lives (GlueDataStore, or dataStores[] in --facts).');
   if (!located.port.known) return unknownStore(located.port.reason, 'Put the port in the connection URL or declare it.');
+  if (located.internet !== undefined) return planInternet(topo, connection, eni, located, located.internet);
   let paths: PathTrace[] = [];
   const explanations: Explanation[] = [];
   for (const subnetId of located.subnetIds.value) {
@@ -554,6 +560,38 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
     explanations.push(explanation);
   }
   return { verdict: paths.length ? worstOf(paths) : 'UNKNOWN', paths, explanations };
+}
+
+/** Why a SaaS host is reachable from a job none of whose connections carries a subnet. */
+const OUTSIDE_VPC_INTERNET = 'No connection of the job carries a subnet, so Glue runs it outside your VPCs, where it reaches hosts on the internet: AWS Glue documents "no AWS prerequisites to connecting to Snowflake databases available through the internet" (Snowflake connections), and the same is assumed for every SaaS connection type. What the provider admits (an allow-list of addresses) is not in the inputs.';
+
+/** The endpoint services the reader names by a short key (`readVpcEndpoint`): AWS's own. */
+const AWS_SERVICE_KEYS: ReadonlySet<string> = new Set(['s3', 'dynamodb', 'secretsmanager']);
+
+/**
+ * A SaaS host on the internet: the public path from the ENI (NAT gateway, internet gateway, groups
+ * and ACLs). A PrivateLink endpoint to a service outside AWS in the ENI's VPC, or a host that names
+ * one (`.privatelink.`), may be where the name resolves instead: never REACHABLE then.
+ */
+function planInternet(topo: Topology, connection: GlueConnection, eni: EniSide, located: LocatedStore, why: string): { verdict: Verdict; paths: PathTrace[]; explanations: Explanation[] } {
+  const trace = traceInternetPath(topo, eni, located, why);
+  const eniVpc = eni.subnet.vpcId.known ? eni.subnet.vpcId.value : undefined;
+  const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && (!e.vpcId.known || e.vpcId.value === eniVpc)
+    && (!e.service.known || !(AWS_SERVICE_KEYS.has(e.service.value) || /^com\.amazonaws\.(?!vpce\.)[a-z0-9-]+\.[a-z0-9.-]+$/.test(e.service.value))));
+  const byName = located.host !== undefined && /(^|\.)privatelink\./i.test(located.host);
+  if ((!endpoints.length && !byName) || trace.verdict === 'UNKNOWN') return { verdict: trace.verdict, paths: [trace], explanations: [] };
+  const names = endpoints.slice(0, 3).map((e) => `${e.id}${e.service.known ? ` (${e.service.value})` : ''}`).join(', ');
+  const explanation: Explanation = {
+    code: 'UNKNOWN_STORE_LOCATION',
+    component: connection.id,
+    source: connection.source,
+    message: byName
+      ? `Host ${located.host} names a PrivateLink endpoint, so it is not reached over the internet; where that endpoint is, the inputs do not say (the internet path gives ${trace.verdict}).`
+      : `The Glue subnet's VPC has PrivateLink endpoint${endpoints.length > 1 ? 's' : ''} ${names} to a service outside AWS: host ${located.host ?? '?'} may resolve to one of them rather than to its internet address (the internet path gives ${trace.verdict}), and the inputs do not tie the name to an endpoint.`,
+    fix: `Declare where the store is reached: GlueDataStore.declare(connection, { subnets, securityGroups, port }) with the endpoint's subnets and security groups, or dataStores[] in --facts${located.host ? `, for ${located.host}` : ''}.`,
+    unknown: true,
+  };
+  return { verdict: 'UNKNOWN', paths: [{ ...trace, verdict: 'UNKNOWN', explanations: [...trace.explanations, explanation] }], explanations: [explanation] };
 }
 
 /** Blocking explanations first, then unknowns, each once (by code and component). */

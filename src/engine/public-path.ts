@@ -1,4 +1,4 @@
-import { NetworkAcl, Subnet, TransitGateway, Vpc } from '../model';
+import { Cidr, NetworkAcl, Subnet, TransitGateway, Vpc } from '../model';
 import { EniSide } from './path';
 import { Explanation, Hop, NameResolution, PathTrace, Verdict } from './plan';
 import {
@@ -205,6 +205,24 @@ function transitGatewayDnsExplanation(topo: Topology, resolution: NameResolution
  * hop is judged, so an UNREACHABLE path lists every setting to change.
  */
 export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subnet, located: LocatedStore, resolution: NameResolution): PathTrace {
+  return tracePathToPublicAddress(topo, eni, { subnet: storeSubnet, resolution }, located);
+}
+
+/**
+ * The path to a host on the internet, outside every VPC the inputs describe (a SaaS connection's
+ * host): the Glue ENI side of the public path (its groups' egress, the NAT gateway route, the NAT
+ * subnet's internet gateway route, the network ACLs both ways). Nothing on the host's side is
+ * judged: what it admits (an allow-list of addresses) is not in the inputs, and `why` (the
+ * assumption that places the host there) is stated in the trace.
+ */
+export function traceInternetPath(topo: Topology, eni: EniSide, located: LocatedStore, why: string): PathTrace {
+  return tracePathToPublicAddress(topo, eni, { why }, located);
+}
+
+/** The public path to a store's public address in `subnet`, or to a host on the internet. */
+function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: Subnet; resolution?: NameResolution; why?: string }, located: LocatedStore): PathTrace {
+  const storeSubnet = to.subnet;
+  const resolution = to.resolution;
   const port = located.port.known ? located.port.value : 0;
   const hops: Hop[] = [];
   const explanations: Explanation[] = [];
@@ -213,20 +231,20 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
     if (explanation && hop.verdict !== 'REACHABLE') explanations.push({ ...explanation, unknown: hop.verdict === 'UNKNOWN' });
   };
   const eniVpc = topo.vpcOfSubnet(eni.subnet);
-  const storeVpc = topo.vpcOfSubnet(storeSubnet);
-  add({ kind: 'dns', component: located.host ?? storeSubnet.id, verdict: 'REACHABLE', detail: `the store's name resolves to its public address: ${resolution.why}` });
+  const storeVpc = storeSubnet ? topo.vpcOfSubnet(storeSubnet) : undefined;
+  add({ kind: 'dns', component: located.host ?? storeSubnet?.id ?? 'the host', verdict: 'REACHABLE', detail: resolution ? `the store's name resolves to its public address: ${resolution.why}` : `the host is on the internet: ${to.why}` });
 
   // ENI egress to the store's public address.
   const egress = judgeGroupsPublic(topo, eni.securityGroupIds, 'egress', port);
   add({ kind: 'security-group', component: eni.securityGroupIds.join(', ') || '(no security groups)', verdict: VERDICT[egress.outcome], detail: `Glue ENI's groups: ${egress.why}` },
-    { code: 'ENI_SG_RULES_MISMATCH', component: eni.securityGroupIds.join(', '), message: `The store is reached at its public address, and the Glue ENI's groups: ${egress.why}.`, fix: `Allow egress TCP ${port} to 0.0.0.0/0 (the store's public address) on ${eni.securityGroupIds[0] ?? "the connection's group"}.` });
+    { code: 'ENI_SG_RULES_MISMATCH', component: eni.securityGroupIds.join(', '), message: `${resolution ? 'The store is reached at its public address' : `Host ${located.host ?? '?'} is reached at its address on the internet`}, and the Glue ENI's groups: ${egress.why}.`, fix: `Allow egress TCP ${port} to 0.0.0.0/0 (the ${resolution ? "store's" : "host's"} public address) on ${eni.securityGroupIds[0] ?? "the connection's group"}.` });
 
   // Glue subnet -> NAT gateway.
   let natSubnet: Subnet | undefined;
   if (eniVpc.known) {
     const nat = natOf(topo, eni.subnet, eniVpc.value);
     add({ kind: 'route-table', component: nat.component, source: nat.source, verdict: VERDICT[nat.outcome], detail: `route out to the public address: ${nat.why}` },
-      { code: nat.code, component: nat.component, source: nat.source, message: `The store's name resolves to its public address, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, or let the name resolve privately (peering DNS resolution, transit gateway DNS support, or a private store).` });
+      { code: nat.code, component: nat.component, source: nat.source, message: `${resolution ? "The store's name resolves to its public address" : `Host ${located.host ?? '?'} is on the internet`}, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, ${resolution ? 'or let the name resolve privately (peering DNS resolution, transit gateway DNS support, or a private store)' : 'or reach the host through a PrivateLink endpoint and declare where it is (GlueDataStore.declare, or dataStores[] in --facts)'}.` });
     natSubnet = nat.natSubnet;
     if (nat.outcome === 'pass' && natSubnet) {
       const natVpc = topo.vpcOfSubnet(natSubnet);
@@ -258,6 +276,7 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
     aclHop(natSubnet, (acl) => judgeAcl(acl, false, glueRange, single, 'every-address', 'every-port'), `inbound TCP ${port} into the NAT gateway's subnet from the Glue subnet ${formatRange(glueRange[0])}`, 'forward');
   }
   if (natSubnet) aclHop(natSubnet, (acl) => judgeAcl(acl, true, PUBLIC_RANGES, single, 'one-unknown-address', 'every-port'), `outbound TCP ${port} from the NAT gateway's subnet to the store's public address`, 'forward');
+  if (!storeSubnet) return internetEnd(eni, located, port, hops, explanations, aclHop, natSubnet, glueRange, sameSubnet);
   aclHop(storeSubnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, single, 'one-unknown-address', 'every-port'), `inbound TCP ${port} into the store subnet from the NAT gateway's public address`, 'forward');
 
   // The store's groups must admit the NAT gateway's public (Elastic IP) address.
@@ -265,10 +284,10 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
   const storeGroups = located.securityGroupIds.known ? located.securityGroupIds.value.join(', ') || '(no security groups)' : '?';
   add({ kind: 'security-group', component: storeGroups, verdict: VERDICT[ingress.outcome], detail: `data store's groups: ${ingress.why}` },
     { code: ingress.outcome === 'blocked' ? 'ENI_SG_RULES_MISMATCH' : 'UNKNOWN_SECURITY_GROUP_RULES', component: storeGroups, message: `Over the internet the store sees connections from the NAT gateway's public (Elastic IP) address, not from the Glue subnet or group: its groups ${ingress.why}.`, fix: `Admit TCP ${port} from the NAT gateway's Elastic IP (a /32) on ${located.securityGroupIds.known ? located.securityGroupIds.value[0] ?? "the store's group" : "the store's group"}, or let the name resolve privately (peering DNS resolution, or transit gateway DNS support).` });
-  hops.push({ kind: 'data-store', direction: 'forward', component: storeSubnet.id, source: storeSubnet.source, verdict: 'REACHABLE', detail: `data store's public address (${storeSubnet.id}, ${storeVpc.known ? storeVpc.value.id : '?'}) on TCP ${port}` });
+  hops.push({ kind: 'data-store', direction: 'forward', component: storeSubnet.id, source: storeSubnet.source, verdict: 'REACHABLE', detail: `data store's public address (${storeSubnet.id}, ${storeVpc?.known ? storeVpc.value.id : '?'}) on TCP ${port}` });
 
   // Replies: the store subnet routes them to an internet gateway; ACLs both ways back.
-  if (storeVpc.known) {
+  if (storeVpc?.known) {
     const igw = internetRoute(topo, storeSubnet, storeVpc.value);
     add({ kind: 'route-table', direction: 'return', component: igw.component, verdict: VERDICT[igw.outcome], detail: `route back to the NAT gateway's public address: ${igw.why}` },
       { code: 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The store's subnet ${storeSubnet.id}: ${igw.why}, so replies to the NAT gateway's public address go nowhere.`, fix: `Route 0.0.0.0/0 from ${storeSubnet.id}'s route table to ${storeVpc.value.id}'s internet gateway (a publicly accessible store needs it).` });
@@ -283,7 +302,28 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
 
   const verdict: Verdict = hops.some((h) => h.verdict === 'UNREACHABLE') ? 'UNREACHABLE' : hops.some((h) => h.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'REACHABLE';
   explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
-  return { sourceSubnet: eni.subnet.id, destinationSubnet: storeSubnet.id, verdict, hops, explanations, nameResolution: resolution };
+  return { sourceSubnet: eni.subnet.id, destinationSubnet: storeSubnet.id, verdict, hops, explanations, ...(resolution ? { nameResolution: resolution } : {}) };
+}
+
+/** Where a path to a host on the internet is judged to (`traceInternetPath`), as `PathTrace.destinationSubnet`. */
+export const INTERNET = 'internet';
+
+/**
+ * The end of the path to a host on the internet: the host (nothing of its side is judged), then
+ * the replies' network ACLs back to the Glue subnet.
+ */
+function internetEnd(eni: EniSide, located: LocatedStore, port: number, hops: Hop[], explanations: Explanation[],
+  aclHop: (subnet: Subnet, judge: (acl: NetworkAcl) => AclJudgement, what: string, direction: Hop['direction']) => void,
+  natSubnet: Subnet | undefined, glueRange: Cidr[] | undefined, sameSubnet: boolean): PathTrace {
+  hops.push({ kind: 'data-store', direction: 'forward', component: located.host ?? INTERNET, verdict: 'REACHABLE', detail: `host ${located.host ?? '?'} on the internet, TCP ${port} (what it admits is not in the inputs)` });
+  if (natSubnet) aclHop(natSubnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks'), "inbound replies into the NAT gateway's subnet (ports 1024-65535)", 'return');
+  if (natSubnet && glueRange && !sameSubnet) {
+    aclHop(natSubnet, (acl) => judgeAcl(acl, true, glueRange, LINUX_EPHEMERAL_PORTS, 'every-address', 'client-picks'), 'outbound replies from the NAT gateway to the Glue subnet (ports 32768-60999)', 'return');
+  }
+  aclHop(eni.subnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, LINUX_EPHEMERAL_PORTS, 'one-unknown-address', 'client-picks'), "inbound replies into the Glue subnet from the host's public address (ports 32768-60999)", 'return');
+  const verdict: Verdict = hops.some((h) => h.verdict === 'UNREACHABLE') ? 'UNREACHABLE' : hops.some((h) => h.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'REACHABLE';
+  explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
+  return { sourceSubnet: eni.subnet.id, destinationSubnet: INTERNET, verdict, hops, explanations };
 }
 
 interface NatHop {

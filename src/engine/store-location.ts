@@ -1,9 +1,9 @@
-import { Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
+import { DataStoreResource, Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
 import { Topology } from './topology';
 
 /** Where a connection's data store lives, and how that was found. */
 export interface LocatedStore {
-  /** `declared`, `rds-instance`, `rds-cluster`, `redshift-cluster`, `msk-cluster`, `docdb-cluster`, `ip-address`, `connection-subnet`. */
+  /** `declared`, `rds-instance`, `rds-cluster`, `redshift-cluster`, `redshift-serverless-workgroup`, `msk-cluster`, `docdb-cluster`, `ip-address`, `internet`, `connection-subnet`, `unknown`. */
   readonly locatedBy: string;
   readonly storeSource?: SourceRef;
   readonly subnetIds: Fact<string[]>;
@@ -26,9 +26,16 @@ export interface LocatedStore {
   readonly assumedLocation?: boolean;
   /** The host is `localhost` or in 127.0.0.0/8: from a Glue worker it names the worker itself. */
   readonly loopback?: boolean;
+  /**
+   * The host is a SaaS connection's, on the internet outside every VPC (`locatedBy: internet`):
+   * why it is taken to be there (an assumption, stated in the verdict). Its path is the public one
+   * from the Glue ENI (see `traceInternetPath`), never a trace into a subnet.
+   */
+  readonly internet?: string;
 }
 
-const MARKER = /\{\{ref:([^}]*?):([^}]*)\}\}/g;
+/** A resource marker (`{{ref:id:attribute}}`) or a deploy-time value's marker (`{{unknown:why}}`). */
+const ANY_MARKER = /\{\{ref:[^}]*?:[^}]*\}\}|\{\{unknown:[^}]*\}\}/g;
 
 /** Default ports by URL scheme or connection type, when the address gives none. */
 const DEFAULT_PORTS: Record<string, number> = {
@@ -42,7 +49,25 @@ const DEFAULT_PORTS: Record<string, number> = {
   'mongodb+srv': 27017,
   'kafka': 9092,
   'documentdb': 27017,
+  // RFC 9110, section 4.2: the default ports of the http and https schemes.
+  'https': 443,
+  'http': 80,
 };
+
+/**
+ * Glue connection types of software-as-a-service sources (AWS Glue API, ConnectionInput
+ * ConnectionType; Snowflake: AWS Glue, "Snowflake connections"): the host is the provider's, on
+ * the internet, outside the account's VPCs. Types whose store may be in a VPC (JDBC, the native
+ * database types, SAPODATA, OPENSEARCH, DYNAMODB, CUSTOM, MARKETPLACE) are not among them.
+ */
+export const SAAS_CONNECTION_TYPES: ReadonlySet<string> = new Set([
+  'SALESFORCE', 'SALESFORCEMARKETINGCLOUD', 'SALESFORCEPARDOT', 'SNOWFLAKE', 'SERVICENOW', 'ZENDESK', 'JIRACLOUD',
+  'HUBSPOT', 'MARKETO', 'NETSUITEERP', 'ZOHOCRM', 'INTERCOM', 'SLACK', 'STRIPE', 'FACEBOOKADS', 'INSTAGRAMADS',
+  'SNAPCHATADS', 'GOOGLEADS', 'GOOGLESHEETS', 'GOOGLEANALYTICS4', 'BIGQUERY', 'AZURESQL', 'AZURECOSMOS',
+]);
+
+/** The port a SaaS connector uses when its address names none and no scheme says: HTTPS (an assumption). */
+const SAAS_DEFAULT_PORT = 443;
 
 /** MSK's broker port for each client authentication (MSK developer guide, "Port information"). */
 export const MSK_PORTS: Record<KafkaAuthentication, number> = { 'plaintext': 9092, 'tls': 9094, 'sasl-scram': 9096, 'iam': 9098 };
@@ -67,8 +92,9 @@ export interface ParsedAddress {
  */
 export function parseStoreAddress(address: string): ParsedAddress {
   const markers: string[] = [];
-  // Only an address that names a modelled resource has markers to mask (and to put back).
-  const masked = address.includes('{{ref:') ? address.replace(MARKER, (m) => `\u0001${markers.push(m) - 1}\u0002`) : address;
+  // Only an address that names a modelled resource, or a value known only at deploy time, has
+  // markers to mask (and to put back): their colons are not a port's.
+  const masked = address.includes('{{') ? address.replace(ANY_MARKER, (m) => `\u0001${markers.push(m) - 1}\u0002`) : address;
   const unmask = (s: string) => (s.includes('\u0001') ? s.replace(/\u0001(\d+)\u0002/g, (_, i) => markers[Number(i)]) : s);
   const schemeMatch = /^(?:jdbc:)?([a-z0-9+]+)(?::thin)?:/i.exec(masked);
   let rest = masked;
@@ -142,6 +168,19 @@ export function describeAddress(text: string, model?: NetworkModel): string {
 
 const LOOPBACK = { first: 0x7f000000, last: 0x7fffffff };
 
+/** Stores of the model by the DNS name their endpoint will have (`DataStoreResource.endpointHost`). */
+const storesByEndpointHost = new WeakMap<NetworkModel, Map<string, DataStoreResource>>();
+
+/** The store whose endpoint a host written as a literal names (case and a final dot aside), if any. */
+function storeByEndpointHost(model: NetworkModel, host: string): DataStoreResource | undefined {
+  let byHost = storesByEndpointHost.get(model);
+  if (!byHost) {
+    storesByEndpointHost.set(model, byHost = new Map());
+    for (const store of model.dataStores.values()) if (store.endpointHost) byHost.set(store.endpointHost, store);
+  }
+  return byHost.size ? byHost.get(host.trim().toLowerCase().replace(/\.$/, '')) : undefined;
+}
+
 /**
  * Finds the data store of a connection: a declaration wins; then the resource the address names;
  * then an IP literal's subnet; else the connection's own subnet (the seed's layout), as an
@@ -208,15 +247,16 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
   if (declared) {
     uses.id = true;
     const first = address?.hosts[0];
-    const urlPort = first?.port !== undefined && /^\d+$/.test(first.port) ? Number(first.port) : undefined;
+    const urlPort = tcpPortOf(first);
     const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
     const port = declared.portUnresolved ? undefined : declared.port ?? fallbackPort;
+    const noPort = declared.portUnresolved ?? (portUnresolved(first) ? badPortReason(connection, first!, model) : `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`);
     return [{
       locatedBy: 'declared',
       storeSource: declared.source,
       subnetIds: known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
-      port: port !== undefined ? known(port) : unknown(declared.portUnresolved ?? `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`),
+      port: port !== undefined ? known(port) : unknown(noPort),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
@@ -224,10 +264,12 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     }];
   }
 
+  if (SAAS_CONNECTION_TYPES.has(connection.connectionType)) return locateSaas(topo, connection, address, uses);
+
   const located: LocatedStore[] = [];
   const assumedHosts: string[] = [];
   let assumedPort: number | undefined;
-  let assumedPortUnresolved = false;
+  let assumedPortUnresolved: string | undefined;
   for (const host of hosts) {
     const one = host ? locateHost(topo, connection, address?.scheme, host, uses) : undefined;
     if (one) {
@@ -236,44 +278,74 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     }
     // Nothing locates this host: it joins the assumption below.
     if (host) assumedHosts.push(describeAddress(host.host, model));
-    const port = host?.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
-    if (port === undefined && portUnresolved(host)) assumedPortUnresolved = true;
+    const port = tcpPortOf(host);
+    if (port === undefined && portUnresolved(host)) assumedPortUnresolved ??= badPortReason(connection, host!, model);
     assumedPort ??= port ?? (portUnresolved(host) ? undefined : defaultPort(connection, address?.scheme, host ? markerRef(host.host)?.attribute : undefined));
   }
   if (assumedHosts.length || !located.length) {
-    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)), uses);
+    const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)), uses, assumedPortUnresolved);
     if (assumed) located.push(assumed);
   }
   return located;
 }
 
-/** A port the address names but that cannot be resolved is unknown, not the scheme's default. */
+/** The highest TCP port; port 0 is reserved and no server listens on it (RFC 6335, section 6). */
+const MAX_PORT = 65535;
+
+/** The port an address gives in digits, when it is a TCP port (1-65535); undefined otherwise. */
+function tcpPortOf(host: { host: string; port?: string } | undefined): number | undefined {
+  if (host?.port === undefined || !/^\d+$/.test(host.port)) return undefined;
+  const port = Number(host.port);
+  return port >= 1 && port <= MAX_PORT ? port : undefined;
+}
+
+/**
+ * A port the address names but that cannot be resolved, or that is not a TCP port (not digits,
+ * 0, above 65535), is unknown: never the scheme's default, never traced (the driver cannot connect).
+ */
 function portUnresolved(host: { host: string; port?: string } | undefined): boolean {
-  return host?.port !== undefined && !/^\d+$/.test(host.port) && !markerRef(host.port);
+  return host?.port !== undefined && tcpPortOf(host) === undefined && !markerRef(host.port);
+}
+
+/** A port written as a literal (no deploy-time value) that is not a TCP port. */
+function literalPortInvalid(host: { host: string; port?: string }): boolean {
+  return host.port !== undefined && !host.port.includes('{{') && tcpPortOf(host) === undefined;
+}
+
+/** Why the port an address names is unknown (`portUnresolved`), naming the address and the port. */
+function badPortReason(connection: GlueConnection, host: { host: string; port?: string }, model: NetworkModel): string {
+  const url = connection.address?.known ? describeAddress(connection.address.value, model) : describeAddress(host.host, model);
+  const port = host.port ?? '';
+  if (port.includes('{{')) return `the port in the address ${url} of connection ${connection.id} is ${describeAddress(port, model)}, so the store's port is unknown`;
+  return `the address ${url} of connection ${connection.id} gives port "${port}", which is not a TCP port (1-${MAX_PORT}): the driver cannot connect to it, so no path is traced on it. `
+    + 'Write the store\'s port (1-65535) in the connection\'s URL (or its PORT property), or leave it out to use the driver\'s default port';
 }
 
 function sameLocation(a: LocatedStore, b: LocatedStore): boolean {
   return a.locatedBy === b.locatedBy && a.storeSource === b.storeSource && a.address === b.address && a.loopback === b.loopback
-    && (a.port.known ? a.port.value : undefined) === (b.port.known ? b.port.value : undefined);
+    && (a.port.known ? a.port.value : undefined) === (b.port.known ? b.port.value : undefined) && a.host === (b.internet === undefined ? a.host : b.host);
 }
 
 /** One host: a modelled resource, an IP literal, or a loopback name; undefined when nothing locates it. */
 function locateHost(topo: Topology, connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string }, uses: Uses): LocatedStore | undefined {
   const model = topo.model;
-  const urlPort = host.port !== undefined && /^\d+$/.test(host.port) ? Number(host.port) : undefined;
+  const urlPort = tcpPortOf(host);
   const ref = markerRef(host.host);
   const fallbackPort = urlPort ?? (portUnresolved(host) ? undefined : defaultPort(connection, scheme, ref?.attribute));
   const hostText = describeAddress(host.host, model);
-  const resource = ref ? model.dataStores.get(ref.modelId) : undefined;
+  const resource = ref ? model.dataStores.get(ref.modelId) : storeByEndpointHost(model, host.host);
+  // (A port that is not one is named in a text that names the connection.)
+  if (portUnresolved(host)) uses.id = true;
   if (resource) {
     const cluster = resource.clusterId ? model.dataStores.get(resource.clusterId) : undefined;
     const subnetIds = resource.subnetIds.known || !cluster ? resource.subnetIds : cluster.subnetIds;
     const portRef = host.port ? markerRef(host.port) : undefined;
     const resourcePort = resource.port ?? cluster?.port;
     const port: Fact<number> = urlPort !== undefined ? known(urlPort)
-      : portRef && resourcePort ? resourcePort
-        : fallbackPort !== undefined ? known(fallbackPort)
-          : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
+      : literalPortInvalid(host) ? unknown(badPortReason(connection, host, model))
+        : portRef && resourcePort ? resourcePort
+          : fallbackPort !== undefined ? known(fallbackPort)
+            : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
     return {
       locatedBy: resource.kind,
       storeSource: resource.source,
@@ -294,7 +366,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
       locatedBy: 'loopback',
       subnetIds: known([]),
       securityGroupIds: known([]),
-      port: fallbackPort !== undefined ? known(fallbackPort) : unknown('no port'),
+      port: fallbackPort !== undefined ? known(fallbackPort) : unknown(portUnresolved(host) ? badPortReason(connection, host, model) : 'no port'),
       publiclyAccessible: false,
       byHostname: ip === undefined,
       assumptions: [],
@@ -325,7 +397,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
     securityGroupIds: foreign.length
       ? unknown(`The store at ${host.host} is in ${storeVpc}, but the groups of connection ${connection.id} (${foreign.join(', ')}) belong to another VPC, so they cannot be the store's: its security groups are unknown.`)
       : known([...connection.securityGroupIds]),
-    port: fallbackPort !== undefined ? known(fallbackPort) : unknown(`no port in the address of ${connection.id}`),
+    port: fallbackPort !== undefined ? known(fallbackPort) : unknown(portUnresolved(host) ? badPortReason(connection, host, model) : `no port in the address of ${connection.id}`),
     publiclyAccessible: false,
     byHostname: false,
     address: ip,
@@ -335,11 +407,72 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
 }
 
 /**
+ * A SaaS connection's store: each host the templates locate (a resource's endpoint, an IP literal,
+ * loopback) as any connection's; any other host is the provider's, on the internet, reached from
+ * the Glue ENI through a NAT gateway (AWS Glue, "Configure a VPC for your ETL job": data stores
+ * not in AWS need public network access from the VPC subnet, through a NAT gateway when the job
+ * also reaches VPC resources). Never assumed to be in the connection's subnet. No host in the
+ * inputs: unknown, naming the properties that give it.
+ */
+function locateSaas(topo: Topology, connection: GlueConnection, address: ParsedAddress | undefined, uses: Uses): LocatedStore[] {
+  const type = connection.connectionType;
+  if (!address?.hosts.length) {
+    uses.id = true;
+    const why = connection.address && !connection.address.known
+      ? `the host of ${type} connection ${connection.id} is not known before deploy (${describeAddress(connection.address.reason, topo.model)})`
+      : `${type} connection ${connection.id} names no host (no INSTANCE_URL, CONNECTION_URL, JDBC_CONNECTION_URL or HOST property)`;
+    return [{
+      locatedBy: 'unknown',
+      subnetIds: unknown(`${why}, so where its store is and which port it uses are not in the inputs. Give the host in the connection's properties, or declare the store (GlueDataStore.declare, or dataStores[] in --facts)`),
+      securityGroupIds: known([]),
+      port: unknown(why),
+      publiclyAccessible: false,
+      byHostname: false,
+      assumptions: [],
+    }];
+  }
+  const located: LocatedStore[] = [];
+  for (const host of address.hosts) {
+    const one = locateHost(topo, connection, address.scheme, host, uses) ?? internetHost(topo, connection, address.scheme, host, uses);
+    if (!located.some((l) => sameLocation(l, one))) located.push(one);
+  }
+  return located;
+}
+
+/** A SaaS host nothing in the inputs locates: on the internet, as an assumption said in the verdict. */
+function internetHost(topo: Topology, connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string }, uses: Uses): LocatedStore {
+  const hostText = describeAddress(host.host, topo.model);
+  const urlPort = tcpPortOf(host);
+  const schemePort = scheme !== undefined ? DEFAULT_PORTS[scheme] : undefined;
+  const bad = portUnresolved(host);
+  if (bad) uses.id = true;
+  const port: Fact<number> = urlPort !== undefined ? known(urlPort)
+    : bad ? unknown(badPortReason(connection, host, topo.model))
+      : known(schemePort ?? SAAS_DEFAULT_PORT);
+  const portNote = urlPort === undefined && !bad && schemePort === undefined
+    ? ` The address names no port and no scheme, so the connector is assumed to use HTTPS (TCP ${SAAS_DEFAULT_PORT}).` : '';
+  const why = `a ${connection.connectionType} connection's host (${hostText}) is the provider's, so it is assumed to be on the internet, reached from the Glue ENI through a NAT gateway as AWS documents for data stores not in AWS; `
+    + 'a PrivateLink endpoint, or a private hosted zone that maps the name, would change the path and is not read: declare the store then (GlueDataStore.declare, or dataStores[] in --facts).'
+    + portNote;
+  return {
+    locatedBy: 'internet',
+    subnetIds: known([]),
+    securityGroupIds: known([]),
+    port,
+    publiclyAccessible: true,
+    byHostname: parseAddress(host.host) === undefined,
+    assumptions: [`${why[0].toUpperCase()}${why.slice(1)}`],
+    host: hostText,
+    internet: `assumed, as a ${connection.connectionType} connection's host (see the store's assumptions)`,
+  };
+}
+
+/**
  * The seed's layout for hosts nothing locates: the store is assumed to sit in its connection's
  * subnet, behind its connection's groups. Marked `assumedLocation`: the planner never lets it
  * make a store REACHABLE.
  */
-function assumedLocation(topo: Topology, connection: GlueConnection, hosts: string[], port: number | undefined, uses: Uses): LocatedStore | undefined {
+function assumedLocation(topo: Topology, connection: GlueConnection, hosts: string[], port: number | undefined, uses: Uses, badPort?: string): LocatedStore | undefined {
   if (connection.connectionType === 'NETWORK' && !connection.address) return undefined;
   // (These texts name the connection.)
   if (!connection.subnetId || port === undefined) uses.id = true;
@@ -350,7 +483,7 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
       locatedBy: 'unknown',
       subnetIds: unknown(`connection ${connection.id} has no subnet and its address ${hostText ? `(${hostText}) ` : ''}names no resource in the templates`),
       securityGroupIds: known([]),
-      port: port !== undefined ? known(port) : unknown('no port'),
+      port: port !== undefined ? known(port) : unknown(badPort ?? 'no port'),
       publiclyAccessible: false,
       byHostname,
       assumptions: [],
@@ -363,7 +496,7 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
     locatedBy: 'connection-subnet',
     subnetIds: known([connection.subnetId]),
     securityGroupIds: known([...connection.securityGroupIds]),
-    port: port !== undefined ? known(port) : unknown(`no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`),
+    port: port !== undefined ? known(port) : unknown(badPort ?? `no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`),
     publiclyAccessible: false,
     byHostname,
     assumptions: [

@@ -1,10 +1,13 @@
+import { parseStoreAddress } from '../engine/store-location';
 import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, unknown } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
+import { tcpPortFact } from './stores';
 import { isObject } from './template';
 
-const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL'];
+// INSTANCE_URL: the https URL of a Salesforce instance (AWS Glue, "Configuring Salesforce connections").
+const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL', 'INSTANCE_URL'];
 
 /** Metadata on an AWS::Glue::Connection declaring where its data store lives. */
 export const DATA_STORE_METADATA = 'cdk-glue-netplan:data-store';
@@ -40,6 +43,7 @@ export function readGlueConnection(r: ResourceReader): void {
   }
   const address = addressOf(r, connectionInput.ConnectionProperties);
   if (address !== undefined) connection.address = address;
+  if (address?.known) reportPortsThatAreNot(r, address.value);
   addSecretAndKafka(connection, connectionInput.ConnectionProperties);
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
@@ -124,6 +128,25 @@ function addressOf(r: ResourceReader, properties: unknown): Fact<string> | undef
   return unknown(`${r.describe()}: ${key} ${describeValue(value)} is not a string`);
 }
 
+/**
+ * A port written in the address that is not a TCP port (not digits, 0, above 65535): the driver
+ * cannot connect, so it is an input problem. The store's port is then unknown (see
+ * `store-location.ts`): never traced, never replaced by the scheme's default.
+ */
+function reportPortsThatAreNot(r: ResourceReader, address: string): void {
+  for (const host of parseStoreAddress(address).hosts) {
+    const port = host.port;
+    // (An IPv6 literal's colons are not a port: the reader does not split it.)
+    if (port === undefined || port.includes('{{') || host.host.startsWith('[')) continue;
+    if (/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535) continue;
+    r.model.issues.push({
+      source: r.source,
+      message: `${r.describe()} (AWS::Glue::Connection): the store address ${address} gives port "${port}", which is not a TCP port (1-65535): the driver cannot connect to it, so the store's reachability is UNKNOWN.`,
+      fix: 'Write the store\'s port (1-65535) in the connection\'s URL (JDBC_CONNECTION_URL, CONNECTION_URL, KAFKA_BOOTSTRAP_SERVERS or PORT), or leave it out to use the driver\'s default port.',
+    });
+  }
+}
+
 /** A connection without a URL may give the store as `HOST` and `PORT` properties (Glue connection properties). */
 function hostAndPortOf(r: ResourceReader, properties: Record<string, unknown>): Fact<string> | undefined {
   const host = properties.HOST;
@@ -182,7 +205,7 @@ function readDeclaredStore(r: ResourceReader): void {
     r.issue(`Metadata.${DATA_STORE_METADATA}`, `${describeValue(declared)} is not an object`);
     return;
   }
-  const port = declared.Port === undefined ? undefined : r.numberFact(`Metadata.${DATA_STORE_METADATA}.Port`, declared.Port);
+  const port = declared.Port === undefined ? undefined : tcpPortFact(r, `Metadata.${DATA_STORE_METADATA}.Port`, declared.Port);
   // Optional keys set one by one, in the order spreading them gave.
   const store: Writable<DeclaredDataStore> = {
     source: r.source,

@@ -13,7 +13,7 @@ import {
 import {
   readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSecurityGroupVpcAssociation, readSubnetNetworkAclAssociation,
 } from './security';
-import { readDbCluster, readDbInstance, readMskCluster, readRedshiftCluster } from './stores';
+import { readDbCluster, readDbInstance, readMskCluster, readRedshiftCluster, readRedshiftServerlessWorkgroup } from './stores';
 import { applyTransforms } from './transforms';
 import {
   readTransitGateway, readTransitGatewayAttachment, readTransitGatewayRoute, readTransitGatewayRouteTable,
@@ -49,6 +49,7 @@ const PHASES: Record<string, Read>[] = [
     'AWS::RDS::DBCluster': (r) => readDbCluster(r, 'rds-cluster'),
     'AWS::DocDB::DBCluster': (r) => readDbCluster(r, 'docdb-cluster'),
     'AWS::Redshift::Cluster': readRedshiftCluster,
+    'AWS::RedshiftServerless::Workgroup': readRedshiftServerlessWorkgroup,
     'AWS::MSK::Cluster': readMskCluster,
   },
   {

@@ -24,8 +24,20 @@ function groupsFact(r: ResourceReader, property: string): Fact<string[]> {
 }
 
 function portFact(r: ResourceReader, defaultPort: number | undefined): Fact<number> | undefined {
-  if (r.has('Port')) return r.numberFact('Port');
+  if (r.has('Port')) return tcpPortFact(r, 'Port');
   return defaultPort === undefined ? undefined : known(defaultPort);
+}
+
+/**
+ * A port property: unknown (reported) when it is not a TCP port, an integer from 1 to 65535, so
+ * that no path is ever traced on a port that cannot exist.
+ */
+export function tcpPortFact(r: ResourceReader, property: string, value: unknown = r.value(property)): Fact<number> {
+  const port = r.numberFact(property, value);
+  if (!port.known || (Number.isInteger(port.value) && port.value >= 1 && port.value <= 65535)) return port;
+  const reason = `${r.describe()}: ${property} ${port.value} is not a TCP port (1-65535), so the store's port is unknown`;
+  r.issue(property, `${port.value} is not a TCP port (1-65535): give the store's port`);
+  return unknown(reason);
 }
 
 function add(r: ResourceReader, store: Omit<DataStoreResource, 'id' | 'source'>): void {
@@ -75,6 +87,39 @@ export function readRedshiftCluster(r: ResourceReader): void {
     port: portFact(r, 5439),
     ...publicAccess(r),
   });
+}
+
+/**
+ * AWS::RedshiftServerless::Workgroup: its endpoint is in `SubnetIds`, behind `SecurityGroupIds`,
+ * on `Port` (5439 unless set). Sources: CloudFormation, AWS::RedshiftServerless::Workgroup
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html);
+ * the default port and the endpoint's name, `<workgroup>.<account>.<region>.redshift-serverless.amazonaws.com`:
+ * Amazon Redshift, Connecting to Amazon Redshift Serverless
+ * (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-connecting.html). Without
+ * `SubnetIds` or `SecurityGroupIds`, where the endpoint is, or what guards it, is not in the
+ * templates: unknown. `PubliclyAccessible` is false unless set, as for a Redshift cluster (an
+ * assumption: the workgroup's docs do not state its default).
+ */
+export function readRedshiftServerlessWorkgroup(r: ResourceReader): void {
+  add(r, {
+    kind: 'redshift-serverless-workgroup',
+    subnetIds: r.has('SubnetIds') ? r.idListFact(r.value('SubnetIds'), 'SubnetIds')
+      : unknown(`${r.describe()} has no SubnetIds: the subnets of its endpoint are not in the templates`),
+    securityGroupIds: r.has('SecurityGroupIds') ? r.idListFact(r.value('SecurityGroupIds'), 'SecurityGroupIds')
+      : unknown(`${r.describe()} has no SecurityGroupIds: the security groups of its endpoint are not in the templates`),
+    port: portFact(r, 5439),
+    ...publicAccess(r),
+    ...workgroupEndpointHost(r),
+  });
+}
+
+/** The workgroup endpoint's DNS name, when its name, account and Region are known. */
+function workgroupEndpointHost(r: ResourceReader): { endpointHost?: string } {
+  const name = r.value('WorkgroupName');
+  const account = r.evaluate({ Ref: 'AWS::AccountId' });
+  const region = r.evaluate({ Ref: 'AWS::Region' });
+  if (typeof name !== 'string' || typeof account !== 'string' || typeof region !== 'string') return {};
+  return { endpointHost: `${name}.${account}.${region}.redshift-serverless.amazonaws.com`.toLowerCase() };
 }
 
 /** AWS::MSK::Cluster. The broker port depends on the client authentication, so it is left to the engine. */

@@ -40,11 +40,11 @@ export interface GlueConnection {
 /** MSK client authentication, each with its own broker port (9092, 9094, 9096, 9098). */
 export type KafkaAuthentication = 'plaintext' | 'tls' | 'sasl-scram' | 'iam';
 
-/** A data store resource modelled from the templates (RDS, Redshift, MSK, DocumentDB). */
+/** A data store resource modelled from the templates (RDS, Redshift, Redshift Serverless, MSK, DocumentDB). */
 export interface DataStoreResource {
   readonly id: string;
   readonly source: SourceRef;
-  readonly kind: 'rds-instance' | 'rds-cluster' | 'redshift-cluster' | 'msk-cluster' | 'docdb-cluster';
+  readonly kind: 'rds-instance' | 'rds-cluster' | 'redshift-cluster' | 'redshift-serverless-workgroup' | 'msk-cluster' | 'docdb-cluster';
   readonly subnetIds: Fact<string[]>;
   readonly securityGroupIds: Fact<string[]>;
   /** The port the store listens on, when the template says. */
@@ -60,6 +60,12 @@ export interface DataStoreResource {
    * cluster's model key on each member; unused otherwise.
    */
   readonly clusterId?: string;
+  /**
+   * The DNS name the store's endpoint will have, when AWS documents how it is formed and the
+   * templates give every part (a Redshift Serverless workgroup: `<workgroup>.<account>.<region>.
+   * redshift-serverless.amazonaws.com`), lower case: a connection may write it as a literal.
+   */
+  readonly endpointHost?: string;
 }
 
 /** A data store the user declared for a connection (construct or facts file). */
