@@ -274,6 +274,12 @@ function egressToStore(topo: Topology, eni: EniSide, store: StoreSide, storeRang
   };
 }
 
+/** Whether no unknown explanation comes before a blocking one (the order tracePath sorts them to). */
+export function partitioned(explanations: readonly Explanation[]): boolean {
+  for (let i = 1; i < explanations.length; i++) if (explanations[i - 1].unknown && !explanations[i].unknown) return false;
+  return true;
+}
+
 /**
  * Traces TCP from every address of the ENI subnet to every address of the store subnet and the
  * replies back, hop by hop. Every hop is judged even after a blocking one, so an UNREACHABLE
@@ -356,7 +362,9 @@ export function tracePath(topo: Topology, eni: EniSide, store: StoreSide): PathT
   }
   // Blocking explanations first, unknowns after; an UNREACHABLE path does not also list the
   // unknowns that cannot change its verdict... but they are still worth fixing, so keep them.
-  if (explanations.length > 1) explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
+  // (The sort is stable: a list with no unknown before a blocking one is sorted already, and
+  // most are. Sorting copies the list.)
+  if (explanations.length > 1 && !partitioned(explanations)) explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
   return assumption
     ? { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations, assumptions: [assumption] }
     : { sourceSubnet: eni.subnet.id, destinationSubnet: store.subnet.id, verdict, hops, explanations };

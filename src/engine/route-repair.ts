@@ -271,7 +271,8 @@ export class RouteRepair {
 
   /** The pair's peering (planned, or a new plan), `quota` when a new one would exceed it, undefined when the existing one is not active. */
   private peeringFor(a: Vpc, b: Vpc): PlannedPeering | { quota: Vpc } | undefined {
-    const key = [a.id, b.id].sort().join('|');
+    // (`[a.id, b.id].sort().join('|')`: the default sort compares the ids as `<` does.)
+    const key = a.id < b.id ? `${a.id}|${b.id}` : `${b.id}|${a.id}`;
     const planned = this.peerings.get(key);
     if (planned) return planned;
     const existing = this.topo.peeringBetween(a.id, b.id);

@@ -53,6 +53,17 @@ const MAY_OVERRIDE_LOCAL = new Set(['nat-gateway', 'network-interface', 'gateway
  * its subnets' CIDRs) keeps the local route known when the VPC's own blocks are not.
  */
 export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destination: AddressRange, knownLocal: readonly Cidr[] = []): RouteChoice[] {
+  return chooseRoutes(table, tableRoutes(table, vpc, knownLocal), destination);
+}
+
+/** What `lookupRoutes` reads of a table whatever the destination: its routes as candidates, possible routes, their boundaries. */
+interface TableRoutes {
+  readonly candidates: readonly CandidateRoute[];
+  readonly possible: readonly PossibleRoute[];
+  readonly boundaries: readonly Cidr[];
+}
+
+function tableRoutes(table: RouteTable, vpc: Vpc | undefined, knownLocal: readonly Cidr[]): TableRoutes {
   const candidates: CandidateRoute[] = [];
   const possible: PossibleRoute[] = [];
   const local: RouteTarget = { kind: 'local', description: 'local' };
@@ -74,6 +85,28 @@ export function lookupRoutes(table: RouteTable, vpc: Vpc | undefined, destinatio
   }
   const boundaries = candidates.map((c) => c.destination);
   for (const p of possible) if (p.destination) boundaries.push(p.destination);
+  return { candidates, possible, boundaries };
+}
+
+/**
+ * `tableRoutes` of a subnet's table as traces read it (the table, its VPC, the VPC's subnet
+ * CIDRs), by topology, table then VPC: every trace from a subnet looked its table's routes up
+ * again (objects per route per trace). A topology's model is not changed while it is planned.
+ */
+const tableRoutesMemo = new WeakMap<Topology, Map<RouteTable, Map<Vpc, TableRoutes>>>();
+
+function tableRoutesOnce(topo: Topology, table: RouteTable, vpc: Vpc): TableRoutes {
+  let byTable = tableRoutesMemo.get(topo);
+  if (!byTable) tableRoutesMemo.set(topo, byTable = new Map());
+  let byVpc = byTable.get(table);
+  if (!byVpc) byTable.set(table, byVpc = new Map());
+  let routes = byVpc.get(vpc);
+  if (!routes) byVpc.set(vpc, routes = tableRoutes(table, vpc, topo.subnetCidrsOf(vpc.id)));
+  return routes;
+}
+
+function chooseRoutes(table: RouteTable, routes: TableRoutes, destination: AddressRange): RouteChoice[] {
+  const { candidates, possible, boundaries } = routes;
   const choices: RouteChoice[] = [];
   for (const atom of atoms(destination, boundaries)) {
     let best: CandidateRoute | undefined;
@@ -166,7 +199,7 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
   }
   const rt = table.value;
   const rtName = rt.implicitMain ? `${rt.id} (main route table of ${from.vpc.id}: only local routes)` : rt.id;
-  for (const choice of splitByOpenings(rt, lookupRoutes(rt, from.vpc, to.range, topo.subnetCidrsOf(from.vpc.id)))) {
+  for (const choice of splitByOpenings(rt, chooseRoutes(rt, tableRoutesOnce(topo, rt, from.vpc), to.range))) {
     const rangeText = formatRange(choice.range);
     const where = `${side}: ${rtName} for ${rangeText}`;
     // (Asked only of a table with openings: most have none.)

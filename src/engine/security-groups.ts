@@ -196,10 +196,30 @@ interface GroupList {
  */
 const groupLists = new WeakMap<Topology, WeakMap<readonly string[], GroupList>>();
 
+/**
+ * The same `GroupList`s by the ids, in order, one id a level (the list ends where `list` is set):
+ * stores located apart get lists of their own with the same ids, which are read the same.
+ */
+interface GroupListNode {
+  list?: GroupList;
+  next?: Map<string, GroupListNode>;
+}
+const groupListTrees = new WeakMap<Topology, GroupListNode>();
+
 function groupListOf(topo: Topology, groups: readonly string[]): GroupList {
   let byList = groupLists.get(topo);
   if (!byList) groupLists.set(topo, byList = new WeakMap());
   let list = byList.get(groups);
+  if (list) return list;
+  let node: GroupListNode | undefined = groupListTrees.get(topo);
+  if (!node) groupListTrees.set(topo, node = {});
+  for (const id of groups) {
+    const next: Map<string, GroupListNode> = node.next ??= new Map();
+    let child: GroupListNode | undefined = next.get(id);
+    if (!child) next.set(id, child = {});
+    node = child;
+  }
+  list = node.list;
   if (!list) {
     const present: SecurityGroup[] = [];
     const missing: string[] = [];
@@ -215,8 +235,9 @@ function groupListOf(topo: Topology, groups: readonly string[]): GroupList {
       missing,
       openings: { egress: present.flatMap((g) => openingsFor(g.openEnded, 'egress')), ingress: present.flatMap((g) => openingsFor(g.openEnded, 'ingress')) },
     };
-    byList.set(groups, list);
+    node.list = list;
   }
+  byList.set(groups, list);
   return list;
 }
 

@@ -38,10 +38,11 @@ interface SelectionMemo {
    */
   readonly suitability: Map<GlueConnection, DemandVerdicts>;
   /**
-   * Verdicts by `sharedVerdictKey`: connections alike (one subnet, zone and groups; the jobs of
-   * an app list many) get one verdict for one demand and zone health, shared read-only.
+   * Verdicts by what a verdict reads (`sharedVerdictNode`): connections alike (one subnet, zone
+   * and groups; the jobs of an app list many) get one verdict for one demand and zone health,
+   * shared read-only.
    */
-  readonly sharedVerdicts: Map<string, Suitability>;
+  readonly sharedVerdicts: VerdictNode;
   /**
    * A judged connection as a candidate, by its verdict, then by the connection's summary (a
    * verdict may be shared by connections alike): the first beside the verdict's reasons, more in
@@ -81,7 +82,7 @@ const memos = new WeakMap<Topology, SelectionMemo>();
 
 function memoOf(topo: Topology): SelectionMemo {
   let memo = memos.get(topo);
-  if (!memo) memos.set(topo, memo = { summaries: new Map(), s3Paths: new Map(), suitability: new Map(), sharedVerdicts: new Map(), judgedCandidates: new Map(), passedOver: new Map() });
+  if (!memo) memos.set(topo, memo = { summaries: new Map(), s3Paths: new Map(), suitability: new Map(), sharedVerdicts: {}, judgedCandidates: new Map(), passedOver: new Map() });
   return memo;
 }
 
@@ -143,22 +144,46 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
 }
 
 /**
- * `judge`, shared by the connections with the same `sharedVerdictKey`. A verdict reads of its
+ * `judge`, shared by the connections with the same key (`sharedVerdictNode`). A verdict reads of its
  * connection only the subnet, the zone (name, or symbol and why it is unknown) and the groups,
  * in order; of the demand its range and texts; of `azDown`, when that is decided, whether the
  * subnet's zone is in it (`down`).
  */
 function judgeShared(topo: Topology, connection: GlueConnection, demand: EniDemand, demandText: string, azDown: ReadonlySet<string>, down: 0 | 1): Suitability {
-  const { sharedVerdicts } = memoOf(topo);
-  const key = sharedVerdictKey(connection, demand, demandText, down);
-  let verdict = sharedVerdicts.get(key);
-  if (!verdict) sharedVerdicts.set(key, verdict = judge(topo, connection, demand, azDown));
-  return verdict;
+  const node = sharedVerdictNode(memoOf(topo).sharedVerdicts, connection, demand, demandText, down);
+  return node.verdict ??= judge(topo, connection, demand, azDown);
 }
 
-function sharedVerdictKey(connection: GlueConnection, demand: EniDemand, demandText: string, down: 0 | 1): string {
-  // (`min` and `max` as texts: JSON writes Infinity as null.)
-  return JSON.stringify([connection.subnetId ?? null, connection.availabilityZone ?? null, connection.symbolicZone ?? null, connection.securityGroupIds, `${demand.min}|${demand.max}`, demandText, down]);
+/** A node of the tree of shared verdicts: the verdict of the key that ends here, and the next parts. */
+interface VerdictNode {
+  verdict?: Suitability;
+  next?: Map<unknown, VerdictNode>;
+}
+
+function verdictStep(node: VerdictNode, part: unknown): VerdictNode {
+  const next = node.next ??= new Map();
+  let child = next.get(part);
+  if (!child) next.set(part, child = {});
+  return child;
+}
+
+/**
+ * The node of a verdict's key: the subnet, the zone (absent, a name, or why it is unknown), the
+ * symbolic zone (absent, or its symbol, list and index), the number of groups then each in order,
+ * the demand's range and texts, `down`. A tree of the parts, each at its own depth, rather than
+ * one text per key: building (`JSON.stringify`) and hashing a text per connection cost more than
+ * these lookups.
+ */
+function sharedVerdictNode(root: VerdictNode, connection: GlueConnection, demand: EniDemand, demandText: string, down: 0 | 1): VerdictNode {
+  const az = connection.availabilityZone;
+  const symbolic = connection.symbolicZone;
+  let node = verdictStep(root, connection.subnetId);
+  node = az === undefined ? verdictStep(node, 0) : az.known ? verdictStep(verdictStep(node, 1), az.value) : verdictStep(verdictStep(node, 2), az.reason);
+  node = symbolic === undefined ? verdictStep(node, 0) : verdictStep(verdictStep(verdictStep(verdictStep(node, 1), symbolic.symbol), symbolic.list), symbolic.index);
+  const groups = connection.securityGroupIds;
+  node = verdictStep(node, groups.length);
+  for (const id of groups) node = verdictStep(node, id);
+  return verdictStep(verdictStep(verdictStep(verdictStep(node, demand.min), demand.max), demandText), down);
 }
 
 function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, azDown: ReadonlySet<string>): Suitability {

@@ -74,3 +74,39 @@ describe('a verdict shared by the connections alike', () => {
     }
   });
 });
+
+describe('the key of a shared verdict: every part it reads', () => {
+  /** Subnet s1's zone is the first of `Fn::GetAZs` (its name unknown), as an environment-agnostic stack's. */
+  function symbolicSubnet() {
+    const b = model().vpc('v', '10.0.0.0/16').subnet('s1', 'v', '10.0.1.0/24', 'x').subnet('s2', 'v', '10.0.2.0/24', 'us-east-1b').sg('sg', 'v');
+    const subnet = b.model.subnets.get('s1')!;
+    b.model.subnets.set('s1', { ...subnet, availabilityZone: { known: false, reason: 'Fn::GetAZs: known only at deploy time' }, symbolicZone: { symbol: 'current-region-az1', list: 'current-region', index: 0 } });
+    return b;
+  }
+
+  test('zones from other Fn::GetAZs indexes in one subnet: the same index matches, another is a mismatch', () => {
+    const b = symbolicSubnet().connection('c1', 's1', ['sg']).connection('c2', 's1', ['sg']).connection('c3', 's2', ['sg'])
+      .job('j1', ['c1', 'c3']).job('j2', ['c2', 'c3']);
+    const zone = (index: number) => ({ availabilityZone: { known: false as const, reason: 'Fn::GetAZs' }, symbolicZone: { symbol: `current-region-az${index + 1}`, list: 'current-region', index } });
+    b.model.connections.set('c1', { ...b.model.connections.get('c1')!, ...zone(0) });
+    b.model.connections.set('c2', { ...b.model.connections.get('c2')!, ...zone(1) });
+    const plan = buildPlan(b.model, { failover: false });
+    expect(plan.jobs.map((j) => j.selectedConnection?.id)).toEqual(['c1', 'c3']);
+    expect(codes(candidate(plan, 'j2'))).toContain('AZ_MISMATCH');
+  });
+
+  test('a zone given by name and the same text unknown: each its own verdict', () => {
+    const b = vpc().connection('c1', 'small', ['sgA'], { az: 'us-east-1b' }).connection('c2', 'small', ['sgA']).job('j1', ['c1']).job('j2', ['c2']);
+    b.model.connections.set('c2', { ...b.model.connections.get('c2')!, availabilityZone: { known: false, reason: 'us-east-1b' } });
+    const plan = buildPlan(b.model, { failover: false });
+    expect(codes(candidate(plan, 'j1'))).toContain('AZ_MISMATCH');
+    expect(codes(candidate(plan, 'j2'))).not.toContain('AZ_MISMATCH');
+  });
+
+  test('one group more, after the same groups: its own verdict', () => {
+    const m = vpc().connection('c1', 'small', ['sgA']).connection('c2', 'small', ['sgA', 'sgW']).job('j1', ['c1']).job('j2', ['c2']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(codes(candidate(plan, 'j1'))).not.toContain('SG_OTHER_VPC');
+    expect(codes(candidate(plan, 'j2'))).toContain('SG_OTHER_VPC');
+  });
+});
