@@ -10,9 +10,10 @@ import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-t
 import { writeChunked } from './private/chunked-file';
 import { GuardCheck } from './private/guard-check';
 import { lookupContextFactsOf } from './private/lookup-context';
+import { checkedQuotas } from './private/quotas';
 import { readTree, TreeSnapshot } from './private/tree-reader';
 import { templatePathOf } from './private/validation-report';
-import { checkedQuotas, NetworkQuotas } from './quotas';
+import { NetworkQuotas } from './quotas';
 
 /**
  * What the guard does with what it finds.
@@ -547,7 +548,7 @@ function constructFor(snapshot: TreeSnapshot, scope: IConstruct, finding: Findin
   const stack: Stack | undefined = snapshot.stacks.get(finding.source.stack);
   // A finding about an element of the facts (a looked-up VPC, a --facts subnet) goes on a stack:
   // what is added on the App is not in any stack's report.
-  return stack ?? scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
+  return stack ?? snapshot.stacks.values().next().value ?? scope;
 }
 
 /** The element a source names, or the element an implicit id belongs to (`Vpc#main` is the VPC's). */

@@ -1,5 +1,3 @@
-import { QuotaOptions, Quotas } from '../engine/quotas';
-
 /**
  * The account's Amazon VPC quotas, where they are raised above AWS's defaults. The templates do
  * not show quotas, so the checks (`GNP-QUOTA-*`) and auto-peer (which refuses a peering or a
@@ -32,20 +30,4 @@ export interface NetworkQuotas {
    * @default 5
    */
   readonly securityGroupsPerNetworkInterface?: number;
-}
-
-/** The quotas as the engine takes them, checked: an Error names the owner, the quota and the range. */
-export function checkedQuotas(owner: string, quotas: NetworkQuotas | undefined): QuotaOptions | undefined {
-  if (quotas === undefined) return undefined;
-  const options: QuotaOptions = {
-    ...(quotas.peeringsPerVpc !== undefined ? { peeringsPerVpc: quotas.peeringsPerVpc } : {}),
-    ...(quotas.routesPerRouteTable !== undefined ? { routesPerRouteTable: quotas.routesPerRouteTable } : {}),
-    ...(quotas.securityGroupsPerNetworkInterface !== undefined ? { securityGroupsPerNetworkInterface: quotas.securityGroupsPerNetworkInterface } : {}),
-  };
-  try {
-    Quotas.of(options);
-  } catch (e) {
-    throw new Error(`${owner}: ${(e as Error).message}.`);
-  }
-  return options;
 }

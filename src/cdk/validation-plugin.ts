@@ -2,12 +2,13 @@ import { resolve } from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { ALL_RULES, Severity } from '../engine';
 import { FactsDocument, loadFacts } from '../ingest';
+import { NetworkQuotas } from './quotas';
+import { QuotaOptions } from '../engine/quotas';
 import { combineFacts } from '../ingest/aws';
 import { PACKAGE_NAME, packageInfo } from '../report/package-info';
 import { lookupContextFactsOf } from './private/lookup-context';
+import { checkedQuotas } from './private/quotas';
 import { checkTemplates } from './private/validation-report';
-import { checkedQuotas, NetworkQuotas } from './quotas';
-import { QuotaOptions } from '../engine/quotas';
 
 /**
  * Properties of a {@link GlueNetworkValidationPlugin}.

@@ -2,6 +2,7 @@ import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../mode
 import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements, undecidedDnsFix, undecidedDnsSettings } from './glue-requirements';
+import { KeyTree, keyStep } from './key-tree';
 import { nameOf } from './names';
 import { EniSide, StoreSide, tracePath } from './path';
 import {
@@ -50,23 +51,12 @@ interface PlanMemo {
 }
 
 /** A node of a key tree: the number of the key that ends here, and the next parts. */
-interface KeyNode {
-  n?: number;
-  next?: Map<unknown, KeyNode>;
-}
-
-/** The node after `node` for the next part of a key. */
-function keyStep(node: KeyNode, part: unknown): KeyNode {
-  const next = node.next ??= new Map();
-  let child = next.get(part);
-  if (!child) next.set(part, child = {});
-  return child;
-}
+type KeyNode = KeyTree<number>;
 
 /** The number of a list of ids, after `node` (a list ending here is another key than a longer one). */
 function keyNumber(memo: PlanMemo, node: KeyNode, ids: readonly string[]): number {
   for (const id of ids) node = keyStep(node, id);
-  return node.n ??= memo.keyCount++;
+  return node.value ??= memo.keyCount++;
 }
 const memos = new WeakMap<Topology, PlanMemo>();
 
@@ -626,7 +616,7 @@ function planInternet(topo: Topology, connection: GlueConnection, eni: EniSide, 
   const trace = traceInternetPath(topo, eni, located, why);
   const eniVpc = eni.subnet.vpcId.known ? eni.subnet.vpcId.value : undefined;
   const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && (!e.vpcId.known || e.vpcId.value === eniVpc)
-    && (!e.service.known || !(AWS_SERVICE_KEYS.has(e.service.value) || /^com\.amazonaws\.(?!vpce\.)[a-z0-9-]+\.[a-z0-9.-]+$/.test(e.service.value))));
+    && (!e.service.known || !(AWS_SERVICE_KEYS.has(e.service.value) || /^com\.amazonaws\.(?!vpce\.)(?:[a-z0-9-]+|<region>)\.[a-z0-9.-]+$/.test(e.service.value))));
   const byName = located.host !== undefined && /(^|\.)privatelink\./i.test(located.host);
   if ((!endpoints.length && !byName) || trace.verdict === 'UNKNOWN') return { verdict: trace.verdict, paths: [trace], explanations: [] };
   const names = endpoints.slice(0, 3).map((e) => `${e.id}${e.service.known ? ` (${e.service.value})` : ''}`).join(', ');

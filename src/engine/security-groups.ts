@@ -1,4 +1,5 @@
 import { OpenEnded, PortRange, SecurityGroup, SecurityGroupRule, SourceRef, Vpc } from '../model';
+import { KeyTree, keyStep } from './key-tree';
 import { nameOf } from './names';
 import { causesText, openingsFor } from './open-ended';
 import { Explanation, Hop } from './plan';
@@ -200,10 +201,7 @@ const groupLists = new WeakMap<Topology, WeakMap<readonly string[], GroupList>>(
  * The same `GroupList`s by the ids, in order, one id a level (the list ends where `list` is set):
  * stores located apart get lists of their own with the same ids, which are read the same.
  */
-interface GroupListNode {
-  list?: GroupList;
-  next?: Map<string, GroupListNode>;
-}
+type GroupListNode = KeyTree<GroupList>;
 const groupListTrees = new WeakMap<Topology, GroupListNode>();
 
 function groupListOf(topo: Topology, groups: readonly string[]): GroupList {
@@ -213,13 +211,8 @@ function groupListOf(topo: Topology, groups: readonly string[]): GroupList {
   if (list) return list;
   let node: GroupListNode | undefined = groupListTrees.get(topo);
   if (!node) groupListTrees.set(topo, node = {});
-  for (const id of groups) {
-    const next: Map<string, GroupListNode> = node.next ??= new Map();
-    let child: GroupListNode | undefined = next.get(id);
-    if (!child) next.set(id, child = {});
-    node = child;
-  }
-  list = node.list;
+  for (const id of groups) node = keyStep(node, id);
+  list = node.value;
   if (!list) {
     const present: SecurityGroup[] = [];
     const missing: string[] = [];
@@ -235,7 +228,7 @@ function groupListOf(topo: Topology, groups: readonly string[]): GroupList {
       missing,
       openings: { egress: present.flatMap((g) => openingsFor(g.openEnded, 'egress')), ingress: present.flatMap((g) => openingsFor(g.openEnded, 'ingress')) },
     };
-    node.list = list;
+    node.value = list;
   }
   byList.set(groups, list);
   return list;

@@ -1,6 +1,7 @@
 import { GlueConnection, GlueJob, Subnet, Vpc } from '../model';
 import { demandCount, eniDemand, EniDemand, totalAddresses, usableAddresses } from './capacity';
 import { connectionName } from './connection-name';
+import { KeyTree, keyStep } from './key-tree';
 import { causesText } from './open-ended';
 import { Candidate, ConnectionSummary, Reason } from './plan';
 import { lookupRoutes } from './routing';
@@ -151,21 +152,12 @@ export function judgeConnection(topo: Topology, connection: GlueConnection, job:
  */
 function judgeShared(topo: Topology, connection: GlueConnection, demand: EniDemand, demandText: string, azDown: ReadonlySet<string>, down: 0 | 1): Suitability {
   const node = sharedVerdictNode(memoOf(topo).sharedVerdicts, connection, demand, demandText, down);
-  return node.verdict ??= judge(topo, connection, demand, azDown);
+  return node.value ??= judge(topo, connection, demand, azDown);
 }
 
 /** A node of the tree of shared verdicts: the verdict of the key that ends here, and the next parts. */
-interface VerdictNode {
-  verdict?: Suitability;
-  next?: Map<unknown, VerdictNode>;
-}
-
-function verdictStep(node: VerdictNode, part: unknown): VerdictNode {
-  const next = node.next ??= new Map();
-  let child = next.get(part);
-  if (!child) next.set(part, child = {});
-  return child;
-}
+type VerdictNode = KeyTree<Suitability>;
+const verdictStep: (node: VerdictNode, part: unknown) => VerdictNode = keyStep;
 
 /**
  * The node of a verdict's key: the subnet, the zone (absent, a name, or why it is unknown), the

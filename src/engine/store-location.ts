@@ -256,9 +256,10 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     const first = address?.hosts[0];
     const urlPort = tcpPortOf(first);
     const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
-    // Glue connects to the port its address names; a declared port that differs is where the store listens.
-    const listensElsewhere = urlPort !== undefined && declared.port !== undefined && !declared.portUnresolved && declared.port !== urlPort;
-    const port = declared.portUnresolved ? undefined : listensElsewhere ? urlPort : declared.port ?? fallbackPort;
+    // Glue connects to the port its address names, else its driver's default; a declared port
+    // that differs is where the store listens (nothing answers where Glue connects).
+    const listensElsewhere = fallbackPort !== undefined && declared.port !== undefined && !declared.portUnresolved && declared.port !== fallbackPort;
+    const port = declared.portUnresolved ? undefined : listensElsewhere ? fallbackPort : declared.port ?? fallbackPort;
     const noPort = declared.portUnresolved ?? (portUnresolved(first) ? badPortReason(connection, first!, model) : `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`);
     return [{
       locatedBy: 'declared',

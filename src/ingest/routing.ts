@@ -194,6 +194,9 @@ function natConnectivity(r: ResourceReader): NatGateway['connectivity'] {
   return 'unknown';
 }
 
+/** `com.amazonaws.<marker>.<service>`: an AWS service (not a `vpce.` endpoint service) in a Region known at deploy time. */
+const AWS_SERVICE_IN_SOME_REGION = /^com\.amazonaws\.(?!vpce\.)(?:[a-z0-9-]*\{\{[^}]*\}\}[a-z0-9-]*)\.[a-z0-9.-]+$/;
+
 /**
  * AWS::EC2::VPCEndpoint. `com.amazonaws.<region>.s3` is S3, `....dynamodb` DynamoDB; the region part
  * may be a marker, the suffix is what matters. Type defaults to Gateway (CloudFormation reference).
@@ -205,6 +208,9 @@ export function readVpcEndpoint(r: ResourceReader): void {
   else if (serviceName.endsWith('.s3')) service = known('s3');
   else if (serviceName.endsWith('.dynamodb')) service = known('dynamodb');
   else if (/\.secretsmanager$/.test(serviceName) && /^com\.amazonaws\./.test(serviceName)) service = known('secretsmanager');
+  // An AWS service whose Region is known only at deploy time (an environment-agnostic stack's
+  // `com.amazonaws.${AWS::Region}.logs`): which service it is, is known.
+  else if (AWS_SERVICE_IN_SOME_REGION.test(serviceName)) service = known(serviceName.replace(/\{\{[^}]*\}\}/g, '<region>'));
   else if (serviceName.includes('{{')) service = unknown(`${r.describe()}: its ServiceName is known only at deploy time`);
   else service = known(serviceName);
   const type = r.value('VpcEndpointType');

@@ -23,9 +23,24 @@ function groupsFact(r: ResourceReader, property: string): Fact<string[]> {
   return r.idListFact(r.value(property), property);
 }
 
-function portFact(r: ResourceReader, defaultPort: number | undefined): Fact<number> | undefined {
+function portFact(r: ResourceReader, defaultPort: number): Fact<number> {
   if (r.has('Port')) return tcpPortFact(r, 'Port');
-  return defaultPort === undefined ? undefined : known(defaultPort);
+  return known(defaultPort);
+}
+
+/**
+ * The port an RDS store listens on: its `Port`, else its engine's default. An engine that is not
+ * resolved, or whose default the reader does not know, leaves the port unknown (never absent: a
+ * URL's port is checked against it, and an absent port would let any port pass).
+ */
+function enginePortFact(r: ResourceReader): Fact<number> {
+  if (r.has('Port')) return tcpPortFact(r, 'Port');
+  const engine = r.value('Engine');
+  const port = defaultPortForEngine(engine);
+  if (port !== undefined) return known(port);
+  return unknown(typeof engine === 'string'
+    ? `${r.describe()} gives no Port, and the default port of its engine ${engine} is not known to the reader: give Port`
+    : `${r.describe()} gives no Port, and its Engine is ${describeValue(engine)}, so the port it listens on is unknown`);
 }
 
 /**
@@ -68,7 +83,7 @@ export function readDbCluster(r: ResourceReader, kind: 'rds-cluster' | 'docdb-cl
     kind,
     subnetIds: subnetGroupSubnets(r, 'DBSubnetGroupName', groupType),
     securityGroupIds: groupsFact(r, 'VpcSecurityGroupIds'),
-    port: portFact(r, kind === 'docdb-cluster' ? 27017 : defaultPortForEngine(r.value('Engine'))),
+    port: kind === 'docdb-cluster' ? portFact(r, 27017) : enginePortFact(r),
     ...publicAccess(r),
   });
 }
@@ -86,7 +101,8 @@ export function readDbInstance(r: ResourceReader): void {
     kind: 'rds-instance',
     subnetIds: cluster && !r.has('DBSubnetGroupName') ? cluster.subnetIds : subnetGroupSubnets(r, 'DBSubnetGroupName', 'AWS::RDS::DBSubnetGroup'),
     securityGroupIds: cluster && !r.has('VPCSecurityGroups') ? cluster.securityGroupIds : groupsFact(r, 'VPCSecurityGroups'),
-    port: cluster?.port ?? portFact(r, defaultPortForEngine(r.value('Engine'))),
+    // A member of a cluster the inputs do not define listens on that cluster's port (Port does not apply to Aurora instances).
+    port: cluster ? cluster.port : clusterId !== undefined ? unknown(`${r.describe()} is a member of DB cluster ${clusterId}, which the inputs do not define: it listens on that cluster's port`) : enginePortFact(r),
     ...publicAccess(r),
     ...(clusterId ? { clusterId } : {}),
     // An Aurora member has no MultiAZ of its own: it stays in its zone (the cluster fails over to another member).

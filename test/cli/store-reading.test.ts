@@ -26,6 +26,42 @@ const r = (Type: string, Properties: Record<string, unknown>): Resource => ({ Ty
 const store = (job: any, name: string) => job.dataStores.find((d: any) => d.connection.name === name);
 const glueSg = () => [getAtt('GlueSg', 'GroupId')];
 
+describe('the port an RDS store listens on, when its template does not say it', () => {
+  const withEngine = (engine: unknown, parameters?: Record<string, unknown>) => {
+    const resources = {
+      ...twoSubnetGlueVpc(),
+      DbSubnets: r('AWS::RDS::DBSubnetGroup', { DBSubnetGroupDescription: 'db', SubnetIds: [ref('SubnetB')] }),
+      Rds: r('AWS::RDS::DBInstance', { Engine: engine, DBInstanceClass: 'db.t3.micro', DBSubnetGroupName: ref('DbSubnets'), VPCSecurityGroups: glueSg() }),
+      Db: glueConnection('orders', ref('SubnetA'), glueSg(), {
+        JDBC_CONNECTION_URL: { 'Fn::Join': ['', ['jdbc:postgresql://', getAtt('Rds', 'Endpoint.Address'), ':5432/app']] },
+      }),
+      Job: glueJob([ref('Db')], { Name: 'load' }),
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-stores-'));
+    const file = join(dir, 'app.json');
+    writeFileSync(file, JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', ...(parameters ? { Parameters: parameters } : {}), Resources: resources }));
+    let stdout = '';
+    runCli([file, '--format', 'json'], { stdout: (t) => { stdout += t; }, stderr: () => undefined, cwd: process.cwd() });
+    return store(JSON.parse(stdout).jobs[0], 'orders');
+  };
+
+  test('its engine is a parameter without a value and it gives no Port: UNKNOWN (UNKNOWN_STORE_PORT), never REACHABLE on the URL\'s port', () => {
+    const s = withEngine(ref('EngineParam'), { EngineParam: { Type: 'String' } });
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e: any) => e.code)).toContain('UNKNOWN_STORE_PORT');
+  });
+
+  test('an engine whose default port the reader does not know (db2-se): UNKNOWN, naming the engine', () => {
+    const s = withEngine('db2-se');
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e: any) => e.message).join(' ')).toMatch(/default port of its engine db2-se is not known/);
+  });
+
+  test('postgres with no Port: its default 5432, REACHABLE on the URL\'s 5432', () => {
+    expect(withEngine('postgres').verdict).toBe('REACHABLE');
+  });
+});
+
 describe('a port that is not a TCP port (outside 1-65535) in a store address', () => {
   test.each([
     ['above 65535, a host nothing locates', 'jdbc:postgresql://db.example.com:99999/app', '99999'],
@@ -205,6 +241,22 @@ describe('a SaaS connection type with a subnet: its host is on the internet, rea
     const { job } = planOf({
       ...withNat(),
       Sm: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.secretsmanager', SubnetIds: [ref('SubnetA')], PrivateDnsEnabled: true }),
+      Crm: salesforce({ INSTANCE_URL: 'https://acme.my.salesforce.com' }),
+      Job: glueJob([ref('Crm')], { Name: 'load' }),
+    });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'REACHABLE' });
+  });
+
+  test("an interface endpoint to an AWS service in the stack's Region (com.amazonaws.${AWS::Region}.logs, as an environment-agnostic CDK stack writes it) does not make it UNKNOWN", () => {
+    const { job } = planOf({
+      ...withNat(),
+      Logs: r('AWS::EC2::VPCEndpoint', {
+        VpcId: ref('Vpc'),
+        VpcEndpointType: 'Interface',
+        SubnetIds: [ref('SubnetA')],
+        PrivateDnsEnabled: true,
+        ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', ref('AWS::Region'), '.logs']] },
+      }),
       Crm: salesforce({ INSTANCE_URL: 'https://acme.my.salesforce.com' }),
       Job: glueJob([ref('Crm')], { Name: 'load' }),
     });

@@ -279,7 +279,7 @@ describe('the port Glue connects to is the port the store listens on (STORE_PORT
     expect(s.port).toBeUndefined();
   });
 
-  test('a declared store listening on 6432 behind a URL naming 5432: UNREACHABLE; without a port in the URL the declaration gives it', () => {
+  test("a declared store listening on 6432 behind a URL naming 5432, or naming no port (the driver's 5432): UNREACHABLE; the URL naming 6432: REACHABLE", () => {
     const declared = (url: string) => {
       const m = peered();
       m.model.securityGroups.get('sgB')!.ingress.push(sgRule({ cidr: '10.1.1.0/24' }));
@@ -289,6 +289,16 @@ describe('the port Glue connects to is the port the store listens on (STORE_PORT
     const s = declared('jdbc:postgresql://pg.example:5432/app');
     expect(s).toMatchObject({ verdict: 'UNREACHABLE', port: 5432 });
     expect(s.explanations.map((e) => e.code)).toContain('STORE_PORT_MISMATCH');
-    expect(declared('jdbc:postgresql://pg.example/app')).toMatchObject({ verdict: 'REACHABLE', port: 6432 });
+    // Without a port in the URL the driver connects to its default, 5432 (was: traced on the declared 6432, a false pass).
+    const noPort = declared('jdbc:postgresql://pg.example/app');
+    expect(noPort).toMatchObject({ verdict: 'UNREACHABLE', port: 5432 });
+    expect(noPort.explanations.map((e) => e.code)).toContain('STORE_PORT_MISMATCH');
+    expect(declared('jdbc:postgresql://pg.example:6432/app')).toMatchObject({ verdict: 'REACHABLE', port: 6432 });
+  });
+
+  test('an RDS instance whose engine is not resolved (no Port): the port it listens on is unknown, so UNKNOWN (UNKNOWN_STORE_PORT), never REACHABLE', () => {
+    const s = withDb('jdbc:postgresql://{{ref:db:Endpoint.Address}}:5432/app', unknown('db gives no Port, and its Engine is not resolved'));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.map((e) => e.code)).toContain('UNKNOWN_STORE_PORT');
   });
 });

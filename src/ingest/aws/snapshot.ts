@@ -333,11 +333,6 @@ function jobFacts(job: any): FactsJob {
 const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
 /**
- * The facts document for what was read: the same document a user could write by hand
- * (docs/facts.md). Parts that were not read are listed in `unread` and leave the elements that
- * depend on them undescribed (unknown).
- */
-/**
  * The account's quotas DescribeAccountAttributes tells: `vpc-max-security-groups-per-interface`
  * (the "Security groups per network interface" quota). The other VPC quotas are Service Quotas',
  * not read: their defaults are assumed unless given.
@@ -349,6 +344,11 @@ function accountQuotas(s: AccountSnapshot): FactsDocument['quotas'] | undefined 
   return n !== undefined && n >= 1 && n <= 16 ? { securityGroupsPerNetworkInterface: n } : undefined;
 }
 
+/**
+ * The facts document for what was read: the same document a user could write by hand
+ * (docs/facts.md). Parts that were not read are listed in `unread` and leave the elements that
+ * depend on them undescribed (unknown).
+ */
 export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}): FactsDocument {
   const endpoints = present((s.vpcEndpoints ?? []).map(endpointFacts));
   // Without DescribeVpcEndpoints, a route to a vpce- stays in the table with an unknown target.
