@@ -69,12 +69,15 @@ const ROUTING_HOPS = new Set(['route-table', 'vpc-peering', 'transit-gateway']);
 
 /**
  * The UNREACHABLE paths of the UNREACHABLE stores, in plan order: the order in which auto-peer
- * repairs them (its choices depend on what it planned before).
+ * repairs them (its choices depend on what it planned before). A store that listens on another
+ * port than the one Glue connects to (STORE_PORT_MISMATCH) is left out: no peering, route or rule
+ * makes it answer, so auto-peer adds nothing for it (and the fix texts propose nothing); its
+ * finding says to fix the port first.
  */
 export function blockedStorePaths(stores: readonly DataStorePlan[]): BlockedStorePath[] {
   const result: BlockedStorePath[] = [];
   for (const store of stores) {
-    if (store.verdict !== 'UNREACHABLE') continue;
+    if (store.verdict !== 'UNREACHABLE' || store.explanations.some((e) => e.code === 'STORE_PORT_MISMATCH')) continue;
     for (const path of store.paths) if (path.verdict === 'UNREACHABLE') result.push({ store, path });
   }
   return result;

@@ -192,6 +192,18 @@ describe('planRemedy (auto-peer)', () => {
     expect(given.unfixable.map((f) => f.message).join('\n')).toMatch(/more than 50 active VPC peerings, the account's quota per VPC/);
   });
 
+  test('a store that listens on another port than the one Glue connects to: no peering, route or rule for it (they could not make it answer)', () => {
+    const m = seedCase({ declared: false }).declareStore('redshift').declareStore('mysql', { port: 3307 }).declareStore('postgres').model;
+    const remedy = planRemedy(m, { failover: false });
+    expect(remedy.peerings.map((p) => p.key)).toEqual(['vpcA|vpcC']);
+    expect(remedy.rules.map((r) => r.groupId)).not.toContain('sgB');
+    const mysql = remedy.planAfter.jobs[0].dataStores.find((s) => s.connection.name === 'mysql')!;
+    expect(mysql.verdict).toBe('UNREACHABLE');
+    expect(mysql.explanations.map((e) => e.code)).toContain('STORE_PORT_MISMATCH');
+    // Its finding still says both what the network lacks and the port to fix.
+    expect(mysql.explanations.map((e) => e.fix).join(' ')).toMatch(/Put port 3307 in connection mysql's address/);
+  });
+
   test('a quota outside what AWS grants is refused with the range', () => {
     expect(() => planRemedy(seedCase().model, { quotas: { peeringsPerVpc: 126 } })).toThrow(/peeringsPerVpc \(Active VPC peering connections per VPC\) must be a whole number from 1 to 125/);
     expect(() => planRemedy(seedCase().model, { quotas: { routesPerRouteTable: 0 } })).toThrow(/from 1 to 1000/);
