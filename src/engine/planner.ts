@@ -115,8 +115,7 @@ function withoutMarkers(text: string): string {
 
 /** Builds the plan: Glue's selection replayed per job, every store traced, what-ifs, findings. */
 export function buildPlan(model: NetworkModel, options: PlanOptions = {}): Plan {
-  // The caller's quotas over the ones a facts document gives (the account's, read or written).
-  const quotas = Quotas.of(model.quotas || options.quotas ? { ...model.quotas, ...options.quotas } : undefined);
+  const quotas = Quotas.forPlan(model.quotas, options.quotas);
   const topo = new Topology(model);
   const azDown = new Set(options.azDown ?? []);
   const failover = options.failover ?? true;

@@ -257,7 +257,7 @@ function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: S
   }
 
   // Network ACLs: the Glue subnet's, the NAT gateway's subnet's, the store subnet's.
-  const aclHop = (subnet: Subnet, judge: (acl: NetworkAcl) => AclJudgement, what: string, direction: Hop['direction']) => {
+  const aclHop: AclHop = (subnet, judge, what, direction) => {
     const acl = topo.effectiveNetworkAcl(subnet);
     if (!acl.known) {
       add({ kind: 'network-acl', direction, component: '?', verdict: 'UNKNOWN', detail: acl.reason }, { code: 'UNKNOWN_ACL_RULES', component: '?', message: acl.reason, fix: 'Describe the network ACL.' });
@@ -293,16 +293,29 @@ function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: S
       { code: 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The store's subnet ${storeSubnet.id}: ${igw.why}, so replies to the NAT gateway's public address go nowhere.`, fix: `Route 0.0.0.0/0 from ${storeSubnet.id}'s route table to ${storeVpc.value.id}'s internet gateway (a publicly accessible store needs it).` });
   }
   aclHop(storeSubnet, (acl) => judgeAcl(acl, true, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks'), "outbound replies from the store to the NAT gateway's public address (ports 1024-65535)", 'return');
+  natReplyAcls(aclHop, eni, natSubnet, glueRange, sameSubnet, 'the store');
+  return judgedTrace(eni, storeSubnet.id, hops, explanations, resolution);
+}
+
+type AclHop = (subnet: Subnet, judge: (acl: NetworkAcl) => AclJudgement, what: string, direction: Hop['direction']) => void;
+
+/**
+ * The replies' network ACLs from the NAT gateway's subnet back to the Glue subnet. The NAT gateway
+ * rewrites only the reply's destination: it still comes from `sender`'s public address.
+ */
+function natReplyAcls(aclHop: AclHop, eni: EniSide, natSubnet: Subnet | undefined, glueRange: Cidr[] | undefined, sameSubnet: boolean, sender: string): void {
   if (natSubnet) aclHop(natSubnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks'), "inbound replies into the NAT gateway's subnet (ports 1024-65535)", 'return');
   if (natSubnet && glueRange && !sameSubnet) {
     aclHop(natSubnet, (acl) => judgeAcl(acl, true, glueRange, LINUX_EPHEMERAL_PORTS, 'every-address', 'client-picks'), 'outbound replies from the NAT gateway to the Glue subnet (ports 32768-60999)', 'return');
   }
-  // The NAT gateway rewrites only the reply's destination: it still comes from the store's public address.
-  aclHop(eni.subnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, LINUX_EPHEMERAL_PORTS, 'one-unknown-address', 'client-picks'), 'inbound replies into the Glue subnet from the store\'s public address (ports 32768-60999)', 'return');
+  aclHop(eni.subnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, LINUX_EPHEMERAL_PORTS, 'one-unknown-address', 'client-picks'), `inbound replies into the Glue subnet from ${sender}'s public address (ports 32768-60999)`, 'return');
+}
 
+/** A public or internet path once its hops are judged: the worst hop's verdict, blocking explanations first. */
+function judgedTrace(eni: EniSide, destinationSubnet: string, hops: Hop[], explanations: Explanation[], resolution?: PathTrace['nameResolution']): PathTrace {
   const verdict: Verdict = hops.some((h) => h.verdict === 'UNREACHABLE') ? 'UNREACHABLE' : hops.some((h) => h.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'REACHABLE';
   explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
-  return { sourceSubnet: eni.subnet.id, destinationSubnet: storeSubnet.id, verdict, hops, explanations, ...(resolution ? { nameResolution: resolution } : {}) };
+  return { sourceSubnet: eni.subnet.id, destinationSubnet, verdict, hops, explanations, ...(resolution ? { nameResolution: resolution } : {}) };
 }
 
 /** Where a path to a host on the internet is judged to (`traceInternetPath`), as `PathTrace.destinationSubnet`. */
@@ -313,17 +326,10 @@ export const INTERNET = 'internet';
  * the replies' network ACLs back to the Glue subnet.
  */
 function internetEnd(eni: EniSide, located: LocatedStore, port: number, hops: Hop[], explanations: Explanation[],
-  aclHop: (subnet: Subnet, judge: (acl: NetworkAcl) => AclJudgement, what: string, direction: Hop['direction']) => void,
-  natSubnet: Subnet | undefined, glueRange: Cidr[] | undefined, sameSubnet: boolean): PathTrace {
+  aclHop: AclHop, natSubnet: Subnet | undefined, glueRange: Cidr[] | undefined, sameSubnet: boolean): PathTrace {
   hops.push({ kind: 'data-store', direction: 'forward', component: located.host ?? INTERNET, verdict: 'REACHABLE', detail: `host ${located.host ?? '?'} on the internet, TCP ${port} (what it admits is not in the inputs)` });
-  if (natSubnet) aclHop(natSubnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks'), "inbound replies into the NAT gateway's subnet (ports 1024-65535)", 'return');
-  if (natSubnet && glueRange && !sameSubnet) {
-    aclHop(natSubnet, (acl) => judgeAcl(acl, true, glueRange, LINUX_EPHEMERAL_PORTS, 'every-address', 'client-picks'), 'outbound replies from the NAT gateway to the Glue subnet (ports 32768-60999)', 'return');
-  }
-  aclHop(eni.subnet, (acl) => judgeAcl(acl, false, PUBLIC_RANGES, LINUX_EPHEMERAL_PORTS, 'one-unknown-address', 'client-picks'), "inbound replies into the Glue subnet from the host's public address (ports 32768-60999)", 'return');
-  const verdict: Verdict = hops.some((h) => h.verdict === 'UNREACHABLE') ? 'UNREACHABLE' : hops.some((h) => h.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'REACHABLE';
-  explanations.sort((a, b) => Number(!!a.unknown) - Number(!!b.unknown));
-  return { sourceSubnet: eni.subnet.id, destinationSubnet: INTERNET, verdict, hops, explanations };
+  natReplyAcls(aclHop, eni, natSubnet, glueRange, sameSubnet, 'the host');
+  return judgedTrace(eni, INTERNET, hops, explanations);
 }
 
 interface NatHop {

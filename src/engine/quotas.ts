@@ -50,6 +50,11 @@ export class Quotas {
     return new Quotas(options);
   }
 
+  /** The caller's quotas over those a facts document gave the model (the account's), quota by quota; checked. */
+  static forPlan(model: QuotaOptions | undefined, options: QuotaOptions | undefined): Quotas {
+    return Quotas.of(model || options ? { ...model, ...options } : undefined);
+  }
+
   private constructor(private readonly given: QuotaOptions) {}
 
   value(name: QuotaName): number {

@@ -110,7 +110,7 @@ const ADDED_PEERING_PREFIX = '(auto-peer)/';
  * table, conflicting routes, peering quotas, unknown facts.
  */
 export function planRemedy(model: NetworkModel, options: RemedyOptions = {}): Remedy {
-  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.of(model.quotas || options.quotas ? { ...model.quotas, ...options.quotas } : undefined));
+  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas));
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);

@@ -254,8 +254,7 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
   if (declared) {
     uses.id = true;
     const first = address?.hosts[0];
-    const urlPort = tcpPortOf(first);
-    const fallbackPort = urlPort ?? (portUnresolved(first) ? undefined : defaultPort(connection, address?.scheme, first ? markerRef(first.host)?.attribute : undefined));
+    const fallbackPort = connectsTo(connection, address?.scheme, first);
     // Glue connects to the port its address names, else its driver's default; a declared port
     // that differs is where the store listens (nothing answers where Glue connects).
     const listensElsewhere = fallbackPort !== undefined && declared.port !== undefined && !declared.portUnresolved && declared.port !== fallbackPort;
@@ -289,9 +288,8 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     }
     // Nothing locates this host: it joins the assumption below.
     if (host) assumedHosts.push(describeAddress(host.host, model));
-    const port = tcpPortOf(host);
-    if (port === undefined && portUnresolved(host)) assumedPortUnresolved ??= badPortReason(connection, host!, model);
-    assumedPort ??= port ?? (portUnresolved(host) ? undefined : defaultPort(connection, address?.scheme, host ? markerRef(host.host)?.attribute : undefined));
+    if (portUnresolved(host)) assumedPortUnresolved ??= badPortReason(connection, host!, model);
+    assumedPort ??= connectsTo(connection, address?.scheme, host);
   }
   if (assumedHosts.length || !located.length) {
     const assumed = assumedLocation(topo, connection, assumedHosts, assumedPort ?? (assumedPortUnresolved ? undefined : defaultPort(connection, address?.scheme)), uses, assumedPortUnresolved);
@@ -333,6 +331,16 @@ function portUnresolved(host: { host: string; port?: string } | undefined): bool
   return host?.port !== undefined && tcpPortOf(host) === undefined && !markerRef(host.port);
 }
 
+/**
+ * The port Glue connects to: the address's, else its driver's default (by scheme, or by the
+ * attribute a resource host names); undefined when the address names a port that is not one.
+ */
+function connectsTo(connection: GlueConnection, scheme: string | undefined, host: { host: string; port?: string } | undefined): number | undefined {
+  const port = tcpPortOf(host);
+  if (port !== undefined || portUnresolved(host)) return port;
+  return defaultPort(connection, scheme, host ? markerRef(host.host)?.attribute : undefined);
+}
+
 /** A port written as a literal (no deploy-time value) that is not a TCP port. */
 function literalPortInvalid(host: { host: string; port?: string }): boolean {
   return host.port !== undefined && !host.port.includes('{{') && tcpPortOf(host) === undefined;
@@ -357,7 +365,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
   const model = topo.model;
   const urlPort = tcpPortOf(host);
   const ref = markerRef(host.host);
-  const fallbackPort = urlPort ?? (portUnresolved(host) ? undefined : defaultPort(connection, scheme, ref?.attribute));
+  const fallbackPort = connectsTo(connection, scheme, host);
   const hostText = describeAddress(host.host, model);
   const resource = ref ? model.dataStores.get(ref.modelId) : storeByEndpointHost(model, host.host);
   // (A port that is not one is named in a text that names the connection.)
