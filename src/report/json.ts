@@ -168,11 +168,17 @@ function member(key: string, value: unknown): string {
  * between a job's candidates, stores and what-ifs, a store between a job and the what-ifs whose
  * choice is unchanged, an explanation between the stores it blocks), and a plan is not changed
  * once made. Each text is exactly `JSON.stringify` of what `toJson` makes of the object.
+ *
+ * A path's text is written in pieces around its hops' text rather than kept whole: a whole path
+ * text would be a second copy of its hops (written out, it is flattened), and those copies stay
+ * alive until the file is written, tens of megabytes at 2,000 broken jobs that the GC copies
+ * and promotes.
  */
 class PlanJson {
   private readonly hopsTexts = new Map<object, string>();
   private readonly connectionTexts = new Map<object, string>();
-  private readonly pathTexts = new Map<object, string>();
+  /** A path's members before its hops (`{"sourceSubnet":...,"hops":`). */
+  private readonly pathHeads = new Map<object, string>();
 
   constructor(private readonly out: JsonOut) {}
 
@@ -237,21 +243,23 @@ class PlanJson {
     out.text('],"paths":[');
     s.paths.forEach((p, i) => {
       if (i) out.text(',');
-      out.shared(this.path(p));
+      this.path(p);
     });
     out.text(`]${member('assumptions', s.assumptions)}}`);
   }
 
-  /** Exactly `JSON.stringify` of what `dataStore` makes of the path. */
-  private path(p: DataStorePlan['paths'][number]): string {
-    let text = this.pathTexts.get(p);
-    if (text === undefined) {
-      const members = `${member('sourceSubnet', p.sourceSubnet)}${member('destinationSubnet', p.destinationSubnet)}${member('verdict', p.verdict)},"hops":${this.hops(p.hops)}`
-        // What a publicly accessible store's name resolves to, so the path is read as private or public.
-        + (p.nameResolution ? `,"nameResolution":${JSON.stringify(p.nameResolution)}` : '');
-      this.pathTexts.set(p, text = `{${members.slice(1)}}`);
+  /** Writes exactly `JSON.stringify` of what `dataStore` makes of the path. */
+  private path(p: DataStorePlan['paths'][number]): void {
+    let head = this.pathHeads.get(p);
+    if (head === undefined) {
+      const members = `${member('sourceSubnet', p.sourceSubnet)}${member('destinationSubnet', p.destinationSubnet)}${member('verdict', p.verdict)},"hops":`;
+      this.pathHeads.set(p, head = `{${members.slice(1)}`);
     }
-    return text;
+    const out = this.out;
+    out.text(head);
+    out.shared(this.hops(p.hops));
+    // What a publicly accessible store's name resolves to, so the path is read as private or public.
+    out.text(p.nameResolution ? `,"nameResolution":${JSON.stringify(p.nameResolution)}}` : '}');
   }
 
   private hops(hops: DataStorePlan['paths'][number]['hops']): string {
