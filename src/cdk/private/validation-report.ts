@@ -11,7 +11,7 @@ import {
 import { IConstruct } from 'constructs';
 import { ALL_RULES, buildPlan, Finding, Plan, PlanOptions, RULES, Severity } from '../../engine';
 import { buildModel, FactsDocument, InputError, loadTemplateFile, TemplateInput } from '../../ingest';
-import { SourceRef } from '../../model';
+import { NetworkModel, SourceRef } from '../../model';
 import { allFindings } from '../../report';
 import { packageInfo } from '../../report/package-info';
 import { FixSteps, Narration, shortFinding } from '../../report/short-findings';
@@ -65,6 +65,20 @@ export interface ReadTemplate {
   readonly stackConstructPath?: string;
 }
 
+/** What the report needs of a template to locate findings in it: its path, stack, and each resource's `Type`. */
+interface LocatableTemplate {
+  readonly path: string;
+  readonly stackConstructPath?: string;
+  /** Each resource's `Type` (undefined where it has none), by logical id: the template's own keys only. */
+  readonly types: Map<string, unknown>;
+}
+
+function locatable(template: ReadTemplate): LocatableTemplate {
+  const resources = template.input.template.Resources;
+  const types = new Map<string, unknown>();
+  for (const logicalId of Object.keys(resources)) types.set(logicalId, resources[logicalId]?.Type);
+  return { path: template.path, stackConstructPath: template.stackConstructPath, types };
+}
 
 /** How a check of the templates CDK wrote plans them and judges the findings. */
 export interface TemplateCheck {
@@ -94,17 +108,40 @@ export interface TemplateCheck {
  */
 export function checkTemplates(context: IPolicyValidationContext, check: TemplateCheck): PolicyValidationPluginReport {
   try {
-    const { templates, problems } = readTemplates(context, check.include);
-    if (problems.length > 0) return inputErrorReport(problems, check.version);
-    const facts = check.facts?.();
-    check.prepare?.(templates);
-    const planned = buildPlan(buildModel(templates.map((t) => t.input), facts), check.planOptions);
+    const located: LocatableTemplate[] = [];
+    // The model straight to the planner, in no variable: a variable would keep it alive (megabytes)
+    // while the plan is written and reported.
+    const planned = buildPlan(readAndModel(context, check, located), check.planOptions);
     const plan: Plan = check.extraFindings?.length ? { ...planned, findings: [...planned.findings, ...check.extraFindings] } : planned;
     check.onPlan?.(plan);
-    return findingsReport(plan, allFindings(plan), templates, check.failing, check.version, check.severityOf);
+    return findingsReport(plan, allFindings(plan), located, check.failing, check.version, check.severityOf);
   } catch (e) {
+    if (e instanceof UnreadableTemplates) return inputErrorReport(e.problems, check.version);
     if (e instanceof InputError) return inputErrorReport([{ message: e.message }], check.version);
     return internalErrorReport(e, check.workaround, check.version);
+  }
+}
+
+/**
+ * Reads and models the templates, keeping of them (in `located`) only what the report locates
+ * findings with: the parsed templates (megabytes at thousands of jobs) can then be collected
+ * while the plan is made, written and reported, instead of being marked by every major GC of the
+ * app's process. Throws UnreadableTemplates when a template cannot be read.
+ */
+function readAndModel(context: IPolicyValidationContext, check: TemplateCheck, located: LocatableTemplate[]): NetworkModel {
+  const { templates, problems } = readTemplates(context, check.include);
+  if (problems.length > 0) throw new UnreadableTemplates(problems);
+  const facts = check.facts?.();
+  check.prepare?.(templates);
+  const model = buildModel(templates.map((t) => t.input), facts);
+  for (const template of templates) located.push(locatable(template));
+  return model;
+}
+
+/** Templates CDK gave that could not be read: reported as input errors, nothing checked. */
+class UnreadableTemplates extends Error {
+  constructor(readonly problems: InputProblem[]) {
+    super('unreadable templates');
   }
 }
 
@@ -119,7 +156,7 @@ export function templatePathOf(stack: Stack): string | undefined {
  * that `severityOf` may change it (the guard's warn-only mode); the report fails when a
  * violation's severity is in `failing`.
  */
-function findingsReport(plan: Plan, findings: Finding[], templates: ReadTemplate[], failing: Set<Severity>,
+function findingsReport(plan: Plan, findings: Finding[], templates: LocatableTemplate[], failing: Set<Severity>,
   version: string | undefined, severityOf: (finding: Finding) => Severity = (f) => f.severity): PolicyValidationPluginReport {
   const judged = findings.map((f) => (severityOf(f) === f.severity ? f : { ...f, severity: severityOf(f) }));
   return {
@@ -223,12 +260,12 @@ interface LocatedFinding {
  * the stack), else by its facts id: never dropped.
  */
 class ResourceLocator {
-  private readonly templatesByFile = new Map<string, ReadTemplate>();
+  private readonly templatesByFile = new Map<string, LocatableTemplate>();
   private readonly jobSources = new Map<string, SourceRef>();
   /** The template of each file a finding names, as the finding names it. */
-  private readonly templatesBySourceFile = new Map<string, ReadTemplate | undefined>();
+  private readonly templatesBySourceFile = new Map<string, LocatableTemplate | undefined>();
 
-  constructor(plan: Plan, templates: ReadTemplate[]) {
+  constructor(plan: Plan, templates: LocatableTemplate[]) {
     for (const template of templates) this.templatesByFile.set(resolve(template.path), template);
     for (const job of plan.jobs) this.jobSources.set(job.id, job.source);
   }
@@ -248,7 +285,7 @@ class ResourceLocator {
     return { resource: { locations: [] }, note };
   }
 
-  private templateOf(source: SourceRef): ReadTemplate | undefined {
+  private templateOf(source: SourceRef): LocatableTemplate | undefined {
     if (source.file === undefined) return undefined;
     // Thousands of findings name a few files: each is resolved once.
     let template = this.templatesBySourceFile.get(source.file);
@@ -261,11 +298,11 @@ class ResourceLocator {
   private templateResource(source: SourceRef, ruleId: string): PolicyViolatingResource | undefined {
     const template = this.templateOf(source);
     if (!template) return undefined;
-    const resources = template.input.template.Resources;
+    const types = template.types;
     // Implicit elements carry their parent's id with a `#suffix` (`Vpc#main`): report the parent.
-    const logicalId = [source.logicalId, source.logicalId.split('#')[0]].find((id) => Object.prototype.hasOwnProperty.call(resources, id));
+    const logicalId = [source.logicalId, source.logicalId.split('#')[0]].find((id) => types.has(id));
     if (logicalId === undefined) return undefined;
-    const type = resources[logicalId]?.Type;
+    const type = types.get(logicalId);
     return {
       templatePath: template.path,
       resourceLogicalId: logicalId,
