@@ -263,6 +263,7 @@ describe('findings about elements of the facts file', () => {
     const report = new GlueNetworkValidationPlugin({ factsFile, failover: false }).validate(context);
 
     expect(report.success).toBe(false);
+    console.log(JSON.stringify(report.violations.map((v) => [v.ruleName, v.violatingResources])));
     const tooSmall = violationOf(report, 'GNP-SUBNET-TOO-SMALL');
     expect(tooSmall.violatingResources).toEqual([{ templatePath: templateOf(context, 'Etl'), resourceLogicalId: jobLogicalId, locations: [] }]);
     expect(tooSmall.description.split('\n').slice(-1)[0]).toBe(`- Described in the facts file ${factsFile} as subnet-0small.`);
@@ -271,6 +272,48 @@ describe('findings about elements of the facts file', () => {
     expect(selfReference.violatingResources).toEqual([{ locations: [] }]);
     expect(selfReference.description).toContain("None of connection warehouse's security groups (sg-0db)");
     expect(selfReference.description.split('\n').slice(-1)[0]).toBe(`- Described in the facts file ${factsFile} as sg-0db.`);
+  });
+});
+
+/*
+ * The report locates each finding by what the templates held when they were modelled (each
+ * resource's Type, by logical id, per template): the parsed templates themselves are let go
+ * before the plan is made, so the report must still name the right resource and property.
+ */
+describe('findings located on the template resources once the templates are let go', () => {
+  test('a connection without an S3 path: on the connection resource of its own stack, at its SubnetId', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'glue-netplan-locate-')) });
+    const network = new Stack(app, 'Network', { env: ENV });
+    const vpc = new ec2.CfnVPC(network, 'Vpc', { cidrBlock: '10.60.0.0/16' });
+    // No S3 gateway endpoint and no NAT: GNP-CONNECTION-NO-S3-PATH, about the connection.
+    const subnet = new ec2.CfnSubnet(network, 'Subnet', { vpcId: vpc.ref, cidrBlock: '10.60.1.0/24', availabilityZone: 'us-east-1a' });
+    const group = new ec2.CfnSecurityGroup(network, 'Group', { vpcId: vpc.ref, groupDescription: 'glue' });
+    const etl = new Stack(app, 'Etl', { env: ENV });
+    const connection = new glue.CfnConnection(etl, 'Connection', {
+      catalogId: ENV.account,
+      connectionInput: {
+        name: 'net',
+        connectionType: 'NETWORK',
+        physicalConnectionRequirements: { subnetId: subnet.attrSubnetId, securityGroupIdList: [group.attrGroupId], availabilityZone: 'us-east-1a' },
+      },
+    });
+    // A resource of the other stack under the connection's logical id, of another type.
+    new s3.CfnBucket(network, 'Decoy').overrideLogicalId(etl.getLogicalId(connection));
+    new glue.CfnJob(etl, 'Job', {
+      role: 'arn:aws:iam::111111111111:role/glue',
+      command: { name: 'glueetl', scriptLocation: 's3://scripts/job.py' },
+      connections: { connections: [connection.ref] },
+    });
+    const context = contextOf(app);
+    const report = new GlueNetworkValidationPlugin({ failover: false }).validate(context);
+
+    expect(violationOf(report, 'GNP-CONNECTION-NO-S3-PATH').violatingResources).toEqual([{
+      templatePath: templateOf(context, 'Etl'),
+      resourceLogicalId: etl.getLogicalId(connection),
+      locations: ['Properties.ConnectionInput.PhysicalConnectionRequirements.SubnetId'],
+    }]);
+    // A VPC has no property path for its rule: the resource alone.
+    expect(violationOf(report, 'GNP-VPC-DNS').violatingResources).toEqual([{ templatePath: templateOf(context, 'Network'), resourceLogicalId: network.getLogicalId(vpc), locations: [] }]);
   });
 });
 
