@@ -98,6 +98,18 @@ describe('writeJson: objects shared within a plan and between plans', () => {
     expect(streamed(twice).text).toBe(JSON.stringify(toJson(twice)));
   });
 
+  test('a path with its name resolution, shared by two stores, one of them a path without it over the same hops', () => {
+    const plan = blocked();
+    const job = plan.jobs[0];
+    const store = job.dataStores[0];
+    const resolved = { ...store.paths[0], nameResolution: { resolvesTo: 'public' as const, eniVpc: 'vpc-a', storeVpc: 'vpc-b', peeringId: 'pcx-1', optionSide: 'accepter' as const, why: 'the accepter side resolves to public addresses' } };
+    const withResolution: DataStorePlan = { ...store, paths: [resolved, ...store.paths] };
+    const mixed: Plan = { ...plan, jobs: [{ ...job, dataStores: [withResolution, withResolution, ...job.dataStores] }, ...plan.jobs.slice(1)] };
+    const text = streamed(mixed).text;
+    expect(text).toBe(JSON.stringify(toJson(mixed)));
+    expect(text).toContain('"nameResolution":{"resolvesTo":"public"');
+  });
+
   test('two plans one after the other: the second\'s connection, path and store texts are its own', () => {
     const first = withSharedStores(blocked());
     const firstText = streamed(first).text;
