@@ -2,6 +2,7 @@ import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../mode
 import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements, undecidedDnsFix, undecidedDnsSettings } from './glue-requirements';
+import { ListenerCheck } from './kafka-listeners';
 import { KeyTree, keyStep } from './key-tree';
 import { nameOf } from './names';
 import { EniSide, StoreSide, tracePath } from './path';
@@ -576,6 +577,7 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
  * the network is. A listening port the inputs do not resolve leaves that unknown.
  */
 function listeningPortExplanation(connection: GlueConnection, located: LocatedStore): Explanation | undefined {
+  if (located.listeners) return listenersExplanation(connection, located, located.listeners);
   const listensOn = located.listensOn;
   if (!listensOn || !located.port.known || (listensOn.known && listensOn.value === located.port.value)) return undefined;
   const store = located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
@@ -597,6 +599,40 @@ function listeningPortExplanation(connection: GlueConnection, located: LocatedSt
     source: located.storeSource ?? connection.source,
     message: `Connection ${name} connects to TCP ${located.port.value} (the port of its address, or its driver's default when the address gives none), but ${store} ${declared ? 'is declared to listen' : 'listens'} on TCP ${listensOn.value}: nothing answers on ${located.port.value}, so every connection is refused.`,
     fix: `Put port ${listensOn.value} in connection ${name}'s address${declared ? '' : ' (or its Endpoint.Port attribute)'}, or ${declared ? 'declare the port the store listens on' : `set ${store}'s Port to ${located.port.value}`}.`,
+  };
+}
+
+/**
+ * A store with several listeners (an MSK cluster's brokers, a store declared with several ports)
+ * that has none on the port Glue connects to refuses the connection; one whose listener on that
+ * port the inputs do not settle leaves it unknown.
+ */
+function listenersExplanation(connection: GlueConnection, located: LocatedStore, listeners: ListenerCheck): Explanation | undefined {
+  if (!located.port.known || (listeners.answers.known && listeners.answers.value)) return undefined;
+  const port = located.port.value;
+  const store = located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
+  const what = located.locatedBy === 'msk-cluster' ? `the brokers of MSK cluster ${store}` : store;
+  const name = connection.name.known ? connection.name.value : connection.source.logicalId;
+  if (!listeners.answers.known) {
+    return {
+      code: 'UNKNOWN_STORE_PORT',
+      component: connection.id,
+      source: located.storeSource ?? connection.source,
+      message: `Connection ${name} connects to TCP ${port}, but whether ${what} listen on it is unknown: ${listeners.answers.reason}. Listeners: ${listeners.listening}. Settings: ${listeners.settings}.`,
+      fix: `Give the setting a value (a literal, or --parameters Key=Value), or connect to a port ${store} listens on.`,
+      unknown: true,
+    };
+  }
+  return {
+    code: 'STORE_PORT_MISMATCH',
+    component: connection.id,
+    source: located.storeSource ?? connection.source,
+    message: `Connection ${name} connects to TCP ${port}, but `
+      + (located.locatedBy === 'msk-cluster' ? `${what} have no listener on it: they listen on ${listeners.listening} only. Settings: ${listeners.settings}.` : `${what} is declared to listen on ${listeners.listening} only.`)
+      + ` Nothing answers on ${port}, so every connection is refused.`,
+    fix: listeners.listening === 'none'
+      ? `Turn a listener on in ${store} (${listeners.enable}), and connect to its port.`
+      : `Put a port ${store} listens on in connection ${name}'s address, with the authentication it needs: ${listeners.listening}; or ${listeners.enable}.`,
   };
 }
 
