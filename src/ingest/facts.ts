@@ -265,7 +265,7 @@ export interface FactsUnread {
 
 // ---- validation -------------------------------------------------------------------------------
 
-type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'tcpports' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
 type Field =
   | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
   | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
@@ -293,7 +293,7 @@ const DATA_STORE: Schema = {
   connectionName: req('string'),
   subnetIds: req('strings'),
   securityGroupIds: req('strings'),
-  port: opt('port'),
+  port: opt('tcpport'),
   ports: opt('tcpports'),
   publiclyAccessible: opt('boolean'),
 };
@@ -489,6 +489,7 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
     case 'destination':
       return typeof value === 'string' && (parseCidr(value) || value.startsWith('pl-')) ? undefined : `${shown} is not an IPv4 CIDR or a prefix list id`;
     case 'port': return Number.isInteger(value) && (value as number) >= -1 && (value as number) <= 65535 ? undefined : `${shown} is not a port (-1..65535)`;
+    case 'tcpport': return isTcpPort(value) ? undefined : `${shown} is not a TCP port (an integer from 1 to 65535)`;
     case 'tcpports': return Array.isArray(value) && value.length > 0 && value.every(isTcpPort)
       ? undefined : `${shown} is not a non-empty list of TCP ports (integers from 1 to 65535)`;
     case 'number': return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : `${shown} is not a non-negative number`;

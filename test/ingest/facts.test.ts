@@ -26,6 +26,12 @@ describe('facts file validation', () => {
     expect(() => parseFacts(document, 'facts.json')).toThrow(expected);
   });
 
+  test.each([0, -1, 5432.5, 65536, '5432'])('dataStores[].port %j is not a TCP port: a facts error naming the entry and the range (was accepted)', (port) => {
+    const document = { dataStores: [{ connectionName: 'orders', subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'], port }] };
+    expect(() => parseFacts(document, 'facts.json')).toThrow(InputError);
+    expect(() => parseFacts(document, 'facts.json')).toThrow(`facts.json: dataStores[0].port: ${JSON.stringify(port)} is not a TCP port (an integer from 1 to 65535)`);
+  });
+
   test('a valid document loads from a file; a file that is not JSON is an InputError', () => {
     const dir = mkdtempSync(join(tmpdir(), 'facts-'));
     const good = join(dir, 'good.json');
