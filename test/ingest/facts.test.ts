@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { InputError, loadFacts, parseFacts } from '../../src/ingest';
+import { buildPlan } from '../../src/engine';
+import { buildModel, InputError, loadFacts, parseFacts } from '../../src/ingest';
 
 describe('facts file validation', () => {
   test.each([
@@ -57,5 +58,29 @@ describe('transitGatewayRouteTables', () => {
     [{ routes: [] }, /transitGatewayRouteTables\[0\]\.id: missing/],
   ])('%j is refused with the JSON path of the problem', (table, problem) => {
     expect(() => parseFacts({ transitGatewayRouteTables: [table] }, 'facts.json')).toThrow(problem);
+  });
+});
+
+describe('routeTables: a route to a prefix list (pl-...) counts against the routes quota by its maxEntries', () => {
+  /** A table with one route to a prefix list, `maxEntries` as given (absent: not given). */
+  const table = (route: Record<string, unknown>) => {
+    const model = buildModel([], parseFacts({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-0abc', target: { kind: 'transit-gateway', id: 'tgw-1' }, ...route }] }],
+    }, 'facts.json'));
+    return buildPlan(model, { quotas: { routesPerRouteTable: 50 } }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES')).map((f) => `${f.ruleId}: ${f.message}`);
+  };
+
+  test('maxEntries 60 is over a quota of 50; 50 is not', () => {
+    expect(table({ maxEntries: 60 })).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES: rtb-1 has 60 routes/)]);
+    expect(table({ maxEntries: 50 })).toEqual([]);
+  });
+
+  test('without maxEntries the weight is unknown: GNP-QUOTA-ROUTES-UNKNOWN says how to give it', () => {
+    expect(table({})).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: .*prefix list pl-0abc \(the facts file does not give the route's maxEntries\)/)]);
+  });
+
+  test('maxEntries must be a whole number', () => {
+    expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a non-negative integer/);
   });
 });
