@@ -80,6 +80,16 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
     expect(table({})).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: .*prefix list pl-0abc \(the facts file does not give the route's maxEntries\)/)]);
   });
 
+  test("the route's destination is unknown, saying what is read (a prefix list of the templates) and what is not", () => {
+    const model = buildModel([], parseFacts({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-0abc', target: { kind: 'transit-gateway', id: 'tgw-1' } }] }],
+    }, 'facts.json'));
+    const destination = model.routeTables.get('rtb-1')!.routes[0].destination;
+    expect(destination.known ? destination.value.text : destination.reason)
+      .toBe('rtb-1: destination is prefix list pl-0abc, whose entries the facts file does not hold (only a prefix list the templates define, AWS::EC2::PrefixList, is read)');
+  });
+
   test('maxEntries must be a whole number', () => {
     expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a non-negative integer/);
   });
