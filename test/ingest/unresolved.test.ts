@@ -866,10 +866,10 @@ describe('a customer-managed prefix list defined in the app (AWS::EC2::PrefixLis
       const plan = buildPlan(modelOfTemplate(template), { failover: false });
       const store = plan.jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn')!;
       expect(store.verdict).toBe('UNKNOWN');
-      const route = store.explanations.find((e) => e.code === 'UNKNOWN_ROUTE')!;
-      expect(route.message).toMatch(/destination is prefix list pl-0123456789abcdef0, whose entries the inputs do not hold/);
-      expect(route.fix).not.toMatch(/not modelled/);
-      expect(route.fix).toMatch(/A prefix list the templates define \(AWS::EC2::PrefixList\) is read entry by entry; a pl-\.\.\. id .* is not: define the list in the templates, or give the route's CIDRs in --facts/);
+      const unknownRoute = store.explanations.find((e) => e.code === 'UNKNOWN_ROUTE')!;
+      expect(unknownRoute.message).toMatch(/destination is prefix list pl-0123456789abcdef0, whose entries the inputs do not hold/);
+      expect(unknownRoute.fix).not.toMatch(/not modelled/);
+      expect(unknownRoute.fix).toMatch(/A prefix list the templates define \(AWS::EC2::PrefixList\) is read entry by entry; a pl-\.\.\. id .* is not: define the list in the templates, or give the route's CIDRs in --facts/);
     });
 
     describe('against the routes quota, a route to a prefix list counts as its MaxEntries, not its entries', () => {
