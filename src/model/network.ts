@@ -245,6 +245,11 @@ export interface SecurityGroupRule {
    * and what it might admit is unknown.
    */
   readonly uncertain?: string;
+  /**
+   * Set on the rules a rule to a prefix list the templates define stands for (one per entry):
+   * the list's model id (what the deployed rule names by the list's `pl-...` id).
+   */
+  readonly prefixList?: string;
 }
 
 /**
