@@ -1,3 +1,4 @@
+import { findDuplicateKey } from './duplicate-keys';
 import { InputError } from './errors';
 import { parseProtocol } from './security';
 import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
@@ -568,6 +569,10 @@ export function loadFacts(file: string, budget?: InputBudget): FactsDocument {
     json = JSON.parse(text);
   } catch (e) {
     throw new InputError(file, `not valid JSON (${jsonProblem(e, text)})`);
+  }
+  const duplicate = findDuplicateKey(text, json);
+  if (duplicate) {
+    throw new InputError(file, `the key ${JSON.stringify(duplicate.key)} appears twice in one object (line ${duplicate.line}): a JSON reader keeps the last and drops the other without a word, so what the file describes would not be what it says; remove or merge one`);
   }
   return parseFacts(json, file);
 }

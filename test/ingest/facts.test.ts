@@ -94,3 +94,34 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
     expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a non-negative integer/);
   });
 });
+
+describe('a key twice in one object of a facts file: an input error naming the file, the key and its line', () => {
+  const load = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'facts-')), 'facts.json');
+    writeFileSync(file, text);
+    return () => loadFacts(file);
+  };
+
+  test('two "cidr" in one subnet (JSON.parse would keep the second silently)', () => {
+    const text = [
+      '{ "subnets": [',
+      '  { "id": "subnet-1", "vpcId": "vpc-1", "cidr": "10.0.1.0/24",',
+      '    "cidr": "10.0.2.0/24" } ] }',
+    ].join('\n');
+    expect(load(text)).toThrow(InputError);
+    expect(load(text)).toThrow(/facts\.json: the key "cidr" appears twice in one object \(line 3\)/);
+  });
+
+  test('two "routeTables" sections, written apart', () => {
+    const text = '{\n "routeTables": [],\n "vpcs": [],\n "routeTables" : [{ "id": "rtb-1", "vpcId": "vpc-1", "routes": [] }]\n}';
+    expect(load(text)).toThrow(/the key "routeTables" appears twice in one object \(line 4\)/);
+  });
+
+  test('the same key in different objects, and a value holding a quote and a colon, are fine', () => {
+    const text = JSON.stringify({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }, { id: 'vpc-2', cidrBlocks: ['10.1.0.0/16'] }],
+      unread: [{ call: 'ec2:DescribeRouteTables', reason: 'said "denied": no access' }],
+    }, null, 1);
+    expect(load(text)()).toMatchObject({ vpcs: [{ id: 'vpc-1' }, { id: 'vpc-2' }] });
+  });
+});
