@@ -570,6 +570,7 @@ export function loadFacts(file: string, budget?: InputBudget): FactsDocument {
   } catch (e) {
     throw new InputError(file, `not valid JSON (${jsonProblem(e, text)})`);
   }
+  checkNesting(json, file); // (before the duplicate check, which walks the document recursively)
   const duplicate = findDuplicateKey(text, json);
   if (duplicate) {
     throw new InputError(file, `the key ${JSON.stringify(duplicate.key)} appears twice in one object (line ${duplicate.line}): a JSON reader keeps the last and drops the other without a word, so what the file describes would not be what it says; remove or merge one`);
