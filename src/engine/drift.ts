@@ -145,13 +145,19 @@ function portsText(protocol: number, from: number, to: number): string {
 }
 
 /** The differences of one pair of elements, in words both sides share (deployed ids for peers). */
-function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: ElementPairs, templateId: string, kind: string, deployedId: string): ElementDrift[] {
+function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: ElementPairs, templateId: string, kind: string, deployedId: string, ids?: DeployedIds): ElementDrift[] {
   const deployedPeers = pairs.deployedIds();
   const templatePeer = (id: string) => pairs.pairs.get(id)?.deployed ?? (templates.securityGroups.has(id) && !id.includes('/') ? id : 'another group');
   const deployedPeer = (id: string) => (deployedPeers.has(id) || templates.securityGroups.has(id) ? id : 'another group');
+  // A prefix list the templates define is read entry by entry; EC2 describes a route or rule to it
+  // by the list's id: both sides name it by that id (CloudFormation's physical id), so the same
+  // reference compares equal. Without the physical id (the stack's resources were not read) the
+  // list keeps its template id, and the message says so.
+  const listName = (id: string) => ids?.physicalIds.get(id) ?? (id.startsWith('pl-') ? id : `${id} (its deployed id is not known: the stack's resources were not read)`);
   const rule = (direction: string, r: SecurityGroupRule, peer: (id: string) => string) => {
-    const who = r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.kind === 'security-group' ? `group ${peer(r.peer.groupId)}`
-      : r.peer.kind === 'prefix-list' ? `prefix list ${r.peer.prefixListId}` : 'an unresolved peer';
+    const who = r.prefixList !== undefined ? `prefix list ${listName(r.prefixList)}`
+      : r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.kind === 'security-group' ? `group ${peer(r.peer.groupId)}`
+        : r.peer.kind === 'prefix-list' ? `prefix list ${listName(r.peer.prefixListId)}` : 'an unresolved peer';
     return `${direction} ${portsText(r.protocol, r.ports.from, r.ports.to)} ${direction === 'inbound' ? 'from' : 'to'} ${who}`;
   };
   switch (kind) {
@@ -159,7 +165,8 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const t = templates.routeTables.get(templateId);
       const d = deployed.routeTables.get(deployedId);
       if (!t || !d) return [];
-      const routeText = (r: typeof t.routes[number]) => `route ${r.destination.known ? r.destination.value.text : 'to an unresolved destination'} -> ${r.target.kind}`;
+      const routeText = (r: typeof t.routes[number]) => `route ${r.prefixList !== undefined ? `to prefix list ${listName(r.prefixList)}`
+        : r.destination.known ? r.destination.value.text : 'to an unresolved destination'} -> ${r.target.kind}`;
       const routes = (table: typeof t) => table.routes.map(routeText);
       const endpoints = (model: NetworkModel, id: string) => [...model.gatewayEndpoints.values()]
         .filter((e) => e.type === 'Gateway' && e.routeTableIds.includes(id)).map((e) => `gateway endpoint ${knownValue(e.service) ?? '?'}`);
@@ -301,7 +308,7 @@ export function compareDeployment(templates: DriftSide, deployed: DriftSide, ids
       const pair = pairs.pairs.get(id);
       // The same id on both sides: an element the templates take from the account, not one they define.
       if (!pair || pair.deployed === id) continue;
-      elements.push(...elementDrift(templates.model, deployed.model, pairs, id, pair.kind, pair.deployed));
+      elements.push(...elementDrift(templates.model, deployed.model, pairs, id, pair.kind, pair.deployed, ids));
     }
     // The selected connection by its deployed name on both sides.
     const selectedName = (summary: { id: string; name: string } | null) => (summary ? deployedConnectionName(summary.id) ?? summary.name : null);

@@ -10,7 +10,7 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace, traceInternetPath } from './public-path';
-import { Quotas } from './quotas';
+import { Quotas, routeQuotaUse } from './quotas';
 import { proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
@@ -895,10 +895,16 @@ function quotaFindings(topo: Topology, quotas: Quotas): Finding[] {
   }
   const routes = quotas.value('routesPerRouteTable');
   for (const rt of topo.model.routeTables.values()) {
-    if (rt.routes.length > routes) {
+    const use = routeQuotaUse(topo, rt);
+    const counted = `${use.count} routes${rt.prefixListWeights?.length ? ' (a route to a prefix list counts as its maximum entries, as AWS counts it)' : ''}`;
+    if (use.count > routes) {
       findings.push(quotas.isDefault('routesPerRouteTable')
-        ? finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the default quota is ${routes} per route table.`, `Summarize routes, or request a quota increase.${RAISED_QUOTA_HINT}`)
-        : finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${rt.routes.length} routes; the account's quota is ${routes} per route table (as given).`, 'Summarize routes, or request a further quota increase (up to 1,000).'));
+        ? finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${counted}; the default quota is ${routes} per route table.`, `Summarize routes, or request a quota increase.${RAISED_QUOTA_HINT}`)
+        : finding(RULES.quotaRoutes, rt.source, `${rt.id} has ${counted}; the account's quota is ${routes} per route table (as given).`, 'Summarize routes, or request a further quota increase (up to 1,000).'));
+    } else if (use.unweighed.length) {
+      findings.push(finding(RULES.quotaRoutesUnknown, rt.source,
+        `Whether ${rt.id} stays within ${quotas.text('routesPerRouteTable')} routes per route table is UNKNOWN: besides ${use.count} routes, it routes to ${use.unweighed.join(', ')}, and AWS counts a referenced prefix list against the quota by its maximum entries (its weight, up to 1,000), not by its entries.`,
+        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts give the route's maxEntries (for an AWS-managed list, its documented weight); or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
     }
   }
   return findings;

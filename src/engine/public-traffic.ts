@@ -154,7 +154,7 @@ export function judgeGroupsPublic(topo: Topology, groupIds: readonly string[], w
     for (const rule of way === 'egress' ? g.egress : g.ingress) {
       if (!(rule.protocol === PROTOCOL_ALL || rule.protocol === PROTOCOL_TCP) || rule.ports.from > port || rule.ports.to < port) continue;
       if (rule.peer.kind === 'cidr') covered.push(rule.peer.cidr);
-      else if (rule.peer.kind === 'prefix-list') undecided.push(`prefix list ${rule.peer.prefixListId} (contents not modelled)`);
+      else if (rule.peer.kind === 'prefix-list') undecided.push(`prefix list ${rule.peer.prefixListId} (not defined by the templates: its entries are not in the inputs)`);
       else if (rule.peer.kind === 'unknown') undecided.push(rule.peer.reason);
     }
   }

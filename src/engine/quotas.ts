@@ -8,7 +8,8 @@
  * interface": 5, up to 16).
  */
 
-import { QuotaValues } from '../model';
+import { QuotaValues, RouteTable } from '../model';
+import type { Topology } from './topology';
 
 /** The quotas a caller may give (each optional: the default is assumed). */
 export type QuotaOptions = QuotaValues;
@@ -71,4 +72,33 @@ export class Quotas {
   isDefault(name: QuotaName): boolean {
     return this.given[name] === undefined;
   }
+}
+
+/**
+ * What a route table holds against the "Routes per route table" quota: each route one, except
+ * a route to a prefix list, which AWS counts by the list's weight, its maximum entries, however
+ * many entries it holds ("When you reference a prefix list in a resource, the maximum number of
+ * entries for the prefix lists counts against the quota for the number of entries for the
+ * resource", https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html); and
+ * each gateway endpoint on the table one: its route is to the service's AWS-managed prefix list
+ * (S3's or DynamoDB's), whose documented weight is 1
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html).
+ * Routes that may not be in the table (`uncertain`) count, as they may be.
+ */
+export interface RouteQuotaUse {
+  /** The count the inputs show (lists whose weight is unknown not included). */
+  readonly count: number;
+  /** The prefix lists referenced whose weight the inputs do not give, each with why (for messages). */
+  readonly unweighed: readonly string[];
+}
+
+export function routeQuotaUse(topo: Topology, table: RouteTable): RouteQuotaUse {
+  let count = topo.gatewayEndpointsOn(table.id).filter((endpoint) => endpoint.type === 'Gateway').length;
+  for (const route of table.routes) if (route.prefixList === undefined) count++;
+  const unweighed: string[] = [];
+  for (const reference of table.prefixListWeights ?? []) {
+    if (reference.weight.known) count += reference.weight.value;
+    else unweighed.push(`prefix list ${reference.prefixList} (${reference.weight.reason})`);
+  }
+  return { count, unweighed };
 }

@@ -1,7 +1,7 @@
 import { Cidr, contains, NetworkModel, overlaps, parseCidr, RouteTable, SourceRef, Subnet, Vpc } from '../model';
 import { nameOf } from './names';
 import { DataStorePlan, Explanation, PathTrace } from './plan';
-import { Quotas } from './quotas';
+import { Quotas, routeQuotaUse } from './quotas';
 import { lookupRoutes } from './routing';
 import { Topology } from './topology';
 
@@ -341,11 +341,22 @@ export class RouteRepair {
     // A route past the table's quota fails to create, and CloudFormation rolls the whole deploy
     // back: auto-peer never makes a change that cannot deploy (as with the peering quota, the
     // default quota is assumed unless the account's is given: a raised one is not in the templates).
+    // A route to a prefix list counts as the list's maximum entries (see routeQuotaUse): when one
+    // is not known, neither is the room left, and auto-peer does not add a route it cannot bound.
     const planned = this.plannedByTable.get(table.value.id)?.length ?? 0;
-    if (table.value.routes.length + planned >= this.quotas.value('routesPerRouteTable')) {
+    const use = routeQuotaUse(this.topo, table.value);
+    const counted = `${use.count} routes${table.value.prefixListWeights?.length ? ' (a route to a prefix list counts as its maximum entries)' : ''}`;
+    if (use.unweighed.length) {
       return {
         source: table.value.source,
-        why: `route table ${tableName} has ${table.value.routes.length} routes${planned ? ` and auto-peer already adds ${planned}` : ''}: a route to ${destination} would exceed ${this.quotas.text('routesPerRouteTable')} routes per route table, and a route over the quota fails to create, rolling the deployment back`,
+        why: `route table ${tableName} routes to ${use.unweighed.join(', ')}: AWS counts a referenced prefix list against the routes quota by its maximum entries, so whether a route to ${destination} fits within ${this.quotas.text('routesPerRouteTable')} routes per route table cannot be told, and a route over the quota fails to create, rolling the deployment back`,
+        fix: `Give the prefix list's MaxEntries a literal value (in --facts, the route's maxEntries) so the table's count is known, or add the route to ${destination} yourself.`,
+      };
+    }
+    if (use.count + planned >= this.quotas.value('routesPerRouteTable')) {
+      return {
+        source: table.value.source,
+        why: `route table ${tableName} has ${counted}${planned ? ` and auto-peer already adds ${planned}` : ''}: a route to ${destination} would exceed ${this.quotas.text('routesPerRouteTable')} routes per route table, and a route over the quota fails to create, rolling the deployment back`,
         fix: `Summarize the table's routes, or request a quota increase (routes per route table) and add the route to ${destination} yourself.`,
       };
     }

@@ -213,7 +213,7 @@ export function traceRouting(topo: Topology, from: Endpoint, to: Endpoint, direc
       if (choice.unknownReason) {
         result.unknownNextHop = true;
         result.hops.push({ kind: 'route-table', direction, component: rt.id, source: rt.source, verdict: 'UNKNOWN', detail: `${where}: ${choice.unknownReason}` });
-        result.explanations.push({ code: 'UNKNOWN_ROUTE', component: rt.id, source: rt.source, message: choice.unknownReason, fix: 'Resolve the route destinations (prefix lists are not modelled).', unknown: true });
+        result.explanations.push({ code: 'UNKNOWN_ROUTE', component: rt.id, source: rt.source, message: choice.unknownReason, fix: 'Resolve the route destinations: a literal CIDR, or a value for the parameter. A prefix list the templates define (AWS::EC2::PrefixList) is read entry by entry; a pl-... id (an AWS-managed list, or one made elsewhere) is not: define the list in the templates, or give the route\'s CIDRs in --facts.', unknown: true });
         continue;
       }
       const connected = from.vpc.id === to.vpc.id || topo.peeringBetween(from.vpc.id, to.vpc.id) !== undefined || sharesTransitGateway(topo, from.vpc.id, to.vpc.id);

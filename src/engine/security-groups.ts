@@ -165,7 +165,7 @@ function cover(topo: Topology, groups: readonly SecurityGroup[], way: 'egress' |
             result.invalidReferences.push(`${peer.groupId}: ${part.reason}`);
           }
         }
-      } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (contents not modelled)`);} else {result.undecided.push(peer.reason);}
+      } else if (peer.kind === 'prefix-list') {result.undecided.push(`prefix list ${peer.prefixListId} (not defined by the templates: its entries are not in the inputs)`);} else {result.undecided.push(peer.reason);}
     }
   }
   return result;

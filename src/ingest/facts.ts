@@ -1,9 +1,10 @@
+import { findDuplicateKey } from './duplicate-keys';
 import { InputError } from './errors';
 import { parseProtocol } from './security';
 import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
 import { Quotas } from '../engine/quotas';
 import {
-  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, Protocol, QuotaValues, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
+  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
 } from '../model';
 import { addVpcDefaults } from './vpc';
 
@@ -79,9 +80,17 @@ export interface FactsSubnet {
 }
 
 export interface FactsRoute {
-  /** A CIDR, or a prefix list id (`pl-...`, not modelled: unknown destination). */
+  /**
+   * A CIDR, or a prefix list id (`pl-...`: the facts file holds no prefix list entries, so the
+   * route's destination is unknown).
+   */
   readonly destination: string;
   readonly target: { readonly kind: RouteTargetKind; readonly id?: string };
+  /**
+   * For a route to a prefix list: the list's maximum entries (for an AWS-managed list, its
+   * documented weight), what AWS counts against the routes quota for it. Absent: unknown.
+   */
+  readonly maxEntries?: number;
 }
 
 export interface FactsRouteTable {
@@ -333,7 +342,7 @@ const FACTS_SCHEMA: Schema = {
     of: {
       id: req('string'),
       vpcId: req('string'),
-      routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } } } },
+      routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } }, maxEntries: opt('count') } },
     },
   },
   securityGroups: {
@@ -581,6 +590,11 @@ export function loadFacts(file: string, budget?: InputBudget): FactsDocument {
   } catch (e) {
     throw new InputError(file, `not valid JSON (${jsonProblem(e, text)})`);
   }
+  checkNesting(json, file); // (before the duplicate check, which walks the document recursively)
+  const duplicate = findDuplicateKey(text, json);
+  if (duplicate) {
+    throw new InputError(file, `the key ${JSON.stringify(duplicate.key)} appears twice in one object (line ${duplicate.line}): a JSON reader keeps the last and drops the other without a word, so what the file describes would not be what it says; remove or merge one`);
+  }
   return parseFacts(json, file);
 }
 
@@ -645,6 +659,12 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
   }
   for (const table of facts.routeTables ?? []) {
     const source = sourceOf(facts, table.id);
+    const prefixListWeights: PrefixListWeight[] = table.routes.filter((route) => !parseCidr(route.destination)).map((route) => ({
+      source,
+      prefixList: route.destination,
+      weight: route.maxEntries !== undefined ? known(route.maxEntries)
+        : unknown("the facts file does not give the route's maxEntries"),
+    }));
     model.routeTables.set(table.id, {
       id: table.id,
       source,
@@ -654,14 +674,17 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
         const cidr = parseCidr(route.destination);
         return {
           source,
-          destination: cidr ? known(cidr) : unknown(`${table.id}: destination is prefix list ${route.destination} (prefix lists are not modelled)`),
+          destination: cidr ? known(cidr)
+            : unknown(`${table.id}: destination is prefix list ${route.destination}, whose entries the facts file does not hold (only a prefix list the templates define, AWS::EC2::PrefixList, is read)`),
           target: {
             kind: route.target.kind,
             ...(route.target.id && route.target.kind !== 'local' ? { targetId: route.target.id } : {}),
             description: route.target.id ?? route.target.kind,
           },
+          ...(cidr ? {} : { prefixList: route.destination }),
         };
       }),
+      ...(prefixListWeights.length ? { prefixListWeights } : {}),
     });
   }
   for (const group of facts.securityGroups ?? []) {

@@ -1,4 +1,4 @@
-import { Cidr } from '../model';
+import { Cidr, Fact, unknown } from '../model';
 import { isUnresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
 import { isObject } from './template';
@@ -18,15 +18,28 @@ export type PrefixListContents =
 
 /** What a reference to a prefix list designates. */
 export type PrefixListReference =
-  /** A list defined by the templates: its contents. */
-  | { readonly kind: 'defined'; readonly id: string; readonly contents: PrefixListContents }
+  /** A list defined by the templates: its contents, and its weight (`MaxEntries`). */
+  | { readonly kind: 'defined'; readonly id: string; readonly contents: PrefixListContents; readonly weight: Fact<number> }
   /** A literal id (`pl-...`: AWS-managed, or created elsewhere): its contents are not in the inputs. */
   | { readonly kind: 'id'; readonly id: string }
   | { readonly kind: 'unknown'; readonly reason: string };
 
 /** AWS::EC2::PrefixList: read once (its issues reported once), then looked up by what references it. */
 export function readPrefixList(r: ResourceReader): void {
-  r.context.prefixLists.set(r.id, prefixListContents(r));
+  r.context.prefixLists.set(r.id, { contents: prefixListContents(r), weight: prefixListWeight(r) });
+}
+
+/**
+ * The list's `MaxEntries` (required by CloudFormation): what a rule or route referencing it counts
+ * against its resource's quota (VPC User Guide, "Managed prefix lists").
+ */
+function prefixListWeight(r: ResourceReader): Fact<number> {
+  const value = r.value('MaxEntries');
+  if (value === undefined) return r.unknownWithIssue('MaxEntries', `${r.describe()}: MaxEntries is not set`);
+  const weight = r.numberFact('MaxEntries', value);
+  if (!weight.known) return unknown(`its MaxEntries cannot be resolved (${weight.reason})`);
+  if (!Number.isInteger(weight.value) || weight.value < 1) return r.unknownWithIssue('MaxEntries', `${r.describe()}: MaxEntries ${weight.value} is not a whole number of at least 1`);
+  return weight;
 }
 
 function prefixListContents(r: ResourceReader): PrefixListContents {
@@ -69,8 +82,8 @@ function prefixListContents(r: ResourceReader): PrefixListContents {
 export function prefixListReference(r: ResourceReader, value: unknown, property: string): PrefixListReference {
   const ref = asRef(value);
   if (ref) {
-    const contents = r.context.prefixLists.get(ref.modelId);
-    if (contents && ref.attribute === undefined) return { kind: 'defined', id: ref.modelId, contents };
+    const list = r.context.prefixLists.get(ref.modelId);
+    if (list && ref.attribute === undefined) return { kind: 'defined', id: ref.modelId, ...list };
     return { kind: 'unknown', reason: `${r.describe()}: ${property} is ${describeValue(value)}, not a prefix list the templates define` };
   }
   const id = r.stringFact(property, value);

@@ -12,8 +12,8 @@ export interface BuildContext {
   readonly inputs: InputSet;
   /** Transit gateways' default association / propagation settings, by model id. */
   readonly transitGatewayDefaults: Map<string, { associate: boolean; propagate: boolean }>;
-  /** What each customer-managed prefix list of the templates holds, by model id. */
-  readonly prefixLists: Map<string, PrefixListContents>;
+  /** What each customer-managed prefix list of the templates holds, and its weight (`MaxEntries`), by model id. */
+  readonly prefixLists: Map<string, { readonly contents: PrefixListContents; readonly weight: Fact<number> }>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Fact, known, NatGateway, NetworkModel, Route, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
+import { Fact, known, NatGateway, NetworkModel, PrefixListWeight, Route, RouteTable, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
 import { prefixListReference } from './prefix-lists';
 import { describeValue, ResourceReader, asRef } from './reader';
 import { isObject } from './template';
@@ -72,15 +72,24 @@ export function readRoute(r: ResourceReader): void {
     return;
   }
   const target = routeTarget(r);
-  const routes: Route[] = r.has('DestinationCidrBlock')
-    ? [{ source: r.source, destination: r.cidr('DestinationCidrBlock'), target }]
+  const { routes, weight } = r.has('DestinationCidrBlock')
+    ? { routes: [{ source: r.source, destination: r.cidr('DestinationCidrBlock'), target }] }
     : prefixListRoutes(r, target);
   if (table) {
     for (const route of routes) table.routes.push(r.uncertain ? { ...route, uncertain: r.uncertain } : route);
+    if (weight) addWeight(table, r.uncertain ? { ...weight, uncertain: r.uncertain } : weight);
     return;
   }
   const uncertain = `${r.describe()} may be in this table: its RouteTableId cannot be resolved (${routeTableId.known ? '' : routeTableId.reason})`;
-  for (const any of r.model.routeTables.values()) for (const route of routes) any.routes.push({ ...route, uncertain });
+  for (const any of r.model.routeTables.values()) {
+    for (const route of routes) any.routes.push({ ...route, uncertain });
+    if (weight) addWeight(any, { ...weight, uncertain });
+  }
+}
+
+function addWeight(table: RouteTable, weight: PrefixListWeight): void {
+  if (table.prefixListWeights) table.prefixListWeights.push(weight);
+  else (table as { prefixListWeights?: PrefixListWeight[] }).prefixListWeights = [weight];
 }
 
 /**
@@ -88,21 +97,30 @@ export function readRoute(r: ResourceReader): void {
  * IPv6 list), one route of unknown destination per entry they do not resolve; one route of
  * unknown destination for a list they do not define (`pl-...`: AWS-managed, or created elsewhere).
  */
-function prefixListRoutes(r: ResourceReader, target: RouteTarget): Route[] {
+function prefixListRoutes(r: ResourceReader, target: RouteTarget): { routes: Route[]; weight?: PrefixListWeight } {
   const value = r.value('DestinationPrefixListId');
   const reference = prefixListReference(r, value, 'DestinationPrefixListId');
   if (reference.kind !== 'defined') {
     const reason = reference.kind === 'id' ? `${r.describe()}: destination is prefix list ${reference.id}, whose entries the inputs do not hold` : reference.reason;
-    return [{ source: r.source, destination: unknown(reason), target }];
+    const prefixList = reference.kind === 'id' ? reference.id : describeValue(value);
+    const weight = unknown<number>(reference.kind === 'id'
+      ? 'not defined by the templates: its maximum entries are not in the inputs'
+      : reason);
+    return { routes: [{ source: r.source, destination: unknown(reason), target, prefixList }], weight: { source: r.source, prefixList, weight } };
   }
   const contents = reference.contents;
   const prefixList = reference.id;
-  if (contents.kind === 'unknown') return [{ source: r.source, destination: unknown(`${r.describe()}: destination is prefix list ${prefixList}: ${contents.reason}`), target, prefixList }];
-  if (contents.kind === 'ipv6') return [];
-  return [
-    ...contents.cidrs.map((cidr): Route => ({ source: r.source, destination: known(cidr), target, prefixList })),
-    ...contents.unresolved.map((reason): Route => ({ source: r.source, destination: unknown(`${r.describe()}: an entry of prefix list ${prefixList}: ${reason}`), target, prefixList })),
-  ];
+  const weight: PrefixListWeight = { source: r.source, prefixList, weight: reference.weight };
+  if (contents.kind === 'unknown') return { routes: [{ source: r.source, destination: unknown(`${r.describe()}: destination is prefix list ${prefixList}: ${contents.reason}`), target, prefixList }], weight };
+  // The routes quota is enforced apart for IPv4 and IPv6 routes: an IPv6 list weighs nothing here.
+  if (contents.kind === 'ipv6') return { routes: [] };
+  return {
+    routes: [
+      ...contents.cidrs.map((cidr): Route => ({ source: r.source, destination: known(cidr), target, prefixList })),
+      ...contents.unresolved.map((reason): Route => ({ source: r.source, destination: unknown(`${r.describe()}: an entry of prefix list ${prefixList}: ${reason}`), target, prefixList })),
+    ],
+    weight,
+  };
 }
 
 /**

@@ -70,6 +70,7 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
   let peer: SecurityGroupPeer;
   // A prefix list the templates define: one rule per entry (an IPv6 list: none for IPv4).
   let entryPeers: SecurityGroupPeer[] | undefined;
+  let entriesOf: string | undefined;
   if (rule.CidrIp !== undefined) {
     const cidr: Fact<Cidr> = r.cidr(`${property}.CidrIp`, rule.CidrIp);
     peer = cidr.known ? { kind: 'cidr', cidr: cidr.value } : { kind: 'unknown', reason: cidr.reason };
@@ -87,6 +88,7 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
           : { kind: 'prefix-list', prefixListId: prefixList.id };
     if (prefixList.kind === 'defined' && prefixList.contents.kind !== 'unknown') {
       const contents = prefixList.contents;
+      entriesOf = prefixList.id;
       entryPeers = contents.kind === 'ipv6' ? [] : [
         ...contents.cidrs.map((cidr): SecurityGroupPeer => ({ kind: 'cidr', cidr })),
         ...contents.unresolved.map((reason): SecurityGroupPeer => ({ kind: 'unknown', reason: `an entry of prefix list ${prefixList.id}: ${reason}` })),
@@ -105,6 +107,7 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
     peer: one,
     ...(typeof rule.Description === 'string' ? { description: rule.Description } : {}),
     ...(doubts.length ? { uncertain: doubts.join('; ') } : {}),
+    ...(entriesOf !== undefined ? { prefixList: entriesOf } : {}),
   }));
 }
 

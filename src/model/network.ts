@@ -150,8 +150,10 @@ export interface Route {
   readonly destination: Fact<Cidr>;
   readonly target: RouteTarget;
   /**
-   * Set on a route to a prefix list the templates define: the list's model id. Such a route is
-   * one route per entry of the list; a static route to the same CIDR wins over it.
+   * Set on a route to a prefix list: the list's model id when the templates define it (then the
+   * route is one route per entry of the list, and a static route to the same CIDR wins over it),
+   * else its `pl-...` id. Such routes count against the routes quota by the list's weight (see
+   * `RouteTable.prefixListWeights`), not one each.
    */
   readonly prefixList?: string;
   /**
@@ -171,6 +173,24 @@ export interface RouteTable {
   readonly implicitMain: boolean;
   /** Routes may exist that the templates do not list. */
   readonly openEnded?: OpenEnded[];
+  /**
+   * One per route to a prefix list that is IPv4 or may be (whatever its entries): AWS counts a
+   * referenced prefix list against the "Routes per route table" quota by its weight, the list's
+   * maximum entries (`MaxEntries`), not by the entries it holds. (That quota is enforced apart for
+   * IPv6 routes, which the model does not hold: an IPv6 list is not listed.)
+   */
+  readonly prefixListWeights?: PrefixListWeight[];
+}
+
+/** What one reference to a prefix list weighs against a quota. */
+export interface PrefixListWeight {
+  readonly source: SourceRef;
+  /** The list, for messages: its model id, or its `pl-...` id. */
+  readonly prefixList: string;
+  /** The list's `MaxEntries`; unknown when the inputs do not give it (a `pl-...` list, an unresolved value). */
+  readonly weight: Fact<number>;
+  /** Set when the reference may not be in this table (see `Route.uncertain`). */
+  readonly uncertain?: string;
 }
 
 export interface GatewayEndpoint {
@@ -232,6 +252,11 @@ export interface SecurityGroupRule {
    * and what it might admit is unknown.
    */
   readonly uncertain?: string;
+  /**
+   * Set on the rules a rule to a prefix list the templates define stands for (one per entry):
+   * the list's model id (what the deployed rule names by the list's `pl-...` id).
+   */
+  readonly prefixList?: string;
 }
 
 /**

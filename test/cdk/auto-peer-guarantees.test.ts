@@ -5,7 +5,7 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnParameter, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
@@ -116,6 +116,59 @@ describe('never cut existing traffic: no route that overlaps a route to another 
     expect(refusal[0]).toMatch(/Fix: Auto-peer does not change where existing traffic goes/);
     expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
     expect(resources(etl, 'AWS::EC2::Route')).toHaveLength(0);
+  });
+});
+
+describe('the routes quota: a route to a prefix list counts as its maximum entries', () => {
+  /**
+   * A routes its on-premises networks to a transit gateway through a customer-managed prefix list
+   * of 2 entries and `maxEntries` maximum entries; the store sits in C, unpeered.
+   */
+  const onPremisesApp = (maxEntries: (stack: Stack) => number) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const onPremises = new ec2.CfnPrefixList(a, 'OnPremises', {
+      prefixListName: 'on-premises',
+      addressFamily: 'IPv4',
+      maxEntries: maxEntries(a),
+      entries: [{ cidr: '192.168.0.0/24' }, { cidr: '192.168.1.0/24' }],
+    });
+    new ec2.CfnRoute(a, 'ToOnPremises', {
+      routeTableId: a.vpc.isolatedSubnets[0].routeTable.routeTableId, destinationPrefixListId: onPremises.ref, transitGatewayId: 'tgw-0onpremises',
+    });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    return { app, a, c, etl };
+  };
+
+  test('a list of 2 entries but 60 maximum entries fills a table whose quota is 50: no peering, no route, the refusal says why', () => {
+    const { app, a, c, etl } = onPremisesApp(() => 60);
+    autoPeer(app, { failover: false, quotas: { routesPerRouteTable: 50 } });
+    const refusal = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal.length).toBeGreaterThan(0);
+    expect(refusal).toContainEqual(expect.stringMatching(
+      /route table NetA\/Vpc\/dataSubnet1\/RouteTable has 61 routes \(a route to a prefix list counts as its maximum entries\): a route to 10\.2\.\d+\.0\/24 would exceed the account's quota of 50 routes per route table/));
+    expect(messages('warning', a).filter((w) => /GNP-QUOTA-ROUTES/.test(w))).toEqual([expect.stringMatching(/has 61 routes .*the account's quota is 50/)]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(resources(etl, 'AWS::EC2::Route')).toHaveLength(0);
+  });
+
+  test('the same list with 10 maximum entries leaves room: the peering and its routes are added', () => {
+    const { app, a, c, etl } = onPremisesApp(() => 10);
+    autoPeer(app, { failover: false, quotas: { routesPerRouteTable: 50 } });
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+  });
+
+  test('maxEntries from a parameter given no value: the count cannot be bounded, so nothing is added, and the table gets GNP-QUOTA-ROUTES-UNKNOWN', () => {
+    const { app, a, c, etl } = onPremisesApp((stack) => new CfnParameter(stack, 'OnPremisesSize', { type: 'Number' }).valueAsNumber);
+    autoPeer(app, { failover: false });
+    const refusal = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal.length).toBeGreaterThan(0);
+    expect(refusal).toContainEqual(expect.stringMatching(/routes to prefix list NetA\/OnPremises \(its MaxEntries cannot be resolved .*\): .*so whether a route to 10\.2\.\d+\.0\/24 fits within the default quota of 500 routes per route table cannot be told/));
+    expect(messages('warning', a).filter((w) => /GNP-QUOTA-ROUTES-UNKNOWN/.test(w))).toHaveLength(1);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
 });
 

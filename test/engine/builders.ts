@@ -68,6 +68,23 @@ export class ModelBuilder {
     return this;
   }
 
+  /**
+   * A route to a prefix list: one route per entry (`cidrs`), and the list's weight against the
+   * routes quota (`maxEntries`; undefined: the inputs do not give it, as for a `pl-...` list).
+   */
+  prefixListRoute(routeTableId: string, prefixList: string, cidrs: string[], maxEntries: number | undefined, kind: RouteTargetKind, targetId?: string): this {
+    const rt = this.model.routeTables.get(routeTableId);
+    if (!rt) throw new Error(`no route table ${routeTableId}`);
+    const source = src(`${routeTableId}-route-${prefixList}`);
+    const target = { kind, targetId, description: targetId ?? kind };
+    for (const destination of cidrs) rt.routes.push({ source, destination: known(cidr(destination)), target, prefixList });
+    // A list whose entries the inputs do not hold: one route of unknown destination, as the readers make it.
+    if (!cidrs.length) rt.routes.push({ source, destination: unknown(`destination is prefix list ${prefixList}, whose entries the inputs do not hold`), target, prefixList });
+    const weight = { source, prefixList, weight: maxEntries === undefined ? unknown<number>('not defined by the templates: its maximum entries are not in the inputs') : known(maxEntries) };
+    (rt as { prefixListWeights?: unknown[] }).prefixListWeights = [...rt.prefixListWeights ?? [], weight];
+    return this;
+  }
+
   nat(id: string, subnet: string): this {
     this.model.natGateways.set(id, { id, source: src(id), subnetId: known(subnet), connectivity: 'public' });
     return this;

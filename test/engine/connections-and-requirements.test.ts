@@ -378,19 +378,22 @@ describe('§5 security groups per ENI', () => {
 });
 
 describe('§5 route and peering quotas (GNP-QUOTA-ROUTES, GNP-QUOTA-PEERINGS)', () => {
-  const withRoutes = (n: number) => {
+  /** The subnet's table `s-rt` with `n` routes. */
+  const tableWith = (n: number) => {
     const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
       .sg('sg1', 'v').connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);
     for (let i = 0; i < n; i++) m.route('s-rt', `172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`, 'nat-gateway', 'nat-x');
-    return m.model;
+    return m;
   };
+  const withRoutes = (n: number) => tableWith(n).model;
   const withPeerings = (n: number) => {
     const m = model().vpc('v', '10.0.0.0/16').subnet('s', 'v', '10.0.1.0/24', 'us-east-1a')
       .sg('sg1', 'v').connection('c', 's', ['sg1'], { type: 'NETWORK' }).job('j', ['c']);
     for (let i = 0; i < n; i++) m.vpc(`x${i}`, `172.16.${i}.0/24`).peering(`p${i}`, 'v', `x${i}`);
     return m.model;
   };
-  const routeCount = (m: ReturnType<typeof withRoutes>) => m.routeTables.get('s-rt')!.routes.length;
+  /** Its routes, and the S3 gateway endpoint's route (S3's prefix list weighs 1). */
+  const routeCount = (m: ReturnType<typeof withRoutes>) => m.routeTables.get('s-rt')!.routes.length + 1;
 
   test('a table over the default quota (500 since June 2025): a warning whose fix says how to give the account\'s quota', () => {
     expect(ruleIds(buildPlan(withRoutes(80)))).not.toContain('GNP-QUOTA-ROUTES');
@@ -405,6 +408,22 @@ describe('§5 route and peering quotas (GNP-QUOTA-ROUTES, GNP-QUOTA-PEERINGS)', 
     expect(ruleIds(buildPlan(m, { quotas: { routesPerRouteTable: 200 } }))).not.toContain('GNP-QUOTA-ROUTES');
     const f = allFindings(buildPlan(m, { quotas: { routesPerRouteTable: 51 } })).find((x) => x.ruleId === 'GNP-QUOTA-ROUTES');
     expect(f?.message).toMatch(/the account's quota is 51 per route table \(as given\)/);
+  });
+
+  test('a route to a prefix list counts as its maximum entries: 10 routes and a list of 2 entries but 45 maximum entries pass 50', () => {
+    expect(routeCount(withRoutes(9))).toBe(10);
+    const m = tableWith(9).prefixListRoute('s-rt', 'OnPremises', ['192.168.0.0/24', '192.168.1.0/24'], 45, 'transit-gateway', 'tgw-x').model;
+    const f = allFindings(buildPlan(m, { quotas: { routesPerRouteTable: 50 } })).find((x) => x.ruleId === 'GNP-QUOTA-ROUTES');
+    expect(f?.message).toMatch(/s-rt has 55 routes \(a route to a prefix list counts as its maximum entries, as AWS counts it\); the account's quota is 50/);
+  });
+
+  test('a route to a prefix list whose maximum entries the inputs do not give (a pl-... list): GNP-QUOTA-ROUTES-UNKNOWN, naming the list and how to give it', () => {
+    const m = tableWith(3).prefixListRoute('s-rt', 'pl-0123456789abcdef0', [], undefined, 'transit-gateway', 'tgw-x').model;
+    const f = allFindings(buildPlan(m)).find((x) => x.ruleId === 'GNP-QUOTA-ROUTES-UNKNOWN');
+    expect(f?.severity).toBe('warning');
+    expect(f?.message).toMatch(/Whether s-rt stays within the default quota of 500 routes per route table is UNKNOWN: besides 4 routes.*, it routes to prefix list pl-0123456789abcdef0 \(not defined by the templates/);
+    expect(f?.fix).toMatch(/maxEntries/);
+    expect(ruleIds(buildPlan(withRoutes(3)))).not.toContain('GNP-QUOTA-ROUTES-UNKNOWN');
   });
 
   test("peerings over the default quota warn; under the account's given quota they do not", () => {

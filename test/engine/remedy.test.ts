@@ -142,16 +142,18 @@ describe('planRemedy (auto-peer)', () => {
     /** An account whose quota is the old default of 50 routes per table. */
     const fifty = { failover: false, quotas: { routesPerRouteTable: 50 } };
     const routesIn = (remedy: ReturnType<typeof planRemedy>, table: string) => remedy.peerings.flatMap((p) => [...p.requesterRoutes, ...p.accepterRoutes]).filter((r) => r.routeTableId === table);
+    /** What the seed's table counts against the quota: its routes, and the S3 gateway endpoint's route (S3's prefix list weighs 1). */
+    const seedCount = () => withRoutes(0).routeTables.get('subA-rt')!.routes.length + 1;
 
     test('a table with room for its routes: they are added', () => {
-      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const count = seedCount();
       const remedy = planRemedy(withRoutes(48 - count), fifty);
       expect(remedy.unfixable).toEqual([]);
       expect(routesIn(remedy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24', '10.3.1.0/24']);
     });
 
     test('a table at the quota after the first route: the second is refused, naming the table, its routes and the quota', () => {
-      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const count = seedCount();
       const remedy = planRemedy(withRoutes(49 - count), fifty);
       expect(routesIn(remedy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24']);
       const message = remedy.unfixable.map((f) => `${f.message} ${f.fix}`).join('\n');
@@ -161,20 +163,51 @@ describe('planRemedy (auto-peer)', () => {
     });
 
     test('a table already at the quota: nothing added through it', () => {
-      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const count = seedCount();
       const remedy = planRemedy(withRoutes(50 - count), fifty);
       expect(routesIn(remedy, 'subA-rt')).toEqual([]);
       expect(remedy.unfixable.map((f) => f.message).join('\n')).toMatch(/route table subA-rt has 50 routes: a route to 10\.2\.1\.0\/24 would exceed/);
     });
 
     test('the default quota is 500 (AWS raised it from 50 in June 2025): 50 routes leave room, 500 do not', () => {
-      const count = withRoutes(0).routeTables.get('subA-rt')!.routes.length;
+      const count = seedCount();
       const roomy = planRemedy(withRoutes(50 - count), { failover: false });
       expect(roomy.unfixable).toEqual([]);
       expect(routesIn(roomy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24', '10.3.1.0/24']);
       const full = planRemedy(withRoutes(500 - count), { failover: false });
       expect(routesIn(full, 'subA-rt')).toEqual([]);
       expect(full.unfixable.map((f) => f.message).join('\n')).toMatch(/has 500 routes: a route to 10\.2\.1\.0\/24 would exceed the default quota of 500 routes per route table/);
+    });
+  });
+
+  describe('a route to a prefix list counts as its maximum entries (its weight), not its entries', () => {
+    const fifty = { failover: false, quotas: { routesPerRouteTable: 50 } };
+    const routesIn = (remedy: ReturnType<typeof planRemedy>, table: string) => remedy.peerings.flatMap((p) => [...p.requesterRoutes, ...p.accepterRoutes]).filter((r) => r.routeTableId === table);
+    /** The Glue subnet's table: the seed's routes, the S3 endpoint's, `n` more, and a route to an on-premises prefix list of two entries. */
+    const withPrefixList = (n: number, maxEntries: number | undefined) => {
+      const b = seedCase();
+      for (let i = 0; i < n; i++) b.route('subA-rt', `172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`, 'nat-gateway', 'nat-x');
+      return b.prefixListRoute('subA-rt', 'OnPremises', ['192.168.0.0/24', '192.168.1.0/24'], maxEntries, 'transit-gateway', 'tgw-x').model;
+    };
+    const seedCount = seedCase().model.routeTables.get('subA-rt')!.routes.length + 1;
+
+    test('a list of 2 entries and 10 maximum entries takes 10 routes of the quota: the route that would exceed it is refused', () => {
+      // 38 routes and the list's 10: 48, room for the two routes auto-peer adds (with its 2 entries it would look like 40).
+      const roomy = planRemedy(withPrefixList(38 - seedCount, 10), fifty);
+      expect(roomy.unfixable).toEqual([]);
+      expect(routesIn(roomy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24', '10.3.1.0/24']);
+      // 40 routes and the list's 10: 50, the quota; counted by its entries it would be 42, with room for both.
+      const full = planRemedy(withPrefixList(40 - seedCount, 10), fifty);
+      expect(routesIn(full, 'subA-rt')).toEqual([]);
+      expect(full.unfixable.map((f) => f.message).join('\n')).toMatch(/route table subA-rt has 50 routes \(a route to a prefix list counts as its maximum entries\): a route to 10\.2\.1\.0\/24 would exceed the account's quota of 50 routes per route table/);
+    });
+
+    test("a list whose maximum entries the inputs do not give: the table's count cannot be bounded, so no route is added there", () => {
+      const remedy = planRemedy(withPrefixList(0, undefined), { failover: false });
+      expect(routesIn(remedy, 'subA-rt')).toEqual([]);
+      const message = remedy.unfixable.map((f) => `${f.message} ${f.fix}`).join('\n');
+      expect(message).toMatch(/route table subA-rt routes to prefix list OnPremises \(.*\): AWS counts a referenced prefix list against the routes quota by its maximum entries, so whether a route to 10\.2\.1\.0\/24 fits within the default quota of 500 routes per route table cannot be told/);
+      expect(message).toMatch(/Give the prefix list's MaxEntries a literal value/);
     });
   });
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { InputError, loadFacts, parseFacts } from '../../src/ingest';
+import { buildPlan } from '../../src/engine';
+import { buildModel, InputError, loadFacts, parseFacts } from '../../src/ingest';
 
 describe('facts file validation', () => {
   test.each([
@@ -66,5 +67,70 @@ describe('transitGatewayRouteTables', () => {
     [{ routes: [] }, /transitGatewayRouteTables\[0\]\.id: missing/],
   ])('%j is refused with the JSON path of the problem', (table, problem) => {
     expect(() => parseFacts({ transitGatewayRouteTables: [table] }, 'facts.json')).toThrow(problem);
+  });
+});
+
+describe('routeTables: a route to a prefix list (pl-...) counts against the routes quota by its maxEntries', () => {
+  /** A table with one route to a prefix list, `maxEntries` as given (absent: not given). */
+  const table = (route: Record<string, unknown>) => {
+    const model = buildModel([], parseFacts({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-0abc', target: { kind: 'transit-gateway', id: 'tgw-1' }, ...route }] }],
+    }, 'facts.json'));
+    return buildPlan(model, { quotas: { routesPerRouteTable: 50 } }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES')).map((f) => `${f.ruleId}: ${f.message}`);
+  };
+
+  test('maxEntries 60 is over a quota of 50; 50 is not', () => {
+    expect(table({ maxEntries: 60 })).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES: rtb-1 has 60 routes/)]);
+    expect(table({ maxEntries: 50 })).toEqual([]);
+  });
+
+  test('without maxEntries the weight is unknown: GNP-QUOTA-ROUTES-UNKNOWN says how to give it', () => {
+    expect(table({})).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: .*prefix list pl-0abc \(the facts file does not give the route's maxEntries\)/)]);
+  });
+
+  test("the route's destination is unknown, saying what is read (a prefix list of the templates) and what is not", () => {
+    const model = buildModel([], parseFacts({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-0abc', target: { kind: 'transit-gateway', id: 'tgw-1' } }] }],
+    }, 'facts.json'));
+    const destination = model.routeTables.get('rtb-1')!.routes[0].destination;
+    expect(destination.known ? destination.value.text : destination.reason)
+      .toBe('rtb-1: destination is prefix list pl-0abc, whose entries the facts file does not hold (only a prefix list the templates define, AWS::EC2::PrefixList, is read)');
+  });
+
+  test('maxEntries must be a whole number', () => {
+    expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a non-negative integer/);
+  });
+});
+
+describe('a key twice in one object of a facts file: an input error naming the file, the key and its line', () => {
+  const load = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'facts-')), 'facts.json');
+    writeFileSync(file, text);
+    return () => loadFacts(file);
+  };
+
+  test('two "cidr" in one subnet (JSON.parse would keep the second silently)', () => {
+    const text = [
+      '{ "subnets": [',
+      '  { "id": "subnet-1", "vpcId": "vpc-1", "cidr": "10.0.1.0/24",',
+      '    "cidr": "10.0.2.0/24" } ] }',
+    ].join('\n');
+    expect(load(text)).toThrow(InputError);
+    expect(load(text)).toThrow(/facts\.json: the key "cidr" appears twice in one object \(line 3\)/);
+  });
+
+  test('two "routeTables" sections, written apart', () => {
+    const text = '{\n "routeTables": [],\n "vpcs": [],\n "routeTables" : [{ "id": "rtb-1", "vpcId": "vpc-1", "routes": [] }]\n}';
+    expect(load(text)).toThrow(/the key "routeTables" appears twice in one object \(line 4\)/);
+  });
+
+  test('the same key in different objects, and a value holding a quote and a colon, are fine', () => {
+    const text = JSON.stringify({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }, { id: 'vpc-2', cidrBlocks: ['10.1.0.0/16'] }],
+      unread: [{ call: 'ec2:DescribeRouteTables', reason: 'said "denied": no access' }],
+    }, null, 1);
+    expect(load(text)()).toMatchObject({ vpcs: [{ id: 'vpc-1' }, { id: 'vpc-2' }] });
   });
 });

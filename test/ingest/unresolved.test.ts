@@ -857,6 +857,47 @@ describe('a customer-managed prefix list defined in the app (AWS::EC2::PrefixLis
     ])('%s', (_what, template, verdict) => {
       expect(verdictOf(template)).toBe(verdict);
     });
+
+    test('a route to a pl-... list (not defined by the templates): UNKNOWN, and the fix says what is read and how to give the rest', () => {
+      const template = changed((r) => {
+        delete r.RouteAB.Properties.DestinationCidrBlock;
+        r.RouteAB.Properties.DestinationPrefixListId = 'pl-0123456789abcdef0';
+      });
+      const plan = buildPlan(modelOfTemplate(template), { failover: false });
+      const store = plan.jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn')!;
+      expect(store.verdict).toBe('UNKNOWN');
+      const unknownRoute = store.explanations.find((e) => e.code === 'UNKNOWN_ROUTE')!;
+      expect(unknownRoute.message).toMatch(/destination is prefix list pl-0123456789abcdef0, whose entries the inputs do not hold/);
+      expect(unknownRoute.fix).not.toMatch(/not modelled/);
+      expect(unknownRoute.fix).toMatch(/A prefix list the templates define \(AWS::EC2::PrefixList\) is read entry by entry; a pl-\.\.\. id .* is not: define the list in the templates, or give the route's CIDRs in --facts/);
+    });
+
+    describe('against the routes quota, a route to a prefix list counts as its MaxEntries, not its entries', () => {
+      /** VPC A's table routes to the prefix list `Pl` (one entry, `MaxEntries`) and to 10.2.0.0/16. */
+      const quotaCase = (list: Record<string, unknown>, destination: unknown = ref('Pl')) => changed((r) => {
+        r.Pl = prefixList([{ Cidr: '192.168.0.0/24' }], list);
+        r.ToPl = anyResource('AWS::EC2::Route', { RouteTableId: ref('RtA'), DestinationPrefixListId: destination, TransitGatewayId: 'tgw-0onpremises' });
+      });
+      const rtA = (template: any) => {
+        const m = modelOfTemplate(template);
+        const plan = buildPlan(m, { failover: false, quotas: { routesPerRouteTable: 50 } });
+        return plan.findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES') && f.source.logicalId === 'RtA').map((f) => `${f.ruleId}: ${f.message}`);
+      };
+
+      test('MaxEntries 48: with the route to VPC B and the S3 endpoint it is 50, the quota; 49 is over it', () => {
+        expect(rtA(quotaCase({ MaxEntries: 48 }))).toEqual([]);
+        expect(rtA(quotaCase({ MaxEntries: '49' }))).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES: App\/RtA has 51 routes \(a route to a prefix list counts as its maximum entries/)]);
+      });
+
+      test('an IPv6 list counts against the IPv6 routes quota, which is apart: not here', () => {
+        expect(rtA(quotaCase({ MaxEntries: 900, AddressFamily: 'IPv6', Entries: [{ Cidr: '2001:db8::/32' }] }))).toEqual([]);
+      });
+
+      test('MaxEntries from a parameter without value, or a pl-... list: GNP-QUOTA-ROUTES-UNKNOWN, not a weight of 1', () => {
+        expect(rtA(quotaCase({ MaxEntries: UNRESOLVED }))).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: Whether App\/RtA stays within the account's quota of 50 .*: besides 2 routes, it routes to prefix list App\/Pl \(its MaxEntries cannot be resolved/)]);
+        expect(rtA(quotaCase({}, 'pl-0123456789abcdef0'))).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: .*prefix list pl-0123456789abcdef0 \(not defined by the templates: its maximum entries are not in the inputs\)/)]);
+      });
+    });
   });
 });
 
