@@ -11,7 +11,7 @@ import {
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace, traceInternetPath } from './public-path';
 import { Quotas } from './quotas';
-import { proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
+import { networkCanFix, proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
@@ -306,7 +306,7 @@ function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, store
   // text and the store itself. It is left as it is.
   let allDone = true;
   for (const s of stores) {
-    if (s.verdict !== 'UNREACHABLE') continue;
+    if (!networkCanFix(s)) continue;
     const known = byStore.get(s);
     if (known === undefined || known.jobId !== job.id || !known.outcomes.every((o) => routeRepair.isSettled(o))) {
       allDone = false;
@@ -316,8 +316,8 @@ function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, store
   if (allDone) return [...stores];
   const outcomes = new Map<DataStorePlan, RouteOutcome[]>();
   for (const store of stores) {
-    // The UNREACHABLE paths of the UNREACHABLE stores, in plan order (`blockedStorePaths`).
-    if (store.verdict !== 'UNREACHABLE') continue;
+    // The UNREACHABLE paths of the UNREACHABLE stores the network can fix, in plan order (`blockedStorePaths`).
+    if (!networkCanFix(store)) continue;
     for (const path of store.paths) {
       if (path.verdict !== 'UNREACHABLE') continue;
       const outcome = routeRepair.repair(job.id, job.source, store.connection.name, path);
