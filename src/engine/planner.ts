@@ -667,7 +667,7 @@ function listenersExplanation(connection: GlueConnection, located: LocatedStore,
     component: connection.id,
     source: located.storeSource ?? connection.source,
     message: `Connection ${name} connects to TCP ${port}, but `
-      + (located.locatedBy === 'msk-cluster' ? `${what} have no listener on it: they listen on ${listeners.listening} only. Settings: ${listeners.settings}.` : `${what} is declared to listen on ${listeners.listening} only.`)
+      + (located.locatedBy === 'msk-cluster' ? `${what} have no listener on it: ${listeners.listening === 'none' ? 'none of their listeners is on' : `they listen on ${listeners.listening} only`}. Settings: ${listeners.settings}.` : `${what} is declared to listen on ${listeners.listening} only.`)
       + ` Nothing answers on ${port}, so every connection is refused.`,
     fix: listeners.listening === 'none'
       ? `Turn a listener on in ${store} (${listeners.enable}), and connect to its port.`

@@ -220,9 +220,13 @@ function kafkaListeners(r: ResourceReader): KafkaListeners {
   const enabled = (path: string[]): Fact<boolean> =>
     r.booleanFact(`ClientAuthentication.${path.join('.')}`, false, valueAt(authentication, [...path, 'Enabled']));
   const tlsValue = valueAt(authentication, ['Tls']);
-  // An older template turns mutual TLS on by listing its certificate authorities, without Enabled.
+  // An older template turns mutual TLS on by listing its certificate authorities, without Enabled
+  // (a list the templates do not resolve, a CommaDelimitedList parameter without a value: unknown).
   const caList = valueAt(tlsValue, ['CertificateAuthorityArnList']);
-  const mutualTls = valueAt(tlsValue, ['Enabled']) === undefined && Array.isArray(caList) && caList.length > 0 ? known(true) : enabled(['Tls']);
+  const tlsEnabledUnset = valueAt(tlsValue, ['Enabled']) === undefined;
+  const mutualTls: Fact<boolean> = tlsEnabledUnset && Array.isArray(caList) && caList.length > 0 ? known(true)
+    : tlsEnabledUnset && isUnresolved(caList) ? unknown(caList.reason)
+      : enabled(['Tls']);
   const unauthenticated: Fact<boolean> = authentication === undefined ? known(true)
     : isUnresolved(authentication) ? unknown(authentication.reason)
       : enabled(['Unauthenticated']);

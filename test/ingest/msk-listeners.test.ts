@@ -73,6 +73,14 @@ describe('plaintext 9092 on a cluster without a plaintext listener', () => {
     expect(s.explanations.find((x) => x.code === 'STORE_PORT_MISMATCH')?.message).toMatch(/Unauthenticated not set, taken as off \(an assumption/);
   });
 
+  test('a cluster whose settings turn every listener off: the message says none is on (not "they listen on none only")', () => {
+    const s = kafkaStore({ ClientAuthentication: { Sasl: { Iam: { Enabled: false } } } }, { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokersSaslIam') });
+    expect(s.verdict).toBe('UNREACHABLE');
+    const e = s.explanations.find((x) => x.code === 'STORE_PORT_MISMATCH')!;
+    expect(e.message).toMatch(/have no listener on it: none of their listeners is on\. Settings: /);
+    expect(e.fix).toMatch(/^Turn a listener on in /);
+  });
+
   test('a port MSK never listens on (9093): UNREACHABLE', () => {
     expect(kafkaStore({}, { KAFKA_BOOTSTRAP_SERVERS: join('', [getAtt('Msk', 'BootstrapBrokers'), ':9093']) }).verdict).toBe('UNREACHABLE');
   });
@@ -100,6 +108,14 @@ describe('listener settings the templates do not resolve: UNKNOWN, saying what i
       { Parameters: { Mode: { Type: 'String' } }, Conditions: { UseIam: { 'Fn::Equals': [ref('Mode'), 'iam'] } } });
     expect(s.verdict).toBe('UNKNOWN');
     expect(codes(s)).toContain('UNKNOWN_STORE_PORT');
+  });
+
+  test('mutual TLS from certificate authorities listed by a CommaDelimitedList parameter without a value: a TLS connection (9094) is UNKNOWN (was UNREACHABLE, "no listener")', () => {
+    const s = kafkaStore({ ClientAuthentication: { Tls: { CertificateAuthorityArnList: ref('Cas') } } },
+      { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokersTls'), KAFKA_SSL_ENABLED: 'true' },
+      { Parameters: { Cas: { Type: 'CommaDelimitedList' } } });
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((x) => x.code === 'UNKNOWN_STORE_PORT')?.message).toMatch(/parameter Cas/);
   });
 
   test('a public-access port (9198) on a cluster with public access: UNKNOWN (that path is over the internet, not traced); without public access: UNREACHABLE', () => {
