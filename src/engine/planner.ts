@@ -557,7 +557,7 @@ function dnsOffExplanation(storeConnection: string, locatedList: readonly Locate
   if (amazonOnly.known && amazonOnly.value) {
     return {
       ...base,
-      message: `Connection ${storeConnection} names its data store by DNS${host}, but VPC ${vpc.id}, where Glue's ENIs are, has enableDnsSupport false: the Amazon-provided DNS server does not answer there, and the VPC uses it (its DHCP options are the default, AmazonProvidedDNS), so the name does not resolve and no connection is made.`,
+      message: `Connection ${storeConnection} names its data store by DNS${host}, but VPC ${vpc.id}, where Glue's ENIs are, has enableDnsSupport false: the Amazon-provided DNS server does not answer there, and the VPC uses it (its DHCP options set names AmazonProvidedDNS only: the Region's default set when the templates associate none, assuming none is associated outside them), so the name does not resolve and no connection is made.`,
     };
   }
   return {

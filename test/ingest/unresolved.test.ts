@@ -870,7 +870,7 @@ describe("DNS support known off in the Glue ENIs' VPC: a store named by DNS is n
     expect(s.verdict).toBe('UNREACHABLE');
     const e = s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')!;
     expect(e.message).toMatch(/VPC App\/VpcA, where Glue's ENIs are, has enableDnsSupport false/);
-    expect(e.message).toMatch(/DHCP options are the default, AmazonProvidedDNS/);
+    expect(e.message).toMatch(/its DHCP options set names AmazonProvidedDNS only: the Region's default set when the templates associate none, assuming none is associated outside them/);
     expect(e.fix).toMatch(/Set EnableDnsSupport: true on App\/VpcA/);
     expect(planOf(changed(dnsOff)).ruleIds).toContain('GNP-VPC-DNS');
   });
@@ -882,6 +882,18 @@ describe("DNS support known off in the Glue ENIs' VPC: a store named by DNS is n
       r.DhcpAssoc = anyResource('AWS::EC2::VPCDHCPOptionsAssociation', { VpcId: ref('VpcA'), DhcpOptionsId: ref('Dhcp') });
     }));
     expect(s.verdict).toBe('UNREACHABLE');
+    // (Not "the default": the set is the app's own.)
+    expect(s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')?.message).not.toMatch(/are the default/);
+  });
+
+  test('a DHCP options set of AmazonProvidedDNS and a server of its own: UNKNOWN, saying the servers are not the Amazon-provided one alone', () => {
+    const s = storeOf(changed((r) => {
+      dnsOff(r);
+      r.Dhcp = anyResource('AWS::EC2::DHCPOptions', { DomainNameServers: ['AmazonProvidedDNS', '10.1.0.53'] });
+      r.DhcpAssoc = anyResource('AWS::EC2::VPCDHCPOptionsAssociation', { VpcId: ref('VpcA'), DhcpOptionsId: ref('Dhcp') });
+    }));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')?.message).toMatch(/DNS servers are not the Amazon-provided DNS server alone/);
   });
 
   test('DNS servers of its own in the VPC\'s DHCP options set: UNKNOWN (they may resolve the name), saying so', () => {
