@@ -248,10 +248,13 @@ function kafkaListeners(r: ResourceReader): KafkaListeners {
     + (authentication === undefined
       ? 'no ClientAuthentication, so unauthenticated access (an assumption: MSK\'s default without client authentication)'
       : `client authentication ${mechanisms.join(', ') || 'none'}${unauthenticatedUnset ? '; Unauthenticated not set, taken as off (an assumption: the MSK API\'s default is not documented)' : ''}`);
+  // The TLS listener is on only by the assumption when nothing else turns it on.
+  const tlsAssumed = authentication === undefined && byAuthentication.tls.known && byAuthentication.tls.value;
   return {
     byAuthentication,
     publicAccess: publicType.known ? known(publicType.value === 'SERVICE_PROVIDED_EIPS') : publicType,
     settings,
+    ...(tlsAssumed ? { assumedOn: { tls: `MSK cluster ${r.describe()} sets no ClientAuthentication: its TLS listener (9094) is taken to be on, MSK allowing unauthenticated access by default (an assumption: the MSK API's default is not documented).` } } : {}),
   };
 }
 

@@ -53,6 +53,16 @@ describe('plaintext 9092 on a cluster without a plaintext listener', () => {
     expect(on(9094).verdict).toBe('REACHABLE');
   });
 
+  test('TLS (9094) on a cluster without ClientAuthentication: REACHABLE, and the verdict states that it rests on unauthenticated access being the default (an assumption); with Unauthenticated or mutual TLS set, no such assumption', () => {
+    const conn = { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokersTls'), KAFKA_SSL_ENABLED: 'true' };
+    const s = kafkaStore({}, conn);
+    expect(s.verdict).toBe('REACHABLE');
+    expect(s.assumptions.join(' ')).toMatch(/sets no ClientAuthentication: its TLS listener \(9094\) is taken to be on, MSK allowing unauthenticated access by default \(an assumption: the MSK API's default is not documented\)/);
+    expect(kafkaStore({ ClientAuthentication: { Unauthenticated: { Enabled: true } } }, conn).assumptions.join(' ')).not.toMatch(/ClientAuthentication/);
+    // The plaintext listener does not rest on it.
+    expect(kafkaStore({ EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT' } } }, { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokers'), KAFKA_SSL_ENABLED: 'false' }).assumptions.join(' ')).not.toMatch(/ClientAuthentication/);
+  });
+
   test('ClientBroker TLS_PLAINTEXT or PLAINTEXT: 9092 answers, REACHABLE', () => {
     for (const broker of ['TLS_PLAINTEXT', 'PLAINTEXT']) {
       const s = kafkaStore({ EncryptionInfo: { EncryptionInTransit: { ClientBroker: broker } } }, { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokers'), KAFKA_SSL_ENABLED: 'false' });
