@@ -164,6 +164,12 @@ export interface RouteTable {
   readonly implicitMain: boolean;
   /** Routes may exist that the templates do not list. */
   readonly openEnded?: OpenEnded[];
+  /**
+   * The gateways (internet or virtual private) this table is associated with as a gateway route
+   * table (`AWS::EC2::GatewayRouteTableAssociation`): it routes the traffic entering the VPC
+   * through them. An unknown one may be any gateway.
+   */
+  readonly edgeGateways?: Fact<string>[];
 }
 
 export interface GatewayEndpoint {
