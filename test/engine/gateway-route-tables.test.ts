@@ -5,10 +5,10 @@
  * The replies to a NAT gateway (the internet path of a SaaS store, S3 through NAT) and the requests
  * to a public store come in that way: sent to an appliance, they are UNKNOWN, never REACHABLE.
  */
-import { anyResource, getAtt, glueConnection, glueJob, modelOf, ref, Resource, route, routeTable, securityGroup, subnet, vpc, association, ingress, tcpFrom } from '../ingest/builders';
 import { buildPlan } from '../../src/engine';
 import { snapshotToFacts } from '../../src/ingest/aws';
 import { account, apiRouteTable, routeTo } from '../ingest/aws/api-builders';
+import { anyResource, getAtt, glueConnection, glueJob, modelOf, ref, Resource, route, routeTable, securityGroup, subnet, vpc, association, ingress, tcpFrom } from '../ingest/builders';
 
 /** A Snowflake job in a private subnet whose default route goes to a NAT gateway in a public subnet (10.0.2.0/24) with an internet gateway route. */
 function saasBehindNat(extra: Record<string, Resource> = {}) {

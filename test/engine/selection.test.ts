@@ -5,8 +5,8 @@
  * gateway of the same VPC), enough free addresses, healthy AZ, matching AvailabilityZone.
  */
 import { model } from './builders';
-import { getAtt, glueJob, glueReadyVpc, ingress, modelOf, ref, securityGroup, tcpFrom } from '../ingest/builders';
 import { buildPlan, Plan } from '../../src/engine';
+import { getAtt, glueJob, glueReadyVpc, ingress, modelOf, ref, securityGroup, tcpFrom } from '../ingest/builders';
 
 const ruleIds = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].map((f) => f.ruleId);
 const allFindings = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)];
