@@ -1,7 +1,8 @@
-import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun } from '../model';
+import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun, Vpc } from '../model';
 import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements, undecidedDnsFix, undecidedDnsSettings } from './glue-requirements';
+import { ListenerCheck } from './kafka-listeners';
 import { KeyTree, keyStep } from './key-tree';
 import { nameOf } from './names';
 import { EniSide, StoreSide, tracePath } from './path';
@@ -504,7 +505,13 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
       explanations.push({ code: 'JOB_KIND_UNKNOWN', component: job.id, source: job.source, message: `The paths give ${verdict}, for a job that runs in the VPC; but the job's kind is unknown (Command.Name ${job.command.reason}), and a Ray job (glueray) does not run in your VPCs, so it cannot reach this store.`, fix: `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}).`, unknown: true });
       verdict = 'UNKNOWN';
     }
-    const named = verdict !== 'UNREACHABLE' ? locatedList.find((l) => l.byHostname) : undefined;
+    const dnsOff = dnsOffExplanation(summary.name, locatedList, selection.selected.vpc);
+    if (dnsOff) {
+      // The name does not resolve in the VPC of the ENIs: no path is taken, whatever the network allows.
+      explanations.push(dnsOff);
+      if (verdict !== 'UNREACHABLE') verdict = dnsOff.unknown ? 'UNKNOWN' : 'UNREACHABLE';
+    }
+    const named = verdict !== 'UNREACHABLE' && !dnsOff ? locatedList.find((l) => l.byHostname) : undefined;
     const dnsUndecided = named ? undecidedDnsSettings(selection.selected.vpc) : [];
     if (dnsUndecided.length) {
       // Glue resolves the store's name in the VPC of its ENIs: undecided DNS there decides nothing.
@@ -525,6 +532,39 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     plans.push(associated.length ? { ...plan, assumptions: dedupe([...plan.assumptions, associationAssumption(associated, selection.selected.vpc.id)]) } : plan);
   }
   return plans;
+}
+
+/**
+ * A store named by DNS, from a VPC whose `enableDnsSupport` is false: the Amazon-provided DNS
+ * server does not answer there (Amazon VPC User Guide, "DNS attributes for your VPC",
+ * https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#vpc-dns-support), so
+ * with the default DHCP options (AmazonProvidedDNS) the name does not resolve: UNREACHABLE. A
+ * DHCP options set naming DNS servers of the user's own (or one not read) might resolve it:
+ * UNKNOWN then, saying so.
+ */
+function dnsOffExplanation(storeConnection: string, locatedList: readonly LocatedStore[], vpc: Vpc): Explanation | undefined {
+  if (!vpc.enableDnsSupport.known || vpc.enableDnsSupport.value) return undefined;
+  const named = locatedList.find((l) => l.byHostname);
+  if (!named) return undefined;
+  const amazonOnly = vpc.amazonProvidedDnsOnly ?? { known: false as const, reason: `the DHCP options set of ${vpc.id} is not in the inputs` };
+  const host = named.host ? ` (${named.host})` : '';
+  const base = {
+    code: 'VPC_DNS_DISABLED',
+    component: vpc.id,
+    source: vpc.source,
+    fix: `Set EnableDnsSupport: true on ${vpc.id} (Glue needs DNS support and DNS hostnames in the VPC of its ENIs), or name the store by its IP address.`,
+  };
+  if (amazonOnly.known && amazonOnly.value) {
+    return {
+      ...base,
+      message: `Connection ${storeConnection} names its data store by DNS${host}, but VPC ${vpc.id}, where Glue's ENIs are, has enableDnsSupport false: the Amazon-provided DNS server does not answer there, and the VPC uses it (its DHCP options are the default, AmazonProvidedDNS), so the name does not resolve and no connection is made.`,
+    };
+  }
+  return {
+    ...base,
+    message: `Connection ${storeConnection} names its data store by DNS${host}, but VPC ${vpc.id}, where Glue's ENIs are, has enableDnsSupport false: the Amazon-provided DNS server does not answer there. Whether the name resolves depends on DNS servers of the VPC's DHCP options set, which may be others: ${amazonOnly.known ? 'they are not the Amazon-provided one' : amazonOnly.reason}.`,
+    unknown: true,
+  };
 }
 
 /**
@@ -576,6 +616,7 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
  * the network is. A listening port the inputs do not resolve leaves that unknown.
  */
 function listeningPortExplanation(connection: GlueConnection, located: LocatedStore): Explanation | undefined {
+  if (located.listeners) return listenersExplanation(connection, located, located.listeners);
   const listensOn = located.listensOn;
   if (!listensOn || !located.port.known || (listensOn.known && listensOn.value === located.port.value)) return undefined;
   const store = located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
@@ -597,6 +638,40 @@ function listeningPortExplanation(connection: GlueConnection, located: LocatedSt
     source: located.storeSource ?? connection.source,
     message: `Connection ${name} connects to TCP ${located.port.value} (the port of its address, or its driver's default when the address gives none), but ${store} ${declared ? 'is declared to listen' : 'listens'} on TCP ${listensOn.value}: nothing answers on ${located.port.value}, so every connection is refused.`,
     fix: `Put port ${listensOn.value} in connection ${name}'s address${declared ? '' : ' (or its Endpoint.Port attribute)'}, or ${declared ? 'declare the port the store listens on' : `set ${store}'s Port to ${located.port.value}`}.`,
+  };
+}
+
+/**
+ * A store with several listeners (an MSK cluster's brokers, a store declared with several ports)
+ * that has none on the port Glue connects to refuses the connection; one whose listener on that
+ * port the inputs do not settle leaves it unknown.
+ */
+function listenersExplanation(connection: GlueConnection, located: LocatedStore, listeners: ListenerCheck): Explanation | undefined {
+  if (!located.port.known || (listeners.answers.known && listeners.answers.value)) return undefined;
+  const port = located.port.value;
+  const store = located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
+  const what = located.locatedBy === 'msk-cluster' ? `the brokers of MSK cluster ${store}` : store;
+  const name = connection.name.known ? connection.name.value : connection.source.logicalId;
+  if (!listeners.answers.known) {
+    return {
+      code: 'UNKNOWN_STORE_PORT',
+      component: connection.id,
+      source: located.storeSource ?? connection.source,
+      message: `Connection ${name} connects to TCP ${port}, but whether ${what} listen on it is unknown: ${listeners.answers.reason}. Listeners: ${listeners.listening}. Settings: ${listeners.settings}.`,
+      fix: `Give the setting a value (a literal, or --parameters Key=Value), or connect to a port ${store} listens on.`,
+      unknown: true,
+    };
+  }
+  return {
+    code: 'STORE_PORT_MISMATCH',
+    component: connection.id,
+    source: located.storeSource ?? connection.source,
+    message: `Connection ${name} connects to TCP ${port}, but `
+      + (located.locatedBy === 'msk-cluster' ? `${what} have no listener on it: they listen on ${listeners.listening} only. Settings: ${listeners.settings}.` : `${what} is declared to listen on ${listeners.listening} only.`)
+      + ` Nothing answers on ${port}, so every connection is refused.`,
+    fix: listeners.listening === 'none'
+      ? `Turn a listener on in ${store} (${listeners.enable}), and connect to its port.`
+      : `Put a port ${store} listens on in connection ${name}'s address, with the authentication it needs: ${listeners.listening}; or ${listeners.enable}.`,
   };
 }
 

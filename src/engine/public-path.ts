@@ -37,7 +37,8 @@ export function nameResolution(topo: Topology, eniSubnet: Subnet, storeSubnet: S
   const base = { eniVpc, storeVpc, peeringId: pcx.id, optionSide: side } as const;
   const byPeering: NameResolution = option.known && option.value ? { ...base, resolvesTo: 'private', why: `the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC` }
     : option.known ? { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} does not allow DNS resolution from the remote VPC` }
-      : { ...base, resolvesTo: 'unknown', why: `whether the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC is not known (${option.reason})` };
+      : dnsOffIn(topo, [eniVpc, storeVpc]) ? { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} cannot allow DNS resolution from the remote VPC: that needs DNS support and DNS hostnames in both VPCs, and ${dnsOffIn(topo, [eniVpc, storeVpc])}` }
+        : { ...base, resolvesTo: 'unknown', why: `whether the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC is not known (${option.reason})` };
   // A transit gateway joining the same two VPCs has a DNS option of its own. AWS documents each
   // option alone, not what the name resolves to when a peering and a transit gateway both join
   // the VPCs: when they agree, that; when they do not, unknown (both paths are traced).
@@ -49,6 +50,23 @@ export function nameResolution(topo: Topology, eniSubnet: Subnet, storeSubnet: S
     resolvesTo: 'unknown',
     why: `${pcx.id} and transit gateway ${byGateway.transitGatewayId} both join ${eniVpc} and ${storeVpc}, and their DNS options do not agree (${byPeering.why}; ${byGateway.why}); AWS does not document which one decides how the name resolves`,
   };
+}
+
+/**
+ * A VPC of `vpcIds` whose DNS support or DNS hostnames is known to be off, in words: a peering's
+ * DNS resolution option needs both on in both VPCs (VPC Peering Guide, "Enable DNS resolution for a
+ * VPC peering connection", https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html),
+ * so it cannot be on. Undefined when none is.
+ */
+function dnsOffIn(topo: Topology, vpcIds: readonly string[]): string | undefined {
+  for (const id of vpcIds) {
+    const vpc = topo.vpc(id);
+    if (!vpc) continue;
+    const off = [vpc.enableDnsSupport.known && !vpc.enableDnsSupport.value ? 'enableDnsSupport' : undefined,
+      vpc.enableDnsHostnames.known && !vpc.enableDnsHostnames.value ? 'enableDnsHostnames' : undefined].filter((x) => x !== undefined);
+    if (off.length) return `${id} has ${off.join(' and ')} false`;
+  }
+  return undefined;
 }
 
 /** What AWS documents about a transit gateway's DNS support, and what the library assumes. */

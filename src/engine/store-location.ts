@@ -1,4 +1,5 @@
 import { DataStoreResource, Fact, GlueConnection, KafkaAuthentication, known, NetworkModel, parseAddress, SourceRef, unknown } from '../model';
+import { declaredPortsCheck, ListenerCheck, MSK_PORTS, mskListenerCheck } from './kafka-listeners';
 import { Topology } from './topology';
 import { sameZone, subnetZone, zoneOf } from './zones';
 
@@ -33,6 +34,11 @@ export interface LocatedStore {
    * listening on another port refuses the connection, whatever the network allows.
    */
   readonly listensOn?: Fact<number>;
+  /**
+   * For a store with several listeners (an MSK cluster's brokers, a store declared with several
+   * ports): whether one answers on `port`. A store that does not refuses the connection.
+   */
+  readonly listeners?: ListenerCheck;
   /**
    * The host is a SaaS connection's, on the internet outside every VPC (`locatedBy: internet`):
    * why it is taken to be there (an assumption, stated in the verdict). Its path is the public one
@@ -75,9 +81,6 @@ export const SAAS_CONNECTION_TYPES: ReadonlySet<string> = new Set([
 
 /** The port a SaaS connector uses when its address names none and no scheme says: HTTPS (an assumption). */
 const SAAS_DEFAULT_PORT = 443;
-
-/** MSK's broker port for each client authentication (MSK developer guide, "Port information"). */
-export const MSK_PORTS: Record<KafkaAuthentication, number> = { 'plaintext': 9092, 'tls': 9094, 'sasl-scram': 9096, 'iam': 9098 };
 
 /** The `AWS::MSK::Cluster` attributes that list its brokers, by the authentication they serve. */
 const MSK_BOOTSTRAP_ATTRIBUTES: Record<string, KafkaAuthentication> = {
@@ -259,6 +262,8 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     // that differs is where the store listens (nothing answers where Glue connects).
     const listensElsewhere = fallbackPort !== undefined && declared.port !== undefined && !declared.portUnresolved && declared.port !== fallbackPort;
     const port = declared.portUnresolved ? undefined : listensElsewhere ? fallbackPort : declared.port ?? fallbackPort;
+    // A store declared with several ports (an MSK cluster read from the account) answers on those only.
+    const listeners = declared.ports?.length && port !== undefined && declared.port === undefined ? declaredPortsCheck(declared.ports, port) : undefined;
     const noPort = declared.portUnresolved ?? (portUnresolved(first) ? badPortReason(connection, first!, model) : `no port declared for ${connection.id} and none in its address${kafkaPortNote(connection)}`);
     return [{
       locatedBy: 'declared',
@@ -267,6 +272,7 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
       securityGroupIds: known(declared.securityGroupIds),
       port: port !== undefined ? known(port) : unknown(noPort),
       ...(listensElsewhere ? { listensOn: known(declared.port!) } : {}),
+      ...(listeners ? { listeners } : {}),
       publiclyAccessible: declared.publiclyAccessible ?? false,
       byHostname: first !== undefined && parseAddress(first.host) === undefined,
       assumptions: [],
@@ -392,6 +398,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
       securityGroupIds: resource.securityGroupIds,
       port,
       ...(!fromResource && resourcePort && port.known ? { listensOn: resourcePort } : {}),
+      ...(resource.kafkaListeners && port.known ? { listeners: mskListenerCheck(resource.kafkaListeners, port.value) } : {}),
       publiclyAccessible: resource.publiclyAccessible,
       ...(resource.publiclyAccessibleUnknown !== undefined ? { publiclyAccessibleUnknown: resource.publiclyAccessibleUnknown } : {}),
       byHostname: true,

@@ -239,6 +239,11 @@ export interface FactsDataStore {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
   readonly port?: number;
+  /**
+   * Every port the store listens on, when it listens on several (an MSK cluster's listeners, as
+   * the account reader declares it): a connection to another port is refused. Not with `port`.
+   */
+  readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
 }
 
@@ -262,7 +267,7 @@ export interface FactsUnread {
 
 // ---- validation -------------------------------------------------------------------------------
 
-type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
 type Field =
   | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
   | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
@@ -286,6 +291,14 @@ const SG_RULE: Schema = {
   description: opt('string'),
 };
 
+const DATA_STORE: Schema = {
+  connectionName: req('string'),
+  subnetIds: req('strings'),
+  securityGroupIds: req('strings'),
+  port: opt('tcpport'),
+  ports: opt('tcpports'),
+  publiclyAccessible: opt('boolean'),
+};
 const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
 const FACTS_SCHEMA: Schema = {
@@ -447,9 +460,7 @@ const FACTS_SCHEMA: Schema = {
   dataStores: {
     type: 'list',
     optional: true,
-    of: {
-      connectionName: req('string'), subnetIds: req('strings'), securityGroupIds: req('strings'), port: opt('port'), publiclyAccessible: opt('boolean'),
-    },
+    of: DATA_STORE,
   },
   jobs: {
     type: 'list',
@@ -467,6 +478,9 @@ const FACTS_SCHEMA: Schema = {
   unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
 };
 
+/** A TCP port a server can listen on: an integer from 1 to 65535 (port 0 is reserved, RFC 6335 section 6). */
+const isTcpPort = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+
 /** The problem with a value of a field, or undefined when it is valid. */
 function checkScalar(type: FieldType, value: unknown): string | undefined {
   const shown = show(value);
@@ -478,6 +492,9 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
     case 'destination':
       return typeof value === 'string' && (parseCidr(value) || value.startsWith('pl-')) ? undefined : `${shown} is not an IPv4 CIDR or a prefix list id`;
     case 'port': return Number.isInteger(value) && (value as number) >= -1 && (value as number) <= 65535 ? undefined : `${shown} is not a port (-1..65535)`;
+    case 'tcpport': return isTcpPort(value) ? undefined : `${shown} is not a TCP port (an integer from 1 to 65535)`;
+    case 'tcpports': return Array.isArray(value) && value.length > 0 && value.every(isTcpPort)
+      ? undefined : `${shown} is not a non-empty list of TCP ports (integers from 1 to 65535)`;
     case 'number': return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : `${shown} is not a non-negative number`;
     case 'count': return Number.isInteger(value) && (value as number) >= 0 ? undefined : `${shown} is not a non-negative integer`;
     case 'boolean': return typeof value === 'boolean' ? undefined : `${shown} is not true or false`;
@@ -521,6 +538,9 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
   }
   if (schema === TGW_ROUTE && (value.attachmentId === undefined) === (value.blackhole !== true)) {
     return `${path}: needs exactly one of attachmentId, blackhole: true`;
+  }
+  if (schema === DATA_STORE && value.port !== undefined && value.ports !== undefined) {
+    return `${path}: give port or ports, not both`;
   }
   if (schema === SG_RULE) {
     const peers = ['cidr', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
@@ -831,6 +851,7 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
       subnetIds: [...store.subnetIds],
       securityGroupIds: [...store.securityGroupIds],
       ...(store.port !== undefined ? { port: store.port } : {}),
+      ...(store.ports !== undefined ? { ports: [...store.ports] } : {}),
       ...(store.publiclyAccessible !== undefined ? { publiclyAccessible: store.publiclyAccessible } : {}),
     });
   }

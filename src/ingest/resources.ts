@@ -22,7 +22,7 @@ import {
   readTransitGatewayRouteTableLink,
 } from './transit';
 import { TemplateInput } from './types';
-import { readSubnet, readVpc, readVpcCidrBlock } from './vpc';
+import { readSubnet, readVpc, readVpcCidrBlock, readVpcDhcpOptionsAssociation } from './vpc';
 
 type Read = (r: ResourceReader, connectionIdsByName: Map<string, string>) => void;
 
@@ -58,6 +58,7 @@ const PHASES: Record<string, Read>[] = [
   {
     'AWS::EC2::SubnetRouteTableAssociation': readSubnetRouteTableAssociation,
     'AWS::EC2::GatewayRouteTableAssociation': readGatewayRouteTableAssociation,
+    'AWS::EC2::VPCDHCPOptionsAssociation': readVpcDhcpOptionsAssociation,
     'AWS::EC2::SubnetNetworkAclAssociation': readSubnetNetworkAclAssociation,
     'AWS::EC2::Route': readRoute,
     'AWS::EC2::VPCEndpoint': readVpcEndpoint,

@@ -1,4 +1,4 @@
-import { DataStoreResource, Fact, known, unknown } from '../model';
+import { DataStoreResource, Fact, KafkaAuthentication, KafkaListeners, known, unknown } from '../model';
 import { defaultPortForEngine, isUnresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
 import { isObject } from './template';
@@ -155,7 +155,10 @@ function workgroupEndpointHost(r: ResourceReader): { endpointHost?: string } {
   return { endpointHost: `${name}.${account}.${region}.redshift-serverless.amazonaws.com`.toLowerCase() };
 }
 
-/** AWS::MSK::Cluster. The broker port depends on the client authentication, so it is left to the engine. */
+/**
+ * AWS::MSK::Cluster. The broker port Glue connects to depends on the client authentication, so it
+ * is left to the engine; which ports the brokers listen on is read here (`kafkaListeners`).
+ */
 export function readMskCluster(r: ResourceReader): void {
   const brokers = r.value('BrokerNodeGroupInfo');
   const info: Record<string, unknown> = isObject(brokers) ? brokers : {};
@@ -166,7 +169,86 @@ export function readMskCluster(r: ResourceReader): void {
       ? unknown(`${r.describe()} has no BrokerNodeGroupInfo.SecurityGroups: it uses its VPC's default security group`)
       : r.idListFact(info.SecurityGroups, 'BrokerNodeGroupInfo.SecurityGroups'),
     publiclyAccessible: false,
+    kafkaListeners: kafkaListeners(r),
   });
+}
+
+/** The value at `path` inside an evaluated property; an unresolved level is returned as is. */
+function valueAt(value: unknown, path: string[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === undefined || isUnresolved(at)) return at;
+    if (!isObject(at)) return undefined;
+    at = at[key];
+  }
+  return at;
+}
+
+const and = (a: Fact<boolean>, b: Fact<boolean>): Fact<boolean> =>
+  (a.known && !a.value) || (b.known && !b.value) ? known(false) : !a.known ? a : b;
+const or = (a: Fact<boolean>, b: Fact<boolean>): Fact<boolean> =>
+  (a.known && a.value) || (b.known && b.value) ? known(true) : !a.known ? a : b;
+
+const CLIENT_BROKER_VALUES = ['TLS', 'TLS_PLAINTEXT', 'PLAINTEXT'];
+
+/**
+ * The brokers' client listeners. Sources: CloudFormation, AWS::MSK::Cluster EncryptionInTransit
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptionintransit.html:
+ * ClientBroker TLS, TLS_PLAINTEXT or PLAINTEXT, TLS by default) and ClientAuthentication
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-clientauthentication.html);
+ * MSK, "Update security settings of a cluster" (https://docs.aws.amazon.com/msk/latest/developerguide/msk-update-security.html:
+ * SASL/SCRAM and IAM need ClientBroker TLS, mTLS needs TLS or TLS_PLAINTEXT, and with TLS_PLAINTEXT
+ * a plaintext listener without authentication is created beside the others); ports: MSK, "Port
+ * information" (https://docs.aws.amazon.com/msk/latest/developerguide/port-info.html).
+ * - plaintext (9092): ClientBroker PLAINTEXT or TLS_PLAINTEXT;
+ * - TLS (9094): ClientBroker TLS or TLS_PLAINTEXT, with mutual TLS or unauthenticated access on;
+ * - SASL/SCRAM (9096), IAM (9098): ClientBroker not PLAINTEXT, with the mechanism on.
+ * Unauthenticated access is taken to be on when the cluster sets no ClientAuthentication at all,
+ * and off when it sets one without `Unauthenticated` (an assumption: the API's defaults are not
+ * documented), and the message says so.
+ */
+function kafkaListeners(r: ResourceReader): KafkaListeners {
+  const property = 'EncryptionInfo.EncryptionInTransit.ClientBroker';
+  const brokerValue = valueAt(r.value('EncryptionInfo'), ['EncryptionInTransit', 'ClientBroker']);
+  let clientBroker: Fact<string> = brokerValue === undefined ? known('TLS') : r.stringFact(property, brokerValue);
+  if (clientBroker.known && !CLIENT_BROKER_VALUES.includes(clientBroker.value)) {
+    r.issue(property, `${clientBroker.value} is not one of ${CLIENT_BROKER_VALUES.join(', ')}`);
+    clientBroker = unknown(`${r.describe()}: ${property} ${clientBroker.value} is not one of ${CLIENT_BROKER_VALUES.join(', ')}`);
+  }
+  const brokerIs = (...values: string[]): Fact<boolean> => (clientBroker.known ? known(values.includes(clientBroker.value)) : clientBroker);
+  const authentication = r.value('ClientAuthentication');
+  const enabled = (path: string[]): Fact<boolean> =>
+    r.booleanFact(`ClientAuthentication.${path.join('.')}`, false, valueAt(authentication, [...path, 'Enabled']));
+  const tlsValue = valueAt(authentication, ['Tls']);
+  // An older template turns mutual TLS on by listing its certificate authorities, without Enabled.
+  const caList = valueAt(tlsValue, ['CertificateAuthorityArnList']);
+  const mutualTls = valueAt(tlsValue, ['Enabled']) === undefined && Array.isArray(caList) && caList.length > 0 ? known(true) : enabled(['Tls']);
+  const unauthenticated: Fact<boolean> = authentication === undefined ? known(true)
+    : isUnresolved(authentication) ? unknown(authentication.reason)
+      : enabled(['Unauthenticated']);
+  const scram = enabled(['Sasl', 'Scram']);
+  const iam = enabled(['Sasl', 'Iam']);
+  const byAuthentication: Record<KafkaAuthentication, Fact<boolean>> = {
+    'plaintext': brokerIs('PLAINTEXT', 'TLS_PLAINTEXT'),
+    'tls': and(brokerIs('TLS', 'TLS_PLAINTEXT'), or(mutualTls, unauthenticated)),
+    'sasl-scram': and(brokerIs('TLS', 'TLS_PLAINTEXT'), scram),
+    'iam': and(brokerIs('TLS', 'TLS_PLAINTEXT'), iam),
+  };
+  const publicValue = valueAt(r.value('ConnectivityInfo'), ['PublicAccess', 'Type']);
+  const publicType = publicValue === undefined ? known('DISABLED') : r.stringFact('ConnectivityInfo.PublicAccess.Type', publicValue);
+  const on = (fact: Fact<boolean>, name: string) => (fact.known ? (fact.value ? [name] : []) : [`${name} (unknown)`]);
+  const mechanisms = [...on(mutualTls, 'mutual TLS'), ...on(scram, 'SASL/SCRAM'), ...on(iam, 'IAM'),
+    ...on(unauthenticated, 'unauthenticated')];
+  const unauthenticatedUnset = authentication !== undefined && !isUnresolved(authentication) && valueAt(authentication, ['Unauthenticated']) === undefined;
+  const settings = `ClientBroker ${clientBroker.known ? clientBroker.value : 'unknown'}${brokerValue === undefined ? ', the default' : ''}; `
+    + (authentication === undefined
+      ? 'no ClientAuthentication, so unauthenticated access (an assumption: MSK\'s default without client authentication)'
+      : `client authentication ${mechanisms.join(', ') || 'none'}${unauthenticatedUnset ? '; Unauthenticated not set, taken as off (an assumption: the MSK API\'s default is not documented)' : ''}`);
+  return {
+    byAuthentication,
+    publicAccess: publicType.known ? known(publicType.value === 'SERVICE_PROVIDED_EIPS') : publicType,
+    settings,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import {
   ALL_PORTS, Cidr, Fact, known, NetworkAcl, parseCidr, PROTOCOL_ALL, RouteTable, SecurityGroup, SourceRef, SymbolicZone, unknown, Vpc,
   NetworkModel,
 } from '../model';
-import { ResourceReader } from './reader';
+import { asRef, describeValue, ResourceReader } from './reader';
 
 const ANYWHERE = parseCidr('0.0.0.0/0')!;
 
@@ -61,6 +61,8 @@ export function readVpc(r: ResourceReader): void {
     account: r.input.account ? known(r.input.account) : unknown(`stack ${r.input.stackName} is environment-agnostic: its account is unknown`),
     enableDnsSupport: r.booleanFact('EnableDnsSupport', true),
     enableDnsHostnames: r.booleanFact('EnableDnsHostnames', false),
+    // A new VPC gets the Region's default DHCP options set (AmazonProvidedDNS) until an association says otherwise.
+    amazonProvidedDnsOnly: known(true),
     mainRouteTableId: `${r.id}#main`,
     defaultNetworkAclId: `${r.id}#default-nacl`,
   };
@@ -116,4 +118,43 @@ export function readSubnet(r: ResourceReader): void {
 
 function mapFact<T, U>(fact: Fact<T>, f: (value: T) => U): Fact<U> {
   return fact.known ? known(f(fact.value)) : fact;
+}
+
+/**
+ * AWS::EC2::VPCDHCPOptionsAssociation: the VPC's instances use the DNS servers of that DHCP
+ * options set (`AWS::EC2::DHCPOptions` `DomainNameServers`; `AmazonProvidedDNS` is the
+ * Amazon-provided server, and the default when the set names none:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-dhcpoptions.html;
+ * `default` names the Region's default set, which uses it: Amazon VPC User Guide, "DHCP option
+ * sets", https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html).
+ * Servers of the user's own, or a set the templates do not describe, leave it unknown.
+ */
+export function readVpcDhcpOptionsAssociation(r: ResourceReader): void {
+  const vpcId = r.requiredId('VpcId');
+  const options = r.value('DhcpOptionsId');
+  const ref = asRef(options);
+  const entry = ref ? r.context.inputs.resource(ref.modelId) : undefined;
+  let amazonOnly: Fact<boolean>;
+  if (options === 'default') {
+    amazonOnly = known(true);
+  } else if (entry?.type === 'AWS::EC2::DHCPOptions') {
+    const set = new ResourceReader(r.context, entry.input, entry.logicalId, entry.resource);
+    const servers = set.value('DomainNameServers');
+    // (DomainNameServers defaults to AmazonProvidedDNS.)
+    amazonOnly = servers === undefined ? known(true)
+      : Array.isArray(servers) && servers.every((s) => typeof s === 'string')
+        ? known(servers.length > 0 && servers.every((s) => s === 'AmazonProvidedDNS'))
+        : unknown(`${set.describe()}: DomainNameServers ${describeValue(servers)} is not resolved`);
+  } else {
+    amazonOnly = unknown(`${r.describe()} associates DHCP options ${describeValue(options)}, which the templates do not describe: their DNS servers are unknown`);
+  }
+  if (!amazonOnly.known || !amazonOnly.value) {
+    amazonOnly = unknown(amazonOnly.known ? `${r.describe()} gives the VPC a DHCP options set whose DNS servers are not the Amazon-provided DNS server` : amazonOnly.reason);
+  }
+  const doubt = r.uncertain ?? (vpcId.known ? undefined : `its VpcId cannot be resolved (${vpcId.reason})`);
+  const targets = vpcId.known ? [r.model.vpcs.get(vpcId.value)].filter((v): v is Vpc => !!v) : [...r.model.vpcs.values()];
+  for (const vpc of targets) {
+    const fact = doubt && amazonOnly.known ? unknown(`${r.describe()} may give ${vpc.id} other DHCP options: ${doubt}`) : amazonOnly;
+    r.model.vpcs.set(vpc.id, { ...vpc, amazonProvidedDnsOnly: fact });
+  }
 }

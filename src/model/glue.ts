@@ -40,6 +40,20 @@ export interface GlueConnection {
 /** MSK client authentication, each with its own broker port (9092, 9094, 9096, 9098). */
 export type KafkaAuthentication = 'plaintext' | 'tls' | 'sasl-scram' | 'iam';
 
+/**
+ * The client listeners of an MSK cluster's brokers, read from its `ClientAuthentication` and
+ * `EncryptionInfo.EncryptionInTransit.ClientBroker`: for each client authentication, whether the
+ * brokers listen on its port (MSK developer guide, "Port information"); unknown with the reason
+ * when a setting is not resolved.
+ */
+export interface KafkaListeners {
+  readonly byAuthentication: Readonly<Record<KafkaAuthentication, Fact<boolean>>>;
+  /** `ConnectivityInfo.PublicAccess.Type` is `SERVICE_PROVIDED_EIPS`: the public ports 9194, 9196, 9198 too. */
+  readonly publicAccess: Fact<boolean>;
+  /** The settings that decide them, in words (`ClientBroker TLS (the default), client authentication IAM`). */
+  readonly settings: string;
+}
+
 /** A data store resource modelled from the templates (RDS, Redshift, Redshift Serverless, MSK, DocumentDB). */
 export interface DataStoreResource {
   readonly id: string;
@@ -74,6 +88,8 @@ export interface DataStoreResource {
    * redshift-serverless.amazonaws.com`), lower case: a connection may write it as a literal.
    */
   readonly endpointHost?: string;
+  /** An MSK cluster's client listeners (`kind: msk-cluster`): the ports its brokers answer on. */
+  readonly kafkaListeners?: KafkaListeners;
 }
 
 /** A data store the user declared for a connection (construct or facts file). */
@@ -86,6 +102,11 @@ export interface DeclaredDataStore {
   readonly port?: number;
   /** Set when the declaration names a port the templates cannot resolve (then the port is unknown). */
   readonly portUnresolved?: string;
+  /**
+   * Every port the store listens on, when it listens on several (an MSK cluster read from the
+   * account: one per listener). A connection to a port not among them is refused.
+   */
+  readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
 }
 

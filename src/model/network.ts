@@ -38,6 +38,13 @@ export interface Vpc {
   readonly account: Fact<string>;
   readonly enableDnsSupport: Fact<boolean>;
   readonly enableDnsHostnames: Fact<boolean>;
+  /**
+   * Whether the VPC's instances ask the Amazon-provided DNS server only (its DHCP options set's
+   * `DomainNameServers` is `AmazonProvidedDNS`, as in the default set): a VPC of the templates
+   * with no `AWS::EC2::VPCDHCPOptionsAssociation` has the default set. Absent: not read (a VPC
+   * of --facts). A DNS server of the user's own may resolve names when `enableDnsSupport` is off.
+   */
+  readonly amazonProvidedDnsOnly?: Fact<boolean>;
   /** Route table used by subnets without an explicit association (model key). */
   readonly mainRouteTableId: string;
   /** Network ACL used by subnets without an explicit association (model key). */

@@ -40,7 +40,7 @@ function save(snapshot: AccountSnapshot): string {
 const brokers = ['b-1.events.abc123.c2.kafka.us-east-1.amazonaws.com', 'b-2.events.abc123.c2.kafka.us-east-1.amazonaws.com'];
 
 /** The account: over the transit gateway, the data group admitting the Glue subnet on `ports`. */
-function deployed(ports: number[]): AccountSnapshot {
+function deployed(ports: number[], eventsPort = 9098): AccountSnapshot {
   const world = accountOverTransitGateway({ dbIngress: [...ports.map((port) => tcpRule(port, { cidr: '10.0.1.0/24' })), allTraffic({ group: 'sg-0db' })] });
   const cluster = apiMskCluster('events', ['subnet-0db'], ['sg-0db']);
   return {
@@ -52,7 +52,7 @@ function deployed(ports: number[]): AccountSnapshot {
       {
         Name: 'events',
         ConnectionType: 'KAFKA',
-        ConnectionProperties: { KAFKA_BOOTSTRAP_SERVERS: brokers.map((b) => `${b}:9098`).join(',') },
+        ConnectionProperties: { KAFKA_BOOTSTRAP_SERVERS: brokers.map((b) => `${b}:${eventsPort}`).join(',') },
         PhysicalConnectionRequirements: { SubnetId: 'subnet-0db', SecurityGroupIdList: ['sg-0db'], AvailabilityZone: 'us-east-1a' },
       },
     ],
@@ -62,7 +62,7 @@ function deployed(ports: number[]): AccountSnapshot {
 
 const ref = (id: string) => ({ Ref: id });
 /** The same world as an app's template. */
-function template(ports: number[]): object {
+function template(ports: number[], eventsPort = 9098): object {
   const vpc = (cidr: string) => ({ Type: 'AWS::EC2::VPC', Properties: { CidrBlock: cidr, EnableDnsSupport: true, EnableDnsHostnames: true } });
   const subnet = (vpcId: string, cidr: string) => ({ Type: 'AWS::EC2::Subnet', Properties: { VpcId: ref(vpcId), CidrBlock: cidr, AvailabilityZone: 'us-east-1a' } });
   const connection = (name: string, type: string, groupId: string, subnetId: string, properties: object) => ({
@@ -123,7 +123,7 @@ function template(ports: number[]): object {
       },
       GlueNet: connection('glue-net', 'NETWORK', 'GlueGroup', 'GlueSubnet', {}),
       Warehouse: connection('warehouse', 'JDBC', 'DbGroup', 'DbSubnet', { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.50.1.10:5432/dw' }),
-      EventsConnection: connection('events', 'KAFKA', 'DbGroup', 'DbSubnet', { KAFKA_BOOTSTRAP_SERVERS: { 'Fn::GetAtt': ['Events', 'BootstrapBrokersSaslIam'] } }),
+      EventsConnection: connection('events', 'KAFKA', 'DbGroup', 'DbSubnet', { KAFKA_BOOTSTRAP_SERVERS: { 'Fn::GetAtt': ['Events', eventsPort === 9092 ? 'BootstrapBrokers' : 'BootstrapBrokersSaslIam'] } }),
       Etl: {
         Type: 'AWS::Glue::Job',
         Properties: {
@@ -141,15 +141,22 @@ function template(ports: number[]): object {
 
 describe('--from-describe: transit gateway and MSK, against the template of the same world', () => {
   it.each([
-    [[5432, 9098], ['glue-net:NONE', 'warehouse:REACHABLE', 'events:REACHABLE']],
-    [[5432], ['glue-net:NONE', 'warehouse:REACHABLE', 'events:UNREACHABLE']],
-  ])('the data group admits %j: the saved account plans as its template does', (ports, stores) => {
-    writeFileSync(join(dir, 'app.json'), JSON.stringify(template(ports)));
+    [[5432, 9098], 9098, ['glue-net:NONE', 'warehouse:REACHABLE', 'events:REACHABLE']],
+    [[5432], 9098, ['glue-net:NONE', 'warehouse:REACHABLE', 'events:UNREACHABLE']],
+    // The cluster has no plaintext listener (IAM only): 9092 is refused however open the groups are.
+    [[5432, 9092, 9098], 9092, ['glue-net:NONE', 'warehouse:REACHABLE', 'events:UNREACHABLE']],
+  ])('the data group admits %j, the Kafka connection uses %d: the saved account plans as its template does', (ports, eventsPort, stores) => {
+    writeFileSync(join(dir, 'app.json'), JSON.stringify(template(ports, eventsPort)));
     const fromTemplate = cli('app.json', '--format', 'json', '--no-failover');
-    const fromAccount = cli('--from-describe', save(deployed(ports)), '--format', 'json', '--no-failover');
+    const fromAccount = cli('--from-describe', save(deployed(ports, eventsPort)), '--format', 'json', '--no-failover');
     expect(fromAccount.stderr).toBe('');
     const normalised = (json: string) => verdicts(json).map((job: any) => ({ ...job, stores: job.stores.filter((s: string) => !s.startsWith('glue-net:')) }));
     expect(normalised(fromTemplate.stdout)).toEqual([{ job: 'etl', selected: 'glue-net', stores: stores.filter((s) => !s.startsWith('glue-net:')) }]);
     expect(normalised(fromAccount.stdout)).toEqual(normalised(fromTemplate.stdout));
+    if (eventsPort === 9092) {
+      const codes = (json: string) => JSON.parse(json).jobs[0].dataStores.find((s: any) => s.connection.name === 'events').explanations.map((e: any) => e.code);
+      expect(codes(fromAccount.stdout)).toContain('STORE_PORT_MISMATCH');
+      expect(codes(fromTemplate.stdout)).toContain('STORE_PORT_MISMATCH');
+    }
   });
 });

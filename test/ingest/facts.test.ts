@@ -18,9 +18,18 @@ describe('facts file validation', () => {
     [{ quotas: { routesPerRouteTable: 1001 } }, 'facts.json: quotas: quota routesPerRouteTable (Routes per route table) must be a whole number from 1 to 1000'],
     [{ quotas: { securityGroupsPerNetworkInterface: 0 } }, 'quotas: quota securityGroupsPerNetworkInterface (Security groups per network interface) must be a whole number from 1 to 16'],
     [{ quotas: { rulesPerGroup: 60 } }, 'quotas.rulesPerGroup: unknown property'],
+    [{ dataStores: [{ connectionName: 'c', subnetIds: [], securityGroupIds: [], ports: [9094, 0] }] },
+      'dataStores[0].ports: [9094,0] is not a non-empty list of TCP ports (integers from 1 to 65535)'],
+    [{ dataStores: [{ connectionName: 'c', subnetIds: [], securityGroupIds: [], port: 9094, ports: [9094] }] }, 'dataStores[0]: give port or ports, not both'],
   ])('%j -> %s', (document, expected) => {
     expect(() => parseFacts(document, 'facts.json')).toThrow(InputError);
     expect(() => parseFacts(document, 'facts.json')).toThrow(expected);
+  });
+
+  test.each([0, -1, 5432.5, 65536, '5432'])('dataStores[].port %j is not a TCP port: a facts error naming the entry and the range (was accepted)', (port) => {
+    const document = { dataStores: [{ connectionName: 'orders', subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'], port }] };
+    expect(() => parseFacts(document, 'facts.json')).toThrow(InputError);
+    expect(() => parseFacts(document, 'facts.json')).toThrow(`facts.json: dataStores[0].port: ${JSON.stringify(port)} is not a TCP port (an integer from 1 to 65535)`);
   });
 
   test('a valid document loads from a file; a file that is not JSON is an InputError', () => {

@@ -859,3 +859,56 @@ describe('a customer-managed prefix list defined in the app (AWS::EC2::PrefixLis
     });
   });
 });
+
+describe("DNS support known off in the Glue ENIs' VPC: a store named by DNS is not REACHABLE beside GNP-VPC-DNS", () => {
+  const dnsOff = (r: any) => { r.VpcA.Properties.EnableDnsSupport = false; };
+  const storeOf = (template: any) => buildPlan(modelOfTemplate(template), { failover: false }).jobs[0].dataStores.find((s) => s.connection.id === 'App/DbConn')!;
+
+  test('default DHCP options (AmazonProvidedDNS): UNREACHABLE (was REACHABLE), VPC_DNS_DISABLED naming the VPC and the fix', () => {
+    const s = storeOf(changed(dnsOff));
+    expect(s.paths.map((p) => p.verdict)).toEqual(['REACHABLE']);
+    expect(s.verdict).toBe('UNREACHABLE');
+    const e = s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')!;
+    expect(e.message).toMatch(/VPC App\/VpcA, where Glue's ENIs are, has enableDnsSupport false/);
+    expect(e.message).toMatch(/DHCP options are the default, AmazonProvidedDNS/);
+    expect(e.fix).toMatch(/Set EnableDnsSupport: true on App\/VpcA/);
+    expect(planOf(changed(dnsOff)).ruleIds).toContain('GNP-VPC-DNS');
+  });
+
+  test('a DHCP options set of AmazonProvidedDNS associated with the VPC: UNREACHABLE too', () => {
+    const s = storeOf(changed((r) => {
+      dnsOff(r);
+      r.Dhcp = anyResource('AWS::EC2::DHCPOptions', { DomainNameServers: ['AmazonProvidedDNS'] });
+      r.DhcpAssoc = anyResource('AWS::EC2::VPCDHCPOptionsAssociation', { VpcId: ref('VpcA'), DhcpOptionsId: ref('Dhcp') });
+    }));
+    expect(s.verdict).toBe('UNREACHABLE');
+  });
+
+  test('DNS servers of its own in the VPC\'s DHCP options set: UNKNOWN (they may resolve the name), saying so', () => {
+    const s = storeOf(changed((r) => {
+      dnsOff(r);
+      r.Dhcp = anyResource('AWS::EC2::DHCPOptions', { DomainNameServers: ['10.1.0.53'] });
+      r.DhcpAssoc = anyResource('AWS::EC2::VPCDHCPOptionsAssociation', { VpcId: ref('VpcA'), DhcpOptionsId: ref('Dhcp') });
+    }));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')?.message).toMatch(/DNS servers of the VPC's DHCP options set, which may be others/);
+  });
+
+  test('the store named by its IP address needs no DNS: no VPC_DNS_DISABLED', () => {
+    const s = storeOf(changed((r) => {
+      dnsOff(r);
+      r.DbConn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL = 'jdbc:postgresql://10.2.1.20:5432/orders';
+      r.DbConn.Properties.ConnectionInput.PhysicalConnectionRequirements = { SubnetId: ref('SubB'), SecurityGroupIdList: [getAtt('DbSg', 'GroupId')] };
+    }));
+    expect(s.explanations.map((x) => x.code)).not.toContain('VPC_DNS_DISABLED');
+  });
+
+  test("a publicly accessible store across a peering whose DNS option is not set: with DNS hostnames off in the store's VPC the option cannot be on, so the name resolves to the public address (was UNKNOWN)", () => {
+    const s = storeOf(changed((r) => {
+      r.VpcB.Properties.EnableDnsHostnames = false;
+      r.Db.Properties.PubliclyAccessible = true;
+    }));
+    expect(s.paths[0].nameResolution).toMatchObject({ resolvesTo: 'public' });
+    expect(s.paths[0].nameResolution?.why).toMatch(/cannot allow DNS resolution from the remote VPC: that needs DNS support and DNS hostnames in both VPCs, and App\/VpcB has enableDnsHostnames false/);
+  });
+});

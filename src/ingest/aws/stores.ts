@@ -24,6 +24,8 @@ interface AccountStore {
   readonly securityGroupIds: string[];
   /** The port its endpoint listens on (used when the connection's URL names none). */
   readonly port?: number;
+  /** Every port it listens on, when it has several listeners (an MSK cluster's, from its bootstrap broker strings). */
+  readonly ports?: number[];
   /** Undefined when it cannot be told (the store is then not declared). */
   readonly publiclyAccessible?: boolean;
 }
@@ -95,15 +97,19 @@ function storesByHost(parts: AccountStoreParts): Map<string, AccountStore> {
     const subnetIds = provisioned ? list(provisioned.ClientSubnets) : serverless.flatMap((c) => list(c.SubnetIds));
     const securityGroupIds = provisioned ? list(provisioned.SecurityGroups) : serverless.flatMap((c) => list(c.SecurityGroupIds));
     const strings = brokers.get(String(cluster.ClusterArn)) ?? {};
+    // The brokers listen on the ports of the listeners GetBootstrapBrokers lists, and on no other:
+    // a connection to a port none lists is refused (MSK, "Port information"). The Public* strings
+    // are the brokers' public addresses (MSK public access), a store of their own.
+    const privateStore = { subnetIds: subnetIds.length ? subnetIds.map(String) : undefined, securityGroupIds: securityGroupIds.map(String), ports: [] as number[], publiclyAccessible: false };
+    const publicStore = { ...privateStore, ports: [] as number[], publiclyAccessible: true };
     for (const [key, value] of Object.entries(strings)) {
       if (!key.startsWith('BootstrapBrokerString') || !str(value)) continue;
-      // The Public* strings are the brokers' public addresses (MSK public access).
-      const store: AccountStore = {
-        subnetIds: subnetIds.length ? subnetIds.map(String) : undefined,
-        securityGroupIds: securityGroupIds.map(String),
-        publiclyAccessible: key.includes('Public'),
-      };
-      for (const host of parseStoreAddress(String(value)).hosts) add(host.host, store);
+      const store = key.includes('Public') ? publicStore : privateStore;
+      for (const host of parseStoreAddress(String(value)).hosts) {
+        add(host.host, store);
+        const port = Number(host.port);
+        if (host.port !== undefined && Number.isInteger(port) && port >= 1 && port <= 65535 && !store.ports.includes(port)) store.ports.push(port);
+      }
     }
   }
   return byHost;
@@ -130,6 +136,7 @@ export function accountDataStores(parts: AccountStoreParts, connections: readonl
       subnetIds: store.subnetIds,
       securityGroupIds: store.securityGroupIds,
       ...(!urlPort && store.port !== undefined ? { port: store.port } : {}),
+      ...(store.ports?.length ? { ports: [...store.ports].sort((a, b) => a - b) } : {}),
       publiclyAccessible: store.publiclyAccessible,
     });
   }

@@ -41,7 +41,7 @@ const factsOf = (snapshot: AccountSnapshot) => parseFacts(snapshotToFacts(snapsh
 function warehouse(snapshot: AccountSnapshot) {
   const plan = buildPlan(buildModel([], factsOf(snapshot)), { failover: false });
   const store = plan.jobs[0].dataStores.find((s) => s.connection.name === 'warehouse')!;
-  return { verdict: store.verdict, locatedBy: store.locatedBy, findings: plan.findings.map((f) => f.message).join('\n') };
+  return { verdict: store.verdict, locatedBy: store.locatedBy, findings: plan.findings.map((f) => f.message).join('\n'), explanations: store.explanations };
 }
 
 describe('RDS DescribeDBInstances', () => {
@@ -140,8 +140,17 @@ describe('MSK ListClustersV2 and GetBootstrapBrokers', () => {
 
   it('every bootstrap broker is the cluster: its client subnets and groups', () => {
     const snapshot = withStore({ mskClusters: [cluster], mskBootstrapBrokers: [apiBootstrapBrokers(cluster, brokers)] }, servers, 'KAFKA');
-    expect(factsOf(snapshot).dataStores).toEqual([{ connectionName: 'warehouse', subnetIds: ['subnet-0db'], securityGroupIds: ['sg-0db'], publiclyAccessible: false }]);
+    expect(factsOf(snapshot).dataStores).toEqual([{ connectionName: 'warehouse', subnetIds: ['subnet-0db'], securityGroupIds: ['sg-0db'], ports: [9098], publiclyAccessible: false }]);
     expect(warehouse(snapshot).verdict).toBe('REACHABLE');
+  });
+
+  it('the brokers listen only on the ports GetBootstrapBrokers lists: plaintext 9092 on an IAM-only cluster is UNREACHABLE (was REACHABLE), 9098 REACHABLE', () => {
+    const on = (port: number) => warehouse(withStore({ mskClusters: [cluster], mskBootstrapBrokers: [apiBootstrapBrokers(cluster, brokers)] },
+      brokers.map((b) => `${b}:${port}`).join(','), 'KAFKA'));
+    const refused = on(9092);
+    expect(refused.verdict).toBe('UNREACHABLE');
+    expect(refused.explanations.find((e) => e.code === 'STORE_PORT_MISMATCH')?.message).toMatch(/connects to TCP 9092, but .* is declared to listen on 9098 only/);
+    expect(on(9098).verdict).toBe('REACHABLE');
   });
 
   it('GetBootstrapBrokers not read: the brokers cannot be told apart from any host, UNKNOWN', () => {
