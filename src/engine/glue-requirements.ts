@@ -142,6 +142,17 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
     });
   }
   const eniSubnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  if (connection.subnetId && connection.securityGroupIds.length === 0) {
+    // SecurityGroupIdList is optional (0 to 50 items), but no group can be the one that admits
+    // all TCP from itself, which Glue requires of at least one ([Glue-errors]).
+    findings.push({
+      ruleId: RULES.sgNoSelfReference.id,
+      severity: RULES.sgNoSelfReference.severity,
+      source: connection.source,
+      message: `Connection ${name} lists no security groups (PhysicalConnectionRequirements.SecurityGroupIdList), so none has a self-referencing inbound rule for all TCP ports. Glue's Spark driver and executors talk to each other through it; without it the job fails with "At least one security group must open all ingress ports".`,
+      fix: 'Give the connection a security group of its subnet\'s VPC with an inbound rule for all TCP (0-65535) from the group itself (connections.allowInternally(ec2.Port.allTcp())), and all outbound traffic.',
+    });
+  }
   const groups = judgeGroupsOnce(topo, connection.securityGroupIds, eniSubnet?.cidr);
   if (groups) {
     if (groups.cidrInstead) {

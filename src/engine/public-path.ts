@@ -5,6 +5,7 @@ import {
   AclJudgement, judgeAcl, judgeGroupsPublic, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome,
   PUBLIC_RANGES, publicRouteChoices, routeText,
 } from './public-traffic';
+import { lookupRoutes } from './routing';
 import { LocatedStore } from './store-location';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
@@ -394,6 +395,31 @@ function natOf(topo: Topology, subnet: Subnet, vpc: Vpc): NatHop {
   };
 }
 
+/**
+ * Why the traffic that comes back into `subnet` through the internet gateways (replies to a NAT
+ * gateway, requests to a public store) may not reach it, or undefined: a gateway route table
+ * (edge association) of such a gateway that sends the subnet's addresses anywhere but the local
+ * route sends them to a middlebox, whose forwarding the inputs do not show (VPC User Guide,
+ * "Gateway route tables").
+ */
+function edgeRouting(topo: Topology, subnet: Subnet, vpc: Vpc, gateways: readonly string[]): { why: string; component: string } | undefined {
+  if (!subnet.cidr.known) return undefined;
+  for (const table of topo.model.routeTables.values()) {
+    if (!table.edgeGateways || (table.vpcId.known && table.vpcId.value !== vpc.id)) continue;
+    const edge = table.edgeGateways.find((g) => !g.known || gateways.includes(g.value));
+    if (!edge) continue;
+    if (!edge.known) return { why: `replies entering ${vpc.id} through it may be routed by gateway route table ${table.id} (${edge.reason})`, component: table.id };
+    const sent = lookupRoutes(table, vpc, subnet.cidr.value, topo.subnetCidrsOf(vpc.id)).filter((c) => c.target?.kind !== 'local');
+    if (sent.length) {
+      return {
+        why: `its gateway route table ${table.id} sends the traffic entering ${vpc.id} for ${subnet.id} (${subnet.cidr.value.text}) to ${sent.map((c) => c.target?.description ?? `a route that may apply (${c.unknownReason ?? 'no route'})`).join(', ')}: a middlebox whose forwarding the inputs do not show`,
+        component: table.id,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Whether the subnet's table sends every public address to an internet gateway. */
 export function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string } {
   const table = topo.effectiveRouteTable(subnet);
@@ -404,7 +430,12 @@ export function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outco
   const outcomes: Outcome[] = choices.map((c) => (c.target?.kind === 'internet-gateway' ? 'pass'
     : c.unknownReason || (c.target && !['nat-gateway', 'egress-only-internet-gateway', 'carrier-gateway'].includes(c.target.kind)) ? 'unknown' : 'blocked'));
   const routes = [...new Set(choices.map(routeText))].slice(0, 3).join(', ');
-  if (outcomes.length && outcomes.every((o) => o === 'pass')) return { outcome: 'pass', why: `${rtName} routes public addresses to an internet gateway`, component: rt.id };
+  if (outcomes.length && outcomes.every((o) => o === 'pass')) {
+    const gateways = [...new Set(choices.map((c) => c.target?.targetId).filter((id): id is string => id !== undefined))];
+    const edge = edgeRouting(topo, subnet, vpc, gateways);
+    if (edge) return { outcome: 'unknown', why: `${rtName} routes public addresses to an internet gateway, but ${edge.why}`, component: edge.component };
+    return { outcome: 'pass', why: `${rtName} routes public addresses to an internet gateway`, component: rt.id };
+  }
   if (!outcomes.length || outcomes.every((o) => o === 'blocked')) return { outcome: 'blocked', why: `${rtName} has no route to an internet gateway for public addresses (${routes || 'no route'})`, component: rt.id };
   return { outcome: 'unknown', why: `${rtName} sends only some public addresses to an internet gateway, or some to a next hop not described (${routes})`, component: rt.id };
 }

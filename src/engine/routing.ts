@@ -112,8 +112,9 @@ function chooseRoutes(table: RouteTable, routes: TableRoutes, destination: Addre
     let best: CandidateRoute | undefined;
     for (const c of candidates) {
       if (!contains(c.destination, atom)) continue;
-      // Longest prefix wins; on a tie the local route wins (AWS gives local priority).
-      if (!best || rankOf(c) > rankOf(best)) best = c;
+      // Longest prefix wins; on a tie the local route wins (AWS gives local priority), unless
+      // the route is the local route itself with its target replaced by a middlebox.
+      if (!best || rankOf(c) > rankOf(best) || replacesLocal(c, best)) best = c;
     }
     const undecided = possible.length ? possible.find((p) => mayDecide(p, best, atom)) : undefined;
     const choice: RouteChoice = undecided
@@ -140,11 +141,23 @@ function mayDecide(p: PossibleRoute, best: CandidateRoute | undefined, atom: Add
   // VPC or has no route, and neither reaches another VPC.
   if (!best) return p.target.kind !== 'local';
   if (p.target.kind === best.target.kind && p.target.targetId === best.target.targetId && p.target.description === best.target.description) return false;
-  // Longer prefixes win; on a tie the local route wins.
-  if (p.destination && (p.target.kind === 'local' ? p.destination.prefixLength < rankOf(best) : p.destination.prefixLength <= rankOf(best))) return false;
+  // Longer prefixes win; on a tie the local route wins (unless the possible route would replace its target).
+  const replacing = p.destination !== undefined && best.target.kind === 'local' && best.rank === undefined && p.destination.text === best.destination.text;
+  if (p.destination && !replacing && (p.target.kind === 'local' ? p.destination.prefixLength < rankOf(best) : p.destination.prefixLength <= rankOf(best))) return false;
   if (!p.destination && rankOf(best) === 32) return false;
   if (best.target.kind === 'local' && !MAY_OVERRIDE_LOCAL.has(p.target.kind)) return false;
   return true;
+}
+
+/**
+ * Whether `route` is the local route `local` with its target replaced: a route to exactly one of
+ * the VPC's CIDR blocks whose target is a middlebox (VPC User Guide, "Replace or restore the
+ * target for a local route": the local route's target can be changed, and DescribeRouteTables
+ * then lists the block with that target instead of `local`).
+ */
+function replacesLocal(route: CandidateRoute, local: CandidateRoute): boolean {
+  return local.target.kind === 'local' && local.rank === undefined && route.target.kind !== 'local'
+    && MAY_OVERRIDE_LOCAL.has(route.target.kind) && route.destination.text === local.destination.text;
 }
 
 function sameChoice(a: RouteChoice, b: RouteChoice): boolean {

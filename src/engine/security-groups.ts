@@ -100,6 +100,11 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egre
   if (invalid.length) return { valid: false, undecided: true, reason: invalid.map((x) => x.reason).join('; ') };
   if (ctx.unknownNextHop) return unknownHopValidity(ctx);
   if (answers.length) return { valid: true };
+  // No packet crosses anything (the routes send it nowhere, which the route hop reports): a
+  // peering that joins the two VPCs is what a route to it would cross, so the reference is
+  // judged over it rather than reported as a second blocker (the VPCs are peered).
+  const peering = topo.peeringBetween(ctx.sourceVpc.id, ctx.destinationVpc.id);
+  if (peering && peering.state !== 'pending-acceptance') return peeringValidity(topo, ctx, [peering.id]);
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
 }
 

@@ -34,9 +34,22 @@ export function zoneText(zone: Zone): string {
   return `unknown (${zone.reason})`;
 }
 
+/**
+ * An AZ ID (`use1-az1`, `usw2-lax1-az1`): the same physical zone in every account, whereas a zone
+ * name (`us-east-1a`) is mapped to a zone per account ("AZ IDs", AWS Regions and Availability
+ * Zones guide), so which name an ID has is known only in the account.
+ */
+export function isZoneId(name: string): boolean {
+  return /^[a-z]+\d+(?:-[a-z]+\d+)?-az\d+$/.test(name);
+}
+
 /** Whether two zones are the same zone: undefined when the inputs cannot tell. */
 export function sameZone(a: Zone, b: Zone): boolean | undefined {
-  if (a.name !== undefined && b.name !== undefined) return a.name === b.name;
+  if (a.name !== undefined && b.name !== undefined) {
+    if (a.name === b.name) return true;
+    // An AZ ID against a zone name: the account's mapping, not in the inputs, decides.
+    return isZoneId(a.name) !== isZoneId(b.name) ? undefined : false;
+  }
   if (a.symbolic && b.symbolic) {
     if (a.symbolic.symbol === b.symbolic.symbol) return true;
     // Different indexes of one list are different zones.

@@ -97,6 +97,8 @@ export interface FactsRouteTable {
   readonly id: string;
   readonly vpcId: string;
   readonly routes: FactsRoute[];
+  /** The internet or virtual private gateways it is associated with as a gateway route table (`igw-...`, `vgw-...`). */
+  readonly gatewayIds?: string[];
 }
 
 export interface FactsSecurityGroupRule {
@@ -343,6 +345,7 @@ const FACTS_SCHEMA: Schema = {
       id: req('string'),
       vpcId: req('string'),
       routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } }, maxEntries: opt('count') } },
+      gatewayIds: opt('strings'),
     },
   },
   securityGroups: {
@@ -670,6 +673,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       source,
       vpcId: known(table.vpcId),
       implicitMain: false,
+      ...(table.gatewayIds?.length ? { edgeGateways: table.gatewayIds.map((id) => known(id)) } : {}),
       routes: table.routes.map((route) => {
         const cidr = parseCidr(route.destination);
         return {

@@ -36,6 +36,11 @@ export function readGlueConnection(r: ResourceReader): void {
   const subnetId = subnetIdOf(r, physical.SubnetId);
   if (subnetId !== undefined) connection.subnetId = subnetId;
   connection.securityGroupIds = securityGroupsOf(r, physical.SecurityGroupIdList);
+  // Requirements the templates do not resolve may list groups too: one placeholder group for them
+  // (never "no groups", which Glue's checks reject).
+  if (physical.SecurityGroupIdList === undefined && requirements !== undefined && physical !== requirements) {
+    connection.securityGroupIds = [placeholderGroup(r, 'SecurityGroupIdList', `${r.describe()}: its PhysicalConnectionRequirements cannot be resolved, so its security groups are unknown`)];
+  }
   if (physical.AvailabilityZone !== undefined) {
     const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone);
     connection.availabilityZone = availabilityZone;

@@ -455,6 +455,9 @@ export class StackEvaluator {
       case 'AWS::EC2::VPC.DefaultNetworkAcl': return resourceRef(`${modelId}#default-nacl`);
       case 'AWS::EC2::VPC.DefaultSecurityGroup': return resourceRef(`${modelId}#default-sg`);
       case 'AWS::EC2::Subnet.AvailabilityZone':
+        // A subnet placed by AZ ID is in that zone, whose name depends on the account: the ID
+        // stands for it (the same zone, so it compares equal to the subnet's own).
+        if (!hasOwn(properties, 'AvailabilityZone') && hasOwn(properties, 'AvailabilityZoneId')) return this.evaluate(properties.AvailabilityZoneId);
         return property('AvailabilityZone', 'is chosen by EC2 (no AvailabilityZone property)');
       case 'AWS::EC2::Subnet.VpcId': return property('VpcId', 'is not set');
       case 'AWS::EC2::Subnet.CidrBlock': return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property)');

@@ -9,7 +9,8 @@ import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenE
 import { readPrefixList } from './prefix-lists';
 import { BuildContext, ResourceReader } from './reader';
 import {
-  readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint, settlePrefixListRoutes,
+  readGatewayRouteTableAssociation, readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
+  settlePrefixListRoutes,
 } from './routing';
 import {
   readNetworkAcl, readNetworkAclEntry, readSecurityGroup, readSecurityGroupRule, readSecurityGroupVpcAssociation, readSubnetNetworkAclAssociation,
@@ -56,6 +57,7 @@ const PHASES: Record<string, Read>[] = [
   },
   {
     'AWS::EC2::SubnetRouteTableAssociation': readSubnetRouteTableAssociation,
+    'AWS::EC2::GatewayRouteTableAssociation': readGatewayRouteTableAssociation,
     'AWS::EC2::VPCDHCPOptionsAssociation': readVpcDhcpOptionsAssociation,
     'AWS::EC2::SubnetNetworkAclAssociation': readSubnetNetworkAclAssociation,
     'AWS::EC2::Route': readRoute,

@@ -17,6 +17,26 @@ export function readSubnetRouteTableAssociation(r: ResourceReader): void {
 }
 
 /**
+ * AWS::EC2::GatewayRouteTableAssociation: the table routes the traffic that enters the VPC
+ * through an internet gateway or virtual private gateway (VPC User Guide, "Gateway route
+ * tables"). One whose table cannot be resolved may be any table; one that may not exist, or
+ * whose gateway cannot be resolved, may be of any gateway.
+ */
+export function readGatewayRouteTableAssociation(r: ResourceReader): void {
+  const routeTableId = r.requiredId('RouteTableId');
+  const gatewayId = r.requiredId('GatewayId');
+  const gateway = r.uncertain ? unknown<string>(`${r.describe()} may not exist (${r.uncertain})`) : gatewayId;
+  const table = routeTableId.known ? r.model.routeTables.get(routeTableId.value) : undefined;
+  if (routeTableId.known && !table) {
+    r.issue('RouteTableId', `route table ${routeTableId.value} is not described (add it to the facts file)`);
+    return;
+  }
+  const tables = table ? [table] : [...r.model.routeTables.values()];
+  const fact = table ? gateway : unknown<string>(`${r.describe()} associates a route table the templates do not resolve with ${gatewayId.known ? gatewayId.value : 'a gateway'}`);
+  for (const t of tables) r.model.routeTables.set(t.id, { ...t, edgeGateways: [...(t.edgeGateways ?? []), fact] });
+}
+
+/**
  * Applies a subnet association (route table or network ACL). When the association may not
  * exist, or its table or subnet cannot be resolved, the subnets it may concern get an unknown
  * association instead of none (which would mean the VPC's main table or default ACL): a subnet

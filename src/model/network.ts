@@ -180,6 +180,12 @@ export interface RouteTable {
    * IPv6 routes, which the model does not hold: an IPv6 list is not listed.)
    */
   readonly prefixListWeights?: PrefixListWeight[];
+  /**
+   * The gateways (internet or virtual private) this table is associated with as a gateway route
+   * table (`AWS::EC2::GatewayRouteTableAssociation`): it routes the traffic entering the VPC
+   * through them. An unknown one may be any gateway.
+   */
+  readonly edgeGateways?: Fact<string>[];
 }
 
 /** What one reference to a prefix list weighs against a quota. */

@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { parseFacts } from '../../src/ingest';
 import { AccountSnapshot, DESCRIBE_FILES, SNAPSHOT_CALLS } from '../../src/ingest/aws';
 import { LIST_STACK_RESOURCES } from '../../src/ingest/aws/stacks';
-import { account, apiConnection } from '../ingest/aws/api-builders';
+import { account, apiConnection, apiJob, apiNetworkAcl, apiSubnet } from '../ingest/aws/api-builders';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-describe-')); });
@@ -124,6 +124,45 @@ describe("--from-describe: the account's security-group quota (describe-account-
     const run = cli('--from-describe', saved, '--format', 'json', '--no-failover');
     expect(quotaFindings(run)).toEqual([expect.objectContaining({ message: expect.stringMatching(/an ENI accepts 5 by default/) })]);
     expect(run.stdout).not.toContain('describe-account-attributes.json');
+  });
+});
+
+/**
+ * The local route's target replaced by a middlebox (VPC User Guide, "Replace or restore the target
+ * for a local route"): DescribeRouteTables lists the VPC's block with the appliance as its target
+ * instead of `local`, and the VPC's own traffic goes through the appliance.
+ */
+describe('--from-describe: a local route whose target is a middlebox', () => {
+  /** The account's Glue VPC with a second store in its own subnet 10.0.2.0/24, its table's local route sent to `target` (or left local). */
+  function sameVpcStore(target?: Record<string, string>): AccountSnapshot {
+    const seed = account();
+    const table = seed.routeTables!.find((t) => t.RouteTableId === 'rtb-0glue')!;
+    const local = { DestinationCidrBlock: '10.0.0.0/16', Origin: 'CreateRouteTable', State: 'active', ...(target ?? { GatewayId: 'local' }) };
+    return {
+      ...seed,
+      subnets: [...seed.subnets!, apiSubnet('subnet-0app', 'vpc-0glue', '10.0.2.0/24', 'us-east-1a', 250)],
+      routeTables: seed.routeTables!.map((t) => (t === table ? { ...t, Routes: [local, ...t.Routes.filter((r: any) => r.GatewayId !== 'local')] } : t)),
+      networkAcls: [...seed.networkAcls!.filter((a) => a.NetworkAclId !== 'acl-0glue'), apiNetworkAcl('acl-0glue', 'vpc-0glue', ['subnet-0glue', 'subnet-0app'])],
+      connections: [...seed.connections!, apiConnection('app', 'subnet-0app', ['sg-0glue'], 'us-east-1a', 'jdbc:postgresql://10.0.2.10:5432/app')],
+      jobs: [apiJob('etl', ['glue-net', 'app'])],
+    };
+  }
+  const appVerdict = (snapshot: AccountSnapshot) => {
+    const run = cli('--from-describe', saveDescribeOutputs(snapshot), '--format', 'json', '--no-failover');
+    return JSON.parse(run.stdout).jobs[0].dataStores.find((s: any) => s.connection.name === 'app');
+  };
+
+  it('the local route left alone: the store in another subnet of the Glue VPC is REACHABLE', () => {
+    expect(appVerdict(sameVpcStore()).verdict).toBe('REACHABLE');
+  });
+
+  it.each([
+    ['a network interface', { NetworkInterfaceId: 'eni-0firewall' }],
+    ['an instance', { InstanceId: 'i-0firewall', NetworkInterfaceId: 'eni-0firewall' }],
+  ])('sent to %s: UNKNOWN, naming the appliance (what it forwards is not described), never REACHABLE', (_, target) => {
+    const app = appVerdict(sameVpcStore(target));
+    expect(app.verdict).toBe('UNKNOWN');
+    expect(JSON.stringify(app.explanations)).toContain('eni-0firewall');
   });
 });
 

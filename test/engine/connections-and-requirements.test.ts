@@ -6,6 +6,7 @@
 import { model, sgRule } from './builders';
 import { buildPlan, Plan } from '../../src/engine';
 import { PROTOCOL_ALL, PROTOCOL_TCP, SecurityGroupRule } from '../../src/model';
+import { anyResource, glueJob, glueReadyVpc, modelOf, ref } from '../ingest/builders';
 
 const allFindings = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)];
 const ruleIds = (plan: Plan) => allFindings(plan).map((f) => f.ruleId);
@@ -134,6 +135,20 @@ describe('§3 self-referencing all-TCP inbound rule (per group, not on the union
     expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'sg1' } });
     expect(f?.message).toMatch(/At least one security group must open all ingress ports/);
     expect(f?.fix).toMatch(/all TCP \(0-65535\) from sg1/);
+  });
+
+  test.each([
+    ['an empty SecurityGroupIdList', { SecurityGroupIdList: [] }],
+    ['no SecurityGroupIdList', {}],
+  ])('a connection in a subnet with %s (the property is optional): GNP-SG-NO-SELF-REFERENCE on the connection, none of its groups can be the one Glue requires', (_, groups) => {
+    const m = modelOf({
+      ...glueReadyVpc('A', '10.0.0.0/16', '10.0.1.0/24', 'us-east-1a'),
+      Conn: anyResource('AWS::Glue::Connection', { CatalogId: '111111111111', ConnectionInput: { Name: 'net', ConnectionType: 'NETWORK', PhysicalConnectionRequirements: { SubnetId: ref('SubA'), ...groups } } }),
+      Job: glueJob(['net']),
+    });
+    const f = allFindings(buildPlan(m, { failover: false })).find((x) => x.ruleId === 'GNP-SG-NO-SELF-REFERENCE');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'Conn' } });
+    expect(f?.message).toMatch(/lists no security groups .*At least one security group must open all ingress ports/);
   });
 
   test('two groups that only reference each other: still GNP-SG-NO-SELF-REFERENCE', () => {

@@ -78,17 +78,22 @@ describe("the store's ingress check, shared by paths that ask the same question"
 });
 
 describe("the store's ingress check: what else its answer depends on", () => {
-  /** Glue subnet gA in vpcA (group sgGlue); store subnets dbA in vpcA, dbB and dbC in vpcB, gA routing only dbB through a peering (unless not `peered`). */
+  /**
+   * Glue subnet gA in vpcA (group sgGlue); store subnets dbA in vpcA, dbB and dbC in vpcB, dbD in
+   * vpcD (not peered), gA routing only dbB through a peering (unless not `peered`).
+   */
   function twoVpcs(peered = true) {
-    const m = model().vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16')
+    const m = model().vpc('vpcA', '10.1.0.0/16').vpc('vpcB', '10.2.0.0/16').vpc('vpcD', '10.4.0.0/16')
       .subnet('gA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
       .subnet('dbA', 'vpcA', '10.1.9.0/24', 'us-east-1b')
       .subnet('dbB', 'vpcB', '10.2.8.0/24', 'us-east-1b')
       .subnet('dbC', 'vpcB', '10.2.9.0/24', 'us-east-1b')
+      .subnet('dbD', 'vpcD', '10.4.9.0/24', 'us-east-1b')
       .sg('sgGlue', 'vpcA')
       // Admits the Glue group by reference; honoured within a VPC and over a peering in one Region.
       .sg('sgDb', 'vpcB', { ingress: [sgRule({ group: 'sgGlue', from: 5432 })] })
       .sg('sgNone', 'vpcB', { ingress: [] })
+      .sg('sgDbD', 'vpcD', { ingress: [sgRule({ group: 'sgGlue', from: 5432 })] })
       .peering('pcx', 'vpcA', 'vpcB');
     return peered ? m.route('gA-rt', '10.2.8.0/24', 'vpc-peering', 'pcx').route('dbB-rt', '10.1.1.0/24', 'vpc-peering', 'pcx') : m;
   }
@@ -107,14 +112,23 @@ describe("the store's ingress check: what else its answer depends on", () => {
     expect(ingressHop(plan, 'job-none').verdict).toBe('UNREACHABLE');
   });
 
-  test('two store subnets of one VPC, one reached through the peering and one not routed: the reference is honoured for the first only', () => {
+  test('a store subnet of a peered VPC reached through the peering, one of an unpeered VPC: the reference is honoured for the first only', () => {
     const m = twoVpcs();
     job(m, 'peered', 'dbB', ['sgDb']);
-    job(m, 'unrouted', 'dbC', ['sgDb']);
+    job(m, 'unpeered', 'dbD', ['sgDbD']);
     const plan = buildPlan(m.model, { failover: false });
     expect(ingressHop(plan, 'job-peered').verdict).toBe('REACHABLE');
-    expect(ingressHop(plan, 'job-unrouted').verdict).toBe('UNREACHABLE');
-    expect(storesOf(plan, 'job-unrouted')[0].explanations.find((e) => e.component === 'sgDb')!.message).toContain('not peered');
+    expect(ingressHop(plan, 'job-unpeered').verdict).toBe('UNREACHABLE');
+    expect(storesOf(plan, 'job-unpeered')[0].explanations.find((e) => e.component === 'sgDbD')!.message).toContain('not peered');
+  });
+
+  test('a store subnet of the peered VPC that gA does not route: the reference is judged over the peering a route would take (honoured), so the missing route is the one blocker', () => {
+    const m = twoVpcs();
+    job(m, 'unrouted', 'dbC', ['sgDb']);
+    const plan = buildPlan(m.model, { failover: false });
+    expect(ingressHop(plan, 'job-unrouted').verdict).toBe('REACHABLE');
+    expect(storesOf(plan, 'job-unrouted')[0].verdict).toBe('UNREACHABLE');
+    expect(new Set(storesOf(plan, 'job-unrouted')[0].explanations.filter((e) => !e.unknown).map((e) => e.code))).toEqual(new Set(['NO_ROUTE_TO_DESTINATION']));
   });
 
   test('two store subnets of one VPC, one routed to a next hop the templates do not describe and one not routed: undecided for the first only', () => {
@@ -123,13 +137,14 @@ describe("the store's ingress check: what else its answer depends on", () => {
     job(m, 'unrouted', 'dbB', ['sgDb']);
     const plan = buildPlan(m.model, { failover: false });
     expect(ingressHop(plan, 'job-beyond').verdict).toBe('UNKNOWN');
-    expect(ingressHop(plan, 'job-unrouted').verdict).toBe('UNREACHABLE');
+    // (Not routed: judged over the VPCs' peering.)
+    expect(ingressHop(plan, 'job-unrouted').verdict).toBe('REACHABLE');
   });
 
-  test("two stores with the same groups, one in the Glue subnet's VPC and one in an unrouted VPC: the reference is honoured for the first only", () => {
+  test("two stores with the same groups, one in the Glue subnet's VPC and one in an unpeered VPC: the reference is honoured for the first only", () => {
     const m = twoVpcs();
-    job(m, 'local', 'dbA', ['sgDb']);
-    job(m, 'far', 'dbC', ['sgDb']);
+    job(m, 'local', 'dbA', ['sgDbD']);
+    job(m, 'far', 'dbD', ['sgDbD']);
     const plan = buildPlan(m.model, { failover: false });
     expect(ingressHop(plan, 'job-local').verdict).toBe('REACHABLE');
     expect(ingressHop(plan, 'job-far').verdict).toBe('UNREACHABLE');

@@ -6,6 +6,7 @@
  */
 import { model } from './builders';
 import { buildPlan, Plan } from '../../src/engine';
+import { getAtt, glueJob, glueReadyVpc, ingress, modelOf, ref, securityGroup, tcpFrom } from '../ingest/builders';
 
 const ruleIds = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].map((f) => f.ruleId);
 const allFindings = (plan: Plan) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)];
@@ -128,6 +129,44 @@ describe('rule §1: AvailabilityZone must equal the subnet AZ', () => {
     const plan = buildPlan(m.model, { failover: false });
     expect(plan.jobs[0].selectedConnection?.name).toBe('first');
     expect(ruleIds(plan)).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+  });
+});
+
+/**
+ * A subnet placed by AZ ID (`AvailabilityZoneId: use1-az1`): the ID is the same physical zone in
+ * every account, a zone name (`us-east-1a`) is mapped per account (AWS Regions and Availability
+ * Zones, "AZ IDs"), so the templates cannot tell whether the two are one zone.
+ */
+describe('rule §1: a subnet placed by AZ ID', () => {
+  function byZoneId(connectionZone: unknown) {
+    const net = glueReadyVpc('A', '10.0.0.0/16', '10.0.1.0/24', 'us-east-1a');
+    const { AvailabilityZone: _, ...placed } = net.SubA.Properties!;
+    return modelOf({
+      ...net,
+      SubA: { Type: 'AWS::EC2::Subnet', Properties: { ...placed, AvailabilityZoneId: 'use1-az1' } },
+      Sg: securityGroup(ref('VpcA')),
+      SelfRef: ingress(getAtt('Sg', 'GroupId'), tcpFrom({ SourceSecurityGroupId: getAtt('Sg', 'GroupId') }, 0, 65535)),
+      Conn: { Type: 'AWS::Glue::Connection', Properties: { CatalogId: '111111111111', ConnectionInput: { Name: 'net', ConnectionType: 'NETWORK', PhysicalConnectionRequirements: { SubnetId: ref('SubA'), SecurityGroupIdList: [getAtt('Sg', 'GroupId')], AvailabilityZone: connectionZone } } } },
+      Job: glueJob(['net']),
+    });
+  }
+
+  test('a connection naming a zone (us-east-1a): whether it is the subnet\'s zone is UNKNOWN (GNP-CONNECTION-AZ-UNKNOWN), never AZ-MISMATCH', () => {
+    const plan = buildPlan(byZoneId('us-east-1a'), { failover: false });
+    expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'unknown', reasons: [expect.objectContaining({ code: 'AZ_MATCH_UNKNOWN' })] });
+    expect(ruleIds(plan)).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(allFindings(plan).find((f) => f.ruleId === 'GNP-CONNECTION-AZ-UNKNOWN')?.message).toMatch(/AZ ID names the same zone in every account/);
+  });
+
+  test('a connection whose zone is the subnet\'s own (Fn::GetAtt Subnet.AvailabilityZone): the same zone, selected', () => {
+    const plan = buildPlan(byZoneId(getAtt('SubA', 'AvailabilityZone')), { failover: false });
+    expect(plan.jobs[0].selectedConnection?.name).toBe('net');
+    expect(ruleIds(plan)).not.toContain('GNP-CONNECTION-AZ-UNKNOWN');
+  });
+
+  test('two AZ IDs, or two zone names, still compare as they are', () => {
+    expect(ruleIds(buildPlan(byZoneId('use1-az2'), { failover: false }))).toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(buildPlan(byZoneId('use1-az1'), { failover: false }).jobs[0].selectedConnection?.name).toBe('net');
   });
 });
 

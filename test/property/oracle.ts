@@ -158,8 +158,10 @@ function route(model: NetworkModel, subnet: Subnet, here: Vpc, there: Vpc, addre
   for (const r of table.routes) {
     if (!r.destination.known) { unresolved = true; continue; }
     const d = r.destination.value;
-    // Strictly longer only: on a tie the local route (seen first) keeps priority.
-    if (containsAddress(d, address) && d.prefixLength > bestPrefix) {
+    // Strictly longer only: on a tie the local route (seen first) keeps priority, unless the
+    // route is to that very VPC block with a middlebox target: the local route, its target replaced.
+    const replacesLocal = bestKind === 'local' && d.text === bestText && ['nat-gateway', 'network-interface', 'gateway-load-balancer-endpoint', 'instance', 'unknown'].includes(r.target.kind);
+    if (containsAddress(d, address) && (d.prefixLength > bestPrefix || replacesLocal)) {
       bestPrefix = d.prefixLength;
       bestKind = r.target.kind;
       bestTarget = r.target.targetId;

@@ -170,9 +170,14 @@ function routeFacts(route: any, endpointIds: ReadonlySet<string>): FactsRoute | 
 }
 
 function routeTableFacts(table: any, endpointIds: ReadonlySet<string>): FactsRouteTable {
+  // Its gateway associations: it routes the traffic entering the VPC through those gateways.
+  const gatewayIds = list(table.Associations)
+    .filter((a) => a?.AssociationState?.State === undefined || a.AssociationState.State === 'associated')
+    .map((a) => str(a?.GatewayId)).filter((id): id is string => id !== undefined);
   return {
     id: String(table.RouteTableId),
     vpcId: String(table.VpcId),
+    ...(gatewayIds.length ? { gatewayIds } : {}),
     // Propagated routes (Origin EnableVgwRoutePropagation) are listed like the others.
     routes: list(table.Routes).map((route) => routeFacts(route, endpointIds)).filter((r): r is FactsRoute => !!r),
   };
