@@ -86,9 +86,10 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
       : prefixList.kind === 'unknown' ? { kind: 'unknown', reason: prefixList.reason }
         : prefixList.contents.kind === 'unknown' ? { kind: 'unknown', reason: `prefix list ${prefixList.id}: ${prefixList.contents.reason}` }
           : { kind: 'prefix-list', prefixListId: prefixList.id };
+    // (Drift names the rule by the list, as EC2 does, whether or not its entries are known.)
+    if (prefixList.kind === 'defined') entriesOf = prefixList.id;
     if (prefixList.kind === 'defined' && prefixList.contents.kind !== 'unknown') {
       const contents = prefixList.contents;
-      entriesOf = prefixList.id;
       entryPeers = contents.kind === 'ipv6' ? [] : [
         ...contents.cidrs.map((cidr): SecurityGroupPeer => ({ kind: 'cidr', cidr })),
         ...contents.unresolved.map((reason): SecurityGroupPeer => ({ kind: 'unknown', reason: `an entry of prefix list ${prefixList.id}: ${reason}` })),

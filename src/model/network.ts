@@ -253,7 +253,8 @@ export interface SecurityGroupRule {
    */
   readonly uncertain?: string;
   /**
-   * Set on the rules a rule to a prefix list the templates define stands for (one per entry):
+   * Set on the rules a rule to a prefix list the templates define stands for (one per entry, or
+   * the one rule of unknown peer when its entries are not resolved):
    * the list's model id (what the deployed rule names by the list's `pl-...` id).
    */
   readonly prefixList?: string;

@@ -9,15 +9,13 @@ import { buildModel, parseFacts } from '../../src/ingest';
 import { anyResource, association, getAtt, ingress, ref, routeTable, securityGroup, subnet, vpc } from '../ingest/builders';
 
 /** A Glue connection's subnet whose table routes the on-premises list to a transit gateway, and whose group admits 5432 from it. */
-const template = {
+const templateWith = (list: Record<string, unknown>) => ({
   Resources: {
     Vpc: vpc('10.1.0.0/16', { EnableDnsSupport: true, EnableDnsHostnames: true }),
     Sub: subnet(ref('Vpc'), '10.1.1.0/24', 'us-east-1a'),
     Rt: routeTable(ref('Vpc')),
     Assoc: association(ref('Sub'), ref('Rt')),
-    OnPremises: anyResource('AWS::EC2::PrefixList', {
-      PrefixListName: 'on-premises', AddressFamily: 'IPv4', MaxEntries: 10, Entries: [{ Cidr: '192.168.0.0/24' }, { Cidr: '192.168.1.0/24' }],
-    }),
+    OnPremises: anyResource('AWS::EC2::PrefixList', { PrefixListName: 'on-premises', MaxEntries: 10, ...list }),
     ToOnPremises: anyResource('AWS::EC2::Route', { RouteTableId: ref('Rt'), DestinationPrefixListId: ref('OnPremises'), TransitGatewayId: 'tgw-0onpremises' }),
     Sg: securityGroup(ref('Vpc')),
     FromOnPremises: ingress(getAtt('Sg', 'GroupId'), { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourcePrefixListId: ref('OnPremises') }),
@@ -27,7 +25,8 @@ const template = {
     }),
     Job: anyResource('AWS::Glue::Job', { Name: 'etl', Role: 'r', Command: { Name: 'glueetl' }, WorkerType: 'G.1X', NumberOfWorkers: 2, Connections: { Connections: ['glue-net'] } }),
   },
-};
+});
+const ON_PREMISES = { AddressFamily: 'IPv4', Entries: [{ Cidr: '192.168.0.0/24' }, { Cidr: '192.168.1.0/24' }] };
 
 /** What EC2 and Glue describe once the template is deployed: the list by its id. */
 const deployed = (prefixListId: string) => parseFacts({
@@ -45,8 +44,8 @@ const ids = (physical: Record<string, string>): DeployedIds => ({
   notes: [],
 });
 
-function drift(prefixListId: string, physical: Record<string, string> | undefined) {
-  const t = buildModel([{ stackName: 'App', template, region: 'us-east-1', account: '111111111111' }]);
+function drift(prefixListId: string, physical: Record<string, string> | undefined, list: Record<string, unknown> = ON_PREMISES) {
+  const t = buildModel([{ stackName: 'App', template: templateWith(list), region: 'us-east-1', account: '111111111111' }]);
   const d = buildModel([], deployed(prefixListId));
   return compareDeployment({ model: t, plan: buildPlan(t) }, { model: d, plan: buildPlan(d) }, physical && ids(physical)).jobs[0].elements
     .map((e) => `${e.kind} ${e.change}: ${e.item}`);
@@ -69,5 +68,9 @@ describe('drift: a route and a rule to a prefix list of the templates, deployed 
   test("the stack's resources not read: which pl-... the list became is not known, and the drift says so rather than comparing its entries", () => {
     expect(drift('pl-0aaa', undefined)).toContainEqual(
       "route table removed: route to prefix list App/OnPremises (its deployed id is not known: the stack's resources were not read) -> transit-gateway");
+  });
+
+  test('a list whose entries are not resolved: the rule is named by the list too, as the route is (was: an unresolved peer, removed, and the pl-... rule, added)', () => {
+    expect(drift('pl-0aaa', { 'App/OnPremises': 'pl-0aaa' }, { AddressFamily: 'IPv4', Entries: { Ref: 'OnPremisesEntries' } })).toEqual([]);
   });
 });
