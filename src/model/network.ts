@@ -180,6 +180,21 @@ export interface RouteTable {
    * IPv6 routes, which the model does not hold: an IPv6 list is not listed.)
    */
   readonly prefixListWeights?: PrefixListWeight[];
+  /**
+   * Routes to a prefix list the templates define that stand for no IPv4 route (an IPv6 list, or
+   * one without entries): they route nothing here, and are kept only so that drift can compare
+   * them with what EC2 describes, a route to the list's `pl-...` id.
+   */
+  readonly entrylessPrefixListRoutes?: EntrylessPrefixListRoute[];
+}
+
+/** A route to a prefix list of the templates that stands for no IPv4 route (see `RouteTable.entrylessPrefixListRoutes`). */
+export interface EntrylessPrefixListRoute {
+  readonly source: SourceRef;
+  /** The list's model id. */
+  readonly prefixList: string;
+  readonly target: RouteTarget;
+  readonly uncertain?: string;
 }
 
 /** What one reference to a prefix list weighs against a quota. */
@@ -295,6 +310,13 @@ export interface SecurityGroup {
   readonly unresolved?: string;
   /** Rules may exist that the templates do not list, and why. */
   readonly openEnded?: OpenEnded[];
+  /**
+   * Rules to a prefix list the templates define that stand for no IPv4 rule (an IPv6 list, or one
+   * without entries): they admit nothing here, and are kept only so that drift can compare them
+   * with what EC2 describes, a rule to the list's `pl-...` id. Each rule's peer is the list
+   * (`prefix-list`, its model id) and its `prefixList` is set.
+   */
+  entrylessPrefixListRules?: { readonly direction: 'ingress' | 'egress'; readonly rule: SecurityGroupRule }[];
 }
 
 export interface NetworkAclEntry {

@@ -74,3 +74,25 @@ describe('drift: a route and a rule to a prefix list of the templates, deployed 
     expect(drift('pl-0aaa', { 'App/OnPremises': 'pl-0aaa' }, { AddressFamily: 'IPv4', Entries: { Ref: 'OnPremisesEntries' } })).toEqual([]);
   });
 });
+
+describe('drift: a route and a rule to a prefix list of the templates that stands for no IPv4 route or rule', () => {
+  test.each([
+    ['an IPv6 list', { AddressFamily: 'IPv6', Entries: [{ Cidr: '2001:db8::/32' }] }],
+    ['an IPv4 list without entries', { AddressFamily: 'IPv4', Entries: [] }],
+  ])('%s, deployed as the list CloudFormation created: no drift (was: the route and the rule "added")', (_, list) => {
+    expect(drift('pl-0aaa', { 'App/OnPremises': 'pl-0aaa' }, list)).toEqual([]);
+  });
+
+  test('an IPv6 list, deployed with another list: the route and the rule drifted, the removed route named by its AWS::EC2::Route', () => {
+    const t = buildModel([{ stackName: 'App', template: templateWith({ AddressFamily: 'IPv6', Entries: [{ Cidr: '2001:db8::/32' }] }), region: 'us-east-1', account: '111111111111' }]);
+    const d = buildModel([], deployed('pl-0bbb'));
+    const elements = compareDeployment({ model: t, plan: buildPlan(t) }, { model: d, plan: buildPlan(d) }, ids({ 'App/OnPremises': 'pl-0aaa' })).jobs[0].elements;
+    expect(elements.map((e) => `${e.kind} ${e.change}: ${e.item}`).sort()).toEqual([
+      'route table added: route to prefix list pl-0bbb -> transit-gateway',
+      'route table removed: route to prefix list pl-0aaa -> transit-gateway',
+      'security group added: inbound tcp 5432 from prefix list pl-0bbb',
+      'security group removed: inbound tcp 5432 from prefix list pl-0aaa',
+    ]);
+    expect(elements.find((e) => e.change === 'removed' && e.kind === 'route table')?.resource).toBe('App/ToOnPremises');
+  });
+});
