@@ -153,7 +153,9 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
   // by the list's id: both sides name it by that id (CloudFormation's physical id), so the same
   // reference compares equal. Without the physical id (the stack's resources were not read) the
   // list keeps its template id, and the message says so.
-  const listName = (id: string) => ids?.physicalIds.get(id) ?? (id.startsWith('pl-') ? id : `${id} (its deployed id is not known: the stack's resources were not read)`);
+  const listName = (id: string) => ids?.physicalIds.get(id) ?? (id.startsWith('pl-') ? id
+    : ids?.stacks.get(id.slice(0, id.lastIndexOf('/'))) === undefined ? `${id} (its deployed id is not known: the stack's resources were not read)`
+      : `${id} (not among the deployed stack's resources)`);
   const rule = (direction: string, r: SecurityGroupRule, peer: (id: string) => string) => {
     const who = r.prefixList !== undefined ? `prefix list ${listName(r.prefixList)}`
       : r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.kind === 'security-group' ? `group ${peer(r.peer.groupId)}`
@@ -165,7 +167,7 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const t = templates.routeTables.get(templateId);
       const d = deployed.routeTables.get(deployedId);
       if (!t || !d) return [];
-      const routeText = (r: typeof t.routes[number]) => `route ${r.prefixList !== undefined ? `to prefix list ${listName(r.prefixList)}`
+      const routeText = (r: typeof t.routes[number]) => `route ${r.prefixListUnresolved ? 'to an unresolved prefix list' : r.prefixList !== undefined ? `to prefix list ${listName(r.prefixList)}`
         : r.destination.known ? r.destination.value.text : 'to an unresolved destination'} -> ${r.target.kind}`;
       // A route to an IPv6 list, or one without entries, stands for no route of the model: named apart.
       const entrylessText = (r: EntrylessPrefixListRoute) => `route to prefix list ${listName(r.prefixList)} -> ${r.target.kind}`;

@@ -113,7 +113,8 @@ function prefixListRoutes(r: ResourceReader, target: RouteTarget): { routes: Rou
     const weight = unknown<number>(reference.kind === 'id'
       ? 'not defined by the templates: its maximum entries are not in the inputs'
       : reason);
-    return { routes: [{ source: r.source, destination: unknown(reason), target, prefixList }], weight: { source: r.source, prefixList, weight } };
+    const route: Route = { source: r.source, destination: unknown(reason), target, prefixList, ...(reference.kind === 'id' ? {} : { prefixListUnresolved: true as const }) };
+    return { routes: [route], weight: { source: r.source, prefixList, weight } };
   }
   const contents = reference.contents;
   const prefixList = reference.id;

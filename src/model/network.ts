@@ -152,10 +152,13 @@ export interface Route {
   /**
    * Set on a route to a prefix list: the list's model id when the templates define it (then the
    * route is one route per entry of the list, and a static route to the same CIDR wins over it),
-   * else its `pl-...` id. Such routes count against the routes quota by the list's weight (see
-   * `RouteTable.prefixListWeights`), not one each.
+   * else its `pl-...` id, or, when the templates do not resolve the reference, the value in words
+   * (then `prefixListUnresolved` is set). Such routes count against the routes quota by the list's
+   * weight (see `RouteTable.prefixListWeights`), not one each.
    */
   readonly prefixList?: string;
+  /** Set on a route to a prefix list the templates do not resolve (`prefixList` is no id then). */
+  readonly prefixListUnresolved?: true;
   /**
    * Set when the route may not be in this table at all (its `RouteTableId` or its `Condition`
    * cannot be resolved): it decides nothing, but where it could apply the answer is unknown.

@@ -96,3 +96,24 @@ describe('drift: a route and a rule to a prefix list of the templates that stand
     expect(elements.find((e) => e.change === 'removed' && e.kind === 'route table')?.resource).toBe('App/ToOnPremises');
   });
 });
+
+describe('drift: a route to a prefix list the templates name by a value they do not resolve', () => {
+  test('is named as unresolved, not as a list whose deployed id is unknown because "the stack\'s resources were not read" (they were)', () => {
+    const template = templateWith(ON_PREMISES);
+    const routeToImport = { ...template.Resources.ToOnPremises, Properties: { ...template.Resources.ToOnPremises.Properties, DestinationPrefixListId: { 'Fn::ImportValue': 'corp-on-premises-pl' } } };
+    const t = buildModel([{ stackName: 'App', template: { Resources: { ...template.Resources, ToOnPremises: routeToImport } }, region: 'us-east-1', account: '111111111111' }]);
+    const d = buildModel([], deployed('pl-0aaa'));
+    const routes = compareDeployment({ model: t, plan: buildPlan(t) }, { model: d, plan: buildPlan(d) }, ids({ 'App/OnPremises': 'pl-0aaa' })).jobs[0].elements
+      .filter((e) => e.kind === 'route table').map((e) => `${e.change}: ${e.item}`);
+    expect(routes.sort()).toEqual([
+      'added: route to prefix list pl-0aaa -> transit-gateway',
+      'removed: route to an unresolved prefix list -> transit-gateway',
+    ]);
+  });
+});
+
+describe("drift: a prefix list of the templates the deployed stack's resources do not list (added since the last deploy)", () => {
+  test('is named as not deployed, not as "the stack\'s resources were not read" (they were)', () => {
+    expect(drift('pl-0aaa', {})).toContainEqual("route table removed: route to prefix list App/OnPremises (not among the deployed stack's resources) -> transit-gateway");
+  });
+});
