@@ -12,6 +12,8 @@ export interface ListenerCheck {
   readonly settings: string;
   /** How to make the brokers listen on the port (the other fix is to connect to a listening port). */
   readonly enable: string;
+  /** The assumption the answer rests on, when the listener is taken to be on by one. */
+  readonly assumption?: string;
 }
 
 const NAMES: Record<KafkaAuthentication, string> = { 'plaintext': 'plaintext', 'tls': 'TLS', 'sasl-scram': 'SASL/SCRAM', 'iam': 'IAM' };
@@ -60,7 +62,8 @@ export function mskListenerCheck(listeners: KafkaListeners, port: number): Liste
   const base = { listening: listeningText(listeners), settings: listeners.settings };
   const privateAuth = AUTHENTICATIONS.find((a) => PRIVATE_PORTS[a] === port);
   if (privateAuth) {
-    return { ...base, answers: listeners.byAuthentication[privateAuth], enable: `turn its ${NAMES[privateAuth]} listener on: ${ENABLE[privateAuth]}` };
+    const assumption = listeners.assumedOn?.[privateAuth];
+    return { ...base, answers: listeners.byAuthentication[privateAuth], enable: `turn its ${NAMES[privateAuth]} listener on: ${ENABLE[privateAuth]}`, ...(assumption ? { assumption } : {}) };
   }
   const publicAuth = AUTHENTICATIONS.find((a) => PUBLIC_PORTS[a] === port);
   if (publicAuth) {

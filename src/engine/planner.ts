@@ -11,7 +11,7 @@ import {
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace, traceInternetPath } from './public-path';
 import { Quotas, routeQuotaUse } from './quotas';
-import { proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
+import { networkCanFix, proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
 import { associatedGroups, associationAssumption, azMatch, s3PathOnce, selectConnection, Selection, summarize } from './selection';
@@ -306,7 +306,7 @@ function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, store
   // text and the store itself. It is left as it is.
   let allDone = true;
   for (const s of stores) {
-    if (s.verdict !== 'UNREACHABLE') continue;
+    if (!networkCanFix(s)) continue;
     const known = byStore.get(s);
     if (known === undefined || known.jobId !== job.id || !known.outcomes.every((o) => routeRepair.isSettled(o))) {
       allDone = false;
@@ -316,8 +316,8 @@ function withRouteFixes(topo: Topology, fixing: RouteFixing, job: GlueJob, store
   if (allDone) return [...stores];
   const outcomes = new Map<DataStorePlan, RouteOutcome[]>();
   for (const store of stores) {
-    // The UNREACHABLE paths of the UNREACHABLE stores, in plan order (`blockedStorePaths`).
-    if (store.verdict !== 'UNREACHABLE') continue;
+    // The UNREACHABLE paths of the UNREACHABLE stores the network can fix, in plan order (`blockedStorePaths`).
+    if (!networkCanFix(store)) continue;
     for (const path of store.paths) {
       if (path.verdict !== 'UNREACHABLE') continue;
       const outcome = routeRepair.repair(job.id, job.source, store.connection.name, path);
@@ -557,7 +557,7 @@ function dnsOffExplanation(storeConnection: string, locatedList: readonly Locate
   if (amazonOnly.known && amazonOnly.value) {
     return {
       ...base,
-      message: `Connection ${storeConnection} names its data store by DNS${host}, but VPC ${vpc.id}, where Glue's ENIs are, has enableDnsSupport false: the Amazon-provided DNS server does not answer there, and the VPC uses it (its DHCP options are the default, AmazonProvidedDNS), so the name does not resolve and no connection is made.`,
+      message: `Connection ${storeConnection} names its data store by DNS${host}, but VPC ${vpc.id}, where Glue's ENIs are, has enableDnsSupport false: the Amazon-provided DNS server does not answer there, and the VPC uses it (its DHCP options set names AmazonProvidedDNS only: the Region's default set when the templates associate none, assuming none is associated outside them), so the name does not resolve and no connection is made.`,
     };
   }
   return {
@@ -667,7 +667,7 @@ function listenersExplanation(connection: GlueConnection, located: LocatedStore,
     component: connection.id,
     source: located.storeSource ?? connection.source,
     message: `Connection ${name} connects to TCP ${port}, but `
-      + (located.locatedBy === 'msk-cluster' ? `${what} have no listener on it: they listen on ${listeners.listening} only. Settings: ${listeners.settings}.` : `${what} is declared to listen on ${listeners.listening} only.`)
+      + (located.locatedBy === 'msk-cluster' ? `${what} have no listener on it: ${listeners.listening === 'none' ? 'none of their listeners is on' : `they listen on ${listeners.listening} only`}. Settings: ${listeners.settings}.` : `${what} is declared to listen on ${listeners.listening} only.`)
       + ` Nothing answers on ${port}, so every connection is refused.`,
     fix: listeners.listening === 'none'
       ? `Turn a listener on in ${store} (${listeners.enable}), and connect to its port.`

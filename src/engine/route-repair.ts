@@ -68,16 +68,25 @@ export interface BlockedStorePath {
 const ROUTING_HOPS = new Set(['route-table', 'vpc-peering', 'transit-gateway']);
 
 /**
- * The UNREACHABLE paths of the UNREACHABLE stores, in plan order: the order in which auto-peer
- * repairs them (its choices depend on what it planned before). A store that listens on another
- * port than the one Glue connects to (STORE_PORT_MISMATCH) is left out: no peering, route or rule
- * makes it answer, so auto-peer adds nothing for it (and the fix texts propose nothing); its
- * finding says to fix the port first.
+ * Whether peerings, routes and rules may make an UNREACHABLE store reachable. Not for one that
+ * listens on another port than the one Glue connects to (STORE_PORT_MISMATCH), nor for one whose
+ * name does not resolve in the VPC of Glue's ENIs (VPC_DNS_DISABLED, known): whatever the network
+ * allows, no connection is made, so auto-peer adds nothing for it and the fix texts propose
+ * nothing; its finding says what to fix first.
+ */
+export function networkCanFix(store: DataStorePlan): boolean {
+  return store.verdict === 'UNREACHABLE'
+    && !store.explanations.some((e) => e.code === 'STORE_PORT_MISMATCH' || (e.code === 'VPC_DNS_DISABLED' && !e.unknown));
+}
+
+/**
+ * The UNREACHABLE paths of the UNREACHABLE stores the network can fix (`networkCanFix`), in plan
+ * order: the order in which auto-peer repairs them (its choices depend on what it planned before).
  */
 export function blockedStorePaths(stores: readonly DataStorePlan[]): BlockedStorePath[] {
   const result: BlockedStorePath[] = [];
   for (const store of stores) {
-    if (store.verdict !== 'UNREACHABLE' || store.explanations.some((e) => e.code === 'STORE_PORT_MISMATCH')) continue;
+    if (!networkCanFix(store)) continue;
     for (const path of store.paths) if (path.verdict === 'UNREACHABLE') result.push({ store, path });
   }
   return result;

@@ -391,6 +391,7 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
           : fallbackPort !== undefined ? known(fallbackPort)
             : portUnresolved(host) ? unknown(badPortReason(connection, host, model))
               : resourcePort ?? unknown(`port of ${resource.id} is unknown${kafkaPortNote(connection)}`);
+    const listeners = resource.kafkaListeners && port.known ? mskListenerCheck(resource.kafkaListeners, port.value) : undefined;
     return {
       locatedBy: resource.kind,
       storeSource: resource.source,
@@ -398,11 +399,11 @@ function locateHost(topo: Topology, connection: GlueConnection, scheme: string |
       securityGroupIds: resource.securityGroupIds,
       port,
       ...(!fromResource && resourcePort && port.known ? { listensOn: resourcePort } : {}),
-      ...(resource.kafkaListeners && port.known ? { listeners: mskListenerCheck(resource.kafkaListeners, port.value) } : {}),
+      ...(listeners ? { listeners } : {}),
       publiclyAccessible: resource.publiclyAccessible,
       ...(resource.publiclyAccessibleUnknown !== undefined ? { publiclyAccessibleUnknown: resource.publiclyAccessibleUnknown } : {}),
       byHostname: true,
-      assumptions: [],
+      assumptions: listeners?.assumption ? [listeners.assumption] : [],
       host: hostText,
     };
   }

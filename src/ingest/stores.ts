@@ -220,9 +220,13 @@ function kafkaListeners(r: ResourceReader): KafkaListeners {
   const enabled = (path: string[]): Fact<boolean> =>
     r.booleanFact(`ClientAuthentication.${path.join('.')}`, false, valueAt(authentication, [...path, 'Enabled']));
   const tlsValue = valueAt(authentication, ['Tls']);
-  // An older template turns mutual TLS on by listing its certificate authorities, without Enabled.
+  // An older template turns mutual TLS on by listing its certificate authorities, without Enabled
+  // (a list the templates do not resolve, a CommaDelimitedList parameter without a value: unknown).
   const caList = valueAt(tlsValue, ['CertificateAuthorityArnList']);
-  const mutualTls = valueAt(tlsValue, ['Enabled']) === undefined && Array.isArray(caList) && caList.length > 0 ? known(true) : enabled(['Tls']);
+  const tlsEnabledUnset = valueAt(tlsValue, ['Enabled']) === undefined;
+  const mutualTls: Fact<boolean> = tlsEnabledUnset && Array.isArray(caList) && caList.length > 0 ? known(true)
+    : tlsEnabledUnset && isUnresolved(caList) ? unknown(caList.reason)
+      : enabled(['Tls']);
   const unauthenticated: Fact<boolean> = authentication === undefined ? known(true)
     : isUnresolved(authentication) ? unknown(authentication.reason)
       : enabled(['Unauthenticated']);
@@ -244,10 +248,13 @@ function kafkaListeners(r: ResourceReader): KafkaListeners {
     + (authentication === undefined
       ? 'no ClientAuthentication, so unauthenticated access (an assumption: MSK\'s default without client authentication)'
       : `client authentication ${mechanisms.join(', ') || 'none'}${unauthenticatedUnset ? '; Unauthenticated not set, taken as off (an assumption: the MSK API\'s default is not documented)' : ''}`);
+  // The TLS listener is on only by the assumption when nothing else turns it on.
+  const tlsAssumed = authentication === undefined && byAuthentication.tls.known && byAuthentication.tls.value;
   return {
     byAuthentication,
     publicAccess: publicType.known ? known(publicType.value === 'SERVICE_PROVIDED_EIPS') : publicType,
     settings,
+    ...(tlsAssumed ? { assumedOn: { tls: `MSK cluster ${r.describe()} sets no ClientAuthentication: its TLS listener (9094) is taken to be on, MSK allowing unauthenticated access by default (an assumption: the MSK API's default is not documented).` } } : {}),
   };
 }
 

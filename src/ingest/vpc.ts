@@ -149,7 +149,7 @@ export function readVpcDhcpOptionsAssociation(r: ResourceReader): void {
     amazonOnly = unknown(`${r.describe()} associates DHCP options ${describeValue(options)}, which the templates do not describe: their DNS servers are unknown`);
   }
   if (!amazonOnly.known || !amazonOnly.value) {
-    amazonOnly = unknown(amazonOnly.known ? `${r.describe()} gives the VPC a DHCP options set whose DNS servers are not the Amazon-provided DNS server` : amazonOnly.reason);
+    amazonOnly = unknown(amazonOnly.known ? `${r.describe()} gives the VPC a DHCP options set whose DNS servers are not the Amazon-provided DNS server alone` : amazonOnly.reason);
   }
   const doubt = r.uncertain ?? (vpcId.known ? undefined : `its VpcId cannot be resolved (${vpcId.reason})`);
   const targets = vpcId.known ? [r.model.vpcs.get(vpcId.value)].filter((v): v is Vpc => !!v) : [...r.model.vpcs.values()];

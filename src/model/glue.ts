@@ -52,6 +52,11 @@ export interface KafkaListeners {
   readonly publicAccess: Fact<boolean>;
   /** The settings that decide them, in words (`ClientBroker TLS (the default), client authentication IAM`). */
   readonly settings: string;
+  /**
+   * For a listener taken to be on by an assumption (the TLS listener of a cluster without
+   * `ClientAuthentication`, unauthenticated access taken as MSK's default), the assumption in words.
+   */
+  readonly assumedOn?: Readonly<Partial<Record<KafkaAuthentication, string>>>;
 }
 
 /** A data store resource modelled from the templates (RDS, Redshift, Redshift Serverless, MSK, DocumentDB). */

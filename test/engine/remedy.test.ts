@@ -235,6 +235,9 @@ describe('planRemedy (auto-peer)', () => {
     expect(mysql.explanations.map((e) => e.code)).toContain('STORE_PORT_MISMATCH');
     // Its finding still says both what the network lacks and the port to fix.
     expect(mysql.explanations.map((e) => e.fix).join(' ')).toMatch(/Put port 3307 in connection mysql's address/);
+    // The plan's route fixes plan no peering for it either (auto-peer adds none).
+    const planned = buildPlan(m, { failover: false }).jobs[0].dataStores.find((s) => s.connection.name === 'mysql')!;
+    expect(planned.explanations.map((e) => e.fix).join(' ')).not.toMatch(/to the new peering/);
   });
 
   test('a quota outside what AWS grants is refused with the range', () => {

@@ -53,6 +53,16 @@ describe('plaintext 9092 on a cluster without a plaintext listener', () => {
     expect(on(9094).verdict).toBe('REACHABLE');
   });
 
+  test('TLS (9094) on a cluster without ClientAuthentication: REACHABLE, and the verdict states that it rests on unauthenticated access being the default (an assumption); with Unauthenticated or mutual TLS set, no such assumption', () => {
+    const conn = { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokersTls'), KAFKA_SSL_ENABLED: 'true' };
+    const s = kafkaStore({}, conn);
+    expect(s.verdict).toBe('REACHABLE');
+    expect(s.assumptions.join(' ')).toMatch(/sets no ClientAuthentication: its TLS listener \(9094\) is taken to be on, MSK allowing unauthenticated access by default \(an assumption: the MSK API's default is not documented\)/);
+    expect(kafkaStore({ ClientAuthentication: { Unauthenticated: { Enabled: true } } }, conn).assumptions.join(' ')).not.toMatch(/ClientAuthentication/);
+    // The plaintext listener does not rest on it.
+    expect(kafkaStore({ EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT' } } }, { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokers'), KAFKA_SSL_ENABLED: 'false' }).assumptions.join(' ')).not.toMatch(/ClientAuthentication/);
+  });
+
   test('ClientBroker TLS_PLAINTEXT or PLAINTEXT: 9092 answers, REACHABLE', () => {
     for (const broker of ['TLS_PLAINTEXT', 'PLAINTEXT']) {
       const s = kafkaStore({ EncryptionInfo: { EncryptionInTransit: { ClientBroker: broker } } }, { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokers'), KAFKA_SSL_ENABLED: 'false' });
@@ -71,6 +81,14 @@ describe('plaintext 9092 on a cluster without a plaintext listener', () => {
     const s = kafkaStore(iamOnly, { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokersTls'), KAFKA_SSL_ENABLED: 'true' });
     expect(s.verdict).toBe('UNREACHABLE');
     expect(s.explanations.find((x) => x.code === 'STORE_PORT_MISMATCH')?.message).toMatch(/Unauthenticated not set, taken as off \(an assumption/);
+  });
+
+  test('a cluster whose settings turn every listener off: the message says none is on (not "they listen on none only")', () => {
+    const s = kafkaStore({ ClientAuthentication: { Sasl: { Iam: { Enabled: false } } } }, { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokersSaslIam') });
+    expect(s.verdict).toBe('UNREACHABLE');
+    const e = s.explanations.find((x) => x.code === 'STORE_PORT_MISMATCH')!;
+    expect(e.message).toMatch(/have no listener on it: none of their listeners is on\. Settings: /);
+    expect(e.fix).toMatch(/^Turn a listener on in /);
   });
 
   test('a port MSK never listens on (9093): UNREACHABLE', () => {
@@ -100,6 +118,14 @@ describe('listener settings the templates do not resolve: UNKNOWN, saying what i
       { Parameters: { Mode: { Type: 'String' } }, Conditions: { UseIam: { 'Fn::Equals': [ref('Mode'), 'iam'] } } });
     expect(s.verdict).toBe('UNKNOWN');
     expect(codes(s)).toContain('UNKNOWN_STORE_PORT');
+  });
+
+  test('mutual TLS from certificate authorities listed by a CommaDelimitedList parameter without a value: a TLS connection (9094) is UNKNOWN (was UNREACHABLE, "no listener")', () => {
+    const s = kafkaStore({ ClientAuthentication: { Tls: { CertificateAuthorityArnList: ref('Cas') } } },
+      { KAFKA_BOOTSTRAP_SERVERS: getAtt('Msk', 'BootstrapBrokersTls'), KAFKA_SSL_ENABLED: 'true' },
+      { Parameters: { Cas: { Type: 'CommaDelimitedList' } } });
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((x) => x.code === 'UNKNOWN_STORE_PORT')?.message).toMatch(/parameter Cas/);
   });
 
   test('a public-access port (9198) on a cluster with public access: UNKNOWN (that path is over the internet, not traced); without public access: UNREACHABLE', () => {

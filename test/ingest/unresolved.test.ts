@@ -9,7 +9,7 @@ import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { anyResource, association, egress, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
-import { buildPlan, Verdict } from '../../src/engine';
+import { buildPlan, planRemedy, Verdict } from '../../src/engine';
 import { buildModel, TemplateInput } from '../../src/ingest';
 import { NetworkModel } from '../../src/model';
 import { withoutCdkTemplateCheck } from '../cdk/quiet-cdk';
@@ -918,7 +918,7 @@ describe("DNS support known off in the Glue ENIs' VPC: a store named by DNS is n
     expect(s.verdict).toBe('UNREACHABLE');
     const e = s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')!;
     expect(e.message).toMatch(/VPC App\/VpcA, where Glue's ENIs are, has enableDnsSupport false/);
-    expect(e.message).toMatch(/DHCP options are the default, AmazonProvidedDNS/);
+    expect(e.message).toMatch(/its DHCP options set names AmazonProvidedDNS only: the Region's default set when the templates associate none, assuming none is associated outside them/);
     expect(e.fix).toMatch(/Set EnableDnsSupport: true on App\/VpcA/);
     expect(planOf(changed(dnsOff)).ruleIds).toContain('GNP-VPC-DNS');
   });
@@ -930,6 +930,18 @@ describe("DNS support known off in the Glue ENIs' VPC: a store named by DNS is n
       r.DhcpAssoc = anyResource('AWS::EC2::VPCDHCPOptionsAssociation', { VpcId: ref('VpcA'), DhcpOptionsId: ref('Dhcp') });
     }));
     expect(s.verdict).toBe('UNREACHABLE');
+    // (Not "the default": the set is the app's own.)
+    expect(s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')?.message).not.toMatch(/are the default/);
+  });
+
+  test('a DHCP options set of AmazonProvidedDNS and a server of its own: UNKNOWN, saying the servers are not the Amazon-provided one alone', () => {
+    const s = storeOf(changed((r) => {
+      dnsOff(r);
+      r.Dhcp = anyResource('AWS::EC2::DHCPOptions', { DomainNameServers: ['AmazonProvidedDNS', '10.1.0.53'] });
+      r.DhcpAssoc = anyResource('AWS::EC2::VPCDHCPOptionsAssociation', { VpcId: ref('VpcA'), DhcpOptionsId: ref('Dhcp') });
+    }));
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(s.explanations.find((x) => x.code === 'VPC_DNS_DISABLED')?.message).toMatch(/DNS servers are not the Amazon-provided DNS server alone/);
   });
 
   test('DNS servers of its own in the VPC\'s DHCP options set: UNKNOWN (they may resolve the name), saying so', () => {
@@ -949,6 +961,29 @@ describe("DNS support known off in the Glue ENIs' VPC: a store named by DNS is n
       r.DbConn.Properties.ConnectionInput.PhysicalConnectionRequirements = { SubnetId: ref('SubB'), SecurityGroupIdList: [getAtt('DbSg', 'GroupId')] };
     }));
     expect(s.explanations.map((x) => x.code)).not.toContain('VPC_DNS_DISABLED');
+  });
+
+  test('across VPCs not peered: auto-peer adds nothing for it (no peering makes the name resolve), and the plan\'s route fixes plan no peering for it; with DNS servers of its own it still peers', () => {
+    const unpeered = (r: any) => {
+      dnsOff(r);
+      delete r.Pcx;
+      delete r.RouteAB;
+      delete r.RouteBA;
+    };
+    const model = modelOfTemplate(changed(unpeered));
+    const s = buildPlan(model, { failover: false }).jobs[0].dataStores.find((x) => x.connection.id === 'App/DbConn')!;
+    expect(s.verdict).toBe('UNREACHABLE');
+    expect(s.explanations.map((e) => e.code)).toEqual(expect.arrayContaining(['DISCONNECTED_VPCS', 'VPC_DNS_DISABLED']));
+    expect(s.explanations.map((e) => e.fix).join(' ')).not.toMatch(/to the new peering/);
+    const remedy = planRemedy(model, { failover: false });
+    expect([remedy.peerings.length, remedy.rules.length]).toEqual([0, 0]);
+    // DNS servers the inputs do not show may resolve the name: the network is still repaired.
+    const custom = modelOfTemplate(changed((r) => {
+      unpeered(r);
+      r.Dhcp = anyResource('AWS::EC2::DHCPOptions', { DomainNameServers: ['10.1.0.53'] });
+      r.DhcpAssoc = anyResource('AWS::EC2::VPCDHCPOptionsAssociation', { VpcId: ref('VpcA'), DhcpOptionsId: ref('Dhcp') });
+    }));
+    expect(planRemedy(custom, { failover: false }).peerings.map((p) => p.key)).toEqual(['App/VpcA|App/VpcB']);
   });
 
   test("a publicly accessible store across a peering whose DNS option is not set: with DNS hostnames off in the store's VPC the option cannot be on, so the name resolves to the public address (was UNKNOWN)", () => {
