@@ -153,9 +153,13 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
   // by the list's id: both sides name it by that id (CloudFormation's physical id), so the same
   // reference compares equal. Without the physical id (the stack's resources were not read) the
   // list keeps its template id, and the message says so.
-  const listName = (id: string) => ids?.physicalIds.get(id) ?? (id.startsWith('pl-') ? id
-    : ids?.stacks.get(id.slice(0, id.lastIndexOf('/'))) === undefined ? `${id} (its deployed id is not known: the stack's resources were not read)`
-      : `${id} (not among the deployed stack's resources)`);
+  const listName = (id: string) => {
+    const deployedId = ids?.physicalIds.get(id);
+    if (deployedId !== undefined || id.startsWith('pl-')) return deployedId ?? id;
+    const stack = ids?.stacks.get(id.slice(0, id.lastIndexOf('/')));
+    return `${id} (${stack === 'listed' ? "not among the deployed stack's resources" : stack === 'not-deployed' ? 'its stack is not deployed'
+      : "its deployed id is not known: the stack's resources were not read"})`;
+  };
   const rule = (direction: string, r: SecurityGroupRule, peer: (id: string) => string) => {
     const who = r.prefixList !== undefined ? `prefix list ${listName(r.prefixList)}`
       : r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.kind === 'security-group' ? `group ${peer(r.peer.groupId)}`
