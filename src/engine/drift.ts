@@ -1,5 +1,5 @@
 import { Plan, Verdict } from './plan';
-import { JobConnectionRef, NetworkModel, SecurityGroupRule } from '../model';
+import { EntrylessPrefixListRoute, JobConnectionRef, NetworkModel, SecurityGroupRule } from '../model';
 
 /*
  * Drift: where the plan of the templates and the plan of the same jobs as deployed differ, and
@@ -153,7 +153,13 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
   // by the list's id: both sides name it by that id (CloudFormation's physical id), so the same
   // reference compares equal. Without the physical id (the stack's resources were not read) the
   // list keeps its template id, and the message says so.
-  const listName = (id: string) => ids?.physicalIds.get(id) ?? (id.startsWith('pl-') ? id : `${id} (its deployed id is not known: the stack's resources were not read)`);
+  const listName = (id: string) => {
+    const deployedId = ids?.physicalIds.get(id);
+    if (deployedId !== undefined || id.startsWith('pl-')) return deployedId ?? id;
+    const stack = ids?.stacks.get(id.slice(0, id.lastIndexOf('/')));
+    return `${id} (${stack === 'listed' ? "not among the deployed stack's resources" : stack === 'not-deployed' ? 'its stack is not deployed'
+      : "its deployed id is not known: the stack's resources were not read"})`;
+  };
   const rule = (direction: string, r: SecurityGroupRule, peer: (id: string) => string) => {
     const who = r.prefixList !== undefined ? `prefix list ${listName(r.prefixList)}`
       : r.peer.kind === 'cidr' ? r.peer.cidr.text : r.peer.kind === 'security-group' ? `group ${peer(r.peer.groupId)}`
@@ -165,13 +171,16 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const t = templates.routeTables.get(templateId);
       const d = deployed.routeTables.get(deployedId);
       if (!t || !d) return [];
-      const routeText = (r: typeof t.routes[number]) => `route ${r.prefixList !== undefined ? `to prefix list ${listName(r.prefixList)}`
+      const routeText = (r: typeof t.routes[number]) => `route ${r.prefixListUnresolved ? 'to an unresolved prefix list' : r.prefixList !== undefined ? `to prefix list ${listName(r.prefixList)}`
         : r.destination.known ? r.destination.value.text : 'to an unresolved destination'} -> ${r.target.kind}`;
-      const routes = (table: typeof t) => table.routes.map(routeText);
+      // A route to an IPv6 list, or one without entries, stands for no route of the model: named apart.
+      const entrylessText = (r: EntrylessPrefixListRoute) => `route to prefix list ${listName(r.prefixList)} -> ${r.target.kind}`;
+      const routes = (table: typeof t) => [...table.routes.map(routeText), ...(table.entrylessPrefixListRoutes ?? []).map(entrylessText)];
       const endpoints = (model: NetworkModel, id: string) => [...model.gatewayEndpoints.values()]
         .filter((e) => e.type === 'Gateway' && e.routeTableIds.includes(id)).map((e) => `gateway endpoint ${knownValue(e.service) ?? '?'}`);
       // A removed route is named by the template resource it comes from (its AWS::EC2::Route).
-      const resources = new Map(t.routes.filter((r) => r.source.stack !== 'facts').map((r) => [routeText(r), `${r.source.stack}/${r.source.logicalId}`]));
+      const resources = new Map([...t.routes.map((r) => [routeText(r), r.source] as const), ...(t.entrylessPrefixListRoutes ?? []).map((r) => [entrylessText(r), r.source] as const)]
+        .filter(([, source]) => source.stack !== 'facts').map(([text, source]) => [text, `${source.stack}/${source.logicalId}`]));
       return difference(kind, templateId, deployedId, [...routes(t), ...endpoints(templates, templateId)], [...routes(d), ...endpoints(deployed, deployedId)])
         .map((drift) => (drift.change === 'removed' && resources.has(drift.item) ? { ...drift, resource: resources.get(drift.item) } : drift));
     }
@@ -179,7 +188,8 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const t = templates.securityGroups.get(templateId);
       const d = deployed.securityGroups.get(deployedId);
       if (!t || !d) return [];
-      const rules = (g: typeof t, peer: (id: string) => string) => [...g.ingress.map((r) => rule('inbound', r, peer)), ...g.egress.map((r) => rule('outbound', r, peer))];
+      const rules = (g: typeof t, peer: (id: string) => string) => [...g.ingress.map((r) => rule('inbound', r, peer)), ...g.egress.map((r) => rule('outbound', r, peer)),
+        ...(g.entrylessPrefixListRules ?? []).map((e) => rule(e.direction === 'ingress' ? 'inbound' : 'outbound', e.rule, peer))];
       return difference(kind, templateId, deployedId, rules(t, templatePeer), rules(d, deployedPeer));
     }
     case 'network ACL': {

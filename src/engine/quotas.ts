@@ -98,7 +98,7 @@ export function routeQuotaUse(topo: Topology, table: RouteTable): RouteQuotaUse 
   const unweighed: string[] = [];
   for (const reference of table.prefixListWeights ?? []) {
     if (reference.weight.known) count += reference.weight.value;
-    else unweighed.push(`prefix list ${reference.prefixList} (${reference.weight.reason})`);
+    else unweighed.push(`prefix list ${reference.prefixList} (${reference.weight.reason}${reference.uncertain ? `; ${reference.uncertain}` : ''})`);
   }
   return { count, unweighed };
 }

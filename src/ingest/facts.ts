@@ -276,7 +276,7 @@ export interface FactsUnread {
 
 // ---- validation -------------------------------------------------------------------------------
 
-type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'maxentries' | 'boolean' | 'protocol' | 'strings' | 'destination';
 type Field =
   | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
   | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
@@ -344,7 +344,7 @@ const FACTS_SCHEMA: Schema = {
     of: {
       id: req('string'),
       vpcId: req('string'),
-      routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } }, maxEntries: opt('count') } },
+      routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } }, maxEntries: opt('maxentries') } },
       gatewayIds: opt('strings'),
     },
   },
@@ -506,6 +506,9 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
       ? undefined : `${shown} is not a non-empty list of TCP ports (integers from 1 to 65535)`;
     case 'number': return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : `${shown} is not a non-negative number`;
     case 'count': return Number.isInteger(value) && (value as number) >= 0 ? undefined : `${shown} is not a non-negative integer`;
+    // A prefix list holds 1 to 1,000 entries (Amazon VPC quotas, "Maximum number of entries per prefix list").
+    case 'maxentries': return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 1000 ? undefined
+      : `${shown} is not a prefix list's maximum entries (an integer from 1 to 1,000)`;
     case 'boolean': return typeof value === 'boolean' ? undefined : `${shown} is not true or false`;
     case 'protocol': return (typeof value === 'string' || typeof value === 'number') && parseProtocol(value) !== undefined
       ? undefined : `${shown} is not an IP protocol (tcp, udp, icmp, -1 or a number)`;
@@ -576,6 +579,11 @@ export function parseFacts(json: unknown, file: string): FactsDocument {
   const problem = validate(json, FACTS_SCHEMA, '');
   if (problem) throw new InputError(file, problem);
   const document = json as FactsDocument;
+  (document.routeTables ?? []).forEach((table, t) => table.routes.forEach((route, r) => {
+    if (route.maxEntries !== undefined && parseCidr(route.destination)) {
+      throw new InputError(file, `routeTables[${t}].routes[${r}].maxEntries: the route is to a CIDR, ${route.destination}, which counts as one route; maxEntries is for a route to a prefix list (pl-...)`);
+    }
+  }));
   try {
     Quotas.of(document.quotas);
   } catch (e) {

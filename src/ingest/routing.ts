@@ -1,4 +1,4 @@
-import { Fact, known, NatGateway, NetworkModel, PrefixListWeight, Route, RouteTable, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
+import { EntrylessPrefixListRoute, Fact, known, NatGateway, NetworkModel, PrefixListWeight, Route, RouteTable, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
 import { prefixListReference } from './prefix-lists';
 import { describeValue, ResourceReader, asRef } from './reader';
 import { isObject } from './template';
@@ -92,19 +92,26 @@ export function readRoute(r: ResourceReader): void {
     return;
   }
   const target = routeTarget(r);
-  const { routes, weight } = r.has('DestinationCidrBlock')
+  const { routes, weight, entryless } = r.has('DestinationCidrBlock')
     ? { routes: [{ source: r.source, destination: r.cidr('DestinationCidrBlock'), target }] }
     : prefixListRoutes(r, target);
   if (table) {
     for (const route of routes) table.routes.push(r.uncertain ? { ...route, uncertain: r.uncertain } : route);
     if (weight) addWeight(table, r.uncertain ? { ...weight, uncertain: r.uncertain } : weight);
+    if (entryless) addEntryless(table, r.uncertain ? { ...entryless, uncertain: r.uncertain } : entryless);
     return;
   }
   const uncertain = `${r.describe()} may be in this table: its RouteTableId cannot be resolved (${routeTableId.known ? '' : routeTableId.reason})`;
   for (const any of r.model.routeTables.values()) {
     for (const route of routes) any.routes.push({ ...route, uncertain });
     if (weight) addWeight(any, { ...weight, uncertain });
+    if (entryless) addEntryless(any, { ...entryless, uncertain });
   }
+}
+
+function addEntryless(table: RouteTable, route: EntrylessPrefixListRoute): void {
+  if (table.entrylessPrefixListRoutes) table.entrylessPrefixListRoutes.push(route);
+  else (table as { entrylessPrefixListRoutes?: EntrylessPrefixListRoute[] }).entrylessPrefixListRoutes = [route];
 }
 
 function addWeight(table: RouteTable, weight: PrefixListWeight): void {
@@ -117,7 +124,7 @@ function addWeight(table: RouteTable, weight: PrefixListWeight): void {
  * IPv6 list), one route of unknown destination per entry they do not resolve; one route of
  * unknown destination for a list they do not define (`pl-...`: AWS-managed, or created elsewhere).
  */
-function prefixListRoutes(r: ResourceReader, target: RouteTarget): { routes: Route[]; weight?: PrefixListWeight } {
+function prefixListRoutes(r: ResourceReader, target: RouteTarget): { routes: Route[]; weight?: PrefixListWeight; entryless?: EntrylessPrefixListRoute } {
   const value = r.value('DestinationPrefixListId');
   const reference = prefixListReference(r, value, 'DestinationPrefixListId');
   if (reference.kind !== 'defined') {
@@ -126,15 +133,19 @@ function prefixListRoutes(r: ResourceReader, target: RouteTarget): { routes: Rou
     const weight = unknown<number>(reference.kind === 'id'
       ? 'not defined by the templates: its maximum entries are not in the inputs'
       : reason);
-    return { routes: [{ source: r.source, destination: unknown(reason), target, prefixList }], weight: { source: r.source, prefixList, weight } };
+    const route: Route = { source: r.source, destination: unknown(reason), target, prefixList, ...(reference.kind === 'id' ? {} : { prefixListUnresolved: true as const }) };
+    return { routes: [route], weight: { source: r.source, prefixList, weight } };
   }
   const contents = reference.contents;
   const prefixList = reference.id;
   const weight: PrefixListWeight = { source: r.source, prefixList, weight: reference.weight };
   if (contents.kind === 'unknown') return { routes: [{ source: r.source, destination: unknown(`${r.describe()}: destination is prefix list ${prefixList}: ${contents.reason}`), target, prefixList }], weight };
   // The routes quota is enforced apart for IPv4 and IPv6 routes: an IPv6 list weighs nothing here.
-  if (contents.kind === 'ipv6') return { routes: [] };
+  // (A list that stands for no IPv4 route, IPv6 or without entries, is kept apart for drift.)
+  const entryless = contents.kind === 'ipv6' || contents.cidrs.length + contents.unresolved.length === 0 ? { source: r.source, prefixList, target } : undefined;
+  if (contents.kind === 'ipv6') return { routes: [], entryless };
   return {
+    ...(entryless ? { entryless } : {}),
     routes: [
       ...contents.cidrs.map((cidr): Route => ({ source: r.source, destination: known(cidr), target, prefixList })),
       ...contents.unresolved.map((reason): Route => ({ source: r.source, destination: unknown(`${r.describe()}: an entry of prefix list ${prefixList}: ${reason}`), target, prefixList })),

@@ -1,5 +1,5 @@
 import {
-  ALL_PORTS, Cidr, Fact, NetworkAclEntry, PortRange, Protocol, PROTOCOL_ALL, SecurityGroupPeer, SecurityGroupRule,
+  ALL_PORTS, Cidr, Fact, NetworkAclEntry, PortRange, Protocol, PROTOCOL_ALL, SecurityGroup, SecurityGroupPeer, SecurityGroupRule,
 } from '../model';
 import { isUnresolved } from './intrinsics';
 import { prefixListReference } from './prefix-lists';
@@ -50,7 +50,7 @@ type Direction = 'ingress' | 'egress';
  * (already evaluated). IPv6-only rules are not modelled (undefined). A protocol or port that
  * cannot be resolved keeps the rule, widest and uncertain (`SecurityGroupRule.uncertain`).
  */
-function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string): SecurityGroupRule[] {
+function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string, entryless?: SecurityGroupRule[]): SecurityGroupRule[] {
   const groupKey = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
   const prefixKey = direction === 'ingress' ? 'SourcePrefixListId' : 'DestinationPrefixListId';
   if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) return [];
@@ -86,9 +86,10 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
       : prefixList.kind === 'unknown' ? { kind: 'unknown', reason: prefixList.reason }
         : prefixList.contents.kind === 'unknown' ? { kind: 'unknown', reason: `prefix list ${prefixList.id}: ${prefixList.contents.reason}` }
           : { kind: 'prefix-list', prefixListId: prefixList.id };
+    // (Drift names the rule by the list, as EC2 does, whether or not its entries are known.)
+    if (prefixList.kind === 'defined') entriesOf = prefixList.id;
     if (prefixList.kind === 'defined' && prefixList.contents.kind !== 'unknown') {
       const contents = prefixList.contents;
-      entriesOf = prefixList.id;
       entryPeers = contents.kind === 'ipv6' ? [] : [
         ...contents.cidrs.map((cidr): SecurityGroupPeer => ({ kind: 'cidr', cidr })),
         ...contents.unresolved.map((reason): SecurityGroupPeer => ({ kind: 'unknown', reason: `an entry of prefix list ${prefixList.id}: ${reason}` })),
@@ -100,7 +101,7 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
   }
   // (A prefix list's unresolved entries were reported where the list is defined.)
   if (peer.kind === 'unknown' && !entryPeers) r.issue(property, peer.reason);
-  return (entryPeers ?? [peer]).map((one) => ({
+  const ruleTo = (one: SecurityGroupPeer): SecurityGroupRule => ({
     source: r.source,
     protocol,
     ports: portRange.ports ?? ALL_PORTS,
@@ -108,7 +109,15 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
     ...(typeof rule.Description === 'string' ? { description: rule.Description } : {}),
     ...(doubts.length ? { uncertain: doubts.join('; ') } : {}),
     ...(entriesOf !== undefined ? { prefixList: entriesOf } : {}),
-  }));
+  });
+  // A list that stands for no IPv4 rule (IPv6, or no entries): kept apart, for drift only.
+  if (entryPeers?.length === 0 && entriesOf !== undefined) entryless?.push(ruleTo({ kind: 'prefix-list', prefixListId: entriesOf }));
+  return (entryPeers ?? [peer]).map(ruleTo);
+}
+
+/** Sets the group's rules to a prefix list that stand for no IPv4 rule (see SecurityGroup.entrylessPrefixListRules). */
+function addEntryless(group: SecurityGroup, direction: Direction, rules: SecurityGroupRule[]): void {
+  if (rules.length) (group.entrylessPrefixListRules ??= []).push(...rules.map((rule) => ({ direction, rule })));
 }
 
 /** A rule standing for rules the templates do not resolve: it may allow anything, or nothing. */
@@ -116,7 +125,7 @@ function unresolvedRule(r: ResourceReader, reason: string): SecurityGroupRule {
   return { source: r.source, protocol: PROTOCOL_ALL, ports: ALL_PORTS, peer: { kind: 'unknown', reason }, uncertain: reason };
 }
 
-function inlineRules(r: ResourceReader, property: string, direction: Direction): SecurityGroupRule[] {
+function inlineRules(r: ResourceReader, property: string, direction: Direction, entryless?: SecurityGroupRule[]): SecurityGroupRule[] {
   const value = r.value(property);
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
@@ -130,7 +139,7 @@ function inlineRules(r: ResourceReader, property: string, direction: Direction):
       r.issue(`${property}[${index}]`, reason);
       return [unresolvedRule(r, reason)];
     }
-    return ruleFrom(r, rule, direction, `${property}[${index}]`);
+    return ruleFrom(r, rule, direction, `${property}[${index}]`, entryless);
   });
 }
 
@@ -140,17 +149,22 @@ function inlineRules(r: ResourceReader, property: string, direction: Direction):
  * AWS::EC2::SecurityGroup SecurityGroupEgress).
  */
 export function readSecurityGroup(r: ResourceReader): void {
-  const egress = inlineRules(r, 'SecurityGroupEgress', 'egress');
+  const entrylessIngress: SecurityGroupRule[] = [];
+  const entrylessEgress: SecurityGroupRule[] = [];
+  const egress = inlineRules(r, 'SecurityGroupEgress', 'egress', entrylessEgress);
   const inlineEgress = r.value('SecurityGroupEgress');
   // An unresolved list may or may not declare rules: its one uncertain rule stands for both cases.
   const declaresEgress = (Array.isArray(inlineEgress) && inlineEgress.length > 0) || (inlineEgress !== undefined && !Array.isArray(inlineEgress));
-  r.model.securityGroups.set(r.id, {
+  const group: SecurityGroup = {
     id: r.id,
     source: r.source,
     vpcId: r.has('VpcId') ? r.requiredId('VpcId') : r.unknownWithIssue('VpcId', `${r.describe()} has no VpcId: it is created in the Region's default VPC`),
-    ingress: inlineRules(r, 'SecurityGroupIngress', 'ingress'),
+    ingress: inlineRules(r, 'SecurityGroupIngress', 'ingress', entrylessIngress),
     egress: declaresEgress ? egress : [allowAllEgress(r.source)],
-  });
+  };
+  addEntryless(group, 'ingress', entrylessIngress);
+  addEntryless(group, 'egress', entrylessEgress);
+  r.model.securityGroups.set(r.id, group);
 }
 
 /**
@@ -171,7 +185,9 @@ export function readSecurityGroupRule(r: ResourceReader, direction: Direction): 
     'SourcePrefixListId', 'DestinationPrefixListId', 'SourceSecurityGroupOwnerId', 'Description']) {
     if (r.has(key)) properties[key] = r.value(key);
   }
-  const rules = ruleFrom(r, properties, direction, direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress');
+  const entryless: SecurityGroupRule[] = [];
+  const rules = ruleFrom(r, properties, direction, direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress', entryless);
+  if (group) addEntryless(group, direction, entryless);
   if (!rules.length) return;
   if (group) {
     group[direction].push(...rules);

@@ -152,10 +152,13 @@ export interface Route {
   /**
    * Set on a route to a prefix list: the list's model id when the templates define it (then the
    * route is one route per entry of the list, and a static route to the same CIDR wins over it),
-   * else its `pl-...` id. Such routes count against the routes quota by the list's weight (see
-   * `RouteTable.prefixListWeights`), not one each.
+   * else its `pl-...` id, or, when the templates do not resolve the reference, the value in words
+   * (then `prefixListUnresolved` is set). Such routes count against the routes quota by the list's
+   * weight (see `RouteTable.prefixListWeights`), not one each.
    */
   readonly prefixList?: string;
+  /** Set on a route to a prefix list the templates do not resolve (`prefixList` is no id then). */
+  readonly prefixListUnresolved?: true;
   /**
    * Set when the route may not be in this table at all (its `RouteTableId` or its `Condition`
    * cannot be resolved): it decides nothing, but where it could apply the answer is unknown.
@@ -181,11 +184,26 @@ export interface RouteTable {
    */
   readonly prefixListWeights?: PrefixListWeight[];
   /**
+   * Routes to a prefix list the templates define that stand for no IPv4 route (an IPv6 list, or
+   * one without entries): they route nothing here, and are kept only so that drift can compare
+   * them with what EC2 describes, a route to the list's `pl-...` id.
+   */
+  readonly entrylessPrefixListRoutes?: EntrylessPrefixListRoute[];
+  /**
    * The gateways (internet or virtual private) this table is associated with as a gateway route
    * table (`AWS::EC2::GatewayRouteTableAssociation`): it routes the traffic entering the VPC
    * through them. An unknown one may be any gateway.
    */
   readonly edgeGateways?: Fact<string>[];
+}
+
+/** A route to a prefix list of the templates that stands for no IPv4 route (see `RouteTable.entrylessPrefixListRoutes`). */
+export interface EntrylessPrefixListRoute {
+  readonly source: SourceRef;
+  /** The list's model id. */
+  readonly prefixList: string;
+  readonly target: RouteTarget;
+  readonly uncertain?: string;
 }
 
 /** What one reference to a prefix list weighs against a quota. */
@@ -259,7 +277,8 @@ export interface SecurityGroupRule {
    */
   readonly uncertain?: string;
   /**
-   * Set on the rules a rule to a prefix list the templates define stands for (one per entry):
+   * Set on the rules a rule to a prefix list the templates define stands for (one per entry, or
+   * the one rule of unknown peer when its entries are not resolved):
    * the list's model id (what the deployed rule names by the list's `pl-...` id).
    */
   readonly prefixList?: string;
@@ -300,6 +319,13 @@ export interface SecurityGroup {
   readonly unresolved?: string;
   /** Rules may exist that the templates do not list, and why. */
   readonly openEnded?: OpenEnded[];
+  /**
+   * Rules to a prefix list the templates define that stand for no IPv4 rule (an IPv6 list, or one
+   * without entries): they admit nothing here, and are kept only so that drift can compare them
+   * with what EC2 describes, a rule to the list's `pl-...` id. Each rule's peer is the list
+   * (`prefix-list`, its model id) and its `prefixList` is set.
+   */
+  entrylessPrefixListRules?: { readonly direction: 'ingress' | 'egress'; readonly rule: SecurityGroupRule }[];
 }
 
 export interface NetworkAclEntry {

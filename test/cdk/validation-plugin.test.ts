@@ -263,7 +263,6 @@ describe('findings about elements of the facts file', () => {
     const report = new GlueNetworkValidationPlugin({ factsFile, failover: false }).validate(context);
 
     expect(report.success).toBe(false);
-    console.log(JSON.stringify(report.violations.map((v) => [v.ruleName, v.violatingResources])));
     const tooSmall = violationOf(report, 'GNP-SUBNET-TOO-SMALL');
     expect(tooSmall.violatingResources).toEqual([{ templatePath: templateOf(context, 'Etl'), resourceLogicalId: jobLogicalId, locations: [] }]);
     expect(tooSmall.description.split('\n').slice(-1)[0]).toBe(`- Described in the facts file ${factsFile} as subnet-0small.`);

@@ -85,6 +85,17 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
     expect(table({ maxEntries: 50 })).toEqual([]);
   });
 
+  test.each([0, -1, 1001, 2.5, '10'])('maxEntries %j is not a prefix list size: a facts error naming the route and the range (0 was accepted and counted the list as no route)', (maxEntries) => {
+    expect(() => table({ maxEntries })).toThrow(`facts.json: routeTables[0].routes[0].maxEntries: ${JSON.stringify(maxEntries)} is not a prefix list's maximum entries (an integer from 1 to 1,000)`);
+  });
+
+  test('maxEntries on a route to a CIDR is a facts error (was ignored without a word)', () => {
+    expect(() => parseFacts({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: '10.9.0.0/16', target: { kind: 'transit-gateway', id: 'tgw-1' }, maxEntries: 20 }] }],
+    }, 'facts.json')).toThrow('facts.json: routeTables[0].routes[0].maxEntries: the route is to a CIDR, 10.9.0.0/16, which counts as one route; maxEntries is for a route to a prefix list (pl-...)');
+  });
+
   test('without maxEntries the weight is unknown: GNP-QUOTA-ROUTES-UNKNOWN says how to give it', () => {
     expect(table({})).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: .*prefix list pl-0abc \(the facts file does not give the route's maxEntries\)/)]);
   });
@@ -100,7 +111,7 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
   });
 
   test('maxEntries must be a whole number', () => {
-    expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a non-negative integer/);
+    expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a prefix list.s maximum entries \(an integer from 1 to 1,000\)/);
   });
 });
 

@@ -897,6 +897,13 @@ describe('a customer-managed prefix list defined in the app (AWS::EC2::PrefixLis
         expect(rtA(quotaCase({ MaxEntries: UNRESOLVED }))).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: Whether App\/RtA stays within the account's quota of 50 .*: besides 2 routes, it routes to prefix list App\/Pl \(its MaxEntries cannot be resolved/)]);
         expect(rtA(quotaCase({}, 'pl-0123456789abcdef0'))).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: .*prefix list pl-0123456789abcdef0 \(not defined by the templates: its maximum entries are not in the inputs\)/)]);
       });
+
+      test('a route to a pl-... list whose RouteTableId cannot be resolved: the warning says the route may be in the table, not that it is', () => {
+        const template = changed((r) => {
+          r.ToPl = anyResource('AWS::EC2::Route', { RouteTableId: { 'Fn::ImportValue': 'shared-table' }, DestinationPrefixListId: 'pl-0123456789abcdef0', TransitGatewayId: 'tgw-0onpremises' });
+        });
+        expect(rtA(template)).toEqual([expect.stringMatching(/^GNP-QUOTA-ROUTES-UNKNOWN: .*prefix list pl-0123456789abcdef0 \(not defined by the templates: its maximum entries are not in the inputs; App\/ToPl may be in this table: its RouteTableId cannot be resolved/)]);
+      });
     });
   });
 });
