@@ -103,8 +103,14 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egre
   // No packet crosses anything (the routes send it nowhere, which the route hop reports): a
   // peering that joins the two VPCs is what a route to it would cross, so the reference is
   // judged over it rather than reported as a second blocker (the VPCs are peered).
+  // Only an active peering joins them: one that cannot become active (failed) or is not accepted
+  // joins nothing, and one whose state the inputs do not decide leaves the reference undecided.
   const peering = topo.peeringBetween(ctx.sourceVpc.id, ctx.destinationVpc.id);
-  if (peering && peering.state !== 'pending-acceptance') return peeringValidity(topo, ctx, [peering.id]);
+  if (peering?.state === 'active') return peeringValidity(topo, ctx, [peering.id]);
+  if (peering?.state === 'unknown') {
+    return { valid: false, undecided: true, reason: `whether peering ${peering.id} between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} becomes active (a group reference is honoured only over an active peering in one Region), which the inputs do not decide${peering.unknownState ? ` (${peering.unknownState})` : ''}` };
+  }
+  if (peering) return { valid: false, reason: `peering ${peering.id} between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is ${peering.state === 'failed' ? 'one that cannot become active' : 'not accepted'}, so their groups cannot reference each other` };
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
 }
 

@@ -131,6 +131,17 @@ describe("the store's ingress check: what else its answer depends on", () => {
     expect(new Set(storesOf(plan, 'job-unrouted')[0].explanations.filter((e) => !e.unknown).map((e) => e.code))).toEqual(new Set(['NO_ROUTE_TO_DESTINATION']));
   });
 
+  test('a store subnet of a VPC joined by a peering that is not active, which gA does not route: the reference is not judged honoured over it', () => {
+    for (const [state, verdict] of [['failed', 'UNREACHABLE'], ['pending-acceptance', 'UNREACHABLE'], ['unknown', 'UNKNOWN']] as const) {
+      const m = twoVpcs(false);
+      m.model.peerings.set('pcx', { ...m.model.peerings.get('pcx')!, state });
+      job(m, 'unrouted', 'dbC', ['sgDb']);
+      const plan = buildPlan(m.model, { failover: false });
+      expect(ingressHop(plan, 'job-unrouted').verdict).toBe(verdict);
+      expect(storesOf(plan, 'job-unrouted')[0].explanations.find((e) => e.component === 'sgDb')!.message).toContain('pcx');
+    }
+  });
+
   test('two store subnets of one VPC, one routed to a next hop the templates do not describe and one not routed: undecided for the first only', () => {
     const m = twoVpcs(false).route('gA-rt', '10.2.9.0/24', 'instance', 'i-123');
     job(m, 'beyond', 'dbC', ['sgDb']);
