@@ -297,7 +297,10 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
       ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${glueGroup !== undefined ? name(glueGroup) : 'the connection\'s group'}.`
       : `Allow egress TCP ${port} to ${formatRange(peerRange)} on ${glueGroup !== undefined ? name(glueGroup) : 'the connection\'s group'} (a CIDR: outbound rules cannot reference a group across a transit gateway).`
     : referenceValidity(topo, ctx, way).valid
-      ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${glueGroup !== undefined ? name(glueGroup) : ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
+      ? glueGroup !== undefined
+        ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${name(glueGroup)} (or from ${formatRange(peerRange)}).`
+        // No group on the Glue side: the connection lists none (GNP-SG-NO-SELF-REFERENCE).
+        : `Add ingress TCP ${port} on ${name(groups[0])} from ${formatRange(peerRange)}; the Glue connection lists no security group, and it must list one with the self-referencing rule Glue requires (a rule from that group would then do as well).`
       : !ctx.peeringIds.size && !ctx.transitGatewayIds.size && !ctx.unknownNextHop && glueGroup !== undefined
         ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${name(glueGroup)} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`
         : `Add ingress TCP ${port} on ${name(groups[0])} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;

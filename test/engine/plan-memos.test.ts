@@ -467,3 +467,20 @@ describe("a store's explanations, each once by code and component, blocking ones
     expect(dedupeExplanations(paths).length).toBeLessThan(36);
   });
 });
+
+describe("the store's ingress fix when the connection lists no security group", () => {
+  test('names no empty group: it says the connection lists none and must list one with the self-referencing rule', () => {
+    const m = model().vpc('vpcA', '10.1.0.0/16')
+      .subnet('gA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .subnet('dbA', 'vpcA', '10.1.9.0/24', 'us-east-1b')
+      .sg('sgDb', 'vpcA', { ingress: [] })
+      .connection('none', 'gA', [], { url: 'jdbc:postgresql://none.example:5432/app' })
+      .declareStore('none', { subnets: ['dbA'], groups: ['sgDb'], port: 5432 })
+      .job('job-none', ['none']);
+    const plan = buildPlan(m.model, { failover: false });
+    const fix = storesOf(plan, 'job-none')[0].explanations.find((e) => e.component === 'sgDb')!.fix;
+    expect(fix).not.toMatch(/security group +\(/);
+    expect(fix).toContain('Add ingress TCP 5432 on sgDb from 10.1.1.0/24');
+    expect(fix).toContain('the Glue connection lists no security group, and it must list one with the self-referencing rule');
+  });
+});
