@@ -277,7 +277,7 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
         code: 'UNKNOWN_SECURITY_GROUP_RULES',
         component,
         source: firstSource,
-        message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`,
+        message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} cannot be told from the inputs: ${undecided.join('; ')}.`,
         fix: openings.length === undecided.length
           ? `Declare the rule in the templates (TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}, AWS::EC2::SecurityGroup${way === 'egress' ? 'Egress' : 'Ingress'}) so the verdict can be decided, or acknowledge this warning.`
           : 'Describe the missing groups or rules (--facts), or add an explicit rule.',

@@ -148,6 +148,9 @@ describe("the store's ingress check: what else its answer depends on", () => {
     job(m, 'unrouted', 'dbB', ['sgDb']);
     const plan = buildPlan(m.model, { failover: false });
     expect(ingressHop(plan, 'job-beyond').verdict).toBe('UNKNOWN');
+    const message = storesOf(plan, 'job-beyond')[0].explanations.find((e) => e.code === 'UNKNOWN_SECURITY_GROUP_RULES')!.message;
+    expect(message).toContain('allow TCP 5432 from 10.1.1.0/24 cannot be told from the inputs: whether a group reference between vpcA and vpcB is honoured depends on a next hop the templates do not describe.');
+    expect(message).not.toMatch(/depends on whether .* depends on/);
     // (Not routed: judged over the VPCs' peering.)
     expect(ingressHop(plan, 'job-unrouted').verdict).toBe('REACHABLE');
   });
