@@ -149,7 +149,7 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
       ruleId: RULES.sgNoSelfReference.id,
       severity: RULES.sgNoSelfReference.severity,
       source: connection.source,
-      message: `Connection ${name} lists no security groups (PhysicalConnectionRequirements.SecurityGroupIdList), so none has a self-referencing inbound rule for all TCP ports. Glue's Spark driver and executors talk to each other through it; without it the job fails with "At least one security group must open all ingress ports".`,
+      message: `Connection ${name} lists no security groups (PhysicalConnectionRequirements.SecurityGroupIdList, which CloudFormation allows to be empty), so none has a self-referencing inbound rule for all TCP ports. AWS documents that the security groups specified in the connection are applied to each ENI Glue creates and that one of them must allow inbound traffic on all TCP ports, because Spark's driver and executors talk to each other (Glue's error "At least one security group must open all ingress ports"). What Glue does with a connection that lists none is not documented: this check assumes the run fails that requirement, not that the ENIs fall back to another group (such as the VPC's default security group).`,
       fix: 'Give the connection a security group of its subnet\'s VPC with an inbound rule for all TCP (0-65535) from the group itself (connections.allowInternally(ec2.Port.allTcp())), and all outbound traffic.',
     });
   }

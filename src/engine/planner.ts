@@ -807,7 +807,12 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
     if (match === false) {
       const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
       const subnetAz = subnetZone(subnet);
-      findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${given}, but its subnet ${subnet.id} is in ${zoneText(subnetAz)}. Glue validates the subnet and AZ together, so it skips this connection.`, `Set AvailabilityZone to ${zoneKey(subnetAz)} (or derive it from the subnet: subnet.availabilityZone).`));
+      findings.push(finding(RULES.azMismatch, connection.source, `Connection ${name} says AvailabilityZone ${given}, but its subnet ${subnet.id} is in ${zoneText(subnetAz)}. Glue validates the subnet and AZ together, so it skips this connection.`,
+        // A subnet placed by AZ ID: the connection wants the zone's name, which depends on the
+        // account; Fn::GetAtt <subnet>.AvailabilityZone gives it (CloudFormation returns the name).
+        subnetAz.name !== undefined && isZoneId(subnetAz.name)
+          ? `Derive AvailabilityZone from the subnet (Fn::GetAtt ${subnet.source.logicalId}.AvailabilityZone, subnet.availabilityZone in CDK), which gives the name your account has for zone ${subnetAz.name} (its AZ ID); do not put the AZ ID itself there.`
+          : `Set AvailabilityZone to ${zoneKey(subnetAz)} (or derive it from the subnet: subnet.availabilityZone).`));
     } else if (match === undefined) {
       const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
       const subnetAz = subnetZone(subnet);

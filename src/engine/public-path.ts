@@ -269,7 +269,7 @@ function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: S
       const natVpc = topo.vpcOfSubnet(natSubnet);
       const igw = natVpc.known ? internetRoute(topo, natSubnet, natVpc.value) : { outcome: 'unknown' as Outcome, why: natVpc.reason, component: natSubnet.id };
       add({ kind: 'route-table', component: igw.component, verdict: VERDICT[igw.outcome], detail: `NAT gateway subnet ${natSubnet.id} to the internet: ${igw.why}` },
-        { code: 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The NAT gateway's subnet ${natSubnet.id}: ${igw.why}.`, fix: `Route 0.0.0.0/0 from ${natSubnet.id}'s route table to the VPC's internet gateway.` });
+        { code: igw.edge ? 'UNKNOWN_NEXT_HOP' : 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The NAT gateway's subnet ${natSubnet.id}: ${igw.why}.`, fix: igw.edge?.fix ?? `Route 0.0.0.0/0 from ${natSubnet.id}'s route table to the VPC's internet gateway.` });
     }
   } else {
     add({ kind: 'route-table', component: eni.subnet.id, verdict: 'UNKNOWN', detail: eniVpc.reason }, { code: 'UNKNOWN_ROUTE_TABLE', component: eni.subnet.id, message: eniVpc.reason, fix: 'Describe the VPC.' });
@@ -309,7 +309,9 @@ function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: S
   if (storeVpc?.known) {
     const igw = internetRoute(topo, storeSubnet, storeVpc.value);
     add({ kind: 'route-table', direction: 'return', component: igw.component, verdict: VERDICT[igw.outcome], detail: `route back to the NAT gateway's public address: ${igw.why}` },
-      { code: 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The store's subnet ${storeSubnet.id}: ${igw.why}, so replies to the NAT gateway's public address go nowhere.`, fix: `Route 0.0.0.0/0 from ${storeSubnet.id}'s route table to ${storeVpc.value.id}'s internet gateway (a publicly accessible store needs it).` });
+      igw.edge
+        ? { code: 'UNKNOWN_NEXT_HOP', component: igw.component, message: `The store's subnet ${storeSubnet.id}: ${igw.why}, so whether the requests from the NAT gateway's public address reach the store is not known.`, fix: igw.edge.fix }
+        : { code: 'NO_ROUTE_TO_DESTINATION', component: igw.component, message: `The store's subnet ${storeSubnet.id}: ${igw.why}, so replies to the NAT gateway's public address go nowhere.`, fix: `Route 0.0.0.0/0 from ${storeSubnet.id}'s route table to ${storeVpc.value.id}'s internet gateway (a publicly accessible store needs it).` });
   }
   aclHop(storeSubnet, (acl) => judgeAcl(acl, true, PUBLIC_RANGES, NAT_GATEWAY_PORTS, 'one-unknown-address', 'client-picks'), "outbound replies from the store to the NAT gateway's public address (ports 1024-65535)", 'return');
   natReplyAcls(aclHop, eni, natSubnet, glueRange, sameSubnet, 'the store');
@@ -402,18 +404,25 @@ function natOf(topo: Topology, subnet: Subnet, vpc: Vpc): NatHop {
  * route sends them to a middlebox, whose forwarding the inputs do not show (VPC User Guide,
  * "Gateway route tables").
  */
-function edgeRouting(topo: Topology, subnet: Subnet, vpc: Vpc, gateways: readonly string[]): { why: string; component: string } | undefined {
+function edgeRouting(topo: Topology, subnet: Subnet, vpc: Vpc, gateways: readonly string[]): { why: string; component: string; fix: string } | undefined {
   if (!subnet.cidr.known) return undefined;
   for (const table of topo.model.routeTables.values()) {
     if (!table.edgeGateways || (table.vpcId.known && table.vpcId.value !== vpc.id)) continue;
     const edge = table.edgeGateways.find((g) => !g.known || gateways.includes(g.value));
     if (!edge) continue;
-    if (!edge.known) return { why: `replies entering ${vpc.id} through it may be routed by gateway route table ${table.id} (${edge.reason})`, component: table.id };
+    if (!edge.known) {
+      return {
+        why: `replies entering ${vpc.id} through it may be routed by gateway route table ${table.id} (${edge.reason})`,
+        component: table.id,
+        fix: `Make the gateway of ${table.id}'s association resolvable (a Ref to the internet gateway, or gatewayIds in --facts) so its routes can be judged for ${subnet.id}, or acknowledge this warning.`,
+      };
+    }
     const sent = lookupRoutes(table, vpc, subnet.cidr.value, topo.subnetCidrsOf(vpc.id)).filter((c) => c.target?.kind !== 'local');
     if (sent.length) {
       return {
         why: `its gateway route table ${table.id} sends the traffic entering ${vpc.id} for ${subnet.id} (${subnet.cidr.value.text}) to ${sent.map((c) => c.target?.description ?? `a route that may apply (${c.unknownReason ?? 'no route'})`).join(', ')}: a middlebox whose forwarding the inputs do not show`,
         component: table.id,
+        fix: `Check that the appliance to which gateway route table ${table.id} sends ${subnet.id}'s traffic forwards it on to ${subnet.id}, then acknowledge this warning; or send ${subnet.cidr.value.text} to local in ${table.id} (the traffic is then delivered directly).`,
       };
     }
   }
@@ -421,7 +430,7 @@ function edgeRouting(topo: Topology, subnet: Subnet, vpc: Vpc, gateways: readonl
 }
 
 /** Whether the subnet's table sends every public address to an internet gateway. */
-export function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string } {
+export function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outcome: Outcome; why: string; component: string; edge?: { fix: string } } {
   const table = topo.effectiveRouteTable(subnet);
   if (!table.known) return { outcome: 'unknown', why: table.reason, component: subnet.id };
   const rt = table.value;
@@ -433,7 +442,7 @@ export function internetRoute(topo: Topology, subnet: Subnet, vpc: Vpc): { outco
   if (outcomes.length && outcomes.every((o) => o === 'pass')) {
     const gateways = [...new Set(choices.map((c) => c.target?.targetId).filter((id): id is string => id !== undefined))];
     const edge = edgeRouting(topo, subnet, vpc, gateways);
-    if (edge) return { outcome: 'unknown', why: `${rtName} routes public addresses to an internet gateway, but ${edge.why}`, component: edge.component };
+    if (edge) return { outcome: 'unknown', why: `${rtName} routes public addresses to an internet gateway, but ${edge.why}`, component: edge.component, edge: { fix: edge.fix } };
     return { outcome: 'pass', why: `${rtName} routes public addresses to an internet gateway`, component: rt.id };
   }
   if (!outcomes.length || outcomes.every((o) => o === 'blocked')) return { outcome: 'blocked', why: `${rtName} has no route to an internet gateway for public addresses (${routes || 'no route'})`, component: rt.id };

@@ -103,8 +103,14 @@ function referenceValidity(topo: Topology, ctx: SecurityGroupContext, way: 'egre
   // No packet crosses anything (the routes send it nowhere, which the route hop reports): a
   // peering that joins the two VPCs is what a route to it would cross, so the reference is
   // judged over it rather than reported as a second blocker (the VPCs are peered).
+  // Only an active peering joins them: one that cannot become active (failed) or is not accepted
+  // joins nothing, and one whose state the inputs do not decide leaves the reference undecided.
   const peering = topo.peeringBetween(ctx.sourceVpc.id, ctx.destinationVpc.id);
-  if (peering && peering.state !== 'pending-acceptance') return peeringValidity(topo, ctx, [peering.id]);
+  if (peering?.state === 'active') return peeringValidity(topo, ctx, [peering.id]);
+  if (peering?.state === 'unknown') {
+    return { valid: false, undecided: true, reason: `whether peering ${peering.id} between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} becomes active (a group reference is honoured only over an active peering in one Region), which the inputs do not decide${peering.unknownState ? ` (${peering.unknownState})` : ''}` };
+  }
+  if (peering) return { valid: false, reason: `peering ${peering.id} between ${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} is ${peering.state === 'failed' ? 'one that cannot become active' : 'not accepted'}, so their groups cannot reference each other` };
   return { valid: false, reason: `${ctx.sourceVpc.id} and ${ctx.destinationVpc.id} are not peered, so their groups cannot reference each other` };
 }
 
@@ -271,7 +277,7 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
         code: 'UNKNOWN_SECURITY_GROUP_RULES',
         component,
         source: firstSource,
-        message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} depends on ${undecided.join('; ')}.`,
+        message: `Whether the ${subject} security groups (${component}) allow TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText} cannot be told from the inputs: ${undecided.join('; ')}.`,
         fix: openings.length === undecided.length
           ? `Declare the rule in the templates (TCP ${port} ${way === 'egress' ? 'to' : 'from'} ${gapText}, AWS::EC2::SecurityGroup${way === 'egress' ? 'Egress' : 'Ingress'}) so the verdict can be decided, or acknowledge this warning.`
           : 'Describe the missing groups or rules (--facts), or add an explicit rule.',
@@ -291,7 +297,10 @@ function check(topo: Topology, way: 'egress' | 'ingress', groups: readonly strin
       ? `Allow egress TCP ${port} to ${formatRange(peerRange)} (or to the store's security group) on ${glueGroup !== undefined ? name(glueGroup) : 'the connection\'s group'}.`
       : `Allow egress TCP ${port} to ${formatRange(peerRange)} on ${glueGroup !== undefined ? name(glueGroup) : 'the connection\'s group'} (a CIDR: outbound rules cannot reference a group across a transit gateway).`
     : referenceValidity(topo, ctx, way).valid
-      ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${glueGroup !== undefined ? name(glueGroup) : ''} (or from ${formatRange(peerRange)}).`.replace(' )', ')')
+      ? glueGroup !== undefined
+        ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${name(glueGroup)} (or from ${formatRange(peerRange)}).`
+        // No group on the Glue side: the connection lists none (GNP-SG-NO-SELF-REFERENCE).
+        : `Add ingress TCP ${port} on ${name(groups[0])} from ${formatRange(peerRange)}; the Glue connection lists no security group, and it must list one with the self-referencing rule Glue requires (a rule from that group would then do as well).`
       : !ctx.peeringIds.size && !ctx.transitGatewayIds.size && !ctx.unknownNextHop && glueGroup !== undefined
         ? `Add ingress TCP ${port} on ${name(groups[0])} from the Glue connection's security group ${name(glueGroup)} (honoured once the VPCs are peered in one Region) or from ${formatRange(peerRange)}.`
         : `Add ingress TCP ${port} on ${name(groups[0])} from ${formatRange(peerRange)} (a CIDR: a group reference is not valid here).`;

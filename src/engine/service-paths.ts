@@ -273,7 +273,7 @@ function natLegs(topo: Topology, glueSubnet: Subnet, natIds: readonly string[]):
       return { outcome: 'blocked', natWithoutInternet: true, why: `NAT gateway ${nat.id}'s subnet ${natSubnet.id} has no internet path: ${internet.why}`, fix: `Route 0.0.0.0/0 from ${natSubnet.id}'s route table to ${natVpc.known ? `${natVpc.value.id}'s` : 'the VPC\'s'} internet gateway (a public NAT gateway belongs in a public subnet), or give ${glueSubnet.id} an S3 gateway endpoint.` };
     }
     if (internet.outcome === 'unknown') {
-      return { outcome: 'unknown', why: `whether NAT gateway ${nat.id}'s subnet ${natSubnet.id} reaches the internet is unknown: ${internet.why}`, fix: `Describe the route table of ${natSubnet.id} (its route to the internet gateway), or acknowledge this warning.` };
+      return { outcome: 'unknown', why: `whether NAT gateway ${nat.id}'s subnet ${natSubnet.id} reaches the internet is unknown: ${internet.why}`, fix: 'edge' in internet && internet.edge ? internet.edge.fix : `Describe the route table of ${natSubnet.id} (its route to the internet gateway), or acknowledge this warning.` };
     }
     const acl = topo.effectiveNetworkAcl(natSubnet);
     if (!acl.known) return { outcome: 'unknown', why: `the network ACL of NAT gateway ${nat.id}'s subnet ${natSubnet.id} is unknown (${acl.reason})`, fix: `Describe the network ACL of ${natSubnet.id} (--facts), or acknowledge this warning.` };

@@ -90,7 +90,7 @@ export class ModelBuilder {
     return this;
   }
 
-  peering(id: string, requester: string, accepter: string, opts: { state?: 'active' | 'pending-acceptance'; peerRegion?: string; dns?: boolean } = {}): this {
+  peering(id: string, requester: string, accepter: string, opts: { state?: 'active' | 'pending-acceptance' | 'failed' | 'unknown'; peerRegion?: string; dns?: boolean } = {}): this {
     this.model.peerings.set(id, {
       id,
       source: src(id),

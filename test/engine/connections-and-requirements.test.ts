@@ -149,6 +149,9 @@ describe('§3 self-referencing all-TCP inbound rule (per group, not on the union
     const f = allFindings(buildPlan(m, { failover: false })).find((x) => x.ruleId === 'GNP-SG-NO-SELF-REFERENCE');
     expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'Conn' } });
     expect(f?.message).toMatch(/lists no security groups .*At least one security group must open all ingress ports/);
+    // What Glue does with an empty list is not documented: the message says what AWS documents and what is assumed.
+    expect(f?.message).toMatch(/AWS documents that the security groups specified in the connection are applied to each ENI/);
+    expect(f?.message).toMatch(/What Glue does with a connection that lists none is not documented: this check assumes the run fails that requirement/);
   });
 
   test('two groups that only reference each other: still GNP-SG-NO-SELF-REFERENCE', () => {

@@ -55,6 +55,20 @@ describe('hop: the gateway route table of the internet gateway the replies come 
     expect(hop?.detail).toMatch(/gateway route table Stack\/Edge sends the traffic entering Stack\/Vpc for Stack\/Pub \(10\.0\.2\.0\/24\) to vpce-0firewall/);
   });
 
+  test('its explanation is a next hop the inputs do not show, with a fix about the appliance (not a missing route to the internet gateway)', () => {
+    const store = sf(saasBehindNat(edge({ Inspect: route(ref('Edge'), '10.0.2.0/24', { VpcEndpointId: 'vpce-0firewall' }) })));
+    const e = store.explanations.find((x) => x.component === 'Stack/Edge');
+    expect(e).toMatchObject({ code: 'UNKNOWN_NEXT_HOP', unknown: true });
+    expect(e?.fix).toBe("Check that the appliance to which gateway route table Stack/Edge sends Stack/Pub's traffic forwards it on to Stack/Pub, then acknowledge this warning; or send 10.0.2.0/24 to local in Stack/Edge (the traffic is then delivered directly).");
+    expect(e?.fix).not.toMatch(/Route 0\.0\.0\.0\/0/);
+  });
+
+  test('the S3 path through the NAT gateway (GNP-CONNECTION-SERVICE-PATH-UNKNOWN) gets the same fix about the appliance', () => {
+    const plan = buildPlan(saasBehindNat(edge({ Inspect: route(ref('Edge'), '10.0.2.0/24', { VpcEndpointId: 'vpce-0firewall' }) })), { failover: false });
+    const f = plan.findings.find((x) => x.ruleId === 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN' && x.message.includes('S3'));
+    expect(f?.fix).toMatch(/^Check that the appliance to which gateway route table Stack\/Edge sends Stack\/Pub's traffic forwards it on/);
+  });
+
   test('one that only inspects another subnet: the NAT gateway\'s replies take the local route, REACHABLE', () => {
     expect(sf(saasBehindNat(edge({ Inspect: route(ref('Edge'), '10.0.9.0/24', { VpcEndpointId: 'vpce-0firewall' }) }))).verdict).toBe('REACHABLE');
   });

@@ -131,12 +131,26 @@ describe("the store's ingress check: what else its answer depends on", () => {
     expect(new Set(storesOf(plan, 'job-unrouted')[0].explanations.filter((e) => !e.unknown).map((e) => e.code))).toEqual(new Set(['NO_ROUTE_TO_DESTINATION']));
   });
 
+  test('a store subnet of a VPC joined by a peering that is not active, which gA does not route: the reference is not judged honoured over it', () => {
+    for (const [state, verdict] of [['failed', 'UNREACHABLE'], ['pending-acceptance', 'UNREACHABLE'], ['unknown', 'UNKNOWN']] as const) {
+      const m = twoVpcs(false);
+      m.model.peerings.set('pcx', { ...m.model.peerings.get('pcx')!, state });
+      job(m, 'unrouted', 'dbC', ['sgDb']);
+      const plan = buildPlan(m.model, { failover: false });
+      expect(ingressHop(plan, 'job-unrouted').verdict).toBe(verdict);
+      expect(storesOf(plan, 'job-unrouted')[0].explanations.find((e) => e.component === 'sgDb')!.message).toContain('pcx');
+    }
+  });
+
   test('two store subnets of one VPC, one routed to a next hop the templates do not describe and one not routed: undecided for the first only', () => {
     const m = twoVpcs(false).route('gA-rt', '10.2.9.0/24', 'instance', 'i-123');
     job(m, 'beyond', 'dbC', ['sgDb']);
     job(m, 'unrouted', 'dbB', ['sgDb']);
     const plan = buildPlan(m.model, { failover: false });
     expect(ingressHop(plan, 'job-beyond').verdict).toBe('UNKNOWN');
+    const message = storesOf(plan, 'job-beyond')[0].explanations.find((e) => e.code === 'UNKNOWN_SECURITY_GROUP_RULES')!.message;
+    expect(message).toContain('allow TCP 5432 from 10.1.1.0/24 cannot be told from the inputs: whether a group reference between vpcA and vpcB is honoured depends on a next hop the templates do not describe.');
+    expect(message).not.toMatch(/depends on whether .* depends on/);
     // (Not routed: judged over the VPCs' peering.)
     expect(ingressHop(plan, 'job-unrouted').verdict).toBe('REACHABLE');
   });
@@ -454,5 +468,22 @@ describe("a store's explanations, each once by code and component, blocking ones
     const paths = [0, 1, 2].map((i) => path(Array.from({ length: 12 }, (_, j) => e(`C${j % 5}`, `${(i + j) % 4}`, j % 3 === 0))));
     expect(dedupeExplanations(paths)).toEqual(expected(paths));
     expect(dedupeExplanations(paths).length).toBeLessThan(36);
+  });
+});
+
+describe("the store's ingress fix when the connection lists no security group", () => {
+  test('names no empty group: it says the connection lists none and must list one with the self-referencing rule', () => {
+    const m = model().vpc('vpcA', '10.1.0.0/16')
+      .subnet('gA', 'vpcA', '10.1.1.0/24', 'us-east-1a')
+      .subnet('dbA', 'vpcA', '10.1.9.0/24', 'us-east-1b')
+      .sg('sgDb', 'vpcA', { ingress: [] })
+      .connection('none', 'gA', [], { url: 'jdbc:postgresql://none.example:5432/app' })
+      .declareStore('none', { subnets: ['dbA'], groups: ['sgDb'], port: 5432 })
+      .job('job-none', ['none']);
+    const plan = buildPlan(m.model, { failover: false });
+    const fix = storesOf(plan, 'job-none')[0].explanations.find((e) => e.component === 'sgDb')!.fix;
+    expect(fix).not.toMatch(/security group +\(/);
+    expect(fix).toContain('Add ingress TCP 5432 on sgDb from 10.1.1.0/24');
+    expect(fix).toContain('the Glue connection lists no security group, and it must list one with the self-referencing rule');
   });
 });

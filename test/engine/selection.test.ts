@@ -166,6 +166,10 @@ describe('rule §1: a subnet placed by AZ ID', () => {
 
   test('two AZ IDs, or two zone names, still compare as they are', () => {
     expect(ruleIds(buildPlan(byZoneId('use1-az2'), { failover: false }))).toContain('GNP-CONNECTION-AZ-MISMATCH');
+    // The fix does not ask for the AZ ID in the connection's AvailabilityZone: it derives the zone name from the subnet.
+    const fix = allFindings(buildPlan(byZoneId('use1-az2'), { failover: false })).find((f) => f.ruleId === 'GNP-CONNECTION-AZ-MISMATCH')?.fix;
+    expect(fix).not.toMatch(/Set AvailabilityZone to use1-az1/);
+    expect(fix).toMatch(/^Derive AvailabilityZone from the subnet \(Fn::GetAtt SubA\.AvailabilityZone, subnet\.availabilityZone in CDK\), which gives the name your account has for zone use1-az1/);
     expect(buildPlan(byZoneId('use1-az1'), { failover: false }).jobs[0].selectedConnection?.name).toBe('net');
   });
 });
