@@ -154,8 +154,8 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
   // reference compares equal. Without the physical id (the stack's resources were not read) the
   // list keeps its template id, and the message says so.
   const listName = (id: string) => {
-    const deployedId = ids?.physicalIds.get(id);
-    if (deployedId !== undefined || id.startsWith('pl-')) return deployedId ?? id;
+    const physicalId = ids?.physicalIds.get(id);
+    if (physicalId !== undefined || id.startsWith('pl-')) return physicalId ?? id;
     const stack = ids?.stacks.get(id.slice(0, id.lastIndexOf('/')));
     return `${id} (${stack === 'listed' ? "not among the deployed stack's resources" : stack === 'not-deployed' ? 'its stack is not deployed'
       : "its deployed id is not known: the stack's resources were not read"})`;
