@@ -83,7 +83,10 @@ export class Quotas {
  * each gateway endpoint on the table one: its route is to the service's AWS-managed prefix list
  * (S3's or DynamoDB's), whose documented weight is 1
  * (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html).
- * Routes that may not be in the table (`uncertain`) count, as they may be.
+ * Routes that may not be in the table (`uncertain`) count, as they may be. Routes a virtual
+ * private gateway propagates (`propagated`) do not: the quota is on non-propagated routes
+ * ("Routes per route table (non-propagated routes)",
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
  */
 export interface RouteQuotaUse {
   /** The count the inputs show (lists whose weight is unknown not included). */
@@ -94,7 +97,7 @@ export interface RouteQuotaUse {
 
 export function routeQuotaUse(topo: Topology, table: RouteTable): RouteQuotaUse {
   let count = topo.gatewayEndpointsOn(table.id).filter((endpoint) => endpoint.type === 'Gateway').length;
-  for (const route of table.routes) if (route.prefixList === undefined) count++;
+  for (const route of table.routes) if (route.prefixList === undefined && !route.propagated) count++;
   const unweighed: string[] = [];
   for (const reference of table.prefixListWeights ?? []) {
     if (reference.weight.known) count += reference.weight.value;

@@ -91,6 +91,12 @@ export interface FactsRoute {
    * documented weight), what AWS counts against the routes quota for it. Absent: unknown.
    */
   readonly maxEntries?: number;
+  /**
+   * The route is propagated by a virtual private gateway (DescribeRouteTables' `Origin:
+   * EnableVgwRoutePropagation`): it routes like the others but does not count against the
+   * "Routes per route table" quota, which counts non-propagated routes. Absent: not propagated.
+   */
+  readonly propagated?: boolean;
 }
 
 export interface FactsRouteTable {
@@ -344,7 +350,7 @@ const FACTS_SCHEMA: Schema = {
     of: {
       id: req('string'),
       vpcId: req('string'),
-      routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } }, maxEntries: opt('maxentries') } },
+      routes: { type: 'list', of: { destination: req('destination'), target: { type: 'object', of: { kind: req('string', ROUTE_TARGET_KINDS), id: opt('string') } }, maxEntries: opt('maxentries'), propagated: opt('boolean') } },
       gatewayIds: opt('strings'),
     },
   },
@@ -670,7 +676,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
   }
   for (const table of facts.routeTables ?? []) {
     const source = sourceOf(facts, table.id);
-    const prefixListWeights: PrefixListWeight[] = table.routes.filter((route) => !parseCidr(route.destination)).map((route) => ({
+    const prefixListWeights: PrefixListWeight[] = table.routes.filter((route) => !parseCidr(route.destination) && !route.propagated).map((route) => ({
       source,
       prefixList: route.destination,
       weight: route.maxEntries !== undefined ? known(route.maxEntries)
@@ -694,6 +700,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
             description: route.target.id ?? route.target.kind,
           },
           ...(cidr ? {} : { prefixList: route.destination }),
+          ...(route.propagated ? { propagated: true as const } : {}),
         };
       }),
       ...(prefixListWeights.length ? { prefixListWeights } : {}),

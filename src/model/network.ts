@@ -160,6 +160,12 @@ export interface Route {
   /** Set on a route to a prefix list the templates do not resolve (`prefixList` is no id then). */
   readonly prefixListUnresolved?: true;
   /**
+   * Set on a route a virtual private gateway propagates into the table (read from the account:
+   * `Origin: EnableVgwRoutePropagation`, or `propagated: true` in facts). It routes like any other;
+   * only the "Routes per route table" quota, which counts non-propagated routes, leaves it out.
+   */
+  readonly propagated?: true;
+  /**
    * Set when the route may not be in this table at all (its `RouteTableId` or its `Condition`
    * cannot be resolved): it decides nothing, but where it could apply the answer is unknown.
    */

@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { parseFacts } from '../../src/ingest';
 import { AccountSnapshot, DESCRIBE_FILES, SNAPSHOT_CALLS } from '../../src/ingest/aws';
 import { LIST_STACK_RESOURCES } from '../../src/ingest/aws/stacks';
-import { account, apiConnection, apiJob, apiNetworkAcl, apiSubnet } from '../ingest/aws/api-builders';
+import { account, apiConnection, apiJob, apiNetworkAcl, apiSubnet, routeTo } from '../ingest/aws/api-builders';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-describe-')); });
@@ -124,6 +124,42 @@ describe("--from-describe: the account's security-group quota (describe-account-
     const run = cli('--from-describe', saved, '--format', 'json', '--no-failover');
     expect(quotaFindings(run)).toEqual([expect.objectContaining({ message: expect.stringMatching(/an ENI accepts 5 by default/) })]);
     expect(run.stdout).not.toContain('describe-account-attributes.json');
+  });
+});
+
+/**
+ * Routes a virtual private gateway propagates into a table: DescribeRouteTables lists them with
+ * `Origin: EnableVgwRoutePropagation`. The "Routes per route table" quota counts non-propagated
+ * routes only (Amazon VPC quotas, https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+ */
+describe('--from-describe: routes a virtual private gateway propagates (Origin EnableVgwRoutePropagation)', () => {
+  /** The seed account, the Glue subnet's table (its peering route and the S3 endpoint's: 2) with 60 routes to vgw-0vpn of `origin`. */
+  const vpnRoutes = (origin: string): AccountSnapshot => {
+    const seed = account();
+    const routes = Array.from({ length: 60 }, (_, i) => routeTo(`192.168.${i}.0/24`, { GatewayId: 'vgw-0vpn' }, { Origin: origin }));
+    return { ...seed, routeTables: seed.routeTables!.map((t) => (t.RouteTableId === 'rtb-0glue' ? { ...t, Routes: [...t.Routes, ...routes] } : t)) };
+  };
+  const routeQuota = (run: { stdout: string }) => JSON.parse(run.stdout).findings.filter((f: any) => f.ruleId === 'GNP-QUOTA-ROUTES').map((f: any) => f.message);
+
+  it('60 propagated routes do not count against a quota of 50 (they were counted: 62 routes, a false GNP-QUOTA-ROUTES); the store stays REACHABLE', () => {
+    const run = cli('--from-describe', saveDescribeOutputs(vpnRoutes('EnableVgwRoutePropagation')), '--quota', 'routes-per-route-table=50', '--format', 'json', '--no-failover');
+    expect(routeQuota(run)).toEqual([]);
+    expect(verdicts(run.stdout)[0].stores).toEqual(['warehouse:REACHABLE']);
+  });
+
+  it('the same 60 routes created by hand (Origin CreateRoute) count: 62 routes over the quota of 50', () => {
+    const run = cli('--from-describe', saveDescribeOutputs(vpnRoutes('CreateRoute')), '--quota', 'routes-per-route-table=50', '--format', 'json', '--no-failover');
+    expect(routeQuota(run)).toEqual([expect.stringMatching(/^rtb-0glue has 62 routes; the account's quota is 50 per route table/)]);
+  });
+
+  it('--write-facts marks them `propagated: true` (the static ones not), and the facts file gives the same count', () => {
+    cli('--from-describe', saveDescribeOutputs(vpnRoutes('EnableVgwRoutePropagation')), '--write-facts', 'account.json');
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    const routes = written.routeTables.find((t: any) => t.id === 'rtb-0glue').routes;
+    expect(routes.filter((r: any) => r.propagated === true)).toHaveLength(60);
+    expect(routes.find((r: any) => r.destination === '10.50.0.0/16')).toEqual({ destination: '10.50.0.0/16', target: { kind: 'vpc-peering', id: 'pcx-0glue' } });
+    writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
+    expect(routeQuota(cli('empty.json', '--facts', 'account.json', '--quota', 'routes-per-route-table=50', '--format', 'json', '--no-failover'))).toEqual([]);
   });
 });
 

@@ -68,6 +68,17 @@ export class ModelBuilder {
     return this;
   }
 
+  /** `n` routes (192.168.i.0/24) the virtual private gateway `vgw` propagates into the table, as read from the account. */
+  propagatedRoutes(routeTableId: string, n: number, vgw: string): this {
+    const rt = this.model.routeTables.get(routeTableId);
+    if (!rt) throw new Error(`no route table ${routeTableId}`);
+    for (let i = 0; i < n; i++) {
+      const destination = `192.168.${i}.0/24`;
+      rt.routes.push({ source: src(`${routeTableId}-propagated-${destination}`), destination: known(cidr(destination)), target: { kind: 'vpn-gateway', targetId: vgw, description: vgw }, propagated: true });
+    }
+    return this;
+  }
+
   /**
    * A route to a prefix list: one route per entry (`cidrs`), and the list's weight against the
    * routes quota (`maxEntries`; undefined: the inputs do not give it, as for a `pl-...` list).

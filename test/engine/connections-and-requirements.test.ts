@@ -435,6 +435,14 @@ describe('§5 route and peering quotas (GNP-QUOTA-ROUTES, GNP-QUOTA-PEERINGS)', 
     expect(f?.message).toMatch(/s-rt has 55 routes \(a route to a prefix list counts as its maximum entries, as AWS counts it\); the account's quota is 50/);
   });
 
+  test('routes a virtual private gateway propagates do not count (the quota is on non-propagated routes): 10 static and 100 propagated pass 50', () => {
+    const m = tableWith(9).propagatedRoutes('s-rt', 100, 'vgw-x').model;
+    expect(ruleIds(buildPlan(m, { quotas: { routesPerRouteTable: 50 } }))).not.toContain('GNP-QUOTA-ROUTES');
+    // Over the quota, the count names the non-propagated routes only.
+    const f = allFindings(buildPlan(m, { quotas: { routesPerRouteTable: 9 } })).find((x) => x.ruleId === 'GNP-QUOTA-ROUTES');
+    expect(f?.message).toMatch(/s-rt has 10 routes; the account's quota is 9/);
+  });
+
   test('a route to a prefix list whose maximum entries the inputs do not give (a pl-... list): GNP-QUOTA-ROUTES-UNKNOWN, naming the list and how to give it', () => {
     const m = tableWith(3).prefixListRoute('s-rt', 'pl-0123456789abcdef0', [], undefined, 'transit-gateway', 'tgw-x').model;
     const f = allFindings(buildPlan(m)).find((x) => x.ruleId === 'GNP-QUOTA-ROUTES-UNKNOWN');

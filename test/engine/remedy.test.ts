@@ -178,6 +178,17 @@ describe('planRemedy (auto-peer)', () => {
       expect(routesIn(full, 'subA-rt')).toEqual([]);
       expect(full.unfixable.map((f) => f.message).join('\n')).toMatch(/has 500 routes: a route to 10\.2\.1\.0\/24 would exceed the default quota of 500 routes per route table/);
     });
+
+    test('routes a virtual private gateway propagates do not count (the quota is on non-propagated routes): 48 static routes and 200 propagated leave room for both', () => {
+      const count = seedCount();
+      const b = seedCase();
+      for (let i = 0; i < 48 - count; i++) b.route('subA-rt', `172.16.${i}.0/24`, 'nat-gateway', 'nat-x');
+      const remedy = planRemedy(b.propagatedRoutes('subA-rt', 200, 'vgw-x').model, fifty);
+      expect(remedy.unfixable).toEqual([]);
+      expect(routesIn(remedy, 'subA-rt').map((r) => r.destination)).toEqual(['10.2.1.0/24', '10.3.1.0/24']);
+      // They still route: the VPN's networks stay on the gateway after the repair.
+      expect(remedy.modelAfter.routeTables.get('subA-rt')!.routes.filter((r) => r.propagated).map((r) => r.target.targetId)).toEqual(Array(200).fill('vgw-x'));
+    });
   });
 
   describe('a route to a prefix list counts as its maximum entries (its weight), not its entries', () => {

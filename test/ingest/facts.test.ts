@@ -110,6 +110,13 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
       .toBe('rtb-1: destination is prefix list pl-0abc, whose entries the facts file does not hold (only a prefix list the templates define, AWS::EC2::PrefixList, is read)');
   });
 
+  test('propagated must be a boolean: a facts error naming the route', () => {
+    expect(() => parseFacts({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: '192.168.0.0/24', target: { kind: 'vpn-gateway', id: 'vgw-1' }, propagated: 'yes' }] }],
+    }, 'facts.json')).toThrow(/^facts\.json: routeTables\[0\]\.routes\[0\]\.propagated: /);
+  });
+
   test('maxEntries must be a whole number', () => {
     expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a prefix list.s maximum entries \(an integer from 1 to 1,000\)/);
   });

@@ -151,6 +151,13 @@ function subnetFacts(s: AccountSnapshot, subnet: any): FactsSubnet | undefined {
 }
 
 function routeFacts(route: any, endpointIds: ReadonlySet<string>): FactsRoute | undefined {
+  const facts = routeTargetFacts(route, endpointIds);
+  // A route a virtual private gateway propagates: it routes like the others, but the "Routes per
+  // route table" quota counts only non-propagated routes.
+  return facts && route.Origin === 'EnableVgwRoutePropagation' ? { ...facts, propagated: true } : facts;
+}
+
+function routeTargetFacts(route: any, endpointIds: ReadonlySet<string>): FactsRoute | undefined {
   const destination = str(route.DestinationCidrBlock) ?? str(route.DestinationPrefixListId);
   if (!destination) return undefined; // IPv6 routes: the model is IPv4.
   const gateway = str(route.GatewayId);
@@ -178,7 +185,7 @@ function routeTableFacts(table: any, endpointIds: ReadonlySet<string>): FactsRou
     id: String(table.RouteTableId),
     vpcId: String(table.VpcId),
     ...(gatewayIds.length ? { gatewayIds } : {}),
-    // Propagated routes (Origin EnableVgwRoutePropagation) are listed like the others.
+    // Propagated routes (Origin EnableVgwRoutePropagation) are listed like the others, marked `propagated`.
     routes: list(table.Routes).map((route) => routeFacts(route, endpointIds)).filter((r): r is FactsRoute => !!r),
   };
 }

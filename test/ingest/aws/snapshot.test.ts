@@ -87,11 +87,11 @@ describe('DescribeRouteTables', () => {
     expect(routesOf(account(), 'rtb-0glue')).toEqual([{ destination: '10.50.0.0/16', target: { kind: 'vpc-peering', id: 'pcx-0glue' } }]);
   });
 
-  it('keeps propagated VPN routes (Origin EnableVgwRoutePropagation) as vpn-gateway routes', () => {
+  it('keeps propagated VPN routes (Origin EnableVgwRoutePropagation) as vpn-gateway routes, marked propagated (the routes quota leaves them out)', () => {
     const full = account();
     const vpn = { DestinationCidrBlock: '172.16.0.0/12', GatewayId: 'vgw-0corp', Origin: 'EnableVgwRoutePropagation', State: 'active' };
     const snapshot = { ...full, routeTables: [...full.routeTables!, apiRouteTable('rtb-0vpn', 'vpc-0glue', { routes: [localRoute('10.0.0.0/16'), vpn] })] };
-    expect(routesOf(snapshot, 'rtb-0vpn')).toEqual([{ destination: '172.16.0.0/12', target: { kind: 'vpn-gateway', id: 'vgw-0corp' } }]);
+    expect(routesOf(snapshot, 'rtb-0vpn')).toEqual([{ destination: '172.16.0.0/12', target: { kind: 'vpn-gateway', id: 'vgw-0corp' }, propagated: true }]);
   });
 
   it('a blackhole route is an unknown target, never the peering it had', () => {
