@@ -23,7 +23,6 @@ const NAMES: Record<KafkaAuthentication, string> = { 'plaintext': 'plaintext', '
  * developer guide, "Port information", https://docs.aws.amazon.com/msk/latest/developerguide/port-info.html).
  */
 export const MSK_PORTS: Record<KafkaAuthentication, number> = { 'plaintext': 9092, 'tls': 9094, 'sasl-scram': 9096, 'iam': 9098 };
-const PRIVATE_PORTS = MSK_PORTS;
 const PUBLIC_PORTS: Partial<Record<KafkaAuthentication, number>> = { 'tls': 9194, 'sasl-scram': 9196, 'iam': 9198 };
 /** The brokers' IPv6 ports (dual-stack clusters), which the reader does not model. */
 const IPV6_PORTS = new Set([20092, 20094, 20096, 20098]);
@@ -43,7 +42,7 @@ function listeningText(listeners: KafkaListeners): string {
   for (const auth of AUTHENTICATIONS) {
     const on = listeners.byAuthentication[auth];
     if (on.known && !on.value) continue;
-    parts.push(`${PRIVATE_PORTS[auth]} (${NAMES[auth]}${on.known ? '' : ', unknown'})`);
+    parts.push(`${MSK_PORTS[auth]} (${NAMES[auth]}${on.known ? '' : ', unknown'})`);
     const publicPort = PUBLIC_PORTS[auth];
     if (publicPort !== undefined && !(listeners.publicAccess.known && !listeners.publicAccess.value)) {
       parts.push(`${publicPort} (${NAMES[auth]}, public access${on.known && listeners.publicAccess.known ? '' : ', unknown'})`);
@@ -60,7 +59,7 @@ function listeningText(listeners: KafkaListeners): string {
  */
 export function mskListenerCheck(listeners: KafkaListeners, port: number): ListenerCheck {
   const base = { listening: listeningText(listeners), settings: listeners.settings };
-  const privateAuth = AUTHENTICATIONS.find((a) => PRIVATE_PORTS[a] === port);
+  const privateAuth = AUTHENTICATIONS.find((a) => MSK_PORTS[a] === port);
   if (privateAuth) {
     const assumption = listeners.assumedOn?.[privateAuth];
     return { ...base, answers: listeners.byAuthentication[privateAuth], enable: `turn its ${NAMES[privateAuth]} listener on: ${ENABLE[privateAuth]}`, ...(assumption ? { assumption } : {}) };

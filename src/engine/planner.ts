@@ -610,6 +610,16 @@ function planLocated(topo: Topology, connection: GlueConnection, eni: EniSide, l
   return { verdict: listening.unknown ? 'UNKNOWN' : 'UNREACHABLE', paths, explanations };
 }
 
+/** The store of a located address, for the port explanations: its resource's name, or "the store". */
+function storeName(located: LocatedStore): string {
+  return located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
+}
+
+/** The connection, for the port explanations: its name, or its logical ID when the name is not resolved. */
+function portConnectionName(connection: GlueConnection): string {
+  return connection.name.known ? connection.name.value : connection.source.logicalId;
+}
+
 /**
  * Glue connects to the port of the connection's address (else its driver's default); a store
  * whose resource or declaration listens on another port refuses the connection, however open
@@ -619,9 +629,9 @@ function listeningPortExplanation(connection: GlueConnection, located: LocatedSt
   if (located.listeners) return listenersExplanation(connection, located, located.listeners);
   const listensOn = located.listensOn;
   if (!listensOn || !located.port.known || (listensOn.known && listensOn.value === located.port.value)) return undefined;
-  const store = located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
+  const store = storeName(located);
   const declared = located.locatedBy === 'declared';
-  const name = connection.name.known ? connection.name.value : connection.source.logicalId;
+  const name = portConnectionName(connection);
   if (!listensOn.known) {
     return {
       code: 'UNKNOWN_STORE_PORT',
@@ -649,9 +659,9 @@ function listeningPortExplanation(connection: GlueConnection, located: LocatedSt
 function listenersExplanation(connection: GlueConnection, located: LocatedStore, listeners: ListenerCheck): Explanation | undefined {
   if (!located.port.known || (listeners.answers.known && listeners.answers.value)) return undefined;
   const port = located.port.value;
-  const store = located.storeSource ? nameOf(located.storeSource, `${located.storeSource.stack}/${located.storeSource.logicalId}`) : 'the store';
+  const store = storeName(located);
   const what = located.locatedBy === 'msk-cluster' ? `the brokers of MSK cluster ${store}` : store;
-  const name = connection.name.known ? connection.name.value : connection.source.logicalId;
+  const name = portConnectionName(connection);
   if (!listeners.answers.known) {
     return {
       code: 'UNKNOWN_STORE_PORT',

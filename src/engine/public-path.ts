@@ -35,9 +35,10 @@ export function nameResolution(topo: Topology, eniSubnet: Subnet, storeSubnet: S
   const side = storeIsRequester ? 'requester' : 'accepter';
   const option = storeIsRequester ? pcx.allowDnsResolutionFromRequester : pcx.allowDnsResolutionFromAccepter;
   const base = { eniVpc, storeVpc, peeringId: pcx.id, optionSide: side } as const;
+  const dnsOff = option.known ? undefined : dnsOffIn(topo, [eniVpc, storeVpc]);
   const byPeering: NameResolution = option.known && option.value ? { ...base, resolvesTo: 'private', why: `the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC` }
     : option.known ? { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} does not allow DNS resolution from the remote VPC` }
-      : dnsOffIn(topo, [eniVpc, storeVpc]) ? { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} cannot allow DNS resolution from the remote VPC: that needs DNS support and DNS hostnames in both VPCs, and ${dnsOffIn(topo, [eniVpc, storeVpc])}` }
+      : dnsOff ? { ...base, resolvesTo: 'public', why: `the ${side} side of ${pcx.id} cannot allow DNS resolution from the remote VPC: that needs DNS support and DNS hostnames in both VPCs, and ${dnsOff}` }
         : { ...base, resolvesTo: 'unknown', why: `whether the ${side} side of ${pcx.id} allows DNS resolution from the remote VPC is not known (${option.reason})` };
   // A transit gateway joining the same two VPCs has a DNS option of its own. AWS documents each
   // option alone, not what the name resolves to when a peering and a transit gateway both join
@@ -406,7 +407,7 @@ function natOf(topo: Topology, subnet: Subnet, vpc: Vpc): NatHop {
  */
 function edgeRouting(topo: Topology, subnet: Subnet, vpc: Vpc, gateways: readonly string[]): { why: string; component: string; fix: string } | undefined {
   if (!subnet.cidr.known) return undefined;
-  for (const table of topo.model.routeTables.values()) {
+  for (const table of topo.edgeRouteTables()) {
     if (!table.edgeGateways || (table.vpcId.known && table.vpcId.value !== vpc.id)) continue;
     const edge = table.edgeGateways.find((g) => !g.known || gateways.includes(g.value));
     if (!edge) continue;

@@ -33,6 +33,7 @@ export class Topology {
   /** The symbolic zones (`Fn::GetAZs`) of the subnets and connections, by symbol. */
   readonly symbolicZones = new Map<string, SymbolicZone>();
   private subnetCidrsByVpc?: Map<string, Cidr[]>;
+  private edgeTables?: RouteTable[];
 
   constructor(public readonly model: NetworkModel) {
     for (const endpoint of model.gatewayEndpoints.values()) {
@@ -87,6 +88,12 @@ export class Topology {
     if (!subnet.vpcId.known) return unknown(subnet.vpcId.reason);
     const vpc = this.vpc(subnet.vpcId.value);
     return vpc ? known(vpc) : unknown(`VPC ${subnet.vpcId.value} of subnet ${subnet.id} is not described by the templates or facts`);
+  }
+
+  /** The gateway route tables (associated with an internet or virtual private gateway), in model order. */
+  edgeRouteTables(): RouteTable[] {
+    this.edgeTables ??= [...this.model.routeTables.values()].filter((table) => table.edgeGateways !== undefined);
+    return this.edgeTables;
   }
 
   /** The known CIDRs of a VPC's subnets: addresses certainly inside the VPC. */
