@@ -268,7 +268,7 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     return [{
       locatedBy: 'declared',
       storeSource: declared.source,
-      subnetIds: known(declared.subnetIds),
+      subnetIds: declared.locationUnknown !== undefined ? unknown(declared.locationUnknown) : known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
       port: port !== undefined ? known(port) : unknown(noPort),
       ...(listensElsewhere ? { listensOn: known(declared.port!) } : {}),

@@ -260,6 +260,13 @@ export interface FactsDataStore {
    */
   readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
+  /**
+   * Why where Glue reaches the store cannot be told, though the store is known: the account
+   * reader sets it on a connection to an MSK cluster's multi-VPC private connectivity or IPv6
+   * listener (reached by a path it does not trace). The store is then UNKNOWN with this reason,
+   * whatever `subnetIds` say.
+   */
+  readonly locationUnknown?: string;
 }
 
 export interface FactsJob {
@@ -313,6 +320,7 @@ const DATA_STORE: Schema = {
   port: opt('tcpport'),
   ports: opt('tcpports'),
   publiclyAccessible: opt('boolean'),
+  locationUnknown: opt('string'),
 };
 const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
@@ -891,6 +899,7 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
       ...(store.port !== undefined ? { port: store.port } : {}),
       ...(store.ports !== undefined ? { ports: [...store.ports] } : {}),
       ...(store.publiclyAccessible !== undefined ? { publiclyAccessible: store.publiclyAccessible } : {}),
+      ...(store.locationUnknown !== undefined ? { locationUnknown: store.locationUnknown } : {}),
     });
   }
 }

@@ -113,6 +113,8 @@ export interface DeclaredDataStore {
    */
   readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
+  /** Set when where Glue reaches the store cannot be told (see FactsDataStore.locationUnknown): why. */
+  readonly locationUnknown?: string;
 }
 
 export interface JobConnectionRef {
