@@ -184,7 +184,10 @@ export class ResourceReader {
    */
   zoneFact(property: string, value: unknown = this.value(property)): { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone } {
     if (isSymbolicZone(value)) {
-      return { availabilityZone: unknown(symbolicZoneReason(value)), symbolicZone: { symbol: value.symbol, list: value.list, index: value.index } };
+      return {
+        availabilityZone: unknown(symbolicZoneReason(value)),
+        symbolicZone: { symbol: value.symbol, list: value.list, index: value.index, ...(value.zoneId !== undefined ? { zoneId: value.zoneId } : {}) },
+      };
     }
     return { availabilityZone: this.stringFact(property, value) };
   }
