@@ -73,6 +73,19 @@ export function unknownMarker(reason: string): string {
   return `{{unknown:${reason}}}`;
 }
 
+/**
+ * A text with dynamic references (`{{resolve:ssm:/db/host}}`, `{{resolve:secretsmanager:...}}`,
+ * `{{resolve:ssm-secure:...}}`): CloudFormation replaces each with the parameter's or secret's
+ * value when it deploys (CloudFormation User Guide, "Get values stored in other services using
+ * dynamic references", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html),
+ * so each is a value known only at deploy time: a marker, never the reference's text read as a
+ * value (a host named `{{resolve`, a group id, a name).
+ */
+export function withDynamicReferences(text: string): string {
+  return text.replace(/\{\{resolve:([^}]*)\}\}/g, (_, reference: string) =>
+    unknownMarker(`the dynamic reference resolve:${reference.replace(/[{}]/g, '')}, which CloudFormation resolves at deploy time`));
+}
+
 /** A resource reference in words: `Stack/Logical.Attribute`. */
 export function refWords(modelId: string, attribute: string | undefined): string {
   return attribute ? `${modelId}.${attribute}` : modelId;
@@ -322,7 +335,7 @@ export class StackEvaluator {
   }
 
   evaluate(value: unknown): unknown {
-    if (typeof value !== 'object' || value === null) return value; // most values are leaves
+    if (typeof value !== 'object' || value === null) return typeof value === 'string' && value.includes('{{resolve:') ? withDynamicReferences(value) : value; // most values are leaves
     if (Array.isArray(value)) {
       const items: unknown[] = [];
       for (const item of value) {
@@ -570,7 +583,8 @@ export class StackEvaluator {
       variables = isObject(arg[1]) ? arg[1] : {};
     }
     if (typeof text !== 'string') return unresolved(`stack ${this.stack}: malformed Fn::Sub ${JSON.stringify(arg)}`);
-    return text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
+    if (text.includes('{{resolve:')) text = withDynamicReferences(text);
+    return (text as string).replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
       // `${!Literal}` writes `${Literal}`.
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       const key = name.trim();
