@@ -429,6 +429,21 @@ describe('dynamic references are values known only at deploy time, never their t
   });
 });
 
+test('a Kafka connection whose bootstrap servers are imported from outside the app: UNKNOWN naming the import (was: "no port in the address ... and no default for its type")', () => {
+  const plan = planOf(changed((r) => {
+    r.DbConn.Properties.ConnectionInput = {
+      Name: 'orders-db',
+      ConnectionType: 'KAFKA',
+      ConnectionProperties: { KAFKA_BOOTSTRAP_SERVERS: { 'Fn::Select': [0, { 'Fn::Split': [',', { 'Fn::ImportValue': 'Msk-Brokers' }] }] } },
+      PhysicalConnectionRequirements: { SubnetId: ref('SubB'), SecurityGroupIdList: [getAtt('DbSg', 'GroupId')], AvailabilityZone: 'us-east-1b' },
+    };
+  }));
+  expect(plan.verdict).toBe('UNKNOWN');
+  const message = plan.messages.find((m) => m.includes('orders-db is UNKNOWN'));
+  expect(message).toMatch(/the address of App\/DbConn is not known, nor its port: stack App: Fn::ImportValue Msk-Brokers: no loaded stack exports it/);
+  expect(message).not.toMatch(/no default for its type/);
+});
+
 describe('regressions found by the property test (test/property/unresolved-values.test.ts)', () => {
   test('the VPC of a secondary block unresolvable: a route more specific than the VPC\'s block no longer loses to a subnet-sized local route', () => {
     // RtA routes 10.1.0.0/20 (inside VPC A's own 10.1.0.0/16) to the peering: the store side is
