@@ -90,6 +90,6 @@ export function prefixListReference(r: ResourceReader, value: unknown, property:
   const id = r.stringFact(property, value);
   if (!id.known) return { kind: 'unknown', reason: id.reason };
   // A list of the account the facts describe (read by --from-aws): read as the templates' own.
-  const described = r.context.prefixLists.get(id.value);
+  const described = id.value.startsWith('pl-') ? r.context.prefixLists.get(id.value) : undefined;
   return described ? { kind: 'defined', id: id.value, ...described } : { kind: 'id', id: id.value };
 }
