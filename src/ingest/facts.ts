@@ -4,8 +4,10 @@ import { parseProtocol } from './security';
 import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
 import { Quotas } from '../engine/quotas';
 import {
-  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
+  ALL_PORTS, EntrylessPrefixListRoute, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, Route, RouteTargetKind, SecurityGroupRule,
+  SourceRef, unknown,
 } from '../model';
+import type { PrefixListContents } from './prefix-lists';
 import { addVpcDefaults } from './vpc';
 
 /**
@@ -21,6 +23,13 @@ export interface FactsDocument {
   readonly gatewayEndpoints?: FactsGatewayEndpoint[];
   readonly natGateways?: FactsNatGateway[];
   readonly peerings?: FactsPeering[];
+  /**
+   * Customer-managed prefix lists (`pl-...`) the routes and rules reference: a route or rule to
+   * one is one route or rule per entry, and counts against its quota by the list's maximum
+   * entries, as for a list the templates define (`AWS::EC2::PrefixList`). Written by
+   * `--from-aws` (DescribeManagedPrefixLists, GetManagedPrefixListEntries).
+   */
+  readonly prefixLists?: FactsPrefixList[];
   /** Transit gateways of the account (read by `--from-aws`), by their `tgw-...` ids. */
   readonly transitGateways?: FactsTransitGateway[];
   /** Their attachments (`tgw-attach-...`). */
@@ -105,6 +114,18 @@ export interface FactsRouteTable {
   readonly routes: FactsRoute[];
   /** The internet or virtual private gateways it is associated with as a gateway route table (`igw-...`, `vgw-...`). */
   readonly gatewayIds?: string[];
+}
+
+/** A customer-managed prefix list (see `FactsDocument.prefixLists`). */
+export interface FactsPrefixList {
+  /** Its `pl-...` id, as routes' `destination` and rules' `prefixListId` name it. */
+  readonly id: string;
+  /** `IPv4` or `IPv6` (an IPv6 list routes and admits no IPv4 traffic: the model is IPv4). */
+  readonly addressFamily: string;
+  /** Its maximum entries (1 to 1,000): what a route or rule to it counts against the quotas. */
+  readonly maxEntries: number;
+  /** Its entries' CIDRs (IPv4 CIDRs; for an IPv6 list, absent). An empty list: no entries. */
+  readonly cidrs?: string[];
 }
 
 export interface FactsSecurityGroupRule {
@@ -260,6 +281,13 @@ export interface FactsDataStore {
    */
   readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
+  /**
+   * Why where Glue reaches the store cannot be told, though the store is known: the account
+   * reader sets it on a connection to an MSK cluster's multi-VPC private connectivity or IPv6
+   * listener (reached by a path it does not trace). The store is then UNKNOWN with this reason,
+   * whatever `subnetIds` say.
+   */
+  readonly locationUnknown?: string;
 }
 
 export interface FactsJob {
@@ -313,10 +341,14 @@ const DATA_STORE: Schema = {
   port: opt('tcpport'),
   ports: opt('tcpports'),
   publiclyAccessible: opt('boolean'),
+  locationUnknown: opt('string'),
 };
 const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
+const PREFIX_LIST: Schema = { id: req('string'), addressFamily: req('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
+
 const FACTS_SCHEMA: Schema = {
+  prefixLists: { type: 'list', optional: true, of: PREFIX_LIST },
   vpcs: {
     type: 'list',
     optional: true,
@@ -560,6 +592,15 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
   if (schema === DATA_STORE && value.port !== undefined && value.ports !== undefined) {
     return `${path}: give port or ports, not both`;
   }
+  if (schema === PREFIX_LIST) {
+    if (!String(value.id).startsWith('pl-')) return `${path}.id: ${show(value.id)} is not a prefix list id (pl-...)`;
+    const cidrs = value.cidrs as string[] | undefined;
+    if (value.addressFamily === 'IPv4' && cidrs === undefined) return `${path}.cidrs: missing (an IPv4 list's entries; [] for none)`;
+    if (value.addressFamily === 'IPv6' && cidrs !== undefined) return `${path}.cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out`;
+    const bad = (cidrs ?? []).find((cidr) => !parseCidr(cidr));
+    if (bad !== undefined) return `${path}.cidrs: ${show(bad)} is not an IPv4 CIDR`;
+    if ((cidrs ?? []).length > (value.maxEntries as number)) return `${path}.cidrs: ${cidrs!.length} entries, more than its maxEntries (${value.maxEntries})`;
+  }
   if (schema === SG_RULE) {
     const peers = ['cidr', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
     if (peers.length !== 1) return `${path}: needs exactly one of cidr, securityGroupId, prefixListId`;
@@ -585,6 +626,11 @@ export function parseFacts(json: unknown, file: string): FactsDocument {
   const problem = validate(json, FACTS_SCHEMA, '');
   if (problem) throw new InputError(file, problem);
   const document = json as FactsDocument;
+  const listIds = new Set<string>();
+  (document.prefixLists ?? []).forEach((list, index) => {
+    if (listIds.has(list.id)) throw new InputError(file, `prefixLists[${index}].id: prefix list ${list.id} is listed twice`);
+    listIds.add(list.id);
+  });
   (document.routeTables ?? []).forEach((table, t) => table.routes.forEach((route, r) => {
     if (route.maxEntries !== undefined && parseCidr(route.destination)) {
       throw new InputError(file, `routeTables[${t}].routes[${r}].maxEntries: the route is to a CIDR, ${route.destination}, which counts as one route; maxEntries is for a route to a prefix list (pl-...)`);
@@ -631,17 +677,46 @@ function portsOf(protocol: Protocol, from: number | undefined, to: number | unde
   return { from, to };
 }
 
-function ruleOf(rule: FactsSecurityGroupRule, source: SourceRef): SecurityGroupRule {
+/** A prefix list the facts describe, as a rule or route referencing it sees it (what the templates' `AWS::EC2::PrefixList` gives). */
+export interface DescribedPrefixList {
+  readonly contents: PrefixListContents;
+  readonly weight: Fact<number>;
+}
+
+/** The facts' prefix lists, by `pl-...` id. */
+export function factsPrefixLists(facts: FactsDocument): Map<string, DescribedPrefixList> {
+  return new Map((facts.prefixLists ?? []).map((list): [string, DescribedPrefixList] => [list.id, {
+    contents: list.addressFamily === 'IPv6' ? { kind: 'ipv6' } : { kind: 'ipv4', cidrs: (list.cidrs ?? []).map((cidr) => parseCidr(cidr)!), unresolved: [] },
+    weight: known(list.maxEntries),
+  }]));
+}
+
+/**
+ * The model's rules for one facts rule: a rule to a prefix list the facts describe is one rule
+ * per entry (none for an IPv6 list or one without entries: that rule goes to `entryless`, for
+ * drift), as for a list the templates define; a list they do not describe stays one rule to it.
+ */
+function rulesOf(rule: FactsSecurityGroupRule, source: SourceRef, lists: ReadonlyMap<string, DescribedPrefixList>, entryless: SecurityGroupRule[]): SecurityGroupRule[] {
   const protocol = parseProtocol(rule.protocol)!;
-  return {
+  const base = {
     source,
     protocol,
     ports: portsOf(protocol, rule.fromPort, rule.toPort) ?? ALL_PORTS,
+    ...(rule.description ? { description: rule.description } : {}),
+  };
+  const list = rule.prefixListId !== undefined ? lists.get(rule.prefixListId) : undefined;
+  if (list && list.contents.kind !== 'unknown') {
+    const prefixList = rule.prefixListId!;
+    const cidrs = list.contents.kind === 'ipv4' ? list.contents.cidrs : [];
+    if (!cidrs.length) entryless.push({ ...base, peer: { kind: 'prefix-list', prefixListId: prefixList }, prefixList });
+    return cidrs.map((cidr) => ({ ...base, peer: { kind: 'cidr', cidr }, prefixList }));
+  }
+  return [{
+    ...base,
     peer: rule.cidr !== undefined ? { kind: 'cidr', cidr: parseCidr(rule.cidr)! }
       : rule.securityGroupId !== undefined ? { kind: 'security-group', groupId: rule.securityGroupId }
         : { kind: 'prefix-list', prefixListId: rule.prefixListId! },
-    ...(rule.description ? { description: rule.description } : {}),
-  };
+  }];
 }
 
 /** Adds the facts' network elements and connections (before the templates are read). */
@@ -674,46 +749,77 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       usedAddresses: subnet.usedAddresses ?? 0,
     });
   }
+  const lists = factsPrefixLists(facts);
   for (const table of facts.routeTables ?? []) {
     const source = sourceOf(facts, table.id);
-    const prefixListWeights: PrefixListWeight[] = table.routes.filter((route) => !parseCidr(route.destination) && !route.propagated).map((route) => ({
-      source,
-      prefixList: route.destination,
-      weight: route.maxEntries !== undefined ? known(route.maxEntries)
-        : unknown("the facts file does not give the route's maxEntries"),
-    }));
+    const prefixListWeights: PrefixListWeight[] = [];
+    const entryless: EntrylessPrefixListRoute[] = [];
+    const routes: Route[] = [];
+    for (const route of table.routes) {
+      const cidr = parseCidr(route.destination);
+      const target = {
+        kind: route.target.kind,
+        ...(route.target.id && route.target.kind !== 'local' ? { targetId: route.target.id } : {}),
+        description: route.target.id ?? route.target.kind,
+      };
+      const propagated = route.propagated ? { propagated: true as const } : {};
+      if (cidr) {
+        routes.push({ source, destination: known(cidr), target, ...propagated });
+        continue;
+      }
+      const prefixList = route.destination;
+      const list = lists.get(prefixList);
+      // A described list is one route per entry, as the templates' lists are; the routes quota is
+      // enforced apart for IPv6 routes, so an IPv6 list weighs nothing here (and routes nothing).
+      if (list?.contents.kind === 'ipv6') {
+        entryless.push({ source, prefixList, target });
+        continue;
+      }
+      if (!route.propagated) {
+        prefixListWeights.push({
+          source,
+          prefixList,
+          weight: list ? list.weight : route.maxEntries !== undefined ? known(route.maxEntries) : unknown("the facts file does not give the route's maxEntries"),
+        });
+      }
+      if (list?.contents.kind === 'ipv4') {
+        if (!list.contents.cidrs.length) entryless.push({ source, prefixList, target });
+        for (const entry of list.contents.cidrs) routes.push({ source, destination: known(entry), target, prefixList, ...propagated });
+        continue;
+      }
+      routes.push({
+        source,
+        destination: unknown(`${table.id}: destination is prefix list ${prefixList}, whose entries the facts file does not hold (its prefixLists do not describe it; a prefix list the templates define, AWS::EC2::PrefixList, is read)`),
+        target,
+        prefixList,
+        ...propagated,
+      });
+    }
     model.routeTables.set(table.id, {
       id: table.id,
       source,
       vpcId: known(table.vpcId),
       implicitMain: false,
       ...(table.gatewayIds?.length ? { edgeGateways: table.gatewayIds.map((id) => known(id)) } : {}),
-      routes: table.routes.map((route) => {
-        const cidr = parseCidr(route.destination);
-        return {
-          source,
-          destination: cidr ? known(cidr)
-            : unknown(`${table.id}: destination is prefix list ${route.destination}, whose entries the facts file does not hold (only a prefix list the templates define, AWS::EC2::PrefixList, is read)`),
-          target: {
-            kind: route.target.kind,
-            ...(route.target.id && route.target.kind !== 'local' ? { targetId: route.target.id } : {}),
-            description: route.target.id ?? route.target.kind,
-          },
-          ...(cidr ? {} : { prefixList: route.destination }),
-          ...(route.propagated ? { propagated: true as const } : {}),
-        };
-      }),
+      routes,
       ...(prefixListWeights.length ? { prefixListWeights } : {}),
+      ...(entryless.length ? { entrylessPrefixListRoutes: entryless } : {}),
     });
   }
   for (const group of facts.securityGroups ?? []) {
     const source = sourceOf(facts, group.id);
+    const entrylessIn: SecurityGroupRule[] = [];
+    const entrylessOut: SecurityGroupRule[] = [];
+    const ingress = group.ingress.flatMap((rule) => rulesOf(rule, source, lists, entrylessIn));
+    const egress = group.egress.flatMap((rule) => rulesOf(rule, source, lists, entrylessOut));
+    const entryless = [...entrylessIn.map((rule) => ({ direction: 'ingress' as const, rule })), ...entrylessOut.map((rule) => ({ direction: 'egress' as const, rule }))];
     model.securityGroups.set(group.id, {
       id: group.id,
       source,
       vpcId: known(group.vpcId),
-      ingress: group.ingress.map((rule) => ruleOf(rule, source)),
-      egress: group.egress.map((rule) => ruleOf(rule, source)),
+      ingress,
+      egress,
+      ...(entryless.length ? { entrylessPrefixListRules: entryless } : {}),
       ...(group.associatedVpcIds?.length || group.associationsIncomplete ? {
         vpcAssociations: [
           ...(group.associatedVpcIds ?? []).map((vpcId) => ({ source, vpcId: known(vpcId) })),
@@ -891,6 +997,7 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
       ...(store.port !== undefined ? { port: store.port } : {}),
       ...(store.ports !== undefined ? { ports: [...store.ports] } : {}),
       ...(store.publiclyAccessible !== undefined ? { publiclyAccessible: store.publiclyAccessible } : {}),
+      ...(store.locationUnknown !== undefined ? { locationUnknown: store.locationUnknown } : {}),
     });
   }
 }

@@ -1,7 +1,7 @@
 import { emptyModel, NetworkModel, SourceRef } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
-import { FactsDocument, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
+import { FactsDocument, factsPrefixLists, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet, ResourceEntry, StackEvaluator } from './intrinsics';
 import { readNestedStack } from './nested-stack';
@@ -105,7 +105,8 @@ export function readsResourceType(type: string): boolean {
  */
 export function buildModel(templates: TemplateInput[], facts?: FactsDocument): NetworkModel {
   const { inputs, issues } = applyTransforms(templates);
-  const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map(), prefixLists: new Map() };
+  // The facts' prefix lists (an account's, by pl- id): a template's literal pl- id reads them.
+  const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map(), prefixLists: facts ? factsPrefixLists(facts) : new Map() };
   context.model.issues.push(...issues);
   if (facts) mergeFactsNetwork(context.model, facts);
   // Every resource is sorted into its reader's phase in one pass (most resources have no reader),

@@ -50,6 +50,12 @@ export interface KafkaListeners {
   readonly byAuthentication: Readonly<Record<KafkaAuthentication, Fact<boolean>>>;
   /** `ConnectivityInfo.PublicAccess.Type` is `SERVICE_PROVIDED_EIPS`: the public ports 9194, 9196, 9198 too. */
   readonly publicAccess: Fact<boolean>;
+  /**
+   * `ConnectivityInfo.VpcConnectivity` turns multi-VPC private connectivity on for some client
+   * authentication: clients in other VPCs reach the brokers through managed VPC connections
+   * (AWS PrivateLink) on ports from 14001. Absent: off.
+   */
+  readonly vpcConnectivity?: Fact<boolean>;
   /** The settings that decide them, in words (`ClientBroker TLS (the default), client authentication IAM`). */
   readonly settings: string;
   /**
@@ -113,6 +119,8 @@ export interface DeclaredDataStore {
    */
   readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
+  /** Set when where Glue reaches the store cannot be told (see FactsDataStore.locationUnknown): why. */
+  readonly locationUnknown?: string;
 }
 
 export interface JobConnectionRef {

@@ -64,6 +64,12 @@ export interface SymbolicZone {
   readonly list: string;
   /** Index in the list, from 0. */
   readonly index: number;
+  /**
+   * Set on the zone `Fn::GetAtt <Subnet>.AvailabilityZone` gives for a subnet placed by AZ ID:
+   * that ID (then `symbol` is it too, `list` is `zone-id`). The zone is that physical zone, but
+   * CloudFormation returns its name, which depends on the account.
+   */
+  readonly zoneId?: string;
 }
 
 export interface Subnet {

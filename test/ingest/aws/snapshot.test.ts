@@ -335,3 +335,36 @@ describe('facts file: jobs and unread', () => {
     expect(() => parseFacts(doc, 'f.json')).toThrow(`f.json: ${problem}`);
   });
 });
+
+describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
+  const s3List = { PrefixListId: 'pl-63a5400a', PrefixListName: 'com.amazonaws.us-east-1.s3', AddressFamily: 'IPv4', OwnerId: 'AWS', MaxEntries: 3 };
+  const ownList = { PrefixListId: 'pl-0own', PrefixListName: 'partners', AddressFamily: 'IPv4', OwnerId: '111111111111', MaxEntries: 4 };
+  const withLists = (lists: any[], entries: any[]): AccountSnapshot => {
+    const seed = account();
+    const glueGroup = seed.securityGroups!.find((g) => g.GroupId === 'sg-0glue')!;
+    return {
+      ...seed,
+      securityGroups: replace(seed.securityGroups!, 'GroupId', 'sg-0glue', {
+        ...glueGroup,
+        IpPermissionsEgress: [
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-63a5400a' }] },
+          { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, PrefixListIds: [{ PrefixListId: 'pl-0own' }] },
+        ],
+      }),
+      prefixLists: lists,
+      prefixListEntries: entries,
+    };
+  };
+
+  it('a customer-managed list read whole is written as prefixLists; an AWS-managed one (S3\'s) is not, and its rule stays a rule to the list', () => {
+    const facts = factsOf(withLists([s3List, ownList], [{ PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }] }]));
+    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }]);
+    const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
+    expect(egress.map((r) => r.peer)).toEqual([{ kind: 'prefix-list', prefixListId: 'pl-63a5400a' }, { kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) }]);
+  });
+
+  it('a list whose entries were not read, or whose maximum entries are not given, is not described (its rule stays unknown, never empty)', () => {
+    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toBeUndefined();
+    expect(factsOf(withLists([{ ...ownList, MaxEntries: undefined }], [{ PrefixListId: 'pl-0own', Entries: [] }])).prefixLists).toBeUndefined();
+  });
+});
