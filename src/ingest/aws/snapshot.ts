@@ -331,6 +331,10 @@ function jobFacts(job: any): FactsJob {
   const runs = count(job.ExecutionProperty?.MaxConcurrentRuns);
   const capacity = typeof job.MaxCapacity === 'number' ? job.MaxCapacity : typeof job.AllocatedCapacity === 'number' ? job.AllocatedCapacity : undefined;
   const connections = list(job.Connections?.Connections).filter((name) => str(name));
+  // A non-overridable argument wins over a default one (a run cannot replace it).
+  const argument = (key: string): string | undefined => [job.NonOverridableArguments?.[key], job.DefaultArguments?.[key]].find((v): v is string => str(v) !== undefined);
+  const modules = argument('--additional-python-modules');
+  const installerOption = argument('--python-modules-installer-option');
   return {
     name: String(job.Name),
     ...(str(job.Command?.Name) ? { command: job.Command.Name } : {}),
@@ -339,6 +343,9 @@ function jobFacts(job: any): FactsJob {
     // MaxCapacity is derived from the workers when they are set: keep one, as Glue does.
     ...(workers !== undefined ? { numberOfWorkers: workers } : capacity !== undefined ? { maxCapacity: capacity } : {}),
     ...(runs !== undefined ? { maxConcurrentRuns: runs } : {}),
+    ...(str(job.GlueVersion) ? { glueVersion: job.GlueVersion } : {}),
+    ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
+    ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
   };
 }
 
