@@ -1,4 +1,5 @@
 import { GlueJob } from '../model';
+import { glueVersionOf } from './capacity';
 import { describeAddress } from './store-location';
 
 /**
@@ -31,15 +32,16 @@ export interface PackageIndexNeed {
  *   the inputs do not say where it is (`unknown`).
  * - A value (or part of an entry) known only at deploy time: `unknown`, unless what is known of
  *   the entry (`s3://...`) decides it.
- * - A Spark job of Glue 0.9 or 1.0 (known): Glue documents the installer for 2.0 and later only,
- *   so nothing is installed.
+ * - A Spark job of Glue 0.9 or 1.0 (a job without `GlueVersion` is 0.9, Glue's default): Glue
+ *   documents the installer for 2.0 and later only, so nothing is installed.
  */
 export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const modules = job.additionalPythonModules;
   if (!modules) return undefined;
   if (job.kind === 'crawler' || job.kind === 'dev-endpoint') return undefined;
-  if (job.command.known && (job.command.value === 'glueetl' || job.command.value === 'gluestreaming')
-    && job.glueVersion?.known && (job.glueVersion.value === '0.9' || job.glueVersion.value === '1.0')) return undefined;
+  const spark = job.command.known && (job.command.value === 'glueetl' || job.command.value === 'gluestreaming');
+  const version = spark ? glueVersionOf(job) : undefined;
+  if (version?.known && version.value < 2) return undefined;
   if (!modules.known) return { need: 'unknown', why: `its --additional-python-modules cannot be resolved (${modules.reason}), and modules it names are fetched from the Python Package Index (pypi.org) when a run starts` };
 
   const fromInternet: string[] = [];
@@ -57,6 +59,9 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const index = customIndex(job);
   if (index) {
     return { need: 'unknown', why: `its --python-modules-installer-option (${index}) has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate` };
+  }
+  if (fromInternet.length && version && !version.known) {
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})` };
   }
   if (fromInternet.length && !job.command.known) {
     // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.

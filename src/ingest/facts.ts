@@ -278,6 +278,8 @@ export interface FactsJob {
   readonly additionalPythonModules?: string;
   /** The job's `--python-modules-installer-option` argument (pip's options, such as `--index-url`). */
   readonly pythonModulesInstallerOption?: string;
+  /** The job's `--enable-auto-scaling` argument (`true`: `numberOfWorkers` is the most a run scales to). */
+  readonly enableAutoScaling?: string;
 }
 
 export interface FactsUnread {
@@ -497,6 +499,7 @@ const FACTS_SCHEMA: Schema = {
       glueVersion: opt('string'),
       additionalPythonModules: opt('string'),
       pythonModulesInstallerOption: opt('string'),
+      enableAutoScaling: opt('string'),
     },
   },
   unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
@@ -927,6 +930,7 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       ...(job.glueVersion !== undefined ? { glueVersion: known(job.glueVersion) } : {}),
       ...(job.additionalPythonModules !== undefined ? { additionalPythonModules: known(job.additionalPythonModules) } : {}),
       ...(job.pythonModulesInstallerOption !== undefined ? { pythonInstallerOptions: known(job.pythonModulesInstallerOption) } : {}),
+      ...(job.enableAutoScaling !== undefined ? { enableAutoScaling: known(job.enableAutoScaling) } : {}),
     });
   }
   for (const [index, unread] of (facts.unread ?? []).entries()) {

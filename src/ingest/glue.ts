@@ -269,6 +269,8 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
   if (modules !== undefined) job.additionalPythonModules = modules;
   const installerOptions = jobArgument(r, PYTHON_INSTALLER_OPTION);
   if (installerOptions !== undefined) job.pythonInstallerOptions = installerOptions;
+  const autoScaling = jobArgument(r, ENABLE_AUTO_SCALING);
+  if (autoScaling !== undefined) job.enableAutoScaling = autoScaling;
   r.model.jobs.set(r.id, job);
 }
 
@@ -278,6 +280,8 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
  */
 const ADDITIONAL_PYTHON_MODULES = '--additional-python-modules';
 const PYTHON_INSTALLER_OPTION = '--python-modules-installer-option';
+/** AWS Glue, "Using auto scaling for AWS Glue": https://docs.aws.amazon.com/glue/latest/dg/auto-scaling.html */
+const ENABLE_AUTO_SCALING = '--enable-auto-scaling';
 
 /** Where a job's arguments are set; a non-overridable one wins (a run cannot replace it). */
 const ARGUMENT_PROPERTIES = ['NonOverridableArguments', 'DefaultArguments'];

@@ -173,4 +173,9 @@ export interface GlueJob {
   readonly additionalPythonModules?: Fact<string>;
   /** `--python-modules-installer-option` (options pip is run with, such as `--index-url`), as written. */
   readonly pythonInstallerOptions?: Fact<string>;
+  /**
+   * The `--enable-auto-scaling` argument, as written (`true` makes `NumberOfWorkers` the most a run
+   * scales to, on Glue 3.0 and later with G or R workers).
+   */
+  readonly enableAutoScaling?: Fact<string>;
 }

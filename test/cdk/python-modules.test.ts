@@ -13,6 +13,8 @@ interface Case {
   /** The job's arguments; a function of the app's bucket for s3:// paths built from its name. */
   readonly args: (bucket: s3.IBucket, stack: Stack) => Record<string, string>;
   readonly command?: 'spark' | 'pythonshell';
+  /** An L1 Spark job (CfnJob) with this GlueVersion; `none`: without one (Glue's default, 0.9). */
+  readonly cfnGlueVersion?: string;
 }
 
 function app(c: Case) {
@@ -39,7 +41,16 @@ function app(c: Case) {
     const bucket = new s3.Bucket(stack, 'Artifacts');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
     const script = glue.Code.fromBucket(bucket, 'load.py');
-    if (c.command === 'pythonshell') {
+    if (c.cfnGlueVersion !== undefined) {
+      new glue.CfnJob(stack, 'Load', {
+        name: 'load',
+        role: role.roleArn,
+        command: { name: 'glueetl', scriptLocation: `s3://${bucket.bucketName}/load.py` },
+        connections: { connections: [network.connectionName] },
+        defaultArguments: c.args(bucket, stack),
+        ...c.cfnGlueVersion !== 'none' ? { glueVersion: c.cfnGlueVersion, workerType: 'G.1X', numberOfWorkers: 2 } : {},
+      });
+    } else if (c.command === 'pythonshell') {
       new glue.PythonShellJob(stack, 'Load', { jobName: 'load', role, script, connections: [network], defaultArguments: c.args(bucket, stack) });
     } else {
       new glue.PySparkEtlJob(stack, 'Load', { jobName: 'load', role, script, connections: [network], defaultArguments: c.args(bucket, stack) });
@@ -64,6 +75,12 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     const answers = allDoors(app({ command: 'pythonshell', args: () => ({ '--additional-python-modules': 'requests' }) }));
     expect(answers.cli.findings).toContain(NO_PATH);
     expect(answers.plugin.findings).toContain(NO_PATH);
+  });
+
+  test('an L1 Spark job without GlueVersion runs on Glue 0.9 (the API default), which has no pip installer: no finding; with GlueVersion 4.0, the error', () => {
+    const args = () => ({ '--additional-python-modules': 'pandas' });
+    expect(allDoors(app({ cfnGlueVersion: 'none', args })).cli.findings).not.toContain(NO_PATH);
+    expect(allDoors(app({ cfnGlueVersion: '4.0', args })).cli.findings).toContain(NO_PATH);
   });
 
   test('the same job with a NAT gateway route (PRIVATE_WITH_EGRESS): no finding about PyPI', () => {

@@ -335,6 +335,7 @@ function jobFacts(job: any): FactsJob {
   const argument = (key: string): string | undefined => [job.NonOverridableArguments?.[key], job.DefaultArguments?.[key]].find((v): v is string => str(v) !== undefined);
   const modules = argument('--additional-python-modules');
   const installerOption = argument('--python-modules-installer-option');
+  const autoScaling = argument('--enable-auto-scaling');
   return {
     name: String(job.Name),
     ...(str(job.Command?.Name) ? { command: job.Command.Name } : {}),
@@ -346,6 +347,7 @@ function jobFacts(job: any): FactsJob {
     ...(str(job.GlueVersion) ? { glueVersion: job.GlueVersion } : {}),
     ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
     ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
+    ...(autoScaling !== undefined ? { enableAutoScaling: autoScaling } : {}),
   };
 }
 
