@@ -265,12 +265,16 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
   if (capacityProperty) job.maxCapacity = r.numberFact(capacityProperty);
   job.maxConcurrentRuns = maxConcurrentRuns;
   if (r.has('GlueVersion')) job.glueVersion = r.stringFact('GlueVersion');
-  const modules = jobArgument(r, ADDITIONAL_PYTHON_MODULES);
-  if (modules !== undefined) job.additionalPythonModules = modules;
-  const installerOptions = jobArgument(r, PYTHON_INSTALLER_OPTION);
-  if (installerOptions !== undefined) job.pythonInstallerOptions = installerOptions;
-  const autoScaling = jobArgument(r, ENABLE_AUTO_SCALING);
-  if (autoScaling !== undefined) job.enableAutoScaling = autoScaling;
+  // (Each argument map evaluated once: most jobs set a few arguments, none of these.)
+  const argumentMaps = ARGUMENT_PROPERTIES.filter((p) => r.has(p)).map((property) => ({ property, args: r.value(property) }));
+  if (argumentMaps.length) {
+    const modules = jobArgument(r, argumentMaps, ADDITIONAL_PYTHON_MODULES);
+    if (modules !== undefined) job.additionalPythonModules = modules;
+    const installerOptions = jobArgument(r, argumentMaps, PYTHON_INSTALLER_OPTION);
+    if (installerOptions !== undefined) job.pythonInstallerOptions = installerOptions;
+    const autoScaling = jobArgument(r, argumentMaps, ENABLE_AUTO_SCALING);
+    if (autoScaling !== undefined) job.enableAutoScaling = autoScaling;
+  }
   r.model.jobs.set(r.id, job);
 }
 
@@ -291,10 +295,8 @@ const ARGUMENT_PROPERTIES = ['NonOverridableArguments', 'DefaultArguments'];
  * `GlueJob.additionalPythonModules`); absent when neither argument map sets it; unknown when a
  * map cannot be resolved (it may set it) or the value is not a string.
  */
-function jobArgument(r: ResourceReader, key: string): Fact<string> | undefined {
-  for (const property of ARGUMENT_PROPERTIES) {
-    if (!r.has(property)) continue;
-    const args = r.value(property);
+function jobArgument(r: ResourceReader, argumentMaps: readonly { property: string; args: unknown }[], key: string): Fact<string> | undefined {
+  for (const { property, args } of argumentMaps) {
     if (args === undefined) continue; // AWS::NoValue
     if (isUnresolved(args)) return unknown(`${r.describe()}: ${property} cannot be resolved (${args.reason}), so whether it sets ${key} is unknown`);
     if (!isObject(args)) return unknown(`${r.describe()}: ${property} ${describeValue(args)} is not a map of arguments, so whether it sets ${key} is unknown`);
