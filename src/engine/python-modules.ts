@@ -68,7 +68,13 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
     return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})` };
   }
   if (fromInternet.length) {
-    return { need: 'yes', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org, files.pythonhosted.org)` };
+    const urls = fromInternet.filter((e) => e.includes('://'));
+    const names = fromInternet.filter((e) => !e.includes('://'));
+    const from = [
+      ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
+      ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
+    ];
+    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)` };
   }
   const causes = [
     ...requirements.length ? [`pip installs what requirements file ${requirements.join(', ')} lists, which is not in the inputs (modules it names are fetched from the Python Package Index, pypi.org)`] : [],

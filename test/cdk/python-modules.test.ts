@@ -71,6 +71,12 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     expect(message).toMatch(/must give a network path to pypi\.org/);
   });
 
+  test('a module from a URL outside S3 (git+https): the same error, naming the URL rather than PyPI', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': 'git+https://github.com/example/etl-lib@v1' }) }));
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/pip installs git\+https:\/\/github\.com\/example\/etl-lib@v1 from its URL on the internet/);
+  });
+
   test('a Python shell job installing from PyPI: the same error', () => {
     const answers = allDoors(app({ command: 'pythonshell', args: () => ({ '--additional-python-modules': 'requests' }) }));
     expect(answers.cli.findings).toContain(NO_PATH);
