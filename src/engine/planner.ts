@@ -486,12 +486,17 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     }
     if (selection.selected.runMayFail.length && verdict !== 'UNREACHABLE') {
       // A run that may not fit fails before any store is contacted: never REACHABLE.
+      const scaling = eniDemand(job).autoScaling;
       explanations.push(...selection.selected.runMayFail.map((r) => ({
         code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
         component: selection.selected!.connection.id,
         source: selection.selected!.connection.source,
-        message: `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
-        fix: 'Give the job setting the inputs do not resolve a value (a literal, or --parameters Key=Value for a parameter).',
+        message: scaling
+          ? `Whether runs get their ENIs in the subnet Glue selects is unknown: ${r.message}. A run starts there, and what it does when it cannot add a worker is not documented.`
+          : `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
+        fix: scaling
+          ? 'Use a subnet with a free address for every worker NumberOfWorkers allows (plus the driver side), or lower NumberOfWorkers to what the subnet holds.'
+          : 'Give the job setting the inputs do not resolve a value (a literal, or --parameters Key=Value for a parameter).',
         unknown: true,
       })));
       verdict = 'UNKNOWN';
@@ -853,6 +858,12 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
   const name = summarize(topo, selected.connection, '').name;
   const demand = eniDemand(job);
   for (const failure of selected.runMayFail) {
+    if (demand.autoScaling) {
+      findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
+        `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. The subnet holds the run's first workers but not every worker it may scale to; whether a run fails, or goes on with fewer workers, when it cannot add one is not documented, so whether the job reaches its data stores is UNKNOWN.`,
+        `Use a subnet of at least /${prefixFor(demand.max + selected.subnet.usedAddresses)} (a free address for every worker NumberOfWorkers allows, plus the driver side), or lower NumberOfWorkers to what the subnet holds; or acknowledge this warning.`, job.id));
+      continue;
+    }
     findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
       `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. How many ENIs a run needs depends on a setting the inputs do not resolve: if a run needs more than the subnet has free, Glue still selects it and each run fails there (${RULES.subnetTooSmall.id}). Until then whether the job reaches its data stores is UNKNOWN.`,
       `Give the job's ${demand.unknown?.startsWith("the job's kind") ? 'Command.Name' : 'worker settings'} a value (a literal, or --parameters Key=Value for a parameter)${Number.isFinite(demand.max) ? `, or use a subnet of at least /${prefixFor(demand.max + selected.subnet.usedAddresses)}` : ''}.`, job.id));

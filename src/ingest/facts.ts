@@ -300,6 +300,14 @@ export interface FactsJob {
   readonly numberOfWorkers?: number;
   readonly maxCapacity?: number;
   readonly maxConcurrentRuns?: number;
+  /** `GlueVersion` (pip installs at start are documented for Spark jobs of Glue 2.0 and later). */
+  readonly glueVersion?: string;
+  /** The job's `--additional-python-modules` argument: modules pip installs when a run starts. */
+  readonly additionalPythonModules?: string;
+  /** The job's `--python-modules-installer-option` argument (pip's options, such as `--index-url`). */
+  readonly pythonModulesInstallerOption?: string;
+  /** The job's `--enable-auto-scaling` argument (`true`: `numberOfWorkers` is the most a run scales to). */
+  readonly enableAutoScaling?: string;
 }
 
 export interface FactsUnread {
@@ -520,6 +528,10 @@ const FACTS_SCHEMA: Schema = {
       numberOfWorkers: opt('count'),
       maxCapacity: opt('number'),
       maxConcurrentRuns: opt('count'),
+      glueVersion: opt('string'),
+      additionalPythonModules: opt('string'),
+      pythonModulesInstallerOption: opt('string'),
+      enableAutoScaling: opt('string'),
     },
   },
   unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
@@ -1022,6 +1034,10 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       ...(job.numberOfWorkers !== undefined ? { numberOfWorkers: known(job.numberOfWorkers) } : {}),
       ...(job.maxCapacity !== undefined ? { maxCapacity: known(job.maxCapacity) } : {}),
       maxConcurrentRuns: known(job.maxConcurrentRuns ?? 1),
+      ...(job.glueVersion !== undefined ? { glueVersion: known(job.glueVersion) } : {}),
+      ...(job.additionalPythonModules !== undefined ? { additionalPythonModules: known(job.additionalPythonModules) } : {}),
+      ...(job.pythonModulesInstallerOption !== undefined ? { pythonInstallerOptions: known(job.pythonModulesInstallerOption) } : {}),
+      ...(job.enableAutoScaling !== undefined ? { enableAutoScaling: known(job.enableAutoScaling) } : {}),
     });
   }
   for (const [index, unread] of (facts.unread ?? []).entries()) {

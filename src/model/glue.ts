@@ -170,4 +170,20 @@ export interface GlueJob {
    * "fits".
    */
   readonly maxConcurrentRuns: Fact<number>;
+  /** `GlueVersion`, when set (pip installs at start are documented for Spark jobs of Glue 2.0 and later). */
+  readonly glueVersion?: Fact<string>;
+  /**
+   * The `--additional-python-modules` argument (`NonOverridableArguments`, else `DefaultArguments`),
+   * as written: parts known only at deploy time are kept as markers (`{{ref:...}}`, `{{unknown:...}}`),
+   * so an `s3://` path built from a bucket's name still reads as one. Unknown when the arguments
+   * themselves cannot be resolved (they may set it); absent when the job does not set it.
+   */
+  readonly additionalPythonModules?: Fact<string>;
+  /** `--python-modules-installer-option` (options pip is run with, such as `--index-url`), as written. */
+  readonly pythonInstallerOptions?: Fact<string>;
+  /**
+   * The `--enable-auto-scaling` argument, as written (`true` makes `NumberOfWorkers` the most a run
+   * scales to, on Glue 3.0 and later with G or R workers).
+   */
+  readonly enableAutoScaling?: Fact<string>;
 }

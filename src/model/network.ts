@@ -92,8 +92,14 @@ export interface Subnet {
   readonly routeTableUnresolved?: string;
   /** Like `routeTableUnresolved`, for the network ACL association. */
   readonly networkAclUnresolved?: string;
-  /** Addresses known to be in use by other things (from facts); 0 when nothing is known. */
+  /**
+   * Addresses known to be in use by other things: from facts (the account's count), or in a subnet
+   * of the templates, by the network interfaces of the templates' elements counted there (see
+   * `usedBy`); 0 when nothing is known.
+   */
   readonly usedAddresses: number;
+  /** What of the templates takes `usedAddresses` in a subnet of the templates, in words. */
+  readonly usedBy?: string[];
 }
 
 export type RouteTargetKind =
@@ -395,6 +401,8 @@ export interface TransitGatewayAttachment {
   readonly transitGatewayId: string;
   readonly vpcId: Fact<string>;
   readonly subnetIds: string[];
+  /** Set when the attachment may not exist (its `Condition` cannot be decided). */
+  readonly uncertain?: string;
   /**
    * The attachment's `DnsSupport` option (`Options.DnsSupport`); absent or unknown when the
    * inputs do not say (the CloudFormation reference and the EC2 API document different defaults).

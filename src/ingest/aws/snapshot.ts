@@ -337,6 +337,11 @@ function jobFacts(job: any): FactsJob {
   const runs = count(job.ExecutionProperty?.MaxConcurrentRuns);
   const capacity = typeof job.MaxCapacity === 'number' ? job.MaxCapacity : typeof job.AllocatedCapacity === 'number' ? job.AllocatedCapacity : undefined;
   const connections = list(job.Connections?.Connections).filter((name) => str(name));
+  // A non-overridable argument wins over a default one (a run cannot replace it).
+  const argument = (key: string): string | undefined => [job.NonOverridableArguments?.[key], job.DefaultArguments?.[key]].find((v): v is string => str(v) !== undefined);
+  const modules = argument('--additional-python-modules');
+  const installerOption = argument('--python-modules-installer-option');
+  const autoScaling = argument('--enable-auto-scaling');
   return {
     name: String(job.Name),
     ...(str(job.Command?.Name) ? { command: job.Command.Name } : {}),
@@ -345,6 +350,10 @@ function jobFacts(job: any): FactsJob {
     // MaxCapacity is derived from the workers when they are set: keep one, as Glue does.
     ...(workers !== undefined ? { numberOfWorkers: workers } : capacity !== undefined ? { maxCapacity: capacity } : {}),
     ...(runs !== undefined ? { maxConcurrentRuns: runs } : {}),
+    ...(str(job.GlueVersion) ? { glueVersion: job.GlueVersion } : {}),
+    ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
+    ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
+    ...(autoScaling !== undefined ? { enableAutoScaling: autoScaling } : {}),
   };
 }
 

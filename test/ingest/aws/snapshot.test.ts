@@ -1,5 +1,5 @@
 import {
-  account, allTraffic, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint,
+  account, allTraffic, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint, apiJob,
   apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
 } from './api-builders';
 import { buildPlan } from '../../../src/engine';
@@ -203,6 +203,18 @@ describe('GetConnections and GetJobs', () => {
 
   it('a job gives its connections in order, command, workers and concurrency', () => {
     expect(factsOf(account()).jobs).toEqual([{ name: 'etl', command: 'glueetl', connections: ['glue-net', 'warehouse'], workerType: 'G.1X', numberOfWorkers: 2, maxConcurrentRuns: 1 }]);
+  });
+
+  it("a job's pip arguments (a non-overridable one over a default one) and Glue version: a deployed job installing from PyPI in a subnet without NAT is GNP-CONNECTION-NO-PYPI-PATH", () => {
+    const job = apiJob('etl', ['glue-net', 'warehouse'], {
+      GlueVersion: '4.0',
+      DefaultArguments: { '--additional-python-modules': 's3://wheels/lib.whl', '--python-modules-installer-option': '--upgrade' },
+      NonOverridableArguments: { '--additional-python-modules': 'pandas==2.2.2' },
+    });
+    const snapshot = { ...account(), jobs: [job] };
+    expect(factsOf(snapshot).jobs![0]).toMatchObject({ glueVersion: '4.0', additionalPythonModules: 'pandas==2.2.2', pythonModulesInstallerOption: '--upgrade' });
+    const found = planOf(snapshot).findings.filter((f) => f.ruleId === 'GNP-CONNECTION-NO-PYPI-PATH');
+    expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/Connection glue-net .* pandas==2\.2\.2 .*subnet-0glue/)]);
   });
 
   it('--job limits the jobs', () => {
