@@ -403,7 +403,8 @@ function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
     if (prefixList.AddressFamily !== 'IPv4') return undefined;
     const cidrs = list(read.Entries).map((entry) => String(entry?.Cidr));
     return cidrs.every((cidr) => parseCidr(cidr)) && cidrs.length <= maxEntries ? { id, addressFamily: 'IPv4', maxEntries, cidrs } : undefined;
-  }));
+  // By id: the facts file reads the same whatever order the account's API lists them in.
+  })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
