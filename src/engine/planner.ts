@@ -932,7 +932,7 @@ function quotaFindings(topo: Topology, quotas: Quotas): Finding[] {
     } else if (use.unweighed.length) {
       findings.push(finding(RULES.quotaRoutesUnknown, rt.source,
         `Whether ${rt.id} stays within ${quotas.text('routesPerRouteTable')} routes per route table is UNKNOWN: besides ${use.count} routes, it routes to ${use.unweighed.join(', ')}, and AWS counts a referenced prefix list against the quota by its maximum entries (its weight, up to 1,000), not by its entries.`,
-        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts give the route's maxEntries (for an AWS-managed list, its documented weight); or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts describe a customer-managed list in prefixLists (--from-aws reads the lists the account's routes and rules name, with ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries) or give the route's maxEntries (for an AWS-managed list, its documented weight); or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
     }
   }
   return findings;
