@@ -4,7 +4,7 @@ import { parseProtocol } from './security';
 import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
 import { Quotas } from '../engine/quotas';
 import {
-  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
+  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, RouteTargetKind, SecurityGroupRule, SecurityGroupRuleWeight, SourceRef, unknown,
 } from '../model';
 import { addVpcDefaults } from './vpc';
 
@@ -115,6 +115,11 @@ export interface FactsSecurityGroupRule {
   readonly cidr?: string;
   readonly securityGroupId?: string;
   readonly prefixListId?: string;
+  /**
+   * For a rule to a prefix list: the list's maximum entries (for an AWS-managed list, its
+   * documented weight), what AWS counts against the rules-per-group quota for it. Absent: unknown.
+   */
+  readonly maxEntries?: number;
   readonly description?: string;
 }
 
@@ -303,6 +308,7 @@ const SG_RULE: Schema = {
   cidr: opt('cidr'),
   securityGroupId: opt('string'),
   prefixListId: opt('string'),
+  maxEntries: opt('maxentries'),
   description: opt('string'),
 };
 
@@ -470,7 +476,7 @@ const FACTS_SCHEMA: Schema = {
   quotas: {
     type: 'object',
     optional: true,
-    of: { peeringsPerVpc: opt('count'), routesPerRouteTable: opt('count'), securityGroupsPerNetworkInterface: opt('count') },
+    of: { peeringsPerVpc: opt('count'), routesPerRouteTable: opt('count'), securityGroupsPerNetworkInterface: opt('count'), rulesPerSecurityGroup: opt('count') },
   },
   dataStores: {
     type: 'list',
@@ -590,6 +596,11 @@ export function parseFacts(json: unknown, file: string): FactsDocument {
       throw new InputError(file, `routeTables[${t}].routes[${r}].maxEntries: the route is to a CIDR, ${route.destination}, which counts as one route; maxEntries is for a route to a prefix list (pl-...)`);
     }
   }));
+  (document.securityGroups ?? []).forEach((group, g) => (['ingress', 'egress'] as const).forEach((direction) => group[direction].forEach((rule, r) => {
+    if (rule.maxEntries !== undefined && rule.prefixListId === undefined) {
+      throw new InputError(file, `securityGroups[${g}].${direction}[${r}].maxEntries: the rule is not to a prefix list, and counts as one rule; maxEntries is for a rule to a prefix list (prefixListId)`);
+    }
+  })));
   try {
     Quotas.of(document.quotas);
   } catch (e) {
@@ -642,6 +653,27 @@ function ruleOf(rule: FactsSecurityGroupRule, source: SourceRef): SecurityGroupR
         : { kind: 'prefix-list', prefixListId: rule.prefixListId! },
     ...(rule.description ? { description: rule.description } : {}),
   };
+}
+
+/**
+ * A facts group's rules to prefix lists, weighed against the rules-per-group quota by their
+ * `maxEntries` (unknown when not given). (The facts hold no IPv6 rules.)
+ */
+function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef): { ruleWeights?: SecurityGroupRuleWeight[] } {
+  const weights: SecurityGroupRuleWeight[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    for (const rule of group[direction]) {
+      if (rule.prefixListId === undefined || rule.cidr !== undefined || rule.securityGroupId !== undefined) continue;
+      weights.push({
+        source,
+        direction,
+        what: `a rule to prefix list ${rule.prefixListId}`,
+        family: 'unknown',
+        weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : unknown("the facts file does not give the rule's maxEntries"),
+      });
+    }
+  }
+  return weights.length ? { ruleWeights: weights } : {};
 }
 
 /** Adds the facts' network elements and connections (before the templates are read). */
@@ -714,6 +746,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       vpcId: known(group.vpcId),
       ingress: group.ingress.map((rule) => ruleOf(rule, source)),
       egress: group.egress.map((rule) => ruleOf(rule, source)),
+      ...ruleWeightsOf(group, source),
       ...(group.associatedVpcIds?.length || group.associationsIncomplete ? {
         vpcAssociations: [
           ...(group.associatedVpcIds ?? []).map((vpcId) => ({ source, vpcId: known(vpcId) })),

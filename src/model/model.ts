@@ -52,6 +52,8 @@ export interface QuotaValues {
   readonly routesPerRouteTable?: number;
   /** Security groups per network interface. */
   readonly securityGroupsPerNetworkInterface?: number;
+  /** Inbound or outbound rules per security group. */
+  readonly rulesPerSecurityGroup?: number;
 }
 
 export function emptyModel(): NetworkModel {

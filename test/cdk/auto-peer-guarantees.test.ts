@@ -172,6 +172,44 @@ describe('the routes quota: a route to a prefix list counts as its maximum entri
   });
 });
 
+describe('the rules quota: auto-peer never adds a rule past a security group\'s inbound rules quota (60 by default)', () => {
+  /** The store's group in C has its self-referencing rule (a rule resource of its own) and `n` inline rules. */
+  const fullGroupApp = (n: number) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    for (let i = 0; i < n; i++) c.glueGroup.addIngressRule(ec2.Peer.ipv4(`172.16.${i}.0/24`), ec2.Port.tcp(443), `partner ${i}`);
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    return { app, a, c, etl };
+  };
+
+  test('a store group with 60 inbound rules: no ingress rule is added (it would fail to create and roll the deploy back); the refusal names the group, its count, the rule and the quota', () => {
+    const { app, a, c, etl } = fullGroupApp(59);
+    autoPeer(app, { failover: false });
+    const refusal = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal).toContainEqual(expect.stringMatching(
+      /security group NetC\/GlueGroup has 60 inbound IPv4 rules: one more \(ingress TCP 5432 from security group NetA\/GlueGroup\) would exceed the default quota of 60 inbound rules per security group, and a rule over the quota fails to create, rolling the deployment back/));
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
+    // 60 is within the quota: no quota warning on the group itself.
+    expect(messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES/.test(w))).toEqual([]);
+  });
+
+  test('59 inbound rules leave room: the ingress rule is added', () => {
+    const { app, a, c, etl } = fullGroupApp(58);
+    autoPeer(app, { failover: false });
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+
+  test("the account's raised quota (rulesPerSecurityGroup) leaves room for it", () => {
+    const { app, a, c, etl } = fullGroupApp(59);
+    autoPeer(app, { failover: false, quotas: { rulesPerSecurityGroup: 100 } });
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+});
+
 describe('never cut existing traffic on the store side either', () => {
   test("the store's VPC C routes 10.1.0.0/16 to its peering with D, and A (the Glue side) reuses 10.1.0.0/16: refused, naming C's route; nothing added", () => {
     const app = new App();
