@@ -5,7 +5,7 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnParameter, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnParameter, CfnResource, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
@@ -207,6 +207,34 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
     autoPeer(app, { failover: false, quotas: { rulesPerSecurityGroup: 100 } });
     expect(messages('error', a, c, etl)).toEqual([]);
     expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+});
+
+describe("CloudFormation's 500 resources per template: auto-peer never pushes a stack past it", () => {
+  /** The job's stack filled with `fill` placeholder resources besides the job's own; the store in C, unpeered. */
+  const crowdedApp = (fill: (etl: Stack) => number) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    const n = fill(etl);
+    for (let i = 0; i < n; i++) new CfnResource(etl, `Filler${i}`, { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    return { app, a, c, etl };
+  };
+  /** The resources of the job's stack before the fillers and auto-peer (the job, its role, policy, bucket, connection). */
+  const ownResources = (etl: Stack) => etl.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
+
+  test('a job stack with room for 2 resources (besides CDK\'s metadata): the peering and its routes go to a network stack instead, and the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 2);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl)).toEqual([]);
+    const etlResources = Object.keys(assembly.getStackByName('Etl').template.Resources);
+    expect(etlResources.length).toBeLessThanOrEqual(500);
+    const peeringStacks = [a, c, etl].filter((stack) => resources(stack, 'AWS::EC2::VPCPeeringConnection').length);
+    expect(peeringStacks.map((stack) => stack.stackName)).not.toContain('Etl');
+    expect(peeringStacks).toHaveLength(1);
   });
 });
 
