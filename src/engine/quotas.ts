@@ -132,10 +132,19 @@ export interface RouteQuotaUse {
 }
 
 export function routeQuotaUse(topo: Topology, table: RouteTable): RouteQuotaUse {
-  let count = topo.gatewayEndpointsOn(table.id).filter((endpoint) => endpoint.type === 'Gateway').length;
-  for (const route of table.routes) if (route.prefixList === undefined && !route.propagated) count++;
+  const gatewayEndpoints = topo.gatewayEndpointsOn(table.id).filter((endpoint) => endpoint.type === 'Gateway');
+  let count = gatewayEndpoints.length;
+  // A facts file may list a gateway endpoint on the table and also its route (to the service's
+  // prefix list, through the endpoint): that route is the endpoint's, counted once above.
+  const endpointIds = new Set(gatewayEndpoints.map((endpoint) => endpoint.id));
+  const endpointLists = new Set<string>();
+  for (const route of table.routes) {
+    if (route.prefixList !== undefined && route.target.targetId !== undefined && endpointIds.has(route.target.targetId)) endpointLists.add(route.prefixList);
+    else if (route.prefixList === undefined && !route.propagated) count++;
+  }
   const unweighed: string[] = [];
   for (const reference of table.prefixListWeights ?? []) {
+    if (endpointLists.has(reference.prefixList)) continue;
     if (reference.weight.known) count += reference.weight.value;
     else unweighed.push(`prefix list ${reference.prefixList} (${reference.weight.reason}${reference.uncertain ? `; ${reference.uncertain}` : ''})`);
   }
