@@ -225,16 +225,29 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
   /** The resources of the job's stack before the fillers and auto-peer (the job, its role, policy, bucket, connection). */
   const ownResources = (etl: Stack) => etl.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
 
-  test('a job stack with room for 2 resources (besides CDK\'s metadata): the peering and its routes go to a network stack instead, and the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
+  test('a job stack with room for 2 resources (besides CDK\'s metadata): the peering (5 resources) is refused, naming the stack and its count, and so is the rule that references a group across it; the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
     const { app, a, c, etl } = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 2);
     autoPeer(app, { failover: false });
     const assembly = app.synth();
+    const refusals = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: Etl, the stack it belongs in, its template holds 498 resources \(with CDK's metadata resource\), and 5 more would pass 500 resources per template/));
+    // The rule would fit, but it references a group across that peering: it would fail to create without it.
+    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer does not add the ingress rule for TCP 5432 on NetC\/GlueGroup from NetA\/GlueGroup: it references a group across the peering auto-peer could not add/));
+    expect(Object.keys(assembly.getStackByName('Etl').template.Resources).length).toBeLessThanOrEqual(500);
+    for (const stack of [a, c, etl]) {
+      expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+      expect(resources(stack, 'AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(0);
+    }
+  });
+
+  test('room for the peering, its routes and the rule (6): all are added to the job stack, up to 500', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 6);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
     expect(messages('error', a, c, etl)).toEqual([]);
-    const etlResources = Object.keys(assembly.getStackByName('Etl').template.Resources);
-    expect(etlResources.length).toBeLessThanOrEqual(500);
-    const peeringStacks = [a, c, etl].filter((stack) => resources(stack, 'AWS::EC2::VPCPeeringConnection').length);
-    expect(peeringStacks.map((stack) => stack.stackName)).not.toContain('Etl');
-    expect(peeringStacks).toHaveLength(1);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    // 499, and CDK's metadata resource (which analytics reporting adds outside tests) would make 500.
+    expect(Object.keys(assembly.getStackByName('Etl').template.Resources)).toHaveLength(499);
   });
 });
 

@@ -180,6 +180,13 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
   }
   // A reference to a group across a peering can only be created once the peering is active.
   const travelled = rule.peeringKey ? placement.peerings.get(rule.peeringKey) ?? peeringElement(snapshot, rule.existingPeeringId) : undefined;
+  if (rule.peeringKey && !rule.existingPeeringId && !placement.peerings.has(rule.peeringKey)) {
+    // The peering the reference travels over is one auto-peer adds, and it could not be placed
+    // (said above): a rule referencing a group of an unpeered VPC fails to create, rolling the
+    // deployment back.
+    return refuse(jobSource, `Auto-peer does not add the ${rule.direction} rule for TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}: it references a group across the peering auto-peer could not add, and a reference to a group of an unpeered VPC fails to create.`,
+      'Add the peering yourself (VpcPeering) or make room for it (see the refusal of the peering), then synthesize again.');
+  }
   const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : []), ...(travelled ? [travelled] : [])], 1);
   if (typeof stack === 'string') {
     return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, 'Add the rule yourself.');
@@ -308,14 +315,23 @@ class Placer {
     for (const t of targets) if (!candidates.includes(t)) candidates.push(t);
     const reasons: string[] = [];
     for (const candidate of candidates) {
-      const why = this.unsuitable(candidate, targets) ?? this.full(candidate, resources);
-      if (!why) {
-        for (const t of targets) this.addDependency(candidate, t);
-        this.roomOf(candidate).placed += resources;
-        this.used.add(candidate);
-        return candidate;
+      const why = this.unsuitable(candidate, targets);
+      if (why) {
+        reasons.push(`${candidate.node.path}: ${why}`);
+        continue;
       }
-      reasons.push(`${candidate.node.path}: ${why}`);
+      // The stack is chosen by the references alone, never by its size: a full stack refuses
+      // rather than passing the additions to the next candidate, so that what auto-peer placed
+      // in an earlier deployment never moves to another stack as this one grows (CloudFormation
+      // would create the moved peering before deleting the old one, and EC2 refuses a second
+      // peering between the same two VPCs: "VPC peering limitations",
+      // https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
+      const full = this.full(candidate, resources);
+      if (full) return `${candidate.node.path}, the stack it belongs in, ${full}`;
+      for (const t of targets) this.addDependency(candidate, t);
+      this.roomOf(candidate).placed += resources;
+      this.used.add(candidate);
+      return candidate;
     }
     return `no stack can hold it (${reasons.join('; ')})`;
   }
