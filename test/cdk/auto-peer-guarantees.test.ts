@@ -212,8 +212,8 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
 
 describe("CloudFormation's 500 resources per template: auto-peer never pushes a stack past it", () => {
   /** The job's stack filled with `fill` placeholder resources besides the job's own; the store in C, unpeered. */
-  const crowdedApp = (fill: (etl: Stack) => number) => {
-    const app = new App();
+  const crowdedApp = (fill: (etl: Stack) => number, context?: Record<string, unknown>) => {
+    const app = new App(context ? { context } : {});
     const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
     const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
     const etl = new Stack(app, 'Etl');
@@ -238,6 +238,14 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
       expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
       expect(resources(stack, 'AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(0);
     }
+  });
+
+  test('an app that raises CDK\'s @aws-cdk/core:stackResourceLimit (as the benchmark does): auto-peer keeps to the same limit as CDK\'s check', () => {
+    const raised = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 2, { '@aws-cdk/core:stackResourceLimit': 5000 });
+    autoPeer(raised.app, { failover: false });
+    raised.app.synth();
+    expect(messages('error', raised.a, raised.c, raised.etl)).toEqual([]);
+    expect(resources(raised.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
   });
 
   test('room for the peering, its routes and the rule (6): all are added to the job stack, up to 500', () => {

@@ -281,8 +281,10 @@ function slug(text: string): string {
  * CloudFormation's "maximum number of resources that you can declare in your CloudFormation
  * template": 500, not adjustable (nested stacks are the way round)
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
- * CDK fails synthesis past its own check of it (`@aws-cdk/core:stackResourceLimit`, 500 unless
- * set; 0 turns the check off, not CloudFormation's limit).
+ * CDK fails synthesis past its own check of it, `@aws-cdk/core:stackResourceLimit` (500 unless
+ * set; 0 turns the check off). Auto-peer keeps to the same limit as CDK's check: a value the app
+ * sets is the app's own statement of what its templates may hold (a benchmark, or a check it
+ * does elsewhere), and auto-peer then makes synthesis fail no more than CDK does.
  */
 const TEMPLATE_RESOURCES_MAX = 500;
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
@@ -340,7 +342,7 @@ class Placer {
   private full(candidate: Stack, resources: number): string | undefined {
     const room = this.roomOf(candidate);
     if (room.own + room.placed + resources <= room.limit) return undefined;
-    return `its template holds ${room.own} resources${room.placed ? ` and auto-peer places ${room.placed} more there` : ''} (with CDK's metadata resource), and ${resources} more would pass ${room.limit} resources per template (CloudFormation's quota is 500)`;
+    return `its template holds ${room.own} resources${room.placed ? ` and auto-peer places ${room.placed} more there` : ''} (with CDK's metadata resource), and ${resources} more would pass ${room.limit} resources per template (${room.limit === TEMPLATE_RESOURCES_MAX ? "CloudFormation's quota, which CDK's synthesis checks" : `the app's ${STACK_RESOURCE_LIMIT_CONTEXT}`})`;
   }
 
   /**
@@ -361,8 +363,9 @@ class Placer {
       }
     };
     visit(stack);
-    const context = Number.parseInt(String(stack.node.tryGetContext(STACK_RESOURCE_LIMIT_CONTEXT)), 10);
-    const limit = Number.isInteger(context) && context > 0 ? Math.min(context, TEMPLATE_RESOURCES_MAX) : TEMPLATE_RESOURCES_MAX;
+    const context = stack.node.tryGetContext(STACK_RESOURCE_LIMIT_CONTEXT);
+    const given = context === undefined ? TEMPLATE_RESOURCES_MAX : Number.parseInt(String(context), 10);
+    const limit = !Number.isInteger(given) || given < 0 ? TEMPLATE_RESOURCES_MAX : given === 0 ? Infinity : given;
     this.room.set(stack, room = { own, limit, placed: 0 });
     return room;
   }
