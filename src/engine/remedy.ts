@@ -154,6 +154,8 @@ class RemedyBuilder {
   /** The peerings and routes: the computation the plan's fix texts propose (route-repair.ts). */
   private readonly routeRepair: RouteRepair;
   private readonly rules = new Map<string, MutableRule>();
+  /** How many rules are planned per group and direction (`group|direction`), and how many of them reference a group. */
+  private readonly plannedPerSide = new Map<string, { all: number; references: number }>();
   private readonly unfixable = new Map<string, Finding>();
   /** Paths already explained as unfixable (`job|source subnet|destination subnet`). */
   private readonly refused = new Set<string>();
@@ -329,11 +331,11 @@ class RemedyBuilder {
         fix: `Give the prefix list's MaxEntries a literal value (in --facts, the rule's maxEntries), or describe the rules the inputs do not list, so the group's count is known; or ${byHand}.`,
       };
     }
-    const sameSide = [...this.rules.values()].filter((r) => r.groupId === rule.groupId && r.direction === rule.direction);
+    const sameSide = this.plannedPerSide.get(`${rule.groupId}|${rule.direction}`) ?? { all: 0, references: 0 };
     const limit = this.quotas.value('rulesPerSecurityGroup');
-    const sides = [{ family: 'IPv4', count: use.ipv4, planned: sameSide.length }];
+    const sides = [{ family: 'IPv4', count: use.ipv4, planned: sameSide.all }];
     // A rule to a security group counts on the IPv6 side too (an assumption: see groupRuleQuotaUse).
-    if (rule.peerGroupId !== undefined) sides.push({ family: 'IPv6', count: use.ipv6, planned: sameSide.filter((r) => r.peerGroupId !== undefined).length });
+    if (rule.peerGroupId !== undefined) sides.push({ family: 'IPv6', count: use.ipv6, planned: sameSide.references });
     const full = sides.find((side) => side.count + side.planned + 1 > limit);
     if (!full) return undefined;
     return {
@@ -443,8 +445,14 @@ class RemedyBuilder {
   private addRule(rule: MutableRule): void {
     const key = ruleKey(rule);
     const existing = this.rules.get(key);
-    if (existing) for (const jobId of rule.jobIds) existing.jobIds.add(jobId);
-    else this.rules.set(key, rule);
+    if (existing) {
+      for (const jobId of rule.jobIds) existing.jobIds.add(jobId);
+      return;
+    }
+    this.rules.set(key, rule);
+    const side = `${rule.groupId}|${rule.direction}`;
+    const planned = this.plannedPerSide.get(side) ?? { all: 0, references: 0 };
+    this.plannedPerSide.set(side, { all: planned.all + 1, references: planned.references + (rule.peerGroupId !== undefined ? 1 : 0) });
   }
 
   private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, rule: RuleDefinition = RULES.autoPeerUnfixable): void {

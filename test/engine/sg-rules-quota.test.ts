@@ -79,6 +79,15 @@ describe('auto-peer never adds a rule past the rules-per-group quota', () => {
     expect(allFindings(remedy.planAfter).map((f) => f.ruleId)).toContain('GNP-STORE-UNREACHABLE');
   });
 
+  test('the rules auto-peer already adds to the group count: 59 rules leave room for one of two', () => {
+    const m = withInboundRules(58);
+    // A second job, whose connection sits in vpcC, also reaches the MySQL store behind sgB.
+    m.jobs.set('etl2', { ...m.jobs.get('etl')!, id: 'etl2', name: known('etl2'), connections: [{ name: known('postgres'), connectionId: 'postgres' }, { name: known('mysql'), connectionId: 'mysql' }] });
+    const remedy = planRemedy(m, noFailover);
+    expect(sgBRules(remedy)).toEqual(['ingress 3306 sgA']);
+    expect(text(remedy.unfixable)).toMatch(/security group sgB has 59 inbound IPv4 rules and auto-peer already adds 1: one more \(ingress TCP 3306 from security group sgC\) would exceed the default quota of 60/);
+  });
+
   test("the account's quota when given: 60 rules leave room under 100", () => {
     const remedy = planRemedy(withInboundRules(59), { ...noFailover, quotas: { rulesPerSecurityGroup: 100 } });
     expect(sgBRules(remedy)).toEqual(['ingress 3306 sgA']);
