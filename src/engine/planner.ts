@@ -920,7 +920,7 @@ function quotaFindings(topo: Topology, quotas: Quotas): Finding[] {
     } else if (use.unweighed.length) {
       findings.push(finding(RULES.quotaRoutesUnknown, rt.source,
         `Whether ${rt.id} stays within ${quotas.text('routesPerRouteTable')} routes per route table is UNKNOWN: besides ${use.count} routes, it routes to ${use.unweighed.join(', ')}, and AWS counts a referenced prefix list against the quota by its maximum entries (its weight, up to 1,000), not by its entries.`,
-        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts give the route's maxEntries (for an AWS-managed list, its documented weight); or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts give the route's maxEntries, or for a pl-... list the facts' prefixLists: [{ id, maxEntries }] (for an AWS-managed list, its documented weight); or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
     }
   }
   findings.push(...groupRuleQuotaFindings(topo, quotas));
@@ -938,7 +938,7 @@ function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
   for (const group of topo.model.securityGroups.values()) {
     if (group.unresolved || group.incomplete) continue;
     for (const direction of ['ingress', 'egress'] as const) {
-      const use = groupRuleQuotaUse(group, direction);
+      const use = groupRuleQuotaUse(group, direction, topo.model.prefixListMaxEntries);
       const bound = direction === 'ingress' ? 'inbound' : 'outbound';
       const over = [
         ...(use.ipv4 > rules ? [`${use.ipv4} ${bound} IPv4 rules`] : []),
@@ -955,7 +955,7 @@ function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
       } else if (use.unweighed.length) {
         findings.push(finding(RULES.quotaSgRulesUnknown, group.source,
           `Whether ${group.id} stays within ${quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group is UNKNOWN: besides ${use.ipv4} IPv4 rules, it has ${use.unweighed.join(', ')}, and AWS counts a rule to a prefix list by the list's maximum entries (an AWS-managed list by its weight, up to 1,000), not by its entries.`,
-          "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts give the rule's maxEntries (for an AWS-managed list, its documented weight); resolve rules the templates leave unresolved; or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+          "Give the list's maximum entries: a literal MaxEntries (or a value for its parameter) for a list the templates define; for a pl-... list, in the facts (--facts, or the guard's facts) prefixLists: [{ id, maxEntries }] (for an AWS-managed list, its documented weight: 1 for S3 and DynamoDB); resolve rules the templates leave unresolved; or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
       }
     }
   }

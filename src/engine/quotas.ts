@@ -9,7 +9,7 @@
  * multiplied by the quota for security groups per network interface cannot exceed 1,000").
  */
 
-import { QuotaValues, RouteTable, SecurityGroup } from '../model';
+import { Fact, known, QuotaValues, RouteTable, SecurityGroup } from '../model';
 import type { Topology } from './topology';
 
 /** The quotas a caller may give (each optional: the default is assumed). */
@@ -145,8 +145,9 @@ export function routeQuotaUse(topo: Topology, table: RouteTable): RouteQuotaUse 
   const unweighed: string[] = [];
   for (const reference of table.prefixListWeights ?? []) {
     if (endpointLists.has(reference.prefixList)) continue;
-    if (reference.weight.known) count += reference.weight.value;
-    else unweighed.push(`prefix list ${reference.prefixList} (${reference.weight.reason}${reference.uncertain ? `; ${reference.uncertain}` : ''})`);
+    const weight = weightOf(reference.weight, reference.prefixList, topo.model.prefixListMaxEntries);
+    if (weight.known) count += weight.value;
+    else unweighed.push(`prefix list ${reference.prefixList} (${weight.reason}${reference.uncertain ? `; ${reference.uncertain}` : ''})`);
   }
   return { count, unweighed };
 }
@@ -180,7 +181,18 @@ export interface GroupRuleQuotaUse {
   readonly unseen: readonly string[];
 }
 
-export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | 'egress'): GroupRuleQuotaUse {
+/**
+ * A reference's weight: as the inputs give it where they resolve it, else, for a list referenced
+ * by `pl-...` id, the maximum entries a facts document's `prefixLists` gives for it.
+ */
+function weightOf(weight: Fact<number>, prefixList: string | undefined, sizes: ReadonlyMap<string, number> | undefined): Fact<number> {
+  if (weight.known || prefixList === undefined) return weight;
+  const size = sizes?.get(prefixList);
+  return size === undefined ? weight : known(size);
+}
+
+/** `sizes`: the model's `prefixListMaxEntries`. */
+export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | 'egress', sizes?: ReadonlyMap<string, number>): GroupRuleQuotaUse {
   let ipv4 = 0;
   let ipv6 = 0;
   for (const rule of group[direction]) {
@@ -192,12 +204,13 @@ export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | '
   const unweighed: string[] = [];
   for (const weight of group.ruleWeights ?? []) {
     if (weight.direction !== direction) continue;
-    if (!weight.weight.known) {
-      unweighed.push(`${weight.what} (${weight.weight.reason}${weight.uncertain ? `; ${weight.uncertain}` : ''})`);
+    const counted = weightOf(weight.weight, weight.prefixList, sizes);
+    if (!counted.known) {
+      unweighed.push(`${weight.what} (${counted.reason}${weight.uncertain ? `; ${weight.uncertain}` : ''})`);
       continue;
     }
-    if (weight.family !== 'ipv6') ipv4 += weight.weight.value;
-    if (weight.family !== 'ipv4') ipv6 += weight.weight.value;
+    if (weight.family !== 'ipv6') ipv4 += counted.value;
+    if (weight.family !== 'ipv4') ipv6 += counted.value;
   }
   const unseen: string[] = [];
   if (group.unresolved) unseen.push(`the group is not resolved (${group.unresolved})`);

@@ -323,12 +323,12 @@ class RemedyBuilder {
         fix: `Describe the group in --facts (its rules) or define it in the app, or ${byHand}.`,
       };
     }
-    const use = groupRuleQuotaUse(group, rule.direction);
+    const use = groupRuleQuotaUse(group, rule.direction, this.topo.model.prefixListMaxEntries);
     if (use.unweighed.length || use.unseen.length) {
       return {
         source: group.source,
         why: `security group ${groupName} ${[...use.unseen, ...use.unweighed.length ? [`has ${use.unweighed.join(', ')} (AWS counts a rule to a prefix list as the list's maximum entries)`] : []].join('; ')}: whether one more ${bound} rule (${what}) fits within ${quota} cannot be told, ${failing}`,
-        fix: `Give the prefix list's MaxEntries a literal value (in --facts, the rule's maxEntries), or describe the rules the inputs do not list, so the group's count is known; or ${byHand}.`,
+        fix: `Give the prefix list's maximum entries (a literal MaxEntries for a list the templates define; for a pl-... list, the facts' prefixLists: [{ id, maxEntries }], for an AWS-managed list its documented weight, 1 for S3 and DynamoDB), or describe the rules the inputs do not list, so the group's count is known; or ${byHand}.`,
       };
     }
     const sameSide = this.plannedPerSide.get(`${rule.groupId}|${rule.direction}`) ?? { all: 0, references: 0 };

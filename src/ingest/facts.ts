@@ -45,6 +45,12 @@ export interface FactsDocument {
    * AWS's default. The guard's `quotas` option and the CLI's `--quota` win over these.
    */
   readonly quotas?: QuotaValues;
+  /**
+   * Prefix lists the inputs reference by `pl-...` id (AWS-managed, or made elsewhere), with their
+   * maximum entries (for an AWS-managed list, its documented weight): what a route or a security
+   * group rule to the list counts against its quota, where the route or rule does not say.
+   */
+  readonly prefixLists?: FactsPrefixList[];
   /** The file the document was read from (set by `loadFacts`). */
   readonly file?: string;
 }
@@ -121,6 +127,13 @@ export interface FactsSecurityGroupRule {
    */
   readonly maxEntries?: number;
   readonly description?: string;
+}
+
+export interface FactsPrefixList {
+  /** `pl-...` */
+  readonly id: string;
+  /** Its maximum entries (an AWS-managed list: its documented weight), an integer from 1 to 1,000. */
+  readonly maxEntries: number;
 }
 
 export interface FactsSecurityGroup {
@@ -473,6 +486,11 @@ const FACTS_SCHEMA: Schema = {
     optional: true,
     of: { symbol: req('string'), name: req('string') },
   },
+  prefixLists: {
+    type: 'list',
+    optional: true,
+    of: { id: req('string'), maxEntries: req('maxentries') },
+  },
   quotas: {
     type: 'object',
     optional: true,
@@ -668,6 +686,7 @@ function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef): { ruleWeig
         source,
         direction,
         what: `a rule to prefix list ${rule.prefixListId}`,
+        prefixList: rule.prefixListId,
         family: 'unknown',
         weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : unknown("the facts file does not give the rule's maxEntries"),
       });
@@ -679,6 +698,7 @@ function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef): { ruleWeig
 /** Adds the facts' network elements and connections (before the templates are read). */
 export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): void {
   if (facts.quotas) model.quotas = { ...model.quotas, ...facts.quotas };
+  for (const list of facts.prefixLists ?? []) (model.prefixListMaxEntries ??= new Map()).set(list.id, list.maxEntries);
   for (const vpc of facts.vpcs ?? []) {
     const source = sourceOf(facts, vpc.id);
     model.vpcs.set(vpc.id, {

@@ -56,8 +56,8 @@ type Direction = 'ingress' | 'egress';
 function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string, entryless?: SecurityGroupRule[], weights?: SecurityGroupRuleWeight[]): SecurityGroupRule[] {
   const groupKey = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
   const prefixKey = direction === 'ingress' ? 'SourcePrefixListId' : 'DestinationPrefixListId';
-  const weigh = (what: string, family: SecurityGroupRuleWeight['family'], weight: Fact<number>) =>
-    weights?.push({ source: r.source, direction, what, family, weight, ...(r.uncertain ? { uncertain: r.uncertain } : {}) });
+  const weigh = (what: string, family: SecurityGroupRuleWeight['family'], weight: Fact<number>, listId?: string) =>
+    weights?.push({ source: r.source, direction, what, family, weight, ...(listId !== undefined ? { prefixList: listId } : {}), ...(r.uncertain ? { uncertain: r.uncertain } : {}) });
   if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) {
     weigh(`an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${describeValue(rule.CidrIpv6)} (${r.describe()})`, 'ipv6', known(1));
     return [];
@@ -100,7 +100,8 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
       weigh(`a rule to prefix list ${prefixList.id} (${r.describe()})`, family, prefixList.weight);
     } else {
       weigh(`a rule to ${prefixList.kind === 'id' ? `prefix list ${prefixList.id}` : 'a prefix list that is not resolved'} (${r.describe()})`, 'unknown',
-        unknown(prefixList.kind === 'id' ? 'not defined by the inputs: its maximum entries, or an AWS-managed list\'s weight, are not in them' : prefixList.reason));
+        unknown(prefixList.kind === 'id' ? 'not defined by the inputs: its maximum entries, or an AWS-managed list\'s weight, are not in them' : prefixList.reason),
+        prefixList.kind === 'id' ? prefixList.id : undefined);
     }
     // (Drift names the rule by the list, as EC2 does, whether or not its entries are known.)
     if (prefixList.kind === 'defined') entriesOf = prefixList.id;

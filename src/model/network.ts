@@ -349,6 +349,8 @@ export interface SecurityGroupRuleWeight {
   readonly direction: 'ingress' | 'egress';
   /** The rule in words, for messages: `prefix list pl-0123`, `IPv6 rule from ::/0`. */
   readonly what: string;
+  /** For a rule to a list referenced by `pl-...` id: that id (a facts document's `prefixLists` may give its weight). */
+  readonly prefixList?: string;
   /** The side it counts on; `unknown` (a `pl-...` list, whose family the inputs do not give): either. */
   readonly family: 'ipv4' | 'ipv6' | 'unknown';
   /** How many rules it counts as; unknown when the inputs do not give it (a `pl-...` list's maximum entries, an unresolved list of rules). */

@@ -202,6 +202,29 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
     expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
   });
 
+  test("a store group with a rule to a pl-... prefix list: its weight is not in the inputs, so no rule is added to it; the facts' prefixLists give it, and the rule is added", () => {
+    const build = () => {
+      const app = new App();
+      const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+      const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+      c.glueGroup.addIngressRule(ec2.Peer.prefixList('pl-0partners'), ec2.Port.tcp(443), 'partners');
+      const etl = new Stack(app, 'Etl');
+      job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+      return { app, a, c, etl };
+    };
+    const unknownWeight = build();
+    autoPeer(unknownWeight.app, { failover: false });
+    expect(messages('error', unknownWeight.a, unknownWeight.c, unknownWeight.etl)).toContainEqual(expect.stringMatching(
+      /security group NetC\/GlueGroup has a rule to prefix list pl-0partners .*: whether one more inbound rule \(ingress TCP 5432 from security group NetA\/GlueGroup\) fits within the default quota of 60 inbound rules per security group cannot be told/));
+    expect(messages('warning', unknownWeight.c)).toContainEqual(expect.stringMatching(/GNP-QUOTA-SG-RULES-UNKNOWN/));
+    expect(resources(unknownWeight.etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
+    const given = build();
+    autoPeer(given.app, { failover: false, facts: { prefixLists: [{ id: 'pl-0partners', maxEntries: 10 }] } });
+    expect(messages('error', given.a, given.c, given.etl)).toEqual([]);
+    expect(messages('warning', given.c).filter((w) => /GNP-QUOTA-SG-RULES/.test(w))).toEqual([]);
+    expect(resources(given.etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+
   test("the account's raised quota (rulesPerSecurityGroup) leaves room for it", () => {
     const { app, a, c, etl } = fullGroupApp(59);
     autoPeer(app, { failover: false, quotas: { rulesPerSecurityGroup: 100 } });

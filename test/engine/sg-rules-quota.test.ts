@@ -106,7 +106,7 @@ describe('auto-peer never adds a rule past the rules-per-group quota', () => {
     const remedy = planRemedy(m, noFailover);
     expect(sgBRules(remedy)).toEqual([]);
     expect(text(remedy.unfixable)).toMatch(/security group sgB has a rule to prefix list pl-0123 \(its maximum entries are not in the inputs\) \(AWS counts a rule to a prefix list as the list's maximum entries\): whether one more inbound rule \(ingress TCP 3306 from security group sgA\) fits within the default quota of 60 inbound rules per security group cannot be told/);
-    expect(text(remedy.unfixable)).toMatch(/in --facts, the rule's maxEntries/);
+    expect(text(remedy.unfixable)).toMatch(/for a pl-... list, the facts' prefixLists: \[\{ id, maxEntries \}\]/);
   });
 
   test('a group the inputs do not describe (imported by id, no facts): nothing is assumed either way; the store stays UNKNOWN, saying what is missing, and auto-peer adds no rule to it', () => {

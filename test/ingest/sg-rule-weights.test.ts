@@ -85,3 +85,39 @@ describe('facts: a rule to a prefix list counts its maxEntries', () => {
     expect(() => parseFacts({ quotas: { rulesPerSecurityGroup: 100, securityGroupsPerNetworkInterface: 16 } }, 'facts.json')).toThrow(/^facts\.json: quotas: .*multiplied cannot exceed 1,000/);
   });
 });
+
+describe('facts prefixLists: the maximum entries of a list the inputs reference by pl-... id', () => {
+  const withS3Egress = (facts?: Record<string, unknown>) => buildModel([{
+    stackName: 'Stack',
+    region: 'us-east-1',
+    account: '111111111111',
+    template: {
+      Resources: {
+        Vpc: vpc('10.0.0.0/16'),
+        Sg: securityGroup(ref('Vpc'), { SecurityGroupEgress: [tcpFrom({ DestinationPrefixListId: 'pl-63a5400a' }, 443)] }),
+        Rt: { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: ref('Vpc') } },
+        ToOnPrem: { Type: 'AWS::EC2::Route', Properties: { RouteTableId: ref('Rt'), DestinationPrefixListId: 'pl-0onprem', TransitGatewayId: 'tgw-1' } },
+      },
+    },
+  }], facts ? parseFacts(facts, 'facts.json') : undefined);
+
+  test("a template rule to S3's AWS-managed list: unknown without facts; its weight (1) from the facts' prefixLists", () => {
+    expect(groupRuleQuotaUse(withS3Egress().securityGroups.get('Stack/Sg')!, 'egress').unweighed).toHaveLength(1);
+    const m = withS3Egress({ prefixLists: [{ id: 'pl-63a5400a', maxEntries: 1 }] });
+    expect(groupRuleQuotaUse(m.securityGroups.get('Stack/Sg')!, 'egress', m.prefixListMaxEntries)).toEqual({ ipv4: 1, ipv6: 1, unweighed: [], unseen: [] });
+    expect(buildPlan(m, { failover: false }).findings.filter((f) => f.ruleId === 'GNP-QUOTA-SG-RULES-UNKNOWN')).toEqual([]);
+  });
+
+  test("a template route to a pl-... list counts the facts' maximum entries against the routes quota", () => {
+    const findings = (facts?: Record<string, unknown>) => buildPlan(withS3Egress(facts), { failover: false, quotas: { routesPerRouteTable: 50 } })
+      .findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES')).map((f) => f.ruleId);
+    expect(findings()).toEqual(['GNP-QUOTA-ROUTES-UNKNOWN']);
+    expect(findings({ prefixLists: [{ id: 'pl-0onprem', maxEntries: 20 }] })).toEqual([]);
+    expect(findings({ prefixLists: [{ id: 'pl-0onprem', maxEntries: 51 }] })).toEqual(['GNP-QUOTA-ROUTES']);
+  });
+
+  test('maxEntries outside 1..1,000 is a facts error naming the entry', () => {
+    expect(() => parseFacts({ prefixLists: [{ id: 'pl-1', maxEntries: 0 }] }, 'facts.json')).toThrow(/^facts\.json: prefixLists\[0\]\.maxEntries: 0 is not a prefix list.s maximum entries/);
+  });
+});
+
