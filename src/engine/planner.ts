@@ -942,7 +942,7 @@ function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
       const bound = direction === 'ingress' ? 'inbound' : 'outbound';
       const over = [
         ...(use.ipv4 > rules ? [`${use.ipv4} ${bound} IPv4 rules`] : []),
-        ...(use.ipv6 > rules ? [`${use.ipv6} ${bound} IPv6 rules (a rule to a security group counts on both sides)`] : []),
+        ...(use.ipv6 > rules ? [`${use.ipv6} ${bound} IPv6 rules (a rule to a security group counted on both sides, an assumption: see RULES.md)`] : []),
       ];
       const weighed = group.ruleWeights?.some((w) => w.direction === direction && w.family !== 'ipv6') ? ' (a rule to a prefix list counts as its maximum entries, as AWS counts it)' : '';
       if (over.length) {
