@@ -10,7 +10,7 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace, traceInternetPath } from './public-path';
-import { Quotas, routeQuotaUse } from './quotas';
+import { groupRuleQuotaUse, Quotas, routeQuotaUse } from './quotas';
 import { networkCanFix, proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
@@ -932,7 +932,43 @@ function quotaFindings(topo: Topology, quotas: Quotas): Finding[] {
     } else if (use.unweighed.length) {
       findings.push(finding(RULES.quotaRoutesUnknown, rt.source,
         `Whether ${rt.id} stays within ${quotas.text('routesPerRouteTable')} routes per route table is UNKNOWN: besides ${use.count} routes, it routes to ${use.unweighed.join(', ')}, and AWS counts a referenced prefix list against the quota by its maximum entries (its weight, up to 1,000), not by its entries.`,
-        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts describe a customer-managed list in prefixLists (--from-aws reads the lists the account's routes and rules name, with ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries) or give the route's maxEntries (for an AWS-managed list, its documented weight); or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts describe the list in prefixLists: [{ id, maxEntries }] (for an AWS-managed list, its documented weight: 1 for S3 and DynamoDB), with addressFamily and cidrs for a customer-managed list to have its entries routed too (--from-aws reads the lists the account's routes and rules name, with ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries), or give the route's maxEntries; or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+    }
+  }
+  findings.push(...groupRuleQuotaFindings(topo, quotas));
+  return findings;
+}
+
+/**
+ * "Inbound or outbound rules per security group", counted as `groupRuleQuotaUse` counts them,
+ * per group and direction. Placeholders for groups the templates name by an unresolved value are
+ * not groups of their own (the finding that names the unresolved value says so).
+ */
+function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
+  const findings: Finding[] = [];
+  const rules = quotas.value('rulesPerSecurityGroup');
+  for (const group of topo.model.securityGroups.values()) {
+    if (group.unresolved || group.incomplete) continue;
+    for (const direction of ['ingress', 'egress'] as const) {
+      const use = groupRuleQuotaUse(group, direction, topo.model.prefixListMaxEntries);
+      const bound = direction === 'ingress' ? 'inbound' : 'outbound';
+      const over = [
+        ...(use.ipv4 > rules ? [`${use.ipv4} ${bound} IPv4 rules`] : []),
+        ...(use.ipv6 > rules ? [`${use.ipv6} ${bound} IPv6 rules (a rule to a security group counted on both sides, an assumption: see RULES.md)`] : []),
+      ];
+      const weighed = group.ruleWeights?.some((w) => w.direction === direction && w.family !== 'ipv6') ? ' (a rule to a prefix list counts as its maximum entries, as AWS counts it)' : '';
+      if (over.length) {
+        const message = `${group.id} has ${over.join(' and ')}${weighed}, over ${quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group (IPv4 and IPv6 rules count apart): EC2 refuses the rules past the quota, and CloudFormation rolls the deployment back.`;
+        findings.push(quotas.isDefault('rulesPerSecurityGroup')
+          ? finding(RULES.quotaSgRules, group.source, message,
+            `Merge rules (a wider CIDR block, a security group reference, or a prefix list with fewer maximum entries), or request a quota increase (inbound or outbound rules per security group; multiplied by security groups per network interface it cannot exceed 1,000).${RAISED_QUOTA_HINT}`)
+          : finding(RULES.quotaSgRules, group.source, message,
+            'Merge rules (a wider CIDR block, a security group reference, or a prefix list with fewer maximum entries), or request a further quota increase (multiplied by security groups per network interface it cannot exceed 1,000).'));
+      } else if (use.unweighed.length) {
+        findings.push(finding(RULES.quotaSgRulesUnknown, group.source,
+          `Whether ${group.id} stays within ${quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group is UNKNOWN: besides ${use.ipv4} IPv4 rules, it has ${use.unweighed.join(', ')}, and AWS counts a rule to a prefix list by the list's maximum entries (an AWS-managed list by its weight, up to 1,000), not by its entries.`,
+          "Give the list's maximum entries: a literal MaxEntries (or a value for its parameter) for a list the templates define; for a pl-... list, in the facts (--facts, or the guard's facts) prefixLists: [{ id, maxEntries }] (for an AWS-managed list, its documented weight: 1 for S3 and DynamoDB); resolve rules the templates leave unresolved; or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+      }
     }
   }
   return findings;

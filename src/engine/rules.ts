@@ -46,6 +46,8 @@ export const RULES = {
   quotaPeerings: rule('GNP-QUOTA-PEERINGS', 'warning', "A VPC has more active peerings than the quota (the default, or the account's when given)"),
   quotaRoutes: rule('GNP-QUOTA-ROUTES', 'warning', "A route table has more routes than the quota (the default, or the account's when given)"),
   quotaRoutesUnknown: rule('GNP-QUOTA-ROUTES-UNKNOWN', 'warning', 'Whether a route table stays within the routes quota depends on the maximum entries of a prefix list it routes to, which the inputs do not give'),
+  quotaSgRules: rule('GNP-QUOTA-SG-RULES', 'warning', "A security group has more inbound or outbound rules than the quota (the default, or the account's when given)"),
+  quotaSgRulesUnknown: rule('GNP-QUOTA-SG-RULES-UNKNOWN', 'warning', 'Whether a security group stays within the rules quota depends on the maximum entries of a prefix list its rules reference, or on rules the inputs do not resolve'),
   quotaSecurityGroups: rule('GNP-QUOTA-SECURITY-GROUPS', 'error', 'A connection has more security groups than an ENI accepts'),
   quotaJobConnections: rule('GNP-QUOTA-JOB-CONNECTIONS', 'error', 'A job lists more connections than Glue accepts'),
   autoPeerUnfixable: rule('GNP-AUTOPEER-UNFIXABLE', 'error', 'Auto-peer cannot make a data store reachable safely'),

@@ -5,7 +5,7 @@ import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from '
 import { Quotas } from '../engine/quotas';
 import {
   ALL_PORTS, EntrylessPrefixListRoute, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, Route, RouteTargetKind, SecurityGroupRule,
-  SourceRef, unknown,
+  SecurityGroupRuleWeight, SourceRef, unknown,
 } from '../model';
 import type { PrefixListContents } from './prefix-lists';
 import { addVpcDefaults } from './vpc';
@@ -24,10 +24,13 @@ export interface FactsDocument {
   readonly natGateways?: FactsNatGateway[];
   readonly peerings?: FactsPeering[];
   /**
-   * Customer-managed prefix lists (`pl-...`) the routes and rules reference: a route or rule to
-   * one is one route or rule per entry, and counts against its quota by the list's maximum
-   * entries, as for a list the templates define (`AWS::EC2::PrefixList`). Written by
-   * `--from-aws` (DescribeManagedPrefixLists, GetManagedPrefixListEntries).
+   * Prefix lists (`pl-...`) the routes and rules of the inputs reference. A list with its
+   * `addressFamily` (and, for IPv4, its `cidrs`) is described: a route or rule to it is one route
+   * or rule per entry, as for a list the templates define (`AWS::EC2::PrefixList`); `--from-aws`
+   * writes the customer-managed ones (DescribeManagedPrefixLists, GetManagedPrefixListEntries).
+   * Every list's `maxEntries` (for an AWS-managed list, its documented weight) is what a route or
+   * rule to it counts against the routes and rules-per-group quotas, where the route or rule does
+   * not say.
    */
   readonly prefixLists?: FactsPrefixList[];
   /** Transit gateways of the account (read by `--from-aws`), by their `tgw-...` ids. */
@@ -116,15 +119,18 @@ export interface FactsRouteTable {
   readonly gatewayIds?: string[];
 }
 
-/** A customer-managed prefix list (see `FactsDocument.prefixLists`). */
+/** A prefix list (see `FactsDocument.prefixLists`). */
 export interface FactsPrefixList {
   /** Its `pl-...` id, as routes' `destination` and rules' `prefixListId` name it. */
   readonly id: string;
-  /** `IPv4` or `IPv6` (an IPv6 list routes and admits no IPv4 traffic: the model is IPv4). */
-  readonly addressFamily: string;
-  /** Its maximum entries (1 to 1,000): what a route or rule to it counts against the quotas. */
+  /**
+   * `IPv4` or `IPv6` (an IPv6 list routes and admits no IPv4 traffic: the model is IPv4). Absent:
+   * the list is not described, only weighed (its entries stay unknown).
+   */
+  readonly addressFamily?: string;
+  /** Its maximum entries (1 to 1,000; an AWS-managed list: its documented weight): what a route or rule to it counts against the quotas. */
   readonly maxEntries: number;
-  /** Its entries' CIDRs (IPv4 CIDRs; for an IPv6 list, absent). An empty list: no entries. */
+  /** Its entries' CIDRs (an IPv4 list's; not for an IPv6 list or one without `addressFamily`). An empty list: no entries. */
   readonly cidrs?: string[];
 }
 
@@ -136,6 +142,11 @@ export interface FactsSecurityGroupRule {
   readonly cidr?: string;
   readonly securityGroupId?: string;
   readonly prefixListId?: string;
+  /**
+   * For a rule to a prefix list: the list's maximum entries (for an AWS-managed list, its
+   * documented weight), what AWS counts against the rules-per-group quota for it. Absent: unknown.
+   */
+  readonly maxEntries?: number;
   readonly description?: string;
 }
 
@@ -339,6 +350,7 @@ const SG_RULE: Schema = {
   cidr: opt('cidr'),
   securityGroupId: opt('string'),
   prefixListId: opt('string'),
+  maxEntries: opt('maxentries'),
   description: opt('string'),
 };
 
@@ -353,7 +365,7 @@ const DATA_STORE: Schema = {
 };
 const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
-const PREFIX_LIST: Schema = { id: req('string'), addressFamily: req('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
+const PREFIX_LIST: Schema = { id: req('string'), addressFamily: opt('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
 
 const FACTS_SCHEMA: Schema = {
   prefixLists: { type: 'list', optional: true, of: PREFIX_LIST },
@@ -510,7 +522,7 @@ const FACTS_SCHEMA: Schema = {
   quotas: {
     type: 'object',
     optional: true,
-    of: { peeringsPerVpc: opt('count'), routesPerRouteTable: opt('count'), securityGroupsPerNetworkInterface: opt('count') },
+    of: { peeringsPerVpc: opt('count'), routesPerRouteTable: opt('count'), securityGroupsPerNetworkInterface: opt('count'), rulesPerSecurityGroup: opt('count') },
   },
   dataStores: {
     type: 'list',
@@ -607,6 +619,7 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
   if (schema === PREFIX_LIST) {
     if (!String(value.id).startsWith('pl-')) return `${path}.id: ${show(value.id)} is not a prefix list id (pl-...)`;
     const cidrs = value.cidrs as string[] | undefined;
+    if (value.addressFamily === undefined && cidrs !== undefined) return `${path}.cidrs: give the list's addressFamily (IPv4) with its entries`;
     if (value.addressFamily === 'IPv4' && cidrs === undefined) return `${path}.cidrs: missing (an IPv4 list's entries; [] for none)`;
     if (value.addressFamily === 'IPv6' && cidrs !== undefined) return `${path}.cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out`;
     const bad = (cidrs ?? []).find((cidr) => !parseCidr(cidr));
@@ -648,6 +661,11 @@ export function parseFacts(json: unknown, file: string): FactsDocument {
       throw new InputError(file, `routeTables[${t}].routes[${r}].maxEntries: the route is to a CIDR, ${route.destination}, which counts as one route; maxEntries is for a route to a prefix list (pl-...)`);
     }
   }));
+  (document.securityGroups ?? []).forEach((group, g) => (['ingress', 'egress'] as const).forEach((direction) => group[direction].forEach((rule, r) => {
+    if (rule.maxEntries !== undefined && rule.prefixListId === undefined) {
+      throw new InputError(file, `securityGroups[${g}].${direction}[${r}].maxEntries: the rule is not to a prefix list, and counts as one rule; maxEntries is for a rule to a prefix list (prefixListId)`);
+    }
+  })));
   try {
     Quotas.of(document.quotas);
   } catch (e) {
@@ -695,9 +713,9 @@ export interface DescribedPrefixList {
   readonly weight: Fact<number>;
 }
 
-/** The facts' prefix lists, by `pl-...` id. */
+/** The prefix lists the facts describe (those with an `addressFamily`; the others are only weighed), by `pl-...` id. */
 export function factsPrefixLists(facts: FactsDocument): Map<string, DescribedPrefixList> {
-  return new Map((facts.prefixLists ?? []).map((list): [string, DescribedPrefixList] => [list.id, {
+  return new Map((facts.prefixLists ?? []).filter((list) => list.addressFamily !== undefined).map((list): [string, DescribedPrefixList] => [list.id, {
     contents: list.addressFamily === 'IPv6' ? { kind: 'ipv6' } : { kind: 'ipv4', cidrs: (list.cidrs ?? []).map((cidr) => parseCidr(cidr)!), unresolved: [] },
     weight: known(list.maxEntries),
   }]));
@@ -731,9 +749,36 @@ function rulesOf(rule: FactsSecurityGroupRule, source: SourceRef, lists: Readonl
   }];
 }
 
+/**
+ * A facts group's rules to prefix lists, weighed against the rules-per-group quota by the rule's
+ * `maxEntries`, else the list's (`prefixLists`; unknown when neither gives it), on the side of
+ * the list's address family when the facts describe it, else on both. (The facts hold no IPv6
+ * rules.) A described list's rules are its entries in `ingress`/`egress`, marked with the list,
+ * which the count skips for this weight.
+ */
+function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: ReadonlyMap<string, DescribedPrefixList>): { ruleWeights?: SecurityGroupRuleWeight[] } {
+  const weights: SecurityGroupRuleWeight[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    for (const rule of group[direction]) {
+      if (rule.prefixListId === undefined || rule.cidr !== undefined || rule.securityGroupId !== undefined) continue;
+      const list = lists.get(rule.prefixListId);
+      weights.push({
+        source,
+        direction,
+        what: `a rule to prefix list ${rule.prefixListId}`,
+        prefixList: rule.prefixListId,
+        family: list?.contents.kind === 'ipv4' ? 'ipv4' : list?.contents.kind === 'ipv6' ? 'ipv6' : 'unknown',
+        weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : list ? list.weight : unknown("the facts file does not give the rule's maxEntries or describe the list in prefixLists"),
+      });
+    }
+  }
+  return weights.length ? { ruleWeights: weights } : {};
+}
+
 /** Adds the facts' network elements and connections (before the templates are read). */
 export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): void {
   if (facts.quotas) model.quotas = { ...model.quotas, ...facts.quotas };
+  for (const list of facts.prefixLists ?? []) (model.prefixListMaxEntries ??= new Map()).set(list.id, list.maxEntries);
   for (const vpc of facts.vpcs ?? []) {
     const source = sourceOf(facts, vpc.id);
     model.vpcs.set(vpc.id, {
@@ -832,6 +877,7 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       ingress,
       egress,
       ...(entryless.length ? { entrylessPrefixListRules: entryless } : {}),
+      ...ruleWeightsOf(group, source, lists),
       ...(group.associatedVpcIds?.length || group.associationsIncomplete ? {
         vpcAssociations: [
           ...(group.associatedVpcIds ?? []).map((vpcId) => ({ source, vpcId: known(vpcId) })),

@@ -344,6 +344,31 @@ export interface SecurityGroup {
    * (`prefix-list`, its model id) and its `prefixList` is set.
    */
   entrylessPrefixListRules?: { readonly direction: 'ingress' | 'egress'; readonly rule: SecurityGroupRule }[];
+  /**
+   * The group's rules that do not count as one IPv4 rule each against "Inbound or outbound rules
+   * per security group" (enforced apart per direction and for IPv4 and IPv6 rules): a rule to a
+   * prefix list counts as the list's maximum entries (its weight), whatever its entries in
+   * `ingress`/`egress`; an IPv6 rule counts against the IPv6 side, and is not in
+   * `ingress`/`egress`; a rule list the inputs do not resolve counts an unknown number. Every
+   * other rule of `ingress`/`egress` counts one. See `groupRuleQuotaUse` (engine/quotas.ts).
+   */
+  ruleWeights?: SecurityGroupRuleWeight[];
+}
+
+/** What one rule that is not a plain IPv4 rule weighs against the rules-per-group quota (see `SecurityGroup.ruleWeights`). */
+export interface SecurityGroupRuleWeight {
+  readonly source: SourceRef;
+  readonly direction: 'ingress' | 'egress';
+  /** The rule in words, for messages: `prefix list pl-0123`, `IPv6 rule from ::/0`. */
+  readonly what: string;
+  /** For a rule to a list referenced by `pl-...` id: that id (a facts document's `prefixLists` may give its weight). */
+  readonly prefixList?: string;
+  /** The side it counts on; `unknown` (a `pl-...` list, whose family the inputs do not give): either. */
+  readonly family: 'ipv4' | 'ipv6' | 'unknown';
+  /** How many rules it counts as; unknown when the inputs do not give it (a `pl-...` list's maximum entries, an unresolved list of rules). */
+  readonly weight: Fact<number>;
+  /** Set when the rule may not be in this group (see `SecurityGroupRule.uncertain`). */
+  readonly uncertain?: string;
 }
 
 export interface NetworkAclEntry {

@@ -117,6 +117,19 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
     }, 'facts.json')).toThrow(/^facts\.json: routeTables\[0\]\.routes\[0\]\.propagated: /);
   });
 
+  test("a gateway endpoint listed on the table and also its route (pl-... through the vpce-...) counts once, as the endpoint (was: twice, and without maxEntries GNP-QUOTA-ROUTES-UNKNOWN for the endpoint's own route)", () => {
+    const findings = (route: Record<string, unknown>) => {
+      const model = buildModel([], parseFacts({
+        vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+        routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-63a5400a', target: { kind: 'unknown', id: 'vpce-0s3' }, ...route }] }],
+        gatewayEndpoints: [{ id: 'vpce-0s3', vpcId: 'vpc-1', service: 's3', routeTableIds: ['rtb-1'] }],
+      }, 'facts.json'));
+      return buildPlan(model, { quotas: { routesPerRouteTable: 1 } }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES')).map((f) => `${f.ruleId}: ${f.message}`);
+    };
+    expect(findings({ maxEntries: 1 })).toEqual([]);
+    expect(findings({})).toEqual([]);
+  });
+
   test('maxEntries must be a whole number', () => {
     expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a prefix list.s maximum entries \(an integer from 1 to 1,000\)/);
   });
