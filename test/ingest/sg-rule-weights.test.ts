@@ -73,7 +73,27 @@ describe('facts: a rule to a prefix list counts its maxEntries', () => {
     const counted = buildModel([], group({ prefixListId: 'pl-0abc', maxEntries: 30 })).securityGroups.get('sg-1')!;
     expect(groupRuleQuotaUse(counted, 'ingress')).toMatchObject({ ipv4: 30, unweighed: [] });
     const unknownWeight = buildModel([], group({ prefixListId: 'pl-0abc' })).securityGroups.get('sg-1')!;
-    expect(groupRuleQuotaUse(unknownWeight, 'ingress').unweighed).toEqual(["a rule to prefix list pl-0abc (the facts file does not give the rule's maxEntries)"]);
+    expect(groupRuleQuotaUse(unknownWeight, 'ingress').unweighed).toEqual(["a rule to prefix list pl-0abc (the facts file does not give the rule's maxEntries or describe the list in prefixLists)"]);
+  });
+
+  test('a rule to a list the facts describe: one rule per entry for the traces, weighed once by the list\'s maxEntries on its family\'s side (not per entry, not twice)', () => {
+    const facts = (lists: unknown[]) => parseFacts({
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      prefixLists: lists,
+      securityGroups: [{ id: 'sg-1', vpcId: 'vpc-1', ingress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: 'pl-0abc' }], egress: [] }],
+    }, 'facts.json');
+    const described = buildModel([], facts([{ id: 'pl-0abc', addressFamily: 'IPv4', maxEntries: 25, cidrs: ['192.168.0.0/24', '192.168.1.0/24'] }])).securityGroups.get('sg-1')!;
+    expect(described.ingress.map((r) => r.peer)).toEqual([
+      { kind: 'cidr', cidr: expect.objectContaining({ text: '192.168.0.0/24' }) },
+      { kind: 'cidr', cidr: expect.objectContaining({ text: '192.168.1.0/24' }) },
+    ]);
+    expect(groupRuleQuotaUse(described, 'ingress')).toEqual({ ipv4: 25, ipv6: 0, unweighed: [], unseen: [] });
+    // Only weighed (no addressFamily): the destination stays unknown, the weight counts on both sides.
+    const weighedModel = buildModel([], facts([{ id: 'pl-0abc', maxEntries: 25 }]));
+    const weighed = weighedModel.securityGroups.get('sg-1')!;
+    expect(weighed.ingress.map((r) => r.peer.kind)).toEqual(['prefix-list']);
+    expect(groupRuleQuotaUse(weighed, 'ingress', weighedModel.prefixListMaxEntries)).toEqual({ ipv4: 25, ipv6: 25, unweighed: [], unseen: [] });
+    expect(() => facts([{ id: 'pl-0abc', maxEntries: 25, cidrs: ['192.168.0.0/24'] }])).toThrow("prefixLists[0].cidrs: give the list's addressFamily (IPv4) with its entries");
   });
 
   test('maxEntries on a rule that is not to a prefix list is a facts error naming the rule', () => {
