@@ -130,4 +130,14 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     expect(answers.cli.findings).toContain(UNKNOWN);
     expect(answers.cli.messages.join('\n')).toMatch(/--index-url https:\/\/etl-111111111111/);
   });
+
+  test("pip's options inside --additional-python-modules (a module followed by -i <index>, as AWS documents): the same warning, not an error claiming PyPI", () => {
+    for (const modules of ['etl-lib==1.0 -i https://etl-111111111111.d.codeartifact.us-east-1.amazonaws.com/pypi/py/simple/', 'etl-lib==1.0 --extra-index-url=https://mirror.example.internal/simple/']) {
+      const answers = allDoors(app({ args: () => ({ '--additional-python-modules': modules }) }));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain(NO_PATH);
+      expect(answers.cli.findings).toContain(UNKNOWN);
+      expect(answers.cli.messages.join('\n')).toMatch(/pip's options in its --additional-python-modules/);
+    }
+  });
 });
