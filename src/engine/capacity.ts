@@ -61,7 +61,16 @@ function sparkDemand(job: GlueJob): EniDemand {
   if (workerType && workers) {
     if (!workers.known) return { min: 1, max: Infinity, text: `an unknown number of ${workerType.known ? `${workerType.value} ` : ''}workers + the driver side`, unknown: `NumberOfWorkers is unknown: ${workers.reason}` };
     if (!workerType.known) {
-      return { min: workers.value + 1, max: workers.value + 2, text: `${workers.value} workers + 1 (Standard) or 2 (G.1X and larger) [observed, not documented by AWS]`, unknown: `WorkerType is unknown: ${workerType.reason}` };
+      const unknownType = `WorkerType is unknown: ${workerType.reason}`;
+      // Auto scaling, when the type is not Standard, starts a run with fewer workers.
+      const scaling = workers.value > 1 ? autoScaling(job, 'unknown', workers.value) : undefined;
+      if (!scaling) return { min: workers.value + 1, max: workers.value + 2, text: `${workers.value} workers + 1 (Standard) or 2 (G.1X and larger) [observed, not documented by AWS]`, unknown: unknownType };
+      return {
+        min: Math.min(workers.value + 1, 1 + 2),
+        max: workers.value + 2,
+        text: `${workers.value} Standard workers + 1, or 1 to ${workers.value} G or R workers + 2 with auto scaling [observed, not documented by AWS]`,
+        unknown: `${unknownType}; if it is not Standard, ${scaling}`,
+      };
     }
     const driver = workerType.value === 'Standard' ? 1 : 2;
     const scaling = autoScaling(job, workerType.value, workers.value);
