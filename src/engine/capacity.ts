@@ -109,18 +109,23 @@ function autoScaling(job: GlueJob, workerType: string, workers: number): string 
 }
 
 /**
- * The job's Glue version as a number: `GlueVersion`, else for a job Glue's default, 0.9 ("Jobs
- * that are created without specifying a Glue version default to Glue 0.9": AWS Glue API, Job,
- * https://docs.aws.amazon.com/glue/latest/webapi/API_Job.html). Unknown when it cannot be
- * resolved or is not a number; undefined for a session or a crawler without one.
+ * The job's Glue version as a number: `GlueVersion`; unknown when it cannot be resolved or is not a
+ * number, and for a job without one: the Glue API still documents that such a job is Glue 0.9
+ * ("Jobs that are created without specifying a Glue version default to Glue 0.9": AWS Glue API,
+ * Job, https://docs.aws.amazon.com/glue/latest/webapi/API_Job.html), but Glue 0.9 reached end of
+ * life on 1 April 2026: no new jobs, no runs (AWS Glue version support policy,
+ * https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html), so which version a
+ * job created without one runs on is not documented. Undefined for a session or a crawler without one.
  */
 export function glueVersionOf(job: GlueJob): Fact<number> | undefined {
   const version = job.glueVersion;
-  if (!version) return job.kind === undefined ? known(0.9) : undefined;
+  if (!version) return job.kind === undefined ? unknown(NO_GLUE_VERSION) : undefined;
   if (!version.known) return unknown(version.reason);
   const value = Number(version.value);
   return Number.isFinite(value) ? known(value) : unknown(`GlueVersion "${version.value}" is not a version number`);
 }
+
+const NO_GLUE_VERSION = 'the job gives none: the Glue API documents Glue 0.9 as the default, but Glue 0.9 reached end of life on 1 April 2026 (no new jobs, no runs), so which version such a job runs on is not documented; give GlueVersion';
 
 /** The number of ENIs in words: `12`, `at least 3`, `3-4`. */
 export function demandCount(demand: EniDemand): string {

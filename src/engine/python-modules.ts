@@ -33,8 +33,8 @@ export interface PackageIndexNeed {
  *   the inputs do not say where it is (`unknown`).
  * - A value (or part of an entry) known only at deploy time: `unknown`, unless what is known of
  *   the entry (`s3://...`) decides it.
- * - A Spark job of Glue 0.9 or 1.0 (a job without `GlueVersion` is 0.9, Glue's default): Glue
- *   documents the installer for 2.0 and later only, so nothing is installed.
+ * - A Spark job of Glue 0.9 or 1.0: Glue documents the installer for 2.0 and later only, so
+ *   nothing is installed. Without `GlueVersion`, the version is unknown (`glueVersionOf`): `unknown`.
  */
 export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const modules = job.additionalPythonModules;

@@ -13,7 +13,7 @@ interface Case {
   /** The job's arguments; a function of the app's bucket for s3:// paths built from its name. */
   readonly args: (bucket: s3.IBucket, stack: Stack) => Record<string, string>;
   readonly command?: 'spark' | 'pythonshell';
-  /** An L1 Spark job (CfnJob) with this GlueVersion; `none`: without one (Glue's default, 0.9). */
+  /** An L1 Spark job (CfnJob) with this GlueVersion; `none`: without one. */
   readonly cfnGlueVersion?: string;
 }
 
@@ -83,10 +83,15 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     expect(answers.plugin.findings).toContain(NO_PATH);
   });
 
-  test('an L1 Spark job without GlueVersion runs on Glue 0.9 (the API default), which has no pip installer: no finding; with GlueVersion 4.0, the error', () => {
+  test('an L1 Spark job: GlueVersion 1.0 has no pip installer, no finding; 4.0, the error; without GlueVersion (the API names 0.9, which reached end of life in April 2026) a warning, never no finding', () => {
     const args = () => ({ '--additional-python-modules': 'pandas' });
-    expect(allDoors(app({ cfnGlueVersion: 'none', args })).cli.findings).not.toContain(NO_PATH);
+    expect(allDoors(app({ cfnGlueVersion: '1.0', args })).cli.findings).not.toContain(NO_PATH);
     expect(allDoors(app({ cfnGlueVersion: '4.0', args })).cli.findings).toContain(NO_PATH);
+    const none = allDoors(app({ cfnGlueVersion: 'none', args }));
+    expectDoorsAgree(none);
+    expect(none.cli.findings).not.toContain(NO_PATH);
+    expect(none.cli.findings).toContain(UNKNOWN);
+    expect(none.cli.messages.join('\n')).toMatch(/GlueVersion is unknown \(the job gives none: .*end of life on 1 April 2026/);
   });
 
   test('the same job with a NAT gateway route (PRIVATE_WITH_EGRESS): no finding about PyPI', () => {
