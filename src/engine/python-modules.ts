@@ -33,6 +33,9 @@ export interface PackageIndexNeed {
  *   the inputs do not say where it is (`unknown`).
  * - A value (or part of an entry) known only at deploy time: `unknown`, unless what is known of
  *   the entry (`s3://...`) decides it.
+ * - A Python shell job whose `Command.PythonVersion` is not `3.9`: AWS documents the installer for
+ *   Python shell jobs on Python 3.9 only (AWS Glue, "Configuring job properties for Python shell
+ *   jobs", https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html), so `unknown`.
  * - A Spark job of Glue 0.9 or 1.0: Glue documents the installer for 2.0 and later only, so
  *   nothing is installed. Without `GlueVersion`, the version is unknown (`glueVersionOf`): `unknown`.
  */
@@ -64,6 +67,10 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   }
   if (fromInternet.length && version && !version.known) {
     return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})` };
+  }
+  if (fromInternet.length && job.command.known && job.command.value === 'pythonshell' && !(job.pythonVersion?.known && job.pythonVersion.value.trim() === '3.9')) {
+    const python = !job.pythonVersion ? 'not set' : job.pythonVersion.known ? `"${job.pythonVersion.value}"` : `unknown (${job.pythonVersion.reason})`;
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the internet when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}` };
   }
   if (fromInternet.length && !job.command.known) {
     // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.

@@ -15,6 +15,8 @@ interface Case {
   readonly command?: 'spark' | 'pythonshell';
   /** An L1 Spark job (CfnJob) with this GlueVersion; `none`: without one. */
   readonly cfnGlueVersion?: string;
+  /** An L1 Python shell job (CfnJob) with this Command.PythonVersion; `none`: without one. */
+  readonly cfnPythonVersion?: string;
 }
 
 function app(c: Case) {
@@ -41,7 +43,16 @@ function app(c: Case) {
     const bucket = new s3.Bucket(stack, 'Artifacts');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
     const script = glue.Code.fromBucket(bucket, 'load.py');
-    if (c.cfnGlueVersion !== undefined) {
+    if (c.cfnPythonVersion !== undefined) {
+      new glue.CfnJob(stack, 'Load', {
+        name: 'load',
+        role: role.roleArn,
+        command: { name: 'pythonshell', scriptLocation: `s3://${bucket.bucketName}/load.py`, ...c.cfnPythonVersion !== 'none' ? { pythonVersion: c.cfnPythonVersion } : {} },
+        connections: { connections: [network.connectionName] },
+        defaultArguments: c.args(bucket, stack),
+        maxCapacity: 0.0625,
+      });
+    } else if (c.cfnGlueVersion !== undefined) {
       new glue.CfnJob(stack, 'Load', {
         name: 'load',
         role: role.roleArn,
@@ -81,6 +92,18 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     const answers = allDoors(app({ command: 'pythonshell', args: () => ({ '--additional-python-modules': 'requests' }) }));
     expect(answers.cli.findings).toContain(NO_PATH);
     expect(answers.plugin.findings).toContain(NO_PATH);
+  });
+
+  test('an L1 Python shell job: on Python 3.9 the error; on Python 3 (3.6) or without PythonVersion, where AWS does not document --additional-python-modules, a warning', () => {
+    const args = () => ({ '--additional-python-modules': 'requests' });
+    expect(allDoors(app({ cfnPythonVersion: '3.9', args })).cli.findings).toContain(NO_PATH);
+    for (const version of ['3', 'none']) {
+      const answers = allDoors(app({ cfnPythonVersion: version, args }));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain(NO_PATH);
+      expect(answers.cli.findings).toContain(UNKNOWN);
+      expect(answers.cli.messages.join('\n')).toMatch(/Python shell job of Python 3\.9, the only one on which AWS documents it/);
+    }
   });
 
   test('an L1 Spark job: GlueVersion 1.0 has no pip installer, no finding; 4.0, the error; without GlueVersion (the API names 0.9, which reached end of life in April 2026) a warning, never no finding', () => {
