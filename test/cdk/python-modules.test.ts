@@ -80,6 +80,8 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     const message = answers.cli.messages.find((m) => /pypi\.org/.test(m) && /pandas==2\.2\.2 and pyarrow/.test(m));
     expect(message).toMatch(/no route to public addresses \(no NAT gateway\)/);
     expect(message).toMatch(/must give a network path to pypi\.org/);
+    // The AWS page is written for interactive sessions: the message says the job's case is assumed.
+    expect(message).toMatch(/a page written for interactive sessions; that a job's runs install the same way, pip running on Glue's ENIs in \S+, is assumed/);
   });
 
   test('a module from a URL outside S3 (git+https): the same error, naming the URL rather than PyPI', () => {
