@@ -61,7 +61,16 @@ function sparkDemand(job: GlueJob): EniDemand {
   if (workerType && workers) {
     if (!workers.known) return { min: 1, max: Infinity, text: `an unknown number of ${workerType.known ? `${workerType.value} ` : ''}workers + the driver side`, unknown: `NumberOfWorkers is unknown: ${workers.reason}` };
     if (!workerType.known) {
-      return { min: workers.value + 1, max: workers.value + 2, text: `${workers.value} workers + 1 (Standard) or 2 (G.1X and larger) [observed, not documented by AWS]`, unknown: `WorkerType is unknown: ${workerType.reason}` };
+      const unknownType = `WorkerType is unknown: ${workerType.reason}`;
+      // Auto scaling, when the type is not Standard, starts a run with fewer workers.
+      const scaling = workers.value > 1 ? autoScaling(job, 'unknown', workers.value) : undefined;
+      if (!scaling) return { min: workers.value + 1, max: workers.value + 2, text: `${workers.value} workers + 1 (Standard) or 2 (G.1X and larger) [observed, not documented by AWS]`, unknown: unknownType };
+      return {
+        min: Math.min(workers.value + 1, 1 + 2),
+        max: workers.value + 2,
+        text: `${workers.value} Standard workers + 1, or 1 to ${workers.value} G or R workers + 2 with auto scaling [observed, not documented by AWS]`,
+        unknown: `${unknownType}; if it is not Standard, ${scaling}`,
+      };
     }
     const driver = workerType.value === 'Standard' ? 1 : 2;
     const scaling = autoScaling(job, workerType.value, workers.value);
@@ -100,18 +109,23 @@ function autoScaling(job: GlueJob, workerType: string, workers: number): string 
 }
 
 /**
- * The job's Glue version as a number: `GlueVersion`, else for a job Glue's default, 0.9 ("Jobs
- * that are created without specifying a Glue version default to Glue 0.9": AWS Glue API, Job,
- * https://docs.aws.amazon.com/glue/latest/webapi/API_Job.html). Unknown when it cannot be
- * resolved or is not a number; undefined for a session or a crawler without one.
+ * The job's Glue version as a number: `GlueVersion`; unknown when it cannot be resolved or is not a
+ * number, and for a job without one: the Glue API still documents that such a job is Glue 0.9
+ * ("Jobs that are created without specifying a Glue version default to Glue 0.9": AWS Glue API,
+ * Job, https://docs.aws.amazon.com/glue/latest/webapi/API_Job.html), but Glue 0.9 reached end of
+ * life on 1 April 2026: no new jobs, no runs (AWS Glue version support policy,
+ * https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html), so which version a
+ * job created without one runs on is not documented. Undefined for a session or a crawler without one.
  */
 export function glueVersionOf(job: GlueJob): Fact<number> | undefined {
   const version = job.glueVersion;
-  if (!version) return job.kind === undefined ? known(0.9) : undefined;
+  if (!version) return job.kind === undefined ? unknown(NO_GLUE_VERSION) : undefined;
   if (!version.known) return unknown(version.reason);
   const value = Number(version.value);
   return Number.isFinite(value) ? known(value) : unknown(`GlueVersion "${version.value}" is not a version number`);
 }
+
+const NO_GLUE_VERSION = 'the job gives none: the Glue API documents Glue 0.9 as the default, but Glue 0.9 reached end of life on 1 April 2026 (no new jobs, no runs), so which version such a job runs on is not documented; give GlueVersion';
 
 /** The number of ENIs in words: `12`, `at least 3`, `3-4`. */
 export function demandCount(demand: EniDemand): string {

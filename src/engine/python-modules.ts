@@ -27,13 +27,17 @@ export interface PackageIndexNeed {
  * - Only wheels or zips of wheels in S3: not from the internet. Assumed: their dependencies are
  *   in Glue's environment or among them (pip would fetch a missing one from the index).
  * - A requirements file in S3: what it lists, and from where, is not in the inputs (`unknown`).
- * - `--python-modules-installer-option` naming an index or links of its own (`--index-url`,
+ * - `--python-modules-installer-option`, or pip's options after a module in
+ *   `--additional-python-modules` itself, naming an index or links of its own (`--index-url`,
  *   `--extra-index-url`, `--find-links`, `--no-index`): where pip fetches from is not PyPI, and
  *   the inputs do not say where it is (`unknown`).
  * - A value (or part of an entry) known only at deploy time: `unknown`, unless what is known of
  *   the entry (`s3://...`) decides it.
- * - A Spark job of Glue 0.9 or 1.0 (a job without `GlueVersion` is 0.9, Glue's default): Glue
- *   documents the installer for 2.0 and later only, so nothing is installed.
+ * - A Python shell job whose `Command.PythonVersion` is not `3.9`: AWS documents the installer for
+ *   Python shell jobs on Python 3.9 only (AWS Glue, "Configuring job properties for Python shell
+ *   jobs", https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html), so `unknown`.
+ * - A Spark job of Glue 0.9 or 1.0: Glue documents the installer for 2.0 and later only, so
+ *   nothing is installed. Without `GlueVersion`, the version is unknown (`glueVersionOf`): `unknown`.
  */
 export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const modules = job.additionalPythonModules;
@@ -47,7 +51,8 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const fromInternet: string[] = [];
   const undecided: string[] = [];
   const requirements: string[] = [];
-  for (const entry of entriesOf(modules.value)) {
+  const entries = entriesOf(modules.value);
+  for (const entry of entries) {
     const kind = entryKind(entry);
     const words = describeAddress(entry);
     if (kind === 'internet') fromInternet.push(words);
@@ -56,12 +61,16 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   }
   if (!fromInternet.length && !requirements.length && !undecided.length) return undefined;
 
-  const index = customIndex(job);
+  const index = customIndex(job, entries);
   if (index) {
-    return { need: 'unknown', why: `its --python-modules-installer-option (${index}) has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate` };
+    return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate` };
   }
   if (fromInternet.length && version && !version.known) {
     return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})` };
+  }
+  if (fromInternet.length && job.command.known && job.command.value === 'pythonshell' && !(job.pythonVersion?.known && job.pythonVersion.value.trim() === '3.9')) {
+    const python = !job.pythonVersion ? 'not set' : job.pythonVersion.known ? `"${job.pythonVersion.value}"` : `unknown (${job.pythonVersion.reason})`;
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the internet when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}` };
   }
   if (fromInternet.length && !job.command.known) {
     // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.
@@ -109,12 +118,27 @@ function entryKind(entry: string): 's3' | 'internet' | 'requirements' | 'unknown
   return 'unknown';
 }
 
-/** The installer options that send pip elsewhere than PyPI, in words, when there are any. */
-function customIndex(job: GlueJob): string | undefined {
+/**
+ * pip's options that send it elsewhere than PyPI: an index, extra index or links of its own, or
+ * none (`--index-url`/`-i`, `--extra-index-url`, `--find-links`/`-f`, `--no-index`; `-ihttps://...`
+ * is `-i` with its value attached).
+ */
+const INDEX_OPTION = /(^|\s)(--index-url|--extra-index-url|--find-links|--no-index)(?=[\s=]|$)|(^|\s)-[if]/;
+
+/**
+ * Where the job sends pip elsewhere than PyPI, in words, when it does: in
+ * `--python-modules-installer-option`, or in `--additional-python-modules` itself, which takes
+ * pip's options after a module ("You can pass additional pip3 options inside the
+ * --additional-python-modules value. For example, "scikit-learn==0.21.3 -i
+ * https://pypi.python.org/simple/"": AWS Glue, "Configuring job properties for Python shell jobs",
+ * https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html).
+ */
+function customIndex(job: GlueJob, entries: readonly string[]): string | undefined {
   const options = job.pythonInstallerOptions;
-  if (!options) return undefined;
-  if (!options.known) return `cannot be resolved: ${options.reason}`;
-  return /(^|\s)(--index-url|-i|--extra-index-url|--find-links|-f|--no-index)(\s|=|$)/.test(options.value) ? describeAddress(options.value) : undefined;
+  if (options && !options.known) return `its --python-modules-installer-option (cannot be resolved: ${options.reason})`;
+  if (options && INDEX_OPTION.test(options.value)) return `its --python-modules-installer-option (${describeAddress(options.value)})`;
+  const inline = entries.filter((entry) => INDEX_OPTION.test(entry));
+  return inline.length ? `pip's options in its --additional-python-modules (${inline.map((entry) => describeAddress(entry)).join(', ')})` : undefined;
 }
 
 function listed(items: readonly string[]): string {

@@ -148,7 +148,10 @@ function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet:
   const fixes = [...new Set(deciding.map((e) => e.fix))].join(' ');
   // (The NAT route's fix names the alternative already.)
   const fix = blocked && !fixes.includes(INSTALL_WITHOUT_INTERNET) ? `${fixes} Or ${INSTALL_WITHOUT_INTERNET.slice('or '.length)}.` : fixes;
-  const documented = `pip runs on Glue's ENIs in ${subnet.id}, and AWS Glue documents that with --additional-python-modules the subnet of the connection's PhysicalConnectionRequirements must give a network path to pypi.org ("Setting up a VPC to connect to PyPI for AWS Glue")`;
+  // The PyPI page is written for interactive sessions: that a job's install takes the same path
+  // is the assumption, which the message states (a job with a connection reaches the internet
+  // through a NAT gateway in its VPC: AWS Glue, "Setting up network access to data stores").
+  const documented = `AWS Glue documents that with --additional-python-modules the subnet of a connection's PhysicalConnectionRequirements must give a network path to pypi.org ("Setting up a VPC to connect to PyPI for AWS Glue", a page written for interactive sessions; that a job's runs install the same way, pip running on Glue's ENIs in ${subnet.id}, is assumed: AWS documents that a job with a connection needs a NAT gateway in its VPC to reach the public internet, "Setting up network access to data stores")`;
   if (blocked && sure.length) {
     return {
       rule: RULES.noPackageIndexPath,
@@ -161,7 +164,7 @@ function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet:
     message: blocked
       ? `Connection ${name} is selected by jobs that may install Python modules from the internet when a run starts (${jobsText}), and its subnet ${subnet.id} (${vpc.id}) has no path to the internet: ${why} Whether the runs fail installing the modules is UNKNOWN (${documented}).`
       : `Connection ${name} is selected by jobs that ${sure.length ? '' : 'may '}install Python modules from the internet when a run starts (${jobsText}); whether its subnet ${subnet.id} (${vpc.id}) reaches the internet is UNKNOWN: ${why} ${documented}.`,
-    fix: blocked ? `Make what the job installs definite (a literal --additional-python-modules, or the s3:// paths of wheels), or give ${subnet.id} a path to the internet (a default route to a NAT gateway in a public subnet); or acknowledge this warning once you have checked where pip installs from.` : fix,
+    fix: blocked ? `Settle what the message names as unknown (a literal --additional-python-modules or the s3:// paths of wheels, a GlueVersion, a Python shell job's Command.PythonVersion), or give ${subnet.id} a path to the internet (a default route to a NAT gateway in a public subnet); or acknowledge this warning once you have checked where pip installs from.` : fix,
   };
 }
 

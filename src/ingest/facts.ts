@@ -313,6 +313,8 @@ export interface FactsJob {
   readonly maxConcurrentRuns?: number;
   /** `GlueVersion` (pip installs at start are documented for Spark jobs of Glue 2.0 and later). */
   readonly glueVersion?: string;
+  /** `Command.PythonVersion` (a Python shell job installs `additionalPythonModules` on `3.9`). */
+  readonly pythonVersion?: string;
   /** The job's `--additional-python-modules` argument: modules pip installs when a run starts. */
   readonly additionalPythonModules?: string;
   /** The job's `--python-modules-installer-option` argument (pip's options, such as `--index-url`). */
@@ -541,6 +543,7 @@ const FACTS_SCHEMA: Schema = {
       maxCapacity: opt('number'),
       maxConcurrentRuns: opt('count'),
       glueVersion: opt('string'),
+      pythonVersion: opt('string'),
       additionalPythonModules: opt('string'),
       pythonModulesInstallerOption: opt('string'),
       enableAutoScaling: opt('string'),
@@ -1081,6 +1084,7 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       ...(job.maxCapacity !== undefined ? { maxCapacity: known(job.maxCapacity) } : {}),
       maxConcurrentRuns: known(job.maxConcurrentRuns ?? 1),
       ...(job.glueVersion !== undefined ? { glueVersion: known(job.glueVersion) } : {}),
+      ...(job.pythonVersion !== undefined ? { pythonVersion: known(job.pythonVersion) } : {}),
       ...(job.additionalPythonModules !== undefined ? { additionalPythonModules: known(job.additionalPythonModules) } : {}),
       ...(job.pythonModulesInstallerOption !== undefined ? { pythonInstallerOptions: known(job.pythonModulesInstallerOption) } : {}),
       ...(job.enableAutoScaling !== undefined ? { enableAutoScaling: known(job.enableAutoScaling) } : {}),

@@ -265,6 +265,7 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
   if (capacityProperty) job.maxCapacity = r.numberFact(capacityProperty);
   job.maxConcurrentRuns = maxConcurrentRuns;
   if (r.has('GlueVersion')) job.glueVersion = r.stringFact('GlueVersion');
+  if (isObject(command) && !isUnresolved(command) && command.PythonVersion !== undefined) job.pythonVersion = r.stringFact('Command.PythonVersion', command.PythonVersion);
   // (Each argument map evaluated once: most jobs set a few arguments, none of these.)
   const argumentMaps = ARGUMENT_PROPERTIES.filter((p) => r.has(p)).map((property) => ({ property, args: r.value(property) }));
   if (argumentMaps.length) {

@@ -173,6 +173,11 @@ export interface GlueJob {
   /** `GlueVersion`, when set (pip installs at start are documented for Spark jobs of Glue 2.0 and later). */
   readonly glueVersion?: Fact<string>;
   /**
+   * `Command.PythonVersion`, when set: for a Python shell job, `3.9` is the one on which AWS
+   * documents `--additional-python-modules`.
+   */
+  readonly pythonVersion?: Fact<string>;
+  /**
    * The `--additional-python-modules` argument (`NonOverridableArguments`, else `DefaultArguments`),
    * as written: parts known only at deploy time are kept as markers (`{{ref:...}}`, `{{unknown:...}}`),
    * so an `s3://` path built from a bucket's name still reads as one. Unknown when the arguments

@@ -4,10 +4,10 @@
  * scaling for AWS Glue"), so a subnet with fewer free addresses than NumberOfWorkers needs does not
  * make every run fail at ENI creation. Built as a user writes it, checked through the three doors.
  */
-import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3 } from 'aws-cdk-lib';
 import { allDoors, expectDoorsAgree } from '../doors';
 
-function app(options: { args?: Record<string, string>; glueVersion?: glue.GlueVersion }) {
+function app(options: { args?: Record<string, string>; glueVersion?: glue.GlueVersion; workerTypeParameter?: boolean; noGlueVersion?: boolean }) {
   return (a: App) => {
     const stack = new Stack(a, 'Etl', { env: { account: '111111111111', region: 'us-east-1' } });
     // /27 subnets: 27 addresses Glue can use; 40 G.1X workers need 42.
@@ -34,7 +34,7 @@ function app(options: { args?: Record<string, string>; glueVersion?: glue.GlueVe
       securityGroups: [group],
       properties: { JDBC_CONNECTION_URL: `jdbc:postgresql://${db.dbInstanceEndpointAddress}:5432/orders` },
     });
-    new glue.PySparkEtlJob(stack, 'Load', {
+    const job = new glue.PySparkEtlJob(stack, 'Load', {
       jobName: 'load',
       role: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
       script: glue.Code.fromBucket(new s3.Bucket(stack, 'Scripts'), 'load.py'),
@@ -43,6 +43,11 @@ function app(options: { args?: Record<string, string>; glueVersion?: glue.GlueVe
       ...options.glueVersion ? { glueVersion: options.glueVersion } : {},
       ...options.args ? { defaultArguments: options.args } : {},
     });
+    if (options.noGlueVersion) (job.node.defaultChild as glue.CfnJob).addPropertyDeletionOverride('GlueVersion');
+    if (options.workerTypeParameter) {
+      // The worker type chosen at deploy time (a parameter without a default).
+      (job.node.defaultChild as glue.CfnJob).addPropertyOverride('WorkerType', new CfnParameter(stack, 'WorkerType').valueAsString);
+    }
   };
 }
 
@@ -66,6 +71,27 @@ describe('auto scaling: NumberOfWorkers is the most a run scales to', () => {
     const message = answers.cli.messages.find((m) => /auto scaling is on/.test(m));
     expect(message).toMatch(/adds workers up to NumberOfWorkers \(40\)/);
     expect(message).toMatch(/not documented/);
+  });
+
+  test('with auto scaling and a WorkerType known only at deploy time (a parameter): not GNP-SUBNET-TOO-SMALL (a G worker type starts with fewer workers), GNP-SUBNET-CAPACITY-UNKNOWN naming both', () => {
+    const answers = allDoors(app({ args: { '--enable-auto-scaling': 'true' }, workerTypeParameter: true }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain('GNP-SUBNET-TOO-SMALL:error');
+    expect(answers.cli.findings).toContain('GNP-SUBNET-CAPACITY-UNKNOWN:warning');
+    expect(answers.cli.stores.length).toBeGreaterThan(0);
+    expect(answers.cli.stores.every((s) => s.endsWith('UNKNOWN'))).toBe(true);
+    const message = answers.cli.messages.find((m) => /WorkerType is unknown/.test(m));
+    expect(message).toMatch(/if it is not Standard, auto scaling is on/);
+    // Without auto scaling, 41 or 42 ENIs in 27 addresses: the error, as before.
+    expect(allDoors(app({ workerTypeParameter: true })).cli.findings).toContain('GNP-SUBNET-TOO-SMALL:error');
+  });
+
+  test('with auto scaling and no GlueVersion (the API names 0.9, end of life since April 2026, so the version is not documented): GNP-SUBNET-CAPACITY-UNKNOWN, not the error', () => {
+    const answers = allDoors(app({ args: { '--enable-auto-scaling': 'true' }, noGlueVersion: true }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain('GNP-SUBNET-TOO-SMALL:error');
+    expect(answers.cli.findings).toContain('GNP-SUBNET-CAPACITY-UNKNOWN:warning');
+    expect(answers.cli.messages.join('\n')).toMatch(/GlueVersion is unknown \(the job gives none/);
   });
 
   test('auto scaling asked for on Glue 2.0, which does not have it: GNP-SUBNET-TOO-SMALL', () => {

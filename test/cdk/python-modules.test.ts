@@ -13,8 +13,10 @@ interface Case {
   /** The job's arguments; a function of the app's bucket for s3:// paths built from its name. */
   readonly args: (bucket: s3.IBucket, stack: Stack) => Record<string, string>;
   readonly command?: 'spark' | 'pythonshell';
-  /** An L1 Spark job (CfnJob) with this GlueVersion; `none`: without one (Glue's default, 0.9). */
+  /** An L1 Spark job (CfnJob) with this GlueVersion; `none`: without one. */
   readonly cfnGlueVersion?: string;
+  /** An L1 Python shell job (CfnJob) with this Command.PythonVersion; `none`: without one. */
+  readonly cfnPythonVersion?: string;
 }
 
 function app(c: Case) {
@@ -41,7 +43,16 @@ function app(c: Case) {
     const bucket = new s3.Bucket(stack, 'Artifacts');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
     const script = glue.Code.fromBucket(bucket, 'load.py');
-    if (c.cfnGlueVersion !== undefined) {
+    if (c.cfnPythonVersion !== undefined) {
+      new glue.CfnJob(stack, 'Load', {
+        name: 'load',
+        role: role.roleArn,
+        command: { name: 'pythonshell', scriptLocation: `s3://${bucket.bucketName}/load.py`, ...c.cfnPythonVersion !== 'none' ? { pythonVersion: c.cfnPythonVersion } : {} },
+        connections: { connections: [network.connectionName] },
+        defaultArguments: c.args(bucket, stack),
+        maxCapacity: 0.0625,
+      });
+    } else if (c.cfnGlueVersion !== undefined) {
       new glue.CfnJob(stack, 'Load', {
         name: 'load',
         role: role.roleArn,
@@ -69,6 +80,8 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     const message = answers.cli.messages.find((m) => /pypi\.org/.test(m) && /pandas==2\.2\.2 and pyarrow/.test(m));
     expect(message).toMatch(/no route to public addresses \(no NAT gateway\)/);
     expect(message).toMatch(/must give a network path to pypi\.org/);
+    // The AWS page is written for interactive sessions: the message says the job's case is assumed.
+    expect(message).toMatch(/a page written for interactive sessions; that a job's runs install the same way, pip running on Glue's ENIs in \S+, is assumed/);
   });
 
   test('a module from a URL outside S3 (git+https): the same error, naming the URL rather than PyPI', () => {
@@ -83,10 +96,27 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     expect(answers.plugin.findings).toContain(NO_PATH);
   });
 
-  test('an L1 Spark job without GlueVersion runs on Glue 0.9 (the API default), which has no pip installer: no finding; with GlueVersion 4.0, the error', () => {
+  test('an L1 Python shell job: on Python 3.9 the error; on Python 3 (3.6) or without PythonVersion, where AWS does not document --additional-python-modules, a warning', () => {
+    const args = () => ({ '--additional-python-modules': 'requests' });
+    expect(allDoors(app({ cfnPythonVersion: '3.9', args })).cli.findings).toContain(NO_PATH);
+    for (const version of ['3', 'none']) {
+      const answers = allDoors(app({ cfnPythonVersion: version, args }));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain(NO_PATH);
+      expect(answers.cli.findings).toContain(UNKNOWN);
+      expect(answers.cli.messages.join('\n')).toMatch(/Python shell job of Python 3\.9, the only one on which AWS documents it/);
+    }
+  });
+
+  test('an L1 Spark job: GlueVersion 1.0 has no pip installer, no finding; 4.0, the error; without GlueVersion (the API names 0.9, which reached end of life in April 2026) a warning, never no finding', () => {
     const args = () => ({ '--additional-python-modules': 'pandas' });
-    expect(allDoors(app({ cfnGlueVersion: 'none', args })).cli.findings).not.toContain(NO_PATH);
+    expect(allDoors(app({ cfnGlueVersion: '1.0', args })).cli.findings).not.toContain(NO_PATH);
     expect(allDoors(app({ cfnGlueVersion: '4.0', args })).cli.findings).toContain(NO_PATH);
+    const none = allDoors(app({ cfnGlueVersion: 'none', args }));
+    expectDoorsAgree(none);
+    expect(none.cli.findings).not.toContain(NO_PATH);
+    expect(none.cli.findings).toContain(UNKNOWN);
+    expect(none.cli.messages.join('\n')).toMatch(/GlueVersion is unknown \(the job gives none: .*end of life on 1 April 2026/);
   });
 
   test('the same job with a NAT gateway route (PRIVATE_WITH_EGRESS): no finding about PyPI', () => {
@@ -129,5 +159,15 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     expect(answers.cli.findings).not.toContain(NO_PATH);
     expect(answers.cli.findings).toContain(UNKNOWN);
     expect(answers.cli.messages.join('\n')).toMatch(/--index-url https:\/\/etl-111111111111/);
+  });
+
+  test("pip's options inside --additional-python-modules (a module followed by -i <index>, as AWS documents): the same warning, not an error claiming PyPI", () => {
+    for (const modules of ['etl-lib==1.0 -i https://etl-111111111111.d.codeartifact.us-east-1.amazonaws.com/pypi/py/simple/', 'etl-lib==1.0 --extra-index-url=https://mirror.example.internal/simple/']) {
+      const answers = allDoors(app({ args: () => ({ '--additional-python-modules': modules }) }));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain(NO_PATH);
+      expect(answers.cli.findings).toContain(UNKNOWN);
+      expect(answers.cli.messages.join('\n')).toMatch(/pip's options in its --additional-python-modules/);
+    }
   });
 });

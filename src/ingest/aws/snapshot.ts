@@ -351,6 +351,7 @@ function jobFacts(job: any): FactsJob {
     ...(workers !== undefined ? { numberOfWorkers: workers } : capacity !== undefined ? { maxCapacity: capacity } : {}),
     ...(runs !== undefined ? { maxConcurrentRuns: runs } : {}),
     ...(str(job.GlueVersion) ? { glueVersion: job.GlueVersion } : {}),
+    ...(str(job.Command?.PythonVersion) ? { pythonVersion: job.Command.PythonVersion } : {}),
     ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
     ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
     ...(autoScaling !== undefined ? { enableAutoScaling: autoScaling } : {}),

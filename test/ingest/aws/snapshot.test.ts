@@ -217,6 +217,21 @@ describe('GetConnections and GetJobs', () => {
     expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/Connection glue-net .* pandas==2\.2\.2 .*subnet-0glue/)]);
   });
 
+  it("a Python shell job's Command.PythonVersion is read: on Python 3 (3.6), where AWS does not document the installer, a warning rather than the error", () => {
+    const job = apiJob('etl', ['glue-net', 'warehouse'], {
+      Command: { Name: 'pythonshell', ScriptLocation: 's3://scripts/job.py', PythonVersion: '3' },
+      WorkerType: undefined,
+      NumberOfWorkers: undefined,
+      MaxCapacity: 0.0625,
+      DefaultArguments: { '--additional-python-modules': 'pandas==2.2.2' },
+    });
+    const snapshot = { ...account(), jobs: [job] };
+    expect(factsOf(snapshot).jobs![0]).toMatchObject({ command: 'pythonshell', pythonVersion: '3', additionalPythonModules: 'pandas==2.2.2' });
+    const rules = planOf(snapshot).findings.map((f) => f.ruleId);
+    expect(rules).not.toContain('GNP-CONNECTION-NO-PYPI-PATH');
+    expect(rules).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+  });
+
   it('--job limits the jobs', () => {
     expect(snapshotToFacts(account(), { jobNames: ['other'] }).jobs).toBeUndefined();
   });
