@@ -216,9 +216,13 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const t = templates.connections.get(templateId);
       const d = deployed.connections.get(deployedId);
       if (!t || !d) return [];
+      // A zone either side gives only at deploy time (Fn::GetAZs, Fn::GetAtt of a subnet placed by
+      // AZ ID, a dynamic reference, a parameter) is not compared: CloudFormation resolves it when it
+      // deploys, so the deployed zone is not a difference from it (was: "added AvailabilityZone").
+      const zoneCompared = t.availabilityZone?.known !== false && d.availabilityZone?.known !== false;
       const settings = (c: typeof t) => [
         `${c.securityGroupIds.length} security group(s)`,
-        ...(knownValue(c.availabilityZone) ? [`AvailabilityZone ${knownValue(c.availabilityZone)}`] : []),
+        ...(zoneCompared && knownValue(c.availabilityZone) ? [`AvailabilityZone ${knownValue(c.availabilityZone)}`] : []),
         ...(knownValue(c.address) ? [`address ${knownValue(c.address)}`] : []),
       ];
       return difference(kind, templateId, deployedId, settings(t), settings(d));
