@@ -389,8 +389,9 @@ export function isCustomerManaged(prefixList: any): boolean {
 /**
  * The customer-managed prefix lists whose address family, maximum entries and entries were all
  * read (DescribeManagedPrefixLists, GetManagedPrefixListEntries): a route or rule to one is then
- * read entry by entry. A list any of them is missing for stays undescribed (its routes' and
- * rules' destinations unknown, as without the calls).
+ * read entry by entry. A list any of them is missing for, or whose entries were read only in part
+ * (a saved page with a NextToken), stays undescribed (its routes' and rules' destinations
+ * unknown, as without the calls).
  */
 function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
   const entries = new Map((s.prefixListEntries ?? []).map((read) => [String(read.PrefixListId), read]));
@@ -399,6 +400,9 @@ function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
     const read = id !== undefined ? entries.get(id) : undefined;
     const maxEntries = prefixList.MaxEntries;
     if (!id?.startsWith('pl-') || !read || !Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 1000) return undefined;
+    // A saved output that is one page of several (`--max-items`, `--no-paginate`: it ends with a
+    // NextToken) holds only some of the entries: the list is not described rather than read short.
+    if (str(read.NextToken) !== undefined) return undefined;
     if (prefixList.AddressFamily === 'IPv6') return { id, addressFamily: 'IPv6', maxEntries };
     if (prefixList.AddressFamily !== 'IPv4') return undefined;
     const cidrs = list(read.Entries).map((entry) => String(entry?.Cidr));

@@ -379,4 +379,13 @@ describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
     expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toBeUndefined();
     expect(factsOf(withLists([{ ...ownList, MaxEntries: undefined }], [{ PrefixListId: 'pl-0own', Entries: [] }])).prefixLists).toBeUndefined();
   });
+
+  it('a list whose saved entries are one page of several (a NextToken: `--max-items`, `--no-paginate`) is not described (was: described with the first page only, its other entries dropped)', () => {
+    const firstPage = { PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }], NextToken: 'eyJ2IjoiMSJ9' };
+    const facts = factsOf(withLists([ownList], [firstPage]));
+    expect(facts.prefixLists).toBeUndefined();
+    const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
+    expect(egress.map((r) => r.peer)).toContainEqual({ kind: 'prefix-list', prefixListId: 'pl-0own' });
+    expect(egress.map((r) => r.peer)).not.toContainEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) });
+  });
 });
