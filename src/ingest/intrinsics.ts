@@ -100,6 +100,17 @@ export function withDynamicReferences(text: string): string {
 }
 
 /**
+ * The reason of a value that is wholly one deploy-time marker (a dynamic reference, most often:
+ * `Port: '{{resolve:ssm:/db/port}}'`), else undefined: read as an unresolved value, never as text
+ * that "is not a number" or "is not a port range".
+ */
+export function deployTimeReason(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('{{unknown:')) return undefined;
+  const m = /^\{\{unknown:([^}]*)\}\}$/.exec(value);
+  return m ? m[1] : undefined;
+}
+
+/**
  * Where the dynamic reference opened at `start` ends (just past its `}}`), or -1. A reference
  * Fn::Sub or Fn::Join builds holds the markers of its parts (`{{resolve:secretsmanager:{{ref:...}}:SecretString:host::}}`,
  * CDK's `secretValueFromJson`): they are inside it, so braces are counted.

@@ -542,6 +542,21 @@ describe('a dynamic reference Fn::Sub or Fn::Join builds is a value known only a
     expect(plan.verdict).toBe('UNKNOWN');
   });
 
+  test.each([
+    ["the store group's rule ports", (r: Record<string, any>) => { r.DbIngress.Properties.FromPort = '{{resolve:ssm:/db/port}}'; r.DbIngress.Properties.ToPort = '{{resolve:ssm:/db/port}}'; },
+      /FromPort\/ToPort: port cannot be resolved \(the dynamic reference resolve:ssm:\/db\/port, which CloudFormation resolves at deploy time\)/, /is not a port range/],
+    ["the database's Port", (r: Record<string, any>) => { r.Db.Properties.Port = '{{resolve:ssm:/db/port}}'; },
+      /Port: the dynamic reference resolve:ssm:\/db\/port, which CloudFormation resolves at deploy time/, /is not a number/],
+    ["the store group's rule CIDR", (r: Record<string, any>) => { r.DbIngress.Properties.CidrIp = '{{resolve:ssm:/net/glue-cidr}}'; },
+      /CidrIp: the dynamic reference resolve:ssm:\/net\/glue-cidr, which CloudFormation resolves at deploy time/, /" is known only at deploy time/],
+  ])('%s from SSM: UNKNOWN, the warning saying it is that reference (was: "is not a port range", "is not a number", the marker quoted "is known only at deploy time")', (_, change, said, notSaid) => {
+    const plan = planOf(changed(change));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.ruleIds).toContain('GNP-INPUT-UNRESOLVED');
+    expect(plan.messages.join('\n')).toMatch(said);
+    expect(plan.messages.join('\n')).not.toMatch(notSaid);
+  });
+
   test("CDK's secret.secretValueFromJson('host') in the JDBC URL (Fn::Join with the secret's Ref): UNKNOWN naming the secret's reference", () => {
     const base = peeredApp().Resources;
     const app = new App();
