@@ -666,6 +666,14 @@ export class StackEvaluator {
     const source = this.evaluate(arg[1]);
     if (isUnresolved(source)) return source;
     if (typeof source !== 'string') return unresolved(`stack ${this.stack}: Fn::Split of a value that is not a string`);
+    // A text with a value known only at deploy time (a dynamic reference, an unresolved
+    // parameter): that value may hold the delimiter, so how many items there are and which is
+    // where are not known (was: the marker itself split, a piece of its words, ' which
+    // CloudFormation resolves at deploy time}}', taken as a zone or a subnet id). (A resource's
+    // attribute, `{{ref:...}}`, stays one item: it still names its resource.)
+    if (source.includes('{{unknown:')) {
+      return unresolved(`stack ${this.stack}: Fn::Split of a text with a value known only at deploy time (${withoutMarkers(source)}): which item is where is not known`);
+    }
     return source.split(arg[0]);
   }
 

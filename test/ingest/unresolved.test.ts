@@ -557,6 +557,21 @@ describe('a dynamic reference Fn::Sub or Fn::Join builds is a value known only a
     expect(plan.messages.join('\n')).not.toMatch(notSaid);
   });
 
+  test.each([
+    ["the connection's AvailabilityZone", (r: Record<string, any>) => {
+      r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone = { 'Fn::Select': [1, { 'Fn::Split': [',', '{{resolve:ssm:/net/glue-azs}}'] }] };
+    }],
+    ["the connection's SubnetId", (r: Record<string, any>) => {
+      r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.SubnetId = { 'Fn::Select': [1, { 'Fn::Split': [',', '{{resolve:ssm:/net/glue-subnets}}'] }] };
+    }],
+  ])('%s from Fn::Select of Fn::Split of a dynamic reference (an SSM StringList): UNKNOWN (was: a piece of the marker\'s words, " which CloudFormation resolves at deploy time}}", as the value: GNP-CONNECTION-AZ-MISMATCH, UNREACHABLE)', (_, change) => {
+    const plan = planOf(changed(change));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.ruleIds).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(plan.messages.join('\n')).not.toMatch(/\}\}/);
+    expect(plan.messages.join('\n')).toMatch(/Fn::Split of a text with a value known only at deploy time \(<known only at deploy time: the dynamic reference resolve:ssm:\/net\/glue-(azs|subnets)/);
+  });
+
   test("CDK's secret.secretValueFromJson('host') in the JDBC URL (Fn::Join with the secret's Ref): UNKNOWN naming the secret's reference", () => {
     const base = peeredApp().Resources;
     const app = new App();
