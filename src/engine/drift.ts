@@ -1,4 +1,5 @@
 import { Plan, Verdict } from './plan';
+import { describeAddress } from './store-location';
 import { EntrylessPrefixListRoute, JobConnectionRef, NetworkModel, SecurityGroupRule } from '../model';
 
 /*
@@ -127,6 +128,19 @@ function pairElements(templates: NetworkModel, deployed: NetworkModel, deployedN
   return pairs;
 }
 
+/** A marker of a value known only at deploy time in a template string (`{{ref:id:attribute}}`, `{{unknown:why}}`). */
+const DEPLOY_TIME_MARKER = /\{\{ref:[^}]*?:[^}]*\}\}|\{\{unknown:[^}]*\}\}/;
+
+/**
+ * Whether a deployed text is what a template text can have become at deploy time: its literal
+ * parts in order, each deploy-time part (a resource's attribute, a dynamic reference) any text.
+ */
+function couldBecome(templateText: string, deployedText: string): boolean {
+  const parts = templateText.split(DEPLOY_TIME_MARKER);
+  if (parts.length === 1) return templateText === deployedText;
+  return new RegExp(`^${parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')}$`).test(deployedText);
+}
+
 /** Items only on one side, as drift entries. */
 function difference(kind: string, templateId: string, deployedId: string, templateItems: string[], deployedItems: string[]): ElementDrift[] {
   const t = new Set(templateItems);
@@ -216,12 +230,24 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const t = templates.connections.get(templateId);
       const d = deployed.connections.get(deployedId);
       if (!t || !d) return [];
-      const settings = (c: typeof t) => [
+      // A zone either side gives only at deploy time (Fn::GetAZs, Fn::GetAtt of a subnet placed by
+      // AZ ID, a dynamic reference, a parameter) is not compared: CloudFormation resolves it when it
+      // deploys, so the deployed zone is not a difference from it (was: "added AvailabilityZone").
+      const zoneCompared = t.availabilityZone?.known !== false && d.availabilityZone?.known !== false;
+      // So is an address: one the templates do not resolve is not compared, and one with parts
+      // known only at deploy time (the endpoint of a database of the templates, a dynamic
+      // reference) is the same when the deployed address is what it can have become (was: its
+      // text with internal markers "removed", the deployed address "added").
+      const templateAddress = knownValue(t.address);
+      const deployedAddress = knownValue(d.address);
+      const addressCompared = t.address?.known !== false && d.address?.known !== false
+        && !(templateAddress !== undefined && deployedAddress !== undefined && couldBecome(templateAddress, deployedAddress));
+      const settings = (c: typeof t, model: NetworkModel) => [
         `${c.securityGroupIds.length} security group(s)`,
-        ...(knownValue(c.availabilityZone) ? [`AvailabilityZone ${knownValue(c.availabilityZone)}`] : []),
-        ...(knownValue(c.address) ? [`address ${knownValue(c.address)}`] : []),
+        ...(zoneCompared && knownValue(c.availabilityZone) ? [`AvailabilityZone ${knownValue(c.availabilityZone)}`] : []),
+        ...(addressCompared && knownValue(c.address) ? [`address ${describeAddress(knownValue(c.address)!, model)}`] : []),
       ];
-      return difference(kind, templateId, deployedId, settings(t), settings(d));
+      return difference(kind, templateId, deployedId, settings(t, templates), settings(d, deployed));
     }
     default:
       return [];

@@ -79,11 +79,57 @@ export function unknownMarker(reason: string): string {
  * value when it deploys (CloudFormation User Guide, "Get values stored in other services using
  * dynamic references", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html),
  * so each is a value known only at deploy time: a marker, never the reference's text read as a
- * value (a host named `{{resolve`, a group id, a name).
+ * value (a host named `{{resolve`, a group id, a name). Also applied to what Fn::Sub and Fn::Join
+ * give: a reference built from parts (`{{resolve:ssm:/${Env}/host}}`, or Fn::Join of
+ * '{{resolve:secretsmanager:', a secret's Ref and ':SecretString:host}}', as in
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html)
+ * is whole only then.
  */
 export function withDynamicReferences(text: string): string {
-  return text.replace(/\{\{resolve:([^}]*)\}\}/g, (_, reference: string) =>
-    unknownMarker(`the dynamic reference resolve:${reference.replace(/[{}]/g, '')}, which CloudFormation resolves at deploy time`));
+  let result = '';
+  let from = 0;
+  for (let start = text.indexOf('{{resolve:'); start >= 0; start = text.indexOf('{{resolve:', from)) {
+    const end = dynamicReferenceEnd(text, start);
+    if (end < 0) break; // not closed: left as it is
+    // The reference as words: a marker inside it (a Ref or a value Fn::Sub or Fn::Join put there) in words too.
+    const reference = withoutMarkers(text.slice(start + 2, end - 2)).replace(/[{}]/g, '');
+    result += text.slice(from, start) + unknownMarker(`the dynamic reference ${reference}, which CloudFormation resolves at deploy time`);
+    from = end;
+  }
+  return from === 0 ? text : result + text.slice(from);
+}
+
+/**
+ * The reason of a value that is wholly one deploy-time marker (a dynamic reference, most often:
+ * `Port: '{{resolve:ssm:/db/port}}'`), else undefined: read as an unresolved value, never as text
+ * that "is not a number" or "is not a port range".
+ */
+export function deployTimeReason(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('{{unknown:')) return undefined;
+  const m = /^\{\{unknown:([^}]*)\}\}$/.exec(value);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Where the dynamic reference opened at `start` ends (just past its `}}`), or -1. A reference
+ * Fn::Sub or Fn::Join builds holds the markers of its parts (`{{resolve:secretsmanager:{{ref:...}}:SecretString:host::}}`,
+ * CDK's `secretValueFromJson`): they are inside it, so braces are counted.
+ */
+function dynamicReferenceEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length - 1;) {
+    if (text[i] === '{' && text[i + 1] === '{') {
+      depth++;
+      i += 2;
+    } else if (text[i] === '}' && text[i + 1] === '}') {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return -1;
 }
 
 /** A resource reference in words: `Stack/Logical.Attribute`. */
@@ -572,7 +618,10 @@ export class StackEvaluator {
     const parts = this.evaluate(arg[1]);
     if (isUnresolved(parts)) return parts;
     if (!Array.isArray(parts)) return unresolved(`stack ${this.stack}: Fn::Join of a non-list`);
-    return parts.map((part) => this.stringify(part)).join(arg[0]);
+    // A dynamic reference may be built from parts (CDK's secretValueFromJson: the secret's Ref
+    // between '{{resolve:secretsmanager:' and ':SecretString:...}}'): whole only once joined.
+    const joined = parts.map((part) => this.stringify(part)).join(arg[0]);
+    return joined.includes('{{resolve:') ? withDynamicReferences(joined) : joined;
   }
 
   private sub(arg: unknown): unknown {
@@ -583,8 +632,7 @@ export class StackEvaluator {
       variables = isObject(arg[1]) ? arg[1] : {};
     }
     if (typeof text !== 'string') return unresolved(`stack ${this.stack}: malformed Fn::Sub ${JSON.stringify(arg)}`);
-    if (text.includes('{{resolve:')) text = withDynamicReferences(text);
-    return (text as string).replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
+    const substituted = text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
       // `${!Literal}` writes `${Literal}`.
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       const key = name.trim();
@@ -593,6 +641,8 @@ export class StackEvaluator {
       if (dot > 0 && !key.startsWith('AWS::')) return this.stringify(this.getAtt([key.slice(0, dot), key.slice(dot + 1)]));
       return this.stringify(this.ref(key));
     });
+    // After the substitution: a reference may hold a variable (`{{resolve:ssm:/${Env}/db/host}}`).
+    return substituted.includes('{{resolve:') ? withDynamicReferences(substituted) : substituted;
   }
 
   private select(arg: unknown): unknown {
@@ -616,6 +666,14 @@ export class StackEvaluator {
     const source = this.evaluate(arg[1]);
     if (isUnresolved(source)) return source;
     if (typeof source !== 'string') return unresolved(`stack ${this.stack}: Fn::Split of a value that is not a string`);
+    // A text with a value known only at deploy time (a dynamic reference, an unresolved
+    // parameter): that value may hold the delimiter, so how many items there are and which is
+    // where are not known (was: the marker itself split, a piece of its words, ' which
+    // CloudFormation resolves at deploy time}}', taken as a zone or a subnet id). (A resource's
+    // attribute, `{{ref:...}}`, stays one item: it still names its resource.)
+    if (source.includes('{{unknown:')) {
+      return unresolved(`stack ${this.stack}: Fn::Split of a text with a value known only at deploy time (${withoutMarkers(source)}): which item is where is not known`);
+    }
     return source.split(arg[0]);
   }
 

@@ -1,6 +1,6 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, SymbolicZone, unknown } from '../model';
 import {
-  InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, symbolicZoneReason, unresolved, withoutMarkers,
+  deployTimeReason, InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, symbolicZoneReason, unresolved, withoutMarkers,
 } from './intrinsics';
 import type { PrefixListContents } from './prefix-lists';
 import { isObject, safeString } from './template';
@@ -172,7 +172,7 @@ export class ResourceReader {
   cidr(property: string, value: unknown = this.value(property)): Fact<Cidr> {
     if (isUnresolved(value)) return this.unknownWithIssue(property, value.reason);
     if (typeof value !== 'string' || value.includes('{{')) {
-      return this.unknownWithIssue(property, `${describeValue(value)} is known only at deploy time`);
+      return this.unknownWithIssue(property, deployTimeReason(value) ?? `${describeValue(value)} is known only at deploy time`);
     }
     const cidr = parseCidr(value);
     if (!cidr) {
@@ -217,6 +217,8 @@ export class ResourceReader {
 
   numberFact(property: string, value: unknown = this.value(property)): Fact<number> {
     if (isUnresolved(value)) return unknown(value.reason);
+    const deployTime = deployTimeReason(value);
+    if (deployTime !== undefined) return this.unknownWithIssue(property, deployTime);
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof n === 'number' && Number.isFinite(n)) return known(n);
     return this.unknownWithIssue(property, `${describeValue(value)} is not a number`);

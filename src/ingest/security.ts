@@ -2,7 +2,7 @@ import {
   ALL_PORTS, Cidr, Fact, known, NetworkAclEntry, PortRange, Protocol, PROTOCOL_ALL, SecurityGroup, SecurityGroupPeer, SecurityGroupRule,
   SecurityGroupRuleWeight, unknown,
 } from '../model';
-import { isUnresolved } from './intrinsics';
+import { deployTimeReason, isUnresolved } from './intrinsics';
 import { prefixListReference } from './prefix-lists';
 import { describeValue, ResourceReader } from './reader';
 import { associate } from './routing';
@@ -29,6 +29,9 @@ function ports(protocol: Protocol, from: unknown, to: unknown): { ports?: PortRa
   if (protocol !== 6 && protocol !== 17) return {};
   const unresolvedPort = [from, to].find(isUnresolved);
   if (unresolvedPort) return { ports: ALL_PORTS, problem: `port cannot be resolved (${unresolvedPort.reason})` };
+  // A port known only at deploy time (a dynamic reference) is unresolved, not "not a port".
+  const deployTime = deployTimeReason(from) ?? deployTimeReason(to);
+  if (deployTime !== undefined) return { ports: ALL_PORTS, problem: `port cannot be resolved (${deployTime})` };
   const low = from === undefined ? -1 : portNumber(from);
   const high = to === undefined ? -1 : portNumber(to);
   if (low === undefined || high === undefined || (low !== -1 && high !== -1 && low > high)) {

@@ -8,6 +8,7 @@
 import { App, CfnParameter, CfnResource, SecretValue, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { anyResource, association, egress, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
 import { buildPlan, planRemedy, Verdict } from '../../src/engine';
@@ -509,6 +510,91 @@ describe('from a CDK app (L1 resources and a CfnParameter without default)', () 
     expect(plan.verdict).toBe('UNKNOWN');
     expect(plan.messages.join('\n')).toMatch(/the dynamic reference resolve:ssm:\/db\/host:3, which CloudFormation resolves at deploy time/);
     expect(plan.messages.join('\n')).not.toMatch(/port "ssm"/);
+  });
+});
+
+/**
+ * A dynamic reference built by Fn::Sub or Fn::Join: its text is whole only once the function is
+ * evaluated (`{{resolve:ssm:/${Env}/db/host}}`, or CDK's `secret.secretValueFromJson('host')`:
+ * Fn::Join of '{{resolve:secretsmanager:', the secret's Ref, ':SecretString:host::}}'). Was: the
+ * joined text read as a literal value (host "{{resolve" on port "ssm", a password of that text).
+ */
+describe('a dynamic reference Fn::Sub or Fn::Join builds is a value known only at deploy time', () => {
+  const jdbcUrlOf = (template: any) => template.Resources.DbConn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL;
+
+  test.each([
+    ['Fn::Sub with a variable inside the reference', { 'Fn::Sub': 'jdbc:postgresql://{{resolve:ssm:/${AWS::Region}/db/host}}:5432/orders' }, /the dynamic reference resolve:ssm:\/us-east-1\/db\/host, which CloudFormation resolves at deploy time/],
+    ['Fn::Sub with an unresolved parameter inside the reference', { 'Fn::Sub': 'jdbc:postgresql://{{resolve:ssm:/${NotGiven}/db/host}}:5432/orders' }, /the dynamic reference resolve:ssm:\/<known only at deploy time: [^>]*NotGiven/],
+    ['Fn::Join of the pieces of the reference', { 'Fn::Join': ['', ['jdbc:postgresql://{{resolve:ssm:/', { Ref: 'AWS::Region' }, '/db/host}}:5432/orders']] }, /the dynamic reference resolve:ssm:\/us-east-1\/db\/host, which CloudFormation resolves at deploy time/],
+  ])('%s: UNKNOWN naming the reference (was: host "{{resolve", port "ssm")', (_, url, message) => {
+    const plan = planOf(changed((r) => { r.DbConn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL = url; }));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.messages.join('\n')).not.toMatch(/\{\{resolve|port "ssm"|host "\{\{/);
+    expect(plan.messages.join('\n')).toMatch(message);
+  });
+
+  test("the connection's AvailabilityZone from Fn::Sub '{{resolve:ssm:/${AWS::Region}/glue-az}}': GNP-CONNECTION-AZ-UNKNOWN and UNKNOWN (was: a zone named by that text, GNP-CONNECTION-AZ-MISMATCH, the connection skipped, UNREACHABLE)", () => {
+    const plan = planOf(changed((r) => {
+      r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone = { 'Fn::Sub': '{{resolve:ssm:/${AWS::Region}/glue-az}}' };
+    }));
+    expect(plan.ruleIds).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(plan.ruleIds).toContain('GNP-CONNECTION-AZ-UNKNOWN');
+    expect(plan.verdict).toBe('UNKNOWN');
+  });
+
+  test.each([
+    ["the store group's rule ports", (r: Record<string, any>) => { r.DbIngress.Properties.FromPort = '{{resolve:ssm:/db/port}}'; r.DbIngress.Properties.ToPort = '{{resolve:ssm:/db/port}}'; },
+      /FromPort\/ToPort: port cannot be resolved \(the dynamic reference resolve:ssm:\/db\/port, which CloudFormation resolves at deploy time\)/, /is not a port range/],
+    ["the database's Port", (r: Record<string, any>) => { r.Db.Properties.Port = '{{resolve:ssm:/db/port}}'; },
+      /Port: the dynamic reference resolve:ssm:\/db\/port, which CloudFormation resolves at deploy time/, /is not a number/],
+    ["the store group's rule CIDR", (r: Record<string, any>) => { r.DbIngress.Properties.CidrIp = '{{resolve:ssm:/net/glue-cidr}}'; },
+      /CidrIp: the dynamic reference resolve:ssm:\/net\/glue-cidr, which CloudFormation resolves at deploy time/, /" is known only at deploy time/],
+  ])('%s from SSM: UNKNOWN, the warning saying it is that reference (was: "is not a port range", "is not a number", the marker quoted "is known only at deploy time")', (_, change, said, notSaid) => {
+    const plan = planOf(changed(change));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.ruleIds).toContain('GNP-INPUT-UNRESOLVED');
+    expect(plan.messages.join('\n')).toMatch(said);
+    expect(plan.messages.join('\n')).not.toMatch(notSaid);
+  });
+
+  test.each([
+    ["the connection's AvailabilityZone", (r: Record<string, any>) => {
+      r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone = { 'Fn::Select': [1, { 'Fn::Split': [',', '{{resolve:ssm:/net/glue-azs}}'] }] };
+    }],
+    ["the connection's SubnetId", (r: Record<string, any>) => {
+      r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.SubnetId = { 'Fn::Select': [1, { 'Fn::Split': [',', '{{resolve:ssm:/net/glue-subnets}}'] }] };
+    }],
+  ])('%s from Fn::Select of Fn::Split of a dynamic reference (an SSM StringList): UNKNOWN (was: a piece of the marker\'s words, " which CloudFormation resolves at deploy time}}", as the value: GNP-CONNECTION-AZ-MISMATCH, UNREACHABLE)', (_, change) => {
+    const plan = planOf(changed(change));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.ruleIds).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(plan.messages.join('\n')).not.toMatch(/\}\}/);
+    expect(plan.messages.join('\n')).toMatch(/Fn::Split of a text with a value known only at deploy time \(<known only at deploy time: the dynamic reference resolve:ssm:\/net\/glue-(azs|subnets)/);
+  });
+
+  test("CDK's secret.secretValueFromJson('host') in the JDBC URL (Fn::Join with the secret's Ref): UNKNOWN naming the secret's reference", () => {
+    const base = peeredApp().Resources;
+    const app = new App();
+    const stack = new Stack(app, 'App', { env: { region: 'us-east-1', account: '111111111111' } });
+    for (const [logicalId, resource] of Object.entries<any>(base)) {
+      if (logicalId === 'DbConn') continue;
+      new CfnResource(stack, logicalId, { type: resource.Type, properties: resource.Properties }).overrideLogicalId(logicalId);
+    }
+    const secret = new secretsmanager.Secret(stack, 'DbSecret');
+    new glue.CfnConnection(stack, 'DbConn', {
+      catalogId: '111111111111',
+      connectionInput: {
+        name: 'orders-db',
+        connectionType: 'JDBC',
+        connectionProperties: { JDBC_CONNECTION_URL: `jdbc:postgresql://${secret.secretValueFromJson('host').unsafeUnwrap()}:5432/orders` },
+      },
+    }).overrideLogicalId('DbConn');
+    const template = app.synth().getStackByName('App').template;
+    expect(JSON.stringify(jdbcUrlOf(template))).toMatch(/Fn::Join.*\{\{resolve:secretsmanager:".*"Ref".*:SecretString:host::\}\}:5432\/orders/);
+    const plan = planOf(template);
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.messages.join('\n')).not.toMatch(/\{\{resolve|host "\{\{/);
+    expect(plan.messages.join('\n')).toMatch(/the dynamic reference resolve:secretsmanager:<deploy-time value of App\/DbSecret[^>]*>:SecretString:host::, which CloudFormation resolves at deploy time/);
   });
 });
 

@@ -390,9 +390,13 @@ export function isCustomerManaged(prefixList: any): boolean {
 /**
  * The customer-managed prefix lists whose address family, maximum entries and entries were all
  * read (DescribeManagedPrefixLists, GetManagedPrefixListEntries): a route or rule to one is then
- * read entry by entry. A list any of them is missing for stays undescribed (its routes' and
- * rules' destinations unknown, as without the calls).
+ * read entry by entry. A list any of them is missing for, whose entries were read only in part
+ * (a saved page with a NextToken), or that is not in a settled state (a change in progress or
+ * failed), stays undescribed (its routes' and rules' destinations
+ * unknown, as without the calls).
  */
+const SETTLED_PREFIX_LIST_STATES = new Set(['create-complete', 'modify-complete', 'restore-complete']);
+
 function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
   const entries = new Map((s.prefixListEntries ?? []).map((read) => [String(read.PrefixListId), read]));
   return present((s.prefixLists ?? []).filter(isCustomerManaged).map((prefixList): FactsPrefixList | undefined => {
@@ -400,6 +404,14 @@ function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
     const read = id !== undefined ? entries.get(id) : undefined;
     const maxEntries = prefixList.MaxEntries;
     if (!id?.startsWith('pl-') || !read || !Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 1000) return undefined;
+    // A list being created, modified, restored or deleted, or whose last change failed (a
+    // modification fails when a resource referencing it cannot take the new size: EC2 API
+    // ModifyManagedPrefixList, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyManagedPrefixList.html):
+    // which version its routes and rules hold is not documented, so it is not described.
+    if (prefixList.State !== undefined && !SETTLED_PREFIX_LIST_STATES.has(prefixList.State)) return undefined;
+    // A saved output that is one page of several (`--max-items`, `--no-paginate`: it ends with a
+    // NextToken) holds only some of the entries: the list is not described rather than read short.
+    if (str(read.NextToken) !== undefined) return undefined;
     if (prefixList.AddressFamily === 'IPv6') return { id, addressFamily: 'IPv6', maxEntries };
     if (prefixList.AddressFamily !== 'IPv4') return undefined;
     const cidrs = list(read.Entries).map((entry) => String(entry?.Cidr));

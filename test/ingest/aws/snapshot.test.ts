@@ -394,4 +394,19 @@ describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
     expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toBeUndefined();
     expect(factsOf(withLists([{ ...ownList, MaxEntries: undefined }], [{ PrefixListId: 'pl-0own', Entries: [] }])).prefixLists).toBeUndefined();
   });
+
+  it.each(['modify-in-progress', 'modify-failed', 'restore-failed', 'delete-in-progress'])('a list in state %s is not described: which version its routes and rules hold is not documented (was: read as its current entries)', (State) => {
+    const entries = [{ PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }] }];
+    expect(factsOf(withLists([{ ...ownList, State }], entries)).prefixLists).toBeUndefined();
+    expect(factsOf(withLists([{ ...ownList, State: 'modify-complete' }], entries)).prefixLists).toHaveLength(1);
+  });
+
+  it('a list whose saved entries are one page of several (a NextToken: `--max-items`, `--no-paginate`) is not described (was: described with the first page only, its other entries dropped)', () => {
+    const firstPage = { PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }], NextToken: 'eyJ2IjoiMSJ9' };
+    const facts = factsOf(withLists([ownList], [firstPage]));
+    expect(facts.prefixLists).toBeUndefined();
+    const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
+    expect(egress.map((r) => r.peer)).toContainEqual({ kind: 'prefix-list', prefixListId: 'pl-0own' });
+    expect(egress.map((r) => r.peer)).not.toContainEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) });
+  });
 });
