@@ -1,6 +1,7 @@
-import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
 import { TreeSnapshot } from './tree-reader';
@@ -342,18 +343,18 @@ class Placer {
   private full(candidate: Stack, resources: number): string | undefined {
     const room = this.roomOf(candidate);
     if (room.own + room.placed + resources <= room.limit) return undefined;
-    return `its template holds ${room.own} resources${room.placed ? ` and auto-peer places ${room.placed} more there` : ''} (with CDK's metadata resource), and ${resources} more would pass ${room.limit} resources per template (${room.limit === TEMPLATE_RESOURCES_MAX ? "CloudFormation's quota, which CDK's synthesis checks" : `the app's ${STACK_RESOURCE_LIMIT_CONTEXT}`})`;
+    return `its template holds ${room.own} resources${addsMetadataResource(candidate) ? " (with CDK's metadata resource)" : ''}${room.placed ? ` and auto-peer places ${room.placed} more there` : ''}, and ${resources} more would pass ${room.limit} resources per template (${room.limit === TEMPLATE_RESOURCES_MAX ? "CloudFormation's quota, which CDK's synthesis checks" : `the app's ${STACK_RESOURCE_LIMIT_CONTEXT}`})`;
   }
 
   /**
    * The stack's resources besides auto-peer's own (its container, and the provider of the DNS
    * custom resources: a second synthesis finds them, and counts them again among what it adds),
-   * one more for CDK's metadata resource (added after the aspects run), and its limit.
+   * one more for CDK's metadata resource where CDK adds it (after the aspects run), and its limit.
    */
   private roomOf(stack: Stack): { readonly own: number; readonly limit: number; placed: number } {
     let room = this.room.get(stack);
     if (room) return room;
-    let own = 1;
+    let own = addsMetadataResource(stack) ? 1 : 0;
     const visit = (scope: IConstruct) => {
       for (const construct of scope.node.children) {
         if (Stack.isStack(construct)) continue; // a nested stack's resources are in its own template
@@ -399,6 +400,19 @@ class Placer {
     if (!set) this.snapshot.dependencies.set(consumer, set = new Set());
     set.add(producer);
   }
+}
+
+/**
+ * Whether CDK adds its metadata resource (AWS::CDK::Metadata) to the stack's template when it
+ * synthesizes: only with analytics (version) reporting on (the stack's `analyticsReporting`, else
+ * the context the CDK CLI sets, `aws:cdk:version-reporting`; off with `--no-version-reporting`),
+ * never in a nested stack, and only where the Region is not known or supports the resource
+ * (aws-cdk-lib core, MetadataResource). Counting it where it is not added refused additions a
+ * template of exactly 500 resources would hold.
+ */
+function addsMetadataResource(stack: Stack): boolean {
+  if (!stack._versionReportingEnabled) return false;
+  return Token.isUnresolved(stack.region) || RegionInfo.get(stack.region).cdkMetadataResourceAvailable;
 }
 
 function rootOf(stack: Stack): Stack {
