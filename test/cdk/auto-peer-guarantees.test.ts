@@ -248,7 +248,7 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
   /** The resources of the job's stack before the fillers and auto-peer (the job, its role, policy, bucket, connection). */
   const ownResources = (etl: Stack) => etl.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
 
-  test('a job stack with room for 2 resources (besides CDK\'s metadata): the peering (5 resources) is refused, naming the stack and its count, and so is the rule that references a group across it; the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
+  test('a job stack with room for 2 resources: the peering (5 resources) is refused, naming the stack and its count, and so is the rule that references a group across it; the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
     const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 2);
     autoPeer(app, { failover: false });
     const assembly = app.synth();
@@ -288,6 +288,15 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
     expect(messages('error', a, c, etl)).toEqual([]);
     expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
     expect(Object.keys(assembly.getStackByName('Etl').template.Resources)).toHaveLength(500);
+  });
+
+  test('a second synthesis (Template.fromStack, Annotations.fromStack, synth({ force: true })) counts what the first one placed: a rule refused for room stays refused (was: placed the second time, 501 resources, TooManyResourcesInStack)', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 5);
+    autoPeer(app, { failover: false });
+    expect(Object.keys(app.synth().getStackByName('Etl').template.Resources)).toHaveLength(500);
+    const again = app.synth({ force: true });
+    expect(Object.keys(again.getStackByName('Etl').template.Resources)).toHaveLength(500);
+    expect(messages('error', a, c, etl)).toContainEqual(expect.stringMatching(/Auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, its template holds 500 resources, and 1 more would pass 500/));
   });
 
   test('with analytics reporting on (what the CDK CLI sets), the same stack has room for 5 only: the peering and its routes are added, the rule is refused, and the template is 500 with CDKMetadata', () => {

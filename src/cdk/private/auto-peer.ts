@@ -1,6 +1,5 @@
 import { CfnElement, CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
@@ -289,8 +288,6 @@ function slug(text: string): string {
  */
 const TEMPLATE_RESOURCES_MAX = 500;
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
-/** The construct id of the provider function AwsCustomResource shares per stack (DNS resolution on a peering). */
-const CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
 
 /**
  * Picks the stack for resources that reference elements of other stacks: the first of the jobs'
@@ -347,9 +344,11 @@ class Placer {
   }
 
   /**
-   * The stack's resources besides auto-peer's own (its container, and the provider of the DNS
-   * custom resources: a second synthesis finds them, and counts them again among what it adds),
-   * one more for CDK's metadata resource where CDK adds it (after the aspects run), and its limit.
+   * The stack's resources, one more for CDK's metadata resource where CDK adds it (after the
+   * aspects run), and its limit. What auto-peer placed in an earlier synthesis of the same app
+   * (its container, the provider of the DNS custom resources) counts as the stack's own: the
+   * model read from the tree holds it, so this synthesis does not plan it again, and does not
+   * count it among what it adds.
    */
   private roomOf(stack: Stack): { readonly own: number; readonly limit: number; placed: number } {
     let room = this.room.get(stack);
@@ -358,7 +357,7 @@ class Placer {
     const visit = (scope: IConstruct) => {
       for (const construct of scope.node.children) {
         if (Stack.isStack(construct)) continue; // a nested stack's resources are in its own template
-        if (scope === stack && (construct.node.id === AUTO_PEER_ID || construct.node.id === CUSTOM_RESOURCE_PROVIDER_ID || construct.node.id === 'CDKMetadata')) continue;
+        if (scope === stack && construct.node.id === 'CDKMetadata') continue; // counted above
         if (CfnResource.isCfnResource(construct)) own++;
         visit(construct);
       }
