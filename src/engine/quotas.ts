@@ -164,7 +164,8 @@ export function routeQuotaUse(topo: Topology, table: RouteTable): RouteQuotaUse 
  * its weight). A rule to a security group counts on both sides, IPv4 and IPv6: the quotas page
  * said so ("A rule that references a security group ... counts as one rule for IPv4 and one rule
  * for IPv6") until it was reworded, and the current text does not say otherwise; so does a rule
- * whose peer is not resolved (it may be a group). An assumption, stated in RULES.md. Rules that
+ * whose peer is not resolved (it may be a group; not one whose CidrIp is not resolved, an IPv4
+ * rule). An assumption, stated in RULES.md. Rules that
  * may not be in the group (`uncertain`) count, as they may be.
  */
 export interface GroupRuleQuotaUse {
@@ -199,7 +200,9 @@ export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | '
     // A rule to a prefix list is counted by the list's weight (ruleWeights), not by its entries.
     if (rule.prefixList !== undefined || rule.peer.kind === 'prefix-list') continue;
     ipv4++;
-    if (rule.peer.kind !== 'cidr') ipv6++;
+    // A group reference counts on the IPv6 side too (an assumption, above); so may a peer not
+    // resolved, unless it is a CIDR block (CidrIp), an IPv4 rule only.
+    if (rule.peer.kind !== 'cidr' && !(rule.peer.kind === 'unknown' && rule.peer.ipv4)) ipv6++;
   }
   const unweighed: string[] = [];
   for (const weight of group.ruleWeights ?? []) {

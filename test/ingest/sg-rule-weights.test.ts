@@ -57,6 +57,16 @@ describe('templates: inline and standalone rules', () => {
     ]);
   });
 
+  test('a rule whose CidrIp is not resolved is an IPv4 rule: it counts on the IPv4 side only (was: on the IPv6 side too, as if it might reference a group: 40 IPv6 rules and 30 such rules made 70 IPv6 rules, a false GNP-QUOTA-SG-RULES)', () => {
+    const rules = [
+      ...Array.from({ length: 40 }, (_, i) => tcpFrom({ CidrIpv6: `2001:db8:${i}::/48` }, 443)),
+      ...Array.from({ length: 30 }, () => tcpFrom({ CidrIp: ref('Partner') }, 443)),
+    ];
+    const m = modelOf({ Vpc: vpc('10.0.0.0/16'), Sg: securityGroup(ref('Vpc'), { SecurityGroupIngress: rules }) }, { Parameters: { Partner: { Type: 'String' } } });
+    expect(groupRuleQuotaUse(m.securityGroups.get('Stack/Sg')!, 'ingress')).toEqual({ ipv4: 30, ipv6: 40, unweighed: [], unseen: [] });
+    expect(buildPlan(m, { failover: false }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-SG-RULES'))).toEqual([]);
+  });
+
   test('an inline rule list the templates do not resolve counts an unknown number', () => {
     const m = modelOf({ Vpc: vpc('10.0.0.0/16'), Sg: securityGroup(ref('Vpc'), { SecurityGroupIngress: ref('Rules') }) }, { Parameters: { Rules: { Type: 'String' } } });
     expect(groupRuleQuotaUse(m.securityGroups.get('Stack/Sg')!, 'ingress').unweighed).toEqual([expect.stringMatching(/^the rules of SecurityGroupIngress \(Stack\/Sg\)/)]);
