@@ -768,7 +768,7 @@ function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: Read
         what: `a rule to prefix list ${rule.prefixListId}`,
         prefixList: rule.prefixListId,
         family: list?.contents.kind === 'ipv4' ? 'ipv4' : list?.contents.kind === 'ipv6' ? 'ipv6' : 'unknown',
-        weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : list ? list.weight : unknown("the facts file does not give the rule's maxEntries or describe the list in prefixLists"),
+        weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : list ? list.weight : unknown("the facts file gives neither the rule's maxEntries nor the list's, in prefixLists"),
       });
     }
   }

@@ -83,7 +83,7 @@ describe('facts: a rule to a prefix list counts its maxEntries', () => {
     const counted = buildModel([], group({ prefixListId: 'pl-0abc', maxEntries: 30 })).securityGroups.get('sg-1')!;
     expect(groupRuleQuotaUse(counted, 'ingress')).toMatchObject({ ipv4: 30, unweighed: [] });
     const unknownWeight = buildModel([], group({ prefixListId: 'pl-0abc' })).securityGroups.get('sg-1')!;
-    expect(groupRuleQuotaUse(unknownWeight, 'ingress').unweighed).toEqual(["a rule to prefix list pl-0abc (the facts file does not give the rule's maxEntries)"]);
+    expect(groupRuleQuotaUse(unknownWeight, 'ingress').unweighed).toEqual(["a rule to prefix list pl-0abc (the facts file gives neither the rule's maxEntries nor the list's, in prefixLists)"]);
   });
 
   test('maxEntries on a rule that is not to a prefix list is a facts error naming the rule', () => {
