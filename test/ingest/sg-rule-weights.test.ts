@@ -126,6 +126,19 @@ describe('facts prefixLists: the maximum entries of a list the inputs reference 
     expect(findings({ prefixLists: [{ id: 'pl-0onprem', maxEntries: 51 }] })).toEqual(['GNP-QUOTA-ROUTES']);
   });
 
+  test("a rule's or route's maxEntries that differs from the list's in prefixLists is a facts error (was: a rule to a described list counted the rule's 5, a route the list's 50: a group under-counted by 45 without a word)", () => {
+    const document = (ruleMax: number, routeMax: number) => ({
+      prefixLists: [{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 50, cidrs: ['192.168.0.0/24'] }],
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-1', target: { kind: 'transit-gateway', id: 'tgw-1' }, maxEntries: routeMax }] }],
+      securityGroups: [{ id: 'sg-1', vpcId: 'vpc-1', ingress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: 'pl-1', maxEntries: ruleMax }], egress: [] }],
+    });
+    expect(() => parseFacts(document(5, 50), 'facts.json')).toThrow("facts.json: securityGroups[0].ingress[0].maxEntries: 5, but prefixLists gives pl-1 50 maximum entries; give the list's maximum entries once, in prefixLists");
+    expect(() => parseFacts(document(50, 5), 'facts.json')).toThrow(/^facts\.json: routeTables\[0\]\.routes\[0\]\.maxEntries: 5, but prefixLists gives pl-1 50/);
+    const m = buildModel([], parseFacts(document(50, 50), 'facts.json'));
+    expect(groupRuleQuotaUse(m.securityGroups.get('sg-1')!, 'ingress', m.prefixListMaxEntries)).toEqual({ ipv4: 50, ipv6: 0, unweighed: [], unseen: [] });
+  });
+
   test('maxEntries outside 1..1,000 is a facts error naming the entry', () => {
     expect(() => parseFacts({ prefixLists: [{ id: 'pl-1', maxEntries: 0 }] }, 'facts.json')).toThrow(/^facts\.json: prefixLists\[0\]\.maxEntries: 0 is not a prefix list.s maximum entries/);
   });
