@@ -10,7 +10,7 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace, traceInternetPath } from './public-path';
-import { groupRuleQuotaUse, Quotas, routeQuotaUse } from './quotas';
+import { countedOnBothSides, groupRuleQuotaUse, Quotas, routeQuotaUse } from './quotas';
 import { networkCanFix, proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
@@ -954,7 +954,8 @@ function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
       const bound = direction === 'ingress' ? 'inbound' : 'outbound';
       const over = [
         ...(use.ipv4 > rules ? [`${use.ipv4} ${bound} IPv4 rules`] : []),
-        ...(use.ipv6 > rules ? [`${use.ipv6} ${bound} IPv6 rules (a rule to a security group counted on both sides, an assumption: see RULES.md)`] : []),
+        // The assumption is said where it adds to the count: a group without group references has its IPv6 rules only.
+        ...(use.ipv6 > rules ? [`${use.ipv6} ${bound} IPv6 rules${group[direction].some(countedOnBothSides) ? ' (a rule to a security group counted on both sides, an assumption: see RULES.md)' : ''}`] : []),
       ];
       const weighed = group.ruleWeights?.some((w) => w.direction === direction && w.family !== 'ipv6') ? ' (a rule to a prefix list counts as its maximum entries, as AWS counts it)' : '';
       if (over.length) {

@@ -9,7 +9,7 @@
  * multiplied by the quota for security groups per network interface cannot exceed 1,000").
  */
 
-import { Fact, known, QuotaValues, RouteTable, SecurityGroup } from '../model';
+import { Fact, known, QuotaValues, RouteTable, SecurityGroup, SecurityGroupRule } from '../model';
 import type { Topology } from './topology';
 
 /** The quotas a caller may give (each optional: the default is assumed). */
@@ -164,7 +164,8 @@ export function routeQuotaUse(topo: Topology, table: RouteTable): RouteQuotaUse 
  * its weight). A rule to a security group counts on both sides, IPv4 and IPv6: the quotas page
  * said so ("A rule that references a security group ... counts as one rule for IPv4 and one rule
  * for IPv6") until it was reworded, and the current text does not say otherwise; so does a rule
- * whose peer is not resolved (it may be a group). An assumption, stated in RULES.md. Rules that
+ * whose peer is not resolved (it may be a group; not one whose CidrIp is not resolved, an IPv4
+ * rule). An assumption, stated in RULES.md. Rules that
  * may not be in the group (`uncertain`) count, as they may be.
  */
 export interface GroupRuleQuotaUse {
@@ -191,6 +192,16 @@ function weightOf(weight: Fact<number>, prefixList: string | undefined, sizes: R
   return size === undefined ? weight : known(size);
 }
 
+/**
+ * Whether a rule of `ingress`/`egress` counts on the IPv6 side too (besides the IPv4 side): a
+ * group reference, by the assumption above; so may a peer not resolved, unless it is a CIDR block
+ * (`CidrIp`), an IPv4 rule only. (Rules to prefix lists are counted by their weights.)
+ */
+export function countedOnBothSides(rule: SecurityGroupRule): boolean {
+  if (rule.prefixList !== undefined) return false;
+  return rule.peer.kind === 'security-group' || (rule.peer.kind === 'unknown' && !rule.peer.ipv4);
+}
+
 /** `sizes`: the model's `prefixListMaxEntries`. */
 export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | 'egress', sizes?: ReadonlyMap<string, number>): GroupRuleQuotaUse {
   let ipv4 = 0;
@@ -199,7 +210,7 @@ export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | '
     // A rule to a prefix list is counted by the list's weight (ruleWeights), not by its entries.
     if (rule.prefixList !== undefined || rule.peer.kind === 'prefix-list') continue;
     ipv4++;
-    if (rule.peer.kind !== 'cidr') ipv6++;
+    if (countedOnBothSides(rule)) ipv6++;
   }
   const unweighed: string[] = [];
   for (const weight of group.ruleWeights ?? []) {

@@ -659,15 +659,26 @@ export function parseFacts(json: unknown, file: string): FactsDocument {
     if (listIds.has(list.id)) throw new InputError(file, `prefixLists[${index}].id: prefix list ${list.id} is listed twice`);
     listIds.add(list.id);
   });
+  // A route's or rule's maxEntries and the list's in prefixLists are the same number: one of them
+  // is wrong otherwise, and which one the count used would decide a quota check silently.
+  const listMaxEntries = new Map((document.prefixLists ?? []).map((list) => [list.id, list.maxEntries]));
+  const disagrees = (path: string, listId: string, given: number) => {
+    const listed = listMaxEntries.get(listId);
+    if (listed !== undefined && listed !== given) {
+      throw new InputError(file, `${path}.maxEntries: ${given}, but prefixLists gives ${listId} ${listed} maximum entries; give the list's maximum entries once, in prefixLists`);
+    }
+  };
   (document.routeTables ?? []).forEach((table, t) => table.routes.forEach((route, r) => {
     if (route.maxEntries !== undefined && parseCidr(route.destination)) {
       throw new InputError(file, `routeTables[${t}].routes[${r}].maxEntries: the route is to a CIDR, ${route.destination}, which counts as one route; maxEntries is for a route to a prefix list (pl-...)`);
     }
+    if (route.maxEntries !== undefined) disagrees(`routeTables[${t}].routes[${r}]`, route.destination, route.maxEntries);
   }));
   (document.securityGroups ?? []).forEach((group, g) => (['ingress', 'egress'] as const).forEach((direction) => group[direction].forEach((rule, r) => {
     if (rule.maxEntries !== undefined && rule.prefixListId === undefined) {
       throw new InputError(file, `securityGroups[${g}].${direction}[${r}].maxEntries: the rule is not to a prefix list, and counts as one rule; maxEntries is for a rule to a prefix list (prefixListId)`);
     }
+    if (rule.maxEntries !== undefined) disagrees(`securityGroups[${g}].${direction}[${r}]`, rule.prefixListId!, rule.maxEntries);
   })));
   try {
     Quotas.of(document.quotas);
@@ -771,7 +782,7 @@ function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: Read
         what: `a rule to prefix list ${rule.prefixListId}`,
         prefixList: rule.prefixListId,
         family: list?.contents.kind === 'ipv4' ? 'ipv4' : list?.contents.kind === 'ipv6' ? 'ipv6' : 'unknown',
-        weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : list ? list.weight : unknown("the facts file does not give the rule's maxEntries or describe the list in prefixLists"),
+        weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : list ? list.weight : unknown("the facts file gives neither the rule's maxEntries nor the list's, in prefixLists"),
       });
     }
   }

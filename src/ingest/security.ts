@@ -84,7 +84,7 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
   let entriesOf: string | undefined;
   if (rule.CidrIp !== undefined) {
     const cidr: Fact<Cidr> = r.cidr(`${property}.CidrIp`, rule.CidrIp);
-    peer = cidr.known ? { kind: 'cidr', cidr: cidr.value } : { kind: 'unknown', reason: cidr.reason };
+    peer = cidr.known ? { kind: 'cidr', cidr: cidr.value } : { kind: 'unknown', reason: cidr.reason, ipv4: true };
   } else if (rule[groupKey] !== undefined) {
     const group = r.idFact(rule[groupKey], `${property}.${groupKey}`);
     const owner = rule.SourceSecurityGroupOwnerId;

@@ -280,7 +280,12 @@ export type SecurityGroupPeer =
   | { readonly kind: 'cidr'; readonly cidr: Cidr }
   | { readonly kind: 'security-group'; readonly groupId: string; readonly peerOwnerId?: string }
   | { readonly kind: 'prefix-list'; readonly prefixListId: string }
-  | { readonly kind: 'unknown'; readonly reason: string };
+  /**
+   * A peer the inputs do not resolve. `ipv4`: it is an IPv4 CIDR block (the rule's `CidrIp`),
+   * so the rule counts as one IPv4 rule only against the rules-per-group quota, not also as a
+   * possible group reference on the IPv6 side.
+   */
+  | { readonly kind: 'unknown'; readonly reason: string; readonly ipv4?: true };
 
 export interface SecurityGroupRule {
   readonly source: SourceRef;

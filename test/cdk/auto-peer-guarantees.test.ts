@@ -248,12 +248,12 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
   /** The resources of the job's stack before the fillers and auto-peer (the job, its role, policy, bucket, connection). */
   const ownResources = (etl: Stack) => etl.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
 
-  test('a job stack with room for 2 resources (besides CDK\'s metadata): the peering (5 resources) is refused, naming the stack and its count, and so is the rule that references a group across it; the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
-    const { app, a, c, etl } = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 2);
+  test('a job stack with room for 2 resources: the peering (5 resources) is refused, naming the stack and its count, and so is the rule that references a group across it; the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 2);
     autoPeer(app, { failover: false });
     const assembly = app.synth();
     const refusals = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
-    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: Etl, the stack it belongs in, its template holds 498 resources \(with CDK's metadata resource\), and 5 more would pass 500 resources per template/));
+    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: Etl, the stack it belongs in, its template holds 498 resources, and 5 more would pass 500 resources per template/));
     // The rule would fit, but it references a group across that peering: it would fail to create without it.
     expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer does not add the ingress rule for TCP 5432 on NetC\/GlueGroup from NetA\/GlueGroup: it references a group across the peering auto-peer could not add/));
     expect(Object.keys(assembly.getStackByName('Etl').template.Resources).length).toBeLessThanOrEqual(500);
@@ -279,6 +279,36 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
     expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
     // 499, and CDK's metadata resource (which analytics reporting adds outside tests) would make 500.
     expect(Object.keys(assembly.getStackByName('Etl').template.Resources)).toHaveLength(499);
+  });
+
+  test("CDK's metadata resource counts only where CDK adds it: without analytics reporting (as in tests, or --no-version-reporting), room for exactly the 6 fills the template to 500 (was: refused, one counted for a metadata resource that is not there)", () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 6);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(Object.keys(assembly.getStackByName('Etl').template.Resources)).toHaveLength(500);
+  });
+
+  test('a second synthesis (Template.fromStack, Annotations.fromStack, synth({ force: true })) counts what the first one placed: a rule refused for room stays refused (was: placed the second time, 501 resources, TooManyResourcesInStack)', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 5);
+    autoPeer(app, { failover: false });
+    expect(Object.keys(app.synth().getStackByName('Etl').template.Resources)).toHaveLength(500);
+    const again = app.synth({ force: true });
+    expect(Object.keys(again.getStackByName('Etl').template.Resources)).toHaveLength(500);
+    expect(messages('error', a, c, etl)).toContainEqual(expect.stringMatching(/Auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, its template holds 500 resources, and 1 more would pass 500/));
+  });
+
+  test('with analytics reporting on (what the CDK CLI sets), the same stack has room for 5 only: the peering and its routes are added, the rule is refused, and the template is 500 with CDKMetadata', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 6, { 'aws:cdk:version-reporting': true });
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    // (Read from this synthesis' assembly: Annotations.fromStack would synthesize again.)
+    const errors = [a, c, etl].flatMap((s) => assembly.getStackByName(s.stackName).messages.filter((m) => m.level === 'error').map((m) => String(m.entry.data)));
+    expect(errors).toContainEqual(expect.stringMatching(/Auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, its template holds 495 resources \(with CDK's metadata resource\) and auto-peer places 5 more there, and 1 more would pass 500/));
+    const template = assembly.getStackByName('Etl').template.Resources;
+    expect(template.CDKMetadata).toBeDefined();
+    expect(Object.keys(template)).toHaveLength(500);
   });
 });
 

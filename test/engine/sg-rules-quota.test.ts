@@ -167,6 +167,15 @@ describe('GNP-QUOTA-SG-RULES and GNP-QUOTA-SG-RULES-UNKNOWN', () => {
     ]);
   });
 
+  test('the IPv6 side of a group without group references: its IPv6 rules only, no assumption said (was: the assumption named as if group references made the count)', () => {
+    const m = weigh(withInboundRules(0), 'sgB', { direction: 'ingress', what: 'IPv6 rules from 2001:db8::/32', family: 'ipv6', weight: known(61) });
+    const sgB = m.securityGroups.get('sgB')!;
+    sgB.ingress.splice(0, sgB.ingress.length, ...sgB.ingress.filter((rule) => rule.peer.kind === 'cidr'));
+    expect(quotaFindings(m).map((f) => f.message)).toEqual([
+      'sgB has 61 inbound IPv6 rules, over the default quota of 60 inbound rules per security group (IPv4 and IPv6 rules count apart): EC2 refuses the rules past the quota, and CloudFormation rolls the deployment back.',
+    ]);
+  });
+
   test('a prefix list of unknown maximum entries: UNKNOWN, naming the list, never a pass', () => {
     const m = weigh(withInboundRules(0), 'sgB', { direction: 'egress', what: 'a rule to prefix list pl-0123', family: 'unknown', weight: unknown('its maximum entries are not in the inputs') });
     const [finding] = quotaFindings(m);

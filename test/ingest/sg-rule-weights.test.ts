@@ -57,6 +57,16 @@ describe('templates: inline and standalone rules', () => {
     ]);
   });
 
+  test('a rule whose CidrIp is not resolved is an IPv4 rule: it counts on the IPv4 side only (was: on the IPv6 side too, as if it might reference a group: 40 IPv6 rules and 30 such rules made 70 IPv6 rules, a false GNP-QUOTA-SG-RULES)', () => {
+    const rules = [
+      ...Array.from({ length: 40 }, (_, i) => tcpFrom({ CidrIpv6: `2001:db8:${i}::/48` }, 443)),
+      ...Array.from({ length: 30 }, () => tcpFrom({ CidrIp: ref('Partner') }, 443)),
+    ];
+    const m = modelOf({ Vpc: vpc('10.0.0.0/16'), Sg: securityGroup(ref('Vpc'), { SecurityGroupIngress: rules }) }, { Parameters: { Partner: { Type: 'String' } } });
+    expect(groupRuleQuotaUse(m.securityGroups.get('Stack/Sg')!, 'ingress')).toEqual({ ipv4: 30, ipv6: 40, unweighed: [], unseen: [] });
+    expect(buildPlan(m, { failover: false }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-SG-RULES'))).toEqual([]);
+  });
+
   test('an inline rule list the templates do not resolve counts an unknown number', () => {
     const m = modelOf({ Vpc: vpc('10.0.0.0/16'), Sg: securityGroup(ref('Vpc'), { SecurityGroupIngress: ref('Rules') }) }, { Parameters: { Rules: { Type: 'String' } } });
     expect(groupRuleQuotaUse(m.securityGroups.get('Stack/Sg')!, 'ingress').unweighed).toEqual([expect.stringMatching(/^the rules of SecurityGroupIngress \(Stack\/Sg\)/)]);
@@ -73,7 +83,7 @@ describe('facts: a rule to a prefix list counts its maxEntries', () => {
     const counted = buildModel([], group({ prefixListId: 'pl-0abc', maxEntries: 30 })).securityGroups.get('sg-1')!;
     expect(groupRuleQuotaUse(counted, 'ingress')).toMatchObject({ ipv4: 30, unweighed: [] });
     const unknownWeight = buildModel([], group({ prefixListId: 'pl-0abc' })).securityGroups.get('sg-1')!;
-    expect(groupRuleQuotaUse(unknownWeight, 'ingress').unweighed).toEqual(["a rule to prefix list pl-0abc (the facts file does not give the rule's maxEntries or describe the list in prefixLists)"]);
+    expect(groupRuleQuotaUse(unknownWeight, 'ingress').unweighed).toEqual(["a rule to prefix list pl-0abc (the facts file gives neither the rule's maxEntries nor the list's, in prefixLists)"]);
   });
 
   test('a rule to a list the facts describe: one rule per entry for the traces, weighed once by the list\'s maxEntries on its family\'s side (not per entry, not twice)', () => {
@@ -134,6 +144,19 @@ describe('facts prefixLists: the maximum entries of a list the inputs reference 
     expect(findings()).toEqual(['GNP-QUOTA-ROUTES-UNKNOWN']);
     expect(findings({ prefixLists: [{ id: 'pl-0onprem', maxEntries: 20 }] })).toEqual([]);
     expect(findings({ prefixLists: [{ id: 'pl-0onprem', maxEntries: 51 }] })).toEqual(['GNP-QUOTA-ROUTES']);
+  });
+
+  test("a rule's or route's maxEntries that differs from the list's in prefixLists is a facts error (was: a rule to a described list counted the rule's 5, a route the list's 50: a group under-counted by 45 without a word)", () => {
+    const document = (ruleMax: number, routeMax: number) => ({
+      prefixLists: [{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 50, cidrs: ['192.168.0.0/24'] }],
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-1', target: { kind: 'transit-gateway', id: 'tgw-1' }, maxEntries: routeMax }] }],
+      securityGroups: [{ id: 'sg-1', vpcId: 'vpc-1', ingress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: 'pl-1', maxEntries: ruleMax }], egress: [] }],
+    });
+    expect(() => parseFacts(document(5, 50), 'facts.json')).toThrow("facts.json: securityGroups[0].ingress[0].maxEntries: 5, but prefixLists gives pl-1 50 maximum entries; give the list's maximum entries once, in prefixLists");
+    expect(() => parseFacts(document(50, 5), 'facts.json')).toThrow(/^facts\.json: routeTables\[0\]\.routes\[0\]\.maxEntries: 5, but prefixLists gives pl-1 50/);
+    const m = buildModel([], parseFacts(document(50, 50), 'facts.json'));
+    expect(groupRuleQuotaUse(m.securityGroups.get('sg-1')!, 'ingress', m.prefixListMaxEntries)).toEqual({ ipv4: 50, ipv6: 0, unweighed: [], unseen: [] });
   });
 
   test('maxEntries outside 1..1,000 is a facts error naming the entry', () => {

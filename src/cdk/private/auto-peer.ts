@@ -1,6 +1,6 @@
-import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as cr from 'aws-cdk-lib/custom-resources';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
 import { TreeSnapshot } from './tree-reader';
@@ -288,8 +288,6 @@ function slug(text: string): string {
  */
 const TEMPLATE_RESOURCES_MAX = 500;
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
-/** The construct id of the provider function AwsCustomResource shares per stack (DNS resolution on a peering). */
-const CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
 
 /**
  * Picks the stack for resources that reference elements of other stacks: the first of the jobs'
@@ -342,22 +340,24 @@ class Placer {
   private full(candidate: Stack, resources: number): string | undefined {
     const room = this.roomOf(candidate);
     if (room.own + room.placed + resources <= room.limit) return undefined;
-    return `its template holds ${room.own} resources${room.placed ? ` and auto-peer places ${room.placed} more there` : ''} (with CDK's metadata resource), and ${resources} more would pass ${room.limit} resources per template (${room.limit === TEMPLATE_RESOURCES_MAX ? "CloudFormation's quota, which CDK's synthesis checks" : `the app's ${STACK_RESOURCE_LIMIT_CONTEXT}`})`;
+    return `its template holds ${room.own} resources${addsMetadataResource(candidate) ? " (with CDK's metadata resource)" : ''}${room.placed ? ` and auto-peer places ${room.placed} more there` : ''}, and ${resources} more would pass ${room.limit} resources per template (${room.limit === TEMPLATE_RESOURCES_MAX ? "CloudFormation's quota, which CDK's synthesis checks" : `the app's ${STACK_RESOURCE_LIMIT_CONTEXT}`})`;
   }
 
   /**
-   * The stack's resources besides auto-peer's own (its container, and the provider of the DNS
-   * custom resources: a second synthesis finds them, and counts them again among what it adds),
-   * one more for CDK's metadata resource (added after the aspects run), and its limit.
+   * The stack's resources, one more for CDK's metadata resource where CDK adds it (after the
+   * aspects run), and its limit. What auto-peer placed in an earlier synthesis of the same app
+   * (its container, the provider of the DNS custom resources) counts as the stack's own: the
+   * model read from the tree holds it, so this synthesis does not plan it again, and does not
+   * count it among what it adds.
    */
   private roomOf(stack: Stack): { readonly own: number; readonly limit: number; placed: number } {
     let room = this.room.get(stack);
     if (room) return room;
-    let own = 1;
+    let own = addsMetadataResource(stack) ? 1 : 0;
     const visit = (scope: IConstruct) => {
       for (const construct of scope.node.children) {
         if (Stack.isStack(construct)) continue; // a nested stack's resources are in its own template
-        if (scope === stack && (construct.node.id === AUTO_PEER_ID || construct.node.id === CUSTOM_RESOURCE_PROVIDER_ID || construct.node.id === 'CDKMetadata')) continue;
+        if (scope === stack && construct.node.id === 'CDKMetadata') continue; // counted above
         if (CfnResource.isCfnResource(construct)) own++;
         visit(construct);
       }
@@ -399,6 +399,19 @@ class Placer {
     if (!set) this.snapshot.dependencies.set(consumer, set = new Set());
     set.add(producer);
   }
+}
+
+/**
+ * Whether CDK adds its metadata resource (AWS::CDK::Metadata) to the stack's template when it
+ * synthesizes: only with analytics (version) reporting on (the stack's `analyticsReporting`, else
+ * the context the CDK CLI sets, `aws:cdk:version-reporting`; off with `--no-version-reporting`),
+ * never in a nested stack, and only where the Region is not known or supports the resource
+ * (aws-cdk-lib core, MetadataResource). Counting it where it is not added refused additions a
+ * template of exactly 500 resources would hold.
+ */
+function addsMetadataResource(stack: Stack): boolean {
+  if (!stack._versionReportingEnabled) return false;
+  return Token.isUnresolved(stack.region) || RegionInfo.get(stack.region).cdkMetadataResourceAvailable;
 }
 
 function rootOf(stack: Stack): Stack {
