@@ -30,4 +30,14 @@ export interface NetworkQuotas {
    * @default 5
    */
   readonly securityGroupsPerNetworkInterface?: number;
+
+  /**
+   * Inbound or outbound rules per security group (enforced apart per direction, and for IPv4
+   * and IPv6 rules). This quota multiplied by `securityGroupsPerNetworkInterface` cannot exceed
+   * 1,000: raising one lowers the other, so a value here above 200 also bounds the security
+   * groups per network interface assumed when that one is not given.
+   *
+   * @default 60
+   */
+  readonly rulesPerSecurityGroup?: number;
 }

@@ -35,8 +35,9 @@ traces every data store path hop by hop, and prints the plan.
   --no-failover   skip the single-AZ failure what-ifs
   --quota NAME=N  the account's VPC quota where raised above AWS's default (repeatable):
                   peerings-per-vpc (default 50, up to 125), routes-per-route-table (default
-                  500, up to 1000), security-groups-per-network-interface (default 5, up to 16);
-                  the GNP-QUOTA-* checks assume the defaults otherwise
+                  500, up to 1000), security-groups-per-network-interface (default 5, up to 16),
+                  rules-per-security-group (default 60; times the groups per interface at most
+                  1000); the GNP-QUOTA-* checks assume the defaults otherwise
   --format F      text (default; coloured on a terminal unless NO_COLOR is set), json (the plan
                   for scripts), markdown (summary, diagrams, blocked paths and fixes), sarif
                   (SARIF 2.1.0 for code scanning, results at the template line of each resource)
@@ -94,6 +95,7 @@ const CLI_QUOTA_NAMES: Readonly<Record<string, QuotaName>> = {
   'peerings-per-vpc': 'peeringsPerVpc',
   'routes-per-route-table': 'routesPerRouteTable',
   'security-groups-per-network-interface': 'securityGroupsPerNetworkInterface',
+  'rules-per-security-group': 'rulesPerSecurityGroup',
 };
 
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
@@ -200,6 +202,11 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         paths.push(arg);
     }
   }
+  try {
+    Quotas.of(quotas);
+  } catch (e) {
+    throw new UsageError(`--quota: ${(e as Error).message}`);
+  }
   const reading = account.fromAws === true || account.fromDescribe !== undefined;
   if (account.fromAws && account.fromDescribe !== undefined) throw new UsageError('--from-aws and --from-describe exclude each other');
   if (!reading && (account.jobs || account.writeFacts)) throw new UsageError(`${account.jobs ? '--job' : '--write-facts'} needs --from-aws or --from-describe DIR`);
@@ -248,6 +255,11 @@ function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, acco
     writeFacts: options.writeFacts !== undefined ? resolve(options.writeFacts) : undefined,
     contextFile: resolve('cdk.context.json'),
   });
+  try {
+    Quotas.forPlan(facts?.quotas, options.quotas);
+  } catch (e) {
+    throw new InputError('--quota', `with the facts' quotas: ${(e as Error).message}`);
+  }
   const model = buildModel(inputs, facts);
   return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover, ...(options.quotas ? { quotas: options.quotas } : {}) }), connections: model.connections.size };
 }

@@ -135,10 +135,10 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
       ruleId: RULES.quotaSecurityGroups.id,
       severity: RULES.quotaSecurityGroups.severity,
       source: connection.source,
-      message: `Connection ${name} lists ${connection.securityGroupIds.length} security groups; an ENI accepts ${perEni} ${given ? "(the account's quota, as given)" : 'by default'}, so Glue cannot create its ENIs.`,
+      message: `Connection ${name} lists ${connection.securityGroupIds.length} security groups; an ENI accepts ${given ? `${perEni} (the account's quota, as given)` : quotas.text('securityGroupsPerNetworkInterface').replace(/^the default quota of (\d+)$/, '$1 by default')}, so Glue cannot create its ENIs.`,
       fix: given
         ? `Merge the rules into at most ${perEni} groups, or raise the "Security groups per network interface" quota further (up to 16).`
-        : 'Merge the rules into at most 5 groups, or raise the "Security groups per network interface" quota. If it is already raised, give it to the check (the guard\'s and the plugin\'s `quotas`, the CLI\'s --quota) and this finding goes.',
+        : `Merge the rules into at most ${perEni} groups, or raise the "Security groups per network interface" quota. If it is already raised, give it to the check (the guard's and the plugin's \`quotas\`, the CLI's --quota) and this finding goes.`,
     });
   }
   const eniSubnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;

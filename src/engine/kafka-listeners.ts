@@ -73,6 +73,16 @@ export function mskListenerCheck(listeners: KafkaListeners, port: number): Liste
       : `${port} is the brokers' public ${NAMES[publicAuth]} listener, reached at their public addresses over the internet, a path not traced for MSK`;
     return { ...base, answers: unknown(why), enable };
   }
+  // Multi-VPC private connectivity serves each broker on a port of its own from 14001 (MSK,
+  // "multi-VPC private connectivity": https://docs.aws.amazon.com/msk/latest/developerguide/aws-access-mult-vpc.html;
+  // up to 14100, as observed, not documented), to clients of other VPCs through managed VPC
+  // connections (AWS PrivateLink): a path not traced here. With it off, no broker listens there.
+  if (port >= 14001 && port <= 14100 && listeners.vpcConnectivity && !(listeners.vpcConnectivity.known && !listeners.vpcConnectivity.value)) {
+    const why = listeners.vpcConnectivity.known
+      ? `${port} is a port of the cluster's multi-VPC private connectivity (ConnectivityInfo.VpcConnectivity), which clients of other VPCs reach through a managed VPC connection's endpoint in their own VPC (AWS PrivateLink): that path is not traced`
+      : listeners.vpcConnectivity.reason;
+    return { ...base, answers: unknown(why), enable: 'connect to one of its listener ports in the cluster\'s client subnets, or declare the managed VPC connection\'s endpoint as the store (dataStores[] of --facts)' };
+  }
   if (IPV6_PORTS.has(port)) {
     return { ...base, answers: unknown(`${port} is one of MSK's IPv6 listener ports, which are not read from the templates`), enable: 'connect to one of its IPv4 listener ports' };
   }

@@ -10,7 +10,7 @@ import {
   ConnectionSummary, DataStorePlan, Explanation, FailoverScenario, Finding, JobPlan, PathTrace, Plan, PlanNetwork, PlanOptions, Reason, Verdict,
 } from './plan';
 import { publicAccessUnknownTrace, resolvedTrace, traceInternetPath } from './public-path';
-import { Quotas, routeQuotaUse } from './quotas';
+import { groupRuleQuotaUse, Quotas, routeQuotaUse } from './quotas';
 import { networkCanFix, proposesRoute, RouteOutcome, routeFixText, RouteRepair } from './route-repair';
 import { cidrList, vpcsOverlap } from './routing';
 import { RULES, RuleDefinition } from './rules';
@@ -486,12 +486,17 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     }
     if (selection.selected.runMayFail.length && verdict !== 'UNREACHABLE') {
       // A run that may not fit fails before any store is contacted: never REACHABLE.
+      const scaling = eniDemand(job).autoScaling;
       explanations.push(...selection.selected.runMayFail.map((r) => ({
         code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
         component: selection.selected!.connection.id,
         source: selection.selected!.connection.source,
-        message: `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
-        fix: 'Give the job setting the inputs do not resolve a value (a literal, or --parameters Key=Value for a parameter).',
+        message: scaling
+          ? `Whether runs get their ENIs in the subnet Glue selects is unknown: ${r.message}. A run starts there, and what it does when it cannot add a worker is not documented.`
+          : `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
+        fix: scaling
+          ? 'Use a subnet with a free address for every worker NumberOfWorkers allows (plus the driver side), or lower NumberOfWorkers to what the subnet holds.'
+          : 'Give the job setting the inputs do not resolve a value (a literal, or --parameters Key=Value for a parameter).',
         unknown: true,
       })));
       verdict = 'UNKNOWN';
@@ -827,9 +832,10 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
       const given = zoneText(zoneOf(connection.availabilityZone, connection.symbolicZone));
       const subnetAz = subnetZone(subnet);
       const symbol = subnetAz.symbolic ?? connection.symbolicZone;
-      const byId = [given, subnetAz.name].some((zone) => zone !== undefined && isZoneId(zone));
+      const byId = [given, subnetAz.name].some((zone) => zone !== undefined && isZoneId(zone)) || [subnetAz.symbolic, connection.symbolicZone].some((zone) => zone?.zoneId !== undefined);
+      const byIndex = [subnetAz.symbolic, connection.symbolicZone].some((zone) => zone !== undefined && zone.zoneId === undefined);
       findings.push(finding(RULES.azUnknown, connection.source,
-        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${symbol ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}${byId ? ' (an AZ ID names the same zone in every account, but which zone name it has depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
+        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${byIndex ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}${byId ? ' (an AZ ID names the same zone in every account, but which zone name it has depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
         `Make the zone definite: pin the stack's environment (env: { account, region }) so CDK writes zone names, derive the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`));
     }
     const vpc = topo.vpcOfSubnet(subnet);
@@ -852,6 +858,12 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
   const name = summarize(topo, selected.connection, '').name;
   const demand = eniDemand(job);
   for (const failure of selected.runMayFail) {
+    if (demand.autoScaling) {
+      findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
+        `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. The subnet holds the run's first workers but not every worker it may scale to; whether a run fails, or goes on with fewer workers, when it cannot add one is not documented, so whether the job reaches its data stores is UNKNOWN.`,
+        `Use a subnet of at least /${prefixFor(demand.max + selected.subnet.usedAddresses)} (a free address for every worker NumberOfWorkers allows, plus the driver side), or lower NumberOfWorkers to what the subnet holds; or acknowledge this warning.`, job.id));
+      continue;
+    }
     findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
       `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. How many ENIs a run needs depends on a setting the inputs do not resolve: if a run needs more than the subnet has free, Glue still selects it and each run fails there (${RULES.subnetTooSmall.id}). Until then whether the job reaches its data stores is UNKNOWN.`,
       `Give the job's ${demand.unknown?.startsWith("the job's kind") ? 'Command.Name' : 'worker settings'} a value (a literal, or --parameters Key=Value for a parameter)${Number.isFinite(demand.max) ? `, or use a subnet of at least /${prefixFor(demand.max + selected.subnet.usedAddresses)}` : ''}.`, job.id));
@@ -920,7 +932,43 @@ function quotaFindings(topo: Topology, quotas: Quotas): Finding[] {
     } else if (use.unweighed.length) {
       findings.push(finding(RULES.quotaRoutesUnknown, rt.source,
         `Whether ${rt.id} stays within ${quotas.text('routesPerRouteTable')} routes per route table is UNKNOWN: besides ${use.count} routes, it routes to ${use.unweighed.join(', ')}, and AWS counts a referenced prefix list against the quota by its maximum entries (its weight, up to 1,000), not by its entries.`,
-        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts give the route's maxEntries (for an AWS-managed list, its documented weight); or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+        "Give the list's MaxEntries a literal value (or a value for its parameter), or in --facts describe the list in prefixLists: [{ id, maxEntries }] (for an AWS-managed list, its documented weight: 1 for S3 and DynamoDB), with addressFamily and cidrs for a customer-managed list to have its entries routed too (--from-aws reads the lists the account's routes and rules name, with ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries), or give the route's maxEntries; or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+    }
+  }
+  findings.push(...groupRuleQuotaFindings(topo, quotas));
+  return findings;
+}
+
+/**
+ * "Inbound or outbound rules per security group", counted as `groupRuleQuotaUse` counts them,
+ * per group and direction. Placeholders for groups the templates name by an unresolved value are
+ * not groups of their own (the finding that names the unresolved value says so).
+ */
+function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
+  const findings: Finding[] = [];
+  const rules = quotas.value('rulesPerSecurityGroup');
+  for (const group of topo.model.securityGroups.values()) {
+    if (group.unresolved || group.incomplete) continue;
+    for (const direction of ['ingress', 'egress'] as const) {
+      const use = groupRuleQuotaUse(group, direction, topo.model.prefixListMaxEntries);
+      const bound = direction === 'ingress' ? 'inbound' : 'outbound';
+      const over = [
+        ...(use.ipv4 > rules ? [`${use.ipv4} ${bound} IPv4 rules`] : []),
+        ...(use.ipv6 > rules ? [`${use.ipv6} ${bound} IPv6 rules (a rule to a security group counted on both sides, an assumption: see RULES.md)`] : []),
+      ];
+      const weighed = group.ruleWeights?.some((w) => w.direction === direction && w.family !== 'ipv6') ? ' (a rule to a prefix list counts as its maximum entries, as AWS counts it)' : '';
+      if (over.length) {
+        const message = `${group.id} has ${over.join(' and ')}${weighed}, over ${quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group (IPv4 and IPv6 rules count apart): EC2 refuses the rules past the quota, and CloudFormation rolls the deployment back.`;
+        findings.push(quotas.isDefault('rulesPerSecurityGroup')
+          ? finding(RULES.quotaSgRules, group.source, message,
+            `Merge rules (a wider CIDR block, a security group reference, or a prefix list with fewer maximum entries), or request a quota increase (inbound or outbound rules per security group; multiplied by security groups per network interface it cannot exceed 1,000).${RAISED_QUOTA_HINT}`)
+          : finding(RULES.quotaSgRules, group.source, message,
+            'Merge rules (a wider CIDR block, a security group reference, or a prefix list with fewer maximum entries), or request a further quota increase (multiplied by security groups per network interface it cannot exceed 1,000).'));
+      } else if (use.unweighed.length) {
+        findings.push(finding(RULES.quotaSgRulesUnknown, group.source,
+          `Whether ${group.id} stays within ${quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group is UNKNOWN: besides ${use.ipv4} IPv4 rules, it has ${use.unweighed.join(', ')}, and AWS counts a rule to a prefix list by the list's maximum entries (an AWS-managed list by its weight, up to 1,000), not by its entries.`,
+          "Give the list's maximum entries: a literal MaxEntries (or a value for its parameter) for a list the templates define; for a pl-... list, in the facts (--facts, or the guard's facts) prefixLists: [{ id, maxEntries }] (for an AWS-managed list, its documented weight: 1 for S3 and DynamoDB); resolve rules the templates leave unresolved; or acknowledge this warning once you have checked the list's maximum entries (aws ec2 describe-managed-prefix-lists)."));
+      }
     }
   }
   return findings;

@@ -235,12 +235,12 @@ export function tracePublicPath(topo: Topology, eni: EniSide, storeSubnet: Subne
  * judged: what it admits (an allow-list of addresses) is not in the inputs, and `why` (the
  * assumption that places the host there) is stated in the trace.
  */
-export function traceInternetPath(topo: Topology, eni: EniSide, located: LocatedStore, why: string): PathTrace {
-  return tracePathToPublicAddress(topo, eni, { why }, located);
+export function traceInternetPath(topo: Topology, eni: EniSide, located: LocatedStore, why: string, natAlternative?: string): PathTrace {
+  return tracePathToPublicAddress(topo, eni, { why, natAlternative }, located);
 }
 
 /** The public path to a store's public address in `subnet`, or to a host on the internet. */
-function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: Subnet; resolution?: NameResolution; why?: string }, located: LocatedStore): PathTrace {
+function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: Subnet; resolution?: NameResolution; why?: string; natAlternative?: string }, located: LocatedStore): PathTrace {
   const storeSubnet = to.subnet;
   const resolution = to.resolution;
   const port = located.port.known ? located.port.value : 0;
@@ -264,7 +264,7 @@ function tracePathToPublicAddress(topo: Topology, eni: EniSide, to: { subnet?: S
   if (eniVpc.known) {
     const nat = natOf(topo, eni.subnet, eniVpc.value);
     add({ kind: 'route-table', component: nat.component, source: nat.source, verdict: VERDICT[nat.outcome], detail: `route out to the public address: ${nat.why}` },
-      { code: nat.code, component: nat.component, source: nat.source, message: `${resolution ? "The store's name resolves to its public address" : `Host ${located.host ?? '?'} is on the internet`}, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, ${resolution ? 'or let the name resolve privately (peering DNS resolution, transit gateway DNS support, or a private store)' : 'or reach the host through a PrivateLink endpoint and declare where it is (GlueDataStore.declare, or dataStores[] in --facts)'}.` });
+      { code: nat.code, component: nat.component, source: nat.source, message: `${resolution ? "The store's name resolves to its public address" : `Host ${located.host ?? '?'} is on the internet`}, and ${nat.why}. Glue ENIs have no public IP, so they reach public addresses only through a NAT gateway.`, fix: `Give ${eni.subnet.id} a default route (0.0.0.0/0) to a NAT gateway in a public subnet of ${eniVpc.value.id}, ${resolution ? 'or let the name resolve privately (peering DNS resolution, transit gateway DNS support, or a private store)' : to.natAlternative ?? 'or reach the host through a PrivateLink endpoint and declare where it is (GlueDataStore.declare, or dataStores[] in --facts)'}.` });
     natSubnet = nat.natSubnet;
     if (nat.outcome === 'pass' && natSubnet) {
       const natVpc = topo.vpcOfSubnet(natSubnet);

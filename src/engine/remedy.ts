@@ -3,8 +3,8 @@ import {
 } from '../model';
 import { DataStorePlan, Finding, JobPlan, PathTrace, Plan, PlanOptions } from './plan';
 import { buildPlan } from './planner';
-import { Quotas } from './quotas';
-import { blockedStorePaths, nameOf, parseCidrText, PEERINGS_PER_VPC_QUOTA, RemedyRoute, RouteRepair } from './route-repair';
+import { groupRuleQuotaUse, Quotas } from './quotas';
+import { blockedStorePaths, nameOf, parseCidrText, PEERINGS_PER_VPC_QUOTA, Refusal, RemedyRoute, RouteRepair } from './route-repair';
 import { RuleDefinition, RULES } from './rules';
 import { glueGroupOf } from './security-groups';
 import { locateStore } from './store-location';
@@ -154,6 +154,8 @@ class RemedyBuilder {
   /** The peerings and routes: the computation the plan's fix texts propose (route-repair.ts). */
   private readonly routeRepair: RouteRepair;
   private readonly rules = new Map<string, MutableRule>();
+  /** How many rules are planned per group and direction (`group|direction`), and how many of them reference a group. */
+  private readonly plannedPerSide = new Map<string, { all: number; references: number }>();
   private readonly unfixable = new Map<string, Finding>();
   /** Paths already explained as unfixable (`job|source subnet|destination subnet`). */
   private readonly refused = new Set<string>();
@@ -161,7 +163,7 @@ class RemedyBuilder {
   /** Security groups that data stores wear (declared or read from their resources). */
   private readonly storeGroups = new Set<string>();
 
-  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean, quotas: Quotas) {
+  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean, private readonly quotas: Quotas) {
     this.topo = new Topology(model);
     this.routeRepair = new RouteRepair(this.topo, quotas);
     for (const store of model.dataStores.values()) if (store.securityGroupIds.known) for (const g of store.securityGroupIds.value) this.storeGroups.add(g);
@@ -248,14 +250,21 @@ class RemedyBuilder {
     const peeringKey = byReference && acrossVpcs ? [eniVpc, storeVpc].sort().join('|') : undefined;
     const travelled = peeringKey ? routed.peeringBetween(eniVpc!, storeVpc!) : undefined;
     const via = peeringKey ? { peeringKey, ...(travelled && !travelled.id.startsWith(ADDED_PEERING_PREFIX) ? { existingPeeringId: travelled.id } : {}) } : {};
+    const additions: MutableRule[] = [];
+    const planned = (rule: Omit<MutableRule, 'jobIds'>) => additions.push({ ...rule, jobIds: new Set([job.id]) });
     if (egressHop?.verdict === 'UNREACHABLE') {
       if (!glue) {
         this.refuse(blocked, connection.source, 'the connection has no security group to add an egress rule to', 'Give the connection a security group.');
       } else {
         const peer = byReference && storeGroups.length ? { peerGroupId: storeGroups[0] } : { peerCidr: storeSubnet.cidr.value.text };
-        this.addRule(job.id, 'egress', glue.groupId, store.port, peer.peerGroupId ? { ...peer, ...via } : peer,
-          `cdk-glue-netplan: Glue ${connection.id} to its data store ${store.connection.name}`,
-          `job ${job.name}${scenario}: ${glue.reason}; it may send TCP ${store.port} to ${peer.peerGroupId ? nameOf(routed.securityGroup(peer.peerGroupId)?.source, peer.peerGroupId) : peer.peerCidr} (${store.connection.name}'s ${peer.peerGroupId ? 'group' : 'subnet'})`);
+        planned({
+          direction: 'egress',
+          groupId: glue.groupId,
+          port: store.port,
+          ...(peer.peerGroupId ? { ...peer, ...via } : peer),
+          description: `cdk-glue-netplan: Glue ${connection.id} to its data store ${store.connection.name}`,
+          reason: `job ${job.name}${scenario}: ${glue.reason}; it may send TCP ${store.port} to ${peer.peerGroupId ? nameOf(routed.securityGroup(peer.peerGroupId)?.source, peer.peerGroupId) : peer.peerCidr} (${store.connection.name}'s ${peer.peerGroupId ? 'group' : 'subnet'})`,
+        });
       }
     }
     if (ingressHop?.verdict === 'UNREACHABLE') {
@@ -263,12 +272,77 @@ class RemedyBuilder {
         this.refuse(blocked, store.storeSource ?? storeConnection.source, "the data store's security groups are not known", 'Declare the store with its security groups (GlueDataStore.declare).');
       } else {
         const peer = byReference && glue ? { peerGroupId: glue.groupId } : { peerCidr: eniSubnet.cidr.value.text };
-        this.addRule(job.id, 'ingress', storeGroups[0], store.port, peer.peerGroupId ? { ...peer, ...via } : peer,
-          `cdk-glue-netplan: Glue job ${job.name} via ${connection.id}`,
-          `job ${job.name}${scenario}: ${store.connection.name}'s group ${nameOf(routed.securityGroup(storeGroups[0])?.source, storeGroups[0])} admits TCP ${store.port} from ${peer.peerGroupId
-            ? `${glue!.reason}` : `the Glue subnet ${eniSubnet.id} (${peer.peerCidr}), as a group reference would not be honoured on this path`}`);
+        planned({
+          direction: 'ingress',
+          groupId: storeGroups[0],
+          port: store.port,
+          ...(peer.peerGroupId ? { ...peer, ...via } : peer),
+          description: `cdk-glue-netplan: Glue job ${job.name} via ${connection.id}`,
+          reason: `job ${job.name}${scenario}: ${store.connection.name}'s group ${nameOf(routed.securityGroup(storeGroups[0])?.source, storeGroups[0])} admits TCP ${store.port} from ${peer.peerGroupId
+            ? `${glue!.reason}` : `the Glue subnet ${eniSubnet.id} (${peer.peerCidr}), as a group reference would not be honoured on this path`}`,
+        });
       }
     }
+    // The rules the path needs, all or none: one alone opens a port for nothing.
+    for (const rule of additions) {
+      const overQuota = this.ruleQuotaRefusal(rule);
+      if (overQuota) {
+        this.refuse(blocked, overQuota.source, overQuota.why, overQuota.fix);
+        return;
+      }
+    }
+    for (const rule of additions) this.addRule(rule);
+  }
+
+  /**
+   * Why a rule the remedy would add does not fit in its group's "Inbound or outbound rules per
+   * security group" quota, or undefined. A rule over the quota fails to create, and CloudFormation
+   * rolls the whole deployment back: auto-peer adds only a rule it can count room for, the
+   * group's rules (counted as the GNP-QUOTA-SG-RULES check counts them, groupRuleQuotaUse) plus
+   * the ones it already adds there. When the inputs do not let the group's rules be counted (a
+   * group they do not describe, such as one imported by id without facts; a rule to a prefix list
+   * whose maximum entries they do not give; rules a custom resource or an unresolved value may
+   * add), nothing is assumed either way: auto-peer refuses and says what to give or add by hand,
+   * as it does for a route table whose count is unknown. Adding on an assumption of room could
+   * break the whole deployment, which auto-peer must never do; refusing leaves the deployment as
+   * it is, with an error saying which rule to add.
+   */
+  private ruleQuotaRefusal(rule: MutableRule): Refusal | undefined {
+    if (this.rules.has(ruleKey(rule))) return undefined; // planned already: counted
+    const group = this.topo.securityGroup(rule.groupId);
+    const groupName = nameOf(group?.source, rule.groupId);
+    const bound = rule.direction === 'ingress' ? 'inbound' : 'outbound';
+    const peer = rule.peerGroupId !== undefined ? `security group ${nameOf(this.topo.securityGroup(rule.peerGroupId)?.source, rule.peerGroupId)}` : rule.peerCidr;
+    const what = `${rule.direction} TCP ${rule.port} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peer}`;
+    const quota = `${this.quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group`;
+    const byHand = `add the rule yourself (${what} on ${groupName})`;
+    const failing = 'and a rule over the quota fails to create, rolling the deployment back';
+    if (!group) {
+      return {
+        why: `security group ${groupName} is not described by the inputs, so whether one more ${bound} rule (${what}) fits within ${quota} cannot be told, ${failing}`,
+        fix: `Describe the group in --facts (its rules) or define it in the app, or ${byHand}.`,
+      };
+    }
+    const use = groupRuleQuotaUse(group, rule.direction, this.topo.model.prefixListMaxEntries);
+    if (use.unweighed.length || use.unseen.length) {
+      return {
+        source: group.source,
+        why: `security group ${groupName} ${[...use.unseen, ...use.unweighed.length ? [`has ${use.unweighed.join(', ')} (AWS counts a rule to a prefix list as the list's maximum entries)`] : []].join('; ')}: whether one more ${bound} rule (${what}) fits within ${quota} cannot be told, ${failing}`,
+        fix: `Give the prefix list's maximum entries (a literal MaxEntries for a list the templates define; for a pl-... list, the facts' prefixLists: [{ id, maxEntries }], for an AWS-managed list its documented weight, 1 for S3 and DynamoDB), or describe the rules the inputs do not list, so the group's count is known; or ${byHand}.`,
+      };
+    }
+    const sameSide = this.plannedPerSide.get(`${rule.groupId}|${rule.direction}`) ?? { all: 0, references: 0 };
+    const limit = this.quotas.value('rulesPerSecurityGroup');
+    const sides = [{ family: 'IPv4', count: use.ipv4, planned: sameSide.all }];
+    // A rule to a security group counts on the IPv6 side too (an assumption: see groupRuleQuotaUse).
+    if (rule.peerGroupId !== undefined) sides.push({ family: 'IPv6', count: use.ipv6, planned: sameSide.references });
+    const full = sides.find((side) => side.count + side.planned + 1 > limit);
+    if (!full) return undefined;
+    return {
+      source: group.source,
+      why: `security group ${groupName} has ${full.count} ${bound} ${full.family} rules${full.planned ? ` and auto-peer already adds ${full.planned}` : ''}${full.family === 'IPv6' ? ' (a rule to a security group counts on the IPv6 side too, an assumption)' : ''}: one more (${what}) would exceed ${quota}, ${failing}`,
+      fix: `Merge rules of ${groupName} (a wider CIDR block, a security group reference, or a prefix list with fewer maximum entries), or request a quota increase (inbound or outbound rules per security group; multiplied by security groups per network interface it cannot exceed 1,000) and give it to the guard's quotas; or ${byHand}.`,
+    };
   }
 
   /**
@@ -368,12 +442,17 @@ class RemedyBuilder {
     return !!pcx && !crossRegion;
   }
 
-  private addRule(jobId: string, direction: 'ingress' | 'egress', groupId: string, port: number, peer: { peerGroupId?: string; peerCidr?: string; peeringKey?: string; existingPeeringId?: string }, description: string, reason: string): void {
-    const rule: MutableRule = { direction, groupId, port, ...peer, jobIds: new Set([jobId]), description, reason };
+  private addRule(rule: MutableRule): void {
     const key = ruleKey(rule);
     const existing = this.rules.get(key);
-    if (existing) existing.jobIds.add(jobId);
-    else this.rules.set(key, rule);
+    if (existing) {
+      for (const jobId of rule.jobIds) existing.jobIds.add(jobId);
+      return;
+    }
+    this.rules.set(key, rule);
+    const side = `${rule.groupId}|${rule.direction}`;
+    const planned = this.plannedPerSide.get(side) ?? { all: 0, references: 0 };
+    this.plannedPerSide.set(side, { all: planned.all + 1, references: planned.references + (rule.peerGroupId !== undefined ? 1 : 0) });
   }
 
   private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, rule: RuleDefinition = RULES.autoPeerUnfixable): void {

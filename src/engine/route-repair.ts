@@ -359,7 +359,7 @@ export class RouteRepair {
       return {
         source: table.value.source,
         why: `route table ${tableName} routes to ${use.unweighed.join(', ')}: AWS counts a referenced prefix list against the routes quota by its maximum entries, so whether a route to ${destination} fits within ${this.quotas.text('routesPerRouteTable')} routes per route table cannot be told, and a route over the quota fails to create, rolling the deployment back`,
-        fix: `Give the prefix list's MaxEntries a literal value (in --facts, the route's maxEntries) so the table's count is known, or add the route to ${destination} yourself.`,
+        fix: `Give the prefix list's MaxEntries a literal value (in --facts, the route's maxEntries; for a pl-... list the templates route to, the facts' prefixLists: [{ id, maxEntries }]) so the table's count is known, or add the route to ${destination} yourself.`,
       };
     }
     if (use.count + planned >= this.quotas.value('routesPerRouteTable')) {

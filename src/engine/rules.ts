@@ -46,6 +46,8 @@ export const RULES = {
   quotaPeerings: rule('GNP-QUOTA-PEERINGS', 'warning', "A VPC has more active peerings than the quota (the default, or the account's when given)"),
   quotaRoutes: rule('GNP-QUOTA-ROUTES', 'warning', "A route table has more routes than the quota (the default, or the account's when given)"),
   quotaRoutesUnknown: rule('GNP-QUOTA-ROUTES-UNKNOWN', 'warning', 'Whether a route table stays within the routes quota depends on the maximum entries of a prefix list it routes to, which the inputs do not give'),
+  quotaSgRules: rule('GNP-QUOTA-SG-RULES', 'warning', "A security group has more inbound or outbound rules than the quota (the default, or the account's when given)"),
+  quotaSgRulesUnknown: rule('GNP-QUOTA-SG-RULES-UNKNOWN', 'warning', 'Whether a security group stays within the rules quota depends on the maximum entries of a prefix list its rules reference, or on rules the inputs do not resolve'),
   quotaSecurityGroups: rule('GNP-QUOTA-SECURITY-GROUPS', 'error', 'A connection has more security groups than an ENI accepts'),
   quotaJobConnections: rule('GNP-QUOTA-JOB-CONNECTIONS', 'error', 'A job lists more connections than Glue accepts'),
   autoPeerUnfixable: rule('GNP-AUTOPEER-UNFIXABLE', 'error', 'Auto-peer cannot make a data store reachable safely'),
@@ -55,7 +57,8 @@ export const RULES = {
   s3PathAcl: rule('GNP-CONNECTION-S3-ACL', 'error', 'The network ACL of a connection Glue can select blocks its S3 traffic: Glue still selects it and the runs fail'),
   natWithoutInternet: rule('GNP-CONNECTION-NAT-NO-INTERNET', 'error', 'A connection Glue can select reaches S3 only through a NAT gateway whose subnet has no route to the internet: Glue still selects it and the runs fail'),
   noSecretsPath: rule('GNP-CONNECTION-NO-SECRETS-PATH', 'error', 'A connection Glue can select has no path to Secrets Manager, and the job reads a secret'),
-  servicePathUnknown: rule('GNP-CONNECTION-SERVICE-PATH-UNKNOWN', 'warning', 'Whether a connection Glue can select reaches S3 or Secrets Manager depends on facts the inputs do not give'),
+  noPackageIndexPath: rule('GNP-CONNECTION-NO-PYPI-PATH', 'error', 'A connection Glue can select has no path to the internet, and the job installs Python modules from PyPI when a run starts'),
+  servicePathUnknown: rule('GNP-CONNECTION-SERVICE-PATH-UNKNOWN', 'warning', 'Whether a connection Glue can select reaches S3, Secrets Manager or the Python Package Index depends on facts the inputs do not give'),
   inputUnreadable: rule('GNP-INPUT-UNREADABLE', 'error', 'The input (a template or the facts) could not be read, or checking it failed: no Glue job was checked'),
   inputNotRead: rule('GNP-INPUT-NOT-READ', 'warning', 'Part of the input was not read, so what it defines is not checked'),
 } as const;

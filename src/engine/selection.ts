@@ -215,7 +215,7 @@ function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, az
   const total = totalAddresses(subnet);
   const usable = usableAddresses(subnet);
   const cidrText = subnet.cidr.known ? subnet.cidr.value.text : '?';
-  const usedText = subnet.usedAddresses ? ` (${total} usable, ${subnet.usedAddresses} known used)` : '';
+  const usedText = subnet.usedAddresses ? ` (${total} usable, ${subnet.usedAddresses} known used${subnet.usedBy ? `: ${subnet.usedBy.join(', ')}` : ''})` : '';
   if (total === undefined || usable === undefined) maybe('IP_CAPACITY_UNKNOWN', `size of ${subnet.id} is unknown`);
   else if (usable === 0) fail('NO_FREE_ADDRESSES', `${subnet.id} (${cidrText}) has no free address${usedText}, so Glue skips it`);
   else if (demand.min > usable) runFailures.push({ code: 'IP_CAPACITY', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, one run needs ${demandCount(demand)} ENIs` });

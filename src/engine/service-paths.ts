@@ -1,14 +1,16 @@
-import { GatewayEndpoint, GlueConnection, NetworkAcl, Subnet, Vpc } from '../model';
+import { GatewayEndpoint, GlueConnection, known, NetworkAcl, Subnet, Vpc } from '../model';
 import { connectionName } from './connection-name';
 import { Finding, JobPlan } from './plan';
-import { internetRoute } from './public-path';
+import { internetRoute, traceInternetPath } from './public-path';
 import {
   AclJudgement, combine, judgeAcl, judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome, PUBLIC_RANGES,
   publicRouteChoices, routeText,
 } from './public-traffic';
+import { PackageIndexNeed, packageIndexNeed } from './python-modules';
 import { RULES, RuleDefinition } from './rules';
 import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
 import { s3PathOnce } from './selection';
+import { LocatedStore } from './store-location';
 import { Topology } from './topology';
 // Values from their modules, not the barrel: its re-exports are getters on every call.
 import { AddressRange, formatRange } from '../model/cidr';
@@ -26,7 +28,7 @@ const HTTPS = 443;
  */
 export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): Finding[] {
   // The connections each job can select, and whether the job reads secrets.
-  const selectable = new Map<string, { jobs: string[]; secretJobs: { job: string; connections: string[] }[] }>();
+  const selectable = new Map<string, { jobs: string[]; secretJobs: { job: string; connections: string[] }[]; indexJobs: { job: string; need: PackageIndexNeed }[] }>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id);
     if (!job || (job.command.known && job.command.value === 'glueray')) continue;
@@ -35,14 +37,16 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
       const c = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
       if (c?.secretProperty) secretConnections.push(`${nameOf(c)} (${c.secretProperty})`);
     }
+    const indexNeed = packageIndexNeed(job);
     const ids = new Set<string>();
     if (plan.selectedConnection) ids.add(plan.selectedConnection.id);
     for (const f of plan.failover) if (f.selectedConnection) ids.add(f.selectedConnection.id);
     for (const id of ids) {
       let entry = selectable.get(id);
-      if (!entry) selectable.set(id, entry = { jobs: [], secretJobs: [] });
+      if (!entry) selectable.set(id, entry = { jobs: [], secretJobs: [], indexJobs: [] });
       entry.jobs.push(plan.name);
       if (secretConnections.length) entry.secretJobs.push({ job: plan.name, connections: secretConnections });
+      if (indexNeed) entry.indexJobs.push({ job: plan.name, need: indexNeed });
     }
   }
 
@@ -58,7 +62,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     if (!subnet || !vpc?.known) continue;
     const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
     const s3Nat = s3ViaNatOnce(topo, subnet, vpc.value);
-    if (s3.outcome === 'pass' && s3Nat.outcome === 'pass' && !entry.secretJobs.length) continue; // (nothing to say)
+    if (s3.outcome === 'pass' && s3Nat.outcome === 'pass' && !entry.secretJobs.length && !entry.indexJobs.length) continue; // (nothing to say)
     const name = nameOf(connection);
     const jobsText = `job${entry.jobs.length > 1 ? 's' : ''} ${entry.jobs.join(', ')}`;
     if (s3Nat.outcome === 'blocked' && s3Nat.natWithoutInternet) {
@@ -84,6 +88,11 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
         `Allow TCP 443 to 0.0.0.0/0 outbound and the replies inbound in ${s3.aclId}, or acknowledge this warning once you have checked the S3 prefix list's CIDRs against it.`);
     }
 
+    if (entry.indexJobs.length) {
+      const index = packageIndexFinding(topo, connection, subnet, vpc.value, entry.indexJobs);
+      if (index) add(index.rule, connection, index.message, index.fix);
+    }
+
     if (!entry.secretJobs.length) continue;
     const secrets = secretsPath(topo, subnet, vpc.value, connection.securityGroupIds);
     const readers = entry.secretJobs.map((s) => `${s.job} reads ${s.connections.join(', ')}`).join('; ');
@@ -98,6 +107,65 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     }
   }
   return findings;
+}
+
+/** The Python Package Index, where pip fetches the modules a job names (AWS Glue, "Setting up a VPC to connect to PyPI"). */
+const PYPI: LocatedStore = {
+  locatedBy: 'internet',
+  subnetIds: known([]),
+  securityGroupIds: known([]),
+  port: known(HTTPS),
+  publiclyAccessible: true,
+  byHostname: true,
+  assumptions: [],
+  host: 'pypi.org',
+  internet: 'the Python Package Index',
+};
+
+const INSTALL_WITHOUT_INTERNET = 'or install without the internet: wheels in S3 (their s3:// paths, or a zip of wheels on Glue 5.0, in --additional-python-modules), or a repository the subnet reaches (--python-modules-installer-option --index-url, such as an AWS CodeArtifact repository through an interface endpoint)';
+
+/**
+ * Jobs that install Python modules from the internet when a run starts need a path to it from
+ * the subnet of the connection Glue selects: the ENIs there run pip, and AWS Glue documents that
+ * this subnet must give a network path to pypi.org (AWS Glue, "Setting up a VPC to
+ * connect to PyPI for AWS Glue", https://docs.aws.amazon.com/glue/latest/dg/setup-vpc-for-pypi.html).
+ * Glue's checks at run submission do not look for it, so the connection is still selected and the
+ * runs fail installing the modules. The path is the Glue ENI's side of the public path (its
+ * groups' egress on 443, the NAT gateway route, the NAT subnet's internet gateway route, the
+ * network ACLs both ways); what PyPI admits is not judged.
+ */
+function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet: Subnet, vpc: Vpc, indexJobs: readonly { job: string; need: PackageIndexNeed }[]):
+{ rule: RuleDefinition; message: string; fix: string } | undefined {
+  const trace = traceInternetPath(topo, { subnet, securityGroupIds: connection.securityGroupIds }, PYPI,
+    'pip fetches modules from the Python Package Index (pypi.org, files.pythonhosted.org) on the internet', INSTALL_WITHOUT_INTERNET);
+  if (trace.verdict === 'REACHABLE') return undefined;
+  const name = nameOf(connection);
+  const sure = indexJobs.filter((j) => j.need.need === 'yes');
+  const jobsText = indexJobs.map((j) => `${j.job}: ${j.need.why}`).join('; ');
+  const blocked = trace.verdict === 'UNREACHABLE';
+  const deciding = trace.explanations.filter((e) => !!e.unknown === !blocked);
+  const why = [...new Set(deciding.map((e) => e.message))].join(' ');
+  const fixes = [...new Set(deciding.map((e) => e.fix))].join(' ');
+  // (The NAT route's fix names the alternative already.)
+  const fix = blocked && !fixes.includes(INSTALL_WITHOUT_INTERNET) ? `${fixes} Or ${INSTALL_WITHOUT_INTERNET.slice('or '.length)}.` : fixes;
+  // The PyPI page is written for interactive sessions: that a job's install takes the same path
+  // is the assumption, which the message states (a job with a connection reaches the internet
+  // through a NAT gateway in its VPC: AWS Glue, "Setting up network access to data stores").
+  const documented = `AWS Glue documents that with --additional-python-modules the subnet of a connection's PhysicalConnectionRequirements must give a network path to pypi.org ("Setting up a VPC to connect to PyPI for AWS Glue", a page written for interactive sessions; that a job's runs install the same way, pip running on Glue's ENIs in ${subnet.id}, is assumed: AWS documents that a job with a connection needs a NAT gateway in its VPC to reach the public internet, "Setting up network access to data stores")`;
+  if (blocked && sure.length) {
+    return {
+      rule: RULES.noPackageIndexPath,
+      message: `Connection ${name} is selected by jobs that install Python modules from the internet when a run starts (${jobsText}), but its subnet ${subnet.id} (${vpc.id}) has no path to the internet: ${why} ${documented}. Glue does not check this when it selects the connection, so the runs fail installing the modules, before any data is read.${trace.explanations.some((e) => e.code === 'SUBNET_ACL_RESTRICTION') ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
+      fix,
+    };
+  }
+  return {
+    rule: RULES.servicePathUnknown,
+    message: blocked
+      ? `Connection ${name} is selected by jobs that may install Python modules from the internet when a run starts (${jobsText}), and its subnet ${subnet.id} (${vpc.id}) has no path to the internet: ${why} Whether the runs fail installing the modules is UNKNOWN (${documented}).`
+      : `Connection ${name} is selected by jobs that ${sure.length ? '' : 'may '}install Python modules from the internet when a run starts (${jobsText}); whether its subnet ${subnet.id} (${vpc.id}) reaches the internet is UNKNOWN: ${why} ${documented}.`,
+    fix: blocked ? `Settle what the message names as unknown (a literal --additional-python-modules or the s3:// paths of wheels, a GlueVersion, a Python shell job's Command.PythonVersion), or give ${subnet.id} a path to the internet (a default route to a NAT gateway in a public subnet); or acknowledge this warning once you have checked where pip installs from.` : fix,
+  };
 }
 
 function nameOf(connection: GlueConnection): string {

@@ -268,7 +268,7 @@ function locate(topo: Topology, connection: GlueConnection, uses: Uses): Located
     return [{
       locatedBy: 'declared',
       storeSource: declared.source,
-      subnetIds: known(declared.subnetIds),
+      subnetIds: declared.locationUnknown !== undefined ? unknown(declared.locationUnknown) : known(declared.subnetIds),
       securityGroupIds: known(declared.securityGroupIds),
       port: port !== undefined ? known(port) : unknown(noPort),
       ...(listensElsewhere ? { listensOn: known(declared.port!) } : {}),
@@ -551,7 +551,10 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
     locatedBy: 'connection-subnet',
     subnetIds: known([connection.subnetId]),
     securityGroupIds: known([...connection.securityGroupIds]),
-    port: port !== undefined ? known(port) : unknown(badPort ?? `no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`),
+    port: port !== undefined ? known(port) : unknown(badPort ?? (connection.address && !connection.address.known
+      // An address the inputs do not resolve: its port is unknown for that reason, not for want of one.
+      ? `the address of ${connection.id} is not known, nor its port: ${describeAddress(connection.address.reason, topo.model)}`
+      : `no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`)),
     publiclyAccessible: false,
     byHostname,
     assumptions: [

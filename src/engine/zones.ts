@@ -30,6 +30,7 @@ export function zoneKey(zone: Zone): string | undefined {
 /** How a zone reads in messages. */
 export function zoneText(zone: Zone): string {
   if (zone.name) return zone.name;
+  if (zone.symbolic?.zoneId !== undefined) return `the zone of AZ ID ${zone.symbolic.zoneId} (from the subnet placed by it; its name, which CloudFormation gives, is known only at deploy time)`;
   if (zone.symbolic) return `${zone.symbolic.symbol} (zone ${zone.symbolic.index + 1} of Fn::GetAZs, its name known only at deploy time)`;
   return `unknown (${zone.reason})`;
 }
@@ -45,6 +46,11 @@ export function isZoneId(name: string): boolean {
 
 /** Whether two zones are the same zone: undefined when the inputs cannot tell. */
 export function sameZone(a: Zone, b: Zone): boolean | undefined {
+  // The zone of an AZ ID (from a subnet placed by it) against a zone named: the same ID is the
+  // same zone, another ID another zone; a zone name is mapped by the account.
+  const byId = a.symbolic?.zoneId !== undefined && b.name !== undefined ? [a.symbolic.zoneId, b.name]
+    : b.symbolic?.zoneId !== undefined && a.name !== undefined ? [b.symbolic.zoneId, a.name] : undefined;
+  if (byId) return byId[0] === byId[1] ? true : isZoneId(byId[1]) ? false : undefined;
   if (a.name !== undefined && b.name !== undefined) {
     if (a.name === b.name) return true;
     // An AZ ID against a zone name: the account's mapping, not in the inputs, decides.

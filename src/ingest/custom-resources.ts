@@ -184,7 +184,7 @@ function restrictDefaultSecurityGroup(r: ResourceReader): void {
     r.issue('DefaultSecurityGroupId', 'the default security group it restricts is not described: its rules are unknown');
     return;
   }
-  r.model.securityGroups.set(group.id, { ...group, ingress: [], egress: [] });
+  r.model.securityGroups.set(group.id, { ...group, ingress: [], egress: [], ruleWeights: [] });
 }
 
 /**

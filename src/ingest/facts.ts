@@ -4,8 +4,10 @@ import { parseProtocol } from './security';
 import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
 import { Quotas } from '../engine/quotas';
 import {
-  ALL_PORTS, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, RouteTargetKind, SecurityGroupRule, SourceRef, unknown,
+  ALL_PORTS, EntrylessPrefixListRoute, Fact, known, NetworkModel, parseCidr, PortRange, PrefixListWeight, Protocol, QuotaValues, Route, RouteTargetKind, SecurityGroupRule,
+  SecurityGroupRuleWeight, SourceRef, unknown,
 } from '../model';
+import type { PrefixListContents } from './prefix-lists';
 import { addVpcDefaults } from './vpc';
 
 /**
@@ -21,6 +23,16 @@ export interface FactsDocument {
   readonly gatewayEndpoints?: FactsGatewayEndpoint[];
   readonly natGateways?: FactsNatGateway[];
   readonly peerings?: FactsPeering[];
+  /**
+   * Prefix lists (`pl-...`) the routes and rules of the inputs reference. A list with its
+   * `addressFamily` (and, for IPv4, its `cidrs`) is described: a route or rule to it is one route
+   * or rule per entry, as for a list the templates define (`AWS::EC2::PrefixList`); `--from-aws`
+   * writes the customer-managed ones (DescribeManagedPrefixLists, GetManagedPrefixListEntries).
+   * Every list's `maxEntries` (for an AWS-managed list, its documented weight) is what a route or
+   * rule to it counts against the routes and rules-per-group quotas, where the route or rule does
+   * not say.
+   */
+  readonly prefixLists?: FactsPrefixList[];
   /** Transit gateways of the account (read by `--from-aws`), by their `tgw-...` ids. */
   readonly transitGateways?: FactsTransitGateway[];
   /** Their attachments (`tgw-attach-...`). */
@@ -107,6 +119,21 @@ export interface FactsRouteTable {
   readonly gatewayIds?: string[];
 }
 
+/** A prefix list (see `FactsDocument.prefixLists`). */
+export interface FactsPrefixList {
+  /** Its `pl-...` id, as routes' `destination` and rules' `prefixListId` name it. */
+  readonly id: string;
+  /**
+   * `IPv4` or `IPv6` (an IPv6 list routes and admits no IPv4 traffic: the model is IPv4). Absent:
+   * the list is not described, only weighed (its entries stay unknown).
+   */
+  readonly addressFamily?: string;
+  /** Its maximum entries (1 to 1,000; an AWS-managed list: its documented weight): what a route or rule to it counts against the quotas. */
+  readonly maxEntries: number;
+  /** Its entries' CIDRs (an IPv4 list's; not for an IPv6 list or one without `addressFamily`). An empty list: no entries. */
+  readonly cidrs?: string[];
+}
+
 export interface FactsSecurityGroupRule {
   /** `tcp`, `udp`, `icmp`, `-1`/`all`, or a protocol number. */
   readonly protocol: string | number;
@@ -115,6 +142,11 @@ export interface FactsSecurityGroupRule {
   readonly cidr?: string;
   readonly securityGroupId?: string;
   readonly prefixListId?: string;
+  /**
+   * For a rule to a prefix list: the list's maximum entries (for an AWS-managed list, its
+   * documented weight), what AWS counts against the rules-per-group quota for it. Absent: unknown.
+   */
+  readonly maxEntries?: number;
   readonly description?: string;
 }
 
@@ -260,6 +292,13 @@ export interface FactsDataStore {
    */
   readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
+  /**
+   * Why where Glue reaches the store cannot be told, though the store is known: the account
+   * reader sets it on a connection to an MSK cluster's multi-VPC private connectivity or IPv6
+   * listener (reached by a path it does not trace). The store is then UNKNOWN with this reason,
+   * whatever `subnetIds` say.
+   */
+  readonly locationUnknown?: string;
 }
 
 export interface FactsJob {
@@ -272,6 +311,16 @@ export interface FactsJob {
   readonly numberOfWorkers?: number;
   readonly maxCapacity?: number;
   readonly maxConcurrentRuns?: number;
+  /** `GlueVersion` (pip installs at start are documented for Spark jobs of Glue 2.0 and later). */
+  readonly glueVersion?: string;
+  /** `Command.PythonVersion` (a Python shell job installs `additionalPythonModules` on `3.9`). */
+  readonly pythonVersion?: string;
+  /** The job's `--additional-python-modules` argument: modules pip installs when a run starts. */
+  readonly additionalPythonModules?: string;
+  /** The job's `--python-modules-installer-option` argument (pip's options, such as `--index-url`). */
+  readonly pythonModulesInstallerOption?: string;
+  /** The job's `--enable-auto-scaling` argument (`true`: `numberOfWorkers` is the most a run scales to). */
+  readonly enableAutoScaling?: string;
 }
 
 export interface FactsUnread {
@@ -303,6 +352,7 @@ const SG_RULE: Schema = {
   cidr: opt('cidr'),
   securityGroupId: opt('string'),
   prefixListId: opt('string'),
+  maxEntries: opt('maxentries'),
   description: opt('string'),
 };
 
@@ -313,10 +363,14 @@ const DATA_STORE: Schema = {
   port: opt('tcpport'),
   ports: opt('tcpports'),
   publiclyAccessible: opt('boolean'),
+  locationUnknown: opt('string'),
 };
 const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
+const PREFIX_LIST: Schema = { id: req('string'), addressFamily: opt('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
+
 const FACTS_SCHEMA: Schema = {
+  prefixLists: { type: 'list', optional: true, of: PREFIX_LIST },
   vpcs: {
     type: 'list',
     optional: true,
@@ -470,7 +524,7 @@ const FACTS_SCHEMA: Schema = {
   quotas: {
     type: 'object',
     optional: true,
-    of: { peeringsPerVpc: opt('count'), routesPerRouteTable: opt('count'), securityGroupsPerNetworkInterface: opt('count') },
+    of: { peeringsPerVpc: opt('count'), routesPerRouteTable: opt('count'), securityGroupsPerNetworkInterface: opt('count'), rulesPerSecurityGroup: opt('count') },
   },
   dataStores: {
     type: 'list',
@@ -488,6 +542,11 @@ const FACTS_SCHEMA: Schema = {
       numberOfWorkers: opt('count'),
       maxCapacity: opt('number'),
       maxConcurrentRuns: opt('count'),
+      glueVersion: opt('string'),
+      pythonVersion: opt('string'),
+      additionalPythonModules: opt('string'),
+      pythonModulesInstallerOption: opt('string'),
+      enableAutoScaling: opt('string'),
     },
   },
   unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
@@ -560,6 +619,16 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
   if (schema === DATA_STORE && value.port !== undefined && value.ports !== undefined) {
     return `${path}: give port or ports, not both`;
   }
+  if (schema === PREFIX_LIST) {
+    if (!String(value.id).startsWith('pl-')) return `${path}.id: ${show(value.id)} is not a prefix list id (pl-...)`;
+    const cidrs = value.cidrs as string[] | undefined;
+    if (value.addressFamily === undefined && cidrs !== undefined) return `${path}.cidrs: give the list's addressFamily (IPv4) with its entries`;
+    if (value.addressFamily === 'IPv4' && cidrs === undefined) return `${path}.cidrs: missing (an IPv4 list's entries; [] for none)`;
+    if (value.addressFamily === 'IPv6' && cidrs !== undefined) return `${path}.cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out`;
+    const bad = (cidrs ?? []).find((cidr) => !parseCidr(cidr));
+    if (bad !== undefined) return `${path}.cidrs: ${show(bad)} is not an IPv4 CIDR`;
+    if ((cidrs ?? []).length > (value.maxEntries as number)) return `${path}.cidrs: ${cidrs!.length} entries, more than its maxEntries (${value.maxEntries})`;
+  }
   if (schema === SG_RULE) {
     const peers = ['cidr', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
     if (peers.length !== 1) return `${path}: needs exactly one of cidr, securityGroupId, prefixListId`;
@@ -585,11 +654,21 @@ export function parseFacts(json: unknown, file: string): FactsDocument {
   const problem = validate(json, FACTS_SCHEMA, '');
   if (problem) throw new InputError(file, problem);
   const document = json as FactsDocument;
+  const listIds = new Set<string>();
+  (document.prefixLists ?? []).forEach((list, index) => {
+    if (listIds.has(list.id)) throw new InputError(file, `prefixLists[${index}].id: prefix list ${list.id} is listed twice`);
+    listIds.add(list.id);
+  });
   (document.routeTables ?? []).forEach((table, t) => table.routes.forEach((route, r) => {
     if (route.maxEntries !== undefined && parseCidr(route.destination)) {
       throw new InputError(file, `routeTables[${t}].routes[${r}].maxEntries: the route is to a CIDR, ${route.destination}, which counts as one route; maxEntries is for a route to a prefix list (pl-...)`);
     }
   }));
+  (document.securityGroups ?? []).forEach((group, g) => (['ingress', 'egress'] as const).forEach((direction) => group[direction].forEach((rule, r) => {
+    if (rule.maxEntries !== undefined && rule.prefixListId === undefined) {
+      throw new InputError(file, `securityGroups[${g}].${direction}[${r}].maxEntries: the rule is not to a prefix list, and counts as one rule; maxEntries is for a rule to a prefix list (prefixListId)`);
+    }
+  })));
   try {
     Quotas.of(document.quotas);
   } catch (e) {
@@ -631,22 +710,78 @@ function portsOf(protocol: Protocol, from: number | undefined, to: number | unde
   return { from, to };
 }
 
-function ruleOf(rule: FactsSecurityGroupRule, source: SourceRef): SecurityGroupRule {
+/** A prefix list the facts describe, as a rule or route referencing it sees it (what the templates' `AWS::EC2::PrefixList` gives). */
+export interface DescribedPrefixList {
+  readonly contents: PrefixListContents;
+  readonly weight: Fact<number>;
+}
+
+/** The prefix lists the facts describe (those with an `addressFamily`; the others are only weighed), by `pl-...` id. */
+export function factsPrefixLists(facts: FactsDocument): Map<string, DescribedPrefixList> {
+  return new Map((facts.prefixLists ?? []).filter((list) => list.addressFamily !== undefined).map((list): [string, DescribedPrefixList] => [list.id, {
+    contents: list.addressFamily === 'IPv6' ? { kind: 'ipv6' } : { kind: 'ipv4', cidrs: (list.cidrs ?? []).map((cidr) => parseCidr(cidr)!), unresolved: [] },
+    weight: known(list.maxEntries),
+  }]));
+}
+
+/**
+ * The model's rules for one facts rule: a rule to a prefix list the facts describe is one rule
+ * per entry (none for an IPv6 list or one without entries: that rule goes to `entryless`, for
+ * drift), as for a list the templates define; a list they do not describe stays one rule to it.
+ */
+function rulesOf(rule: FactsSecurityGroupRule, source: SourceRef, lists: ReadonlyMap<string, DescribedPrefixList>, entryless: SecurityGroupRule[]): SecurityGroupRule[] {
   const protocol = parseProtocol(rule.protocol)!;
-  return {
+  const base = {
     source,
     protocol,
     ports: portsOf(protocol, rule.fromPort, rule.toPort) ?? ALL_PORTS,
+    ...(rule.description ? { description: rule.description } : {}),
+  };
+  const list = rule.prefixListId !== undefined ? lists.get(rule.prefixListId) : undefined;
+  if (list && list.contents.kind !== 'unknown') {
+    const prefixList = rule.prefixListId!;
+    const cidrs = list.contents.kind === 'ipv4' ? list.contents.cidrs : [];
+    if (!cidrs.length) entryless.push({ ...base, peer: { kind: 'prefix-list', prefixListId: prefixList }, prefixList });
+    return cidrs.map((cidr) => ({ ...base, peer: { kind: 'cidr', cidr }, prefixList }));
+  }
+  return [{
+    ...base,
     peer: rule.cidr !== undefined ? { kind: 'cidr', cidr: parseCidr(rule.cidr)! }
       : rule.securityGroupId !== undefined ? { kind: 'security-group', groupId: rule.securityGroupId }
         : { kind: 'prefix-list', prefixListId: rule.prefixListId! },
-    ...(rule.description ? { description: rule.description } : {}),
-  };
+  }];
+}
+
+/**
+ * A facts group's rules to prefix lists, weighed against the rules-per-group quota by the rule's
+ * `maxEntries`, else the list's (`prefixLists`; unknown when neither gives it), on the side of
+ * the list's address family when the facts describe it, else on both. (The facts hold no IPv6
+ * rules.) A described list's rules are its entries in `ingress`/`egress`, marked with the list,
+ * which the count skips for this weight.
+ */
+function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: ReadonlyMap<string, DescribedPrefixList>): { ruleWeights?: SecurityGroupRuleWeight[] } {
+  const weights: SecurityGroupRuleWeight[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    for (const rule of group[direction]) {
+      if (rule.prefixListId === undefined || rule.cidr !== undefined || rule.securityGroupId !== undefined) continue;
+      const list = lists.get(rule.prefixListId);
+      weights.push({
+        source,
+        direction,
+        what: `a rule to prefix list ${rule.prefixListId}`,
+        prefixList: rule.prefixListId,
+        family: list?.contents.kind === 'ipv4' ? 'ipv4' : list?.contents.kind === 'ipv6' ? 'ipv6' : 'unknown',
+        weight: rule.maxEntries !== undefined ? known(rule.maxEntries) : list ? list.weight : unknown("the facts file does not give the rule's maxEntries or describe the list in prefixLists"),
+      });
+    }
+  }
+  return weights.length ? { ruleWeights: weights } : {};
 }
 
 /** Adds the facts' network elements and connections (before the templates are read). */
 export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): void {
   if (facts.quotas) model.quotas = { ...model.quotas, ...facts.quotas };
+  for (const list of facts.prefixLists ?? []) (model.prefixListMaxEntries ??= new Map()).set(list.id, list.maxEntries);
   for (const vpc of facts.vpcs ?? []) {
     const source = sourceOf(facts, vpc.id);
     model.vpcs.set(vpc.id, {
@@ -674,46 +809,78 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       usedAddresses: subnet.usedAddresses ?? 0,
     });
   }
+  const lists = factsPrefixLists(facts);
   for (const table of facts.routeTables ?? []) {
     const source = sourceOf(facts, table.id);
-    const prefixListWeights: PrefixListWeight[] = table.routes.filter((route) => !parseCidr(route.destination) && !route.propagated).map((route) => ({
-      source,
-      prefixList: route.destination,
-      weight: route.maxEntries !== undefined ? known(route.maxEntries)
-        : unknown("the facts file does not give the route's maxEntries"),
-    }));
+    const prefixListWeights: PrefixListWeight[] = [];
+    const entryless: EntrylessPrefixListRoute[] = [];
+    const routes: Route[] = [];
+    for (const route of table.routes) {
+      const cidr = parseCidr(route.destination);
+      const target = {
+        kind: route.target.kind,
+        ...(route.target.id && route.target.kind !== 'local' ? { targetId: route.target.id } : {}),
+        description: route.target.id ?? route.target.kind,
+      };
+      const propagated = route.propagated ? { propagated: true as const } : {};
+      if (cidr) {
+        routes.push({ source, destination: known(cidr), target, ...propagated });
+        continue;
+      }
+      const prefixList = route.destination;
+      const list = lists.get(prefixList);
+      // A described list is one route per entry, as the templates' lists are; the routes quota is
+      // enforced apart for IPv6 routes, so an IPv6 list weighs nothing here (and routes nothing).
+      if (list?.contents.kind === 'ipv6') {
+        entryless.push({ source, prefixList, target });
+        continue;
+      }
+      if (!route.propagated) {
+        prefixListWeights.push({
+          source,
+          prefixList,
+          weight: list ? list.weight : route.maxEntries !== undefined ? known(route.maxEntries) : unknown("the facts file does not give the route's maxEntries"),
+        });
+      }
+      if (list?.contents.kind === 'ipv4') {
+        if (!list.contents.cidrs.length) entryless.push({ source, prefixList, target });
+        for (const entry of list.contents.cidrs) routes.push({ source, destination: known(entry), target, prefixList, ...propagated });
+        continue;
+      }
+      routes.push({
+        source,
+        destination: unknown(`${table.id}: destination is prefix list ${prefixList}, whose entries the facts file does not hold (its prefixLists do not describe it; a prefix list the templates define, AWS::EC2::PrefixList, is read)`),
+        target,
+        prefixList,
+        ...propagated,
+      });
+    }
     model.routeTables.set(table.id, {
       id: table.id,
       source,
       vpcId: known(table.vpcId),
       implicitMain: false,
       ...(table.gatewayIds?.length ? { edgeGateways: table.gatewayIds.map((id) => known(id)) } : {}),
-      routes: table.routes.map((route) => {
-        const cidr = parseCidr(route.destination);
-        return {
-          source,
-          destination: cidr ? known(cidr)
-            : unknown(`${table.id}: destination is prefix list ${route.destination}, whose entries the facts file does not hold (only a prefix list the templates define, AWS::EC2::PrefixList, is read)`),
-          target: {
-            kind: route.target.kind,
-            ...(route.target.id && route.target.kind !== 'local' ? { targetId: route.target.id } : {}),
-            description: route.target.id ?? route.target.kind,
-          },
-          ...(cidr ? {} : { prefixList: route.destination }),
-          ...(route.propagated ? { propagated: true as const } : {}),
-        };
-      }),
+      routes,
       ...(prefixListWeights.length ? { prefixListWeights } : {}),
+      ...(entryless.length ? { entrylessPrefixListRoutes: entryless } : {}),
     });
   }
   for (const group of facts.securityGroups ?? []) {
     const source = sourceOf(facts, group.id);
+    const entrylessIn: SecurityGroupRule[] = [];
+    const entrylessOut: SecurityGroupRule[] = [];
+    const ingress = group.ingress.flatMap((rule) => rulesOf(rule, source, lists, entrylessIn));
+    const egress = group.egress.flatMap((rule) => rulesOf(rule, source, lists, entrylessOut));
+    const entryless = [...entrylessIn.map((rule) => ({ direction: 'ingress' as const, rule })), ...entrylessOut.map((rule) => ({ direction: 'egress' as const, rule }))];
     model.securityGroups.set(group.id, {
       id: group.id,
       source,
       vpcId: known(group.vpcId),
-      ingress: group.ingress.map((rule) => ruleOf(rule, source)),
-      egress: group.egress.map((rule) => ruleOf(rule, source)),
+      ingress,
+      egress,
+      ...(entryless.length ? { entrylessPrefixListRules: entryless } : {}),
+      ...ruleWeightsOf(group, source, lists),
       ...(group.associatedVpcIds?.length || group.associationsIncomplete ? {
         vpcAssociations: [
           ...(group.associatedVpcIds ?? []).map((vpcId) => ({ source, vpcId: known(vpcId) })),
@@ -891,6 +1058,7 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
       ...(store.port !== undefined ? { port: store.port } : {}),
       ...(store.ports !== undefined ? { ports: [...store.ports] } : {}),
       ...(store.publiclyAccessible !== undefined ? { publiclyAccessible: store.publiclyAccessible } : {}),
+      ...(store.locationUnknown !== undefined ? { locationUnknown: store.locationUnknown } : {}),
     });
   }
 }
@@ -915,6 +1083,11 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       ...(job.numberOfWorkers !== undefined ? { numberOfWorkers: known(job.numberOfWorkers) } : {}),
       ...(job.maxCapacity !== undefined ? { maxCapacity: known(job.maxCapacity) } : {}),
       maxConcurrentRuns: known(job.maxConcurrentRuns ?? 1),
+      ...(job.glueVersion !== undefined ? { glueVersion: known(job.glueVersion) } : {}),
+      ...(job.pythonVersion !== undefined ? { pythonVersion: known(job.pythonVersion) } : {}),
+      ...(job.additionalPythonModules !== undefined ? { additionalPythonModules: known(job.additionalPythonModules) } : {}),
+      ...(job.pythonModulesInstallerOption !== undefined ? { pythonInstallerOptions: known(job.pythonModulesInstallerOption) } : {}),
+      ...(job.enableAutoScaling !== undefined ? { enableAutoScaling: known(job.enableAutoScaling) } : {}),
     });
   }
   for (const [index, unread] of (facts.unread ?? []).entries()) {

@@ -264,7 +264,51 @@ function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>
   if (r.has('NumberOfWorkers')) job.numberOfWorkers = r.numberFact('NumberOfWorkers');
   if (capacityProperty) job.maxCapacity = r.numberFact(capacityProperty);
   job.maxConcurrentRuns = maxConcurrentRuns;
+  if (r.has('GlueVersion')) job.glueVersion = r.stringFact('GlueVersion');
+  if (isObject(command) && !isUnresolved(command) && command.PythonVersion !== undefined) job.pythonVersion = r.stringFact('Command.PythonVersion', command.PythonVersion);
+  // (Each argument map evaluated once: most jobs set a few arguments, none of these.)
+  const argumentMaps = ARGUMENT_PROPERTIES.filter((p) => r.has(p)).map((property) => ({ property, args: r.value(property) }));
+  if (argumentMaps.length) {
+    const modules = jobArgument(r, argumentMaps, ADDITIONAL_PYTHON_MODULES);
+    if (modules !== undefined) job.additionalPythonModules = modules;
+    const installerOptions = jobArgument(r, argumentMaps, PYTHON_INSTALLER_OPTION);
+    if (installerOptions !== undefined) job.pythonInstallerOptions = installerOptions;
+    const autoScaling = jobArgument(r, argumentMaps, ENABLE_AUTO_SCALING);
+    if (autoScaling !== undefined) job.enableAutoScaling = autoScaling;
+  }
   r.model.jobs.set(r.id, job);
+}
+
+/**
+ * The job arguments that make a run install Python modules with pip when it starts (AWS Glue,
+ * "Using Python libraries with AWS Glue": https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html).
+ */
+const ADDITIONAL_PYTHON_MODULES = '--additional-python-modules';
+const PYTHON_INSTALLER_OPTION = '--python-modules-installer-option';
+/** AWS Glue, "Using auto scaling for AWS Glue": https://docs.aws.amazon.com/glue/latest/dg/auto-scaling.html */
+const ENABLE_AUTO_SCALING = '--enable-auto-scaling';
+
+/** Where a job's arguments are set; a non-overridable one wins (a run cannot replace it). */
+const ARGUMENT_PROPERTIES = ['NonOverridableArguments', 'DefaultArguments'];
+
+/**
+ * A job argument as written (markers for what is known only at deploy time kept, see
+ * `GlueJob.additionalPythonModules`); absent when neither argument map sets it; unknown when a
+ * map cannot be resolved (it may set it) or the value is not a string.
+ */
+function jobArgument(r: ResourceReader, argumentMaps: readonly { property: string; args: unknown }[], key: string): Fact<string> | undefined {
+  for (const { property, args } of argumentMaps) {
+    if (args === undefined) continue; // AWS::NoValue
+    if (isUnresolved(args)) return unknown(`${r.describe()}: ${property} cannot be resolved (${args.reason}), so whether it sets ${key} is unknown`);
+    if (!isObject(args)) return unknown(`${r.describe()}: ${property} ${describeValue(args)} is not a map of arguments, so whether it sets ${key} is unknown`);
+    if (!Object.prototype.hasOwnProperty.call(args, key)) continue;
+    const value = args[key];
+    if (typeof value === 'string') return known(value);
+    const reason = isUnresolved(value) ? `${r.describe()}: ${property} ${key} cannot be resolved (${value.reason})` : `${r.describe()}: ${property} ${key} ${describeValue(value)} is not a string`;
+    r.issue(`${property}.${key}`, reason);
+    return unknown(reason);
+  }
+  return undefined;
 }
 
 /** The job kinds Glue runs (`Command.Name`, AWS Glue API JobCommand). */

@@ -25,12 +25,26 @@ export function symbolicZone(list: string, index: number): SymbolicZoneValue {
   return { kind: 'zone', symbol: `${list}-az${index + 1}`, list, index };
 }
 
+/**
+ * The zone `Fn::GetAtt <Subnet>.AvailabilityZone` gives for a subnet placed by `AvailabilityZoneId`:
+ * CloudFormation returns the zone's name (AWS::EC2::Subnet, return values: `AvailabilityZone`
+ * "us-east-1a", `AvailabilityZoneId` "use1-az1",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html),
+ * which the account maps to that ID and the templates do not show; the zone itself is the ID's.
+ */
+export function zoneOfZoneId(zoneId: string): SymbolicZoneValue {
+  return { kind: 'zone', symbol: zoneId, list: 'zone-id', index: 0, zoneId };
+}
+
 export function isSymbolicZone(value: unknown): value is SymbolicZoneValue {
   return isObject(value) && value.kind === 'zone' && typeof value.symbol === 'string';
 }
 
 /** Why a zone from `Fn::GetAZs` has no name yet, and how to give it one. */
 export function symbolicZoneReason(zone: SymbolicZone): string {
+  if (zone.zoneId !== undefined) {
+    return `Fn::GetAtt Subnet.AvailabilityZone of a subnet placed by AvailabilityZoneId ${zone.zoneId}: CloudFormation returns the zone's name, which depends on the account and is known only at deploy time (the zone is the one whose AZ ID is ${zone.zoneId})`;
+  }
   return `Fn::GetAZs: known only at deploy time (${zone.symbol} is zone ${zone.index + 1} of the list Fn::GetAZs returns${zone.list === 'current-region' ? ' in the stack\'s Region' : ` in ${zone.list}`}, which depends on the account)`;
 }
 
@@ -57,6 +71,19 @@ export function refMarker(ref: ResourceRef): string {
 
 export function unknownMarker(reason: string): string {
   return `{{unknown:${reason}}}`;
+}
+
+/**
+ * A text with dynamic references (`{{resolve:ssm:/db/host}}`, `{{resolve:secretsmanager:...}}`,
+ * `{{resolve:ssm-secure:...}}`): CloudFormation replaces each with the parameter's or secret's
+ * value when it deploys (CloudFormation User Guide, "Get values stored in other services using
+ * dynamic references", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html),
+ * so each is a value known only at deploy time: a marker, never the reference's text read as a
+ * value (a host named `{{resolve`, a group id, a name).
+ */
+export function withDynamicReferences(text: string): string {
+  return text.replace(/\{\{resolve:([^}]*)\}\}/g, (_, reference: string) =>
+    unknownMarker(`the dynamic reference resolve:${reference.replace(/[{}]/g, '')}, which CloudFormation resolves at deploy time`));
 }
 
 /** A resource reference in words: `Stack/Logical.Attribute`. */
@@ -308,7 +335,7 @@ export class StackEvaluator {
   }
 
   evaluate(value: unknown): unknown {
-    if (typeof value !== 'object' || value === null) return value; // most values are leaves
+    if (typeof value !== 'object' || value === null) return typeof value === 'string' && value.includes('{{resolve:') ? withDynamicReferences(value) : value; // most values are leaves
     if (Array.isArray(value)) {
       const items: unknown[] = [];
       for (const item of value) {
@@ -455,9 +482,12 @@ export class StackEvaluator {
       case 'AWS::EC2::VPC.DefaultNetworkAcl': return resourceRef(`${modelId}#default-nacl`);
       case 'AWS::EC2::VPC.DefaultSecurityGroup': return resourceRef(`${modelId}#default-sg`);
       case 'AWS::EC2::Subnet.AvailabilityZone':
-        // A subnet placed by AZ ID is in that zone, whose name depends on the account: the ID
-        // stands for it (the same zone, so it compares equal to the subnet's own).
-        if (!hasOwn(properties, 'AvailabilityZone') && hasOwn(properties, 'AvailabilityZoneId')) return this.evaluate(properties.AvailabilityZoneId);
+        // A subnet placed by AZ ID is in that zone, whose name (what CloudFormation returns)
+        // depends on the account: a zone known by its ID, never the ID as if it were the name.
+        if (!hasOwn(properties, 'AvailabilityZone') && hasOwn(properties, 'AvailabilityZoneId')) {
+          const zoneId = this.evaluate(properties.AvailabilityZoneId);
+          return typeof zoneId === 'string' ? zoneOfZoneId(zoneId) : zoneId;
+        }
         return property('AvailabilityZone', 'is chosen by EC2 (no AvailabilityZone property)');
       case 'AWS::EC2::Subnet.VpcId': return property('VpcId', 'is not set');
       case 'AWS::EC2::Subnet.CidrBlock': return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property)');
@@ -553,7 +583,8 @@ export class StackEvaluator {
       variables = isObject(arg[1]) ? arg[1] : {};
     }
     if (typeof text !== 'string') return unresolved(`stack ${this.stack}: malformed Fn::Sub ${JSON.stringify(arg)}`);
-    return text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
+    if (text.includes('{{resolve:')) text = withDynamicReferences(text);
+    return (text as string).replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
       // `${!Literal}` writes `${Literal}`.
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       const key = name.trim();

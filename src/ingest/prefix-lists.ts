@@ -18,7 +18,7 @@ export type PrefixListContents =
 
 /** What a reference to a prefix list designates. */
 export type PrefixListReference =
-  /** A list defined by the templates: its contents, and its weight (`MaxEntries`). */
+  /** A list defined by the templates, or described by the facts (by its `pl-...` id): its contents, and its weight (`MaxEntries`). */
   | { readonly kind: 'defined'; readonly id: string; readonly contents: PrefixListContents; readonly weight: Fact<number> }
   /** A literal id (`pl-...`: AWS-managed, or created elsewhere): its contents are not in the inputs. */
   | { readonly kind: 'id'; readonly id: string }
@@ -77,7 +77,8 @@ function prefixListContents(r: ResourceReader): PrefixListContents {
 
 /**
  * The prefix list a rule's or route's property designates: a Ref (or `Fn::GetAtt ... PrefixListId`)
- * to a list of the templates, a literal id, or a value that cannot be resolved.
+ * to a list of the templates, a literal id (described when the facts describe it: a list of the
+ * account), or a value that cannot be resolved.
  */
 export function prefixListReference(r: ResourceReader, value: unknown, property: string): PrefixListReference {
   const ref = asRef(value);
@@ -87,5 +88,8 @@ export function prefixListReference(r: ResourceReader, value: unknown, property:
     return { kind: 'unknown', reason: `${r.describe()}: ${property} is ${describeValue(value)}, not a prefix list the templates define` };
   }
   const id = r.stringFact(property, value);
-  return id.known ? { kind: 'id', id: id.value } : { kind: 'unknown', reason: id.reason };
+  if (!id.known) return { kind: 'unknown', reason: id.reason };
+  // A list of the account the facts describe (read by --from-aws): read as the templates' own.
+  const described = id.value.startsWith('pl-') ? r.context.prefixLists.get(id.value) : undefined;
+  return described ? { kind: 'defined', id: id.value, ...described } : { kind: 'id', id: id.value };
 }

@@ -124,6 +124,9 @@ export class ResourceReader {
     }
     if (typeof value === 'string' && value !== '' && !value.includes('{{')) return known(value);
     if (isUnresolved(value)) return unknown(value.reason);
+    // A value known only at deploy time (a dynamic reference): why, not "is not a resource id".
+    const deployTime = typeof value === 'string' ? /^\{\{unknown:([^}]*)\}\}$/.exec(value) : null;
+    if (deployTime) return unknown(`${this.describe()}: ${property} is ${deployTime[1]}`);
     if (value === undefined) return unknown(`${this.describe()} has no ${property}`);
     return unknown(`${this.describe()}: ${property} ${describeValue(value)} is not a resource id`);
   }
@@ -184,7 +187,10 @@ export class ResourceReader {
    */
   zoneFact(property: string, value: unknown = this.value(property)): { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone } {
     if (isSymbolicZone(value)) {
-      return { availabilityZone: unknown(symbolicZoneReason(value)), symbolicZone: { symbol: value.symbol, list: value.list, index: value.index } };
+      return {
+        availabilityZone: unknown(symbolicZoneReason(value)),
+        symbolicZone: { symbol: value.symbol, list: value.list, index: value.index, ...(value.zoneId !== undefined ? { zoneId: value.zoneId } : {}) },
+      };
     }
     return { availabilityZone: this.stringFact(property, value) };
   }

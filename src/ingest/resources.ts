@@ -1,7 +1,7 @@
 import { emptyModel, NetworkModel, SourceRef } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
-import { FactsDocument, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
+import { FactsDocument, factsPrefixLists, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet, ResourceEntry, StackEvaluator } from './intrinsics';
 import { readNestedStack } from './nested-stack';
@@ -105,7 +105,8 @@ export function readsResourceType(type: string): boolean {
  */
 export function buildModel(templates: TemplateInput[], facts?: FactsDocument): NetworkModel {
   const { inputs, issues } = applyTransforms(templates);
-  const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map(), prefixLists: new Map() };
+  // The facts' prefix lists (an account's, by pl- id): a template's literal pl- id reads them.
+  const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map(), prefixLists: facts ? factsPrefixLists(facts) : new Map() };
   context.model.issues.push(...issues);
   if (facts) mergeFactsNetwork(context.model, facts);
   // Every resource is sorted into its reader's phase in one pass (most resources have no reader),
@@ -140,6 +141,7 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
     }
   }
   settlePrefixListRoutes(context.model);
+  countAddressUsers(context.model);
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
@@ -149,6 +151,41 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
   }
   for (const { input, name, ssmName } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name, ssmName);
   return context.model;
+}
+
+/**
+ * The addresses the templates' own network interfaces take in the templates' subnets, which Glue's
+ * ENIs then cannot have: an interface endpoint's, one in each of its subnets ("For each subnet that
+ * you specify, we create an endpoint network interface in the subnet": AWS PrivateLink, "Access an
+ * AWS service using an interface VPC endpoint",
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), and a transit
+ * gateway attachment's ("The transit gateway uses one IP address from each specified subnet": EC2
+ * API, CreateTransitGatewayVpcAttachment,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html).
+ * Only elements that certainly exist, in subnets of the templates (a subnet of the facts has the
+ * account's count, which includes what is deployed). Other resources of the app in a subnet
+ * (database instances, functions, NAT gateways) are not counted (RULES.md says so).
+ */
+function countAddressUsers(model: NetworkModel): void {
+  const users = new Map<string, string[]>();
+  const add = (subnetIds: Iterable<string>, what: string) => {
+    for (const id of new Set(subnetIds)) {
+      const list = users.get(id);
+      if (list) list.push(what);
+      else users.set(id, [what]);
+    }
+  };
+  for (const e of model.gatewayEndpoints.values()) {
+    if (e.type === 'Interface' && !e.uncertain && e.subnetIds?.known && e.source.stack !== 'facts') add(e.subnetIds.value, `interface endpoint ${e.id}`);
+  }
+  for (const a of model.transitGatewayAttachments.values()) {
+    if (!a.uncertain && a.source.stack !== 'facts') add(a.subnetIds, `transit gateway attachment ${a.id}`);
+  }
+  for (const [id, usedBy] of users) {
+    const subnet = model.subnets.get(id);
+    if (!subnet || subnet.source.stack === 'facts') continue;
+    model.subnets.set(id, { ...subnet, usedAddresses: subnet.usedAddresses + usedBy.length, usedBy });
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
-  ALL_PORTS, Cidr, Fact, NetworkAclEntry, PortRange, Protocol, PROTOCOL_ALL, SecurityGroup, SecurityGroupPeer, SecurityGroupRule,
+  ALL_PORTS, Cidr, Fact, known, NetworkAclEntry, PortRange, Protocol, PROTOCOL_ALL, SecurityGroup, SecurityGroupPeer, SecurityGroupRule,
+  SecurityGroupRuleWeight, unknown,
 } from '../model';
 import { isUnresolved } from './intrinsics';
 import { prefixListReference } from './prefix-lists';
@@ -49,11 +50,18 @@ type Direction = 'ingress' | 'egress';
  * One security group rule, from an inline rule object or a separate rule resource's properties
  * (already evaluated). IPv6-only rules are not modelled (undefined). A protocol or port that
  * cannot be resolved keeps the rule, widest and uncertain (`SecurityGroupRule.uncertain`).
+ * A rule that does not count as one IPv4 rule against the rules-per-group quota (an IPv6 rule,
+ * a rule to a prefix list) is also weighed into `weights` (see `SecurityGroup.ruleWeights`).
  */
-function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string, entryless?: SecurityGroupRule[]): SecurityGroupRule[] {
+function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string, entryless?: SecurityGroupRule[], weights?: SecurityGroupRuleWeight[]): SecurityGroupRule[] {
   const groupKey = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
   const prefixKey = direction === 'ingress' ? 'SourcePrefixListId' : 'DestinationPrefixListId';
-  if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) return [];
+  const weigh = (what: string, family: SecurityGroupRuleWeight['family'], weight: Fact<number>, listId?: string) =>
+    weights?.push({ source: r.source, direction, what, family, weight, ...(listId !== undefined ? { prefixList: listId } : {}), ...(r.uncertain ? { uncertain: r.uncertain } : {}) });
+  if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) {
+    weigh(`an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${describeValue(rule.CidrIpv6)} (${r.describe()})`, 'ipv6', known(1));
+    return [];
+  }
   const doubts: string[] = r.uncertain ? [r.uncertain] : [];
   let protocol = parseProtocol(rule.IpProtocol);
   if (protocol === undefined) {
@@ -86,6 +94,15 @@ function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: D
       : prefixList.kind === 'unknown' ? { kind: 'unknown', reason: prefixList.reason }
         : prefixList.contents.kind === 'unknown' ? { kind: 'unknown', reason: `prefix list ${prefixList.id}: ${prefixList.contents.reason}` }
           : { kind: 'prefix-list', prefixListId: prefixList.id };
+    // Against the quota the rule counts as the list's maximum entries, on the side of its family.
+    if (prefixList.kind === 'defined') {
+      const family = prefixList.contents.kind === 'unknown' ? 'unknown' : prefixList.contents.kind;
+      weigh(`a rule to prefix list ${prefixList.id} (${r.describe()})`, family, prefixList.weight);
+    } else {
+      weigh(`a rule to ${prefixList.kind === 'id' ? `prefix list ${prefixList.id}` : 'a prefix list that is not resolved'} (${r.describe()})`, 'unknown',
+        unknown(prefixList.kind === 'id' ? 'not defined by the inputs: its maximum entries, or an AWS-managed list\'s weight, are not in them' : prefixList.reason),
+        prefixList.kind === 'id' ? prefixList.id : undefined);
+    }
     // (Drift names the rule by the list, as EC2 does, whether or not its entries are known.)
     if (prefixList.kind === 'defined') entriesOf = prefixList.id;
     if (prefixList.kind === 'defined' && prefixList.contents.kind !== 'unknown') {
@@ -125,21 +142,25 @@ function unresolvedRule(r: ResourceReader, reason: string): SecurityGroupRule {
   return { source: r.source, protocol: PROTOCOL_ALL, ports: ALL_PORTS, peer: { kind: 'unknown', reason }, uncertain: reason };
 }
 
-function inlineRules(r: ResourceReader, property: string, direction: Direction, entryless?: SecurityGroupRule[]): SecurityGroupRule[] {
+function inlineRules(r: ResourceReader, property: string, direction: Direction, entryless: SecurityGroupRule[], weights: SecurityGroupRuleWeight[]): SecurityGroupRule[] {
   const value = r.value(property);
   if (value === undefined) return [];
+  // Rules the templates do not resolve count an unknown number against the quota (a rule to a prefix list may count up to 1,000).
+  const unweighed = (what: string, reason: string) => weights.push({ source: r.source, direction, what, family: 'unknown', weight: unknown(reason) });
   if (!Array.isArray(value)) {
     const reason = isUnresolved(value) ? `${r.describe()}: ${property} cannot be resolved (${value.reason})` : `${r.describe()}: ${property} ${describeValue(value)} is not a list of rules`;
     r.issue(property, reason);
+    unweighed(`the rules of ${property} (${r.describe()})`, reason);
     return [unresolvedRule(r, reason)];
   }
   return value.flatMap((rule, index) => {
     if (!isObject(rule) || isUnresolved(rule)) {
       const reason = isUnresolved(rule) ? `${r.describe()}: ${property}[${index}] cannot be resolved (${rule.reason})` : `${r.describe()}: ${property}[${index}] ${describeValue(rule)} is not a rule`;
       r.issue(`${property}[${index}]`, reason);
+      unweighed(`rule ${property}[${index}] (${r.describe()})`, reason);
       return [unresolvedRule(r, reason)];
     }
-    return ruleFrom(r, rule, direction, `${property}[${index}]`, entryless);
+    return ruleFrom(r, rule, direction, `${property}[${index}]`, entryless, weights);
   });
 }
 
@@ -151,7 +172,8 @@ function inlineRules(r: ResourceReader, property: string, direction: Direction, 
 export function readSecurityGroup(r: ResourceReader): void {
   const entrylessIngress: SecurityGroupRule[] = [];
   const entrylessEgress: SecurityGroupRule[] = [];
-  const egress = inlineRules(r, 'SecurityGroupEgress', 'egress', entrylessEgress);
+  const weights: SecurityGroupRuleWeight[] = [];
+  const egress = inlineRules(r, 'SecurityGroupEgress', 'egress', entrylessEgress, weights);
   const inlineEgress = r.value('SecurityGroupEgress');
   // An unresolved list may or may not declare rules: its one uncertain rule stands for both cases.
   const declaresEgress = (Array.isArray(inlineEgress) && inlineEgress.length > 0) || (inlineEgress !== undefined && !Array.isArray(inlineEgress));
@@ -159,8 +181,9 @@ export function readSecurityGroup(r: ResourceReader): void {
     id: r.id,
     source: r.source,
     vpcId: r.has('VpcId') ? r.requiredId('VpcId') : r.unknownWithIssue('VpcId', `${r.describe()} has no VpcId: it is created in the Region's default VPC`),
-    ingress: inlineRules(r, 'SecurityGroupIngress', 'ingress', entrylessIngress),
+    ingress: inlineRules(r, 'SecurityGroupIngress', 'ingress', entrylessIngress, weights),
     egress: declaresEgress ? egress : [allowAllEgress(r.source)],
+    ...(weights.length ? { ruleWeights: weights } : {}),
   };
   addEntryless(group, 'ingress', entrylessIngress);
   addEntryless(group, 'egress', entrylessEgress);
@@ -186,19 +209,22 @@ export function readSecurityGroupRule(r: ResourceReader, direction: Direction): 
     if (r.has(key)) properties[key] = r.value(key);
   }
   const entryless: SecurityGroupRule[] = [];
-  const rules = ruleFrom(r, properties, direction, direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress', entryless);
+  const weights: SecurityGroupRuleWeight[] = [];
+  const rules = ruleFrom(r, properties, direction, direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress', entryless, weights);
   if (group) addEntryless(group, direction, entryless);
-  if (!rules.length) return;
   if (group) {
     group[direction].push(...rules);
+    if (weights.length) (group.ruleWeights ??= []).push(...weights);
     return;
   }
+  if (!rules.length && !weights.length) return;
   // The group cannot be resolved: the rule may belong to any group (of the default VPC, for a
-  // GroupName), so every such group may have it.
+  // GroupName), so every such group may have it (and count it against its quota).
   const doubt = `${r.describe()} may belong to this group: ${groupId.known ? '' : groupId.reason}`;
   for (const any of r.model.securityGroups.values()) {
     if (!r.has('GroupId') && any.vpcId.known) continue;
     for (const rule of rules) any[direction].push({ ...rule, uncertain: rule.uncertain ? `${doubt}; ${rule.uncertain}` : doubt });
+    for (const weight of weights) (any.ruleWeights ??= []).push({ ...weight, uncertain: weight.uncertain ? `${doubt}; ${weight.uncertain}` : doubt });
   }
 }
 

@@ -248,11 +248,18 @@ function kafkaListeners(r: ResourceReader): KafkaListeners {
     + (authentication === undefined
       ? 'no ClientAuthentication, so unauthenticated access (an assumption: MSK\'s default without client authentication)'
       : `client authentication ${mechanisms.join(', ') || 'none'}${unauthenticatedUnset ? '; Unauthenticated not set, taken as off (an assumption: the MSK API\'s default is not documented)' : ''}`);
+  // Multi-VPC private connectivity: on when any of its client authentications is enabled.
+  const vpcAuthentication = valueAt(r.value('ConnectivityInfo'), ['VpcConnectivity', 'ClientAuthentication']);
+  const vpcConnectivity = vpcAuthentication === undefined ? known(false)
+    : or(or(r.booleanFact('ConnectivityInfo.VpcConnectivity.ClientAuthentication.Tls.Enabled', false, valueAt(vpcAuthentication, ['Tls', 'Enabled'])),
+      r.booleanFact('ConnectivityInfo.VpcConnectivity.ClientAuthentication.Sasl.Scram.Enabled', false, valueAt(vpcAuthentication, ['Sasl', 'Scram', 'Enabled']))),
+    r.booleanFact('ConnectivityInfo.VpcConnectivity.ClientAuthentication.Sasl.Iam.Enabled', false, valueAt(vpcAuthentication, ['Sasl', 'Iam', 'Enabled'])));
   // The TLS listener is on only by the assumption when nothing else turns it on.
   const tlsAssumed = authentication === undefined && byAuthentication.tls.known && byAuthentication.tls.value;
   return {
     byAuthentication,
     publicAccess: publicType.known ? known(publicType.value === 'SERVICE_PROVIDED_EIPS') : publicType,
+    ...(vpcConnectivity.known && !vpcConnectivity.value ? {} : { vpcConnectivity }),
     settings,
     ...(tlsAssumed ? { assumedOn: { tls: `MSK cluster ${r.describe()} sets no ClientAuthentication: its TLS listener (9094) is taken to be on, MSK allowing unauthenticated access by default (an assumption: the MSK API's default is not documented).` } } : {}),
   };

@@ -82,6 +82,7 @@ export function readTransitGatewayAttachment(r: ResourceReader): void {
     subnetIds: r.idList(r.value('SubnetIds'), 'SubnetIds'),
     dnsSupport: attachmentDnsSupport(r),
     securityGroupReferencingSupport: attachmentReferencing(r),
+    ...r.uncertain ? { uncertain: r.uncertain } : {},
   };
   const subnets = r.value('SubnetIds');
   const unresolvedSubnets = subnets !== undefined && (!Array.isArray(subnets) || subnets.length !== attachment.subnetIds.length);

@@ -50,6 +50,12 @@ export interface KafkaListeners {
   readonly byAuthentication: Readonly<Record<KafkaAuthentication, Fact<boolean>>>;
   /** `ConnectivityInfo.PublicAccess.Type` is `SERVICE_PROVIDED_EIPS`: the public ports 9194, 9196, 9198 too. */
   readonly publicAccess: Fact<boolean>;
+  /**
+   * `ConnectivityInfo.VpcConnectivity` turns multi-VPC private connectivity on for some client
+   * authentication: clients in other VPCs reach the brokers through managed VPC connections
+   * (AWS PrivateLink) on ports from 14001. Absent: off.
+   */
+  readonly vpcConnectivity?: Fact<boolean>;
   /** The settings that decide them, in words (`ClientBroker TLS (the default), client authentication IAM`). */
   readonly settings: string;
   /**
@@ -113,6 +119,8 @@ export interface DeclaredDataStore {
    */
   readonly ports?: number[];
   readonly publiclyAccessible?: boolean;
+  /** Set when where Glue reaches the store cannot be told (see FactsDataStore.locationUnknown): why. */
+  readonly locationUnknown?: string;
 }
 
 export interface JobConnectionRef {
@@ -162,4 +170,25 @@ export interface GlueJob {
    * "fits".
    */
   readonly maxConcurrentRuns: Fact<number>;
+  /** `GlueVersion`, when set (pip installs at start are documented for Spark jobs of Glue 2.0 and later). */
+  readonly glueVersion?: Fact<string>;
+  /**
+   * `Command.PythonVersion`, when set: for a Python shell job, `3.9` is the one on which AWS
+   * documents `--additional-python-modules`.
+   */
+  readonly pythonVersion?: Fact<string>;
+  /**
+   * The `--additional-python-modules` argument (`NonOverridableArguments`, else `DefaultArguments`),
+   * as written: parts known only at deploy time are kept as markers (`{{ref:...}}`, `{{unknown:...}}`),
+   * so an `s3://` path built from a bucket's name still reads as one. Unknown when the arguments
+   * themselves cannot be resolved (they may set it); absent when the job does not set it.
+   */
+  readonly additionalPythonModules?: Fact<string>;
+  /** `--python-modules-installer-option` (options pip is run with, such as `--index-url`), as written. */
+  readonly pythonInstallerOptions?: Fact<string>;
+  /**
+   * The `--enable-auto-scaling` argument, as written (`true` makes `NumberOfWorkers` the most a run
+   * scales to, on Glue 3.0 and later with G or R workers).
+   */
+  readonly enableAutoScaling?: Fact<string>;
 }

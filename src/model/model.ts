@@ -42,6 +42,12 @@ export interface NetworkModel {
   readonly issues: IngestIssue[];
   /** The account's VPC quotas a facts document gives (read by `--from-aws`, or written); absent: the defaults. */
   quotas?: QuotaValues;
+  /**
+   * The maximum entries (an AWS-managed list's weight) of prefix lists referenced by `pl-...` id,
+   * as a facts document's `prefixLists` gives them: the weight of a route or rule to such a list
+   * where the route or rule does not give it.
+   */
+  prefixListMaxEntries?: Map<string, number>;
 }
 
 /** VPC quotas of an account (each absent: AWS's default). */
@@ -52,6 +58,8 @@ export interface QuotaValues {
   readonly routesPerRouteTable?: number;
   /** Security groups per network interface. */
   readonly securityGroupsPerNetworkInterface?: number;
+  /** Inbound or outbound rules per security group. */
+  readonly rulesPerSecurityGroup?: number;
 }
 
 export function emptyModel(): NetworkModel {

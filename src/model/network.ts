@@ -64,6 +64,12 @@ export interface SymbolicZone {
   readonly list: string;
   /** Index in the list, from 0. */
   readonly index: number;
+  /**
+   * Set on the zone `Fn::GetAtt <Subnet>.AvailabilityZone` gives for a subnet placed by AZ ID:
+   * that ID (then `symbol` is it too, `list` is `zone-id`). The zone is that physical zone, but
+   * CloudFormation returns its name, which depends on the account.
+   */
+  readonly zoneId?: string;
 }
 
 export interface Subnet {
@@ -86,8 +92,14 @@ export interface Subnet {
   readonly routeTableUnresolved?: string;
   /** Like `routeTableUnresolved`, for the network ACL association. */
   readonly networkAclUnresolved?: string;
-  /** Addresses known to be in use by other things (from facts); 0 when nothing is known. */
+  /**
+   * Addresses known to be in use by other things: from facts (the account's count), or in a subnet
+   * of the templates, by the network interfaces of the templates' elements counted there (see
+   * `usedBy`); 0 when nothing is known.
+   */
   readonly usedAddresses: number;
+  /** What of the templates takes `usedAddresses` in a subnet of the templates, in words. */
+  readonly usedBy?: string[];
 }
 
 export type RouteTargetKind =
@@ -332,6 +344,31 @@ export interface SecurityGroup {
    * (`prefix-list`, its model id) and its `prefixList` is set.
    */
   entrylessPrefixListRules?: { readonly direction: 'ingress' | 'egress'; readonly rule: SecurityGroupRule }[];
+  /**
+   * The group's rules that do not count as one IPv4 rule each against "Inbound or outbound rules
+   * per security group" (enforced apart per direction and for IPv4 and IPv6 rules): a rule to a
+   * prefix list counts as the list's maximum entries (its weight), whatever its entries in
+   * `ingress`/`egress`; an IPv6 rule counts against the IPv6 side, and is not in
+   * `ingress`/`egress`; a rule list the inputs do not resolve counts an unknown number. Every
+   * other rule of `ingress`/`egress` counts one. See `groupRuleQuotaUse` (engine/quotas.ts).
+   */
+  ruleWeights?: SecurityGroupRuleWeight[];
+}
+
+/** What one rule that is not a plain IPv4 rule weighs against the rules-per-group quota (see `SecurityGroup.ruleWeights`). */
+export interface SecurityGroupRuleWeight {
+  readonly source: SourceRef;
+  readonly direction: 'ingress' | 'egress';
+  /** The rule in words, for messages: `prefix list pl-0123`, `IPv6 rule from ::/0`. */
+  readonly what: string;
+  /** For a rule to a list referenced by `pl-...` id: that id (a facts document's `prefixLists` may give its weight). */
+  readonly prefixList?: string;
+  /** The side it counts on; `unknown` (a `pl-...` list, whose family the inputs do not give): either. */
+  readonly family: 'ipv4' | 'ipv6' | 'unknown';
+  /** How many rules it counts as; unknown when the inputs do not give it (a `pl-...` list's maximum entries, an unresolved list of rules). */
+  readonly weight: Fact<number>;
+  /** Set when the rule may not be in this group (see `SecurityGroupRule.uncertain`). */
+  readonly uncertain?: string;
 }
 
 export interface NetworkAclEntry {
@@ -389,6 +426,8 @@ export interface TransitGatewayAttachment {
   readonly transitGatewayId: string;
   readonly vpcId: Fact<string>;
   readonly subnetIds: string[];
+  /** Set when the attachment may not exist (its `Condition` cannot be decided). */
+  readonly uncertain?: string;
   /**
    * The attachment's `DnsSupport` option (`Options.DnsSupport`); absent or unknown when the
    * inputs do not say (the CloudFormation reference and the EC2 API document different defaults).

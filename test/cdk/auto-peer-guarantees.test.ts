@@ -5,7 +5,7 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnParameter, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnParameter, CfnResource, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
@@ -169,6 +169,116 @@ describe('the routes quota: a route to a prefix list counts as its maximum entri
     expect(refusal).toContainEqual(expect.stringMatching(/routes to prefix list NetA\/OnPremises \(its MaxEntries cannot be resolved .*\): .*so whether a route to 10\.2\.\d+\.0\/24 fits within the default quota of 500 routes per route table cannot be told/));
     expect(messages('warning', a).filter((w) => /GNP-QUOTA-ROUTES-UNKNOWN/.test(w))).toHaveLength(1);
     expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+});
+
+describe('the rules quota: auto-peer never adds a rule past a security group\'s inbound rules quota (60 by default)', () => {
+  /** The store's group in C has its self-referencing rule (a rule resource of its own) and `n` inline rules. */
+  const fullGroupApp = (n: number) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    for (let i = 0; i < n; i++) c.glueGroup.addIngressRule(ec2.Peer.ipv4(`172.16.${i}.0/24`), ec2.Port.tcp(443), `partner ${i}`);
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    return { app, a, c, etl };
+  };
+
+  test('a store group with 60 inbound rules: no ingress rule is added (it would fail to create and roll the deploy back); the refusal names the group, its count, the rule and the quota', () => {
+    const { app, a, c, etl } = fullGroupApp(59);
+    autoPeer(app, { failover: false });
+    const refusal = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal).toContainEqual(expect.stringMatching(
+      /security group NetC\/GlueGroup has 60 inbound IPv4 rules: one more \(ingress TCP 5432 from security group NetA\/GlueGroup\) would exceed the default quota of 60 inbound rules per security group, and a rule over the quota fails to create, rolling the deployment back/));
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
+    // 60 is within the quota: no quota warning on the group itself.
+    expect(messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES/.test(w))).toEqual([]);
+  });
+
+  test('59 inbound rules leave room: the ingress rule is added', () => {
+    const { app, a, c, etl } = fullGroupApp(58);
+    autoPeer(app, { failover: false });
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+
+  test("a store group with a rule to a pl-... prefix list: its weight is not in the inputs, so no rule is added to it; the facts' prefixLists give it, and the rule is added", () => {
+    const build = () => {
+      const app = new App();
+      const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+      const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+      c.glueGroup.addIngressRule(ec2.Peer.prefixList('pl-0partners'), ec2.Port.tcp(443), 'partners');
+      const etl = new Stack(app, 'Etl');
+      job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+      return { app, a, c, etl };
+    };
+    const unknownWeight = build();
+    autoPeer(unknownWeight.app, { failover: false });
+    expect(messages('error', unknownWeight.a, unknownWeight.c, unknownWeight.etl)).toContainEqual(expect.stringMatching(
+      /security group NetC\/GlueGroup has a rule to prefix list pl-0partners .*: whether one more inbound rule \(ingress TCP 5432 from security group NetA\/GlueGroup\) fits within the default quota of 60 inbound rules per security group cannot be told/));
+    expect(messages('warning', unknownWeight.c)).toContainEqual(expect.stringMatching(/GNP-QUOTA-SG-RULES-UNKNOWN/));
+    expect(resources(unknownWeight.etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
+    const given = build();
+    autoPeer(given.app, { failover: false, facts: { prefixLists: [{ id: 'pl-0partners', maxEntries: 10 }] } });
+    expect(messages('error', given.a, given.c, given.etl)).toEqual([]);
+    expect(messages('warning', given.c).filter((w) => /GNP-QUOTA-SG-RULES/.test(w))).toEqual([]);
+    expect(resources(given.etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+
+  test("the account's raised quota (rulesPerSecurityGroup) leaves room for it", () => {
+    const { app, a, c, etl } = fullGroupApp(59);
+    autoPeer(app, { failover: false, quotas: { rulesPerSecurityGroup: 100 } });
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+});
+
+describe("CloudFormation's 500 resources per template: auto-peer never pushes a stack past it", () => {
+  /** The job's stack filled with `fill` placeholder resources besides the job's own; the store in C, unpeered. */
+  const crowdedApp = (fill: (etl: Stack) => number, context?: Record<string, unknown>) => {
+    const app = new App(context ? { context } : {});
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    const n = fill(etl);
+    for (let i = 0; i < n; i++) new CfnResource(etl, `Filler${i}`, { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    return { app, a, c, etl };
+  };
+  /** The resources of the job's stack before the fillers and auto-peer (the job, its role, policy, bucket, connection). */
+  const ownResources = (etl: Stack) => etl.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
+
+  test('a job stack with room for 2 resources (besides CDK\'s metadata): the peering (5 resources) is refused, naming the stack and its count, and so is the rule that references a group across it; the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 2);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    const refusals = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: Etl, the stack it belongs in, its template holds 498 resources \(with CDK's metadata resource\), and 5 more would pass 500 resources per template/));
+    // The rule would fit, but it references a group across that peering: it would fail to create without it.
+    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer does not add the ingress rule for TCP 5432 on NetC\/GlueGroup from NetA\/GlueGroup: it references a group across the peering auto-peer could not add/));
+    expect(Object.keys(assembly.getStackByName('Etl').template.Resources).length).toBeLessThanOrEqual(500);
+    for (const stack of [a, c, etl]) {
+      expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+      expect(resources(stack, 'AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(0);
+    }
+  });
+
+  test('an app that raises CDK\'s @aws-cdk/core:stackResourceLimit (as the benchmark does): auto-peer keeps to the same limit as CDK\'s check', () => {
+    const raised = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 2, { '@aws-cdk/core:stackResourceLimit': 5000 });
+    autoPeer(raised.app, { failover: false });
+    raised.app.synth();
+    expect(messages('error', raised.a, raised.c, raised.etl)).toEqual([]);
+    expect(resources(raised.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+  });
+
+  test('room for the peering, its routes and the rule (6): all are added to the job stack, up to 500', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - 1 - ownResources(stack) - 6);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    // 499, and CDK's metadata resource (which analytics reporting adds outside tests) would make 500.
+    expect(Object.keys(assembly.getStackByName('Etl').template.Resources)).toHaveLength(499);
   });
 });
 

@@ -199,9 +199,12 @@ describe('glue-netplan CLI', () => {
     expect(parseArgs(['--quota', 'routes-per-route-table=200', '--quota', 'peerings-per-vpc=125'])).toMatchObject({ quotas: { routesPerRouteTable: 200, peeringsPerVpc: 125 } });
     expect(parseArgs([])).not.toHaveProperty('quotas');
     const usage = (argv: string[]) => { const r = run(argv); return `${r.code} ${r.stderr}`; };
-    expect(usage(['--quota', 'routes=200'])).toMatch(/^2 .*--quota takes NAME=N, NAME one of peerings-per-vpc, routes-per-route-table, security-groups-per-network-interface; not routes=200/);
+    expect(usage(['--quota', 'routes=200'])).toMatch(/^2 .*--quota takes NAME=N, NAME one of peerings-per-vpc, routes-per-route-table, security-groups-per-network-interface, rules-per-security-group; not routes=200/);
     expect(usage(['--quota', 'peerings-per-vpc=126'])).toMatch(/^2 .*--quota peerings-per-vpc: .*must be a whole number from 1 to 125, the most AWS grants; not 126/);
     expect(usage(['--quota', 'routes-per-route-table=1e3'])).toMatch(/^2 .*from 1 to 1000.*; not 1e3/);
     expect(usage(['--quota', 'peerings-per-vpc=60', '--quota', 'peerings-per-vpc=70'])).toMatch(/^2 .*--quota peerings-per-vpc given twice/);
+    // Inbound or outbound rules per security group, times the groups per network interface, at most 1,000.
+    expect(parseArgs(['--quota', 'rules-per-security-group=100'])).toMatchObject({ quotas: { rulesPerSecurityGroup: 100 } });
+    expect(usage(['--quota', 'rules-per-security-group=100', '--quota', 'security-groups-per-network-interface=16'])).toMatch(/^2 .*--quota: .*multiplied cannot exceed 1,000.*100 x 16 = 1600/);
   });
 });

@@ -174,6 +174,60 @@ describe('rule §1: a subnet placed by AZ ID', () => {
   });
 });
 
+/**
+ * `Fn::GetAtt Subnet.AvailabilityZone` of a subnet placed by AZ ID: CloudFormation returns the
+ * zone's name (AWS::EC2::Subnet, return values), which depends on the account. The value is that
+ * zone, known by its ID, never the ID read as a name.
+ */
+describe('rule §1: the zone Fn::GetAtt gives for a subnet placed by AZ ID', () => {
+  function withSecondSubnet(connectionZone: unknown) {
+    const net = glueReadyVpc('A', '10.0.0.0/16', '10.0.1.0/24', 'us-east-1a');
+    const { AvailabilityZone: _, ...placed } = net.SubA.Properties!;
+    return modelOf({
+      ...net,
+      SubA: { Type: 'AWS::EC2::Subnet', Properties: { ...placed, AvailabilityZoneId: 'use1-az1' } },
+      SubB: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: ref('VpcA'), CidrBlock: '10.0.2.0/24', AvailabilityZoneId: 'use1-az2' } },
+      SubC: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: ref('VpcA'), CidrBlock: '10.0.3.0/24', AvailabilityZone: 'us-east-1a' } },
+      Sg: securityGroup(ref('VpcA')),
+      SelfRef: ingress(getAtt('Sg', 'GroupId'), tcpFrom({ SourceSecurityGroupId: getAtt('Sg', 'GroupId') }, 0, 65535)),
+      Conn: { Type: 'AWS::Glue::Connection', Properties: { CatalogId: '111111111111', ConnectionInput: { Name: 'net', ConnectionType: 'NETWORK', PhysicalConnectionRequirements: { SubnetId: ref('SubA'), SecurityGroupIdList: [getAtt('Sg', 'GroupId')], AvailabilityZone: connectionZone } } } },
+      Job: glueJob(['net']),
+    });
+  }
+  const connectionOf = (m: ReturnType<typeof modelOf>) => [...m.connections.values()][0];
+
+  test('the connection\'s AvailabilityZone is not the AZ ID as a name (was known: use1-az2): unknown, saying CloudFormation returns the name', () => {
+    const zone = connectionOf(withSecondSubnet(getAtt('SubB', 'AvailabilityZone'))).availabilityZone;
+    expect(zone?.known).toBe(false);
+    expect(zone?.known === false && zone.reason).toMatch(/CloudFormation returns the zone's name, which depends on the account/);
+  });
+
+  test('another subnet\'s zone by ID: still a mismatch, but the text names the zone of that AZ ID (was "says AvailabilityZone use1-az2", a value CloudFormation never gives)', () => {
+    const plan = buildPlan(withSecondSubnet(getAtt('SubB', 'AvailabilityZone')), { failover: false });
+    const message = allFindings(plan).find((f) => f.ruleId === 'GNP-CONNECTION-AZ-MISMATCH')?.message;
+    expect(message).toMatch(/says AvailabilityZone the zone of AZ ID use1-az2 \(/);
+    expect(message).not.toMatch(/says AvailabilityZone use1-az2/);
+  });
+
+  test('its own subnet\'s zone: the same zone, selected; a subnet named by zone name against it: UNKNOWN, not the Fn::GetAZs text', () => {
+    const own = buildPlan(withSecondSubnet(getAtt('SubA', 'AvailabilityZone')), { failover: false });
+    expect(own.jobs[0].selectedConnection?.name).toBe('net');
+    expect(ruleIds(own)).not.toContain('GNP-CONNECTION-AZ-UNKNOWN');
+    const m = withSecondSubnet(getAtt('SubA', 'AvailabilityZone'));
+    const named = m.subnets.get([...m.subnets.keys()].find((id) => id.endsWith('SubC'))!)!;
+    const conn = connectionOf(m);
+    m.connections.set(conn.id, { ...conn, subnetId: named.id });
+    const unknownZone = allFindings(buildPlan(m, { failover: false })).find((f) => f.ruleId === 'GNP-CONNECTION-AZ-UNKNOWN')?.message;
+    expect(unknownZone).toMatch(/AZ ID names the same zone in every account/);
+    expect(unknownZone).not.toMatch(/Fn::GetAZs gives at an index/);
+  });
+
+  test('--az-down of the AZ ID takes the connection\'s zone down with the subnet', () => {
+    const plan = buildPlan(withSecondSubnet(getAtt('SubA', 'AvailabilityZone')), { failover: false, azDown: ['use1-az1'] });
+    expect(plan.jobs[0].selectedConnection).toBeNull();
+  });
+});
+
 describe('rule §2.6: no suitable connection', () => {
   test('every candidate skipped: GNP-NO-SUITABLE-CONNECTION naming each reason, stores UNREACHABLE with NO_SUITABLE_CONNECTION', () => {
     const m = model().vpc('v', '10.0.0.0/16')

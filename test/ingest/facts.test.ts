@@ -107,7 +107,7 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
     }, 'facts.json'));
     const destination = model.routeTables.get('rtb-1')!.routes[0].destination;
     expect(destination.known ? destination.value.text : destination.reason)
-      .toBe('rtb-1: destination is prefix list pl-0abc, whose entries the facts file does not hold (only a prefix list the templates define, AWS::EC2::PrefixList, is read)');
+      .toBe('rtb-1: destination is prefix list pl-0abc, whose entries the facts file does not hold (its prefixLists do not describe it; a prefix list the templates define, AWS::EC2::PrefixList, is read)');
   });
 
   test('propagated must be a boolean: a facts error naming the route', () => {
@@ -117,8 +117,67 @@ describe('routeTables: a route to a prefix list (pl-...) counts against the rout
     }, 'facts.json')).toThrow(/^facts\.json: routeTables\[0\]\.routes\[0\]\.propagated: /);
   });
 
+  test("a gateway endpoint listed on the table and also its route (pl-... through the vpce-...) counts once, as the endpoint (was: twice, and without maxEntries GNP-QUOTA-ROUTES-UNKNOWN for the endpoint's own route)", () => {
+    const findings = (route: Record<string, unknown>) => {
+      const model = buildModel([], parseFacts({
+        vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+        routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-63a5400a', target: { kind: 'unknown', id: 'vpce-0s3' }, ...route }] }],
+        gatewayEndpoints: [{ id: 'vpce-0s3', vpcId: 'vpc-1', service: 's3', routeTableIds: ['rtb-1'] }],
+      }, 'facts.json'));
+      return buildPlan(model, { quotas: { routesPerRouteTable: 1 } }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES')).map((f) => `${f.ruleId}: ${f.message}`);
+    };
+    expect(findings({ maxEntries: 1 })).toEqual([]);
+    expect(findings({})).toEqual([]);
+  });
+
   test('maxEntries must be a whole number', () => {
     expect(() => table({ maxEntries: 'big' })).toThrow(/routeTables\[0\]\.routes\[0\]\.maxEntries: "big" is not a prefix list.s maximum entries \(an integer from 1 to 1,000\)/);
+  });
+});
+
+describe('prefixLists: a customer-managed list the facts describe is read entry by entry, as a list of the templates', () => {
+  const facts = (lists: unknown[], ingress: Record<string, unknown> = { protocol: 'tcp', fromPort: 5432, toPort: 5432, prefixListId: 'pl-0glue' }) => parseFacts({
+    prefixLists: lists,
+    vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+    routeTables: [{ id: 'rtb-1', vpcId: 'vpc-1', routes: [{ destination: 'pl-0data', target: { kind: 'vpc-peering', id: 'pcx-1' } }] }],
+    securityGroups: [{ id: 'sg-1', vpcId: 'vpc-1', ingress: [ingress], egress: [] }],
+  }, 'facts.json');
+  const ipv4 = (id: string, cidrs: string[], maxEntries = 10) => ({ id, addressFamily: 'IPv4', maxEntries, cidrs });
+
+  test('a route to a described list: one route per entry, weighed by maxEntries (was one route of unknown destination, weight unknown)', () => {
+    const model = buildModel([], facts([ipv4('pl-0data', ['10.50.1.0/24', '10.50.2.0/24'], 60)]));
+    const table = model.routeTables.get('rtb-1')!;
+    expect(table.routes.map((r) => [r.destination.known && r.destination.value.text, r.prefixList])).toEqual([['10.50.1.0/24', 'pl-0data'], ['10.50.2.0/24', 'pl-0data']]);
+    expect(buildPlan(model, { quotas: { routesPerRouteTable: 50 } }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES')).map((f) => f.ruleId)).toEqual(['GNP-QUOTA-ROUTES']);
+  });
+
+  test('a rule to a described list: one rule per entry (was a rule to an unknown peer); a list not described stays a rule to the list', () => {
+    const rules = (lists: unknown[]) => buildModel([], facts(lists)).securityGroups.get('sg-1')!.ingress.map((r) => ({ peer: r.peer, prefixList: r.prefixList }));
+    expect(rules([ipv4('pl-0glue', ['10.0.1.0/24'])])).toEqual([{ peer: { kind: 'cidr', cidr: expect.objectContaining({ text: '10.0.1.0/24' }) }, prefixList: 'pl-0glue' }]);
+    expect(rules([])).toEqual([{ peer: { kind: 'prefix-list', prefixListId: 'pl-0glue' }, prefixList: undefined }]);
+  });
+
+  test('an IPv6 list or one without entries routes and admits nothing for IPv4: kept apart for drift; the IPv6 list weighs nothing', () => {
+    const model = buildModel([], facts([{ id: 'pl-0data', addressFamily: 'IPv6', maxEntries: 900 }, ipv4('pl-0glue', [])]));
+    const table = model.routeTables.get('rtb-1')!;
+    expect(table.routes).toEqual([]);
+    expect(table.prefixListWeights ?? []).toEqual([]);
+    expect(table.entrylessPrefixListRoutes?.map((r) => r.prefixList)).toEqual(['pl-0data']);
+    const group = model.securityGroups.get('sg-1')!;
+    expect(group.ingress).toEqual([]);
+    expect(group.entrylessPrefixListRules?.map((e) => [e.direction, e.rule.prefixList])).toEqual([['ingress', 'pl-0glue']]);
+  });
+
+  test.each([
+    [[{ id: 'sg-1', addressFamily: 'IPv4', maxEntries: 5, cidrs: [] }], 'prefixLists[0].id: "sg-1" is not a prefix list id (pl-...)'],
+    [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 5 }], "prefixLists[0].cidrs: missing (an IPv4 list's entries; [] for none)"],
+    [[{ id: 'pl-1', addressFamily: 'IPv6', maxEntries: 5, cidrs: ['10.0.0.0/8'] }], "prefixLists[0].cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out"],
+    [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 5, cidrs: ['10.0.0.1/8'] }], 'prefixLists[0].cidrs: "10.0.0.1/8" is not an IPv4 CIDR'],
+    [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 1, cidrs: ['10.0.0.0/8', '10.1.0.0/16'] }], 'prefixLists[0].cidrs: 2 entries, more than its maxEntries (1)'],
+    [[{ id: 'pl-1', addressFamily: 'IPv5', maxEntries: 1, cidrs: [] }], 'prefixLists[0].addressFamily: "IPv5" is not one of IPv4, IPv6'],
+    [[ipv4('pl-1', []), ipv4('pl-1', [])], 'prefixLists[1].id: prefix list pl-1 is listed twice'],
+  ])('%j is refused with the JSON path of the problem', (lists, problem) => {
+    expect(() => facts(lists)).toThrow(`facts.json: ${problem}`);
   });
 });
 

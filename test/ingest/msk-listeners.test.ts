@@ -135,3 +135,20 @@ describe('listener settings the templates do not resolve: UNKNOWN, saying what i
     expect(kafkaStore(iamOnly, conn).verdict).toBe('UNREACHABLE');
   });
 });
+
+describe('multi-VPC private connectivity ports (14001 and up)', () => {
+  const on14001 = { KAFKA_BOOTSTRAP_SERVERS: join('', [getAtt('Msk', 'BootstrapBrokersSaslIam'), ':14001']) };
+  const multiVpc = { ...iamOnly, ConnectivityInfo: { VpcConnectivity: { ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } } } };
+
+  test('with ConnectivityInfo.VpcConnectivity on: UNKNOWN, the port served through a managed VPC connection (was UNREACHABLE: "no listener on it")', () => {
+    const s = kafkaStore(multiVpc, on14001);
+    expect(s.verdict).toBe('UNKNOWN');
+    expect(codes(s)).not.toContain('STORE_PORT_MISMATCH');
+    expect(s.explanations.map((e) => e.message).join('\n')).toMatch(/14001 is a port of the cluster's multi-VPC private connectivity .* managed VPC connection/);
+  });
+
+  test('without it, or with it off: no broker listens on 14001, UNREACHABLE', () => {
+    expect(kafkaStore(iamOnly, on14001).verdict).toBe('UNREACHABLE');
+    expect(kafkaStore({ ...iamOnly, ConnectivityInfo: { VpcConnectivity: { ClientAuthentication: { Sasl: { Iam: { Enabled: false } } } } } }, on14001).verdict).toBe('UNREACHABLE');
+  });
+});

@@ -5,9 +5,10 @@
  * PostgreSQL database in VPC B, peered, and changes one value the way real templates do: a Ref
  * to a parameter given no value, a garbage value, a `Condition`.
  */
-import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, SecretValue, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { anyResource, association, egress, getAtt, ingress, ref, route, routeTable, securityGroup, subnet, vpc } from './builders';
 import { buildPlan, planRemedy, Verdict } from '../../src/engine';
 import { buildModel, TemplateInput } from '../../src/ingest';
@@ -385,6 +386,65 @@ describe('transit gateways: an unresolvable value makes paths through the gatewa
   });
 });
 
+/**
+ * Dynamic references (`{{resolve:ssm:...}}`, `{{resolve:secretsmanager:...}}`): CloudFormation
+ * replaces them with the parameter's or secret's value at deploy time
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html). Read
+ * as literal text they were a zone named "{{resolve:ssm:/net/az}}" (a definite mismatch), a host
+ * "{{resolve" on port "ssm".
+ */
+describe('dynamic references are values known only at deploy time, never their text', () => {
+  const ssmReference = (name: string) => `{{resolve:ssm:${name}}}`;
+
+  test.each([
+    ['the connection\'s AvailabilityZone', (r: Record<string, any>) => { r.GlueConn.Properties.ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone = ssmReference('/net/az'); }],
+    ['the subnet\'s AvailabilityZone', (r: Record<string, any>) => { r.SubA.Properties.AvailabilityZone = ssmReference('/net/az'); }],
+  ])('%s from SSM: GNP-CONNECTION-AZ-UNKNOWN and UNKNOWN (was GNP-CONNECTION-AZ-MISMATCH, the connection skipped, UNREACHABLE)', (_, change) => {
+    const plan = planOf(changed(change));
+    expect(plan.ruleIds).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
+    expect(plan.ruleIds).toContain('GNP-CONNECTION-AZ-UNKNOWN');
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.messages.join('\n')).toMatch(/the dynamic reference resolve:ssm:\/net\/az, which CloudFormation resolves at deploy time/);
+  });
+
+  test('a JDBC URL whose host is an SSM parameter: UNKNOWN naming the reference (was: host "{{resolve" on port "ssm", not a TCP port)', () => {
+    const plan = planOf(changed((r) => { r.DbConn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL = { 'Fn::Sub': `jdbc:postgresql://${ssmReference('/db/host')}:\${Db.Endpoint.Port}/orders` }; }));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.messages.join('\n')).not.toMatch(/port "ssm"/);
+    expect(plan.messages.join('\n')).toMatch(/<known only at deploy time: the dynamic reference resolve:ssm:\/db\/host, which CloudFormation resolves at deploy time>/);
+  });
+
+  test('a secret in a literal URL is the same (secretsmanager)', () => {
+    const plan = planOf(changed((r) => { r.DbConn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL = 'jdbc:postgresql://{{resolve:secretsmanager:db:SecretString:host}}:5432/orders'; }));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.messages.join('\n')).toMatch(/the dynamic reference resolve:secretsmanager:db:SecretString:host, which CloudFormation resolves at deploy time/);
+  });
+
+  test('the group a rule admits, from SSM: UNKNOWN saying so (was: "is not a resource id")', () => {
+    const plan = planOf(changed((r) => {
+      r.DbIngress.Properties = { GroupId: getAtt('DbSg', 'GroupId'), IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: ssmReference('/net/glue-sg') };
+    }));
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.messages.join('\n')).toMatch(/SourceSecurityGroupId is the dynamic reference resolve:ssm:\/net\/glue-sg, which CloudFormation resolves at deploy time/);
+    expect(plan.messages.join('\n')).not.toMatch(/is not a resource id/);
+  });
+});
+
+test('a Kafka connection whose bootstrap servers are imported from outside the app: UNKNOWN naming the import (was: "no port in the address ... and no default for its type")', () => {
+  const plan = planOf(changed((r) => {
+    r.DbConn.Properties.ConnectionInput = {
+      Name: 'orders-db',
+      ConnectionType: 'KAFKA',
+      ConnectionProperties: { KAFKA_BOOTSTRAP_SERVERS: { 'Fn::Select': [0, { 'Fn::Split': [',', { 'Fn::ImportValue': 'Msk-Brokers' }] }] } },
+      PhysicalConnectionRequirements: { SubnetId: ref('SubB'), SecurityGroupIdList: [getAtt('DbSg', 'GroupId')], AvailabilityZone: 'us-east-1b' },
+    };
+  }));
+  expect(plan.verdict).toBe('UNKNOWN');
+  const message = plan.messages.find((m) => m.includes('orders-db is UNKNOWN'));
+  expect(message).toMatch(/the address of App\/DbConn is not known, nor its port: stack App: Fn::ImportValue Msk-Brokers: no loaded stack exports it/);
+  expect(message).not.toMatch(/no default for its type/);
+});
+
 describe('regressions found by the property test (test/property/unresolved-values.test.ts)', () => {
   test('the VPC of a secondary block unresolvable: a route more specific than the VPC\'s block no longer loses to a subnet-sized local route', () => {
     // RtA routes 10.1.0.0/20 (inside VPC A's own 10.1.0.0/16) to the peering: the store side is
@@ -425,6 +485,30 @@ describe('from a CDK app (L1 resources and a CfnParameter without default)', () 
     });
     expect(template.Resources.AssocA.Properties.RouteTableId).toEqual({ Ref: 'GlueRouteTable' });
     expect(verdictOf(template)).toBe('UNKNOWN');
+  });
+
+  test('ssm.StringParameter.valueForStringParameter with a version in the JDBC URL, SecretValue.secretsManager as the password: the host is that dynamic reference, the port 5432 (was: host "{{resolve", port "ssm")', () => {
+    const base = peeredApp().Resources;
+    const template = cdkTemplate((stack) => {
+      for (const [logicalId, resource] of Object.entries<any>(base)) {
+        if (logicalId === 'DbConn') continue;
+        new CfnResource(stack, logicalId, { type: resource.Type, properties: resource.Properties }).overrideLogicalId(logicalId);
+      }
+      const host = ssm.StringParameter.valueForStringParameter(stack, '/db/host', 3);
+      new glue.CfnConnection(stack, 'DbConn', {
+        catalogId: '111111111111',
+        connectionInput: {
+          name: 'orders-db',
+          connectionType: 'JDBC',
+          connectionProperties: { JDBC_CONNECTION_URL: `jdbc:postgresql://${host}:5432/orders`, PASSWORD: SecretValue.secretsManager('db', { jsonField: 'password' }).unsafeUnwrap() },
+        },
+      }).overrideLogicalId('DbConn');
+    });
+    expect(template.Resources.DbConn.Properties.ConnectionInput.ConnectionProperties.JDBC_CONNECTION_URL).toBe('jdbc:postgresql://{{resolve:ssm:/db/host:3}}:5432/orders');
+    const plan = planOf(template);
+    expect(plan.verdict).toBe('UNKNOWN');
+    expect(plan.messages.join('\n')).toMatch(/the dynamic reference resolve:ssm:\/db\/host:3, which CloudFormation resolves at deploy time/);
+    expect(plan.messages.join('\n')).not.toMatch(/port "ssm"/);
   });
 });
 

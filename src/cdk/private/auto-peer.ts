@@ -1,5 +1,6 @@
 import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
 import { TreeSnapshot } from './tree-reader';
@@ -108,7 +109,10 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
     tables.set(route.routeTableId, table);
   }
   const referenced: CfnElement[] = [requester, accepter, ...tables.values(), ...(existing ? [existing] : [])];
-  const stack = placer.place(peering.jobIds, referenced);
+  // What it adds to the stack's template, at most: the peering, its routes, and for DNS resolution
+  // the AwsCustomResource (its resource, its policy, and the provider function and role it shares).
+  const adds = (existing ? 0 : 1 + (peering.allowDnsResolution ? 4 : 0)) + routes.length;
+  const stack = placer.place(peering.jobIds, referenced, adds);
   if (typeof stack === 'string') {
     return refuse(jobSource, `Auto-peer cannot place the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${stack}.`, 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
   }
@@ -176,7 +180,14 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
   }
   // A reference to a group across a peering can only be created once the peering is active.
   const travelled = rule.peeringKey ? placement.peerings.get(rule.peeringKey) ?? peeringElement(snapshot, rule.existingPeeringId) : undefined;
-  const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : []), ...(travelled ? [travelled] : [])]);
+  if (rule.peeringKey && !rule.existingPeeringId && !placement.peerings.has(rule.peeringKey)) {
+    // The peering the reference travels over is one auto-peer adds, and it could not be placed
+    // (said above): a rule referencing a group of an unpeered VPC fails to create, rolling the
+    // deployment back.
+    return refuse(jobSource, `Auto-peer does not add the ${rule.direction} rule for TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}: it references a group across the peering auto-peer could not add, and a reference to a group of an unpeered VPC fails to create.`,
+      'Add the peering yourself (VpcPeering) or make room for it (see the refusal of the peering), then synthesize again.');
+  }
+  const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : []), ...(travelled ? [travelled] : [])], 1);
   if (typeof stack === 'string') {
     return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, 'Add the rule yourself.');
   }
@@ -267,18 +278,36 @@ function slug(text: string): string {
 }
 
 /**
+ * CloudFormation's "maximum number of resources that you can declare in your CloudFormation
+ * template": 500, not adjustable (nested stacks are the way round)
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+ * CDK fails synthesis past its own check of it, `@aws-cdk/core:stackResourceLimit` (500 unless
+ * set; 0 turns the check off). Auto-peer keeps to the same limit as CDK's check: a value the app
+ * sets is the app's own statement of what its templates may hold (a benchmark, or a check it
+ * does elsewhere), and auto-peer then makes synthesis fail no more than CDK does.
+ */
+const TEMPLATE_RESOURCES_MAX = 500;
+const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
+/** The construct id of the provider function AwsCustomResource shares per stack (DNS resolution on a peering). */
+const CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+
+/**
  * Picks the stack for resources that reference elements of other stacks: the first of the jobs'
  * stacks, then the referenced stacks themselves, that is in the same Stage and environment as
- * every referenced stack and that none of them depends on (so adding the references makes no
- * cycle). Records the new dependencies, so later placements see them.
+ * every referenced stack, that none of them depends on (so adding the references makes no
+ * cycle), and whose template has room for them (a template past 500 resources fails synthesis in
+ * CDK, and CloudFormation refuses it: auto-peer must not turn an app that synthesizes into one
+ * that does not). Records the new dependencies and resources, so later placements see them.
  */
 class Placer {
   /** The stacks something was placed in. */
   readonly used = new Set<Stack>();
+  /** Each candidate stack's resources besides auto-peer's, and the most its template may hold. */
+  private readonly room = new Map<Stack, { readonly own: number; readonly limit: number; placed: number }>();
 
   constructor(private readonly snapshot: TreeSnapshot) {}
 
-  place(jobIds: readonly string[], referenced: CfnElement[]): Stack | string {
+  place(jobIds: readonly string[], referenced: CfnElement[], resources: number): Stack | string {
     const targets = [...new Set(referenced.map((e) => e.stack))];
     const candidates: Stack[] = [];
     for (const jobId of jobIds) {
@@ -289,14 +318,56 @@ class Placer {
     const reasons: string[] = [];
     for (const candidate of candidates) {
       const why = this.unsuitable(candidate, targets);
-      if (!why) {
-        for (const t of targets) this.addDependency(candidate, t);
-        this.used.add(candidate);
-        return candidate;
+      if (why) {
+        reasons.push(`${candidate.node.path}: ${why}`);
+        continue;
       }
-      reasons.push(`${candidate.node.path}: ${why}`);
+      // The stack is chosen by the references alone, never by its size: a full stack refuses
+      // rather than passing the additions to the next candidate, so that what auto-peer placed
+      // in an earlier deployment never moves to another stack as this one grows (CloudFormation
+      // would create the moved peering before deleting the old one, and EC2 refuses a second
+      // peering between the same two VPCs: "VPC peering limitations",
+      // https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
+      const full = this.full(candidate, resources);
+      if (full) return `${candidate.node.path}, the stack it belongs in, ${full}`;
+      for (const t of targets) this.addDependency(candidate, t);
+      this.roomOf(candidate).placed += resources;
+      this.used.add(candidate);
+      return candidate;
     }
     return `no stack can hold it (${reasons.join('; ')})`;
+  }
+
+  /** Why the stack's template has no room for `resources` more, or undefined. */
+  private full(candidate: Stack, resources: number): string | undefined {
+    const room = this.roomOf(candidate);
+    if (room.own + room.placed + resources <= room.limit) return undefined;
+    return `its template holds ${room.own} resources${room.placed ? ` and auto-peer places ${room.placed} more there` : ''} (with CDK's metadata resource), and ${resources} more would pass ${room.limit} resources per template (${room.limit === TEMPLATE_RESOURCES_MAX ? "CloudFormation's quota, which CDK's synthesis checks" : `the app's ${STACK_RESOURCE_LIMIT_CONTEXT}`})`;
+  }
+
+  /**
+   * The stack's resources besides auto-peer's own (its container, and the provider of the DNS
+   * custom resources: a second synthesis finds them, and counts them again among what it adds),
+   * one more for CDK's metadata resource (added after the aspects run), and its limit.
+   */
+  private roomOf(stack: Stack): { readonly own: number; readonly limit: number; placed: number } {
+    let room = this.room.get(stack);
+    if (room) return room;
+    let own = 1;
+    const visit = (scope: IConstruct) => {
+      for (const construct of scope.node.children) {
+        if (Stack.isStack(construct)) continue; // a nested stack's resources are in its own template
+        if (scope === stack && (construct.node.id === AUTO_PEER_ID || construct.node.id === CUSTOM_RESOURCE_PROVIDER_ID || construct.node.id === 'CDKMetadata')) continue;
+        if (CfnResource.isCfnResource(construct)) own++;
+        visit(construct);
+      }
+    };
+    visit(stack);
+    const context = stack.node.tryGetContext(STACK_RESOURCE_LIMIT_CONTEXT);
+    const given = context === undefined ? TEMPLATE_RESOURCES_MAX : Number.parseInt(String(context), 10);
+    const limit = !Number.isInteger(given) || given < 0 ? TEMPLATE_RESOURCES_MAX : given === 0 ? Infinity : given;
+    this.room.set(stack, room = { own, limit, placed: 0 });
+    return room;
   }
 
   private unsuitable(candidate: Stack, targets: Stack[]): string | undefined {

@@ -8,6 +8,7 @@ export function checkedQuotas(owner: string, quotas: NetworkQuotas | undefined):
     ...(quotas.peeringsPerVpc !== undefined ? { peeringsPerVpc: quotas.peeringsPerVpc } : {}),
     ...(quotas.routesPerRouteTable !== undefined ? { routesPerRouteTable: quotas.routesPerRouteTable } : {}),
     ...(quotas.securityGroupsPerNetworkInterface !== undefined ? { securityGroupsPerNetworkInterface: quotas.securityGroupsPerNetworkInterface } : {}),
+    ...(quotas.rulesPerSecurityGroup !== undefined ? { rulesPerSecurityGroup: quotas.rulesPerSecurityGroup } : {}),
   };
   try {
     Quotas.of(options);

@@ -36,6 +36,10 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   { part: 'redshiftClusters', file: 'describe-clusters.json', command: 'aws redshift describe-clusters', key: 'Clusters' },
   { part: 'redshiftSubnetGroups', file: 'describe-cluster-subnet-groups.json', command: 'aws redshift describe-cluster-subnet-groups', key: 'ClusterSubnetGroups' },
   { part: 'mskClusters', file: 'list-clusters-v2.json', command: 'aws kafka list-clusters-v2', key: 'ClusterInfoList' },
+  // Optional: without them a route or rule to a customer-managed prefix list keeps an unknown
+  // destination and weight, as when the facts do not describe the list (the route says so).
+  { part: 'prefixLists', file: 'describe-managed-prefix-lists.json', command: 'aws ec2 describe-managed-prefix-lists', key: 'PrefixLists', optional: true },
+  { part: 'prefixListEntries', file: 'get-managed-prefix-list-entries.json', command: 'aws ec2 get-managed-prefix-list-entries', per: 'customer-managed prefix list', key: 'PrefixListEntries', optional: true },
   { part: 'mskBootstrapBrokers', file: 'get-bootstrap-brokers.json', command: 'aws kafka get-bootstrap-brokers', per: 'cluster', key: 'BootstrapBrokers' },
 ];
 

@@ -1,15 +1,15 @@
 import {
-  DescribeAccountAttributesCommand, DescribeVpcAttributeCommand, EC2Client, paginateDescribeNatGateways, paginateDescribeNetworkAcls, paginateDescribeRouteTables,
+  DescribeAccountAttributesCommand, DescribeVpcAttributeCommand, EC2Client, paginateDescribeManagedPrefixLists, paginateDescribeNatGateways, paginateDescribeNetworkAcls, paginateDescribeRouteTables,
   paginateDescribeSecurityGroups, paginateDescribeSecurityGroupVpcAssociations, paginateDescribeSubnets, paginateDescribeTransitGatewayAttachments, paginateDescribeTransitGatewayRouteTables,
   paginateDescribeTransitGateways, paginateDescribeTransitGatewayVpcAttachments, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections,
-  paginateDescribeVpcs, paginateGetTransitGatewayRouteTablePropagations, paginateSearchTransitGatewayRoutes,
+  paginateDescribeVpcs, paginateGetManagedPrefixListEntries, paginateGetTransitGatewayRouteTablePropagations, paginateSearchTransitGatewayRoutes,
 } from '@aws-sdk/client-ec2';
 import { GlueClient, paginateGetConnections, paginateGetJobs } from '@aws-sdk/client-glue';
 import { GetBootstrapBrokersCommand, KafkaClient, paginateListClustersV2 } from '@aws-sdk/client-kafka';
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, paginateDescribeDBSubnetGroups, RDSClient } from '@aws-sdk/client-rds';
 import { paginateDescribeClusters, paginateDescribeClusterSubnetGroups, RedshiftClient } from '@aws-sdk/client-redshift';
 import { InputError } from '../errors';
-import { AccountSnapshot, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
+import { AccountSnapshot, isCustomerManaged, referencedPrefixLists, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
 
 /**
  * Reads the account with the AWS SDK for JavaScript v3: read-only, paginated calls, the SDK's
@@ -87,9 +87,11 @@ type Reads = Partial<Record<SnapshotPart, () => Promise<any[]>>>;
 
 /**
  * Reads every part the planner needs; a part that fails is listed in `unread` (UNKNOWN), not
- * empty. Two rounds: one paginated call per resource type, then the calls made per resource read
+ * empty. Three rounds: one paginated call per resource type, then the calls made per resource read
  * (two DescribeVpcAttribute per VPC, SearchTransitGatewayRoutes and its propagations per transit
- * gateway route table, GetBootstrapBrokers per MSK cluster). At most `concurrency` calls at once;
+ * gateway route table, GetBootstrapBrokers per MSK cluster; DescribeManagedPrefixLists once when a
+ * route or rule names a prefix list), then GetManagedPrefixListEntries per customer-managed list
+ * the routes and rules reference. At most `concurrency` calls at once;
  * the number of calls grows with the resources, never with jobs x resources.
  */
 export async function readAccount(options: ReadAccountOptions = {}): Promise<AccountSnapshot> {
@@ -163,11 +165,20 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
         TransitGatewayRouteTableId: id,
         TransitGatewayRouteTablePropagations: await collect(paginateGetTransitGatewayRouteTablePropagations({ client: ec2 }, { TransitGatewayRouteTableId: id }), 'TransitGatewayRouteTablePropagations'),
       }], limit)),
+      // The prefix lists the account sees (a page of up to 100 each), when a route or rule names one.
+      prefixLists: async () => (referencedPrefixLists(parts).length
+        ? collect(paginateDescribeManagedPrefixLists({ client: ec2, pageSize: 100 }, {}), 'PrefixLists') : []),
       mskBootstrapBrokers: needs('mskClusters', () => perItem(parts.mskClusters!.filter((c) => c.State !== 'DELETING' && c.State !== 'FAILED').map((c) => String(c.ClusterArn)),
         async (arn) => {
           const { $metadata: _meta, ...strings } = await kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: arn }));
           return [{ ClusterArn: arn, ...strings }];
         }, limit)),
+    });
+    // Third round: the entries of each customer-managed list the routes and rules reference, once per list.
+    const referenced = new Set(referencedPrefixLists(parts));
+    await round({
+      prefixListEntries: needs('prefixLists', () => perItem(parts.prefixLists!.filter((p) => referenced.has(String(p.PrefixListId)) && isCustomerManaged(p)).map((p) => String(p.PrefixListId)),
+        async (id) => [{ PrefixListId: id, Entries: await collect(paginateGetManagedPrefixListEntries({ client: ec2, pageSize: 100 }, { PrefixListId: id }), 'Entries') }], limit)),
     });
     return { ...parts, region, unread };
   } catch (e) {

@@ -1,6 +1,6 @@
 import { parseCidr, rangeSize } from '../../model';
 import {
-  FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering,
+  FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering, FactsPrefixList,
   FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc,
 } from '../facts';
 import { secretAndKafkaOf, SECRET_PROPERTIES } from '../glue';
@@ -31,6 +31,10 @@ export interface AccountSnapshot extends AccountStoreParts, AccountTransitParts 
   readonly jobs?: any[];
   /** DescribeAccountAttributes (`{AttributeName, AttributeValues: [{AttributeValue}]}`): the account's `vpc-max-security-groups-per-interface`. */
   readonly accountAttributes?: any[];
+  /** DescribeManagedPrefixLists: the prefix lists the account sees (`PrefixListId`, `AddressFamily`, `MaxEntries`, `OwnerId`). */
+  readonly prefixLists?: any[];
+  /** GetManagedPrefixListEntries, once per customer-managed list the routes and rules reference: `{PrefixListId, Entries: [{Cidr}]}`. */
+  readonly prefixListEntries?: any[];
   /** The calls (or files) that could not be read, and why. */
   readonly unread: FactsUnread[];
 }
@@ -50,6 +54,8 @@ export const SNAPSHOT_CALLS = {
   jobs: 'glue:GetJobs',
   vpcAttributes: 'ec2:DescribeVpcAttribute',
   accountAttributes: 'ec2:DescribeAccountAttributes',
+  prefixLists: 'ec2:DescribeManagedPrefixLists',
+  prefixListEntries: 'ec2:GetManagedPrefixListEntries',
   transitGateways: 'ec2:DescribeTransitGateways',
   transitGatewayAttachments: 'ec2:DescribeTransitGatewayAttachments',
   transitGatewayVpcAttachments: 'ec2:DescribeTransitGatewayVpcAttachments',
@@ -331,6 +337,11 @@ function jobFacts(job: any): FactsJob {
   const runs = count(job.ExecutionProperty?.MaxConcurrentRuns);
   const capacity = typeof job.MaxCapacity === 'number' ? job.MaxCapacity : typeof job.AllocatedCapacity === 'number' ? job.AllocatedCapacity : undefined;
   const connections = list(job.Connections?.Connections).filter((name) => str(name));
+  // A non-overridable argument wins over a default one (a run cannot replace it).
+  const argument = (key: string): string | undefined => [job.NonOverridableArguments?.[key], job.DefaultArguments?.[key]].find((v): v is string => str(v) !== undefined);
+  const modules = argument('--additional-python-modules');
+  const installerOption = argument('--python-modules-installer-option');
+  const autoScaling = argument('--enable-auto-scaling');
   return {
     name: String(job.Name),
     ...(str(job.Command?.Name) ? { command: job.Command.Name } : {}),
@@ -339,10 +350,63 @@ function jobFacts(job: any): FactsJob {
     // MaxCapacity is derived from the workers when they are set: keep one, as Glue does.
     ...(workers !== undefined ? { numberOfWorkers: workers } : capacity !== undefined ? { maxCapacity: capacity } : {}),
     ...(runs !== undefined ? { maxConcurrentRuns: runs } : {}),
+    ...(str(job.GlueVersion) ? { glueVersion: job.GlueVersion } : {}),
+    ...(str(job.Command?.PythonVersion) ? { pythonVersion: job.Command.PythonVersion } : {}),
+    ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
+    ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
+    ...(autoScaling !== undefined ? { enableAutoScaling: autoScaling } : {}),
   };
 }
 
 const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
+
+/**
+ * The prefix list ids the routes and security group rules read name (`pl-...`), but a gateway
+ * endpoint's routes (to its service's AWS-managed list, `vpce-...`: the endpoint is read apart).
+ */
+export function referencedPrefixLists(s: Pick<AccountSnapshot, 'routeTables' | 'securityGroups'>): string[] {
+  const ids = new Set<string>();
+  for (const table of s.routeTables ?? []) {
+    for (const route of list(table.Routes)) if (str(route.DestinationPrefixListId) && !String(route.GatewayId ?? '').startsWith('vpce-')) ids.add(route.DestinationPrefixListId);
+  }
+  for (const group of s.securityGroups ?? []) {
+    for (const permission of [...list(group.IpPermissions), ...list(group.IpPermissionsEgress)]) {
+      for (const peer of list(permission.PrefixListIds)) if (str(peer?.PrefixListId)) ids.add(peer.PrefixListId);
+    }
+  }
+  return [...ids].sort();
+}
+
+/**
+ * A customer-managed prefix list is the account's own (or shared with it); an AWS-managed one
+ * (`com.amazonaws.*`, owner `AWS`: S3's, DynamoDB's, CloudFront's) is left as a reference to the
+ * list, which is how the planner recognises the S3 path (VPC User Guide, "AWS-managed prefix
+ * lists", https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html).
+ */
+export function isCustomerManaged(prefixList: any): boolean {
+  return prefixList?.OwnerId !== 'AWS' && !String(prefixList?.PrefixListName ?? '').startsWith('com.amazonaws.');
+}
+
+/**
+ * The customer-managed prefix lists whose address family, maximum entries and entries were all
+ * read (DescribeManagedPrefixLists, GetManagedPrefixListEntries): a route or rule to one is then
+ * read entry by entry. A list any of them is missing for stays undescribed (its routes' and
+ * rules' destinations unknown, as without the calls).
+ */
+function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
+  const entries = new Map((s.prefixListEntries ?? []).map((read) => [String(read.PrefixListId), read]));
+  return present((s.prefixLists ?? []).filter(isCustomerManaged).map((prefixList): FactsPrefixList | undefined => {
+    const id = str(prefixList.PrefixListId);
+    const read = id !== undefined ? entries.get(id) : undefined;
+    const maxEntries = prefixList.MaxEntries;
+    if (!id?.startsWith('pl-') || !read || !Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 1000) return undefined;
+    if (prefixList.AddressFamily === 'IPv6') return { id, addressFamily: 'IPv6', maxEntries };
+    if (prefixList.AddressFamily !== 'IPv4') return undefined;
+    const cidrs = list(read.Entries).map((entry) => String(entry?.Cidr));
+    return cidrs.every((cidr) => parseCidr(cidr)) && cidrs.length <= maxEntries ? { id, addressFamily: 'IPv4', maxEntries, cidrs } : undefined;
+  // By id: the facts file reads the same whatever order the account's API lists them in.
+  })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 /**
  * The account's quotas DescribeAccountAttributes tells: `vpc-max-security-groups-per-interface`
@@ -374,6 +438,7 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
   ];
   const transit = transitFacts(s);
   const doc: Record<string, unknown> = {
+    prefixLists: prefixListFacts(s),
     vpcs: (s.vpcs ?? []).map((vpc) => vpcFacts(s, vpc)).filter((vpc) => vpc.cidrBlocks.length > 0),
     subnets: present((s.subnets ?? []).map((subnet) => subnetFacts(s, subnet))),
     routeTables: (s.routeTables ?? []).map((table) => routeTableFacts(table, gatewayEndpointIds)),

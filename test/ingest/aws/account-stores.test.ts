@@ -153,6 +153,39 @@ describe('MSK ListClustersV2 and GetBootstrapBrokers', () => {
     expect(on(9098).verdict).toBe('REACHABLE');
   });
 
+  describe('multi-VPC private connectivity (BootstrapBrokerStringVpcConnectivity*, ports 14001 and up) is not a listener in the broker subnets', () => {
+    const vpcHosts = ['b-1.iam.events.abc123.c2.kafka.us-east-1.amazonaws.com', 'b-2.iam.events.abc123.c2.kafka.us-east-1.amazonaws.com'];
+    const strings = {
+      ...apiBootstrapBrokers(cluster, brokers),
+      BootstrapBrokerStringVpcConnectivitySaslIam: vpcHosts.map((h, i) => `${h}:${14001 + i}`).join(','),
+      BootstrapBrokerStringSaslIamIpv6: brokers.map((b) => `${b}:20098`).join(','),
+    };
+    const over = (address: string) => withStore({ mskClusters: [cluster], mskBootstrapBrokers: [strings] }, address, 'KAFKA');
+    // The broker subnets' group admits the Glue subnet on every port: only the reading can refuse.
+    const openGroup = apiSecurityGroup('sg-0db', 'vpc-0data', [
+      tcpRule(9098, { cidr: GLUE_SUBNET }), { IpProtocol: 'tcp', FromPort: 14001, ToPort: 20098, IpRanges: [{ CidrIp: GLUE_SUBNET }] }, allTraffic({ group: 'sg-0db' }),
+    ]);
+    const open = (snapshot: AccountSnapshot) => ({ ...snapshot, securityGroups: [...snapshot.securityGroups!.filter((g) => g.GroupId !== 'sg-0db'), openGroup] });
+
+    it('the IAM listener keeps its port only: the private connectivity and IPv6 ports are not listeners of the broker subnets', () => {
+      expect(factsOf(over(servers)).dataStores).toEqual([{ connectionName: 'warehouse', subnetIds: ['subnet-0db'], securityGroupIds: ['sg-0db'], ports: [9098], publiclyAccessible: false }]);
+    });
+
+    it('a connection to the private connectivity brokers is UNKNOWN naming the managed VPC connection (was REACHABLE through the broker subnets)', () => {
+      const result = warehouse(open(over(vpcHosts.map((h, i) => `${h}:${14001 + i}`).join(','))));
+      expect(result.verdict).toBe('UNKNOWN');
+      expect(result.explanations.map((e) => e.message).join('\n')).toMatch(/BootstrapBrokerStringVpcConnectivitySaslIam is the multi-VPC private connectivity of MSK cluster events .* managed VPC connection's endpoint in its own VPC/);
+    });
+
+    it('the brokers\' own hosts on a private connectivity port, or on an IPv6 port: UNKNOWN (was REACHABLE on a port listed as a listener)', () => {
+      expect(warehouse(open(over(brokers.map((b) => `${b}:14001`).join(',')))).verdict).toBe('UNKNOWN');
+      const ipv6 = warehouse(open(over(brokers.map((b) => `${b}:20098`).join(','))));
+      expect(ipv6.verdict).toBe('UNKNOWN');
+      expect(ipv6.explanations.map((e) => e.message).join('\n')).toMatch(/BootstrapBrokerStringSaslIamIpv6 is the IPv6 listener of MSK cluster events/);
+      expect(warehouse(open(over(servers))).verdict).toBe('REACHABLE');
+    });
+  });
+
   it('GetBootstrapBrokers not read: the brokers cannot be told apart from any host, UNKNOWN', () => {
     const snapshot = withStore({ mskClusters: [cluster], mskBootstrapBrokers: undefined }, servers, 'KAFKA');
     expect(warehouse(snapshot).verdict).toBe('UNKNOWN');

@@ -238,6 +238,9 @@ export function account(): AccountSnapshot {
     vpcAttributes: [...apiDnsAttributes('vpc-0glue'), ...apiDnsAttributes('vpc-0data')],
     // DescribeAccountAttributes answered without vpc-max-security-groups-per-interface: the default quota.
     accountAttributes: [],
+    // No route or rule names a customer-managed prefix list.
+    prefixLists: [],
+    prefixListEntries: [],
     ...noStoresNorTransitGateways(),
     unread: [],
   };

@@ -1,5 +1,5 @@
 import {
-  account, allTraffic, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint,
+  account, allTraffic, apiDnsAttributes, apiGroupVpcAssociation, apiInterfaceEndpoint, apiJob,
   apiNetworkAcl, apiPeering, apiRouteTable, apiSecurityGroup, apiSubnet, localRoute, naclEntry, routeTo, s3EndpointRoute, tcpRule,
 } from './api-builders';
 import { buildPlan } from '../../../src/engine';
@@ -205,6 +205,33 @@ describe('GetConnections and GetJobs', () => {
     expect(factsOf(account()).jobs).toEqual([{ name: 'etl', command: 'glueetl', connections: ['glue-net', 'warehouse'], workerType: 'G.1X', numberOfWorkers: 2, maxConcurrentRuns: 1 }]);
   });
 
+  it("a job's pip arguments (a non-overridable one over a default one) and Glue version: a deployed job installing from PyPI in a subnet without NAT is GNP-CONNECTION-NO-PYPI-PATH", () => {
+    const job = apiJob('etl', ['glue-net', 'warehouse'], {
+      GlueVersion: '4.0',
+      DefaultArguments: { '--additional-python-modules': 's3://wheels/lib.whl', '--python-modules-installer-option': '--upgrade' },
+      NonOverridableArguments: { '--additional-python-modules': 'pandas==2.2.2' },
+    });
+    const snapshot = { ...account(), jobs: [job] };
+    expect(factsOf(snapshot).jobs![0]).toMatchObject({ glueVersion: '4.0', additionalPythonModules: 'pandas==2.2.2', pythonModulesInstallerOption: '--upgrade' });
+    const found = planOf(snapshot).findings.filter((f) => f.ruleId === 'GNP-CONNECTION-NO-PYPI-PATH');
+    expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/Connection glue-net .* pandas==2\.2\.2 .*subnet-0glue/)]);
+  });
+
+  it("a Python shell job's Command.PythonVersion is read: on Python 3 (3.6), where AWS does not document the installer, a warning rather than the error", () => {
+    const job = apiJob('etl', ['glue-net', 'warehouse'], {
+      Command: { Name: 'pythonshell', ScriptLocation: 's3://scripts/job.py', PythonVersion: '3' },
+      WorkerType: undefined,
+      NumberOfWorkers: undefined,
+      MaxCapacity: 0.0625,
+      DefaultArguments: { '--additional-python-modules': 'pandas==2.2.2' },
+    });
+    const snapshot = { ...account(), jobs: [job] };
+    expect(factsOf(snapshot).jobs![0]).toMatchObject({ command: 'pythonshell', pythonVersion: '3', additionalPythonModules: 'pandas==2.2.2' });
+    const rules = planOf(snapshot).findings.map((f) => f.ruleId);
+    expect(rules).not.toContain('GNP-CONNECTION-NO-PYPI-PATH');
+    expect(rules).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+  });
+
   it('--job limits the jobs', () => {
     expect(snapshotToFacts(account(), { jobNames: ['other'] }).jobs).toBeUndefined();
   });
@@ -333,5 +360,38 @@ describe('facts file: jobs and unread', () => {
     [{ unread: [{ call: 'ec2:DescribeVpcs' }] }, 'unread[0].reason: missing'],
   ])('rejects %j', (doc, problem) => {
     expect(() => parseFacts(doc, 'f.json')).toThrow(`f.json: ${problem}`);
+  });
+});
+
+describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
+  const s3List = { PrefixListId: 'pl-63a5400a', PrefixListName: 'com.amazonaws.us-east-1.s3', AddressFamily: 'IPv4', OwnerId: 'AWS', MaxEntries: 3 };
+  const ownList = { PrefixListId: 'pl-0own', PrefixListName: 'partners', AddressFamily: 'IPv4', OwnerId: '111111111111', MaxEntries: 4 };
+  const withLists = (lists: any[], entries: any[]): AccountSnapshot => {
+    const seed = account();
+    const glueGroup = seed.securityGroups!.find((g) => g.GroupId === 'sg-0glue')!;
+    return {
+      ...seed,
+      securityGroups: replace(seed.securityGroups!, 'GroupId', 'sg-0glue', {
+        ...glueGroup,
+        IpPermissionsEgress: [
+          { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-63a5400a' }] },
+          { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, PrefixListIds: [{ PrefixListId: 'pl-0own' }] },
+        ],
+      }),
+      prefixLists: lists,
+      prefixListEntries: entries,
+    };
+  };
+
+  it('a customer-managed list read whole is written as prefixLists; an AWS-managed one (S3\'s) is not, and its rule stays a rule to the list', () => {
+    const facts = factsOf(withLists([s3List, ownList], [{ PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }] }]));
+    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }]);
+    const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
+    expect(egress.map((r) => r.peer)).toEqual([{ kind: 'prefix-list', prefixListId: 'pl-63a5400a' }, { kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) }]);
+  });
+
+  it('a list whose entries were not read, or whose maximum entries are not given, is not described (its rule stays unknown, never empty)', () => {
+    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toBeUndefined();
+    expect(factsOf(withLists([{ ...ownList, MaxEntries: undefined }], [{ PrefixListId: 'pl-0own', Entries: [] }])).prefixLists).toBeUndefined();
   });
 });

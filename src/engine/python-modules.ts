@@ -1,0 +1,146 @@
+import { GlueJob } from '../model';
+import { glueVersionOf } from './capacity';
+import { describeAddress } from './store-location';
+
+/**
+ * Whether a run of the job installs Python modules over the internet when it starts, before it
+ * reads any data: `yes` (with what is installed), or `unknown` (with why); undefined when it
+ * does not (no `--additional-python-modules`, or only objects in Amazon S3).
+ */
+export interface PackageIndexNeed {
+  readonly need: 'yes' | 'unknown';
+  /** What the run installs from the internet, or why that is unknown, in words. */
+  readonly why: string;
+}
+
+/**
+ * AWS Glue installs `--additional-python-modules` with pip3 when a run starts (Glue 2.0 and later
+ * for Spark jobs; Python shell jobs too): each comma-separated entry is a module pip fetches from
+ * the Python Package Index, or the `s3://` path of a wheel, a zip of wheels or (Glue 5.0) a
+ * requirements file (AWS Glue, "Using Python libraries with AWS Glue",
+ * https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-python-libraries.html).
+ * In a VPC, pip runs on the ENIs in the selected connection's subnet, which must give a network
+ * path to pypi.org (AWS Glue, "Setting up a VPC to connect to PyPI for AWS Glue",
+ * https://docs.aws.amazon.com/glue/latest/dg/setup-vpc-for-pypi.html).
+ *
+ * - A module name, or a URL that is not in S3: from the internet (`yes`).
+ * - Only wheels or zips of wheels in S3: not from the internet. Assumed: their dependencies are
+ *   in Glue's environment or among them (pip would fetch a missing one from the index).
+ * - A requirements file in S3: what it lists, and from where, is not in the inputs (`unknown`).
+ * - `--python-modules-installer-option`, or pip's options after a module in
+ *   `--additional-python-modules` itself, naming an index or links of its own (`--index-url`,
+ *   `--extra-index-url`, `--find-links`, `--no-index`): where pip fetches from is not PyPI, and
+ *   the inputs do not say where it is (`unknown`).
+ * - A value (or part of an entry) known only at deploy time: `unknown`, unless what is known of
+ *   the entry (`s3://...`) decides it.
+ * - A Python shell job whose `Command.PythonVersion` is not `3.9`: AWS documents the installer for
+ *   Python shell jobs on Python 3.9 only (AWS Glue, "Configuring job properties for Python shell
+ *   jobs", https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html), so `unknown`.
+ * - A Spark job of Glue 0.9 or 1.0: Glue documents the installer for 2.0 and later only, so
+ *   nothing is installed. Without `GlueVersion`, the version is unknown (`glueVersionOf`): `unknown`.
+ */
+export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
+  const modules = job.additionalPythonModules;
+  if (!modules) return undefined;
+  if (job.kind === 'crawler' || job.kind === 'dev-endpoint') return undefined;
+  const spark = job.command.known && (job.command.value === 'glueetl' || job.command.value === 'gluestreaming');
+  const version = spark ? glueVersionOf(job) : undefined;
+  if (version?.known && version.value < 2) return undefined;
+  if (!modules.known) return { need: 'unknown', why: `its --additional-python-modules cannot be resolved (${modules.reason}), and modules it names are fetched from the Python Package Index (pypi.org) when a run starts` };
+
+  const fromInternet: string[] = [];
+  const undecided: string[] = [];
+  const requirements: string[] = [];
+  const entries = entriesOf(modules.value);
+  for (const entry of entries) {
+    const kind = entryKind(entry);
+    const words = describeAddress(entry);
+    if (kind === 'internet') fromInternet.push(words);
+    else if (kind === 'requirements') requirements.push(words);
+    else if (kind === 'unknown') undecided.push(words);
+  }
+  if (!fromInternet.length && !requirements.length && !undecided.length) return undefined;
+
+  const index = customIndex(job, entries);
+  if (index) {
+    return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate` };
+  }
+  if (fromInternet.length && version && !version.known) {
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})` };
+  }
+  if (fromInternet.length && job.command.known && job.command.value === 'pythonshell' && !(job.pythonVersion?.known && job.pythonVersion.value.trim() === '3.9')) {
+    const python = !job.pythonVersion ? 'not set' : job.pythonVersion.known ? `"${job.pythonVersion.value}"` : `unknown (${job.pythonVersion.reason})`;
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the internet when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}` };
+  }
+  if (fromInternet.length && !job.command.known) {
+    // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})` };
+  }
+  if (fromInternet.length) {
+    const urls = fromInternet.filter((e) => e.includes('://'));
+    const names = fromInternet.filter((e) => !e.includes('://'));
+    const from = [
+      ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
+      ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
+    ];
+    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)` };
+  }
+  const causes = [
+    ...requirements.length ? [`pip installs what requirements file ${requirements.join(', ')} lists, which is not in the inputs (modules it names are fetched from the Python Package Index, pypi.org)`] : [],
+    ...undecided.length ? [`entry ${undecided.join(', ')} of --additional-python-modules is known only at deploy time (a module name is fetched from the Python Package Index, pypi.org; an s3:// path is not)`] : [],
+  ];
+  return { need: 'unknown', why: causes.join('; ') };
+}
+
+/** A resource marker (`{{ref:id:attribute}}`) or a deploy-time value's marker (`{{unknown:why}}`). */
+const MARKER = /\{\{ref:[^}]*?:[^}]*\}\}|\{\{unknown:[^}]*\}\}/g;
+
+/** The comma-separated entries, trimmed; commas inside markers do not split. */
+function entriesOf(value: string): string[] {
+  const markers: string[] = [];
+  const masked = value.includes('{{') ? value.replace(MARKER, (m) => `\u0000${markers.push(m) - 1}\u0000`) : value;
+  return masked.split(',')
+    .map((part) => part.trim().replace(/\u0000(\d+)\u0000/g, (_, i: string) => markers[Number(i)]))
+    .filter((part) => part !== '');
+}
+
+/** Where pip fetches an entry from: S3, the internet, a requirements file in S3, or unknown. */
+function entryKind(entry: string): 's3' | 'internet' | 'requirements' | 'unknown' {
+  const marker = entry.indexOf('{{');
+  const known = marker < 0 ? entry : entry.slice(0, marker);
+  if (/^s3:\/\//i.test(known)) {
+    if (/\.txt$/i.test(entry)) return 'requirements';
+    // A wheel, a zip of wheels, or (its name known) another object: read from S3.
+    return marker < 0 || /\.(whl|zip)$/i.test(entry) ? 's3' : 'unknown';
+  }
+  // The scheme or the module's name is known: from the internet (a name: from the index).
+  if (marker < 0 || /^[A-Za-z]{2,}/.test(known)) return 'internet';
+  return 'unknown';
+}
+
+/**
+ * pip's options that send it elsewhere than PyPI: an index, extra index or links of its own, or
+ * none (`--index-url`/`-i`, `--extra-index-url`, `--find-links`/`-f`, `--no-index`; `-ihttps://...`
+ * is `-i` with its value attached).
+ */
+const INDEX_OPTION = /(^|\s)(--index-url|--extra-index-url|--find-links|--no-index)(?=[\s=]|$)|(^|\s)-[if]/;
+
+/**
+ * Where the job sends pip elsewhere than PyPI, in words, when it does: in
+ * `--python-modules-installer-option`, or in `--additional-python-modules` itself, which takes
+ * pip's options after a module ("You can pass additional pip3 options inside the
+ * --additional-python-modules value. For example, "scikit-learn==0.21.3 -i
+ * https://pypi.python.org/simple/"": AWS Glue, "Configuring job properties for Python shell jobs",
+ * https://docs.aws.amazon.com/glue/latest/dg/add-job-python.html).
+ */
+function customIndex(job: GlueJob, entries: readonly string[]): string | undefined {
+  const options = job.pythonInstallerOptions;
+  if (options && !options.known) return `its --python-modules-installer-option (cannot be resolved: ${options.reason})`;
+  if (options && INDEX_OPTION.test(options.value)) return `its --python-modules-installer-option (${describeAddress(options.value)})`;
+  const inline = entries.filter((entry) => INDEX_OPTION.test(entry));
+  return inline.length ? `pip's options in its --additional-python-modules (${inline.map((entry) => describeAddress(entry)).join(', ')})` : undefined;
+}
+
+function listed(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items[0];
+}
