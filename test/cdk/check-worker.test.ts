@@ -159,6 +159,14 @@ describe('the guard\'s check in a worker thread', () => {
     expect(fallback.plan).toEqual(inThread.plan);
   });
 
+  test('a request that is not plain data (it cannot be posted) is left to CDK\'s thread', () => {
+    useWorkerScript({ file: workerScriptFile('idle.js', 'exports.serve = () => undefined;\n') });
+    const worker = CheckWorker.start()!;
+    expect(worker).toBeDefined();
+    const request = { templatePaths: [], planOptions: {}, extraFindings: [{ notData: () => 1 }], failing: [], warnOnly: false, workaround: '', addConstructPaths: false, keepPlan: false };
+    expect(worker.run(request as any, () => undefined)).toBeUndefined();
+  });
+
   test('no worker where the library is TypeScript (ts-node, ts-jest) or the worker script is not beside it', () => {
     expect(CheckWorker.start()).toBeUndefined();
     const outcome = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true });

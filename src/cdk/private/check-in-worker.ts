@@ -113,7 +113,12 @@ export class CheckWorker {
     if (this.used) throw new Error('a check worker runs one check');
     this.used = true;
     try {
-      this.post({ kind: 'check', request });
+      try {
+        this.post({ kind: 'check', request });
+      } catch {
+        // A request that is not plain data (DataCloneError): CDK's thread checks it.
+        return undefined;
+      }
       for (;;) {
         const message = this.next();
         if (message.kind === 'done') return message;
