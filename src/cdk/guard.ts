@@ -8,6 +8,7 @@ import { allFindings, toJson } from '../report';
 import { AddedResource, materializeRemedy } from './private/auto-peer';
 import { templatePathOf } from './private/cdk-templates';
 import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
+import { WORKER_DEFAULTS } from './private/check-in-worker';
 import { CheckedPlan, GuardCheck } from './private/guard-check';
 import { lookupContextFactsOf } from './private/lookup-context';
 import { indentedPlanJson, PlanFiles, planJsonFromFile, writePlanFiles } from './private/plan-files';
@@ -194,14 +195,16 @@ export interface GlueNetworkGuardProps {
    * Check the templates (GuardReporting.VALIDATION_REPORT) in a worker thread, with a heap of its
    * own, while CDK's thread waits for the report: the check's allocations then never trigger or
    * pay for garbage collections of the app's construct tree, and the worker loads the check while
-   * CDK synthesizes (see BENCHMARKS.md, run 12). The worker writes the plan file and the Markdown
-   * report; `lastPlanJson` is then read back from the plan file. Where no worker can run (the
-   * library's TypeScript source run by ts-node or ts-jest, a bundle without `check-worker.js`),
-   * the check runs in CDK's thread, with the same findings and files. If the worker stops before
-   * its report (out of memory), the check reports a failing GNP-INPUT-UNREADABLE violation saying
-   * so, never a pass. Set to false to run the check in CDK's thread.
+   * CDK synthesizes (see BENCHMARKS.md, run 12: on a 2,000-job app, 13% less of the guard's CPU;
+   * on small apps the worker's loading costs more than it saves). The worker writes the plan file
+   * and the Markdown report; `lastPlanJson` is then read back from the plan file. Where no worker
+   * can run (the library's TypeScript source run by ts-node or ts-jest, a bundle without
+   * `check-worker.js`), the check runs in CDK's thread, with the same findings and files. If the
+   * worker stops before its report (out of memory), the check reports a failing
+   * GNP-INPUT-UNREADABLE violation saying so, never a pass.
    *
-   * @default true
+   * @default - a worker thread when the guard's scope has 15,000 constructs or more (about 1,500
+   * Glue jobs with their networks), CDK's thread below
    */
   readonly workerThread?: boolean;
 }
@@ -244,7 +247,9 @@ export class GlueNetworkGuard implements IAspect {
   private readonly checks = new Map<IConstruct, GuardCheck>();
   /** Where the last analysis's plan is: the plan itself, or the plan file or compact text the check's worker made. */
   private lastPlan?: CheckedPlan;
-  private readonly workerThread: boolean;
+  private readonly workerThread?: boolean;
+  /** Constructs visited since the last analysis: the size of the scope, for the worker's default. */
+  private visited = 0;
   private readonly failoverRepair: FailoverRepair;
   private readonly factsFile?: string;
   private readonly factsObject?: { [key: string]: any };
@@ -258,7 +263,7 @@ export class GlueNetworkGuard implements IAspect {
    */
   constructor(props: GlueNetworkGuardProps = {}) {
     this.failoverRepair = props.failoverRepair ?? FailoverRepair.GLUE_GROUPS_ONLY;
-    this.workerThread = props.workerThread ?? true;
+    this.workerThread = props.workerThread;
     this.factsFile = props.factsFile;
     this.factsObject = props.facts;
     this.mode = props.mode ?? GuardMode.FAIL;
@@ -296,9 +301,11 @@ export class GlueNetworkGuard implements IAspect {
    * @param node the construct visited
    */
   public visit(node: IConstruct): void {
+    this.visited++;
     for (const [scope, hook] of this.hooks) {
       if (hook === node) {
         this.analyze(scope);
+        this.visited = 0;
         return;
       }
     }
@@ -364,12 +371,12 @@ export class GlueNetworkGuard implements IAspect {
           this.lastPlan = checked;
           if (checked.plan) this.writePlan(scope);
         },
-        workerThread: this.workerThread,
       });
       this.checks.set(scope, check);
       Validations.of(app).addPlugins(check);
     }
     check.earlierFindings = earlierFindings;
+    check.workerThread = this.workerThread ?? this.visited >= WORKER_DEFAULTS.minConstructs;
     // The worker loads the check while CDK synthesizes the templates it will read.
     check.prepare();
   }

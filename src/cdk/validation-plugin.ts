@@ -66,14 +66,15 @@ export interface GlueNetworkValidationPluginProps {
   /**
    * Check the templates in a worker thread, with a heap of its own, while CDK's thread waits for
    * the report, so the check's allocations never trigger or pay for garbage collections of the
-   * app's construct tree (see BENCHMARKS.md, run 12). The worker is started when the plugin is
-   * created, so it loads the check while the app is built and synthesized. Where no worker can
-   * run (the library's TypeScript source under ts-node or ts-jest, a bundle without
-   * `check-worker.js`), the check runs in CDK's thread, with the same violations. If the worker
-   * stops before its report (out of memory), the plugin reports a failing GNP-INPUT-UNREADABLE
-   * violation saying so, never a pass. Set to false to run the check in CDK's thread.
+   * app's construct tree (see BENCHMARKS.md, run 12, measured with the guard: worth it on apps of
+   * thousands of jobs, not on small ones). The worker is started when the plugin is created, so it
+   * loads the check while the app is built and synthesized. Where no worker can run (the
+   * library's TypeScript source under ts-node or ts-jest, a bundle without `check-worker.js`), the
+   * check runs in CDK's thread, with the same violations. If the worker stops before its report
+   * (out of memory), the plugin reports a failing GNP-INPUT-UNREADABLE violation saying so, never
+   * a pass.
    *
-   * @default true
+   * @default false
    */
   readonly workerThread?: boolean;
 }
@@ -133,7 +134,7 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
     this.version = packageInfo().version;
     this.ruleIds = ALL_RULES.map((rule) => rule.id);
     // Loads the check while the app is built and synthesized.
-    if (props.workerThread ?? true) this.worker = CheckWorker.start();
+    if (props.workerThread) this.worker = CheckWorker.start();
   }
 
   /**
@@ -160,7 +161,7 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
       keepPlan: false,
     });
     // A worker runs one check: a second synthesis starts another.
-    const worker = this.worker ?? ((this.props.workerThread ?? true) ? CheckWorker.start() : undefined);
+    const worker = this.worker ?? (this.props.workerThread ? CheckWorker.start() : undefined);
     this.worker = undefined;
     if (worker) {
       try {

@@ -5,7 +5,7 @@ import { AspectPriority, Aspects, NestedStack, Validations, aws_glue as glue, aw
 import { capturingConsoleError, withoutCdkTemplateCheck } from './quiet-cdk';
 import { seedApp } from './seed-app';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode } from '../../src/cdk/guard';
-import { CheckWorker, useWorkerScript, WorkerScript } from '../../src/cdk/private/check-in-worker';
+import { CheckWorker, useWorkerScript, WORKER_DEFAULTS, WorkerScript } from '../../src/cdk/private/check-in-worker';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
 
 /*
@@ -50,7 +50,7 @@ function workerScriptFile(name: string, code: string): string {
  * The seed's broken case (two unreachable stores) with a second job in a nested stack of Etl,
  * synthesized in process (no path metadata: the check asks CDK's thread for construct paths).
  */
-function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerThread: boolean }): Outcome {
+function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerThread?: boolean }): Outcome {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-app-'));
   const s = seedApp({ appProps: { outdir } });
   const nested = new NestedStack(s.etl, 'More');
@@ -157,6 +157,21 @@ describe('the guard\'s check in a worker thread', () => {
     expect(fallback.workerRuns).toEqual([undefined]);
     expect(fallback.violations).toEqual(inThread.violations);
     expect(fallback.plan).toEqual(inThread.plan);
+  });
+
+  test('by default, a worker only for a scope of many constructs (15,000): the worker\'s loading costs more than it saves on a small app', () => {
+    useWorkerScript(TS_WORKER);
+    const small = synth({ guard: { mode: GuardMode.WARN_ONLY } });
+    expect(small.workerRuns).toEqual([]);
+    const before = WORKER_DEFAULTS.minConstructs;
+    WORKER_DEFAULTS.minConstructs = 50;
+    try {
+      const large = synth({ guard: { mode: GuardMode.WARN_ONLY } });
+      expect(large.workerRuns).toEqual(['done']);
+      expect(large.violations).toEqual(small.violations);
+    } finally {
+      WORKER_DEFAULTS.minConstructs = before;
+    }
   });
 
   test('a request that is not plain data (it cannot be posted) is left to CDK\'s thread', () => {

@@ -27,6 +27,17 @@ export interface WorkerScript {
 
 let scriptOverride: WorkerScript | undefined;
 
+/**
+ * The guard's default: a worker for a scope of this many constructs or more (the guard counts
+ * them as its aspect visits them). Measured (BENCHMARKS.md, run 12): at 21,000 constructs
+ * (2,000 broken jobs) the worker takes 13% off the guard's CPU and all of CDK's garbage
+ * collection out of the check, while the whole synth's CPU stays the same (the worker's loading
+ * and its cold code cost what the collections cost); at 4,300 constructs (400 broken jobs) it
+ * saves 8% of a first synth's check but adds about 0.3 s to each further synthesis in the same
+ * process (a test suite's), where CDK's thread has the check's code warm. Tests may change it.
+ */
+export const WORKER_DEFAULTS = { minConstructs: 15_000 };
+
 /** For tests: the worker script to start (undefined: the compiled one next to this module). */
 export function useWorkerScript(script: WorkerScript | undefined): void {
   scriptOverride = script;

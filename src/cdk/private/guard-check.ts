@@ -32,8 +32,6 @@ export interface GuardCheckOptions {
   readonly files: () => PlanFiles | undefined;
   /** Receives each plan, for the guard's `lastPlanJson`, once its files are written. */
   readonly onPlan: (checked: CheckedPlan) => void;
-  /** Run the check in a worker thread where one can run (see check-in-worker.ts). */
-  readonly workerThread: boolean;
 }
 
 /**
@@ -52,6 +50,9 @@ export class GuardCheck implements IPolicyValidationPlugin {
   /** Findings the guard made before synthesis (auto-peer's unfixable paths), added to the plan. */
   public earlierFindings: Finding[] = [];
 
+  /** Run the check in a worker thread where one can run (see check-in-worker.ts); the guard sets it each synthesis. */
+  public workerThread = false;
+
   /** The worker started ahead of the check (see `prepare`). */
   private worker?: CheckWorker;
 
@@ -65,12 +66,16 @@ export class GuardCheck implements IPolicyValidationPlugin {
    * (the guard calls this when its aspect defers the check).
    */
   public prepare(): void {
-    if (this.options.workerThread && !this.worker) this.worker = CheckWorker.start();
+    if (!this.workerThread && this.worker) {
+      this.worker.dispose();
+      this.worker = undefined;
+    }
+    if (this.workerThread && !this.worker) this.worker = CheckWorker.start();
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const files = this.options.files();
-    const worker = this.worker ?? (this.options.workerThread ? CheckWorker.start() : undefined);
+    const worker = this.worker ?? (this.workerThread ? CheckWorker.start() : undefined);
     this.worker = undefined;
     const request = (inWorker: boolean): CheckRequest => ({
       templatePaths: context.templatePaths,
