@@ -4,15 +4,16 @@ import { Annotations, App, CfnElement, IAspect, Stack, Stage, Validations } from
 import { Construct, IConstruct } from 'constructs';
 import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../engine';
 import { buildModel, FactsDocument, InputError, loadFacts, parseFacts } from '../ingest';
-import { allFindings, toJson, toMarkdown, writeJson } from '../report';
+import { allFindings, toJson } from '../report';
 import { AddedResource, materializeRemedy } from './private/auto-peer';
+import { templatePathOf } from './private/cdk-templates';
 import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
-import { writeChunked } from './private/chunked-file';
-import { GuardCheck } from './private/guard-check';
+import { WORKER_DEFAULTS } from './private/check-in-worker';
+import { CheckedPlan, GuardCheck } from './private/guard-check';
 import { lookupContextFactsOf } from './private/lookup-context';
+import { indentedPlanJson, PlanFiles, planJsonFromFile, writePlanFiles } from './private/plan-files';
 import { checkedQuotas } from './private/quotas';
 import { readTree, TreeSnapshot } from './private/tree-reader';
-import { templatePathOf } from './private/validation-report';
 import { NetworkQuotas } from './quotas';
 
 /**
@@ -189,6 +190,23 @@ export interface GlueNetworkGuardProps {
    * @default - AWS's default quotas
    */
   readonly quotas?: NetworkQuotas;
+
+  /**
+   * Check the templates (GuardReporting.VALIDATION_REPORT) in a worker thread, with a heap of its
+   * own, while CDK's thread waits for the report: the check's allocations then never trigger or
+   * pay for garbage collections of the app's construct tree, and the worker loads the check while
+   * CDK synthesizes (see BENCHMARKS.md, run 12: on a 2,000-job app, 13% less of the guard's CPU;
+   * on small apps the worker's loading costs more than it saves). The worker writes the plan file
+   * and the Markdown report; `lastPlanJson` is then read back from the plan file. Where no worker
+   * can run (the library's TypeScript source run by ts-node or ts-jest, a bundle without
+   * `check-worker.js`), the check runs in CDK's thread, with the same findings and files. If the
+   * worker stops before its report (out of memory), the check reports a failing
+   * GNP-INPUT-UNREADABLE violation saying so, never a pass.
+   *
+   * @default - a worker thread when the guard's scope has 15,000 constructs or more (about 1,500
+   * Glue jobs with their networks), CDK's thread below
+   */
+  readonly workerThread?: boolean;
 }
 
 /**
@@ -227,7 +245,11 @@ export class GlueNetworkGuard implements IAspect {
   private readonly analyzed: IConstruct[] = [];
   /** The check registered on the app for each analyzed scope (VALIDATION_REPORT). */
   private readonly checks = new Map<IConstruct, GuardCheck>();
-  private lastPlan?: Plan;
+  /** Where the last analysis's plan is: the plan itself, or the plan file or compact text the check's worker made. */
+  private lastPlan?: CheckedPlan;
+  private readonly workerThread?: boolean;
+  /** Constructs visited since the last analysis: the size of the scope, for the worker's default. */
+  private visited = 0;
   private readonly failoverRepair: FailoverRepair;
   private readonly factsFile?: string;
   private readonly factsObject?: { [key: string]: any };
@@ -241,6 +263,7 @@ export class GlueNetworkGuard implements IAspect {
    */
   constructor(props: GlueNetworkGuardProps = {}) {
     this.failoverRepair = props.failoverRepair ?? FailoverRepair.GLUE_GROUPS_ONLY;
+    this.workerThread = props.workerThread;
     this.factsFile = props.factsFile;
     this.factsObject = props.facts;
     this.mode = props.mode ?? GuardMode.FAIL;
@@ -256,10 +279,16 @@ export class GlueNetworkGuard implements IAspect {
 
   /**
    * The plan of the last analysis, in the CLI's JSON format (a string), or undefined before
-   * the first synthesis.
+   * the first synthesis. When the check ran in a worker thread (`workerThread`), it is read back
+   * from the plan file the synthesis wrote (or from the compact plan the worker sent, when
+   * `planFileName` is empty), and it throws if that file was changed or removed since.
    */
   public get lastPlanJson(): string | undefined {
-    return this.lastPlan ? JSON.stringify(toJson(this.lastPlan), null, 2) : undefined;
+    const last = this.lastPlan;
+    if (!last) return undefined;
+    if (last.plan) return JSON.stringify(toJson(last.plan), null, 2);
+    if (last.planFile) return planJsonFromFile(last.planFile);
+    return last.planJson !== undefined ? indentedPlanJson(last.planJson) : undefined;
   }
 
   /**
@@ -272,9 +301,11 @@ export class GlueNetworkGuard implements IAspect {
    * @param node the construct visited
    */
   public visit(node: IConstruct): void {
+    this.visited++;
     for (const [scope, hook] of this.hooks) {
       if (hook === node) {
         this.analyze(scope);
+        this.visited = 0;
         return;
       }
     }
@@ -335,15 +366,19 @@ export class GlueNetworkGuard implements IAspect {
         planOptions: this.options,
         facts: () => this.readFacts(scope, true).document,
         warnOnly: this.mode === GuardMode.WARN_ONLY,
-        onPlan: (plan) => {
-          this.lastPlan = plan;
-          this.writePlan(scope);
+        files: () => this.planFiles(scope),
+        onPlan: (checked) => {
+          this.lastPlan = checked;
+          if (checked.plan) this.writePlan(scope);
         },
       });
       this.checks.set(scope, check);
       Validations.of(app).addPlugins(check);
     }
     check.earlierFindings = earlierFindings;
+    check.workerThread = this.workerThread ?? this.visited >= WORKER_DEFAULTS.minConstructs;
+    // The worker loads the check while CDK synthesizes the templates it will read.
+    check.prepare();
   }
 
   /** Reads the construct tree, repairs it in AUTO_PEER mode, and annotates the constructs (ANNOTATIONS). */
@@ -366,11 +401,12 @@ export class GlueNetworkGuard implements IAspect {
       added.push(...placed.stacks);
       if (placed.added > 0) snapshot = readTree(scope);
     }
-    const plan = buildPlan(buildModel(snapshot.inputs, facts.document), this.options);
-    this.lastPlan = { ...plan, findings: [...plan.findings, ...extra] };
+    const planned = buildPlan(buildModel(snapshot.inputs, facts.document), this.options);
+    const plan: Plan = { ...planned, findings: [...planned.findings, ...extra] };
+    this.lastPlan = { plan };
     const touched = new Set<IConstruct>(added);
     withoutStackTraces(() => {
-      for (const finding of allFindings(this.lastPlan!)) touched.add(this.report(snapshot, scope, finding));
+      for (const finding of allFindings(plan)) touched.add(this.report(snapshot, scope, finding));
       for (const element of this.reportProblems(snapshot)) touched.add(element);
     });
     resynthesizeNestedStages(scope, touched);
@@ -429,25 +465,19 @@ export class GlueNetworkGuard implements IAspect {
     return target;
   }
 
-  private writePlan(scope: IConstruct): void {
-    if ((this.planFileName === '' && this.reportFileName === '') || !this.lastPlan) return;
+  /** The plan file and the Markdown report of an analysis of `scope`, when it writes any. */
+  private planFiles(scope: IConstruct): PlanFiles | undefined {
+    if (this.planFileName === '' && this.reportFileName === '') return undefined;
     const root = scope.node.root;
     const outdir = App.isApp(root) || Stage.isStage(root) ? (root as Stage).outdir : undefined;
-    if (!outdir) return;
-    fs.mkdirSync(outdir, { recursive: true });
-    // Compact and written a job at a time: the file is for machines (the CLI's JSON contract), and
-    // a large app's plan is tens of megabytes. `lastPlanJson` and `glue-netplan --format json` indent.
-    if (this.planFileName !== '') writeChunked(path.join(outdir, this.planFileName), (write) => { writeJson(this.lastPlan!, write); write('\n'); });
-    if (this.reportFileName !== '') fs.writeFileSync(path.join(outdir, this.reportFileName), toMarkdown(this.lastPlan, { maxJobSections: REPORT_JOB_SECTIONS }));
+    return outdir ? { outdir, planFileName: this.planFileName, reportFileName: this.reportFileName } : undefined;
+  }
+
+  private writePlan(scope: IConstruct): void {
+    const files = this.planFiles(scope);
+    if (files && this.lastPlan?.plan) writePlanFiles(this.lastPlan.plan, files);
   }
 }
-
-/**
- * The job sections of the Markdown report file: an app broken in many places would otherwise get
- * a section per job, megabytes no one reads (and no pull request comment holds), written on every
- * synthesis. The summary table lists every job, the plan file has every path.
- */
-const REPORT_JOB_SECTIONS = 50;
 
 /** Facts documents as one: the entries of each list, in order. */
 function mergeFacts(documents: FactsDocument[]): FactsDocument | undefined {

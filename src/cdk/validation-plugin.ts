@@ -6,9 +6,11 @@ import { NetworkQuotas } from './quotas';
 import { QuotaOptions } from '../engine/quotas';
 import { combineFacts } from '../ingest/aws';
 import { PACKAGE_NAME, packageInfo } from '../report/package-info';
+import { CheckWorker, WorkerStopped } from './private/check-in-worker';
+import { CheckRequest, factsForRequest, runCheck } from './private/check-protocol';
+import { answerFromTree, treeEnvironment, workerStoppedReport } from './private/guard-check';
 import { lookupContextFactsOf } from './private/lookup-context';
 import { checkedQuotas } from './private/quotas';
-import { checkTemplates } from './private/validation-report';
 
 /**
  * Properties of a {@link GlueNetworkValidationPlugin}.
@@ -60,6 +62,21 @@ export interface GlueNetworkValidationPluginProps {
    * @default - AWS's default quotas
    */
   readonly quotas?: NetworkQuotas;
+
+  /**
+   * Check the templates in a worker thread, with a heap of its own, while CDK's thread waits for
+   * the report, so the check's allocations never trigger or pay for garbage collections of the
+   * app's construct tree (see BENCHMARKS.md, run 12, measured with the guard: worth it on apps of
+   * thousands of jobs, not on small ones). The worker is started when the plugin is created, so it
+   * loads the check while the app is built and synthesized. Where no worker can run (the
+   * library's TypeScript source under ts-node or ts-jest, a bundle without `check-worker.js`), the
+   * check runs in CDK's thread, with the same violations. If the worker stops before its report
+   * (out of memory), the plugin reports a failing GNP-INPUT-UNREADABLE violation saying so, never
+   * a pass.
+   *
+   * @default false
+   */
+  readonly workerThread?: boolean;
 }
 
 
@@ -103,6 +120,8 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
 
   private readonly props: GlueNetworkValidationPluginProps;
   private readonly quotas?: QuotaOptions;
+  /** The worker started ahead of the check (with the plugin). */
+  private worker?: CheckWorker;
 
   /**
    * Creates the plugin; register it with `Validations.of(app).addPlugins(plugin)`.
@@ -114,6 +133,8 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
     this.quotas = checkedQuotas('GlueNetworkValidationPlugin', props.quotas);
     this.version = packageInfo().version;
     this.ruleIds = ALL_RULES.map((rule) => rule.id);
+    // Loads the check while the app is built and synthesized.
+    if (props.workerThread) this.worker = CheckWorker.start();
   }
 
   /**
@@ -124,14 +145,34 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
    * @param context the templates CDK synthesized
    */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    return checkTemplates(context, {
-      version: this.version,
+    // Vpc.fromLookup's context first, the facts file over it (explicit facts win for the same ids).
+    const facts = () => weakestFirst(lookupContextFactsOf(context.appConstruct), this.props.factsFile === undefined ? undefined : loadFacts(resolve(this.props.factsFile)));
+    const request = (inWorker: boolean): CheckRequest => ({
+      templatePaths: context.templatePaths,
+      stackTemplates: context.stackTemplates,
       planOptions: { azDown: this.props.unhealthyAvailabilityZones ?? [], failover: this.props.failover ?? true, ...(this.quotas ? { quotas: this.quotas } : {}) },
-      // Vpc.fromLookup's context first, the facts file over it (explicit facts win for the same ids).
-      facts: () => weakestFirst(lookupContextFactsOf(context.appConstruct), this.props.factsFile === undefined ? undefined : loadFacts(resolve(this.props.factsFile))),
-      failing: new Set<Severity>(this.props.failOnWarnings ? ['error', 'warning'] : ['error']),
+      ...inWorker ? factsForRequest(facts) : {},
+      extraFindings: [],
+      failing: (this.props.failOnWarnings ? ['error', 'warning'] : ['error']) as Severity[],
+      warnOnly: false,
       workaround: 'remove the plugin',
+      version: this.version,
+      addConstructPaths: false,
+      keepPlan: false,
     });
+    // A worker runs one check: a second synthesis starts another.
+    const worker = this.worker ?? (this.props.workerThread ? CheckWorker.start() : undefined);
+    this.worker = undefined;
+    if (worker) {
+      try {
+        const done = worker.run(request(true), (question) => answerFromTree(context, question));
+        if (done) return done.report;
+      } catch (e) {
+        if (!(e instanceof WorkerStopped)) throw e;
+        return workerStoppedReport(e, 'the plugin', context, this.version);
+      }
+    }
+    return runCheck(context, request(false), { ...treeEnvironment(context), facts, onPlan: () => undefined });
   }
 }
 

@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib';
 import { withoutCdkTemplateCheck } from './quiet-cdk';
 import { NetworkStack } from '../../examples/seed-network';
+import { nestedStackTemplates } from '../../src/cdk/private/cdk-templates';
 import { readTemplates } from '../../src/cdk/private/validation-report';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
 import { ALL_RULES, RULES } from '../../src/engine';
@@ -381,7 +382,7 @@ describe('reading the templates: the construct tree is walked for nested stack t
     const { app } = glueApp({ connectionVpc: 'A' });
     const context = contextOf(app);
     const findAll = jest.spyOn(app.node, 'findAll');
-    const { templates, problems } = readTemplates(context);
+    const { templates, problems } = readTemplates(context, undefined, () => nestedStackTemplates(context.appConstruct));
     expect(problems).toEqual([]);
     expect(templates.map((t) => t.input.stackName).sort()).toEqual(['Etl', 'NetworkA', 'NetworkB']);
     expect(findAll).not.toHaveBeenCalled();
@@ -391,7 +392,7 @@ describe('reading the templates: the construct tree is walked for nested stack t
     const { app } = glueApp({ connectionVpc: 'A', nested: true });
     const context = contextOf(app);
     const findAll = jest.spyOn(app.node, 'findAll');
-    const { templates } = readTemplates(context);
+    const { templates } = readTemplates(context, undefined, () => nestedStackTemplates(context.appConstruct));
     expect(templates.find((t) => t.input.stackName.startsWith('Etl/'))?.path).toMatch(/\/EtlJobs\w+\.nested\.template\.json$/);
     expect(findAll).toHaveBeenCalledTimes(1);
   });

@@ -1,11 +1,23 @@
-import { resolve } from 'path';
-import { CfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, Stack } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { logicalIdOf } from './logical-id';
-import { checkTemplates, ReadTemplate, templatePathOf } from './validation-report';
-import { ALL_RULES, Finding, Plan, PlanOptions, Severity } from '../../engine';
+import { constructPathsOf, nestedStackTemplates } from './cdk-templates';
+import { CheckWorker, WorkerStopped } from './check-in-worker';
+import { CheckEnvironment, CheckQuestion, CheckRequest, factsForRequest, runCheck } from './check-protocol';
+import type { PlanFiles, WrittenPlanFile } from './plan-files';
+import { failureReport } from './validation-report';
+import { ALL_RULES, Finding, Plan, PlanOptions } from '../../engine';
 import { FactsDocument } from '../../ingest';
 import { PACKAGE_NAME, packageInfo } from '../../report/package-info';
+
+/** Where a check's plan went, for the guard's `lastPlanJson`. */
+export interface CheckedPlan {
+  /** The plan itself, when the check ran in CDK's thread. */
+  readonly plan?: Plan;
+  /** The plan file the worker wrote. */
+  readonly planFile?: WrittenPlanFile;
+  /** The compact plan the worker sent back, when it wrote no plan file. */
+  readonly planJson?: string;
+}
 
 /** What the guard's check needs from the guard. */
 export interface GuardCheckOptions {
@@ -16,8 +28,10 @@ export interface GuardCheckOptions {
   readonly facts?: () => FactsDocument | undefined;
   /** Report every finding as a warning, so the validation never fails (WARN_ONLY). */
   readonly warnOnly: boolean;
-  /** Receives each plan, for the guard's `lastPlanJson` and its plan and report files. */
-  readonly onPlan: (plan: Plan) => void;
+  /** Where the plan file and the Markdown report go (none when undefined). */
+  readonly files: () => PlanFiles | undefined;
+  /** Receives each plan, for the guard's `lastPlanJson`, once its files are written. */
+  readonly onPlan: (checked: CheckedPlan) => void;
 }
 
 /**
@@ -36,60 +50,94 @@ export class GuardCheck implements IPolicyValidationPlugin {
   /** Findings the guard made before synthesis (auto-peer's unfixable paths), added to the plan. */
   public earlierFindings: Finding[] = [];
 
+  /** Run the check in a worker thread where one can run (see check-in-worker.ts); the guard sets it each synthesis. */
+  public workerThread = false;
+
+  /** The worker started ahead of the check (see `prepare`). */
+  private worker?: CheckWorker;
+
   constructor(private readonly options: GuardCheckOptions) {
     this.version = packageInfo().version;
     this.ruleIds = ALL_RULES.map((rule) => rule.id);
   }
 
+  /**
+   * Starts the check's worker thread now, so that it loads the engine while CDK synthesizes
+   * (the guard calls this when its aspect defers the check).
+   */
+  public prepare(): void {
+    if (!this.workerThread && this.worker) {
+      this.worker.dispose();
+      this.worker = undefined;
+    }
+    if (this.workerThread && !this.worker) this.worker = CheckWorker.start();
+  }
+
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const scopePath = this.options.scope.node.path;
-    const warnOnly = this.options.warnOnly;
-    return checkTemplates(context, {
-      version: this.version,
+    const files = this.options.files();
+    const worker = this.worker ?? (this.workerThread ? CheckWorker.start() : undefined);
+    this.worker = undefined;
+    const request = (inWorker: boolean): CheckRequest => ({
+      templatePaths: context.templatePaths,
+      stackTemplates: context.stackTemplates,
+      scopePath: this.options.scope.node.path,
       planOptions: this.options.planOptions,
-      facts: this.options.facts,
-      include: (stackPath) => stackPath === undefined || related(scopePath, stackPath),
-      prepare: (templates) => addConstructPaths(templates, context.appConstruct),
+      // In CDK's thread, the facts are read where the check reads them; the worker gets them read.
+      ...inWorker ? factsForRequest(() => this.options.facts?.()) : {},
       extraFindings: this.earlierFindings,
-      onPlan: this.options.onPlan,
-      failing: new Set<Severity>(warnOnly ? [] : ['error']),
-      severityOf: (finding) => (warnOnly && finding.severity === 'error' ? 'warning' : finding.severity),
+      failing: this.options.warnOnly ? [] : ['error'],
+      warnOnly: this.options.warnOnly,
       workaround: "set the guard's reporting to GuardReporting.ANNOTATIONS",
+      version: this.version,
+      addConstructPaths: true,
+      files,
+      keepPlan: true,
+    });
+    if (worker) {
+      try {
+        const done = worker.run(request(true), (question) => answerFromTree(context, question));
+        if (done) {
+          this.options.onPlan({ planFile: done.planFile, planJson: done.planJson });
+          return done.report;
+        }
+      } catch (e) {
+        if (!(e instanceof WorkerStopped)) throw e;
+        return workerStoppedReport(e, 'the guard', context, this.version);
+      }
+    }
+    return runCheck(context, request(false), {
+      ...treeEnvironment(context),
+      facts: () => this.options.facts?.(),
+      onPlan: (plan) => this.options.onPlan({ plan }),
     });
   }
 }
 
-/** Whether a stack at `stackPath` is in the scope at `scopePath`, or contains it. */
-function related(scopePath: string, stackPath: string): boolean {
-  return scopePath === '' || stackPath === scopePath || stackPath.startsWith(`${scopePath}/`) || scopePath.startsWith(`${stackPath}/`);
+/** What the check asks of the construct tree, answered in CDK's thread. */
+export function treeEnvironment(context: IPolicyValidationContext): Pick<CheckEnvironment, 'nestedTemplates' | 'constructPaths'> {
+  return {
+    nestedTemplates: () => nestedStackTemplates(context.appConstruct),
+    constructPaths: (files) => constructPathsOf(context.appConstruct, files),
+  };
 }
 
-const PATH_METADATA = 'aws:cdk:path';
+/** The answer to a question of the check's worker (a Map as its entries: a message is plain data). */
+export function answerFromTree(context: IPolicyValidationContext, question: CheckQuestion): unknown {
+  const tree = treeEnvironment(context);
+  if (question.kind === 'nested-templates') return [...tree.nestedTemplates()];
+  return tree.constructPaths(question.files);
+}
 
 /**
- * Gives each resource of the templates its construct path, where CDK did not write it (an
- * in-process synth writes no `aws:cdk:path` metadata; the CDK CLI does): the plan names
- * constructs, as it does when the guard reads the construct tree. Only the stacks with a
- * resource lacking it are looked up, once each.
+ * The worker stopped before its report (out of memory, terminated): a failing violation, never a
+ * silent pass. It is reported against every stack checked: CDK prints a violation once per
+ * violating resource, so one without any would fail the report in validation-report.json but
+ * print nothing and not fail `cdk synth` (aws-cdk-lib 2.270's formatter).
  */
-function addConstructPaths(templates: ReadTemplate[], root: IConstruct | undefined): void {
-  const lacking = new Map<string, ReadTemplate>();
-  for (const t of templates) {
-    const resources = Object.values<any>(t.input.template.Resources ?? {});
-    if (resources.some((r) => r && typeof r === 'object' && typeof r.Metadata?.[PATH_METADATA] !== 'string')) lacking.set(resolve(t.path), t);
-  }
-  if (lacking.size === 0 || !root) return;
-  const stacks = root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
-  for (const stack of stacks) {
-    const file = templatePathOf(stack);
-    const template = file !== undefined ? lacking.get(resolve(file)) : undefined;
-    if (!template) continue;
-    const resources = template.input.template.Resources;
-    for (const element of stack.node.findAll()) {
-      if (!CfnElement.isCfnElement(element) || element.stack !== stack) continue;
-      const resource = resources[logicalIdOf(element)];
-      if (!resource || typeof resource !== 'object') continue;
-      resource.Metadata = { ...(resource.Metadata ?? {}), [PATH_METADATA]: element.node.path };
-    }
-  }
+export function workerStoppedReport(error: Error, what: string, context: IPolicyValidationContext, version: string | undefined): PolicyValidationPluginReport {
+  const stacks = (context.stackTemplates ?? []).map((s) => ({ templatePath: s.templatePath, constructPath: s.stackConstructPath, locations: [] }));
+  const resources = stacks.length > 0 ? stacks : context.templatePaths.map((templatePath) => ({ templatePath, locations: [] }));
+  return failureReport(`cdk-glue-netplan: ${error.message}, so no Glue job was checked.`,
+    `Synthesize again. If it happens again, run the check in CDK's own thread: set ${what}'s workerThread to false (and report it if the process has memory to spare).`,
+    resources, version);
 }

@@ -1,14 +1,7 @@
 import { dirname, join, resolve } from 'path';
-import {
-  IPolicyValidationContext,
-  NestedStack,
-  PolicyValidationPluginReport,
-  Stack,
-  PolicyViolatingResource,
-  PolicyViolation,
-  Stage,
-} from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+// Types only: this module also runs in the check's worker thread (check-worker.ts), which does not
+// load aws-cdk-lib. What reads the construct tree is in cdk-templates.ts.
+import type { IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
 import { ALL_RULES, buildPlan, Finding, Plan, PlanOptions, RULES, Severity } from '../../engine';
 import { buildModel, FactsDocument, InputError, loadTemplateFile, TemplateInput } from '../../ingest';
 import { NetworkModel, SourceRef } from '../../model';
@@ -90,6 +83,12 @@ export interface TemplateCheck {
   readonly facts?: () => FactsDocument | undefined;
   /** Changes the templates read before they are modelled. */
   readonly prepare?: (templates: ReadTemplate[]) => void;
+  /**
+   * The template file of each nested stack, by parent template and logical id (`nestedStackKey`),
+   * from the construct tree: asked only when a template has a nested stack. None by default (then
+   * only the `aws:asset:path` metadata locates them).
+   */
+  readonly nestedTemplates?: () => Map<string, string>;
   /** Findings made elsewhere, added to the plan. */
   readonly extraFindings?: Finding[];
   /** Receives the plan. */
@@ -129,7 +128,7 @@ export function checkTemplates(context: IPolicyValidationContext, check: Templat
  * app's process. Throws UnreadableTemplates when a template cannot be read.
  */
 function readAndModel(context: IPolicyValidationContext, check: TemplateCheck, located: LocatableTemplate[]): NetworkModel {
-  const { templates, problems } = readTemplates(context, check.include);
+  const { templates, problems } = readTemplates(context, check.include, check.nestedTemplates);
   if (problems.length > 0) throw new UnreadableTemplates(problems);
   const facts = check.facts?.();
   check.prepare?.(templates);
@@ -143,12 +142,6 @@ class UnreadableTemplates extends Error {
   constructor(readonly problems: InputProblem[]) {
     super('unreadable templates');
   }
-}
-
-/** The file CDK writes a stack's template to (nested stacks included), when it has an output directory. */
-export function templatePathOf(stack: Stack): string | undefined {
-  const outdir = Stage.of(stack)?.outdir;
-  return outdir === undefined ? undefined : join(outdir, stack.templateFile);
 }
 
 /**
@@ -331,8 +324,11 @@ export interface InputProblem {
  *
  * @param include which top-level stacks to read, by construct path (undefined when CDK does not
  *   give it); every one by default
+ * @param nestedTemplates the nested stacks' template files from the construct tree (see
+ *   `TemplateCheck.nestedTemplates`), asked at most once, when a template has a nested stack
  */
-export function readTemplates(context: IPolicyValidationContext, include: (stackConstructPath: string | undefined) => boolean = () => true): { templates: ReadTemplate[]; problems: InputProblem[] } {
+export function readTemplates(context: IPolicyValidationContext, include: (stackConstructPath: string | undefined) => boolean = () => true,
+  nestedTemplates: () => Map<string, string> = () => new Map()): { templates: ReadTemplate[]; problems: InputProblem[] } {
   // `stackTemplates` is missing from contexts made for the Beta1 interface: then no environments.
   const stacks = new Map((context.stackTemplates ?? []).map((s) => [resolve(s.templatePath), s]));
   const templates: ReadTemplate[] = [];
@@ -359,7 +355,7 @@ export function readTemplates(context: IPolicyValidationContext, include: (stack
       const resource = resources[logicalId];
       if (resource?.Type !== 'AWS::CloudFormation::Stack') continue;
       const assetPath = resource.Metadata?.['aws:asset:path'];
-      nestedInTree ??= nestedStackTemplates(context.appConstruct);
+      nestedInTree ??= nestedTemplates();
       const path = nestedInTree.get(nestedStackKey(parentPath, logicalId))
         ?? (typeof assetPath === 'string' && NESTED_STACK_TEMPLATE.test(assetPath) ? join(dirname(parentPath), assetPath) : undefined);
       if (path === undefined) continue;
@@ -390,27 +386,8 @@ export function readTemplates(context: IPolicyValidationContext, include: (stack
   return { templates, problems };
 }
 
-/**
- * The template file of every nested stack of the app, by parent template and parent resource.
- * The `aws:asset:path` metadata that names it in the parent template is only written when asset
- * metadata is enabled (the CDK CLI's default, not an in-process synth's), while the construct
- * tree is always at hand.
- */
-function nestedStackTemplates(root: IConstruct | undefined): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const construct of root?.node.findAll() ?? []) {
-    if (!NestedStack.isNestedStack(construct)) continue;
-    const parent = construct.nestedStackParent;
-    const resource = construct.nestedStackResource;
-    const parentPath = parent ? templatePathOf(parent) : undefined;
-    const path = templatePathOf(construct);
-    if (!parent || !resource || parentPath === undefined || path === undefined) continue;
-    files.set(nestedStackKey(parentPath, parent.resolve(resource.logicalId)), path);
-  }
-  return files;
-}
-
-function nestedStackKey(parentTemplatePath: string, logicalId: string): string {
+/** The key of a nested stack's template file in `TemplateCheck.nestedTemplates`. */
+export function nestedStackKey(parentTemplatePath: string, logicalId: string): string {
   return JSON.stringify([resolve(parentTemplatePath), logicalId]);
 }
 
@@ -426,7 +403,7 @@ export function inputErrorReport(problems: InputProblem[], version: string | und
 }
 
 /** Our own bug, as one failing violation with one readable line rather than a stack trace. */
-function internalErrorReport(error: unknown, workaround: string, version: string | undefined): PolicyValidationPluginReport {
+export function internalErrorReport(error: unknown, workaround: string, version: string | undefined): PolicyValidationPluginReport {
   return failureReport(`cdk-glue-netplan: internal error: ${(error as Error)?.message ?? String(error)} (please report it)`,
     `None in the app: this is a bug of cdk-glue-netplan. Report it with this message; meanwhile ${workaround} to synthesize.`, [], version);
 }
@@ -451,4 +428,37 @@ export function ruleDocumentation(ruleId: string): string {
   const repository = packageInfo().repository;
   const anchor = `RULES.md#${ruleId.toLowerCase()}`;
   return repository ? `${repository}/blob/main/${anchor}` : anchor;
+}
+
+const PATH_METADATA = 'aws:cdk:path';
+
+/**
+ * The templates (resolved file paths) with a resource that lacks its construct path: an
+ * in-process synth writes no `aws:cdk:path` metadata (the CDK CLI does).
+ */
+export function templatesLackingConstructPaths(templates: ReadTemplate[]): string[] {
+  const lacking: string[] = [];
+  for (const t of templates) {
+    const resources = Object.values<any>(t.input.template.Resources ?? {});
+    if (resources.some((r) => r && typeof r === 'object' && typeof r.Metadata?.[PATH_METADATA] !== 'string')) lacking.push(resolve(t.path));
+  }
+  return lacking;
+}
+
+/**
+ * Gives each resource of the templates the construct path `paths` has for it (by resolved
+ * template file, then logical id), as `aws:cdk:path` metadata: the plan names constructs, as it
+ * does when the guard reads the construct tree.
+ */
+export function applyConstructPaths(templates: ReadTemplate[], paths: Record<string, Record<string, string>>): void {
+  for (const template of templates) {
+    const ofFile = paths[resolve(template.path)];
+    if (!ofFile) continue;
+    const resources = template.input.template.Resources;
+    for (const logicalId of Object.keys(ofFile)) {
+      const resource = resources[logicalId];
+      if (!resource || typeof resource !== 'object') continue;
+      resource.Metadata = { ...(resource.Metadata ?? {}), [PATH_METADATA]: ofFile[logicalId] };
+    }
+  }
 }

@@ -1,0 +1,225 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { MessagePort, ResourceLimits, Worker } from 'worker_threads';
+import { CheckQuestion, CheckRequest, MainMessage, SLOT, WorkerMessage } from './check-protocol';
+
+/*
+ * The check of the templates in a worker thread (issue 18): CDK's thread holds the app's construct
+ * tree (146 MB live at 2,000 jobs), and every major GC there marks all of it; the check allocates
+ * some 400 MB at that size, so in CDK's heap it triggered, and paid for, such GCs by chance. In a
+ * worker it has a heap and a young generation of its own, and the worker loads the engine while
+ * CDK synthesizes (it is started when the guard's aspect defers the check).
+ *
+ * CDK runs validation plugins synchronously, so CDK's thread waits (Atomics.wait) for the worker's
+ * report, answering its questions about the construct tree meanwhile. It never waits forever: the
+ * worker sets a started flag first thing, and a started worker that is no longer running (it
+ * threw, ran out of memory, was terminated) is seen within a tenth of a second (see `alive`).
+ */
+
+/** How a worker is started: the compiled worker next to this module unless a test says otherwise. */
+export interface WorkerScript {
+  /** The module that exports `serve` (check-worker.js). */
+  readonly file: string;
+  /** The worker's Node options (a test runs the TypeScript source with ts-node's register). */
+  readonly execArgv?: string[];
+  readonly resourceLimits?: ResourceLimits;
+}
+
+let scriptOverride: WorkerScript | undefined;
+
+/**
+ * The guard's default: a worker for a scope of this many constructs or more (the guard counts
+ * them as its aspect visits them). Measured (BENCHMARKS.md, run 12): at 21,000 constructs
+ * (2,000 broken jobs) the worker takes 13% off the guard's CPU and all of CDK's garbage
+ * collection out of the check, while the whole synth's CPU stays the same (the worker's loading
+ * and its cold code cost what the collections cost); at 4,300 constructs (400 broken jobs) it
+ * saves 8% of a first synth's check but adds about 0.3 s to each further synthesis in the same
+ * process (a test suite's), where CDK's thread has the check's code warm. Tests may change it.
+ */
+export const WORKER_DEFAULTS = { minConstructs: 15_000 };
+
+/** For tests: the worker script to start (undefined: the compiled one next to this module). */
+export function useWorkerScript(script: WorkerScript | undefined): void {
+  scriptOverride = script;
+}
+
+/** The worker script of this installation, when it is compiled JavaScript (not under ts-node, ts-jest or a bundle without it). */
+function workerScript(): WorkerScript | undefined {
+  if (scriptOverride) return scriptOverride;
+  if (!__filename.endsWith('.js')) return undefined;
+  const file = path.join(__dirname, 'check-worker.js');
+  return fs.existsSync(file) ? { file } : undefined;
+}
+
+/** The worker stopped before it sent its report: the check did not run to its end. */
+export class WorkerStopped extends Error {
+  constructor(why: string) {
+    super(why);
+    this.name = 'WorkerStopped';
+  }
+}
+
+/** A worker started too long ago without running is taken as one that cannot start. */
+const START_TIMEOUT_MS = 60_000;
+/** How often CDK's thread looks whether the worker it waits for still runs. */
+const LIVENESS_MS = 100;
+
+/** What the worker sends back when it ran the check. */
+export type CheckDone = Extract<WorkerMessage, { kind: 'done' }>;
+
+/** A worker that runs one check. */
+export class CheckWorker {
+  /**
+   * Starts a worker, or returns undefined when this environment cannot run one: no compiled
+   * worker script next to this module, no worker_threads or SharedArrayBuffer, or a Node.js whose
+   * worker does not show whether it still runs. The check then runs in CDK's thread.
+   */
+  public static start(): CheckWorker | undefined {
+    const script = workerScript();
+    if (!script || typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') return undefined;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const threads: typeof import('worker_threads') = require('worker_threads');
+      const state = new Int32Array(new SharedArrayBuffer(4 * 3));
+      const { port1, port2 } = new threads.MessageChannel();
+      const worker = new threads.Worker(BOOTSTRAP, {
+        eval: true,
+        workerData: { port: port2, state, file: script.file },
+        transferList: [port2],
+        execArgv: script.execArgv,
+        resourceLimits: script.resourceLimits,
+      });
+      // Its errors are reported through the check (or the check already ran): an 'error' event
+      // without a listener would crash the process.
+      worker.on('error', () => undefined);
+      worker.unref();
+      const running = runningProbe(worker);
+      if (!running) {
+        void worker.terminate();
+        return undefined;
+      }
+      return new CheckWorker(worker, port1, state, running, threads.receiveMessageOnPort);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private readonly startedAt = Date.now();
+  private used = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly state: Int32Array,
+    private readonly running: () => boolean,
+    private readonly receiveMessageOnPort: typeof import('worker_threads').receiveMessageOnPort,
+  ) {}
+
+  /**
+   * Runs the check in the worker, answering its questions with `answer`, and waits for it.
+   * Returns undefined when the worker could not load the check (then run it in CDK's thread);
+   * throws WorkerStopped when the worker stopped before it sent its report.
+   */
+  public run(request: CheckRequest, answer: (question: CheckQuestion) => unknown): CheckDone | undefined {
+    if (this.used) throw new Error('a check worker runs one check');
+    this.used = true;
+    try {
+      try {
+        this.post({ kind: 'check', request });
+      } catch {
+        // A request that is not plain data (DataCloneError): CDK's thread checks it.
+        return undefined;
+      }
+      for (;;) {
+        const message = this.next();
+        if (message.kind === 'done') return message;
+        if (message.kind === 'unavailable') return undefined;
+        let reply: MainMessage;
+        try {
+          reply = { kind: 'answer', answer: answer(message.question) };
+        } catch (e) {
+          reply = { kind: 'answer', error: (e as Error)?.message ?? String(e) };
+        }
+        this.post(reply);
+      }
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Ends the worker (when it was not used, or is no longer needed). */
+  public dispose(): void {
+    this.used = true;
+    this.port.close();
+    void this.worker.terminate().catch(() => undefined);
+  }
+
+  private post(message: MainMessage): void {
+    this.port.postMessage(message);
+    Atomics.store(this.state, SLOT.WORKER, 1);
+    Atomics.notify(this.state, SLOT.WORKER);
+  }
+
+  /** The worker's next message: it posts it, then sets CDK's slot. */
+  private next(): WorkerMessage {
+    for (;;) {
+      const received = this.receiveMessageOnPort(this.port);
+      if (received) return received.message as WorkerMessage;
+      const woken = Atomics.wait(this.state, SLOT.MAIN, 0, LIVENESS_MS);
+      Atomics.store(this.state, SLOT.MAIN, 0);
+      if (woken !== 'timed-out' || this.alive()) continue;
+      // It may have sent its last message just before it ended.
+      const last = this.receiveMessageOnPort(this.port);
+      if (last) return last.message as WorkerMessage;
+      throw new WorkerStopped(Atomics.load(this.state, SLOT.STARTED) === 1
+        ? 'the check\'s worker thread stopped before it finished (out of memory, or terminated)'
+        : `the check's worker thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+    }
+  }
+
+  /** Whether the worker may still send its report. */
+  private alive(): boolean {
+    // Before it starts, the probe cannot tell "not yet" from "gone": give it time.
+    if (Atomics.load(this.state, SLOT.STARTED) !== 1) return Date.now() - this.startedAt < START_TIMEOUT_MS;
+    return this.running();
+  }
+}
+
+/**
+ * Whether a started worker is still running, from CDK's thread while it waits (its event loop
+ * does not turn, so the worker's 'exit' event cannot arrive). Node.js reports a worker's event
+ * loop idle time as -1 once the worker has stopped (node_worker.cc, Worker::LoopIdleTime: -1 when
+ * the worker is stopped or has no environment); the handle is not public API, so where it is not
+ * there, no worker is used.
+ */
+function runningProbe(worker: Worker): (() => boolean) | undefined {
+  const symbol = Object.getOwnPropertySymbols(worker).find((s) => s.description === 'kHandle');
+  const handle = symbol ? (worker as any)[symbol] : undefined;
+  if (!handle || typeof handle.loopIdleTime !== 'function') return undefined;
+  return () => {
+    try {
+      const idle = handle.loopIdleTime();
+      return typeof idle === 'number' && idle >= 0;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * The worker's first code: it says it started, then loads the check; a check that cannot load
+ * (a module missing from a bundle) is reported so CDK's thread runs it itself.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('worker_threads');
+Atomics.store(workerData.state, ${SLOT.STARTED}, 1);
+let serve;
+try {
+  serve = require(workerData.file).serve;
+} catch (e) {
+  workerData.port.postMessage({ kind: 'unavailable', message: String((e && e.message) || e) });
+  Atomics.store(workerData.state, ${SLOT.MAIN}, 1);
+  Atomics.notify(workerData.state, ${SLOT.MAIN});
+}
+if (serve) serve(workerData);
+`;

@@ -1,0 +1,71 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeChunked } from './chunked-file';
+import type { Plan } from '../../engine';
+import { toMarkdown, writeJson } from '../../report';
+
+/*
+ * The guard's plan file and Markdown report in the cloud assembly directory, written by the
+ * guard's thread or by the check's worker thread (no aws-cdk-lib here).
+ */
+
+/**
+ * The job sections of the Markdown report file: an app broken in many places would otherwise get
+ * a section per job, megabytes no one reads (and no pull request comment holds), written on every
+ * synthesis. The summary table lists every job, the plan file has every path.
+ */
+export const REPORT_JOB_SECTIONS = 50;
+
+/** Where the guard writes its files: names in `outdir`, '' for none. */
+export interface PlanFiles {
+  readonly outdir: string;
+  readonly planFileName: string;
+  readonly reportFileName: string;
+}
+
+/** The plan file as written: to tell, when it is read back, that it is still that file. */
+export interface WrittenPlanFile {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Writes the plan file and the Markdown report; returns the plan file written, if any. */
+export function writePlanFiles(plan: Plan, files: PlanFiles): WrittenPlanFile | undefined {
+  if (files.planFileName === '' && files.reportFileName === '') return undefined;
+  fs.mkdirSync(files.outdir, { recursive: true });
+  let written: WrittenPlanFile | undefined;
+  // Compact and written a job at a time: the file is for machines (the CLI's JSON contract), and
+  // a large app's plan is tens of megabytes. `lastPlanJson` and `glue-netplan --format json` indent.
+  if (files.planFileName !== '') {
+    const file = path.join(files.outdir, files.planFileName);
+    writeChunked(file, (write) => { writeJson(plan, write); write('\n'); });
+    const stat = fs.statSync(file);
+    written = { path: file, size: stat.size, mtimeMs: stat.mtimeMs };
+  }
+  if (files.reportFileName !== '') fs.writeFileSync(path.join(files.outdir, files.reportFileName), toMarkdown(plan, { maxJobSections: REPORT_JOB_SECTIONS }));
+  return written;
+}
+
+/**
+ * The plan in the CLI's JSON format, indented, from the compact JSON of the plan file: exactly
+ * `JSON.stringify(toJson(plan), null, 2)`, which the compact text is without the indentation
+ * (`writeJson`), and JSON.parse keeps every key's order and value.
+ */
+export function indentedPlanJson(compact: string): string {
+  return JSON.stringify(JSON.parse(compact), null, 2);
+}
+
+/** The indented plan from the plan file written, or an error saying it changed since. */
+export function planJsonFromFile(written: WrittenPlanFile): string {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(written.path);
+  } catch {
+    stat = undefined;
+  }
+  if (!stat || stat.size !== written.size || stat.mtimeMs !== written.mtimeMs) {
+    throw new Error(`GlueNetworkGuard.lastPlanJson: the plan file ${written.path} was ${stat ? 'changed' : 'removed'} since the synthesis wrote it; synthesize again to read the plan.`);
+  }
+  return indentedPlanJson(fs.readFileSync(written.path, 'utf8'));
+}

@@ -1,0 +1,207 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AspectPriority, Aspects, NestedStack, Validations, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { capturingConsoleError, withoutCdkTemplateCheck } from './quiet-cdk';
+import { seedApp } from './seed-app';
+import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode } from '../../src/cdk/guard';
+import { CheckWorker, useWorkerScript, WORKER_DEFAULTS, WorkerScript } from '../../src/cdk/private/check-in-worker';
+import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
+
+/*
+ * The check of the templates in a worker thread (issue 18): the same findings, violations, plan
+ * file, Markdown report and lastPlanJson as in CDK's thread; a worker that stops is a failing
+ * violation, never a hang or a pass; where no worker can run, CDK's thread checks.
+ *
+ * Under ts-jest this library is TypeScript, so no worker runs unless a test gives one: these run
+ * the worker's TypeScript source with ts-node's register (slow to start: seconds per worker).
+ */
+
+jest.setTimeout(240_000);
+withoutCdkTemplateCheck();
+
+const TS_WORKER: WorkerScript = {
+  file: path.resolve(__dirname, '../../src/cdk/private/check-worker.ts'),
+  execArgv: ['-r', 'ts-node/register/transpile-only'],
+};
+
+afterEach(() => useWorkerScript(undefined));
+
+interface Outcome {
+  readonly thrown?: string;
+  /** This library's violations in CDK's validation report, the output directory written OUT. */
+  readonly violations: string;
+  readonly plan?: string;
+  readonly report?: string;
+  readonly guard?: GlueNetworkGuard;
+  readonly outdir: string;
+  /** What each CheckWorker.run gave: 'done', undefined (could not load), or the error it threw. */
+  readonly workerRuns: (string | undefined)[];
+}
+
+function workerScriptFile(name: string, code: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, code);
+  return file;
+}
+
+/**
+ * The seed's broken case (two unreachable stores) with a second job in a nested stack of Etl,
+ * synthesized in process (no path metadata: the check asks CDK's thread for construct paths).
+ */
+function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerThread?: boolean }): Outcome {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-app-'));
+  const s = seedApp({ appProps: { outdir } });
+  const nested = new NestedStack(s.etl, 'More');
+  new glue.PySparkEtlJob(nested, 'Extra', {
+    jobName: 'extra',
+    role: new iam.Role(nested, 'ExtraRole', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+    script: glue.Code.fromBucket(new s3.Bucket(nested, 'ExtraScripts'), 'extra.py'),
+    connections: [s.connections[0], s.connections[1]],
+    workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: 2 },
+  });
+  let guard: GlueNetworkGuard | undefined;
+  if (check.guard) Aspects.of(s.app).add(guard = new GlueNetworkGuard({ ...check.guard, workerThread: check.workerThread }), { priority: AspectPriority.READONLY });
+  if (check.plugin) Validations.of(s.app).addPlugins(new GlueNetworkValidationPlugin({ workerThread: check.workerThread }));
+  const run = jest.spyOn(CheckWorker.prototype, 'run');
+  let thrown: string | undefined;
+  let workerRuns: (string | undefined)[] = [];
+  try {
+    capturingConsoleError(() => {
+      try {
+        s.app.synth();
+      } catch (e) {
+        thrown = `${(e as Error).name}: ${(e as Error).message}`.split(outdir).join('OUT');
+      }
+    });
+    workerRuns = run.mock.results.map((r) => (r.type === 'return' ? r.value?.kind : `${(r.value as Error)?.name}`));
+  } finally {
+    run.mockRestore();
+  }
+  const read = (name: string) => (fs.existsSync(path.join(outdir, name)) ? fs.readFileSync(path.join(outdir, name), 'utf8').split(outdir).join('OUT') : undefined);
+  const report = JSON.parse(read('validation-report.json') ?? '{"pluginReports":[]}');
+  const ours = report.pluginReports.filter((r: any) => r.pluginName === 'cdk-glue-netplan');
+  return {
+    thrown,
+    // Where each construct was created is this file's line of the call: not the check's.
+    violations: JSON.stringify(ours, (key, value) => (key === 'stackTraces' ? undefined : value), 1),
+    plan: read('glue-netplan.plan.json'),
+    report: read('glue-netplan.report.md'),
+    guard,
+    outdir,
+    workerRuns,
+  };
+}
+
+describe('the guard\'s check in a worker thread', () => {
+  test('same violations, plan file, Markdown report and lastPlanJson as in CDK\'s thread; lastPlanJson read from the plan file, refused once the file changed', () => {
+    const inThread = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: false });
+    useWorkerScript(TS_WORKER);
+    const inWorker = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true });
+    expect(inThread.workerRuns).toEqual([]);
+    expect(inWorker.workerRuns).toEqual(['done']);
+    expect(inWorker.thrown).toBeUndefined();
+    // The nested stack's job, and construct paths the in-process synthesis did not write.
+    expect(inWorker.violations).toMatch(/Etl\/More\/Extra\/Resource/);
+    expect(inWorker.violations).toMatch(/"constructPath": "Etl\/LoadWarehouse\/Resource"/);
+    expect(inWorker.violations).toEqual(inThread.violations);
+    expect(inWorker.plan).toBeDefined();
+    expect(inWorker.plan).toEqual(inThread.plan);
+    expect(inWorker.report).toEqual(inThread.report);
+    const json = (o: Outcome) => o.guard!.lastPlanJson!.split(o.outdir).join('OUT');
+    expect(json(inWorker)).toEqual(json(inThread));
+    expect(json(inWorker)).toEqual(`${JSON.stringify(JSON.parse(inWorker.plan!), null, 2)}`);
+    // A plan file changed since the synthesis is not taken for its plan.
+    fs.appendFileSync(path.join(inWorker.outdir, 'glue-netplan.plan.json'), ' ');
+    expect(() => inWorker.guard!.lastPlanJson).toThrow(/the plan file .*glue-netplan\.plan\.json was changed since the synthesis wrote it/);
+  });
+
+  test('FAIL mode without a plan file: the same failure, and lastPlanJson from the plan the worker sent back', () => {
+    const props: GlueNetworkGuardProps = { mode: GuardMode.FAIL, planFileName: '' };
+    const inThread = synth({ guard: props, workerThread: false });
+    useWorkerScript(TS_WORKER);
+    const inWorker = synth({ guard: props, workerThread: true });
+    expect(inWorker.workerRuns).toEqual(['done']);
+    expect(inWorker.thrown).toMatch(/^ValidationFailed: /);
+    expect(inWorker.thrown).toEqual(inThread.thrown);
+    expect(inWorker.violations).toEqual(inThread.violations);
+    expect(inWorker.plan).toBeUndefined();
+    expect(inWorker.report).toEqual(inThread.report);
+    expect(inWorker.guard!.lastPlanJson!.split(inWorker.outdir).join('OUT')).toEqual(inThread.guard!.lastPlanJson!.split(inThread.outdir).join('OUT'));
+  });
+
+  test('a worker that stops before its report (it exits, or runs out of memory) fails the check with a violation saying so: no hang, no pass, even in WARN_ONLY', () => {
+    const exits = workerScriptFile('exits.js', 'exports.serve = () => process.exit(7);\n');
+    const outOfMemory = workerScriptFile('oom.js', 'exports.serve = () => { const all = []; for (;;) all.push(new Array(100000).fill(all.length)); };\n');
+    for (const script of [{ file: exits }, { file: outOfMemory, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } }]) {
+      useWorkerScript(script);
+      const started = Date.now();
+      const outcome = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true });
+      expect(outcome.workerRuns).toEqual(['WorkerStopped']);
+      expect(outcome.thrown).toMatch(/^ValidationFailed: /);
+      expect(outcome.violations).toMatch(/GNP-INPUT-UNREADABLE/);
+      // On every stack checked: a violation without a resource would print nothing and not fail synth.
+      expect(outcome.thrown).toMatch(/the check's worker thread stopped before it finished/);
+      expect(outcome.violations).toMatch(/cdk-glue-netplan: the check's worker thread stopped before it finished \(out of memory, or terminated\), so no Glue job was checked\./);
+      expect(outcome.violations).toMatch(/set the guard's workerThread to false/);
+      expect(outcome.plan).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(60_000);
+    }
+  });
+
+  test('a worker that cannot load the check (a module missing, as from a bundle) leaves it to CDK\'s thread: the same violations', () => {
+    const inThread = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: false });
+    useWorkerScript({ file: path.join(os.tmpdir(), 'no-such-dir', 'check-worker.js') });
+    const fallback = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true });
+    expect(fallback.workerRuns).toEqual([undefined]);
+    expect(fallback.violations).toEqual(inThread.violations);
+    expect(fallback.plan).toEqual(inThread.plan);
+  });
+
+  test('by default, a worker only for a scope of many constructs (15,000): the worker\'s loading costs more than it saves on a small app', () => {
+    useWorkerScript(TS_WORKER);
+    const small = synth({ guard: { mode: GuardMode.WARN_ONLY } });
+    expect(small.workerRuns).toEqual([]);
+    const before = WORKER_DEFAULTS.minConstructs;
+    WORKER_DEFAULTS.minConstructs = 50;
+    try {
+      const large = synth({ guard: { mode: GuardMode.WARN_ONLY } });
+      expect(large.workerRuns).toEqual(['done']);
+      expect(large.violations).toEqual(small.violations);
+    } finally {
+      WORKER_DEFAULTS.minConstructs = before;
+    }
+  });
+
+  test('a request that is not plain data (it cannot be posted) is left to CDK\'s thread', () => {
+    useWorkerScript({ file: workerScriptFile('idle.js', 'exports.serve = () => undefined;\n') });
+    const worker = CheckWorker.start()!;
+    expect(worker).toBeDefined();
+    const request = { templatePaths: [], planOptions: {}, extraFindings: [{ notData: () => 1 }], failing: [], warnOnly: false, workaround: '', addConstructPaths: false, keepPlan: false };
+    expect(worker.run(request as any, () => undefined)).toBeUndefined();
+  });
+
+  test('no worker where the library is TypeScript (ts-node, ts-jest) or the worker script is not beside it', () => {
+    expect(CheckWorker.start()).toBeUndefined();
+    const outcome = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true });
+    expect(outcome.workerRuns).toEqual([]);
+    expect(outcome.violations).toMatch(/GNP-STORE-UNREACHABLE/);
+  });
+});
+
+describe('GlueNetworkValidationPlugin in a worker thread', () => {
+  test('the same violations as in CDK\'s thread; a worker that stops fails the check', () => {
+    const inThread = synth({ plugin: true, workerThread: false });
+    useWorkerScript(TS_WORKER);
+    const inWorker = synth({ plugin: true, workerThread: true });
+    expect(inWorker.workerRuns).toEqual(['done']);
+    expect(inWorker.thrown).toMatch(/^ValidationFailed: /);
+    expect(inWorker.thrown).toEqual(inThread.thrown);
+    expect(inWorker.violations).toEqual(inThread.violations);
+    useWorkerScript({ file: workerScriptFile('exits.js', 'exports.serve = () => process.exit(7);\n') });
+    const stopped = synth({ plugin: true, workerThread: true });
+    expect(stopped.workerRuns).toEqual(['WorkerStopped']);
+    expect(stopped.violations).toMatch(/set the plugin's workerThread to false/);
+  });
+});
