@@ -93,7 +93,8 @@ const PLUGIN_NAME = PACKAGE_NAME;
  * ...); resources with the same messages share one violation. Error findings fail the
  * validation (and so `cdk synth`); warnings are reported without failing unless `failOnWarnings`
  * is set. A template or facts file that cannot be read fails the validation with one
- * `GNP-INPUT-UNRESOLVED` violation naming the file.
+ * `GNP-INPUT-UNREADABLE` violation naming the file, on the stacks checked (a stack whose template
+ * has no `Resources`, which CDK writes for a stack without resources, is read as empty).
  *
  * Violations can be acknowledged with
  * `Validations.of(scope).acknowledge({ id: 'cdk-glue-netplan::GNP-FAILOVER-UNREACHABLE', reason: '...' })`.

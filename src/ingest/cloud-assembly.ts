@@ -54,7 +54,7 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
         stackName: typeof properties.stackName === 'string' ? properties.stackName : artifactId,
         displayName: typeof artifact.displayName === 'string' ? artifact.displayName : undefined,
         file,
-        template: parseTemplateText(readTextFile(file, budget), file),
+        template: parseTemplateText(readTextFile(file, budget), file, { cdkStack: true }),
         ...parseEnvironment(artifact.environment),
       };
       const reading: NestedReading = {

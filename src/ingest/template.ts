@@ -46,11 +46,22 @@ export class InputBudget {
   }
 }
 
+/** How a template is read. */
+export interface TemplateReading {
+  /**
+   * The template of a CDK stack (in a cloud assembly, or CDK's validation): one without
+   * `Resources` is a stack with no resources (CDK writes no `Resources` for it, and the CDK CLI
+   * deploys nothing for it), read as an empty `Resources`. A template given by itself must have
+   * `Resources`, as CloudFormation requires.
+   */
+  readonly cdkStack?: boolean;
+}
+
 /**
  * Parses template text: JSON first, then YAML with short-form intrinsics. A `.json` file is JSON
  * only, and its parse error gives the JSON parser's message and position.
  */
-export function parseTemplateText(text: string, file: string): any {
+export function parseTemplateText(text: string, file: string, reading: TemplateReading = {}): any {
   let template: unknown;
   let json: unknown;
   let jsonError: unknown;
@@ -75,6 +86,7 @@ export function parseTemplateText(text: string, file: string): any {
     template = yaml.value;
   }
   checkNesting(template, file);
+  if (reading.cdkStack && isObject(template) && template.Resources === undefined) template.Resources = {};
   if (!isObject(template) || !isObject(template.Resources)) {
     throw new InputError(file, 'not a CloudFormation template (no "Resources" object)');
   }
@@ -251,8 +263,8 @@ export function fileKind(stat: Stats): string {
 }
 
 /** Loads one template file; the stack name is the file name without its template extensions. */
-export function loadTemplateFile(file: string, budget?: InputBudget): TemplateInput {
-  const template = parseTemplateText(readTextFile(file, budget), file);
+export function loadTemplateFile(file: string, budget?: InputBudget, reading: TemplateReading = {}): TemplateInput {
+  const template = parseTemplateText(readTextFile(file, budget), file, reading);
   const stackName = basename(file).replace(/(\.template)?\.(json|ya?ml)$/i, '');
   return { stackName, file, template };
 }

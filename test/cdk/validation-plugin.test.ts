@@ -2,11 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
-  App, IPolicyValidationContext, NestedStack, PolicyValidationPluginReport, Stack, Validations,
+  App, Aspects, IPolicyValidationContext, NestedStack, PolicyValidationPluginReport, Stack, Validations,
   aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { withoutCdkTemplateCheck } from './quiet-cdk';
 import { NetworkStack } from '../../examples/seed-network';
+import { GlueNetworkGuard } from '../../src/cdk/guard';
+import { CliOptions, parseArgs, planFromFiles } from '../../src/cli/run';
 import { nestedStackTemplates } from '../../src/cdk/private/cdk-templates';
 import { readTemplates } from '../../src/cdk/private/validation-report';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
@@ -179,7 +181,7 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNREADABLE v
 
   test.each([
     ['truncated JSON', '{ "Resources": { "Job": ', /not valid JSON \(/],
-    ['a JSON document that is no template', '{ "Parameters": {} }', /not a CloudFormation template \(no "Resources" object\)/],
+    ['a JSON document that is no template (CDK writes no Resources for an empty stack, but always an object)', '[{ "Resources": {} }]', /not a CloudFormation template \(no "Resources" object\)/],
   ])('%s', (_, text, problem) => {
     const good = writeTemplate('Good.template.json', JSON.stringify({ Resources: {} }));
     const bad = writeTemplate('Bad.template.json', text);
@@ -217,8 +219,42 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNREADABLE v
       ruleName: 'GNP-INPUT-UNREADABLE',
       severity: 'error',
       description: expect.stringContaining(`${factsFile}: cannot read file (ENOENT)`),
-      violatingResources: [],
+      // On the stacks checked: CDK prints a violation once per violating resource, so one without
+      // any printed nothing and did not fail `cdk synth`.
+      violatingResources: [{ templatePath: template, locations: [] }],
     })]);
+  });
+
+  test('an unreadable facts file fails a real synthesis, the guard\'s and the plugin\'s (was: a failing violation without resources, which CDK prints nowhere and does not fail on)', () => {
+    const factsFile = join(tmpdir(), 'glue-netplan-no-such-dir', 'facts.json');
+    for (const add of [
+      (app: App) => Aspects.of(app).add(new GlueNetworkGuard({ factsFile })),
+      (app: App) => Validations.of(app).addPlugins(new GlueNetworkValidationPlugin({ factsFile })),
+    ]) {
+      const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'glue-netplan-silent-')) });
+      new Stack(app, 'Etl', { env: ENV });
+      add(app);
+      expect(() => app.synth()).toThrow(/cannot read file \(ENOENT\)[\s\S]*GNP-INPUT-UNREADABLE/);
+    }
+  });
+
+  test('a stack with no resources (CDK writes no "Resources" for it) is read as empty: the guard, the plugin and the CLI pass the app (was: GNP-INPUT-UNREADABLE, "not a CloudFormation template", failing synthesis)', () => {
+    for (const add of [
+      (app: App) => Aspects.of(app).add(new GlueNetworkGuard()),
+      (app: App) => Validations.of(app).addPlugins(new GlueNetworkValidationPlugin()),
+    ]) {
+      const outdir = mkdtempSync(join(tmpdir(), 'glue-netplan-empty-stack-'));
+      const app = new App({ outdir });
+      new Stack(app, 'Placeholder', { env: ENV });
+      add(app);
+      app.synth();
+      expect(JSON.parse(readFileSync(join(outdir, 'Placeholder.template.json'), 'utf8')).Resources).toBeUndefined();
+      const plan = planFromFiles(parseArgs([outdir]) as CliOptions, process.cwd());
+      expect(plan.findings.filter((f) => f.ruleId === 'GNP-INPUT-UNREADABLE')).toEqual([]);
+    }
+    // A template given by itself still needs Resources, as CloudFormation requires.
+    const alone = writeTemplate('Alone.template.json', JSON.stringify({ Parameters: {} }));
+    expect(() => planFromFiles(parseArgs([alone]) as CliOptions, process.cwd())).toThrow('not a CloudFormation template (no "Resources" object)');
   });
 
   test('an unexpected exception is an internal error to report, not a stack trace', () => {

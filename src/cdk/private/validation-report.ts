@@ -115,9 +115,10 @@ export function checkTemplates(context: IPolicyValidationContext, check: Templat
     check.onPlan?.(plan);
     return findingsReport(plan, allFindings(plan), located, check.failing, check.version, check.severityOf);
   } catch (e) {
-    if (e instanceof UnreadableTemplates) return inputErrorReport(e.problems, check.version);
-    if (e instanceof InputError) return inputErrorReport([{ message: e.message }], check.version);
-    return internalErrorReport(e, check.workaround, check.version);
+    const stacks = checkedStacks(context, check.include);
+    if (e instanceof UnreadableTemplates) return inputErrorReport(e.problems, check.version, stacks);
+    if (e instanceof InputError) return inputErrorReport([{ message: e.message }], check.version, stacks);
+    return internalErrorReport(e, check.workaround, check.version, stacks);
   }
 }
 
@@ -336,7 +337,7 @@ export function readTemplates(context: IPolicyValidationContext, include: (stack
   const stackNames = new Set<string>();
   const read = (path: string, describe: (input: TemplateInput) => Partial<TemplateInput>, stackConstructPath?: string): TemplateInput | undefined => {
     try {
-      const loaded = loadTemplateFile(path);
+      const loaded = loadTemplateFile(path, undefined, { cdkStack: true });
       const input = { ...loaded, ...describe(loaded) };
       templates.push({ path, input, stackConstructPath });
       stackNames.add(input.stackName);
@@ -391,7 +392,26 @@ export function nestedStackKey(parentTemplatePath: string, logicalId: string): s
   return JSON.stringify([resolve(parentTemplatePath), logicalId]);
 }
 
-export function inputErrorReport(problems: InputProblem[], version: string | undefined): PolicyValidationPluginReport {
+/**
+ * The stacks a check covers, as violating resources: where a failing violation concerns no
+ * resource (an unreadable facts file, our own bug), it is reported on them. CDK's report prints a
+ * violation once per violating resource (aws-cdk-lib 2.270's formatter), so a failing violation
+ * without any printed nothing and did not fail `cdk synth`: only validation-report.json said so.
+ */
+export function checkedStacks(context: IPolicyValidationContext, include?: (stackConstructPath: string | undefined) => boolean): PolicyViolatingResource[] {
+  try {
+    const stacks = (context.stackTemplates ?? []).filter((s) => !include || include(s.stackConstructPath))
+      .map((s) => ({ templatePath: s.templatePath, constructPath: s.stackConstructPath, locations: [] }));
+    return stacks.length > 0 ? stacks : context.templatePaths.map((templatePath) => ({ templatePath, locations: [] }));
+  } catch {
+    // A context CDK did not make (the internal-error path must not throw): one resource with no
+    // template, which CDK still prints.
+    return [{ locations: [] }];
+  }
+}
+
+/** `stacks`: where to report problems that name no template (see `checkedStacks`). */
+export function inputErrorReport(problems: InputProblem[], version: string | undefined, stacks: PolicyViolatingResource[] = []): PolicyValidationPluginReport {
   const description = `cdk-glue-netplan could not read its input, so no Glue job was checked: ${problems.map((p) => p.message).join('; ')}`;
   // Each unreadable template as its stack, as CDK's own plugins report stack-level problems.
   const resources = problems.filter((p) => p.templatePath !== undefined).map((p) => ({
@@ -399,13 +419,13 @@ export function inputErrorReport(problems: InputProblem[], version: string | und
     ...p.stackConstructPath !== undefined ? { constructPath: p.stackConstructPath } : {},
     locations: [],
   }));
-  return failureReport(description, 'Make the file readable: a CloudFormation template (JSON or YAML) with a "Resources" object, or a valid facts file.', resources, version);
+  return failureReport(description, 'Make the file readable: a CloudFormation template (JSON or YAML) with a "Resources" object, or a valid facts file.', resources.length > 0 ? resources : stacks, version);
 }
 
-/** Our own bug, as one failing violation with one readable line rather than a stack trace. */
-export function internalErrorReport(error: unknown, workaround: string, version: string | undefined): PolicyValidationPluginReport {
+/** Our own bug, as one failing violation with one readable line rather than a stack trace, on the stacks checked (`stacks`). */
+export function internalErrorReport(error: unknown, workaround: string, version: string | undefined, stacks: PolicyViolatingResource[] = []): PolicyValidationPluginReport {
   return failureReport(`cdk-glue-netplan: internal error: ${(error as Error)?.message ?? String(error)} (please report it)`,
-    `None in the app: this is a bug of cdk-glue-netplan. Report it with this message; meanwhile ${workaround} to synthesize.`, [], version);
+    `None in the app: this is a bug of cdk-glue-netplan. Report it with this message; meanwhile ${workaround} to synthesize.`, stacks, version);
 }
 
 export function failureReport(description: string, fix: string, violatingResources: PolicyViolatingResource[], version: string | undefined): PolicyValidationPluginReport {
