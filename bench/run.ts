@@ -31,19 +31,24 @@ import { IConstruct } from 'constructs';
 import { AppShape, BROKEN_GROWTH_SERIES, generateApp, GeneratedApp, GROWTH_SERIES, SIZES } from './generate';
 import { formatSummary, Phase, summarizeProfile } from './profile';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../src/cdk/guard';
-import { useWorkerScript } from '../src/cdk/private/check-in-worker';
+import { useWorkerScript, WORKER_DEFAULTS } from '../src/cdk/private/check-in-worker';
 import { GuardCheck } from '../src/cdk/private/guard-check';
 import { GlueNetworkValidationPlugin } from '../src/cdk/validation-plugin';
 import { parseArgs as parseCliArgs, planFromFiles, runCli } from '../src/cli/run';
 
 const REPO = path.resolve(__dirname, '..');
 /**
- * The check's worker thread as an installed package runs it: the compiled one `npm run bench`
- * builds (this process runs the TypeScript source, where no worker runs by itself). `--worker off`
- * (BENCH_WORKER=off in the children) checks in CDK's thread, as before run 12.
+ * `--worker on` (BENCH_WORKER=on in the children): every guard checks in a worker thread, the
+ * compiled one `npm run bench` builds, as an installed package runs it (this process runs the
+ * TypeScript source, where no worker runs by itself). By default, and with `--worker off`, the
+ * check runs in CDK's thread, the library's default (run 12).
  */
 const COMPILED_WORKER = path.join(REPO, 'lib/cdk/private/check-worker.js');
-if (process.env.BENCH_WORKER !== 'off' && fs.existsSync(COMPILED_WORKER)) useWorkerScript({ file: COMPILED_WORKER });
+if (process.env.BENCH_WORKER === 'on' && fs.existsSync(COMPILED_WORKER)) {
+  useWorkerScript({ file: COMPILED_WORKER });
+  // Every guard of the run checks in a worker (the library's default is CDK's thread).
+  WORKER_DEFAULTS.minConstructs = 0;
+}
 /** Where results and profiles go (git-ignored). */
 const OUT = path.join(__dirname, 'out');
 const RESULT_MARKER = '@@bench-result ';
@@ -926,9 +931,9 @@ async function main(argv: string[]): Promise<void> {
   console.log(`sizes: ${options.sizes.join(', ') || '(none)'}; per size ${options.warmups} warm-up + ${options.reps} measured rounds of `
     + `${VARIANTS.join(', ')} (broken sizes: ${BROKEN_VARIANTS.join(', ')})${options.variants.length ? `, only ${options.variants.join(', ')}` : ''} (interleaved, in reverse order on odd rounds), then ${options.cliReps} CLI rounds`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-  console.log(process.env.BENCH_WORKER !== 'off' && fs.existsSync(COMPILED_WORKER)
-    ? `the guard's and the plugin's check run in a worker thread (${path.relative(REPO, COMPILED_WORKER)}); --worker off for CDK's thread`
-    : 'the guard\'s and the plugin\'s check run in CDK\'s thread');
+  console.log(process.env.BENCH_WORKER === 'on' && fs.existsSync(COMPILED_WORKER)
+    ? `the guard's check runs in a worker thread (${path.relative(REPO, COMPILED_WORKER)})`
+    : 'the guard\'s and the plugin\'s check run in CDK\'s thread, the default (--worker on: in a worker thread)');
   const results: SizeResult[] = [];
   for (const size of options.sizes) {
     const sizeStarted = Date.now();

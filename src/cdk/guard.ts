@@ -195,16 +195,16 @@ export interface GlueNetworkGuardProps {
    * Check the templates (GuardReporting.VALIDATION_REPORT) in a worker thread, with a heap of its
    * own, while CDK's thread waits for the report: the check's allocations then never trigger or
    * pay for garbage collections of the app's construct tree, and the worker loads the check while
-   * CDK synthesizes (see BENCHMARKS.md, run 12: on a 2,000-job app, 13% less of the guard's CPU;
-   * on small apps the worker's loading costs more than it saves). The worker writes the plan file
+   * CDK synthesizes. Measured on a 2,000-job app (BENCHMARKS.md, run 12), it was no faster in a
+   * first synthesis and slower in repeated ones, so it is off unless asked for: it is for apps whose
+   * check a garbage collection of CDK's heap is seen to slow down. The worker writes the plan file
    * and the Markdown report; `lastPlanJson` is then read back from the plan file. Where no worker
    * can run (the library's TypeScript source run by ts-node or ts-jest, a bundle without
    * `check-worker.js`), the check runs in CDK's thread, with the same findings and files. If the
    * worker stops before its report (out of memory), the check reports a failing
    * GNP-INPUT-UNREADABLE violation saying so, never a pass.
    *
-   * @default - a worker thread when the guard's scope has 15,000 constructs or more (about 1,500
-   * Glue jobs with their networks), CDK's thread below
+   * @default false
    */
   readonly workerThread?: boolean;
 }

@@ -66,8 +66,8 @@ export interface GlueNetworkValidationPluginProps {
   /**
    * Check the templates in a worker thread, with a heap of its own, while CDK's thread waits for
    * the report, so the check's allocations never trigger or pay for garbage collections of the
-   * app's construct tree (see BENCHMARKS.md, run 12, measured with the guard: worth it on apps of
-   * thousands of jobs, not on small ones). The worker is started when the plugin is created, so it
+   * app's construct tree (see BENCHMARKS.md, run 12, measured with the guard on a 2,000-job app:
+   * no faster in a first synthesis, slower in repeated ones). The worker is started when the plugin is created, so it
    * loads the check while the app is built and synthesized. Where no worker can run (the
    * library's TypeScript source under ts-node or ts-jest, a bundle without `check-worker.js`), the
    * check runs in CDK's thread, with the same violations. If the worker stops before its report

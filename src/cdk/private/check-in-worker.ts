@@ -29,14 +29,14 @@ let scriptOverride: WorkerScript | undefined;
 
 /**
  * The guard's default: a worker for a scope of this many constructs or more (the guard counts
- * them as its aspect visits them). Measured (BENCHMARKS.md, run 12): at 21,000 constructs
- * (2,000 broken jobs) the worker takes 13% off the guard's CPU and all of CDK's garbage
- * collection out of the check, while the whole synth's CPU stays the same (the worker's loading
- * and its cold code cost what the collections cost); at 4,300 constructs (400 broken jobs) it
- * saves 8% of a first synth's check but adds about 0.3 s to each further synthesis in the same
- * process (a test suite's), where CDK's thread has the check's code warm. Tests may change it.
+ * them as its aspect visits them); none by default. Measured (BENCHMARKS.md, run 12): at 21,000
+ * constructs (2,000 broken jobs) the worker takes CDK's garbage collection out of the check, but
+ * on a quiet machine a first synthesis per process was no faster (the guard's own time 4% lower in
+ * the median of three, the whole synth the same), and repeated synthesis in one process (the
+ * benchmark's rounds, a test suite) 11% slower, where CDK's thread has the check's code warm and
+ * each worker starts cold. `workerThread: true` opts in. Tests may change it.
  */
-export const WORKER_DEFAULTS = { minConstructs: 15_000 };
+export const WORKER_DEFAULTS = { minConstructs: Number.POSITIVE_INFINITY };
 
 /** For tests: the worker script to start (undefined: the compiled one next to this module). */
 export function useWorkerScript(script: WorkerScript | undefined): void {
