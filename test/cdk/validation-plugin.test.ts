@@ -8,10 +8,10 @@ import {
 import { withoutCdkTemplateCheck } from './quiet-cdk';
 import { NetworkStack } from '../../examples/seed-network';
 import { GlueNetworkGuard } from '../../src/cdk/guard';
-import { CliOptions, parseArgs, planFromFiles } from '../../src/cli/run';
 import { nestedStackTemplates } from '../../src/cdk/private/cdk-templates';
 import { readTemplates } from '../../src/cdk/private/validation-report';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
+import { CliOptions, parseArgs, planFromFiles } from '../../src/cli/run';
 import { ALL_RULES, RULES } from '../../src/engine';
 
 // CDK's own template check warns of the fixtures' literal ids and zones: not what these tests check.
