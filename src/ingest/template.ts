@@ -46,6 +46,12 @@ export class InputBudget {
   }
 }
 
+/**
+ * The top-level sections of a CloudFormation template (AWS CloudFormation User Guide, *Template
+ * section structure*, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html).
+ */
+const TEMPLATE_SECTIONS = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Outputs', 'Hooks', 'Resources']);
+
 /** How a template is read. */
 export interface TemplateReading {
   /**
@@ -86,7 +92,16 @@ export function parseTemplateText(text: string, file: string, reading: TemplateR
     template = yaml.value;
   }
   checkNesting(template, file);
-  if (reading.cdkStack && isObject(template) && template.Resources === undefined) template.Resources = {};
+  if (reading.cdkStack && isObject(template) && template.Resources === undefined) {
+    // Only a document of template sections is a stack without resources: another JSON object
+    // (an asset manifest, a file the manifest should not point at) read as empty would check
+    // nothing and say nothing.
+    const foreign = Object.keys(template).filter((key) => !TEMPLATE_SECTIONS.has(key));
+    if (foreign.length > 0) {
+      throw new InputError(file, `not a CloudFormation template (no "Resources" object, and ${foreign.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')}${foreign.length > 3 ? ', ...' : ''} ${foreign.length === 1 ? 'is not a template section' : 'are not template sections'})`);
+    }
+    template.Resources = {};
+  }
   if (!isObject(template) || !isObject(template.Resources)) {
     throw new InputError(file, 'not a CloudFormation template (no "Resources" object)');
   }

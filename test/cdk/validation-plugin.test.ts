@@ -182,6 +182,9 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNREADABLE v
   test.each([
     ['truncated JSON', '{ "Resources": { "Job": ', /not valid JSON \(/],
     ['a JSON document that is no template (CDK writes no Resources for an empty stack, but always an object)', '[{ "Resources": {} }]', /not a CloudFormation template \(no "Resources" object\)/],
+    // Was: read as a stack without resources, so nothing checked and nothing said.
+    ['a JSON object that is no template (an asset manifest), though CDK gave it as a stack\'s', '{ "version": "48.0.0", "files": {} }',
+      /not a CloudFormation template \(no "Resources" object, and "version", "files" are not template sections\)/],
   ])('%s', (_, text, problem) => {
     const good = writeTemplate('Good.template.json', JSON.stringify({ Resources: {} }));
     const bad = writeTemplate('Bad.template.json', text);
@@ -252,6 +255,14 @@ describe('validate() on input it cannot read: one failing GNP-INPUT-UNREADABLE v
       const plan = planFromFiles(parseArgs([outdir]) as CliOptions, process.cwd());
       expect(plan.findings.filter((f) => f.ruleId === 'GNP-INPUT-UNREADABLE')).toEqual([]);
     }
+    // Only template sections make a stack without resources: a manifest pointing at another JSON
+    // object is not read as an empty stack (was: read as empty, nothing checked, exit code 0).
+    const outdir = mkdtempSync(join(tmpdir(), 'glue-netplan-not-a-stack-'));
+    const app = new App({ outdir });
+    new Stack(app, 'Placeholder', { env: ENV });
+    app.synth();
+    writeFileSync(join(outdir, 'Placeholder.template.json'), JSON.stringify({ version: '48.0.0', files: {} }));
+    expect(() => planFromFiles(parseArgs([outdir]) as CliOptions, process.cwd())).toThrow('"version", "files" are not template sections');
     // A template given by itself still needs Resources, as CloudFormation requires.
     const alone = writeTemplate('Alone.template.json', JSON.stringify({ Parameters: {} }));
     expect(() => planFromFiles(parseArgs([alone]) as CliOptions, process.cwd())).toThrow('not a CloudFormation template (no "Resources" object)');
