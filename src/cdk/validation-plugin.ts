@@ -35,8 +35,10 @@ export interface GlueNetworkValidationPluginProps {
   readonly failover?: boolean;
 
   /**
-   * Whether warning findings fail the validation. Warnings are reported as violations with
-   * severity `warning` either way; by default only error findings make the report fail.
+   * Whether warning findings fail the validation. By default only error findings make the
+   * report fail, and warnings are reported with severity `warning`; with `failOnWarnings` they
+   * are reported with severity `error`, since once any violation is acknowledged CDK fails a
+   * synthesis on errors only (a failing warning would then pass).
    *
    * @default false
    */

@@ -135,7 +135,8 @@ describe('validate() on synthesized templates', () => {
     const { app } = glueApp({ connectionVpc: 'B' });
     const report = new GlueNetworkValidationPlugin({ failOnWarnings: true }).validate(contextOf(app));
     expect(report.success).toBe(false);
-    expect(ruleNames(report)).toEqual([['GNP-FAILOVER-NO-CONNECTION', 'warning']]);
+    // As an error: CDK fails on errors only once any violation is acknowledged.
+    expect(ruleNames(report)).toEqual([['GNP-FAILOVER-NO-CONNECTION', 'error']]);
   });
 
   test('failover: false skips the single-AZ what-ifs: nothing to report', () => {
@@ -418,9 +419,16 @@ describe('registered with Validations.of(app).addPlugins()', () => {
     expect(readValidationReport(outdir).pluginReports[0].conclusion).toBe('success');
   });
 
+  test('failOnWarnings: acknowledging the errors leaves the warnings failing synth (was: CDK counts only errors once a violation is acknowledged, and passed)', () => {
+    const { app, etl, outdir } = glueApp({ connectionVpc: 'A', plugin: new GlueNetworkValidationPlugin({ failOnWarnings: true }) });
+    Validations.of(etl).acknowledge({ id: 'cdk-glue-netplan::GNP-STORE-UNREACHABLE', reason: 'peered by the network team' });
+    expect(() => app.synth()).toThrow(/A single-AZ failure leaves the job without a suitable connection/);
+    expect(readValidationReport(outdir).pluginReports[0].conclusion).toBe('failure');
+  });
+
   test('failOnWarnings: the same warnings fail synth', () => {
     const { app } = glueApp({ connectionVpc: 'B', plugin: new GlueNetworkValidationPlugin({ failOnWarnings: true }) });
-    expect(() => app.synth()).toThrow(/WARNING A single-AZ failure leaves the job without a suitable connection/);
+    expect(() => app.synth()).toThrow(/ERROR A single-AZ failure leaves the job without a suitable connection/);
   });
 });
 

@@ -53,7 +53,6 @@ export interface CheckEnvironment {
 /** Runs a check. Never throws (see `checkTemplates`). */
 export function runCheck(context: IPolicyValidationContext, request: CheckRequest, environment: CheckEnvironment): PolicyValidationPluginReport {
   const scopePath = request.scopePath;
-  const warnOnly = request.warnOnly;
   return checkTemplates(context, {
     version: request.version,
     planOptions: request.planOptions,
@@ -67,9 +66,22 @@ export function runCheck(context: IPolicyValidationContext, request: CheckReques
     extraFindings: request.extraFindings,
     onPlan: (plan) => environment.onPlan(plan),
     failing: new Set<Severity>(request.failing),
-    severityOf: warnOnly ? (finding) => (finding.severity === 'error' ? 'warning' : finding.severity) : undefined,
+    severityOf: severityOf(request),
     workaround: request.workaround,
   });
+}
+
+/**
+ * A finding's severity in the report: errors as warnings in the guard's WARN_ONLY; warnings as
+ * errors where they fail the report (the plugin's failOnWarnings). CDK fails a synthesis on a
+ * report that says it failed, but once any of its violations is acknowledged it recomputes that
+ * from the severities left, failing on `error` and `fatal` only (aws-cdk-lib 2.270,
+ * synthesis-validation collectSuppressions): a failing warning would then pass.
+ */
+function severityOf(request: CheckRequest): ((finding: Finding) => Severity) | undefined {
+  if (request.warnOnly) return (finding) => (finding.severity === 'error' ? 'warning' : finding.severity);
+  if (request.failing.includes('warning')) return (finding) => (finding.severity === 'warning' ? 'error' : finding.severity);
+  return undefined;
 }
 
 /** The facts a request carries, as `CheckEnvironment.facts` gives them: its error thrown again. */
