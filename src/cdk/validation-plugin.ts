@@ -137,7 +137,7 @@ export class GlueNetworkValidationPlugin implements IPolicyValidationPlugin {
     this.version = packageInfo().version;
     this.ruleIds = ALL_RULES.map((rule) => rule.id);
     // Loads the check while the app is built and synthesized.
-    if (props.workerThread) this.worker = CheckWorker.start();
+    if (props.workerThread) this.worker = CheckWorker.start(this);
   }
 
   /**

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import { AspectPriority, Aspects, NestedStack, Validations, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { capturingConsoleError, withoutCdkTemplateCheck } from './quiet-cdk';
 import { seedApp } from './seed-app';
@@ -203,5 +205,30 @@ describe('GlueNetworkValidationPlugin in a worker thread', () => {
     const stopped = synth({ plugin: true, workerThread: true });
     expect(stopped.workerRuns).toEqual(['WorkerStopped']);
     expect(stopped.violations).toMatch(/set the plugin's workerThread to false/);
+  });
+});
+
+describe('a worker started ahead of a check that never comes', () => {
+  test('is ended once its plugin is collected (was: it stayed blocked, with its heap, until the process exited)', async () => {
+    // The real worker's wait for its check: blocked until a message comes.
+    useWorkerScript({ file: workerScriptFile('waits.js', 'exports.serve = () => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); };\n') });
+    const started = (): any => {
+      // Only the worker is kept: the plugin (its owner) is not, as when an app is dropped unsynthesized.
+      const plugin = new GlueNetworkValidationPlugin({ workerThread: true });
+      return (plugin as any).worker;
+    };
+    const worker = started();
+    expect(worker).toBeInstanceOf(CheckWorker);
+    const exited = new Promise<boolean>((done) => {
+      worker.worker.once('exit', () => done(true));
+      setTimeout(() => done(false), 20_000).unref();
+    });
+    v8.setFlagsFromString('--expose-gc');
+    const gc: () => void = vm.runInNewContext('gc');
+    for (let i = 0; i < 20; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await exited).toBe(true);
   });
 });

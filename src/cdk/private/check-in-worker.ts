@@ -59,6 +59,9 @@ export class WorkerStopped extends Error {
   }
 }
 
+/** Ends the workers whose owner was collected before it used them (see `CheckWorker.start`). */
+const UNUSED_WORKERS = new FinalizationRegistry<{ dispose(): void }>((worker) => worker.dispose());
+
 /** A worker started too long ago without running is taken as one that cannot start. */
 const START_TIMEOUT_MS = 60_000;
 /** How often CDK's thread looks whether the worker it waits for still runs. */
@@ -73,8 +76,13 @@ export class CheckWorker {
    * Starts a worker, or returns undefined when this environment cannot run one: no compiled
    * worker script next to this module, no worker_threads or SharedArrayBuffer, or a Node.js whose
    * worker does not show whether it still runs. The check then runs in CDK's thread.
+   *
+   * @param owner what keeps the worker for a later check (a plugin, the guard's check): when it is
+   *   collected with the worker unused (its app never validated: a synthesis that failed earlier,
+   *   an app dropped), the worker is ended. Until it runs its check a worker waits, blocked, with
+   *   a heap of its own (some 20 MB) that nothing else would free before the process exits.
    */
-  public static start(): CheckWorker | undefined {
+  public static start(owner?: object): CheckWorker | undefined {
     const script = workerScript();
     if (!script || typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') return undefined;
     try {
@@ -98,7 +106,9 @@ export class CheckWorker {
         void worker.terminate();
         return undefined;
       }
-      return new CheckWorker(worker, port1, state, running, threads.receiveMessageOnPort);
+      const started = new CheckWorker(worker, port1, state, running, threads.receiveMessageOnPort);
+      if (owner) UNUSED_WORKERS.register(owner, started, started);
+      return started;
     } catch {
       return undefined;
     }
@@ -150,6 +160,7 @@ export class CheckWorker {
   /** Ends the worker (when it was not used, or is no longer needed). */
   public dispose(): void {
     this.used = true;
+    UNUSED_WORKERS.unregister(this);
     this.port.close();
     void this.worker.terminate().catch(() => undefined);
   }

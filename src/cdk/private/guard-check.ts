@@ -70,7 +70,7 @@ export class GuardCheck implements IPolicyValidationPlugin {
       this.worker.dispose();
       this.worker = undefined;
     }
-    if (this.workerThread && !this.worker) this.worker = CheckWorker.start();
+    if (this.workerThread && !this.worker) this.worker = CheckWorker.start(this);
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
