@@ -279,7 +279,7 @@ export class GlueNetworkGuard implements IAspect {
 
   /**
    * The plan of the last analysis, in the CLI's JSON format (a string), or undefined before
-   * the first synthesis. When the check ran in a worker thread (`workerThread`), it is read back
+   * the first synthesis and after one whose check made no plan (it could not read its input). When the check ran in a worker thread (`workerThread`), it is read back
    * from the plan file the synthesis wrote (or from the compact plan the worker sent, when
    * `planFileName` is empty), and it throws if that file was changed or removed since.
    */
@@ -343,6 +343,8 @@ export class GlueNetworkGuard implements IAspect {
     // A plan or report left by an earlier synthesis would be taken for this one's if the check
     // failed to run; CDK can also be told to refuse plugins that change existing files.
     for (const name of [this.planFileName, this.reportFileName]) if (name !== '') fs.rmSync(path.join(app.outdir, name), { force: true });
+    // Nor is the earlier plan this synthesis's when its check makes none (input it cannot read).
+    this.lastPlan = undefined;
     let earlierFindings: Finding[] = [];
     if (this.mode === GuardMode.AUTO_PEER) {
       const snapshot = readTree(scope);

@@ -286,3 +286,22 @@ describe('GlueNetworkGuard in CDK validation report (default)', () => {
     expect(capturingConsoleError(() => Annotations.fromStack(s.etl).findWarning('*', Match.stringLikeRegexp('GNP-'))).result).toEqual([]);
   });
 });
+
+describe('lastPlanJson after a synthesis whose check made no plan', () => {
+  test('is undefined, not the plan of the synthesis before (was: the earlier plan, whose files this synthesis had removed)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-stale-plan-'));
+    const factsFile = path.join(dir, 'facts.json');
+    fs.writeFileSync(factsFile, '{}');
+    const reused = new GlueNetworkGuard({ factsFile });
+    const first = seed();
+    Aspects.of(first.app).add(reused);
+    expect(() => first.app.synth()).toThrow(/GNP-STORE-UNREACHABLE/);
+    expect(reused.lastPlanJson).toBeDefined();
+    // The same guard on the next synthesis, whose facts file cannot be read: nothing checked.
+    fs.rmSync(factsFile);
+    const second = seed();
+    Aspects.of(second.app).add(reused);
+    expect(() => second.app.synth()).toThrow(/GNP-INPUT-UNREADABLE/);
+    expect(reused.lastPlanJson).toBeUndefined();
+  });
+});
