@@ -74,7 +74,8 @@ function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerT
       try {
         s.app.synth();
       } catch (e) {
-        thrown = `${(e as Error).name}: ${(e as Error).message}`.split(outdir).join('OUT');
+        // CDK names the report file by its absolute path or relative to the working directory.
+        thrown = `${(e as Error).name}: ${(e as Error).message}`.split(outdir).join('OUT').split(path.relative(process.cwd(), outdir)).join('OUT');
       }
     });
     workerRuns = run.mock.results.map((r) => (r.type === 'return' ? r.value?.kind : `${(r.value as Error)?.name}`));
