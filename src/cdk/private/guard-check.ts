@@ -4,7 +4,7 @@ import { constructPathsOf, nestedStackTemplates } from './cdk-templates';
 import { CheckWorker, WorkerStopped } from './check-in-worker';
 import { CheckEnvironment, CheckQuestion, CheckRequest, factsForRequest, runCheck } from './check-protocol';
 import type { PlanFiles, WrittenPlanFile } from './plan-files';
-import { failureReport } from './validation-report';
+import { checkedStacks, failureReport } from './validation-report';
 import { ALL_RULES, Finding, Plan, PlanOptions } from '../../engine';
 import { FactsDocument } from '../../ingest';
 import { PACKAGE_NAME, packageInfo } from '../../report/package-info';
@@ -135,9 +135,7 @@ export function answerFromTree(context: IPolicyValidationContext, question: Chec
  * print nothing and not fail `cdk synth` (aws-cdk-lib 2.270's formatter).
  */
 export function workerStoppedReport(error: Error, what: string, context: IPolicyValidationContext, version: string | undefined): PolicyValidationPluginReport {
-  const stacks = (context.stackTemplates ?? []).map((s) => ({ templatePath: s.templatePath, constructPath: s.stackConstructPath, locations: [] }));
-  const resources = stacks.length > 0 ? stacks : context.templatePaths.map((templatePath) => ({ templatePath, locations: [] }));
   return failureReport(`cdk-glue-netplan: ${error.message}, so no Glue job was checked.`,
     `Synthesize again. If it happens again, run the check in CDK's own thread: set ${what}'s workerThread to false (and report it if the process has memory to spare).`,
-    resources, version);
+    checkedStacks(context), version);
 }
