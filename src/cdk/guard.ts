@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../engine';
 import { buildModel, FactsDocument, InputError, loadFacts, parseFacts } from '../ingest';
 import { allFindings, toJson } from '../report';
-import { AddedResource, materializeRemedy } from './private/auto-peer';
+import { AddedResource, AUTO_PEER_PLACEMENTS_CONTEXT, materializeRemedy } from './private/auto-peer';
 import { templatePathOf } from './private/cdk-templates';
 import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
 import { WORKER_DEFAULTS } from './private/check-in-worker';
@@ -504,12 +504,15 @@ function addedSummary(snapshot: TreeSnapshot, jobId: string | undefined, resourc
   const parts = [...byStack].map(([stack, items]) => `in stack ${stack.node.path}: ${items.map((i) => (i.why ? `${i.what} (${i.why})` : i.what)).join('; ')}`);
   const job = jobId ? snapshot.elements.get(jobId) : undefined;
   const stackName = jobId ? jobId.slice(0, jobId.lastIndexOf('/')) : snapshot.stackNames.get([...byStack.keys()][0]) ?? '';
+  // Every placement, pinned or not, so that the object copied is the whole of it.
+  const pins: Record<string, string> = {};
+  for (const r of resources) if (r.pin !== undefined) pins[r.pin] = r.stack.node.path;
   return {
     ruleId: RULES.autoPeerAdded.id,
     severity: RULES.autoPeerAdded.severity,
     source: job ? { stack: stackName, logicalId: jobId!.slice(jobId!.lastIndexOf('/') + 1), constructPath: job.node.path } : { stack: stackName, logicalId: '(app)' },
     message: `Auto-peer added ${resources.length} item${resources.length > 1 ? 's' : ''} to this synthesis, ${parts.join('. ')}.`,
-    fix: 'Nothing to fix: review the additions in the diff. To own them, copy them into your stacks (VpcPeering, routes, rules) and switch the guard to GuardMode.FAIL.',
+    fix: `Nothing to fix: review the additions in the diff. To keep each in the stack it is in when jobs or stacks are added or removed (a peering or rule that moves to another stack is created before the old one is deleted, which EC2 refuses), pin the placements in cdk.json: "context": ${JSON.stringify({ [AUTO_PEER_PLACEMENTS_CONTEXT]: pins })}. To own the additions, copy them into your stacks (VpcPeering, routes, rules) and switch the guard to GuardMode.FAIL.`,
   };
 }
 

@@ -499,3 +499,113 @@ describe('DNS for a publicly accessible store reached over an added peering', ()
     expect(messages('warning', a, b, etl).filter((w) => /GNP-PEERING-DNS/.test(w))).toEqual([]);
   });
 });
+
+describe('placements pinned through CDK context: a peering or rule stays in its stack when jobs change', () => {
+  const PINS = '@cdk-glue-netplan/auto-peer:placements';
+  /** NetA (Glue side) and NetC (store); the job in Etl; with `early`, a second job needing the same peering in a stack that comes first. */
+  const jobsApp = (options: { early?: boolean; context?: Record<string, unknown> } = {}) => {
+    const app = new App(options.context ? { context: options.context } : {});
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const db = postgres(c);
+    const early = options.early ? new Stack(app, 'Early') : undefined;
+    if (early) {
+      new glue.PythonShellJob(early, 'Job', {
+        jobName: 'hourly',
+        role: new iam.Role(early, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+        script: glue.Code.fromBucket(new s3.Bucket(early, 'Scripts'), 'job.py'),
+        connections: [jdbc(early, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], db)],
+      });
+    }
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], db)]);
+    autoPeer(app, { failover: false });
+    app.synth();
+    return { app, a, c, etl, early, stacks: [a, c, etl, ...(early ? [early] : [])] };
+  };
+  /** The pins object the GNP-AUTOPEER-ADDED report prints. */
+  const printedPins = (stacks: Stack[]): Record<string, string> => {
+    const added = messages('info', ...stacks).filter((m) => /GNP-AUTOPEER-ADDED/.test(m));
+    expect(added).toHaveLength(1);
+    const json = /"context": (\{.*?\}\})\./.exec(added[0]);
+    expect(json).not.toBeNull();
+    return JSON.parse(json![1])[PINS];
+  };
+
+  test('the report names the pin of every addition, keyed by the VPCs or by the rule, with the stack it is in', () => {
+    const first = jobsApp();
+    expect(printedPins(first.stacks)).toEqual({
+      'peering NetA/Vpc NetC/Vpc': 'Etl',
+      'ingress NetC/GlueGroup tcp/5432 from NetA/GlueGroup': 'Etl',
+    });
+  });
+
+  test('unpinned, a job added in a stack that comes first moves the peering and the rule there (today\'s default, kept); pinned as the report said, they stay in Etl', () => {
+    const pins = printedPins(jobsApp().stacks);
+    const moved = jobsApp({ early: true });
+    expect(resources(moved.early!, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(moved.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+
+    const pinned = jobsApp({ early: true, context: { [PINS]: pins } });
+    expect(messages('error', ...pinned.stacks)).toEqual([]);
+    expect(resources(pinned.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(pinned.etl, 'AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(1);
+    expect(resources(pinned.early!, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(resources(pinned.early!, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
+    // The same logical IDs as the first deployment: CloudFormation changes nothing.
+    expect(resources(pinned.etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id)).toEqual(resources(jobsApp().etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id));
+    expect(printedPins(pinned.stacks)).toEqual(pins);
+  });
+
+  test('the pins given as a JSON string (cdk -c) are read the same', () => {
+    const pins = printedPins(jobsApp().stacks);
+    const pinned = jobsApp({ early: true, context: { [PINS]: JSON.stringify(pins) } });
+    expect(resources(pinned.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+  });
+
+  test('a pin to a stack the app no longer has is an error; the peering is not placed anywhere else, nor the rule that waits for it', () => {
+    const gone = jobsApp({ early: true, context: { [PINS]: { 'peering NetA/Vpc NetC/Vpc': 'Removed' } } });
+    const errors = messages('error', ...gone.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(errors).toContainEqual(expect.stringMatching(/Auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: @cdk-glue-netplan\/auto-peer:placements pins "peering NetA\/Vpc NetC\/Vpc" to stack Removed, which is not a stack of this app, and a pinned addition is never placed elsewhere.*Fix: Point the pin/));
+    for (const stack of gone.stacks) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test('a pin to a stack that would make a cycle is an error, never a move', () => {
+    // NetC cannot hold a reference to NetA's VPC when NetA depends on NetC.
+    const pinnedToC = new App({ context: { [PINS]: { 'peering NetA/Vpc NetC/Vpc': 'NetC' } } });
+    const a2 = new NetworkStack(pinnedToC, 'NetA', '10.1.0.0/16');
+    const c2 = new NetworkStack(pinnedToC, 'NetC', '10.2.0.0/16');
+    a2.addStackDependency(c2);
+    const etl = new Stack(pinnedToC, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a2.vpc.isolatedSubnets[0], [a2.glueGroup], postgres(c2))]);
+    autoPeer(pinnedToC, { failover: false });
+    pinnedToC.synth();
+    const errors = messages('error', a2, c2, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(errors).toContainEqual(expect.stringMatching(/pins "peering NetA\/Vpc NetC\/Vpc" to stack NetC, which cannot hold it \(NetA already depends on it, so a reference back would be a cycle\), and a pinned addition is never placed elsewhere/));
+    for (const stack of [a2, c2, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test('a pin to another suitable stack (a stack of its own for peerings) is honoured', () => {
+    const app = new App({ context: { [PINS]: { 'peering NetA/Vpc NetC/Vpc': 'Peerings' } } });
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const peerings = new Stack(app, 'Peerings');
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, peerings, etl)).toEqual([]);
+    expect(resources(peerings, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    // The rule that references NetA's group across the peering waits for it: Etl deploys after Peerings.
+    expect(assembly.getStackByName('Etl').dependencies.map((d) => d.id)).toContain('Peerings');
+  });
+
+  test('a pins context that is not an object of stack paths is an error, and nothing is added', () => {
+    const bad = jobsApp({ context: { [PINS]: ['Etl'] } });
+    expect(messages('error', ...bad.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([
+      expect.stringMatching(/Auto-peer adds nothing: the context @cdk-glue-netplan\/auto-peer:placements is an array, not an object from placement key to stack path/),
+    ]);
+    for (const stack of bad.stacks) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+});

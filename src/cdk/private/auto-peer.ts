@@ -21,6 +21,12 @@ export interface AddedResource {
   readonly what: string;
   /** Why: the jobs (and stores) that need it. */
   readonly why: string;
+  /**
+   * The key of its placement in the pins context (`AUTO_PEER_PLACEMENTS_CONTEXT`): a peering and
+   * its routes by the two VPCs, a rule by its group, port and peer. Undefined for a line that
+   * shares its peering's key.
+   */
+  readonly pin?: string;
 }
 
 /** What auto-peer placed in the app. */
@@ -37,6 +43,18 @@ export interface PlacedRemedy {
 
 /** Construct id of the container auto-peer adds its resources under, in the stack it picks. */
 export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
+
+/**
+ * The CDK context key that pins where auto-peer places each addition: an object from a placement
+ * key (`peering <vpc path> <vpc path>`, `<ingress|egress> <group path> tcp/<port> <from|to>
+ * <peer>`, construct paths as the report names them) to the construct path of the stack that
+ * holds it. Every auto-peer report prints the object for its additions, to copy into cdk.json.
+ * Without a pin, the stack follows the jobs (the first job's stack that may hold it), so adding a
+ * job in an earlier stack moves it: CloudFormation would create the moved peering before deleting
+ * the old one, which EC2 refuses (a second peering between the same VPCs), and a moved rule is a
+ * duplicate EC2 refuses too. A pin that cannot be honoured is an error, never a silent move.
+ */
+export const AUTO_PEER_PLACEMENTS_CONTEXT = '@cdk-glue-netplan/auto-peer:placements';
 
 /**
  * Turns a remedy into constructs: a `VpcPeering` per VPC pair (or routes on an existing
@@ -57,7 +75,20 @@ export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): Place
  * across a peering placed where it may depend on that peering, and made to wait for it.
  */
 function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot): PlacedRemedy {
-  const placement: Placement = { snapshot, placer: new Placer(snapshot), peerings: new Map(), resources: [] };
+  const pins = readPins(snapshot);
+  if (typeof pins === 'string') {
+    // Placing without the pins would move what they keep in place: nothing is added.
+    const jobId = remedy.peerings[0]?.jobIds[0] ?? remedy.rules[0]?.jobIds[0];
+    if (!jobId) return { added: 0, unfixable: [], stacks: [], resources: [] };
+    return {
+      added: 0,
+      stacks: [],
+      resources: [],
+      unfixable: [refuse(sourceOf(snapshot, jobId), `Auto-peer adds nothing: the context ${AUTO_PEER_PLACEMENTS_CONTEXT} ${pins}, and placing without the pins could move a peering or rule an earlier deployment placed (EC2 refuses a second peering between the same two VPCs, and a duplicate rule).`,
+        `Give ${AUTO_PEER_PLACEMENTS_CONTEXT} as a JSON object from placement key to stack path, as the GNP-AUTOPEER-ADDED report prints it (in cdk.json's "context"), or remove it.`)],
+    };
+  }
+  const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), peerings: new Map(), resources: [] };
   const unfixable: Finding[] = [];
   let added = 0;
   for (const peering of remedy.peerings) {
@@ -112,9 +143,13 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
   // What it adds to the stack's template, at most: the peering, its routes, and for DNS resolution
   // the AwsCustomResource (its resource, its policy, and the provider function and role it shares).
   const adds = (existing ? 0 : 1 + (peering.allowDnsResolution ? 4 : 0)) + routes.length;
-  const stack = placer.place(peering.jobIds, referenced, adds);
+  const pin = peeringPinKey(snapshot, peering);
+  const stack = placer.place(peering.jobIds, referenced, adds, pin);
   if (typeof stack === 'string') {
-    return refuse(jobSource, `Auto-peer cannot place the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${stack}.`, 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
+    const what = existing ? `the routes over peering ${nameOf(snapshot, peering.existingPeeringId!)}` : `the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}`;
+    return refuse(jobSource, `Auto-peer cannot place ${what}: ${stack}.`, placer.pinned(pin)
+      ? pinnedFix(pin)
+      : 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
   }
   const container = containerIn(stack);
   const why = whyOf(snapshot, peering.jobIds, peering.stores);
@@ -145,6 +180,7 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
       what: `peering ${vpcPeering.node.path} between ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}${peering.allowDnsResolution
         ? ', with DNS resolution from the remote VPC on both sides (a publicly accessible store is named by DNS)' : ''}`,
       why,
+      pin,
     });
   }
   // One line per route table: the destinations its subnets need.
@@ -161,8 +197,12 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
     }
     added++;
   }
+  let first = true;
   for (const [tableId, destinations] of byTable) {
-    placement.resources.push({ stack, what: `routes in ${nameOf(snapshot, tableId)} to ${destinations.join(', ')} through ${scope instanceof VpcPeering ? 'it' : nameOf(snapshot, peering.existingPeeringId!)}`, why: scope instanceof VpcPeering ? '' : why });
+    // Routes on a peering of the app share one pin, given on the first of them.
+    const routesPin = !(scope instanceof VpcPeering) && first ? { pin } : {};
+    first = false;
+    placement.resources.push({ stack, what: `routes in ${nameOf(snapshot, tableId)} to ${destinations.join(', ')} through ${scope instanceof VpcPeering ? 'it' : nameOf(snapshot, peering.existingPeeringId!)}`, why: scope instanceof VpcPeering ? '' : why, ...routesPin });
   }
   return added;
 }
@@ -187,9 +227,10 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
     return refuse(jobSource, `Auto-peer does not add the ${rule.direction} rule for TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}: it references a group across the peering auto-peer could not add, and a reference to a group of an unpeered VPC fails to create.`,
       'Add the peering yourself (VpcPeering) or make room for it (see the refusal of the peering), then synthesize again.');
   }
-  const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : []), ...(travelled ? [travelled] : [])], 1);
+  const pin = `${rule.direction} ${nameOf(snapshot, rule.groupId)} tcp/${rule.port} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}`;
+  const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : []), ...(travelled ? [travelled] : [])], 1, pin);
   if (typeof stack === 'string') {
-    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, 'Add the rule yourself.');
+    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, placer.pinned(pin) ? pinnedFix(pin) : 'Add the rule yourself.');
   }
   const container = containerIn(stack);
   const rules = child(container, 'Rules', () => new Construct(container, 'Rules'));
@@ -198,6 +239,7 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
     stack,
     what: `${rule.direction} TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}${travelled ? `, after ${displayPath(travelled)}` : ''}`,
     why: rule.reason,
+    pin,
   });
   if (rules.node.tryFindChild(id)) return 0;
   const common = { groupId: group.value, ipProtocol: 'tcp', fromPort: rule.port, toPort: rule.port, description: rule.description.slice(0, 255) };
@@ -256,6 +298,39 @@ function whyOf(snapshot: TreeSnapshot, jobIds: readonly string[], stores: readon
   return `job${jobIds.length > 1 ? 's' : ''} ${jobIds.map((j) => nameOf(snapshot, j)).join(', ')} reach${jobIds.length > 1 ? '' : 'es'} ${stores.length > 1 ? 'the data stores of' : 'the data store of'} ${stores.join(', ')}`;
 }
 
+/** A peering's placement key: the two VPCs by construct path, sorted, so either side names it. */
+function peeringPinKey(snapshot: TreeSnapshot, peering: RemedyPeering): string {
+  return `peering ${[nameOf(snapshot, peering.requesterVpcId), nameOf(snapshot, peering.accepterVpcId)].sort().join(' ')}`;
+}
+
+function pinnedFix(pin: string): string {
+  return `Point the pin "${pin}" in ${AUTO_PEER_PLACEMENTS_CONTEXT} at a stack that may hold it (same Stage and environment as what it references, no stack it references depending on it, room in its template), or remove the pin to let auto-peer choose. A pin is never moved silently: a peering or rule moved to another stack is created before the old one is deleted, which EC2 refuses (a second peering between the same two VPCs, a duplicate rule); to move one, deploy with the addition removed first.`;
+}
+
+/**
+ * The pins from the context: placement key to stack construct path. A string (as `cdk -c`
+ * gives) is read as JSON. Returns why the value is not usable, as a string.
+ */
+function readPins(snapshot: TreeSnapshot): Map<string, string> | string {
+  const root = snapshot.stacks.values().next().value?.node.root;
+  let value: unknown = root?.node.tryGetContext(AUTO_PEER_PLACEMENTS_CONTEXT);
+  if (value === undefined) return new Map();
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return 'is a string that is not JSON';
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object from placement key to stack path`;
+  const pins = new Map<string, string>();
+  for (const [key, stackPath] of Object.entries(value)) {
+    if (typeof stackPath !== 'string' || stackPath === '') return `pins "${key}" to ${JSON.stringify(stackPath)}, not a stack's construct path`;
+    pins.set(key, stackPath);
+  }
+  return pins;
+}
+
 function containerIn(stack: Stack): Construct {
   return child(stack, AUTO_PEER_ID, () => new Construct(stack, AUTO_PEER_ID));
 }
@@ -303,10 +378,17 @@ class Placer {
   /** Each candidate stack's resources besides auto-peer's, and the most its template may hold. */
   private readonly room = new Map<Stack, { readonly own: number; readonly limit: number; placed: number }>();
 
-  constructor(private readonly snapshot: TreeSnapshot) {}
+  constructor(private readonly snapshot: TreeSnapshot, private readonly pins: ReadonlyMap<string, string> = new Map()) {}
 
-  place(jobIds: readonly string[], referenced: CfnElement[], resources: number): Stack | string {
+  /** Whether the context pins the placement of this key. */
+  pinned(pin: string): boolean {
+    return this.pins.has(pin);
+  }
+
+  place(jobIds: readonly string[], referenced: CfnElement[], resources: number, pin: string): Stack | string {
     const targets = [...new Set(referenced.map((e) => e.stack))];
+    const pinnedPath = this.pins.get(pin);
+    if (pinnedPath !== undefined) return this.placePinned(pin, pinnedPath, targets, resources);
     const candidates: Stack[] = [];
     for (const jobId of jobIds) {
       const element = this.snapshot.elements.get(jobId);
@@ -328,12 +410,28 @@ class Placer {
       // https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
       const full = this.full(candidate, resources);
       if (full) return `${candidate.node.path}, the stack it belongs in, ${full}`;
-      for (const t of targets) this.addDependency(candidate, t);
-      this.roomOf(candidate).placed += resources;
-      this.used.add(candidate);
-      return candidate;
+      return this.take(candidate, targets, resources);
     }
     return `no stack can hold it (${reasons.join('; ')})`;
+  }
+
+  /** The stack the context pins it to, or why it cannot hold it: never another stack. */
+  private placePinned(pin: string, stackPath: string, targets: Stack[], resources: number): Stack | string {
+    const where = `${AUTO_PEER_PLACEMENTS_CONTEXT} pins "${pin}" to stack ${stackPath}`;
+    const stack = [...this.snapshot.stacks.values()].find((s) => s.node.path === stackPath);
+    if (!stack) return `${where}, which is not a stack of this app, and a pinned addition is never placed elsewhere`;
+    const why = this.unsuitable(stack, targets);
+    if (why) return `${where}, which cannot hold it (${why}), and a pinned addition is never placed elsewhere`;
+    const full = this.full(stack, resources);
+    if (full) return `${where}, and ${full}`;
+    return this.take(stack, targets, resources);
+  }
+
+  private take(stack: Stack, targets: Stack[], resources: number): Stack {
+    for (const t of targets) this.addDependency(stack, t);
+    this.roomOf(stack).placed += resources;
+    this.used.add(stack);
+    return stack;
   }
 
   /** Why the stack's template has no room for `resources` more, or undefined. */
