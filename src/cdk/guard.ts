@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, App, CfnElement, IAspect, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { buildPlan, Finding, Plan, PlanOptions, planRemedy, RULES } from '../engine';
+import { buildPlan, Finding, Plan, PlanOptions, RemedyOptions, RULES } from '../engine';
 import { buildModel, FactsDocument, InputError, loadFacts, parseFacts } from '../ingest';
 import { allFindings, toJson } from '../report';
-import { AddedResource, AUTO_PEER_PLACEMENTS_CONTEXT, materializeRemedy } from './private/auto-peer';
+import { AddedResource, AUTO_PEER_PLACEMENTS_CONTEXT, planAndPlaceRemedy } from './private/auto-peer';
 import { templatePathOf } from './private/cdk-templates';
 import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
 import { WORKER_DEFAULTS } from './private/check-in-worker';
@@ -353,8 +353,7 @@ export class GlueNetworkGuard implements IAspect {
         // The check reports the unreadable facts; repairing without them would be guessing.
         earlierFindings = [];
       } else {
-        const remedy = planRemedy(buildModel(snapshot.inputs, facts.document), { ...this.options, failoverOpensStoreGroups: this.failoverRepair === FailoverRepair.ALLOW_STORE_GROUPS });
-        const placed = materializeRemedy(remedy, snapshot);
+        const { remedy, placed } = planAndPlaceRemedy(buildModel(snapshot.inputs, facts.document), this.remedyOptions(), snapshot);
         const summary = addedSummary(snapshot, remedy.peerings[0]?.jobIds[0] ?? remedy.rules[0]?.jobIds[0], placed.resources);
         earlierFindings = [...remedy.unfixable, ...placed.unfixable, ...(summary ? [summary] : [])].map((f) => inTemplateFile(snapshot, f));
         resynthesizeNestedStages(scope, new Set<IConstruct>([...placed.stacks, ...snapshot.problems.map((p) => p.element)]));
@@ -383,6 +382,10 @@ export class GlueNetworkGuard implements IAspect {
     check.prepare();
   }
 
+  private remedyOptions(): RemedyOptions {
+    return { ...this.options, failoverOpensStoreGroups: this.failoverRepair === FailoverRepair.ALLOW_STORE_GROUPS };
+  }
+
   /** Reads the construct tree, repairs it in AUTO_PEER mode, and annotates the constructs (ANNOTATIONS). */
   private analyzeTree(scope: IConstruct): void {
     let snapshot = readTree(scope);
@@ -396,8 +399,7 @@ export class GlueNetworkGuard implements IAspect {
       return;
     }
     if (this.mode === GuardMode.AUTO_PEER) {
-      const remedy = planRemedy(buildModel(snapshot.inputs, facts.document), { ...this.options, failoverOpensStoreGroups: this.failoverRepair === FailoverRepair.ALLOW_STORE_GROUPS });
-      const placed = materializeRemedy(remedy, snapshot);
+      const { remedy, placed } = planAndPlaceRemedy(buildModel(snapshot.inputs, facts.document), this.remedyOptions(), snapshot);
       const summary = addedSummary(snapshot, remedy.peerings[0]?.jobIds[0] ?? remedy.rules[0]?.jobIds[0], placed.resources);
       extra.push(...remedy.unfixable, ...placed.unfixable, ...(summary ? [summary] : []));
       added.push(...placed.stacks);

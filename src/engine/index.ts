@@ -3,4 +3,4 @@ export * from './rules';
 export { buildPlan } from './planner';
 export { Topology } from './topology';
 export { planRemedy, PEERINGS_PER_VPC_QUOTA } from './remedy';
-export type { Remedy, RemedyOptions, RemedyPeering, RemedyRoute, RemedyRule } from './remedy';
+export type { PathRefusal, Remedy, RemedyOptions, RemedyPeering, RemedyRoute, RemedyRule } from './remedy';

@@ -35,6 +35,8 @@ export interface RemedyPeering {
    * public IP (GNP-PEERING-DNS).
    */
   readonly allowDnsResolution: boolean;
+  /** The blocked paths that use it (`pathKey`): it is not needed once every one is refused. */
+  readonly pathKeys: string[];
 }
 
 /** A security-group rule the remedy adds, for one TCP port only. */
@@ -58,7 +60,12 @@ export interface RemedyRule {
   readonly existingPeeringId?: string;
   /** Why this group and this peer: which group of the connection admits the Glue ENIs, and why. */
   readonly reason: string;
+  /** The blocked paths it opens (`pathKey`). */
+  readonly pathKeys: string[];
 }
+
+/** Why a blocked path gets nothing: where, why, and what to do instead. */
+export type PathRefusal = Refusal;
 
 /** Options of the remedy, beyond the plan's. */
 export interface RemedyOptions extends PlanOptions {
@@ -109,12 +116,32 @@ const ADDED_PEERING_PREFIX = '(auto-peer)/';
  * overlapping CIDRs, VPCs in another account or Region, subnets on the VPC's implicit main route
  * table, conflicting routes, peering quotas, unknown facts.
  */
-export function planRemedy(model: NetworkModel, options: RemedyOptions = {}): Remedy {
+export function planRemedy(model: NetworkModel, options: RemedyOptions = {}, refusedPaths: ReadonlyMap<string, PathRefusal> = new Map()): Remedy {
+  // A path's peering, routes and rules are all or none: one without the others opens nothing, and
+  // a peering added for nothing may cut no traffic but is still a change the user did not need.
+  // A path whose rules are refused is planned again without its routing; other paths may still
+  // need the same peering. Each round refuses more paths, so this ends (bounded for safety).
+  const refused = new Map(refusedPaths);
+  for (let round = 0; ; round++) {
+    const { remedy, partial } = planRemedyOnce(model, options, refused);
+    if (!partial.size || round >= 8) return remedy;
+    for (const [key, refusal] of partial) refused.set(key, refusal);
+  }
+}
+
+/** The words a refusal of a whole path ends with. */
+export const WHOLE_PATH_REFUSED = 'so auto-peer adds nothing for this path: no peering, route or rule (one without the others opens nothing)';
+
+function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPaths: ReadonlyMap<string, PathRefusal>): { remedy: Remedy; partial: Map<string, PathRefusal> } {
   const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas));
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);
-  for (const blocked of blockedPaths(before, failover)) builder.repairRouting(blocked);
+  for (const blocked of blockedPaths(before, failover)) {
+    const refusal = refusedPaths.get(pathKey(blocked));
+    if (refusal) builder.refuseWholePath(blocked, refusal);
+    else builder.repairRouting(blocked);
+  }
 
   const routed = builder.apply(model);
   const middle = buildPlan(routed, options);
@@ -133,7 +160,10 @@ export function planRemedy(model: NetworkModel, options: RemedyOptions = {}): Re
     after = buildPlan(repaired, options);
   }
   for (const blocked of blockedPaths(after, failover)) builder.stillBlocked(blocked);
-  return { peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after };
+  return {
+    remedy: { peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after },
+    partial: builder.partiallyRepaired,
+  };
 }
 
 function blockedPaths(plan: Plan, failover: boolean): BlockedPath[] {
@@ -157,11 +187,18 @@ class RemedyBuilder {
   /** How many rules are planned per group and direction (`group|direction`), and how many of them reference a group. */
   private readonly plannedPerSide = new Map<string, { all: number; references: number }>();
   private readonly unfixable = new Map<string, Finding>();
-  /** Paths already explained as unfixable (`job|source subnet|destination subnet`). */
+  /** Paths already explained as unfixable (`pathKey`). */
   private readonly refused = new Set<string>();
 
   /** Security groups that data stores wear (declared or read from their resources). */
   private readonly storeGroups = new Set<string>();
+  /** The blocked paths (`pathKey`) that use each peering, by the pair's key. */
+  private readonly peeringPaths = new Map<string, Set<string>>();
+  /**
+   * Paths routed by the remedy whose rules were then refused, with the refusal: planned again
+   * without their routing (`planRemedy`), so that nothing is added for them.
+   */
+  readonly partiallyRepaired = new Map<string, PathRefusal>();
 
   constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean, private readonly quotas: Quotas) {
     this.topo = new Topology(model);
@@ -172,12 +209,17 @@ class RemedyBuilder {
 
   peeringList(): RemedyPeering[] {
     return [...this.routeRepair.peerings.values()].map((p) => ({
-      ...p, requesterRoutes: [...p.requesterRoutes.values()], accepterRoutes: [...p.accepterRoutes.values()], jobIds: [...p.jobIds], stores: [...p.stores],
+      ...p,
+      requesterRoutes: [...p.requesterRoutes.values()],
+      accepterRoutes: [...p.accepterRoutes.values()],
+      jobIds: [...p.jobIds],
+      stores: [...p.stores],
+      pathKeys: [...this.peeringPaths.get(p.key) ?? []],
     }));
   }
 
   ruleList(): RemedyRule[] {
-    return [...this.rules.values()].map((r) => ({ ...r, jobIds: [...r.jobIds] }));
+    return [...this.rules.values()].map((r) => ({ ...r, jobIds: [...r.jobIds], pathKeys: [...r.pathKeys] }));
   }
 
   unfixableList(): Finding[] {
@@ -193,7 +235,10 @@ class RemedyBuilder {
         `Network ACLs are stateless rules other traffic may rely on, so auto-peer does not change them. Allow TCP ${blocked.store.port ?? ''} and the ephemeral replies (1024-65535) in ${acl.component}.`);
     }
     const outcome = this.routeRepair.repair(job.id, job.source, blocked.store.connection.name, path);
-    if (outcome?.kind === 'refused') {
+    if (outcome?.kind === 'routes') {
+      const paths = this.peeringPaths.get(outcome.peering.key) ?? new Set<string>();
+      this.peeringPaths.set(outcome.peering.key, paths.add(pathKey(blocked)));
+    } else if (outcome?.kind === 'refused') {
       for (const r of outcome.refusals) this.refuse(blocked, r.source, r.why, r.fix);
     } else if (outcome?.kind === 'quota') {
       const vpc = outcome.vpc;
@@ -206,6 +251,14 @@ class RemedyBuilder {
         jobId: job.id,
       });
     }
+  }
+
+  /**
+   * A path refused as a whole (its rules could not be added or placed in an earlier round): no
+   * routing for it, and the refusal ends saying so.
+   */
+  refuseWholePath(blocked: BlockedPath, refusal: PathRefusal): void {
+    this.refuse(blocked, refusal.source, `${refusal.why.replace(/\.+$/, '')}, ${WHOLE_PATH_REFUSED}`, refusal.fix);
   }
 
   /** Group rules for a path that only security groups block (after routing is repaired). */
@@ -251,10 +304,11 @@ class RemedyBuilder {
     const travelled = peeringKey ? routed.peeringBetween(eniVpc!, storeVpc!) : undefined;
     const via = peeringKey ? { peeringKey, ...(travelled && !travelled.id.startsWith(ADDED_PEERING_PREFIX) ? { existingPeeringId: travelled.id } : {}) } : {};
     const additions: MutableRule[] = [];
-    const planned = (rule: Omit<MutableRule, 'jobIds'>) => additions.push({ ...rule, jobIds: new Set([job.id]) });
+    const planned = (rule: Omit<MutableRule, 'jobIds' | 'pathKeys'>) => additions.push({ ...rule, jobIds: new Set([job.id]), pathKeys: new Set([pathKey(blocked)]) });
     if (egressHop?.verdict === 'UNREACHABLE') {
       if (!glue) {
-        this.refuse(blocked, connection.source, 'the connection has no security group to add an egress rule to', 'Give the connection a security group.');
+        this.refusePartly(blocked, connection.source, 'the connection has no security group to add an egress rule to', 'Give the connection a security group.');
+        return;
       } else {
         const peer = byReference && storeGroups.length ? { peerGroupId: storeGroups[0] } : { peerCidr: storeSubnet.cidr.value.text };
         planned({
@@ -269,7 +323,8 @@ class RemedyBuilder {
     }
     if (ingressHop?.verdict === 'UNREACHABLE') {
       if (!storeGroups.length) {
-        this.refuse(blocked, store.storeSource ?? storeConnection.source, "the data store's security groups are not known", 'Declare the store with its security groups (GlueDataStore.declare).');
+        this.refusePartly(blocked, store.storeSource ?? storeConnection.source, "the data store's security groups are not known", 'Declare the store with its security groups (GlueDataStore.declare).');
+        return;
       } else {
         const peer = byReference && glue ? { peerGroupId: glue.groupId } : { peerCidr: eniSubnet.cidr.value.text };
         planned({
@@ -287,7 +342,7 @@ class RemedyBuilder {
     for (const rule of additions) {
       const overQuota = this.ruleQuotaRefusal(rule);
       if (overQuota) {
-        this.refuse(blocked, overQuota.source, overQuota.why, overQuota.fix);
+        this.refusePartly(blocked, overQuota.source, overQuota.why, overQuota.fix);
         return;
       }
     }
@@ -442,11 +497,22 @@ class RemedyBuilder {
     return !!pcx && !crossRegion;
   }
 
+  /**
+   * Refuses a path's rules. When the remedy routed the path, the path is also recorded to be
+   * planned again without its routing (`planRemedy`), whose refusal says that nothing was added.
+   */
+  private refusePartly(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string): void {
+    const key = pathKey(blocked);
+    if ([...this.peeringPaths.values()].some((paths) => paths.has(key))) this.partiallyRepaired.set(key, { source, why, fix });
+    this.refuse(blocked, source, why, fix);
+  }
+
   private addRule(rule: MutableRule): void {
     const key = ruleKey(rule);
     const existing = this.rules.get(key);
     if (existing) {
       for (const jobId of rule.jobIds) existing.jobIds.add(jobId);
+      for (const path of rule.pathKeys) existing.pathKeys.add(path);
       return;
     }
     this.rules.set(key, rule);
@@ -471,8 +537,9 @@ class RemedyBuilder {
   }
 }
 
-interface MutableRule extends Omit<RemedyRule, 'jobIds'> {
+interface MutableRule extends Omit<RemedyRule, 'jobIds' | 'pathKeys'> {
   readonly jobIds: Set<string>;
+  readonly pathKeys: Set<string>;
 }
 
 function groupInVpcOf(topo: Topology, groupId: string | undefined, subnet: Subnet): boolean {
@@ -480,8 +547,13 @@ function groupInVpcOf(topo: Topology, groupId: string | undefined, subnet: Subne
   return vpcId?.known === true && subnet.vpcId.known && vpcId.value === subnet.vpcId.value;
 }
 
+/**
+ * A blocked path's key: its job, its store, and the subnets of the Glue ENI and the store. (The
+ * store too: two stores behind the same subnets may need different rules, and refusing one's must
+ * not refuse the other's.)
+ */
 function pathKey(blocked: BlockedPath): string {
-  return `${blocked.job.id}|${blocked.path.sourceSubnet}|${blocked.path.destinationSubnet}`;
+  return `${blocked.job.id}|${blocked.store.connection.id}|${blocked.path.sourceSubnet}|${blocked.path.destinationSubnet}`;
 }
 
 function ruleKey(rule: Pick<RemedyRule, 'direction' | 'groupId' | 'port' | 'peerGroupId' | 'peerCidr'>): string {

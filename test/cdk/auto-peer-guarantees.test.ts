@@ -248,14 +248,12 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
   /** The resources of the job's stack before the fillers and auto-peer (the job, its role, policy, bucket, connection). */
   const ownResources = (etl: Stack) => etl.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
 
-  test('a job stack with room for 2 resources: the peering (5 resources) is refused, naming the stack and its count, and so is the rule that references a group across it; the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
+  test('a job stack with room for 2 resources: the peering (5 resources) is refused, naming the stack and its count, and so is the path\'s rule (it would fit, but opens nothing without the peering); the app still synthesizes (was: TooManyResourcesInStack at synth)', () => {
     const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 2);
     autoPeer(app, { failover: false });
     const assembly = app.synth();
     const refusals = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
-    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: Etl, the stack it belongs in, its template holds 498 resources, and 5 more would pass 500 resources per template/));
-    // The rule would fit, but it references a group across that peering: it would fail to create without it.
-    expect(refusals).toContainEqual(expect.stringMatching(/Auto-peer does not add the ingress rule for TCP 5432 on NetC\/GlueGroup from NetA\/GlueGroup: it references a group across the peering auto-peer could not add/));
+    expect(refusals).toEqual([expect.stringMatching(/auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: Etl, the stack it belongs in, its template holds 498 resources, and 5 more would pass 500 resources per template .*, so auto-peer adds nothing for this path: no peering, route or rule/)]);
     expect(Object.keys(assembly.getStackByName('Etl').template.Resources).length).toBeLessThanOrEqual(500);
     for (const stack of [a, c, etl]) {
       expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
@@ -290,25 +288,35 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
     expect(Object.keys(assembly.getStackByName('Etl').template.Resources)).toHaveLength(500);
   });
 
-  test('a second synthesis (Template.fromStack, Annotations.fromStack, synth({ force: true })) counts what the first one placed: a rule refused for room stays refused (was: placed the second time, 501 resources, TooManyResourcesInStack)', () => {
-    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 5);
+  test('a second synthesis (Template.fromStack, Annotations.fromStack, synth({ force: true })) counts what the first one placed: room for exactly the 6 fills the template to 500 once, and the second adds nothing (was: placed the second time, past 500, TooManyResourcesInStack)', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 6);
     autoPeer(app, { failover: false });
     expect(Object.keys(app.synth().getStackByName('Etl').template.Resources)).toHaveLength(500);
     const again = app.synth({ force: true });
     expect(Object.keys(again.getStackByName('Etl').template.Resources)).toHaveLength(500);
-    expect(messages('error', a, c, etl)).toContainEqual(expect.stringMatching(/Auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, its template holds 500 resources, and 1 more would pass 500/));
+    expect(messages('error', a, c, etl)).toEqual([]);
   });
 
-  test('with analytics reporting on (what the CDK CLI sets), the same stack has room for 5 only: the peering and its routes are added, the rule is refused, and the template is 500 with CDKMetadata', () => {
+  test('room for 5 only (the peering and its routes, not the rule): nothing is added, in this synthesis or the next, since the peering opens nothing without the rule (was: the peering and routes were added, the rule refused)', () => {
+    const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 5);
+    autoPeer(app, { failover: false });
+    expect(Object.keys(app.synth().getStackByName('Etl').template.Resources)).toHaveLength(495);
+    expect(Object.keys(app.synth({ force: true }).getStackByName('Etl').template.Resources)).toHaveLength(495);
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([
+      expect.stringMatching(/auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, its template holds 495 resources and auto-peer places 5 more there, and 1 more would pass 500 .*, so auto-peer adds nothing for this path: no peering, route or rule/),
+    ]);
+  });
+
+  test('with analytics reporting on (what the CDK CLI sets), the same stack has room for 5 only: the rule is refused, and with it the peering and routes; the template is 495 with CDKMetadata', () => {
     const { app, a, c, etl } = crowdedApp((stack) => 500 - ownResources(stack) - 6, { 'aws:cdk:version-reporting': true });
     autoPeer(app, { failover: false });
     const assembly = app.synth();
     // (Read from this synthesis' assembly: Annotations.fromStack would synthesize again.)
     const errors = [a, c, etl].flatMap((s) => assembly.getStackByName(s.stackName).messages.filter((m) => m.level === 'error').map((m) => String(m.entry.data)));
-    expect(errors).toContainEqual(expect.stringMatching(/Auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, its template holds 495 resources \(with CDK's metadata resource\) and auto-peer places 5 more there, and 1 more would pass 500/));
+    expect(errors).toContainEqual(expect.stringMatching(/auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, its template holds 495 resources \(with CDK's metadata resource\) and auto-peer places 5 more there, and 1 more would pass 500.*so auto-peer adds nothing for this path/));
     const template = assembly.getStackByName('Etl').template.Resources;
     expect(template.CDKMetadata).toBeDefined();
-    expect(Object.keys(template)).toHaveLength(500);
+    expect(Object.keys(template)).toHaveLength(495);
   });
 });
 
@@ -566,7 +574,7 @@ describe('placements pinned through CDK context: a peering or rule stays in its 
   test('a pin to a stack the app no longer has is an error; the peering is not placed anywhere else, nor the rule that waits for it', () => {
     const gone = jobsApp({ early: true, context: { [PINS]: { 'peering NetA/Vpc NetC/Vpc': 'Removed' } } });
     const errors = messages('error', ...gone.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
-    expect(errors).toContainEqual(expect.stringMatching(/Auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: @cdk-glue-netplan\/auto-peer:placements pins "peering NetA\/Vpc NetC\/Vpc" to stack Removed, which is not a stack of this app, and a pinned addition is never placed elsewhere.*Fix: Point the pin/));
+    expect(errors).toContainEqual(expect.stringMatching(/auto-peer cannot place the peering of NetA\/Vpc and NetC\/Vpc: @cdk-glue-netplan\/auto-peer:placements pins "peering NetA\/Vpc NetC\/Vpc" to stack Removed, which is not a stack of this app, and a pinned addition is never placed elsewhere.*Fix: Point the pin/));
     for (const stack of gone.stacks) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
 
@@ -607,5 +615,71 @@ describe('placements pinned through CDK context: a peering or rule stays in its 
       expect.stringMatching(/Auto-peer adds nothing: the context @cdk-glue-netplan\/auto-peer:placements is an array, not an object from placement key to stack path/),
     ]);
     for (const stack of bad.stacks) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+});
+
+describe("a path's remedy is all or none: no peering or route for a path whose rule is refused, unless another path needs them", () => {
+  const everyStack = (...stacks: Stack[]) => (type: string) => stacks.flatMap((s) => resources(s, type));
+
+  test('the store group is at its rules quota: the ingress is refused, and so are the peering and routes that only that path needed; the refusal says so', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    for (let i = 0; i < 59; i++) c.glueGroup.addIngressRule(ec2.Peer.ipv4(`172.16.${i}.0/24`), ec2.Port.tcp(443), `partner ${i}`);
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    autoPeer(app, { failover: false });
+    const all = everyStack(a, c, etl);
+    expect(all('AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(all('AWS::EC2::Route').filter(({ r }) => r.Properties.VpcPeeringConnectionId)).toHaveLength(0);
+    expect(all('AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(0);
+    const refusal = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal).toEqual([expect.stringMatching(/would exceed the default quota of 60 inbound rules per security group, .*so auto-peer adds nothing for this path: no peering, route or rule \(one without the others opens nothing\)/)]);
+    expect(messages('info', a, c, etl).filter((m) => /GNP-AUTOPEER-ADDED/.test(m))).toEqual([]);
+  });
+
+  test("the store's group is imported by id (described by facts, not a group of the app): its rule cannot be placed, and neither the peering nor the routes are added", () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const imported = ec2.SecurityGroup.fromSecurityGroupId(c, 'Imported', 'sg-0imported', { allowAllOutbound: false });
+    const db = new rds.DatabaseInstance(c, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc: c.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [imported],
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], db)]);
+    autoPeer(app, { failover: false, facts: { securityGroups: [{ id: 'sg-0imported', vpcId: 'vpc-0elsewhere', ingress: [], egress: [] }] } as any });
+    const errors = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(errors).toContainEqual(expect.stringMatching(/sg-0imported is not an AWS::EC2::SecurityGroup of this app.*so auto-peer adds nothing for this path: no peering, route or rule/));
+    const all = everyStack(a, c, etl);
+    expect(all('AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(all('AWS::EC2::Route').filter(({ r }) => r.Properties.VpcPeeringConnectionId)).toHaveLength(0);
+  });
+
+  test.each([['second', false], ['first', true]])('another path needs the same peering (the refused store listed %s): it is still added for that path, which gets its rule; the refused path gets none', (_order, fullFirst) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const full = new ec2.SecurityGroup(c, 'Full', { vpc: c.vpc, description: 'at its quota' });
+    for (let i = 0; i < 60; i++) full.addIngressRule(ec2.Peer.ipv4(`172.16.${i}.0/24`), ec2.Port.tcp(443), `partner ${i}`);
+    const dbFull = new rds.DatabaseInstance(c, 'DbFull', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc: c.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [full],
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    });
+    const etl = new Stack(app, 'Etl');
+    const connections = [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c)), jdbc(etl, 'ConnFull', a.vpc.isolatedSubnets[0], [a.glueGroup], dbFull)];
+    job(etl, fullFirst ? connections.reverse() : connections);
+    autoPeer(app, { failover: false });
+    const all = everyStack(a, c, etl);
+    expect(all('AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(all('AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(1);
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toContainEqual(expect.stringMatching(/NetC\/Full has 60 inbound IPv4 rules/));
   });
 });

@@ -5,8 +5,8 @@ import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
 import { TreeSnapshot } from './tree-reader';
 import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
-import { Finding, Remedy, RemedyPeering, RemedyRule, RULES } from '../../engine';
-import { SourceRef } from '../../model';
+import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, RULES } from '../../engine';
+import { NetworkModel, SourceRef } from '../../model';
 import { VpcPeering } from '../vpc-peering';
 
 const VPC = 'AWS::EC2::VPC';
@@ -57,6 +57,32 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
 export const AUTO_PEER_PLACEMENTS_CONTEXT = '@cdk-glue-netplan/auto-peer:placements';
 
 /**
+ * Plans the remedy and places it, all or none per path: a path whose peering, routes or rules
+ * cannot be placed (a group that is not a security group of the app, a stack without room, a pin
+ * that cannot be honoured) is planned again without them, so that nothing is added for it alone;
+ * what other paths need stays. Placement is first tried without adding constructs.
+ */
+export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, snapshot: TreeSnapshot): { remedy: Remedy; placed: PlacedRemedy } {
+  const refused = new Map<string, PathRefusal>();
+  let remedy = planRemedy(model, options);
+  // Each round refuses more paths, and what is refused is planned no more: this ends (bounded for safety).
+  for (let round = 0; round < 8; round++) {
+    const dry = placeRemedy(remedy, { ...snapshot, dependencies: new Map([...snapshot.dependencies].map(([k, v]) => [k, new Set(v)])) }, true);
+    let more = false;
+    for (const { finding, pathKeys } of dry.refusals) {
+      for (const key of pathKeys) {
+        if (refused.has(key)) continue;
+        refused.set(key, { source: finding.source, why: finding.message.replace(/^Auto-peer /, 'auto-peer ').replace(/\.+$/, ''), fix: finding.fix });
+        more = true;
+      }
+    }
+    if (!more) break;
+    remedy = planRemedy(model, options, refused);
+  }
+  return { remedy, placed: materializeRemedy(remedy, snapshot) };
+}
+
+/**
  * Turns a remedy into constructs: a `VpcPeering` per VPC pair (or routes on an existing
  * peering), routes for the needed CIDRs only, and port-only security-group rules. Everything
  * goes into a stack that may depend on every stack it references without a cycle (the job's
@@ -67,49 +93,60 @@ export const AUTO_PEER_PLACEMENTS_CONTEXT = '@cdk-glue-netplan/auto-peer:placeme
 export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): PlacedRemedy {
   // Each VpcPeering looks for the VPCs' secondary CIDR blocks: find them once for all peerings.
   const root = snapshot.stacks.values().next().value?.node.root;
-  return root ? withIpv4BlockIndex(root, () => placeRemedy(remedy, snapshot)) : placeRemedy(remedy, snapshot);
+  const place = () => {
+    const { refusals, ...placed } = placeRemedy(remedy, snapshot, false);
+    return { ...placed, unfixable: refusals.map((r) => r.finding) };
+  };
+  return root ? withIpv4BlockIndex(root, place) : place();
+}
+
+/** A refusal of placement, and the blocked paths of what it refuses. */
+interface PlacementRefusal {
+  readonly finding: Finding;
+  readonly pathKeys: readonly string[];
 }
 
 /**
  * One pass: peerings and their routes first, then the rules, each rule that references a group
  * across a peering placed where it may depend on that peering, and made to wait for it.
  */
-function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot): PlacedRemedy {
+function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot, dryRun: boolean): Omit<PlacedRemedy, 'unfixable'> & { refusals: PlacementRefusal[] } {
   const pins = readPins(snapshot);
   if (typeof pins === 'string') {
     // Placing without the pins would move what they keep in place: nothing is added.
     const jobId = remedy.peerings[0]?.jobIds[0] ?? remedy.rules[0]?.jobIds[0];
-    if (!jobId) return { added: 0, unfixable: [], stacks: [], resources: [] };
-    return {
-      added: 0,
-      stacks: [],
-      resources: [],
-      unfixable: [refuse(sourceOf(snapshot, jobId), `Auto-peer adds nothing: the context ${AUTO_PEER_PLACEMENTS_CONTEXT} ${pins}, and placing without the pins could move a peering or rule an earlier deployment placed (EC2 refuses a second peering between the same two VPCs, and a duplicate rule).`,
-        `Give ${AUTO_PEER_PLACEMENTS_CONTEXT} as a JSON object from placement key to stack path, as the GNP-AUTOPEER-ADDED report prints it (in cdk.json's "context"), or remove it.`)],
-    };
+    if (!jobId) return { added: 0, refusals: [], stacks: [], resources: [] };
+    const finding = refuse(sourceOf(snapshot, jobId), `Auto-peer adds nothing: the context ${AUTO_PEER_PLACEMENTS_CONTEXT} ${pins}, and placing without the pins could move a peering or rule an earlier deployment placed (EC2 refuses a second peering between the same two VPCs, and a duplicate rule).`,
+      `Give ${AUTO_PEER_PLACEMENTS_CONTEXT} as a JSON object from placement key to stack path, as the GNP-AUTOPEER-ADDED report prints it (in cdk.json's "context"), or remove it.`);
+    return { added: 0, stacks: [], resources: [], refusals: [{ pathKeys: [], finding }] };
   }
-  const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), peerings: new Map(), resources: [] };
-  const unfixable: Finding[] = [];
+  const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), peerings: new Map(), resources: [], dryRun };
+  const refusals: PlacementRefusal[] = [];
   let added = 0;
   for (const peering of remedy.peerings) {
     const result = placePeering(peering, placement);
     if (typeof result === 'number') added += result;
-    else unfixable.push(result);
+    else refusals.push({ finding: result, pathKeys: peering.pathKeys });
   }
   for (const rule of remedy.rules) {
     const result = placeRule(rule, placement);
     if (typeof result === 'number') added += result;
-    else unfixable.push(result);
+    else refusals.push({ finding: result, pathKeys: rule.pathKeys });
   }
-  return { added, unfixable, stacks: [...placement.placer.used], resources: placement.resources };
+  return { added, refusals, stacks: [...placement.placer.used], resources: placement.resources };
 }
 
 interface Placement {
   readonly snapshot: TreeSnapshot;
   readonly placer: Placer;
-  /** The peering resource of each VPC pair the remedy uses, by the pair's key. */
-  readonly peerings: Map<string, CfnResource>;
+  /**
+   * The peering resource of each VPC pair the remedy uses, by the pair's key (in a dry run, the
+   * stack it would go in).
+   */
+  readonly peerings: Map<string, CfnResource | Stack>;
   readonly resources: AddedResource[];
+  /** Decide where everything goes and what is refused, adding no construct. */
+  readonly dryRun: boolean;
 }
 
 function refuse(source: SourceRef, message: string, fix: string): Finding {
@@ -139,7 +176,7 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
     }
     tables.set(route.routeTableId, table);
   }
-  const referenced: CfnElement[] = [requester, accepter, ...tables.values(), ...(existing ? [existing] : [])];
+  const referenced = [requester, accepter, ...tables.values(), ...(existing ? [existing] : [])].map((e) => e.stack);
   // What it adds to the stack's template, at most: the peering, its routes, and for DNS resolution
   // the AwsCustomResource (its resource, its policy, and the provider function and role it shares).
   const adds = (existing ? 0 : 1 + (peering.allowDnsResolution ? 4 : 0)) + routes.length;
@@ -150,6 +187,10 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
     return refuse(jobSource, `Auto-peer cannot place ${what}: ${stack}.`, placer.pinned(pin)
       ? pinnedFix(pin)
       : 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
+  }
+  if (placement.dryRun) {
+    placement.peerings.set(peering.key, isCfnResourceOfType<ec2.CfnVPCPeeringConnection>(existing, PEERING) ? existing : stack);
+    return 0;
   }
   const container = containerIn(stack);
   const why = whyOf(snapshot, peering.jobIds, peering.stores);
@@ -220,6 +261,7 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
   }
   // A reference to a group across a peering can only be created once the peering is active.
   const travelled = rule.peeringKey ? placement.peerings.get(rule.peeringKey) ?? peeringElement(snapshot, rule.existingPeeringId) : undefined;
+  const travelledStack = travelled === undefined ? undefined : Stack.isStack(travelled) ? travelled : travelled.stack;
   if (rule.peeringKey && !rule.existingPeeringId && !placement.peerings.has(rule.peeringKey)) {
     // The peering the reference travels over is one auto-peer adds, and it could not be placed
     // (said above): a rule referencing a group of an unpeered VPC fails to create, rolling the
@@ -228,10 +270,11 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
       'Add the peering yourself (VpcPeering) or make room for it (see the refusal of the peering), then synthesize again.');
   }
   const pin = `${rule.direction} ${nameOf(snapshot, rule.groupId)} tcp/${rule.port} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}`;
-  const stack = placer.place(rule.jobIds, [group.element, ...(peer ? [peer.element] : []), ...(travelled ? [travelled] : [])], 1, pin);
+  const stack = placer.place(rule.jobIds, [group.element.stack, ...(peer ? [peer.element.stack] : []), ...(travelledStack ? [travelledStack] : [])], 1, pin);
   if (typeof stack === 'string') {
     return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, placer.pinned(pin) ? pinnedFix(pin) : 'Add the rule yourself.');
   }
+  if (placement.dryRun || Stack.isStack(travelled)) return 0;
   const container = containerIn(stack);
   const rules = child(container, 'Rules', () => new Construct(container, 'Rules'));
   const id = `${rule.direction === 'ingress' ? 'Ingress' : 'Egress'}-${slug(rule.groupId)}-${rule.port}-${slug(rule.peerGroupId ?? rule.peerCidr!)}`;
@@ -385,8 +428,9 @@ class Placer {
     return this.pins.has(pin);
   }
 
-  place(jobIds: readonly string[], referenced: CfnElement[], resources: number, pin: string): Stack | string {
-    const targets = [...new Set(referenced.map((e) => e.stack))];
+  /** `referenced`: the stacks of the elements it references. */
+  place(jobIds: readonly string[], referenced: Stack[], resources: number, pin: string): Stack | string {
+    const targets = [...new Set(referenced)];
     const pinnedPath = this.pins.get(pin);
     if (pinnedPath !== undefined) return this.placePinned(pin, pinnedPath, targets, resources);
     const candidates: Stack[] = [];
