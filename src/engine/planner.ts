@@ -965,6 +965,11 @@ function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
             `Merge rules (a wider CIDR block, a security group reference, or a prefix list with fewer maximum entries), or request a quota increase (inbound or outbound rules per security group; multiplied by security groups per network interface it cannot exceed 1,000).${RAISED_QUOTA_HINT}`)
           : finding(RULES.quotaSgRules, group.source, message,
             'Merge rules (a wider CIDR block, a security group reference, or a prefix list with fewer maximum entries), or request a further quota increase (multiplied by security groups per network interface it cannot exceed 1,000).'));
+      } else if (group.rulesAddedElsewhere?.length) {
+        // Rules other stacks add count against the same quota: the count is open-ended, whatever the listed rules.
+        findings.push(finding(RULES.quotaSgRulesUnknown, group.source,
+          `Whether ${group.id} stays within ${quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group is UNKNOWN: besides the ${use.ipv4} IPv4 rules the inputs list${use.unweighed.length ? ` and ${use.unweighed.join(', ')}` : ''}, ${group.rulesAddedElsewhere.map((o) => o.cause).join('; ')}, and those count against the same quota.`,
+          'Check the rules the group has in the account (aws ec2 describe-security-group-rules --filters Name=group-id,Values=<id>) and acknowledge this warning, or stop exporting the group id by name and add the rules in the app (CDK\'s own cross-stack references are not counted), so its stacks hold every rule.'));
       } else if (use.unweighed.length) {
         findings.push(finding(RULES.quotaSgRulesUnknown, group.source,
           `Whether ${group.id} stays within ${quotas.text('rulesPerSecurityGroup')} ${bound} rules per security group is UNKNOWN: besides ${use.ipv4} IPv4 rules, it has ${use.unweighed.join(', ')}, and AWS counts a rule to a prefix list by the list's maximum entries (an AWS-managed list by its weight, up to 1,000), not by its entries.`,

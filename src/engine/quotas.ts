@@ -226,7 +226,7 @@ export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | '
   const unseen: string[] = [];
   if (group.unresolved) unseen.push(`the group is not resolved (${group.unresolved})`);
   else if (group.incomplete) unseen.push(`its rules are not all described (${group.incomplete})`);
-  for (const opening of group.openEnded ?? []) {
+  for (const opening of [...group.openEnded ?? [], ...group.rulesAddedElsewhere ?? []]) {
     if (opening.direction === undefined || opening.direction === direction) unseen.push(`it may have rules the inputs do not list: ${opening.cause}`);
   }
   return { ipv4, ipv6, unweighed, unseen };

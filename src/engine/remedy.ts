@@ -382,7 +382,7 @@ class RemedyBuilder {
     if (use.unweighed.length || use.unseen.length) {
       return {
         source: group.source,
-        why: `security group ${groupName} ${[...use.unseen, ...use.unweighed.length ? [`has ${use.unweighed.join(', ')} (AWS counts a rule to a prefix list as the list's maximum entries)`] : []].join('; ')}: whether one more ${bound} rule (${what}) fits within ${quota} cannot be told, ${failing}`,
+        why: `security group ${groupName}${use.unseen.length ? ':' : ''} ${[...use.unseen, ...use.unweighed.length ? [`${use.unseen.length ? 'it has' : 'has'} ${use.unweighed.join(', ')} (AWS counts a rule to a prefix list as the list's maximum entries)`] : []].join('; ')}: whether one more ${bound} rule (${what}) fits within ${quota} cannot be told, ${failing}`,
         fix: `Give the prefix list's maximum entries (a literal MaxEntries for a list the templates define; for a pl-... list, the facts' prefixLists: [{ id, maxEntries }], for an AWS-managed list its documented weight, 1 for S3 and DynamoDB), or describe the rules the inputs do not list, so the group's count is known; or ${byHand}.`,
       };
     }

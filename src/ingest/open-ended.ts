@@ -60,7 +60,9 @@ export function readOpenEndedSources(context: BuildContext, late: readonly LateR
 
 /**
  * Route tables and transit gateway route tables whose id a stack exports by name (an Output with
- * Export): other stacks import it to add routes, associations and propagations. CDK's own
+ * Export): other stacks import it to add routes, associations and propagations; security groups
+ * likewise, whose rules other stacks add count against the group's rules quota (only the count is
+ * open-ended: `SecurityGroup.rulesAddedElsewhere`). CDK's own
  * exports for references between the app's stacks (`ExportsOutput...`) exist only because a
  * loaded stack imports them, and the guard reads the app before CDK writes them: not counted.
  */
@@ -74,14 +76,27 @@ function markExported(context: BuildContext): void {
       if (!isObject(output) || !isObject(output.Export) || logicalId.startsWith('ExportsOutput')) continue;
       const value = evaluator.evaluate(output.Value);
       if (!isResourceRef(value)) continue;
+      const name = evaluator.evaluate(output.Export.Name);
+      const source: SourceRef = { stack: input.stackName, logicalId, ...(input.file ? { file: input.file } : {}) };
+      const exportedAs = `its id is exported${typeof name === 'string' && !name.includes('{{') ? ` as ${name}` : ''} (output ${describeSource(source)})`;
+      const groupId = value.attribute === 'DefaultSecurityGroup' ? `${value.modelId}#default-sg`
+        : value.attribute === undefined || value.attribute === 'GroupId' ? value.modelId : undefined;
+      const group = groupId !== undefined ? model.securityGroups.get(groupId) : undefined;
+      if (group) {
+        // Stacks the inputs do not include may import it and add rules (AWS::EC2::SecurityGroupIngress
+        // with its GroupId): they count against its rules quota.
+        const cause = `${exportedAs}, so stacks the inputs do not include may add rules to it`;
+        if (!group.rulesAddedElsewhere?.some((o) => o.cause === cause)) {
+          model.securityGroups.set(group.id, { ...group, rulesAddedElsewhere: [...group.rulesAddedElsewhere ?? [], { cause, source, kind: 'outside', effect: 'add' }] });
+        }
+        continue;
+      }
       const id = value.attribute === 'AssociationDefaultRouteTableId' || value.attribute === 'PropagationDefaultRouteTableId'
         ? `${value.modelId}#default-rt` : value.attribute === undefined ? value.modelId : undefined;
       const kind = id ? openableKindOf(model, id) : undefined;
       if (!id || (kind !== 'routeTables' && kind !== 'transitGatewayRouteTables')) continue;
-      const name = evaluator.evaluate(output.Export.Name);
-      const source: SourceRef = { stack: input.stackName, logicalId, ...(input.file ? { file: input.file } : {}) };
       addOpening(model, kind, id, {
-        cause: `its id is exported${typeof name === 'string' && !name.includes('{{') ? ` as ${name}` : ''} (output ${describeSource(source)}), so other stacks may add ${kind === 'routeTables' ? 'routes' : 'routes, associations and propagations'} the templates do not list`,
+        cause: `${exportedAs}, so other stacks may add ${kind === 'routeTables' ? 'routes' : 'routes, associations and propagations'} the templates do not list`,
         source,
         kind: 'outside',
         effect: 'add',

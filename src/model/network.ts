@@ -343,6 +343,12 @@ export interface SecurityGroup {
   /** Rules may exist that the templates do not list, and why. */
   readonly openEnded?: OpenEnded[];
   /**
+   * Why stacks the inputs do not include may add rules to the group (its id exported by name):
+   * rules that count against its rules-per-group quota, so its count is open-ended. (What such
+   * rules admit is not taken into the verdicts, which read the listed rules.)
+   */
+  readonly rulesAddedElsewhere?: OpenEnded[];
+  /**
    * Rules to a prefix list the templates define that stand for no IPv4 rule (an IPv6 list, or one
    * without entries): they admit nothing here, and are kept only so that drift can compare them
    * with what EC2 describes, a rule to the list's `pl-...` id. Each rule's peer is the list

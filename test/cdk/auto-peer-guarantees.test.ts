@@ -5,7 +5,7 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnParameter, CfnResource, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
@@ -223,6 +223,31 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
     expect(messages('error', given.a, given.c, given.etl)).toEqual([]);
     expect(messages('warning', given.c).filter((w) => /GNP-QUOTA-SG-RULES/.test(w))).toEqual([]);
     expect(resources(given.etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
+  });
+
+  test('a store group whose id is exported by name: stacks not read may add rules to it, so its count is UNKNOWN (GNP-QUOTA-SG-RULES-UNKNOWN) and auto-peer adds nothing for the path (was: counted 1 rule, and the ingress, peering and routes were added)', () => {
+    const { app, a, c, etl } = fullGroupApp(0);
+    new CfnOutput(c, 'GlueGroupId', { value: c.glueGroup.securityGroupId, exportName: 'NetC-GlueGroup' });
+    autoPeer(app, { failover: false });
+    const warnings = messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES-UNKNOWN/.test(w));
+    expect(warnings).toEqual([
+      expect.stringMatching(/Whether NetC\/GlueGroup\w* stays within the default quota of 60 inbound rules per security group is UNKNOWN: besides the 1 IPv4 rules the inputs list, its id is exported as NetC-GlueGroup \(output NetC\/GlueGroupId\), so stacks the inputs do not include may add rules to it/),
+      expect.stringMatching(/outbound rules per security group is UNKNOWN/),
+    ]);
+    const refusal = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal).toEqual([expect.stringMatching(/security group NetC\/GlueGroup: it may have rules the inputs do not list: its id is exported as NetC-GlueGroup .*: whether one more inbound rule \(ingress TCP 5432 from security group NetA\/GlueGroup\) fits within the default quota of 60 inbound rules per security group cannot be told/)]);
+    for (const stack of [a, c, etl]) {
+      expect(resources(stack, 'AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(0);
+      expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    }
+  });
+
+  test("CDK's own exports for references between the app's stacks do not make a group's count open-ended", () => {
+    const { app, a, c, etl } = fullGroupApp(0);
+    autoPeer(app, { failover: false });
+    app.synth();
+    expect(messages('warning', a, c).filter((w) => /GNP-QUOTA-SG-RULES-UNKNOWN/.test(w))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(1);
   });
 
   test("the account's raised quota (rulesPerSecurityGroup) leaves room for it", () => {
