@@ -99,6 +99,28 @@ describe('deploy order: a rule naming a group across a peering waits for that pe
   });
 });
 
+describe('no dependency cycle from references the model does not read', () => {
+  test.each([
+    ['a resource of a type the model does not read (an SSM parameter naming a route table of NetC)', (a: NetworkStack, c: NetworkStack) => {
+      new CfnResource(a, 'TableName', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: c.vpc.isolatedSubnets[0].routeTable.routeTableId } });
+    }],
+    ['a construct dependency (node.addDependency)', (a: NetworkStack, c: NetworkStack) => a.node.addDependency(c)],
+  ])('NetA depends on NetC through %s, and the peering is pinned to NetC: a clear refusal (was: DependencyCycle at synth, the dependency unseen)', (_what, link) => {
+    const app = new App({ context: { '@cdk-glue-netplan/auto-peer:placements': { 'peering NetA/Vpc NetC/Vpc': 'NetC' } } });
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    link(a, c);
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    autoPeer(app, { failover: false });
+    app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([
+      expect.stringMatching(/pins "peering NetA\/Vpc NetC\/Vpc" to stack NetC, which cannot hold it \(NetA already depends on it, so a reference back would be a cycle\)/),
+    ]);
+    for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+});
+
 describe('never cut existing traffic: no route that overlaps a route to another target', () => {
   test('A routes 10.2.0.0/16 to its peering with B; the store sits in C, which reuses 10.2.0.0/16: refused, naming the route; nothing added', () => {
     const app = new App();
@@ -342,6 +364,52 @@ describe("CloudFormation's 500 resources per template: auto-peer never pushes a 
     const template = assembly.getStackByName('Etl').template.Resources;
     expect(template.CDKMetadata).toBeDefined();
     expect(Object.keys(template)).toHaveLength(495);
+  });
+});
+
+describe("CloudFormation's 200 outputs per template: the references auto-peer adds never push a stack past it", () => {
+  /** The store's stack NetC with `n` outputs of its own; the job in Etl already references the store's address (one export). */
+  const manyOutputs = (n: number, context?: Record<string, unknown>) => {
+    const app = new App(context ? { context } : {});
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    for (let i = 0; i < n; i++) new CfnOutput(c, `Out${i}`, { value: `v${i}` });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    return { app, a, c, etl };
+  };
+  const outputsOf = (assembly: ReturnType<App['synth']>, name: string) => Object.keys(assembly.getStackByName(name).template.Outputs ?? {}).length;
+
+  test('NetC holds 195 outputs and the export of the store\'s address: the 4 exports auto-peer\'s references add (the VPC, two route tables, the group) make 200, and are added', () => {
+    const { app, a, c, etl } = manyOutputs(195);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(outputsOf(assembly, 'NetC')).toBe(200);
+  });
+
+  test('one more output of its own: the peering would pass 200 outputs in NetC, so nothing is added for the path, and the refusal names NetC and its count (was: added, and NetC\'s deployment failed with 201 outputs)', () => {
+    const { app, a, c, etl } = manyOutputs(196);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    const refusals = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    // The peering and routes fit (200); the rule's group would be the 201st: the path gets nothing.
+    expect(refusals).toEqual([expect.stringMatching(/auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, references a value of NetC that CDK would export as an output of NetC, whose template would then hold 201 outputs \(196 of its own, 4 for the values other stacks and auto-peer's other additions reference, 1 for these\), past CloudFormation's 200 outputs per template .*so auto-peer adds nothing for this path/)]);
+    expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
+    for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test('with both strong and weak cross-stack references, CDK adds two outputs per value: counted so (190 own and 5 values make 200; 191 own, refused)', () => {
+    const fits = manyOutputs(190, { '@aws-cdk/core:defaultCrossStackReferences': 'both' });
+    autoPeer(fits.app, { failover: false });
+    expect(outputsOf(fits.app.synth(), 'NetC')).toBe(200);
+    expect(resources(fits.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    const over = manyOutputs(191, { '@aws-cdk/core:defaultCrossStackReferences': 'both' });
+    autoPeer(over.app, { failover: false });
+    const assembly = over.app.synth();
+    expect(messages('error', over.a, over.c, over.etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/two outputs per value/)]);
+    expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
   });
 });
 

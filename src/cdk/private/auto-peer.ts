@@ -1,8 +1,9 @@
-import { CfnElement, CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
+import { logicalIdOf as elementLogicalId } from './logical-id';
 import { TreeSnapshot } from './tree-reader';
 import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
 import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, RULES } from '../../engine';
@@ -65,6 +66,8 @@ export const AUTO_PEER_PLACEMENTS_CONTEXT = '@cdk-glue-netplan/auto-peer:placeme
 export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, snapshot: TreeSnapshot): { remedy: Remedy; placed: PlacedRemedy } {
   const refused = new Map<string, PathRefusal>();
   let remedy = planRemedy(model, options);
+  // Every reference between stacks, read before the dry run copies the dependencies.
+  if (remedy.peerings.length || remedy.rules.length) snapshot.allReferences();
   // Each round refuses more paths, and what is refused is planned no more: this ends (bounded for safety).
   for (let round = 0; round < 8; round++) {
     const dry = placeRemedy(remedy, { ...snapshot, dependencies: new Map([...snapshot.dependencies].map(([k, v]) => [k, new Set(v)])) }, true);
@@ -176,7 +179,8 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
     }
     tables.set(route.routeTableId, table);
   }
-  const referenced = [requester, accepter, ...tables.values(), ...(existing ? [existing] : [])].map((e) => e.stack);
+  // The constructs render a Ref of each (the VPCs' ids, the tables' ids, an existing peering's id).
+  const referenced = [requester, accepter, ...tables.values(), ...(existing ? [existing] : [])].map((e) => valueOf(e, 'Ref'));
   // What it adds to the stack's template, at most: the peering, its routes, and for DNS resolution
   // the AwsCustomResource (its resource, its policy, and the provider function and role it shares).
   const adds = (existing ? 0 : 1 + (peering.allowDnsResolution ? 4 : 0)) + routes.length;
@@ -270,7 +274,9 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
       'Add the peering yourself (VpcPeering) or make room for it (see the refusal of the peering), then synthesize again.');
   }
   const pin = `${rule.direction} ${nameOf(snapshot, rule.groupId)} tcp/${rule.port} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}`;
-  const stack = placer.place(rule.jobIds, [group.element.stack, ...(peer ? [peer.element.stack] : []), ...(travelledStack ? [travelledStack] : [])], 1, pin);
+  // The rule renders the groups' ids; it only waits for the peering (a dependency, no value).
+  const referenced = [valueOf(group.element, group.attribute), ...(peer ? [valueOf(peer.element, peer.attribute)] : []), ...(travelledStack ? [{ stack: travelledStack }] : [])];
+  const stack = placer.place(rule.jobIds, referenced, 1, pin);
   if (typeof stack === 'string') {
     return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, placer.pinned(pin) ? pinnedFix(pin) : 'Add the rule yourself.');
   }
@@ -300,15 +306,26 @@ function peeringElement(snapshot: TreeSnapshot, modelId: string | undefined): Cf
   return isCfnResourceOfType(element, PEERING) ? element : undefined;
 }
 
-/** A security group's id token: the group's, or a VPC's default group (`${vpc}#default-sg`). */
-function groupIdOf(snapshot: TreeSnapshot, modelId: string): { element: CfnElement; value: string } | undefined {
+/** A security group's id token: the group's, or a VPC's default group (`${vpc}#default-sg`), and the attribute it is. */
+function groupIdOf(snapshot: TreeSnapshot, modelId: string): { element: CfnElement; value: string; attribute: string } | undefined {
   const element = snapshot.elements.get(modelId);
-  if (isCfnResourceOfType<ec2.CfnSecurityGroup>(element, SECURITY_GROUP)) return { element, value: element.attrGroupId };
+  if (isCfnResourceOfType<ec2.CfnSecurityGroup>(element, SECURITY_GROUP)) return { element, value: element.attrGroupId, attribute: 'GroupId' };
   if (modelId.endsWith('#default-sg')) {
     const vpc = snapshot.elements.get(modelId.slice(0, -'#default-sg'.length));
-    if (isCfnResourceOfType<ec2.CfnVPC>(vpc, VPC)) return { element: vpc, value: vpc.attrDefaultSecurityGroup };
+    if (isCfnResourceOfType<ec2.CfnVPC>(vpc, VPC)) return { element: vpc, value: vpc.attrDefaultSecurityGroup, attribute: 'DefaultSecurityGroup' };
   }
   return undefined;
+}
+
+/** What an addition references in a stack: a value it renders (an output CDK exports if the stack is another), or only a dependency. */
+interface Referenced {
+  readonly stack: Stack;
+  /** `${logicalId}|${attribute}` (`Ref` for a Ref), as `TreeSnapshot.allReferences` names it. */
+  readonly value?: string;
+}
+
+function valueOf(element: CfnElement, attribute: string): Referenced {
+  return { stack: element.stack, value: `${elementLogicalId(element)}|${attribute}` };
 }
 
 /** The L2 VPC of a CfnVPC (whichever copy of aws-cdk-lib built it), or an import of it (raw L1 VPCs). */
@@ -405,6 +422,46 @@ function slug(text: string): string {
  * does elsewhere), and auto-peer then makes synthesis fail no more than CDK does.
  */
 const TEMPLATE_RESOURCES_MAX = 500;
+/** CloudFormation's "maximum number of outputs that you can declare in your CloudFormation template" (same page). */
+const TEMPLATE_OUTPUTS_MAX = 200;
+/** CDK's context for the strength of cross-stack references (`strong`, `weak` or `both`). */
+const CROSS_STACK_REFERENCES_CONTEXT = '@aws-cdk/core:defaultCrossStackReferences';
+
+/**
+ * Whether a reference from `consumer` to a value of `producer` makes CDK add an output to the
+ * producer: not within one stack, nor from a stack nested in the producer (CDK passes the value
+ * as a parameter of the nested stack).
+ */
+function exportedFrom(producer: Stack, consumer: Stack): boolean {
+  for (let s: Stack | undefined = consumer; s; s = s.nestedStackParent) if (s === producer) return false;
+  return true;
+}
+
+/** Whether a construct is a CfnOutput (of whichever copy of aws-cdk-lib: by its class's name). */
+function isCfnOutput(construct: IConstruct): boolean {
+  if (!CfnElement.isCfnElement(construct) || CfnResource.isCfnResource(construct)) return false;
+  for (let proto = Object.getPrototypeOf(construct); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (proto.constructor?.name === 'CfnOutput') return true;
+  }
+  return false;
+}
+
+/**
+ * The value (`${logicalId}|${attribute}`) an output of `producer` under CDK's `Exports` or
+ * `Publish` scope exports, when it is a plain reference to an element of the producer.
+ */
+function exportedValueOf(output: IConstruct, producer: Stack): string | undefined {
+  const scope = output.node.scope;
+  if (!scope || scope.node.scope !== producer || (scope.node.id !== 'Exports' && scope.node.id !== 'Publish')) return undefined;
+  const token = Tokenization.reverse((output as { value?: unknown }).value);
+  if (!token || !Reference.isReference(token) || !CfnElement.isCfnElement(token.target) || token.target.stack !== producer) return undefined;
+  return `${elementLogicalId(token.target)}|${token.displayName}`;
+}
+
+/** The outputs CDK adds per referenced value: two (an export and a published output) with `both` strengths. */
+function crossStackOutputsPerValue(consumer: Stack): number {
+  return consumer.node.tryGetContext(CROSS_STACK_REFERENCES_CONTEXT) === 'both' ? 2 : 1;
+}
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 
 /**
@@ -418,6 +475,8 @@ const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 class Placer {
   /** The stacks something was placed in. */
   readonly used = new Set<Stack>();
+  /** Each referenced stack's outputs and the values other stacks reference in it (see `outputsFull`). */
+  private readonly exports = new Map<Stack, { readonly own: number; readonly values: Set<string> }>();
   /** Each candidate stack's resources besides auto-peer's, and the most its template may hold. */
   private readonly room = new Map<Stack, { readonly own: number; readonly limit: number; placed: number }>();
 
@@ -428,11 +487,13 @@ class Placer {
     return this.pins.has(pin);
   }
 
-  /** `referenced`: the stacks of the elements it references. */
-  place(jobIds: readonly string[], referenced: Stack[], resources: number, pin: string): Stack | string {
-    const targets = [...new Set(referenced)];
+  place(jobIds: readonly string[], referenced: readonly Referenced[], resources: number, pin: string): Stack | string {
+    const targets = [...new Set(referenced.map((r) => r.stack))];
+    // Every reference between stacks, before any cycle check (a stub resource or a construct
+    // dependency may make one), and the outputs count.
+    this.snapshot.allReferences();
     const pinnedPath = this.pins.get(pin);
-    if (pinnedPath !== undefined) return this.placePinned(pin, pinnedPath, targets, resources);
+    if (pinnedPath !== undefined) return this.placePinned(pin, pinnedPath, targets, referenced, resources);
     const candidates: Stack[] = [];
     for (const jobId of jobIds) {
       const element = this.snapshot.elements.get(jobId);
@@ -454,13 +515,15 @@ class Placer {
       // https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
       const full = this.full(candidate, resources);
       if (full) return `${candidate.node.path}, the stack it belongs in, ${full}`;
-      return this.take(candidate, targets, resources);
+      const outputs = this.outputsFull(candidate, referenced);
+      if (outputs) return `${candidate.node.path}, the stack it belongs in, references ${outputs}`;
+      return this.take(candidate, targets, referenced, resources);
     }
     return `no stack can hold it (${reasons.join('; ')})`;
   }
 
   /** The stack the context pins it to, or why it cannot hold it: never another stack. */
-  private placePinned(pin: string, stackPath: string, targets: Stack[], resources: number): Stack | string {
+  private placePinned(pin: string, stackPath: string, targets: Stack[], referenced: readonly Referenced[], resources: number): Stack | string {
     const where = `${AUTO_PEER_PLACEMENTS_CONTEXT} pins "${pin}" to stack ${stackPath}`;
     const stack = [...this.snapshot.stacks.values()].find((s) => s.node.path === stackPath);
     if (!stack) return `${where}, which is not a stack of this app, and a pinned addition is never placed elsewhere`;
@@ -468,14 +531,68 @@ class Placer {
     if (why) return `${where}, which cannot hold it (${why}), and a pinned addition is never placed elsewhere`;
     const full = this.full(stack, resources);
     if (full) return `${where}, and ${full}`;
-    return this.take(stack, targets, resources);
+    const outputs = this.outputsFull(stack, referenced);
+    if (outputs) return `${where}, which references ${outputs}`;
+    return this.take(stack, targets, referenced, resources);
   }
 
-  private take(stack: Stack, targets: Stack[], resources: number): Stack {
+  private take(stack: Stack, targets: Stack[], referenced: readonly Referenced[], resources: number): Stack {
     for (const t of targets) this.addDependency(stack, t);
+    for (const { stack: producer, value } of referenced) if (value !== undefined && exportedFrom(producer, stack)) this.exportsOf(producer).values.add(value);
     this.roomOf(stack).placed += resources;
     this.used.add(stack);
     return stack;
+  }
+
+  /**
+   * Why a stack the additions in `consumer` reference would pass CloudFormation's 200 outputs per
+   * template, or undefined. CDK exports each value a stack references in another stack as an
+   * output of the producer (`Exports/Output...`; with weak references a `Publish/Output...`, with
+   * both kinds, both), after the aspects run, and a template past 200 outputs fails to deploy
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+   * Counted: the producer's own outputs, the values other stacks already reference (every element
+   * of the app read), and the new ones.
+   */
+  private outputsFull(consumer: Stack, referenced: readonly Referenced[]): string | undefined {
+    const added = new Map<Stack, Set<string>>();
+    for (const { stack: producer, value } of referenced) {
+      if (value === undefined || !exportedFrom(producer, consumer) || this.exportsOf(producer).values.has(value)) continue;
+      let values = added.get(producer);
+      if (!values) added.set(producer, values = new Set());
+      values.add(value);
+    }
+    for (const [producer, values] of added) {
+      const exports = this.exportsOf(producer);
+      const perValue = crossStackOutputsPerValue(consumer);
+      const total = exports.own + (exports.values.size + values.size) * perValue;
+      if (total <= TEMPLATE_OUTPUTS_MAX) continue;
+      return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${exports.values.size * perValue} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${values.size * perValue} for these${perValue > 1 ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
+    }
+    return undefined;
+  }
+
+  /** The producer's own outputs and the values other stacks reference in it (read once, then grown by placements). */
+  private exportsOf(producer: Stack): { readonly own: number; readonly values: Set<string> } {
+    let exports = this.exports.get(producer);
+    if (!exports) {
+      let own = 0;
+      const values = new Set(this.snapshot.allReferences().get(producer));
+      const visit = (scope: IConstruct) => {
+        for (const construct of scope.node.children) {
+          if (Stack.isStack(construct)) continue; // a nested stack's outputs are in its own template
+          if (isCfnOutput(construct)) {
+            // An output CDK made for a referenced value (an earlier synthesis, or exportValue) is that value's.
+            const exported = exportedValueOf(construct, producer);
+            if (exported !== undefined) values.add(exported);
+            else own++;
+          }
+          visit(construct);
+        }
+      };
+      visit(producer);
+      this.exports.set(producer, exports = { own, values });
+    }
+    return exports;
   }
 
   /** Why the stack's template has no room for `resources` more, or undefined. */

@@ -21,6 +21,15 @@ export interface TreeSnapshot {
   readonly dependencies: Map<Stack, Set<Stack>>;
   /** Elements that could not be rendered, with the reason. */
   readonly problems: { element: CfnElement; message: string }[];
+  /**
+   * Reads every reference between the app's stacks, and returns the values of each stack that
+   * other stacks reference (`${logicalId}|${attribute}`, `Ref` for a Ref), by producer: CDK
+   * exports each one as an output of the producer when it synthesizes. On first call it resolves
+   * the elements the model does not read (rendered as stubs) and reads the construct dependencies
+   * between stacks (`node.addDependency`), completing `dependencies` too: what auto-peer must
+   * know before it adds a reference between stacks (a cycle fails synthesis).
+   */
+  readonly allReferences: () => ReadonlyMap<Stack, ReadonlySet<string>>;
 }
 
 /** Joins string fragments that contain tokens the way CloudFormation does: `Fn::Join` with ''. */
@@ -57,7 +66,7 @@ class StackRefResolver extends DefaultTokenResolver {
    */
   private readonly logicalIds = new Map<IResolvable, string>();
 
-  constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack) => void) {
+  constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack, value: string) => void) {
     super(CONCAT);
   }
 
@@ -78,9 +87,10 @@ class StackRefResolver extends DefaultTokenResolver {
       const consumer = Stack.of(context.scope);
       const producer = t.target.stack;
       if (producer !== consumer) {
-        this.onReference(consumer, producer);
+        const targetId = this.logicalIdOf(t.target);
+        this.onReference(consumer, producer, `${targetId}|${t.displayName}`);
         const name = this.names.get(producer) ?? producer.node.path;
-        return { [STACK_REF]: [name, this.logicalIdOf(t.target), t.displayName] };
+        return { [STACK_REF]: [name, targetId, t.displayName] };
       }
     }
     return super.resolveToken(t, context, postProcessor);
@@ -108,7 +118,15 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     // A parent stack deploys its nested stacks as resources: it depends on them.
     if (stack.nestedStackParent) addDependency(stack.nestedStackParent, stack);
   }
-  const resolver = new StackRefResolver(stackNames, addDependency);
+  const referenced = new Map<Stack, Set<string>>();
+  const resolver = new StackRefResolver(stackNames, (consumer, producer, value) => {
+    addDependency(consumer, producer);
+    let values = referenced.get(producer);
+    if (!values) referenced.set(producer, values = new Set());
+    values.add(value);
+  });
+  /** Elements rendered as stubs: their references are read only when asked (`referencedValues`). */
+  const unrendered: CfnElement[] = [];
   const templates = new Map<Stack, any>(stackList.map((s) => [s, { Resources: {} }]));
   const elements = new Map<string, CfnElement>();
   const problems: { element: CfnElement; message: string }[] = [];
@@ -126,6 +144,7 @@ export function readTree(scope: IConstruct): TreeSnapshot {
       const logicalId = resolver.logicalIdOf(construct);
       template.Resources[logicalId] = { Type: construct.cfnResourceType, Metadata: { 'aws:cdk:path': construct.node.path } };
       elements.set(`${stackNames.get(stack)}/${logicalId}`, construct);
+      unrendered.push(construct);
       continue;
     }
     let fragment: any;
@@ -155,6 +174,29 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     ...(Token.isUnresolved(stack.region) ? {} : { region: stack.region }),
     ...(Token.isUnresolved(stack.account) ? {} : { account: stack.account }),
   }));
+  let allRead = false;
+  const allReferences = () => {
+    if (allRead) return referenced;
+    allRead = true;
+    for (const element of unrendered) {
+      try {
+        Tokenization.resolve((element as any)._toCloudFormation(), { scope: element.stack, resolver, preparing: false });
+      } catch {
+        // What cannot be rendered is reported where the model reads it; CDK fails on it anyway.
+      }
+    }
+    // CDK turns a dependency between constructs of two stacks into a dependency between the stacks.
+    for (const construct of all) {
+      const dependsOn = construct.node.dependencies;
+      if (!dependsOn.length) continue;
+      const consumer = stackOf(construct);
+      for (const dependency of dependsOn) {
+        const producer = stackOf(dependency);
+        if (consumer && producer && !isNestedIn(consumer, producer)) addDependency(consumer, producer);
+      }
+    }
+    return referenced;
+  };
   return {
     inputs,
     elements,
@@ -162,7 +204,22 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     stackNames,
     dependencies,
     problems,
+    allReferences,
   };
+}
+
+function stackOf(construct: IConstruct): Stack | undefined {
+  try {
+    return Stack.of(construct);
+  } catch {
+    return undefined; // above every stack (the App, a Stage)
+  }
+}
+
+/** Whether `inner` is `outer` or a stack nested in it (deployed as its resource). */
+function isNestedIn(inner: Stack, outer: Stack): boolean {
+  for (let s: Stack | undefined = inner; s; s = s.nestedStackParent) if (s === outer) return true;
+  return false;
 }
 
 /**
