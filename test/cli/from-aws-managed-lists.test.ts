@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
   AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
-  CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeManagedPrefixListsCommand, EC2Client, ModifyVpcAttributeCommand,
+  CreateManagedPrefixListCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeManagedPrefixListsCommand, EC2Client, ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
-import { cliIn, Moto, startMoto, useEmulator } from './moto';
+import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
 import { parseFacts } from '../../src/ingest';
 
 /**
@@ -34,6 +34,11 @@ async function createWorld(): Promise<void> {
   await ec2.send(new CreateVpcEndpointCommand({ VpcId: world.vpc, ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: [world.table] }));
   const lists = (await ec2.send(new DescribeManagedPrefixListsCommand({}))).PrefixLists ?? [];
   world.s3List = lists.find((l) => l.PrefixListName === 'com.amazonaws.us-east-1.s3')!.PrefixListId!;
+  world.dynamoList = lists.find((l) => l.PrefixListName === 'com.amazonaws.us-east-1.dynamodb')!.PrefixListId!;
+  // A customer-managed list no route or rule of the account names (only the template below does).
+  world.partners = (await ec2.send(new CreateManagedPrefixListCommand({
+    PrefixListName: 'partners', AddressFamily: 'IPv4', MaxEntries: 3, Entries: [{ Cidr: '192.0.2.0/24' }],
+  }))).PrefixList!.PrefixListId!;
   world.glueGroup = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: world.vpc, GroupName: 'glue', Description: 'glue' }))).GroupId!;
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({
     GroupId: world.glueGroup,
@@ -103,5 +108,32 @@ describe('--from-aws: IPv6 security group rules (moto_server)', () => {
       { protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv6: '2001:db8::/64' },
       { protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv6: '2001:db8:1::/64' },
     ]);
+  });
+});
+
+describe('--from-aws with templates: the lists the templates name by literal pl- id are read, though no route or rule of the account names them (moto_server)', () => {
+  const template = () => JSON.stringify({
+    Resources: {
+      ToPartners: { Type: 'AWS::EC2::Route', Properties: { RouteTableId: world.table, DestinationPrefixListId: world.partners, NatGatewayId: 'nat-0partners' } },
+      PartnersOut: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: world.glueGroup, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: world.partners } },
+      DynamoOut: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: world.glueGroup, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: world.dynamoList } },
+      Job: { Type: 'AWS::Glue::Job', Properties: { Name: 'new-job', Role: 'r', Command: { Name: 'glueetl' }, Connections: { Connections: ['glue-net'] } } },
+    },
+  });
+
+  it('the customer list is read entry by entry and weighed, the AWS-managed one weighed: no GNP-QUOTA-*-UNKNOWN (was: both unknown)', async () => {
+    writeFileSync(join(dir, 'app.json'), template());
+    await withFaults(moto, {}, async (counts) => {
+      const run = await cli('app.json', '--from-aws', '--format', 'json', '--no-failover', '--write-facts', 'account.json');
+      expect(run.stderr).toBe('');
+      expect(ruleIds(run.stdout)).not.toContain('GNP-QUOTA-ROUTES-UNKNOWN');
+      expect(ruleIds(run.stdout)).not.toContain('GNP-QUOTA-SG-RULES-UNKNOWN');
+      expect(counts.get('GetManagedPrefixListEntries')).toBe(1);
+    });
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(written.prefixLists).toEqual(expect.arrayContaining([
+      { id: world.partners, addressFamily: 'IPv4', maxEntries: 3, cidrs: ['192.0.2.0/24'] },
+      { id: world.dynamoList, maxEntries: 1 },
+    ]));
   });
 });
