@@ -5,7 +5,7 @@ import { FactsDocument, factsPrefixLists, mergeFactsDataStores, mergeFactsJobs, 
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet, ResourceEntry, StackEvaluator } from './intrinsics';
 import { readNestedStack } from './nested-stack';
-import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenEndedSources } from './open-ended';
+import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, openUnexpanded, readOpenEndedSources } from './open-ended';
 import { readPrefixList } from './prefix-lists';
 import { BuildContext, ResourceReader } from './reader';
 import {
@@ -104,7 +104,7 @@ export function readsResourceType(type: string): boolean {
  * content: what cannot be determined becomes an unknown fact and, when it matters, an issue.
  */
 export function buildModel(templates: TemplateInput[], facts?: FactsDocument): NetworkModel {
-  const { inputs, issues } = applyTransforms(templates);
+  const { inputs, issues, unexpanded } = applyTransforms(templates);
   // The facts' prefix lists (an account's, by pl- id): a template's literal pl- id reads them.
   const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map(), prefixLists: facts ? factsPrefixLists(facts) : new Map() };
   context.model.issues.push(...issues);
@@ -143,6 +143,7 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
   settlePrefixListRoutes(context.model);
   countAddressUsers(context.model);
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
+  if (unexpanded.length) asInputError(undefined, 'what the transforms and loops not expanded may add', () => openUnexpanded(context, unexpanded));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);
