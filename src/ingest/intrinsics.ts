@@ -209,7 +209,7 @@ export class InputSet {
   private readonly byLogicalId = new Map<TemplateInput, Map<string, ResourceEntry>>();
   /** Each template's resources (those that are objects), in template order. */
   private readonly entries = new Map<TemplateInput, ResourceEntry[]>();
-  private exportIndex?: Map<string, ExportEntry>;
+  private exportIndex?: Map<string, ExportEntry[]>;
   /** Whether any template has a nested stack resource (else no reference designates one). */
   readonly hasNestedStacks: boolean = false;
   /** Fn::GetAZs' symbolic zones, by Region. */
@@ -300,10 +300,15 @@ export class InputSet {
   }
 
   /**
-   * The value an export provides, evaluated in the exporting stack; undefined when none does;
-   * `absent` when the output that would export it is not created (its condition is false).
+   * The value an export provides to `importer`, evaluated in the exporting stack; undefined when
+   * no stack of its account and Region does; `absent` when the output that would export it is not
+   * created (its condition is false). Exports are per account and Region: a stack imports only
+   * the exports of its own account and Region ("You can't create cross-stack references across
+   * Regions", CloudFormation User Guide, *Fn::ImportValue*,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html).
+   * A stack whose account or Region is not known (environment-agnostic) may be in any.
    */
-  importValue(exportName: string): { value: unknown; absent?: undefined } | { absent: string } | undefined {
+  importValue(exportName: string, importer: TemplateInput): { value: unknown; absent?: undefined } | { absent: string } | undefined {
     if (!this.exportIndex) {
       this.exportIndex = new Map();
       for (const input of this.inputs) {
@@ -315,18 +320,26 @@ export class InputSet {
           if (typeof name !== 'string') continue;
           // An output whose condition is false is not created: nothing is exported under its name.
           const exists = evaluator.outputExists(output);
+          let entries = this.exportIndex.get(name);
+          if (!entries) this.exportIndex.set(name, entries = []);
+          const env = { region: input.region, account: input.account };
           if (exists === true) {
-            this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
+            entries.push({ stackName: input.stackName, ...env, value: output.Value });
             continue;
           }
           // (The words only for an output that may not exist.)
           const where = `output ${outputName} of stack ${input.stackName}, which exports ${name},`;
-          if (exists === false) this.exportIndex.set(name, { stackName: input.stackName, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
-          else this.exportIndex.set(name, { stackName: input.stackName, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
+          if (exists === false) entries.push({ stackName: input.stackName, ...env, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
+          else entries.push({ stackName: input.stackName, ...env, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
         }
       }
     }
-    const found = this.exportIndex.get(exportName);
+    const mayBe = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
+    const candidates = (this.exportIndex.get(exportName) ?? []).filter((e) => mayBe(e.region, importer.region) && mayBe(e.account, importer.account));
+    if (candidates.length > 1) {
+      return { value: unresolved(`stack ${importer.stackName}: Fn::ImportValue ${exportName}: stacks ${candidates.map((e) => e.stackName).join(', ')} all export it, in accounts or Regions not all known, so which one the import reads is unknown`) };
+    }
+    const found = candidates[0];
     if (!found) return undefined;
     if (found.absent !== undefined) return { absent: found.absent };
     // Every job and connection imports the same few exports: each is evaluated once, and the
@@ -352,6 +365,9 @@ export class InputSet {
 /** An export of a loaded stack, and its value once evaluated (with how deep that nested). */
 interface ExportEntry {
   readonly stackName: string;
+  /** The exporting stack's Region and account, when known. */
+  readonly region?: string;
+  readonly account?: string;
   readonly value: unknown;
   /** Why nothing is exported under the name: its output's condition is false. */
   readonly absent?: string;
@@ -693,9 +709,10 @@ export class StackEvaluator {
     if (typeof name !== 'string' || name.includes('{{')) {
       return unresolved(`stack ${this.stack}: Fn::ImportValue of an export name that cannot be evaluated (${withoutMarkers(this.stringify(name))})`);
     }
-    const found = this.all.importValue(name);
+    const found = this.all.importValue(name, this.input);
     if (found?.absent !== undefined) return unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no stack exports it: ${found.absent}`);
-    return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack exports it`);
+    const env = [this.input.account, this.input.region].filter((part) => part !== undefined).join(', ');
+    return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack${env ? ` of its account and Region (${env})` : ''} exports it`);
   }
 
   /**

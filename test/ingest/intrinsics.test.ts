@@ -108,6 +108,29 @@ describe('intrinsic evaluation', () => {
     expect(consumer.evaluate(importValue('Network-VpcId'))).toEqual({ kind: 'ref', modelId: 'Network/Vpc' });
   });
 
+  describe('exports are per account and Region (CloudFormation: no cross-stack references across Regions)', () => {
+    const exporting = (stackName: string, cidr: string, env: { region?: string; account?: string }) => stack(stackName, tpl({ Vpc: vpc(cidr) }, {
+      Outputs: { VpcOut: { Value: ref('Vpc'), Export: { Name: 'shared-vpc' } } },
+    }), env);
+    const importer = (env: { region?: string; account?: string }) => stack('App', tpl({}), env);
+
+    test('an import in eu-west-1 of a name only a us-east-1 stack exports is unresolved (was: that stack\'s VPC)', () => {
+      const set = new InputSet([importer({ region: 'eu-west-1', account: '1' }), exporting('Network', '10.1.0.0/16', { region: 'us-east-1', account: '1' })]);
+      expect(set.evaluator('App').evaluate(importValue('shared-vpc'))).toEqual({
+        kind: 'unresolved', reason: 'stack App: Fn::ImportValue shared-vpc: no loaded stack of its account and Region (1, eu-west-1) exports it',
+      });
+    });
+
+    test('the same name exported in two Regions: each importer reads its own Region\'s (was: the last one read, for both)', () => {
+      const east = exporting('East', '10.1.0.0/16', { region: 'us-east-1', account: '1' });
+      const west = exporting('West', '10.2.0.0/16', { region: 'eu-west-1', account: '1' });
+      const set = new InputSet([importer({ region: 'us-east-1', account: '1' }), east, west]);
+      expect(set.evaluator('App').evaluate(importValue('shared-vpc'))).toEqual({ kind: 'ref', modelId: 'East/Vpc' });
+      const agnostic = new InputSet([importer({}), east, west]);
+      expect(agnostic.evaluator('App').evaluate(importValue('shared-vpc'))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('stacks East, West all export it') });
+    });
+  });
+
   test('circular references end as unresolved', () => {
     const loop = tpl({
       A: anyResource('AWS::EC2::Subnet', { CidrBlock: getAtt('B', 'CidrBlock') }),
