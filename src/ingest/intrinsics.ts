@@ -193,6 +193,9 @@ export const STACK_REF = 'Fn::NetplanStackRef';
 
 /** A nested stack's resource in its parent; the nested stack is loaded as `${parent}/${logicalId}`. */
 export const NESTED_STACK = 'AWS::CloudFormation::Stack';
+/** The custom resources of CDK's cross-Region references (`crossRegionReferences: true`). */
+const CROSS_REGION_READER = 'Custom::CrossRegionExportReader';
+const CROSS_REGION_WRITER = 'Custom::CrossRegionExportWriter';
 
 /**
  * Every loaded template: the resource index by model id, the export index for Fn::ImportValue, and
@@ -297,6 +300,28 @@ export class InputSet {
 
   resource(modelId: string): ResourceEntry | undefined {
     return this.resources.get(modelId);
+  }
+
+  /**
+   * The writers of a CDK cross-Region reference (see `StackEvaluator.crossRegionImport`): the
+   * `Custom::CrossRegionExportWriter` resources whose `WriterProps.exports` has the parameter,
+   * writing in the consumer's Region (either unknown: may be).
+   */
+  crossRegionExport(parameterName: string, consumer: TemplateInput): { stackName: string; value: unknown }[] {
+    const found: { stackName: string; value: unknown }[] = [];
+    for (const input of this.inputs) {
+      for (const entry of this.resourcesOf(input)) {
+        if (entry.type !== CROSS_REGION_WRITER) continue;
+        const props = entry.resource.Properties?.WriterProps;
+        const exports = isObject(props) ? props.exports : undefined;
+        if (!isObject(exports) || !hasOwn(exports, parameterName)) continue;
+        const region = this.evaluator(input.stackName).evaluate(props!.region);
+        if (typeof region === 'string' && consumer.region !== undefined && region !== consumer.region) continue;
+        if (input.account !== undefined && consumer.account !== undefined && input.account !== consumer.account) continue;
+        found.push({ stackName: input.stackName, value: exports[parameterName] });
+      }
+    }
+    return found;
   }
 
   /**
@@ -535,6 +560,7 @@ export class StackEvaluator {
     const property = (key: string, reasonWhenAbsent: string): unknown =>
       hasOwn(properties, key) ? this.evaluate(properties[key]) : unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} ${reasonWhenAbsent}`);
     if (entry.type === NESTED_STACK && attribute.startsWith('Outputs.')) return this.nestedStackOutput(entry, modelId, attribute.slice('Outputs.'.length));
+    if (entry.type === CROSS_REGION_READER && attribute.startsWith('/cdk/exports/')) return this.crossRegionImport(attribute);
     switch (`${entry.type}.${attribute}`) {
       case 'AWS::EC2::VPC.CidrBlock':
         return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property, e.g. from an IPAM pool)');
@@ -589,6 +615,23 @@ export class StackEvaluator {
       return unresolved(`stack ${this.stack}: output ${output} of nested stack ${entry.logicalId} exists only if condition ${safeString(definition.Condition)} holds, which ${exists === false ? 'is false' : `cannot be decided (${exists.reason})`}`);
     }
     return child.evaluate(definition.Value);
+  }
+
+  /**
+   * A CDK cross-Region reference (`crossRegionReferences: true`, aws-cdk-lib `StackProps`,
+   * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.StackProps.html#crossregionreferences):
+   * the consuming stack's `Custom::CrossRegionExportReader` gives, as `Fn::GetAtt [Reader,
+   * /cdk/exports/...]`, the SSM parameter the producing stack's `Custom::CrossRegionExportWriter`
+   * writes in the consumer's Region from its `WriterProps.exports` (as aws-cdk-lib synthesizes
+   * them). The value is the writer's, evaluated in the producing stack; without the producing
+   * stack, a value known at deploy time.
+   */
+  private crossRegionImport(parameterName: string): unknown {
+    const found = this.all.crossRegionExport(parameterName, this.input);
+    if (found.length === 1) return this.all.evaluator(found[0].stackName).evaluate(found[0].value);
+    return unresolved(found.length
+      ? `stack ${this.stack}: the cross-Region reference ${parameterName} is written by stacks ${found.map((f) => f.stackName).join(', ')}, so which value it reads is unknown`
+      : `stack ${this.stack}: the cross-Region reference ${parameterName} is read from SSM at deploy time, and no loaded stack writes it (its producing stack was not read)`);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { emptyModel, NetworkModel, SourceRef } from '../model';
+import { emptyModel, NetworkModel, SourceRef, unknown } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
 import { FactsDocument, factsPrefixLists, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
@@ -141,6 +141,7 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
     }
   }
   settlePrefixListRoutes(context.model);
+  connectionsInOtherRegions(context.model, inputs);
   countAddressUsers(context.model);
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
   if (unexpanded.length) asInputError(undefined, 'what the transforms and loops not expanded may add', () => openUnexpanded(context, unexpanded));
@@ -152,6 +153,31 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
   }
   for (const { input, name, ssmName } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name, ssmName);
   return context.model;
+}
+
+/**
+ * A connection of a stack in one Region whose subnet is in a VPC of another (a CDK cross-Region
+ * reference can give a stack another Region's subnet id): Glue looks the subnet up in the
+ * connection's own Region, where that id names no subnet of this VPC. Its subnet is then unknown,
+ * never the other Region's, whose routes and groups Glue would not use.
+ */
+function connectionsInOtherRegions(model: NetworkModel, inputs: readonly TemplateInput[]): void {
+  const regionOf = new Map(inputs.map((input) => [input.stackName, input.region]));
+  for (const connection of model.connections.values()) {
+    const region = regionOf.get(connection.source.stack);
+    const subnet = connection.subnetId !== undefined ? model.subnets.get(connection.subnetId) : undefined;
+    const vpc = subnet?.vpcId.known ? model.vpcs.get(subnet.vpcId.value) : undefined;
+    if (region === undefined || !subnet || !vpc?.region.known || vpc.region.value === region) continue;
+    const reason = `connection ${connection.id} is in Region ${region} (stack ${connection.source.stack}), but its subnet ${subnet.id} is in ${vpc.id}, in Region ${vpc.region.value}: Glue looks the subnet up in the connection's own Region`;
+    const id = `${connection.id}#subnet`;
+    model.subnets.set(id, { id, source: connection.source, vpcId: unknown(reason), cidr: unknown(reason), availabilityZone: unknown(reason), usedAddresses: 0 });
+    model.connections.set(connection.id, { ...connection, subnetId: id });
+    model.issues.push({
+      source: connection.source,
+      message: `Glue connection ${connection.id}: ${reason}, where no subnet of ${vpc.id} exists, so its network is unknown.`,
+      fix: `Use a subnet of the connection's Region (${region}), or define the connection in a stack of Region ${vpc.region.value}.`,
+    });
+  }
 }
 
 /**
