@@ -461,6 +461,7 @@ export class StackEvaluator {
       case 'Fn::Select': return this.select(arg);
       case 'Fn::Split': return this.split(arg);
       case 'Fn::ImportValue': return this.importValue(arg);
+      case 'Fn::GetStackOutput': return this.getStackOutput(arg);
       case STACK_REF: return this.stackRef(arg);
       case 'Fn::GetAZs': return this.getAZs(arg);
       case 'Fn::FindInMap': return this.findInMap(arg);
@@ -756,6 +757,36 @@ export class StackEvaluator {
     if (found?.absent !== undefined) return unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no stack exports it: ${found.absent}`);
     const env = [this.input.account, this.input.region].filter((part) => part !== undefined).join(', ');
     return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack${env ? ` of its account and Region (${env})` : ''} exports it`);
+  }
+
+  /**
+   * `Fn::GetStackOutput {StackName, OutputName, Region?, RoleArn?}`: the output of another stack,
+   * in the Region given (default this stack's) and the account of `RoleArn` (default this stack's)
+   * (CloudFormation, *Fn::GetStackOutput*,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html).
+   * Evaluated in that stack when it is loaded under that name; else a value known at deploy time.
+   */
+  private getStackOutput(arg: unknown): unknown {
+    if (!isObject(arg)) return unresolved(`stack ${this.stack}: malformed Fn::GetStackOutput ${JSON.stringify(arg)}`);
+    const [stackName, outputName, region, roleArn] = ['StackName', 'OutputName', 'Region', 'RoleArn'].map((key) => (arg[key] === undefined ? undefined : this.evaluate(arg[key])));
+    if (typeof stackName !== 'string' || typeof outputName !== 'string' || stackName.includes('{{') || outputName.includes('{{')) {
+      return unresolved(`stack ${this.stack}: Fn::GetStackOutput of a stack or output name that cannot be evaluated`);
+    }
+    const what = `stack ${this.stack}: Fn::GetStackOutput ${stackName}.${outputName}`;
+    if (region !== undefined && (typeof region !== 'string' || region.includes('{{'))) return unresolved(`${what}: its Region cannot be evaluated`);
+    if (roleArn !== undefined && (typeof roleArn !== 'string' || roleArn.includes('{{'))) return unresolved(`${what}: its RoleArn cannot be evaluated`);
+    const account = roleArn !== undefined ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : this.input.account;
+    const wantedRegion = region ?? this.input.region;
+    const mayBe = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
+    const stacks = this.all.inputs.filter((input) => input.stackName === stackName && input.parametersStackName === undefined
+      && mayBe(input.region, wantedRegion) && mayBe(input.account, account));
+    if (stacks.length !== 1) return unresolved(`${what}: ${stacks.length ? 'several loaded stacks have that name' : 'that stack is not loaded'}, so the value is known only at deploy time`);
+    const producer = this.all.evaluator(stacks[0].stackName);
+    const definition = ownValue(producer.outputs(), outputName);
+    if (!isObject(definition) || !hasOwn(definition, 'Value')) return unresolved(`${what}: the stack has no output ${outputName}`);
+    const exists = producer.outputExists(definition);
+    if (exists !== true) return unresolved(`${what}: the output exists only if condition ${safeString(definition.Condition)} holds, which ${exists === false ? 'is false' : `cannot be decided (${exists.reason})`}`);
+    return producer.evaluate(definition.Value);
   }
 
   /**

@@ -131,6 +131,24 @@ describe('intrinsic evaluation', () => {
     });
   });
 
+  describe('Fn::GetStackOutput', () => {
+    const producer = (env: { region?: string; account?: string }) => stack('Net', tpl({ Vpc: vpc('10.1.0.0/16') }, { Outputs: { VpcId: { Value: ref('Vpc') } } }), env);
+    const get = (args: Record<string, unknown>) => ({ 'Fn::GetStackOutput': { StackName: 'Net', OutputName: 'VpcId', ...args } });
+
+    test('reads the output of the stack of that name, in the Region given (no export needed); was: unsupported intrinsic', () => {
+      const set = new InputSet([stack('App', tpl({}), { region: 'eu-west-1', account: '1' }), producer({ region: 'us-east-1', account: '1' })]);
+      expect(set.evaluator('App').evaluate(get({ Region: 'us-east-1' }))).toEqual({ kind: 'ref', modelId: 'Net/Vpc' });
+      // Without Region: the consumer's own, where no stack Net was read.
+      expect(set.evaluator('App').evaluate(get({}))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('Fn::GetStackOutput Net.VpcId: that stack is not loaded') });
+    });
+
+    test('another account (RoleArn) or an output the stack does not have: unresolved', () => {
+      const set = new InputSet([stack('App', tpl({}), { region: 'us-east-1', account: '1' }), producer({ region: 'us-east-1', account: '1' })]);
+      expect(set.evaluator('App').evaluate(get({ RoleArn: 'arn:aws:iam::222222222222:role/read' }))).toMatchObject({ kind: 'unresolved' });
+      expect(set.evaluator('App').evaluate(get({ OutputName: 'Nope' }))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('the stack has no output Nope') });
+    });
+  });
+
   test('circular references end as unresolved', () => {
     const loop = tpl({
       A: anyResource('AWS::EC2::Subnet', { CidrBlock: getAtt('B', 'CidrBlock') }),
