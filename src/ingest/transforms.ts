@@ -194,9 +194,10 @@ function fragmentResources(fragment: Record<string, unknown>, identifiers: reado
     if (key.startsWith(FOR_EACH)) {
       if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'string' && isObject(value[2])) found.push(...fragmentResources(value[2], [...identifiers, value[0]]));
       else found.push({ type: undefined, properties: undefined, identifiers: [...identifiers] });
-    } else if (isObject(value)) {
+    } else if (isObject(value) && value.Type !== undefined) {
       found.push({ type: value.Type, properties: value.Properties, identifiers: [...identifiers] });
     }
+    // (An entry without a Type is no resource: a loop in a resource's properties generates keys of a map property.)
   }
   return found;
 }

@@ -145,6 +145,19 @@ describe('what the reader does not expand is open-ended: no verdict rests on its
     expect(warehouse([{ ...expanded, template: { ...input.template, Transform: ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31'] } }]).verdict).toBe('REACHABLE');
   });
 
+  test('a loop in a resource\'s properties (keys of a map property) not expanded opens nothing', () => {
+    const file = templateFile('props.json', JSON.stringify({
+      Transform: 'AWS::LanguageExtensions',
+      Parameters: { Keys: { Type: 'CommaDelimitedList' } },
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { 'Fn::ForEach::Vars': ['K', { Ref: 'Keys' }, { '${K}': { Name: 'x' } }] } } } },
+      },
+    }));
+    const model = buildModel(loadInputs([file]));
+    expect([...model.routeTables.values(), ...model.securityGroups.values(), ...model.networkAcls.values()].filter((e) => e.openEnded?.length)).toEqual([]);
+  });
+
   test('an AWS::Include snippet in Resources (was: UNREACHABLE without the routes it may hold)', () => {
     const [input] = loadInputs([PEER_ROUTES]);
     const resources: Record<string, unknown> = { ...input.template.Resources, 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/routes.yaml' } } };
