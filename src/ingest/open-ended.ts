@@ -1,5 +1,5 @@
 import { readCustomResource, isCustomResourceType } from './custom-resources';
-import { isResourceRef } from './intrinsics';
+import { isResourceRef, isUnresolved, NESTED_STACK } from './intrinsics';
 import { addOpening, OpenableKind, openableKindOf } from './openings';
 import { asRef, BuildContext, ResourceReader } from './reader';
 import { isObject } from './template';
@@ -185,4 +185,52 @@ export function openUnexpanded(context: BuildContext, unexpanded: readonly Unexp
       }
     }
   }
+}
+
+/**
+ * A nested stack whose template is not read (a `TemplateURL` that is a URL, a template not in the
+ * cloud assembly) may add routes, rules and entries to the elements the parent passes it as
+ * parameters (by `Ref`, or in a comma-delimited list): those are open-ended, so that no verdict
+ * rests on what it does not show (its not being read is reported apart, GNP-INPUT-NOT-READ).
+ * Routes and allow rules are additions; ACL entries a change (they may deny).
+ */
+export function openForUnreadNestedStacks(context: BuildContext): void {
+  const { model, inputs } = context;
+  for (const input of inputs.inputs) {
+    for (const entry of inputs.resourcesOf(input)) {
+      if (entry.type !== NESTED_STACK || inputs.hasStack(entry.modelId)) continue;
+      const parameters = entry.resource.Properties?.Parameters;
+      if (!isObject(parameters)) continue;
+      const evaluator = inputs.evaluator(input.stackName);
+      const source: SourceRef = { stack: input.stackName, logicalId: entry.logicalId, ...(input.file ? { file: input.file } : {}) };
+      for (const [name, value] of Object.entries(parameters)) {
+        let evaluated: unknown;
+        try {
+          evaluated = evaluator.evaluate(value);
+        } catch {
+          continue;
+        }
+        for (const id of elementIdsIn(evaluated)) {
+          const kind = openableKindOf(model, id);
+          if (!kind) continue;
+          addOpening(model, kind, id, {
+            cause: `nested stack ${entry.modelId} is not read, and is given ${id} (parameter ${name}): it may add ${kind === 'securityGroups' ? 'rules' : kind === 'networkAcls' ? 'entries' : 'routes'} the templates do not list`,
+            source,
+            kind: 'outside',
+            effect: kind === 'networkAcls' ? 'change' : 'add',
+          });
+        }
+      }
+    }
+  }
+}
+
+/** The element ids a parameter value names: a reference, a literal id, or each of a list (or comma-delimited text) of them. */
+function elementIdsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(elementIdsIn);
+  if (isUnresolved(value)) return [];
+  const ref = asRef(value);
+  if (ref) return [ref.modelId];
+  if (typeof value === 'string') return value.includes(',') ? value.split(',').flatMap((part) => elementIdsIn(part.trim())) : [value];
+  return [];
 }

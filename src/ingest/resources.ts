@@ -5,7 +5,7 @@ import { FactsDocument, factsPrefixLists, mergeFactsDataStores, mergeFactsJobs, 
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet, ResourceEntry, StackEvaluator } from './intrinsics';
 import { readNestedStack } from './nested-stack';
-import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, openUnexpanded, readOpenEndedSources } from './open-ended';
+import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, openForUnreadNestedStacks, openUnexpanded, readOpenEndedSources } from './open-ended';
 import { readPrefixList } from './prefix-lists';
 import { BuildContext, ResourceReader } from './reader';
 import {
@@ -145,6 +145,7 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
   countAddressUsers(context.model);
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
   if (unexpanded.length) asInputError(undefined, 'what the transforms and loops not expanded may add', () => openUnexpanded(context, unexpanded));
+  if (context.inputs.hasNestedStacks) asInputError(undefined, 'what the nested stacks not read may add', () => openForUnreadNestedStacks(context));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);

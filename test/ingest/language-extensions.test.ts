@@ -165,3 +165,17 @@ describe('what the reader does not expand is open-ended: no verdict rests on its
     expect(warehouse([{ ...input, template: { ...input.template, Resources: resources } }]).verdict).toBe('UNKNOWN');
   });
 });
+
+describe('a nested stack that is not read, given the templates\' route tables, groups or ACLs as parameters', () => {
+  test('may add routes to the table it is given: UNKNOWN naming it (was: UNREACHABLE, a false error)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, unknown> = { ...input.template.Resources };
+    delete resources['Fn::ForEach::PeerRoutes'];
+    resources.Peering = { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.amazonaws.com/b/peering.yaml', Parameters: { RouteTableIds: { 'Fn::Join': [',', [{ Ref: 'GlueRt' }]] }, PeeringId: { Ref: 'Pcx' } } } };
+    const model = buildModel([{ ...input, template: { ...input.template, Transform: undefined, Resources: resources } }]);
+    expect([...model.routeTables.values()].filter((t) => t.openEnded?.length).map((t) => t.id)).toEqual(['peer-routes/GlueRt']);
+    const store = buildPlan(model, { failover: false }).jobs[0].dataStores[0];
+    expect(store.verdict).toBe('UNKNOWN');
+    expect(JSON.stringify(store)).toContain('nested stack peer-routes/Peering is not read, and is given peer-routes/GlueRt');
+  });
+});
