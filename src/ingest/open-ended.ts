@@ -187,6 +187,8 @@ export function openUnexpanded(context: BuildContext, unexpanded: readonly Unexp
   }
 }
 
+const SERVERLESS_APPLICATION = 'AWS::Serverless::Application';
+
 /**
  * A nested stack whose template is not read (a `TemplateURL` that is a URL, a template not in the
  * cloud assembly) may add routes, rules and entries to the elements the parent passes it as
@@ -198,7 +200,8 @@ export function openForUnreadNestedStacks(context: BuildContext): void {
   const { model, inputs } = context;
   for (const input of inputs.inputs) {
     for (const entry of inputs.resourcesOf(input)) {
-      if (entry.type !== NESTED_STACK || inputs.hasStack(entry.modelId)) continue;
+      // (SAM's AWS::Serverless::Application becomes such a nested stack; the transform is not expanded.)
+      if (!(entry.type === NESTED_STACK && !inputs.hasStack(entry.modelId)) && entry.type !== SERVERLESS_APPLICATION) continue;
       const parameters = entry.resource.Properties?.Parameters;
       if (!isObject(parameters)) continue;
       const evaluator = inputs.evaluator(input.stackName);

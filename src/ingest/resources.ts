@@ -145,7 +145,8 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
   countAddressUsers(context.model);
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
   if (unexpanded.length) asInputError(undefined, 'what the transforms and loops not expanded may add', () => openUnexpanded(context, unexpanded));
-  if (context.inputs.hasNestedStacks) asInputError(undefined, 'what the nested stacks not read may add', () => openForUnreadNestedStacks(context));
+  // (SAM applications are nested stacks too: looked for in templates that declare a transform.)
+  if (context.inputs.hasNestedStacks || inputs.some((input) => input.template.Transform !== undefined)) asInputError(undefined, 'what the nested stacks not read may add', () => openForUnreadNestedStacks(context));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);

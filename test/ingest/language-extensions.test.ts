@@ -178,4 +178,13 @@ describe('a nested stack that is not read, given the templates\' route tables, g
     expect(store.verdict).toBe('UNKNOWN');
     expect(JSON.stringify(store)).toContain('nested stack peer-routes/Peering is not read, and is given peer-routes/GlueRt');
   });
+
+  test('so does a SAM application (a nested stack once the transform runs)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, unknown> = { ...input.template.Resources };
+    delete resources['Fn::ForEach::PeerRoutes'];
+    resources.Peering = { Type: 'AWS::Serverless::Application', Properties: { Location: 'https://s3.amazonaws.com/b/peering.yaml', Parameters: { RouteTableId: { Ref: 'GlueRt' } } } };
+    const model = buildModel([{ ...input, template: { ...input.template, Transform: 'AWS::Serverless-2016-10-31', Resources: resources } }]);
+    expect([...model.routeTables.values()].filter((t) => t.openEnded?.length).map((t) => t.id)).toEqual(['peer-routes/GlueRt']);
+  });
 });
