@@ -3,7 +3,7 @@ import { applyParameters, buildModel, InputError, loadFacts, loadInputs, Paramet
 import { writeReportFile } from './output';
 import { compareDeployment, DriftReport } from '../engine/drift';
 import { QuotaName, QuotaOptions, Quotas } from '../engine/quotas';
-import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS } from '../ingest/aws';
+import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS, templatePrefixListIds } from '../ingest/aws';
 import { deployedIds, readSavedStacks, StackRead, topLevelStacks } from '../ingest/aws/stacks';
 import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
@@ -380,11 +380,26 @@ export async function runCliAsync(argv: readonly string[], io: CliIo): Promise<n
     // Loaded only here: the SDK is large, and template-only runs do not need it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { readAccount } = require('../ingest/aws/sdk') as typeof import('../ingest/aws/sdk');
-    const account = await readAccount();
+    const account = await readAccount({ prefixListIds: templateListIds(options, io.cwd) });
     return runCli(argv, io, account, options.compare ? await readTemplateStacks(options, io.cwd) : undefined);
   } catch (e) {
     io.stderr(`glue-netplan: ${e instanceof InputError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)} (please report it)`}\n`);
     return 2;
+  }
+}
+
+/**
+ * The `pl-...` ids the templates' routes and rules name, for `--from-aws` to read those lists (see
+ * `templatePrefixListIds`). Unreadable templates or parameters: none here, runCli reports them.
+ */
+function templateListIds(options: CliOptions, cwd: string): string[] {
+  if (options.paths.length === 0) return [];
+  try {
+    const resolve = (p: string) => resolveIn(cwd, p);
+    return templatePrefixListIds(applyParameters(loadInputs(options.paths.map(resolve), inputBudget(options)), options.parameters ?? [], resolve));
+  } catch (e) {
+    if (e instanceof InputError) return [];
+    throw e;
   }
 }
 

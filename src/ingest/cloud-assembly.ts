@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 import { InputError } from './errors';
-import { InputBudget, isObject, jsonProblem, loadTemplateFile, parseTemplateText, readTextFile } from './template';
+import { InputBudget, isObject, jsonProblem, loadTemplateFile, parseTemplateText, readTextFile, TemplateReading } from './template';
 import { NOT_CLOUDFORMATION, notCloudFormation, terraformDirectoryKind } from './terraform';
 import { TemplateInput } from './types';
 
@@ -61,6 +61,8 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
         locate: (resource) => nestedTemplateInAssembly(resource, dir, assets),
         check: (path, namedIn, what) => insideAssembly(dir, realDir, path, namedIn, what),
         budget,
+        // CDK's nested stacks: one with no resources is written without Resources, as a top-level one.
+        template: { cdkStack: true },
       };
       inputs.push(stack, ...loadNestedStacks(stack, reading, [realpathSync(file)]));
     } else if (artifact.type === NESTED_ASSEMBLY_ARTIFACT) {
@@ -155,6 +157,8 @@ interface NestedReading {
   /** Throws an InputError when `path` may not be read (outside the assembly or the template's folder). */
   readonly check: (path: string, namedIn: string, what: string) => void;
   readonly budget: InputBudget;
+  /** How the nested templates are read (a cloud assembly's are CDK stacks' templates). */
+  readonly template?: TemplateReading;
 }
 
 /**
@@ -187,7 +191,7 @@ function loadNestedStacks(parent: TemplateInput, reading: NestedReading, chain: 
       stackName: `${parent.stackName}/${logicalId}`,
       displayName: parent.displayName ? `${parent.displayName}/${logicalId}` : undefined,
       file,
-      template: parseTemplateText(readTextFile(file, reading.budget), file),
+      template: parseTemplateText(readTextFile(file, reading.budget), file, reading.template),
       region: parent.region,
       account: parent.account,
       parameters: isObject(resource.Properties?.Parameters) ? resource.Properties.Parameters : {},

@@ -140,6 +140,11 @@ export interface FactsSecurityGroupRule {
   readonly fromPort?: number;
   readonly toPort?: number;
   readonly cidr?: string;
+  /**
+   * An IPv6 CIDR (`2001:db8::/64`, DescribeSecurityGroups' `Ipv6Ranges`): such a rule admits no
+   * IPv4 traffic (the model is IPv4), but counts against the IPv6 side of the rules-per-group quota.
+   */
+  readonly cidrIpv6?: string;
   readonly securityGroupId?: string;
   readonly prefixListId?: string;
   /**
@@ -331,7 +336,7 @@ export interface FactsUnread {
 
 // ---- validation -------------------------------------------------------------------------------
 
-type FieldType = 'number' | 'string' | 'cidr' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'maxentries' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type FieldType = 'number' | 'string' | 'cidr' | 'cidr6' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'maxentries' | 'boolean' | 'protocol' | 'strings' | 'destination';
 type Field =
   | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
   | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
@@ -350,6 +355,7 @@ const SG_RULE: Schema = {
   fromPort: opt('port'),
   toPort: opt('port'),
   cidr: opt('cidr'),
+  cidrIpv6: opt('cidr6'),
   securityGroupId: opt('string'),
   prefixListId: opt('string'),
   maxEntries: opt('maxentries'),
@@ -552,6 +558,17 @@ const FACTS_SCHEMA: Schema = {
   unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
 };
 
+/** An IPv6 CIDR block as EC2 writes one (`2001:db8::/64`): hexadecimal groups and colons, a prefix length up to 128. */
+export function isIpv6Cidr(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(value);
+  if (!match || Number(match[2]) > 128 || !match[1].includes(':')) return false;
+  const halves = match[1].split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
+  return groups.every((group) => /^[0-9a-fA-F]{1,4}$/.test(group)) && (halves.length === 2 ? groups.length < 8 : groups.length === 8);
+}
+
 /** A TCP port a server can listen on: an integer from 1 to 65535 (port 0 is reserved, RFC 6335 section 6). */
 const isTcpPort = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
 
@@ -561,6 +578,7 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
   switch (type) {
     case 'string': return typeof value === 'string' && value !== '' ? undefined : `${shown} is not a non-empty string`;
     case 'cidr': return typeof value === 'string' && parseCidr(value) ? undefined : `${shown} is not an IPv4 CIDR`;
+    case 'cidr6': return isIpv6Cidr(value) ? undefined : `${shown} is not an IPv6 CIDR`;
     case 'cidrs': return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && parseCidr(item))
       ? undefined : `${shown} is not a non-empty list of IPv4 CIDRs`;
     case 'destination':
@@ -630,8 +648,8 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
     if ((cidrs ?? []).length > (value.maxEntries as number)) return `${path}.cidrs: ${cidrs!.length} entries, more than its maxEntries (${value.maxEntries})`;
   }
   if (schema === SG_RULE) {
-    const peers = ['cidr', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
-    if (peers.length !== 1) return `${path}: needs exactly one of cidr, securityGroupId, prefixListId`;
+    const peers = ['cidr', 'cidrIpv6', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
+    if (peers.length !== 1) return `${path}: needs exactly one of cidr, cidrIpv6, securityGroupId, prefixListId`;
   }
   return undefined;
 }
@@ -748,6 +766,8 @@ function rulesOf(rule: FactsSecurityGroupRule, source: SourceRef, lists: Readonl
     ports: portsOf(protocol, rule.fromPort, rule.toPort) ?? ALL_PORTS,
     ...(rule.description ? { description: rule.description } : {}),
   };
+  // An IPv6 rule admits no IPv4 traffic: weighed only (ruleWeightsOf).
+  if (rule.cidrIpv6 !== undefined) return [];
   const list = rule.prefixListId !== undefined ? lists.get(rule.prefixListId) : undefined;
   if (list && list.contents.kind !== 'unknown') {
     const prefixList = rule.prefixListId!;
@@ -766,14 +786,18 @@ function rulesOf(rule: FactsSecurityGroupRule, source: SourceRef, lists: Readonl
 /**
  * A facts group's rules to prefix lists, weighed against the rules-per-group quota by the rule's
  * `maxEntries`, else the list's (`prefixLists`; unknown when neither gives it), on the side of
- * the list's address family when the facts describe it, else on both. (The facts hold no IPv6
- * rules.) A described list's rules are its entries in `ingress`/`egress`, marked with the list,
+ * the list's address family when the facts describe it, else on both; and its IPv6 rules
+ * (`cidrIpv6`), one each on the IPv6 side. A described list's rules are its entries in `ingress`/`egress`, marked with the list,
  * which the count skips for this weight.
  */
 function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: ReadonlyMap<string, DescribedPrefixList>): { ruleWeights?: SecurityGroupRuleWeight[] } {
   const weights: SecurityGroupRuleWeight[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
     for (const rule of group[direction]) {
+      if (rule.cidrIpv6 !== undefined) {
+        weights.push({ source, direction, what: `an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${rule.cidrIpv6}`, family: 'ipv6', weight: known(1) });
+        continue;
+      }
       if (rule.prefixListId === undefined || rule.cidr !== undefined || rule.securityGroupId !== undefined) continue;
       const list = lists.get(rule.prefixListId);
       weights.push({

@@ -193,6 +193,9 @@ export const STACK_REF = 'Fn::NetplanStackRef';
 
 /** A nested stack's resource in its parent; the nested stack is loaded as `${parent}/${logicalId}`. */
 export const NESTED_STACK = 'AWS::CloudFormation::Stack';
+/** The custom resources of CDK's cross-Region references (`crossRegionReferences: true`). */
+const CROSS_REGION_READER = 'Custom::CrossRegionExportReader';
+const CROSS_REGION_WRITER = 'Custom::CrossRegionExportWriter';
 
 /**
  * Every loaded template: the resource index by model id, the export index for Fn::ImportValue, and
@@ -209,7 +212,7 @@ export class InputSet {
   private readonly byLogicalId = new Map<TemplateInput, Map<string, ResourceEntry>>();
   /** Each template's resources (those that are objects), in template order. */
   private readonly entries = new Map<TemplateInput, ResourceEntry[]>();
-  private exportIndex?: Map<string, ExportEntry>;
+  private exportIndex?: Map<string, ExportEntry[]>;
   /** Whether any template has a nested stack resource (else no reference designates one). */
   readonly hasNestedStacks: boolean = false;
   /** Fn::GetAZs' symbolic zones, by Region. */
@@ -300,10 +303,37 @@ export class InputSet {
   }
 
   /**
-   * The value an export provides, evaluated in the exporting stack; undefined when none does;
-   * `absent` when the output that would export it is not created (its condition is false).
+   * The writers of a CDK cross-Region reference (see `StackEvaluator.crossRegionImport`): the
+   * `Custom::CrossRegionExportWriter` resources whose `WriterProps.exports` has the parameter,
+   * writing in the consumer's Region (either unknown: may be).
    */
-  importValue(exportName: string): { value: unknown; absent?: undefined } | { absent: string } | undefined {
+  crossRegionExport(parameterName: string, consumer: TemplateInput): { stackName: string; value: unknown }[] {
+    const found: { stackName: string; value: unknown }[] = [];
+    for (const input of this.inputs) {
+      for (const entry of this.resourcesOf(input)) {
+        if (entry.type !== CROSS_REGION_WRITER) continue;
+        const props = entry.resource.Properties?.WriterProps;
+        const exports = isObject(props) ? props.exports : undefined;
+        if (!isObject(exports) || !hasOwn(exports, parameterName)) continue;
+        const region = this.evaluator(input.stackName).evaluate(props!.region);
+        if (typeof region === 'string' && consumer.region !== undefined && region !== consumer.region) continue;
+        if (input.account !== undefined && consumer.account !== undefined && input.account !== consumer.account) continue;
+        found.push({ stackName: input.stackName, value: exports[parameterName] });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The value an export provides to `importer`, evaluated in the exporting stack; undefined when
+   * no stack of its account and Region does; `absent` when the output that would export it is not
+   * created (its condition is false). Exports are per account and Region: a stack imports only
+   * the exports of its own account and Region ("You can't create cross-stack references across
+   * Regions", CloudFormation User Guide, *Fn::ImportValue*,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html).
+   * A stack whose account or Region is not known (environment-agnostic) may be in any.
+   */
+  importValue(exportName: string, importer: TemplateInput): { value: unknown; absent?: undefined } | { absent: string } | undefined {
     if (!this.exportIndex) {
       this.exportIndex = new Map();
       for (const input of this.inputs) {
@@ -315,18 +345,26 @@ export class InputSet {
           if (typeof name !== 'string') continue;
           // An output whose condition is false is not created: nothing is exported under its name.
           const exists = evaluator.outputExists(output);
+          let entries = this.exportIndex.get(name);
+          if (!entries) this.exportIndex.set(name, entries = []);
+          const env = { region: input.region, account: input.account };
           if (exists === true) {
-            this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
+            entries.push({ stackName: input.stackName, ...env, value: output.Value });
             continue;
           }
           // (The words only for an output that may not exist.)
           const where = `output ${outputName} of stack ${input.stackName}, which exports ${name},`;
-          if (exists === false) this.exportIndex.set(name, { stackName: input.stackName, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
-          else this.exportIndex.set(name, { stackName: input.stackName, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
+          if (exists === false) entries.push({ stackName: input.stackName, ...env, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
+          else entries.push({ stackName: input.stackName, ...env, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
         }
       }
     }
-    const found = this.exportIndex.get(exportName);
+    const mayBe = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
+    const candidates = (this.exportIndex.get(exportName) ?? []).filter((e) => mayBe(e.region, importer.region) && mayBe(e.account, importer.account));
+    if (candidates.length > 1) {
+      return { value: unresolved(`stack ${importer.stackName}: Fn::ImportValue ${exportName}: stacks ${candidates.map((e) => e.stackName).join(', ')} all export it, in accounts or Regions not all known, so which one the import reads is unknown`) };
+    }
+    const found = candidates[0];
     if (!found) return undefined;
     if (found.absent !== undefined) return { absent: found.absent };
     // Every job and connection imports the same few exports: each is evaluated once, and the
@@ -352,6 +390,9 @@ export class InputSet {
 /** An export of a loaded stack, and its value once evaluated (with how deep that nested). */
 interface ExportEntry {
   readonly stackName: string;
+  /** The exporting stack's Region and account, when known. */
+  readonly region?: string;
+  readonly account?: string;
   readonly value: unknown;
   /** Why nothing is exported under the name: its output's condition is false. */
   readonly absent?: string;
@@ -420,6 +461,7 @@ export class StackEvaluator {
       case 'Fn::Select': return this.select(arg);
       case 'Fn::Split': return this.split(arg);
       case 'Fn::ImportValue': return this.importValue(arg);
+      case 'Fn::GetStackOutput': return this.getStackOutput(arg);
       case STACK_REF: return this.stackRef(arg);
       case 'Fn::GetAZs': return this.getAZs(arg);
       case 'Fn::FindInMap': return this.findInMap(arg);
@@ -519,6 +561,7 @@ export class StackEvaluator {
     const property = (key: string, reasonWhenAbsent: string): unknown =>
       hasOwn(properties, key) ? this.evaluate(properties[key]) : unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} ${reasonWhenAbsent}`);
     if (entry.type === NESTED_STACK && attribute.startsWith('Outputs.')) return this.nestedStackOutput(entry, modelId, attribute.slice('Outputs.'.length));
+    if (entry.type === CROSS_REGION_READER && attribute.startsWith('/cdk/exports/')) return this.crossRegionImport(attribute);
     switch (`${entry.type}.${attribute}`) {
       case 'AWS::EC2::VPC.CidrBlock':
         return property('CidrBlock', 'is allocated at deploy time (no CidrBlock property, e.g. from an IPAM pool)');
@@ -573,6 +616,23 @@ export class StackEvaluator {
       return unresolved(`stack ${this.stack}: output ${output} of nested stack ${entry.logicalId} exists only if condition ${safeString(definition.Condition)} holds, which ${exists === false ? 'is false' : `cannot be decided (${exists.reason})`}`);
     }
     return child.evaluate(definition.Value);
+  }
+
+  /**
+   * A CDK cross-Region reference (`crossRegionReferences: true`, aws-cdk-lib `StackProps`,
+   * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.StackProps.html#crossregionreferences):
+   * the consuming stack's `Custom::CrossRegionExportReader` gives, as `Fn::GetAtt [Reader,
+   * /cdk/exports/...]`, the SSM parameter the producing stack's `Custom::CrossRegionExportWriter`
+   * writes in the consumer's Region from its `WriterProps.exports` (as aws-cdk-lib synthesizes
+   * them). The value is the writer's, evaluated in the producing stack; without the producing
+   * stack, a value known at deploy time.
+   */
+  private crossRegionImport(parameterName: string): unknown {
+    const found = this.all.crossRegionExport(parameterName, this.input);
+    if (found.length === 1) return this.all.evaluator(found[0].stackName).evaluate(found[0].value);
+    return unresolved(found.length
+      ? `stack ${this.stack}: the cross-Region reference ${parameterName} is written by stacks ${found.map((f) => f.stackName).join(', ')}, so which value it reads is unknown`
+      : `stack ${this.stack}: the cross-Region reference ${parameterName} is read from SSM at deploy time, and no loaded stack writes it (its producing stack was not read)`);
   }
 
   /**
@@ -693,9 +753,40 @@ export class StackEvaluator {
     if (typeof name !== 'string' || name.includes('{{')) {
       return unresolved(`stack ${this.stack}: Fn::ImportValue of an export name that cannot be evaluated (${withoutMarkers(this.stringify(name))})`);
     }
-    const found = this.all.importValue(name);
+    const found = this.all.importValue(name, this.input);
     if (found?.absent !== undefined) return unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no stack exports it: ${found.absent}`);
-    return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack exports it`);
+    const env = [this.input.account, this.input.region].filter((part) => part !== undefined).join(', ');
+    return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack${env ? ` of its account and Region (${env})` : ''} exports it`);
+  }
+
+  /**
+   * `Fn::GetStackOutput {StackName, OutputName, Region?, RoleArn?}`: the output of another stack,
+   * in the Region given (default this stack's) and the account of `RoleArn` (default this stack's)
+   * (CloudFormation, *Fn::GetStackOutput*,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html).
+   * Evaluated in that stack when it is loaded under that name; else a value known at deploy time.
+   */
+  private getStackOutput(arg: unknown): unknown {
+    if (!isObject(arg)) return unresolved(`stack ${this.stack}: malformed Fn::GetStackOutput ${JSON.stringify(arg)}`);
+    const [stackName, outputName, region, roleArn] = ['StackName', 'OutputName', 'Region', 'RoleArn'].map((key) => (arg[key] === undefined ? undefined : this.evaluate(arg[key])));
+    if (typeof stackName !== 'string' || typeof outputName !== 'string' || stackName.includes('{{') || outputName.includes('{{')) {
+      return unresolved(`stack ${this.stack}: Fn::GetStackOutput of a stack or output name that cannot be evaluated`);
+    }
+    const what = `stack ${this.stack}: Fn::GetStackOutput ${stackName}.${outputName}`;
+    if (region !== undefined && (typeof region !== 'string' || region.includes('{{'))) return unresolved(`${what}: its Region cannot be evaluated`);
+    if (roleArn !== undefined && (typeof roleArn !== 'string' || roleArn.includes('{{'))) return unresolved(`${what}: its RoleArn cannot be evaluated`);
+    const account = roleArn !== undefined ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : this.input.account;
+    const wantedRegion = region ?? this.input.region;
+    const mayBe = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
+    const stacks = this.all.inputs.filter((input) => input.stackName === stackName && input.parametersStackName === undefined
+      && mayBe(input.region, wantedRegion) && mayBe(input.account, account));
+    if (stacks.length !== 1) return unresolved(`${what}: ${stacks.length ? 'several loaded stacks have that name' : 'that stack is not loaded'}, so the value is known only at deploy time`);
+    const producer = this.all.evaluator(stacks[0].stackName);
+    const definition = ownValue(producer.outputs(), outputName);
+    if (!isObject(definition) || !hasOwn(definition, 'Value')) return unresolved(`${what}: the stack has no output ${outputName}`);
+    const exists = producer.outputExists(definition);
+    if (exists !== true) return unresolved(`${what}: the output exists only if condition ${safeString(definition.Condition)} holds, which ${exists === false ? 'is false' : `cannot be decided (${exists.reason})`}`);
+    return producer.evaluate(definition.Value);
   }
 
   /**

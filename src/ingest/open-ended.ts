@@ -1,12 +1,13 @@
 import { readCustomResource, isCustomResourceType } from './custom-resources';
-import { isResourceRef } from './intrinsics';
-import { addOpening, openableKindOf } from './openings';
-import { BuildContext, ResourceReader } from './reader';
+import { isResourceRef, isUnresolved, NESTED_STACK } from './intrinsics';
+import { addOpening, OpenableKind, openableKindOf } from './openings';
+import { asRef, BuildContext, ResourceReader } from './reader';
 import { isObject } from './template';
+import { UnexpandedResources } from './transforms';
 import { TemplateInput } from './types';
 import { finishVpn, readVpnConnection, readVpnConnectionRoute, readVpnGatewayAttachment, readVpnRoutePropagation, VpnState } from './vpn';
 import { describeSource } from '../engine/open-ended';
-import { NetworkModel, SourceRef } from '../model';
+import { NetworkModel, OpenEnded, SourceRef } from '../model';
 
 /**
  * Elements the templates do not fully describe: what custom resources, VPNs and other stacks may
@@ -120,4 +121,134 @@ function markUnattachedTransitGatewayRouteTables(model: NetworkModel): void {
       effect: 'add',
     });
   }
+}
+
+/**
+ * What the reader does not expand (a loop over a collection it cannot resolve, a macro, an
+ * `AWS::Include` snippet) may generate routes, rules and entries: the elements those would go to
+ * are open-ended, so that no verdict rests on their absence (UNKNOWN, naming what was not
+ * expanded). A generated resource whose target element is resolved (outside the loop's
+ * identifiers) opens that element; otherwise every element of its kind. Loops and snippets only
+ * add resources: routes and allow rules are additions (a route the loop adds is assumed no more
+ * specific than the one matched where its destination is unknown, as for a custom resource's),
+ * ACL entries and associations a change (an entry may deny, an association moves a subnet). A
+ * macro may rewrite the template's own resources: a change to every element.
+ */
+export function openUnexpanded(context: BuildContext, unexpanded: readonly UnexpandedResources[]): void {
+  const { model } = context;
+  for (const u of unexpanded) {
+    const open = (kind: OpenableKind, ids: readonly string[] | 'all', effect: OpenEnded['effect'], direction?: 'ingress' | 'egress') => {
+      const what = kind === 'securityGroups' ? 'rules' : kind === 'networkAcls' ? 'entries' : kind === 'routeTables' ? 'routes or subnet associations' : 'routes, associations and propagations';
+      const cause = `${u.what} in stack ${u.input.stackName} is not expanded, and may ${effect === 'add' ? 'add' : 'add or change'} ${what} the templates do not list`;
+      for (const id of ids === 'all' ? [...(model[kind] as Map<string, unknown>).keys()] : ids) {
+        addOpening(model, kind, id, { cause, source: u.source, kind: 'outside', effect, ...(direction ? { direction } : {}) });
+      }
+    };
+    if (!u.resources) {
+      for (const kind of ['routeTables', 'securityGroups', 'networkAcls', 'transitGatewayRouteTables'] as const) open(kind, 'all', u.effect);
+      continue;
+    }
+    const evaluator = context.inputs.evaluator(u.input.stackName);
+    // The element ids a property names: one when it resolves outside the loop's identifiers, else all.
+    const target = (kind: OpenableKind, value: unknown, identifiers: readonly string[]): string[] | 'all' => {
+      const text = JSON.stringify(value) ?? '';
+      if (value === undefined || identifiers.some((id) => text.includes(`\${${id}}`) || text.includes(`&{${id}}`) || text.includes(`"Ref":${JSON.stringify(id)}`))) return 'all';
+      let evaluated: unknown;
+      try {
+        evaluated = evaluator.evaluate(value);
+      } catch {
+        return 'all';
+      }
+      const ref = asRef(evaluated);
+      const id = ref ? ref.modelId : typeof evaluated === 'string' ? evaluated : undefined;
+      return id !== undefined && (model[kind] as Map<string, unknown>).has(id) ? [id] : 'all';
+    };
+    for (const { type, properties, identifiers } of u.resources) {
+      const props: Record<string, unknown> = isObject(properties) ? properties : {};
+      switch (type) {
+        case 'AWS::EC2::Route':
+        case 'AWS::EC2::LocalGatewayRoute':
+          open('routeTables', target('routeTables', props.RouteTableId, identifiers), 'add');
+          break;
+        case 'AWS::EC2::VPCEndpoint':
+          open('routeTables', props.RouteTableIds === undefined ? [] : 'all', 'add');
+          break;
+        case 'AWS::EC2::SubnetRouteTableAssociation':
+          open('routeTables', 'all', 'change');
+          break;
+        case 'AWS::EC2::SecurityGroupIngress':
+          open('securityGroups', target('securityGroups', props.GroupId, identifiers), 'add', 'ingress');
+          break;
+        case 'AWS::EC2::SecurityGroupEgress':
+          open('securityGroups', target('securityGroups', props.GroupId, identifiers), 'add', 'egress');
+          break;
+        case 'AWS::EC2::NetworkAclEntry':
+          open('networkAcls', target('networkAcls', props.NetworkAclId, identifiers), 'change',
+            props.Egress === true || props.Egress === 'true' ? 'egress' : props.Egress === false || props.Egress === 'false' ? 'ingress' : undefined);
+          break;
+        case 'AWS::EC2::SubnetNetworkAclAssociation':
+          open('networkAcls', 'all', 'change');
+          break;
+        case 'AWS::EC2::TransitGatewayRoute':
+        case 'AWS::EC2::TransitGatewayRouteTableAssociation':
+        case 'AWS::EC2::TransitGatewayRouteTablePropagation':
+          open('transitGatewayRouteTables', target('transitGatewayRouteTables', props.TransitGatewayRouteTableId, identifiers), 'add');
+          break;
+        default:
+          // A resource whose type is not a literal may be any of those.
+          if (typeof type !== 'string') for (const kind of ['routeTables', 'securityGroups', 'networkAcls', 'transitGatewayRouteTables'] as const) open(kind, 'all', 'change');
+      }
+    }
+  }
+}
+
+const SERVERLESS_APPLICATION = 'AWS::Serverless::Application';
+
+/**
+ * A nested stack whose template is not read (a `TemplateURL` that is a URL, a template not in the
+ * cloud assembly) may add routes, rules and entries to the elements the parent passes it as
+ * parameters (by `Ref`, or in a comma-delimited list): those are open-ended, so that no verdict
+ * rests on what it does not show (its not being read is reported apart, GNP-INPUT-NOT-READ).
+ * Routes and allow rules are additions; ACL entries a change (they may deny).
+ */
+export function openForUnreadNestedStacks(context: BuildContext): void {
+  const { model, inputs } = context;
+  for (const input of inputs.inputs) {
+    for (const entry of inputs.resourcesOf(input)) {
+      // (SAM's AWS::Serverless::Application becomes such a nested stack; the transform is not expanded.)
+      if (!(entry.type === NESTED_STACK && !inputs.hasStack(entry.modelId)) && entry.type !== SERVERLESS_APPLICATION) continue;
+      const parameters = entry.resource.Properties?.Parameters;
+      if (!isObject(parameters)) continue;
+      const evaluator = inputs.evaluator(input.stackName);
+      const source: SourceRef = { stack: input.stackName, logicalId: entry.logicalId, ...(input.file ? { file: input.file } : {}) };
+      for (const [name, value] of Object.entries(parameters)) {
+        let evaluated: unknown;
+        try {
+          evaluated = evaluator.evaluate(value);
+        } catch {
+          continue;
+        }
+        for (const id of elementIdsIn(evaluated)) {
+          const kind = openableKindOf(model, id);
+          if (!kind) continue;
+          addOpening(model, kind, id, {
+            cause: `nested stack ${entry.modelId} is not read, and is given ${id} (parameter ${name}): it may add ${kind === 'securityGroups' ? 'rules' : kind === 'networkAcls' ? 'entries' : 'routes'} the templates do not list`,
+            source,
+            kind: 'outside',
+            effect: kind === 'networkAcls' ? 'change' : 'add',
+          });
+        }
+      }
+    }
+  }
+}
+
+/** The element ids a parameter value names: a reference, a literal id, or each of a list (or comma-delimited text) of them. */
+function elementIdsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(elementIdsIn);
+  if (isUnresolved(value)) return [];
+  const ref = asRef(value);
+  if (ref) return [ref.modelId];
+  if (typeof value === 'string') return value.includes(',') ? value.split(',').flatMap((part) => elementIdsIn(part.trim())) : [value];
+  return [];
 }

@@ -1,11 +1,11 @@
-import { emptyModel, NetworkModel, SourceRef } from '../model';
+import { emptyModel, NetworkModel, SourceRef, unknown } from '../model';
 import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
 import { FactsDocument, factsPrefixLists, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
 import { readGlueConnection, readGlueCrawler, readGlueDevEndpoint, readGlueJob, readGlueSession } from './glue';
 import { InputSet, ResourceEntry, StackEvaluator } from './intrinsics';
 import { readNestedStack } from './nested-stack';
-import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenEndedSources } from './open-ended';
+import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, openForUnreadNestedStacks, openUnexpanded, readOpenEndedSources } from './open-ended';
 import { readPrefixList } from './prefix-lists';
 import { BuildContext, ResourceReader } from './reader';
 import {
@@ -104,7 +104,7 @@ export function readsResourceType(type: string): boolean {
  * content: what cannot be determined becomes an unknown fact and, when it matters, an issue.
  */
 export function buildModel(templates: TemplateInput[], facts?: FactsDocument): NetworkModel {
-  const { inputs, issues } = applyTransforms(templates);
+  const { inputs, issues, unexpanded } = applyTransforms(templates);
   // The facts' prefix lists (an account's, by pl- id): a template's literal pl- id reads them.
   const context: BuildContext = { model: emptyModel(), inputs: new InputSet(inputs), transitGatewayDefaults: new Map(), prefixLists: facts ? factsPrefixLists(facts) : new Map() };
   context.model.issues.push(...issues);
@@ -141,8 +141,12 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
     }
   }
   settlePrefixListRoutes(context.model);
+  connectionsInOtherRegions(context.model, inputs);
   countAddressUsers(context.model);
   asInputError(undefined, 'reading exports and custom resources', () => readOpenEndedSources(context, late));
+  if (unexpanded.length) asInputError(undefined, 'what the transforms and loops not expanded may add', () => openUnexpanded(context, unexpanded));
+  // (SAM applications are nested stacks too: looked for in templates that declare a transform.)
+  if (context.inputs.hasNestedStacks || inputs.some((input) => input.template.Transform !== undefined)) asInputError(undefined, 'what the nested stacks not read may add', () => openForUnreadNestedStacks(context));
   if (facts) {
     mergeFactsTransitGatewayRouteTables(context.model, facts);
     mergeFactsDataStores(context.model, facts, connectionIdsByName);
@@ -151,6 +155,31 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
   }
   for (const { input, name, ssmName } of context.inputs.missingParameters.values()) reportMissingParameter(context.model, input, name, ssmName);
   return context.model;
+}
+
+/**
+ * A connection of a stack in one Region whose subnet is in a VPC of another (a CDK cross-Region
+ * reference can give a stack another Region's subnet id): Glue looks the subnet up in the
+ * connection's own Region, where that id names no subnet of this VPC. Its subnet is then unknown,
+ * never the other Region's, whose routes and groups Glue would not use.
+ */
+function connectionsInOtherRegions(model: NetworkModel, inputs: readonly TemplateInput[]): void {
+  const regionOf = new Map(inputs.map((input) => [input.stackName, input.region]));
+  for (const connection of model.connections.values()) {
+    const region = regionOf.get(connection.source.stack);
+    const subnet = connection.subnetId !== undefined ? model.subnets.get(connection.subnetId) : undefined;
+    const vpc = subnet?.vpcId.known ? model.vpcs.get(subnet.vpcId.value) : undefined;
+    if (region === undefined || !subnet || !vpc?.region.known || vpc.region.value === region) continue;
+    const reason = `connection ${connection.id} is in Region ${region} (stack ${connection.source.stack}), but its subnet ${subnet.id} is in ${vpc.id}, in Region ${vpc.region.value}: Glue looks the subnet up in the connection's own Region`;
+    const id = `${connection.id}#subnet`;
+    model.subnets.set(id, { id, source: connection.source, vpcId: unknown(reason), cidr: unknown(reason), availabilityZone: unknown(reason), usedAddresses: 0 });
+    model.connections.set(connection.id, { ...connection, subnetId: id });
+    model.issues.push({
+      source: connection.source,
+      message: `Glue connection ${connection.id}: ${reason}, where no subnet of ${vpc.id} exists, so its network is unknown.`,
+      fix: `Use a subnet of the connection's Region (${region}), or define the connection in a stack of Region ${vpc.region.value}.`,
+    });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { IngestIssue } from '../model';
+import { IngestIssue, SourceRef } from '../model';
 import { InputSet, isResourceRef, isUnresolved, StackEvaluator } from './intrinsics';
 import { isObject, setOwn } from './template';
 import { TemplateInput } from './types';
@@ -7,6 +7,26 @@ const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
 const FOR_EACH = 'Fn::ForEach::';
 /** The sections `Fn::ForEach` may appear in (with resource properties, under Resources). */
 const LOOP_SECTIONS = ['Conditions', 'Resources', 'Outputs'];
+
+/** SAM's transform: it generates serverless resources (functions, APIs, tables), never routes, rules or ACL entries. */
+const SERVERLESS = 'AWS::Serverless-2016-10-31';
+
+/**
+ * What a stack's templates would have generated, had the reader expanded it: the resources of a
+ * loop it could not expand (`resources`, the loop's fragment, its identifiers unresolved), or any
+ * resource at all (a macro, an `AWS::Include` snippet: `resources` undefined). The elements those
+ * could add routes, rules or entries to are open-ended (see `openUnexpanded`).
+ */
+export interface UnexpandedResources {
+  readonly input: TemplateInput;
+  readonly source: SourceRef;
+  /** In the user's terms: `the loop Fn::ForEach::PeerRoutes`, `the transform NetworkMacro`. */
+  readonly what: string;
+  /** The resources it would generate (type and properties); undefined: any resource. */
+  readonly resources?: readonly { readonly type: unknown; readonly properties: unknown; readonly identifiers: readonly string[] }[];
+  /** `change`: it may also rewrite the template's own resources (a macro). */
+  readonly effect: 'add' | 'change';
+}
 
 /** A template's `Transform` declaration: one name or a list. */
 function transformsOf(template: any): string[] {
@@ -22,8 +42,9 @@ function transformsOf(template: any): string[] {
  * defaults are evaluated with the other intrinsics). Any other transform (SAM, a macro, an
  * `AWS::Include`) is not, and is reported: what it generates or changes is not checked.
  */
-export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInput[]; issues: IngestIssue[] } {
+export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInput[]; issues: IngestIssue[]; unexpanded: UnexpandedResources[] } {
   const issues: IngestIssue[] = [];
+  const unexpanded: UnexpandedResources[] = [];
   let loops: InputSet | undefined;
   const result = inputs.map((input) => {
     const source = { stack: input.stackName, logicalId: 'Transform', ...input.file ? { file: input.file } : {} };
@@ -35,6 +56,8 @@ export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInpu
         message: `Stack ${input.stackName} declares the transform ${name}, which glue-netplan does not expand: the resources it generates or changes are not checked (the template's plain CloudFormation resources are).`,
         fix: `Check the processed template instead: after creating a change set, \`aws cloudformation get-template --stack-name ${input.stackName} --template-stage Processed\` gives it.`,
       });
+      // A macro may add or rewrite any resource (SAM's generate no network element).
+      if (name !== SERVERLESS) unexpanded.push({ input, source, what: `the transform ${name}`, effect: 'change' });
     }
     for (const include of includesOf(input.template)) {
       issues.push({
@@ -43,12 +66,20 @@ export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInpu
         message: `Stack ${input.stackName}: ${include.where} is included by Fn::Transform ${include.name}, which glue-netplan does not expand: what it includes is not checked.`,
         fix: 'Inline the included snippet, or check the processed template (`aws cloudformation get-template --template-stage Processed`).',
       });
+      unexpanded.push({
+        input,
+        source: { ...source, logicalId: include.where },
+        what: `the AWS::Include of ${include.where}`,
+        // Included into a resource's properties: that resource, its properties unknown; into Resources: any resource.
+        ...(include.resource ? { resources: [{ type: include.resource.Type, properties: {}, identifiers: [] }] } : {}),
+        effect: 'add',
+      });
     }
     if (!transforms.includes(LANGUAGE_EXTENSIONS)) return input;
     // Loop collections may name parameters (a CommaDelimitedList) or mappings: evaluated in the
     // stack as written, since Fn::ForEach cannot appear where those are declared.
     loops ??= new InputSet(inputs);
-    const expander = new LoopExpander(input, loops.evaluator(input.stackName), issues);
+    const expander = new LoopExpander(input, loops.evaluator(input.stackName), issues, unexpanded);
     const template: Record<string, unknown> = { ...input.template };
     for (const section of LOOP_SECTIONS) {
       if (isObject(template[section])) template[section] = expander.expand(template[section], section);
@@ -56,12 +87,12 @@ export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInpu
     if (isObject(template.Resources)) template.Resources = expander.resolvePolicies(template.Resources);
     return { ...input, template };
   });
-  return { inputs: result, issues };
+  return { inputs: result, issues, unexpanded };
 }
 
 /** `Fn::Transform` (`AWS::Include`) at the level of Resources or of a resource's properties. */
-function includesOf(template: any): { where: string; name: string }[] {
-  const found: { where: string; name: string }[] = [];
+function includesOf(template: any): { where: string; name: string; resource?: Record<string, any> }[] {
+  const found: { where: string; name: string; resource?: Record<string, any> }[] = [];
   const nameOf = (t: unknown) => (isObject(t) && typeof t.Name === 'string' ? t.Name : 'a macro');
   const resources = isObject(template?.Resources) ? template.Resources : {};
   if ('Fn::Transform' in resources) found.push({ where: 'Resources', name: nameOf(resources['Fn::Transform']) });
@@ -71,7 +102,7 @@ function includesOf(template: any): { where: string; name: string }[] {
   for (let i = 0; i < logicalIds.length; i++) {
     const resource = resources[logicalIds[i]];
     if (isObject(resource?.Properties) && 'Fn::Transform' in resource.Properties) {
-      found.push({ where: logicalIds[i], name: nameOf(resource.Properties['Fn::Transform']) });
+      found.push({ where: logicalIds[i], name: nameOf(resource.Properties['Fn::Transform']), resource });
     }
   }
   return found;
@@ -79,7 +110,8 @@ function includesOf(template: any): { where: string; name: string }[] {
 
 /** Expands `Fn::ForEach` loops of one template. */
 class LoopExpander {
-  constructor(private readonly input: TemplateInput, private readonly evaluator: StackEvaluator, private readonly issues: IngestIssue[]) {}
+  constructor(private readonly input: TemplateInput, private readonly evaluator: StackEvaluator, private readonly issues: IngestIssue[],
+    private readonly unexpanded: UnexpandedResources[]) {}
 
   /** The object with each `Fn::ForEach::Name` key replaced by the entries it generates, recursively. */
   expand(value: unknown, where: string): any {
@@ -100,14 +132,14 @@ class LoopExpander {
   private loop(key: string, definition: unknown, where: string): Record<string, unknown> {
     const loopName = key.slice(FOR_EACH.length);
     if (!Array.isArray(definition) || definition.length !== 3 || typeof definition[0] !== 'string' || !isObject(definition[2])) {
-      this.skipped(loopName, where, 'it is not [Identifier, Collection, {OutputKey: OutputValue}]');
+      this.skipped(loopName, where, 'it is not [Identifier, Collection, {OutputKey: OutputValue}]', definition);
       return {};
     }
     const [identifier, rawCollection, fragment] = definition as [string, unknown, Record<string, unknown>];
     const collection = this.evaluator.evaluate(rawCollection);
     if (!Array.isArray(collection) || !collection.every((item) => typeof item === 'string' || typeof item === 'number')) {
       const why = isUnresolved(collection) ? collection.reason : `its collection ${describe(collection)} is not a list of strings known before deployment`;
-      this.skipped(loopName, where, why);
+      this.skipped(loopName, where, why, definition);
       return {};
     }
     const generated: Record<string, unknown> = {};
@@ -118,9 +150,16 @@ class LoopExpander {
     return generated;
   }
 
-  private skipped(loopName: string, where: string, why: string): void {
+  private skipped(loopName: string, where: string, why: string, definition: unknown): void {
+    const source = { stack: this.input.stackName, logicalId: `Fn::ForEach::${loopName}`, ...this.input.file ? { file: this.input.file } : {} };
+    if (where === 'Resources') {
+      // A loop of the wrong shape may generate anything; a loop over an unknown collection, its fragment's resources.
+      const resources = Array.isArray(definition) && definition.length === 3 && typeof definition[0] === 'string' && isObject(definition[2])
+        ? fragmentResources(definition[2], [definition[0]]) : undefined;
+      this.unexpanded.push({ input: this.input, source, what: `the loop Fn::ForEach::${loopName}`, ...(resources ? { resources } : {}), effect: 'add' });
+    }
     this.issues.push({
-      source: { stack: this.input.stackName, logicalId: `Fn::ForEach::${loopName}`, ...this.input.file ? { file: this.input.file } : {} },
+      source,
       kind: 'not-read',
       message: `Stack ${this.input.stackName}: the loop Fn::ForEach::${loopName} in ${where} cannot be expanded (${why}), so what it generates is not checked.`,
       fix: 'Give the loop a literal collection or a CommaDelimitedList parameter with a default, or give its value with --parameters.',
@@ -146,6 +185,21 @@ class LoopExpander {
     }
     return result;
   }
+}
+
+/** The resources a loop's fragment generates (inner loops' included), with the loop identifiers they may use. */
+function fragmentResources(fragment: Record<string, unknown>, identifiers: readonly string[]): { type: unknown; properties: unknown; identifiers: string[] }[] {
+  const found: { type: unknown; properties: unknown; identifiers: string[] }[] = [];
+  for (const [key, value] of Object.entries(fragment)) {
+    if (key.startsWith(FOR_EACH)) {
+      if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'string' && isObject(value[2])) found.push(...fragmentResources(value[2], [...identifiers, value[0]]));
+      else found.push({ type: undefined, properties: undefined, identifiers: [...identifiers] });
+    } else if (isObject(value) && value.Type !== undefined) {
+      found.push({ type: value.Type, properties: value.Properties, identifiers: [...identifiers] });
+    }
+    // (An entry without a Type is no resource: a loop in a resource's properties generates keys of a map property.)
+  }
+  return found;
 }
 
 /**

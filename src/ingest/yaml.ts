@@ -22,6 +22,10 @@ const SHORT_FORMS: Record<string, string> = {
   Or: 'Fn::Or',
   Base64: 'Fn::Base64',
   Cidr: 'Fn::Cidr',
+  // Fn::Transform (AWS::Include): https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-transform.html
+  Transform: 'Fn::Transform',
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
+  GetStackOutput: 'Fn::GetStackOutput',
 };
 
 function shortFormTags(): Tags {
@@ -73,6 +77,14 @@ export function parseCloudFormationYaml(text: string): YamlResult {
   }
   if (doc.errors.length > 0) {
     return { ok: false, error: `${doc.errors[0].message}${at(doc.errors[0].pos?.[0])}` };
+  }
+  // A tag that is not a short form (`!Length`, `!ToJsonString`: those functions have none) would
+  // be dropped by the yaml library, its value read as plain data (`!Length [1, 2]` as the list):
+  // refused, as CloudFormation refuses a template it cannot parse.
+  const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (unknownTag) {
+    const tag = /Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1] ?? 'a tag';
+    return { ok: false, error: `tag ${tag}${at(unknownTag.pos?.[0])} is not a CloudFormation short form (short forms: ${Object.keys(SHORT_FORMS).map((name) => `!${name}`).join(', ')}); write the function in its long form (Fn::...)` };
   }
   try {
     // The yaml library's default alias limit stays on: an alias bomb is refused, not expanded.

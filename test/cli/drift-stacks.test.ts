@@ -89,6 +89,15 @@ describe('saved list-stack-resources outputs', () => {
   });
 });
 
+describe('a saved list-stack-resources output that is one page of several', () => {
+  it('a NextToken: the stack is not read, saying so (was: its first page read as all its resources, the nested stack on the next page never followed)', () => {
+    const out = save(deployed());
+    writeFileSync(join(out, 'list-stack-resources.app.json'), JSON.stringify({ StackResourceSummaries: [], NextToken: 'page-2' }));
+    const reads = readSavedStacks(out, ['app']);
+    expect(reads).toEqual([{ name: 'app', status: 'unread', reason: expect.stringContaining('list-stack-resources.app.json is one page of several (it has a NextToken)') }]);
+  });
+});
+
 describe('stacks that could not be read', () => {
   it('one reason for several stacks (access denied) is said once, naming the permission', () => {
     const denied = 'access denied (AccessDenied): grant cloudformation:ListStackResources';

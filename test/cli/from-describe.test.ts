@@ -86,6 +86,42 @@ describe('--from-describe DIR', () => {
   });
 });
 
+describe('--from-describe: a saved output that is one page of several (NextToken, Marker)', () => {
+  /** Saves the account, then rewrites `file` as its first page: `items` under its key, and the token. */
+  const savedWithPage = (file: string, key: string, items: unknown[], token: Record<string, string>): string => {
+    const saved = saveDescribeOutputs(account());
+    writeFileSync(join(saved, file), JSON.stringify({ [key]: items, ...token }));
+    return saved;
+  };
+
+  it('describe-subnets.json with a NextToken (`--max-items`): the subnets are not read, UNKNOWN naming the file (was: the first page read as every subnet, the data subnet dropped)', () => {
+    const firstPage = [apiSubnet('subnet-0glue', 'vpc-0glue', '10.0.1.0/24', 'us-east-1a', 240)];
+    const saved = savedWithPage('describe-subnets.json', 'Subnets', firstPage, { NextToken: 'eyJOZXh0VG9rZW4iOiBudWxsfQ==' });
+    const run = cli('--from-describe', saved, '--format', 'json', '--no-failover');
+    expect(verdicts(run.stdout)[0].stores).toEqual(['warehouse:UNKNOWN']);
+    expect(run.stdout).toContain('describe-subnets.json is one page of several');
+  });
+
+  it('describe-db-instances.json with a Marker (`--no-paginate`, RDS\'s token): the instances are not read either', () => {
+    const saved = savedWithPage('describe-db-instances.json', 'DBInstances', [], { Marker: 'db-page-2' });
+    const run = cli('--from-describe', saved, '--format', 'json', '--no-failover', '--write-facts', 'f.json');
+    const written = JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8'));
+    expect(written.unread).toContainEqual({ call: SNAPSHOT_CALLS.dbInstances, reason: expect.stringContaining('describe-db-instances.json is one page of several') });
+    expect(run.code).toBe(0);
+  });
+
+  it('a per-table output with a NextToken (search-transit-gateway-routes): that table\'s routes are not read (incomplete), the others are', () => {
+    const saved = saveDescribeOutputs(account());
+    writeFileSync(join(saved, 'search-transit-gateway-routes.json'), JSON.stringify({
+      RouteTableRoutes: [{ TransitGatewayRouteTableId: 'tgw-rtb-0a', Routes: [], NextToken: 'next' }],
+    }));
+    const run = cli('--from-describe', saved, '--format', 'json', '--no-failover', '--write-facts', 'f.json');
+    const written = JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8'));
+    expect(written.unread).toContainEqual({ call: SNAPSHOT_CALLS.transitGatewayRoutes, reason: expect.stringContaining('search-transit-gateway-routes.json: the output for tgw-rtb-0a is one page of several') });
+    expect(run.code).toBe(0);
+  });
+});
+
 describe("--from-describe: the account's security-group quota (describe-account-attributes.json)", () => {
   /** The seed account, its Glue connection wearing six groups (the default quota is 5). */
   const sixGroups = (attributes?: unknown[]): AccountSnapshot => {

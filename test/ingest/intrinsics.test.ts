@@ -108,6 +108,47 @@ describe('intrinsic evaluation', () => {
     expect(consumer.evaluate(importValue('Network-VpcId'))).toEqual({ kind: 'ref', modelId: 'Network/Vpc' });
   });
 
+  describe('exports are per account and Region (CloudFormation: no cross-stack references across Regions)', () => {
+    const exporting = (stackName: string, cidr: string, env: { region?: string; account?: string }) => stack(stackName, tpl({ Vpc: vpc(cidr) }, {
+      Outputs: { VpcOut: { Value: ref('Vpc'), Export: { Name: 'shared-vpc' } } },
+    }), env);
+    const importer = (env: { region?: string; account?: string }) => stack('App', tpl({}), env);
+
+    test('an import in eu-west-1 of a name only a us-east-1 stack exports is unresolved (was: that stack\'s VPC)', () => {
+      const set = new InputSet([importer({ region: 'eu-west-1', account: '1' }), exporting('Network', '10.1.0.0/16', { region: 'us-east-1', account: '1' })]);
+      expect(set.evaluator('App').evaluate(importValue('shared-vpc'))).toEqual({
+        kind: 'unresolved', reason: 'stack App: Fn::ImportValue shared-vpc: no loaded stack of its account and Region (1, eu-west-1) exports it',
+      });
+    });
+
+    test('the same name exported in two Regions: each importer reads its own Region\'s (was: the last one read, for both)', () => {
+      const east = exporting('East', '10.1.0.0/16', { region: 'us-east-1', account: '1' });
+      const west = exporting('West', '10.2.0.0/16', { region: 'eu-west-1', account: '1' });
+      const set = new InputSet([importer({ region: 'us-east-1', account: '1' }), east, west]);
+      expect(set.evaluator('App').evaluate(importValue('shared-vpc'))).toEqual({ kind: 'ref', modelId: 'East/Vpc' });
+      const agnostic = new InputSet([importer({}), east, west]);
+      expect(agnostic.evaluator('App').evaluate(importValue('shared-vpc'))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('stacks East, West all export it') });
+    });
+  });
+
+  describe('Fn::GetStackOutput', () => {
+    const producer = (env: { region?: string; account?: string }) => stack('Net', tpl({ Vpc: vpc('10.1.0.0/16') }, { Outputs: { VpcId: { Value: ref('Vpc') } } }), env);
+    const get = (args: Record<string, unknown>) => ({ 'Fn::GetStackOutput': { StackName: 'Net', OutputName: 'VpcId', ...args } });
+
+    test('reads the output of the stack of that name, in the Region given (no export needed); was: unsupported intrinsic', () => {
+      const set = new InputSet([stack('App', tpl({}), { region: 'eu-west-1', account: '1' }), producer({ region: 'us-east-1', account: '1' })]);
+      expect(set.evaluator('App').evaluate(get({ Region: 'us-east-1' }))).toEqual({ kind: 'ref', modelId: 'Net/Vpc' });
+      // Without Region: the consumer's own, where no stack Net was read.
+      expect(set.evaluator('App').evaluate(get({}))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('Fn::GetStackOutput Net.VpcId: that stack is not loaded') });
+    });
+
+    test('another account (RoleArn) or an output the stack does not have: unresolved', () => {
+      const set = new InputSet([stack('App', tpl({}), { region: 'us-east-1', account: '1' }), producer({ region: 'us-east-1', account: '1' })]);
+      expect(set.evaluator('App').evaluate(get({ RoleArn: 'arn:aws:iam::222222222222:role/read' }))).toMatchObject({ kind: 'unresolved' });
+      expect(set.evaluator('App').evaluate(get({ OutputName: 'Nope' }))).toEqual({ kind: 'unresolved', reason: expect.stringContaining('the stack has no output Nope') });
+    });
+  });
+
   test('circular references end as unresolved', () => {
     const loop = tpl({
       A: anyResource('AWS::EC2::Subnet', { CidrBlock: getAtt('B', 'CidrBlock') }),

@@ -234,3 +234,33 @@ describe('nested stacks whose template cannot be found', () => {
     expect(model.issues.map((i) => i.message)).toEqual([expect.stringContaining('nested stack Network has no output SubnetId')]);
   });
 });
+
+describe('a CDK nested stack with no resources', () => {
+  // CDK writes its template as {} (no Resources), as it does for a top-level stack with none.
+  const emptyNestedApp = (assetMetadata: boolean) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'glue-netplan-nested-'));
+    const app = new App({ outdir, context: assetMetadata ? {} : { 'aws:cdk:disable-asset-metadata': true } });
+    const parent = new Stack(app, 'Parent', { env: ENV });
+    new NestedStack(parent, 'Empty');
+    new s3.Bucket(parent, 'Bucket');
+    app.synth();
+    return outdir;
+  };
+
+  test.each([true, false])('the CLI over cdk.out reads it as a stack with no resources, as the guard and the plugin do (asset metadata: %s; was: exit 2, not a CloudFormation template)', (assetMetadata) => {
+    const outdir = emptyNestedApp(assetMetadata);
+    const inputs = loadInputs([outdir]);
+    expect(inputs.map((input) => [input.stackName.replace(/[0-9A-F]{8}$/, ''), Object.keys(input.template.Resources).length > 0])).toEqual([
+      ['Parent', true],
+      [expect.stringMatching(/^Parent\/EmptyNestedStackEmptyNestedStackResource/), false],
+    ]);
+    expect(planFromFiles({ paths: [outdir], azDown: [], failover: false, format: 'json' }, '/').jobs).toEqual([]);
+  });
+
+  test('a hand-written parent\'s nested template without Resources is still refused (CloudFormation requires Resources)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-nested-'));
+    writeFileSync(join(dir, 'network.json'), '{}');
+    writeFileSync(join(dir, 'parent.json'), JSON.stringify({ Resources: { Network: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'network.json' } } } }));
+    expect(() => loadInputs([join(dir, 'parent.json')])).toThrow(/network\.json: not a CloudFormation template \(no "Resources" object\)/);
+  });
+});

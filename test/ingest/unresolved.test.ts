@@ -442,7 +442,7 @@ test('a Kafka connection whose bootstrap servers are imported from outside the a
   }));
   expect(plan.verdict).toBe('UNKNOWN');
   const message = plan.messages.find((m) => m.includes('orders-db is UNKNOWN'));
-  expect(message).toMatch(/the address of App\/DbConn is not known, nor its port: stack App: Fn::ImportValue Msk-Brokers: no loaded stack exports it/);
+  expect(message).toMatch(/the address of App\/DbConn is not known, nor its port: stack App: Fn::ImportValue Msk-Brokers: no loaded stack of its account and Region \(111111111111, us-east-1\) exports it/);
   expect(message).not.toMatch(/no default for its type/);
 });
 

@@ -44,6 +44,17 @@ describe('CloudFormation YAML short forms', () => {
     expect(parse(`v: ${text}`)).toEqual({ v: expected });
   });
 
+  test('!Transform (AWS::Include) and !GetStackOutput are read as Fn::Transform and Fn::GetStackOutput (was: their tags dropped, read as plain maps)', () => {
+    expect(parse('a: !Transform { Name: AWS::Include, Parameters: { Location: s3://b/x.yaml } }')).toEqual({
+      a: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/x.yaml' } } },
+    });
+    expect(parse('v: !GetStackOutput { StackName: net, OutputName: VpcId }')).toEqual({ v: { 'Fn::GetStackOutput': { StackName: 'net', OutputName: 'VpcId' } } });
+  });
+
+  test('a tag CloudFormation has no short form for is refused at its line (was: dropped, !Length [1, 2] read as the list)', () => {
+    expect(parseCloudFormationYaml('a: 1\nb: !Length [1, 2]')).toEqual({ ok: false, error: expect.stringMatching(/^tag !Length at line 2, column 4 is not a CloudFormation short form/) });
+  });
+
   test('a date-like template version stays a string', () => {
     expect(parse('AWSTemplateFormatVersion: 2010-09-09')).toEqual({ AWSTemplateFormatVersion: '2010-09-09' });
   });

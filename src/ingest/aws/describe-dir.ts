@@ -43,6 +43,9 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   { part: 'mskBootstrapBrokers', file: 'get-bootstrap-brokers.json', command: 'aws kafka get-bootstrap-brokers', per: 'cluster', key: 'BootstrapBrokers' },
 ];
 
+/** The pagination tokens a saved output that is one page of several ends with. */
+const PAGE_TOKENS = ['NextToken', 'Marker'];
+
 /**
  * Reads saved `aws ec2 describe-* --output json` / `aws glue get-*` outputs from a directory. A
  * missing file is a part not read (UNKNOWN, listed in `unread`), not an empty list; a file that is
@@ -70,7 +73,27 @@ export function readDescribeDir(dir: string): AccountSnapshot {
         ? `expected the outputs of \`${command} --output json\`, one per ${per}, gathered in a "${key}" list (see docs/live.md)`
         : `expected the output of \`${command} --output json\`: an object with a "${key}" list`);
     }
-    parts[part] = json[key] as any[];
+    // A saved output that ends with a pagination token (`--max-items`, `--no-paginate`: the AWS
+    // CLI's NextToken, RDS's and Redshift's Marker) is one page of several: read as the whole
+    // list, what the other pages hold would be dropped. The part is not read (UNKNOWN), naming the file.
+    const token = PAGE_TOKENS.find((name) => typeof json[name] === 'string' && json[name] !== '');
+    if (token) {
+      unread.push({ call: SNAPSHOT_CALLS[part], reason: `${file} is one page of several (it has a ${token}): save every page (the AWS CLI's default; without --max-items or --no-paginate) with \`${command} --output json > ${file}\`` });
+      continue;
+    }
+    let items = json[key] as any[];
+    // Outputs gathered per resource: one with a token is that resource's first page only; it is
+    // left out (that resource's part not read), the others kept. (GetManagedPrefixListEntries'
+    // pages are left to the prefix list reader, which leaves such a list undescribed.)
+    if (per && part !== 'prefixListEntries') {
+      const paged = items.filter((item) => isObject(item) && PAGE_TOKENS.some((name) => typeof item[name] === 'string' && item[name] !== ''));
+      if (paged.length) {
+        items = items.filter((item) => !paged.includes(item));
+        const named = paged.map((item) => Object.entries(item).find(([name, value]) => name.endsWith('Id') && typeof value === 'string')?.[1] ?? 'a resource');
+        unread.push({ call: SNAPSHOT_CALLS[part], reason: `${file}: the output for ${named.join(', ')} is one page of several (it has a NextToken): save every page` });
+      }
+    }
+    parts[part] = items;
   }
   const regionFile = join(dir, 'region.txt');
   const region = existsSync(regionFile) ? readFileSync(regionFile, 'utf8').trim() : undefined;

@@ -47,8 +47,40 @@ export function accountFacts(snapshot: AccountSnapshot, inputs: TemplateInput[],
     templateConnections.add(connection.name.value);
     if (connection.address?.known && !model.declaredStores.has(connection.id)) addressed.push({ name: connection.name.value, address: connection.address.value });
   }
-  return parseFacts(snapshotToFacts(snapshot, { withoutJobs: true, skipConnectionNames: templateConnections, templateConnections: addressed }), options.origin);
+  return parseFacts(snapshotToFacts(snapshot, {
+    withoutJobs: true, skipConnectionNames: templateConnections, templateConnections: addressed, templatePrefixListIds: templatePrefixListIds(inputs),
+  }), options.origin);
 }
+
+/**
+ * The `pl-...` ids the templates name: every string of a template (its resources, its parameters'
+ * defaults) and every parameter value given that is a prefix list id. For `--from-aws` to read
+ * those lists whether or not the account's routes and rules name them; read from the templates'
+ * text, not the model, since a template's route or rule to a table or group of the account is
+ * placed only once the account is read. A `pl-...` string that is not a route's or rule's (a tag)
+ * only has its list read too.
+ */
+export function templatePrefixListIds(inputs: readonly TemplateInput[]): string[] {
+  const ids = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (PREFIX_LIST_ID.test(value)) ids.add(value);
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const item of Object.values(value)) visit(item);
+    }
+  };
+  for (const input of inputs) {
+    visit(input.template?.Resources);
+    visit(input.template?.Parameters);
+    visit(input.parameters);
+    visit(input.givenParameters);
+  }
+  return [...ids].sort();
+}
+
+const PREFIX_LIST_ID = /^pl-[0-9a-zA-Z]+$/;
 
 /** Two facts documents as one: the sections concatenated, `second`'s elements after (and over) `first`'s. */
 export function combineFacts(first: FactsDocument, second: FactsDocument): FactsDocument {

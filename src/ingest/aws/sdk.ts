@@ -22,6 +22,11 @@ export interface ReadAccountOptions {
   readonly maxAttempts?: number;
   /** Calls in flight at once. Default 8. */
   readonly concurrency?: number;
+  /**
+   * Prefix lists (`pl-...`) the templates' routes and rules name: read like those the account's
+   * routes and rules name (a template may use a list no deployed route or rule uses yet).
+   */
+  readonly prefixListIds?: readonly string[];
 }
 
 type Pages = AsyncIterable<Record<string, any>>;
@@ -165,8 +170,8 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
         TransitGatewayRouteTableId: id,
         TransitGatewayRouteTablePropagations: await collect(paginateGetTransitGatewayRouteTablePropagations({ client: ec2 }, { TransitGatewayRouteTableId: id }), 'TransitGatewayRouteTablePropagations'),
       }], limit)),
-      // The prefix lists the account sees (a page of up to 100 each), when a route or rule names one.
-      prefixLists: async () => (referencedPrefixLists(parts).length
+      // The prefix lists the account sees (a page of up to 100 each), when a route or rule (of the account or the templates) names one.
+      prefixLists: async () => (referencedPrefixLists(parts).length || options.prefixListIds?.length
         ? collect(paginateDescribeManagedPrefixLists({ client: ec2, pageSize: 100 }, {}), 'PrefixLists') : []),
       mskBootstrapBrokers: needs('mskClusters', () => perItem(parts.mskClusters!.filter((c) => c.State !== 'DELETING' && c.State !== 'FAILED').map((c) => String(c.ClusterArn)),
         async (arn) => {
@@ -175,7 +180,7 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
         }, limit)),
     });
     // Third round: the entries of each customer-managed list the routes and rules reference, once per list.
-    const referenced = new Set(referencedPrefixLists(parts));
+    const referenced = new Set([...referencedPrefixLists(parts), ...(options.prefixListIds ?? [])]);
     await round({
       prefixListEntries: needs('prefixLists', () => perItem(parts.prefixLists!.filter((p) => referenced.has(String(p.PrefixListId)) && isCustomerManaged(p)).map((p) => String(p.PrefixListId)),
         async (id) => [{ PrefixListId: id, Entries: await collect(paginateGetManagedPrefixListEntries({ client: ec2, pageSize: 100 }, { PrefixListId: id }), 'Entries') }], limit)),

@@ -1,7 +1,7 @@
 import { parseCidr, rangeSize } from '../../model';
 import {
   FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering, FactsPrefixList,
-  FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc,
+  FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc, isIpv6Cidr,
 } from '../facts';
 import { secretAndKafkaOf, SECRET_PROPERTIES } from '../glue';
 import { accountDataStores, AccountStoreParts, StoreConnection } from './stores';
@@ -82,6 +82,8 @@ export interface ToFactsOptions {
   readonly skipConnectionNames?: ReadonlySet<string>;
   /** The templates' connections whose address is known: their stores may be in the account too. */
   readonly templateConnections?: readonly StoreConnection[];
+  /** The `pl-...` ids the templates' routes and rules name: AWS-managed ones among them are weighed too. */
+  readonly templatePrefixListIds?: readonly string[];
 }
 
 const ADDRESS_PROPERTIES = ['JDBC_CONNECTION_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'CONNECTION_URL'];
@@ -208,7 +210,8 @@ function ruleFacts(permission: any): FactsSecurityGroupRule[] {
     ...list(permission.IpRanges).filter((r) => parseCidr(String(r.CidrIp))).map((r) => ({ ...base, cidr: r.CidrIp, ...described(r.Description) })),
     ...list(permission.UserIdGroupPairs).filter((p) => str(p.GroupId)).map((p) => ({ ...base, securityGroupId: p.GroupId, ...described(p.Description) })),
     ...list(permission.PrefixListIds).filter((p) => str(p.PrefixListId)).map((p) => ({ ...base, prefixListId: p.PrefixListId, ...described(p.Description) })),
-    // Ipv6Ranges: the model is IPv4.
+    // IPv6 rules admit no IPv4 traffic, but count against the IPv6 side of the rules-per-group quota.
+    ...list(permission.Ipv6Ranges).filter((r) => isIpv6Cidr(r?.CidrIpv6)).map((r) => ({ ...base, cidrIpv6: r.CidrIpv6, ...described(r.Description) })),
   ];
 }
 
@@ -397,9 +400,44 @@ export function isCustomerManaged(prefixList: any): boolean {
  */
 const SETTLED_PREFIX_LIST_STATES = new Set(['create-complete', 'modify-complete', 'restore-complete']);
 
-function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
+/**
+ * The weight AWS documents for each AWS-managed prefix list, by name: what a route or rule to it
+ * counts against the routes and rules-per-group quotas. DescribeManagedPrefixLists gives such a
+ * list no MaxEntries. VPC User Guide, "AWS-managed prefix lists", weights
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html#aws-managed-prefix-list-weights).
+ * A list not named there keeps an unknown weight.
+ */
+const AWS_MANAGED_WEIGHTS: readonly (readonly [RegExp, number])[] = [
+  [/^com\.amazonaws\.global\.(ipv6\.)?cloudfront\.origin-facing$/, 55],
+  [/^com\.amazonaws\.[a-z0-9-]+\.dynamodb$/, 1],
+  [/^com\.amazonaws\.[a-z0-9-]+\.(ipv6\.)?ec2-instance-connect$/, 2],
+  [/^com\.amazonaws\.global\.groundstation$/, 5],
+  [/^com\.amazonaws\.[a-z0-9-]+\.(ipv6\.)?route53-healthchecks$/, 25],
+  [/^com\.amazonaws\.[a-z0-9-]+\.s3$/, 1],
+  [/^com\.amazonaws\.[a-z0-9-]+\.s3express$/, 6],
+  [/^com\.amazonaws\.[a-z0-9-]+\.(ipv6\.)?vpc-lattice$/, 10],
+];
+
+/** An AWS-managed list's documented weight, or undefined when its name is not in the table. */
+export function awsManagedWeight(name: unknown): number | undefined {
+  return typeof name === 'string' ? AWS_MANAGED_WEIGHTS.find(([pattern]) => pattern.test(name))?.[1] : undefined;
+}
+
+/**
+ * The AWS-managed lists `referenced` names, weighed only (`{id, maxEntries}`: not described, so a
+ * rule to S3's list stays the reference by which Glue's S3 path is recognised).
+ */
+function awsManagedListFacts(s: AccountSnapshot, referenced: ReadonlySet<string>): FactsPrefixList[] {
+  return present((s.prefixLists ?? []).filter((prefixList) => !isCustomerManaged(prefixList)).map((prefixList): FactsPrefixList | undefined => {
+    const id = str(prefixList.PrefixListId);
+    const weight = awsManagedWeight(prefixList.PrefixListName);
+    return id?.startsWith('pl-') && referenced.has(id) && weight !== undefined ? { id, maxEntries: weight } : undefined;
+  }));
+}
+
+function prefixListFacts(s: AccountSnapshot, referenced: ReadonlySet<string>): FactsPrefixList[] {
   const entries = new Map((s.prefixListEntries ?? []).map((read) => [String(read.PrefixListId), read]));
-  return present((s.prefixLists ?? []).filter(isCustomerManaged).map((prefixList): FactsPrefixList | undefined => {
+  return [...awsManagedListFacts(s, referenced), ...present((s.prefixLists ?? []).filter(isCustomerManaged).map((prefixList): FactsPrefixList | undefined => {
     const id = str(prefixList.PrefixListId);
     const read = id !== undefined ? entries.get(id) : undefined;
     const maxEntries = prefixList.MaxEntries;
@@ -417,7 +455,7 @@ function prefixListFacts(s: AccountSnapshot): FactsPrefixList[] {
     const cidrs = list(read.Entries).map((entry) => String(entry?.Cidr));
     return cidrs.every((cidr) => parseCidr(cidr)) && cidrs.length <= maxEntries ? { id, addressFamily: 'IPv4', maxEntries, cidrs } : undefined;
   // By id: the facts file reads the same whatever order the account's API lists them in.
-  })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -450,7 +488,7 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
   ];
   const transit = transitFacts(s);
   const doc: Record<string, unknown> = {
-    prefixLists: prefixListFacts(s),
+    prefixLists: prefixListFacts(s, new Set([...referencedPrefixLists(s), ...(options.templatePrefixListIds ?? [])])),
     vpcs: (s.vpcs ?? []).map((vpc) => vpcFacts(s, vpc)).filter((vpc) => vpc.cidrBlocks.length > 0),
     subnets: present((s.subnets ?? []).map((subnet) => subnetFacts(s, subnet))),
     routeTables: (s.routeTables ?? []).map((table) => routeTableFacts(table, gatewayEndpointIds)),

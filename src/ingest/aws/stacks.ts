@@ -109,6 +109,10 @@ function readSavedStack(dir: string, name: string): StackResource[] | Error {
   if (!isObject(json) || !Array.isArray(json.StackResourceSummaries)) {
     throw new InputError(file, 'expected the output of `aws cloudformation list-stack-resources --output json`: an object with a "StackResourceSummaries" list');
   }
+  // One page of several (`--max-items`, `--no-paginate`): its resources are not all there.
+  if (typeof json.NextToken === 'string' && json.NextToken !== '') {
+    return new Error(`${stackResourcesFile(name)} is one page of several (it has a NextToken): save every page (the AWS CLI's default, without --max-items or --no-paginate)`);
+  }
   return stackResources(json.StackResourceSummaries);
 }
 

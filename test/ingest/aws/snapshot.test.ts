@@ -383,15 +383,15 @@ describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
     };
   };
 
-  it('a customer-managed list read whole is written as prefixLists; an AWS-managed one (S3\'s) is not, and its rule stays a rule to the list', () => {
+  it('a customer-managed list read whole is written as prefixLists; an AWS-managed one (S3\'s) is weighed only (its documented weight, 1), and its rule stays a rule to the list', () => {
     const facts = factsOf(withLists([s3List, ownList], [{ PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }] }]));
-    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }]);
+    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }, { id: 'pl-63a5400a', maxEntries: 1 }]);
     const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
     expect(egress.map((r) => r.peer)).toEqual([{ kind: 'prefix-list', prefixListId: 'pl-63a5400a' }, { kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) }]);
   });
 
   it('a list whose entries were not read, or whose maximum entries are not given, is not described (its rule stays unknown, never empty)', () => {
-    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toBeUndefined();
+    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toEqual([{ id: 'pl-63a5400a', maxEntries: 1 }]);
     expect(factsOf(withLists([{ ...ownList, MaxEntries: undefined }], [{ PrefixListId: 'pl-0own', Entries: [] }])).prefixLists).toBeUndefined();
   });
 
@@ -408,5 +408,59 @@ describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
     const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
     expect(egress.map((r) => r.peer)).toContainEqual({ kind: 'prefix-list', prefixListId: 'pl-0own' });
     expect(egress.map((r) => r.peer)).not.toContainEqual({ kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) });
+  });
+});
+
+describe('AWS-managed prefix lists: weighed by their documented weight', () => {
+  const glueEgressTo = (listId: string): AccountSnapshot => {
+    const seed = account();
+    const glueGroup = seed.securityGroups!.find((g) => g.GroupId === 'sg-0glue')!;
+    return {
+      ...seed,
+      securityGroups: replace(seed.securityGroups!, 'GroupId', 'sg-0glue', {
+        ...glueGroup,
+        IpPermissionsEgress: [...glueGroup.IpPermissionsEgress, { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: listId }] }],
+      }),
+      // DescribeManagedPrefixLists gives an AWS-managed list no MaxEntries.
+      prefixLists: [
+        { PrefixListId: 'pl-63a5400a', PrefixListName: 'com.amazonaws.us-east-1.s3', AddressFamily: 'IPv4', OwnerId: 'AWS', State: 'create-complete' },
+        { PrefixListId: 'pl-3b927c52', PrefixListName: 'com.amazonaws.global.cloudfront.origin-facing', AddressFamily: 'IPv4', OwnerId: 'AWS', State: 'create-complete' },
+        { PrefixListId: 'pl-0new', PrefixListName: 'com.amazonaws.us-east-1.some-new-service', AddressFamily: 'IPv4', OwnerId: 'AWS', State: 'create-complete' },
+      ],
+    };
+  };
+  const sgRuleFindings = (snapshot: AccountSnapshot) => planOf(snapshot).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-SG-RULES')).map((f) => f.ruleId);
+
+  it("a rule to S3's list counts 1: no GNP-QUOTA-SG-RULES-UNKNOWN (was: the list was not written, its weight unknown)", () => {
+    expect(sgRuleFindings(glueEgressTo('pl-63a5400a'))).toEqual([]);
+  });
+
+  it("CloudFront's origin-facing list weighs 55; only the lists a route or rule names are written", () => {
+    expect(factsOf(glueEgressTo('pl-3b927c52')).prefixLists).toEqual([{ id: 'pl-3b927c52', maxEntries: 55 }]);
+  });
+
+  it('an AWS-managed list whose weight AWS does not document keeps an unknown weight (GNP-QUOTA-SG-RULES-UNKNOWN), never 1', () => {
+    expect(factsOf(glueEgressTo('pl-0new')).prefixLists).toBeUndefined();
+    expect(sgRuleFindings(glueEgressTo('pl-0new'))).toEqual(['GNP-QUOTA-SG-RULES-UNKNOWN']);
+  });
+});
+
+describe('DescribeSecurityGroups: IPv6 rules (Ipv6Ranges)', () => {
+  const withIpv6Rules = (count: number): AccountSnapshot => {
+    const seed = account();
+    const ranges = Array.from({ length: count }, (_, i) => ({ CidrIpv6: `2001:db8:${i.toString(16)}::/48` }));
+    return { ...seed, securityGroups: [...seed.securityGroups!, apiSecurityGroup('sg-0v6', 'vpc-0glue', [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: ranges }])] };
+  };
+
+  it('are written as cidrIpv6 rules, and admit no IPv4 traffic', () => {
+    const facts = factsOf(withIpv6Rules(1));
+    expect(facts.securityGroups!.find((g) => g.id === 'sg-0v6')!.ingress).toEqual([{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv6: '2001:db8:0::/48' }]);
+    expect(buildModel([], facts).securityGroups.get('sg-0v6')!.ingress).toEqual([]);
+  });
+
+  it('61 of them: GNP-QUOTA-SG-RULES on the IPv6 side (was: dropped, not counted)', () => {
+    const findings = planOf(withIpv6Rules(61)).findings.filter((f) => f.ruleId === 'GNP-QUOTA-SG-RULES');
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('sg-0v6 has 61 inbound IPv6 rules')]);
+    expect(planOf(withIpv6Rules(60)).findings.filter((f) => f.ruleId === 'GNP-QUOTA-SG-RULES')).toEqual([]);
   });
 });

@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import {
+  AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
+  CreateManagedPrefixListCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeManagedPrefixListsCommand, EC2Client, ModifyVpcAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
+import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
+import { parseFacts } from '../../src/ingest';
+
+/**
+ * `--from-aws` and AWS-managed prefix lists and IPv6 rules, against moto_server. The Glue group
+ * sends HTTPS to S3 by S3's AWS-managed prefix list (the layout AWS documents for Glue), and
+ * admits a few IPv6 ranges. DescribeManagedPrefixLists gives an AWS-managed list no MaxEntries
+ * (moto as AWS): its weight is the one AWS documents for it by name (VPC User Guide,
+ * "AWS-managed prefix list weights",
+ * https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html).
+ */
+let moto: Moto;
+let restoreEnv: () => void;
+let dir: string;
+const world: Record<string, string> = {};
+const cli = cliIn(() => dir);
+
+async function createWorld(): Promise<void> {
+  const ec2 = new EC2Client({});
+  const glue = new GlueClient({});
+  world.vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: world.vpc, EnableDnsHostnames: { Value: true } }));
+  world.subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: world.vpc, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+  world.table = (await ec2.send(new CreateRouteTableCommand({ VpcId: world.vpc }))).RouteTable!.RouteTableId!;
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: world.table, SubnetId: world.subnet }));
+  await ec2.send(new CreateVpcEndpointCommand({ VpcId: world.vpc, ServiceName: 'com.amazonaws.us-east-1.s3', VpcEndpointType: 'Gateway', RouteTableIds: [world.table] }));
+  const lists = (await ec2.send(new DescribeManagedPrefixListsCommand({}))).PrefixLists ?? [];
+  world.s3List = lists.find((l) => l.PrefixListName === 'com.amazonaws.us-east-1.s3')!.PrefixListId!;
+  world.dynamoList = lists.find((l) => l.PrefixListName === 'com.amazonaws.us-east-1.dynamodb')!.PrefixListId!;
+  // A customer-managed list no route or rule of the account names (only the template below does).
+  world.partners = (await ec2.send(new CreateManagedPrefixListCommand({
+    PrefixListName: 'partners', AddressFamily: 'IPv4', MaxEntries: 3, Entries: [{ Cidr: '192.0.2.0/24' }],
+  }))).PrefixList!.PrefixListId!;
+  world.glueGroup = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: world.vpc, GroupName: 'glue', Description: 'glue' }))).GroupId!;
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({
+    GroupId: world.glueGroup,
+    IpPermissions: [
+      { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: world.glueGroup }] },
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '2001:db8::/64' }, { CidrIpv6: '2001:db8:1::/64' }] },
+    ],
+  }));
+  await ec2.send(new AuthorizeSecurityGroupEgressCommand({
+    GroupId: world.glueGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: world.s3List }] }],
+  }));
+  await glue.send(new CreateConnectionCommand({
+    ConnectionInput: {
+      Name: 'glue-net',
+      ConnectionType: 'NETWORK',
+      ConnectionProperties: {},
+      PhysicalConnectionRequirements: { SubnetId: world.subnet, SecurityGroupIdList: [world.glueGroup], AvailabilityZone: 'us-east-1a' },
+    },
+  }));
+  await glue.send(new CreateJobCommand({
+    Name: 'etl',
+    Role: 'arn:aws:iam::123456789012:role/glue',
+    Command: { Name: 'glueetl', ScriptLocation: 's3://b/job.py' },
+    Connections: { Connections: ['glue-net'] },
+    WorkerType: 'G.1X',
+    NumberOfWorkers: 2,
+  }));
+  ec2.destroy();
+  glue.destroy();
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  restoreEnv = useEmulator(moto.endpoint);
+  await createWorld();
+});
+afterAll(async () => {
+  restoreEnv?.();
+  await moto?.stop();
+});
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-awspl-')); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const ruleIds = (json: string) => JSON.parse(json).findings.map((f: any) => f.ruleId);
+
+describe('--from-aws: AWS-managed prefix lists (moto_server)', () => {
+  it("a rule to S3's list weighs 1 (its documented weight): no GNP-QUOTA-SG-RULES-UNKNOWN (was: the list was dropped, its weight unknown)", async () => {
+    const run = await cli('--from-aws', '--format', 'json', '--no-failover');
+    expect(run.stderr).toBe('');
+    expect(ruleIds(run.stdout)).not.toContain('GNP-QUOTA-SG-RULES-UNKNOWN');
+  });
+
+  it("--write-facts writes S3's list weighed, not described (its entries are not read: the rule to it is Glue's S3 path)", async () => {
+    await cli('--from-aws', '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(() => parseFacts(written, 'account.json')).not.toThrow();
+    expect(written.prefixLists).toEqual([{ id: world.s3List, maxEntries: 1 }]);
+  });
+});
+
+describe('--from-aws: IPv6 security group rules (moto_server)', () => {
+  it('the IPv6 ranges are read (was: dropped), as rules the facts weigh on the IPv6 side of the rules quota', async () => {
+    await cli('--from-aws', '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    const group = written.securityGroups.find((g: any) => g.id === world.glueGroup);
+    expect(group.ingress.filter((rule: any) => rule.cidrIpv6 !== undefined)).toEqual([
+      { protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv6: '2001:db8::/64' },
+      { protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv6: '2001:db8:1::/64' },
+    ]);
+  });
+});
+
+describe('--from-aws with templates: the lists the templates name by literal pl- id are read, though no route or rule of the account names them (moto_server)', () => {
+  const template = () => JSON.stringify({
+    Resources: {
+      ToPartners: { Type: 'AWS::EC2::Route', Properties: { RouteTableId: world.table, DestinationPrefixListId: world.partners, NatGatewayId: 'nat-0partners' } },
+      PartnersOut: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: world.glueGroup, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: world.partners } },
+      DynamoOut: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: world.glueGroup, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: world.dynamoList } },
+      Job: { Type: 'AWS::Glue::Job', Properties: { Name: 'new-job', Role: 'r', Command: { Name: 'glueetl' }, Connections: { Connections: ['glue-net'] } } },
+    },
+  });
+
+  it('the customer list is read entry by entry and weighed, the AWS-managed one weighed: no GNP-QUOTA-*-UNKNOWN (was: both unknown)', async () => {
+    writeFileSync(join(dir, 'app.json'), template());
+    await withFaults(moto, {}, async (counts) => {
+      const run = await cli('app.json', '--from-aws', '--format', 'json', '--no-failover', '--write-facts', 'account.json');
+      expect(run.stderr).toBe('');
+      expect(ruleIds(run.stdout)).not.toContain('GNP-QUOTA-ROUTES-UNKNOWN');
+      expect(ruleIds(run.stdout)).not.toContain('GNP-QUOTA-SG-RULES-UNKNOWN');
+      expect(counts.get('GetManagedPrefixListEntries')).toBe(1);
+    });
+    const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(written.prefixLists).toEqual(expect.arrayContaining([
+      { id: world.partners, addressFamily: 'IPv4', maxEntries: 3, cidrs: ['192.0.2.0/24'] },
+      { id: world.dynamoList, maxEntries: 1 },
+    ]));
+  });
+});
