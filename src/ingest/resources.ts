@@ -158,7 +158,9 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
  * ENIs then cannot have: an interface endpoint's, one in each of its subnets ("For each subnet that
  * you specify, we create an endpoint network interface in the subnet": AWS PrivateLink, "Access an
  * AWS service using an interface VPC endpoint",
- * https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), and a transit
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), a Gateway Load
+ * Balancer endpoint's, in its one subnet (AWS PrivateLink, "Gateway Load Balancer endpoints",
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-gateway-load-balancer.html), and a transit
  * gateway attachment's ("The transit gateway uses one IP address from each specified subnet": EC2
  * API, CreateTransitGatewayVpcAttachment,
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html).
@@ -176,7 +178,8 @@ function countAddressUsers(model: NetworkModel): void {
     }
   };
   for (const e of model.gatewayEndpoints.values()) {
-    if (e.type === 'Interface' && !e.uncertain && e.subnetIds?.known && e.source.stack !== 'facts') add(e.subnetIds.value, `interface endpoint ${e.id}`);
+    if (e.type === 'Gateway' || e.uncertain || !e.subnetIds?.known || e.source.stack === 'facts') continue;
+    add(e.subnetIds.value, `${e.type === 'Interface' ? 'interface endpoint' : 'Gateway Load Balancer endpoint'} ${e.id}`);
   }
   for (const a of model.transitGatewayAttachments.values()) {
     if (!a.uncertain && a.source.stack !== 'facts') add(a.subnetIds, `transit gateway attachment ${a.id}`);

@@ -278,7 +278,23 @@ export function readVpcEndpoint(r: ResourceReader): void {
     ...(tables.unresolved ? { routeTablesUnresolved: tables.unresolved } : {}),
     // CloudFormation's default for PrivateDnsEnabled is false (the CDK's InterfaceVpcEndpoint writes true).
     ...(type === 'Interface' ? { privateDnsEnabled: r.booleanFact('PrivateDnsEnabled', false), ...interfaceNetwork(r) } : {}),
+    // A Gateway Load Balancer endpoint's one subnet, where its network interface takes an address.
+    ...(type === 'GatewayLoadBalancer' ? { subnetIds: endpointSubnets(r) } : {}),
   });
+}
+
+/**
+ * The subnets of an endpoint's network interfaces (`SubnetIds`): an interface endpoint's, or a
+ * Gateway Load Balancer endpoint's single one ("We create an endpoint network interface in the
+ * subnet. An endpoint network interface is assigned a private IP address from the IP address range
+ * of your subnet": AWS PrivateLink, "Gateway Load Balancer endpoints",
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-gateway-load-balancer.html).
+ */
+function endpointSubnets(r: ResourceReader): Fact<string[]> {
+  if (!r.has('SubnetIds')) return known([]);
+  const fact = r.idListFact(r.value('SubnetIds'), 'SubnetIds');
+  if (!fact.known) r.issue('SubnetIds', fact.reason);
+  return fact;
 }
 
 /**
@@ -286,19 +302,15 @@ export function readVpcEndpoint(r: ResourceReader): void {
  * network interfaces the VPC's default security group (EC2 API, CreateVpcEndpoint).
  */
 function interfaceNetwork(r: ResourceReader): { securityGroupIds: Fact<string[]>; subnetIds: Fact<string[]> } {
-  const list = (property: string): Fact<string[]> => {
-    const fact = r.idListFact(r.value(property), property);
-    if (!fact.known) r.issue(property, fact.reason);
-    return fact;
-  };
   let securityGroupIds: Fact<string[]>;
   if (r.has('SecurityGroupIds')) {
-    securityGroupIds = list('SecurityGroupIds');
+    securityGroupIds = r.idListFact(r.value('SecurityGroupIds'), 'SecurityGroupIds');
+    if (!securityGroupIds.known) r.issue('SecurityGroupIds', securityGroupIds.reason);
   } else {
     const vpcId = r.idFact(r.value('VpcId'), 'VpcId');
     securityGroupIds = vpcId.known ? known([`${vpcId.value}#default-sg`]) : unknown(`${r.describe()} has no SecurityGroupIds, so it uses its VPC's default group, and its VPC cannot be resolved`);
   }
-  return { securityGroupIds, subnetIds: r.has('SubnetIds') ? list('SubnetIds') : known([]) };
+  return { securityGroupIds, subnetIds: endpointSubnets(r) };
 }
 
 /** `RouteTableIds`: the ids resolved, and why the others (or the whole list) are not. */

@@ -254,7 +254,10 @@ export interface GatewayEndpoint {
    * default group when none is given). Unknown when unresolved or not described.
    */
   readonly securityGroupIds?: Fact<string[]>;
-  /** For an interface endpoint: the subnets of its network interfaces. Unknown when unresolved or not described. */
+  /**
+   * For an interface endpoint: the subnets of its network interfaces; for a Gateway Load Balancer
+   * endpoint, its one subnet. Unknown when unresolved or not described.
+   */
   readonly subnetIds?: Fact<string[]>;
   /**
    * Set when the endpoint may not exist (its `Condition` cannot be decided): it is then only
