@@ -6,7 +6,7 @@ import {
   AclJudgement, combine, judgeAcl, judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome, PUBLIC_RANGES,
   publicRouteChoices, routeText,
 } from './public-traffic';
-import { PackageIndexNeed, packageIndexNeed } from './python-modules';
+import { PackageIndexNeed, packageIndexNeed, S3Url } from './python-modules';
 import { RULES, RuleDefinition } from './rules';
 import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
 import { s3PathOnce } from './selection';
@@ -134,8 +134,17 @@ const INSTALL_WITHOUT_INTERNET = 'or install without the internet: wheels in S3 
  * groups' egress on 443, the NAT gateway route, the NAT subnet's internet gateway route, the
  * network ACLs both ways); what PyPI admits is not judged.
  */
-function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet: Subnet, vpc: Vpc, indexJobs: readonly { job: string; need: PackageIndexNeed }[]):
+function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet: Subnet, vpc: Vpc, jobsInstalling: readonly { job: string; need: PackageIndexNeed }[]):
 { rule: RuleDefinition; message: string; fix: string } | undefined {
+  // Modules given only as URLs of S3 objects: an S3 gateway endpoint of their Region carries them.
+  const indexJobs = jobsInstalling.flatMap((j) => {
+    if (!j.need.s3Urls) return [j];
+    const reach = s3UrlReach(topo, subnet, vpc, j.need.s3Urls);
+    if (reach.outcome === 'pass') return [];
+    const need = reach.outcome === 'unknown' ? 'unknown' as const : j.need.need;
+    return [{ job: j.job, need: { need, why: `${j.need.why}; ${reach.why}` } }];
+  });
+  if (!indexJobs.length) return undefined;
   const trace = traceInternetPath(topo, { subnet, securityGroupIds: connection.securityGroupIds }, PYPI,
     'pip fetches modules from the Python Package Index (pypi.org, files.pythonhosted.org) on the internet', INSTALL_WITHOUT_INTERNET);
   if (trace.verdict === 'REACHABLE') return undefined;
@@ -166,6 +175,38 @@ function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet:
       : `Connection ${name} is selected by jobs that ${sure.length ? '' : 'may '}install Python modules from the internet when a run starts (${jobsText}); whether its subnet ${subnet.id} (${vpc.id}) reaches the internet is UNKNOWN: ${why} ${documented}.`,
     fix: blocked ? `Settle what the message names as unknown (a literal --additional-python-modules or the s3:// paths of wheels, a GlueVersion, a Python shell job's Command.PythonVersion), or give ${subnet.id} a path to the internet (a default route to a NAT gateway in a public subnet); or acknowledge this warning once you have checked where pip installs from.` : fix,
   };
+}
+
+/**
+ * Whether the subnet's S3 gateway endpoint carries the modules a job fetches by URL from Amazon S3:
+ * "A gateway endpoint is available only in the Region where you created it" (Amazon VPC, "Gateway
+ * endpoints for Amazon S3", https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html),
+ * the VPC's Region. `pass`: every URL names that Region and the subnet's route table has the
+ * endpoint; `unknown`: the endpoint is there but a URL names no Region (or the VPC's is unknown);
+ * `blocked`: no endpoint, or a URL of another Region: the internet path must carry them.
+ */
+function s3UrlReach(topo: Topology, subnet: Subnet, vpc: Vpc, urls: readonly S3Url[]): { outcome: Outcome; why: string } {
+  const table = topo.effectiveRouteTable(subnet);
+  const endpoint = table.known ? topo.gatewayEndpointsOn(table.value.id).find((e) => e.type === 'Gateway' && e.service.known && e.service.value === 's3') : undefined;
+  if (!endpoint) return { outcome: 'blocked', why: `${subnet.id}'s route table has no S3 gateway endpoint, so they go to S3's public addresses over the internet` };
+  const region = vpc.region.known ? vpc.region.value : undefined;
+  const elsewhere = urls.filter((u) => u.region && region && u.region !== region);
+  const unshown = urls.filter((u) => !u.region);
+  const source = 'a gateway endpoint is available only in the Region where you created it (Amazon VPC, "Gateway endpoints for Amazon S3")';
+  if (elsewhere.length) {
+    return { outcome: 'blocked', why: `${listedText(elsewhere.map((u) => `${u.url} is in ${u.region}`))}, and S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table reaches only buckets of ${region}, ${vpc.id}'s Region: ${source}, so they go over the internet` };
+  }
+  if (unshown.length || !region) {
+    const what = unshown.length
+      ? `the URL${unshown.length > 1 ? 's' : ''} ${listedText(unshown.map((u) => u.url))} ${unshown.length > 1 ? 'do' : 'does'} not name the bucket's Region (use the regional form, https://bucket.s3.<region>.amazonaws.com/...)`
+      : `${vpc.id}'s Region is unknown (${vpc.region.known ? '' : vpc.region.reason})`;
+    return { outcome: 'unknown', why: `S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table carries them only if the bucket is in ${region ?? "the VPC's Region"} (${source}), and ${what}` };
+  }
+  return { outcome: 'pass', why: '' };
+}
+
+function listedText(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items[0];
 }
 
 function nameOf(connection: GlueConnection): string {

@@ -171,3 +171,53 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     }
   });
 });
+
+describe('modules fetched by https:// URL from Amazon S3: an S3 gateway endpoint of the bucket\'s Region carries them', () => {
+  test("the app's bucket by its virtual-hosted or path-style URL in the VPC's Region (us-east-1), S3 gateway endpoint, no NAT: no finding (was a false GNP-CONNECTION-NO-PYPI-PATH)", () => {
+    for (const url of [
+      (b: s3.IBucket) => b.virtualHostedUrlForObject('wheels/etl_lib-1.0-py3-none-any.whl'),
+      (b: s3.IBucket) => b.urlForObject('wheels/etl_lib-1.0-py3-none-any.whl'),
+      () => 'https://etl-wheels.s3.us-east-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl',
+      () => 'https://s3.us-east-1.amazonaws.com/etl-wheels/etl_lib-1.0-py3-none-any.whl',
+      () => 'https://etl-wheels.s3.dualstack.us-east-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl',
+    ]) {
+      const answers = allDoors(app({ args: (b) => ({ '--additional-python-modules': url(b) }) }));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain(NO_PATH);
+      expect(answers.cli.findings).not.toContain(UNKNOWN);
+    }
+  });
+
+  test('a bucket of another Region (eu-west-1) without a NAT: the error, saying the gateway endpoint reaches only buckets of us-east-1', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.eu-west-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/etl_lib-1\.0-py3-none-any\.whl is in eu-west-1, and S3 gateway endpoint \S+ on \S+ route table reaches only buckets of us-east-1/);
+  });
+
+  test('a URL that names no Region (the global endpoint bucket.s3.amazonaws.com): a warning, not an error and not a pass', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).toContain(UNKNOWN);
+    expect(answers.cli.messages.join('\n')).toMatch(/does not name the bucket's Region/);
+  });
+
+  test('a bucket of another Region with a NAT gateway route: no finding', () => {
+    const answers = allDoors(app({ nat: true, args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.eu-west-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).not.toContain(UNKNOWN);
+  });
+
+  test('an S3 URL beside a module from PyPI: PyPI still needs the internet, the error', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.us-east-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl,pandas' }) }));
+    expect(answers.cli.findings).toContain(NO_PATH);
+  });
+
+  test('a URL whose host is known only at deploy time (a parameter without a value, which may name an S3 host): a warning, never the error', () => {
+    const answers = allDoors(app({ args: (_b, stack) => ({ '--additional-python-modules': `https://${new CfnParameter(stack, 'WheelHost').valueAsString}/etl_lib-1.0-py3-none-any.whl` }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).toContain(UNKNOWN);
+  });
+});
