@@ -148,6 +148,13 @@ describe('connection properties behind issue 12 points 7 and 8', () => {
     expect(model.connections.get('Stack/Conn')).toMatchObject({ address: { known: true, value: 'db.internal:6543' }, secretProperty: 'SECRET_ID' });
   });
 
+  test('a secret in ConnectionInput.AuthenticationConfiguration.SecretArn (the newer form of the credentials) is a secret read at run time, as SECRET_ID', () => {
+    const conn = glueConnection('c', ref('Sub'), [], { JDBC_CONNECTION_URL: 'jdbc:postgresql://db.internal:5432/app' });
+    (conn.Properties!.ConnectionInput as Record<string, unknown>).AuthenticationConfiguration = { AuthenticationType: 'BASIC', SecretArn: ref('Creds') };
+    const model = modelOf({ ...network, Creds: anyResource('AWS::SecretsManager::Secret', {}), Conn: conn });
+    expect(model.connections.get('Stack/Conn')).toMatchObject({ secretProperty: 'AuthenticationConfiguration.SecretArn' });
+  });
+
   test.each([
     [{ KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' }, 'iam'],
     [{ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_SCRAM_SECRETS_ARN: 'arn:x' }, 'sasl-scram'],
