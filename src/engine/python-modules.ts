@@ -17,6 +17,28 @@ export interface PackageIndexNeed {
    * needs the internet only for the others (`s3UrlReach`).
    */
   readonly s3Urls?: readonly S3Url[];
+  /**
+   * The TCP ports pip connects to on the internet, when one is not HTTPS's 443 (a module from an
+   * `http://` URL, or a URL that names its port); absent: 443 only.
+   */
+  readonly ports?: readonly number[];
+}
+
+const HTTPS_PORT = 443;
+
+/** Default ports of the URL schemes pip fetches from (`git+https`: https's). */
+const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ssh: 22, git: 9418, ftp: 21 };
+
+/**
+ * The TCP port pip connects to for a module's URL: the one the URL names (`https://host:8443/`),
+ * else its scheme's (`http` 80, `https` 443, `git+ssh` 22); 443 for a scheme not listed.
+ */
+function urlPort(url: string): number {
+  const m = /^([a-z0-9+.-]+):\/\/(?:[^@/?#\s]*@)?(\[[^\]]*\]|[^/:?#\s]*)(?::(\d+))?/i.exec(url.trim());
+  if (!m) return HTTPS_PORT;
+  if (m[3] !== undefined && Number(m[3]) >= 1 && Number(m[3]) <= 65535) return Number(m[3]);
+  const scheme = m[1].toLowerCase().split('+').pop()!;
+  return SCHEME_PORTS[scheme] ?? HTTPS_PORT;
 }
 
 /** A module given as the URL of an object in Amazon S3, with the bucket's Region when its host names one. */
@@ -111,7 +133,8 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
       ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
       ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
     ];
-    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)` };
+    const ports = [...new Set([...names.length ? [HTTPS_PORT] : [], ...urls.map(urlPort)])].sort((a, b) => a - b);
+    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...ports.some((p) => p !== HTTPS_PORT) ? { ports } : {} };
   }
   const causes = [
     ...requirements.length ? [`pip installs what requirements file ${requirements.join(', ')} lists, which is not in the inputs (modules it names are fetched from the Python Package Index, pypi.org)`] : [],

@@ -145,8 +145,11 @@ function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet:
     return [{ job: j.job, need: { need, why: `${j.need.why}; ${reach.why}` } }];
   });
   if (!indexJobs.length) return undefined;
-  const trace = traceInternetPath(topo, { subnet, securityGroupIds: connection.securityGroupIds }, PYPI,
-    'pip fetches modules from the Python Package Index (pypi.org, files.pythonhosted.org) on the internet', INSTALL_WITHOUT_INTERNET);
+  // Each port pip connects to (HTTPS's, and an http:// URL's 80...): the worst path decides.
+  const ports = [...new Set(indexJobs.flatMap((j) => j.need.ports ?? [HTTPS]))].sort((a, b) => a - b);
+  const traces = ports.map((port) => traceInternetPath(topo, { subnet, securityGroupIds: connection.securityGroupIds }, port === HTTPS ? PYPI : { ...PYPI, port: known(port) },
+    'pip fetches modules from the Python Package Index (pypi.org, files.pythonhosted.org) on the internet', INSTALL_WITHOUT_INTERNET));
+  const trace = traces.find((t) => t.verdict === 'UNREACHABLE') ?? traces.find((t) => t.verdict === 'UNKNOWN') ?? traces[0];
   if (trace.verdict === 'REACHABLE') return undefined;
   const name = nameOf(connection);
   const sure = indexJobs.filter((j) => j.need.need === 'yes');

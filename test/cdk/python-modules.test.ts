@@ -17,6 +17,8 @@ interface Case {
   readonly cfnGlueVersion?: string;
   /** An L1 Python shell job (CfnJob) with this Command.PythonVersion; `none`: without one. */
   readonly cfnPythonVersion?: string;
+  /** The Glue group lets out only all TCP to itself and HTTPS (443) anywhere, not all traffic. */
+  readonly httpsOnlyEgress?: boolean;
 }
 
 function app(c: Case) {
@@ -32,8 +34,9 @@ function app(c: Case) {
       // Glue's S3 path: the connection is selected either way.
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
-    const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc, description: 'Glue ENIs' });
+    const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc, description: 'Glue ENIs', allowAllOutbound: !c.httpsOnlyEgress });
     group.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
+    if (c.httpsOnlyEgress) group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: S3 and PyPI');
     const subnet = c.nat ? vpc.privateSubnets[0] : vpc.isolatedSubnets[0];
     const network = new glue.Connection(stack, 'Network', {
       type: glue.ConnectionType.NETWORK,
@@ -221,3 +224,19 @@ describe('modules fetched by https:// URL from Amazon S3: an S3 gateway endpoint
     expect(answers.cli.findings).toContain(UNKNOWN);
   });
 });
+
+describe('the port pip connects to: an http:// URL is fetched on 80, not HTTPS\'s 443', () => {
+  test('a wheel from an http:// URL, a NAT gateway, a Glue group that lets out only HTTPS: the error names port 80 (was: traced on 443, no finding)', () => {
+    const answers = allDoors(app({ nat: true, httpsOnlyEgress: true, args: () => ({ '--additional-python-modules': 'http://mirror.example.com/wheels/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/egress TCP 80|port 80|TCP 80/);
+  });
+
+  test('the same group and modules from PyPI (HTTPS): no finding', () => {
+    const answers = allDoors(app({ nat: true, httpsOnlyEgress: true, args: () => ({ '--additional-python-modules': 'pandas==2.2.2' }) }));
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).not.toContain(UNKNOWN);
+  });
+});
+
