@@ -120,6 +120,8 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     expect(none.cli.findings).not.toContain(NO_PATH);
     expect(none.cli.findings).toContain(UNKNOWN);
     expect(none.cli.messages.join('\n')).toMatch(/GlueVersion is unknown \(the job gives none: .*end of life on 1 April 2026/);
+    // AWS documents two defaults: the API's 0.9, the versions page's 5.1; the message names both.
+    expect(none.cli.messages.join('\n')).toMatch(/the AWS Glue versions page names Glue 5\.1 as the default for jobs created without one: AWS documents two defaults/);
   });
 
   test('the same job with a NAT gateway route (PRIVATE_WITH_EGRESS): no finding about PyPI', () => {
