@@ -163,18 +163,21 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
  * https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-gateway-load-balancer.html), and a transit
  * gateway attachment's ("The transit gateway uses one IP address from each specified subnet": EC2
  * API, CreateTransitGatewayVpcAttachment,
- * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html).
- * Only elements that certainly exist, in subnets of the templates (a subnet of the facts has the
- * account's count, which includes what is deployed). Other resources of the app in a subnet
- * (database instances, functions, NAT gateways) are not counted (RULES.md says so).
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html),
+ * and a NAT gateway's (its primary address and a private one's secondary addresses: see
+ * `natAddresses`). Only elements that certainly exist, in subnets of the templates (a subnet of the
+ * facts has the account's count, which includes what is deployed). Other resources of the app in a
+ * subnet (database instances, functions, load balancers) are not counted (RULES.md says so).
  */
 function countAddressUsers(model: NetworkModel): void {
   const users = new Map<string, string[]>();
-  const add = (subnetIds: Iterable<string>, what: string) => {
+  const counts = new Map<string, number>();
+  const add = (subnetIds: Iterable<string>, what: string, addresses = 1) => {
     for (const id of new Set(subnetIds)) {
       const list = users.get(id);
       if (list) list.push(what);
       else users.set(id, [what]);
+      counts.set(id, (counts.get(id) ?? 0) + addresses);
     }
   };
   for (const e of model.gatewayEndpoints.values()) {
@@ -184,10 +187,15 @@ function countAddressUsers(model: NetworkModel): void {
   for (const a of model.transitGatewayAttachments.values()) {
     if (!a.uncertain && a.source.stack !== 'facts') add(a.subnetIds, `transit gateway attachment ${a.id}`);
   }
+  for (const n of model.natGateways.values()) {
+    if (n.privateAddresses && n.subnetId.known && n.source.stack !== 'facts') {
+      add([n.subnetId.value], `NAT gateway ${n.id}${n.privateAddresses > 1 ? ` (${n.privateAddresses} addresses)` : ''}`, n.privateAddresses);
+    }
+  }
   for (const [id, usedBy] of users) {
     const subnet = model.subnets.get(id);
     if (!subnet || subnet.source.stack === 'facts') continue;
-    model.subnets.set(id, { ...subnet, usedAddresses: subnet.usedAddresses + usedBy.length, usedBy });
+    model.subnets.set(id, { ...subnet, usedAddresses: subnet.usedAddresses + counts.get(id)!, usedBy });
   }
 }
 

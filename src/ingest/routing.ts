@@ -227,12 +227,29 @@ function gatewayKind(r: ResourceReader, value: unknown, id: string): RouteTarget
 
 /** AWS::EC2::NatGateway: public unless ConnectivityType is `private`. */
 export function readNatGateway(r: ResourceReader): void {
+  const addresses = r.uncertain ? undefined : natAddresses(r);
   r.model.natGateways.set(r.id, {
     id: r.id,
     source: r.source,
     subnetId: r.requiredId('SubnetId'),
     connectivity: natConnectivity(r),
+    ...addresses ? { privateAddresses: addresses } : {},
   });
+}
+
+/**
+ * The private addresses a NAT gateway takes in its subnet: its network interface's primary one
+ * ("This action creates a network interface in the specified subnet with a private IP address from
+ * the IP address range of the subnet": EC2 API, CreateNatGateway,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html), plus the
+ * secondary ones a private NAT gateway is given (`SecondaryPrivateIpAddresses`, or
+ * `SecondaryPrivateIpAddressCount`); a count or list not resolved adds none (the fewest).
+ */
+function natAddresses(r: ResourceReader): number {
+  const list = r.value('SecondaryPrivateIpAddresses');
+  if (Array.isArray(list)) return 1 + list.length;
+  const count = r.has('SecondaryPrivateIpAddressCount') ? r.numberFact('SecondaryPrivateIpAddressCount') : undefined;
+  return 1 + (count?.known && Number.isInteger(count.value) && count.value > 0 ? count.value : 0);
 }
 
 function natConnectivity(r: ResourceReader): NatGateway['connectivity'] {

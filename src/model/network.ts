@@ -277,6 +277,11 @@ export interface NatGateway {
   readonly subnetId: Fact<string>;
   /** `unknown` when `ConnectivityType` cannot be resolved. */
   readonly connectivity: 'public' | 'private' | 'unknown';
+  /**
+   * The private addresses it takes in its subnet (1, plus a private NAT gateway's secondary ones),
+   * for a NAT gateway of the templates that certainly exists; absent otherwise.
+   */
+  readonly privateAddresses?: number;
 }
 
 export type SecurityGroupPeer =

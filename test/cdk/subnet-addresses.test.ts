@@ -7,7 +7,7 @@
 import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { allDoors, expectDoorsAgree } from '../doors';
 
-function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transitGateway?: boolean; gatewayLoadBalancerEndpoint?: boolean } = {}) {
+function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transitGateway?: boolean; gatewayLoadBalancerEndpoint?: boolean; privateNatGateway?: boolean } = {}) {
   return (a: App) => {
     const stack = new Stack(a, 'Etl', { env: { account: '111111111111', region: 'us-east-1' } });
     // /26 subnets: 59 addresses (64 - 5 AWS reserves); 56 G.1X workers need 58.
@@ -31,6 +31,10 @@ function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transit
         vpcEndpointType: 'GatewayLoadBalancer',
         subnetIds: [vpc.isolatedSubnets[0].subnetId],
       });
+    }
+    if (options.privateNatGateway) {
+      // A private NAT gateway in the Glue subnet (for overlapping networks), with two secondary addresses.
+      new ec2.CfnNatGateway(stack, 'PrivateNat', { subnetId: vpc.isolatedSubnets[0].subnetId, connectivityType: 'private', secondaryPrivateIpAddressCount: 2 });
     }
     const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc, description: 'Glue ENIs' });
     group.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
@@ -83,4 +87,12 @@ describe("the app's interface endpoints and transit gateway attachments take add
     expect(answers.cli.findings).toContain(TOO_SMALL);
     expect(answers.cli.messages.join('\n')).toMatch(/2 known used: interface endpoint Etl\/VpcEndpoint0.*, Gateway Load Balancer endpoint Etl\/Inspection/);
   });
+
+  test('a private NAT gateway in the subnet with 2 secondary addresses takes 3: 56 left, GNP-SUBNET-TOO-SMALL naming it', () => {
+    const answers = allDoors(app([], { privateNatGateway: true }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(TOO_SMALL);
+    expect(answers.cli.messages.join('\n')).toMatch(/has 56 free addresses \(59 usable, 3 known used: NAT gateway Etl\/PrivateNat \(3 addresses\)/);
+  });
 });
+
