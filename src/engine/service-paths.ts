@@ -98,7 +98,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     const readers = entry.secretJobs.map((s) => `${s.job} reads ${s.connections.join(', ')}`).join('; ');
     if (secrets.outcome === 'blocked') {
       add(RULES.noSecretsPath, connection,
-        `Connection ${name} is selected by jobs whose connections keep credentials in AWS Secrets Manager (${readers}), but its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}. Glue reads the secret from the ENIs in this subnet, so the runs fail (timeout reading the secret).${secrets.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
+        `Connection ${name} is selected by jobs whose connections keep credentials in AWS Secrets Manager (${readers}), but its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}. ${SECRETS_FROM_ENIS}, so the runs fail (timeout reading the secret).${secrets.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
         secrets.fix ?? `Add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id} (vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER })), or give ${subnet.id} a default route to a NAT gateway.`);
     } else if (secrets.outcome === 'unknown') {
       add(RULES.servicePathUnknown, connection,
@@ -108,6 +108,15 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
   }
   return findings;
 }
+
+/**
+ * Where Glue reads a connection's secret from: AWS Glue says only that "depending on your network
+ * setup, you might also need to create a VPC endpoint" for Secrets Manager ("Storing connection
+ * credentials in AWS Secrets Manager",
+ * https://docs.aws.amazon.com/glue/latest/dg/connection-properties-secrets-manager.html); that the
+ * read is made from Glue's ENIs in the selected subnet is this check's reading, stated as such.
+ */
+const SECRETS_FROM_ENIS = 'AWS Glue documents that, depending on the network, a Secrets Manager VPC endpoint may be needed ("Storing connection credentials in AWS Secrets Manager"); that Glue reads the secret from its ENIs in this subnet is assumed (AWS does not say from where)';
 
 /** The Python Package Index, where pip fetches the modules a job names (AWS Glue, "Setting up a VPC to connect to PyPI"). */
 const PYPI: LocatedStore = {

@@ -59,6 +59,8 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: a job that reads a secret needs Secret
     const [f] = findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH');
     expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'net1' } });
     expect(f.message).toMatch(/db \(SECRET_ID\)/);
+    // AWS does not say from where Glue reads the secret: the message says the ENIs' subnet is assumed.
+    expect(f.message).toMatch(/that Glue reads the secret from its ENIs in this subnet is assumed \(AWS does not say from where\)/);
     expect(f.fix).toMatch(/InterfaceVpcEndpointAwsService\.SECRETS_MANAGER/);
     // The connection is still the one Glue selects.
     expect(plan.jobs[0].selectedConnection?.id).toBe('net1');
