@@ -1,4 +1,4 @@
-import { GatewayEndpoint, GlueConnection, known, NetworkAcl, Subnet, Vpc } from '../model';
+import { GatewayEndpoint, GlueConnection, known, NetworkAcl, PrivateHostedZone, Subnet, Vpc } from '../model';
 import { connectionName } from './connection-name';
 import { Finding, JobPlan } from './plan';
 import { internetRoute, traceInternetPath } from './public-path';
@@ -297,8 +297,39 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups:
   const maybe = [...topo.model.gatewayEndpoints.values()].find((e) => (e.uncertain || !e.vpcId.known)
     && (e.type === 'Interface' || e.uncertain) && (!e.vpcId.known || e.vpcId.value === vpc.id)
     && (!e.service.known || e.service.value === 'secretsmanager') && !(e.privateDnsEnabled?.known && !e.privateDnsEnabled.value));
-  if (!maybe) return listed;
-  return { outcome: 'unknown', why: `${listed.why}; but ${maybe.id} may be an interface endpoint for Secrets Manager in ${vpc.id}: ${maybe.uncertain ?? (maybe.vpcId.known ? '' : `its VPC cannot be resolved (${maybe.vpcId.reason})`)}` };
+  if (maybe) return { outcome: 'unknown', why: `${listed.why}; but ${maybe.id} may be an interface endpoint for Secrets Manager in ${vpc.id}: ${maybe.uncertain ?? (maybe.vpcId.known ? '' : `its VPC cannot be resolved (${maybe.vpcId.reason})`)}` };
+  // A private hosted zone for the service's name in this VPC (the shared-endpoint layout: one
+  // interface endpoint in a central VPC, reached over peering or a transit gateway) resolves it
+  // to addresses the check does not trace.
+  const zone = serviceZoneOf(topo, vpc, 'secretsmanager');
+  if (!zone) return listed;
+  return {
+    outcome: 'unknown',
+    why: `${listed.why}; but Route 53 private hosted zone ${zone.id} (${zone.name.known ? zone.name.value : `a name not resolved: ${zone.name.reason}`}) is associated with ${zone.vpcIds.known ? vpc.id : `VPCs not resolved (${zone.vpcIds.reason})`} and may resolve Secrets Manager's name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
+    fix: `Check that ${zone.id}'s records send secretsmanager's name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning; or add an interface endpoint for Secrets Manager to ${vpc.id}.`,
+  };
+}
+
+/**
+ * A Route 53 private hosted zone that may hold the name of an AWS service in this VPC
+ * (`<service>.<region>.amazonaws.com`, or a domain above it), and may be associated with it.
+ */
+function serviceZoneOf(topo: Topology, vpc: Vpc, service: string): PrivateHostedZone | undefined {
+  const region = vpc.region.known ? vpc.region.value : undefined;
+  const covers = (name: string) => {
+    if (['com', 'cn', 'com.cn', 'amazonaws.com', 'amazonaws.com.cn'].includes(name)) return true;
+    const host = /^(.*)\.amazonaws\.com(?:\.cn)?$/.exec(name);
+    if (!host) return false;
+    // `<region>.amazonaws.com`, `<service>.<region>.amazonaws.com`.
+    const labels = host[1].split('.');
+    if (labels.length === 1) return region === undefined || labels[0] === region;
+    return labels.length === 2 && labels[0] === service && (region === undefined || labels[1] === region);
+  };
+  for (const zone of topo.model.privateHostedZones?.values() ?? []) {
+    if (zone.vpcIds.known && !zone.vpcIds.value.includes(vpc.id)) continue;
+    if (!zone.name.known || covers(zone.name.value)) return zone;
+  }
+  return undefined;
 }
 
 /** `secretsPath` through the elements that certainly exist as the templates list them. */

@@ -9,7 +9,7 @@ import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, readOpenE
 import { readPrefixList } from './prefix-lists';
 import { BuildContext, ResourceReader } from './reader';
 import {
-  readGatewayRouteTableAssociation, readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
+  readGatewayRouteTableAssociation, readNatGateway, readPeering, readPrivateHostedZone, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
   settlePrefixListRoutes,
 } from './routing';
 import {
@@ -48,6 +48,7 @@ const PHASES: Record<string, Read>[] = [
     'AWS::EC2::TransitGatewayAttachment': readTransitGatewayAttachment,
     'AWS::EC2::TransitGatewayVpcAttachment': readTransitGatewayAttachment,
     'AWS::EC2::NatGateway': readNatGateway,
+    'AWS::Route53::HostedZone': readPrivateHostedZone,
     'AWS::Glue::Connection': readGlueConnection,
     'AWS::RDS::DBCluster': (r) => readDbCluster(r, 'rds-cluster'),
     'AWS::DocDB::DBCluster': (r) => readDbCluster(r, 'docdb-cluster'),

@@ -1,4 +1,5 @@
 import { EntrylessPrefixListRoute, Fact, known, NatGateway, NetworkModel, PrefixListWeight, Route, RouteTable, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
+import { isUnresolved } from './intrinsics';
 import { prefixListReference } from './prefix-lists';
 import { describeValue, ResourceReader, asRef } from './reader';
 import { isObject } from './template';
@@ -389,3 +390,26 @@ export function readPeering(r: ResourceReader): void {
     allowDnsResolutionFromAccepter: dnsFact('Accepter'),
   });
 }
+
+/**
+ * AWS::Route53::HostedZone with `VPCs`: a private hosted zone, which makes the names under it
+ * resolve as its records say inside those VPCs (Route 53, "Working with private hosted zones",
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zones-private.html). A zone
+ * without `VPCs` is public and changes nothing inside a VPC.
+ */
+export function readPrivateHostedZone(r: ResourceReader): void {
+  if (!r.has('VPCs') || r.uncertain) return;
+  const vpcs = r.value('VPCs');
+  let vpcIds: Fact<string[]>;
+  if (Array.isArray(vpcs)) {
+    const ids = vpcs.map((item, index) => r.idFact(isObject(item) && !isUnresolved(item) ? item.VPCId : item, `VPCs[${index}].VPCId`));
+    const missing = ids.find((id) => !id.known);
+    vpcIds = missing && !missing.known ? unknown(missing.reason) : known(ids.map((id) => (id as { value: string }).value));
+  } else {
+    vpcIds = unknown(`${r.describe()}: VPCs ${isUnresolved(vpcs) ? `cannot be resolved (${vpcs.reason})` : 'is not a list'}`);
+  }
+  const name = r.stringFact('Name');
+  const zones = r.model.privateHostedZones;
+  zones?.set(r.id, { id: r.id, source: r.source, name: name.known ? known(name.value.toLowerCase().replace(/\.$/, '')) : name, vpcIds });
+}
+

@@ -271,6 +271,19 @@ export interface GatewayEndpoint {
   readonly routeTablesUnresolved?: string;
 }
 
+/**
+ * A Route 53 private hosted zone (`AWS::Route53::HostedZone` with `VPCs`): inside the VPCs it is
+ * associated with, names under it resolve as its records say, not publicly.
+ */
+export interface PrivateHostedZone {
+  readonly id: string;
+  readonly source: SourceRef;
+  /** The zone's domain, lower case, without the final dot. */
+  readonly name: Fact<string>;
+  /** The VPCs (model keys or literal ids) it is associated with. */
+  readonly vpcIds: Fact<string[]>;
+}
+
 export interface NatGateway {
   readonly id: string;
   readonly source: SourceRef;
