@@ -5,6 +5,8 @@ import {
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { packageIndexNeed } from '../engine/python-modules';
+import { Fact, GlueJob, known as knownFact, unknown as unknownFact } from '../model';
 import { GlueDataStore } from './data-store';
 import { isCfnResourceOfType } from './private/cfn-type';
 import { AppRoutingIndex } from './private/glue-job-network-s3';
@@ -404,6 +406,7 @@ export class GlueJobNetwork extends Construct {
   private readonly grantees: iam.IGrantable[] = [];
   private readonly peeringsByVpc = new Map<ec2.IVpc, VpcPeering>();
   private readonly peeredStoreVpcs: ec2.IVpc[] = [];
+  private readonly attachedJobs: glue.CfnJob[] = [];
 
   /**
    * @param scope the construct scope; its stack receives the resources
@@ -435,6 +438,7 @@ export class GlueJobNetwork extends Construct {
     }));
 
     this.node.addValidation({ validate: () => this.lateS3EndpointErrors() });
+    this.node.addValidation({ validate: () => this.packageIndexErrors() });
   }
 
   /**
@@ -588,6 +592,7 @@ export class GlueJobNetwork extends Construct {
     };
     cfnJob.connections = { connections: Token.asList(ordered) };
     ATTACHED_NETWORKS.set(cfnJob, this);
+    this.attachedJobs.push(cfnJob);
     if (isGrantable(job)) this.grantSecretsRead(job);
   }
 
@@ -684,6 +689,37 @@ export class GlueJobNetwork extends Construct {
       }
     }
     return missing;
+  }
+
+  /**
+   * A job attached to this network that installs Python modules from the internet when a run
+   * starts (`--additional-python-modules` naming a module of the Python Package Index, or a URL
+   * outside S3), while a chosen subnet of a VPC of the app has no default route at all: pip runs
+   * on Glue's ENIs there and the runs would fail (rule GNP-CONNECTION-NO-PYPI-PATH). The network
+   * adds no NAT gateway (it needs a public subnet and costs money): the error says what to choose.
+   * A default route to anything else (a transit gateway to an egress VPC), an imported VPC, or
+   * modules the engine cannot decide are left to the guard, which says UNKNOWN where it cannot tell.
+   */
+  private packageIndexErrors(): string[] {
+    if (!this.attachedJobs.length || !isDefinedInApp(this.vpc)) return [];
+    const index = new AppRoutingIndex(this.node.root);
+    const without = this.subnets.filter((subnet) => {
+      const table = subnet.routeTable?.routeTableId;
+      return table !== undefined && index.routesTo(table, '0.0.0.0/0').length === 0;
+    });
+    if (!without.length) return [];
+    const errors: string[] = [];
+    for (const cfnJob of this.attachedJobs) {
+      const need = packageIndexNeed(jobForPackageCheck(cfnJob));
+      if (need?.need !== 'yes' || need.s3Urls) continue;
+      errors.push(`${cfnJob.node.path} is attached to this network and ${need.why}: pip runs on Glue's ENIs in the subnet Glue selects, `
+        + `and ${without.map(s => s.node.path).join(', ')} ${without.length > 1 ? 'have' : 'has'} no default route (no NAT gateway), so its runs would fail installing them (rule GNP-CONNECTION-NO-PYPI-PATH; `
+        + 'AWS Glue, "Setting up a VPC to connect to PyPI for AWS Glue"). GlueJobNetwork adds no NAT gateway. Choose subnets whose route table sends 0.0.0.0/0 '
+        + 'to a NAT gateway in a public subnet (vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }), or install without the internet: '
+        + 'wheels in S3 by their s3:// paths in --additional-python-modules, or a repository the subnets reach (--python-modules-installer-option --index-url, '
+        + 'such as AWS CodeArtifact through an interface endpoint).');
+    }
+    return errors;
   }
 
   /** An S3 gateway endpoint added to the same route tables after this one would fail the deployment. */
@@ -1147,3 +1183,43 @@ function describe(cidr: string): string {
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
+
+/**
+ * What the engine's module-install check reads of a job, from its `glue.CfnJob`: a value that is
+ * not a literal string (a token CloudFormation resolves) is unknown, so it never makes an error.
+ */
+function jobForPackageCheck(cfnJob: glue.CfnJob): GlueJob {
+  const stack = Stack.of(cfnJob);
+  const text = (value: unknown, what: string): Fact<string> | undefined => {
+    if (value === undefined) return undefined;
+    const resolved = stack.resolve(value);
+    return typeof resolved === 'string' ? knownFact(resolved) : unknownFact(`${what} is known only at deploy time`);
+  };
+  const command = stack.resolve(cfnJob.command) as { name?: unknown; pythonVersion?: unknown } | undefined;
+  const args = (name: string): Fact<string> | undefined => {
+    for (const property of [cfnJob.nonOverridableArguments, cfnJob.defaultArguments]) {
+      const map = stack.resolve(property);
+      if (map === undefined) continue;
+      if (typeof map !== 'object' || map === null) return unknownFact('the job\'s arguments are known only at deploy time');
+      if (name in map) return text((map as Record<string, unknown>)[name], name);
+    }
+    return undefined;
+  };
+  const modules = args('--additional-python-modules');
+  const installer = args('--python-modules-installer-option');
+  const glueVersion = text(cfnJob.glueVersion, 'GlueVersion');
+  const pythonVersion = text(command?.pythonVersion, 'Command.PythonVersion');
+  return {
+    id: cfnJob.node.path,
+    source: { stack: stack.stackName, logicalId: stack.getLogicalId(cfnJob) },
+    name: knownFact(cfnJob.node.path),
+    command: text(command?.name, 'Command.Name') ?? unknownFact('Command.Name is not set'),
+    connections: [],
+    maxConcurrentRuns: knownFact(1),
+    ...glueVersion ? { glueVersion } : {},
+    ...pythonVersion ? { pythonVersion } : {},
+    ...modules ? { additionalPythonModules: modules } : {},
+    ...installer ? { pythonInstallerOptions: installer } : {},
+  };
+}
+

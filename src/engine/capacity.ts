@@ -114,8 +114,10 @@ function autoScaling(job: GlueJob, workerType: string, workers: number): string 
  * ("Jobs that are created without specifying a Glue version default to Glue 0.9": AWS Glue API,
  * Job, https://docs.aws.amazon.com/glue/latest/webapi/API_Job.html), but Glue 0.9 reached end of
  * life on 1 April 2026: no new jobs, no runs (AWS Glue version support policy,
- * https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html), so which version a
- * job created without one runs on is not documented. Undefined for a session or a crawler without one.
+ * https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html), and the AWS Glue
+ * versions page names 5.1 as "the default version for jobs created without specifying an AWS Glue
+ * version" (https://docs.aws.amazon.com/glue/latest/dg/release-notes.html): with two defaults
+ * documented, which version a job created without one runs on is unknown. Undefined for a session or a crawler without one.
  */
 export function glueVersionOf(job: GlueJob): Fact<number> | undefined {
   const version = job.glueVersion;
@@ -125,7 +127,7 @@ export function glueVersionOf(job: GlueJob): Fact<number> | undefined {
   return Number.isFinite(value) ? known(value) : unknown(`GlueVersion "${version.value}" is not a version number`);
 }
 
-const NO_GLUE_VERSION = 'the job gives none: the Glue API documents Glue 0.9 as the default, but Glue 0.9 reached end of life on 1 April 2026 (no new jobs, no runs), so which version such a job runs on is not documented; give GlueVersion';
+const NO_GLUE_VERSION = 'the job gives none: the Glue API documents Glue 0.9 as the default, but Glue 0.9 reached end of life on 1 April 2026 (no new jobs, no runs), and the AWS Glue versions page names Glue 5.1 as the default for jobs created without one: AWS documents two defaults, so which version such a job runs on is not known; give GlueVersion';
 
 /** The number of ENIs in words: `12`, `at least 3`, `3-4`. */
 export function demandCount(demand: EniDemand): string {

@@ -104,6 +104,21 @@ function placeOf(selected: NonNullable<Selection['selected']>): string {
   return `${nameOf(selected.subnet.source, selected.subnet.id)}, ${nameOf(selected.vpc.source, selected.vpc.id)}`;
 }
 
+/**
+ * The GlueVersion of a job or session that has reached end of life, if it has: Spark on Glue 0.9,
+ * 1.0 and 2.0, and Python shell on Python 2 (Glue 1.0), all on 1 April 2026 (AWS Glue, "AWS Glue
+ * version support policy", https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html).
+ * `pip`: whether that version installs `--additional-python-modules` when a run starts (2.0 does).
+ */
+function endOfLifeVersion(job: GlueJob): { version: string; pip: boolean } | undefined {
+  if ((job.kind && job.kind !== 'session') || !job.glueVersion?.known || !job.command.known) return undefined;
+  const version = Number(job.glueVersion.value);
+  const spark = job.command.value === 'glueetl' || job.command.value === 'gluestreaming';
+  const python2Shell = job.command.value === 'pythonshell' && version <= 1 && job.pythonVersion?.known && job.pythonVersion.value.trim() === '2';
+  if ((spark && (version === 0.9 || version === 1 || version === 2)) || python2Shell) return { version: job.glueVersion.value.trim(), pip: spark && version === 2 };
+  return undefined;
+}
+
 function finding(rule: RuleDefinition, source: Finding['source'], message: string, fix: string, jobId?: string): Finding {
   // Internal markers of unresolved template values never reach a message.
   return { ruleId: rule.id, severity: rule.severity, source, message: withoutMarkers(message), fix: withoutMarkers(fix), jobId };
@@ -213,6 +228,13 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
     findings.push(finding(RULES.jobCommandUnknown, job.source,
       `The kind of ${unit} ${name} is unknown: Command.Name ${job.command.reason}. What Glue does with the ${unit}'s connections depends on it: a Ray job (glueray) does not run in your VPCs, so it reaches no private data store; a Python shell job (pythonshell) uses 1 ENI; a Spark job (glueetl, gluestreaming) one per worker plus the driver side. Whether its runs fit in the subnet Glue selects, and whether they reach the data stores, is UNKNOWN.`,
       `Give Command.Name a literal value (${JOB_COMMANDS.join(', ')}), or give a value to what it comes from (a parameter: --parameters Key=Value with the CLI, a value in the app for the guard).`, job.id));
+  }
+  const endOfLife = endOfLifeVersion(job);
+  if (endOfLife) {
+    const modules = job.additionalPythonModules ? ` It sets --additional-python-modules, which Glue ${endOfLife.pip ? 'installs when a run starts, so the subnet it selects must reach where they come from' : 'installs only from Glue 2.0 on (so they are not checked here): on a supported version the subnet it selects must reach where they come from'}.` : '';
+    findings.push(finding(RULES.glueVersionEndOfLife, job.source,
+      `${unitTitle} ${name} has GlueVersion ${endOfLife.version}, which reached end of life on 1 April 2026 (AWS Glue, "AWS Glue version support policy": on an end-of-life version you can no longer create jobs or start job runs, and it is removed from the API). Its runs cannot start; its network is checked as written, for Glue ${endOfLife.version}.${modules}`,
+      'Move the job to a supported Glue version (4.0 or later: GlueVersion, glue.GlueVersion in CDK) and check again: the worker types, auto scaling and module installs of the new version change what its runs need from the subnet.', job.id));
   }
   if (job.command.known && job.command.value === 'glueray' && networkBearing.length) {
     findings.push(finding(RULES.rayJobVpc, job.source, `Ray ${unit} ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));

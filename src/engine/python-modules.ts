@@ -11,6 +11,42 @@ export interface PackageIndexNeed {
   readonly need: 'yes' | 'unknown';
   /** What the run installs from the internet, or why that is unknown, in words. */
   readonly why: string;
+  /**
+   * Set when every module the run fetches is an `https://` (or `http://`) URL of Amazon S3: an S3
+   * gateway endpoint of the bucket's Region carries them as it does `s3://` paths, so the subnet
+   * needs the internet only for the others (`s3UrlReach`).
+   */
+  readonly s3Urls?: readonly S3Url[];
+  /**
+   * The TCP ports pip connects to on the internet, when one is not HTTPS's 443 (a module from an
+   * `http://` URL, or a URL that names its port); absent: 443 only.
+   */
+  readonly ports?: readonly number[];
+}
+
+const HTTPS_PORT = 443;
+
+/** Default ports of the URL schemes pip fetches from (`git+https`: https's). */
+const SCHEME_PORTS: Record<string, number> = { http: 80, https: 443, ssh: 22, git: 9418, ftp: 21 };
+
+/**
+ * The TCP port pip connects to for a module's URL: the one the URL names (`https://host:8443/`),
+ * else its scheme's (`http` 80, `https` 443, `git+ssh` 22); 443 for a scheme not listed.
+ */
+function urlPort(url: string): number {
+  const m = /^([a-z0-9+.-]+):\/\/(?:[^@/?#\s]*@)?(\[[^\]]*\]|[^/:?#\s]*)(?::(\d+))?/i.exec(url.trim());
+  if (!m) return HTTPS_PORT;
+  if (m[3] !== undefined && Number(m[3]) >= 1 && Number(m[3]) <= 65535) return Number(m[3]);
+  const scheme = m[1].toLowerCase().split('+').pop()!;
+  return SCHEME_PORTS[scheme] ?? HTTPS_PORT;
+}
+
+/** A module given as the URL of an object in Amazon S3, with the bucket's Region when its host names one. */
+export interface S3Url {
+  /** The entry, as the message shows it. */
+  readonly url: string;
+  /** The Region its host names (`bucket.s3.eu-west-1.amazonaws.com`), or undefined when it names none. */
+  readonly region?: string;
 }
 
 /**
@@ -24,6 +60,9 @@ export interface PackageIndexNeed {
  * https://docs.aws.amazon.com/glue/latest/dg/setup-vpc-for-pypi.html).
  *
  * - A module name, or a URL that is not in S3: from the internet (`yes`).
+ * - Only `https://` URLs of S3 objects (`s3UrlOf`): `yes` with `s3Urls`, which an S3 gateway
+ *   endpoint of their Region carries instead of the internet (the subnet decides). A URL whose
+ *   host is known only at deploy time may be one: `unknown`.
  * - Only wheels or zips of wheels in S3: not from the internet. Assumed: their dependencies are
  *   in Glue's environment or among them (pip would fetch a missing one from the index).
  * - A requirements file in S3: what it lists, and from where, is not in the inputs (`unknown`).
@@ -51,30 +90,41 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const fromInternet: string[] = [];
   const undecided: string[] = [];
   const requirements: string[] = [];
+  const s3Urls: S3Url[] = [];
   const entries = entriesOf(modules.value);
   for (const entry of entries) {
     const kind = entryKind(entry);
     const words = describeAddress(entry);
-    if (kind === 'internet') fromInternet.push(words);
+    const s3 = kind === 'internet' ? s3UrlOf(entry) : undefined;
+    if (s3) s3Urls.push({ url: words, ...s3.region ? { region: s3.region } : {} });
+    // A host known only at deploy time may be S3's (CDK's virtualHostedUrlForObject in a stack of no Region).
+    else if (kind === 'internet' && /^https?:\/\/[^/?#]*\{\{/i.test(entry.trim())) undecided.push(words);
+    else if (kind === 'internet') fromInternet.push(words);
     else if (kind === 'requirements') requirements.push(words);
     else if (kind === 'unknown') undecided.push(words);
   }
-  if (!fromInternet.length && !requirements.length && !undecided.length) return undefined;
+  if (!fromInternet.length && !requirements.length && !undecided.length && !s3Urls.length) return undefined;
+  // URLs of S3 objects alone: the subnet decides whether they need the internet (s3UrlReach).
+  const onlyS3 = !fromInternet.length && !requirements.length && !undecided.length ? { s3Urls } : {};
+  if (onlyS3.s3Urls) fromInternet.push(...s3Urls.map((u) => u.url));
 
   const index = customIndex(job, entries);
   if (index) {
     return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate` };
   }
   if (fromInternet.length && version && !version.known) {
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})` };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the Python Package Index (pypi.org)'} when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})`, ...onlyS3 };
   }
   if (fromInternet.length && job.command.known && job.command.value === 'pythonshell' && !(job.pythonVersion?.known && job.pythonVersion.value.trim() === '3.9')) {
     const python = !job.pythonVersion ? 'not set' : job.pythonVersion.known ? `"${job.pythonVersion.value}"` : `unknown (${job.pythonVersion.reason})`;
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the internet when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}` };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the internet'} when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}`, ...onlyS3 };
   }
   if (fromInternet.length && !job.command.known) {
     // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) from the Python Package Index (pypi.org) when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})` };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the Python Package Index (pypi.org)'} when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})`, ...onlyS3 };
+  }
+  if (onlyS3.s3Urls) {
+    return { need: 'yes', why: `pip downloads ${listed(fromInternet)} (--additional-python-modules) from Amazon S3 over HTTPS, by URL rather than by s3:// path`, ...onlyS3 };
   }
   if (fromInternet.length) {
     const urls = fromInternet.filter((e) => e.includes('://'));
@@ -83,7 +133,8 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
       ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
       ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
     ];
-    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)` };
+    const ports = [...new Set([...names.length ? [HTTPS_PORT] : [], ...urls.map(urlPort)])].sort((a, b) => a - b);
+    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...ports.some((p) => p !== HTTPS_PORT) ? { ports } : {} };
   }
   const causes = [
     ...requirements.length ? [`pip installs what requirements file ${requirements.join(', ')} lists, which is not in the inputs (modules it names are fetched from the Python Package Index, pypi.org)`] : [],
@@ -116,6 +167,37 @@ function entryKind(entry: string): 's3' | 'internet' | 'requirements' | 'unknown
   // The scheme or the module's name is known: from the internet (a name: from the index).
   if (marker < 0 || /^[A-Za-z]{2,}/.test(known)) return 'internet';
   return 'unknown';
+}
+
+/**
+ * The Region an `http(s)://` URL of an Amazon S3 object names, when its host is S3's: virtual-hosted
+ * (`bucket.s3.us-east-1.amazonaws.com`), path style (`s3.us-east-1.amazonaws.com/bucket`), the
+ * legacy dash form (`s3-us-west-2.amazonaws.com`), dual-stack, FIPS and access points
+ * (`name-111111111111.s3-accesspoint.us-east-1.amazonaws.com`) name it (Amazon S3 User Guide,
+ * "Virtual hosting of general purpose buckets",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html); the global endpoint
+ * (`bucket.s3.amazonaws.com`), Transfer Acceleration, website and S3 Express hosts do not, and an
+ * interface endpoint's name (`*.vpce.amazonaws.com`) resolves to its private addresses: those are
+ * S3 hosts of no Region shown (a gateway endpoint may not carry them). Undefined: not an S3 host.
+ * A deploy-time value in the bucket's label does not matter; one in the Region's makes it unshown.
+ */
+export function s3UrlOf(entry: string): { region?: string } | undefined {
+  // Markers may hold '/', ':' and '.': each becomes one opaque label part.
+  const m = /^https?:\/\/([^/?#]*)/i.exec(entry.trim().replace(MARKER, '\u0001'));
+  if (!m) return undefined;
+  const host = m[1].replace(/:\d*$/, '').replace(/\.$/, '').toLowerCase();
+  const labels = host.split('.');
+  const suffix = labels.slice(-2).join('.') === 'amazonaws.com' ? 2 : labels.slice(-3).join('.') === 'amazonaws.com.cn' ? 3 : 0;
+  if (!suffix) return undefined;
+  const service = labels.slice(0, -suffix);
+  // The labels after the bucket's (or the access point's) must be known.
+  const s3At = service.findIndex((l) => l === 's3' || l.startsWith('s3-') || l.startsWith('s3express-'));
+  if (s3At < 0) return undefined;
+  // A Region known only at deploy time, or an interface endpoint's name: no Region shown.
+  if (service.slice(s3At).some((l) => l.includes('\u0001')) || service.includes('vpce')) return {};
+  const rest = service.slice(s3At).join('.');
+  const regional = /^(?:s3|s3-fips|s3-accesspoint|s3-accesspoint-fips)(?:\.dualstack)?[.-]([a-z]{2}(?:-[a-z]+)+-\d+)$/.exec(rest);
+  return regional ? { region: regional[1] } : {};
 }
 
 /**

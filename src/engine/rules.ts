@@ -32,6 +32,7 @@ export const RULES = {
   sgVpcUnknown: rule('GNP-CONNECTION-SG-VPC-UNKNOWN', 'warning', "Whether a connection's security group of another VPC is associated with its subnet's VPC cannot be told from the inputs"),
   subnetCapacityUnknown: rule('GNP-SUBNET-CAPACITY-UNKNOWN', 'warning', 'Whether one job run fits in the subnet Glue selects depends on job settings the inputs do not resolve'),
   jobCommandUnknown: rule('GNP-JOB-KIND-UNKNOWN', 'warning', "A job's kind (Command.Name) is unknown, and whether it runs in a VPC and how many ENIs it needs depend on it"),
+  glueVersionEndOfLife: rule('GNP-GLUE-VERSION-END-OF-LIFE', 'warning', "A job's GlueVersion has reached end of life: its runs cannot start, and the plan is checked for the version as written"),
   subnetIpPressure: rule('GNP-SUBNET-IP-PRESSURE', 'warning', 'Concurrent runs of the jobs that can land in a subnet may exhaust its addresses'),
   subnetIpPressureUnknown: rule('GNP-SUBNET-IP-PRESSURE-UNKNOWN', 'warning', "Whether concurrent runs of the jobs that can land in a subnet exhaust its addresses depends on a job's MaxConcurrentRuns the inputs do not resolve"),
   sgNoSelfReference: rule('GNP-SG-NO-SELF-REFERENCE', 'error', 'No security group of the connection admits all TCP from itself'),

@@ -1,4 +1,4 @@
-import { GatewayEndpoint, GlueConnection, known, NetworkAcl, Subnet, Vpc } from '../model';
+import { GatewayEndpoint, GlueConnection, known, NetworkAcl, PrivateHostedZone, Subnet, Vpc } from '../model';
 import { connectionName } from './connection-name';
 import { Finding, JobPlan } from './plan';
 import { internetRoute, traceInternetPath } from './public-path';
@@ -6,7 +6,7 @@ import {
   AclJudgement, combine, judgeAcl, judgeAclRoundTrip, LINUX_EPHEMERAL_ASSUMPTION, LINUX_EPHEMERAL_PORTS, NAT_GATEWAY_PORTS, Outcome, PUBLIC_RANGES,
   publicRouteChoices, routeText,
 } from './public-traffic';
-import { PackageIndexNeed, packageIndexNeed } from './python-modules';
+import { PackageIndexNeed, packageIndexNeed, S3Url } from './python-modules';
 import { RULES, RuleDefinition } from './rules';
 import { checkEniEgress, checkStoreIngress, SecurityGroupContext } from './security-groups';
 import { s3PathOnce } from './selection';
@@ -98,7 +98,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     const readers = entry.secretJobs.map((s) => `${s.job} reads ${s.connections.join(', ')}`).join('; ');
     if (secrets.outcome === 'blocked') {
       add(RULES.noSecretsPath, connection,
-        `Connection ${name} is selected by jobs whose connections keep credentials in AWS Secrets Manager (${readers}), but its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}. Glue reads the secret from the ENIs in this subnet, so the runs fail (timeout reading the secret).${secrets.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
+        `Connection ${name} is selected by jobs whose connections keep credentials in AWS Secrets Manager (${readers}), but its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}. ${SECRETS_FROM_ENIS}, so the runs fail (timeout reading the secret).${secrets.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
         secrets.fix ?? `Add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id} (vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER })), or give ${subnet.id} a default route to a NAT gateway.`);
     } else if (secrets.outcome === 'unknown') {
       add(RULES.servicePathUnknown, connection,
@@ -108,6 +108,15 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
   }
   return findings;
 }
+
+/**
+ * Where Glue reads a connection's secret from: AWS Glue says only that "depending on your network
+ * setup, you might also need to create a VPC endpoint" for Secrets Manager ("Storing connection
+ * credentials in AWS Secrets Manager",
+ * https://docs.aws.amazon.com/glue/latest/dg/connection-properties-secrets-manager.html); that the
+ * read is made from Glue's ENIs in the selected subnet is this check's reading, stated as such.
+ */
+const SECRETS_FROM_ENIS = 'AWS Glue documents that, depending on the network, a Secrets Manager VPC endpoint may be needed ("Storing connection credentials in AWS Secrets Manager"); that Glue reads the secret from its ENIs in this subnet is assumed (AWS does not say from where)';
 
 /** The Python Package Index, where pip fetches the modules a job names (AWS Glue, "Setting up a VPC to connect to PyPI"). */
 const PYPI: LocatedStore = {
@@ -134,10 +143,22 @@ const INSTALL_WITHOUT_INTERNET = 'or install without the internet: wheels in S3 
  * groups' egress on 443, the NAT gateway route, the NAT subnet's internet gateway route, the
  * network ACLs both ways); what PyPI admits is not judged.
  */
-function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet: Subnet, vpc: Vpc, indexJobs: readonly { job: string; need: PackageIndexNeed }[]):
+function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet: Subnet, vpc: Vpc, jobsInstalling: readonly { job: string; need: PackageIndexNeed }[]):
 { rule: RuleDefinition; message: string; fix: string } | undefined {
-  const trace = traceInternetPath(topo, { subnet, securityGroupIds: connection.securityGroupIds }, PYPI,
-    'pip fetches modules from the Python Package Index (pypi.org, files.pythonhosted.org) on the internet', INSTALL_WITHOUT_INTERNET);
+  // Modules given only as URLs of S3 objects: an S3 gateway endpoint of their Region carries them.
+  const indexJobs = jobsInstalling.flatMap((j) => {
+    if (!j.need.s3Urls) return [j];
+    const reach = s3UrlReach(topo, subnet, vpc, j.need.s3Urls);
+    if (reach.outcome === 'pass') return [];
+    const need = reach.outcome === 'unknown' ? 'unknown' as const : j.need.need;
+    return [{ job: j.job, need: { need, why: `${j.need.why}; ${reach.why}` } }];
+  });
+  if (!indexJobs.length) return undefined;
+  // Each port pip connects to (HTTPS's, and an http:// URL's 80...): the worst path decides.
+  const ports = [...new Set(indexJobs.flatMap((j) => j.need.ports ?? [HTTPS]))].sort((a, b) => a - b);
+  const traces = ports.map((port) => traceInternetPath(topo, { subnet, securityGroupIds: connection.securityGroupIds }, port === HTTPS ? PYPI : { ...PYPI, port: known(port) },
+    'pip fetches modules from the Python Package Index (pypi.org, files.pythonhosted.org) on the internet', INSTALL_WITHOUT_INTERNET));
+  const trace = traces.find((t) => t.verdict === 'UNREACHABLE') ?? traces.find((t) => t.verdict === 'UNKNOWN') ?? traces[0];
   if (trace.verdict === 'REACHABLE') return undefined;
   const name = nameOf(connection);
   const sure = indexJobs.filter((j) => j.need.need === 'yes');
@@ -166,6 +187,38 @@ function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet:
       : `Connection ${name} is selected by jobs that ${sure.length ? '' : 'may '}install Python modules from the internet when a run starts (${jobsText}); whether its subnet ${subnet.id} (${vpc.id}) reaches the internet is UNKNOWN: ${why} ${documented}.`,
     fix: blocked ? `Settle what the message names as unknown (a literal --additional-python-modules or the s3:// paths of wheels, a GlueVersion, a Python shell job's Command.PythonVersion), or give ${subnet.id} a path to the internet (a default route to a NAT gateway in a public subnet); or acknowledge this warning once you have checked where pip installs from.` : fix,
   };
+}
+
+/**
+ * Whether the subnet's S3 gateway endpoint carries the modules a job fetches by URL from Amazon S3:
+ * "A gateway endpoint is available only in the Region where you created it" (Amazon VPC, "Gateway
+ * endpoints for Amazon S3", https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html),
+ * the VPC's Region. `pass`: every URL names that Region and the subnet's route table has the
+ * endpoint; `unknown`: the endpoint is there but a URL names no Region (or the VPC's is unknown);
+ * `blocked`: no endpoint, or a URL of another Region: the internet path must carry them.
+ */
+function s3UrlReach(topo: Topology, subnet: Subnet, vpc: Vpc, urls: readonly S3Url[]): { outcome: Outcome; why: string } {
+  const table = topo.effectiveRouteTable(subnet);
+  const endpoint = table.known ? topo.gatewayEndpointsOn(table.value.id).find((e) => e.type === 'Gateway' && e.service.known && e.service.value === 's3') : undefined;
+  if (!endpoint) return { outcome: 'blocked', why: `${subnet.id}'s route table has no S3 gateway endpoint, so they go to S3's public addresses over the internet` };
+  const region = vpc.region.known ? vpc.region.value : undefined;
+  const elsewhere = urls.filter((u) => u.region && region && u.region !== region);
+  const unshown = urls.filter((u) => !u.region);
+  const source = 'a gateway endpoint is available only in the Region where you created it (Amazon VPC, "Gateway endpoints for Amazon S3")';
+  if (elsewhere.length) {
+    return { outcome: 'blocked', why: `${listedText(elsewhere.map((u) => `${u.url} is in ${u.region}`))}, and S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table reaches only buckets of ${region}, ${vpc.id}'s Region: ${source}, so they go over the internet` };
+  }
+  if (unshown.length || !region) {
+    const what = unshown.length
+      ? `the URL${unshown.length > 1 ? 's' : ''} ${listedText(unshown.map((u) => u.url))} ${unshown.length > 1 ? 'do' : 'does'} not name the bucket's Region (use the regional form, https://bucket.s3.<region>.amazonaws.com/...)`
+      : `${vpc.id}'s Region is unknown (${vpc.region.known ? '' : vpc.region.reason})`;
+    return { outcome: 'unknown', why: `S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table carries them only if the bucket is in ${region ?? "the VPC's Region"} (${source}), and ${what}` };
+  }
+  return { outcome: 'pass', why: '' };
+}
+
+function listedText(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items[0];
 }
 
 function nameOf(connection: GlueConnection): string {
@@ -244,8 +297,39 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups:
   const maybe = [...topo.model.gatewayEndpoints.values()].find((e) => (e.uncertain || !e.vpcId.known)
     && (e.type === 'Interface' || e.uncertain) && (!e.vpcId.known || e.vpcId.value === vpc.id)
     && (!e.service.known || e.service.value === 'secretsmanager') && !(e.privateDnsEnabled?.known && !e.privateDnsEnabled.value));
-  if (!maybe) return listed;
-  return { outcome: 'unknown', why: `${listed.why}; but ${maybe.id} may be an interface endpoint for Secrets Manager in ${vpc.id}: ${maybe.uncertain ?? (maybe.vpcId.known ? '' : `its VPC cannot be resolved (${maybe.vpcId.reason})`)}` };
+  if (maybe) return { outcome: 'unknown', why: `${listed.why}; but ${maybe.id} may be an interface endpoint for Secrets Manager in ${vpc.id}: ${maybe.uncertain ?? (maybe.vpcId.known ? '' : `its VPC cannot be resolved (${maybe.vpcId.reason})`)}` };
+  // A private hosted zone for the service's name in this VPC (the shared-endpoint layout: one
+  // interface endpoint in a central VPC, reached over peering or a transit gateway) resolves it
+  // to addresses the check does not trace.
+  const zone = serviceZoneOf(topo, vpc, 'secretsmanager');
+  if (!zone) return listed;
+  return {
+    outcome: 'unknown',
+    why: `${listed.why}; but Route 53 private hosted zone ${zone.id} (${zone.name.known ? zone.name.value : `a name not resolved: ${zone.name.reason}`}) is associated with ${zone.vpcIds.known ? vpc.id : `VPCs not resolved (${zone.vpcIds.reason})`} and may resolve Secrets Manager's name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
+    fix: `Check that ${zone.id}'s records send secretsmanager's name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning; or add an interface endpoint for Secrets Manager to ${vpc.id}.`,
+  };
+}
+
+/**
+ * A Route 53 private hosted zone that may hold the name of an AWS service in this VPC
+ * (`<service>.<region>.amazonaws.com`, or a domain above it), and may be associated with it.
+ */
+function serviceZoneOf(topo: Topology, vpc: Vpc, service: string): PrivateHostedZone | undefined {
+  const region = vpc.region.known ? vpc.region.value : undefined;
+  const covers = (name: string) => {
+    if (['com', 'cn', 'com.cn', 'amazonaws.com', 'amazonaws.com.cn'].includes(name)) return true;
+    const host = /^(.*)\.amazonaws\.com(?:\.cn)?$/.exec(name);
+    if (!host) return false;
+    // `<region>.amazonaws.com`, `<service>.<region>.amazonaws.com`.
+    const labels = host[1].split('.');
+    if (labels.length === 1) return region === undefined || labels[0] === region;
+    return labels.length === 2 && labels[0] === service && (region === undefined || labels[1] === region);
+  };
+  for (const zone of topo.model.privateHostedZones?.values() ?? []) {
+    if (zone.vpcIds.known && !zone.vpcIds.value.includes(vpc.id)) continue;
+    if (!zone.name.known || covers(zone.name.value)) return zone;
+  }
+  return undefined;
 }
 
 /** `secretsPath` through the elements that certainly exist as the templates list them. */

@@ -554,7 +554,10 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
     port: port !== undefined ? known(port) : unknown(badPort ?? (connection.address && !connection.address.known
       // An address the inputs do not resolve: its port is unknown for that reason, not for want of one.
       ? `the address of ${connection.id} is not known, nor its port: ${describeAddress(connection.address.reason, topo.model)}`
-      : `no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`)),
+      : !connection.address
+        // A CUSTOM or MARKETPLACE connector's connection, or one whose store properties are missing.
+        ? `connection ${connection.id} (${connection.connectionType}) gives no store address (JDBC_CONNECTION_URL, CONNECTION_URL, KAFKA_BOOTSTRAP_SERVERS or HOST), so which host and port its runs reach is not in the inputs`
+        : `no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`)),
     publiclyAccessible: false,
     byHostname,
     assumptions: [

@@ -50,6 +50,13 @@ export function readGlueConnection(r: ResourceReader): void {
   if (address !== undefined) connection.address = address;
   if (address?.known) reportPortsThatAreNot(r, address.value);
   addSecretAndKafka(connection, connectionInput.ConnectionProperties);
+  // The newer form of a connection's credentials: a secret Glue reads at run time as it reads
+  // SECRET_ID (CloudFormation, AWS::Glue::Connection AuthenticationConfigurationInput, SecretArn:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authenticationconfigurationinput.html).
+  const authentication = connectionInput.AuthenticationConfiguration;
+  if (!connection.secretProperty && isObject(authentication) && !isUnresolved(authentication) && authentication.SecretArn !== undefined) {
+    connection.secretProperty = 'AuthenticationConfiguration.SecretArn';
+  }
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
 }

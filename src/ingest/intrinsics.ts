@@ -592,6 +592,18 @@ export class StackEvaluator {
           entry.type === 'AWS::DocDB::DBCluster' ? 'docdb' : this.evaluate(properties.Engine));
         return port ?? resourceRef(modelId, attribute);
       }
+      case 'AWS::S3::Bucket.RegionalDomainName':
+      case 'AWS::S3::Bucket.DualStackDomainName': {
+        // `bucket.s3.<region>.amazonaws.com` and `bucket.s3.dualstack.<region>.amazonaws.com`, in
+        // the stack's Region (CloudFormation, AWS::S3::Bucket return values,
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html):
+        // what CDK's bucket.virtualHostedUrlForObject() builds a URL on.
+        if (!this.input.region) return resourceRef(modelId, attribute);
+        const name = hasOwn(properties, 'BucketName') ? this.evaluate(properties.BucketName) : resourceRef(modelId);
+        const label = typeof name === 'string' ? name : isResourceRef(name) ? refMarker(name) : undefined;
+        if (label === undefined) return resourceRef(modelId, attribute);
+        return `${label}.s3.${attribute === 'DualStackDomainName' ? 'dualstack.' : ''}${this.input.region}.amazonaws.com`;
+      }
       default:
         return isOwnIdAttribute(entry, attribute) ? resourceRef(modelId) : resourceRef(modelId, attribute);
     }

@@ -9,7 +9,7 @@ import { isOpenEndedSourceType, LateResource, OPEN_ENDED_SOURCE_TYPES, openForUn
 import { readPrefixList } from './prefix-lists';
 import { BuildContext, ResourceReader } from './reader';
 import {
-  readGatewayRouteTableAssociation, readNatGateway, readPeering, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
+  readGatewayRouteTableAssociation, readNatGateway, readPeering, readPrivateHostedZone, readRoute, readRouteTable, readSubnetRouteTableAssociation, readVpcEndpoint,
   settlePrefixListRoutes,
 } from './routing';
 import {
@@ -48,6 +48,7 @@ const PHASES: Record<string, Read>[] = [
     'AWS::EC2::TransitGatewayAttachment': readTransitGatewayAttachment,
     'AWS::EC2::TransitGatewayVpcAttachment': readTransitGatewayAttachment,
     'AWS::EC2::NatGateway': readNatGateway,
+    'AWS::Route53::HostedZone': readPrivateHostedZone,
     'AWS::Glue::Connection': readGlueConnection,
     'AWS::RDS::DBCluster': (r) => readDbCluster(r, 'rds-cluster'),
     'AWS::DocDB::DBCluster': (r) => readDbCluster(r, 'docdb-cluster'),
@@ -187,33 +188,44 @@ function connectionsInOtherRegions(model: NetworkModel, inputs: readonly Templat
  * ENIs then cannot have: an interface endpoint's, one in each of its subnets ("For each subnet that
  * you specify, we create an endpoint network interface in the subnet": AWS PrivateLink, "Access an
  * AWS service using an interface VPC endpoint",
- * https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), and a transit
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), a Gateway Load
+ * Balancer endpoint's, in its one subnet (AWS PrivateLink, "Gateway Load Balancer endpoints",
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-gateway-load-balancer.html), and a transit
  * gateway attachment's ("The transit gateway uses one IP address from each specified subnet": EC2
  * API, CreateTransitGatewayVpcAttachment,
- * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html).
- * Only elements that certainly exist, in subnets of the templates (a subnet of the facts has the
- * account's count, which includes what is deployed). Other resources of the app in a subnet
- * (database instances, functions, NAT gateways) are not counted (RULES.md says so).
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html),
+ * and a NAT gateway's (its primary address and a private one's secondary addresses: see
+ * `natAddresses`). Only elements that certainly exist, in subnets of the templates (a subnet of the
+ * facts has the account's count, which includes what is deployed). Other resources of the app in a
+ * subnet (database instances, functions, load balancers) are not counted (RULES.md says so).
  */
 function countAddressUsers(model: NetworkModel): void {
   const users = new Map<string, string[]>();
-  const add = (subnetIds: Iterable<string>, what: string) => {
+  const counts = new Map<string, number>();
+  const add = (subnetIds: Iterable<string>, what: string, addresses = 1) => {
     for (const id of new Set(subnetIds)) {
       const list = users.get(id);
       if (list) list.push(what);
       else users.set(id, [what]);
+      counts.set(id, (counts.get(id) ?? 0) + addresses);
     }
   };
   for (const e of model.gatewayEndpoints.values()) {
-    if (e.type === 'Interface' && !e.uncertain && e.subnetIds?.known && e.source.stack !== 'facts') add(e.subnetIds.value, `interface endpoint ${e.id}`);
+    if (e.type === 'Gateway' || e.uncertain || !e.subnetIds?.known || e.source.stack === 'facts') continue;
+    add(e.subnetIds.value, `${e.type === 'Interface' ? 'interface endpoint' : 'Gateway Load Balancer endpoint'} ${e.id}`);
   }
   for (const a of model.transitGatewayAttachments.values()) {
     if (!a.uncertain && a.source.stack !== 'facts') add(a.subnetIds, `transit gateway attachment ${a.id}`);
   }
+  for (const n of model.natGateways.values()) {
+    if (n.privateAddresses && n.subnetId.known && n.source.stack !== 'facts') {
+      add([n.subnetId.value], `NAT gateway ${n.id}${n.privateAddresses > 1 ? ` (${n.privateAddresses} addresses)` : ''}`, n.privateAddresses);
+    }
+  }
   for (const [id, usedBy] of users) {
     const subnet = model.subnets.get(id);
     if (!subnet || subnet.source.stack === 'facts') continue;
-    model.subnets.set(id, { ...subnet, usedAddresses: subnet.usedAddresses + usedBy.length, usedBy });
+    model.subnets.set(id, { ...subnet, usedAddresses: subnet.usedAddresses + counts.get(id)!, usedBy });
   }
 }
 

@@ -1,4 +1,5 @@
 import { EntrylessPrefixListRoute, Fact, known, NatGateway, NetworkModel, PrefixListWeight, Route, RouteTable, RouteTarget, RouteTargetKind, Subnet, unknown } from '../model';
+import { isUnresolved } from './intrinsics';
 import { prefixListReference } from './prefix-lists';
 import { describeValue, ResourceReader, asRef } from './reader';
 import { isObject } from './template';
@@ -227,12 +228,29 @@ function gatewayKind(r: ResourceReader, value: unknown, id: string): RouteTarget
 
 /** AWS::EC2::NatGateway: public unless ConnectivityType is `private`. */
 export function readNatGateway(r: ResourceReader): void {
+  const addresses = r.uncertain ? undefined : natAddresses(r);
   r.model.natGateways.set(r.id, {
     id: r.id,
     source: r.source,
     subnetId: r.requiredId('SubnetId'),
     connectivity: natConnectivity(r),
+    ...addresses ? { privateAddresses: addresses } : {},
   });
+}
+
+/**
+ * The private addresses a NAT gateway takes in its subnet: its network interface's primary one
+ * ("This action creates a network interface in the specified subnet with a private IP address from
+ * the IP address range of the subnet": EC2 API, CreateNatGateway,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html), plus the
+ * secondary ones a private NAT gateway is given (`SecondaryPrivateIpAddresses`, or
+ * `SecondaryPrivateIpAddressCount`); a count or list not resolved adds none (the fewest).
+ */
+function natAddresses(r: ResourceReader): number {
+  const list = r.value('SecondaryPrivateIpAddresses');
+  if (Array.isArray(list)) return 1 + list.length;
+  const count = r.has('SecondaryPrivateIpAddressCount') ? r.numberFact('SecondaryPrivateIpAddressCount') : undefined;
+  return 1 + (count?.known && Number.isInteger(count.value) && count.value > 0 ? count.value : 0);
 }
 
 function natConnectivity(r: ResourceReader): NatGateway['connectivity'] {
@@ -278,7 +296,23 @@ export function readVpcEndpoint(r: ResourceReader): void {
     ...(tables.unresolved ? { routeTablesUnresolved: tables.unresolved } : {}),
     // CloudFormation's default for PrivateDnsEnabled is false (the CDK's InterfaceVpcEndpoint writes true).
     ...(type === 'Interface' ? { privateDnsEnabled: r.booleanFact('PrivateDnsEnabled', false), ...interfaceNetwork(r) } : {}),
+    // A Gateway Load Balancer endpoint's one subnet, where its network interface takes an address.
+    ...(type === 'GatewayLoadBalancer' ? { subnetIds: endpointSubnets(r) } : {}),
   });
+}
+
+/**
+ * The subnets of an endpoint's network interfaces (`SubnetIds`): an interface endpoint's, or a
+ * Gateway Load Balancer endpoint's single one ("We create an endpoint network interface in the
+ * subnet. An endpoint network interface is assigned a private IP address from the IP address range
+ * of your subnet": AWS PrivateLink, "Gateway Load Balancer endpoints",
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpce-gateway-load-balancer.html).
+ */
+function endpointSubnets(r: ResourceReader): Fact<string[]> {
+  if (!r.has('SubnetIds')) return known([]);
+  const fact = r.idListFact(r.value('SubnetIds'), 'SubnetIds');
+  if (!fact.known) r.issue('SubnetIds', fact.reason);
+  return fact;
 }
 
 /**
@@ -286,19 +320,15 @@ export function readVpcEndpoint(r: ResourceReader): void {
  * network interfaces the VPC's default security group (EC2 API, CreateVpcEndpoint).
  */
 function interfaceNetwork(r: ResourceReader): { securityGroupIds: Fact<string[]>; subnetIds: Fact<string[]> } {
-  const list = (property: string): Fact<string[]> => {
-    const fact = r.idListFact(r.value(property), property);
-    if (!fact.known) r.issue(property, fact.reason);
-    return fact;
-  };
   let securityGroupIds: Fact<string[]>;
   if (r.has('SecurityGroupIds')) {
-    securityGroupIds = list('SecurityGroupIds');
+    securityGroupIds = r.idListFact(r.value('SecurityGroupIds'), 'SecurityGroupIds');
+    if (!securityGroupIds.known) r.issue('SecurityGroupIds', securityGroupIds.reason);
   } else {
     const vpcId = r.idFact(r.value('VpcId'), 'VpcId');
     securityGroupIds = vpcId.known ? known([`${vpcId.value}#default-sg`]) : unknown(`${r.describe()} has no SecurityGroupIds, so it uses its VPC's default group, and its VPC cannot be resolved`);
   }
-  return { securityGroupIds, subnetIds: r.has('SubnetIds') ? list('SubnetIds') : known([]) };
+  return { securityGroupIds, subnetIds: endpointSubnets(r) };
 }
 
 /** `RouteTableIds`: the ids resolved, and why the others (or the whole list) are not. */
@@ -360,3 +390,26 @@ export function readPeering(r: ResourceReader): void {
     allowDnsResolutionFromAccepter: dnsFact('Accepter'),
   });
 }
+
+/**
+ * AWS::Route53::HostedZone with `VPCs`: a private hosted zone, which makes the names under it
+ * resolve as its records say inside those VPCs (Route 53, "Working with private hosted zones",
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zones-private.html). A zone
+ * without `VPCs` is public and changes nothing inside a VPC.
+ */
+export function readPrivateHostedZone(r: ResourceReader): void {
+  if (!r.has('VPCs') || r.uncertain) return;
+  const vpcs = r.value('VPCs');
+  let vpcIds: Fact<string[]>;
+  if (Array.isArray(vpcs)) {
+    const ids = vpcs.map((item, index) => r.idFact(isObject(item) && !isUnresolved(item) ? item.VPCId : item, `VPCs[${index}].VPCId`));
+    const missing = ids.find((id) => !id.known);
+    vpcIds = missing && !missing.known ? unknown(missing.reason) : known(ids.map((id) => (id as { value: string }).value));
+  } else {
+    vpcIds = unknown(`${r.describe()}: VPCs ${isUnresolved(vpcs) ? `cannot be resolved (${vpcs.reason})` : 'is not a list'}`);
+  }
+  const name = r.stringFact('Name');
+  const zones = r.model.privateHostedZones;
+  zones?.set(r.id, { id: r.id, source: r.source, name: name.known ? known(name.value.toLowerCase().replace(/\.$/, '')) : name, vpcIds });
+}
+

@@ -1,6 +1,6 @@
 import { DataStoreResource, DeclaredDataStore, GlueConnection, GlueJob } from './glue';
 import {
-  GatewayEndpoint, NatGateway, NetworkAcl, RouteTable, SecurityGroup, SourceRef, Subnet, TransitGateway,
+  GatewayEndpoint, NatGateway, NetworkAcl, PrivateHostedZone, RouteTable, SecurityGroup, SourceRef, Subnet, TransitGateway,
   TransitGatewayAttachment, TransitGatewayRouteTable, Vpc, VpcPeeringConnection,
 } from './network';
 
@@ -39,6 +39,8 @@ export interface NetworkModel {
   readonly dataStores: Map<string, DataStoreResource>;
   /** Declared stores, by connection model key. */
   readonly declaredStores: Map<string, DeclaredDataStore>;
+  /** Route 53 private hosted zones of the templates (absent: none read). */
+  readonly privateHostedZones?: Map<string, PrivateHostedZone>;
   readonly issues: IngestIssue[];
   /** The account's VPC quotas a facts document gives (read by `--from-aws`, or written); absent: the defaults. */
   quotas?: QuotaValues;
@@ -79,6 +81,7 @@ export function emptyModel(): NetworkModel {
     jobs: new Map(),
     dataStores: new Map(),
     declaredStores: new Map(),
+    privateHostedZones: new Map(),
     issues: [],
   };
 }

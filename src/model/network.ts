@@ -254,7 +254,10 @@ export interface GatewayEndpoint {
    * default group when none is given). Unknown when unresolved or not described.
    */
   readonly securityGroupIds?: Fact<string[]>;
-  /** For an interface endpoint: the subnets of its network interfaces. Unknown when unresolved or not described. */
+  /**
+   * For an interface endpoint: the subnets of its network interfaces; for a Gateway Load Balancer
+   * endpoint, its one subnet. Unknown when unresolved or not described.
+   */
   readonly subnetIds?: Fact<string[]>;
   /**
    * Set when the endpoint may not exist (its `Condition` cannot be decided): it is then only
@@ -268,12 +271,30 @@ export interface GatewayEndpoint {
   readonly routeTablesUnresolved?: string;
 }
 
+/**
+ * A Route 53 private hosted zone (`AWS::Route53::HostedZone` with `VPCs`): inside the VPCs it is
+ * associated with, names under it resolve as its records say, not publicly.
+ */
+export interface PrivateHostedZone {
+  readonly id: string;
+  readonly source: SourceRef;
+  /** The zone's domain, lower case, without the final dot. */
+  readonly name: Fact<string>;
+  /** The VPCs (model keys or literal ids) it is associated with. */
+  readonly vpcIds: Fact<string[]>;
+}
+
 export interface NatGateway {
   readonly id: string;
   readonly source: SourceRef;
   readonly subnetId: Fact<string>;
   /** `unknown` when `ConnectivityType` cannot be resolved. */
   readonly connectivity: 'public' | 'private' | 'unknown';
+  /**
+   * The private addresses it takes in its subnet (1, plus a private NAT gateway's secondary ones),
+   * for a NAT gateway of the templates that certainly exists; absent otherwise.
+   */
+  readonly privateAddresses?: number;
 }
 
 export type SecurityGroupPeer =

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  App, AspectPriority, Aspects, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnParameter, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -481,3 +481,46 @@ describe('GlueJobNetwork: attaching to jobs', () => {
     expect(JSON.stringify(Template.fromStack(etl).toJSON())).toMatch(/jdbc:oracle:thin:\/\/@db\.internal:1521\/ORCL/);
   });
 });
+
+describe('GlueJobNetwork: jobs that install Python modules from PyPI need the internet from the chosen subnets', () => {
+  function pypiApp(options: { nat: boolean; modules: (stack: Stack) => string }) {
+    const app = new App();
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const net = new Stack(app, 'Net', { env });
+    const vpc = new ec2.Vpc(net, 'Vpc', {
+      maxAzs: 2,
+      natGateways: options.nat ? 1 : 0,
+      ipAddresses: ec2.IpAddresses.cidr('10.8.0.0/16'),
+      subnetConfiguration: options.nat
+        ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+        : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+    });
+    const etl = new Stack(app, 'Etl', { env });
+    const network = new GlueJobNetwork(etl, 'Network', { vpc });
+    network.attachTo(new glue.PySparkEtlJob(etl, 'Load', {
+      role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+      script: glue.Code.fromBucket(new s3.Bucket(etl, 'Scripts'), 'a.py'),
+      defaultArguments: { '--additional-python-modules': options.modules(etl) },
+    }));
+    const guard = new GlueNetworkGuard();
+    Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    return { app, guard };
+  }
+
+  test('isolated subnets (no NAT) and a job installing pandas from PyPI: synth fails with what to choose (was: the network synthesized and failed the guard with GNP-CONNECTION-NO-PYPI-PATH)', () => {
+    const { app } = pypiApp({ nat: false, modules: () => 'pandas==2.2.2' });
+    expect(() => app.synth()).toThrow(/Etl\/Load\/Resource is attached to this network and pip installs pandas==2\.2\.2 from the Python Package Index.*no default route \(no NAT gateway\).*PRIVATE_WITH_EGRESS.*s3:\/\/ paths/s);
+  });
+
+  test('subnets with a NAT gateway route: no error, and the guard finds nothing about PyPI', () => {
+    const { app, guard } = pypiApp({ nat: true, modules: () => 'pandas==2.2.2' });
+    app.synth();
+    expect(gnpFindings(guard).filter((f) => /PYPI|SERVICE-PATH/.test(f))).toEqual([]);
+  });
+
+  test('isolated subnets and wheels in S3, or modules known only at deploy time: no error (the guard decides, UNKNOWN where it cannot)', () => {
+    expect(() => pypiApp({ nat: false, modules: () => 's3://wheels/etl_lib-1.0-py3-none-any.whl' }).app.synth()).not.toThrow();
+    expect(() => pypiApp({ nat: false, modules: (stack) => new CfnParameter(stack, 'Modules').valueAsString }).app.synth()).not.toThrow();
+  });
+});
+

@@ -17,6 +17,8 @@ interface Case {
   readonly cfnGlueVersion?: string;
   /** An L1 Python shell job (CfnJob) with this Command.PythonVersion; `none`: without one. */
   readonly cfnPythonVersion?: string;
+  /** The Glue group lets out only all TCP to itself and HTTPS (443) anywhere, not all traffic. */
+  readonly httpsOnlyEgress?: boolean;
 }
 
 function app(c: Case) {
@@ -32,8 +34,9 @@ function app(c: Case) {
       // Glue's S3 path: the connection is selected either way.
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
-    const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc, description: 'Glue ENIs' });
+    const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc, description: 'Glue ENIs', allowAllOutbound: !c.httpsOnlyEgress });
     group.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
+    if (c.httpsOnlyEgress) group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: S3 and PyPI');
     const subnet = c.nat ? vpc.privateSubnets[0] : vpc.isolatedSubnets[0];
     const network = new glue.Connection(stack, 'Network', {
       type: glue.ConnectionType.NETWORK,
@@ -117,6 +120,8 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     expect(none.cli.findings).not.toContain(NO_PATH);
     expect(none.cli.findings).toContain(UNKNOWN);
     expect(none.cli.messages.join('\n')).toMatch(/GlueVersion is unknown \(the job gives none: .*end of life on 1 April 2026/);
+    // AWS documents two defaults: the API's 0.9, the versions page's 5.1; the message names both.
+    expect(none.cli.messages.join('\n')).toMatch(/the AWS Glue versions page names Glue 5\.1 as the default for jobs created without one: AWS documents two defaults/);
   });
 
   test('the same job with a NAT gateway route (PRIVATE_WITH_EGRESS): no finding about PyPI', () => {
@@ -171,3 +176,69 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
     }
   });
 });
+
+describe('modules fetched by https:// URL from Amazon S3: an S3 gateway endpoint of the bucket\'s Region carries them', () => {
+  test("the app's bucket by its virtual-hosted or path-style URL in the VPC's Region (us-east-1), S3 gateway endpoint, no NAT: no finding (was a false GNP-CONNECTION-NO-PYPI-PATH)", () => {
+    for (const url of [
+      (b: s3.IBucket) => b.virtualHostedUrlForObject('wheels/etl_lib-1.0-py3-none-any.whl'),
+      (b: s3.IBucket) => b.urlForObject('wheels/etl_lib-1.0-py3-none-any.whl'),
+      () => 'https://etl-wheels.s3.us-east-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl',
+      () => 'https://s3.us-east-1.amazonaws.com/etl-wheels/etl_lib-1.0-py3-none-any.whl',
+      () => 'https://etl-wheels.s3.dualstack.us-east-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl',
+    ]) {
+      const answers = allDoors(app({ args: (b) => ({ '--additional-python-modules': url(b) }) }));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain(NO_PATH);
+      expect(answers.cli.findings).not.toContain(UNKNOWN);
+    }
+  });
+
+  test('a bucket of another Region (eu-west-1) without a NAT: the error, saying the gateway endpoint reaches only buckets of us-east-1', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.eu-west-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/etl_lib-1\.0-py3-none-any\.whl is in eu-west-1, and S3 gateway endpoint \S+ on \S+ route table reaches only buckets of us-east-1/);
+  });
+
+  test('a URL that names no Region (the global endpoint bucket.s3.amazonaws.com): a warning, not an error and not a pass', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).toContain(UNKNOWN);
+    expect(answers.cli.messages.join('\n')).toMatch(/does not name the bucket's Region/);
+  });
+
+  test('a bucket of another Region with a NAT gateway route: no finding', () => {
+    const answers = allDoors(app({ nat: true, args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.eu-west-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).not.toContain(UNKNOWN);
+  });
+
+  test('an S3 URL beside a module from PyPI: PyPI still needs the internet, the error', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': 'https://etl-wheels.s3.us-east-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl,pandas' }) }));
+    expect(answers.cli.findings).toContain(NO_PATH);
+  });
+
+  test('a URL whose host is known only at deploy time (a parameter without a value, which may name an S3 host): a warning, never the error', () => {
+    const answers = allDoors(app({ args: (_b, stack) => ({ '--additional-python-modules': `https://${new CfnParameter(stack, 'WheelHost').valueAsString}/etl_lib-1.0-py3-none-any.whl` }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).toContain(UNKNOWN);
+  });
+});
+
+describe('the port pip connects to: an http:// URL is fetched on 80, not HTTPS\'s 443', () => {
+  test('a wheel from an http:// URL, a NAT gateway, a Glue group that lets out only HTTPS: the error names port 80 (was: traced on 443, no finding)', () => {
+    const answers = allDoors(app({ nat: true, httpsOnlyEgress: true, args: () => ({ '--additional-python-modules': 'http://mirror.example.com/wheels/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/egress TCP 80|port 80|TCP 80/);
+  });
+
+  test('the same group and modules from PyPI (HTTPS): no finding', () => {
+    const answers = allDoors(app({ nat: true, httpsOnlyEgress: true, args: () => ({ '--additional-python-modules': 'pandas==2.2.2' }) }));
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).not.toContain(UNKNOWN);
+  });
+});
+

@@ -7,7 +7,7 @@
 import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { allDoors, expectDoorsAgree } from '../doors';
 
-function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transitGateway?: boolean } = {}) {
+function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transitGateway?: boolean; gatewayLoadBalancerEndpoint?: boolean; privateNatGateway?: boolean } = {}) {
   return (a: App) => {
     const stack = new Stack(a, 'Etl', { env: { account: '111111111111', region: 'us-east-1' } });
     // /26 subnets: 59 addresses (64 - 5 AWS reserves); 56 G.1X workers need 58.
@@ -22,6 +22,19 @@ function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transit
     if (options.transitGateway) {
       const tgw = new ec2.CfnTransitGateway(stack, 'Hub', {});
       new ec2.CfnTransitGatewayAttachment(stack, 'HubAttachment', { transitGatewayId: tgw.ref, vpcId: vpc.vpcId, subnetIds: vpc.isolatedSubnets.map((s) => s.subnetId) });
+    }
+    if (options.gatewayLoadBalancerEndpoint) {
+      // An inspection appliance's endpoint (the service a Gateway Load Balancer of another account offers).
+      new ec2.CfnVPCEndpoint(stack, 'Inspection', {
+        vpcId: vpc.vpcId,
+        serviceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+        vpcEndpointType: 'GatewayLoadBalancer',
+        subnetIds: [vpc.isolatedSubnets[0].subnetId],
+      });
+    }
+    if (options.privateNatGateway) {
+      // A private NAT gateway in the Glue subnet (for overlapping networks), with two secondary addresses.
+      new ec2.CfnNatGateway(stack, 'PrivateNat', { subnetId: vpc.isolatedSubnets[0].subnetId, connectivityType: 'private', secondaryPrivateIpAddressCount: 2 });
     }
     const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc, description: 'Glue ENIs' });
     group.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
@@ -67,4 +80,19 @@ describe("the app's interface endpoints and transit gateway attachments take add
     expect(answers.cli.findings).toContain(TOO_SMALL);
     expect(answers.cli.messages.join('\n')).toMatch(/2 known used: interface endpoint .*, transit gateway attachment Etl\/HubAttachment/);
   });
+
+  test('a Gateway Load Balancer endpoint in the subnet and one interface endpoint: 57 left, GNP-SUBNET-TOO-SMALL naming both', () => {
+    const answers = allDoors(app([ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER], { gatewayLoadBalancerEndpoint: true }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(TOO_SMALL);
+    expect(answers.cli.messages.join('\n')).toMatch(/2 known used: interface endpoint Etl\/VpcEndpoint0.*, Gateway Load Balancer endpoint Etl\/Inspection/);
+  });
+
+  test('a private NAT gateway in the subnet with 2 secondary addresses takes 3: 56 left, GNP-SUBNET-TOO-SMALL naming it', () => {
+    const answers = allDoors(app([], { privateNatGateway: true }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(TOO_SMALL);
+    expect(answers.cli.messages.join('\n')).toMatch(/has 56 free addresses \(59 usable, 3 known used: NAT gateway Etl\/PrivateNat \(3 addresses\)/);
+  });
 });
+

@@ -59,9 +59,30 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: a job that reads a secret needs Secret
     const [f] = findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH');
     expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'net1' } });
     expect(f.message).toMatch(/db \(SECRET_ID\)/);
+    // AWS does not say from where Glue reads the secret: the message says the ENIs' subnet is assumed.
+    expect(f.message).toMatch(/that Glue reads the secret from its ENIs in this subnet is assumed \(AWS does not say from where\)/);
     expect(f.fix).toMatch(/InterfaceVpcEndpointAwsService\.SECRETS_MANAGER/);
     // The connection is still the one Glue selects.
     expect(plan.jobs[0].selectedConnection?.id).toBe('net1');
+  });
+
+  test('a Route 53 private hosted zone for the service name in the VPC (a shared endpoint in another VPC): UNKNOWN, not the error', () => {
+    for (const name of ['secretsmanager.us-east-1.amazonaws.com', 'amazonaws.com']) {
+      const m = oneVpc({ secret: true }).job('etl', ['net1', 'db']);
+      m.model.privateHostedZones!.set('phz', { id: 'phz', source: { stack: 'Test', logicalId: 'phz' }, name: known(name), vpcIds: known(['v']) });
+      const plan = buildPlan(m.model, { failover: false });
+      expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+      const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+      expect(f.message).toMatch(/Route 53 private hosted zone phz .* may resolve Secrets Manager's name to an endpoint elsewhere/);
+    }
+  });
+
+  test('a private hosted zone of another name, or of another VPC: still the error', () => {
+    for (const [name, vpcs] of [['example.internal', ['v']], ['secretsmanager.us-east-1.amazonaws.com', ['other-vpc']]] as const) {
+      const m = oneVpc({ secret: true }).job('etl', ['net1', 'db']);
+      m.model.privateHostedZones!.set('phz', { id: 'phz', source: { stack: 'Test', logicalId: 'phz' }, name: known(name), vpcIds: known([...vpcs]) });
+      expect(findings(buildPlan(m.model, { failover: false }), 'GNP-CONNECTION-NO-SECRETS-PATH')).toHaveLength(1);
+    }
   });
 
   test('every connection Glue can select is checked: after an AZ failure net2 is selected, and is reported too', () => {

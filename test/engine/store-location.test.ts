@@ -302,3 +302,15 @@ describe('the port Glue connects to is the port the store listens on (STORE_PORT
     expect(s.explanations.map((e) => e.code)).toContain('UNKNOWN_STORE_PORT');
   });
 });
+
+describe('a connection that gives no store address at all (a CUSTOM or MARKETPLACE connector)', () => {
+  test('UNKNOWN, saying that the connection gives no address (not that its address has no port)', () => {
+    const m = model().vpc('v', '10.0.0.0/16').subnet('s1', 'v', '10.0.1.0/24', 'us-east-1a').sg('sg', 'v')
+      .connection('connector', 's1', ['sg'], { type: 'MARKETPLACE' }).job('etl', ['connector']);
+    const verdict = store(buildPlan(m.model, { failover: false }), 'connector');
+    expect(verdict.verdict).toBe('UNKNOWN');
+    const text = JSON.stringify(verdict);
+    expect(text).toMatch(/connection connector \(MARKETPLACE\) gives no store address \(JDBC_CONNECTION_URL, CONNECTION_URL, KAFKA_BOOTSTRAP_SERVERS or HOST\)/);
+    expect(text).not.toMatch(/no port in the address/);
+  });
+});

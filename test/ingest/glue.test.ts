@@ -148,6 +148,24 @@ describe('connection properties behind issue 12 points 7 and 8', () => {
     expect(model.connections.get('Stack/Conn')).toMatchObject({ address: { known: true, value: 'db.internal:6543' }, secretProperty: 'SECRET_ID' });
   });
 
+  test('a secret in ConnectionInput.AuthenticationConfiguration.SecretArn (the newer form of the credentials) is a secret read at run time, as SECRET_ID', () => {
+    const conn = glueConnection('c', ref('Sub'), [], { JDBC_CONNECTION_URL: 'jdbc:postgresql://db.internal:5432/app' });
+    (conn.Properties!.ConnectionInput as Record<string, unknown>).AuthenticationConfiguration = { AuthenticationType: 'BASIC', SecretArn: ref('Creds') };
+    const model = modelOf({ ...network, Creds: anyResource('AWS::SecretsManager::Secret', {}), Conn: conn });
+    expect(model.connections.get('Stack/Conn')).toMatchObject({ secretProperty: 'AuthenticationConfiguration.SecretArn' });
+  });
+
+  test('a Route 53 hosted zone with VPCs is a private hosted zone of those VPCs; one without VPCs is public and not read', () => {
+    const model = modelOf({
+      ...network,
+      Private: anyResource('AWS::Route53::HostedZone', { Name: 'SecretsManager.us-east-1.amazonaws.com.', VPCs: [{ VPCId: ref('Vpc'), VPCRegion: 'us-east-1' }] }),
+      Public: anyResource('AWS::Route53::HostedZone', { Name: 'example.com' }),
+    });
+    expect([...model.privateHostedZones!.values()]).toEqual([
+      expect.objectContaining({ id: 'Stack/Private', name: { known: true, value: 'secretsmanager.us-east-1.amazonaws.com' }, vpcIds: { known: true, value: ['Stack/Vpc'] } }),
+    ]);
+  });
+
   test.each([
     [{ KAFKA_SASL_MECHANISM: 'AWS_MSK_IAM' }, 'iam'],
     [{ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_SCRAM_SECRETS_ARN: 'arn:x' }, 'sasl-scram'],
