@@ -287,6 +287,10 @@ export class GlueNetworkGuard implements IAspect {
     const last = this.lastPlan;
     if (!last) return undefined;
     if (last.plan) return JSON.stringify(toJson(last.plan), null, 2);
+    if (last.pendingFiles) {
+      const planFile = last.pendingFiles.wait();
+      if (planFile) return planJsonFromFile(planFile);
+    }
     if (last.planFile) return planJsonFromFile(last.planFile);
     return last.planJson !== undefined ? indentedPlanJson(last.planJson) : undefined;
   }
@@ -341,7 +345,9 @@ export class GlueNetworkGuard implements IAspect {
    */
   private deferCheck(scope: IConstruct, app: App): void {
     // A plan or report left by an earlier synthesis would be taken for this one's if the check
-    // failed to run; CDK can also be told to refuse plugins that change existing files.
+    // failed to run; CDK can also be told to refuse plugins that change existing files. Those a
+    // worker still writes are waited for first (what could not be written is said at exit).
+    this.lastPlan?.pendingFiles?.finish();
     for (const name of [this.planFileName, this.reportFileName]) if (name !== '') fs.rmSync(path.join(app.outdir, name), { force: true });
     // Nor is the earlier plan this synthesis's when its check makes none (input it cannot read).
     this.lastPlan = undefined;

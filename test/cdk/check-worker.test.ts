@@ -7,7 +7,7 @@ import { AspectPriority, Aspects, NestedStack, Validations, aws_glue as glue, aw
 import { capturingConsoleError, withoutCdkTemplateCheck } from './quiet-cdk';
 import { seedApp } from './seed-app';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode } from '../../src/cdk/guard';
-import { CheckWorker, useWorkerScript, WORKER_DEFAULTS, WorkerScript } from '../../src/cdk/private/check-in-worker';
+import { CheckWorker, settleAll, useWorkerScript, WORKER_DEFAULTS, WorkerScript } from '../../src/cdk/private/check-in-worker';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
 
 /*
@@ -82,6 +82,8 @@ function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerT
   } finally {
     run.mockRestore();
   }
+  // A worker writes the plan file and the report after it sent its report.
+  settleAll();
   const read = (name: string) => (fs.existsSync(path.join(outdir, name)) ? fs.readFileSync(path.join(outdir, name), 'utf8').split(outdir).join('OUT') : undefined);
   const report = JSON.parse(read('validation-report.json') ?? '{"pluginReports":[]}');
   const ours = report.pluginReports.filter((r: any) => r.pluginName === 'cdk-glue-netplan');
