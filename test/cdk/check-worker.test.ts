@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,7 +7,6 @@ import * as vm from 'vm';
 import { AspectPriority, Aspects, NestedStack, Validations, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { capturingConsoleError, withoutCdkTemplateCheck } from './quiet-cdk';
 import { seedApp } from './seed-app';
-import { spawnSync } from 'child_process';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode } from '../../src/cdk/guard';
 import { CheckWorker, settleAll, useWorkerScript, WORKER_DEFAULTS, WorkerScript } from '../../src/cdk/private/check-in-worker';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
