@@ -134,6 +134,9 @@ export class CheckWorker {
   public run(request: CheckRequest, answer: (question: CheckQuestion) => unknown): CheckDone | undefined {
     if (this.used) throw new Error('a check worker runs one check');
     this.used = true;
+    // In use: its owner may be collected now (an app dropped after its synthesis) without ending
+    // it, which would cut the files it writes after its report.
+    UNUSED_WORKERS.unregister(this);
     let keep = false;
     try {
       try {
