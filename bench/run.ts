@@ -31,7 +31,7 @@ import { IConstruct } from 'constructs';
 import { AppShape, BROKEN_GROWTH_SERIES, generateApp, GeneratedApp, GROWTH_SERIES, SIZES } from './generate';
 import { formatSummary, Phase, summarizeProfile } from './profile';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../src/cdk/guard';
-import { useWorkerScript, WORKER_DEFAULTS } from '../src/cdk/private/check-in-worker';
+import { settleAll, useWorkerScript, WORKER_DEFAULTS } from '../src/cdk/private/check-in-worker';
 import { GuardCheck } from '../src/cdk/private/guard-check';
 import { GlueNetworkValidationPlugin } from '../src/cdk/validation-plugin';
 import { parseArgs as parseCliArgs, planFromFiles, runCli } from '../src/cli/run';
@@ -323,6 +323,10 @@ async function synthOnce(sizeName: string, variant: Variant): Promise<Synthesize
     } finally {
       console.error = consoleError;
     }
+    // A check in a worker writes the plan file and the report after its report, beside CDK's own
+    // checks; `cdk synth`'s process waits for them as it exits, so the synth's time includes any
+    // wait for them here.
+    settleAll();
     times = { start, constructed, end: performance.now(), cpuStart, cpuEnd: cpuMs() };
   });
   const own = guard?.own ?? plugin?.own;
@@ -849,13 +853,56 @@ function printProfile(size: string, variant: Variant, sample: Sample, file: stri
 }
 
 // ---------------------------------------------------------------------------------------------
+// First synthesis per process (`--first-synth N`)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `cdk synth`'s case: a process that constructs the app and synthesizes it once, cold. For each
+ * size, N rounds; each round runs one process per variant (plain first on even rounds, last on
+ * odd ones), and with `--worker both` the guard's variants once in CDK's thread and once in the
+ * compiled worker. Ratios are per round, to that round's plain process.
+ */
+function firstSynths(options: Options): void {
+  const started = Date.now();
+  const variants = (options.variants.length ? options.variants : ['plain', 'warn-only']).filter((v) => v !== 'canned');
+  const workers = process.env.BENCH_WORKER === 'both' ? ['off', 'on'] : [process.env.BENCH_WORKER === 'on' ? 'on' : 'off'];
+  const runs: { variant: string; worker: string }[] = variants.flatMap((variant) => (variant === 'plain' ? [{ variant, worker: 'off' }] : workers.map((worker) => ({ variant, worker }))));
+  console.log(`machine: ${machine()}`);
+  console.log(`first synthesis per process: ${options.firstSynth} rounds of ${runs.map((r) => `${r.variant}${r.variant === 'plain' ? '' : ` (${r.worker === 'on' ? 'worker' : 'CDK\'s thread'})`}`).join(', ')}, one process each, order reversed on odd rounds`);
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  for (const size of options.sizes) {
+    const samples = new Map<string, Sample[]>();
+    for (let round = 0; round < options.firstSynth; round++) {
+      for (const run of round % 2 === 0 ? runs : [...runs].reverse()) {
+        const sample: Sample = JSON.parse(child(['--first-child', size, run.variant], { ...process.env, BENCH_WORKER: run.worker }));
+        const key = `${run.variant}/${run.worker}`;
+        samples.set(key, [...samples.get(key) ?? [], sample]);
+        process.stderr.write(`${size} round ${round + 1} ${key}: synth ${ms(sample.totalMs)}, own ${ms(sample.ownMs)}\n`);
+      }
+    }
+    const plain = samples.get('plain/off')!;
+    console.log(`\n#### ${size}: first synthesis per process, medians of ${options.firstSynth} processes (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(', ')})\n`);
+    console.log('| variant | whole synth | its CPU | own wall | own / plain synth | whole synth / plain (per round) |');
+    console.log('|---|---|---|---|---|---|');
+    for (const run of runs) {
+      const list = samples.get(`${run.variant}/${run.worker}`)!;
+      const name = run.variant === 'plain' ? 'plain' : `${run.variant}, ${run.worker === 'on' ? 'worker' : 'CDK\'s thread'}`;
+      const ownShare = median(list.map((x, i) => x.ownMs / plain[i].totalMs));
+      const ratio = median(list.map((x, i) => x.totalMs / plain[i].totalMs));
+      console.log(`| ${name} | ${ms(median(list.map((x) => x.totalMs)))} | ${ms(median(list.map((x) => x.totalCpuMs)))} | ${run.variant === 'plain' ? '-' : ms(median(list.map((x) => x.ownMs)))} | ${run.variant === 'plain' ? '-' : `${(ownShare * 100).toFixed(1)}%`} | ${ratio.toFixed(3)}x |`);
+    }
+  }
+  console.log(`\n(${((Date.now() - started) / 60000).toFixed(1)} min)`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Processes and arguments
 // ---------------------------------------------------------------------------------------------
 
-function child(args: string[]): string {
+function child(args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(process.execPath, [
     '--expose-gc', '--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only', __filename, ...args,
-  ], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
+  ], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024, env });
   if (result.status !== 0) throw new Error(`child ${args.join(' ')} failed with status ${result.status}`);
   const line = result.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
   if (!line) throw new Error(`child ${args.join(' ')} printed no result`);
@@ -871,10 +918,12 @@ interface Options {
   json: string;
   /** Only these variants (plain always kept: every ratio is to it); empty for all. */
   variants: Variant[];
+  /** Processes per variant that each synthesize once (`--first-synth N`): `cdk synth`'s case. */
+  firstSynth: number;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { sizes: DEFAULT_SIZES, reps: 3, cliReps: -1, warmups: 1, profile: [], json: path.join(OUT, 'results.json'), variants: [] };
+  const options: Options = { sizes: DEFAULT_SIZES, reps: 3, cliReps: -1, warmups: 1, profile: [], json: path.join(OUT, 'results.json'), variants: [], firstSynth: 0 };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none')
     .flatMap((s) => (s === 'growth' ? GROWTH_SERIES : s === 'growth-broken' ? BROKEN_GROWTH_SERIES : [s]));
   for (let i = 0; i < argv.length; i++) {
@@ -892,8 +941,9 @@ function parseOptions(argv: string[]): Options {
       case '--profile': options.profile = list(value()); break;
       case '--json': options.json = value(); break;
       case '--worker': process.env.BENCH_WORKER = value(); break;
+      case '--first-synth': options.firstSynth = Number(value()); break;
       case '--variants': options.variants = value().split(',').map((v) => v.trim()).filter((v) => v) as Variant[]; break;
-      default: throw new Error(`unknown argument ${arg}: --sizes LIST (${Object.keys(SIZES).join(', ')}, growth, none), --reps N, --cli-reps N, --warmups N, --profile LIST, --json FILE, --variants LIST (${[...VARIANTS, ...BROKEN_VARIANTS.slice(1)].join(', ')}), --worker on|off`);
+      default: throw new Error(`unknown argument ${arg}: --sizes LIST (${Object.keys(SIZES).join(', ')}, growth, none), --reps N, --cli-reps N, --warmups N, --profile LIST, --json FILE, --variants LIST (${[...VARIANTS, ...BROKEN_VARIANTS.slice(1)].join(', ')}), --worker on|off|both, --first-synth N`);
     }
   }
   for (const size of [...options.sizes, ...options.profile]) {
@@ -920,6 +970,10 @@ async function main(argv: string[]): Promise<void> {
     console.log(RESULT_MARKER + JSON.stringify(await measureSize(argv[1], Number(argv[2]), Number(argv[3]), Number(argv[4]))));
     return;
   }
+  if (argv[0] === '--first-child') {
+    console.log(RESULT_MARKER + JSON.stringify((await synthOnce(argv[1], argv[2] as Variant)).sample));
+    return;
+  }
   if (argv[0] === '--profile-child') {
     console.log(RESULT_MARKER + JSON.stringify(await profileChild(argv[1], argv[2] as Variant, argv[3])));
     return;
@@ -927,6 +981,10 @@ async function main(argv: string[]): Promise<void> {
 
   const options = parseOptions(argv);
   const started = Date.now();
+  if (options.firstSynth > 0) {
+    firstSynths(options);
+    return;
+  }
   console.log(`machine: ${machine()}`);
   console.log(`sizes: ${options.sizes.join(', ') || '(none)'}; per size ${options.warmups} warm-up + ${options.reps} measured rounds of `
     + `${VARIANTS.join(', ')} (broken sizes: ${BROKEN_VARIANTS.join(', ')})${options.variants.length ? `, only ${options.variants.join(', ')}` : ''} (interleaved, in reverse order on odd rounds), then ${options.cliReps} CLI rounds`);

@@ -195,14 +195,17 @@ export interface GlueNetworkGuardProps {
    * Check the templates (GuardReporting.VALIDATION_REPORT) in a worker thread, with a heap of its
    * own, while CDK's thread waits for the report: the check's allocations then never trigger or
    * pay for garbage collections of the app's construct tree, and the worker loads the check while
-   * CDK synthesizes. Measured on a 2,000-job app (BENCHMARKS.md, run 12), it was no faster in a
-   * first synthesis and slower in repeated ones, so it is off unless asked for: it is for apps whose
-   * check a garbage collection of CDK's heap is seen to slow down. The worker writes the plan file
-   * and the Markdown report; `lastPlanJson` is then read back from the plan file. Where no worker
-   * can run (the library's TypeScript source run by ts-node or ts-jest, a bundle without
-   * `check-worker.js`), the check runs in CDK's thread, with the same findings and files. If the
-   * worker stops before its report (out of memory), the check reports a failing
-   * GNP-INPUT-UNREADABLE violation saying so, never a pass.
+   * CDK synthesizes. The worker writes the plan file and the Markdown report after it sent its
+   * report, while CDK's thread goes on with CDK's own template checks; the process waits for them
+   * as it exits (also when the synthesis failed), so `cdk synth` leaves them whole in `cdk.out`.
+   * After an in-process `app.synth()` they may still be being written: `lastPlanJson` waits for
+   * them (each is written under a temporary name and renamed, so a half file is never seen under
+   * its name). A file that cannot be written is said on stderr and makes the process exit 1
+   * (`lastPlanJson` throws saying why). Where no worker can run (the library's TypeScript source
+   * run by ts-node or ts-jest, a bundle without `check-worker.js`), the check runs in CDK's
+   * thread, with the same findings and files. If the worker stops before its report (out of
+   * memory), the check reports a failing GNP-INPUT-UNREADABLE violation saying so, never a pass.
+   * Measured in BENCHMARKS.md (runs 12 and 13).
    *
    * @default false
    */
@@ -279,14 +282,19 @@ export class GlueNetworkGuard implements IAspect {
 
   /**
    * The plan of the last analysis, in the CLI's JSON format (a string), or undefined before
-   * the first synthesis and after one whose check made no plan (it could not read its input). When the check ran in a worker thread (`workerThread`), it is read back
-   * from the plan file the synthesis wrote (or from the compact plan the worker sent, when
-   * `planFileName` is empty), and it throws if that file was changed or removed since.
+   * the first synthesis and after one whose check made no plan (it could not read its input). When the check ran in a worker thread (`workerThread`), it waits until
+   * the worker has written the plan file, then reads it back (or the compact plan the worker sent,
+   * when `planFileName` is empty); it throws if that file could not be written, or was changed or
+   * removed since.
    */
   public get lastPlanJson(): string | undefined {
     const last = this.lastPlan;
     if (!last) return undefined;
     if (last.plan) return JSON.stringify(toJson(last.plan), null, 2);
+    if (last.pendingFiles) {
+      const planFile = last.pendingFiles.wait();
+      if (planFile) return planJsonFromFile(planFile);
+    }
     if (last.planFile) return planJsonFromFile(last.planFile);
     return last.planJson !== undefined ? indentedPlanJson(last.planJson) : undefined;
   }
@@ -341,7 +349,9 @@ export class GlueNetworkGuard implements IAspect {
    */
   private deferCheck(scope: IConstruct, app: App): void {
     // A plan or report left by an earlier synthesis would be taken for this one's if the check
-    // failed to run; CDK can also be told to refuse plugins that change existing files.
+    // failed to run; CDK can also be told to refuse plugins that change existing files. Those a
+    // worker still writes are waited for first (what could not be written is said at exit).
+    this.lastPlan?.pendingFiles?.finish();
     for (const name of [this.planFileName, this.reportFileName]) if (name !== '') fs.rmSync(path.join(app.outdir, name), { force: true });
     // Nor is the earlier plan this synthesis's when its check makes none (input it cannot read).
     this.lastPlan = undefined;

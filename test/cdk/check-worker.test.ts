@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,7 +8,7 @@ import { AspectPriority, Aspects, NestedStack, Validations, aws_glue as glue, aw
 import { capturingConsoleError, withoutCdkTemplateCheck } from './quiet-cdk';
 import { seedApp } from './seed-app';
 import { GlueNetworkGuard, GlueNetworkGuardProps, GuardMode } from '../../src/cdk/guard';
-import { CheckWorker, useWorkerScript, WORKER_DEFAULTS, WorkerScript } from '../../src/cdk/private/check-in-worker';
+import { CheckWorker, settleAll, useWorkerScript, WORKER_DEFAULTS, WorkerScript } from '../../src/cdk/private/check-in-worker';
 import { GlueNetworkValidationPlugin } from '../../src/cdk/validation-plugin';
 
 /*
@@ -52,7 +53,7 @@ function workerScriptFile(name: string, code: string): string {
  * The seed's broken case (two unreachable stores) with a second job in a nested stack of Etl,
  * synthesized in process (no path metadata: the check asks CDK's thread for construct paths).
  */
-function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerThread?: boolean }): Outcome {
+function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerThread?: boolean; settle?: boolean }): Outcome {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-app-'));
   const s = seedApp({ appProps: { outdir } });
   const nested = new NestedStack(s.etl, 'More');
@@ -82,6 +83,8 @@ function synth(check: { guard?: GlueNetworkGuardProps; plugin?: boolean; workerT
   } finally {
     run.mockRestore();
   }
+  // A worker writes the plan file and the report after it sent its report.
+  if (check.settle !== false) settleAll();
   const read = (name: string) => (fs.existsSync(path.join(outdir, name)) ? fs.readFileSync(path.join(outdir, name), 'utf8').split(outdir).join('OUT') : undefined);
   const report = JSON.parse(read('validation-report.json') ?? '{"pluginReports":[]}');
   const ours = report.pluginReports.filter((r: any) => r.pluginName === 'cdk-glue-netplan');
@@ -190,6 +193,91 @@ describe('the guard\'s check in a worker thread', () => {
     const outcome = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true });
     expect(outcome.workerRuns).toEqual([]);
     expect(outcome.violations).toMatch(/GNP-STORE-UNREACHABLE/);
+  });
+});
+
+/**
+ * The real worker (TypeScript, under ts-node's register) whose writing of the plan file and report
+ * waits until the file `go` exists (30 s at most), then fails if `fail`, or sleeps `delayMs` first.
+ */
+function gatedWorker(go: string | undefined, options: { fail?: boolean; delayMs?: number } = {}): WorkerScript {
+  const source = path.resolve(__dirname, '../../src/cdk/private');
+  const file = workerScriptFile('gated.js', `const fs = require('fs');
+const files = require(${JSON.stringify(path.join(source, 'plan-files.ts'))});
+const write = files.writePlanFiles;
+files.writePlanFiles = (...args) => {
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  const go = ${JSON.stringify(go ?? null)};
+  for (const until = Date.now() + 30000; go !== null && !fs.existsSync(go) && Date.now() < until;) Atomics.wait(sleep, 0, 0, 10);
+  Atomics.wait(sleep, 0, 0, ${options.delayMs ?? 0});
+  if (${!!options.fail}) throw new Error('no space left on device (a test)');
+  return write(...args);
+};
+exports.serve = require(${JSON.stringify(path.join(source, 'check-worker.ts'))}).serve;
+`);
+  return { file, execArgv: TS_WORKER.execArgv };
+}
+
+describe('the worker writes the plan file and the Markdown report after its report (issue 18: beside CDK\'s own checks)', () => {
+  const names = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWith('glue-netplan')).sort();
+
+  test('app.synth() returns before they are written, and no half file is ever under their names; lastPlanJson waits for them; then they are the same as from CDK\'s thread', () => {
+    const inThread = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: false });
+    const go = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-')), 'go');
+    useWorkerScript(gatedWorker(go));
+    const gated = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true, settle: false });
+    expect(gated.workerRuns).toEqual(['done']);
+    expect(gated.violations).toEqual(inThread.violations);
+    // Was: the worker wrote them before it sent its report, and CDK's thread waited for that.
+    expect(names(gated.outdir)).toEqual([]);
+    fs.writeFileSync(go, '');
+    expect(gated.guard!.lastPlanJson!.split(gated.outdir).join('OUT')).toEqual(inThread.guard!.lastPlanJson!.split(inThread.outdir).join('OUT'));
+    expect(names(gated.outdir)).toEqual(['glue-netplan.plan.json', 'glue-netplan.report.md']);
+    const read = (o: Outcome, name: string) => fs.readFileSync(path.join(o.outdir, name), 'utf8').split(o.outdir).join('OUT');
+    expect(read(gated, 'glue-netplan.plan.json')).toEqual(inThread.plan);
+    expect(read(gated, 'glue-netplan.report.md')).toEqual(inThread.report);
+  });
+
+  test('files that cannot be written: lastPlanJson says why; the synthesis itself was already reported', () => {
+    useWorkerScript(gatedWorker(undefined, { fail: true }));
+    const failed = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true, settle: false });
+    expect(failed.workerRuns).toEqual(['done']);
+    expect(failed.violations).toMatch(/GNP-STORE-UNREACHABLE/);
+    expect(() => failed.guard!.lastPlanJson).toThrow(/cdk-glue-netplan could not write its plan file or Markdown report: no space left on device \(a test\)/);
+    expect(names(failed.outdir)).toEqual([]);
+  });
+
+  test('a process that ends right after app.synth() (cdk synth), even by throwing, waits for them; one that could not write them exits 1 saying why', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-'));
+    const child = path.join(dir, 'app.ts');
+    const run = (options: { fail?: boolean; delayMs?: number; throwAfter: boolean }) => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-app-'));
+      fs.writeFileSync(child, `
+import { AspectPriority, Aspects } from ${JSON.stringify(path.dirname(require.resolve('aws-cdk-lib/package.json')))};
+import { seedApp } from ${JSON.stringify(path.resolve(__dirname, 'seed-app'))};
+import { GlueNetworkGuard, GuardMode } from ${JSON.stringify(path.resolve(__dirname, '../../src/cdk/guard'))};
+import { useWorkerScript } from ${JSON.stringify(path.resolve(__dirname, '../../src/cdk/private/check-in-worker'))};
+useWorkerScript(${JSON.stringify(gatedWorker(undefined, options))});
+const s = seedApp({ appProps: { outdir: ${JSON.stringify(outdir)} } });
+Aspects.of(s.app).add(new GlueNetworkGuard({ mode: GuardMode.WARN_ONLY, workerThread: true }), { priority: AspectPriority.READONLY });
+s.app.synth();
+${options.throwAfter ? "throw new Error('the app failed after its synthesis');" : ''}
+`);
+      const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', child], {
+        cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, CDK_VALIDATION: 'false' }, timeout: 180_000,
+      });
+      return { status: result.status, stderr: result.stderr, outdir, files: names(outdir) };
+    };
+    // The worker takes its time: the process must not end before the files are whole.
+    const thrown = run({ delayMs: 1500, throwAfter: true });
+    expect(thrown.stderr).toMatch(/the app failed after its synthesis/);
+    expect(thrown.status).toBe(1);
+    expect(thrown.files).toEqual(['glue-netplan.plan.json', 'glue-netplan.report.md']);
+    expect(JSON.parse(fs.readFileSync(path.join(thrown.outdir, 'glue-netplan.plan.json'), 'utf8')).jobs).toHaveLength(1);
+    const failed = run({ fail: true, throwAfter: false });
+    expect(failed.stderr).toMatch(/cdk-glue-netplan could not write its plan file or Markdown report: no space left on device \(a test\)/);
+    expect(failed.status).toBe(1);
+    expect(failed.files).toEqual([]);
   });
 });
 

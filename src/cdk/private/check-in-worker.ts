@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { MessagePort, ResourceLimits, Worker } from 'worker_threads';
-import { CheckQuestion, CheckRequest, MainMessage, SLOT, WorkerMessage } from './check-protocol';
+import { CheckQuestion, CheckRequest, MainMessage, SLOT, SLOTS, WorkerMessage } from './check-protocol';
+import type { WrittenPlanFile } from './plan-files';
 
 /*
  * The check of the templates in a worker thread (issue 18): CDK's thread holds the app's construct
@@ -67,8 +68,8 @@ const START_TIMEOUT_MS = 60_000;
 /** How often CDK's thread looks whether the worker it waits for still runs. */
 const LIVENESS_MS = 100;
 
-/** What the worker sends back when it ran the check. */
-export type CheckDone = Extract<WorkerMessage, { kind: 'done' }>;
+/** What the worker sends back when it ran the check, and the files it still writes (`deferFiles`). */
+export type CheckDone = Extract<WorkerMessage, { kind: 'done' }> & { readonly pendingFiles?: PendingFiles };
 
 /** A worker that runs one check. */
 export class CheckWorker {
@@ -88,7 +89,7 @@ export class CheckWorker {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const threads: typeof import('worker_threads') = require('worker_threads');
-      const state = new Int32Array(new SharedArrayBuffer(4 * 3));
+      const state = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
       const { port1, port2 } = new threads.MessageChannel();
       const worker = new threads.Worker(BOOTSTRAP, {
         eval: true,
@@ -133,6 +134,10 @@ export class CheckWorker {
   public run(request: CheckRequest, answer: (question: CheckQuestion) => unknown): CheckDone | undefined {
     if (this.used) throw new Error('a check worker runs one check');
     this.used = true;
+    // In use: its owner may be collected now (an app dropped after its synthesis) without ending
+    // it, which would cut the files it writes after its report.
+    UNUSED_WORKERS.unregister(this);
+    let keep = false;
     try {
       try {
         this.post({ kind: 'check', request });
@@ -142,8 +147,14 @@ export class CheckWorker {
       }
       for (;;) {
         const message = this.next();
-        if (message.kind === 'done') return message;
+        if (message.kind === 'done') {
+          if (!message.filesPending) return message;
+          // The worker writes the files now, while CDK goes on: it is ended once they are written.
+          keep = true;
+          return { ...message, pendingFiles: new PendingFiles(this) };
+        }
         if (message.kind === 'unavailable') return undefined;
+        if (message.kind !== 'question') continue;
         let reply: MainMessage;
         try {
           reply = { kind: 'answer', answer: answer(message.question) };
@@ -153,8 +164,36 @@ export class CheckWorker {
         this.post(reply);
       }
     } finally {
+      if (!keep) this.dispose();
+    }
+  }
+
+  /**
+   * Waits until the worker has written the files of a `deferFiles` request, or has stopped
+   * without; then ends it. (For `PendingFiles`.)
+   */
+  public awaitFiles(): { readonly planFile?: WrittenPlanFile; readonly error?: string } {
+    try {
+      for (;;) {
+        if (Atomics.load(this.state, SLOT.FILES) === 1) {
+          for (let received = this.receiveMessageOnPort(this.port); received; received = this.receiveMessageOnPort(this.port)) {
+            const message = received.message as WorkerMessage;
+            if (message.kind === 'files') return { planFile: message.planFile, error: message.error };
+          }
+          return { error: 'the check\'s worker thread said it wrote them but sent no word of them' };
+        }
+        if (Atomics.wait(this.state, SLOT.FILES, 0, LIVENESS_MS) === 'timed-out' && !this.running() && Atomics.load(this.state, SLOT.FILES) !== 1) {
+          return { error: 'the check\'s worker thread stopped before it wrote them (out of memory, or terminated)' };
+        }
+      }
+    } finally {
       this.dispose();
     }
+  }
+
+  /** Whether `awaitFiles` would return without waiting. */
+  public get filesSettled(): boolean {
+    return Atomics.load(this.state, SLOT.FILES) === 1 || !this.running();
   }
 
   /** Ends the worker (when it was not used, or is no longer needed). */
@@ -194,6 +233,79 @@ export class CheckWorker {
     if (Atomics.load(this.state, SLOT.STARTED) !== 1) return Date.now() - this.startedAt < START_TIMEOUT_MS;
     return this.running();
   }
+}
+
+/**
+ * The plan file and the Markdown report a worker writes after it sent its report (issue 18: CDK's
+ * thread then goes on with CDK's own template checks, some 13 s at 2,000 jobs, while the other
+ * core writes them). Whoever needs them waits: `lastPlanJson`, the guard's next synthesis (before
+ * it removes them), and the process itself, which waits for every one of them as it exits (an
+ * 'exit' listener: also when a synthesis failed and threw), so `cdk synth` always leaves them
+ * whole in `cdk.out`. Each is written under a temporary name and renamed, so no half file is ever
+ * seen under its name; a file that could not be written is said on stderr and fails the process.
+ */
+export class PendingFiles {
+  private result?: { readonly planFile?: WrittenPlanFile; readonly error?: string };
+  private told = false;
+
+  constructor(private readonly worker: CheckWorker) {
+    PENDING.add(this);
+    if (!exitListener) {
+      exitListener = () => settleAll();
+      process.on('exit', exitListener);
+    }
+    // Those written by now, and not failed, need no one to wait for them.
+    for (const pending of PENDING) {
+      if (pending !== this && pending.worker.filesSettled && pending.settle() && !pending.result?.error) PENDING.delete(pending);
+    }
+  }
+
+  /** Waits for the files; returns the plan file written (undefined when none was asked for), or throws why they were not written. */
+  public wait(): WrittenPlanFile | undefined {
+    this.settle();
+    const error = this.result?.error;
+    if (error !== undefined) {
+      this.told = true;
+      PENDING.delete(this);
+      throw new Error(`cdk-glue-netplan could not write its plan file or Markdown report: ${error}`);
+    }
+    PENDING.delete(this);
+    return this.result?.planFile;
+  }
+
+  /** Waits for the files; what could not be written is said at exit (or by `wait`). */
+  public finish(): void {
+    this.settle();
+    if (this.result?.error === undefined) PENDING.delete(this);
+  }
+
+  /** Waits for the files; true once settled. */
+  private settle(): boolean {
+    if (!this.result) this.result = this.worker.awaitFiles();
+    return true;
+  }
+
+  /** At exit: waits, and says on stderr (failing the process) what could not be written and was not said yet. */
+  public settleAtExit(): void {
+    this.settle();
+    const error = this.result?.error;
+    if (error === undefined || this.told) return;
+    this.told = true;
+    process.stderr.write(`cdk-glue-netplan could not write its plan file or Markdown report: ${error}\n`);
+    if (!process.exitCode) process.exitCode = 1;
+  }
+}
+
+const PENDING = new Set<PendingFiles>();
+let exitListener: (() => void) | undefined;
+
+/**
+ * Waits for every file still written by a worker, saying on stderr what could not be written (the
+ * process is exiting; tests that read the files of an in-process synthesis call it too).
+ */
+export function settleAll(): void {
+  for (const pending of PENDING) pending.settleAtExit();
+  PENDING.clear();
 }
 
 /**

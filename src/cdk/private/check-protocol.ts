@@ -36,6 +36,12 @@ export interface CheckRequest {
   readonly files?: PlanFiles;
   /** Send back the compact plan when no plan file is written (for the guard's `lastPlanJson`). */
   readonly keepPlan: boolean;
+  /**
+   * Write `files` after the report is sent (the worker only): CDK's thread goes on with CDK's own
+   * checks while the worker writes them, and waits for them only where it needs them (see
+   * `PendingFiles`).
+   */
+  readonly deferFiles?: boolean;
 }
 
 /** What the check asks of the construct tree, which only CDK's thread has. */
@@ -115,7 +121,9 @@ export type CheckQuestion = { readonly kind: 'nested-templates' } | { readonly k
 export type WorkerMessage =
   | { readonly kind: 'question'; readonly question: CheckQuestion }
   /** The check ran: its report, and the plan file written or (`keepPlan`, no file) the compact plan. */
-  | { readonly kind: 'done'; readonly report: PolicyValidationPluginReport; readonly planFile?: WrittenPlanFile; readonly planJson?: string }
+  | { readonly kind: 'done'; readonly report: PolicyValidationPluginReport; readonly planFile?: WrittenPlanFile; readonly planJson?: string; readonly filesPending?: boolean }
+  /** The files of a `deferFiles` request are written (or why they could not be): its last message. */
+  | { readonly kind: 'files'; readonly planFile?: WrittenPlanFile; readonly error?: string }
   /** The worker could not load the check: CDK's thread runs it. */
   | { readonly kind: 'unavailable'; readonly message: string };
 
@@ -126,6 +134,9 @@ export type MainMessage =
 
 /**
  * The slots of the Int32Array both threads share: each side waits on its own slot (Atomics.wait)
- * for the other to post a message and set it; the worker sets STARTED first thing.
+ * for the other to post a message and set it; the worker sets STARTED first thing, and FILES once
+ * the files of a `deferFiles` request are written (or failed), after it posted the 'files' message.
  */
-export const SLOT = { MAIN: 0, WORKER: 1, STARTED: 2 } as const;
+export const SLOT = { MAIN: 0, WORKER: 1, STARTED: 2, FILES: 3 } as const;
+/** How many slots the shared Int32Array has. */
+export const SLOTS = 4;

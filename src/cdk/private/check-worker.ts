@@ -2,6 +2,7 @@ import { MessagePort, receiveMessageOnPort } from 'worker_threads';
 import type { IPolicyValidationContext } from 'aws-cdk-lib';
 import { CheckQuestion, CheckRequest, MainMessage, requestFacts, runCheck, SLOT, WorkerMessage } from './check-protocol';
 import { WrittenPlanFile, writePlanFiles } from './plan-files';
+import type { Plan } from '../../engine';
 import { writeJson } from '../../report';
 
 /*
@@ -23,6 +24,7 @@ export function serve(data: WorkerData): void {
   const request: CheckRequest = message.request;
   let planFile: WrittenPlanFile | undefined;
   let planJson: string | undefined;
+  let deferred: Plan | undefined;
   // No construct tree in this thread: what the check needs of it is asked of CDK's thread.
   const context = { templatePaths: request.templatePaths, stackTemplates: request.stackTemplates, appConstruct: undefined } as unknown as IPolicyValidationContext;
   const report = runCheck(context, request, {
@@ -30,7 +32,14 @@ export function serve(data: WorkerData): void {
     nestedTemplates: () => new Map(ask(data, { kind: 'nested-templates' }) as [string, string][]),
     constructPaths: (files) => ask(data, { kind: 'construct-paths', files }) as Record<string, Record<string, string>>,
     onPlan: (plan) => {
-      planFile = request.files ? writePlanFiles(plan, request.files) : undefined;
+      if (request.files && request.deferFiles) {
+        // Written once the report is sent: the plan file names no finding CDK reports, so nothing
+        // in the report waits for it (a plan file is only written when it has a name).
+        deferred = plan;
+        if (request.files.planFileName !== '' || !request.keepPlan) return;
+      } else {
+        planFile = request.files ? writePlanFiles(plan, request.files) : undefined;
+      }
       if (!planFile && request.keepPlan) {
         const chunks: string[] = [];
         writeJson(plan, (chunk) => { chunks.push(chunk); });
@@ -38,7 +47,17 @@ export function serve(data: WorkerData): void {
       }
     },
   });
-  send(data, { kind: 'done', report, planFile, planJson });
+  send(data, { kind: 'done', report, planFile, planJson, filesPending: deferred !== undefined });
+  if (deferred === undefined || !request.files) return;
+  let files: Extract<WorkerMessage, { kind: 'files' }>;
+  try {
+    files = { kind: 'files', planFile: writePlanFiles(deferred, request.files) };
+  } catch (e) {
+    files = { kind: 'files', error: (e as Error)?.message ?? String(e) };
+  }
+  data.port.postMessage(files);
+  Atomics.store(data.state, SLOT.FILES, 1);
+  Atomics.notify(data.state, SLOT.FILES);
 }
 
 /** Asks CDK's thread, and waits for the answer. */

@@ -1,7 +1,7 @@
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { constructPathsOf, nestedStackTemplates } from './cdk-templates';
-import { CheckWorker, WorkerStopped } from './check-in-worker';
+import { CheckWorker, PendingFiles, WorkerStopped } from './check-in-worker';
 import { CheckEnvironment, CheckQuestion, CheckRequest, factsForRequest, runCheck } from './check-protocol';
 import type { PlanFiles, WrittenPlanFile } from './plan-files';
 import { checkedStacks, failureReport } from './validation-report';
@@ -17,6 +17,8 @@ export interface CheckedPlan {
   readonly planFile?: WrittenPlanFile;
   /** The compact plan the worker sent back, when it wrote no plan file. */
   readonly planJson?: string;
+  /** The plan file and report the worker still writes (it sent its report first): wait for them. */
+  readonly pendingFiles?: PendingFiles;
 }
 
 /** What the guard's check needs from the guard. */
@@ -92,12 +94,14 @@ export class GuardCheck implements IPolicyValidationPlugin {
       addConstructPaths: true,
       files,
       keepPlan: true,
+      // The worker writes them after it sent the report, while CDK goes on with its own checks.
+      deferFiles: inWorker,
     });
     if (worker) {
       try {
         const done = worker.run(request(true), (question) => answerFromTree(context, question));
         if (done) {
-          this.options.onPlan({ planFile: done.planFile, planJson: done.planJson });
+          this.options.onPlan({ planFile: done.planFile, planJson: done.planJson, pendingFiles: done.pendingFiles });
           return done.report;
         }
       } catch (e) {

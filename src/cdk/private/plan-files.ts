@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { threadId } from 'worker_threads';
 import { writeChunked } from './chunked-file';
 import type { Plan } from '../../engine';
 import { toMarkdown, writeJson } from '../../report';
@@ -30,7 +31,12 @@ export interface WrittenPlanFile {
   readonly mtimeMs: number;
 }
 
-/** Writes the plan file and the Markdown report; returns the plan file written, if any. */
+/**
+ * Writes the plan file and the Markdown report; returns the plan file written, if any. Each is
+ * written under a temporary name in the same directory, then renamed: a process that ends while
+ * they are written (the check's worker writes them while CDK goes on) leaves no half file under
+ * the names the guard reports.
+ */
 export function writePlanFiles(plan: Plan, files: PlanFiles): WrittenPlanFile | undefined {
   if (files.planFileName === '' && files.reportFileName === '') return undefined;
   fs.mkdirSync(files.outdir, { recursive: true });
@@ -39,12 +45,27 @@ export function writePlanFiles(plan: Plan, files: PlanFiles): WrittenPlanFile | 
   // a large app's plan is tens of megabytes. `lastPlanJson` and `glue-netplan --format json` indent.
   if (files.planFileName !== '') {
     const file = path.join(files.outdir, files.planFileName);
-    writeChunked(file, (write) => { writeJson(plan, write); write('\n'); });
+    writeThenRename(file, (temporary) => writeChunked(temporary, (write) => { writeJson(plan, write); write('\n'); }));
     const stat = fs.statSync(file);
     written = { path: file, size: stat.size, mtimeMs: stat.mtimeMs };
   }
-  if (files.reportFileName !== '') fs.writeFileSync(path.join(files.outdir, files.reportFileName), toMarkdown(plan, { maxJobSections: REPORT_JOB_SECTIONS }));
+  if (files.reportFileName !== '') {
+    const report = toMarkdown(plan, { maxJobSections: REPORT_JOB_SECTIONS });
+    writeThenRename(path.join(files.outdir, files.reportFileName), (temporary) => fs.writeFileSync(temporary, report));
+  }
   return written;
+}
+
+/** Writes `file` under a temporary name beside it, then renames it; removes the temporary file on failure. */
+function writeThenRename(file: string, write: (temporary: string) => void): void {
+  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
+  try {
+    write(temporary);
+    fs.renameSync(temporary, file);
+  } catch (e) {
+    fs.rmSync(temporary, { force: true });
+    throw e;
+  }
 }
 
 /**
