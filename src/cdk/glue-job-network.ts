@@ -697,15 +697,19 @@ export class GlueJobNetwork extends Construct {
    * outside S3), while a chosen subnet of a VPC of the app has no default route at all: pip runs
    * on Glue's ENIs there and the runs would fail (rule GNP-CONNECTION-NO-PYPI-PATH). The network
    * adds no NAT gateway (it needs a public subnet and costs money): the error says what to choose.
-   * A default route to anything else (a transit gateway to an egress VPC), an imported VPC, or
-   * modules the engine cannot decide are left to the guard, which says UNKNOWN where it cannot tell.
+   * A default route to anything else (a transit gateway to an egress VPC), a table a virtual
+   * private gateway propagates routes into, an imported VPC, or modules the engine cannot decide
+   * are left to the guard, which says UNKNOWN where it cannot tell.
    */
   private packageIndexErrors(): string[] {
     if (!this.attachedJobs.length || !isDefinedInApp(this.vpc)) return [];
     const index = new AppRoutingIndex(this.node.root);
+    // A virtual private gateway may propagate a default route into a table (its VPN's routes).
+    const propagated = this.node.root.node.findAll().filter((c): c is ec2.CfnVPNGatewayRoutePropagation => isCfnResourceOfType(c, 'AWS::EC2::VPNGatewayRoutePropagation'));
     const without = this.subnets.filter((subnet) => {
       const table = subnet.routeTable?.routeTableId;
-      return table !== undefined && index.routesTo(table, '0.0.0.0/0').length === 0;
+      return table !== undefined && index.routesTo(table, '0.0.0.0/0').length === 0
+        && !propagated.some((p) => !Array.isArray(p.routeTableIds) || p.routeTableIds.includes(table));
     });
     if (!without.length) return [];
     const errors: string[] = [];
