@@ -91,9 +91,12 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const undecided: string[] = [];
   const requirements: string[] = [];
   const s3Urls: S3Url[] = [];
+  // Every entry pip fetches over the network (names, URLs, S3's too): the ports it connects to.
+  const fetched: string[] = [];
   const entries = entriesOf(modules.value);
   for (const entry of entries) {
     const kind = entryKind(entry);
+    if (kind === 'internet') fetched.push(entry);
     const words = describeAddress(entry);
     const s3 = kind === 'internet' ? s3UrlOf(entry) : undefined;
     if (s3) s3Urls.push({ url: words, ...s3.region ? { region: s3.region } : {} });
@@ -107,24 +110,27 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   // URLs of S3 objects alone: the subnet decides whether they need the internet (s3UrlReach).
   const onlyS3 = !fromInternet.length && !requirements.length && !undecided.length ? { s3Urls } : {};
   if (onlyS3.s3Urls) fromInternet.push(...s3Urls.map((u) => u.url));
+  // An http:// URL (of S3 too, beside other modules or alone) is fetched on 80, whatever the verdict's branch.
+  const ports = [...new Set(fetched.map((e) => e.includes('://') ? urlPort(e) : HTTPS_PORT))].sort((a, b) => a - b);
+  const onPorts = ports.some((p) => p !== HTTPS_PORT) ? { ports } : {};
 
   const index = customIndex(job, entries);
   if (index) {
-    return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate` };
+    return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate`, ...onPorts };
   }
   if (fromInternet.length && version && !version.known) {
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the Python Package Index (pypi.org)'} when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})`, ...onlyS3 };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)'} when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length && job.command.known && job.command.value === 'pythonshell' && !(job.pythonVersion?.known && job.pythonVersion.value.trim() === '3.9')) {
     const python = !job.pythonVersion ? 'not set' : job.pythonVersion.known ? `"${job.pythonVersion.value}"` : `unknown (${job.pythonVersion.reason})`;
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the internet'} when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}`, ...onlyS3 };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the internet'} when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length && !job.command.known) {
     // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the Python Package Index (pypi.org)'} when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})`, ...onlyS3 };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)'} when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})`, ...onlyS3, ...onPorts };
   }
   if (onlyS3.s3Urls) {
-    return { need: 'yes', why: `pip downloads ${listed(fromInternet)} (--additional-python-modules) from Amazon S3 over HTTPS, by URL rather than by s3:// path`, ...onlyS3 };
+    return { need: 'yes', why: `pip downloads ${listed(fromInternet)} (--additional-python-modules) from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}, by URL rather than by s3:// path`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length) {
     const urls = fromInternet.filter((e) => e.includes('://'));
@@ -133,14 +139,13 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
       ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
       ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
     ];
-    const ports = [...new Set([...names.length ? [HTTPS_PORT] : [], ...urls.map(urlPort)])].sort((a, b) => a - b);
-    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...ports.some((p) => p !== HTTPS_PORT) ? { ports } : {} };
+    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...onPorts };
   }
   const causes = [
     ...requirements.length ? [`pip installs what requirements file ${requirements.join(', ')} lists, which is not in the inputs (modules it names are fetched from the Python Package Index, pypi.org)`] : [],
     ...undecided.length ? [`entry ${undecided.join(', ')} of --additional-python-modules is known only at deploy time (a module name is fetched from the Python Package Index, pypi.org; an s3:// path is not)`] : [],
   ];
-  return { need: 'unknown', why: causes.join('; ') };
+  return { need: 'unknown', why: causes.join('; '), ...onPorts };
 }
 
 /** A resource marker (`{{ref:id:attribute}}`) or a deploy-time value's marker (`{{unknown:why}}`). */

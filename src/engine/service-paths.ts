@@ -151,7 +151,7 @@ function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet:
     const reach = s3UrlReach(topo, subnet, vpc, j.need.s3Urls);
     if (reach.outcome === 'pass') return [];
     const need = reach.outcome === 'unknown' ? 'unknown' as const : j.need.need;
-    return [{ job: j.job, need: { need, why: `${j.need.why}; ${reach.why}` } }];
+    return [{ job: j.job, need: { need, why: `${j.need.why}; ${reach.why}`, ...j.need.ports ? { ports: j.need.ports } : {} } }];
   });
   if (!indexJobs.length) return undefined;
   // Each port pip connects to (HTTPS's, and an http:// URL's 80...): the worst path decides.
