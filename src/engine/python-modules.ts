@@ -195,14 +195,19 @@ export function s3UrlOf(entry: string): { region?: string } | undefined {
   const suffix = labels.slice(-2).join('.') === 'amazonaws.com' ? 2 : labels.slice(-3).join('.') === 'amazonaws.com.cn' ? 3 : 0;
   if (!suffix) return undefined;
   const service = labels.slice(0, -suffix);
-  // The labels after the bucket's (or the access point's) must be known.
-  const s3At = service.findIndex((l) => l === 's3' || l.startsWith('s3-') || l.startsWith('s3express-'));
-  if (s3At < 0) return undefined;
-  // A Region known only at deploy time, or an interface endpoint's name: no Region shown.
-  if (service.slice(s3At).some((l) => l.includes('\u0001')) || service.includes('vpce')) return {};
-  const rest = service.slice(s3At).join('.');
-  const regional = /^(?:s3|s3-fips|s3-accesspoint|s3-accesspoint-fips)(?:\.dualstack)?[.-]([a-z]{2}(?:-[a-z]+)+-\d+)$/.exec(rest);
-  return regional ? { region: regional[1] } : {};
+  // The labels that may start S3's part of the host. A bucket's own labels may look like one
+  // (`s3-wheels.s3.us-east-1...`, `my.s3.bucket.s3...`): the host is read from each, the bucket's
+  // name being what comes before.
+  const starts = service.flatMap((l, i) => l === 's3' || l.startsWith('s3-') || l.startsWith('s3express-') ? [i] : []);
+  if (!starts.length) return undefined;
+  // The labels after the bucket's (or the access point's) must be known: a Region known only at
+  // deploy time, or an interface endpoint's name, shows no Region.
+  if (service.slice(starts[starts.length - 1]).some((l) => l.includes('\u0001')) || service.includes('vpce')) return {};
+  for (const at of starts) {
+    const regional = /^(?:s3|s3-fips|s3-accesspoint|s3-accesspoint-fips)(?:\.dualstack)?[.-]([a-z]{2}(?:-[a-z]+)+-\d+)$/.exec(service.slice(at).join('.'));
+    if (regional) return { region: regional[1] };
+  }
+  return {};
 }
 
 /**
