@@ -305,7 +305,7 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups:
   if (!zone) return listed;
   return {
     outcome: 'unknown',
-    why: `${listed.why}; but Route 53 private hosted zone ${zone.id} (${zone.name.known ? zone.name.value : `a name not resolved: ${zone.name.reason}`}) is associated with ${zone.vpcIds.known ? vpc.id : `VPCs not resolved (${zone.vpcIds.reason})`} and may resolve Secrets Manager's name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
+    why: `${listed.why}; but Route 53 private hosted zone ${zone.id} (${zone.name.known ? zone.name.value : `a name not resolved: ${zone.name.reason}`}) ${zone.uncertain ? `may exist (${zone.uncertain}), ` : ''}is associated with ${zone.vpcIds.known ? vpc.id : `VPCs not resolved (${zone.vpcIds.reason})`} and may resolve Secrets Manager's name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
     fix: `Check that ${zone.id}'s records send secretsmanager's name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning; or add an interface endpoint for Secrets Manager to ${vpc.id}.`,
   };
 }

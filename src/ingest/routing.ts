@@ -406,7 +406,8 @@ export function readPeering(r: ResourceReader): void {
  * without `VPCs` is public and changes nothing inside a VPC.
  */
 export function readPrivateHostedZone(r: ResourceReader): void {
-  if (!r.has('VPCs') || r.uncertain) return;
+  // A zone whose Condition cannot be decided may exist: kept, marked (it may change the names).
+  if (!r.has('VPCs')) return;
   const vpcs = r.value('VPCs');
   let vpcIds: Fact<string[]>;
   if (Array.isArray(vpcs)) {
@@ -418,6 +419,8 @@ export function readPrivateHostedZone(r: ResourceReader): void {
   }
   const name = r.stringFact('Name');
   const zones = r.model.privateHostedZones;
-  zones?.set(r.id, { id: r.id, source: r.source, name: name.known ? known(name.value.toLowerCase().replace(/\.$/, '')) : name, vpcIds });
+  zones?.set(r.id, {
+    id: r.id, source: r.source, name: name.known ? known(name.value.toLowerCase().replace(/\.$/, '')) : name, vpcIds, ...r.uncertain ? { uncertain: r.uncertain } : {},
+  });
 }
 
