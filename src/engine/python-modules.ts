@@ -135,9 +135,12 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   if (fromInternet.length) {
     const urls = fromInternet.filter((e) => e.includes('://'));
     const names = fromInternet.filter((e) => !e.includes('://'));
+    // S3 URLs beside them: named too (an http:// one may be what needs port 80).
+    const fromS3 = s3Urls.map((u) => u.url);
     const from = [
       ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
       ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
+      ...fromS3.length ? [`${listed(fromS3)} from Amazon S3 by URL`] : [],
     ];
     return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...onPorts };
   }

@@ -256,5 +256,7 @@ describe('the port of an http:// URL of Amazon S3: alone or beside other modules
     expectDoorsAgree(answers);
     expect(answers.cli.findings).toContain(NO_PATH);
     expect(answers.cli.messages.join('\n')).toMatch(/TCP 80/);
+    // The message names the URL that needs port 80, not only the PyPI module.
+    expect(answers.cli.messages.join('\n')).toMatch(/pandas==2\.2\.2 from the Python Package Index .*, and http:\/\/etl-wheels\.s3\.eu-west-1\.amazonaws\.com\/etl_lib-1\.0-py3-none-any\.whl from Amazon S3 by URL/);
   });
 });
