@@ -91,9 +91,12 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   const undecided: string[] = [];
   const requirements: string[] = [];
   const s3Urls: S3Url[] = [];
+  // Every entry pip fetches over the network (names, URLs, S3's too): the ports it connects to.
+  const fetched: string[] = [];
   const entries = entriesOf(modules.value);
   for (const entry of entries) {
     const kind = entryKind(entry);
+    if (kind === 'internet') fetched.push(entry);
     const words = describeAddress(entry);
     const s3 = kind === 'internet' ? s3UrlOf(entry) : undefined;
     if (s3) s3Urls.push({ url: words, ...s3.region ? { region: s3.region } : {} });
@@ -107,40 +110,45 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
   // URLs of S3 objects alone: the subnet decides whether they need the internet (s3UrlReach).
   const onlyS3 = !fromInternet.length && !requirements.length && !undecided.length ? { s3Urls } : {};
   if (onlyS3.s3Urls) fromInternet.push(...s3Urls.map((u) => u.url));
+  // An http:// URL (of S3 too, beside other modules or alone) is fetched on 80, whatever the verdict's branch.
+  const ports = [...new Set(fetched.map((e) => e.includes('://') ? urlPort(e) : HTTPS_PORT))].sort((a, b) => a - b);
+  const onPorts = ports.some((p) => p !== HTTPS_PORT) ? { ports } : {};
 
   const index = customIndex(job, entries);
   if (index) {
-    return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate` };
+    return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate`, ...onPorts };
   }
   if (fromInternet.length && version && !version.known) {
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the Python Package Index (pypi.org)'} when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})`, ...onlyS3 };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)'} when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length && job.command.known && job.command.value === 'pythonshell' && !(job.pythonVersion?.known && job.pythonVersion.value.trim() === '3.9')) {
     const python = !job.pythonVersion ? 'not set' : job.pythonVersion.known ? `"${job.pythonVersion.value}"` : `unknown (${job.pythonVersion.reason})`;
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the internet'} when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}`, ...onlyS3 };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the internet'} when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length && !job.command.known) {
     // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? 'from Amazon S3 over HTTPS' : 'from the Python Package Index (pypi.org)'} when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})`, ...onlyS3 };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)'} when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})`, ...onlyS3, ...onPorts };
   }
   if (onlyS3.s3Urls) {
-    return { need: 'yes', why: `pip downloads ${listed(fromInternet)} (--additional-python-modules) from Amazon S3 over HTTPS, by URL rather than by s3:// path`, ...onlyS3 };
+    return { need: 'yes', why: `pip downloads ${listed(fromInternet)} (--additional-python-modules) from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}, by URL rather than by s3:// path`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length) {
     const urls = fromInternet.filter((e) => e.includes('://'));
     const names = fromInternet.filter((e) => !e.includes('://'));
+    // S3 URLs beside them: named too (an http:// one may be what needs port 80).
+    const fromS3 = s3Urls.map((u) => u.url);
     const from = [
       ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
       ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
+      ...fromS3.length ? [`${listed(fromS3)} from Amazon S3 by URL`] : [],
     ];
-    const ports = [...new Set([...names.length ? [HTTPS_PORT] : [], ...urls.map(urlPort)])].sort((a, b) => a - b);
-    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...ports.some((p) => p !== HTTPS_PORT) ? { ports } : {} };
+    return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...onPorts };
   }
   const causes = [
     ...requirements.length ? [`pip installs what requirements file ${requirements.join(', ')} lists, which is not in the inputs (modules it names are fetched from the Python Package Index, pypi.org)`] : [],
     ...undecided.length ? [`entry ${undecided.join(', ')} of --additional-python-modules is known only at deploy time (a module name is fetched from the Python Package Index, pypi.org; an s3:// path is not)`] : [],
   ];
-  return { need: 'unknown', why: causes.join('; ') };
+  return { need: 'unknown', why: causes.join('; '), ...onPorts };
 }
 
 /** A resource marker (`{{ref:id:attribute}}`) or a deploy-time value's marker (`{{unknown:why}}`). */
@@ -190,14 +198,19 @@ export function s3UrlOf(entry: string): { region?: string } | undefined {
   const suffix = labels.slice(-2).join('.') === 'amazonaws.com' ? 2 : labels.slice(-3).join('.') === 'amazonaws.com.cn' ? 3 : 0;
   if (!suffix) return undefined;
   const service = labels.slice(0, -suffix);
-  // The labels after the bucket's (or the access point's) must be known.
-  const s3At = service.findIndex((l) => l === 's3' || l.startsWith('s3-') || l.startsWith('s3express-'));
-  if (s3At < 0) return undefined;
-  // A Region known only at deploy time, or an interface endpoint's name: no Region shown.
-  if (service.slice(s3At).some((l) => l.includes('\u0001')) || service.includes('vpce')) return {};
-  const rest = service.slice(s3At).join('.');
-  const regional = /^(?:s3|s3-fips|s3-accesspoint|s3-accesspoint-fips)(?:\.dualstack)?[.-]([a-z]{2}(?:-[a-z]+)+-\d+)$/.exec(rest);
-  return regional ? { region: regional[1] } : {};
+  // The labels that may start S3's part of the host. A bucket's own labels may look like one
+  // (`s3-wheels.s3.us-east-1...`, `my.s3.bucket.s3...`): the host is read from each, the bucket's
+  // name being what comes before.
+  const starts = service.flatMap((l, i) => l === 's3' || l.startsWith('s3-') || l.startsWith('s3express-') ? [i] : []);
+  if (!starts.length) return undefined;
+  // The labels after the bucket's (or the access point's) must be known: a Region known only at
+  // deploy time, or an interface endpoint's name, shows no Region.
+  if (service.slice(starts[starts.length - 1]).some((l) => l.includes('\u0001')) || service.includes('vpce')) return {};
+  for (const at of starts) {
+    const regional = /^(?:s3|s3-fips|s3-accesspoint|s3-accesspoint-fips)(?:\.dualstack)?[.-]([a-z]{2}(?:-[a-z]+)+-\d+)$/.exec(service.slice(at).join('.'));
+    if (regional) return { region: regional[1] };
+  }
+  return {};
 }
 
 /**

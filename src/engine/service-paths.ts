@@ -151,7 +151,7 @@ function packageIndexFinding(topo: Topology, connection: GlueConnection, subnet:
     const reach = s3UrlReach(topo, subnet, vpc, j.need.s3Urls);
     if (reach.outcome === 'pass') return [];
     const need = reach.outcome === 'unknown' ? 'unknown' as const : j.need.need;
-    return [{ job: j.job, need: { need, why: `${j.need.why}; ${reach.why}` } }];
+    return [{ job: j.job, need: { need, why: `${j.need.why}; ${reach.why}`, ...j.need.ports ? { ports: j.need.ports } : {} } }];
   });
   if (!indexJobs.length) return undefined;
   // Each port pip connects to (HTTPS's, and an http:// URL's 80...): the worst path decides.
@@ -291,6 +291,19 @@ interface ServicePath {
  */
 export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
   const listed = listedSecretsPath(topo, subnet, vpc, eniGroups);
+  if (listed.viaNat) {
+    // Through a NAT gateway the public name is traced; a private hosted zone for that name in
+    // this VPC answers for it instead (Route 53 Resolver does not look such a name up publicly),
+    // with records the check does not trace: not a pass, nor a NAT leg's error.
+    const zone = serviceZoneOf(topo, vpc, 'secretsmanager');
+    if (zone) {
+      return {
+        outcome: 'unknown',
+        why: `${listed.why}, but ${zoneWords(zone, vpc)} and resolves Secrets Manager's name inside it as its records say (to an endpoint elsewhere, such as a shared interface endpoint in another VPC, rather than the public address the NAT gateway would reach), a path this check does not trace`,
+        fix: `Check that ${zone.id}'s records send secretsmanager's name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning.`,
+      };
+    }
+  }
   if (listed.outcome !== 'blocked') return listed;
   // An endpoint that may exist, or may be an interface endpoint of this VPC (its Condition, type
   // or VPC cannot be resolved), may be the path the listed elements lack: unknown, not blocked.
@@ -305,9 +318,13 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups:
   if (!zone) return listed;
   return {
     outcome: 'unknown',
-    why: `${listed.why}; but Route 53 private hosted zone ${zone.id} (${zone.name.known ? zone.name.value : `a name not resolved: ${zone.name.reason}`}) is associated with ${zone.vpcIds.known ? vpc.id : `VPCs not resolved (${zone.vpcIds.reason})`} and may resolve Secrets Manager's name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
+    why: `${listed.why}; but ${zoneWords(zone, vpc)} and may resolve Secrets Manager's name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
     fix: `Check that ${zone.id}'s records send secretsmanager's name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning; or add an interface endpoint for Secrets Manager to ${vpc.id}.`,
   };
+}
+
+function zoneWords(zone: PrivateHostedZone, vpc: Vpc): string {
+  return `Route 53 private hosted zone ${zone.id} (${zone.name.known ? zone.name.value : `a name not resolved: ${zone.name.reason}`}) ${zone.uncertain ? `may exist (${zone.uncertain}), ` : ''}is associated with ${zone.vpcIds.known ? vpc.id : `VPCs not resolved (${zone.vpcIds.reason})`}`;
 }
 
 /**

@@ -556,7 +556,7 @@ function assumedLocation(topo: Topology, connection: GlueConnection, hosts: stri
       ? `the address of ${connection.id} is not known, nor its port: ${describeAddress(connection.address.reason, topo.model)}`
       : !connection.address
         // A CUSTOM or MARKETPLACE connector's connection, or one whose store properties are missing.
-        ? `connection ${connection.id} (${connection.connectionType}) gives no store address (JDBC_CONNECTION_URL, CONNECTION_URL, KAFKA_BOOTSTRAP_SERVERS or HOST), so which host and port its runs reach is not in the inputs`
+        ? `connection ${connection.id} (${connection.connectionType}) gives no store address (JDBC_CONNECTION_URL, CONNECTION_URL, KAFKA_BOOTSTRAP_SERVERS, INSTANCE_URL or HOST), so which host and port its runs reach is not in the inputs`
         : `no port in the address of ${connection.id} and no default for its type${kafkaPortNote(connection)}`)),
     publiclyAccessible: false,
     byHostname,

@@ -242,15 +242,23 @@ export function readNatGateway(r: ResourceReader): void {
  * The private addresses a NAT gateway takes in its subnet: its network interface's primary one
  * ("This action creates a network interface in the specified subnet with a private IP address from
  * the IP address range of the subnet": EC2 API, CreateNatGateway,
- * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html), plus the
- * secondary ones a private NAT gateway is given (`SecondaryPrivateIpAddresses`, or
- * `SecondaryPrivateIpAddressCount`); a count or list not resolved adds none (the fewest).
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html), plus its
+ * secondary ones: a private NAT gateway's (`SecondaryPrivateIpAddresses`, or
+ * `SecondaryPrivateIpAddressCount`), and a public NAT gateway's, one for each secondary Elastic IP
+ * (`SecondaryAllocationIds`: EC2 pairs each EIP of a public NAT gateway with a private address of
+ * it, "Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway":
+ * EC2 API, AssociateNatGatewayAddress,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateNatGatewayAddress.html). The
+ * most of these; a count or list not resolved adds none (the fewest).
  */
 function natAddresses(r: ResourceReader): number {
-  const list = r.value('SecondaryPrivateIpAddresses');
-  if (Array.isArray(list)) return 1 + list.length;
+  const listed = (property: string): number => {
+    const list = r.value(property);
+    return Array.isArray(list) ? list.length : 0;
+  };
   const count = r.has('SecondaryPrivateIpAddressCount') ? r.numberFact('SecondaryPrivateIpAddressCount') : undefined;
-  return 1 + (count?.known && Number.isInteger(count.value) && count.value > 0 ? count.value : 0);
+  const counted = count?.known && Number.isInteger(count.value) && count.value > 0 ? count.value : 0;
+  return 1 + Math.max(listed('SecondaryPrivateIpAddresses'), listed('SecondaryAllocationIds'), counted);
 }
 
 function natConnectivity(r: ResourceReader): NatGateway['connectivity'] {
@@ -398,7 +406,8 @@ export function readPeering(r: ResourceReader): void {
  * without `VPCs` is public and changes nothing inside a VPC.
  */
 export function readPrivateHostedZone(r: ResourceReader): void {
-  if (!r.has('VPCs') || r.uncertain) return;
+  // A zone whose Condition cannot be decided may exist: kept, marked (it may change the names).
+  if (!r.has('VPCs')) return;
   const vpcs = r.value('VPCs');
   let vpcIds: Fact<string[]>;
   if (Array.isArray(vpcs)) {
@@ -410,6 +419,8 @@ export function readPrivateHostedZone(r: ResourceReader): void {
   }
   const name = r.stringFact('Name');
   const zones = r.model.privateHostedZones;
-  zones?.set(r.id, { id: r.id, source: r.source, name: name.known ? known(name.value.toLowerCase().replace(/\.$/, '')) : name, vpcIds });
+  zones?.set(r.id, {
+    id: r.id, source: r.source, name: name.known ? known(name.value.toLowerCase().replace(/\.$/, '')) : name, vpcIds, ...r.uncertain ? { uncertain: r.uncertain } : {},
+  });
 }
 

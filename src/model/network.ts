@@ -282,6 +282,8 @@ export interface PrivateHostedZone {
   readonly name: Fact<string>;
   /** The VPCs (model keys or literal ids) it is associated with. */
   readonly vpcIds: Fact<string[]>;
+  /** Set when the zone may not exist (its `Condition` cannot be decided): why. */
+  readonly uncertain?: string;
 }
 
 export interface NatGateway {

@@ -242,3 +242,21 @@ describe('the port pip connects to: an http:// URL is fetched on 80, not HTTPS\'
   });
 });
 
+
+describe('the port of an http:// URL of Amazon S3: alone or beside other modules, it is fetched on 80', () => {
+  test('an http:// URL of a bucket of another Region (eu-west-1: the gateway endpoint does not carry it), a NAT gateway, a Glue group that lets out only HTTPS: the error names port 80 (was: traced on 443, no finding)', () => {
+    const answers = allDoors(app({ nat: true, httpsOnlyEgress: true, args: () => ({ '--additional-python-modules': 'http://etl-wheels.s3.eu-west-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/TCP 80/);
+  });
+
+  test('the same URL beside a module from PyPI: the error names port 80 (was: the S3 URL left out of the ports, no finding)', () => {
+    const answers = allDoors(app({ nat: true, httpsOnlyEgress: true, args: () => ({ '--additional-python-modules': 'pandas==2.2.2,http://etl-wheels.s3.eu-west-1.amazonaws.com/etl_lib-1.0-py3-none-any.whl' }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/TCP 80/);
+    // The message names the URL that needs port 80, not only the PyPI module.
+    expect(answers.cli.messages.join('\n')).toMatch(/pandas==2\.2\.2 from the Python Package Index .*, and http:\/\/etl-wheels\.s3\.eu-west-1\.amazonaws\.com\/etl_lib-1\.0-py3-none-any\.whl from Amazon S3 by URL/);
+  });
+});

@@ -7,7 +7,14 @@
 import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { allDoors, expectDoorsAgree } from '../doors';
 
-function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transitGateway?: boolean; gatewayLoadBalancerEndpoint?: boolean; privateNatGateway?: boolean } = {}) {
+interface Extras {
+  readonly transitGateway?: boolean;
+  readonly gatewayLoadBalancerEndpoint?: boolean;
+  readonly privateNatGateway?: boolean;
+  readonly publicNatGateway?: boolean;
+}
+
+function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: Extras = {}) {
   return (a: App) => {
     const stack = new Stack(a, 'Etl', { env: { account: '111111111111', region: 'us-east-1' } });
     // /26 subnets: 59 addresses (64 - 5 AWS reserves); 56 G.1X workers need 58.
@@ -35,6 +42,10 @@ function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: { transit
     if (options.privateNatGateway) {
       // A private NAT gateway in the Glue subnet (for overlapping networks), with two secondary addresses.
       new ec2.CfnNatGateway(stack, 'PrivateNat', { subnetId: vpc.isolatedSubnets[0].subnetId, connectivityType: 'private', secondaryPrivateIpAddressCount: 2 });
+    }
+    if (options.publicNatGateway) {
+      // A public NAT gateway in the Glue subnet with two secondary Elastic IPs: each takes a private address of the subnet.
+      new ec2.CfnNatGateway(stack, 'PublicNat', { subnetId: vpc.isolatedSubnets[0].subnetId, allocationId: 'eipalloc-0aaaaaaaaaaaaaaa1', secondaryAllocationIds: ['eipalloc-0aaaaaaaaaaaaaaa2', 'eipalloc-0aaaaaaaaaaaaaaa3'] });
     }
     const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc, description: 'Glue ENIs' });
     group.connections.allowInternally(ec2.Port.allTcp(), 'Glue workers talk to each other');
@@ -94,5 +105,11 @@ describe("the app's interface endpoints and transit gateway attachments take add
     expect(answers.cli.findings).toContain(TOO_SMALL);
     expect(answers.cli.messages.join('\n')).toMatch(/has 56 free addresses \(59 usable, 3 known used: NAT gateway Etl\/PrivateNat \(3 addresses\)/);
   });
-});
 
+  test('a public NAT gateway in the subnet with 2 secondary Elastic IPs takes 3 (a private address for each EIP): 56 left, GNP-SUBNET-TOO-SMALL (was: counted 1, 58 left, no finding)', () => {
+    const answers = allDoors(app([], { publicNatGateway: true }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(TOO_SMALL);
+    expect(answers.cli.messages.join('\n')).toMatch(/has 56 free addresses \(59 usable, 3 known used: NAT gateway Etl\/PublicNat \(3 addresses\)/);
+  });
+});

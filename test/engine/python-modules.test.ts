@@ -17,6 +17,10 @@ describe('s3UrlOf: the S3 host of a module URL and the Region it names', () => {
     ['https://wheels.s3.cn-north-1.amazonaws.com.cn/a.whl', 'cn-north-1'],
     ['https://{{ref:Etl/Bucket:}}.s3.us-east-1.amazonaws.com/a.whl', 'us-east-1'],
     ['HTTPS://Wheels.S3.US-EAST-1.amazonaws.com:443/a.whl', 'us-east-1'],
+    // A bucket whose name has a label like S3's (was: read from that label, no Region shown).
+    ['https://s3-wheels.s3.us-east-1.amazonaws.com/a.whl', 'us-east-1'],
+    ['https://s3-wheels.s3-us-west-2.amazonaws.com/a.whl', 'us-west-2'],
+    ['https://my.s3.wheels.s3.eu-west-1.amazonaws.com/a.whl', 'eu-west-1'],
   ])('%s: S3 in %s', (url, region) => {
     expect(s3UrlOf(url)).toEqual({ region });
   });

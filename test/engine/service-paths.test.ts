@@ -77,6 +77,27 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: a job that reads a secret needs Secret
     }
   });
 
+  test('a private hosted zone that may exist (its Condition cannot be decided): UNKNOWN saying so, not the error', () => {
+    const m = oneVpc({ secret: true }).job('etl', ['net1', 'db']);
+    m.model.privateHostedZones!.set('phz', {
+      id: 'phz', source: { stack: 'Test', logicalId: 'phz' }, name: known('secretsmanager.us-east-1.amazonaws.com'), vpcIds: known(['v']), uncertain: 'phz exists only if condition Shared holds',
+    });
+    const plan = buildPlan(m.model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')[0].message).toMatch(/Route 53 private hosted zone phz .*may exist \(phz exists only if condition Shared holds\)/);
+  });
+
+  test('a default route to a NAT gateway and a private hosted zone for the service name in the VPC: UNKNOWN, not a pass (the zone answers for the name, not the public endpoint)', () => {
+    const m = oneVpc({ secret: true, nat: true }).job('etl', ['net1', 'db']);
+    m.model.privateHostedZones!.set('phz', { id: 'phz', source: { stack: 'Test', logicalId: 'phz' }, name: known('secretsmanager.us-east-1.amazonaws.com'), vpcIds: known(['v']) });
+    const plan = buildPlan(m.model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f.message).toMatch(/default route to a NAT gateway on s1-rt, but Route 53 private hosted zone phz \(secretsmanager\.us-east-1\.amazonaws\.com\) is associated with v and resolves Secrets Manager's name inside it/);
+    // Without the zone: no finding (the NAT path).
+    expect(findings(buildPlan(oneVpc({ secret: true, nat: true }).job('etl', ['net1', 'db']).model, { failover: false }), 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+
   test('a private hosted zone of another name, or of another VPC: still the error', () => {
     for (const [name, vpcs] of [['example.internal', ['v']], ['secretsmanager.us-east-1.amazonaws.com', ['other-vpc']]] as const) {
       const m = oneVpc({ secret: true }).job('etl', ['net1', 'db']);

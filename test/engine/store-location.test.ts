@@ -310,7 +310,7 @@ describe('a connection that gives no store address at all (a CUSTOM or MARKETPLA
     const verdict = store(buildPlan(m.model, { failover: false }), 'connector');
     expect(verdict.verdict).toBe('UNKNOWN');
     const text = JSON.stringify(verdict);
-    expect(text).toMatch(/connection connector \(MARKETPLACE\) gives no store address \(JDBC_CONNECTION_URL, CONNECTION_URL, KAFKA_BOOTSTRAP_SERVERS or HOST\)/);
+    expect(text).toMatch(/connection connector \(MARKETPLACE\) gives no store address \(JDBC_CONNECTION_URL, CONNECTION_URL, KAFKA_BOOTSTRAP_SERVERS, INSTANCE_URL or HOST\)/);
     expect(text).not.toMatch(/no port in the address/);
   });
 });

@@ -1,4 +1,4 @@
-import { anyResource, getAtt, glueConnection, glueJob, join, modelOf, ref, securityGroup, stack, subnet, tpl, vpc } from './builders';
+import { anyResource, getAtt, glueConnection, glueJob, join, modelOf, ref, Resource, securityGroup, stack, subnet, tpl, vpc } from './builders';
 import { buildModel, parseFacts } from '../../src/ingest';
 
 const network = { Vpc: vpc('10.0.0.0/16'), Sub: subnet(ref('Vpc'), '10.0.1.0/24', 'us-east-1a'), Sg: securityGroup(ref('Vpc')) };
@@ -164,6 +164,17 @@ describe('connection properties behind issue 12 points 7 and 8', () => {
     expect([...model.privateHostedZones!.values()]).toEqual([
       expect.objectContaining({ id: 'Stack/Private', name: { known: true, value: 'secretsmanager.us-east-1.amazonaws.com' }, vpcIds: { known: true, value: ['Stack/Vpc'] } }),
     ]);
+  });
+
+  test('a private hosted zone whose Condition cannot be decided may exist: read, marked uncertain (was: dropped, so a missing endpoint was the error)', () => {
+    const model = modelOf({
+      ...network,
+      Private: { ...anyResource('AWS::Route53::HostedZone', { Name: 'secretsmanager.us-east-1.amazonaws.com', VPCs: [{ VPCId: ref('Vpc'), VPCRegion: 'us-east-1' }] }), Condition: 'Shared' } as Resource,
+    }, {
+      Parameters: { Share: { Type: 'String' } },
+      Conditions: { Shared: { 'Fn::Equals': [ref('Share'), 'yes'] } },
+    });
+    expect(model.privateHostedZones!.get('Stack/Private')).toMatchObject({ name: { known: true, value: 'secretsmanager.us-east-1.amazonaws.com' }, uncertain: expect.stringMatching(/condition Shared/) });
   });
 
   test.each([
