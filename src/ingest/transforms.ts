@@ -10,6 +10,17 @@ const LOOP_SECTIONS = ['Conditions', 'Resources', 'Outputs'];
 
 /** SAM's transform: it generates serverless resources (functions, APIs, tables), never routes, rules or ACL entries. */
 const SERVERLESS = 'AWS::Serverless-2016-10-31';
+/**
+ * The AWS::SecretsManager transform (`AWS::SecretsManager-2020-07-23`, `-2024-09-16`; aws-cdk-lib's
+ * `HostedRotation` declares it): it generates the rotation function of an
+ * `AWS::SecretsManager::RotationSchedule`'s `HostedRotationLambda`, in a nested stack (CloudFormation,
+ * *AWS::SecretsManager transform*,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-secretsmanager.html).
+ * Not a macro that may change every element (that it changes no other network element is an
+ * assumption: AWS documents only the function): the groups that nested stack is given are open as
+ * a nested stack's are (`openForUnreadNestedStacks`).
+ */
+export const SECRETS_MANAGER_TRANSFORM = /^AWS::SecretsManager-\d{4}-\d{2}-\d{2}$/;
 
 /**
  * What a stack's templates would have generated, had the reader expanded it: the resources of a
@@ -56,8 +67,9 @@ export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInpu
         message: `Stack ${input.stackName} declares the transform ${name}, which glue-netplan does not expand: the resources it generates or changes are not checked (the template's plain CloudFormation resources are).`,
         fix: `Check the processed template instead: after creating a change set, \`aws cloudformation get-template --stack-name ${input.stackName} --template-stage Processed\` gives it.`,
       });
-      // A macro may add or rewrite any resource (SAM's generate no network element).
-      if (name !== SERVERLESS) unexpanded.push({ input, source, what: `the transform ${name}`, effect: 'change' });
+      // A macro may add or rewrite any resource (SAM's generate no network element, nor does
+      // AWS::SecretsManager's: the nested stack it makes is read as one not read).
+      if (name !== SERVERLESS && !SECRETS_MANAGER_TRANSFORM.test(name)) unexpanded.push({ input, source, what: `the transform ${name}`, effect: 'change' });
     }
     for (const include of includesOf(input.template)) {
       issues.push({

@@ -145,6 +145,29 @@ describe('what the reader does not expand is open-ended: no verdict rests on its
     expect(warehouse([{ ...expanded, template: { ...input.template, Transform: ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31'] } }]).verdict).toBe('REACHABLE');
   });
 
+  test('the AWS::SecretsManager transform (a hosted rotation function, in a nested stack) is no macro: the verdict the templates allow stays REACHABLE, only the groups given to the rotation function are open (was: every element changed, UNKNOWN)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, unknown> = {
+      ...input.template.Resources,
+      Secret: { Type: 'AWS::SecretsManager::Secret' },
+      Rotation: {
+        Type: 'AWS::SecretsManager::RotationSchedule',
+        Properties: {
+          SecretId: { Ref: 'Secret' },
+          HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser', VpcSecurityGroupIds: { Ref: 'DbSg' }, VpcSubnetIds: { Ref: 'DbSubnet' } },
+        },
+      },
+    };
+    for (const transform of ['AWS::SecretsManager-2020-07-23', 'AWS::SecretsManager-2024-09-16']) {
+      const template = { ...input.template, Transform: ['AWS::LanguageExtensions', transform], Resources: resources };
+      const model = buildModel([{ ...input, givenParameters: { Peers: '10.50.0.0/16' }, template }]);
+      expect(buildPlan(model, { failover: false }).jobs[0].dataStores[0].verdict).toBe('REACHABLE');
+      const open = [...model.routeTables.values(), ...model.securityGroups.values(), ...model.networkAcls.values()].filter((e) => e.openEnded?.length);
+      expect(open.map((e) => [e.id, e.openEnded!.map((o) => o.effect)])).toEqual([['peer-routes/DbSg', ['add']]]);
+      expect(open[0].openEnded![0].cause).toContain('the nested stack the AWS::SecretsManager transform generates for peer-routes/Rotation is not read, and is given peer-routes/DbSg');
+    }
+  });
+
   test('a loop in a resource\'s properties (keys of a map property) not expanded opens nothing', () => {
     const file = templateFile('props.json', JSON.stringify({
       Transform: 'AWS::LanguageExtensions',
