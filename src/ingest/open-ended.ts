@@ -163,8 +163,22 @@ export function openUnexpanded(context: BuildContext, unexpanded: readonly Unexp
       const id = ref ? ref.modelId : typeof evaluated === 'string' ? evaluated : undefined;
       return id !== undefined && (model[kind] as Map<string, unknown>).has(id) ? [id] : 'all';
     };
-    for (const { type, properties, identifiers } of u.resources) {
+    for (const { type, properties, identifiers, includedInto } of u.resources) {
       const props: Record<string, unknown> = isObject(properties) ? properties : {};
+      if (includedInto !== undefined) {
+        // A snippet merged into the properties of one of the template's resources: a group's
+        // inline rules (SecurityGroupEgress replaces the default allow-all egress: a change), an
+        // endpoint's RouteTableIds; routes, rules and entries of their own resources below.
+        const own = asRef(evaluator.evaluate({ Ref: includedInto }))?.modelId;
+        if (type === 'AWS::EC2::SecurityGroup' && own !== undefined && model.securityGroups.has(own)) open('securityGroups', [own], 'change');
+        if (type === 'AWS::EC2::VPCEndpoint' && props.RouteTableIds === undefined) {
+          // Its route tables are its VPC's (when the listed VpcId resolves).
+          const vpc = props.VpcId === undefined ? undefined : asRef(evaluator.evaluate(props.VpcId))?.modelId;
+          const tables = vpc === undefined || !model.vpcs.has(vpc) ? 'all'
+            : [...model.routeTables.values()].filter((t) => t.vpcId.known && t.vpcId.value === vpc).map((t) => t.id);
+          open('routeTables', tables, 'add');
+        }
+      }
       switch (type) {
         case 'AWS::EC2::Route':
         case 'AWS::EC2::LocalGatewayRoute':

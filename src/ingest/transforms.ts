@@ -34,9 +34,27 @@ export interface UnexpandedResources {
   /** In the user's terms: `the loop Fn::ForEach::PeerRoutes`, `the transform NetworkMacro`. */
   readonly what: string;
   /** The resources it would generate (type and properties); undefined: any resource. */
-  readonly resources?: readonly { readonly type: unknown; readonly properties: unknown; readonly identifiers: readonly string[] }[];
+  readonly resources?: readonly UnexpandedResource[];
   /** `change`: it may also rewrite the template's own resources (a macro). */
   readonly effect: 'add' | 'change';
+}
+
+function withoutKey(value: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _omitted, ...rest } = value;
+  return rest;
+}
+
+/** A resource a loop or snippet not expanded would generate. */
+export interface UnexpandedResource {
+  readonly type: unknown;
+  readonly properties: unknown;
+  readonly identifiers: readonly string[];
+  /**
+   * The logical id of the template's own resource whose properties an `AWS::Include` snippet is
+   * merged into: its properties beyond those listed are unknown (a security group's rules, an
+   * endpoint's route tables).
+   */
+  readonly includedInto?: string;
 }
 
 /** A template's `Transform` declaration: one name or a list. */
@@ -83,7 +101,8 @@ export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInpu
         source: { ...source, logicalId: include.where },
         what: `the AWS::Include of ${include.where}`,
         // Included into a resource's properties: that resource, its properties unknown; into Resources: any resource.
-        ...(include.resource ? { resources: [{ type: include.resource.Type, properties: {}, identifiers: [] }] } : {}),
+        // (Its listed properties, the snippet's merged in: those it lists are known.)
+        ...(include.resource ? { resources: [{ type: include.resource.Type, properties: withoutKey(include.resource.Properties, 'Fn::Transform'), identifiers: [], includedInto: include.where }] } : {}),
         effect: 'add',
       });
     }

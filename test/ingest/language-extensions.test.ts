@@ -181,6 +181,28 @@ describe('what the reader does not expand is open-ended: no verdict rests on its
     expect([...model.routeTables.values(), ...model.securityGroups.values(), ...model.networkAcls.values()].filter((e) => e.openEnded?.length)).toEqual([]);
   });
 
+  test('an AWS::Include snippet in a security group\'s properties: the group may have rules it includes (was: UNREACHABLE, its listed rules read as all)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, any> = { ...input.template.Resources };
+    // The store group's ingress comes from the snippet (CloudFormation merges it into the properties).
+    resources.DbSg = { ...resources.DbSg, Properties: { 'VpcId': resources.DbSg.Properties.VpcId, 'GroupDescription': 'db', 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/db-rules.yaml' } } } };
+    const model = buildModel([{ ...input, givenParameters: { Peers: '10.50.0.0/16' }, template: { ...input.template, Resources: resources } }]);
+    const store = buildPlan(model, { failover: false }).jobs[0].dataStores[0];
+    expect(store.verdict).toBe('UNKNOWN');
+    expect(JSON.stringify(store)).toContain('the AWS::Include of DbSg');
+    // Only that group: the snippet is included into its properties alone.
+    expect([...model.routeTables.values(), ...model.securityGroups.values(), ...model.networkAcls.values()].filter((e) => e.openEnded?.length).map((e) => e.id)).toEqual(['peer-routes/DbSg']);
+  });
+
+  test('an AWS::Include snippet in a gateway endpoint\'s properties may give it route tables (was: it opened none)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, any> = { ...input.template.Resources };
+    resources.S3Ep = { ...resources.S3Ep, Properties: { 'VpcId': { Ref: 'GlueVpc' }, 'ServiceName': 'com.amazonaws.us-east-1.s3', 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/tables.yaml' } } } };
+    const model = buildModel([{ ...input, givenParameters: { Peers: '10.50.0.0/16' }, template: { ...input.template, Resources: resources } }]);
+    // Its VPC's tables (an endpoint's route tables are in its VPC).
+    expect([...model.routeTables.values()].filter((t) => t.openEnded?.length).map((t) => t.id).sort()).toEqual(['peer-routes/GlueRt', 'peer-routes/GlueVpc#main']);
+  });
+
   test('an AWS::Include snippet in Resources (was: UNREACHABLE without the routes it may hold)', () => {
     const [input] = loadInputs([PEER_ROUTES]);
     const resources: Record<string, unknown> = { ...input.template.Resources, 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/routes.yaml' } } };
