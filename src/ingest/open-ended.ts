@@ -260,11 +260,27 @@ export function openForUnreadNestedStacks(context: BuildContext): void {
         } catch {
           continue;
         }
+        const stack = entry.type === ROTATION_SCHEDULE ? `the nested stack the AWS::SecretsManager transform generates for ${entry.modelId}` : `nested stack ${entry.modelId}`;
         for (const id of elementIdsIn(evaluated)) {
+          const subnet = model.subnets.get(id);
+          if (subnet) {
+            // A subnet on its VPC's main table or default ACL (no explicit association) may be
+            // associated with a table or ACL the nested stack creates: its table and ACL are then
+            // unknown. (One explicitly associated cannot take a second route table association.)
+            const given = `${stack} is not read, and is given subnet ${id} (parameter ${name}), which has no explicit`;
+            model.subnets.set(id, {
+              ...subnet,
+              ...(subnet.routeTableId === undefined && subnet.routeTableUnresolved === undefined
+                ? { routeTableUnresolved: `${given} route table association: it may associate it with a route table the templates do not list` } : {}),
+              ...(subnet.networkAclId === undefined && subnet.networkAclUnresolved === undefined
+                ? { networkAclUnresolved: `${given} network ACL association: it may associate it with a network ACL the templates do not list` } : {}),
+            });
+            continue;
+          }
           const kind = openableKindOf(model, id);
           if (!kind) continue;
           addOpening(model, kind, id, {
-            cause: `${entry.type === ROTATION_SCHEDULE ? `the nested stack the AWS::SecretsManager transform generates for ${entry.modelId}` : `nested stack ${entry.modelId}`} is not read, and is given ${id} (parameter ${name}): it may add ${kind === 'securityGroups' ? 'rules' : kind === 'networkAcls' ? 'entries' : 'routes'} the templates do not list`,
+            cause: `${stack} is not read, and is given ${id} (parameter ${name}): it may add ${kind === 'securityGroups' ? 'rules' : kind === 'networkAcls' ? 'entries' : 'routes'} the templates do not list`,
             source,
             kind: 'outside',
             effect: kind === 'networkAcls' ? 'change' : 'add',

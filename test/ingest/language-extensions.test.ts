@@ -224,6 +224,21 @@ describe('a nested stack that is not read, given the templates\' route tables, g
     expect(JSON.stringify(store)).toContain('nested stack peer-routes/Peering is not read, and is given peer-routes/GlueRt');
   });
 
+  test('given a subnet on its VPC\'s main table, may associate it with a table of its own: the subnet\'s route table is unknown (was: UNREACHABLE by the main table, a false error)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, unknown> = { ...input.template.Resources };
+    delete resources['Fn::ForEach::PeerRoutes'];
+    delete resources.GlueAssoc;
+    resources.Routing = { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.amazonaws.com/b/routing.yaml', Parameters: { SubnetIds: { Ref: 'GlueSubnet' }, PeeringId: { Ref: 'Pcx' } } } };
+    const model = buildModel([{ ...input, template: { ...input.template, Transform: undefined, Resources: resources } }]);
+    expect(model.subnets.get('peer-routes/GlueSubnet')!.routeTableUnresolved).toContain('nested stack peer-routes/Routing is not read, and is given subnet peer-routes/GlueSubnet (parameter SubnetIds)');
+    const store = buildPlan(model, { failover: false }).jobs[0].dataStores[0];
+    expect(store.verdict).toBe('UNKNOWN');
+    // A subnet explicitly associated keeps its table (a second route table association fails).
+    const withAssoc = buildModel([{ ...input, template: { ...input.template, Transform: undefined, Resources: { ...resources, GlueAssoc: input.template.Resources.GlueAssoc } } }]);
+    expect(withAssoc.subnets.get('peer-routes/GlueSubnet')!.routeTableUnresolved).toBeUndefined();
+  });
+
   test('so does a SAM application (a nested stack once the transform runs)', () => {
     const [input] = loadInputs([PEER_ROUTES]);
     const resources: Record<string, unknown> = { ...input.template.Resources };
