@@ -1,9 +1,9 @@
 import { readCustomResource, isCustomResourceType } from './custom-resources';
-import { isResourceRef, isUnresolved, NESTED_STACK } from './intrinsics';
+import { isResourceRef, isUnresolved, NESTED_STACK, ResourceEntry } from './intrinsics';
 import { addOpening, OpenableKind, openableKindOf } from './openings';
 import { asRef, BuildContext, ResourceReader } from './reader';
 import { isObject } from './template';
-import { UnexpandedResources } from './transforms';
+import { SECRETS_MANAGER_TRANSFORM, UnexpandedResources } from './transforms';
 import { TemplateInput } from './types';
 import { finishVpn, readVpnConnection, readVpnConnectionRoute, readVpnGatewayAttachment, readVpnRoutePropagation, VpnState } from './vpn';
 import { describeSource } from '../engine/open-ended';
@@ -163,8 +163,22 @@ export function openUnexpanded(context: BuildContext, unexpanded: readonly Unexp
       const id = ref ? ref.modelId : typeof evaluated === 'string' ? evaluated : undefined;
       return id !== undefined && (model[kind] as Map<string, unknown>).has(id) ? [id] : 'all';
     };
-    for (const { type, properties, identifiers } of u.resources) {
+    for (const { type, properties, identifiers, includedInto } of u.resources) {
       const props: Record<string, unknown> = isObject(properties) ? properties : {};
+      if (includedInto !== undefined) {
+        // A snippet merged into the properties of one of the template's resources: a group's
+        // inline rules (SecurityGroupEgress replaces the default allow-all egress: a change), an
+        // endpoint's RouteTableIds; routes, rules and entries of their own resources below.
+        const own = asRef(evaluator.evaluate({ Ref: includedInto }))?.modelId;
+        if (type === 'AWS::EC2::SecurityGroup' && own !== undefined && model.securityGroups.has(own)) open('securityGroups', [own], 'change');
+        if (type === 'AWS::EC2::VPCEndpoint' && props.RouteTableIds === undefined) {
+          // Its route tables are its VPC's (when the listed VpcId resolves).
+          const vpc = props.VpcId === undefined ? undefined : asRef(evaluator.evaluate(props.VpcId))?.modelId;
+          const tables = vpc === undefined || !model.vpcs.has(vpc) ? 'all'
+            : [...model.routeTables.values()].filter((t) => t.vpcId.known && t.vpcId.value === vpc).map((t) => t.id);
+          open('routeTables', tables, 'add');
+        }
+      }
       switch (type) {
         case 'AWS::EC2::Route':
         case 'AWS::EC2::LocalGatewayRoute':
@@ -203,6 +217,26 @@ export function openUnexpanded(context: BuildContext, unexpanded: readonly Unexp
 }
 
 const SERVERLESS_APPLICATION = 'AWS::Serverless::Application';
+const ROTATION_SCHEDULE = 'AWS::SecretsManager::RotationSchedule';
+
+/**
+ * The parameters of a nested stack not read: a nested stack's or SAM application's `Parameters`;
+ * for a rotation schedule's `HostedRotationLambda` in a template the AWS::SecretsManager transform
+ * processes, the security groups of the rotation function the transform puts in a nested stack
+ * (`VpcSecurityGroupIds`, a comma-delimited list).
+ */
+function unreadNestedStackParameters(context: BuildContext, input: TemplateInput, entry: ResourceEntry): Record<string, unknown> | undefined {
+  const properties = entry.resource.Properties;
+  if (entry.type === ROTATION_SCHEDULE) {
+    const hosted = isObject(properties) ? properties.HostedRotationLambda : undefined;
+    const transforms = ([] as unknown[]).concat(input.template?.Transform ?? []);
+    if (!isObject(hosted) || hosted.VpcSecurityGroupIds === undefined || !transforms.some((t) => typeof t === 'string' && SECRETS_MANAGER_TRANSFORM.test(t))) return undefined;
+    return { 'HostedRotationLambda.VpcSecurityGroupIds': hosted.VpcSecurityGroupIds };
+  }
+  // (SAM's AWS::Serverless::Application becomes such a nested stack; the transform is not expanded.)
+  if (!(entry.type === NESTED_STACK && !context.inputs.hasStack(entry.modelId)) && entry.type !== SERVERLESS_APPLICATION) return undefined;
+  return isObject(properties?.Parameters) ? properties.Parameters : undefined;
+}
 
 /**
  * A nested stack whose template is not read (a `TemplateURL` that is a URL, a template not in the
@@ -215,10 +249,8 @@ export function openForUnreadNestedStacks(context: BuildContext): void {
   const { model, inputs } = context;
   for (const input of inputs.inputs) {
     for (const entry of inputs.resourcesOf(input)) {
-      // (SAM's AWS::Serverless::Application becomes such a nested stack; the transform is not expanded.)
-      if (!(entry.type === NESTED_STACK && !inputs.hasStack(entry.modelId)) && entry.type !== SERVERLESS_APPLICATION) continue;
-      const parameters = entry.resource.Properties?.Parameters;
-      if (!isObject(parameters)) continue;
+      const parameters = unreadNestedStackParameters(context, input, entry);
+      if (!parameters) continue;
       const evaluator = inputs.evaluator(input.stackName);
       const source: SourceRef = { stack: input.stackName, logicalId: entry.logicalId, ...(input.file ? { file: input.file } : {}) };
       for (const [name, value] of Object.entries(parameters)) {
@@ -228,11 +260,27 @@ export function openForUnreadNestedStacks(context: BuildContext): void {
         } catch {
           continue;
         }
+        const stack = entry.type === ROTATION_SCHEDULE ? `the nested stack the AWS::SecretsManager transform generates for ${entry.modelId}` : `nested stack ${entry.modelId}`;
         for (const id of elementIdsIn(evaluated)) {
+          const subnet = model.subnets.get(id);
+          if (subnet) {
+            // A subnet on its VPC's main table or default ACL (no explicit association) may be
+            // associated with a table or ACL the nested stack creates: its table and ACL are then
+            // unknown. (One explicitly associated cannot take a second route table association.)
+            const given = `${stack} is not read, and is given subnet ${id} (parameter ${name}), which has no explicit`;
+            model.subnets.set(id, {
+              ...subnet,
+              ...(subnet.routeTableId === undefined && subnet.routeTableUnresolved === undefined
+                ? { routeTableUnresolved: `${given} route table association: it may associate it with a route table the templates do not list` } : {}),
+              ...(subnet.networkAclId === undefined && subnet.networkAclUnresolved === undefined
+                ? { networkAclUnresolved: `${given} network ACL association: it may associate it with a network ACL the templates do not list` } : {}),
+            });
+            continue;
+          }
           const kind = openableKindOf(model, id);
           if (!kind) continue;
           addOpening(model, kind, id, {
-            cause: `nested stack ${entry.modelId} is not read, and is given ${id} (parameter ${name}): it may add ${kind === 'securityGroups' ? 'rules' : kind === 'networkAcls' ? 'entries' : 'routes'} the templates do not list`,
+            cause: `${stack} is not read, and is given ${id} (parameter ${name}): it may add ${kind === 'securityGroups' ? 'rules' : kind === 'networkAcls' ? 'entries' : 'routes'} the templates do not list`,
             source,
             kind: 'outside',
             effect: kind === 'networkAcls' ? 'change' : 'add',

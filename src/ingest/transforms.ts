@@ -10,6 +10,17 @@ const LOOP_SECTIONS = ['Conditions', 'Resources', 'Outputs'];
 
 /** SAM's transform: it generates serverless resources (functions, APIs, tables), never routes, rules or ACL entries. */
 const SERVERLESS = 'AWS::Serverless-2016-10-31';
+/**
+ * The AWS::SecretsManager transform (`AWS::SecretsManager-2020-07-23`, `-2024-09-16`; aws-cdk-lib's
+ * `HostedRotation` declares it): it generates the rotation function of an
+ * `AWS::SecretsManager::RotationSchedule`'s `HostedRotationLambda`, in a nested stack (CloudFormation,
+ * *AWS::SecretsManager transform*,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-secretsmanager.html).
+ * Not a macro that may change every element (that it changes no other network element is an
+ * assumption: AWS documents only the function): the groups that nested stack is given are open as
+ * a nested stack's are (`openForUnreadNestedStacks`).
+ */
+export const SECRETS_MANAGER_TRANSFORM = /^AWS::SecretsManager-\d{4}-\d{2}-\d{2}$/;
 
 /**
  * What a stack's templates would have generated, had the reader expanded it: the resources of a
@@ -23,9 +34,27 @@ export interface UnexpandedResources {
   /** In the user's terms: `the loop Fn::ForEach::PeerRoutes`, `the transform NetworkMacro`. */
   readonly what: string;
   /** The resources it would generate (type and properties); undefined: any resource. */
-  readonly resources?: readonly { readonly type: unknown; readonly properties: unknown; readonly identifiers: readonly string[] }[];
+  readonly resources?: readonly UnexpandedResource[];
   /** `change`: it may also rewrite the template's own resources (a macro). */
   readonly effect: 'add' | 'change';
+}
+
+function withoutKey(value: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _omitted, ...rest } = value;
+  return rest;
+}
+
+/** A resource a loop or snippet not expanded would generate. */
+export interface UnexpandedResource {
+  readonly type: unknown;
+  readonly properties: unknown;
+  readonly identifiers: readonly string[];
+  /**
+   * The logical id of the template's own resource whose properties an `AWS::Include` snippet is
+   * merged into: its properties beyond those listed are unknown (a security group's rules, an
+   * endpoint's route tables).
+   */
+  readonly includedInto?: string;
 }
 
 /** A template's `Transform` declaration: one name or a list. */
@@ -56,8 +85,9 @@ export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInpu
         message: `Stack ${input.stackName} declares the transform ${name}, which glue-netplan does not expand: the resources it generates or changes are not checked (the template's plain CloudFormation resources are).`,
         fix: `Check the processed template instead: after creating a change set, \`aws cloudformation get-template --stack-name ${input.stackName} --template-stage Processed\` gives it.`,
       });
-      // A macro may add or rewrite any resource (SAM's generate no network element).
-      if (name !== SERVERLESS) unexpanded.push({ input, source, what: `the transform ${name}`, effect: 'change' });
+      // A macro may add or rewrite any resource (SAM's generate no network element, nor does
+      // AWS::SecretsManager's: the nested stack it makes is read as one not read).
+      if (name !== SERVERLESS && !SECRETS_MANAGER_TRANSFORM.test(name)) unexpanded.push({ input, source, what: `the transform ${name}`, effect: 'change' });
     }
     for (const include of includesOf(input.template)) {
       issues.push({
@@ -71,7 +101,8 @@ export function applyTransforms(inputs: TemplateInput[]): { inputs: TemplateInpu
         source: { ...source, logicalId: include.where },
         what: `the AWS::Include of ${include.where}`,
         // Included into a resource's properties: that resource, its properties unknown; into Resources: any resource.
-        ...(include.resource ? { resources: [{ type: include.resource.Type, properties: {}, identifiers: [] }] } : {}),
+        // (Its listed properties, the snippet's merged in: those it lists are known.)
+        ...(include.resource ? { resources: [{ type: include.resource.Type, properties: withoutKey(include.resource.Properties, 'Fn::Transform'), identifiers: [], includedInto: include.where }] } : {}),
         effect: 'add',
       });
     }

@@ -26,6 +26,18 @@ const SHORT_FORMS: Record<string, string> = {
   Transform: 'Fn::Transform',
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
   GetStackOutput: 'Fn::GetStackOutput',
+  // The Rules section's functions
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html):
+  // their reference page shows only the JSON form, but CloudFormation deploys templates that use
+  // these short forms (the AWS Quick Starts' `Assert: !EachMemberIn [!ValueOfAll ..., !RefAll ...]`),
+  // and AWS's CloudFormation language server completes them. Refusing them would refuse such a
+  // template; the reader does not evaluate Rules.
+  Contains: 'Fn::Contains',
+  EachMemberEquals: 'Fn::EachMemberEquals',
+  EachMemberIn: 'Fn::EachMemberIn',
+  RefAll: 'Fn::RefAll',
+  ValueOf: 'Fn::ValueOf',
+  ValueOfAll: 'Fn::ValueOfAll',
 };
 
 function shortFormTags(): Tags {

@@ -145,6 +145,29 @@ describe('what the reader does not expand is open-ended: no verdict rests on its
     expect(warehouse([{ ...expanded, template: { ...input.template, Transform: ['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31'] } }]).verdict).toBe('REACHABLE');
   });
 
+  test('the AWS::SecretsManager transform (a hosted rotation function, in a nested stack) is no macro: the verdict the templates allow stays REACHABLE, only the groups given to the rotation function are open (was: every element changed, UNKNOWN)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, unknown> = {
+      ...input.template.Resources,
+      Secret: { Type: 'AWS::SecretsManager::Secret' },
+      Rotation: {
+        Type: 'AWS::SecretsManager::RotationSchedule',
+        Properties: {
+          SecretId: { Ref: 'Secret' },
+          HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser', VpcSecurityGroupIds: { Ref: 'DbSg' }, VpcSubnetIds: { Ref: 'DbSubnet' } },
+        },
+      },
+    };
+    for (const transform of ['AWS::SecretsManager-2020-07-23', 'AWS::SecretsManager-2024-09-16']) {
+      const template = { ...input.template, Transform: ['AWS::LanguageExtensions', transform], Resources: resources };
+      const model = buildModel([{ ...input, givenParameters: { Peers: '10.50.0.0/16' }, template }]);
+      expect(buildPlan(model, { failover: false }).jobs[0].dataStores[0].verdict).toBe('REACHABLE');
+      const open = [...model.routeTables.values(), ...model.securityGroups.values(), ...model.networkAcls.values()].filter((e) => e.openEnded?.length);
+      expect(open.map((e) => [e.id, e.openEnded!.map((o) => o.effect)])).toEqual([['peer-routes/DbSg', ['add']]]);
+      expect(open[0].openEnded![0].cause).toContain('the nested stack the AWS::SecretsManager transform generates for peer-routes/Rotation is not read, and is given peer-routes/DbSg');
+    }
+  });
+
   test('a loop in a resource\'s properties (keys of a map property) not expanded opens nothing', () => {
     const file = templateFile('props.json', JSON.stringify({
       Transform: 'AWS::LanguageExtensions',
@@ -156,6 +179,28 @@ describe('what the reader does not expand is open-ended: no verdict rests on its
     }));
     const model = buildModel(loadInputs([file]));
     expect([...model.routeTables.values(), ...model.securityGroups.values(), ...model.networkAcls.values()].filter((e) => e.openEnded?.length)).toEqual([]);
+  });
+
+  test('an AWS::Include snippet in a security group\'s properties: the group may have rules it includes (was: UNREACHABLE, its listed rules read as all)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, any> = { ...input.template.Resources };
+    // The store group's ingress comes from the snippet (CloudFormation merges it into the properties).
+    resources.DbSg = { ...resources.DbSg, Properties: { 'VpcId': resources.DbSg.Properties.VpcId, 'GroupDescription': 'db', 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/db-rules.yaml' } } } };
+    const model = buildModel([{ ...input, givenParameters: { Peers: '10.50.0.0/16' }, template: { ...input.template, Resources: resources } }]);
+    const store = buildPlan(model, { failover: false }).jobs[0].dataStores[0];
+    expect(store.verdict).toBe('UNKNOWN');
+    expect(JSON.stringify(store)).toContain('the AWS::Include of DbSg');
+    // Only that group: the snippet is included into its properties alone.
+    expect([...model.routeTables.values(), ...model.securityGroups.values(), ...model.networkAcls.values()].filter((e) => e.openEnded?.length).map((e) => e.id)).toEqual(['peer-routes/DbSg']);
+  });
+
+  test('an AWS::Include snippet in a gateway endpoint\'s properties may give it route tables (was: it opened none)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, any> = { ...input.template.Resources };
+    resources.S3Ep = { ...resources.S3Ep, Properties: { 'VpcId': { Ref: 'GlueVpc' }, 'ServiceName': 'com.amazonaws.us-east-1.s3', 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/tables.yaml' } } } };
+    const model = buildModel([{ ...input, givenParameters: { Peers: '10.50.0.0/16' }, template: { ...input.template, Resources: resources } }]);
+    // Its VPC's tables (an endpoint's route tables are in its VPC).
+    expect([...model.routeTables.values()].filter((t) => t.openEnded?.length).map((t) => t.id).sort()).toEqual(['peer-routes/GlueRt', 'peer-routes/GlueVpc#main']);
   });
 
   test('an AWS::Include snippet in Resources (was: UNREACHABLE without the routes it may hold)', () => {
@@ -177,6 +222,21 @@ describe('a nested stack that is not read, given the templates\' route tables, g
     const store = buildPlan(model, { failover: false }).jobs[0].dataStores[0];
     expect(store.verdict).toBe('UNKNOWN');
     expect(JSON.stringify(store)).toContain('nested stack peer-routes/Peering is not read, and is given peer-routes/GlueRt');
+  });
+
+  test('given a subnet on its VPC\'s main table, may associate it with a table of its own: the subnet\'s route table is unknown (was: UNREACHABLE by the main table, a false error)', () => {
+    const [input] = loadInputs([PEER_ROUTES]);
+    const resources: Record<string, unknown> = { ...input.template.Resources };
+    delete resources['Fn::ForEach::PeerRoutes'];
+    delete resources.GlueAssoc;
+    resources.Routing = { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.amazonaws.com/b/routing.yaml', Parameters: { SubnetIds: { Ref: 'GlueSubnet' }, PeeringId: { Ref: 'Pcx' } } } };
+    const model = buildModel([{ ...input, template: { ...input.template, Transform: undefined, Resources: resources } }]);
+    expect(model.subnets.get('peer-routes/GlueSubnet')!.routeTableUnresolved).toContain('nested stack peer-routes/Routing is not read, and is given subnet peer-routes/GlueSubnet (parameter SubnetIds)');
+    const store = buildPlan(model, { failover: false }).jobs[0].dataStores[0];
+    expect(store.verdict).toBe('UNKNOWN');
+    // A subnet explicitly associated keeps its table (a second route table association fails).
+    const withAssoc = buildModel([{ ...input, template: { ...input.template, Transform: undefined, Resources: { ...resources, GlueAssoc: input.template.Resources.GlueAssoc } } }]);
+    expect(withAssoc.subnets.get('peer-routes/GlueSubnet')!.routeTableUnresolved).toBeUndefined();
   });
 
   test('so does a SAM application (a nested stack once the transform runs)', () => {

@@ -51,6 +51,32 @@ describe('CloudFormation YAML short forms', () => {
     expect(parse('v: !GetStackOutput { StackName: net, OutputName: VpcId }')).toEqual({ v: { 'Fn::GetStackOutput': { StackName: 'net', OutputName: 'VpcId' } } });
   });
 
+  test('the Rules section\'s short forms are read, not refused (was since fc51fcc: exit 2 on a template CloudFormation deploys, such as the AWS Quick Starts\' SubnetsInVPC rule)', () => {
+    const text = [
+      'Rules:',
+      '  SubnetsInVPC:',
+      '    RuleCondition: !Contains [[prod, stage], !Ref Env]',
+      '    Assertions:',
+      '      - Assert: !EachMemberIn',
+      '          - !ValueOfAll [AWS::EC2::Subnet::Id, VpcId]',
+      '          - !RefAll AWS::EC2::VPC::Id',
+      '      - Assert: !EachMemberEquals [!ValueOfAll [AWS::EC2::Subnet::Id, VpcId], !ValueOf [Vpc, VpcId]]',
+      'Resources: {}',
+    ].join('\n');
+    expect(parse(text)).toEqual({
+      Rules: {
+        SubnetsInVPC: {
+          RuleCondition: { 'Fn::Contains': [['prod', 'stage'], { Ref: 'Env' }] },
+          Assertions: [
+            { Assert: { 'Fn::EachMemberIn': [{ 'Fn::ValueOfAll': ['AWS::EC2::Subnet::Id', 'VpcId'] }, { 'Fn::RefAll': 'AWS::EC2::VPC::Id' }] } },
+            { Assert: { 'Fn::EachMemberEquals': [{ 'Fn::ValueOfAll': ['AWS::EC2::Subnet::Id', 'VpcId'] }, { 'Fn::ValueOf': ['Vpc', 'VpcId'] }] } },
+          ],
+        },
+      },
+      Resources: {},
+    });
+  });
+
   test('a tag CloudFormation has no short form for is refused at its line (was: dropped, !Length [1, 2] read as the list)', () => {
     expect(parseCloudFormationYaml('a: 1\nb: !Length [1, 2]')).toEqual({ ok: false, error: expect.stringMatching(/^tag !Length at line 2, column 4 is not a CloudFormation short form/) });
   });

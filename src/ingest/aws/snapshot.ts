@@ -425,13 +425,18 @@ export function awsManagedWeight(name: unknown): number | undefined {
 
 /**
  * The AWS-managed lists `referenced` names, weighed only (`{id, maxEntries}`: not described, so a
- * rule to S3's list stays the reference by which Glue's S3 path is recognised).
+ * rule to S3's list stays the reference by which Glue's S3 path is recognised). An IPv6 list
+ * (`com.amazonaws.global.ipv6.cloudfront.origin-facing`...; DescribeManagedPrefixLists gives its
+ * AddressFamily) is written with its family, as a customer-managed IPv6 list is: it admits no IPv4
+ * traffic and counts on the IPv6 side of the quotas only (AWS counts IPv4 and IPv6 rules apart),
+ * not on both, which would put CloudFront's two origin-facing lists (55 each) at 110 IPv4 rules.
  */
 function awsManagedListFacts(s: AccountSnapshot, referenced: ReadonlySet<string>): FactsPrefixList[] {
   return present((s.prefixLists ?? []).filter((prefixList) => !isCustomerManaged(prefixList)).map((prefixList): FactsPrefixList | undefined => {
     const id = str(prefixList.PrefixListId);
     const weight = awsManagedWeight(prefixList.PrefixListName);
-    return id?.startsWith('pl-') && referenced.has(id) && weight !== undefined ? { id, maxEntries: weight } : undefined;
+    if (!id?.startsWith('pl-') || !referenced.has(id) || weight === undefined) return undefined;
+    return prefixList.AddressFamily === 'IPv6' ? { id, addressFamily: 'IPv6', maxEntries: weight } : { id, maxEntries: weight };
   }));
 }
 

@@ -439,6 +439,22 @@ describe('AWS-managed prefix lists: weighed by their documented weight', () => {
     expect(factsOf(glueEgressTo('pl-3b927c52')).prefixLists).toEqual([{ id: 'pl-3b927c52', maxEntries: 55 }]);
   });
 
+  it("an AWS-managed IPv6 list is weighed on the IPv6 side only: CloudFront's IPv6 origin-facing list (55) and 6 IPv4 rules fit 60 rules (was: 61 IPv4 rules, a false GNP-QUOTA-SG-RULES)", () => {
+    const seed = account();
+    const cidrs = Array.from({ length: 6 }, (_, i) => ({ CidrIp: `192.0.2.${i * 8}/29` }));
+    const snapshot: AccountSnapshot = {
+      ...seed,
+      securityGroups: [...seed.securityGroups!, apiSecurityGroup('sg-0alb', 'vpc-0glue', [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-0cf6' }], IpRanges: cidrs },
+      ])],
+      prefixLists: [
+        { PrefixListId: 'pl-0cf6', PrefixListName: 'com.amazonaws.global.ipv6.cloudfront.origin-facing', AddressFamily: 'IPv6', OwnerId: 'AWS', State: 'create-complete' },
+      ],
+    };
+    expect(factsOf(snapshot).prefixLists).toEqual([{ id: 'pl-0cf6', addressFamily: 'IPv6', maxEntries: 55 }]);
+    expect(sgRuleFindings(snapshot)).toEqual([]);
+  });
+
   it('an AWS-managed list whose weight AWS does not document keeps an unknown weight (GNP-QUOTA-SG-RULES-UNKNOWN), never 1', () => {
     expect(factsOf(glueEgressTo('pl-0new')).prefixLists).toBeUndefined();
     expect(sgRuleFindings(glueEgressTo('pl-0new'))).toEqual(['GNP-QUOTA-SG-RULES-UNKNOWN']);
