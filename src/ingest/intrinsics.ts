@@ -1,4 +1,4 @@
-import { cidrOf, parseCidr, SymbolicZone } from '../model';
+import { CDK_PLACEHOLDER_ZONES, cidrOf, parseCidr, SymbolicZone } from '../model';
 import { TemplateError } from './errors';
 import { hasOwn, isObject, ownValue, safeString, setOwn } from './template';
 import { TemplateInput } from './types';
@@ -36,12 +36,27 @@ export function zoneOfZoneId(zoneId: string): SymbolicZoneValue {
   return { kind: 'zone', symbol: zoneId, list: 'zone-id', index: 0, zoneId };
 }
 
+/**
+ * The zone a CDK placeholder names: `dummy1a`, `dummy1b`, `dummy1c` are what `Stack.availabilityZones`
+ * gives a stack with a pinned environment before the CDK CLI has looked the account's zones up
+ * (aws-cdk-lib core/lib/stack.ts, `ContextProvider.getValue` with `dummyValue`; the CLI then
+ * records the zones in cdk.context.json and synthesizes again). No Region has zones of these
+ * names: each stands for the zone at that index of the stack's list, whose name is not known yet.
+ */
+export function cdkPlaceholderZone(value: unknown): SymbolicZoneValue | undefined {
+  const match = typeof value === 'string' ? /^dummy1([abc])$/.exec(value) : null;
+  return match ? { kind: 'zone', symbol: value as string, list: CDK_PLACEHOLDER_ZONES, index: match[1].charCodeAt(0) - 'a'.charCodeAt(0) } : undefined;
+}
+
 export function isSymbolicZone(value: unknown): value is SymbolicZoneValue {
   return isObject(value) && value.kind === 'zone' && typeof value.symbol === 'string';
 }
 
 /** Why a zone from `Fn::GetAZs` has no name yet, and how to give it one. */
 export function symbolicZoneReason(zone: SymbolicZone): string {
+  if (zone.list === CDK_PLACEHOLDER_ZONES) {
+    return `${zone.symbol} is CDK's placeholder for zone ${zone.index + 1} of the stack's Availability Zones: the app was synthesized before the CDK CLI looked up the account's zones (the availability-zones context entry is missing), so the zone's name is not known yet`;
+  }
   if (zone.zoneId !== undefined) {
     return `Fn::GetAtt Subnet.AvailabilityZone of a subnet placed by AvailabilityZoneId ${zone.zoneId}: CloudFormation returns the zone's name, which depends on the account and is known only at deploy time (the zone is the one whose AZ ID is ${zone.zoneId})`;
   }

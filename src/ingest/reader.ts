@@ -1,6 +1,7 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, SymbolicZone, unknown } from '../model';
 import {
-  deployTimeReason, InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, symbolicZoneReason, unresolved, withoutMarkers,
+  cdkPlaceholderZone, deployTimeReason, InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator,
+  symbolicZoneReason, unresolved, withoutMarkers,
 } from './intrinsics';
 import type { PrefixListContents } from './prefix-lists';
 import { isObject, safeString } from './template';
@@ -185,7 +186,9 @@ export class ResourceReader {
    * An Availability Zone property. A zone from `Fn::GetAZs` is unknown (its name depends on the
    * account) but keeps which zone of the list it is, so equal indexes still compare equal.
    */
-  zoneFact(property: string, value: unknown = this.value(property)): { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone } {
+  zoneFact(property: string, evaluated: unknown = this.value(property)): { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone } {
+    // CDK's placeholder zones (`dummy1a`) are not names: read as the zone they stand for.
+    const value = cdkPlaceholderZone(evaluated) ?? evaluated;
     if (isSymbolicZone(value)) {
       return {
         availabilityZone: unknown(symbolicZoneReason(value)),

@@ -1,0 +1,71 @@
+/**
+ * Apps as users write them that reach the doors in an unusual state: a synthesis before the CDK
+ * CLI's lookups ran (CDK's placeholder values), and the like. Each case: no false failure, no false
+ * pass, an answer naming what is missing.
+ */
+import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { allDoors, expectDoorsAgree } from '../doors';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+const ZONES_KEY = 'availability-zones:account=111111111111:region=us-east-1';
+
+/**
+ * A job in a pinned-environment stack whose VPC CDK places in the stack's zones: before the CDK CLI
+ * looks them up, `Stack.availabilityZones` gives the placeholders dummy1a, dummy1b (aws-cdk-lib
+ * core/lib/stack.ts). The connection's zone is written by hand (`zone`) or taken from the subnet.
+ */
+function pinnedVpcApp(options: { zone?: string; zones?: string[] }) {
+  return (app: App) => {
+    if (options.zones) app.node.setContext(ZONES_KEY, options.zones);
+    const stack = new Stack(app, 'Etl', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+    });
+    const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc });
+    group.connections.allowInternally(ec2.Port.allTcp());
+    const db = new glue.Connection(stack, 'Db', {
+      type: glue.ConnectionType.JDBC,
+      network: glue.ConnectionNetwork.subnet(vpc.isolatedSubnets[0]),
+      securityGroups: [group],
+      properties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.0.50:5432/db' },
+    });
+    if (options.zone) {
+      (db.node.defaultChild as glue.CfnConnection).addPropertyOverride('ConnectionInput.PhysicalConnectionRequirements.AvailabilityZone', options.zone);
+    }
+    new glue.PySparkEtlJob(stack, 'Load', {
+      jobName: 'load',
+      role: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+      script: glue.Code.fromBucket(new s3.Bucket(stack, 'Scripts'), 'load.py'),
+      connections: [db],
+    });
+  };
+}
+
+describe('CDK\'s placeholder zones (dummy1a) before the availability-zones lookup ran', () => {
+  test('a connection zone written by hand against a placeholder: UNKNOWN (a warning saying the zones are not looked up), not GNP-CONNECTION-AZ-MISMATCH; every door agrees', () => {
+    const answers = allDoors(pinnedVpcApp({ zone: 'us-east-1a' }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain('GNP-CONNECTION-AZ-MISMATCH:error');
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-AZ-UNKNOWN:warning');
+    expect(answers.cli.findings.filter((f) => f.endsWith(':error'))).toEqual([]);
+    expect(answers.cli.stores).toEqual(['load / Db5D02A0A9: UNKNOWN']);
+    const message = answers.guard.messages.find((m) => /GNP-CONNECTION-AZ-UNKNOWN/.test(m));
+    expect(message).toMatch(/dummy1a \(CDK's placeholder for zone 1 of the stack's zones, not looked up yet\)/);
+    expect(message).toMatch(/Let the CDK CLI look up the stack's zones/);
+  });
+
+  test('the connection\'s zone taken from the subnet (the same placeholder): REACHABLE, as before', () => {
+    const answers = allDoors(pinnedVpcApp({}));
+    expectDoorsAgree(answers);
+    expect(answers.cli.stores).toEqual(['load / Db5D02A0A9: REACHABLE']);
+  });
+
+  test('once the zones are looked up, a zone written by hand that is not the subnet\'s is still a definite GNP-CONNECTION-AZ-MISMATCH', () => {
+    const answers = allDoors(pinnedVpcApp({ zone: 'us-east-1b', zones: ['us-east-1a', 'us-east-1b'] }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-AZ-MISMATCH:error');
+  });
+});
