@@ -22,11 +22,38 @@ const SHORT_FORMS: Record<string, string> = {
   Or: 'Fn::Or',
   Base64: 'Fn::Base64',
   Cidr: 'Fn::Cidr',
+  Transform: 'Fn::Transform',
 };
 
-function shortFormTags(): Tags {
+/**
+ * The long form of any other short-form tag `!Name`: `Fn::Name`, as the AWS CLI reads CloudFormation
+ * YAML (awscli/customizations/cloudformation/yamlhelper.py maps every `!` tag but `!Ref` and
+ * `!Condition` to `Fn::` and the tag's name). So `!Transform` is `Fn::Transform` (a documented short
+ * form: Template Reference, Fn::Transform), `!Length` is `Fn::Length`, and a misspelt `!Reff` an
+ * unknown function the reader reports, never its bare value read as if untagged.
+ */
+function longNameOf(shortName: string): string {
+  return SHORT_FORMS[shortName] ?? `Fn::${shortName}`;
+}
+
+/** The local tags (`!Name`) of a parsed document that are not among the tags given to the parser. */
+function unresolvedShortForms(doc: ReturnType<typeof parseDocument>, known: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  visit(doc, {
+    Node: (_key, node) => {
+      const tag = (node as { tag?: string }).tag;
+      // `!!str` and `!<tag:yaml.org,...>` are YAML's own tags, resolved by the library.
+      if (typeof tag === 'string' && /^![A-Za-z][A-Za-z0-9]*$/.test(tag) && !known.has(tag.slice(1))) found.add(tag.slice(1));
+      return undefined;
+    },
+  });
+  return [...found];
+}
+
+function shortFormTags(extra: readonly string[] = []): Tags {
   const tags: Tags = [];
-  for (const [shortName, longName] of Object.entries(SHORT_FORMS)) {
+  for (const shortName of [...Object.keys(SHORT_FORMS), ...extra]) {
+    const longName = longNameOf(shortName);
     const tag = `!${shortName}`;
     tags.push({
       tag,
@@ -68,6 +95,9 @@ export function parseCloudFormationYaml(text: string): YamlResult {
   let doc: ReturnType<typeof parseDocument>;
   try {
     doc = parseDocument(text, { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false, lineCounter });
+    // Rare: tags beyond the usual short forms. Parsed again with each read as its `Fn::` function.
+    const extra = doc.errors.length === 0 ? unresolvedShortForms(doc, new Set(Object.keys(SHORT_FORMS))) : [];
+    if (extra.length > 0) doc = parseDocument(text, { customTags: shortFormTags(extra), prettyErrors: false, uniqueKeys: false, lineCounter: new LineCounter() });
   } catch (e) {
     return { ok: false, error: problemOf(e) };
   }

@@ -90,6 +90,21 @@ describe('other transforms', () => {
     })]);
   });
 
+  test('YAML: a connection whose Properties are !Transform AWS::Include is named as not checked (the short form is Fn::Transform)', () => {
+    const file = templateFile('etl.yaml', [
+      'Resources:',
+      '  Conn:',
+      '    Type: AWS::Glue::Connection',
+      '    Properties: !Transform {Name: AWS::Include, Parameters: {Location: s3://bucket/connection.yaml}}',
+      '  Job:',
+      '    Type: AWS::Glue::Job',
+      '    Properties: {Name: j, Role: r, Command: {Name: glueetl}, Connections: {Connections: [!Ref Conn]}}',
+      '',
+    ].join('\n'));
+    const plan = buildPlan(buildModel(loadInputs([file])));
+    expect(plan.findings.map((f) => f.message)).toContainEqual(expect.stringContaining('Conn is included by Fn::Transform AWS::Include'));
+  });
+
   test('a macro next to AWS::LanguageExtensions, and an AWS::Include snippet, are each named', () => {
     const file = templateFile('etl.json', JSON.stringify({
       Transform: ['AWS::LanguageExtensions', 'NetworkMacro'],

@@ -44,6 +44,22 @@ describe('CloudFormation YAML short forms', () => {
     expect(parse(`v: ${text}`)).toEqual({ v: expected });
   });
 
+  test('!Transform is Fn::Transform (a documented short form), not its bare map', () => {
+    expect(parse('Properties: !Transform {Name: AWS::Include, Parameters: {Location: s3://b/k.yaml}}')).toEqual({
+      Properties: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k.yaml' } } },
+    });
+  });
+
+  test('any other local tag !Name is the function Fn::Name, as the AWS CLI reads it (a misspelling stays a function, never a bare value)', () => {
+    expect(parse('a: !Length [1, 2]\nb: !ToJsonString {k: !Ref V}\nc: !Reff Vpc\nd: !<!Reff> Vpc\ne: !!str 5')).toEqual({
+      a: { 'Fn::Length': [1, 2] },
+      b: { 'Fn::ToJsonString': { k: { Ref: 'V' } } },
+      c: { 'Fn::Reff': 'Vpc' },
+      d: { 'Fn::Reff': 'Vpc' },
+      e: '5',
+    });
+  });
+
   test('a date-like template version stays a string', () => {
     expect(parse('AWSTemplateFormatVersion: 2010-09-09')).toEqual({ AWSTemplateFormatVersion: '2010-09-09' });
   });
