@@ -32,6 +32,11 @@ export class ResourceReader {
   uncertain?: string;
   private readonly evaluator: StackEvaluator;
   private readonly properties: Record<string, unknown>;
+  /**
+   * Why a property the template does not show may still be set: the properties are (partly)
+   * included by `Fn::Transform` (`AWS::Include`, a macro), which is not expanded.
+   */
+  private readonly included?: string;
 
   /**
    * `indexed`: the resource's model id and its stack's evaluator, when the caller has them (as
@@ -44,6 +49,11 @@ export class ResourceReader {
     this.type = typeof type === 'string' ? type : safeString(type);
     this.evaluator = indexed ? indexed.evaluator : context.inputs.evaluator(input.stackName);
     this.properties = isObject(resource.Properties) ? resource.Properties : {};
+    const transform = this.properties['Fn::Transform'];
+    if (transform !== undefined) {
+      const name = isObject(transform) && typeof transform.Name === 'string' ? transform.Name : 'a macro';
+      this.included = `${input.stackName}/${logicalId}: its properties are included by Fn::Transform ${name}, which glue-netplan does not expand`;
+    }
     const constructPath = resource.Metadata?.['aws:cdk:path'];
     // Optional keys set one by one (same keys, same order as spreading them): every resource read
     // builds one.
@@ -58,7 +68,7 @@ export class ResourceReader {
   }
 
   has(property: string): boolean {
-    return this.properties[property] !== undefined;
+    return this.properties[property] !== undefined || this.included !== undefined;
   }
 
   /**
@@ -79,7 +89,10 @@ export class ResourceReader {
 
   /** The evaluated property (`undefined` when absent). */
   value(property: string): unknown {
-    return this.evaluator.evaluate(this.properties[property]);
+    const raw = this.properties[property];
+    // Not shown, yet perhaps included: unknown, never absent.
+    if (raw === undefined && this.included !== undefined) return unresolved(this.included);
+    return this.evaluator.evaluate(raw);
   }
 
   evaluate(raw: unknown): unknown {

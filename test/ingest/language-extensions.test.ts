@@ -105,6 +105,20 @@ describe('other transforms', () => {
     expect(plan.findings.map((f) => f.message)).toContainEqual(expect.stringContaining('Conn is included by Fn::Transform AWS::Include'));
   });
 
+  test('a connection whose properties are included (not expanded) is UNKNOWN, never a connection without a subnet (GNP-STORE-UNREACHABLE)', () => {
+    const file = templateFile('etl.json', JSON.stringify({
+      Resources: {
+        Conn: { Type: 'AWS::Glue::Connection', Properties: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/connection.yaml' } } } },
+        Job: { Type: 'AWS::Glue::Job', Properties: { Name: 'j', Role: 'r', Command: { Name: 'glueetl' }, Connections: { Connections: [{ Ref: 'Conn' }] } } },
+      },
+    }));
+    const plan = buildPlan(buildModel(loadInputs([file])));
+    expect(plan.jobs[0].dataStores.map((s) => s.verdict)).toEqual(['UNKNOWN']);
+    const findings = [...plan.findings, ...plan.jobs[0].findings];
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(findings.map((f) => f.message)).toContainEqual(expect.stringContaining('its properties are included by Fn::Transform AWS::Include, which glue-netplan does not expand'));
+  });
+
   test('a macro next to AWS::LanguageExtensions, and an AWS::Include snippet, are each named', () => {
     const file = templateFile('etl.json', JSON.stringify({
       Transform: ['AWS::LanguageExtensions', 'NetworkMacro'],
