@@ -1,6 +1,6 @@
 import { CDK_PLACEHOLDER_ZONES, cidrOf, parseCidr, SymbolicZone } from '../model';
 import { TemplateError } from './errors';
-import { hasOwn, isObject, ownValue, safeString, setOwn } from './template';
+import { hasOwn, isObject, ownValue, safeNumber, safeString, setOwn } from './template';
 import { TemplateInput } from './types';
 
 /** A Ref / Fn::GetAtt to a resource of the model (`${stackName}/${logicalId}`). */
@@ -488,7 +488,7 @@ export class StackEvaluator {
       if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') return this.all.missingParameter(this.input, name, value);
     } else if (hasOwn(definition, 'Default')) {
       // CDK's SSM-backed parameters (AMI ids, bootstrap version) hold an SSM name, not the value.
-      if (type.startsWith('AWS::SSM::Parameter::Value<')) return this.all.missingParameter(this.input, name, String(definition.Default));
+      if (type.startsWith('AWS::SSM::Parameter::Value<')) return this.all.missingParameter(this.input, name, safeString(definition.Default));
       value = definition.Default;
     } else {
       return this.all.missingParameter(this.input, name);
@@ -662,7 +662,7 @@ export class StackEvaluator {
 
   private select(arg: unknown): unknown {
     if (!Array.isArray(arg) || arg.length !== 2) return unresolved(`stack ${this.stack}: malformed Fn::Select ${JSON.stringify(arg)}`);
-    const index = Number(this.evaluate(arg[0]));
+    const index = safeNumber(this.evaluate(arg[0]));
     const list = this.evaluate(arg[1]);
     if (isUnresolved(list)) return list;
     if (!Array.isArray(list) || !Number.isInteger(index)) {
@@ -818,8 +818,8 @@ export class StackEvaluator {
     const block = this.evaluate(arg[0]);
     if (isUnresolved(block)) return block;
     const parent = typeof block === 'string' ? parseCidr(block) : undefined;
-    const count = Number(this.evaluate(arg[1]));
-    const bits = Number(this.evaluate(arg[2]));
+    const count = safeNumber(this.evaluate(arg[1]));
+    const bits = safeNumber(this.evaluate(arg[2]));
     const prefixLength = 32 - bits;
     // CloudFormation's range (its Fn::Cidr reference): a larger count is a template it rejects.
     if (Number.isInteger(count) && count > MAX_CIDR_COUNT) {

@@ -285,6 +285,16 @@ export function loadTemplateFile(file: string, budget?: InputBudget, reading: Te
 }
 
 /**
+ * A template value as a number: a number, or a string of one (a `Number` parameter's value is a
+ * string); NaN for anything else. Never `Number(value)` on an object, which throws when its
+ * `toString` is not a function (a template can say `{"toString": 1}`).
+ */
+export function safeNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+}
+
+/**
  * `String(value)`, except for an object whose own `toString` or `valueOf` is not a function (a
  * template can say `{"toString": 1}`), which String() cannot convert: its JSON text then.
  */

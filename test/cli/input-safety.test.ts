@@ -68,6 +68,27 @@ describe('what used to be internal errors is one line naming the file and the pl
     expectInputError(run([file]), file, /reading exports and custom resources: Fn::Cidr .*count 5000 is outside 1\.\.256/);
   });
 
+  // Found by the malformed-input generator (GLUE_NETPLAN_HOSTILE_SEED=202, template mutation 7):
+  // Number() throws on an object whose toString is not a function.
+  test.each([
+    ['Fn::Cidr bits', { 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/16', 4, { constructor: 'x', toString: 1 }] }] }],
+    ['Fn::Cidr count', { 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/16', { toString: 1 }, 8] }] }],
+    ['Fn::Select index', { 'Fn::Select': [{ toString: 1 }, ['10.0.1.0/24']] }],
+  ])('%s that is an object with a toString that is not a function: the subnet CIDR is unknown, not an internal error', (_label, cidr) => {
+    const result = run([write(tempDir(), 't.json', cidrSubnet(cidr)), '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).findings.map((f: any) => f.message)).toContainEqual(expect.stringMatching(/Subnet .*CidrBlock.*cannot be evaluated/));
+  });
+
+  test('an SSM parameter whose Default is an object with a toString that is not a function: not an internal error', () => {
+    const template = { Parameters: { Az: { Type: 'AWS::SSM::Parameter::Value<String>', Default: { toString: 1 } } }, ...cidrSubnet('10.0.1.0/24') };
+    template.Resources.Subnet.Properties = { ...template.Resources.Subnet.Properties, AvailabilityZone: ref('Az') } as any;
+    const result = run([write(tempDir(), 't.json', template), '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
   test('Fn::Cidr with 256 blocks is still evaluated', () => {
     const file = write(tempDir(), 't.json', cidrSubnet({ 'Fn::Select': [255, { 'Fn::Cidr': ['10.0.0.0/16', 256, 8] }] }));
     expect(run([file, '--format', 'json']).code).toBe(0);
