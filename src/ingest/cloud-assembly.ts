@@ -8,6 +8,11 @@ import { TemplateInput } from './types';
 const STACK_ARTIFACT = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY_ARTIFACT = 'cdk:cloud-assembly';
 const ASSET_MANIFEST_ARTIFACT = 'cdk:asset-manifest';
+/**
+ * The artifact types of the cloud assembly schema (@aws-cdk/cloud-assembly-schema, `ArtifactType`,
+ * schema revision 54) that hold no stack: skipped, as CDK's own reader skips them.
+ */
+const ARTIFACTS_WITHOUT_STACKS = new Set(['none', 'cdk:tree', ASSET_MANIFEST_ARTIFACT, 'cdk:feature-flag-report']);
 
 /**
  * Reads every stack of a CDK cloud assembly (`cdk.out`): the stacks of `manifest.json`, the nested
@@ -75,6 +80,12 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
         throw new InputError(manifestFile, `${where} is an assembly already being read (the assembly itself or one that contains it): a cycle`);
       }
       inputs.push(...readAssembly(nestedDir, budget, [...assemblies, realDir]));
+    } else if (!ARTIFACTS_WITHOUT_STACKS.has(artifact.type) && (properties.templateFile !== undefined || properties.directoryName !== undefined)) {
+      // A type of a newer schema that names a template or an assembly may hold stacks: skipping
+      // it would leave them unchecked (a silent pass).
+      const version = typeof manifest.version === 'string' ? ` (manifest version ${manifest.version})` : '';
+      throw new InputError(manifestFile, `artifact "${artifactId}" is of type ${JSON.stringify(artifact.type)}${version}, which glue-netplan does not read, `
+        + `and names a ${properties.templateFile !== undefined ? 'template' : 'directory'}: the stacks it may hold would go unchecked (a newer CDK than this glue-netplan knows? upgrade cdk-glue-netplan)`);
     }
   }
   return inputs;

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs, runCli } from '../../src/cli/run';
-import { seedTemplate, tempDir } from '../fixtures/seed-templates';
+import { seedTemplate, tempDir, writeMultiStackAssembly } from '../fixtures/seed-templates';
 import { glueConnection, glueJob, ref } from '../ingest/builders';
 
 const root = join(__dirname, '..', '..');
@@ -307,6 +307,29 @@ describe('paths named by a cloud assembly stay inside it', () => {
     write(out, 'S.template.json', seedTemplate(true));
     symlinkSync(out, join(dir, 'cdk.out'));
     expect(run([join(dir, 'cdk.out')]).code).toBe(0);
+  });
+});
+
+describe('cloud assembly artifacts of a type glue-netplan does not know', () => {
+  function withArtifact(change: (manifest: any) => void): string {
+    const dir = writeMultiStackAssembly();
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf-8'));
+    change(manifest);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    return dir;
+  }
+
+  test('one that names a template (a newer schema\'s stack?) is refused, naming it, not skipped with its stack unchecked', () => {
+    const dir = withArtifact((m) => { m.version = '99.0.0'; m.artifacts.Etl.type = 'aws:cloudformation:stack-v2'; });
+    expectInputError(run([dir, '--format', 'json']), join(dir, 'manifest.json'),
+      /artifact "Etl" is of type "aws:cloudformation:stack-v2" \(manifest version 99\.0\.0\), which glue-netplan does not read, and names a template: .*upgrade cdk-glue-netplan/);
+  });
+
+  test('one that names neither a template nor an assembly is skipped, as CDK skips it: the stacks are read', () => {
+    const dir = withArtifact((m) => { m.artifacts.Report = { type: 'cdk:some-future-report', properties: { file: 'report.json' } }; });
+    const result = run([dir, '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).jobs).toHaveLength(2);
   });
 });
 
