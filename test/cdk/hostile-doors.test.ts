@@ -3,7 +3,8 @@
  * CLI's lookups ran (CDK's placeholder values), and the like. Each case: no false failure, no false
  * pass, an answer naming what is missing.
  */
-import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Stack, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { NetworkStack } from './seed-app';
 import { allDoors, expectDoorsAgree } from '../doors';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -67,5 +68,58 @@ describe('CDK\'s placeholder zones (dummy1a) before the availability-zones looku
     const answers = allDoors(pinnedVpcApp({ zone: 'us-east-1b', zones: ['us-east-1a', 'us-east-1b'] }));
     expectDoorsAgree(answers);
     expect(answers.cli.findings).toContain('GNP-CONNECTION-AZ-MISMATCH:error');
+  });
+});
+
+/**
+ * One app, two stages deploying to two accounts, each creating Glue connections named `net` (in
+ * VPC A) and `db`: Dev's `db` is a store in VPC A, Prod's a store in VPC B, which Prod's VPC A is
+ * not peered with. A job of one stage lists both by name (`Connection.fromConnectionName`).
+ */
+function twoAccountsApp(options: { jobIn: 'Dev' | 'Prod'; prodFirst: boolean }) {
+  return (app: App) => {
+    const envs = { Dev: { account: '111111111111', region: 'us-east-1' }, Prod: { account: '222222222222', region: 'us-east-1' } };
+    for (const env of Object.values(envs)) app.node.setContext(`availability-zones:account=${env.account}:region=${env.region}`, ['us-east-1a', 'us-east-1b']);
+    const stages: Record<string, Stage> = {};
+    for (const name of (options.prodFirst ? ['Prod', 'Dev'] : ['Dev', 'Prod']) as ('Dev' | 'Prod')[]) {
+      const stage = stages[name] = new Stage(app, name, { env: envs[name] });
+      const a = new NetworkStack(stage, 'NetA', '10.1.0.0/16');
+      const b = new NetworkStack(stage, 'NetB', '10.2.0.0/16');
+      const store = name === 'Dev' ? a : b;
+      const connections = new Stack(stage, 'Connections');
+      new glue.Connection(connections, 'Net', { connectionName: 'net', type: glue.ConnectionType.NETWORK, network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[0]), securityGroups: [a.glueGroup] });
+      new glue.Connection(connections, 'Db', {
+        connectionName: 'db',
+        type: glue.ConnectionType.JDBC,
+        network: glue.ConnectionNetwork.subnet(store.vpc.isolatedSubnets[0]),
+        securityGroups: [store.glueGroup],
+        properties: { JDBC_CONNECTION_URL: `jdbc:postgresql://${name === 'Dev' ? '10.1.0.50' : '10.2.0.50'}:5432/db` },
+      });
+    }
+    const etl = new Stack(stages[options.jobIn], 'Etl');
+    new glue.PythonShellJob(etl, 'Load', {
+      jobName: 'load',
+      role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+      script: glue.Code.fromBucket(new s3.Bucket(etl, 'Scripts'), 'load.py'),
+      connections: [glue.Connection.fromConnectionName(etl, 'NetByName', 'net'), glue.Connection.fromConnectionName(etl, 'DbByName', 'db')],
+    });
+  };
+}
+
+describe('a connection name designates the connection of the job\'s own account and Region (stages in two accounts)', () => {
+  test('the Prod job\'s db is Prod\'s, unreachable: GNP-STORE-UNREACHABLE, not Dev\'s reachable db (a false pass); every door agrees', () => {
+    const answers = allDoors(twoAccountsApp({ jobIn: 'Prod', prodFirst: false }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.stores).toEqual(['load / db: UNREACHABLE']);
+    expect(answers.cli.findings).toContain('GNP-STORE-UNREACHABLE:error');
+  });
+
+  test('the Dev job\'s db is Dev\'s, reachable, whichever stage is declared first; the same name in another account is no duplicate', () => {
+    for (const prodFirst of [true, false]) {
+      const answers = allDoors(twoAccountsApp({ jobIn: 'Dev', prodFirst }));
+      expectDoorsAgree(answers);
+      expect(answers.cli.stores).toEqual(['load / db: REACHABLE']);
+      expect(answers.cli.messages.join('\n')).not.toMatch(/is defined by both/);
+    }
   });
 });
