@@ -1,3 +1,4 @@
+import { mayShareEnvironment } from './intrinsics';
 import { TemplateInput } from './types';
 
 /** The account and Region a stack deploys to; undefined where it is environment-agnostic. */
@@ -21,7 +22,7 @@ export class ConnectionNames {
   add(name: string, id: string, environment: Environment): string[] {
     let list = this.byName.get(name);
     if (!list) this.byName.set(name, list = []);
-    const same = list.filter((c) => maySameEnvironment(c.environment, environment)).map((c) => c.id);
+    const same = list.filter((c) => mayShareEnvironment(c.environment, environment)).map((c) => c.id);
     list.push({ id, environment });
     return same;
   }
@@ -34,14 +35,8 @@ export class ConnectionNames {
   get(name: string, from?: Environment): string | undefined {
     const list = this.byName.get(name);
     if (!list) return undefined;
-    return from === undefined ? list[0].id : list.find((c) => maySameEnvironment(c.environment, from))?.id;
+    return from === undefined ? list[0].id : list.find((c) => mayShareEnvironment(c.environment, from))?.id;
   }
-}
-
-/** Whether two stacks may deploy to one account and Region: each known part is the same. */
-function maySameEnvironment(a: Environment, b: Environment): boolean {
-  const same = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
-  return same(a.account, b.account) && same(a.region, b.region);
 }
 
 /** The environment of each stack, by stack name. */

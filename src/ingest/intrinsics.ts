@@ -224,7 +224,7 @@ export class InputSet {
   private readonly byLogicalId = new Map<TemplateInput, Map<string, ResourceEntry>>();
   /** Each template's resources (those that are objects), in template order. */
   private readonly entries = new Map<TemplateInput, ResourceEntry[]>();
-  private exportIndex?: Map<string, ExportEntry>;
+  private exportIndex?: Map<string, ExportEntry[]>;
   /** Whether any template has a nested stack resource (else no reference designates one). */
   readonly hasNestedStacks: boolean = false;
   /** Fn::GetAZs' symbolic zones, by Region. */
@@ -318,9 +318,16 @@ export class InputSet {
    * The value an export provides, evaluated in the exporting stack; undefined when none does;
    * `absent` when the output that would export it is not created (its condition is false).
    */
-  importValue(exportName: string): { value: unknown; absent?: undefined } | { absent: string } | undefined {
+  importValue(exportName: string, importer?: TemplateInput): { value: unknown; absent?: undefined } | { absent: string } | undefined {
     if (!this.exportIndex) {
       this.exportIndex = new Map();
+      const index = this.exportIndex;
+      // Export names are unique per account and Region: several stages may each export one name.
+      const set = (name: string, input: TemplateInput, entry: Omit<ExportEntry, 'account' | 'region'>) => {
+        const list = index.get(name) ?? [];
+        list.push({ ...entry, account: input.account, region: input.region });
+        index.set(name, list);
+      };
       for (const input of this.inputs) {
         const evaluator = this.evaluator(input.stackName);
         const outputs = isObject(input.template.Outputs) ? input.template.Outputs : {};
@@ -331,17 +338,18 @@ export class InputSet {
           // An output whose condition is false is not created: nothing is exported under its name.
           const exists = evaluator.outputExists(output);
           if (exists === true) {
-            this.exportIndex.set(name, { stackName: input.stackName, value: output.Value });
+            set(name, input, { stackName: input.stackName, value: output.Value });
             continue;
           }
           // (The words only for an output that may not exist.)
           const where = `output ${outputName} of stack ${input.stackName}, which exports ${name},`;
-          if (exists === false) this.exportIndex.set(name, { stackName: input.stackName, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
-          else this.exportIndex.set(name, { stackName: input.stackName, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
+          if (exists === false) set(name, input, { stackName: input.stackName, value: undefined, absent: `${where} exists only if condition ${safeString(output.Condition)} holds, which is false` });
+          else set(name, input, { stackName: input.stackName, value: unresolved(`${where} exists only if condition ${safeString(output.Condition)} holds, which cannot be decided (${exists.reason})`) });
         }
       }
     }
-    const found = this.exportIndex.get(exportName);
+    // The importer's own account and Region's export (the last, as before, if several may be).
+    const found = this.exportIndex.get(exportName)?.filter((entry) => importer === undefined || mayShareEnvironment(entry, importer)).pop();
     if (!found) return undefined;
     if (found.absent !== undefined) return { absent: found.absent };
     // Every job and connection imports the same few exports: each is evaluated once, and the
@@ -367,10 +375,19 @@ export class InputSet {
 /** An export of a loaded stack, and its value once evaluated (with how deep that nested). */
 interface ExportEntry {
   readonly stackName: string;
+  /** The exporting stack's account and Region (undefined where environment-agnostic). */
+  readonly account?: string;
+  readonly region?: string;
   readonly value: unknown;
   /** Why nothing is exported under the name: its output's condition is false. */
   readonly absent?: string;
   evaluated?: { readonly value: unknown; readonly reach: number };
+}
+
+/** Whether two stacks may deploy to one account and Region: each part known of both is the same. */
+export function mayShareEnvironment(a: { readonly account?: string; readonly region?: string }, b: { readonly account?: string; readonly region?: string }): boolean {
+  const same = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
+  return same(a.account, b.account) && same(a.region, b.region);
 }
 
 export function modelIdOf(input: TemplateInput, logicalId: string): string {
@@ -708,7 +725,7 @@ export class StackEvaluator {
     if (typeof name !== 'string' || name.includes('{{')) {
       return unresolved(`stack ${this.stack}: Fn::ImportValue of an export name that cannot be evaluated (${withoutMarkers(this.stringify(name))})`);
     }
-    const found = this.all.importValue(name);
+    const found = this.all.importValue(name, this.input);
     if (found?.absent !== undefined) return unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no stack exports it: ${found.absent}`);
     return found ? found.value : unresolved(`stack ${this.stack}: Fn::ImportValue ${name}: no loaded stack exports it`);
   }

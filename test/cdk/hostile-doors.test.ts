@@ -3,7 +3,7 @@
  * CLI's lookups ran (CDK's placeholder values), and the like. Each case: no false failure, no false
  * pass, an answer naming what is missing.
  */
-import { App, Stack, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, CfnOutput, Fn, Stack, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { NetworkStack } from './seed-app';
 import { allDoors, expectDoorsAgree } from '../doors';
 
@@ -121,5 +121,48 @@ describe('a connection name designates the connection of the job\'s own account 
       expect(answers.cli.stores).toEqual(['load / db: REACHABLE']);
       expect(answers.cli.messages.join('\n')).not.toMatch(/is defined by both/);
     }
+  });
+});
+
+/**
+ * The same export name in two accounts: each stage exports its network subnet as `net-subnet`
+ * (Dev the subnet in us-east-1a, Prod the one in us-east-1b) and its job's NETWORK connection
+ * imports it, saying AvailabilityZone us-east-1a: right in Dev, wrong in Prod.
+ */
+function sharedExportApp(jobIn: 'Dev' | 'Prod', order: ('Dev' | 'Prod')[]) {
+  return (app: App) => {
+    const envs = { Dev: { account: '111111111111', region: 'us-east-1' }, Prod: { account: '222222222222', region: 'us-east-1' } };
+    for (const env of Object.values(envs)) app.node.setContext(`availability-zones:account=${env.account}:region=${env.region}`, ['us-east-1a', 'us-east-1b']);
+    for (const name of order) {
+      const stage = new Stage(app, name, { env: envs[name] });
+      const net = new NetworkStack(stage, 'Net', '10.1.0.0/16');
+      new CfnOutput(net, 'SubnetExport', { value: net.vpc.isolatedSubnets[name === 'Dev' ? 0 : 1].subnetId, exportName: 'net-subnet' });
+      new CfnOutput(net, 'GroupExport', { value: net.glueGroup.securityGroupId, exportName: 'net-group' });
+      if (name !== jobIn) continue;
+      const etl = new Stack(stage, 'Etl');
+      const connection = new glue.CfnConnection(etl, 'Network', {
+        catalogId: etl.account,
+        connectionInput: {
+          name: 'net',
+          connectionType: 'NETWORK',
+          physicalConnectionRequirements: { subnetId: Fn.importValue('net-subnet'), securityGroupIdList: [Fn.importValue('net-group')], availabilityZone: 'us-east-1a' },
+        },
+      });
+      new glue.CfnJob(etl, 'Load', { name: 'load', role: 'arn:aws:iam::111111111111:role/load', command: { name: 'pythonshell', scriptLocation: 's3://scripts/load.py' }, connections: { connections: [connection.ref] } });
+    }
+  };
+}
+
+describe('Fn::ImportValue reads the export of the importing stack\'s own account and Region (stages in two accounts)', () => {
+  test('Dev imports Dev\'s subnet (us-east-1a): no GNP-CONNECTION-AZ-MISMATCH, though Prod exports the name too, declared last; every door agrees', () => {
+    const answers = allDoors(sharedExportApp('Dev', ['Dev', 'Prod']));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain('GNP-CONNECTION-AZ-MISMATCH:error');
+  });
+
+  test('Prod imports Prod\'s subnet (us-east-1b): GNP-CONNECTION-AZ-MISMATCH, though Dev exports the name too, declared last; every door agrees', () => {
+    const answers = allDoors(sharedExportApp('Prod', ['Prod', 'Dev']));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-AZ-MISMATCH:error');
   });
 });
