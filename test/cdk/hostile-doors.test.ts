@@ -3,8 +3,12 @@
  * CLI's lookups ran (CDK's placeholder values), and the like. Each case: no false failure, no false
  * pass, an answer naming what is missing.
  */
-import { App, CfnOutput, Fn, Stack, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
-import { NetworkStack } from './seed-app';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Aspects, AspectPriority, CfnOutput, Fn, Stack, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { NetworkStack, stagedJob } from './seed-app';
+import { GlueNetworkGuard, GuardReporting } from '../../src/cdk/guard';
 import { allDoors, expectDoorsAgree } from '../doors';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -164,5 +168,17 @@ describe('Fn::ImportValue reads the export of the importing stack\'s own account
     const answers = allDoors(sharedExportApp('Prod', ['Prod', 'Dev']));
     expectDoorsAgree(answers);
     expect(answers.cli.findings).toContain('GNP-CONNECTION-AZ-MISMATCH:error');
+  });
+});
+
+describe('the guard reporting as annotations, on an app whose stacks are all in a Stage', () => {
+  test('facts it cannot read: the GNP-INPUT-UNREADABLE error is in the stage\'s assembly (the CDK CLI fails on it), not lost', () => {
+    process.env.CDK_VALIDATION = 'false';
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'glue-netplan-hostile-')) });
+    stagedJob(new Stage(app, 'Staged'));
+    Aspects.of(app).add(new GlueNetworkGuard({ reporting: GuardReporting.ANNOTATIONS, factsFile: join(tmpdir(), 'no-such-dir', 'facts.json') }), { priority: AspectPriority.READONLY });
+    const stage = app.synth().nestedAssemblies[0].nestedAssembly;
+    const errors = stage.stacks.flatMap((s) => s.messages).filter((m) => m.level === 'error').map((m) => String(m.entry.data));
+    expect(errors).toEqual([expect.stringMatching(/^\[GNP-INPUT-UNREADABLE\] cdk-glue-netplan cannot read its facts: .*facts\.json: cannot read file \(ENOENT\)\. Nothing was checked\./)]);
   });
 });
