@@ -182,3 +182,31 @@ describe('the guard reporting as annotations, on an app whose stacks are all in 
     expect(errors).toEqual([expect.stringMatching(/^\[GNP-INPUT-UNREADABLE\] cdk-glue-netplan cannot read its facts: .*facts\.json: cannot read file \(ENOENT\)\. Nothing was checked\./)]);
   });
 });
+
+describe('stages that name their stacks alike, in two accounts (stackName: etl in Dev and in Prod)', () => {
+  test('every door reads both (the CLI no longer refuses the cloud assembly as two stacks of one name); they agree', () => {
+    const answers = allDoors((app: App) => {
+      const envs = { Dev: { account: '111111111111', region: 'us-east-1' }, Prod: { account: '222222222222', region: 'us-east-1' } };
+      for (const env of Object.values(envs)) app.node.setContext(`availability-zones:account=${env.account}:region=${env.region}`, ['us-east-1a', 'us-east-1b']);
+      for (const [name, env] of Object.entries(envs)) {
+        const stage = new Stage(app, name, { env });
+        const net = new NetworkStack(stage, 'Net', '10.1.0.0/16', { stackName: 'network' });
+        const etl = new Stack(stage, 'Etl', { stackName: 'etl' });
+        const db = new glue.Connection(etl, 'Db', {
+          type: glue.ConnectionType.JDBC,
+          network: glue.ConnectionNetwork.subnet(net.vpc.isolatedSubnets[0]),
+          securityGroups: [net.glueGroup],
+          properties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.1.0.50:5432/db' },
+        });
+        new glue.PythonShellJob(etl, 'Load', {
+          jobName: `load-${name.toLowerCase()}`,
+          role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+          script: glue.Code.fromBucket(new s3.Bucket(etl, 'Scripts'), 'load.py'),
+          connections: [db],
+        });
+      }
+    });
+    expectDoorsAgree(answers);
+    expect(answers.cli.stores).toHaveLength(2);
+  });
+});

@@ -384,6 +384,33 @@ describe('duplicate names', () => {
     expectInputError(run([out]), b, new RegExp(`stack name "Same" is already the name of ${a.replace(/\./g, '\\.')}`));
   });
 
+  test('two stacks of one name in different accounts (a Dev and a Prod stage) are both read, named by their construct paths', () => {
+    const out = tempDir();
+    const stack = (templateFile: string, account: string, displayName: string) => ({
+      type: 'aws:cloudformation:stack', environment: `aws://${account}/us-east-1`, displayName, properties: { templateFile, stackName: 'etl' },
+    });
+    write(out, 'manifest.json', { artifacts: { DevEtl: stack('Dev.template.json', '111111111111', 'Dev/Etl'), ProdEtl: stack('Prod.template.json', '222222222222', 'Prod/Etl') } });
+    write(out, 'Dev.template.json', seedTemplate(true));
+    write(out, 'Prod.template.json', seedTemplate(false));
+    const result = run([out, '--format', 'json']);
+    expect(result.stderr).toBe('');
+    const plan = JSON.parse(result.stdout);
+    expect([...new Set(plan.jobs.map((j: any) => j.stack))].sort()).toEqual(['Dev/Etl', 'Prod/Etl']);
+    // Each stage's plan as its own: Prod's unpeered stores unreachable, Dev's peered ones not.
+    expect(result.code).toBe(1);
+  });
+
+  test('two stacks of one name in one account and Region (or without an environment) are still refused', () => {
+    const out = tempDir();
+    const stack = (templateFile: string, displayName: string) => ({
+      type: 'aws:cloudformation:stack', environment: 'aws://111111111111/us-east-1', displayName, properties: { templateFile, stackName: 'etl' },
+    });
+    write(out, 'manifest.json', { artifacts: { A: stack('A.template.json', 'A'), B: stack('B.template.json', 'B') } });
+    const a = write(out, 'A.template.json', seedTemplate(false));
+    const b = write(out, 'B.template.json', seedTemplate(true));
+    expectInputError(run([out]), b, new RegExp(`stack name "etl" is already the name of ${a.replace(/\./g, '\\.')}`));
+  });
+
   test('two templates that define one Glue connection name: a warning naming both files, the job matched to the first', () => {
     const dir = tempDir();
     const a = write(dir, 'a.json', { Resources: { Conn: glueConnection('shared') } });
