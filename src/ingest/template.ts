@@ -126,6 +126,11 @@ function checkLogicalIds(template: Record<string, any>, file: string): void {
   if (template.Transform !== undefined) return;
   const resources: Record<string, unknown> = template.Resources;
   for (const logicalId in resources) {
+    // An AWS::Include snippet (Fn::Transform) in Resources needs no Transform section ("anywhere
+    // within the CloudFormation template except in the template parameters section or the template
+    // version": https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html):
+    // the transforms' reader names it as not read.
+    if (logicalId === 'Fn::Transform') continue;
     const resource = resources[logicalId];
     if (!LOGICAL_ID.test(logicalId)) throw notAlphanumeric(file, 'Resources', logicalId);
     if (!isObject(resource)) {

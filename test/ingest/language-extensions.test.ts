@@ -119,6 +119,18 @@ describe('other transforms', () => {
     expect(findings.map((f) => f.message)).toContainEqual(expect.stringContaining('its properties are included by Fn::Transform AWS::Include, which glue-netplan does not expand'));
   });
 
+  test('an AWS::Include snippet in Resources needs no Transform section: named as not checked, the template read, not refused', () => {
+    // Fn::Transform AWS::Include works without a template-level Transform declaration.
+    const file = templateFile('etl.yaml', [
+      'Resources:',
+      '  Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/glue-jobs.yaml}}',
+      '  Bucket: {Type: AWS::S3::Bucket}',
+      '',
+    ].join('\n'));
+    const plan = buildPlan(buildModel(loadInputs([file])));
+    expect(plan.findings.map((f) => f.message)).toEqual([expect.stringContaining('Resources is included by Fn::Transform AWS::Include')]);
+  });
+
   test('a macro next to AWS::LanguageExtensions, and an AWS::Include snippet, are each named', () => {
     const file = templateFile('etl.json', JSON.stringify({
       Transform: ['AWS::LanguageExtensions', 'NetworkMacro'],
