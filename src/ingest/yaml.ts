@@ -94,10 +94,12 @@ export function parseCloudFormationYaml(text: string): YamlResult {
   };
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(text, { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false, lineCounter });
+    // logLevel error: the yaml library's warnings (a collection as a map key, stringified) would be
+    // printed by Node on standard error, beside the CLI's one line; what matters is in doc.errors.
+    doc = parseDocument(text, { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false, lineCounter, logLevel: 'error' });
     // Rare: tags beyond the usual short forms. Parsed again with each read as its `Fn::` function.
     const extra = doc.errors.length === 0 ? unresolvedShortForms(doc, new Set(Object.keys(SHORT_FORMS))) : [];
-    if (extra.length > 0) doc = parseDocument(text, { customTags: shortFormTags(extra), prettyErrors: false, uniqueKeys: false, lineCounter: new LineCounter() });
+    if (extra.length > 0) doc = parseDocument(text, { customTags: shortFormTags(extra), prettyErrors: false, uniqueKeys: false, lineCounter: new LineCounter(), logLevel: 'error' });
   } catch (e) {
     return { ok: false, error: problemOf(e) };
   }

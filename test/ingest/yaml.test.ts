@@ -60,6 +60,16 @@ describe('CloudFormation YAML short forms', () => {
     });
   });
 
+  test('a collection as a map key (a logical ID written [a, b]) is parsed without a Node warning on standard error', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      expect(parse('Resources:\n  ? [a, b]\n  : {Type: AWS::EC2::VPC}\n')).toEqual({ Resources: { '[ a, b ]': { Type: 'AWS::EC2::VPC' } } });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   test('a date-like template version stays a string', () => {
     expect(parse('AWSTemplateFormatVersion: 2010-09-09')).toEqual({ AWSTemplateFormatVersion: '2010-09-09' });
   });
