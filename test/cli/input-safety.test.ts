@@ -35,7 +35,7 @@ function expectInputError(result: { code: number; stdout: string; stderr: string
 function cliProcess(args: string[]) {
   return {
     command: process.execPath,
-    args: ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'cli', 'main.ts'), ...args],
+    args: ['-r', require.resolve('ts-node/register/transpile-only'), join(root, 'src', 'cli', 'main.ts'), ...args],
     options: { cwd: root, env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json'), NO_COLOR: '1' } },
   };
 }
@@ -152,6 +152,17 @@ describe('resource limits', () => {
     const result = spawnSync(cli.command, cli.args, { ...cli.options, encoding: 'utf-8', timeout: 60_000 });
     expect(result.signal).toBeNull();
     expect(result.stderr).toBe(`glue-netplan: ${fifo}: not a regular file (a FIFO)\n`);
+    expect(result.status).toBe(2);
+  });
+
+  test('a FIFO named cdk.context.json in the working directory is refused at once, not waited on (a process)', () => {
+    const cwd = tempDir();
+    expect(spawnSync('mkfifo', [join(cwd, 'cdk.context.json')]).status).toBe(0);
+    const template = write(cwd, 'template.json', seedTemplate(true));
+    const cli = cliProcess([template]);
+    const result = spawnSync(cli.command, cli.args, { ...cli.options, cwd, encoding: 'utf-8', timeout: 20_000 });
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toBe(`glue-netplan: ${join(cwd, 'cdk.context.json')}: not a regular file (a FIFO)\n`);
     expect(result.status).toBe(2);
   });
 
