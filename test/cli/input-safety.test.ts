@@ -166,6 +166,16 @@ describe('resource limits', () => {
     expect(result.status).toBe(2);
   });
 
+  test('a FIFO among the saved describe outputs (--from-describe DIR) is refused at once, not waited on (a process)', () => {
+    const dir = tempDir();
+    expect(spawnSync('mkfifo', [join(dir, 'describe-vpcs.json')]).status).toBe(0);
+    const cli = cliProcess(['--from-describe', dir]);
+    const result = spawnSync(cli.command, cli.args, { ...cli.options, encoding: 'utf-8', timeout: 20_000 });
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toBe(`glue-netplan: ${join(dir, 'describe-vpcs.json')}: not a regular file (a FIFO)\n`);
+    expect(result.status).toBe(2);
+  });
+
   test('input beyond --max-input-mb, all files together, is refused with the way to raise it', () => {
     const dir = tempDir();
     const padding = 'x'.repeat(700 * 1024);
