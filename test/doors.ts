@@ -94,7 +94,8 @@ export function guardAnswer(build: AppBuilder, inputs: DoorInputs = {}): DoorAns
 export function pluginAnswer(build: AppBuilder, inputs: DoorInputs = {}): DoorAnswer {
   const app = newApp();
   build(app);
-  const artifacts = app.synth().stacks;
+  // Every stack, those of Stages too, as CDK gives them to a plugin.
+  const artifacts = app.synth().stacksRecursively;
   const context: IPolicyValidationContext = {
     templatePaths: artifacts.map((s) => s.templateFullPath),
     stackTemplates: artifacts.map((s) => ({

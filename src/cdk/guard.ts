@@ -406,6 +406,8 @@ export class GlueNetworkGuard implements IAspect {
       // On a stack (errors on an App are not reported with any stack's).
       const target = scope.node.findAll().find((c) => Stack.isStack(c)) ?? scope;
       withoutStackTraces(() => Validations.of(target).addError(RULES.inputUnreadable.id, `[${RULES.inputUnreadable.id}] cdk-glue-netplan cannot read its facts: ${facts.problem}. Nothing was checked${this.mode === GuardMode.AUTO_PEER ? ' or added' : ''}.`));
+      // A stack of a Stage: its assembly was written before the aspects ran; without this the error is in none.
+      resynthesizeNestedStages(scope, new Set([target]));
       return;
     }
     if (this.mode === GuardMode.AUTO_PEER) {

@@ -1,4 +1,4 @@
-import { GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun, Vpc } from '../model';
+import { CDK_PLACEHOLDER_ZONES, GlueConnection, GlueJob, NetworkModel, Subnet, unitNoun, Vpc } from '../model';
 import { eniDemand, JOB_COMMANDS, usableAddresses } from './capacity';
 import { connectionName, CUSTOM_RESOURCE_NAME } from './connection-name';
 import { checkGlueRequirements, undecidedDnsFix, undecidedDnsSettings } from './glue-requirements';
@@ -855,10 +855,11 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
       const subnetAz = subnetZone(subnet);
       const symbol = subnetAz.symbolic ?? connection.symbolicZone;
       const byId = [given, subnetAz.name].some((zone) => zone !== undefined && isZoneId(zone)) || [subnetAz.symbolic, connection.symbolicZone].some((zone) => zone?.zoneId !== undefined);
-      const byIndex = [subnetAz.symbolic, connection.symbolicZone].some((zone) => zone !== undefined && zone.zoneId === undefined);
+      const placeholder = [subnetAz.symbolic, connection.symbolicZone].some((zone) => zone?.list === CDK_PLACEHOLDER_ZONES);
+      const byIndex = [subnetAz.symbolic, connection.symbolicZone].some((zone) => zone !== undefined && zone.zoneId === undefined && zone.list !== CDK_PLACEHOLDER_ZONES);
       findings.push(finding(RULES.azUnknown, connection.source,
-        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is known only at deploy time${byIndex ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}${byId ? ' (an AZ ID names the same zone in every account, but which zone name it has depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
-        `Make the zone definite: pin the stack's environment (env: { account, region }) so CDK writes zone names, derive the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`));
+        `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is ${placeholder ? 'known once CDK has looked up the stack\'s zones (a synthesis before the lookup gives placeholders)' : 'known only at deploy time'}${byIndex ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}${byId ? ' (an AZ ID names the same zone in every account, but which zone name it has depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
+        `${placeholder ? 'Let the CDK CLI look up the stack\'s zones (cdk synth with credentials for the stack\'s account records them in cdk.context.json, the availability-zones entry), derive' : 'Make the zone definite: pin the stack\'s environment (env: { account, region }) so CDK writes zone names, derive'} the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`));
     }
     const vpc = topo.vpcOfSubnet(subnet);
     if (vpc.known) {

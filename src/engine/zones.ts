@@ -1,4 +1,4 @@
-import { Fact, Subnet, SymbolicZone } from '../model';
+import { CDK_PLACEHOLDER_ZONES, Fact, Subnet, SymbolicZone } from '../model';
 
 /**
  * Availability Zones as the templates give them: a name (`us-east-1a`, or a zone id), a symbolic
@@ -31,6 +31,7 @@ export function zoneKey(zone: Zone): string | undefined {
 export function zoneText(zone: Zone): string {
   if (zone.name) return zone.name;
   if (zone.symbolic?.zoneId !== undefined) return `the zone of AZ ID ${zone.symbolic.zoneId} (from the subnet placed by it; its name, which CloudFormation gives, is known only at deploy time)`;
+  if (zone.symbolic?.list === CDK_PLACEHOLDER_ZONES) return `${zone.symbolic.symbol} (CDK's placeholder for zone ${zone.symbolic.index + 1} of the stack's zones, not looked up yet)`;
   if (zone.symbolic) return `${zone.symbolic.symbol} (zone ${zone.symbolic.index + 1} of Fn::GetAZs, its name known only at deploy time)`;
   return `unknown (${zone.reason})`;
 }

@@ -8,17 +8,51 @@ import { TemplateInput } from './types';
 const STACK_ARTIFACT = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY_ARTIFACT = 'cdk:cloud-assembly';
 const ASSET_MANIFEST_ARTIFACT = 'cdk:asset-manifest';
+/**
+ * The artifact types of the cloud assembly schema (@aws-cdk/cloud-assembly-schema, `ArtifactType`,
+ * schema revision 54) that hold no stack: skipped, as CDK's own reader skips them.
+ */
+const ARTIFACTS_WITHOUT_STACKS = new Set(['none', 'cdk:tree', ASSET_MANIFEST_ARTIFACT, 'cdk:feature-flag-report']);
 
 /**
  * Reads every stack of a CDK cloud assembly (`cdk.out`): the stacks of `manifest.json`, the nested
  * assemblies of CDK Stages, and the nested stacks (`AWS::CloudFormation::Stack` assets) of each.
  */
 export function loadCloudAssembly(dir: string, budget: InputBudget = new InputBudget()): TemplateInput[] {
-  return readAssembly(dir, budget, []);
+  const stacks = readAssembly(dir, budget, []);
+  nameStacksOfOtherEnvironments(stacks);
+  return stacks.flatMap(({ stack, nested }) => [stack, ...nested(stack)]);
+}
+
+/** A stack of the assembly, read; its nested stacks are read once its name is settled (theirs derive from it). */
+interface AssemblyStack {
+  stack: TemplateInput;
+  readonly nested: (stack: TemplateInput) => TemplateInput[];
+}
+
+/**
+ * Stacks of one CloudFormation stack name in different accounts or Regions (a Dev and a Prod
+ * stage that each name their stack `etl`; CloudFormation stack names are unique per account and
+ * Region) are valid: each is named by its construct path (the manifest's displayName, `Prod/Etl`),
+ * as the guard names them. Others sharing a name stay so and are refused by checkDistinctStackNames.
+ */
+function nameStacksOfOtherEnvironments(read: AssemblyStack[]): void {
+  const byName = new Map<string, AssemblyStack[]>();
+  for (const entry of read) byName.set(entry.stack.stackName, [...byName.get(entry.stack.stackName) ?? [], entry]);
+  const definitelyApart = (a: TemplateInput, b: TemplateInput) => (a.account !== undefined && b.account !== undefined && a.account !== b.account)
+    || (a.region !== undefined && b.region !== undefined && a.region !== b.region);
+  for (const entries of byName.values()) {
+    if (entries.length < 2) continue;
+    const group = entries.map((entry) => entry.stack);
+    const apart = group.every((a, i) => group.every((b, j) => i === j || definitelyApart(a, b)));
+    const names = group.map((stack) => stack.displayName);
+    if (!apart || names.some((name) => name === undefined) || new Set(names).size !== names.length) continue;
+    for (const entry of entries) entry.stack = { ...entry.stack, stackName: entry.stack.displayName! };
+  }
 }
 
 /** `assemblies`: the real paths of the assemblies being read, outermost first (to stop cycles). */
-function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): TemplateInput[] {
+function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): AssemblyStack[] {
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {
     const terraform = terraformDirectoryKind(dir, undefined);
@@ -38,7 +72,7 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
     throw new InputError(manifestFile, 'no "artifacts" object');
   }
 
-  const inputs: TemplateInput[] = [];
+  const inputs: AssemblyStack[] = [];
   const assets = fileAssetsOf(dir, realDir, manifest.artifacts, budget);
   for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts)) {
     // A manifest CDK did not write this way: refused, never skipped (a stack in it would be a silent pass).
@@ -64,7 +98,8 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
         // CDK's nested stacks: one with no resources is written without Resources, as a top-level one.
         template: { cdkStack: true },
       };
-      inputs.push(stack, ...loadNestedStacks(stack, reading, [realpathSync(file)]));
+      const realFile = realpathSync(file);
+      inputs.push({ stack, nested: (named) => loadNestedStacks(named, reading, [realFile]) });
     } else if (artifact.type === NESTED_ASSEMBLY_ARTIFACT) {
       if (typeof properties.directoryName !== 'string') {
         throw new InputError(manifestFile, `artifact "${artifactId}" (a nested cloud assembly: a stage) has no properties.directoryName string: its stacks cannot be found`);
@@ -77,6 +112,12 @@ function readAssembly(dir: string, budget: InputBudget, assemblies: string[]): T
         throw new InputError(manifestFile, `${where} is an assembly already being read (the assembly itself or one that contains it): a cycle`);
       }
       inputs.push(...readAssembly(nestedDir, budget, [...assemblies, realDir]));
+    } else if (!ARTIFACTS_WITHOUT_STACKS.has(artifact.type) && (properties.templateFile !== undefined || properties.directoryName !== undefined)) {
+      // A type of a newer schema that names a template or an assembly may hold stacks: skipping
+      // it would leave them unchecked (a silent pass).
+      const version = typeof manifest.version === 'string' ? ` (manifest version ${manifest.version})` : '';
+      throw new InputError(manifestFile, `artifact "${artifactId}" is of type ${JSON.stringify(artifact.type)}${version}, which glue-netplan does not read, `
+        + `and names a ${properties.templateFile !== undefined ? 'template' : 'directory'}: the stacks it may hold would go unchecked (a newer CDK than this glue-netplan knows? upgrade cdk-glue-netplan)`);
     }
   }
   return inputs;

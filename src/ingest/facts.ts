@@ -1,3 +1,4 @@
+import type { ConnectionNames } from './connection-names';
 import { findDuplicateKey } from './duplicate-keys';
 import { InputError } from './errors';
 import { parseProtocol } from './security';
@@ -1077,7 +1078,7 @@ export function mergeFactsZones(model: NetworkModel, facts: FactsDocument): void
 }
 
 /** Adds the declared data stores (after the templates, whose connections they may name). */
-export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, connectionIdsByName: Map<string, string>): void {
+export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, connectionIdsByName: ConnectionNames): void {
   for (const [index, store] of (facts.dataStores ?? []).entries()) {
     const source = sourceOf(facts, `dataStores[${index}]`);
     const connectionId = connectionIdsByName.get(store.connectionName);
@@ -1102,7 +1103,7 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
  * Adds the facts' Glue jobs (after the templates, whose connections they may name) and reports
  * what the account reader could not read.
  */
-export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connectionIdsByName: Map<string, string>): void {
+export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connectionIdsByName: ConnectionNames): void {
   for (const job of facts.jobs ?? []) {
     const id = `facts/job/${job.name}`;
     model.jobs.set(id, {

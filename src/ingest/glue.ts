@@ -1,5 +1,6 @@
 import { parseStoreAddress } from '../engine/store-location';
 import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, unknown } from '../model';
+import { ConnectionNames } from './connection-names';
 import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
 import { asRef, describeValue, ResourceReader } from './reader';
@@ -238,16 +239,16 @@ const DECLARED_GROUPS = `Metadata.${DATA_STORE_METADATA}.SecurityGroupIds`;
  * AWS::Glue::Job. Without `Name`, CloudFormation generates one, so the name is unknown.
  * `AllocatedCapacity` is the deprecated spelling of `MaxCapacity` (DPUs).
  */
-export function readGlueJob(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+export function readGlueJob(r: ResourceReader, connectionIdsByName: ConnectionNames): void {
   readJobLike(r, connectionIdsByName, 'job', 'Name');
 }
 
 /** AWS::Glue::Session (an interactive session): its connections are used as a job's are; `Id` names it. */
-export function readGlueSession(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+export function readGlueSession(r: ResourceReader, connectionIdsByName: ConnectionNames): void {
   readJobLike(r, connectionIdsByName, 'session', 'Id');
 }
 
-function readJobLike(r: ResourceReader, connectionIdsByName: Map<string, string>, kind: GlueUnitKind, nameProperty: string): void {
+function readJobLike(r: ResourceReader, connectionIdsByName: ConnectionNames, kind: GlueUnitKind, nameProperty: string): void {
   const command = r.value('Command');
   const executionProperty = r.value('ExecutionProperty');
   // Not set: Glue's default of 1 run. Set to what the inputs do not resolve: unknown, never 1.
@@ -351,7 +352,7 @@ function workerTypeOf(r: ResourceReader, value: unknown): Fact<string> {
  * the job may list: one connection of unknown name, so selection is unknown, never "no
  * connections" (which would run the job outside every VPC).
  */
-function jobConnections(r: ResourceReader, connectionIdsByName: Map<string, string>): JobConnectionRef[] {
+function jobConnections(r: ResourceReader, connectionIdsByName: ConnectionNames): JobConnectionRef[] {
   if (!r.has('Connections')) return [];
   const connections = r.value('Connections');
   if (connections === undefined) return []; // AWS::NoValue
@@ -376,7 +377,7 @@ const CRAWLER_TARGETS = ['JdbcTargets', 'MongoDBTargets', 'CatalogTargets', 'S3T
  * connections, in that order; see RULES.md). A crawler without a connection runs outside your VPCs
  * and is not planned.
  */
-export function readGlueCrawler(r: ResourceReader, connectionIdsByName: Map<string, string>): void {
+export function readGlueCrawler(r: ResourceReader, connectionIdsByName: ConnectionNames): void {
   const targets = r.value('Targets');
   const names: unknown[] = [];
   // Targets the templates do not resolve may name connections: the crawler is planned with a
@@ -457,7 +458,7 @@ export function readGlueDevEndpoint(r: ResourceReader): void {
 }
 
 /** A Ref to a connection in the app, or a literal name matched against every known connection. */
-function jobConnection(r: ResourceReader, item: unknown, connectionIdsByName: Map<string, string>): JobConnectionRef {
+function jobConnection(r: ResourceReader, item: unknown, connectionIdsByName: ConnectionNames): JobConnectionRef {
   const ref = asRef(item);
   if (ref) {
     const connection = r.model.connections.get(ref.modelId);
@@ -467,7 +468,7 @@ function jobConnection(r: ResourceReader, item: unknown, connectionIdsByName: Ma
       // The name the custom resource gives the connection, when its properties say it plainly:
       // what a facts file describes it by.
       const named = custom.connectionName;
-      const connectionId = named !== undefined ? connectionIdsByName.get(named) : undefined;
+      const connectionId = named !== undefined ? connectionIdsByName.get(named, r.input) : undefined;
       if (named !== undefined && connectionId) return { name: known(named), connectionId };
       return { name: named !== undefined ? known(named) : unknown(`${r.describe()}: the name of the connection ${custom.description} creates is known only at deploy time`), createdBy: custom.description };
     }
@@ -476,7 +477,7 @@ function jobConnection(r: ResourceReader, item: unknown, connectionIdsByName: Ma
     return { name: unknown(reason) };
   }
   if (typeof item === 'string' && !item.includes('{{')) {
-    const connectionId = connectionIdsByName.get(item);
+    const connectionId = connectionIdsByName.get(item, r.input);
     if (connectionId) return { name: known(item), connectionId };
     const custom = customResources(r).find((c) => c.mentions(item));
     return custom ? { name: known(item), createdBy: custom.description } : { name: known(item) };

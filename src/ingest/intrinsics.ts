@@ -1,6 +1,6 @@
-import { cidrOf, parseCidr, SymbolicZone } from '../model';
+import { CDK_PLACEHOLDER_ZONES, cidrOf, parseCidr, SymbolicZone } from '../model';
 import { TemplateError } from './errors';
-import { hasOwn, isObject, ownValue, safeString, setOwn } from './template';
+import { hasOwn, isObject, ownValue, safeNumber, safeString, setOwn } from './template';
 import { TemplateInput } from './types';
 
 /** A Ref / Fn::GetAtt to a resource of the model (`${stackName}/${logicalId}`). */
@@ -36,12 +36,27 @@ export function zoneOfZoneId(zoneId: string): SymbolicZoneValue {
   return { kind: 'zone', symbol: zoneId, list: 'zone-id', index: 0, zoneId };
 }
 
+/**
+ * The zone a CDK placeholder names: `dummy1a`, `dummy1b`, `dummy1c` are what `Stack.availabilityZones`
+ * gives a stack with a pinned environment before the CDK CLI has looked the account's zones up
+ * (aws-cdk-lib core/lib/stack.ts, `ContextProvider.getValue` with `dummyValue`; the CLI then
+ * records the zones in cdk.context.json and synthesizes again). No Region has zones of these
+ * names: each stands for the zone at that index of the stack's list, whose name is not known yet.
+ */
+export function cdkPlaceholderZone(value: unknown): SymbolicZoneValue | undefined {
+  const match = typeof value === 'string' ? /^dummy1([abc])$/.exec(value) : null;
+  return match ? { kind: 'zone', symbol: value as string, list: CDK_PLACEHOLDER_ZONES, index: match[1].charCodeAt(0) - 'a'.charCodeAt(0) } : undefined;
+}
+
 export function isSymbolicZone(value: unknown): value is SymbolicZoneValue {
   return isObject(value) && value.kind === 'zone' && typeof value.symbol === 'string';
 }
 
 /** Why a zone from `Fn::GetAZs` has no name yet, and how to give it one. */
 export function symbolicZoneReason(zone: SymbolicZone): string {
+  if (zone.list === CDK_PLACEHOLDER_ZONES) {
+    return `${zone.symbol} is CDK's placeholder for zone ${zone.index + 1} of the stack's Availability Zones: the app was synthesized before the CDK CLI looked up the account's zones (the availability-zones context entry is missing), so the zone's name is not known yet`;
+  }
   if (zone.zoneId !== undefined) {
     return `Fn::GetAtt Subnet.AvailabilityZone of a subnet placed by AvailabilityZoneId ${zone.zoneId}: CloudFormation returns the zone's name, which depends on the account and is known only at deploy time (the zone is the one whose AZ ID is ${zone.zoneId})`;
   }
@@ -336,6 +351,7 @@ export class InputSet {
   importValue(exportName: string, importer: TemplateInput): { value: unknown; absent?: undefined } | { absent: string } | undefined {
     if (!this.exportIndex) {
       this.exportIndex = new Map();
+      // Export names are unique per account and Region: several stages may each export one name.
       for (const input of this.inputs) {
         const evaluator = this.evaluator(input.stackName);
         const outputs = isObject(input.template.Outputs) ? input.template.Outputs : {};
@@ -397,6 +413,12 @@ interface ExportEntry {
   /** Why nothing is exported under the name: its output's condition is false. */
   readonly absent?: string;
   evaluated?: { readonly value: unknown; readonly reach: number };
+}
+
+/** Whether two stacks may deploy to one account and Region: each part known of both is the same. */
+export function mayShareEnvironment(a: { readonly account?: string; readonly region?: string }, b: { readonly account?: string; readonly region?: string }): boolean {
+  const same = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
+  return same(a.account, b.account) && same(a.region, b.region);
 }
 
 export function modelIdOf(input: TemplateInput, logicalId: string): string {
@@ -515,7 +537,7 @@ export class StackEvaluator {
       if (type.startsWith('AWS::SSM::Parameter::Value<') && typeof value === 'string') return this.all.missingParameter(this.input, name, value);
     } else if (hasOwn(definition, 'Default')) {
       // CDK's SSM-backed parameters (AMI ids, bootstrap version) hold an SSM name, not the value.
-      if (type.startsWith('AWS::SSM::Parameter::Value<')) return this.all.missingParameter(this.input, name, String(definition.Default));
+      if (type.startsWith('AWS::SSM::Parameter::Value<')) return this.all.missingParameter(this.input, name, safeString(definition.Default));
       value = definition.Default;
     } else {
       return this.all.missingParameter(this.input, name);
@@ -719,7 +741,7 @@ export class StackEvaluator {
 
   private select(arg: unknown): unknown {
     if (!Array.isArray(arg) || arg.length !== 2) return unresolved(`stack ${this.stack}: malformed Fn::Select ${JSON.stringify(arg)}`);
-    const index = Number(this.evaluate(arg[0]));
+    const index = safeNumber(this.evaluate(arg[0]));
     const list = this.evaluate(arg[1]);
     if (isUnresolved(list)) return list;
     if (!Array.isArray(list) || !Number.isInteger(index)) {
@@ -906,8 +928,8 @@ export class StackEvaluator {
     const block = this.evaluate(arg[0]);
     if (isUnresolved(block)) return block;
     const parent = typeof block === 'string' ? parseCidr(block) : undefined;
-    const count = Number(this.evaluate(arg[1]));
-    const bits = Number(this.evaluate(arg[2]));
+    const count = safeNumber(this.evaluate(arg[1]));
+    const bits = safeNumber(this.evaluate(arg[2]));
     const prefixLength = 32 - bits;
     // CloudFormation's range (its Fn::Cidr reference): a larger count is a template it rejects.
     if (Number.isInteger(count) && count > MAX_CIDR_COUNT) {

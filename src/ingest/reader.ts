@@ -1,6 +1,7 @@
 import { Cidr, Fact, known, NetworkModel, parseCidr, SourceRef, SymbolicZone, unknown } from '../model';
 import {
-  deployTimeReason, InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator, symbolicZoneReason, unresolved, withoutMarkers,
+  cdkPlaceholderZone, deployTimeReason, InputSet, isResourceRef, isSymbolicZone, isUnresolved, NESTED_STACK, parseSingleRefMarker, refWords, ResourceRef, StackEvaluator,
+  symbolicZoneReason, unresolved, withoutMarkers,
 } from './intrinsics';
 import type { PrefixListContents } from './prefix-lists';
 import { isObject, safeString } from './template';
@@ -31,6 +32,11 @@ export class ResourceReader {
   uncertain?: string;
   private readonly evaluator: StackEvaluator;
   private readonly properties: Record<string, unknown>;
+  /**
+   * Why a property the template does not show may still be set: the properties are (partly)
+   * included by `Fn::Transform` (`AWS::Include`, a macro), which is not expanded.
+   */
+  private readonly included?: string;
 
   /**
    * `indexed`: the resource's model id and its stack's evaluator, when the caller has them (as
@@ -43,6 +49,11 @@ export class ResourceReader {
     this.type = typeof type === 'string' ? type : safeString(type);
     this.evaluator = indexed ? indexed.evaluator : context.inputs.evaluator(input.stackName);
     this.properties = isObject(resource.Properties) ? resource.Properties : {};
+    const transform = this.properties['Fn::Transform'];
+    if (transform !== undefined) {
+      const name = isObject(transform) && typeof transform.Name === 'string' ? transform.Name : 'a macro';
+      this.included = `${input.stackName}/${logicalId}: its properties are included by Fn::Transform ${name}, which glue-netplan does not expand`;
+    }
     const constructPath = resource.Metadata?.['aws:cdk:path'];
     // Optional keys set one by one (same keys, same order as spreading them): every resource read
     // builds one.
@@ -57,7 +68,7 @@ export class ResourceReader {
   }
 
   has(property: string): boolean {
-    return this.properties[property] !== undefined;
+    return this.properties[property] !== undefined || this.included !== undefined;
   }
 
   /**
@@ -78,7 +89,10 @@ export class ResourceReader {
 
   /** The evaluated property (`undefined` when absent). */
   value(property: string): unknown {
-    return this.evaluator.evaluate(this.properties[property]);
+    const raw = this.properties[property];
+    // Not shown, yet perhaps included: unknown, never absent.
+    if (raw === undefined && this.included !== undefined) return unresolved(this.included);
+    return this.evaluator.evaluate(raw);
   }
 
   evaluate(raw: unknown): unknown {
@@ -185,7 +199,9 @@ export class ResourceReader {
    * An Availability Zone property. A zone from `Fn::GetAZs` is unknown (its name depends on the
    * account) but keeps which zone of the list it is, so equal indexes still compare equal.
    */
-  zoneFact(property: string, value: unknown = this.value(property)): { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone } {
+  zoneFact(property: string, evaluated: unknown = this.value(property)): { availabilityZone: Fact<string>; symbolicZone?: SymbolicZone } {
+    // CDK's placeholder zones (`dummy1a`) are not names: read as the zone they stand for.
+    const value = cdkPlaceholderZone(evaluated) ?? evaluated;
     if (isSymbolicZone(value)) {
       return {
         availabilityZone: unknown(symbolicZoneReason(value)),

@@ -1,4 +1,5 @@
 import { emptyModel, NetworkModel, SourceRef, unknown } from '../model';
+import { ConnectionNames, environmentsOf } from './connection-names';
 import { isCustomResourceType } from './custom-resources';
 import { InputError, isStackOverflow, TemplateError } from './errors';
 import { FactsDocument, factsPrefixLists, mergeFactsDataStores, mergeFactsJobs, mergeFactsNetwork, mergeFactsTransitGatewayRouteTables, mergeFactsZones } from './facts';
@@ -24,7 +25,7 @@ import {
 import { TemplateInput } from './types';
 import { readSubnet, readVpc, readVpcCidrBlock, readVpcDhcpOptionsAssociation } from './vpc';
 
-type Read = (r: ResourceReader, connectionIdsByName: Map<string, string>) => void;
+type Read = (r: ResourceReader, connectionIdsByName: ConnectionNames) => void;
 
 /**
  * Readers by resource type, in phases: a resource is read after everything it attaches to (a
@@ -125,10 +126,10 @@ export function buildModel(templates: TemplateInput[], facts?: FactsDocument): N
       else if (isOpenEndedSourceType(type)) late.push({ input, logicalId: entry.logicalId, resource: entry.resource });
     }
   }
-  let connectionIdsByName = new Map<string, string>();
+  let connectionIdsByName = new ConnectionNames();
   for (const [phase, entries] of phases.entries()) {
     // Jobs name connections literally: index every connection by name once they are all read.
-    if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model);
+    if (phase === PHASES.length - 1) connectionIdsByName = connectionsByName(context.model, inputs);
     for (const { entry, evaluator, read } of entries) {
       const { input, logicalId, resource } = entry;
       // A resource whose Condition is false does not exist; an undecided one is read as uncertain.
@@ -272,17 +273,15 @@ function asInputErrorOf(e: unknown, file: string | undefined, place: string): un
   return e;
 }
 
-function connectionsByName(model: NetworkModel): Map<string, string> {
-  const byName = new Map<string, string>();
+function connectionsByName(model: NetworkModel, inputs: readonly TemplateInput[]): ConnectionNames {
+  const byName = new ConnectionNames();
+  const environments = environmentsOf(inputs);
   for (const connection of model.connections.values()) {
     if (!connection.name.known) continue;
-    const firstId = byName.get(connection.name.value);
-    if (firstId === undefined) {
-      byName.set(connection.name.value, connection.id);
-      continue;
-    }
-    // Jobs name connections literally: the name must designate one connection.
-    const first = model.connections.get(firstId)!;
+    const same = byName.add(connection.name.value, connection.id, environments.get(connection.source.stack) ?? {});
+    if (same.length === 0) continue;
+    // Jobs name connections literally: the name must designate one connection in an account and Region.
+    const first = model.connections.get(same[0])!;
     const where = (source: SourceRef) => `${source.file ?? source.stack} (${source.stack}/${source.logicalId})`;
     model.issues.push({
       source: connection.source,

@@ -126,6 +126,11 @@ function checkLogicalIds(template: Record<string, any>, file: string): void {
   if (template.Transform !== undefined) return;
   const resources: Record<string, unknown> = template.Resources;
   for (const logicalId in resources) {
+    // An AWS::Include snippet (Fn::Transform) in Resources needs no Transform section ("anywhere
+    // within the CloudFormation template except in the template parameters section or the template
+    // version": https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-aws-include.html):
+    // the transforms' reader names it as not read.
+    if (logicalId === 'Fn::Transform') continue;
     const resource = resources[logicalId];
     if (!LOGICAL_ID.test(logicalId)) throw notAlphanumeric(file, 'Resources', logicalId);
     if (!isObject(resource)) {
@@ -282,6 +287,16 @@ export function loadTemplateFile(file: string, budget?: InputBudget, reading: Te
   const template = parseTemplateText(readTextFile(file, budget), file, reading);
   const stackName = basename(file).replace(/(\.template)?\.(json|ya?ml)$/i, '');
   return { stackName, file, template };
+}
+
+/**
+ * A template value as a number: a number, or a string of one (a `Number` parameter's value is a
+ * string); NaN for anything else. Never `Number(value)` on an object, which throws when its
+ * `toString` is not a function (a template can say `{"toString": 1}`).
+ */
+export function safeNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
 }
 
 /**

@@ -40,9 +40,36 @@ const SHORT_FORMS: Record<string, string> = {
   ValueOfAll: 'Fn::ValueOfAll',
 };
 
-function shortFormTags(): Tags {
+/**
+ * The long form of any other short-form tag `!Name`: `Fn::Name`, as the AWS CLI reads CloudFormation
+ * YAML (awscli/customizations/cloudformation/yamlhelper.py maps every `!` tag but `!Ref` and
+ * `!Condition` to `Fn::` and the tag's name). So `!Transform` is `Fn::Transform` (a documented short
+ * form: Template Reference, Fn::Transform), `!Length` is `Fn::Length`, and a misspelt `!Reff` an
+ * unknown function the reader reports, never its bare value read as if untagged. cfn-lint reads
+ * them the same way (cfnlint/decode/cfn_yaml.py, multi_constructor).
+ */
+function longNameOf(shortName: string): string {
+  return SHORT_FORMS[shortName] ?? `Fn::${shortName}`;
+}
+
+/** The local tags (`!Name`) of a parsed document that are not among the tags given to the parser. */
+function unresolvedShortForms(doc: ReturnType<typeof parseDocument>, known: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  visit(doc, {
+    Node: (_key, node) => {
+      const tag = (node as { tag?: string }).tag;
+      // `!!str` and `!<tag:yaml.org,...>` are YAML's own tags, resolved by the library.
+      if (typeof tag === 'string' && /^![A-Za-z][A-Za-z0-9]*$/.test(tag) && !known.has(tag.slice(1))) found.add(tag.slice(1));
+      return undefined;
+    },
+  });
+  return [...found];
+}
+
+function shortFormTags(extra: readonly string[] = []): Tags {
   const tags: Tags = [];
-  for (const [shortName, longName] of Object.entries(SHORT_FORMS)) {
+  for (const shortName of [...Object.keys(SHORT_FORMS), ...extra]) {
+    const longName = longNameOf(shortName);
     const tag = `!${shortName}`;
     tags.push({
       tag,
@@ -83,16 +110,20 @@ export function parseCloudFormationYaml(text: string): YamlResult {
   };
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(text, { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false, lineCounter });
+    // logLevel error: the yaml library's warnings (a collection as a map key, stringified) would be
+    // printed by Node on standard error, beside the CLI's one line; what matters is in doc.errors.
+    doc = parseDocument(text, { customTags: shortFormTags(), prettyErrors: false, uniqueKeys: false, lineCounter, logLevel: 'error' });
+    // Rare: tags beyond the usual short forms. Parsed again with each read as its `Fn::` function.
+    const extra = doc.errors.length === 0 ? unresolvedShortForms(doc, new Set(Object.keys(SHORT_FORMS))) : [];
+    if (extra.length > 0) doc = parseDocument(text, { customTags: shortFormTags(extra), prettyErrors: false, uniqueKeys: false, lineCounter: new LineCounter(), logLevel: 'error' });
   } catch (e) {
     return { ok: false, error: problemOf(e) };
   }
   if (doc.errors.length > 0) {
     return { ok: false, error: `${doc.errors[0].message}${at(doc.errors[0].pos?.[0])}` };
   }
-  // A tag that is not a short form (`!Length`, `!ToJsonString`: those functions have none) would
-  // be dropped by the yaml library, its value read as plain data (`!Length [1, 2]` as the list):
-  // refused, as CloudFormation refuses a template it cannot parse.
+  // Every `!Name` tag was read as `Fn::Name` above; a tag of another shape (`!my-tag`) would be
+  // dropped by the yaml library, its value read as plain data: refused, naming it.
   const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (unknownTag) {
     const tag = /Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1] ?? 'a tag';

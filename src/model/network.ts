@@ -57,10 +57,13 @@ export interface Vpc {
  * zone that is depends on the account, so its name is known only at deploy time. Two places that
  * take the same index of the same list name the same zone; different indexes name different zones.
  */
+/** The `list` of a symbolic zone that is a CDK placeholder (`dummy1a`): the stack's zones not looked up yet. */
+export const CDK_PLACEHOLDER_ZONES = 'cdk-placeholder';
+
 export interface SymbolicZone {
   /** `current-region-az1` for the first zone of an environment-agnostic stack, `us-east-1-az1` with a Region. */
   readonly symbol: string;
-  /** The list indexed: the Region, or `current-region`. */
+  /** The list indexed: the Region, or `current-region` (or `CDK_PLACEHOLDER_ZONES`). */
   readonly list: string;
   /** Index in the list, from 0. */
   readonly index: number;

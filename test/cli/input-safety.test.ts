@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs, runCli } from '../../src/cli/run';
-import { seedTemplate, tempDir } from '../fixtures/seed-templates';
+import { seedTemplate, tempDir, writeMultiStackAssembly } from '../fixtures/seed-templates';
 import { glueConnection, glueJob, ref } from '../ingest/builders';
 
 const root = join(__dirname, '..', '..');
@@ -35,7 +35,7 @@ function expectInputError(result: { code: number; stdout: string; stderr: string
 function cliProcess(args: string[]) {
   return {
     command: process.execPath,
-    args: ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'cli', 'main.ts'), ...args],
+    args: ['-r', require.resolve('ts-node/register/transpile-only'), join(root, 'src', 'cli', 'main.ts'), ...args],
     options: { cwd: root, env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json'), NO_COLOR: '1' } },
   };
 }
@@ -66,6 +66,27 @@ describe('what used to be internal errors is one line naming the file and the pl
   test('Fn::Cidr with a huge count in an exported output: the file and where it was met', () => {
     const file = write(tempDir(), 't.json', { ...cidrSubnet('10.0.1.0/24'), Outputs: { Blocks: { Value: { 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/8', 5000, 8] }] }, Export: { Name: 'blocks' } } } });
     expectInputError(run([file]), file, /reading exports and custom resources: Fn::Cidr .*count 5000 is outside 1\.\.256/);
+  });
+
+  // Found by the malformed-input generator (GLUE_NETPLAN_HOSTILE_SEED=202, template mutation 7):
+  // Number() throws on an object whose toString is not a function.
+  test.each([
+    ['Fn::Cidr bits', { 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/16', 4, { constructor: 'x', toString: 1 }] }] }],
+    ['Fn::Cidr count', { 'Fn::Select': [0, { 'Fn::Cidr': ['10.0.0.0/16', { toString: 1 }, 8] }] }],
+    ['Fn::Select index', { 'Fn::Select': [{ toString: 1 }, ['10.0.1.0/24']] }],
+  ])('%s that is an object with a toString that is not a function: the subnet CIDR is unknown, not an internal error', (_label, cidr) => {
+    const result = run([write(tempDir(), 't.json', cidrSubnet(cidr)), '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).findings.map((f: any) => f.message)).toContainEqual(expect.stringMatching(/Subnet .*CidrBlock.*cannot be evaluated/));
+  });
+
+  test('an SSM parameter whose Default is an object with a toString that is not a function: not an internal error', () => {
+    const template = { Parameters: { Az: { Type: 'AWS::SSM::Parameter::Value<String>', Default: { toString: 1 } } }, ...cidrSubnet('10.0.1.0/24') };
+    template.Resources.Subnet.Properties = { ...template.Resources.Subnet.Properties, AvailabilityZone: ref('Az') } as any;
+    const result = run([write(tempDir(), 't.json', template), '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
   });
 
   test('Fn::Cidr with 256 blocks is still evaluated', () => {
@@ -131,6 +152,27 @@ describe('resource limits', () => {
     const result = spawnSync(cli.command, cli.args, { ...cli.options, encoding: 'utf-8', timeout: 60_000 });
     expect(result.signal).toBeNull();
     expect(result.stderr).toBe(`glue-netplan: ${fifo}: not a regular file (a FIFO)\n`);
+    expect(result.status).toBe(2);
+  });
+
+  test('a FIFO named cdk.context.json in the working directory is refused at once, not waited on (a process)', () => {
+    const cwd = tempDir();
+    expect(spawnSync('mkfifo', [join(cwd, 'cdk.context.json')]).status).toBe(0);
+    const template = write(cwd, 'template.json', seedTemplate(true));
+    const cli = cliProcess([template]);
+    const result = spawnSync(cli.command, cli.args, { ...cli.options, cwd, encoding: 'utf-8', timeout: 20_000 });
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toBe(`glue-netplan: ${join(cwd, 'cdk.context.json')}: not a regular file (a FIFO)\n`);
+    expect(result.status).toBe(2);
+  });
+
+  test('a FIFO among the saved describe outputs (--from-describe DIR) is refused at once, not waited on (a process)', () => {
+    const dir = tempDir();
+    expect(spawnSync('mkfifo', [join(dir, 'describe-vpcs.json')]).status).toBe(0);
+    const cli = cliProcess(['--from-describe', dir]);
+    const result = spawnSync(cli.command, cli.args, { ...cli.options, encoding: 'utf-8', timeout: 20_000 });
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toBe(`glue-netplan: ${join(dir, 'describe-vpcs.json')}: not a regular file (a FIFO)\n`);
     expect(result.status).toBe(2);
   });
 
@@ -289,6 +331,29 @@ describe('paths named by a cloud assembly stay inside it', () => {
   });
 });
 
+describe('cloud assembly artifacts of a type glue-netplan does not know', () => {
+  function withArtifact(change: (manifest: any) => void): string {
+    const dir = writeMultiStackAssembly();
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf-8'));
+    change(manifest);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    return dir;
+  }
+
+  test('one that names a template (a newer schema\'s stack?) is refused, naming it, not skipped with its stack unchecked', () => {
+    const dir = withArtifact((m) => { m.version = '99.0.0'; m.artifacts.Etl.type = 'aws:cloudformation:stack-v2'; });
+    expectInputError(run([dir, '--format', 'json']), join(dir, 'manifest.json'),
+      /artifact "Etl" is of type "aws:cloudformation:stack-v2" \(manifest version 99\.0\.0\), which glue-netplan does not read, and names a template: .*upgrade cdk-glue-netplan/);
+  });
+
+  test('one that names neither a template nor an assembly is skipped, as CDK skips it: the stacks are read', () => {
+    const dir = withArtifact((m) => { m.artifacts.Report = { type: 'cdk:some-future-report', properties: { file: 'report.json' } }; });
+    const result = run([dir, '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).jobs).toHaveLength(2);
+  });
+});
+
 describe('facts schema and JSON errors', () => {
   test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('the key %s is an unknown property, at the top and inside an element', (key) => {
     const dir = tempDir();
@@ -338,6 +403,33 @@ describe('duplicate names', () => {
     const a = write(out, 'A.template.json', seedTemplate(false));
     const b = write(out, 'B.template.json', seedTemplate(true));
     expectInputError(run([out]), b, new RegExp(`stack name "Same" is already the name of ${a.replace(/\./g, '\\.')}`));
+  });
+
+  test('two stacks of one name in different accounts (a Dev and a Prod stage) are both read, named by their construct paths', () => {
+    const out = tempDir();
+    const stack = (templateFile: string, account: string, displayName: string) => ({
+      type: 'aws:cloudformation:stack', environment: `aws://${account}/us-east-1`, displayName, properties: { templateFile, stackName: 'etl' },
+    });
+    write(out, 'manifest.json', { artifacts: { DevEtl: stack('Dev.template.json', '111111111111', 'Dev/Etl'), ProdEtl: stack('Prod.template.json', '222222222222', 'Prod/Etl') } });
+    write(out, 'Dev.template.json', seedTemplate(true));
+    write(out, 'Prod.template.json', seedTemplate(false));
+    const result = run([out, '--format', 'json']);
+    expect(result.stderr).toBe('');
+    const plan = JSON.parse(result.stdout);
+    expect([...new Set(plan.jobs.map((j: any) => j.stack))].sort()).toEqual(['Dev/Etl', 'Prod/Etl']);
+    // Each stage's plan as its own: Prod's unpeered stores unreachable, Dev's peered ones not.
+    expect(result.code).toBe(1);
+  });
+
+  test('two stacks of one name in one account and Region (or without an environment) are still refused', () => {
+    const out = tempDir();
+    const stack = (templateFile: string, displayName: string) => ({
+      type: 'aws:cloudformation:stack', environment: 'aws://111111111111/us-east-1', displayName, properties: { templateFile, stackName: 'etl' },
+    });
+    write(out, 'manifest.json', { artifacts: { A: stack('A.template.json', 'A'), B: stack('B.template.json', 'B') } });
+    const a = write(out, 'A.template.json', seedTemplate(false));
+    const b = write(out, 'B.template.json', seedTemplate(true));
+    expectInputError(run([out]), b, new RegExp(`stack name "etl" is already the name of ${a.replace(/\./g, '\\.')}`));
   });
 
   test('two templates that define one Glue connection name: a warning naming both files, the job matched to the first', () => {

@@ -97,6 +97,47 @@ describe('other transforms', () => {
     })]);
   });
 
+  test('YAML: a connection whose Properties are !Transform AWS::Include is named as not checked (the short form is Fn::Transform)', () => {
+    const file = templateFile('etl.yaml', [
+      'Resources:',
+      '  Conn:',
+      '    Type: AWS::Glue::Connection',
+      '    Properties: !Transform {Name: AWS::Include, Parameters: {Location: s3://bucket/connection.yaml}}',
+      '  Job:',
+      '    Type: AWS::Glue::Job',
+      '    Properties: {Name: j, Role: r, Command: {Name: glueetl}, Connections: {Connections: [!Ref Conn]}}',
+      '',
+    ].join('\n'));
+    const plan = buildPlan(buildModel(loadInputs([file])));
+    expect(plan.findings.map((f) => f.message)).toContainEqual(expect.stringContaining('Conn is included by Fn::Transform AWS::Include'));
+  });
+
+  test('a connection whose properties are included (not expanded) is UNKNOWN, never a connection without a subnet (GNP-STORE-UNREACHABLE)', () => {
+    const file = templateFile('etl.json', JSON.stringify({
+      Resources: {
+        Conn: { Type: 'AWS::Glue::Connection', Properties: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/connection.yaml' } } } },
+        Job: { Type: 'AWS::Glue::Job', Properties: { Name: 'j', Role: 'r', Command: { Name: 'glueetl' }, Connections: { Connections: [{ Ref: 'Conn' }] } } },
+      },
+    }));
+    const plan = buildPlan(buildModel(loadInputs([file])));
+    expect(plan.jobs[0].dataStores.map((s) => s.verdict)).toEqual(['UNKNOWN']);
+    const findings = [...plan.findings, ...plan.jobs[0].findings];
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(findings.map((f) => f.message)).toContainEqual(expect.stringContaining('its properties are included by Fn::Transform AWS::Include, which glue-netplan does not expand'));
+  });
+
+  test('an AWS::Include snippet in Resources needs no Transform section: named as not checked, the template read, not refused', () => {
+    // Fn::Transform AWS::Include works without a template-level Transform declaration.
+    const file = templateFile('etl.yaml', [
+      'Resources:',
+      '  Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/glue-jobs.yaml}}',
+      '  Bucket: {Type: AWS::S3::Bucket}',
+      '',
+    ].join('\n'));
+    const plan = buildPlan(buildModel(loadInputs([file])));
+    expect(plan.findings.map((f) => f.message)).toEqual([expect.stringContaining('Resources is included by Fn::Transform AWS::Include')]);
+  });
+
   test('a macro next to AWS::LanguageExtensions, and an AWS::Include snippet, are each named', () => {
     const file = templateFile('etl.json', JSON.stringify({
       Transform: ['AWS::LanguageExtensions', 'NetworkMacro'],

@@ -77,8 +77,34 @@ describe('CloudFormation YAML short forms', () => {
     });
   });
 
-  test('a tag CloudFormation has no short form for is refused at its line (was: dropped, !Length [1, 2] read as the list)', () => {
-    expect(parseCloudFormationYaml('a: 1\nb: !Length [1, 2]')).toEqual({ ok: false, error: expect.stringMatching(/^tag !Length at line 2, column 4 is not a CloudFormation short form/) });
+  test('!Transform is Fn::Transform (a documented short form), not its bare map', () => {
+    expect(parse('Properties: !Transform {Name: AWS::Include, Parameters: {Location: s3://b/k.yaml}}')).toEqual({
+      Properties: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k.yaml' } } },
+    });
+  });
+
+  test('any other local tag !Name is the function Fn::Name, as the AWS CLI reads it (a misspelling stays a function, never a bare value)', () => {
+    expect(parse('a: !Length [1, 2]\nb: !ToJsonString {k: !Ref V}\nc: !Reff Vpc\nd: !<!Reff> Vpc\ne: !!str 5')).toEqual({
+      a: { 'Fn::Length': [1, 2] },
+      b: { 'Fn::ToJsonString': { k: { Ref: 'V' } } },
+      c: { 'Fn::Reff': 'Vpc' },
+      d: { 'Fn::Reff': 'Vpc' },
+      e: '5',
+    });
+  });
+
+  test('a collection as a map key (a logical ID written [a, b]) is parsed without a Node warning on standard error', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      expect(parse('Resources:\n  ? [a, b]\n  : {Type: AWS::EC2::VPC}\n')).toEqual({ Resources: { '[ a, b ]': { Type: 'AWS::EC2::VPC' } } });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('a tag of another shape than !Name is refused at its line (the yaml library would drop it and read its bare value)', () => {
+    expect(parseCloudFormationYaml('a: 1\nb: !my-tag [1, 2]')).toEqual({ ok: false, error: expect.stringMatching(/^tag !my-tag at line 2, column 4 is not a CloudFormation short form/) });
   });
 
   test('a date-like template version stays a string', () => {

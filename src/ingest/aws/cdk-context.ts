@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { parseCidr } from '../../model';
 import { InputError } from '../errors';
 import { FactsDocument, FactsSubnet, FactsVpc } from '../facts';
-import { isObject } from '../template';
+import { isObject, readTextFile } from '../template';
 
 /** The `key=value` fields of a context key (`vpc-provider:account=1:region=us-east-1:...`). */
 function keyFields(key: string): Record<string, string> {
@@ -60,9 +60,11 @@ export function lookupContextFacts(context: Record<string, unknown>): FactsDocum
 /** The context values of `cdk.context.json`, or undefined when there is no such file. */
 export function readContextFile(file: string): Record<string, unknown> | undefined {
   if (!existsSync(file)) return undefined;
+  // As every input is read: a FIFO or a device is refused at once, never waited on.
+  const text = readTextFile(file);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     throw new InputError(file, `not valid JSON (${(e as Error).message})`);
   }

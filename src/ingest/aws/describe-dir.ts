@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'fs';
+import { existsSync, statSync } from 'fs';
 import { join } from 'path';
 import { InputError } from '../errors';
-import { isObject } from '../template';
+import { isObject, readTextFile } from '../template';
 import { AccountSnapshot, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
 
 /**
@@ -62,9 +62,11 @@ export function readDescribeDir(dir: string): AccountSnapshot {
       unread.push({ call: SNAPSHOT_CALLS[part], reason: `${file} is missing from ${dir} (save it with \`${command} --output json > ${file}\`${per ? `, once per ${per}, gathered under "${key}" (see docs/live.md)` : ''})` });
       continue;
     }
+    // A FIFO or a device is refused at once, never waited on.
+    const text = readTextFile(path);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
+      json = JSON.parse(text);
     } catch (e) {
       throw new InputError(path, `not valid JSON (${(e as Error).message})`);
     }
@@ -96,6 +98,6 @@ export function readDescribeDir(dir: string): AccountSnapshot {
     parts[part] = items;
   }
   const regionFile = join(dir, 'region.txt');
-  const region = existsSync(regionFile) ? readFileSync(regionFile, 'utf8').trim() : undefined;
+  const region = existsSync(regionFile) ? readTextFile(regionFile).trim() : undefined;
   return { ...parts, ...(region ? { region } : {}), unread };
 }

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { join } from 'path';
 import { DeployedIds } from '../../engine/drift';
 import { InputError } from '../errors';
-import { isObject } from '../template';
+import { isObject, readTextFile } from '../template';
 
 /**
  * What CloudFormation says each template stack deployed (`ListStackResources`): the physical id
@@ -100,9 +100,11 @@ function readSavedStack(dir: string, name: string): StackResource[] | Error {
   if (!existsSync(file)) {
     return new Error(`${stackResourcesFile(name)} is missing (save it with \`aws cloudformation list-stack-resources --stack-name ${name} --output json > ${stackResourcesFile(name)}\`)`);
   }
+  // A FIFO or a device is refused at once, never waited on.
+  const text = readTextFile(file);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     throw new InputError(file, `not valid JSON (${(e as Error).message})`);
   }
