@@ -151,7 +151,7 @@ export class CheckWorker {
           if (!message.filesPending) return message;
           // The worker writes the files now, while CDK goes on: it is ended once they are written.
           keep = true;
-          return { ...message, pendingFiles: new PendingFiles(this) };
+          return { ...message, pendingFiles: new PendingFiles(this, request.files?.outdir) };
         }
         if (message.kind === 'unavailable') return undefined;
         if (message.kind !== 'question') continue;
@@ -248,7 +248,11 @@ export class PendingFiles {
   private result?: { readonly planFile?: WrittenPlanFile; readonly error?: string };
   private told = false;
 
-  constructor(private readonly worker: CheckWorker) {
+  /** The directory they are written in (resolved), if known. */
+  public readonly outdir?: string;
+
+  constructor(private readonly worker: CheckWorker, outdir?: string) {
+    this.outdir = outdir === undefined ? undefined : path.resolve(outdir);
     PENDING.add(this);
     if (!exitListener) {
       exitListener = () => settleAll();
@@ -298,6 +302,21 @@ export class PendingFiles {
 
 const PENDING = new Set<PendingFiles>();
 let exitListener: (() => void) | undefined;
+
+/**
+ * Waits for the files every worker still writes in `outdir` (what could not be written is said at
+ * exit, as by `finish`). Whoever writes or removes files there calls it first: another check's
+ * worker (a second guard, or one guard on two stacks, in the same synthesis; another app
+ * synthesized into the same directory) would otherwise rename its files over theirs, whichever
+ * finishes last, where in CDK's thread the check that ran last wrote last; and CDK's snapshot of
+ * the directory before its validation plugins (aws-cdk-lib's IllegalPluginOperation check) could
+ * list a temporary file as it is renamed.
+ */
+export function settleFilesIn(outdir: string): void {
+  if (PENDING.size === 0) return;
+  const dir = path.resolve(outdir);
+  for (const pending of [...PENDING]) if (pending.outdir === undefined || pending.outdir === dir) pending.finish();
+}
 
 /**
  * Waits for every file still written by a worker, saying on stderr what could not be written (the
