@@ -247,6 +247,22 @@ describe('the worker writes the plan file and the Markdown report after its repo
     expect(names(failed.outdir)).toEqual([]);
   });
 
+  test('a worker that stops while it writes them (out of memory, terminated) leaves no temporary file in the output directory; lastPlanJson says it stopped', async () => {
+    // It stops between writing the plan file under its temporary name and renaming it.
+    const source = path.resolve(__dirname, '../../src/cdk/private');
+    const file = workerScriptFile('stops-writing.js', `require('fs').renameSync = () => process.exit(9);
+exports.serve = require(${JSON.stringify(path.join(source, 'check-worker.ts'))}).serve;
+`);
+    useWorkerScript({ file, execArgv: TS_WORKER.execArgv });
+    const stopped = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true, settle: false });
+    expect(stopped.workerRuns).toEqual(['done']);
+    // Read later, once Node.js has seen the worker exit (its threadId is then -1).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(() => stopped.guard!.lastPlanJson).toThrow(/cdk-glue-netplan could not write its plan file or Markdown report: the check's worker thread stopped before it wrote them/);
+    // Was: glue-netplan.plan.json.<pid>-<thread>.tmp, left for good.
+    expect(names(stopped.outdir)).toEqual([]);
+  });
+
   test('a process that ends right after app.synth() (cdk synth), even by throwing, waits for them; one that could not write them exits 1 saying why', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-'));
     const child = path.join(dir, 'app.ts');

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { MessagePort, ResourceLimits, Worker } from 'worker_threads';
 import { CheckQuestion, CheckRequest, MainMessage, SLOT, SLOTS, WorkerMessage } from './check-protocol';
-import type { WrittenPlanFile } from './plan-files';
+import { PlanFiles, removeTemporaryFiles, WrittenPlanFile } from './plan-files';
 
 /*
  * The check of the templates in a worker thread (issue 18): CDK's thread holds the app's construct
@@ -117,6 +117,8 @@ export class CheckWorker {
 
   private readonly startedAt = Date.now();
   private used = false;
+  /** The worker's thread id (the temporary names of the files it writes have it), kept: Node.js says -1 once it exited. */
+  public readonly threadId: number;
 
   private constructor(
     private readonly worker: Worker,
@@ -124,7 +126,9 @@ export class CheckWorker {
     private readonly state: Int32Array,
     private readonly running: () => boolean,
     private readonly receiveMessageOnPort: typeof import('worker_threads').receiveMessageOnPort,
-  ) {}
+  ) {
+    this.threadId = worker.threadId;
+  }
 
   /**
    * Runs the check in the worker, answering its questions with `answer`, and waits for it.
@@ -151,7 +155,7 @@ export class CheckWorker {
           if (!message.filesPending) return message;
           // The worker writes the files now, while CDK goes on: it is ended once they are written.
           keep = true;
-          return { ...message, pendingFiles: new PendingFiles(this, request.files?.outdir) };
+          return { ...message, pendingFiles: new PendingFiles(this, request.files) };
         }
         if (message.kind === 'unavailable') return undefined;
         if (message.kind !== 'question') continue;
@@ -251,8 +255,8 @@ export class PendingFiles {
   /** The directory they are written in (resolved), if known. */
   public readonly outdir?: string;
 
-  constructor(private readonly worker: CheckWorker, outdir?: string) {
-    this.outdir = outdir === undefined ? undefined : path.resolve(outdir);
+  constructor(private readonly worker: CheckWorker, private readonly files?: PlanFiles) {
+    this.outdir = files === undefined ? undefined : path.resolve(files.outdir);
     PENDING.add(this);
     if (!exitListener) {
       exitListener = () => settleAll();
@@ -285,7 +289,16 @@ export class PendingFiles {
 
   /** Waits for the files; true once settled. */
   private settle(): boolean {
-    if (!this.result) this.result = this.worker.awaitFiles();
+    if (this.result) return true;
+    this.result = this.worker.awaitFiles();
+    // A worker that stopped as it wrote them left them under their temporary names.
+    if (this.result.error !== undefined && this.files) {
+      try {
+        removeTemporaryFiles(this.files, this.worker.threadId);
+      } catch {
+        // The error said is that they were not written.
+      }
+    }
     return true;
   }
 
