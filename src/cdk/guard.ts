@@ -8,7 +8,7 @@ import { allFindings, toJson } from '../report';
 import { AddedResource, AUTO_PEER_PLACEMENTS_CONTEXT, planAndPlaceRemedy } from './private/auto-peer';
 import { templatePathOf } from './private/cdk-templates';
 import { builtWithAnotherCdkCopy, TWO_CDK_COPIES_MESSAGE } from './private/cfn-type';
-import { WORKER_DEFAULTS } from './private/check-in-worker';
+import { settleFilesIn, WORKER_DEFAULTS } from './private/check-in-worker';
 import { CheckedPlan, GuardCheck } from './private/guard-check';
 import { lookupContextFactsOf } from './private/lookup-context';
 import { indentedPlanJson, PlanFiles, planJsonFromFile, writePlanFiles } from './private/plan-files';
@@ -350,8 +350,10 @@ export class GlueNetworkGuard implements IAspect {
   private deferCheck(scope: IConstruct, app: App): void {
     // A plan or report left by an earlier synthesis would be taken for this one's if the check
     // failed to run; CDK can also be told to refuse plugins that change existing files. Those a
-    // worker still writes are waited for first (what could not be written is said at exit).
+    // worker still writes are waited for first, and those of any other check writing there (another
+    // guard, another app with this output directory), so none lands after this synthesis's.
     this.lastPlan?.pendingFiles?.finish();
+    settleFilesIn(app.outdir);
     for (const name of [this.planFileName, this.reportFileName]) if (name !== '') fs.rmSync(path.join(app.outdir, name), { force: true });
     // Nor is the earlier plan this synthesis's when its check makes none (input it cannot read).
     this.lastPlan = undefined;
@@ -491,7 +493,9 @@ export class GlueNetworkGuard implements IAspect {
 
   private writePlan(scope: IConstruct): void {
     const files = this.planFiles(scope);
-    if (files && this.lastPlan?.plan) writePlanFiles(this.lastPlan.plan, files);
+    if (!files || !this.lastPlan?.plan) return;
+    settleFilesIn(files.outdir);
+    writePlanFiles(this.lastPlan.plan, files);
   }
 }
 

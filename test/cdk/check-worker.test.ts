@@ -247,6 +247,22 @@ describe('the worker writes the plan file and the Markdown report after its repo
     expect(names(failed.outdir)).toEqual([]);
   });
 
+  test('a worker that stops while it writes them (out of memory, terminated) leaves no temporary file in the output directory; lastPlanJson says it stopped', async () => {
+    // It stops between writing the plan file under its temporary name and renaming it.
+    const source = path.resolve(__dirname, '../../src/cdk/private');
+    const file = workerScriptFile('stops-writing.js', `require('fs').renameSync = () => process.exit(9);
+exports.serve = require(${JSON.stringify(path.join(source, 'check-worker.ts'))}).serve;
+`);
+    useWorkerScript({ file, execArgv: TS_WORKER.execArgv });
+    const stopped = synth({ guard: { mode: GuardMode.WARN_ONLY }, workerThread: true, settle: false });
+    expect(stopped.workerRuns).toEqual(['done']);
+    // Read later, once Node.js has seen the worker exit (its threadId is then -1).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(() => stopped.guard!.lastPlanJson).toThrow(/cdk-glue-netplan could not write its plan file or Markdown report: the check's worker thread stopped before it wrote them/);
+    // Was: glue-netplan.plan.json.<pid>-<thread>.tmp, left for good.
+    expect(names(stopped.outdir)).toEqual([]);
+  });
+
   test('a process that ends right after app.synth() (cdk synth), even by throwing, waits for them; one that could not write them exits 1 saying why', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-'));
     const child = path.join(dir, 'app.ts');
@@ -278,6 +294,77 @@ ${options.throwAfter ? "throw new Error('the app failed after its synthesis');" 
     expect(failed.stderr).toMatch(/cdk-glue-netplan could not write its plan file or Markdown report: no space left on device \(a test\)/);
     expect(failed.status).toBe(1);
     expect(failed.files).toEqual([]);
+  });
+});
+
+/**
+ * The real worker, whose first writer of the plan file and report (of any worker of the test) waits
+ * until a later writer wrote its files, so the first writes land last if nothing orders them. It
+ * waits `waitMs` at most; or, with `untilStartedMs`, as long as another worker started within that
+ * time (one that cannot start until the first's files are written then costs no more).
+ */
+function firstWritesLast(waitMs: number, untilStartedMs?: number): WorkerScript {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-order-'));
+  const source = path.resolve(__dirname, '../../src/cdk/private');
+  const file = workerScriptFile('first-writes-last.js', `const fs = require('fs');
+const dir = ${JSON.stringify(dir)};
+fs.writeFileSync(dir + '/started-' + require('worker_threads').threadId, '');
+const files = require(${JSON.stringify(path.join(source, 'plan-files.ts'))});
+const write = files.writePlanFiles;
+files.writePlanFiles = (...args) => {
+  let isFirst = false;
+  try { fs.closeSync(fs.openSync(dir + '/first', 'wx')); isFirst = true; } catch {}
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  const since = Date.now();
+  const untilStarted = ${JSON.stringify(untilStartedMs ?? null)};
+  const waiting = () => {
+    if (!isFirst || fs.existsSync(dir + '/later-wrote')) return false;
+    if (untilStarted === null) return Date.now() < since + ${waitMs};
+    const others = fs.readdirSync(dir).filter((f) => f.startsWith('started-')).length > 1;
+    return Date.now() < since + (others ? ${waitMs} : untilStarted);
+  };
+  while (waiting()) Atomics.wait(sleep, 0, 0, 10);
+  const written = write(...args);
+  if (!isFirst) fs.writeFileSync(dir + '/later-wrote', '');
+  return written;
+};
+exports.serve = require(${JSON.stringify(path.join(source, 'check-worker.ts'))}).serve;
+`);
+  return { file, execArgv: TS_WORKER.execArgv };
+}
+
+describe('two checks that write the same files in one output directory write them in the order they ran', () => {
+  const jobs = (json: string | undefined) => (json === undefined ? undefined : JSON.parse(json).jobs.length);
+
+  test('one guard on two stacks of an app: the plan file is the last check\'s, as in CDK\'s thread (was: whichever worker finished writing last; lastPlanJson then threw)', () => {
+    useWorkerScript(firstWritesLast(4000));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-app-'));
+    const s = seedApp({ appProps: { outdir } });
+    const guard = new GlueNetworkGuard({ mode: GuardMode.WARN_ONLY, workerThread: true });
+    // NetworkA's check runs first (no job in it), Etl's last (the job).
+    Aspects.of(s.a).add(guard, { priority: AspectPriority.READONLY });
+    Aspects.of(s.etl).add(guard, { priority: AspectPriority.READONLY });
+    capturingConsoleError(() => s.app.synth());
+    expect(jobs(guard.lastPlanJson)).toBe(1);
+    settleAll();
+    expect(jobs(fs.readFileSync(path.join(outdir, 'glue-netplan.plan.json'), 'utf8'))).toBe(1);
+  });
+
+  test('two apps synthesized one after the other into one directory: the files are the second app\'s (was: the first app\'s worker wrote over them)', () => {
+    // The second app's worker is started before its check (then it loads for seconds under ts-node).
+    useWorkerScript(firstWritesLast(60_000, 8_000));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-worker-app-'));
+    const first = seedApp({ appProps: { outdir } });
+    Aspects.of(first.app).add(new GlueNetworkGuard({ mode: GuardMode.WARN_ONLY, workerThread: true }), { priority: AspectPriority.READONLY });
+    capturingConsoleError(() => first.app.synth());
+    const second = seedApp({ appProps: { outdir } });
+    const guard = new GlueNetworkGuard({ mode: GuardMode.WARN_ONLY, workerThread: true });
+    // Only NetworkA's stack: no job, where the first app's plan has one.
+    Aspects.of(second.a).add(guard, { priority: AspectPriority.READONLY });
+    capturingConsoleError(() => second.app.synth());
+    expect(jobs(guard.lastPlanJson)).toBe(0);
+    settleAll();
+    expect(jobs(fs.readFileSync(path.join(outdir, 'glue-netplan.plan.json'), 'utf8'))).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { MessagePort, ResourceLimits, Worker } from 'worker_threads';
 import { CheckQuestion, CheckRequest, MainMessage, SLOT, SLOTS, WorkerMessage } from './check-protocol';
-import type { WrittenPlanFile } from './plan-files';
+import { PlanFiles, removeTemporaryFiles, WrittenPlanFile } from './plan-files';
 
 /*
  * The check of the templates in a worker thread (issue 18): CDK's thread holds the app's construct
@@ -117,6 +117,8 @@ export class CheckWorker {
 
   private readonly startedAt = Date.now();
   private used = false;
+  /** The worker's thread id (the temporary names of the files it writes have it), kept: Node.js says -1 once it exited. */
+  public readonly threadId: number;
 
   private constructor(
     private readonly worker: Worker,
@@ -124,7 +126,9 @@ export class CheckWorker {
     private readonly state: Int32Array,
     private readonly running: () => boolean,
     private readonly receiveMessageOnPort: typeof import('worker_threads').receiveMessageOnPort,
-  ) {}
+  ) {
+    this.threadId = worker.threadId;
+  }
 
   /**
    * Runs the check in the worker, answering its questions with `answer`, and waits for it.
@@ -151,7 +155,7 @@ export class CheckWorker {
           if (!message.filesPending) return message;
           // The worker writes the files now, while CDK goes on: it is ended once they are written.
           keep = true;
-          return { ...message, pendingFiles: new PendingFiles(this) };
+          return { ...message, pendingFiles: new PendingFiles(this, request.files) };
         }
         if (message.kind === 'unavailable') return undefined;
         if (message.kind !== 'question') continue;
@@ -248,7 +252,11 @@ export class PendingFiles {
   private result?: { readonly planFile?: WrittenPlanFile; readonly error?: string };
   private told = false;
 
-  constructor(private readonly worker: CheckWorker) {
+  /** The directory they are written in (resolved), if known. */
+  public readonly outdir?: string;
+
+  constructor(private readonly worker: CheckWorker, private readonly files?: PlanFiles) {
+    this.outdir = files === undefined ? undefined : path.resolve(files.outdir);
     PENDING.add(this);
     if (!exitListener) {
       exitListener = () => settleAll();
@@ -281,7 +289,16 @@ export class PendingFiles {
 
   /** Waits for the files; true once settled. */
   private settle(): boolean {
-    if (!this.result) this.result = this.worker.awaitFiles();
+    if (this.result) return true;
+    this.result = this.worker.awaitFiles();
+    // A worker that stopped as it wrote them left them under their temporary names.
+    if (this.result.error !== undefined && this.files) {
+      try {
+        removeTemporaryFiles(this.files, this.worker.threadId);
+      } catch {
+        // The error said is that they were not written.
+      }
+    }
     return true;
   }
 
@@ -298,6 +315,21 @@ export class PendingFiles {
 
 const PENDING = new Set<PendingFiles>();
 let exitListener: (() => void) | undefined;
+
+/**
+ * Waits for the files every worker still writes in `outdir` (what could not be written is said at
+ * exit, as by `finish`). Whoever writes or removes files there calls it first: another check's
+ * worker (a second guard, or one guard on two stacks, in the same synthesis; another app
+ * synthesized into the same directory) would otherwise rename its files over theirs, whichever
+ * finishes last, where in CDK's thread the check that ran last wrote last; and CDK's snapshot of
+ * the directory before its validation plugins (aws-cdk-lib's IllegalPluginOperation check) could
+ * list a temporary file as it is renamed.
+ */
+export function settleFilesIn(outdir: string): void {
+  if (PENDING.size === 0) return;
+  const dir = path.resolve(outdir);
+  for (const pending of [...PENDING]) if (pending.outdir === undefined || pending.outdir === dir) pending.finish();
+}
 
 /**
  * Waits for every file still written by a worker, saying on stderr what could not be written (the

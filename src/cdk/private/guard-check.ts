@@ -1,7 +1,7 @@
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { constructPathsOf, nestedStackTemplates } from './cdk-templates';
-import { CheckWorker, PendingFiles, WorkerStopped } from './check-in-worker';
+import { CheckWorker, PendingFiles, settleFilesIn, WorkerStopped } from './check-in-worker';
 import { CheckEnvironment, CheckQuestion, CheckRequest, factsForRequest, runCheck } from './check-protocol';
 import type { PlanFiles, WrittenPlanFile } from './plan-files';
 import { checkedStacks, failureReport } from './validation-report';
@@ -77,6 +77,8 @@ export class GuardCheck implements IPolicyValidationPlugin {
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const files = this.options.files();
+    // Files an earlier check's worker still writes there are written before this check's.
+    if (files) settleFilesIn(files.outdir);
     const worker = this.worker ?? (this.workerThread ? CheckWorker.start() : undefined);
     this.worker = undefined;
     const request = (inWorker: boolean): CheckRequest => ({

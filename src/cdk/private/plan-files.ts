@@ -56,9 +56,24 @@ export function writePlanFiles(plan: Plan, files: PlanFiles): WrittenPlanFile | 
   return written;
 }
 
+/** The temporary name `file` is written under by the thread `thread` of this process. */
+export function temporaryFileName(file: string, thread: number): string {
+  return `${file}.${process.pid}-${thread}.tmp`;
+}
+
+/**
+ * Removes the temporary files a thread of this process may have left, writing `files`, when it
+ * stopped before renaming them (a worker out of memory, or terminated).
+ */
+export function removeTemporaryFiles(files: PlanFiles, thread: number): void {
+  for (const name of [files.planFileName, files.reportFileName]) {
+    if (name !== '') fs.rmSync(temporaryFileName(path.join(files.outdir, name), thread), { force: true });
+  }
+}
+
 /** Writes `file` under a temporary name beside it, then renames it; removes the temporary file on failure. */
 function writeThenRename(file: string, write: (temporary: string) => void): void {
-  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
+  const temporary = temporaryFileName(file, threadId);
   try {
     write(temporary);
     fs.renameSync(temporary, file);
