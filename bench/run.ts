@@ -953,6 +953,11 @@ function parseOptions(argv: string[]): Options {
   if (options.variants.length && !options.variants.includes('plain')) options.variants.unshift('plain');
   if (options.variants.includes('canned') && !options.variants.includes('warn-only')) throw new Error('--variants: canned needs warn-only (it replays its report)');
   if (!(options.reps >= 1)) throw new Error('--reps must be at least 1');
+  if (!(options.firstSynth >= 0) || !Number.isInteger(options.firstSynth)) throw new Error('--first-synth must be a whole number of processes');
+  if (['on', 'both'].includes(process.env.BENCH_WORKER ?? '') && !fs.existsSync(COMPILED_WORKER)) {
+    throw new Error(`--worker ${process.env.BENCH_WORKER}: no compiled worker at ${path.relative(REPO, COMPILED_WORKER)} (npm run bench compiles it)`);
+  }
+  if (process.env.BENCH_WORKER === 'both' && options.firstSynth === 0) throw new Error('--worker both needs --first-synth N');
   if (!(options.warmups >= 0)) throw new Error('--warmups must be 0 or more');
   // --cli-reps 0 skips the CLI rounds.
   if (options.cliReps < 0 || Number.isNaN(options.cliReps)) options.cliReps = Math.max(5, options.reps * 3);
