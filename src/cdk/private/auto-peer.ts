@@ -1,10 +1,10 @@
-import { CfnElement, CfnResource, Names, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
 import { logicalIdOf as elementLogicalId } from './logical-id';
-import { outputsForReference, TreeSnapshot } from './tree-reader';
+import { TreeSnapshot } from './tree-reader';
 import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
 import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, RULES } from '../../engine';
 import { NetworkModel, SourceRef } from '../../model';
@@ -427,6 +427,16 @@ const TEMPLATE_OUTPUTS_MAX = 200;
 /** CDK's context for the strength of cross-stack references (`strong`, `weak` or `both`). */
 const CROSS_STACK_REFERENCES_CONTEXT = '@aws-cdk/core:defaultCrossStackReferences';
 
+/**
+ * Whether a reference from `consumer` to a value of `producer` makes CDK add an output to the
+ * producer: not within one stack, nor from a stack nested in the producer (CDK passes the value
+ * as a parameter of the nested stack).
+ */
+function exportedFrom(producer: Stack, consumer: Stack): boolean {
+  for (let s: Stack | undefined = consumer; s; s = s.nestedStackParent) if (s === producer) return false;
+  return true;
+}
+
 /** Whether a construct is a CfnOutput (of whichever copy of aws-cdk-lib: by its class's name). */
 function isCfnOutput(construct: IConstruct): boolean {
   if (!CfnElement.isCfnElement(construct) || CfnResource.isCfnResource(construct)) return false;
@@ -442,14 +452,9 @@ function isCfnOutput(construct: IConstruct): boolean {
  */
 function exportedValueOf(output: IConstruct, producer: Stack): string | undefined {
   const scope = output.node.scope;
+  if (!scope || scope.node.scope !== producer || (scope.node.id !== 'Exports' && scope.node.id !== 'Publish')) return undefined;
   const token = Tokenization.reverse((output as { value?: unknown }).value);
   if (!token || !Reference.isReference(token) || !CfnElement.isCfnElement(token.target) || token.target.stack !== producer) return undefined;
-  // A nested stack's output CDK made for a reference from outside it (named after the target).
-  const nestedOutput = producer.nestedStackParent !== undefined && scope === producer && output.node.id === `${Names.nodeUniqueId(token.target.node)}${token.displayName}`;
-  if (!nestedOutput && (!scope || scope.node.scope !== producer || (scope.node.id !== 'Exports' && scope.node.id !== 'Publish'))) return undefined;
-  // The export of a nested stack's output: the value is counted where the reference is read
-  // (outputsForReference names it by the nested stack's path); not an output of the stack's own.
-  if (CfnResource.isCfnResource(token.target) && token.target.cfnResourceType === 'AWS::CloudFormation::Stack' && token.displayName.startsWith('Outputs.')) return '';
   return `${elementLogicalId(token.target)}|${token.displayName}`;
 }
 
@@ -533,10 +538,7 @@ class Placer {
 
   private take(stack: Stack, targets: Stack[], referenced: readonly Referenced[], resources: number): Stack {
     for (const t of targets) this.addDependency(stack, t);
-    for (const { stack: producer, value } of referenced) {
-      if (value === undefined) continue;
-      for (const [outputStack, output] of outputsForReference(producer, stack, value)) this.exportsOf(outputStack).values.add(output);
-    }
+    for (const { stack: producer, value } of referenced) if (value !== undefined && exportedFrom(producer, stack)) this.exportsOf(producer).values.add(value);
     this.roomOf(stack).placed += resources;
     this.used.add(stack);
     return stack;
@@ -554,20 +556,17 @@ class Placer {
   private outputsFull(consumer: Stack, referenced: readonly Referenced[]): string | undefined {
     const added = new Map<Stack, Set<string>>();
     for (const { stack: producer, value } of referenced) {
-      if (value === undefined) continue;
-      for (const [outputStack, output] of outputsForReference(producer, consumer, value)) {
-        if (this.exportsOf(outputStack).values.has(output)) continue;
-        let values = added.get(outputStack);
-        if (!values) added.set(outputStack, values = new Set());
-        values.add(output);
-      }
+      if (value === undefined || !exportedFrom(producer, consumer) || this.exportsOf(producer).values.has(value)) continue;
+      let values = added.get(producer);
+      if (!values) added.set(producer, values = new Set());
+      values.add(value);
     }
     for (const [producer, values] of added) {
       const exports = this.exportsOf(producer);
       const perValue = crossStackOutputsPerValue(consumer);
       const total = exports.own + (exports.values.size + values.size) * perValue;
       if (total <= TEMPLATE_OUTPUTS_MAX) continue;
-      return `${values.size === 1 ? 'a value' : `${values.size} values`} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${exports.values.size * perValue} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${values.size * perValue} for these${perValue > 1 ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
+      return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${exports.values.size * perValue} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${values.size * perValue} for these${perValue > 1 ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
     }
     return undefined;
   }
@@ -584,8 +583,8 @@ class Placer {
           if (isCfnOutput(construct)) {
             // An output CDK made for a referenced value (an earlier synthesis, or exportValue) is that value's.
             const exported = exportedValueOf(construct, producer);
-            if (exported === undefined) own++;
-            else if (exported !== '') values.add(exported);
+            if (exported !== undefined) values.add(exported);
+            else own++;
           }
           visit(construct);
         }

@@ -121,11 +121,9 @@ export function readTree(scope: IConstruct): TreeSnapshot {
   const referenced = new Map<Stack, Set<string>>();
   const resolver = new StackRefResolver(stackNames, (consumer, producer, value) => {
     addDependency(consumer, producer);
-    for (const [stack, output] of outputsForReference(producer, consumer, value)) {
-      let values = referenced.get(stack);
-      if (!values) referenced.set(stack, values = new Set());
-      values.add(output);
-    }
+    let values = referenced.get(producer);
+    if (!values) referenced.set(producer, values = new Set());
+    values.add(value);
   });
   /** Elements rendered as stubs: their references are read only when asked (`referencedValues`). */
   const unrendered: CfnElement[] = [];
@@ -216,22 +214,6 @@ function stackOf(construct: IConstruct): Stack | undefined {
   } catch {
     return undefined; // above every stack (the App, a Stage)
   }
-}
-
-/**
- * The outputs CDK adds for a reference from `consumer` to `value` (`${logicalId}|${attribute}`)
- * of `producer`: one on the producer, and, when the producer is nested, one on each stack it is
- * nested in, up to (not including) the first that holds the consumer too (CDK passes the value
- * down as a parameter from there). An ancestor's output is named by the producer's path and the
- * value. None when the consumer is nested in the producer.
- */
-export function outputsForReference(producer: Stack, consumer: Stack, value: string): [Stack, string][] {
-  const outputs: [Stack, string][] = [];
-  for (let s: Stack | undefined = producer; s; s = s.nestedStackParent) {
-    if (isNestedIn(consumer, s)) break;
-    outputs.push([s, s === producer ? value : `${producer.node.path}:${value}`]);
-  }
-  return outputs;
 }
 
 /** Whether `inner` is `outer` or a stack nested in it (deployed as its resource). */
