@@ -121,6 +121,9 @@ export function readTree(scope: IConstruct): TreeSnapshot {
   const referenced = new Map<Stack, Set<string>>();
   const resolver = new StackRefResolver(stackNames, (consumer, producer, value) => {
     addDependency(consumer, producer);
+    // A stack nested in the producer gets the value as a parameter of its stack resource: CDK adds
+    // no output to the producer for it (aws-cdk-lib core, refs.ts resolveValue).
+    if (isNestedIn(consumer, producer)) return;
     let values = referenced.get(producer);
     if (!values) referenced.set(producer, values = new Set());
     values.add(value);
