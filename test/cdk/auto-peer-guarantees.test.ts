@@ -11,6 +11,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { withoutCdkTemplateCheck } from './quiet-cdk';
 import { NetworkStack, seedApp } from './seed-app';
+import { seedNetwork } from '../../examples/seed-network';
 import { FailoverRepair, GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../../src/cdk/guard';
 import { VpcPeering } from '../../src/cdk/vpc-peering';
 
@@ -423,6 +424,40 @@ describe("CloudFormation's 200 outputs per template: the references auto-peer ad
     expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
     expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
     expect(outputsOf(assembly, 'NetC')).toBe(200);
+  });
+
+  test('a VPC in a stack nested in NetC: each value Etl references there is an output of the nested stack and an export of NetC, so NetC with 196 outputs of its own has no room (was: only the nested stack counted, and NetC got 201 outputs)', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new Stack(app, 'NetC');
+    for (let i = 0; i < 196; i++) new CfnOutput(c, `Out${i}`, { value: `v${i}` });
+    const nested = new NestedStack(c, 'Inner');
+    const inner = Object.assign(nested, seedNetwork(nested, '10.2.0.0/16'));
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(inner as unknown as NetworkStack))]);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([
+      expect.stringMatching(/export as (an output|outputs) of NetC, whose template would then hold 20\d outputs .*so auto-peer adds nothing for this path/),
+    ]);
+    expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test('the same with 195 outputs of its own: the 5 exports fit (200), the peering is added, and a second synthesis counts the same (no refusal)', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new Stack(app, 'NetC');
+    for (let i = 0; i < 195; i++) new CfnOutput(c, `Out${i}`, { value: `v${i}` });
+    const nested = new NestedStack(c, 'Inner');
+    const inner = Object.assign(nested, seedNetwork(nested, '10.2.0.0/16'));
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(inner as unknown as NetworkStack))]);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(outputsOf(assembly, 'NetC')).toBe(200);
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
   });
 });
 

@@ -1,10 +1,10 @@
-import { CfnElement, CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Names, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
 import { logicalIdOf as elementLogicalId } from './logical-id';
-import { TreeSnapshot } from './tree-reader';
+import { outputsForReference, TreeSnapshot } from './tree-reader';
 import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
 import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, RULES } from '../../engine';
 import { NetworkModel, SourceRef } from '../../model';
@@ -427,14 +427,10 @@ const TEMPLATE_OUTPUTS_MAX = 200;
 /** CDK's context for the strength of cross-stack references (`strong`, `weak` or `both`). */
 const CROSS_STACK_REFERENCES_CONTEXT = '@aws-cdk/core:defaultCrossStackReferences';
 
-/**
- * Whether a reference from `consumer` to a value of `producer` makes CDK add an output to the
- * producer: not within one stack, nor from a stack nested in the producer (CDK passes the value
- * as a parameter of the nested stack).
- */
-function exportedFrom(producer: Stack, consumer: Stack): boolean {
-  for (let s: Stack | undefined = consumer; s; s = s.nestedStackParent) if (s === producer) return false;
-  return true;
+
+/** The stacks CDK adds an output to for the values `consumer` references, each with the value's key there (`outputsForReference`). */
+function outputsOf(consumer: Stack, referenced: readonly Referenced[]): [Stack, string][] {
+  return referenced.flatMap(({ stack: producer, value }) => value === undefined ? [] : outputsForReference(consumer, producer, value));
 }
 
 /** Whether a construct is a CfnOutput (of whichever copy of aws-cdk-lib: by its class's name). */
@@ -447,15 +443,40 @@ function isCfnOutput(construct: IConstruct): boolean {
 }
 
 /**
- * The value (`${logicalId}|${attribute}`) an output of `producer` under CDK's `Exports` or
- * `Publish` scope exports, when it is a plain reference to an element of the producer.
+ * The value an output of `producer` that CDK made for a reference from another stack stands for,
+ * keyed as `outputsForReference` keys it: an output under CDK's `Exports` or `Publish` scope
+ * (`exportValue`, or an earlier synthesis), or, in a nested producer, the output CDK adds directly
+ * under it for a value a stack outside it references (its id is the target's unique id and the
+ * attribute: aws-cdk-lib core, refs.ts createNestedStackOutput). Undefined for any other output.
  */
-function exportedValueOf(output: IConstruct, producer: Stack): string | undefined {
+function exportedValueOf(output: IConstruct, producer: Stack, stacks: readonly Stack[]): string | undefined {
   const scope = output.node.scope;
-  if (!scope || scope.node.scope !== producer || (scope.node.id !== 'Exports' && scope.node.id !== 'Publish')) return undefined;
-  const token = Tokenization.reverse((output as { value?: unknown }).value);
-  if (!token || !Reference.isReference(token) || !CfnElement.isCfnElement(token.target) || token.target.stack !== producer) return undefined;
-  return `${elementLogicalId(token.target)}|${token.displayName}`;
+  if (!scope) return undefined;
+  const value = (output as { value?: unknown }).value;
+  if (scope.node.scope === producer && (scope.node.id === 'Exports' || scope.node.id === 'Publish')) return referenceKeyOf(value, producer, stacks);
+  if (scope !== producer || !producer.nested) return undefined;
+  const token = Tokenization.reverse(value);
+  if (!token || !Reference.isReference(token) || output.node.id !== `${Names.nodeUniqueId(token.target.node)}${token.displayName}`) return undefined;
+  return referenceKeyOf(value, producer, stacks);
+}
+
+/**
+ * The key of a value that is a plain reference to an element of `stack` (`${logicalId}|${attribute}`),
+ * or, for an output of a stack nested in it (`Outputs.<id>` of the nested stack's resource), the
+ * key of the value that output passes up, named by the stack it comes from (`${path}#${key}`), as
+ * `outputsForReference` names it in the stacks above its producer.
+ */
+function referenceKeyOf(value: unknown, stack: Stack, stacks: readonly Stack[]): string | undefined {
+  const token = Tokenization.reverse(value);
+  if (!token || !Reference.isReference(token) || !CfnElement.isCfnElement(token.target) || token.target.stack !== stack) return undefined;
+  const nested = token.displayName.startsWith('Outputs.') ? stacks.find((s) => s.nestedStackParent === stack && s.nestedStackResource === token.target) : undefined;
+  if (!nested) return `${elementLogicalId(token.target)}|${token.displayName}`;
+  // The attribute names the output by its logical ID, a token until resolved.
+  const resolved: unknown = stack.resolve(token.displayName);
+  const name = typeof resolved === 'string' ? resolved.slice('Outputs.'.length) : undefined;
+  const output = nested.node.children.find((c) => isCfnOutput(c) && elementLogicalId(c as CfnElement) === name);
+  const inner = output ? referenceKeyOf((output as { value?: unknown }).value, nested, stacks) : undefined;
+  return inner === undefined ? undefined : inner.includes('#') ? inner : `${nested.node.path}#${inner}`;
 }
 
 /** The outputs CDK adds per referenced value: two (an export and a published output) with `both` strengths. */
@@ -538,7 +559,7 @@ class Placer {
 
   private take(stack: Stack, targets: Stack[], referenced: readonly Referenced[], resources: number): Stack {
     for (const t of targets) this.addDependency(stack, t);
-    for (const { stack: producer, value } of referenced) if (value !== undefined && exportedFrom(producer, stack)) this.exportsOf(producer).values.add(value);
+    for (const [producer, key] of outputsOf(stack, referenced)) this.exportsOf(producer).values.add(key);
     this.roomOf(stack).placed += resources;
     this.used.add(stack);
     return stack;
@@ -555,15 +576,16 @@ class Placer {
    */
   private outputsFull(consumer: Stack, referenced: readonly Referenced[]): string | undefined {
     const added = new Map<Stack, Set<string>>();
-    for (const { stack: producer, value } of referenced) {
-      if (value === undefined || !exportedFrom(producer, consumer) || this.exportsOf(producer).values.has(value)) continue;
+    for (const [producer, key] of outputsOf(consumer, referenced)) {
+      if (this.exportsOf(producer).values.has(key)) continue;
       let values = added.get(producer);
       if (!values) added.set(producer, values = new Set());
-      values.add(value);
+      values.add(key);
     }
     for (const [producer, values] of added) {
       const exports = this.exportsOf(producer);
-      const perValue = crossStackOutputsPerValue(consumer);
+      // A nested stack outputs a value once (no export); the reference strength is the top-level export's.
+      const perValue = producer.nested ? 1 : crossStackOutputsPerValue(consumer);
       const total = exports.own + (exports.values.size + values.size) * perValue;
       if (total <= TEMPLATE_OUTPUTS_MAX) continue;
       return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${exports.values.size * perValue} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${values.size * perValue} for these${perValue > 1 ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
@@ -582,7 +604,7 @@ class Placer {
           if (Stack.isStack(construct)) continue; // a nested stack's outputs are in its own template
           if (isCfnOutput(construct)) {
             // An output CDK made for a referenced value (an earlier synthesis, or exportValue) is that value's.
-            const exported = exportedValueOf(construct, producer);
+            const exported = exportedValueOf(construct, producer, [...this.snapshot.stacks.values()]);
             if (exported !== undefined) values.add(exported);
             else own++;
           }

@@ -121,12 +121,11 @@ export function readTree(scope: IConstruct): TreeSnapshot {
   const referenced = new Map<Stack, Set<string>>();
   const resolver = new StackRefResolver(stackNames, (consumer, producer, value) => {
     addDependency(consumer, producer);
-    // A stack nested in the producer gets the value as a parameter of its stack resource: CDK adds
-    // no output to the producer for it (aws-cdk-lib core, refs.ts resolveValue).
-    if (isNestedIn(consumer, producer)) return;
-    let values = referenced.get(producer);
-    if (!values) referenced.set(producer, values = new Set());
-    values.add(value);
+    for (const [stack, key] of outputsForReference(consumer, producer, value)) {
+      let values = referenced.get(stack);
+      if (!values) referenced.set(stack, values = new Set());
+      values.add(key);
+    }
   });
   /** Elements rendered as stubs: their references are read only when asked (`referencedValues`). */
   const unrendered: CfnElement[] = [];
@@ -209,6 +208,22 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     problems,
     allReferences,
   };
+}
+
+/**
+ * The stacks CDK adds an output to for a reference from `consumer` to a value
+ * (`${logicalId}|${attribute}`) of `producer`, each with the value's key there, as aws-cdk-lib's
+ * core (refs.ts, resolveValue) wires it: none when the consumer is the producer or nested in it
+ * (a parameter of the nested stack); a nested producer outputs the value, and so does each stack
+ * it is nested in, up to the top-level one (which exports it) or to the first the consumer is in
+ * itself. In a stack above the producer the key names the producer too (its logical IDs are its own).
+ */
+export function outputsForReference(consumer: Stack, producer: Stack, value: string): [Stack, string][] {
+  const outputs: [Stack, string][] = [];
+  for (let s: Stack | undefined = producer; s && !isNestedIn(consumer, s); s = s.nestedStackParent) {
+    outputs.push([s, s === producer ? value : `${producer.node.path}#${value}`]);
+  }
+  return outputs;
 }
 
 function stackOf(construct: IConstruct): Stack | undefined {
