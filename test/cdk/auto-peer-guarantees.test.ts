@@ -5,7 +5,7 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
@@ -410,6 +410,25 @@ describe("CloudFormation's 200 outputs per template: the references auto-peer ad
     autoPeer(over.app, { failover: false });
     const assembly = over.app.synth();
     expect(messages('error', over.a, over.c, over.etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/two outputs per value/)]);
+    expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
+  });
+
+  test("a resource's own reference strength counts, not the app's: with both strengths but NetC's VPC and route tables kept strong (applyCrossStackReferenceStrength), 191 own outputs and 5 values make 198 (was: refused, counted 201)", () => {
+    const { app, a, c, etl } = manyOutputs(191, { '@aws-cdk/core:defaultCrossStackReferences': 'both' });
+    for (const cfn of [c.vpc.node.defaultChild, ...c.vpc.isolatedSubnets.map((s) => s.node.findChild('RouteTable'))]) (cfn as CfnResource).applyCrossStackReferenceStrength(ReferenceStrength.STRONG);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(outputsOf(assembly, 'NetC')).toBe(198);
+  });
+
+  test("and the other way: strong references, but NetC's VPC made both: 195 own outputs and 5 values are 201, refused (was: counted 200, added, NetC's deployment failed)", () => {
+    const { app, a, c, etl } = manyOutputs(195);
+    (c.vpc.node.defaultChild as CfnResource).applyCrossStackReferenceStrength(ReferenceStrength.BOTH);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/whose template would then hold 201 outputs .*two outputs per value/)]);
     expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
   });
 

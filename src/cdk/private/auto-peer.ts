@@ -479,10 +479,6 @@ function referenceKeyOf(value: unknown, stack: Stack, stacks: readonly Stack[]):
   return inner === undefined ? undefined : inner.includes('#') ? inner : `${nested.node.path}#${inner}`;
 }
 
-/** The outputs CDK adds per referenced value: two (an export and a published output) with `both` strengths. */
-function crossStackOutputsPerValue(consumer: Stack): number {
-  return consumer.node.tryGetContext(CROSS_STACK_REFERENCES_CONTEXT) === 'both' ? 2 : 1;
-}
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 
 /**
@@ -584,13 +580,29 @@ class Placer {
     }
     for (const [producer, values] of added) {
       const exports = this.exportsOf(producer);
-      // A nested stack outputs a value once (no export); the reference strength is the top-level export's.
-      const perValue = producer.nested ? 1 : crossStackOutputsPerValue(consumer);
-      const total = exports.own + (exports.values.size + values.size) * perValue;
+      const count = (keys: Iterable<string>) => [...keys].reduce((n, key) => n + this.outputsPerValue(producer, key, consumer), 0);
+      const existing = count(exports.values);
+      const these = count(values);
+      const total = exports.own + existing + these;
       if (total <= TEMPLATE_OUTPUTS_MAX) continue;
-      return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${exports.values.size * perValue} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${values.size * perValue} for these${perValue > 1 ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
+      const twice = existing + these > exports.values.size + values.size;
+      return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${existing} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${these} for these${twice ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
     }
     return undefined;
+  }
+
+  /**
+   * The outputs CDK adds to `producer` for one value other stacks reference: two (an export and a
+   * published output) when the reference strength is `both` (the referenced resource's own,
+   * `applyCrossStackReferenceStrength`, else the consumer's context), else one; one in a nested
+   * stack (an output, never an export).
+   */
+  private outputsPerValue(producer: Stack, key: string, consumer: Stack): number {
+    if (producer.nested) return 1;
+    const bar = key.indexOf('|');
+    const element = key.includes('#') || bar < 0 ? undefined : this.snapshot.elements.get(`${this.snapshot.stackNames.get(producer)}/${key.slice(0, bar)}`);
+    const own = CfnResource.isCfnResource(element) ? (element as unknown as { _crossStackReferenceStrengthOverride?: string })._crossStackReferenceStrengthOverride : undefined;
+    return (own ?? consumer.node.tryGetContext(CROSS_STACK_REFERENCES_CONTEXT)) === 'both' ? 2 : 1;
   }
 
   /** The producer's own outputs and the values other stacks reference in it (read once, then grown by placements). */
