@@ -5,7 +5,7 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, Stage, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
@@ -723,6 +723,40 @@ describe('placements pinned through CDK context: a peering or rule stays in its 
     // The same logical IDs as the first deployment: CloudFormation changes nothing.
     expect(resources(pinned.etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id)).toEqual(resources(jobsApp().etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id));
     expect(printedPins(pinned.stacks)).toEqual(pins);
+  });
+
+  test('two Stages with the same stacks: the pins name each Stage\'s VPCs and stacks, and a pin of one Stage does not move the other\'s', () => {
+    const build = (context?: Record<string, unknown>) => {
+      const app = new App(context ? { context } : {});
+      const stacks: Record<string, { a: NetworkStack; c: NetworkStack; etl: Stack }> = {};
+      for (const name of ['Prod', 'Dev']) {
+        const stage = new Stage(app, name);
+        const a = new NetworkStack(stage, 'NetA', '10.1.0.0/16');
+        const c = new NetworkStack(stage, 'NetC', '10.2.0.0/16');
+        const etl = new Stack(stage, 'Etl');
+        job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+        stacks[name] = { a, c, etl };
+      }
+      autoPeer(app, { failover: false });
+      app.synth();
+      return stacks;
+    };
+    const all = (stacks: ReturnType<typeof build>) => Object.values(stacks).flatMap(({ a, c, etl }) => [a, c, etl]);
+    const unpinned = build();
+    const printed = messages('info', ...all(unpinned)).filter((m) => /GNP-AUTOPEER-ADDED/.test(m))
+      .map((m) => JSON.parse(/"context": (\{.*?\}\})\./.exec(m)![1])[PINS]);
+    expect(Object.assign({}, ...printed)).toEqual({
+      'peering Prod/NetA/Vpc Prod/NetC/Vpc': 'Prod/Etl',
+      'ingress Prod/NetC/GlueGroup tcp/5432 from Prod/NetA/GlueGroup': 'Prod/Etl',
+      'peering Dev/NetA/Vpc Dev/NetC/Vpc': 'Dev/Etl',
+      'ingress Dev/NetC/GlueGroup tcp/5432 from Dev/NetA/GlueGroup': 'Dev/Etl',
+    });
+    const pinned = build({ [PINS]: { 'peering Dev/NetA/Vpc Dev/NetC/Vpc': 'Dev/NetC' } });
+    expect(messages('error', ...all(pinned))).toEqual([]);
+    expect(resources(pinned.Dev.c, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(pinned.Dev.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(resources(pinned.Prod.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(pinned.Prod.c, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
 
   test('the pins given as a JSON string (cdk -c) are read the same', () => {
