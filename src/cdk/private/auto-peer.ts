@@ -188,9 +188,9 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
   const stack = placer.place(peering.jobIds, referenced, adds, pin);
   if (typeof stack === 'string') {
     const what = existing ? `the routes over peering ${nameOf(snapshot, peering.existingPeeringId!)}` : `the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}`;
-    return refuse(jobSource, `Auto-peer cannot place ${what}: ${stack}.`, placer.pinned(pin)
-      ? pinnedFix(pin)
-      : 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
+    const fix = placer.outputsFullIn ? outputsFix(placer.outputsFullIn, pin)
+      : placer.pinned(pin) ? pinnedFix(pin) : 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.';
+    return refuse(jobSource, `Auto-peer cannot place ${what}: ${stack}.`, fix);
   }
   if (placement.dryRun) {
     placement.peerings.set(peering.key, isCfnResourceOfType<ec2.CfnVPCPeeringConnection>(existing, PEERING) ? existing : stack);
@@ -278,7 +278,7 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
   const referenced = [valueOf(group.element, group.attribute), ...(peer ? [valueOf(peer.element, peer.attribute)] : []), ...(travelledStack ? [{ stack: travelledStack }] : [])];
   const stack = placer.place(rule.jobIds, referenced, 1, pin);
   if (typeof stack === 'string') {
-    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, placer.pinned(pin) ? pinnedFix(pin) : 'Add the rule yourself.');
+    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, placer.outputsFullIn ? outputsFix(placer.outputsFullIn, pin) : placer.pinned(pin) ? pinnedFix(pin) : 'Add the rule yourself.');
   }
   if (placement.dryRun || Stack.isStack(travelled)) return 0;
   const container = containerIn(stack);
@@ -361,6 +361,11 @@ function whyOf(snapshot: TreeSnapshot, jobIds: readonly string[], stores: readon
 /** A peering's placement key: the two VPCs by construct path, sorted, so either side names it. */
 function peeringPinKey(snapshot: TreeSnapshot, peering: RemedyPeering): string {
   return `peering ${[nameOf(snapshot, peering.requesterVpcId), nameOf(snapshot, peering.accepterVpcId)].sort().join(' ')}`;
+}
+
+/** The fix for an addition refused because a producer's template would pass 200 outputs: adding it by hand elsewhere adds the same exports. */
+function outputsFix(producer: Stack, pin: string): string {
+  return `Make room in ${producer.node.path}'s outputs (remove outputs it does not need; CDK exports from it every value of it that another stack references, and adding this yourself in another stack would add the same exports), or pin "${pin}" in ${AUTO_PEER_PLACEMENTS_CONTEXT} to ${producer.node.path} itself if it may hold it (a stack's own values need no export); then synthesize again.`;
 }
 
 function pinnedFix(pin: string): string {
@@ -497,6 +502,9 @@ class Placer {
   /** Each candidate stack's resources besides auto-peer's, and the most its template may hold. */
   private readonly room = new Map<Stack, { readonly own: number; readonly limit: number; placed: number }>();
 
+  /** The producer whose outputs the last refusal of `place` was about, if that was why. */
+  outputsFullIn: Stack | undefined;
+
   constructor(private readonly snapshot: TreeSnapshot, private readonly pins: ReadonlyMap<string, string> = new Map()) {}
 
   /** Whether the context pins the placement of this key. */
@@ -505,6 +513,7 @@ class Placer {
   }
 
   place(jobIds: readonly string[], referenced: readonly Referenced[], resources: number, pin: string): Stack | string {
+    this.outputsFullIn = undefined;
     const targets = [...new Set(referenced.map((r) => r.stack))];
     // Every reference between stacks, before any cycle check (a stub resource or a construct
     // dependency may make one), and the outputs count.
@@ -585,6 +594,7 @@ class Placer {
       const these = count(values);
       const total = exports.own + existing + these;
       if (total <= TEMPLATE_OUTPUTS_MAX) continue;
+      this.outputsFullIn = producer;
       const twice = existing + these > exports.values.size + values.size;
       return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${existing} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${these} for these${twice ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
     }
