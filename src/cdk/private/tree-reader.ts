@@ -66,7 +66,7 @@ class StackRefResolver extends DefaultTokenResolver {
    */
   private readonly logicalIds = new Map<IResolvable, string>();
 
-  constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack, value: string) => void) {
+  constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack, value: string, target: CfnElement) => void) {
     super(CONCAT);
   }
 
@@ -88,7 +88,7 @@ class StackRefResolver extends DefaultTokenResolver {
       const producer = t.target.stack;
       if (producer !== consumer) {
         const targetId = this.logicalIdOf(t.target);
-        this.onReference(consumer, producer, `${targetId}|${t.displayName}`);
+        this.onReference(consumer, producer, `${targetId}|${t.displayName}`, t.target);
         const name = this.names.get(producer) ?? producer.node.path;
         return { [STACK_REF]: [name, targetId, t.displayName] };
       }
@@ -119,8 +119,11 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     if (stack.nestedStackParent) addDependency(stack.nestedStackParent, stack);
   }
   const referenced = new Map<Stack, Set<string>>();
-  const resolver = new StackRefResolver(stackNames, (consumer, producer, value) => {
+  const resolver = new StackRefResolver(stackNames, (consumer, producer, value, target) => {
     addDependency(consumer, producer);
+    // A consumer in another Region of the same account, with a strong reference, reads the value
+    // from CDK's export writer in the producer (a custom resource), not from an output.
+    if (crossRegionStrong(consumer, producer, target)) return;
     for (const [stack, key] of outputsForReference(consumer, producer, value)) {
       let values = referenced.get(stack);
       if (!values) referenced.set(stack, values = new Set());
@@ -224,6 +227,20 @@ export function outputsForReference(consumer: Stack, producer: Stack, value: str
     outputs.push([s, s === producer ? value : `${producer.node.path}#${value}`]);
   }
   return outputs;
+}
+
+/**
+ * Whether CDK wires a reference through its cross-Region export writer (no output): a consumer in
+ * another known Region of the same account, with a strong reference (the resource's own strength,
+ * else the consumer's context `@aws-cdk/core:defaultCrossStackReferences`, strong by default).
+ * With weak or both, or across accounts, CDK publishes an output the consumer reads
+ * (Fn::GetStackOutput): counted (aws-cdk-lib core, refs.ts resolveValue).
+ */
+function crossRegionStrong(consumer: Stack, producer: Stack, target: CfnElement): boolean {
+  if (Token.isUnresolved(consumer.region) || Token.isUnresolved(producer.region) || consumer.region === producer.region) return false;
+  if (consumer.account !== producer.account) return false;
+  const own = CfnResource.isCfnResource(target) ? (target as unknown as { _crossStackReferenceStrengthOverride?: string })._crossStackReferenceStrengthOverride : undefined;
+  return (own ?? consumer.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') ?? 'strong') === 'strong';
 }
 
 function stackOf(construct: IConstruct): Stack | undefined {
