@@ -266,6 +266,18 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
     }
   });
 
+  test("a group exported by name through stack.exportValue (an ExportsOutput... output, as CDK's own): stacks not read may import it too, so its count is UNKNOWN and nothing is added", () => {
+    const { app, a, c, etl } = fullGroupApp(0);
+    c.exportValue(c.glueGroup.securityGroupId, { name: 'NetC-GlueGroup' });
+    autoPeer(app, { failover: false });
+    app.synth();
+    expect(messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES-UNKNOWN/.test(w))).toEqual([
+      expect.stringMatching(/its id is exported as NetC-GlueGroup/),
+      expect.stringMatching(/outbound rules per security group is UNKNOWN/),
+    ]);
+    for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
   test("CDK's own exports for references between the app's stacks do not make a group's count open-ended", () => {
     const { app, a, c, etl } = fullGroupApp(0);
     autoPeer(app, { failover: false });
