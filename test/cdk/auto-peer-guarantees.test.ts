@@ -793,6 +793,35 @@ describe('placements pinned through CDK context: a peering or rule stays in its 
     expect(resources(pinned.Prod.c, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
 
+  test('pinned, a job added first whose path runs the other way (NetC to a store in NetA) keeps the peering\'s logical ID (was: its requester became NetC, a new logical ID, a second peering of the same VPCs, which EC2 refuses); unpinned, the ID changes, as before', () => {
+    const build = (reverse: boolean, context?: Record<string, unknown>) => {
+      const app = new App(context ? { context } : {});
+      const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+      const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+      const dbC = postgres(c);
+      if (reverse) {
+        const early = new Stack(app, 'Early');
+        new glue.PythonShellJob(early, 'Job', {
+          jobName: 'hourly',
+          role: new iam.Role(early, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+          script: glue.Code.fromBucket(new s3.Bucket(early, 'Scripts'), 'job.py'),
+          connections: [jdbc(early, 'Conn', c.vpc.isolatedSubnets[0], [c.glueGroup], postgres(a, 'DbA'))],
+        });
+      }
+      const etl = new Stack(app, 'Etl');
+      job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], dbC)]);
+      autoPeer(app, { failover: false });
+      app.synth();
+      return etl;
+    };
+    const first = build(false);
+    const pins = printedPins([first]);
+    const peerings = (etl: Stack) => resources(etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id);
+    const later = build(true, { [PINS]: pins });
+    expect(peerings(later)).toEqual(peerings(first));
+    expect(peerings(build(true))).not.toEqual(peerings(first));
+  });
+
   test('the pins given as a JSON string (cdk -c) are read the same', () => {
     const pins = printedPins(jobsApp().stacks);
     const pinned = jobsApp({ early: true, context: { [PINS]: JSON.stringify(pins) } });

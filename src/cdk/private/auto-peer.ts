@@ -47,7 +47,7 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
 
 /**
  * The CDK context key that pins where auto-peer places each addition: an object from a placement
- * key (`peering <vpc path> <vpc path>`, `<ingress|egress> <group path> tcp/<port> <from|to>
+ * key (`peering <requester vpc path> <accepter vpc path>`, an order the pin keeps, `<ingress|egress> <group path> tcp/<port> <from|to>
  * <peer>`, construct paths as the report names them) to the construct path of the stack that
  * holds it. Every auto-peer report prints the object for its additions, to copy into cdk.json.
  * Without a pin, the stack follows the jobs (the first job's stack that may hold it), so adding a
@@ -156,8 +156,9 @@ function refuse(source: SourceRef, message: string, fix: string): Finding {
   return { ruleId: RULES.autoPeerUnfixable.id, severity: RULES.autoPeerUnfixable.severity, source, message, fix };
 }
 
-function placePeering(peering: RemedyPeering, placement: Placement): number | Finding {
+function placePeering(planned: RemedyPeering, placement: Placement): number | Finding {
   const { snapshot, placer } = placement;
+  const { peering, pin } = pinnedOrder(snapshot, planned, placer);
   const requester = snapshot.elements.get(peering.requesterVpcId);
   const accepter = snapshot.elements.get(peering.accepterVpcId);
   const jobSource = sourceOf(snapshot, peering.jobIds[0]);
@@ -184,7 +185,6 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
   // What it adds to the stack's template, at most: the peering, its routes, and for DNS resolution
   // the AwsCustomResource (its resource, its policy, and the provider function and role it shares).
   const adds = (existing ? 0 : 1 + (peering.allowDnsResolution ? 4 : 0)) + routes.length;
-  const pin = peeringPinKey(snapshot, peering);
   const stack = placer.place(peering.jobIds, referenced, adds, pin);
   if (typeof stack === 'string') {
     const what = existing ? `the routes over peering ${nameOf(snapshot, peering.existingPeeringId!)}` : `the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}`;
@@ -358,9 +358,31 @@ function whyOf(snapshot: TreeSnapshot, jobIds: readonly string[], stores: readon
   return `job${jobIds.length > 1 ? 's' : ''} ${jobIds.map((j) => nameOf(snapshot, j)).join(', ')} reach${jobIds.length > 1 ? '' : 'es'} ${stores.length > 1 ? 'the data stores of' : 'the data store of'} ${stores.join(', ')}`;
 }
 
-/** A peering's placement key: the two VPCs by construct path, sorted, so either side names it. */
-function peeringPinKey(snapshot: TreeSnapshot, peering: RemedyPeering): string {
-  return `peering ${[nameOf(snapshot, peering.requesterVpcId), nameOf(snapshot, peering.accepterVpcId)].sort().join(' ')}`;
+/**
+ * A peering's placement key, `peering <requester path> <accepter path>`, and the peering in the
+ * order its pin gives. The requester and accepter are in the peering's construct id (its logical
+ * ID), and the remedy takes the requester from the first path that needs the peering: a job added
+ * whose path runs the other way would swap them, and a new logical ID is a second peering of the
+ * same two VPCs, which EC2 refuses ("You cannot have more than one VPC peering connection between
+ * the same two VPCs at the same time", https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
+ * A pin names them as they were placed, and keeps that order.
+ */
+function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Placer): { peering: RemedyPeering; pin: string } {
+  const forward = `peering ${nameOf(snapshot, peering.requesterVpcId)} ${nameOf(snapshot, peering.accepterVpcId)}`;
+  const backward = `peering ${nameOf(snapshot, peering.accepterVpcId)} ${nameOf(snapshot, peering.requesterVpcId)}`;
+  if (placer.pinned(forward) || !placer.pinned(backward)) return { peering, pin: forward };
+  // Routes over a peering of the app: its sides are its own, the pin names it either way.
+  if (peering.existingPeeringId) return { peering, pin: backward };
+  return {
+    peering: {
+      ...peering,
+      requesterVpcId: peering.accepterVpcId,
+      accepterVpcId: peering.requesterVpcId,
+      requesterRoutes: peering.accepterRoutes,
+      accepterRoutes: peering.requesterRoutes,
+    },
+    pin: backward,
+  };
 }
 
 /** The fix for an addition refused because a producer's template would pass 200 outputs: adding it by hand elsewhere adds the same exports. */
