@@ -5,12 +5,14 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
+  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, Stage,
+  aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { withoutCdkTemplateCheck } from './quiet-cdk';
 import { NetworkStack, seedApp } from './seed-app';
+import { seedNetwork } from '../../examples/seed-network';
 import { FailoverRepair, GlueNetworkGuard, GlueNetworkGuardProps, GuardMode, GuardReporting } from '../../src/cdk/guard';
 import { VpcPeering } from '../../src/cdk/vpc-peering';
 
@@ -264,6 +266,18 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
     }
   });
 
+  test("a group exported by name through stack.exportValue (an ExportsOutput... output, as CDK's own): stacks not read may import it too, so its count is UNKNOWN and nothing is added", () => {
+    const { app, a, c, etl } = fullGroupApp(0);
+    c.exportValue(c.glueGroup.securityGroupId, { name: 'NetC-GlueGroup' });
+    autoPeer(app, { failover: false });
+    app.synth();
+    expect(messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES-UNKNOWN/.test(w))).toEqual([
+      expect.stringMatching(/its id is exported as NetC-GlueGroup/),
+      expect.stringMatching(/outbound rules per security group is UNKNOWN/),
+    ]);
+    for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
   test("CDK's own exports for references between the app's stacks do not make a group's count open-ended", () => {
     const { app, a, c, etl } = fullGroupApp(0);
     autoPeer(app, { failover: false });
@@ -396,6 +410,8 @@ describe("CloudFormation's 200 outputs per template: the references auto-peer ad
     const refusals = messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
     // The peering and routes fit (200); the rule's group would be the 201st: the path gets nothing.
     expect(refusals).toEqual([expect.stringMatching(/auto-peer cannot place the ingress rule on NetC\/GlueGroup: Etl, the stack it belongs in, references a value of NetC that CDK would export as an output of NetC, whose template would then hold 201 outputs \(196 of its own, 4 for the values other stacks and auto-peer's other additions reference, 1 for these\), past CloudFormation's 200 outputs per template .*so auto-peer adds nothing for this path/)]);
+    // The fix is about NetC's outputs (was: 'Add the rule yourself.', which adds the same export).
+    expect(refusals[0]).toMatch(/Fix: Make room in NetC's outputs .*or pin "ingress NetC\/GlueGroup tcp\/5432 from NetA\/GlueGroup" in @cdk-glue-netplan\/auto-peer:placements to NetC itself/);
     expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
     for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
@@ -410,6 +426,91 @@ describe("CloudFormation's 200 outputs per template: the references auto-peer ad
     const assembly = over.app.synth();
     expect(messages('error', over.a, over.c, over.etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/two outputs per value/)]);
     expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
+  });
+
+  test("a resource's own reference strength counts, not the app's: with both strengths but NetC's VPC and route tables kept strong (applyCrossStackReferenceStrength), 191 own outputs and 5 values make 198 (was: refused, counted 201)", () => {
+    const { app, a, c, etl } = manyOutputs(191, { '@aws-cdk/core:defaultCrossStackReferences': 'both' });
+    for (const cfn of [c.vpc.node.defaultChild, ...c.vpc.isolatedSubnets.map((s) => s.node.findChild('RouteTable'))]) (cfn as CfnResource).applyCrossStackReferenceStrength(ReferenceStrength.STRONG);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(outputsOf(assembly, 'NetC')).toBe(198);
+  });
+
+  test("and the other way: strong references, but NetC's VPC made both: 195 own outputs and 5 values are 201, refused (was: counted 200, added, NetC's deployment failed)", () => {
+    const { app, a, c, etl } = manyOutputs(195);
+    (c.vpc.node.defaultChild as CfnResource).applyCrossStackReferenceStrength(ReferenceStrength.BOTH);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/whose template would then hold 201 outputs .*two outputs per value/)]);
+    expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
+  });
+
+  test("values of NetC that a stack in another Region references (crossRegionReferences, strong) are written by CDK's export writer, not outputs: not counted (was: 195 own outputs and 2 such values refused the path, counted 201, though NetC's template holds 200)", () => {
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16', { env });
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16', { env });
+    for (let i = 0; i < 195; i++) new CfnOutput(c, `Out${i}`, { value: `v${i}` });
+    const far = new Stack(app, 'Far', { env: { ...env, region: 'eu-west-1' }, crossRegionReferences: true });
+    for (const [id, value] of [['Cidr', c.vpc.vpcCidrBlock], ['Subnet', c.vpc.isolatedSubnets[0].subnetId]]) {
+      new CfnResource(far, id, { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: value } });
+    }
+    const etl = new Stack(app, 'Etl', { env });
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(outputsOf(assembly, 'NetC')).toBe(200);
+  });
+
+  test("values of NetC that a stack nested in NetC references are passed as parameters, not outputs: not counted (was: 195 own outputs and 3 such values refused the path, 'would then hold 202 outputs', though NetC's template holds 200)", () => {
+    const { app, a, c, etl } = manyOutputs(195);
+    const inner = new NestedStack(c, 'Inner');
+    for (const [id, value] of [['Cidr', c.vpc.vpcCidrBlock], ['DefaultGroup', c.vpc.vpcDefaultSecurityGroup], ['Subnet', c.vpc.isolatedSubnets[0].subnetId]]) {
+      new CfnResource(inner, id, { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: value } });
+    }
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(outputsOf(assembly, 'NetC')).toBe(200);
+  });
+
+  test('a VPC in a stack nested in NetC: each value Etl references there is an output of the nested stack and an export of NetC, so NetC with 196 outputs of its own has no room (was: only the nested stack counted, and NetC got 201 outputs)', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new Stack(app, 'NetC');
+    for (let i = 0; i < 196; i++) new CfnOutput(c, `Out${i}`, { value: `v${i}` });
+    const nested = new NestedStack(c, 'Inner');
+    const inner = Object.assign(nested, seedNetwork(nested, '10.2.0.0/16'));
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(inner as unknown as NetworkStack))]);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([
+      expect.stringMatching(/export as (an output|outputs) of NetC, whose template would then hold 20\d outputs .*so auto-peer adds nothing for this path/),
+    ]);
+    expect(outputsOf(assembly, 'NetC')).toBeLessThanOrEqual(200);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test('the same with 195 outputs of its own: the 5 exports fit (200), the peering is added, and a second synthesis counts the same (no refusal)', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new Stack(app, 'NetC');
+    for (let i = 0; i < 195; i++) new CfnOutput(c, `Out${i}`, { value: `v${i}` });
+    const nested = new NestedStack(c, 'Inner');
+    const inner = Object.assign(nested, seedNetwork(nested, '10.2.0.0/16'));
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(inner as unknown as NetworkStack))]);
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    expect(outputsOf(assembly, 'NetC')).toBe(200);
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
   });
 });
 
@@ -656,6 +757,69 @@ describe('placements pinned through CDK context: a peering or rule stays in its 
     // The same logical IDs as the first deployment: CloudFormation changes nothing.
     expect(resources(pinned.etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id)).toEqual(resources(jobsApp().etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id));
     expect(printedPins(pinned.stacks)).toEqual(pins);
+  });
+
+  test('two Stages with the same stacks: the pins name each Stage\'s VPCs and stacks, and a pin of one Stage does not move the other\'s', () => {
+    const build = (context?: Record<string, unknown>) => {
+      const app = new App(context ? { context } : {});
+      const stacks: Record<string, { a: NetworkStack; c: NetworkStack; etl: Stack }> = {};
+      for (const name of ['Prod', 'Dev']) {
+        const stage = new Stage(app, name);
+        const a = new NetworkStack(stage, 'NetA', '10.1.0.0/16');
+        const c = new NetworkStack(stage, 'NetC', '10.2.0.0/16');
+        const etl = new Stack(stage, 'Etl');
+        job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+        stacks[name] = { a, c, etl };
+      }
+      autoPeer(app, { failover: false });
+      app.synth();
+      return stacks;
+    };
+    const all = (stacks: ReturnType<typeof build>) => Object.values(stacks).flatMap(({ a, c, etl }) => [a, c, etl]);
+    const unpinned = build();
+    const printed = messages('info', ...all(unpinned)).filter((m) => /GNP-AUTOPEER-ADDED/.test(m))
+      .map((m) => JSON.parse(/"context": (\{.*?\}\})\./.exec(m)![1])[PINS]);
+    expect(Object.assign({}, ...printed)).toEqual({
+      'peering Prod/NetA/Vpc Prod/NetC/Vpc': 'Prod/Etl',
+      'ingress Prod/NetC/GlueGroup tcp/5432 from Prod/NetA/GlueGroup': 'Prod/Etl',
+      'peering Dev/NetA/Vpc Dev/NetC/Vpc': 'Dev/Etl',
+      'ingress Dev/NetC/GlueGroup tcp/5432 from Dev/NetA/GlueGroup': 'Dev/Etl',
+    });
+    const pinned = build({ [PINS]: { 'peering Dev/NetA/Vpc Dev/NetC/Vpc': 'Dev/NetC' } });
+    expect(messages('error', ...all(pinned))).toEqual([]);
+    expect(resources(pinned.Dev.c, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(pinned.Dev.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect(resources(pinned.Prod.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(pinned.Prod.c, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test('pinned, a job added first whose path runs the other way (NetC to a store in NetA) keeps the peering\'s logical ID (was: its requester became NetC, a new logical ID, a second peering of the same VPCs, which EC2 refuses); unpinned, the ID changes, as before', () => {
+    const build = (reverse: boolean, context?: Record<string, unknown>) => {
+      const app = new App(context ? { context } : {});
+      const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+      const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+      const dbC = postgres(c);
+      if (reverse) {
+        const early = new Stack(app, 'Early');
+        new glue.PythonShellJob(early, 'Job', {
+          jobName: 'hourly',
+          role: new iam.Role(early, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+          script: glue.Code.fromBucket(new s3.Bucket(early, 'Scripts'), 'job.py'),
+          connections: [jdbc(early, 'Conn', c.vpc.isolatedSubnets[0], [c.glueGroup], postgres(a, 'DbA'))],
+        });
+      }
+      const etl = new Stack(app, 'Etl');
+      job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], dbC)]);
+      autoPeer(app, { failover: false });
+      app.synth();
+      return etl;
+    };
+    const first = build(false);
+    const pins = printedPins([first]);
+    const peerings = (etl: Stack) => resources(etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id);
+    const later = build(true, { [PINS]: pins });
+    expect(peerings(later)).toEqual(peerings(first));
+    expect(peerings(build(true))).not.toEqual(peerings(first));
   });
 
   test('the pins given as a JSON string (cdk -c) are read the same', () => {

@@ -1,10 +1,10 @@
-import { CfnElement, CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Names, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { isCfnResourceOfType } from './cfn-type';
 import { logicalIdOf as elementLogicalId } from './logical-id';
-import { TreeSnapshot } from './tree-reader';
+import { outputsForReference, TreeSnapshot } from './tree-reader';
 import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
 import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, RULES } from '../../engine';
 import { NetworkModel, SourceRef } from '../../model';
@@ -47,7 +47,7 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
 
 /**
  * The CDK context key that pins where auto-peer places each addition: an object from a placement
- * key (`peering <vpc path> <vpc path>`, `<ingress|egress> <group path> tcp/<port> <from|to>
+ * key (`peering <requester vpc path> <accepter vpc path>`, an order the pin keeps, `<ingress|egress> <group path> tcp/<port> <from|to>
  * <peer>`, construct paths as the report names them) to the construct path of the stack that
  * holds it. Every auto-peer report prints the object for its additions, to copy into cdk.json.
  * Without a pin, the stack follows the jobs (the first job's stack that may hold it), so adding a
@@ -156,8 +156,9 @@ function refuse(source: SourceRef, message: string, fix: string): Finding {
   return { ruleId: RULES.autoPeerUnfixable.id, severity: RULES.autoPeerUnfixable.severity, source, message, fix };
 }
 
-function placePeering(peering: RemedyPeering, placement: Placement): number | Finding {
+function placePeering(planned: RemedyPeering, placement: Placement): number | Finding {
   const { snapshot, placer } = placement;
+  const { peering, pin } = pinnedOrder(snapshot, planned, placer);
   const requester = snapshot.elements.get(peering.requesterVpcId);
   const accepter = snapshot.elements.get(peering.accepterVpcId);
   const jobSource = sourceOf(snapshot, peering.jobIds[0]);
@@ -184,13 +185,12 @@ function placePeering(peering: RemedyPeering, placement: Placement): number | Fi
   // What it adds to the stack's template, at most: the peering, its routes, and for DNS resolution
   // the AwsCustomResource (its resource, its policy, and the provider function and role it shares).
   const adds = (existing ? 0 : 1 + (peering.allowDnsResolution ? 4 : 0)) + routes.length;
-  const pin = peeringPinKey(snapshot, peering);
   const stack = placer.place(peering.jobIds, referenced, adds, pin);
   if (typeof stack === 'string') {
     const what = existing ? `the routes over peering ${nameOf(snapshot, peering.existingPeeringId!)}` : `the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}`;
-    return refuse(jobSource, `Auto-peer cannot place ${what}: ${stack}.`, placer.pinned(pin)
-      ? pinnedFix(pin)
-      : 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.');
+    const fix = placer.outputsFullIn ? outputsFix(placer.outputsFullIn, pin)
+      : placer.pinned(pin) ? pinnedFix(pin) : 'Peer the VPCs yourself (VpcPeering) in a stack that may depend on both network stacks.';
+    return refuse(jobSource, `Auto-peer cannot place ${what}: ${stack}.`, fix);
   }
   if (placement.dryRun) {
     placement.peerings.set(peering.key, isCfnResourceOfType<ec2.CfnVPCPeeringConnection>(existing, PEERING) ? existing : stack);
@@ -278,7 +278,7 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
   const referenced = [valueOf(group.element, group.attribute), ...(peer ? [valueOf(peer.element, peer.attribute)] : []), ...(travelledStack ? [{ stack: travelledStack }] : [])];
   const stack = placer.place(rule.jobIds, referenced, 1, pin);
   if (typeof stack === 'string') {
-    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, placer.pinned(pin) ? pinnedFix(pin) : 'Add the rule yourself.');
+    return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${stack}.`, placer.outputsFullIn ? outputsFix(placer.outputsFullIn, pin) : placer.pinned(pin) ? pinnedFix(pin) : 'Add the rule yourself.');
   }
   if (placement.dryRun || Stack.isStack(travelled)) return 0;
   const container = containerIn(stack);
@@ -358,9 +358,36 @@ function whyOf(snapshot: TreeSnapshot, jobIds: readonly string[], stores: readon
   return `job${jobIds.length > 1 ? 's' : ''} ${jobIds.map((j) => nameOf(snapshot, j)).join(', ')} reach${jobIds.length > 1 ? '' : 'es'} ${stores.length > 1 ? 'the data stores of' : 'the data store of'} ${stores.join(', ')}`;
 }
 
-/** A peering's placement key: the two VPCs by construct path, sorted, so either side names it. */
-function peeringPinKey(snapshot: TreeSnapshot, peering: RemedyPeering): string {
-  return `peering ${[nameOf(snapshot, peering.requesterVpcId), nameOf(snapshot, peering.accepterVpcId)].sort().join(' ')}`;
+/**
+ * A peering's placement key, `peering <requester path> <accepter path>`, and the peering in the
+ * order its pin gives. The requester and accepter are in the peering's construct id (its logical
+ * ID), and the remedy takes the requester from the first path that needs the peering: a job added
+ * whose path runs the other way would swap them, and a new logical ID is a second peering of the
+ * same two VPCs, which EC2 refuses ("You cannot have more than one VPC peering connection between
+ * the same two VPCs at the same time", https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
+ * A pin names them as they were placed, and keeps that order.
+ */
+function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Placer): { peering: RemedyPeering; pin: string } {
+  const forward = `peering ${nameOf(snapshot, peering.requesterVpcId)} ${nameOf(snapshot, peering.accepterVpcId)}`;
+  const backward = `peering ${nameOf(snapshot, peering.accepterVpcId)} ${nameOf(snapshot, peering.requesterVpcId)}`;
+  if (placer.pinned(forward) || !placer.pinned(backward)) return { peering, pin: forward };
+  // Routes over a peering of the app: its sides are its own, the pin names it either way.
+  if (peering.existingPeeringId) return { peering, pin: backward };
+  return {
+    peering: {
+      ...peering,
+      requesterVpcId: peering.accepterVpcId,
+      accepterVpcId: peering.requesterVpcId,
+      requesterRoutes: peering.accepterRoutes,
+      accepterRoutes: peering.requesterRoutes,
+    },
+    pin: backward,
+  };
+}
+
+/** The fix for an addition refused because a producer's template would pass 200 outputs: adding it by hand elsewhere adds the same exports. */
+function outputsFix(producer: Stack, pin: string): string {
+  return `Make room in ${producer.node.path}'s outputs (remove outputs it does not need; CDK exports from it every value of it that another stack references, and adding this yourself in another stack would add the same exports), or pin "${pin}" in ${AUTO_PEER_PLACEMENTS_CONTEXT} to ${producer.node.path} itself if it may hold it (a stack's own values need no export); then synthesize again.`;
 }
 
 function pinnedFix(pin: string): string {
@@ -427,14 +454,10 @@ const TEMPLATE_OUTPUTS_MAX = 200;
 /** CDK's context for the strength of cross-stack references (`strong`, `weak` or `both`). */
 const CROSS_STACK_REFERENCES_CONTEXT = '@aws-cdk/core:defaultCrossStackReferences';
 
-/**
- * Whether a reference from `consumer` to a value of `producer` makes CDK add an output to the
- * producer: not within one stack, nor from a stack nested in the producer (CDK passes the value
- * as a parameter of the nested stack).
- */
-function exportedFrom(producer: Stack, consumer: Stack): boolean {
-  for (let s: Stack | undefined = consumer; s; s = s.nestedStackParent) if (s === producer) return false;
-  return true;
+
+/** The stacks CDK adds an output to for the values `consumer` references, each with the value's key there (`outputsForReference`). */
+function outputsOf(consumer: Stack, referenced: readonly Referenced[]): [Stack, string][] {
+  return referenced.flatMap(({ stack: producer, value }) => value === undefined ? [] : outputsForReference(consumer, producer, value));
 }
 
 /** Whether a construct is a CfnOutput (of whichever copy of aws-cdk-lib: by its class's name). */
@@ -447,21 +470,42 @@ function isCfnOutput(construct: IConstruct): boolean {
 }
 
 /**
- * The value (`${logicalId}|${attribute}`) an output of `producer` under CDK's `Exports` or
- * `Publish` scope exports, when it is a plain reference to an element of the producer.
+ * The value an output of `producer` that CDK made for a reference from another stack stands for,
+ * keyed as `outputsForReference` keys it: an output under CDK's `Exports` or `Publish` scope
+ * (`exportValue`, or an earlier synthesis), or, in a nested producer, the output CDK adds directly
+ * under it for a value a stack outside it references (its id is the target's unique id and the
+ * attribute: aws-cdk-lib core, refs.ts createNestedStackOutput). Undefined for any other output.
  */
-function exportedValueOf(output: IConstruct, producer: Stack): string | undefined {
+function exportedValueOf(output: IConstruct, producer: Stack, stacks: readonly Stack[]): string | undefined {
   const scope = output.node.scope;
-  if (!scope || scope.node.scope !== producer || (scope.node.id !== 'Exports' && scope.node.id !== 'Publish')) return undefined;
-  const token = Tokenization.reverse((output as { value?: unknown }).value);
-  if (!token || !Reference.isReference(token) || !CfnElement.isCfnElement(token.target) || token.target.stack !== producer) return undefined;
-  return `${elementLogicalId(token.target)}|${token.displayName}`;
+  if (!scope) return undefined;
+  const value = (output as { value?: unknown }).value;
+  if (scope.node.scope === producer && (scope.node.id === 'Exports' || scope.node.id === 'Publish')) return referenceKeyOf(value, producer, stacks);
+  if (scope !== producer || !producer.nested) return undefined;
+  const token = Tokenization.reverse(value);
+  if (!token || !Reference.isReference(token) || output.node.id !== `${Names.nodeUniqueId(token.target.node)}${token.displayName}`) return undefined;
+  return referenceKeyOf(value, producer, stacks);
 }
 
-/** The outputs CDK adds per referenced value: two (an export and a published output) with `both` strengths. */
-function crossStackOutputsPerValue(consumer: Stack): number {
-  return consumer.node.tryGetContext(CROSS_STACK_REFERENCES_CONTEXT) === 'both' ? 2 : 1;
+/**
+ * The key of a value that is a plain reference to an element of `stack` (`${logicalId}|${attribute}`),
+ * or, for an output of a stack nested in it (`Outputs.<id>` of the nested stack's resource), the
+ * key of the value that output passes up, named by the stack it comes from (`${path}#${key}`), as
+ * `outputsForReference` names it in the stacks above its producer.
+ */
+function referenceKeyOf(value: unknown, stack: Stack, stacks: readonly Stack[]): string | undefined {
+  const token = Tokenization.reverse(value);
+  if (!token || !Reference.isReference(token) || !CfnElement.isCfnElement(token.target) || token.target.stack !== stack) return undefined;
+  const nested = token.displayName.startsWith('Outputs.') ? stacks.find((s) => s.nestedStackParent === stack && s.nestedStackResource === token.target) : undefined;
+  if (!nested) return `${elementLogicalId(token.target)}|${token.displayName}`;
+  // The attribute names the output by its logical ID, a token until resolved.
+  const resolved: unknown = stack.resolve(token.displayName);
+  const name = typeof resolved === 'string' ? resolved.slice('Outputs.'.length) : undefined;
+  const output = nested.node.children.find((c) => isCfnOutput(c) && elementLogicalId(c as CfnElement) === name);
+  const inner = output ? referenceKeyOf((output as { value?: unknown }).value, nested, stacks) : undefined;
+  return inner === undefined ? undefined : inner.includes('#') ? inner : `${nested.node.path}#${inner}`;
 }
+
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 
 /**
@@ -480,6 +524,9 @@ class Placer {
   /** Each candidate stack's resources besides auto-peer's, and the most its template may hold. */
   private readonly room = new Map<Stack, { readonly own: number; readonly limit: number; placed: number }>();
 
+  /** The producer whose outputs the last refusal of `place` was about, if that was why. */
+  outputsFullIn: Stack | undefined;
+
   constructor(private readonly snapshot: TreeSnapshot, private readonly pins: ReadonlyMap<string, string> = new Map()) {}
 
   /** Whether the context pins the placement of this key. */
@@ -488,6 +535,7 @@ class Placer {
   }
 
   place(jobIds: readonly string[], referenced: readonly Referenced[], resources: number, pin: string): Stack | string {
+    this.outputsFullIn = undefined;
     const targets = [...new Set(referenced.map((r) => r.stack))];
     // Every reference between stacks, before any cycle check (a stub resource or a construct
     // dependency may make one), and the outputs count.
@@ -538,7 +586,7 @@ class Placer {
 
   private take(stack: Stack, targets: Stack[], referenced: readonly Referenced[], resources: number): Stack {
     for (const t of targets) this.addDependency(stack, t);
-    for (const { stack: producer, value } of referenced) if (value !== undefined && exportedFrom(producer, stack)) this.exportsOf(producer).values.add(value);
+    for (const [producer, key] of outputsOf(stack, referenced)) this.exportsOf(producer).values.add(key);
     this.roomOf(stack).placed += resources;
     this.used.add(stack);
     return stack;
@@ -555,20 +603,38 @@ class Placer {
    */
   private outputsFull(consumer: Stack, referenced: readonly Referenced[]): string | undefined {
     const added = new Map<Stack, Set<string>>();
-    for (const { stack: producer, value } of referenced) {
-      if (value === undefined || !exportedFrom(producer, consumer) || this.exportsOf(producer).values.has(value)) continue;
+    for (const [producer, key] of outputsOf(consumer, referenced)) {
+      if (this.exportsOf(producer).values.has(key)) continue;
       let values = added.get(producer);
       if (!values) added.set(producer, values = new Set());
-      values.add(value);
+      values.add(key);
     }
     for (const [producer, values] of added) {
       const exports = this.exportsOf(producer);
-      const perValue = crossStackOutputsPerValue(consumer);
-      const total = exports.own + (exports.values.size + values.size) * perValue;
+      const count = (keys: Iterable<string>) => [...keys].reduce((n, key) => n + this.outputsPerValue(producer, key, consumer), 0);
+      const existing = count(exports.values);
+      const these = count(values);
+      const total = exports.own + existing + these;
       if (total <= TEMPLATE_OUTPUTS_MAX) continue;
-      return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${exports.values.size * perValue} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${values.size * perValue} for these${perValue > 1 ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
+      this.outputsFullIn = producer;
+      const twice = existing + these > exports.values.size + values.size;
+      return `${values.size === 1 ? 'a value' : `${values.size} values`} of ${producer.node.path} that CDK would export as ${values.size === 1 ? 'an output' : 'outputs'} of ${producer.node.path}, whose template would then hold ${total} outputs (${exports.own} of its own, ${existing} for the values other stacks${this.used.size ? ' and auto-peer\'s other additions' : ''} reference, ${these} for these${twice ? '; two outputs per value with both strong and weak cross-stack references' : ''}), past CloudFormation's ${TEMPLATE_OUTPUTS_MAX} outputs per template (its deployment would fail)`;
     }
     return undefined;
+  }
+
+  /**
+   * The outputs CDK adds to `producer` for one value other stacks reference: two (an export and a
+   * published output) when the reference strength is `both` (the referenced resource's own,
+   * `applyCrossStackReferenceStrength`, else the consumer's context), else one; one in a nested
+   * stack (an output, never an export).
+   */
+  private outputsPerValue(producer: Stack, key: string, consumer: Stack): number {
+    if (producer.nested) return 1;
+    const bar = key.indexOf('|');
+    const element = key.includes('#') || bar < 0 ? undefined : this.snapshot.elements.get(`${this.snapshot.stackNames.get(producer)}/${key.slice(0, bar)}`);
+    const own = CfnResource.isCfnResource(element) ? (element as unknown as { _crossStackReferenceStrengthOverride?: string })._crossStackReferenceStrengthOverride : undefined;
+    return (own ?? consumer.node.tryGetContext(CROSS_STACK_REFERENCES_CONTEXT)) === 'both' ? 2 : 1;
   }
 
   /** The producer's own outputs and the values other stacks reference in it (read once, then grown by placements). */
@@ -582,7 +648,7 @@ class Placer {
           if (Stack.isStack(construct)) continue; // a nested stack's outputs are in its own template
           if (isCfnOutput(construct)) {
             // An output CDK made for a referenced value (an earlier synthesis, or exportValue) is that value's.
-            const exported = exportedValueOf(construct, producer);
+            const exported = exportedValueOf(construct, producer, [...this.snapshot.stacks.values()]);
             if (exported !== undefined) values.add(exported);
             else own++;
           }

@@ -66,7 +66,7 @@ class StackRefResolver extends DefaultTokenResolver {
    */
   private readonly logicalIds = new Map<IResolvable, string>();
 
-  constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack, value: string) => void) {
+  constructor(private readonly names: Map<Stack, string>, private readonly onReference: (consumer: Stack, producer: Stack, value: string, target: CfnElement) => void) {
     super(CONCAT);
   }
 
@@ -88,7 +88,7 @@ class StackRefResolver extends DefaultTokenResolver {
       const producer = t.target.stack;
       if (producer !== consumer) {
         const targetId = this.logicalIdOf(t.target);
-        this.onReference(consumer, producer, `${targetId}|${t.displayName}`);
+        this.onReference(consumer, producer, `${targetId}|${t.displayName}`, t.target);
         const name = this.names.get(producer) ?? producer.node.path;
         return { [STACK_REF]: [name, targetId, t.displayName] };
       }
@@ -119,11 +119,16 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     if (stack.nestedStackParent) addDependency(stack.nestedStackParent, stack);
   }
   const referenced = new Map<Stack, Set<string>>();
-  const resolver = new StackRefResolver(stackNames, (consumer, producer, value) => {
+  const resolver = new StackRefResolver(stackNames, (consumer, producer, value, target) => {
     addDependency(consumer, producer);
-    let values = referenced.get(producer);
-    if (!values) referenced.set(producer, values = new Set());
-    values.add(value);
+    // A consumer in another Region of the same account, with a strong reference, reads the value
+    // from CDK's export writer in the producer (a custom resource), not from an output.
+    if (crossRegionStrong(consumer, producer, target)) return;
+    for (const [stack, key] of outputsForReference(consumer, producer, value)) {
+      let values = referenced.get(stack);
+      if (!values) referenced.set(stack, values = new Set());
+      values.add(key);
+    }
   });
   /** Elements rendered as stubs: their references are read only when asked (`referencedValues`). */
   const unrendered: CfnElement[] = [];
@@ -206,6 +211,36 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     problems,
     allReferences,
   };
+}
+
+/**
+ * The stacks CDK adds an output to for a reference from `consumer` to a value
+ * (`${logicalId}|${attribute}`) of `producer`, each with the value's key there, as aws-cdk-lib's
+ * core (refs.ts, resolveValue) wires it: none when the consumer is the producer or nested in it
+ * (a parameter of the nested stack); a nested producer outputs the value, and so does each stack
+ * it is nested in, up to the top-level one (which exports it) or to the first the consumer is in
+ * itself. In a stack above the producer the key names the producer too (its logical IDs are its own).
+ */
+export function outputsForReference(consumer: Stack, producer: Stack, value: string): [Stack, string][] {
+  const outputs: [Stack, string][] = [];
+  for (let s: Stack | undefined = producer; s && !isNestedIn(consumer, s); s = s.nestedStackParent) {
+    outputs.push([s, s === producer ? value : `${producer.node.path}#${value}`]);
+  }
+  return outputs;
+}
+
+/**
+ * Whether CDK wires a reference through its cross-Region export writer (no output): a consumer in
+ * another known Region of the same account, with a strong reference (the resource's own strength,
+ * else the consumer's context `@aws-cdk/core:defaultCrossStackReferences`, strong by default).
+ * With weak or both, or across accounts, CDK publishes an output the consumer reads
+ * (Fn::GetStackOutput): counted (aws-cdk-lib core, refs.ts resolveValue).
+ */
+function crossRegionStrong(consumer: Stack, producer: Stack, target: CfnElement): boolean {
+  if (Token.isUnresolved(consumer.region) || Token.isUnresolved(producer.region) || consumer.region === producer.region) return false;
+  if (consumer.account !== producer.account) return false;
+  const own = CfnResource.isCfnResource(target) ? (target as unknown as { _crossStackReferenceStrengthOverride?: string })._crossStackReferenceStrengthOverride : undefined;
+  return (own ?? consumer.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') ?? 'strong') === 'strong';
 }
 
 function stackOf(construct: IConstruct): Stack | undefined {
