@@ -4,7 +4,7 @@ import { writeReportFile } from './output';
 import { compareDeployment, DriftReport } from '../engine/drift';
 import { QuotaName, QuotaOptions, Quotas } from '../engine/quotas';
 import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS, templatePrefixListIds } from '../ingest/aws';
-import { deployedIds, readSavedStacks, StackRead, topLevelStacks } from '../ingest/aws/stacks';
+import { deployedIds, readSavedStacks, StackRead, StackToList, topLevelStacks } from '../ingest/aws/stacks';
 import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
 import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 import { driftToJson, driftToText } from '../report/drift';
@@ -285,7 +285,7 @@ export function compareFromFiles(options: CliOptions, cwd: string, budget: Input
   const templateModel = buildModel(inputs, templateFacts);
   const templatePlan = buildPlan(templateModel, planOptions);
   // Logical -> physical ids of the templates' stacks (ListStackResources, or its saved outputs).
-  const stackNames = topLevelStacks(inputs.map((input) => input.stackName));
+  const stackNames = topLevelStacks(inputs);
   const reads = options.fromDescribe !== undefined ? readSavedStacks(resolve(options.fromDescribe), stackNames) : stacks;
   const ids = reads ? deployedIds(reads, origin) : undefined;
   const names = new Set(templatePlan.jobs.map((job) => ids?.physicalIds.get(job.id) ?? job.name));
@@ -408,9 +408,9 @@ function templateListIds(options: CliOptions, cwd: string): string[] {
  * nested stacks through their parents). Unreadable templates: nothing here, runCli reports them.
  */
 async function readTemplateStacks(options: CliOptions, cwd: string): Promise<StackRead[] | undefined> {
-  let stackNames: string[];
+  let stackNames: StackToList[];
   try {
-    stackNames = topLevelStacks(loadInputs(options.paths.map((p) => resolveIn(cwd, p)), inputBudget(options)).map((input) => input.stackName));
+    stackNames = topLevelStacks(loadInputs(options.paths.map((p) => resolveIn(cwd, p)), inputBudget(options)));
   } catch (e) {
     if (e instanceof InputError) return undefined;
     throw e;

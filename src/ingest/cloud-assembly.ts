@@ -47,7 +47,7 @@ function nameStacksOfOtherEnvironments(read: AssemblyStack[]): void {
     const apart = group.every((a, i) => group.every((b, j) => i === j || definitelyApart(a, b)));
     const names = group.map((stack) => stack.displayName);
     if (!apart || names.some((name) => name === undefined) || new Set(names).size !== names.length) continue;
-    for (const entry of entries) entry.stack = { ...entry.stack, stackName: entry.stack.displayName! };
+    for (const entry of entries) entry.stack = { ...entry.stack, stackName: entry.stack.displayName!, deployedStackName: entry.stack.stackName };
   }
 }
 

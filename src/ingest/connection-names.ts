@@ -37,6 +37,23 @@ export class ConnectionNames {
     if (!list) return undefined;
     return from === undefined ? list[0].id : list.find((c) => mayShareEnvironment(c.environment, from))?.id;
   }
+
+  /**
+   * Why `name` designates no one connection for a job in `from`: connections of that name in
+   * accounts or Regions that differ (a Dev and a Prod stage) may each be the job's (its stack is
+   * environment-agnostic, or only partly pinned), so which it uses is known only at deploy time.
+   * Undefined when the name designates one (or connections that may share an environment, the
+   * duplicate `add` reports).
+   */
+  ambiguity(name: string, from: Environment): string | undefined {
+    const candidates = (this.byName.get(name) ?? []).filter((c) => mayShareEnvironment(c.environment, from));
+    const apart = candidates.some((a, i) => candidates.some((b, j) => j > i && !mayShareEnvironment(a.environment, b.environment)));
+    if (!apart) return undefined;
+    const where = (e: Environment) => [e.account !== undefined ? `account ${e.account}` : undefined, e.region].filter((x) => x !== undefined).join(', ') || 'any account and Region';
+    return `connection name ${name} designates a connection of ${candidates.map((c) => `${c.id} (${where(c.environment)})`).join(', ')}, `
+      + `and the job may deploy to ${from.account === undefined && from.region === undefined ? 'any account and Region (its stack is environment-agnostic)' : where(from)}: `
+      + 'which one it uses (Glue connection names are per account and Region) is known only at deploy time. Pin the job\'s stack environment (env: { account, region })';
+  }
 }
 
 /** The environment of each stack, by stack name. */

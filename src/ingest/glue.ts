@@ -477,6 +477,12 @@ function jobConnection(r: ResourceReader, item: unknown, connectionIdsByName: Co
     return { name: unknown(reason) };
   }
   if (typeof item === 'string' && !item.includes('{{')) {
+    // Connections of that name in several accounts or Regions the job may deploy to: never guessed.
+    const ambiguity = connectionIdsByName.ambiguity(item, r.input);
+    if (ambiguity !== undefined) {
+      r.issue('Connections', ambiguity);
+      return { name: unknown(`${r.describe()}: ${ambiguity}`) };
+    }
     const connectionId = connectionIdsByName.get(item, r.input);
     if (connectionId) return { name: known(item), connectionId };
     const custom = customResources(r).find((c) => c.mentions(item));

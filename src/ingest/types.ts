@@ -4,6 +4,12 @@ export interface TemplateInput {
   readonly stackName: string;
   /** The CDK display name (`Stage/Stack`), when the cloud assembly gives one. */
   readonly displayName?: string;
+  /**
+   * The stack's name in CloudFormation, when `stackName` is not it: a stack named by its construct
+   * path because another stack of its name deploys to another account or Region (`Dev/Etl` for
+   * the `etl` of a Dev stage). What `--compare` lists the deployed stack by.
+   */
+  readonly deployedStackName?: string;
   /** File the template was read from. */
   readonly file?: string;
   readonly template: any;

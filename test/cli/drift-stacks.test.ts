@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCli } from '../../src/cli/run';
@@ -156,5 +156,37 @@ describe('--from-describe DIR --compare with list-stack-resources files', () => 
     const run = cli('app.json', '--from-describe', out, '--compare');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/list-stack-resources\.app\.json: expected the output of `aws cloudformation list-stack-resources --output json`/);
+  });
+});
+
+describe('--compare over a cdk.out whose Dev and Prod stages each name their stack etl (read as Dev/Etl and Prod/Etl)', () => {
+  /** The flat app (network.json's resources in one template) in a stage's assembly. */
+  function writeStages(stages: { id: string; account: string }[]): string {
+    const out = join(dir, 'cdk.out');
+    mkdirSync(out);
+    writeApp();
+    const template = { Resources: JSON.parse(readFileSync(join(dir, 'network.json'), 'utf8')).Resources };
+    const artifacts: Record<string, object> = {};
+    for (const { id, account: acct } of stages) {
+      writeFileSync(join(out, `${id}Etl.template.json`), JSON.stringify(template));
+      artifacts[`${id}Etl`] = { type: 'aws:cloudformation:stack', environment: `aws://${acct}/us-east-1`, displayName: `${id}/Etl`, properties: { templateFile: `${id}Etl.template.json`, stackName: 'etl' } };
+    }
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ version: '54.0.0', artifacts }));
+    return out;
+  }
+  const etlStack = { 'list-stack-resources.etl.json': savedStacks['list-stack-resources.app-NetworkNestedStack-1ABC.json'] };
+
+  it('the stacks are not listed as nested stacks: which stage\'s etl the account holds is not known, and it is said (was: Dev/Etl and Prod/Etl taken for nested stacks, never listed, nothing said)', () => {
+    const out = writeStages([{ id: 'Dev', account: '111111111111' }]);
+    // One stage only: its stack keeps the name etl, and is listed.
+    expect(cli(out, '--from-describe', save(deployed(), etlStack), '--compare').code).toBe(0);
+    rmSync(out, { recursive: true, force: true });
+    const both = writeStages([{ id: 'Dev', account: '111111111111' }, { id: 'Prod', account: '222222222222' }]);
+    const run = cli(both, '--from-describe', save(deployed(), etlStack), '--compare', '--format', 'json');
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout);
+    // Which stage's etl the saved account holds is not known: neither is given the other's ids, and it is said.
+    expect(report.notes).toEqual([expect.stringMatching(/^the resources of stacks Dev\/Etl, Prod\/Etl could not be read from .* \(the stacks Dev\/Etl, Prod\/Etl are each named etl in CloudFormation, in different accounts or Regions/)]);
+    expect(report.jobs.map((j: any) => j.status)).not.toContain('no-drift');
   });
 });

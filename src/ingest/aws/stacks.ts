@@ -52,10 +52,10 @@ export function stackResources(summaries: unknown[]): StackResource[] {
  * Lists the stacks and, through their `AWS::CloudFormation::Stack` resources, their nested stacks.
  * `list(stackName)` returns the stack's resources, `not-deployed`, or throws with the reason.
  */
-export async function listStacks(stackNames: readonly string[], list: (stack: string) => Promise<StackResource[] | 'not-deployed'>): Promise<StackRead[]> {
+export async function listStacks(stacks: readonly (string | StackToList)[], list: (stack: string) => Promise<StackResource[] | 'not-deployed'>): Promise<StackRead[]> {
   const reads: StackRead[] = [];
   // One stack after another: a CDK app has a few stacks, and CloudFormation throttles readily.
-  let pending = stackNames.map((name) => ({ name, physical: name }));
+  let pending = toList(stacks, reads);
   while (pending.length) {
     const next: typeof pending = [];
     for (const { name, physical } of pending) {
@@ -73,6 +73,13 @@ export async function listStacks(stackNames: readonly string[], list: (stack: st
   return reads;
 }
 
+/** The stacks to list (a name is its own CloudFormation name); those not to list are recorded `unread` in `reads`. */
+function toList(stacks: readonly (string | StackToList)[], reads: StackRead[]): { name: string; physical: string }[] {
+  const all = stacks.map((stack) => (typeof stack === 'string' ? { name: stack, physical: stack } : stack));
+  for (const stack of all) if (stack.unread !== undefined) reads.push({ name: stack.name, status: 'unread', reason: stack.unread });
+  return all.filter((stack) => stack.unread === undefined).map(({ name, physical }) => ({ name, physical }));
+}
+
 /** One stack's answer in `reads`; returns its nested stacks to list. */
 function record(reads: StackRead[], name: string, resources: StackResource[] | 'not-deployed' | Error): { name: string; physical: string }[] {
   if (resources instanceof Error) {
@@ -88,9 +95,9 @@ function record(reads: StackRead[], name: string, resources: StackResource[] | '
 }
 
 /** `--from-describe DIR`: `list-stack-resources.<StackName>.json` per stack, nested stacks by the name in their ARN. */
-export function readSavedStacks(dir: string, stackNames: readonly string[]): StackRead[] {
+export function readSavedStacks(dir: string, stacks: readonly (string | StackToList)[]): StackRead[] {
   const reads: StackRead[] = [];
-  let pending = stackNames.map((name) => ({ name, physical: name }));
+  let pending = toList(stacks, reads);
   while (pending.length) pending = pending.flatMap(({ name, physical }) => record(reads, name, readSavedStack(dir, stackNameOf(physical))));
   return reads;
 }
@@ -118,8 +125,40 @@ function readSavedStack(dir: string, name: string): StackResource[] | Error {
   return stackResources(json.StackResourceSummaries);
 }
 
-/** The template stacks to list: the top-level ones (nested stacks are found through their parents). */
-export const topLevelStacks = (stackNames: Iterable<string>) => [...new Set([...stackNames].filter((name) => !name.includes('/')))];
+/**
+ * A template stack to list: `name` as the model names it, `physical` its name in CloudFormation;
+ * `unread`: why it is not listed (its jobs and connections are then matched by name).
+ */
+export interface StackToList {
+  readonly name: string;
+  readonly physical: string;
+  readonly unread?: string;
+}
+
+/**
+ * The template stacks to list: the top-level ones (nested stacks are found through their parents),
+ * each by its CloudFormation name. A stack named by its construct path (`Dev/Etl`: another stack
+ * of its name deploys to another account or Region) is listed by its own name (`etl`); when several
+ * template stacks have that name, which of them the account holds is not known, so none is given
+ * the deployed stack's ids (one stage's job matched to another's), and it is said.
+ */
+export function topLevelStacks(inputs: Iterable<{ readonly stackName: string; readonly deployedStackName?: string }>): StackToList[] {
+  const byPhysical = new Map<string, string[]>();
+  for (const input of inputs) {
+    if (input.deployedStackName === undefined && input.stackName.includes('/')) continue;
+    const physical = input.deployedStackName ?? input.stackName;
+    const names = byPhysical.get(physical) ?? [];
+    if (!names.includes(input.stackName)) names.push(input.stackName);
+    byPhysical.set(physical, names);
+  }
+  return [...byPhysical].flatMap(([physical, names]) => names.map((name) => ({
+    name,
+    physical,
+    ...(names.length > 1 ? {
+      unread: `the stacks ${names.join(', ')} are each named ${physical} in CloudFormation, in different accounts or Regions: which of them is the one read is not known`,
+    } : {}),
+  })));
+}
 
 /** The reads as the engine's mapping: model id (`Stack/LogicalId`) -> physical id, and what could not be read. */
 export function deployedIds(reads: readonly StackRead[], origin: string): DeployedIds {
