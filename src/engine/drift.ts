@@ -203,7 +203,9 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const d = deployed.securityGroups.get(deployedId);
       if (!t || !d) return [];
       const rules = (g: typeof t, peer: (id: string) => string) => [...g.ingress.map((r) => rule('inbound', r, peer)), ...g.egress.map((r) => rule('outbound', r, peer)),
-        ...(g.entrylessPrefixListRules ?? []).map((e) => rule(e.direction === 'ingress' ? 'inbound' : 'outbound', e.rule, peer))];
+        ...(g.entrylessPrefixListRules ?? []).map((e) => rule(e.direction === 'ingress' ? 'inbound' : 'outbound', e.rule, peer)),
+        // IPv6 rules admit no IPv4 traffic (weighed only), but one added or removed outside CloudFormation is drift.
+        ...(g.ruleWeights ?? []).flatMap((w) => (w.ipv6 ? [`${w.direction === 'ingress' ? 'inbound' : 'outbound'} ${portsText(w.ipv6.protocol, w.ipv6.ports.from, w.ipv6.ports.to)} ${w.direction === 'ingress' ? 'from' : 'to'} ${w.ipv6.cidr}`] : []))];
       return difference(kind, templateId, deployedId, rules(t, templatePeer), rules(d, deployedPeer));
     }
     case 'network ACL': {

@@ -59,10 +59,17 @@ type Direction = 'ingress' | 'egress';
 function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string, entryless?: SecurityGroupRule[], weights?: SecurityGroupRuleWeight[]): SecurityGroupRule[] {
   const groupKey = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
   const prefixKey = direction === 'ingress' ? 'SourcePrefixListId' : 'DestinationPrefixListId';
-  const weigh = (what: string, family: SecurityGroupRuleWeight['family'], weight: Fact<number>, listId?: string) =>
-    weights?.push({ source: r.source, direction, what, family, weight, ...(listId !== undefined ? { prefixList: listId } : {}), ...(r.uncertain ? { uncertain: r.uncertain } : {}) });
+  const weigh = (what: string, family: SecurityGroupRuleWeight['family'], weight: Fact<number>, listId?: string, ipv6?: SecurityGroupRuleWeight['ipv6']) => {
+    const extra = { ...(listId !== undefined ? { prefixList: listId } : {}), ...(r.uncertain ? { uncertain: r.uncertain } : {}), ...(ipv6 ? { ipv6 } : {}) };
+    weights?.push({ source: r.source, direction, what, family, weight, ...extra });
+  };
   if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) {
-    weigh(`an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${describeValue(rule.CidrIpv6)} (${r.describe()})`, 'ipv6', known(1));
+    // Kept for --compare when it is known (a rule added or removed outside CloudFormation is drift).
+    const v6Protocol = parseProtocol(rule.IpProtocol);
+    const v6Ports = v6Protocol !== undefined ? ports(v6Protocol, rule.FromPort, rule.ToPort) : undefined;
+    const ipv6 = v6Protocol !== undefined && v6Ports?.ports && !v6Ports.problem && typeof rule.CidrIpv6 === 'string'
+      ? { protocol: v6Protocol, ports: v6Ports.ports, cidr: rule.CidrIpv6.toLowerCase() } : undefined;
+    weigh(`an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${describeValue(rule.CidrIpv6)} (${r.describe()})`, 'ipv6', known(1), undefined, ipv6);
     return [];
   }
   const doubts: string[] = r.uncertain ? [r.uncertain] : [];
