@@ -408,7 +408,7 @@ export interface SecurityGroupRuleWeight {
   readonly uncertain?: string;
   /**
    * An IPv6 rule whose protocol, ports and CIDR are known: what `--compare` compares (such a rule
-   * admits no IPv4 traffic, but one added or removed outside CloudFormation is drift). The CIDR in lower case.
+   * admits no IPv4 traffic, but one added or removed outside CloudFormation is drift). The CIDR in one spelling (`canonicalIpv6Cidr`).
    */
   readonly ipv6?: { readonly protocol: number; readonly ports: PortRange; readonly cidr: string };
 }

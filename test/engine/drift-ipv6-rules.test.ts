@@ -50,6 +50,11 @@ describe('drift: IPv6 security-group rules (CidrIpv6 in the templates, cidrIpv6 
     expect(drift([{ CidrIpv6: '2001:DB8::/64' }], [{ cidrIpv6: '2001:db8::/64' }])).toEqual([]);
   });
 
+  test('the same IPv6 CIDR written out in full on one side, compressed on the other (as EC2 describes it): no drift', () => {
+    expect(drift([{ CidrIpv6: '2001:0DB8:0000:0000:0::/64' }], [{ cidrIpv6: '2001:db8::/64' }])).toEqual([]);
+    expect(drift([{ CidrIpv6: '2001:db8:0:1:0:0:0:0/64' }], [{ cidrIpv6: '2001:db8:0:1::/64' }])).toEqual([]);
+  });
+
   test('an IPv6 rule added outside CloudFormation is drift (was: not reported, both sides dropped it)', () => {
     expect(drift([], [{ cidrIpv6: '::/0' }])).toEqual(['added: inbound tcp 443 from ::/0']);
   });
