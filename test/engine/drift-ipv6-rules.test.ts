@@ -24,10 +24,10 @@ const template = (ipv6Rules: Record<string, unknown>[]) => ({
   },
 });
 
-const deployed = (ipv6Rules: Record<string, unknown>[]) => parseFacts({
+const deployed = (ipv6Rules: Record<string, unknown>[], egress: Record<string, unknown>[] = [{ protocol: '-1', cidr: '0.0.0.0/0' }]) => parseFacts({
   vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.1.0.0/16'], region: 'us-east-1', account: '111111111111', enableDnsSupport: true, enableDnsHostnames: true }],
   subnets: [{ id: 'subnet-1', vpcId: 'vpc-1', cidr: '10.1.1.0/24', availabilityZone: 'us-east-1a' }],
-  securityGroups: [{ id: 'sg-1', vpcId: 'vpc-1', ingress: ipv6Rules.map((rule) => ({ protocol: 'tcp', fromPort: 443, toPort: 443, ...rule })), egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }] }],
+  securityGroups: [{ id: 'sg-1', vpcId: 'vpc-1', ingress: ipv6Rules.map((rule) => ({ protocol: 'tcp', fromPort: 443, toPort: 443, ...rule })), egress }],
   connections: [{ name: 'glue-net', connectionType: 'NETWORK', subnetId: 'subnet-1', securityGroupIds: ['sg-1'], availabilityZone: 'us-east-1a' }],
   jobs: [{ name: 'etl', connections: ['glue-net'] }],
 }, 'deployed.json');
@@ -38,9 +38,13 @@ const ids: DeployedIds = {
   notes: [],
 };
 
-function drift(templateRules: Record<string, unknown>[], deployedRules: Record<string, unknown>[]): string[] {
-  const t = buildModel([{ stackName: 'App', template: template(templateRules), region: 'us-east-1', account: '111111111111' }]);
-  const d = buildModel([], deployed(deployedRules));
+type Rules = Record<string, unknown>[];
+
+function drift(templateRules: Rules, deployedRules: Rules, options: { egress?: Rules; templateEgress?: Rules } = {}): string[] {
+  const body = template(templateRules);
+  if (options.templateEgress) (body.Resources.Sg as any).Properties.SecurityGroupEgress = options.templateEgress;
+  const t = buildModel([{ stackName: 'App', template: body, region: 'us-east-1', account: '111111111111' }]);
+  const d = buildModel([], deployed(deployedRules, options.egress));
   return compareDeployment({ model: t, plan: buildPlan(t) }, { model: d, plan: buildPlan(d) }, ids).jobs[0].elements
     .filter((e) => e.kind === 'security group').map((e) => `${e.change}: ${e.item}`).sort();
 }
@@ -64,5 +68,15 @@ describe('drift: IPv6 security-group rules (CidrIpv6 in the templates, cidrIpv6 
       'added: inbound tcp 443 from 2001:db8:1::/64',
       'removed: inbound tcp 443 from 2001:db8::/64',
     ]);
+  });
+
+  test("EC2's own allow-all IPv6 egress of a group in a dual-stack VPC, beside the default allow-all IPv4 egress the templates imply: no drift", () => {
+    const egress = [{ protocol: '-1', cidr: '0.0.0.0/0' }, { protocol: '-1', cidrIpv6: '::/0' }];
+    expect(drift([], [], { egress })).toEqual([]);
+  });
+
+  test('an allow-all IPv6 egress where the templates list their own egress rules is drift', () => {
+    const egress = [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '0.0.0.0/0' }, { protocol: '-1', cidrIpv6: '::/0' }];
+    expect(drift([], [], { egress, templateEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }] })).toEqual(['added: outbound all traffic to ::/0']);
   });
 });
