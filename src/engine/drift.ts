@@ -1,6 +1,6 @@
 import { Plan, Verdict } from './plan';
 import { describeAddress } from './store-location';
-import { EntrylessPrefixListRoute, JobConnectionRef, NetworkModel, SecurityGroupRule } from '../model';
+import { EntrylessPrefixListRoute, JobConnectionRef, NetworkModel, PROTOCOL_ALL, SecurityGroupRule } from '../model';
 
 /*
  * Drift: where the plan of the templates and the plan of the same jobs as deployed differ, and
@@ -203,8 +203,18 @@ function elementDrift(templates: NetworkModel, deployed: NetworkModel, pairs: El
       const d = deployed.securityGroups.get(deployedId);
       if (!t || !d) return [];
       const rules = (g: typeof t, peer: (id: string) => string) => [...g.ingress.map((r) => rule('inbound', r, peer)), ...g.egress.map((r) => rule('outbound', r, peer)),
-        ...(g.entrylessPrefixListRules ?? []).map((e) => rule(e.direction === 'ingress' ? 'inbound' : 'outbound', e.rule, peer))];
-      return difference(kind, templateId, deployedId, rules(t, templatePeer), rules(d, deployedPeer));
+        ...(g.entrylessPrefixListRules ?? []).map((e) => rule(e.direction === 'ingress' ? 'inbound' : 'outbound', e.rule, peer)),
+        // IPv6 rules admit no IPv4 traffic (weighed only), but one added or removed outside CloudFormation is drift.
+        ...(g.ruleWeights ?? []).flatMap((w) => (w.ipv6 ? [`${w.direction === 'ingress' ? 'inbound' : 'outbound'} ${portsText(w.ipv6.protocol, w.ipv6.ports.from, w.ipv6.ports.to)} ${w.direction === 'ingress' ? 'from' : 'to'} ${w.ipv6.cidr}`] : []))];
+      // EC2 gives a group of a VPC with an IPv6 block an allow-all IPv6 egress rule beside the
+      // allow-all IPv4 one (documented for the VPC's default group: "This rule is added only if your
+      // VPC has an associated IPv6 CIDR block", https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html;
+      // assumed for a group CloudFormation creates without egress rules): where the templates' group has
+      // that IPv4 default and no IPv6 egress of its own, the deployed IPv6 one is EC2's, not drift.
+      const allTraffic = (g: typeof t) => g.egress.some((r) => r.protocol === PROTOCOL_ALL && r.peer.kind === 'cidr' && r.peer.cidr.prefixLength === 0);
+      const ipv6Egress = (g: typeof t) => (g.ruleWeights ?? []).some((w) => w.direction === 'egress' && w.family === 'ipv6');
+      const ec2Default = allTraffic(t) && !ipv6Egress(t) ? `outbound ${portsText(PROTOCOL_ALL, 0, 65535)} to ::/0` : undefined;
+      return difference(kind, templateId, deployedId, rules(t, templatePeer), rules(d, deployedPeer).filter((item) => item !== ec2Default));
     }
     case 'network ACL': {
       const t = templates.networkAcls.get(templateId);

@@ -1,7 +1,7 @@
 import type { ConnectionNames } from './connection-names';
 import { findDuplicateKey } from './duplicate-keys';
 import { InputError } from './errors';
-import { parseProtocol } from './security';
+import { canonicalIpv6Cidr, parseProtocol } from './security';
 import { checkNesting, InputBudget, isObject, jsonProblem, readTextFile } from './template';
 import { Quotas } from '../engine/quotas';
 import {
@@ -796,7 +796,9 @@ function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: Read
   for (const direction of ['ingress', 'egress'] as const) {
     for (const rule of group[direction]) {
       if (rule.cidrIpv6 !== undefined) {
-        weights.push({ source, direction, what: `an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${rule.cidrIpv6}`, family: 'ipv6', weight: known(1) });
+        const protocol = parseProtocol(rule.protocol)!;
+        const ipv6 = { protocol, ports: portsOf(protocol, rule.fromPort, rule.toPort) ?? ALL_PORTS, cidr: canonicalIpv6Cidr(rule.cidrIpv6) };
+        weights.push({ source, direction, what: `an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${rule.cidrIpv6}`, family: 'ipv6', weight: known(1), ipv6 });
         continue;
       }
       if (rule.prefixListId === undefined || rule.cidr !== undefined || rule.securityGroupId !== undefined) continue;

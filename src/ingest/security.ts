@@ -47,6 +47,37 @@ function portNumber(value: unknown): number | undefined {
   return Number.isInteger(n) && n >= -1 && n <= 65535 ? n : undefined;
 }
 
+/**
+ * An IPv6 CIDR in one spelling (RFC 5952: lower case, no leading zeros, the longest run of two or
+ * more zero groups as `::`), so that `2001:0DB8:0:0::/64` and `2001:db8::/64` compare equal; the
+ * text as given (in lower case) when it is not an IPv6 CIDR.
+ */
+export function canonicalIpv6Cidr(text: string): string {
+  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text.trim());
+  if (!match) return text.toLowerCase();
+  const halves = match[1].split('::');
+  if (halves.length > 2) return text.toLowerCase();
+  const part = (half: string) => (half === '' ? [] : half.split(':'));
+  const head = part(halves[0]);
+  const tail = halves.length === 2 ? part(halves[1]) : [];
+  const groups = halves.length === 2 ? [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail] : head;
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return text.toLowerCase();
+  const values = groups.map((g) => parseInt(g, 16).toString(16));
+  // The longest run of zero groups (the first of equal runs), if two or more.
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < 8;) {
+    if (values[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < 8 && values[j] === '0') j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  const address = best.length >= 2
+    ? `${values.slice(0, best.start).join(':')}::${values.slice(best.start + best.length).join(':')}`
+    : values.join(':');
+  return `${address}/${Number(match[2])}`;
+}
+
 type Direction = 'ingress' | 'egress';
 
 /**
@@ -59,10 +90,17 @@ type Direction = 'ingress' | 'egress';
 function ruleFrom(r: ResourceReader, rule: Record<string, unknown>, direction: Direction, property: string, entryless?: SecurityGroupRule[], weights?: SecurityGroupRuleWeight[]): SecurityGroupRule[] {
   const groupKey = direction === 'ingress' ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId';
   const prefixKey = direction === 'ingress' ? 'SourcePrefixListId' : 'DestinationPrefixListId';
-  const weigh = (what: string, family: SecurityGroupRuleWeight['family'], weight: Fact<number>, listId?: string) =>
-    weights?.push({ source: r.source, direction, what, family, weight, ...(listId !== undefined ? { prefixList: listId } : {}), ...(r.uncertain ? { uncertain: r.uncertain } : {}) });
+  const weigh = (what: string, family: SecurityGroupRuleWeight['family'], weight: Fact<number>, listId?: string, ipv6?: SecurityGroupRuleWeight['ipv6']) => {
+    const extra = { ...(listId !== undefined ? { prefixList: listId } : {}), ...(r.uncertain ? { uncertain: r.uncertain } : {}), ...(ipv6 ? { ipv6 } : {}) };
+    weights?.push({ source: r.source, direction, what, family, weight, ...extra });
+  };
   if (rule.CidrIpv6 !== undefined && rule.CidrIp === undefined) {
-    weigh(`an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${describeValue(rule.CidrIpv6)} (${r.describe()})`, 'ipv6', known(1));
+    // Kept for --compare when it is known (a rule added or removed outside CloudFormation is drift).
+    const v6Protocol = parseProtocol(rule.IpProtocol);
+    const v6Ports = v6Protocol !== undefined ? ports(v6Protocol, rule.FromPort, rule.ToPort) : undefined;
+    const ipv6 = v6Protocol !== undefined && v6Ports?.ports && !v6Ports.problem && typeof rule.CidrIpv6 === 'string'
+      ? { protocol: v6Protocol, ports: v6Ports.ports, cidr: canonicalIpv6Cidr(rule.CidrIpv6) } : undefined;
+    weigh(`an IPv6 rule ${direction === 'ingress' ? 'from' : 'to'} ${describeValue(rule.CidrIpv6)} (${r.describe()})`, 'ipv6', known(1), undefined, ipv6);
     return [];
   }
   const doubts: string[] = r.uncertain ? [r.uncertain] : [];

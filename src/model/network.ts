@@ -406,6 +406,11 @@ export interface SecurityGroupRuleWeight {
   readonly weight: Fact<number>;
   /** Set when the rule may not be in this group (see `SecurityGroupRule.uncertain`). */
   readonly uncertain?: string;
+  /**
+   * An IPv6 rule whose protocol, ports and CIDR are known: what `--compare` compares (such a rule
+   * admits no IPv4 traffic, but one added or removed outside CloudFormation is drift). The CIDR in one spelling (`canonicalIpv6Cidr`).
+   */
+  readonly ipv6?: { readonly protocol: number; readonly ports: PortRange; readonly cidr: string };
 }
 
 export interface NetworkAclEntry {
