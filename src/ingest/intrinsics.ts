@@ -375,8 +375,7 @@ export class InputSet {
         }
       }
     }
-    const mayBe = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
-    const candidates = (this.exportIndex.get(exportName) ?? []).filter((e) => mayBe(e.region, importer.region) && mayBe(e.account, importer.account));
+    const candidates = (this.exportIndex.get(exportName) ?? []).filter((e) => mayShareEnvironment(e, importer));
     if (candidates.length > 1) {
       return { value: unresolved(`stack ${importer.stackName}: Fn::ImportValue ${exportName}: stacks ${candidates.map((e) => e.stackName).join(', ')} all export it, in accounts or Regions not all known, so which one the import reads is unknown`) };
     }

@@ -263,33 +263,28 @@ export class PendingFiles {
       process.on('exit', exitListener);
     }
     // Those written by now, and not failed, need no one to wait for them.
-    for (const pending of PENDING) {
-      if (pending !== this && pending.worker.filesSettled && pending.settle() && !pending.result?.error) PENDING.delete(pending);
-    }
+    for (const pending of PENDING) if (pending !== this && pending.worker.filesSettled) pending.finish();
   }
 
   /** Waits for the files; returns the plan file written (undefined when none was asked for), or throws why they were not written. */
   public wait(): WrittenPlanFile | undefined {
-    this.settle();
-    const error = this.result?.error;
-    if (error !== undefined) {
-      this.told = true;
-      PENDING.delete(this);
-      throw new Error(`cdk-glue-netplan could not write its plan file or Markdown report: ${error}`);
-    }
+    const result = this.settle();
     PENDING.delete(this);
-    return this.result?.planFile;
+    if (result.error !== undefined) {
+      this.told = true;
+      throw new Error(`${NOT_WRITTEN}${result.error}`);
+    }
+    return result.planFile;
   }
 
   /** Waits for the files; what could not be written is said at exit (or by `wait`). */
   public finish(): void {
-    this.settle();
-    if (this.result?.error === undefined) PENDING.delete(this);
+    if (this.settle().error === undefined) PENDING.delete(this);
   }
 
-  /** Waits for the files; true once settled. */
-  private settle(): boolean {
-    if (this.result) return true;
+  /** Waits for the files (once): what the worker said of them. */
+  private settle(): { readonly planFile?: WrittenPlanFile; readonly error?: string } {
+    if (this.result) return this.result;
     this.result = this.worker.awaitFiles();
     // A worker that stopped as it wrote them left them under their temporary names.
     if (this.result.error !== undefined && this.files) {
@@ -299,21 +294,22 @@ export class PendingFiles {
         // The error said is that they were not written.
       }
     }
-    return true;
+    return this.result;
   }
 
   /** At exit: waits, and says on stderr (failing the process) what could not be written and was not said yet. */
   public settleAtExit(): void {
-    this.settle();
-    const error = this.result?.error;
+    const error = this.settle().error;
     if (error === undefined || this.told) return;
     this.told = true;
-    process.stderr.write(`cdk-glue-netplan could not write its plan file or Markdown report: ${error}\n`);
+    process.stderr.write(`${NOT_WRITTEN}${error}\n`);
     if (!process.exitCode) process.exitCode = 1;
   }
 }
 
 const PENDING = new Set<PendingFiles>();
+/** How a file the worker could not write is said (stderr at exit, or `wait`'s error). */
+const NOT_WRITTEN = 'cdk-glue-netplan could not write its plan file or Markdown report: ';
 let exitListener: (() => void) | undefined;
 
 /**
