@@ -37,7 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Drift (issue 16): template logical ids to deployed physical ids.
     '@aws-sdk/client-cloudformation@^3.1169.0',
     // The stores behind connection URLs (issue 16): same minor line as client-ec2.
-    '@aws-sdk/client-rds@^3.1169.0', '@aws-sdk/client-redshift@^3.1169.0', '@aws-sdk/client-kafka@^3.1169.0'],
+    '@aws-sdk/client-rds@^3.1169.0', '@aws-sdk/client-redshift@^3.1169.0', '@aws-sdk/client-kafka@^3.1169.0',
+    // Private hosted zones that may override an AWS service's name in a VPC (--from-aws).
+    '@aws-sdk/client-route-53@^3.1169.0'],
   devDeps: [
     'fast-check@^4',
     'aws-cdk@^2.1000.0',
