@@ -1,0 +1,70 @@
+/**
+ * Shapes of public CloudFormation templates that define Glue networking, each rebuilt as a small
+ * fixture (never copied) and run through the CLI as their users would: the repository each is
+ * modelled on is named on its case.
+ */
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { runCli } from '../../src/cli/run';
+
+function templateFile(name: string, yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'glue-netplan-real-')), name);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+function planOf(argv: string[]): any {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli([...argv, '--format', 'json'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  if (code === 2) throw new Error(stderr);
+  return JSON.parse(stdout);
+}
+
+describe('a NETWORK connection switched on by an SSM flag (awslabs/aws-serverless-data-lake-framework, sdlf-cicd/template-glue-job.yaml)', () => {
+  // The connection exists only when `RunInVpc: !Equals [!Ref pEnableVpc, true]` holds (a YAML
+  // boolean against the parameter's text), and the job lists it through `!If [RunInVpc, ..., NoValue]`.
+  const template = templateFile('glue-job.yaml', `
+Parameters:
+  pEnableVpc:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /Team/VPC/Enabled
+Conditions:
+  RunInVpc: !Equals [!Ref pEnableVpc, true]
+Resources:
+  Conn:
+    Type: AWS::Glue::Connection
+    Condition: RunInVpc
+    Properties:
+      CatalogId: !Ref AWS::AccountId
+      ConnectionInput:
+        ConnectionType: NETWORK
+        ConnectionProperties: {}
+        PhysicalConnectionRequirements:
+          AvailabilityZone: us-east-1a
+          SecurityGroupIdList: !Split [",", !ImportValue team-vpc-security-groups]
+          SubnetId: !Select ["1", !Split [",", !ImportValue team-vpc-subnets]]
+  Job:
+    Type: AWS::Glue::Job
+    Properties:
+      Role: arn:aws:iam::111111111111:role/glue
+      Command: { Name: glueetl }
+      GlueVersion: "4.0"
+      Connections: !If
+        - RunInVpc
+        - Connections: [!Ref Conn]
+        - !Ref AWS::NoValue
+`);
+
+  test('the flag given as "true": the job uses the connection (was: condition false, the connection dropped, "runs outside your VPCs")', () => {
+    const plan = planOf([template, '--parameters', 'pEnableVpc=true']);
+    // Its subnet and groups are imported from a stack not loaded: the candidate is UNKNOWN, not absent.
+    expect(plan.jobs[0].candidates.map((c: any) => [c.connection.logicalId, c.status])).toEqual([['Conn', 'unknown']]);
+  });
+
+  test('the flag given as "false": no connection, the job runs outside the VPCs', () => {
+    const plan = planOf([template, '--parameters', 'pEnableVpc=false']);
+    expect(plan.jobs[0].candidates).toEqual([]);
+  });
+});
