@@ -63,6 +63,14 @@ Resources:
     expect(plan.jobs[0].candidates.map((c: any) => [c.connection.logicalId, c.status])).toEqual([['Conn', 'unknown']]);
   });
 
+  test('the zone is unknown because the subnet is imported: the fix names what would make it definite, not a CDK stack environment', () => {
+    const plan = planOf([template, '--parameters', 'pEnableVpc=true']);
+    const azUnknown = plan.findings.find((f: any) => f.ruleId === 'GNP-CONNECTION-AZ-UNKNOWN');
+    expect(azUnknown.message).toMatch(/team-vpc-subnets/);
+    expect(azUnknown.fix).not.toMatch(/env: \{ account, region \}/);
+    expect(azUnknown.fix).toMatch(/--parameters.*imported value.*--facts/);
+  });
+
   test('the flag given as "false": no connection, the job runs outside the VPCs', () => {
     const plan = planOf([template, '--parameters', 'pEnableVpc=false']);
     expect(plan.jobs[0].candidates).toEqual([]);
