@@ -767,8 +767,8 @@ function runFailureExplanations(topo: Topology, connection: GlueConnection, fail
       code: 'UNKNOWN_SECURITY_GROUP_VPC',
       component: connection.id,
       source: connection.source,
-      message: `Glue selects connection ${name}, but ${f.message}. If it is not associated, every run fails there before any data store is contacted (EC2 refuses the ENIs); the verdict is UNKNOWN.`,
-      fix: `Make the association definite (a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
+      message: `Glue selects connection ${name}, but ${f.message}. If the group is neither of that VPC nor associated with it, every run fails there before any data store is contacted (EC2 refuses the ENIs); the verdict is UNKNOWN.`,
+      fix: `Make the group's VPC definite (a group the templates do not define: under securityGroups[] in a --facts file, with its vpcId; an association: a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
       unknown: true,
     }
     : {
@@ -903,7 +903,7 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
     } else if (failure.unknown) {
       findings.push(finding(RULES.sgVpcUnknown, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group neither belongs to ${selected.vpc.id} nor is associated with it, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it does or is, the run proceeds. Which one cannot be told from the inputs.`,
-        `Make the association definite (resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
+        `Make the group's VPC definite (a group the templates do not define: under securityGroups[] in a --facts file, with its vpcId; an association: resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
     } else {
       findings.push(finding(RULES.sgOtherVpc, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. Glue's documented checks at run submission do not look at security groups, so this model assumes Glue still selects the connection and each run fails there (unverified).`,

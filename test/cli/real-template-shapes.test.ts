@@ -76,3 +76,69 @@ Resources:
     expect(plan.jobs[0].candidates).toEqual([]);
   });
 });
+
+describe('a connection that also wears a shared group named by its id (SecurityGroupIdList: [!Ref GlueSg, sg-...])', () => {
+  // Templates that pass in a group made elsewhere (a literal id, or a List<AWS::EC2::SecurityGroup::Id>
+  // parameter) beside their own: the group may be of another VPC, and EC2 then refuses the ENIs.
+  const template = templateFile('shared-group.yaml', `
+Parameters:
+  SharedGroups: { Type: 'List<AWS::EC2::SecurityGroup::Id>' }
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.0.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a }
+  RouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  Association:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref RouteTable }
+  S3Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.us-east-1.s3, RouteTableIds: [!Ref RouteTable] }
+  GlueGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: glue, VpcId: !Ref Vpc }
+  GlueSelf:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: { GroupId: !Ref GlueGroup, IpProtocol: -1, SourceSecurityGroupId: !Ref GlueGroup }
+  Conn:
+    Type: AWS::Glue::Connection
+    Properties:
+      CatalogId: !Ref AWS::AccountId
+      ConnectionInput:
+        ConnectionType: JDBC
+        ConnectionProperties: { JDBC_CONNECTION_URL: 'jdbc:mysql://10.0.1.20:3306/app' }
+        PhysicalConnectionRequirements:
+          SubnetId: !Ref Subnet
+          AvailabilityZone: us-east-1a
+          SecurityGroupIdList: !Split [',', !Join [',', [!Ref GlueGroup, !Join [',', !Ref SharedGroups]]]]
+  Job:
+    Type: AWS::Glue::Job
+    Properties:
+      Role: arn:aws:iam::111111111111:role/glue
+      Command: { Name: glueetl }
+      GlueVersion: "4.0"
+      Connections: { Connections: [!Ref Conn] }
+`);
+
+  test('a group the inputs do not describe: GNP-CONNECTION-SG-VPC-UNKNOWN and the store UNKNOWN (was: REACHABLE, nothing said)', () => {
+    const plan = planOf([template, '--parameters', 'SharedGroups=sg-0123456789abcdef0']);
+    const job = plan.jobs[0];
+    expect(job.dataStores.map((s: any) => s.verdict)).toEqual(['UNKNOWN']);
+    const finding = job.findings.find((f: any) => f.ruleId === 'GNP-CONNECTION-SG-VPC-UNKNOWN');
+    expect(finding.message).toMatch(/sg-0123456789abcdef0 is not described/);
+    expect(finding.fix).toMatch(/--facts/);
+  });
+
+  test('the group described in --facts, of the subnet\'s VPC: REACHABLE', () => {
+    const facts = templateFile('facts.json', JSON.stringify({
+      securityGroups: [{ id: 'sg-0123456789abcdef0', vpcId: 'shared-group/Vpc', ingress: [], egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }] }],
+    }));
+    const plan = planOf([template, '--parameters', 'SharedGroups=sg-0123456789abcdef0', '--facts', facts]);
+    expect(plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE']);
+  });
+});
