@@ -17,7 +17,7 @@ function templateFile(name: string, yaml: string): string {
 function planOf(argv: string[]): any {
   let stdout = '';
   let stderr = '';
-  const code = runCli([...argv, '--format', 'json'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  const code = runCli([...argv, '--format', 'json'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: process.cwd() });
   if (code === 2) throw new Error(stderr);
   return JSON.parse(stdout);
 }
