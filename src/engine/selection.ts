@@ -243,7 +243,12 @@ function foreignGroups(topo: Topology, connection: GlueConnection, vpc: Vpc): Re
   const reasons: Reason[] = [];
   for (const id of connection.securityGroupIds) {
     const group = topo.securityGroup(id);
-    if (!group) continue; // (A group the inputs do not describe: its rules are unknown, so are the paths.)
+    if (!group) {
+      // A group named by its id (`sg-0abc`, a parameter's value) that the inputs do not describe:
+      // of the subnet's VPC or of another, which the inputs do not say. Never a pass.
+      reasons.push({ code: 'SG_OTHER_VPC_UNKNOWN', message: `security group ${id} is not described by the templates or --facts, so its VPC, and whether EC2 accepts it on ENIs in ${vpc.id} (the subnet's VPC), is unknown`, unknown: true });
+      continue;
+    }
     const associations = group.vpcAssociations ?? [];
     // Associated with the subnet's VPC for certain: accepted there, whichever VPC it belongs to.
     if (associations.some((a) => !a.uncertain && a.vpcId.known && a.vpcId.value === vpc.id)) continue;

@@ -877,7 +877,7 @@ export class StackEvaluator {
           if (!isDecidable(a) || !isDecidable(b)) {
             return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} depends on values known only at deploy time`);
           }
-          return JSON.stringify(a) === JSON.stringify(b);
+          return JSON.stringify(asTemplateText(a)) === JSON.stringify(asTemplateText(b));
         }
         case 'Fn::Not': {
           const inner = this.conditionValue(Array.isArray(arg) ? arg[0] : arg);
@@ -944,6 +944,17 @@ export class StackEvaluator {
     }
     return Array.from({ length: count }, (_, i) => cidrOf(parent.first + i * size, prefixLength).text);
   }
+}
+
+/**
+ * A value as CloudFormation compares it in `Fn::Equals`: its arguments are strings ("every Fn::Equals
+ * object requires a list of 2 string parameters"), so a YAML `true` or `3306` written in the template
+ * is the text "true" or "3306", equal to a parameter whose value is that text.
+ */
+function asTemplateText(value: unknown): unknown {
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.map(asTemplateText);
+  return value;
 }
 
 /** A value that can be compared at synth time: plain JSON without references or markers. */

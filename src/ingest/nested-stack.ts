@@ -19,6 +19,14 @@ export function readNestedStack(r: ResourceReader): void {
   } else if (typeof url === 'string') {
     why = `its TemplateURL ${url} names no template beside the parent`;
     fix = handWritten;
+  } else if (url !== undefined && r.resource.Metadata?.['aws:cdk:path'] === undefined) {
+    // A hand-written parent building the URL (`!Sub https://${Bucket}.s3.amazonaws.com/...`):
+    // a template in S3 too, not a cloud assembly's (CDK marks its resources with their path).
+    const evaluated = r.evaluate(url);
+    why = typeof evaluated === 'string' && !evaluated.includes('{{')
+      ? `its TemplateURL ${evaluated} is a URL, and glue-netplan does not download templates`
+      : 'its TemplateURL is a URL built at deploy time, and glue-netplan does not download templates';
+    fix = handWritten;
   } else {
     why = 'no template file in the cloud assembly is named for it (no aws:asset:path metadata, as `cdk synth --no-asset-metadata`'
       + ' writes, and no asset manifest entry for its TemplateURL)';

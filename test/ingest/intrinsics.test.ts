@@ -82,6 +82,20 @@ describe('intrinsic evaluation', () => {
     expect(ev.evaluate({ 'Fn::Select': [5, ['a']] })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('out of range') });
   });
 
+  test('Fn::Equals compares as CloudFormation does, as text: a YAML true or 5432 equals the parameter value "true" or "5432"', () => {
+    // The shape of awslabs/aws-serverless-data-lake-framework's `RunInVpc: !Equals [!Ref pEnableVpc, true]`.
+    const flags = tpl({}, {
+      Parameters: { EnableVpc: { Type: 'String' }, Port: { Type: 'String' } },
+      Conditions: { RunInVpc: { 'Fn::Equals': [ref('EnableVpc'), true] }, Postgres: { 'Fn::Equals': [ref('Port'), 5432] } },
+    });
+    const given = new InputSet([stack('Stack', flags, { parameters: { EnableVpc: 'true', Port: '5432' } })]).evaluator('Stack');
+    expect(given.conditionValue({ Condition: 'RunInVpc' })).toBe(true);
+    expect(given.conditionValue({ Condition: 'Postgres' })).toBe(true);
+    const off = new InputSet([stack('Stack', flags, { parameters: { EnableVpc: 'false', Port: '3306' } })]).evaluator('Stack');
+    expect(off.conditionValue({ Condition: 'RunInVpc' })).toBe(false);
+    expect(off.conditionValue({ Condition: 'Postgres' })).toBe(false);
+  });
+
   test('GetAZs gives symbolic zones, not names: same index same zone, different index different zone', () => {
     const agnostic = evaluatorFor(template);
     const first = agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });

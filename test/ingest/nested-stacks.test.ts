@@ -179,6 +179,28 @@ describe('nested stacks whose template cannot be found', () => {
     expect(JSON.stringify(toJson(plan))).not.toMatch(/subnet parent\/Network\b/);
   });
 
+  test('a hand-written parent that builds the S3 TemplateURL with !Sub gets the same warning and fix, not cdk.out advice', () => {
+    // The shape of public samples that keep the child templates in a bucket given as a parameter.
+    const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-nested-'));
+    const parent = join(dir, 'parent.yaml');
+    writeFileSync(parent, [
+      'Parameters:',
+      '  Bucket: { Type: String, Default: my-bucket }',
+      'Resources:',
+      '  Network:',
+      '    Type: AWS::CloudFormation::Stack',
+      '    Properties:',
+      '      TemplateURL: !Sub https://${Bucket}.s3.amazonaws.com/Templates/vpc.yaml',
+      '      Parameters: { VpcCIDR: 10.0.0.0/24 }',
+    ].join('\n'));
+    const notRead = buildPlan(buildModel(loadInputs([parent]))).findings.filter((f) => f.ruleId === 'GNP-INPUT-NOT-READ');
+    expect(notRead).toEqual([expect.objectContaining({
+      message: expect.stringContaining('its TemplateURL https://my-bucket.s3.amazonaws.com/Templates/vpc.yaml is a URL'),
+      fix: expect.stringContaining('local path'),
+    })]);
+    expect(notRead[0].message).not.toMatch(/cloud assembly/);
+  });
+
   test('a local TemplateURL (as `aws cloudformation package` takes it) is read, and its outputs resolve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-nested-'));
     writeFileSync(join(dir, 'network.json'), JSON.stringify({

@@ -98,6 +98,25 @@ class StackRefResolver extends DefaultTokenResolver {
 }
 
 /**
+ * The rendered fragment as `cdk synth` writes it to the template (JSON): a key whose value is
+ * `undefined` is left out, an `undefined` list item is `null`. An L1 renders every property it
+ * has, set or not (aws-cdk-lib's generated `CfnCluster`, `CfnDBInstance` mappers), so without this
+ * an unset `Port` was a present one with no value, where the CLI reads no `Port` (and the engine's
+ * default port). Changed in place: the fragment is the resolver's own copy.
+ */
+function asWrittenToTemplate(value: any): any {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = value[i] === undefined ? null : asWrittenToTemplate(value[i]);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (value[key] === undefined) delete value[key];
+      else asWrittenToTemplate(value[key]);
+    }
+  }
+  return value;
+}
+
+/**
  * Renders every CloudFormation element under `scope` into one template per stack, as
  * `cdk synth` would, so the CLI's ingest reads the app before it is synthesized. Resources get
  * their construct path in `Metadata['aws:cdk:path']`, so findings name constructs.
@@ -154,7 +173,7 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     }
     let fragment: any;
     try {
-      fragment = Tokenization.resolve((construct as any)._toCloudFormation(), { scope: stack, resolver, preparing: false });
+      fragment = asWrittenToTemplate(Tokenization.resolve((construct as any)._toCloudFormation(), { scope: stack, resolver, preparing: false }));
     } catch (e) {
       problems.push({ element: construct, message: (e as Error)?.message ?? String(e) });
       continue;
