@@ -28,14 +28,22 @@ const HTTPS = 443;
  */
 export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): Finding[] {
   // The connections each job can select, and whether the job reads secrets.
-  const selectable = new Map<string, { jobs: string[]; secretJobs: { job: string; connections: string[] }[]; indexJobs: { job: string; need: PackageIndexNeed }[] }>();
+  const selectable = new Map<string, {
+    jobs: string[];
+    secretJobs: { job: string; connections: string[] }[];
+    /** Jobs whose connections may read a secret: the templates do not show whether they do. */
+    maybeSecretJobs: { job: string; connections: string[] }[];
+    indexJobs: { job: string; need: PackageIndexNeed }[];
+  }>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id);
     if (!job || (job.command.known && job.command.value === 'glueray')) continue;
     const secretConnections: string[] = [];
+    const maybeSecretConnections: string[] = [];
     for (const ref of job.connections) {
       const c = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
       if (c?.secretProperty) secretConnections.push(`${nameOf(c)} (${c.secretProperty})`);
+      else if (c?.secretUnresolved) maybeSecretConnections.push(`${nameOf(c)} (${c.secretUnresolved})`);
     }
     const indexNeed = packageIndexNeed(job);
     const ids = new Set<string>();
@@ -43,9 +51,10 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     for (const f of plan.failover) if (f.selectedConnection) ids.add(f.selectedConnection.id);
     for (const id of ids) {
       let entry = selectable.get(id);
-      if (!entry) selectable.set(id, entry = { jobs: [], secretJobs: [], indexJobs: [] });
+      if (!entry) selectable.set(id, entry = { jobs: [], secretJobs: [], maybeSecretJobs: [], indexJobs: [] });
       entry.jobs.push(plan.name);
       if (secretConnections.length) entry.secretJobs.push({ job: plan.name, connections: secretConnections });
+      else if (maybeSecretConnections.length) entry.maybeSecretJobs.push({ job: plan.name, connections: maybeSecretConnections });
       if (indexNeed) entry.indexJobs.push({ job: plan.name, need: indexNeed });
     }
   }
@@ -62,7 +71,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     if (!subnet || !vpc?.known) continue;
     const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
     const s3Nat = s3ViaNatOnce(topo, subnet, vpc.value);
-    if (s3.outcome === 'pass' && s3Nat.outcome === 'pass' && !entry.secretJobs.length && !entry.indexJobs.length) continue; // (nothing to say)
+    if (s3.outcome === 'pass' && s3Nat.outcome === 'pass' && !entry.secretJobs.length && !entry.maybeSecretJobs.length && !entry.indexJobs.length) continue; // (nothing to say)
     const name = nameOf(connection);
     const jobsText = `job${entry.jobs.length > 1 ? 's' : ''} ${entry.jobs.join(', ')}`;
     if (s3Nat.outcome === 'blocked' && s3Nat.natWithoutInternet) {
@@ -93,8 +102,21 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
       if (index) add(index.rule, connection, index.message, index.fix);
     }
 
-    if (!entry.secretJobs.length) continue;
+    if (!entry.secretJobs.length && !entry.maybeSecretJobs.length) continue;
     const secrets = secretsPath(topo, subnet, vpc.value, connection.securityGroupIds);
+    if (!entry.secretJobs.length) {
+      // Only connections whose templates do not show whether they read a secret: without a
+      // path to Secrets Manager their runs may fail, which is UNKNOWN, never a pass.
+      if (secrets.outcome === 'pass') continue;
+      const mayRead = entry.maybeSecretJobs.map((s) => `${s.job} may read ${s.connections.join(', ')}`).join('; ');
+      const path = secrets.outcome === 'blocked'
+        ? `its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}`
+        : `whether its subnet ${subnet.id} reaches Secrets Manager is UNKNOWN too: ${secrets.why}`;
+      add(RULES.servicePathUnknown, connection,
+        `Connection ${name} is selected by jobs whose connections may keep credentials in AWS Secrets Manager (${mayRead}), and ${path}. If a connection names a secret, ${SECRETS_FROM_ENIS}, and the runs fail (timeout reading the secret); whether one does is UNKNOWN.${secrets.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
+        `Make the connection's ConnectionProperties and AuthenticationConfiguration resolvable in the template (a literal object; a condition on parameters is decided when the CLI is given their values, --parameters KEY=VALUE), so the check sees whether it names a secret. ${secrets.fix ?? `Or add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id} (vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER })), or give ${subnet.id} a default route to a NAT gateway.`} Or acknowledge this warning once you know the connection names no secret.`);
+      continue;
+    }
     const readers = entry.secretJobs.map((s) => `${s.job} reads ${s.connections.join(', ')}`).join('; ');
     if (secrets.outcome === 'blocked') {
       add(RULES.noSecretsPath, connection,

@@ -58,8 +58,24 @@ export function readGlueConnection(r: ResourceReader): void {
   if (!connection.secretProperty && isObject(authentication) && !isUnresolved(authentication) && authentication.SecretArn !== undefined) {
     connection.secretProperty = 'AuthenticationConfiguration.SecretArn';
   }
+  // Properties the templates do not resolve may name a secret: "may read one", with the reason
+  // (never "reads none", which would let a missing path to Secrets Manager pass).
+  if (!connection.secretProperty) {
+    const hidden = inputUnresolved ? `its ConnectionInput ${isUnresolved(input) ? `cannot be resolved (${input.reason})` : 'is not an object'}`
+      : unresolvedPart('ConnectionProperties', connectionInput.ConnectionProperties) ?? unresolvedPart('AuthenticationConfiguration', authentication);
+    if (hidden) connection.secretUnresolved = `${r.describe()}: ${hidden}, so whether it names a Secrets Manager secret (SECRET_ID, KAFKA_SASL_SCRAM_SECRETS_ARN, AuthenticationConfiguration.SecretArn) is unknown`;
+  }
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
+}
+
+/** Why a part of ConnectionInput that may name a secret is not shown, when it is not (present, yet not a resolved object). */
+function unresolvedPart(key: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (isUnresolved(value)) return `its ConnectionInput.${key} cannot be resolved (${value.reason})`;
+  if (isResourceRef(value)) return `its ConnectionInput.${key} is ${describeValue(value)}, not an object`;
+  if (!isObject(value)) return `its ConnectionInput.${key} ${describeValue(value)} is not an object`;
+  return undefined;
 }
 
 /** The connection's name; one a custom resource makes at deploy time says so ("created by custom resource X"). */

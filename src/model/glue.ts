@@ -31,6 +31,13 @@ export interface GlueConnection {
    */
   readonly secretProperty?: string;
   /**
+   * Why the templates do not show whether the connection reads a secret, when they do not: its
+   * `ConnectionProperties` or `AuthenticationConfiguration` (or the whole `ConnectionInput`)
+   * cannot be resolved, so it may name one. Absent when `secretProperty` is set, or when the
+   * templates show that it names none.
+   */
+  readonly secretUnresolved?: string;
+  /**
    * How a KAFKA connection authenticates, when its properties say (`KAFKA_SASL_MECHANISM`,
    * `KAFKA_SSL_ENABLED`): MSK listens on a different port for each.
    */

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Aws, CfnCondition, CfnParameter, Fn, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { runCli } from '../../src/cli/run';
 import { allDoors, DoorAnswers, expectDoorsAgree } from '../doors';
 
@@ -251,5 +251,45 @@ describe('13. a subnet with some free addresses, fewer than one run needs, liste
     const message = answers.cli.messages.find((m) => /one run needs 22 ENIs/.test(m));
     expect(message).toMatch(/20 G\.1X workers \+ 2/);
     expect(message).toMatch(/does not fall back to the next connection/);
+  });
+});
+
+describe('14. a connection whose credentials the templates do not show (AuthenticationConfiguration behind a deploy-time condition), in subnets without a path to Secrets Manager', () => {
+  const build = (app: App, withSecret?: 'always') => {
+    const stack = new Stack(app, 'Creds');
+    const { vpc, glueGroup } = network(stack);
+    const secret = new secretsmanager.Secret(stack, 'DbCredentials');
+    const useSecret = new CfnParameter(stack, 'UseSecret', { type: 'String', default: undefined });
+    const condition = new CfnCondition(stack, 'WithSecret', { expression: Fn.conditionEquals(useSecret.valueAsString, 'yes') });
+    const authentication = { authenticationType: 'BASIC', secretArn: secret.secretArn };
+    const connection = new glue.CfnConnection(stack, 'Db', {
+      catalogId: stack.account,
+      connectionInput: {
+        name: 'db',
+        connectionType: 'JDBC',
+        connectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.0.50:5432/app' },
+        authenticationConfiguration: withSecret ? authentication : Fn.conditionIf(condition.logicalId, authentication, Aws.NO_VALUE),
+        physicalConnectionRequirements: { subnetId: vpc.isolatedSubnets[0].subnetId, securityGroupIdList: [glueGroup.securityGroupId], availabilityZone: vpc.isolatedSubnets[0].availabilityZone },
+      },
+    });
+    sparkJob(stack, [glue.Connection.fromConnectionName(stack, 'DbRef', connection.ref)]);
+  };
+
+  test('not a pass: GNP-CONNECTION-SERVICE-PATH-UNKNOWN saying the templates do not show whether it reads a secret, and how to settle it; every door agrees', () => {
+    const answers = allDoors((app) => build(app));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN:warning');
+    expect(answers.cli.findings).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH:error');
+    for (const door of [answers.guard, answers.plugin, answers.cli]) {
+      const message = door.messages.find((m) => /may keep credentials in AWS Secrets Manager/.test(m));
+      expect(message).toMatch(/AuthenticationConfiguration cannot be resolved/);
+      expect(message).toMatch(/has no path to Secrets Manager/);
+    }
+  });
+
+  test('the same connection with its secret written out: GNP-CONNECTION-NO-SECRETS-PATH (error); every door agrees', () => {
+    const answers = allDoors((app) => build(app, 'always'));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-NO-SECRETS-PATH:error');
   });
 });

@@ -111,6 +111,24 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: a job that reads a secret needs Secret
     expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH').map((f) => f.source.logicalId)).toEqual(['net1', 'net2']);
   });
 
+  test('a connection whose properties the templates do not resolve may read a secret: no path to Secrets Manager is UNKNOWN saying what is not shown, never a pass', () => {
+    const m = oneVpc().job('etl', ['net1', 'db']);
+    m.model.connections.set('db', { ...m.model.connections.get('db')!, secretUnresolved: 'Test/db: its ConnectionInput.ConnectionProperties cannot be resolved (Fn::If on condition UseSecret)' });
+    const plan = buildPlan(m.model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f).toMatchObject({ severity: 'warning', source: { logicalId: 'net1' } });
+    expect(f.message).toMatch(/may keep credentials in AWS Secrets Manager \(etl may read db \(Test\/db: its ConnectionInput\.ConnectionProperties cannot be resolved/);
+    expect(f.message).toMatch(/its subnet s1 has no path to Secrets Manager/);
+    expect(f.message).toMatch(/whether one does is UNKNOWN/);
+    expect(f.fix).toMatch(/Make the connection's ConnectionProperties and AuthenticationConfiguration resolvable/);
+    expect(f.fix).toMatch(/InterfaceVpcEndpointAwsService\.SECRETS_MANAGER/);
+    // With a path (an interface endpoint with private DNS): nothing to say.
+    const reached = interfaceEndpoint(oneVpc(), true).job('etl', ['net1', 'db']);
+    reached.model.connections.set('db', { ...reached.model.connections.get('db')!, secretUnresolved: 'not shown' });
+    expect(findings(buildPlan(reached.model, { failover: false }), 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+
   test('a job that reads no secret: no finding', () => {
     const plan = buildPlan(oneVpc().job('etl', ['net1', 'db']).model);
     expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
