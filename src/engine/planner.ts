@@ -509,7 +509,14 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     if (selection.selected.runMayFail.length && verdict !== 'UNREACHABLE') {
       // A run that may not fit fails before any store is contacted: never REACHABLE.
       const scaling = eniDemand(job).autoScaling;
-      explanations.push(...selection.selected.runMayFail.map((r) => ({
+      explanations.push(...selection.selected.runMayFail.map((r): Explanation => (r.code === 'IP_CAPACITY_USE_UNKNOWN' ? {
+        code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
+        component: selection.selected!.connection.id,
+        source: selection.selected!.connection.source,
+        message: `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
+        fix: UNCOUNTED_ADDRESSES_FIX,
+        unknown: true,
+      } : {
         code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
         component: selection.selected!.connection.id,
         source: selection.selected!.connection.source,
@@ -712,6 +719,9 @@ function listenersExplanation(connection: GlueConnection, located: LocatedStore,
   };
 }
 
+/** How to settle a subnet whose other users take an uncounted number of addresses. */
+const UNCOUNTED_ADDRESSES_FIX = 'Put the endpoint in subnets Glue does not use, or give Glue a subnet with room to spare; or acknowledge this warning once you have checked the subnet\'s free addresses as deployed (EC2 DescribeSubnets, AvailableIpAddressCount).';
+
 /** Why a SaaS host is reachable from a job none of whose connections carries a subnet. */
 const OUTSIDE_VPC_INTERNET = 'No connection of the job carries a subnet, so Glue runs it outside your VPCs, where it reaches hosts on the internet: AWS Glue documents "no AWS prerequisites to connecting to Snowflake databases available through the internet" (Snowflake connections), and the same is assumed for every SaaS connection type. What the provider admits (an allow-list of addresses) is not in the inputs.';
 
@@ -726,7 +736,10 @@ const AWS_SERVICE_KEYS: ReadonlySet<string> = new Set(['s3', 'dynamodb', 'secret
 function planInternet(topo: Topology, connection: GlueConnection, eni: EniSide, located: LocatedStore, why: string): { verdict: Verdict; paths: PathTrace[]; explanations: Explanation[] } {
   const trace = traceInternetPath(topo, eni, located, why);
   const eniVpc = eni.subnet.vpcId.known ? eni.subnet.vpcId.value : undefined;
-  const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && (!e.vpcId.known || e.vpcId.value === eniVpc)
+  // A resource or service-network endpoint resolves the domain names of its resource
+  // configurations inside the VPC (AWS PrivateLink, "Access VPC resources through AWS
+  // PrivateLink": traffic for the resource is resolved to the endpoint's addresses using DNS).
+  const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => (e.type === 'Interface' || e.type === 'Resource' || e.type === 'ServiceNetwork') && (!e.vpcId.known || e.vpcId.value === eniVpc)
     && (!e.service.known || !(AWS_SERVICE_KEYS.has(e.service.value) || /^com\.amazonaws\.(?!vpce\.)(?:[a-z0-9-]+|<region>)\.[a-z0-9.-]+$/.test(e.service.value))));
   const byName = located.host !== undefined && /(^|\.)privatelink\./i.test(located.host);
   if ((!endpoints.length && !byName) || trace.verdict === 'UNKNOWN') return { verdict: trace.verdict, paths: [trace], explanations: [] };
@@ -737,7 +750,7 @@ function planInternet(topo: Topology, connection: GlueConnection, eni: EniSide, 
     source: connection.source,
     message: byName
       ? `Host ${located.host} names a PrivateLink endpoint, so it is not reached over the internet; where that endpoint is, the inputs do not say (the internet path gives ${trace.verdict}).`
-      : `The Glue subnet's VPC has PrivateLink endpoint${endpoints.length > 1 ? 's' : ''} ${names} to a service outside AWS: host ${located.host ?? '?'} may resolve to one of them rather than to its internet address (the internet path gives ${trace.verdict}), and the inputs do not tie the name to an endpoint.`,
+      : `The Glue subnet's VPC has PrivateLink endpoint${endpoints.length > 1 ? 's' : ''} ${names} to ${endpoints.every((e) => e.type === 'Interface') ? 'a service outside AWS' : 'a service outside AWS or VPC Lattice resources (whose domain names a resource or service-network endpoint resolves to itself inside the VPC)'}: host ${located.host ?? '?'} may resolve to one of them rather than to its internet address (the internet path gives ${trace.verdict}), and the inputs do not tie the name to an endpoint.`,
     fix: `Declare where the store is reached: GlueDataStore.declare(connection, { subnets, securityGroups, port }) with the endpoint's subnets and security groups, or dataStores[] in --facts${located.host ? `, for ${located.host}` : ''}.`,
     unknown: true,
   };
@@ -881,6 +894,12 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
   const name = summarize(topo, selected.connection, '').name;
   const demand = eniDemand(job);
   for (const failure of selected.runMayFail) {
+    if (failure.code === 'IP_CAPACITY_USE_UNKNOWN') {
+      findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
+        `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. Other network interfaces in the subnet take addresses the inputs do not count: if a run needs more than the subnet has free, Glue still selects it and each run fails there (${RULES.subnetTooSmall.id}). Until then whether the job reaches its data stores is UNKNOWN.`,
+        UNCOUNTED_ADDRESSES_FIX, job.id));
+      continue;
+    }
     if (demand.autoScaling) {
       findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
         `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. The subnet holds the run's first workers but not every worker it may scale to; whether a run fails, or goes on with fewer workers, when it cannot add one is not documented, so whether the job reaches its data stores is UNKNOWN.`,
