@@ -110,12 +110,17 @@ function placeOf(selected: NonNullable<Selection['selected']>): string {
  * version support policy", https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html).
  * `pip`: whether that version installs `--additional-python-modules` when a run starts (2.0 does).
  */
-function endOfLifeVersion(job: GlueJob): { version: string; pip: boolean } | undefined {
-  if ((job.kind && job.kind !== 'session') || !job.glueVersion?.known || !job.command.known) return undefined;
+function endOfLifeVersion(job: GlueJob): { version?: string; pip: boolean } | undefined {
+  if ((job.kind && job.kind !== 'session') || !job.command.known) return undefined;
+  const python2 = job.command.value === 'pythonshell' && !!job.pythonVersion?.known && job.pythonVersion.value.trim() === '2';
+  // A Python shell job on Python 2 ran only on Glue 1.0 (and 0.9): AWS offers Python shell 3.6 on
+  // Glue 1.0 and 3.9 on Glue 3.0 ("AWS Glue versions"). Without a GlueVersion (or with one not
+  // resolved), whichever version Glue gives the job, Python 2 is end of life.
+  if (python2 && !job.glueVersion?.known) return { pip: false };
+  if (!job.glueVersion?.known) return undefined;
   const version = Number(job.glueVersion.value);
   const spark = job.command.value === 'glueetl' || job.command.value === 'gluestreaming';
-  const python2Shell = job.command.value === 'pythonshell' && version <= 1 && job.pythonVersion?.known && job.pythonVersion.value.trim() === '2';
-  if ((spark && (version === 0.9 || version === 1 || version === 2)) || python2Shell) return { version: job.glueVersion.value.trim(), pip: spark && version === 2 };
+  if ((spark && (version === 0.9 || version === 1 || version === 2)) || (python2 && version <= 1)) return { version: job.glueVersion.value.trim(), pip: spark && version === 2 };
   return undefined;
 }
 
@@ -231,10 +236,15 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
   }
   const endOfLife = endOfLifeVersion(job);
   if (endOfLife) {
-    const modules = job.additionalPythonModules ? ` It sets --additional-python-modules, which Glue ${endOfLife.pip ? 'installs when a run starts, so the subnet it selects must reach where they come from' : 'installs only from Glue 2.0 on (so they are not checked here): on a supported version the subnet it selects must reach where they come from'}.` : '';
+    const modules = job.additionalPythonModules && endOfLife.version !== undefined ? ` It sets --additional-python-modules, which Glue ${endOfLife.pip ? 'installs when a run starts, so the subnet it selects must reach where they come from' : 'installs only from Glue 2.0 on (so they are not checked here): on a supported version the subnet it selects must reach where they come from'}.` : '';
+    const version = endOfLife.version !== undefined
+      ? `has GlueVersion ${endOfLife.version}, which reached end of life on 1 April 2026`
+      : `is a Python shell job on Python 2 (Command.PythonVersion 2) with ${job.glueVersion ? `a GlueVersion that is not resolved (${job.glueVersion.known ? '' : job.glueVersion.reason})` : 'no GlueVersion'}: Python shell runs Python 2 only on Glue 1.0, Python 3.6 on 1.0 and 3.9 on 3.0 (AWS Glue, "AWS Glue versions"), and Python shell on Python 2 reached end of life on 1 April 2026, whichever version Glue gives the job`;
     findings.push(finding(RULES.glueVersionEndOfLife, job.source,
-      `${unitTitle} ${name} has GlueVersion ${endOfLife.version}, which reached end of life on 1 April 2026 (AWS Glue, "AWS Glue version support policy": on an end-of-life version you can no longer create jobs or start job runs, and it is removed from the API). Its runs cannot start; its network is checked as written, for Glue ${endOfLife.version}.${modules}`,
-      'Move the job to a supported Glue version (4.0 or later: GlueVersion, glue.GlueVersion in CDK) and check again: the worker types, auto scaling and module installs of the new version change what its runs need from the subnet.', job.id));
+      `${unitTitle} ${name} ${version} (AWS Glue, "AWS Glue version support policy": on an end-of-life version you can no longer create jobs or start job runs, and it is removed from the API). Its runs cannot start; its network is checked as written, for ${endOfLife.version !== undefined ? `Glue ${endOfLife.version}` : 'the version as given'}.${modules}`,
+      job.command.known && job.command.value === 'pythonshell'
+        ? 'Move the job to Python 3.9 (Command.PythonVersion 3.9 with GlueVersion 3.0: glue.PythonVersion.THREE_NINE in CDK), the Python shell version AWS runs on a supported Glue version, and check again.'
+        : 'Move the job to a supported Glue version (4.0 or later: GlueVersion, glue.GlueVersion in CDK) and check again: the worker types, auto scaling and module installs of the new version change what its runs need from the subnet.', job.id));
   }
   if (job.command.known && job.command.value === 'glueray' && networkBearing.length) {
     findings.push(finding(RULES.rayJobVpc, job.source, `Ray ${unit} ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
