@@ -224,15 +224,22 @@ function s3UrlReach(topo: Topology, subnet: Subnet, vpc: Vpc, urls: readonly S3U
   const endpoint = table.known ? topo.gatewayEndpointsOn(table.value.id).find((e) => e.type === 'Gateway' && e.service.known && e.service.value === 's3') : undefined;
   if (!endpoint) return { outcome: 'blocked', why: `${subnet.id}'s route table has no S3 gateway endpoint, so they go to S3's public addresses over the internet` };
   const region = vpc.region.known ? vpc.region.value : undefined;
-  const elsewhere = urls.filter((u) => u.region && region && u.region !== region);
-  const unshown = urls.filter((u) => !u.region);
+  // A bucket the VPC's own stack creates is in the VPC's Region, known or not.
+  const remaining = urls.filter((u) => !(u.stack !== undefined && u.stack === vpc.source.stack));
+  const elsewhere = remaining.filter((u) => u.region && region && u.region !== region);
+  const unshown = remaining.filter((u) => !u.region);
   const source = 'a gateway endpoint is available only in the Region where you created it (Amazon VPC, "Gateway endpoints for Amazon S3")';
   if (elsewhere.length) {
     return { outcome: 'blocked', why: `${listedText(elsewhere.map((u) => `${u.url} is in ${u.region}`))}, and S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table reaches only buckets of ${region}, ${vpc.id}'s Region: ${source}, so they go over the internet` };
   }
-  if (unshown.length || !region) {
+  if (unshown.length || (remaining.length && !region)) {
+    const urlsUnshown = unshown.filter((u) => !u.path);
+    const pathsUnshown = unshown.filter((u) => u.path);
     const what = unshown.length
-      ? `the URL${unshown.length > 1 ? 's' : ''} ${listedText(unshown.map((u) => u.url))} ${unshown.length > 1 ? 'do' : 'does'} not name the bucket's Region (use the regional form, https://bucket.s3.<region>.amazonaws.com/...)`
+      ? [
+        ...urlsUnshown.length ? [`the URL${urlsUnshown.length > 1 ? 's' : ''} ${listedText(urlsUnshown.map((u) => u.url))} ${urlsUnshown.length > 1 ? 'do' : 'does'} not name the bucket's Region (use the regional form, https://bucket.s3.<region>.amazonaws.com/...)`] : [],
+        ...pathsUnshown.length ? [`the Region of the bucket of ${listedText(pathsUnshown.map((u) => `${u.url} (${u.unshown ?? 'not shown'})`))} is not shown (use a bucket the app creates, in the stack of ${vpc.id} or of a stack with a Region, or the regional https:// URL of the object)`] : [],
+      ].join(', and ')
       : `${vpc.id}'s Region is unknown (${vpc.region.known ? '' : vpc.region.reason})`;
     return { outcome: 'unknown', why: `S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table carries them only if the bucket is in ${region ?? "the VPC's Region"} (${source}), and ${what}` };
   }

@@ -1,5 +1,5 @@
 import { parseStoreAddress } from '../engine/store-location';
-import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, unknown } from '../model';
+import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, ModuleBucket, unknown } from '../model';
 import { ConnectionNames } from './connection-names';
 import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
@@ -295,6 +295,8 @@ function readJobLike(r: ResourceReader, connectionIdsByName: ConnectionNames, ki
   if (argumentMaps.length) {
     const modules = jobArgument(r, argumentMaps, ADDITIONAL_PYTHON_MODULES);
     if (modules !== undefined) job.additionalPythonModules = modules;
+    const buckets = modules?.known ? moduleBucketsOf(r, modules.value) : undefined;
+    if (buckets) job.moduleBuckets = buckets;
     const installerOptions = jobArgument(r, argumentMaps, PYTHON_INSTALLER_OPTION);
     if (installerOptions !== undefined) job.pythonInstallerOptions = installerOptions;
     const autoScaling = jobArgument(r, argumentMaps, ENABLE_AUTO_SCALING);
@@ -311,6 +313,20 @@ const ADDITIONAL_PYTHON_MODULES = '--additional-python-modules';
 const PYTHON_INSTALLER_OPTION = '--python-modules-installer-option';
 /** AWS Glue, "Using auto scaling for AWS Glue": https://docs.aws.amazon.com/glue/latest/dg/auto-scaling.html */
 const ENABLE_AUTO_SCALING = '--enable-auto-scaling';
+
+/**
+ * The buckets of the templates the `s3://` paths of `--additional-python-modules` are built from
+ * (`s3://{{ref:<bucket>:...}}/...`): each one's stack and Region. Undefined when there are none.
+ */
+function moduleBucketsOf(r: ResourceReader, modules: string): Record<string, ModuleBucket> | undefined {
+  let found: Record<string, ModuleBucket> | undefined;
+  for (const m of modules.matchAll(/s3:\/\/\{\{ref:([^}]*):[^}:]*\}\}/gi)) {
+    const entry = r.context.inputs.resource(m[1]);
+    if (entry?.type !== 'AWS::S3::Bucket') continue;
+    (found ??= {})[m[1]] = { stack: entry.input.stackName, ...entry.input.region ? { region: entry.input.region } : {} };
+  }
+  return found;
+}
 
 /** Where a job's arguments are set; a non-overridable one wins (a run cannot replace it). */
 const ARGUMENT_PROPERTIES = ['NonOverridableArguments', 'DefaultArguments'];

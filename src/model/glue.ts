@@ -44,6 +44,12 @@ export interface GlueConnection {
   readonly kafkaAuthentication?: KafkaAuthentication;
 }
 
+/** Where a bucket of the templates is: its stack, and that stack's Region when known. */
+export interface ModuleBucket {
+  readonly stack: string;
+  readonly region?: string;
+}
+
 /** MSK client authentication, each with its own broker port (9092, 9094, 9096, 9098). */
 export type KafkaAuthentication = 'plaintext' | 'tls' | 'sasl-scram' | 'iam';
 
@@ -191,6 +197,13 @@ export interface GlueJob {
    * themselves cannot be resolved (they may set it); absent when the job does not set it.
    */
   readonly additionalPythonModules?: Fact<string>;
+  /**
+   * The S3 buckets of the templates (`AWS::S3::Bucket`, by model key) whose names the `s3://` paths
+   * of `additionalPythonModules` are built from: the stack each is defined in, and that stack's
+   * Region when it has one (a bucket is in the Region of the stack that creates it). An S3 gateway
+   * endpoint reaches only buckets of its own Region.
+   */
+  readonly moduleBuckets?: Readonly<Record<string, ModuleBucket>>;
   /** `--python-modules-installer-option` (options pip is run with, such as `--index-url`), as written. */
   readonly pythonInstallerOptions?: Fact<string>;
   /**
