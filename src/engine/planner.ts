@@ -736,7 +736,7 @@ const UNCOUNTED_ADDRESSES_FIX = 'Put the endpoint in subnets Glue does not use, 
 const OUTSIDE_VPC_INTERNET = 'No connection of the job carries a subnet, so Glue runs it outside your VPCs, where it reaches hosts on the internet: AWS Glue documents "no AWS prerequisites to connecting to Snowflake databases available through the internet" (Snowflake connections), and the same is assumed for every SaaS connection type. What the provider admits (an allow-list of addresses) is not in the inputs.';
 
 /** The endpoint services the reader names by a short key (`readVpcEndpoint`): AWS's own. */
-const AWS_SERVICE_KEYS: ReadonlySet<string> = new Set(['s3', 'dynamodb', 'secretsmanager']);
+const AWS_SERVICE_KEYS: ReadonlySet<string> = new Set(['s3', 'dynamodb', 'secretsmanager', 'kms']);
 
 /**
  * A SaaS host on the internet: the public path from the ENI (NAT gateway, internet gateway, groups

@@ -289,6 +289,10 @@ function readJobLike(r: ResourceReader, connectionIdsByName: ConnectionNames, ki
   if (capacityProperty) job.maxCapacity = r.numberFact(capacityProperty);
   job.maxConcurrentRuns = maxConcurrentRuns;
   if (r.has('GlueVersion')) job.glueVersion = r.stringFact('GlueVersion');
+  if (kind === 'job' && r.has('SecurityConfiguration')) {
+    const kmsUse = kmsUseOf(r, r.value('SecurityConfiguration'));
+    if (kmsUse) job.kmsUse = kmsUse;
+  }
   if (isObject(command) && !isUnresolved(command) && command.PythonVersion !== undefined) job.pythonVersion = r.stringFact('Command.PythonVersion', command.PythonVersion);
   // (Each argument map evaluated once: most jobs set a few arguments, none of these.)
   const argumentMaps = ARGUMENT_PROPERTIES.filter((p) => r.has(p)).map((property) => ({ property, args: r.value(property) }));
@@ -326,6 +330,41 @@ function moduleBucketsOf(r: ResourceReader, modules: string): Record<string, Mod
     (found ??= {})[m[1]] = { stack: entry.input.stackName, ...entry.input.region ? { region: entry.input.region } : {} };
   }
   return found;
+}
+
+/**
+ * Whether the job's security configuration uses AWS KMS keys: a Glue job in a VPC with one "must
+ * have a route to the AWS KMS endpoint" (AWS Glue, "Encrypting data written by AWS Glue": Creating
+ * a route to AWS KMS for VPC jobs and crawlers). Read from an AWS::Glue::SecurityConfiguration of
+ * the templates the job refers to (`Ref`); a name of one the templates do not define: unknown.
+ */
+function kmsUseOf(r: ResourceReader, value: unknown): Fact<string> | undefined {
+  if (value === undefined) return undefined;
+  const ref = asRef(value);
+  const entry = ref ? r.context.inputs.resource(ref.modelId) : undefined;
+  if (!entry || entry.type !== 'AWS::Glue::SecurityConfiguration') {
+    const what = typeof value === 'string' ? `security configuration ${value}, which the templates do not define` : `a security configuration the templates do not resolve (${describeValue(value)})`;
+    return unknown(`${r.describe()} uses ${what}, so whether it encrypts with AWS KMS keys is unknown`);
+  }
+  const name = `security configuration ${entry.modelId}`;
+  const encryption = r.context.inputs.evaluator(entry.input.stackName).evaluate(entry.resource.Properties?.EncryptionConfiguration);
+  if (!isObject(encryption) || isUnresolved(encryption)) return unknown(`${name}: its EncryptionConfiguration cannot be resolved`);
+  const settings: string[] = [];
+  const undecided: string[] = [];
+  const mode = (where: string, written: unknown, kms: string) => {
+    if (written === undefined || written === 'DISABLED' || written === 'SSE-S3') return;
+    if (written === kms) settings.push(`${where} ${kms}`);
+    else undecided.push(`${where} ${describeValue(written)}`);
+  };
+  const s3 = encryption.S3Encryptions;
+  for (const item of Array.isArray(s3) ? s3 : s3 === undefined ? [] : [s3]) mode('S3 encryption', isObject(item) && !isUnresolved(item) ? item.S3EncryptionMode : item, 'SSE-KMS');
+  const logs = encryption.CloudWatchEncryption;
+  if (logs !== undefined) mode('CloudWatch Logs encryption', isObject(logs) && !isUnresolved(logs) ? logs.CloudWatchEncryptionMode : logs, 'SSE-KMS');
+  const bookmarks = encryption.JobBookmarksEncryption;
+  if (bookmarks !== undefined) mode('job bookmarks encryption', isObject(bookmarks) && !isUnresolved(bookmarks) ? bookmarks.JobBookmarksEncryptionMode : bookmarks, 'CSE-KMS');
+  if (settings.length) return known(`${name} (${settings.join(', ')})`);
+  if (undecided.length) return unknown(`${name}: ${undecided.join(', ')} cannot be resolved, so whether it uses AWS KMS keys is unknown`);
+  return undefined;
 }
 
 /** Where a job's arguments are set; a non-overridable one wins (a run cannot replace it). */

@@ -94,6 +94,8 @@ export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   ...PHASES.flatMap((phase) => Object.keys(phase)),
   ...OPEN_ENDED_SOURCE_TYPES,
   'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup',
+  // A job's security configuration (whether it uses AWS KMS keys), read through the job's Ref.
+  'AWS::Glue::SecurityConfiguration',
 ]);
 
 /** Whether the model reads resources of this type (custom resources are recognised by prefix). */

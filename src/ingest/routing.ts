@@ -287,6 +287,7 @@ export function readVpcEndpoint(r: ResourceReader): void {
   else if (serviceName.endsWith('.s3')) service = known('s3');
   else if (serviceName.endsWith('.dynamodb')) service = known('dynamodb');
   else if (/\.secretsmanager$/.test(serviceName) && /^com\.amazonaws\./.test(serviceName)) service = known('secretsmanager');
+  else if (/\.kms$/.test(serviceName) && /^com\.amazonaws\./.test(serviceName)) service = known('kms');
   // An AWS service whose Region is known only at deploy time (an environment-agnostic stack's
   // `com.amazonaws.${AWS::Region}.logs`): which service it is, is known.
   else if (AWS_SERVICE_IN_SOME_REGION.test(serviceName)) service = known(serviceName.replace(/\{\{[^}]*\}\}/g, '<region>'));

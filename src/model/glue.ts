@@ -204,6 +204,13 @@ export interface GlueJob {
    * endpoint reaches only buckets of its own Region.
    */
   readonly moduleBuckets?: Readonly<Record<string, ModuleBucket>>;
+  /**
+   * Whether the job's `SecurityConfiguration` uses AWS KMS keys (S3 encryption SSE-KMS, CloudWatch
+   * Logs encryption SSE-KMS, job bookmarks encryption CSE-KMS): known, with those settings in words;
+   * unknown with why (a security configuration the templates do not define, a mode not resolved).
+   * Absent: no security configuration, or one that uses no KMS key.
+   */
+  readonly kmsUse?: Fact<string>;
   /** `--python-modules-installer-option` (options pip is run with, such as `--index-url`), as written. */
   readonly pythonInstallerOptions?: Fact<string>;
   /**

@@ -293,3 +293,44 @@ describe('14. a connection whose credentials the templates do not show (Authenti
     expect(answers.cli.findings).toContain('GNP-CONNECTION-NO-SECRETS-PATH:error');
   });
 });
+
+describe('15. a job with a security configuration that encrypts with AWS KMS keys, in subnets without a path to AWS KMS', () => {
+  const build = (app: App, opts: { s3Managed?: boolean; kmsEndpoint?: boolean } = {}) => {
+    const stack = new Stack(app, 'Encrypted');
+    const { vpc, glueGroup } = network(stack);
+    if (opts.kmsEndpoint) vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    const connection = new glue.Connection(stack, 'Db', {
+      type: glue.ConnectionType.JDBC,
+      properties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.0.50:5432/app', USERNAME: 'etl', PASSWORD: 'not-a-secret' },
+      network: glue.ConnectionNetwork.subnet(vpc.isolatedSubnets[0]),
+      securityGroups: [glueGroup],
+    });
+    const securityConfiguration = new glue.SecurityConfiguration(stack, 'Encryption', {
+      s3Encryption: opts.s3Managed ? glue.S3Encryption.s3Managed() : glue.S3Encryption.kms(),
+    });
+    new glue.PySparkEtlJob(stack, 'Load', {
+      jobName: 'load',
+      role: role(stack),
+      script: glue.Code.fromBucket(new s3.Bucket(stack, 'Scripts'), 'load.py'),
+      connections: [connection],
+      securityConfiguration,
+    });
+  };
+  const kmsMessages = (a: DoorAnswers) => a.cli.messages.filter((m) => /AWS KMS/.test(m));
+
+  test('S3 encryption SSE-KMS: GNP-CONNECTION-NO-KMS-PATH (error) citing AWS Glue\'s route to AWS KMS; every door agrees', () => {
+    const answers = allDoors((app) => build(app));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-NO-KMS-PATH:error');
+    expect(kmsMessages(answers).join('\n')).toMatch(/security configuration Encrypted\/Encryption\w* \(S3 encryption SSE-KMS\)/);
+  });
+
+  test('with an AWS KMS interface endpoint (private DNS), or with SSE-S3 only: no KMS finding; every door agrees', () => {
+    for (const opts of [{ kmsEndpoint: true }, { s3Managed: true }]) {
+      const answers = allDoors((app) => build(app, opts));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain('GNP-CONNECTION-NO-KMS-PATH:error');
+      expect(kmsMessages(answers)).toEqual([]);
+    }
+  });
+});

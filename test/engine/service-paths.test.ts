@@ -6,7 +6,7 @@
  */
 import { model, NaclEntrySpec, sgRule } from './builders';
 import { buildPlan, Plan } from '../../src/engine';
-import { known, PROTOCOL_ALL } from '../../src/model';
+import { GlueJob, known, PROTOCOL_ALL } from '../../src/model';
 
 const findings = (plan: Plan, ruleId: string) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.ruleId === ruleId);
 
@@ -346,3 +346,46 @@ describe('no probe address in the S3-path message', () => {
     expect(text).not.toMatch(/8\.8\.8\.8/);
   });
 });
+
+describe('GNP-CONNECTION-NO-KMS-PATH: a job whose security configuration uses AWS KMS keys needs AWS KMS from the ENI subnet', () => {
+  const withKms = (kmsUse: GlueJob['kmsUse'], opts: { nat?: boolean; kmsEndpoint?: boolean } = {}) => {
+    const m = oneVpc({ nat: opts.nat }).job('etl', ['db']);
+    m.model.jobs.set('etl', { ...m.model.jobs.get('etl')!, kmsUse });
+    if (opts.kmsEndpoint) {
+      interfaceEndpoint(m, true);
+      m.model.gatewayEndpoints.set('sm', { ...m.model.gatewayEndpoints.get('sm')!, service: known('kms') });
+    }
+    return buildPlan(m.model, { failover: false });
+  };
+
+  test('SSE-KMS on a job with a JDBC connection, no interface endpoint for kms, no NAT: an error citing the AWS Glue page', () => {
+    const [f] = findings(withKms(known('security configuration Test/sc (S3 encryption SSE-KMS)')), 'GNP-CONNECTION-NO-KMS-PATH');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'db' } });
+    expect(f.message).toMatch(/security configuration Test\/sc \(S3 encryption SSE-KMS\)/);
+    expect(f.message).toMatch(/has no path to AWS KMS: v has no interface endpoint for AWS KMS with private DNS/);
+    expect(f.message).toMatch(/Creating a route to AWS KMS for VPC jobs and crawlers/);
+    expect(f.fix).toMatch(/InterfaceVpcEndpointAwsService\.KMS/);
+  });
+
+  test('an interface endpoint for kms with private DNS, or a NAT route: no finding', () => {
+    const use = known('security configuration Test/sc (CloudWatch Logs encryption SSE-KMS)');
+    for (const plan of [withKms(use, { kmsEndpoint: true }), withKms(use, { nat: true })]) {
+      expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+      expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').filter((f) => /KMS/.test(f.message))).toEqual([]);
+    }
+  });
+
+  test('a security configuration the templates do not define: UNKNOWN saying so, not the error and not a pass', () => {
+    const plan = withKms({ known: false, reason: 'Test/etl uses security configuration shared-sc, which the templates do not define, so whether it encrypts with AWS KMS keys is unknown' });
+    expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+    const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').filter((x) => /KMS/.test(x.message));
+    expect(f.message).toMatch(/may call AWS KMS \(etl: may, Test\/etl uses security configuration shared-sc, which the templates do not define/);
+  });
+
+  test('no security configuration: no finding', () => {
+    const plan = withKms(undefined);
+    expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+});
+
