@@ -110,12 +110,17 @@ function placeOf(selected: NonNullable<Selection['selected']>): string {
  * version support policy", https://docs.aws.amazon.com/glue/latest/dg/glue-version-support-policy.html).
  * `pip`: whether that version installs `--additional-python-modules` when a run starts (2.0 does).
  */
-function endOfLifeVersion(job: GlueJob): { version: string; pip: boolean } | undefined {
-  if ((job.kind && job.kind !== 'session') || !job.glueVersion?.known || !job.command.known) return undefined;
+function endOfLifeVersion(job: GlueJob): { version?: string; pip: boolean } | undefined {
+  if ((job.kind && job.kind !== 'session') || !job.command.known) return undefined;
+  const python2 = job.command.value === 'pythonshell' && !!job.pythonVersion?.known && job.pythonVersion.value.trim() === '2';
+  // A Python shell job on Python 2 ran only on Glue 1.0 (and 0.9): AWS offers Python shell 3.6 on
+  // Glue 1.0 and 3.9 on Glue 3.0 ("AWS Glue versions"). Without a GlueVersion (or with one not
+  // resolved), whichever version Glue gives the job, Python 2 is end of life.
+  if (python2 && !job.glueVersion?.known) return { pip: false };
+  if (!job.glueVersion?.known) return undefined;
   const version = Number(job.glueVersion.value);
   const spark = job.command.value === 'glueetl' || job.command.value === 'gluestreaming';
-  const python2Shell = job.command.value === 'pythonshell' && version <= 1 && job.pythonVersion?.known && job.pythonVersion.value.trim() === '2';
-  if ((spark && (version === 0.9 || version === 1 || version === 2)) || python2Shell) return { version: job.glueVersion.value.trim(), pip: spark && version === 2 };
+  if ((spark && (version === 0.9 || version === 1 || version === 2)) || (python2 && version <= 1)) return { version: job.glueVersion.value.trim(), pip: spark && version === 2 };
   return undefined;
 }
 
@@ -231,10 +236,15 @@ function planJob(topo: Topology, job: GlueJob, azDown: Set<string>, failover: bo
   }
   const endOfLife = endOfLifeVersion(job);
   if (endOfLife) {
-    const modules = job.additionalPythonModules ? ` It sets --additional-python-modules, which Glue ${endOfLife.pip ? 'installs when a run starts, so the subnet it selects must reach where they come from' : 'installs only from Glue 2.0 on (so they are not checked here): on a supported version the subnet it selects must reach where they come from'}.` : '';
+    const modules = job.additionalPythonModules && endOfLife.version !== undefined ? ` It sets --additional-python-modules, which Glue ${endOfLife.pip ? 'installs when a run starts, so the subnet it selects must reach where they come from' : 'installs only from Glue 2.0 on (so they are not checked here): on a supported version the subnet it selects must reach where they come from'}.` : '';
+    const version = endOfLife.version !== undefined
+      ? `has GlueVersion ${endOfLife.version}, which reached end of life on 1 April 2026`
+      : `is a Python shell job on Python 2 (Command.PythonVersion 2) with ${job.glueVersion ? `a GlueVersion that is not resolved (${job.glueVersion.known ? '' : job.glueVersion.reason})` : 'no GlueVersion'}: Python shell runs Python 2 only on Glue 1.0, Python 3.6 on 1.0 and 3.9 on 3.0 (AWS Glue, "AWS Glue versions"), and Python shell on Python 2 reached end of life on 1 April 2026, whichever version Glue gives the job`;
     findings.push(finding(RULES.glueVersionEndOfLife, job.source,
-      `${unitTitle} ${name} has GlueVersion ${endOfLife.version}, which reached end of life on 1 April 2026 (AWS Glue, "AWS Glue version support policy": on an end-of-life version you can no longer create jobs or start job runs, and it is removed from the API). Its runs cannot start; its network is checked as written, for Glue ${endOfLife.version}.${modules}`,
-      'Move the job to a supported Glue version (4.0 or later: GlueVersion, glue.GlueVersion in CDK) and check again: the worker types, auto scaling and module installs of the new version change what its runs need from the subnet.', job.id));
+      `${unitTitle} ${name} ${version} (AWS Glue, "AWS Glue version support policy": on an end-of-life version you can no longer create jobs or start job runs, and it is removed from the API). Its runs cannot start; its network is checked as written, for ${endOfLife.version !== undefined ? `Glue ${endOfLife.version}` : 'the version as given'}.${modules}`,
+      job.command.known && job.command.value === 'pythonshell'
+        ? 'Move the job to Python 3.9 (Command.PythonVersion 3.9 with GlueVersion 3.0: glue.PythonVersion.THREE_NINE in CDK), the Python shell version AWS runs on a supported Glue version, and check again.'
+        : 'Move the job to a supported Glue version (4.0 or later: GlueVersion, glue.GlueVersion in CDK) and check again: the worker types, auto scaling and module installs of the new version change what its runs need from the subnet.', job.id));
   }
   if (job.command.known && job.command.value === 'glueray' && networkBearing.length) {
     findings.push(finding(RULES.rayJobVpc, job.source, `Ray ${unit} ${name} lists network-bearing connections; AWS Glue for Ray does not support VPC connections, so its runs cannot reach them.`, 'Use a Spark or Python shell job for VPC data stores, or remove the connections.', job.id));
@@ -509,7 +519,14 @@ function planStores(topo: Topology, job: GlueJob, selection: Selection): DataSto
     if (selection.selected.runMayFail.length && verdict !== 'UNREACHABLE') {
       // A run that may not fit fails before any store is contacted: never REACHABLE.
       const scaling = eniDemand(job).autoScaling;
-      explanations.push(...selection.selected.runMayFail.map((r) => ({
+      explanations.push(...selection.selected.runMayFail.map((r): Explanation => (r.code === 'IP_CAPACITY_USE_UNKNOWN' ? {
+        code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
+        component: selection.selected!.connection.id,
+        source: selection.selected!.connection.source,
+        message: `Whether runs fit in the subnet Glue selects is unknown: ${r.message}. A run that does not fit fails there before any data store is contacted.`,
+        fix: UNCOUNTED_ADDRESSES_FIX,
+        unknown: true,
+      } : {
         code: 'RUN_MAY_FAIL_AT_ENI_CREATION',
         component: selection.selected!.connection.id,
         source: selection.selected!.connection.source,
@@ -712,11 +729,14 @@ function listenersExplanation(connection: GlueConnection, located: LocatedStore,
   };
 }
 
+/** How to settle a subnet whose other users take an uncounted number of addresses. */
+const UNCOUNTED_ADDRESSES_FIX = 'Put the endpoint in subnets Glue does not use, or give Glue a subnet with room to spare; or acknowledge this warning once you have checked the subnet\'s free addresses as deployed (EC2 DescribeSubnets, AvailableIpAddressCount).';
+
 /** Why a SaaS host is reachable from a job none of whose connections carries a subnet. */
 const OUTSIDE_VPC_INTERNET = 'No connection of the job carries a subnet, so Glue runs it outside your VPCs, where it reaches hosts on the internet: AWS Glue documents "no AWS prerequisites to connecting to Snowflake databases available through the internet" (Snowflake connections), and the same is assumed for every SaaS connection type. What the provider admits (an allow-list of addresses) is not in the inputs.';
 
 /** The endpoint services the reader names by a short key (`readVpcEndpoint`): AWS's own. */
-const AWS_SERVICE_KEYS: ReadonlySet<string> = new Set(['s3', 'dynamodb', 'secretsmanager']);
+const AWS_SERVICE_KEYS: ReadonlySet<string> = new Set(['s3', 'dynamodb', 'secretsmanager', 'kms']);
 
 /**
  * A SaaS host on the internet: the public path from the ENI (NAT gateway, internet gateway, groups
@@ -726,7 +746,10 @@ const AWS_SERVICE_KEYS: ReadonlySet<string> = new Set(['s3', 'dynamodb', 'secret
 function planInternet(topo: Topology, connection: GlueConnection, eni: EniSide, located: LocatedStore, why: string): { verdict: Verdict; paths: PathTrace[]; explanations: Explanation[] } {
   const trace = traceInternetPath(topo, eni, located, why);
   const eniVpc = eni.subnet.vpcId.known ? eni.subnet.vpcId.value : undefined;
-  const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && (!e.vpcId.known || e.vpcId.value === eniVpc)
+  // A resource or service-network endpoint resolves the domain names of its resource
+  // configurations inside the VPC (AWS PrivateLink, "Access VPC resources through AWS
+  // PrivateLink": traffic for the resource is resolved to the endpoint's addresses using DNS).
+  const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => (e.type === 'Interface' || e.type === 'Resource' || e.type === 'ServiceNetwork') && (!e.vpcId.known || e.vpcId.value === eniVpc)
     && (!e.service.known || !(AWS_SERVICE_KEYS.has(e.service.value) || /^com\.amazonaws\.(?!vpce\.)(?:[a-z0-9-]+|<region>)\.[a-z0-9.-]+$/.test(e.service.value))));
   const byName = located.host !== undefined && /(^|\.)privatelink\./i.test(located.host);
   if ((!endpoints.length && !byName) || trace.verdict === 'UNKNOWN') return { verdict: trace.verdict, paths: [trace], explanations: [] };
@@ -737,7 +760,7 @@ function planInternet(topo: Topology, connection: GlueConnection, eni: EniSide, 
     source: connection.source,
     message: byName
       ? `Host ${located.host} names a PrivateLink endpoint, so it is not reached over the internet; where that endpoint is, the inputs do not say (the internet path gives ${trace.verdict}).`
-      : `The Glue subnet's VPC has PrivateLink endpoint${endpoints.length > 1 ? 's' : ''} ${names} to a service outside AWS: host ${located.host ?? '?'} may resolve to one of them rather than to its internet address (the internet path gives ${trace.verdict}), and the inputs do not tie the name to an endpoint.`,
+      : `The Glue subnet's VPC has PrivateLink endpoint${endpoints.length > 1 ? 's' : ''} ${names} to ${endpoints.every((e) => e.type === 'Interface') ? 'a service outside AWS' : 'a service outside AWS or VPC Lattice resources (whose domain names a resource or service-network endpoint resolves to itself inside the VPC)'}: host ${located.host ?? '?'} may resolve to one of them rather than to its internet address (the internet path gives ${trace.verdict}), and the inputs do not tie the name to an endpoint.`,
     fix: `Declare where the store is reached: GlueDataStore.declare(connection, { subnets, securityGroups, port }) with the endpoint's subnets and security groups, or dataStores[] in --facts${located.host ? `, for ${located.host}` : ''}.`,
     unknown: true,
   };
@@ -885,6 +908,12 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
   const name = summarize(topo, selected.connection, '').name;
   const demand = eniDemand(job);
   for (const failure of selected.runMayFail) {
+    if (failure.code === 'IP_CAPACITY_USE_UNKNOWN') {
+      findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
+        `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. Other network interfaces in the subnet take addresses the inputs do not count: if a run needs more than the subnet has free, Glue still selects it and each run fails there (${RULES.subnetTooSmall.id}). Until then whether the job reaches its data stores is UNKNOWN.`,
+        UNCOUNTED_ADDRESSES_FIX, job.id));
+      continue;
+    }
     if (demand.autoScaling) {
       findings.push(finding(RULES.subnetCapacityUnknown, selected.subnet.source,
         `Job ${jobName}: Glue selects connection ${name}, where ${failure.message}. The subnet holds the run's first workers but not every worker it may scale to; whether a run fails, or goes on with fewer workers, when it cannot add one is not documented, so whether the job reaches its data stores is UNKNOWN.`,

@@ -41,12 +41,24 @@ function urlPort(url: string): number {
   return SCHEME_PORTS[scheme] ?? HTTPS_PORT;
 }
 
-/** A module given as the URL of an object in Amazon S3, with the bucket's Region when its host names one. */
+/**
+ * A module given as the URL of an object in Amazon S3, or as the `s3://` path of a wheel or a zip
+ * of wheels, with the bucket's Region when the inputs show it.
+ */
 export interface S3Url {
   /** The entry, as the message shows it. */
   readonly url: string;
-  /** The Region its host names (`bucket.s3.eu-west-1.amazonaws.com`), or undefined when it names none. */
+  /**
+   * The bucket's Region: the one its host names (`bucket.s3.eu-west-1.amazonaws.com`), or for an
+   * `s3://` path the Region of the stack that creates the bucket; undefined when not shown.
+   */
   readonly region?: string;
+  /** An `s3://` path (not an `https://` URL). */
+  readonly path?: true;
+  /** For an `s3://` path to a bucket of the templates: the stack that creates it (same stack as the VPC: same Region). */
+  readonly stack?: string;
+  /** For an `s3://` path whose bucket's Region is not shown: why, in words. */
+  readonly unshown?: string;
 }
 
 /**
@@ -100,6 +112,9 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
     const words = describeAddress(entry);
     const s3 = kind === 'internet' ? s3UrlOf(entry) : undefined;
     if (s3) s3Urls.push({ url: words, ...s3.region ? { region: s3.region } : {} });
+    // A wheel's s3:// path: read from S3 through the subnet's S3 path, which a gateway endpoint
+    // gives only for buckets of its Region (s3UrlReach).
+    else if (kind === 's3') s3Urls.push(s3PathOf(job, entry, words));
     // A host known only at deploy time may be S3's (CDK's virtualHostedUrlForObject in a stack of no Region).
     else if (kind === 'internet' && /^https?:\/\/[^/?#]*\{\{/i.test(entry.trim())) undecided.push(words);
     else if (kind === 'internet') fromInternet.push(words);
@@ -107,9 +122,12 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
     else if (kind === 'unknown') undecided.push(words);
   }
   if (!fromInternet.length && !requirements.length && !undecided.length && !s3Urls.length) return undefined;
-  // URLs of S3 objects alone: the subnet decides whether they need the internet (s3UrlReach).
+  // Objects of S3 alone: the subnet decides whether they need the internet (s3UrlReach).
   const onlyS3 = !fromInternet.length && !requirements.length && !undecided.length ? { s3Urls } : {};
+  // (Beside modules from the internet, s3:// paths change nothing: the internet path decides.)
+  const byUrl = s3Urls.filter((u) => !u.path);
   if (onlyS3.s3Urls) fromInternet.push(...s3Urls.map((u) => u.url));
+  const fromS3 = onlyS3.s3Urls && byUrl.length < s3Urls.length ? 'from Amazon S3' : undefined;
   // An http:// URL (of S3 too, beside other modules or alone) is fetched on 80, whatever the verdict's branch.
   const ports = [...new Set(fetched.map((e) => e.includes('://') ? urlPort(e) : HTTPS_PORT))].sort((a, b) => a - b);
   const onPorts = ports.some((p) => p !== HTTPS_PORT) ? { ports } : {};
@@ -119,28 +137,33 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
     return { need: 'unknown', why: `${index} has pip fetch ${listed([...fromInternet, ...requirements, ...undecided])} from an index or location of its own, which the inputs do not locate`, ...onPorts };
   }
   if (fromInternet.length && version && !version.known) {
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)'} when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})`, ...onlyS3, ...onPorts };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${fromS3 ?? (onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)')} when a run starts on Glue 2.0 and later, and the job's GlueVersion is unknown (${version.reason})`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length && job.command.known && job.command.value === 'pythonshell' && !(job.pythonVersion?.known && job.pythonVersion.value.trim() === '3.9')) {
     const python = !job.pythonVersion ? 'not set' : job.pythonVersion.known ? `"${job.pythonVersion.value}"` : `unknown (${job.pythonVersion.reason})`;
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the internet'} when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}`, ...onlyS3, ...onPorts };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${fromS3 ?? (onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the internet')} when a run starts on a Python shell job of Python 3.9, the only one on which AWS documents it ("Python shell using Python 3.9 lets you provide additional Python modules": AWS Glue, "Configuring job properties for Python shell jobs"), and this job's Command.PythonVersion is ${python}`, ...onlyS3, ...onPorts };
   }
   if (fromInternet.length && !job.command.known) {
     // A Ray job does not run in your VPCs: what it installs does not cross the connection's subnet.
-    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)'} when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})`, ...onlyS3, ...onPorts };
+    return { need: 'unknown', why: `pip installs ${listed(fromInternet)} (--additional-python-modules) ${fromS3 ?? (onlyS3.s3Urls ? `from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}` : 'from the Python Package Index (pypi.org)')} when a run starts, in the connection's subnet unless the job is a Ray job, and its kind is unknown (Command.Name ${job.command.reason})`, ...onlyS3, ...onPorts };
   }
   if (onlyS3.s3Urls) {
-    return { need: 'yes', why: `pip downloads ${listed(fromInternet)} (--additional-python-modules) from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}, by URL rather than by s3:// path`, ...onlyS3, ...onPorts };
+    const paths = s3Urls.filter((u) => u.path).map((u) => u.url);
+    const why = [
+      ...paths.length ? [`Glue installs ${listed(paths)} (--additional-python-modules) from Amazon S3 when a run starts`] : [],
+      ...byUrl.length ? [`pip downloads ${listed(byUrl.map((u) => u.url))} (--additional-python-modules) from Amazon S3 over ${onPorts.ports ? 'HTTP' : 'HTTPS'}, by URL rather than by s3:// path`] : [],
+    ];
+    return { need: 'yes', why: why.join('; '), ...onlyS3, ...onPorts };
   }
   if (fromInternet.length) {
     const urls = fromInternet.filter((e) => e.includes('://'));
     const names = fromInternet.filter((e) => !e.includes('://'));
     // S3 URLs beside them: named too (an http:// one may be what needs port 80).
-    const fromS3 = s3Urls.map((u) => u.url);
+    const s3ByUrl = byUrl.map((u) => u.url);
     const from = [
       ...names.length ? [`${listed(names)} from the Python Package Index (pypi.org, files.pythonhosted.org)`] : [],
       ...urls.length ? [`${listed(urls)} from ${urls.length > 1 ? 'their URLs' : 'its URL'} on the internet`] : [],
-      ...fromS3.length ? [`${listed(fromS3)} from Amazon S3 by URL`] : [],
+      ...s3ByUrl.length ? [`${listed(s3ByUrl)} from Amazon S3 by URL`] : [],
     ];
     return { need: 'yes', why: `pip installs ${from.join(', and ')} (--additional-python-modules)`, ...onPorts };
   }
@@ -149,6 +172,26 @@ export function packageIndexNeed(job: GlueJob): PackageIndexNeed | undefined {
     ...undecided.length ? [`entry ${undecided.join(', ')} of --additional-python-modules is known only at deploy time (a module name is fetched from the Python Package Index, pypi.org; an s3:// path is not)`] : [],
   ];
   return { need: 'unknown', why: causes.join('; '), ...onPorts };
+}
+
+/**
+ * An `s3://` path's bucket and where it is: a bucket of the templates (`{{ref:<bucket>:...}}`) is in
+ * its stack's Region; the CDK's bootstrap bucket (`cdk-<qualifier>-assets-<account>-<region>`, where
+ * `Code.fromAsset` puts files) is in the Region its name ends with (**assumed**: the CDK bootstrap
+ * template names it so, in the Region it is bootstrapped in); any other name shows no Region.
+ */
+function s3PathOf(job: GlueJob, entry: string, words: string): S3Url {
+  const bucket = /^s3:\/\/(\{\{ref:[^}]*\}\}|[^/]*)/i.exec(entry.trim())?.[1] ?? '';
+  const ref = /^\{\{ref:([^}]*):[^}:]*\}\}$/.exec(bucket);
+  const place = ref ? job.moduleBuckets?.[ref[1]] : undefined;
+  if (place) return { url: words, path: true, stack: place.stack, ...place.region ? { region: place.region } : {} };
+  const bootstrap = /^cdk-[a-z0-9]+-assets-\d{12}-([a-z]{2}(?:-[a-z]+)+-\d+)$/.exec(bucket);
+  if (bootstrap) return { url: words, path: true, region: bootstrap[1] };
+  return {
+    url: words,
+    path: true,
+    unshown: ref ? `its bucket (${describeAddress(bucket)}) is not an S3 bucket of the templates` : bucket.includes('{{') ? 'its bucket\'s name is known only at deploy time' : `bucket ${bucket} is not one of the templates`,
+  };
 }
 
 /** A resource marker (`{{ref:id:attribute}}`) or a deploy-time value's marker (`{{unknown:why}}`). */

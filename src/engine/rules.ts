@@ -58,6 +58,7 @@ export const RULES = {
   s3PathAcl: rule('GNP-CONNECTION-S3-ACL', 'error', 'The network ACL of a connection Glue can select blocks its S3 traffic: Glue still selects it and the runs fail'),
   natWithoutInternet: rule('GNP-CONNECTION-NAT-NO-INTERNET', 'error', 'A connection Glue can select reaches S3 only through a NAT gateway whose subnet has no route to the internet: Glue still selects it and the runs fail'),
   noSecretsPath: rule('GNP-CONNECTION-NO-SECRETS-PATH', 'error', 'A connection Glue can select has no path to Secrets Manager, and the job reads a secret'),
+  noKmsPath: rule('GNP-CONNECTION-NO-KMS-PATH', 'error', "A connection Glue can select has no path to AWS KMS, and the job's security configuration encrypts with AWS KMS keys"),
   noPackageIndexPath: rule('GNP-CONNECTION-NO-PYPI-PATH', 'error', 'A connection Glue can select has no path to the internet, and the job installs Python modules from PyPI when a run starts'),
   servicePathUnknown: rule('GNP-CONNECTION-SERVICE-PATH-UNKNOWN', 'warning', 'Whether a connection Glue can select reaches S3, Secrets Manager or the Python Package Index depends on facts the inputs do not give'),
   inputUnreadable: rule('GNP-INPUT-UNREADABLE', 'error', 'The input (a template or the facts) could not be read, or checking it failed: no Glue job was checked'),

@@ -223,6 +223,11 @@ function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, az
   const runMayFail: Reason[] = usable !== undefined && usable > 0 && demand.min <= usable && demand.max > usable
     ? [{ code: 'IP_CAPACITY_RUN_UNKNOWN', message: `${subnet.id} (${cidrText}) has ${usable} free addresses${usedText}, and one run needs ${demandCount(demand)} ENIs (${demand.unknown ?? demand.text})` }]
     : [];
+  // Elements whose address count is not known take more than is counted: the free addresses
+  // are at most `usable`, so a run that fits them may still not fit (never judged to fit).
+  if (subnet.usedAddressesUnknown && usable !== undefined && usable > 0 && demand.min <= usable && !runMayFail.length) {
+    runMayFail.push({ code: 'IP_CAPACITY_USE_UNKNOWN', message: `${subnet.id} (${cidrText}) has at most ${usable} free addresses${usedText}, and fewer if ${subnet.usedAddressesUnknown}; one run needs ${demandCount(demand)} ENIs` });
+  }
   runFailures.push(...foreignGroups(topo, connection, vpc.value));
   const associated = associatedGroups(topo, connection, vpc.value);
   if (associated.length) reasons.push({ code: 'SG_ASSOCIATED_VPC', message: associationAssumption(associated, vpc.value.id) });

@@ -28,24 +28,42 @@ const HTTPS = 443;
  */
 export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): Finding[] {
   // The connections each job can select, and whether the job reads secrets.
-  const selectable = new Map<string, { jobs: string[]; secretJobs: { job: string; connections: string[] }[]; indexJobs: { job: string; need: PackageIndexNeed }[] }>();
+  const selectable = new Map<string, {
+    jobs: string[];
+    secretJobs: { job: string; connections: string[] }[];
+    /** Jobs whose connections may read a secret: the templates do not show whether they do. */
+    maybeSecretJobs: { job: string; connections: string[] }[];
+    /** Jobs whose security configuration uses AWS KMS keys (`sure`), or may (`why` says why it is unknown); `jdbc`: it lists a JDBC connection. */
+    kmsJobs: { job: string; sure: boolean; why: string; jdbc: boolean }[];
+    indexJobs: { job: string; need: PackageIndexNeed }[];
+  }>();
   for (const plan of jobs) {
     const job = topo.model.jobs.get(plan.id);
     if (!job || (job.command.known && job.command.value === 'glueray')) continue;
     const secretConnections: string[] = [];
+    const maybeSecretConnections: string[] = [];
     for (const ref of job.connections) {
       const c = ref.connectionId ? topo.model.connections.get(ref.connectionId) : undefined;
       if (c?.secretProperty) secretConnections.push(`${nameOf(c)} (${c.secretProperty})`);
+      else if (c?.secretUnresolved) maybeSecretConnections.push(`${nameOf(c)} (${c.secretUnresolved})`);
     }
     const indexNeed = packageIndexNeed(job);
+    const kms = job.kmsUse ? {
+      job: plan.name,
+      sure: job.kmsUse.known,
+      why: job.kmsUse.known ? job.kmsUse.value : job.kmsUse.reason,
+      jdbc: job.connections.some((ref) => ref.connectionId !== undefined && topo.model.connections.get(ref.connectionId)?.connectionType === 'JDBC'),
+    } : undefined;
     const ids = new Set<string>();
     if (plan.selectedConnection) ids.add(plan.selectedConnection.id);
     for (const f of plan.failover) if (f.selectedConnection) ids.add(f.selectedConnection.id);
     for (const id of ids) {
       let entry = selectable.get(id);
-      if (!entry) selectable.set(id, entry = { jobs: [], secretJobs: [], indexJobs: [] });
+      if (!entry) selectable.set(id, entry = { jobs: [], secretJobs: [], maybeSecretJobs: [], kmsJobs: [], indexJobs: [] });
+      if (kms) entry.kmsJobs.push(kms);
       entry.jobs.push(plan.name);
       if (secretConnections.length) entry.secretJobs.push({ job: plan.name, connections: secretConnections });
+      else if (maybeSecretConnections.length) entry.maybeSecretJobs.push({ job: plan.name, connections: maybeSecretConnections });
       if (indexNeed) entry.indexJobs.push({ job: plan.name, need: indexNeed });
     }
   }
@@ -62,7 +80,7 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
     if (!subnet || !vpc?.known) continue;
     const s3 = s3AclOnPathOnce(topo, subnet, vpc.value);
     const s3Nat = s3ViaNatOnce(topo, subnet, vpc.value);
-    if (s3.outcome === 'pass' && s3Nat.outcome === 'pass' && !entry.secretJobs.length && !entry.indexJobs.length) continue; // (nothing to say)
+    if (s3.outcome === 'pass' && s3Nat.outcome === 'pass' && !entry.secretJobs.length && !entry.maybeSecretJobs.length && !entry.kmsJobs.length && !entry.indexJobs.length) continue; // (nothing to say)
     const name = nameOf(connection);
     const jobsText = `job${entry.jobs.length > 1 ? 's' : ''} ${entry.jobs.join(', ')}`;
     if (s3Nat.outcome === 'blocked' && s3Nat.natWithoutInternet) {
@@ -93,8 +111,26 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
       if (index) add(index.rule, connection, index.message, index.fix);
     }
 
-    if (!entry.secretJobs.length) continue;
+    if (entry.kmsJobs.length) {
+      const kms = kmsFinding(topo, connection, subnet, vpc.value, entry.kmsJobs);
+      if (kms) add(kms.rule, connection, kms.message, kms.fix);
+    }
+
+    if (!entry.secretJobs.length && !entry.maybeSecretJobs.length) continue;
     const secrets = secretsPath(topo, subnet, vpc.value, connection.securityGroupIds);
+    if (!entry.secretJobs.length) {
+      // Only connections whose templates do not show whether they read a secret: without a
+      // path to Secrets Manager their runs may fail, which is UNKNOWN, never a pass.
+      if (secrets.outcome === 'pass') continue;
+      const mayRead = entry.maybeSecretJobs.map((s) => `${s.job} may read ${s.connections.join(', ')}`).join('; ');
+      const path = secrets.outcome === 'blocked'
+        ? `its subnet ${subnet.id} has no path to Secrets Manager: ${secrets.why}`
+        : `whether its subnet ${subnet.id} reaches Secrets Manager is UNKNOWN too: ${secrets.why}`;
+      add(RULES.servicePathUnknown, connection,
+        `Connection ${name} is selected by jobs whose connections may keep credentials in AWS Secrets Manager (${mayRead}), and ${path}. If a connection names a secret, ${SECRETS_FROM_ENIS}, and the runs fail (timeout reading the secret); whether one does is UNKNOWN.${secrets.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
+        `Make the connection's ConnectionProperties and AuthenticationConfiguration resolvable in the template (a literal object; a condition on parameters is decided when the CLI is given their values, --parameters KEY=VALUE), so the check sees whether it names a secret. ${secrets.fix ?? `Or add an interface VPC endpoint for Secrets Manager with private DNS to ${vpc.value.id} (vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER })), or give ${subnet.id} a default route to a NAT gateway.`} Or acknowledge this warning once you know the connection names no secret.`);
+      continue;
+    }
     const readers = entry.secretJobs.map((s) => `${s.job} reads ${s.connections.join(', ')}`).join('; ');
     if (secrets.outcome === 'blocked') {
       add(RULES.noSecretsPath, connection,
@@ -117,6 +153,43 @@ export function servicePathFindings(topo: Topology, jobs: readonly JobPlan[]): F
  * read is made from Glue's ENIs in the selected subnet is this check's reading, stated as such.
  */
 const SECRETS_FROM_ENIS = 'AWS Glue documents that, depending on the network, a Secrets Manager VPC endpoint may be needed ("Storing connection credentials in AWS Secrets Manager"); that Glue reads the secret from its ENIs in this subnet is assumed (AWS does not say from where)';
+
+/**
+ * AWS Glue, "Encrypting data written by AWS Glue" (Creating a route to AWS KMS for VPC jobs and
+ * crawlers, https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html):
+ * "When you add a security configuration to a crawler or job that accesses JDBC data stores, AWS
+ * Glue must have a route to the AWS KMS endpoint", a NAT gateway or an AWS KMS VPC endpoint (with
+ * private DNS); without it jobs "might fail with a kms timeout".
+ */
+const KMS_ROUTE = 'AWS Glue documents that a job with a security configuration that accesses JDBC data stores must have a route to the AWS KMS endpoint, a NAT gateway or an AWS KMS interface VPC endpoint with private DNS, or its runs may fail with a KMS timeout ("Encrypting data written by AWS Glue": Creating a route to AWS KMS for VPC jobs and crawlers)';
+
+/**
+ * Jobs whose security configuration uses AWS KMS keys need a path to AWS KMS from the subnet of
+ * the connection Glue selects (`secretsPath` for the kms service). An error where AWS documents it
+ * (the job lists a JDBC connection) and the key use is certain; UNKNOWN otherwise.
+ */
+function kmsFinding(topo: Topology, connection: GlueConnection, subnet: Subnet, vpc: Vpc, kmsJobs: readonly { job: string; sure: boolean; why: string; jdbc: boolean }[]):
+{ rule: RuleDefinition; message: string; fix: string } | undefined {
+  const path = secretsPath(topo, subnet, vpc, connection.securityGroupIds, KMS);
+  if (path.outcome === 'pass') return undefined;
+  const name = nameOf(connection);
+  const documented = kmsJobs.filter((k) => k.sure && k.jdbc);
+  const users = kmsJobs.map((k) => `${k.job}: ${k.sure ? k.why : `may, ${k.why}`}${k.jdbc ? '' : ' (it lists no JDBC connection)'}`).join('; ');
+  const fix = path.fix ?? `Add an interface VPC endpoint for AWS KMS with private DNS to ${vpc.id} (vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS })), or give ${subnet.id} a default route to a NAT gateway.`;
+  if (path.outcome === 'blocked' && documented.length) {
+    return {
+      rule: RULES.noKmsPath,
+      message: `Connection ${name} is selected by jobs whose security configuration encrypts with AWS KMS keys (${users}), but its subnet ${subnet.id} has no path to AWS KMS: ${path.why}. ${KMS_ROUTE}.${path.viaNat ? ` ${LINUX_EPHEMERAL_ASSUMPTION}` : ''}`,
+      fix,
+    };
+  }
+  const state = path.outcome === 'blocked' ? `its subnet ${subnet.id} has no path to AWS KMS: ${path.why}` : `whether its subnet ${subnet.id} reaches AWS KMS is UNKNOWN: ${path.why}`;
+  return {
+    rule: RULES.servicePathUnknown,
+    message: `Connection ${name} is selected by jobs whose security configuration may call AWS KMS (${users}), and ${state}. ${KMS_ROUTE}; for a job that uses no KMS key, or accesses no JDBC data store, AWS does not say, so whether the runs fail is UNKNOWN.`,
+    fix: `${fix} Or acknowledge this warning once you have checked the security configuration's modes (S3, CloudWatch Logs and job bookmarks encryption).`,
+  };
+}
 
 /** The Python Package Index, where pip fetches the modules a job names (AWS Glue, "Setting up a VPC to connect to PyPI"). */
 const PYPI: LocatedStore = {
@@ -202,15 +275,22 @@ function s3UrlReach(topo: Topology, subnet: Subnet, vpc: Vpc, urls: readonly S3U
   const endpoint = table.known ? topo.gatewayEndpointsOn(table.value.id).find((e) => e.type === 'Gateway' && e.service.known && e.service.value === 's3') : undefined;
   if (!endpoint) return { outcome: 'blocked', why: `${subnet.id}'s route table has no S3 gateway endpoint, so they go to S3's public addresses over the internet` };
   const region = vpc.region.known ? vpc.region.value : undefined;
-  const elsewhere = urls.filter((u) => u.region && region && u.region !== region);
-  const unshown = urls.filter((u) => !u.region);
+  // A bucket the VPC's own stack creates is in the VPC's Region, known or not.
+  const remaining = urls.filter((u) => !(u.stack !== undefined && u.stack === vpc.source.stack));
+  const elsewhere = remaining.filter((u) => u.region && region && u.region !== region);
+  const unshown = remaining.filter((u) => !u.region);
   const source = 'a gateway endpoint is available only in the Region where you created it (Amazon VPC, "Gateway endpoints for Amazon S3")';
   if (elsewhere.length) {
     return { outcome: 'blocked', why: `${listedText(elsewhere.map((u) => `${u.url} is in ${u.region}`))}, and S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table reaches only buckets of ${region}, ${vpc.id}'s Region: ${source}, so they go over the internet` };
   }
-  if (unshown.length || !region) {
+  if (unshown.length || (remaining.length && !region)) {
+    const urlsUnshown = unshown.filter((u) => !u.path);
+    const pathsUnshown = unshown.filter((u) => u.path);
     const what = unshown.length
-      ? `the URL${unshown.length > 1 ? 's' : ''} ${listedText(unshown.map((u) => u.url))} ${unshown.length > 1 ? 'do' : 'does'} not name the bucket's Region (use the regional form, https://bucket.s3.<region>.amazonaws.com/...)`
+      ? [
+        ...urlsUnshown.length ? [`the URL${urlsUnshown.length > 1 ? 's' : ''} ${listedText(urlsUnshown.map((u) => u.url))} ${urlsUnshown.length > 1 ? 'do' : 'does'} not name the bucket's Region (use the regional form, https://bucket.s3.<region>.amazonaws.com/...)`] : [],
+        ...pathsUnshown.length ? [`the Region of the bucket of ${listedText(pathsUnshown.map((u) => `${u.url} (${u.unshown ?? 'not shown'})`))} is not shown (use a bucket the app creates, in the stack of ${vpc.id} or of a stack with a Region, or the regional https:// URL of the object)`] : [],
+      ].join(', and ')
       : `${vpc.id}'s Region is unknown (${vpc.region.known ? '' : vpc.region.reason})`;
     return { outcome: 'unknown', why: `S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table carries them only if the bucket is in ${region ?? "the VPC's Region"} (${source}), and ${what}` };
   }
@@ -272,6 +352,15 @@ function s3AclOnPath(topo: Topology, subnet: Subnet, vpc: Vpc): S3AclOutcome {
   return { outcome: judged.outcome, why, aclId: acl.value.id };
 }
 
+/** An AWS service Glue's ENIs call over HTTPS: its endpoint service key (`readVpcEndpoint`) and its name in messages. */
+export interface AwsService {
+  readonly key: string;
+  readonly name: string;
+}
+
+export const SECRETS_MANAGER: AwsService = { key: 'secretsmanager', name: 'Secrets Manager' };
+export const KMS: AwsService = { key: 'kms', name: 'AWS KMS' };
+
 /** A service path's verdict: what decides it, and how to fix it when the default fix does not fit. */
 interface ServicePath {
   readonly outcome: Outcome;
@@ -289,18 +378,18 @@ interface ServicePath {
  * and subnets decide), or a default route to a public NAT gateway of the same VPC (whose subnet's
  * network ACL must let the HTTPS traffic and its replies through).
  */
-export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
-  const listed = listedSecretsPath(topo, subnet, vpc, eniGroups);
+export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[], service: AwsService = SECRETS_MANAGER): ServicePath {
+  const listed = listedSecretsPath(topo, subnet, vpc, eniGroups, service);
   if (listed.viaNat) {
     // Through a NAT gateway the public name is traced; a private hosted zone for that name in
     // this VPC answers for it instead (Route 53 Resolver does not look such a name up publicly),
     // with records the check does not trace: not a pass, nor a NAT leg's error.
-    const zone = serviceZoneOf(topo, vpc, 'secretsmanager');
+    const zone = serviceZoneOf(topo, vpc, service.key);
     if (zone) {
       return {
         outcome: 'unknown',
-        why: `${listed.why}, but ${zoneWords(zone, vpc)} and resolves Secrets Manager's name inside it as its records say (to an endpoint elsewhere, such as a shared interface endpoint in another VPC, rather than the public address the NAT gateway would reach), a path this check does not trace`,
-        fix: `Check that ${zone.id}'s records send secretsmanager's name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning.`,
+        why: `${listed.why}, but ${zoneWords(zone, vpc)} and resolves ${service.name}'s name inside it as its records say (to an endpoint elsewhere, such as a shared interface endpoint in another VPC, rather than the public address the NAT gateway would reach), a path this check does not trace`,
+        fix: `Check that ${zone.id}'s records send ${service.key}'s name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning.`,
       };
     }
   }
@@ -309,17 +398,17 @@ export function secretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups:
   // or VPC cannot be resolved), may be the path the listed elements lack: unknown, not blocked.
   const maybe = [...topo.model.gatewayEndpoints.values()].find((e) => (e.uncertain || !e.vpcId.known)
     && (e.type === 'Interface' || e.uncertain) && (!e.vpcId.known || e.vpcId.value === vpc.id)
-    && (!e.service.known || e.service.value === 'secretsmanager') && !(e.privateDnsEnabled?.known && !e.privateDnsEnabled.value));
-  if (maybe) return { outcome: 'unknown', why: `${listed.why}; but ${maybe.id} may be an interface endpoint for Secrets Manager in ${vpc.id}: ${maybe.uncertain ?? (maybe.vpcId.known ? '' : `its VPC cannot be resolved (${maybe.vpcId.reason})`)}` };
+    && (!e.service.known || e.service.value === service.key) && !(e.privateDnsEnabled?.known && !e.privateDnsEnabled.value));
+  if (maybe) return { outcome: 'unknown', why: `${listed.why}; but ${maybe.id} may be an interface endpoint for ${service.name} in ${vpc.id}: ${maybe.uncertain ?? (maybe.vpcId.known ? '' : `its VPC cannot be resolved (${maybe.vpcId.reason})`)}` };
   // A private hosted zone for the service's name in this VPC (the shared-endpoint layout: one
   // interface endpoint in a central VPC, reached over peering or a transit gateway) resolves it
   // to addresses the check does not trace.
-  const zone = serviceZoneOf(topo, vpc, 'secretsmanager');
+  const zone = serviceZoneOf(topo, vpc, service.key);
   if (!zone) return listed;
   return {
     outcome: 'unknown',
-    why: `${listed.why}; but ${zoneWords(zone, vpc)} and may resolve Secrets Manager's name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
-    fix: `Check that ${zone.id}'s records send secretsmanager's name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning; or add an interface endpoint for Secrets Manager to ${vpc.id}.`,
+    why: `${listed.why}; but ${zoneWords(zone, vpc)} and may resolve ${service.name}'s name to an endpoint elsewhere (a shared interface endpoint in another VPC), a path this check does not trace`,
+    fix: `Check that ${zone.id}'s records send ${service.key}'s name to an interface endpoint the subnet reaches (routes, its security group admitting HTTPS), then acknowledge this warning; or add an interface endpoint for ${service.name} to ${vpc.id}.`,
   };
 }
 
@@ -350,16 +439,16 @@ function serviceZoneOf(topo: Topology, vpc: Vpc, service: string): PrivateHosted
 }
 
 /** `secretsPath` through the elements that certainly exist as the templates list them. */
-function listedSecretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
+function listedSecretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[], service: AwsService): ServicePath {
   const endpoints = [...topo.model.gatewayEndpoints.values()].filter((e) => e.type === 'Interface' && !e.uncertain && e.vpcId.known && e.vpcId.value === vpc.id);
-  const secretsEndpoints = endpoints.filter((e) => e.service.known && e.service.value === 'secretsmanager');
+  const secretsEndpoints = endpoints.filter((e) => e.service.known && e.service.value === service.key);
   const notes: string[] = [];
   for (const e of secretsEndpoints) {
-    if (e.privateDnsEnabled?.known && e.privateDnsEnabled.value) return throughEndpoint(topo, e, subnet, vpc, eniGroups);
+    if (e.privateDnsEnabled?.known && e.privateDnsEnabled.value) return throughEndpoint(topo, e, subnet, vpc, eniGroups, service);
   }
   const unknownDns = secretsEndpoints.find((e) => !e.privateDnsEnabled?.known);
   for (const e of secretsEndpoints) {
-    if (e.privateDnsEnabled?.known) notes.push(`interface endpoint ${e.id} has private DNS off, so the Secrets Manager name still resolves to the public endpoint`);
+    if (e.privateDnsEnabled?.known) notes.push(`interface endpoint ${e.id} has private DNS off, so the ${service.name} name still resolves to the public endpoint`);
   }
   const unknownService = endpoints.find((e) => !e.service.known);
 
@@ -382,15 +471,15 @@ function listedSecretsPath(topo: Topology, subnet: Subnet, vpc: Vpc, eniGroups: 
     return { ...legs, why: `${rtName} sends it to a NAT gateway, but ${legs.why}`, viaNat: true };
   }
   const undecidedRoute = choices.find((c) => c.unknownReason || (c.target && ['transit-gateway', 'vpn-gateway', 'instance', 'network-interface', 'gateway-load-balancer-endpoint', 'core-network', 'unknown', 'vpc-peering', 'local-gateway'].includes(c.target.kind)));
-  if (unknownDns) return { outcome: 'unknown', why: `interface endpoint ${unknownDns.id} for Secrets Manager does not say whether private DNS is enabled (${unknownDns.privateDnsEnabled && !unknownDns.privateDnsEnabled.known ? unknownDns.privateDnsEnabled.reason : 'not given'})` };
+  if (unknownDns) return { outcome: 'unknown', why: `interface endpoint ${unknownDns.id} for ${service.name} does not say whether private DNS is enabled (${unknownDns.privateDnsEnabled && !unknownDns.privateDnsEnabled.known ? unknownDns.privateDnsEnabled.reason : 'not given'})` };
   if (unknownService) return { outcome: 'unknown', why: `interface endpoint ${unknownService.id} has a service name known only at deploy time` };
   if (undecidedRoute) {
-    return { outcome: 'unknown', why: undecidedRoute.unknownReason ?? `${rtName} sends public addresses to ${undecidedRoute.target!.kind} ${undecidedRoute.target!.description}; whether that leads to Secrets Manager is not described` };
+    return { outcome: 'unknown', why: undecidedRoute.unknownReason ?? `${rtName} sends public addresses to ${undecidedRoute.target!.kind} ${undecidedRoute.target!.description}; whether that leads to ${service.name} is not described` };
   }
   const routed = [...new Set(choices.filter((c) => c.destination).map(routeText))].slice(0, 3);
   return {
     outcome: 'blocked',
-    why: `${vpc.id} has no interface endpoint for Secrets Manager with private DNS${notes.length ? ` (${notes.join('; ')})` : ''}, and ${rtName} has no default route to a NAT gateway${routed.length ? ` (it routes ${routed.join(', ')})` : ''}`,
+    why: `${vpc.id} has no interface endpoint for ${service.name} with private DNS${notes.length ? ` (${notes.join('; ')})` : ''}, and ${rtName} has no default route to a NAT gateway${routed.length ? ` (it routes ${routed.join(', ')})` : ''}`,
   };
 }
 
@@ -490,8 +579,8 @@ function natAclVerdict(acl: NetworkAcl, natId: string, natSubnetId: string, legs
  * security groups must allow the clients' HTTPS). The client connects to one of the endpoint's
  * interfaces (DNS picks): every endpoint subnet is judged, a mix is UNKNOWN.
  */
-function throughEndpoint(topo: Topology, endpoint: GatewayEndpoint, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[]): ServicePath {
-  const name = `interface endpoint ${endpoint.id} for Secrets Manager (private DNS)`;
+function throughEndpoint(topo: Topology, endpoint: GatewayEndpoint, subnet: Subnet, vpc: Vpc, eniGroups: readonly string[], service: AwsService): ServicePath {
+  const name = `interface endpoint ${endpoint.id} for ${service.name} (private DNS)`;
   const describeFix = `Describe ${endpoint.id}'s security groups and subnets (--facts gatewayEndpoints[] securityGroupIds, subnetIds), or acknowledge this warning.`;
   if (!subnet.cidr.known) return { outcome: 'unknown', why: `${name}: the CIDR of ${subnet.id} is unknown (${subnet.cidr.reason})` };
   const eniRange = subnet.cidr.value;

@@ -1,5 +1,5 @@
 import { parseStoreAddress } from '../engine/store-location';
-import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, unknown } from '../model';
+import { DeclaredDataStore, Fact, GlueConnection, GlueJob, GlueUnitKind, JobConnectionRef, KafkaAuthentication, known, ModuleBucket, unknown } from '../model';
 import { ConnectionNames } from './connection-names';
 import { isCustomResourceType } from './custom-resources';
 import { isResourceRef, isUnresolved, refMarker, unresolved } from './intrinsics';
@@ -58,8 +58,24 @@ export function readGlueConnection(r: ResourceReader): void {
   if (!connection.secretProperty && isObject(authentication) && !isUnresolved(authentication) && authentication.SecretArn !== undefined) {
     connection.secretProperty = 'AuthenticationConfiguration.SecretArn';
   }
+  // Properties the templates do not resolve may name a secret: "may read one", with the reason
+  // (never "reads none", which would let a missing path to Secrets Manager pass).
+  if (!connection.secretProperty) {
+    const hidden = inputUnresolved ? `its ConnectionInput ${isUnresolved(input) ? `cannot be resolved (${input.reason})` : 'is not an object'}`
+      : unresolvedPart('ConnectionProperties', connectionInput.ConnectionProperties) ?? unresolvedPart('AuthenticationConfiguration', authentication);
+    if (hidden) connection.secretUnresolved = `${r.describe()}: ${hidden}, so whether it names a Secrets Manager secret (SECRET_ID, KAFKA_SASL_SCRAM_SECRETS_ARN, AuthenticationConfiguration.SecretArn) is unknown`;
+  }
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
+}
+
+/** Why a part of ConnectionInput that may name a secret is not shown, when it is not (present, yet not a resolved object). */
+function unresolvedPart(key: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (isUnresolved(value)) return `its ConnectionInput.${key} cannot be resolved (${value.reason})`;
+  if (isResourceRef(value)) return `its ConnectionInput.${key} is ${describeValue(value)}, not an object`;
+  if (!isObject(value)) return `its ConnectionInput.${key} ${describeValue(value)} is not an object`;
+  return undefined;
 }
 
 /** The connection's name; one a custom resource makes at deploy time says so ("created by custom resource X"). */
@@ -273,12 +289,18 @@ function readJobLike(r: ResourceReader, connectionIdsByName: ConnectionNames, ki
   if (capacityProperty) job.maxCapacity = r.numberFact(capacityProperty);
   job.maxConcurrentRuns = maxConcurrentRuns;
   if (r.has('GlueVersion')) job.glueVersion = r.stringFact('GlueVersion');
+  if (kind === 'job' && r.has('SecurityConfiguration')) {
+    const kmsUse = kmsUseOf(r, r.value('SecurityConfiguration'));
+    if (kmsUse) job.kmsUse = kmsUse;
+  }
   if (isObject(command) && !isUnresolved(command) && command.PythonVersion !== undefined) job.pythonVersion = r.stringFact('Command.PythonVersion', command.PythonVersion);
   // (Each argument map evaluated once: most jobs set a few arguments, none of these.)
   const argumentMaps = ARGUMENT_PROPERTIES.filter((p) => r.has(p)).map((property) => ({ property, args: r.value(property) }));
   if (argumentMaps.length) {
     const modules = jobArgument(r, argumentMaps, ADDITIONAL_PYTHON_MODULES);
     if (modules !== undefined) job.additionalPythonModules = modules;
+    const buckets = modules?.known ? moduleBucketsOf(r, modules.value) : undefined;
+    if (buckets) job.moduleBuckets = buckets;
     const installerOptions = jobArgument(r, argumentMaps, PYTHON_INSTALLER_OPTION);
     if (installerOptions !== undefined) job.pythonInstallerOptions = installerOptions;
     const autoScaling = jobArgument(r, argumentMaps, ENABLE_AUTO_SCALING);
@@ -295,6 +317,55 @@ const ADDITIONAL_PYTHON_MODULES = '--additional-python-modules';
 const PYTHON_INSTALLER_OPTION = '--python-modules-installer-option';
 /** AWS Glue, "Using auto scaling for AWS Glue": https://docs.aws.amazon.com/glue/latest/dg/auto-scaling.html */
 const ENABLE_AUTO_SCALING = '--enable-auto-scaling';
+
+/**
+ * The buckets of the templates the `s3://` paths of `--additional-python-modules` are built from
+ * (`s3://{{ref:<bucket>:...}}/...`): each one's stack and Region. Undefined when there are none.
+ */
+function moduleBucketsOf(r: ResourceReader, modules: string): Record<string, ModuleBucket> | undefined {
+  let found: Record<string, ModuleBucket> | undefined;
+  for (const m of modules.matchAll(/s3:\/\/\{\{ref:([^}]*):[^}:]*\}\}/gi)) {
+    const entry = r.context.inputs.resource(m[1]);
+    if (entry?.type !== 'AWS::S3::Bucket') continue;
+    (found ??= {})[m[1]] = { stack: entry.input.stackName, ...entry.input.region ? { region: entry.input.region } : {} };
+  }
+  return found;
+}
+
+/**
+ * Whether the job's security configuration uses AWS KMS keys: a Glue job in a VPC with one "must
+ * have a route to the AWS KMS endpoint" (AWS Glue, "Encrypting data written by AWS Glue": Creating
+ * a route to AWS KMS for VPC jobs and crawlers). Read from an AWS::Glue::SecurityConfiguration of
+ * the templates the job refers to (`Ref`); a name of one the templates do not define: unknown.
+ */
+function kmsUseOf(r: ResourceReader, value: unknown): Fact<string> | undefined {
+  if (value === undefined) return undefined;
+  const ref = asRef(value);
+  const entry = ref ? r.context.inputs.resource(ref.modelId) : undefined;
+  if (!entry || entry.type !== 'AWS::Glue::SecurityConfiguration') {
+    const what = typeof value === 'string' ? `security configuration ${value}, which the templates do not define` : `a security configuration the templates do not resolve (${describeValue(value)})`;
+    return unknown(`${r.describe()} uses ${what}, so whether it encrypts with AWS KMS keys is unknown`);
+  }
+  const name = `security configuration ${entry.modelId}`;
+  const encryption = r.context.inputs.evaluator(entry.input.stackName).evaluate(entry.resource.Properties?.EncryptionConfiguration);
+  if (!isObject(encryption) || isUnresolved(encryption)) return unknown(`${name}: its EncryptionConfiguration cannot be resolved`);
+  const settings: string[] = [];
+  const undecided: string[] = [];
+  const mode = (where: string, written: unknown, kms: string) => {
+    if (written === undefined || written === 'DISABLED' || written === 'SSE-S3') return;
+    if (written === kms) settings.push(`${where} ${kms}`);
+    else undecided.push(`${where} ${describeValue(written)}`);
+  };
+  const s3 = encryption.S3Encryptions;
+  for (const item of Array.isArray(s3) ? s3 : s3 === undefined ? [] : [s3]) mode('S3 encryption', isObject(item) && !isUnresolved(item) ? item.S3EncryptionMode : item, 'SSE-KMS');
+  const logs = encryption.CloudWatchEncryption;
+  if (logs !== undefined) mode('CloudWatch Logs encryption', isObject(logs) && !isUnresolved(logs) ? logs.CloudWatchEncryptionMode : logs, 'SSE-KMS');
+  const bookmarks = encryption.JobBookmarksEncryption;
+  if (bookmarks !== undefined) mode('job bookmarks encryption', isObject(bookmarks) && !isUnresolved(bookmarks) ? bookmarks.JobBookmarksEncryptionMode : bookmarks, 'CSE-KMS');
+  if (settings.length) return known(`${name} (${settings.join(', ')})`);
+  if (undecided.length) return unknown(`${name}: ${undecided.join(', ')} cannot be resolved, so whether it uses AWS KMS keys is unknown`);
+  return undefined;
+}
 
 /** Where a job's arguments are set; a non-overridable one wins (a run cannot replace it). */
 const ARGUMENT_PROPERTIES = ['NonOverridableArguments', 'DefaultArguments'];

@@ -94,6 +94,8 @@ export const READ_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   ...PHASES.flatMap((phase) => Object.keys(phase)),
   ...OPEN_ENDED_SOURCE_TYPES,
   'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup', 'AWS::Redshift::ClusterSubnetGroup',
+  // A job's security configuration (whether it uses AWS KMS keys), read through the job's Ref.
+  'AWS::Glue::SecurityConfiguration',
 ]);
 
 /** Whether the model reads resources of this type (custom resources are recognised by prefix). */
@@ -195,6 +197,14 @@ function connectionsInOtherRegions(model: NetworkModel, inputs: readonly Templat
  * gateway attachment's ("The transit gateway uses one IP address from each specified subnet": EC2
  * API, CreateTransitGatewayVpcAttachment,
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTransitGatewayVpcAttachment.html),
+ * a service-network endpoint's (a /28 block, 16 addresses, in each subnet at first, and another
+ * when its service network holds resource configurations: AWS PrivateLink, "Access a service
+ * network through a service-network endpoint",
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/access-with-service-network-endpoint.html:
+ * the further blocks depend on the service network, which the templates do not show), a resource
+ * endpoint's (network interfaces in its subnets: AWS PrivateLink, "Access VPC resources through AWS
+ * PrivateLink", https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-resources.html;
+ * how many addresses they take is not documented: one counted, the rest unknown),
  * and a NAT gateway's (its primary address and a private one's secondary addresses: see
  * `natAddresses`). Only elements that certainly exist, in subnets of the templates (a subnet of the
  * facts has the account's count, which includes what is deployed). Other resources of the app in a
@@ -203,6 +213,7 @@ function connectionsInOtherRegions(model: NetworkModel, inputs: readonly Templat
 function countAddressUsers(model: NetworkModel): void {
   const users = new Map<string, string[]>();
   const counts = new Map<string, number>();
+  const uncounted = new Map<string, string[]>();
   const add = (subnetIds: Iterable<string>, what: string, addresses = 1) => {
     for (const id of new Set(subnetIds)) {
       const list = users.get(id);
@@ -213,6 +224,17 @@ function countAddressUsers(model: NetworkModel): void {
   };
   for (const e of model.gatewayEndpoints.values()) {
     if (e.type === 'Gateway' || e.uncertain || !e.subnetIds?.known || e.source.stack === 'facts') continue;
+    if (e.type === 'ServiceNetwork' || e.type === 'Resource') {
+      const network = e.type === 'ServiceNetwork';
+      add(e.subnetIds.value, network ? `service-network endpoint ${e.id} (16 addresses, its first /28 block)` : `resource endpoint ${e.id} (1 address counted)`, network ? 16 : 1);
+      for (const id of new Set(e.subnetIds.value)) {
+        const why = network
+          ? `service-network endpoint ${e.id} takes another /28 block of 16 addresses when its service network holds resource configurations (one more for each further 16), and the templates do not show what the service network holds (AWS PrivateLink, "Access a service network through a service-network endpoint")`
+          : `resource endpoint ${e.id}'s network interfaces take addresses in it, and AWS does not document how many (AWS PrivateLink, "Access VPC resources through AWS PrivateLink"): one is counted`;
+        uncounted.set(id, [...uncounted.get(id) ?? [], why]);
+      }
+      continue;
+    }
     add(e.subnetIds.value, `${e.type === 'Interface' ? 'interface endpoint' : 'Gateway Load Balancer endpoint'} ${e.id}`);
   }
   for (const a of model.transitGatewayAttachments.values()) {
@@ -226,7 +248,8 @@ function countAddressUsers(model: NetworkModel): void {
   for (const [id, usedBy] of users) {
     const subnet = model.subnets.get(id);
     if (!subnet || subnet.source.stack === 'facts') continue;
-    model.subnets.set(id, { ...subnet, usedAddresses: subnet.usedAddresses + counts.get(id)!, usedBy });
+    const unknownUse = uncounted.get(id);
+    model.subnets.set(id, { ...subnet, usedAddresses: subnet.usedAddresses + counts.get(id)!, usedBy, ...unknownUse ? { usedAddressesUnknown: unknownUse.join('; ') } : {} });
   }
 }
 

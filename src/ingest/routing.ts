@@ -278,18 +278,22 @@ const AWS_SERVICE_IN_SOME_REGION = /^com\.amazonaws\.(?!vpce\.)(?:[a-z0-9-]*\{\{
  */
 export function readVpcEndpoint(r: ResourceReader): void {
   const serviceName = r.value('ServiceName');
+  const type = r.value('VpcEndpointType');
   let service: Fact<string>;
-  if (typeof serviceName !== 'string') service = r.stringFact('ServiceName', serviceName);
+  // Resource and service-network endpoints name no service: they reach a VPC Lattice resource
+  // configuration or service network (ResourceConfigurationArn, ServiceNetworkArn).
+  if (serviceName === undefined && (type === 'Resource' || type === 'ServiceNetwork')) service = known(LATTICE_TARGET[type]);
+  else if (typeof serviceName !== 'string') service = r.stringFact('ServiceName', serviceName);
   else if (serviceName.endsWith('.s3')) service = known('s3');
   else if (serviceName.endsWith('.dynamodb')) service = known('dynamodb');
   else if (/\.secretsmanager$/.test(serviceName) && /^com\.amazonaws\./.test(serviceName)) service = known('secretsmanager');
+  else if (/\.kms$/.test(serviceName) && /^com\.amazonaws\./.test(serviceName)) service = known('kms');
   // An AWS service whose Region is known only at deploy time (an environment-agnostic stack's
   // `com.amazonaws.${AWS::Region}.logs`): which service it is, is known.
   else if (AWS_SERVICE_IN_SOME_REGION.test(serviceName)) service = known(serviceName.replace(/\{\{[^}]*\}\}/g, '<region>'));
   else if (serviceName.includes('{{')) service = unknown(`${r.describe()}: its ServiceName is known only at deploy time`);
   else service = known(serviceName);
-  const type = r.value('VpcEndpointType');
-  const knownType = type === undefined || type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer';
+  const knownType = type === undefined || type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer' || type === 'Resource' || type === 'ServiceNetwork';
   if (!knownType) r.issue('VpcEndpointType', `${describeValue(type)} is not an endpoint type: whether it is a gateway endpoint is unknown`);
   const uncertain = r.uncertain ?? (knownType ? undefined : `${r.describe()}: VpcEndpointType ${describeValue(type)} cannot be resolved`);
   const tables = routeTableList(r);
@@ -298,7 +302,7 @@ export function readVpcEndpoint(r: ResourceReader): void {
     source: r.source,
     vpcId: r.requiredId('VpcId'),
     service,
-    type: type === 'Interface' || type === 'GatewayLoadBalancer' ? type : 'Gateway',
+    type: type === 'Interface' || type === 'GatewayLoadBalancer' || type === 'Resource' || type === 'ServiceNetwork' ? type : 'Gateway',
     routeTableIds: tables.ids,
     ...(uncertain ? { uncertain } : {}),
     ...(tables.unresolved ? { routeTablesUnresolved: tables.unresolved } : {}),
@@ -306,8 +310,13 @@ export function readVpcEndpoint(r: ResourceReader): void {
     ...(type === 'Interface' ? { privateDnsEnabled: r.booleanFact('PrivateDnsEnabled', false), ...interfaceNetwork(r) } : {}),
     // A Gateway Load Balancer endpoint's one subnet, where its network interface takes an address.
     ...(type === 'GatewayLoadBalancer' ? { subnetIds: endpointSubnets(r) } : {}),
+    // A resource or service-network endpoint's network interfaces, in its subnets.
+    ...(type === 'Resource' || type === 'ServiceNetwork' ? { subnetIds: endpointSubnets(r) } : {}),
   });
 }
+
+/** What a resource or service-network endpoint reaches, in words (its `service`). */
+const LATTICE_TARGET = { Resource: 'a VPC Lattice resource configuration', ServiceNetwork: 'a VPC Lattice service network' } as const;
 
 /**
  * The subnets of an endpoint's network interfaces (`SubnetIds`): an interface endpoint's, or a

@@ -31,10 +31,23 @@ export interface GlueConnection {
    */
   readonly secretProperty?: string;
   /**
+   * Why the templates do not show whether the connection reads a secret, when they do not: its
+   * `ConnectionProperties` or `AuthenticationConfiguration` (or the whole `ConnectionInput`)
+   * cannot be resolved, so it may name one. Absent when `secretProperty` is set, or when the
+   * templates show that it names none.
+   */
+  readonly secretUnresolved?: string;
+  /**
    * How a KAFKA connection authenticates, when its properties say (`KAFKA_SASL_MECHANISM`,
    * `KAFKA_SSL_ENABLED`): MSK listens on a different port for each.
    */
   readonly kafkaAuthentication?: KafkaAuthentication;
+}
+
+/** Where a bucket of the templates is: its stack, and that stack's Region when known. */
+export interface ModuleBucket {
+  readonly stack: string;
+  readonly region?: string;
 }
 
 /** MSK client authentication, each with its own broker port (9092, 9094, 9096, 9098). */
@@ -184,6 +197,20 @@ export interface GlueJob {
    * themselves cannot be resolved (they may set it); absent when the job does not set it.
    */
   readonly additionalPythonModules?: Fact<string>;
+  /**
+   * The S3 buckets of the templates (`AWS::S3::Bucket`, by model key) whose names the `s3://` paths
+   * of `additionalPythonModules` are built from: the stack each is defined in, and that stack's
+   * Region when it has one (a bucket is in the Region of the stack that creates it). An S3 gateway
+   * endpoint reaches only buckets of its own Region.
+   */
+  readonly moduleBuckets?: Readonly<Record<string, ModuleBucket>>;
+  /**
+   * Whether the job's `SecurityConfiguration` uses AWS KMS keys (S3 encryption SSE-KMS, CloudWatch
+   * Logs encryption SSE-KMS, job bookmarks encryption CSE-KMS): known, with those settings in words;
+   * unknown with why (a security configuration the templates do not define, a mode not resolved).
+   * Absent: no security configuration, or one that uses no KMS key.
+   */
+  readonly kmsUse?: Fact<string>;
   /** `--python-modules-installer-option` (options pip is run with, such as `--index-url`), as written. */
   readonly pythonInstallerOptions?: Fact<string>;
   /**

@@ -103,6 +103,13 @@ export interface Subnet {
   readonly usedAddresses: number;
   /** What of the templates takes `usedAddresses` in a subnet of the templates, in words. */
   readonly usedBy?: string[];
+  /**
+   * Set when something of the templates takes more addresses in the subnet than `usedAddresses`
+   * counts, by a number AWS does not document or the inputs do not give (a resource endpoint's
+   * network interfaces, a service-network endpoint's further /28 blocks): why. `usedAddresses` is
+   * then a lower bound.
+   */
+  readonly usedAddressesUnknown?: string;
 }
 
 export type RouteTargetKind =
@@ -244,7 +251,13 @@ export interface GatewayEndpoint {
   readonly vpcId: Fact<string>;
   /** `s3`, `dynamodb`, or the service name when it is something else. */
   readonly service: Fact<string>;
-  readonly type: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
+  /**
+   * `Resource` and `ServiceNetwork`: VPC Lattice resource and service-network endpoints (AWS
+   * PrivateLink, "Access VPC resources through AWS PrivateLink", "Access a service network through a
+   * service-network endpoint"): network interfaces in `subnetIds` reaching resource configurations,
+   * never an AWS service's API (not a path to Secrets Manager or S3).
+   */
+  readonly type: 'Gateway' | 'Interface' | 'GatewayLoadBalancer' | 'Resource' | 'ServiceNetwork';
   /** Route tables (model keys) the endpoint is associated with. */
   readonly routeTableIds: string[];
   /**
@@ -258,8 +271,8 @@ export interface GatewayEndpoint {
    */
   readonly securityGroupIds?: Fact<string[]>;
   /**
-   * For an interface endpoint: the subnets of its network interfaces; for a Gateway Load Balancer
-   * endpoint, its one subnet. Unknown when unresolved or not described.
+   * For an interface, resource or service-network endpoint: the subnets of its network interfaces;
+   * for a Gateway Load Balancer endpoint, its one subnet. Unknown when unresolved or not described.
    */
   readonly subnetIds?: Fact<string[]>;
   /**

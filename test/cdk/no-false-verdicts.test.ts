@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Aws, CfnCondition, CfnParameter, Fn, Stack, aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { runCli } from '../../src/cli/run';
 import { allDoors, DoorAnswers, expectDoorsAgree } from '../doors';
 
@@ -251,5 +251,86 @@ describe('13. a subnet with some free addresses, fewer than one run needs, liste
     const message = answers.cli.messages.find((m) => /one run needs 22 ENIs/.test(m));
     expect(message).toMatch(/20 G\.1X workers \+ 2/);
     expect(message).toMatch(/does not fall back to the next connection/);
+  });
+});
+
+describe('14. a connection whose credentials the templates do not show (AuthenticationConfiguration behind a deploy-time condition), in subnets without a path to Secrets Manager', () => {
+  const build = (app: App, withSecret?: 'always') => {
+    const stack = new Stack(app, 'Creds');
+    const { vpc, glueGroup } = network(stack);
+    const secret = new secretsmanager.Secret(stack, 'DbCredentials');
+    const useSecret = new CfnParameter(stack, 'UseSecret', { type: 'String', default: undefined });
+    const condition = new CfnCondition(stack, 'WithSecret', { expression: Fn.conditionEquals(useSecret.valueAsString, 'yes') });
+    const authentication = { authenticationType: 'BASIC', secretArn: secret.secretArn };
+    const connection = new glue.CfnConnection(stack, 'Db', {
+      catalogId: stack.account,
+      connectionInput: {
+        name: 'db',
+        connectionType: 'JDBC',
+        connectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.0.50:5432/app' },
+        authenticationConfiguration: withSecret ? authentication : Fn.conditionIf(condition.logicalId, authentication, Aws.NO_VALUE),
+        physicalConnectionRequirements: { subnetId: vpc.isolatedSubnets[0].subnetId, securityGroupIdList: [glueGroup.securityGroupId], availabilityZone: vpc.isolatedSubnets[0].availabilityZone },
+      },
+    });
+    sparkJob(stack, [glue.Connection.fromConnectionName(stack, 'DbRef', connection.ref)]);
+  };
+
+  test('not a pass: GNP-CONNECTION-SERVICE-PATH-UNKNOWN saying the templates do not show whether it reads a secret, and how to settle it; every door agrees', () => {
+    const answers = allDoors((app) => build(app));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN:warning');
+    expect(answers.cli.findings).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH:error');
+    for (const door of [answers.guard, answers.plugin, answers.cli]) {
+      const message = door.messages.find((m) => /may keep credentials in AWS Secrets Manager/.test(m));
+      expect(message).toMatch(/AuthenticationConfiguration cannot be resolved/);
+      expect(message).toMatch(/has no path to Secrets Manager/);
+    }
+  });
+
+  test('the same connection with its secret written out: GNP-CONNECTION-NO-SECRETS-PATH (error); every door agrees', () => {
+    const answers = allDoors((app) => build(app, 'always'));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-NO-SECRETS-PATH:error');
+  });
+});
+
+describe('15. a job with a security configuration that encrypts with AWS KMS keys, in subnets without a path to AWS KMS', () => {
+  const build = (app: App, opts: { s3Managed?: boolean; kmsEndpoint?: boolean } = {}) => {
+    const stack = new Stack(app, 'Encrypted');
+    const { vpc, glueGroup } = network(stack);
+    if (opts.kmsEndpoint) vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    const connection = new glue.Connection(stack, 'Db', {
+      type: glue.ConnectionType.JDBC,
+      properties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.0.50:5432/app', USERNAME: 'etl', PASSWORD: 'not-a-secret' },
+      network: glue.ConnectionNetwork.subnet(vpc.isolatedSubnets[0]),
+      securityGroups: [glueGroup],
+    });
+    const securityConfiguration = new glue.SecurityConfiguration(stack, 'Encryption', {
+      s3Encryption: opts.s3Managed ? glue.S3Encryption.s3Managed() : glue.S3Encryption.kms(),
+    });
+    new glue.PySparkEtlJob(stack, 'Load', {
+      jobName: 'load',
+      role: role(stack),
+      script: glue.Code.fromBucket(new s3.Bucket(stack, 'Scripts'), 'load.py'),
+      connections: [connection],
+      securityConfiguration,
+    });
+  };
+  const kmsMessages = (a: DoorAnswers) => a.cli.messages.filter((m) => /AWS KMS/.test(m));
+
+  test('S3 encryption SSE-KMS: GNP-CONNECTION-NO-KMS-PATH (error) citing AWS Glue\'s route to AWS KMS; every door agrees', () => {
+    const answers = allDoors((app) => build(app));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-NO-KMS-PATH:error');
+    expect(kmsMessages(answers).join('\n')).toMatch(/security configuration Encrypted\/Encryption\w* \(S3 encryption SSE-KMS\)/);
+  });
+
+  test('with an AWS KMS interface endpoint (private DNS), or with SSE-S3 only: no KMS finding; every door agrees', () => {
+    for (const opts of [{ kmsEndpoint: true }, { s3Managed: true }]) {
+      const answers = allDoors((app) => build(app, opts));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain('GNP-CONNECTION-NO-KMS-PATH:error');
+      expect(kmsMessages(answers)).toEqual([]);
+    }
   });
 });

@@ -177,6 +177,39 @@ describe('GNP-CONNECTION-NO-PYPI-PATH: modules from PyPI need the internet from 
   });
 });
 
+describe('wheels by s3:// path: an S3 gateway endpoint carries only buckets of its own Region, as for https:// URLs', () => {
+  const WHEEL = 'wheels/etl_lib-1.0-py3-none-any.whl';
+
+  test('the CDK bootstrap bucket of another Region (cdk-hnb659fds-assets-<account>-eu-west-1), S3 gateway endpoint, no NAT: GNP-CONNECTION-NO-PYPI-PATH saying the endpoint reaches only buckets of us-east-1 (was: no finding)', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': `s3://cdk-hnb659fds-assets-111111111111-eu-west-1/${WHEEL}` }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(NO_PATH);
+    expect(answers.cli.messages.join('\n')).toMatch(/s3:\/\/cdk-hnb659fds-assets-111111111111-eu-west-1\/wheels\/etl_lib-1\.0-py3-none-any\.whl is in eu-west-1, and S3 gateway endpoint \S+ on \S+ route table reaches only buckets of us-east-1/);
+    expect(answers.cli.messages.join('\n')).toMatch(/Glue installs s3:\/\/cdk-hnb659fds-assets-111111111111-eu-west-1\/\S+ \(--additional-python-modules\) from Amazon S3 when a run starts/);
+  });
+
+  test('a bucket the templates do not create (a literal name), S3 gateway endpoint, no NAT: a warning (UNKNOWN) saying its Region is not shown and how to show it, not a pass', () => {
+    const answers = allDoors(app({ args: () => ({ '--additional-python-modules': `s3://etl-wheels/${WHEEL}` }) }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).not.toContain(NO_PATH);
+    expect(answers.cli.findings).toContain(UNKNOWN);
+    expect(answers.cli.messages.join('\n')).toMatch(/the Region of the bucket of s3:\/\/etl-wheels\/\S+ \(bucket etl-wheels is not one of the templates\) is not shown \(use a bucket the app creates/);
+  });
+
+  test('the same with a NAT gateway route, or in the bootstrap bucket of the VPC\'s Region, or in the app\'s own bucket: no finding', () => {
+    for (const c of [
+      { nat: true, args: () => ({ '--additional-python-modules': `s3://etl-wheels/${WHEEL}` }) },
+      { args: () => ({ '--additional-python-modules': `s3://cdk-hnb659fds-assets-111111111111-us-east-1/${WHEEL}` }) },
+      { args: (b: s3.IBucket) => ({ '--additional-python-modules': `s3://${b.bucketName}/${WHEEL}` }) },
+    ]) {
+      const answers = allDoors(app(c));
+      expectDoorsAgree(answers);
+      expect(answers.cli.findings).not.toContain(NO_PATH);
+      expect(answers.cli.findings).not.toContain(UNKNOWN);
+    }
+  });
+});
+
 describe('modules fetched by https:// URL from Amazon S3: an S3 gateway endpoint of the bucket\'s Region carries them', () => {
   test("the app's bucket by its virtual-hosted or path-style URL in the VPC's Region (us-east-1), S3 gateway endpoint, no NAT: no finding (was a false GNP-CONNECTION-NO-PYPI-PATH)", () => {
     for (const url of [

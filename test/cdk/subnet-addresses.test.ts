@@ -12,6 +12,10 @@ interface Extras {
   readonly gatewayLoadBalancerEndpoint?: boolean;
   readonly privateNatGateway?: boolean;
   readonly publicNatGateway?: boolean;
+  /** A VPC Lattice endpoint (VpcEndpointType Resource or ServiceNetwork) in the Glue subnet. */
+  readonly latticeEndpoint?: 'Resource' | 'ServiceNetwork';
+  /** G.1X workers (56 by default: 58 ENIs). */
+  readonly workers?: number;
 }
 
 function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: Extras = {}) {
@@ -39,6 +43,16 @@ function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: Extras = 
         subnetIds: [vpc.isolatedSubnets[0].subnetId],
       });
     }
+    if (options.latticeEndpoint) {
+      new ec2.CfnVPCEndpoint(stack, 'Lattice', {
+        vpcId: vpc.vpcId,
+        vpcEndpointType: options.latticeEndpoint,
+        ...options.latticeEndpoint === 'Resource'
+          ? { resourceConfigurationArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:resourceconfiguration/rcfg-0123456789abcdef0' }
+          : { serviceNetworkArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:servicenetwork/sn-0123456789abcdef0' },
+        subnetIds: [vpc.isolatedSubnets[0].subnetId],
+      });
+    }
     if (options.privateNatGateway) {
       // A private NAT gateway in the Glue subnet (for overlapping networks), with two secondary addresses.
       new ec2.CfnNatGateway(stack, 'PrivateNat', { subnetId: vpc.isolatedSubnets[0].subnetId, connectivityType: 'private', secondaryPrivateIpAddressCount: 2 });
@@ -59,7 +73,7 @@ function app(endpoints: ec2.InterfaceVpcEndpointAwsService[], options: Extras = 
       role: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
       script: glue.Code.fromBucket(new s3.Bucket(stack, 'Scripts'), 'load.py'),
       connections: [network],
-      workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: 56 },
+      workerConfiguration: { workerType: glue.WorkerType.G_1X, numberOfWorkers: options.workers ?? 56 },
     });
   };
 }
@@ -111,5 +125,34 @@ describe("the app's interface endpoints and transit gateway attachments take add
     expectDoorsAgree(answers);
     expect(answers.cli.findings).toContain(TOO_SMALL);
     expect(answers.cli.messages.join('\n')).toMatch(/has 56 free addresses \(59 usable, 3 known used: NAT gateway Etl\/PublicNat \(3 addresses\)/);
+  });
+});
+
+describe('VPC Lattice endpoints (VpcEndpointType Resource, ServiceNetwork) are endpoints, and take addresses in their subnets', () => {
+  const unresolved = (messages: string[]) => messages.filter((m) => /VpcEndpointType|not an endpoint type/.test(m));
+
+  test('a service-network endpoint takes a /28 block (16 addresses) at first: 43 left, 58 ENIs do not fit, GNP-SUBNET-TOO-SMALL naming it; no "not an endpoint type"', () => {
+    const answers = allDoors(app([], { latticeEndpoint: 'ServiceNetwork' }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain(TOO_SMALL);
+    expect(answers.cli.messages.join('\n')).toMatch(/has 43 free addresses \(59 usable, 16 known used: service-network endpoint Etl\/Lattice \(16 addresses, its first \/28 block\)/);
+    expect(unresolved(answers.cli.messages)).toEqual([]);
+  });
+
+  test('a service-network endpoint and 30 workers (32 ENIs) in the 43 left: not a pass, GNP-SUBNET-CAPACITY-UNKNOWN (its further /28 blocks depend on the service network)', () => {
+    const answers = allDoors(app([], { latticeEndpoint: 'ServiceNetwork', workers: 30 }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-SUBNET-CAPACITY-UNKNOWN:warning');
+    expect(answers.cli.findings).not.toContain(TOO_SMALL);
+    expect(answers.cli.messages.join('\n')).toMatch(/has at most 43 free addresses .*another \/28 block of 16 addresses when its service network holds resource configurations/);
+  });
+
+  test('a resource endpoint: one address counted, how many it takes is not documented: 58 ENIs in the 58 left is UNKNOWN (GNP-SUBNET-CAPACITY-UNKNOWN), not a pass; no "not an endpoint type"', () => {
+    const answers = allDoors(app([], { latticeEndpoint: 'Resource' }));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-SUBNET-CAPACITY-UNKNOWN:warning');
+    expect(answers.cli.findings).not.toContain(TOO_SMALL);
+    expect(answers.cli.messages.join('\n')).toMatch(/at most 58 free addresses .*resource endpoint Etl\/Lattice's network interfaces take addresses in it, and AWS does not document how many/);
+    expect(unresolved(answers.cli.messages)).toEqual([]);
   });
 });

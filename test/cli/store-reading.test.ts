@@ -237,6 +237,36 @@ describe('a SaaS connection type with a subnet: its host is on the internet, rea
     expect(findings.find((x: any) => x.ruleId === 'GNP-STORE-UNKNOWN').message).toMatch(/PrivateLink endpoint app\/Pl \(com\.amazonaws\.vpce\.us-east-1\.vpce-svc-0123456789abcdef0\)/);
   });
 
+  test.each(['Resource', 'ServiceNetwork'])('a VPC Lattice %s endpoint in the Glue VPC: UNKNOWN naming it (a resource configuration\'s domain name resolves to it inside the VPC); was REACHABLE', (type) => {
+    const { job, findings } = planOf({
+      ...withNat(),
+      Lattice: r('AWS::EC2::VPCEndpoint', {
+        VpcId: ref('Vpc'),
+        VpcEndpointType: type,
+        SubnetIds: [ref('SubnetA')],
+        PrivateDnsEnabled: true,
+        ...type === 'Resource' ? { ResourceConfigurationArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:resourceconfiguration/rcfg-0123456789abcdef0' } : { ServiceNetworkArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:servicenetwork/sn-0123456789abcdef0' },
+      }),
+      Crm: salesforce({ INSTANCE_URL: 'https://acme.my.salesforce.com' }),
+      Job: glueJob([ref('Crm')], { Name: 'load' }),
+    });
+    expect(store(job, 'crm')).toMatchObject({ verdict: 'UNKNOWN', locatedBy: 'internet' });
+    expect(findings.find((x: any) => x.ruleId === 'GNP-STORE-UNKNOWN').message).toMatch(/PrivateLink endpoint app\/Lattice \(a VPC Lattice (resource configuration|service network)\) to a service outside AWS or VPC Lattice resources/);
+    // A known endpoint type: nothing said about it being unresolved.
+    expect(findings.filter((x: any) => /VpcEndpointType/.test(x.message))).toEqual([]);
+  });
+
+  test.each(['Resource', 'ServiceNetwork'])('a VPC Lattice %s endpoint is no path to Secrets Manager: a job reading a secret without an interface endpoint or NAT gets GNP-CONNECTION-NO-SECRETS-PATH (was UNKNOWN: "may be an interface endpoint")', (type) => {
+    const { findings } = planOf({
+      ...twoSubnetGlueVpc(),
+      Lattice: r('AWS::EC2::VPCEndpoint', { VpcId: ref('Vpc'), VpcEndpointType: type, SubnetIds: [ref('SubnetB')], ...type === 'Resource' ? { ResourceConfigurationArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:resourceconfiguration/rcfg-0123456789abcdef0' } : { ServiceNetworkArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:servicenetwork/sn-0123456789abcdef0' } }),
+      Db: glueConnection('db', ref('SubnetA'), glueSg(), { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.1.50:5432/app', SECRET_ID: 'creds' }),
+      Job: glueJob([ref('Db')], { Name: 'load' }),
+    });
+    expect(findings.map((f: any) => f.ruleId)).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(findings.filter((f: any) => f.ruleId === 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN' && /Secrets Manager/.test(f.message))).toEqual([]);
+  });
+
   test('an interface endpoint to an AWS service (Secrets Manager) does not make it UNKNOWN', () => {
     const { job } = planOf({
       ...withNat(),

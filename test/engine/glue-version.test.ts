@@ -38,6 +38,19 @@ describe('GNP-GLUE-VERSION-END-OF-LIFE', () => {
     expect(findings(withJob({ glueVersion: { known: false, reason: 'a parameter without a value' } }))).toEqual([]);
   });
 
+  test('Python shell on Python 2 without GlueVersion (or with one not resolved): the warning, saying Python 2 ran only on Glue 1.0, whichever version Glue gives the job; the fix names Python 3.9', () => {
+    for (const glueVersion of [undefined, { known: false as const, reason: 'a parameter without a value' }]) {
+      const [f] = findings(withJob({ command: known('pythonshell'), pythonVersion: known('2'), glueVersion }));
+      expect(f).toMatchObject({ severity: 'warning', source: { logicalId: 'etl' } });
+      expect(f.message).toMatch(/Python shell job on Python 2 \(Command\.PythonVersion 2\) with (no GlueVersion|a GlueVersion that is not resolved \(a parameter without a value\))/);
+      expect(f.message).toMatch(/Python shell runs Python 2 only on Glue 1\.0.*reached end of life on 1 April 2026, whichever version Glue gives the job/);
+      expect(f.fix).toMatch(/Command\.PythonVersion 3\.9 with GlueVersion 3\.0/);
+    }
+    // Without PythonVersion, AWS documents no default: not known to be Python 2, no finding.
+    expect(findings(withJob({ command: known('pythonshell') }))).toEqual([]);
+    expect(findings(withJob({ command: known('pythonshell'), pythonVersion: known('3.9') }))).toEqual([]);
+  });
+
   test('Python shell: on Python 2 (Glue 1.0) the warning, on Python 3.9 none', () => {
     expect(findings(withJob({ command: known('pythonshell'), glueVersion: known('1.0'), pythonVersion: known('2') }))).toHaveLength(1);
     expect(findings(withJob({ command: known('pythonshell'), glueVersion: known('3.0'), pythonVersion: known('3.9') }))).toEqual([]);

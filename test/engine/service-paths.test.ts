@@ -6,7 +6,7 @@
  */
 import { model, NaclEntrySpec, sgRule } from './builders';
 import { buildPlan, Plan } from '../../src/engine';
-import { known, PROTOCOL_ALL } from '../../src/model';
+import { GlueJob, known, PROTOCOL_ALL } from '../../src/model';
 
 const findings = (plan: Plan, ruleId: string) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.ruleId === ruleId);
 
@@ -109,6 +109,24 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: a job that reads a secret needs Secret
   test('every connection Glue can select is checked: after an AZ failure net2 is selected, and is reported too', () => {
     const plan = buildPlan(oneVpc({ secret: true }).job('etl', ['net1', 'net2', 'db']).model);
     expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH').map((f) => f.source.logicalId)).toEqual(['net1', 'net2']);
+  });
+
+  test('a connection whose properties the templates do not resolve may read a secret: no path to Secrets Manager is UNKNOWN saying what is not shown, never a pass', () => {
+    const m = oneVpc().job('etl', ['net1', 'db']);
+    m.model.connections.set('db', { ...m.model.connections.get('db')!, secretUnresolved: 'Test/db: its ConnectionInput.ConnectionProperties cannot be resolved (Fn::If on condition UseSecret)' });
+    const plan = buildPlan(m.model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-SECRETS-PATH')).toEqual([]);
+    const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f).toMatchObject({ severity: 'warning', source: { logicalId: 'net1' } });
+    expect(f.message).toMatch(/may keep credentials in AWS Secrets Manager \(etl may read db \(Test\/db: its ConnectionInput\.ConnectionProperties cannot be resolved/);
+    expect(f.message).toMatch(/its subnet s1 has no path to Secrets Manager/);
+    expect(f.message).toMatch(/whether one does is UNKNOWN/);
+    expect(f.fix).toMatch(/Make the connection's ConnectionProperties and AuthenticationConfiguration resolvable/);
+    expect(f.fix).toMatch(/InterfaceVpcEndpointAwsService\.SECRETS_MANAGER/);
+    // With a path (an interface endpoint with private DNS): nothing to say.
+    const reached = interfaceEndpoint(oneVpc(), true).job('etl', ['net1', 'db']);
+    reached.model.connections.set('db', { ...reached.model.connections.get('db')!, secretUnresolved: 'not shown' });
+    expect(findings(buildPlan(reached.model, { failover: false }), 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
   });
 
   test('a job that reads no secret: no finding', () => {
@@ -328,3 +346,46 @@ describe('no probe address in the S3-path message', () => {
     expect(text).not.toMatch(/8\.8\.8\.8/);
   });
 });
+
+describe('GNP-CONNECTION-NO-KMS-PATH: a job whose security configuration uses AWS KMS keys needs AWS KMS from the ENI subnet', () => {
+  const withKms = (kmsUse: GlueJob['kmsUse'], opts: { nat?: boolean; kmsEndpoint?: boolean } = {}) => {
+    const m = oneVpc({ nat: opts.nat }).job('etl', ['db']);
+    m.model.jobs.set('etl', { ...m.model.jobs.get('etl')!, kmsUse });
+    if (opts.kmsEndpoint) {
+      interfaceEndpoint(m, true);
+      m.model.gatewayEndpoints.set('sm', { ...m.model.gatewayEndpoints.get('sm')!, service: known('kms') });
+    }
+    return buildPlan(m.model, { failover: false });
+  };
+
+  test('SSE-KMS on a job with a JDBC connection, no interface endpoint for kms, no NAT: an error citing the AWS Glue page', () => {
+    const [f] = findings(withKms(known('security configuration Test/sc (S3 encryption SSE-KMS)')), 'GNP-CONNECTION-NO-KMS-PATH');
+    expect(f).toMatchObject({ severity: 'error', source: { logicalId: 'db' } });
+    expect(f.message).toMatch(/security configuration Test\/sc \(S3 encryption SSE-KMS\)/);
+    expect(f.message).toMatch(/has no path to AWS KMS: v has no interface endpoint for AWS KMS with private DNS/);
+    expect(f.message).toMatch(/Creating a route to AWS KMS for VPC jobs and crawlers/);
+    expect(f.fix).toMatch(/InterfaceVpcEndpointAwsService\.KMS/);
+  });
+
+  test('an interface endpoint for kms with private DNS, or a NAT route: no finding', () => {
+    const use = known('security configuration Test/sc (CloudWatch Logs encryption SSE-KMS)');
+    for (const plan of [withKms(use, { kmsEndpoint: true }), withKms(use, { nat: true })]) {
+      expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+      expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').filter((f) => /KMS/.test(f.message))).toEqual([]);
+    }
+  });
+
+  test('a security configuration the templates do not define: UNKNOWN saying so, not the error and not a pass', () => {
+    const plan = withKms({ known: false, reason: 'Test/etl uses security configuration shared-sc, which the templates do not define, so whether it encrypts with AWS KMS keys is unknown' });
+    expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+    const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').filter((x) => /KMS/.test(x.message));
+    expect(f.message).toMatch(/may call AWS KMS \(etl: may, Test\/etl uses security configuration shared-sc, which the templates do not define/);
+  });
+
+  test('no security configuration: no finding', () => {
+    const plan = withKms(undefined);
+    expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
+  });
+});
+

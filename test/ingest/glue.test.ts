@@ -155,6 +155,26 @@ describe('connection properties behind issue 12 points 7 and 8', () => {
     expect(model.connections.get('Stack/Conn')).toMatchObject({ secretProperty: 'AuthenticationConfiguration.SecretArn' });
   });
 
+  test('ConnectionProperties or AuthenticationConfiguration the templates do not resolve (a whole-object Fn::If on a deploy-time condition, an import) may name a secret: said, with the reason, never "no secret"', () => {
+    const deployTime = { Parameters: { UseSecret: { Type: 'String' } }, Conditions: { WithSecret: { 'Fn::Equals': [ref('UseSecret'), 'yes'] } } };
+    const behindIf = glueConnection('c', ref('Sub'), [], { 'Fn::If': ['WithSecret', { SECRET_ID: 'creds' }, { USERNAME: 'etl' }] } as Record<string, unknown>);
+    expect(modelOf({ ...network, Conn: behindIf }, deployTime).connections.get('Stack/Conn')).toMatchObject({
+      secretUnresolved: expect.stringMatching(/ConnectionInput\.ConnectionProperties cannot be resolved .*whether it names a Secrets Manager secret .* is unknown/),
+    });
+    const imported = glueConnection('c', ref('Sub'), [], { JDBC_CONNECTION_URL: 'jdbc:postgresql://db.internal:5432/app' });
+    (imported.Properties!.ConnectionInput as Record<string, unknown>).AuthenticationConfiguration = { 'Fn::ImportValue': 'SharedAuth' };
+    const model = modelOf({ ...network, Conn: imported });
+    expect(model.connections.get('Stack/Conn')!.secretProperty).toBeUndefined();
+    expect(model.connections.get('Stack/Conn')!.secretUnresolved).toMatch(/ConnectionInput\.AuthenticationConfiguration cannot be resolved/);
+    // Literal properties that name no secret: nothing unknown.
+    expect(modelOf({ ...network, Conn: glueConnection('c', ref('Sub'), [], { USERNAME: 'etl' }) }).connections.get('Stack/Conn')!.secretUnresolved).toBeUndefined();
+    // A secret named beside an unresolved part: it reads one, for sure.
+    const both = glueConnection('c', ref('Sub'), [], { SECRET_ID: 'creds' });
+    (both.Properties!.ConnectionInput as Record<string, unknown>).AuthenticationConfiguration = { 'Fn::ImportValue': 'SharedAuth' };
+    expect(modelOf({ ...network, Conn: both }).connections.get('Stack/Conn')).toMatchObject({ secretProperty: 'SECRET_ID' });
+    expect(modelOf({ ...network, Conn: both }).connections.get('Stack/Conn')!.secretUnresolved).toBeUndefined();
+  });
+
   test('a Route 53 hosted zone with VPCs is a private hosted zone of those VPCs; one without VPCs is public and not read', () => {
     const model = modelOf({
       ...network,
