@@ -85,7 +85,14 @@ export interface FactsAvailabilityZone {
 export interface FactsSubnet {
   readonly id: string;
   readonly vpcId: string;
-  readonly cidr: string;
+  /** Its IPv4 CIDR block; absent for an IPv6-only subnet (then `ipv6CidrBlocks`). */
+  readonly cidr?: string;
+  /**
+   * Its IPv6 CIDR blocks (DescribeSubnets' `Ipv6CidrBlockAssociationSet`), given for an IPv6-only
+   * subnet (EC2 `Ipv6Native`): it has no IPv4 CIDR, so the planner, which traces IPv4, leaves
+   * what it reaches UNKNOWN rather than the subnet out.
+   */
+  readonly ipv6CidrBlocks?: string[];
   readonly availabilityZone?: string;
   readonly routeTableId?: string;
   readonly networkAclId?: string;
@@ -337,7 +344,7 @@ export interface FactsUnread {
 
 // ---- validation -------------------------------------------------------------------------------
 
-type FieldType = 'number' | 'string' | 'cidr' | 'cidr6' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'maxentries' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type FieldType = 'number' | 'string' | 'cidr' | 'cidr6' | 'cidrs' | 'cidrs6' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'maxentries' | 'boolean' | 'protocol' | 'strings' | 'destination';
 type Field =
   | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
   | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
@@ -374,6 +381,17 @@ const DATA_STORE: Schema = {
 };
 const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
+const SUBNET: Schema = {
+  id: req('string'),
+  vpcId: req('string'),
+  cidr: opt('cidr'),
+  ipv6CidrBlocks: opt('cidrs6'),
+  availabilityZone: opt('string'),
+  routeTableId: opt('string'),
+  networkAclId: opt('string'),
+  usedAddresses: opt('count'),
+};
+
 const PREFIX_LIST: Schema = { id: req('string'), addressFamily: opt('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
 
 const FACTS_SCHEMA: Schema = {
@@ -392,19 +410,7 @@ const FACTS_SCHEMA: Schema = {
       defaultNetworkAclId: opt('string'),
     },
   },
-  subnets: {
-    type: 'list',
-    optional: true,
-    of: {
-      id: req('string'),
-      vpcId: req('string'),
-      cidr: req('cidr'),
-      availabilityZone: opt('string'),
-      routeTableId: opt('string'),
-      networkAclId: opt('string'),
-      usedAddresses: opt('count'),
-    },
-  },
+  subnets: { type: 'list', optional: true, of: SUBNET },
   routeTables: {
     type: 'list',
     optional: true,
@@ -582,6 +588,7 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
     case 'cidr6': return isIpv6Cidr(value) ? undefined : `${shown} is not an IPv6 CIDR`;
     case 'cidrs': return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && parseCidr(item))
       ? undefined : `${shown} is not a non-empty list of IPv4 CIDRs`;
+    case 'cidrs6': return Array.isArray(value) && value.length > 0 && value.every(isIpv6Cidr) ? undefined : `${shown} is not a non-empty list of IPv6 CIDRs`;
     case 'destination':
       return typeof value === 'string' && (parseCidr(value) || value.startsWith('pl-')) ? undefined : `${shown} is not an IPv4 CIDR or a prefix list id`;
     case 'port': return Number.isInteger(value) && (value as number) >= -1 && (value as number) <= 65535 ? undefined : `${shown} is not a port (-1..65535)`;
@@ -647,6 +654,9 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
     const bad = (cidrs ?? []).find((cidr) => !parseCidr(cidr));
     if (bad !== undefined) return `${path}.cidrs: ${show(bad)} is not an IPv4 CIDR`;
     if ((cidrs ?? []).length > (value.maxEntries as number)) return `${path}.cidrs: ${cidrs!.length} entries, more than its maxEntries (${value.maxEntries})`;
+  }
+  if (schema === SUBNET && value.cidr === undefined && value.ipv6CidrBlocks === undefined) {
+    return `${path}: needs cidr (its IPv4 CIDR block) or, for an IPv6-only subnet, ipv6CidrBlocks`;
   }
   if (schema === SG_RULE) {
     const peers = ['cidr', 'cidrIpv6', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
@@ -836,15 +846,31 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
     addVpcDefaults(model, vpc.id, source, { mainRouteTable: !vpc.mainRouteTableId, defaultNetworkAcl: !vpc.defaultNetworkAclId });
   }
   for (const subnet of facts.subnets ?? []) {
-    model.subnets.set(subnet.id, {
+    const common = {
       id: subnet.id,
       source: sourceOf(facts, subnet.id),
       vpcId: known(subnet.vpcId),
-      cidr: known(parseCidr(subnet.cidr)!),
       availabilityZone: optionalFact(subnet.availabilityZone, `the Availability Zone of ${subnet.id}`),
-      ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
-      ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
       usedAddresses: subnet.usedAddresses ?? 0,
+    };
+    if (subnet.cidr !== undefined) {
+      model.subnets.set(subnet.id, {
+        ...common,
+        cidr: known(parseCidr(subnet.cidr)!),
+        ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
+        ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
+      });
+      continue;
+    }
+    // An IPv6-only subnet: its traffic is IPv6, which follows its table's and ACL's IPv6 routes and
+    // entries, not traced (the model is IPv4). Its CIDR, table and ACL are unknown for the IPv4
+    // hops (S3 path, Secrets Manager path, stores): UNKNOWN, never a path blocked by IPv4 routes.
+    const ipv6Only = `${subnet.id} is IPv6-only (${(subnet.ipv6CidrBlocks ?? []).join(', ')}): it has no IPv4 CIDR, and the planner traces IPv4 traffic only`;
+    model.subnets.set(subnet.id, {
+      ...common,
+      cidr: unknown(ipv6Only),
+      routeTableUnresolved: `${ipv6Only} (its traffic follows the IPv6 routes of ${subnet.routeTableId ?? 'its route table'})`,
+      networkAclUnresolved: `${ipv6Only} (its traffic meets the IPv6 entries of ${subnet.networkAclId ?? 'its network ACL'})`,
     });
   }
   const lists = factsPrefixLists(facts);

@@ -140,7 +140,14 @@ function vpcFacts(s: AccountSnapshot, vpc: any): FactsVpc {
 function subnetFacts(s: AccountSnapshot, subnet: any): FactsSubnet | undefined {
   const id = String(subnet.SubnetId);
   const cidr = parseCidr(String(subnet.CidrBlock));
-  if (!cidr) return undefined;
+  // An IPv6-only subnet (EC2 `Ipv6Native`) has no IPv4 CIDR block: it is read with its IPv6
+  // blocks (what it reaches is then UNKNOWN), never left out (a connection or store there would
+  // read as in a subnet that does not exist). One with neither block is not a subnet EC2 returns.
+  // (The blocks only name the subnet's addresses in messages: any but a block already gone.)
+  const ipv6CidrBlocks = cidr ? [] : list(subnet.Ipv6CidrBlockAssociationSet)
+    .filter((a) => !['disassociated', 'failed'].includes(a?.Ipv6CidrBlockState?.State))
+    .map((a) => a?.Ipv6CidrBlock).filter(isIpv6Cidr);
+  if (!cidr && ipv6CidrBlocks.length === 0) return undefined;
   const table = s.routeTables?.find((t) => list(t.Associations).some((a) => a.SubnetId === id));
   const acl = s.networkAcls?.find((a) => list(a.Associations).some((assoc: any) => assoc.SubnetId === id));
   // Every subnet has a NACL association; none read means the association is unknown.
@@ -149,12 +156,13 @@ function subnetFacts(s: AccountSnapshot, subnet: any): FactsSubnet | undefined {
   return {
     id,
     vpcId: String(subnet.VpcId),
-    cidr: String(subnet.CidrBlock),
+    ...(cidr ? { cidr: String(subnet.CidrBlock) } : { ipv6CidrBlocks }),
     ...(str(subnet.AvailabilityZone) ? { availabilityZone: subnet.AvailabilityZone } : {}),
     ...(str(table?.RouteTableId) ? { routeTableId: table.RouteTableId } : {}),
     networkAclId,
     // AWS reserves 5 addresses per subnet; the rest not available are taken by ENIs.
-    ...(Number.isInteger(free) ? { usedAddresses: Math.max(0, rangeSize(cidr) - 5 - free) } : {}),
+    // (AvailableIpAddressCount counts IPv4 addresses: none in an IPv6-only subnet.)
+    ...(cidr && Number.isInteger(free) ? { usedAddresses: Math.max(0, rangeSize(cidr) - 5 - free) } : {}),
   };
 }
 

@@ -80,6 +80,35 @@ describe('DescribeSubnets', () => {
   });
 });
 
+describe('DescribeSubnets: an IPv6-only subnet (--from-describe reads the same shapes)', () => {
+  // EC2 Ipv6Native: no CidrBlock, its AvailableIpAddressCount an IPv6 count.
+  const ipv6Only = (snapshot: AccountSnapshot): AccountSnapshot => ({
+    ...snapshot,
+    subnets: replace(snapshot.subnets!, 'SubnetId', 'subnet-0glue', {
+      SubnetId: 'subnet-0glue',
+      VpcId: 'vpc-0glue',
+      AvailabilityZone: 'us-east-1a',
+      AvailableIpAddressCount: 18446744073709552000,
+      Ipv6Native: true,
+      State: 'available',
+      Ipv6CidrBlockAssociationSet: [{ AssociationId: 'subnet-cidr-assoc-1', Ipv6CidrBlock: '2001:db8:0:1::/64', Ipv6CidrBlockState: { State: 'associated' } }],
+    }),
+  });
+
+  it('is kept, with its IPv6 CIDR blocks and no IPv4 CIDR or used addresses', () => {
+    const subnet = factsOf(ipv6Only(account())).subnets!.find((s) => s.id === 'subnet-0glue');
+    expect(subnet).toEqual({ id: 'subnet-0glue', vpcId: 'vpc-0glue', ipv6CidrBlocks: ['2001:db8:0:1::/64'], availabilityZone: 'us-east-1a', routeTableId: 'rtb-0glue', networkAclId: 'acl-0glue' });
+  });
+
+  it("a connection in it is UNKNOWN: its table's IPv4 routes (the S3 endpoint's included) do not carry its IPv6 traffic", () => {
+    const job = planOf(ipv6Only(account())).jobs[0];
+    const candidate = job.candidates.find((c) => c.connection.name === 'glue-net')!;
+    expect(candidate.status).toBe('unknown');
+    expect(candidate.reasons.map((r) => r.message).join('\n')).toContain('subnet-0glue is IPv6-only (2001:db8:0:1::/64): it has no IPv4 CIDR');
+    expect(job.dataStores.map((store) => store.verdict)).not.toContain('UNREACHABLE');
+  });
+});
+
 describe('DescribeRouteTables', () => {
   const routesOf = (snapshot: AccountSnapshot, id: string) => factsOf(snapshot).routeTables!.find((t) => t.id === id)!.routes;
 
