@@ -34,6 +34,12 @@ export interface FactsDocument {
    * not say.
    */
   readonly prefixLists?: FactsPrefixList[];
+  /**
+   * Route 53 private hosted zones associated with VPCs: inside those VPCs, the names under the zone
+   * resolve as its records say (an AWS service's name to an endpoint elsewhere, say). `--from-aws`
+   * writes one undescribed zone (`nameUnknown`) per VPC it reads, since it does not read Route 53.
+   */
+  readonly privateHostedZones?: FactsPrivateHostedZone[];
   /** Transit gateways of the account (read by `--from-aws`), by their `tgw-...` ids. */
   readonly transitGateways?: FactsTransitGateway[];
   /** Their attachments (`tgw-attach-...`). */
@@ -125,6 +131,20 @@ export interface FactsRouteTable {
   readonly routes: FactsRoute[];
   /** The internet or virtual private gateways it is associated with as a gateway route table (`igw-...`, `vgw-...`). */
   readonly gatewayIds?: string[];
+}
+
+/** A Route 53 private hosted zone (see `FactsDocument.privateHostedZones`). */
+export interface FactsPrivateHostedZone {
+  readonly id: string;
+  /** The VPCs (`vpc-...`) it is associated with. */
+  readonly vpcIds: string[];
+  /** Its domain (`secretsmanager.us-east-1.amazonaws.com`, `example.internal`). */
+  readonly name?: string;
+  /**
+   * Instead of `name`: why the zone's domain is not known (a zone of unknown domain may answer for
+   * any name, an AWS service's included, in its VPCs; a path that resolves one is then UNKNOWN).
+   */
+  readonly nameUnknown?: string;
 }
 
 /** A prefix list (see `FactsDocument.prefixLists`). */
@@ -392,10 +412,13 @@ const SUBNET: Schema = {
   usedAddresses: opt('count'),
 };
 
+const PRIVATE_HOSTED_ZONE: Schema = { id: req('string'), vpcIds: req('strings'), name: opt('string'), nameUnknown: opt('string') };
+
 const PREFIX_LIST: Schema = { id: req('string'), addressFamily: opt('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
 
 const FACTS_SCHEMA: Schema = {
   prefixLists: { type: 'list', optional: true, of: PREFIX_LIST },
+  privateHostedZones: { type: 'list', optional: true, of: PRIVATE_HOSTED_ZONE },
   vpcs: {
     type: 'list',
     optional: true,
@@ -657,6 +680,9 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
   }
   if (schema === SUBNET && value.cidr === undefined && value.ipv6CidrBlocks === undefined) {
     return `${path}: needs cidr (its IPv4 CIDR block) or, for an IPv6-only subnet, ipv6CidrBlocks`;
+  }
+  if (schema === PRIVATE_HOSTED_ZONE && (value.name === undefined) === (value.nameUnknown === undefined)) {
+    return `${path}: needs exactly one of name, nameUnknown`;
   }
   if (schema === SG_RULE) {
     const peers = ['cidr', 'cidrIpv6', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
@@ -974,6 +1000,14 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
           ...(ports ? { ports } : {}),
         };
       }),
+    });
+  }
+  for (const zone of facts.privateHostedZones ?? []) {
+    model.privateHostedZones?.set(zone.id, {
+      id: zone.id,
+      source: sourceOf(facts, zone.id),
+      name: zone.name !== undefined ? known(zone.name.toLowerCase().replace(/\.$/, '')) : unknown(zone.nameUnknown!),
+      vpcIds: known([...zone.vpcIds]),
     });
   }
   for (const endpoint of facts.gatewayEndpoints ?? []) {

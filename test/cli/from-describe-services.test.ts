@@ -37,12 +37,26 @@ function cli(...argv: string[]) {
 /** Saves the snapshot as the AWS CLI prints it, leaving out `skip`; plans it. */
 function fromAccount(snapshot: AccountSnapshot, skip: string[] = []) {
   const out = join(dir, 'describe');
-  mkdirSync(out);
+  mkdirSync(out, { recursive: true });
   for (const { part, file, key } of DESCRIBE_FILES) {
     if (!skip.includes(file) && snapshot[part] !== undefined) writeFileSync(join(out, file), JSON.stringify({ [key]: snapshot[part] }, null, 2));
   }
   writeFileSync(join(out, 'region.txt'), 'us-east-1\n');
   return cli('--from-describe', out, '--format', 'json', '--no-failover');
+}
+
+/**
+ * Plans the snapshot as `--write-facts` writes it, with the undescribed private hosted zones (the
+ * reader does not read Route 53) removed: what a user who checked the VPCs have none plans.
+ */
+function withoutZones(snapshot: AccountSnapshot) {
+  fromAccount(snapshot);
+  cli('--from-describe', join(dir, 'describe'), '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+  const { privateHostedZones, ...facts } = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+  expect(privateHostedZones.map((zone: any) => zone.vpcIds)).toEqual([['vpc-0a']]);
+  writeFileSync(join(dir, 'settled.json'), JSON.stringify(facts));
+  writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
+  return cli('empty.json', '--facts', 'settled.json', '--format', 'json', '--no-failover');
 }
 
 function fromTemplate(resources: Record<string, Resource>) {
@@ -137,9 +151,17 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     expect(live.code).toBe(written.code);
   });
 
-  it('private DNS off: the error from the account as from the template (the name resolves to the public endpoint)', () => {
+  it('private DNS off: UNKNOWN from the account, whose private hosted zones are not read (one may give the name an endpoint elsewhere)', () => {
+    const live = fromAccount(account({ endpoint: { privateDns: false } }));
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('interface endpoint vpce-0secrets has private DNS off');
+    expect(live.stdout).toContain('the Route 53 private hosted zones associated with vpc-0a are not read');
+  });
+
+  it('private DNS off, the zones settled in the written facts (none): the error, as from the template (the name resolves to the public endpoint)', () => {
     const world = { endpoint: { privateDns: false } };
-    const live = fromAccount(account(world));
+    const live = withoutZones(account(world));
     const written = fromTemplate(template(world));
     expect(live.ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
     expect(live.stdout).toContain('interface endpoint vpce-0secrets has private DNS off');
@@ -147,10 +169,13 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     expect(live.code).toBe(written.code);
   });
 
-  it('no endpoint and no NAT: the error, as from the template (the account reader passes the connection\'s SECRET_ID on)', () => {
+  it('no endpoint and no NAT: UNKNOWN from the account (its private hosted zones not read); the error once they are settled (none), as from the template', () => {
     const live = fromAccount(account({}));
-    expect(live.ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
-    expect(live.ruleIds).toEqual(fromTemplate(template({})).ruleIds);
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.stdout).toContain('vpc-0a#route53-private-hosted-zones-not-read');
+    const settled = withoutZones(account({}));
+    expect(settled.ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(settled.ruleIds).toEqual(fromTemplate(template({})).ruleIds);
   });
 
   it('--write-facts keeps the endpoint\'s private DNS, groups and subnets', () => {

@@ -1,6 +1,6 @@
 import { parseCidr, rangeSize } from '../../model';
 import {
-  FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering, FactsPrefixList,
+  FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering, FactsPrefixList, FactsPrivateHostedZone,
   FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc, isIpv6Cidr,
 } from '../facts';
 import { secretAndKafkaOf, SECRET_PROPERTIES } from '../glue';
@@ -369,6 +369,22 @@ function jobFacts(job: any): FactsJob {
   };
 }
 
+/**
+ * The account's Route 53 private hosted zones are not read (the reader has no Route 53 client): a
+ * zone associated with the VPC may give an AWS service's name (Secrets Manager's) the addresses of
+ * an endpoint elsewhere, as the template reader takes an `AWS::Route53::HostedZone` to. Each VPC
+ * read gets one zone of unknown domain, so a path that rests on how such a name resolves there is
+ * UNKNOWN, never traced to the public endpoint (a NAT path) or found missing.
+ */
+function unreadHostedZones(vpc: any): FactsPrivateHostedZone {
+  const id = String(vpc.VpcId);
+  return {
+    id: `${id}#route53-private-hosted-zones-not-read`,
+    vpcIds: [id],
+    nameUnknown: `the Route 53 private hosted zones associated with ${id} are not read (the account reader makes no Route 53 call): in a --write-facts file, replace this privateHostedZones entry by the VPC's zones (none: remove it) and plan with --facts`,
+  };
+}
+
 const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
 /**
@@ -510,6 +526,7 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
     gatewayEndpoints: endpoints,
     natGateways: present((s.natGateways ?? []).map(natFacts)),
     peerings: (s.peerings ?? []).map((p) => peeringFacts(p)),
+    privateHostedZones: (s.vpcs ?? []).map(unreadHostedZones),
     transitGateways: transit?.transitGateways ?? [],
     transitGatewayAttachments: transit?.transitGatewayAttachments ?? [],
     transitGatewayRouteTables: transit?.transitGatewayRouteTables ?? [],
