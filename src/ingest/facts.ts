@@ -672,7 +672,6 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
     if (!String(value.id).startsWith('pl-')) return `${path}.id: ${show(value.id)} is not a prefix list id (pl-...)`;
     const cidrs = value.cidrs as string[] | undefined;
     if (value.addressFamily === undefined && cidrs !== undefined) return `${path}.cidrs: give the list's addressFamily (IPv4) with its entries`;
-    if (value.addressFamily === 'IPv4' && cidrs === undefined) return `${path}.cidrs: missing (an IPv4 list's entries; [] for none)`;
     if (value.addressFamily === 'IPv6' && cidrs !== undefined) return `${path}.cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out`;
     const bad = (cidrs ?? []).find((cidr) => !parseCidr(cidr));
     if (bad !== undefined) return `${path}.cidrs: ${show(bad)} is not an IPv4 CIDR`;
@@ -782,12 +781,16 @@ export interface DescribedPrefixList {
   readonly weight: Fact<number>;
 }
 
-/** The prefix lists the facts describe (those with an `addressFamily`; the others are only weighed), by `pl-...` id. */
+/**
+ * The prefix lists the facts describe (an IPv6 list, an IPv4 list with its `cidrs`; the others
+ * are only weighed: an IPv4 list without `cidrs`, AWS-managed, keeps its family for the quota), by `pl-...` id.
+ */
 export function factsPrefixLists(facts: FactsDocument): Map<string, DescribedPrefixList> {
-  return new Map((facts.prefixLists ?? []).filter((list) => list.addressFamily !== undefined).map((list): [string, DescribedPrefixList] => [list.id, {
-    contents: list.addressFamily === 'IPv6' ? { kind: 'ipv6' } : { kind: 'ipv4', cidrs: (list.cidrs ?? []).map((cidr) => parseCidr(cidr)!), unresolved: [] },
-    weight: known(list.maxEntries),
-  }]));
+  return new Map((facts.prefixLists ?? []).filter((list) => list.addressFamily === 'IPv6' || (list.addressFamily === 'IPv4' && list.cidrs !== undefined))
+    .map((list): [string, DescribedPrefixList] => [list.id, {
+      contents: list.addressFamily === 'IPv6' ? { kind: 'ipv6' } : { kind: 'ipv4', cidrs: (list.cidrs ?? []).map((cidr) => parseCidr(cidr)!), unresolved: [] },
+      weight: known(list.maxEntries),
+    }]));
 }
 
 /**
@@ -855,7 +858,10 @@ function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: Read
 /** Adds the facts' network elements and connections (before the templates are read). */
 export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): void {
   if (facts.quotas) model.quotas = { ...model.quotas, ...facts.quotas };
-  for (const list of facts.prefixLists ?? []) (model.prefixListMaxEntries ??= new Map()).set(list.id, list.maxEntries);
+  for (const list of facts.prefixLists ?? []) {
+    (model.prefixListMaxEntries ??= new Map()).set(list.id, list.maxEntries);
+    if (list.addressFamily !== undefined) (model.prefixListFamilies ??= new Map()).set(list.id, list.addressFamily === 'IPv6' ? 'ipv6' : 'ipv4');
+  }
   for (const vpc of facts.vpcs ?? []) {
     const source = sourceOf(facts, vpc.id);
     model.vpcs.set(vpc.id, {

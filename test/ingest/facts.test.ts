@@ -176,7 +176,6 @@ describe('prefixLists: a customer-managed list the facts describe is read entry 
 
   test.each([
     [[{ id: 'sg-1', addressFamily: 'IPv4', maxEntries: 5, cidrs: [] }], 'prefixLists[0].id: "sg-1" is not a prefix list id (pl-...)'],
-    [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 5 }], "prefixLists[0].cidrs: missing (an IPv4 list's entries; [] for none)"],
     [[{ id: 'pl-1', addressFamily: 'IPv6', maxEntries: 5, cidrs: ['10.0.0.0/8'] }], "prefixLists[0].cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out"],
     [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 5, cidrs: ['10.0.0.1/8'] }], 'prefixLists[0].cidrs: "10.0.0.1/8" is not an IPv4 CIDR'],
     [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 1, cidrs: ['10.0.0.0/8', '10.1.0.0/16'] }], 'prefixLists[0].cidrs: 2 entries, more than its maxEntries (1)'],

@@ -454,13 +454,15 @@ export function awsManagedWeight(name: unknown): number | undefined {
  * AddressFamily) is written with its family, as a customer-managed IPv6 list is: it admits no IPv4
  * traffic and counts on the IPv6 side of the quotas only (AWS counts IPv4 and IPv6 rules apart),
  * not on both, which would put CloudFront's two origin-facing lists (55 each) at 110 IPv4 rules.
+ * An IPv4 list is written with its family too, without entries (not described): on the IPv4 side only.
  */
 function awsManagedListFacts(s: AccountSnapshot, referenced: ReadonlySet<string>): FactsPrefixList[] {
   return present((s.prefixLists ?? []).filter((prefixList) => !isCustomerManaged(prefixList)).map((prefixList): FactsPrefixList | undefined => {
     const id = str(prefixList.PrefixListId);
     const weight = awsManagedWeight(prefixList.PrefixListName);
     if (!id?.startsWith('pl-') || !referenced.has(id) || weight === undefined) return undefined;
-    return prefixList.AddressFamily === 'IPv6' ? { id, addressFamily: 'IPv6', maxEntries: weight } : { id, maxEntries: weight };
+    // An IPv4 list is written with its family but no cidrs (weighed, not described): its weight counts on the IPv4 side only.
+    return prefixList.AddressFamily === 'IPv6' || prefixList.AddressFamily === 'IPv4' ? { id, addressFamily: prefixList.AddressFamily, maxEntries: weight } : { id, maxEntries: weight };
   }));
 }
 

@@ -414,13 +414,13 @@ describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
 
   it('a customer-managed list read whole is written as prefixLists; an AWS-managed one (S3\'s) is weighed only (its documented weight, 1), and its rule stays a rule to the list', () => {
     const facts = factsOf(withLists([s3List, ownList], [{ PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }] }]));
-    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }, { id: 'pl-63a5400a', maxEntries: 1 }]);
+    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }, { id: 'pl-63a5400a', addressFamily: 'IPv4', maxEntries: 1 }]);
     const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
     expect(egress.map((r) => r.peer)).toEqual([{ kind: 'prefix-list', prefixListId: 'pl-63a5400a' }, { kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) }]);
   });
 
   it('a list whose entries were not read, or whose maximum entries are not given, is not described (its rule stays unknown, never empty)', () => {
-    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toEqual([{ id: 'pl-63a5400a', maxEntries: 1 }]);
+    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toEqual([{ id: 'pl-63a5400a', addressFamily: 'IPv4', maxEntries: 1 }]);
     expect(factsOf(withLists([{ ...ownList, MaxEntries: undefined }], [{ PrefixListId: 'pl-0own', Entries: [] }])).prefixLists).toBeUndefined();
   });
 
@@ -465,7 +465,7 @@ describe('AWS-managed prefix lists: weighed by their documented weight', () => {
   });
 
   it("CloudFront's origin-facing list weighs 55; only the lists a route or rule names are written", () => {
-    expect(factsOf(glueEgressTo('pl-3b927c52')).prefixLists).toEqual([{ id: 'pl-3b927c52', maxEntries: 55 }]);
+    expect(factsOf(glueEgressTo('pl-3b927c52')).prefixLists).toEqual([{ id: 'pl-3b927c52', addressFamily: 'IPv4', maxEntries: 55 }]);
   });
 
   it("an AWS-managed IPv6 list is weighed on the IPv6 side only: CloudFront's IPv6 origin-facing list (55) and 6 IPv4 rules fit 60 rules (was: 61 IPv4 rules, a false GNP-QUOTA-SG-RULES)", () => {
