@@ -37,7 +37,8 @@ export interface FactsDocument {
   /**
    * Route 53 private hosted zones associated with VPCs: inside those VPCs, the names under the zone
    * resolve as its records say (an AWS service's name to an endpoint elsewhere, say). `--from-aws`
-   * writes one undescribed zone (`nameUnknown`) per VPC it reads, since it does not read Route 53.
+   * writes those ListHostedZonesByVPC gives for each VPC, and one undescribed zone (`nameUnknown`)
+   * for a VPC whose zones it could not read.
    */
   readonly privateHostedZones?: FactsPrivateHostedZone[];
   /** Transit gateways of the account (read by `--from-aws`), by their `tgw-...` ids. */

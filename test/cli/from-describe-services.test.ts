@@ -45,20 +45,6 @@ function fromAccount(snapshot: AccountSnapshot, skip: string[] = []) {
   return cli('--from-describe', out, '--format', 'json', '--no-failover');
 }
 
-/**
- * Plans the snapshot as `--write-facts` writes it, with the undescribed private hosted zones (the
- * reader does not read Route 53) removed: what a user who checked the VPCs have none plans.
- */
-function withoutZones(snapshot: AccountSnapshot) {
-  fromAccount(snapshot);
-  cli('--from-describe', join(dir, 'describe'), '--write-facts', 'account.json', '--format', 'json', '--no-failover');
-  const { privateHostedZones, ...facts } = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
-  expect(privateHostedZones.map((zone: any) => zone.vpcIds)).toEqual([['vpc-0a']]);
-  writeFileSync(join(dir, 'settled.json'), JSON.stringify(facts));
-  writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
-  return cli('empty.json', '--facts', 'settled.json', '--format', 'json', '--no-failover');
-}
-
 function fromTemplate(resources: Record<string, Resource>) {
   writeFileSync(join(dir, 'app.json'), JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }));
   return cli('app.json', '--format', 'json', '--no-failover');
@@ -71,6 +57,8 @@ interface World {
   readonly endpoint?: { privateDns: boolean };
   /** The connections' group belongs to a second VPC; `associated`: and is associated with the first. */
   readonly sharedGroup?: { associated: boolean };
+  /** The private hosted zones of the VPC (ListHostedZonesByVPC, saved): none when absent; `unsaved`: the file is missing. */
+  readonly zones?: { name: string }[] | 'unsaved';
 }
 
 const ORDERS_URL = 'jdbc:postgresql://10.0.1.20:5432/orders';
@@ -113,6 +101,12 @@ function account(world: World): AccountSnapshot {
       { ...orders, ConnectionProperties: { ...orders.ConnectionProperties, SECRET_ID: 'orders-credentials' } },
     ],
     jobs: [apiJob('load', ['net', 'orders'])],
+    ...(world.zones === 'unsaved' ? {} : {
+      privateHostedZones: [
+        { VpcId: 'vpc-0a', HostedZoneSummaries: (world.zones ?? []).map((zone, i) => ({ HostedZoneId: `Z0${i}`, Name: zone.name, Owner: { OwningAccount: '111111111111' } })) },
+        ...(world.sharedGroup ? [{ VpcId: 'vpc-0other', HostedZoneSummaries: [] }] : []),
+      ],
+    }),
     ...noStoresNorTransitGateways(),
     unread: [],
   };
@@ -151,17 +145,9 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     expect(live.code).toBe(written.code);
   });
 
-  it('private DNS off: UNKNOWN from the account, whose private hosted zones are not read (one may give the name an endpoint elsewhere)', () => {
-    const live = fromAccount(account({ endpoint: { privateDns: false } }));
-    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
-    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
-    expect(live.stdout).toContain('interface endpoint vpce-0secrets has private DNS off');
-    expect(live.stdout).toContain('the Route 53 private hosted zones associated with vpc-0a are not read');
-  });
-
-  it('private DNS off, the zones settled in the written facts (none): the error, as from the template (the name resolves to the public endpoint)', () => {
+  it('private DNS off: the error from the account as from the template (the name resolves to the public endpoint)', () => {
     const world = { endpoint: { privateDns: false } };
-    const live = withoutZones(account(world));
+    const live = fromAccount(account(world));
     const written = fromTemplate(template(world));
     expect(live.ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
     expect(live.stdout).toContain('interface endpoint vpce-0secrets has private DNS off');
@@ -169,13 +155,28 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     expect(live.code).toBe(written.code);
   });
 
-  it('no endpoint and no NAT: UNKNOWN from the account (its private hosted zones not read); the error once they are settled (none), as from the template', () => {
+  it('no endpoint and no NAT: the error, as from the template (the account reader passes the connection\'s SECRET_ID on)', () => {
     const live = fromAccount(account({}));
+    expect(live.ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toEqual(fromTemplate(template({})).ruleIds);
+  });
+
+  it("a private hosted zone for Secrets Manager's name associated with the VPC (list-hosted-zones-by-vpc.json): UNKNOWN naming the zone, not the error", () => {
+    const live = fromAccount(account({ zones: [{ name: 'secretsmanager.us-east-1.amazonaws.com.' }] }));
     expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
-    expect(live.stdout).toContain('vpc-0a#route53-private-hosted-zones-not-read');
-    const settled = withoutZones(account({}));
-    expect(settled.ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
-    expect(settled.ruleIds).toEqual(fromTemplate(template({})).ruleIds);
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('Route 53 private hosted zone Z00 (secretsmanager.us-east-1.amazonaws.com) is associated with vpc-0a');
+  });
+
+  it('a zone for another name changes nothing: the error', () => {
+    expect(fromAccount(account({ zones: [{ name: 'corp.internal.' }] })).ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+  });
+
+  it('list-hosted-zones-by-vpc.json missing: the zones are unknown, so UNKNOWN naming what was not read (was: the error, as if the VPC had none)', () => {
+    const live = fromAccount(account({ zones: 'unsaved' }));
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('the Route 53 private hosted zones associated with vpc-0a were not read (route53:ListHostedZonesByVPC)');
   });
 
   it('--write-facts keeps the endpoint\'s private DNS, groups and subnets', () => {

@@ -35,6 +35,11 @@ export interface AccountSnapshot extends AccountStoreParts, AccountTransitParts 
   readonly prefixLists?: any[];
   /** GetManagedPrefixListEntries, once per customer-managed list the routes and rules reference: `{PrefixListId, Entries: [{Cidr}]}`. */
   readonly prefixListEntries?: any[];
+  /**
+   * ListHostedZonesByVPC, once per VPC: `{VpcId, HostedZoneSummaries: [{HostedZoneId, Name, Owner}]}`
+   * (the output with the VPC it was asked for). Absent: the private hosted zones are not read.
+   */
+  readonly privateHostedZones?: any[];
   /** The calls (or files) that could not be read, and why. */
   readonly unread: FactsUnread[];
 }
@@ -56,6 +61,7 @@ export const SNAPSHOT_CALLS = {
   accountAttributes: 'ec2:DescribeAccountAttributes',
   prefixLists: 'ec2:DescribeManagedPrefixLists',
   prefixListEntries: 'ec2:GetManagedPrefixListEntries',
+  privateHostedZones: 'route53:ListHostedZonesByVPC',
   transitGateways: 'ec2:DescribeTransitGateways',
   transitGatewayAttachments: 'ec2:DescribeTransitGatewayAttachments',
   transitGatewayVpcAttachments: 'ec2:DescribeTransitGatewayVpcAttachments',
@@ -370,19 +376,43 @@ function jobFacts(job: any): FactsJob {
 }
 
 /**
- * The account's Route 53 private hosted zones are not read (the reader has no Route 53 client): a
- * zone associated with the VPC may give an AWS service's name (Secrets Manager's) the addresses of
- * an endpoint elsewhere, as the template reader takes an `AWS::Route53::HostedZone` to. Each VPC
- * read gets one zone of unknown domain, so a path that rests on how such a name resolves there is
- * UNKNOWN, never traced to the public endpoint (a NAT path) or found missing.
+ * The Route 53 private hosted zones associated with the VPCs read (ListHostedZonesByVPC, once per
+ * VPC: a zone another account owns included), each once with every VPC it is associated with. A
+ * zone may give an AWS service's name (Secrets Manager's) the addresses of an endpoint elsewhere,
+ * as the template reader takes an `AWS::Route53::HostedZone` to. A VPC whose zones were not read
+ * (the call denied, the saved output missing) gets one zone of unknown domain, so a path that
+ * rests on how such a name resolves there is UNKNOWN, never traced to the public endpoint (a NAT
+ * path) or found missing.
  */
-function unreadHostedZones(vpc: any): FactsPrivateHostedZone {
-  const id = String(vpc.VpcId);
-  return {
-    id: `${id}#route53-private-hosted-zones-not-read`,
-    vpcIds: [id],
-    nameUnknown: `the Route 53 private hosted zones associated with ${id} are not read (the account reader makes no Route 53 call): in a --write-facts file, replace this privateHostedZones entry by the VPC's zones (none: remove it) and plan with --facts`,
-  };
+function privateHostedZoneFacts(s: AccountSnapshot): FactsPrivateHostedZone[] {
+  const read = new Map<string, any[]>();
+  for (const output of s.privateHostedZones ?? []) if (str(output?.VpcId)) read.set(output.VpcId, list(output.HostedZoneSummaries));
+  const zones = new Map<string, { name: string; vpcIds: string[] }>();
+  const unread: FactsPrivateHostedZone[] = [];
+  for (const vpc of s.vpcs ?? []) {
+    const vpcId = String(vpc.VpcId);
+    const summaries = read.get(vpcId);
+    if (summaries === undefined) {
+      unread.push({
+        id: `${vpcId}#route53-private-hosted-zones-not-read`,
+        vpcIds: [vpcId],
+        nameUnknown: `the Route 53 private hosted zones associated with ${vpcId} were not read (${SNAPSHOT_CALLS.privateHostedZones}): in a --write-facts file, replace this privateHostedZones entry by the VPC's zones (none: remove it) and plan with --facts`,
+      });
+      continue;
+    }
+    for (const summary of summaries) {
+      const id = str(summary?.HostedZoneId);
+      const name = str(summary?.Name);
+      if (!id || !name) {
+        unread.push({ id: `${vpcId}#route53-private-hosted-zone-${id ?? 'unnamed'}`, vpcIds: [vpcId], nameUnknown: `ListHostedZonesByVPC gave a zone of ${vpcId} without its ${id ? 'name' : 'id'}` });
+        continue;
+      }
+      const zone = zones.get(id) ?? { name, vpcIds: [] };
+      if (!zone.vpcIds.includes(vpcId)) zone.vpcIds.push(vpcId);
+      zones.set(id, zone);
+    }
+  }
+  return [...[...zones.entries()].map(([id, zone]) => ({ id, name: zone.name, vpcIds: zone.vpcIds })), ...unread];
 }
 
 const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
@@ -528,7 +558,7 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
     gatewayEndpoints: endpoints,
     natGateways: present((s.natGateways ?? []).map(natFacts)),
     peerings: (s.peerings ?? []).map((p) => peeringFacts(p)),
-    privateHostedZones: (s.vpcs ?? []).map(unreadHostedZones),
+    privateHostedZones: privateHostedZoneFacts(s),
     transitGateways: transit?.transitGateways ?? [],
     transitGatewayAttachments: transit?.transitGatewayAttachments ?? [],
     transitGatewayRouteTables: transit?.transitGatewayRouteTables ?? [],
