@@ -6,7 +6,7 @@ import { QuotaName, QuotaOptions, Quotas } from '../engine/quotas';
 import { AccountSnapshot, combineFacts, planFacts, readDescribeDir, snapshotToFacts, SNAPSHOT_CALLS, templatePrefixListIds } from '../ingest/aws';
 import { deployedIds, readSavedStacks, StackRead, StackToList, topLevelStacks } from '../ingest/aws/stacks';
 import { DEFAULT_MAX_INPUT_MB, InputBudget } from '../ingest/template';
-import { allFindings, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
+import { allFindings, SarifStack, toDot, toJson, toMarkdown, toSarif, toText } from '../report';
 import { driftToJson, driftToText } from '../report/drift';
 
 export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'dot'] as const;
@@ -241,7 +241,7 @@ export function planFromFiles(options: CliOptions, cwd: string, budget: InputBud
   return readAndPlan(options, cwd, budget, account).plan;
 }
 
-function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, account?: AccountSnapshot): { plan: Plan; connections: number } {
+function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, account?: AccountSnapshot): { plan: Plan; connections: number; stacks: SarifStack[] } {
   const resolve = (p: string) => resolveIn(cwd, p);
   const inputs = applyParameters(loadInputs(options.paths.map(resolve), budget), options.parameters ?? [], resolve);
   if (options.fromAws && !account) throw new InputError('--from-aws', 'the account was not read (use runCliAsync)');
@@ -261,7 +261,10 @@ function readAndPlan(options: CliOptions, cwd: string, budget: InputBudget, acco
     throw new InputError('--quota', `with the facts' quotas: ${(e as Error).message}`);
   }
   const model = buildModel(inputs, facts);
-  return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover, ...(options.quotas ? { quotas: options.quotas } : {}) }), connections: model.connections.size };
+  const stacks = inputs.map((input): SarifStack => ({
+    name: input.stackName, path: input.displayName, deployedName: input.deployedStackName, account: input.account, region: input.region,
+  }));
+  return { plan: buildPlan(model, { azDown: options.azDown, failover: options.failover, ...(options.quotas ? { quotas: options.quotas } : {}) }), connections: model.connections.size, stacks };
 }
 
 /**
@@ -338,7 +341,7 @@ export function runCli(argv: readonly string[], io: CliIo, account?: AccountSnap
       const read = readAndPlan(options, io.cwd, budget, account);
       plan = read.plan;
       report = (options.format === 'text' ? nothingToCheck(plan, read.connections, options.paths) : undefined)
-        ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true });
+        ?? render(plan, options.format, { cwd: io.cwd, colour: options.output === undefined && io.colour === true, stacks: read.stacks });
     }
   } catch (e) {
     if (e instanceof InputError) {
@@ -421,12 +424,12 @@ async function readTemplateStacks(options: CliOptions, cwd: string): Promise<Sta
 }
 
 /** The report in one format. SARIF locations are relative to `cwd` (the repository root in CI). */
-export function render(plan: Plan, format: Format, context: { cwd: string; colour?: boolean }): string {
+export function render(plan: Plan, format: Format, context: { cwd: string; colour?: boolean; stacks?: readonly SarifStack[] }): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(toJson(plan), null, 2)}\n`;
     case 'sarif':
-      return toSarif(plan, { baseDir: context.cwd });
+      return toSarif(plan, { baseDir: context.cwd, ...(context.stacks ? { stacks: context.stacks } : {}) });
     case 'markdown':
       return withNewline(toMarkdown(plan));
     case 'dot':

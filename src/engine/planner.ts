@@ -1006,7 +1006,7 @@ function groupRuleQuotaFindings(topo: Topology, quotas: Quotas): Finding[] {
   for (const group of topo.model.securityGroups.values()) {
     if (group.unresolved || group.incomplete) continue;
     for (const direction of ['ingress', 'egress'] as const) {
-      const use = groupRuleQuotaUse(group, direction, topo.model.prefixListMaxEntries);
+      const use = groupRuleQuotaUse(group, direction, topo.model.prefixListMaxEntries, topo.model.prefixListFamilies);
       const bound = direction === 'ingress' ? 'inbound' : 'outbound';
       const over = [
         ...(use.ipv4 > rules ? [`${use.ipv4} ${bound} IPv4 rules`] : []),

@@ -202,8 +202,13 @@ export function countedOnBothSides(rule: SecurityGroupRule): boolean {
   return rule.peer.kind === 'security-group' || (rule.peer.kind === 'unknown' && !rule.peer.ipv4);
 }
 
-/** `sizes`: the model's `prefixListMaxEntries`. */
-export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | 'egress', sizes?: ReadonlyMap<string, number>): GroupRuleQuotaUse {
+/**
+ * `sizes`: the model's `prefixListMaxEntries`; `families`: its `prefixListFamilies` (a rule to a
+ * list whose family only the facts give counts on that side only: the quota is enforced apart for
+ * IPv4 and IPv6 rules, so an AWS-managed IPv4 list's weight is not IPv6 rules).
+ */
+export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | 'egress', sizes?: ReadonlyMap<string, number>,
+  families?: ReadonlyMap<string, 'ipv4' | 'ipv6'>): GroupRuleQuotaUse {
   let ipv4 = 0;
   let ipv6 = 0;
   for (const rule of group[direction]) {
@@ -220,8 +225,9 @@ export function groupRuleQuotaUse(group: SecurityGroup, direction: 'ingress' | '
       unweighed.push(`${weight.what} (${counted.reason}${weight.uncertain ? `; ${weight.uncertain}` : ''})`);
       continue;
     }
-    if (weight.family !== 'ipv6') ipv4 += counted.value;
-    if (weight.family !== 'ipv4') ipv6 += counted.value;
+    const family = weight.family === 'unknown' && weight.prefixList !== undefined ? families?.get(weight.prefixList) ?? 'unknown' : weight.family;
+    if (family !== 'ipv6') ipv4 += counted.value;
+    if (family !== 'ipv4') ipv6 += counted.value;
   }
   const unseen: string[] = [];
   if (group.unresolved) unseen.push(`the group is not resolved (${group.unresolved})`);

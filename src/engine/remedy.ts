@@ -378,7 +378,7 @@ class RemedyBuilder {
         fix: `Describe the group in --facts (its rules) or define it in the app, or ${byHand}.`,
       };
     }
-    const use = groupRuleQuotaUse(group, rule.direction, this.topo.model.prefixListMaxEntries);
+    const use = groupRuleQuotaUse(group, rule.direction, this.topo.model.prefixListMaxEntries, this.topo.model.prefixListFamilies);
     if (use.unweighed.length || use.unseen.length) {
       return {
         source: group.source,

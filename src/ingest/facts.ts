@@ -34,6 +34,13 @@ export interface FactsDocument {
    * not say.
    */
   readonly prefixLists?: FactsPrefixList[];
+  /**
+   * Route 53 private hosted zones associated with VPCs: inside those VPCs, the names under the zone
+   * resolve as its records say (an AWS service's name to an endpoint elsewhere, say). `--from-aws`
+   * writes those ListHostedZonesByVPC gives for each VPC, and one undescribed zone (`nameUnknown`)
+   * for a VPC whose zones it could not read.
+   */
+  readonly privateHostedZones?: FactsPrivateHostedZone[];
   /** Transit gateways of the account (read by `--from-aws`), by their `tgw-...` ids. */
   readonly transitGateways?: FactsTransitGateway[];
   /** Their attachments (`tgw-attach-...`). */
@@ -85,7 +92,14 @@ export interface FactsAvailabilityZone {
 export interface FactsSubnet {
   readonly id: string;
   readonly vpcId: string;
-  readonly cidr: string;
+  /** Its IPv4 CIDR block; absent for an IPv6-only subnet (then `ipv6CidrBlocks`). */
+  readonly cidr?: string;
+  /**
+   * Its IPv6 CIDR blocks (DescribeSubnets' `Ipv6CidrBlockAssociationSet`), given for an IPv6-only
+   * subnet (EC2 `Ipv6Native`): it has no IPv4 CIDR, so the planner, which traces IPv4, leaves
+   * what it reaches UNKNOWN rather than the subnet out.
+   */
+  readonly ipv6CidrBlocks?: string[];
   readonly availabilityZone?: string;
   readonly routeTableId?: string;
   readonly networkAclId?: string;
@@ -118,6 +132,20 @@ export interface FactsRouteTable {
   readonly routes: FactsRoute[];
   /** The internet or virtual private gateways it is associated with as a gateway route table (`igw-...`, `vgw-...`). */
   readonly gatewayIds?: string[];
+}
+
+/** A Route 53 private hosted zone (see `FactsDocument.privateHostedZones`). */
+export interface FactsPrivateHostedZone {
+  readonly id: string;
+  /** The VPCs (`vpc-...`) it is associated with. */
+  readonly vpcIds: string[];
+  /** Its domain (`secretsmanager.us-east-1.amazonaws.com`, `example.internal`). */
+  readonly name?: string;
+  /**
+   * Instead of `name`: why the zone's domain is not known (a zone of unknown domain may answer for
+   * any name, an AWS service's included, in its VPCs; a path that resolves one is then UNKNOWN).
+   */
+  readonly nameUnknown?: string;
 }
 
 /** A prefix list (see `FactsDocument.prefixLists`). */
@@ -337,7 +365,7 @@ export interface FactsUnread {
 
 // ---- validation -------------------------------------------------------------------------------
 
-type FieldType = 'number' | 'string' | 'cidr' | 'cidr6' | 'cidrs' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'maxentries' | 'boolean' | 'protocol' | 'strings' | 'destination';
+type FieldType = 'number' | 'string' | 'cidr' | 'cidr6' | 'cidrs' | 'cidrs6' | 'port' | 'tcpport' | 'tcpports' | 'count' | 'maxentries' | 'boolean' | 'protocol' | 'strings' | 'destination';
 type Field =
   | { readonly type: FieldType; readonly optional?: boolean; readonly oneOf?: readonly string[] }
   | { readonly type: 'list' | 'object'; readonly of: Schema; readonly optional?: boolean };
@@ -374,10 +402,24 @@ const DATA_STORE: Schema = {
 };
 const TGW_ROUTE: Schema = { destination: req('cidr'), attachmentId: opt('string'), blackhole: opt('boolean') };
 
+const SUBNET: Schema = {
+  id: req('string'),
+  vpcId: req('string'),
+  cidr: opt('cidr'),
+  ipv6CidrBlocks: opt('cidrs6'),
+  availabilityZone: opt('string'),
+  routeTableId: opt('string'),
+  networkAclId: opt('string'),
+  usedAddresses: opt('count'),
+};
+
+const PRIVATE_HOSTED_ZONE: Schema = { id: req('string'), vpcIds: req('strings'), name: opt('string'), nameUnknown: opt('string') };
+
 const PREFIX_LIST: Schema = { id: req('string'), addressFamily: opt('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
 
 const FACTS_SCHEMA: Schema = {
   prefixLists: { type: 'list', optional: true, of: PREFIX_LIST },
+  privateHostedZones: { type: 'list', optional: true, of: PRIVATE_HOSTED_ZONE },
   vpcs: {
     type: 'list',
     optional: true,
@@ -392,19 +434,7 @@ const FACTS_SCHEMA: Schema = {
       defaultNetworkAclId: opt('string'),
     },
   },
-  subnets: {
-    type: 'list',
-    optional: true,
-    of: {
-      id: req('string'),
-      vpcId: req('string'),
-      cidr: req('cidr'),
-      availabilityZone: opt('string'),
-      routeTableId: opt('string'),
-      networkAclId: opt('string'),
-      usedAddresses: opt('count'),
-    },
-  },
+  subnets: { type: 'list', optional: true, of: SUBNET },
   routeTables: {
     type: 'list',
     optional: true,
@@ -582,6 +612,7 @@ function checkScalar(type: FieldType, value: unknown): string | undefined {
     case 'cidr6': return isIpv6Cidr(value) ? undefined : `${shown} is not an IPv6 CIDR`;
     case 'cidrs': return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && parseCidr(item))
       ? undefined : `${shown} is not a non-empty list of IPv4 CIDRs`;
+    case 'cidrs6': return Array.isArray(value) && value.length > 0 && value.every(isIpv6Cidr) ? undefined : `${shown} is not a non-empty list of IPv6 CIDRs`;
     case 'destination':
       return typeof value === 'string' && (parseCidr(value) || value.startsWith('pl-')) ? undefined : `${shown} is not an IPv4 CIDR or a prefix list id`;
     case 'port': return Number.isInteger(value) && (value as number) >= -1 && (value as number) <= 65535 ? undefined : `${shown} is not a port (-1..65535)`;
@@ -642,11 +673,16 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
     if (!String(value.id).startsWith('pl-')) return `${path}.id: ${show(value.id)} is not a prefix list id (pl-...)`;
     const cidrs = value.cidrs as string[] | undefined;
     if (value.addressFamily === undefined && cidrs !== undefined) return `${path}.cidrs: give the list's addressFamily (IPv4) with its entries`;
-    if (value.addressFamily === 'IPv4' && cidrs === undefined) return `${path}.cidrs: missing (an IPv4 list's entries; [] for none)`;
     if (value.addressFamily === 'IPv6' && cidrs !== undefined) return `${path}.cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out`;
     const bad = (cidrs ?? []).find((cidr) => !parseCidr(cidr));
     if (bad !== undefined) return `${path}.cidrs: ${show(bad)} is not an IPv4 CIDR`;
     if ((cidrs ?? []).length > (value.maxEntries as number)) return `${path}.cidrs: ${cidrs!.length} entries, more than its maxEntries (${value.maxEntries})`;
+  }
+  if (schema === SUBNET && value.cidr === undefined && value.ipv6CidrBlocks === undefined) {
+    return `${path}: needs cidr (its IPv4 CIDR block) or, for an IPv6-only subnet, ipv6CidrBlocks`;
+  }
+  if (schema === PRIVATE_HOSTED_ZONE && (value.name === undefined) === (value.nameUnknown === undefined)) {
+    return `${path}: needs exactly one of name, nameUnknown`;
   }
   if (schema === SG_RULE) {
     const peers = ['cidr', 'cidrIpv6', 'securityGroupId', 'prefixListId'].filter((key) => value[key] !== undefined);
@@ -746,12 +782,16 @@ export interface DescribedPrefixList {
   readonly weight: Fact<number>;
 }
 
-/** The prefix lists the facts describe (those with an `addressFamily`; the others are only weighed), by `pl-...` id. */
+/**
+ * The prefix lists the facts describe (an IPv6 list, an IPv4 list with its `cidrs`; the others
+ * are only weighed: an IPv4 list without `cidrs`, AWS-managed, keeps its family for the quota), by `pl-...` id.
+ */
 export function factsPrefixLists(facts: FactsDocument): Map<string, DescribedPrefixList> {
-  return new Map((facts.prefixLists ?? []).filter((list) => list.addressFamily !== undefined).map((list): [string, DescribedPrefixList] => [list.id, {
-    contents: list.addressFamily === 'IPv6' ? { kind: 'ipv6' } : { kind: 'ipv4', cidrs: (list.cidrs ?? []).map((cidr) => parseCidr(cidr)!), unresolved: [] },
-    weight: known(list.maxEntries),
-  }]));
+  return new Map((facts.prefixLists ?? []).filter((list) => list.addressFamily === 'IPv6' || (list.addressFamily === 'IPv4' && list.cidrs !== undefined))
+    .map((list): [string, DescribedPrefixList] => [list.id, {
+      contents: list.addressFamily === 'IPv6' ? { kind: 'ipv6' } : { kind: 'ipv4', cidrs: (list.cidrs ?? []).map((cidr) => parseCidr(cidr)!), unresolved: [] },
+      weight: known(list.maxEntries),
+    }]));
 }
 
 /**
@@ -819,7 +859,10 @@ function ruleWeightsOf(group: FactsSecurityGroup, source: SourceRef, lists: Read
 /** Adds the facts' network elements and connections (before the templates are read). */
 export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): void {
   if (facts.quotas) model.quotas = { ...model.quotas, ...facts.quotas };
-  for (const list of facts.prefixLists ?? []) (model.prefixListMaxEntries ??= new Map()).set(list.id, list.maxEntries);
+  for (const list of facts.prefixLists ?? []) {
+    (model.prefixListMaxEntries ??= new Map()).set(list.id, list.maxEntries);
+    if (list.addressFamily !== undefined) (model.prefixListFamilies ??= new Map()).set(list.id, list.addressFamily === 'IPv6' ? 'ipv6' : 'ipv4');
+  }
   for (const vpc of facts.vpcs ?? []) {
     const source = sourceOf(facts, vpc.id);
     model.vpcs.set(vpc.id, {
@@ -836,15 +879,31 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
     addVpcDefaults(model, vpc.id, source, { mainRouteTable: !vpc.mainRouteTableId, defaultNetworkAcl: !vpc.defaultNetworkAclId });
   }
   for (const subnet of facts.subnets ?? []) {
-    model.subnets.set(subnet.id, {
+    const common = {
       id: subnet.id,
       source: sourceOf(facts, subnet.id),
       vpcId: known(subnet.vpcId),
-      cidr: known(parseCidr(subnet.cidr)!),
       availabilityZone: optionalFact(subnet.availabilityZone, `the Availability Zone of ${subnet.id}`),
-      ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
-      ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
       usedAddresses: subnet.usedAddresses ?? 0,
+    };
+    if (subnet.cidr !== undefined) {
+      model.subnets.set(subnet.id, {
+        ...common,
+        cidr: known(parseCidr(subnet.cidr)!),
+        ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
+        ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
+      });
+      continue;
+    }
+    // An IPv6-only subnet: its traffic is IPv6, which follows its table's and ACL's IPv6 routes and
+    // entries, not traced (the model is IPv4). Its CIDR, table and ACL are unknown for the IPv4
+    // hops (S3 path, Secrets Manager path, stores): UNKNOWN, never a path blocked by IPv4 routes.
+    const ipv6Only = `${subnet.id} is IPv6-only (${(subnet.ipv6CidrBlocks ?? []).join(', ')}): it has no IPv4 CIDR, and the planner traces IPv4 traffic only`;
+    model.subnets.set(subnet.id, {
+      ...common,
+      cidr: unknown(ipv6Only),
+      routeTableUnresolved: `${ipv6Only} (its traffic follows the IPv6 routes of ${subnet.routeTableId ?? 'its route table'})`,
+      networkAclUnresolved: `${ipv6Only} (its traffic meets the IPv6 entries of ${subnet.networkAclId ?? 'its network ACL'})`,
     });
   }
   const lists = factsPrefixLists(facts);
@@ -948,6 +1007,14 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
           ...(ports ? { ports } : {}),
         };
       }),
+    });
+  }
+  for (const zone of facts.privateHostedZones ?? []) {
+    model.privateHostedZones?.set(zone.id, {
+      id: zone.id,
+      source: sourceOf(facts, zone.id),
+      name: zone.name !== undefined ? known(zone.name.toLowerCase().replace(/\.$/, '')) : unknown(zone.nameUnknown!),
+      vpcIds: known([...zone.vpcIds]),
     });
   }
   for (const endpoint of facts.gatewayEndpoints ?? []) {

@@ -50,6 +50,12 @@ export interface NetworkModel {
    * where the route or rule does not give it.
    */
   prefixListMaxEntries?: Map<string, number>;
+  /**
+   * The address family a facts document's `prefixLists` gives a list referenced by `pl-...` id,
+   * described or only weighed (an AWS-managed IPv4 list, as `--from-aws` writes it): the side of
+   * the rules quota a rule to it counts on, where the inputs do not tell it.
+   */
+  prefixListFamilies?: Map<string, 'ipv4' | 'ipv6'>;
 }
 
 /** VPC quotas of an account (each absent: AWS's default). */

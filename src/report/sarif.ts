@@ -19,6 +19,24 @@ export interface SarifOptions {
   readonly readFile?: (file: string) => string | undefined;
   /** The tool version to report. Default: the version in the package's package.json. */
   readonly toolVersion?: string;
+  /**
+   * The stacks read (the CLI's inputs): what each finding's stack is as CloudFormation knows it,
+   * so that fingerprints follow the deployed stack, not the name the plan gives it. Default: none
+   * (fingerprints by the plan's names).
+   */
+  readonly stacks?: readonly SarifStack[];
+}
+
+/** A stack of the inputs, for fingerprints. */
+export interface SarifStack {
+  /** Its name in the plan (findings' `stack`, the prefix of its elements' ids). */
+  readonly name: string;
+  /** Its construct path (the manifest's `displayName`), when known. */
+  readonly path?: string;
+  /** The CloudFormation stack name it deploys as, when the plan names it otherwise (`Dev/Etl` for `etl`). */
+  readonly deployedName?: string;
+  readonly account?: string;
+  readonly region?: string;
 }
 
 // The subset of SARIF 2.1.0 this report writes (names as in the specification).
@@ -137,12 +155,58 @@ function defaultReadFile(file: string): string | undefined {
 /**
  * Stable across runs while the problem stays the same (code scanning matches alerts by it): the
  * rule, the element and the message, not the line, which moves whenever a template is re-synthesized.
+ * Stacks are named as CloudFormation knows them (its stack name, in its account and Region): a
+ * second CDK Stage that names a stack `Dev/Etl` rather than `etl` (another stage's stack shares the
+ * name), or moves it into a Stage, leaves its findings' fingerprints as they were, while the
+ * stages' copies of one finding (other accounts or Regions) stay apart.
  */
-function fingerprint(f: Finding): string {
-  return createHash('sha256').update([f.ruleId, f.source.stack, f.source.logicalId, f.jobId ?? '', f.message].join('\u0000')).digest('hex').slice(0, 32);
+class Fingerprints {
+  /** The plan's names and construct paths of stacks -> their CloudFormation identity. */
+  private readonly aliases = new Map<string, string>();
+
+  constructor(stacks: readonly SarifStack[]) {
+    const byName = new Map(stacks.map((stack) => [stack.name, stack]));
+    const identity = (stack: SarifStack): string => {
+      // A nested stack (`parent/Logical`) is named after its parent's identity.
+      const parent = stack.deployedName === undefined ? [...byName.keys()].filter((name) => stack.name.startsWith(`${name}/`)).sort((a, b) => b.length - a.length)[0] : undefined;
+      const name = parent !== undefined ? `${identity(byName.get(parent)!)}${stack.name.slice(parent.length)}` : stack.deployedName ?? stack.name;
+      if (parent !== undefined) return name;
+      return stack.account === undefined && stack.region === undefined ? name : `${name}@${stack.account ?? '?'}/${stack.region ?? '?'}`;
+    };
+    for (const stack of stacks) {
+      const id = identity(stack);
+      for (const alias of [stack.name, stack.path]) if (alias !== undefined && alias !== id && !this.aliases.has(alias)) this.aliases.set(alias, id);
+    }
+  }
+
+  /**
+   * `text` with each id or path that starts with a stack's name or construct path (the longest,
+   * a nested stack's before its parent's) starting with its identity instead: one look-up per
+   * `/`-prefix of each path-like word, whatever the number of stacks.
+   */
+  private canonical(text: string): string {
+    if (this.aliases.size === 0) return text;
+    return text.replace(PATH_WORD, (word) => {
+      const parts = word.split('/');
+      for (let k = parts.length; k >= 1; k--) {
+        const prefix = k === parts.length ? word : parts.slice(0, k).join('/');
+        const id = this.aliases.get(prefix);
+        if (id !== undefined) return id + word.slice(prefix.length);
+      }
+      return word;
+    });
+  }
+
+  of(f: Finding): string {
+    const parts = [f.ruleId, this.canonical(f.source.stack), f.source.logicalId, this.canonical(f.jobId ?? ''), this.canonical(f.message)];
+    return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  }
 }
 
-function result(f: Finding, ruleIndex: Map<string, number>, sources: SourceIndex, baseDir: string): SarifResult {
+/** A word that may be an element id or construct path (`etl/VpcA`, `Dev/Etl/VpcA`): not part of a longer one. */
+const PATH_WORD = /(?<![\w./-])[\w.-]+(?:\/[\w.-]+)*/g;
+
+function result(f: Finding, ruleIndex: Map<string, number>, sources: SourceIndex, baseDir: string, fingerprints: Fingerprints): SarifResult {
   const position = sources.position(f);
   const physicalLocation: SarifPhysicalLocation | undefined = f.source.file === undefined ? undefined : {
     artifactLocation: artifactLocation(f.source.file, baseDir),
@@ -160,7 +224,7 @@ function result(f: Finding, ruleIndex: Map<string, number>, sources: SourceIndex
     level: LEVEL[f.severity],
     message: { text: `${f.message} Fix: ${f.fix}` },
     locations: [{ ...(physicalLocation ? { physicalLocation } : {}), logicalLocations: [logicalLocation] }],
-    partialFingerprints: { 'glueNetplanFinding/v1': fingerprint(f) },
+    partialFingerprints: { 'glueNetplanFinding/v1': fingerprints.of(f) },
     properties: {
       stack: f.source.stack,
       logicalId: f.source.logicalId,
@@ -176,6 +240,7 @@ export function toSarifLog(plan: Plan, options: SarifOptions = {}): SarifLog {
   const version = options.toolVersion ?? packageInfo().version;
   const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.id, i]));
   const sources = new SourceIndex(baseDir, options.readFile ?? defaultReadFile);
+  const fingerprints = new Fingerprints(options.stacks ?? []);
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -190,7 +255,7 @@ export function toSarifLog(plan: Plan, options: SarifOptions = {}): SarifLog {
       },
       originalUriBaseIds: { [SOURCE_ROOT_ID]: { uri: pathToFileURL(baseDir.endsWith(sep) ? baseDir : baseDir + sep).href } },
       columnKind: 'utf16CodeUnits',
-      results: allFindings(plan).map((f) => result(f, ruleIndex, sources, baseDir)),
+      results: allFindings(plan).map((f) => result(f, ruleIndex, sources, baseDir, fingerprints)),
     }],
   };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
-  AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
+  AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand, RevokeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
   CreateManagedPrefixListCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeManagedPrefixListsCommand, EC2Client, ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
@@ -50,6 +50,16 @@ async function createWorld(): Promise<void> {
   await ec2.send(new AuthorizeSecurityGroupEgressCommand({
     GroupId: world.glueGroup, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: world.s3List }] }],
   }));
+  // A group with 50 IPv6 outbound rules (the quota given below: 50) that also sends HTTPS to S3's (IPv4) list.
+  world.wideGroup = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: world.vpc, GroupName: 'wide', Description: 'wide' }))).GroupId!;
+  await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: world.wideGroup, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  await ec2.send(new AuthorizeSecurityGroupEgressCommand({
+    GroupId: world.wideGroup,
+    IpPermissions: [
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: world.s3List }] },
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: Array.from({ length: 50 }, (_, i) => ({ CidrIpv6: `2001:db8:${i.toString(16)}::/48` })) },
+    ],
+  }));
   await glue.send(new CreateConnectionCommand({
     ConnectionInput: {
       Name: 'glue-net',
@@ -91,11 +101,18 @@ describe('--from-aws: AWS-managed prefix lists (moto_server)', () => {
     expect(ruleIds(run.stdout)).not.toContain('GNP-QUOTA-SG-RULES-UNKNOWN');
   });
 
+  it("S3's list is an IPv4 list: its weight is not counted among a group's 50 IPv6 outbound rules (was: 51, a false GNP-QUOTA-SG-RULES at a quota of 50)", async () => {
+    const run = await cli('--from-aws', '--format', 'json', '--no-failover', '--quota', 'rules-per-security-group=50');
+    const overQuota = JSON.parse(run.stdout).findings.filter((f: any) => f.ruleId === 'GNP-QUOTA-SG-RULES');
+    expect(overQuota.map((f: any) => f.message)).toEqual([]);
+  });
+
   it("--write-facts writes S3's list weighed, not described (its entries are not read: the rule to it is Glue's S3 path)", async () => {
     await cli('--from-aws', '--write-facts', 'account.json', '--format', 'json', '--no-failover');
     const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
     expect(() => parseFacts(written, 'account.json')).not.toThrow();
-    expect(written.prefixLists).toEqual([{ id: world.s3List, maxEntries: 1 }]);
+    // With its address family (IPv4), but no cidrs: weighed on the IPv4 side of the quotas only.
+    expect(written.prefixLists).toEqual([{ id: world.s3List, addressFamily: 'IPv4', maxEntries: 1 }]);
   });
 });
 
@@ -133,7 +150,7 @@ describe('--from-aws with templates: the lists the templates name by literal pl-
     const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
     expect(written.prefixLists).toEqual(expect.arrayContaining([
       { id: world.partners, addressFamily: 'IPv4', maxEntries: 3, cidrs: ['192.0.2.0/24'] },
-      { id: world.dynamoList, maxEntries: 1 },
+      { id: world.dynamoList, addressFamily: 'IPv4', maxEntries: 1 },
     ]));
   });
 });

@@ -3,10 +3,11 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import {
   AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, CreateRouteTableCommand,
-  CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcPeeringConnectionCommand, DescribeRouteTablesCommand,
+  CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, CreateVpcPeeringConnectionCommand, DescribeRouteTablesCommand, DescribeVpcsCommand,
   EC2Client, ModifyVpcAttributeCommand, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
+import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { cliIn, Fault, Moto, startMoto, useEmulator, withFaults as withFaultsBefore } from './moto';
 import { parseFacts } from '../../src/ingest';
 
@@ -96,6 +97,12 @@ async function createWorld(): Promise<void> {
   }));
   await job('etl', ['glue-net', 'warehouse']);
   await job('nightly', ['glue-net']);
+  // A private hosted zone of the data VPC (the Glue VPC has none).
+  const route53 = new Route53Client({});
+  world.dataZone = (await route53.send(new CreateHostedZoneCommand({
+    Name: 'data.internal', CallerReference: 'data', VPC: { VPCId: world.dataVpc, VPCRegion: 'us-east-1' }, HostedZoneConfig: { PrivateZone: true },
+  }))).HostedZone!.Id!.replace('/hostedzone/', '');
+  route53.destroy();
   ec2.destroy();
   glue.destroy();
 }
@@ -141,6 +148,8 @@ describe('--from-aws (moto_server)', () => {
     expect(written.gatewayEndpoints.find((e: any) => e.id === world.secretsEndpoint)).toMatchObject({
       service: 'secretsmanager', type: 'Interface', privateDnsEnabled: true, securityGroupIds: [world.endpointGroup], subnetIds: [world.glueSubnet],
     });
+    // The private hosted zones of each VPC (ListHostedZonesByVPC): the data VPC's zone; none for the Glue VPC.
+    expect(written.privateHostedZones).toEqual([{ id: world.dataZone, name: 'data.internal.', vpcIds: [world.dataVpc] }]);
     writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
     const second = await cli('empty.json', '--facts', 'account.json', '--format', 'json', '--no-failover');
     expect(verdicts(second.stdout)).toEqual(verdicts(first.stdout));
@@ -205,6 +214,29 @@ describe('--from-aws: an account that cannot be read', () => {
 });
 
 const withFaults = (faults: Record<string, Fault>, body: (counts: Map<string, number>) => Promise<void>) => withFaultsBefore(moto, faults, body);
+
+describe('--from-aws: Route 53 private hosted zones (ListHostedZonesByVPC)', () => {
+  const listByVpc = 'GET /2013-04-01/hostedzonesbyvpc';
+
+  it('one call per VPC read, whatever the number of jobs', async () => {
+    await withFaults({}, async (counts) => {
+      await cli('--from-aws', '--format', 'json', '--no-failover');
+      const vpcs = (await new EC2Client({}).send(new DescribeVpcsCommand({}))).Vpcs!.length;
+      expect(counts.get(listByVpc)).toBe(vpcs);
+    });
+  });
+
+  it('denied: each VPC gets a zone of unknown domain (a path resolving an AWS name there is UNKNOWN), and the plan names the permission', async () => {
+    await withFaults({ [listByVpc]: { status: 403, code: 'AccessDenied', protocol: 'query' } }, async () => {
+      const run = await cli('--from-aws', '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+      expect(run.stdout).toContain('route53:ListHostedZonesByVPC could not be read (access denied (AccessDenied): grant route53:ListHostedZonesByVPC)');
+      const written = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+      expect(written.privateHostedZones.find((z: any) => z.vpcIds[0] === world.glueVpc)).toEqual({
+        id: `${world.glueVpc}#route53-private-hosted-zones-not-read`, vpcIds: [world.glueVpc], nameUnknown: expect.stringContaining(`the Route 53 private hosted zones associated with ${world.glueVpc} were not read`),
+      });
+    });
+  });
+});
 
 describe('--from-aws: a partial read plans what it can and marks the rest UNKNOWN', () => {
   it('DescribeSecurityGroups denied: the stores are UNKNOWN and the plan names the permission', async () => {

@@ -37,7 +37,7 @@ function cli(...argv: string[]) {
 /** Saves the snapshot as the AWS CLI prints it, leaving out `skip`; plans it. */
 function fromAccount(snapshot: AccountSnapshot, skip: string[] = []) {
   const out = join(dir, 'describe');
-  mkdirSync(out);
+  mkdirSync(out, { recursive: true });
   for (const { part, file, key } of DESCRIBE_FILES) {
     if (!skip.includes(file) && snapshot[part] !== undefined) writeFileSync(join(out, file), JSON.stringify({ [key]: snapshot[part] }, null, 2));
   }
@@ -57,6 +57,8 @@ interface World {
   readonly endpoint?: { privateDns: boolean };
   /** The connections' group belongs to a second VPC; `associated`: and is associated with the first. */
   readonly sharedGroup?: { associated: boolean };
+  /** The private hosted zones of the VPC (ListHostedZonesByVPC, saved): none when absent; `unsaved`: the file is missing. */
+  readonly zones?: { name: string }[] | 'unsaved';
 }
 
 const ORDERS_URL = 'jdbc:postgresql://10.0.1.20:5432/orders';
@@ -99,6 +101,12 @@ function account(world: World): AccountSnapshot {
       { ...orders, ConnectionProperties: { ...orders.ConnectionProperties, SECRET_ID: 'orders-credentials' } },
     ],
     jobs: [apiJob('load', ['net', 'orders'])],
+    ...(world.zones === 'unsaved' ? {} : {
+      privateHostedZones: [
+        { VpcId: 'vpc-0a', HostedZoneSummaries: (world.zones ?? []).map((zone, i) => ({ HostedZoneId: `Z0${i}`, Name: zone.name, Owner: { OwningAccount: '111111111111' } })) },
+        ...(world.sharedGroup ? [{ VpcId: 'vpc-0other', HostedZoneSummaries: [] }] : []),
+      ],
+    }),
     ...noStoresNorTransitGateways(),
     unread: [],
   };
@@ -151,6 +159,24 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     const live = fromAccount(account({}));
     expect(live.ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
     expect(live.ruleIds).toEqual(fromTemplate(template({})).ruleIds);
+  });
+
+  it("a private hosted zone for Secrets Manager's name associated with the VPC (list-hosted-zones-by-vpc.json): UNKNOWN naming the zone, not the error", () => {
+    const live = fromAccount(account({ zones: [{ name: 'secretsmanager.us-east-1.amazonaws.com.' }] }));
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('Route 53 private hosted zone Z00 (secretsmanager.us-east-1.amazonaws.com) is associated with vpc-0a');
+  });
+
+  it('a zone for another name changes nothing: the error', () => {
+    expect(fromAccount(account({ zones: [{ name: 'corp.internal.' }] })).ruleIds).toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+  });
+
+  it('list-hosted-zones-by-vpc.json missing: the zones are unknown, so UNKNOWN naming what was not read (was: the error, as if the VPC had none)', () => {
+    const live = fromAccount(account({ zones: 'unsaved' }));
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('the Route 53 private hosted zones associated with vpc-0a were not read (route53:ListHostedZonesByVPC)');
   });
 
   it('--write-facts keeps the endpoint\'s private DNS, groups and subnets', () => {

@@ -10,6 +10,8 @@ describe('facts file validation', () => {
     [{ subnets: [{ id: 'a', vpcId: 'v', cidr: '10.0.0.0/24' }, { id: 'b', vpcId: 'v', cidr: '10.0.0.0/24' }, { id: 's', vpcId: 'v', cidr: '10.0.0.0/33' }] },
       'facts.json: subnets[2].cidr: "10.0.0.0/33" is not an IPv4 CIDR'],
     [{ vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'], colour: 'red' }] }, 'vpcs[0].colour: unknown property'],
+    [{ subnets: [{ id: 'subnet-1', vpcId: 'vpc-1' }] }, 'subnets[0]: needs cidr (its IPv4 CIDR block) or, for an IPv6-only subnet, ipv6CidrBlocks'],
+    [{ subnets: [{ id: 'subnet-1', vpcId: 'vpc-1', ipv6CidrBlocks: ['10.0.0.0/24'] }] }, 'subnets[0].ipv6CidrBlocks: ["10.0.0.0/24"] is not a non-empty list of IPv6 CIDRs'],
     [{ securityGroups: [{ id: 'sg', vpcId: 'v', ingress: [{ protocol: 'tcp', cidr: '10.0.0.0/8', securityGroupId: 'sg-2' }], egress: [] }] },
       'securityGroups[0].ingress[0]: needs exactly one of cidr, cidrIpv6, securityGroupId, prefixListId'],
     [{ securityGroups: [{ id: 'sg', vpcId: 'v', ingress: [{ protocol: 'tcp', cidrIpv6: '10.0.0.0/8' }], egress: [] }] },
@@ -174,7 +176,6 @@ describe('prefixLists: a customer-managed list the facts describe is read entry 
 
   test.each([
     [[{ id: 'sg-1', addressFamily: 'IPv4', maxEntries: 5, cidrs: [] }], 'prefixLists[0].id: "sg-1" is not a prefix list id (pl-...)'],
-    [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 5 }], "prefixLists[0].cidrs: missing (an IPv4 list's entries; [] for none)"],
     [[{ id: 'pl-1', addressFamily: 'IPv6', maxEntries: 5, cidrs: ['10.0.0.0/8'] }], "prefixLists[0].cidrs: an IPv6 list's entries are not IPv4 CIDRs: leave cidrs out"],
     [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 5, cidrs: ['10.0.0.1/8'] }], 'prefixLists[0].cidrs: "10.0.0.1/8" is not an IPv4 CIDR'],
     [[{ id: 'pl-1', addressFamily: 'IPv4', maxEntries: 1, cidrs: ['10.0.0.0/8', '10.1.0.0/16'] }], 'prefixLists[0].cidrs: 2 entries, more than its maxEntries (1)'],

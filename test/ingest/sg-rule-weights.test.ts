@@ -138,6 +138,33 @@ describe('facts prefixLists: the maximum entries of a list the inputs reference 
     expect(buildPlan(m, { failover: false }).findings.filter((f) => f.ruleId === 'GNP-QUOTA-SG-RULES-UNKNOWN')).toEqual([]);
   });
 
+  test('an AWS-managed IPv4 list weighed with its addressFamily (no cidrs, as --from-aws writes it): its weight on the IPv4 side only, the rule still to the list (was: counted on the IPv6 side too; the quota is enforced apart for IPv4 and IPv6 rules)', () => {
+    const m = withS3Egress({ prefixLists: [{ id: 'pl-63a5400a', addressFamily: 'IPv4', maxEntries: 1 }] });
+    const group = m.securityGroups.get('Stack/Sg')!;
+    // Not described: the rule stays one to S3's list (how Glue's S3 path is recognised).
+    expect(group.egress.map((rule) => rule.peer)).toEqual([{ kind: 'prefix-list', prefixListId: 'pl-63a5400a' }]);
+    expect(groupRuleQuotaUse(group, 'egress', m.prefixListMaxEntries, m.prefixListFamilies)).toEqual({ ipv4: 1, ipv6: 0, unweighed: [], unseen: [] });
+  });
+
+  test("CloudFront's IPv4 origin-facing list (weight 55) and 10 IPv6 rules in one group: no GNP-QUOTA-SG-RULES (was: 65 IPv6 rules over 60)", () => {
+    const facts = parseFacts({
+      prefixLists: [{ id: 'pl-3b927c52', addressFamily: 'IPv4', maxEntries: 55 }],
+      vpcs: [{ id: 'vpc-1', cidrBlocks: ['10.0.0.0/16'] }],
+      securityGroups: [{
+        id: 'sg-1',
+        vpcId: 'vpc-1',
+        ingress: [
+          { protocol: 'tcp', fromPort: 443, toPort: 443, prefixListId: 'pl-3b927c52' },
+          ...Array.from({ length: 10 }, (_, i) => ({ protocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv6: `2001:db8:${i}::/48` })),
+        ],
+        egress: [],
+      }],
+    }, 'facts.json');
+    const m = buildModel([], facts);
+    expect(groupRuleQuotaUse(m.securityGroups.get('sg-1')!, 'ingress', m.prefixListMaxEntries, m.prefixListFamilies)).toEqual({ ipv4: 55, ipv6: 10, unweighed: [], unseen: [] });
+    expect(buildPlan(m, { failover: false }).findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-SG-RULES'))).toEqual([]);
+  });
+
   test("a template route to a pl-... list counts the facts' maximum entries against the routes quota", () => {
     const findings = (facts?: Record<string, unknown>) => buildPlan(withS3Egress(facts), { failover: false, quotas: { routesPerRouteTable: 50 } })
       .findings.filter((f) => f.ruleId.startsWith('GNP-QUOTA-ROUTES')).map((f) => f.ruleId);

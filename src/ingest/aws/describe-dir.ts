@@ -40,6 +40,8 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   // destination and weight, as when the facts do not describe the list (the route says so).
   { part: 'prefixLists', file: 'describe-managed-prefix-lists.json', command: 'aws ec2 describe-managed-prefix-lists', key: 'PrefixLists', optional: true },
   { part: 'prefixListEntries', file: 'get-managed-prefix-list-entries.json', command: 'aws ec2 get-managed-prefix-list-entries', per: 'customer-managed prefix list', key: 'PrefixListEntries', optional: true },
+  // Optional: without it each VPC's private hosted zones are unknown (a zone of unknown domain per VPC).
+  { part: 'privateHostedZones', file: 'list-hosted-zones-by-vpc.json', command: 'aws route53 list-hosted-zones-by-vpc', per: 'VPC (with its "VpcId" added)', key: 'HostedZonesByVpc', optional: true },
   { part: 'mskBootstrapBrokers', file: 'get-bootstrap-brokers.json', command: 'aws kafka get-bootstrap-brokers', per: 'cluster', key: 'BootstrapBrokers' },
 ];
 

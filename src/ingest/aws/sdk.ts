@@ -8,6 +8,7 @@ import { GlueClient, paginateGetConnections, paginateGetJobs } from '@aws-sdk/cl
 import { GetBootstrapBrokersCommand, KafkaClient, paginateListClustersV2 } from '@aws-sdk/client-kafka';
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, paginateDescribeDBSubnetGroups, RDSClient } from '@aws-sdk/client-rds';
 import { paginateDescribeClusters, paginateDescribeClusterSubnetGroups, RedshiftClient } from '@aws-sdk/client-redshift';
+import { ListHostedZonesByVPCCommand, Route53Client, VPCRegion } from '@aws-sdk/client-route-53';
 import { InputError } from '../errors';
 import { AccountSnapshot, isCustomerManaged, referencedPrefixLists, SNAPSHOT_CALLS, SnapshotPart } from './snapshot';
 
@@ -93,8 +94,8 @@ type Reads = Partial<Record<SnapshotPart, () => Promise<any[]>>>;
 /**
  * Reads every part the planner needs; a part that fails is listed in `unread` (UNKNOWN), not
  * empty. Three rounds: one paginated call per resource type, then the calls made per resource read
- * (two DescribeVpcAttribute per VPC, SearchTransitGatewayRoutes and its propagations per transit
- * gateway route table, GetBootstrapBrokers per MSK cluster; DescribeManagedPrefixLists once when a
+ * (two DescribeVpcAttribute and one ListHostedZonesByVPC per VPC, SearchTransitGatewayRoutes and
+ * its propagations per transit gateway route table, GetBootstrapBrokers per MSK cluster; DescribeManagedPrefixLists once when a
  * route or rule names a prefix list), then GetManagedPrefixListEntries per customer-managed list
  * the routes and rules reference. At most `concurrency` calls at once;
  * the number of calls grows with the resources, never with jobs x resources.
@@ -107,6 +108,7 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
   const rds = new RDSClient(config);
   const redshift = new RedshiftClient(config);
   const kafka = new KafkaClient(config);
+  const route53 = new Route53Client(config);
   const page = { client: ec2, pageSize: 1000 };
   const listReads: Reads = {
     vpcs: () => collect(paginateDescribeVpcs(page, {}), 'Vpcs'),
@@ -173,6 +175,17 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
       // The prefix lists the account sees (a page of up to 100 each), when a route or rule (of the account or the templates) names one.
       prefixLists: async () => (referencedPrefixLists(parts).length || options.prefixListIds?.length
         ? collect(paginateDescribeManagedPrefixLists({ client: ec2, pageSize: 100 }, {}), 'PrefixLists') : []),
+      // The private hosted zones associated with each VPC (every page), in the Region read.
+      privateHostedZones: needs('vpcs', () => perItem(parts.vpcs!.map((vpc) => String(vpc.VpcId)), async (vpcId) => {
+        const summaries: any[] = [];
+        let token: string | undefined;
+        do {
+          const answer = await route53.send(new ListHostedZonesByVPCCommand({ VPCId: vpcId, VPCRegion: region as VPCRegion, MaxItems: 100, NextToken: token }));
+          summaries.push(...(answer.HostedZoneSummaries ?? []));
+          token = answer.NextToken || undefined;
+        } while (token);
+        return [{ VpcId: vpcId, HostedZoneSummaries: summaries }];
+      }, limit)),
       mskBootstrapBrokers: needs('mskClusters', () => perItem(parts.mskClusters!.filter((c) => c.State !== 'DELETING' && c.State !== 'FAILED').map((c) => String(c.ClusterArn)),
         async (arn) => {
           const { $metadata: _meta, ...strings } = await kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: arn }));
@@ -190,7 +203,7 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
     if (e instanceof InputError) throw e;
     throw new InputError('AWS', classifyOutside(e));
   } finally {
-    for (const client of [ec2, glue, rds, redshift, kafka]) client.destroy();
+    for (const client of [ec2, glue, rds, redshift, kafka, route53]) client.destroy();
   }
 }
 

@@ -1,6 +1,6 @@
 import { parseCidr, rangeSize } from '../../model';
 import {
-  FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering, FactsPrefixList,
+  FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering, FactsPrefixList, FactsPrivateHostedZone,
   FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc, isIpv6Cidr,
 } from '../facts';
 import { secretAndKafkaOf, SECRET_PROPERTIES } from '../glue';
@@ -35,6 +35,11 @@ export interface AccountSnapshot extends AccountStoreParts, AccountTransitParts 
   readonly prefixLists?: any[];
   /** GetManagedPrefixListEntries, once per customer-managed list the routes and rules reference: `{PrefixListId, Entries: [{Cidr}]}`. */
   readonly prefixListEntries?: any[];
+  /**
+   * ListHostedZonesByVPC, once per VPC: `{VpcId, HostedZoneSummaries: [{HostedZoneId, Name, Owner}]}`
+   * (the output with the VPC it was asked for). Absent: the private hosted zones are not read.
+   */
+  readonly privateHostedZones?: any[];
   /** The calls (or files) that could not be read, and why. */
   readonly unread: FactsUnread[];
 }
@@ -56,6 +61,7 @@ export const SNAPSHOT_CALLS = {
   accountAttributes: 'ec2:DescribeAccountAttributes',
   prefixLists: 'ec2:DescribeManagedPrefixLists',
   prefixListEntries: 'ec2:GetManagedPrefixListEntries',
+  privateHostedZones: 'route53:ListHostedZonesByVPC',
   transitGateways: 'ec2:DescribeTransitGateways',
   transitGatewayAttachments: 'ec2:DescribeTransitGatewayAttachments',
   transitGatewayVpcAttachments: 'ec2:DescribeTransitGatewayVpcAttachments',
@@ -140,7 +146,14 @@ function vpcFacts(s: AccountSnapshot, vpc: any): FactsVpc {
 function subnetFacts(s: AccountSnapshot, subnet: any): FactsSubnet | undefined {
   const id = String(subnet.SubnetId);
   const cidr = parseCidr(String(subnet.CidrBlock));
-  if (!cidr) return undefined;
+  // An IPv6-only subnet (EC2 `Ipv6Native`) has no IPv4 CIDR block: it is read with its IPv6
+  // blocks (what it reaches is then UNKNOWN), never left out (a connection or store there would
+  // read as in a subnet that does not exist). One with neither block is not a subnet EC2 returns.
+  // (The blocks only name the subnet's addresses in messages: any but a block already gone.)
+  const ipv6CidrBlocks = cidr ? [] : list(subnet.Ipv6CidrBlockAssociationSet)
+    .filter((a) => !['disassociated', 'failed'].includes(a?.Ipv6CidrBlockState?.State))
+    .map((a) => a?.Ipv6CidrBlock).filter(isIpv6Cidr);
+  if (!cidr && ipv6CidrBlocks.length === 0) return undefined;
   const table = s.routeTables?.find((t) => list(t.Associations).some((a) => a.SubnetId === id));
   const acl = s.networkAcls?.find((a) => list(a.Associations).some((assoc: any) => assoc.SubnetId === id));
   // Every subnet has a NACL association; none read means the association is unknown.
@@ -149,12 +162,13 @@ function subnetFacts(s: AccountSnapshot, subnet: any): FactsSubnet | undefined {
   return {
     id,
     vpcId: String(subnet.VpcId),
-    cidr: String(subnet.CidrBlock),
+    ...(cidr ? { cidr: String(subnet.CidrBlock) } : { ipv6CidrBlocks }),
     ...(str(subnet.AvailabilityZone) ? { availabilityZone: subnet.AvailabilityZone } : {}),
     ...(str(table?.RouteTableId) ? { routeTableId: table.RouteTableId } : {}),
     networkAclId,
     // AWS reserves 5 addresses per subnet; the rest not available are taken by ENIs.
-    ...(Number.isInteger(free) ? { usedAddresses: Math.max(0, rangeSize(cidr) - 5 - free) } : {}),
+    // (AvailableIpAddressCount counts IPv4 addresses: none in an IPv6-only subnet.)
+    ...(cidr && Number.isInteger(free) ? { usedAddresses: Math.max(0, rangeSize(cidr) - 5 - free) } : {}),
   };
 }
 
@@ -361,6 +375,46 @@ function jobFacts(job: any): FactsJob {
   };
 }
 
+/**
+ * The Route 53 private hosted zones associated with the VPCs read (ListHostedZonesByVPC, once per
+ * VPC: a zone another account owns included), each once with every VPC it is associated with. A
+ * zone may give an AWS service's name (Secrets Manager's) the addresses of an endpoint elsewhere,
+ * as the template reader takes an `AWS::Route53::HostedZone` to. A VPC whose zones were not read
+ * (the call denied, the saved output missing) gets one zone of unknown domain, so a path that
+ * rests on how such a name resolves there is UNKNOWN, never traced to the public endpoint (a NAT
+ * path) or found missing.
+ */
+function privateHostedZoneFacts(s: AccountSnapshot): FactsPrivateHostedZone[] {
+  const read = new Map<string, any[]>();
+  for (const output of s.privateHostedZones ?? []) if (str(output?.VpcId)) read.set(output.VpcId, list(output.HostedZoneSummaries));
+  const zones = new Map<string, { name: string; vpcIds: string[] }>();
+  const unread: FactsPrivateHostedZone[] = [];
+  for (const vpc of s.vpcs ?? []) {
+    const vpcId = String(vpc.VpcId);
+    const summaries = read.get(vpcId);
+    if (summaries === undefined) {
+      unread.push({
+        id: `${vpcId}#route53-private-hosted-zones-not-read`,
+        vpcIds: [vpcId],
+        nameUnknown: `the Route 53 private hosted zones associated with ${vpcId} were not read (${SNAPSHOT_CALLS.privateHostedZones}): in a --write-facts file, replace this privateHostedZones entry by the VPC's zones (none: remove it) and plan with --facts`,
+      });
+      continue;
+    }
+    for (const summary of summaries) {
+      const id = str(summary?.HostedZoneId);
+      const name = str(summary?.Name);
+      if (!id || !name) {
+        unread.push({ id: `${vpcId}#route53-private-hosted-zone-${id ?? 'unnamed'}`, vpcIds: [vpcId], nameUnknown: `ListHostedZonesByVPC gave a zone of ${vpcId} without its ${id ? 'name' : 'id'}` });
+        continue;
+      }
+      const zone = zones.get(id) ?? { name, vpcIds: [] };
+      if (!zone.vpcIds.includes(vpcId)) zone.vpcIds.push(vpcId);
+      zones.set(id, zone);
+    }
+  }
+  return [...[...zones.entries()].map(([id, zone]) => ({ id, name: zone.name, vpcIds: zone.vpcIds })), ...unread];
+}
+
 const present = <T>(items: (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
 /**
@@ -430,13 +484,15 @@ export function awsManagedWeight(name: unknown): number | undefined {
  * AddressFamily) is written with its family, as a customer-managed IPv6 list is: it admits no IPv4
  * traffic and counts on the IPv6 side of the quotas only (AWS counts IPv4 and IPv6 rules apart),
  * not on both, which would put CloudFront's two origin-facing lists (55 each) at 110 IPv4 rules.
+ * An IPv4 list is written with its family too, without entries (not described): on the IPv4 side only.
  */
 function awsManagedListFacts(s: AccountSnapshot, referenced: ReadonlySet<string>): FactsPrefixList[] {
   return present((s.prefixLists ?? []).filter((prefixList) => !isCustomerManaged(prefixList)).map((prefixList): FactsPrefixList | undefined => {
     const id = str(prefixList.PrefixListId);
     const weight = awsManagedWeight(prefixList.PrefixListName);
     if (!id?.startsWith('pl-') || !referenced.has(id) || weight === undefined) return undefined;
-    return prefixList.AddressFamily === 'IPv6' ? { id, addressFamily: 'IPv6', maxEntries: weight } : { id, maxEntries: weight };
+    // An IPv4 list is written with its family but no cidrs (weighed, not described): its weight counts on the IPv4 side only.
+    return prefixList.AddressFamily === 'IPv6' || prefixList.AddressFamily === 'IPv4' ? { id, addressFamily: prefixList.AddressFamily, maxEntries: weight } : { id, maxEntries: weight };
   }));
 }
 
@@ -502,6 +558,7 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
     gatewayEndpoints: endpoints,
     natGateways: present((s.natGateways ?? []).map(natFacts)),
     peerings: (s.peerings ?? []).map((p) => peeringFacts(p)),
+    privateHostedZones: privateHostedZoneFacts(s),
     transitGateways: transit?.transitGateways ?? [],
     transitGatewayAttachments: transit?.transitGatewayAttachments ?? [],
     transitGatewayRouteTables: transit?.transitGatewayRouteTables ?? [],

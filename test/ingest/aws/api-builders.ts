@@ -241,6 +241,8 @@ export function account(): AccountSnapshot {
     // No route or rule names a customer-managed prefix list.
     prefixLists: [],
     prefixListEntries: [],
+    // ListHostedZonesByVPC: no private hosted zone in either VPC.
+    privateHostedZones: [{ VpcId: 'vpc-0glue', HostedZoneSummaries: [] }, { VpcId: 'vpc-0data', HostedZoneSummaries: [] }],
     ...noStoresNorTransitGateways(),
     unread: [],
   };

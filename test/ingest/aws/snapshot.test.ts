@@ -80,6 +80,35 @@ describe('DescribeSubnets', () => {
   });
 });
 
+describe('DescribeSubnets: an IPv6-only subnet (--from-describe reads the same shapes)', () => {
+  // EC2 Ipv6Native: no CidrBlock, its AvailableIpAddressCount an IPv6 count.
+  const ipv6Only = (snapshot: AccountSnapshot): AccountSnapshot => ({
+    ...snapshot,
+    subnets: replace(snapshot.subnets!, 'SubnetId', 'subnet-0glue', {
+      SubnetId: 'subnet-0glue',
+      VpcId: 'vpc-0glue',
+      AvailabilityZone: 'us-east-1a',
+      AvailableIpAddressCount: 18446744073709552000,
+      Ipv6Native: true,
+      State: 'available',
+      Ipv6CidrBlockAssociationSet: [{ AssociationId: 'subnet-cidr-assoc-1', Ipv6CidrBlock: '2001:db8:0:1::/64', Ipv6CidrBlockState: { State: 'associated' } }],
+    }),
+  });
+
+  it('is kept, with its IPv6 CIDR blocks and no IPv4 CIDR or used addresses', () => {
+    const subnet = factsOf(ipv6Only(account())).subnets!.find((s) => s.id === 'subnet-0glue');
+    expect(subnet).toEqual({ id: 'subnet-0glue', vpcId: 'vpc-0glue', ipv6CidrBlocks: ['2001:db8:0:1::/64'], availabilityZone: 'us-east-1a', routeTableId: 'rtb-0glue', networkAclId: 'acl-0glue' });
+  });
+
+  it("a connection in it is UNKNOWN: its table's IPv4 routes (the S3 endpoint's included) do not carry its IPv6 traffic", () => {
+    const job = planOf(ipv6Only(account())).jobs[0];
+    const candidate = job.candidates.find((c) => c.connection.name === 'glue-net')!;
+    expect(candidate.status).toBe('unknown');
+    expect(candidate.reasons.map((r) => r.message).join('\n')).toContain('subnet-0glue is IPv6-only (2001:db8:0:1::/64): it has no IPv4 CIDR');
+    expect(job.dataStores.map((store) => store.verdict)).not.toContain('UNREACHABLE');
+  });
+});
+
 describe('DescribeRouteTables', () => {
   const routesOf = (snapshot: AccountSnapshot, id: string) => factsOf(snapshot).routeTables!.find((t) => t.id === id)!.routes;
 
@@ -385,13 +414,13 @@ describe('DescribeManagedPrefixLists and GetManagedPrefixListEntries', () => {
 
   it('a customer-managed list read whole is written as prefixLists; an AWS-managed one (S3\'s) is weighed only (its documented weight, 1), and its rule stays a rule to the list', () => {
     const facts = factsOf(withLists([s3List, ownList], [{ PrefixListId: 'pl-0own', Entries: [{ Cidr: '192.0.2.0/24' }] }]));
-    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }, { id: 'pl-63a5400a', maxEntries: 1 }]);
+    expect(facts.prefixLists).toEqual([{ id: 'pl-0own', addressFamily: 'IPv4', maxEntries: 4, cidrs: ['192.0.2.0/24'] }, { id: 'pl-63a5400a', addressFamily: 'IPv4', maxEntries: 1 }]);
     const egress = buildModel([], facts).securityGroups.get('sg-0glue')!.egress;
     expect(egress.map((r) => r.peer)).toEqual([{ kind: 'prefix-list', prefixListId: 'pl-63a5400a' }, { kind: 'cidr', cidr: expect.objectContaining({ text: '192.0.2.0/24' }) }]);
   });
 
   it('a list whose entries were not read, or whose maximum entries are not given, is not described (its rule stays unknown, never empty)', () => {
-    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toEqual([{ id: 'pl-63a5400a', maxEntries: 1 }]);
+    expect(factsOf(withLists([s3List, ownList], [])).prefixLists).toEqual([{ id: 'pl-63a5400a', addressFamily: 'IPv4', maxEntries: 1 }]);
     expect(factsOf(withLists([{ ...ownList, MaxEntries: undefined }], [{ PrefixListId: 'pl-0own', Entries: [] }])).prefixLists).toBeUndefined();
   });
 
@@ -436,7 +465,7 @@ describe('AWS-managed prefix lists: weighed by their documented weight', () => {
   });
 
   it("CloudFront's origin-facing list weighs 55; only the lists a route or rule names are written", () => {
-    expect(factsOf(glueEgressTo('pl-3b927c52')).prefixLists).toEqual([{ id: 'pl-3b927c52', maxEntries: 55 }]);
+    expect(factsOf(glueEgressTo('pl-3b927c52')).prefixLists).toEqual([{ id: 'pl-3b927c52', addressFamily: 'IPv4', maxEntries: 55 }]);
   });
 
   it("an AWS-managed IPv6 list is weighed on the IPv6 side only: CloudFront's IPv6 origin-facing list (55) and 6 IPv4 rules fit 60 rules (was: 61 IPv4 rules, a false GNP-QUOTA-SG-RULES)", () => {
