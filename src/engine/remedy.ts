@@ -76,6 +76,14 @@ export interface RemedyOptions extends PlanOptions {
    * is refused with a warning saying so.
    */
   readonly failoverOpensStoreGroups?: boolean;
+  /**
+   * Keep the peering and routes of a path whose rules are refused, instead of adding nothing for
+   * it. Auto-peer sets this when the app acknowledges GNP-AUTOPEER-UNFIXABLE: versions before the
+   * all-or-none repair added them, and a user who acknowledged the refusal and added the rule by
+   * hand relies on them; planning the path without them would make the next deployment remove
+   * the peering and cut the path. Default false: all or none.
+   */
+  readonly keepRoutingOfRefusedRules?: boolean;
 }
 
 export interface Remedy {
@@ -90,6 +98,11 @@ export interface Remedy {
   readonly modelAfter: NetworkModel;
   /** Its plan: what the guard should find once the remedy is in the app. */
   readonly planAfter: Plan;
+  /**
+   * The paths (`pathKey`) whose peering and routes are kept though their rules were refused
+   * (`keepRoutingOfRefusedRules`).
+   */
+  readonly routedWithoutRules: ReadonlySet<string>;
 }
 
 interface BlockedPath {
@@ -132,8 +145,11 @@ export function planRemedy(model: NetworkModel, options: RemedyOptions = {}, ref
 /** The words a refusal of a whole path ends with. */
 export const WHOLE_PATH_REFUSED = 'so auto-peer adds nothing for this path: no peering, route or rule (one without the others opens nothing)';
 
+/** The words a refusal of a path's rules ends with when its routing is kept (`keepRoutingOfRefusedRules`). */
+export const ROUTING_KEPT = 'GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes this path needs (as versions before the all-or-none repair did: an upgrade never removes them), and the rule is yours to add';
+
 function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPaths: ReadonlyMap<string, PathRefusal>): { remedy: Remedy; partial: Map<string, PathRefusal> } {
-  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas));
+  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas), options.keepRoutingOfRefusedRules ?? false);
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);
@@ -161,7 +177,9 @@ function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPath
   }
   for (const blocked of blockedPaths(after, failover)) builder.stillBlocked(blocked);
   return {
-    remedy: { peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after },
+    remedy: {
+      peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after, routedWithoutRules: builder.routedWithoutRules,
+    },
     partial: builder.partiallyRepaired,
   };
 }
@@ -199,8 +217,15 @@ class RemedyBuilder {
    * without their routing (`planRemedy`), so that nothing is added for them.
    */
   readonly partiallyRepaired = new Map<string, PathRefusal>();
+  /** Paths routed by the remedy whose rules were refused, routing kept (`keepRoutingOfRefusedRules`). */
+  readonly routedWithoutRules = new Set<string>();
 
-  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean, private readonly quotas: Quotas) {
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly failoverOpensStoreGroups: boolean,
+    private readonly quotas: Quotas,
+    private readonly keepRoutingOfRefusedRules: boolean,
+  ) {
     this.topo = new Topology(model);
     this.routeRepair = new RouteRepair(this.topo, quotas);
     for (const store of model.dataStores.values()) if (store.securityGroupIds.known) for (const g of store.securityGroupIds.value) this.storeGroups.add(g);
@@ -499,12 +524,20 @@ class RemedyBuilder {
 
   /**
    * Refuses a path's rules. When the remedy routed the path, the path is also recorded to be
-   * planned again without its routing (`planRemedy`), whose refusal says that nothing was added.
+   * planned again without its routing (`planRemedy`), whose refusal says that nothing was added;
+   * or, with `keepRoutingOfRefusedRules`, its routing is kept and the refusal says so.
    */
   private refusePartly(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string): void {
     const key = pathKey(blocked);
-    if ([...this.peeringPaths.values()].some((paths) => paths.has(key))) this.partiallyRepaired.set(key, { source, why, fix });
-    this.refuse(blocked, source, why, fix);
+    if (![...this.peeringPaths.values()].some((paths) => paths.has(key))) {
+      this.refuse(blocked, source, why, fix);
+    } else if (this.keepRoutingOfRefusedRules) {
+      this.routedWithoutRules.add(key);
+      this.refuse(blocked, source, `${why.replace(/\.+$/, '')}; ${ROUTING_KEPT}`, fix);
+    } else {
+      this.partiallyRepaired.set(key, { source, why, fix });
+      this.refuse(blocked, source, why, fix);
+    }
   }
 
   private addRule(rule: MutableRule): void {

@@ -5,7 +5,7 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, Stage,
+  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, Stage, Validations,
   aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -938,5 +938,70 @@ describe("a path's remedy is all or none: no peering or route for a path whose r
     expect(all('AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
     expect(all('AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(1);
     expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toContainEqual(expect.stringMatching(/NetC\/Full has 60 inbound IPv4 rules/));
+  });
+});
+
+describe('upgrading never removes a peering an earlier version added for a path whose rule was refused and acknowledged', () => {
+  /** The store group in NetC holds `rules` rules; with `acknowledged`, the app acknowledges GNP-AUTOPEER-UNFIXABLE (as a user who added the refused rule by hand did). */
+  const build = (rules: number, acknowledged: boolean) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    for (let i = 0; i < rules - 1; i++) c.glueGroup.addIngressRule(ec2.Peer.ipv4(`172.16.${i}.0/24`), ec2.Port.tcp(443), `partner ${i}`);
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    if (acknowledged) Validations.of(app).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'ingress added by hand in the console' });
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    // What the synthesis said (Annotations.fromStack synthesizes again, with the peering then in the tree).
+    const said = (level: string) => [a, c, etl].flatMap((s) => assembly.getStackArtifact(s.artifactId).messages).filter((m) => m.level === level).map((m) => String(m.entry.data));
+    return { a, c, etl, stacks: [a, c, etl], said };
+  };
+  const peerings = (etl: Stack) => resources(etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id);
+  const peeringRoutes = (...stacks: Stack[]) => stacks.flatMap((s) => resources(s, 'AWS::EC2::Route').filter(({ r }) => r.Properties.VpcPeeringConnectionId));
+
+  test('the group at its rules quota, the refusal acknowledged: the peering keeps the logical ID earlier versions gave it, and its routes stay; the rule is still refused, and the refusal and the summary say why (was: no peering, so the deployment removed it and cut the path)', () => {
+    // What earlier versions (and this one, with room for the rule) place for the path.
+    const earlier = build(59, false);
+    expect(peerings(earlier.etl)).toHaveLength(1);
+    const upgraded = build(60, true);
+    expect(peerings(upgraded.etl)).toEqual(peerings(earlier.etl));
+    expect(peeringRoutes(...upgraded.stacks)).toHaveLength(peeringRoutes(...earlier.stacks).length);
+    expect(upgraded.stacks.flatMap((s) => resources(s, 'AWS::EC2::SecurityGroupIngress')).filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(0);
+    const refusal = upgraded.said('error').filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal).toEqual([expect.stringMatching(/would exceed the default quota of 60 inbound rules per security group, .*; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes this path needs/)]);
+    expect(refusal[0]).not.toMatch(/adds nothing for this path/);
+    expect(upgraded.said('info').filter((m) => /GNP-AUTOPEER-ADDED/.test(m))).toEqual([
+      expect.stringMatching(/peering Etl\/GlueNetplanAutoPeer\/Peering-\S+ between NetA\/Vpc and NetC\/Vpc \(job Etl\/Job reaches the data store of \S+; kept though auto-peer refused a rule a path over it needs, as GNP-AUTOPEER-UNFIXABLE is acknowledged/),
+    ]);
+  });
+
+  test('not acknowledged: all or none, nothing is added (the refusal fails the synthesis, so nothing deployed is removed)', () => {
+    const fresh = build(60, false);
+    expect(peerings(fresh.etl)).toEqual([]);
+    expect(messages('error', ...fresh.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/so auto-peer adds nothing for this path/)]);
+  });
+
+  test("a rule that cannot be placed (the store's group imported by id), acknowledged: the peering and routes are still added", () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const imported = ec2.SecurityGroup.fromSecurityGroupId(c, 'Imported', 'sg-0imported', { allowAllOutbound: false });
+    const db = new rds.DatabaseInstance(c, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc: c.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [imported],
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], db)]);
+    Validations.of(etl).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'the database team adds the rule' });
+    autoPeer(app, { failover: false, facts: { securityGroups: [{ id: 'sg-0imported', vpcId: 'vpc-0elsewhere', ingress: [], egress: [] }] } as any });
+    app.synth();
+    expect(peerings(etl)).toHaveLength(1);
+    expect(peeringRoutes(a, c, etl).length).toBeGreaterThan(0);
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toContainEqual(
+      expect.stringMatching(/sg-0imported is not an AWS::EC2::SecurityGroup of this app.*GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes/));
   });
 });

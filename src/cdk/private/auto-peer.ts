@@ -6,7 +6,7 @@ import { isCfnResourceOfType } from './cfn-type';
 import { logicalIdOf as elementLogicalId } from './logical-id';
 import { outputsForReference, TreeSnapshot } from './tree-reader';
 import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
-import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, RULES } from '../../engine';
+import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, ROUTING_KEPT, RULES } from '../../engine';
 import { NetworkModel, SourceRef } from '../../model';
 import { VpcPeering } from '../vpc-peering';
 
@@ -28,6 +28,8 @@ export interface AddedResource {
    * shares its peering's key.
    */
   readonly pin?: string;
+  /** A peering's: the blocked paths it serves (`pathKey`). */
+  readonly pathKeys?: readonly string[];
 }
 
 /** What auto-peer placed in the app. */
@@ -63,8 +65,11 @@ export const AUTO_PEER_PLACEMENTS_CONTEXT = '@cdk-glue-netplan/auto-peer:placeme
  * that cannot be honoured) is planned again without them, so that nothing is added for it alone;
  * what other paths need stays. Placement is first tried without adding constructs.
  */
-export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, snapshot: TreeSnapshot): { remedy: Remedy; placed: PlacedRemedy } {
+export function planAndPlaceRemedy(model: NetworkModel, givenOptions: RemedyOptions, snapshot: TreeSnapshot): { remedy: Remedy; placed: PlacedRemedy } {
   const refused = new Map<string, PathRefusal>();
+  // Upgrade safety: see refusalsAcknowledged.
+  const keepRouting = refusalsAcknowledged(snapshot);
+  const options: RemedyOptions = { ...givenOptions, keepRoutingOfRefusedRules: keepRouting };
   let remedy = planRemedy(model, options);
   // Every reference between stacks, read before the dry run copies the dependencies.
   if (remedy.peerings.length || remedy.rules.length) snapshot.allReferences();
@@ -72,7 +77,9 @@ export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, 
   for (let round = 0; round < 8; round++) {
     const dry = placeRemedy(remedy, { ...snapshot, dependencies: new Map([...snapshot.dependencies].map(([k, v]) => [k, new Set(v)])) }, true);
     let more = false;
-    for (const { finding, pathKeys } of dry.refusals) {
+    for (const { finding, pathKeys, kind } of dry.refusals) {
+      // Acknowledged, a rule that cannot be placed leaves its path's peering and routes in place.
+      if (keepRouting && kind === 'rule') continue;
       for (const key of pathKeys) {
         if (refused.has(key)) continue;
         refused.set(key, { source: finding.source, why: finding.message.replace(/^Auto-peer /, 'auto-peer ').replace(/\.+$/, ''), fix: finding.fix });
@@ -82,8 +89,30 @@ export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, 
     if (!more) break;
     remedy = planRemedy(model, options, refused);
   }
-  return { remedy, placed: materializeRemedy(remedy, snapshot) };
+  return { remedy, placed: materializeRemedy(remedy, snapshot, keepRouting) };
 }
+
+/**
+ * Whether the app acknowledges GNP-AUTOPEER-UNFIXABLE (`Validations.of(scope).acknowledge`, on
+ * any construct: CDK's validation report suppresses a plugin's rule app-wide). Versions before
+ * the all-or-none repair added the peering and routes of a path whose rule they refused; a user
+ * could deploy that only by acknowledging the refusal, typically having added the rule by hand
+ * (outside the app, so auto-peer still plans it). Planning such a path without its routing would
+ * make the next deployment remove the peering and cut the path: with the acknowledgement, its
+ * peering and routes are kept, and the refusal says so. Read from the metadata `acknowledge`
+ * records (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`), in any id form (the plugin's
+ * `cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE`, or bare).
+ */
+function refusalsAcknowledged(snapshot: TreeSnapshot): boolean {
+  const root = snapshot.stacks.values().next().value?.node.root;
+  if (!root) return false;
+  const id = RULES.autoPeerUnfixable.id;
+  return root.node.findAll().some((construct) => construct.node.metadata.some((entry) => entry.type === ACKNOWLEDGED_RULES_METADATA
+    && typeof entry.data === 'object' && entry.data !== null && Object.keys(entry.data).some((key) => key === id || key.endsWith(`::${id}`))));
+}
+
+/** `Validations.ACKNOWLEDGED_RULES_METADATA_KEY` (a literal: an app built with another copy of aws-cdk-lib records the same). */
+const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
 
 /**
  * Turns a remedy into constructs: a `VpcPeering` per VPC pair (or routes on an existing
@@ -93,12 +122,21 @@ export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, 
  *
  * @returns what could not be placed, as error findings
  */
-export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): PlacedRemedy {
+export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot, routingKept = false): PlacedRemedy {
   // Each VpcPeering looks for the VPCs' secondary CIDR blocks: find them once for all peerings.
   const root = snapshot.stacks.values().next().value?.node.root;
   const place = () => {
     const { refusals, ...placed } = placeRemedy(remedy, snapshot, false);
-    return { ...placed, unfixable: refusals.map((r) => r.finding) };
+    if (!routingKept) return { ...placed, unfixable: refusals.map((r) => r.finding) };
+    // Kept for an acknowledged refusal of the path's rule: the summary says so, as the refusal does.
+    const kept = new Set([...remedy.routedWithoutRules, ...refusals.filter((r) => r.kind === 'rule').flatMap((r) => r.pathKeys)]);
+    return {
+      ...placed,
+      resources: placed.resources.map((r) => (r.pathKeys?.some((k) => kept.has(k))
+        ? { ...r, why: `${r.why}; kept though auto-peer refused a rule a path over it needs, as GNP-AUTOPEER-UNFIXABLE is acknowledged (add that rule yourself)` } : r)),
+      unfixable: refusals.map((r) => (r.kind === 'rule' && r.pathKeys.length
+        ? { ...r.finding, message: `${r.finding.message.replace(/\.+$/, '')}; ${ROUTING_KEPT}.` } : r.finding)),
+    };
   };
   return root ? withIpv4BlockIndex(root, place) : place();
 }
@@ -107,6 +145,8 @@ export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): Place
 interface PlacementRefusal {
   readonly finding: Finding;
   readonly pathKeys: readonly string[];
+  /** What was refused: a peering (with its routes), or a rule. */
+  readonly kind: 'peering' | 'rule';
 }
 
 /**
@@ -121,7 +161,7 @@ function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot, dryRun: boolean): O
     if (!jobId) return { added: 0, refusals: [], stacks: [], resources: [] };
     const finding = refuse(sourceOf(snapshot, jobId), `Auto-peer adds nothing: the context ${AUTO_PEER_PLACEMENTS_CONTEXT} ${pins}, and placing without the pins could move a peering or rule an earlier deployment placed (EC2 refuses a second peering between the same two VPCs, and a duplicate rule).`,
       `Give ${AUTO_PEER_PLACEMENTS_CONTEXT} as a JSON object from placement key to stack path, as the GNP-AUTOPEER-ADDED report prints it (in cdk.json's "context"), or remove it.`);
-    return { added: 0, stacks: [], resources: [], refusals: [{ pathKeys: [], finding }] };
+    return { added: 0, stacks: [], resources: [], refusals: [{ pathKeys: [], finding, kind: 'peering' }] };
   }
   const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), peerings: new Map(), resources: [], dryRun };
   const refusals: PlacementRefusal[] = [];
@@ -129,12 +169,12 @@ function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot, dryRun: boolean): O
   for (const peering of remedy.peerings) {
     const result = placePeering(peering, placement);
     if (typeof result === 'number') added += result;
-    else refusals.push({ finding: result, pathKeys: peering.pathKeys });
+    else refusals.push({ finding: result, pathKeys: peering.pathKeys, kind: 'peering' });
   }
   for (const rule of remedy.rules) {
     const result = placeRule(rule, placement);
     if (typeof result === 'number') added += result;
-    else refusals.push({ finding: result, pathKeys: rule.pathKeys });
+    else refusals.push({ finding: result, pathKeys: rule.pathKeys, kind: 'rule' });
   }
   return { added, refusals, stacks: [...placement.placer.used], resources: placement.resources };
 }
@@ -226,6 +266,7 @@ function placePeering(planned: RemedyPeering, placement: Placement): number | Fi
         ? ', with DNS resolution from the remote VPC on both sides (a publicly accessible store is named by DNS)' : ''}`,
       why,
       pin,
+      pathKeys: peering.pathKeys,
     });
   }
   // One line per route table: the destinations its subnets need.
