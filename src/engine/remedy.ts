@@ -159,8 +159,14 @@ function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPath
     else builder.repairRouting(blocked);
   }
 
-  const routed = builder.apply(model);
-  const middle = buildPlan(routed, options);
+  let routed = builder.apply(model);
+  let middle = buildPlan(routed, options);
+  // DNS resolution first: a publicly accessible store named by DNS is reached over the peering
+  // (and needs its rules) only once the peering resolves its name to the private address.
+  if (builder.enableDnsWhereNeeded(middle)) {
+    routed = builder.apply(model);
+    middle = buildPlan(routed, options);
+  }
   // One index of the routed model for every path (building it per path made this quadratic).
   const routedTopology = new Topology(routed);
   // The main selections first: a failover repair that needs no more than they do opens nothing new.
@@ -175,6 +181,10 @@ function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPath
     repaired = builder.apply(model);
     after = buildPlan(repaired, options);
   }
+  // Only what makes a path REACHABLE: a path the remedy touched that the plan after it does not
+  // show REACHABLE (UNKNOWN: a loop or macro not expanded, rules or routes added outside the
+  // templates; or still UNREACHABLE) is planned again without it.
+  for (const unproven of touchedPaths(after, failover, builder.touched())) builder.unproven(unproven);
   for (const blocked of blockedPaths(after, failover)) builder.stillBlocked(blocked);
   return {
     remedy: {
@@ -192,6 +202,26 @@ function blockedPaths(plan: Plan, failover: boolean): BlockedPath[] {
     for (const { scenario, selected, stores } of scenarios) {
       if (!selected) continue;
       for (const { store, path } of blockedStorePaths(stores)) result.push({ job, connectionId: selected.id, store, path, scenario });
+    }
+  }
+  return result;
+}
+
+/** The paths of the plan that the remedy touched (`pathKey`) and that are not REACHABLE. */
+function touchedPaths(plan: Plan, failover: boolean, touched: ReadonlySet<string>): BlockedPath[] {
+  const result: BlockedPath[] = [];
+  if (!touched.size) return result;
+  for (const job of plan.jobs) {
+    const scenarios = [{ scenario: 'main', selected: job.selectedConnection, stores: job.dataStores }];
+    if (failover) for (const f of job.failover) scenarios.push({ scenario: f.azDown, selected: f.selectedConnection, stores: f.dataStores });
+    for (const { scenario, selected, stores } of scenarios) {
+      if (!selected) continue;
+      for (const store of stores) {
+        for (const path of store.paths) {
+          const blocked = { job, connectionId: selected.id, store, path, scenario };
+          if (path.verdict !== 'REACHABLE' && touched.has(pathKey(blocked))) result.push(blocked);
+        }
+      }
     }
   }
   return result;
@@ -446,6 +476,37 @@ class RemedyBuilder {
       }
     }
     return changed;
+  }
+
+  /** The paths (`pathKey`) the remedy routes or adds rules for. */
+  touched(): Set<string> {
+    const keys = new Set<string>();
+    for (const paths of this.peeringPaths.values()) for (const key of paths) keys.add(key);
+    for (const rule of this.rules.values()) for (const key of rule.pathKeys) keys.add(key);
+    return keys;
+  }
+
+  /**
+   * A path the remedy touched that would not be REACHABLE after it: planned again without it (its
+   * refusal then says nothing is added for it), unless routing of refused paths is kept.
+   */
+  unproven(blocked: BlockedPath): void {
+    const key = pathKey(blocked);
+    if (this.refused.has(key)) return;
+    const { path, store } = blocked;
+    const explanations = path.explanations.length ? path.explanations : store.explanations;
+    const reasons = explanations.filter((e) => path.verdict !== 'UNKNOWN' || e.unknown).map((e) => e.message.replace(/\.+$/, ''));
+    const why = `with the peering, routes and rules auto-peer would add, the path would still be ${path.verdict}${reasons.length ? ` (${reasons.join('; ')})` : ''}, and auto-peer adds only what it can show makes a path REACHABLE`;
+    const fix = path.verdict === 'UNKNOWN'
+      ? 'Settle what the message names as unknown (for example: declare the store with its security groups, GlueDataStore.declare; expand the loop or macro; describe in --facts what the templates do not), then synthesize again; or repair the path by hand.'
+      : 'Repair the path by hand (see the plan), or pass a facts file for what the templates do not describe.';
+    if (this.keepRoutingOfRefusedRules) {
+      this.routedWithoutRules.add(key);
+      this.refuse(blocked, blocked.job.source, `${why}; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds what it planned for this path (as versions before this check did: an upgrade never removes it)`, fix);
+      return;
+    }
+    this.partiallyRepaired.set(key, { source: blocked.job.source, why, fix });
+    this.refuse(blocked, blocked.job.source, why, fix);
   }
 
   /** A path the remedy did not make reachable: say why, unless already said. */
