@@ -278,6 +278,18 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
     for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
   });
 
+  test("a group exported by stack.exportValue without a name (CDK names the export, for stacks outside the app to import): its count is UNKNOWN and nothing is added (was: taken for CDK's own reference export, counted 1 rule, peered and ruled)", () => {
+    const { app, a, c, etl } = fullGroupApp(0);
+    c.exportValue(c.glueGroup.securityGroupId);
+    autoPeer(app, { failover: false });
+    app.synth();
+    expect(messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES-UNKNOWN/.test(w))).toEqual([
+      expect.stringMatching(/its id is exported as NetC:ExportsOutputFnGetAttGlueGroup\w+GroupId\w+ \(output NetC\/ExportsOutputFnGetAttGlueGroup/),
+      expect.stringMatching(/outbound rules per security group is UNKNOWN/),
+    ]);
+    for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
   test("CDK's own exports for references between the app's stacks do not make a group's count open-ended", () => {
     const { app, a, c, etl } = fullGroupApp(0);
     autoPeer(app, { failover: false });

@@ -4,7 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { logicalIdOf as elementLogicalId } from './logical-id';
-import { STACK_REF } from '../../ingest/intrinsics';
+import { REFERENCED_IN_APP, STACK_REF } from '../../ingest/intrinsics';
 import { readsResourceType } from '../../ingest/resources';
 import { TemplateInput } from '../../ingest/types';
 
@@ -202,6 +202,7 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     }
     return referenced;
   };
+  markReferencedExports(templates, allReferences);
   return {
     inputs,
     elements,
@@ -241,6 +242,26 @@ function crossRegionStrong(consumer: Stack, producer: Stack, target: CfnElement)
   if (consumer.account !== producer.account) return false;
   const own = CfnResource.isCfnResource(target) ? (target as unknown as { _crossStackReferenceStrengthOverride?: string })._crossStackReferenceStrengthOverride : undefined;
   return (own ?? consumer.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') ?? 'strong') === 'strong';
+}
+
+/**
+ * Marks each `ExportsOutput...` output (CDK's, made by an earlier synthesis or by
+ * `Stack.exportValue`) whose value another stack of the app references (every element read, the
+ * unrendered ones too): the ingest then takes it for CDK's own reference export, not an export
+ * for stacks outside the app (`REFERENCED_IN_APP`). Reads every reference only when the tree has
+ * such an output.
+ */
+function markReferencedExports(templates: Map<Stack, any>, allReferences: () => Map<Stack, Set<string>>): void {
+  for (const [stack, template] of templates) {
+    for (const [logicalId, output] of Object.entries<any>(template.Outputs ?? {})) {
+      if (!logicalId.startsWith('ExportsOutput') || !output || typeof output !== 'object') continue;
+      const value = output.Value;
+      const getAtt = value?.['Fn::GetAtt'];
+      const key = typeof value?.Ref === 'string' ? `${value.Ref}|Ref`
+        : Array.isArray(getAtt) && getAtt.length === 2 ? `${getAtt[0]}|${getAtt[1]}` : undefined;
+      if (key !== undefined && allReferences().get(stack)?.has(key)) output[REFERENCED_IN_APP] = true;
+    }
+  }
 }
 
 function stackOf(construct: IConstruct): Stack | undefined {
