@@ -50,8 +50,9 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
 /**
  * The CDK context key that pins where auto-peer places each addition: an object from a placement
  * key (`peering <requester vpc path> <accepter vpc path>`, an order the pin keeps, `<ingress|egress> <group path> tcp/<port> <from|to>
- * <peer>`, construct paths as the report names them) to the construct path of the stack that
- * holds it. Every auto-peer report prints the object for its additions, to copy into cdk.json.
+ * <peer>`, construct paths as the report names them; where construct paths with spaces make two
+ * additions' keys alike, each path quoted as a JSON string, see `PinKeys`) to the construct path
+ * of the stack that holds it. Every auto-peer report prints the object for its additions, to copy into cdk.json.
  * Without a pin, the stack follows the jobs (the first job's stack that may hold it), so adding a
  * job in an earlier stack moves it: CloudFormation would create the moved peering before deleting
  * the old one, which EC2 refuses (a second peering between the same VPCs), and a moved rule is a
@@ -163,7 +164,11 @@ function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot, dryRun: boolean): O
       `Give ${AUTO_PEER_PLACEMENTS_CONTEXT} as a JSON object from placement key to stack path, as the GNP-AUTOPEER-ADDED report prints it (in cdk.json's "context"), or remove it.`);
     return { added: 0, stacks: [], resources: [], refusals: [{ pathKeys: [], finding, kind: 'peering' }] };
   }
-  const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), peerings: new Map(), resources: [], dryRun };
+  const keys = new PinKeys(pins, [
+    ...remedy.peerings.flatMap((p) => [peeringKeyParts(snapshot, p.requesterVpcId, p.accepterVpcId), peeringKeyParts(snapshot, p.accepterVpcId, p.requesterVpcId)]),
+    ...remedy.rules.map((r) => ruleKeyParts(snapshot, r)),
+  ]);
+  const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), keys, peerings: new Map(), resources: [], dryRun };
   const refusals: PlacementRefusal[] = [];
   let added = 0;
   for (const peering of remedy.peerings) {
@@ -182,6 +187,8 @@ function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot, dryRun: boolean): O
 interface Placement {
   readonly snapshot: TreeSnapshot;
   readonly placer: Placer;
+  /** The placement keys, each in the form the pins use (see `PinKeys`). */
+  readonly keys: PinKeys;
   /**
    * The peering resource of each VPC pair the remedy uses, by the pair's key (in a dry run, the
    * stack it would go in).
@@ -198,10 +205,13 @@ function refuse(source: SourceRef, message: string, fix: string): Finding {
 
 function placePeering(planned: RemedyPeering, placement: Placement): number | Finding {
   const { snapshot, placer } = placement;
-  const { peering, pin } = pinnedOrder(snapshot, planned, placer);
+  const { peering, pin, ambiguous } = pinnedOrder(snapshot, planned, placer, placement.keys);
   const requester = snapshot.elements.get(peering.requesterVpcId);
   const accepter = snapshot.elements.get(peering.accepterVpcId);
   const jobSource = sourceOf(snapshot, peering.jobIds[0]);
+  if (ambiguous) {
+    return refuse(jobSource, `Auto-peer cannot place the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${ambiguous.why}.`, ambiguous.fix);
+  }
   if (!isCfnResourceOfType<ec2.CfnVPC>(requester, VPC) || !isCfnResourceOfType<ec2.CfnVPC>(accepter, VPC)) {
     const missing = !isCfnResourceOfType(requester, VPC) ? peering.requesterVpcId : peering.accepterVpcId;
     return refuse(jobSource, `Auto-peer cannot peer ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${nameOf(snapshot, missing)} is not an AWS::EC2::VPC of this app.`,
@@ -314,7 +324,8 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
     return refuse(jobSource, `Auto-peer does not add the ${rule.direction} rule for TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}: it references a group across the peering auto-peer could not add, and a reference to a group of an unpeered VPC fails to create.`,
       'Add the peering yourself (VpcPeering) or make room for it (see the refusal of the peering), then synthesize again.');
   }
-  const pin = `${rule.direction} ${nameOf(snapshot, rule.groupId)} tcp/${rule.port} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}`;
+  const { pin, ambiguous } = placement.keys.key(ruleKeyParts(snapshot, rule));
+  if (ambiguous) return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${ambiguous.why}.`, ambiguous.fix);
   // The rule renders the groups' ids; it only waits for the peering (a dependency, no value).
   const referenced = [valueOf(group.element, group.attribute), ...(peer ? [valueOf(peer.element, peer.attribute)] : []), ...(travelledStack ? [{ stack: travelledStack }] : [])];
   const stack = placer.place(rule.jobIds, referenced, 1, pin);
@@ -408,9 +419,12 @@ function whyOf(snapshot: TreeSnapshot, jobIds: readonly string[], stores: readon
  * the same two VPCs at the same time", https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
  * A pin names them as they were placed, and keeps that order.
  */
-function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Placer): { peering: RemedyPeering; pin: string } {
-  const forward = `peering ${nameOf(snapshot, peering.requesterVpcId)} ${nameOf(snapshot, peering.accepterVpcId)}`;
-  const backward = `peering ${nameOf(snapshot, peering.accepterVpcId)} ${nameOf(snapshot, peering.requesterVpcId)}`;
+function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Placer, keys: PinKeys): { peering: RemedyPeering; pin: string; ambiguous?: AmbiguousPin } {
+  const forwardKey = keys.key(peeringKeyParts(snapshot, peering.requesterVpcId, peering.accepterVpcId));
+  const backwardKey = keys.key(peeringKeyParts(snapshot, peering.accepterVpcId, peering.requesterVpcId));
+  const ambiguous = forwardKey.ambiguous ?? backwardKey.ambiguous;
+  if (ambiguous) return { peering, pin: forwardKey.pin, ambiguous };
+  const [forward, backward] = [forwardKey.pin, backwardKey.pin];
   if (placer.pinned(forward) || !placer.pinned(backward)) return { peering, pin: forward };
   // Routes over a peering of the app: its sides are its own, the pin names it either way.
   if (peering.existingPeeringId) return { peering, pin: backward };
@@ -424,6 +438,73 @@ function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Pla
     },
     pin: backward,
   };
+}
+
+/** A placement key's words: plain text, or a construct path (which may hold spaces). */
+type KeyPart = string | { readonly path: string };
+
+function peeringKeyParts(snapshot: TreeSnapshot, requesterVpcId: string, accepterVpcId: string): KeyPart[] {
+  return ['peering', { path: nameOf(snapshot, requesterVpcId) }, { path: nameOf(snapshot, accepterVpcId) }];
+}
+
+function ruleKeyParts(snapshot: TreeSnapshot, rule: RemedyRule): KeyPart[] {
+  const peer: KeyPart = rule.peerGroupId ? { path: nameOf(snapshot, rule.peerGroupId) } : rule.peerCidr!;
+  return [rule.direction, { path: nameOf(snapshot, rule.groupId) }, `tcp/${rule.port}`, rule.direction === 'ingress' ? 'from' : 'to', peer];
+}
+
+/** Why a pin cannot be read, and what to write instead. */
+interface AmbiguousPin {
+  readonly why: string;
+  readonly fix: string;
+}
+
+/**
+ * The placement keys of one synthesis, in the form the pins use. A key joins its words with
+ * spaces (`peering <requester vpc path> <accepter vpc path>`), the form every earlier version
+ * printed, and it stays the key of every addition: pins in cdk.json keep working. A construct
+ * path may hold spaces, though, and then two additions may share that text (`peering A/Vpc x/Vpc
+ * B/Vpc` is both A/Vpc x/Vpc with B/Vpc and A/Vpc with x/Vpc B/Vpc): such a key is printed with
+ * each path quoted as a JSON string (`peering "A/Vpc x/Vpc" "B/Vpc"`), which names one addition
+ * only; the quoted form is read for any addition, and a pin under an ambiguous plain key is
+ * refused (it may be either addition's), never applied to both or guessed.
+ */
+class PinKeys {
+  /** Each plain key, with the quoted keys of the additions that share it. */
+  private readonly quotedByPlain = new Map<string, Set<string>>();
+
+  constructor(private readonly pins: ReadonlyMap<string, string>, all: readonly KeyPart[][]) {
+    for (const parts of all) {
+      const plain = plainKey(parts);
+      let quoted = this.quotedByPlain.get(plain);
+      if (!quoted) this.quotedByPlain.set(plain, quoted = new Set());
+      quoted.add(quotedKey(parts));
+    }
+  }
+
+  /** The key an addition is pinned (and printed) under, or why its pin cannot be read. */
+  key(parts: readonly KeyPart[]): { pin: string; ambiguous?: AmbiguousPin } {
+    const plain = plainKey(parts);
+    const quoted = quotedKey(parts);
+    if (this.pins.has(quoted)) return { pin: quoted };
+    const sharing = [...this.quotedByPlain.get(plain) ?? []];
+    if (sharing.length < 2) return { pin: plain };
+    if (!this.pins.has(plain)) return { pin: quoted };
+    return {
+      pin: quoted,
+      ambiguous: {
+        why: `the pin "${plain}" in ${AUTO_PEER_PLACEMENTS_CONTEXT} is ambiguous: construct paths with spaces make it the key of ${sharing.map((k) => `'${k}'`).join(' and ')}, so which addition it pins cannot be told, and a pin is never guessed`,
+        fix: `Key the pin by the quoted form, which names one addition (each construct path as a JSON string): ${sharing.map((k) => JSON.stringify(k)).join(' or ')}; the GNP-AUTOPEER-ADDED report prints it.`,
+      },
+    };
+  }
+}
+
+function plainKey(parts: readonly KeyPart[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : p.path)).join(' ');
+}
+
+function quotedKey(parts: readonly KeyPart[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p.path))).join(' ');
 }
 
 /** The fix for an addition refused because a producer's template would pass 200 outputs: adding it by hand elsewhere adds the same exports. */
