@@ -1043,7 +1043,7 @@ describe('upgrading never removes a peering an earlier version added for a path 
     expect(refusal).toEqual([expect.stringMatching(/would exceed the default quota of 60 inbound rules per security group, .*; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes this path needs/)]);
     expect(refusal[0]).not.toMatch(/adds nothing for this path/);
     expect(upgraded.said('info').filter((m) => /GNP-AUTOPEER-ADDED/.test(m))).toEqual([
-      expect.stringMatching(/peering Etl\/GlueNetplanAutoPeer\/Peering-\S+ between NetA\/Vpc and NetC\/Vpc \(job Etl\/Job reaches the data store of \S+; kept though auto-peer refused a rule a path over it needs, as GNP-AUTOPEER-UNFIXABLE is acknowledged/),
+      expect.stringMatching(/peering Etl\/GlueNetplanAutoPeer\/Peering-\S+ between NetA\/Vpc and NetC\/Vpc \(job Etl\/Job reaches the data store of \S+; kept for a path whose repair auto-peer refused, as GNP-AUTOPEER-UNFIXABLE is acknowledged \(see that refusal: a rule to add yourself/),
     ]);
   });
 

@@ -283,6 +283,10 @@ describe('GlueNetworkGuard as annotations, auto-peer mode', () => {
     Template.fromStack(a).resourceCountIs('AWS::EC2::VPCPeeringConnection', 0);
     Template.fromStack(b).resourceCountIs('AWS::EC2::VPCPeeringConnection', 1);
     expect(gnpErrors(a, b, etl).map((m) => String(m.entry.data)).filter((e) => !/GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    // The summary says why the peering is there though the path's repair was refused.
+    expect(Annotations.fromStack(etl).findInfo('*', Match.stringLikeRegexp('GNP-AUTOPEER-ADDED')).map((m) => String(m.entry.data))).toEqual([
+      expect.stringMatching(/kept for a path whose repair auto-peer refused, as GNP-AUTOPEER-UNFIXABLE is acknowledged/),
+    ]);
     // Routing is repaired; the store's groups stay unknown (A's group cannot guard a store in B),
     // so its verdict is UNKNOWN, a warning, until the store is declared.
     const stores = JSON.parse(g.lastPlanJson!).jobs[0].dataStores;

@@ -134,7 +134,7 @@ export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot, routin
     return {
       ...placed,
       resources: placed.resources.map((r) => (r.pathKeys?.some((k) => kept.has(k))
-        ? { ...r, why: `${r.why}; kept though auto-peer refused a rule a path over it needs, as GNP-AUTOPEER-UNFIXABLE is acknowledged (add that rule yourself)` } : r)),
+        ? { ...r, why: `${r.why}; kept for a path whose repair auto-peer refused, as GNP-AUTOPEER-UNFIXABLE is acknowledged (see that refusal: a rule to add yourself, or why the path may not become REACHABLE)` } : r)),
       unfixable: refusals.map((r) => (r.kind === 'rule' && r.pathKeys.length
         ? { ...r.finding, message: `${r.finding.message.replace(/\.+$/, '')}; ${ROUTING_KEPT}.` } : r.finding)),
     };
