@@ -123,6 +123,35 @@ describe('no dependency cycle from references the model does not read', () => {
   });
 });
 
+describe('no dependency cycle through a stack nested in the job stack', () => {
+  test.each([
+    ['a construct dependency (node.addDependency) on it', (c: NetworkStack, inner: NestedStack) => c.node.addDependency(inner)],
+    ['a reference to one of its values', (c: NetworkStack, inner: NestedStack) => {
+      const param = new CfnResource(inner, 'Param', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x' } });
+      new CfnResource(c, 'UsesInner', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: param.ref } });
+    }],
+  ])("NetC depends on Etl through %s: the peering does not go in Etl, and the app synthesizes (was: placed in Etl, CDK's DependencyCycle at synth)", (_what, link) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    link(c, new NestedStack(etl, 'Inner'));
+    // A store addressed by IP, its groups unknown: acknowledged, auto-peer still places its peering.
+    const conn = new glue.Connection(etl, 'Conn', {
+      type: glue.ConnectionType.JDBC,
+      network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[0]),
+      securityGroups: [a.glueGroup],
+      properties: { JDBC_CONNECTION_URL: 'jdbc:mysql://10.2.0.10:3306/x' },
+    });
+    job(etl, [conn]);
+    Validations.of(app).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'the store admits NetA by hand' });
+    autoPeer(app, { failover: false });
+    expect(() => app.synth()).not.toThrow();
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect([a, c].flatMap((s) => resources(s, 'AWS::EC2::VPCPeeringConnection'))).toHaveLength(1);
+  });
+});
+
 describe('never cut existing traffic: no route that overlaps a route to another target', () => {
   test('A routes 10.2.0.0/16 to its peering with B; the store sits in C, which reuses 10.2.0.0/16: refused, naming the route; nothing added', () => {
     const app = new App();

@@ -107,11 +107,24 @@ export function readTree(scope: IConstruct): TreeSnapshot {
   const stackList = all.filter((c): c is Stack => Stack.isStack(c));
   const stackNames = nameStacks(stackList);
   const dependencies = new Map<Stack, Set<Stack>>(stackList.map((s) => [s, new Set<Stack>()]));
-  const addDependency = (consumer: Stack, producer: Stack) => {
+  const addEdge = (consumer: Stack, producer: Stack) => {
     if (consumer === producer) return;
     let set = dependencies.get(consumer);
     if (!set) dependencies.set(consumer, set = new Set());
     set.add(producer);
+  };
+  const addDependency = (consumer: Stack, producer: Stack) => {
+    addEdge(consumer, producer);
+    // CDK puts a dependency between stacks in different stack trees on the stacks where their
+    // nesting chains part (aws-cdk-lib core, deps.ts dispatchDependencyOperation): a dependency
+    // on a stack nested in Etl is Etl's, and one from a stack nested in NetC is NetC's. Without
+    // this edge the cycle check missed NetC -> Etl for NetC depending on Etl/Inner, and CDK failed
+    // the synthesis on the peering auto-peer then placed in Etl.
+    const consumerChain = nestingChain(consumer);
+    const producerChain = nestingChain(producer);
+    let i = 0;
+    while (i < consumerChain.length && i < producerChain.length && consumerChain[i] === producerChain[i]) i++;
+    if (i < consumerChain.length && i < producerChain.length) addEdge(consumerChain[i], producerChain[i]);
   };
   for (const stack of stackList) {
     for (const dep of stack.dependencies) addDependency(stack, dep);
@@ -270,6 +283,13 @@ function stackOf(construct: IConstruct): Stack | undefined {
   } catch {
     return undefined; // above every stack (the App, a Stage)
   }
+}
+
+/** A stack's top-level stack, then each stack nested in the one before, down to the stack. */
+function nestingChain(stack: Stack): Stack[] {
+  const chain: Stack[] = [];
+  for (let s: Stack | undefined = stack; s; s = s.nestedStackParent) chain.unshift(s);
+  return chain;
 }
 
 /** Whether `inner` is `outer` or a stack nested in it (deployed as its resource). */
