@@ -76,6 +76,14 @@ export interface RemedyOptions extends PlanOptions {
    * is refused with a warning saying so.
    */
   readonly failoverOpensStoreGroups?: boolean;
+  /**
+   * Keep the peering and routes of a path whose rules are refused, instead of adding nothing for
+   * it. Auto-peer sets this when the app acknowledges GNP-AUTOPEER-UNFIXABLE: versions before the
+   * all-or-none repair added them, and a user who acknowledged the refusal and added the rule by
+   * hand relies on them; planning the path without them would make the next deployment remove
+   * the peering and cut the path. Default false: all or none.
+   */
+  readonly keepRoutingOfRefusedRules?: boolean;
 }
 
 export interface Remedy {
@@ -90,6 +98,11 @@ export interface Remedy {
   readonly modelAfter: NetworkModel;
   /** Its plan: what the guard should find once the remedy is in the app. */
   readonly planAfter: Plan;
+  /**
+   * The paths (`pathKey`) whose peering and routes are kept though their rules were refused
+   * (`keepRoutingOfRefusedRules`).
+   */
+  readonly routedWithoutRules: ReadonlySet<string>;
 }
 
 interface BlockedPath {
@@ -132,8 +145,11 @@ export function planRemedy(model: NetworkModel, options: RemedyOptions = {}, ref
 /** The words a refusal of a whole path ends with. */
 export const WHOLE_PATH_REFUSED = 'so auto-peer adds nothing for this path: no peering, route or rule (one without the others opens nothing)';
 
+/** The words a refusal of a path's rules ends with when its routing is kept (`keepRoutingOfRefusedRules`). */
+export const ROUTING_KEPT = 'GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes this path needs (as versions before the all-or-none repair did: an upgrade never removes them), and the rule is yours to add';
+
 function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPaths: ReadonlyMap<string, PathRefusal>): { remedy: Remedy; partial: Map<string, PathRefusal> } {
-  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas));
+  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas), options.keepRoutingOfRefusedRules ?? false);
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);
@@ -143,8 +159,14 @@ function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPath
     else builder.repairRouting(blocked);
   }
 
-  const routed = builder.apply(model);
-  const middle = buildPlan(routed, options);
+  let routed = builder.apply(model);
+  let middle = buildPlan(routed, options);
+  // DNS resolution first: a publicly accessible store named by DNS is reached over the peering
+  // (and needs its rules) only once the peering resolves its name to the private address.
+  if (builder.enableDnsWhereNeeded(middle)) {
+    routed = builder.apply(model);
+    middle = buildPlan(routed, options);
+  }
   // One index of the routed model for every path (building it per path made this quadratic).
   const routedTopology = new Topology(routed);
   // The main selections first: a failover repair that needs no more than they do opens nothing new.
@@ -159,9 +181,15 @@ function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPath
     repaired = builder.apply(model);
     after = buildPlan(repaired, options);
   }
+  // Only what makes a path REACHABLE: a path the remedy touched that the plan after it does not
+  // show REACHABLE (UNKNOWN: a loop or macro not expanded, rules or routes added outside the
+  // templates; or still UNREACHABLE) is planned again without it.
+  for (const unproven of touchedPaths(after, failover, builder.touched())) builder.unproven(unproven);
   for (const blocked of blockedPaths(after, failover)) builder.stillBlocked(blocked);
   return {
-    remedy: { peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after },
+    remedy: {
+      peerings: builder.peeringList(), rules: builder.ruleList(), unfixable: builder.unfixableList(), modelAfter: repaired, planAfter: after, routedWithoutRules: builder.routedWithoutRules,
+    },
     partial: builder.partiallyRepaired,
   };
 }
@@ -174,6 +202,26 @@ function blockedPaths(plan: Plan, failover: boolean): BlockedPath[] {
     for (const { scenario, selected, stores } of scenarios) {
       if (!selected) continue;
       for (const { store, path } of blockedStorePaths(stores)) result.push({ job, connectionId: selected.id, store, path, scenario });
+    }
+  }
+  return result;
+}
+
+/** The paths of the plan that the remedy touched (`pathKey`) and that are not REACHABLE. */
+function touchedPaths(plan: Plan, failover: boolean, touched: ReadonlySet<string>): BlockedPath[] {
+  const result: BlockedPath[] = [];
+  if (!touched.size) return result;
+  for (const job of plan.jobs) {
+    const scenarios = [{ scenario: 'main', selected: job.selectedConnection, stores: job.dataStores }];
+    if (failover) for (const f of job.failover) scenarios.push({ scenario: f.azDown, selected: f.selectedConnection, stores: f.dataStores });
+    for (const { scenario, selected, stores } of scenarios) {
+      if (!selected) continue;
+      for (const store of stores) {
+        for (const path of store.paths) {
+          const blocked = { job, connectionId: selected.id, store, path, scenario };
+          if (path.verdict !== 'REACHABLE' && touched.has(pathKey(blocked))) result.push(blocked);
+        }
+      }
     }
   }
   return result;
@@ -199,8 +247,15 @@ class RemedyBuilder {
    * without their routing (`planRemedy`), so that nothing is added for them.
    */
   readonly partiallyRepaired = new Map<string, PathRefusal>();
+  /** Paths routed by the remedy whose rules were refused, routing kept (`keepRoutingOfRefusedRules`). */
+  readonly routedWithoutRules = new Set<string>();
 
-  constructor(private readonly model: NetworkModel, private readonly failoverOpensStoreGroups: boolean, private readonly quotas: Quotas) {
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly failoverOpensStoreGroups: boolean,
+    private readonly quotas: Quotas,
+    private readonly keepRoutingOfRefusedRules: boolean,
+  ) {
     this.topo = new Topology(model);
     this.routeRepair = new RouteRepair(this.topo, quotas);
     for (const store of model.dataStores.values()) if (store.securityGroupIds.known) for (const g of store.securityGroupIds.value) this.storeGroups.add(g);
@@ -423,6 +478,37 @@ class RemedyBuilder {
     return changed;
   }
 
+  /** The paths (`pathKey`) the remedy routes or adds rules for. */
+  touched(): Set<string> {
+    const keys = new Set<string>();
+    for (const paths of this.peeringPaths.values()) for (const key of paths) keys.add(key);
+    for (const rule of this.rules.values()) for (const key of rule.pathKeys) keys.add(key);
+    return keys;
+  }
+
+  /**
+   * A path the remedy touched that would not be REACHABLE after it: planned again without it (its
+   * refusal then says nothing is added for it), unless routing of refused paths is kept.
+   */
+  unproven(blocked: BlockedPath): void {
+    const key = pathKey(blocked);
+    if (this.refused.has(key)) return;
+    const { path, store } = blocked;
+    const explanations = path.explanations.length ? path.explanations : store.explanations;
+    const reasons = explanations.filter((e) => path.verdict !== 'UNKNOWN' || e.unknown).map((e) => e.message.replace(/\.+$/, ''));
+    const why = `with the peering, routes and rules auto-peer would add, the path would still be ${path.verdict}${reasons.length ? ` (${reasons.join('; ')})` : ''}, and auto-peer adds only what it can show makes a path REACHABLE`;
+    const fix = path.verdict === 'UNKNOWN'
+      ? 'Settle what the message names as unknown (for example: declare the store with its security groups, GlueDataStore.declare; expand the loop or macro; describe in --facts what the templates do not), then synthesize again; or repair the path by hand.'
+      : 'Repair the path by hand (see the plan), or pass a facts file for what the templates do not describe.';
+    if (this.keepRoutingOfRefusedRules) {
+      this.routedWithoutRules.add(key);
+      this.refuse(blocked, blocked.job.source, `${why}; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds what it planned for this path (as versions before this check did: an upgrade never removes it)`, fix);
+      return;
+    }
+    this.partiallyRepaired.set(key, { source: blocked.job.source, why, fix });
+    this.refuse(blocked, blocked.job.source, why, fix);
+  }
+
   /** A path the remedy did not make reachable: say why, unless already said. */
   stillBlocked(blocked: BlockedPath): void {
     if (this.refused.has(pathKey(blocked))) return;
@@ -499,12 +585,20 @@ class RemedyBuilder {
 
   /**
    * Refuses a path's rules. When the remedy routed the path, the path is also recorded to be
-   * planned again without its routing (`planRemedy`), whose refusal says that nothing was added.
+   * planned again without its routing (`planRemedy`), whose refusal says that nothing was added;
+   * or, with `keepRoutingOfRefusedRules`, its routing is kept and the refusal says so.
    */
   private refusePartly(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string): void {
     const key = pathKey(blocked);
-    if ([...this.peeringPaths.values()].some((paths) => paths.has(key))) this.partiallyRepaired.set(key, { source, why, fix });
-    this.refuse(blocked, source, why, fix);
+    if (![...this.peeringPaths.values()].some((paths) => paths.has(key))) {
+      this.refuse(blocked, source, why, fix);
+    } else if (this.keepRoutingOfRefusedRules) {
+      this.routedWithoutRules.add(key);
+      this.refuse(blocked, source, `${why.replace(/\.+$/, '')}; ${ROUTING_KEPT}`, fix);
+    } else {
+      this.partiallyRepaired.set(key, { source, why, fix });
+      this.refuse(blocked, source, why, fix);
+    }
   }
 
   private addRule(rule: MutableRule): void {

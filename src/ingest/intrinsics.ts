@@ -206,6 +206,13 @@ const MAX_CIDR_COUNT = 256;
  */
 export const STACK_REF = 'Fn::NetplanStackRef';
 
+/**
+ * Set (true) on an output of CDK's `Exports` scope that the construct tree shows another stack
+ * of the app references: CDK made it for that reference (an earlier synthesis), where a stub the
+ * reader did not render may hold the reference. Not CloudFormation: the guard's tree reading only.
+ */
+export const REFERENCED_IN_APP = 'NetplanReferencedInApp';
+
 /** A nested stack's resource in its parent; the nested stack is loaded as `${parent}/${logicalId}`. */
 export const NESTED_STACK = 'AWS::CloudFormation::Stack';
 /** The custom resources of CDK's cross-Region references (`crossRegionReferences: true`). */

@@ -1,5 +1,5 @@
 import { readCustomResource, isCustomResourceType } from './custom-resources';
-import { isResourceRef, isUnresolved, NESTED_STACK, ResourceEntry } from './intrinsics';
+import { isResourceRef, isUnresolved, NESTED_STACK, REFERENCED_IN_APP, ResourceEntry, STACK_REF } from './intrinsics';
 import { addOpening, OpenableKind, openableKindOf } from './openings';
 import { asRef, BuildContext, ResourceReader } from './reader';
 import { isObject } from './template';
@@ -63,21 +63,32 @@ export function readOpenEndedSources(context: BuildContext, late: readonly LateR
  * Route tables and transit gateway route tables whose id a stack exports by name (an Output with
  * Export): other stacks import it to add routes, associations and propagations; security groups
  * likewise, whose rules other stacks add count against the group's rules quota (only the count is
- * open-ended: `SecurityGroup.rulesAddedElsewhere`). CDK's own
- * exports for references between the app's stacks (`ExportsOutput...`) exist only because a
- * loaded stack imports them, and the guard reads the app before CDK writes them: not counted.
+ * open-ended: `SecurityGroup.rulesAddedElsewhere`). CDK's own exports for references between the
+ * app's stacks (`ExportsOutput...`) are not counted when a loaded stack imports them (by the
+ * export's name, or, read from the construct tree, by a reference to the same value): the
+ * reference is why they exist; the tree reader marks those it sees referenced, `REFERENCED_IN_APP`,
+ * as a reference from an element it does not render is not in the template). One no loaded stack imports is counted: `Stack.exportValue(x)`
+ * without a name makes the same output, for stacks outside the inputs (another app, a stack not
+ * given) to import (aws-cdk-lib core, stack.ts exportValue), and so does a reference from a stack
+ * that is not read.
  */
 function markExported(context: BuildContext): void {
   const { model, inputs } = context;
+  let imported: { readonly names: Set<string>; readonly values: Set<string> } | undefined;
   for (const input of inputs.inputs) {
     const outputs = input.template.Outputs;
     if (!isObject(outputs)) continue;
     const evaluator = inputs.evaluator(input.stackName);
     for (const [logicalId, output] of Object.entries<any>(outputs)) {
-      if (!isObject(output) || !isObject(output.Export) || logicalId.startsWith('ExportsOutput')) continue;
+      if (!isObject(output) || !isObject(output.Export)) continue;
       const value = evaluator.evaluate(output.Value);
       if (!isResourceRef(value)) continue;
       const name = evaluator.evaluate(output.Export.Name);
+      if (logicalId.startsWith('ExportsOutput')) {
+        imported ??= importsOf(inputs.inputs);
+        const referenced = referenceKeyOf(input.stackName, output.Value);
+        if (output[REFERENCED_IN_APP] === true || (typeof name === 'string' && imported.names.has(name)) || (referenced !== undefined && imported.values.has(referenced))) continue;
+      }
       const source: SourceRef = { stack: input.stackName, logicalId, ...(input.file ? { file: input.file } : {}) };
       const exportedAs = `its id is exported${typeof name === 'string' && !name.includes('{{') ? ` as ${name}` : ''} (output ${describeSource(source)})`;
       const groupId = value.attribute === 'DefaultSecurityGroup' ? `${value.modelId}#default-sg`
@@ -104,6 +115,39 @@ function markExported(context: BuildContext): void {
       });
     }
   }
+}
+
+/** `${stack}/${logicalId}|${attribute or Ref}` of an output's value that is a plain Ref or Fn::GetAtt, as `Fn::NetplanStackRef` names it. */
+function referenceKeyOf(stackName: string, value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  if (typeof value.Ref === 'string') return `${stackName}/${value.Ref}|Ref`;
+  const getAtt = value['Fn::GetAtt'];
+  const [logicalId, attribute] = typeof getAtt === 'string' ? [getAtt.slice(0, getAtt.indexOf('.')), getAtt.slice(getAtt.indexOf('.') + 1)] : Array.isArray(getAtt) ? getAtt : [];
+  return typeof logicalId === 'string' && typeof attribute === 'string' && logicalId !== '' ? `${stackName}/${logicalId}|${attribute}` : undefined;
+}
+
+/**
+ * What the loaded stacks import: the literal names of their `Fn::ImportValue`s, and the values
+ * their references to other stacks of the app name (`${modelId}|${attribute or Ref}`, as the
+ * construct tree renders them, `Fn::NetplanStackRef`).
+ */
+function importsOf(inputs: readonly TemplateInput[]): { names: Set<string>; values: Set<string> } {
+  const names = new Set<string>();
+  const values = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!isObject(node)) return;
+    for (const [key, arg] of Object.entries(node)) {
+      if (key === 'Fn::ImportValue' && typeof arg === 'string') names.add(arg);
+      else if (key === STACK_REF && Array.isArray(arg) && arg.length === 3 && arg.every((a) => typeof a === 'string')) values.add(`${arg[0]}/${arg[1]}|${arg[2]}`);
+      visit(arg);
+    }
+  };
+  for (const input of inputs) visit(input.template);
+  return { names, values };
 }
 
 /**

@@ -5,11 +5,11 @@
  * other, the final app after mutating aspects, two copies of aws-cdk-lib, facts, DNS for public stores.
  */
 import {
-  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, Stage,
+  App, AspectPriority, Aspects, CfnOutput, CfnParameter, CfnResource, IAspect, NestedStack, ReferenceStrength, Stack, Stage, Validations,
   aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { withoutCdkTemplateCheck } from './quiet-cdk';
 import { NetworkStack, seedApp } from './seed-app';
 import { seedNetwork } from '../../examples/seed-network';
@@ -120,6 +120,35 @@ describe('no dependency cycle from references the model does not read', () => {
       expect.stringMatching(/pins "peering NetA\/Vpc NetC\/Vpc" to stack NetC, which cannot hold it \(NetA already depends on it, so a reference back would be a cycle\)/),
     ]);
     for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+});
+
+describe('no dependency cycle through a stack nested in the job stack', () => {
+  test.each([
+    ['a construct dependency (node.addDependency) on it', (c: NetworkStack, inner: NestedStack) => c.node.addDependency(inner)],
+    ['a reference to one of its values', (c: NetworkStack, inner: NestedStack) => {
+      const param = new CfnResource(inner, 'Param', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x' } });
+      new CfnResource(c, 'UsesInner', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: param.ref } });
+    }],
+  ])("NetC depends on Etl through %s: the peering does not go in Etl, and the app synthesizes (was: placed in Etl, CDK's DependencyCycle at synth)", (_what, link) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    link(c, new NestedStack(etl, 'Inner'));
+    // A store addressed by IP, its groups unknown: acknowledged, auto-peer still places its peering.
+    const conn = new glue.Connection(etl, 'Conn', {
+      type: glue.ConnectionType.JDBC,
+      network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[0]),
+      securityGroups: [a.glueGroup],
+      properties: { JDBC_CONNECTION_URL: 'jdbc:mysql://10.2.0.10:3306/x' },
+    });
+    job(etl, [conn]);
+    Validations.of(app).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'the store admits NetA by hand' });
+    autoPeer(app, { failover: false });
+    expect(() => app.synth()).not.toThrow();
+    expect(resources(etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+    expect([a, c].flatMap((s) => resources(s, 'AWS::EC2::VPCPeeringConnection'))).toHaveLength(1);
   });
 });
 
@@ -273,6 +302,18 @@ describe('the rules quota: auto-peer never adds a rule past a security group\'s 
     app.synth();
     expect(messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES-UNKNOWN/.test(w))).toEqual([
       expect.stringMatching(/its id is exported as NetC-GlueGroup/),
+      expect.stringMatching(/outbound rules per security group is UNKNOWN/),
+    ]);
+    for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+  });
+
+  test("a group exported by stack.exportValue without a name (CDK names the export, for stacks outside the app to import): its count is UNKNOWN and nothing is added (was: taken for CDK's own reference export, counted 1 rule, peered and ruled)", () => {
+    const { app, a, c, etl } = fullGroupApp(0);
+    c.exportValue(c.glueGroup.securityGroupId);
+    autoPeer(app, { failover: false });
+    app.synth();
+    expect(messages('warning', c).filter((w) => /GNP-QUOTA-SG-RULES-UNKNOWN/.test(w))).toEqual([
+      expect.stringMatching(/its id is exported as NetC:ExportsOutputFnGetAttGlueGroup\w+GroupId\w+ \(output NetC\/ExportsOutputFnGetAttGlueGroup/),
       expect.stringMatching(/outbound rules per security group is UNKNOWN/),
     ]);
     for (const stack of [a, c, etl]) expect(resources(stack, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
@@ -866,6 +907,65 @@ describe('placements pinned through CDK context: a peering or rule stays in its 
     expect(assembly.getStackByName('Etl').dependencies.map((d) => d.id)).toContain('Peerings');
   });
 
+  test("construct paths with spaces that make two peerings' keys alike ('peering A/Vpc x/Vpc B/Vpc' is both A/Vpc x/Vpc with B/Vpc and A/Vpc with x/Vpc B/Vpc): the report quotes each path, a pin under the shared key is refused, never applied to both, and the quoted keys pin each (was: one key printed for both, and a pin moved both)", () => {
+    const build = (context?: Record<string, unknown>) => {
+      const app = new App(context ? { context } : {});
+      const stackA = new Stack(app, 'A');
+      const a = seedNetwork(stackA, '10.1.0.0/16');
+      const aX = seedNetwork(new Construct(stackA, 'Vpc x'), '10.3.0.0/16');
+      const b = seedNetwork(new Stack(app, 'B'), '10.2.0.0/16');
+      const xB = seedNetwork(new Construct(new Stack(app, 'x'), 'Vpc B'), '10.4.0.0/16');
+      const db = (net: typeof a, id: string) => new rds.DatabaseInstance(Stack.of(net.vpc), id, {
+        engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+        vpc: net.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        securityGroups: [net.glueGroup],
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      });
+      const etl = new Stack(app, 'Etl');
+      const jobs = [['First', aX, db(b, 'DbB')], ['Second', a, db(xB, 'DbXB')]] as const;
+      for (const [id, glueSide, store] of jobs) {
+        new glue.PythonShellJob(etl, id, {
+          jobName: id.toLowerCase(),
+          role: new iam.Role(etl, `${id}Role`, { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+          script: glue.Code.fromBucket(new s3.Bucket(etl, `${id}Scripts`), 'job.py'),
+          connections: [jdbc(etl, `${id}Conn`, glueSide.vpc.isolatedSubnets[0], [glueSide.glueGroup], store)],
+        });
+      }
+      autoPeer(app, { failover: false });
+      app.synth();
+      return { stacks: app.node.children.filter((c): c is Stack => Stack.isStack(c)), etl, app };
+    };
+    const unpinned = build();
+    const peeringPins = Object.keys(printedPins(unpinned.stacks)).filter((k) => k.startsWith('peering'));
+    expect(peeringPins.sort()).toEqual(['peering "A/Vpc x/Vpc" "B/Vpc"', 'peering "A/Vpc" "x/Vpc B/Vpc"']);
+    expect(resources(unpinned.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(2);
+
+    const shared = build({ [PINS]: { 'peering A/Vpc x/Vpc B/Vpc': 'Peerings' } });
+    const errors = messages('error', ...shared.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(errors).toContainEqual(expect.stringMatching(/the pin "peering A\/Vpc x\/Vpc B\/Vpc" in @cdk-glue-netplan\/auto-peer:placements is ambiguous: construct paths with spaces make it the key of .*so which addition it pins cannot be told, and a pin is never guessed.*Fix: Key the pin by the quoted form/));
+    expect(resources(shared.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(0);
+
+    const quoted = build({ [PINS]: { 'peering "A/Vpc x/Vpc" "B/Vpc"': 'B' } });
+    expect(messages('error', ...quoted.stacks)).toEqual([]);
+    const stack = (path: string) => quoted.stacks.find((s) => s.node.path === path)!;
+    expect(resources(stack('B'), 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(resources(quoted.etl, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+  });
+
+  test('a path with a space that makes no two keys alike keeps its plain key, as earlier versions printed it (existing pins keep working)', () => {
+    const app = new App({ context: { [PINS]: { 'peering Net A/Vpc NetC/Vpc': 'NetC' } } });
+    const a = new NetworkStack(app, 'Net A', '10.1.0.0/16', { stackName: 'NetA' });
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    autoPeer(app, { failover: false });
+    app.synth();
+    expect(messages('error', a, c, etl)).toEqual([]);
+    expect(resources(c, 'AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
+    expect(Object.keys(printedPins([a, c, etl]))).toContain('peering Net A/Vpc NetC/Vpc');
+  });
+
   test('a pins context that is not an object of stack paths is an error, and nothing is added', () => {
     const bad = jobsApp({ context: { [PINS]: ['Etl'] } });
     expect(messages('error', ...bad.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([
@@ -938,5 +1038,70 @@ describe("a path's remedy is all or none: no peering or route for a path whose r
     expect(all('AWS::EC2::VPCPeeringConnection')).toHaveLength(1);
     expect(all('AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(1);
     expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toContainEqual(expect.stringMatching(/NetC\/Full has 60 inbound IPv4 rules/));
+  });
+});
+
+describe('upgrading never removes a peering an earlier version added for a path whose rule was refused and acknowledged', () => {
+  /** The store group in NetC holds `rules` rules; with `acknowledged`, the app acknowledges GNP-AUTOPEER-UNFIXABLE (as a user who added the refused rule by hand did). */
+  const build = (rules: number, acknowledged: boolean) => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    for (let i = 0; i < rules - 1; i++) c.glueGroup.addIngressRule(ec2.Peer.ipv4(`172.16.${i}.0/24`), ec2.Port.tcp(443), `partner ${i}`);
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    if (acknowledged) Validations.of(app).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'ingress added by hand in the console' });
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    // What the synthesis said (Annotations.fromStack synthesizes again, with the peering then in the tree).
+    const said = (level: string) => [a, c, etl].flatMap((s) => assembly.getStackArtifact(s.artifactId).messages).filter((m) => m.level === level).map((m) => String(m.entry.data));
+    return { a, c, etl, stacks: [a, c, etl], said };
+  };
+  const peerings = (etl: Stack) => resources(etl, 'AWS::EC2::VPCPeeringConnection').map(({ id }) => id);
+  const peeringRoutes = (...stacks: Stack[]) => stacks.flatMap((s) => resources(s, 'AWS::EC2::Route').filter(({ r }) => r.Properties.VpcPeeringConnectionId));
+
+  test('the group at its rules quota, the refusal acknowledged: the peering keeps the logical ID earlier versions gave it, and its routes stay; the rule is still refused, and the refusal and the summary say why (was: no peering, so the deployment removed it and cut the path)', () => {
+    // What earlier versions (and this one, with room for the rule) place for the path.
+    const earlier = build(59, false);
+    expect(peerings(earlier.etl)).toHaveLength(1);
+    const upgraded = build(60, true);
+    expect(peerings(upgraded.etl)).toEqual(peerings(earlier.etl));
+    expect(peeringRoutes(...upgraded.stacks)).toHaveLength(peeringRoutes(...earlier.stacks).length);
+    expect(upgraded.stacks.flatMap((s) => resources(s, 'AWS::EC2::SecurityGroupIngress')).filter(({ r }) => r.Properties.FromPort === 5432)).toHaveLength(0);
+    const refusal = upgraded.said('error').filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal).toEqual([expect.stringMatching(/would exceed the default quota of 60 inbound rules per security group, .*; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes this path needs/)]);
+    expect(refusal[0]).not.toMatch(/adds nothing for this path/);
+    expect(upgraded.said('info').filter((m) => /GNP-AUTOPEER-ADDED/.test(m))).toEqual([
+      expect.stringMatching(/peering Etl\/GlueNetplanAutoPeer\/Peering-\S+ between NetA\/Vpc and NetC\/Vpc \(job Etl\/Job reaches the data store of \S+; kept for a path whose repair auto-peer refused, as GNP-AUTOPEER-UNFIXABLE is acknowledged \(see that refusal: a rule to add yourself/),
+    ]);
+  });
+
+  test('not acknowledged: all or none, nothing is added (the refusal fails the synthesis, so nothing deployed is removed)', () => {
+    const fresh = build(60, false);
+    expect(peerings(fresh.etl)).toEqual([]);
+    expect(messages('error', ...fresh.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/so auto-peer adds nothing for this path/)]);
+  });
+
+  test("a rule that cannot be placed (the store's group imported by id), acknowledged: the peering and routes are still added", () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const imported = ec2.SecurityGroup.fromSecurityGroupId(c, 'Imported', 'sg-0imported', { allowAllOutbound: false });
+    const db = new rds.DatabaseInstance(c, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc: c.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [imported],
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    });
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], db)]);
+    Validations.of(etl).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'the database team adds the rule' });
+    autoPeer(app, { failover: false, facts: { securityGroups: [{ id: 'sg-0imported', vpcId: 'vpc-0elsewhere', ingress: [], egress: [] }] } as any });
+    app.synth();
+    expect(peerings(etl)).toHaveLength(1);
+    expect(peeringRoutes(a, c, etl).length).toBeGreaterThan(0);
+    expect(messages('error', a, c, etl).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toContainEqual(
+      expect.stringMatching(/sg-0imported is not an AWS::EC2::SecurityGroup of this app.*GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes/));
   });
 });

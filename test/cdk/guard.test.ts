@@ -274,17 +274,48 @@ describe('GlueNetworkGuard as annotations, auto-peer mode', () => {
       script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py'),
       connections: [conn('ConnA', a.vpc.isolatedSubnets[0], '10.1.0.10'), conn('ConnB', a.vpc.isolatedSubnets[0], '10.2.0.10')],
     });
+    // The store's groups are not known, so peered it would be UNKNOWN, which auto-peer refuses;
+    // acknowledged, the peering is still placed, as earlier versions placed it.
+    Validations.of(app).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'the store admits A by hand' });
     const g = guard(app, { mode: GuardMode.AUTO_PEER, failover: false });
     expect(() => app.synth()).not.toThrow();
     Template.fromStack(etl).resourceCountIs('AWS::EC2::VPCPeeringConnection', 0);
     Template.fromStack(a).resourceCountIs('AWS::EC2::VPCPeeringConnection', 0);
     Template.fromStack(b).resourceCountIs('AWS::EC2::VPCPeeringConnection', 1);
-    expect(gnpErrors(a, b, etl)).toEqual([]);
+    expect(gnpErrors(a, b, etl).map((m) => String(m.entry.data)).filter((e) => !/GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([]);
+    // The summary says why the peering is there though the path's repair was refused.
+    expect(Annotations.fromStack(etl).findInfo('*', Match.stringLikeRegexp('GNP-AUTOPEER-ADDED')).map((m) => String(m.entry.data))).toEqual([
+      expect.stringMatching(/kept for a path whose repair auto-peer refused, as GNP-AUTOPEER-UNFIXABLE is acknowledged/),
+    ]);
     // Routing is repaired; the store's groups stay unknown (A's group cannot guard a store in B),
     // so its verdict is UNKNOWN, a warning, until the store is declared.
     const stores = JSON.parse(g.lastPlanJson!).jobs[0].dataStores;
     expect(stores.map((d: any) => d.verdict)).toEqual(['REACHABLE', 'UNKNOWN']);
     expect(stores[1].explanations.map((e: any) => e.code)).toEqual(['UNKNOWN_SECURITY_GROUP_RULES']);
+  });
+
+  test('a store whose groups are not known would stay UNKNOWN after a peering: auto-peer adds nothing for it and says so (was: peered, the store left UNKNOWN)', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const b = new NetworkStack(app, 'NetB', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    const conn = new glue.Connection(etl, 'ConnB', {
+      type: glue.ConnectionType.JDBC,
+      network: glue.ConnectionNetwork.subnet(a.vpc.isolatedSubnets[0]),
+      securityGroups: [a.glueGroup],
+      properties: { JDBC_CONNECTION_URL: 'jdbc:mysql://10.2.0.10:3306/x' },
+    });
+    new glue.PythonShellJob(etl, 'Job', {
+      role: new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+      script: glue.Code.fromBucket(new s3.Bucket(etl, 'B'), 'a.py'),
+      connections: [conn],
+    });
+    guard(app, { mode: GuardMode.AUTO_PEER, failover: false });
+    app.synth();
+    for (const stack of [a, b, etl]) Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCPeeringConnection', 0);
+    expect(gnpErrors(a, b, etl).map((m) => String(m.entry.data)).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([
+      expect.stringMatching(/the path would still be UNKNOWN \(.*\), and auto-peer adds only what it can show makes a path REACHABLE, so auto-peer adds nothing for this path/),
+    ]);
   });
 
   test('idempotent: re-synthesizing and reading annotations twice adds nothing twice', () => {

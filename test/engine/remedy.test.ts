@@ -306,3 +306,35 @@ describe('planRemedy: the source group and failover', () => {
     expect(remedy.rules[0].peeringKey).toBe('vpcA|vpcB');
   });
 });
+
+describe('auto-peer adds only what it can show makes a path REACHABLE', () => {
+  /** The seed's case with the postgres store's group open to rules a Fn::ForEach loop of its stack may add. */
+  const loopOnStoreGroup = () => {
+    const m = seedCase().model;
+    const sgC = m.securityGroups.get('sgC')!;
+    m.securityGroups.set('sgC', {
+      ...sgC,
+      openEnded: [{ cause: 'Fn::ForEach::Rules in stack NetC is not expanded, and may add rules the templates do not list', source: sgC.source, kind: 'outside', effect: 'add', direction: 'ingress' }],
+    });
+    return m;
+  };
+
+  test('a store whose group a loop may add rules to: its path would stay UNKNOWN after a peering, so no peering or route is added for it, and the refusal says what was not added and why (was: peered vpcA and vpcC for nothing provable, silently)', () => {
+    const remedy = planRemedy(loopOnStoreGroup(), { failover: false });
+    expect(remedy.peerings.map((p) => p.key)).toEqual(['vpcA|vpcB']);
+    expect(remedy.rules.map((r) => r.groupId)).toEqual(['sgB']);
+    expect(remedy.unfixable).toEqual([expect.objectContaining({
+      ruleId: 'GNP-AUTOPEER-UNFIXABLE',
+      severity: 'error',
+      message: expect.stringMatching(/postgres .*the path would still be UNKNOWN \(.*Fn::ForEach::Rules in stack NetC is not expanded.*\), and auto-peer adds only what it can show makes a path REACHABLE, so auto-peer adds nothing for this path: no peering, route or rule/),
+    })]);
+    // The other stores are repaired as before.
+    expect(remedy.planAfter.jobs[0].dataStores.map((s) => [s.connection.name, s.verdict])).toEqual([['redshift', 'REACHABLE'], ['mysql', 'REACHABLE'], ['postgres', 'UNREACHABLE']]);
+  });
+
+  test('with routing of refused paths kept (GNP-AUTOPEER-UNFIXABLE acknowledged), what earlier versions added stays, and the refusal says so', () => {
+    const remedy = planRemedy(loopOnStoreGroup(), { failover: false, keepRoutingOfRefusedRules: true });
+    expect(remedy.peerings.map((p) => p.key)).toEqual(['vpcA|vpcB', 'vpcA|vpcC']);
+    expect(remedy.unfixable).toEqual([expect.objectContaining({ message: expect.stringMatching(/would still be UNKNOWN .*; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds what it planned for this path/) })]);
+  });
+});

@@ -109,14 +109,15 @@ describe('auto-peer never adds a rule past the rules-per-group quota', () => {
     expect(text(remedy.unfixable)).toMatch(/for a pl-... list, the facts' prefixLists: \[\{ id, maxEntries \}\]/);
   });
 
-  test('a group the inputs do not describe (imported by id, no facts): nothing is assumed either way; the store stays UNKNOWN, saying what is missing, and auto-peer adds no rule to it', () => {
+  test('a group the inputs do not describe (imported by id, no facts): nothing is assumed either way; peered, the store would be UNKNOWN, so auto-peer adds no rule to it, nor the peering, and says what is missing (was: the peering was added, the store left UNKNOWN)', () => {
     const m = seedCase().model;
     m.declaredStores.set('mysql', { ...m.declaredStores.get('mysql')!, securityGroupIds: ['sg-0imported'] });
     const remedy = planRemedy(m, noFailover);
     expect(remedy.rules.filter((r) => r.groupId === 'sg-0imported')).toEqual([]);
+    expect(remedy.peerings.map((p) => p.key)).not.toContain('vpcA|vpcB');
     const mysql = remedy.planAfter.jobs[0].dataStores.find((d) => d.connection.name === 'mysql')!;
-    expect(mysql.verdict).toBe('UNKNOWN');
-    expect(mysql.explanations.map((e) => e.message).join(' ')).toMatch(/security group sg-0imported is not described/);
+    expect(mysql.verdict).toBe('UNREACHABLE');
+    expect(remedy.unfixable.map((f) => f.message)).toContainEqual(expect.stringMatching(/mysql .*would still be UNKNOWN \(.*security group sg-0imported is not described.*so auto-peer adds nothing for this path/));
   });
 
   test('the egress and ingress a path needs are added both or neither: a full store group leaves the Glue group without its egress rule', () => {

@@ -356,9 +356,17 @@ describe('transit gateway route tables that others can change', () => {
     expect(explained(store)).toContain('Transit gateway route table Stack/TgwRt has no route for 10.2.1.10 in the templates, but it may have routes or propagations they do not list: its id is exported as network-tgw-rt (output Stack/TgwRouteTableId)');
   });
 
-  test("CDK's own exports for references between the app's stacks do not count", () => {
+  test("CDK's own exports for references between the app's stacks do not count: a loaded stack imports them", () => {
+    const cdkExport = { Outputs: { ExportsOutputRefTgwRt1A2B3C4D: { Value: ref('TgwRt'), Export: { Name: 'Stack:ExportsOutputRefTgwRt1A2B3C4D' } } } };
+    const importer = stack('Consumer', tpl({ Param: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::ImportValue': 'Stack:ExportsOutputRefTgwRt1A2B3C4D' } } } }), { region: 'us-east-1', account: '111111111111' });
+    const plan = buildPlan(buildModel([stack('Stack', tpl(transit(), cdkExport), { region: 'us-east-1', account: '111111111111' }), importer]), { failover: false });
+    expect(mysqlStore(plan).verdict).toBe('UNREACHABLE');
+  });
+
+  test('the same output that no loaded stack imports (Stack.exportValue(x) without a name, or an importer not given) counts: stacks not read may import it (was: never counted, the verdict UNREACHABLE)', () => {
     const store = mysqlStore(planOf(transit(), undefined, { Outputs: { ExportsOutputRefTgwRt1A2B3C4D: { Value: ref('TgwRt'), Export: { Name: 'Stack:ExportsOutputRefTgwRt1A2B3C4D' } } } }));
-    expect(store.verdict).toBe('UNREACHABLE');
+    expect(store.verdict).toBe('UNKNOWN');
+    expect(explained(store)).toContain('its id is exported as Stack:ExportsOutputRefTgwRt1A2B3C4D (output Stack/ExportsOutputRefTgwRt1A2B3C4D)');
   });
 
   test('the facts file adds the propagation others make: the verdict is definite again', () => {

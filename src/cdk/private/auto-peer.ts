@@ -6,7 +6,7 @@ import { isCfnResourceOfType } from './cfn-type';
 import { logicalIdOf as elementLogicalId } from './logical-id';
 import { outputsForReference, TreeSnapshot } from './tree-reader';
 import { withIpv4BlockIndex } from './vpc-ipv4-blocks';
-import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, RULES } from '../../engine';
+import { Finding, PathRefusal, planRemedy, Remedy, RemedyOptions, RemedyPeering, RemedyRule, ROUTING_KEPT, RULES } from '../../engine';
 import { NetworkModel, SourceRef } from '../../model';
 import { VpcPeering } from '../vpc-peering';
 
@@ -28,6 +28,8 @@ export interface AddedResource {
    * shares its peering's key.
    */
   readonly pin?: string;
+  /** A peering's: the blocked paths it serves (`pathKey`). */
+  readonly pathKeys?: readonly string[];
 }
 
 /** What auto-peer placed in the app. */
@@ -48,8 +50,9 @@ export const AUTO_PEER_ID = 'GlueNetplanAutoPeer';
 /**
  * The CDK context key that pins where auto-peer places each addition: an object from a placement
  * key (`peering <requester vpc path> <accepter vpc path>`, an order the pin keeps, `<ingress|egress> <group path> tcp/<port> <from|to>
- * <peer>`, construct paths as the report names them) to the construct path of the stack that
- * holds it. Every auto-peer report prints the object for its additions, to copy into cdk.json.
+ * <peer>`, construct paths as the report names them; where construct paths with spaces make two
+ * additions' keys alike, each path quoted as a JSON string, see `PinKeys`) to the construct path
+ * of the stack that holds it. Every auto-peer report prints the object for its additions, to copy into cdk.json.
  * Without a pin, the stack follows the jobs (the first job's stack that may hold it), so adding a
  * job in an earlier stack moves it: CloudFormation would create the moved peering before deleting
  * the old one, which EC2 refuses (a second peering between the same VPCs), and a moved rule is a
@@ -63,8 +66,11 @@ export const AUTO_PEER_PLACEMENTS_CONTEXT = '@cdk-glue-netplan/auto-peer:placeme
  * that cannot be honoured) is planned again without them, so that nothing is added for it alone;
  * what other paths need stays. Placement is first tried without adding constructs.
  */
-export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, snapshot: TreeSnapshot): { remedy: Remedy; placed: PlacedRemedy } {
+export function planAndPlaceRemedy(model: NetworkModel, givenOptions: RemedyOptions, snapshot: TreeSnapshot): { remedy: Remedy; placed: PlacedRemedy } {
   const refused = new Map<string, PathRefusal>();
+  // Upgrade safety: see refusalsAcknowledged.
+  const keepRouting = refusalsAcknowledged(snapshot);
+  const options: RemedyOptions = { ...givenOptions, keepRoutingOfRefusedRules: keepRouting };
   let remedy = planRemedy(model, options);
   // Every reference between stacks, read before the dry run copies the dependencies.
   if (remedy.peerings.length || remedy.rules.length) snapshot.allReferences();
@@ -72,7 +78,9 @@ export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, 
   for (let round = 0; round < 8; round++) {
     const dry = placeRemedy(remedy, { ...snapshot, dependencies: new Map([...snapshot.dependencies].map(([k, v]) => [k, new Set(v)])) }, true);
     let more = false;
-    for (const { finding, pathKeys } of dry.refusals) {
+    for (const { finding, pathKeys, kind } of dry.refusals) {
+      // Acknowledged, a rule that cannot be placed leaves its path's peering and routes in place.
+      if (keepRouting && kind === 'rule') continue;
       for (const key of pathKeys) {
         if (refused.has(key)) continue;
         refused.set(key, { source: finding.source, why: finding.message.replace(/^Auto-peer /, 'auto-peer ').replace(/\.+$/, ''), fix: finding.fix });
@@ -82,8 +90,30 @@ export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, 
     if (!more) break;
     remedy = planRemedy(model, options, refused);
   }
-  return { remedy, placed: materializeRemedy(remedy, snapshot) };
+  return { remedy, placed: materializeRemedy(remedy, snapshot, keepRouting) };
 }
+
+/**
+ * Whether the app acknowledges GNP-AUTOPEER-UNFIXABLE (`Validations.of(scope).acknowledge`, on
+ * any construct: CDK's validation report suppresses a plugin's rule app-wide). Versions before
+ * the all-or-none repair added the peering and routes of a path whose rule they refused; a user
+ * could deploy that only by acknowledging the refusal, typically having added the rule by hand
+ * (outside the app, so auto-peer still plans it). Planning such a path without its routing would
+ * make the next deployment remove the peering and cut the path: with the acknowledgement, its
+ * peering and routes are kept, and the refusal says so. Read from the metadata `acknowledge`
+ * records (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`), in any id form (the plugin's
+ * `cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE`, or bare).
+ */
+function refusalsAcknowledged(snapshot: TreeSnapshot): boolean {
+  const root = snapshot.stacks.values().next().value?.node.root;
+  if (!root) return false;
+  const id = RULES.autoPeerUnfixable.id;
+  return root.node.findAll().some((construct) => construct.node.metadata.some((entry) => entry.type === ACKNOWLEDGED_RULES_METADATA
+    && typeof entry.data === 'object' && entry.data !== null && Object.keys(entry.data).some((key) => key === id || key.endsWith(`::${id}`))));
+}
+
+/** `Validations.ACKNOWLEDGED_RULES_METADATA_KEY` (a literal: an app built with another copy of aws-cdk-lib records the same). */
+const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
 
 /**
  * Turns a remedy into constructs: a `VpcPeering` per VPC pair (or routes on an existing
@@ -93,12 +123,21 @@ export function planAndPlaceRemedy(model: NetworkModel, options: RemedyOptions, 
  *
  * @returns what could not be placed, as error findings
  */
-export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): PlacedRemedy {
+export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot, routingKept = false): PlacedRemedy {
   // Each VpcPeering looks for the VPCs' secondary CIDR blocks: find them once for all peerings.
   const root = snapshot.stacks.values().next().value?.node.root;
   const place = () => {
     const { refusals, ...placed } = placeRemedy(remedy, snapshot, false);
-    return { ...placed, unfixable: refusals.map((r) => r.finding) };
+    if (!routingKept) return { ...placed, unfixable: refusals.map((r) => r.finding) };
+    // Kept for an acknowledged refusal of the path's rule: the summary says so, as the refusal does.
+    const kept = new Set([...remedy.routedWithoutRules, ...refusals.filter((r) => r.kind === 'rule').flatMap((r) => r.pathKeys)]);
+    return {
+      ...placed,
+      resources: placed.resources.map((r) => (r.pathKeys?.some((k) => kept.has(k))
+        ? { ...r, why: `${r.why}; kept for a path whose repair auto-peer refused, as GNP-AUTOPEER-UNFIXABLE is acknowledged (see that refusal: a rule to add yourself, or why the path may not become REACHABLE)` } : r)),
+      unfixable: refusals.map((r) => (r.kind === 'rule' && r.pathKeys.length
+        ? { ...r.finding, message: `${r.finding.message.replace(/\.+$/, '')}; ${ROUTING_KEPT}.` } : r.finding)),
+    };
   };
   return root ? withIpv4BlockIndex(root, place) : place();
 }
@@ -107,6 +146,8 @@ export function materializeRemedy(remedy: Remedy, snapshot: TreeSnapshot): Place
 interface PlacementRefusal {
   readonly finding: Finding;
   readonly pathKeys: readonly string[];
+  /** What was refused: a peering (with its routes), or a rule. */
+  readonly kind: 'peering' | 'rule';
 }
 
 /**
@@ -121,20 +162,24 @@ function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot, dryRun: boolean): O
     if (!jobId) return { added: 0, refusals: [], stacks: [], resources: [] };
     const finding = refuse(sourceOf(snapshot, jobId), `Auto-peer adds nothing: the context ${AUTO_PEER_PLACEMENTS_CONTEXT} ${pins}, and placing without the pins could move a peering or rule an earlier deployment placed (EC2 refuses a second peering between the same two VPCs, and a duplicate rule).`,
       `Give ${AUTO_PEER_PLACEMENTS_CONTEXT} as a JSON object from placement key to stack path, as the GNP-AUTOPEER-ADDED report prints it (in cdk.json's "context"), or remove it.`);
-    return { added: 0, stacks: [], resources: [], refusals: [{ pathKeys: [], finding }] };
+    return { added: 0, stacks: [], resources: [], refusals: [{ pathKeys: [], finding, kind: 'peering' }] };
   }
-  const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), peerings: new Map(), resources: [], dryRun };
+  const keys = new PinKeys(pins, [
+    ...remedy.peerings.flatMap((p) => [peeringKeyParts(snapshot, p.requesterVpcId, p.accepterVpcId), peeringKeyParts(snapshot, p.accepterVpcId, p.requesterVpcId)]),
+    ...remedy.rules.map((r) => ruleKeyParts(snapshot, r)),
+  ]);
+  const placement: Placement = { snapshot, placer: new Placer(snapshot, pins), keys, peerings: new Map(), resources: [], dryRun };
   const refusals: PlacementRefusal[] = [];
   let added = 0;
   for (const peering of remedy.peerings) {
     const result = placePeering(peering, placement);
     if (typeof result === 'number') added += result;
-    else refusals.push({ finding: result, pathKeys: peering.pathKeys });
+    else refusals.push({ finding: result, pathKeys: peering.pathKeys, kind: 'peering' });
   }
   for (const rule of remedy.rules) {
     const result = placeRule(rule, placement);
     if (typeof result === 'number') added += result;
-    else refusals.push({ finding: result, pathKeys: rule.pathKeys });
+    else refusals.push({ finding: result, pathKeys: rule.pathKeys, kind: 'rule' });
   }
   return { added, refusals, stacks: [...placement.placer.used], resources: placement.resources };
 }
@@ -142,6 +187,8 @@ function placeRemedy(remedy: Remedy, snapshot: TreeSnapshot, dryRun: boolean): O
 interface Placement {
   readonly snapshot: TreeSnapshot;
   readonly placer: Placer;
+  /** The placement keys, each in the form the pins use (see `PinKeys`). */
+  readonly keys: PinKeys;
   /**
    * The peering resource of each VPC pair the remedy uses, by the pair's key (in a dry run, the
    * stack it would go in).
@@ -158,10 +205,13 @@ function refuse(source: SourceRef, message: string, fix: string): Finding {
 
 function placePeering(planned: RemedyPeering, placement: Placement): number | Finding {
   const { snapshot, placer } = placement;
-  const { peering, pin } = pinnedOrder(snapshot, planned, placer);
+  const { peering, pin, ambiguous } = pinnedOrder(snapshot, planned, placer, placement.keys);
   const requester = snapshot.elements.get(peering.requesterVpcId);
   const accepter = snapshot.elements.get(peering.accepterVpcId);
   const jobSource = sourceOf(snapshot, peering.jobIds[0]);
+  if (ambiguous) {
+    return refuse(jobSource, `Auto-peer cannot place the peering of ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${ambiguous.why}.`, ambiguous.fix);
+  }
   if (!isCfnResourceOfType<ec2.CfnVPC>(requester, VPC) || !isCfnResourceOfType<ec2.CfnVPC>(accepter, VPC)) {
     const missing = !isCfnResourceOfType(requester, VPC) ? peering.requesterVpcId : peering.accepterVpcId;
     return refuse(jobSource, `Auto-peer cannot peer ${nameOf(snapshot, peering.requesterVpcId)} and ${nameOf(snapshot, peering.accepterVpcId)}: ${nameOf(snapshot, missing)} is not an AWS::EC2::VPC of this app.`,
@@ -226,6 +276,7 @@ function placePeering(planned: RemedyPeering, placement: Placement): number | Fi
         ? ', with DNS resolution from the remote VPC on both sides (a publicly accessible store is named by DNS)' : ''}`,
       why,
       pin,
+      pathKeys: peering.pathKeys,
     });
   }
   // One line per route table: the destinations its subnets need.
@@ -273,7 +324,8 @@ function placeRule(rule: RemedyRule, placement: Placement): number | Finding {
     return refuse(jobSource, `Auto-peer does not add the ${rule.direction} rule for TCP ${rule.port} on ${nameOf(snapshot, rule.groupId)} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}: it references a group across the peering auto-peer could not add, and a reference to a group of an unpeered VPC fails to create.`,
       'Add the peering yourself (VpcPeering) or make room for it (see the refusal of the peering), then synthesize again.');
   }
-  const pin = `${rule.direction} ${nameOf(snapshot, rule.groupId)} tcp/${rule.port} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peerText}`;
+  const { pin, ambiguous } = placement.keys.key(ruleKeyParts(snapshot, rule));
+  if (ambiguous) return refuse(jobSource, `Auto-peer cannot place the ${rule.direction} rule on ${nameOf(snapshot, rule.groupId)}: ${ambiguous.why}.`, ambiguous.fix);
   // The rule renders the groups' ids; it only waits for the peering (a dependency, no value).
   const referenced = [valueOf(group.element, group.attribute), ...(peer ? [valueOf(peer.element, peer.attribute)] : []), ...(travelledStack ? [{ stack: travelledStack }] : [])];
   const stack = placer.place(rule.jobIds, referenced, 1, pin);
@@ -367,9 +419,12 @@ function whyOf(snapshot: TreeSnapshot, jobIds: readonly string[], stores: readon
  * the same two VPCs at the same time", https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html).
  * A pin names them as they were placed, and keeps that order.
  */
-function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Placer): { peering: RemedyPeering; pin: string } {
-  const forward = `peering ${nameOf(snapshot, peering.requesterVpcId)} ${nameOf(snapshot, peering.accepterVpcId)}`;
-  const backward = `peering ${nameOf(snapshot, peering.accepterVpcId)} ${nameOf(snapshot, peering.requesterVpcId)}`;
+function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Placer, keys: PinKeys): { peering: RemedyPeering; pin: string; ambiguous?: AmbiguousPin } {
+  const forwardKey = keys.key(peeringKeyParts(snapshot, peering.requesterVpcId, peering.accepterVpcId));
+  const backwardKey = keys.key(peeringKeyParts(snapshot, peering.accepterVpcId, peering.requesterVpcId));
+  const ambiguous = forwardKey.ambiguous ?? backwardKey.ambiguous;
+  if (ambiguous) return { peering, pin: forwardKey.pin, ambiguous };
+  const [forward, backward] = [forwardKey.pin, backwardKey.pin];
   if (placer.pinned(forward) || !placer.pinned(backward)) return { peering, pin: forward };
   // Routes over a peering of the app: its sides are its own, the pin names it either way.
   if (peering.existingPeeringId) return { peering, pin: backward };
@@ -383,6 +438,73 @@ function pinnedOrder(snapshot: TreeSnapshot, peering: RemedyPeering, placer: Pla
     },
     pin: backward,
   };
+}
+
+/** A placement key's words: plain text, or a construct path (which may hold spaces). */
+type KeyPart = string | { readonly path: string };
+
+function peeringKeyParts(snapshot: TreeSnapshot, requesterVpcId: string, accepterVpcId: string): KeyPart[] {
+  return ['peering', { path: nameOf(snapshot, requesterVpcId) }, { path: nameOf(snapshot, accepterVpcId) }];
+}
+
+function ruleKeyParts(snapshot: TreeSnapshot, rule: RemedyRule): KeyPart[] {
+  const peer: KeyPart = rule.peerGroupId ? { path: nameOf(snapshot, rule.peerGroupId) } : rule.peerCidr!;
+  return [rule.direction, { path: nameOf(snapshot, rule.groupId) }, `tcp/${rule.port}`, rule.direction === 'ingress' ? 'from' : 'to', peer];
+}
+
+/** Why a pin cannot be read, and what to write instead. */
+interface AmbiguousPin {
+  readonly why: string;
+  readonly fix: string;
+}
+
+/**
+ * The placement keys of one synthesis, in the form the pins use. A key joins its words with
+ * spaces (`peering <requester vpc path> <accepter vpc path>`), the form every earlier version
+ * printed, and it stays the key of every addition: pins in cdk.json keep working. A construct
+ * path may hold spaces, though, and then two additions may share that text (`peering A/Vpc x/Vpc
+ * B/Vpc` is both A/Vpc x/Vpc with B/Vpc and A/Vpc with x/Vpc B/Vpc): such a key is printed with
+ * each path quoted as a JSON string (`peering "A/Vpc x/Vpc" "B/Vpc"`), which names one addition
+ * only; the quoted form is read for any addition, and a pin under an ambiguous plain key is
+ * refused (it may be either addition's), never applied to both or guessed.
+ */
+class PinKeys {
+  /** Each plain key, with the quoted keys of the additions that share it. */
+  private readonly quotedByPlain = new Map<string, Set<string>>();
+
+  constructor(private readonly pins: ReadonlyMap<string, string>, all: readonly KeyPart[][]) {
+    for (const parts of all) {
+      const plain = plainKey(parts);
+      let quoted = this.quotedByPlain.get(plain);
+      if (!quoted) this.quotedByPlain.set(plain, quoted = new Set());
+      quoted.add(quotedKey(parts));
+    }
+  }
+
+  /** The key an addition is pinned (and printed) under, or why its pin cannot be read. */
+  key(parts: readonly KeyPart[]): { pin: string; ambiguous?: AmbiguousPin } {
+    const plain = plainKey(parts);
+    const quoted = quotedKey(parts);
+    if (this.pins.has(quoted)) return { pin: quoted };
+    const sharing = [...this.quotedByPlain.get(plain) ?? []];
+    if (sharing.length < 2) return { pin: plain };
+    if (!this.pins.has(plain)) return { pin: quoted };
+    return {
+      pin: quoted,
+      ambiguous: {
+        why: `the pin "${plain}" in ${AUTO_PEER_PLACEMENTS_CONTEXT} is ambiguous: construct paths with spaces make it the key of ${sharing.map((k) => `'${k}'`).join(' and ')}, so which addition it pins cannot be told, and a pin is never guessed`,
+        fix: `Key the pin by the quoted form, which names one addition (each construct path as a JSON string): ${sharing.map((k) => JSON.stringify(k)).join(' or ')}; the GNP-AUTOPEER-ADDED report prints it.`,
+      },
+    };
+  }
+}
+
+function plainKey(parts: readonly KeyPart[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : p.path)).join(' ');
+}
+
+function quotedKey(parts: readonly KeyPart[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p.path))).join(' ');
 }
 
 /** The fix for an addition refused because a producer's template would pass 200 outputs: adding it by hand elsewhere adds the same exports. */

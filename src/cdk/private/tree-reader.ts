@@ -4,7 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { logicalIdOf as elementLogicalId } from './logical-id';
-import { STACK_REF } from '../../ingest/intrinsics';
+import { REFERENCED_IN_APP, STACK_REF } from '../../ingest/intrinsics';
 import { readsResourceType } from '../../ingest/resources';
 import { TemplateInput } from '../../ingest/types';
 
@@ -126,11 +126,24 @@ export function readTree(scope: IConstruct): TreeSnapshot {
   const stackList = all.filter((c): c is Stack => Stack.isStack(c));
   const stackNames = nameStacks(stackList);
   const dependencies = new Map<Stack, Set<Stack>>(stackList.map((s) => [s, new Set<Stack>()]));
-  const addDependency = (consumer: Stack, producer: Stack) => {
+  const addEdge = (consumer: Stack, producer: Stack) => {
     if (consumer === producer) return;
     let set = dependencies.get(consumer);
     if (!set) dependencies.set(consumer, set = new Set());
     set.add(producer);
+  };
+  const addDependency = (consumer: Stack, producer: Stack) => {
+    addEdge(consumer, producer);
+    // CDK puts a dependency between stacks in different stack trees on the stacks where their
+    // nesting chains part (aws-cdk-lib core, deps.ts dispatchDependencyOperation): a dependency
+    // on a stack nested in Etl is Etl's, and one from a stack nested in NetC is NetC's. Without
+    // this edge the cycle check missed NetC -> Etl for NetC depending on Etl/Inner, and CDK failed
+    // the synthesis on the peering auto-peer then placed in Etl.
+    const consumerChain = nestingChain(consumer);
+    const producerChain = nestingChain(producer);
+    let i = 0;
+    while (i < consumerChain.length && i < producerChain.length && consumerChain[i] === producerChain[i]) i++;
+    if (i < consumerChain.length && i < producerChain.length) addEdge(consumerChain[i], producerChain[i]);
   };
   for (const stack of stackList) {
     for (const dep of stack.dependencies) addDependency(stack, dep);
@@ -221,6 +234,7 @@ export function readTree(scope: IConstruct): TreeSnapshot {
     }
     return referenced;
   };
+  markReferencedExports(templates, allReferences);
   return {
     inputs,
     elements,
@@ -262,12 +276,39 @@ function crossRegionStrong(consumer: Stack, producer: Stack, target: CfnElement)
   return (own ?? consumer.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') ?? 'strong') === 'strong';
 }
 
+/**
+ * Marks each `ExportsOutput...` output (CDK's, made by an earlier synthesis or by
+ * `Stack.exportValue`) whose value another stack of the app references (every element read, the
+ * unrendered ones too): the ingest then takes it for CDK's own reference export, not an export
+ * for stacks outside the app (`REFERENCED_IN_APP`). Reads every reference only when the tree has
+ * such an output.
+ */
+function markReferencedExports(templates: Map<Stack, any>, allReferences: () => Map<Stack, Set<string>>): void {
+  for (const [stack, template] of templates) {
+    for (const [logicalId, output] of Object.entries<any>(template.Outputs ?? {})) {
+      if (!logicalId.startsWith('ExportsOutput') || !output || typeof output !== 'object') continue;
+      const value = output.Value;
+      const getAtt = value?.['Fn::GetAtt'];
+      const key = typeof value?.Ref === 'string' ? `${value.Ref}|Ref`
+        : Array.isArray(getAtt) && getAtt.length === 2 ? `${getAtt[0]}|${getAtt[1]}` : undefined;
+      if (key !== undefined && allReferences().get(stack)?.has(key)) output[REFERENCED_IN_APP] = true;
+    }
+  }
+}
+
 function stackOf(construct: IConstruct): Stack | undefined {
   try {
     return Stack.of(construct);
   } catch {
     return undefined; // above every stack (the App, a Stage)
   }
+}
+
+/** A stack's top-level stack, then each stack nested in the one before, down to the stack. */
+function nestingChain(stack: Stack): Stack[] {
+  const chain: Stack[] = [];
+  for (let s: Stack | undefined = stack; s; s = s.nestedStackParent) chain.unshift(s);
+  return chain;
 }
 
 /** Whether `inner` is `outer` or a stack nested in it (deployed as its resource). */
