@@ -759,6 +759,13 @@ function mergeExplanations(first: Explanation[], more: Explanation[]): Explanati
   return [...all.filter((e) => !e.unknown), ...all.filter((e) => e.unknown)];
 }
 
+/**
+ * How to describe a group the inputs name but do not define (`sg-...`, `SecurityGroup.fromSecurityGroupId`),
+ * at each door: its rules too, since a described group's rules are taken as all it has.
+ */
+const UNDESCRIBED_GROUP_FIX = 'a group the templates do not define (sg-..., SecurityGroup.fromSecurityGroupId): describe it under securityGroups[] in the facts'
+  + " (the CLI's --facts, the guard's facts or factsFile, the validation plugin's factsFile) with its vpcId and its rules";
+
 /** Why runs fail in the selected connection's subnet, as explanations of a store's verdict. */
 function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly Reason[]): Explanation[] {
   const name = summarize(topo, connection, '').name;
@@ -768,7 +775,7 @@ function runFailureExplanations(topo: Topology, connection: GlueConnection, fail
       component: connection.id,
       source: connection.source,
       message: `Glue selects connection ${name}, but ${f.message}. If the group is neither of that VPC nor associated with it, every run fails there before any data store is contacted (EC2 refuses the ENIs); the verdict is UNKNOWN.`,
-      fix: `Make the group's VPC definite (a group the templates do not define: under securityGroups[] in a --facts file, with its vpcId; an association: a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
+      fix: `Make the group's VPC definite (${UNDESCRIBED_GROUP_FIX}; an association: a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
       unknown: true,
     }
     : {
@@ -903,7 +910,7 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
     } else if (failure.unknown) {
       findings.push(finding(RULES.sgVpcUnknown, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group neither belongs to ${selected.vpc.id} nor is associated with it, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it does or is, the run proceeds. Which one cannot be told from the inputs.`,
-        `Make the group's VPC definite (a group the templates do not define: under securityGroups[] in a --facts file, with its vpcId; an association: resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
+        `Make the group's VPC definite (${UNDESCRIBED_GROUP_FIX}; an association: resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
     } else {
       findings.push(finding(RULES.sgOtherVpc, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. Glue's documented checks at run submission do not look at security groups, so this model assumes Glue still selects the connection and each run fails there (unverified).`,
