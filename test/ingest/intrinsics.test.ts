@@ -96,6 +96,21 @@ describe('intrinsic evaluation', () => {
     expect(off.conditionValue({ Condition: 'Postgres' })).toBe(false);
   });
 
+  test('Fn::Equals of a template number or boolean and a text of the same value written otherwise ("4.0", "True") cannot be decided: the template\'s spelling is not kept', () => {
+    // `!Equals [!Ref GlueVersion, 4.0]`: YAML reads 4.0 as the number 4, and CloudFormation compares text.
+    const flags = tpl({}, {
+      Parameters: { Version: { Type: 'String' }, Flag: { Type: 'String' } },
+      Conditions: { Four: { 'Fn::Equals': [ref('Version'), 4] }, On: { 'Fn::Equals': [true, ref('Flag')] } },
+    });
+    const written = new InputSet([stack('Stack', flags, { parameters: { Version: '4.0', Flag: 'True' } })]).evaluator('Stack');
+    expect(written.conditionValue({ Condition: 'Four' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('may be written "4.0"') });
+    expect(written.conditionValue({ Condition: 'On' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('may be written "True"') });
+    // Another value stays decided.
+    const other = new InputSet([stack('Stack', flags, { parameters: { Version: '3.0', Flag: 'no' } })]).evaluator('Stack');
+    expect(other.conditionValue({ Condition: 'Four' })).toBe(false);
+    expect(other.conditionValue({ Condition: 'On' })).toBe(false);
+  });
+
   test('GetAZs gives symbolic zones, not names: same index same zone, different index different zone', () => {
     const agnostic = evaluatorFor(template);
     const first = agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
