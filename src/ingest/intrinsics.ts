@@ -877,6 +877,11 @@ export class StackEvaluator {
           if (!isDecidable(a) || !isDecidable(b)) {
             return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} depends on values known only at deploy time`);
           }
+          // CloudFormation refuses any other argument: "every Fn::Equals object requires a list of 2
+          // string parameters" (its template error; awsdocs/aws-cloudformation-user-guide#1177).
+          const notText = [a, b].map((side) => (side === undefined || side === null ? 'no value' : Array.isArray(side) ? 'a list'
+            : typeof side === 'object' ? 'an object' : undefined)).find((kind) => kind !== undefined);
+          if (notText) return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} compares ${notText}, and CloudFormation refuses the template (every Fn::Equals takes two strings)`);
           const spelling = spellingUnknown(a, b) ?? spellingUnknown(b, a);
           if (spelling) return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} cannot be decided: ${spelling}`);
           return JSON.stringify(asTemplateText(a)) === JSON.stringify(asTemplateText(b));
@@ -955,7 +960,6 @@ export class StackEvaluator {
  */
 function asTemplateText(value: unknown): unknown {
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map(asTemplateText);
   return value;
 }
 

@@ -111,6 +111,21 @@ describe('intrinsic evaluation', () => {
     expect(other.conditionValue({ Condition: 'On' })).toBe(false);
   });
 
+  test('Fn::Equals of a list, null or AWS::NoValue is not decided: CloudFormation refuses it ("every Fn::Equals object requires a list of 2 string parameters")', () => {
+    const refused = tpl({}, {
+      Parameters: { Names: { Type: 'CommaDelimitedList', Default: 'a,b' } },
+      Conditions: {
+        List: { 'Fn::Equals': [ref('Names'), ['a', 'b']] },
+        Null: { 'Fn::Equals': [null, null] },
+        NoValue: { 'Fn::Equals': [ref('AWS::NoValue'), ref('AWS::NoValue')] },
+      },
+    });
+    const checked = new InputSet([stack('Stack', refused)]).evaluator('Stack');
+    expect(checked.conditionValue({ Condition: 'List' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('compares a list, and CloudFormation refuses') });
+    expect(checked.conditionValue({ Condition: 'Null' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('compares no value') });
+    expect(checked.conditionValue({ Condition: 'NoValue' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('compares no value') });
+  });
+
   test('GetAZs gives symbolic zones, not names: same index same zone, different index different zone', () => {
     const agnostic = evaluatorFor(template);
     const first = agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
