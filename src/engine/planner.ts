@@ -868,9 +868,12 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
         `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is ${placeholder ? 'known once CDK has looked up the stack\'s zones (a synthesis before the lookup gives placeholders)' : 'known only at deploy time'}${byIndex ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}${byId ? ' (an AZ ID names the same zone in every account, but which zone name it has depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
         placeholder || byIndex
           ? `${placeholder ? 'Let the CDK CLI look up the stack\'s zones (cdk synth with credentials for the stack\'s account records them in cdk.context.json, the availability-zones entry), derive' : 'Make the zone definite: pin the stack\'s environment (env: { account, region }) so CDK writes zone names, derive'} the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`
+          // An AZ ID against a zone name: both are known, only the account's mapping is not.
+          : byId
+            ? `Derive the connection's AvailabilityZone from the subnet (Fn::GetAtt ${subnet.source.logicalId}.AvailabilityZone, subnet.availabilityZone in CDK), which gives the name your account has for the subnet's zone; an AZ ID is not a zone name, and which name an AZ ID has depends on the account.`
           // No zone of Fn::GetAZs here: a zone is a value the inputs leave unresolved (a parameter
           // without a value, an import no loaded stack exports), which no stack environment fixes.
-          : 'Make the zone definite: derive the connection\'s zone from the subnet (Fn::GetAtt <subnet>.AvailabilityZone; subnet.availabilityZone in CDK), give the values the zones are built from (a template parameter\'s with --parameters, the stack that exports an imported value), or give the subnet\'s availabilityZone in --facts.'));
+            : 'Make the zone definite: derive the connection\'s zone from the subnet (Fn::GetAtt <subnet>.AvailabilityZone; subnet.availabilityZone in CDK), give the values the zones are built from (a template parameter\'s with --parameters, the stack that exports an imported value), or give the subnet\'s availabilityZone in --facts.'));
     }
     const vpc = topo.vpcOfSubnet(subnet);
     if (vpc.known) {
