@@ -782,6 +782,13 @@ function mergeExplanations(first: Explanation[], more: Explanation[]): Explanati
   return [...all.filter((e) => !e.unknown), ...all.filter((e) => e.unknown)];
 }
 
+/**
+ * How to describe a group the inputs name but do not define (`sg-...`, `SecurityGroup.fromSecurityGroupId`),
+ * at each door: its rules too, since a described group's rules are taken as all it has.
+ */
+const UNDESCRIBED_GROUP_FIX = 'a group the templates do not define (sg-..., SecurityGroup.fromSecurityGroupId): describe it under securityGroups[] in the facts'
+  + " (the CLI's --facts, the guard's facts or factsFile, the validation plugin's factsFile) with its vpcId and its rules";
+
 /** Why runs fail in the selected connection's subnet, as explanations of a store's verdict. */
 function runFailureExplanations(topo: Topology, connection: GlueConnection, failures: readonly Reason[]): Explanation[] {
   const name = summarize(topo, connection, '').name;
@@ -791,7 +798,7 @@ function runFailureExplanations(topo: Topology, connection: GlueConnection, fail
       component: connection.id,
       source: connection.source,
       message: `Glue selects connection ${name}, but ${f.message}. If the group is neither of that VPC nor associated with it, every run fails there before any data store is contacted (EC2 refuses the ENIs); the verdict is UNKNOWN.`,
-      fix: `Make the group's VPC definite (a group the templates do not define: under securityGroups[] in a --facts file, with its vpcId; an association: a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
+      fix: `Make the group's VPC definite (${UNDESCRIBED_GROUP_FIX}; an association: a literal or resolvable GroupId and VpcId, no undecided Condition), or use security groups of the subnet's VPC on ${name}.`,
       unknown: true,
     }
     : {
@@ -884,9 +891,12 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
         `Connection ${name} says AvailabilityZone ${given}, and its subnet ${subnet.id} is in ${zoneText(subnetAz)}: whether they are the same zone is ${placeholder ? 'known once CDK has looked up the stack\'s zones (a synthesis before the lookup gives placeholders)' : 'known only at deploy time'}${byIndex ? ' (which zone Fn::GetAZs gives at an index depends on the account)' : ''}${byId ? ' (an AZ ID names the same zone in every account, but which zone name it has depends on the account)' : ''}. If they differ, Glue skips this connection (${RULES.azMismatch.id}); until then which connection Glue selects, and what the job reaches, is UNKNOWN. The connection is not treated as skipped.`,
         placeholder || byIndex
           ? `${placeholder ? 'Let the CDK CLI look up the stack\'s zones (cdk synth with credentials for the stack\'s account records them in cdk.context.json, the availability-zones entry), derive' : 'Make the zone definite: pin the stack\'s environment (env: { account, region }) so CDK writes zone names, derive'} the connection's zone from the subnet (subnet.availabilityZone), or give the zone in --facts${symbol ? ` (availabilityZones: [{ "symbol": "${symbol.symbol}", "name": "<zone name>" }])` : ' (the subnet\'s availabilityZone)'}.`
+          // An AZ ID against a zone name: both are known, only the account's mapping is not.
+          : byId
+            ? `Derive the connection's AvailabilityZone from the subnet (Fn::GetAtt ${subnet.source.logicalId}.AvailabilityZone, subnet.availabilityZone in CDK), which gives the name your account has for the subnet's zone; an AZ ID is not a zone name, and which name an AZ ID has depends on the account.`
           // No zone of Fn::GetAZs here: a zone is a value the inputs leave unresolved (a parameter
           // without a value, an import no loaded stack exports), which no stack environment fixes.
-          : 'Make the zone definite: derive the connection\'s zone from the subnet (Fn::GetAtt <subnet>.AvailabilityZone; subnet.availabilityZone in CDK), give the values the zones are built from (a template parameter\'s with --parameters, the stack that exports an imported value), or give the subnet\'s availabilityZone in --facts.'));
+            : 'Make the zone definite: derive the connection\'s zone from the subnet (Fn::GetAtt <subnet>.AvailabilityZone; subnet.availabilityZone in CDK), give the values the zones are built from (a template parameter\'s with --parameters, the stack that exports an imported value), or give the subnet\'s availabilityZone in --facts.'));
     }
     const vpc = topo.vpcOfSubnet(subnet);
     if (vpc.known) {
@@ -932,7 +942,7 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
     } else if (failure.unknown) {
       findings.push(finding(RULES.sgVpcUnknown, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. If the group neither belongs to ${selected.vpc.id} nor is associated with it, EC2 refuses the ENIs and each run fails there (${RULES.sgOtherVpc.id}); if it does or is, the run proceeds. Which one cannot be told from the inputs.`,
-        `Make the group's VPC definite (a group the templates do not define: under securityGroups[] in a --facts file, with its vpcId; an association: resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
+        `Make the group's VPC definite (${UNDESCRIBED_GROUP_FIX}; an association: resolvable GroupId and VpcId, no undecided Condition), or give ${name} security groups of ${selected.vpc.id}.`, job.id));
     } else {
       findings.push(finding(RULES.sgOtherVpc, selected.connection.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message}. Glue's documented checks at run submission do not look at security groups, so this model assumes Glue still selects the connection and each run fails there (unverified).`,

@@ -884,6 +884,13 @@ export class StackEvaluator {
           if (!isDecidable(a) || !isDecidable(b)) {
             return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} depends on values known only at deploy time`);
           }
+          // CloudFormation refuses any other argument: "every Fn::Equals object requires a list of 2
+          // string parameters" (its template error; awsdocs/aws-cloudformation-user-guide#1177).
+          const notText = [a, b].map((side) => (side === undefined || side === null ? 'no value' : Array.isArray(side) ? 'a list'
+            : typeof side === 'object' ? 'an object' : undefined)).find((kind) => kind !== undefined);
+          if (notText) return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} compares ${notText}, and CloudFormation refuses the template (every Fn::Equals takes two strings)`);
+          const spelling = spellingUnknown(a, b) ?? spellingUnknown(b, a);
+          if (spelling) return unresolved(`stack ${this.stack}: Fn::Equals ${JSON.stringify(arg)} cannot be decided: ${spelling}`);
           return JSON.stringify(asTemplateText(a)) === JSON.stringify(asTemplateText(b));
         }
         case 'Fn::Not': {
@@ -960,8 +967,22 @@ export class StackEvaluator {
  */
 function asTemplateText(value: unknown): unknown {
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map(asTemplateText);
   return value;
+}
+
+/**
+ * Why a number or boolean of the template compared with a text that is the same value written
+ * another way (`4` and "4.0", `true` and "True") cannot be decided: the comparison is of text, and
+ * the parsed template no longer shows how the value was written (`4.0` and `4`, `True` and `true`
+ * parse alike), nor does CloudFormation document how it turns such a value into text.
+ */
+function spellingUnknown(value: unknown, other: unknown): string | undefined {
+  if (typeof other !== 'string' || other === String(value)) return undefined;
+  const sameValue = typeof value === 'number' ? other.trim() !== '' && Number(other) === value
+    : typeof value === 'boolean' && other.trim().toLowerCase() === String(value);
+  return sameValue
+    ? `it compares text, and the template's ${String(value)} may be written ${JSON.stringify(other)} there (a parsed template does not keep how a number or boolean was written; how CloudFormation writes it as text is not documented)`
+    : undefined;
 }
 
 /** A value that can be compared at synth time: plain JSON without references or markers. */

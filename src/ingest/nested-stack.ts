@@ -19,9 +19,11 @@ export function readNestedStack(r: ResourceReader): void {
   } else if (typeof url === 'string') {
     why = `its TemplateURL ${url} names no template beside the parent`;
     fix = handWritten;
-  } else if (url !== undefined && r.resource.Metadata?.['aws:cdk:path'] === undefined) {
+  } else if (url !== undefined && r.resource.Metadata?.['aws:cdk:path'] === undefined && r.input.displayName === undefined) {
     // A hand-written parent building the URL (`!Sub https://${Bucket}.s3.amazonaws.com/...`):
-    // a template in S3 too, not a cloud assembly's (CDK marks its resources with their path).
+    // a template in S3 too, not a cloud assembly's (CDK marks its resources with their path, and
+    // a stack read from a cloud assembly has the manifest's display name even when synthesized
+    // without path metadata).
     const evaluated = r.evaluate(url);
     why = typeof evaluated === 'string' && !evaluated.includes('{{')
       ? `its TemplateURL ${evaluated} is a URL, and glue-netplan does not download templates`

@@ -132,6 +132,11 @@ Resources:
     const finding = job.findings.find((f: any) => f.ruleId === 'GNP-CONNECTION-SG-VPC-UNKNOWN');
     expect(finding.message).toMatch(/sg-0123456789abcdef0 is not described/);
     expect(finding.fix).toMatch(/--facts/);
+    // A CDK app's shared group (SecurityGroup.fromSecurityGroupId) is described through the guard's or the plugin's options.
+    expect(finding.fix).toMatch(/the guard's facts or factsFile, the validation plugin's factsFile/);
+    expect(finding.fix).toMatch(/with its vpcId and its rules/);
+    const why = job.dataStores[0].explanations.find((e: any) => e.code === 'UNKNOWN_SECURITY_GROUP_VPC');
+    expect(why.fix).toMatch(/the guard's facts or factsFile/);
   });
 
   test('the group described in --facts, of the subnet\'s VPC: REACHABLE', () => {

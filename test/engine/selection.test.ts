@@ -156,6 +156,10 @@ describe('rule §1: a subnet placed by AZ ID', () => {
     expect(plan.jobs[0].candidates[0]).toMatchObject({ status: 'unknown', reasons: [expect.objectContaining({ code: 'AZ_MATCH_UNKNOWN' })] });
     expect(ruleIds(plan)).not.toContain('GNP-CONNECTION-AZ-MISMATCH');
     expect(allFindings(plan).find((f) => f.ruleId === 'GNP-CONNECTION-AZ-UNKNOWN')?.message).toMatch(/AZ ID names the same zone in every account/);
+    // Nothing is unresolved and no stack environment helps: the fix derives the zone from the subnet.
+    const fix = allFindings(plan).find((f) => f.ruleId === 'GNP-CONNECTION-AZ-UNKNOWN')?.fix;
+    expect(fix).toMatch(/^Derive the connection's AvailabilityZone from the subnet \(Fn::GetAtt SubA\.AvailabilityZone/);
+    expect(fix).not.toMatch(/--parameters|env: \{ account, region \}/);
   });
 
   test('a connection whose zone is the subnet\'s own (Fn::GetAtt Subnet.AvailabilityZone): the same zone, selected', () => {

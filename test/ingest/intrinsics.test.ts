@@ -96,6 +96,36 @@ describe('intrinsic evaluation', () => {
     expect(off.conditionValue({ Condition: 'Postgres' })).toBe(false);
   });
 
+  test('Fn::Equals of a template number or boolean and a text of the same value written otherwise ("4.0", "True") cannot be decided: the template\'s spelling is not kept', () => {
+    // `!Equals [!Ref GlueVersion, 4.0]`: YAML reads 4.0 as the number 4, and CloudFormation compares text.
+    const flags = tpl({}, {
+      Parameters: { Version: { Type: 'String' }, Flag: { Type: 'String' } },
+      Conditions: { Four: { 'Fn::Equals': [ref('Version'), 4] }, On: { 'Fn::Equals': [true, ref('Flag')] } },
+    });
+    const written = new InputSet([stack('Stack', flags, { parameters: { Version: '4.0', Flag: 'True' } })]).evaluator('Stack');
+    expect(written.conditionValue({ Condition: 'Four' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('may be written "4.0"') });
+    expect(written.conditionValue({ Condition: 'On' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('may be written "True"') });
+    // Another value stays decided.
+    const other = new InputSet([stack('Stack', flags, { parameters: { Version: '3.0', Flag: 'no' } })]).evaluator('Stack');
+    expect(other.conditionValue({ Condition: 'Four' })).toBe(false);
+    expect(other.conditionValue({ Condition: 'On' })).toBe(false);
+  });
+
+  test('Fn::Equals of a list, null or AWS::NoValue is not decided: CloudFormation refuses it ("every Fn::Equals object requires a list of 2 string parameters")', () => {
+    const refused = tpl({}, {
+      Parameters: { Names: { Type: 'CommaDelimitedList', Default: 'a,b' } },
+      Conditions: {
+        List: { 'Fn::Equals': [ref('Names'), ['a', 'b']] },
+        Null: { 'Fn::Equals': [null, null] },
+        NoValue: { 'Fn::Equals': [ref('AWS::NoValue'), ref('AWS::NoValue')] },
+      },
+    });
+    const checked = new InputSet([stack('Stack', refused)]).evaluator('Stack');
+    expect(checked.conditionValue({ Condition: 'List' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('compares a list, and CloudFormation refuses') });
+    expect(checked.conditionValue({ Condition: 'Null' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('compares no value') });
+    expect(checked.conditionValue({ Condition: 'NoValue' })).toMatchObject({ kind: 'unresolved', reason: expect.stringContaining('compares no value') });
+  });
+
   test('GetAZs gives symbolic zones, not names: same index same zone, different index different zone', () => {
     const agnostic = evaluatorFor(template);
     const first = agnostic.evaluate({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
@@ -26,13 +26,13 @@ withoutCdkTemplateCheck();
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
-function etlApp(options: { nested: boolean; outdir: string; assetMetadata?: boolean; guard?: GlueNetworkGuard; plugin?: boolean }): App {
+function etlApp(options: { nested: boolean; outdir: string; assetMetadata?: boolean; pathMetadata?: boolean; guard?: GlueNetworkGuard; plugin?: boolean }): App {
   const app = new App({
     outdir: options.outdir,
     context: {
       'aws:cdk:enable-asset-metadata': options.assetMetadata ?? true,
       // As `cdk synth` writes them: the CLI names elements by construct path, as the guard does.
-      'aws:cdk:enable-path-metadata': true,
+      'aws:cdk:enable-path-metadata': options.pathMetadata ?? true,
       'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b'],
     },
   });
@@ -199,6 +199,20 @@ describe('nested stacks whose template cannot be found', () => {
       fix: expect.stringContaining('local path'),
     })]);
     expect(notRead[0].message).not.toMatch(/cloud assembly/);
+  });
+
+  test('a cdk.out synthesized without path nor asset metadata whose nested template is not named: the cloud assembly advice, not a hand-written parent\'s', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'glue-netplan-nested-'));
+    etlApp({ nested: true, outdir, assetMetadata: false, pathMetadata: false }).synth();
+    // Without its asset manifest nothing names the nested templates (as an assembly copied without it).
+    for (const file of readdirSync(outdir).filter((name) => name.endsWith('.assets.json'))) unlinkSync(join(outdir, file));
+    const notRead = buildPlan(buildModel(loadInputs([outdir]))).findings.filter((f) => f.ruleId === 'GNP-INPUT-NOT-READ');
+    expect(notRead.length).toBeGreaterThan(0);
+    for (const finding of notRead) {
+      expect(finding.message).toMatch(/no template file in the cloud assembly is named for it/);
+      expect(finding.fix).toMatch(/Synthesize with asset metadata/);
+      expect(finding.fix).not.toMatch(/local path/);
+    }
   });
 
   test('a local TemplateURL (as `aws cloudformation package` takes it) is read, and its outputs resolve', () => {
