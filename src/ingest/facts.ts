@@ -879,31 +879,22 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
     addVpcDefaults(model, vpc.id, source, { mainRouteTable: !vpc.mainRouteTableId, defaultNetworkAcl: !vpc.defaultNetworkAclId });
   }
   for (const subnet of facts.subnets ?? []) {
-    const common = {
-      id: subnet.id,
-      source: sourceOf(facts, subnet.id),
-      vpcId: known(subnet.vpcId),
-      availabilityZone: optionalFact(subnet.availabilityZone, `the Availability Zone of ${subnet.id}`),
-      usedAddresses: subnet.usedAddresses ?? 0,
-    };
-    if (subnet.cidr !== undefined) {
-      model.subnets.set(subnet.id, {
-        ...common,
-        cidr: known(parseCidr(subnet.cidr)!),
-        ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
-        ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
-      });
-      continue;
-    }
     // An IPv6-only subnet: its traffic is IPv6, which follows its table's and ACL's IPv6 routes and
     // entries, not traced (the model is IPv4). Its CIDR, table and ACL are unknown for the IPv4
     // hops (S3 path, Secrets Manager path, stores): UNKNOWN, never a path blocked by IPv4 routes.
-    const ipv6Only = `${subnet.id} is IPv6-only (${(subnet.ipv6CidrBlocks ?? []).join(', ')}): it has no IPv4 CIDR, and the planner traces IPv4 traffic only`;
+    const ipv6Only = subnet.cidr === undefined
+      ? `${subnet.id} is IPv6-only (${(subnet.ipv6CidrBlocks ?? []).join(', ')}): it has no IPv4 CIDR, and the planner traces IPv4 traffic only`
+      : undefined;
     model.subnets.set(subnet.id, {
-      ...common,
-      cidr: unknown(ipv6Only),
-      routeTableUnresolved: `${ipv6Only} (its traffic follows the IPv6 routes of ${subnet.routeTableId ?? 'its route table'})`,
-      networkAclUnresolved: `${ipv6Only} (its traffic meets the IPv6 entries of ${subnet.networkAclId ?? 'its network ACL'})`,
+      id: subnet.id,
+      source: sourceOf(facts, subnet.id),
+      vpcId: known(subnet.vpcId),
+      cidr: subnet.cidr !== undefined ? known(parseCidr(subnet.cidr)!) : unknown(ipv6Only!),
+      availabilityZone: optionalFact(subnet.availabilityZone, `the Availability Zone of ${subnet.id}`),
+      ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
+      ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
+      usedAddresses: subnet.usedAddresses ?? 0,
+      ...(ipv6Only ? { ipv6Only } : {}),
     });
   }
   const lists = factsPrefixLists(facts);
