@@ -179,6 +179,21 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     expect(live.stdout).toContain('the Route 53 private hosted zones associated with vpc-0a were not read (route53:ListHostedZonesByVPC)');
   });
 
+  it('the saved output for the VPC is one page of several (NextToken): its zones are unknown, UNKNOWN saying to save every page, never the error', () => {
+    const snapshot = account({});
+    const live = fromAccount({ ...snapshot, privateHostedZones: [{ VpcId: 'vpc-0a', HostedZoneSummaries: [], MaxItems: 1, NextToken: 'Z0page2' }] });
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('list-hosted-zones-by-vpc.json: the output for vpc-0a is one page of several');
+  });
+
+  it('a saved output for the VPC without HostedZoneSummaries (not what the call prints): its zones are unknown, UNKNOWN, never read as none', () => {
+    const live = fromAccount({ ...account({}), privateHostedZones: [{ VpcId: 'vpc-0a' }] });
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('vpc-0a#route53-private-hosted-zones-not-read');
+  });
+
   it('--write-facts keeps the endpoint\'s private DNS, groups and subnets', () => {
     const out = join(dir, 'describe');
     mkdirSync(out);

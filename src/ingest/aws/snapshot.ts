@@ -386,7 +386,8 @@ function jobFacts(job: any): FactsJob {
  */
 function privateHostedZoneFacts(s: AccountSnapshot): FactsPrivateHostedZone[] {
   const read = new Map<string, any[]>();
-  for (const output of s.privateHostedZones ?? []) if (str(output?.VpcId)) read.set(output.VpcId, list(output.HostedZoneSummaries));
+  // (An output without its HostedZoneSummaries list, not what the call prints, is not read as none.)
+  for (const output of s.privateHostedZones ?? []) if (str(output?.VpcId) && Array.isArray(output.HostedZoneSummaries)) read.set(output.VpcId, output.HostedZoneSummaries);
   const zones = new Map<string, { name: string; vpcIds: string[] }>();
   const unread: FactsPrivateHostedZone[] = [];
   for (const vpc of s.vpcs ?? []) {
