@@ -243,3 +243,34 @@ describe('GNP-CONNECTION-SG-OTHER-VPC: a group of another VPC associated with th
     expect(live.stdout).toContain('ec2:DescribeSecurityGroupVpcAssociations could not be read (describe-security-group-vpc-associations.json is missing');
   });
 });
+
+describe('GNP-CONNECTION-NO-KMS-PATH from the account: a job with a security configuration (GetJobs SecurityConfiguration)', () => {
+  /** The world with the Secrets Manager endpoint (its path settled); job `load` names security configuration `encrypted`. */
+  const encrypted = (): AccountSnapshot => ({ ...account({ endpoint: { privateDns: true } }), jobs: [apiJob('load', ['net', 'orders'], { SecurityConfiguration: 'encrypted' })] });
+  const kms = (run: ReturnType<typeof cli>) => run.findings.filter((f: any) => /AWS KMS/.test(f.message));
+
+  it('its settings not read, no kms endpoint, no NAT: UNKNOWN saying how to give them, never silence (was: no check at all)', () => {
+    const live = fromAccount(encrypted());
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-KMS-PATH');
+    const [f] = kms(live);
+    expect(f.ruleId).toBe('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f.message).toMatch(/uses security configuration encrypted, whose encryption settings the facts do not give/);
+    expect(f.message).toMatch(/give the job's kmsEncryption in the facts/);
+  });
+
+  it('--write-facts keeps its name; given kmsEncryption, the error (SSE-KMS) or nothing ([])', () => {
+    fromAccount(encrypted());
+    cli('--from-describe', join(dir, 'describe'), '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+    const facts = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(facts.jobs[0].securityConfiguration).toBe('encrypted');
+    writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
+    const settled = (kmsEncryption: string[]) => {
+      writeFileSync(join(dir, 'settled.json'), JSON.stringify({ ...facts, jobs: [{ ...facts.jobs[0], kmsEncryption }] }));
+      return cli('empty.json', '--facts', 'settled.json', '--format', 'json', '--no-failover');
+    };
+    const sse = settled(['S3 encryption SSE-KMS']);
+    expect(sse.ruleIds).toContain('GNP-CONNECTION-NO-KMS-PATH');
+    expect(kms(sse).find((f: any) => f.ruleId === 'GNP-CONNECTION-NO-KMS-PATH').message).toMatch(/security configuration encrypted \(S3 encryption SSE-KMS\)/);
+    expect(kms(settled([]))).toEqual([]);
+  });
+});

@@ -372,6 +372,8 @@ function jobFacts(job: any): FactsJob {
     ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
     ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
     ...(autoScaling !== undefined ? { enableAutoScaling: autoScaling } : {}),
+    // Its settings (whether it uses AWS KMS keys) are not read: unknown, see `FactsJob.kmsEncryption`.
+    ...(str(job.SecurityConfiguration) ? { securityConfiguration: job.SecurityConfiguration } : {}),
   };
 }
 
