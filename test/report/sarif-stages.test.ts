@@ -98,3 +98,16 @@ describe('SARIF fingerprints on upgrade (docs/cli.md): which change once', () =>
     expect(now).not.toEqual(before);
   });
 });
+
+describe('SARIF fingerprints: one stack name, one account, two Regions (a stage per Region)', () => {
+  const inRegion = (templateFile: string, region: string, displayName: string) => ({
+    type: 'aws:cloudformation:stack', environment: `aws://111111111111/${region}`, displayName, properties: { templateFile, stackName: 'etl' },
+  });
+  const log = sarifOf({ EastEtl: inRegion('East.template.json', 'us-east-1', 'East/Etl'), WestEtl: inRegion('West.template.json', 'us-west-2', 'West/Etl') });
+
+  test('each Region\'s copy of a finding has its own fingerprint: no two results share one', () => {
+    const all = log.runs[0].results.map((r) => r.partialFingerprints['glueNetplanFinding/v1']);
+    expect(all.length).toBeGreaterThan(1);
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
