@@ -119,6 +119,7 @@ export class Topology {
   }
 
   private findRouteTable(subnet: Subnet): Fact<RouteTable> {
+    if (subnet.ipv6Only) return unknown(`the route table of subnet ${subnet.id} does not carry its traffic as traced: ${subnet.ipv6Only} (its traffic follows the IPv6 routes of ${subnet.routeTableId ?? 'its route table'})`);
     if (subnet.routeTableId) {
       const rt = this.model.routeTables.get(subnet.routeTableId);
       return rt ? known(rt) : unknown(`route table ${subnet.routeTableId} of subnet ${subnet.id} is not described`);
@@ -138,6 +139,7 @@ export class Topology {
   }
 
   private findNetworkAcl(subnet: Subnet): Fact<NetworkAcl> {
+    if (subnet.ipv6Only) return unknown(`the network ACL of subnet ${subnet.id} does not filter its traffic as traced: ${subnet.ipv6Only} (its traffic meets the IPv6 entries of ${subnet.networkAclId ?? 'its network ACL'})`);
     if (subnet.networkAclId) {
       const acl = this.model.networkAcls.get(subnet.networkAclId);
       return acl ? known(acl) : unknown(`network ACL ${subnet.networkAclId} of subnet ${subnet.id} is not described`);

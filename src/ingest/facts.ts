@@ -355,6 +355,15 @@ export interface FactsJob {
   readonly pythonModulesInstallerOption?: string;
   /** The job's `--enable-auto-scaling` argument (`true`: `numberOfWorkers` is the most a run scales to). */
   readonly enableAutoScaling?: string;
+  /** The name of the job's security configuration (GetJobs' `SecurityConfiguration`). */
+  readonly securityConfiguration?: string;
+  /**
+   * What of that security configuration encrypts with AWS KMS keys (`S3 encryption SSE-KMS`,
+   * `CloudWatch Logs encryption SSE-KMS`, `job bookmarks encryption CSE-KMS`); `[]` for nothing.
+   * Without it, whether the job needs a path to AWS KMS is unknown (GNP-CONNECTION-SERVICE-PATH-UNKNOWN
+   * where it has none).
+   */
+  readonly kmsEncryption?: string[];
 }
 
 export interface FactsUnread {
@@ -584,6 +593,8 @@ const FACTS_SCHEMA: Schema = {
       additionalPythonModules: opt('string'),
       pythonModulesInstallerOption: opt('string'),
       enableAutoScaling: opt('string'),
+      securityConfiguration: opt('string'),
+      kmsEncryption: opt('strings'),
     },
   },
   unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
@@ -879,31 +890,22 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
     addVpcDefaults(model, vpc.id, source, { mainRouteTable: !vpc.mainRouteTableId, defaultNetworkAcl: !vpc.defaultNetworkAclId });
   }
   for (const subnet of facts.subnets ?? []) {
-    const common = {
-      id: subnet.id,
-      source: sourceOf(facts, subnet.id),
-      vpcId: known(subnet.vpcId),
-      availabilityZone: optionalFact(subnet.availabilityZone, `the Availability Zone of ${subnet.id}`),
-      usedAddresses: subnet.usedAddresses ?? 0,
-    };
-    if (subnet.cidr !== undefined) {
-      model.subnets.set(subnet.id, {
-        ...common,
-        cidr: known(parseCidr(subnet.cidr)!),
-        ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
-        ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
-      });
-      continue;
-    }
     // An IPv6-only subnet: its traffic is IPv6, which follows its table's and ACL's IPv6 routes and
     // entries, not traced (the model is IPv4). Its CIDR, table and ACL are unknown for the IPv4
     // hops (S3 path, Secrets Manager path, stores): UNKNOWN, never a path blocked by IPv4 routes.
-    const ipv6Only = `${subnet.id} is IPv6-only (${(subnet.ipv6CidrBlocks ?? []).join(', ')}): it has no IPv4 CIDR, and the planner traces IPv4 traffic only`;
+    const ipv6Only = subnet.cidr === undefined
+      ? `${subnet.id} is IPv6-only (${(subnet.ipv6CidrBlocks ?? []).join(', ')}): it has no IPv4 CIDR, and the planner traces IPv4 traffic only`
+      : undefined;
     model.subnets.set(subnet.id, {
-      ...common,
-      cidr: unknown(ipv6Only),
-      routeTableUnresolved: `${ipv6Only} (its traffic follows the IPv6 routes of ${subnet.routeTableId ?? 'its route table'})`,
-      networkAclUnresolved: `${ipv6Only} (its traffic meets the IPv6 entries of ${subnet.networkAclId ?? 'its network ACL'})`,
+      id: subnet.id,
+      source: sourceOf(facts, subnet.id),
+      vpcId: known(subnet.vpcId),
+      cidr: subnet.cidr !== undefined ? known(parseCidr(subnet.cidr)!) : unknown(ipv6Only!),
+      availabilityZone: optionalFact(subnet.availabilityZone, `the Availability Zone of ${subnet.id}`),
+      ...(subnet.routeTableId ? { routeTableId: subnet.routeTableId } : {}),
+      ...(subnet.networkAclId ? { networkAclId: subnet.networkAclId } : {}),
+      usedAddresses: subnet.usedAddresses ?? 0,
+      ...(ipv6Only ? { ipv6Only } : {}),
     });
   }
   const lists = factsPrefixLists(facts);
@@ -1169,6 +1171,22 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
 }
 
 /**
+ * Whether a facts job's security configuration encrypts with AWS KMS keys (see `GlueJob.kmsUse`):
+ * as `kmsEncryption` says, unknown without it (`--from-aws` writes the configuration's name only).
+ */
+function factsKmsUse(job: FactsJob): { kmsUse?: Fact<string> } {
+  const name = job.securityConfiguration !== undefined ? `security configuration ${job.securityConfiguration}` : 'its security configuration';
+  if (job.securityConfiguration === undefined && job.kmsEncryption === undefined) return {};
+  if (job.kmsEncryption === undefined) {
+    return {
+      kmsUse: unknown(`job ${job.name} uses ${name}, whose encryption settings the facts do not give (--from-aws does not read glue:GetSecurityConfiguration), `
+        + 'so whether it encrypts with AWS KMS keys is unknown: give the job\'s kmsEncryption in the facts (its AWS KMS settings, [] for none)'),
+    };
+  }
+  return job.kmsEncryption.length ? { kmsUse: known(`${name} (${job.kmsEncryption.join(', ')})`) } : {};
+}
+
+/**
  * Adds the facts' Glue jobs (after the templates, whose connections they may name) and reports
  * what the account reader could not read.
  */
@@ -1193,6 +1211,7 @@ export function mergeFactsJobs(model: NetworkModel, facts: FactsDocument, connec
       ...(job.additionalPythonModules !== undefined ? { additionalPythonModules: known(job.additionalPythonModules) } : {}),
       ...(job.pythonModulesInstallerOption !== undefined ? { pythonInstallerOptions: known(job.pythonModulesInstallerOption) } : {}),
       ...(job.enableAutoScaling !== undefined ? { enableAutoScaling: known(job.enableAutoScaling) } : {}),
+      ...factsKmsUse(job),
     });
   }
   for (const [index, unread] of (facts.unread ?? []).entries()) {

@@ -104,6 +104,7 @@ export function readSubnet(r: ResourceReader): void {
   else if (r.has('AvailabilityZoneId')) zone = { availabilityZone: r.stringFact('AvailabilityZoneId') };
   else zone = { availabilityZone: unknown(`${r.describe()} sets no AvailabilityZone: EC2 picks one at creation`) };
   const { availabilityZone, symbolicZone } = zone;
+  const ipv6Only = ipv6OnlySubnet(r);
   r.model.subnets.set(r.id, {
     ...(symbolicZone ? { symbolicZone } : {}),
     id: r.id,
@@ -113,7 +114,26 @@ export function readSubnet(r: ResourceReader): void {
       : r.unknownWithIssue('CidrBlock', `${r.describe()} has no IPv4 CidrBlock (IPAM pool or IPv6-only)`),
     availabilityZone,
     usedAddresses: 0,
+    ...(ipv6Only ? { ipv6Only } : {}),
   });
+}
+
+/**
+ * Why a subnet of the templates is, or may be, IPv6-only (EC2 `Ipv6Native`: no IPv4 CIDR; its
+ * traffic follows its table's IPv6 routes, which the model does not hold); `undefined` for an
+ * IPv4 or dual-stack subnet. Without `Ipv6Native`, a subnet needs an IPv4 block (`CidrBlock` or
+ * `Ipv4IpamPoolId`): one with neither can only be IPv6-only ("Ipv6Native: Indicates whether this
+ * is an IPv6 only subnet", AWS::EC2::Subnet,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnet.html).
+ */
+function ipv6OnlySubnet(r: ResourceReader): string | undefined {
+  const native = r.booleanFact('Ipv6Native', false);
+  const noIpv4 = !r.has('CidrBlock') && !r.has('Ipv4IpamPoolId');
+  const traced = 'the planner traces IPv4 traffic only';
+  if (native.known && native.value) return `${r.describe()} is IPv6-only (Ipv6Native): it has no IPv4 CIDR, and ${traced}`;
+  if (!native.known && !r.has('CidrBlock')) return `${r.describe()} may be IPv6-only (its Ipv6Native is not resolved: ${native.reason}), and ${traced}`;
+  if (noIpv4) return `${r.describe()} is IPv6-only (it has no CidrBlock and no Ipv4IpamPoolId), and ${traced}`;
+  return undefined;
 }
 
 function mapFact<T, U>(fact: Fact<T>, f: (value: T) => U): Fact<U> {

@@ -96,6 +96,13 @@ export interface Subnet {
   /** Like `routeTableUnresolved`, for the network ACL association. */
   readonly networkAclUnresolved?: string;
   /**
+   * Set when the subnet is (or may be) IPv6-only (EC2 `Ipv6Native`): why. Its traffic then
+   * follows its route table's IPv6 routes and its network ACL's IPv6 entries, which the model
+   * (IPv4) does not hold: its effective route table and network ACL are unknown for this reason,
+   * whatever its associations.
+   */
+  readonly ipv6Only?: string;
+  /**
    * Addresses known to be in use by other things: from facts (the account's count), or in a subnet
    * of the templates, by the network interfaces of the templates' elements counted there (see
    * `usedBy`); 0 when nothing is known.

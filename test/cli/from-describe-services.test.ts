@@ -179,6 +179,21 @@ describe('GNP-CONNECTION-NO-SECRETS-PATH: the Secrets Manager interface endpoint
     expect(live.stdout).toContain('the Route 53 private hosted zones associated with vpc-0a were not read (route53:ListHostedZonesByVPC)');
   });
 
+  it('the saved output for the VPC is one page of several (NextToken): its zones are unknown, UNKNOWN saying to save every page, never the error', () => {
+    const snapshot = account({});
+    const live = fromAccount({ ...snapshot, privateHostedZones: [{ VpcId: 'vpc-0a', HostedZoneSummaries: [], MaxItems: 1, NextToken: 'Z0page2' }] });
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('list-hosted-zones-by-vpc.json: the output for vpc-0a is one page of several');
+  });
+
+  it('a saved output for the VPC without HostedZoneSummaries (not what the call prints): its zones are unknown, UNKNOWN, never read as none', () => {
+    const live = fromAccount({ ...account({}), privateHostedZones: [{ VpcId: 'vpc-0a' }] });
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH');
+    expect(live.ruleIds).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(live.stdout).toContain('vpc-0a#route53-private-hosted-zones-not-read');
+  });
+
   it('--write-facts keeps the endpoint\'s private DNS, groups and subnets', () => {
     const out = join(dir, 'describe');
     mkdirSync(out);
@@ -226,5 +241,36 @@ describe('GNP-CONNECTION-SG-OTHER-VPC: a group of another VPC associated with th
     expect(live.findings.filter(otherVpc)).toEqual([]);
     expect(live.findings.filter(unknownVpc).length).toBeGreaterThan(0);
     expect(live.stdout).toContain('ec2:DescribeSecurityGroupVpcAssociations could not be read (describe-security-group-vpc-associations.json is missing');
+  });
+});
+
+describe('GNP-CONNECTION-NO-KMS-PATH from the account: a job with a security configuration (GetJobs SecurityConfiguration)', () => {
+  /** The world with the Secrets Manager endpoint (its path settled); job `load` names security configuration `encrypted`. */
+  const encrypted = (): AccountSnapshot => ({ ...account({ endpoint: { privateDns: true } }), jobs: [apiJob('load', ['net', 'orders'], { SecurityConfiguration: 'encrypted' })] });
+  const kms = (run: ReturnType<typeof cli>) => run.findings.filter((f: any) => /AWS KMS/.test(f.message));
+
+  it('its settings not read, no kms endpoint, no NAT: UNKNOWN saying how to give them, never silence (was: no check at all)', () => {
+    const live = fromAccount(encrypted());
+    expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-KMS-PATH');
+    const [f] = kms(live);
+    expect(f.ruleId).toBe('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f.message).toMatch(/uses security configuration encrypted, whose encryption settings the facts do not give/);
+    expect(f.message).toMatch(/give the job's kmsEncryption in the facts/);
+  });
+
+  it('--write-facts keeps its name; given kmsEncryption, the error (SSE-KMS) or nothing ([])', () => {
+    fromAccount(encrypted());
+    cli('--from-describe', join(dir, 'describe'), '--write-facts', 'account.json', '--format', 'json', '--no-failover');
+    const facts = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
+    expect(facts.jobs[0].securityConfiguration).toBe('encrypted');
+    writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
+    const settled = (kmsEncryption: string[]) => {
+      writeFileSync(join(dir, 'settled.json'), JSON.stringify({ ...facts, jobs: [{ ...facts.jobs[0], kmsEncryption }] }));
+      return cli('empty.json', '--facts', 'settled.json', '--format', 'json', '--no-failover');
+    };
+    const sse = settled(['S3 encryption SSE-KMS']);
+    expect(sse.ruleIds).toContain('GNP-CONNECTION-NO-KMS-PATH');
+    expect(kms(sse).find((f: any) => f.ruleId === 'GNP-CONNECTION-NO-KMS-PATH').message).toMatch(/security configuration encrypted \(S3 encryption SSE-KMS\)/);
+    expect(kms(settled([]))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { model, NaclEntrySpec, sgRule } from './builders';
 import { buildPlan, Plan } from '../../src/engine';
-import { GlueJob, known, PROTOCOL_ALL } from '../../src/model';
+import { GlueJob, known, PrivateHostedZone, PROTOCOL_ALL } from '../../src/model';
 
 const findings = (plan: Plan, ruleId: string) => [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.ruleId === ruleId);
 
@@ -380,6 +380,27 @@ describe('GNP-CONNECTION-NO-KMS-PATH: a job whose security configuration uses AW
     expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
     const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').filter((x) => /KMS/.test(x.message));
     expect(f.message).toMatch(/may call AWS KMS \(etl: may, Test\/etl uses security configuration shared-sc, which the templates do not define/);
+  });
+
+  test("a Route 53 private hosted zone for AWS KMS's name (or of unknown domain, as --from-aws writes one when ListHostedZonesByVPC fails) in the VPC: UNKNOWN, not the error, and not a pass through a NAT; Secrets Manager's zone changes nothing", () => {
+    const sse = known('security configuration Test/sc (S3 encryption SSE-KMS)');
+    const zoned = (name: PrivateHostedZone['name'], nat: boolean) => {
+      const m = oneVpc({ nat }).job('etl', ['db']);
+      m.model.jobs.set('etl', { ...m.model.jobs.get('etl')!, kmsUse: sse });
+      m.model.privateHostedZones!.set('phz', { id: 'phz', source: { stack: 'Test', logicalId: 'phz' }, name, vpcIds: known(['v']) });
+      return buildPlan(m.model, { failover: false });
+    };
+    const unread = { known: false as const, reason: 'the Route 53 private hosted zones associated with v were not read (route53:ListHostedZonesByVPC)' };
+    for (const name of [known('kms.us-east-1.amazonaws.com'), known('amazonaws.com'), unread]) {
+      for (const nat of [false, true]) {
+        const plan = zoned(name, nat);
+        expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+        const [f] = findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').filter((x) => /KMS/.test(x.message));
+        expect(f.message).toMatch(/Route 53 private hosted zone phz .*(may )?resolves? AWS KMS's name/);
+      }
+    }
+    expect(findings(zoned(known('secretsmanager.us-east-1.amazonaws.com'), false), 'GNP-CONNECTION-NO-KMS-PATH')).toHaveLength(1);
+    expect(findings(zoned(known('secretsmanager.us-east-1.amazonaws.com'), true), 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
   });
 
   test('no security configuration: no finding', () => {

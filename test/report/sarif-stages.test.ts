@@ -1,5 +1,5 @@
-import { runCli } from '../../src/cli/run';
-import { SarifLog } from '../../src/report';
+import { CliOptions, parseArgs, planFromFiles, runCli } from '../../src/cli/run';
+import { SarifLog, toSarifLog } from '../../src/report';
 import { seedTemplate, tempDir, writeFile } from '../fixtures/seed-templates';
 
 /**
@@ -71,5 +71,43 @@ describe('SARIF fingerprints when the stack moves into a Stage (its construct pa
     expect(fingerprints(after, 'Dev/Etl')).toEqual(fingerprints(before));
     const dev = new Set(fingerprints(after, 'Dev/Etl'));
     expect(fingerprints(after, 'Prod/Etl').filter((f) => dev.has(f))).toEqual([]);
+  });
+});
+
+describe('SARIF fingerprints on upgrade (docs/cli.md): which change once', () => {
+  /** The fingerprints now, and as before (the plan's stack names: toSarifLog without the stacks). */
+  function nowAndBefore(environment: string, displayName: string, stackName: string) {
+    const dir = tempDir();
+    writeFile(dir, 'manifest.json', { version: '36.0.0', artifacts: { Etl: { type: 'aws:cloudformation:stack', environment, displayName, properties: { templateFile: 'etl.template.json', stackName } } } });
+    writeFile(dir, 'etl.template.json', template(displayName));
+    let stdout = '';
+    runCli([dir, '--format', 'sarif', '--no-failover'], { stdout: (t) => { stdout += t; }, stderr: () => undefined, cwd: dir });
+    const prints = (log: SarifLog) => log.runs[0].results.map((r) => r.partialFingerprints['glueNetplanFinding/v1']);
+    const plan = planFromFiles(parseArgs([dir, '--no-failover']) as CliOptions, dir);
+    return { now: prints(JSON.parse(stdout)), before: prints(toSarifLog(plan, { baseDir: dir })) };
+  }
+
+  test('an environment-agnostic stack deployed under its construct path: unchanged', () => {
+    const { now, before } = nowAndBefore('aws://unknown-account/unknown-region', 'Etl', 'Etl');
+    expect(now.length).toBeGreaterThan(0);
+    expect(now).toEqual(before);
+  });
+
+  test('an environment-agnostic stack in a Stage (Dev/Etl deployed as Dev-Etl): the results naming its construct paths change once, as docs/cli.md says', () => {
+    const { now, before } = nowAndBefore('aws://unknown-account/unknown-region', 'Dev/Etl', 'Dev-Etl');
+    expect(now).not.toEqual(before);
+  });
+});
+
+describe('SARIF fingerprints: one stack name, one account, two Regions (a stage per Region)', () => {
+  const inRegion = (templateFile: string, region: string, displayName: string) => ({
+    type: 'aws:cloudformation:stack', environment: `aws://111111111111/${region}`, displayName, properties: { templateFile, stackName: 'etl' },
+  });
+  const log = sarifOf({ EastEtl: inRegion('East.template.json', 'us-east-1', 'East/Etl'), WestEtl: inRegion('West.template.json', 'us-west-2', 'West/Etl') });
+
+  test('each Region\'s copy of a finding has its own fingerprint: no two results share one', () => {
+    const all = log.runs[0].results.map((r) => r.partialFingerprints['glueNetplanFinding/v1']);
+    expect(all.length).toBeGreaterThan(1);
+    expect(new Set(all).size).toBe(all.length);
   });
 });

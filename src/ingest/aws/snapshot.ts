@@ -372,6 +372,8 @@ function jobFacts(job: any): FactsJob {
     ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
     ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
     ...(autoScaling !== undefined ? { enableAutoScaling: autoScaling } : {}),
+    // Its settings (whether it uses AWS KMS keys) are not read: unknown, see `FactsJob.kmsEncryption`.
+    ...(str(job.SecurityConfiguration) ? { securityConfiguration: job.SecurityConfiguration } : {}),
   };
 }
 
@@ -386,7 +388,8 @@ function jobFacts(job: any): FactsJob {
  */
 function privateHostedZoneFacts(s: AccountSnapshot): FactsPrivateHostedZone[] {
   const read = new Map<string, any[]>();
-  for (const output of s.privateHostedZones ?? []) if (str(output?.VpcId)) read.set(output.VpcId, list(output.HostedZoneSummaries));
+  // (An output without its HostedZoneSummaries list, not what the call prints, is not read as none.)
+  for (const output of s.privateHostedZones ?? []) if (str(output?.VpcId) && Array.isArray(output.HostedZoneSummaries)) read.set(output.VpcId, output.HostedZoneSummaries);
   const zones = new Map<string, { name: string; vpcIds: string[] }>();
   const unread: FactsPrivateHostedZone[] = [];
   for (const vpc of s.vpcs ?? []) {
