@@ -251,9 +251,9 @@ function networkAclFacts(acl: any): FactsNetworkAcl {
   return { id: String(acl.NetworkAclId), vpcId: String(acl.VpcId), isDefault: acl.IsDefault === true, entries };
 }
 
-/** `com.amazonaws.us-east-1.s3` -> `s3` (and `dynamodb`, `secretsmanager`: the names the engine knows); other service names are kept whole. */
+/** `com.amazonaws.us-east-1.s3` -> `s3` (and `dynamodb`, `secretsmanager`, `kms`: the names the engine knows, as the template reader gives them); other service names are kept whole. */
 function serviceOf(name: string): string {
-  const match = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb|secretsmanager)$/.exec(name);
+  const match = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb|secretsmanager|kms)$/.exec(name);
   return match ? match[1] : name;
 }
 

@@ -5,6 +5,7 @@ import {
 import { buildPlan } from '../../../src/engine';
 import { buildModel, parseFacts } from '../../../src/ingest';
 import { AccountSnapshot, snapshotToFacts } from '../../../src/ingest/aws';
+import { known } from '../../../src/model';
 
 const factsOf = (snapshot: AccountSnapshot) => parseFacts(snapshotToFacts(snapshot), 'the account');
 const planOf = (snapshot: AccountSnapshot) => buildPlan(buildModel([], factsOf(snapshot)), { failover: false });
@@ -279,6 +280,17 @@ describe('DescribeVpcEndpoints: interface endpoints', () => {
       securityGroupIds: ['sg-0glue'],
       subnetIds: ['subnet-0glue'],
     });
+  });
+
+  it('an AWS KMS interface endpoint is kms, the name the KMS path check looks for: a job whose security configuration uses KMS keys reaches it, no GNP-CONNECTION-NO-KMS-PATH', () => {
+    const facts = withEndpoint(apiInterfaceEndpoint('vpce-0kms', 'vpc-0glue', 'kms', { privateDns: true, groups: ['sg-0glue'], subnets: ['subnet-0glue'] }));
+    expect(facts.gatewayEndpoints!.find((e) => e.id === 'vpce-0kms')).toMatchObject({ service: 'kms', type: 'Interface', privateDnsEnabled: true });
+    const model = buildModel([], facts);
+    const [id, job] = [...model.jobs].find(([, j]) => j.name.known && j.name.value === 'etl')!;
+    model.jobs.set(id, { ...job, kmsUse: known('security configuration sc (S3 encryption SSE-KMS)') });
+    const plan = buildPlan(model, { failover: false });
+    const kms = [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.ruleId === 'GNP-CONNECTION-NO-KMS-PATH' || /AWS KMS/.test(f.message));
+    expect(kms).toEqual([]);
   });
 
   it('an answer without PrivateDnsEnabled, Groups or SubnetIds leaves them unknown, never "private DNS off"', () => {
