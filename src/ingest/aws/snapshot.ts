@@ -274,13 +274,18 @@ function endpointFacts(endpoint: any): FactsGatewayEndpoint | undefined {
     ...(groups ? { securityGroupIds: groups } : {}),
     ...(subnets ? { subnetIds: subnets } : {}),
   };
+  // A VPC Lattice resource or service-network endpoint names no service: what it reaches, in
+  // words (as the template reader says), and the subnets of its network interfaces.
+  const lattice = type === 'Resource' || type === 'ServiceNetwork';
+  const latticeTarget = type === 'Resource' ? 'a VPC Lattice resource configuration' : 'a VPC Lattice service network';
   return {
     id,
     vpcId: String(endpoint.VpcId),
-    service: serviceOf(String(endpoint.ServiceName)),
-    ...(type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer' ? { type } : {}),
+    service: lattice && !str(endpoint.ServiceName) ? latticeTarget : serviceOf(String(endpoint.ServiceName)),
+    ...(type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer' || lattice ? { type } : {}),
     routeTableIds: list(endpoint.RouteTableIds).filter((routeTable) => str(routeTable)),
     ...interfaceFields,
+    ...(lattice && subnets ? { subnetIds: subnets } : {}),
   };
 }
 

@@ -293,6 +293,21 @@ describe('DescribeVpcEndpoints: interface endpoints', () => {
     expect(kms).toEqual([]);
   });
 
+  it('a VPC Lattice resource endpoint keeps its type and subnets: a SaaS host in its VPC is UNKNOWN, as from the templates (a resource configuration\'s domain name may resolve to it); was a gateway endpoint, and the host judged by the internet path alone', () => {
+    const crm = { Name: 'crm', ConnectionType: 'SALESFORCE', ConnectionProperties: { CONNECTION_URL: 'https://acme.my.salesforce.com' }, PhysicalConnectionRequirements: { SubnetId: 'subnet-0glue', SecurityGroupIdList: ['sg-0glue'], AvailabilityZone: 'us-east-1a' } };
+    const lattice = {
+      ...apiInterfaceEndpoint('vpce-0rsc', 'vpc-0glue', 'x', { privateDns: true, groups: ['sg-0glue'], subnets: ['subnet-0glue'] }),
+      VpcEndpointType: 'Resource',
+      ServiceName: undefined,
+      ResourceConfigurationArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:resourceconfiguration/rcfg-0123456789abcdef0',
+    };
+    const snapshot = (endpoints: object[]): AccountSnapshot => ({ ...account(), vpcEndpoints: [...account().vpcEndpoints!, ...endpoints], connections: [...account().connections!, crm], jobs: [apiJob('load', ['crm'])] });
+    expect(factsOf(snapshot([lattice])).gatewayEndpoints!.find((e) => e.id === 'vpce-0rsc')).toMatchObject({ type: 'Resource', service: 'a VPC Lattice resource configuration', subnetIds: ['subnet-0glue'] });
+    const verdict = (endpoints: object[]) => planOf(snapshot(endpoints)).jobs.find((j) => j.name === 'load')!.dataStores[0].verdict;
+    expect(verdict([])).toBe('UNREACHABLE'); // (no NAT gateway)
+    expect(verdict([lattice])).toBe('UNKNOWN');
+  });
+
   it('an answer without PrivateDnsEnabled, Groups or SubnetIds leaves them unknown, never "private DNS off"', () => {
     const { PrivateDnsEnabled: _dns, Groups: _groups, SubnetIds: _subnets, ...bare } = apiInterfaceEndpoint('vpce-0sm', 'vpc-0glue', 'secretsmanager', { privateDns: true, groups: [], subnets: [] });
     const endpoint = buildModel([], withEndpoint(bare)).gatewayEndpoints.get('vpce-0sm')!;
