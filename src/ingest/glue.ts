@@ -356,7 +356,7 @@ function kmsUseOf(r: ResourceReader, value: unknown): Fact<string> | undefined {
   const ref = asRef(value);
   const entry = ref ? r.context.inputs.resource(ref.modelId) : undefined;
   if (!entry || entry.type !== 'AWS::Glue::SecurityConfiguration') {
-    const what = typeof value === 'string' ? `security configuration ${value}, which the templates do not define` : `a security configuration the templates do not resolve (${describeValue(value)})`;
+    const what = typeof value === 'string' ? `security configuration ${value}, by name (the check reads a security configuration only through a Ref to an AWS::Glue::SecurityConfiguration of the templates)` : `a security configuration the templates do not resolve (${describeValue(value)})`;
     return unknown(`${r.describe()} uses ${what}, so whether it encrypts with AWS KMS keys is unknown`);
   }
   const name = `security configuration ${entry.modelId}`;

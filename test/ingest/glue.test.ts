@@ -197,6 +197,21 @@ describe('connection properties behind issue 12 points 7 and 8', () => {
     expect(modelOf({ ...network, Conn: byParameter }, deployTime).connections.get('Stack/Conn')).toMatchObject({ secretProperty: 'SECRET_ID' });
   });
 
+  test('a job\'s SecurityConfiguration the templates do not resolve (a parameter without a value, an import, an Fn::If on a deploy-time condition) may use AWS KMS keys: unknown with the reason, never "no KMS"', () => {
+    const deployTime = { Parameters: { Sc: { Type: 'String' } }, Conditions: { Encrypt: { 'Fn::Equals': [ref('Sc'), 'yes'] } } };
+    const sc = anyResource('AWS::Glue::SecurityConfiguration', { Name: 'sc', EncryptionConfiguration: { S3Encryptions: [{ S3EncryptionMode: 'SSE-KMS', KmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/k' }] } });
+    for (const value of [ref('Sc'), { 'Fn::ImportValue': 'SharedSc' }, { 'Fn::If': ['Encrypt', ref('Config'), ref('AWS::NoValue')] }]) {
+      const job = modelOf({ ...network, Config: sc, Job: glueJob([], { SecurityConfiguration: value }) }, deployTime).jobs.get('Stack/Job')!;
+      expect(job.kmsUse).toMatchObject({ known: false, reason: expect.stringMatching(/whether it encrypts with AWS KMS keys is unknown/) });
+    }
+    // By its name, even one the templates define: unknown, without claiming the templates do not define it.
+    const byName = modelOf({ ...network, Config: sc, Job: glueJob([], { SecurityConfiguration: 'sc' }) }).jobs.get('Stack/Job')!.kmsUse!;
+    expect(byName.known).toBe(false);
+    expect(byName.known ? '' : byName.reason).toMatch(/security configuration sc, by name \(the check reads a security configuration only through a Ref to an AWS::Glue::SecurityConfiguration of the templates\)/);
+    // By Ref to one of the templates: its modes are read.
+    expect(modelOf({ ...network, Config: sc, Job: glueJob([], { SecurityConfiguration: ref('Config') }) }).jobs.get('Stack/Job')!.kmsUse).toMatchObject({ known: true, value: expect.stringMatching(/S3 encryption SSE-KMS/) });
+  });
+
   test('a Route 53 hosted zone with VPCs is a private hosted zone of those VPCs; one without VPCs is public and not read', () => {
     const model = modelOf({
       ...network,
