@@ -59,6 +59,8 @@ export interface S3Url {
   readonly stack?: string;
   /** For an `s3://` path whose bucket's Region is not shown: why, in words. */
   readonly unshown?: string;
+  /** Set when `region` is an assumption (read from the bucket's name): what is assumed, in words. */
+  readonly regionAssumed?: string;
 }
 
 /**
@@ -186,7 +188,7 @@ function s3PathOf(job: GlueJob, entry: string, words: string): S3Url {
   const place = ref ? job.moduleBuckets?.[ref[1]] : undefined;
   if (place) return { url: words, path: true, stack: place.stack, ...place.region ? { region: place.region } : {} };
   const bootstrap = /^cdk-[a-z0-9]+-assets-\d{12}-([a-z]{2}(?:-[a-z]+)+-\d+)$/.exec(bucket);
-  if (bootstrap) return { url: words, path: true, region: bootstrap[1] };
+  if (bootstrap) return { url: words, path: true, region: bootstrap[1], regionAssumed: 'the Region its bucket\'s name ends with: assumed, as the CDK bootstrap template names its assets bucket cdk-<qualifier>-assets-<account>-<region> in that Region' };
   return {
     url: words,
     path: true,

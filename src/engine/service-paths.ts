@@ -281,7 +281,7 @@ function s3UrlReach(topo: Topology, subnet: Subnet, vpc: Vpc, urls: readonly S3U
   const unshown = remaining.filter((u) => !u.region);
   const source = 'a gateway endpoint is available only in the Region where you created it (Amazon VPC, "Gateway endpoints for Amazon S3")';
   if (elsewhere.length) {
-    return { outcome: 'blocked', why: `${listedText(elsewhere.map((u) => `${u.url} is in ${u.region}`))}, and S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table reaches only buckets of ${region}, ${vpc.id}'s Region: ${source}, so they go over the internet` };
+    return { outcome: 'blocked', why: `${listedText(elsewhere.map((u) => `${u.url} is in ${u.region}${u.regionAssumed ? ` (${u.regionAssumed})` : ''}`))}, and S3 gateway endpoint ${endpoint.id} on ${subnet.id}'s route table reaches only buckets of ${region}, ${vpc.id}'s Region: ${source}, so they go over the internet` };
   }
   if (unshown.length || (remaining.length && !region)) {
     const urlsUnshown = unshown.filter((u) => !u.path);

@@ -221,7 +221,8 @@ export interface FactsGatewayEndpoint {
   readonly vpcId: string;
   /** `s3`, `dynamodb`, or a service name. */
   readonly service: string;
-  readonly type?: 'Gateway' | 'Interface' | 'GatewayLoadBalancer';
+  /** `Resource`, `ServiceNetwork`: VPC Lattice resource and service-network endpoints (network interfaces in `subnetIds`, no AWS service's API). */
+  readonly type?: 'Gateway' | 'Interface' | 'GatewayLoadBalancer' | 'Resource' | 'ServiceNetwork';
   /** Gateway endpoints: the route tables it is associated with. */
   readonly routeTableIds?: string[];
   /** Interface endpoints: whether the service's DNS name resolves to the endpoint in the VPC (default false, as in CloudFormation). */
@@ -494,7 +495,7 @@ const FACTS_SCHEMA: Schema = {
       id: req('string'),
       vpcId: req('string'),
       service: req('string'),
-      type: opt('string', ['Gateway', 'Interface', 'GatewayLoadBalancer']),
+      type: opt('string', ['Gateway', 'Interface', 'GatewayLoadBalancer', 'Resource', 'ServiceNetwork']),
       routeTableIds: opt('strings'),
       privateDnsEnabled: opt('boolean'),
       privateDnsUnknown: opt('boolean'),
@@ -1033,6 +1034,9 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
           : known(endpoint.privateDnsEnabled ?? false),
         securityGroupIds: endpoint.securityGroupIds ? known([...endpoint.securityGroupIds]) : unknown(`the facts file does not give the security groups of interface endpoint ${endpoint.id} (securityGroupIds)`),
         subnetIds: endpoint.subnetIds ? known([...endpoint.subnetIds]) : unknown(`the facts file does not give the subnets of interface endpoint ${endpoint.id} (subnetIds)`),
+      } : {}),
+      ...(endpoint.type === 'Resource' || endpoint.type === 'ServiceNetwork' ? {
+        subnetIds: endpoint.subnetIds ? known([...endpoint.subnetIds]) : unknown(`the facts file does not give the subnets of endpoint ${endpoint.id} (subnetIds)`),
       } : {}),
     });
   }

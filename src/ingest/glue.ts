@@ -50,19 +50,23 @@ export function readGlueConnection(r: ResourceReader): void {
   const address = addressOf(r, connectionInput.ConnectionProperties);
   if (address !== undefined) connection.address = address;
   if (address?.known) reportPortsThatAreNot(r, address.value);
-  addSecretAndKafka(connection, connectionInput.ConnectionProperties);
+  // A secret key behind a condition that may remove it (Fn::If with AWS::NoValue): may read one.
+  const maybeSecret = addSecretAndKafka(connection, connectionInput.ConnectionProperties);
   // The newer form of a connection's credentials: a secret Glue reads at run time as it reads
   // SECRET_ID (CloudFormation, AWS::Glue::Connection AuthenticationConfigurationInput, SecretArn:
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authenticationconfigurationinput.html).
   const authentication = connectionInput.AuthenticationConfiguration;
-  if (!connection.secretProperty && isObject(authentication) && !isUnresolved(authentication) && authentication.SecretArn !== undefined) {
+  const secretArn = isObject(authentication) && !isUnresolved(authentication) ? authentication.SecretArn : undefined;
+  const maybeSecretArn = isUnresolved(secretArn) && secretArn.mayBeAbsent ? `its ConnectionInput.AuthenticationConfiguration.SecretArn may be absent (${secretArn.reason})` : undefined;
+  if (!connection.secretProperty && secretArn !== undefined && !maybeSecretArn) {
     connection.secretProperty = 'AuthenticationConfiguration.SecretArn';
   }
   // Properties the templates do not resolve may name a secret: "may read one", with the reason
   // (never "reads none", which would let a missing path to Secrets Manager pass).
   if (!connection.secretProperty) {
     const hidden = inputUnresolved ? `its ConnectionInput ${isUnresolved(input) ? `cannot be resolved (${input.reason})` : 'is not an object'}`
-      : unresolvedPart('ConnectionProperties', connectionInput.ConnectionProperties) ?? unresolvedPart('AuthenticationConfiguration', authentication);
+      : unresolvedPart('ConnectionProperties', connectionInput.ConnectionProperties) ?? unresolvedPart('AuthenticationConfiguration', authentication)
+        ?? maybeSecret ?? maybeSecretArn;
     if (hidden) connection.secretUnresolved = `${r.describe()}: ${hidden}, so whether it names a Secrets Manager secret (SECRET_ID, KAFKA_SASL_SCRAM_SECRETS_ARN, AuthenticationConfiguration.SecretArn) is unknown`;
   }
   r.model.connections.set(r.id, connection);
@@ -203,12 +207,20 @@ export function secretAndKafkaOf(properties: unknown): { secretProperty?: string
   return found;
 }
 
-/** Sets `secretAndKafkaOf`'s keys (those it gives, in its order) on `target`. */
-function addSecretAndKafka(target: { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication }, properties: unknown): void {
-  if (!isObject(properties)) return;
+/**
+ * Sets `secretAndKafkaOf`'s keys (those it gives, in its order) on `target`. A secret key whose value is
+ * behind a condition that cannot be decided, with AWS::NoValue on a branch, may be absent: returned
+ * (the key, and why), so the connection *may* read a secret, never surely.
+ */
+function addSecretAndKafka(target: { secretProperty?: string; kafkaAuthentication?: KafkaAuthentication }, properties: unknown): string | undefined {
+  if (!isObject(properties)) return undefined;
   let secretProperty: string | undefined;
+  let maybe: string | undefined;
   for (const name of SECRET_PROPERTIES) {
-    if (properties[name] !== undefined) {
+    const value = properties[name];
+    if (isUnresolved(value) && value.mayBeAbsent) {
+      maybe ??= `its ConnectionProperties.${name} may be absent (${value.reason})`;
+    } else if (value !== undefined) {
       secretProperty = name;
       break;
     }
@@ -222,6 +234,7 @@ function addSecretAndKafka(target: { secretProperty?: string; kafkaAuthenticatio
           : ssl === false || ssl === 'false' ? 'plaintext' : undefined;
   if (secretProperty) target.secretProperty = secretProperty;
   if (kafkaAuthentication) target.kafkaAuthentication = kafkaAuthentication;
+  return secretProperty ? undefined : maybe;
 }
 
 /** Connection properties that name a Secrets Manager secret Glue reads at run time. */
@@ -343,7 +356,7 @@ function kmsUseOf(r: ResourceReader, value: unknown): Fact<string> | undefined {
   const ref = asRef(value);
   const entry = ref ? r.context.inputs.resource(ref.modelId) : undefined;
   if (!entry || entry.type !== 'AWS::Glue::SecurityConfiguration') {
-    const what = typeof value === 'string' ? `security configuration ${value}, which the templates do not define` : `a security configuration the templates do not resolve (${describeValue(value)})`;
+    const what = typeof value === 'string' ? `security configuration ${value}, by name (the check reads a security configuration only through a Ref to an AWS::Glue::SecurityConfiguration of the templates)` : `a security configuration the templates do not resolve (${describeValue(value)})`;
     return unknown(`${r.describe()} uses ${what}, so whether it encrypts with AWS KMS keys is unknown`);
   }
   const name = `security configuration ${entry.modelId}`;

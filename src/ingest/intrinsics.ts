@@ -14,6 +14,11 @@ export interface ResourceRef {
 export interface Unresolved {
   readonly kind: 'unresolved';
   readonly reason: string;
+  /**
+   * Set when the value may be no value at all: an `Fn::If` on a condition that cannot be decided
+   * with `AWS::NoValue` on a branch, so the property it sets may be absent (never "surely set").
+   */
+  readonly mayBeAbsent?: true;
 }
 
 /** A zone of `Fn::GetAZs`' list, as the evaluator gives it: its name is known only at deploy time. */
@@ -437,6 +442,14 @@ function isOwnIdAttribute(entry: ResourceEntry, attribute: string): boolean {
     && !hasOwn(entry.resource.Properties, attribute);
 }
 
+/** Whether a (raw) branch of `Fn::If` may be `AWS::NoValue`: it is, or an `Fn::If` with such a branch. */
+function mayBeNoValue(raw: unknown): boolean {
+  if (!isObject(raw)) return false;
+  if (raw.Ref === 'AWS::NoValue') return true;
+  const branches = raw['Fn::If'];
+  return Array.isArray(branches) && branches.length === 3 && (mayBeNoValue(branches[1]) || mayBeNoValue(branches[2]));
+}
+
 /**
  * Evaluates CloudFormation values in the context of one stack. Never throws on template content:
  * whatever it cannot determine becomes `Unresolved` with a reason. `AWS::NoValue` evaluates to
@@ -858,7 +871,7 @@ export class StackEvaluator {
   private ifThenElse(arg: unknown): unknown {
     if (!Array.isArray(arg) || arg.length !== 3) return unresolved(`stack ${this.stack}: malformed Fn::If ${JSON.stringify(arg)}`);
     const decision = this.conditionValue({ Condition: arg[0] });
-    if (isUnresolved(decision)) return decision;
+    if (isUnresolved(decision)) return mayBeNoValue(arg[1]) || mayBeNoValue(arg[2]) ? { ...decision, mayBeAbsent: true } : decision;
     return this.evaluate(decision ? arg[1] : arg[2]);
   }
 

@@ -255,20 +255,21 @@ describe('13. a subnet with some free addresses, fewer than one run needs, liste
 });
 
 describe('14. a connection whose credentials the templates do not show (AuthenticationConfiguration behind a deploy-time condition), in subnets without a path to Secrets Manager', () => {
-  const build = (app: App, withSecret?: 'always') => {
+  const build = (app: App, withSecret?: 'always' | 'secret-id-behind-condition') => {
     const stack = new Stack(app, 'Creds');
     const { vpc, glueGroup } = network(stack);
     const secret = new secretsmanager.Secret(stack, 'DbCredentials');
     const useSecret = new CfnParameter(stack, 'UseSecret', { type: 'String', default: undefined });
     const condition = new CfnCondition(stack, 'WithSecret', { expression: Fn.conditionEquals(useSecret.valueAsString, 'yes') });
     const authentication = { authenticationType: 'BASIC', secretArn: secret.secretArn };
+    const secretId = withSecret === 'secret-id-behind-condition' ? { SECRET_ID: Fn.conditionIf(condition.logicalId, secret.secretName, Aws.NO_VALUE) } : {};
     const connection = new glue.CfnConnection(stack, 'Db', {
       catalogId: stack.account,
       connectionInput: {
         name: 'db',
         connectionType: 'JDBC',
-        connectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.0.50:5432/app' },
-        authenticationConfiguration: withSecret ? authentication : Fn.conditionIf(condition.logicalId, authentication, Aws.NO_VALUE),
+        connectionProperties: { JDBC_CONNECTION_URL: 'jdbc:postgresql://10.0.0.50:5432/app', ...secretId },
+        authenticationConfiguration: withSecret === 'always' ? authentication : withSecret ? undefined : Fn.conditionIf(condition.logicalId, authentication, Aws.NO_VALUE),
         physicalConnectionRequirements: { subnetId: vpc.isolatedSubnets[0].subnetId, securityGroupIdList: [glueGroup.securityGroupId], availabilityZone: vpc.isolatedSubnets[0].availabilityZone },
       },
     });
@@ -284,6 +285,16 @@ describe('14. a connection whose credentials the templates do not show (Authenti
       const message = door.messages.find((m) => /may keep credentials in AWS Secrets Manager/.test(m));
       expect(message).toMatch(/AuthenticationConfiguration cannot be resolved/);
       expect(message).toMatch(/has no path to Secrets Manager/);
+    }
+  });
+
+  test('SECRET_ID itself behind the condition (Fn::If with AWS::NoValue): it may be absent, so GNP-CONNECTION-SERVICE-PATH-UNKNOWN, not GNP-CONNECTION-NO-SECRETS-PATH; every door agrees', () => {
+    const answers = allDoors((app) => build(app, 'secret-id-behind-condition'));
+    expectDoorsAgree(answers);
+    expect(answers.cli.findings).toContain('GNP-CONNECTION-SERVICE-PATH-UNKNOWN:warning');
+    expect(answers.cli.findings).not.toContain('GNP-CONNECTION-NO-SECRETS-PATH:error');
+    for (const door of [answers.guard, answers.plugin, answers.cli]) {
+      expect(door.messages.find((m) => /may keep credentials in AWS Secrets Manager/.test(m))).toMatch(/ConnectionProperties\.SECRET_ID may be absent/);
     }
   });
 

@@ -403,6 +403,15 @@ describe('GNP-CONNECTION-NO-KMS-PATH: a job whose security configuration uses AW
     expect(findings(zoned(known('secretsmanager.us-east-1.amazonaws.com'), true), 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN')).toEqual([]);
   });
 
+  test('a private hosted zone for kms.<region>.amazonaws.com associated with the VPC (a shared endpoint in another VPC): UNKNOWN, not the error', () => {
+    const m = oneVpc().job('etl', ['db']);
+    m.model.jobs.set('etl', { ...m.model.jobs.get('etl')!, kmsUse: known('security configuration Test/sc (S3 encryption SSE-KMS)') });
+    m.model.privateHostedZones!.set('phz', { id: 'phz', source: { stack: 'Test', logicalId: 'phz' }, name: known('kms.us-east-1.amazonaws.com'), vpcIds: known(['v']) });
+    const plan = buildPlan(m.model, { failover: false });
+    expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);
+    expect(findings(plan, 'GNP-CONNECTION-SERVICE-PATH-UNKNOWN').map((f) => f.message).join('\n')).toMatch(/Route 53 private hosted zone phz .*may resolve AWS KMS's name to an endpoint elsewhere/);
+  });
+
   test('no security configuration: no finding', () => {
     const plan = withKms(undefined);
     expect(findings(plan, 'GNP-CONNECTION-NO-KMS-PATH')).toEqual([]);

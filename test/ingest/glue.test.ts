@@ -175,6 +175,43 @@ describe('connection properties behind issue 12 points 7 and 8', () => {
     expect(modelOf({ ...network, Conn: both }).connections.get('Stack/Conn')!.secretUnresolved).toBeUndefined();
   });
 
+  test('a secret key (SECRET_ID, AuthenticationConfiguration.SecretArn) whose value is an Fn::If on a deploy-time condition with AWS::NoValue on a branch may be absent: the connection may read a secret, never surely', () => {
+    const deployTime = { Parameters: { UseSecret: { Type: 'String' } }, Conditions: { WithSecret: { 'Fn::Equals': [ref('UseSecret'), 'yes'] } } };
+    const noValue = ref('AWS::NoValue');
+    const secretId = glueConnection('c', ref('Sub'), [], { JDBC_CONNECTION_URL: 'jdbc:postgresql://db.internal:5432/app', SECRET_ID: { 'Fn::If': ['WithSecret', 'creds', noValue] } });
+    const byKey = modelOf({ ...network, Conn: secretId }, deployTime).connections.get('Stack/Conn')!;
+    expect(byKey.secretProperty).toBeUndefined();
+    expect(byKey.secretUnresolved).toMatch(/ConnectionProperties\.SECRET_ID may be absent .*whether it names a Secrets Manager secret .* is unknown/);
+    // Nested: the NoValue one Fn::If further down.
+    const nested = glueConnection('c', ref('Sub'), [], { SECRET_ID: { 'Fn::If': ['WithSecret', { 'Fn::If': ['WithSecret', 'creds', noValue] }, 'other'] } });
+    expect(modelOf({ ...network, Conn: nested }, deployTime).connections.get('Stack/Conn')!.secretProperty).toBeUndefined();
+    const arn = glueConnection('c', ref('Sub'), [], { JDBC_CONNECTION_URL: 'jdbc:postgresql://db.internal:5432/app' });
+    (arn.Properties!.ConnectionInput as Record<string, unknown>).AuthenticationConfiguration = { AuthenticationType: 'BASIC', SecretArn: { 'Fn::If': ['WithSecret', ref('Creds'), noValue] } };
+    const byArn = modelOf({ ...network, Creds: anyResource('AWS::SecretsManager::Secret', {}), Conn: arn }, deployTime).connections.get('Stack/Conn')!;
+    expect(byArn.secretProperty).toBeUndefined();
+    expect(byArn.secretUnresolved).toMatch(/AuthenticationConfiguration\.SecretArn may be absent/);
+    // A value unknown but surely there (an Fn::If between two secrets, a parameter without a value): a sure reader.
+    const either = glueConnection('c', ref('Sub'), [], { SECRET_ID: { 'Fn::If': ['WithSecret', 'creds', 'other-creds'] } });
+    expect(modelOf({ ...network, Conn: either }, deployTime).connections.get('Stack/Conn')).toMatchObject({ secretProperty: 'SECRET_ID' });
+    const byParameter = glueConnection('c', ref('Sub'), [], { SECRET_ID: ref('UseSecret') });
+    expect(modelOf({ ...network, Conn: byParameter }, deployTime).connections.get('Stack/Conn')).toMatchObject({ secretProperty: 'SECRET_ID' });
+  });
+
+  test('a job\'s SecurityConfiguration the templates do not resolve (a parameter without a value, an import, an Fn::If on a deploy-time condition) may use AWS KMS keys: unknown with the reason, never "no KMS"', () => {
+    const deployTime = { Parameters: { Sc: { Type: 'String' } }, Conditions: { Encrypt: { 'Fn::Equals': [ref('Sc'), 'yes'] } } };
+    const sc = anyResource('AWS::Glue::SecurityConfiguration', { Name: 'sc', EncryptionConfiguration: { S3Encryptions: [{ S3EncryptionMode: 'SSE-KMS', KmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/k' }] } });
+    for (const value of [ref('Sc'), { 'Fn::ImportValue': 'SharedSc' }, { 'Fn::If': ['Encrypt', ref('Config'), ref('AWS::NoValue')] }]) {
+      const job = modelOf({ ...network, Config: sc, Job: glueJob([], { SecurityConfiguration: value }) }, deployTime).jobs.get('Stack/Job')!;
+      expect(job.kmsUse).toMatchObject({ known: false, reason: expect.stringMatching(/whether it encrypts with AWS KMS keys is unknown/) });
+    }
+    // By its name, even one the templates define: unknown, without claiming the templates do not define it.
+    const byName = modelOf({ ...network, Config: sc, Job: glueJob([], { SecurityConfiguration: 'sc' }) }).jobs.get('Stack/Job')!.kmsUse!;
+    expect(byName.known).toBe(false);
+    expect(byName.known ? '' : byName.reason).toMatch(/security configuration sc, by name \(the check reads a security configuration only through a Ref to an AWS::Glue::SecurityConfiguration of the templates\)/);
+    // By Ref to one of the templates: its modes are read.
+    expect(modelOf({ ...network, Config: sc, Job: glueJob([], { SecurityConfiguration: ref('Config') }) }).jobs.get('Stack/Job')!.kmsUse).toMatchObject({ known: true, value: expect.stringMatching(/S3 encryption SSE-KMS/) });
+  });
+
   test('a Route 53 hosted zone with VPCs is a private hosted zone of those VPCs; one without VPCs is public and not read', () => {
     const model = modelOf({
       ...network,

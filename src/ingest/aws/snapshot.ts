@@ -265,9 +265,9 @@ function networkAclFacts(acl: any): FactsNetworkAcl {
   return { id: String(acl.NetworkAclId), vpcId: String(acl.VpcId), isDefault: acl.IsDefault === true, entries };
 }
 
-/** `com.amazonaws.us-east-1.s3` -> `s3` (and `dynamodb`, `secretsmanager`: the names the engine knows); other service names are kept whole. */
+/** `com.amazonaws.us-east-1.s3` -> `s3` (and `dynamodb`, `secretsmanager`, `kms`: the names the engine knows, as the template reader gives them); other service names are kept whole. */
 function serviceOf(name: string): string {
-  const match = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb|secretsmanager)$/.exec(name);
+  const match = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb|secretsmanager|kms)$/.exec(name);
   return match ? match[1] : name;
 }
 
@@ -288,13 +288,18 @@ function endpointFacts(endpoint: any): FactsGatewayEndpoint | undefined {
     ...(groups ? { securityGroupIds: groups } : {}),
     ...(subnets ? { subnetIds: subnets } : {}),
   };
+  // A VPC Lattice resource or service-network endpoint names no service: what it reaches, in
+  // words (as the template reader says), and the subnets of its network interfaces.
+  const lattice = type === 'Resource' || type === 'ServiceNetwork';
+  const latticeTarget = type === 'Resource' ? 'a VPC Lattice resource configuration' : 'a VPC Lattice service network';
   return {
     id,
     vpcId: String(endpoint.VpcId),
-    service: serviceOf(String(endpoint.ServiceName)),
-    ...(type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer' ? { type } : {}),
+    service: lattice && !str(endpoint.ServiceName) ? latticeTarget : serviceOf(String(endpoint.ServiceName)),
+    ...(type === 'Gateway' || type === 'Interface' || type === 'GatewayLoadBalancer' || lattice ? { type } : {}),
     routeTableIds: list(endpoint.RouteTableIds).filter((routeTable) => str(routeTable)),
     ...interfaceFields,
+    ...(lattice && subnets ? { subnetIds: subnets } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import {
 import { buildPlan } from '../../../src/engine';
 import { buildModel, parseFacts } from '../../../src/ingest';
 import { AccountSnapshot, snapshotToFacts } from '../../../src/ingest/aws';
+import { known } from '../../../src/model';
 
 const factsOf = (snapshot: AccountSnapshot) => parseFacts(snapshotToFacts(snapshot), 'the account');
 const planOf = (snapshot: AccountSnapshot) => buildPlan(buildModel([], factsOf(snapshot)), { failover: false });
@@ -308,6 +309,32 @@ describe('DescribeVpcEndpoints: interface endpoints', () => {
       securityGroupIds: ['sg-0glue'],
       subnetIds: ['subnet-0glue'],
     });
+  });
+
+  it('an AWS KMS interface endpoint is kms, the name the KMS path check looks for: a job whose security configuration uses KMS keys reaches it, no GNP-CONNECTION-NO-KMS-PATH', () => {
+    const facts = withEndpoint(apiInterfaceEndpoint('vpce-0kms', 'vpc-0glue', 'kms', { privateDns: true, groups: ['sg-0glue'], subnets: ['subnet-0glue'] }));
+    expect(facts.gatewayEndpoints!.find((e) => e.id === 'vpce-0kms')).toMatchObject({ service: 'kms', type: 'Interface', privateDnsEnabled: true });
+    const model = buildModel([], facts);
+    const [id, job] = [...model.jobs].find(([, j]) => j.name.known && j.name.value === 'etl')!;
+    model.jobs.set(id, { ...job, kmsUse: known('security configuration sc (S3 encryption SSE-KMS)') });
+    const plan = buildPlan(model, { failover: false });
+    const kms = [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => f.ruleId === 'GNP-CONNECTION-NO-KMS-PATH' || /AWS KMS/.test(f.message));
+    expect(kms).toEqual([]);
+  });
+
+  it('a VPC Lattice resource endpoint keeps its type and subnets: a SaaS host in its VPC is UNKNOWN, as from the templates (a resource configuration\'s domain name may resolve to it); was a gateway endpoint, and the host judged by the internet path alone', () => {
+    const crm = { Name: 'crm', ConnectionType: 'SALESFORCE', ConnectionProperties: { CONNECTION_URL: 'https://acme.my.salesforce.com' }, PhysicalConnectionRequirements: { SubnetId: 'subnet-0glue', SecurityGroupIdList: ['sg-0glue'], AvailabilityZone: 'us-east-1a' } };
+    const lattice = {
+      ...apiInterfaceEndpoint('vpce-0rsc', 'vpc-0glue', 'x', { privateDns: true, groups: ['sg-0glue'], subnets: ['subnet-0glue'] }),
+      VpcEndpointType: 'Resource',
+      ServiceName: undefined,
+      ResourceConfigurationArn: 'arn:aws:vpc-lattice:us-east-1:222222222222:resourceconfiguration/rcfg-0123456789abcdef0',
+    };
+    const snapshot = (endpoints: object[]): AccountSnapshot => ({ ...account(), vpcEndpoints: [...account().vpcEndpoints!, ...endpoints], connections: [...account().connections!, crm], jobs: [apiJob('load', ['crm'])] });
+    expect(factsOf(snapshot([lattice])).gatewayEndpoints!.find((e) => e.id === 'vpce-0rsc')).toMatchObject({ type: 'Resource', service: 'a VPC Lattice resource configuration', subnetIds: ['subnet-0glue'] });
+    const verdict = (endpoints: object[]) => planOf(snapshot(endpoints)).jobs.find((j) => j.name === 'load')!.dataStores[0].verdict;
+    expect(verdict([])).toBe('UNREACHABLE'); // (no NAT gateway)
+    expect(verdict([lattice])).toBe('UNKNOWN');
   });
 
   it('an answer without PrivateDnsEnabled, Groups or SubnetIds leaves them unknown, never "private DNS off"', () => {
