@@ -1,4 +1,4 @@
-import { ConnectionSummary, DataStorePlan, Finding, JobPlan, Plan } from '../engine';
+import { ConnectionSummary, DataStorePlan, Explanation, Finding, JobPlan, Plan } from '../engine';
 
 /**
  * The JSON plan: a contract for CI scripts. Field names and shapes are stable; fields may be
@@ -176,6 +176,10 @@ function member(key: string, value: unknown): string {
  */
 class PlanJson {
   private readonly hopsTexts = new Map<object, string>();
+  /** A hop's text: the engine shares hops (and their sources) between the paths that pass the same component the same way. */
+  private readonly hopTexts = new Map<object, string>();
+  /** An explanation's text: the engine shares an explanation between the stores it blocks. */
+  private readonly explanationTexts = new Map<object, string>();
   private readonly connectionTexts = new Map<object, string>();
   /** A path's members before its hops (`{"sourceSubnet":...,"hops":`). */
   private readonly pathHeads = new Map<object, string>();
@@ -238,7 +242,7 @@ class PlanJson {
     out.text(',"explanations":[');
     s.explanations.forEach((e, i) => {
       if (i) out.text(',');
-      out.text(JSON.stringify({ code: e.code, component: e.component, message: e.message, fix: e.fix, unknown: !!e.unknown }));
+      out.text(this.explanation(e));
     });
     out.text('],"paths":[');
     s.paths.forEach((p, i) => {
@@ -262,9 +266,29 @@ class PlanJson {
     out.text(p.nameResolution ? `,"nameResolution":${JSON.stringify(p.nameResolution)}}` : '}');
   }
 
+  /** Exactly `JSON.stringify(hops)`: its hops' texts (each an object), comma-separated, in brackets. */
   private hops(hops: DataStorePlan['paths'][number]['hops']): string {
     let text = this.hopsTexts.get(hops);
-    if (text === undefined) this.hopsTexts.set(hops, text = JSON.stringify(hops));
+    if (text === undefined) {
+      text = '[';
+      for (let i = 0; i < hops.length; i++) {
+        const hop = hops[i];
+        let hopText = this.hopTexts.get(hop);
+        if (hopText === undefined) this.hopTexts.set(hop, hopText = JSON.stringify(hop));
+        text += i ? `,${hopText}` : hopText;
+      }
+      this.hopsTexts.set(hops, text += ']');
+    }
+    return text;
+  }
+
+  /** Exactly `JSON.stringify` of what `dataStore` makes of the explanation. */
+  private explanation(e: Explanation): string {
+    let text = this.explanationTexts.get(e);
+    if (text === undefined) {
+      text = JSON.stringify({ code: e.code, component: e.component, message: e.message, fix: e.fix, unknown: !!e.unknown });
+      this.explanationTexts.set(e, text);
+    }
     return text;
   }
 }

@@ -90,6 +90,20 @@ describe('writeJson: objects shared within a plan and between plans', () => {
     expect(streamed(mixed).text).toBe(JSON.stringify(toJson(mixed)));
   });
 
+  test('hop objects shared by hops arrays of other lengths and orders, and one explanation shared by two stores', () => {
+    const plan = blocked();
+    const job = plan.jobs.find((j) => j.dataStores.some((s) => s.explanations.length > 0))!;
+    const store = job.dataStores.find((s) => s.explanations.length > 0)!;
+    const hops = store.paths[0].hops;
+    expect(hops.length).toBeGreaterThan(1);
+    // The engine shares a hop between the traces that pass the same component the same way.
+    const reordered = [...hops].reverse();
+    const paths = [{ ...store.paths[0], hops: reordered }, { ...store.paths[0], hops: [hops[0]] }, { ...store.paths[0], hops: [] }];
+    const other: DataStorePlan = { ...store, paths, explanations: [store.explanations[0], ...store.explanations] };
+    const mixed: Plan = { ...plan, jobs: [{ ...job, dataStores: [store, other, ...job.dataStores] }, ...plan.jobs] };
+    expect(streamed(mixed).text).toBe(JSON.stringify(toJson(mixed)));
+  });
+
   test('the same job, store, path and connection objects in two jobs, one of them renamed', () => {
     const plan = blocked();
     const job = plan.jobs[0];
