@@ -52,6 +52,22 @@ describe('writeJson: the JSON plan a job at a time', () => {
     expect(text).toContain('"failover":[{"selectedConnection":null,"dataStores":[');
   });
 
+  test('findings and explanations with texts to escape, repeated from distinct objects, and members left out', () => {
+    const seed = seedPlan(false);
+    const job = seed.jobs.find((j) => j.findings.length > 0 && j.dataStores.some((s) => s.explanations.length > 0))!;
+    const store = job.dataStores.find((s) => s.explanations.length > 0)!;
+    const e = store.explanations[0];
+    // The same texts in other objects (as the engine's repeated explanations and fixes are), with quotes, a line break and a lone surrogate.
+    const odd = 'say "no"\n to \\ and \ud800';
+    const explanations = [{ ...e, message: odd, fix: odd }, { ...e, message: odd, fix: odd, unknown: true }, { ...e, message: undefined } as unknown as typeof e];
+    const f = job.findings[0];
+    const findings = [{ ...f, message: odd, fix: odd }, { ...f, fix: odd, source: { stack: 'S', logicalId: 'L' } }, { ...f, source: { stack: 'S', logicalId: 'L', constructPath: 'S/L', file: odd } }, { ...f, fix: undefined } as unknown as typeof f];
+    const plan: Plan = { ...seed, jobs: [{ ...job, findings, dataStores: [{ ...store, explanations }, ...job.dataStores] }, ...seed.jobs] };
+    const { text } = streamed(plan);
+    expect(text).toBe(JSON.stringify(toJson(plan)));
+    expect(text).toContain('"constructPath":null,"file":null}');
+  });
+
   test('a plan without jobs', () => {
     const plan: Plan = { ...seedPlan(false), jobs: [] };
     expect(streamed(plan).text).toBe(JSON.stringify(toJson(plan)));
