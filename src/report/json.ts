@@ -1,4 +1,4 @@
-import { ConnectionSummary, DataStorePlan, Finding, JobPlan, Plan } from '../engine';
+import { ConnectionSummary, DataStorePlan, Explanation, Finding, JobPlan, Plan } from '../engine';
 
 /**
  * The JSON plan: a contract for CI scripts. Field names and shapes are stable; fields may be
@@ -176,6 +176,12 @@ function member(key: string, value: unknown): string {
  */
 class PlanJson {
   private readonly hopsTexts = new Map<object, string>();
+  /** A hop's text: the engine shares hops (and their sources) between the paths that pass the same component the same way. */
+  private readonly hopTexts = new Map<object, string>();
+  /** An explanation's text: the engine shares an explanation between the stores it blocks. */
+  private readonly explanationTexts = new Map<object, string>();
+  /** `JSON.stringify` of a text, by the text (see `string`). */
+  private readonly stringTexts = new Map<string, string>();
   private readonly connectionTexts = new Map<object, string>();
   /** A path's members before its hops (`{"sourceSubnet":...,"hops":`). */
   private readonly pathHeads = new Map<object, string>();
@@ -215,7 +221,9 @@ class PlanJson {
       });
       out.text(']}');
     });
-    out.text(`],"findings":${JSON.stringify(j.findings.map(finding))}}`);
+    out.text('],"findings":[');
+    j.findings.forEach((f, i) => out.text(i ? `,${this.finding(f)}` : this.finding(f)));
+    out.text(']}');
   }
 
   /** Exactly `JSON.stringify(connection(c))`. */
@@ -238,7 +246,7 @@ class PlanJson {
     out.text(',"explanations":[');
     s.explanations.forEach((e, i) => {
       if (i) out.text(',');
-      out.text(JSON.stringify({ code: e.code, component: e.component, message: e.message, fix: e.fix, unknown: !!e.unknown }));
+      out.text(this.explanation(e));
     });
     out.text('],"paths":[');
     s.paths.forEach((p, i) => {
@@ -262,9 +270,54 @@ class PlanJson {
     out.text(p.nameResolution ? `,"nameResolution":${JSON.stringify(p.nameResolution)}}` : '}');
   }
 
+  /** Exactly `JSON.stringify(hops)`: its hops' texts (each an object), comma-separated, in brackets. */
   private hops(hops: DataStorePlan['paths'][number]['hops']): string {
     let text = this.hopsTexts.get(hops);
-    if (text === undefined) this.hopsTexts.set(hops, text = JSON.stringify(hops));
+    if (text === undefined) {
+      text = '[';
+      for (let i = 0; i < hops.length; i++) {
+        const hop = hops[i];
+        let hopText = this.hopTexts.get(hop);
+        if (hopText === undefined) this.hopTexts.set(hop, hopText = JSON.stringify(hop));
+        text += i ? `,${hopText}` : hopText;
+      }
+      this.hopsTexts.set(hops, text += ']');
+    }
     return text;
+  }
+
+  /** Exactly `JSON.stringify` of what `dataStore` makes of the explanation. */
+  private explanation(e: Explanation): string {
+    let text = this.explanationTexts.get(e);
+    if (text === undefined) {
+      const { code, component, message, fix } = e;
+      text = typeof code === 'string' && typeof component === 'string' && typeof message === 'string' && typeof fix === 'string'
+        ? `{"code":${this.string(code)},"component":${this.string(component)},"message":${this.string(message)},"fix":${this.string(fix)},"unknown":${!!e.unknown}}`
+        : JSON.stringify({ code, component, message, fix, unknown: !!e.unknown });
+      this.explanationTexts.set(e, text);
+    }
+    return text;
+  }
+
+  /** Exactly `JSON.stringify(finding(f))`. */
+  private finding(f: Finding): string {
+    const { ruleId, severity, message, fix, source } = f;
+    if (typeof ruleId !== 'string' || typeof severity !== 'string' || typeof message !== 'string' || typeof fix !== 'string' || typeof source.stack !== 'string' || typeof source.logicalId !== 'string') {
+      return JSON.stringify(finding(f));
+    }
+    return `{"ruleId":${this.string(ruleId)},"severity":${this.string(severity)},"message":${JSON.stringify(message)},"fix":${this.string(fix)},`
+      + `"stack":${this.string(source.stack)},"logicalId":${this.string(source.logicalId)},"constructPath":${this.string(source.constructPath ?? null)},"file":${this.string(source.file ?? null)}}`;
+  }
+
+  /**
+   * Exactly `JSON.stringify(text)`, once per distinct text: a broken app's explanations and fixes
+   * say the same long texts over and over (from distinct objects), and escaping them is most of
+   * the cost of their JSON.
+   */
+  private string(text: string | null): string {
+    if (text === null) return 'null';
+    let json = this.stringTexts.get(text);
+    if (json === undefined) this.stringTexts.set(text, json = JSON.stringify(text));
+    return json;
   }
 }

@@ -52,6 +52,22 @@ describe('writeJson: the JSON plan a job at a time', () => {
     expect(text).toContain('"failover":[{"selectedConnection":null,"dataStores":[');
   });
 
+  test('findings and explanations with texts to escape, repeated from distinct objects, and members left out', () => {
+    const seed = seedPlan(false);
+    const job = seed.jobs.find((j) => j.findings.length > 0 && j.dataStores.some((s) => s.explanations.length > 0))!;
+    const store = job.dataStores.find((s) => s.explanations.length > 0)!;
+    const e = store.explanations[0];
+    // The same texts in other objects (as the engine's repeated explanations and fixes are), with quotes, a line break and a lone surrogate.
+    const odd = 'say "no"\n to \\ and \ud800';
+    const explanations = [{ ...e, message: odd, fix: odd }, { ...e, message: odd, fix: odd, unknown: true }, { ...e, message: undefined } as unknown as typeof e];
+    const f = job.findings[0];
+    const findings = [{ ...f, message: odd, fix: odd }, { ...f, fix: odd, source: { stack: 'S', logicalId: 'L' } }, { ...f, source: { stack: 'S', logicalId: 'L', constructPath: 'S/L', file: odd } }, { ...f, fix: undefined } as unknown as typeof f];
+    const plan: Plan = { ...seed, jobs: [{ ...job, findings, dataStores: [{ ...store, explanations }, ...job.dataStores] }, ...seed.jobs] };
+    const { text } = streamed(plan);
+    expect(text).toBe(JSON.stringify(toJson(plan)));
+    expect(text).toContain('"constructPath":null,"file":null}');
+  });
+
   test('a plan without jobs', () => {
     const plan: Plan = { ...seedPlan(false), jobs: [] };
     expect(streamed(plan).text).toBe(JSON.stringify(toJson(plan)));
@@ -87,6 +103,20 @@ describe('writeJson: objects shared within a plan and between plans', () => {
     const copy: DataStorePlan = { ...store, connection: { ...store.connection, name: 'renamed' }, paths: store.paths.map((p) => ({ ...p, verdict: 'UNKNOWN' as const })) };
     const mixed: Plan = { ...plan, jobs: [{ ...job, dataStores: [store, copy, ...job.dataStores.slice(1)] }, ...plan.jobs.slice(1)] };
     expect(copy.paths[0].hops).toBe(store.paths[0].hops);
+    expect(streamed(mixed).text).toBe(JSON.stringify(toJson(mixed)));
+  });
+
+  test('hop objects shared by hops arrays of other lengths and orders, and one explanation shared by two stores', () => {
+    const plan = blocked();
+    const job = plan.jobs.find((j) => j.dataStores.some((s) => s.explanations.length > 0))!;
+    const store = job.dataStores.find((s) => s.explanations.length > 0)!;
+    const hops = store.paths[0].hops;
+    expect(hops.length).toBeGreaterThan(1);
+    // The engine shares a hop between the traces that pass the same component the same way.
+    const reordered = [...hops].reverse();
+    const paths = [{ ...store.paths[0], hops: reordered }, { ...store.paths[0], hops: [hops[0]] }, { ...store.paths[0], hops: [] }];
+    const other: DataStorePlan = { ...store, paths, explanations: [store.explanations[0], ...store.explanations] };
+    const mixed: Plan = { ...plan, jobs: [{ ...job, dataStores: [store, other, ...job.dataStores] }, ...plan.jobs] };
     expect(streamed(mixed).text).toBe(JSON.stringify(toJson(mixed)));
   });
 

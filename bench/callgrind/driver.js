@@ -1,0 +1,37 @@
+// Instruction counts of the report phases, apart from ts-node (see BENCHMARKS.md, "Instruction counts"):
+//   valgrind --tool=callgrind node --predictable --hash-seed=1 --expose-gc bench/callgrind/driver.js BUILD/lib MODE CDKOUT N [OUT]
+// BUILD: a tsc build of src/ (with node_modules symlinked). Modes:
+//   guard: GuardCheck.validate N times (WARN_ONLY), each writing plan.json (writeJson + writeChunked) and report.md
+//   json:  plan once, then writeJson N times to OUT/plan.json via writeChunked
+//   md:    plan once, then toMarkdown N times
+//   plan:  planFromFiles N times
+//   none:  plan once (baseline for json/md)
+const fs = require('fs'); const path = require('path');
+const [build, mode, dir, nArg, outArg] = process.argv.slice(2);
+const N = Number(nArg); const out = outArg || '/tmp/perf-driver-out'; fs.mkdirSync(out, { recursive: true });
+const R = (m) => require(path.join(build, m));
+const { writeJson, toMarkdown } = R('report');
+const { writeChunked } = R('cdk/private/chunked-file');
+const { parseArgs, planFromFiles } = R('cli/run');
+const REPO = path.resolve(__dirname, '../..');
+const gc = global.gc || (() => {});
+let sink = 0;
+if (mode === 'guard') {
+  const { GuardCheck } = R('cdk/private/guard-check');
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const stackTemplates = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id, a]) => ({
+    stackConstructPath: a.displayName ?? id, templatePath: path.join(dir, a.properties.templateFile), accountId: undefined, region: undefined }));
+  const context = { templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates, appConstruct: undefined };
+  const check = new GuardCheck({ scope: { node: { path: '' } }, planOptions: { azDown: [], failover: true }, warnOnly: true, workerThread: false, files: () => undefined,
+    onPlan: (handed) => { const plan = handed.plan;
+      writeChunked(path.join(out, 'plan.json'), (write) => { writeJson(plan, write); write('\n'); });
+      fs.writeFileSync(path.join(out, 'report.md'), toMarkdown(plan, { maxJobSections: 50 })); } });
+  for (let i = 0; i < N; i++) { gc(); sink += JSON.stringify(check.validate(context)).length; }
+} else {
+  const options = parseArgs([dir]);
+  const plan = planFromFiles(options, REPO);
+  if (mode === 'plan') for (let i = 0; i < N; i++) { gc(); sink += planFromFiles(options, REPO).jobs.length; }
+  if (mode === 'json') for (let i = 0; i < N; i++) { gc(); writeChunked(path.join(out, 'plan.json'), (write) => { writeJson(plan, write); write('\n'); }); }
+  if (mode === 'md') for (let i = 0; i < N; i++) { gc(); sink += toMarkdown(plan, { maxJobSections: 50 }).length; }
+}
+console.log('sink', sink);
