@@ -121,6 +121,30 @@ function judgeGroups(topo: Topology, ids: readonly string[], subnet: Fact<Cidr> 
 }
 
 /**
+ * A connection with a group the inputs do not describe (named by its id, `sg-0abc`, or a
+ * parameter's value): that group's rules are unknown, so whether one of the groups admits all TCP
+ * from itself cannot be decided (judgeGroups gives no judgement). Said as UNKNOWN with how to
+ * describe it, never passed over; not when a described group shows the self-reference.
+ */
+function undescribedGroupsFinding(topo: Topology, connection: GlueConnection, name: string): Finding | undefined {
+  const undescribed = connection.securityGroupIds.filter((id) => !topo.securityGroup(id));
+  if (!undescribed.length) return undefined;
+  const shown = connection.securityGroupIds.some((id) => {
+    const group = topo.securityGroup(id);
+    return group && !group.incomplete && group.ingress.some((r) => !r.uncertain && allTcp(r) && r.peer.kind === 'security-group' && r.peer.groupId === group.id);
+  });
+  if (shown) return undefined;
+  const many = undescribed.length > 1;
+  return {
+    ruleId: RULES.sgRequirementsUnknown.id,
+    severity: RULES.sgRequirementsUnknown.severity,
+    source: connection.source,
+    message: `Whether connection ${name}'s security groups (${connection.securityGroupIds.join(', ')}) have a self-referencing inbound rule for all TCP ports cannot be decided: ${undescribed.join(', ')} ${many ? 'are' : 'is'} not described by the templates or --facts, so ${many ? 'their' : 'its'} rules are unknown${undescribed.length < connection.securityGroupIds.length ? ', and no group that is described has the rule' : ''}. Glue requires one of the connection's groups to admit all TCP from itself (its Spark driver and executors talk to each other through it; without it the job fails with "At least one security group must open all ingress ports"). UNKNOWN until the group${many ? 's are' : ' is'} described.`,
+    fix: `Describe ${undescribed.join(', ')} under securityGroups[] in a --facts file (id, vpcId, ingress with its all-TCP rule from itself, egress; --from-aws reads ${many ? 'them' : 'it'} from the account), or give the connection a group the templates define that admits all TCP from itself (connections.allowInternally(ec2.Port.allTcp())).`,
+  };
+}
+
+/**
  * What Glue requires of a network-bearing connection's security groups and VPC, independent of
  * any data store: a self-referencing all-TCP inbound rule on one group, enough egress, VPC DNS.
  */
@@ -198,6 +222,10 @@ export function checkGlueRequirements(topo: Topology, connection: GlueConnection
         fix: `Allow all outbound traffic on ${connection.securityGroupIds[0]}, or add outbound all TCP to itself and TCP 443 to the S3 prefix list.`,
       });
     }
+  }
+  if (!groups && connection.subnetId) {
+    const finding = undescribedGroupsFinding(topo, connection, name);
+    if (finding) findings.push(finding);
   }
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
   const vpc = subnet && subnet.vpcId.known ? topo.vpc(subnet.vpcId.value) : undefined;

@@ -802,13 +802,14 @@ function runFailureExplanations(topo: Topology, connection: GlueConnection, fail
       unknown: true,
     }
     : {
-      code: 'RUN_FAILS_AT_ENI_CREATION',
+      code: f.code === 'AZ_MISSING' ? 'RUN_FAILS_AZ_MISSING' : 'RUN_FAILS_AT_ENI_CREATION',
       component: connection.id,
       source: connection.source,
       message: `Glue selects connection ${name}, but ${f.message}: every run fails there before any data store is contacted, and Glue does not fall back to the next connection.`,
       fix: f.code === 'IP_CAPACITY'
         ? `Use a larger subnet for ${name} (or free addresses in it), or fewer workers.`
-        : `Use security groups of the subnet's VPC on ${name}, or associate the group with that VPC (ec2.CfnSecurityGroupVpcAssociation).`,
+        : f.code === 'AZ_MISSING' ? azMissingFix(topo, connection)
+          : `Use security groups of the subnet's VPC on ${name}, or associate the group with that VPC (ec2.CfnSecurityGroupVpcAssociation).`,
     });
 }
 
@@ -865,6 +866,11 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
       }
       continue;
     }
+    if (connection.availabilityZoneUnset) {
+      findings.push(finding(RULES.azMissing, connection.source,
+        `Connection ${name} names subnet ${connection.subnetId} in PhysicalConnectionRequirements but no AvailabilityZone. Glue's API reference says of AvailabilityZone: "Currently the field must be populated, but it will be deprecated in the future"; CloudFormation accepts the connection without it. Users report that every job run through such a connection fails with CONNECTION_LIST_CONNECTION_WITH_AZ_NULL (and that Test connection fails): that reported behaviour, not documented by AWS, is assumed here, so a job that selects this connection reaches none of its data stores.`,
+        azMissingFix(topo, connection)));
+    }
     const subnet = topo.subnet(connection.subnetId);
     if (!subnet) {
       if (jobsByConnection.has(connection.id)) findings.push(finding(RULES.unknownSubnet, connection.source, `Connection ${name}'s subnet ${connection.subnetId} is not described by the templates or --facts, so whether Glue can select it, and what it reaches, is unknown.`, 'Describe the subnet, its route table and VPC in a --facts file.'));
@@ -908,6 +914,13 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
   return findings;
 }
 
+/** How to give a connection written without one its subnet's zone (GNP-CONNECTION-AZ-MISSING). */
+function azMissingFix(topo: Topology, connection: GlueConnection): string {
+  const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  const logicalId = subnet && subnet.source.stack === connection.source.stack && subnet.source.logicalId ? subnet.source.logicalId : '<Subnet>';
+  return `Set PhysicalConnectionRequirements.AvailabilityZone to the subnet's zone, derived from the subnet: Fn::GetAtt ${logicalId}.AvailabilityZone (!GetAtt ${logicalId}.AvailabilityZone) in a template, availabilityZone: subnet.availabilityZone on a CfnConnection in CDK (glue.Connection sets it from its subnet).`;
+}
+
 /**
  * Errors for what makes runs fail in the connection Glue selects: too few free addresses for one
  * run (GNP-SUBNET-TOO-SMALL, on the subnet), a security group of another VPC
@@ -935,6 +948,8 @@ function runFailureFindings(topo: Topology, job: GlueJob, jobName: string, selec
       `Give the job's ${demand.unknown?.startsWith("the job's kind") ? 'Command.Name' : 'worker settings'} a value (a literal, or --parameters Key=Value for a parameter)${Number.isFinite(demand.max) ? `, or use a subnet of at least /${prefixFor(demand.max + selected.subnet.usedAddresses)}` : ''}.`, job.id));
   }
   for (const failure of selected.runFailures) {
+    // Said once, on the connection (GNP-CONNECTION-AZ-MISSING); the stores say the runs fail.
+    if (failure.code === 'AZ_MISSING') continue;
     if (failure.code === 'IP_CAPACITY') {
       findings.push(finding(RULES.subnetTooSmall, selected.subnet.source,
         `Job ${jobName}: Glue selects connection ${name}, but ${failure.message} (${demand.text}). Glue checks only that the subnet has a free address, selects it, and then cannot create every ENI: each run fails there, and Glue does not fall back to the next connection.`,

@@ -23,6 +23,7 @@ export const RULES = {
   rayJobVpc: rule('GNP-RAY-VPC', 'error', 'Ray jobs cannot run in a VPC'),
   azUnknown: rule('GNP-CONNECTION-AZ-UNKNOWN', 'warning', "Whether a connection's AvailabilityZone is its subnet's zone is known only at deploy time"),
   azMismatch: rule('GNP-CONNECTION-AZ-MISMATCH', 'error', "A connection's AvailabilityZone differs from its subnet's"),
+  azMissing: rule('GNP-CONNECTION-AZ-MISSING', 'error', 'A connection written with a subnet has no AvailabilityZone: job runs through it fail'),
   noS3Path: rule('GNP-CONNECTION-NO-S3-PATH', 'warning', "A connection's subnet has no S3 gateway endpoint and no NAT route, so Glue never selects it"),
   unknownSubnet: rule('GNP-CONNECTION-UNKNOWN-SUBNET', 'warning', "A connection's subnet is not described by the templates or facts"),
   networkWithoutSubnet: rule('GNP-NETWORK-CONNECTION-NO-SUBNET', 'error', 'A NETWORK connection has no subnet'),

@@ -170,7 +170,7 @@ function sharedVerdictNode(root: VerdictNode, connection: GlueConnection, demand
   const az = connection.availabilityZone;
   const symbolic = connection.symbolicZone;
   let node = verdictStep(root, connection.subnetId);
-  node = az === undefined ? verdictStep(node, 0) : az.known ? verdictStep(verdictStep(node, 1), az.value) : verdictStep(verdictStep(node, 2), az.reason);
+  node = az === undefined ? verdictStep(node, connection.availabilityZoneUnset ? 3 : 0) : az.known ? verdictStep(verdictStep(node, 1), az.value) : verdictStep(verdictStep(node, 2), az.reason);
   node = symbolic === undefined ? verdictStep(node, 0) : verdictStep(verdictStep(verdictStep(verdictStep(node, 1), symbolic.symbol), symbolic.list), symbolic.index);
   const groups = connection.securityGroupIds;
   node = verdictStep(node, groups.length);
@@ -228,11 +228,22 @@ function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, az
   if (subnet.usedAddressesUnknown && usable !== undefined && usable > 0 && demand.min <= usable && !runMayFail.length) {
     runMayFail.push({ code: 'IP_CAPACITY_USE_UNKNOWN', message: `${subnet.id} (${cidrText}) has at most ${usable} free addresses${usedText}, and fewer if ${subnet.usedAddressesUnknown}; one run needs ${demandCount(demand)} ENIs` });
   }
+  if (connection.availabilityZoneUnset) runFailures.push({ code: 'AZ_MISSING', message: AZ_MISSING_TEXT });
   runFailures.push(...foreignGroups(topo, connection, vpc.value));
   const associated = associatedGroups(topo, connection, vpc.value);
   if (associated.length) reasons.push({ code: 'SG_ASSOCIATED_VPC', message: associationAssumption(associated, vpc.value.id) });
   return { status, reasons, subnet, vpc: vpc.value, ...runFailures.length ? { runFailures } : {}, ...runMayFail.length ? { runMayFail } : {} };
 }
+
+/**
+ * A template's connection with a subnet and no AvailabilityZone (`availabilityZoneUnset`). Glue's
+ * API reference says the field must currently be populated; users report that job runs through
+ * such a connection fail with CONNECTION_LIST_CONNECTION_WITH_AZ_NULL (hashicorp/terraform-provider-aws
+ * #4762, aws-samples/aws-glue-samples #18). Our model of that report: Glue selects the connection in
+ * list order and the run fails there (the error names the connection list, not a skip); it does
+ * not fall back to the next one. Never REACHABLE through it.
+ */
+export const AZ_MISSING_TEXT = 'its PhysicalConnectionRequirements has no AvailabilityZone, which Glue\'s API reference says must currently be populated; users report that job runs through such a connection fail with CONNECTION_LIST_CONNECTION_WITH_AZ_NULL (reported behaviour, assumed here: the run fails rather than Glue skipping the connection)';
 
 /**
  * A security group of another VPC than the subnet's: EC2 refuses to create the ENI. Glue's
@@ -305,8 +316,8 @@ function connectionZone(connection: GlueConnection): Zone {
 }
 
 /**
- * Whether the connection's AvailabilityZone is its subnet's zone: true when it gives none or the
- * same; undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
+ * Whether the connection's AvailabilityZone is its subnet's zone: true when it gives none (a
+ * template that writes none is `availabilityZoneUnset`, a run failure of its own) or the same; undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
  * name depends on the account, or a zone that is not known at all).
  */
 export function azMatch(connection: GlueConnection, subnet: Subnet): boolean | undefined {

@@ -46,6 +46,9 @@ export function readGlueConnection(r: ResourceReader): void {
     const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone);
     connection.availabilityZone = availabilityZone;
     if (symbolicZone) connection.symbolicZone = symbolicZone;
+  } else if (subnetId !== undefined && physical === requirements) {
+    // Written without a zone (requirements the templates do not resolve may have one).
+    connection.availabilityZoneUnset = true;
   }
   const address = addressOf(r, connectionInput.ConnectionProperties);
   if (address !== undefined) connection.address = address;

@@ -21,6 +21,13 @@ export interface GlueConnection {
   /** When that zone comes from `Fn::GetAZs` (then `availabilityZone` is unknown): which one it is. */
   readonly symbolicZone?: SymbolicZone;
   /**
+   * A template's connection whose `PhysicalConnectionRequirements` names a subnet and has no
+   * `AvailabilityZone` key: deployed so, the connection has no zone (GNP-CONNECTION-AZ-MISSING).
+   * Only template readers set it; a --facts document or a live description that leaves the zone
+   * out does not say it is unset.
+   */
+  readonly availabilityZoneUnset?: boolean;
+  /**
    * The data store address: `JDBC_CONNECTION_URL`, `KAFKA_BOOTSTRAP_SERVERS` or `CONNECTION_URL`,
    * with references to modelled resources kept as `{{ref:<model key>:<attribute>}}` markers.
    */

@@ -33,6 +33,7 @@ Resources:
         PhysicalConnectionRequirements:
           SubnetId: !Ref SubnetId
           SecurityGroupIdList: [!Ref GlueSecurityGroupId]
+          AvailabilityZone: us-east-1a
   LoadJob:
     Type: AWS::Glue::Job
     Properties:

@@ -38,6 +38,16 @@ export const tcpFrom = (peer: Record<string, unknown>, from: number, to = from) 
 export const ingress = (groupId: unknown, rule: Record<string, unknown>) => resource('AWS::EC2::SecurityGroupIngress', { GroupId: groupId, ...rule });
 export const egress = (groupId: unknown, rule: Record<string, unknown>) => resource('AWS::EC2::SecurityGroupEgress', { GroupId: groupId, ...rule });
 
+/**
+ * The zone a connection's requirements take from their subnet, as CDK's glue.Connection writes it
+ * (Glue wants it set: GNP-CONNECTION-AZ-MISSING): `Fn::GetAtt [Subnet, AvailabilityZone]` for a
+ * subnet of the template; none for any other (a test about zones sets its own).
+ */
+export function subnetZone(subnetId: unknown): Record<string, unknown> {
+  const logicalId = isObject(subnetId) && typeof subnetId.Ref === 'string' ? subnetId.Ref : undefined;
+  return logicalId === undefined ? {} : { AvailabilityZone: getAtt(logicalId, 'AvailabilityZone') };
+}
+
 export function glueConnection(name: unknown, subnetId?: unknown, securityGroupIds: unknown[] = [], properties: Record<string, unknown> = {},
   type = 'JDBC'): Resource {
   return resource('AWS::Glue::Connection', {
@@ -46,9 +56,13 @@ export function glueConnection(name: unknown, subnetId?: unknown, securityGroupI
       Name: name,
       ConnectionType: type,
       ConnectionProperties: properties,
-      ...(subnetId === undefined ? {} : { PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: securityGroupIds } }),
+      ...(subnetId === undefined ? {} : { PhysicalConnectionRequirements: { SubnetId: subnetId, SecurityGroupIdList: securityGroupIds, ...subnetZone(subnetId) } }),
     },
   });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function glueJob(connections: unknown[], props: Record<string, unknown> = {}): Resource {

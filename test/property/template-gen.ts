@@ -107,7 +107,7 @@ export function templateOf(spec: TopologySpec): any {
     ConnectionInput: {
       Name: 'eniConn',
       ConnectionType: 'NETWORK',
-      PhysicalConnectionRequirements: { SubnetId: ref(spec.eni.subnet), SecurityGroupIdList: spec.eni.groups.map(groupRef) },
+      PhysicalConnectionRequirements: { SubnetId: ref(spec.eni.subnet), SecurityGroupIdList: spec.eni.groups.map(groupRef), AvailabilityZone: { 'Fn::GetAtt': [lid(spec.eni.subnet), 'AvailabilityZone'] } },
     },
   });
   if (spec.store.via === 'declared') {

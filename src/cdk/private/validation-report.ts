@@ -34,6 +34,7 @@ const PROPERTY_PATHS: Record<string, Record<string, string[]>> = (() => {
     ].map((rule) => [rule.id, jobConnections])),
     'AWS::Glue::Connection': {
       [RULES.azMismatch.id]: [`${requirements}.AvailabilityZone`],
+      [RULES.azMissing.id]: [requirements],
       [RULES.noS3Path.id]: [`${requirements}.SubnetId`],
       [RULES.unknownSubnet.id]: [`${requirements}.SubnetId`],
       [RULES.networkWithoutSubnet.id]: [requirements],

@@ -1,0 +1,177 @@
+/**
+ * A connection written with a subnet and no AvailabilityZone. Glue's API reference: "Currently the
+ * field must be populated, but it will be deprecated in the future"; CloudFormation accepts it, and
+ * users report every run through it fails with CONNECTION_LIST_CONNECTION_WITH_AZ_NULL
+ * (hashicorp/terraform-provider-aws#4762, aws-samples/aws-glue-samples#18, cfn-lint#3886).
+ */
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack, aws_ec2 as ec2, aws_glue as glue } from 'aws-cdk-lib';
+import { runCli } from '../../src/cli/run';
+import { allDoors, expectDoorsAgree } from '../doors';
+
+function file(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'glue-netplan-az-missing-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function run(argv: string[]): { code: number; plan: any } {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli([...argv, '--format', 'json'], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd: process.cwd() });
+  if (code === 2) throw new Error(stderr);
+  return { code, plan: JSON.parse(stdout) };
+}
+
+/** A VPC whose subnet has an S3 endpoint, a self-referencing Glue group, and a job over `connections`. */
+function template(connections: Record<string, string>, jobConnections: string[]): string {
+  const conns = Object.entries(connections).map(([id, physical]) => `
+  ${id}:
+    Type: AWS::Glue::Connection
+    Properties:
+      CatalogId: !Ref AWS::AccountId
+      ConnectionInput:
+        Name: ${id.toLowerCase()}
+        ConnectionType: JDBC
+        ConnectionProperties: { JDBC_CONNECTION_URL: 'jdbc:mysql://10.0.1.20:3306/app' }
+        PhysicalConnectionRequirements:
+          SubnetId: !Ref Subnet
+          SecurityGroupIdList: [!Ref GlueGroup]${physical}`).join('');
+  return `
+Parameters:
+  Zone: { Type: String }
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.0.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a }
+  RouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  Association:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref Subnet, RouteTableId: !Ref RouteTable }
+  S3Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.us-east-1.s3, RouteTableIds: [!Ref RouteTable] }
+  GlueGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: glue, VpcId: !Ref Vpc }
+  GlueSelf:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: { GroupId: !Ref GlueGroup, IpProtocol: -1, SourceSecurityGroupId: !Ref GlueGroup }
+${conns}
+  Job:
+    Type: AWS::Glue::Job
+    Properties:
+      Role: arn:aws:iam::111111111111:role/glue
+      Command: { Name: glueetl }
+      GlueVersion: "4.0"
+      Connections: { Connections: [${jobConnections.map((c) => `!Ref ${c}`).join(', ')}] }
+`;
+}
+
+const NO_ZONE = '';
+const SUBNET_ZONE = '\n          AvailabilityZone: !GetAtt Subnet.AvailabilityZone';
+
+describe('a template\'s connection with a subnet and no AvailabilityZone', () => {
+  test('GNP-CONNECTION-AZ-MISSING (error) with the doc, the reported run failure and the fix; the store UNREACHABLE (was: REACHABLE, nothing said)', () => {
+    const { code, plan } = run([file('etl.yaml', template({ Conn: NO_ZONE }, ['Conn']))]);
+    expect(code).toBe(1);
+    const finding = plan.findings.concat(plan.jobs.flatMap((j: any) => j.findings)).find((f: any) => f.ruleId === 'GNP-CONNECTION-AZ-MISSING');
+    expect(finding.severity).toBe('error');
+    expect(finding.logicalId).toBe('Conn');
+    expect(finding.message).toMatch(/Currently the field must be populated/);
+    expect(finding.message).toMatch(/CONNECTION_LIST_CONNECTION_WITH_AZ_NULL/);
+    expect(finding.message).toMatch(/Users report.*not documented by AWS, is assumed/);
+    expect(finding.fix).toMatch(/!GetAtt Subnet\.AvailabilityZone/);
+    expect(finding.fix).toMatch(/subnet\.availabilityZone/);
+    const stores = plan.jobs[0].dataStores;
+    expect(stores.map((s: any) => s.verdict)).toEqual(['UNREACHABLE']);
+    expect(stores[0].explanations.map((e: any) => e.message).join(' ')).toMatch(/no AvailabilityZone.*every run fails there/);
+  });
+
+  test('a later connection with its zone does not take over: Glue selects the first and the run fails there (assumed: not skipped)', () => {
+    const { plan } = run([file('etl.yaml', template({ First: NO_ZONE, Second: SUBNET_ZONE }, ['First', 'Second']))]);
+    expect(plan.jobs[0].selectedConnection.name).toBe('first');
+    expect(plan.jobs[0].dataStores.map((s: any) => s.verdict)).not.toContain('REACHABLE');
+  });
+
+  test('the zone derived from the subnet: REACHABLE, no finding on zones', () => {
+    const { code, plan } = run([file('etl.yaml', template({ Conn: SUBNET_ZONE }, ['Conn']))]);
+    expect(code).toBe(0);
+    expect(plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE']);
+    expect(JSON.stringify(plan)).not.toMatch(/GNP-CONNECTION-AZ-MISSING/);
+  });
+
+  test('a zone the inputs leave unresolved (a parameter without a value) stays GNP-CONNECTION-AZ-UNKNOWN, not missing', () => {
+    const { plan } = run([file('etl.yaml', template({ Conn: '\n          AvailabilityZone: !Ref Zone' }, ['Conn']))]);
+    const rules = plan.findings.concat(plan.jobs.flatMap((j: any) => j.findings)).map((f: any) => f.ruleId);
+    expect(rules).toContain('GNP-CONNECTION-AZ-UNKNOWN');
+    expect(rules).not.toContain('GNP-CONNECTION-AZ-MISSING');
+    expect(plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['UNKNOWN']);
+  });
+
+  test('a --facts connection without availabilityZone is not given one, not unset: no GNP-CONNECTION-AZ-MISSING', () => {
+    const facts = file('facts.json', JSON.stringify({
+      vpcs: [{ id: 'vpc-0data', cidrBlocks: ['10.50.0.0/16'] }],
+      subnets: [{ id: 'subnet-0abc', vpcId: 'vpc-0data', cidr: '10.50.1.0/24', availabilityZone: 'us-east-1a' }],
+      connections: [{ name: 'warehouse', connectionType: 'JDBC', subnetId: 'subnet-0abc', securityGroupIds: ['sg-0glue'], address: 'jdbc:postgresql://10.50.1.9:5432/dw' }],
+      securityGroups: [{ id: 'sg-0glue', vpcId: 'vpc-0data', ingress: [{ protocol: '-1', securityGroupId: 'sg-0glue' }], egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }] }],
+    }));
+    const job = file('job.yaml', `
+Resources:
+  Job:
+    Type: AWS::Glue::Job
+    Properties:
+      Role: arn:aws:iam::111111111111:role/glue
+      Command: { Name: glueetl }
+      GlueVersion: "4.0"
+      Connections: { Connections: [warehouse] }
+`);
+    const { plan } = run([job, '--facts', facts]);
+    expect(JSON.stringify(plan)).not.toMatch(/GNP-CONNECTION-AZ-MISSING|AZ_MISSING/);
+  });
+});
+
+describe('the three doors over a CDK app', () => {
+  function app(withZone: boolean) {
+    return (a: App) => {
+      const stack = new Stack(a, 'Etl', { env: { account: '111111111111', region: 'us-east-1' } });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+      const group = new ec2.SecurityGroup(stack, 'GlueGroup', { vpc });
+      group.connections.allowInternally(ec2.Port.allTcp());
+      const subnet = vpc.privateSubnets[0];
+      const connection = new glue.CfnConnection(stack, 'Jdbc', {
+        catalogId: stack.account,
+        connectionInput: {
+          connectionType: 'JDBC',
+          connectionProperties: { JDBC_CONNECTION_URL: 'jdbc:mysql://10.0.200.10:3306/app' },
+          physicalConnectionRequirements: {
+            ...withZone ? { availabilityZone: subnet.availabilityZone } : {},
+            subnetId: subnet.subnetId,
+            securityGroupIdList: [group.securityGroupId],
+          },
+        },
+      });
+      new glue.CfnJob(stack, 'Job', { role: 'arn:aws:iam::111111111111:role/glue', command: { name: 'glueetl' }, glueVersion: '4.0', connections: { connections: [connection.ref] } });
+    };
+  }
+
+  test('a CfnConnection without availabilityZone: every door reports GNP-CONNECTION-AZ-MISSING, the store never REACHABLE', () => {
+    const answers = allDoors(app(false));
+    expectDoorsAgree(answers);
+    for (const door of [answers.guard, answers.plugin, answers.cli]) expect(door.findings).toContain('GNP-CONNECTION-AZ-MISSING:error');
+    expect(answers.guard.stores.every((s) => !s.endsWith(': REACHABLE'))).toBe(true);
+  });
+
+  test('with subnet.availabilityZone: no GNP-CONNECTION-AZ-MISSING at any door', () => {
+    const answers = allDoors(app(true));
+    expectDoorsAgree(answers);
+    for (const door of [answers.guard, answers.plugin, answers.cli]) expect(door.findings).not.toContain('GNP-CONNECTION-AZ-MISSING:error');
+  });
+});
