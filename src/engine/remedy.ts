@@ -497,9 +497,12 @@ class RemedyBuilder {
     const explanations = path.explanations.length ? path.explanations : store.explanations;
     const reasons = explanations.filter((e) => path.verdict !== 'UNKNOWN' || e.unknown).map((e) => e.message.replace(/\.+$/, ''));
     const why = `with the peering, routes and rules auto-peer would add, the path would still be ${path.verdict}${reasons.length ? ` (${reasons.join('; ')})` : ''}, and auto-peer adds only what it can show makes a path REACHABLE`;
+    // Auto-peer runs in the guard only: its facts, not the CLI's --facts. An app an earlier version
+    // peered for this path fails its synthesis here, so the fix says how to keep that peering.
+    const keep = "Or, once you have checked the path yourself, acknowledge GNP-AUTOPEER-UNFIXABLE (Validations.of(scope).acknowledge, in the guard's default validation report): auto-peer then still adds what it planned for this path, as versions before this check did (a peering they added stays); or declare the peering and its routes yourself (VpcPeering).";
     const fix = path.verdict === 'UNKNOWN'
-      ? 'Settle what the message names as unknown (for example: declare the store with its security groups, GlueDataStore.declare; expand the loop or macro; describe in --facts what the templates do not), then synthesize again; or repair the path by hand.'
-      : 'Repair the path by hand (see the plan), or pass a facts file for what the templates do not describe.';
+      ? `Settle what the message names as unknown (for example: declare the store with its security groups, GlueDataStore.declare; expand the loop or macro; describe in the guard's facts or factsFile what the templates do not), then synthesize again. ${keep}`
+      : `Repair the path by hand (see the plan), or describe in the guard's facts or factsFile what the templates do not. ${keep}`;
     if (this.keepRoutingOfRefusedRules) {
       this.routedWithoutRules.add(key);
       this.refuse(blocked, blocked.job.source, `${why}; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds what it planned for this path (as versions before this check did: an upgrade never removes it)`, fix);

@@ -90,7 +90,11 @@ function markExported(context: BuildContext): void {
         if (output[REFERENCED_IN_APP] === true || (typeof name === 'string' && imported.names.has(name)) || (referenced !== undefined && imported.values.has(referenced))) continue;
       }
       const source: SourceRef = { stack: input.stackName, logicalId, ...(input.file ? { file: input.file } : {}) };
-      const exportedAs = `its id is exported${typeof name === 'string' && !name.includes('{{') ? ` as ${name}` : ''} (output ${describeSource(source)})`;
+      // CDK's output: Stack.exportValue, or a reference from a stack the inputs do not include
+      // (the CLI given some of an app's stacks), which only giving that stack tells apart.
+      const cdkExport = logicalId.startsWith('ExportsOutput')
+        ? ': an export CDK makes for Stack.exportValue, or for a reference from another stack of the app; if a stack of the app imports it, give that stack to the check too, and it is not counted' : '';
+      const exportedAs = `its id is exported${typeof name === 'string' && !name.includes('{{') ? ` as ${name}` : ''} (output ${describeSource(source)}${cdkExport})`;
       const groupId = value.attribute === 'DefaultSecurityGroup' ? `${value.modelId}#default-sg`
         : value.attribute === undefined || value.attribute === 'GroupId' ? value.modelId : undefined;
       const group = groupId !== undefined ? model.securityGroups.get(groupId) : undefined;

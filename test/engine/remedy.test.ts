@@ -332,6 +332,14 @@ describe('auto-peer adds only what it can show makes a path REACHABLE', () => {
     expect(remedy.planAfter.jobs[0].dataStores.map((s) => [s.connection.name, s.verdict])).toEqual([['redshift', 'REACHABLE'], ['mysql', 'REACHABLE'], ['postgres', 'UNREACHABLE']]);
   });
 
+  test("the refusal's fix says how to go on: settle the unknown with the guard's facts (auto-peer runs in the guard, not the CLI), or acknowledge the refusal to keep what earlier versions peered, or declare the peering (was: --facts only, and no word of the app an earlier version peered, which now fails its synthesis)", () => {
+    const [refusal] = planRemedy(loopOnStoreGroup(), { failover: false }).unfixable;
+    expect(refusal.fix).toMatch(/the guard's facts or factsFile/);
+    expect(refusal.fix).not.toMatch(/--facts/);
+    expect(refusal.fix).toMatch(/acknowledge GNP-AUTOPEER-UNFIXABLE .*auto-peer then still adds what it planned for this path, as versions before this check did/);
+    expect(refusal.fix).toMatch(/declare the peering and its routes yourself \(VpcPeering\)/);
+  });
+
   test('with routing of refused paths kept (GNP-AUTOPEER-UNFIXABLE acknowledged), what earlier versions added stays, and the refusal says so', () => {
     const remedy = planRemedy(loopOnStoreGroup(), { failover: false, keepRoutingOfRefusedRules: true });
     expect(remedy.peerings.map((p) => p.key)).toEqual(['vpcA|vpcB', 'vpcA|vpcC']);

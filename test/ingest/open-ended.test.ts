@@ -366,7 +366,27 @@ describe('transit gateway route tables that others can change', () => {
   test('the same output that no loaded stack imports (Stack.exportValue(x) without a name, or an importer not given) counts: stacks not read may import it (was: never counted, the verdict UNREACHABLE)', () => {
     const store = mysqlStore(planOf(transit(), undefined, { Outputs: { ExportsOutputRefTgwRt1A2B3C4D: { Value: ref('TgwRt'), Export: { Name: 'Stack:ExportsOutputRefTgwRt1A2B3C4D' } } } }));
     expect(store.verdict).toBe('UNKNOWN');
-    expect(explained(store)).toContain('its id is exported as Stack:ExportsOutputRefTgwRt1A2B3C4D (output Stack/ExportsOutputRefTgwRt1A2B3C4D)');
+    expect(explained(store)).toContain('its id is exported as Stack:ExportsOutputRefTgwRt1A2B3C4D (output Stack/ExportsOutputRefTgwRt1A2B3C4D');
+  });
+
+  test("an ExportsOutput no loaded stack imports: the explanation says the importer may be a stack of the app not given, and to give it (was: read as an export by name only; the CLI given some of an app's stacks could not tell why)", () => {
+    const store = mysqlStore(planOf(transit(), undefined, { Outputs: { ExportsOutputRefTgwRt1A2B3C4D: { Value: ref('TgwRt'), Export: { Name: 'Stack:ExportsOutputRefTgwRt1A2B3C4D' } } } }));
+    expect(store.verdict).toBe('UNKNOWN');
+    expect(explained(store)).toContain('(output Stack/ExportsOutputRefTgwRt1A2B3C4D: an export CDK makes for Stack.exportValue, or for a reference from another stack of the app; if a stack of the app imports it, give that stack to the check too, and it is not counted)');
+    // A group so exported: its rules count is a warning (GNP-QUOTA-SG-RULES-UNKNOWN), never an error, whose fix says to give the importing stack.
+    const groupExported = planOf(twoVpcs(), undefined, { Outputs: { ExportsOutputFnGetAttSgBGroupId1A2B3C4D: { Value: getAtt('SgB', 'GroupId'), Export: { Name: 'Stack:ExportsOutputFnGetAttSgBGroupId1A2B3C4D' } } } });
+    expect(groupExported.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const counts = groupExported.findings.filter((f) => f.ruleId === 'GNP-QUOTA-SG-RULES-UNKNOWN');
+    expect(counts.length).toBeGreaterThan(0);
+    for (const f of counts) {
+      expect(f).toMatchObject({
+        severity: 'warning',
+        message: expect.stringContaining('if a stack of the app imports it, give that stack to the check too'),
+        fix: expect.stringContaining('not counted once the importing stack is among the inputs: give it too'),
+      });
+    }
+    // An export named by the app keeps its text.
+    expect(explained(mysqlStore(planOf(transit(), undefined, exported)))).toContain('(output Stack/TgwRouteTableId), so other stacks');
   });
 
   test('the facts file adds the propagation others make: the verdict is definite again', () => {

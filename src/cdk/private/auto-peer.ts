@@ -95,7 +95,10 @@ export function planAndPlaceRemedy(model: NetworkModel, givenOptions: RemedyOpti
 
 /**
  * Whether the app acknowledges GNP-AUTOPEER-UNFIXABLE (`Validations.of(scope).acknowledge`, on
- * any construct: CDK's validation report suppresses a plugin's rule app-wide). Versions before
+ * any construct). aws-cdk-lib 2.270's validation report suppresses a plugin's rule app-wide;
+ * newer ones (2.276) only on resources under the acknowledging construct, and a refusal outside
+ * it stays an error (the synthesis fails, nothing deployed changes). Read app-wide, so a refusal
+ * CDK suppresses never loses the peering; read narrower, 2.270 would deploy one without it. Versions before
  * the all-or-none repair added the peering and routes of a path whose rule they refused; a user
  * could deploy that only by acknowledging the refusal, typically having added the rule by hand
  * (outside the app, so auto-peer still plans it). Planning such a path without its routing would
