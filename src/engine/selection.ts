@@ -170,7 +170,7 @@ function sharedVerdictNode(root: VerdictNode, connection: GlueConnection, demand
   const az = connection.availabilityZone;
   const symbolic = connection.symbolicZone;
   let node = verdictStep(root, connection.subnetId);
-  node = az === undefined ? verdictStep(node, connection.availabilityZoneUnset ? 3 : 0) : az.known ? verdictStep(verdictStep(node, 1), az.value) : verdictStep(verdictStep(node, 2), az.reason);
+  node = az === undefined ? verdictStep(node, connection.availabilityZoneUnset ? 3 : 0) : az.known ? verdictStep(verdictStep(node, 1), az.value) : verdictStep(verdictStep(verdictStep(node, 2), az.reason), connection.availabilityZoneOfSubnet ? 1 : 0);
   node = symbolic === undefined ? verdictStep(node, 0) : verdictStep(verdictStep(verdictStep(verdictStep(node, 1), symbolic.symbol), symbolic.list), symbolic.index);
   const groups = connection.securityGroupIds;
   node = verdictStep(node, groups.length);
@@ -317,11 +317,12 @@ function connectionZone(connection: GlueConnection): Zone {
 
 /**
  * Whether the connection's AvailabilityZone is its subnet's zone: true when it gives none (a
- * template that writes none is `availabilityZoneUnset`, a run failure of its own) or the same; undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
+ * template that writes none is `availabilityZoneUnset`, a run failure of its own), the same, or
+ * `Fn::GetAtt` of that subnet's zone (`availabilityZoneOfSubnet`, equal though unknown); undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
  * name depends on the account, or a zone that is not known at all).
  */
 export function azMatch(connection: GlueConnection, subnet: Subnet): boolean | undefined {
-  if (!connection.availabilityZone) return true;
+  if (!connection.availabilityZone || connection.availabilityZoneOfSubnet) return true;
   return sameZone(connectionZone(connection), subnetZone(subnet));
 }
 

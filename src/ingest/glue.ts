@@ -46,6 +46,9 @@ export function readGlueConnection(r: ResourceReader): void {
     const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone);
     connection.availabilityZone = availabilityZone;
     if (symbolicZone) connection.symbolicZone = symbolicZone;
+    // Fn::GetAtt of its own subnet's AvailabilityZone, a subnet that names none: unknown, but the same zone.
+    const zone = physical.AvailabilityZone;
+    if (subnetId !== undefined && isUnresolved(zone) && zone.zoneOfSubnet === subnetId && !zone.mayBeAbsent) connection.availabilityZoneOfSubnet = true;
   } else if (subnetId !== undefined && physical === requirements) {
     // Written without a zone (requirements the templates do not resolve may have one).
     connection.availabilityZoneUnset = true;
