@@ -199,7 +199,11 @@ function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, az
   }
   if (azDown.size) {
     const down = inAnyZone(subnet, azDown, topo.symbolicZones);
-    if (down === true) fail('AZ_UNHEALTHY', `${zoneText(zone)} is treated as failed, so Glue skips connections in it`);
+    // Without an AvailabilityZone, whether Glue finds the connection in the failed zone (and skips
+    // it) or fails the run on the missing zone first is not known: never "skipped, the next one
+    // reaches everything".
+    if (down === true && connection.availabilityZoneUnset) maybe('AZ_HEALTH_UNKNOWN', `${zoneText(zone)} (subnet ${subnet.id}'s zone) is treated as failed, but the connection has no AvailabilityZone: whether Glue then skips it, as it skips connections in a failed zone, or the run fails on the missing zone (CONNECTION_LIST_CONNECTION_WITH_AZ_NULL) cannot be told`);
+    else if (down === true) fail('AZ_UNHEALTHY', `${zoneText(zone)} is treated as failed, so Glue skips connections in it`);
     else if (down === undefined) maybe('AZ_HEALTH_UNKNOWN', `whether ${subnet.id}'s zone, ${zoneText(zone)}, is one of the failed zones (${[...azDown].join(', ')}) cannot be told`);
   }
 
