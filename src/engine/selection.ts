@@ -170,7 +170,9 @@ function sharedVerdictNode(root: VerdictNode, connection: GlueConnection, demand
   const az = connection.availabilityZone;
   const symbolic = connection.symbolicZone;
   let node = verdictStep(root, connection.subnetId);
-  node = az === undefined ? verdictStep(node, connection.availabilityZoneUnset ? 3 : 0) : az.known ? verdictStep(verdictStep(node, 1), az.value) : verdictStep(verdictStep(verdictStep(node, 2), az.reason), connection.availabilityZoneOfSubnet ? 1 : 0);
+  node = az === undefined ? verdictStep(node, connection.availabilityZoneUnset ? 3 : 0)
+    : az.known ? verdictStep(verdictStep(node, 1), az.value)
+      : verdictStep(verdictStep(verdictStep(node, 2), az.reason), connection.availabilityZoneOfSubnet ? 1 : 0);
   node = symbolic === undefined ? verdictStep(node, 0) : verdictStep(verdictStep(verdictStep(verdictStep(node, 1), symbolic.symbol), symbolic.list), symbolic.index);
   const groups = connection.securityGroupIds;
   node = verdictStep(node, groups.length);
