@@ -170,7 +170,9 @@ function sharedVerdictNode(root: VerdictNode, connection: GlueConnection, demand
   const az = connection.availabilityZone;
   const symbolic = connection.symbolicZone;
   let node = verdictStep(root, connection.subnetId);
-  node = az === undefined ? verdictStep(node, connection.availabilityZoneUnset ? 3 : 0) : az.known ? verdictStep(verdictStep(node, 1), az.value) : verdictStep(verdictStep(node, 2), az.reason);
+  node = az === undefined ? verdictStep(node, connection.availabilityZoneUnset ? 3 : 0)
+    : az.known ? verdictStep(verdictStep(node, 1), az.value)
+      : verdictStep(verdictStep(verdictStep(node, 2), az.reason), connection.availabilityZoneOfSubnet ? 1 : 0);
   node = symbolic === undefined ? verdictStep(node, 0) : verdictStep(verdictStep(verdictStep(verdictStep(node, 1), symbolic.symbol), symbolic.list), symbolic.index);
   const groups = connection.securityGroupIds;
   node = verdictStep(node, groups.length);
@@ -199,7 +201,11 @@ function judge(topo: Topology, connection: GlueConnection, demand: EniDemand, az
   }
   if (azDown.size) {
     const down = inAnyZone(subnet, azDown, topo.symbolicZones);
-    if (down === true) fail('AZ_UNHEALTHY', `${zoneText(zone)} is treated as failed, so Glue skips connections in it`);
+    // Without an AvailabilityZone, whether Glue finds the connection in the failed zone (and skips
+    // it) or fails the run on the missing zone first is not known: never "skipped, the next one
+    // reaches everything".
+    if (down === true && connection.availabilityZoneUnset) maybe('AZ_HEALTH_UNKNOWN', `${zoneText(zone)} (subnet ${subnet.id}'s zone) is treated as failed, but the connection has no AvailabilityZone: whether Glue then skips it, as it skips connections in a failed zone, or the run fails on the missing zone (CONNECTION_LIST_CONNECTION_WITH_AZ_NULL) cannot be told`);
+    else if (down === true) fail('AZ_UNHEALTHY', `${zoneText(zone)} is treated as failed, so Glue skips connections in it`);
     else if (down === undefined) maybe('AZ_HEALTH_UNKNOWN', `whether ${subnet.id}'s zone, ${zoneText(zone)}, is one of the failed zones (${[...azDown].join(', ')}) cannot be told`);
   }
 
@@ -317,11 +323,12 @@ function connectionZone(connection: GlueConnection): Zone {
 
 /**
  * Whether the connection's AvailabilityZone is its subnet's zone: true when it gives none (a
- * template that writes none is `availabilityZoneUnset`, a run failure of its own) or the same; undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
+ * template that writes none is `availabilityZoneUnset`, a run failure of its own), the same, or
+ * `Fn::GetAtt` of that subnet's zone (`availabilityZoneOfSubnet`, equal though unknown); undefined when the inputs cannot tell (a zone name against a zone of `Fn::GetAZs`, whose
  * name depends on the account, or a zone that is not known at all).
  */
 export function azMatch(connection: GlueConnection, subnet: Subnet): boolean | undefined {
-  if (!connection.availabilityZone) return true;
+  if (!connection.availabilityZone || connection.availabilityZoneOfSubnet) return true;
   return sameZone(connectionZone(connection), subnetZone(subnet));
 }
 

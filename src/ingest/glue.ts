@@ -46,9 +46,16 @@ export function readGlueConnection(r: ResourceReader): void {
     const { availabilityZone, symbolicZone } = r.zoneFact('PhysicalConnectionRequirements.AvailabilityZone', physical.AvailabilityZone);
     connection.availabilityZone = availabilityZone;
     if (symbolicZone) connection.symbolicZone = symbolicZone;
+    // Fn::GetAtt of its own subnet's AvailabilityZone, a subnet that names none: unknown, but the same zone.
+    const zone = physical.AvailabilityZone;
+    if (subnetId !== undefined && isUnresolved(zone) && zone.zoneOfSubnet === subnetId && !zone.mayBeAbsent) connection.availabilityZoneOfSubnet = true;
   } else if (subnetId !== undefined && physical === requirements) {
-    // Written without a zone (requirements the templates do not resolve may have one).
-    connection.availabilityZoneUnset = true;
+    const macro = transformAround(r.resource.Properties, connectionInput, physical);
+    // A macro called beside the requirements (or around them) gets them to process and may add the
+    // zone: unknown, never missing. Otherwise written without a zone (requirements the templates do
+    // not resolve may have one: not here).
+    if (macro) connection.availabilityZone = unknown(`${r.describe()}: its PhysicalConnectionRequirements sets no AvailabilityZone, but ${macro}, which glue-netplan does not expand and which may set it`);
+    else connection.availabilityZoneUnset = true;
   }
   const address = addressOf(r, connectionInput.ConnectionProperties);
   if (address !== undefined) connection.address = address;
@@ -74,6 +81,20 @@ export function readGlueConnection(r: ResourceReader): void {
   }
   r.model.connections.set(r.id, connection);
   readDeclaredStore(r);
+}
+
+/**
+ * Which `Fn::Transform` may rewrite the requirements: a macro called in an object gets that object's
+ * other keys and their children to process (CloudFormation User Guide, *Create a CloudFormation
+ * macro definition*, `fragment`: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros-author.html).
+ */
+function transformAround(...objects: unknown[]): string | undefined {
+  for (const object of objects) {
+    if (!isObject(object) || object['Fn::Transform'] === undefined) continue;
+    const transform = object['Fn::Transform'];
+    return `it is inside an Fn::Transform of ${isObject(transform) && typeof transform.Name === 'string' ? transform.Name : 'a macro'}`;
+  }
+  return undefined;
 }
 
 /** Why a part of ConnectionInput that may name a secret is not shown, when it is not (present, yet not a resolved object). */

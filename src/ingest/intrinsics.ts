@@ -19,6 +19,12 @@ export interface Unresolved {
    * with `AWS::NoValue` on a branch, so the property it sets may be absent (never "surely set").
    */
   readonly mayBeAbsent?: true;
+  /**
+   * Set on `Fn::GetAtt <Subnet>.AvailabilityZone` of a subnet of the templates that names no zone
+   * (EC2 picks it): the model id of that subnet. The value is unknown, but it is that subnet's
+   * zone, whatever EC2 picks.
+   */
+  readonly zoneOfSubnet?: string;
 }
 
 /** A zone of `Fn::GetAZs`' list, as the evaluator gives it: its name is known only at deploy time. */
@@ -617,6 +623,9 @@ export class StackEvaluator {
         if (!hasOwn(properties, 'AvailabilityZone') && hasOwn(properties, 'AvailabilityZoneId')) {
           const zoneId = this.evaluate(properties.AvailabilityZoneId);
           return typeof zoneId === 'string' ? zoneOfZoneId(zoneId) : zoneId;
+        }
+        if (!hasOwn(properties, 'AvailabilityZone')) {
+          return { ...unresolved(`stack ${this.stack}: ${entry.logicalId}.${attribute} is chosen by EC2 (no AvailabilityZone property)`), zoneOfSubnet: modelId };
         }
         return property('AvailabilityZone', 'is chosen by EC2 (no AvailabilityZone property)');
       case 'AWS::EC2::Subnet.VpcId': return property('VpcId', 'is not set');

@@ -28,6 +28,13 @@ export interface GlueConnection {
    */
   readonly availabilityZoneUnset?: boolean;
   /**
+   * The `AvailabilityZone` is `Fn::GetAtt` of the connection's own subnet's `AvailabilityZone`, a
+   * subnet that names no zone (EC2 picks it): `availabilityZone` is unknown, but it is the
+   * subnet's zone by construction, so it matches the subnet (never GNP-CONNECTION-AZ-MISMATCH or
+   * -AZ-UNKNOWN). The zone itself stays unknown where its value matters (zone-failure what-ifs).
+   */
+  readonly availabilityZoneOfSubnet?: boolean;
+  /**
    * The data store address: `JDBC_CONNECTION_URL`, `KAFKA_BOOTSTRAP_SERVERS` or `CONNECTION_URL`,
    * with references to modelled resources kept as `{{ref:<model key>:<attribute>}}` markers.
    */

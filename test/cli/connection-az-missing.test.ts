@@ -116,6 +116,63 @@ describe('a template\'s connection with a subnet and no AvailabilityZone', () =>
     expect(plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['UNKNOWN']);
   });
 
+  test('a macro called beside the requirements (Fn::Transform, given them to process) may add the zone: GNP-CONNECTION-AZ-UNKNOWN naming it, not missing', () => {
+    const { plan } = run([file('etl.yaml', template({ Conn: '\n          Fn::Transform: { Name: AddZone }' }, ['Conn']))]);
+    const findings = plan.findings.concat(plan.jobs.flatMap((j: any) => j.findings));
+    expect(findings.map((f: any) => f.ruleId)).not.toContain('GNP-CONNECTION-AZ-MISSING');
+    expect(findings.find((f: any) => f.ruleId === 'GNP-CONNECTION-AZ-UNKNOWN').message).toMatch(/Fn::Transform of AddZone/);
+    expect(plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['UNKNOWN']);
+  });
+
+  test('the same macro around ConnectionInput\'s keys (beside PhysicalConnectionRequirements): not missing either', () => {
+    const text = template({ Conn: NO_ZONE }, ['Conn']).replace('        Name: conn\n', '        Name: conn\n        Fn::Transform: { Name: AddZone }\n');
+    expect(text).toMatch(/Fn::Transform/);
+    const { plan } = run([file('etl.yaml', text)]);
+    expect(JSON.stringify(plan)).not.toMatch(/GNP-CONNECTION-AZ-MISSING/);
+  });
+
+  test('Fn::If on a condition the inputs do not decide, one branch with the subnet\'s zone: not missing (the zone property or the requirements as a whole)', () => {
+    const withCondition = (physical: string, requirements?: string) => {
+      let text = template({ Conn: physical }, ['Conn']).replace('Resources:', 'Conditions:\n  HasZone: !Not [!Equals [!Ref Zone, ""]]\nResources:');
+      if (requirements) text = text.replace(/        PhysicalConnectionRequirements:\n(          .*\n)+/, requirements);
+      return file('etl.yaml', text);
+    };
+    const zoneIf = run([withCondition('\n          AvailabilityZone: !If [HasZone, !GetAtt Subnet.AvailabilityZone, !Ref AWS::NoValue]')]).plan;
+    expect(JSON.stringify(zoneIf)).not.toMatch(/GNP-CONNECTION-AZ-MISSING/);
+    expect(zoneIf.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['UNKNOWN']);
+    const requirementsIf = run([withCondition(NO_ZONE, `        PhysicalConnectionRequirements: !If
+          - HasZone
+          - { SubnetId: !Ref Subnet, SecurityGroupIdList: [!Ref GlueGroup], AvailabilityZone: !GetAtt Subnet.AvailabilityZone }
+          - { SubnetId: !Ref Subnet, SecurityGroupIdList: [!Ref GlueGroup] }
+`)]).plan;
+    expect(JSON.stringify(requirementsIf)).not.toMatch(/GNP-CONNECTION-AZ-MISSING/);
+    expect(requirementsIf.jobs[0].dataStores.map((s: any) => s.verdict)).not.toContain('REACHABLE');
+  });
+
+  test('the zone-less connection\'s zone fails: whether Glue skips it or the run fails on the missing zone is not known, so the next connection does not make the stores REACHABLE (what-if and --az-down)', () => {
+    // First (no zone) in Subnet (us-east-1a), Second (its zone) in SubnetB (us-east-1b).
+    const text = template({ First: NO_ZONE, Second: '\n          AvailabilityZone: !GetAtt SubnetB.AvailabilityZone' }, ['First', 'Second'])
+      .replace('  RouteTable:\n', `  SubnetB:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.0.2.0/24, AvailabilityZone: us-east-1b }
+  AssociationB:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref SubnetB, RouteTableId: !Ref RouteTable }
+  RouteTable:
+`)
+      .replace(/(  Second:[\s\S]*?SubnetId: )!Ref Subnet\n/, '$1!Ref SubnetB\n');
+    expect(text).toMatch(/SubnetId: !Ref SubnetB/);
+    const etl = file('etl.yaml', text);
+    const { plan } = run([etl]);
+    const whatIf = plan.jobs[0].failover.find((f: any) => f.azDown === 'us-east-1a');
+    expect(whatIf.dataStores.map((s: any) => s.verdict)).not.toContain('REACHABLE');
+    // The other zone failing: the zone-less connection is still selected, the runs fail.
+    expect(plan.jobs[0].failover.find((f: any) => f.azDown === 'us-east-1b').dataStores.map((s: any) => s.verdict)).toEqual(['UNREACHABLE', 'UNREACHABLE']);
+    const down = run([etl, '--az-down', 'us-east-1a']).plan;
+    expect(down.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['UNKNOWN', 'UNKNOWN']);
+    expect(down.jobs[0].candidates[0].reasons.map((r: any) => r.message).join(' ')).toMatch(/no AvailabilityZone.*cannot be told/);
+  });
+
   test('a --facts connection without availabilityZone is not given one, not unset: no GNP-CONNECTION-AZ-MISSING', () => {
     const facts = file('facts.json', JSON.stringify({
       vpcs: [{ id: 'vpc-0data', cidrBlocks: ['10.50.0.0/16'] }],
