@@ -84,6 +84,18 @@ export interface RemedyOptions extends PlanOptions {
    * the peering and cut the path. Default false: all or none.
    */
   readonly keepRoutingOfRefusedRules?: boolean;
+  /**
+   * Still add a rule refused only because its group's rules cannot be counted (open-ended: the
+   * group exported by name, by `Stack.exportValue` too, an unexpanded loop or macro, a rule to a
+   * prefix list of unknown size, a group the inputs do not describe), never one whose count is
+   * known to exceed the quota. Auto-peer sets this when the app acknowledges
+   * GNP-AUTOPEER-UNFIXABLE: a version that counted such a group (one exported by
+   * `Stack.exportValue` without a name was counted before adb1f17) added the rule, and dropping
+   * it would make the next deployment remove it and cut the path; keeping it never cuts traffic,
+   * and a quota overflow fails the deployment, which CloudFormation rolls back. The refusal (then
+   * acknowledged) and the rule's reason say so (`RULE_KEPT_UNCOUNTED`). Default false.
+   */
+  readonly keepRulesOfUncountedGroups?: boolean;
 }
 
 export interface Remedy {
@@ -145,11 +157,18 @@ export function planRemedy(model: NetworkModel, options: RemedyOptions = {}, ref
 /** The words a refusal of a whole path ends with. */
 export const WHOLE_PATH_REFUSED = 'so auto-peer adds nothing for this path: no peering, route or rule (one without the others opens nothing)';
 
+/**
+ * The words a refusal of a rule on a group whose rules cannot be counted ends with, and the
+ * rule's reason, when the rule is still added (`keepRulesOfUncountedGroups`).
+ */
+export const RULE_KEPT_UNCOUNTED = "kept while acknowledged: the group's rules cannot be counted, so the quota is not checked for it";
+
 /** The words a refusal of a path's rules ends with when its routing is kept (`keepRoutingOfRefusedRules`). */
 export const ROUTING_KEPT = 'GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the peering and routes this path needs (as versions before the all-or-none repair did: an upgrade never removes them), and the rule is yours to add';
 
 function planRemedyOnce(model: NetworkModel, options: RemedyOptions, refusedPaths: ReadonlyMap<string, PathRefusal>): { remedy: Remedy; partial: Map<string, PathRefusal> } {
-  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas), options.keepRoutingOfRefusedRules ?? false);
+  const builder = new RemedyBuilder(model, options.failoverOpensStoreGroups ?? false, Quotas.forPlan(model.quotas, options.quotas), options.keepRoutingOfRefusedRules ?? false,
+    options.keepRulesOfUncountedGroups ?? false);
   const failover = options.failover ?? true;
 
   const before = buildPlan(model, options);
@@ -255,6 +274,7 @@ class RemedyBuilder {
     private readonly failoverOpensStoreGroups: boolean,
     private readonly quotas: Quotas,
     private readonly keepRoutingOfRefusedRules: boolean,
+    private readonly keepRulesOfUncountedGroups: boolean,
   ) {
     this.topo = new Topology(model);
     this.routeRepair = new RouteRepair(this.topo, quotas);
@@ -393,15 +413,27 @@ class RemedyBuilder {
         });
       }
     }
-    // The rules the path needs, all or none: one alone opens a port for nothing.
-    for (const rule of additions) {
-      const overQuota = this.ruleQuotaRefusal(rule);
-      if (overQuota) {
-        this.refusePartly(blocked, overQuota.source, overQuota.why, overQuota.fix);
-        return;
-      }
+    // The rules the path needs, all or none: one alone opens a port for nothing. A rule refused
+    // only because its group's rules cannot be counted is still added while the refusal is
+    // acknowledged (keepRulesOfUncountedGroups), as a version that counted the group did.
+    const checked = additions.map((rule) => ({ rule, refusal: this.ruleQuotaRefusal(rule) }));
+    const refused = checked.find(({ refusal }) => refusal && !(refusal.uncounted && this.keepRulesOfUncountedGroups))?.refusal;
+    if (refused) {
+      this.refusePartly(blocked, refused.source, refused.why, refused.fix);
+      return;
     }
-    for (const rule of additions) this.addRule(rule);
+    for (const { rule, refusal } of checked) {
+      if (!refusal) {
+        this.addRule(rule);
+        continue;
+      }
+      // The refusal stays (an error the app acknowledges), saying the rule is added all the same.
+      this.refuse(blocked, refusal.source,
+        `${refusal.why.replace(/\.+$/, '')}; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the rule, ${RULE_KEPT_UNCOUNTED} (as versions that counted the group did: an upgrade never removes it)`,
+        `Nothing to add by hand: auto-peer adds the rule (EC2 refuses a duplicate of it). To have the quota checked for it, ${refusal.settle ?? 'make the group\'s rules countable'}.`,
+        RULES.autoPeerUnfixable, `cannot check the rules quota of a rule it adds for the data store of connection ${blocked.store.connection.name}`);
+      this.addRule({ ...rule, reason: `${rule.reason}; ${RULE_KEPT_UNCOUNTED} (GNP-AUTOPEER-UNFIXABLE is acknowledged: see that refusal)` });
+    }
   }
 
   /**
@@ -417,7 +449,7 @@ class RemedyBuilder {
    * break the whole deployment, which auto-peer must never do; refusing leaves the deployment as
    * it is, with an error saying which rule to add.
    */
-  private ruleQuotaRefusal(rule: MutableRule): Refusal | undefined {
+  private ruleQuotaRefusal(rule: MutableRule): (Refusal & { readonly uncounted?: boolean; readonly settle?: string }) | undefined {
     if (this.rules.has(ruleKey(rule))) return undefined; // planned already: counted
     const group = this.topo.securityGroup(rule.groupId);
     const groupName = nameOf(group?.source, rule.groupId);
@@ -428,17 +460,23 @@ class RemedyBuilder {
     const byHand = `add the rule yourself (${what} on ${groupName})`;
     const failing = 'and a rule over the quota fails to create, rolling the deployment back';
     if (!group) {
+      const settle = 'describe the group in --facts (its rules) or define it in the app';
       return {
+        uncounted: true,
+        settle,
         why: `security group ${groupName} is not described by the inputs, so whether one more ${bound} rule (${what}) fits within ${quota} cannot be told, ${failing}`,
-        fix: `Describe the group in --facts (its rules) or define it in the app, or ${byHand}.`,
+        fix: `${settle[0].toUpperCase()}${settle.slice(1)}, or ${byHand}.`,
       };
     }
     const use = groupRuleQuotaUse(group, rule.direction, this.topo.model.prefixListMaxEntries, this.topo.model.prefixListFamilies);
     if (use.unweighed.length || use.unseen.length) {
+      const settle = "give the prefix list's maximum entries (a literal MaxEntries for a list the templates define; for a pl-... list, the facts' prefixLists: [{ id, maxEntries }], for an AWS-managed list its documented weight, 1 for S3 and DynamoDB), or describe the rules the inputs do not list, so the group's count is known";
       return {
+        uncounted: true,
+        settle,
         source: group.source,
         why: `security group ${groupName}${use.unseen.length ? ':' : ''} ${[...use.unseen, ...use.unweighed.length ? [`${use.unseen.length ? 'it has' : 'has'} ${use.unweighed.join(', ')} (AWS counts a rule to a prefix list as the list's maximum entries)`] : []].join('; ')}: whether one more ${bound} rule (${what}) fits within ${quota} cannot be told, ${failing}`,
-        fix: `Give the prefix list's maximum entries (a literal MaxEntries for a list the templates define; for a pl-... list, the facts' prefixLists: [{ id, maxEntries }], for an AWS-managed list its documented weight, 1 for S3 and DynamoDB), or describe the rules the inputs do not list, so the group's count is known; or ${byHand}.`,
+        fix: `${settle[0].toUpperCase()}${settle.slice(1)}; or ${byHand}.`,
       };
     }
     const sameSide = this.plannedPerSide.get(`${rule.groupId}|${rule.direction}`) ?? { all: 0, references: 0 };
@@ -618,7 +656,10 @@ class RemedyBuilder {
     this.plannedPerSide.set(side, { all: planned.all + 1, references: planned.references + (rule.peerGroupId !== undefined ? 1 : 0) });
   }
 
-  private refuse(blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, rule: RuleDefinition = RULES.autoPeerUnfixable): void {
+  private refuse(
+    blocked: BlockedPath, source: SourceRef | undefined, why: string, fix: string, rule: RuleDefinition = RULES.autoPeerUnfixable,
+    cannot = `cannot make the data store of connection ${blocked.store.connection.name} reachable`,
+  ): void {
     this.refused.add(pathKey(blocked));
     const key = `${blocked.job.id}|${why}`;
     if (this.unfixable.has(key)) return;
@@ -627,7 +668,7 @@ class RemedyBuilder {
       ruleId: rule.id,
       severity: rule.severity,
       source: source ?? blocked.job.source,
-      message: `Auto-peer cannot make the data store of connection ${blocked.store.connection.name} reachable for job ${blocked.job.name} ${where} (${blocked.path.sourceSubnet} to ${blocked.path.destinationSubnet}): ${why.replace(/\.+$/, '')}.`,
+      message: `Auto-peer ${cannot} for job ${blocked.job.name} ${where} (${blocked.path.sourceSubnet} to ${blocked.path.destinationSubnet}): ${why.replace(/\.+$/, '')}.`,
       fix,
       jobId: blocked.job.id,
     });

@@ -1082,6 +1082,32 @@ describe('upgrading never removes a peering an earlier version added for a path 
     expect(messages('error', ...fresh.stacks).filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e))).toEqual([expect.stringMatching(/so auto-peer adds nothing for this path/)]);
   });
 
+  test('a store group exported by stack.exportValue without a name (now uncountable, adb1f17), acknowledged: the ingress an earlier version added is kept, in the same stack under the same logical ID, and the refusal and the summary say why (was: the peering kept but the rule dropped, so the next deployment removed it and cut the path)', () => {
+    const app = new App();
+    const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');
+    const c = new NetworkStack(app, 'NetC', '10.2.0.0/16');
+    const etl = new Stack(app, 'Etl');
+    job(etl, [jdbc(etl, 'Conn', a.vpc.isolatedSubnets[0], [a.glueGroup], postgres(c))]);
+    c.exportValue(c.glueGroup.securityGroupId);
+    Validations.of(app).acknowledge({ id: 'cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE', reason: 'the group is shared with another app' });
+    autoPeer(app, { failover: false });
+    const assembly = app.synth();
+    const said = (level: string) => [a, c, etl].flatMap((s) => assembly.getStackArtifact(s.artifactId).messages).filter((m) => m.level === level).map((m) => String(m.entry.data));
+    // The logical ID the version before the all-or-none repair (c4de81a^, which counted this group
+    // as 1 rule and added the ingress without a refusal) gives this app: built there, in a scratch
+    // worktree, with the same app (Etl holds the peering, its routes and this rule).
+    const earlierId = 'GlueNetplanAutoPeerRulesIngressNetCGlueGroup180ACAA05432NetAGlueGroup180ACAA02BE2AC43';
+    expect(resources(etl, 'AWS::EC2::SecurityGroupIngress').filter(({ r }) => r.Properties.FromPort === 5432).map(({ id }) => id)).toEqual([earlierId]);
+    expect(peerings(etl)).toEqual(['GlueNetplanAutoPeerPeeringNetAVpc8378EB38NetCVpc8378EB3892593859']);
+    expect(peeringRoutes(a, c, etl)).toHaveLength(4);
+    const refusal = said('error').filter((e) => /GNP-AUTOPEER-UNFIXABLE/.test(e));
+    expect(refusal).toEqual([expect.stringMatching(/cannot check the rules quota of a rule it adds .*its id is exported as NetC:ExportsOutput.*cannot be told.*; GNP-AUTOPEER-UNFIXABLE is acknowledged in this app, so auto-peer still adds the rule, kept while acknowledged: the group's rules cannot be counted, so the quota is not checked for it/)]);
+    expect(refusal[0]).toMatch(/Nothing to add by hand: auto-peer adds the rule/);
+    expect(said('info').filter((m) => /GNP-AUTOPEER-ADDED/.test(m))).toEqual([
+      expect.stringMatching(/ingress TCP 5432 on NetC\/GlueGroup from NetA\/GlueGroup, .*; kept while acknowledged: the group's rules cannot be counted, so the quota is not checked for it/),
+    ]);
+  });
+
   test("a rule that cannot be placed (the store's group imported by id), acknowledged: the peering and routes are still added", () => {
     const app = new App();
     const a = new NetworkStack(app, 'NetA', '10.1.0.0/16');

@@ -133,6 +133,36 @@ describe('auto-peer never adds a rule past the rules-per-group quota', () => {
     const roomy = planRemedy((() => { const r = withInboundRules(0); r.securityGroups.get('sgA')!.egress.splice(0, 1, sgRule({ cidr: '0.0.0.0/0', from: 443 })); return r; })(), noFailover);
     expect(roomy.rules.filter((r) => r.direction === 'egress').map((r) => `${r.groupId} ${r.port}`)).toContain('sgA 3306');
   });
+
+  describe('while GNP-AUTOPEER-UNFIXABLE is acknowledged (keepRulesOfUncountedGroups, as auto-peer sets it): a rule refused only because its group cannot be counted is still added, one whose group is known to be full is not', () => {
+    const keep = { ...noFailover, keepRoutingOfRefusedRules: true, keepRulesOfUncountedGroups: true };
+    const uncountable = () => weigh(withInboundRules(0), 'sgB', { direction: 'ingress', what: 'a rule to prefix list pl-0123', family: 'unknown', weight: unknown('its maximum entries are not in the inputs') });
+
+    test('the store group cannot be counted: the rule is added, and the refusal (acknowledged) and its reason say it is kept unchecked (was: refused, so a rule an earlier version added was removed)', () => {
+      const remedy = planRemedy(uncountable(), keep);
+      expect(sgBRules(remedy)).toEqual(['ingress 3306 sgA']);
+      expect(remedy.rules.find((r) => r.groupId === 'sgB')!.reason).toMatch(/; kept while acknowledged: the group's rules cannot be counted, so the quota is not checked for it/);
+      expect(remedy.unfixable).toEqual([expect.objectContaining({
+        ruleId: 'GNP-AUTOPEER-UNFIXABLE',
+        message: expect.stringMatching(/^Auto-peer cannot check the rules quota of a rule it adds for the data store of connection mysql .*cannot be told.*so auto-peer still adds the rule, kept while acknowledged: the group's rules cannot be counted, so the quota is not checked for it/),
+        fix: expect.stringMatching(/^Nothing to add by hand: auto-peer adds the rule .*To have the quota checked for it, give the prefix list's maximum entries/),
+      })]);
+      expect(remedy.planAfter.jobs[0].dataStores.find((d) => d.connection.name === 'mysql')!.verdict).toBe('REACHABLE');
+    });
+
+    test('without the option (not acknowledged): refused, as before', () => {
+      expect(sgBRules(planRemedy(uncountable(), { ...noFailover, keepRoutingOfRefusedRules: false }))).toEqual([]);
+    });
+
+    test('the store group known to be full, the Glue group uncountable: neither rule of the path is added (the known overflow is refused; the rules of a path are both or neither)', () => {
+      const m = weigh(withInboundRules(59), 'sgA', { direction: 'egress', what: 'a rule to prefix list pl-0456', family: 'unknown', weight: unknown('its maximum entries are not in the inputs') });
+      m.securityGroups.get('sgA')!.egress.splice(0, 1, sgRule({ cidr: '0.0.0.0/0', from: 443 }));
+      const remedy = planRemedy(m, keep);
+      expect(sgBRules(remedy)).toEqual([]);
+      expect(remedy.rules.filter((r) => r.groupId === 'sgA' && r.port === 3306)).toEqual([]);
+      expect(text(remedy.unfixable)).toMatch(/security group sgB has 60 inbound IPv4 rules: one more .* would exceed/);
+    });
+  });
 });
 
 describe('GNP-QUOTA-SG-RULES and GNP-QUOTA-SG-RULES-UNKNOWN', () => {

@@ -70,7 +70,7 @@ export function planAndPlaceRemedy(model: NetworkModel, givenOptions: RemedyOpti
   const refused = new Map<string, PathRefusal>();
   // Upgrade safety: see refusalsAcknowledged.
   const keepRouting = refusalsAcknowledged(snapshot);
-  const options: RemedyOptions = { ...givenOptions, keepRoutingOfRefusedRules: keepRouting };
+  const options: RemedyOptions = { ...givenOptions, keepRoutingOfRefusedRules: keepRouting, keepRulesOfUncountedGroups: keepRouting };
   let remedy = planRemedy(model, options);
   // Every reference between stacks, read before the dry run copies the dependencies.
   if (remedy.peerings.length || remedy.rules.length) snapshot.allReferences();
@@ -103,7 +103,10 @@ export function planAndPlaceRemedy(model: NetworkModel, givenOptions: RemedyOpti
  * could deploy that only by acknowledging the refusal, typically having added the rule by hand
  * (outside the app, so auto-peer still plans it). Planning such a path without its routing would
  * make the next deployment remove the peering and cut the path: with the acknowledgement, its
- * peering and routes are kept, and the refusal says so. Read from the metadata `acknowledge`
+ * peering and routes are kept, and the refusal says so. Likewise a rule refused only because its
+ * group's rules cannot be counted (`keepRulesOfUncountedGroups`): a version that counted the
+ * group (one `Stack.exportValue` exports without a name, before adb1f17) added it, and dropping it
+ * would remove it on the next deployment. Read from the metadata `acknowledge`
  * records (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`), in any id form (the plugin's
  * `cdk-glue-netplan::GNP-AUTOPEER-UNFIXABLE`, or bare).
  */
