@@ -917,6 +917,11 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
 /** How to give a connection written without one its subnet's zone (GNP-CONNECTION-AZ-MISSING). */
 function azMissingFix(topo: Topology, connection: GlueConnection): string {
   const subnet = connection.subnetId ? topo.subnet(connection.subnetId) : undefined;
+  if (connection.source.stack === 'facts') {
+    // A deployed connection (--from-aws, --from-describe, facts): fixed where it was made.
+    const zone = subnet?.availabilityZone.known ? ` (${subnet.availabilityZone.value})` : '';
+    return `Set the connection's PhysicalConnectionRequirements.AvailabilityZone to its subnet's zone${zone} where it is defined: in its template or app (Fn::GetAtt <Subnet>.AvailabilityZone, subnet.availabilityZone in CDK), or, for a connection made outside CloudFormation, with glue:UpdateConnection (aws glue update-connection) or the Glue console.`;
+  }
   const logicalId = subnet && subnet.source.stack === connection.source.stack && subnet.source.logicalId ? subnet.source.logicalId : '<Subnet>';
   return `Set PhysicalConnectionRequirements.AvailabilityZone to the subnet's zone, derived from the subnet: Fn::GetAtt ${logicalId}.AvailabilityZone (!GetAtt ${logicalId}.AvailabilityZone) in a template, availabilityZone: subnet.availabilityZone on a CfnConnection in CDK (glue.Connection sets it from its subnet).`;
 }

@@ -307,6 +307,12 @@ export interface FactsConnection {
   readonly subnetId?: string;
   readonly securityGroupIds?: string[];
   readonly availabilityZone?: string;
+  /**
+   * The connection has a subnet and no AvailabilityZone, as deployed (`--from-aws` and
+   * `--from-describe` write it from GetConnections): GNP-CONNECTION-AZ-MISSING. Left out,
+   * `availabilityZone` is only not given (the subnet's zone is taken).
+   */
+  readonly availabilityZoneUnset?: boolean;
   /** JDBC URL, Kafka bootstrap servers or connection URL. */
   readonly address?: string;
   /** The connection's `SECRET_ID` (Glue reads the secret from the ENIs' subnet at run time). */
@@ -558,6 +564,7 @@ const FACTS_SCHEMA: Schema = {
       subnetId: opt('string'),
       securityGroupIds: opt('strings'),
       availabilityZone: opt('string'),
+      availabilityZoneUnset: opt('boolean'),
       address: opt('string'),
       secretId: opt('string'),
       kafkaAuthentication: opt('string', ['plaintext', 'tls', 'sasl-scram', 'iam']),
@@ -1068,6 +1075,8 @@ export function mergeFactsNetwork(model: NetworkModel, facts: FactsDocument): vo
       ...(connection.subnetId ? { subnetId: connection.subnetId } : {}),
       securityGroupIds: [...(connection.securityGroupIds ?? [])],
       ...(connection.availabilityZone ? { availabilityZone: known(connection.availabilityZone) } : {}),
+      // Only where nothing says the zone: a zone given wins, and without a subnet there is nothing to place.
+      ...(connection.availabilityZoneUnset && connection.subnetId && !connection.availabilityZone ? { availabilityZoneUnset: true } : {}),
       ...(connection.address ? { address: known(connection.address) } : {}),
       ...(connection.secretId ? { secretProperty: 'SECRET_ID' } : {}),
       ...(connection.kafkaAuthentication ? { kafkaAuthentication: connection.kafkaAuthentication } : {}),

@@ -346,7 +346,9 @@ function connectionFacts(connection: any): FactsConnection {
     connectionType: str(connection.ConnectionType) ?? 'UNKNOWN',
     ...(str(physical.SubnetId) ? { subnetId: physical.SubnetId } : {}),
     ...(groups.length ? { securityGroupIds: groups } : {}),
-    ...(str(physical.AvailabilityZone) ? { availabilityZone: physical.AvailabilityZone } : {}),
+    ...(str(physical.AvailabilityZone) ? { availabilityZone: physical.AvailabilityZone }
+      // GetConnections answers with the connection as created: a subnet without a zone stays so (GNP-CONNECTION-AZ-MISSING).
+      : str(physical.SubnetId) ? { availabilityZoneUnset: true } : {}),
     ...(key ? { address: properties[key] } : {}),
     ...(secret ? { secretId: secret } : {}),
     ...(kafkaAuthentication ? { kafkaAuthentication } : {}),
