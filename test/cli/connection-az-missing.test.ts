@@ -4,12 +4,12 @@
  * users report every run through it fails with CONNECTION_LIST_CONNECTION_WITH_AZ_NULL
  * (hashicorp/terraform-provider-aws#4762, aws-samples/aws-glue-samples#18, cfn-lint#3886).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stack, aws_ec2 as ec2, aws_glue as glue } from 'aws-cdk-lib';
 import { runCli } from '../../src/cli/run';
-import { DESCRIBE_FILES } from '../../src/ingest/aws';
+import { AccountSnapshot, DESCRIBE_FILES } from '../../src/ingest/aws';
 import { allDoors, expectDoorsAgree } from '../doors';
 import { account } from '../ingest/aws/api-builders';
 
@@ -175,14 +175,8 @@ describe('a template\'s connection with a subnet and no AvailabilityZone', () =>
     expect(down.jobs[0].candidates[0].reasons.map((r: any) => r.message).join(' ')).toMatch(/no AvailabilityZone.*cannot be told/);
   });
 
-  test('a --facts connection without availabilityZone is not given one, not unset: no GNP-CONNECTION-AZ-MISSING', () => {
-    const facts = file('facts.json', JSON.stringify({
-      vpcs: [{ id: 'vpc-0data', cidrBlocks: ['10.50.0.0/16'] }],
-      subnets: [{ id: 'subnet-0abc', vpcId: 'vpc-0data', cidr: '10.50.1.0/24', availabilityZone: 'us-east-1a' }],
-      connections: [{ name: 'warehouse', connectionType: 'JDBC', subnetId: 'subnet-0abc', securityGroupIds: ['sg-0glue'], address: 'jdbc:postgresql://10.50.1.9:5432/dw' }],
-      securityGroups: [{ id: 'sg-0glue', vpcId: 'vpc-0data', ingress: [{ protocol: '-1', securityGroupId: 'sg-0glue' }], egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }] }],
-    }));
-    const job = file('job.yaml', `
+  /** A job listing `connections` by name. */
+  const jobListing = (connections: string[]) => file('job.yaml', `
 Resources:
   Job:
     Type: AWS::Glue::Job
@@ -190,54 +184,49 @@ Resources:
       Role: arn:aws:iam::111111111111:role/glue
       Command: { Name: glueetl }
       GlueVersion: "4.0"
-      Connections: { Connections: [warehouse] }
+      Connections: { Connections: [${connections.join(', ')}] }
 `);
-    const { plan } = run([job, '--facts', facts]);
+
+  /** A facts file: one subnet with a self-referencing Glue group, and `connections`. */
+  const factsWith = (connections: object[]) => file('facts.json', JSON.stringify({
+    vpcs: [{ id: 'vpc-0data', cidrBlocks: ['10.50.0.0/16'] }],
+    subnets: [{ id: 'subnet-0abc', vpcId: 'vpc-0data', cidr: '10.50.1.0/24', availabilityZone: 'us-east-1a' }],
+    connections,
+    securityGroups: [{ id: 'sg-0glue', vpcId: 'vpc-0data', ingress: [{ protocol: '-1', securityGroupId: 'sg-0glue' }], egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }] }],
+  }));
+
+  test('a --facts connection without availabilityZone is not given one, not unset: no GNP-CONNECTION-AZ-MISSING', () => {
+    const facts = factsWith([{ name: 'warehouse', connectionType: 'JDBC', subnetId: 'subnet-0abc', securityGroupIds: ['sg-0glue'], address: 'jdbc:postgresql://10.50.1.9:5432/dw' }]);
+    const { plan } = run([jobListing(['warehouse']), '--facts', facts]);
     expect(JSON.stringify(plan)).not.toMatch(/GNP-CONNECTION-AZ-MISSING|AZ_MISSING/);
   });
 
-  const warehouseJob = `
-Resources:
-  Job:
-    Type: AWS::Glue::Job
-    Properties:
-      Role: arn:aws:iam::111111111111:role/glue
-      Command: { Name: glueetl }
-      GlueVersion: "4.0"
-      Connections: { Connections: [glue-net, warehouse] }
-`;
 
   test('a deployed connection GetConnections gives without AvailabilityZone (--from-describe): GNP-CONNECTION-AZ-MISSING, the fix says where to set it, no store REACHABLE (was: a pass)', () => {
+    /** The account as saved `aws ... --output json` files, for --from-describe. */
+    const saved = (snapshot: AccountSnapshot) => {
+      const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-az-missing-describe-'));
+      for (const { part, file: name, key } of DESCRIBE_FILES) if (snapshot[part] !== undefined) writeFileSync(join(dir, name), JSON.stringify({ [key]: snapshot[part] }));
+      writeFileSync(join(dir, 'region.txt'), 'us-east-1\n');
+      return dir;
+    };
     const world = account();
-    const dir = join(mkdtempSync(join(tmpdir(), 'glue-netplan-az-missing-describe-')), 'describe');
-    const snapshot = { ...world, connections: world.connections!.map((c: any) => (c.Name === 'glue-net' ? { ...c, PhysicalConnectionRequirements: { SubnetId: 'subnet-0glue', SecurityGroupIdList: ['sg-0glue'] } } : c)) };
-    mkdirSync(dir);
-    for (const { part, file: name, key } of DESCRIBE_FILES) if (snapshot[part] !== undefined) writeFileSync(join(dir, name), JSON.stringify({ [key]: snapshot[part] }));
-    writeFileSync(join(dir, 'region.txt'), 'us-east-1\n');
-    const { plan } = run(['--from-describe', dir]);
+    const zoneless = { ...world, connections: world.connections!.map((c: any) => (c.Name === 'glue-net' ? { ...c, PhysicalConnectionRequirements: { SubnetId: 'subnet-0glue', SecurityGroupIdList: ['sg-0glue'] } } : c)) };
+    const { plan } = run(['--from-describe', saved(zoneless)]);
     const missing = plan.findings.filter((f: any) => f.ruleId === 'GNP-CONNECTION-AZ-MISSING');
     expect(missing.map((f: any) => f.logicalId)).toEqual(['glue-net']);
     expect(missing[0].fix).toMatch(/to its subnet's zone \(us-east-1a\) where it is defined.*aws glue update-connection/);
     const etl = plan.jobs.find((j: any) => j.name === 'etl');
     expect(etl.dataStores.map((s: any) => [s.verdict, s.explanations[0].code])).toEqual([['UNREACHABLE', 'RUN_FAILS_AZ_MISSING']]);
     // The same account with the zone: REACHABLE, nothing said of zones.
-    const whole = join(dir, '..', 'whole');
-    mkdirSync(whole);
-    for (const { part, file: name, key } of DESCRIBE_FILES) if (world[part] !== undefined) writeFileSync(join(whole, name), JSON.stringify({ [key]: world[part] }));
-    writeFileSync(join(whole, 'region.txt'), 'us-east-1\n');
-    const passing = run(['--from-describe', whole]).plan;
+    const passing = run(['--from-describe', saved(world)]).plan;
     expect(passing.jobs.find((j: any) => j.name === 'etl').dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE']);
     expect(JSON.stringify(passing)).not.toMatch(/AZ_MISSING|AZ-MISSING/);
   });
 
   test('facts availabilityZoneUnset (as the account readers write it): GNP-CONNECTION-AZ-MISSING; beside a zone, or without a subnet, it says nothing', () => {
-    const facts = (connection: object) => file('facts.json', JSON.stringify({
-      vpcs: [{ id: 'vpc-0data', cidrBlocks: ['10.50.0.0/16'] }],
-      subnets: [{ id: 'subnet-0abc', vpcId: 'vpc-0data', cidr: '10.50.1.0/24', availabilityZone: 'us-east-1a' }],
-      connections: [{ name: 'glue-net', connectionType: 'NETWORK', ...connection }, { name: 'warehouse', connectionType: 'JDBC', address: 'jdbc:postgresql://10.50.1.9:5432/dw' }],
-      securityGroups: [{ id: 'sg-0glue', vpcId: 'vpc-0data', ingress: [{ protocol: '-1', securityGroupId: 'sg-0glue' }], egress: [{ protocol: '-1', cidr: '0.0.0.0/0' }] }],
-    }));
-    const job = file('job.yaml', warehouseJob);
+    const facts = (connection: object) => factsWith([{ name: 'glue-net', connectionType: 'NETWORK', ...connection }, { name: 'warehouse', connectionType: 'JDBC', address: 'jdbc:postgresql://10.50.1.9:5432/dw' }]);
+    const job = jobListing(['glue-net', 'warehouse']);
     const placed = { subnetId: 'subnet-0abc', securityGroupIds: ['sg-0glue'] };
     const unset = run([job, '--facts', facts({ ...placed, availabilityZoneUnset: true })]).plan;
     expect(unset.findings.filter((f: any) => f.ruleId === 'GNP-CONNECTION-AZ-MISSING').map((f: any) => f.logicalId)).toEqual(['glue-net']);
