@@ -368,9 +368,15 @@ export interface FactsJob {
    * What of that security configuration encrypts with AWS KMS keys (`S3 encryption SSE-KMS`,
    * `CloudWatch Logs encryption SSE-KMS`, `job bookmarks encryption CSE-KMS`); `[]` for nothing.
    * Without it, whether the job needs a path to AWS KMS is unknown (GNP-CONNECTION-SERVICE-PATH-UNKNOWN
-   * where it has none).
+   * where it has none). The account reader fills it from GetSecurityConfigurations.
    */
   readonly kmsEncryption?: string[];
+  /**
+   * Why `kmsEncryption` is not given, named in the UNKNOWN verdict (the account reader sets it when
+   * the configuration's settings were not read, or it is not in GetSecurityConfigurations' answer).
+   * Not with `kmsEncryption`.
+   */
+  readonly kmsEncryptionUnknown?: string;
 }
 
 export interface FactsUnread {
@@ -429,6 +435,23 @@ const SUBNET: Schema = {
   usedAddresses: opt('count'),
 };
 
+const JOB: Schema = {
+  name: req('string'),
+  command: opt('string'),
+  connections: opt('strings'),
+  workerType: opt('string'),
+  numberOfWorkers: opt('count'),
+  maxCapacity: opt('number'),
+  maxConcurrentRuns: opt('count'),
+  glueVersion: opt('string'),
+  pythonVersion: opt('string'),
+  additionalPythonModules: opt('string'),
+  pythonModulesInstallerOption: opt('string'),
+  enableAutoScaling: opt('string'),
+  securityConfiguration: opt('string'),
+  kmsEncryption: opt('strings'),
+  kmsEncryptionUnknown: opt('string'),
+};
 const PRIVATE_HOSTED_ZONE: Schema = { id: req('string'), vpcIds: req('strings'), name: opt('string'), nameUnknown: opt('string') };
 
 const PREFIX_LIST: Schema = { id: req('string'), addressFamily: opt('string', ['IPv4', 'IPv6']), maxEntries: req('maxentries'), cidrs: opt('strings') };
@@ -588,22 +611,7 @@ const FACTS_SCHEMA: Schema = {
   jobs: {
     type: 'list',
     optional: true,
-    of: {
-      name: req('string'),
-      command: opt('string'),
-      connections: opt('strings'),
-      workerType: opt('string'),
-      numberOfWorkers: opt('count'),
-      maxCapacity: opt('number'),
-      maxConcurrentRuns: opt('count'),
-      glueVersion: opt('string'),
-      pythonVersion: opt('string'),
-      additionalPythonModules: opt('string'),
-      pythonModulesInstallerOption: opt('string'),
-      enableAutoScaling: opt('string'),
-      securityConfiguration: opt('string'),
-      kmsEncryption: opt('strings'),
-    },
+    of: JOB,
   },
   unread: { type: 'list', optional: true, of: { call: req('string'), reason: req('string') } },
 };
@@ -684,6 +692,9 @@ function validate(value: unknown, schema: Schema, path: string): string | undefi
   }
   if (schema === TGW_ROUTE && (value.attachmentId === undefined) === (value.blackhole !== true)) {
     return `${path}: needs exactly one of attachmentId, blackhole: true`;
+  }
+  if (schema === JOB && value.kmsEncryption !== undefined && value.kmsEncryptionUnknown !== undefined) {
+    return `${path}: give kmsEncryption or kmsEncryptionUnknown, not both`;
   }
   if (schema === DATA_STORE && value.port !== undefined && value.ports !== undefined) {
     return `${path}: give port or ports, not both`;
@@ -1185,14 +1196,15 @@ export function mergeFactsDataStores(model: NetworkModel, facts: FactsDocument, 
 
 /**
  * Whether a facts job's security configuration encrypts with AWS KMS keys (see `GlueJob.kmsUse`):
- * as `kmsEncryption` says, unknown without it (`--from-aws` writes the configuration's name only).
+ * as `kmsEncryption` says, unknown without it (why: `kmsEncryptionUnknown`, when the account reader
+ * could not read the configuration's settings).
  */
 function factsKmsUse(job: FactsJob): { kmsUse?: Fact<string> } {
   const name = job.securityConfiguration !== undefined ? `security configuration ${job.securityConfiguration}` : 'its security configuration';
   if (job.securityConfiguration === undefined && job.kmsEncryption === undefined) return {};
   if (job.kmsEncryption === undefined) {
     return {
-      kmsUse: unknown(`job ${job.name} uses ${name}, whose encryption settings the facts do not give (--from-aws does not read glue:GetSecurityConfiguration), `
+      kmsUse: unknown(`job ${job.name} uses ${name}, whose encryption settings the facts do not give (${job.kmsEncryptionUnknown ?? 'no kmsEncryption'}), `
         + 'so whether it encrypts with AWS KMS keys is unknown: give the job\'s kmsEncryption in the facts (its AWS KMS settings, [] for none)'),
     };
   }

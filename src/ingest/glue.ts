@@ -386,6 +386,20 @@ function kmsUseOf(r: ResourceReader, value: unknown): Fact<string> | undefined {
   const name = `security configuration ${entry.modelId}`;
   const encryption = r.context.inputs.evaluator(entry.input.stackName).evaluate(entry.resource.Properties?.EncryptionConfiguration);
   if (!isObject(encryption) || isUnresolved(encryption)) return unknown(`${name}: its EncryptionConfiguration cannot be resolved`);
+  const { settings, undecided } = securityConfigurationKmsModes(encryption, 'S3Encryptions');
+  if (settings.length) return known(`${name} (${settings.join(', ')})`);
+  if (undecided.length) return unknown(`${name}: ${undecided.join(', ')} cannot be resolved, so whether it uses AWS KMS keys is unknown`);
+  return undefined;
+}
+
+/**
+ * The AWS KMS uses of a security configuration's `EncryptionConfiguration`: S3 encryption
+ * `SSE-KMS`, CloudWatch Logs encryption `SSE-KMS`, job bookmarks encryption `CSE-KMS`, in words
+ * (`settings`); `DISABLED`, `SSE-S3` or absent use none; any other mode (not resolved, or one the
+ * check does not know) is `undecided`. The template's list is `S3Encryptions`, the Glue API's
+ * (GetSecurityConfigurations) `S3Encryption`: `s3Key` names it.
+ */
+export function securityConfigurationKmsModes(encryption: Record<string, unknown>, s3Key: 'S3Encryptions' | 'S3Encryption'): { settings: string[]; undecided: string[] } {
   const settings: string[] = [];
   const undecided: string[] = [];
   const mode = (where: string, written: unknown, kms: string) => {
@@ -393,15 +407,13 @@ function kmsUseOf(r: ResourceReader, value: unknown): Fact<string> | undefined {
     if (written === kms) settings.push(`${where} ${kms}`);
     else undecided.push(`${where} ${describeValue(written)}`);
   };
-  const s3 = encryption.S3Encryptions;
+  const s3 = encryption[s3Key];
   for (const item of Array.isArray(s3) ? s3 : s3 === undefined ? [] : [s3]) mode('S3 encryption', isObject(item) && !isUnresolved(item) ? item.S3EncryptionMode : item, 'SSE-KMS');
   const logs = encryption.CloudWatchEncryption;
   if (logs !== undefined) mode('CloudWatch Logs encryption', isObject(logs) && !isUnresolved(logs) ? logs.CloudWatchEncryptionMode : logs, 'SSE-KMS');
   const bookmarks = encryption.JobBookmarksEncryption;
   if (bookmarks !== undefined) mode('job bookmarks encryption', isObject(bookmarks) && !isUnresolved(bookmarks) ? bookmarks.JobBookmarksEncryptionMode : bookmarks, 'CSE-KMS');
-  if (settings.length) return known(`${name} (${settings.join(', ')})`);
-  if (undecided.length) return unknown(`${name}: ${undecided.join(', ')} cannot be resolved, so whether it uses AWS KMS keys is unknown`);
-  return undefined;
+  return { settings, undecided };
 }
 
 /** Where a job's arguments are set; a non-overridable one wins (a run cannot replace it). */

@@ -262,6 +262,8 @@ describe('--from-aws: calls grow with the resources, never with jobs x resources
     for (const action of ['DescribeVpcs', 'DescribeSubnets', 'DescribeSecurityGroups', 'DescribeDBInstances', 'DescribeClusters', 'GetJobs', 'GetConnections', 'DescribeTransitGateways']) {
       expect([action, before.get(action)]).toEqual([action, 1]);
     }
+    // No job names a security configuration: GetSecurityConfigurations is not called (one call when some do, test/cli/from-aws-security-configurations.test.ts).
+    expect(before.get('GetSecurityConfigurations')).toBeUndefined();
     const glue = new GlueClient({});
     for (let i = 0; i < 30; i++) {
       await glue.send(new CreateJobCommand({

@@ -249,13 +249,63 @@ describe('GNP-CONNECTION-NO-KMS-PATH from the account: a job with a security con
   const encrypted = (): AccountSnapshot => ({ ...account({ endpoint: { privateDns: true } }), jobs: [apiJob('load', ['net', 'orders'], { SecurityConfiguration: 'encrypted' })] });
   const kms = (run: ReturnType<typeof cli>) => run.findings.filter((f: any) => /AWS KMS/.test(f.message));
 
-  it('its settings not read, no kms endpoint, no NAT: UNKNOWN saying how to give them, never silence (was: no check at all)', () => {
+  /** The saved GetSecurityConfigurations answer (get-security-configurations.json), its configurations as the Glue API gives them. */
+  const withConfigurations = (...configurations: object[]): AccountSnapshot => ({ ...encrypted(), securityConfigurations: configurations });
+  const configuration = (name: string, encryption: object) => ({ Name: name, CreatedTimeStamp: '2026-11-30T10:00:00+00:00', EncryptionConfiguration: encryption });
+
+  it('its settings not read (get-security-configurations.json not saved), no kms endpoint, no NAT: UNKNOWN saying how to give them, never silence (was: no check at all)', () => {
     const live = fromAccount(encrypted());
     expect(live.ruleIds).not.toContain('GNP-CONNECTION-NO-KMS-PATH');
     const [f] = kms(live);
     expect(f.ruleId).toBe('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
     expect(f.message).toMatch(/uses security configuration encrypted, whose encryption settings the facts do not give/);
+    expect(f.message).toContain('glue:GetSecurityConfigurations was not read (with --from-describe, save get-security-configurations.json');
     expect(f.message).toMatch(/give the job's kmsEncryption in the facts/);
+    // The file is optional: its absence is not an unread call.
+    expect(live.stdout).not.toContain('glue:GetSecurityConfigurations could not be read');
+  });
+
+  it('get-security-configurations.json saved, the configuration SSE-KMS for S3: GNP-CONNECTION-NO-KMS-PATH, the error (was: the UNKNOWN warning)', () => {
+    const live = fromAccount(withConfigurations(
+      configuration('encrypted', { S3Encryption: [{ S3EncryptionMode: 'SSE-KMS', KmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/k' }], CloudWatchEncryption: { CloudWatchEncryptionMode: 'DISABLED' }, JobBookmarksEncryption: { JobBookmarksEncryptionMode: 'DISABLED' } }),
+      configuration('other', { S3Encryption: [{ S3EncryptionMode: 'DISABLED' }] }),
+    ));
+    const [f] = kms(live);
+    expect(f.ruleId).toBe('GNP-CONNECTION-NO-KMS-PATH');
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain('(load: security configuration encrypted (S3 encryption SSE-KMS))');
+    expect(f.message).toContain('its subnet subnet-0a has no path to AWS KMS');
+  });
+
+  it('CloudWatch Logs SSE-KMS and job bookmarks CSE-KMS are key uses too; an S3 setting SSE-S3 is not', () => {
+    const live = fromAccount(withConfigurations(configuration('encrypted', {
+      S3Encryption: [{ S3EncryptionMode: 'SSE-S3' }], CloudWatchEncryption: { CloudWatchEncryptionMode: 'SSE-KMS', KmsKeyArn: 'k' }, JobBookmarksEncryption: { JobBookmarksEncryptionMode: 'CSE-KMS', KmsKeyArn: 'k' },
+    })));
+    expect(kms(live).map((f: any) => [f.ruleId, /load: security configuration encrypted \(CloudWatch Logs encryption SSE-KMS, job bookmarks encryption CSE-KMS\)/.test(f.message)]))
+      .toEqual([['GNP-CONNECTION-NO-KMS-PATH', true]]);
+  });
+
+  it('the configuration SSE-S3 only (CloudWatch Logs and job bookmarks DISABLED): no AWS KMS finding at all (was: the UNKNOWN warning)', () => {
+    const live = fromAccount(withConfigurations(configuration('encrypted', {
+      S3Encryption: [{ S3EncryptionMode: 'SSE-S3' }], CloudWatchEncryption: { CloudWatchEncryptionMode: 'DISABLED' }, JobBookmarksEncryption: { JobBookmarksEncryptionMode: 'DISABLED' },
+    })));
+    expect(kms(live)).toEqual([]);
+  });
+
+  it('the configuration the job names is not in the saved answer: still UNKNOWN, saying so', () => {
+    const [f] = kms(fromAccount(withConfigurations(configuration('other', { S3Encryption: [{ S3EncryptionMode: 'SSE-KMS' }] }))));
+    expect(f.ruleId).toBe('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f.message).toContain('load: may, job load uses security configuration encrypted, whose encryption settings the facts do not give (glue:GetSecurityConfigurations lists no security configuration of that name)');
+  });
+
+  it('a saved answer that is one page of several (a NextToken) is not read: UNKNOWN, the file named', () => {
+    const out = join(dir, 'describe');
+    fromAccount(withConfigurations(configuration('encrypted', { S3Encryption: [{ S3EncryptionMode: 'SSE-S3' }] })));
+    writeFileSync(join(out, 'get-security-configurations.json'), JSON.stringify({ SecurityConfigurations: [configuration('encrypted', { S3Encryption: [{ S3EncryptionMode: 'SSE-S3' }] })], NextToken: 'abc' }));
+    const live = cli('--from-describe', out, '--format', 'json', '--no-failover');
+    const [f] = kms(live);
+    expect(f.ruleId).toBe('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(f.message).toContain('glue:GetSecurityConfigurations could not be read (get-security-configurations.json is one page of several');
   });
 
   it('--write-facts keeps its name; given kmsEncryption, the error (SSE-KMS) or nothing ([])', () => {
@@ -263,9 +313,10 @@ describe('GNP-CONNECTION-NO-KMS-PATH from the account: a job with a security con
     cli('--from-describe', join(dir, 'describe'), '--write-facts', 'account.json', '--format', 'json', '--no-failover');
     const facts = JSON.parse(readFileSync(join(dir, 'account.json'), 'utf8'));
     expect(facts.jobs[0].securityConfiguration).toBe('encrypted');
+    expect(facts.jobs[0].kmsEncryptionUnknown).toMatch(/^glue:GetSecurityConfigurations was not read/);
     writeFileSync(join(dir, 'empty.json'), '{"Resources": {}}');
     const settled = (kmsEncryption: string[]) => {
-      writeFileSync(join(dir, 'settled.json'), JSON.stringify({ ...facts, jobs: [{ ...facts.jobs[0], kmsEncryption }] }));
+      writeFileSync(join(dir, 'settled.json'), JSON.stringify({ ...facts, jobs: [{ ...facts.jobs[0], kmsEncryptionUnknown: undefined, kmsEncryption }] }));
       return cli('empty.json', '--facts', 'settled.json', '--format', 'json', '--no-failover');
     };
     const sse = settled(['S3 encryption SSE-KMS']);

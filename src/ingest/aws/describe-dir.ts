@@ -21,6 +21,8 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   { part: 'peerings', file: 'describe-vpc-peering-connections.json', command: 'aws ec2 describe-vpc-peering-connections', key: 'VpcPeeringConnections' },
   { part: 'connections', file: 'get-connections.json', command: 'aws glue get-connections', key: 'ConnectionList' },
   { part: 'jobs', file: 'get-jobs.json', command: 'aws glue get-jobs', key: 'Jobs' },
+  // Optional: without it a job's security configuration keeps unknown settings (whether it uses AWS KMS keys), as before it was read.
+  { part: 'securityConfigurations', file: 'get-security-configurations.json', command: 'aws glue get-security-configurations', key: 'SecurityConfigurations', optional: true },
   { part: 'vpcAttributes', file: 'describe-vpc-attribute.json', command: 'aws ec2 describe-vpc-attribute', per: 'VPC and attribute', key: 'VpcAttributes' },
   // Optional: without it the default quota (5 security groups per network interface) is assumed, as without the account.
   { part: 'accountAttributes', file: 'describe-account-attributes.json', command: 'aws ec2 describe-account-attributes', key: 'AccountAttributes', optional: true },

@@ -4,7 +4,7 @@ import {
   paginateDescribeTransitGateways, paginateDescribeTransitGatewayVpcAttachments, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections,
   paginateDescribeVpcs, paginateGetManagedPrefixListEntries, paginateGetTransitGatewayRouteTablePropagations, paginateSearchTransitGatewayRoutes,
 } from '@aws-sdk/client-ec2';
-import { GlueClient, paginateGetConnections, paginateGetJobs } from '@aws-sdk/client-glue';
+import { GlueClient, paginateGetConnections, paginateGetJobs, paginateGetSecurityConfigurations } from '@aws-sdk/client-glue';
 import { GetBootstrapBrokersCommand, KafkaClient, paginateListClustersV2 } from '@aws-sdk/client-kafka';
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, paginateDescribeDBSubnetGroups, RDSClient } from '@aws-sdk/client-rds';
 import { paginateDescribeClusters, paginateDescribeClusterSubnetGroups, RedshiftClient } from '@aws-sdk/client-redshift';
@@ -96,7 +96,7 @@ type Reads = Partial<Record<SnapshotPart, () => Promise<any[]>>>;
  * empty. Three rounds: one paginated call per resource type, then the calls made per resource read
  * (two DescribeVpcAttribute and one ListHostedZonesByVPC per VPC, SearchTransitGatewayRoutes and
  * its propagations per transit gateway route table, GetBootstrapBrokers per MSK cluster; DescribeManagedPrefixLists once when a
- * route or rule names a prefix list), then GetManagedPrefixListEntries per customer-managed list
+ * route or rule names a prefix list, GetSecurityConfigurations once when a job names a security configuration), then GetManagedPrefixListEntries per customer-managed list
  * the routes and rules reference. At most `concurrency` calls at once;
  * the number of calls grows with the resources, never with jobs x resources.
  */
@@ -186,6 +186,9 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
         } while (token);
         return [{ VpcId: vpcId, HostedZoneSummaries: summaries }];
       }, limit)),
+      // Every security configuration (a page of up to 100 each), when a job read names one: whether it uses AWS KMS keys.
+      securityConfigurations: async () => ((parts.jobs ?? []).some((job) => typeof job?.SecurityConfiguration === 'string' && job.SecurityConfiguration !== '')
+        ? collect(paginateGetSecurityConfigurations({ client: glue, pageSize: 100 }, {}), 'SecurityConfigurations') : []),
       mskBootstrapBrokers: needs('mskClusters', () => perItem(parts.mskClusters!.filter((c) => c.State !== 'DELETING' && c.State !== 'FAILED').map((c) => String(c.ClusterArn)),
         async (arn) => {
           const { $metadata: _meta, ...strings } = await kafka.send(new GetBootstrapBrokersCommand({ ClusterArn: arn }));

@@ -3,7 +3,7 @@ import {
   FactsConnection, FactsDocument, FactsGatewayEndpoint, FactsJob, FactsNatGateway, FactsNetworkAcl, FactsNetworkAclEntry, FactsPeering, FactsPrefixList, FactsPrivateHostedZone,
   FactsRoute, FactsRouteTable, FactsSecurityGroup, FactsSecurityGroupRule, FactsSubnet, FactsUnread, FactsVpc, isIpv6Cidr,
 } from '../facts';
-import { secretAndKafkaOf, SECRET_PROPERTIES } from '../glue';
+import { secretAndKafkaOf, SECRET_PROPERTIES, securityConfigurationKmsModes } from '../glue';
 import { accountDataStores, AccountStoreParts, StoreConnection } from './stores';
 import { AccountTransitParts, transitFacts } from './transit';
 
@@ -29,6 +29,12 @@ export interface AccountSnapshot extends AccountStoreParts, AccountTransitParts 
   readonly peerings?: any[];
   readonly connections?: any[];
   readonly jobs?: any[];
+  /**
+   * GetSecurityConfigurations (`{Name, EncryptionConfiguration: {S3Encryption: [{S3EncryptionMode}],
+   * CloudWatchEncryption, JobBookmarksEncryption}}`; `--from-aws` calls it when a job read names a
+   * security configuration). Absent: not read (whether the jobs naming one use AWS KMS keys is unknown).
+   */
+  readonly securityConfigurations?: any[];
   /** DescribeAccountAttributes (`{AttributeName, AttributeValues: [{AttributeValue}]}`): the account's `vpc-max-security-groups-per-interface`. */
   readonly accountAttributes?: any[];
   /** DescribeManagedPrefixLists: the prefix lists the account sees (`PrefixListId`, `AddressFamily`, `MaxEntries`, `OwnerId`). */
@@ -57,6 +63,7 @@ export const SNAPSHOT_CALLS = {
   peerings: 'ec2:DescribeVpcPeeringConnections',
   connections: 'glue:GetConnections',
   jobs: 'glue:GetJobs',
+  securityConfigurations: 'glue:GetSecurityConfigurations',
   vpcAttributes: 'ec2:DescribeVpcAttribute',
   accountAttributes: 'ec2:DescribeAccountAttributes',
   prefixLists: 'ec2:DescribeManagedPrefixLists',
@@ -355,7 +362,39 @@ function connectionFacts(connection: any): FactsConnection {
   };
 }
 
-function jobFacts(job: any): FactsJob {
+/**
+ * What of the security configuration a job names encrypts with AWS KMS keys, read from
+ * GetSecurityConfigurations as the template reader reads an AWS::Glue::SecurityConfiguration
+ * (`kmsEncryption`, `[]` for none), or why that is unknown (`kmsEncryptionUnknown`): the call not
+ * read, the configuration not in its answer, a mode the check does not know.
+ */
+function kmsEncryptionFacts(s: AccountSnapshot, name: string): Pick<FactsJob, 'kmsEncryption' | 'kmsEncryptionUnknown'> {
+  const call = SNAPSHOT_CALLS.securityConfigurations;
+  if (s.securityConfigurations === undefined) {
+    const unread = s.unread.find((u) => u.call === call);
+    return {
+      kmsEncryptionUnknown: unread ? `${call} could not be read (${unread.reason})`
+        : `${call} was not read (with --from-describe, save get-security-configurations.json: \`aws glue get-security-configurations --output json\`)`,
+    };
+  }
+  const found = s.securityConfigurations.filter((c) => c?.Name === name);
+  if (found.length === 0) return { kmsEncryptionUnknown: `${call} lists no security configuration of that name` };
+  const encryption = found[0].EncryptionConfiguration;
+  if (found.length > 1 || encryption === null || typeof encryption !== 'object' || Array.isArray(encryption)) {
+    return { kmsEncryptionUnknown: found.length > 1 ? `${call} lists it ${found.length} times` : `${call} gives it without its EncryptionConfiguration` };
+  }
+  const { settings, undecided } = securityConfigurationKmsModes(encryption, 'S3Encryption');
+  if (settings.length) return { kmsEncryption: settings };
+  if (undecided.length) return { kmsEncryptionUnknown: `${call} gives ${undecided.join(', ')}, a mode the check does not know` };
+  // Data quality results encrypted with a KMS key: whether a job's run calls AWS KMS for them (and needs the route) is not documented.
+  const dataQuality = encryption.DataQualityEncryption?.DataQualityEncryptionMode;
+  if (dataQuality !== undefined && dataQuality !== 'DISABLED') {
+    return { kmsEncryptionUnknown: `${call} gives data quality encryption ${JSON.stringify(dataQuality)}, and whether a job run calls AWS KMS for it is not documented` };
+  }
+  return { kmsEncryption: [] };
+}
+
+function jobFacts(s: AccountSnapshot, job: any): FactsJob {
   const count = (value: unknown) => (Number.isInteger(value) && (value as number) >= 0 ? value as number : undefined);
   const workers = count(job.NumberOfWorkers);
   const runs = count(job.ExecutionProperty?.MaxConcurrentRuns);
@@ -379,8 +418,7 @@ function jobFacts(job: any): FactsJob {
     ...(modules !== undefined ? { additionalPythonModules: modules } : {}),
     ...(installerOption !== undefined ? { pythonModulesInstallerOption: installerOption } : {}),
     ...(autoScaling !== undefined ? { enableAutoScaling: autoScaling } : {}),
-    // Its settings (whether it uses AWS KMS keys) are not read: unknown, see `FactsJob.kmsEncryption`.
-    ...(str(job.SecurityConfiguration) ? { securityConfiguration: job.SecurityConfiguration } : {}),
+    ...(str(job.SecurityConfiguration) ? { securityConfiguration: job.SecurityConfiguration, ...kmsEncryptionFacts(s, job.SecurityConfiguration) } : {}),
   };
 }
 
@@ -550,7 +588,7 @@ export function snapshotToFacts(s: AccountSnapshot, options: ToFactsOptions = {}
   const endpoints = present((s.vpcEndpoints ?? []).map(endpointFacts));
   // Without DescribeVpcEndpoints, a route to a vpce- stays in the table with an unknown target.
   const gatewayEndpointIds = new Set(endpoints.filter((e) => (e.type ?? 'Gateway') === 'Gateway').map((e) => e.id));
-  const jobs = options.withoutJobs ? [] : (s.jobs ?? []).map(jobFacts).filter((job) => !options.jobNames?.length || options.jobNames.includes(job.name));
+  const jobs = options.withoutJobs ? [] : (s.jobs ?? []).map((job) => jobFacts(s, job)).filter((job) => !options.jobNames?.length || options.jobNames.includes(job.name));
   const read = (s.connections ?? []).map(connectionFacts);
   const connections = read.filter((c) => !options.skipConnectionNames?.has(c.name));
   const storeConnections: StoreConnection[] = [

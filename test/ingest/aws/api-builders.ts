@@ -243,6 +243,8 @@ export function account(): AccountSnapshot {
     prefixListEntries: [],
     // ListHostedZonesByVPC: no private hosted zone in either VPC.
     privateHostedZones: [{ VpcId: 'vpc-0glue', HostedZoneSummaries: [] }, { VpcId: 'vpc-0data', HostedZoneSummaries: [] }],
+    // GetSecurityConfigurations: none (no job names one).
+    securityConfigurations: [],
     ...noStoresNorTransitGateways(),
     unread: [],
   };

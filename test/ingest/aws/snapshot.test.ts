@@ -267,6 +267,84 @@ describe('GetConnections and GetJobs', () => {
   });
 });
 
+describe('GetSecurityConfigurations: the settings of the security configuration a job names', () => {
+  /** Job etl names security configuration `sc`; GetSecurityConfigurations answered with `configurations` (undefined: not read). */
+  const withConfiguration = (configurations: object[] | undefined, unread: AccountSnapshot['unread'] = []): AccountSnapshot => ({
+    ...account(), jobs: [apiJob('etl', ['glue-net', 'warehouse'], { SecurityConfiguration: 'sc' })], securityConfigurations: configurations, unread,
+  });
+  const sc = (encryption: object | undefined, name = 'sc') => ({ Name: name, CreatedTimeStamp: '2026-11-30T10:00:00.000Z', ...(encryption ? { EncryptionConfiguration: encryption } : {}) });
+  const job = (snapshot: AccountSnapshot) => factsOf(snapshot).jobs![0];
+  const kmsFindings = (snapshot: AccountSnapshot) => {
+    const plan = planOf(snapshot);
+    return [...plan.findings, ...plan.jobs.flatMap((j) => j.findings)].filter((f) => /AWS KMS/.test(f.message));
+  };
+
+  it('S3 SSE-KMS: kmsEncryption as the template reader words it; no KMS endpoint and no NAT, the job lists a JDBC connection: GNP-CONNECTION-NO-KMS-PATH', () => {
+    const snapshot = withConfiguration([sc({ S3Encryption: [{ S3EncryptionMode: 'SSE-KMS', KmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/k' }] }), sc({}, 'other')]);
+    expect(job(snapshot)).toMatchObject({ securityConfiguration: 'sc', kmsEncryption: ['S3 encryption SSE-KMS'] });
+    expect(job(snapshot).kmsEncryptionUnknown).toBeUndefined();
+    expect(kmsFindings(snapshot).map((f) => [f.ruleId, f.severity])).toEqual([['GNP-CONNECTION-NO-KMS-PATH', 'error']]);
+  });
+
+  it('every KMS use, in the order S3, CloudWatch Logs, job bookmarks (an S3 list of several settings read whole)', () => {
+    const snapshot = withConfiguration([sc({
+      S3Encryption: [{ S3EncryptionMode: 'SSE-S3' }, { S3EncryptionMode: 'SSE-KMS' }],
+      CloudWatchEncryption: { CloudWatchEncryptionMode: 'SSE-KMS' },
+      JobBookmarksEncryption: { JobBookmarksEncryptionMode: 'CSE-KMS' },
+    })]);
+    expect(job(snapshot).kmsEncryption).toEqual(['S3 encryption SSE-KMS', 'CloudWatch Logs encryption SSE-KMS', 'job bookmarks encryption CSE-KMS']);
+  });
+
+  it.each([
+    ['DISABLED everywhere', { S3Encryption: [{ S3EncryptionMode: 'DISABLED' }], CloudWatchEncryption: { CloudWatchEncryptionMode: 'DISABLED' }, JobBookmarksEncryption: { JobBookmarksEncryptionMode: 'DISABLED' } }],
+    ['SSE-S3', { S3Encryption: [{ S3EncryptionMode: 'SSE-S3' }] }],
+    ['no setting', {}],
+    ['data quality encryption DISABLED', { DataQualityEncryption: { DataQualityEncryptionMode: 'DISABLED' } }],
+  ])('%s: kmsEncryption [] and no AWS KMS finding (was: UNKNOWN)', (_, encryption) => {
+    const snapshot = withConfiguration([sc(encryption)]);
+    expect(job(snapshot).kmsEncryption).toEqual([]);
+    expect(kmsFindings(snapshot)).toEqual([]);
+  });
+
+  it.each([
+    ['not in the answer', [sc({ S3Encryption: [{ S3EncryptionMode: 'SSE-KMS' }] }, 'other')], 'glue:GetSecurityConfigurations lists no security configuration of that name'],
+    ['a mode the check does not know', [sc({ S3Encryption: [{ S3EncryptionMode: 'SSE-C' }] })], 'glue:GetSecurityConfigurations gives S3 encryption "SSE-C", a mode the check does not know'],
+    ['without its EncryptionConfiguration', [sc(undefined)], 'glue:GetSecurityConfigurations gives it without its EncryptionConfiguration'],
+    ['data quality encryption SSE-KMS only', [sc({ S3Encryption: [{ S3EncryptionMode: 'SSE-S3' }], DataQualityEncryption: { DataQualityEncryptionMode: 'SSE-KMS' } })],
+      'glue:GetSecurityConfigurations gives data quality encryption "SSE-KMS", and whether a job run calls AWS KMS for it is not documented'],
+  ])('%s: kmsEncryption left out, UNKNOWN with the reason (never [])', (_, configurations, reason) => {
+    const snapshot = withConfiguration(configurations);
+    expect(job(snapshot).kmsEncryption).toBeUndefined();
+    expect(job(snapshot).kmsEncryptionUnknown).toBe(reason);
+    const [finding] = kmsFindings(snapshot);
+    expect(finding.ruleId).toBe('GNP-CONNECTION-SERVICE-PATH-UNKNOWN');
+    expect(finding.message).toContain(`etl: may, job etl uses security configuration sc, whose encryption settings the facts do not give (${reason})`);
+  });
+
+  it('the call refused: UNKNOWN naming the call and why, and the call listed as not read', () => {
+    const snapshot = withConfiguration(undefined, [{ call: 'glue:GetSecurityConfigurations', reason: 'access denied (AccessDeniedException): grant glue:GetSecurityConfigurations' }]);
+    expect(job(snapshot).kmsEncryptionUnknown).toBe('glue:GetSecurityConfigurations could not be read (access denied (AccessDeniedException): grant glue:GetSecurityConfigurations)');
+    expect(kmsFindings(snapshot).map((f) => f.ruleId)).toEqual(['GNP-CONNECTION-SERVICE-PATH-UNKNOWN']);
+    expect(buildModel([], factsOf(snapshot)).issues.map((i) => i.message)).toContain('glue:GetSecurityConfigurations could not be read (access denied (AccessDeniedException): grant glue:GetSecurityConfigurations): what it describes is unknown');
+  });
+
+  it('not read and not listed as unread (--from-describe without the optional file): UNKNOWN saying how to save it', () => {
+    expect(job(withConfiguration(undefined)).kmsEncryptionUnknown).toBe(
+      'glue:GetSecurityConfigurations was not read (with --from-describe, save get-security-configurations.json: `aws glue get-security-configurations --output json`)');
+  });
+
+  it('a job without a security configuration gets neither field', () => {
+    const snapshot = { ...withConfiguration([sc({ S3Encryption: [{ S3EncryptionMode: 'SSE-KMS' }] })]), jobs: [apiJob('etl', ['glue-net', 'warehouse'])] };
+    expect(job(snapshot)).toEqual({ name: 'etl', command: 'glueetl', connections: ['glue-net', 'warehouse'], workerType: 'G.1X', numberOfWorkers: 2, maxConcurrentRuns: 1 });
+  });
+
+  it('a facts file may give the reason (kmsEncryptionUnknown), but not with kmsEncryption', () => {
+    expect(() => parseFacts({ jobs: [{ name: 'j', securityConfiguration: 'sc', kmsEncryptionUnknown: 'not read' }] }, 'f.json')).not.toThrow();
+    expect(() => parseFacts({ jobs: [{ name: 'j', kmsEncryption: [], kmsEncryptionUnknown: 'not read' }] }, 'f.json'))
+      .toThrow('f.json: jobs[0]: give kmsEncryption or kmsEncryptionUnknown, not both');
+  });
+});
+
 describe('a part that could not be read stays UNKNOWN, never empty', () => {
   const without = (part: keyof AccountSnapshot, reason = 'access denied (UnauthorizedOperation)') => {
     const full = account();
