@@ -399,8 +399,20 @@ export class GlueJobNetwork extends Construct {
     return this.secretsEndpoint;
   }
 
+  /**
+   * The AWS KMS interface endpoint (private DNS on) the Glue ENIs call AWS KMS through, once a job
+   * whose security configuration encrypts with AWS KMS keys is attached (`attachTo`): created here
+   * unless the chosen subnets route to a NAT gateway or the VPC already has one in the app.
+   * Undefined until then.
+   */
+  public get kmsEndpoint(): ec2.IInterfaceVpcEndpoint | undefined {
+    return this.kmsEndpointAdded;
+  }
+
   private secretsEndpoint?: ec2.IInterfaceVpcEndpoint;
   private secretsPathChecked = false;
+  private kmsEndpointAdded?: ec2.IInterfaceVpcEndpoint;
+  private kmsPathChecked = false;
   private readonly storeConnections: glue.Connection[] = [];
   private readonly storeSecrets: secretsmanager.ISecret[] = [];
   private readonly grantees: iam.IGrantable[] = [];
@@ -439,6 +451,7 @@ export class GlueJobNetwork extends Construct {
 
     this.node.addValidation({ validate: () => this.lateS3EndpointErrors() });
     this.node.addValidation({ validate: () => this.packageIndexErrors() });
+    this.node.addValidation({ validate: () => this.lateKmsErrors() });
   }
 
   /**
@@ -594,6 +607,22 @@ export class GlueJobNetwork extends Construct {
     ATTACHED_NETWORKS.set(cfnJob, this);
     this.attachedJobs.push(cfnJob);
     if (isGrantable(job)) this.grantSecretsRead(job);
+    if (kmsUseOf(cfnJob) !== undefined) this.ensureKmsPath();
+  }
+
+  /**
+   * A job given a security configuration with AWS KMS keys after `attachTo`: the path to AWS KMS
+   * is added at `attachTo` (constructs cannot be added while the app synthesizes), so say so
+   * rather than leave its runs to a KMS timeout.
+   */
+  private lateKmsErrors(): string[] {
+    if (this.kmsPathChecked) return [];
+    return this.attachedJobs.flatMap((job) => {
+      const use = kmsUseOf(job);
+      return use === undefined ? [] : [`${job.node.path} uses ${use}, set after GlueJobNetwork.attachTo(), so ${this.node.path} added no path `
+        + 'to AWS KMS for it (AWS Glue: a job with a security configuration needs a route to the AWS KMS endpoint, or its runs may fail with a '
+        + 'KMS timeout). Give the job its security configuration before attaching it (the job construct\'s securityConfiguration prop).'];
+    });
   }
 
   /**
@@ -850,32 +879,53 @@ export class GlueJobNetwork extends Construct {
   /**
    * Glue reads a connection's secret from the ENIs' subnet at run time, so the subnets need a
    * path to Secrets Manager: a NAT route, or an interface endpoint with private DNS in the VPC
-   * (rule GNP-CONNECTION-NO-SECRETS-PATH). One endpoint per VPC: an app that already has one (or
-   * another GlueJobNetwork on the VPC made one) keeps it, since a second endpoint with private
-   * DNS for the same service fails to deploy.
+   * (rule GNP-CONNECTION-NO-SECRETS-PATH).
    */
   private ensureSecretsPath(): void {
     if (this.secretsPathChecked) return;
     this.secretsPathChecked = true;
+    this.secretsEndpoint = this.ensureServicePath(SECRETS_MANAGER_PATH);
+  }
+
+  /**
+   * A job whose security configuration encrypts with AWS KMS keys calls AWS KMS from the subnet
+   * Glue selects, so the subnets need a path to it: a NAT route, or an AWS KMS interface endpoint
+   * with private DNS in the VPC (AWS Glue, "Encrypting data written by AWS Glue": Creating a route
+   * to AWS KMS for VPC jobs and crawlers; rule GNP-CONNECTION-NO-KMS-PATH).
+   */
+  private ensureKmsPath(): void {
+    if (this.kmsPathChecked) return;
+    this.kmsPathChecked = true;
+    this.kmsEndpointAdded = this.ensureServicePath(KMS_PATH);
+  }
+
+  /**
+   * A path from the chosen subnets to an AWS service Glue's ENIs call: none to add where every
+   * subnet routes to a NAT gateway; else the app's interface endpoint with private DNS for the
+   * service in the VPC (a second one fails to deploy), with HTTPS from the Glue group; else a new
+   * endpoint, returned. One endpoint per VPC and service: another GlueJobNetwork on the VPC
+   * reuses the one this one made.
+   */
+  private ensureServicePath(service: InterfaceServicePath): ec2.IInterfaceVpcEndpoint | undefined {
     const owned = isDefinedInApp(this.vpc);
     if (owned) {
       const index = new AppRoutingIndex(this.node.root);
       const tables = this.subnets.map(s => s.routeTable?.routeTableId);
-      if (tables.every(t => t !== undefined && index.s3Path(t).natRoutes.length > 0)) return;
+      if (tables.every(t => t !== undefined && index.s3Path(t).natRoutes.length > 0)) return undefined;
     }
     const existing = this.node.root.node.findAll().find((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
       && c.vpcId === this.vpc.vpcId && c.vpcEndpointType === 'Interface' && c.privateDnsEnabled === true
-      && JSON.stringify(Stack.of(c).resolve(c.serviceName)).includes('secretsmanager'));
+      && service.serviceName.test(JSON.stringify(Stack.of(c).resolve(c.serviceName))));
     if (existing) {
       // The endpoint admits HTTPS only from the groups its owner chose: admit this network's Glue
-      // group too, or its runs cannot read their secrets. An endpoint without SecurityGroupIds
+      // group too, or its runs cannot call the service. An endpoint without SecurityGroupIds
       // wears the VPC's default group, which this construct leaves alone (the guard reports it).
       const groups = Array.isArray(existing.securityGroupIds) ? existing.securityGroupIds : [];
-      groups.forEach((groupId, index) => this.admitToSecretsEndpoint(groupId, `${existing.node.path}#${index}`));
-      return;
+      groups.forEach((groupId, index) => this.admitToEndpoint(service, groupId, `${existing.node.path}#${index}`));
+      return undefined;
     }
     const options: ec2.InterfaceVpcEndpointOptions = {
-      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      service: service.awsService,
       privateDnsEnabled: true,
       subnets: { subnets: this.subnets },
       // Least privilege: HTTPS from the Glue group only, not from the whole VPC.
@@ -883,22 +933,22 @@ export class GlueJobNetwork extends Construct {
     };
     // In a VPC of the app, the endpoint belongs with the VPC (its stack), like the VPC's own endpoints.
     const endpoint = owned
-      ? this.vpc.addInterfaceEndpoint(`GlueSecrets${shortHash(this.node.path)}`, options)
-      : new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', { vpc: this.vpc, ...options });
-    for (const group of endpoint.connections.securityGroups) this.admitToSecretsEndpoint(group.securityGroupId, group.node.path);
-    this.secretsEndpoint = endpoint;
+      ? this.vpc.addInterfaceEndpoint(`${service.vpcChildPrefix}${shortHash(this.node.path)}`, options)
+      : new ec2.InterfaceVpcEndpoint(this, service.ownChildId, { vpc: this.vpc, ...options });
+    for (const group of endpoint.connections.securityGroups) this.admitToEndpoint(service, group.securityGroupId, group.node.path);
+    return endpoint;
   }
 
-  /** HTTPS from the Glue group into a Secrets Manager endpoint's group (GNP-CONNECTION-NO-SECRETS-PATH). */
-  private admitToSecretsEndpoint(groupId: string, key: string): void {
+  /** HTTPS from the Glue group into a service endpoint's group. */
+  private admitToEndpoint(service: InterfaceServicePath, groupId: string, key: string): void {
     // The rule lives here (as the stores' rules do), so the VPC's stack never references this one.
-    new ec2.CfnSecurityGroupIngress(this, `SecretsEndpointIngress${shortHash(key)}`, {
+    new ec2.CfnSecurityGroupIngress(this, `${service.ingressPrefix}${shortHash(key)}`, {
       groupId,
       sourceSecurityGroupId: this.securityGroup.securityGroupId,
       ipProtocol: 'tcp',
       fromPort: 443,
       toPort: 443,
-      description: `Glue ENIs of ${this.node.path} read the data stores' secrets (Secrets Manager endpoint)`,
+      description: `Glue ENIs of ${this.node.path} ${service.purpose}`,
     });
   }
 
@@ -1060,6 +1110,74 @@ function findCfnJob(job: IConstruct): glue.CfnJob {
 
 function isGrantable(construct: IConstruct): construct is IConstruct & iam.IGrantable {
   return (construct as Partial<iam.IGrantable>).grantPrincipal !== undefined;
+}
+
+/** An AWS service the Glue ENIs call over HTTPS from the chosen subnets, and the names of what this construct adds for it. */
+interface InterfaceServicePath {
+  readonly awsService: ec2.InterfaceVpcEndpointAwsService;
+  /** Matches the JSON of an endpoint's resolved ServiceName for the service (the engine's service key). */
+  readonly serviceName: RegExp;
+  /** The id prefix of an endpoint added to a VPC of the app, and the id of one added here (imported VPC). */
+  readonly vpcChildPrefix: string;
+  readonly ownChildId: string;
+  /** The id prefix of the HTTPS rule into an endpoint's group, and what the rule's description says it is for. */
+  readonly ingressPrefix: string;
+  readonly purpose: string;
+}
+
+// The ids are part of what deployed apps hold: never change them (a new id replaces the resource).
+const SECRETS_MANAGER_PATH: InterfaceServicePath = {
+  awsService: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  serviceName: /secretsmanager/,
+  vpcChildPrefix: 'GlueSecrets',
+  ownChildId: 'SecretsManagerEndpoint',
+  ingressPrefix: 'SecretsEndpointIngress',
+  purpose: "read the data stores' secrets (Secrets Manager endpoint)",
+};
+
+const KMS_PATH: InterfaceServicePath = {
+  awsService: ec2.InterfaceVpcEndpointAwsService.KMS,
+  // com.amazonaws.<region>.kms (not kms-fips: private DNS of that one answers for kms-fips.<region>... only).
+  serviceName: /\.kms"/,
+  vpcChildPrefix: 'GlueKms',
+  ownChildId: 'KmsEndpoint',
+  ingressPrefix: 'KmsEndpointIngress',
+  purpose: "call AWS KMS for their security configuration's keys (AWS KMS endpoint)",
+};
+
+/**
+ * The AWS KMS settings of the security configuration a job names, where the app defines it
+ * (`glue.SecurityConfiguration` or `glue.CfnSecurityConfiguration`), as the template reader reads
+ * them (`kmsUseOf` of ingest/glue.ts): undefined when the job has none, none of its settings uses
+ * AWS KMS keys, or the app does not show them (a name of a configuration made elsewhere, settings
+ * that are tokens); the guard reports those as UNKNOWN.
+ */
+function kmsUseOf(job: glue.CfnJob): string | undefined {
+  const named = job.securityConfiguration;
+  if (named === undefined) return undefined;
+  const jobStack = Stack.of(job);
+  const configuration = job.node.root.node.findAll().find((c): c is glue.CfnSecurityConfiguration => {
+    if (!isCfnResourceOfType<glue.CfnSecurityConfiguration>(c, 'AWS::Glue::SecurityConfiguration')) return false;
+    // The L2 (aws-cdk-lib or the alpha module) owning it hands jobs its securityConfigurationName.
+    const owner = c.node.scope as { securityConfigurationName?: unknown } | undefined;
+    if (owner?.securityConfigurationName === named) return true;
+    if (c.ref === named) return true;
+    // An L1 configuration referred to by its Ref in the job's stack.
+    return Stack.of(c) === jobStack && Token.isUnresolved(named) && JSON.stringify(jobStack.resolve(named)) === JSON.stringify({ Ref: jobStack.getLogicalId(c) });
+  });
+  if (configuration === undefined) return undefined;
+  const encryption = Stack.of(configuration).resolve(configuration.encryptionConfiguration);
+  if (encryption === null || typeof encryption !== 'object') return undefined;
+  const settings: string[] = [];
+  const mode = (where: string, setting: unknown, key: string, kms: string) => {
+    const written = setting !== null && typeof setting === 'object' ? (setting as Record<string, unknown>)[key] : undefined;
+    if (written === kms) settings.push(`${where} ${kms}`);
+  };
+  const s3 = encryption.s3Encryptions;
+  for (const item of Array.isArray(s3) ? s3 : [s3]) mode('S3 encryption', item, 's3EncryptionMode', 'SSE-KMS');
+  mode('CloudWatch Logs encryption', encryption.cloudWatchEncryption, 'cloudWatchEncryptionMode', 'SSE-KMS');
+  mode('job bookmarks encryption', encryption.jobBookmarksEncryption, 'jobBookmarksEncryptionMode', 'CSE-KMS');
+  return settings.length ? `security configuration ${configuration.node.path} (${settings.join(', ')})` : undefined;
 }
 
 function isDefinedInApp(vpc: ec2.IVpc): boolean {

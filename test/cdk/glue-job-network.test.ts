@@ -532,3 +532,106 @@ describe('GlueJobNetwork: jobs that install Python modules from PyPI need the in
   });
 });
 
+
+describe('GlueJobNetwork: jobs whose security configuration encrypts with AWS KMS keys need a path to AWS KMS', () => {
+  /** A job with a store (a JDBC connection) in isolated subnets, attached with or without a security configuration. */
+  function kmsApp(options: { encryption?: (scope: Stack) => glue.SecurityConfigurationProps; nat?: boolean; setLate?: boolean; jobs?: number } = {}) {
+    const app = new App();
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const net = new Stack(app, 'Net', { env });
+    const vpc = new ec2.Vpc(net, 'Vpc', {
+      maxAzs: 2,
+      natGateways: options.nat ? 1 : 0,
+      ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'),
+      subnetConfiguration: options.nat
+        ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+        : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+    });
+    const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
+    const etl = new Stack(app, 'Etl', { env });
+    const networks: GlueJobNetwork[] = [];
+    for (let i = 0; i < (options.jobs ?? 1); i++) {
+      const network = new GlueJobNetwork(etl, `Network${i}`, { vpc });
+      network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: `db${i}.internal`, databaseName: 'x', secret: secret(etl, `S${i}`), connections: storeGroup, vpc });
+      const configuration = options.encryption ? new glue.SecurityConfiguration(etl, `Encryption${i}`, options.encryption(etl)) : undefined;
+      const job = new glue.PySparkEtlJob(etl, `Job${i}`, {
+        role: new iam.Role(etl, `Role${i}`, { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+        script: glue.Code.fromBucket(new s3.Bucket(etl, `Scripts${i}`), 'a.py'),
+        ...configuration && !options.setLate ? { securityConfiguration: configuration } : {},
+      });
+      network.attachTo(job);
+      if (configuration && options.setLate) (job.node.defaultChild as glue.CfnJob).securityConfiguration = configuration.securityConfigurationName;
+      networks.push(network);
+    }
+    const guard = new GlueNetworkGuard();
+    Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    return { app, net, etl, networks, guard };
+  }
+  const kmsS3 = (): glue.SecurityConfigurationProps => ({ s3Encryption: glue.S3Encryption.kms() });
+  const kmsEndpoints = (stack: Stack) => Object.values(resources(stack, 'AWS::EC2::VPCEndpoint'))
+    .filter((e) => /\.kms"/.test(JSON.stringify(e.Properties.ServiceName)));
+
+  test('isolated subnets and S3 encryption with an AWS KMS key: one AWS KMS interface endpoint with private DNS in the VPC, HTTPS from the Glue group only, and the guard finds nothing', () => {
+    const { app, net, etl, networks: [network], guard } = kmsApp({ encryption: kmsS3 });
+    expect(network.kmsEndpoint).toBeDefined();
+    app.synth();
+    expect(gnpFindings(guard)).toEqual([]);
+    const [endpoint] = kmsEndpoints(net);
+    expect(kmsEndpoints(net)).toHaveLength(1);
+    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    const endpointGroup = endpoint.Properties.SecurityGroupIds[0]['Fn::GetAtt'][0];
+    // The endpoint's group admits no CIDR range; the rule from the Glue group is in the ETL stack.
+    expect(JSON.stringify(resources(net, 'AWS::EC2::SecurityGroup')[endpointGroup].Properties)).not.toMatch(/SecurityGroupIngress/);
+    Template.fromStack(etl).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp(endpointGroup) },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [etl.getLogicalId(network.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+      Description: Match.stringLikeRegexp('AWS KMS endpoint'),
+    });
+  });
+
+  test('without the endpoint the same job fails the guard with GNP-CONNECTION-NO-KMS-PATH (what the endpoint is for)', () => {
+    const { app, net } = kmsApp({ encryption: kmsS3 });
+    // Take the endpoint and its rule away again: the engine must then see no path to AWS KMS.
+    for (const c of net.node.findAll()) if (c instanceof ec2.CfnVPCEndpoint && /\.kms"/.test(JSON.stringify(net.resolve(c.serviceName)))) c.addOverride('Properties.PrivateDnsEnabled', false);
+    expect(() => app.synth()).toThrow(/Connection Network0Az1\w+ is selected by jobs whose security configuration encrypts with AWS KMS keys.*has no path to AWS KMS.*Acknowledge with 'cdk-glue-netplan::GNP-CONNECTION-NO-KMS-PATH'/s);
+  });
+
+  test('CloudWatch Logs or job bookmarks encryption with AWS KMS keys too; S3-managed keys only, or no security configuration: no endpoint', () => {
+    expect(kmsApp({ encryption: () => ({ cloudWatchEncryption: glue.CloudWatchEncryption.kms() }) }).networks[0].kmsEndpoint).toBeDefined();
+    expect(kmsApp({ encryption: () => ({ jobBookmarksEncryption: glue.JobBookmarksEncryption.clientSideKms() }) }).networks[0].kmsEndpoint).toBeDefined();
+    const s3Managed = kmsApp({ encryption: () => ({ s3Encryption: glue.S3Encryption.s3Managed() }) });
+    expect(s3Managed.networks[0].kmsEndpoint).toBeUndefined();
+    expect(kmsEndpoints(s3Managed.net)).toHaveLength(0);
+    expect(kmsEndpoints(kmsApp().net)).toHaveLength(0);
+  });
+
+  test('subnets that route to a NAT gateway reach AWS KMS already: no endpoint', () => {
+    const { net, networks: [network] } = kmsApp({ encryption: kmsS3, nat: true });
+    expect(network.kmsEndpoint).toBeUndefined();
+    expect(kmsEndpoints(net)).toHaveLength(0);
+  });
+
+  test('a second network on the VPC reuses the endpoint and admits its own Glue group', () => {
+    const { app, net, etl, networks, guard } = kmsApp({ encryption: kmsS3, jobs: 2 });
+    expect(networks[0].kmsEndpoint).toBeDefined();
+    expect(networks[1].kmsEndpoint).toBeUndefined();
+    expect(kmsEndpoints(net)).toHaveLength(1);
+    for (const network of networks) {
+      Template.fromStack(etl).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 443,
+        Description: Match.stringLikeRegexp('AWS KMS endpoint'),
+        SourceSecurityGroupId: { 'Fn::GetAtt': [etl.getLogicalId(network.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+      });
+    }
+    app.synth();
+    expect(gnpFindings(guard)).toEqual([]);
+  });
+
+  test('a security configuration set on the job after attachTo: synth fails saying so (the path is added at attachTo)', () => {
+    const { app } = kmsApp({ encryption: kmsS3, setLate: true });
+    expect(() => app.synth()).toThrow(/Etl\/Job0\/Resource uses security configuration Etl\/Encryption0\/Resource \(S3 encryption SSE-KMS\), set after GlueJobNetwork\.attachTo\(\).*before attaching it/s);
+  });
+});
