@@ -452,6 +452,7 @@ export class GlueJobNetwork extends Construct {
     this.node.addValidation({ validate: () => this.lateS3EndpointErrors() });
     this.node.addValidation({ validate: () => this.packageIndexErrors() });
     this.node.addValidation({ validate: () => this.lateKmsErrors() });
+    this.node.addValidation({ validate: () => this.laterEndpointErrors() });
   }
 
   /**
@@ -913,9 +914,7 @@ export class GlueJobNetwork extends Construct {
       const tables = this.subnets.map(s => s.routeTable?.routeTableId);
       if (tables.every(t => t !== undefined && index.s3Path(t).natRoutes.length > 0)) return undefined;
     }
-    const existing = this.node.root.node.findAll().find((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
-      && c.vpcId === this.vpc.vpcId && c.vpcEndpointType === 'Interface' && c.privateDnsEnabled === true
-      && service.serviceName.test(JSON.stringify(Stack.of(c).resolve(c.serviceName))));
+    const [existing] = this.appEndpointsFor(service);
     if (existing) {
       // The endpoint admits HTTPS only from the groups its owner chose: admit this network's Glue
       // group too, or its runs cannot call the service. An endpoint without SecurityGroupIds
@@ -937,6 +936,29 @@ export class GlueJobNetwork extends Construct {
       : new ec2.InterfaceVpcEndpoint(this, service.ownChildId, { vpc: this.vpc, ...options });
     for (const group of endpoint.connections.securityGroups) this.admitToEndpoint(service, group.securityGroupId, group.node.path);
     return endpoint;
+  }
+
+  /** The app's interface endpoints with private DNS for the service in this network's VPC. */
+  private appEndpointsFor(service: InterfaceServicePath): ec2.CfnVPCEndpoint[] {
+    return this.node.root.node.findAll().filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
+      && c.vpcId === this.vpc.vpcId && c.vpcEndpointType === 'Interface' && c.privateDnsEnabled === true
+      && service.serviceName.test(JSON.stringify(Stack.of(c).resolve(c.serviceName))));
+  }
+
+  /**
+   * An endpoint with private DNS for the same service the app adds to the VPC after this network
+   * added its own (it found none then): two fail to deploy, so say so at synth.
+   */
+  private laterEndpointErrors(): string[] {
+    const added: [InterfaceServicePath, ec2.IInterfaceVpcEndpoint | undefined][] = [[SECRETS_MANAGER_PATH, this.secretsEndpoint], [KMS_PATH, this.kmsEndpointAdded]];
+    return added.flatMap(([service, endpoint]) => {
+      if (endpoint === undefined) return [];
+      const others = this.appEndpointsFor(service).filter(c => c !== endpoint.node.defaultChild);
+      return others.length === 0 ? [] : [`${this.node.path} added ${endpoint.node.path}, an interface endpoint for ${service.name} with private DNS in `
+        + `${this.vpc.node.path}, and the app also adds ${others.map(c => c.node.path).join(', ')}, created after it: a VPC takes one interface endpoint `
+        + `with private DNS per service, so the deployment would fail. Create that endpoint ${service.createBefore}: ${this.node.path} then uses it `
+        + '(and admits its Glue group to the endpoint\'s security groups) instead of adding its own.'];
+    });
   }
 
   /** HTTPS from the Glue group into a service endpoint's group. */
@@ -1114,6 +1136,9 @@ function isGrantable(construct: IConstruct): construct is IConstruct & iam.IGran
 
 /** An AWS service the Glue ENIs call over HTTPS from the chosen subnets, and the names of what this construct adds for it. */
 interface InterfaceServicePath {
+  /** The service in words, and when the app's own endpoint for it must exist for the network to use it. */
+  readonly name: string;
+  readonly createBefore: string;
   readonly awsService: ec2.InterfaceVpcEndpointAwsService;
   /** Matches the JSON of an endpoint's resolved ServiceName for the service (the engine's service key). */
   readonly serviceName: RegExp;
@@ -1127,6 +1152,8 @@ interface InterfaceServicePath {
 
 // The ids are part of what deployed apps hold: never change them (a new id replaces the resource).
 const SECRETS_MANAGER_PATH: InterfaceServicePath = {
+  name: 'Secrets Manager',
+  createBefore: 'before the first data store with a secret is added to the GlueJobNetwork',
   awsService: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   serviceName: /secretsmanager/,
   vpcChildPrefix: 'GlueSecrets',
@@ -1136,6 +1163,8 @@ const SECRETS_MANAGER_PATH: InterfaceServicePath = {
 };
 
 const KMS_PATH: InterfaceServicePath = {
+  name: 'AWS KMS',
+  createBefore: 'before attachTo() attaches a job whose security configuration uses AWS KMS keys',
   awsService: ec2.InterfaceVpcEndpointAwsService.KMS,
   // com.amazonaws.<region>.kms (not kms-fips: private DNS of that one answers for kms-fips.<region>... only).
   serviceName: /\.kms"/,

@@ -635,3 +635,46 @@ describe('GlueJobNetwork: jobs whose security configuration encrypts with AWS KM
     expect(() => app.synth()).toThrow(/Etl\/Job0\/Resource uses security configuration Etl\/Encryption0\/Resource \(S3 encryption SSE-KMS\), set after GlueJobNetwork\.attachTo\(\).*before attaching it/s);
   });
 });
+
+describe('GlueJobNetwork: service endpoints and security configurations as the guard reads them', () => {
+  const env = { account: '111111111111', region: 'us-east-1' };
+  /** Isolated subnets (or NAT), a JDBC store with a secret, a CfnJob with the security configuration `configure` gives, attached; the guard in fail mode. */
+  function l1App(configure: (ctx: { net: Stack; etl: Stack }) => string | undefined, options: { nat?: boolean } = {}) {
+    const app = new App();
+    const net = new Stack(app, 'Net', { env });
+    const vpc = new ec2.Vpc(net, 'Vpc', {
+      maxAzs: 2,
+      natGateways: options.nat ? 1 : 0,
+      ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'),
+      subnetConfiguration: options.nat
+        ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+        : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+    });
+    const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
+    const etl = new Stack(app, 'Etl', { env });
+    const network = new GlueJobNetwork(etl, 'Network', { vpc });
+    network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc });
+    const role = new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
+    const job = new glue.CfnJob(etl, 'Job', { role: role.roleArn, command: { name: 'glueetl', scriptLocation: 's3://b/a.py' }, glueVersion: '4.0', securityConfiguration: configure({ net, etl }) });
+    network.attachTo(job);
+    const guard = new GlueNetworkGuard();
+    Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    return { app, net, etl, vpc, network, job, guard };
+  }
+  const sseKms = (mode: string = 'SSE-KMS'): glue.CfnSecurityConfigurationProps => ({ name: 'cfg', encryptionConfiguration: { s3Encryptions: [{ s3EncryptionMode: mode }] } });
+
+  test('an AWS KMS endpoint with private DNS the app adds to the VPC after attachTo (same stack or a later one): synth fails saying so, not a second endpoint that fails to deploy', () => {
+    const later = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref);
+    later.vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    expect(() => later.app.synth()).toThrow(/Etl\/Network added Net\/Vpc\/GlueKms\w+, an interface endpoint for AWS KMS with private DNS in Net\/Vpc, and the app also adds Net\/Vpc\/Kms.*Create that endpoint before attachTo/s);
+    const laterStack = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref);
+    new ec2.InterfaceVpcEndpoint(new Stack(laterStack.app, 'Endpoints', { env }), 'Kms', { vpc: laterStack.vpc, service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    expect(() => laterStack.app.synth()).toThrow(/and the app also adds Endpoints\/Kms/);
+  });
+
+  test('a Secrets Manager endpoint with private DNS the app adds after the store: the same error', () => {
+    const later = l1App(() => undefined);
+    later.vpc.addInterfaceEndpoint('Secrets', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+    expect(() => later.app.synth()).toThrow(/an interface endpoint for Secrets Manager with private DNS in Net\/Vpc, and the app also adds Net\/Vpc\/Secrets.*before the first data store with a secret/s);
+  });
+});
