@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import {
-  Annotations, IResolvable, IResolveContext, Stack, Token, Tokenization,
+  Annotations, CfnOutput, CfnParameter, IResolvable, IResolveContext, Stack, Token, Tokenization,
   aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift,
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
@@ -608,7 +608,7 @@ export class GlueJobNetwork extends Construct {
     ATTACHED_NETWORKS.set(cfnJob, this);
     this.attachedJobs.push(cfnJob);
     if (isGrantable(job)) this.grantSecretsRead(job);
-    if (kmsUseOf(cfnJob) !== undefined) this.ensureKmsPath();
+    if (!isRayJob(cfnJob) && kmsUseOf(cfnJob) !== undefined) this.ensureKmsPath();
   }
 
   /**
@@ -619,7 +619,7 @@ export class GlueJobNetwork extends Construct {
   private lateKmsErrors(): string[] {
     if (this.kmsPathChecked) return [];
     return this.attachedJobs.flatMap((job) => {
-      const use = kmsUseOf(job);
+      const use = isRayJob(job) ? undefined : kmsUseOf(job);
       return use === undefined ? [] : [`${job.node.path} uses ${use}, set after GlueJobNetwork.attachTo(), so ${this.node.path} added no path `
         + 'to AWS KMS for it (AWS Glue: a job with a security configuration needs a route to the AWS KMS endpoint, or its runs may fail with a '
         + 'KMS timeout). Give the job its security configuration before attaching it (the job construct\'s securityConfiguration prop).'];
@@ -1177,36 +1177,73 @@ const KMS_PATH: InterfaceServicePath = {
 /**
  * The AWS KMS settings of the security configuration a job names, where the app defines it
  * (`glue.SecurityConfiguration` or `glue.CfnSecurityConfiguration`), as the template reader reads
- * them (`kmsUseOf` of ingest/glue.ts): undefined when the job has none, none of its settings uses
- * AWS KMS keys, or the app does not show them (a name of a configuration made elsewhere, settings
- * that are tokens); the guard reports those as UNKNOWN.
+ * them (`kmsUseOf` of ingest/glue.ts): the configuration as written to the template (property
+ * overrides included, a parameter's default for a `Ref` to it). Undefined when the job has none,
+ * none of its settings uses AWS KMS keys, or the app does not show them (a name of a
+ * configuration made elsewhere, settings known only at deploy time); the guard reports those as
+ * UNKNOWN.
  */
 function kmsUseOf(job: glue.CfnJob): string | undefined {
   const named = job.securityConfiguration;
   if (named === undefined) return undefined;
-  const jobStack = Stack.of(job);
-  const configuration = job.node.root.node.findAll().find((c): c is glue.CfnSecurityConfiguration => {
-    if (!isCfnResourceOfType<glue.CfnSecurityConfiguration>(c, 'AWS::Glue::SecurityConfiguration')) return false;
-    // The L2 (aws-cdk-lib or the alpha module) owning it hands jobs its securityConfigurationName.
-    const owner = c.node.scope as { securityConfigurationName?: unknown } | undefined;
-    if (owner?.securityConfigurationName === named) return true;
-    if (c.ref === named) return true;
-    // An L1 configuration referred to by its Ref in the job's stack.
-    return Stack.of(c) === jobStack && Token.isUnresolved(named) && JSON.stringify(jobStack.resolve(named)) === JSON.stringify({ Ref: jobStack.getLogicalId(c) });
-  });
+  const configuration = configurationNamed(job, named);
   if (configuration === undefined) return undefined;
-  const encryption = Stack.of(configuration).resolve(configuration.encryptionConfiguration);
+  const stack = Stack.of(configuration);
+  // (Rendered, not read from the props: an override is in the template, and the guard reads it.)
+  let rendered: { Resources?: Record<string, { Properties?: Record<string, any> }> };
+  try {
+    rendered = stack.resolve((configuration as unknown as { _toCloudFormation(): unknown })._toCloudFormation());
+  } catch {
+    return undefined; // Props CloudFormation would refuse: the synthesis reports them.
+  }
+  const encryption = Object.values(rendered.Resources ?? {})[0]?.Properties?.EncryptionConfiguration;
   if (encryption === null || typeof encryption !== 'object') return undefined;
+  const parameters = stack.node.findAll().filter((c): c is CfnParameter => c instanceof CfnParameter && Stack.of(c) === stack);
+  const valueOf = (written: unknown): unknown => {
+    const ref = written !== null && typeof written === 'object' && Object.keys(written).length === 1 ? (written as { Ref?: unknown }).Ref : undefined;
+    const parameter = ref === undefined ? undefined : parameters.find(p => stack.resolve(p.logicalId) === ref);
+    return parameter === undefined ? written : stack.resolve(parameter.default);
+  };
   const settings: string[] = [];
   const mode = (where: string, setting: unknown, key: string, kms: string) => {
-    const written = setting !== null && typeof setting === 'object' ? (setting as Record<string, unknown>)[key] : undefined;
+    const written = setting !== null && typeof setting === 'object' ? valueOf((setting as Record<string, unknown>)[key]) : undefined;
     if (written === kms) settings.push(`${where} ${kms}`);
   };
-  const s3 = encryption.s3Encryptions;
-  for (const item of Array.isArray(s3) ? s3 : [s3]) mode('S3 encryption', item, 's3EncryptionMode', 'SSE-KMS');
-  mode('CloudWatch Logs encryption', encryption.cloudWatchEncryption, 'cloudWatchEncryptionMode', 'SSE-KMS');
-  mode('job bookmarks encryption', encryption.jobBookmarksEncryption, 'jobBookmarksEncryptionMode', 'CSE-KMS');
+  const s3 = encryption.S3Encryptions;
+  for (const item of Array.isArray(s3) ? s3 : [s3]) mode('S3 encryption', item, 'S3EncryptionMode', 'SSE-KMS');
+  mode('CloudWatch Logs encryption', encryption.CloudWatchEncryption, 'CloudWatchEncryptionMode', 'SSE-KMS');
+  mode('job bookmarks encryption', encryption.JobBookmarksEncryption, 'JobBookmarksEncryptionMode', 'CSE-KMS');
   return settings.length ? `security configuration ${configuration.node.path} (${settings.join(', ')})` : undefined;
+}
+
+/**
+ * The configuration of the app a job's `SecurityConfiguration` refers to: the name an L2 (aws-cdk-lib
+ * or the alpha module) hands its jobs, its `Ref` (in the job's stack or, through CDK's reference
+ * or an export, `Stack.exportValue` or `Fn.importValue` of a named output, another stack's).
+ */
+function configurationNamed(job: glue.CfnJob, named: string): glue.CfnSecurityConfiguration | undefined {
+  const jobStack = Stack.of(job);
+  const all = job.node.root.node.findAll();
+  const configurations = all.filter((c): c is glue.CfnSecurityConfiguration => isCfnResourceOfType<glue.CfnSecurityConfiguration>(c, 'AWS::Glue::SecurityConfiguration'));
+  const direct = configurations.find((c) => (c.node.scope as { securityConfigurationName?: unknown } | undefined)?.securityConfigurationName === named || c.ref === named);
+  if (direct !== undefined || configurations.length === 0 || !Token.isUnresolved(named)) return direct;
+  // (Resolved only here: most jobs name their configuration by the L2's name or the L1's ref.)
+  const resolved = jobStack.resolve(named) as { 'Fn::ImportValue'?: unknown } | undefined;
+  const imported = resolved?.['Fn::ImportValue'];
+  const exported = typeof imported === 'string'
+    ? all.find((c): c is CfnOutput => c instanceof CfnOutput && Stack.of(c).resolve(c.exportName) === imported)
+    : undefined;
+  return configurations.find((c) => {
+    const ref = JSON.stringify({ Ref: Stack.of(c).getLogicalId(c) });
+    if (Stack.of(c) === jobStack && JSON.stringify(resolved) === ref) return true;
+    return exported !== undefined && Stack.of(exported) === Stack.of(c) && JSON.stringify(Stack.of(c).resolve(exported.value)) === ref;
+  });
+}
+
+/** A Ray job does not run in the job's VPCs: the guard checks no service path for it (engine/service-paths.ts). */
+function isRayJob(job: glue.CfnJob): boolean {
+  const command = Stack.of(job).resolve(job.command) as { name?: unknown } | undefined;
+  return command?.name === 'glueray';
 }
 
 function isDefinedInApp(vpc: ec2.IVpc): boolean {

@@ -639,7 +639,7 @@ describe('GlueJobNetwork: jobs whose security configuration encrypts with AWS KM
 describe('GlueJobNetwork: service endpoints and security configurations as the guard reads them', () => {
   const env = { account: '111111111111', region: 'us-east-1' };
   /** Isolated subnets (or NAT), a JDBC store with a secret, a CfnJob with the security configuration `configure` gives, attached; the guard in fail mode. */
-  function l1App(configure: (ctx: { net: Stack; etl: Stack }) => string | undefined, options: { nat?: boolean } = {}) {
+  function l1App(configure: (ctx: { net: Stack; etl: Stack }) => string | undefined, options: { nat?: boolean; command?: string } = {}) {
     const app = new App();
     const net = new Stack(app, 'Net', { env });
     const vpc = new ec2.Vpc(net, 'Vpc', {
@@ -655,13 +655,49 @@ describe('GlueJobNetwork: service endpoints and security configurations as the g
     const network = new GlueJobNetwork(etl, 'Network', { vpc });
     network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc });
     const role = new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
-    const job = new glue.CfnJob(etl, 'Job', { role: role.roleArn, command: { name: 'glueetl', scriptLocation: 's3://b/a.py' }, glueVersion: '4.0', securityConfiguration: configure({ net, etl }) });
+    const job = new glue.CfnJob(etl, 'Job', { role: role.roleArn, command: { name: options.command ?? 'glueetl', scriptLocation: 's3://b/a.py' }, glueVersion: '4.0', securityConfiguration: configure({ net, etl }) });
     network.attachTo(job);
     const guard = new GlueNetworkGuard();
     Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
     return { app, net, etl, vpc, network, job, guard };
   }
   const sseKms = (mode: string = 'SSE-KMS'): glue.CfnSecurityConfigurationProps => ({ name: 'cfg', encryptionConfiguration: { s3Encryptions: [{ s3EncryptionMode: mode }] } });
+
+  test('a configuration of another stack the job reads through Stack.exportValue: the endpoint, and the guard finds nothing', () => {
+    const { app, network, guard } = l1App(({ net }) => net.exportValue(new glue.CfnSecurityConfiguration(net, 'Cfg', sseKms()).ref));
+    expect(network.kmsEndpoint).toBeDefined();
+    app.synth();
+    expect(gnpFindings(guard)).toEqual([]);
+  });
+
+  test('a mode the template gives by a parameter\'s default, or by a property override: read as the guard reads it', () => {
+    const byParameter = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms(new CfnParameter(etl, 'Mode', { default: 'SSE-KMS' }).valueAsString)).ref);
+    expect(byParameter.network.kmsEndpoint).toBeDefined();
+    byParameter.app.synth();
+    expect(gnpFindings(byParameter.guard)).toEqual([]);
+    const byOverride = l1App(({ etl }) => {
+      const configuration = new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms('DISABLED'));
+      configuration.addPropertyOverride('EncryptionConfiguration.S3Encryptions.0.S3EncryptionMode', 'SSE-KMS');
+      return configuration.ref;
+    });
+    expect(byOverride.network.kmsEndpoint).toBeDefined();
+    byOverride.app.synth();
+    expect(gnpFindings(byOverride.guard)).toEqual([]);
+    // And the other way: an override that turns the key use off adds nothing.
+    const overriddenOff = l1App(({ etl }) => {
+      const configuration = new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms());
+      configuration.addPropertyOverride('EncryptionConfiguration.S3Encryptions.0.S3EncryptionMode', 'SSE-S3');
+      return configuration.ref;
+    });
+    expect(overriddenOff.network.kmsEndpoint).toBeUndefined();
+  });
+
+  test('a Ray job (it does not run in the VPC: the guard says so, and checks no path to AWS KMS for it): no endpoint, no error about AWS KMS', () => {
+    const ray = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref, { command: 'glueray' });
+    expect(ray.network.kmsEndpoint).toBeUndefined();
+    expect(() => ray.app.synth()).toThrow(/AWS Glue for Ray does not run in a VPC/);
+    expect(() => ray.app.synth()).not.toThrow(/AWS KMS/);
+  });
 
   test('an AWS KMS endpoint with private DNS the app adds to the VPC after attachTo (same stack or a later one): synth fails saying so, not a second endpoint that fails to deploy', () => {
     const later = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref);
