@@ -612,18 +612,26 @@ export class GlueJobNetwork extends Construct {
   }
 
   /**
-   * A job given a security configuration with AWS KMS keys after `attachTo`: the path to AWS KMS
-   * is added at `attachTo` (constructs cannot be added while the app synthesizes), so say so
-   * rather than leave its runs to a KMS timeout.
+   * A job whose security configuration uses AWS KMS keys, which `attachTo` did not see (the job
+   * got the configuration, or the configuration those settings, afterwards): the path to AWS KMS
+   * is added at `attachTo` (constructs cannot be added while the app synthesizes), so say so rather
+   * than leave its runs to a KMS timeout. Not where the subnets reach AWS KMS already (a NAT
+   * gateway, the app's own endpoint, whose rules the guard judges).
    */
   private lateKmsErrors(): string[] {
     if (this.kmsPathChecked) return [];
-    return this.attachedJobs.flatMap((job) => {
+    const late = this.attachedJobs.flatMap((job) => {
       const use = isRayJob(job) ? undefined : kmsUseOf(job);
-      return use === undefined ? [] : [`${job.node.path} uses ${use}, set after GlueJobNetwork.attachTo(), so ${this.node.path} added no path `
-        + 'to AWS KMS for it (AWS Glue: a job with a security configuration needs a route to the AWS KMS endpoint, or its runs may fail with a '
-        + 'KMS timeout). Give the job its security configuration before attaching it (the job construct\'s securityConfiguration prop).'];
+      return use === undefined ? [] : [{ job, use }];
     });
+    if (late.length === 0 || this.natRoutesEverySubnet() || this.appEndpointsFor(KMS_PATH).length > 0) return [];
+    return late.map(({ job, use }) => `${job.node.path} uses ${use}, which ${this.node.path} did not see when attachTo() attached the job `
+      + '(the job got its security configuration, or the configuration its AWS KMS settings, afterwards), so it added no path to AWS KMS, '
+      + `and the app shows none for the subnets ${this.subnets.map(s => s.node.path).join(', ')} (no NAT gateway route, no AWS KMS interface endpoint with private DNS in ${this.vpc.node.path}). `
+      + 'AWS Glue: a job with a security configuration that accesses JDBC data stores must have a route to the AWS KMS endpoint, or its runs may fail '
+      + 'with a KMS timeout (rule GNP-CONNECTION-NO-KMS-PATH). Give the job its security configuration, with its encryption settings, before attachTo() '
+      + '(the job construct\'s securityConfiguration prop), or give the subnets a path to AWS KMS yourself: an interface endpoint '
+      + `(vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS })) admitting HTTPS from ${this.securityGroup.node.path}.`);
   }
 
   /**
@@ -909,11 +917,7 @@ export class GlueJobNetwork extends Construct {
    */
   private ensureServicePath(service: InterfaceServicePath): ec2.IInterfaceVpcEndpoint | undefined {
     const owned = isDefinedInApp(this.vpc);
-    if (owned) {
-      const index = new AppRoutingIndex(this.node.root);
-      const tables = this.subnets.map(s => s.routeTable?.routeTableId);
-      if (tables.every(t => t !== undefined && index.s3Path(t).natRoutes.length > 0)) return undefined;
-    }
+    if (this.natRoutesEverySubnet()) return undefined;
     const [existing] = this.appEndpointsFor(service);
     if (existing) {
       // The endpoint admits HTTPS only from the groups its owner chose: admit this network's Glue
@@ -936,6 +940,13 @@ export class GlueJobNetwork extends Construct {
       : new ec2.InterfaceVpcEndpoint(this, service.ownChildId, { vpc: this.vpc, ...options });
     for (const group of endpoint.connections.securityGroups) this.admitToEndpoint(service, group.securityGroupId, group.node.path);
     return endpoint;
+  }
+
+  /** Whether every chosen subnet of a VPC of the app routes to a NAT gateway of the app. */
+  private natRoutesEverySubnet(): boolean {
+    if (!isDefinedInApp(this.vpc)) return false;
+    const index = new AppRoutingIndex(this.node.root);
+    return this.subnets.every(s => s.routeTable?.routeTableId !== undefined && index.s3Path(s.routeTable.routeTableId).natRoutes.length > 0);
   }
 
   /** The app's interface endpoints with private DNS for the service in this network's VPC. */

@@ -632,7 +632,7 @@ describe('GlueJobNetwork: jobs whose security configuration encrypts with AWS KM
 
   test('a security configuration set on the job after attachTo: synth fails saying so (the path is added at attachTo)', () => {
     const { app } = kmsApp({ encryption: kmsS3, setLate: true });
-    expect(() => app.synth()).toThrow(/Etl\/Job0\/Resource uses security configuration Etl\/Encryption0\/Resource \(S3 encryption SSE-KMS\), set after GlueJobNetwork\.attachTo\(\).*before attaching it/s);
+    expect(() => app.synth()).toThrow(/Etl\/Job0\/Resource uses security configuration Etl\/Encryption0\/Resource \(S3 encryption SSE-KMS\), which Etl\/Network0 did not see when attachTo\(\) attached the job.*before attachTo\(\)/s);
   });
 });
 
@@ -712,5 +712,22 @@ describe('GlueJobNetwork: service endpoints and security configurations as the g
     const later = l1App(() => undefined);
     later.vpc.addInterfaceEndpoint('Secrets', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
     expect(() => later.app.synth()).toThrow(/an interface endpoint for Secrets Manager with private DNS in Net\/Vpc, and the app also adds Net\/Vpc\/Secrets.*before the first data store with a secret/s);
+  });
+
+  test('a security configuration set after attachTo where the subnets already reach AWS KMS (a NAT gateway, the app\'s own endpoint): no error', () => {
+    const nat = l1App(() => undefined, { nat: true });
+    nat.job.securityConfiguration = new glue.CfnSecurityConfiguration(nat.etl, 'Cfg', sseKms()).ref;
+    expect(() => nat.app.synth()).not.toThrow();
+    const ownEndpoint = l1App(() => undefined);
+    ownEndpoint.vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    ownEndpoint.job.securityConfiguration = new glue.CfnSecurityConfiguration(ownEndpoint.etl, 'Cfg', sseKms()).ref;
+    // (The app's endpoint admits the VPC's CIDR on 443 by default: the guard finds the path.)
+    expect(() => ownEndpoint.app.synth()).not.toThrow();
+  });
+
+  test('late configuration: the error says the job got it, or its key use, after attachTo, and both ways out', () => {
+    const late = l1App(() => undefined);
+    late.job.securityConfiguration = new glue.CfnSecurityConfiguration(late.etl, 'Cfg', sseKms()).ref;
+    expect(() => late.app.synth()).toThrow(/Etl\/Job uses security configuration Etl\/Cfg \(S3 encryption SSE-KMS\), which Etl\/Network did not see when attachTo\(\) attached the job.*Give the job its security configuration, with its encryption settings, before attachTo\(\).*or give the subnets a path to AWS KMS yourself/s);
   });
 });
