@@ -402,8 +402,8 @@ export class GlueJobNetwork extends Construct {
   /**
    * The AWS KMS interface endpoint (private DNS on) the Glue ENIs call AWS KMS through, once a job
    * whose security configuration encrypts with AWS KMS keys is attached (`attachTo`): created here
-   * unless the chosen subnets route to a NAT gateway or the VPC already has one in the app.
-   * Undefined until then.
+   * unless the chosen subnets route to a NAT gateway or the VPC already has one in the app, or the
+   * VPC is imported (a warning then says what to check). Undefined until then.
    */
   public get kmsEndpoint(): ec2.IInterfaceVpcEndpoint | undefined {
     return this.kmsEndpointAdded;
@@ -608,7 +608,8 @@ export class GlueJobNetwork extends Construct {
     ATTACHED_NETWORKS.set(cfnJob, this);
     this.attachedJobs.push(cfnJob);
     if (isGrantable(job)) this.grantSecretsRead(job);
-    if (!isRayJob(cfnJob) && kmsUseOf(cfnJob) !== undefined) this.ensureKmsPath();
+    const kmsUse = isRayJob(cfnJob) ? undefined : kmsUseOf(cfnJob);
+    if (kmsUse !== undefined) this.ensureKmsPath(cfnJob, kmsUse);
   }
 
   /**
@@ -616,10 +617,11 @@ export class GlueJobNetwork extends Construct {
    * got the configuration, or the configuration those settings, afterwards): the path to AWS KMS
    * is added at `attachTo` (constructs cannot be added while the app synthesizes), so say so rather
    * than leave its runs to a KMS timeout. Not where the subnets reach AWS KMS already (a NAT
-   * gateway, the app's own endpoint, whose rules the guard judges).
+   * gateway, the app's own endpoint, whose rules the guard judges), nor in an imported VPC (where
+   * `attachTo` adds no endpoint either).
    */
   private lateKmsErrors(): string[] {
-    if (this.kmsPathChecked) return [];
+    if (this.kmsPathChecked || !isDefinedInApp(this.vpc)) return [];
     const late = this.attachedJobs.flatMap((job) => {
       const use = isRayJob(job) ? undefined : kmsUseOf(job);
       return use === undefined ? [] : [{ job, use }];
@@ -902,9 +904,22 @@ export class GlueJobNetwork extends Construct {
    * with private DNS in the VPC (AWS Glue, "Encrypting data written by AWS Glue": Creating a route
    * to AWS KMS for VPC jobs and crawlers; rule GNP-CONNECTION-NO-KMS-PATH).
    */
-  private ensureKmsPath(): void {
+  private ensureKmsPath(job: glue.CfnJob, use: string): void {
     if (this.kmsPathChecked) return;
     this.kmsPathChecked = true;
+    if (!isDefinedInApp(this.vpc)) {
+      // A job already deployed there reaches AWS KMS (a NAT gateway or an endpoint the app cannot
+      // see): a second endpoint with private DNS would fail to deploy, one beside a NAT gateway
+      // would be paid for nothing. The guard cannot see these subnets' paths either.
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:glueJobNetworkKmsPath`,
+        `${job.node.path} uses ${use}, so Glue calls AWS KMS from the chosen subnets (AWS Glue: a job with a security configuration that accesses `
+        + 'JDBC data stores must have a route to the AWS KMS endpoint, or its runs may fail with a KMS timeout), and the VPC '
+        + `${this.vpc.node.path} is imported: this app cannot see whether they route to a NAT gateway or the VPC has an AWS KMS interface endpoint `
+        + `with private DNS, so ${this.node.path} added no AWS KMS endpoint (a second one with private DNS fails to deploy). If the subnets `
+        + `${this.subnets.map(s => s.subnetId).join(', ')} reach neither, add one (new ec2.InterfaceVpcEndpoint(scope, 'Kms', { vpc, service: `
+        + `ec2.InterfaceVpcEndpointAwsService.KMS })) admitting HTTPS from ${this.securityGroup.node.path}.`);
+      return;
+    }
     this.kmsEndpointAdded = this.ensureServicePath(KMS_PATH);
   }
 

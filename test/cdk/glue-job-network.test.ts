@@ -699,6 +699,30 @@ describe('GlueJobNetwork: service endpoints and security configurations as the g
     expect(() => ray.app.synth()).not.toThrow(/AWS KMS/);
   });
 
+  test('an imported VPC, whose NAT routes and endpoints the app cannot see: no AWS KMS endpoint (a deployed job there reaches AWS KMS already: a second endpoint with private DNS fails to deploy, one beside a NAT gateway is paid for nothing), a warning saying what to check', () => {
+    const app = new App();
+    const etl = new Stack(app, 'Etl', { env });
+    const vpc = ec2.Vpc.fromVpcAttributes(etl, 'Imported', {
+      vpcId: 'vpc-1',
+      vpcCidrBlock: '10.5.0.0/16',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      isolatedSubnetIds: ['subnet-a', 'subnet-b'],
+      isolatedSubnetRouteTableIds: ['rtb-a', 'rtb-b'],
+      isolatedSubnetIpv4CidrBlocks: ['10.5.0.0/24', '10.5.1.0/24'],
+    });
+    const network = new GlueJobNetwork(etl, 'Network', { vpc, s3Access: GlueS3Access.EXISTING });
+    network.addDataStore('Db', { engine: DataStoreEngine.MYSQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: ec2.SecurityGroup.fromSecurityGroupId(etl, 'StoreGroup', 'sg-1'), vpc });
+    const role = new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
+    const configuration = new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms());
+    network.attachTo(new glue.CfnJob(etl, 'Job', { role: role.roleArn, command: { name: 'glueetl', scriptLocation: 's3://b/a.py' }, securityConfiguration: configuration.ref }));
+    expect(network.kmsEndpoint).toBeUndefined();
+    const endpoints = Object.values(resources(etl, 'AWS::EC2::VPCEndpoint')).map((e) => JSON.stringify(e.Properties.ServiceName));
+    expect(endpoints.filter((name) => /\.kms"/.test(name))).toEqual([]);
+    expect(endpoints.filter((name) => /secretsmanager/.test(name))).toHaveLength(1); // (unchanged)
+    Annotations.fromStack(etl).hasWarning('/Etl/Network', Match.stringLikeRegexp(
+      'Etl/Job uses security configuration Etl/Cfg \\(S3 encryption SSE-KMS\\).*the VPC Etl/Imported is imported.*added no AWS KMS endpoint.*ec2.InterfaceVpcEndpointAwsService.KMS.*Etl/Network/SecurityGroup'));
+  });
+
   test('an AWS KMS endpoint with private DNS the app adds to the VPC after attachTo (same stack or a later one): synth fails saying so, not a second endpoint that fails to deploy', () => {
     const later = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref);
     later.vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
