@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import {
-  Annotations, IResolvable, IResolveContext, Stack, Token, Tokenization,
+  Annotations, CfnOutput, CfnParameter, IResolvable, IResolveContext, Stack, Token, Tokenization,
   aws_ec2 as ec2, aws_glue as glue, aws_iam as iam, aws_rds as rds, aws_redshift as redshift,
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
@@ -399,8 +399,20 @@ export class GlueJobNetwork extends Construct {
     return this.secretsEndpoint;
   }
 
+  /**
+   * The AWS KMS interface endpoint (private DNS on) the Glue ENIs call AWS KMS through, once a job
+   * whose security configuration encrypts with AWS KMS keys is attached (`attachTo`): created here
+   * unless the chosen subnets route to a NAT gateway or the VPC already has one in the app, or the
+   * VPC is imported (a warning then says what to check). Undefined until then.
+   */
+  public get kmsEndpoint(): ec2.IInterfaceVpcEndpoint | undefined {
+    return this.kmsEndpointAdded;
+  }
+
   private secretsEndpoint?: ec2.IInterfaceVpcEndpoint;
   private secretsPathChecked = false;
+  private kmsEndpointAdded?: ec2.IInterfaceVpcEndpoint;
+  private kmsPathChecked = false;
   private readonly storeConnections: glue.Connection[] = [];
   private readonly storeSecrets: secretsmanager.ISecret[] = [];
   private readonly grantees: iam.IGrantable[] = [];
@@ -439,6 +451,8 @@ export class GlueJobNetwork extends Construct {
 
     this.node.addValidation({ validate: () => this.lateS3EndpointErrors() });
     this.node.addValidation({ validate: () => this.packageIndexErrors() });
+    this.node.addValidation({ validate: () => this.lateKmsErrors() });
+    this.node.addValidation({ validate: () => this.laterEndpointErrors() });
   }
 
   /**
@@ -594,6 +608,32 @@ export class GlueJobNetwork extends Construct {
     ATTACHED_NETWORKS.set(cfnJob, this);
     this.attachedJobs.push(cfnJob);
     if (isGrantable(job)) this.grantSecretsRead(job);
+    const kmsUse = isRayJob(cfnJob) ? undefined : kmsUseOf(cfnJob);
+    if (kmsUse !== undefined) this.ensureKmsPath(cfnJob, kmsUse);
+  }
+
+  /**
+   * A job whose security configuration uses AWS KMS keys, which `attachTo` did not see (the job
+   * got the configuration, or the configuration those settings, afterwards): the path to AWS KMS
+   * is added at `attachTo` (constructs cannot be added while the app synthesizes), so say so rather
+   * than leave its runs to a KMS timeout. Not where the subnets reach AWS KMS already (a NAT
+   * gateway, the app's own endpoint, whose rules the guard judges), nor in an imported VPC (where
+   * `attachTo` adds no endpoint either).
+   */
+  private lateKmsErrors(): string[] {
+    if (this.kmsPathChecked || !isDefinedInApp(this.vpc)) return [];
+    const late = this.attachedJobs.flatMap((job) => {
+      const use = isRayJob(job) ? undefined : kmsUseOf(job);
+      return use === undefined ? [] : [{ job, use }];
+    });
+    if (late.length === 0 || this.natRoutesEverySubnet() || this.appEndpointsFor(KMS_PATH).length > 0) return [];
+    return late.map(({ job, use }) => `${job.node.path} uses ${use}, which ${this.node.path} did not see when attachTo() attached the job `
+      + '(the job got its security configuration, or the configuration its AWS KMS settings, afterwards), so it added no path to AWS KMS, '
+      + `and the app shows none for the subnets ${this.subnets.map(s => s.node.path).join(', ')} (no NAT gateway route, no AWS KMS interface endpoint with private DNS in ${this.vpc.node.path}). `
+      + 'AWS Glue: a job with a security configuration that accesses JDBC data stores must have a route to the AWS KMS endpoint, or its runs may fail '
+      + 'with a KMS timeout (rule GNP-CONNECTION-NO-KMS-PATH). Give the job its security configuration, with its encryption settings, before attachTo() '
+      + '(the job construct\'s securityConfiguration prop), or give the subnets a path to AWS KMS yourself: an interface endpoint '
+      + `(vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS })) admitting HTTPS from ${this.securityGroup.node.path}.`);
   }
 
   /**
@@ -850,32 +890,60 @@ export class GlueJobNetwork extends Construct {
   /**
    * Glue reads a connection's secret from the ENIs' subnet at run time, so the subnets need a
    * path to Secrets Manager: a NAT route, or an interface endpoint with private DNS in the VPC
-   * (rule GNP-CONNECTION-NO-SECRETS-PATH). One endpoint per VPC: an app that already has one (or
-   * another GlueJobNetwork on the VPC made one) keeps it, since a second endpoint with private
-   * DNS for the same service fails to deploy.
+   * (rule GNP-CONNECTION-NO-SECRETS-PATH).
    */
   private ensureSecretsPath(): void {
     if (this.secretsPathChecked) return;
     this.secretsPathChecked = true;
-    const owned = isDefinedInApp(this.vpc);
-    if (owned) {
-      const index = new AppRoutingIndex(this.node.root);
-      const tables = this.subnets.map(s => s.routeTable?.routeTableId);
-      if (tables.every(t => t !== undefined && index.s3Path(t).natRoutes.length > 0)) return;
-    }
-    const existing = this.node.root.node.findAll().find((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
-      && c.vpcId === this.vpc.vpcId && c.vpcEndpointType === 'Interface' && c.privateDnsEnabled === true
-      && JSON.stringify(Stack.of(c).resolve(c.serviceName)).includes('secretsmanager'));
-    if (existing) {
-      // The endpoint admits HTTPS only from the groups its owner chose: admit this network's Glue
-      // group too, or its runs cannot read their secrets. An endpoint without SecurityGroupIds
-      // wears the VPC's default group, which this construct leaves alone (the guard reports it).
-      const groups = Array.isArray(existing.securityGroupIds) ? existing.securityGroupIds : [];
-      groups.forEach((groupId, index) => this.admitToSecretsEndpoint(groupId, `${existing.node.path}#${index}`));
+    this.secretsEndpoint = this.ensureServicePath(SECRETS_MANAGER_PATH);
+  }
+
+  /**
+   * A job whose security configuration encrypts with AWS KMS keys calls AWS KMS from the subnet
+   * Glue selects, so the subnets need a path to it: a NAT route, or an AWS KMS interface endpoint
+   * with private DNS in the VPC (AWS Glue, "Encrypting data written by AWS Glue": Creating a route
+   * to AWS KMS for VPC jobs and crawlers; rule GNP-CONNECTION-NO-KMS-PATH).
+   */
+  private ensureKmsPath(job: glue.CfnJob, use: string): void {
+    if (this.kmsPathChecked) return;
+    this.kmsPathChecked = true;
+    if (!isDefinedInApp(this.vpc)) {
+      // A job already deployed there reaches AWS KMS (a NAT gateway or an endpoint the app cannot
+      // see): a second endpoint with private DNS would fail to deploy, one beside a NAT gateway
+      // would be paid for nothing. The guard cannot see these subnets' paths either.
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:glueJobNetworkKmsPath`,
+        `${job.node.path} uses ${use}, so Glue calls AWS KMS from the chosen subnets (AWS Glue: a job with a security configuration that accesses `
+        + 'JDBC data stores must have a route to the AWS KMS endpoint, or its runs may fail with a KMS timeout), and the VPC '
+        + `${this.vpc.node.path} is imported: this app cannot see whether they route to a NAT gateway or the VPC has an AWS KMS interface endpoint `
+        + `with private DNS, so ${this.node.path} added no AWS KMS endpoint (a second one with private DNS fails to deploy). If the subnets `
+        + `${this.subnets.map(s => s.subnetId).join(', ')} reach neither, add one (new ec2.InterfaceVpcEndpoint(scope, 'Kms', { vpc, service: `
+        + `ec2.InterfaceVpcEndpointAwsService.KMS })) admitting HTTPS from ${this.securityGroup.node.path}.`);
       return;
     }
+    this.kmsEndpointAdded = this.ensureServicePath(KMS_PATH);
+  }
+
+  /**
+   * A path from the chosen subnets to an AWS service Glue's ENIs call: none to add where every
+   * subnet routes to a NAT gateway; else the app's interface endpoint with private DNS for the
+   * service in the VPC (a second one fails to deploy), with HTTPS from the Glue group; else a new
+   * endpoint, returned. One endpoint per VPC and service: another GlueJobNetwork on the VPC
+   * reuses the one this one made.
+   */
+  private ensureServicePath(service: InterfaceServicePath): ec2.IInterfaceVpcEndpoint | undefined {
+    const owned = isDefinedInApp(this.vpc);
+    if (this.natRoutesEverySubnet()) return undefined;
+    const [existing] = this.appEndpointsFor(service);
+    if (existing) {
+      // The endpoint admits HTTPS only from the groups its owner chose: admit this network's Glue
+      // group too, or its runs cannot call the service. An endpoint without SecurityGroupIds
+      // wears the VPC's default group, which this construct leaves alone (the guard reports it).
+      const groups = Array.isArray(existing.securityGroupIds) ? existing.securityGroupIds : [];
+      groups.forEach((groupId, index) => this.admitToEndpoint(service, groupId, `${existing.node.path}#${index}`));
+      return undefined;
+    }
     const options: ec2.InterfaceVpcEndpointOptions = {
-      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      service: service.awsService,
       privateDnsEnabled: true,
       subnets: { subnets: this.subnets },
       // Least privilege: HTTPS from the Glue group only, not from the whole VPC.
@@ -883,22 +951,52 @@ export class GlueJobNetwork extends Construct {
     };
     // In a VPC of the app, the endpoint belongs with the VPC (its stack), like the VPC's own endpoints.
     const endpoint = owned
-      ? this.vpc.addInterfaceEndpoint(`GlueSecrets${shortHash(this.node.path)}`, options)
-      : new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', { vpc: this.vpc, ...options });
-    for (const group of endpoint.connections.securityGroups) this.admitToSecretsEndpoint(group.securityGroupId, group.node.path);
-    this.secretsEndpoint = endpoint;
+      ? this.vpc.addInterfaceEndpoint(`${service.vpcChildPrefix}${shortHash(this.node.path)}`, options)
+      : new ec2.InterfaceVpcEndpoint(this, service.ownChildId, { vpc: this.vpc, ...options });
+    for (const group of endpoint.connections.securityGroups) this.admitToEndpoint(service, group.securityGroupId, group.node.path);
+    return endpoint;
   }
 
-  /** HTTPS from the Glue group into a Secrets Manager endpoint's group (GNP-CONNECTION-NO-SECRETS-PATH). */
-  private admitToSecretsEndpoint(groupId: string, key: string): void {
+  /** Whether every chosen subnet of a VPC of the app routes to a NAT gateway of the app. */
+  private natRoutesEverySubnet(): boolean {
+    if (!isDefinedInApp(this.vpc)) return false;
+    const index = new AppRoutingIndex(this.node.root);
+    return this.subnets.every(s => s.routeTable?.routeTableId !== undefined && index.s3Path(s.routeTable.routeTableId).natRoutes.length > 0);
+  }
+
+  /** The app's interface endpoints with private DNS for the service in this network's VPC. */
+  private appEndpointsFor(service: InterfaceServicePath): ec2.CfnVPCEndpoint[] {
+    return this.node.root.node.findAll().filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
+      && c.vpcId === this.vpc.vpcId && c.vpcEndpointType === 'Interface' && c.privateDnsEnabled === true
+      && service.serviceName.test(JSON.stringify(Stack.of(c).resolve(c.serviceName))));
+  }
+
+  /**
+   * An endpoint with private DNS for the same service the app adds to the VPC after this network
+   * added its own (it found none then): two fail to deploy, so say so at synth.
+   */
+  private laterEndpointErrors(): string[] {
+    const added: [InterfaceServicePath, ec2.IInterfaceVpcEndpoint | undefined][] = [[SECRETS_MANAGER_PATH, this.secretsEndpoint], [KMS_PATH, this.kmsEndpointAdded]];
+    return added.flatMap(([service, endpoint]) => {
+      if (endpoint === undefined) return [];
+      const others = this.appEndpointsFor(service).filter(c => c !== endpoint.node.defaultChild);
+      return others.length === 0 ? [] : [`${this.node.path} added ${endpoint.node.path}, an interface endpoint for ${service.name} with private DNS in `
+        + `${this.vpc.node.path}, and the app also adds ${others.map(c => c.node.path).join(', ')}, created after it: a VPC takes one interface endpoint `
+        + `with private DNS per service, so the deployment would fail. Create that endpoint ${service.createBefore}: ${this.node.path} then uses it `
+        + '(and admits its Glue group to the endpoint\'s security groups) instead of adding its own.'];
+    });
+  }
+
+  /** HTTPS from the Glue group into a service endpoint's group. */
+  private admitToEndpoint(service: InterfaceServicePath, groupId: string, key: string): void {
     // The rule lives here (as the stores' rules do), so the VPC's stack never references this one.
-    new ec2.CfnSecurityGroupIngress(this, `SecretsEndpointIngress${shortHash(key)}`, {
+    new ec2.CfnSecurityGroupIngress(this, `${service.ingressPrefix}${shortHash(key)}`, {
       groupId,
       sourceSecurityGroupId: this.securityGroup.securityGroupId,
       ipProtocol: 'tcp',
       fromPort: 443,
       toPort: 443,
-      description: `Glue ENIs of ${this.node.path} read the data stores' secrets (Secrets Manager endpoint)`,
+      description: `Glue ENIs of ${this.node.path} ${service.purpose}`,
     });
   }
 
@@ -1060,6 +1158,118 @@ function findCfnJob(job: IConstruct): glue.CfnJob {
 
 function isGrantable(construct: IConstruct): construct is IConstruct & iam.IGrantable {
   return (construct as Partial<iam.IGrantable>).grantPrincipal !== undefined;
+}
+
+/** An AWS service the Glue ENIs call over HTTPS from the chosen subnets, and the names of what this construct adds for it. */
+interface InterfaceServicePath {
+  /** The service in words, and when the app's own endpoint for it must exist for the network to use it. */
+  readonly name: string;
+  readonly createBefore: string;
+  readonly awsService: ec2.InterfaceVpcEndpointAwsService;
+  /** Matches the JSON of an endpoint's resolved ServiceName for the service (the engine's service key). */
+  readonly serviceName: RegExp;
+  /** The id prefix of an endpoint added to a VPC of the app, and the id of one added here (imported VPC). */
+  readonly vpcChildPrefix: string;
+  readonly ownChildId: string;
+  /** The id prefix of the HTTPS rule into an endpoint's group, and what the rule's description says it is for. */
+  readonly ingressPrefix: string;
+  readonly purpose: string;
+}
+
+// The ids are part of what deployed apps hold: never change them (a new id replaces the resource).
+const SECRETS_MANAGER_PATH: InterfaceServicePath = {
+  name: 'Secrets Manager',
+  createBefore: 'before the first data store with a secret is added to the GlueJobNetwork',
+  awsService: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  serviceName: /secretsmanager/,
+  vpcChildPrefix: 'GlueSecrets',
+  ownChildId: 'SecretsManagerEndpoint',
+  ingressPrefix: 'SecretsEndpointIngress',
+  purpose: "read the data stores' secrets (Secrets Manager endpoint)",
+};
+
+const KMS_PATH: InterfaceServicePath = {
+  name: 'AWS KMS',
+  createBefore: 'before attachTo() attaches a job whose security configuration uses AWS KMS keys',
+  awsService: ec2.InterfaceVpcEndpointAwsService.KMS,
+  // com.amazonaws.<region>.kms (not kms-fips: private DNS of that one answers for kms-fips.<region>... only).
+  serviceName: /\.kms"/,
+  vpcChildPrefix: 'GlueKms',
+  ownChildId: 'KmsEndpoint',
+  ingressPrefix: 'KmsEndpointIngress',
+  purpose: "call AWS KMS for their security configuration's keys (AWS KMS endpoint)",
+};
+
+/**
+ * The AWS KMS settings of the security configuration a job names, where the app defines it
+ * (`glue.SecurityConfiguration` or `glue.CfnSecurityConfiguration`), as the template reader reads
+ * them (`kmsUseOf` of ingest/glue.ts): the configuration as written to the template (property
+ * overrides included, a parameter's default for a `Ref` to it). Undefined when the job has none,
+ * none of its settings uses AWS KMS keys, or the app does not show them (a name of a
+ * configuration made elsewhere, settings known only at deploy time); the guard reports those as
+ * UNKNOWN.
+ */
+function kmsUseOf(job: glue.CfnJob): string | undefined {
+  const named = job.securityConfiguration;
+  if (named === undefined) return undefined;
+  const configuration = configurationNamed(job, named);
+  if (configuration === undefined) return undefined;
+  const stack = Stack.of(configuration);
+  // (Rendered, not read from the props: an override is in the template, and the guard reads it.)
+  let rendered: { Resources?: Record<string, { Properties?: Record<string, any> }> };
+  try {
+    rendered = stack.resolve((configuration as unknown as { _toCloudFormation(): unknown })._toCloudFormation());
+  } catch {
+    return undefined; // Props CloudFormation would refuse: the synthesis reports them.
+  }
+  const encryption = Object.values(rendered.Resources ?? {})[0]?.Properties?.EncryptionConfiguration;
+  if (encryption === null || typeof encryption !== 'object') return undefined;
+  const parameters = stack.node.findAll().filter((c): c is CfnParameter => c instanceof CfnParameter && Stack.of(c) === stack);
+  const valueOf = (written: unknown): unknown => {
+    const ref = written !== null && typeof written === 'object' && Object.keys(written).length === 1 ? (written as { Ref?: unknown }).Ref : undefined;
+    const parameter = ref === undefined ? undefined : parameters.find(p => stack.resolve(p.logicalId) === ref);
+    return parameter === undefined ? written : stack.resolve(parameter.default);
+  };
+  const settings: string[] = [];
+  const mode = (where: string, setting: unknown, key: string, kms: string) => {
+    const written = setting !== null && typeof setting === 'object' ? valueOf((setting as Record<string, unknown>)[key]) : undefined;
+    if (written === kms) settings.push(`${where} ${kms}`);
+  };
+  const s3 = encryption.S3Encryptions;
+  for (const item of Array.isArray(s3) ? s3 : [s3]) mode('S3 encryption', item, 'S3EncryptionMode', 'SSE-KMS');
+  mode('CloudWatch Logs encryption', encryption.CloudWatchEncryption, 'CloudWatchEncryptionMode', 'SSE-KMS');
+  mode('job bookmarks encryption', encryption.JobBookmarksEncryption, 'JobBookmarksEncryptionMode', 'CSE-KMS');
+  return settings.length ? `security configuration ${configuration.node.path} (${settings.join(', ')})` : undefined;
+}
+
+/**
+ * The configuration of the app a job's `SecurityConfiguration` refers to: the name an L2 (aws-cdk-lib
+ * or the alpha module) hands its jobs, its `Ref` (in the job's stack or, through CDK's reference
+ * or an export, `Stack.exportValue` or `Fn.importValue` of a named output, another stack's).
+ */
+function configurationNamed(job: glue.CfnJob, named: string): glue.CfnSecurityConfiguration | undefined {
+  const jobStack = Stack.of(job);
+  const all = job.node.root.node.findAll();
+  const configurations = all.filter((c): c is glue.CfnSecurityConfiguration => isCfnResourceOfType<glue.CfnSecurityConfiguration>(c, 'AWS::Glue::SecurityConfiguration'));
+  const direct = configurations.find((c) => (c.node.scope as { securityConfigurationName?: unknown } | undefined)?.securityConfigurationName === named || c.ref === named);
+  if (direct !== undefined || configurations.length === 0 || !Token.isUnresolved(named)) return direct;
+  // (Resolved only here: most jobs name their configuration by the L2's name or the L1's ref.)
+  const resolved = jobStack.resolve(named) as { 'Fn::ImportValue'?: unknown } | undefined;
+  const imported = resolved?.['Fn::ImportValue'];
+  const exported = typeof imported === 'string'
+    ? all.find((c): c is CfnOutput => c instanceof CfnOutput && Stack.of(c).resolve(c.exportName) === imported)
+    : undefined;
+  return configurations.find((c) => {
+    const ref = JSON.stringify({ Ref: Stack.of(c).getLogicalId(c) });
+    if (Stack.of(c) === jobStack && JSON.stringify(resolved) === ref) return true;
+    return exported !== undefined && Stack.of(exported) === Stack.of(c) && JSON.stringify(Stack.of(c).resolve(exported.value)) === ref;
+  });
+}
+
+/** A Ray job does not run in the job's VPCs: the guard checks no service path for it (engine/service-paths.ts). */
+function isRayJob(job: glue.CfnJob): boolean {
+  const command = Stack.of(job).resolve(job.command) as { name?: unknown } | undefined;
+  return command?.name === 'glueray';
 }
 
 function isDefinedInApp(vpc: ec2.IVpc): boolean {

@@ -532,3 +532,226 @@ describe('GlueJobNetwork: jobs that install Python modules from PyPI need the in
   });
 });
 
+
+describe('GlueJobNetwork: jobs whose security configuration encrypts with AWS KMS keys need a path to AWS KMS', () => {
+  /** A job with a store (a JDBC connection) in isolated subnets, attached with or without a security configuration. */
+  function kmsApp(options: { encryption?: (scope: Stack) => glue.SecurityConfigurationProps; nat?: boolean; setLate?: boolean; jobs?: number } = {}) {
+    const app = new App();
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const net = new Stack(app, 'Net', { env });
+    const vpc = new ec2.Vpc(net, 'Vpc', {
+      maxAzs: 2,
+      natGateways: options.nat ? 1 : 0,
+      ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'),
+      subnetConfiguration: options.nat
+        ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+        : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+    });
+    const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
+    const etl = new Stack(app, 'Etl', { env });
+    const networks: GlueJobNetwork[] = [];
+    for (let i = 0; i < (options.jobs ?? 1); i++) {
+      const network = new GlueJobNetwork(etl, `Network${i}`, { vpc });
+      network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: `db${i}.internal`, databaseName: 'x', secret: secret(etl, `S${i}`), connections: storeGroup, vpc });
+      const configuration = options.encryption ? new glue.SecurityConfiguration(etl, `Encryption${i}`, options.encryption(etl)) : undefined;
+      const job = new glue.PySparkEtlJob(etl, `Job${i}`, {
+        role: new iam.Role(etl, `Role${i}`, { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') }),
+        script: glue.Code.fromBucket(new s3.Bucket(etl, `Scripts${i}`), 'a.py'),
+        ...configuration && !options.setLate ? { securityConfiguration: configuration } : {},
+      });
+      network.attachTo(job);
+      if (configuration && options.setLate) (job.node.defaultChild as glue.CfnJob).securityConfiguration = configuration.securityConfigurationName;
+      networks.push(network);
+    }
+    const guard = new GlueNetworkGuard();
+    Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    return { app, net, etl, networks, guard };
+  }
+  const kmsS3 = (): glue.SecurityConfigurationProps => ({ s3Encryption: glue.S3Encryption.kms() });
+  const kmsEndpoints = (stack: Stack) => Object.values(resources(stack, 'AWS::EC2::VPCEndpoint'))
+    .filter((e) => /\.kms"/.test(JSON.stringify(e.Properties.ServiceName)));
+
+  test('isolated subnets and S3 encryption with an AWS KMS key: one AWS KMS interface endpoint with private DNS in the VPC, HTTPS from the Glue group only, and the guard finds nothing', () => {
+    const { app, net, etl, networks: [network], guard } = kmsApp({ encryption: kmsS3 });
+    expect(network.kmsEndpoint).toBeDefined();
+    app.synth();
+    expect(gnpFindings(guard)).toEqual([]);
+    const [endpoint] = kmsEndpoints(net);
+    expect(kmsEndpoints(net)).toHaveLength(1);
+    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    const endpointGroup = endpoint.Properties.SecurityGroupIds[0]['Fn::GetAtt'][0];
+    // The endpoint's group admits no CIDR range; the rule from the Glue group is in the ETL stack.
+    expect(JSON.stringify(resources(net, 'AWS::EC2::SecurityGroup')[endpointGroup].Properties)).not.toMatch(/SecurityGroupIngress/);
+    Template.fromStack(etl).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp(endpointGroup) },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [etl.getLogicalId(network.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+      Description: Match.stringLikeRegexp('AWS KMS endpoint'),
+    });
+  });
+
+  test('without the endpoint the same job fails the guard with GNP-CONNECTION-NO-KMS-PATH (what the endpoint is for)', () => {
+    const { app, net } = kmsApp({ encryption: kmsS3 });
+    // Take the endpoint and its rule away again: the engine must then see no path to AWS KMS.
+    for (const c of net.node.findAll()) if (c instanceof ec2.CfnVPCEndpoint && /\.kms"/.test(JSON.stringify(net.resolve(c.serviceName)))) c.addOverride('Properties.PrivateDnsEnabled', false);
+    expect(() => app.synth()).toThrow(/Connection Network0Az1\w+ is selected by jobs whose security configuration encrypts with AWS KMS keys.*has no path to AWS KMS.*Acknowledge with 'cdk-glue-netplan::GNP-CONNECTION-NO-KMS-PATH'/s);
+  });
+
+  test('CloudWatch Logs or job bookmarks encryption with AWS KMS keys too; S3-managed keys only, or no security configuration: no endpoint', () => {
+    expect(kmsApp({ encryption: () => ({ cloudWatchEncryption: glue.CloudWatchEncryption.kms() }) }).networks[0].kmsEndpoint).toBeDefined();
+    expect(kmsApp({ encryption: () => ({ jobBookmarksEncryption: glue.JobBookmarksEncryption.clientSideKms() }) }).networks[0].kmsEndpoint).toBeDefined();
+    const s3Managed = kmsApp({ encryption: () => ({ s3Encryption: glue.S3Encryption.s3Managed() }) });
+    expect(s3Managed.networks[0].kmsEndpoint).toBeUndefined();
+    expect(kmsEndpoints(s3Managed.net)).toHaveLength(0);
+    expect(kmsEndpoints(kmsApp().net)).toHaveLength(0);
+  });
+
+  test('subnets that route to a NAT gateway reach AWS KMS already: no endpoint', () => {
+    const { net, networks: [network] } = kmsApp({ encryption: kmsS3, nat: true });
+    expect(network.kmsEndpoint).toBeUndefined();
+    expect(kmsEndpoints(net)).toHaveLength(0);
+  });
+
+  test('a second network on the VPC reuses the endpoint and admits its own Glue group', () => {
+    const { app, net, etl, networks, guard } = kmsApp({ encryption: kmsS3, jobs: 2 });
+    expect(networks[0].kmsEndpoint).toBeDefined();
+    expect(networks[1].kmsEndpoint).toBeUndefined();
+    expect(kmsEndpoints(net)).toHaveLength(1);
+    for (const network of networks) {
+      Template.fromStack(etl).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 443,
+        Description: Match.stringLikeRegexp('AWS KMS endpoint'),
+        SourceSecurityGroupId: { 'Fn::GetAtt': [etl.getLogicalId(network.securityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] },
+      });
+    }
+    app.synth();
+    expect(gnpFindings(guard)).toEqual([]);
+  });
+
+  test('a security configuration set on the job after attachTo: synth fails saying so (the path is added at attachTo)', () => {
+    const { app } = kmsApp({ encryption: kmsS3, setLate: true });
+    expect(() => app.synth()).toThrow(/Etl\/Job0\/Resource uses security configuration Etl\/Encryption0\/Resource \(S3 encryption SSE-KMS\), which Etl\/Network0 did not see when attachTo\(\) attached the job.*before attachTo\(\)/s);
+  });
+});
+
+describe('GlueJobNetwork: service endpoints and security configurations as the guard reads them', () => {
+  const env = { account: '111111111111', region: 'us-east-1' };
+  /** Isolated subnets (or NAT), a JDBC store with a secret, a CfnJob with the security configuration `configure` gives, attached; the guard in fail mode. */
+  function l1App(configure: (ctx: { net: Stack; etl: Stack }) => string | undefined, options: { nat?: boolean; command?: string } = {}) {
+    const app = new App();
+    const net = new Stack(app, 'Net', { env });
+    const vpc = new ec2.Vpc(net, 'Vpc', {
+      maxAzs: 2,
+      natGateways: options.nat ? 1 : 0,
+      ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'),
+      subnetConfiguration: options.nat
+        ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+        : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+    });
+    const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
+    const etl = new Stack(app, 'Etl', { env });
+    const network = new GlueJobNetwork(etl, 'Network', { vpc });
+    network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc });
+    const role = new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
+    const job = new glue.CfnJob(etl, 'Job', { role: role.roleArn, command: { name: options.command ?? 'glueetl', scriptLocation: 's3://b/a.py' }, glueVersion: '4.0', securityConfiguration: configure({ net, etl }) });
+    network.attachTo(job);
+    const guard = new GlueNetworkGuard();
+    Aspects.of(app).add(guard, { priority: AspectPriority.READONLY });
+    return { app, net, etl, vpc, network, job, guard };
+  }
+  const sseKms = (mode: string = 'SSE-KMS'): glue.CfnSecurityConfigurationProps => ({ name: 'cfg', encryptionConfiguration: { s3Encryptions: [{ s3EncryptionMode: mode }] } });
+
+  test('a configuration of another stack the job reads through Stack.exportValue: the endpoint, and the guard finds nothing', () => {
+    const { app, network, guard } = l1App(({ net }) => net.exportValue(new glue.CfnSecurityConfiguration(net, 'Cfg', sseKms()).ref));
+    expect(network.kmsEndpoint).toBeDefined();
+    app.synth();
+    expect(gnpFindings(guard)).toEqual([]);
+  });
+
+  test('a mode the template gives by a parameter\'s default, or by a property override: read as the guard reads it', () => {
+    const byParameter = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms(new CfnParameter(etl, 'Mode', { default: 'SSE-KMS' }).valueAsString)).ref);
+    expect(byParameter.network.kmsEndpoint).toBeDefined();
+    byParameter.app.synth();
+    expect(gnpFindings(byParameter.guard)).toEqual([]);
+    const byOverride = l1App(({ etl }) => {
+      const configuration = new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms('DISABLED'));
+      configuration.addPropertyOverride('EncryptionConfiguration.S3Encryptions.0.S3EncryptionMode', 'SSE-KMS');
+      return configuration.ref;
+    });
+    expect(byOverride.network.kmsEndpoint).toBeDefined();
+    byOverride.app.synth();
+    expect(gnpFindings(byOverride.guard)).toEqual([]);
+    // And the other way: an override that turns the key use off adds nothing.
+    const overriddenOff = l1App(({ etl }) => {
+      const configuration = new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms());
+      configuration.addPropertyOverride('EncryptionConfiguration.S3Encryptions.0.S3EncryptionMode', 'SSE-S3');
+      return configuration.ref;
+    });
+    expect(overriddenOff.network.kmsEndpoint).toBeUndefined();
+  });
+
+  test('a Ray job (it does not run in the VPC: the guard says so, and checks no path to AWS KMS for it): no endpoint, no error about AWS KMS', () => {
+    const ray = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref, { command: 'glueray' });
+    expect(ray.network.kmsEndpoint).toBeUndefined();
+    expect(() => ray.app.synth()).toThrow(/AWS Glue for Ray does not run in a VPC/);
+    expect(() => ray.app.synth()).not.toThrow(/AWS KMS/);
+  });
+
+  test('an imported VPC, whose NAT routes and endpoints the app cannot see: no AWS KMS endpoint (a deployed job there reaches AWS KMS already: a second endpoint with private DNS fails to deploy, one beside a NAT gateway is paid for nothing), a warning saying what to check', () => {
+    const app = new App();
+    const etl = new Stack(app, 'Etl', { env });
+    const vpc = ec2.Vpc.fromVpcAttributes(etl, 'Imported', {
+      vpcId: 'vpc-1',
+      vpcCidrBlock: '10.5.0.0/16',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      isolatedSubnetIds: ['subnet-a', 'subnet-b'],
+      isolatedSubnetRouteTableIds: ['rtb-a', 'rtb-b'],
+      isolatedSubnetIpv4CidrBlocks: ['10.5.0.0/24', '10.5.1.0/24'],
+    });
+    const network = new GlueJobNetwork(etl, 'Network', { vpc, s3Access: GlueS3Access.EXISTING });
+    network.addDataStore('Db', { engine: DataStoreEngine.MYSQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: ec2.SecurityGroup.fromSecurityGroupId(etl, 'StoreGroup', 'sg-1'), vpc });
+    const role = new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
+    const configuration = new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms());
+    network.attachTo(new glue.CfnJob(etl, 'Job', { role: role.roleArn, command: { name: 'glueetl', scriptLocation: 's3://b/a.py' }, securityConfiguration: configuration.ref }));
+    expect(network.kmsEndpoint).toBeUndefined();
+    const endpoints = Object.values(resources(etl, 'AWS::EC2::VPCEndpoint')).map((e) => JSON.stringify(e.Properties.ServiceName));
+    expect(endpoints.filter((name) => /\.kms"/.test(name))).toEqual([]);
+    expect(endpoints.filter((name) => /secretsmanager/.test(name))).toHaveLength(1); // (unchanged)
+    Annotations.fromStack(etl).hasWarning('/Etl/Network', Match.stringLikeRegexp(
+      'Etl/Job uses security configuration Etl/Cfg \\(S3 encryption SSE-KMS\\).*the VPC Etl/Imported is imported.*added no AWS KMS endpoint.*ec2.InterfaceVpcEndpointAwsService.KMS.*Etl/Network/SecurityGroup'));
+  });
+
+  test('an AWS KMS endpoint with private DNS the app adds to the VPC after attachTo (same stack or a later one): synth fails saying so, not a second endpoint that fails to deploy', () => {
+    const later = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref);
+    later.vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    expect(() => later.app.synth()).toThrow(/Etl\/Network added Net\/Vpc\/GlueKms\w+, an interface endpoint for AWS KMS with private DNS in Net\/Vpc, and the app also adds Net\/Vpc\/Kms.*Create that endpoint before attachTo/s);
+    const laterStack = l1App(({ etl }) => new glue.CfnSecurityConfiguration(etl, 'Cfg', sseKms()).ref);
+    new ec2.InterfaceVpcEndpoint(new Stack(laterStack.app, 'Endpoints', { env }), 'Kms', { vpc: laterStack.vpc, service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    expect(() => laterStack.app.synth()).toThrow(/and the app also adds Endpoints\/Kms/);
+  });
+
+  test('a Secrets Manager endpoint with private DNS the app adds after the store: the same error', () => {
+    const later = l1App(() => undefined);
+    later.vpc.addInterfaceEndpoint('Secrets', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+    expect(() => later.app.synth()).toThrow(/an interface endpoint for Secrets Manager with private DNS in Net\/Vpc, and the app also adds Net\/Vpc\/Secrets.*before the first data store with a secret/s);
+  });
+
+  test('a security configuration set after attachTo where the subnets already reach AWS KMS (a NAT gateway, the app\'s own endpoint): no error', () => {
+    const nat = l1App(() => undefined, { nat: true });
+    nat.job.securityConfiguration = new glue.CfnSecurityConfiguration(nat.etl, 'Cfg', sseKms()).ref;
+    expect(() => nat.app.synth()).not.toThrow();
+    const ownEndpoint = l1App(() => undefined);
+    ownEndpoint.vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+    ownEndpoint.job.securityConfiguration = new glue.CfnSecurityConfiguration(ownEndpoint.etl, 'Cfg', sseKms()).ref;
+    // (The app's endpoint admits the VPC's CIDR on 443 by default: the guard finds the path.)
+    expect(() => ownEndpoint.app.synth()).not.toThrow();
+  });
+
+  test('late configuration: the error says the job got it, or its key use, after attachTo, and both ways out', () => {
+    const late = l1App(() => undefined);
+    late.job.securityConfiguration = new glue.CfnSecurityConfiguration(late.etl, 'Cfg', sseKms()).ref;
+    expect(() => late.app.synth()).toThrow(/Etl\/Job uses security configuration Etl\/Cfg \(S3 encryption SSE-KMS\), which Etl\/Network did not see when attachTo\(\) attached the job.*Give the job its security configuration, with its encryption settings, before attachTo\(\).*or give the subnets a path to AWS KMS yourself/s);
+  });
+});
