@@ -6,6 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { packageIndexNeed } from '../engine/python-modules';
+import { securityConfigurationKmsModes } from '../ingest/glue';
 import { Fact, GlueJob, known as knownFact, unknown as unknownFact } from '../model';
 import { GlueDataStore } from './data-store';
 import { isCfnResourceOfType } from './private/cfn-type';
@@ -1225,20 +1226,16 @@ function kmsUseOf(job: glue.CfnJob): string | undefined {
   const encryption = Object.values(rendered.Resources ?? {})[0]?.Properties?.EncryptionConfiguration;
   if (encryption === null || typeof encryption !== 'object') return undefined;
   const parameters = stack.node.findAll().filter((c): c is CfnParameter => c instanceof CfnParameter && Stack.of(c) === stack);
-  const valueOf = (written: unknown): unknown => {
-    const ref = written !== null && typeof written === 'object' && Object.keys(written).length === 1 ? (written as { Ref?: unknown }).Ref : undefined;
+  // A mode written as a Ref to a parameter: its default, as the template reader takes it.
+  const withDefaults = (written: unknown): unknown => {
+    if (Array.isArray(written)) return written.map(withDefaults);
+    if (written === null || typeof written !== 'object') return written;
+    const ref = Object.keys(written).length === 1 ? (written as { Ref?: unknown }).Ref : undefined;
     const parameter = ref === undefined ? undefined : parameters.find(p => stack.resolve(p.logicalId) === ref);
-    return parameter === undefined ? written : stack.resolve(parameter.default);
+    if (parameter !== undefined) return stack.resolve(parameter.default);
+    return Object.fromEntries(Object.entries(written).map(([key, value]) => [key, withDefaults(value)]));
   };
-  const settings: string[] = [];
-  const mode = (where: string, setting: unknown, key: string, kms: string) => {
-    const written = setting !== null && typeof setting === 'object' ? valueOf((setting as Record<string, unknown>)[key]) : undefined;
-    if (written === kms) settings.push(`${where} ${kms}`);
-  };
-  const s3 = encryption.S3Encryptions;
-  for (const item of Array.isArray(s3) ? s3 : [s3]) mode('S3 encryption', item, 'S3EncryptionMode', 'SSE-KMS');
-  mode('CloudWatch Logs encryption', encryption.CloudWatchEncryption, 'CloudWatchEncryptionMode', 'SSE-KMS');
-  mode('job bookmarks encryption', encryption.JobBookmarksEncryption, 'JobBookmarksEncryptionMode', 'CSE-KMS');
+  const { settings } = securityConfigurationKmsModes(withDefaults(encryption) as Record<string, unknown>, 'S3Encryptions');
   return settings.length ? `security configuration ${configuration.node.path} (${settings.join(', ')})` : undefined;
 }
 
