@@ -866,7 +866,10 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
       }
       continue;
     }
-    if (connection.availabilityZoneUnset) {
+    // A connection of the facts (the account's, read by --from-aws/--from-describe) is reported only
+    // when a planned job lists it: the account may hold zone-less connections no job uses, which
+    // are not the plan's concern (was: an error, exit 1, for templates whose jobs are fine).
+    if (connection.availabilityZoneUnset && (connection.source.stack !== 'facts' || jobsByConnection.has(connection.id))) {
       findings.push(finding(RULES.azMissing, connection.source,
         `Connection ${name} names subnet ${connection.subnetId} in PhysicalConnectionRequirements but no AvailabilityZone. Glue's API reference says of AvailabilityZone: "Currently the field must be populated, but it will be deprecated in the future"; CloudFormation accepts the connection without it. Users report that every job run through such a connection fails with CONNECTION_LIST_CONNECTION_WITH_AZ_NULL (and that Test connection fails): that reported behaviour, not documented by AWS, is assumed here, so a job that selects this connection reaches none of its data stores.`,
         azMissingFix(topo, connection)));

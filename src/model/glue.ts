@@ -21,10 +21,11 @@ export interface GlueConnection {
   /** When that zone comes from `Fn::GetAZs` (then `availabilityZone` is unknown): which one it is. */
   readonly symbolicZone?: SymbolicZone;
   /**
-   * A template's connection whose `PhysicalConnectionRequirements` names a subnet and has no
-   * `AvailabilityZone` key: deployed so, the connection has no zone (GNP-CONNECTION-AZ-MISSING).
-   * Only template readers set it; a --facts document or a live description that leaves the zone
-   * out does not say it is unset.
+   * A connection whose `PhysicalConnectionRequirements` names a subnet and has no
+   * `AvailabilityZone`: a template's without the key, or a deployed one GetConnections gives
+   * without it (facts `availabilityZoneUnset: true`, as --from-aws/--from-describe write it): the
+   * connection has no zone (GNP-CONNECTION-AZ-MISSING). A --facts connection that only leaves the
+   * zone out does not say it is unset.
    */
   readonly availabilityZoneUnset?: boolean;
   /**

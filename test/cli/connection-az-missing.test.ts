@@ -11,7 +11,7 @@ import { App, Stack, aws_ec2 as ec2, aws_glue as glue } from 'aws-cdk-lib';
 import { runCli } from '../../src/cli/run';
 import { AccountSnapshot, DESCRIBE_FILES } from '../../src/ingest/aws';
 import { allDoors, expectDoorsAgree } from '../doors';
-import { account } from '../ingest/aws/api-builders';
+import { account, apiJob } from '../ingest/aws/api-builders';
 
 function file(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'glue-netplan-az-missing-')), name);
@@ -202,14 +202,15 @@ Resources:
   });
 
 
+  /** The account as saved `aws ... --output json` files, for --from-describe. */
+  const saved = (snapshot: AccountSnapshot) => {
+    const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-az-missing-describe-'));
+    for (const { part, file: name, key } of DESCRIBE_FILES) if (snapshot[part] !== undefined) writeFileSync(join(dir, name), JSON.stringify({ [key]: snapshot[part] }));
+    writeFileSync(join(dir, 'region.txt'), 'us-east-1\n');
+    return dir;
+  };
+
   test('a deployed connection GetConnections gives without AvailabilityZone (--from-describe): GNP-CONNECTION-AZ-MISSING, the fix says where to set it, no store REACHABLE (was: a pass)', () => {
-    /** The account as saved `aws ... --output json` files, for --from-describe. */
-    const saved = (snapshot: AccountSnapshot) => {
-      const dir = mkdtempSync(join(tmpdir(), 'glue-netplan-az-missing-describe-'));
-      for (const { part, file: name, key } of DESCRIBE_FILES) if (snapshot[part] !== undefined) writeFileSync(join(dir, name), JSON.stringify({ [key]: snapshot[part] }));
-      writeFileSync(join(dir, 'region.txt'), 'us-east-1\n');
-      return dir;
-    };
     const world = account();
     const zoneless = { ...world, connections: world.connections!.map((c: any) => (c.Name === 'glue-net' ? { ...c, PhysicalConnectionRequirements: { SubnetId: 'subnet-0glue', SecurityGroupIdList: ['sg-0glue'] } } : c)) };
     const { plan } = run(['--from-describe', saved(zoneless)]);
@@ -222,6 +223,25 @@ Resources:
     const passing = run(['--from-describe', saved(world)]).plan;
     expect(passing.jobs.find((j: any) => j.name === 'etl').dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE']);
     expect(JSON.stringify(passing)).not.toMatch(/AZ_MISSING|AZ-MISSING/);
+  });
+
+  test('a deployed connection without AvailabilityZone that no planned job lists: not reported, so it does not fail the plan of the templates or of another job (was: exit 1)', () => {
+    const world = account();
+    const legacy = { Name: 'legacy', ConnectionType: 'JDBC', ConnectionProperties: {}, PhysicalConnectionRequirements: { SubnetId: 'subnet-0glue', SecurityGroupIdList: ['sg-0glue'] } };
+    const dir = saved({ ...world, connections: [...world.connections!, legacy] });
+    // The templates' job lists the account's connections glue-net and warehouse, never legacy.
+    const templates = run([jobListing(['glue-net', 'warehouse']), '--from-describe', dir]);
+    expect(templates.code).toBe(0);
+    expect(templates.plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE']);
+    expect(JSON.stringify(templates.plan)).not.toMatch(/AZ_MISSING|AZ-MISSING/);
+    // The account alone: job etl does not list it either.
+    const deployed = run(['--from-describe', dir]);
+    expect(deployed.code).toBe(0);
+    expect(JSON.stringify(deployed.plan)).not.toMatch(/AZ_MISSING|AZ-MISSING/);
+    // A deployed job that lists it: the error, and its runs fail.
+    const listing = run(['--from-describe', saved({ ...world, connections: [...world.connections!, legacy], jobs: [...world.jobs!, apiJob('old', ['legacy'])] })]);
+    expect(listing.code).toBe(1);
+    expect(listing.plan.findings.filter((f: any) => f.ruleId === 'GNP-CONNECTION-AZ-MISSING').map((f: any) => f.logicalId)).toEqual(['legacy']);
   });
 
   test('facts availabilityZoneUnset (as the account readers write it): GNP-CONNECTION-AZ-MISSING; beside a zone, or without a subnet, it says nothing', () => {

@@ -131,6 +131,18 @@ describe('--from-aws (moto_server)', () => {
     expect(run.code).toBe(0);
   });
 
+  it('GetConnections is asked with HidePassword: the passwords are never needed, and a reader without kms:Decrypt on the key that encrypts them is what the Glue API reference names HidePassword for', async () => {
+    const send = jest.spyOn(GlueClient.prototype, 'send');
+    try {
+      await cli('--from-aws', '--format', 'json', '--no-failover');
+      const inputs = send.mock.calls.map(([command]) => command).filter((command) => command.constructor.name === 'GetConnectionsCommand').map((command) => command.input);
+      expect(inputs.length).toBeGreaterThan(0);
+      for (const input of inputs) expect(input).toMatchObject({ HidePassword: true });
+    } finally {
+      send.mockRestore();
+    }
+  });
+
   it('--job limits the plan', async () => {
     const run = await cli('--from-aws', '--job', 'nightly', '--format', 'json', '--no-failover');
     expect(verdicts(run.stdout).map((j: any) => j.job)).toEqual(['nightly']);

@@ -19,7 +19,7 @@ export const DESCRIBE_FILES: readonly { part: SnapshotPart; file: string; comman
   { part: 'vpcEndpoints', file: 'describe-vpc-endpoints.json', command: 'aws ec2 describe-vpc-endpoints', key: 'VpcEndpoints' },
   { part: 'natGateways', file: 'describe-nat-gateways.json', command: 'aws ec2 describe-nat-gateways', key: 'NatGateways' },
   { part: 'peerings', file: 'describe-vpc-peering-connections.json', command: 'aws ec2 describe-vpc-peering-connections', key: 'VpcPeeringConnections' },
-  { part: 'connections', file: 'get-connections.json', command: 'aws glue get-connections', key: 'ConnectionList' },
+  { part: 'connections', file: 'get-connections.json', command: 'aws glue get-connections --hide-password', key: 'ConnectionList' },
   { part: 'jobs', file: 'get-jobs.json', command: 'aws glue get-jobs', key: 'Jobs' },
   // Optional: without it a job's security configuration keeps unknown settings (whether it uses AWS KMS keys), as before it was read.
   { part: 'securityConfigurations', file: 'get-security-configurations.json', command: 'aws glue get-security-configurations', key: 'SecurityConfigurations', optional: true },

@@ -124,7 +124,9 @@ export async function readAccount(options: ReadAccountOptions = {}): Promise<Acc
     transitGatewayAttachments: () => collect(paginateDescribeTransitGatewayAttachments(page, {}), 'TransitGatewayAttachments'),
     transitGatewayVpcAttachments: () => collect(paginateDescribeTransitGatewayVpcAttachments(page, {}), 'TransitGatewayVpcAttachments'),
     transitGatewayRouteTables: () => collect(paginateDescribeTransitGatewayRouteTables(page, {}), 'TransitGatewayRouteTables'),
-    connections: () => collect(paginateGetConnections({ client: glue, pageSize: 100 }, {}), 'ConnectionList'),
+    // HidePassword: no password is read, and the Glue API reference names it for callers that may
+    // not be allowed to use the KMS key that encrypts the passwords (the policy in docs/live.md grants no kms:Decrypt).
+    connections: () => collect(paginateGetConnections({ client: glue, pageSize: 100 }, { HidePassword: true }), 'ConnectionList'),
     jobs: () => collect(paginateGetJobs({ client: glue, pageSize: 100 }, {}), 'Jobs'),
     // Every attribute (AttributeNames only takes supported-platforms and default-vpc): the account's vpc-max-security-groups-per-interface.
     accountAttributes: async () => (await ec2.send(new DescribeAccountAttributesCommand({}))).AccountAttributes ?? [],
