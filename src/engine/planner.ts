@@ -859,6 +859,11 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
     }
   }
   for (const connection of topo.model.connections.values()) {
+    // A connection of the facts (the account's, read by --from-aws/--from-describe, or one
+    // described by hand) is the plan's concern only when a planned job lists it: an account holds
+    // connections no job uses, and their faults must not fail the plan of templates (or of
+    // another job) that are fine. The templates' own connections are checked whatever lists them.
+    if (connection.source.stack === 'facts' && !jobsByConnection.has(connection.id)) continue;
     const name = connection.name.known || CUSTOM_RESOURCE_NAME.test(connection.name.reason) ? connectionName(connection) : connection.id;
     if (!connection.subnetId) {
       if (connection.connectionType === 'NETWORK') {
@@ -866,10 +871,7 @@ function connectionFindings(topo: Topology, quotas: Quotas): Finding[] {
       }
       continue;
     }
-    // A connection of the facts (the account's, read by --from-aws/--from-describe) is reported only
-    // when a planned job lists it: the account may hold zone-less connections no job uses, which
-    // are not the plan's concern (was: an error, exit 1, for templates whose jobs are fine).
-    if (connection.availabilityZoneUnset && (connection.source.stack !== 'facts' || jobsByConnection.has(connection.id))) {
+    if (connection.availabilityZoneUnset) {
       findings.push(finding(RULES.azMissing, connection.source,
         `Connection ${name} names subnet ${connection.subnetId} in PhysicalConnectionRequirements but no AvailabilityZone. Glue's API reference says of AvailabilityZone: "Currently the field must be populated, but it will be deprecated in the future"; CloudFormation accepts the connection without it. Users report that every job run through such a connection fails with CONNECTION_LIST_CONNECTION_WITH_AZ_NULL (and that Test connection fails): that reported behaviour, not documented by AWS, is assumed here, so a job that selects this connection reaches none of its data stores.`,
         azMissingFix(topo, connection)));

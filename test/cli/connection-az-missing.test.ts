@@ -228,16 +228,18 @@ Resources:
   test('a deployed connection without AvailabilityZone that no planned job lists: not reported, so it does not fail the plan of the templates or of another job (was: exit 1)', () => {
     const world = account();
     const legacy = { Name: 'legacy', ConnectionType: 'JDBC', ConnectionProperties: {}, PhysicalConnectionRequirements: { SubnetId: 'subnet-0glue', SecurityGroupIdList: ['sg-0glue'] } };
-    const dir = saved({ ...world, connections: [...world.connections!, legacy] });
+    // Nor is any other connection error of an unused account connection (here a zone that is not its subnet's: GNP-CONNECTION-AZ-MISMATCH).
+    const misplaced = { ...legacy, Name: 'misplaced', PhysicalConnectionRequirements: { ...legacy.PhysicalConnectionRequirements, AvailabilityZone: 'us-east-1b' } };
+    const dir = saved({ ...world, connections: [...world.connections!, legacy, misplaced] });
     // The templates' job lists the account's connections glue-net and warehouse, never legacy.
     const templates = run([jobListing(['glue-net', 'warehouse']), '--from-describe', dir]);
     expect(templates.code).toBe(0);
     expect(templates.plan.jobs[0].dataStores.map((s: any) => s.verdict)).toEqual(['REACHABLE']);
-    expect(JSON.stringify(templates.plan)).not.toMatch(/AZ_MISSING|AZ-MISSING/);
+    expect(JSON.stringify(templates.plan)).not.toMatch(/AZ_MISSING|AZ-MISSING|AZ-MISMATCH/);
     // The account alone: job etl does not list it either.
     const deployed = run(['--from-describe', dir]);
     expect(deployed.code).toBe(0);
-    expect(JSON.stringify(deployed.plan)).not.toMatch(/AZ_MISSING|AZ-MISSING/);
+    expect(JSON.stringify(deployed.plan)).not.toMatch(/AZ_MISSING|AZ-MISSING|AZ-MISMATCH/);
     // A deployed job that lists it: the error, and its runs fail.
     const listing = run(['--from-describe', saved({ ...world, connections: [...world.connections!, legacy], jobs: [...world.jobs!, apiJob('old', ['legacy'])] })]);
     expect(listing.code).toBe(1);
