@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
-import { cliIn, Moto, startMoto, useEmulator } from './moto';
+import { cliIn, onMotoServer } from './moto';
 import { parseFacts } from '../../src/ingest';
 
 /**
@@ -11,8 +10,6 @@ import { parseFacts } from '../../src/ingest';
  * moto_server. The subnet is read, with its IPv6 CIDR blocks, never left out: a connection in it
  * is then UNKNOWN (the planner traces IPv4 only), not UNREACHABLE for a subnet "not found".
  */
-let moto: Moto;
-let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 const cli = cliIn(() => dir);
@@ -51,17 +48,7 @@ async function createWorld(): Promise<void> {
   glue.destroy();
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = useEmulator(moto.endpoint);
-  await createWorld();
-});
-afterAll(async () => {
-  restoreEnv?.();
-  await moto?.stop();
-});
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-aws-v6-')); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+onMotoServer({ prefix: 'gnp-aws-v6-', createWorld, workdir: (d) => { dir = d; } });
 
 describe('--from-aws: an IPv6-only subnet', () => {
   it('is read with its IPv6 CIDR blocks and no IPv4 CIDR (--write-facts), a valid facts file', async () => {

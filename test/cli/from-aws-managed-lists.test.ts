@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand, RevokeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
   CreateManagedPrefixListCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeManagedPrefixListsCommand, EC2Client, ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
-import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
+import { cliIn, Moto, onMotoServer, withFaults } from './moto';
 import { parseFacts } from '../../src/ingest';
 
 /**
@@ -18,7 +17,6 @@ import { parseFacts } from '../../src/ingest';
  * https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html).
  */
 let moto: Moto;
-let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 const cli = cliIn(() => dir);
@@ -80,17 +78,7 @@ async function createWorld(): Promise<void> {
   glue.destroy();
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = useEmulator(moto.endpoint);
-  await createWorld();
-});
-afterAll(async () => {
-  restoreEnv?.();
-  await moto?.stop();
-});
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-awspl-')); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+onMotoServer({ prefix: 'gnp-awspl-', createWorld, started: (m) => { moto = m; }, workdir: (d) => { dir = d; } });
 
 const ruleIds = (json: string) => JSON.parse(json).findings.map((f: any) => f.ruleId);
 

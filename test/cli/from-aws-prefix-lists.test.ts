@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateManagedPrefixListCommand, CreateRouteCommand,
@@ -7,7 +6,7 @@ import {
   DescribeRouteTablesCommand, EC2Client, ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
-import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
+import { cliIn, Moto, onMotoServer, withFaults } from './moto';
 import { parseFacts } from '../../src/ingest';
 
 /**
@@ -17,7 +16,6 @@ import { parseFacts } from '../../src/ingest';
  * route and rule are read entry by entry, as for a list the templates define.
  */
 let moto: Moto;
-let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 const cli = cliIn(() => dir);
@@ -85,17 +83,7 @@ async function createWorld(): Promise<void> {
   glue.destroy();
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = useEmulator(moto.endpoint);
-  await createWorld();
-});
-afterAll(async () => {
-  restoreEnv?.();
-  await moto?.stop();
-});
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-pl-')); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+onMotoServer({ prefix: 'gnp-pl-', createWorld, started: (m) => { moto = m; }, workdir: (d) => { dir = d; } });
 
 const warehouse = (json: string) => JSON.parse(json).jobs[0].dataStores.find((s: any) => s.connection.name === 'warehouse');
 const ruleIds = (json: string) => JSON.parse(json).findings.map((f: any) => f.ruleId);

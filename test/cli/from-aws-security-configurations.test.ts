@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand,
   CreateVpcEndpointCommand, EC2Client, ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, CreateSecurityConfigurationCommand, GlueClient } from '@aws-sdk/client-glue';
-import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
+import { cliIn, Moto, onMotoServer, withFaults } from './moto';
 
 /**
  * `--from-aws` reads the settings of the security configuration each deployed job names
@@ -24,7 +23,6 @@ import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
  * (it does not paginate).
  */
 let moto: Moto;
-let restoreEnv: () => void;
 let dir: string;
 
 const cli = cliIn(() => dir);
@@ -83,17 +81,7 @@ async function createWorld(): Promise<void> {
   glue.destroy();
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = useEmulator(moto.endpoint);
-  await createWorld();
-});
-afterAll(async () => {
-  restoreEnv?.();
-  await moto?.stop();
-});
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-aws-seccfg-')); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+onMotoServer({ prefix: 'gnp-aws-seccfg-', createWorld, started: (m) => { moto = m; }, workdir: (d) => { dir = d; } });
 
 /** The findings about AWS KMS, by the connection they are on. */
 const kmsFindings = (stdout: string): Record<string, { ruleId: string; severity: string; message: string }[]> => {

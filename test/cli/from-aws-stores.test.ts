@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, CreateRouteTableCommand,
@@ -8,7 +7,7 @@ import {
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
 import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateClusterCommand, CreateClusterSubnetGroupCommand, RedshiftClient } from '@aws-sdk/client-redshift';
-import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
+import { cliIn, Moto, onMotoServer, withFaults } from './moto';
 
 /**
  * The same world twice: once as an app's template, once created through the AWS APIs in a real
@@ -25,7 +24,6 @@ import { cliIn, Moto, startMoto, useEmulator, withFaults } from './moto';
  * attachment, and attachments stay associated with the default route table when it is disabled).
  */
 let moto: Moto;
-let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 
@@ -210,17 +208,7 @@ function appTemplate(): object {
   };
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = useEmulator(moto.endpoint);
-  await createWorld();
-});
-afterAll(async () => {
-  restoreEnv?.();
-  await moto?.stop();
-});
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-aws-stores-')); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+onMotoServer({ prefix: 'gnp-aws-stores-', createWorld, started: (m) => { moto = m; }, workdir: (d) => { dir = d; } });
 
 describe('--from-aws: the stores behind connection URLs (moto_server)', () => {
   it('the deployed world plans as its template does: job for job, store for store', async () => {

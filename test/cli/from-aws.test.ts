@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   AcceptVpcPeeringConnectionCommand, AssociateRouteTableCommand, AuthorizeSecurityGroupIngressCommand, CreateRouteCommand, CreateRouteTableCommand,
@@ -8,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateConnectionCommand, CreateJobCommand, GlueClient } from '@aws-sdk/client-glue';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { cliIn, Fault, Moto, startMoto, useEmulator, withFaults as withFaultsBefore } from './moto';
+import { cliIn, Fault, Moto, onMotoServer, withFaults as withFaultsBefore } from './moto';
 import { parseFacts } from '../../src/ingest';
 
 /**
@@ -16,7 +15,6 @@ import { parseFacts } from '../../src/ingest';
  * SDK, the CLI reads it back with the same SDK calls it makes against AWS.
  */
 let moto: Moto;
-let restoreEnv: () => void;
 let dir: string;
 const world: Record<string, string> = {};
 
@@ -107,17 +105,7 @@ async function createWorld(): Promise<void> {
   glue.destroy();
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  restoreEnv = useEmulator(moto.endpoint);
-  await createWorld();
-});
-afterAll(async () => {
-  restoreEnv?.();
-  await moto?.stop();
-});
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'gnp-aws-')); });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+onMotoServer({ prefix: 'gnp-aws-', createWorld, started: (m) => { moto = m; }, workdir: (d) => { dir = d; } });
 
 describe('--from-aws (moto_server)', () => {
   it('plans every deployed Glue job from the live configuration', async () => {

@@ -1,7 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { createServer as createHttpServer, Server } from 'http';
 import { AddressInfo, createServer } from 'net';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCliAsync } from '../../src/cli/run';
 
@@ -90,6 +91,30 @@ export function useEmulator(endpoint: string): () => void {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   };
+}
+
+/**
+ * A test file's life against moto_server: started before the file's tests, the SDK pointed at it,
+ * `createWorld` run against it; stopped and the environment restored after them. Each test gets
+ * a fresh working directory (`prefix`...) removed after it. `started` and `workdir` hand the
+ * server and the directory to the file's own variables.
+ */
+export function onMotoServer(options: { prefix: string; createWorld: () => Promise<void>; started?: (moto: Moto) => void; workdir: (dir: string) => void }): void {
+  let moto: Moto | undefined;
+  let restoreEnv: (() => void) | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    moto = await startMoto();
+    options.started?.(moto);
+    restoreEnv = useEmulator(moto.endpoint);
+    await options.createWorld();
+  });
+  afterAll(async () => {
+    restoreEnv?.();
+    await moto?.stop();
+  });
+  beforeEach(() => { options.workdir(dir = mkdtempSync(join(tmpdir(), options.prefix))); });
+  afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 }
 
 /** An error to answer an action with; `query`: the XML of RDS and Redshift (EC2's otherwise, or JSON for JSON protocols). */
