@@ -533,22 +533,28 @@ describe('GlueJobNetwork: jobs that install Python modules from PyPI need the in
 });
 
 
+/** Stack Net (us-east-1) with a two-zone VPC, 10.9/16: isolated subnets, or private ones behind a NAT gateway; a store group in it; stack Etl. */
+function isolatedOrNatApp(nat?: boolean) {
+  const app = new App();
+  const env = { account: '111111111111', region: 'us-east-1' };
+  const net = new Stack(app, 'Net', { env });
+  const vpc = new ec2.Vpc(net, 'Vpc', {
+    maxAzs: 2,
+    natGateways: nat ? 1 : 0,
+    ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'),
+    subnetConfiguration: nat
+      ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
+      : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
+  const etl = new Stack(app, 'Etl', { env });
+  return { app, net, vpc, storeGroup, etl };
+}
+
 describe('GlueJobNetwork: jobs whose security configuration encrypts with AWS KMS keys need a path to AWS KMS', () => {
   /** A job with a store (a JDBC connection) in isolated subnets, attached with or without a security configuration. */
   function kmsApp(options: { encryption?: (scope: Stack) => glue.SecurityConfigurationProps; nat?: boolean; setLate?: boolean; jobs?: number } = {}) {
-    const app = new App();
-    const env = { account: '111111111111', region: 'us-east-1' };
-    const net = new Stack(app, 'Net', { env });
-    const vpc = new ec2.Vpc(net, 'Vpc', {
-      maxAzs: 2,
-      natGateways: options.nat ? 1 : 0,
-      ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'),
-      subnetConfiguration: options.nat
-        ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
-        : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-    });
-    const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
-    const etl = new Stack(app, 'Etl', { env });
+    const { app, net, vpc, storeGroup, etl } = isolatedOrNatApp(options.nat);
     const networks: GlueJobNetwork[] = [];
     for (let i = 0; i < (options.jobs ?? 1); i++) {
       const network = new GlueJobNetwork(etl, `Network${i}`, { vpc });
@@ -640,18 +646,7 @@ describe('GlueJobNetwork: service endpoints and security configurations as the g
   const env = { account: '111111111111', region: 'us-east-1' };
   /** Isolated subnets (or NAT), a JDBC store with a secret, a CfnJob with the security configuration `configure` gives, attached; the guard in fail mode. */
   function l1App(configure: (ctx: { net: Stack; etl: Stack }) => string | undefined, options: { nat?: boolean; command?: string } = {}) {
-    const app = new App();
-    const net = new Stack(app, 'Net', { env });
-    const vpc = new ec2.Vpc(net, 'Vpc', {
-      maxAzs: 2,
-      natGateways: options.nat ? 1 : 0,
-      ipAddresses: ec2.IpAddresses.cidr('10.9.0.0/16'),
-      subnetConfiguration: options.nat
-        ? [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }, { name: 'glue', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }]
-        : [{ name: 'glue', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-    });
-    const storeGroup = new ec2.SecurityGroup(net, 'Store', { vpc });
-    const etl = new Stack(app, 'Etl', { env });
+    const { app, net, vpc, storeGroup, etl } = isolatedOrNatApp(options.nat);
     const network = new GlueJobNetwork(etl, 'Network', { vpc });
     network.addDataStore('Db', { engine: DataStoreEngine.POSTGRESQL, host: 'db.internal', databaseName: 'x', secret: secret(etl, 'S'), connections: storeGroup, vpc });
     const role = new iam.Role(etl, 'Role', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com') });
