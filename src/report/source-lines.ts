@@ -1,4 +1,11 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type * as YamlLib from 'yaml';
+
+/** The `yaml` package, loaded on first use (only YAML templates need it: see ingest/yaml.ts). */
+let yamlLib: typeof YamlLib | undefined;
+function yaml(): typeof YamlLib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return yamlLib ??= require('yaml') as typeof YamlLib;
+}
 
 /**
  * A place in a text file as SARIF counts it: 1-based line (lines end at `\n` or `\r\n`, SARIF's
@@ -193,6 +200,7 @@ function jsonResourceKeys(text: string): Map<string, SourcePosition> | undefined
 }
 
 function yamlResourceKeys(text: string): Map<string, SourcePosition> {
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   // Short-form intrinsics (`!Ref`) are unknown tags here: the parser only warns, and values are not needed.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
