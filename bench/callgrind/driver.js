@@ -24,11 +24,11 @@ if (mode === 'guard' || mode === 'rounds') {
   const stackTemplates = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id, a]) => ({
     stackConstructPath: a.displayName ?? id, templatePath: path.join(dir, a.properties.templateFile), accountId: undefined, region: undefined }));
   const context = { templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates, appConstruct: undefined };
+  let files = 0; // ms the last check spent writing plan.json and report.md
   const check = new GuardCheck({ scope: { node: { path: '' } }, planOptions: { azDown: [], failover: !process.env.NO_FAILOVER }, warnOnly: true, workerThread: false, files: () => undefined,
     onPlan: (handed) => { const plan = handed.plan; const start = performance.now();
       writeChunked(path.join(out, 'plan.json'), (write) => { writeJson(plan, write); write('\n'); });
       fs.writeFileSync(path.join(out, 'report.md'), toMarkdown(plan, { maxJobSections: 50 })); files = performance.now() - start; } });
-  let files = 0;
   for (let i = 0; i < N; i++) {
     gc();
     const wall = performance.now(); const cpu = process.cpuUsage();
